@@ -1,0 +1,20 @@
+/**
+ * UUID v7 ids: made on the device, time-ordered so an index on them is append-mostly.
+ * Time and randomness are passed in so tests can pin them.
+ */
+
+export type RandomBytes = (n: number) => Uint8Array;
+
+export function uuidv7(nowMs: number, random: RandomBytes): string {
+  const b = random(16);
+  const ms = BigInt(Math.max(0, Math.floor(nowMs)));
+  for (let i = 0; i < 6; i++) b[i] = Number((ms >> BigInt(8 * (5 - i))) & 0xffn);
+  b[6] = (b[6]! & 0x0f) | 0x70;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export const cryptoRandom: RandomBytes = (n) => globalThis.crypto.getRandomValues(new Uint8Array(n));

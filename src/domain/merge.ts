@@ -1,0 +1,178 @@
+/**
+ * Merge: a report's state is a pure function of the set of its ops. Each field is a multi-value
+ * register: a version is named by the op that wrote it, an op lists per field the versions it had seen
+ * (`supersedes`), and the versions nothing supersedes are the field's heads. Two or more heads with
+ * different values are a conflict, and all are kept.
+ *
+ * `applyOp` is commutative and idempotent (superseded ids are remembered per field, so an op arriving
+ * after the op that superseded it never becomes a head): any order, duplication or delay of delivery
+ * gives the same state.
+ */
+import { canonicalJson } from './canonical-json.ts';
+import { DELETED_FIELD, TYPE_FIELD, type Op } from './op.ts';
+import { COORDINATOR_ONLY_FIELDS, reportTypeSchema, type FieldName, type FieldValues, type ReportType } from './report.ts';
+
+export interface Version {
+  op: string;
+  hlc: string;
+  device: string;
+  value: unknown;
+}
+
+export interface FieldState {
+  /** Newest first by HLC: the order versions are shown in, nothing more. */
+  heads: Version[];
+  /** Op ids superseded for this field, so a late arrival of one stays dead. */
+  dead: string[];
+}
+
+export interface ReportState {
+  id: string;
+  /** Set by the create op; undefined until it has arrived. */
+  type?: ReportType;
+  /** The raw type the create op named, kept when it is not one this app knows. */
+  unknownType?: string;
+  created?: { op: string; hlc: string; device: string };
+  fields: Record<string, FieldState>;
+  /** Ids of every op applied, sorted. */
+  applied: string[];
+  /** Changes to coordinator-only fields by a device that is not a coordinator: ignored, listed for review. */
+  ignored: { op: string; field: string }[];
+}
+
+/** Whether a device is a coordinator in the roster. The merge never trusts an op's own claim. */
+export type Authority = (device: string) => boolean;
+export const noCoordinators: Authority = () => false;
+
+const COORDINATOR_ONLY = new Set<string>(COORDINATOR_ONLY_FIELDS);
+
+export function emptyState(id: string): ReportState {
+  return { id, fields: {}, applied: [], ignored: [] };
+}
+
+function insertSorted(list: string[], id: string): string[] {
+  let i = list.length;
+  while (i > 0 && list[i - 1]! > id) i--;
+  return [...list.slice(0, i), id, ...list.slice(i)];
+}
+
+function byDisplayOrder(a: Version, b: Version): number {
+  if (a.hlc !== b.hlc) return a.hlc < b.hlc ? 1 : -1;
+  return a.op < b.op ? 1 : a.op > b.op ? -1 : 0;
+}
+
+export function applyOp(state: ReportState, op: Op, isCoordinator: Authority = noCoordinators): ReportState {
+  if (op.reportId !== state.id || state.applied.includes(op.id)) return state;
+  const next: ReportState = { ...state, fields: { ...state.fields }, applied: insertSorted(state.applied, op.id) };
+  const { changes, supersedes, hlc } = op.body;
+
+  if (op.kind === 'create' && (!state.created || op.id < state.created.op)) {
+    // Two creates of one report can only come from a faulty or hostile device: the lowest id wins, everywhere.
+    next.created = { op: op.id, hlc, device: op.device };
+    const parsed = reportTypeSchema.safeParse(changes[TYPE_FIELD]);
+    next.type = parsed.success ? parsed.data : undefined;
+    next.unknownType = parsed.success ? undefined : String(changes[TYPE_FIELD]);
+  }
+
+  const touched = new Set([...Object.keys(changes), ...Object.keys(supersedes)]);
+  touched.delete(TYPE_FIELD);
+  const coordinator = isCoordinator(op.device);
+  for (const name of touched) {
+    if (COORDINATOR_ONLY.has(name) && !coordinator) {
+      next.ignored = [...next.ignored, { op: op.id, field: name }];
+      continue;
+    }
+    const current = next.fields[name] ?? { heads: [], dead: [] };
+    const seen = supersedes[name] ?? [];
+    const dead = seen.length ? [...new Set([...current.dead, ...seen])].sort() : current.dead;
+    let heads = seen.length ? current.heads.filter((h) => !dead.includes(h.op)) : current.heads;
+    if (Object.hasOwn(changes, name) && !dead.includes(op.id)) {
+      heads = [...heads, { op: op.id, hlc, device: op.device, value: changes[name] }].sort(byDisplayOrder);
+    }
+    next.fields[name] = { heads, dead };
+  }
+  return next;
+}
+
+export function mergeOps(id: string, ops: Iterable<Op>, isCoordinator: Authority = noCoordinators): ReportState {
+  let state = emptyState(id);
+  for (const op of ops) state = applyOp(state, op, isCoordinator);
+  return state;
+}
+
+/** Heads with equal values shown as one; the first of each value in display order stands for it. */
+export function distinctHeads(field: FieldState | undefined): Version[] {
+  if (!field) return [];
+  const seen = new Set<string>();
+  return field.heads.filter((h) => {
+    const key = canonicalJson(h.value);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export interface ReportView {
+  id: string;
+  type?: ReportType;
+  unknownType?: string;
+  /** For a field in conflict, the first head in display order. */
+  values: Partial<FieldValues>;
+  /** Fields with two or more distinct heads, and `deleted` when a delete crossed an edit it did not see. */
+  conflicts: string[];
+  deleted: boolean;
+  createdHlc?: string;
+  /** The newest version of any field. */
+  updatedHlc?: string;
+}
+
+export function viewOf(state: ReportState): ReportView {
+  const values: Record<string, unknown> = {};
+  const conflicts: string[] = [];
+  let liveFields = 0;
+  let updatedHlc = state.created?.hlc;
+  for (const [name, field] of Object.entries(state.fields)) {
+    const heads = distinctHeads(field);
+    if (heads.length === 0) continue;
+    if (heads.length > 1) conflicts.push(name);
+    for (const h of field.heads) if (!updatedHlc || h.hlc > updatedHlc) updatedHlc = h.hlc;
+    if (name === DELETED_FIELD) continue;
+    liveFields++;
+    values[name] = heads[0]!.value;
+  }
+  const deleted = distinctHeads(state.fields[DELETED_FIELD]).some((h) => h.value === true);
+  if (deleted && liveFields > 0 && !conflicts.includes(DELETED_FIELD)) conflicts.push(DELETED_FIELD);
+  return {
+    id: state.id,
+    type: state.type,
+    unknownType: state.unknownType,
+    values: values as Partial<FieldValues>,
+    conflicts: conflicts.sort(),
+    deleted,
+    createdHlc: state.created?.hlc,
+    updatedHlc,
+  };
+}
+
+/**
+ * The body of an edit: the new values, each superseding every head of its field as the editor saw it.
+ * A value of `undefined` clears the field (the heads are superseded, nothing new is written).
+ */
+export function editBody(state: ReportState, changes: Partial<Record<FieldName, unknown>>, hlc: string): Op['body'] {
+  const out: Op['body'] = { hlc, changes: {}, supersedes: {} };
+  for (const [name, value] of Object.entries(changes)) {
+    const heads = state.fields[name]?.heads.map((h) => h.op) ?? [];
+    if (value !== undefined) out.changes[name] = value;
+    if (heads.length) out.supersedes[name] = heads;
+  }
+  return out;
+}
+
+/** A delete supersedes every head it saw, of every field, so an edit it did not see stays visible. */
+export function deleteBody(state: ReportState, hlc: string): Op['body'] {
+  const supersedes: Record<string, string[]> = {};
+  for (const [name, field] of Object.entries(state.fields)) {
+    if (field.heads.length) supersedes[name] = field.heads.map((h) => h.op);
+  }
+  return { hlc, changes: { [DELETED_FIELD]: true }, supersedes };
+}

@@ -1,0 +1,65 @@
+/**
+ * The op: the unit every edit is written as, stored, synced and merged. Immutable once written.
+ *
+ * The header is what the base server reads; the body it never reads (the security work seals it with
+ * the header as associated data, so `v` names the format and `sig` is reserved for the signature).
+ */
+import { z } from 'zod';
+import { hlcString } from './hlc.ts';
+import { UUID_PATTERN } from './ids.ts';
+
+export const OP_FORMAT_VERSION = 1;
+export const OP_KINDS = ['create', 'edit', 'deployment', 'desk'] as const;
+export type OpKind = (typeof OP_KINDS)[number];
+
+/** Largest body, as JSON: a report's longest narrative (20,000 characters of Arabic) fits well within. */
+export const MAX_BODY_BYTES = 256 * 1024;
+export const MAX_FIELDS_PER_OP = 64;
+export const MAX_SUPERSEDED_PER_FIELD = 64;
+
+const uuid = z.string().regex(UUID_PATTERN, { error: 'err.id.invalid' });
+export const deviceIdSchema = z.string().regex(/^[0-9A-Za-z_-]{8,64}$/, { error: 'err.device.invalid' });
+const fieldName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/);
+
+export const opHeaderSchema = z.object({
+  v: z.literal(OP_FORMAT_VERSION),
+  id: uuid,
+  kind: z.enum(OP_KINDS),
+  /** A report's UUID, or the fixed name of a deployment or desk setting. */
+  reportId: z.string().regex(/^[0-9A-Za-z_.:-]{1,64}$/),
+  device: deviceIdSchema,
+  deviceSeq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+});
+export type OpHeader = z.infer<typeof opHeaderSchema>;
+
+/** Reserved for photos: the SHA-256 of the original bytes travels in the op. */
+export const attachmentRefSchema = z.object({
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  mime: z.string().max(100),
+  bytes: z.number().int().min(0),
+});
+
+export const opBodySchema = z
+  .object({
+    hlc: hlcString,
+    changes: z.record(fieldName, z.unknown()),
+    supersedes: z.record(fieldName, z.array(uuid).max(MAX_SUPERSEDED_PER_FIELD)),
+    attachments: z.array(attachmentRefSchema).max(32).optional(),
+  })
+  .refine((b) => Object.keys(b.changes).length + Object.keys(b.supersedes).length <= 2 * MAX_FIELDS_PER_OP, {
+    error: 'err.op.tooManyFields',
+  })
+  .refine((b) => new TextEncoder().encode(JSON.stringify(b)).length <= MAX_BODY_BYTES, { error: 'err.op.tooLarge' });
+export type OpBody = z.infer<typeof opBodySchema>;
+
+export const opSchema = opHeaderSchema.extend({
+  body: opBodySchema,
+  /** Reserved: the author device's signature over header and body hash. */
+  sig: z.string().max(1024).optional(),
+});
+export type Op = z.infer<typeof opSchema>;
+
+/** The field a delete writes; a delete also supersedes every head it saw, of every field. */
+export const DELETED_FIELD = 'deleted';
+/** Written once, by the create op. */
+export const TYPE_FIELD = 'type';

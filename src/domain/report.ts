@@ -1,0 +1,238 @@
+/**
+ * What a report is: its fields, each a zod schema that also carries the field's sensitivity, and the
+ * three report types as lists of those fields. Everything else (forms, merge, exports, redaction) reads
+ * these definitions; types come from z.infer and are never written out by hand.
+ *
+ * Error messages are catalog keys (`err.*`), translated by the UI.
+ */
+import { z } from 'zod';
+import { MAX_COUNT } from './digits.ts';
+import { UUID_PATTERN } from './ids.ts';
+
+/** Who may see a field: every partner, a partner whose profile opts in, or coordinators only. */
+export const SENSITIVITIES = ['public', 'partner', 'internal'] as const;
+export type Sensitivity = (typeof SENSITIVITIES)[number];
+
+export interface FieldInfo {
+  sensitivity: Sensitivity;
+  /** Set only by coordinators; the merge ignores it from anyone else. */
+  coordinatorOnly?: boolean;
+}
+export const fieldInfo = z.registry<FieldInfo>();
+
+function field<T extends z.ZodType>(schema: T, sensitivity: Sensitivity, extra: Omit<FieldInfo, 'sensitivity'> = {}): T {
+  return schema.register(fieldInfo, { sensitivity, ...extra });
+}
+
+const text = (max: number) =>
+  z
+    .string({ error: 'err.text.invalid' })
+    .max(max, { error: 'err.text.tooLong' })
+    .refine((s) => s.trim().length > 0, { error: 'err.text.blank' });
+
+const count = z
+  .number({ error: 'err.count.notNumber' })
+  .int({ error: 'err.count.whole' })
+  .min(0, { error: 'err.count.negative' })
+  .max(MAX_COUNT, { error: 'err.count.tooLarge' });
+
+export const isoDate = z.iso.date({ error: 'err.date.invalid' });
+
+// ----- coded values: stable English codes, labelled by the catalogs -----
+export const REPORT_TYPES = ['displacement', 'damage', 'access_cut'] as const;
+export const reportTypeSchema = z.enum(REPORT_TYPES, { error: 'err.type.unknown' });
+export type ReportType = z.infer<typeof reportTypeSchema>;
+
+export const DATE_PRECISIONS = ['exact', 'approximate', 'range'] as const;
+export const LOCATION_PRECISIONS = ['exact', 'approximate', 'area'] as const;
+export const SOURCE_KINDS = ['eyewitness', 'victim', 'secondary', 'open_source'] as const;
+export const CONFIDENCES = ['high', 'medium', 'low'] as const;
+export const VERIFICATION_STATUSES = ['unverified', 'verified', 'disputed', 'duplicate'] as const;
+export const SHELTER_KINDS = [
+  'camp',
+  'host_family',
+  'collective_centre',
+  'public_building',
+  'military_base',
+  'open_air',
+] as const;
+export const DISPLACEMENT_CAUSES = ['violence', 'threats', 'home_destroyed', 'looting', 'shelling', 'eviction', 'loss_of_services', 'other'] as const;
+export const STRUCTURE_KINDS = ['home', 'shop', 'worship', 'school', 'clinic', 'infrastructure', 'other'] as const;
+export const DAMAGE_LEVELS = ['destroyed', 'severe', 'moderate', 'possible'] as const;
+export const DAMAGE_CAUSES = ['burning', 'looting', 'shelling', 'demolition', 'other'] as const;
+export const SERVICES = ['bread', 'water', 'electricity', 'fuel', 'health', 'telecoms'] as const;
+export const SERVICE_STATES = ['cut', 'partial', 'restored'] as const;
+export const CUT_CAUSES = ['attack', 'siege', 'infrastructure_damage', 'deliberate_cut', 'shortage', 'other'] as const;
+
+const choice = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: 'err.choice.invalid' });
+
+// ----- compound values: parts that only mean something together are one field -----
+export const eventDateSchema = z
+  .object({
+    precision: choice(DATE_PRECISIONS),
+    date: isoDate,
+    end: isoDate.optional(),
+  })
+  .refine((d) => d.precision !== 'range' || d.end !== undefined, { error: 'err.date.endMissing', path: ['end'] })
+  .refine((d) => d.end === undefined || d.end >= d.date, { error: 'err.date.endBeforeStart', path: ['end'] });
+
+export const adminRefSchema = z
+  .object({
+    pcode: z
+      .string()
+      .regex(/^[A-Z]{2}[0-9A-Z]{1,14}$/, { error: 'err.pcode.invalid' })
+      .optional(),
+    en: text(200).optional(),
+    ar: text(200).optional(),
+  })
+  .refine((a) => a.pcode !== undefined || a.en !== undefined || a.ar !== undefined, { error: 'err.admin.empty' });
+export type AdminRef = z.infer<typeof adminRefSchema>;
+
+export const adminAreasSchema = z.object({
+  adm1: adminRefSchema.optional(),
+  adm2: adminRefSchema.optional(),
+  adm3: adminRefSchema.optional(),
+});
+export type AdminAreas = z.infer<typeof adminAreasSchema>;
+
+/** Where the event happened, never where the monitor was unless the monitor said they stood there. */
+export const pointSchema = z.object({
+  lat: z.number({ error: 'err.number.invalid' }).min(-90, { error: 'err.lat.range' }).max(90, { error: 'err.lat.range' }),
+  lon: z.number({ error: 'err.number.invalid' }).min(-180, { error: 'err.lon.range' }).max(180, { error: 'err.lon.range' }),
+  /** metres, as the Geolocation API reports it */
+  accuracy: z.number({ error: 'err.number.invalid' }).min(0, { error: 'err.accuracy.range' }).max(1_000_000, { error: 'err.accuracy.range' }).optional(),
+});
+export type Point = z.infer<typeof pointSchema>;
+
+export const placeSchema = z.object({ name: text(200).optional(), admin: adminAreasSchema.optional() });
+
+export const periodSchema = z
+  .object({ since: isoDate, until: isoDate.optional() })
+  .refine((p) => p.until === undefined || p.until >= p.since, { error: 'err.date.endBeforeStart', path: ['until'] });
+
+/** Every field any report can hold, by name. A field's name means the same thing in every type. */
+export const FIELDS = {
+  // common to every type
+  eventDate: field(eventDateSchema, 'public'),
+  placeName: field(text(200), 'partner'),
+  admin: field(adminAreasSchema, 'public'),
+  point: field(pointSchema, 'partner'),
+  locationPrecision: field(choice(LOCATION_PRECISIONS), 'partner'),
+  narrative: field(text(20_000), 'partner'),
+  sourceKind: field(choice(SOURCE_KINDS), 'partner'),
+  sourceDetail: field(text(2_000), 'internal'),
+  confidence: field(choice(CONFIDENCES), 'partner'),
+  verification: field(choice(VERIFICATION_STATUSES), 'public', { coordinatorOnly: true }),
+  duplicateOf: field(z.string().regex(UUID_PATTERN, { error: 'err.id.invalid' }), 'partner', { coordinatorOnly: true }),
+  // displacement; households and individuals are also the people an access cut affects
+  households: field(count, 'public'),
+  individuals: field(count, 'public'),
+  origin: field(placeSchema, 'partner'),
+  destination: field(placeSchema, 'partner'),
+  shelter: field(choice(SHELTER_KINDS), 'public'),
+  displacementCause: field(choice(DISPLACEMENT_CAUSES), 'public'),
+  ongoing: field(z.boolean({ error: 'err.choice.invalid' }), 'public'),
+  // damage
+  structureKind: field(choice(STRUCTURE_KINDS), 'public'),
+  structures: field(count, 'public'),
+  damageLevel: field(choice(DAMAGE_LEVELS), 'public'),
+  damageCause: field(choice(DAMAGE_CAUSES), 'public'),
+  looted: field(z.boolean({ error: 'err.choice.invalid' }), 'public'),
+  // access cut
+  service: field(choice(SERVICES), 'public'),
+  serviceState: field(choice(SERVICE_STATES), 'public'),
+  period: field(periodSchema, 'public'),
+  cutCause: field(choice(CUT_CAUSES), 'public'),
+} as const;
+
+export type FieldName = keyof typeof FIELDS;
+export type FieldValues = { [K in FieldName]: z.infer<(typeof FIELDS)[K]> };
+
+export const COMMON_FIELDS = [
+  'eventDate',
+  'placeName',
+  'admin',
+  'point',
+  'locationPrecision',
+  'narrative',
+  'sourceKind',
+  'sourceDetail',
+  'confidence',
+  'verification',
+  'duplicateOf',
+] as const satisfies readonly FieldName[];
+
+export const TYPE_FIELDS = {
+  displacement: ['households', 'individuals', 'origin', 'destination', 'shelter', 'displacementCause', 'ongoing'],
+  damage: ['structureKind', 'structures', 'damageLevel', 'damageCause', 'looted'],
+  access_cut: ['service', 'serviceState', 'period', 'households', 'individuals', 'cutCause'],
+} as const satisfies Record<ReportType, readonly FieldName[]>;
+
+/** Fields the merge takes only from coordinators. */
+export const COORDINATOR_ONLY_FIELDS = (Object.keys(FIELDS) as FieldName[]).filter((f) => fieldInfo.get(FIELDS[f])?.coordinatorOnly);
+
+export function fieldsOf(type: ReportType): readonly FieldName[] {
+  return [...COMMON_FIELDS, ...TYPE_FIELDS[type]];
+}
+
+export function sensitivityOf(name: FieldName): Sensitivity {
+  return fieldInfo.get(FIELDS[name])!.sensitivity;
+}
+
+function pick<const K extends readonly FieldName[]>(names: K): { [P in K[number]]: z.ZodOptional<(typeof FIELDS)[P]> } {
+  return Object.fromEntries(names.map((n) => [n, FIELDS[n].optional()])) as never;
+}
+
+/** A place is given by name, by admin area, or both; a report with neither cannot be found again. */
+const hasPlace = (r: { placeName?: string; admin?: AdminAreas }) =>
+  r.placeName !== undefined || r.admin?.adm1 !== undefined || r.admin?.adm2 !== undefined || r.admin?.adm3 !== undefined;
+
+const common = { ...pick(COMMON_FIELDS), eventDate: FIELDS.eventDate };
+
+export const displacementSchema = z.object({ type: z.literal('displacement'), ...common, ...pick(TYPE_FIELDS.displacement) });
+export const damageSchema = z.object({ type: z.literal('damage'), ...common, ...pick(TYPE_FIELDS.damage) });
+export const accessCutSchema = z.object({
+  type: z.literal('access_cut'),
+  ...common,
+  ...pick(TYPE_FIELDS.access_cut),
+  service: FIELDS.service,
+});
+
+/**
+ * A complete report as a monitor saves it. Strict: a field of another type is an error, not silently
+ * kept, so what is saved is exactly what the form showed.
+ */
+export const reportContentSchema = z
+  .discriminatedUnion('type', [displacementSchema.strict(), damageSchema.strict(), accessCutSchema.strict()], {
+    error: 'err.type.unknown',
+  })
+  .refine(hasPlace, { error: 'err.place.missing', path: ['placeName'] });
+export type ReportContent = z.infer<typeof reportContentSchema>;
+
+/**
+ * Checks that need today's date (an event cannot be in the future). `today` is the device's date,
+ * passed in: the schema alone stays a pure function of its input.
+ */
+export function validateReport(input: unknown, today: string): z.ZodSafeParseResult<ReportContent> {
+  const parsed = reportContentSchema.safeParse(input);
+  if (!parsed.success) return parsed;
+  const r = parsed.data;
+  const future: { path: PropertyKey[]; date: string }[] = [{ path: ['eventDate', 'date'], date: r.eventDate.date }];
+  if (r.eventDate.end) future.push({ path: ['eventDate', 'end'], date: r.eventDate.end });
+  if (r.type === 'access_cut' && r.period) future.push({ path: ['period', 'since'], date: r.period.since });
+  const issues = future
+    .filter((f) => f.date > today)
+    .map((f) => ({ code: 'custom' as const, path: f.path, message: 'err.date.future', input: f.date }));
+  if (issues.length === 0) return parsed;
+  return { success: false, error: new z.ZodError(issues) } as z.ZodSafeParseResult<ReportContent>;
+}
+
+/** First error message (a catalog key) per top-level field, for showing next to that field. */
+export function fieldErrors(error: z.ZodError): Partial<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length ? String(issue.path[0]) : 'form';
+    out[key] ??= issue.message.startsWith('err.') ? issue.message : 'err.invalid';
+  }
+  return out;
+}
