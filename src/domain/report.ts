@@ -21,7 +21,8 @@ export interface FieldInfo {
 export const fieldInfo = z.registry<FieldInfo>();
 
 function field<T extends z.ZodType>(schema: T, sensitivity: Sensitivity, extra: Omit<FieldInfo, 'sensitivity'> = {}): T {
-  return schema.register(fieldInfo, { sensitivity, ...extra });
+  fieldInfo.add(schema, { sensitivity, ...extra });
+  return schema;
 }
 
 const text = (max: number) =>
