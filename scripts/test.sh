@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# What `npm test` runs: system packages the tests need, the type check, the build the e2e tests
+# serve, then every vitest project. Ends with a `tests: N passed, N failed` line.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# Installs a Debian package when we may (root with apt-get, as on CI); otherwise says how.
+require_debian_package() {
+  local package=$1 why=$2
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing $package ($why)..."
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update
+    apt-get install -y "$package"
+  else
+    echo "$why is missing. Install it with:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y $package" >&2
+    exit 1
+  fi
+}
+
+if [ -n "${CHROMIUM_PATH:-}" ]; then
+  # A browser of one's own choosing is not ours to install.
+  if [ ! -x "$CHROMIUM_PATH" ]; then echo "CHROMIUM_PATH=$CHROMIUM_PATH is not an executable." >&2; exit 1; fi
+elif [ ! -x /usr/lib/chromium/chromium ]; then
+  require_debian_package chromium "Chromium for the browser tests (/usr/lib/chromium/chromium)"
+fi
+if ! command -v pg_createcluster >/dev/null || ! compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null; then
+  require_debian_package postgresql "The PostgreSQL server for the store tests"
+fi
+
+# A type error fails the run, but the tests still run so one broken file does not hide the rest.
+typecheck=ok
+npx tsc --noEmit || typecheck=failed
+if [ "$typecheck" = failed ]; then
+  echo "Type check FAILED (errors above); running the tests anyway, the run will fail." >&2
+fi
+
+npx vite build
+
+status=0
+npx vitest run || status=$?
+
+if [ "$typecheck" = failed ] && [ "$status" -eq 0 ]; then status=1; fi
+exit "$status"

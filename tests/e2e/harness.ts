@@ -1,0 +1,67 @@
+/**
+ * What browser tests share: Debian's Chromium driven by playwright-core, a phone-sized context,
+ * screenshots for people to look at, and the address of the server started by global-setup.ts.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { inject } from 'vitest';
+
+/** The flags known to work with Debian's Chromium in a container without a GPU or a sandbox. */
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+const SCREENSHOT_DIR = 'test-output/screenshots';
+
+/** The server under test, e.g. `http://127.0.0.1:41234` (no trailing slash). */
+export function baseUrl(): string {
+  return inject('baseUrl');
+}
+
+/** A fresh browser with a throwaway profile. The caller closes it (usually in afterAll). */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    // The /usr/bin/chromium wrapper script prints a shell error; the binary itself does not.
+    executablePath: process.env.CHROMIUM_PATH || '/usr/lib/chromium/chromium',
+    args: CHROMIUM_ARGS,
+  });
+}
+
+export interface PhoneOptions {
+  /** BCP 47 tag for navigator.language and Accept-Language, e.g. 'ar-SD' or 'en'. */
+  locale?: string;
+}
+
+/**
+ * A context shaped like a low-end Android phone, with its own storage and service workers allowed,
+ * so an app loaded in it can go offline. Relative URLs in page.goto resolve against baseUrl().
+ */
+export function newPhoneContext(browser: Browser, opts: PhoneOptions = {}): Promise<BrowserContext> {
+  return browser.newContext({
+    baseURL: baseUrl(),
+    viewport: { width: 360, height: 740 },
+    isMobile: true,
+    hasTouch: true,
+    deviceScaleFactor: 2,
+    serviceWorkers: 'allow',
+    ...(opts.locale === undefined ? {} : { locale: opts.locale }),
+  });
+}
+
+/** Saves the page as test-output/screenshots/<name>.png and returns that path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  if (!/^[\w.-]+$/.test(name)) throw new Error(`Screenshot names are letters, digits, '.', '-' and '_': "${name}"`);
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
