@@ -18,6 +18,8 @@ export default defineConfig({
         navigateFallbackDenylist: [/^\/api\//],
         runtimeCaching: [],
         cleanupOutdatedCaches: true,
+        // The first install takes control at once, so the app works offline from its first visit.
+        clientsClaim: true,
       },
     }),
   ],

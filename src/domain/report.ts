@@ -25,6 +25,9 @@ function field<T extends z.ZodType>(schema: T, sensitivity: Sensitivity, extra: 
   return schema;
 }
 
+/** Longest text per kind of field, in characters. */
+export const TEXT_LIMITS = { short: 200, detail: 2_000, narrative: 20_000 } as const;
+
 const text = (max: number) =>
   z
     .string({ error: 'err.text.invalid' })
@@ -83,8 +86,8 @@ export const adminRefSchema = z
       .string()
       .regex(/^[A-Z]{2}[0-9A-Z]{1,14}$/, { error: 'err.pcode.invalid' })
       .optional(),
-    en: text(200).optional(),
-    ar: text(200).optional(),
+    en: text(TEXT_LIMITS.short).optional(),
+    ar: text(TEXT_LIMITS.short).optional(),
   })
   .refine((a) => a.pcode !== undefined || a.en !== undefined || a.ar !== undefined, { error: 'err.admin.empty' });
 export type AdminRef = z.infer<typeof adminRefSchema>;
@@ -105,7 +108,7 @@ export const pointSchema = z.object({
 });
 export type Point = z.infer<typeof pointSchema>;
 
-export const placeSchema = z.object({ name: text(200).optional(), admin: adminAreasSchema.optional() });
+export const placeSchema = z.object({ name: text(TEXT_LIMITS.short).optional(), admin: adminAreasSchema.optional() });
 
 export const periodSchema = z
   .object({ since: isoDate, until: isoDate.optional() })
@@ -115,13 +118,13 @@ export const periodSchema = z
 export const FIELDS = {
   // common to every type
   eventDate: field(eventDateSchema, 'public'),
-  placeName: field(text(200), 'partner'),
+  placeName: field(text(TEXT_LIMITS.short), 'partner'),
   admin: field(adminAreasSchema, 'public'),
   point: field(pointSchema, 'partner'),
   locationPrecision: field(choice(LOCATION_PRECISIONS), 'partner'),
-  narrative: field(text(20_000), 'partner'),
+  narrative: field(text(TEXT_LIMITS.narrative), 'partner'),
   sourceKind: field(choice(SOURCE_KINDS), 'partner'),
-  sourceDetail: field(text(2_000), 'internal'),
+  sourceDetail: field(text(TEXT_LIMITS.detail), 'internal'),
   confidence: field(choice(CONFIDENCES), 'partner'),
   verification: field(choice(VERIFICATION_STATUSES), 'public', { coordinatorOnly: true }),
   duplicateOf: field(z.string().regex(UUID_PATTERN, { error: 'err.id.invalid' }), 'partner', { coordinatorOnly: true }),

@@ -1,0 +1,92 @@
+/**
+ * How each report type's form is laid out: which widgets, in which sections. Adding a report type is
+ * its schema (src/domain/report.ts), a list here, and its catalog strings.
+ */
+import {
+  CONFIDENCES,
+  CUT_CAUSES,
+  DAMAGE_CAUSES,
+  DAMAGE_LEVELS,
+  DISPLACEMENT_CAUSES,
+  LOCATION_PRECISIONS,
+  SERVICES,
+  SERVICE_STATES,
+  SHELTER_KINDS,
+  SOURCE_KINDS,
+  STRUCTURE_KINDS,
+  type FieldName,
+  type ReportType,
+} from '../../domain/report.ts';
+
+export type Widget =
+  | { kind: 'eventDate'; field: 'eventDate' }
+  | { kind: 'text'; field: FieldName; multiline?: boolean }
+  | { kind: 'count'; field: FieldName }
+  | { kind: 'choice'; field: FieldName; options: readonly string[] }
+  | { kind: 'yesno'; field: FieldName }
+  | { kind: 'admin'; field: 'admin' }
+  | { kind: 'place'; field: 'origin' | 'destination' }
+  | { kind: 'point'; field: 'point' }
+  | { kind: 'period'; field: 'period' };
+
+export interface Section {
+  title: 'section.what' | 'section.when' | 'section.where' | 'section.source' | 'section.notes';
+  widgets: Widget[];
+}
+
+const WHAT: Record<ReportType, Widget[]> = {
+  displacement: [
+    { kind: 'count', field: 'households' },
+    { kind: 'count', field: 'individuals' },
+    { kind: 'place', field: 'origin' },
+    { kind: 'place', field: 'destination' },
+    { kind: 'choice', field: 'shelter', options: SHELTER_KINDS },
+    { kind: 'choice', field: 'displacementCause', options: DISPLACEMENT_CAUSES },
+    { kind: 'yesno', field: 'ongoing' },
+  ],
+  damage: [
+    { kind: 'choice', field: 'structureKind', options: STRUCTURE_KINDS },
+    { kind: 'count', field: 'structures' },
+    { kind: 'choice', field: 'damageLevel', options: DAMAGE_LEVELS },
+    { kind: 'choice', field: 'damageCause', options: DAMAGE_CAUSES },
+    { kind: 'yesno', field: 'looted' },
+  ],
+  access_cut: [
+    { kind: 'choice', field: 'service', options: SERVICES },
+    { kind: 'choice', field: 'serviceState', options: SERVICE_STATES },
+    { kind: 'period', field: 'period' },
+    { kind: 'count', field: 'households' },
+    { kind: 'count', field: 'individuals' },
+    { kind: 'choice', field: 'cutCause', options: CUT_CAUSES },
+  ],
+};
+
+export function formSections(type: ReportType): Section[] {
+  return [
+    { title: 'section.what', widgets: WHAT[type] },
+    { title: 'section.when', widgets: [{ kind: 'eventDate', field: 'eventDate' }] },
+    {
+      title: 'section.where',
+      widgets: [
+        { kind: 'text', field: 'placeName' },
+        { kind: 'admin', field: 'admin' },
+        { kind: 'point', field: 'point' },
+        { kind: 'choice', field: 'locationPrecision', options: LOCATION_PRECISIONS },
+      ],
+    },
+    {
+      title: 'section.source',
+      widgets: [
+        { kind: 'choice', field: 'sourceKind', options: SOURCE_KINDS },
+        { kind: 'text', field: 'sourceDetail' },
+        { kind: 'choice', field: 'confidence', options: CONFIDENCES },
+      ],
+    },
+    { title: 'section.notes', widgets: [{ kind: 'text', field: 'narrative', multiline: true }] },
+  ];
+}
+
+/** The fields a monitor's form writes; coordinator-only fields are set elsewhere. */
+export function formFields(type: ReportType): FieldName[] {
+  return formSections(type).flatMap((s) => s.widgets.map((w) => w.field));
+}

@@ -1,0 +1,69 @@
+/**
+ * Translation: typed catalog keys, `{name}` parameters, plurals chosen by Intl.PluralRules, numbers
+ * and dates formatted with Intl. Arabic is the default and is written right to left.
+ */
+import { ar } from './ar.ts';
+import { en, type Catalog, type MessageKey, type PluralMessage } from './en.ts';
+
+export const LANGUAGES = ['ar', 'en'] as const;
+export type Lang = (typeof LANGUAGES)[number];
+export const DEFAULT_LANG: Lang = 'ar';
+export const LANGUAGE_NAMES: Record<Lang, string> = { ar: 'العربية', en: 'English' };
+
+const CATALOGS: Record<Lang, Catalog> = { ar, en };
+/** Intl locales: Syrian Arabic formats numbers with Arabic-Indic digits, as monitors read them. */
+const LOCALES: Record<Lang, string> = { ar: 'ar-SY', en: 'en-GB' };
+
+export type Params = Record<string, string | number>;
+
+export interface Translator {
+  lang: Lang;
+  dir: 'rtl' | 'ltr';
+  t(key: MessageKey, params?: Params): string;
+  /** For keys a value supplies at run time (an error code, a coded value): unknown keys show as is. */
+  tk(key: string, params?: Params): string;
+  plural(key: MessageKey, n: number, params?: Params): string;
+  number(n: number): string;
+  dateTime(ms: number): string;
+  date(iso: string): string;
+}
+
+export function isLang(v: unknown): v is Lang {
+  return typeof v === 'string' && (LANGUAGES as readonly string[]).includes(v);
+}
+
+export function translator(lang: Lang): Translator {
+  const catalog = CATALOGS[lang];
+  const locale = LOCALES[lang];
+  const numberFormat = new Intl.NumberFormat(locale);
+  const pluralRules = new Intl.PluralRules(locale);
+  const dateTimeFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+  const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
+  const fill = (text: string, params?: Params) =>
+    params ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? format(params[name]!) : m)) : text;
+  const format = (v: string | number) => (typeof v === 'number' ? numberFormat.format(v) : v);
+  const self: Translator = {
+    lang,
+    dir: lang === 'ar' ? 'rtl' : 'ltr',
+    t(key, params) {
+      const m = catalog[key];
+      return fill(typeof m === 'string' ? m : m.other, params);
+    },
+    tk(key, params) {
+      return key in catalog ? self.t(key as MessageKey, params) : key;
+    },
+    plural(key, n, params) {
+      const m = catalog[key];
+      if (typeof m === 'string') return fill(m, { n, ...params });
+      const form = pluralRules.select(n) as keyof PluralMessage;
+      return fill(m[form] ?? m.other, { n, ...params });
+    },
+    number: (n) => numberFormat.format(n),
+    dateTime: (ms) => dateTimeFormat.format(new Date(ms)),
+    date: (iso) => dateFormat.format(new Date(`${iso}T00:00:00Z`)),
+  };
+  return self;
+}
+
+export { type MessageKey } from './en.ts';
+export const englishCatalog = en;

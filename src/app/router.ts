@@ -1,0 +1,53 @@
+/**
+ * Paths as routes, with the History API, so every screen has a real URL (a deep link opens offline
+ * through the service worker's navigation fallback). Report ids appear in paths; report content never does.
+ */
+import { useEffect, useState } from 'preact/hooks';
+
+export type Route =
+  | { name: 'list' }
+  | { name: 'new'; draft?: string }
+  | { name: 'view'; id: string }
+  | { name: 'edit'; id: string; draft?: string }
+  | { name: 'settings' }
+  | { name: 'notFound' };
+
+export function parseRoute(pathname: string, search: string): Route {
+  const draft = new URLSearchParams(search).get('draft') ?? undefined;
+  const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts.length === 0) return { name: 'list' };
+  if (parts[0] === 'new' && parts.length === 1) return { name: 'new', draft };
+  if (parts[0] === 'settings' && parts.length === 1) return { name: 'settings' };
+  if (parts[0] === 'reports' && parts[1]) {
+    if (parts.length === 2) return { name: 'view', id: parts[1] };
+    if (parts.length === 3 && parts[2] === 'edit') return { name: 'edit', id: parts[1], draft };
+  }
+  return { name: 'notFound' };
+}
+
+export function navigate(path: string, options: { replace?: boolean } = {}): void {
+  if (options.replace) history.replaceState(null, '', path);
+  else history.pushState(null, '', path);
+  dispatchEvent(new PopStateEvent('popstate'));
+}
+
+export function useRoute(): Route {
+  const read = () => parseRoute(location.pathname, location.search);
+  const [route, setRoute] = useState(read);
+  useEffect(() => {
+    const onPop = () => setRoute(read());
+    addEventListener('popstate', onPop);
+    return () => removeEventListener('popstate', onPop);
+  }, []);
+  return route;
+}
+
+/** Same-origin link clicks move within the app instead of reloading it. */
+export function onLinkClick(e: MouseEvent): void {
+  const a = (e.target as Element | null)?.closest?.('a');
+  if (!a || a.target || a.hasAttribute('download') || e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+  const url = new URL(a.href, location.href);
+  if (url.origin !== location.origin) return;
+  e.preventDefault();
+  navigate(url.pathname + url.search);
+}

@@ -1,0 +1,30 @@
+/**
+ * Drafts: a form as typed, written on every change so a killed page or a dead battery loses nothing.
+ * Writes to one draft are chained, newest last, so a slow write never lands after a newer one.
+ */
+import type { DraftRow, RasidDb } from './db.ts';
+
+const pending = new Map<string, Promise<void>>();
+
+export function keepDraft(db: RasidDb, draft: DraftRow): Promise<void> {
+  const previous = pending.get(draft.id) ?? Promise.resolve();
+  const next = previous.catch(() => undefined).then(() => db.drafts.put(draft).then(() => undefined));
+  pending.set(draft.id, next);
+  void next.finally(() => {
+    if (pending.get(draft.id) === next) pending.delete(draft.id);
+  });
+  return next;
+}
+
+/** Lets a save wait for the draft writes before it, so removing the draft cannot be overtaken by one. */
+export async function settledDrafts(id: string): Promise<void> {
+  await pending.get(id)?.catch(() => undefined);
+}
+
+export function listDrafts(db: RasidDb): Promise<DraftRow[]> {
+  return db.drafts.orderBy('updatedAt').reverse().toArray();
+}
+
+export function discardDraft(db: RasidDb, id: string): Promise<void> {
+  return db.drafts.delete(id);
+}

@@ -1,0 +1,105 @@
+/** The app shell: header with navigation and the language control on every screen, the update prompt, and the routes. */
+import { useEffect, useState } from 'preact/hooks';
+import { LANGUAGE_NAMES, LANGUAGES, isLang } from '../i18n/i18n.ts';
+import type { UpdateHandle } from '../pwa.ts';
+import { onLinkClick, useRoute } from '../router.ts';
+import { Services, type AppServices } from './context.ts';
+import { EditReport } from './EditReport.tsx';
+import { NewReport } from './NewReport.tsx';
+import { ReportList } from './ReportList.tsx';
+import { ReportView } from './ReportView.tsx';
+import { Settings } from './Settings.tsx';
+
+function useOnline(): boolean {
+  const [online, setOnline] = useState(navigator.onLine);
+  useEffect(() => {
+    const on = () => setOnline(true);
+    const off = () => setOnline(false);
+    addEventListener('online', on);
+    addEventListener('offline', off);
+    return () => {
+      removeEventListener('online', on);
+      removeEventListener('offline', off);
+    };
+  }, []);
+  return online;
+}
+
+function Screen() {
+  const route = useRoute();
+  switch (route.name) {
+    case 'list':
+      return <ReportList />;
+    case 'new':
+      return <NewReport key={route.draft ?? 'new'} draft={route.draft} />;
+    case 'view':
+      return <ReportView id={route.id} />;
+    case 'edit':
+      return <EditReport key={route.id + (route.draft ?? '')} id={route.id} draft={route.draft} />;
+    case 'settings':
+      return <Settings />;
+    case 'notFound':
+      return <ReportList />;
+  }
+}
+
+export function App({ services, update }: { services: AppServices; update?: UpdateHandle }) {
+  const { tr } = services;
+  const online = useOnline();
+  const [dismissed, setDismissed] = useState(false);
+  useEffect(() => {
+    document.documentElement.lang = tr.lang;
+    document.documentElement.dir = tr.dir;
+    document.title = tr.t('app.name');
+  }, [tr]);
+
+  return (
+    <Services.Provider value={services}>
+      <header class="bar">
+        <a href="/" class="brand" onClick={onLinkClick}>
+          {tr.t('app.name')}
+        </a>
+        <nav aria-label={tr.t('nav.main')} onClick={onLinkClick}>
+          <a href="/">{tr.t('nav.reports')}</a>
+          <a href="/settings">{tr.t('nav.settings')}</a>
+        </nav>
+        <label class="lang">
+          <span class="visually-hidden">{tr.t('settings.language')}</span>
+          <select
+            aria-label={tr.t('settings.language')}
+            value={tr.lang}
+            onChange={(e) => {
+              const v = e.currentTarget.value;
+              if (isLang(v)) services.setLang(v);
+            }}
+          >
+            {LANGUAGES.map((l) => (
+              <option key={l} value={l} lang={l}>
+                {LANGUAGE_NAMES[l]}
+              </option>
+            ))}
+          </select>
+        </label>
+      </header>
+      {!online && (
+        <p class="offline" role="status">
+          {tr.t('status.offline')}
+        </p>
+      )}
+      {update && !dismissed && (
+        <div class="update" role="status">
+          <p>{tr.t('update.available')}</p>
+          <button type="button" class="primary" onClick={() => update.apply()}>
+            {tr.t('action.reloadToUpdate')}
+          </button>
+          <button type="button" class="secondary" onClick={() => setDismissed(true)}>
+            {tr.t('action.later')}
+          </button>
+        </div>
+      )}
+      <main onClick={onLinkClick}>
+        <Screen />
+      </main>
+    </Services.Provider>
+  );
+}

@@ -1,0 +1,95 @@
+/** The report list: newest first, filtered by type, with unsynced and conflict badges and unsaved drafts offered back. */
+import { useState } from 'preact/hooks';
+import { REPORT_TYPES } from '../../domain/report.ts';
+import { useLiveQuery } from '../live-query.ts';
+import { navigate } from '../router.ts';
+import { discardDraft, listDrafts } from '../store/drafts.ts';
+import { readRow, type ListItem } from '../store/reports.ts';
+import { useServices } from './context.ts';
+import { adminPath, formatValue } from './format.ts';
+
+function Summary({ item }: { item: Extract<ListItem, { ok: true }> }) {
+  const { tr } = useServices();
+  const v = item.view.values;
+  const place = v.placeName ?? adminPath(v.admin, tr.lang) ?? '';
+  const detail =
+    item.view.type === 'damage'
+      ? [v.damageLevel && formatValue(tr, 'damageLevel', v.damageLevel), v.structures !== undefined && `${tr.t('field.structures')}: ${tr.number(v.structures)}`]
+      : item.view.type === 'access_cut'
+        ? [v.service && formatValue(tr, 'service', v.service), v.serviceState && formatValue(tr, 'serviceState', v.serviceState)]
+        : [v.households !== undefined && `${tr.t('field.households')}: ${tr.number(v.households)}`, v.individuals !== undefined && `${tr.t('field.individuals')}: ${tr.number(v.individuals)}`];
+  return (
+    <a href={`/reports/${item.view.id}`} class="report-link">
+      <span class="report-type">{tr.tk(`type.${item.view.type}`)}</span>
+      <span class="report-place">{place || tr.t('list.noPlace')}</span>
+      <span class="report-meta">
+        {[v.eventDate && tr.date(v.eventDate.date), ...detail].filter(Boolean).join(' · ')}
+      </span>
+      <span class="badges">
+        {item.unsynced && <span class="badge unsynced">{tr.t('list.unsynced')}</span>}
+        {item.view.conflicts.length > 0 && <span class="badge conflict">{tr.t('list.conflict')}</span>}
+      </span>
+    </a>
+  );
+}
+
+export function ReportList() {
+  const { tr, writer, watermark } = useServices();
+  const [filter, setFilter] = useState('');
+  const items = useLiveQuery(async () => {
+    const rows = filter
+      ? await writer.db.reports.where('[type+createdAt]').between([filter, ''], [filter, '\uffff']).reverse().toArray()
+      : await writer.db.reports.orderBy('createdAt').reverse().toArray();
+    return rows.map((r) => readRow(r, watermark)).filter((i) => !i.ok || !i.view.deleted);
+  }, [filter, watermark]);
+  const drafts = useLiveQuery(() => listDrafts(writer.db), []);
+
+  return (
+    <>
+      <div class="toolbar">
+        <button type="button" class="primary" onClick={() => navigate('/new')}>
+          {tr.t('action.newReport')}
+        </button>
+        <label class="inline">
+          {tr.t('list.filterType')}
+          <select value={filter} onChange={(e) => setFilter(e.currentTarget.value)}>
+            <option value="">{tr.t('list.allTypes')}</option>
+            {REPORT_TYPES.map((t) => (
+              <option key={t} value={t}>
+                {tr.t(`type.${t}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {drafts?.map((d) => (
+        <div class="draft-offer" role="region" aria-label={tr.t('draft.saved')} key={d.id}>
+          <p>{tr.t(d.reportId ? 'draft.offerEdit' : 'draft.offer', { type: tr.tk(`type.${d.type}`), time: tr.dateTime(d.updatedAt) })}</p>
+          <div class="actions">
+            <button type="button" class="primary" onClick={() => navigate(d.reportId ? `/reports/${d.reportId}/edit?draft=${d.id}` : `/new?draft=${d.id}`)}>
+              {tr.t('action.resume')}
+            </button>
+            <button type="button" class="secondary" onClick={() => discardDraft(writer.db, d.id)}>
+              {tr.t('action.discard')}
+            </button>
+          </div>
+        </div>
+      ))}
+      {items && <p class="count">{tr.plural('list.count', items.length)}</p>}
+      {items?.length === 0 && <p class="empty">{tr.t('list.empty')}</p>}
+      <ul role="list" aria-label={tr.t('list.label')} class="reports">
+        {items?.map((item) =>
+          item.ok ? (
+            <li key={item.view.id}>
+              <Summary item={item} />
+            </li>
+          ) : (
+            <li key={item.id} class="unreadable">
+              {tr.t('list.unreadable', { id: item.id.slice(0, 8) })}
+            </li>
+          ),
+        )}
+      </ul>
+    </>
+  );
+}

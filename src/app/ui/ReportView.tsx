@@ -1,0 +1,84 @@
+/** One report: its values in the interface language, conflicts marked, and edit and delete. */
+import { useRef } from 'preact/hooks';
+import { decodeHlc } from '../../domain/hlc.ts';
+import { distinctHeads } from '../../domain/merge.ts';
+import { fieldsOf, type FieldName } from '../../domain/report.ts';
+import { useLiveQuery } from '../live-query.ts';
+import { navigate } from '../router.ts';
+import { deleteReport, readRow } from '../store/reports.ts';
+import { useServices } from './context.ts';
+import { formatValue } from './format.ts';
+
+export function ReportView({ id }: { id: string }) {
+  const { tr, writer, watermark } = useServices();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const row = useLiveQuery(async () => (await writer.db.reports.get(id)) ?? null, [id]);
+  if (row === undefined) return null;
+  if (row === null) return <p class="empty">{tr.t('view.notFound')}</p>;
+  const item = readRow(row, watermark);
+  if (!item.ok) return <p class="unreadable">{tr.t('list.unreadable', { id: id.slice(0, 8) })}</p>;
+  const { view } = item;
+  const type = view.type!;
+
+  const confirmDelete = async () => {
+    dialog.current?.close();
+    await deleteReport(writer, id);
+    navigate('/', { replace: true });
+  };
+
+  return (
+    <article aria-labelledby="report-title">
+      <h1 id="report-title">{tr.t(`type.${type}`)}</h1>
+      {view.createdHlc && <p class="meta">{tr.t('view.recorded', { time: tr.dateTime(decodeHlc(view.createdHlc).wall) })}</p>}
+      {item.unsynced && <p class="badge unsynced">{tr.t('view.unsynced')}</p>}
+      {view.deleted && <p class="notice">{tr.t('view.deleted')}</p>}
+      {view.conflicts.length > 0 && <p class="notice conflict">{tr.t('view.conflict')}</p>}
+      <dl class="values">
+        {fieldsOf(type)
+          .filter((f) => view.values[f] !== undefined)
+          .map((f: FieldName) => {
+            const heads = distinctHeads(row.state.fields[f]);
+            return (
+              <div key={f} class={heads.length > 1 ? 'conflict' : undefined}>
+                <dt>{tr.tk(`field.${f}`)}</dt>
+                {heads.length > 1 ? (
+                  <dd>
+                    <span class="badge conflict">{tr.t('view.conflictField')}</span>
+                    <ul>
+                      {heads.map((h) => (
+                        <li key={h.op}>{formatValue(tr, f, h.value)}</li>
+                      ))}
+                    </ul>
+                  </dd>
+                ) : (
+                  <dd>{formatValue(tr, f, view.values[f])}</dd>
+                )}
+              </div>
+            );
+          })}
+      </dl>
+      {!view.deleted && (
+        <div class="actions">
+          <button type="button" class="primary" onClick={() => navigate(`/reports/${id}/edit`)}>
+            {tr.t('action.edit')}
+          </button>
+          <button type="button" class="danger" onClick={() => dialog.current?.showModal()}>
+            {tr.t('action.delete')}
+          </button>
+        </div>
+      )}
+      <dialog ref={dialog} role="alertdialog" aria-labelledby="delete-title" aria-describedby="delete-body">
+        <h2 id="delete-title">{tr.t('delete.title')}</h2>
+        <p id="delete-body">{tr.t('delete.body')}</p>
+        <div class="actions">
+          <button type="button" class="danger" onClick={confirmDelete}>
+            {tr.t('action.delete')}
+          </button>
+          <button type="button" class="secondary" onClick={() => dialog.current?.close()}>
+            {tr.t('action.cancel')}
+          </button>
+        </div>
+      </dialog>
+    </article>
+  );
+}

@@ -1,0 +1,104 @@
+/** Settings: storage on this phone, the gazetteer (imported from a COD-AB CSV, or the shipped sample), this device. */
+import { useEffect, useState } from 'preact/hooks';
+import { parseCodAbCsv, type SkippedRow } from '../../domain/gazetteer.ts';
+import { saveGazetteer } from '../settings.ts';
+import { storageStatus, type StorageStatus } from '../storage-status.ts';
+import { useServices } from './context.ts';
+import { formatBytes } from './format.ts';
+
+const SAMPLE_URL = '/gazetteer/sample-gazetteer-syrian-coast.csv';
+
+type ImportResult = { ok: true; count: number; skipped: SkippedRow[] } | { ok: false; message: string };
+
+export function Settings() {
+  const { tr, writer, gazetteer, setGazetteer } = useServices();
+  const [storage, setStorage] = useState<StorageStatus>();
+  const [result, setResult] = useState<ImportResult>();
+
+  useEffect(() => {
+    void storageStatus().then(setStorage);
+  }, []);
+
+  const importText = async (text: string, name: string) => {
+    const parsed = parseCodAbCsv(text, name);
+    if (!parsed.ok) {
+      return setResult({ ok: false, message: tr.tk(parsed.error.key, { line: parsed.error.line ?? '', column: parsed.error.column ?? '' }) });
+    }
+    await saveGazetteer(parsed.gazetteer);
+    setGazetteer(parsed.gazetteer);
+    setResult({ ok: true, count: parsed.gazetteer.units.length, skipped: parsed.skipped });
+  };
+
+  const onFile = async (e: Event) => {
+    const file = (e.currentTarget as HTMLInputElement).files?.[0];
+    if (!file) return;
+    try {
+      await importText(await file.text(), file.name);
+    } catch {
+      setResult({ ok: false, message: tr.t('err.gazetteer.read') });
+    }
+  };
+
+  const loadSample = async () => {
+    try {
+      const res = await fetch(SAMPLE_URL);
+      await importText(await res.text(), 'sample-gazetteer-syrian-coast.csv');
+    } catch {
+      setResult({ ok: false, message: tr.t('err.gazetteer.read') });
+    }
+  };
+
+  return (
+    <>
+      <h1>{tr.t('settings.title')}</h1>
+      <section class="form-section" aria-labelledby="storage-h">
+        <h2 id="storage-h">{tr.t('settings.storage')}</h2>
+        {storage?.usage !== undefined && storage.quota !== undefined ? (
+          <>
+            <meter min={0} max={storage.quota} value={storage.usage} aria-labelledby="storage-h" />
+            <p>{tr.t('settings.storageUse', { used: formatBytes(tr, storage.usage), free: formatBytes(tr, Math.max(0, storage.quota - storage.usage)) })}</p>
+          </>
+        ) : (
+          <p>{tr.t('settings.storageUnknown')}</p>
+        )}
+        {storage && <p class="hint">{tr.t(storage.persisted ? 'settings.persisted' : 'settings.notPersisted')}</p>}
+      </section>
+      <section class="form-section" aria-labelledby="gazetteer-h">
+        <h2 id="gazetteer-h">{tr.t('settings.gazetteer')}</h2>
+        <p>{gazetteer ? tr.plural('settings.gazetteerLoaded', gazetteer.units.length, { name: gazetteer.name }) : tr.t('settings.gazetteerNone')}</p>
+        <div class="field">
+          <label for="gazetteer-file">{tr.t('settings.gazetteerFile')}</label>
+          <input id="gazetteer-file" type="file" accept=".csv,text/csv" onChange={onFile} />
+        </div>
+        <button type="button" class="secondary" onClick={loadSample}>
+          {tr.t('action.loadSampleGazetteer')}
+        </button>
+        {result && (
+          <div role="status">
+            {result.ok ? (
+              <>
+                <p>{tr.plural('settings.gazetteerImported', result.count)}</p>
+                {result.skipped.length > 0 && (
+                  <>
+                    <p>{tr.plural('settings.gazetteerSkipped', result.skipped.length)}</p>
+                    <ul>
+                      {result.skipped.slice(0, 50).map((s) => (
+                        <li key={s.line}>{tr.t('settings.gazetteerRow', { line: s.line, reason: tr.tk(s.reason, { column: s.column ?? '' }) })}</li>
+                      ))}
+                    </ul>
+                  </>
+                )}
+              </>
+            ) : (
+              <p class="form-error">{result.message}</p>
+            )}
+          </div>
+        )}
+      </section>
+      <section class="form-section" aria-labelledby="device-h">
+        <h2 id="device-h">{tr.t('settings.device')}</h2>
+        <p dir="ltr" class="mono">{writer.device}</p>
+      </section>
+    </>
+  );
+}

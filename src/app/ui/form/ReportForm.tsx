@@ -1,0 +1,173 @@
+/**
+ * A report's form, for a new report or an edit. Every keystroke is kept as a draft in IndexedDB at
+ * once (a killed page offers it back), and "Save" writes the report, its op and the draft's removal
+ * in one transaction. A failed save, a full disk included, keeps the draft and says why.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { findUnit } from '../../../domain/gazetteer.ts';
+import { DATE_PRECISIONS, type FieldValues, type ReportType } from '../../../domain/report.ts';
+import { changedFields, formToContent, localToday, type AdminLookup, type FormValues } from '../../forms/form-values.ts';
+import { formSections, type Widget } from '../../forms/form-spec.ts';
+import type { MessageKey } from '../../i18n/i18n.ts';
+import { createReport, editReport } from '../../store/reports.ts';
+import { discardDraft, keepDraft, settledDrafts } from '../../store/drafts.ts';
+import { isQuotaError } from '../../storage-status.ts';
+import { useServices } from '../context.ts';
+import { ChoiceField, DateField, NumberField, TextField, inputId, type FieldProps } from './fields.tsx';
+import { AdminPicker, PlaceField } from './places.tsx';
+import { PointField } from './point.tsx';
+
+export interface ReportFormProps {
+  type: ReportType;
+  draftId: string;
+  initial: FormValues;
+  /** Set when editing: the id and the values the editor saw (an edit writes only what changed). */
+  editing?: { id: string; values: Partial<FieldValues> };
+  onSaved(id: string): void;
+  onCancel(): void;
+}
+
+function WidgetView({ w, props }: { w: Widget; props: FieldProps }) {
+  const { tr } = useServices();
+  const label = `field.${w.field}` as MessageKey;
+  switch (w.kind) {
+    case 'text':
+      return <TextField k={w.field} label={label} multiline={w.multiline} props={props} />;
+    case 'count':
+      return <NumberField k={w.field} label={label} hint="field.count.hint" props={props} />;
+    case 'choice':
+      return <ChoiceField k={w.field} label={label} options={w.options} optionLabel={(v) => tr.tk(`code.${w.field}.${v}`)} props={props} />;
+    case 'yesno':
+      return (
+        <ChoiceField
+          k={w.field}
+          label={label}
+          options={[
+            { value: 'yes', label: tr.t('yesno.yes') },
+            { value: 'no', label: tr.t('yesno.no') },
+          ]}
+          props={props}
+        />
+      );
+    case 'eventDate':
+      return (
+        <>
+          <ChoiceField k="eventDate.precision" label="field.eventDate.precision" options={DATE_PRECISIONS} optionLabel={(v) => tr.tk(`code.datePrecision.${v}`)} props={props} />
+          <DateField k="eventDate.date" label="field.eventDate" props={props} />
+          {props.values['eventDate.precision'] === 'range' && <DateField k="eventDate.end" label="field.eventDate.end" props={props} />}
+        </>
+      );
+    case 'period':
+      return (
+        <>
+          <DateField k="period.since" label="field.period.since" props={props} />
+          <DateField k="period.until" label="field.period.until" props={props} />
+        </>
+      );
+    case 'admin':
+      return <AdminPicker prefix="admin" levels={3} labels={['field.admin.adm1', 'field.admin.adm2', 'field.admin.adm3']} props={props} />;
+    case 'place':
+      return <PlaceField field={w.field} props={props} />;
+    case 'point':
+      return <PointField props={props} />;
+  }
+}
+
+export function ReportForm({ type, draftId, initial, editing, onSaved, onCancel }: ReportFormProps) {
+  const { tr, writer, gazetteer } = useServices();
+  const [values, setValues] = useState<FormValues>(initial);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [saveError, setSaveError] = useState<string>();
+  const [tried, setTried] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const valuesRef = useRef(values);
+  const summaryRef = useRef<HTMLParagraphElement>(null);
+
+  const lookup: AdminLookup = (pcode) => {
+    const u = gazetteer && findUnit(gazetteer, pcode);
+    return u ? { pcode: u.pcode, en: u.en, ar: u.ar } : undefined;
+  };
+  const convert = (v: FormValues) => formToContent(type, v, { today: localToday(new Date()), lookup, previous: editing?.values });
+
+  const set = (key: string, value: string) => {
+    const next = { ...valuesRef.current, [key]: value };
+    valuesRef.current = next;
+    setValues(next);
+    if (tried) setErrors(convert(next).errors);
+    keepDraft(writer.db, { id: draftId, type, reportId: editing?.id, values: next, updatedAt: Date.now() }).catch((e) =>
+      setSaveError(isQuotaError(e) ? tr.t('err.quota') : tr.t('err.save', { detail: String((e as Error)?.message ?? e) })),
+    );
+  };
+
+  useEffect(() => {
+    if (tried && Object.keys(errors).length) summaryRef.current?.focus();
+  }, [tried, errors]);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (saving) return;
+    setTried(true);
+    setSaveError(undefined);
+    const { content, errors: found } = convert(valuesRef.current);
+    setErrors(found);
+    if (!content) {
+      const first = Object.keys(found)[0];
+      if (first) document.getElementById(inputId(first))?.focus();
+      return;
+    }
+    setSaving(true);
+    try {
+      await settledDrafts(draftId);
+      if (editing) {
+        await editReport(writer, editing.id, changedFields(type, editing.values, content), draftId);
+        onSaved(editing.id);
+      } else {
+        onSaved(await createReport(writer, content, draftId));
+      }
+    } catch (err) {
+      setSaveError(isQuotaError(err) ? tr.t('err.quota') : tr.t('err.save', { detail: String((err as Error)?.message ?? err) }));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  // Cancel is the monitor choosing to drop what was typed, so the draft goes too.
+  const cancel = async () => {
+    await settledDrafts(draftId);
+    await discardDraft(writer.db, draftId).catch(() => undefined);
+    onCancel();
+  };
+
+  const props: FieldProps = { values, errors, set };
+  const errorCount = Object.keys(errors).length;
+  return (
+    <form onSubmit={submit} noValidate>
+      {errorCount > 0 && (
+        <p class="form-error" role="alert" tabIndex={-1} ref={summaryRef}>
+          {tr.plural('form.hasErrors', errorCount)}
+        </p>
+      )}
+      {formSections(type).map((section) => (
+        <section key={section.title} class="form-section">
+          <h2>{tr.t(section.title)}</h2>
+          {section.widgets.map((w) => (
+            <WidgetView key={w.field} w={w} props={props} />
+          ))}
+        </section>
+      ))}
+      {saveError && (
+        <p class="form-error" role="alert">
+          {saveError}
+        </p>
+      )}
+      <div class="actions sticky">
+        <button type="submit" class="primary" disabled={saving}>
+          {tr.t('action.save')}
+        </button>
+        <button type="button" class="secondary" onClick={cancel}>
+          {tr.t('action.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,112 @@
+/**
+ * Form inputs, each labelled (a screen reader, and the tests, find them by label) and showing its
+ * own error beside it. Text is never cut to a maximum length: a too-long paste stays, with a message.
+ */
+import type { ComponentChildren } from 'preact';
+import { TEXT_LIMITS } from '../../../domain/report.ts';
+import type { MessageKey } from '../../i18n/i18n.ts';
+import { useServices } from '../context.ts';
+
+export interface FieldProps {
+  values: Record<string, string>;
+  errors: Record<string, string>;
+  set(key: string, value: string): void;
+}
+
+export const inputId = (key: string) => `f-${key.replace(/\./g, '-')}`;
+
+function limitOf(key: string): number {
+  if (key === 'narrative') return TEXT_LIMITS.narrative;
+  if (key === 'sourceDetail') return TEXT_LIMITS.detail;
+  return TEXT_LIMITS.short;
+}
+
+export function ErrorText({ k, value, error }: { k: string; value?: string; error?: string }) {
+  const { tr } = useServices();
+  if (!error) return null;
+  return (
+    <p class="field-error" id={`${inputId(k)}-error`}>
+      {tr.tk(error, { len: value?.length ?? 0, max: limitOf(k) })}
+    </p>
+  );
+}
+
+function Row({ k, label, hint, children, props }: { k: string; label: string; hint?: string; children: ComponentChildren; props: FieldProps }) {
+  return (
+    <div class={`field${props.errors[k] ? ' has-error' : ''}`}>
+      <label for={inputId(k)}>{label}</label>
+      {hint && <p class="hint" id={`${inputId(k)}-hint`}>{hint}</p>}
+      {children}
+      <ErrorText k={k} value={props.values[k]} error={props.errors[k]} />
+    </div>
+  );
+}
+
+function aria(k: string, props: FieldProps, hint?: boolean) {
+  const ids = [hint ? `${inputId(k)}-hint` : '', props.errors[k] ? `${inputId(k)}-error` : ''].filter(Boolean).join(' ');
+  return { id: inputId(k), 'aria-invalid': props.errors[k] ? true : undefined, 'aria-describedby': ids || undefined };
+}
+
+export function TextField({ k, label, multiline, props }: { k: string; label: MessageKey; multiline?: boolean; props: FieldProps }) {
+  const { tr } = useServices();
+  const common = {
+    ...aria(k, props),
+    value: props.values[k] ?? '',
+    onInput: (e: Event) => props.set(k, (e.currentTarget as HTMLInputElement).value),
+  };
+  return (
+    <Row k={k} label={tr.t(label)} props={props}>
+      {multiline ? <textarea rows={6} {...common} /> : <input type="text" autoComplete="off" {...common} />}
+    </Row>
+  );
+}
+
+/** Counts and coordinates: a text input with a numeric keyboard, so Eastern Arabic digits type as they are. */
+export function NumberField({ k, label, hint, decimal, props }: { k: string; label: MessageKey; hint?: MessageKey; decimal?: boolean; props: FieldProps }) {
+  const { tr } = useServices();
+  return (
+    <Row k={k} label={tr.t(label)} hint={hint && tr.t(hint)} props={props}>
+      <input
+        type="text"
+        inputMode={decimal ? 'decimal' : 'numeric'}
+        autoComplete="off"
+        dir="ltr"
+        {...aria(k, props, !!hint)}
+        value={props.values[k] ?? ''}
+        onInput={(e) => props.set(k, e.currentTarget.value)}
+      />
+    </Row>
+  );
+}
+
+export function ChoiceField({ k, label, options, optionLabel, props }: {
+  k: string;
+  label: MessageKey;
+  options: readonly { value: string; label: string }[] | readonly string[];
+  optionLabel?: (v: string) => string;
+  props: FieldProps;
+}) {
+  const { tr } = useServices();
+  const opts = options.map((o) => (typeof o === 'string' ? { value: o, label: optionLabel ? optionLabel(o) : o } : o));
+  return (
+    <Row k={k} label={tr.t(label)} props={props}>
+      <select {...aria(k, props)} value={props.values[k] ?? ''} onChange={(e) => props.set(k, e.currentTarget.value)}>
+        <option value="">{tr.t('choice.unset')}</option>
+        {opts.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </Row>
+  );
+}
+
+export function DateField({ k, label, props }: { k: string; label: MessageKey; props: FieldProps }) {
+  const { tr } = useServices();
+  return (
+    <Row k={k} label={tr.t(label)} props={props}>
+      <input type="date" {...aria(k, props)} value={props.values[k] ?? ''} onInput={(e) => props.set(k, e.currentTarget.value)} />
+    </Row>
+  );
+}

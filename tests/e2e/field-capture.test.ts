@@ -1,0 +1,173 @@
+/**
+ * A monitor's day with no connection, on a phone-sized Chromium against the real server: the app is
+ * loaded once online, then everything happens offline and in Arabic, with reloads in between.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchBrowser, newPhoneContext, screenshot } from './harness.ts';
+
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+const reports = (p: Page) => p.getByRole('list', { name: 'التقارير' }).getByRole('listitem');
+
+async function waitForServiceWorker(p: Page) {
+  await p.waitForFunction(() => navigator.serviceWorker?.controller !== null, undefined, { timeout: 30_000 });
+}
+
+/** Counts rows of one IndexedDB store, read the way the app stores them. */
+function countRows(p: Page, store: string): Promise<number> {
+  return p.evaluate(
+    (name) =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open('rasid');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const req = open.result.transaction(name).objectStore(name).count();
+          req.onsuccess = () => {
+            open.result.close();
+            resolve(req.result);
+          };
+          req.onerror = () => reject(req.error);
+        };
+      }),
+    store,
+  );
+}
+
+async function pickType(p: Page, label: string) {
+  await p.getByRole('button', { name: 'تقرير جديد' }).click();
+  await p.getByRole('radiogroup', { name: 'نوع التقرير' }).getByRole('radio', { name: label }).check();
+}
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  context = await newPhoneContext(browser);
+  page = await context.newPage();
+  await page.goto('/');
+  await waitForServiceWorker(page);
+  // The coordinator's gazetteer reaches a phone with sync; until then the sample stands in for it.
+  await page.getByRole('link', { name: 'الإعدادات' }).click();
+  await page.getByRole('button', { name: 'حمّل الدليل الجغرافي التجريبي' }).click();
+  await page.getByRole('status').getByText(/استُوردت/).waitFor();
+  await context.setOffline(true);
+  await page.reload();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('offline field capture in Arabic', () => {
+  test('the app reloads offline from the service worker, in Arabic, right to left', async () => {
+    await page.goto('/');
+    await expect.poll(() => page.evaluate(() => [document.documentElement.lang, document.documentElement.dir].join(' '))).toBe('ar rtl');
+    await expect.poll(() => page.getByRole('button', { name: 'تقرير جديد' }).isVisible()).toBe(true);
+    await expect.poll(() => page.evaluate(() => navigator.onLine)).toBe(false);
+  });
+
+  test('one report of each type is saved offline, with Eastern Arabic and Persian digits', async () => {
+    await pickType(page, 'نزوح');
+    await page.getByLabel('عدد الأسر').fill('١٢');
+    await page.getByLabel('عدد الأفراد').fill('٦٠');
+    await page.getByLabel('المأوى', { exact: true }).selectOption({ label: 'قاعدة عسكرية' });
+    await page.getByLabel('تاريخ الحدث').fill('2025-03-08');
+    await page.getByLabel('اسم المكان', { exact: true }).fill('قرية الصنوبر');
+    await page.getByLabel('ملاحظات').fill('عائلات لجأت إلى القاعدة بعد إحراق البيوت، "كما قال الشهود"، والطريق مقطوع.');
+    await screenshot(page, 'form-displacement-ar');
+    await page.getByRole('button', { name: 'حفظ' }).click();
+    await expect.poll(() => reports(page).count()).toBe(1);
+
+    await pickType(page, 'أضرار');
+    await page.getByLabel('عدد المباني').fill('۷');
+    await page.getByLabel('درجة الضرر').selectOption({ label: 'مدمّر' });
+    await page.getByLabel('سبب الضرر').selectOption({ label: 'حرق' });
+    await page.getByLabel('تعرّض للنهب').selectOption({ label: 'نعم' });
+    await page.getByLabel('تاريخ الحدث').fill('2025-03-07');
+    await page.getByLabel('اسم المكان', { exact: true }).fill('بيت ياشوط');
+    await screenshot(page, 'form-damage-ar');
+    await page.getByRole('button', { name: 'حفظ' }).click();
+    await expect.poll(() => reports(page).count()).toBe(2);
+
+    await pickType(page, 'انقطاع خدمات');
+    await page.getByLabel('الخدمة', { exact: true }).selectOption({ label: 'الخبز' });
+    await page.getByLabel('حالة الخدمة').selectOption({ label: 'مقطوعة' });
+    await page.getByLabel('منقطعة منذ').fill('2025-03-07');
+    await page.getByLabel('تاريخ الحدث').fill('2025-03-09');
+    await page.getByLabel('المحافظة', { exact: true }).selectOption({ label: 'اللاذقية' });
+    await page.getByLabel('المنطقة', { exact: true }).selectOption({ label: 'جبلة' });
+    await page.getByLabel('عدد الأفراد').fill('3٥٠٠');
+    await screenshot(page, 'form-access-cut-ar');
+    await page.getByRole('button', { name: 'حفظ' }).click();
+    await expect.poll(() => reports(page).count()).toBe(3);
+    await screenshot(page, 'list-ar');
+    // Saving removed each draft: nothing is offered back as unsaved.
+    expect(await page.getByRole('region', { name: 'المسودة محفوظة على هذا الهاتف' }).count()).toBe(0);
+
+    await page.reload();
+    await expect.poll(() => reports(page).count()).toBe(3);
+    const texts = await reports(page).allTextContents();
+    // Newest first: the access cut was saved last.
+    expect(texts[0]).toContain('انقطاع خدمات');
+    expect(texts[0]).toContain('جبلة');
+    expect(texts[1]).toContain('بيت ياشوط');
+    expect(texts[2]).toContain('قرية الصنوبر');
+    for (const t of texts) expect(t).toContain('لم يُرسل');
+    expect(await countRows(page, 'ops')).toBe(3);
+  });
+
+  test('an edit and a deletion made offline hold after a reload', async () => {
+    await reports(page).filter({ hasText: 'بيت ياشوط' }).getByRole('link').click();
+    await page.getByRole('button', { name: 'تعديل' }).click();
+    await expect.poll(() => page.getByLabel('عدد المباني').inputValue()).toBe('7');
+    await page.getByLabel('عدد المباني').fill('٩');
+    await page.getByRole('button', { name: 'حفظ' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('أضرار');
+    await expect.poll(() => page.getByRole('article').textContent()).toContain('٩');
+
+    await page.goto('/');
+    await reports(page).filter({ hasText: 'انقطاع خدمات' }).getByRole('link').click();
+    await page.getByRole('button', { name: 'حذف' }).click();
+    await page.getByRole('alertdialog', { name: 'حذف هذا التقرير؟' }).getByRole('button', { name: 'حذف' }).click();
+    await expect.poll(() => reports(page).count()).toBe(2);
+
+    await page.reload();
+    await expect.poll(() => reports(page).count()).toBe(2);
+    const texts = await reports(page).allTextContents();
+    expect(texts.join('\n')).not.toContain('انقطاع خدمات');
+    expect(texts[0]).toContain('عدد المباني: ٩');
+    // Both are ops kept for sync: three creates, one edit, one delete.
+    expect(await countRows(page, 'ops')).toBe(5);
+  });
+
+  test('a page killed mid-form offers the draft back when reopened', async () => {
+    await pickType(page, 'نزوح');
+    await page.getByLabel('عدد الأسر').fill('٤٠');
+    await page.getByLabel('اسم المكان', { exact: true }).fill('حي القصور');
+    await page.getByLabel('ملاحظات').fill('نزوح ليلي نحو الجبل');
+    await expect.poll(() => countRows(page, 'drafts')).toBe(1);
+    await page.close({ runBeforeUnload: false });
+
+    page = await context.newPage();
+    await page.goto('/');
+    const offer = page.getByRole('region', { name: 'المسودة محفوظة على هذا الهاتف' });
+    await expect.poll(() => offer.textContent()).toContain('نزوح');
+    await offer.getByRole('button', { name: 'متابعة' }).click();
+    await expect.poll(() => page.getByLabel('عدد الأسر').inputValue()).toBe('٤٠');
+    expect(await page.getByLabel('ملاحظات').inputValue()).toBe('نزوح ليلي نحو الجبل');
+    await page.getByLabel('تاريخ الحدث').fill('2025-03-10');
+    await page.getByRole('button', { name: 'حفظ' }).click();
+    await expect.poll(() => reports(page).count()).toBe(3);
+    expect(await countRows(page, 'drafts')).toBe(0);
+  });
+
+  test('a deep link opens offline', async () => {
+    const href = await reports(page).filter({ hasText: 'بيت ياشوط' }).getByRole('link').getAttribute('href');
+    const deep = await context.newPage();
+    await deep.goto(href!);
+    await expect.poll(() => deep.getByRole('heading', { level: 1 }).textContent()).toBe('أضرار');
+    expect(await deep.getByRole('article').textContent()).toContain('مدمّر');
+    await deep.close();
+  });
+});
