@@ -219,16 +219,18 @@ export type ReportContent = z.infer<typeof reportContentSchema>;
  */
 export function validateReport(input: unknown, today: string): z.ZodSafeParseResult<ReportContent> {
   const parsed = reportContentSchema.safeParse(input);
-  if (!parsed.success) return parsed;
-  const r = parsed.data;
-  const future: { path: PropertyKey[]; date: string }[] = [{ path: ['eventDate', 'date'], date: r.eventDate.date }];
-  if (r.eventDate.end) future.push({ path: ['eventDate', 'end'], date: r.eventDate.end });
-  if (r.type === 'access_cut' && r.period) future.push({ path: ['period', 'since'], date: r.period.since });
-  const issues = future
-    .filter((f) => f.date > today)
-    .map((f) => ({ code: 'custom' as const, path: f.path, message: 'err.date.future', input: f.date }));
-  if (issues.length === 0) return parsed;
-  return { success: false, error: new z.ZodError(issues) } as z.ZodSafeParseResult<ReportContent>;
+  // Checked on the input as given, so a future date is reported alongside any other error at once.
+  const r = (input ?? {}) as { eventDate?: { date?: unknown; end?: unknown }; period?: { since?: unknown } };
+  const dates: { path: PropertyKey[]; date: unknown }[] = [
+    { path: ['eventDate', 'date'], date: r.eventDate?.date },
+    { path: ['eventDate', 'end'], date: r.eventDate?.end },
+    { path: ['period', 'since'], date: r.period?.since },
+  ];
+  const future: z.core.$ZodIssue[] = dates
+    .filter((d): d is { path: PropertyKey[]; date: string } => typeof d.date === 'string' && isoDate.safeParse(d.date).success && d.date > today)
+    .map((d) => ({ code: 'custom', path: d.path, message: 'err.date.future', input: d.date }));
+  if (future.length === 0) return parsed;
+  return { success: false, error: new z.ZodError([...future, ...(parsed.success ? [] : parsed.error.issues)]) } as z.ZodSafeParseResult<ReportContent>;
 }
 
 /** First error message (a catalog key) per top-level field, for showing next to that field. */

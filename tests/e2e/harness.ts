@@ -8,7 +8,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { inject } from 'vitest';
 
 /** The flags known to work with Debian's Chromium in a container without a GPU or a sandbox. */
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -27,14 +27,18 @@ export function baseUrl(): string {
   return inject('baseUrl');
 }
 
+/** Debian's Chromium binary; the /usr/bin/chromium wrapper script prints a shell error, the binary does not. */
+export function chromiumPath(): string {
+  return process.env.CHROMIUM_PATH || '/usr/lib/chromium/chromium';
+}
+
 /** A fresh browser with a throwaway profile. The caller closes it (usually in afterAll). */
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    // The /usr/bin/chromium wrapper script prints a shell error; the binary itself does not.
-    executablePath: process.env.CHROMIUM_PATH || '/usr/lib/chromium/chromium',
-    args: CHROMIUM_ARGS,
-  });
+  return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
 }
+
+/** A low-end Android phone's screen. */
+export const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 } as const;
 
 export interface PhoneOptions {
   /** BCP 47 tag for navigator.language and Accept-Language, e.g. 'ar-SD' or 'en'. */
@@ -48,10 +52,7 @@ export interface PhoneOptions {
 export function newPhoneContext(browser: Browser, opts: PhoneOptions = {}): Promise<BrowserContext> {
   return browser.newContext({
     baseURL: baseUrl(),
-    viewport: { width: 360, height: 740 },
-    isMobile: true,
-    hasTouch: true,
-    deviceScaleFactor: 2,
+    ...PHONE,
     serviceWorkers: 'allow',
     ...(opts.locale === undefined ? {} : { locale: opts.locale }),
   });
