@@ -5,12 +5,12 @@
  * An import keeps every good row and lists the bad ones with their line and a catalog key, so one
  * typo in a file of thousands of rows costs that row, not the whole import.
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { parseCsv } from './csv.ts';
 import { foldArabic } from './arabic-search.ts';
 
 export const PCODE_PATTERN = /^[A-Z]{2}[0-9A-Z]{1,14}$/;
-export const pcodeSchema = z.string().regex(PCODE_PATTERN, { error: 'err.gazetteer.badPcode' });
+export const pcodeSchema = z.string().check(z.regex(PCODE_PATTERN, { error: 'err.gazetteer.badPcode' }));
 
 export const ADMIN_LEVELS = [1, 2, 3] as const;
 export const adminLevelSchema = z.union([z.literal(1), z.literal(2), z.literal(3)]);
@@ -18,21 +18,19 @@ export type AdminLevel = z.infer<typeof adminLevelSchema>;
 
 const placeName = z
   .string()
-  .trim()
-  .min(1, { error: 'err.gazetteer.missingName' })
-  .max(200, { error: 'err.gazetteer.nameTooLong' });
+  .check(z.trim(), z.minLength(1, { error: 'err.gazetteer.missingName' }), z.maxLength(200, { error: 'err.gazetteer.nameTooLong' }));
 
 export const adminUnitSchema = z.object({
   pcode: pcodeSchema,
   en: placeName,
   ar: placeName,
   level: adminLevelSchema,
-  parent: pcodeSchema.optional(),
+  parent: z.optional(pcodeSchema),
 });
 export type AdminUnit = z.infer<typeof adminUnitSchema>;
 
 export const gazetteerSchema = z.object({
-  name: z.string().trim().min(1, { error: 'err.gazetteer.noName' }),
+  name: z.string().check(z.trim(), z.minLength(1, { error: 'err.gazetteer.noName' })),
   units: z.array(adminUnitSchema),
 });
 export type Gazetteer = z.infer<typeof gazetteerSchema>;

@@ -56,6 +56,12 @@ function insertSorted(list: string[], id: string): string[] {
   return [...list.slice(0, i), id, ...list.slice(i)];
 }
 
+/** Kept sorted, so the list is the same whatever order the ops arrived in. */
+function listIgnored(list: ReportState['ignored'], entry: { op: string; field: string }): ReportState['ignored'] {
+  const key = (e: { op: string; field: string }) => `${e.op}\u0000${e.field}`;
+  return [...list, entry].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
 function byDisplayOrder(a: Version, b: Version): number {
   if (a.hlc !== b.hlc) return a.hlc < b.hlc ? 1 : -1;
   return a.op < b.op ? 1 : a.op > b.op ? -1 : 0;
@@ -77,9 +83,11 @@ export function applyOp(state: ReportState, op: Op, isCoordinator: Authority = n
   const touched = new Set([...Object.keys(changes), ...Object.keys(supersedes)]);
   touched.delete(TYPE_FIELD);
   const coordinator = isCoordinator(op.device);
+  const isDelete = changes[DELETED_FIELD] === true;
   for (const name of touched) {
     if (COORDINATOR_ONLY.has(name) && !coordinator) {
-      next.ignored = [...next.ignored, { op: op.id, field: name }];
+      // A monitor's delete supersedes every head it saw, these included: that is no attempt to set them.
+      if (!isDelete || Object.hasOwn(changes, name)) next.ignored = listIgnored(next.ignored, { op: op.id, field: name });
       continue;
     }
     const current = next.fields[name] ?? { heads: [], dead: [] };
@@ -137,7 +145,8 @@ export function viewOf(state: ReportState): ReportView {
     if (heads.length > 1) conflicts.push(name);
     for (const h of field.heads) if (!updatedHlc || h.hlc > updatedHlc) updatedHlc = h.hlc;
     if (name === DELETED_FIELD) continue;
-    liveFields++;
+    // Verification outlives a monitor's delete (only a coordinator can supersede it): it is no crossed edit.
+    if (!COORDINATOR_ONLY.has(name)) liveFields++;
     values[name] = heads[0]!.value;
   }
   const deleted = distinctHeads(state.fields[DELETED_FIELD]).some((h) => h.value === true);

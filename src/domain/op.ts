@@ -4,7 +4,7 @@
  * The header is what the base server reads; the body it never reads (the security work seals it with
  * the header as associated data, so `v` names the format and `sig` is reserved for the signature).
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { hlcString } from './hlc.ts';
 import { UUID_PATTERN } from './ids.ts';
 
@@ -17,45 +17,47 @@ export const MAX_BODY_BYTES = 256 * 1024;
 export const MAX_FIELDS_PER_OP = 64;
 export const MAX_SUPERSEDED_PER_FIELD = 64;
 
-const uuid = z.string().regex(UUID_PATTERN, { error: 'err.id.invalid' });
-export const deviceIdSchema = z.string().regex(/^[0-9A-Za-z_-]{8,64}$/, { error: 'err.device.invalid' });
-const fieldName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/);
+const uuid = z.string().check(z.regex(UUID_PATTERN, { error: 'err.id.invalid' }));
+export const deviceIdSchema = z.string().check(z.regex(/^[0-9A-Za-z_-]{8,64}$/, { error: 'err.device.invalid' }));
+const fieldName = z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/));
 
 export const opHeaderSchema = z.object({
   v: z.literal(OP_FORMAT_VERSION),
   id: uuid,
   kind: z.enum(OP_KINDS),
   /** A report's UUID, or the fixed name of a deployment or desk setting. */
-  reportId: z.string().regex(/^[0-9A-Za-z_.:-]{1,64}$/),
+  reportId: z.string().check(z.regex(/^[0-9A-Za-z_.:-]{1,64}$/)),
   device: deviceIdSchema,
-  deviceSeq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  deviceSeq: z.int().check(z.minimum(1), z.maximum(Number.MAX_SAFE_INTEGER)),
 });
 export type OpHeader = z.infer<typeof opHeaderSchema>;
 
 /** Reserved for photos: the SHA-256 of the original bytes travels in the op. */
 export const attachmentRefSchema = z.object({
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  mime: z.string().max(100),
-  bytes: z.number().int().min(0),
+  sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+  mime: z.string().check(z.maxLength(100)),
+  bytes: z.int().check(z.minimum(0)),
 });
 
 export const opBodySchema = z
   .object({
     hlc: hlcString,
     changes: z.record(fieldName, z.unknown()),
-    supersedes: z.record(fieldName, z.array(uuid).max(MAX_SUPERSEDED_PER_FIELD)),
-    attachments: z.array(attachmentRefSchema).max(32).optional(),
+    supersedes: z.record(fieldName, z.array(uuid).check(z.maxLength(MAX_SUPERSEDED_PER_FIELD))),
+    attachments: z.optional(z.array(attachmentRefSchema).check(z.maxLength(32))),
   })
-  .refine((b) => Object.keys(b.changes).length + Object.keys(b.supersedes).length <= 2 * MAX_FIELDS_PER_OP, {
-    error: 'err.op.tooManyFields',
-  })
-  .refine((b) => new TextEncoder().encode(JSON.stringify(b)).length <= MAX_BODY_BYTES, { error: 'err.op.tooLarge' });
+  .check(
+    z.refine((b) => Object.keys(b.changes).length + Object.keys(b.supersedes).length <= 2 * MAX_FIELDS_PER_OP, {
+      error: 'err.op.tooManyFields',
+    }),
+    z.refine((b) => new TextEncoder().encode(JSON.stringify(b)).length <= MAX_BODY_BYTES, { error: 'err.op.tooLarge' }),
+  );
 export type OpBody = z.infer<typeof opBodySchema>;
 
-export const opSchema = opHeaderSchema.extend({
+export const opSchema = z.extend(opHeaderSchema, {
   body: opBodySchema,
   /** Reserved: the author device's signature over header and body hash. */
-  sig: z.string().max(1024).optional(),
+  sig: z.optional(z.string().check(z.maxLength(1024))),
 });
 export type Op = z.infer<typeof opSchema>;
 

@@ -5,7 +5,7 @@
  *
  * Error messages are catalog keys (`err.*`), translated by the UI.
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { MAX_COUNT } from './digits.ts';
 import { UUID_PATTERN } from './ids.ts';
 
@@ -20,7 +20,7 @@ export interface FieldInfo {
 }
 export const fieldInfo = z.registry<FieldInfo>();
 
-function field<T extends z.ZodType>(schema: T, sensitivity: Sensitivity, extra: Omit<FieldInfo, 'sensitivity'> = {}): T {
+function field<T extends z.ZodMiniType>(schema: T, sensitivity: Sensitivity, extra: Omit<FieldInfo, 'sensitivity'> = {}): T {
   fieldInfo.add(schema, { sensitivity, ...extra });
   return schema;
 }
@@ -31,14 +31,11 @@ export const TEXT_LIMITS = { short: 200, detail: 2_000, narrative: 20_000 } as c
 const text = (max: number) =>
   z
     .string({ error: 'err.text.invalid' })
-    .max(max, { error: 'err.text.tooLong' })
-    .refine((s) => s.trim().length > 0, { error: 'err.text.blank' });
+    .check(z.maxLength(max, { error: 'err.text.tooLong' }), z.refine((s) => s.trim().length > 0, { error: 'err.text.blank' }));
 
 const count = z
-  .number({ error: 'err.count.notNumber' })
-  .int({ error: 'err.count.whole' })
-  .min(0, { error: 'err.count.negative' })
-  .max(MAX_COUNT, { error: 'err.count.tooLarge' });
+  .int({ error: (issue) => (typeof issue.input === 'number' ? 'err.count.whole' : 'err.count.notNumber') })
+  .check(z.minimum(0, { error: 'err.count.negative' }), z.maximum(MAX_COUNT, { error: 'err.count.tooLarge' }));
 
 export const isoDate = z.iso.date({ error: 'err.date.invalid' });
 
@@ -75,44 +72,45 @@ export const eventDateSchema = z
   .object({
     precision: choice(DATE_PRECISIONS),
     date: isoDate,
-    end: isoDate.optional(),
+    end: z.optional(isoDate),
   })
-  .refine((d) => d.precision !== 'range' || d.end !== undefined, { error: 'err.date.endMissing', path: ['end'] })
-  .refine((d) => d.end === undefined || d.end >= d.date, { error: 'err.date.endBeforeStart', path: ['end'] });
+  .check(
+    z.refine((d) => d.precision !== 'range' || d.end !== undefined, { error: 'err.date.endMissing', path: ['end'] }),
+    z.refine((d) => d.end === undefined || d.end >= d.date, { error: 'err.date.endBeforeStart', path: ['end'] }),
+  );
 
 export const adminRefSchema = z
   .object({
-    pcode: z
-      .string()
-      .regex(/^[A-Z]{2}[0-9A-Z]{1,14}$/, { error: 'err.pcode.invalid' })
-      .optional(),
-    en: text(TEXT_LIMITS.short).optional(),
-    ar: text(TEXT_LIMITS.short).optional(),
+    pcode: z.optional(z.string().check(z.regex(/^[A-Z]{2}[0-9A-Z]{1,14}$/, { error: 'err.pcode.invalid' }))),
+    en: z.optional(text(TEXT_LIMITS.short)),
+    ar: z.optional(text(TEXT_LIMITS.short)),
   })
-  .refine((a) => a.pcode !== undefined || a.en !== undefined || a.ar !== undefined, { error: 'err.admin.empty' });
+  .check(z.refine((a) => a.pcode !== undefined || a.en !== undefined || a.ar !== undefined, { error: 'err.admin.empty' }));
 export type AdminRef = z.infer<typeof adminRefSchema>;
 
 export const adminAreasSchema = z.object({
-  adm1: adminRefSchema.optional(),
-  adm2: adminRefSchema.optional(),
-  adm3: adminRefSchema.optional(),
+  adm1: z.optional(adminRefSchema),
+  adm2: z.optional(adminRefSchema),
+  adm3: z.optional(adminRefSchema),
 });
 export type AdminAreas = z.infer<typeof adminAreasSchema>;
 
 /** Where the event happened, never where the monitor was unless the monitor said they stood there. */
 export const pointSchema = z.object({
-  lat: z.number({ error: 'err.number.invalid' }).min(-90, { error: 'err.lat.range' }).max(90, { error: 'err.lat.range' }),
-  lon: z.number({ error: 'err.number.invalid' }).min(-180, { error: 'err.lon.range' }).max(180, { error: 'err.lon.range' }),
+  lat: z.number({ error: 'err.number.invalid' }).check(z.minimum(-90, { error: 'err.lat.range' }), z.maximum(90, { error: 'err.lat.range' })),
+  lon: z.number({ error: 'err.number.invalid' }).check(z.minimum(-180, { error: 'err.lon.range' }), z.maximum(180, { error: 'err.lon.range' })),
   /** metres, as the Geolocation API reports it */
-  accuracy: z.number({ error: 'err.number.invalid' }).min(0, { error: 'err.accuracy.range' }).max(1_000_000, { error: 'err.accuracy.range' }).optional(),
+  accuracy: z.optional(
+    z.number({ error: 'err.number.invalid' }).check(z.minimum(0, { error: 'err.accuracy.range' }), z.maximum(1_000_000, { error: 'err.accuracy.range' })),
+  ),
 });
 export type Point = z.infer<typeof pointSchema>;
 
-export const placeSchema = z.object({ name: text(TEXT_LIMITS.short).optional(), admin: adminAreasSchema.optional() });
+export const placeSchema = z.object({ name: z.optional(text(TEXT_LIMITS.short)), admin: z.optional(adminAreasSchema) });
 
 export const periodSchema = z
-  .object({ since: isoDate, until: isoDate.optional() })
-  .refine((p) => p.until === undefined || p.until >= p.since, { error: 'err.date.endBeforeStart', path: ['until'] });
+  .object({ since: isoDate, until: z.optional(isoDate) })
+  .check(z.refine((p) => p.until === undefined || p.until >= p.since, { error: 'err.date.endBeforeStart', path: ['until'] }));
 
 /** Every field any report can hold, by name. A field's name means the same thing in every type. */
 export const FIELDS = {
@@ -127,7 +125,7 @@ export const FIELDS = {
   sourceDetail: field(text(TEXT_LIMITS.detail), 'internal'),
   confidence: field(choice(CONFIDENCES), 'partner'),
   verification: field(choice(VERIFICATION_STATUSES), 'public', { coordinatorOnly: true }),
-  duplicateOf: field(z.string().regex(UUID_PATTERN, { error: 'err.id.invalid' }), 'partner', { coordinatorOnly: true }),
+  duplicateOf: field(z.string().check(z.regex(UUID_PATTERN, { error: 'err.id.invalid' })), 'partner', { coordinatorOnly: true }),
   // displacement; households and individuals are also the people an access cut affects
   households: field(count, 'public'),
   individuals: field(count, 'public'),
@@ -183,8 +181,8 @@ export function sensitivityOf(name: FieldName): Sensitivity {
   return fieldInfo.get(FIELDS[name])!.sensitivity;
 }
 
-function pick<const K extends readonly FieldName[]>(names: K): { [P in K[number]]: z.ZodOptional<(typeof FIELDS)[P]> } {
-  return Object.fromEntries(names.map((n) => [n, FIELDS[n].optional()])) as never;
+function pick<const K extends readonly FieldName[]>(names: K): { [P in K[number]]: z.ZodMiniOptional<(typeof FIELDS)[P]> } {
+  return Object.fromEntries(names.map((n) => [n, z.optional(FIELDS[n])])) as never;
 }
 
 /** A place is given by name, by admin area, or both; a report with neither cannot be found again. */
@@ -193,9 +191,9 @@ const hasPlace = (r: { placeName?: string; admin?: AdminAreas }) =>
 
 const common = { ...pick(COMMON_FIELDS), eventDate: FIELDS.eventDate };
 
-export const displacementSchema = z.object({ type: z.literal('displacement'), ...common, ...pick(TYPE_FIELDS.displacement) });
-export const damageSchema = z.object({ type: z.literal('damage'), ...common, ...pick(TYPE_FIELDS.damage) });
-export const accessCutSchema = z.object({
+export const displacementSchema = z.strictObject({ type: z.literal('displacement'), ...common, ...pick(TYPE_FIELDS.displacement) });
+export const damageSchema = z.strictObject({ type: z.literal('damage'), ...common, ...pick(TYPE_FIELDS.damage) });
+export const accessCutSchema = z.strictObject({
   type: z.literal('access_cut'),
   ...common,
   ...pick(TYPE_FIELDS.access_cut),
@@ -207,17 +205,17 @@ export const accessCutSchema = z.object({
  * kept, so what is saved is exactly what the form showed.
  */
 export const reportContentSchema = z
-  .discriminatedUnion('type', [displacementSchema.strict(), damageSchema.strict(), accessCutSchema.strict()], {
-    error: 'err.type.unknown',
-  })
-  .refine(hasPlace, { error: 'err.place.missing', path: ['placeName'] });
+  .discriminatedUnion('type', [displacementSchema, damageSchema, accessCutSchema], { error: 'err.type.unknown' })
+  .check(z.refine(hasPlace, { error: 'err.place.missing', path: ['placeName'] }));
 export type ReportContent = z.infer<typeof reportContentSchema>;
+
+export type ValidationResult = { success: true; data: ReportContent; error?: never } | { success: false; error: z.core.$ZodError; data?: never };
 
 /**
  * Checks that need today's date (an event cannot be in the future). `today` is the device's date,
  * passed in: the schema alone stays a pure function of its input.
  */
-export function validateReport(input: unknown, today: string): z.ZodSafeParseResult<ReportContent> {
+export function validateReport(input: unknown, today: string): ValidationResult {
   const parsed = reportContentSchema.safeParse(input);
   // Checked on the input as given, so a future date is reported alongside any other error at once.
   const r = (input ?? {}) as { eventDate?: { date?: unknown; end?: unknown }; period?: { since?: unknown } };
@@ -230,11 +228,11 @@ export function validateReport(input: unknown, today: string): z.ZodSafeParseRes
     .filter((d): d is { path: PropertyKey[]; date: string } => typeof d.date === 'string' && isoDate.safeParse(d.date).success && d.date > today)
     .map((d) => ({ code: 'custom', path: d.path, message: 'err.date.future', input: d.date }));
   if (future.length === 0) return parsed;
-  return { success: false, error: new z.ZodError([...future, ...(parsed.success ? [] : parsed.error.issues)]) } as z.ZodSafeParseResult<ReportContent>;
+  return { success: false, error: new z.core.$ZodError([...future, ...(parsed.success ? [] : parsed.error.issues)]) };
 }
 
 /** First error message (a catalog key) per top-level field, for showing next to that field. */
-export function fieldErrors(error: z.ZodError): Partial<Record<string, string>> {
+export function fieldErrors(error: z.core.$ZodError): Partial<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const issue of error.issues) {
     const key = issue.path.length ? String(issue.path[0]) : 'form';
