@@ -1,0 +1,96 @@
+/**
+ * The op store's migrations, in code so the server needs no migration folder at run time. They run
+ * at every start (Kysely's Migrator applies only the missing ones) and are valid on both dialects.
+ */
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator } from 'kysely';
+
+export type StoreDialect = 'sqlite' | 'postgres';
+
+function opStoreMigration(dialect: StoreDialect): Migration {
+  // On SQLite only `integer primary key` makes seq the table's own row key (no second index);
+  // on PostgreSQL `integer` is 32 bits, so the sequence number is a bigint there.
+  const seqType = dialect === 'sqlite' ? 'integer' : 'bigint';
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('meta')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('epoch', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('counter')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('last_seq', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.insertInto('counter').values({ id: 1, last_seq: 0 }).execute();
+
+      await db.schema
+        .createTable('ops')
+        .addColumn('seq', seqType, (c) => c.primaryKey())
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('v', 'integer', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('report_id', 'text', (c) => c.notNull())
+        .addColumn('device', 'text', (c) => c.notNull())
+        .addColumn('device_seq', 'bigint', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('sig', 'text')
+        .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('ok', 'rejected')`))
+        .addColumn('reject_reason', 'text')
+        .addColumn('received_at', 'bigint', (c) => c.notNull())
+        .addUniqueConstraint('ops_device_seq_unique', ['device', 'device_seq'])
+        .execute();
+      // Push looks ops up by id. Not unique: an id reused by another op is kept, rejected, at that
+      // op's own (device, device_seq) so the gap closes (push decides under the counter lock).
+      await db.schema.createIndex('ops_id').on('ops').column('id').execute();
+      // A monitor's pull: the ops of the reports it owns, after its cursor...
+      await db.schema.createIndex('ops_report_seq').on('ops').columns(['report_id', 'seq']).execute();
+      // ...and every deployment op after its cursor: few rows, so a small partial index.
+      await db.schema
+        .createIndex('ops_deployment_seq')
+        .on('ops')
+        .column('seq')
+        .where(sql.ref('kind'), '=', sql.lit('deployment'))
+        .execute();
+
+      await db.schema
+        .createTable('devices')
+        .addColumn('device', 'text', (c) => c.primaryKey())
+        .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('monitor', 'coordinator')`))
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('revoked_at', 'bigint')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('report_owners')
+        .addColumn('report_id', 'text', (c) => c.primaryKey())
+        .addColumn('device', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('report_owners_device').on('report_owners').column('device').execute();
+
+      await db.schema
+        .createTable('device_progress')
+        .addColumn('device', 'text', (c) => c.primaryKey())
+        .addColumn('watermark', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  };
+}
+
+export function opStoreMigrations(dialect: StoreDialect): MigrationProvider {
+  return { getMigrations: async () => ({ '0001_op_store': opStoreMigration(dialect) }) };
+}
+
+/** Applies every migration not yet applied; throws with the failing migration's error. */
+export async function migrateToLatest(db: Kysely<any>, dialect: StoreDialect): Promise<void> {
+  const migrator = new Migrator({ db, provider: opStoreMigrations(dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`op store migration ${failed} failed`, { cause: error });
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * Storing pushed ops. Each op gets its own answer and the rest of the batch goes on: ack,
+ * rejected (kept under its (device, deviceSeq) so the gap closes, never served) or retry (kept
+ * nowhere). The rules are in rules.ts; this file loads what they need and writes what they decide.
+ *
+ * The whole batch runs in one transaction that first locks the one-row counter. Writers therefore
+ * take sequence numbers and commit one after another, so no op becomes visible after a higher one
+ * (a pull cursor never skips an op), and every check below sees all earlier batches.
+ */
+import type { Kysely } from 'kysely';
+import { decide, slotOf, REJECT, type Caller, type HeldOp, type HeldState, type IncomingOp, type RejectReason, type RetryReason } from './rules.ts';
+import type { Database, NewOpRow, Role } from './schema.ts';
+import { chunks, loadProgress, saveProgress } from './watermark.ts';
+
+export interface PushInput {
+  caller: Caller;
+  ops: readonly IncomingOp[];
+  /** Received time, ms since the Unix epoch. */
+  now: number;
+}
+
+export type PushAnswer =
+  | { id: string; status: 'ack' }
+  | { id: string; status: 'rejected'; reason: RejectReason }
+  | { id: string; status: 'retry'; reason: RetryReason };
+
+/**
+ * Pass a Kysely instance, or a transaction already open (the caller then decides when it commits;
+ * the tests use that to hold a writer open).
+ */
+export async function pushOps(db: Kysely<Database>, input: PushInput): Promise<PushAnswer[]> {
+  if (db.isTransaction) return pushInTransaction(db, input);
+  return db.transaction().execute((trx) => pushInTransaction(trx, input));
+}
+
+const slotKey = (device: string, deviceSeq: number) => `${device}\u0000${deviceSeq}`;
+
+async function pushInTransaction(trx: Kysely<Database>, { caller, ops: sent, now }: PushInput): Promise<PushAnswer[]> {
+  // Something that is not even an object gets an answer (rejected) instead of failing the batch.
+  const ops = sent.map((op): IncomingOp => (typeof op === 'object' && op !== null ? op : ({ header: undefined, body: '' } as unknown as IncomingOp)));
+  // First statement: take the counter row. Concurrent pushes wait here until this one commits.
+  const counter = await trx
+    .updateTable('counter')
+    .set((eb) => ({ last_seq: eb.ref('last_seq') }))
+    .where('id', '=', 1)
+    .returning('last_seq')
+    .executeTakeFirstOrThrow();
+  let seq = Number(counter.last_seq);
+
+  const slots = ops.map((op) => slotOf(op.header));
+  const held = await loadHeld(trx, ops, slots, caller);
+
+  // Decide in each device's own order, so a create comes before the edits it makes possible even
+  // when a batch arrives shuffled. Answers go back in the order the ops came.
+  const order = ops.map((_, i) => i);
+  order.sort((a, b) => {
+    const sa = slots[a], sb = slots[b];
+    if (!sa || !sb) return sa ? 1 : sb ? -1 : 0;
+    return sa.device < sb.device ? -1 : sa.device > sb.device ? 1 : sa.deviceSeq - sb.deviceSeq;
+  });
+
+  const answers = new Array<PushAnswer>(ops.length);
+  const rows: NewOpRow[] = [];
+  const owners: { report_id: string; device: string }[] = [];
+  for (const i of order) {
+    const op = ops[i]!;
+    const slot = slots[i];
+    // Echo the id the device sent, even a malformed one, so it can match the answer (within reason).
+    const id = slot?.id ?? String((op.header as { id?: unknown } | null)?.id ?? '').slice(0, 64);
+    const d = decide(op, caller, held.state);
+    answers[i] =
+      d.answer === 'ack'
+        ? { id, status: 'ack' }
+        : d.answer === 'retry'
+          ? { id, status: 'retry', reason: d.reason }
+          : { id, status: 'rejected', reason: d.reason };
+    if (!d.store || !slot) continue;
+
+    seq += 1;
+    const row = toRow(op, seq, now, d.answer === 'ack' ? null : d.reason);
+    rows.push(row);
+    held.remember(slot.device, slot.deviceSeq, row);
+    if (d.answer === 'ack' && d.owner) {
+      owners.push({ report_id: row.report_id, device: slot.device });
+      held.owners.set(row.report_id, slot.device);
+    }
+  }
+
+  for (const part of chunks(rows, 400)) await trx.insertInto('ops').values(part).execute();
+  for (const part of chunks(owners)) await trx.insertInto('report_owners').values(part).execute();
+  await saveProgress(trx, held.progress);
+  if (rows.length > 0) await trx.updateTable('counter').set({ last_seq: seq }).where('id', '=', 1).execute();
+  return answers;
+}
+
+function toRow(op: IncomingOp, seq: number, now: number, rejectReason: RejectReason | null): NewOpRow {
+  const h = op.header as unknown as Record<string, unknown>;
+  const ok = rejectReason === null;
+  // A rejected op is kept only to close its gap and to answer a retry. Its header may be malformed
+  // and its body unstorable, so keep what fits the columns.
+  const keepBody = ok || (rejectReason !== REJECT.tooLarge && rejectReason !== REJECT.badText && typeof op.body === 'string');
+  return {
+    seq,
+    id: h.id as string,
+    v: typeof h.v === 'number' && Number.isSafeInteger(h.v) ? h.v : 0,
+    kind: printable(h.kind, 32),
+    report_id: printable(h.reportId, 64),
+    device: h.device as string,
+    device_seq: h.deviceSeq as number,
+    body: keepBody ? op.body : '',
+    sig: keepBody && typeof op.sig === 'string' ? op.sig : null,
+    status: ok ? 'ok' : 'rejected',
+    reject_reason: rejectReason,
+    received_at: now,
+  };
+}
+
+/** Valid headers pass unchanged; a malformed field of a rejected op must still fit a text column (no NUL). */
+function printable(value: unknown, max: number): string {
+  return String(value ?? '').slice(0, max).replace(/[^\x20-\x7E]/g, '?');
+}
+
+/** Reads, under the lock, everything the rules may ask about this batch; then tracks the batch's own writes. */
+async function loadHeld(trx: Kysely<Database>, ops: readonly IncomingOp[], slots: ReturnType<typeof slotOf>[], caller: Caller) {
+  const bySlot = new Map<string, HeldOp>();
+  const ids = new Set<string>();
+  const owners = new Map<string, string>();
+  const roles = new Map<string, Role>();
+
+  const claimed = slots.filter((s) => s !== undefined);
+  const devices = [...new Set(claimed.map((s) => s.device))];
+  const progress = await loadProgress(trx, devices);
+
+  for (const part of chunks(claimed)) {
+    const grouped = new Map<string, number[]>();
+    for (const s of part) {
+      const seqs = grouped.get(s.device);
+      if (seqs) seqs.push(s.deviceSeq);
+      else grouped.set(s.device, [s.deviceSeq]);
+    }
+    const found = await trx
+      .selectFrom('ops')
+      .select(['id', 'v', 'kind', 'report_id', 'device', 'device_seq', 'body', 'sig', 'status', 'reject_reason'])
+      .where((eb) => eb.or([...grouped].map(([device, seqs]) => eb.and([eb('device', '=', device), eb('device_seq', 'in', seqs)]))))
+      .execute();
+    for (const r of found) bySlot.set(slotKey(r.device, Number(r.device_seq)), heldOp(r));
+  }
+
+  for (const part of chunks([...new Set(claimed.map((s) => s.id))])) {
+    const found = await trx.selectFrom('ops').select('id').where('id', 'in', part).execute();
+    for (const r of found) ids.add(r.id);
+  }
+
+  const reportIds = [...new Set(ops.map((op) => (op.header as { reportId?: unknown } | null)?.reportId).filter((r): r is string => typeof r === 'string'))];
+  for (const part of chunks(reportIds)) {
+    const found = await trx.selectFrom('report_owners').select(['report_id', 'device']).where('report_id', 'in', part).execute();
+    for (const r of found) owners.set(r.report_id, r.device);
+  }
+
+  const relayed = devices.filter((d) => d !== caller.device);
+  for (const part of chunks(relayed)) {
+    const found = await trx.selectFrom('devices').select(['device', 'role']).where('device', 'in', part).execute();
+    for (const r of found) roles.set(r.device, r.role);
+  }
+
+  const state: HeldState = {
+    atSlot: (device, deviceSeq) => bySlot.get(slotKey(device, deviceSeq)),
+    holdsId: (id) => ids.has(id),
+    ownerOf: (reportId) => owners.get(reportId),
+    roleOf: (device) => roles.get(device) ?? 'monitor',
+    watermarkOf: (device) => progress.get(device)?.watermark ?? 0,
+  };
+  return {
+    state,
+    owners,
+    progress,
+    remember(device: string, deviceSeq: number, row: NewOpRow) {
+      bySlot.set(slotKey(device, deviceSeq), heldOp(row));
+      ids.add(row.id);
+      progress.get(device)!.decided(deviceSeq);
+    },
+  };
+}
+
+function heldOp(r: Pick<NewOpRow, 'id' | 'v' | 'kind' | 'report_id' | 'body' | 'sig' | 'status' | 'reject_reason'>): HeldOp {
+  return {
+    id: r.id,
+    v: Number(r.v),
+    kind: r.kind,
+    reportId: r.report_id,
+    body: r.body,
+    sig: r.sig ?? null,
+    status: r.status,
+    rejectReason: r.reject_reason ?? null,
+  };
+}

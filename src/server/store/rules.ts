@@ -1,0 +1,183 @@
+/**
+ * What the server decides for one pushed op, as a pure function of the op, the caller and what the
+ * store already holds. push.ts loads that state under the counter lock and writes the decision;
+ * keeping the rules here keeps them readable in one place and testable without a database.
+ */
+import { UUID_PATTERN } from '../../domain/ids.ts';
+import { deviceIdSchema, OP_FORMAT_VERSION, opHeaderSchema, type OpHeader, type OpKind } from '../../domain/op.ts';
+import type { OpStatus, Role } from './schema.ts';
+
+/** Who is pushing, as authentication established it. */
+export interface Caller {
+  device: string;
+  role: Role;
+}
+
+/** An op as it arrives: the clear header, and the body and signature as opaque text. */
+export interface IncomingOp {
+  header: OpHeader;
+  body: string;
+  sig?: string | null;
+}
+
+/** Rejected for good: stored (when the op has a slot of its own) and never served. Catalog keys. */
+export const REJECT = {
+  /** The header is not a valid op header. */
+  badHeader: 'err.op.badHeader',
+  /** A monitor pushed an op whose author is another device. */
+  notOwnDevice: 'err.op.notOwnDevice',
+  /** The op id is already held with other bytes. */
+  idReused: 'err.op.idReused',
+  /** The (device, deviceSeq) is already held by another op. */
+  seqTaken: 'err.op.seqTaken',
+  tooLarge: 'err.op.tooLarge',
+  /** Body or signature is not text both databases store byte for byte (a NUL, a lone surrogate). */
+  badText: 'err.op.badText',
+  /** create and edit name a report by UUID; deployment and desk name a setting, never a UUID. */
+  reportIdKind: 'err.op.reportIdKind',
+  coordinatorOnly: 'err.op.coordinatorOnly',
+  /** A create for a report another device already created. */
+  reportOwned: 'err.op.reportOwned',
+  /** A second create for a report its author already created. */
+  reportExists: 'err.op.reportExists',
+  /** A monitor's edit of a report whose create it did not write. */
+  notReportOwner: 'err.op.notReportOwner',
+} as const;
+export type RejectReason = (typeof REJECT)[keyof typeof REJECT];
+
+/** Refused for now: stored nowhere; the device pushes the op again later. */
+export const RETRY = {
+  /** A format version newer than this server knows. */
+  unknownVersion: 'err.op.unknownVersion',
+  /** A monitor's edit whose report has no create yet, while that device still has undecided ops below it. */
+  createPending: 'err.op.createPending',
+} as const;
+export type RetryReason = (typeof RETRY)[keyof typeof RETRY];
+
+/** Largest stored body: a 256 KiB JSON body (MAX_BODY_BYTES) still fits once sealed and base64-encoded. */
+export const MAX_STORED_BODY_BYTES = 512 * 1024;
+export const MAX_SIG_CHARS = 1024;
+
+/** What the store already holds at a slot, as far as the rules need it. */
+export interface HeldOp {
+  id: string;
+  v: number;
+  kind: string;
+  reportId: string;
+  body: string;
+  sig: string | null;
+  status: OpStatus;
+  rejectReason: string | null;
+}
+
+/** The store as seen under the counter lock, including the ops decided earlier in the same batch. */
+export interface HeldState {
+  atSlot(device: string, deviceSeq: number): HeldOp | undefined;
+  holdsId(id: string): boolean;
+  ownerOf(reportId: string): string | undefined;
+  /** Role of a device other than the caller; an unknown device counts as a monitor. */
+  roleOf(device: string): Role;
+  watermarkOf(device: string): number;
+}
+
+export type Decision =
+  /** Already held with the same bytes: answer as it was answered, store nothing. */
+  | { answer: 'ack'; store: false }
+  | { answer: 'rejected'; reason: RejectReason; store: false }
+  | { answer: 'retry'; reason: RetryReason; store: false }
+  /** Store under the op's slot. `owner`: this create makes its author the report's owner. */
+  | { answer: 'ack'; store: true; owner: boolean }
+  | { answer: 'rejected'; reason: RejectReason; store: true };
+
+/** The slot an op claims, when its header names one; without it the op cannot even be stored rejected. */
+export function slotOf(header: unknown): { id: string; device: string; deviceSeq: number } | undefined {
+  if (typeof header !== 'object' || header === null) return undefined;
+  const h = header as Record<string, unknown>;
+  if (typeof h.id !== 'string' || !UUID_PATTERN.test(h.id)) return undefined;
+  if (!deviceIdSchema.safeParse(h.device).success) return undefined;
+  const seq = h.deviceSeq;
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) return undefined;
+  return { id: h.id, device: h.device as string, deviceSeq: seq };
+}
+
+export function isUnknownVersion(header: unknown): boolean {
+  const v = (header as { v?: unknown } | null)?.v;
+  return typeof v === 'number' && Number.isInteger(v) && v > OP_FORMAT_VERSION;
+}
+
+export function sameBytes(op: IncomingOp, held: HeldOp): boolean {
+  const h = op.header;
+  return (
+    held.id === h.id &&
+    held.v === h.v &&
+    held.kind === h.kind &&
+    held.reportId === h.reportId &&
+    held.body === op.body &&
+    held.sig === (op.sig ?? null)
+  );
+}
+
+// A NUL, or a surrogate half without its pair: PostgreSQL refuses the first, and both databases
+// would store the second as U+FFFD, so a retry would no longer carry "the same bytes".
+const UNSTORABLE_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function bodyProblem(op: IncomingOp): RejectReason | undefined {
+  if (typeof op.body !== 'string' || (op.sig != null && typeof op.sig !== 'string')) return REJECT.badHeader;
+  if (Buffer.byteLength(op.body, 'utf8') > MAX_STORED_BODY_BYTES) return REJECT.tooLarge;
+  if (op.sig != null && op.sig.length > MAX_SIG_CHARS) return REJECT.tooLarge;
+  if (UNSTORABLE_TEXT.test(op.body) || (op.sig != null && UNSTORABLE_TEXT.test(op.sig))) return REJECT.badText;
+  return undefined;
+}
+
+const REPORT_KINDS: readonly OpKind[] = ['create', 'edit'];
+
+/**
+ * Decides one op. The order matters: who may use a slot first (a monitor never takes another
+ * device's slots, even to store a rejection), then what is already held there, then the op itself.
+ */
+export function decide(op: IncomingOp, caller: Caller, held: HeldState): Decision {
+  if (isUnknownVersion(op.header)) return { answer: 'retry', reason: RETRY.unknownVersion, store: false };
+  const slot = slotOf(op.header);
+  if (!slot) return { answer: 'rejected', reason: REJECT.badHeader, store: false };
+  if (caller.role === 'monitor' && slot.device !== caller.device) {
+    return { answer: 'rejected', reason: REJECT.notOwnDevice, store: false };
+  }
+
+  const there = held.atSlot(slot.device, slot.deviceSeq);
+  if (there) {
+    if (there.id !== slot.id) return { answer: 'rejected', reason: REJECT.seqTaken, store: false };
+    if (there.status === 'rejected') return { answer: 'rejected', reason: (there.rejectReason ?? REJECT.badHeader) as RejectReason, store: false };
+    return sameBytes(op, there) ? { answer: 'ack', store: false } : { answer: 'rejected', reason: REJECT.idReused, store: false };
+  }
+  const reject = (reason: RejectReason): Decision => ({ answer: 'rejected', reason, store: true });
+  if (held.holdsId(slot.id)) return reject(REJECT.idReused);
+  if (!opHeaderSchema.safeParse(op.header).success) return reject(REJECT.badHeader);
+  const problem = bodyProblem(op);
+  if (problem) return reject(problem);
+
+  const { kind, reportId } = op.header;
+  if (REPORT_KINDS.includes(kind) !== UUID_PATTERN.test(reportId)) return reject(REJECT.reportIdKind);
+
+  const author = slot.device;
+  const role = author === caller.device ? caller.role : held.roleOf(author);
+  switch (kind) {
+    case 'deployment':
+    case 'desk':
+      return role === 'coordinator' ? { answer: 'ack', store: true, owner: false } : reject(REJECT.coordinatorOnly);
+    case 'create': {
+      const owner = held.ownerOf(reportId);
+      if (owner === undefined) return { answer: 'ack', store: true, owner: true };
+      return reject(owner === author ? REJECT.reportExists : REJECT.reportOwned);
+    }
+    case 'edit': {
+      if (role === 'coordinator') return { answer: 'ack', store: true, owner: false };
+      const owner = held.ownerOf(reportId);
+      if (owner === author) return { answer: 'ack', store: true, owner: false };
+      if (owner !== undefined) return reject(REJECT.notReportOwner);
+      // No create yet. A device writes a report's create before its edits, so while ops below this
+      // one are undecided the create may still come: ask again later. Once all are decided it never will.
+      if (held.watermarkOf(author) >= slot.deviceSeq - 1) return reject(REJECT.notReportOwner);
+      return { answer: 'retry', reason: RETRY.createPending, store: false };
+    }
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * The op store's tables, as Kysely sees them. One description for SQLite and PostgreSQL: the
+ * migrations create exactly these, and every query is typed against them.
+ *
+ * Times are milliseconds since the Unix epoch. Big integers are plain numbers on both dialects
+ * (`open.ts` tells `pg` to parse int8 as a number; every value here stays below 2^53).
+ */
+import type { Insertable, Selectable } from 'kysely';
+
+export type Role = 'monitor' | 'coordinator';
+export type OpStatus = 'ok' | 'rejected';
+
+/** One row: the store's identity. A new epoch tells devices the store is not the one they knew. */
+export interface MetaTable {
+  id: number;
+  epoch: string;
+  created_at: number;
+}
+
+/**
+ * The op log. `seq` is the server's order, given out by `counter`. Rejected ops stay here, under
+ * their (device, device_seq), so that device's sequence has no gap; they are never served.
+ */
+export interface OpsTable {
+  seq: number;
+  id: string;
+  v: number;
+  kind: string;
+  report_id: string;
+  device: string;
+  device_seq: number;
+  /** Exactly as received: JSON today, ciphertext once ops are sealed. Never parsed here. */
+  body: string;
+  sig: string | null;
+  status: OpStatus;
+  reject_reason: string | null;
+  received_at: number;
+}
+
+/** One row holding the last sequence number given out. Writers lock it, so they commit in order. */
+export interface CounterTable {
+  id: number;
+  last_seq: number;
+}
+
+/** Enrolled devices. Enrollment fills it; the op store reads the role of a relayed op's author. */
+export interface DevicesTable {
+  device: string;
+  role: Role;
+  token_hash: string;
+  revoked_at: number | null;
+  created_at: number;
+}
+
+/** Who wrote each report's create op: the one device (besides coordinators) that may edit and see it. */
+export interface ReportOwnersTable {
+  report_id: string;
+  device: string;
+}
+
+/**
+ * Per device, the highest device_seq decided (acknowledged or rejected) with no gap below it.
+ * Kept up to date by every push, in the same transaction, so answering it never scans the log.
+ */
+export interface DeviceProgressTable {
+  device: string;
+  watermark: number;
+}
+
+export interface Database {
+  meta: MetaTable;
+  ops: OpsTable;
+  counter: CounterTable;
+  devices: DevicesTable;
+  report_owners: ReportOwnersTable;
+  device_progress: DeviceProgressTable;
+}
+
+export type OpRow = Selectable<OpsTable>;
+export type NewOpRow = Insertable<OpsTable>;

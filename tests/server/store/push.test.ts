@@ -1,0 +1,320 @@
+/** Pushing ops: per-op answers, idempotence, and who may write what. Both dialects. */
+import { expect, it } from 'vitest';
+import { pullOps } from '../../../src/server/store/pull.ts';
+import { pushOps } from '../../../src/server/store/push.ts';
+import { REJECT, RETRY, MAX_STORED_BODY_BYTES, type Caller, type IncomingOp } from '../../../src/server/store/rules.ts';
+import type { Store } from '../../../src/server/store/open.ts';
+import { COORDINATOR, forEachDialect, MONITOR_A, MONITOR_B, newId, op } from './dialects.ts';
+
+const monitorA: Caller = { device: MONITOR_A, role: 'monitor' };
+const monitorB: Caller = { device: MONITOR_B, role: 'monitor' };
+const coordinator: Caller = { device: COORDINATOR, role: 'coordinator' };
+const NOW = Date.UTC(2025, 5, 1, 12);
+
+const push = (store: Store, caller: Caller, ops: IncomingOp[], now = NOW) => pushOps(store.db, { caller, ops, now });
+
+async function rows(store: Store) {
+  return store.db.selectFrom('ops').selectAll().orderBy('seq').execute();
+}
+
+forEachDialect('pushing ops', ({ open }) => {
+  it('a new op is acknowledged and stored with a sequence number and its received time', async () => {
+    const store = await open();
+    const create = op(MONITOR_A, 1, 'create', newId(), { sig: 'c2ln' });
+    expect(await push(store, monitorA, [create])).toEqual([{ id: create.header.id, status: 'ack' }]);
+    const [row] = await rows(store);
+    expect(row).toMatchObject({
+      seq: 1,
+      id: create.header.id,
+      v: 1,
+      kind: 'create',
+      report_id: create.header.reportId,
+      device: MONITOR_A,
+      device_seq: 1,
+      body: create.body,
+      sig: 'c2ln',
+      status: 'ok',
+      reject_reason: null,
+      received_at: NOW,
+    });
+    expect(typeof row!.seq).toBe('number');
+  });
+
+  it('sequence numbers follow one another across batches', async () => {
+    const store = await open();
+    const report = newId();
+    await push(store, monitorA, [op(MONITOR_A, 1, 'create', report), op(MONITOR_A, 2, 'edit', report)]);
+    await push(store, monitorA, [op(MONITOR_A, 3, 'edit', report)]);
+    expect((await rows(store)).map((r) => [r.seq, r.device_seq])).toEqual([[1, 1], [2, 2], [3, 3]]);
+  });
+
+  it('a retried op with the same bytes is acknowledged again and stored once', async () => {
+    const store = await open();
+    const create = op(MONITOR_A, 1, 'create', newId(), { sig: 'sig' });
+    await push(store, monitorA, [create]);
+    const again = { header: { ...create.header }, body: create.body, sig: create.sig };
+    expect(await push(store, monitorA, [again], NOW + 5000)).toEqual([{ id: create.header.id, status: 'ack' }]);
+    const all = await rows(store);
+    expect(all).toHaveLength(1);
+    expect(all[0]!.received_at).toBe(NOW);
+  });
+
+  it('an op repeated within one batch is acknowledged twice and stored once', async () => {
+    const store = await open();
+    const create = op(MONITOR_A, 1, 'create', newId());
+    expect(await push(store, monitorA, [create, create])).toEqual([
+      { id: create.header.id, status: 'ack' },
+      { id: create.header.id, status: 'ack' },
+    ]);
+    expect(await rows(store)).toHaveLength(1);
+  });
+
+  it('an op id already held with another body is rejected and the held op is unchanged', async () => {
+    const store = await open();
+    const create = op(MONITOR_A, 1, 'create', newId(), { body: '{"a":1}' });
+    await push(store, monitorA, [create]);
+    const forged = { ...create, body: '{"a":2}' };
+    expect(await push(store, monitorA, [forged])).toEqual([{ id: create.header.id, status: 'rejected', reason: REJECT.idReused }]);
+    const all = await rows(store);
+    expect(all).toHaveLength(1);
+    expect(all[0]).toMatchObject({ body: '{"a":1}', status: 'ok' });
+  });
+
+  it('an op id already held with another signature or header field is rejected', async () => {
+    const store = await open();
+    const report = newId();
+    const create = op(MONITOR_A, 1, 'create', report, { sig: 'one' });
+    await push(store, monitorA, [create]);
+    const answers = await push(store, monitorA, [
+      { ...create, sig: 'two' },
+      { ...create, sig: undefined },
+      { header: { ...create.header, kind: 'edit' }, body: create.body, sig: 'one' },
+    ]);
+    expect(answers.map((a) => a.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(await rows(store)).toHaveLength(1);
+  });
+
+  it('an op id reused at a free (device, deviceSeq) is stored as rejected, so that gap closes', async () => {
+    const store = await open();
+    const report = newId();
+    const create = op(MONITOR_A, 1, 'create', report);
+    await push(store, monitorA, [create]);
+    const reuse = op(MONITOR_A, 2, 'edit', report, { id: create.header.id });
+    expect(await push(store, monitorA, [reuse])).toEqual([{ id: create.header.id, status: 'rejected', reason: REJECT.idReused }]);
+    expect((await rows(store)).map((r) => [r.device_seq, r.status, r.reject_reason])).toEqual([
+      [1, 'ok', null],
+      [2, 'rejected', REJECT.idReused],
+    ]);
+    const pulled = await pullOps(store.db, { caller: coordinator, after: null, limit: 10 });
+    expect(pulled.reset).toBeUndefined();
+    if (!pulled.reset) expect(pulled.ops.map((o) => o.header.deviceSeq)).toEqual([1]);
+  });
+
+  it('a second op at a (device, deviceSeq) already held is rejected and overwrites nothing', async () => {
+    const store = await open();
+    const report = newId();
+    const create = op(MONITOR_A, 1, 'create', report);
+    await push(store, monitorA, [create]);
+    const other = op(MONITOR_A, 1, 'edit', report);
+    expect(await push(store, monitorA, [other])).toEqual([{ id: other.header.id, status: 'rejected', reason: REJECT.seqTaken }]);
+    const all = await rows(store);
+    expect(all).toHaveLength(1);
+    expect(all[0]).toMatchObject({ id: create.header.id, kind: 'create', status: 'ok' });
+  });
+
+  it('a retried rejected op is rejected again with its first reason', async () => {
+    const store = await open();
+    const desk = op(MONITOR_A, 1, 'desk', 'partners');
+    expect(await push(store, monitorA, [desk])).toEqual([{ id: desk.header.id, status: 'rejected', reason: REJECT.coordinatorOnly }]);
+    expect(await push(store, monitorA, [desk])).toEqual([{ id: desk.header.id, status: 'rejected', reason: REJECT.coordinatorOnly }]);
+    expect(await rows(store)).toHaveLength(1);
+  });
+
+  it('an op in a format version the server does not know is refused for retry and stored nowhere', async () => {
+    const store = await open();
+    const future = op(MONITOR_A, 1, 'create', newId());
+    (future.header as { v: number }).v = 2;
+    expect(await push(store, monitorA, [future])).toEqual([{ id: future.header.id, status: 'retry', reason: RETRY.unknownVersion }]);
+    expect(await rows(store)).toHaveLength(0);
+  });
+
+  it('one bad op does not stop the rest of the batch', async () => {
+    const store = await open();
+    const report = newId();
+    const future = op(MONITOR_A, 2, 'edit', report);
+    (future.header as { v: number }).v = 9;
+    const batch = [op(MONITOR_A, 1, 'create', report), future, op(MONITOR_A, 3, 'desk', 'exports'), op(MONITOR_A, 4, 'edit', report)];
+    const answers = await push(store, monitorA, batch);
+    expect(answers.map((a) => a.status)).toEqual(['ack', 'retry', 'rejected', 'ack']);
+    expect((await rows(store)).map((r) => [r.device_seq, r.status])).toEqual([
+      [1, 'ok'],
+      [3, 'rejected'],
+      [4, 'ok'],
+    ]);
+  });
+
+  it('answers come back in the order the ops were sent, even when decided in device order', async () => {
+    const store = await open();
+    const report = newId();
+    const create = op(MONITOR_A, 1, 'create', report);
+    const edit = op(MONITOR_A, 2, 'edit', report);
+    expect(await push(store, monitorA, [edit, create])).toEqual([
+      { id: edit.header.id, status: 'ack' },
+      { id: create.header.id, status: 'ack' },
+    ]);
+  });
+
+  it('a header that names no slot is rejected and stored nowhere; a malformed one with a slot closes its gap', async () => {
+    const store = await open();
+    const noSlot = op(MONITOR_A, 1, 'create', newId());
+    (noSlot.header as { deviceSeq: number }).deviceSeq = 0;
+    const badKind = op(MONITOR_A, 1, 'create', newId());
+    (badKind.header as { kind: string }).kind = 'photo';
+    const answers = await push(store, monitorA, [noSlot, badKind]);
+    expect(answers).toEqual([
+      { id: noSlot.header.id, status: 'rejected', reason: REJECT.badHeader },
+      { id: badKind.header.id, status: 'rejected', reason: REJECT.badHeader },
+    ]);
+    expect((await rows(store)).map((r) => [r.device_seq, r.kind, r.status])).toEqual([[1, 'photo', 'rejected']]);
+  });
+
+  it('a header field with a NUL or a non-object op is rejected without failing the batch', async () => {
+    const store = await open();
+    const nulKind = op(MONITOR_A, 1, 'create', newId());
+    (nulKind.header as { kind: string }).kind = 'cre\u0000ate';
+    const good = op(MONITOR_A, 2, 'create', newId());
+    const answers = await push(store, monitorA, [nulKind, null as unknown as IncomingOp, good]);
+    expect(answers).toEqual([
+      { id: nulKind.header.id, status: 'rejected', reason: REJECT.badHeader },
+      { id: '', status: 'rejected', reason: REJECT.badHeader },
+      { id: good.header.id, status: 'ack' },
+    ]);
+    expect((await rows(store)).map((r) => [r.device_seq, r.kind, r.status])).toEqual([
+      [1, 'cre?ate', 'rejected'],
+      [2, 'create', 'ok'],
+    ]);
+  });
+
+  it('a body over the size limit or with a NUL is rejected, and its body is not kept', async () => {
+    const store = await open();
+    const big = op(MONITOR_A, 1, 'create', newId(), { body: 'x'.repeat(MAX_STORED_BODY_BYTES + 1) });
+    const nul = op(MONITOR_A, 2, 'create', newId(), { body: 'a\u0000b' });
+    const lone = op(MONITOR_A, 3, 'create', newId(), { body: 'a\uD800b' });
+    const fits = op(MONITOR_A, 4, 'create', newId(), { body: 'x'.repeat(MAX_STORED_BODY_BYTES) });
+    const answers = await push(store, monitorA, [big, nul, lone, fits]);
+    expect(answers.map((a) => (a.status === 'ack' ? 'ack' : a.reason))).toEqual([REJECT.tooLarge, REJECT.badText, REJECT.badText, 'ack']);
+    expect((await rows(store)).map((r) => r.body.length)).toEqual([0, 0, 0, MAX_STORED_BODY_BYTES]);
+  });
+
+  it('a body is stored byte for byte, Arabic and emoji included', async () => {
+    const store = await open();
+    const body = '{"narrative":"نزوح ٣٠ أسرة 🏠","x":"\\u0000 escaped"}';
+    const create = op(MONITOR_A, 1, 'create', newId(), { body });
+    await push(store, monitorA, [create]);
+    expect((await rows(store))[0]!.body).toBe(body);
+    expect(await push(store, monitorA, [create])).toEqual([{ id: create.header.id, status: 'ack' }]);
+  });
+});
+
+forEachDialect('who may write what', ({ open }) => {
+  it('a monitor cannot write an op of another device, and that device keeps its slot', async () => {
+    const store = await open();
+    const forged = op(MONITOR_B, 1, 'create', newId());
+    expect(await push(store, monitorA, [forged])).toEqual([{ id: forged.header.id, status: 'rejected', reason: REJECT.notOwnDevice }]);
+    expect(await rows(store)).toHaveLength(0);
+    const real = op(MONITOR_B, 1, 'create', newId());
+    expect(await push(store, monitorB, [real])).toEqual([{ id: real.header.id, status: 'ack' }]);
+  });
+
+  it("a monitor's deployment and desk ops are rejected and close its gap", async () => {
+    const store = await open();
+    const answers = await push(store, monitorA, [op(MONITOR_A, 1, 'deployment', 'roster'), op(MONITOR_A, 2, 'desk', 'partners')]);
+    expect(answers.map((a) => a.status === 'rejected' && a.reason)).toEqual([REJECT.coordinatorOnly, REJECT.coordinatorOnly]);
+    expect((await rows(store)).map((r) => r.status)).toEqual(['rejected', 'rejected']);
+  });
+
+  it('a coordinator writes deployment and desk ops', async () => {
+    const store = await open();
+    const answers = await push(store, coordinator, [op(COORDINATOR, 1, 'deployment', 'gazetteer'), op(COORDINATOR, 2, 'desk', 'export-log')]);
+    expect(answers.map((a) => a.status)).toEqual(['ack', 'ack']);
+  });
+
+  it("a monitor's edit on another monitor's report is rejected", async () => {
+    const store = await open();
+    const report = newId();
+    await push(store, monitorA, [op(MONITOR_A, 1, 'create', report)]);
+    const edit = op(MONITOR_B, 1, 'edit', report);
+    expect(await push(store, monitorB, [edit])).toEqual([{ id: edit.header.id, status: 'rejected', reason: REJECT.notReportOwner }]);
+  });
+
+  it('a monitor edits the reports it created', async () => {
+    const store = await open();
+    const report = newId();
+    const answers = await push(store, monitorA, [op(MONITOR_A, 1, 'create', report), op(MONITOR_A, 2, 'edit', report)]);
+    expect(answers.map((a) => a.status)).toEqual(['ack', 'ack']);
+    expect(await push(store, monitorA, [op(MONITOR_A, 3, 'edit', report)])).toMatchObject([{ status: 'ack' }]);
+  });
+
+  it('a create for a report another device created is rejected, and so is a second create by its owner', async () => {
+    const store = await open();
+    const report = newId();
+    await push(store, monitorA, [op(MONITOR_A, 1, 'create', report)]);
+    expect(await push(store, monitorB, [op(MONITOR_B, 1, 'create', report)])).toMatchObject([{ status: 'rejected', reason: REJECT.reportOwned }]);
+    expect(await push(store, monitorA, [op(MONITOR_A, 2, 'create', report)])).toMatchObject([{ status: 'rejected', reason: REJECT.reportExists }]);
+    const owners = await store.db.selectFrom('report_owners').selectAll().execute();
+    expect(owners).toEqual([{ report_id: report, device: MONITOR_A }]);
+  });
+
+  it('an edit that arrives before its create is refused for retry, then acknowledged once the create is in', async () => {
+    const store = await open();
+    const report = newId();
+    const create = op(MONITOR_A, 1, 'create', report);
+    const edit = op(MONITOR_A, 2, 'edit', report);
+    expect(await push(store, monitorA, [edit])).toEqual([{ id: edit.header.id, status: 'retry', reason: RETRY.createPending }]);
+    expect(await rows(store)).toHaveLength(0);
+    expect((await push(store, monitorA, [create, edit])).map((a) => a.status)).toEqual(['ack', 'ack']);
+  });
+
+  it('an edit whose create never came is rejected once every op before it is decided', async () => {
+    const store = await open();
+    const report = newId();
+    await push(store, monitorA, [op(MONITOR_A, 1, 'create', newId())]);
+    const edit = op(MONITOR_A, 2, 'edit', report);
+    expect(await push(store, monitorA, [edit])).toEqual([{ id: edit.header.id, status: 'rejected', reason: REJECT.notReportOwner }]);
+  });
+
+  it("a coordinator relaying a monitor's ops keeps the monitor as author, under the monitor's rules", async () => {
+    const store = await open();
+    const own = newId();
+    const others = newId();
+    await push(store, monitorB, [op(MONITOR_B, 1, 'create', others)]);
+    const relayed = [op(MONITOR_A, 1, 'create', own), op(MONITOR_A, 2, 'edit', own), op(MONITOR_A, 3, 'edit', others), op(MONITOR_A, 4, 'deployment', 'roster')];
+    const answers = await push(store, coordinator, relayed);
+    expect(answers.map((a) => (a.status === 'ack' ? 'ack' : a.reason))).toEqual(['ack', 'ack', REJECT.notReportOwner, REJECT.coordinatorOnly]);
+    const stored = await store.db.selectFrom('ops').select(['device', 'device_seq']).where('device', '=', MONITOR_A).orderBy('device_seq').execute();
+    expect(stored).toEqual([1, 2, 3, 4].map((s) => ({ device: MONITOR_A, device_seq: s })));
+    const owners = await store.db.selectFrom('report_owners').select('device').where('report_id', '=', own).execute();
+    expect(owners).toEqual([{ device: MONITOR_A }]);
+  });
+
+  it("a coordinator relaying another coordinator's deployment op is acknowledged when the roster says coordinator", async () => {
+    const store = await open();
+    const other = 'coordinator-02';
+    await store.db.insertInto('devices').values({ device: other, role: 'coordinator', token_hash: 'h2', revoked_at: null, created_at: NOW }).execute();
+    const answers = await push(store, coordinator, [op(other, 1, 'deployment', 'roster'), op('unknown-device-9', 1, 'deployment', 'roster')]);
+    expect(answers.map((a) => (a.status === 'ack' ? 'ack' : a.reason))).toEqual(['ack', REJECT.coordinatorOnly]);
+  });
+
+  it('a coordinator edits any report', async () => {
+    const store = await open();
+    const report = newId();
+    await push(store, monitorA, [op(MONITOR_A, 1, 'create', report)]);
+    expect(await push(store, coordinator, [op(COORDINATOR, 1, 'edit', report)])).toMatchObject([{ status: 'ack' }]);
+  });
+
+  it('reports are named by UUID and settings never are', async () => {
+    const store = await open();
+    const answers = await push(store, coordinator, [op(COORDINATOR, 1, 'create', 'roster'), op(COORDINATOR, 2, 'deployment', newId())]);
+    expect(answers.map((a) => a.status === 'rejected' && a.reason)).toEqual([REJECT.reportIdKind, REJECT.reportIdKind]);
+  });
+});
