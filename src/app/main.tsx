@@ -3,11 +3,11 @@
  * ask for persistent storage, render, and register the service worker.
  */
 import { render } from 'preact';
-import { useMemo, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { cryptoRandom } from '../domain/ids.ts';
 import type { Gazetteer } from '../domain/gazetteer.ts';
 import { deviceId } from './device.ts';
-import { translator, type Lang } from './i18n/i18n.ts';
+import { loadTranslator, type Lang, type Translator } from './i18n/i18n.ts';
 import { registerServiceWorker, type UpdateHandle } from './pwa.ts';
 import { loadGazetteer, loadLang, saveLang } from './settings.ts';
 import { requestPersistence } from './storage-status.ts';
@@ -16,16 +16,15 @@ import { App } from './ui/App.tsx';
 import type { WriterContext } from './store/write-op.ts';
 import './ui/styles.css';
 
-function Root(props: { writer: WriterContext; lang: Lang; gazetteer?: Gazetteer; watermark: number; onUpdate: (cb: (u: UpdateHandle) => void) => void }) {
-  const [lang, setLang] = useState(props.lang);
+function Root(props: { writer: WriterContext; tr: Translator; gazetteer?: Gazetteer; watermark: number; onUpdate: (cb: (u: UpdateHandle) => void) => void }) {
+  const [tr, setTr] = useState(props.tr);
   const [gazetteer, setGazetteer] = useState(props.gazetteer);
   const [update, setUpdate] = useState<UpdateHandle>();
   useState(() => props.onUpdate(setUpdate));
-  const tr = useMemo(() => translator(lang), [lang]);
   const services = {
     tr,
     setLang: (l: Lang) => {
-      setLang(l);
+      void loadTranslator(l).then(setTr);
       void saveLang(l);
     },
     writer: props.writer,
@@ -38,15 +37,14 @@ function Root(props: { writer: WriterContext; lang: Lang; gazetteer?: Gazetteer;
 
 async function start() {
   const db = new RasidDb();
-  const [device, lang, gazetteer, watermark] = await Promise.all([deviceId(), loadLang(), loadGazetteer(), db.getMeta('watermark')]);
+  const [device, tr, gazetteer, watermark] = await Promise.all([deviceId(), loadLang().then(loadTranslator), loadGazetteer(), db.getMeta('watermark')]);
   const writer: WriterContext = { db, device, now: () => Date.now(), random: cryptoRandom };
   let pending: UpdateHandle | undefined;
   let listener: ((u: UpdateHandle) => void) | undefined;
-  registerServiceWorker((u) => (listener ? listener(u) : (pending = u)));
   render(
     <Root
       writer={writer}
-      lang={lang}
+      tr={tr}
       gazetteer={gazetteer}
       watermark={watermark ?? 0}
       onUpdate={(cb) => {
@@ -57,6 +55,7 @@ async function start() {
     document.getElementById('app')!,
   );
   void requestPersistence();
+  void registerServiceWorker((u) => (listener ? listener(u) : (pending = u)));
 }
 
 void start();

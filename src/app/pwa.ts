@@ -2,14 +2,14 @@
  * Service worker registration with workbox-window. A new version waits until the monitor chooses
  * "Reload to update": never forced, so nothing half-typed is lost to an update.
  */
-import { Workbox } from 'workbox-window';
-
 export interface UpdateHandle {
   apply(): void;
 }
 
-export function registerServiceWorker(onUpdate: (update: UpdateHandle) => void): void {
+/** Loaded after the first render: registration never delays the list the monitor is waiting for. */
+export async function registerServiceWorker(onUpdate: (update: UpdateHandle) => void): Promise<void> {
   if (!('serviceWorker' in navigator) || import.meta.env.DEV) return;
+  const { Workbox } = await import('workbox-window');
   const wb = new Workbox('/sw.js', { scope: '/' });
   wb.addEventListener('waiting', () => {
     onUpdate({
@@ -19,5 +19,5 @@ export function registerServiceWorker(onUpdate: (update: UpdateHandle) => void):
       },
     });
   });
-  void wb.register();
+  await wb.register();
 }

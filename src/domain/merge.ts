@@ -9,8 +9,9 @@
  * gives the same state.
  */
 import { canonicalJson } from './canonical-json.ts';
-import { DELETED_FIELD, TYPE_FIELD, type Op } from './op.ts';
-import { COORDINATOR_ONLY_FIELDS, reportTypeSchema, type FieldName, type FieldValues, type ReportType } from './report.ts';
+import type { Op } from './op.ts';
+import { COORDINATOR_ONLY_FIELDS, isReportType, type ReportType } from './report-codes.ts';
+import type { FieldName, FieldValues } from './report.ts';
 
 export interface Version {
   op: string;
@@ -46,6 +47,11 @@ export const noCoordinators: Authority = () => false;
 
 const COORDINATOR_ONLY = new Set<string>(COORDINATOR_ONLY_FIELDS);
 
+/** The field a delete writes; a delete also supersedes every head it saw, of every field. */
+export const DELETED_FIELD = 'deleted';
+/** Written once, by the create op. */
+export const TYPE_FIELD = 'type';
+
 export function emptyState(id: string): ReportState {
   return { id, fields: {}, applied: [], ignored: [] };
 }
@@ -75,9 +81,9 @@ export function applyOp(state: ReportState, op: Op, isCoordinator: Authority = n
   if (op.kind === 'create' && (!state.created || op.id < state.created.op)) {
     // Two creates of one report can only come from a faulty or hostile device: the lowest id wins, everywhere.
     next.created = { op: op.id, hlc, device: op.device };
-    const parsed = reportTypeSchema.safeParse(changes[TYPE_FIELD]);
-    next.type = parsed.success ? parsed.data : undefined;
-    next.unknownType = parsed.success ? undefined : String(changes[TYPE_FIELD]);
+    const type = changes[TYPE_FIELD];
+    next.type = isReportType(type) ? type : undefined;
+    next.unknownType = isReportType(type) ? undefined : String(type);
   }
 
   const touched = new Set([...Object.keys(changes), ...Object.keys(supersedes)]);

@@ -60,8 +60,3 @@ export const opSchema = z.extend(opHeaderSchema, {
   sig: z.optional(z.string().check(z.maxLength(1024))),
 });
 export type Op = z.infer<typeof opSchema>;
-
-/** The field a delete writes; a delete also supersedes every head it saw, of every field. */
-export const DELETED_FIELD = 'deleted';
-/** Written once, by the create op. */
-export const TYPE_FIELD = 'type';

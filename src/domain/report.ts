@@ -8,6 +8,40 @@
 import { z } from 'zod/mini';
 import { MAX_COUNT } from './digits.ts';
 import { UUID_PATTERN } from './ids.ts';
+import {
+  REPORT_TYPES,
+  DATE_PRECISIONS,
+  LOCATION_PRECISIONS,
+  SOURCE_KINDS,
+  CONFIDENCES,
+  VERIFICATION_STATUSES,
+  SHELTER_KINDS,
+  DISPLACEMENT_CAUSES,
+  STRUCTURE_KINDS,
+  DAMAGE_LEVELS,
+  DAMAGE_CAUSES,
+  SERVICES,
+  SERVICE_STATES,
+  CUT_CAUSES,
+  COORDINATOR_ONLY_FIELDS,
+  type ReportType,
+} from './report-codes.ts';
+export {
+  REPORT_TYPES,
+  DATE_PRECISIONS,
+  LOCATION_PRECISIONS,
+  SOURCE_KINDS,
+  CONFIDENCES,
+  VERIFICATION_STATUSES,
+  SHELTER_KINDS,
+  DISPLACEMENT_CAUSES,
+  STRUCTURE_KINDS,
+  DAMAGE_LEVELS,
+  DAMAGE_CAUSES,
+  SERVICES,
+  SERVICE_STATES,
+  CUT_CAUSES,
+} from './report-codes.ts';
 
 /** Who may see a field: every partner, a partner whose profile opts in, or coordinators only. */
 export const SENSITIVITIES = ['public', 'partner', 'internal'] as const;
@@ -15,13 +49,11 @@ export type Sensitivity = (typeof SENSITIVITIES)[number];
 
 export interface FieldInfo {
   sensitivity: Sensitivity;
-  /** Set only by coordinators; the merge ignores it from anyone else. */
-  coordinatorOnly?: boolean;
 }
 export const fieldInfo = z.registry<FieldInfo>();
 
-function field<T extends z.ZodMiniType>(schema: T, sensitivity: Sensitivity, extra: Omit<FieldInfo, 'sensitivity'> = {}): T {
-  fieldInfo.add(schema, { sensitivity, ...extra });
+function field<T extends z.ZodMiniType>(schema: T, sensitivity: Sensitivity): T {
+  fieldInfo.add(schema, { sensitivity });
   return schema;
 }
 
@@ -39,31 +71,9 @@ const count = z
 
 export const isoDate = z.iso.date({ error: 'err.date.invalid' });
 
-// ----- coded values: stable English codes, labelled by the catalogs -----
-export const REPORT_TYPES = ['displacement', 'damage', 'access_cut'] as const;
 export const reportTypeSchema = z.enum(REPORT_TYPES, { error: 'err.type.unknown' });
-export type ReportType = z.infer<typeof reportTypeSchema>;
-
-export const DATE_PRECISIONS = ['exact', 'approximate', 'range'] as const;
-export const LOCATION_PRECISIONS = ['exact', 'approximate', 'area'] as const;
-export const SOURCE_KINDS = ['eyewitness', 'victim', 'secondary', 'open_source'] as const;
-export const CONFIDENCES = ['high', 'medium', 'low'] as const;
-export const VERIFICATION_STATUSES = ['unverified', 'verified', 'disputed', 'duplicate'] as const;
-export const SHELTER_KINDS = [
-  'camp',
-  'host_family',
-  'collective_centre',
-  'public_building',
-  'military_base',
-  'open_air',
-] as const;
-export const DISPLACEMENT_CAUSES = ['violence', 'threats', 'home_destroyed', 'looting', 'shelling', 'eviction', 'loss_of_services', 'other'] as const;
-export const STRUCTURE_KINDS = ['home', 'shop', 'worship', 'school', 'clinic', 'infrastructure', 'other'] as const;
-export const DAMAGE_LEVELS = ['destroyed', 'severe', 'moderate', 'possible'] as const;
-export const DAMAGE_CAUSES = ['burning', 'looting', 'shelling', 'demolition', 'other'] as const;
-export const SERVICES = ['bread', 'water', 'electricity', 'fuel', 'health', 'telecoms'] as const;
-export const SERVICE_STATES = ['cut', 'partial', 'restored'] as const;
-export const CUT_CAUSES = ['attack', 'siege', 'infrastructure_damage', 'deliberate_cut', 'shortage', 'other'] as const;
+export type { ReportType } from './report-codes.ts';
+export { COORDINATOR_ONLY_FIELDS } from './report-codes.ts';
 
 const choice = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: 'err.choice.invalid' });
 
@@ -124,8 +134,8 @@ export const FIELDS = {
   sourceKind: field(choice(SOURCE_KINDS), 'partner'),
   sourceDetail: field(text(TEXT_LIMITS.detail), 'internal'),
   confidence: field(choice(CONFIDENCES), 'partner'),
-  verification: field(choice(VERIFICATION_STATUSES), 'public', { coordinatorOnly: true }),
-  duplicateOf: field(z.string().check(z.regex(UUID_PATTERN, { error: 'err.id.invalid' })), 'partner', { coordinatorOnly: true }),
+  verification: field(choice(VERIFICATION_STATUSES), 'public'),
+  duplicateOf: field(z.string().check(z.regex(UUID_PATTERN, { error: 'err.id.invalid' })), 'partner'),
   // displacement; households and individuals are also the people an access cut affects
   households: field(count, 'public'),
   individuals: field(count, 'public'),
@@ -170,8 +180,6 @@ export const TYPE_FIELDS = {
   access_cut: ['service', 'serviceState', 'period', 'households', 'individuals', 'cutCause'],
 } as const satisfies Record<ReportType, readonly FieldName[]>;
 
-/** Fields the merge takes only from coordinators. */
-export const COORDINATOR_ONLY_FIELDS = (Object.keys(FIELDS) as FieldName[]).filter((f) => fieldInfo.get(FIELDS[f])?.coordinatorOnly);
 
 export function fieldsOf(type: ReportType): readonly FieldName[] {
   return [...COMMON_FIELDS, ...TYPE_FIELDS[type]];

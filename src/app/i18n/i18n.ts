@@ -2,15 +2,22 @@
  * Translation: typed catalog keys, `{name}` parameters, plurals chosen by Intl.PluralRules, numbers
  * and dates formatted with Intl. Arabic is the default and is written right to left.
  */
-import { ar } from './ar.ts';
-import { en, type Catalog, type MessageKey, type PluralMessage } from './en.ts';
+import type { Catalog, MessageKey, PluralMessage } from './en.ts';
 
 export const LANGUAGES = ['ar', 'en'] as const;
 export type Lang = (typeof LANGUAGES)[number];
 export const DEFAULT_LANG: Lang = 'ar';
 export const LANGUAGE_NAMES: Record<Lang, string> = { ar: 'العربية', en: 'English' };
 
-const CATALOGS: Record<Lang, Catalog> = { ar, en };
+/** Only the language in use is loaded; the other is precached, so switching works offline too. */
+const CATALOGS: Record<Lang, () => Promise<Catalog>> = {
+  ar: () => import('./ar.ts').then((m) => m.ar),
+  en: () => import('./en.ts').then((m) => m.en),
+};
+
+export async function loadTranslator(lang: Lang): Promise<Translator> {
+  return translator(lang, await CATALOGS[lang]());
+}
 /** Intl locales: Syrian Arabic formats numbers with Arabic-Indic digits, as monitors read them. */
 const LOCALES: Record<Lang, string> = { ar: 'ar-SY', en: 'en-GB' };
 
@@ -32,8 +39,7 @@ export function isLang(v: unknown): v is Lang {
   return typeof v === 'string' && (LANGUAGES as readonly string[]).includes(v);
 }
 
-export function translator(lang: Lang): Translator {
-  const catalog = CATALOGS[lang];
+export function translator(lang: Lang, catalog: Catalog): Translator {
   const locale = LOCALES[lang];
   const numberFormat = new Intl.NumberFormat(locale);
   const pluralRules = new Intl.PluralRules(locale);
@@ -66,4 +72,3 @@ export function translator(lang: Lang): Translator {
 }
 
 export { type MessageKey } from './en.ts';
-export const englishCatalog = en;

@@ -4,11 +4,13 @@ import { LANGUAGE_NAMES, LANGUAGES, isLang } from '../i18n/i18n.ts';
 import type { UpdateHandle } from '../pwa.ts';
 import { onLinkClick, useRoute } from '../router.ts';
 import { Services, type AppServices } from './context.ts';
-import { EditReport } from './EditReport.tsx';
-import { NewReport } from './NewReport.tsx';
+import { lazyScreen } from './lazy.tsx';
 import { ReportList } from './ReportList.tsx';
-import { ReportView } from './ReportView.tsx';
-import { Settings } from './Settings.tsx';
+
+const ReportView = lazyScreen(() => import('./ReportView.tsx').then((m) => m.ReportView));
+const NewReport = lazyScreen(() => import('./NewReport.tsx').then((m) => m.NewReport));
+const EditReport = lazyScreen(() => import('./EditReport.tsx').then((m) => m.EditReport));
+const Settings = lazyScreen(() => import('./Settings.tsx').then((m) => m.Settings));
 
 function useOnline(): boolean {
   const [online, setOnline] = useState(navigator.onLine);

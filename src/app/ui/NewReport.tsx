@@ -1,7 +1,7 @@
 /** A new report: pick its type, then fill that type's form. Resumes a draft when one is named. */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { cryptoRandom, uuidv7 } from '../../domain/ids.ts';
-import { REPORT_TYPES, reportTypeSchema, type ReportType } from '../../domain/report.ts';
+import { REPORT_TYPES, isReportType, type ReportType } from '../../domain/report-codes.ts';
 import type { FormValues } from '../forms/form-values.ts';
 import { navigate } from '../router.ts';
 import { useServices } from './context.ts';
@@ -16,8 +16,7 @@ export function NewReport({ draft }: { draft?: string }) {
   useEffect(() => {
     if (!draft) return;
     void writer.db.drafts.get(draft).then((d) => {
-      const t = reportTypeSchema.safeParse(d?.type);
-      if (t.success) setType(t.data);
+      if (isReportType(d?.type)) setType(d.type);
       setInitial(d?.values ?? {});
     });
   }, [draft]);

@@ -1,10 +1,10 @@
 /** The report list: newest first, filtered by type, with unsynced and conflict badges and unsaved drafts offered back. */
 import { useState } from 'preact/hooks';
-import { REPORT_TYPES } from '../../domain/report.ts';
+import { REPORT_TYPES } from '../../domain/report-codes.ts';
 import { useLiveQuery } from '../live-query.ts';
 import { navigate } from '../router.ts';
 import { discardDraft, listDrafts } from '../store/drafts.ts';
-import { readRow, type ListItem } from '../store/reports.ts';
+import { readRow, type ListItem } from '../store/read-row.ts';
 import { useServices } from './context.ts';
 import { adminPath, formatValue } from './format.ts';
 

@@ -5,7 +5,8 @@ import { distinctHeads } from '../../domain/merge.ts';
 import { fieldsOf, type FieldName } from '../../domain/report.ts';
 import { useLiveQuery } from '../live-query.ts';
 import { navigate } from '../router.ts';
-import { deleteReport, readRow } from '../store/reports.ts';
+import { readRow } from '../store/read-row.ts';
+import { deleteReport } from '../store/reports.ts';
 import { useServices } from './context.ts';
 import { formatValue } from './format.ts';
 
