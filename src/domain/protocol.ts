@@ -1,0 +1,101 @@
+/**
+ * The wire format between a device and the base: what `POST /api/v1/sync` and the enrollment
+ * endpoints take and answer. Shared by the app (which sends and reads it), the server (which checks
+ * it) and sync by file (whose files carry the same shapes). docs/protocol.md describes it for people.
+ *
+ * On the wire an op's body is a string: the server stores and compares it byte for byte and never
+ * parses it. Today it is the canonical JSON of the body (so a retry sends the very same bytes);
+ * sealed ops will carry ciphertext there under a new format version `v`.
+ */
+import { z } from 'zod/mini';
+import { opHeaderSchema } from './op.ts';
+
+/** Largest batch a device pushes or pulls in one request. */
+export const MAX_BATCH = 500;
+/** Largest request body, after gzip inflation. */
+export const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
+
+export const wireOpSchema = z.extend(opHeaderSchema, {
+  body: z.string().check(z.maxLength(512 * 1024)),
+  sig: z.optional(z.string().check(z.maxLength(1024))),
+});
+export type WireOp = z.infer<typeof wireOpSchema>;
+
+/** A position in the server's log: the sequence number and the op id held there. */
+export const cursorSchema = z.object({
+  seq: z.int().check(z.minimum(0)),
+  opId: z.string().check(z.maxLength(64)),
+});
+export type Cursor = z.infer<typeof cursorSchema>;
+
+export const syncRequestSchema = z.object({
+  /** The store epoch this device last saw, null before its first sync. */
+  epoch: z.nullable(z.string().check(z.maxLength(64))),
+  /** Where the device's last pull ended; null pulls from the start. */
+  cursor: z.nullable(cursorSchema),
+  ops: z.array(z.unknown()).check(z.maxLength(MAX_BATCH)),
+  /** Most ops to pull in this answer (the server may send fewer). */
+  limit: z.optional(z.int().check(z.minimum(1), z.maximum(MAX_BATCH))),
+});
+export type SyncRequest = z.infer<typeof syncRequestSchema>;
+
+export const opResultSchema = z.discriminatedUnion('status', [
+  z.object({ id: z.string(), status: z.literal('ack') }),
+  /** Stored as rejected so the device's sequence has no gap; never served. Final. */
+  z.object({ id: z.string(), status: z.literal('rejected'), reason: z.string() }),
+  /** Stored nowhere; the device sends it again later. */
+  z.object({ id: z.string(), status: z.literal('retry'), reason: z.string() }),
+]);
+export type OpResult = z.infer<typeof opResultSchema>;
+
+export const servedOpSchema = z.object({
+  seq: z.int(),
+  receivedAt: z.number(),
+  op: wireOpSchema,
+});
+export type ServedOp = z.infer<typeof servedOpSchema>;
+
+export const watermarkSchema = z.object({ device: z.string(), deviceSeq: z.int() });
+
+export const syncResponseSchema = z.object({
+  epoch: z.string(),
+  /** The server's clock (ms since the Unix epoch), for the device's clock check and HLC bound. */
+  serverTime: z.number(),
+  /** One answer per pushed op, in the order sent. */
+  results: z.array(opResultSchema),
+  /** The cursor named an op the server does not hold there, or another epoch: pull again from zero. */
+  reset: z.optional(z.boolean()),
+  ops: z.array(servedOpSchema),
+  cursor: z.nullable(cursorSchema),
+  more: z.boolean(),
+  /** The highest deviceSeq of the calling device decided without a gap: re-push everything above it. */
+  watermark: z.int(),
+  /** Coordinators only: the same for every device, so they can relay ops a base lost. */
+  watermarks: z.optional(z.array(watermarkSchema)),
+});
+export type SyncResponse = z.infer<typeof syncResponseSchema>;
+
+export const ROLES = ['monitor', 'coordinator'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const enrollRequestSchema = z.object({
+  code: z.string().check(z.minLength(8), z.maxLength(128)),
+  device: opHeaderSchema.shape.device,
+  /** Reserved for the device's public keys (agreement and signing). */
+  keys: z.optional(z.record(z.string().check(z.maxLength(32)), z.string().check(z.maxLength(512)))),
+});
+export type EnrollRequest = z.infer<typeof enrollRequestSchema>;
+
+export const enrollResponseSchema = z.object({
+  token: z.string(),
+  role: z.enum(ROLES),
+  device: z.string(),
+  epoch: z.string(),
+});
+export type EnrollResponse = z.infer<typeof enrollResponseSchema>;
+
+/** What an enrollment QR code and link carry: the deployment's one origin and a one-time code. */
+export const enrollmentLinkSchema = z.object({ origin: z.string(), code: z.string(), role: z.enum(ROLES) });
+export type EnrollmentLink = z.infer<typeof enrollmentLinkSchema>;
+
+export const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
