@@ -1,14 +1,19 @@
 /**
  * The phone's database. Reports hold their merged state with per-field heads; ops are the log that
  * sync pushes (the outbox is every own op above the server's watermark, so acknowledging a batch
- * rewrites nothing); drafts hold forms as typed; meta holds what must commit with them (the clock).
+ * rewrites nothing); drafts hold forms as typed; meta holds what must commit with them (the clock,
+ * and the pull cursor with its epoch, written in the transaction that applies the ops it covers).
+ * Settings hold the merged state of deployment and desk ops (the roster, the gazetteer), apart from
+ * reports so the list never meets them. Quarantine holds ops that arrived and could not be read.
  *
- * Only non-sensitive values are indexed: ids, type, creation time, device and sequence numbers.
+ * Only non-sensitive values are indexed: ids, type, creation time, device and sequence numbers, and
+ * a conflict marker.
  */
 import Dexie, { type Table } from 'dexie';
 import type { Hlc } from '../../domain/hlc.ts';
-import type { ReportState } from '../../domain/merge.ts';
+import { viewOf, type ReportState } from '../../domain/merge.ts';
 import type { Op } from '../../domain/op.ts';
+import type { Cursor } from '../../domain/protocol.ts';
 
 export interface ReportRow {
   id: string;
@@ -19,9 +24,39 @@ export interface ReportRow {
   state: ReportState;
   /** Highest deviceSeq of this device's own ops on the report: above the watermark means not yet synced. */
   lastOwnSeq: number;
+  /** 1 while the merged report has a conflict; absent otherwise, so the index holds only those (the queue). */
+  hasConflict?: 1;
 }
 
-export type OpRow = Op;
+export interface OpRow extends Op {
+  /** The server's sequence number and received time (ms), once the op was pulled from it. */
+  seq?: number;
+  receivedAt?: number;
+  /** Why the server rejected it, for good (a catalog key). A rejected op leaves the merged state. */
+  rejected?: string;
+  /** The body exactly as it arrived, when that differs from its canonical JSON: relayed byte for byte. */
+  rawBody?: string;
+}
+
+/** The merged state of a deployment or desk setting, by its fixed id (`roster`, `gazetteer`). */
+export interface SettingRow {
+  id: string;
+  state: ReportState;
+}
+
+/** An op that arrived and could not be read. It never blocks the ops behind it. */
+export interface QuarantineRow {
+  /** The op's id, or `seq:<n>` when not even that could be read. */
+  id: string;
+  /** Catalog key: why it could not be read. */
+  reason: string;
+  /** What arrived, as JSON text, cut at 64 KiB. */
+  raw: string;
+  seq?: number;
+  receivedAt?: number;
+  /** When it was put here, on this device's clock. */
+  at: number;
+}
 
 export interface DraftRow {
   id: string;
@@ -37,10 +72,24 @@ export interface MetaRows {
   hlc: Hlc;
   /** Highest own deviceSeq the server has decided without a gap. */
   watermark: number;
+  /** Where the last pull ended, and the epoch of the store it names; null pulls from zero. */
+  cursor: Cursor | null;
+  epoch: string | null;
+  /** Coordinators: every device's watermark from the last response, to relay ops the base lacks. */
+  watermarks: { device: string; deviceSeq: number }[];
 }
 export interface MetaRow {
   key: keyof MetaRows;
   value: MetaRows[keyof MetaRows];
+}
+
+/** Whether a stored state has a conflict; a damaged row is left for the list to show as unreadable. */
+function conflicted(state: ReportState | undefined): boolean {
+  try {
+    return viewOf(state!).conflicts.length > 0;
+  } catch {
+    return false;
+  }
 }
 
 export class RasidDb extends Dexie {
@@ -48,6 +97,8 @@ export class RasidDb extends Dexie {
   ops!: Table<OpRow, string>;
   drafts!: Table<DraftRow, string>;
   meta!: Table<MetaRow, string>;
+  settings!: Table<SettingRow, string>;
+  quarantine!: Table<QuarantineRow, string>;
 
   constructor(name = 'rasid') {
     // Chromium's default durability acknowledges a write before it is on disk; a saved report must
@@ -60,6 +111,23 @@ export class RasidDb extends Dexie {
       drafts: 'id, updatedAt',
       meta: 'key',
     });
+    // v2, sync: ops are found by server seq (a coordinator's reply files), reports by conflict (the
+    // queue). Existing rows stay as they are; reports already in conflict get their marker.
+    this.version(2)
+      .stores({
+        reports: 'id, createdAt, [type+createdAt], hasConflict',
+        ops: 'id, reportId, [device+deviceSeq], seq',
+        settings: 'id',
+        quarantine: 'id',
+      })
+      .upgrade((tx) =>
+        tx
+          .table<ReportRow, string>('reports')
+          .toCollection()
+          .modify((row) => {
+            if (conflicted(row.state)) row.hasConflict = 1;
+          }),
+      );
   }
 
   async getMeta<K extends keyof MetaRows>(key: K): Promise<MetaRows[K] | undefined> {

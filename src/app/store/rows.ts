@@ -1,0 +1,41 @@
+/**
+ * Where a merged state is kept and how its row looks: reports in `reports` (with the conflict
+ * marker the queue's index reads), deployment and desk settings in `settings`. Shared by the one op
+ * writer and by sync, which merges ops that arrive.
+ */
+import { UUID_PATTERN } from '../../domain/ids.ts';
+import { viewOf, type Authority, type ReportState } from '../../domain/merge.ts';
+import { authorityOf, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
+import type { RasidDb, ReportRow } from './db.ts';
+
+/** Reports are named by UUID; deployment and desk settings by a fixed name (the server checks the same). */
+export function isSettingId(reportId: string): boolean {
+  return !UUID_PATTERN.test(reportId);
+}
+
+export function reportRow(state: ReportState, lastOwnSeq: number): ReportRow {
+  const row: ReportRow = { id: state.id, type: state.type ?? state.unknownType ?? '', createdAt: state.created?.hlc ?? '', state, lastOwnSeq };
+  if (viewOf(state).conflicts.length > 0) row.hasConflict = 1;
+  return row;
+}
+
+/** Who the merge counts as coordinator on this device now: the roster it holds. Call inside a transaction that includes `settings`. */
+export async function currentAuthority(db: RasidDb): Promise<Authority> {
+  return authorityOf(rosterOf((await db.settings.get(ROSTER_ID))?.state));
+}
+
+export async function loadState(db: RasidDb, id: string): Promise<{ state?: ReportState; lastOwnSeq: number }> {
+  if (isSettingId(id)) return { state: (await db.settings.get(id))?.state, lastOwnSeq: 0 };
+  const row = await db.reports.get(id);
+  return { state: row?.state, lastOwnSeq: row?.lastOwnSeq ?? 0 };
+}
+
+/** A state no op is left in (its only ops were rejected) leaves no row behind: an empty row would read as damaged. */
+export async function saveState(db: RasidDb, state: ReportState, lastOwnSeq: number): Promise<void> {
+  if (state.applied.length === 0) {
+    await (isSettingId(state.id) ? db.settings.delete(state.id) : db.reports.delete(state.id));
+    return;
+  }
+  if (isSettingId(state.id)) await db.settings.put({ id: state.id, state });
+  else await db.reports.put(reportRow(state, lastOwnSeq));
+}

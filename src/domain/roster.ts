@@ -1,0 +1,50 @@
+/**
+ * The roster: which devices are coordinators. It is a deployment setting (fixed reportId `roster`),
+ * one field per device holding `{device, role}`, merged like any other. The merge's Authority is read
+ * from it and nothing else: an op never vouches for its own author, and the server's word on roles
+ * reaches devices only as roster ops a coordinator wrote.
+ */
+import { z } from 'zod/mini';
+import { distinctHeads, type Authority, type ReportState } from './merge.ts';
+import { deviceIdSchema } from './op.ts';
+import { ROLES, type Role } from './protocol.ts';
+
+/** Fixed reportIds of deployment settings. */
+export const ROSTER_ID = 'roster';
+export const GAZETTEER_ID = 'gazetteer';
+/** The field a gazetteer setting is written under. */
+export const GAZETTEER_FIELD = 'gazetteer';
+
+export const rosterEntrySchema = z.object({ device: deviceIdSchema, role: z.enum(ROLES) });
+export type RosterEntry = z.infer<typeof rosterEntrySchema>;
+
+/**
+ * The field a device's entry is written under. Field names allow fewer characters than device ids
+ * (no '-', must start with a letter, at most 64): the entry's value names the device in full, so two
+ * ids that map to one field would only make a visible conflict, never a silent mix-up.
+ */
+export function rosterField(device: string): string {
+  return `d_${device.replace(/-/g, '_')}`.slice(0, 64);
+}
+
+/** Device → role. For an entry in conflict, the first head in display order counts, as for any setting. */
+export function rosterOf(state: ReportState | undefined): Map<string, Role> {
+  const roles = new Map<string, Role>();
+  if (!state) return roles;
+  for (const field of Object.values(state.fields)) {
+    const head = distinctHeads(field)[0];
+    const entry = rosterEntrySchema.safeParse(head?.value);
+    if (entry.success) roles.set(entry.data.device, entry.data.role);
+  }
+  return roles;
+}
+
+export function authorityOf(roster: Map<string, Role>): Authority {
+  return (device) => roster.get(device) === 'coordinator';
+}
+
+/** Devices whose coordinator standing differs between two rosters: their reports must be merged again. */
+export function changedAuthority(before: Map<string, Role>, after: Map<string, Role>): string[] {
+  const devices = new Set([...before.keys(), ...after.keys()]);
+  return [...devices].filter((d) => (before.get(d) === 'coordinator') !== (after.get(d) === 'coordinator')).sort();
+}
