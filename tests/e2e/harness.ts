@@ -4,37 +4,15 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { inject } from 'vitest';
-
-/** The flags known to work with Debian's Chromium in a container without a GPU or a sandbox. */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
+export { CHROMIUM_ARGS, chromiumPath, launchBrowser } from '../chromium.ts';
 
 const SCREENSHOT_DIR = 'test-output/screenshots';
 
 /** The server under test, e.g. `http://127.0.0.1:41234` (no trailing slash). */
 export function baseUrl(): string {
   return inject('baseUrl');
-}
-
-/** Debian's Chromium binary; the /usr/bin/chromium wrapper script prints a shell error, the binary does not. */
-export function chromiumPath(): string {
-  return process.env.CHROMIUM_PATH || '/usr/lib/chromium/chromium';
-}
-
-/** A fresh browser with a throwaway profile. The caller closes it (usually in afterAll). */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
 }
 
 /** A low-end Android phone's screen. */

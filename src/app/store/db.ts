@@ -68,8 +68,15 @@ export interface DraftRow {
   updatedAt: number;
 }
 
+/** What the next own op continues from: this device's clock and its last deviceSeq. */
+export interface WriterState {
+  device: string;
+  clock: Hlc;
+  deviceSeq: number;
+}
+
 export interface MetaRows {
-  hlc: Hlc;
+  writer: WriterState;
   /** Highest own deviceSeq the server has decided without a gap. */
   watermark: number;
   /** Where the last pull ended, and the epoch of the store it names; null pulls from zero. */

@@ -1,0 +1,91 @@
+/**
+ * `npm run bench`: measures what the budgets in the design speak of, each beside a peer measured in
+ * the same run, and prints a table. Numbers vary on a shared machine: compare ratios, not runs.
+ *
+ * - Saving a report in Chromium: the app's writeOp against a raw two-store strict IndexedDB
+ *   transaction (budget: p95 within 1.5x).
+ * - The phone's first load: gzip size of the JavaScript the list needs (budget: 60 KB), against
+ *   Preact + Dexie alone, the floor any app on this stack pays.
+ */
+import { createServer } from 'node:http';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'vite';
+import { launchBrowser } from '../chromium.ts';
+import { initialChunks } from './initial-js.ts';
+
+const SAVES = Number(process.env.RASID_BENCH_SAVES || 1000);
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+async function bundle(entry: string): Promise<string> {
+  const out = await mkdtemp(path.join(tmpdir(), 'rasid-bench-'));
+  await build({
+    configFile: false,
+    logLevel: 'silent',
+    build: { outDir: out, emptyOutDir: true, minify: true, lib: { entry, formats: ['es'], fileName: 'bench' } },
+  });
+  const file = (await readdir(out)).find((f) => f.endsWith('.js'))!;
+  const code = await readFile(path.join(out, file), 'utf8');
+  await rm(out, { recursive: true, force: true });
+  return code;
+}
+
+async function benchSaves(): Promise<{ raw: number[]; rasid: number[] }> {
+  const code = await bundle(path.resolve('tests/bench/browser/save-report.ts'));
+  const server = createServer((req, res) => {
+    if (req.url === '/bench.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(code);
+    else res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><script type="module" src="/bench.js"></script>');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.waitForFunction(() => 'bench' in globalThis);
+    return await page.evaluate(
+      (n) => (globalThis as unknown as { bench: { saveReports(n: number, b: number): Promise<{ raw: number[]; rasid: number[] }> } }).bench.saveReports(n, 10),
+      SAVES,
+    );
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+async function gzipKb(files: string[]): Promise<number> {
+  let total = 0;
+  for (const f of files) total += gzipSync(await readFile(f), { level: 9 }).length;
+  return total / 1024;
+}
+
+async function main() {
+  const rows: [string, string, string, string, string][] = [];
+  const saves = await benchSaves();
+  const raw = [...saves.raw].sort((a, b) => a - b);
+  const rasid = [...saves.rasid].sort((a, b) => a - b);
+  for (const q of [0.5, 0.95]) {
+    const r = quantile(rasid, q);
+    const p = quantile(raw, q);
+    rows.push([`save a report, p${q * 100} (ms)`, r.toFixed(2), `raw IndexedDB ${p.toFixed(2)}`, (r / p).toFixed(2), q === 0.95 ? '≤ 1.5' : '']);
+  }
+
+  const initial = await gzipKb(await initialChunks('dist', 'ar'));
+  const floor = gzipSync(await bundle(path.resolve('tests/bench/browser/floor.ts')), { level: 9 }).length / 1024;
+  rows.push(['first-load JavaScript, gzip (KB)', initial.toFixed(1), `Preact + Dexie ${floor.toFixed(1)}`, (initial / floor).toFixed(2), '≤ 60 KB']);
+
+  const head = ['measure', 'Rasid', 'peer', 'ratio', 'budget'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  console.log(`Saving ${SAVES} reports each way in Chromium; sizes from dist/ (run after npm run build).\n`);
+  console.log(line(head));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const r of rows) console.log(line(r));
+}
+
+await main();
