@@ -25,6 +25,11 @@ export interface FieldState {
   heads: Version[];
   /** Op ids superseded for this field, so a late arrival of one stays dead. */
   dead: string[];
+  /**
+   * Coordinator-only fields: versions a monitor's delete saw but may not supersede. They stay heads,
+   * yet they are no edit the delete crossed.
+   */
+  seenByDelete?: string[];
 }
 
 export interface ReportState {
@@ -93,7 +98,13 @@ export function applyOp(state: ReportState, op: Op, isCoordinator: Authority = n
   for (const name of touched) {
     if (COORDINATOR_ONLY.has(name) && !coordinator) {
       // A monitor's delete supersedes every head it saw, these included: that is no attempt to set them.
-      if (!isDelete || Object.hasOwn(changes, name)) next.ignored = listIgnored(next.ignored, { op: op.id, field: name });
+      if (isDelete && !Object.hasOwn(changes, name)) {
+        const current = next.fields[name] ?? { heads: [], dead: [] };
+        const seen = [...new Set([...(current.seenByDelete ?? []), ...(supersedes[name] ?? [])])].sort();
+        next.fields[name] = { ...current, seenByDelete: seen };
+      } else {
+        next.ignored = listIgnored(next.ignored, { op: op.id, field: name });
+      }
       continue;
     }
     const current = next.fields[name] ?? { heads: [], dead: [] };
@@ -103,7 +114,7 @@ export function applyOp(state: ReportState, op: Op, isCoordinator: Authority = n
     if (Object.hasOwn(changes, name) && !dead.includes(op.id)) {
       heads = [...heads, { op: op.id, hlc, device: op.device, value: changes[name] }].sort(byDisplayOrder);
     }
-    next.fields[name] = { heads, dead };
+    next.fields[name] = { ...current, heads, dead };
   }
   return next;
 }
@@ -151,8 +162,8 @@ export function viewOf(state: ReportState): ReportView {
     if (heads.length > 1) conflicts.push(name);
     for (const h of field.heads) if (!updatedHlc || h.hlc > updatedHlc) updatedHlc = h.hlc;
     if (name === DELETED_FIELD) continue;
-    // Verification outlives a monitor's delete (only a coordinator can supersede it): it is no crossed edit.
-    if (!COORDINATOR_ONLY.has(name)) liveFields++;
+    // Verification outlives a monitor's delete that saw it (only a coordinator can supersede it).
+    if (field.heads.some((h) => !field.seenByDelete?.includes(h.op))) liveFields++;
     values[name] = heads[0]!.value;
   }
   const deleted = distinctHeads(state.fields[DELETED_FIELD]).some((h) => h.value === true);

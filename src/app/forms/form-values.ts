@@ -59,7 +59,11 @@ export function formToContent(
       case 'eventDate': {
         const date = str(raw, 'eventDate.date');
         if (!date) errors['eventDate.date'] = 'err.date.missing';
-        else out.eventDate = { precision: str(raw, 'eventDate.precision') ?? 'exact', date, end: str(raw, 'eventDate.end') };
+        else {
+          const precision = str(raw, 'eventDate.precision') ?? 'exact';
+          // The end input shows only for a range; what it kept from an earlier choice is not part of the date.
+          out.eventDate = { precision, date, end: precision === 'range' ? str(raw, 'eventDate.end') : undefined };
+        }
         break;
       }
       case 'text':

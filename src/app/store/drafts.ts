@@ -10,9 +10,11 @@ export function keepDraft(db: RasidDb, draft: DraftRow): Promise<void> {
   const previous = pending.get(draft.id) ?? Promise.resolve();
   const next = previous.catch(() => undefined).then(() => db.drafts.put(draft).then(() => undefined));
   pending.set(draft.id, next);
-  void next.finally(() => {
+  // The caller gets the failure through `next`; this bookkeeping must not raise it a second time.
+  const forget = () => {
     if (pending.get(draft.id) === next) pending.delete(draft.id);
-  });
+  };
+  next.then(forget, forget);
   return next;
 }
 

@@ -11,7 +11,8 @@ export function NewReport({ draft }: { draft?: string }) {
   const { tr, writer } = useServices();
   const draftId = useMemo(() => draft ?? uuidv7(Date.now(), cryptoRandom), [draft]);
   const [type, setType] = useState<ReportType>();
-  const [initial, setInitial] = useState<FormValues | undefined>(draft ? undefined : {});
+  // Most events are reported with their day known; the monitor can say otherwise.
+  const [initial, setInitial] = useState<FormValues | undefined>(draft ? undefined : { 'eventDate.precision': 'exact' });
 
   useEffect(() => {
     if (!draft) return;

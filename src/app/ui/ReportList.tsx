@@ -40,7 +40,8 @@ export function ReportList() {
     const rows = filter
       ? await writer.db.reports.where('[type+createdAt]').between([filter, ''], [filter, '\uffff']).reverse().toArray()
       : await writer.db.reports.orderBy('createdAt').reverse().toArray();
-    return rows.map((r) => readRow(r, watermark)).filter((i) => !i.ok || !i.view.deleted);
+    // A deletion that crossed an edit it did not see stays listed, as a conflict, until a coordinator decides.
+    return rows.map((r) => readRow(r, watermark)).filter((i) => !i.ok || !i.view.deleted || i.view.conflicts.length > 0);
   }, [filter, watermark]);
   const drafts = useLiveQuery(() => listDrafts(writer.db), []);
 
