@@ -5,9 +5,12 @@
  */
 import { encodeHlc, nodeIdOf, tick } from '../../domain/hlc.ts';
 import { uuidv7, type RandomBytes } from '../../domain/ids.ts';
-import { applyOp, emptyState, noCoordinators, type Authority, type ReportState } from '../../domain/merge.ts';
+import { applyOp, emptyState, type Authority, type ReportState } from '../../domain/merge.ts';
 import { OP_FORMAT_VERSION, opSchema, type Op, type OpBody, type OpKind } from '../../domain/op.ts';
-import { RasidDb, type ReportRow, type WriterState } from './db.ts';
+import { RasidDb, type WriterState } from './db.ts';
+import { currentAuthority, isSettingId, reportRow } from './rows.ts';
+
+export { reportRow } from './rows.ts';
 
 export interface WriterContext {
   db: RasidDb;
@@ -24,10 +27,6 @@ export interface OpIntent {
 
 export class OpRejectedError extends Error {
   readonly code = 'err.op.invalid';
-}
-
-export function reportRow(state: ReportState, lastOwnSeq: number): ReportRow {
-  return { id: state.id, type: state.type ?? state.unknownType ?? '', createdAt: state.created?.hlc ?? '', state, lastOwnSeq };
 }
 
 /** Before this device's first op here, or in a database from before the writer row existed. */
@@ -48,21 +47,28 @@ export async function writeOp(
   // transaction, which IndexedDB runs alone among those touching the same stores, so no lock is needed
   // while the op is built inside it (a Web Lock cost 0.5 ms a save here). Work that must happen
   // before the transaction opens, such as sealing, will need the op's number reserved under a lock.
-  return db.transaction('rw', [db.reports, db.ops, db.meta, db.drafts], async () => {
+  // Deployment and desk settings (the roster, the gazetteer) are kept in `settings`, reports in `reports`.
+  const setting = isSettingId(reportId);
+  return db.transaction('rw', [db.reports, db.settings, db.ops, db.meta, db.drafts], async () => {
     // The writer state is one row rather than a search of the op log for the last own op, which cost a
     // cursor on every save. Reads, then writes, each issued together: IndexedDB keeps their order within the transaction,
     // and not waiting for one before sending the next saves a round trip to the storage process each.
-    const [row, writer] = await Promise.all([db.reports.get(reportId), db.getMeta('writer').then((w) => (w?.device === device ? w : firstWriterState(db, device)))]);
+    // Who counts as coordinator is the roster this device holds, read with the report.
+    const [row, writer, authority] = await Promise.all([
+      setting ? db.settings.get(reportId) : db.reports.get(reportId),
+      db.getMeta('writer').then((w) => (w?.device === device ? w : firstWriterState(db, device))),
+      ctx.isCoordinator ?? currentAuthority(db),
+    ]);
     const state = row?.state ?? emptyState(reportId);
     const clock = tick(writer.clock, ctx.now());
     const { kind, body } = intend(state, encodeHlc(clock));
     const parsed = opSchema.safeParse({ v: OP_FORMAT_VERSION, id: opId, kind, reportId, device, deviceSeq: writer.deviceSeq + 1, body });
     if (!parsed.success) throw new OpRejectedError(parsed.error.issues[0]?.message ?? 'invalid op');
     const op = parsed.data;
-    const next = applyOp(state, op, ctx.isCoordinator ?? noCoordinators);
+    const next = applyOp(state, op, authority);
     await Promise.all([
       db.ops.add(op),
-      db.reports.put(reportRow(next, op.deviceSeq)),
+      setting ? db.settings.put({ id: reportId, state: next }) : db.reports.put(reportRow(next, op.deviceSeq)),
       db.setMeta('writer', { device, clock, deviceSeq: op.deviceSeq }),
       options.draftId ? db.drafts.delete(options.draftId) : undefined,
     ]);

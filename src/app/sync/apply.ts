@@ -1,0 +1,279 @@
+/**
+ * Taking in what sync brought: ops pulled from the base (with their seq and received time), answers
+ * to pushed ops (rejections), and the cursor, epoch and watermark that cover them, all in ONE strict
+ * Dexie transaction, so a crash leaves either the whole batch with its cursor or none of it.
+ *
+ * Ops are parsed before the transaction opens (an await outside IndexedDB inside it would let it
+ * commit early). An op that cannot be read goes to quarantine and the cursor still moves past it.
+ * Each touched report is merged again: incrementally when only new ops arrived, from all its ops when
+ * one of them was rejected or when the roster changed whose coordinator standing counts.
+ */
+import { decodeHlc, nodeIdOf, receive, type Hlc } from '../../domain/hlc.ts';
+import { applyOp, emptyState, mergeOps, type Authority, type ReportState } from '../../domain/merge.ts';
+import type { Op } from '../../domain/op.ts';
+import type { Cursor, ServedOp, SyncResponse } from '../../domain/protocol.ts';
+import { authorityOf, changedAuthority, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
+import { fromWire, type UnreadableReason } from '../../domain/wire-op.ts';
+import type { MetaRows, OpRow, QuarantineRow, RasidDb, WriterState } from '../store/db.ts';
+import { isSettingId, loadState, saveState } from '../store/rows.ts';
+
+/** An op to take in: pulled (with seq and receivedAt), or read from a sync file (without). */
+export interface IncomingOp {
+  op: Op;
+  rawBody?: string;
+  seq?: number;
+  receivedAt?: number;
+}
+
+export interface Unreadable {
+  id?: string;
+  reason: UnreadableReason;
+  raw: unknown;
+  seq?: number;
+  receivedAt?: number;
+}
+
+/** What one response (or reply file) changes, besides the ops. */
+export interface Covering {
+  /** Where the pull ended; undefined leaves the stored cursor alone. */
+  cursor?: Cursor | null;
+  epoch?: string;
+  /** This device's watermark, taken even when lower than before (a restored base). */
+  watermark?: number;
+  watermarks?: MetaRows['watermarks'];
+  /** The server's clock, bounding how far a far-future op may move ours. */
+  serverTime?: number;
+}
+
+export interface TakeIn {
+  ops: IncomingOp[];
+  unreadable: Unreadable[];
+  rejected: { id: string; reason: string }[];
+  covering: Covering;
+}
+
+export interface TakenIn {
+  /** Ops this device did not hold before. */
+  added: number;
+  quarantined: number;
+  /** A received clock was further ahead of the server's than MAX_DRIFT_MS allows. */
+  clamped: boolean;
+}
+
+/** Splits served ops into the readable and the quarantined. Pure; runs before the transaction. */
+export function readServed(served: readonly ServedOp[]): { ops: IncomingOp[]; unreadable: Unreadable[] } {
+  const ops: IncomingOp[] = [];
+  const unreadable: Unreadable[] = [];
+  for (const s of served) {
+    const read = fromWire(s.op);
+    if (read.ok) ops.push({ op: read.op, rawBody: read.rawBody, seq: s.seq, receivedAt: s.receivedAt });
+    else unreadable.push({ id: read.id, reason: read.reason, raw: s.op, seq: s.seq, receivedAt: s.receivedAt });
+  }
+  return { ops, unreadable };
+}
+
+const MAX_RAW_CHARS = 64 * 1024;
+
+function quarantineRow(u: Unreadable, at: number): QuarantineRow {
+  let raw: string;
+  try {
+    raw = JSON.stringify(u.raw) ?? String(u.raw);
+  } catch {
+    raw = String(u.raw);
+  }
+  const row: QuarantineRow = { id: u.id ?? `seq:${u.seq ?? at}`, reason: u.reason, raw: raw.slice(0, MAX_RAW_CHARS), at };
+  if (u.seq !== undefined) row.seq = u.seq;
+  if (u.receivedAt !== undefined) row.receivedAt = u.receivedAt;
+  return row;
+}
+
+/** Every stored, not rejected op of one report or setting. */
+async function liveOpsOf(db: RasidDb, reportId: string): Promise<OpRow[]> {
+  return (await db.ops.where('reportId').equals(reportId).toArray()).filter((o) => !o.rejected);
+}
+
+/** A report's state and this device's last own seq on it, merged again from all its live ops. */
+export async function rebuild(db: RasidDb, reportId: string, device: string, authority: Authority): Promise<{ state: ReportState; lastOwnSeq: number }> {
+  const ops = await db.ops.where('reportId').equals(reportId).toArray();
+  const lastOwnSeq = ops.reduce((m, o) => (o.device === device && o.deviceSeq > m ? o.deviceSeq : m), 0);
+  return { state: mergeOps(reportId, ops.filter((o) => !o.rejected), authority), lastOwnSeq };
+}
+
+/** The clock and last deviceSeq the next own op continues from (the one writer keeps them in `writer`). */
+async function writerState(db: RasidDb, device: string): Promise<WriterState> {
+  const stored = await db.getMeta('writer');
+  if (stored?.device === device) return stored;
+  const last = await db.ops.where('[device+deviceSeq]').between([device, 0], [device, Infinity]).last();
+  return { device, clock: { wall: 0, counter: 0, node: nodeIdOf(device) }, deviceSeq: last?.deviceSeq ?? 0 };
+}
+
+export async function takeIn(db: RasidDb, input: TakeIn, deps: { device: string; now: () => number }): Promise<TakenIn> {
+  const { device } = deps;
+  const now = deps.now();
+  return db.transaction('rw', [db.ops, db.reports, db.settings, db.meta, db.quarantine], async () => {
+    const ids = input.ops.map((i) => i.op.id);
+    const held = await db.ops.bulkGet(ids);
+    const newRows: OpRow[] = [];
+    const updated: OpRow[] = [];
+    const fresh: Op[] = [];
+    /** Reports whose every op must be merged again (a rejection, a formerly rejected op served). */
+    const rebuildIds = new Set<string>();
+    const seen = new Set<string>();
+    input.ops.forEach((inc, i) => {
+      if (seen.has(inc.op.id)) return;
+      seen.add(inc.op.id);
+      const old = held[i];
+      if (!old) {
+        const row: OpRow = { ...inc.op };
+        if (inc.seq !== undefined) row.seq = inc.seq;
+        if (inc.receivedAt !== undefined) row.receivedAt = inc.receivedAt;
+        if (inc.rawBody !== undefined) row.rawBody = inc.rawBody;
+        newRows.push(row);
+        fresh.push(inc.op);
+        return;
+      }
+      // Held already: only what the server says about it can be new. Unchanged rows are not rewritten.
+      const seqChanged = inc.seq !== undefined && (old.seq !== inc.seq || old.receivedAt !== inc.receivedAt);
+      if (!seqChanged && !old.rejected) return;
+      const row: OpRow = { ...old };
+      if (inc.seq !== undefined) {
+        row.seq = inc.seq;
+        row.receivedAt = inc.receivedAt;
+      }
+      if (old.rejected && inc.seq !== undefined) {
+        // The base serves it, so it holds it acknowledged (re-pushed after a restore): it counts again.
+        delete row.rejected;
+        rebuildIds.add(old.reportId);
+      }
+      updated.push(row);
+    });
+
+    const rejectedRows = await db.ops.bulkGet(input.rejected.map((r) => r.id));
+    input.rejected.forEach((r, i) => {
+      const row = rejectedRows[i] ?? newRows.find((n) => n.id === r.id);
+      if (!row || row.rejected === r.reason) return;
+      row.rejected = r.reason;
+      if (rejectedRows[i]) updated.push(row);
+      rebuildIds.add(row.reportId);
+    });
+
+    await Promise.all([newRows.length ? db.ops.bulkAdd(newRows) : undefined, updated.length ? db.ops.bulkPut(updated) : undefined]);
+
+    // The roster first: the merge of every report below depends on it.
+    const rosterBefore = rosterOf((await db.settings.get(ROSTER_ID))?.state);
+    const rosterTouched = fresh.some((o) => o.reportId === ROSTER_ID) || rebuildIds.has(ROSTER_ID);
+    let rosterAfter = rosterBefore;
+    if (rosterTouched) {
+      const { state } = await rebuild(db, ROSTER_ID, device, () => false);
+      await saveState(db, state, 0);
+      rosterAfter = rosterOf(state);
+      rebuildIds.delete(ROSTER_ID);
+    }
+    const authority = authorityOf(rosterAfter);
+    for (const changed of changedAuthority(rosterBefore, rosterAfter)) {
+      const theirs = await db.ops.where('[device+deviceSeq]').between([changed, 0], [changed, Infinity]).toArray();
+      for (const o of theirs) rebuildIds.add(o.reportId);
+    }
+
+    for (const id of rebuildIds) {
+      const { state, lastOwnSeq } = await rebuild(db, id, device, authority);
+      await saveState(db, state, lastOwnSeq);
+    }
+
+    const byReport = new Map<string, Op[]>();
+    for (const op of fresh) {
+      if (rebuildIds.has(op.reportId) || op.reportId === ROSTER_ID) continue;
+      const list = byReport.get(op.reportId);
+      if (list) list.push(op);
+      else byReport.set(op.reportId, [op]);
+    }
+    const rejectedIds = new Set(input.rejected.map((r) => r.id));
+    await Promise.all(
+      [...byReport].map(async ([id, ops]) => {
+        const { state, lastOwnSeq } = await loadState(db, id);
+        let next = state ?? emptyState(id);
+        let own = lastOwnSeq;
+        for (const op of ops) {
+          if (op.device === device && !isSettingId(id)) own = Math.max(own, op.deviceSeq);
+          if (!rejectedIds.has(op.id)) next = applyOp(next, op, authority);
+        }
+        await saveState(db, next, own);
+      }),
+    );
+
+    // The clock takes in every new op's time, bounded by the server's time; the ops keep theirs.
+    let clamped = false;
+    const writer = await writerState(db, device);
+    let clock: Hlc = writer.clock;
+    for (const op of fresh) {
+      if (op.device === device) continue;
+      const r = receive(clock, decodeHlc(op.body.hlc), now, input.covering.serverTime ?? now);
+      clock = r.clock;
+      clamped ||= r.clamped;
+    }
+
+    const quarantined = input.unreadable.map((u) => quarantineRow(u, now));
+    const { cursor, epoch, watermark, watermarks } = input.covering;
+    await Promise.all([
+      fresh.some((o) => o.device !== device) ? db.setMeta('writer', { ...writer, clock }) : undefined,
+      quarantined.length ? db.quarantine.bulkPut(quarantined) : undefined,
+      cursor !== undefined ? db.setMeta('cursor', cursor) : undefined,
+      epoch !== undefined ? db.setMeta('epoch', epoch) : undefined,
+      watermark !== undefined ? db.setMeta('watermark', watermark) : undefined,
+      watermarks !== undefined ? db.setMeta('watermarks', watermarks) : undefined,
+    ]);
+    return { added: fresh.length, quarantined: quarantined.length, clamped };
+  });
+}
+
+export interface TakenResponse extends TakenIn {
+  rejected: { id: string; reason: string }[];
+  deferred: number;
+  /** The base answered `reset` (or has another epoch): the cursor was cleared, pull again from zero. */
+  stale: boolean;
+  cursor: Cursor | null;
+}
+
+/**
+ * Takes in one sync response, from the base or from a reply file: the pulled ops, the answers to the
+ * pushed ones (matched by id to `pushed`), and the cursor, epoch and watermark, in one transaction.
+ */
+export async function takeResponse(
+  db: RasidDb,
+  response: SyncResponse,
+  pushed: readonly string[],
+  deps: { device: string; now: () => number; epoch: string | null; keepCursorAhead?: Cursor | null },
+): Promise<TakenResponse> {
+  const sent = new Set(pushed);
+  const rejected: { id: string; reason: string }[] = [];
+  let deferred = 0;
+  for (const r of response.results) {
+    if (!sent.has(r.id)) continue;
+    if (r.status === 'rejected') rejected.push({ id: r.id, reason: r.reason });
+    if (r.status === 'retry') deferred += 1;
+  }
+  const stale = response.reset === true || (deps.epoch !== null && response.epoch !== deps.epoch);
+  const { ops, unreadable } = readServed(response.ops);
+  // A reset answer without ops names no position of ours: the next pull starts from zero.
+  let cursor = stale && response.ops.length === 0 ? null : response.cursor;
+  // An older reply file read after a newer sync must not move the cursor back (that would only re-pull).
+  const ahead = deps.keepCursorAhead;
+  if (!stale && ahead && (cursor === null || cursor.seq < ahead.seq)) cursor = ahead;
+  const taken = await takeIn(
+    db,
+    {
+      ops,
+      unreadable,
+      rejected,
+      covering: {
+        cursor,
+        epoch: response.epoch,
+        watermark: response.watermark,
+        watermarks: response.watermarks?.map((w) => ({ device: w.device, deviceSeq: w.deviceSeq })),
+        serverTime: response.serverTime,
+      },
+    },
+    deps,
+  );
+  return { ...taken, rejected, deferred, stale, cursor };
+}

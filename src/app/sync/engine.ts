@@ -1,0 +1,125 @@
+/**
+ * One sync: push the outbox (and, for a coordinator, relay other devices' ops the base lacks) in
+ * bounded batches, and pull batch by batch until the base has nothing more. Each response is taken
+ * in with the cursor that covers it in one transaction (apply.ts), so stopping anywhere (a dropped
+ * connection, a closed tab) loses nothing and repeats nothing that matters: pushes are idempotent.
+ */
+import { MAX_DRIFT_MS } from '../../domain/hlc.ts';
+import { MAX_BATCH, type Role, type SyncResponse } from '../../domain/protocol.ts';
+import type { RasidDb } from '../store/db.ts';
+import { takeResponse } from './apply.ts';
+import { countOutbox, newRoom, outbox, relayBatch, type Outgoing } from './push.ts';
+import { SYNC_ERRORS, SyncError, type SyncTransport } from './transport.ts';
+
+export interface SyncContext {
+  db: RasidDb;
+  device: string;
+  role: Role;
+  transport: SyncTransport;
+  now: () => number;
+}
+
+export interface SyncProgress {
+  /** Ops pushed (own and relayed) so far in this sync, and own ops waiting when it began. */
+  sent: number;
+  toSend: number;
+  /** Ops pulled so far. */
+  received: number;
+}
+
+export interface SyncOutcome extends SyncProgress {
+  relayed: number;
+  rejected: { id: string; reason: string }[];
+  /** Refused for now (the base will take them later): pushed again at the next sync. */
+  deferred: number;
+  quarantined: number;
+  /** Device clock minus server clock at the last response, in ms. */
+  skewMs: number;
+  /** True when the skew is beyond MAX_DRIFT_MS, or an op's clock was further ahead than the base allows. */
+  clockOff: boolean;
+  /** The base answered `reset`: this device pulled again from zero. */
+  reset: boolean;
+}
+
+/** A guard against a base that keeps saying "more" forever: far above any real log. */
+const MAX_ROUNDS = 100_000;
+
+export async function runSync(ctx: SyncContext, onProgress: (p: SyncProgress) => void = () => {}): Promise<SyncOutcome> {
+  const { db, device } = ctx;
+  let [watermark, cursor, epoch, storedMarks] = await Promise.all([
+    db.getMeta('watermark').then((w) => w ?? 0),
+    db.getMeta('cursor').then((c) => c ?? null),
+    db.getMeta('epoch').then((e) => e ?? null),
+    db.getMeta('watermarks').then((w) => w ?? []),
+  ]);
+  const out: SyncOutcome = {
+    sent: 0,
+    toSend: await countOutbox(db, device, watermark),
+    received: 0,
+    relayed: 0,
+    rejected: [],
+    deferred: 0,
+    quarantined: 0,
+    skewMs: 0,
+    clockOff: false,
+    reset: false,
+  };
+  onProgress({ ...out });
+
+  // How far this sync already pushed: an op refused for now is not pushed again until the next sync.
+  let pushedOwn = watermark;
+  const baseMarks = new Map(storedMarks.map((w) => [w.device, w.deviceSeq]));
+  const relayed = new Map(baseMarks);
+
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const room = newRoom();
+    const own = await outbox(db, device, pushedOwn, room);
+    const relay: Outgoing[] = ctx.role === 'coordinator' ? await relayBatch(db, device, relayed, room) : [];
+    const batch = [...own, ...relay];
+
+    const response: SyncResponse = await ctx.transport({ epoch, cursor, ops: batch.map((b) => b.wire), limit: MAX_BATCH });
+    if (response.results.length !== batch.length) throw new SyncError(SYNC_ERRORS.badResponse);
+
+    for (const o of own) pushedOwn = Math.max(pushedOwn, o.row.deviceSeq);
+    for (const r of relay) relayed.set(r.row.device, Math.max(relayed.get(r.row.device) ?? 0, r.row.deviceSeq));
+    const taken = await takeResponse(db, response, batch.map((b) => b.row.id), { device, now: ctx.now, epoch });
+    const stale = taken.stale;
+    const marks = response.watermarks;
+
+    out.sent += batch.length;
+    out.relayed += relay.length;
+    out.received += response.ops.length;
+    out.rejected.push(...taken.rejected);
+    out.deferred += taken.deferred;
+    out.quarantined += taken.quarantined;
+    out.skewMs = ctx.now() - response.serverTime;
+    out.clockOff ||= taken.clamped || Math.abs(out.skewMs) > MAX_DRIFT_MS;
+    out.reset ||= stale;
+
+    // The base's word on what it holds wins, also when it is less than before (a restored backup):
+    // everything above it is pushed again, by this sync.
+    if (response.watermark < watermark) {
+      pushedOwn = response.watermark;
+      out.toSend += await countOutbox(db, device, response.watermark);
+    }
+    watermark = response.watermark;
+    if (marks) {
+      // A device the base no longer lists is one it holds nothing of (a new, empty store).
+      const now = new Map(marks.map((m) => [m.device, m.deviceSeq]));
+      for (const d of new Set([...baseMarks.keys(), ...now.keys()])) {
+        const mark = now.get(d) ?? 0;
+        relayed.set(d, mark < (baseMarks.get(d) ?? 0) ? mark : Math.max(relayed.get(d) ?? 0, mark));
+      }
+      baseMarks.clear();
+      for (const [d, m] of now) baseMarks.set(d, m);
+    }
+    cursor = taken.cursor;
+    epoch = response.epoch;
+    onProgress({ sent: out.sent, toSend: Math.max(out.toSend, out.sent), received: out.received });
+
+    const ownLeft = (await outbox(db, device, pushedOwn, { count: 1, bytes: Infinity })).length > 0;
+    const relayLeft = ctx.role === 'coordinator' && (await relayBatch(db, device, relayed, { count: 1, bytes: Infinity })).length > 0;
+    if (!response.more && !stale && !ownLeft && !relayLeft) return out;
+  }
+  throw new SyncError(SYNC_ERRORS.badResponse);
+}

@@ -1,0 +1,166 @@
+/**
+ * Sync by file. The phone writes its ops above its watermark, with its cursor and epoch, into a
+ * request file; a coordinator's app takes the ops in, pushes them to the base on the phone's behalf,
+ * syncs, and writes a reply file from its own synced copy: per-op answers, the phone's watermark, the
+ * epoch, and the ops that phone may see after its cursor (ops on reports whose create it wrote, and
+ * every deployment op), each with its seq and received time. The phone reads the reply exactly as a
+ * sync response. Reading either file twice changes nothing.
+ */
+import { MAX_BATCH, type Cursor, type OpResult, type ServedOp, type SyncResponse } from '../../domain/protocol.ts';
+import {
+  FILE_ERRORS,
+  MAX_FILE_OPS,
+  readReplyFile,
+  readRequestFile,
+  REPLY_FORMAT,
+  REQUEST_FORMAT,
+  SYNC_FILE_VERSION,
+  type FileError,
+  type SyncReplyFile,
+  type SyncRequestFile,
+} from '../../domain/sync-file.ts';
+import { fromWire, toWire } from '../../domain/wire-op.ts';
+import type { OpRow, RasidDb } from '../store/db.ts';
+import { takeIn, takeResponse, type IncomingOp, type TakenResponse, type Unreadable } from './apply.ts';
+import { runSync, type SyncContext, type SyncOutcome } from './engine.ts';
+import { SYNC_ERRORS, SyncError } from './transport.ts';
+
+export class SyncFileError extends Error {
+  constructor(readonly key: FileError) {
+    super(key);
+  }
+}
+
+/** The phone's request file: every own op above its watermark. */
+export async function writeRequestFile(db: RasidDb, device: string, now: () => number): Promise<SyncRequestFile> {
+  const [watermark, cursor, epoch] = await Promise.all([db.getMeta('watermark'), db.getMeta('cursor'), db.getMeta('epoch')]);
+  const rows = await db.ops
+    .where('[device+deviceSeq]')
+    .between([device, watermark ?? 0], [device, Infinity], false, true)
+    .limit(MAX_FILE_OPS)
+    .toArray();
+  return {
+    format: REQUEST_FORMAT,
+    v: SYNC_FILE_VERSION,
+    device,
+    createdAt: now(),
+    epoch: epoch ?? null,
+    cursor: cursor ?? null,
+    watermark: watermark ?? 0,
+    ops: rows.map((r) => toWire(r, r.rawBody)),
+  };
+}
+
+/** The phone reads a reply file as it reads a sync response. */
+export async function readReply(db: RasidDb, device: string, text: string, now: () => number): Promise<TakenResponse> {
+  const read = readReplyFile(text, device);
+  if (!read.ok) throw new SyncFileError(read.error);
+  const [epoch, cursor] = await Promise.all([db.getMeta('epoch'), db.getMeta('cursor')]);
+  const pushed = read.file.response.results.map((r) => r.id);
+  return takeResponse(db, read.file.response, pushed, {
+    device,
+    now,
+    epoch: epoch ?? null,
+    keepCursorAhead: epoch === read.file.response.epoch ? (cursor ?? null) : null,
+  });
+}
+
+export interface Answered {
+  reply: SyncReplyFile;
+  /** Ops the file carried, and how the base answered them. */
+  ops: number;
+  acked: number;
+  rejected: number;
+  deferred: number;
+  sync: SyncOutcome;
+}
+
+/**
+ * A coordinator answers a phone's request file. The phone's ops are taken into this device first, so
+ * they are kept (and relayed later) even if the base cannot be reached now; then they are pushed as
+ * they came, byte for byte, and this device syncs so its copy is current before it writes the reply.
+ */
+export async function answerRequest(ctx: SyncContext, text: string): Promise<Answered> {
+  const read = readRequestFile(text);
+  if (!read.ok) throw new SyncFileError(read.error);
+  const file = read.file;
+  if (file.device === ctx.device) throw new SyncFileError(FILE_ERRORS.ownFile);
+  if (ctx.role !== 'coordinator') throw new SyncError(SYNC_ERRORS.forbidden);
+  const { db } = ctx;
+
+  const readable: IncomingOp[] = [];
+  const unreadable: Unreadable[] = [];
+  for (const w of file.ops) {
+    const r = fromWire(w);
+    if (r.ok) readable.push({ op: r.op, rawBody: r.rawBody });
+    else unreadable.push({ id: r.id, reason: r.reason, raw: w });
+  }
+  await takeIn(db, { ops: readable, unreadable, rejected: [], covering: {} }, { device: ctx.device, now: ctx.now });
+
+  const results = new Map<string, OpResult>();
+  for (let i = 0; i < file.ops.length; i += MAX_BATCH) {
+    const chunk = file.ops.slice(i, i + MAX_BATCH);
+    const [epoch, cursor] = await Promise.all([db.getMeta('epoch'), db.getMeta('cursor')]);
+    const response = await ctx.transport({ epoch: epoch ?? null, cursor: cursor ?? null, ops: chunk, limit: MAX_BATCH });
+    if (response.results.length !== chunk.length) throw new SyncError(SYNC_ERRORS.badResponse);
+    for (const r of response.results) results.set(r.id, r);
+    // This device's own pull goes on as in any sync; the answers mark the phone's ops in its copy.
+    await takeResponse(db, response, chunk.map((o) => o.id), { device: ctx.device, now: ctx.now, epoch: epoch ?? null });
+  }
+  const sync = await runSync(ctx);
+
+  const reply = await writeReply(db, file, [...results.values()], ctx.now());
+  const answers = file.ops.map((o) => results.get(o.id));
+  return {
+    reply,
+    ops: file.ops.length,
+    acked: answers.filter((a) => a?.status === 'ack').length,
+    rejected: answers.filter((a) => a?.status === 'rejected').length,
+    deferred: answers.filter((a) => a?.status === 'retry').length,
+    sync,
+  };
+}
+
+/** The ops the phone may see after its cursor, from this coordinator's synced copy, as the base would serve them. */
+async function writeReply(db: RasidDb, file: SyncRequestFile, results: OpResult[], now: number): Promise<SyncReplyFile> {
+  const [epoch, marks] = await Promise.all([db.getMeta('epoch'), db.getMeta('watermarks')]);
+  if (!epoch) throw new SyncError(SYNC_ERRORS.network);
+  let after: Cursor | null = file.epoch === epoch ? file.cursor : null;
+  if (after) {
+    const at = await db.ops.where('seq').equals(after.seq).first();
+    // Not the op the phone's cursor names: the base was restored since, so the phone pulls from zero.
+    if (at?.id !== after.opId) after = null;
+  }
+  const reset = file.cursor !== null && after === null;
+
+  const owners = new Map<string, string | undefined>();
+  const ownerOf = async (reportId: string) => {
+    if (!owners.has(reportId)) owners.set(reportId, (await db.reports.get(reportId))?.state.created?.device);
+    return owners.get(reportId);
+  };
+  const served: ServedOp[] = [];
+  let more = false;
+  const candidates: OpRow[] = await db.ops.where('seq').above(after?.seq ?? 0).toArray();
+  for (const row of candidates) {
+    if (row.rejected || row.seq === undefined || row.receivedAt === undefined) continue;
+    const visible = row.kind === 'deployment' || ((row.kind === 'create' || row.kind === 'edit') && (await ownerOf(row.reportId)) === file.device);
+    if (!visible) continue;
+    if (served.length >= MAX_FILE_OPS) {
+      more = true;
+      break;
+    }
+    served.push({ seq: row.seq, receivedAt: row.receivedAt, op: toWire(row, row.rawBody) });
+  }
+  const last = served.at(-1);
+  const response: SyncResponse = {
+    epoch,
+    serverTime: now,
+    results,
+    ops: served,
+    cursor: last ? { seq: last.seq, opId: last.op.id } : after,
+    more,
+    watermark: marks?.find((m) => m.device === file.device)?.deviceSeq ?? 0,
+  };
+  if (reset) response.reset = true;
+  return { format: REPLY_FORMAT, v: SYNC_FILE_VERSION, device: file.device, createdAt: now, response };
+}

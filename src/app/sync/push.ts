@@ -1,0 +1,79 @@
+/**
+ * What a sync pushes. The outbox is every own op above the watermark the base last returned: no flag
+ * is written when a batch is acknowledged. A coordinator also relays the ops of other devices it holds
+ * above their watermarks, so a base restored from an old backup, or started empty, is rebuilt, even
+ * with ops of a phone that is gone.
+ *
+ * Batches are bounded by count (MAX_BATCH) and by size, so a request stays under the base's limit.
+ */
+import { MAX_BATCH, MAX_REQUEST_BYTES, type WireOp } from '../../domain/protocol.ts';
+import { toWire } from '../../domain/wire-op.ts';
+import type { OpRow, RasidDb } from '../store/db.ts';
+
+/** Room left for the request's other fields and JSON escaping (a UTF-16 unit is at most 3 bytes, and `\"` doubles a quote). */
+const BATCH_BYTES = Math.floor(MAX_REQUEST_BYTES / 2);
+
+export interface Outgoing {
+  row: OpRow;
+  wire: WireOp;
+}
+
+function estimateBytes(w: WireOp): number {
+  return 3 * (w.body.length + (w.sig?.length ?? 0)) + 300;
+}
+
+/** One device's ops above `after`, in deviceSeq order, while they fit. */
+async function opsAbove(db: RasidDb, device: string, after: number, room: { count: number; bytes: number }): Promise<Outgoing[]> {
+  if (room.count <= 0) return [];
+  const rows = await db.ops.where('[device+deviceSeq]').between([device, after], [device, Infinity], false, true).limit(room.count).toArray();
+  const out: Outgoing[] = [];
+  for (const row of rows) {
+    const wire = toWire(row, row.rawBody);
+    const size = estimateBytes(wire);
+    // The first op always goes, even alone over the bound: a batch that never moves would be worse.
+    if (size > room.bytes && (out.length > 0 || room.bytes < BATCH_BYTES)) break;
+    out.push({ row, wire });
+    room.count -= 1;
+    room.bytes -= size;
+  }
+  return out;
+}
+
+export function newRoom(): { count: number; bytes: number } {
+  return { count: MAX_BATCH, bytes: BATCH_BYTES };
+}
+
+/** This device's ops above `after` (the watermark, or how far this sync already pushed). */
+export function outbox(db: RasidDb, device: string, after: number, room = newRoom()): Promise<Outgoing[]> {
+  return opsAbove(db, device, after, room);
+}
+
+/** Every device this device holds ops of, found by skipping along the [device+deviceSeq] index. */
+export async function devicesHeld(db: RasidDb): Promise<string[]> {
+  const devices: string[] = [];
+  let next = await db.ops.orderBy('[device+deviceSeq]').first();
+  while (next) {
+    devices.push(next.device);
+    next = await db.ops.where('[device+deviceSeq]').above([next.device, Infinity]).first();
+  }
+  return devices;
+}
+
+/**
+ * Other devices' ops above their watermarks (`after`: the base's watermark, or how far this sync
+ * already relayed). A device the base does not list has watermark 0: it holds none of its ops.
+ */
+export async function relayBatch(db: RasidDb, self: string, after: Map<string, number>, room = newRoom()): Promise<Outgoing[]> {
+  const out: Outgoing[] = [];
+  for (const device of await devicesHeld(db)) {
+    if (device === self) continue;
+    out.push(...(await opsAbove(db, device, after.get(device) ?? 0, room)));
+    if (room.count <= 0 || room.bytes <= 0) break;
+  }
+  return out;
+}
+
+/** How many own ops wait above the watermark: the progress bar's total. */
+export function countOutbox(db: RasidDb, device: string, watermark: number): Promise<number> {
+  return db.ops.where('[device+deviceSeq]').between([device, watermark], [device, Infinity], false, true).count();
+}

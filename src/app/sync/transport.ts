@@ -1,0 +1,92 @@
+/**
+ * The one way sync talks to the base: `POST /api/v1/sync` with the device's token as a Bearer
+ * credential (never in a URL, never logged), the request gzip-compressed with CompressionStream.
+ * `fetch` is passed in: the app gives the browser's, tests give one that calls the server app in
+ * the same process. Failures become a SyncError with a code the UI turns into words.
+ */
+import { syncResponseSchema, type SyncRequest, type SyncResponse } from '../../domain/protocol.ts';
+
+export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
+export type SyncTransport = (request: SyncRequest) => Promise<SyncResponse>;
+
+/** Why a sync failed, as catalog keys. */
+export const SYNC_ERRORS = {
+  network: 'sync.err.network',
+  unauthorized: 'sync.err.unauthorized',
+  forbidden: 'sync.err.forbidden',
+  server: 'sync.err.server',
+  rejected: 'sync.err.rejected',
+  badResponse: 'sync.err.badResponse',
+  notEnrolled: 'sync.err.notEnrolled',
+} as const;
+export type SyncErrorCode = (typeof SYNC_ERRORS)[keyof typeof SYNC_ERRORS];
+
+export class SyncError extends Error {
+  constructor(
+    readonly code: SyncErrorCode,
+    readonly status?: number,
+  ) {
+    super(code);
+  }
+  /** Worth trying again later by itself: a lost connection or a base in trouble, not a revoked token. */
+  get transient(): boolean {
+    return this.code === SYNC_ERRORS.network || this.code === SYNC_ERRORS.server || this.code === SYNC_ERRORS.badResponse;
+  }
+}
+
+export async function gzip(text: string): Promise<Uint8Array<ArrayBuffer>> {
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+export interface Endpoint {
+  /** The deployment's one origin, e.g. `https://base.example.org`, without a trailing slash. */
+  origin: string;
+  token: string;
+  fetch: Fetch;
+}
+
+function errorFor(status: number): SyncError {
+  if (status === 401) return new SyncError(SYNC_ERRORS.unauthorized, status);
+  if (status === 403) return new SyncError(SYNC_ERRORS.forbidden, status);
+  if (status >= 500 || status === 429 || status === 408) return new SyncError(SYNC_ERRORS.server, status);
+  return new SyncError(SYNC_ERRORS.rejected, status);
+}
+
+/** An authenticated JSON call to the base; `body` undefined makes a GET. */
+export async function callApi(endpoint: Endpoint, path: string, body?: unknown, compress = false): Promise<unknown> {
+  const headers: Record<string, string> = { Authorization: `Bearer ${endpoint.token}`, Accept: 'application/json' };
+  let payload: BodyInit | undefined;
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    const text = JSON.stringify(body);
+    if (compress) {
+      headers['Content-Encoding'] = 'gzip';
+      payload = (await gzip(text)) as Uint8Array<ArrayBuffer>;
+    } else payload = text;
+  }
+  let res: Response;
+  try {
+    res = await endpoint.fetch(`${endpoint.origin}${path}`, { method: body === undefined ? 'GET' : 'POST', headers, body: payload, cache: 'no-store' });
+  } catch {
+    throw new SyncError(SYNC_ERRORS.network);
+  }
+  if (!res.ok) {
+    await res.body?.cancel().catch(() => undefined);
+    throw errorFor(res.status);
+  }
+  try {
+    return await res.json();
+  } catch {
+    throw new SyncError(SYNC_ERRORS.badResponse, res.status);
+  }
+}
+
+export function httpTransport(endpoint: Endpoint): SyncTransport {
+  return async (request) => {
+    const json = await callApi(endpoint, '/api/v1/sync', request, true);
+    const parsed = syncResponseSchema.safeParse(json);
+    if (!parsed.success) throw new SyncError(SYNC_ERRORS.badResponse);
+    return parsed.data;
+  };
+}
