@@ -41,6 +41,7 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   if (!/^[\w.-]+$/.test(name)) throw new Error(`Screenshot names are letters, digits, '.', '-' and '_': "${name}"`);
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  // What the phone's screen shows, as a monitor sees it; a full-page capture repeats sticky bars mid-page.
+  await page.screenshot({ path: file });
   return file;
 }
