@@ -88,6 +88,42 @@ describe('the English interface', () => {
     await page.getByRole('button', { name: 'Cancel' }).click();
     await page.getByRole('list', { name: 'Reports' }).waitFor({ state: 'attached' });
   });
+
+  test('the phone\'s position is asked for only after the monitor confirms standing at the event', async () => {
+    await context.grantPermissions(['geolocation']);
+    await context.setGeolocation({ latitude: 35.3629, longitude: 35.9284, accuracy: 12 });
+    await newReport(page, 'Damage');
+    const use = page.getByRole('button', { name: 'Use my position' });
+    expect(await use.isDisabled()).toBe(true);
+    await page.getByRole('checkbox', { name: 'I am standing where the event happened' }).check();
+    await use.click();
+    await expect.poll(() => page.getByLabel('Latitude').inputValue()).toBe('35.362900');
+    expect(await page.getByLabel('Longitude').inputValue()).toBe('35.928400');
+    expect(await page.getByLabel('Accuracy in metres').inputValue()).toBe('12');
+    expect(await page.getByRole('status').filter({ hasText: 'Position found' }).textContent()).toBe('Position found, accurate to about 12 m');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  test('a COD-AB gazetteer file is imported in Settings; bad rows are listed by line and the rest kept', async () => {
+    await page.goto('/settings');
+    const csv = [
+      'admin1Name_en,admin1Name_ar,admin1Pcode,admin2Name_en,admin2Name_ar,admin2Pcode',
+      'Tartous,طرطوس,SY10,Banyas,بانياس,SY1002',
+      'Tartous,طرطوس,SY10,Safita,صافيتا,SY1003',
+      'Tartous,طرطوس,SY10,,بلا اسم,not-a-code',
+    ].join('\r\n');
+    await page.getByLabel('Import a gazetteer (OCHA COD-AB CSV)').setInputFiles({ name: 'tartous.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    const status = page.getByRole('status').filter({ hasText: 'Imported' });
+    await expect.poll(() => status.textContent()).toContain('Imported 3 areas.');
+    expect(await status.textContent()).toContain('1 row was skipped:');
+    expect(await status.textContent()).toContain('Line 4:');
+    expect(await page.getByText('tartous.csv: 3 areas').count()).toBe(1);
+    await screenshot(page, 'settings-en');
+    await newReport(page, 'Damage');
+    await page.getByLabel('Governorate').selectOption({ label: 'Tartous' });
+    expect(await page.getByLabel('District').locator('option').allTextContents()).toEqual(['—', 'Banyas', 'Safita']);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+  });
 });
 
 describe('bad input', () => {

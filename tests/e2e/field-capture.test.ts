@@ -65,6 +65,8 @@ describe('offline field capture in Arabic', () => {
     await expect.poll(() => page.evaluate(() => [document.documentElement.lang, document.documentElement.dir].join(' '))).toBe('ar rtl');
     await expect.poll(() => page.getByRole('button', { name: 'تقرير جديد' }).isVisible()).toBe(true);
     await expect.poll(() => page.evaluate(() => navigator.onLine)).toBe(false);
+    // The service worker answers the app, never the API: offline, an API call fails instead of showing old data.
+    expect(await page.evaluate(() => fetch('/api/v1/health').then(() => 'answered', () => 'failed'))).toBe('failed');
   });
 
   test('one report of each type is saved offline, with Eastern Arabic and Persian digits', async () => {
