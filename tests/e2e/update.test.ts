@@ -1,0 +1,58 @@
+/**
+ * A new version of the app, as a deployment ships it: the server's service worker script changes.
+ * The running app offers "Reload to update" and keeps working on the old version until the monitor
+ * chooses, so nothing half-typed is lost to an update.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, newPhoneContext } from './harness.ts';
+
+const SW = 'dist/sw.js';
+let browser: Browser;
+let original: string;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  original = await readFile(SW, 'utf8');
+});
+
+afterAll(async () => {
+  await writeFile(SW, original);
+  await browser?.close();
+});
+
+test('a new version is offered with "Reload to update", never forced mid-form', async () => {
+  const context = await newPhoneContext(browser, { locale: 'en' });
+  const page = await context.newPage();
+  await page.goto('/');
+  await page.waitForFunction(() => navigator.serviceWorker?.controller !== null);
+  const firstWorker = await page.evaluate(() => navigator.serviceWorker.controller!.scriptURL);
+
+  await page.getByRole('button', { name: 'تقرير جديد' }).click();
+  await page.getByRole('radio', { name: 'أضرار' }).check();
+  await page.getByLabel('اسم المكان', { exact: true }).fill('قرية المزيرعة');
+
+  await writeFile(SW, `${original}\n// next release\n`);
+  await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r?.update()));
+  const offer = page.getByRole('status').filter({ hasText: 'نسخة جديدة من التطبيق جاهزة' });
+  await offer.waitFor();
+  // Not forced: the form is still there with what was typed.
+  expect(await page.getByLabel('اسم المكان', { exact: true }).inputValue()).toBe('قرية المزيرعة');
+
+  await offer.getByRole('button', { name: 'أعد التحميل للتحديث' }).click();
+  await page.waitForEvent('load');
+  await page.waitForFunction(() => navigator.serviceWorker?.controller !== null);
+  const state = await page.evaluate(async () => {
+    const reg = await navigator.serviceWorker.getRegistration();
+    return { waiting: reg?.waiting !== null, active: reg?.active?.state };
+  });
+  expect(state).toEqual({ waiting: false, active: 'activated' });
+  expect(await page.evaluate(() => navigator.serviceWorker.controller!.scriptURL)).toBe(firstWorker);
+  // What was typed before choosing to update is offered back.
+  await page.goto('/');
+  const draft = page.getByRole('region', { name: 'المسودة محفوظة على هذا الهاتف' });
+  await draft.getByRole('button', { name: 'متابعة' }).click();
+  await expect.poll(() => page.getByLabel('اسم المكان', { exact: true }).inputValue()).toBe('قرية المزيرعة');
+  await context.close();
+});
