@@ -4,8 +4,9 @@
  * writer and by sync, which merges ops that arrive.
  */
 import { UUID_PATTERN } from '../../domain/ids.ts';
-import { viewOf, type Authority, type ReportState } from '../../domain/merge.ts';
-import { authorityOf, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
+import { mergeOps, viewOf, type Authority, type ReportState } from '../../domain/merge.ts';
+import { authorityOf, changedAuthority, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
+import type { Role } from '../../domain/protocol.ts';
 import type { RasidDb, ReportRow } from './db.ts';
 
 /** Reports are named by UUID; deployment and desk settings by a fixed name (the server checks the same). */
@@ -38,4 +39,30 @@ export async function saveState(db: RasidDb, state: ReportState, lastOwnSeq: num
   }
   if (isSettingId(state.id)) await db.settings.put({ id: state.id, state });
   else await db.reports.put(reportRow(state, lastOwnSeq));
+}
+
+/** A report's state and this device's last own seq on it, merged again from all its ops that were not rejected. */
+export async function rebuild(db: RasidDb, reportId: string, device: string, authority: Authority): Promise<{ state: ReportState; lastOwnSeq: number }> {
+  const ops = await db.ops.where('reportId').equals(reportId).toArray();
+  const lastOwnSeq = ops.reduce((m, o) => (o.device === device && o.deviceSeq > m ? o.deviceSeq : m), 0);
+  return { state: mergeOps(reportId, ops.filter((o) => !o.rejected), authority), lastOwnSeq };
+}
+
+/**
+ * After the roster changed: the reports holding ops of devices whose coordinator standing changed,
+ * merged again under the new roster (their coordinator-only fields now count, or no longer do).
+ * Call inside a transaction over ops, reports and settings. Returns the ids it merged again.
+ */
+export async function remergeForRoster(db: RasidDb, device: string, before: Map<string, Role>, after: Map<string, Role>, skip: ReadonlySet<string> = new Set()): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for (const changed of changedAuthority(before, after)) {
+    const theirs = await db.ops.where('[device+deviceSeq]').between([changed, 0], [changed, Infinity]).toArray();
+    for (const o of theirs) if (o.reportId !== ROSTER_ID && !skip.has(o.reportId)) ids.add(o.reportId);
+  }
+  const authority = authorityOf(after);
+  for (const id of ids) {
+    const { state, lastOwnSeq } = await rebuild(db, id, device, authority);
+    await saveState(db, state, lastOwnSeq);
+  }
+  return ids;
 }

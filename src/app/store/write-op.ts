@@ -8,7 +8,8 @@ import { uuidv7, type RandomBytes } from '../../domain/ids.ts';
 import { applyOp, emptyState, type Authority, type ReportState } from '../../domain/merge.ts';
 import { OP_FORMAT_VERSION, opSchema, type Op, type OpBody, type OpKind } from '../../domain/op.ts';
 import { RasidDb, type WriterState } from './db.ts';
-import { currentAuthority, isSettingId, reportRow } from './rows.ts';
+import { currentAuthority, isSettingId, remergeForRoster, reportRow } from './rows.ts';
+import { rosterOf, ROSTER_ID } from '../../domain/roster.ts';
 
 export { reportRow } from './rows.ts';
 
@@ -66,9 +67,15 @@ export async function writeOp(
     if (!parsed.success) throw new OpRejectedError(parsed.error.issues[0]?.message ?? 'invalid op');
     const op = parsed.data;
     const next = applyOp(state, op, authority);
+    if (reportId === ROSTER_ID) {
+      // Who is a coordinator changed here: reports their ops touched are merged again in this transaction.
+      await db.ops.add(op);
+      await db.settings.put({ id: reportId, state: next });
+      await remergeForRoster(db, device, rosterOf(state), rosterOf(next));
+    }
     await Promise.all([
-      db.ops.add(op),
-      setting ? db.settings.put({ id: reportId, state: next }) : db.reports.put(reportRow(next, op.deviceSeq)),
+      reportId === ROSTER_ID ? undefined : db.ops.add(op),
+      reportId === ROSTER_ID ? undefined : setting ? db.settings.put({ id: reportId, state: next }) : db.reports.put(reportRow(next, op.deviceSeq)),
       db.setMeta('writer', { device, clock, deviceSeq: op.deviceSeq }),
       options.draftId ? db.drafts.delete(options.draftId) : undefined,
     ]);

@@ -9,13 +9,15 @@
  * one of them was rejected or when the roster changed whose coordinator standing counts.
  */
 import { decodeHlc, nodeIdOf, receive, type Hlc } from '../../domain/hlc.ts';
-import { applyOp, emptyState, mergeOps, type Authority, type ReportState } from '../../domain/merge.ts';
+import { applyOp, emptyState } from '../../domain/merge.ts';
 import type { Op } from '../../domain/op.ts';
 import type { Cursor, ServedOp, SyncResponse } from '../../domain/protocol.ts';
-import { authorityOf, changedAuthority, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
+import { authorityOf, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
 import { fromWire, type UnreadableReason } from '../../domain/wire-op.ts';
 import type { MetaRows, OpRow, QuarantineRow, RasidDb, WriterState } from '../store/db.ts';
-import { isSettingId, loadState, saveState } from '../store/rows.ts';
+import { isSettingId, loadState, rebuild, remergeForRoster, saveState } from '../store/rows.ts';
+
+export { rebuild } from '../store/rows.ts';
 
 /** An op to take in: pulled (with seq and receivedAt), or read from a sync file (without). */
 export interface IncomingOp {
@@ -85,18 +87,6 @@ function quarantineRow(u: Unreadable, at: number): QuarantineRow {
   if (u.seq !== undefined) row.seq = u.seq;
   if (u.receivedAt !== undefined) row.receivedAt = u.receivedAt;
   return row;
-}
-
-/** Every stored, not rejected op of one report or setting. */
-async function liveOpsOf(db: RasidDb, reportId: string): Promise<OpRow[]> {
-  return (await db.ops.where('reportId').equals(reportId).toArray()).filter((o) => !o.rejected);
-}
-
-/** A report's state and this device's last own seq on it, merged again from all its live ops. */
-export async function rebuild(db: RasidDb, reportId: string, device: string, authority: Authority): Promise<{ state: ReportState; lastOwnSeq: number }> {
-  const ops = await db.ops.where('reportId').equals(reportId).toArray();
-  const lastOwnSeq = ops.reduce((m, o) => (o.device === device && o.deviceSeq > m ? o.deviceSeq : m), 0);
-  return { state: mergeOps(reportId, ops.filter((o) => !o.rejected), authority), lastOwnSeq };
 }
 
 /** The clock and last deviceSeq the next own op continues from (the one writer keeps them in `writer`). */
@@ -170,15 +160,11 @@ export async function takeIn(db: RasidDb, input: TakeIn, deps: { device: string;
       rebuildIds.delete(ROSTER_ID);
     }
     const authority = authorityOf(rosterAfter);
-    for (const changed of changedAuthority(rosterBefore, rosterAfter)) {
-      const theirs = await db.ops.where('[device+deviceSeq]').between([changed, 0], [changed, Infinity]).toArray();
-      for (const o of theirs) rebuildIds.add(o.reportId);
-    }
-
     for (const id of rebuildIds) {
       const { state, lastOwnSeq } = await rebuild(db, id, device, authority);
       await saveState(db, state, lastOwnSeq);
     }
+    for (const id of await remergeForRoster(db, device, rosterBefore, rosterAfter, rebuildIds)) rebuildIds.add(id);
 
     const byReport = new Map<string, Op[]>();
     for (const op of fresh) {

@@ -41,6 +41,7 @@ export class SyncScheduler {
 
   stop(): void {
     this.stopped = true;
+    this.again = false;
     this.cancelTimer();
   }
 
@@ -78,7 +79,7 @@ export class SyncScheduler {
         if (this.deps.isTransient(error)) this.schedule(backoffDelay(this.failures, this.deps.random));
         return;
       }
-    } while (this.again && !this.stopped);
+    } while (this.again);
   }
 
   private schedule(ms: number): void {
