@@ -1,0 +1,46 @@
+/**
+ * What a coordinator sets for the whole deployment, written as `deployment` ops through writeOp:
+ * the roster (which device has which role) and the gazetteer. They reach every enrolled device at
+ * its next sync, like any op.
+ */
+import type { Gazetteer } from '../../domain/gazetteer.ts';
+import type { ReportState } from '../../domain/merge.ts';
+import type { OpBody } from '../../domain/op.ts';
+import type { Role } from '../../domain/protocol.ts';
+import { GAZETTEER_FIELD, GAZETTEER_ID, rosterField, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
+import { writeOp, type WriterContext } from '../store/write-op.ts';
+
+/** A setting's body: each value supersedes every head of its field as this device holds it. */
+function settingBody(state: ReportState, changes: Record<string, unknown>, hlc: string): OpBody {
+  const body: OpBody = { hlc, changes, supersedes: {} };
+  for (const name of Object.keys(changes)) {
+    const heads = state.fields[name]?.heads.map((h) => h.op) ?? [];
+    if (heads.length) body.supersedes[name] = heads;
+  }
+  return body;
+}
+
+/** The devices whose role the roster does not yet say as given: what one roster op must add. */
+export function missingFromRoster(state: ReportState | undefined, devices: readonly { device: string; role: Role }[]): { device: string; role: Role }[] {
+  const roster = rosterOf(state);
+  return devices.filter((d) => roster.get(d.device) !== d.role);
+}
+
+/** Adds devices to the roster in one op; nothing is written when the roster already says it all. */
+export async function addToRoster(writer: WriterContext, devices: readonly { device: string; role: Role }[]): Promise<number> {
+  let added = 0;
+  const existing = await writer.db.settings.get(ROSTER_ID);
+  if (missingFromRoster(existing?.state, devices).length === 0) return 0;
+  await writeOp(writer, ROSTER_ID, (state, hlc) => {
+    // Decided again inside the transaction: another tab may have written the same entries meanwhile.
+    const missing = missingFromRoster(state, devices);
+    added = missing.length;
+    const changes = Object.fromEntries(missing.map((d) => [rosterField(d.device), { device: d.device, role: d.role }]));
+    return { kind: 'deployment', body: settingBody(state, changes, hlc) };
+  });
+  return added;
+}
+
+export async function publishGazetteer(writer: WriterContext, gazetteer: Gazetteer): Promise<void> {
+  await writeOp(writer, GAZETTEER_ID, (state, hlc) => ({ kind: 'deployment', body: settingBody(state, { [GAZETTEER_FIELD]: gazetteer }, hlc) }));
+}
