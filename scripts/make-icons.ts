@@ -8,9 +8,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchBrowser } from '../tests/chromium.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium';
 const ICONS = fileURLToPath(new URL('../public/icons/', import.meta.url));
 
 const OUTPUTS = [
@@ -19,21 +18,9 @@ const OUTPUTS = [
   { source: 'maskable.svg', size: 512, out: 'maskable-512.png' },
 ] as const;
 
-// A quiet browser: no network of its own, no GPU (its rasteriser can differ between machines).
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
 
 async function main(): Promise<void> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await launchBrowser();
   try {
     for (const { source, size, out } of OUTPUTS) {
       const svg = await readFile(ICONS + source);

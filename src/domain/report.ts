@@ -26,22 +26,7 @@ import {
   COORDINATOR_ONLY_FIELDS,
   type ReportType,
 } from './report-codes.ts';
-export {
-  REPORT_TYPES,
-  DATE_PRECISIONS,
-  LOCATION_PRECISIONS,
-  SOURCE_KINDS,
-  CONFIDENCES,
-  VERIFICATION_STATUSES,
-  SHELTER_KINDS,
-  DISPLACEMENT_CAUSES,
-  STRUCTURE_KINDS,
-  DAMAGE_LEVELS,
-  DAMAGE_CAUSES,
-  SERVICES,
-  SERVICE_STATES,
-  CUT_CAUSES,
-} from './report-codes.ts';
+export * from './report-codes.ts';
 
 /** Who may see a field: every partner, a partner whose profile opts in, or coordinators only. */
 export const SENSITIVITIES = ['public', 'partner', 'internal'] as const;
@@ -72,8 +57,6 @@ const count = z
 export const isoDate = z.iso.date({ error: 'err.date.invalid' });
 
 export const reportTypeSchema = z.enum(REPORT_TYPES, { error: 'err.type.unknown' });
-export type { ReportType } from './report-codes.ts';
-export { COORDINATOR_ONLY_FIELDS } from './report-codes.ts';
 
 const choice = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: 'err.choice.invalid' });
 

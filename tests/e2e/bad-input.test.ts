@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, newPhoneContext, screenshot } from './harness.ts';
+import { countRows, launchBrowser, newPhoneContext, screenshot } from './harness.ts';
 
 let browser: Browser;
 let context: BrowserContext;
@@ -21,23 +21,6 @@ async function errorOf(p: Page, label: string): Promise<string> {
   return (await p.locator(`[id="${ids.find((id) => id.endsWith('-error'))}"]`).textContent()) ?? '';
 }
 
-function storeRows(p: Page, store: string): Promise<number> {
-  return p.evaluate(
-    (name) =>
-      new Promise<number>((resolve, reject) => {
-        const open = indexedDB.open('rasid');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const req = open.result.transaction(name).objectStore(name).count();
-          req.onsuccess = () => {
-            open.result.close();
-            resolve(req.result);
-          };
-        };
-      }),
-    store,
-  );
-}
 
 async function newReport(p: Page, type: string) {
   await p.goto('/');
@@ -145,7 +128,7 @@ describe('bad input', () => {
     expect(await errorOf(page, 'Notes')).toBe('Too long: 1,000,000 characters. Shorten it to at most 20,000.');
     expect(await page.getByRole('alert').first().textContent()).toBe('Check the 4 fields marked below.');
     await screenshot(page, 'form-errors-en');
-    expect(await storeRows(page, 'reports')).toBe(0);
+    expect(await countRows(page, 'reports')).toBe(0);
 
     await page.getByLabel('Structures', { exact: true }).fill('abc');
     expect(await errorOf(page, 'Structures')).toBe('Enter a number, or leave it empty if unknown.');

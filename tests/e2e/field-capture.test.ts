@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, newPhoneContext, screenshot } from './harness.ts';
+import { countRows, launchBrowser, newPhoneContext, screenshot } from './harness.ts';
 
 let browser: Browser;
 let context: BrowserContext;
@@ -16,25 +16,6 @@ async function waitForServiceWorker(p: Page) {
   await p.waitForFunction(() => navigator.serviceWorker?.controller !== null, undefined, { timeout: 30_000 });
 }
 
-/** Counts rows of one IndexedDB store, read the way the app stores them. */
-function countRows(p: Page, store: string): Promise<number> {
-  return p.evaluate(
-    (name) =>
-      new Promise<number>((resolve, reject) => {
-        const open = indexedDB.open('rasid');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const req = open.result.transaction(name).objectStore(name).count();
-          req.onsuccess = () => {
-            open.result.close();
-            resolve(req.result);
-          };
-          req.onerror = () => reject(req.error);
-        };
-      }),
-    store,
-  );
-}
 
 async function pickType(p: Page, label: string) {
   await p.getByRole('button', { name: 'تقرير جديد' }).click();
