@@ -28,6 +28,12 @@ async function newReport(p: Page, type: string) {
   await p.getByRole('radiogroup', { name: 'Report type' }).getByRole('radio', { name: type }).check();
 }
 
+/** Cancel leaves the form once its draft is gone; the next step must not race that navigation. */
+async function cancelForm(p: Page) {
+  await p.getByRole('button', { name: 'Cancel' }).click();
+  await p.getByRole('list', { name: 'Reports' }).waitFor({ state: 'attached' });
+}
+
 beforeAll(async () => {
   browser = await launchBrowser();
   context = await newPhoneContext(browser, { locale: 'en-GB' });
@@ -68,8 +74,7 @@ describe('the English interface', () => {
     expect(services).toEqual(expect.arrayContaining(['Bread', 'Water', 'Electricity']));
     await screenshot(page, 'form-access-cut-en');
     expect(await page.getByRole('button', { name: 'Save' }).count()).toBe(1);
-    await page.getByRole('button', { name: 'Cancel' }).click();
-    await page.getByRole('list', { name: 'Reports' }).waitFor({ state: 'attached' });
+    await cancelForm(page);
   });
 
   test('the phone\'s position is asked for only after the monitor confirms standing at the event', async () => {
@@ -84,7 +89,7 @@ describe('the English interface', () => {
     expect(await page.getByLabel('Longitude').inputValue()).toBe('35.928400');
     expect(await page.getByLabel('Accuracy in metres').inputValue()).toBe('12');
     expect(await page.getByRole('status').filter({ hasText: 'Position found' }).textContent()).toBe('Position found, accurate to about 12 m');
-    await page.getByRole('button', { name: 'Cancel' }).click();
+    await cancelForm(page);
   });
 
   test('a COD-AB gazetteer file is imported in Settings; bad rows are listed by line and the rest kept', async () => {
@@ -105,7 +110,7 @@ describe('the English interface', () => {
     await newReport(page, 'Damage');
     await page.getByLabel('Governorate').selectOption({ label: 'Tartous' });
     expect(await page.getByLabel('District').locator('option').allTextContents()).toEqual(['—', 'Banyas', 'Safita']);
-    await page.getByRole('button', { name: 'Cancel' }).click();
+    await cancelForm(page);
   });
 });
 
