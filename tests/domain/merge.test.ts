@@ -696,6 +696,27 @@ describe('merge over simulated phones (property)', () => {
     );
   });
 
+  test('verification set or cleared by monitors changes nothing: it is what the coordinator alone made it', () => {
+    fc.assert(
+      fc.property(coordinatorHistories, (h) => {
+        const authority = lastIsCoordinator(h);
+        const all = simulate(h, authority).written.map((w) => w.op);
+        // The same history with every monitor's attempt at verification taken out of its ops.
+        const coordinatorOnly = all.map((o) => {
+          if (authority(o.device)) return o;
+          const { verification: _c, ...changes } = o.body.changes;
+          const { verification: _s, ...supersedes } = o.body.supersedes;
+          return { ...o, body: { ...o.body, changes, supersedes } };
+        });
+        const withMonitors = viewOf(mergeOps(REPORT, all, authority));
+        const without = viewOf(mergeOps(REPORT, coordinatorOnly, authority));
+        expect(withMonitors.values.verification).toEqual(without.values.verification);
+        expect(withMonitors.conflicts.includes('verification')).toBe(without.conflicts.includes('verification'));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   test('the conflicts are exactly the fields whose unsuperseded versions hold two or more distinct values', () => {
     fc.assert(
       fc.property(plainHistories, (h) => {
