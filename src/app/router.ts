@@ -10,14 +10,22 @@ export type Route =
   | { name: 'view'; id: string }
   | { name: 'edit'; id: string; draft?: string }
   | { name: 'settings' }
+  | { name: 'sync' }
+  | { name: 'enroll' }
+  | { name: 'devices' }
+  | { name: 'conflicts' }
+  | { name: 'quarantine' }
   | { name: 'notFound' };
+
+const SIMPLE = ['settings', 'sync', 'enroll', 'devices', 'conflicts', 'quarantine'] as const;
 
 export function parseRoute(pathname: string, search: string): Route {
   const draft = new URLSearchParams(search).get('draft') ?? undefined;
   const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts.length === 0) return { name: 'list' };
   if (parts[0] === 'new' && parts.length === 1) return { name: 'new', draft };
-  if (parts[0] === 'settings' && parts.length === 1) return { name: 'settings' };
+  const simple = SIMPLE.find((n) => n === parts[0]);
+  if (simple && parts.length === 1) return { name: simple };
   if (parts[0] === 'reports' && parts[1]) {
     if (parts.length === 2) return { name: 'view', id: parts[1] };
     if (parts.length === 3 && parts[2] === 'edit') return { name: 'edit', id: parts[1], draft };

@@ -1,37 +1,12 @@
 /**
- * This device's enrollment: the deployment's origin, the role the code gave, and the token. Kept in
- * idb-keyval, apart from the data. The token is a secret: it goes only into the Authorization header,
- * never into a URL, a log line or the screen.
+ * Enrolling this device with a one-time code: the base registers the device id made at first start
+ * (so ops saved before need no change) and answers a token, kept by enrollment-store.ts.
  */
-import { del, get, set } from 'idb-keyval';
-import { z } from 'zod/mini';
-import { enrollResponseSchema, ROLES, type Role } from '../../domain/protocol.ts';
-import { SYNC_ERRORS, SyncError, type Fetch } from './transport.ts';
+import { enrollResponseSchema } from '../../domain/protocol.ts';
+import { saveEnrollment, type Enrollment } from '../enrollment-store.ts';
+import { SYNC_ERRORS, type Fetch } from './transport.ts';
 
-const KEY = 'enrollment';
-
-export const enrollmentSchema = z.object({
-  origin: z.string(),
-  role: z.enum(ROLES),
-  token: z.string(),
-  device: z.string(),
-  enrolledAt: z.number(),
-});
-export type Enrollment = z.infer<typeof enrollmentSchema>;
-
-export async function loadEnrollment(device: string): Promise<Enrollment | undefined> {
-  const parsed = enrollmentSchema.safeParse(await get(KEY));
-  // An enrollment of another device id (a copied profile) is not this device's.
-  return parsed.success && parsed.data.device === device ? parsed.data : undefined;
-}
-
-export function saveEnrollment(e: Enrollment): Promise<void> {
-  return set(KEY, e);
-}
-
-export function forgetEnrollment(): Promise<void> {
-  return del(KEY);
-}
+export type { Enrollment } from '../enrollment-store.ts';
 
 /** The code in an enrollment link's fragment (`/enroll#code=...`), which browsers never send to a server. */
 export function codeFromHash(hash: string): string | undefined {
@@ -73,9 +48,7 @@ export async function enroll(args: { origin: string; code: string; device: strin
   }
   const parsed = enrollResponseSchema.safeParse(json);
   if (!parsed.success) throw new EnrollError(SYNC_ERRORS.badResponse);
-  const enrollment: Enrollment = { origin: args.origin, role: parsed.data.role as Role, token: parsed.data.token, device: args.device, enrolledAt: args.now() };
+  const enrollment: Enrollment = { origin: args.origin, role: parsed.data.role, token: parsed.data.token, device: args.device, enrolledAt: args.now() };
   await saveEnrollment(enrollment);
   return enrollment;
 }
-
-export { SyncError };

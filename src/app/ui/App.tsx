@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { LANGUAGE_NAMES, LANGUAGES, isLang } from '../i18n/i18n.ts';
 import type { UpdateHandle } from '../pwa.ts';
 import { onLinkClick, useRoute } from '../router.ts';
-import { Services, type AppServices } from './context.ts';
+import { isCoordinator, Services, type AppServices } from './context.ts';
 import { lazyScreen } from './lazy.tsx';
 import { ReportList } from './ReportList.tsx';
 
@@ -11,6 +11,13 @@ const ReportView = lazyScreen(() => import('./ReportView.tsx').then((m) => m.Rep
 const NewReport = lazyScreen(() => import('./NewReport.tsx').then((m) => m.NewReport));
 const EditReport = lazyScreen(() => import('./EditReport.tsx').then((m) => m.EditReport));
 const Settings = lazyScreen(() => import('./Settings.tsx').then((m) => m.Settings));
+const SyncScreen = lazyScreen(() => import('./SyncScreen.tsx').then((m) => m.SyncScreen));
+const Enroll = lazyScreen(() => import('./Enroll.tsx').then((m) => m.Enroll));
+const Devices = lazyScreen(() => import('./Devices.tsx').then((m) => m.Devices));
+const ConflictQueue = lazyScreen(() => import('./ConflictQueue.tsx').then((m) => m.ConflictQueue));
+const Quarantine = lazyScreen(() => import('./Quarantine.tsx').then((m) => m.Quarantine));
+// The sync status and "Sync now" load after the list: they need the sync code, which waits for it.
+const SyncBar = lazyScreen(() => import('./SyncBar.tsx').then((m) => m.SyncBar));
 
 function useOnline(): boolean {
   const [online, setOnline] = useState(navigator.onLine);
@@ -40,6 +47,16 @@ function Screen() {
       return <EditReport key={route.id + (route.draft ?? '')} id={route.id} draft={route.draft} />;
     case 'settings':
       return <Settings />;
+    case 'sync':
+      return <SyncScreen />;
+    case 'enroll':
+      return <Enroll />;
+    case 'devices':
+      return <Devices />;
+    case 'conflicts':
+      return <ConflictQueue />;
+    case 'quarantine':
+      return <Quarantine />;
     case 'notFound':
       return <ReportList />;
   }
@@ -63,6 +80,14 @@ export function App({ services, update }: { services: AppServices; update?: Upda
         </a>
         <nav aria-label={tr.t('nav.main')} onClick={onLinkClick}>
           <a href="/">{tr.t('nav.reports')}</a>
+          <a href="/sync">{tr.t('nav.sync')}</a>
+          {isCoordinator(services) && (
+            <>
+              <a href="/conflicts">{tr.t('nav.conflicts')}</a>
+              <a href="/devices">{tr.t('nav.devices')}</a>
+              <a href="/quarantine">{tr.t('nav.quarantine')}</a>
+            </>
+          )}
           <a href="/settings">{tr.t('nav.settings')}</a>
         </nav>
         <label class="lang">
@@ -99,6 +124,7 @@ export function App({ services, update }: { services: AppServices; update?: Upda
           </button>
         </div>
       )}
+      {services.enrollment && <SyncBar />}
       <main onClick={onLinkClick}>
         <Screen />
       </main>

@@ -1,13 +1,14 @@
 /** One report: its values in the interface language, conflicts marked, and edit and delete. */
 import { useRef } from 'preact/hooks';
 import { decodeHlc } from '../../domain/hlc.ts';
-import { distinctHeads } from '../../domain/merge.ts';
+import { DELETED_FIELD, distinctHeads, type Version } from '../../domain/merge.ts';
+import { chooseValue, keepDeleted, restoreReport } from '../store/resolve.ts';
 import { fieldsOf, type FieldName } from '../../domain/report.ts';
 import { useLiveQuery } from '../live-query.ts';
 import { navigate } from '../router.ts';
 import { readRow } from '../store/read-row.ts';
 import { deleteReport } from '../store/reports.ts';
-import { useServices } from './context.ts';
+import { isCoordinator, useServices } from './context.ts';
 import { formatValue } from './format.ts';
 
 export function ReportView({ id }: { id: string }) {
@@ -34,6 +35,7 @@ export function ReportView({ id }: { id: string }) {
       {item.unsynced && <p class="badge unsynced">{tr.t('view.unsynced')}</p>}
       {view.deleted && <p class="notice">{tr.t('view.deleted')}</p>}
       {view.conflicts.length > 0 && <p class="notice conflict">{tr.t('view.conflict')}</p>}
+      {view.conflicts.includes(DELETED_FIELD) && <CrossedDelete id={id} heads={distinctHeads(row.state.fields[DELETED_FIELD])} />}
       <dl class="values">
         {fieldsOf(type)
           .filter((f) => view.values[f] !== undefined)
@@ -45,11 +47,7 @@ export function ReportView({ id }: { id: string }) {
                 {heads.length > 1 ? (
                   <dd>
                     <span class="badge conflict">{tr.t('view.conflictField')}</span>
-                    <ul>
-                      {heads.map((h) => (
-                        <li key={h.op}>{formatValue(tr, f, h.value)}</li>
-                      ))}
-                    </ul>
+                    <Heads id={id} field={f} heads={heads} />
                   </dd>
                 ) : (
                   <dd>{formatValue(tr, f, view.values[f])}</dd>
@@ -81,5 +79,61 @@ export function ReportView({ id }: { id: string }) {
         </div>
       </dialog>
     </article>
+  );
+}
+
+/** Who wrote a version and when, as the chain of custody records it: the device and its HLC time. */
+function Who({ h, keyName }: { h: Version; keyName: 'conflict.setBy' | 'conflict.deletedBy' }) {
+  const { tr } = useServices();
+  return <span class="who">{tr.t(keyName, { device: h.device.slice(0, 8), time: tr.dateTime(decodeHlc(h.hlc).wall) })}</span>;
+}
+
+/** The competing values of one field; a coordinator picks one, an op superseding every head. */
+function Heads({ id, field, heads }: { id: string; field: FieldName; heads: Version[] }) {
+  const services = useServices();
+  const { tr, writer } = services;
+  return (
+    <ul class="heads" aria-label={`${tr.t('conflict.values')}: ${tr.tk(`field.${field}`)}`}>
+      {heads.map((h) => {
+        const shown = formatValue(tr, field, h.value);
+        return (
+          <li key={h.op}>
+            <span class="value">{shown}</span>
+            <Who h={h} keyName="conflict.setBy" />
+            {isCoordinator(services) && (
+              <button type="button" class="secondary" aria-label={`${tr.t('conflict.choose')}: ${shown}`} onClick={() => void chooseValue(writer, id, field, h.value)}>
+                {tr.t('conflict.choose')}
+              </button>
+            )}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+/** A delete that crossed an edit it did not see: keep it deleted, or restore it. */
+function CrossedDelete({ id, heads }: { id: string; heads: Version[] }) {
+  const services = useServices();
+  const { tr, writer } = services;
+  return (
+    <section class="notice conflict" aria-label={tr.t('conflict.deleteCrossed')}>
+      <p>{tr.t('conflict.deleteCrossed')}</p>
+      {heads
+        .filter((h) => h.value === true)
+        .map((h) => (
+          <Who key={h.op} h={h} keyName="conflict.deletedBy" />
+        ))}
+      {isCoordinator(services) && (
+        <div class="actions">
+          <button type="button" class="danger" onClick={() => void keepDeleted(writer, id)}>
+            {tr.t('conflict.keepDeleted')}
+          </button>
+          <button type="button" class="primary" onClick={() => void restoreReport(writer, id)}>
+            {tr.t('conflict.restore')}
+          </button>
+        </div>
+      )}
+    </section>
   );
 }

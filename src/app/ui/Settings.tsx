@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { parseCodAbCsv, type SkippedRow } from '../../domain/gazetteer.ts';
 import { saveGazetteer } from '../settings.ts';
 import { storageStatus, type StorageStatus } from '../storage-status.ts';
-import { useServices } from './context.ts';
+import { isCoordinator, useServices } from './context.ts';
 import { formatBytes } from './format.ts';
 
 const SAMPLE_URL = '/gazetteer/sample-gazetteer-syrian-coast.csv';
@@ -11,7 +11,10 @@ const SAMPLE_URL = '/gazetteer/sample-gazetteer-syrian-coast.csv';
 type ImportResult = { ok: true; count: number; skipped: SkippedRow[] } | { ok: false; message: string };
 
 export function Settings() {
-  const { tr, writer, gazetteer, setGazetteer } = useServices();
+  const services = useServices();
+  const { tr, writer, gazetteer, setGazetteer, enrollment } = services;
+  // Once enrolled, the gazetteer is the deployment's: coordinators set it for every device, monitors receive it.
+  const canImport = !enrollment || isCoordinator(services);
   const [storage, setStorage] = useState<StorageStatus>();
   const [result, setResult] = useState<ImportResult>();
 
@@ -24,8 +27,14 @@ export function Settings() {
     if (!parsed.ok) {
       return setResult({ ok: false, message: tr.tk(parsed.error.key, { line: parsed.error.line ?? '', column: parsed.error.column ?? '' }) });
     }
-    await saveGazetteer(parsed.gazetteer);
-    setGazetteer(parsed.gazetteer);
+    if (isCoordinator(services)) {
+      const { publishGazetteer } = await import('../sync/deployment.ts');
+      await publishGazetteer(writer, parsed.gazetteer);
+      void services.sync?.syncNow();
+    } else {
+      await saveGazetteer(parsed.gazetteer);
+      setGazetteer(parsed.gazetteer);
+    }
     setResult({ ok: true, count: parsed.gazetteer.units.length, skipped: parsed.skipped });
   };
 
@@ -66,18 +75,25 @@ export function Settings() {
       <section class="form-section" aria-labelledby="gazetteer-h">
         <h2 id="gazetteer-h">{tr.t('settings.gazetteer')}</h2>
         <p>{gazetteer ? tr.plural('settings.gazetteerLoaded', gazetteer.units.length, { name: gazetteer.name }) : tr.t('settings.gazetteerNone')}</p>
+        {canImport ? (
+          <>
         <div class="field">
-          <label for="gazetteer-file">{tr.t('settings.gazetteerFile')}</label>
-          <input id="gazetteer-file" type="file" accept=".csv,text/csv" onChange={onFile} />
-        </div>
-        <button type="button" class="secondary" onClick={loadSample}>
-          {tr.t('action.loadSampleGazetteer')}
-        </button>
+              <label for="gazetteer-file">{tr.t('settings.gazetteerFile')}</label>
+              <input id="gazetteer-file" type="file" accept=".csv,text/csv" onChange={onFile} />
+            </div>
+            <button type="button" class="secondary" onClick={loadSample}>
+              {tr.t('action.loadSampleGazetteer')}
+            </button>
+          </>
+        ) : (
+          <p class="hint">{tr.t('settings.gazetteerFromBase')}</p>
+        )}
         {result && (
           <div role="status">
             {result.ok ? (
               <>
                 <p>{tr.plural('settings.gazetteerImported', result.count)}</p>
+                {isCoordinator(services) && <p>{tr.t('settings.gazetteerPublished')}</p>}
                 {result.skipped.length > 0 && (
                   <>
                     <p>{tr.plural('settings.gazetteerSkipped', result.skipped.length)}</p>
@@ -98,6 +114,7 @@ export function Settings() {
       <section class="form-section" aria-labelledby="device-h">
         <h2 id="device-h">{tr.t('settings.device')}</h2>
         <p dir="ltr" class="mono">{writer.device}</p>
+        <p>{enrollment ? tr.t('sync.enrolledAs', { origin: enrollment.origin, role: tr.t(`role.${enrollment.role}`) }) : tr.t('sync.notEnrolled')}</p>
       </section>
     </>
   );

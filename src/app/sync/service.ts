@@ -1,0 +1,98 @@
+/**
+ * Sync as the app runs it: the enrolled device's engine on the browser's fetch, started by the
+ * scheduler (online, timer, "Sync now"), with a status the screens subscribe to. A coordinator's app
+ * also keeps the roster in step with the devices the base has enrolled. Loaded after the first render.
+ */
+import type { Role } from '../../domain/protocol.ts';
+import type { RasidDb } from '../store/db.ts';
+import type { WriterContext } from '../store/write-op.ts';
+import { addToRoster } from './deployment.ts';
+import { listDevices } from './devices.ts';
+import { runSync, type SyncOutcome, type SyncProgress } from './engine.ts';
+import type { Enrollment } from './enrollment.ts';
+import { SyncScheduler } from './scheduler.ts';
+import { httpTransport, SyncError, SYNC_ERRORS, type Endpoint, type SyncErrorCode } from './transport.ts';
+
+export interface SyncStatus {
+  running: boolean;
+  progress?: SyncProgress;
+  last?: { at: number; outcome: SyncOutcome };
+  error?: { at: number; code: SyncErrorCode };
+}
+
+export interface SyncService {
+  status(): SyncStatus;
+  subscribe(fn: (s: SyncStatus) => void): () => void;
+  syncNow(): Promise<void>;
+  endpoint: Endpoint;
+  role: Role;
+  stop(): void;
+}
+
+export function startSync(args: { writer: WriterContext; enrollment: Enrollment; db: RasidDb }): SyncService {
+  const { writer, enrollment, db } = args;
+  const endpoint: Endpoint = { origin: enrollment.origin, token: enrollment.token, fetch: (url, init) => fetch(url, init) };
+  const transport = httpTransport(endpoint);
+  let status: SyncStatus = { running: false };
+  const listeners = new Set<(s: SyncStatus) => void>();
+  const publish = (next: SyncStatus) => {
+    status = next;
+    for (const fn of listeners) fn(status);
+  };
+
+  const once = async () => {
+    publish({ ...status, running: true, progress: { sent: 0, toSend: 0, received: 0 } });
+    try {
+      if (enrollment.role === 'coordinator') await keepRoster(writer, endpoint, enrollment.device).catch(() => undefined);
+      const outcome = await runSync({ db, device: enrollment.device, role: enrollment.role, transport, now: writer.now }, (progress) =>
+        publish({ ...status, running: true, progress }),
+      );
+      publish({ running: false, progress: status.progress, last: { at: writer.now(), outcome } });
+    } catch (error) {
+      const code = error instanceof SyncError ? error.code : SYNC_ERRORS.badResponse;
+      publish({ ...status, running: false, error: { at: writer.now(), code } });
+      throw error;
+    }
+  };
+
+  const scheduler = new SyncScheduler({
+    sync: once,
+    isTransient: (e) => !(e instanceof SyncError) || e.transient,
+    isOnline: () => navigator.onLine,
+    random: Math.random,
+    setTimer: (fn, ms) => setTimeout(fn, ms),
+    clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+  });
+  const online = () => scheduler.online();
+  const offline = () => scheduler.offline();
+  addEventListener('online', online);
+  addEventListener('offline', offline);
+  scheduler.start();
+
+  return {
+    status: () => status,
+    subscribe(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+    syncNow: () => scheduler.syncNow().catch(() => undefined),
+    endpoint,
+    role: enrollment.role,
+    stop() {
+      scheduler.stop();
+      removeEventListener('online', online);
+      removeEventListener('offline', offline);
+    },
+  };
+}
+
+/**
+ * A coordinator's app writes into the roster every device the base has enrolled, with its role, and
+ * itself first: the merge counts a coordinator's verification only once the roster names it.
+ */
+export async function keepRoster(writer: WriterContext, endpoint: Endpoint, self: string): Promise<number> {
+  const devices = await listDevices(endpoint);
+  const entries = devices.map((d) => ({ device: d.device, role: d.role }));
+  if (!entries.some((e) => e.device === self)) entries.unshift({ device: self, role: 'coordinator' });
+  return addToRoster(writer, entries);
+}

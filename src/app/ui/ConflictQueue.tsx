@@ -1,0 +1,38 @@
+/** The coordinator's conflict queue: every report with a conflict, read from the sparse `hasConflict` index. */
+import { useLiveQuery } from '../live-query.ts';
+import { readRow } from '../store/read-row.ts';
+import { useServices } from './context.ts';
+import { formatValue } from './format.ts';
+
+export function ConflictQueue() {
+  const { tr, writer, watermark } = useServices();
+  const items = useLiveQuery(async () => {
+    const rows = await writer.db.reports.where('hasConflict').equals(1).toArray();
+    return rows.map((r) => readRow(r, watermark)).sort((a, b) => (a.ok && b.ok ? ((b.view.updatedHlc ?? '') < (a.view.updatedHlc ?? '') ? -1 : 1) : 0));
+  }, [watermark]);
+  return (
+    <>
+      <h1>{tr.t('conflict.title')}</h1>
+      {items && <p class="count">{tr.plural('list.count', items.length)}</p>}
+      {items?.length === 0 && <p class="empty">{tr.t('conflict.none')}</p>}
+      <ul role="list" aria-label={tr.t('conflict.title')} class="reports">
+        {items?.map((item) =>
+          item.ok ? (
+            <li key={item.view.id}>
+              <a href={`/reports/${item.view.id}`} class="report-link">
+                <span class="report-type">{tr.tk(`type.${item.view.type}`)}</span>
+                <span class="report-place">{item.view.values.placeName ?? tr.t('list.noPlace')}</span>
+                <span class="report-meta">{item.view.conflicts.map((f) => tr.tk(`field.${f}`)).join(' · ')}</span>
+                {item.view.values.eventDate && <span class="report-meta">{formatValue(tr, 'eventDate', item.view.values.eventDate)}</span>}
+              </a>
+            </li>
+          ) : (
+            <li key={item.id} class="unreadable">
+              {tr.t('list.unreadable', { id: item.id.slice(0, 8) })}
+            </li>
+          ),
+        )}
+      </ul>
+    </>
+  );
+}

@@ -1,0 +1,124 @@
+/**
+ * The coordinator's Devices screen: a one-time enrollment code for a new device, shown as a QR code
+ * and as text, the enrolled devices, and revoking a lost one. Loaded on first use with its QR encoder.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { EnrolledDevice, EnrollmentCodeResponse, Role } from '../../domain/protocol.ts';
+import { createEnrollmentCode, listDevices, revokeDevice } from '../sync/devices.ts';
+import { SyncError } from '../sync/transport.ts';
+import { isCoordinator, useServices } from './context.ts';
+import { QrCode } from './QrCode.tsx';
+
+export function Devices() {
+  const services = useServices();
+  const { tr, sync, writer } = services;
+  const [code, setCode] = useState<EnrollmentCodeResponse>();
+  const [devices, setDevices] = useState<EnrolledDevice[]>();
+  const [error, setError] = useState<string>();
+  const [revoking, setRevoking] = useState<string>();
+  const dialog = useRef<HTMLDialogElement>(null);
+
+  const fail = (e: unknown) => setError(e instanceof SyncError ? e.code : 'sync.err.network');
+  const refresh = () => {
+    if (sync) void listDevices(sync.endpoint).then(setDevices, fail);
+  };
+  useEffect(refresh, [sync]);
+
+  if (!isCoordinator(services)) return <p class="empty">{tr.t('sync.err.forbidden')}</p>;
+
+  const makeCode = async (role: Role) => {
+    if (!sync) return;
+    setError(undefined);
+    try {
+      setCode(await createEnrollmentCode(sync.endpoint, role));
+    } catch (e) {
+      fail(e);
+    }
+  };
+  const confirmRevoke = async () => {
+    dialog.current?.close();
+    if (!sync || !revoking) return;
+    try {
+      await revokeDevice(sync.endpoint, revoking);
+      refresh();
+    } catch (e) {
+      fail(e);
+    }
+  };
+
+  return (
+    <>
+      <h1>{tr.t('devices.title')}</h1>
+      <div class="actions">
+        <button type="button" class="primary" disabled={!sync} onClick={() => makeCode('monitor')}>
+          {tr.t('devices.newCode')}
+        </button>
+        <button type="button" class="secondary" disabled={!sync} onClick={() => makeCode('coordinator')}>
+          {tr.t('devices.newCoordinatorCode')}
+        </button>
+      </div>
+      {error && (
+        <p class="form-error" role="alert">
+          {tr.tk(error)}
+        </p>
+      )}
+      {code && (
+        <section class="form-section qr" aria-labelledby="code-h">
+          <h2 id="code-h">{tr.t('devices.codeFor', { role: tr.t(`role.${code.role}`), time: tr.dateTime(code.expiresAt) })}</h2>
+          <QrCode text={code.link} label={tr.t('devices.qr')} />
+          <p>
+            {tr.t('devices.link')}:{' '}
+            <span class="link-text" dir="ltr" data-testid="enrollment-link">
+              {code.link}
+            </span>
+          </p>
+        </section>
+      )}
+      <section class="form-section" aria-labelledby="devices-h">
+        <h2 id="devices-h">{tr.t('devices.list')}</h2>
+        {!devices && !error && <p>{tr.t('devices.loading')}</p>}
+        {devices?.length === 0 && <p class="empty">{tr.t('devices.none')}</p>}
+        <ul class="plain" aria-labelledby="devices-h">
+          {devices?.map((d) => (
+            <li key={d.device}>
+              <span class="mono" dir="ltr">
+                {d.device}
+              </span>
+              {d.device === writer.device && <strong> · {tr.t('devices.thisDevice')}</strong>}
+              <p>{tr.t('devices.item', { role: tr.t(`role.${d.role}`), time: tr.dateTime(d.enrolledAt), n: d.watermark })}</p>
+              {d.revokedAt !== null ? (
+                <p class="badge conflict">{tr.t('devices.revoked', { time: tr.dateTime(d.revokedAt) })}</p>
+              ) : (
+                d.device !== writer.device && (
+                  <button
+                    type="button"
+                    class="danger"
+                    aria-label={tr.t('devices.revoke', { device: d.device.slice(0, 8) })}
+                    onClick={() => {
+                      setRevoking(d.device);
+                      dialog.current?.showModal();
+                    }}
+                  >
+                    {tr.t('devices.revoke', { device: d.device.slice(0, 8) })}
+                  </button>
+                )
+              )}
+            </li>
+          ))}
+        </ul>
+      </section>
+      <dialog ref={dialog} role="alertdialog" aria-labelledby="revoke-title" aria-describedby="revoke-body">
+        <h2 id="revoke-title">{tr.t('devices.revokeTitle')}</h2>
+        <p id="revoke-body">{tr.t('devices.revokeBody')}</p>
+        <div class="actions">
+          <button type="button" class="danger" onClick={confirmRevoke}>
+            {tr.t('devices.revoke', { device: (revoking ?? '').slice(0, 8) })}
+          </button>
+          <button type="button" class="secondary" onClick={() => dialog.current?.close()}>
+            {tr.t('action.cancel')}
+          </button>
+        </div>
+      </dialog>
+    </>
+  );
+}

@@ -1,0 +1,64 @@
+/**
+ * `/enroll#code=...`: enrolls this device with the base that served the page (the deployment's one
+ * origin). The code is read from the fragment, which browsers never send, and removed from the
+ * address once read, so it stays out of history.
+ */
+import { useState } from 'preact/hooks';
+import { codeFromHash, enroll, EnrollError } from '../sync/enrollment.ts';
+import { navigate } from '../router.ts';
+import { useServices } from './context.ts';
+
+export function Enroll() {
+  const { tr, writer, enrollment, setEnrollment } = useServices();
+  const [code] = useState(() => {
+    const c = codeFromHash(location.hash);
+    if (location.hash) history.replaceState(null, '', location.pathname);
+    return c;
+  });
+  const [state, setState] = useState<{ working?: boolean; error?: string }>({});
+  const origin = location.origin;
+
+  if (enrollment) {
+    return (
+      <>
+        <h1>{tr.t('enroll.title')}</h1>
+        <p role="status">{tr.t('enroll.done', { role: tr.t(`role.${enrollment.role}`) })}</p>
+        <p>
+          <a href="/">{tr.t('nav.reports')}</a>
+        </p>
+      </>
+    );
+  }
+  if (!code) {
+    return (
+      <>
+        <h1>{tr.t('enroll.title')}</h1>
+        <p class="form-error">{tr.t('enroll.noCode')}</p>
+      </>
+    );
+  }
+  const submit = async () => {
+    setState({ working: true });
+    try {
+      const e = await enroll({ origin, code, device: writer.device, fetch: (u, i) => fetch(u, i), now: writer.now });
+      setEnrollment(e);
+      navigate('/enroll', { replace: true });
+    } catch (err) {
+      setState({ error: err instanceof EnrollError ? err.key : 'enroll.err.refused' });
+    }
+  };
+  return (
+    <>
+      <h1>{tr.t('enroll.title')}</h1>
+      <p>{tr.t('enroll.intro', { origin })}</p>
+      <button type="button" class="primary" disabled={state.working} onClick={submit}>
+        {state.working ? tr.t('enroll.working') : tr.t('enroll.action')}
+      </button>
+      {state.error && (
+        <p class="form-error" role="alert">
+          {tr.tk(state.error)}
+        </p>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,45 @@
+/**
+ * What coordinators review: ops that arrived and could not be read, and changes to coordinator-only
+ * fields by devices the roster does not name as coordinators (the merge ignored them). Neither blocks anything.
+ */
+import { useLiveQuery } from '../live-query.ts';
+import { useServices } from './context.ts';
+
+export function Quarantine() {
+  const { tr, writer } = useServices();
+  const rows = useLiveQuery(() => writer.db.quarantine.orderBy('id').toArray(), []);
+  const ignored = useLiveQuery(async () => {
+    const out: { op: string; field: string; device: string; report: string }[] = [];
+    await writer.db.reports.each((r) => {
+      for (const i of r.state?.ignored ?? []) out.push({ ...i, report: r.id, device: '' });
+    });
+    const ops = await writer.db.ops.bulkGet(out.map((i) => i.op));
+    return out.map((i, n) => ({ ...i, device: ops[n]?.device ?? '' }));
+  }, []);
+  const empty = rows?.length === 0 && ignored?.length === 0;
+  return (
+    <>
+      <h1>{tr.t('quarantine.title')}</h1>
+      <p class="hint">{tr.t('quarantine.hint')}</p>
+      {empty && <p class="empty">{tr.t('quarantine.none')}</p>}
+      <ul class="plain" aria-label={tr.t('quarantine.title')}>
+        {rows?.map((q) => (
+          <li key={q.id}>
+            {tr.t('quarantine.item', { id: q.id.slice(0, 13), seq: q.seq ?? '—', reason: tr.tk(q.reason) })}
+            <details>
+              <summary>JSON</summary>
+              <pre class="mono" dir="ltr">
+                {q.raw.slice(0, 2000)}
+              </pre>
+            </details>
+          </li>
+        ))}
+        {ignored?.map((i) => (
+          <li key={`${i.op}-${i.field}`}>
+            <a href={`/reports/${i.report}`}>{tr.t('quarantine.ignored', { id: i.op.slice(0, 13), device: i.device.slice(0, 8), field: tr.tk(`field.${i.field}`) })}</a>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}

@@ -1,0 +1,75 @@
+/** The sync status under the header: a progress bar with counts while syncing, what the last sync did, a clock that is off, and "Sync now". */
+import { useEffect, useState } from 'preact/hooks';
+import { MAX_DRIFT_MS } from '../../domain/hlc.ts';
+import type { Translator } from '../i18n/i18n.ts';
+import type { SyncStatus } from '../sync/service.ts';
+import { useServices } from './context.ts';
+
+export function useSyncStatus(): SyncStatus | undefined {
+  const { sync } = useServices();
+  const [status, setStatus] = useState(sync?.status());
+  useEffect(() => {
+    if (!sync) return;
+    setStatus(sync.status());
+    return sync.subscribe(setStatus);
+  }, [sync]);
+  return status;
+}
+
+/** The phone's clock, told in words when it is more than five minutes off the base's. */
+export function clockWarning(tr: Translator, status: SyncStatus | undefined): string | undefined {
+  const outcome = status?.last?.outcome;
+  if (!outcome) return undefined;
+  const minutes = Math.round(Math.abs(outcome.skewMs) / 60_000);
+  if (Math.abs(outcome.skewMs) > MAX_DRIFT_MS) return tr.t(outcome.skewMs > 0 ? 'sync.clockAhead' : 'sync.clockBehind', { minutes });
+  if (outcome.clockOff) return tr.t('sync.clockFuture');
+  return undefined;
+}
+
+export function SyncProgressBar({ status }: { status: SyncStatus }) {
+  const { tr } = useServices();
+  const p = status.progress ?? { sent: 0, toSend: 0, received: 0 };
+  const label = tr.t('sync.progress', { sent: p.sent, toSend: p.toSend, received: p.received });
+  return (
+    <div class="sync-progress">
+      <progress aria-label={tr.t('sync.progressLabel')} aria-valuetext={label} max={Math.max(1, p.toSend)} value={status.running ? p.sent : Math.max(1, p.toSend)} />
+      <span>{label}</span>
+    </div>
+  );
+}
+
+export function SyncBar() {
+  const { tr, sync } = useServices();
+  const status = useSyncStatus();
+  const warning = clockWarning(tr, status);
+  return (
+    <section class="sync-bar" aria-label={tr.t('sync.title')}>
+      {status?.running ? <SyncProgressBar status={status} /> : <SyncSummary status={status} />}
+      {warning && (
+        <p class="notice clock" role="alert">
+          {warning}
+        </p>
+      )}
+      <button type="button" class="secondary" disabled={!sync || status?.running} onClick={() => void sync?.syncNow()}>
+        {tr.t('sync.now')}
+      </button>
+    </section>
+  );
+}
+
+export function SyncSummary({ status }: { status: SyncStatus | undefined }) {
+  const { tr } = useServices();
+  const failed = status?.error && (!status.last || status.error.at >= status.last.at);
+  if (failed) return <p class="form-error" role="status">{tr.tk(status!.error!.code)}</p>;
+  const last = status?.last;
+  if (!last) return <p role="status">{tr.t('sync.never')}</p>;
+  const o = last.outcome;
+  return (
+    <div role="status">
+      <p>{tr.t('sync.last', { time: tr.dateTime(last.at), sent: o.sent, received: o.received })}</p>
+      {o.rejected.length > 0 && <p class="form-error">{tr.plural('sync.rejectedCount', o.rejected.length)}</p>}
+      {o.deferred > 0 && <p>{tr.plural('sync.deferred', o.deferred)}</p>}
+      {o.reset && <p>{tr.t('sync.reset')}</p>}
+    </div>
+  );
+}

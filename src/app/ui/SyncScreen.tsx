@@ -1,0 +1,129 @@
+/**
+ * Sync: this device's enrollment and last sync, "Sync now", the changes the base refused (shown to
+ * their author with the reason), and sync by file: a phone saves its request file and opens the reply;
+ * a coordinator answers a phone's request file with a reply file.
+ */
+import { useState } from 'preact/hooks';
+import { decodeHlc } from '../../domain/hlc.ts';
+import { syncFileName } from '../../domain/sync-file.ts';
+import { useLiveQuery } from '../live-query.ts';
+import { answerRequest, readReply, SyncFileError, writeRequestFile } from '../sync/file.ts';
+import { httpTransport, SyncError } from '../sync/transport.ts';
+import { isCoordinator, useServices } from './context.ts';
+import { SyncBar } from './SyncBar.tsx';
+
+function download(name: string, text: string) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+function errorKey(e: unknown): string {
+  if (e instanceof SyncFileError) return e.key;
+  if (e instanceof SyncError) return e.code;
+  return 'err.syncFile.invalid';
+}
+
+export function SyncScreen() {
+  const services = useServices();
+  const { tr, writer, enrollment, sync } = services;
+  const [message, setMessage] = useState<{ ok: boolean; text: string }>();
+  const [busy, setBusy] = useState(false);
+  const rejected = useLiveQuery(
+    async () => (await writer.db.ops.where('[device+deviceSeq]').between([writer.device, 0], [writer.device, Infinity]).toArray()).filter((o) => o.rejected),
+    [],
+  );
+
+  const run = async (work: () => Promise<string>) => {
+    setBusy(true);
+    setMessage(undefined);
+    try {
+      setMessage({ ok: true, text: await work() });
+    } catch (e) {
+      setMessage({ ok: false, text: tr.tk(errorKey(e)) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const fileText = (e: Event) => {
+    const input = e.currentTarget as HTMLInputElement;
+    const file = input.files?.[0];
+    input.value = '';
+    return file?.text();
+  };
+
+  const saveRequest = () =>
+    run(async () => {
+      const request = await writeRequestFile(writer.db, writer.device, writer.now);
+      download(syncFileName('request', writer.device, writer.now()), JSON.stringify(request));
+      return tr.plural('file.exported', request.ops.length);
+    });
+  const openReply = (e: Event) => {
+    const text = fileText(e);
+    if (text)
+      void run(async () => {
+        const taken = await readReply(writer.db, writer.device, await text, writer.now);
+        return tr.t('file.replyRead', { received: taken.added });
+      });
+  };
+  const answer = (e: Event) => {
+    const text = fileText(e);
+    if (text && sync && enrollment)
+      void run(async () => {
+        const ctx = { db: writer.db, device: writer.device, role: enrollment.role, transport: httpTransport(sync.endpoint), now: writer.now };
+        const done = await answerRequest(ctx, await text);
+        download(syncFileName('reply', done.reply.device, writer.now()), JSON.stringify(done.reply));
+        return tr.t('file.requestAnswered', { acked: done.acked, ops: done.ops, rejected: done.rejected });
+      });
+  };
+
+  return (
+    <>
+      <h1>{tr.t('sync.title')}</h1>
+      <p>{enrollment ? tr.t('sync.enrolledAs', { origin: enrollment.origin, role: tr.t(`role.${enrollment.role}`) }) : tr.t('sync.notEnrolled')}</p>
+      {enrollment && <SyncBar />}
+      {rejected && rejected.length > 0 && (
+        <section class="form-section" aria-labelledby="rejected-h">
+          <h2 id="rejected-h">{tr.t('sync.rejectedTitle')}</h2>
+          <ul class="plain">
+            {rejected.map((o) => (
+              <li key={o.id}>
+                {o.kind === 'create' || o.kind === 'edit' ? <a href={`/reports/${o.reportId}`}>{tr.t('nav.reports')}</a> : null}{' '}
+                {tr.t('sync.rejectedItem', { what: o.kind, time: tr.dateTime(decodeHlc(o.body.hlc).wall), reason: tr.tk(o.rejected!) })}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      <section class="form-section" aria-labelledby="file-h">
+        <h2 id="file-h">{tr.t('file.title')}</h2>
+        <p class="hint">{tr.t('file.hint')}</p>
+        <div class="actions">
+          <button type="button" class="primary" disabled={busy} onClick={saveRequest}>
+            {tr.t('file.export')}
+          </button>
+        </div>
+        <div class="field">
+          <label for="reply-file">{tr.t('file.importReply')}</label>
+          <input id="reply-file" type="file" accept=".json,application/json" disabled={busy} onChange={openReply} />
+        </div>
+        {isCoordinator(services) && (
+          <div class="field">
+            <label for="request-file">{tr.t('file.importRequest')}</label>
+            <input id="request-file" type="file" accept=".json,application/json" disabled={busy || !sync} onChange={answer} />
+          </div>
+        )}
+        {message && (
+          <p role="status" class={message.ok ? undefined : 'form-error'}>
+            {message.text}
+          </p>
+        )}
+      </section>
+    </>
+  );
+}
