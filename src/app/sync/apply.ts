@@ -45,6 +45,11 @@ export interface Covering {
   watermarks?: MetaRows['watermarks'];
   /** The server's clock, bounding how far a far-future op may move ours. */
   serverTime?: number;
+  /**
+   * The pull started after a cursor: an op this device holds arriving under another seq then means
+   * the base renumbered its log (a restore), so the cursor is dropped and the next pull starts from zero.
+   */
+  checkNumbering?: boolean;
 }
 
 export interface TakeIn {
@@ -60,6 +65,8 @@ export interface TakenIn {
   quarantined: number;
   /** A received clock was further ahead of the server's than MAX_DRIFT_MS allows. */
   clamped: boolean;
+  /** An op held already arrived under another seq (see Covering.checkNumbering). */
+  renumbered: boolean;
 }
 
 /** Splits served ops into the readable and the quarantined. Pure; runs before the transaction. */
@@ -109,6 +116,7 @@ export async function takeIn(db: RasidDb, input: TakeIn, deps: { device: string;
     /** Reports whose every op must be merged again (a rejection, a formerly rejected op served). */
     const rebuildIds = new Set<string>();
     const seen = new Set<string>();
+    let renumbered = false;
     input.ops.forEach((inc, i) => {
       if (seen.has(inc.op.id)) return;
       seen.add(inc.op.id);
@@ -124,6 +132,7 @@ export async function takeIn(db: RasidDb, input: TakeIn, deps: { device: string;
       }
       // Held already: only what the server says about it can be new. Unchanged rows are not rewritten.
       const seqChanged = inc.seq !== undefined && (old.seq !== inc.seq || old.receivedAt !== inc.receivedAt);
+      if (seqChanged && old.seq !== undefined) renumbered = true;
       if (!seqChanged && !old.rejected) return;
       const row: OpRow = { ...old };
       if (inc.seq !== undefined) {
@@ -199,7 +208,8 @@ export async function takeIn(db: RasidDb, input: TakeIn, deps: { device: string;
     }
 
     const quarantined = input.unreadable.map((u) => quarantineRow(u, now));
-    const { cursor, epoch, watermark, watermarks } = input.covering;
+    const { epoch, watermark, watermarks } = input.covering;
+    const cursor = renumbered && input.covering.checkNumbering ? null : input.covering.cursor;
     await Promise.all([
       fresh.some((o) => o.device !== device) ? db.setMeta('writer', { ...writer, clock }) : undefined,
       quarantined.length ? db.quarantine.bulkPut(quarantined) : undefined,
@@ -208,7 +218,7 @@ export async function takeIn(db: RasidDb, input: TakeIn, deps: { device: string;
       watermark !== undefined ? db.setMeta('watermark', watermark) : undefined,
       watermarks !== undefined ? db.setMeta('watermarks', watermarks) : undefined,
     ]);
-    return { added: fresh.length, quarantined: quarantined.length, clamped };
+    return { added: fresh.length, quarantined: quarantined.length, clamped, renumbered };
   });
 }
 
@@ -228,7 +238,7 @@ export async function takeResponse(
   db: RasidDb,
   response: SyncResponse,
   pushed: readonly string[],
-  deps: { device: string; now: () => number; epoch: string | null; keepCursorAhead?: Cursor | null },
+  deps: { device: string; now: () => number; epoch: string | null; keepCursorAhead?: Cursor | null; lostOps?: boolean; cursorSent?: Cursor | null },
 ): Promise<TakenResponse> {
   const sent = new Set(pushed);
   const rejected: { id: string; reason: string }[] = [];
@@ -238,10 +248,12 @@ export async function takeResponse(
     if (r.status === 'rejected') rejected.push({ id: r.id, reason: r.reason });
     if (r.status === 'retry') deferred += 1;
   }
-  const stale = response.reset === true || (deps.epoch !== null && response.epoch !== deps.epoch);
+  const stale = response.reset === true || (deps.epoch !== null && response.epoch !== deps.epoch) || deps.lostOps === true;
   const { ops, unreadable } = readServed(response.ops);
-  // A reset answer without ops names no position of ours: the next pull starts from zero.
-  let cursor = stale && response.ops.length === 0 ? null : response.cursor;
+  // A reset answer without ops names no position of ours: the next pull starts from zero. So does a
+  // base that lost ops it had acknowledged: its cursor check (the op id held at the cursor's seq)
+  // cannot tell when ops re-pushed after a restore took the very same seqs, with others before them.
+  let cursor = stale && (response.ops.length === 0 || deps.lostOps) ? null : response.cursor;
   // An older reply file read after a newer sync must not move the cursor back (that would only re-pull).
   const ahead = deps.keepCursorAhead;
   if (!stale && ahead && (cursor === null || cursor.seq < ahead.seq)) cursor = ahead;
@@ -257,9 +269,11 @@ export async function takeResponse(
         watermark: response.watermark,
         watermarks: response.watermarks?.map((w) => ({ device: w.device, deviceSeq: w.deviceSeq })),
         serverTime: response.serverTime,
+        checkNumbering: !stale && deps.cursorSent != null,
       },
     },
     deps,
   );
+  if (taken.renumbered && !stale && deps.cursorSent != null) return { ...taken, rejected, deferred, stale: true, cursor: null };
   return { ...taken, rejected, deferred, stale, cursor };
 }

@@ -82,7 +82,12 @@ export async function runSync(ctx: SyncContext, onProgress: (p: SyncProgress) =>
 
     for (const o of own) pushedOwn = Math.max(pushedOwn, o.row.deviceSeq);
     for (const r of relay) relayed.set(r.row.device, Math.max(relayed.get(r.row.device) ?? 0, r.row.deviceSeq));
-    const taken = await takeResponse(db, response, batch.map((b) => b.row.id), { device, now: ctx.now, epoch });
+    // A watermark lower than before, this device's or (for a coordinator) any device's: the base was
+    // restored and lost acknowledged ops. Pull again from zero as well as pushing again.
+    const lostOps =
+      response.watermark < watermark ||
+      (response.watermarks !== undefined && [...baseMarks].some(([d, m]) => (response.watermarks!.find((w) => w.device === d)?.deviceSeq ?? 0) < m));
+    const taken = await takeResponse(db, response, batch.map((b) => b.row.id), { device, now: ctx.now, epoch, lostOps, cursorSent: cursor });
     const stale = taken.stale;
     const marks = response.watermarks;
 
