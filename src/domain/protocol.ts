@@ -99,3 +99,34 @@ export const enrollmentLinkSchema = z.object({ origin: z.string(), code: z.strin
 export type EnrollmentLink = z.infer<typeof enrollmentLinkSchema>;
 
 export const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+/** `POST /api/v1/enrollment-codes` (coordinators): a one-time code for one more device. */
+export const enrollmentCodeRequestSchema = z.object({ role: z.enum(ROLES) });
+export type EnrollmentCodeRequest = z.infer<typeof enrollmentCodeRequestSchema>;
+
+export const enrollmentCodeResponseSchema = z.object({
+  code: z.string(),
+  role: z.enum(ROLES),
+  /** ms since the Unix epoch; the code works once, before then. */
+  expiresAt: z.number(),
+  /** `<origin>/enroll#code=<code>`: shown as a QR code and as text. */
+  link: z.string(),
+});
+export type EnrollmentCodeResponse = z.infer<typeof enrollmentCodeResponseSchema>;
+
+/** `GET /api/v1/devices` (coordinators): every enrolled device, revoked ones included. */
+export const enrolledDeviceSchema = z.object({
+  device: z.string(),
+  role: z.enum(ROLES),
+  enrolledAt: z.number(),
+  revokedAt: z.nullable(z.number()),
+  /** The highest deviceSeq the server decided without a gap. */
+  watermark: z.int(),
+  /** The public keys the device sent when it enrolled, if any. */
+  keys: z.optional(z.record(z.string(), z.string())),
+});
+export type EnrolledDevice = z.infer<typeof enrolledDeviceSchema>;
+export const devicesResponseSchema = z.object({ devices: z.array(enrolledDeviceSchema) });
+
+/** `POST /api/v1/devices/:device/revoke` (coordinators). */
+export const revokeResponseSchema = z.object({ device: z.string(), revokedAt: z.number() });

@@ -81,8 +81,31 @@ function opStoreMigration(dialect: StoreDialect): Migration {
   };
 }
 
+/**
+ * Enrollment: one-time codes (kept only as SHA-256), the public keys a device sends when it enrolls
+ * (for the roster a coordinator signs), and when the first coordinator link was made, so only one
+ * server process prints it, once, when the store is new.
+ */
+const enrollmentMigration: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('enrollment_codes')
+      .addColumn('code_hash', 'text', (c) => c.primaryKey())
+      .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('monitor', 'coordinator')`))
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('expires_at', 'bigint', (c) => c.notNull())
+      .addColumn('used_at', 'bigint')
+      .addColumn('used_by', 'text')
+      .execute();
+    await db.schema.alterTable('devices').addColumn('public_keys', 'text').execute();
+    await db.schema.alterTable('meta').addColumn('first_link_at', 'bigint').execute();
+  },
+};
+
 export function opStoreMigrations(dialect: StoreDialect): MigrationProvider {
-  return { getMigrations: async () => ({ '0001_op_store': opStoreMigration(dialect) }) };
+  return {
+    getMigrations: async () => ({ '0001_op_store': opStoreMigration(dialect), '0002_enrollment': enrollmentMigration }),
+  };
 }
 
 /** Applies every migration not yet applied; throws with the failing migration's error. */

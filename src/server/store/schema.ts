@@ -15,6 +15,8 @@ export interface MetaTable {
   id: number;
   epoch: string;
   created_at: number;
+  /** When a server process claimed the store's first coordinator link; null until then. */
+  first_link_at: number | null;
 }
 
 /**
@@ -50,6 +52,21 @@ export interface DevicesTable {
   token_hash: string;
   revoked_at: number | null;
   created_at: number;
+  /** The public keys the device sent when it enrolled, as JSON ({name: key}); null if none. */
+  public_keys: string | null;
+}
+
+/**
+ * One-time enrollment codes, by SHA-256 only: a copy of the database lets no one enroll. A code is
+ * spent (`used_at`) by the first device that enrolls with it.
+ */
+export interface EnrollmentCodesTable {
+  code_hash: string;
+  role: Role;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  used_by: string | null;
 }
 
 /** Who wrote each report's create op: the one device (besides coordinators) that may edit and see it. */
@@ -74,6 +91,7 @@ export interface Database {
   devices: DevicesTable;
   report_owners: ReportOwnersTable;
   device_progress: DeviceProgressTable;
+  enrollment_codes: EnrollmentCodesTable;
 }
 
 export type OpRow = Selectable<OpsTable>;

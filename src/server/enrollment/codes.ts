@@ -1,0 +1,64 @@
+/**
+ * One-time enrollment codes and the links that carry them. A coordinator makes one per device; the
+ * server makes the first coordinator's when the store is new, and `npm run coordinator-link` makes
+ * more (a lost link, a second coordinator).
+ *
+ * The code travels in the link's fragment (`#code=`): browsers never send a fragment, so the code
+ * reaches no server log, proxy included.
+ */
+import type { Kysely } from 'kysely';
+import type { RandomBytes } from '../../domain/ids.ts';
+import type { Role } from '../../domain/protocol.ts';
+import type { Database } from '../store/schema.ts';
+import { CODE_BYTES, randomSecret, secretHash } from './secrets.ts';
+
+export const CODE_LIFETIME_MS = 24 * 60 * 60 * 1000;
+/** Spent and expired codes are kept this long (so a late attempt hears "expired", not "unknown"), then deleted. */
+const KEEP_OLD_CODES_MS = 30 * 24 * 60 * 60 * 1000;
+
+export interface EnrollmentCode {
+  code: string;
+  role: Role;
+  /** ms since the Unix epoch. */
+  expiresAt: number;
+}
+
+export interface CodeDeps {
+  now: () => number;
+  random: RandomBytes;
+}
+
+export async function makeEnrollmentCode(db: Kysely<Database>, role: Role, { now, random }: CodeDeps): Promise<EnrollmentCode> {
+  const code = randomSecret(random, CODE_BYTES);
+  const createdAt = now();
+  const expiresAt = createdAt + CODE_LIFETIME_MS;
+  await db.deleteFrom('enrollment_codes').where('expires_at', '<', createdAt - KEEP_OLD_CODES_MS).execute();
+  await db
+    .insertInto('enrollment_codes')
+    .values({ code_hash: secretHash(code), role, created_at: createdAt, expires_at: expiresAt, used_at: null, used_by: null })
+    .execute();
+  return { code, role, expiresAt };
+}
+
+/** `<origin>/enroll#code=<code>`: what the QR code and the printed link hold. */
+export function enrollmentLink(origin: string, code: string): string {
+  return `${origin}/enroll#code=${code}`;
+}
+
+/**
+ * The first coordinator's code, made once per store. Several processes starting on one new
+ * PostgreSQL database race here; the one whose update claims the row makes the code, the others
+ * get undefined and print nothing.
+ */
+export async function claimFirstCoordinatorCode(db: Kysely<Database>, deps: CodeDeps): Promise<EnrollmentCode | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const claimed = await trx
+      .updateTable('meta')
+      .set({ first_link_at: deps.now() })
+      .where('id', '=', 1)
+      .where('first_link_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) !== 1) return undefined;
+    return makeEnrollmentCode(trx, 'coordinator', deps);
+  });
+}
