@@ -11,6 +11,7 @@ import { Hono, type Context } from 'hono';
 import { etag } from 'hono/etag';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ApiError } from './http/errors.ts';
 
 export interface AppOptions {
   /** The Vite build output, usually `dist/`. */
@@ -42,6 +43,11 @@ export function createApp(options: AppOptions): Hono {
   app.get('*', etag(), (c) => serveDist(c, root));
 
   app.onError((err, c) => {
+    if (err instanceof ApiError) {
+      // The one scheme a 401 can be answered with (RFC 6750).
+      if (err.status === 401) c.header('WWW-Authenticate', 'Bearer');
+      return jsonError(c, err.status, err.code, err.message);
+    }
     if (err instanceof HTTPException && err.status < 500) {
       const code = CLIENT_ERROR_CODES[err.status] ?? 'bad_request';
       return jsonError(c, err.status, code, err.message || 'The request was not understood.');
@@ -57,7 +63,9 @@ const CLIENT_ERROR_CODES: Partial<Record<number, string>> = {
   401: 'unauthorized',
   403: 'forbidden',
   404: 'not_found',
+  409: 'conflict',
   413: 'too_large',
+  415: 'unsupported_media_type',
   429: 'rate_limited',
 };
 

@@ -1,46 +1,68 @@
 /**
- * Entry point of `npm start`: serves the built app and the API on one origin.
+ * Entry point of `npm start`: opens the op store (running its migrations), then serves the built
+ * app and the API on one origin, over HTTPS when given a certificate.
  *
- * Prints one line with the address once listening; tests read that line to find a port chosen with
- * PORT=0, so it must stay the only line printed on success.
+ * The last line printed is `Rasid is running at <url>`, once listening; tests read it to find a
+ * port chosen with PORT=0. Before it, only when the store is new, comes the link that makes the
+ * first coordinator. Nothing else is printed on success: no requests, tokens or addresses.
  */
 import { existsSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
+import { cryptoRandom } from '../domain/ids.ts';
 import { createApp } from './app.ts';
+import { ConfigError, defaultOrigin, insecureOriginWarning, readDistDir, readPort, readPublicOrigin, readStoreOptions, readTls } from './config.ts';
+import { claimFirstCoordinatorCode, CODE_LIFETIME_MS, enrollmentLink, type EnrollmentCode } from './enrollment/codes.ts';
+import { syncApi } from './http/api.ts';
+import { openStore, type Store } from './store/index.ts';
 
-interface ServerConfig {
-  port: number;
-  host: string;
-  distDir: string;
-}
+async function start(env: NodeJS.ProcessEnv): Promise<void> {
+  const port = readPort(env);
+  const host = env.HOST || 'localhost';
+  const distDir = readDistDir(env);
+  if (!existsSync(`${distDir}/index.html`)) throw new ConfigError(`The built app is missing (${distDir}/index.html). Run \`npm run build\` first.`);
+  const tls = readTls(env);
+  let origin = readPublicOrigin(env);
+  const storeOptions = readStoreOptions(env);
 
-function readConfig(env: NodeJS.ProcessEnv): ServerConfig {
-  const port = Number(env.PORT || 8080);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    fail(`PORT must be a whole number from 0 to 65535, not "${env.PORT}".`);
+  let store: Store;
+  try {
+    store = await openStore(storeOptions);
+  } catch (error) {
+    const cause = (error as Error).cause instanceof Error ? ` (${((error as Error).cause as Error).message})` : '';
+    throw new ConfigError(`The store could not be opened: ${(error as Error).message}${cause}`);
   }
-  // Relative to this file, not the working directory, so the server starts from anywhere.
-  const distDir = fileURLToPath(new URL('../../dist', import.meta.url));
-  if (!existsSync(`${distDir}/index.html`)) {
-    fail(`The built app is missing (${distDir}/index.html). Run \`npm run build\` first.`);
-  }
-  return { port, host: env.HOST || 'localhost', distDir };
-}
+  const deps = { now: Date.now, random: cryptoRandom };
+  // Claimed before listening: a store no process has claimed is new, and exactly one process claims it.
+  const firstCode = await claimFirstCoordinatorCode(store.db, deps);
 
-function listen(config: ServerConfig): void {
-  const app = createApp({ distDir: config.distDir });
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info: AddressInfo) => {
-    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-    console.log(`Rasid is running at http://${host}:${info.port}`);
-  });
+  const app = createApp({ distDir, apiRoutes: syncApi({ store, ...deps, publicOrigin: () => origin! }) });
+  const scheme = tls ? 'https' : 'http';
+  const server = serve(
+    {
+      fetch: app.fetch,
+      port,
+      hostname: host,
+      ...(tls ? { createServer: createHttpsServer, serverOptions: { cert: tls.cert, key: tls.key } } : {}),
+    },
+    (info: AddressInfo) => {
+      origin ??= defaultOrigin(Boolean(tls), info.port);
+      const warning = insecureOriginWarning(origin);
+      if (warning) console.error(warning);
+      if (firstCode) console.log(firstLinkMessage(origin, firstCode));
+      const shownHost = host.includes(':') ? `[${host}]` : host;
+      console.log(`Rasid is running at ${scheme}://${shownHost}:${info.port}`);
+    },
+  );
   server.on('error', (err: NodeJS.ErrnoException) => {
-    fail(err.code === 'EADDRINUSE' ? `Port ${config.port} is already in use; set PORT to another one.` : err.message);
+    fail(err.code === 'EADDRINUSE' ? `Port ${port} is already in use; set PORT to another one.` : err.message);
   });
 
   const stop = () => {
-    server.close(() => process.exit(0));
+    server.close(() => {
+      store.close().finally(() => process.exit(0));
+    });
     // A client holding a connection open must not keep the process alive forever.
     setTimeout(() => process.exit(0), 5000).unref();
   };
@@ -48,9 +70,24 @@ function listen(config: ServerConfig): void {
   process.once('SIGTERM', stop);
 }
 
+function firstLinkMessage(origin: string, code: EnrollmentCode): string {
+  const hours = CODE_LIFETIME_MS / 3_600_000;
+  return [
+    'This is a new Rasid store. Open this link on the first coordinator\'s device',
+    `within ${hours} hours; it works once:`,
+    '',
+    `  ${enrollmentLink(origin, code.code)}`,
+    '',
+    'Lost it, or need another coordinator? Run `npm run coordinator-link`.',
+  ].join('\n');
+}
+
 function fail(message: string): never {
   console.error(message);
   process.exit(1);
 }
 
-listen(readConfig(process.env));
+start(process.env).catch((error: unknown) => {
+  if (error instanceof ConfigError) fail(error.message);
+  fail(error instanceof Error ? (error.stack ?? error.message) : String(error));
+});

@@ -1,0 +1,83 @@
+/**
+ * The server's settings, from the environment, shared by `npm start` (main.ts) and
+ * `npm run coordinator-link`, so both open the same store and write links with the same origin.
+ *
+ *   PORT (8080), HOST (localhost)        where to listen
+ *   DATABASE_URL                         PostgreSQL; else SQLite in RASID_DATA (./data)
+ *   TLS_CERT, TLS_KEY                    PEM files: serve HTTPS
+ *   PUBLIC_ORIGIN                        the deployment's one origin, in enrollment links;
+ *                                        default http(s)://localhost:<port>
+ *   RASID_DIST                           the built app (default: dist/ beside src/)
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { OpenStoreOptions } from './store/index.ts';
+
+export class ConfigError extends Error {}
+
+export function readPort(env: NodeJS.ProcessEnv): number {
+  const port = Number(env.PORT || 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a whole number from 0 to 65535, not "${env.PORT}".`);
+  return port;
+}
+
+export function readStoreOptions(env: NodeJS.ProcessEnv): OpenStoreOptions {
+  if (env.DATABASE_URL) {
+    if (!/^postgres(ql)?:\/\//.test(env.DATABASE_URL)) throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL.');
+    return { databaseUrl: env.DATABASE_URL };
+  }
+  return { dataDir: env.RASID_DATA || './data' };
+}
+
+/** Whether HTTPS is asked for: both TLS_CERT and TLS_KEY, or neither. */
+export function wantsTls(env: NodeJS.ProcessEnv): boolean {
+  if (Boolean(env.TLS_CERT) !== Boolean(env.TLS_KEY)) throw new ConfigError('Set both TLS_CERT and TLS_KEY (PEM file paths), or neither.');
+  return Boolean(env.TLS_CERT);
+}
+
+export function readTls(env: NodeJS.ProcessEnv): { cert: Buffer; key: Buffer } | undefined {
+  if (!wantsTls(env)) return undefined;
+  const read = (name: 'TLS_CERT' | 'TLS_KEY') => {
+    try {
+      return readFileSync(env[name]!);
+    } catch (error) {
+      throw new ConfigError(`${name} (${env[name]}) cannot be read: ${(error as Error).message}`);
+    }
+  };
+  return { cert: read('TLS_CERT'), key: read('TLS_KEY') };
+}
+
+/** PUBLIC_ORIGIN normalised to scheme://host[:port], or undefined when not set. */
+export function readPublicOrigin(env: NodeJS.ProcessEnv): string | undefined {
+  if (!env.PUBLIC_ORIGIN) return undefined;
+  let url: URL;
+  try {
+    url = new URL(env.PUBLIC_ORIGIN);
+  } catch {
+    throw new ConfigError(`PUBLIC_ORIGIN must be an origin such as https://rasid.example.org, not "${env.PUBLIC_ORIGIN}".`);
+  }
+  // The app is served from the root of its origin; a path here would make links to nowhere.
+  if (!['http:', 'https:'].includes(url.protocol) || url.pathname !== '/' || url.search || url.hash || url.username) {
+    throw new ConfigError(`PUBLIC_ORIGIN must be only scheme, host and port (https://rasid.example.org), not "${env.PUBLIC_ORIGIN}".`);
+  }
+  return url.origin;
+}
+
+export function defaultOrigin(tls: boolean, port: number): string {
+  return `${tls ? 'https' : 'http'}://localhost:${port}`;
+}
+
+/**
+ * Devices keep their data per origin, and service workers need a secure context: plain HTTP works
+ * only on the phone's own loopback, never across a LAN.
+ */
+export function insecureOriginWarning(origin: string): string | undefined {
+  const url = new URL(origin);
+  if (url.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) return undefined;
+  return `Warning: PUBLIC_ORIGIN ${origin} is plain HTTP. Phones will not install or run the app offline from it; see docs/deploy.md.`;
+}
+
+export function readDistDir(env: NodeJS.ProcessEnv): string {
+  // Relative to this file, not the working directory, so the server starts from anywhere.
+  return env.RASID_DIST || fileURLToPath(new URL('../../dist', import.meta.url));
+}

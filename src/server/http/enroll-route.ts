@@ -1,0 +1,45 @@
+/**
+ * Enrollment over HTTP. `POST /api/v1/enroll` (no token: the one-time code is the credential)
+ * registers a device and answers its token once; `POST /api/v1/enrollment-codes` lets a coordinator
+ * make a code, with the link the app shows as a QR code and as text.
+ */
+import type { Hono } from 'hono';
+import { enrollmentCodeRequestSchema, enrollRequestSchema, type EnrollmentCodeResponse, type EnrollResponse } from '../../domain/protocol.ts';
+import { enrollmentLink, makeEnrollmentCode } from '../enrollment/codes.ts';
+import { enrollDevice, type EnrollFailure } from '../enrollment/enroll.ts';
+import type { ApiDeps } from './api.ts';
+import { requireCoordinator, requireDevice, type ApiEnv } from './auth.ts';
+import { readJsonBody, SMALL_BODY_BYTES } from './body.ts';
+import { ApiError } from './errors.ts';
+import { jsonAnswer } from './json-answer.ts';
+
+/** An agreement key and a signing key today; a little room for rotation. */
+const MAX_KEYS = 8;
+
+const REFUSALS: Record<EnrollFailure, () => ApiError> = {
+  code_unknown: () => new ApiError(401, 'code_unknown', 'This enrollment code is not known here; ask a coordinator for a new one.'),
+  code_used: () => new ApiError(401, 'code_used', 'This enrollment code was already used; ask a coordinator for a new one.'),
+  code_expired: () => new ApiError(401, 'code_expired', 'This enrollment code has expired; ask a coordinator for a new one.'),
+  device_enrolled: () => new ApiError(409, 'device_enrolled', 'This device is already enrolled.'),
+  device_revoked: () => new ApiError(409, 'device_revoked', 'This device id was revoked; the app must start over under a new device id.'),
+};
+
+export function enrollRoutes(api: Hono<ApiEnv>, { store, now, random, publicOrigin }: ApiDeps): void {
+  api.post('/v1/enroll', async (c) => {
+    const request = await readJsonBody(c, enrollRequestSchema, SMALL_BODY_BYTES);
+    if (request.keys && Object.keys(request.keys).length > MAX_KEYS) {
+      throw new ApiError(400, 'bad_request', `A device sends at most ${MAX_KEYS} public keys.`);
+    }
+    const outcome = await enrollDevice(store.db, request, { now, random });
+    if (!outcome.ok) throw REFUSALS[outcome.reason]();
+    const answer: EnrollResponse = { token: outcome.token, role: outcome.role, device: request.device, epoch: store.epoch };
+    return jsonAnswer(c, answer, 201);
+  });
+
+  api.post('/v1/enrollment-codes', requireDevice(store.db), requireCoordinator, async (c) => {
+    const { role } = await readJsonBody(c, enrollmentCodeRequestSchema, SMALL_BODY_BYTES);
+    const made = await makeEnrollmentCode(store.db, role, { now, random });
+    const answer: EnrollmentCodeResponse = { ...made, link: enrollmentLink(publicOrigin(), made.code) };
+    return jsonAnswer(c, answer, 201);
+  });
+}

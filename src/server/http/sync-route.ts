@@ -1,0 +1,97 @@
+/**
+ * `POST /api/v1/sync`: one round trip pushes a batch of ops and pulls the next page of ops the
+ * caller may see. The op store decides each op (rules.ts); this route only translates the wire
+ * format, checks the epoch and the cursor, and says where the caller stands (its watermark; for a
+ * coordinator, every device's).
+ */
+import type { Hono } from 'hono';
+import type { OpHeader } from '../../domain/op.ts';
+import { MAX_BATCH, MAX_REQUEST_BYTES, syncRequestSchema, wireOpSchema, type ServedOp, type SyncResponse } from '../../domain/protocol.ts';
+import { allWatermarks, deviceWatermark, pullOps, pushOps, type IncomingOp, type PulledOp } from '../store/index.ts';
+import type { ApiDeps } from './api.ts';
+import { requireDevice, type ApiEnv } from './auth.ts';
+import { readJsonBody } from './body.ts';
+import { jsonAnswer } from './json-answer.ts';
+
+/**
+ * Pulled bodies per answer, roughly: a page of 500 ops stays fast on a slow link even when the ops
+ * are large (a sealed body may be 512 KiB). The page then ends early, with `more: true`.
+ */
+export const MAX_PULL_BYTES = MAX_REQUEST_BYTES;
+/** What the op's JSON adds to its body and signature, for the estimate above. */
+const OP_OVERHEAD_BYTES = 256;
+
+const HEADER_KEYS = ['v', 'id', 'kind', 'reportId', 'device', 'deviceSeq'] as const;
+
+export function syncRoute(api: Hono<ApiEnv>, { store, now }: ApiDeps): void {
+  api.post('/v1/sync', requireDevice(store.db), async (c) => {
+    const caller = c.get('caller');
+    const request = await readJsonBody(c, syncRequestSchema, MAX_REQUEST_BYTES);
+
+    const results = request.ops.length === 0 ? [] : await pushOps(store.db, { caller, ops: request.ops.map(toIncoming), now: now() });
+
+    const base = { epoch: store.epoch, results };
+    let page: Pick<SyncResponse, 'reset' | 'ops' | 'cursor' | 'more'>;
+    // Another epoch: this is not the store the device last synced with. Its pushes above were still
+    // decided (the device re-pushes from the watermark below); its cursor means nothing here.
+    const pulled = request.epoch !== null && request.epoch !== store.epoch ? ({ reset: true } as const) : await pullOps(store.db, {
+      caller,
+      after: request.cursor,
+      limit: request.limit ?? MAX_BATCH,
+    });
+    if (pulled.reset) {
+      // `more`: the device pulls again, from the start (cursor null) and with this epoch.
+      page = { reset: true, ops: [], cursor: null, more: true };
+    } else {
+      const kept = withinBytes(pulled.ops, MAX_PULL_BYTES);
+      const last = kept.at(-1);
+      page = {
+        ops: kept.map(toServed),
+        cursor: kept.length < pulled.ops.length && last ? { seq: last.seq, opId: last.header.id } : pulled.cursor,
+        more: pulled.more || kept.length < pulled.ops.length,
+      };
+    }
+
+    // Read after the push committed, so the watermark covers this request's own ops.
+    const answer: SyncResponse = { ...base, serverTime: now(), ...page, watermark: await deviceWatermark(store.db, caller.device) };
+    if (caller.role === 'coordinator') answer.watermarks = await allWatermarks(store.db);
+    return jsonAnswer(c, answer);
+  });
+}
+
+/**
+ * The wire op (header fields, body and sig side by side) as the store takes it. A valid op is
+ * passed as parsed. Anything else is passed through as sent, for the store to decide as it decides
+ * malformed ops: a usable (id, device, deviceSeq) gets a rejection stored under that slot so the
+ * device's sequence has no gap; a newer format version `v` is refused for now, to be retried.
+ */
+function toIncoming(sent: unknown): IncomingOp {
+  if (typeof sent !== 'object' || sent === null || Array.isArray(sent)) return sent as IncomingOp;
+  const fields = { ...(sent as Record<string, unknown>) };
+  // No signature, said explicitly: the same as none (the store reads null so).
+  if (fields.sig === null) delete fields.sig;
+  const wire = wireOpSchema.safeParse(fields);
+  if (wire.success) {
+    const { body, sig, ...header } = wire.data;
+    return sig === undefined ? { header, body } : { header, body, sig };
+  }
+  const header = Object.fromEntries(HEADER_KEYS.map((k) => [k, fields[k]])) as unknown as OpHeader;
+  return { header, body: fields.body as string, sig: fields.sig as string | undefined };
+}
+
+function toServed(pulled: PulledOp): ServedOp {
+  const op: ServedOp['op'] = { ...pulled.header, body: pulled.body };
+  if (pulled.sig !== undefined) op.sig = pulled.sig;
+  return { seq: pulled.seq, receivedAt: pulled.receivedAt, op };
+}
+
+/** The longest prefix of ops within about `budget` bytes of JSON; never empty when ops are not. */
+function withinBytes(ops: PulledOp[], budget: number): PulledOp[] {
+  let used = 0;
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    used += Buffer.byteLength(op.body) + (op.sig?.length ?? 0) + OP_OVERHEAD_BYTES;
+    if (used > budget && i > 0) return ops.slice(0, i);
+  }
+  return ops;
+}

@@ -1,0 +1,198 @@
+/**
+ * Enrollment over HTTP on both stores: the first coordinator's link, codes for monitors, one use
+ * per code, expiry, tokens kept only as hashes, the device list and revocation.
+ */
+import { createHash } from 'node:crypto';
+import { expect, it } from 'vitest';
+import { devicesResponseSchema, enrollmentCodeResponseSchema, enrollResponseSchema } from '../../../src/domain/protocol.ts';
+import { claimFirstCoordinatorCode, CODE_LIFETIME_MS, enrollmentLink } from '../../../src/server/enrollment/codes.ts';
+import { cryptoRandom } from '../../../src/domain/ids.ts';
+import { forEachStore, newId, ORIGIN, wireOp } from './harness.ts';
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const codeFromLink = (link: string) => new URL(link).hash.replace(/^#code=/, '');
+
+forEachStore('enrollment', ({ start }) => {
+  it('the first coordinator link enrolls a coordinator, who makes a code with which a monitor enrolls', async () => {
+    const server = await start();
+    const first = await claimFirstCoordinatorCode(server.store.db, { now: () => server.clock.now, random: cryptoRandom });
+    expect(first).toBeDefined();
+    const link = enrollmentLink(ORIGIN, first!.code);
+    expect(link).toMatch(/^https:\/\/rasid\.example\.org\/enroll#code=[A-Za-z0-9_-]{22,}$/);
+
+    const enrolled = await server.call('/api/v1/enroll', { json: { code: codeFromLink(link), device: 'coordinator-0001' } });
+    expect(enrolled.status).toBe(201);
+    const coordinator = enrollResponseSchema.parse(await enrolled.json());
+    expect(coordinator).toEqual({ token: expect.any(String), role: 'coordinator', device: 'coordinator-0001', epoch: server.store.epoch });
+
+    const made = await server.call('/api/v1/enrollment-codes', { token: coordinator.token, json: { role: 'monitor' } });
+    expect(made.status).toBe(201);
+    const code = enrollmentCodeResponseSchema.parse(await made.json());
+    expect(code.role).toBe('monitor');
+    expect(code.expiresAt).toBe(server.clock.now + CODE_LIFETIME_MS);
+    expect(code.link).toBe(`${ORIGIN}/enroll#code=${code.code}`);
+
+    const monitor = await server.call('/api/v1/enroll', {
+      json: { code: codeFromLink(code.link), device: 'monitor-a-0001', keys: { agreement: 'YWdyZWVtZW50', signing: 'c2lnbmluZw' } },
+    });
+    expect(monitor.status).toBe(201);
+    const answer = enrollResponseSchema.parse(await monitor.json());
+    expect(answer.role).toBe('monitor');
+    // The monitor's token works.
+    const synced = await server.sync(answer.token, {});
+    expect(synced.epoch).toBe(server.store.epoch);
+  });
+
+  it('the first coordinator link is made once per store', async () => {
+    const server = await start();
+    const deps = { now: () => server.clock.now, random: cryptoRandom };
+    const [a, b] = await Promise.all([claimFirstCoordinatorCode(server.store.db, deps), claimFirstCoordinatorCode(server.store.db, deps)]);
+    expect([a, b].filter(Boolean)).toHaveLength(1);
+    expect(await claimFirstCoordinatorCode(server.store.db, deps)).toBeUndefined();
+  });
+
+  it('codes and tokens have at least 128 random bits and the store keeps only their SHA-256', async () => {
+    const server = await start();
+    const coordinator = await server.firstCoordinator();
+    const made = enrollmentCodeResponseSchema.parse(await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'monitor' } })).json());
+    const enrolled = enrollResponseSchema.parse(await (await server.call('/api/v1/enroll', { json: { code: made.code, device: 'monitor-a-0001' } })).json());
+
+    expect(Buffer.from(made.code, 'base64url').length).toBeGreaterThanOrEqual(16);
+    expect(Buffer.from(enrolled.token, 'base64url').length).toBeGreaterThanOrEqual(16);
+    const codes = await server.store.db.selectFrom('enrollment_codes').selectAll().execute();
+    const devices = await server.store.db.selectFrom('devices').selectAll().execute();
+    const stored = JSON.stringify([codes, devices]);
+    expect(stored).not.toContain(made.code);
+    expect(stored).not.toContain(enrolled.token);
+    expect(codes.map((c) => c.code_hash)).toContain(sha256(made.code));
+    expect(devices.find((d) => d.device === 'monitor-a-0001')?.token_hash).toBe(sha256(enrolled.token));
+  });
+
+  it('a code works once', async () => {
+    const server = await start();
+    const coordinator = await server.firstCoordinator();
+    const { code } = enrollmentCodeResponseSchema.parse(await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'monitor' } })).json());
+    expect((await server.call('/api/v1/enroll', { json: { code, device: 'monitor-a-0001' } })).status).toBe(201);
+    const again = await server.call('/api/v1/enroll', { json: { code, device: 'monitor-b-0002' } });
+    expect(again.status).toBe(401);
+    expect(await again.json()).toEqual({ error: { code: 'code_used', message: expect.any(String) } });
+  });
+
+  it('of two devices enrolling with one code at once, one gets a token and the other 401', async () => {
+    const server = await start();
+    const coordinator = await server.firstCoordinator();
+    const { code } = enrollmentCodeResponseSchema.parse(await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'monitor' } })).json());
+    const answers = await Promise.all(
+      ['monitor-a-0001', 'monitor-b-0002', 'monitor-c-0003'].map((device) => server.call('/api/v1/enroll', { json: { code, device } })),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 401, 401]);
+    expect(await server.store.db.selectFrom('devices').select('device').where('role', '=', 'monitor').execute()).toHaveLength(1);
+  });
+
+  it('an expired code fails, and a code still within its day works', async () => {
+    const server = await start();
+    const coordinator = await server.firstCoordinator();
+    const make = async () =>
+      enrollmentCodeResponseSchema.parse(await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'monitor' } })).json()).code;
+    const early = await make();
+    server.clock.now += CODE_LIFETIME_MS - 1;
+    const late = await make();
+    expect((await server.call('/api/v1/enroll', { json: { code: late, device: 'monitor-b-0002' } })).status).toBe(201);
+    server.clock.now += 1;
+    const expired = await server.call('/api/v1/enroll', { json: { code: early, device: 'monitor-a-0001' } });
+    expect(expired.status).toBe(401);
+    expect(await expired.json()).toEqual({ error: { code: 'code_expired', message: expect.any(String) } });
+  });
+
+  it('an unknown or malformed code is refused', async () => {
+    const server = await start();
+    const unknown = await server.call('/api/v1/enroll', { json: { code: 'AAAAAAAAAAAAAAAAAAAAAA', device: 'monitor-a-0001' } });
+    expect(unknown.status).toBe(401);
+    expect((await unknown.json()).error.code).toBe('code_unknown');
+    for (const json of [{ code: 'short', device: 'monitor-a-0001' }, { code: 'AAAAAAAAAAAAAAAAAAAAAA', device: 'no' }, { device: 'monitor-a-0001' }]) {
+      const res = await server.call('/api/v1/enroll', { json });
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.code).toBe('bad_request');
+    }
+  });
+
+  it('a device already enrolled gets 409 and the code stays usable', async () => {
+    const server = await start();
+    const coordinator = await server.firstCoordinator();
+    await server.enrollWith(coordinator, 'monitor-a-0001');
+    const { code } = enrollmentCodeResponseSchema.parse(await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'monitor' } })).json());
+    const twice = await server.call('/api/v1/enroll', { json: { code, device: 'monitor-a-0001' } });
+    expect(twice.status).toBe(409);
+    expect((await twice.json()).error.code).toBe('device_enrolled');
+    expect((await server.call('/api/v1/enroll', { json: { code, device: 'monitor-b-0002' } })).status).toBe(201);
+  });
+
+  it('a revoked device id cannot enroll again, so no code holder can take over a lost phone\'s reports', async () => {
+    const server = await start();
+    const coordinator = await server.firstCoordinator();
+    await server.enrollWith(coordinator, 'monitor-a-0001');
+    expect((await server.call('/api/v1/devices/monitor-a-0001/revoke', { token: coordinator, method: 'POST' })).status).toBe(200);
+    const { code } = enrollmentCodeResponseSchema.parse(await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'monitor' } })).json());
+    const again = await server.call('/api/v1/enroll', { json: { code, device: 'monitor-a-0001' } });
+    expect(again.status).toBe(409);
+    expect((await again.json()).error.code).toBe('device_revoked');
+  });
+
+  it('a coordinator lists devices with role, enrollment and revocation times, watermark and public keys', async () => {
+    const server = await start();
+    const coordinator = await server.firstCoordinator();
+    server.clock.now += 1000;
+    const { code } = enrollmentCodeResponseSchema.parse(await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'monitor' } })).json());
+    await server.call('/api/v1/enroll', { json: { code, device: 'monitor-a-0001', keys: { signing: 'c2lnbmluZw' } } });
+    server.clock.now += 1000;
+    const monitorB = await server.enrollWith(coordinator, 'monitor-b-0002');
+    const report = newId();
+    await server.sync(monitorB, { ops: [wireOp('monitor-b-0002', 1, 'create', report), wireOp('monitor-b-0002', 2, 'edit', report)] });
+    server.clock.now += 1000;
+    await server.call('/api/v1/devices/monitor-b-0002/revoke', { token: coordinator, method: 'POST' });
+
+    const res = await server.call('/api/v1/devices', { token: coordinator });
+    expect(res.status).toBe(200);
+    expect(devicesResponseSchema.parse(await res.json()).devices).toEqual([
+      { device: 'coordinator-0001', role: 'coordinator', enrolledAt: server.clock.now - 3000, revokedAt: null, watermark: 0 },
+      { device: 'monitor-a-0001', role: 'monitor', enrolledAt: server.clock.now - 2000, revokedAt: null, watermark: 0, keys: { signing: 'c2lnbmluZw' } },
+      { device: 'monitor-b-0002', role: 'monitor', enrolledAt: server.clock.now - 1000, revokedAt: server.clock.now, watermark: 2 },
+    ]);
+  });
+
+  it('a revoked token gets 401 at its next request; revoking again keeps the first time', async () => {
+    const server = await start();
+    const coordinator = await server.firstCoordinator();
+    const monitor = await server.enrollWith(coordinator, 'monitor-a-0001');
+    expect((await server.call('/api/v1/sync', { token: monitor, json: { epoch: null, cursor: null, ops: [] } })).status).toBe(200);
+
+    const revoked = await server.call('/api/v1/devices/monitor-a-0001/revoke', { token: coordinator, method: 'POST' });
+    expect(await revoked.json()).toEqual({ device: 'monitor-a-0001', revokedAt: server.clock.now });
+    const refused = await server.call('/api/v1/sync', { token: monitor, json: { epoch: null, cursor: null, ops: [] } });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toBe('Bearer');
+    expect((await refused.json()).error.code).toBe('token_revoked');
+
+    server.clock.now += 5000;
+    const again = await server.call('/api/v1/devices/monitor-a-0001/revoke', { token: coordinator, method: 'POST' });
+    expect(await again.json()).toEqual({ device: 'monitor-a-0001', revokedAt: server.clock.now - 5000 });
+  });
+
+  it('revoking an unknown device is 404, a malformed id 400', async () => {
+    const server = await start();
+    const coordinator = await server.firstCoordinator();
+    const unknown = await server.call('/api/v1/devices/monitor-z-9999/revoke', { token: coordinator, method: 'POST' });
+    expect(unknown.status).toBe(404);
+    expect((await unknown.json()).error.code).toBe('device_unknown');
+    const malformed = await server.call(`/api/v1/devices/${encodeURIComponent('../x')}/revoke`, { token: coordinator, method: 'POST' });
+    expect(malformed.status).toBe(400);
+  });
+
+  it('a second coordinator enrolled by a code from the first can make codes too', async () => {
+    const server = await start();
+    const first = await server.firstCoordinator();
+    const second = await server.enrollWith(first, 'coordinator-0002', 'coordinator');
+    expect((await server.call('/api/v1/enrollment-codes', { token: second, json: { role: 'monitor' } })).status).toBe(201);
+    expect((await server.call('/api/v1/enrollment-codes', { token: second, json: { role: 'admin' } })).status).toBe(400);
+  });
+});
