@@ -15,6 +15,8 @@ import { httpTransport, SyncError, SYNC_ERRORS, type Endpoint, type SyncErrorCod
 
 export interface SyncStatus {
   running: boolean;
+  /** Syncs finished since the app started, failed ones included. */
+  finished: number;
   progress?: SyncProgress;
   last?: { at: number; outcome: SyncOutcome };
   error?: { at: number; code: SyncErrorCode };
@@ -33,7 +35,7 @@ export function startSync(args: { writer: WriterContext; enrollment: Enrollment;
   const { writer, enrollment, db } = args;
   const endpoint: Endpoint = { origin: enrollment.origin, token: enrollment.token, fetch: (url, init) => fetch(url, init) };
   const transport = httpTransport(endpoint);
-  let status: SyncStatus = { running: false };
+  let status: SyncStatus = { running: false, finished: 0 };
   const listeners = new Set<(s: SyncStatus) => void>();
   const publish = (next: SyncStatus) => {
     status = next;
@@ -47,10 +49,10 @@ export function startSync(args: { writer: WriterContext; enrollment: Enrollment;
       const outcome = await runSync({ db, device: enrollment.device, role: enrollment.role, transport, now: writer.now }, (progress) =>
         publish({ ...status, running: true, progress }),
       );
-      publish({ running: false, progress: status.progress, last: { at: writer.now(), outcome } });
+      publish({ running: false, finished: status.finished + 1, progress: status.progress, last: { at: writer.now(), outcome } });
     } catch (error) {
       const code = error instanceof SyncError ? error.code : SYNC_ERRORS.badResponse;
-      publish({ ...status, running: false, error: { at: writer.now(), code } });
+      publish({ ...status, running: false, finished: status.finished + 1, error: { at: writer.now(), code } });
       throw error;
     }
   };

@@ -43,7 +43,8 @@ export function SyncBar() {
   const status = useSyncStatus();
   const warning = clockWarning(tr, status);
   return (
-    <section class="sync-bar" aria-label={tr.t('sync.title')}>
+    // data-syncs counts finished syncs, so a test can tell "done" from "not started yet".
+    <section class="sync-bar" aria-label={tr.t('sync.title')} aria-busy={status?.running ? 'true' : 'false'} data-syncs={status?.finished ?? 0}>
       {status?.running ? <SyncProgressBar status={status} /> : <SyncSummary status={status} />}
       {warning && (
         <p class="notice clock" role="alert">

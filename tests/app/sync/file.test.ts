@@ -1,0 +1,127 @@
+// Must come first: Dexie looks for IndexedDB when it is first imported.
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, test } from 'vitest';
+import { createReport, editReport } from '../../../src/app/store/reports.ts';
+import { addToRoster, publishGazetteer } from '../../../src/app/sync/deployment.ts';
+import { answerRequest, readReply, writeRequestFile } from '../../../src/app/sync/file.ts';
+import { viewOf } from '../../../src/domain/merge.ts';
+import { GAZETTEER_ID } from '../../../src/domain/roster.ts';
+import { damageReport, displacementReport } from '../store/store-fixtures.ts';
+import { enrollDevice, liveOpIds, startBase, syncDevice, type Base, type Device } from './sync-fixtures.ts';
+
+const open: { bases: Base[]; devices: Device[] } = { bases: [], devices: [] };
+afterEach(async () => {
+  for (const d of open.devices.splice(0)) await d.db.delete();
+  for (const b of open.bases.splice(0)) await b.close();
+});
+
+async function deployment() {
+  const base = await startBase();
+  open.bases.push(base);
+  const coordinator = await enrollDevice(base, 'coord', 'coordinator');
+  const phone = await enrollDevice(base, 'phone', 'monitor', coordinator);
+  const other = await enrollDevice(base, 'other', 'monitor', coordinator);
+  open.devices.push(coordinator, phone, other);
+  await addToRoster(coordinator.writer, [{ device: coordinator.device, role: 'coordinator' }]);
+  await publishGazetteer(coordinator.writer, { name: 'sample', units: [{ pcode: 'SY05', level: 1, en: 'Tartus', ar: 'طرطوس' }] } as never);
+  await syncDevice(coordinator);
+  return { base, coordinator, phone, other };
+}
+
+const snapshot = async (d: Device) => ({
+  ops: await d.db.ops.toArray(),
+  reports: await d.db.reports.toArray(),
+  settings: await d.db.settings.toArray(),
+  meta: await d.db.meta.toArray(),
+  quarantine: await d.db.quarantine.toArray(),
+});
+
+describe('sync by file', () => {
+  test("a phone's file reaches the base through a coordinator, and the reply brings the phone up to date", async () => {
+    const { base, coordinator, phone, other } = await deployment();
+    const id = await createReport(phone.writer, damageReport);
+    await editReport(phone.writer, id, { structures: 4 });
+    const elsewhere = await createReport(other.writer, displacementReport);
+    await syncDevice(other);
+
+    const request = await writeRequestFile(phone.db, phone.device, phone.writer.now);
+    expect(request).toMatchObject({ device: phone.device, watermark: 0, cursor: null, epoch: null });
+    expect(request.ops).toHaveLength(2);
+
+    const answered = await answerRequest(coordinator.sync, JSON.stringify(request));
+    expect(answered).toMatchObject({ ops: 2, acked: 2, rejected: 0 });
+    const reply = JSON.stringify(answered.reply);
+    const replyOps = answered.reply.response.ops.map((o) => o.op.reportId);
+    // The phone's own report and every deployment op, never another monitor's report.
+    expect(replyOps).toContain(id);
+    expect(replyOps).toContain(GAZETTEER_ID);
+    expect(replyOps).not.toContain(elsewhere);
+
+    await readReply(phone.db, phone.device, reply, phone.writer.now);
+    expect(await phone.db.getMeta('watermark')).toBe(2);
+    expect(await phone.db.settings.get(GAZETTEER_ID)).toBeDefined();
+    // Importing the same reply again changes nothing.
+    const before = await snapshot(phone);
+    await readReply(phone.db, phone.device, reply, phone.writer.now);
+    expect(await snapshot(phone)).toEqual(before);
+
+    // The base holds what the phone wrote; an online sync afterwards has nothing to add.
+    const held = (await base.store.db.selectFrom('ops').select('id').execute()).map((r) => r.id);
+    for (const op of request.ops) expect(held).toContain(op.id);
+    expect(await writeRequestFile(phone.db, phone.device, phone.writer.now)).toMatchObject({ ops: [] });
+    const online = await syncDevice(phone);
+    expect(online).toMatchObject({ sent: 0, received: 0, reset: false });
+    expect(await liveOpIds(phone)).toEqual(
+      (await base.store.db.selectFrom('ops').select(['id', 'report_id', 'kind', 'status']).execute())
+        .filter((r) => r.status === 'ok' && (r.kind === 'deployment' || r.report_id === id))
+        .map((r) => r.id)
+        .sort(),
+    );
+  });
+
+  test('importing the same request file twice changes nothing at the base or on the coordinator', async () => {
+    const { base, coordinator, phone } = await deployment();
+    await createReport(phone.writer, damageReport);
+    const text = JSON.stringify(await writeRequestFile(phone.db, phone.device, phone.writer.now));
+    const first = await answerRequest(coordinator.sync, text);
+    const count = async () => (await base.store.db.selectFrom('ops').select('id').execute()).length;
+    const [opsAtBase, held] = [await count(), await snapshot(coordinator)];
+    const second = await answerRequest(coordinator.sync, text);
+    expect(second.acked).toBe(1);
+    expect(await count()).toBe(opsAtBase);
+    expect(await snapshot(coordinator)).toEqual(held);
+    expect(second.reply.response.ops).toEqual(first.reply.response.ops);
+  });
+
+  test('a wrong or damaged file is refused with a reason and changes nothing', async () => {
+    const { coordinator, phone, other } = await deployment();
+    await createReport(phone.writer, damageReport);
+    const request = JSON.stringify(await writeRequestFile(phone.db, phone.device, phone.writer.now));
+    const reply = JSON.stringify((await answerRequest(coordinator.sync, request)).reply);
+    const before = await snapshot(phone);
+    await expect(readReply(phone.db, phone.device, 'not json', phone.writer.now)).rejects.toMatchObject({ key: 'err.syncFile.notJson' });
+    await expect(readReply(phone.db, phone.device, request, phone.writer.now)).rejects.toMatchObject({ key: 'err.syncFile.wrongKind' });
+    await expect(readReply(phone.db, phone.device, reply.replace('"watermark":1', '"watermark":"x"'), phone.writer.now)).rejects.toMatchObject({
+      key: 'err.syncFile.invalid',
+    });
+    await expect(readReply(other.db, other.device, reply, other.writer.now)).rejects.toMatchObject({ key: 'err.syncFile.otherDevice' });
+    expect(await snapshot(phone)).toEqual(before);
+    const own = JSON.stringify(await writeRequestFile(coordinator.db, coordinator.device, coordinator.writer.now));
+    await expect(answerRequest(coordinator.sync, own)).rejects.toMatchObject({ key: 'err.syncFile.ownFile' });
+    await expect(answerRequest(coordinator.sync, reply)).rejects.toMatchObject({ key: 'err.syncFile.wrongKind' });
+  });
+
+  test("a coordinator's edit of the phone's report reaches it by file", async () => {
+    const { coordinator, phone } = await deployment();
+    const id = await createReport(phone.writer, damageReport);
+    const first = await answerRequest(coordinator.sync, JSON.stringify(await writeRequestFile(phone.db, phone.device, phone.writer.now)));
+    await readReply(phone.db, phone.device, JSON.stringify(first.reply), phone.writer.now);
+    await editReport(coordinator.writer, id, { verification: 'verified', damageLevel: 'moderate' });
+    await syncDevice(coordinator);
+    const second = await answerRequest(coordinator.sync, JSON.stringify(await writeRequestFile(phone.db, phone.device, phone.writer.now)));
+    expect(second.ops).toBe(0);
+    await readReply(phone.db, phone.device, JSON.stringify(second.reply), phone.writer.now);
+    const v = viewOf((await phone.db.reports.get(id))!.state);
+    expect(v.values).toMatchObject({ verification: 'verified', damageLevel: 'moderate' });
+  });
+});

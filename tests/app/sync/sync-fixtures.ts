@@ -1,0 +1,105 @@
+/**
+ * The real base in the test's process: the Hono app with its sync and enrollment API over a real
+ * SQLite store (in memory, or a file so it can be restarted or restored), reached through a `fetch`
+ * that calls `app.request`. Devices are real app databases (fake IndexedDB) with the real engine;
+ * each enrolls with a real one-time code.
+ */
+import 'fake-indexeddb/auto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createApp } from '../../../src/server/app.ts';
+import { claimFirstCoordinatorCode, makeEnrollmentCode } from '../../../src/server/enrollment/codes.ts';
+import { syncApi } from '../../../src/server/http/api.ts';
+import { openStore, type Store } from '../../../src/server/store/index.ts';
+import { RasidDb } from '../../../src/app/store/db.ts';
+import type { WriterContext } from '../../../src/app/store/write-op.ts';
+import { runSync, type SyncContext } from '../../../src/app/sync/engine.ts';
+import { httpTransport, type Fetch } from '../../../src/app/sync/transport.ts';
+import type { Role } from '../../../src/domain/protocol.ts';
+import { seededRandom } from '../store/store-fixtures.ts';
+
+export const ORIGIN = 'https://base.test';
+export const T0 = Date.UTC(2025, 2, 8, 9, 0, 0);
+
+export interface Base {
+  store: Store;
+  fetch: Fetch;
+  clock: { ms: number };
+  close(): Promise<void>;
+}
+
+/** A base on a fresh in-memory store, or on `dataDir` (created when missing). */
+export async function startBase(opts: { dataDir?: string; clock?: { ms: number }; seed?: number } = {}): Promise<Base> {
+  const clock = opts.clock ?? { ms: T0 };
+  const random = seededRandom(opts.seed ?? 7);
+  const store = await openStore(opts.dataDir ? { dataDir: opts.dataDir, now: () => clock.ms, random } : { memory: true, now: () => clock.ms, random });
+  const app = createApp({
+    distDir: path.join(tmpdir(), 'rasid-no-dist'),
+    apiRoutes: syncApi({ store, now: () => clock.ms, random, publicOrigin: () => ORIGIN }),
+    onUnexpectedError: (e) => {
+      throw e;
+    },
+  });
+  const fetch: Fetch = (url, init) => Promise.resolve(app.request(url, init));
+  return { store, fetch, clock, close: () => store.close() };
+}
+
+export function tempDataDir(label: string): string {
+  return mkdtempSync(path.join(tmpdir(), `rasid-${label}-`));
+}
+
+export interface Device {
+  name: string;
+  db: RasidDb;
+  device: string;
+  role: Role;
+  token: string;
+  writer: WriterContext & { clock: { ms: number } };
+  sync: SyncContext;
+}
+
+let databases = 0;
+
+/** Makes and enrolls a device. The first coordinator uses the code the store makes once; others get one from `by`. */
+export async function enrollDevice(base: Base, name: string, role: Role, by?: Device, fetch: Fetch = base.fetch): Promise<Device> {
+  let code: string;
+  if (!by) {
+    const first = (await claimFirstCoordinatorCode(base.store.db, { now: () => base.clock.ms, random: seededRandom(99) })) ?? (await makeEnrollmentCode(base.store.db, role, { now: () => base.clock.ms, random: seededRandom(databases + 31) }));
+    code = first.code;
+  } else {
+    const res = await base.fetch(`${ORIGIN}/api/v1/enrollment-codes`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${by.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ role }),
+    });
+    if (res.status !== 201) throw new Error(`enrollment code: ${res.status} ${await res.text()}`);
+    code = ((await res.json()) as { code: string }).code;
+  }
+  databases += 1;
+  const device = `${name}-${databases.toString().padStart(4, '0')}-dev`;
+  const res = await base.fetch(`${ORIGIN}/api/v1/enroll`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code, device }) });
+  if (res.status !== 201) throw new Error(`enroll: ${res.status} ${await res.text()}`);
+  const { token, role: given } = (await res.json()) as { token: string; role: Role };
+  return makeDevice(name, device, given, token, fetch);
+}
+
+export function makeDevice(name: string, device: string, role: Role, token: string, fetch: Fetch, clock = { ms: T0 }): Device {
+  databases += 1;
+  const db = new RasidDb(`rasid-sync-${name}-${databases}-${process.pid}`);
+  const writer = { db, device, now: () => clock.ms, random: seededRandom(databases * 7919), clock };
+  const sync: SyncContext = { db, device, role, transport: httpTransport({ origin: ORIGIN, token, fetch }), now: () => clock.ms };
+  return { name, db, device, role, token, writer, sync };
+}
+
+export function syncDevice(d: Device) {
+  return runSync(d.sync);
+}
+
+/** The ops a device holds and counts (rejected ones excluded), by id. */
+export async function liveOpIds(d: Device): Promise<string[]> {
+  return (await d.db.ops.toArray())
+    .filter((o) => !o.rejected)
+    .map((o) => o.id)
+    .sort();
+}

@@ -1,0 +1,256 @@
+/**
+ * Sync between devices through the real server: a monitor on a phone (Arabic, offline while it
+ * edits) and a coordinator (English) edit one report apart, sync, see the merge, and the conflict the
+ * coordinator resolves; then a second phone with no network at all syncs by file through the
+ * coordinator, and reading either file twice changes nothing.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { baseUrl, launchBrowser, newPhoneContext, screenshot } from './harness.ts';
+
+let browser: Browser;
+let coordinatorContext: BrowserContext;
+let coordinator: Page;
+let phoneContext: BrowserContext;
+let phone: Page;
+
+const reports = (p: Page, name: string) => p.getByRole('list', { name }).getByRole('listitem');
+
+async function waitForServiceWorker(p: Page) {
+  await p.waitForFunction(() => navigator.serviceWorker?.controller !== null, undefined, { timeout: 30_000 });
+}
+
+/** Presses "Sync now" and waits until the sync bar reports a finished sync. */
+async function syncNow(p: Page, lang: 'ar' | 'en') {
+  const bar = p.getByRole('region', { name: lang === 'ar' ? 'المزامنة' : 'Sync' });
+  const button = bar.getByRole('button', { name: lang === 'ar' ? 'زامن الآن' : 'Sync now' });
+  await expect.poll(() => button.isEnabled()).toBe(true);
+  const finished = async () => Number(await bar.getAttribute('data-syncs'));
+  const before = await finished();
+  await button.click();
+  await expect.poll(finished, { timeout: 20_000 }).toBeGreaterThan(before);
+  return (await bar.getByRole('status').textContent()) ?? '';
+}
+
+async function enroll(p: Page, code: string) {
+  await p.goto(`/enroll#code=${code}`);
+  await p.getByRole('button', { name: 'سجّل هذا الجهاز' }).click();
+  await p.getByRole('status').getByText(/سُجّل هذا الجهاز بصفة/).waitFor();
+  // The code left the address bar once read.
+  expect(p.url()).not.toContain('code=');
+}
+
+/** Makes a one-time monitor code on the coordinator's Devices screen and returns it. */
+async function monitorCode(): Promise<string> {
+  await coordinator.getByRole('link', { name: 'Devices' }).click();
+  await coordinator.getByRole('button', { name: 'Enroll a new monitor' }).click();
+  await coordinator.getByRole('img', { name: 'QR code of the enrollment link' }).waitFor();
+  const link = (await coordinator.getByTestId('enrollment-link').textContent()) ?? '';
+  const code = /#code=([A-Za-z0-9_-]+)/.exec(link)?.[1];
+  expect(code).toBeTruthy();
+  return code!;
+}
+
+async function openReport(p: Page, listName: string, text: string) {
+  await p.goto('/');
+  await reports(p, listName).filter({ hasText: text }).getByRole('link').click();
+}
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  coordinatorContext = await browser.newContext({ baseURL: baseUrl(), serviceWorkers: 'allow' });
+  coordinator = await coordinatorContext.newPage();
+  await enroll(coordinator, inject('firstCoordinatorCode'));
+  await coordinator.getByLabel('اللغة').first().selectOption('en');
+  await coordinator.getByRole('heading', { name: 'Enroll this device' }).waitFor();
+
+  phoneContext = await newPhoneContext(browser);
+  phone = await phoneContext.newPage();
+  await phone.goto('/');
+  await waitForServiceWorker(phone);
+  await enroll(phone, await monitorCode());
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('a monitor and a coordinator edit one report apart', () => {
+  let place: string;
+
+  test("the monitor's report reaches the coordinator", async () => {
+    place = 'سوق جبلة';
+    await phone.goto('/');
+    await phone.getByRole('button', { name: 'تقرير جديد' }).click();
+    await phone.getByRole('radiogroup', { name: 'نوع التقرير' }).getByRole('radio', { name: 'أضرار' }).check();
+    await phone.getByLabel('تاريخ الحدث').fill('2025-03-07');
+    await phone.getByLabel('اسم المكان', { exact: true }).fill(place);
+    await phone.getByLabel('عدد المباني').fill('٧');
+    await phone.getByLabel('ملاحظات').fill('احترقت المحلات ليلًا');
+    await phone.getByRole('button', { name: 'حفظ' }).click();
+    await expect.poll(() => reports(phone, 'التقارير').count()).toBe(1);
+    await syncNow(phone, 'ar');
+    await expect.poll(() => reports(phone, 'التقارير').first().textContent()).not.toContain('لم يُرسل');
+
+    await syncNow(coordinator, 'en');
+    await coordinator.goto('/');
+    await expect.poll(() => reports(coordinator, 'Reports').count()).toBe(1);
+  });
+
+  test('edits of different fields merge, and the same field becomes a conflict the coordinator resolves', async () => {
+    // The monitor goes offline and edits the count and the notes.
+    await phoneContext.setOffline(true);
+    await openReport(phone, 'التقارير', place);
+    await phone.getByRole('button', { name: 'تعديل' }).click();
+    await expect.poll(() => phone.getByLabel('عدد المباني').inputValue()).toBe('7');
+    await phone.getByLabel('عدد المباني').fill('٩');
+    await phone.getByLabel('ملاحظات').fill('رواية المراقب');
+    await phone.getByRole('button', { name: 'حفظ' }).click();
+    await expect.poll(() => phone.getByRole('article').textContent()).toContain('٩');
+
+    // Meanwhile the coordinator edits the damage level and the notes.
+    await openReport(coordinator, 'Reports', place);
+    await coordinator.getByRole('button', { name: 'Edit' }).click();
+    await coordinator.getByLabel('Damage level').selectOption({ label: 'Severe' });
+    await coordinator.getByLabel('Notes').fill('Coordinator account');
+    await coordinator.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => coordinator.getByRole('article').textContent()).toContain('Severe');
+
+    // Back online, the phone syncs by itself; then the coordinator syncs.
+    await phoneContext.setOffline(false);
+    await syncNow(phone, 'ar');
+    await syncNow(coordinator, 'en');
+    await syncNow(phone, 'ar');
+
+    await openReport(coordinator, 'Reports', place);
+    const article = coordinator.getByRole('article');
+    await expect.poll(() => article.textContent()).toContain('Severe');
+    expect(await article.textContent()).toContain('9');
+    const heads = coordinator.getByRole('list', { name: 'Competing values: Notes' }).getByRole('listitem');
+    await expect.poll(() => heads.count()).toBe(2);
+    const texts = await heads.allTextContents();
+    expect(texts.join('\n')).toContain('رواية المراقب');
+    expect(texts.join('\n')).toContain('Coordinator account');
+    for (const t of texts) expect(t).toMatch(/Set by device \w+, /);
+    await screenshot(coordinator, 'sync-conflict-coordinator-en');
+
+    await openReport(phone, 'التقارير', place);
+    await expect.poll(() => phone.getByRole('article').textContent()).toContain('شديد');
+    expect(await phone.getByRole('article').textContent()).toContain('قيم متعارضة');
+    await screenshot(phone, 'sync-conflict-monitor-ar');
+
+    // The coordinator's conflict queue lists it; choosing the monitor's account resolves it.
+    await coordinator.getByRole('link', { name: 'Conflicts' }).click();
+    await expect.poll(() => reports(coordinator, 'Conflicts').count()).toBe(1);
+    await reports(coordinator, 'Conflicts').getByRole('link').click();
+    await coordinator.getByRole('button', { name: 'Choose this value: رواية المراقب' }).click();
+    await expect.poll(() => coordinator.getByRole('list', { name: 'Competing values: Notes' }).count()).toBe(0);
+    await syncNow(coordinator, 'en');
+    await coordinator.getByRole('link', { name: 'Conflicts' }).click();
+    await expect.poll(() => reports(coordinator, 'Conflicts').count()).toBe(0);
+
+    // The monitor sees the outcome after its next sync.
+    await syncNow(phone, 'ar');
+    await openReport(phone, 'التقارير', place);
+    await expect.poll(() => phone.getByRole('article').textContent()).not.toContain('قيم متعارضة');
+    expect(await phone.getByRole('article').textContent()).toContain('رواية المراقب');
+    await phone.goto('/');
+    expect(await reports(phone, 'التقارير').first().textContent()).not.toContain('تعارض');
+  });
+});
+
+describe('deployment settings', () => {
+  test("the gazetteer a coordinator imports reaches the monitor's phone at its next sync", async () => {
+    await coordinator.getByRole('link', { name: 'Settings' }).click();
+    await coordinator.getByRole('button', { name: 'Load the sample gazetteer' }).click();
+    await coordinator.getByRole('status').getByText(/will reach every enrolled device/).waitFor();
+    await syncNow(coordinator, 'en');
+
+    await syncNow(phone, 'ar');
+    await phone.getByRole('link', { name: 'الإعدادات' }).click();
+    await phone.getByText('يأتي الدليل الجغرافي من منسقك ويصل مع كل مزامنة.').waitFor();
+    // A monitor enrolled in a deployment cannot load a gazetteer of its own.
+    expect(await phone.getByRole('button', { name: 'حمّل الدليل الجغرافي التجريبي' }).count()).toBe(0);
+    await phone.goto('/new');
+    await phone.getByRole('radiogroup', { name: 'نوع التقرير' }).getByRole('radio', { name: 'أضرار' }).check();
+    await expect.poll(() => phone.getByLabel('المحافظة', { exact: true }).locator('option').count()).toBeGreaterThan(1);
+  });
+});
+
+describe('sync by file', () => {
+  test('a phone with no network syncs through files; reading either file twice changes nothing', async () => {
+    const code = await monitorCode();
+    const offlineContext = await newPhoneContext(browser);
+    const offline = await offlineContext.newPage();
+    await offline.goto('/');
+    await waitForServiceWorker(offline);
+    await enroll(offline, code);
+    await offlineContext.setOffline(true);
+
+    await offline.goto('/');
+    await offline.getByRole('button', { name: 'تقرير جديد' }).click();
+    await offline.getByRole('radiogroup', { name: 'نوع التقرير' }).getByRole('radio', { name: 'أضرار' }).check();
+    await offline.getByLabel('تاريخ الحدث').fill('2025-03-05');
+    await offline.getByLabel('اسم المكان', { exact: true }).fill('قرية بلا شبكة');
+    await offline.getByRole('button', { name: 'حفظ' }).click();
+    await expect.poll(() => reports(offline, 'التقارير').count()).toBe(1);
+
+    // The phone saves its request file.
+    await offline.getByRole('link', { name: 'المزامنة' }).click();
+    const [requestDownload] = await Promise.all([offline.waitForEvent('download'), offline.getByRole('button', { name: 'احفظ ملف مزامنة' }).click()]);
+    const requestPath = await requestDownload.path();
+    await offline.getByRole('status').getByText(/حُفظ ملف مزامنة/).waitFor();
+
+    // The coordinator answers it, twice: the second answer changes nothing at the base.
+    const answer = async () => {
+      await coordinator.getByRole('link', { name: 'Sync' }).click();
+      const [reply] = await Promise.all([coordinator.waitForEvent('download'), coordinator.getByLabel('Answer a phone’s sync file').setInputFiles(requestPath)]);
+      await coordinator.getByRole('status').getByText(/Sent 1 of 1 changes/).waitFor();
+      return reply.path();
+    };
+    const replyPath = await answer();
+    await coordinator.goto('/');
+    await expect.poll(() => reports(coordinator, 'Reports').filter({ hasText: 'قرية بلا شبكة' }).count()).toBe(1);
+    const secondReply = await answer();
+    // The same answers again; the ops served are the same, plus any deployment op written meanwhile
+    // (the coordinator's app adds the new phone to the roster as it syncs).
+    const [first, second] = [JSON.parse(await readFile(replyPath, 'utf8')), JSON.parse(await readFile(secondReply, 'utf8'))];
+    expect(second.response.results).toEqual(first.response.results);
+    expect(second.response.ops).toEqual(expect.arrayContaining(first.response.ops));
+    await coordinator.goto('/');
+    await expect.poll(() => reports(coordinator, 'Reports').count()).toBe(2);
+
+    // The phone reads the reply: its report is synced; reading it again changes nothing.
+    await offline.getByLabel('افتح ملف رد').setInputFiles(replyPath);
+    await offline.getByRole('status').getByText(/قُرئ الرد/).waitFor();
+    await offline.goto('/');
+    await expect.poll(() => reports(offline, 'التقارير').first().textContent()).not.toContain('لم يُرسل');
+    const count = () =>
+      offline.evaluate(
+        () =>
+          new Promise<number>((resolve) => {
+            const open = indexedDB.open('rasid');
+            open.onsuccess = () => {
+              const req = open.result.transaction('ops').objectStore('ops').count();
+              req.onsuccess = () => {
+                open.result.close();
+                resolve(req.result);
+              };
+            };
+          }),
+      );
+    const opsBefore = await count();
+    await offline.getByRole('link', { name: 'المزامنة' }).click();
+    await offline.getByLabel('افتح ملف رد').setInputFiles(replyPath);
+    await offline.getByRole('status').getByText(/قُرئ الرد: استُلم ٠ تعديل/).waitFor();
+    expect(await count()).toBe(opsBefore);
+
+    // A file of the wrong kind is refused in the phone's language, and nothing changes.
+    await offline.getByLabel('افتح ملف رد').setInputFiles(requestPath);
+    await offline.getByRole('status').getByText('هذا ليس نوع ملف المزامنة المنتظر هنا.').waitFor();
+    expect(await count()).toBe(opsBefore);
+    await screenshot(offline, 'sync-by-file-ar');
+    await offlineContext.close();
+  });
+});
