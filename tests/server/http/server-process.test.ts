@@ -140,7 +140,7 @@ describe('hostile input against the process', PROCESS_TEST, () => {
     expect(res.status).toBe(413);
     expect((await res.json()).error.code).toBe('too_large');
     const grown = peakMemory(server.child.pid!) - before;
-    console.info(`gzip bomb: ${bomb.length} bytes sent, answered in ${elapsed.toFixed(0)} ms, peak memory +${(grown / 2 ** 20).toFixed(1)} MiB`);
+    console.info(`gzip bomb: ${bomb.length} bytes sent, answered in ${elapsed.toFixed(0)} ms, peak memory ${grown >= 0 ? '+' : ''}${(grown / 2 ** 20).toFixed(1)} MiB (VmHWM)`);
     // Inflating it all would need a gigabyte; the limit allows one request's worth.
     expect(grown).toBeLessThan(4 * MAX_REQUEST_BYTES);
     // Still serving.
