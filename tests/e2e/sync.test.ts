@@ -46,6 +46,7 @@ async function monitorCode(): Promise<string> {
   await coordinator.getByRole('link', { name: 'Devices' }).click();
   await coordinator.getByRole('button', { name: 'Enroll a new monitor' }).click();
   await coordinator.getByRole('img', { name: 'QR code of the enrollment link' }).waitFor();
+  await screenshot(coordinator, 'devices-code-en');
   const link = (await coordinator.getByTestId('enrollment-link').textContent()) ?? '';
   const code = /#code=([A-Za-z0-9_-]+)/.exec(link)?.[1];
   expect(code).toBeTruthy();
@@ -243,7 +244,7 @@ describe('sync by file', () => {
     const opsBefore = await count();
     await offline.getByRole('link', { name: 'المزامنة' }).click();
     await offline.getByLabel('افتح ملف رد').setInputFiles(replyPath);
-    await offline.getByRole('status').getByText(/قُرئ الرد: استُلم ٠ تعديل/).waitFor();
+    await offline.getByRole('status').getByText('قُرئ الرد: لم يُستلم أي تعديل جديد.').waitFor();
     expect(await count()).toBe(opsBefore);
 
     // A file of the wrong kind is refused in the phone's language, and nothing changes.
@@ -251,6 +252,20 @@ describe('sync by file', () => {
     await offline.getByRole('status').getByText('هذا ليس نوع ملف المزامنة المنتظر هنا.').waitFor();
     expect(await count()).toBe(opsBefore);
     await screenshot(offline, 'sync-by-file-ar');
+
+    // The phone is lost: the coordinator revokes it, and the base lists it as revoked.
+    const id = (await offline.evaluate(() => new Promise<string>((resolve) => {
+      const open = indexedDB.open('keyval-store');
+      open.onsuccess = () => {
+        const req = open.result.transaction('keyval').objectStore('keyval').get('deviceId');
+        req.onsuccess = () => resolve(req.result as string);
+      };
+    }))).slice(0, 8);
+    await coordinator.getByRole('link', { name: 'Devices' }).click();
+    await coordinator.getByRole('button', { name: `Revoke ${id}` }).click();
+    await coordinator.getByRole('alertdialog', { name: 'Revoke this device?' }).getByRole('button', { name: `Revoke ${id}` }).click();
+    await expect.poll(() => coordinator.getByRole('list', { name: 'Enrolled devices' }).getByRole('listitem').filter({ hasText: id }).textContent()).toContain('Revoked');
+    await screenshot(coordinator, 'devices-en');
     await offlineContext.close();
   });
 });

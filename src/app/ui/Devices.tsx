@@ -85,7 +85,7 @@ export function Devices() {
                 {d.device}
               </span>
               {d.device === writer.device && <strong> · {tr.t('devices.thisDevice')}</strong>}
-              <p>{tr.t('devices.item', { role: tr.t(`role.${d.role}`), time: tr.dateTime(d.enrolledAt), n: d.watermark })}</p>
+              <p>{tr.plural('devices.item', d.watermark, { role: tr.t(`role.${d.role}`), time: tr.dateTime(d.enrolledAt) })}</p>
               {d.revokedAt !== null ? (
                 <p class="badge conflict">{tr.t('devices.revoked', { time: tr.dateTime(d.revokedAt) })}</p>
               ) : (

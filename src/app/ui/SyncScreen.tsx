@@ -68,7 +68,7 @@ export function SyncScreen() {
     if (text)
       void run(async () => {
         const taken = await readReply(writer.db, writer.device, await text, writer.now);
-        return tr.t('file.replyRead', { received: taken.added });
+        return tr.plural('file.replyRead', taken.added);
       });
   };
   const answer = (e: Event) => {
