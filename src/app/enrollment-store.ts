@@ -3,7 +3,7 @@
  * and the token. Read at start without a schema library (the first load stays small); the token is
  * a secret: it goes only into the Authorization header, never into a URL, a log line or the screen.
  */
-import { del, get, set } from 'idb-keyval';
+import { get, set } from 'idb-keyval';
 
 const KEY = 'enrollment';
 
@@ -38,8 +38,4 @@ export async function loadEnrollment(device: string): Promise<Enrollment | undef
 
 export function saveEnrollment(e: Enrollment): Promise<void> {
   return set(KEY, e);
-}
-
-export function forgetEnrollment(): Promise<void> {
-  return del(KEY);
 }

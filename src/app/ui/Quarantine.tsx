@@ -25,9 +25,9 @@ export function Quarantine() {
       <ul class="plain" aria-label={tr.t('quarantine.title')}>
         {rows?.map((q) => (
           <li key={q.id}>
-            {tr.t('quarantine.item', { id: q.id.slice(0, 13), seq: q.seq ?? '—', reason: tr.tk(q.reason) })}
+            {tr.t('quarantine.item', { id: q.id.slice(0, 13), seq: q.seq ?? tr.t('choice.unset'), reason: tr.tk(q.reason) })}
             <details>
-              <summary>JSON</summary>
+              <summary>{tr.t('quarantine.raw')}</summary>
               <pre class="mono" dir="ltr">
                 {q.raw.slice(0, 2000)}
               </pre>

@@ -93,8 +93,10 @@ export function SyncScreen() {
           <ul class="plain">
             {rejected.map((o) => (
               <li key={o.id}>
-                {o.kind === 'create' || o.kind === 'edit' ? <a href={`/reports/${o.reportId}`}>{tr.t('nav.reports')}</a> : null}{' '}
-                {tr.t('sync.rejectedItem', { what: o.kind, time: tr.dateTime(decodeHlc(o.body.hlc).wall), reason: tr.tk(o.rejected!) })}
+                {(() => {
+                  const text = tr.t('sync.rejectedItem', { what: tr.tk(`kind.${o.kind}`), time: tr.dateTime(decodeHlc(o.body.hlc).wall), reason: tr.tk(o.rejected!) });
+                  return o.kind === 'create' || o.kind === 'edit' ? <a href={`/reports/${o.reportId}`}>{text}</a> : text;
+                })()}
               </li>
             ))}
           </ul>
