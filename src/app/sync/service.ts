@@ -46,9 +46,11 @@ export function startSync(args: { writer: WriterContext; enrollment: Enrollment;
     publish({ ...status, running: true, progress: { sent: 0, toSend: 0, received: 0 } });
     try {
       if (enrollment.role === 'coordinator') await keepRoster(writer, endpoint, enrollment.device).catch(() => undefined);
-      const outcome = await runSync({ db, device: enrollment.device, role: enrollment.role, transport, now: writer.now }, (progress) =>
-        publish({ ...status, running: true, progress }),
-      );
+      const run = () =>
+        runSync({ db, device: enrollment.device, role: enrollment.role, transport, now: writer.now }, (progress) => publish({ ...status, running: true, progress }));
+      // Two tabs of the app would push and pull the same ops twice: one sync at a time per origin.
+      const locks = globalThis.navigator?.locks;
+      const outcome = locks ? await locks.request('rasid-sync', run) : await run();
       publish({ running: false, finished: status.finished + 1, progress: status.progress, last: { at: writer.now(), outcome } });
     } catch (error) {
       const code = error instanceof SyncError ? error.code : SYNC_ERRORS.badResponse;

@@ -76,7 +76,10 @@ export function SyncScreen() {
     if (text && sync && enrollment)
       void run(async () => {
         const ctx = { db: writer.db, device: writer.device, role: enrollment.role, transport: httpTransport(sync.endpoint), now: writer.now };
-        const done = await answerRequest(ctx, await text);
+        const body = await text;
+        // The same lock the scheduled sync takes: answering a file pushes and pulls too.
+        const locks = globalThis.navigator?.locks;
+        const done = locks ? await locks.request('rasid-sync', () => answerRequest(ctx, body)) : await answerRequest(ctx, body);
         download(syncFileName('reply', done.reply.device, writer.now()), JSON.stringify(done.reply));
         return tr.t('file.requestAnswered', { acked: done.acked, ops: done.ops, rejected: done.rejected });
       });
