@@ -133,7 +133,7 @@ describe('a monitor and a coordinator edit one report apart', () => {
     const texts = await heads.allTextContents();
     expect(texts.join('\n')).toContain('رواية المراقب');
     expect(texts.join('\n')).toContain('Coordinator account');
-    for (const t of texts) expect(t).toMatch(/Set by device \w+, /);
+    for (const t of texts) expect(t).toMatch(/Set by device \u2068\w+\u2069, /);
     await screenshot(coordinator, 'sync-conflict-coordinator-en');
 
     await openReport(phone, 'التقارير', place);

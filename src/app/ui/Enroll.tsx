@@ -7,6 +7,7 @@ import { useState } from 'preact/hooks';
 import { codeFromHash, enroll, EnrollError } from '../sync/enrollment.ts';
 import { navigate } from '../router.ts';
 import { useServices } from './context.ts';
+import { isolate } from './format.ts';
 
 export function Enroll() {
   const { tr, writer, enrollment, setEnrollment } = useServices();
@@ -50,7 +51,7 @@ export function Enroll() {
   return (
     <>
       <h1>{tr.t('enroll.title')}</h1>
-      <p>{tr.t('enroll.intro', { origin })}</p>
+      <p>{tr.t('enroll.intro', { origin: isolate(origin) })}</p>
       <button type="button" class="primary" disabled={state.working} onClick={submit}>
         {state.working ? tr.t('enroll.working') : tr.t('enroll.action')}
       </button>

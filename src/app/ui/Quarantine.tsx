@@ -4,6 +4,7 @@
  */
 import { useLiveQuery } from '../live-query.ts';
 import { useServices } from './context.ts';
+import { isolate } from './format.ts';
 
 export function Quarantine() {
   const { tr, writer } = useServices();
@@ -25,7 +26,7 @@ export function Quarantine() {
       <ul class="plain" aria-label={tr.t('quarantine.title')}>
         {rows?.map((q) => (
           <li key={q.id}>
-            {tr.t('quarantine.item', { id: q.id.slice(0, 13), seq: q.seq ?? tr.t('choice.unset'), reason: tr.tk(q.reason) })}
+            {tr.t('quarantine.item', { id: isolate(q.id.slice(0, 13)), seq: q.seq ?? tr.t('choice.unset'), reason: tr.tk(q.reason) })}
             <details>
               <summary>{tr.t('quarantine.raw')}</summary>
               <pre class="mono" dir="ltr">
@@ -36,7 +37,7 @@ export function Quarantine() {
         ))}
         {ignored?.map((i) => (
           <li key={`${i.op}-${i.field}`}>
-            <a href={`/reports/${i.report}`}>{tr.t('quarantine.ignored', { id: i.op.slice(0, 13), device: i.device.slice(0, 8), field: tr.tk(`field.${i.field}`) })}</a>
+            <a href={`/reports/${i.report}`}>{tr.t('quarantine.ignored', { id: isolate(i.op.slice(0, 13)), device: isolate(i.device.slice(0, 8)), field: tr.tk(`field.${i.field}`) })}</a>
           </li>
         ))}
       </ul>

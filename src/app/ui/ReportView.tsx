@@ -9,7 +9,7 @@ import { navigate } from '../router.ts';
 import { readRow } from '../store/read-row.ts';
 import { deleteReport } from '../store/reports.ts';
 import { isCoordinator, useServices } from './context.ts';
-import { formatValue } from './format.ts';
+import { formatValue, isolate } from './format.ts';
 
 export function ReportView({ id }: { id: string }) {
   const { tr, writer, watermark } = useServices();
@@ -85,7 +85,7 @@ export function ReportView({ id }: { id: string }) {
 /** Who wrote a version and when, as the chain of custody records it: the device and its HLC time. */
 function Who({ h, keyName }: { h: Version; keyName: 'conflict.setBy' | 'conflict.deletedBy' }) {
   const { tr } = useServices();
-  return <span class="who">{tr.t(keyName, { device: h.device.slice(0, 8), time: tr.dateTime(decodeHlc(h.hlc).wall) })}</span>;
+  return <span class="who">{tr.t(keyName, { device: isolate(h.device.slice(0, 8)), time: tr.dateTime(decodeHlc(h.hlc).wall) })}</span>;
 }
 
 /** The competing values of one field; a coordinator picks one, an op superseding every head. */

@@ -4,7 +4,7 @@ import { parseCodAbCsv, type SkippedRow } from '../../domain/gazetteer.ts';
 import { saveGazetteer } from '../settings.ts';
 import { storageStatus, type StorageStatus } from '../storage-status.ts';
 import { isCoordinator, useServices } from './context.ts';
-import { formatBytes } from './format.ts';
+import { formatBytes, isolate } from './format.ts';
 
 const SAMPLE_URL = '/gazetteer/sample-gazetteer-syrian-coast.csv';
 
@@ -114,7 +114,7 @@ export function Settings() {
       <section class="form-section" aria-labelledby="device-h">
         <h2 id="device-h">{tr.t('settings.device')}</h2>
         <p dir="ltr" class="mono">{writer.device}</p>
-        <p>{enrollment ? tr.t('sync.enrolledAs', { origin: enrollment.origin, role: tr.t(`role.${enrollment.role}`) }) : tr.t('sync.notEnrolled')}</p>
+        <p>{enrollment ? tr.t('sync.enrolledAs', { origin: isolate(enrollment.origin), role: tr.t(`role.${enrollment.role}`) }) : tr.t('sync.notEnrolled')}</p>
       </section>
     </>
   );

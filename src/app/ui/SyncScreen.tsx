@@ -1,5 +1,5 @@
 /**
- * Sync: this device's enrollment and last sync, "Sync now", the changes the base refused (shown to
+ * Sync: this device's enrollment (its last sync and "Sync now" are in the bar above), the changes the base refused (shown to
  * their author with the reason), and sync by file: a phone saves its request file and opens the reply;
  * a coordinator answers a phone's request file with a reply file.
  */
@@ -10,7 +10,7 @@ import { useLiveQuery } from '../live-query.ts';
 import { answerRequest, readReply, SyncFileError, writeRequestFile } from '../sync/file.ts';
 import { httpTransport, SyncError } from '../sync/transport.ts';
 import { isCoordinator, useServices } from './context.ts';
-import { SyncBar } from './SyncBar.tsx';
+import { isolate } from './format.ts';
 
 function download(name: string, text: string) {
   const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
@@ -88,8 +88,7 @@ export function SyncScreen() {
   return (
     <>
       <h1>{tr.t('sync.title')}</h1>
-      <p>{enrollment ? tr.t('sync.enrolledAs', { origin: enrollment.origin, role: tr.t(`role.${enrollment.role}`) }) : tr.t('sync.notEnrolled')}</p>
-      {enrollment && <SyncBar />}
+      <p>{enrollment ? tr.t('sync.enrolledAs', { origin: isolate(enrollment.origin), role: tr.t(`role.${enrollment.role}`) }) : tr.t('sync.notEnrolled')}</p>
       {rejected && rejected.length > 0 && (
         <section class="form-section" aria-labelledby="rejected-h">
           <h2 id="rejected-h">{tr.t('sync.rejectedTitle')}</h2>

@@ -61,3 +61,8 @@ export function formatValue(tr: Translator, field: FieldName | string, value: un
       return String(value);
   }
 }
+
+/** A left-to-right address or id inside a right-to-left sentence keeps its own direction (Unicode isolates). */
+export function isolate(text: string): string {
+  return `\u2068${text}\u2069`;
+}
