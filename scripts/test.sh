@@ -28,6 +28,9 @@ fi
 if ! command -v pg_createcluster >/dev/null || ! compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null; then
   require_debian_package postgresql "The PostgreSQL server for the store tests"
 fi
+if ! command -v ogrinfo >/dev/null; then
+  require_debian_package gdal-bin "GDAL's ogrinfo for the export tests (it reads the exported CSV and GeoJSON)"
+fi
 
 # A type error fails the run, but the tests still run so one broken file does not hide the rest.
 typecheck=ok

@@ -1,0 +1,52 @@
+/**
+ * CSV for spreadsheets and HDX: RFC 4180 with every cell quoted and CRLF line ends, UTF-8 with a BOM
+ * so Excel shows Arabic, a header row, then DATA.md's HXL hashtag row, then the data.
+ *
+ * Formula injection: a text cell that begins with `=`, `+`, `-`, `@`, tab, CR or LF would run as a
+ * formula in a spreadsheet (`=HYPERLINK(...)` sends data away), so it gets a leading apostrophe. A
+ * number column holds only numbers the export wrote itself, so a leading minus there stays a number.
+ */
+import { chunksOf, ROWS_PER_CHUNK, type ExportHeader, type FileFormat } from './file-format.ts';
+import type { Cell, CellKind, Column, ExportRow } from './record.ts';
+
+const BOM = '\uFEFF';
+const CRLF = '\r\n';
+const FORMULA_START = /^[=+\-@\t\r\n]/;
+
+const quote = (text: string) => `"${text.replace(/"/g, '""')}"`;
+
+/** Empty stays empty: an unknown count is not zero. */
+export function csvCell(value: Cell | undefined, kind: CellKind): string {
+  if (value === null || value === undefined) return '""';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return '""';
+    // Only a real number in a number column skips neutralising; a number anywhere else is text.
+    if (kind === 'number') return quote(String(value));
+  }
+  const text = String(value);
+  return quote(FORMULA_START.test(text) ? `'${text}` : text);
+}
+
+export function csvLine(cells: readonly string[]): string {
+  return cells.join(',') + CRLF;
+}
+
+export const CSV: FileFormat = {
+  extension: 'csv',
+  mediaType: 'text/csv;charset=utf-8',
+  head: (columns) =>
+    BOM + csvLine(columns.map((c) => csvCell(c.name, 'text'))) + csvLine(columns.map((c) => csvCell(c.hxl, 'text'))),
+  rows: (rows, columns) => rows.map((row) => csvLine(columns.map((c) => csvCell(row[c.name], c.kind)))).join(''),
+  tail: () => '',
+};
+
+/** A CSV file in pieces: the head (BOM, header row, hashtag row), then rows, `rowsPerChunk` at a time. */
+export function csvChunks(
+  rows: Iterable<ExportRow>,
+  columns: readonly Column[],
+  rowsPerChunk = ROWS_PER_CHUNK,
+): Generator<string> {
+  // CSV has no place for a profile name or an export time.
+  const header: ExportHeader = { profile: '', exportedAt: '' };
+  return chunksOf(CSV, rows, columns, header, rowsPerChunk);
+}

@@ -1,0 +1,70 @@
+/**
+ * One export, start to end: records in, file text out in chunks, with the number of rows written so
+ * far, so a worker can post progress and build a Blob while the UI stays responsive. Pseudonyms are
+ * computed per chunk (WebCrypto is asynchronous); everything else is the synchronous writers.
+ *
+ * `exportText` is the same export as one string, for tests, the command line and benchmarks.
+ */
+import { CSV } from './csv.ts';
+import type { FileFormat } from './file-format.ts';
+import { ROWS_PER_CHUNK } from './file-format.ts';
+import { GEOJSON } from './geojson.ts';
+import { JSON_FILE } from './json.ts';
+import { columnsFor, type Profile } from './profile.ts';
+import { importPseudonymKey, pseudonymsOf } from './pseudonym.ts';
+import type { ExportRecord } from './record.ts';
+import { idsToPseudonymise, isExported, rowsFor, type PseudonymLookup } from './redact.ts';
+
+export const EXPORT_FORMATS = ['csv', 'geojson', 'json'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export const FILE_FORMATS: Record<ExportFormat, FileFormat> = { csv: CSV, geojson: GEOJSON, json: JSON_FILE };
+
+export interface ExportRun {
+  profile: Profile;
+  format: ExportFormat;
+  /** ISO 8601; written into the JSON header and the audit log, passed in like any time. */
+  exportedAt: string;
+  rowsPerChunk?: number;
+}
+
+export interface ExportChunk {
+  text: string;
+  /** Rows written so far, and how many the file will have: the progress bar. */
+  rows: number;
+  total: number;
+}
+
+export async function* exportChunks(records: readonly ExportRecord[], run: ExportRun): AsyncGenerator<ExportChunk> {
+  const { profile, format: name, exportedAt } = run;
+  const format = FILE_FORMATS[name];
+  const columns = columnsFor(profile);
+  const included = records.filter((r) => isExported(r, profile));
+  const total = included.length;
+  const step = run.rowsPerChunk ?? ROWS_PER_CHUNK;
+  const key = profile.kind === 'partner' ? await importPseudonymKey(profile.key) : undefined;
+
+  yield { text: format.head(columns, { profile: profile.name, exportedAt }), rows: 0, total };
+  for (let start = 0; start < total; start += step) {
+    const batch = included.slice(start, start + step);
+    let pseudonym: PseudonymLookup | undefined;
+    if (key) {
+      const known = await pseudonymsOf(key, idsToPseudonymise(batch));
+      pseudonym = (id) => known.get(id)!;
+    }
+    const rows = [...rowsFor(batch, profile, pseudonym)];
+    yield { text: format.rows(rows, columns, start === 0), rows: start + batch.length, total };
+  }
+  yield { text: format.tail(), rows: total, total };
+}
+
+/** The whole file as one string, and its row count for the export log. */
+export async function exportText(records: readonly ExportRecord[], run: ExportRun): Promise<{ text: string; rows: number }> {
+  const parts: string[] = [];
+  let rows = 0;
+  for await (const chunk of exportChunks(records, run)) {
+    parts.push(chunk.text);
+    rows = chunk.rows;
+  }
+  return { text: parts.join(''), rows };
+}

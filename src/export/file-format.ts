@@ -1,0 +1,48 @@
+/**
+ * What the three file writers share: a file is a head, rows, and a tail, produced in pieces so a
+ * worker can write 100,000 reports without one giant string and report progress as it goes.
+ */
+import type { Column, ExportRow } from './record.ts';
+
+/** What a file says about itself (the JSON header; CSV and GeoJSON have no place for it). */
+export interface ExportHeader {
+  profile: string;
+  /** ISO 8601, passed in: the writers never read the clock. */
+  exportedAt: string;
+}
+
+export interface FileFormat {
+  /** The file's extension and media type, for the download. */
+  extension: string;
+  mediaType: string;
+  head(columns: readonly Column[], header: ExportHeader): string;
+  /** `first`: whether these are the file's first rows (a separator goes between, not before). */
+  rows(rows: readonly ExportRow[], columns: readonly Column[], first: boolean): string;
+  tail(): string;
+}
+
+/** Rows per chunk: big enough that chunk overhead vanishes, small enough for smooth progress. */
+export const ROWS_PER_CHUNK = 1000;
+
+/** The file in pieces: the head, then up to `rowsPerChunk` rows per piece, then the tail. */
+export function* chunksOf(
+  format: FileFormat,
+  rows: Iterable<ExportRow>,
+  columns: readonly Column[],
+  header: ExportHeader,
+  rowsPerChunk = ROWS_PER_CHUNK,
+): Generator<string> {
+  yield format.head(columns, header);
+  let batch: ExportRow[] = [];
+  let first = true;
+  for (const row of rows) {
+    batch.push(row);
+    if (batch.length >= rowsPerChunk) {
+      yield format.rows(batch, columns, first);
+      first = false;
+      batch = [];
+    }
+  }
+  if (batch.length) yield format.rows(batch, columns, first);
+  yield format.tail();
+}

@@ -1,0 +1,32 @@
+/**
+ * GeoJSON (RFC 7946) for QGIS and web maps: a FeatureCollection, one Feature per row, longitude first,
+ * WGS 84 (RFC 7946 has no `crs`). A feature has a point only where the row has one: a profile without
+ * points, or a report without one, gives `geometry: null`, which RFC 7946 allows. Properties are the
+ * CSV's columns by the same names, so a partner can move between the two files.
+ */
+import { chunksOf, ROWS_PER_CHUNK, type ExportHeader, type FileFormat } from './file-format.ts';
+import type { Column, ExportRow } from './record.ts';
+
+function geometry(row: ExportRow): string {
+  const { lat, lon } = row;
+  if (typeof lat !== 'number' || typeof lon !== 'number' || !Number.isFinite(lat) || !Number.isFinite(lon)) return 'null';
+  return `{"type":"Point","coordinates":[${lon},${lat}]}`;
+}
+
+export function geojsonFeature(row: ExportRow, columns: readonly Column[]): string {
+  const properties = columns.map((c) => `${JSON.stringify(c.name)}:${JSON.stringify(row[c.name] ?? null)}`).join(',');
+  return `{"type":"Feature","geometry":${geometry(row)},"properties":{${properties}}}`;
+}
+
+export const GEOJSON: FileFormat = {
+  extension: 'geojson',
+  mediaType: 'application/geo+json',
+  head: () => '{"type":"FeatureCollection","features":[',
+  rows: (rows, columns, first) => (first ? '\n' : ',\n') + rows.map((r) => geojsonFeature(r, columns)).join(',\n'),
+  tail: () => '\n]}\n',
+};
+
+export function geojsonChunks(rows: Iterable<ExportRow>, columns: readonly Column[], rowsPerChunk = ROWS_PER_CHUNK): Generator<string> {
+  const header: ExportHeader = { profile: '', exportedAt: '' };
+  return chunksOf(GEOJSON, rows, columns, header, rowsPerChunk);
+}

@@ -1,0 +1,108 @@
+/**
+ * Export profiles: `internal`, everything a coordinator sees, and named partner profiles, each an
+ * allowlist of fields with its own place and date coarsening and its own pseudonym key.
+ *
+ * What a partner profile may list starts from each field's sensitivity in the report schema: public
+ * fields are listed by default, partner fields only when a coordinator adds them, internal fields
+ * never (the schema refuses them, and the column list drops them again). A partner never gets an
+ * exact point: a point is only allowed together with a grid, and is snapped to the cell's centre.
+ */
+import { z } from 'zod/mini';
+import { adminLevelSchema } from '../domain/gazetteer.ts';
+import { FIELDS } from '../domain/report.ts';
+import { DATE_GRAINS } from './coarsen.ts';
+import { PSEUDONYM_KEY_PATTERN } from './pseudonym.ts';
+import { META_SENSITIVITY, REPORT_COLUMNS, columnSensitivity, sourceSensitivity, type ExportSource, type ReportColumn } from './record.ts';
+
+/** In every export: a row needs an id (a pseudonym for partners) and a type. */
+const ALWAYS: readonly ExportSource[] = ['id', 'type'];
+
+/** Every source a profile's allowlist can name. */
+export const LISTABLE_SOURCES = [...(Object.keys(FIELDS) as ExportSource[]), ...(Object.keys(META_SENSITIVITY) as ExportSource[])].filter(
+  (s) => !ALWAYS.includes(s),
+) as unknown as readonly [ExportSource, ...ExportSource[]];
+
+/** What a new partner profile lists: every public field, nothing a coordinator has to think about. */
+export const DEFAULT_PARTNER_FIELDS: readonly ExportSource[] = LISTABLE_SOURCES.filter((s) => sourceSensitivity(s) === 'public');
+
+/** About 5 km, as DATA.md suggests: a village, not a house. */
+export const DEFAULT_GRID_KM = 5;
+/** Below a kilometre a cell centre is close to a house again. */
+export const MIN_GRID_KM = 1;
+
+export const placeGrainSchema = z.discriminatedUnion('by', [
+  /** Admin areas down to `level`; no point at all. */
+  z.object({ by: z.literal('admin'), level: adminLevelSchema }),
+  /** Admin areas down to `level`, and points snapped to the centre of a `km` grid cell. */
+  z.object({
+    by: z.literal('grid'),
+    level: adminLevelSchema,
+    km: z.number().check(z.minimum(MIN_GRID_KM, { error: 'err.profile.gridTooFine' }), z.maximum(100, { error: 'err.profile.gridTooCoarse' })),
+  }),
+]);
+export type PlaceGrain = z.infer<typeof placeGrainSchema>;
+
+export const PROFILE_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+
+export const partnerProfileSchema = z
+  .object({
+    kind: z.literal('partner'),
+    /** Used in file names and on the command line (`--profile NAME`). */
+    name: z.string().check(
+      z.regex(PROFILE_NAME_PATTERN, { error: 'err.profile.name' }),
+      z.refine((n) => n !== 'internal', { error: 'err.profile.nameTaken' }),
+    ),
+    /** base64url, at least 32 bytes; replacing it rotates every pseudonym this partner holds. */
+    key: z.string().check(z.regex(PSEUDONYM_KEY_PATTERN, { error: 'err.profile.key' })),
+    fields: z
+      .array(z.enum(LISTABLE_SOURCES, { error: 'err.profile.unknownField' }))
+      .check(z.refine((fs) => fs.every((f) => sourceSensitivity(f) !== 'internal'), { error: 'err.profile.internalField' })),
+    place: placeGrainSchema,
+    dates: z.enum(DATE_GRAINS),
+  })
+  .check(
+    z.refine((p) => !p.fields.includes('point') || p.place.by === 'grid', { error: 'err.profile.pointNeedsGrid', path: ['place'] }),
+    z.refine((p) => p.fields.includes('point') || p.place.by !== 'grid', { error: 'err.profile.gridNeedsPoint', path: ['fields'] }),
+  );
+export type PartnerProfile = z.infer<typeof partnerProfileSchema>;
+
+export const internalProfileSchema = z.object({ kind: z.literal('internal'), name: z.literal('internal') });
+export type InternalProfile = z.infer<typeof internalProfileSchema>;
+
+export const profileSchema = z.discriminatedUnion('kind', [internalProfileSchema, partnerProfileSchema]);
+export type Profile = z.infer<typeof profileSchema>;
+
+export const INTERNAL_PROFILE: InternalProfile = { kind: 'internal', name: 'internal' };
+
+/**
+ * A partner profile with DATA.md's defaults for whatever is not given: public fields only (no
+ * narrative, no source, no device, no point), admin-2 places, ISO-week dates. Throws a ZodError
+ * (messages are catalog keys) when what is given is not allowed.
+ */
+export function partnerProfile(init: { name: string; key: string; fields?: readonly ExportSource[]; place?: PlaceGrain; dates?: PartnerProfile['dates'] }): PartnerProfile {
+  return partnerProfileSchema.parse({
+    kind: 'partner',
+    name: init.name,
+    key: init.key,
+    fields: [...(init.fields ?? DEFAULT_PARTNER_FIELDS)],
+    place: init.place ?? { by: 'admin', level: 2 },
+    dates: init.dates ?? 'week',
+  });
+}
+
+/**
+ * The columns a profile's files have, in record order. Internal sensitivity is checked here too, so
+ * a profile that skipped its schema (hand-edited, or from an older app) still cannot leak a device id.
+ */
+export function columnsFor(profile: Profile): readonly ReportColumn[] {
+  if (profile.kind === 'internal') return REPORT_COLUMNS;
+  const listed = new Set<ExportSource>([...ALWAYS, ...profile.fields]);
+  const gridded = profile.place.by === 'grid';
+  return REPORT_COLUMNS.filter(
+    (c) =>
+      listed.has(c.source) &&
+      columnSensitivity(c) !== 'internal' &&
+      (c.adminLevel === undefined || c.adminLevel <= profile.place.level) &&
+      (c.source !== 'point' || gridded),
+  );
+}

@@ -1,0 +1,53 @@
+/**
+ * Pseudonymous report ids for partner exports: HMAC-SHA-256 of the report id under a key held per
+ * partner profile (WebCrypto, in browsers, workers and Node alike). The same id and key always give
+ * the same pseudonym, so a partner can match a corrected row to the one it replaces; two partners
+ * hold different keys, so their files cannot be joined on the id; a coordinator rotates a key by
+ * replacing it, after which the partner's old pseudonyms no longer match.
+ *
+ * Keys are made by the caller's random source and stored in the profile as base64url text.
+ */
+import type { RandomBytes } from '../domain/ids.ts';
+
+/** 256 bits: the HMAC-SHA-256 block is larger, the hash output is this. */
+export const PSEUDONYM_KEY_BYTES = 32;
+/** 128 bits of the MAC, as hex: no collision in any real deployment, short enough for a spreadsheet. */
+const PSEUDONYM_BYTES = 16;
+
+export const PSEUDONYM_KEY_PATTERN = /^[A-Za-z0-9_-]{43,}$/;
+
+export function newPseudonymKey(random: RandomBytes): string {
+  return toBase64url(random(PSEUDONYM_KEY_BYTES));
+}
+
+export function toBase64url(bytes: Uint8Array): string {
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+}
+
+/** Imported once per export: importing per row would cost more than the MACs themselves. */
+export function importPseudonymKey(key: string): Promise<CryptoKey> {
+  return crypto.subtle.importKey('raw', fromBase64url(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+}
+
+const encoder = new TextEncoder();
+
+export async function pseudonymOf(key: CryptoKey, reportId: string): Promise<string> {
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(reportId)));
+  let hex = '';
+  for (let i = 0; i < PSEUDONYM_BYTES; i++) hex += mac[i]!.toString(16).padStart(2, '0');
+  return hex;
+}
+
+/** Pseudonyms for many ids at once, as a lookup the (synchronous) row shaping can use. */
+export async function pseudonymsOf(key: CryptoKey, reportIds: Iterable<string>): Promise<Map<string, string>> {
+  const ids = [...new Set(reportIds)];
+  const pseudonyms = await Promise.all(ids.map((id) => pseudonymOf(key, id)));
+  return new Map(ids.map((id, i) => [id, pseudonyms[i]!]));
+}

@@ -1,0 +1,209 @@
+/**
+ * The export record: a merged report flattened into named columns, one per part of a field (a date,
+ * its precision and its end; each admin level's p-code and names; latitude and longitude), plus what
+ * only the desk knows (received time, organisation, creating device, media). Every export format and
+ * every profile starts from this one record; the column list below is the single place that names a
+ * column, gives its HXL hashtag (DATA.md) and says which report field it comes from, so a profile's
+ * allowlist, read from the field's sensitivity, decides the column.
+ *
+ * Values are read defensively: ops are synced from many devices and the merge does not validate
+ * them, so a value of the wrong kind becomes an empty cell instead of, say, text in a number column.
+ */
+import type { AdminLevel } from '../domain/gazetteer.ts';
+import { decodeHlc } from '../domain/hlc.ts';
+import type { ReportView } from '../domain/merge.ts';
+import { fieldsOf, sensitivityOf, type FieldName, type ReportType, type Sensitivity } from '../domain/report.ts';
+
+/** What a cell holds; `null` is an empty cell (unknown), never zero. */
+export type Cell = string | number | boolean | null;
+/** `code` cells hold stable English codes (`access_cut`, `destroyed`), never translated labels. */
+export type CellKind = 'text' | 'code' | 'number' | 'date' | 'datetime' | 'boolean';
+
+/** What a writer needs to know about a column. */
+export interface Column {
+  /** The CSV header, the GeoJSON property and the JSON key. */
+  name: string;
+  /** Hashtag and attributes, as DATA.md lists them. */
+  hxl: string;
+  kind: CellKind;
+}
+
+export type ExportRow = Readonly<Record<string, Cell>>;
+/** Every column of REPORT_COLUMNS, in that order, before any profile is applied. */
+export type ExportRecord = ExportRow;
+
+/**
+ * Things known about a report that are not fields of it. Their sensitivity is set here because no
+ * schema carries it: a device id identifies a monitor (DATA.md: never for partners), media is
+ * opt-in, and the base's own timestamps can narrow an event date so they are opt-in too.
+ */
+export const META_SENSITIVITY = {
+  id: 'public',
+  type: 'public',
+  country: 'public',
+  organisation: 'public',
+  reportedAt: 'partner',
+  receivedAt: 'partner',
+  media: 'partner',
+  device: 'internal',
+  conflicts: 'internal',
+  deleted: 'internal',
+} as const satisfies Record<string, Sensitivity>;
+export type MetaSource = keyof typeof META_SENSITIVITY;
+/** What a column is read from, and what a profile's allowlist names. */
+export type ExportSource = FieldName | MetaSource;
+
+const RANK: Record<Sensitivity, number> = { public: 0, partner: 1, internal: 2 };
+
+export function sourceSensitivity(source: ExportSource): Sensitivity {
+  return Object.hasOwn(META_SENSITIVITY, source) ? META_SENSITIVITY[source as MetaSource] : sensitivityOf(source as FieldName);
+}
+
+/** What the desk knows about a report besides its merged fields. Times are ms since the Unix epoch. */
+export interface DeskFacts {
+  /** When the base received the report's create op. */
+  receivedAt?: number;
+  organisation?: string;
+  /** The device that wrote the create op (ReportState.created.device). */
+  device?: string;
+  /** SHA-256 of each original photo, as the op carries it. */
+  media?: readonly string[];
+}
+
+interface Source {
+  view: ReportView;
+  type: ReportType;
+  /** A field's merged value, only when the field belongs to the report's type. */
+  value(name: FieldName): unknown;
+  desk: DeskFacts;
+}
+
+export interface ReportColumn extends Column {
+  source: ExportSource;
+  /** Admin columns: dropped when a profile keeps fewer levels. */
+  adminLevel?: AdminLevel;
+  /** Stricter than the source field, never looser: a GPS accuracy means nothing on a coarsened point. */
+  sensitivity?: Sensitivity;
+  read(r: Source): Cell;
+}
+
+/** The stricter of the source field's sensitivity and the column's own. */
+export function columnSensitivity(c: ReportColumn): Sensitivity {
+  const own = c.sensitivity ?? 'public';
+  const field = sourceSensitivity(c.source);
+  return RANK[own] > RANK[field] ? own : field;
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const bool = (v: unknown): boolean | null => (typeof v === 'boolean' ? v : null);
+const obj = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const isoTime = (ms: number | undefined): string | null => (ms !== undefined && Number.isFinite(ms) ? new Date(ms).toISOString() : null);
+
+function reportedAt(hlc: string | undefined): string | null {
+  if (hlc === undefined) return null;
+  const wall = decodeHlc(hlc).wall;
+  return Number.isFinite(wall) ? new Date(wall).toISOString() : null;
+}
+
+type ColumnSpec = Omit<ReportColumn, 'read'>;
+const col = (spec: ColumnSpec, read: (r: Source) => Cell): ReportColumn => ({ ...spec, read });
+
+const LEVELS: readonly AdminLevel[] = [1, 2, 3];
+
+/** p-code and both names of each admin level, read from an AdminAreas value. */
+function adminColumns(prefix: string, attribute: string, source: FieldName, areas: (r: Source) => unknown): ReportColumn[] {
+  return LEVELS.flatMap((level) => {
+    const ref = (r: Source) => obj(obj(areas(r))[`adm${level}`]);
+    return [
+      col({ name: `${prefix}adm${level}_pcode`, hxl: `#adm${level}+code+v_pcode${attribute}`, kind: 'code', source, adminLevel: level }, (r) => str(ref(r).pcode)),
+      col({ name: `${prefix}adm${level}_name_en`, hxl: `#adm${level}+name+i_en${attribute}`, kind: 'text', source, adminLevel: level }, (r) => str(ref(r).en)),
+      col({ name: `${prefix}adm${level}_name_ar`, hxl: `#adm${level}+name+i_ar${attribute}`, kind: 'text', source, adminLevel: level }, (r) => str(ref(r).ar)),
+    ];
+  });
+}
+
+/** Origin and destination of a displacement: a place name and admin areas. */
+function placeColumns(prefix: 'origin_' | 'dest_', attribute: '+origin' | '+dest', source: 'origin' | 'destination'): ReportColumn[] {
+  return [
+    ...adminColumns(prefix, attribute, source, (r) => obj(r.value(source)).admin),
+    col({ name: `${prefix}loc_name`, hxl: `#loc+name${attribute}`, kind: 'text', source }, (r) => str(obj(r.value(source)).name)),
+  ];
+}
+
+/** Households and individuals mean displaced people in one type and people cut off in another. */
+const countFor = (type: ReportType, field: 'households' | 'individuals') => (r: Source) => (r.type === type ? num(r.value(field)) : null);
+
+const date = (r: Source) => obj(r.value('eventDate'));
+const point = (r: Source) => obj(r.value('point'));
+const period = (r: Source) => obj(r.value('period'));
+
+export const REPORT_COLUMNS: readonly ReportColumn[] = [
+  col({ name: 'id', hxl: '#meta+id', kind: 'code', source: 'id' }, (r) => r.view.id),
+  col({ name: 'type', hxl: '#event+type', kind: 'code', source: 'type' }, (r) => r.type),
+  col({ name: 'date', hxl: '#date+occurred', kind: 'date', source: 'eventDate' }, (r) => str(date(r).date)),
+  col({ name: 'date_precision', hxl: '#date+occurred+precision', kind: 'code', source: 'eventDate' }, (r) => str(date(r).precision)),
+  col({ name: 'date_end', hxl: '#date+occurred+end', kind: 'date', source: 'eventDate' }, (r) => str(date(r).end)),
+  col({ name: 'reported_at', hxl: '#date+reported', kind: 'datetime', source: 'reportedAt' }, (r) => reportedAt(r.view.createdHlc)),
+  col({ name: 'received_at', hxl: '#date+received', kind: 'datetime', source: 'receivedAt' }, (r) => isoTime(r.desk.receivedAt)),
+  col({ name: 'organisation', hxl: '#org+reporting', kind: 'text', source: 'organisation' }, (r) => str(r.desk.organisation)),
+  // Every deployment documents the Syrian coast; the p-codes below say where within it.
+  col({ name: 'country_code', hxl: '#country+code+v_iso3', kind: 'code', source: 'country' }, () => 'SYR'),
+  ...adminColumns('', '', 'admin', (r) => r.value('admin')),
+  col({ name: 'loc_name', hxl: '#loc+name', kind: 'text', source: 'placeName' }, (r) => str(r.value('placeName'))),
+  col({ name: 'location_precision', hxl: '#loc+precision', kind: 'code', source: 'locationPrecision' }, (r) => str(r.value('locationPrecision'))),
+  col({ name: 'lat', hxl: '#geo+lat', kind: 'number', source: 'point' }, (r) => num(point(r).lat)),
+  col({ name: 'lon', hxl: '#geo+lon', kind: 'number', source: 'point' }, (r) => num(point(r).lon)),
+  col({ name: 'geo_accuracy_m', hxl: '#geo+accuracy', kind: 'number', source: 'point', sensitivity: 'internal' }, (r) => num(point(r).accuracy)),
+  // displacement
+  col({ name: 'idps_hh', hxl: '#affected+idps+hh', kind: 'number', source: 'households' }, countFor('displacement', 'households')),
+  col({ name: 'idps_ind', hxl: '#affected+idps+ind', kind: 'number', source: 'individuals' }, countFor('displacement', 'individuals')),
+  ...placeColumns('origin_', '+origin', 'origin'),
+  ...placeColumns('dest_', '+dest', 'destination'),
+  col({ name: 'shelter', hxl: '#x_shelter+type', kind: 'code', source: 'shelter' }, (r) => str(r.value('shelter'))),
+  col({ name: 'displacement_cause', hxl: '#cause+type+displacement', kind: 'code', source: 'displacementCause' }, (r) => str(r.value('displacementCause'))),
+  col({ name: 'ongoing', hxl: '#status+ongoing', kind: 'boolean', source: 'ongoing' }, (r) => bool(r.value('ongoing'))),
+  // damage
+  col({ name: 'structure_kind', hxl: '#x_structure+type', kind: 'code', source: 'structureKind' }, (r) => str(r.value('structureKind'))),
+  col({ name: 'structures', hxl: '#x_structure+num', kind: 'number', source: 'structures' }, (r) => num(r.value('structures'))),
+  col({ name: 'damage_level', hxl: '#severity+code', kind: 'code', source: 'damageLevel' }, (r) => str(r.value('damageLevel'))),
+  col({ name: 'damage_cause', hxl: '#impact+type', kind: 'code', source: 'damageCause' }, (r) => str(r.value('damageCause'))),
+  col({ name: 'looted', hxl: '#impact+looted', kind: 'boolean', source: 'looted' }, (r) => bool(r.value('looted'))),
+  // access cut
+  col({ name: 'service', hxl: '#service+type', kind: 'code', source: 'service' }, (r) => str(r.value('service'))),
+  col({ name: 'service_state', hxl: '#service+status', kind: 'code', source: 'serviceState' }, (r) => str(r.value('serviceState'))),
+  col({ name: 'cut_since', hxl: '#date+start', kind: 'date', source: 'period' }, (r) => str(period(r).since)),
+  col({ name: 'cut_until', hxl: '#date+end', kind: 'date', source: 'period' }, (r) => str(period(r).until)),
+  col({ name: 'affected_hh', hxl: '#affected+hh', kind: 'number', source: 'households' }, countFor('access_cut', 'households')),
+  col({ name: 'affected_ind', hxl: '#affected+ind', kind: 'number', source: 'individuals' }, countFor('access_cut', 'individuals')),
+  col({ name: 'cut_cause', hxl: '#cause+type+cut', kind: 'code', source: 'cutCause' }, (r) => str(r.value('cutCause'))),
+  // review and source
+  // No status set yet means no coordinator has looked: that is "unverified", not unknown.
+  col({ name: 'verification', hxl: '#status+verification', kind: 'code', source: 'verification' }, (r) => str(r.value('verification')) ?? 'unverified'),
+  col({ name: 'duplicate_of', hxl: '#meta+id+duplicate_of', kind: 'code', source: 'duplicateOf' }, (r) => str(r.value('duplicateOf'))),
+  col({ name: 'source_kind', hxl: '#meta+source', kind: 'code', source: 'sourceKind' }, (r) => str(r.value('sourceKind'))),
+  col({ name: 'confidence', hxl: '#meta+confidence', kind: 'code', source: 'confidence' }, (r) => str(r.value('confidence'))),
+  col({ name: 'source_detail', hxl: '#meta+source+detail', kind: 'text', source: 'sourceDetail' }, (r) => str(r.value('sourceDetail'))),
+  // One column, not one per language: the app does not record which language a narrative is in.
+  col({ name: 'narrative', hxl: '#description', kind: 'text', source: 'narrative' }, (r) => str(r.value('narrative'))),
+  col({ name: 'media_sha256', hxl: '#x_media+sha256', kind: 'text', source: 'media' }, (r) => (r.desk.media?.length ? r.desk.media.join(' ') : null)),
+  col({ name: 'device', hxl: '#meta+device', kind: 'code', source: 'device' }, (r) => str(r.desk.device)),
+  col({ name: 'conflicts', hxl: '#meta+conflicts', kind: 'text', source: 'conflicts' }, (r) => (r.view.conflicts.length ? r.view.conflicts.join(' ') : null)),
+  col({ name: 'deleted', hxl: '#meta+deleted', kind: 'boolean', source: 'deleted' }, (r) => r.view.deleted),
+];
+
+/**
+ * The record of one merged report. A report whose create op has not arrived, or names a type this
+ * app does not know, gives `undefined`: without a type there is nothing to say what its fields mean.
+ */
+export function toExportRecord(view: ReportView, desk: DeskFacts = {}): ExportRecord | undefined {
+  const type = view.type;
+  if (type === undefined) return undefined;
+  // A field of another type can only come from a faulty device; the form never writes one.
+  const own = new Set<string>(fieldsOf(type));
+  const values = view.values as Record<string, unknown>;
+  const source: Source = { view, type, desk, value: (name) => (own.has(name) ? values[name] : undefined) };
+  const record: Record<string, Cell> = {};
+  for (const c of REPORT_COLUMNS) record[c.name] = c.read(source);
+  return record;
+}

@@ -1,0 +1,74 @@
+/**
+ * From export records to the rows a profile's file holds. The internal profile gets each record as it
+ * is, deleted reports included (marked `deleted`), since the coordinator's own export is the archive.
+ * A partner row keeps only the profile's columns, with ids replaced by pseudonyms, dates and points
+ * coarsened, and:
+ * - no deleted report: a deletion withdraws the report from everything shared, also when an edit the
+ *   delete did not see is still pending a coordinator's choice;
+ * - a field still in conflict emitted empty: a coordinator has not chosen, and the first version in
+ *   display order is no more true than the others.
+ *
+ * Pseudonyms are looked up, not computed, so this stays synchronous (WebCrypto is asynchronous).
+ */
+import { coarsenDate, snapToGrid, type LatLon } from './coarsen.ts';
+import { columnsFor, type PartnerProfile, type Profile } from './profile.ts';
+import type { Cell, ExportRecord, ExportRow, ReportColumn } from './record.ts';
+
+export type PseudonymLookup = (reportId: string) => string;
+
+export function isExported(record: ExportRecord, profile: Profile): boolean {
+  return profile.kind === 'internal' || record.deleted !== true;
+}
+
+/** Report ids a partner file names: its own, and the one it duplicates. */
+export function idsToPseudonymise(records: Iterable<ExportRecord>): string[] {
+  const ids: string[] = [];
+  for (const r of records) {
+    if (typeof r.id === 'string') ids.push(r.id);
+    if (typeof r.duplicate_of === 'string') ids.push(r.duplicate_of);
+  }
+  return ids;
+}
+
+export function redactForPartner(
+  record: ExportRecord,
+  profile: PartnerProfile,
+  pseudonym: PseudonymLookup,
+  columns: readonly ReportColumn[] = columnsFor(profile),
+): ExportRow | undefined {
+  if (!isExported(record, profile)) return undefined;
+  const conflicted = new Set(typeof record.conflicts === 'string' ? record.conflicts.split(' ') : []);
+  let cell: LatLon | null = null;
+  if (profile.place.by === 'grid' && typeof record.lat === 'number' && typeof record.lon === 'number') {
+    cell = snapToGrid({ lat: record.lat, lon: record.lon }, profile.place.km);
+  }
+  const row: Record<string, Cell> = {};
+  for (const c of columns) {
+    const value = record[c.name] ?? null;
+    row[c.name] = value === null || conflicted.has(c.source) ? null : partnerValue(c, value, profile, pseudonym, cell);
+  }
+  return row;
+}
+
+function partnerValue(c: ReportColumn, value: Exclude<Cell, null>, profile: PartnerProfile, pseudonym: PseudonymLookup, cell: LatLon | null): Cell {
+  if (c.source === 'id' || c.source === 'duplicateOf') return pseudonym(String(value));
+  if (c.kind === 'date' || c.kind === 'datetime') return typeof value === 'string' ? coarsenDate(value, profile.dates) : null;
+  // Only the snapped centre leaves; any other part of a point (accuracy) would say where it was.
+  if (c.source === 'point') return c.name === 'lat' ? (cell?.lat ?? null) : c.name === 'lon' ? (cell?.lon ?? null) : null;
+  return value;
+}
+
+/** The rows of a profile's file, in the records' order. A partner profile needs its pseudonyms. */
+export function* rowsFor(records: Iterable<ExportRecord>, profile: Profile, pseudonym?: PseudonymLookup): Generator<ExportRow> {
+  if (profile.kind === 'internal') {
+    yield* records;
+    return;
+  }
+  // Falling back to the raw id would hand a partner the key to every other export.
+  if (!pseudonym) throw new Error('A partner export needs pseudonyms for its ids');
+  const columns = columnsFor(profile);
+  for (const record of records) {
+    const row = redactForPartner(record, profile, pseudonym, columns);
+    if (row) yield row;
+  }
+}

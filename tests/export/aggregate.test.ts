@@ -1,0 +1,58 @@
+import { describe, expect, test } from 'vitest';
+import { MIN_REPORTS_PER_CELL, aggregateRows } from '../../src/export/aggregate.ts';
+import { AGGREGATE_RECORDS } from './aggregate-fixtures.ts';
+
+const cells = (level: 1 | 2 | 3) => aggregateRows(AGGREGATE_RECORDS, level);
+const key = (r: Record<string, unknown>, level: number) => `${r[`adm${level}_pcode`] ?? r[`adm${level}_name_en`] ?? '-'} ${r.week} ${r.type}`;
+
+describe('the aggregate export by admin-2 x week x type', () => {
+  test('shows a cell of exactly 5 reports and the larger ones, with their counts', () => {
+    expect(cells(2).map((r) => [key(r, 2), r.reports])).toEqual([
+      ['SY0602 2025-W10 damage', 5],
+      ['SY1002 2025-W10 access_cut', 6],
+    ]);
+  });
+
+  test('no cell under 5 is shown, in any form', () => {
+    for (const level of [1, 2, 3] as const) {
+      for (const r of cells(level)) expect(r.reports as number).toBeGreaterThanOrEqual(MIN_REPORTS_PER_CELL);
+    }
+    // The cells of exactly 4: displaced from Jablah in W10; cut off in Banyas in W11; a name-only area.
+    const shown = cells(2).map((r) => key(r, 2));
+    expect(shown).not.toContain('SY0602 2025-W10 displacement');
+    expect(shown).not.toContain('SY1002 2025-W11 access_cut');
+  });
+
+  test('has no totals: no row for an area, a week or a type as a whole', () => {
+    for (const r of cells(2)) {
+      expect(r.type).not.toBeNull();
+      expect(r.week).not.toBeNull();
+      expect(r.adm2_pcode).not.toBeNull();
+    }
+    expect(Object.keys(cells(2)[0]!)).toEqual(['adm2_pcode', 'adm2_name_en', 'adm2_name_ar', 'week', 'type', 'reports']);
+  });
+
+  test('deleted reports and reports marked as duplicates are not counted', () => {
+    // Jablah W10 displacement has 4 live reports plus one deleted and one duplicate: still suppressed.
+    expect(cells(2).some((r) => key(r, 2) === 'SY0602 2025-W10 displacement')).toBe(false);
+    // Banyas W10 access cut has 6 live reports and one duplicate: 6, not 7.
+    expect(cells(2).find((r) => key(r, 2) === 'SY1002 2025-W10 access_cut')!.reports).toBe(6);
+  });
+
+  test('at admin level 3 the same reports split into cells under 5, and all of them are suppressed', () => {
+    expect(cells(3)).toEqual([]);
+  });
+
+  test('at admin level 1 cells merge, and the governorate names come along', () => {
+    expect(cells(1).map((r) => [key(r, 1), r.reports, r.adm1_name_ar])).toEqual([
+      ['SY06 2025-W10 damage', 5, 'اللاذقية'],
+      ['SY10 2025-W10 access_cut', 6, 'طرطوس'],
+    ]);
+  });
+
+  test('a cell of 5 drops out when one of its reports is deleted', () => {
+    const first = AGGREGATE_RECORDS.findIndex((r) => r.type === 'damage' && r.adm2_pcode === 'SY0602');
+    const fewer = AGGREGATE_RECORDS.map((r, i) => (i === first ? { ...r, deleted: true } : r));
+    expect(aggregateRows(fewer, 2).map((r) => key(r, 2))).toEqual(['SY1002 2025-W10 access_cut']);
+  });
+});
