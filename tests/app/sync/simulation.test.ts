@@ -9,7 +9,7 @@
  *
  * RASID_SIM_SEEDS sets how many seeds run (default below); RASID_SIM_SEED runs one seed alone, to
  * replay a failure: the failing seed is printed with the last steps it took. RASID_SIM_DEBUG=1 also
- * prints, per device, the ops it lacks.
+ * prints, per device, the ops it lacks; RASID_SIM_FIRST moves the first seed (1000).
  */
 import 'fake-indexeddb/auto';
 import { copyFile, rm } from 'node:fs/promises';
@@ -290,7 +290,8 @@ async function runSeed(seed: number) {
   }
 }
 
-const seeds = ONE_SEED !== undefined ? [ONE_SEED] : Array.from({ length: SEEDS }, (_, i) => 1000 + i);
+const FIRST = Number(process.env.RASID_SIM_FIRST ?? 1000);
+const seeds = ONE_SEED !== undefined ? [ONE_SEED] : Array.from({ length: SEEDS }, (_, i) => FIRST + i);
 const totals = { ops: 0, acked: 0, resets: 0, rejected: 0, relayed: 0 };
 
 describe('multi-device simulation over a faulty network', () => {
