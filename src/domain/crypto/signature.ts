@@ -1,0 +1,54 @@
+/**
+ * Op signatures: every op is signed by the device that wrote it, over its clear header and the
+ * SHA-256 of its plaintext body, so a report's history stands as evidence without trusting the
+ * server that carried it, and a body can be re-sealed (to a new deployment key) without re-signing.
+ *
+ * What is signed is the UTF-8 of the canonical JSON
+ *   {"body":"<base64url SHA-256 of the body text>","ctx":"rasid/op-signature/1","header":{<v,id,kind,reportId,device,deviceSeq>}}
+ * JSON keeps the parts unambiguous; `ctx` keeps a signature on an op from being valid as anything else.
+ */
+import { canonicalJson } from '../canonical-json.ts';
+import type { OpHeader } from '../op.ts';
+import { ownBytes, sha256, toBase64url, utf8, type Bytes } from './bytes.ts';
+import type { PublicKey, SigningKeyPair } from './keys.ts';
+import type { SigningAlg } from './algorithms.ts';
+
+export const SIGNATURE_CONTEXT = 'rasid/op-signature/1';
+export const BAD_SIGNATURE = 'quarantine.badSignature';
+
+/** The header fields an op's signature and seal cover; `v` is any format version. */
+export type SignedHeader = Omit<OpHeader, 'v'> & { v: number };
+
+/** Exactly the six header fields, whatever else the object carries. */
+export function headerFields(h: SignedHeader): SignedHeader {
+  return { v: h.v, id: h.id, kind: h.kind, reportId: h.reportId, device: h.device, deviceSeq: h.deviceSeq };
+}
+
+export async function signedMessage(header: SignedHeader, bodyText: string): Promise<Bytes> {
+  const bodyHash = await sha256(utf8(bodyText));
+  return utf8(canonicalJson({ body: toBase64url(bodyHash), ctx: SIGNATURE_CONTEXT, header: headerFields(header) }));
+}
+
+function signParams(alg: SigningAlg): Algorithm | EcdsaParams {
+  return alg === 'ed25519' ? { name: 'Ed25519' } : { name: 'ECDSA', hash: 'SHA-256' };
+}
+
+/** 64 bytes for both algorithms (ECDSA as r || s, as WebCrypto gives it). */
+export async function signOp(signer: SigningKeyPair, header: SignedHeader, bodyText: string): Promise<Bytes> {
+  const message = await signedMessage(header, bodyText);
+  return new Uint8Array(await globalThis.crypto.subtle.sign(signParams(signer.alg), signer.privateKey, message));
+}
+
+export type Verified = { ok: true } | { ok: false; reason: typeof BAD_SIGNATURE };
+
+/** Whether `signature` is the author's over this header and body. Never throws. */
+export async function verifyOp(author: PublicKey<SigningAlg>, header: SignedHeader, bodyText: string, signature: Uint8Array): Promise<Verified> {
+  try {
+    if (typeof bodyText !== 'string' || signature.length !== 64) return { ok: false, reason: BAD_SIGNATURE };
+    const message = await signedMessage(header, bodyText);
+    const ok = await globalThis.crypto.subtle.verify(signParams(author.alg), author.key, ownBytes(signature), message);
+    return ok ? { ok: true } : { ok: false, reason: BAD_SIGNATURE };
+  } catch {
+    return { ok: false, reason: BAD_SIGNATURE };
+  }
+}
