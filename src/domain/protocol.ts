@@ -28,12 +28,21 @@ export const cursorSchema = z.object({
 });
 export type Cursor = z.infer<typeof cursorSchema>;
 
+/** The highest deviceSeq of one device that the store decided with no gap below it. */
+export const watermarkSchema = z.object({ device: z.string(), deviceSeq: z.int() });
+
 export const syncRequestSchema = z.object({
   /** The store epoch this device last saw, null before its first sync. */
   epoch: z.nullable(z.string().check(z.maxLength(64))),
   /** Where the device's last pull ended; null pulls from the start. */
   cursor: z.nullable(cursorSchema),
   ops: z.array(z.unknown()).check(z.maxLength(MAX_BATCH)),
+  /**
+   * The watermarks this device was last told in `epoch`: its own, and for a coordinator every
+   * device's. A store that has decided less than that lost ops (a restore from an older backup) and
+   * takes a new epoch, so that every device pulls again from zero.
+   */
+  known: z.optional(z.array(watermarkSchema).check(z.maxLength(100_000))),
   /** Most ops to pull in this answer (the server may send fewer). */
   limit: z.optional(z.int().check(z.minimum(1), z.maximum(MAX_BATCH))),
 });
@@ -55,7 +64,6 @@ export const servedOpSchema = z.object({
 });
 export type ServedOp = z.infer<typeof servedOpSchema>;
 
-export const watermarkSchema = z.object({ device: z.string(), deviceSeq: z.int() });
 
 export const syncResponseSchema = z.object({
   epoch: z.string(),

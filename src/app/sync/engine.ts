@@ -77,7 +77,10 @@ export async function runSync(ctx: SyncContext, onProgress: (p: SyncProgress) =>
     const relay: Outgoing[] = ctx.role === 'coordinator' ? await relayBatch(db, device, relayed, room) : [];
     const batch = [...own, ...relay];
 
-    const response: SyncResponse = await ctx.transport({ epoch, cursor, ops: batch.map((b) => b.wire), limit: MAX_BATCH });
+    // What the base told this device in this epoch: a base that now holds less lost ops in a restore,
+    // and answers with a new epoch so that every device, not only this one, pulls again from zero.
+    const known = epoch === null ? undefined : [...new Map([...baseMarks, [device, watermark]])].map(([d, deviceSeq]) => ({ device: d, deviceSeq }));
+    const response: SyncResponse = await ctx.transport({ epoch, cursor, ops: batch.map((b) => b.wire), limit: MAX_BATCH, known });
     if (response.results.length !== batch.length) throw new SyncError(SYNC_ERRORS.badResponse);
 
     for (const o of own) pushedOwn = Math.max(pushedOwn, o.row.deviceSeq);

@@ -10,6 +10,7 @@ import { enrollDevice, type EnrollFailure } from '../enrollment/enroll.ts';
 import type { ApiDeps } from './api.ts';
 import { requireCoordinator, requireDevice, type ApiEnv } from './auth.ts';
 import { readJsonBody, SMALL_BODY_BYTES } from './body.ts';
+import { currentEpoch } from '../store/index.ts';
 import { ApiError } from './errors.ts';
 import { jsonAnswer } from './json-answer.ts';
 
@@ -32,7 +33,7 @@ export function enrollRoutes(api: Hono<ApiEnv>, { store, now, random, publicOrig
     }
     const outcome = await enrollDevice(store.db, request, { now, random });
     if (!outcome.ok) throw REFUSALS[outcome.reason]();
-    const answer: EnrollResponse = { token: outcome.token, role: outcome.role, device: request.device, epoch: store.epoch };
+    const answer: EnrollResponse = { token: outcome.token, role: outcome.role, device: request.device, epoch: await currentEpoch(store.db) };
     return jsonAnswer(c, answer, 201);
   });
 

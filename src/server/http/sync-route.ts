@@ -7,7 +7,7 @@
 import type { Hono } from 'hono';
 import type { OpHeader } from '../../domain/op.ts';
 import { MAX_BATCH, MAX_REQUEST_BYTES, syncRequestSchema, wireOpSchema, type ServedOp, type SyncResponse } from '../../domain/protocol.ts';
-import { allWatermarks, deviceWatermark, pullOps, pushOps, type IncomingOp, type PulledOp } from '../store/index.ts';
+import { allWatermarks, currentEpoch, deviceWatermark, lostDecidedOps, pullOps, pushOps, renewEpoch, type IncomingOp, type PulledOp } from '../store/index.ts';
 import type { ApiDeps } from './api.ts';
 import { requireDevice, type ApiEnv } from './auth.ts';
 import { readJsonBody } from './body.ts';
@@ -23,18 +23,24 @@ const OP_OVERHEAD_BYTES = 256;
 
 const HEADER_KEYS = ['v', 'id', 'kind', 'reportId', 'device', 'deviceSeq'] as const;
 
-export function syncRoute(api: Hono<ApiEnv>, { store, now }: ApiDeps): void {
+export function syncRoute(api: Hono<ApiEnv>, { store, now, random }: ApiDeps): void {
   api.post('/v1/sync', requireDevice(store.db), async (c) => {
     const caller = c.get('caller');
     const request = await readJsonBody(c, syncRequestSchema, MAX_REQUEST_BYTES);
 
+    let epoch = await currentEpoch(store.db);
+    // What the device was told in this epoch, and the store no longer holds: ops were lost (a restore
+    // from an older backup). A monitor speaks only for itself; a coordinator for every device.
+    const known = (request.known ?? []).filter((k) => caller.role === 'coordinator' || k.device === caller.device);
+    if (request.epoch === epoch && (await lostDecidedOps(store.db, known))) epoch = await renewEpoch(store.db, epoch, random);
+
     const results = request.ops.length === 0 ? [] : await pushOps(store.db, { caller, ops: request.ops.map(toIncoming), now: now() });
 
-    const base = { epoch: store.epoch, results };
+    const base = { epoch, results };
     let page: Pick<SyncResponse, 'reset' | 'ops' | 'cursor' | 'more'>;
     // Another epoch: this is not the store the device last synced with. Its pushes above were still
     // decided (the device re-pushes from the watermark below); its cursor means nothing here.
-    const pulled = request.epoch !== null && request.epoch !== store.epoch ? ({ reset: true } as const) : await pullOps(store.db, {
+    const pulled = request.epoch !== null && request.epoch !== epoch ? ({ reset: true } as const) : await pullOps(store.db, {
       caller,
       after: request.cursor,
       limit: request.limit ?? MAX_BATCH,

@@ -9,6 +9,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { cryptoRandom, type RandomBytes } from '../../domain/ids.ts';
+import { newEpoch } from './epoch.ts';
 import { migrateToLatest, type StoreDialect } from './migrations.ts';
 import type { Database } from './schema.ts';
 
@@ -88,7 +89,7 @@ function openPostgres(options: OpenStoreOptions): { db: Kysely<Database>; dialec
 
 /** Makes the epoch if this is a new store; two processes starting at once agree on the one written first. */
 async function ensureEpoch(db: Kysely<Database>, random: RandomBytes, now: () => number) {
-  const epoch = Array.from(random(16), (b) => b.toString(16).padStart(2, '0')).join('');
+  const epoch = newEpoch(random);
   await db
     .insertInto('meta')
     .values({ id: 1, epoch, created_at: now() })

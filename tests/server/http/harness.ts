@@ -44,6 +44,7 @@ export interface SyncRequestBody {
   cursor: { seq: number; opId: string } | null;
   ops: unknown[];
   limit?: number;
+  known?: { device: string; deviceSeq: number }[];
 }
 
 /** Runs a suite against a fresh server on SQLite (a temp file) and on PostgreSQL. */

@@ -104,6 +104,34 @@ forEachStore('sync', ({ start }) => {
     expect(ids(await server.sync(monitor, { epoch: answer.epoch, cursor: null }))).toEqual([create.id, edit.id]);
   });
 
+  it('a store that lost ops a device was told were decided takes a new epoch, and every device pulls again from zero', async () => {
+    const server = await start();
+    const { monitor, coordinator } = await monitorAndCoordinator(server);
+    const other = await server.enrollWith(coordinator, 'monitor-b-0001');
+    const report = newId();
+    const ops = [wireOp(A, 1, 'create', report), wireOp(A, 2, 'edit', report), wireOp(A, 3, 'edit', report)];
+    const told = await server.sync(monitor, { ops });
+    expect(told.watermark).toBe(3);
+    const { cursor: otherCursor, epoch } = await server.sync(other, {});
+
+    // What a restore from a backup taken after the second op looks like: the third is gone, and so is
+    // the store's word that it was decided.
+    await server.store.db.deleteFrom('ops').where('device_seq', '=', 3).execute();
+    await server.store.db.updateTable('device_progress').set({ watermark: 2 }).where('device', '=', A).execute();
+
+    // A monitor's claim about another device changes nothing, nor does a claim the store still meets.
+    expect((await server.sync(other, { epoch, cursor: otherCursor, known: [{ device: A, deviceSeq: 3 }] })).reset).toBeUndefined();
+    expect((await server.sync(monitor, { epoch, cursor: told.cursor, known: [{ device: A, deviceSeq: 2 }] })).epoch).toBe(epoch);
+
+    const found = await server.sync(monitor, { epoch, cursor: told.cursor, known: [{ device: A, deviceSeq: 3 }] });
+    expect(found).toMatchObject({ reset: true, ops: [], cursor: null, watermark: 2 });
+    expect(found.epoch).not.toBe(epoch);
+    // The monitor that lost nothing hears it too, at its next sync, and pulls again from zero.
+    expect(await server.sync(other, { epoch, cursor: otherCursor })).toMatchObject({ epoch: found.epoch, reset: true });
+    // Finding the same loss again makes no second new epoch.
+    expect((await server.sync(coordinator, { epoch: found.epoch, cursor: null, known: [{ device: A, deviceSeq: 2 }] })).epoch).toBe(found.epoch);
+  });
+
   it('a cursor naming an op the store does not hold at that seq is answered with reset', async () => {
     const server = await start();
     const { monitor } = await monitorAndCoordinator(server);
