@@ -40,8 +40,8 @@ test('a new version is offered with "Reload to update", never forced mid-form', 
   // Not forced: the form is still there with what was typed.
   expect(await page.getByLabel('اسم المكان', { exact: true }).inputValue()).toBe('قرية المزيرعة');
 
-  await offer.getByRole('button', { name: 'أعد التحميل للتحديث' }).click();
-  await page.waitForEvent('load');
+  // Waiting for the reload starts with the click: the new version may take over before a later wait begins.
+  await Promise.all([page.waitForEvent('load'), offer.getByRole('button', { name: 'أعد التحميل للتحديث' }).click()]);
   await page.waitForFunction(() => navigator.serviceWorker?.controller !== null);
   const state = await page.evaluate(async () => {
     const reg = await navigator.serviceWorker.getRegistration();
