@@ -12,6 +12,7 @@ import { etag } from 'hono/etag';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ApiError } from './http/errors.ts';
+import { RateLimitedError } from './http/rate-limit.ts';
 
 export interface AppOptions {
   /** The Vite build output, usually `dist/`. */
@@ -20,7 +21,20 @@ export interface AppOptions {
   apiRoutes?: (api: Hono) => void;
   /** Where genuine server bugs are reported; the client only ever sees a generic 500. */
   onUnexpectedError?: (err: unknown) => void;
+  /** Served over TLS (by this process): answers carry Strict-Transport-Security. */
+  tls?: boolean;
 }
+
+/**
+ * The app loads only its own scripts, styles, images and workers. `'wasm-unsafe-eval'` lets
+ * hash-wasm compile Argon2id; nothing else is evaluated. Styles come from one CSS file and the QR
+ * code is inline SVG drawn as DOM nodes (no `style` attributes, no data: URLs), so `default-src
+ * 'self'` covers them. `frame-ancestors 'none'` keeps the app out of other sites' frames.
+ */
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; worker-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
+/** Two years; sent only over TLS, since a browser ignores it on plain HTTP anyway. */
+export const STRICT_TRANSPORT_SECURITY = 'max-age=63072000; includeSubDomains';
 
 /** The error shape every /api response uses, so clients parse one format. */
 export function jsonError(c: Context, status: ContentfulStatusCode, code: string, message: string) {
@@ -31,10 +45,13 @@ export function createApp(options: AppOptions): Hono {
   const report = options.onUnexpectedError ?? logUnexpectedError;
   const app = new Hono();
 
+  // After next(): the answer is final by then, whether a route, a 404 or the error handler made it.
   app.use(async (c, next) => {
     await next();
+    c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('Referrer-Policy', 'no-referrer');
+    if (options.tls) c.header('Strict-Transport-Security', STRICT_TRANSPORT_SECURITY);
   });
 
   app.route('/api', apiRouter(options.apiRoutes));
@@ -46,6 +63,7 @@ export function createApp(options: AppOptions): Hono {
     if (err instanceof ApiError) {
       // The one scheme a 401 can be answered with (RFC 6750).
       if (err.status === 401) c.header('WWW-Authenticate', 'Bearer');
+      if (err instanceof RateLimitedError) c.header('Retry-After', String(err.retryAfterSeconds));
       return jsonError(c, err.status, err.code, err.message);
     }
     if (err instanceof HTTPException && err.status < 500) {

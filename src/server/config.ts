@@ -8,6 +8,9 @@
  *   PUBLIC_ORIGIN                        the deployment's one origin, in enrollment links;
  *                                        default http(s)://localhost:<port>
  *   RASID_DIST                           the built app (default: dist/ beside src/)
+ *   RATE_LIMIT_PER_MINUTE (600)          API requests per device
+ *   ENROLL_RATE_LIMIT_PER_MINUTE (30)    enrollments and refused tokens per client address
+ *   TRUST_PROXY (unset)                  1: the client address is the last X-Forwarded-For entry
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -80,4 +83,35 @@ export function insecureOriginWarning(origin: string): string | undefined {
 export function readDistDir(env: NodeJS.ProcessEnv): string {
   // Relative to this file, not the working directory, so the server starts from anywhere.
   return env.RASID_DIST || fileURLToPath(new URL('../../dist', import.meta.url));
+}
+
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
+export const DEFAULT_ENROLL_RATE_LIMIT_PER_MINUTE = 30;
+
+export interface RateLimitSettings {
+  perDevice: number;
+  perAddress: number;
+  trustProxy: boolean;
+}
+
+/**
+ * A device syncing a large backlog pulls a page per request, so the device limit is generous
+ * (10 a second, sustained); enrollment is rare, and guessing codes or tokens is all an address
+ * without a token can do, so that limit is tight.
+ */
+export function readRateLimits(env: NodeJS.ProcessEnv): RateLimitSettings {
+  const positive = (name: string, fallback: number): number => {
+    const text = env[name];
+    if (text === undefined || text === '') return fallback;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${name} must be a whole number of requests a minute, 1 or more, not "${text}".`);
+    return value;
+  };
+  const trust = env.TRUST_PROXY ?? '';
+  if (!['', '0', '1'].includes(trust)) throw new ConfigError(`TRUST_PROXY must be 1 (behind a reverse proxy) or 0, not "${trust}".`);
+  return {
+    perDevice: positive('RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMIT_PER_MINUTE),
+    perAddress: positive('ENROLL_RATE_LIMIT_PER_MINUTE', DEFAULT_ENROLL_RATE_LIMIT_PER_MINUTE),
+    trustProxy: trust === '1',
+  };
 }

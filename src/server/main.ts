@@ -12,9 +12,10 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { cryptoRandom } from '../domain/ids.ts';
 import { createApp } from './app.ts';
-import { ConfigError, defaultOrigin, insecureOriginWarning, readDistDir, readPort, readPublicOrigin, readStoreOptions, readTls } from './config.ts';
+import { ConfigError, defaultOrigin, insecureOriginWarning, readDistDir, readPort, readPublicOrigin, readRateLimits, readStoreOptions, readTls } from './config.ts';
 import { claimFirstCoordinatorCode, CODE_LIFETIME_MS, enrollmentLink, type EnrollmentCode } from './enrollment/codes.ts';
 import { syncApi } from './http/api.ts';
+import { RateLimiter } from './http/rate-limit.ts';
 import { openStore, type Store } from './store/index.ts';
 
 async function start(env: NodeJS.ProcessEnv): Promise<void> {
@@ -25,6 +26,7 @@ async function start(env: NodeJS.ProcessEnv): Promise<void> {
   const tls = readTls(env);
   let origin = readPublicOrigin(env);
   const storeOptions = readStoreOptions(env);
+  const rates = readRateLimits(env);
 
   let store: Store;
   try {
@@ -37,7 +39,12 @@ async function start(env: NodeJS.ProcessEnv): Promise<void> {
   // Claimed before listening: a store no process has claimed is new, and exactly one process claims it.
   const firstCode = await claimFirstCoordinatorCode(store.db, deps);
 
-  const app = createApp({ distDir, apiRoutes: syncApi({ store, ...deps, publicOrigin: () => origin! }) });
+  const limits = {
+    device: new RateLimiter(rates.perDevice, Date.now),
+    address: new RateLimiter(rates.perAddress, Date.now),
+    trustProxy: rates.trustProxy,
+  };
+  const app = createApp({ distDir, tls: Boolean(tls), apiRoutes: syncApi({ store, ...deps, publicOrigin: () => origin!, limits }) });
   const scheme = tls ? 'https' : 'http';
   const server = serve(
     {

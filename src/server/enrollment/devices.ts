@@ -5,7 +5,8 @@
 import type { Kysely } from 'kysely';
 import type { EnrolledDevice, Role } from '../../domain/protocol.ts';
 import type { Database } from '../store/schema.ts';
-import { secretHash } from './secrets.ts';
+import type { RandomBytes } from '../../domain/ids.ts';
+import { randomSecret, secretHash, TOKEN_BYTES } from './secrets.ts';
 
 export interface TokenOwner {
   device: string;
@@ -44,4 +45,21 @@ export async function revokeDevice(db: Kysely<Database>, device: string, now: nu
   await db.updateTable('devices').set({ revoked_at: now }).where('device', '=', device).where('revoked_at', 'is', null).execute();
   const row = await db.selectFrom('devices').select('revoked_at').where('device', '=', device).executeTakeFirst();
   return row && { device, revokedAt: Number(row.revoked_at) };
+}
+
+/**
+ * Gives the device a new random token in place of `oldToken`, storing only its hash. The update
+ * names the old hash, so of two rotations racing with one token exactly one wins; undefined for
+ * the other, whose old token is already gone.
+ */
+export async function rotateToken(db: Kysely<Database>, device: string, oldToken: string, random: RandomBytes): Promise<string | undefined> {
+  const token = randomSecret(random, TOKEN_BYTES);
+  const result = await db
+    .updateTable('devices')
+    .set({ token_hash: secretHash(token) })
+    .where('device', '=', device)
+    .where('token_hash', '=', secretHash(oldToken))
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1 ? token : undefined;
 }

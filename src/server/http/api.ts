@@ -10,7 +10,9 @@ import type { Store } from '../store/index.ts';
 import type { ApiEnv } from './auth.ts';
 import { devicesRoutes } from './devices-route.ts';
 import { enrollRoutes } from './enroll-route.ts';
+import type { RequestLimits } from './rate-limit.ts';
 import { syncRoute } from './sync-route.ts';
+import { tokenRoutes } from './token-route.ts';
 
 export interface ApiDeps {
   store: Store;
@@ -18,16 +20,23 @@ export interface ApiDeps {
   random: RandomBytes;
   /** The deployment's one origin, for enrollment links; a function because the port may be known only once listening. */
   publicOrigin: () => string;
+  /** Rate limits (see rate-limit.ts); none when absent, as in most tests. */
+  limits?: RequestLimits;
 }
 
 export function syncApi(deps: ApiDeps): (api: Hono) => void {
   return (root) => {
     const api = new Hono<ApiEnv>();
+    api.use(async (c, next) => {
+      c.set('limits', deps.limits);
+      await next();
+    });
     // gzip when the client accepts it and the answer is over 1 KiB (a page of pulled ops, not an ack).
     api.use(compress({ encoding: 'gzip', threshold: 1024 }));
     syncRoute(api, deps);
     enrollRoutes(api, deps);
     devicesRoutes(api, deps);
+    tokenRoutes(api, deps);
     root.route('/', api);
   };
 }

@@ -9,22 +9,33 @@ import { deviceByToken } from '../enrollment/devices.ts';
 import type { Caller } from '../store/index.ts';
 import type { Database } from '../store/schema.ts';
 import { ApiError } from './errors.ts';
+import { clientAddress, refuseIfExhausted, takeOrRefuse, type RequestLimits } from './rate-limit.ts';
 
 export interface ApiEnv {
-  Variables: { caller: Caller };
+  Variables: { caller: Caller; limits: RequestLimits | undefined };
 }
 
 const BEARER = /^Bearer[ \t]+([A-Za-z0-9_-]{22,128})[ \t]*$/i;
 
 export function requireDevice(db: Kysely<Database>): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
+    const limits = c.get('limits');
+    // Refused tokens are counted per address, and an address that used up its allowance is
+    // refused before the lookup, so guessing tokens costs the database nothing more.
+    const address = limits?.address ? clientAddress(c, limits.trustProxy ?? false) : '';
+    const refuse = (error: ApiError): never => {
+      takeOrRefuse(limits?.address, address);
+      throw error;
+    };
+    refuseIfExhausted(limits?.address, address);
     const header = c.req.header('Authorization');
-    if (header === undefined) throw new ApiError(401, 'token_missing', 'This endpoint needs a device token: Authorization: Bearer <token>.');
+    if (header === undefined) refuse(new ApiError(401, 'token_missing', 'This endpoint needs a device token: Authorization: Bearer <token>.'));
     // A malformed token cannot be anyone's: answer as for an unknown one, without a lookup.
-    const token = BEARER.exec(header)?.[1];
+    const token = BEARER.exec(header!)?.[1];
     const owner = token === undefined ? undefined : await deviceByToken(db, token);
-    if (!owner) throw new ApiError(401, 'token_unknown', 'This device token is not known here; enroll the device again.');
-    if (owner.revokedAt !== null) throw new ApiError(401, 'token_revoked', 'This device was revoked by a coordinator.');
+    if (!owner) return refuse(new ApiError(401, 'token_unknown', 'This device token is not known here; enroll the device again.'));
+    if (owner.revokedAt !== null) refuse(new ApiError(401, 'token_revoked', 'This device was revoked by a coordinator.'));
+    takeOrRefuse(limits?.device, owner.device);
     c.set('caller', { device: owner.device, role: owner.role });
     await next();
   };

@@ -13,6 +13,7 @@ import { readJsonBody, SMALL_BODY_BYTES } from './body.ts';
 import { currentEpoch } from '../store/index.ts';
 import { ApiError } from './errors.ts';
 import { jsonAnswer } from './json-answer.ts';
+import { clientAddress, takeOrRefuse } from './rate-limit.ts';
 
 /** An agreement key and a signing key today; a little room for rotation. */
 const MAX_KEYS = 8;
@@ -27,6 +28,9 @@ const REFUSALS: Record<EnrollFailure, () => ApiError> = {
 
 export function enrollRoutes(api: Hono<ApiEnv>, { store, now, random, publicOrigin }: ApiDeps): void {
   api.post('/v1/enroll', async (c) => {
+    // Every attempt counts, good or bad: codes are guessed here, from an address, with no token.
+    const limits = c.get('limits');
+    if (limits?.address) takeOrRefuse(limits.address, clientAddress(c, limits.trustProxy ?? false));
     const request = await readJsonBody(c, enrollRequestSchema, SMALL_BODY_BYTES);
     if (request.keys && Object.keys(request.keys).length > MAX_KEYS) {
       throw new ApiError(400, 'bad_request', `A device sends at most ${MAX_KEYS} public keys.`);

@@ -5,7 +5,7 @@
  */
 import { HTTPException } from 'hono/http-exception';
 
-export type ClientErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415;
+export type ClientErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429;
 
 export class ApiError extends HTTPException {
   constructor(
