@@ -414,4 +414,7 @@ export const ar: Catalog = {
   'err.op.notReportOwner': 'لم ينشئ هذا الجهاز هذا التقرير',
   'err.op.unknownVersion': 'لا يعرف المركز إصدار التطبيق هذا بعد',
   'err.op.createPending': 'لم تصل النسخة الأولى من التقرير بعد',
+  'panic.action': 'امسح بيانات الهاتف',
+  'panic.confirm': 'اضغط مرة أخرى لمسح كل شيء',
+  'panic.wiping': 'جارٍ المسح…',
 };

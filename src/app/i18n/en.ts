@@ -345,6 +345,9 @@ export const en = {
   'err.op.notReportOwner': 'this device did not create this report',
   'err.op.unknownVersion': 'the base does not know this app version yet',
   'err.op.createPending': 'the report’s first version has not arrived yet',
+  'panic.action': 'Wipe this phone',
+  'panic.confirm': 'Tap again to wipe everything',
+  'panic.wiping': 'Wiping…',
 } as const satisfies Record<string, string | PluralMessage>;
 
 export interface PluralMessage {

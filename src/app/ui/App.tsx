@@ -1,10 +1,11 @@
-/** The app shell: header with navigation and the language control on every screen, the update prompt, and the routes. */
+/** The app shell: header with navigation, the language control and the panic wipe on every screen, the update prompt, and the routes. */
 import { useEffect, useState } from 'preact/hooks';
 import { LANGUAGE_NAMES, LANGUAGES, isLang } from '../i18n/i18n.ts';
 import type { UpdateHandle } from '../pwa.ts';
 import { onLinkClick, useRoute } from '../router.ts';
 import { isCoordinator, Services, type AppServices } from './context.ts';
 import { lazyScreen } from './lazy.tsx';
+import { PanicButton } from './PanicButton.tsx';
 import { ReportList } from './ReportList.tsx';
 
 const ReportView = lazyScreen(() => import('./ReportView.tsx').then((m) => m.ReportView));
@@ -107,6 +108,7 @@ export function App({ services, update }: { services: AppServices; update?: Upda
             ))}
           </select>
         </label>
+        <PanicButton />
       </header>
       {!online && (
         <p class="offline" role="status">

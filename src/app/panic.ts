@@ -1,0 +1,184 @@
+/**
+ * Panic: wipe everything this app keeps on the phone, as an ordered list of steps. Secrets go first,
+ * so that a wipe cut short (the phone snatched, the battery pulled) has at least removed them; once
+ * encryption at rest exists, the wrapped data key is the first of those secrets, and whatever the
+ * later steps did not reach is ciphertext. Every step runs even when an earlier one failed, and no
+ * step touches the network. The caller then leaves the page (see `navigateToBlank`).
+ */
+
+/** The reports database (Dexie) and idb-keyval's default database and store. */
+export const REPORTS_DB = 'rasid';
+export const SETTINGS_DB = 'keyval-store';
+export const SETTINGS_STORE = 'keyval';
+
+/**
+ * idb-keyval keys that are secrets: the enrollment (it holds the device token), and, reserved for
+ * encryption at rest, anything named like a key, token or passcode (the wrapped data key, wrapped
+ * private keys). The language, the device id and the gazetteer are not secret and go with step 3.
+ */
+export const SECRET_KEY_PATTERN = /enrol|token|key|secret|passcode|passphrase/i;
+
+/** How long a deletion held up by another open tab is waited for; it completes when that tab closes. */
+export const BLOCKED_WAIT_MS = 1000;
+
+export interface WipeDeps {
+  idb: IDBFactory;
+  /** Closes this page's Dexie connection, so its own database is not held open against the deletion. */
+  closeReportsDb: () => void;
+  caches?: CacheStorage;
+  serviceWorker?: ServiceWorkerContainer;
+  webStorage: Storage[];
+}
+
+export interface WipeStep {
+  name: string;
+  run: () => Promise<void>;
+}
+
+export interface StepResult {
+  name: string;
+  ok: boolean;
+}
+
+function request<T>(req: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+/** Opens a database only if it exists: opening a missing one would create it, leaving a trace. */
+function openExisting(idb: IDBFactory, name: string): Promise<IDBDatabase | undefined> {
+  return new Promise((resolve, reject) => {
+    const req = idb.open(name);
+    let created = false;
+    req.onupgradeneeded = () => {
+      created = true;
+      req.transaction?.abort();
+    };
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => (created ? resolve(undefined) : reject(req.error));
+  });
+}
+
+/**
+ * Step 1: delete the secrets from idb-keyval's store. Strict durability, because this is the step
+ * that must be on disk before anything else is attempted.
+ */
+export async function deleteSecrets(idb: IDBFactory): Promise<void> {
+  const db = await openExisting(idb, SETTINGS_DB);
+  if (!db) return;
+  try {
+    if (!db.objectStoreNames.contains(SETTINGS_STORE)) return;
+    const tx = db.transaction(SETTINGS_STORE, 'readwrite', { durability: 'strict' });
+    const store = tx.objectStore(SETTINGS_STORE);
+    const keys = await request(store.getAllKeys());
+    for (const key of keys) if (SECRET_KEY_PATTERN.test(String(key))) store.delete(key);
+    await new Promise<void>((resolve, reject) => {
+      tx.oncomplete = () => resolve();
+      tx.onerror = tx.onabort = () => reject(tx.error);
+    });
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Deletes one database. A connection left open elsewhere (another tab's idb-keyval, which does not
+ * close on request) holds it up: the deletion stays queued and completes when that connection
+ * closes, so after a short wait the wipe goes on instead of hanging at a checkpoint.
+ */
+export function deleteDatabase(idb: IDBFactory, name: string, blockedWaitMs = BLOCKED_WAIT_MS): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = idb.deleteDatabase(name);
+    req.onsuccess = () => resolve();
+    req.onerror = () => reject(req.error);
+    req.onblocked = () => setTimeout(resolve, blockedWaitMs);
+  });
+}
+
+/** The ordered steps. The first is the one that makes an interrupted wipe safe; keep it first. */
+export function wipeSteps(deps: WipeDeps): WipeStep[] {
+  return [
+    { name: 'secrets', run: () => deleteSecrets(deps.idb) },
+    {
+      name: 'reports',
+      run: async () => {
+        deps.closeReportsDb();
+        await deleteDatabase(deps.idb, REPORTS_DB);
+      },
+    },
+    // This page's own idb-keyval connection stays open (the library never closes it), so this
+    // deletion is blocked until the page leaves: a short wait, then it completes on navigation.
+    { name: 'settings', run: () => deleteDatabase(deps.idb, SETTINGS_DB, 50) },
+    {
+      name: 'otherDatabases',
+      run: async () => {
+        const all = (await deps.idb.databases?.()) ?? [];
+        const names = all.map((d) => d.name).filter((n): n is string => !!n && n !== SETTINGS_DB);
+        await Promise.all(names.map((n) => deleteDatabase(deps.idb, n, 50)));
+      },
+    },
+    {
+      name: 'caches',
+      run: async () => {
+        if (!deps.caches) return;
+        const names = await deps.caches.keys();
+        await Promise.all(names.map((n) => deps.caches!.delete(n)));
+      },
+    },
+    {
+      name: 'serviceWorkers',
+      run: async () => {
+        if (!deps.serviceWorker) return;
+        const regs = await deps.serviceWorker.getRegistrations();
+        await Promise.all(regs.map((r) => r.unregister()));
+      },
+    },
+    {
+      name: 'webStorage',
+      run: async () => {
+        for (const s of deps.webStorage) s.clear();
+      },
+    },
+  ];
+}
+
+/** Runs the steps in order; a step that fails or throws never stops the ones after it. */
+export async function runWipe(steps: WipeStep[], onStep?: (r: StepResult) => void): Promise<StepResult[]> {
+  const results: StepResult[] = [];
+  for (const step of steps) {
+    let ok = true;
+    try {
+      await step.run();
+    } catch {
+      ok = false;
+    }
+    const result = { name: step.name, ok };
+    results.push(result);
+    onStep?.(result);
+  }
+  return results;
+}
+
+/** The wipe as the app runs it in a browser page, then a fresh load of the app's start page. */
+export async function wipeThisPhone(closeReportsDb: () => void): Promise<StepResult[]> {
+  const results = await runWipe(
+    wipeSteps({
+      idb: indexedDB,
+      closeReportsDb,
+      caches: 'caches' in globalThis ? caches : undefined,
+      serviceWorker: 'serviceWorker' in navigator ? navigator.serviceWorker : undefined,
+      webStorage: [localStorage, sessionStorage],
+    }),
+    // A performance mark lives only in this page's memory: progress is observable, nothing is stored.
+    (r) => performance.mark(`wipe:${r.name}`),
+  );
+  navigateToBlank();
+  return results;
+}
+
+/** Replaces the page (and its history entry) with the app's start, which now has nothing to show. */
+export function navigateToBlank(): void {
+  location.replace('/');
+}

@@ -1,0 +1,138 @@
+/**
+ * The panic wipe's ordered steps, against fake IndexedDB: secrets go first and alone, every step runs
+ * even when one before it fails, and a full run leaves no database, cache, worker or setting.
+ */
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import { describe, expect, test } from 'vitest';
+import { RasidDb } from '../../src/app/store/db.ts';
+import { deleteDatabase, deleteSecrets, REPORTS_DB, runWipe, SETTINGS_DB, SETTINGS_STORE, wipeSteps, type WipeDeps } from '../../src/app/panic.ts';
+
+function req<T>(r: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+}
+
+/** idb-keyval's database as the app leaves it: its one store, with the given entries. */
+async function keyvalWith(idb: IDBFactory, entries: Record<string, unknown>): Promise<void> {
+  const open = idb.open(SETTINGS_DB);
+  open.onupgradeneeded = () => open.result.createObjectStore(SETTINGS_STORE);
+  const db = await req(open);
+  const tx = db.transaction(SETTINGS_STORE, 'readwrite');
+  for (const [k, v] of Object.entries(entries)) tx.objectStore(SETTINGS_STORE).put(v, k);
+  await new Promise((resolve) => (tx.oncomplete = resolve));
+  db.close();
+}
+
+async function keyvalKeys(idb: IDBFactory): Promise<string[]> {
+  const db = await req(idb.open(SETTINGS_DB));
+  const keys = await req(db.transaction(SETTINGS_STORE).objectStore(SETTINGS_STORE).getAllKeys());
+  db.close();
+  return keys.map(String).sort();
+}
+
+async function databaseNames(idb: IDBFactory): Promise<string[]> {
+  return (await idb.databases()).map((d) => d.name!).sort();
+}
+
+/** A phone with a saved report, an enrollment, a wrapped key and settings; and fakes for the rest. */
+async function phone() {
+  const idb = new IDBFactory();
+  await keyvalWith(idb, {
+    deviceId: 'a1b2',
+    lang: 'ar',
+    gazetteer: { name: 'sample', units: [] },
+    enrollment: { origin: 'https://base.example', role: 'monitor', token: 'tok-secret-1234', device: 'a1b2', enrolledAt: 1 },
+    wrappedDataKey: { v: 1, ct: 'AAAA' },
+  });
+  const other = idb.open('workbox-expiration');
+  await req(other).then((d) => d.close());
+  const cacheNames = new Set(['workbox-precache-v2-/', 'other']);
+  const caches = {
+    keys: async () => [...cacheNames],
+    delete: async (n: string) => cacheNames.delete(n),
+  } as unknown as CacheStorage;
+  const unregistered: string[] = [];
+  const serviceWorker = {
+    getRegistrations: async () => [{ unregister: async () => (unregistered.push('/'), true) }],
+  } as unknown as ServiceWorkerContainer;
+  const stores = [new Map([['x', '1']]), new Map([['y', '2']])];
+  const webStorage = stores.map((m) => ({ clear: () => m.clear() }) as unknown as Storage);
+  let closed = 0;
+  const deps: WipeDeps = { idb, closeReportsDb: () => void closed++, caches, serviceWorker, webStorage };
+  return { idb, deps, cacheNames, unregistered, stores, closedCount: () => closed };
+}
+
+describe('panic wipe', () => {
+  test('the first step is the secrets, and alone it removes every secret and nothing else', async () => {
+    const { idb, deps } = await phone();
+    const steps = wipeSteps(deps);
+    expect(steps[0]!.name).toBe('secrets');
+    await runWipe(steps.slice(0, 1));
+    // Interrupted here: no token and no key are left, while the rest is still there (not yet wiped).
+    expect(await keyvalKeys(idb)).toEqual(['deviceId', 'gazetteer', 'lang']);
+    expect(await databaseNames(idb)).toContain(SETTINGS_DB);
+  });
+
+  test('a full wipe leaves no database, cache, service worker or web storage, in the documented order', async () => {
+    const { idb, deps, cacheNames, unregistered, stores, closedCount } = await phone();
+    const reports = await req(idb.open(REPORTS_DB));
+    reports.close();
+    expect(await databaseNames(idb)).toEqual([REPORTS_DB, SETTINGS_DB, 'workbox-expiration'].sort());
+    const seen: string[] = [];
+    const results = await runWipe(wipeSteps(deps), (r) => seen.push(r.name));
+    expect(seen).toEqual(['secrets', 'reports', 'settings', 'otherDatabases', 'caches', 'serviceWorkers', 'webStorage']);
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(await databaseNames(idb)).toEqual([]);
+    expect([...cacheNames]).toEqual([]);
+    expect(unregistered).toEqual(['/']);
+    expect(stores.every((m) => m.size === 0)).toBe(true);
+    expect(closedCount()).toBe(1);
+  });
+
+  test('a step that fails does not stop the steps after it', async () => {
+    const { idb, deps, unregistered, stores } = await phone();
+    deps.closeReportsDb = () => {
+      throw new Error('already closed');
+    };
+    deps.caches = { keys: () => Promise.reject(new Error('SecurityError')) } as unknown as CacheStorage;
+    const results = await runWipe(wipeSteps(deps));
+    expect(results.filter((r) => !r.ok).map((r) => r.name)).toEqual(['reports', 'caches']);
+    // The ones after each failure still ran.
+    expect(await databaseNames(idb)).not.toContain(SETTINGS_DB);
+    expect(unregistered).toEqual(['/']);
+    expect(stores.every((m) => m.size === 0)).toBe(true);
+  });
+
+  test('wiping a phone that holds no settings creates no database', async () => {
+    const idb = new IDBFactory();
+    await deleteSecrets(idb);
+    expect(await databaseNames(idb)).toEqual([]);
+  });
+
+  test("the app's own open Dexie database is closed and deleted, not left waiting on itself", async () => {
+    // The global fake IndexedDB, which Dexie uses, as the app's database does in a page.
+    const db = new RasidDb(REPORTS_DB);
+    await db.drafts.put({ id: 'd1', type: 'damage', values: { placeName: 'بيت ياشوط' }, updatedAt: 1 });
+    expect(db.isOpen()).toBe(true);
+    const started = Date.now();
+    const steps = wipeSteps({ idb: indexedDB, closeReportsDb: () => db.close(), webStorage: [] });
+    const results = await runWipe(steps.filter((s) => s.name === 'reports'));
+    expect(results).toEqual([{ name: 'reports', ok: true }]);
+    // Well under the wait for a blocked deletion: closing first means nothing blocked it.
+    expect(Date.now() - started).toBeLessThan(500);
+    expect((await indexedDB.databases()).map((d) => d.name)).not.toContain(REPORTS_DB);
+  });
+
+  test('a deletion held up by a connection left open moves on after the wait, and completes once it closes', async () => {
+    const idb = new IDBFactory();
+    const holder = await req(idb.open('held'));
+    const started = Date.now();
+    await deleteDatabase(idb, 'held', 30);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(25);
+    holder.close();
+    await expect.poll(() => databaseNames(idb)).toEqual([]);
+  });
+});
