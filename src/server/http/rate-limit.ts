@@ -49,12 +49,6 @@ export class RateLimiter {
     return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / this.perMs / 1000)) };
   }
 
-  /** Whether `key` has a token left, without taking it. */
-  allows(key: string): Taken {
-    const bucket = this.refilled(key, this.now());
-    return bucket.tokens >= 1 ? { ok: true } : { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / this.perMs / 1000)) };
-  }
-
   /** How many keys are held; for tests of the memory bound. */
   get size(): number {
     return this.buckets.size;
@@ -96,12 +90,6 @@ export function takeOrRefuse(limiter: RateLimiter | undefined, key: string): voi
   if (!limiter) return;
   const taken = limiter.take(key);
   if (!taken.ok) throw new RateLimitedError(taken.retryAfterSeconds);
-}
-
-export function refuseIfExhausted(limiter: RateLimiter | undefined, key: string): void {
-  if (!limiter) return;
-  const allowed = limiter.allows(key);
-  if (!allowed.ok) throw new RateLimitedError(allowed.retryAfterSeconds);
 }
 
 /**

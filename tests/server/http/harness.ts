@@ -16,6 +16,7 @@ import type { Role, SyncResponse, WireOp } from '../../../src/domain/protocol.ts
 import { createApp } from '../../../src/server/app.ts';
 import { claimFirstCoordinatorCode } from '../../../src/server/enrollment/codes.ts';
 import { syncApi } from '../../../src/server/http/api.ts';
+import type { RequestLimits } from '../../../src/server/http/rate-limit.ts';
 import { openStore, type Store } from '../../../src/server/store/index.ts';
 import { postgresCluster, usePostgres } from '../store/dialects.ts';
 import { emptyDatabase } from '../store/postgres.ts';
@@ -104,10 +105,12 @@ export function useSqliteServer(): () => Promise<TestServer> {
   };
 }
 
-export function testServer(store: Store): TestServer {
+/** `limits` gets the server's clock, so a test moves time for the buckets too. */
+export function testServer(store: Store, options: { limits?: (now: () => number) => RequestLimits; distDir?: string; tls?: boolean } = {}): TestServer {
   const clock = { now: T0 };
-  const deps = { store, now: () => clock.now, random: cryptoRandom, publicOrigin: () => ORIGIN };
-  const app = createApp({ distDir: join(tmpdir(), 'rasid-no-dist'), apiRoutes: syncApi(deps) });
+  const now = () => clock.now;
+  const deps = { store, now, random: cryptoRandom, publicOrigin: () => ORIGIN, limits: options.limits?.(now) };
+  const app = createApp({ distDir: options.distDir ?? join(tmpdir(), 'rasid-no-dist'), tls: options.tls, apiRoutes: syncApi(deps) });
   const call: TestServer['call'] = (path, init = {}) => {
     const headers: Record<string, string> = { ...init.headers };
     if (init.token !== undefined) headers.Authorization = `Bearer ${init.token}`;
