@@ -144,15 +144,27 @@ export function wipeSteps(deps: WipeDeps): WipeStep[] {
   ];
 }
 
-/** Runs the steps in order; a step that fails or throws never stops the ones after it. */
-export async function runWipe(steps: WipeStep[], onStep?: (r: StepResult) => void): Promise<StepResult[]> {
+/**
+ * A step that has not ended by then counts as failed and the next one starts: a request that never
+ * settles (an open queued behind a blocked deletion does just that) must not hold up the rest.
+ */
+export const STEP_TIMEOUT_MS = 2000;
+
+/** Runs the steps in order; a step that fails, throws or hangs never stops the ones after it. */
+export async function runWipe(steps: WipeStep[], onStep?: (r: StepResult) => void, stepTimeoutMs = STEP_TIMEOUT_MS): Promise<StepResult[]> {
   const results: StepResult[] = [];
   for (const step of steps) {
     let ok = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      await step.run();
+      await Promise.race([
+        Promise.resolve().then(step.run),
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('step timed out')), stepTimeoutMs))),
+      ]);
     } catch {
       ok = false;
+    } finally {
+      clearTimeout(timer);
     }
     const result = { name: step.name, ok };
     results.push(result);

@@ -106,6 +106,23 @@ describe('panic wipe', () => {
     expect(stores.every((m) => m.size === 0)).toBe(true);
   });
 
+  test('a step that never ends is given up after its time and the next one runs', async () => {
+    const ran: string[] = [];
+    const results = await runWipe(
+      [
+        { name: 'hangs', run: () => new Promise<void>(() => {}) },
+        { name: 'next', run: async () => void ran.push('next') },
+      ],
+      undefined,
+      30,
+    );
+    expect(results).toEqual([
+      { name: 'hangs', ok: false },
+      { name: 'next', ok: true },
+    ]);
+    expect(ran).toEqual(['next']);
+  });
+
   test('wiping a phone that holds no settings creates no database', async () => {
     const idb = new IDBFactory();
     await deleteSecrets(idb);

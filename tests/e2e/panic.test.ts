@@ -1,0 +1,186 @@
+/**
+ * Panic in Chromium against the real server, on a phone with reports, a draft, a gazetteer, an
+ * enrollment token and a service worker in control: the wipe leaves nothing of the origin's storage,
+ * and a wipe cut short right after its first step has already removed the token.
+ */
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { baseUrl, countRows, launchBrowser, newPhoneContext, screenshot } from './harness.ts';
+
+let browser: Browser;
+
+const TOKEN = 'panic-test-token-5f2c9e';
+const reports = (p: Page) => p.getByRole('list', { name: 'التقارير' }).getByRole('listitem');
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/**
+ * A phone in use: the app under its service worker, one saved report, one draft, and the sample
+ * gazetteer. The enrollment is written where and as the app keeps it (a real one needs the
+ * coordinator's one-time code, which the sync test uses): what matters here is that the token is
+ * stored, not that the base accepts it.
+ */
+async function phoneInUse(context: BrowserContext): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto('/');
+  await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, undefined, { timeout: 30_000 });
+
+  await page.getByRole('link', { name: 'الإعدادات' }).click();
+  await page.getByRole('button', { name: 'حمّل الدليل الجغرافي التجريبي' }).click();
+  await page.getByRole('status').getByText(/استُوردت/).waitFor();
+
+  await page.getByRole('link', { name: 'التقارير' }).click();
+  await page.getByRole('button', { name: 'تقرير جديد' }).click();
+  await page.getByRole('radiogroup', { name: 'نوع التقرير' }).getByRole('radio', { name: 'أضرار' }).check();
+  await page.getByLabel('تاريخ الحدث').fill('2025-03-07');
+  await page.getByLabel('اسم المكان', { exact: true }).fill('بيت ياشوط');
+  await page.getByRole('button', { name: 'حفظ' }).click();
+  await expect.poll(() => reports(page).count()).toBe(1);
+
+  await page.getByRole('button', { name: 'تقرير جديد' }).click();
+  await page.getByRole('radiogroup', { name: 'نوع التقرير' }).getByRole('radio', { name: 'نزوح' }).check();
+  await page.getByLabel('اسم المكان', { exact: true }).fill('حي القصور');
+  await expect.poll(() => countRows(page, 'drafts')).toBe(1);
+
+  await page.evaluate(
+    ({ origin, token }) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('keyval-store');
+        open.onsuccess = () => {
+          const tx = open.result.transaction('keyval', 'readwrite');
+          const store = tx.objectStore('keyval');
+          store.get('deviceId').onsuccess = (e) => {
+            const device = (e.target as IDBRequest<string>).result;
+            store.put({ origin, role: 'monitor', token, device, enrolledAt: Date.now() }, 'enrollment');
+          };
+          tx.oncomplete = () => {
+            open.result.close();
+            resolve();
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+        open.onerror = () => reject(open.error);
+      }),
+    { origin: baseUrl(), token: TOKEN },
+  );
+  await page.evaluate(() => localStorage.setItem('probe', 'kept until wiped'));
+  return page;
+}
+
+/** Everything the origin stores, as the page sees it. */
+function originStorage(page: Page) {
+  return page.evaluate(async () => ({
+    databases: (await indexedDB.databases()).map((d) => d.name).sort(),
+    caches: await caches.keys(),
+    registrations: (await navigator.serviceWorker.getRegistrations()).length,
+    localStorage: localStorage.length,
+    sessionStorage: sessionStorage.length,
+  }));
+}
+
+test('panic from the header wipes databases, caches, the service worker and settings, and leaves an empty app', async () => {
+  const context = await newPhoneContext(browser);
+  const page = await phoneInUse(context);
+  const before = await originStorage(page);
+  expect(before.databases).toEqual(expect.arrayContaining(['keyval-store', 'rasid']));
+  expect(before.caches.length).toBeGreaterThan(0);
+  expect(before.registrations).toBe(1);
+  expect(before.localStorage).toBe(1);
+
+  // The wipe ends by loading the app's start page. Here that load is answered with an empty page of
+  // the same origin, so what the wipe left can be read before a fresh start stores anything anew.
+  let wipedAt = 0;
+  await page.route(
+    (url) => url.pathname === '/',
+    (route) => {
+      wipedAt ||= performance.now();
+      return route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>blank</title>' });
+    },
+  );
+  await page.getByRole('banner').getByRole('button', { name: 'امسح بيانات الهاتف' }).click();
+  await screenshot(page, 'panic-armed-ar');
+  const started = performance.now();
+  await Promise.all([page.waitForURL((u) => u.pathname === '/' && wipedAt > 0), page.getByRole('button', { name: 'اضغط مرة أخرى لمسح كل شيء' }).click()]);
+  await page.waitForLoadState('load');
+  console.log(`panic wipe: ${Math.round(wipedAt - started)} ms from the confirming tap to the blank page`);
+
+  expect(await originStorage(page)).toEqual({ databases: [], caches: [], registrations: 0, localStorage: 0, sessionStorage: 0 });
+
+  // With nothing stored, the app starts fresh: Arabic, right to left, no reports, no draft offered.
+  await page.unrouteAll();
+  await page.goto('/');
+  await page.getByText('لا تقارير بعد').waitFor();
+  expect(await page.evaluate(() => `${document.documentElement.lang} ${document.documentElement.dir}`)).toBe('ar rtl');
+  expect(await reports(page).count()).toBe(0);
+  expect(await page.getByRole('region', { name: 'المسودة محفوظة على هذا الهاتف' }).count()).toBe(0);
+  expect(await countRows(page, 'reports')).toBe(0);
+  await screenshot(page, 'panic-after-ar');
+  await context.close();
+});
+
+test('a wipe cut short right after its first step leaves no token readable', async () => {
+  const context = await newPhoneContext(browser);
+  const page = await phoneInUse(context);
+  // Another tab of the app holds the reports database open and ignores requests to close it (as a
+  // frozen tab may), so the wipe's second step waits on it: a real window in which to cut it short.
+  const holder = await context.newPage();
+  await holder.goto('/');
+  await holder.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('rasid');
+        open.onsuccess = () => {
+          (globalThis as unknown as { held: IDBDatabase }).held = open.result;
+          resolve();
+        };
+        open.onerror = () => reject(open.error);
+      }),
+  );
+
+  await page.getByRole('button', { name: 'امسح بيانات الهاتف' }).click();
+  await page.getByRole('button', { name: 'اضغط مرة أخرى لمسح كل شيء' }).click();
+  // The wipe marks each step as it ends; the page is closed as soon as the first is reported.
+  await page.waitForFunction(() => performance.getEntriesByName('wipe:secrets').length > 0, undefined, { polling: 10 });
+  await page.close({ runBeforeUnload: false });
+
+  const left = await holder.evaluate(
+    () =>
+      new Promise<{ keys: string[]; reports: number }>((resolve, reject) => {
+        const held = (globalThis as unknown as { held: IDBDatabase }).held;
+        const count = held.transaction('reports').objectStore('reports').count();
+        count.onerror = () => reject(count.error);
+        count.onsuccess = () => {
+          const open = indexedDB.open('keyval-store');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const keys = open.result.transaction('keyval').objectStore('keyval').getAllKeys();
+            keys.onsuccess = () => resolve({ keys: keys.result.map(String).sort(), reports: count.result });
+            keys.onerror = () => reject(keys.error);
+          };
+        };
+      }),
+  );
+  // The wipe really was cut short: the report and the settings are still there...
+  expect(left.reports).toBe(1);
+  expect(left.keys).toEqual(expect.arrayContaining(['deviceId', 'gazetteer']));
+  // ...but not the enrollment, and its token appears nowhere in what is left.
+  expect(left.keys).not.toContain('enrollment');
+  const anywhere = await holder.evaluate(
+    () =>
+      new Promise<string>((resolve) => {
+        const open = indexedDB.open('keyval-store');
+        open.onsuccess = () => {
+          const all = open.result.transaction('keyval').objectStore('keyval').getAll();
+          all.onsuccess = () => resolve(JSON.stringify(all.result));
+        };
+      }),
+  );
+  expect(anywhere).not.toContain(TOKEN);
+  await context.close();
+});
