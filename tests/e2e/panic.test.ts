@@ -124,6 +124,31 @@ test('panic from the header wipes databases, caches, the service worker and sett
   await context.close();
 });
 
+test('offline, the wipe completes all the same: it waits on no network', async () => {
+  const context = await newPhoneContext(browser);
+  const page = await phoneInUse(context);
+  await context.setOffline(true);
+  await page.goto('/');
+  await expect.poll(() => reports(page).count()).toBe(1);
+  // As in the first test, the start page the wipe ends on is answered with an empty page, so the
+  // origin's storage can be read (offline, the browser would show its own error page there).
+  let wipedAt = 0;
+  await page.route(
+    (url) => url.pathname === '/',
+    (route) => {
+      wipedAt ||= performance.now();
+      return route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>blank</title>' });
+    },
+  );
+  await page.getByRole('button', { name: 'امسح بيانات الهاتف' }).click();
+  const started = performance.now();
+  await Promise.all([page.waitForURL((u) => u.pathname === '/' && wipedAt > 0), page.getByRole('button', { name: 'اضغط مرة أخرى لمسح كل شيء' }).click()]);
+  await page.waitForLoadState('load');
+  console.log(`panic wipe offline: ${Math.round(wipedAt - started)} ms from the confirming tap to the blank page`);
+  expect(await originStorage(page)).toEqual({ databases: [], caches: [], registrations: 0, localStorage: 0, sessionStorage: 0 });
+  await context.close();
+});
+
 test('a wipe cut short right after its first step leaves no token readable', async () => {
   const context = await newPhoneContext(browser);
   const page = await phoneInUse(context);
