@@ -62,6 +62,11 @@ async function start(env: NodeJS.ProcessEnv): Promise<void> {
       console.log(`Rasid is running at ${scheme}://${shownHost}:${info.port}`);
     },
   );
+  // Node hands CONNECT (proxy tunnels) to this event and, with no listener, drops the connection
+  // unanswered; this is no proxy, so say so plainly.
+  server.on('connect', (_req: unknown, socket: import('node:stream').Duplex) => {
+    socket.end('HTTP/1.1 405 Method Not Allowed\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
   server.on('error', (err: NodeJS.ErrnoException) => {
     fail(err.code === 'EADDRINUSE' ? `Port ${port} is already in use; set PORT to another one.` : err.message);
   });
