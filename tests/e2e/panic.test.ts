@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { baseUrl, countRows, launchBrowser, newPhoneContext, screenshot } from './harness.ts';
+import { countRows, launchBrowser, newPhoneContext, screenshot } from './harness.ts';
 
 let browser: Browser;
 
@@ -67,7 +67,9 @@ async function phoneInUse(context: BrowserContext): Promise<Page> {
         };
         open.onerror = () => reject(open.error);
       }),
-    { origin: baseUrl(), token: TOKEN },
+    // Another origin than the server under test: a tab that loads this enrollment tries to sync with
+    // it, and refused tokens count against the server's per-address limit that other tests share.
+    { origin: 'https://base.invalid', token: TOKEN },
   );
   await page.evaluate(() => localStorage.setItem('probe', 'kept until wiped'));
   return page;
