@@ -100,16 +100,17 @@ describe('HTTPS', PROCESS_TEST, () => {
     const port = new URL(server.url).port;
     expect(server.firstLink).toMatch(new RegExp(`^https://localhost:${port}/enroll#code=`));
 
-    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const answer = await new Promise<{ status: number; body: string; hsts: unknown }>((resolve, reject) => {
       const req = httpsRequest(`${server.url}/api/v1/health`, { ca: readFileSync(cert), servername: 'localhost' }, (res) => {
         let body = '';
         res.setEncoding('utf8').on('data', (c: string) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, hsts: res.headers['strict-transport-security'] }));
       });
       req.on('error', reject);
       req.end();
     });
-    expect(answer).toEqual({ status: 200, body: '{"ok":true}' });
+    // Under TLS, browsers are told to keep to HTTPS.
+    expect(answer).toEqual({ status: 200, body: '{"ok":true}', hsts: 'max-age=63072000; includeSubDomains' });
   });
 });
 
