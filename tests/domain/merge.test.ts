@@ -16,6 +16,7 @@ import {
 } from '../../src/domain/merge.ts';
 import { opSchema, type Op, type OpKind } from '../../src/domain/op.ts';
 import type { FieldName } from '../../src/domain/report.ts';
+import { seededRandom } from '../seeded-random.ts';
 
 const REPORT = '01957a3c-1f00-7000-8000-00000000beef';
 const T0 = Date.UTC(2025, 2, 8, 9, 0, 0);
@@ -535,16 +536,6 @@ const deviceName = (i: number) => `phone-${i}-sim0000`;
 /** In coordinator histories the last phone is the roster's coordinator. */
 const lastIsCoordinator = (h: History): Authority => (d) => d === deviceName(h.devices - 1);
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Device {
   name: string;
@@ -567,7 +558,7 @@ interface Written {
 }
 
 function simulate(h: History, authority?: Authority) {
-  const rnd = mulberry32(h.seed);
+  const rnd = seededRandom(h.seed);
   const random = (n: number) => Uint8Array.from({ length: n }, () => Math.floor(rnd() * 256));
   const devices: Device[] = Array.from({ length: h.devices }, (_, i) => ({
     name: deviceName(i),

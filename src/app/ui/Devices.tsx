@@ -7,6 +7,7 @@ import type { EnrolledDevice, EnrollmentCodeResponse, Role } from '../../domain/
 import { createEnrollmentCode, listDevices, revokeDevice } from '../sync/devices.ts';
 import { SyncError } from '../sync/transport.ts';
 import { isCoordinator, useServices } from './context.ts';
+import { ConfirmDialog } from './ConfirmDialog.tsx';
 import { QrCode } from './QrCode.tsx';
 
 export function Devices() {
@@ -36,7 +37,6 @@ export function Devices() {
     }
   };
   const confirmRevoke = async () => {
-    dialog.current?.close();
     if (!sync || !revoking) return;
     try {
       await revokeDevice(sync.endpoint, revoking);
@@ -107,18 +107,14 @@ export function Devices() {
           ))}
         </ul>
       </section>
-      <dialog ref={dialog} role="alertdialog" aria-labelledby="revoke-title" aria-describedby="revoke-body">
-        <h2 id="revoke-title">{tr.t('devices.revokeTitle')}</h2>
-        <p id="revoke-body">{tr.t('devices.revokeBody')}</p>
-        <div class="actions">
-          <button type="button" class="danger" onClick={confirmRevoke}>
-            {tr.t('devices.revoke', { device: (revoking ?? '').slice(0, 8) })}
-          </button>
-          <button type="button" class="secondary" onClick={() => dialog.current?.close()}>
-            {tr.t('action.cancel')}
-          </button>
-        </div>
-      </dialog>
+      <ConfirmDialog
+        dialogRef={dialog}
+        id="revoke"
+        title={tr.t('devices.revokeTitle')}
+        body={tr.t('devices.revokeBody')}
+        confirmLabel={tr.t('devices.revoke', { device: (revoking ?? '').slice(0, 8) })}
+        onConfirm={confirmRevoke}
+      />
     </>
   );
 }

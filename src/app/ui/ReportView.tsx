@@ -9,6 +9,7 @@ import { navigate } from '../router.ts';
 import { readRow } from '../store/read-row.ts';
 import { deleteReport } from '../store/reports.ts';
 import { isCoordinator, useServices } from './context.ts';
+import { ConfirmDialog } from './ConfirmDialog.tsx';
 import { formatValue, isolate } from './format.ts';
 
 export function ReportView({ id }: { id: string }) {
@@ -23,7 +24,6 @@ export function ReportView({ id }: { id: string }) {
   const type = view.type!;
 
   const confirmDelete = async () => {
-    dialog.current?.close();
     await deleteReport(writer, id);
     navigate('/', { replace: true });
   };
@@ -66,18 +66,14 @@ export function ReportView({ id }: { id: string }) {
           </button>
         </div>
       )}
-      <dialog ref={dialog} role="alertdialog" aria-labelledby="delete-title" aria-describedby="delete-body">
-        <h2 id="delete-title">{tr.t('delete.title')}</h2>
-        <p id="delete-body">{tr.t('delete.body')}</p>
-        <div class="actions">
-          <button type="button" class="danger" onClick={confirmDelete}>
-            {tr.t('action.delete')}
-          </button>
-          <button type="button" class="secondary" onClick={() => dialog.current?.close()}>
-            {tr.t('action.cancel')}
-          </button>
-        </div>
-      </dialog>
+      <ConfirmDialog
+        dialogRef={dialog}
+        id="delete"
+        title={tr.t('delete.title')}
+        body={tr.t('delete.body')}
+        confirmLabel={tr.t('action.delete')}
+        onConfirm={confirmDelete}
+      />
     </article>
   );
 }

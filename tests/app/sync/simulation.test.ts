@@ -25,23 +25,13 @@ import { distinctHeads, mergeOps, viewOf } from '../../../src/domain/merge.ts';
 import { authorityOf, rosterOf, ROSTER_ID } from '../../../src/domain/roster.ts';
 import { damageReport } from '../store/store-fixtures.ts';
 import { enrollDevice, ORIGIN, startBase, T0, tempDataDir, type Base, type Device } from './sync-fixtures.ts';
+import { seededRandom } from '../../seeded-random.ts';
 
 // Twelve seeds take about 5 s here; CI runs 200 (about a minute on 2 cores).
 const SEEDS = Number(process.env.RASID_SIM_SEEDS ?? (process.env.CI ? 200 : 12));
 const ONE_SEED = process.env.RASID_SIM_SEED === undefined ? undefined : Number(process.env.RASID_SIM_SEED);
 const STEPS = Number(process.env.RASID_SIM_STEPS ?? 70);
 
-/** mulberry32: a small seeded generator, so a seed replays exactly. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Held {
   url: string;
@@ -62,7 +52,7 @@ class World {
   readonly log: string[] = [];
 
   constructor(readonly seed: number) {
-    this.random = rng(seed);
+    this.random = seededRandom(seed);
     this.dir = tempDataDir(`sim-${seed}`);
   }
 
