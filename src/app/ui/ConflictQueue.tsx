@@ -3,6 +3,7 @@ import { useLiveQuery } from '../live-query.ts';
 import { readRow } from '../store/read-row.ts';
 import { useServices } from './context.ts';
 import { formatValue } from './format.ts';
+import { UnreadableItem } from './UnreadableItem.tsx';
 
 export function ConflictQueue() {
   const { tr, writer, watermark } = useServices();
@@ -27,9 +28,7 @@ export function ConflictQueue() {
               </a>
             </li>
           ) : (
-            <li key={item.id} class="unreadable">
-              {tr.t('list.unreadable', { id: item.id.slice(0, 8) })}
-            </li>
+            <UnreadableItem key={item.id} id={item.id} />
           ),
         )}
       </ul>

@@ -7,6 +7,7 @@ import { discardDraft, listDrafts } from '../store/drafts.ts';
 import { readRow, type ListItem } from '../store/read-row.ts';
 import { useServices } from './context.ts';
 import { adminPath, formatValue } from './format.ts';
+import { UnreadableItem } from './UnreadableItem.tsx';
 
 function Summary({ item }: { item: Extract<ListItem, { ok: true }> }) {
   const { tr } = useServices();
@@ -85,9 +86,7 @@ export function ReportList() {
               <Summary item={item} />
             </li>
           ) : (
-            <li key={item.id} class="unreadable">
-              {tr.t('list.unreadable', { id: item.id.slice(0, 8) })}
-            </li>
+            <UnreadableItem key={item.id} id={item.id} />
           ),
         )}
       </ul>
