@@ -15,6 +15,9 @@ export type Route =
   | { name: 'devices' }
   | { name: 'conflicts' }
   | { name: 'quarantine' }
+  | { name: 'desk' }
+  | { name: 'deskCharts' }
+  | { name: 'deskExports' }
   | { name: 'notFound' };
 
 const SIMPLE = ['settings', 'sync', 'enroll', 'devices', 'conflicts', 'quarantine'] as const;
@@ -26,6 +29,11 @@ export function parseRoute(pathname: string, search: string): Route {
   if (parts[0] === 'new' && parts.length === 1) return { name: 'new', draft };
   const simple = SIMPLE.find((n) => n === parts[0]);
   if (simple && parts.length === 1) return { name: simple };
+  if (parts[0] === 'desk') {
+    if (parts.length === 1) return { name: 'desk' };
+    if (parts.length === 2 && parts[1] === 'charts') return { name: 'deskCharts' };
+    if (parts.length === 2 && parts[1] === 'exports') return { name: 'deskExports' };
+  }
   if (parts[0] === 'reports' && parts[1]) {
     if (parts.length === 2) return { name: 'view', id: parts[1] };
     if (parts.length === 3 && parts[2] === 'edit') return { name: 'edit', id: parts[1], draft };

@@ -4,17 +4,13 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { countRows, launchBrowser, newPhoneContext, screenshot } from './harness.ts';
+import { countRows, launchBrowser, newPhoneContext, screenshot, waitForServiceWorker } from './harness.ts';
 
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 
 const reports = (p: Page) => p.getByRole('list', { name: 'التقارير' }).getByRole('listitem');
-
-async function waitForServiceWorker(p: Page) {
-  await p.waitForFunction(() => navigator.serviceWorker?.controller !== null, undefined, { timeout: 30_000 });
-}
 
 
 async function pickType(p: Page, label: string) {

@@ -5,7 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 export { CHROMIUM_ARGS, chromiumPath, launchBrowser } from '../chromium.ts';
 
 const SCREENSHOT_DIR = 'test-output/screenshots';
@@ -17,6 +17,9 @@ export function baseUrl(): string {
 
 /** A low-end Android phone's screen. */
 export const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 } as const;
+
+/** A coordinator's laptop at base: where the desk is used. */
+export const LAPTOP = { viewport: { width: 1280, height: 800 } } as const;
 
 export interface PhoneOptions {
   /** BCP 47 tag for navigator.language and Accept-Language, e.g. 'ar-SD' or 'en'. */
@@ -64,4 +67,29 @@ export function countRows(page: Page, store: string): Promise<number> {
       }),
     store,
   );
+}
+
+export async function waitForServiceWorker(p: Page): Promise<void> {
+  await p.waitForFunction(() => navigator.serviceWorker?.controller !== null, undefined, { timeout: 30_000 });
+}
+
+/** Opens an enrollment link's code in the app (in Arabic, its default) and enrolls the device. */
+export async function enroll(p: Page, code: string): Promise<void> {
+  await p.goto(`/enroll#code=${code}`);
+  await p.getByRole('button', { name: 'سجّل هذا الجهاز' }).click();
+  await p.getByRole('status').getByText(/سُجّل هذا الجهاز بصفة/).waitFor();
+  // The code left the address bar once read.
+  expect(p.url()).not.toContain('code=');
+}
+
+/** Presses "Sync now" and waits until the sync bar reports a finished sync; returns what it says. */
+export async function syncNow(p: Page, lang: 'ar' | 'en'): Promise<string> {
+  const bar = p.getByRole('region', { name: lang === 'ar' ? 'المزامنة' : 'Sync' });
+  const button = bar.getByRole('button', { name: lang === 'ar' ? 'زامن الآن' : 'Sync now' });
+  await expect.poll(() => button.isEnabled()).toBe(true);
+  const finished = async () => Number(await bar.getAttribute('data-syncs'));
+  const before = await finished();
+  await button.click();
+  await expect.poll(finished, { timeout: 20_000 }).toBeGreaterThan(before);
+  return (await bar.getByRole('status').textContent()) ?? '';
 }

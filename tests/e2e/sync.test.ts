@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { baseUrl, launchBrowser, newPhoneContext, screenshot } from './harness.ts';
+import { baseUrl, enroll, launchBrowser, newPhoneContext, screenshot, syncNow, waitForServiceWorker } from './harness.ts';
 
 let browser: Browser;
 let coordinatorContext: BrowserContext;
@@ -16,30 +16,6 @@ let phoneContext: BrowserContext;
 let phone: Page;
 
 const reports = (p: Page, name: string) => p.getByRole('list', { name }).getByRole('listitem');
-
-async function waitForServiceWorker(p: Page) {
-  await p.waitForFunction(() => navigator.serviceWorker?.controller !== null, undefined, { timeout: 30_000 });
-}
-
-/** Presses "Sync now" and waits until the sync bar reports a finished sync. */
-async function syncNow(p: Page, lang: 'ar' | 'en') {
-  const bar = p.getByRole('region', { name: lang === 'ar' ? 'المزامنة' : 'Sync' });
-  const button = bar.getByRole('button', { name: lang === 'ar' ? 'زامن الآن' : 'Sync now' });
-  await expect.poll(() => button.isEnabled()).toBe(true);
-  const finished = async () => Number(await bar.getAttribute('data-syncs'));
-  const before = await finished();
-  await button.click();
-  await expect.poll(finished, { timeout: 20_000 }).toBeGreaterThan(before);
-  return (await bar.getByRole('status').textContent()) ?? '';
-}
-
-async function enroll(p: Page, code: string) {
-  await p.goto(`/enroll#code=${code}`);
-  await p.getByRole('button', { name: 'سجّل هذا الجهاز' }).click();
-  await p.getByRole('status').getByText(/سُجّل هذا الجهاز بصفة/).waitFor();
-  // The code left the address bar once read.
-  expect(p.url()).not.toContain('code=');
-}
 
 /** Makes a one-time monitor code on the coordinator's Devices screen and returns it. */
 async function monitorCode(): Promise<string> {

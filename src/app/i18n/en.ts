@@ -2,7 +2,15 @@
  * The English catalog. It defines the keys: the Arabic catalog must have every one (the type checker
  * says so). Plural messages list the forms Intl.PluralRules can ask for in the language.
  */
-export const en = {
+import type { CatalogOf, PluralMessage } from './catalog-types.ts';
+import { chartsEn } from './charts.en.ts';
+import { deskEn } from './desk.en.ts';
+import { exportsEn } from './exports.en.ts';
+import { historyEn } from './history.en.ts';
+
+export type { PluralMessage } from './catalog-types.ts';
+
+const coreEn = {
   'app.name': 'Rasid',
   'app.tagline': 'Field reports',
   'nav.main': 'Main',
@@ -350,14 +358,8 @@ export const en = {
   'panic.wiping': 'Wiping…',
 } as const satisfies Record<string, string | PluralMessage>;
 
-export interface PluralMessage {
-  zero?: string;
-  one?: string;
-  two?: string;
-  few?: string;
-  many?: string;
-  other: string;
-}
+/** The desk's screens keep their messages in catalogs of their own, one pair per screen. */
+export const en = { ...coreEn, ...deskEn, ...historyEn, ...chartsEn, ...exportsEn } as const;
 
 export type MessageKey = keyof typeof en;
-export type Catalog = { readonly [K in MessageKey]: (typeof en)[K] extends string ? string : PluralMessage };
+export type Catalog = CatalogOf<typeof en>;

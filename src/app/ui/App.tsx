@@ -17,6 +17,9 @@ const Enroll = lazyScreen(() => import('./Enroll.tsx').then((m) => m.Enroll));
 const Devices = lazyScreen(() => import('./Devices.tsx').then((m) => m.Devices));
 const ConflictQueue = lazyScreen(() => import('./ConflictQueue.tsx').then((m) => m.ConflictQueue));
 const Quarantine = lazyScreen(() => import('./Quarantine.tsx').then((m) => m.Quarantine));
+const DeskList = lazyScreen(() => import('./desk/DeskList.tsx').then((m) => m.DeskList));
+const DeskCharts = lazyScreen(() => import('./desk/DeskCharts.tsx').then((m) => m.DeskCharts));
+const DeskExports = lazyScreen(() => import('./desk/DeskExports.tsx').then((m) => m.DeskExports));
 // The sync status and "Sync now" load after the list: they need the sync code, which waits for it.
 const SyncBar = lazyScreen(() => import('./SyncBar.tsx').then((m) => m.SyncBar));
 
@@ -58,6 +61,12 @@ function Screen() {
       return <ConflictQueue />;
     case 'quarantine':
       return <Quarantine />;
+    case 'desk':
+      return <DeskList />;
+    case 'deskCharts':
+      return <DeskCharts />;
+    case 'deskExports':
+      return <DeskExports />;
     case 'notFound':
       return <ReportList />;
   }
@@ -84,6 +93,7 @@ export function App({ services, update }: { services: AppServices; update?: Upda
           <a href="/sync">{tr.t('nav.sync')}</a>
           {isCoordinator(services) && (
             <>
+              <a href="/desk">{tr.t('nav.desk')}</a>
               <a href="/conflicts">{tr.t('nav.conflicts')}</a>
               <a href="/devices">{tr.t('nav.devices')}</a>
               <a href="/quarantine">{tr.t('nav.quarantine')}</a>

@@ -1,0 +1,59 @@
+/**
+ * What every desk screen reads: each report on this coordinator's device as a merged view, with
+ * the facts the desk shows beside it (the device that created it, whether it has a conflict).
+ * Read once per change of the reports table and shared by the list, the charts and the exports.
+ *
+ * A report this app cannot read (an unknown type, a damaged row) is kept apart in `unreadable`:
+ * it is counted and listed, never silently dropped.
+ */
+import { useLiveQuery } from '../live-query.ts';
+import type { ReportView } from '../../domain/merge.ts';
+import type { RasidDb } from '../store/db.ts';
+import { readRow } from '../store/read-row.ts';
+
+export interface DeskReport {
+  id: string;
+  view: ReportView;
+  /** The device that wrote the create op; '' until it has arrived. */
+  device: string;
+  /** Id of the create op, to find when the base received it. */
+  createOp?: string;
+  /** Not yet acknowledged by the base (this device's own edits above its watermark). */
+  unsynced: boolean;
+}
+
+export interface DeskReports {
+  reports: DeskReport[];
+  unreadable: string[];
+}
+
+export async function loadDeskReports(db: RasidDb, watermark: number): Promise<DeskReports> {
+  const rows = await db.reports.toArray();
+  const reports: DeskReport[] = [];
+  const unreadable: string[] = [];
+  for (const row of rows) {
+    const item = readRow(row, watermark);
+    if (!item.ok) {
+      unreadable.push(item.id);
+      continue;
+    }
+    reports.push({ id: row.id, view: item.view, device: row.state.created?.device ?? '', createOp: row.state.created?.op, unsynced: item.unsynced });
+  }
+  return { reports, unreadable };
+}
+
+/** Every report, kept current as sync and edits change them; undefined while the first read runs. */
+export function useDeskReports(db: RasidDb, watermark: number): DeskReports | undefined {
+  return useLiveQuery(() => loadDeskReports(db, watermark), [db, watermark]);
+}
+
+/** When the base received each report's create op (ms), for the reports given: the export's `receivedAt`. */
+export async function receivedTimes(db: RasidDb, reports: readonly DeskReport[]): Promise<Map<string, number>> {
+  const withOp = reports.filter((r): r is DeskReport & { createOp: string } => r.createOp !== undefined);
+  const ops = await db.ops.bulkGet(withOp.map((r) => r.createOp));
+  const times = new Map<string, number>();
+  ops.forEach((op, i) => {
+    if (op?.receivedAt !== undefined) times.set(withOp[i]!.id, op.receivedAt);
+  });
+  return times;
+}

@@ -1,0 +1,6 @@
+/** Placeholder while the screen is built. */
+import { DeskNav } from './DeskNav.tsx';
+
+export function DeskList() {
+  return <DeskNav current="reports" />;
+}

@@ -1,0 +1,23 @@
+/** The desk's own navigation, above each of its screens: the reports, the charts, the exports. */
+import { useServices } from '../context.ts';
+
+export type DeskSection = 'reports' | 'charts' | 'exports';
+
+const LINKS: readonly { section: DeskSection; href: string; key: 'desk.nav.reports' | 'desk.nav.charts' | 'desk.nav.exports' }[] = [
+  { section: 'reports', href: '/desk', key: 'desk.nav.reports' },
+  { section: 'charts', href: '/desk/charts', key: 'desk.nav.charts' },
+  { section: 'exports', href: '/desk/exports', key: 'desk.nav.exports' },
+];
+
+export function DeskNav({ current }: { current: DeskSection }) {
+  const { tr } = useServices();
+  return (
+    <nav class="desk-nav" aria-label={tr.t('desk.nav')}>
+      {LINKS.map((l) => (
+        <a key={l.section} href={l.href} aria-current={l.section === current ? 'page' : undefined}>
+          {tr.t(l.key)}
+        </a>
+      ))}
+    </nav>
+  );
+}

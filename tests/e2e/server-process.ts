@@ -1,0 +1,91 @@
+/**
+ * Starts the real server (`tsx src/server/main.ts`, as `npm start` would after its build) on a free
+ * port, on a fresh store in a temp folder that `stop()` removes. Used by global-setup.ts for the
+ * shared server, and by tests that need a base of their own (the desk's, filled with `--demo`).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const STARTUP_LIMIT_MS = 60_000;
+
+export interface ServerProcess {
+  /** e.g. `http://127.0.0.1:41234`, without a trailing slash. */
+  baseUrl: string;
+  /** The one-time code of the new store's first coordinator link. */
+  firstCoordinatorCode: string;
+  /** Everything the process printed to standard output up to its address. */
+  stdout: string;
+  stop(): Promise<void>;
+}
+
+export interface ServerOptions {
+  /** The project root (where src/ is); the current directory when not given. */
+  root?: string;
+  /** Arguments after `src/server/main.ts`, e.g. ['--demo']. */
+  args?: readonly string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function startServer(opts: ServerOptions = {}): Promise<ServerProcess> {
+  // Each server gets a store of its own: never the developer's ./data, nor another run's.
+  const dataDir = mkdtempSync(join(tmpdir(), 'rasid-e2e-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env, PORT: '0', HOST: '127.0.0.1', RASID_DATA: dataDir };
+  // A new SQLite store over plain HTTP, whatever the caller's environment says.
+  for (const name of ['DATABASE_URL', 'PUBLIC_ORIGIN', 'TLS_CERT', 'TLS_KEY']) delete env[name];
+  const server = spawn('node_modules/.bin/tsx', ['src/server/main.ts', ...(opts.args ?? [])], {
+    cwd: opts.root ?? process.cwd(),
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const cleanUp = async () => {
+    await stop(server);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const started = await readAddress(server);
+    // Errors the server reports while tests run belong in the test output.
+    server.stderr?.pipe(process.stderr);
+    return { ...started, stop: cleanUp };
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+}
+
+function readAddress(server: ChildProcess): Promise<Omit<ServerProcess, 'stop'>> {
+  return new Promise((resolve, reject) => {
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => {
+      server.kill('SIGKILL');
+      reject(new Error(`The server printed no address within ${STARTUP_LIMIT_MS} ms.\n${stdout}${stderr}`));
+    }, STARTUP_LIMIT_MS);
+    server.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    server.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      const match = /Rasid is running at (http:\/\/\S+)/.exec(stdout);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        // A new store prints its first coordinator link before the address.
+        const code = /\/enroll#code=([A-Za-z0-9_-]+)/.exec(stdout)?.[1];
+        if (!code) reject(new Error(`The new store printed no first coordinator link.\n${stdout}`));
+        else resolve({ baseUrl: match[1].replace(/\/$/, ''), firstCoordinatorCode: code, stdout });
+      }
+    });
+    server.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`The server exited with code ${code} before listening (was dist/ built?).\n${stderr}`));
+    });
+  });
+}
+
+async function stop(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null || server.signalCode !== null) return;
+  const exited = new Promise((resolve) => server.once('exit', resolve));
+  server.kill('SIGTERM');
+  const killer = setTimeout(() => server.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(killer);
+}
