@@ -194,6 +194,14 @@ export function editBody(state: ReportState, changes: Partial<Record<FieldName, 
   return out;
 }
 
+/**
+ * The body of a change to a deployment or desk setting (the roster, the gazetteer, a partner
+ * profile): named fields that are no report fields, each superseding every head the writer saw.
+ */
+export function settingBody(state: ReportState, changes: Record<string, unknown>, hlc: string): Op['body'] {
+  return editBody(state, changes as Partial<Record<FieldName, unknown>>, hlc);
+}
+
 /** A delete supersedes every head it saw, of every field, so an edit it did not see stays visible. */
 export function deleteBody(state: ReportState, hlc: string): Op['body'] {
   const supersedes: Record<string, string[]> = {};

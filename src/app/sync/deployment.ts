@@ -4,21 +4,10 @@
  * its next sync, like any op.
  */
 import type { Gazetteer } from '../../domain/gazetteer.ts';
-import type { ReportState } from '../../domain/merge.ts';
-import type { OpBody } from '../../domain/op.ts';
+import { settingBody, type ReportState } from '../../domain/merge.ts';
 import type { Role } from '../../domain/protocol.ts';
 import { GAZETTEER_FIELD, GAZETTEER_ID, rosterField, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
 import { writeOp, type WriterContext } from '../store/write-op.ts';
-
-/** A setting's body: each value supersedes every head of its field as this device holds it. */
-function settingBody(state: ReportState, changes: Record<string, unknown>, hlc: string): OpBody {
-  const body: OpBody = { hlc, changes, supersedes: {} };
-  for (const name of Object.keys(changes)) {
-    const heads = state.fields[name]?.heads.map((h) => h.op) ?? [];
-    if (heads.length) body.supersedes[name] = heads;
-  }
-  return body;
-}
 
 /** The devices whose role the roster does not yet say as given: what one roster op must add. */
 export function missingFromRoster(state: ReportState | undefined, devices: readonly { device: string; role: Role }[]): { device: string; role: Role }[] {

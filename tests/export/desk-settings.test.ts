@@ -1,0 +1,74 @@
+import { describe, expect, test } from 'vitest';
+import { encodeHlc, nodeIdOf } from '../../src/domain/hlc.ts';
+import { applyOp, deleteBody, emptyState, settingBody, type ReportState } from '../../src/domain/merge.ts';
+import type { Op } from '../../src/domain/op.ts';
+import {
+  exportLogEntryFromState,
+  exportLogId,
+  profileChanges,
+  profileFromState,
+  profileNameOf,
+  profileSettingId,
+} from '../../src/export/desk-settings.ts';
+import { partnerProfile } from '../../src/export/profile.ts';
+
+const KEY_A = 'a'.repeat(43);
+const KEY_B = 'b'.repeat(43);
+let seq = 0;
+
+/** A desk op written by `device` on the state it had (`seen`, by default the state it lands on). */
+function deskOp(state: ReportState, device: string, minute: number, body: (s: ReportState, hlc: string) => Op['body'], seen = state): ReportState {
+  const hlc = encodeHlc({ wall: Date.UTC(2026, 10, 1) + minute * 60_000, counter: 0, node: nodeIdOf(device) });
+  seq++;
+  const id = `0190a000-0000-7000-8000-${String(seq).padStart(12, '0')}`;
+  return applyOp(state, { v: 1, id, kind: 'desk', reportId: state.id, device, deviceSeq: seq, body: body(seen, hlc) });
+}
+
+describe('partner profiles as desk settings', () => {
+  const profile = partnerProfile({ name: 'shelter-partner', key: KEY_A });
+
+  test('a written profile reads back as the same profile', () => {
+    const state = deskOp(emptyState(profileSettingId(profile.name)), 'coord-one', 1, (s, hlc) => settingBody(s, profileChanges(profile), hlc));
+    expect(profileFromState(state)).toEqual({ name: 'shelter-partner', ok: true, profile, conflicts: [] });
+  });
+
+  test('two coordinators changing different parts apart both keep theirs; the same part apart is a conflict', () => {
+    const base = deskOp(emptyState(profileSettingId(profile.name)), 'coord-one', 1, (s, hlc) => settingBody(s, profileChanges(profile), hlc));
+    const rotated = (s: ReportState) => deskOp(s, 'coord-one', 2, (st, hlc) => settingBody(st, { key: KEY_B }, hlc));
+    const daily = (s: ReportState) => deskOp(s, 'coord-two', 3, (st, hlc) => settingBody(st, { dates: 'day' }, hlc));
+    const both = daily(rotated(base));
+    const read = profileFromState(both);
+    expect(read?.ok && read.profile).toMatchObject({ key: KEY_B, dates: 'day' });
+
+    const otherKey = deskOp(base, 'coord-two', 4, (st, hlc) => settingBody(st, { key: 'c'.repeat(43) }, hlc));
+    const clash = deskOp(otherKey, 'coord-one', 5, (st, hlc) => settingBody(st, { key: KEY_B }, hlc), base);
+    expect(profileFromState(clash)?.conflicts).toEqual(['key']);
+  });
+
+  test('a removed profile, or one naming an internal field, is listed with why and never usable', () => {
+    const base = deskOp(emptyState(profileSettingId(profile.name)), 'coord-one', 1, (s, hlc) => settingBody(s, profileChanges(profile), hlc));
+    const removed = deskOp(base, 'coord-one', 2, (s, hlc) => deleteBody(s, hlc));
+    expect(profileFromState(removed)).toMatchObject({ ok: false, reason: 'err.profile.removed' });
+    const leaky = deskOp(base, 'coord-two', 3, (s, hlc) => settingBody(s, { fields: ['narrative', 'device'] }, hlc));
+    expect(profileFromState(leaky)).toMatchObject({ ok: false });
+  });
+
+  test('setting ids name profiles only by a valid name', () => {
+    expect(profileNameOf('profile:ngo-1')).toBe('ngo-1');
+    expect(profileNameOf('roster')).toBeUndefined();
+    expect(profileNameOf('profile:Bad Name')).toBeUndefined();
+    expect(() => profileSettingId('../etc')).toThrow();
+  });
+});
+
+describe('the export log', () => {
+  test('an entry reads back; a damaged one is not taken for an entry', () => {
+    const id = exportLogId('0190a000-0000-7000-8000-0000000000aa');
+    const entry = { profile: 'internal', format: 'csv', rows: 312, at: '2026-11-24T10:00:00.000Z', by: 'coord-one' };
+    const state = deskOp(emptyState(id), 'coord-one', 5, (s, hlc) => settingBody(s, entry, hlc));
+    expect(exportLogEntryFromState(state)).toEqual(entry);
+    const damaged = deskOp(emptyState(id), 'coord-one', 6, (s, hlc) => settingBody(s, { ...entry, rows: -1 }, hlc));
+    expect(exportLogEntryFromState(damaged)).toBeUndefined();
+    expect(() => exportLogId('not-a-uuid')).toThrow();
+  });
+});
