@@ -19,6 +19,8 @@ export interface SchedulerDeps {
   /** One sync; rejects when it failed. `transient` failures are tried again, others wait for "Sync now". */
   sync: () => Promise<void>;
   isTransient: (error: unknown) => boolean;
+  /** The least wait the base asked for after this failure (Retry-After), if any. */
+  waitAsked?: (error: unknown) => number | undefined;
   isOnline: () => boolean;
   random: () => number;
   setTimer: (fn: () => void, ms: number) => unknown;
@@ -76,7 +78,9 @@ export class SyncScheduler {
         this.schedule(SYNC_INTERVAL_MS);
       } catch (error) {
         this.failures += 1;
-        if (this.deps.isTransient(error)) this.schedule(backoffDelay(this.failures, this.deps.random));
+        // A base that said how long to wait is believed, but never sooner than the backoff: phones that
+        // were all refused together must still come back spread out.
+        if (this.deps.isTransient(error)) this.schedule(Math.max(backoffDelay(this.failures, this.deps.random), this.deps.waitAsked?.(error) ?? 0));
         return;
       }
     } while (this.again);

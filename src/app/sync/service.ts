@@ -62,6 +62,7 @@ export function startSync(args: { writer: WriterContext; enrollment: Enrollment;
   const scheduler = new SyncScheduler({
     sync: once,
     isTransient: (e) => !(e instanceof SyncError) || e.transient,
+    waitAsked: (e) => (e instanceof SyncError ? e.retryAfterMs : undefined),
     isOnline: () => navigator.onLine,
     random: Math.random,
     setTimer: (fn, ms) => setTimeout(fn, ms),

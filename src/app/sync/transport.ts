@@ -25,6 +25,8 @@ export class SyncError extends Error {
   constructor(
     readonly code: SyncErrorCode,
     readonly status?: number,
+    /** How long the base asked the device to wait (its Retry-After, on a 429 or 503), in ms. */
+    readonly retryAfterMs?: number,
   ) {
     super(code);
   }
@@ -46,10 +48,23 @@ export interface Endpoint {
   fetch: Fetch;
 }
 
-function errorFor(status: number): SyncError {
+/** Longest wait a Retry-After may impose: a wrong header must not silence a phone for days. */
+export const MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
+
+/** Retry-After in seconds or as an HTTP date, in ms from `now`; undefined when absent or unreadable. */
+export function retryAfterMs(header: string | null, now: number): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  const text = header.trim();
+  const ms = /^\d+$/.test(text) ? Number(text) * 1000 : Date.parse(text) - now;
+  if (!Number.isFinite(ms)) return undefined;
+  return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms));
+}
+
+function errorFor(res: Response): SyncError {
+  const status = res.status;
   if (status === 401) return new SyncError(SYNC_ERRORS.unauthorized, status);
   if (status === 403) return new SyncError(SYNC_ERRORS.forbidden, status);
-  if (status >= 500 || status === 429 || status === 408) return new SyncError(SYNC_ERRORS.server, status);
+  if (status >= 500 || status === 429 || status === 408) return new SyncError(SYNC_ERRORS.server, status, retryAfterMs(res.headers.get('Retry-After'), Date.now()));
   return new SyncError(SYNC_ERRORS.rejected, status);
 }
 
@@ -73,7 +88,7 @@ export async function callApi(endpoint: Endpoint, path: string, body?: unknown, 
   }
   if (!res.ok) {
     await res.body?.cancel().catch(() => undefined);
-    throw errorFor(res.status);
+    throw errorFor(res);
   }
   try {
     return await res.json();

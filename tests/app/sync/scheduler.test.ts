@@ -76,6 +76,29 @@ describe('the scheduler', () => {
     expect([...t.timers.values()].map((x) => x.ms)).toEqual([SYNC_INTERVAL_MS]);
   });
 
+  test('a base that asked for a longer wait is believed; a shorter one never brings the retry forward', async () => {
+    const t = fakeTimers();
+    const asked = [20 * BACKOFF_BASE_MS, 1];
+    let runs = 0;
+    const s = new SyncScheduler({
+      sync: async () => {
+        runs++;
+        throw new Error('transient');
+      },
+      isTransient: () => true,
+      waitAsked: () => asked[runs - 1],
+      isOnline: () => true,
+      random: () => 1,
+      setTimer: t.setTimer,
+      clearTimer: t.clearTimer,
+    });
+    s.start();
+    await settle();
+    expect(t.fire()).toBe(20 * BACKOFF_BASE_MS);
+    await settle();
+    expect(t.fire()).toBe(2 * BACKOFF_BASE_MS);
+  });
+
   test('a failure that waiting cannot fix (a revoked device) is not retried by itself', async () => {
     const { s, t } = scheduler(['final']);
     s.start();

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { createApp } from '../../../src/server/app.ts';
 import { claimFirstCoordinatorCode, makeEnrollmentCode } from '../../../src/server/enrollment/codes.ts';
 import { syncApi } from '../../../src/server/http/api.ts';
+import type { RequestLimits } from '../../../src/server/http/rate-limit.ts';
 import { openStore, type Store } from '../../../src/server/store/index.ts';
 import { RasidDb } from '../../../src/app/store/db.ts';
 import type { WriterContext } from '../../../src/app/store/write-op.ts';
@@ -30,13 +31,13 @@ export interface Base {
 }
 
 /** A base on a fresh in-memory store, or on `dataDir` (created when missing). */
-export async function startBase(opts: { dataDir?: string; clock?: { ms: number }; seed?: number } = {}): Promise<Base> {
+export async function startBase(opts: { dataDir?: string; clock?: { ms: number }; seed?: number; limits?: RequestLimits } = {}): Promise<Base> {
   const clock = opts.clock ?? { ms: T0 };
   const random = seededRandom(opts.seed ?? 7);
   const store = await openStore(opts.dataDir ? { dataDir: opts.dataDir, now: () => clock.ms, random } : { memory: true, now: () => clock.ms, random });
   const app = createApp({
     distDir: path.join(tmpdir(), 'rasid-no-dist'),
-    apiRoutes: syncApi({ store, now: () => clock.ms, random, publicOrigin: () => ORIGIN }),
+    apiRoutes: syncApi({ store, now: () => clock.ms, random, publicOrigin: () => ORIGIN, limits: opts.limits }),
     onUnexpectedError: (e) => {
       throw e;
     },
