@@ -15,6 +15,8 @@ export interface Enrollment {
   token: string;
   device: string;
   enrolledAt: number;
+  /** When the token was last rotated; enrolledAt until then. */
+  tokenIssuedAt?: number;
 }
 
 function isEnrollment(v: unknown): v is Enrollment {

@@ -136,5 +136,8 @@ export const enrolledDeviceSchema = z.object({
 export type EnrolledDevice = z.infer<typeof enrolledDeviceSchema>;
 export const devicesResponseSchema = z.object({ devices: z.array(enrolledDeviceSchema) });
 
+/** `POST /api/v1/token/rotate`: the device's new token, which replaces the old one at its first use. */
+export const tokenRotateResponseSchema = z.object({ token: z.string().check(z.regex(/^[A-Za-z0-9_-]{22,128}$/)), device: z.string() });
+
 /** `POST /api/v1/devices/:device/revoke` (coordinators). */
 export const revokeResponseSchema = z.object({ device: z.string(), revokedAt: z.number() });

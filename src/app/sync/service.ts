@@ -11,6 +11,7 @@ import { listDevices } from './devices.ts';
 import { runSync, type SyncOutcome, type SyncProgress } from './engine.ts';
 import type { Enrollment } from './enrollment.ts';
 import { SyncScheduler } from './scheduler.ts';
+import { rotateTokenIfOld } from './token.ts';
 import { httpTransport, SyncError, SYNC_ERRORS, type Endpoint, type SyncErrorCode } from './transport.ts';
 
 export interface SyncStatus {
@@ -32,7 +33,8 @@ export interface SyncService {
 }
 
 export function startSync(args: { writer: WriterContext; enrollment: Enrollment; db: RasidDb }): SyncService {
-  const { writer, enrollment, db } = args;
+  const { writer, db } = args;
+  let enrollment = args.enrollment;
   const endpoint: Endpoint = { origin: enrollment.origin, token: enrollment.token, fetch: (url, init) => fetch(url, init) };
   const transport = httpTransport(endpoint);
   let status: SyncStatus = { running: false, finished: 0 };
@@ -51,6 +53,9 @@ export function startSync(args: { writer: WriterContext; enrollment: Enrollment;
       // Two tabs of the app would push and pull the same ops twice: one sync at a time per origin.
       const locks = globalThis.navigator?.locks;
       const outcome = locks ? await locks.request('rasid-sync', run) : await run();
+      // A sync that worked proves the base reachable: the moment to retire an old token. A failed
+      // rotation changes nothing (the old token stays valid) and is tried again after the next sync.
+      enrollment = await rotateTokenIfOld(enrollment, endpoint, writer.now()).catch(() => enrollment);
       publish({ running: false, finished: status.finished + 1, progress: status.progress, last: { at: writer.now(), outcome } });
     } catch (error) {
       const code = error instanceof SyncError ? error.code : SYNC_ERRORS.badResponse;

@@ -14,9 +14,22 @@ export interface TokenOwner {
   revokedAt: number | null;
 }
 
+/**
+ * The device a token belongs to. The first use of a rotated token makes it the device's only one:
+ * from then on the token it replaced is refused.
+ */
 export async function deviceByToken(db: Kysely<Database>, token: string): Promise<TokenOwner | undefined> {
-  const row = await db.selectFrom('devices').select(['device', 'role', 'revoked_at']).where('token_hash', '=', secretHash(token)).executeTakeFirst();
-  return row && { device: row.device, role: row.role, revokedAt: row.revoked_at === null ? null : Number(row.revoked_at) };
+  const hash = secretHash(token);
+  const row = await db
+    .selectFrom('devices')
+    .select(['device', 'role', 'revoked_at', 'next_token_hash'])
+    .where((eb) => eb.or([eb('token_hash', '=', hash), eb('next_token_hash', '=', hash)]))
+    .executeTakeFirst();
+  if (!row) return undefined;
+  if (row.next_token_hash === hash) {
+    await db.updateTable('devices').set({ token_hash: hash, next_token_hash: null }).where('device', '=', row.device).where('next_token_hash', '=', hash).execute();
+  }
+  return { device: row.device, role: row.role, revokedAt: row.revoked_at === null ? null : Number(row.revoked_at) };
 }
 
 export async function listDevices(db: Kysely<Database>): Promise<EnrolledDevice[]> {
@@ -48,15 +61,16 @@ export async function revokeDevice(db: Kysely<Database>, device: string, now: nu
 }
 
 /**
- * Gives the device a new random token in place of `oldToken`, storing only its hash. The update
- * names the old hash, so of two rotations racing with one token exactly one wins; undefined for
- * the other, whose old token is already gone.
+ * Gives the device a new random token to use in place of `oldToken`, storing only its hash. The old
+ * token keeps working until the new one is first used, so an answer lost on the way leaves the
+ * device its old token; asking again replaces a new token never used. Undefined when `oldToken` is
+ * not the device's current token (another rotation's new token was used meanwhile).
  */
 export async function rotateToken(db: Kysely<Database>, device: string, oldToken: string, random: RandomBytes): Promise<string | undefined> {
   const token = randomSecret(random, TOKEN_BYTES);
   const result = await db
     .updateTable('devices')
-    .set({ token_hash: secretHash(token) })
+    .set({ next_token_hash: secretHash(token) })
     .where('device', '=', device)
     .where('token_hash', '=', secretHash(oldToken))
     .where('revoked_at', 'is', null)

@@ -1,8 +1,8 @@
 /**
  * `POST /api/v1/token/rotate`: any enrolled device swaps its token for a new one. The new token is
- * answered once and only its SHA-256 is stored; the old one stops working with this request, so a
- * token that may have been copied (a backup of the phone, a log somewhere) can be retired without
- * enrolling again.
+ * answered once and only its SHA-256 is stored; the old one stops working when the new one is first
+ * used, so a token that may have been copied (a backup of the phone, a log somewhere) can be
+ * retired without enrolling again, and an answer lost on a bad connection locks no phone out.
  */
 import type { Hono } from 'hono';
 import { rotateToken } from '../enrollment/devices.ts';
@@ -15,7 +15,7 @@ export function tokenRoutes(api: Hono<ApiEnv>, { store, random }: ApiDeps): void
   api.post('/v1/token/rotate', requireDevice(store.db), async (c) => {
     const caller = c.get('caller');
     const token = await rotateToken(store.db, caller.device, bearerToken(c.req.header('Authorization')), random);
-    // Another request rotated the same token first: this one's old token is no longer the device's.
+    // Another rotation's new token was used first: this one's old token is no longer the device's.
     if (token === undefined) throw new ApiError(401, 'token_unknown', 'This device token is not known here; enroll the device again.');
     return jsonAnswer(c, { token, device: caller.device });
   });

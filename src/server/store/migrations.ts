@@ -102,9 +102,24 @@ const enrollmentMigration: Migration = {
   },
 };
 
+/**
+ * Token rotation that a lost answer cannot lock a phone out of: the new token waits beside the old
+ * one until the device first uses it; only then is the old one gone.
+ */
+const tokenRotationMigration: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('devices').addColumn('next_token_hash', 'text').execute();
+    await db.schema.createIndex('devices_next_token_hash').unique().on('devices').column('next_token_hash').execute();
+  },
+};
+
 export function opStoreMigrations(dialect: StoreDialect): MigrationProvider {
   return {
-    getMigrations: async () => ({ '0001_op_store': opStoreMigration(dialect), '0002_enrollment': enrollmentMigration }),
+    getMigrations: async () => ({
+      '0001_op_store': opStoreMigration(dialect),
+      '0002_enrollment': enrollmentMigration,
+      '0003_token_rotation': tokenRotationMigration,
+    }),
   };
 }
 

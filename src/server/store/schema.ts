@@ -50,6 +50,8 @@ export interface DevicesTable {
   device: string;
   role: Role;
   token_hash: string;
+  /** A rotated token the device has not used yet; the old token works until it does. */
+  next_token_hash: string | null;
   revoked_at: number | null;
   created_at: number;
   /** The public keys the device sent when it enrolled, as JSON ({name: key}); null if none. */
