@@ -1,0 +1,80 @@
+/**
+ * The export worker: reads every report from the app's IndexedDB itself, builds the export records
+ * with what the desk knows of each (the creating device, when the base received it), writes the file
+ * in chunks, posting progress as it goes, and posts the finished file as a Blob. The page stays
+ * responsive however many reports there are, and Cancel is simply the end of this worker.
+ */
+import { aggregateChunks, aggregateRows } from '../../export/aggregate.ts';
+import { exportChunks, FILE_FORMATS } from '../../export/export-file.ts';
+import { profileSchema } from '../../export/profile.ts';
+import { toExportRecord, type ExportRecord } from '../../export/record.ts';
+import { RasidDb } from '../store/db.ts';
+import { loadDeskReports, receivedTimes } from './desk-reports.ts';
+// Types only: run-export.ts starts this worker, and a worker bundling its own starter would nest itself.
+import type { ExportJob, ExportWorkerMessage } from './run-export.ts';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+
+function post(message: ExportWorkerMessage): void {
+  scope.postMessage(message);
+}
+
+async function readRecords(job: ExportJob): Promise<{ records: ExportRecord[]; skipped: number }> {
+  const db = new RasidDb(job.dbName);
+  try {
+    const { reports, unreadable } = await loadDeskReports(db, job.watermark);
+    const received = await receivedTimes(db, reports);
+    const records: ExportRecord[] = [];
+    let skipped = unreadable.length;
+    for (const r of reports) {
+      const record = toExportRecord(r.view, { device: r.device || undefined, receivedAt: received.get(r.id) });
+      if (record) records.push(record);
+      else skipped++;
+    }
+    return { records, skipped };
+  } finally {
+    db.close();
+  }
+}
+
+async function run(job: ExportJob): Promise<void> {
+  post({ type: 'reading' });
+  let read: Awaited<ReturnType<typeof readRecords>>;
+  try {
+    read = await readRecords(job);
+  } catch (e) {
+    post({ type: 'error', code: 'exports.err.read', detail: e instanceof Error ? e.message : String(e) });
+    return;
+  }
+  const { records, skipped } = read;
+  const parts: string[] = [];
+  let rows = 0;
+  let mediaType: string;
+  if ('level' in job) {
+    // Counting the cells is one pass over records already in memory: cheap beside writing them.
+    rows = aggregateRows(records, job.level).length;
+    const format = job.format === 'aggregate_csv' ? 'csv' : 'json';
+    mediaType = FILE_FORMATS[format].mediaType;
+    for (const text of aggregateChunks(records, { level: job.level, format, exportedAt: job.exportedAt })) parts.push(text);
+    post({ type: 'progress', rows, total: rows });
+  } else {
+    // Checked again here: a profile that skipped its schema must not reach the writers.
+    const profile = profileSchema.parse(job.profile);
+    mediaType = FILE_FORMATS[job.format].mediaType;
+    for await (const chunk of exportChunks(records, { profile, format: job.format, exportedAt: job.exportedAt })) {
+      parts.push(chunk.text);
+      rows = chunk.rows;
+      post({ type: 'progress', rows: chunk.rows, total: chunk.total });
+    }
+  }
+  post({ type: 'done', blob: new Blob(parts, { type: mediaType }), rows, skipped });
+}
+
+scope.onmessage = (e: MessageEvent<ExportJob>) => {
+  run(e.data)
+    .catch((err: unknown) => {
+      const code = err instanceof Error && err.message.startsWith('err.') ? err.message : 'exports.err.failed';
+      post({ type: 'error', code, detail: err instanceof Error ? err.message : String(err) });
+    })
+    .finally(() => scope.close());
+};

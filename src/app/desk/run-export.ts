@@ -1,0 +1,160 @@
+/**
+ * The main-thread side of an export: starts the export worker, passes on its progress, stops it on
+ * Cancel, and saves the finished file as a download. The worker reads the reports from IndexedDB
+ * itself, so 100,000 reports are never copied through postMessage; only the finished Blob comes back.
+ */
+import type { AdminLevel } from '../../domain/gazetteer.ts';
+import type { ExportLogEntry } from '../../export/desk-settings.ts';
+import { FILE_FORMATS, type ExportFormat } from '../../export/export-file.ts';
+import type { Profile } from '../../export/profile.ts';
+
+/** What to export: a file of records under a profile, or the aggregate counts at an admin level. */
+export type ExportChoice =
+  | { format: ExportFormat; profile: Profile }
+  | { format: 'aggregate_csv' | 'aggregate_json'; level: AdminLevel };
+
+export type ExportJob = ExportChoice & {
+  /** The app's database, which the worker opens itself. */
+  dbName: string;
+  watermark: number;
+  /** ISO 8601: written into the file, its name and the log. */
+  exportedAt: string;
+};
+
+/** What the worker posts, in order: reading, then progress as rows are written, then done or error. */
+export type ExportWorkerMessage =
+  | { type: 'reading' }
+  | { type: 'progress'; rows: number; total: number }
+  | { type: 'done'; blob: Blob; rows: number; skipped: number }
+  /** `code` is a catalog key; `detail` is what the failure said, for the coordinator to pass on. */
+  | { type: 'error'; code: string; detail?: string };
+
+export interface ExportProgress {
+  phase: 'reading' | 'writing';
+  rows: number;
+  total: number;
+}
+
+export interface ExportOutcome {
+  blob: Blob;
+  fileName: string;
+  rows: number;
+  /** Reports that could not be read or have no type yet: not in the file, counted for the coordinator. */
+  skipped: number;
+  /** What the export log records for it. */
+  log: Omit<ExportLogEntry, 'by'>;
+}
+
+/** A failure the coordinator can read: `code` is a catalog key. */
+export class ExportError extends Error {
+  constructor(
+    readonly code: string,
+    readonly detail?: string,
+  ) {
+    super(detail ? `${code}: ${detail}` : code);
+  }
+}
+
+export interface RunningExport {
+  /** The file, or undefined when cancelled. Rejects with an ExportError. */
+  done: Promise<ExportOutcome | undefined>;
+  cancel(): void;
+}
+
+/** The name a choice goes by in file names and the log: the profile's, or the aggregate's level. */
+export function exportLabel(choice: ExportChoice): string {
+  return 'profile' in choice ? choice.profile.name : `aggregate-adm${choice.level}`;
+}
+
+function extensionOf(choice: ExportChoice): string {
+  const format = choice.format === 'aggregate_csv' ? 'csv' : choice.format === 'aggregate_json' ? 'json' : choice.format;
+  return FILE_FORMATS[format].extension;
+}
+
+/** `rasid-<profile>-<YYYY-MM-DD>.<ext>`, the date of the export in UTC as the file says it. */
+export function exportFileName(choice: ExportChoice, exportedAt: string): string {
+  return `rasid-${exportLabel(choice)}-${exportedAt.slice(0, 10)}.${extensionOf(choice)}`;
+}
+
+/** The worker seen from here: what a test can stand in for. */
+export interface ExportWorker {
+  postMessage(job: ExportJob): void;
+  terminate(): void;
+  onmessage: ((e: MessageEvent<ExportWorkerMessage>) => void) | null;
+  onerror: ((e: ErrorEvent) => void) | null;
+}
+
+/** Vite bundles the worker as a chunk of its own, precached like every other script, so exports work offline. */
+export function exportWorker(): ExportWorker {
+  return new Worker(new URL('./export.worker.ts', import.meta.url), { type: 'module' }) as ExportWorker;
+}
+
+export function startExport(job: ExportJob, onProgress: (p: ExportProgress) => void, makeWorker: () => ExportWorker = exportWorker): RunningExport {
+  let worker: ExportWorker | undefined;
+  let settle: (outcome: ExportOutcome | undefined) => void = () => {};
+  let fail: (e: ExportError) => void = () => {};
+  const done = new Promise<ExportOutcome | undefined>((resolve, reject) => {
+    settle = resolve;
+    fail = reject;
+  });
+  const stop = () => {
+    worker?.terminate();
+    worker = undefined;
+  };
+  try {
+    worker = makeWorker();
+  } catch (e) {
+    fail(new ExportError('exports.err.worker', e instanceof Error ? e.message : String(e)));
+    return { done, cancel: () => {} };
+  }
+  worker.onmessage = (e) => {
+    const m = e.data;
+    if (m.type === 'reading') onProgress({ phase: 'reading', rows: 0, total: 0 });
+    else if (m.type === 'progress') onProgress({ phase: 'writing', rows: m.rows, total: m.total });
+    else if (m.type === 'error') {
+      stop();
+      fail(new ExportError(m.code, m.detail));
+    } else {
+      stop();
+      settle({
+        blob: m.blob,
+        fileName: exportFileName(job, job.exportedAt),
+        rows: m.rows,
+        skipped: m.skipped,
+        log: { profile: exportLabel(job), format: job.format, rows: m.rows, at: job.exportedAt },
+      });
+    }
+  };
+  worker.onerror = (e) => {
+    stop();
+    fail(new ExportError('exports.err.worker', e.message || undefined));
+  };
+  worker.postMessage(job);
+  return {
+    done,
+    cancel: () => {
+      if (!worker) return;
+      stop();
+      settle(undefined);
+    },
+  };
+}
+
+/** How long an object URL outlives its click: the download reads the Blob after the click returns. */
+const REVOKE_AFTER_MS = 60_000;
+
+/** Saves the file through a download link, never by opening it in a tab, and lets its URL go afterwards. */
+export function download(blob: Blob, fileName: string, doc: Document = document): void {
+  const url = URL.createObjectURL(blob);
+  const link = doc.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.hidden = true;
+  doc.body.append(link);
+  try {
+    link.click();
+  } finally {
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), REVOKE_AFTER_MS);
+  }
+}
