@@ -1,0 +1,316 @@
+/**
+ * The desk list's filters and search, as pure functions over the desk's reports: no DOM, no Dexie.
+ *
+ * Each report is indexed once per change of the data (`indexDeskReports`): its folded search text,
+ * its area keys and its event dates. Typing a query then only runs substring tests over that index,
+ * which keeps 100,000 reports responsive. Filters and the query live in the screen's state and never
+ * in a URL or a stored index: they often name a place or a person.
+ */
+import { foldArabic } from '../../domain/arabic-search.ts';
+import { normalizeDigits } from '../../domain/digits.ts';
+import type { AdminLevel, AdminUnit, Gazetteer } from '../../domain/gazetteer.ts';
+import type { ReportView } from '../../domain/merge.ts';
+import type { AdminAreas, AdminRef, FieldValues } from '../../domain/report.ts';
+import { VERIFICATION_STATUSES, type ReportType } from '../../domain/report-codes.ts';
+import type { DeskReport } from './desk-reports.ts';
+
+export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
+
+/** What the coordinator asked for. An empty string (or false) means "any". */
+export interface DeskFilter {
+  type: ReportType | '';
+  /** Area keys (see `areaKey`) of the governorate and the district. */
+  adm1: string;
+  adm2: string;
+  /** Event date bounds, ISO `YYYY-MM-DD`, both inclusive. */
+  from: string;
+  to: string;
+  verification: VerificationStatus | '';
+  /** A device id, `UNKNOWN_DEVICE` for reports whose create op has not arrived, or '' for any. */
+  device: string;
+  conflict: boolean;
+  query: string;
+}
+
+export const NO_FILTER: DeskFilter = { type: '', adm1: '', adm2: '', from: '', to: '', verification: '', device: '', conflict: false, query: '' };
+
+/** Device ids are hex, so this can never be one. */
+export const UNKNOWN_DEVICE = '?';
+
+export function isNoFilter(f: DeskFilter): boolean {
+  return (Object.keys(NO_FILTER) as (keyof DeskFilter)[]).every((k) => (k === 'query' ? f.query.trim() === '' : f[k] === NO_FILTER[k]));
+}
+
+// ----- search -----
+
+/**
+ * Both the query and the text go through this: lower case, Arabic folded (harakat, tatweel, hamza
+ * forms, ة/ه, ى/ي), Eastern Arabic digits as Western ones, Latin accents dropped, every run of white
+ * space one space.
+ */
+export function foldForSearch(text: string): string {
+  return foldArabic(normalizeDigits(text).normalize('NFC').toLowerCase())
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .normalize('NFC')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Every word of the query must appear somewhere in the report, in any order. */
+export function searchTerms(query: string): string[] {
+  const folded = foldForSearch(query);
+  return folded === '' ? [] : [...new Set(folded.split(' '))];
+}
+
+function adminNames(areas: AdminAreas | undefined): (string | undefined)[] {
+  if (!areas) return [];
+  return [areas.adm1, areas.adm2, areas.adm3].flatMap((r) => [r?.ar, r?.en]);
+}
+
+/**
+ * The free text of a report, unfolded: place name, admin names in both languages, narrative, source
+ * details, origin and destination, one line each. Coded values are left out: the filters cover them.
+ */
+export function searchSource(view: ReportView): string {
+  const v = view.values;
+  return [
+    v.placeName,
+    ...adminNames(v.admin),
+    v.narrative,
+    v.sourceDetail,
+    v.origin?.name,
+    ...adminNames(v.origin?.admin),
+    v.destination?.name,
+    ...adminNames(v.destination?.admin),
+  ]
+    .filter((s): s is string => typeof s === 'string' && s !== '')
+    .join('\n');
+}
+
+/**
+ * Folded texts by report id, checked against the unfolded source: a re-read of the reports (every
+ * sync) makes new view objects, yet only a report whose text changed is folded again. An edit that
+ * only clears a field need not move `updatedHlc`, so the text itself is the key, not the clock.
+ */
+export class SearchCache {
+  private readonly entries = new Map<string, { source: string; folded: string }>();
+
+  /** The fold is a parameter so a test can count how often it runs. */
+  constructor(private readonly fold: (text: string) => string = foldForSearch) {}
+
+  folded(view: ReportView): string {
+    const source = searchSource(view);
+    const hit = this.entries.get(view.id);
+    if (hit && hit.source === source) return hit.folded;
+    // Folded line by line: folding evens out white space, and the line breaks keep fields apart.
+    const folded = source.split('\n').map(this.fold).join('\n');
+    this.entries.set(view.id, { source, folded });
+    return folded;
+  }
+
+  /** Drops reports no longer present, so the cache never outgrows the data. */
+  keepOnly(ids: ReadonlySet<string>): void {
+    for (const id of this.entries.keys()) if (!ids.has(id)) this.entries.delete(id);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+// ----- places -----
+
+export interface AreaName {
+  key: string;
+  pcode?: string;
+  en?: string;
+  ar?: string;
+}
+
+/** The gazetteer looked up by p-code and by folded name, built once per index, not once per report. */
+export interface PlaceLookup {
+  byPcode: ReadonlyMap<string, AdminUnit>;
+  byName: ReadonlyMap<string, AdminUnit>;
+}
+
+export function placeLookup(g: Gazetteer | undefined): PlaceLookup {
+  const byPcode = new Map<string, AdminUnit>();
+  const byName = new Map<string, AdminUnit>();
+  for (const u of g?.units ?? []) {
+    byPcode.set(u.pcode, u);
+    for (const name of [u.ar, u.en]) {
+      const key = `${u.level}:${foldForSearch(name)}`;
+      // Two units of one level and one name: the first (in p-code order) stands for both.
+      if (!byName.has(key)) byName.set(key, u);
+    }
+  }
+  return { byPcode, byName };
+}
+
+/**
+ * One key per area, however a report names it: its p-code, else the p-code of the gazetteer unit of
+ * that name, else the folded name itself, so "جبلة" and "جبله" typed by two monitors are one choice.
+ */
+export function areaName(ref: AdminRef | undefined, level: AdminLevel, places: PlaceLookup): AreaName | undefined {
+  if (!ref) return undefined;
+  const names = [ref.ar, ref.en].filter((n): n is string => n !== undefined).map(foldForSearch);
+  const unit = ref.pcode ? places.byPcode.get(ref.pcode) : names.map((n) => places.byName.get(`${level}:${n}`)).find((u) => u !== undefined);
+  const pcode = ref.pcode ?? unit?.pcode;
+  const en = ref.en ?? unit?.en;
+  const ar = ref.ar ?? unit?.ar;
+  const key = pcode ?? `name:${names[0] ?? ''}`;
+  return { key, ...(pcode && { pcode }), ...(en && { en }), ...(ar && { ar }) };
+}
+
+/** A report filed under a district alone still belongs to its governorate, when the gazetteer knows it. */
+function parentArea(child: AreaName | undefined, places: PlaceLookup): AreaName | undefined {
+  const parent = child?.pcode ? places.byPcode.get(child.pcode)?.parent : undefined;
+  const unit = parent ? places.byPcode.get(parent) : undefined;
+  return unit ? { key: unit.pcode, pcode: unit.pcode, en: unit.en, ar: unit.ar } : undefined;
+}
+
+// ----- the index -----
+
+export interface IndexedReport {
+  report: DeskReport;
+  /** Folded search text, fields separated by line breaks. */
+  text: string;
+  adm1?: AreaName;
+  adm2?: AreaName;
+  /** First and last day of the event (the same day unless a range). */
+  dateFrom?: string;
+  dateTo?: string;
+  verification: VerificationStatus;
+  device: string;
+  conflict: boolean;
+}
+
+/**
+ * A report that was deleted stays off the list, as on a phone's list, unless the delete crossed an
+ * edit it did not see: that is a conflict for a coordinator to decide.
+ */
+export function isListed(view: ReportView): boolean {
+  return !view.deleted || view.conflicts.length > 0;
+}
+
+/** Newest first by creation (HLC strings sort by time); the id breaks ties so the order is stable. */
+export function newestFirst(a: DeskReport, b: DeskReport): number {
+  const ha = a.view.createdHlc ?? '';
+  const hb = b.view.createdHlc ?? '';
+  if (ha !== hb) return ha < hb ? 1 : -1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+function eventDays(d: FieldValues['eventDate'] | undefined): { dateFrom?: string; dateTo?: string } {
+  if (!d) return {};
+  return { dateFrom: d.date, dateTo: d.end ?? d.date };
+}
+
+function verificationOf(view: ReportView): VerificationStatus {
+  const v = view.values.verification;
+  return v && (VERIFICATION_STATUSES as readonly string[]).includes(v) ? v : 'unverified';
+}
+
+export function indexDeskReports(reports: readonly DeskReport[], cache: SearchCache, gazetteer?: Gazetteer): IndexedReport[] {
+  const places = placeLookup(gazetteer);
+  const listed = reports.filter((r) => isListed(r.view)).sort(newestFirst);
+  cache.keepOnly(new Set(listed.map((r) => r.id)));
+  return listed.map((report) => {
+    const { view } = report;
+    const adm2 = areaName(view.values.admin?.adm2, 2, places);
+    const adm1 = areaName(view.values.admin?.adm1, 1, places) ?? parentArea(adm2, places);
+    return {
+      report,
+      text: cache.folded(view),
+      ...(adm1 && { adm1 }),
+      ...(adm2 && { adm2 }),
+      ...eventDays(view.values.eventDate),
+      verification: verificationOf(view),
+      device: report.device || UNKNOWN_DEVICE,
+      conflict: view.conflicts.length > 0,
+    };
+  });
+}
+
+// ----- filtering -----
+
+/** The predicate for one filter; the query is folded once here, not once per report. */
+export function matcher(f: DeskFilter): (r: IndexedReport) => boolean {
+  const terms = searchTerms(f.query);
+  return (r) =>
+    (f.type === '' || r.report.view.type === f.type) &&
+    (f.adm1 === '' || r.adm1?.key === f.adm1) &&
+    (f.adm2 === '' || r.adm2?.key === f.adm2) &&
+    // A range of days matches when it overlaps the asked range; a report with no date cannot.
+    (f.from === '' || (r.dateTo !== undefined && r.dateTo >= f.from)) &&
+    (f.to === '' || (r.dateFrom !== undefined && r.dateFrom <= f.to)) &&
+    (f.verification === '' || r.verification === f.verification) &&
+    (f.device === '' || r.device === f.device) &&
+    (!f.conflict || r.conflict) &&
+    terms.every((t) => r.text.includes(t));
+}
+
+export function filterReports(index: readonly IndexedReport[], f: DeskFilter): IndexedReport[] {
+  return isNoFilter(f) ? [...index] : index.filter(matcher(f));
+}
+
+// ----- choices for the filters -----
+
+export interface Choice {
+  value: string;
+  count: number;
+}
+
+export interface AreaChoice extends Choice {
+  area: AreaName;
+}
+
+export function areaLabel(a: AreaName, lang: 'ar' | 'en'): string {
+  return (lang === 'ar' ? (a.ar ?? a.en) : (a.en ?? a.ar)) ?? a.pcode ?? '';
+}
+
+/**
+ * The areas that reports on this device are filed under, with how many at each. Districts are those
+ * of the chosen governorate (all of them when none is chosen). Sorted by name in the UI language.
+ */
+export function areaChoices(index: readonly IndexedReport[], level: 1 | 2, lang: 'ar' | 'en', adm1 = ''): AreaChoice[] {
+  const choices = new Map<string, AreaChoice>();
+  for (const r of index) {
+    const area = level === 1 ? r.adm1 : r.adm2;
+    if (!area || (level === 2 && adm1 !== '' && r.adm1?.key !== adm1)) continue;
+    const c = choices.get(area.key);
+    if (c) c.count++;
+    else choices.set(area.key, { value: area.key, count: 1, area });
+  }
+  const collator = new Intl.Collator(lang);
+  return [...choices.values()].sort((a, b) => collator.compare(areaLabel(a.area, lang), areaLabel(b.area, lang)));
+}
+
+/** Devices that created reports here, most reports first. */
+export function deviceChoices(index: readonly IndexedReport[]): Choice[] {
+  const counts = new Map<string, number>();
+  for (const r of index) counts.set(r.device, (counts.get(r.device) ?? 0) + 1);
+  return [...counts]
+    .map(([value, count]) => ({ value, count }))
+    .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
+}
+
+// ----- dates typed by a person -----
+
+export type ParsedDate = { ok: true; value: string } | { ok: false; error: 'desk.filter.dateInvalid' };
+
+/**
+ * A date bound as a coordinator types it: year-month-day with `-`, `/` or `.`, in Western, Eastern
+ * Arabic or Persian digits, month and day with or without a leading zero. Empty means no bound.
+ */
+export function parseDateBound(text: string): ParsedDate {
+  const t = normalizeDigits(text).trim();
+  if (t === '') return { ok: true, value: '' };
+  const m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(t);
+  if (!m) return { ok: false, error: 'desk.filter.dateInvalid' };
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return { ok: false, error: 'desk.filter.dateInvalid' };
+  return { ok: true, value: `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}` };
+}
