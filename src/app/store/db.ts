@@ -14,6 +14,8 @@ import type { Hlc } from '../../domain/hlc.ts';
 import { viewOf, type ReportState } from '../../domain/merge.ts';
 import type { Op } from '../../domain/op.ts';
 import type { Cursor } from '../../domain/protocol.ts';
+import type { DataKeyHolder } from './at-rest.ts';
+import { atRestMiddleware } from './at-rest-middleware.ts';
 
 export interface ReportRow {
   id: string;
@@ -107,11 +109,16 @@ export class RasidDb extends Dexie {
   settings!: Table<SettingRow, string>;
   quarantine!: Table<QuarantineRow, string>;
 
-  constructor(name = 'rasid') {
+  /**
+   * With `keys`, rows of the report, op, draft, setting and quarantine tables are sealed on disk
+   * under the data key it holds (at-rest.ts); without, they are stored as they are.
+   */
+  constructor(name = 'rasid', options: { keys?: DataKeyHolder } = {}) {
     // Chromium's default durability acknowledges a write before it is on disk; a saved report must
     // survive the battery dying right after "Save". Dexie's query cache is off: with it, the list kept
     // offering drafts that the save transaction had already deleted.
     super(name, { chromeTransactionDurability: 'strict', cache: 'disabled' });
+    if (options.keys) this.use(atRestMiddleware(options.keys));
     this.version(1).stores({
       reports: 'id, createdAt, [type+createdAt]',
       ops: 'id, reportId, [device+deviceSeq]',

@@ -13,6 +13,7 @@ import { claimFirstCoordinatorCode, makeEnrollmentCode } from '../../../src/serv
 import { syncApi } from '../../../src/server/http/api.ts';
 import type { RequestLimits } from '../../../src/server/http/rate-limit.ts';
 import { openStore, type Store } from '../../../src/server/store/index.ts';
+import type { DataKeyHolder } from '../../../src/app/store/at-rest.ts';
 import { RasidDb } from '../../../src/app/store/db.ts';
 import type { WriterContext } from '../../../src/app/store/write-op.ts';
 import { runSync, type SyncContext } from '../../../src/app/sync/engine.ts';
@@ -63,7 +64,7 @@ export interface Device {
 let databases = 0;
 
 /** Makes and enrolls a device. The first coordinator uses the code the store makes once; others get one from `by`. */
-export async function enrollDevice(base: Base, name: string, role: Role, by?: Device, fetch: Fetch = base.fetch): Promise<Device> {
+export async function enrollDevice(base: Base, name: string, role: Role, by?: Device, fetch: Fetch = base.fetch, keys?: DataKeyHolder): Promise<Device> {
   let code: string;
   if (!by) {
     const first = (await claimFirstCoordinatorCode(base.store.db, { now: () => base.clock.ms, random: seededRandom(99) })) ?? (await makeEnrollmentCode(base.store.db, role, { now: () => base.clock.ms, random: seededRandom(databases + 31) }));
@@ -82,12 +83,13 @@ export async function enrollDevice(base: Base, name: string, role: Role, by?: De
   const res = await base.fetch(`${ORIGIN}/api/v1/enroll`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code, device }) });
   if (res.status !== 201) throw new Error(`enroll: ${res.status} ${await res.text()}`);
   const { token, role: given } = (await res.json()) as { token: string; role: Role };
-  return makeDevice(name, device, given, token, fetch);
+  return makeDevice(name, device, given, token, fetch, undefined, keys);
 }
 
-export function makeDevice(name: string, device: string, role: Role, token: string, fetch: Fetch, clock = { ms: T0 }): Device {
+/** A device's app database; with `keys`, its rows are sealed at rest under the key held there. */
+export function makeDevice(name: string, device: string, role: Role, token: string, fetch: Fetch, clock = { ms: T0 }, keys?: DataKeyHolder): Device {
   databases += 1;
-  const db = new RasidDb(`rasid-sync-${name}-${databases}-${process.pid}`);
+  const db = new RasidDb(`rasid-sync-${name}-${databases}-${process.pid}`, { keys });
   const writer = { db, device, now: () => clock.ms, random: seededRandom(databases * 7919), clock };
   const sync: SyncContext = { db, device, role, transport: httpTransport({ origin: ORIGIN, token, fetch }), now: () => clock.ms };
   return { name, db, device, role, token, writer, sync };
