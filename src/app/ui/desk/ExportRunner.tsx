@@ -1,0 +1,192 @@
+/**
+ * Choosing and running an export: a profile (or the aggregate counts at an admin level), a format,
+ * then Export. The work runs in a worker, so the page stays responsive: a progress bar says how far
+ * it is and Cancel ends it. The export is written to the log before the file is handed over, so no
+ * file leaves this device without its entry in the audit log.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { AdminLevel } from '../../../domain/gazetteer.ts';
+import { EXPORT_LOG_FORMATS, type ExportLogEntry } from '../../../export/desk-settings.ts';
+import { INTERNAL_PROFILE, type Profile } from '../../../export/profile.ts';
+import type { DeskReports } from '../../desk/desk-reports.ts';
+import { logExport } from '../../desk/export-log.ts';
+import type { ListedProfile } from '../../desk/profiles.ts';
+import { download, ExportError, startExport, type ExportChoice, type ExportProgress, type RunningExport } from '../../desk/run-export.ts';
+import type { MessageKey, Params } from '../../i18n/i18n.ts';
+import { useServices } from '../context.ts';
+
+type LogFormat = ExportLogEntry['format'];
+const LEVELS: readonly AdminLevel[] = [1, 2, 3];
+const isAggregate = (f: LogFormat): f is 'aggregate_csv' | 'aggregate_json' => f === 'aggregate_csv' || f === 'aggregate_json';
+
+/** A message kept as its key, so it follows a change of language while it is shown. */
+interface Message {
+  key: string;
+  n?: number;
+  params?: Params;
+}
+
+const errorDetail = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** Whether a partner profile may be exported with now: readable, and no part in conflict. */
+export function usable(p: ListedProfile | undefined): Profile | undefined {
+  return p?.ok && p.conflicts.length === 0 ? p.profile : undefined;
+}
+
+function ProgressBar({ progress, onCancel }: { progress: ExportProgress; onCancel(): void }) {
+  const { tr } = useServices();
+  const known = progress.phase === 'writing';
+  const text = known ? tr.t('exports.run.writing', { rows: progress.rows, total: progress.total }) : tr.t('exports.run.reading');
+  const share = known && progress.total > 0 ? (100 * progress.rows) / progress.total : 0;
+  return (
+    <div class="export-progress">
+      <div
+        role="progressbar"
+        aria-label={tr.t('exports.run.progressLabel')}
+        aria-valuemin={0}
+        aria-valuemax={known ? progress.total : undefined}
+        aria-valuenow={known ? progress.rows : undefined}
+        aria-valuetext={text}
+        class={known ? 'bar' : 'bar indeterminate'}
+      >
+        <div class="fill" style={{ inlineSize: `${share}%` }} />
+      </div>
+      <p>{text}</p>
+      <button type="button" class="secondary" onClick={onCancel}>
+        {tr.t('exports.run.cancel')}
+      </button>
+    </div>
+  );
+}
+
+export function ExportRunner({ desk, profiles }: { desk: DeskReports | undefined; profiles: ListedProfile[] | undefined }) {
+  const { tr, writer, watermark } = useServices();
+  const [profileName, setProfileName] = useState<string>(INTERNAL_PROFILE.name);
+  const [format, setFormat] = useState<LogFormat>('csv');
+  const [level, setLevel] = useState<AdminLevel>(2);
+  const [progress, setProgress] = useState<ExportProgress>();
+  const [messages, setMessages] = useState<Message[]>([]);
+  const [failure, setFailure] = useState<Message>();
+  const running = useRef<RunningExport | undefined>(undefined);
+  // Leaving the screen ends the export: nothing would be there to save its file.
+  useEffect(() => () => running.current?.cancel(), []);
+
+  const aggregate = isAggregate(format);
+  const profile = profileName === INTERNAL_PROFILE.name ? INTERNAL_PROFILE : usable(profiles?.find((p) => p.name === profileName));
+  const canStart = !progress && (aggregate || profile !== undefined);
+
+  async function start(e: Event) {
+    e.preventDefault();
+    if (!canStart) return;
+    const choice: ExportChoice = isAggregate(format) ? { format, level } : { format, profile: profile! };
+    const exportedAt = new Date(writer.now()).toISOString();
+    setMessages([]);
+    setFailure(undefined);
+    setProgress({ phase: 'reading', rows: 0, total: 0 });
+    const run = startExport({ ...choice, dbName: writer.db.name, watermark, exportedAt }, setProgress);
+    running.current = run;
+    try {
+      const outcome = await run.done;
+      if (!outcome) {
+        setMessages([{ key: 'exports.run.cancelled' }]);
+        return;
+      }
+      try {
+        await logExport(writer, outcome.log);
+      } catch (err) {
+        setFailure({ key: 'exports.err.log', params: { detail: errorDetail(err) } });
+        return;
+      }
+      download(outcome.blob, outcome.fileName);
+      const done: Message[] = [{ key: 'exports.run.done', n: outcome.rows, params: { file: outcome.fileName } }];
+      if (outcome.skipped > 0) done.push({ key: 'exports.run.skipped', n: outcome.skipped });
+      setMessages(done);
+    } catch (err) {
+      setFailure(err instanceof ExportError ? { key: err.code, params: { detail: err.detail ?? '' } } : { key: 'exports.err.failed', params: { detail: errorDetail(err) } });
+    } finally {
+      running.current = undefined;
+      setProgress(undefined);
+    }
+  }
+
+  const say = (m: Message) => (m.n === undefined ? tr.tk(m.key, m.params) : tr.plural(m.key as MessageKey, m.n, m.params));
+  const chosen = profiles?.find((p) => p.name === profileName);
+
+  return (
+    <section class="form-section exports-run" aria-labelledby="exports-run-h">
+      <h2 id="exports-run-h">{tr.t('exports.run.title')}</h2>
+      {desk ? (
+        <p class="count" data-testid="exports-count">
+          {tr.plural('exports.run.count', desk.reports.length)}
+        </p>
+      ) : (
+        <p class="count">{tr.t('desk.loading')}</p>
+      )}
+      {desk && desk.unreadable.length > 0 && <p class="notice conflict">{tr.plural('exports.run.unreadable', desk.unreadable.length)}</p>}
+      <form onSubmit={start} aria-labelledby="exports-run-h">
+        <fieldset>
+          <legend>{tr.t('exports.run.format')}</legend>
+          {EXPORT_LOG_FORMATS.map((f) => (
+            <label key={f} class="radio">
+              <input type="radio" name="export-format" value={f} checked={format === f} disabled={!!progress} onChange={() => setFormat(f)} />
+              {tr.t(`exports.format.${f}`)}
+            </label>
+          ))}
+        </fieldset>
+        {aggregate ? (
+          <div class="field">
+            <label for="export-level">{tr.t('exports.run.level')}</label>
+            <p class="hint" id="export-level-hint">
+              {tr.t('exports.run.aggregateHint')}
+            </p>
+            <select
+              id="export-level"
+              aria-describedby="export-level-hint"
+              value={String(level)}
+              disabled={!!progress}
+              onChange={(e) => setLevel(Number(e.currentTarget.value) as AdminLevel)}
+            >
+              {LEVELS.map((l) => (
+                <option key={l} value={String(l)}>
+                  {tr.t(`exports.level.${l}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : (
+          <div class="field">
+            <label for="export-profile">{tr.t('exports.run.profile')}</label>
+            <select id="export-profile" value={profileName} disabled={!!progress} onChange={(e) => setProfileName(e.currentTarget.value)}>
+              <option value={INTERNAL_PROFILE.name}>{tr.t('profile.internal')}</option>
+              {profiles?.map((p) => (
+                <option key={p.name} value={p.name} disabled={!usable(p)}>
+                  {tr.t('profile.partner', { name: p.name })}
+                </option>
+              ))}
+            </select>
+            {chosen && !usable(chosen) && <p class="field-error">{tr.t('exports.run.unusable')}</p>}
+          </div>
+        )}
+        {progress ? (
+          <ProgressBar progress={progress} onCancel={() => running.current?.cancel()} />
+        ) : (
+          <div class="actions">
+            <button type="submit" class="primary" disabled={!canStart}>
+              {tr.t('exports.run.start')}
+            </button>
+          </div>
+        )}
+      </form>
+      <div role="status">
+        {messages.map((m) => (
+          <p key={m.key}>{say(m)}</p>
+        ))}
+      </div>
+      {failure && (
+        <p class="form-error" role="alert">
+          {say(failure)}
+        </p>
+      )}
+    </section>
+  );
+}
