@@ -273,3 +273,16 @@ export function ongoingCuts(views: readonly ReportView[], now: Date, opts: { loo
     .sort(([ka, a], [kb, b]) => b.days - a.days || serviceOrder(a.service) - serviceOrder(b.service) || (ka < kb ? -1 : ka > kb ? 1 : 0))
     .map(([, cut]) => cut);
 }
+
+// ----- axes -----
+
+/** Round steps for a value axis (1, 2 or 5 times a power of ten), whole numbers only: the charts count reports, people and days. */
+export function valueTicks(max: number, wanted = 4): number[] {
+  if (max <= 0) return [0, 1];
+  const rough = max / wanted;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const step = Math.max(1, [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough)!);
+  const ticks: number[] = [];
+  for (let v = 0; v < max + step; v += step) ticks.push(v);
+  return ticks;
+}

@@ -1,6 +1,46 @@
-/** Placeholder while the screen is built. */
+/**
+ * The desk's charts: reports per day by type, people displaced by area, access cuts going on now.
+ * Counted on this coordinator's own synced copy, so they work offline and follow every sync.
+ */
+import { useMemo } from 'preact/hooks';
+import type { AdminLookup } from '../../desk/chart-data.ts';
+import { useDeskReports } from '../../desk/desk-reports.ts';
+import { useServices } from '../context.ts';
+import { CutsChart } from './charts/CutsChart.tsx';
+import { PeopleChart } from './charts/PeopleChart.tsx';
+import { PerDayChart } from './charts/PerDayChart.tsx';
 import { DeskNav } from './DeskNav.tsx';
 
 export function DeskCharts() {
-  return <DeskNav current="charts" />;
+  const { tr, writer, watermark, gazetteer } = useServices();
+  const desk = useDeskReports(writer.db, watermark);
+  const views = useMemo(() => desk?.reports.map((r) => r.view) ?? [], [desk]);
+  // Fills in the names of an area a report gives by p-code alone.
+  const lookup = useMemo<AdminLookup | undefined>(() => {
+    if (!gazetteer) return undefined;
+    const units = new Map(gazetteer.units.map((u) => [u.pcode, { pcode: u.pcode, en: u.en, ar: u.ar }]));
+    return (pcode) => units.get(pcode);
+  }, [gazetteer]);
+  // Read once per render of new data: "now" moves on with each sync, which is often enough for days.
+  const now = useMemo(() => new Date(), [desk]);
+
+  return (
+    <>
+      <DeskNav current="charts" />
+      <section class="desk-charts" aria-labelledby="desk-charts-title">
+        <h1 id="desk-charts-title">{tr.t('charts.title')}</h1>
+        {!desk ? (
+          <p role="status">{tr.t('desk.loading')}</p>
+        ) : (
+          <>
+            <p class="hint">{tr.t('charts.intro')}</p>
+            {desk.unreadable.length > 0 && <p class="chart-note">{tr.plural('charts.unreadable', desk.unreadable.length)}</p>}
+            <PerDayChart views={views} now={now} />
+            <PeopleChart views={views} lookup={lookup} />
+            <CutsChart views={views} now={now} lookup={lookup} />
+          </>
+        )}
+      </section>
+    </>
+  );
 }
