@@ -5,6 +5,7 @@
  * The last line printed is `Rasid is running at <url>`, once listening; tests read it to find a
  * port chosen with PORT=0. Before it, only when the store is new, comes the link that makes the
  * first coordinator. Nothing else is printed on success: no requests, tokens or addresses.
+ * With `--demo`, a line saying the new store was filled with invented reports comes first.
  */
 import { existsSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
@@ -16,9 +17,18 @@ import { ConfigError, defaultOrigin, insecureOriginWarning, readDistDir, readPor
 import { claimFirstCoordinatorCode, CODE_LIFETIME_MS, enrollmentLink, type EnrollmentCode } from './enrollment/codes.ts';
 import { syncApi } from './http/api.ts';
 import { RateLimiter } from './http/rate-limit.ts';
+import { DemoRefused, demoMessage, seedDemo } from './demo/seed.ts';
 import { openStore, type Store } from './store/index.ts';
 
-async function start(env: NodeJS.ProcessEnv): Promise<void> {
+/** `--demo`: fill the new store with invented reports before listening (npm appends it to `npm start -- --demo`). */
+function readArgs(args: readonly string[]): { demo: boolean } {
+  const unknown = args.filter((a) => a !== '--demo');
+  if (unknown.length > 0) throw new ConfigError(`Unknown option ${unknown[0]}; the only option is --demo (fill a new store with invented reports).`);
+  return { demo: args.includes('--demo') };
+}
+
+async function start(env: NodeJS.ProcessEnv, args: readonly string[]): Promise<void> {
+  const { demo } = readArgs(args);
   const port = readPort(env);
   const host = env.HOST || 'localhost';
   const distDir = readDistDir(env);
@@ -36,6 +46,7 @@ async function start(env: NodeJS.ProcessEnv): Promise<void> {
     throw new ConfigError(`The store could not be opened: ${(error as Error).message}${cause}`);
   }
   const deps = { now: Date.now, random: cryptoRandom };
+  if (demo) console.log(demoMessage(await seedDemo(store, { now: Date.now() })));
   // Claimed before listening: a store no process has claimed is new, and exactly one process claims it.
   const firstCode = await claimFirstCoordinatorCode(store.db, deps);
 
@@ -99,7 +110,11 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-start(process.env).catch((error: unknown) => {
+start(process.env, process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof ConfigError) fail(error.message);
+  if (error instanceof DemoRefused) {
+    console.error(error.message);
+    process.exit(2);
+  }
   fail(error instanceof Error ? (error.stack ?? error.message) : String(error));
 });
