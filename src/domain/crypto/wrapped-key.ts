@@ -21,6 +21,8 @@ import { readPublicKey, type PublicKey } from './keys.ts';
 import {
   ARGON2ID_DEFAULT,
   PASSPHRASE_TOO_SHORT,
+  argon2idBytes,
+  passphraseBytes,
   SALT_BYTES,
   argon2idParamsSchema,
   belowDefault,
@@ -170,17 +172,40 @@ async function unwrapWith(p: Parsed, wrappingKey: CryptoKey, extractable: boolea
 }
 
 /**
+ * What a passphrase derives under a passphrase-wrapped blob's own parameters and salt (Argon2id),
+ * for `unwrapWithDerived`. Split from unwrapping so a caller can test the same bytes against
+ * something else first (a duress passcode) without paying for a second derivation. Zero it after use.
+ * Null when the blob is not a passphrase-wrapped key this code reads.
+ */
+export async function deriveFor(input: unknown, passphrase: string): Promise<Bytes | null> {
+  const p = await parse(input);
+  if (!p || !p.blob.kdf || !p.salt) return null;
+  return argon2idBytes(passphraseBytes(passphrase), p.salt, p.blob.kdf);
+}
+
+/** Unwraps a passphrase-wrapped key with what `deriveFor` gave. */
+export async function unwrapWithDerived(input: unknown, derived: Bytes, opts: { extractable?: boolean } = {}): Promise<UnwrapResult> {
+  const p = await parse(input);
+  if (!p || !p.blob.kdf || !p.salt) return { ok: false, reason: WRAPPED_MALFORMED };
+  const wrappingKey = await subtle().importKey('raw', derived, { name: 'AES-GCM' }, false, ['wrapKey', 'unwrapKey']);
+  const key = await unwrapWith(p, wrappingKey, opts.extractable ?? false);
+  if (!key) return { ok: false, reason: WRONG_PASSPHRASE };
+  return { ok: true, kind: p.blob.kind, key, ...(p.publicKey && { publicKey: p.publicKey }), rewrap: belowDefault(p.blob.kdf) };
+}
+
+/**
  * Unwraps a key with a passphrase. A wrong passphrase (or a blob changed in any byte) gives
  * `err.passphrase.wrong`, never a wrong key. `extractable` is for re-wrapping only (a coordinator
  * passing the deployment key on as a key file); keys in use stay non-extractable.
  */
 export async function unwrapWithPassphrase(input: unknown, passphrase: string, opts: { extractable?: boolean } = {}): Promise<UnwrapResult> {
-  const p = await parse(input);
-  if (!p || !p.blob.kdf || !p.salt) return { ok: false, reason: WRAPPED_MALFORMED };
-  const wrappingKey = await deriveWrappingKey(passphrase, p.salt, p.blob.kdf);
-  const key = await unwrapWith(p, wrappingKey, opts.extractable ?? false);
-  if (!key) return { ok: false, reason: WRONG_PASSPHRASE };
-  return { ok: true, kind: p.blob.kind, key, ...(p.publicKey && { publicKey: p.publicKey }), rewrap: belowDefault(p.blob.kdf) };
+  const derived = await deriveFor(input, passphrase);
+  if (!derived) return { ok: false, reason: WRAPPED_MALFORMED };
+  try {
+    return await unwrapWithDerived(input, derived, opts);
+  } finally {
+    derived.fill(0);
+  }
 }
 
 /** Unwraps a key wrapped under another key (`wrapUnderKey`). */
