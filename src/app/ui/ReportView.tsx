@@ -11,9 +11,17 @@ import { deleteReport } from '../store/reports.ts';
 import { isCoordinator, useServices } from './context.ts';
 import { ConfirmDialog } from './ConfirmDialog.tsx';
 import { formatValue, isolate } from './format.ts';
+import { lazyScreen } from './lazy.tsx';
+
+// Verification, duplicates and the history are a coordinator's: a monitor's phone never loads them.
+const ReportDesk = lazyScreen(() => import('./desk/ReportDesk.tsx').then((m) => m.ReportDesk));
+/** Shown by the verification panel on a coordinator's screen, so listed among the values only when in conflict. */
+const VERIFICATION_FIELDS: readonly string[] = ['verification', 'duplicateOf'];
 
 export function ReportView({ id }: { id: string }) {
-  const { tr, writer, watermark } = useServices();
+  const services = useServices();
+  const { tr, writer, watermark } = services;
+  const coordinator = isCoordinator(services);
   const dialog = useRef<HTMLDialogElement>(null);
   const row = useLiveQuery(async () => (await writer.db.reports.get(id)) ?? null, [id]);
   if (row === undefined) return null;
@@ -29,7 +37,7 @@ export function ReportView({ id }: { id: string }) {
   };
 
   return (
-    <article aria-labelledby="report-title">
+    <article aria-labelledby="report-title" class={coordinator ? 'report-desk' : undefined}>
       <h1 id="report-title">{tr.t(`type.${type}`)}</h1>
       {view.createdHlc && <p class="meta">{tr.t('view.recorded', { time: tr.dateTime(decodeHlc(view.createdHlc).wall) })}</p>}
       {item.unsynced && <p class="badge unsynced">{tr.t('view.unsynced')}</p>}
@@ -38,7 +46,7 @@ export function ReportView({ id }: { id: string }) {
       {view.conflicts.includes(DELETED_FIELD) && <CrossedDelete id={id} heads={distinctHeads(row.state.fields[DELETED_FIELD])} />}
       <dl class="values">
         {fieldsOf(type)
-          .filter((f) => view.values[f] !== undefined)
+          .filter((f) => view.values[f] !== undefined && !(coordinator && VERIFICATION_FIELDS.includes(f) && !view.conflicts.includes(f)))
           .map((f: FieldName) => {
             const heads = distinctHeads(row.state.fields[f]);
             return (
@@ -74,6 +82,7 @@ export function ReportView({ id }: { id: string }) {
         confirmLabel={tr.t('action.delete')}
         onConfirm={confirmDelete}
       />
+      {coordinator && <ReportDesk view={view} />}
     </article>
   );
 }
