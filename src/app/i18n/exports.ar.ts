@@ -83,6 +83,9 @@ export const exportsAr: CatalogOf<typeof exportsEn> = {
   'profile.edit': 'عدّل {name}',
   'profile.rotate': 'مفتاح جديد لـ{name}',
   'profile.remove': 'احذف {name}',
+  'profile.action.edit': 'عدّل',
+  'profile.action.rotate': 'مفتاح جديد',
+  'profile.action.remove': 'احذف',
   'profile.summary.fields': {
     zero: 'لا حقول',
     one: 'حقل واحد',
@@ -108,7 +111,7 @@ export const exportsAr: CatalogOf<typeof exportsEn> = {
   'profile.form.nameHint': 'حروف لاتينية صغيرة وأرقام و - و _، كما في اسم الملف: shelter-cluster.',
   'profile.form.fields': 'الحقول التي يتسلّمها الشريك',
   'profile.form.fieldsHint': 'في كل ملف أيضًا نوع التقرير ومعرّفه، وهو للشريك اسم مستعار. لا تُعرض الحقول التي لا يراها إلا المنسقون.',
-  'profile.form.sensitivity': 'الحساسية: {level}',
+  'profile.form.sensitivity': 'الحساسية',
   'profile.sensitivity.public': 'عامّ',
   'profile.sensitivity.partner': 'حسّاس',
   'profile.form.place': 'الأماكن',

@@ -91,28 +91,30 @@ export function ExportProfiles({ profiles }: { profiles: ListedProfile[] | undef
             {summary(tr, p) && <p class="hint">{summary(tr, p)}</p>}
             <Problems p={p} />
             <div class="actions">
-              <button type="button" class="secondary" onClick={() => void edit(p)}>
-                {tr.t('profile.edit', { name: p.name })}
+              <button type="button" class="secondary" aria-label={tr.t('profile.edit', { name: p.name })} onClick={() => void edit(p)}>
+                {tr.t('profile.action.edit')}
               </button>
               <button
                 type="button"
                 class="secondary"
+                aria-label={tr.t('profile.rotate', { name: p.name })}
                 onClick={() => {
                   setTarget(p.name);
                   rotateDialog.current?.showModal();
                 }}
               >
-                {tr.t('profile.rotate', { name: p.name })}
+                {tr.t('profile.action.rotate')}
               </button>
               <button
                 type="button"
                 class="danger"
+                aria-label={tr.t('profile.remove', { name: p.name })}
                 onClick={() => {
                   setTarget(p.name);
                   removeDialog.current?.showModal();
                 }}
               >
-                {tr.t('profile.remove', { name: p.name })}
+                {tr.t('profile.action.remove')}
               </button>
             </div>
           </li>

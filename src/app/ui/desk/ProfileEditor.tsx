@@ -4,7 +4,7 @@
  * Save; its catalog keys are shown beside the field they are about, and what was typed stays.
  */
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AdminLevel } from '../../../domain/gazetteer.ts';
 import { META_SENSITIVITY, sourceSensitivity, type ExportSource } from '../../../export/record.ts';
 import { createProfile, OFFERED_SOURCES, updateProfile, type ProfileForm, type ProfileFormErrors, type ProfileFormSlot } from '../../desk/profiles.ts';
@@ -68,6 +68,14 @@ export function ProfileEditor({ editing, initial, initialErrors, onSaved, onCanc
   const [errors, setErrors] = useState<ProfileFormErrors>(initialErrors ?? {});
   const [saving, setSaving] = useState(false);
   const [failure, setFailure] = useState<string>();
+  const formRef = useRef<HTMLFormElement>(null);
+  // Opened, the form takes the focus where typing starts; refused, it moves to the first field marked.
+  useEffect(() => {
+    const form = formRef.current;
+    const marked = form?.querySelector<HTMLElement>('[aria-invalid="true"]');
+    const target = marked && !(marked instanceof HTMLInputElement) ? marked.querySelector<HTMLElement>('input, select') : marked;
+    (target ?? form?.querySelector<HTMLElement>('input:not([readonly])'))?.focus();
+  }, [errors]);
   const set = <K extends keyof ProfileForm>(key: K, value: ProfileForm[K]) => setForm((f) => ({ ...f, [key]: value }));
   const toggle = (source: ExportSource, on: boolean) =>
     setForm((f) => ({ ...f, fields: on ? OFFERED_SOURCES.filter((s) => s === source || f.fields.includes(s)) : f.fields.filter((s) => s !== source) }));
@@ -92,7 +100,7 @@ export function ProfileEditor({ editing, initial, initialErrors, onSaved, onCanc
   const titleId = 'profile-editor-title';
   const hasErrors = Object.keys(errors).length > 0;
   return (
-    <form class="profile-editor" aria-labelledby={titleId} onSubmit={save} noValidate>
+    <form ref={formRef} class="profile-editor" aria-labelledby={titleId} onSubmit={save} noValidate>
       <h3 id={titleId}>{editing ? tr.t('profile.form.editTitle', { name: editing }) : tr.t('profile.form.newTitle')}</h3>
       {hasErrors && (
         <p class="form-error" role="alert">
@@ -142,7 +150,8 @@ export function ProfileEditor({ editing, initial, initialErrors, onSaved, onCanc
                   <span>{sourceLabel(tr, source)}</span>
                 </label>
                 <span class={`sensitivity ${level}`} id={`${id}-sensitivity`}>
-                  {tr.t('profile.form.sensitivity', { level: tr.tk(`profile.sensitivity.${level}`) })}
+                  <span class="visually-hidden">{tr.t('profile.form.sensitivity')}: </span>
+                  {tr.tk(`profile.sensitivity.${level}`)}
                 </span>
               </li>
             );
