@@ -51,7 +51,7 @@ export const historyAr: CatalogOf<typeof historyEn> = {
   'duplicates.loading': 'جارٍ البحث عن تقارير مشابهة…',
   'duplicates.mark': 'علّمه مكررًا لهذا التقرير',
   'duplicates.markNamed': 'علّمه مكررًا لـ: {report}',
-  'duplicates.ofThis': 'ورد مجددًا في',
+  'duplicates.ofThis': 'تقارير مكررة لهذا التقرير',
   'duplicates.place.adm3': 'الناحية نفسها',
   'duplicates.place.adm2': 'المنطقة نفسها',
   'duplicates.place.metres': 'على بعد {n} م',

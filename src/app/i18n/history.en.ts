@@ -50,7 +50,7 @@ export const historyEn = {
   'duplicates.loading': 'Looking for similar reports…',
   'duplicates.mark': 'Mark as duplicate of this report',
   'duplicates.markNamed': 'Mark as duplicate of: {report}',
-  'duplicates.ofThis': 'Reported again as',
+  'duplicates.ofThis': 'Duplicates of this report',
   'duplicates.place.adm3': 'same sub-district',
   'duplicates.place.adm2': 'same district',
   'duplicates.place.metres': '{n} m apart',
