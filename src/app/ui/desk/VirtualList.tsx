@@ -1,0 +1,132 @@
+/**
+ * A list of any length that keeps only the rows in view, plus a few either side, in the page. Rows
+ * have one fixed height, so where a row sits is a multiplication and 100,000 rows cost no more to
+ * show than 20. Screen readers still hear the whole length through aria-setsize and aria-posinset.
+ *
+ * Keyboard: Tab enters the list at one row and leaves it at the next control (a roving tabindex);
+ * the arrow keys, Page Up/Down, Home and End move between rows, scrolling as they go. The row with
+ * focus stays rendered even when scrolled out of view, so focus is never dropped to the page.
+ */
+import type { ComponentChildren } from 'preact';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+
+export interface VirtualListProps<T> {
+  items: readonly T[];
+  /** Height of every row in CSS pixels. */
+  rowHeight: number;
+  /** The list's accessible name. */
+  label: string;
+  keyOf(item: T): string;
+  /** `tabIndex` is 0 for the one row Tab lands on and -1 for the others: give it to the row's link. */
+  renderRow(item: T, tabIndex: 0 | -1): ComponentChildren;
+  /** Rows rendered beyond each edge of the view, so a fast scroll shows no blank strip. */
+  overscan?: number;
+  /** When this changes (other filters, say), the list goes back to its first row. */
+  resetKey?: string;
+  class?: string;
+}
+
+const KEYS = ['ArrowDown', 'ArrowUp', 'PageDown', 'PageUp', 'Home', 'End'] as const;
+type NavKey = (typeof KEYS)[number];
+const isNavKey = (k: string): k is NavKey => (KEYS as readonly string[]).includes(k);
+
+export function VirtualList<T>({ items, rowHeight, label, keyOf, renderRow, overscan = 6, resetKey, class: className }: VirtualListProps<T>) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const frame = useRef(0);
+  const focusAfterRender = useRef(false);
+  const [scrollTop, setScrollTop] = useState(0);
+  // Until measured, assume a laptop's worth of rows; the first layout corrects it.
+  const [viewport, setViewport] = useState(800);
+  const [active, setActive] = useState(0);
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const measure = () => setViewport(el.clientHeight);
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => {
+      observer.disconnect();
+      cancelAnimationFrame(frame.current);
+    };
+  }, []);
+
+  useEffect(() => {
+    if (scroller.current) scroller.current.scrollTop = 0;
+    setScrollTop(0);
+    setActive(0);
+  }, [resetKey]);
+
+  const count = items.length;
+  const current = Math.min(active, Math.max(0, count - 1));
+
+  useEffect(() => {
+    if (!focusAfterRender.current) return;
+    focusAfterRender.current = false;
+    scroller.current?.querySelector<HTMLElement>(`[aria-posinset="${current + 1}"] [tabindex="0"]`)?.focus();
+  });
+
+  // One state update per frame however many scroll events the browser sends.
+  const onScroll = () => {
+    if (frame.current) return;
+    frame.current = requestAnimationFrame(() => {
+      frame.current = 0;
+      if (scroller.current) setScrollTop(scroller.current.scrollTop);
+    });
+  };
+
+  const moveTo = (index: number) => {
+    const el = scroller.current;
+    if (!el || count === 0) return;
+    const next = Math.max(0, Math.min(count - 1, index));
+    const top = next * rowHeight;
+    if (top < el.scrollTop) el.scrollTop = top;
+    else if (top + rowHeight > el.scrollTop + el.clientHeight) el.scrollTop = top + rowHeight - el.clientHeight;
+    setScrollTop(el.scrollTop);
+    setActive(next);
+    focusAfterRender.current = true;
+  };
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (!isNavKey(e.key) || e.altKey || e.ctrlKey || e.metaKey) return;
+    e.preventDefault();
+    const page = Math.max(1, Math.floor(viewport / rowHeight) - 1);
+    const step: Record<NavKey, number> = { ArrowDown: current + 1, ArrowUp: current - 1, PageDown: current + page, PageUp: current - page, Home: 0, End: count - 1 };
+    moveTo(step[e.key]);
+  };
+
+  // Whatever put focus in a row (a click, Tab, a screen reader's cursor), that row becomes the active one.
+  const onFocusIn = (e: FocusEvent) => {
+    const row = (e.target as Element | null)?.closest?.('[aria-posinset]');
+    const pos = Number(row?.getAttribute('aria-posinset'));
+    if (pos >= 1 && pos - 1 !== current) setActive(pos - 1);
+  };
+
+  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
+  const end = Math.min(count, Math.ceil((scrollTop + viewport) / rowHeight) + overscan);
+  const shown: number[] = [];
+  for (let i = first; i < end; i++) shown.push(i);
+  if (count > 0 && (current < first || current >= end)) shown.push(current);
+
+  return (
+    <div ref={scroller} role="list" aria-label={label} class={className} onScroll={onScroll} onKeyDown={onKeyDown} onFocusIn={onFocusIn}>
+      <div role="none" style={{ position: 'relative', blockSize: `${count * rowHeight}px` }}>
+        {shown.map((i) => {
+          const item = items[i]!;
+          return (
+            <div
+              key={keyOf(item)}
+              role="listitem"
+              aria-setsize={count}
+              aria-posinset={i + 1}
+              style={{ position: 'absolute', insetInline: 0, insetBlockStart: `${i * rowHeight}px`, blockSize: `${rowHeight}px` }}
+            >
+              {renderRow(item, i === current ? 0 : -1)}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
