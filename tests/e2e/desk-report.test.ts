@@ -1,0 +1,218 @@
+/**
+ * A coordinator's report screen on a laptop, against a base filled with the demo scenario: a
+ * conflict opened from the queue, its competing values side by side, one chosen (and still gone
+ * after a reload); a report marked as a duplicate of a suggested candidate, linked both ways; the
+ * history with devices, times and the changes from what to what. In Arabic, then in English.
+ *
+ * The demo's counts are not pinned: what is expected is read from the page first.
+ */
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startServer, type ServerProcess } from './server-process.ts';
+import { enroll, LAPTOP, launchBrowser, screenshot, syncNow } from './harness.ts';
+
+let server: ServerProcess;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+/** The report opened from the conflict queue and the value chosen for it. */
+let resolved: { path: string; values: string[]; chosen: string };
+/** The report marked as a duplicate, and its original. */
+let marked: { duplicate: string; original: string };
+
+const items = (list: Locator) => list.getByRole('listitem');
+
+beforeAll(async () => {
+  server = await startServer({ args: ['--demo'] });
+  browser = await launchBrowser();
+  context = await browser.newContext({ baseURL: server.baseUrl, ...LAPTOP });
+  page = await context.newPage();
+  await enroll(page, server.firstCoordinatorCode);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('a coordinator at the desk, in Arabic', () => {
+  test("a new coordinator's first sync brings the demo base's reports", async () => {
+    await syncNow(page, 'ar');
+    await page.goto('/');
+    await expect.poll(() => items(page.getByRole('list', { name: 'التقارير' })).count()).toBeGreaterThan(0);
+  });
+
+  test('opens a conflict from the queue, sees the competing values side by side, picks one, and the conflict is gone, after a reload too', async () => {
+    await page.getByRole('navigation', { name: 'القائمة الرئيسية' }).getByRole('link', { name: 'التعارضات' }).click();
+    const queue = page.getByRole('list', { name: 'التعارضات' });
+    await expect.poll(() => items(queue).count()).toBeGreaterThan(0);
+    const before = await items(queue).count();
+    await items(queue).first().getByRole('link').click();
+    await page.waitForURL(/\/reports\/[0-9a-f-]{36}$/);
+    const path = new URL(page.url()).pathname;
+
+    const competing = page.getByRole('list', { name: /^القيم المتنافسة: / });
+    await competing.first().waitFor();
+    const listName = (await competing.first().getAttribute('aria-label'))!;
+    const heads = items(competing.first());
+    expect(await heads.count()).toBeGreaterThanOrEqual(2);
+    // Each value is named by the button that chooses it.
+    const choose = 'اختر هذه القيمة: ';
+    const values = (await heads.getByRole('button', { name: choose }).evaluateAll((bs) => bs.map((b) => b.getAttribute('aria-label') ?? ''))).map((n) => n.slice(choose.length));
+    expect(values).toHaveLength(await heads.count());
+    // Side by side on a laptop: the first two values share a row, one beside the other.
+    const [a, b] = [(await heads.nth(0).boundingBox())!, (await heads.nth(1).boundingBox())!];
+    expect(Math.abs(a.y - b.y)).toBeLessThan(2);
+    expect(Math.abs(a.x - b.x)).toBeGreaterThan(a.width / 2);
+    await screenshot(page, 'desk-report-ar');
+
+    const chosen = values[values.length - 1]!;
+    await page.getByRole('button', { name: `${choose}${chosen}`, exact: true }).click();
+    await expect.poll(() => page.getByRole('list', { name: listName }).count()).toBe(0);
+    const shown = page.getByRole('article').getByRole('definition').filter({ hasText: chosen });
+    await expect.poll(() => shown.count()).toBeGreaterThan(0);
+    resolved = { path, values, chosen };
+
+    await page.getByRole('link', { name: 'التعارضات' }).click();
+    await expect.poll(() => items(queue).count()).toBe(before - 1);
+    await syncNow(page, 'ar');
+    await page.reload();
+    await expect.poll(() => items(page.getByRole('list', { name: 'التعارضات' })).count()).toBe(before - 1);
+    await page.goto(resolved.path);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await page.getByRole('region', { name: 'التحقق' }).waitFor();
+    expect(await page.getByRole('list', { name: listName }).count()).toBe(0);
+  });
+});
+
+describe('a coordinator at the desk, in English', () => {
+  beforeAll(async () => {
+    await page.getByLabel('اللغة').first().selectOption('en');
+    await page.getByRole('link', { name: 'Reports', exact: true }).first().waitFor();
+  });
+
+  test('marks a report as a duplicate of a suggested candidate, and sees the link both ways', async () => {
+    await page.goto('/');
+    const reports = page.getByRole('list', { name: 'Reports' });
+    await expect.poll(() => items(reports).count()).toBeGreaterThan(0);
+    const total = await items(reports).count();
+    const candidates = page.getByRole('region', { name: 'Possible duplicates' }).getByRole('list');
+    let opened = '';
+    // The first report (newest first) with a suggested duplicate and not yet marked as one.
+    for (let i = 0; i < total && !opened; i++) {
+      await page.goto('/');
+      await items(reports).nth(i).getByRole('link').click();
+      const region = page.getByRole('region', { name: 'Possible duplicates' });
+      await region.waitFor();
+      await expect.poll(async () => (await region.getByText('Looking for similar reports…').count()) === 0).toBe(true);
+      const status = (await page.getByRole('region', { name: 'Verification' }).getByText(/^Status: /).textContent()) ?? '';
+      if ((await candidates.count()) > 0 && (await items(candidates).count()) > 0 && status !== 'Status: Duplicate') opened = new URL(page.url()).pathname;
+    }
+    expect(opened).not.toBe('');
+
+    const first = items(candidates).first();
+    const originalName = ((await first.getByRole('link').textContent()) ?? '').trim();
+    const reason = (await first.textContent()) ?? '';
+    expect(reason).toMatch(/same sub-district|same district| m apart| km apart/);
+    expect(reason).toMatch(/same date|days? apart/);
+    await first.getByRole('button', { name: `Mark as duplicate of: ${originalName}` }).click();
+
+    const verification = page.getByRole('region', { name: 'Verification' });
+    await expect.poll(() => verification.getByText(/^Status: /).textContent()).toBe('Status: Duplicate');
+    const toOriginal = verification.getByRole('link', { name: originalName });
+    await expect.poll(() => toOriginal.count()).toBe(1);
+    await screenshot(page, 'desk-report-en');
+
+    // The original lists this report among its duplicates, and its link leads back.
+    await toOriginal.click();
+    await page.waitForURL((url) => url.pathname !== opened);
+    const back = page.getByRole('region', { name: 'Verification' }).getByRole('list', { name: 'Duplicates of this report' }).getByRole('link');
+    await expect.poll(() => back.count()).toBeGreaterThan(0);
+    const hrefs = await back.evaluateAll((links) => links.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+    expect(hrefs).toContain(opened);
+    marked = { duplicate: opened, original: new URL(page.url()).pathname };
+    await back.nth(hrefs.indexOf(opened)).click();
+    await page.waitForURL((url) => url.pathname === opened);
+
+    // The mark is an op like any other: it reaches the base, and survives a reload.
+    await syncNow(page, 'en');
+    await page.reload();
+    await expect.poll(() => page.getByRole('region', { name: 'Verification' }).getByText(/^Status: /).textContent()).toBe('Status: Duplicate');
+  });
+
+  test('sets a status with the form; a duplicate given by a pasted id must name another report on this device', async () => {
+    // A report neither of the two just linked.
+    await page.goto('/');
+    const list = page.getByRole('list', { name: 'Reports' });
+    await expect.poll(() => items(list).count()).toBeGreaterThan(3);
+    const links = await items(list)
+      .getByRole('link')
+      .evaluateAll((as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+    const path = links.find((l) => l !== marked.duplicate && l !== marked.original && l !== resolved.path)!;
+    await page.goto(path);
+    const verification = page.getByRole('region', { name: 'Verification' });
+    const status = verification.getByLabel('Verification status');
+    await status.selectOption({ label: 'Disputed' });
+    await verification.getByRole('button', { name: 'Save verification' }).click();
+    await expect.poll(() => verification.getByText(/^Status: /).textContent()).toBe('Status: Disputed');
+    await verification.getByRole('status').getByText('Saved. The other coordinators see it after their next sync.').waitFor();
+
+    await status.selectOption({ label: 'Duplicate' });
+    await verification.getByRole('button', { name: 'Save verification' }).click();
+    await verification.getByRole('alert').getByText('Pick the report this one duplicates.').waitFor();
+    await verification.getByLabel('Original report').selectOption({ label: 'Another report (enter its id)' });
+    const pasted = verification.getByLabel('Id of the original report');
+    const attempts: [string, string][] = [
+      ['not-a-report-id', 'Not a valid report id.'],
+      [path.slice('/reports/'.length), 'A report cannot be a duplicate of itself.'],
+      ['01957a3c-0000-7000-8000-000000000000', 'No report with this id is on this device.'],
+    ];
+    for (const [id, message] of attempts) {
+      await pasted.fill(id);
+      await verification.getByRole('button', { name: 'Save verification' }).click();
+      await verification.getByRole('alert').getByText(message).waitFor();
+      expect(await verification.getByText(/^Status: /).textContent()).toBe('Status: Disputed');
+    }
+    // Pasted with spaces around and in capitals, as ids are when copied from a message.
+    await pasted.fill(`  ${marked.original.slice('/reports/'.length).toUpperCase()} `);
+    await verification.getByRole('button', { name: 'Save verification' }).click();
+    await expect.poll(() => verification.getByText(/^Status: /).textContent()).toBe('Status: Duplicate');
+    expect(await verification.getByRole('alert').count()).toBe(0);
+    const link = verification.getByRole('link').first();
+    expect(new URL((await link.getAttribute('href'))!, server.baseUrl).pathname).toBe(marked.original);
+  });
+
+  test('sees the history of the resolved report: devices, device and base times, and each change from what to what', async () => {
+    await page.goto(resolved.path);
+    // The entries, not the lists of values inside them.
+    const history = items(page.getByRole('list', { name: 'History' })).filter({ hasText: /Device time: / });
+    await expect.poll(() => history.count()).toBeGreaterThanOrEqual(3);
+    const entries = await history.allTextContents();
+    expect(entries[0]).toMatch(/^Created/);
+    for (const entry of entries) {
+      expect(entry).toMatch(/Device \u2068[\w-]{1,8}\u2069/);
+      expect(entry).toMatch(/Device time: \S/);
+      expect(entry).toMatch(/Received at the base: \S|Not yet received at the base/);
+    }
+    // The choice was synced before: every op of this report has reached the base.
+    expect(entries.join('\n')).not.toContain('Not yet received at the base');
+
+    // The last op is the choice, by this coordinator: from every competing value to the one chosen.
+    const last = history.last();
+    expect(await last.textContent()).toMatch(/\(coordinator\)/);
+    const choice = last.getByRole('row').filter({ has: page.getByRole('rowheader') });
+    expect(await choice.count()).toBe(1);
+    const [from, to] = [choice.getByRole('cell').nth(0), choice.getByRole('cell').nth(1)];
+    const fromValues = (await from.getByRole('listitem').allTextContents()).map((t) => t.trim());
+    expect(fromValues).toHaveLength(resolved.values.length);
+    expect((await to.textContent())?.trim()).toBe(fromValues[fromValues.length - 1]);
+
+    // The field was set at creation and then changed apart by two devices: each change is a row of its own.
+    const field = (await choice.getByRole('rowheader').textContent())!;
+    const rows = page.getByRole('list', { name: 'History' }).getByRole('row').filter({ has: page.getByRole('rowheader', { name: field, exact: true }) });
+    expect(await rows.count()).toBeGreaterThanOrEqual(4);
+    await page.getByRole('heading', { name: 'History (chain of custody)' }).scrollIntoViewIfNeeded();
+    await screenshot(page, 'desk-history-en');
+  });
+});
