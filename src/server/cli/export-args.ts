@@ -1,0 +1,51 @@
+/**
+ * The command line of `npm run export`, read into what to export. Anything wrong with it is a
+ * UsageError: its message is printed as is, with the usage, and the command exits with code 2.
+ */
+import { parseArgs } from 'node:util';
+import { ADMIN_LEVELS, type AdminLevel } from '../../domain/gazetteer.ts';
+import { EXPORT_FORMATS, type ExportFormat } from '../../export/export-file.ts';
+
+export class UsageError extends Error {}
+
+export const USAGE = 'Usage: npm run export -- --profile NAME --format csv|geojson|json [--aggregate 1|2|3] [--out FILE]';
+
+export interface ExportArgs {
+  profile: string;
+  format: ExportFormat;
+  /** Counts by admin area at this level x week x type, instead of one row per report. */
+  aggregate?: AdminLevel;
+  /** Where to write the file; standard output when not given. */
+  out?: string;
+}
+
+export function readExportArgs(argv: readonly string[]): ExportArgs {
+  let values: Record<string, string | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: { profile: { type: 'string' }, format: { type: 'string' }, aggregate: { type: 'string' }, out: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    // parseArgs says what was wrong ("Unknown option '--x'"); the usage says what is right.
+    throw new UsageError((error as Error).message);
+  }
+  const { profile, format, aggregate, out } = values;
+  if (!profile) throw new UsageError('Name the export profile with --profile (internal, or a partner profile made on the desk).');
+  if (!format) throw new UsageError('Choose a file format with --format: csv, geojson or json.');
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`Unknown format "${format}": use csv, geojson or json.`);
+  const args: ExportArgs = { profile, format: format as ExportFormat };
+  if (aggregate !== undefined) {
+    const level = Number(aggregate);
+    if (!(ADMIN_LEVELS as readonly number[]).includes(level)) throw new UsageError(`--aggregate takes an admin level, 1, 2 or 3, not "${aggregate}".`);
+    if (format === 'geojson') throw new UsageError('An aggregate export is a table of counts: use --format csv or json with --aggregate.');
+    args.aggregate = level as AdminLevel;
+  }
+  if (out !== undefined) {
+    if (out === '') throw new UsageError('--out needs a file name.');
+    args.out = out;
+  }
+  return args;
+}

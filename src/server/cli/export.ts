@@ -1,0 +1,143 @@
+/**
+ * `npm run export -- --profile NAME --format csv|geojson|json [--aggregate LEVEL] [--out FILE]`: the
+ * desk's export, run at base from the command line. Opens the store the server uses (RASID_DATA or
+ * DATABASE_URL, read as config.ts reads them), merges every report as a desk does, writes the file
+ * with the same export core, and records the export in the log the desk shows.
+ *
+ * Mistakes a person can make (an unknown or unusable profile, a bad format, no store there) end
+ * with a sentence and exit code 2, never a stack trace. The file goes to --out or standard output;
+ * everything else is said on standard error, and never a report's contents.
+ */
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { cryptoRandom } from '../../domain/ids.ts';
+import { aggregateChunks, aggregateRows } from '../../export/aggregate.ts';
+import type { StoredProfile } from '../../export/desk-settings.ts';
+import { exportText } from '../../export/export-file.ts';
+import { INTERNAL_PROFILE, type Profile } from '../../export/profile.ts';
+import { ConfigError, readStoreOptions } from '../config.ts';
+import { openStore, type OpenStoreOptions } from '../store/index.ts';
+import { SQLITE_FILE_NAME } from '../store/open.ts';
+import { readBaseReports } from './base-reports.ts';
+import { readExportArgs, USAGE, UsageError, type ExportArgs } from './export-args.ts';
+import { recordExport } from './export-log.ts';
+
+/** A mistake the person running the command can fix; its message says how. */
+class ExportRefused extends Error {}
+
+async function runExport(args: ExportArgs, env: NodeJS.ProcessEnv): Promise<void> {
+  const options = readStoreOptions(env);
+  await requireStore(options);
+  const store = await openStore(options);
+  try {
+    const base = await readBaseReports(store.db);
+    const profile = chooseProfile(base.profiles, args.profile);
+    if (base.unreadable > 0) {
+      console.error(`Skipped ${base.unreadable} op${base.unreadable === 1 ? '' : 's'} that could not be read; the desk lists them under quarantine.`);
+    }
+    const exportedAt = new Date().toISOString();
+    let file: { text: string; rows: number };
+    let logFormat: 'csv' | 'geojson' | 'json' | 'aggregate_csv' | 'aggregate_json' = args.format;
+    if (args.aggregate !== undefined) {
+      const level = args.aggregate;
+      // A partner who may see admin-2 areas must not get them back, counted, at admin 3.
+      if (profile.kind === 'partner' && level > profile.place.level) {
+        throw new ExportRefused(`The profile "${profile.name}" shares places down to admin level ${profile.place.level}; an aggregate at level ${level} would be finer.`);
+      }
+      const format = args.format === 'json' ? 'json' : 'csv';
+      file = { text: [...aggregateChunks(base.records, { level, format, exportedAt })].join(''), rows: aggregateRows(base.records, level).length };
+      logFormat = `aggregate_${format}`;
+    } else {
+      file = await exportText(base.records, { profile, format: args.format, exportedAt });
+    }
+
+    // Opened before the export is logged, so a path that cannot be written logs nothing.
+    let fd: number | undefined;
+    if (args.out !== undefined) {
+      try {
+        fd = openSync(args.out, 'w');
+      } catch (error) {
+        throw new ExportRefused(`Cannot write ${args.out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
+      }
+    }
+    await recordExport(store.db, { profile: profile.name, format: logFormat, rows: file.rows, at: exportedAt }, { now: Date.now, random: cryptoRandom });
+    if (fd !== undefined) {
+      writeSync(fd, file.text);
+      closeSync(fd);
+    } else {
+      await writeToStdout(file.text);
+    }
+    const where = args.out === undefined ? '' : ` to ${args.out}`;
+    console.error(`Exported ${file.rows} row${file.rows === 1 ? '' : 's'} with profile ${profile.name} (${logFormat})${where}; recorded in the export log.`);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Standard output closed early (piped into `head`, say) is said in a sentence, not as an unhandled error. */
+function writeToStdout(text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    process.stdout.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EPIPE' ? new ExportRefused('Standard output was closed before the whole file was written.') : error),
+    );
+    process.stdout.write(text, (error) => (error ? undefined : resolve()));
+  });
+}
+
+/** Opening a store creates one where there is none: an export must find the base's store, not make an empty one. */
+async function requireStore(options: OpenStoreOptions): Promise<void> {
+  if (options.databaseUrl === undefined) {
+    const dir = options.dataDir ?? './data';
+    if (!existsSync(join(dir, SQLITE_FILE_NAME))) {
+      throw new ExportRefused(`There is no Rasid store in ${dir}. Set RASID_DATA to the server's data folder, or DATABASE_URL to its database.`);
+    }
+    return;
+  }
+  const client = new pg.Client({ connectionString: options.databaseUrl });
+  try {
+    await client.connect();
+    const found = await client.query<{ meta: string | null }>("select to_regclass('meta')::text as meta");
+    if (!found.rows[0]?.meta) throw new ExportRefused('The database in DATABASE_URL holds no Rasid store.');
+  } catch (error) {
+    if (error instanceof ExportRefused) throw error;
+    // The driver's message may name the host; the code is enough to act on.
+    throw new ExportRefused(`The database in DATABASE_URL could not be reached (${(error as NodeJS.ErrnoException).code ?? 'connection failed'}).`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function chooseProfile(profiles: Map<string, StoredProfile>, name: string): Profile {
+  if (name === INTERNAL_PROFILE.name) return INTERNAL_PROFILE;
+  const stored = profiles.get(name);
+  if (!stored) {
+    const usable = [INTERNAL_PROFILE.name, ...[...profiles.values()].filter((p) => p.ok && p.conflicts.length === 0).map((p) => p.name).sort()];
+    throw new ExportRefused(`There is no export profile named "${name}" on this base. Profiles you can export with: ${usable.join(', ')}.`);
+  }
+  if (!stored.ok) {
+    throw new ExportRefused(
+      stored.reason === 'err.profile.removed'
+        ? `The profile "${name}" was removed on the desk; it can no longer be exported with.`
+        : `The profile "${name}" cannot be used as stored (${stored.reason}); fix it on the desk.`,
+    );
+  }
+  if (stored.conflicts.length > 0) {
+    throw new ExportRefused(`The profile "${name}" has a conflict in ${stored.conflicts.join(', ')} (coordinators changed it apart); choose on the desk, then export.`);
+  }
+  return stored.profile;
+}
+
+function exitWith(code: number, ...lines: string[]): never {
+  for (const line of lines) console.error(line);
+  process.exit(code);
+}
+
+Promise.resolve()
+  .then(() => runExport(readExportArgs(process.argv.slice(2)), process.env))
+  .catch((error: unknown) => {
+    if (error instanceof UsageError) exitWith(2, error.message, USAGE);
+    if (error instanceof ExportRefused || error instanceof ConfigError) exitWith(2, error.message);
+    // Anything else is a fault of the program, not of its user: show where.
+    exitWith(1, error instanceof Error ? (error.stack ?? error.message) : String(error));
+  });

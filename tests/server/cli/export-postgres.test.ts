@@ -1,0 +1,49 @@
+/** `npm run export` on a base whose store is PostgreSQL (DATABASE_URL), in a real throwaway cluster. */
+import { expect, it } from 'vitest';
+import { DEMO_PROFILE } from '../../../src/server/demo/scenario.ts';
+import { openStore } from '../../../src/server/store/index.ts';
+import { postgresCluster, usePostgres } from '../store/dialects.ts';
+import { runExport, secretsOfDemo, seededStore } from './run-export.ts';
+
+usePostgres();
+const LIMIT = 90_000;
+
+it('exports the demo from PostgreSQL as from SQLite, redacted for a partner, and logs it in the same database', async () => {
+  const url = await (await postgresCluster()).createDatabase();
+  await seededStore({ databaseUrl: url });
+  const env = { DATABASE_URL: url };
+
+  const internal = await runExport(['--profile', 'internal', '--format', 'json'], env);
+  expect(internal.code, internal.stderr).toBe(0);
+  expect((JSON.parse(internal.stdout) as { records: unknown[] }).records).toHaveLength(300);
+
+  const partner = await runExport(['--profile', DEMO_PROFILE, '--format', 'csv'], env);
+  expect(partner.code, partner.stderr).toBe(0);
+  const secrets = secretsOfDemo();
+  for (const list of [secrets.narratives, secrets.devices, secrets.coordinates, secrets.reportIds]) expect(list.filter((v) => partner.stdout.includes(v))).toEqual([]);
+
+  const store = await openStore({ databaseUrl: url });
+  try {
+    const logged = await store.db.selectFrom('ops').select(['device', 'device_seq', 'kind']).where('report_id', 'like', 'export:%').orderBy('seq').execute();
+    expect(logged.map((r) => [r.device, Number(r.device_seq), r.kind])).toEqual([
+      ['base-cli', 1, 'desk'],
+      ['base-cli', 2, 'desk'],
+    ]);
+  } finally {
+    await store.close();
+  }
+}, LIMIT);
+
+it('a database with no Rasid store in it is refused with exit code 2, and left without one', async () => {
+  const url = await (await postgresCluster()).createDatabase();
+  const result = await runExport(['--profile', 'internal', '--format', 'csv'], { DATABASE_URL: url });
+  expect([result.code, result.stderr.trim()]).toEqual([2, 'The database in DATABASE_URL holds no Rasid store.']);
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    expect((await client.query("select to_regclass('meta')::text as meta")).rows[0].meta).toBeNull();
+  } finally {
+    await client.end();
+  }
+}, LIMIT);
