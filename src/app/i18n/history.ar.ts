@@ -44,6 +44,7 @@ export const historyAr: CatalogOf<typeof historyEn> = {
   'verify.err.noOriginal': 'اختر التقرير الذي يكرره هذا التقرير.',
   'verify.err.self': 'لا يمكن أن يكون التقرير مكررًا لنفسه.',
   'verify.err.unknown': 'لا يوجد على هذا الجهاز تقرير بهذا المعرّف.',
+  'verify.err.save': 'تعذّر حفظ التحقق على هذا الجهاز. لم يتغيّر شيء.',
   'verify.unknownReport': 'التقرير {id} (غير موجود على هذا الجهاز)',
   'duplicates.title': 'تقارير قد تكون مكررة',
   'duplicates.hint': 'النوع نفسه، والمكان نفسه أو مكان قريب، وتواريخ متقاربة وأعداد متشابهة. الأقرب أولًا.',

@@ -43,6 +43,7 @@ export const historyEn = {
   'verify.err.noOriginal': 'Pick the report this one duplicates.',
   'verify.err.self': 'A report cannot be a duplicate of itself.',
   'verify.err.unknown': 'No report with this id is on this device.',
+  'verify.err.save': 'Could not save the verification on this device. Nothing was changed.',
   'verify.unknownReport': 'Report {id} (not on this device)',
   'duplicates.title': 'Possible duplicates',
   'duplicates.hint': 'Same type, same or nearby place, close dates and similar counts. Closest first.',

@@ -2,6 +2,7 @@
  * Reports that may describe the same event as this one, closest first, each with why it is
  * suggested; one press marks this report as a duplicate of it.
  */
+import { useState } from 'preact/hooks';
 import type { DuplicateCandidate } from '../../../domain/duplicates.ts';
 import type { ReportView } from '../../../domain/merge.ts';
 import type { Translator } from '../../i18n/i18n.ts';
@@ -35,10 +36,21 @@ export interface DuplicateCandidatesProps {
 export function DuplicateCandidates({ view, candidates, byId }: DuplicateCandidatesProps) {
   const { tr, writer } = useServices();
   const marked = view.values.verification === 'duplicate' ? view.values.duplicateOf : undefined;
+  const [failed, setFailed] = useState(false);
+  const mark = (original: string) =>
+    editReport(writer, view.id, { verification: 'duplicate', duplicateOf: original }).then(
+      () => setFailed(false),
+      () => setFailed(true),
+    );
   return (
     <section class="duplicates" aria-labelledby="duplicates-title">
       <h2 id="duplicates-title">{tr.t('duplicates.title')}</h2>
       <p class="hint">{tr.t('duplicates.hint')}</p>
+      {failed && (
+        <p class="field-error" role="alert">
+          {tr.t('verify.err.save')}
+        </p>
+      )}
       {candidates === undefined && <p class="muted">{tr.t('duplicates.loading')}</p>}
       {candidates?.length === 0 && <p class="empty">{tr.t('duplicates.none')}</p>}
       {candidates && candidates.length > 0 && (
@@ -55,7 +67,7 @@ export function DuplicateCandidates({ view, candidates, byId }: DuplicateCandida
                     type="button"
                     class="secondary"
                     aria-label={tr.t('duplicates.markNamed', { report: name })}
-                    onClick={() => void editReport(writer, view.id, { verification: 'duplicate', duplicateOf: c.id })}
+                    onClick={() => void mark(c.id)}
                   >
                     {tr.t('duplicates.mark')}
                   </button>

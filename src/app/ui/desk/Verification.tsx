@@ -4,7 +4,7 @@
  * so it syncs, merges and appears in the history. The links run both ways: a duplicate names its
  * original, an original lists the reports marked as its duplicates.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { UUID_PATTERN } from '../../../domain/ids.ts';
 import type { ReportView } from '../../../domain/merge.ts';
 import { VERIFICATION_STATUSES } from '../../../domain/report-codes.ts';
@@ -47,17 +47,26 @@ export function Verification({ view, byId, candidates }: VerificationProps) {
     setStatus(current);
     setChoice(currentOriginal ?? '');
   }, [current, currentOriginal]);
-  const duplicates = byId ? [...byId.values()].filter((r) => r.view.values.verification === 'duplicate' && r.view.values.duplicateOf === view.id && !r.view.deleted) : [];
+  const duplicates = useMemo(
+    () => (byId ? [...byId.values()].filter((r) => r.view.values.verification === 'duplicate' && r.view.values.duplicateOf === view.id && !r.view.deleted) : []),
+    [byId, view.id],
+  );
+
+  const write = async (changes: Parameters<typeof editReport>[2]) => {
+    try {
+      await editReport(writer, view.id, changes);
+      setError(undefined);
+      setSaved(true);
+    } catch {
+      // Storage full or a refused op: the status on screen stays the one saved before.
+      setError('verify.err.save');
+    }
+  };
 
   const save = async (e: Event) => {
     e.preventDefault();
     setSaved(false);
-    if (status !== 'duplicate') {
-      await editReport(writer, view.id, { verification: status, duplicateOf: undefined });
-      setError(undefined);
-      setSaved(true);
-      return;
-    }
+    if (status !== 'duplicate') return write({ verification: status, duplicateOf: undefined });
     const original = choice === OTHER ? pasted.trim().toLowerCase() : choice;
     const problem = !original
       ? 'verify.err.noOriginal'
@@ -69,9 +78,7 @@ export function Verification({ view, byId, candidates }: VerificationProps) {
             ? 'verify.err.unknown'
             : undefined;
     setError(problem);
-    if (problem) return;
-    await editReport(writer, view.id, { verification: 'duplicate', duplicateOf: original });
-    setSaved(true);
+    if (!problem) await write({ verification: 'duplicate', duplicateOf: original });
   };
 
   return (
@@ -130,7 +137,7 @@ export function Verification({ view, byId, candidates }: VerificationProps) {
           </div>
         )}
         {status === 'duplicate' && choice === OTHER && (
-          <div class={`field${error && error !== 'verify.err.noOriginal' ? ' has-error' : ''}`}>
+          <div class={`field${error && error !== 'verify.err.noOriginal' && error !== 'verify.err.save' ? ' has-error' : ''}`}>
             <label for="verify-paste">{tr.t('verify.pasteId')}</label>
             <input id="verify-paste" dir="ltr" class="mono" autocomplete="off" spellcheck={false} value={pasted} onInput={(e) => setPasted(e.currentTarget.value)} />
           </div>
