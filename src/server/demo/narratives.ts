@@ -70,6 +70,11 @@ export function damageNarrative(pick: Pick, lang: Lang, f: DamageFacts): string 
     const noun = f.structureKind === 'shop' ? AR.shop : f.structureKind === 'home' ? AR.home : AR.building;
     const what = arCount(f.structures, noun, 'عدد غير معروف من المنازل');
     const who = pick(['أحد سكان القرية', 'شاهد عيان', 'أحد أفراد عائلة متضررة', 'ناشط محلي', 'جار للعائلات المتضررة']);
+    // One building takes other agreement than several ("نهب منزل واحد ثم إحراقه"): a sentence of its own.
+    if (f.structures === 1) {
+      const done = f.burned && f.looted ? 'للنهب ثم الحرق' : f.burned ? 'للحرق' : 'للنهب دون أن يُحرق';
+      return `أفاد ${who} بتعرض ${noun.one} في ${f.place} ${w} ${done}.`;
+    }
     if (f.burned && f.looted) {
       return pick([
         `أفاد ${who} بأن مسلحين من خارج المنطقة دخلوا ${f.place} ${w} ونهبوا ${what} قبل إضرام النار فيها. لم يتمكن الأهالي من إطفاء الحرائق بسبب إطلاق النار المستمر.`,
@@ -91,6 +96,10 @@ export function damageNarrative(pick: Pick, lang: Lang, f: DamageFacts): string 
   const noun = f.structureKind === 'shop' ? ['shop', 'shops'] : f.structureKind === 'home' ? ['home', 'homes'] : ['building', 'buildings'];
   const what = enCount(f.structures, noun[0]!, noun[1]!, 'an unknown number of homes');
   const who = pick(['A resident', 'An eyewitness', 'A relative of one of the families', 'A local activist']);
+  if (f.structures === 1) {
+    const done = f.burned && f.looted ? 'looted and then burned' : f.burned ? 'burned' : 'looted but not burned';
+    return `${who} said one ${noun[0]} in ${f.place} was ${done} ${w}.`;
+  }
   if (f.burned && f.looted) {
     return capitalised(pick([
       `${who} said armed men who were not from the area went from house to house in ${f.place} ${w}, looted ${what} and set them on fire. Neighbours could not put out the fires because of continued shooting.`,

@@ -345,7 +345,7 @@ export function demoScenario({ seed, now, gazetteer, reports: wanted = 300 }: Sc
   // ----- the same event reported by two monitors -----
   const shared = eventReports.filter((r) => monitorsOf((r.content.admin as { adm3: { pcode: string } }).adm3.pcode).length > 1 && r.createdAt < end - 4 * DAY);
   const duplicates: [Tracked, Tracked][] = [];
-  for (const original of shared.slice(0, 40)) {
+  for (const original of shared) {
     if (duplicates.length >= 8) break;
     if (!dice.chance(0.4)) continue;
     const pcode = (original.content.admin as { adm3: { pcode: string } }).adm3.pcode;
