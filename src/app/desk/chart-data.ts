@@ -72,21 +72,22 @@ const zeroCounts = (): Record<ReportType, number> => Object.fromEntries(REPORT_T
 
 /**
  * Counted by the day the event happened (the start of a date range), since that is what a coordinator
- * looks for in a burst of reports. Without a chosen range, the 30 days up to the latest event date
- * (never later than today, so one report from a device with a wrong clock cannot hide the rest).
+ * looks for in a burst of reports. Without a chosen range: at most 30 days, from the first day with a
+ * report to the latest event date (never later than today, so one report from a device with a wrong
+ * clock cannot hide the rest).
  */
 export function reportsPerDay(views: readonly ReportView[], now: Date, chosen?: Partial<DayRange>): ReportsPerDay {
   const dated = views.filter(counted).filter((v) => v.values.eventDate !== undefined);
   const today = localDay(now);
-  const latest = () =>
-    dated.reduce<string | undefined>((max, v) => {
-      const d = v.values.eventDate!.date;
-      return d <= today && (max === undefined || d > max) ? d : max;
-    }, undefined);
+  const known = dated.map((v) => v.values.eventDate!.date).filter((d) => d <= today);
+  const latest = known.reduce<string | undefined>((max, d) => (max === undefined || d > max ? d : max), undefined);
   let from = chosen?.from;
-  let to = chosen?.to ?? (from !== undefined ? today : latest());
+  let to = chosen?.to ?? (from !== undefined ? today : latest);
   if (to === undefined) return { days: [], total: 0, outside: dated.length };
-  from ??= isoOfDay(dayNumber(to) - (DEFAULT_DAYS - 1));
+  if (from === undefined) {
+    const earliest = isoOfDay(dayNumber(to) - (DEFAULT_DAYS - 1));
+    from = known.reduce((min, d) => (d >= earliest && d < min ? d : min), to);
+  }
   if (from > to) [from, to] = [to, from];
   if (daysBetween(from, to) >= MAX_DAYS) from = isoOfDay(dayNumber(to) - (MAX_DAYS - 1));
 

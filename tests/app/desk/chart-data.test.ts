@@ -6,6 +6,7 @@ import {
   ongoingCuts,
   peopleDisplacedByArea,
   reportsPerDay,
+  valueTicks,
   type AreaPeople,
 } from '../../../src/app/desk/chart-data.ts';
 import { deleteBody, mergeOps, viewOf, type ReportView } from '../../../src/domain/merge.ts';
@@ -30,13 +31,14 @@ function view(type: ReportType, values: Partial<FieldValues>, deleted = false): 
 const on = (date: string) => ({ eventDate: { precision: 'exact' as const, date } });
 
 describe('reports per day by type', () => {
-  test('counts each report on its event day, by type, over the 30 days up to the latest report', () => {
+  test('counts each report on its event day, by type, over at most 30 days up to the latest report', () => {
     const views = [
       view('damage', on('2026-11-20')),
       view('damage', on('2026-11-20')),
       view('displacement', on('2026-11-20')),
       view('access_cut', { ...on('2026-11-22'), service: 'bread' }),
       view('damage', on('2026-10-01')),
+      view('displacement', on('2026-10-24')),
     ];
     const series = reportsPerDay(views, NOW);
     expect(series.range).toEqual({ from: '2026-10-24', to: '2026-11-22' });
@@ -47,7 +49,8 @@ describe('reports per day by type', () => {
       total: 3,
     });
     expect(series.days.at(-1)).toEqual({ date: '2026-11-22', counts: { displacement: 0, damage: 0, access_cut: 1 }, total: 1 });
-    expect(series.total).toBe(4);
+    expect(series.days[0]).toEqual({ date: '2026-10-24', counts: { displacement: 1, damage: 0, access_cut: 0 }, total: 1 });
+    expect(series.total).toBe(5);
     expect(series.outside).toBe(1);
   });
 
@@ -66,9 +69,19 @@ describe('reports per day by type', () => {
   });
 
   test('a report dated after today does not move the window into the future', () => {
-    const series = reportsPerDay([view('damage', on('2026-11-23')), view('damage', on('2027-01-05'))], NOW);
-    expect(series.range).toEqual({ from: '2026-10-25', to: '2026-11-23' });
+    const series = reportsPerDay([view('damage', on('2026-11-19')), view('damage', on('2026-11-23')), view('damage', on('2027-01-05'))], NOW);
+    expect(series.range).toEqual({ from: '2026-11-19', to: '2026-11-23' });
     expect(series.outside).toBe(1);
+  });
+
+  test('days before the first report are not drawn, days between reports are', () => {
+    const series = reportsPerDay([view('damage', on('2026-11-18')), view('displacement', on('2026-11-21'))], NOW);
+    expect(series.days.map((d) => [d.date, d.total])).toEqual([
+      ['2026-11-18', 1],
+      ['2026-11-19', 0],
+      ['2026-11-20', 0],
+      ['2026-11-21', 1],
+    ]);
   });
 
   test('a chosen range is shown whole, in order, even where it has no report', () => {
@@ -261,6 +274,16 @@ describe('views as the merge makes them', () => {
     expect(deleted.deleted).toBe(true);
     expect(ongoingCuts([deleted], NOW)).toEqual([]);
     expect(reportsPerDay([deleted], NOW).total).toBe(0);
+  });
+});
+
+describe('axes', () => {
+  test('value ticks are round steps from zero to at least the largest value', () => {
+    expect(valueTicks(3)).toEqual([0, 1, 2, 3]);
+    expect(valueTicks(7)).toEqual([0, 2, 4, 6, 8]);
+    expect(valueTicks(10)).toEqual([0, 5, 10]);
+    expect(valueTicks(1234)).toEqual([0, 500, 1000, 1500]);
+    expect(valueTicks(0)).toEqual([0, 1]);
   });
 });
 

@@ -76,8 +76,12 @@ export function CutsChart({ views, now, lookup }: { views: readonly ReportView[]
               <th scope="col">{tr.t('charts.area')}</th>
               <th scope="col">{tr.t('field.serviceState')}</th>
               <th scope="col">{tr.t('charts.cuts.since')}</th>
-              <th scope="col">{tr.t('charts.cuts.duration')}</th>
-              <th scope="col">{tr.t('charts.reports')}</th>
+              <th scope="col" class="num">
+                {tr.t('charts.cuts.duration')}
+              </th>
+              <th scope="col" class="num">
+                {tr.t('charts.reports')}
+              </th>
             </tr>
           </thead>
           <tbody>

@@ -77,9 +77,15 @@ export function PeopleChart({ views, lookup }: { views: readonly ReportView[]; l
           <thead>
             <tr>
               <th scope="col">{tr.t('charts.area')}</th>
-              <th scope="col">{tr.t('field.individuals')}</th>
-              <th scope="col">{tr.t('field.households')}</th>
-              <th scope="col">{tr.t('charts.reports')}</th>
+              <th scope="col" class="num">
+                {tr.t('field.individuals')}
+              </th>
+              <th scope="col" class="num">
+                {tr.t('field.households')}
+              </th>
+              <th scope="col" class="num">
+                {tr.t('charts.reports')}
+              </th>
             </tr>
           </thead>
           <tbody>

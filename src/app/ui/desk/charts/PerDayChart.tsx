@@ -83,11 +83,13 @@ export function PerDayChart({ views, now }: { views: readonly ReportView[]; now:
             <tr>
               <th scope="col">{tr.t('charts.perDay.day')}</th>
               {typeLabels.map((l) => (
-                <th scope="col" key={l}>
+                <th scope="col" class="num" key={l}>
                   {l}
                 </th>
               ))}
-              <th scope="col">{tr.t('charts.perDay.total')}</th>
+              <th scope="col" class="num">
+                {tr.t('charts.perDay.total')}
+              </th>
             </tr>
           </thead>
           <tbody>

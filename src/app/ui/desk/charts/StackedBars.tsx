@@ -50,11 +50,18 @@ export function StackedBars({ labelledBy, title, columns, fills, dir, formatNumb
   // Logical positions run from the inline start; only here do they become SVG's left-to-right x.
   const x = (start: number, length = 0) => (dir === 'rtl' ? width - start - length : start);
 
-  // Label every k-th column, counted back from the newest, so the latest day always has its date.
-  const labelWidth = Math.max(...columns.map((c) => textWidth(c.label, FONT - 1))) + 10;
-  const every = Math.max(1, Math.ceil(labelWidth / band));
   const centre = (i: number) => axis + band * i + band / 2;
-  const clamp = (c: number) => Math.min(Math.max(c, axis + labelWidth / 2 - 4), width - labelWidth / 2);
+  // Dates go under the columns from the newest back, each kept clear of the one before it, so the
+  // latest day always has its date and no two dates overlap at any width.
+  const labels: { key: string; text: string; at: number }[] = [];
+  for (let i = columns.length - 1, last = Infinity; i >= 0; i--) {
+    const text = columns[i]!.label;
+    const half = textWidth(text, FONT) / 2 + 4;
+    const at = Math.min(Math.max(centre(i), axis + half), width - half);
+    if (at + half > last) continue;
+    labels.push({ key: columns[i]!.key, text, at });
+    last = at - half;
+  }
 
   return (
     <div class="chart-canvas" ref={ref}>
@@ -101,13 +108,11 @@ export function StackedBars({ labelledBy, title, columns, fills, dir, formatNumb
           );
         })}
         <g class="chart-ticks" aria-hidden="true">
-          {columns.map((c, i) =>
-            (columns.length - 1 - i) % every === 0 ? (
-              <text key={c.key} x={x(clamp(centre(i)))} y={TOP + PLOT_HEIGHT + 17} text-anchor="middle">
-                {c.label}
-              </text>
-            ) : null,
-          )}
+          {labels.map((l) => (
+            <text key={l.key} x={x(l.at)} y={TOP + PLOT_HEIGHT + 17} text-anchor="middle">
+              {l.text}
+            </text>
+          ))}
         </g>
       </svg>
     </div>
