@@ -115,6 +115,16 @@ describe('the history of a report', () => {
     ]);
   });
 
+  test("a monitor's delete that saw a coordinator's verification is a deletion, not an attempt to change the verification", () => {
+    const c = create();
+    const verified = edit(DESK, 10, [c], { verification: 'verified' }, deskIsCoordinator);
+    const body = deleteBody(mergeOps(REPORT, [c, verified], deskIsCoordinator), 'x');
+    expect(body.supersedes.verification).toEqual([verified.id]);
+    const del = op(PHONE_A, 20, body.changes, body.supersedes);
+    const [, , entry] = reportHistory(REPORT, [c, verified, del], deskIsCoordinator);
+    expect(entry!.changes).toEqual([{ field: 'deleted', kind: 'delete', before: [], after: true, conflict: false }]);
+  });
+
   test('a coordinator-only field set by a device that is not a coordinator is shown as ignored, and the fold ignores it too', () => {
     const c = create();
     const byPhone = op(PHONE_B, 10, { verification: 'verified', structures: 8 }, { structures: [c.id] });
