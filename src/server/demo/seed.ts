@@ -38,6 +38,9 @@ export async function seedDemo(store: Store, { now, seed = DEMO_SEED }: { now: n
   const scenario = demoScenario({ seed, now, gazetteer: sampleGazetteer() });
   // One transaction: a base is either untouched or holds the whole demo, never half of it.
   const stored = await store.db.transaction().execute(async (trx) => {
+    // The counter row first, as every push takes it: a second server starting with --demo on the
+    // same PostgreSQL database waits here, then finds the demo and refuses.
+    await trx.updateTable('counter').set((eb) => ({ last_seq: eb.ref('last_seq') })).where('id', '=', 1).execute();
     const [op, device] = await Promise.all([
       trx.selectFrom('ops').select('seq').limit(1).executeTakeFirst(),
       trx.selectFrom('devices').select('device').limit(1).executeTakeFirst(),
