@@ -73,7 +73,7 @@ export function StackedBars({ labelledBy, title, columns, fills, dir, formatNumb
         <g class="chart-grid" aria-hidden="true">
           {ticks.map((t, i) => (
             <g key={t}>
-              <line x1={x(axis)} x2={x(width - END_GAP)} y1={y(t)} y2={y(t)} class={t === 0 ? 'chart-baseline' : undefined} />
+              {t > 0 && <line x1={x(axis)} x2={x(width - END_GAP)} y1={y(t)} y2={y(t)} />}
               <text x={x(axis - 6)} y={y(t) + FONT / 3} text-anchor="end">
                 {tickLabels[i]}
               </text>
@@ -107,6 +107,8 @@ export function StackedBars({ labelledBy, title, columns, fills, dir, formatNumb
             </g>
           );
         })}
+        {/* Over the bars, so their white edges do not break it. */}
+        <line class="chart-baseline" x1={x(axis)} x2={x(width - END_GAP)} y1={y(0)} y2={y(0)} aria-hidden="true" />
         <g class="chart-ticks" aria-hidden="true">
           {labels.map((l) => (
             <text key={l.key} x={x(l.at)} y={TOP + PLOT_HEIGHT + 17} text-anchor="middle">
