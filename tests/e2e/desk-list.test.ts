@@ -90,7 +90,7 @@ async function chooseArea(select: Locator, name: string): Promise<number> {
 }
 
 async function clearFilters(lang: Lang) {
-  await filters(lang).getByRole('button', { name: UI[lang].clear }).click();
+  await page.getByRole('button', { name: UI[lang].clear }).click();
   await expect.poll(async () => {
     const c = await counts();
     return c.shown === c.total;

@@ -260,8 +260,8 @@ export function matcher(f: DeskFilter): (r: IndexedReport) => boolean {
     terms.every((t) => r.text.includes(t));
 }
 
-export function filterReports(index: readonly IndexedReport[], f: DeskFilter): IndexedReport[] {
-  return isNoFilter(f) ? [...index] : index.filter(matcher(f));
+export function filterReports(index: readonly IndexedReport[], f: DeskFilter): readonly IndexedReport[] {
+  return isNoFilter(f) ? index : index.filter(matcher(f));
 }
 
 // ----- choices for the filters -----

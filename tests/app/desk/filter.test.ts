@@ -47,7 +47,7 @@ function report(values: ReportView['values'], opts: { type?: ReportType; device?
 }
 
 const day = (date: string) => ({ precision: 'exact' as const, date });
-const ids = (list: { report: DeskReport }[]) => list.map((r) => r.report.id);
+const ids = (list: readonly { report: DeskReport }[]) => list.map((r) => r.report.id);
 const run = (reports: DeskReport[], f: Partial<DeskFilter>, g: Gazetteer | null = gazetteer) =>
   ids(filterReports(indexDeskReports(reports, new SearchCache(), g ?? undefined), { ...NO_FILTER, ...f }));
 

@@ -17,6 +17,7 @@ import {
   deviceChoices,
   filterReports,
   indexDeskReports,
+  isNoFilter,
   parseDateBound,
   shortDevice,
   type DeskFilter,
@@ -57,14 +58,19 @@ function Row({ r, tabIndex }: { r: IndexedReport; tabIndex: 0 | -1 }) {
   const { tr } = useServices();
   const { view, unsynced } = r.report;
   const v = view.values;
-  const place = [v.placeName, adminPath(v.admin, tr.lang)].filter(Boolean).join(' — ');
+  const area = adminPath(v.admin, tr.lang);
+  const name = v.placeName ?? area;
   const date = v.eventDate ? (v.eventDate.end ? `${tr.date(v.eventDate.date)} – ${tr.date(v.eventDate.end)}` : tr.date(v.eventDate.date)) : tr.t('desk.row.noDate');
   const device = r.device === UNKNOWN_DEVICE ? tr.t('desk.device.unknown') : isolate(shortDevice(r.device));
   return (
     <a href={`/reports/${view.id}`} class="desk-row" tabIndex={tabIndex}>
       <span class="desk-row-type">{tr.tk(`type.${view.type}`)}</span>
-      <span class="desk-row-place" title={place || undefined}>
-        {place || tr.t('list.noPlace')}
+      <span class="desk-row-place">
+        {/* A place name keeps its own direction: Arabic names on an English screen, and the reverse. */}
+        <span dir="auto" title={name || undefined}>
+          {name || tr.t('list.noPlace')}
+        </span>
+        {v.placeName && area && <span class="desk-row-area">{area}</span>}
       </span>
       <span class="desk-row-date">{date}</span>
       <span class={`desk-row-verification is-${r.verification}`}>{tr.tk(`code.verification.${r.verification}`)}</span>
@@ -134,7 +140,7 @@ function Choice({ id, label, value, onChange, children, wide }: ChoiceProps) {
   );
 }
 
-function Filters({ form, set, index, onClear }: { form: FormState; set(patch: Partial<FormState>): void; index: readonly IndexedReport[]; onClear(): void }) {
+function Filters({ form, set, index }: { form: FormState; set(patch: Partial<FormState>): void; index: readonly IndexedReport[] }) {
   const { tr } = useServices();
   const lang = tr.lang;
   const adm1 = useMemo(() => areaChoices(index, 1, lang), [index, lang]);
@@ -171,7 +177,7 @@ function Filters({ form, set, index, onClear }: { form: FormState; set(patch: Pa
           </option>
         ))}
       </Choice>
-      <Choice id="desk-filter-adm1" label={tr.t('desk.filter.adm1')} value={form.adm1} onChange={(v) => set({ adm1: v, adm2: '' })}>
+      <Choice wide id="desk-filter-adm1" label={tr.t('desk.filter.adm1')} value={form.adm1} onChange={(v) => set({ adm1: v, adm2: '' })}>
         <option value="">{tr.t('desk.filter.anyAdm1')}</option>
         {adm1.map((c) => (
           <option key={c.value} value={c.value}>
@@ -179,7 +185,7 @@ function Filters({ form, set, index, onClear }: { form: FormState; set(patch: Pa
           </option>
         ))}
       </Choice>
-      <Choice id="desk-filter-adm2" label={tr.t('desk.filter.adm2')} value={form.adm2} onChange={(v) => set({ adm2: v })}>
+      <Choice wide id="desk-filter-adm2" label={tr.t('desk.filter.adm2')} value={form.adm2} onChange={(v) => set({ adm2: v })}>
         <option value="">{tr.t('desk.filter.anyAdm2')}</option>
         {adm2.map((c) => (
           <option key={c.value} value={c.value}>
@@ -200,9 +206,6 @@ function Filters({ form, set, index, onClear }: { form: FormState; set(patch: Pa
         <input type="checkbox" checked={form.conflict} onChange={(e) => set({ conflict: e.currentTarget.checked })} />
         {tr.t('desk.filter.conflict')}
       </label>
-      <button type="button" class="secondary desk-wide" onClick={onClear}>
-        {tr.t('desk.filter.clear')}
-      </button>
     </form>
   );
 }
@@ -230,13 +233,18 @@ export function DeskList() {
     <div class="desk-list">
       <DeskNav current="reports" />
       <h1>{tr.t('desk.list.title')}</h1>
-      <Filters form={form} set={set} index={index} onClear={() => setForm(NO_FILTER)} />
+      <Filters form={form} set={set} index={index} />
       <div class="desk-results">
         {!data && <p>{tr.t('desk.loading')}</p>}
         {data && (
-          <p class="count" role="status">
-            {tr.plural('desk.count', index.length, { shown: shown.length })}
-          </p>
+          <div class="desk-results-head">
+            <p class="count" role="status">
+              {tr.plural('desk.count', index.length, { shown: shown.length })}
+            </p>
+            <button type="button" class="secondary" disabled={isNoFilter(form)} onClick={() => setForm(NO_FILTER)}>
+              {tr.t('desk.filter.clear')}
+            </button>
+          </div>
         )}
         {unreadable.length > 0 && (
           <details class="desk-unreadable">
