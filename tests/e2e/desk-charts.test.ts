@@ -309,3 +309,24 @@ describe('the desk charts on a coordinator’s phone', () => {
     await screenshot(phone, 'desk-charts-phone-ar');
   });
 });
+
+describe('the desk charts before any report has come in', () => {
+  let empty: ServerProcess;
+
+  afterAll(async () => {
+    await empty?.stop();
+  });
+
+  test('each chart says in words that it has nothing to show, and draws no picture', async () => {
+    empty = await startServer();
+    const context = await browser.newContext({ baseURL: empty.baseUrl, ...LAPTOP, serviceWorkers: 'allow' });
+    const page = await context.newPage();
+    await enroll(page, empty.firstCoordinatorCode);
+    await openCharts(page, 'ar');
+    await expect.poll(() => figure(page, NAMES.ar.perDay).textContent()).toContain('لا يوجد بعدُ تقرير له تاريخ حدث، فلا شيء يُرسم.');
+    expect(await figure(page, NAMES.ar.people).textContent()).toContain('لا توجد تقارير نزوح بعد.');
+    expect(await figure(page, NAMES.ar.cuts).textContent()).toContain('لا يوجد انقطاع مستمر الآن.');
+    expect(await page.locator('figure.chart svg[role="img"]').count()).toBe(0);
+    await context.close();
+  });
+});
