@@ -19,6 +19,11 @@ export interface ExportArgs {
   out?: string;
 }
 
+/** `--help` alone: the usage, on standard output, and nothing exported. */
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv.includes('--help') || argv.includes('-h');
+}
+
 export function readExportArgs(argv: readonly string[]): ExportArgs {
   let values: Record<string, string | undefined>;
   try {

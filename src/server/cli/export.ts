@@ -20,7 +20,7 @@ import { ConfigError, readStoreOptions } from '../config.ts';
 import { openStore, type OpenStoreOptions } from '../store/index.ts';
 import { SQLITE_FILE_NAME } from '../store/open.ts';
 import { readBaseReports } from './base-reports.ts';
-import { readExportArgs, USAGE, UsageError, type ExportArgs } from './export-args.ts';
+import { readExportArgs, USAGE, UsageError, wantsHelp, type ExportArgs } from './export-args.ts';
 import { recordExport } from './export-log.ts';
 
 /** A mistake the person running the command can fix; its message says how. */
@@ -133,8 +133,9 @@ function exitWith(code: number, ...lines: string[]): never {
   process.exit(code);
 }
 
+const argv = process.argv.slice(2);
 Promise.resolve()
-  .then(() => runExport(readExportArgs(process.argv.slice(2)), process.env))
+  .then(() => (wantsHelp(argv) ? console.log(USAGE) : runExport(readExportArgs(argv), process.env)))
   .catch((error: unknown) => {
     if (error instanceof UsageError) exitWith(2, error.message, USAGE);
     if (error instanceof ExportRefused || error instanceof ConfigError) exitWith(2, error.message);

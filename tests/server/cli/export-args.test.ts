@@ -1,0 +1,36 @@
+/** The command line of `npm run export`: what it accepts, and the sentence for what it does not. */
+import { describe, expect, it } from 'vitest';
+import { readExportArgs, UsageError, wantsHelp } from '../../../src/server/cli/export-args.ts';
+
+describe('reading the export command line', () => {
+  it('takes a profile and a format, an aggregate level and an output file, in either spelling of an option', () => {
+    expect(readExportArgs(['--profile', 'internal', '--format', 'csv'])).toEqual({ profile: 'internal', format: 'csv' });
+    expect(readExportArgs(['--profile=shelter-partner', '--format=json', '--aggregate=2', '--out', 'counts.json'])).toEqual({
+      profile: 'shelter-partner',
+      format: 'json',
+      aggregate: 2,
+      out: 'counts.json',
+    });
+  });
+
+  it.each([
+    [['--format', 'csv'], 'Name the export profile with --profile (internal, or a partner profile made on the desk).'],
+    [['--profile', 'internal'], 'Choose a file format with --format: csv, geojson or json.'],
+    [['--profile', 'internal', '--format', 'xlsx'], 'Unknown format "xlsx": use csv, geojson or json.'],
+    [['--profile', 'internal', '--format', 'csv', '--aggregate', '4'], '--aggregate takes an admin level, 1, 2 or 3, not "4".'],
+    [['--profile', 'internal', '--format', 'geojson', '--aggregate', '2'], 'An aggregate export is a table of counts: use --format csv or json with --aggregate.'],
+    [['--profile', 'internal', '--format', 'csv', '--out', ''], '--out needs a file name.'],
+  ])('%j is refused: %s', (argv, message) => {
+    expect(() => readExportArgs(argv)).toThrow(new UsageError(message));
+  });
+
+  it('an unknown option or a stray word is refused, not ignored', () => {
+    expect(() => readExportArgs(['--profile', 'internal', '--format', 'csv', '--fromat', 'json'])).toThrow(UsageError);
+    expect(() => readExportArgs(['--profile', 'internal', '--format', 'csv', 'extra'])).toThrow(UsageError);
+  });
+
+  it('--help asks for the usage', () => {
+    expect(wantsHelp(['--help'])).toBe(true);
+    expect(wantsHelp(['--profile', 'internal'])).toBe(false);
+  });
+});
