@@ -17,7 +17,7 @@ let context: BrowserContext;
 let page: Page;
 
 /** The report opened from the conflict queue and the value chosen for it. */
-let resolved: { path: string; values: string[]; chosen: string };
+let resolved: { path: string; values: string[]; chosen: string; devices: string[] };
 /** The report marked as a duplicate, and its original. */
 let marked: { duplicate: string; original: string };
 
@@ -66,6 +66,9 @@ describe('a coordinator at the desk, in Arabic', () => {
     const choose = 'اختر هذه القيمة: ';
     const values = (await heads.getByRole('button', { name: choose }).evaluateAll((bs) => bs.map((b) => b.getAttribute('aria-label') ?? ''))).map((n) => n.slice(choose.length));
     expect(values).toHaveLength(await heads.count());
+    // Who set each value: a device id, isolated from the sentence around it.
+    const devices = (await heads.allTextContents()).map((t) => /\u2068([^\u2069]+)\u2069/.exec(t)?.[1] ?? '');
+    expect(devices.every(Boolean)).toBe(true);
     // Side by side on a laptop: the first two values share a row, one beside the other.
     const [a, b] = [(await heads.nth(0).boundingBox())!, (await heads.nth(1).boundingBox())!];
     expect(Math.abs(a.y - b.y)).toBeLessThan(2);
@@ -77,7 +80,7 @@ describe('a coordinator at the desk, in Arabic', () => {
     await expect.poll(() => page.getByRole('list', { name: listName }).count(), WAIT).toBe(0);
     const shown = page.getByRole('article').getByRole('definition').filter({ hasText: chosen });
     await expect.poll(() => shown.count(), WAIT).toBeGreaterThan(0);
-    resolved = { path, values, chosen };
+    resolved = { path, values, chosen, devices };
 
     /** The queue's length once read: an empty list counts only once the queue says it has none (not while the app loads). */
     const queueLength = async () => {
@@ -205,6 +208,8 @@ describe('a coordinator at the desk, in English', () => {
       expect(entry).toMatch(/Device time: \S/);
       expect(entry).toMatch(/Received at the base: \S|Not yet received at the base/);
     }
+    // The devices that set the competing values each have their change in the history.
+    for (const device of resolved.devices) expect(entries.some((e) => e.includes(`Device \u2068${device}\u2069`))).toBe(true);
     // The choice was synced before: every op of this report has reached the base.
     expect(entries.join('\n')).not.toContain('Not yet received at the base');
 
