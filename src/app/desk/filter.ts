@@ -172,7 +172,7 @@ export function areaName(ref: AdminRef | undefined, level: AdminLevel, places: P
   return { key, ...(pcode && { pcode }), ...(en && { en }), ...(ar && { ar }) };
 }
 
-/** A report filed under a district alone still belongs to its governorate, when the gazetteer knows it. */
+/** A report filed under a district or sub-district alone still belongs to the areas above it, when the gazetteer knows them. */
 function parentArea(child: AreaName | undefined, places: PlaceLookup): AreaName | undefined {
   const parent = child?.pcode ? places.byPcode.get(child.pcode)?.parent : undefined;
   const unit = parent ? places.byPcode.get(parent) : undefined;
@@ -227,8 +227,9 @@ export function indexDeskReports(reports: readonly DeskReport[], cache: SearchCa
   cache.keepOnly(new Set(listed.map((r) => r.id)));
   return listed.map((report) => {
     const { view } = report;
-    const adm2 = areaName(view.values.admin?.adm2, 2, places);
-    const adm1 = areaName(view.values.admin?.adm1, 1, places) ?? parentArea(adm2, places);
+    const admin = view.values.admin;
+    const adm2 = areaName(admin?.adm2, 2, places) ?? parentArea(areaName(admin?.adm3, 3, places), places);
+    const adm1 = areaName(admin?.adm1, 1, places) ?? parentArea(adm2, places);
     return {
       report,
       text: cache.folded(view),

@@ -26,6 +26,7 @@ const gazetteer: Gazetteer = {
     { pcode: 'SY10', en: 'Tartous', ar: 'طرطوس', level: 1 },
     { pcode: 'SY0602', en: 'Jablah', ar: 'جبلة', level: 2, parent: 'SY06' },
     { pcode: 'SY1002', en: 'Banyas', ar: 'بانياس', level: 2, parent: 'SY10' },
+    { pcode: 'SY100201', en: 'Rawda', ar: 'الروضة', level: 3, parent: 'SY1002' },
   ],
 };
 
@@ -164,6 +165,12 @@ describe('filters', () => {
     expect(run([jablah, banyas, named], { adm1: 'SY06', adm2: 'SY0602' })).toEqual([jablah.id]);
     // Without a gazetteer a district alone names no governorate.
     expect(run([jablah, banyas, named], { adm1: 'SY10' }, null)).toEqual([]);
+  });
+
+  test('a report filed under a sub-district alone is found under its district and governorate', () => {
+    const rawda = report({ admin: { adm3: { pcode: 'SY100201', ar: 'الروضة' } } });
+    const other = report({ admin: JABLAH });
+    expect(run([rawda, other], { adm1: 'SY10', adm2: 'SY1002' })).toEqual([rawda.id]);
   });
 
   test('an area named without a p-code joins the gazetteer unit of that name, however it is spelled', () => {

@@ -6,7 +6,7 @@
  * since a search for a place or a name is itself sensitive.
  */
 import type { ComponentChildren } from 'preact';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useDeskReports } from '../../desk/desk-reports.ts';
 import {
   NO_FILTER,
@@ -31,7 +31,7 @@ import { DeskNav } from './DeskNav.tsx';
 import { VirtualList } from './VirtualList.tsx';
 import './desk-list.css';
 
-/** Matches desk-list.css: one line per row from this width, two below it. */
+/** Matches desk-list.css: one line per row from this width, stacked lines below it. */
 const WIDE = '(min-width: 60rem)';
 const ROW_REM = { wide: 3, narrow: 4.75 };
 
@@ -213,9 +213,9 @@ function Filters({ form, set, index }: { form: FormState; set(patch: Partial<For
 export function DeskList() {
   const { tr, writer, watermark, gazetteer } = useServices();
   const data = useDeskReports(writer.db, watermark);
-  const cache = useRef<SearchCache>(null);
-  cache.current ??= new SearchCache();
-  const index = useMemo(() => (data ? indexDeskReports(data.reports, cache.current!, gazetteer) : []), [data, gazetteer]);
+  // One cache for the screen's life: each sync re-reads every report, and only changed texts are folded again.
+  const [cache] = useState(() => new SearchCache());
+  const index = useMemo(() => (data ? indexDeskReports(data.reports, cache, gazetteer) : []), [data, gazetteer]);
   const [form, setForm] = useState<FormState>(NO_FILTER);
   const rowHeight = useRowHeight();
 
