@@ -17,17 +17,28 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 
-/** What the test knows from the coordinator's own copy of the data, read from its IndexedDB. */
+/**
+ * What the storage of the coordinator's device keeps in clear, also where rows are sealed at rest:
+ * the id of every report, and the device that wrote each op.
+ */
+interface Stored {
+  reportIds: string[];
+  /** Every device that wrote a report or an edit. */
+  devices: string[];
+}
+
+/**
+ * What the coordinator's own (internal) file says, once it is shown to hold every report the device
+ * stores: what the partner's file is searched for.
+ */
 interface Known {
-  reports: number;
   /** Reports a partner file holds: every one not deleted. */
   notDeleted: number;
   narratives: string[];
   /** Devices that created a report: the internal file's `device` column. */
   creators: string[];
-  /** Every device that wrote a report or an edit. */
-  devices: string[];
-  points: { lat: number; lon: number }[];
+  /** Coordinates as written, with their decimals (a bare integer could be a count). */
+  coordinates: string[];
 }
 
 const UI = {
@@ -104,44 +115,48 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
-/** Every report and op on the coordinator's device, read through the page: what the files are checked against. */
-function readKnown(p: Page): Promise<Known> {
+/** Reads the report ids and op authors through the page, from the app's IndexedDB. */
+function readStored(p: Page): Promise<Stored> {
   return p.evaluate(
     () =>
-      new Promise<Known>((resolve, reject) => {
+      new Promise<Stored>((resolve, reject) => {
         const open = indexedDB.open('rasid');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const tx = open.result.transaction(['reports', 'ops']);
-          const reports = tx.objectStore('reports').getAll();
+          const ids = tx.objectStore('reports').getAllKeys();
           const ops = tx.objectStore('ops').getAll();
           tx.oncomplete = () => {
             open.result.close();
-            type Heads = { heads: { value: unknown }[] } | undefined;
-            const values = (f: Heads) => (f?.heads ?? []).map((h) => h.value);
-            const known: Known = { reports: 0, notDeleted: 0, narratives: [], creators: [], devices: [], points: [] };
-            const creators = new Set<string>();
-            for (const row of reports.result as { state: { created?: { device: string }; fields: Record<string, Heads> } }[]) {
-              known.reports++;
-              if (row.state.created) creators.add(row.state.created.device);
-              if (!values(row.state.fields.deleted).includes(true)) known.notDeleted++;
-              for (const v of values(row.state.fields.narrative)) if (typeof v === 'string') known.narratives.push(v);
-              for (const v of values(row.state.fields.point)) {
-                const pt = v as { lat?: unknown; lon?: unknown };
-                if (typeof pt?.lat === 'number' && typeof pt.lon === 'number') known.points.push({ lat: pt.lat, lon: pt.lon });
-              }
-            }
-            const ids = new Set<string>();
-            for (const op of ops.result as { kind: string; device: string }[]) if (op.kind === 'create' || op.kind === 'edit') ids.add(op.device);
-            known.devices = [...ids];
-            known.creators = [...creators];
-            resolve(known);
+            const devices = new Set<string>();
+            for (const op of ops.result as { kind: string; device: string }[]) if (op.kind === 'create' || op.kind === 'edit') devices.add(op.device);
+            resolve({ reportIds: (ids.result as string[]).map(String), devices: [...devices] });
           };
           tx.onerror = () => reject(tx.error);
         };
       }),
   );
 }
+
+function knownFrom(rows: string[][]): Known {
+  const [header, , ...data] = rows;
+  const column = (name: string) => {
+    const i = header!.indexOf(name);
+    if (i < 0) throw new Error(`The internal file has no ${name} column`);
+    return data.map((r) => r[i]!);
+  };
+  const deleted = column('deleted');
+  return {
+    notDeleted: deleted.filter((d) => d !== 'true').length,
+    // A narrative that began like a formula carries the apostrophe that neutralised it, in either file.
+    narratives: column('narrative').filter((n) => n !== ''),
+    creators: [...new Set(column('device').filter((d) => d !== ''))],
+    coordinates: [...column('lat'), ...column('lon')].filter((c) => c.includes('.')),
+  };
+}
+
+/** A cell's text as a CSV file holds it inside its quotes. */
+const quoted = (text: string) => text.replace(/"/g, '""');
 
 async function deskCount(lang: Lang): Promise<number> {
   const text = await page.getByText(UI[lang].count).first().textContent();
@@ -174,16 +189,19 @@ async function makeProfile(lang: Lang, name: string): Promise<void> {
   await page.getByRole('list', { name: ui.profiles }).getByRole('listitem', { name }).waitFor();
 }
 
-/** Exports CSV with a profile through the form; returns the download and its bytes. */
-async function exportCsv(lang: Lang, option: string): Promise<{ download: Download; bytes: Buffer; text: string; rows: string[][] }> {
+/** Exports through the form: a profile (or none, for the aggregate) and a format; returns the download and its bytes. */
+async function exportFile(lang: Lang, format: string, option?: string): Promise<{ download: Download; bytes: Buffer; text: string }> {
   const ui = UI[lang];
-  await page.getByRole('combobox', { name: ui.profile, exact: true }).selectOption({ label: option });
-  await page.getByRole('radio', { name: ui.csv }).check();
+  await page.getByRole('radio', { name: format }).check();
+  if (option) await page.getByRole('combobox', { name: ui.profile, exact: true }).selectOption({ label: option });
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: ui.start, exact: true }).click()]);
-  const path = await download.path();
-  const bytes = await readFile(path);
-  const text = bytes.toString('utf8');
-  return { download, bytes, text, rows: parseCsv(text.replace(/^\uFEFF/, '')) };
+  const bytes = await readFile(await download.path());
+  return { download, bytes, text: bytes.toString('utf8') };
+}
+
+async function exportCsv(lang: Lang, option: string) {
+  const file = await exportFile(lang, UI[lang].csv, option);
+  return { ...file, rows: parseCsv(file.text.replace(/^\uFEFF/, '')) };
 }
 
 function checkCsvShape(file: { bytes: Buffer; rows: string[][] }, expectedRows: number): void {
@@ -212,6 +230,37 @@ async function logRows(lang: Lang): Promise<[string, number][]> {
   return out;
 }
 
+/**
+ * Keeps a read-write transaction on the reports open from the page until `releaseReports()`: the
+ * export worker's read waits behind it, so the export stays in its first phase as long as the test
+ * needs, with no timing involved.
+ */
+function holdReports(p: Page): Promise<void> {
+  return p.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('rasid');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction('reports', 'readwrite');
+          const store = tx.objectStore('reports');
+          let held = true;
+          (window as unknown as { releaseReports(): void }).releaseReports = () => {
+            held = false;
+          };
+          // A transaction with a request pending stays open.
+          const spin = () => {
+            if (held) store.count().onsuccess = spin;
+          };
+          spin();
+          tx.oncomplete = () => db.close();
+          resolve();
+        };
+      }),
+  );
+}
+
 beforeAll(async () => {
   server = await startServer({ args: ['--demo'] });
   browser = await launchBrowser();
@@ -226,11 +275,12 @@ afterAll(async () => {
 
 describe('exports from the desk', () => {
   const logged: [string, number][] = [];
+  let known: Known | undefined;
 
   test("a coordinator's new device receives the demo's reports", async () => {
     await enroll(page, server.firstCoordinatorCode);
     await syncNow(page, 'ar');
-    expect((await readKnown(page)).reports).toBeGreaterThan(100);
+    expect((await readStored(page)).reportIds.length).toBeGreaterThan(100);
   }, 120_000);
 
   test.each<[Lang, string]>([
@@ -242,14 +292,9 @@ describe('exports from the desk', () => {
     await page.goto('/desk/exports');
     await page.getByRole('heading', { level: 1, name: lang === 'ar' ? 'التصدير' : 'Exports' }).waitFor();
     await expect.poll(() => page.getByText(ui.count).count()).toBe(1);
-    const known = await readKnown(page);
-    // The demo must give the checks below something to find, or they would prove nothing.
-    expect(known.reports).toBeGreaterThan(100);
-    expect(known.narratives.length).toBeGreaterThan(10);
-    expect(known.devices.length).toBeGreaterThan(1);
-    expect(known.points.length).toBeGreaterThan(10);
+    const stored = await readStored(page);
     const count = await deskCount(lang);
-    expect(count).toBe(known.reports);
+    expect(count).toBe(stored.reportIds.length);
 
     await makeProfile(lang, partner);
 
@@ -257,27 +302,29 @@ describe('exports from the desk', () => {
     expect(internal.download.suggestedFilename()).toMatch(/^rasid-internal-\d{4}-\d{2}-\d{2}\.csv$/);
     checkCsvShape(internal, count);
     await page.getByRole('status').filter({ hasText: ui.exported }).waitFor();
-    // The coordinator's own file holds what the partner's must not: the search below can find them.
-    expect(known.narratives.some((n) => internal.text.includes(n.replace(/"/g, '""')))).toBe(true);
+    // The coordinator's file holds every report this device stores, each named by its real id ...
+    expect(internal.rows.slice(2).map((r) => r[0]).sort()).toEqual([...stored.reportIds].sort());
+    known = knownFrom(internal.rows);
+    // ... and what the partner's must not: the demo gives the searches below plenty to find.
+    expect(known.narratives.length).toBeGreaterThan(10);
+    expect(known.coordinates.length).toBeGreaterThan(10);
     expect(known.creators.length).toBeGreaterThan(1);
-    expect(known.creators.every((d) => internal.text.includes(d))).toBe(true);
+    expect(known.creators.every((d) => stored.devices.includes(d))).toBe(true);
     logged.unshift(['internal', count]);
 
     const shared = await exportCsv(lang, ui.partner(partner));
     expect(shared.download.suggestedFilename()).toMatch(new RegExp(`^rasid-${partner}-\\d{4}-\\d{2}-\\d{2}\\.csv$`));
     checkCsvShape(shared, known.notDeleted);
-    for (const n of known.narratives) expect(shared.text).not.toContain(n.replace(/"/g, '""'));
-    for (const d of known.devices) expect(shared.text).not.toContain(d);
-    for (const { lat, lon } of known.points) {
-      expect(shared.text).not.toContain(String(lat));
-      expect(shared.text).not.toContain(String(lon));
-    }
+    expect(known.notDeleted).toBeLessThan(count);
+    for (const n of known.narratives) expect(shared.text).not.toContain(quoted(n));
+    for (const d of stored.devices) expect(shared.text).not.toContain(d);
+    for (const c of known.coordinates) expect(shared.text).not.toContain(c);
     expect(shared.rows[0]).not.toContain('narrative');
     expect(shared.rows[0]).not.toContain('device');
     expect(shared.rows[0]).not.toContain('lat');
     // Ids are pseudonyms: no row of the partner's file names a report as the base does.
     const internalIds = new Set(internal.rows.slice(2).map((r) => r[0]));
-    expect(shared.rows.slice(2).some((r) => internalIds.has(r[0]))).toBe(false);
+    expect(shared.rows.slice(2).filter((r) => internalIds.has(r[0]))).toEqual([]);
     logged.unshift([partner, known.notDeleted]);
 
     await expect.poll(() => logRows(lang)).toEqual(logged);
@@ -285,4 +332,89 @@ describe('exports from the desk', () => {
     await page.reload();
     await expect.poll(() => logRows(lang)).toEqual(logged);
   }, 120_000);
+
+  test('GeoJSON with a partner profile, and the aggregate counts with no count under 5', async () => {
+    if (!known) throw new Error('The tests before this one read the internal file');
+    const geo = await exportFile('en', 'GeoJSON: maps, QGIS', 'shelter-cluster (partner)');
+    expect(geo.download.suggestedFilename()).toMatch(/^rasid-shelter-cluster-\d{4}-\d{2}-\d{2}\.geojson$/);
+    const collection = JSON.parse(geo.text) as { type: string; features: { geometry: unknown; properties: Record<string, unknown> }[] };
+    expect(collection.type).toBe('FeatureCollection');
+    expect(collection.features).toHaveLength(known.notDeleted);
+    // A profile of admin areas only shares no point at all.
+    expect(collection.features.every((f) => f.geometry === null)).toBe(true);
+    expect(collection.features.some((f) => 'narrative' in f.properties || 'device' in f.properties)).toBe(false);
+    logged.unshift(['shelter-cluster', known.notDeleted]);
+
+    const counts = await exportFile('en', 'Counts by area and week, CSV');
+    expect(counts.download.suggestedFilename()).toMatch(/^rasid-aggregate-adm2-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect([...counts.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const [header, hashtags, ...cells] = parseCsv(counts.text.replace(/^\uFEFF/, ''));
+    expect(header).toEqual(['adm2_pcode', 'adm2_name_en', 'adm2_name_ar', 'week', 'type', 'reports']);
+    expect(hashtags?.[5]).toBe('#event+num');
+    expect(cells.length).toBeGreaterThan(0);
+    expect(cells.filter((c) => Number(c[5]) < 5)).toEqual([]);
+    logged.unshift(['aggregate-adm2', cells.length]);
+    await expect.poll(() => logRows('en')).toEqual(logged);
+  });
+
+  test('a new key gives the partner new ids for the same rows, and a removed profile can no longer be chosen', async () => {
+    const first = await exportCsv('en', 'shelter-cluster (partner)');
+    const again = await exportCsv('en', 'shelter-cluster (partner)');
+    // Stable under one key, so a partner can match a corrected row to the one it replaces.
+    expect(again.rows).toEqual(first.rows);
+
+    await page.getByRole('button', { name: 'New key for shelter-cluster' }).click();
+    const dialog = page.getByRole('alertdialog', { name: 'Give shelter-cluster a new key?' });
+    expect(await dialog.textContent()).toContain('will no longer match');
+    await screenshot(page, 'desk-exports-rotate-en');
+    await dialog.getByRole('button', { name: 'Make a new key' }).click();
+    await page.getByRole('status').filter({ hasText: 'New key saved for shelter-cluster.' }).waitFor();
+
+    const rotated = await exportCsv('en', 'shelter-cluster (partner)');
+    const data = (f: { rows: string[][] }) => f.rows.slice(2);
+    expect(data(rotated)).toHaveLength(data(first).length);
+    const oldIds = new Set(data(first).map((r) => r[0]));
+    expect(data(rotated).filter((r) => oldIds.has(r[0]))).toEqual([]);
+    expect(data(rotated).map((r) => r.slice(1))).toEqual(data(first).map((r) => r.slice(1)));
+    const rows = data(first).length;
+    logged.unshift(['shelter-cluster', rows], ['shelter-cluster', rows], ['shelter-cluster', rows]);
+    await expect.poll(() => logRows('en')).toEqual(logged);
+
+    await page.getByRole('button', { name: 'Remove water-partner' }).click();
+    await page.getByRole('alertdialog', { name: 'Remove profile water-partner?' }).getByRole('button', { name: 'Remove the profile' }).click();
+    await page.getByRole('status').filter({ hasText: 'Profile water-partner removed.' }).waitFor();
+    await expect.poll(() => page.getByRole('list', { name: 'Profiles' }).getByRole('listitem', { name: 'water-partner' }).count()).toBe(0);
+    const options = await page.getByRole('combobox', { name: 'Profile', exact: true }).getByRole('option').allTextContents();
+    expect(options).toContain('shelter-cluster (partner)');
+    expect(options).not.toContain('water-partner (partner)');
+  });
+
+  test('an export shows its progress and stops on Cancel, saving no file and logging nothing', async () => {
+    const downloads: Download[] = [];
+    const onDownload = (d: Download) => downloads.push(d);
+    page.on('download', onDownload);
+    await holdReports(page);
+    await page.getByRole('radio', { name: UI.en.csv }).check();
+    await page.getByRole('combobox', { name: 'Profile', exact: true }).selectOption({ label: 'internal' });
+    await page.getByRole('button', { name: 'Export', exact: true }).click();
+    const bar = page.getByRole('progressbar', { name: 'Export progress' });
+    await bar.waitFor();
+    expect(await bar.getAttribute('aria-valuetext')).toBe('Reading the reports…');
+    // Still reading: how far it is cannot be known yet, and the bar does not pretend.
+    expect(await bar.getAttribute('aria-valuenow')).toBeNull();
+    await screenshot(page, 'desk-exports-progress-en');
+    await page.getByRole('button', { name: 'Cancel export' }).click();
+    await page.getByRole('status').filter({ hasText: 'Export cancelled. No file was saved.' }).waitFor();
+    await expect.poll(() => bar.count()).toBe(0);
+    await page.evaluate(() => (window as unknown as { releaseReports(): void }).releaseReports());
+
+    // The next export runs to its end: its file is the only one saved since the cancelled one began.
+    const count = await deskCount('en');
+    const file = await exportCsv('en', 'internal');
+    checkCsvShape(file, count);
+    expect(downloads).toHaveLength(1);
+    page.off('download', onDownload);
+    logged.unshift(['internal', count]);
+    await expect.poll(() => logRows('en')).toEqual(logged);
+  });
 });

@@ -8,6 +8,7 @@ import { aggregateChunks, aggregateRows } from '../../export/aggregate.ts';
 import { exportChunks, FILE_FORMATS } from '../../export/export-file.ts';
 import { profileSchema } from '../../export/profile.ts';
 import { toExportRecord, type ExportRecord } from '../../export/record.ts';
+import { DataKeyHolder } from '../store/at-rest.ts';
 import { RasidDb } from '../store/db.ts';
 import { loadDeskReports, receivedTimes } from './desk-reports.ts';
 // Types only: run-export.ts starts this worker, and a worker bundling its own starter would nest itself.
@@ -20,7 +21,13 @@ function post(message: ExportWorkerMessage): void {
 }
 
 async function readRecords(job: ExportJob): Promise<{ records: ExportRecord[]; skipped: number }> {
-  const db = new RasidDb(job.dbName);
+  // Rows sealed at rest open here as they do in the page: the same middleware under the same key.
+  const keys = job.dataKey ? new DataKeyHolder() : undefined;
+  if (keys && job.dataKey) {
+    keys.set(job.dataKey);
+    job.dataKey.fill(0);
+  }
+  const db = new RasidDb(job.dbName, keys ? { keys } : {});
   try {
     const { reports, unreadable } = await loadDeskReports(db, job.watermark);
     const received = await receivedTimes(db, reports);
@@ -34,6 +41,7 @@ async function readRecords(job: ExportJob): Promise<{ records: ExportRecord[]; s
     return { records, skipped };
   } finally {
     db.close();
+    keys?.clear();
   }
 }
 

@@ -7,6 +7,8 @@ import type { AdminLevel } from '../../domain/gazetteer.ts';
 import type { ExportLogEntry } from '../../export/desk-settings.ts';
 import { FILE_FORMATS, type ExportFormat } from '../../export/export-file.ts';
 import type { Profile } from '../../export/profile.ts';
+import type { DataKeyHolder } from '../store/at-rest.ts';
+import type { RasidDb } from '../store/db.ts';
 
 /** What to export: a file of records under a profile, or the aggregate counts at an admin level. */
 export type ExportChoice =
@@ -16,6 +18,8 @@ export type ExportChoice =
 export type ExportJob = ExportChoice & {
   /** The app's database, which the worker opens itself. */
   dbName: string;
+  /** The data key its rows are sealed under on this device (at-rest.ts), when they are; a copy the worker wipes after reading. */
+  dataKey?: Uint8Array;
   watermark: number;
   /** ISO 8601: written into the file, its name and the log. */
   exportedAt: string;
@@ -76,6 +80,16 @@ export function exportFileName(choice: ExportChoice, exportedAt: string): string
   return `rasid-${exportLabel(choice)}-${exportedAt.slice(0, 10)}.${extensionOf(choice)}`;
 }
 
+/**
+ * A copy of the data key the page's database opens sealed rows with, for the worker to open them the
+ * same way; undefined where rows are stored in clear (no passcode set) or the app is locked.
+ */
+export function dataKeyOf(db: RasidDb): Uint8Array | undefined {
+  // The database keeps the key holder it was opened with as `keys`.
+  const keys = (db as RasidDb & { keys?: DataKeyHolder }).keys;
+  return keys?.unlocked ? Uint8Array.from(keys.get()) : undefined;
+}
+
 /** The worker seen from here: what a test can stand in for. */
 export interface ExportWorker {
   postMessage(job: ExportJob): void;
@@ -130,6 +144,8 @@ export function startExport(job: ExportJob, onProgress: (p: ExportProgress) => v
     fail(new ExportError('exports.err.worker', e.message || undefined));
   };
   worker.postMessage(job);
+  // postMessage copied it: the page's copy of the key goes now.
+  job.dataKey?.fill(0);
   return {
     done,
     cancel: () => {

@@ -11,7 +11,7 @@ import { INTERNAL_PROFILE, type Profile } from '../../../export/profile.ts';
 import type { DeskReports } from '../../desk/desk-reports.ts';
 import { logExport } from '../../desk/export-log.ts';
 import type { ListedProfile } from '../../desk/profiles.ts';
-import { download, ExportError, startExport, type ExportChoice, type ExportProgress, type RunningExport } from '../../desk/run-export.ts';
+import { dataKeyOf, download, ExportError, startExport, type ExportChoice, type ExportProgress, type RunningExport } from '../../desk/run-export.ts';
 import type { MessageKey, Params } from '../../i18n/i18n.ts';
 import { useServices } from '../context.ts';
 
@@ -83,7 +83,7 @@ export function ExportRunner({ desk, profiles }: { desk: DeskReports | undefined
     setMessages([]);
     setFailure(undefined);
     setProgress({ phase: 'reading', rows: 0, total: 0 });
-    const run = startExport({ ...choice, dbName: writer.db.name, watermark, exportedAt }, setProgress);
+    const run = startExport({ ...choice, dbName: writer.db.name, dataKey: dataKeyOf(writer.db), watermark, exportedAt }, setProgress);
     running.current = run;
     try {
       const outcome = await run.done;
