@@ -66,10 +66,8 @@ function Row({ r, tabIndex }: { r: IndexedReport; tabIndex: 0 | -1 }) {
     <a href={`/reports/${view.id}`} class="desk-row" tabIndex={tabIndex}>
       <span class="desk-row-type">{tr.tk(`type.${view.type}`)}</span>
       <span class="desk-row-place">
-        {/* A place name keeps its own direction: Arabic names on an English screen, and the reverse. */}
-        <span dir="auto" title={name || undefined}>
-          {name || tr.t('list.noPlace')}
-        </span>
+        {/* bdi: a place name keeps its own direction (Arabic on an English screen) yet aligns with the rest. */}
+        <span title={name || undefined}>{name ? <bdi>{name}</bdi> : tr.t('list.noPlace')}</span>
         {v.placeName && area && <span class="desk-row-area">{area}</span>}
       </span>
       <span class="desk-row-date">{date}</span>
