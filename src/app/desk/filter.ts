@@ -14,12 +14,12 @@ import type { AdminAreas, AdminRef, FieldValues } from '../../domain/report.ts';
 import { VERIFICATION_STATUSES, type ReportType } from '../../domain/report-codes.ts';
 import type { DeskReport } from './desk-reports.ts';
 
-export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
+export type VerificationStatus = FieldValues['verification'];
 
 /** What the coordinator asked for. An empty string (or false) means "any". */
 export interface DeskFilter {
   type: ReportType | '';
-  /** Area keys (see `areaKey`) of the governorate and the district. */
+  /** Area keys (`AreaName.key`) of the governorate and the district. */
   adm1: string;
   adm2: string;
   /** Event date bounds, ISO `YYYY-MM-DD`, both inclusive. */
