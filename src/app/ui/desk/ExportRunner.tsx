@@ -49,7 +49,7 @@ function ProgressBar({ progress, onCancel }: { progress: ExportProgress; onCance
         aria-valuetext={text}
         class={known ? 'bar' : 'bar indeterminate'}
       >
-        <div class="fill" style={{ inlineSize: `${share}%` }} />
+        <div class="fill" style={known ? { inlineSize: `${share}%` } : undefined} />
       </div>
       <p>{text}</p>
       <button type="button" class="secondary" onClick={onCancel}>
@@ -70,6 +70,10 @@ export function ExportRunner({ desk, profiles }: { desk: DeskReports | undefined
   const running = useRef<RunningExport | undefined>(undefined);
   // Leaving the screen ends the export: nothing would be there to save its file.
   useEffect(() => () => running.current?.cancel(), []);
+  // A profile removed meanwhile (here or by a sync) is no longer offered: back to the one always there.
+  useEffect(() => {
+    if (profiles && profileName !== INTERNAL_PROFILE.name && !profiles.some((p) => p.name === profileName)) setProfileName(INTERNAL_PROFILE.name);
+  }, [profiles, profileName]);
 
   const aggregate = isAggregate(format);
   const profile = profileName === INTERNAL_PROFILE.name ? INTERNAL_PROFILE : usable(profiles?.find((p) => p.name === profileName));
