@@ -236,6 +236,23 @@ describe('partner profiles as desk ops', () => {
     expect(await listProfiles(second.db)).toEqual(await listProfiles(first.db));
   });
 
+  test('a profile removed while edited elsewhere leaves the list once removed again', async () => {
+    const { first, second } = await deployment();
+    const profile = saved(await createProfile(first.writer, form()));
+    await syncDevice(first);
+    await syncDevice(second);
+    await removeProfile(first.writer, profile.name);
+    await updateProfile(second.writer, { ...formOf(profile), level: 3 });
+    for (const d of [first, second, first]) await syncDevice(d);
+    expect((await listProfiles(first.db)).map((p) => p.removedWhileEdited)).toEqual([true]);
+
+    await removeProfile(first.writer, profile.name);
+    await syncDevice(first);
+    await syncDevice(second);
+    expect(await listProfiles(first.db)).toEqual([]);
+    expect(await listProfiles(second.db)).toEqual([]);
+  });
+
   test('a profile that lists an internal field (an older or faulty app) is listed with why, and can be fixed in the editor', async () => {
     const { first } = await deployment();
     const profile = saved(await createProfile(first.writer, form()));

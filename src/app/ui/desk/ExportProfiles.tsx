@@ -66,7 +66,8 @@ export function ExportProfiles({ profiles }: { profiles: ListedProfile[] | undef
       await work();
       setStatus(done);
     } catch (e) {
-      setFailure(tr.t('exports.err.failed', { detail: e instanceof Error ? e.message : String(e) }));
+      const code = (e as { code?: unknown }).code;
+      setFailure(typeof code === 'string' && code.startsWith('err.') ? tr.tk(code) : tr.t('exports.err.failed', { detail: e instanceof Error ? e.message : String(e) }));
     }
   };
 
