@@ -417,4 +417,35 @@ describe('exports from the desk', () => {
     logged.unshift(['internal', count]);
     await expect.poll(() => logRows('en')).toEqual(logged);
   });
+
+  test('a worker that fails is said in words, and nothing is saved, logged or lost from the form', async () => {
+    // From the next load on, while the flag is set, every worker fails as one out of memory does.
+    await context.addInitScript(() => {
+      if (sessionStorage.getItem('crash-workers') !== '1') return;
+      const Real = window.Worker;
+      window.Worker = class extends Real {
+        override postMessage(): void {
+          queueMicrotask(() => this.dispatchEvent(new ErrorEvent('error', { message: 'out of memory' })));
+        }
+      };
+    });
+    await page.evaluate(() => sessionStorage.setItem('crash-workers', '1'));
+    await page.reload();
+    const downloads: Download[] = [];
+    const onDownload = (d: Download) => downloads.push(d);
+    page.on('download', onDownload);
+
+    await page.getByRole('radio', { name: 'JSON: scripts and pipelines' }).check();
+    await page.getByRole('combobox', { name: 'Profile', exact: true }).selectOption({ label: 'shelter-cluster (partner)' });
+    await page.getByRole('button', { name: 'Export', exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: 'The export stopped unexpectedly (out of memory). No report was changed: try again.' }).waitFor();
+    expect(downloads).toEqual([]);
+    expect(await page.getByRole('radio', { name: 'JSON: scripts and pipelines' }).isChecked()).toBe(true);
+    expect(await page.getByRole('combobox', { name: 'Profile', exact: true }).inputValue()).toBe('shelter-cluster');
+    expect(await page.getByRole('button', { name: 'Export', exact: true }).isEnabled()).toBe(true);
+    await expect.poll(() => logRows('en')).toEqual(logged);
+    await screenshot(page, 'desk-exports-error-en');
+    page.off('download', onDownload);
+    await page.evaluate(() => sessionStorage.removeItem('crash-workers'));
+  });
 });
