@@ -63,7 +63,7 @@ export interface ReportsPerDay {
   outside: number;
 }
 
-/** What the chart shows unless a range is chosen: 30 days, ending on the latest day with a report. */
+/** What the chart shows unless a range is chosen: at most 30 days, ending on the latest day with a report. */
 export const DEFAULT_DAYS = 30;
 /** A year of daily bars; a longer range chosen is cut to its last year. */
 export const MAX_DAYS = 366;
