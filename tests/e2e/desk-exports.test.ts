@@ -448,4 +448,19 @@ describe('exports from the desk', () => {
     page.off('download', onDownload);
     await page.evaluate(() => sessionStorage.removeItem('crash-workers'));
   });
+
+  test('an export runs offline, worker and all, from what this device holds', async () => {
+    await context.setOffline(true);
+    try {
+      await page.reload();
+      await page.getByRole('heading', { level: 1, name: 'Exports' }).waitFor();
+      const count = await deskCount('en');
+      const file = await exportCsv('en', 'internal');
+      checkCsvShape(file, count);
+      logged.unshift(['internal', count]);
+      await expect.poll(() => logRows('en')).toEqual(logged);
+    } finally {
+      await context.setOffline(false);
+    }
+  });
 });
