@@ -141,7 +141,8 @@ export function startExport(job: ExportJob, onProgress: (p: ExportProgress) => v
   };
   worker.onerror = (e) => {
     stop();
-    fail(new ExportError('exports.err.worker', e.message || undefined));
+    // A worker that could not load says little; its event type is still something to pass on.
+    fail(new ExportError('exports.err.worker', e.message || e.type));
   };
   worker.postMessage(job);
   // postMessage copied it: the page's copy of the key goes now.
