@@ -114,6 +114,7 @@ export const exportsAr: CatalogOf<typeof exportsEn> = {
   'profile.form.sensitivity': 'الحساسية',
   'profile.sensitivity.public': 'عامّ',
   'profile.sensitivity.partner': 'حسّاس',
+  'profile.sensitivity.internal': 'للمنسقين فقط',
   'profile.form.place': 'الأماكن',
   'profile.form.placeAdmin': 'المناطق الإدارية فقط، بلا إحداثيات',
   'profile.form.placeGrid': 'المناطق الإدارية، والإحداثيات منقولة إلى مركز خلية في شبكة',

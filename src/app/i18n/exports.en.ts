@@ -84,6 +84,7 @@ export const exportsEn = {
   'profile.form.sensitivity': 'Sensitivity',
   'profile.sensitivity.public': 'public',
   'profile.sensitivity.partner': 'sensitive',
+  'profile.sensitivity.internal': 'coordinators only',
   'profile.form.place': 'Places',
   'profile.form.placeAdmin': 'Admin areas only, no points',
   'profile.form.placeGrid': 'Admin areas, and points moved to the centre of a grid cell',

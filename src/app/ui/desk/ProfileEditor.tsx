@@ -6,6 +6,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AdminLevel } from '../../../domain/gazetteer.ts';
+import { LISTABLE_SOURCES } from '../../../export/profile.ts';
 import { META_SENSITIVITY, sourceSensitivity, type ExportSource } from '../../../export/record.ts';
 import { createProfile, OFFERED_SOURCES, updateProfile, type ProfileForm, type ProfileFormErrors, type ProfileFormSlot } from '../../desk/profiles.ts';
 import type { Translator } from '../../i18n/i18n.ts';
@@ -23,8 +24,10 @@ export interface ProfileEditorProps {
 
 const LEVELS: readonly AdminLevel[] = [1, 2, 3];
 
+/** A field's name for people; a field this app does not know is shown by its code, as stored. */
 export function sourceLabel(tr: Translator, source: ExportSource): string {
-  return Object.hasOwn(META_SENSITIVITY, source) ? tr.tk(`profile.source.${source}`) : tr.tk(`field.${source}`);
+  if (Object.hasOwn(META_SENSITIVITY, source)) return tr.tk(`profile.source.${source}`);
+  return (LISTABLE_SOURCES as readonly string[]).includes(source) ? tr.tk(`field.${source}`) : source;
 }
 
 const errorId = (slot: ProfileFormSlot) => `profile-${slot}-error`;
@@ -136,7 +139,8 @@ export function ProfileEditor({ editing, initial, initialErrors, onSaved, onCanc
         <ul class="profile-fields">
           {[...OFFERED_SOURCES, ...unoffered].map((source) => {
             const id = `profile-field-${source}`;
-            const level = sourceSensitivity(source);
+            // A field this app does not know (from a newer app, or a faulty one) has no sensitivity to show.
+            const level = (LISTABLE_SOURCES as readonly string[]).includes(source) ? sourceSensitivity(source) : undefined;
             return (
               <li key={source}>
                 <label class="check" for={id}>
@@ -144,15 +148,17 @@ export function ProfileEditor({ editing, initial, initialErrors, onSaved, onCanc
                     id={id}
                     type="checkbox"
                     checked={form.fields.includes(source)}
-                    aria-describedby={`${id}-sensitivity`}
+                    aria-describedby={level ? `${id}-sensitivity` : undefined}
                     onChange={(e) => toggle(source, e.currentTarget.checked)}
                   />
                   <span>{sourceLabel(tr, source)}</span>
                 </label>
-                <span class={`sensitivity ${level}`} id={`${id}-sensitivity`}>
-                  <span class="visually-hidden">{tr.t('profile.form.sensitivity')}: </span>
-                  {tr.tk(`profile.sensitivity.${level}`)}
-                </span>
+                {level && (
+                  <span class={`sensitivity ${level}`} id={`${id}-sensitivity`}>
+                    <span class="visually-hidden">{tr.t('profile.form.sensitivity')}: </span>
+                    {tr.t(`profile.sensitivity.${level}`)}
+                  </span>
+                )}
               </li>
             );
           })}
