@@ -5,7 +5,7 @@
  */
 import { useId } from 'preact/hooks';
 import { FillDefs, patternId, type Fill } from './fills.tsx';
-import { textWidth } from './text-width.ts';
+import { fitText, textWidth } from './text-width.ts';
 import { useWidth } from './useWidth.ts';
 
 export interface BarRow {
@@ -63,7 +63,7 @@ export function HorizontalBars({ labelledBy, title, rows, fills, dir }: Props) {
             <g key={row.key} class="chart-row" data-key={row.key}>
               <title>{row.tooltip}</title>
               <text x={x(0)} y={top + FONT} text-anchor="start" class="chart-row-label">
-                {row.label}
+                {fitText(row.label, width, FONT)}
               </text>
               <text x={together ? x(width) : x(0)} y={top + (together ? FONT : LINE + BAR + FONT + 2)} text-anchor={together ? 'end' : 'start'} class="chart-row-value">
                 {row.valueText}
