@@ -55,7 +55,9 @@ async function run(job: ExportJob): Promise<void> {
     return;
   }
   const { records, skipped } = read;
-  const parts: string[] = [];
+  // Each chunk becomes a Blob at once: the browser keeps Blob bytes outside this worker's heap (on
+  // disk when large), so 100,000 rows never sit in memory twice, as text and as the file.
+  const parts: Blob[] = [];
   let rows = 0;
   let mediaType: string;
   if ('level' in job) {
@@ -63,14 +65,14 @@ async function run(job: ExportJob): Promise<void> {
     rows = aggregateRows(records, job.level).length;
     const format = job.format === 'aggregate_csv' ? 'csv' : 'json';
     mediaType = FILE_FORMATS[format].mediaType;
-    for (const text of aggregateChunks(records, { level: job.level, format, exportedAt: job.exportedAt })) parts.push(text);
+    for (const text of aggregateChunks(records, { level: job.level, format, exportedAt: job.exportedAt })) parts.push(new Blob([text]));
     post({ type: 'progress', rows, total: rows });
   } else {
     // Checked again here: a profile that skipped its schema must not reach the writers.
     const profile = profileSchema.parse(job.profile);
     mediaType = FILE_FORMATS[job.format].mediaType;
     for await (const chunk of exportChunks(records, { profile, format: job.format, exportedAt: job.exportedAt })) {
-      parts.push(chunk.text);
+      parts.push(new Blob([chunk.text]));
       rows = chunk.rows;
       post({ type: 'progress', rows: chunk.rows, total: chunk.total });
     }
