@@ -1,9 +1,12 @@
 /**
  * This device's enrollment as kept in idb-keyval: the deployment's origin, the role its code gave,
  * and the token. Read at start without a schema library (the first load stays small); the token is
- * a secret: it goes only into the Authorization header, never into a URL, a log line or the screen.
+ * a secret: it goes only into the Authorization header, never into a URL, a log line or the screen,
+ * and on disk it is sealed under the data key like the reports (at-rest.ts).
  */
 import { get, set } from 'idb-keyval';
+import { cryptoRandom } from '../domain/ids.ts';
+import { openRow, SEALED_PROP, sealRow, type DataKeyHolder } from './store/at-rest.ts';
 
 const KEY = 'enrollment';
 
@@ -32,12 +35,27 @@ function isEnrollment(v: unknown): v is Enrollment {
   );
 }
 
+/** The data key enrollments are sealed under; set once the app is unlocked. */
+let keys: DataKeyHolder | undefined;
+
+export function sealEnrollmentWith(holder: DataKeyHolder): void {
+  keys = holder;
+}
+
+const TABLE = 'enrollment';
+
 export async function loadEnrollment(device: string): Promise<Enrollment | undefined> {
-  const stored: unknown = await get(KEY);
+  let stored: unknown = await get(KEY);
+  if (keys && typeof stored === 'object' && stored !== null && SEALED_PROP in stored) {
+    stored = openRow(TABLE, stored as Record<string, unknown>, KEY, keys.get());
+  } else if (keys && isEnrollment(stored)) {
+    // Kept in clear by a version before the lock: sealed now.
+    await saveEnrollment(stored);
+  }
   // An enrollment of another device id (a copied profile) is not this device's.
   return isEnrollment(stored) && stored.device === device ? stored : undefined;
 }
 
 export function saveEnrollment(e: Enrollment): Promise<void> {
-  return set(KEY, e);
+  return set(KEY, keys ? sealRow(TABLE, { ...e }, KEY, keys.get(), cryptoRandom) : e);
 }

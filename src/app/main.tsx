@@ -1,6 +1,9 @@
 /**
- * Start-up: open the database, make or read this device's id, load the language, gazetteer and
- * enrollment, ask for persistent storage, render, then start sync and register the service worker.
+ * Start-up: load the language, register the service worker, and ask for the passcode (or for a new
+ * one, the first time). Once the data key is in memory: open the database, make or read this
+ * device's id, load the gazetteer and enrollment, ask for persistent storage, render, then start
+ * sync. The app locks itself after the idle time set in Settings by reloading: the key, and every
+ * report held in memory, go with the page.
  */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
@@ -8,7 +11,14 @@ import { cryptoRandom } from '../domain/ids.ts';
 import { distinctHeads } from '../domain/merge.ts';
 import type { Gazetteer } from '../domain/gazetteer.ts';
 import { deviceId } from './device.ts';
-import { loadEnrollment, type Enrollment } from './enrollment-store.ts';
+import { loadEnrollment, sealEnrollmentWith, type Enrollment } from './enrollment-store.ts';
+import { lockWhenIdle } from './lock/idle.ts';
+import { browserVault } from './lock/vault-store.ts';
+import { IDLE_MINUTES, VAULT_KEY } from './lock/options.ts';
+import { wipeThisPhone } from './panic.ts';
+import { DataKeyHolder } from './store/at-rest.ts';
+import { LockScreen } from './ui/LockScreen.tsx';
+import { get } from 'idb-keyval';
 import { loadTranslator, type Lang, type Translator } from './i18n/i18n.ts';
 import { useLiveQuery } from './live-query.ts';
 import { registerServiceWorker, type UpdateHandle } from './pwa.ts';
@@ -29,6 +39,7 @@ async function deployedGazetteer(db: RasidDb): Promise<Gazetteer | null> {
 
 interface RootProps {
   writer: WriterContext;
+  lock: () => void;
   tr: Translator;
   gazetteer?: Gazetteer;
   enrollment?: Enrollment;
@@ -63,10 +74,16 @@ function Root(props: RootProps) {
     };
   }, [enrollment]);
 
+  const desk = enrollment?.role === 'coordinator';
+  // A device enrolled as coordinator in this session gets the desk's messages now.
+  useEffect(() => {
+    if (desk) void loadTranslator(tr.lang, { desk }).then(setTr);
+  }, [desk]);
+
   const services = {
     tr,
     setLang: (l: Lang) => {
-      void loadTranslator(l).then(setTr);
+      void loadTranslator(l, { desk }).then(setTr);
       void saveLang(l);
     },
     writer: props.writer,
@@ -76,33 +93,64 @@ function Root(props: RootProps) {
     enrollment,
     setEnrollment,
     sync,
+    lock: props.lock,
   };
   return <App services={services} update={update} />;
 }
 
-async function start() {
-  const db = new RasidDb();
+/** Locking is leaving the page: the key and every report held in memory go with it. */
+function lockNow(keys: DataKeyHolder): void {
+  keys.clear();
+  location.reload();
+}
+
+async function openApp(keys: DataKeyHolder, firstTime: boolean, tr: Translator, onUpdate: RootProps['onUpdate']): Promise<void> {
+  const db = new RasidDb('rasid', { keys });
+  sealEnrollmentWith(keys);
+  // Reports saved before the phone had a passcode are sealed once, now that there is a key.
+  if (firstTime) await import('./store/seal-existing.ts').then((m) => m.sealExistingRows(db));
   const device = await deviceId();
-  const [tr, gazetteer, enrollment, watermark] = await Promise.all([loadLang().then(loadTranslator), loadGazetteer(), loadEnrollment(device), db.getMeta('watermark')]);
+  const [gazetteer, enrollment, watermark, lockRecord] = await Promise.all([loadGazetteer(), loadEnrollment(device), db.getMeta('watermark'), browserVault.read()]);
   const writer: WriterContext = { db, device, now: () => Date.now(), random: cryptoRandom };
-  let pending: UpdateHandle | undefined;
-  let listener: ((u: UpdateHandle) => void) | undefined;
+  if (enrollment?.role === 'coordinator') tr = await loadTranslator(tr.lang, { desk: true });
+  const idleMinutes = (lockRecord as { idleMinutes?: number } | undefined)?.idleMinutes ?? IDLE_MINUTES[0];
+  lockWhenIdle(idleMinutes, () => lockNow(keys), { now: Date.now, target: window, doc: document, setInterval: (f, ms) => setInterval(f, ms), clearInterval: (h) => clearInterval(h as number) });
   render(
-    <Root
-      writer={writer}
-      tr={tr}
-      gazetteer={gazetteer}
-      enrollment={enrollment}
-      watermark={watermark ?? 0}
-      onUpdate={(cb) => {
-        listener = cb;
-        if (pending) cb(pending);
-      }}
-    />,
+    <Root writer={writer} lock={() => lockNow(keys)} tr={tr} gazetteer={gazetteer} enrollment={enrollment} watermark={watermark ?? 0} onUpdate={onUpdate} />,
     document.getElementById('app')!,
   );
   void requestPersistence();
+}
+
+async function start() {
+  const tr = await loadLang().then(loadTranslator);
+  document.documentElement.lang = tr.lang;
+  document.documentElement.dir = tr.dir;
+  document.title = tr.t('app.name');
+  let pending: UpdateHandle | undefined;
+  let listener: ((u: UpdateHandle) => void) | undefined;
+  const onUpdate = (cb: (u: UpdateHandle) => void) => {
+    listener = cb;
+    if (pending) cb(pending);
+  };
+  // The app shell is cached for offline use before anything else: the lock needs no data to show.
   void registerServiceWorker((u) => (listener ? listener(u) : (pending = u)));
+  const keys = new DataKeyHolder();
+  const hasPasscode = (await get(VAULT_KEY)) !== undefined;
+  render(
+    <LockScreen
+      tr={tr}
+      store={browserVault}
+      mode={hasPasscode ? 'unlock' : 'setUp'}
+      onUnlocked={(key, firstTime) => {
+        keys.set(key);
+        key.fill(0);
+        void openApp(keys, firstTime, tr, onUpdate);
+      }}
+      onWipe={() => void wipeThisPhone(() => undefined)}
+    />,
+    document.getElementById('app')!,
+  );
 }
 
 void start();

@@ -5,7 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { expect, inject } from 'vitest';
+import { expect, inject } from "vitest";
 export { CHROMIUM_ARGS, chromiumPath, launchBrowser } from '../chromium.ts';
 
 const SCREENSHOT_DIR = 'test-output/screenshots';
@@ -28,15 +28,18 @@ export interface PhoneOptions {
 
 /**
  * A context shaped like a low-end Android phone, with its own storage and service workers allowed,
- * so an app loaded in it can go offline. Relative URLs in page.goto resolve against baseUrl().
+ * so an app loaded in it can go offline. Relative URLs in page.goto resolve against baseUrl(). Its
+ * pages unlock themselves with TEST_PASSCODE unless `locked` is set.
  */
-export function newPhoneContext(browser: Browser, opts: PhoneOptions = {}): Promise<BrowserContext> {
-  return browser.newContext({
+export async function newPhoneContext(browser: Browser, opts: PhoneOptions & { locked?: boolean } = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({
     baseURL: baseUrl(),
     ...PHONE,
     serviceWorkers: 'allow',
     ...(opts.locale === undefined ? {} : { locale: opts.locale }),
   });
+  if (!opts.locked) autoUnlock(context);
+  return context;
 }
 
 /** Saves the page as test-output/screenshots/<name>.png and returns that path. */
@@ -73,8 +76,73 @@ export async function waitForServiceWorker(p: Page): Promise<void> {
   await p.waitForFunction(() => navigator.serviceWorker?.controller !== null, undefined, { timeout: 30_000 });
 }
 
+/** The passcode every test phone is locked with. */
+export const TEST_PASSCODE = 'olive-grove-2026';
+
+const PASSCODE_LABEL = /^(Passcode|رمز القفل)$/;
+const CONFIRM_LABEL = /^(Passcode again|رمز القفل مرة أخرى)$/;
+const LOCK_BUTTON = /^(Set the passcode|احفظ رمز القفل|Unlock|افتح)$/;
+const MAIN_NAV = /^(Main|القائمة الرئيسية)$/;
+
+/**
+ * Answers the lock screen as a monitor would: sets the passcode the first time, types it at every
+ * later start. Returns once the app behind it shows its navigation. A navigation in the middle of
+ * it (a reload, a test's goto) only means answering the new screen.
+ */
+export async function unlock(page: Page, passcode = TEST_PASSCODE, limitMs = 60_000): Promise<void> {
+  const field = page.getByLabel(PASSCODE_LABEL, { exact: true });
+  const confirm = page.getByLabel(CONFIRM_LABEL, { exact: true });
+  const button = page.getByRole('button', { name: LOCK_BUTTON });
+  const nav = page.getByRole('navigation', { name: MAIN_NAV });
+  const deadline = Date.now() + limitMs;
+  while (Date.now() < deadline && !page.isClosed()) {
+    try {
+      if (await nav.isVisible()) return;
+      if ((await field.isVisible()) && (await button.isEnabled())) {
+        await field.fill(passcode, { timeout: 2_000 });
+        if (await confirm.isVisible()) await confirm.fill(passcode, { timeout: 2_000 });
+        if ((await field.inputValue({ timeout: 2_000 })) === passcode) await button.click({ timeout: 2_000 });
+        await nav.waitFor({ timeout: 15_000 });
+        return;
+      }
+    } catch {
+      // The page moved on under us: look again at what it shows now.
+    }
+    await page.waitForTimeout(200).catch(() => undefined);
+  }
+  throw new Error('The app did not unlock');
+}
+
+/** Waits until the app (not the lock screen) is showing. */
+export async function appReady(page: Page): Promise<void> {
+  await page.getByRole('navigation', { name: MAIN_NAV }).waitFor({ timeout: 60_000 });
+}
+
+/**
+ * Unlocks every page of the context each time it loads the app, as its user would: one answer at a
+ * time per page. A test about the lock itself does not use this.
+ */
+export function autoUnlock(context: BrowserContext, passcode = TEST_PASSCODE): void {
+  if (unlocking.has(context)) return;
+  unlocking.add(context);
+  const running = new WeakMap<Page, Promise<void>>();
+  const watch = (page: Page) =>
+    page.on('load', () => {
+      if (running.has(page)) return;
+      const run = unlock(page, passcode)
+        // A page that leaves the app, or that a test closes, ends the wait quietly.
+        .catch(() => undefined)
+        .finally(() => running.delete(page));
+      running.set(page, run);
+    });
+  context.on('page', watch);
+  for (const page of context.pages()) watch(page);
+}
+const unlocking = new WeakSet<BrowserContext>();
+
 /** Opens an enrollment link's code in the app (in Arabic, its default) and enrolls the device. */
 export async function enroll(p: Page, code: string): Promise<void> {
+  autoUnlock(p.context());
   await p.goto(`/enroll#code=${code}`);
   await p.getByRole('button', { name: 'سجّل هذا الجهاز' }).click();
   await p.getByRole('status').getByText(/سُجّل هذا الجهاز بصفة/).waitFor();
@@ -92,4 +160,45 @@ export async function syncNow(p: Page, lang: 'ar' | 'en'): Promise<string> {
   await button.click();
   await expect.poll(finished, { timeout: 20_000 }).toBeGreaterThan(before);
   return (await bar.getByRole('status').textContent()) ?? '';
+}
+
+/**
+ * Every record of every IndexedDB database of the page's origin, as one text (bytes decoded as
+ * UTF-8 so text hidden in them would show), each record after its `database/store` name. What a
+ * person holding the phone's files could read. A connection the page keeps in `globalThis.held` is
+ * read through rather than opening another (one queued behind a pending deletion would never open).
+ */
+export function readAllStored(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const out: string[] = [];
+    const decode = (v: unknown): unknown => {
+      if (v instanceof ArrayBuffer || ArrayBuffer.isView(v)) return new TextDecoder('utf-8', { fatal: false }).decode(v as ArrayBuffer);
+      if (v instanceof CryptoKey) return `[CryptoKey ${v.type}]`;
+      if (Array.isArray(v)) return v.map(decode);
+      if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, decode(x)]));
+      return v;
+    };
+    for (const { name } of await indexedDB.databases()) {
+      if (!name) continue;
+      const held = (globalThis as unknown as { held?: IDBDatabase }).held;
+      const db =
+        held?.name === name
+          ? held
+          : await new Promise<IDBDatabase>((resolve, reject) => {
+              const req = indexedDB.open(name);
+              req.onsuccess = () => resolve(req.result);
+              req.onerror = () => reject(req.error);
+            });
+      for (const store of Array.from(db.objectStoreNames)) {
+        const rows = await new Promise<unknown[]>((resolve, reject) => {
+          const req = db.transaction(store).objectStore(store).getAll();
+          req.onsuccess = () => resolve(req.result);
+          req.onerror = () => reject(req.error);
+        });
+        for (const row of rows) out.push(`${name}/${store} ${JSON.stringify(decode(row))}`);
+      }
+      if (db !== held) db.close();
+    }
+    return out.join('\n');
+  });
 }

@@ -1,11 +1,12 @@
 /**
  * Panic in Chromium against the real server, on a phone with reports, a draft, a gazetteer, an
  * enrollment token and a service worker in control: the wipe leaves nothing of the origin's storage,
- * and a wipe cut short right after its first step has already removed the token.
+ * and a wipe cut short right after its first step has already removed the wrapped data key and the
+ * token, so what it left is ciphertext no one can open.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { countRows, launchBrowser, newPhoneContext, screenshot } from './harness.ts';
+import { appReady, countRows, launchBrowser, newPhoneContext, readAllStored, screenshot } from './harness.ts';
 
 let browser: Browser;
 
@@ -29,6 +30,7 @@ afterAll(async () => {
 async function phoneInUse(context: BrowserContext): Promise<Page> {
   const page = await context.newPage();
   await page.goto('/');
+  await appReady(page);
   await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, undefined, { timeout: 30_000 });
 
   await page.getByRole('link', { name: 'الإعدادات' }).click();
@@ -39,7 +41,7 @@ async function phoneInUse(context: BrowserContext): Promise<Page> {
   await page.getByRole('button', { name: 'تقرير جديد' }).click();
   await page.getByRole('radiogroup', { name: 'نوع التقرير' }).getByRole('radio', { name: 'أضرار' }).check();
   await page.getByLabel('تاريخ الحدث').fill('2025-03-07');
-  await page.getByLabel('اسم المكان', { exact: true }).fill('بيت ياشوط');
+  await page.getByLabel('اسم المكان', { exact: true }).fill('حارة الزيتون القديمة');
   await page.getByRole('button', { name: 'حفظ' }).click();
   await expect.poll(() => reports(page).count()).toBe(1);
 
@@ -131,6 +133,7 @@ test('offline, the wipe completes all the same: it waits on no network', async (
   const page = await phoneInUse(context);
   await context.setOffline(true);
   await page.goto('/');
+  await appReady(page);
   await expect.poll(() => reports(page).count()).toBe(1);
   // As in the first test, the start page the wipe ends on is answered with an empty page, so the
   // origin's storage can be read (offline, the browser would show its own error page there).
@@ -151,13 +154,14 @@ test('offline, the wipe completes all the same: it waits on no network', async (
   await context.close();
 });
 
-test('a wipe cut short right after its first step leaves no token readable', async () => {
+test('a wipe cut short right after its first step leaves nothing readable: no data key, no token, no report in clear', async () => {
   const context = await newPhoneContext(browser);
   const page = await phoneInUse(context);
   // Another tab of the app holds the reports database open and ignores requests to close it (as a
   // frozen tab may), so the wipe's second step waits on it: a real window in which to cut it short.
   const holder = await context.newPage();
   await holder.goto('/');
+  await appReady(holder);
   await holder.evaluate(
     () =>
       new Promise<void>((resolve, reject) => {
@@ -209,5 +213,11 @@ test('a wipe cut short right after its first step leaves no token readable', asy
       }),
   );
   expect(anywhere).not.toContain(TOKEN);
+  // The data key went first: the report's rows are still there, sealed, and nothing left opens them.
+  expect(left.keys).not.toContain('wrappedDataKey');
+  const stored = await readAllStored(holder);
+  expect(stored).toContain('rasid/reports');
+  expect(stored).not.toContain('حارة الزيتون القديمة');
+  expect(stored).not.toContain('حي القصور');
   await context.close();
 });

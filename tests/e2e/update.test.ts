@@ -8,7 +8,8 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, newPhoneContext } from './harness.ts';
 
-const SW = 'dist/sw.js';
+// The built app the server under test serves (RASID_DIST when a run builds elsewhere).
+const SW = `${process.env.RASID_DIST ?? 'dist'}/sw.js`;
 let browser: Browser;
 let original: string;
 

@@ -1,15 +1,9 @@
 /** The Arabic catalog, the app's default language. Plurals use all six forms Arabic has. */
-import { chartsAr } from './charts.ar.ts';
-import { deskAr } from './desk.ar.ts';
-import { exportsAr } from './exports.ar.ts';
-import { historyAr } from './history.ar.ts';
+import { lockAr } from './lock.ar.ts';
 import type { Catalog } from './en.ts';
 
 export const ar: Catalog = {
-  ...deskAr,
-  ...historyAr,
-  ...chartsAr,
-  ...exportsAr,
+  ...lockAr,
   'app.name': 'راصد',
   'app.tagline': 'تقارير ميدانية',
   'nav.main': 'القائمة الرئيسية',

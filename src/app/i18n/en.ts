@@ -3,10 +3,8 @@
  * says so). Plural messages list the forms Intl.PluralRules can ask for in the language.
  */
 import type { CatalogOf, PluralMessage } from './catalog-types.ts';
-import { chartsEn } from './charts.en.ts';
-import { deskEn } from './desk.en.ts';
-import { exportsEn } from './exports.en.ts';
-import { historyEn } from './history.en.ts';
+import type { deskCatalogEn } from './desk-catalog.en.ts';
+import { lockEn } from './lock.en.ts';
 
 export type { PluralMessage } from './catalog-types.ts';
 
@@ -358,8 +356,12 @@ const coreEn = {
   'panic.wiping': 'Wiping…',
 } as const satisfies Record<string, string | PluralMessage>;
 
-/** The desk's screens keep their messages in catalogs of their own, one pair per screen. */
-export const en = { ...coreEn, ...deskEn, ...historyEn, ...chartsEn, ...exportsEn } as const;
+/** What every device loads at start. The lock and each desk screen keep their messages in catalogs of their own. */
+export const en = { ...coreEn, ...lockEn } as const;
 
-export type MessageKey = keyof typeof en;
+/** Every message the app has: the catalog above, and the desk's (desk-catalog.en.ts), loaded for coordinators. */
+export type MessageKey = keyof typeof en | keyof typeof deskCatalogEn;
 export type Catalog = CatalogOf<typeof en>;
+export type DeskCatalog = CatalogOf<typeof deskCatalogEn>;
+/** A language's messages as a translator holds them: the desk's only once loaded. */
+export type LoadedCatalog = Catalog & Partial<DeskCatalog>;

@@ -2,7 +2,7 @@
  * Translation: typed catalog keys, `{name}` parameters, plurals chosen by Intl.PluralRules, numbers
  * and dates formatted with Intl. Arabic is the default and is written right to left.
  */
-import type { Catalog, MessageKey, PluralMessage } from './en.ts';
+import type { Catalog, DeskCatalog, LoadedCatalog, MessageKey, PluralMessage } from './en.ts';
 
 export const LANGUAGES = ['ar', 'en'] as const;
 export type Lang = (typeof LANGUAGES)[number];
@@ -15,8 +15,15 @@ const CATALOGS: Record<Lang, () => Promise<Catalog>> = {
   en: () => import('./en.ts').then((m) => m.en),
 };
 
-export async function loadTranslator(lang: Lang): Promise<Translator> {
-  return translator(lang, await CATALOGS[lang]());
+/** The desk's messages: a chunk of their own, which only a coordinator's device loads. */
+const DESK_CATALOGS: Record<Lang, () => Promise<DeskCatalog>> = {
+  ar: () => import('./desk-catalog.ar.ts').then((m) => m.deskCatalogAr),
+  en: () => import('./desk-catalog.en.ts').then((m) => m.deskCatalogEn),
+};
+
+export async function loadTranslator(lang: Lang, opts: { desk?: boolean } = {}): Promise<Translator> {
+  const [core, desk] = await Promise.all([CATALOGS[lang](), opts.desk ? DESK_CATALOGS[lang]() : undefined]);
+  return translator(lang, { ...core, ...desk });
 }
 /** Intl locales: Syrian Arabic formats numbers with Arabic-Indic digits, as monitors read them. */
 const LOCALES: Record<Lang, string> = { ar: 'ar-SY', en: 'en-GB' };
@@ -39,7 +46,7 @@ export function isLang(v: unknown): v is Lang {
   return typeof v === 'string' && (LANGUAGES as readonly string[]).includes(v);
 }
 
-export function translator(lang: Lang, catalog: Catalog): Translator {
+export function translator(lang: Lang, catalog: LoadedCatalog): Translator {
   const locale = LOCALES[lang];
   const numberFormat = new Intl.NumberFormat(locale);
   const pluralRules = new Intl.PluralRules(locale);
@@ -53,6 +60,8 @@ export function translator(lang: Lang, catalog: Catalog): Translator {
     dir: lang === 'ar' ? 'rtl' : 'ltr',
     t(key, params) {
       const m = catalog[key];
+      // A desk message on a device that has not loaded the desk's catalog shows its key, never a crash.
+      if (m === undefined) return key;
       return fill(typeof m === 'string' ? m : m.other, params);
     },
     tk(key, params) {
@@ -60,6 +69,7 @@ export function translator(lang: Lang, catalog: Catalog): Translator {
     },
     plural(key, n, params) {
       const m = catalog[key];
+      if (m === undefined) return key;
       if (typeof m === 'string') return fill(m, { n, ...params });
       const form = pluralRules.select(n) as keyof PluralMessage;
       return fill(m[form] ?? m.other, { n, ...params });

@@ -15,11 +15,9 @@ import { deriveFor, unwrapWithDerived, wrapUnderPassphrase, wrappedKeySchema } f
 import { cryptoRandom, type RandomBytes } from '../../domain/ids.ts';
 import { DATA_KEY_BYTES } from '../store/at-rest.ts';
 
-export const VAULT_KEY = 'wrappedDataKey';
+import { IDLE_MINUTES, WIPE_AFTER } from './options.ts';
 
-/** Choices offered in Settings; the first of each is the default. */
-export const IDLE_MINUTES = [5, 1, 2, 10, 30] as const;
-export const WIPE_AFTER = [0, 5, 10, 20] as const;
+export { IDLE_MINUTES, VAULT_KEY, WIPE_AFTER } from './options.ts';
 
 export const lockRecordSchema = z.object({
   v: z.literal(1),

@@ -23,6 +23,8 @@ export const CLEAR_PROPS: Readonly<Record<string, readonly string[]>> = {
   drafts: ['id', 'updatedAt'],
   settings: ['id'],
   quarantine: ['id', 'seq', 'receivedAt', 'at'],
+  /** The enrollment record in idb-keyval (enrollment-store.ts): its token is a secret, all of it is sealed. */
+  enrollment: [],
 };
 
 /** Asked to read or write a sealed table while the app is locked. */

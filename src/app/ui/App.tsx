@@ -118,6 +118,11 @@ export function App({ services, update }: { services: AppServices; update?: Upda
             ))}
           </select>
         </label>
+        {services.lock && (
+          <button type="button" class="secondary lock-now" onClick={services.lock}>
+            {tr.t('lock.now')}
+          </button>
+        )}
         <PanicButton />
       </header>
       {!online && (

@@ -1,10 +1,11 @@
-/** Settings: storage on this phone, the gazetteer (imported from a COD-AB CSV, or the shipped sample), this device. */
+/** Settings: storage on this phone, the gazetteer (imported from a COD-AB CSV, or the shipped sample), this device, the lock. */
 import { useEffect, useState } from 'preact/hooks';
 import { parseCodAbCsv, type SkippedRow } from '../../domain/gazetteer.ts';
 import { saveGazetteer } from '../settings.ts';
 import { storageStatus, type StorageStatus } from '../storage-status.ts';
 import { isCoordinator, useServices } from './context.ts';
 import { formatBytes, isolate } from './format.ts';
+import { LockSettings } from './LockSettings.tsx';
 
 const SAMPLE_URL = '/gazetteer/sample-gazetteer-syrian-coast.csv';
 
@@ -116,6 +117,7 @@ export function Settings() {
         <p dir="ltr" class="mono">{writer.device}</p>
         <p>{enrollment ? tr.t('sync.enrolledAs', { origin: isolate(enrollment.origin), role: tr.t(`role.${enrollment.role}`) }) : tr.t('sync.notEnrolled')}</p>
       </section>
+      <LockSettings />
     </>
   );
 }

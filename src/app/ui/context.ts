@@ -21,6 +21,8 @@ export interface AppServices {
   setEnrollment(e: Enrollment): void;
   /** Started after the first render once enrolled. */
   sync?: SyncService;
+  /** Locks the app now: the data key leaves memory and the passcode is asked again. */
+  lock?: () => void;
 }
 
 export const Services = createContext<AppServices | null>(null);

@@ -1,0 +1,137 @@
+/** Settings of the lock: idle time, wipe after wrong tries, the wipe (duress) passcode, and changing the passcode. */
+import { useEffect, useState } from 'preact/hooks';
+import { browserVault } from '../lock/vault-store.ts';
+import { changePasscode, IDLE_MINUTES, readRecord, setDuressPasscode, setLockOptions, WIPE_AFTER, type LockRecord } from '../lock/vault.ts';
+import { useServices } from './context.ts';
+import { passcodeAsTyped } from './LockScreen.tsx';
+
+type Outcome = { ok: boolean; key: string } | undefined;
+
+function Outcome({ outcome }: { outcome: Outcome }) {
+  const { tr } = useServices();
+  if (!outcome) return null;
+  return outcome.ok ? (
+    <p role="status">{tr.tk(outcome.key)}</p>
+  ) : (
+    <p class="form-error" role="alert">
+      {tr.tk(outcome.key)}
+    </p>
+  );
+}
+
+export function LockSettings() {
+  const { tr } = useServices();
+  const [record, setRecord] = useState<LockRecord>();
+  const [options, setOptions] = useState<Outcome>();
+  const [duress, setDuress] = useState('');
+  const [duressOutcome, setDuressOutcome] = useState<Outcome>();
+  const [change, setChange] = useState({ current: '', next: '', confirm: '' });
+  const [changeOutcome, setChangeOutcome] = useState<Outcome>();
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    void readRecord(browserVault).then(setRecord);
+  }, []);
+  if (!record) return null;
+
+  const saveOption = async (option: { idleMinutes?: number; wipeAfter?: number }) => {
+    setRecord(await setLockOptions(browserVault, option));
+    setOptions({ ok: true, key: 'lock.settings.saved' });
+  };
+
+  const run = async (work: () => Promise<void>) => {
+    setBusy(true);
+    try {
+      await work();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const saveDuress = (value: string | undefined) =>
+    run(async () => {
+      const result = await setDuressPasscode(browserVault, value === undefined ? undefined : passcodeAsTyped(value));
+      setDuressOutcome(result.ok ? { ok: true, key: 'lock.settings.saved' } : { ok: false, key: result.reason });
+      if (result.ok) setDuress('');
+      setRecord(await readRecord(browserVault));
+    });
+
+  const saveChange = (e: Event) => {
+    e.preventDefault();
+    return run(async () => {
+      const result = await changePasscode(browserVault, passcodeAsTyped(change.current), passcodeAsTyped(change.next), passcodeAsTyped(change.confirm));
+      setChangeOutcome(result.ok ? { ok: true, key: 'lock.change.done' } : { ok: false, key: result.reason });
+      if (result.ok) setChange({ current: '', next: '', confirm: '' });
+      setRecord(await readRecord(browserVault));
+    });
+  };
+
+  return (
+    <>
+      <section class="form-section" aria-labelledby="lock-h">
+        <h2 id="lock-h">{tr.t('lock.settings.title')}</h2>
+        <div class="field">
+          <label for="lock-idle">{tr.t('lock.settings.idle')}</label>
+          <select id="lock-idle" value={record.idleMinutes} onChange={(e) => void saveOption({ idleMinutes: Number(e.currentTarget.value) })}>
+            {[...IDLE_MINUTES].sort((a, b) => a - b).map((m) => (
+              <option key={m} value={m}>
+                {tr.number(m)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="lock-wipe">{tr.t('lock.settings.wipeAfter')}</label>
+          <select id="lock-wipe" value={record.wipeAfter} onChange={(e) => void saveOption({ wipeAfter: Number(e.currentTarget.value) })}>
+            {WIPE_AFTER.map((n) => (
+              <option key={n} value={n}>
+                {n === 0 ? tr.t('lock.settings.wipeNever') : tr.plural('lock.settings.wipeTries', n)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <Outcome outcome={options} />
+      </section>
+      <section class="form-section" aria-labelledby="duress-h">
+        <h2 id="duress-h">{tr.t('lock.duress.title')}</h2>
+        <p class="hint">{tr.t('lock.duress.intro')}</p>
+        <p>{tr.t(record.duress ? 'lock.duress.isSet' : 'lock.duress.notSet')}</p>
+        <div class="field">
+          <label for="lock-duress">{tr.t('lock.duress.label')}</label>
+          <input id="lock-duress" type="password" autocomplete="new-password" value={duress} onInput={(e) => setDuress(e.currentTarget.value)} />
+        </div>
+        <button type="button" class="secondary" disabled={busy} onClick={() => void saveDuress(duress)}>
+          {tr.t('lock.duress.set')}
+        </button>
+        {record.duress && (
+          <button type="button" class="secondary" disabled={busy} onClick={() => void saveDuress(undefined)}>
+            {tr.t('lock.duress.clear')}
+          </button>
+        )}
+        <Outcome outcome={duressOutcome} />
+      </section>
+      <section class="form-section" aria-labelledby="change-h">
+        <h2 id="change-h">{tr.t('lock.change.title')}</h2>
+        <form onSubmit={saveChange} aria-labelledby="change-h">
+          {(['current', 'next', 'confirm'] as const).map((k) => (
+            <div class="field" key={k}>
+              <label for={`lock-${k}`}>{tr.t(`lock.change.${k}`)}</label>
+              <input
+                id={`lock-${k}`}
+                type="password"
+                autocomplete={k === 'current' ? 'current-password' : 'new-password'}
+                value={change[k]}
+                onInput={(e) => setChange({ ...change, [k]: e.currentTarget.value })}
+                required
+              />
+            </div>
+          ))}
+          <button type="submit" class="secondary" disabled={busy}>
+            {tr.t('lock.change.action')}
+          </button>
+        </form>
+        <Outcome outcome={changeOutcome} />
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,102 @@
+/**
+ * The passcode lock in Chromium, as a monitor meets it: a passcode chosen at first start, reports
+ * saved, the app locked; then everything the phone stores is read as someone holding its files
+ * would, a wrong passcode is refused, and the right one brings the reports back. A wipe passcode
+ * typed at the lock wipes the phone instead.
+ */
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { appReady, launchBrowser, newPhoneContext, readAllStored, screenshot, TEST_PASSCODE, unlock } from './harness.ts';
+
+const MARKER_PLACE = 'MARKER-9d2e-وادي-القلع';
+const MARKER_NOTE = 'MARKER-4b71-احترق-المخزن';
+const MARKER_DRAFT = 'MARKER-0c5a-مسودة';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const passcode = (p: Page) => p.getByLabel('رمز القفل', { exact: true });
+
+async function saveMarkedReport(page: Page) {
+  await page.getByRole('button', { name: 'تقرير جديد' }).click();
+  await page.getByRole('radiogroup', { name: 'نوع التقرير' }).getByRole('radio', { name: 'أضرار' }).check();
+  await page.getByLabel('تاريخ الحدث').fill('2025-03-07');
+  await page.getByLabel('اسم المكان', { exact: true }).fill(MARKER_PLACE);
+  await page.getByLabel('ملاحظات').fill(MARKER_NOTE);
+  await page.getByRole('button', { name: 'حفظ' }).click();
+  await page.getByRole('list', { name: 'التقارير' }).getByText(MARKER_PLACE).waitFor();
+  // And a draft left half typed.
+  await page.getByRole('button', { name: 'تقرير جديد' }).click();
+  await page.getByRole('radiogroup', { name: 'نوع التقرير' }).getByRole('radio', { name: 'نزوح' }).check();
+  await page.getByLabel('اسم المكان', { exact: true }).fill(MARKER_DRAFT);
+  await page.getByRole('link', { name: 'التقارير' }).click();
+}
+
+test('locked, the phone holds no report, draft or passcode in clear, and no key object; the passcode opens it again', async () => {
+  const context = await newPhoneContext(browser, { locked: true });
+  const page = await context.newPage();
+  await page.goto('/');
+  await passcode(page).waitFor();
+  await screenshot(page, 'lock-set-up-ar');
+  // Too short, then two that differ: refused in the monitor's language, nothing stored.
+  await passcode(page).fill('١٢٣٤');
+  await page.getByLabel('رمز القفل مرة أخرى').fill('١٢٣٤');
+  await page.getByRole('button', { name: 'احفظ رمز القفل' }).click();
+  await page.getByRole('alert').getByText('استخدم ثمانية أحرف على الأقل.').waitFor();
+  await passcode(page).fill(TEST_PASSCODE);
+  await page.getByLabel('رمز القفل مرة أخرى').fill(`${TEST_PASSCODE}x`);
+  await page.getByRole('button', { name: 'احفظ رمز القفل' }).click();
+  await page.getByRole('alert').getByText('الرمزان غير متطابقين.').waitFor();
+  await unlock(page);
+  await saveMarkedReport(page);
+
+  await page.getByRole('button', { name: 'اقفل' }).click();
+  await passcode(page).waitFor();
+  const stored = await readAllStored(page);
+  expect(stored).toContain('rasid/reports');
+  expect(stored).toContain('rasid/ops');
+  for (const secret of [MARKER_PLACE, MARKER_NOTE, MARKER_DRAFT, 'MARKER', TEST_PASSCODE]) expect(stored).not.toContain(secret);
+  // Keys are stored only as wrapped blobs: no CryptoKey object at all.
+  expect(stored).not.toContain('[CryptoKey');
+  const lockRecord = stored.split('\n').find((line) => line.includes('"wrapped"'));
+  expect(lockRecord).toMatch(/"kind":"aes-gcm-256"/);
+  expect(lockRecord).toMatch(/"kdf":\{"alg":"argon2id","m":65536,"t":3,"p":1,/);
+
+  await passcode(page).fill('not-the-passcode');
+  await page.getByRole('button', { name: 'افتح' }).click();
+  await page.getByRole('alert').getByText('رمز القفل غير صحيح.').waitFor();
+  await screenshot(page, 'lock-wrong-ar');
+  await unlock(page);
+  await page.getByRole('list', { name: 'التقارير' }).getByText(MARKER_PLACE).waitFor();
+  await context.close();
+});
+
+test('the wipe passcode, typed at the lock, wipes the phone and leaves a blank app', async () => {
+  const context = await newPhoneContext(browser, { locked: true });
+  const page = await context.newPage();
+  await page.goto('/');
+  await unlock(page);
+  await saveMarkedReport(page);
+  await page.getByRole('link', { name: 'الإعدادات' }).click();
+  await page.getByRole('textbox', { name: 'رمز المسح', exact: true }).fill('river-stones-77');
+  await page.getByRole('button', { name: 'احفظ رمز المسح' }).click();
+  await page.getByText('رمز المسح محفوظ.').waitFor();
+
+  await page.getByRole('button', { name: 'اقفل' }).click();
+  await passcode(page).fill('river-stones-77');
+  await page.getByRole('button', { name: 'افتح' }).click();
+  // The wipe ends on a fresh start: the app asks for a new passcode, and nothing is left to read.
+  await page.getByRole('heading', { name: 'اختر رمز القفل' }).waitFor();
+  const stored = await readAllStored(page);
+  expect(stored).not.toContain('MARKER');
+  expect(stored).not.toContain('rasid/reports');
+  await unlock(page);
+  await appReady(page);
+  await page.getByText('لا تقارير بعد').waitFor();
+  await context.close();
+});
