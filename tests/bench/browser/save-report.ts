@@ -1,10 +1,12 @@
 /**
  * Runs in the benchmark page: saving a report through the app's own writeOp (Dexie, one strict
- * transaction writing report and op), against its peer, the same two records written with the raw
- * IndexedDB API in one strict transaction. Both write report-shaped records of about 760 bytes.
+ * transaction writing report and op, both sealed at rest as the unlocked app seals them), against
+ * its peer, the same two records written in clear with the raw IndexedDB API in one strict
+ * transaction. Both write report-shaped records of about 760 bytes.
  */
 import { cryptoRandom } from '../../../src/domain/ids.ts';
 import type { ReportContent } from '../../../src/domain/report.ts';
+import { DataKeyHolder } from '../../../src/app/store/at-rest.ts';
 import { RasidDb } from '../../../src/app/store/db.ts';
 import { createReport } from '../../../src/app/store/reports.ts';
 import type { WriterContext } from '../../../src/app/store/write-op.ts';
@@ -60,7 +62,9 @@ async function timeEach(n: number, save: (i: number) => Promise<unknown>, offset
 /** Alternates blocks of the two, so drift on a shared machine falls on both alike. */
 async function saveReports(perSide: number, blocks: number): Promise<{ raw: number[]; rasid: number[] }> {
   const raw = await openRaw();
-  const db = new RasidDb('bench-rasid');
+  const keys = new DataKeyHolder();
+  keys.set(cryptoRandom(32));
+  const db = new RasidDb('bench-rasid', { keys });
   const writer: WriterContext = { db, device: 'benchdevice01', now: () => Date.now(), random: cryptoRandom };
   await createReport(writer, CONTENT); // warm-up: opens the database, compiles the paths
   await rawSave(raw, 0);
