@@ -27,14 +27,18 @@ export function ChartFigure({ title, summary, empty, chart, legend, table, notes
   return (
     <figure class="chart">
       <figcaption id={captionId}>{title}</figcaption>
-      {controls}
       {summary && <p class="chart-summary">{summary}</p>}
       {empty !== undefined ? (
-        <p class="empty">{empty}</p>
+        <>
+          <p class="empty">{empty}</p>
+          {controls}
+        </>
       ) : (
         <>
           {chart(captionId)}
           {legend}
+          {/* Below the picture, so a phone shows the chart first and the controls when scrolled to. */}
+          {controls}
           <details class="chart-numbers">
             <summary>{tr.t('charts.showNumbers')}</summary>
             <table>
