@@ -89,7 +89,7 @@ export type Role = (typeof ROLES)[number];
 export const enrollRequestSchema = z.object({
   code: z.string().check(z.minLength(8), z.maxLength(128)),
   device: opHeaderSchema.shape.device,
-  /** Reserved for the device's public keys (agreement and signing). */
+  /** The device's public keys: `agreement` and `signing`, as `<alg>:<base64url>`. */
   keys: z.optional(z.record(z.string().check(z.maxLength(32)), z.string().check(z.maxLength(512)))),
 });
 export type EnrollRequest = z.infer<typeof enrollRequestSchema>;
@@ -99,6 +99,8 @@ export const enrollResponseSchema = z.object({
   role: z.enum(ROLES),
   device: z.string(),
   epoch: z.string(),
+  /** The deployment's public key, once it has one: the device checks it against the link's fingerprint. */
+  deploymentKey: z.optional(z.string().check(z.maxLength(200))),
 });
 export type EnrollResponse = z.infer<typeof enrollResponseSchema>;
 
@@ -107,6 +109,14 @@ export const enrollmentLinkSchema = z.object({ origin: z.string(), code: z.strin
 export type EnrollmentLink = z.infer<typeof enrollmentLinkSchema>;
 
 export const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+/** `GET /api/v1/deployment-key` (anyone: it is a public key) and `PUT` (coordinators, once). */
+export const deploymentKeySchema = z.object({
+  key: z.string().check(z.maxLength(200)),
+  /** SHA-256 of the raw key, base64url: what enrollment links carry as `fp`. */
+  fingerprint: z.string(),
+});
+export const deploymentKeyRequestSchema = z.object({ key: z.string().check(z.maxLength(200)) });
 
 /** `POST /api/v1/enrollment-codes` (coordinators): a one-time code for one more device. */
 export const enrollmentCodeRequestSchema = z.object({ role: z.enum(ROLES) });

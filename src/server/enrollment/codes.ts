@@ -40,9 +40,13 @@ export async function makeEnrollmentCode(db: Kysely<Database>, role: Role, { now
   return { code, role, expiresAt };
 }
 
-/** `<origin>/enroll#code=<code>`: what the QR code and the printed link hold. */
-export function enrollmentLink(origin: string, code: string): string {
-  return `${origin}/enroll#code=${code}`;
+/**
+ * `<origin>/enroll#code=<code>`, and `&fp=<fingerprint>` once the deployment has its key: what the
+ * QR code and the printed link hold. The fingerprint travels from the coordinator to the device with
+ * the code, never through the base alone, so the device can refuse a key the base swapped.
+ */
+export function enrollmentLink(origin: string, code: string, fingerprint?: string): string {
+  return `${origin}/enroll#code=${code}${fingerprint ? `&fp=${fingerprint}` : ''}`;
 }
 
 /**

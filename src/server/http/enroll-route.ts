@@ -4,8 +4,9 @@
  * make a code, with the link the app shows as a QR code and as text.
  */
 import type { Hono } from 'hono';
-import { enrollmentCodeRequestSchema, enrollRequestSchema, type EnrollmentCodeResponse, type EnrollResponse } from '../../domain/protocol.ts';
+import { deploymentKeyRequestSchema, enrollmentCodeRequestSchema, enrollRequestSchema, type EnrollmentCodeResponse, type EnrollResponse } from '../../domain/protocol.ts';
 import { enrollmentLink, makeEnrollmentCode } from '../enrollment/codes.ts';
+import { readDeploymentKey, setDeploymentKey } from '../enrollment/deployment-key.ts';
 import { enrollDevice, type EnrollFailure } from '../enrollment/enroll.ts';
 import type { ApiDeps } from './api.ts';
 import { requireCoordinator, requireDevice, type ApiEnv } from './auth.ts';
@@ -37,14 +38,33 @@ export function enrollRoutes(api: Hono<ApiEnv>, { store, now, random, publicOrig
     }
     const outcome = await enrollDevice(store.db, request, { now, random });
     if (!outcome.ok) throw REFUSALS[outcome.reason]();
+    const deployment = await readDeploymentKey(store.db);
     const answer: EnrollResponse = { token: outcome.token, role: outcome.role, device: request.device, epoch: await currentEpoch(store.db) };
+    if (deployment) answer.deploymentKey = deployment.key;
     return jsonAnswer(c, answer, 201);
+  });
+
+  // A public key: anyone may read it, and a device about to enroll does, to check it against the
+  // fingerprint its link carries before it spends the code.
+  api.get('/v1/deployment-key', async (c) => {
+    const key = await readDeploymentKey(store.db);
+    if (!key) throw new ApiError(404, 'no_deployment_key', 'This deployment has no key yet; its first coordinator makes it.');
+    return jsonAnswer(c, key);
+  });
+
+  api.put('/v1/deployment-key', requireDevice(store.db), requireCoordinator, async (c) => {
+    const { key } = await readJsonBody(c, deploymentKeyRequestSchema, SMALL_BODY_BYTES);
+    const outcome = await setDeploymentKey(store.db, key);
+    if (!outcome.ok && outcome.reason === 'invalid') throw new ApiError(400, 'bad_key', 'Not a public agreement key (`x25519:` or `p256-ecdh:` and its base64url bytes).');
+    if (!outcome.ok) throw new ApiError(409, 'deployment_key_set', 'This deployment already has another key; it is never replaced by this endpoint.');
+    return jsonAnswer(c, outcome.key, outcome.created ? 201 : 200);
   });
 
   api.post('/v1/enrollment-codes', requireDevice(store.db), requireCoordinator, async (c) => {
     const { role } = await readJsonBody(c, enrollmentCodeRequestSchema, SMALL_BODY_BYTES);
     const made = await makeEnrollmentCode(store.db, role, { now, random });
-    const answer: EnrollmentCodeResponse = { ...made, link: enrollmentLink(publicOrigin(), made.code) };
+    const deployment = await readDeploymentKey(store.db);
+    const answer: EnrollmentCodeResponse = { ...made, link: enrollmentLink(publicOrigin(), made.code, deployment?.fingerprint) };
     return jsonAnswer(c, answer, 201);
   });
 }

@@ -113,12 +113,20 @@ const tokenRotationMigration: Migration = {
   },
 };
 
+/** The deployment's public key, once its first coordinator has made it: what enrollment links pin. */
+const deploymentKeyMigration: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('meta').addColumn('deployment_key', 'text').execute();
+  },
+};
+
 export function opStoreMigrations(dialect: StoreDialect): MigrationProvider {
   return {
     getMigrations: async () => ({
       '0001_op_store': opStoreMigration(dialect),
       '0002_enrollment': enrollmentMigration,
       '0003_token_rotation': tokenRotationMigration,
+      '0004_deployment_key': deploymentKeyMigration,
     }),
   };
 }

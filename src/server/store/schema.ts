@@ -17,6 +17,8 @@ export interface MetaTable {
   created_at: number;
   /** When a server process claimed the store's first coordinator link; null until then. */
   first_link_at: number | null;
+  /** The deployment's public key (`<alg>:<base64url>`), set once by a coordinator; null until then. */
+  deployment_key: string | null;
 }
 
 /**

@@ -235,7 +235,7 @@ function tokenRequests(): Sent[] {
   ];
   const out: Sent[] = [];
   for (const token of forged) {
-    for (const [method, path] of [['POST', '/api/v1/sync'], ['GET', '/api/v1/devices'], ['POST', '/api/v1/token/rotate'], ['POST', '/api/v1/enrollment-codes']]) {
+    for (const [method, path] of [['POST', '/api/v1/sync'], ['GET', '/api/v1/devices'], ['POST', '/api/v1/token/rotate'], ['POST', '/api/v1/enrollment-codes'], ['PUT', '/api/v1/deployment-key']]) {
       out.push({ what: `forged token on ${path}`, method: method!, path: path!, headers: [['Content-Type', 'application/json'], ['Authorization', `Bearer ${token}`]], body: method === 'POST' ? EMPTY_SYNC : undefined });
     }
   }
