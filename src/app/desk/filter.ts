@@ -52,18 +52,28 @@ export function isNoFilter(f: DeskFilter): boolean {
 
 // ----- search -----
 
+// Each step runs only on text that needs it: folding 100,000 reports' narratives is the index's main cost.
+const OTHER_DIGITS = /[\u0660-\u0669\u06f0-\u06f9\u066b\u066c\u2212]/;
+const ACCENTED_LATIN = /[\u00c0-\u024f\u1e00-\u1eff]/;
+
+function fold(text: string): string {
+  const digits = OTHER_DIGITS.test(text) ? normalizeDigits(text) : text;
+  const folded = foldArabic(digits.toLowerCase());
+  return ACCENTED_LATIN.test(folded) ? folded.normalize('NFD').replace(/[\u0300-\u036f]/g, '').normalize('NFC') : folded;
+}
+
 /**
  * Both the query and the text go through this: lower case, Arabic folded (harakat, tatweel, hamza
  * forms, ة/ه, ى/ي), Eastern Arabic digits as Western ones, Latin accents dropped, every run of white
  * space one space.
  */
 export function foldForSearch(text: string): string {
-  return foldArabic(normalizeDigits(text).normalize('NFC').toLowerCase())
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .normalize('NFC')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return fold(text).replace(/\s+/g, ' ').trim();
+}
+
+/** The same fold over a report's whole search text in one pass, its line breaks (one field a line) kept. */
+export function foldSearchText(text: string): string {
+  return fold(text).replace(/[^\S\n]+/g, ' ');
 }
 
 /** Every word of the query must appear somewhere in the report, in any order. */
@@ -106,14 +116,13 @@ export class SearchCache {
   private readonly entries = new Map<string, { source: string; folded: string }>();
 
   /** The fold is a parameter so a test can count how often it runs. */
-  constructor(private readonly fold: (text: string) => string = foldForSearch) {}
+  constructor(private readonly fold: (text: string) => string = foldSearchText) {}
 
   folded(view: ReportView): string {
     const source = searchSource(view);
     const hit = this.entries.get(view.id);
     if (hit && hit.source === source) return hit.folded;
-    // Folded line by line: folding evens out white space, and the line breaks keep fields apart.
-    const folded = source.split('\n').map(this.fold).join('\n');
+    const folded = this.fold(source);
     this.entries.set(view.id, { source, folded });
     return folded;
   }
@@ -163,7 +172,8 @@ export function placeLookup(g: Gazetteer | undefined): PlaceLookup {
  */
 export function areaName(ref: AdminRef | undefined, level: AdminLevel, places: PlaceLookup): AreaName | undefined {
   if (!ref) return undefined;
-  const names = [ref.ar, ref.en].filter((n): n is string => n !== undefined).map(foldForSearch);
+  // Names are folded only for an area given without a p-code: most reports carry one.
+  const names = ref.pcode ? [] : [ref.ar, ref.en].filter((n): n is string => n !== undefined).map(foldForSearch);
   const unit = ref.pcode ? places.byPcode.get(ref.pcode) : names.map((n) => places.byName.get(`${level}:${n}`)).find((u) => u !== undefined);
   const pcode = ref.pcode ?? unit?.pcode;
   const en = ref.en ?? unit?.en;

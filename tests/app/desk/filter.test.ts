@@ -8,6 +8,7 @@ import {
   deviceChoices,
   filterReports,
   foldForSearch,
+  foldSearchText,
   indexDeskReports,
   isNoFilter,
   parseDateBound,
@@ -67,6 +68,10 @@ describe('search folding', () => {
     expect(foldForSearch('٧ محلات')).toBe('7 محلات');
   });
 
+  test("a report's text is folded in one pass with its fields kept on lines of their own", () => {
+    expect(foldSearchText('سوقُ  جبلة\nAl-Ḥaffa\tMARKET')).toBe('سوق جبله\nal-haffa market');
+  });
+
   test('a query becomes its distinct folded words; a blank query has none', () => {
     expect(searchTerms('  سوق   جبله سوق ')).toEqual(['سوق', 'جبله']);
     expect(searchTerms(' \t ')).toEqual([]);
@@ -109,7 +114,7 @@ describe('the search cache', () => {
     let folds = 0;
     const cache = new SearchCache((t) => {
       folds += 1;
-      return foldForSearch(t);
+      return foldSearchText(t);
     });
     const first = report({ placeName: 'حي الأَحمر' }, { id: 'same' });
     expect(cache.folded(first.view)).toBe('حي الاحمر');
