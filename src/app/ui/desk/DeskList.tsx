@@ -97,7 +97,6 @@ function DateRange({ from, to, set }: { from: string; to: string; set(patch: { f
         type="text"
         inputMode="numeric"
         autocomplete="off"
-        dir="ltr"
         value={value}
         aria-invalid={bounds[name].ok ? undefined : true}
         aria-describedby="desk-filter-date-hint"
