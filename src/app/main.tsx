@@ -40,6 +40,7 @@ async function deployedGazetteer(db: RasidDb): Promise<Gazetteer | null> {
 interface RootProps {
   writer: WriterContext;
   lock: () => void;
+  dataKey: DataKeyHolder;
   tr: Translator;
   gazetteer?: Gazetteer;
   enrollment?: Enrollment;
@@ -94,6 +95,7 @@ function Root(props: RootProps) {
     setEnrollment,
     sync,
     lock: props.lock,
+    dataKey: props.dataKey,
   };
   return <App services={services} update={update} />;
 }
@@ -116,7 +118,7 @@ async function openApp(keys: DataKeyHolder, firstTime: boolean, tr: Translator, 
   const idleMinutes = (lockRecord as { idleMinutes?: number } | undefined)?.idleMinutes ?? IDLE_MINUTES[0];
   lockWhenIdle(idleMinutes, () => lockNow(keys), { now: Date.now, target: window, doc: document, setInterval: (f, ms) => setInterval(f, ms), clearInterval: (h) => clearInterval(h as number) });
   render(
-    <Root writer={writer} lock={() => lockNow(keys)} tr={tr} gazetteer={gazetteer} enrollment={enrollment} watermark={watermark ?? 0} onUpdate={onUpdate} />,
+    <Root writer={writer} lock={() => lockNow(keys)} dataKey={keys} tr={tr} gazetteer={gazetteer} enrollment={enrollment} watermark={watermark ?? 0} onUpdate={onUpdate} />,
     document.getElementById('app')!,
   );
   void requestPersistence();

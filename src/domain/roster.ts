@@ -15,7 +15,12 @@ export const GAZETTEER_ID = 'gazetteer';
 /** The field a gazetteer setting is written under. */
 export const GAZETTEER_FIELD = 'gazetteer';
 
-export const rosterEntrySchema = z.object({ device: deviceIdSchema, role: z.enum(ROLES) });
+export const rosterEntrySchema = z.object({
+  device: deviceIdSchema,
+  role: z.enum(ROLES),
+  /** The public keys the device enrolled with (`agreement`, `signing`), as a coordinator vouches for them. */
+  keys: z.optional(z.record(z.string().check(z.maxLength(32)), z.string().check(z.maxLength(200)))),
+});
 export type RosterEntry = z.infer<typeof rosterEntrySchema>;
 
 /**
@@ -37,6 +42,17 @@ export function rosterOf(state: ReportState | undefined): Map<string, Role> {
     if (entry.success) roles.set(entry.data.device, entry.data.role);
   }
   return roles;
+}
+
+/** Every entry of the roster, keys included, by device. */
+export function rosterEntriesOf(state: ReportState | undefined): Map<string, RosterEntry> {
+  const entries = new Map<string, RosterEntry>();
+  if (!state) return entries;
+  for (const field of Object.values(state.fields)) {
+    const entry = rosterEntrySchema.safeParse(distinctHeads(field)[0]?.value);
+    if (entry.success) entries.set(entry.data.device, entry.data);
+  }
+  return entries;
 }
 
 export function authorityOf(roster: Map<string, Role>): Authority {

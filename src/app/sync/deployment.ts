@@ -6,17 +6,26 @@
 import type { Gazetteer } from '../../domain/gazetteer.ts';
 import { settingBody, type ReportState } from '../../domain/merge.ts';
 import type { Role } from '../../domain/protocol.ts';
-import { GAZETTEER_FIELD, GAZETTEER_ID, rosterField, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
+import { canonicalJson } from '../../domain/canonical-json.ts';
+import { GAZETTEER_FIELD, GAZETTEER_ID, rosterEntriesOf, rosterField, ROSTER_ID } from '../../domain/roster.ts';
 import { writeOp, type WriterContext } from '../store/write-op.ts';
 
-/** The devices whose role the roster does not yet say as given: what one roster op must add. */
-export function missingFromRoster(state: ReportState | undefined, devices: readonly { device: string; role: Role }[]): { device: string; role: Role }[] {
-  const roster = rosterOf(state);
-  return devices.filter((d) => roster.get(d.device) !== d.role);
+type Entry = { device: string; role: Role; keys?: Record<string, string> };
+
+const sameKeys = (a: Record<string, string> | undefined, b: Record<string, string> | undefined) =>
+  canonicalJson(a ?? {}) === canonicalJson(b ?? {});
+
+/** The devices whose role or keys the roster does not yet say as given: what one roster op must add. */
+export function missingFromRoster(state: ReportState | undefined, devices: readonly Entry[]): Entry[] {
+  const roster = rosterEntriesOf(state);
+  return devices.filter((d) => {
+    const held = roster.get(d.device);
+    return held?.role !== d.role || (d.keys !== undefined && !sameKeys(held.keys, d.keys));
+  });
 }
 
 /** Adds devices to the roster in one op; nothing is written when the roster already says it all. */
-export async function addToRoster(writer: WriterContext, devices: readonly { device: string; role: Role }[]): Promise<number> {
+export async function addToRoster(writer: WriterContext, devices: readonly Entry[]): Promise<number> {
   let added = 0;
   const existing = await writer.db.settings.get(ROSTER_ID);
   if (missingFromRoster(existing?.state, devices).length === 0) return 0;
@@ -24,7 +33,7 @@ export async function addToRoster(writer: WriterContext, devices: readonly { dev
     // Decided again inside the transaction: another tab may have written the same entries meanwhile.
     const missing = missingFromRoster(state, devices);
     added = missing.length;
-    const changes = Object.fromEntries(missing.map((d) => [rosterField(d.device), { device: d.device, role: d.role }]));
+    const changes = Object.fromEntries(missing.map((d) => [rosterField(d.device), { device: d.device, role: d.role, ...(d.keys && { keys: d.keys }) }]));
     return { kind: 'deployment', body: settingBody(state, changes, hlc) };
   });
   return added;

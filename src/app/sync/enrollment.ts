@@ -1,9 +1,17 @@
 /**
  * Enrolling this device with a one-time code: the base registers the device id made at first start
  * (so ops saved before need no change) and answers a token, kept by enrollment-store.ts.
+ *
+ * When the link carries the deployment key's fingerprint (`&fp=`), the device first fetches the key
+ * and refuses a base whose key does not match, before it spends the code or sends anything of its
+ * own; the key in the enrollment answer is checked again. The device's own key pairs are made here
+ * and their public halves sent with the code.
  */
 import { enrollResponseSchema } from '../../domain/protocol.ts';
 import { saveEnrollment, type Enrollment } from '../enrollment-store.ts';
+import { makeDeviceKeys } from '../keys/device-keys.ts';
+import { checkPinned, fetchPinnedKey, PinError, savePinnedKey } from '../keys/deployment-pin.ts';
+import type { DataKeyHolder } from '../store/at-rest.ts';
 import { SYNC_ERRORS, type Fetch } from './transport.ts';
 
 export type { Enrollment } from '../enrollment-store.ts';
@@ -12,6 +20,12 @@ export type { Enrollment } from '../enrollment-store.ts';
 export function codeFromHash(hash: string): string | undefined {
   const code = new URLSearchParams(hash.replace(/^#/, '')).get('code')?.trim();
   return code && code.length >= 8 && code.length <= 128 ? code : undefined;
+}
+
+/** The deployment key's fingerprint in the same fragment (`&fp=...`), when the deployment has a key. */
+export function fingerprintFromHash(hash: string): string | undefined {
+  const fp = new URLSearchParams(hash.replace(/^#/, '')).get('fp')?.trim();
+  return fp && /^[A-Za-z0-9_-]{43}$/.test(fp) ? fp : undefined;
 }
 
 /** What the base answered an enrollment with, as catalog keys. */
@@ -29,13 +43,36 @@ export class EnrollError extends Error {
   }
 }
 
-export async function enroll(args: { origin: string; code: string; device: string; fetch: Fetch; now: () => number }): Promise<Enrollment> {
+export interface EnrollArgs {
+  origin: string;
+  code: string;
+  /** From the link; the deployment key must have it. */
+  fingerprint?: string;
+  device: string;
+  fetch: Fetch;
+  now: () => number;
+  /** The unlocked data key, which the device's private keys are wrapped under. */
+  dataKey?: DataKeyHolder;
+}
+
+async function pinned<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    throw e instanceof PinError ? new EnrollError(e.key) : e;
+  }
+}
+
+export async function enroll(args: EnrollArgs): Promise<Enrollment> {
+  const fingerprint = args.fingerprint;
+  if (fingerprint) await pinned(() => fetchPinnedKey(args.origin, fingerprint, args.fetch));
+  const keys = args.dataKey ? await makeDeviceKeys(args.dataKey) : undefined;
   let res: Response;
   try {
     res = await args.fetch(`${args.origin}/api/v1/enroll`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({ code: args.code, device: args.device }),
+      body: JSON.stringify({ code: args.code, device: args.device, ...(keys && { keys }) }),
       cache: 'no-store',
     });
   } catch {
@@ -48,6 +85,12 @@ export async function enroll(args: { origin: string; code: string; device: strin
   }
   const parsed = enrollResponseSchema.safeParse(json);
   if (!parsed.success) throw new EnrollError(SYNC_ERRORS.badResponse);
+  // The answer's key must be the one just checked: a base cannot show one key and enroll with another.
+  if (fingerprint) {
+    const answered = parsed.data.deploymentKey;
+    if (answered === undefined) throw new EnrollError('enroll.err.noDeploymentKey');
+    await savePinnedKey(await pinned(() => checkPinned(answered, fingerprint)));
+  }
   const enrollment: Enrollment = { origin: args.origin, role: parsed.data.role, token: parsed.data.token, device: args.device, enrolledAt: args.now() };
   await saveEnrollment(enrollment);
   return enrollment;

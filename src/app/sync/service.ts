@@ -102,7 +102,7 @@ export function startSync(args: { writer: WriterContext; enrollment: Enrollment;
  */
 export async function keepRoster(writer: WriterContext, endpoint: Endpoint, self: string): Promise<number> {
   const devices = await listDevices(endpoint);
-  const entries = devices.map((d) => ({ device: d.device, role: d.role }));
+  const entries = devices.map((d) => ({ device: d.device, role: d.role, ...(d.keys && { keys: d.keys }) }));
   if (!entries.some((e) => e.device === self)) entries.unshift({ device: self, role: 'coordinator' });
   return addToRoster(writer, entries);
 }

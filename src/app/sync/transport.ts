@@ -68,8 +68,8 @@ function errorFor(res: Response): SyncError {
   return new SyncError(SYNC_ERRORS.rejected, status);
 }
 
-/** An authenticated JSON call to the base; `body` undefined makes a GET. */
-export async function callApi(endpoint: Endpoint, path: string, body?: unknown, compress = false): Promise<unknown> {
+/** An authenticated JSON call to the base; `body` undefined makes a GET, a body a POST unless `method` says otherwise. */
+export async function callApi(endpoint: Endpoint, path: string, body?: unknown, compress = false, method?: 'PUT'): Promise<unknown> {
   const headers: Record<string, string> = { Authorization: `Bearer ${endpoint.token}`, Accept: 'application/json' };
   let payload: BodyInit | undefined;
   if (body !== undefined) {
@@ -82,7 +82,7 @@ export async function callApi(endpoint: Endpoint, path: string, body?: unknown, 
   }
   let res: Response;
   try {
-    res = await endpoint.fetch(`${endpoint.origin}${path}`, { method: body === undefined ? 'GET' : 'POST', headers, body: payload, cache: 'no-store' });
+    res = await endpoint.fetch(`${endpoint.origin}${path}`, { method: method ?? (body === undefined ? 'GET' : 'POST'), headers, body: payload, cache: 'no-store' });
   } catch {
     throw new SyncError(SYNC_ERRORS.network);
   }

@@ -9,6 +9,7 @@ import { SyncError } from '../sync/transport.ts';
 import { isCoordinator, useServices } from './context.ts';
 import { ConfirmDialog } from './ConfirmDialog.tsx';
 import { QrCode } from './QrCode.tsx';
+import { DeploymentKey } from './DeploymentKey.tsx';
 
 export function Devices() {
   const services = useServices();
@@ -49,6 +50,7 @@ export function Devices() {
   return (
     <>
       <h1>{tr.t('devices.title')}</h1>
+      <DeploymentKey />
       <div class="actions">
         <button type="button" class="primary" disabled={!sync} onClick={() => makeCode('monitor')}>
           {tr.t('devices.newCode')}

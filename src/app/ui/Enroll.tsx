@@ -4,17 +4,17 @@
  * address once read, so it stays out of history.
  */
 import { useState } from 'preact/hooks';
-import { codeFromHash, enroll, EnrollError } from '../sync/enrollment.ts';
+import { codeFromHash, enroll, EnrollError, fingerprintFromHash } from '../sync/enrollment.ts';
 import { navigate } from '../router.ts';
 import { useServices } from './context.ts';
 import { isolate } from './format.ts';
 
 export function Enroll() {
-  const { tr, writer, enrollment, setEnrollment } = useServices();
-  const [code] = useState(() => {
-    const c = codeFromHash(location.hash);
+  const { tr, writer, enrollment, setEnrollment, dataKey } = useServices();
+  const [{ code, fingerprint }] = useState(() => {
+    const read = { code: codeFromHash(location.hash), fingerprint: fingerprintFromHash(location.hash) };
     if (location.hash) history.replaceState(null, '', location.pathname);
-    return c;
+    return read;
   });
   const [state, setState] = useState<{ working?: boolean; error?: string }>({});
   const origin = location.origin;
@@ -41,7 +41,7 @@ export function Enroll() {
   const submit = async () => {
     setState({ working: true });
     try {
-      const e = await enroll({ origin, code, device: writer.device, fetch: (u, i) => fetch(u, i), now: writer.now });
+      const e = await enroll({ origin, code, fingerprint, device: writer.device, fetch: (u, i) => fetch(u, i), now: writer.now, dataKey });
       setEnrollment(e);
       navigate('/enroll', { replace: true });
     } catch (err) {

@@ -4,6 +4,7 @@ import { useContext } from 'preact/hooks';
 import type { Gazetteer } from '../../domain/gazetteer.ts';
 import type { Enrollment } from '../enrollment-store.ts';
 import type { Lang, Translator } from '../i18n/i18n.ts';
+import type { DataKeyHolder } from '../store/at-rest.ts';
 import type { WriterContext } from '../store/write-op.ts';
 import type { SyncService } from '../sync/service.ts';
 
@@ -23,6 +24,8 @@ export interface AppServices {
   sync?: SyncService;
   /** Locks the app now: the data key leaves memory and the passcode is asked again. */
   lock?: () => void;
+  /** The data key while unlocked: what this device's private keys are wrapped under. */
+  dataKey?: DataKeyHolder;
 }
 
 export const Services = createContext<AppServices | null>(null);

@@ -1,0 +1,64 @@
+/**
+ * This device's own key pairs: one for key agreement (what sealed ops are opened with) and one for
+ * signing (what vouches for the ops it writes). Made at enrollment; the public halves go to the base
+ * with the one-time code, the private halves are stored only wrapped under the data key (itself
+ * wrapped under the passcode), and unwrapped into memory, non-extractable, once the app is unlocked.
+ */
+import { get, set } from 'idb-keyval';
+import { SUITES, detectSuite } from '../../domain/crypto/algorithms.ts';
+import { generateKeyPair, keyPairOf, type AgreementKeyPair, type SigningKeyPair } from '../../domain/crypto/keys.ts';
+import { unwrapWithKey, wrapUnderKey, type WrappedKey } from '../../domain/crypto/wrapped-key.ts';
+import type { DataKeyHolder } from '../store/at-rest.ts';
+
+/** Under a name the panic's first step deletes. */
+export const DEVICE_KEYS = 'deviceKeys';
+
+export interface StoredDeviceKeys {
+  agreement: WrappedKey;
+  signing: WrappedKey;
+}
+
+export interface DeviceKeys {
+  agreement: AgreementKeyPair;
+  signing: SigningKeyPair;
+}
+
+export interface KeyStore {
+  read(): Promise<unknown>;
+  write(keys: StoredDeviceKeys): Promise<void>;
+}
+
+export const browserKeyStore: KeyStore = {
+  read: () => get(DEVICE_KEYS),
+  write: (keys) => set(DEVICE_KEYS, keys),
+};
+
+/** The data key as a WebCrypto key that wraps and unwraps, and does nothing else. */
+function wrappingKey(dataKey: DataKeyHolder): Promise<CryptoKey> {
+  return crypto.subtle.importKey('raw', Uint8Array.from(dataKey.get()), { name: 'AES-GCM' }, false, ['wrapKey', 'unwrapKey']);
+}
+
+/** New key pairs for this device, stored wrapped; returns their public halves as they travel. */
+export async function makeDeviceKeys(dataKey: DataKeyHolder, store: KeyStore = browserKeyStore): Promise<{ agreement: string; signing: string }> {
+  const suite = SUITES[await detectSuite()];
+  const [agreement, signing] = await Promise.all([generateKeyPair(suite.agreement), generateKeyPair(suite.signing)]);
+  const wrapper = await wrappingKey(dataKey);
+  await store.write({
+    agreement: await wrapUnderKey(agreement.privateKey, wrapper, { publicKey: agreement.publicKey }),
+    signing: await wrapUnderKey(signing.privateKey, wrapper, { publicKey: signing.publicKey }),
+  });
+  return { agreement: agreement.publicKey.text, signing: signing.publicKey.text };
+}
+
+/** The key pairs, unwrapped into memory as non-extractable keys; undefined before enrollment made them. */
+export async function loadDeviceKeys(dataKey: DataKeyHolder, store: KeyStore = browserKeyStore): Promise<DeviceKeys | undefined> {
+  const stored = (await store.read()) as Partial<StoredDeviceKeys> | undefined;
+  if (!stored?.agreement || !stored.signing) return undefined;
+  const wrapper = await wrappingKey(dataKey);
+  const [agreement, signing] = await Promise.all([unwrapWithKey(stored.agreement, wrapper), unwrapWithKey(stored.signing, wrapper)]);
+  if (!agreement.ok || !signing.ok || !agreement.publicKey || !signing.publicKey) throw new Error('err.wrappedKey.failed');
+  return {
+    agreement: keyPairOf(agreement.key, agreement.publicKey) as AgreementKeyPair,
+    signing: keyPairOf(signing.key, signing.publicKey) as SigningKeyPair,
+  };
+}

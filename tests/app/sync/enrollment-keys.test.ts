@@ -1,0 +1,113 @@
+// Must come first: Dexie and idb-keyval look for IndexedDB when first used.
+import 'fake-indexeddb/auto';
+import { clear, get } from 'idb-keyval';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { generateKeyPair } from '../../../src/domain/crypto/keys.ts';
+import { DEVICE_KEYS, loadDeviceKeys } from '../../../src/app/keys/device-keys.ts';
+import { loadPinnedKey } from '../../../src/app/keys/deployment-pin.ts';
+import { DataKeyHolder } from '../../../src/app/store/at-rest.ts';
+import { enroll, EnrollError, fingerprintFromHash } from '../../../src/app/sync/enrollment.ts';
+import type { Fetch } from '../../../src/app/sync/transport.ts';
+import { enrollDevice, ORIGIN, startBase, T0, type Base } from './sync-fixtures.ts';
+
+const bases: Base[] = [];
+beforeEach(() => clear());
+afterEach(async () => {
+  for (const b of bases.splice(0)) await b.close();
+});
+
+async function baseWithKey() {
+  const base = await startBase();
+  bases.push(base);
+  const coordinator = await enrollDevice(base, 'coord', 'coordinator');
+  const pair = await generateKeyPair('p256-ecdh');
+  const put = await base.fetch(`${ORIGIN}/api/v1/deployment-key`, {
+    method: 'PUT',
+    headers: { Authorization: `Bearer ${coordinator.token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ key: pair.publicKey.text }),
+  });
+  expect(put.status).toBe(201);
+  const made = await base.fetch(`${ORIGIN}/api/v1/enrollment-codes`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${coordinator.token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ role: 'monitor' }),
+  });
+  const { code, link } = (await made.json()) as { code: string; link: string };
+  return { base, coordinator, code, fingerprint: fingerprintFromHash(new URL(link).hash)!, key: pair.publicKey.text };
+}
+
+function unlocked(): DataKeyHolder {
+  const keys = new DataKeyHolder();
+  keys.set(crypto.getRandomValues(new Uint8Array(32)));
+  return keys;
+}
+
+/** A base that shows `other` wherever the deployment key is asked for or answered. */
+function swapping(fetch: Fetch, other: string, where: 'lookup' | 'answer'): Fetch {
+  return async (url, init) => {
+    const res = await fetch(url, init);
+    const swap = (where === 'lookup' && url.endsWith('/deployment-key')) || (where === 'answer' && url.endsWith('/enroll'));
+    if (!swap) return res;
+    const body = (await res.json()) as Record<string, unknown>;
+    return Response.json(where === 'lookup' ? { ...body, key: other } : { ...body, deploymentKey: other }, { status: res.status });
+  };
+}
+
+describe('enrollment pins the deployment key and sends the device its own keys', () => {
+  test('with the key the link names, the device enrolls, sends its public keys, and keeps its private keys only wrapped', async () => {
+    const { base, code, fingerprint, key } = await baseWithKey();
+    const dataKey = unlocked();
+    const enrollment = await enroll({ origin: ORIGIN, code, fingerprint, device: 'phone-keys-0001', fetch: base.fetch, now: () => T0, dataKey });
+    expect(enrollment.role).toBe('monitor');
+    expect(await loadPinnedKey()).toEqual({ key, fingerprint });
+
+    const stored = (await get(DEVICE_KEYS)) as Record<string, unknown>;
+    expect(Object.keys(stored).sort()).toEqual(['agreement', 'signing']);
+    for (const wrapped of Object.values(stored)) {
+      expect(wrapped).not.toBeInstanceOf(CryptoKey);
+      expect(wrapped).toMatchObject({ v: 1, iv: expect.any(String), ct: expect.any(String), pub: expect.any(String) });
+    }
+    const loaded = await loadDeviceKeys(dataKey);
+    expect(loaded!.agreement.privateKey.extractable).toBe(false);
+    expect(loaded!.signing.privateKey.extractable).toBe(false);
+
+    const row = await base.store.db.selectFrom('devices').select('public_keys').where('device', '=', 'phone-keys-0001').executeTakeFirstOrThrow();
+    expect(JSON.parse(row.public_keys!)).toEqual({ agreement: loaded!.agreement.publicKey.text, signing: loaded!.signing.publicKey.text });
+
+    // Another data key cannot open them.
+    await expect(loadDeviceKeys(unlocked())).rejects.toThrow();
+  });
+
+  test('a base that shows another key is refused before the code is spent; the code still works against the real key', async () => {
+    const { base, code, fingerprint } = await baseWithKey();
+    const impostor = (await generateKeyPair('p256-ecdh')).publicKey.text;
+    const attempt = enroll({ origin: ORIGIN, code, fingerprint, device: 'phone-keys-0002', fetch: swapping(base.fetch, impostor, 'lookup'), now: () => T0, dataKey: unlocked() });
+    await expect(attempt).rejects.toEqual(new EnrollError('err.key.fingerprintMismatch'));
+    expect(await get('enrollment')).toBeUndefined();
+    const honest = await enroll({ origin: ORIGIN, code, fingerprint, device: 'phone-keys-0002', fetch: base.fetch, now: () => T0, dataKey: unlocked() });
+    expect(honest.role).toBe('monitor');
+  });
+
+  test('a base that shows the right key but enrolls with another is refused, and the token it gave is not kept', async () => {
+    const { base, code, fingerprint } = await baseWithKey();
+    const impostor = (await generateKeyPair('p256-ecdh')).publicKey.text;
+    const attempt = enroll({ origin: ORIGIN, code, fingerprint, device: 'phone-keys-0003', fetch: swapping(base.fetch, impostor, 'answer'), now: () => T0, dataKey: unlocked() });
+    await expect(attempt).rejects.toEqual(new EnrollError('err.key.fingerprintMismatch'));
+    expect(await get('enrollment')).toBeUndefined();
+    expect(await loadPinnedKey()).toBeUndefined();
+  });
+
+  test('a link naming a key the base does not have is refused', async () => {
+    const base = await startBase();
+    bases.push(base);
+    const fingerprint = (await generateKeyPair('p256-ecdh')).publicKey.fingerprint;
+    const attempt = enroll({ origin: ORIGIN, code: 'C'.repeat(22), fingerprint, device: 'phone-keys-0004', fetch: base.fetch, now: () => T0 });
+    await expect(attempt).rejects.toEqual(new EnrollError('enroll.err.noDeploymentKey'));
+  });
+
+  test('the fingerprint is read from the link only when well formed', () => {
+    expect(fingerprintFromHash('#code=abcdefgh&fp=' + 'A'.repeat(43))).toBe('A'.repeat(43));
+    expect(fingerprintFromHash('#code=abcdefgh&fp=short')).toBeUndefined();
+    expect(fingerprintFromHash('#code=abcdefgh')).toBeUndefined();
+  });
+});
