@@ -6,7 +6,7 @@
  */
 import type { DBCore, DBCoreCursor, DBCoreTable, Middleware } from 'dexie';
 import { cryptoRandom } from '../../domain/ids.ts';
-import { isSealedTable, openRow, sealRow, type DataKeyHolder } from './at-rest.ts';
+import { isSealedTable, openRow, sealRow, UnreadableRowError, UNREADABLE_PROP, type DataKeyHolder } from './at-rest.ts';
 
 type Row = Record<string, unknown>;
 
@@ -49,7 +49,19 @@ function openedCursor(cursor: DBCoreCursor, open: (value: Row) => Row): DBCoreCu
 function sealedTable(table: DBCoreTable, keys: DataKeyHolder): DBCoreTable {
   const name = table.name;
   const primaryKeyOf = (row: Row) => table.schema.primaryKey.extractKey!(row);
-  const open = (row: unknown): Row | undefined => (row === undefined || row === null ? (row as undefined) : openRow(name, row as Row, primaryKeyOf(row as Row), keys.get()));
+  const open = (row: unknown): Row | undefined => {
+    if (row === undefined || row === null) return row as undefined;
+    try {
+      return openRow(name, row as Row, primaryKeyOf(row as Row), keys.get());
+    } catch (e) {
+      if (!(e instanceof UnreadableRowError)) throw e;
+      // One damaged row must not hide all the others: it comes back as its clear part, marked, and
+      // the screens list it as a record that could not be read (read-row.ts).
+      const clear: Row = { [UNREADABLE_PROP]: true };
+      for (const [k, v] of Object.entries(row as Row)) if (k !== '$sealed') clear[k] = v;
+      return clear;
+    }
+  };
   return {
     ...table,
     mutate(req) {

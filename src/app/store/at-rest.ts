@@ -12,6 +12,8 @@
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 
 export const SEALED_PROP = '$sealed';
+/** Set on a row whose sealed part did not open: only its clear part is there. */
+export const UNREADABLE_PROP = '$unreadable';
 const FORMAT = 1;
 const NONCE_BYTES = 24;
 export const DATA_KEY_BYTES = 32;

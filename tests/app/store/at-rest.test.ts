@@ -1,7 +1,8 @@
 // Must come first: Dexie looks for IndexedDB when it is first imported.
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, test } from 'vitest';
-import { DataKeyHolder, LockedError, SEALED_PROP, UnreadableRowError } from '../../../src/app/store/at-rest.ts';
+import { DataKeyHolder, LockedError, SEALED_PROP, UNREADABLE_PROP } from '../../../src/app/store/at-rest.ts';
+import { readRow } from '../../../src/app/store/read-row.ts';
 import { RasidDb } from '../../../src/app/store/db.ts';
 import { keepDraft } from '../../../src/app/store/drafts.ts';
 import { sealExistingRows } from '../../../src/app/store/seal-existing.ts';
@@ -98,7 +99,7 @@ describe('rows at rest', () => {
     expect((await db.reports.toArray()).map((r) => r.id)).toEqual([id]);
   });
 
-  test('a changed byte, a row moved to another row, or another key: the row does not open', async () => {
+  test('a changed byte, a row moved to another row, or another key: the row does not open, and the others still read', async () => {
     const { db, disk, keys } = pair();
     const ctx = writer(db);
     const [a, b] = [await createReport(ctx, marked), await createReport(ctx, damageReport)];
@@ -107,14 +108,18 @@ describe('rows at rest', () => {
 
     const flipped = Uint8Array.from(rawA[SEALED_PROP]!);
     flipped[40] = flipped[40]! ^ 1;
+    const unreadable = (id: string) => ({ [UNREADABLE_PROP]: true, id, type: 'damage', createdAt: expect.any(String), lastOwnSeq: expect.any(Number) });
     await disk.reports.put({ ...rawA, [SEALED_PROP]: flipped } as never);
-    await expect(db.reports.get(a)).rejects.toBeInstanceOf(UnreadableRowError);
+    expect(await db.reports.get(a)).toEqual(unreadable(a));
+    // The list still shows every other report, and this one as unreadable.
+    const listed = (await db.reports.toArray()).map((r) => readRow(r, 0));
+    expect(listed.map((i) => i.ok)).toEqual(a < b ? [false, true] : [true, false]);
 
     await disk.reports.put({ ...rawB, id: a } as never);
-    await expect(db.reports.get(a)).rejects.toBeInstanceOf(UnreadableRowError);
+    expect(await db.reports.get(a)).toEqual(unreadable(a));
 
     keys.set(crypto.getRandomValues(new Uint8Array(32)));
-    await expect(db.reports.get(b)).rejects.toBeInstanceOf(UnreadableRowError);
+    expect(await db.reports.get(b)).toEqual(unreadable(b));
   });
 
   test('rows written before sealing began still read, and are sealed when next written', async () => {
