@@ -7,7 +7,6 @@ import type { AdminLevel } from '../../domain/gazetteer.ts';
 import type { ExportLogEntry } from '../../export/desk-settings.ts';
 import { FILE_FORMATS, type ExportFormat } from '../../export/export-file.ts';
 import type { Profile } from '../../export/profile.ts';
-import type { DataKeyHolder } from '../store/at-rest.ts';
 import type { RasidDb } from '../store/db.ts';
 
 /** What to export: a file of records under a profile, or the aggregate counts at an admin level. */
@@ -85,9 +84,7 @@ export function exportFileName(choice: ExportChoice, exportedAt: string): string
  * same way; undefined where rows are stored in clear (no passcode set) or the app is locked.
  */
 export function dataKeyOf(db: RasidDb): Uint8Array | undefined {
-  // The database keeps the key holder it was opened with as `keys`.
-  const keys = (db as RasidDb & { keys?: DataKeyHolder }).keys;
-  return keys?.unlocked ? Uint8Array.from(keys.get()) : undefined;
+  return db.keys?.unlocked ? Uint8Array.from(db.keys.get()) : undefined;
 }
 
 /** The worker seen from here: what a test can stand in for. */
