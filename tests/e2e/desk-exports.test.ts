@@ -23,6 +23,8 @@ let page: Page;
  */
 interface Stored {
   reportIds: string[];
+  /** Report rows kept sealed under the data key. */
+  sealed: number;
   /** Every device that wrote a report or an edit. */
   devices: string[];
 }
@@ -125,12 +127,14 @@ function readStored(p: Page): Promise<Stored> {
         open.onsuccess = () => {
           const tx = open.result.transaction(['reports', 'ops']);
           const ids = tx.objectStore('reports').getAllKeys();
+          const rows = tx.objectStore('reports').getAll();
           const ops = tx.objectStore('ops').getAll();
           tx.oncomplete = () => {
             open.result.close();
             const devices = new Set<string>();
             for (const op of ops.result as { kind: string; device: string }[]) if (op.kind === 'create' || op.kind === 'edit') devices.add(op.device);
-            resolve({ reportIds: (ids.result as string[]).map(String), devices: [...devices] });
+            const sealed = (rows.result as Record<string, unknown>[]).filter((r) => '$sealed' in r).length;
+            resolve({ reportIds: (ids.result as string[]).map(String), sealed, devices: [...devices] });
           };
           tx.onerror = () => reject(tx.error);
         };
@@ -296,6 +300,8 @@ describe('exports from the desk', () => {
     const stored = await readStored(page);
     const count = await deskCount(lang);
     expect(count).toBe(stored.reportIds.length);
+    // Sealed at rest, as on every device with a passcode: the worker must open them under the page's key.
+    expect(stored.sealed).toBe(count);
 
     await makeProfile(lang, partner);
 
