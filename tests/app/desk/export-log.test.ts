@@ -1,25 +1,19 @@
 // Must come first: Dexie looks for IndexedDB when it is first imported.
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { listExports, logExport } from '../../../src/app/desk/export-log.ts';
 import { writeOp } from '../../../src/app/store/write-op.ts';
 import { settingBody } from '../../../src/domain/merge.ts';
 import { exportLogId } from '../../../src/export/desk-settings.ts';
-import { enrollDevice, startBase, syncDevice, T0, type Base, type Device } from '../sync/sync-fixtures.ts';
+import { syncDevice, T0, trackDeployments } from '../sync/sync-fixtures.ts';
 
-const open: { bases: Base[]; devices: Device[] } = { bases: [], devices: [] };
-afterEach(async () => {
-  for (const d of open.devices.splice(0)) await d.db.delete();
-  for (const b of open.bases.splice(0)) await b.close();
-});
+const deployments = trackDeployments();
 
 async function deployment() {
-  const base = await startBase();
-  open.bases.push(base);
-  const first = await enrollDevice(base, 'coord-a', 'coordinator');
-  const second = await enrollDevice(base, 'coord-b', 'coordinator', first);
-  const monitor = await enrollDevice(base, 'monitor', 'monitor', first);
-  open.devices.push(first, second, monitor);
+  const base = await deployments.base();
+  const first = await deployments.device(base, 'coord-a', 'coordinator');
+  const second = await deployments.device(base, 'coord-b', 'coordinator', first);
+  const monitor = await deployments.device(base, 'monitor', 'monitor', first);
   return { base, first, second, monitor };
 }
 

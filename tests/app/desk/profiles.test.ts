@@ -1,6 +1,6 @@
 // Must come first: Dexie looks for IndexedDB when it is first imported.
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import {
   checkProfile,
   createProfile,
@@ -22,22 +22,16 @@ import { profileSettingId } from '../../../src/export/desk-settings.ts';
 import { DEFAULT_PARTNER_FIELDS, type PartnerProfile } from '../../../src/export/profile.ts';
 import { PSEUDONYM_KEY_PATTERN } from '../../../src/export/pseudonym.ts';
 import { sourceSensitivity } from '../../../src/export/record.ts';
-import { enrollDevice, startBase, syncDevice, type Base, type Device } from '../sync/sync-fixtures.ts';
+import { syncDevice, trackDeployments } from '../sync/sync-fixtures.ts';
 
-const open: { bases: Base[]; devices: Device[] } = { bases: [], devices: [] };
-afterEach(async () => {
-  for (const d of open.devices.splice(0)) await d.db.delete();
-  for (const b of open.bases.splice(0)) await b.close();
-});
+const deployments = trackDeployments();
 
 /** Two coordinators and a monitor enrolled with one real base. */
 async function deployment() {
-  const base = await startBase();
-  open.bases.push(base);
-  const first = await enrollDevice(base, 'coord-a', 'coordinator');
-  const second = await enrollDevice(base, 'coord-b', 'coordinator', first);
-  const monitor = await enrollDevice(base, 'monitor', 'monitor', first);
-  open.devices.push(first, second, monitor);
+  const base = await deployments.base();
+  const first = await deployments.device(base, 'coord-a', 'coordinator');
+  const second = await deployments.device(base, 'coord-b', 'coordinator', first);
+  const monitor = await deployments.device(base, 'monitor', 'monitor', first);
   return { base, first, second, monitor };
 }
 

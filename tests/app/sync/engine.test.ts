@@ -1,6 +1,6 @@
 // Must come first: Dexie looks for IndexedDB when it is first imported.
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { createReport, editReport, deleteReport } from '../../../src/app/store/reports.ts';
 import { writeOp } from '../../../src/app/store/write-op.ts';
 import { addToRoster } from '../../../src/app/sync/deployment.ts';
@@ -10,20 +10,14 @@ import { canonicalJson } from '../../../src/domain/canonical-json.ts';
 import { mergeOps, viewOf } from '../../../src/domain/merge.ts';
 import { authorityOf, rosterOf, ROSTER_ID } from '../../../src/domain/roster.ts';
 import { damageReport, displacementReport } from '../store/store-fixtures.ts';
-import { enrollDevice, liveOpIds, ORIGIN, startBase, syncDevice, type Base, type Device } from './sync-fixtures.ts';
+import { type Device, enrollDevice, liveOpIds, ORIGIN, startBase, syncDevice, trackDeployments } from './sync-fixtures.ts';
 
-const open: { bases: Base[]; devices: Device[] } = { bases: [], devices: [] };
-afterEach(async () => {
-  for (const d of open.devices.splice(0)) await d.db.delete();
-  for (const b of open.bases.splice(0)) await b.close();
-});
+const deployments = trackDeployments();
 
 async function deployment() {
-  const base = await startBase();
-  open.bases.push(base);
-  const coordinator = await enrollDevice(base, 'coord', 'coordinator');
-  const monitor = await enrollDevice(base, 'monitor', 'monitor', coordinator);
-  open.devices.push(coordinator, monitor);
+  const base = await deployments.base();
+  const coordinator = await deployments.device(base, 'coord', 'coordinator');
+  const monitor = await deployments.device(base, 'monitor', 'monitor', coordinator);
   await addToRoster(coordinator.writer, [
     { device: coordinator.device, role: 'coordinator' },
     { device: monitor.device, role: 'monitor' },
@@ -194,11 +188,9 @@ describe('the roster decides who may set coordinator-only fields', () => {
   });
 
   test('when the roster names a coordinator later, the reports it touched are merged again', async () => {
-    const base = await startBase();
-    open.bases.push(base);
-    const first = await enrollDevice(base, 'coord', 'coordinator');
-    const second = await enrollDevice(base, 'coord2', 'coordinator', first);
-    open.devices.push(first, second);
+    const base = await deployments.base();
+    const first = await deployments.device(base, 'coord', 'coordinator');
+    const second = await deployments.device(base, 'coord2', 'coordinator', first);
     await addToRoster(first.writer, [{ device: first.device, role: 'coordinator' }]);
     const id = await createReport(second.writer, damageReport);
     await editReport(second.writer, id, { verification: 'verified' });
@@ -227,7 +219,6 @@ describe('a base that lost ops', () => {
     const coordinator = await enroll(base, 'coord', 'coordinator', undefined, fetch);
     const monitor = await enroll(base, 'monitor', 'monitor', coordinator, fetch);
     const gone = await enroll(base, 'gone', 'monitor', coordinator, fetch);
-    open.devices.push(coordinator, monitor, gone);
     await addToRoster(coordinator.writer, [{ device: coordinator.device, role: 'coordinator' }]);
     await syncDevice(coordinator);
     // The backup: a copy of the file while the server is stopped.
@@ -262,6 +253,7 @@ describe('a base that lost ops', () => {
     expect((await view(coordinator, b))!.values.households).toBe(43);
     expect((await view(monitor, a))!.type).toBe('damage');
     await base.close();
+    for (const d of [coordinator, monitor, gone]) await d.db.delete();
   });
 });
 

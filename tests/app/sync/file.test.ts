@@ -1,27 +1,21 @@
 // Must come first: Dexie looks for IndexedDB when it is first imported.
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { createReport, editReport } from '../../../src/app/store/reports.ts';
 import { addToRoster, publishGazetteer } from '../../../src/app/sync/deployment.ts';
 import { answerRequest, readReply, writeRequestFile } from '../../../src/app/sync/file.ts';
 import { viewOf } from '../../../src/domain/merge.ts';
 import { GAZETTEER_ID } from '../../../src/domain/roster.ts';
 import { damageReport, displacementReport } from '../store/store-fixtures.ts';
-import { enrollDevice, liveOpIds, startBase, syncDevice, type Base, type Device } from './sync-fixtures.ts';
+import { type Device, liveOpIds, syncDevice, trackDeployments } from './sync-fixtures.ts';
 
-const open: { bases: Base[]; devices: Device[] } = { bases: [], devices: [] };
-afterEach(async () => {
-  for (const d of open.devices.splice(0)) await d.db.delete();
-  for (const b of open.bases.splice(0)) await b.close();
-});
+const deployments = trackDeployments();
 
 async function deployment() {
-  const base = await startBase();
-  open.bases.push(base);
-  const coordinator = await enrollDevice(base, 'coord', 'coordinator');
-  const phone = await enrollDevice(base, 'phone', 'monitor', coordinator);
-  const other = await enrollDevice(base, 'other', 'monitor', coordinator);
-  open.devices.push(coordinator, phone, other);
+  const base = await deployments.base();
+  const coordinator = await deployments.device(base, 'coord', 'coordinator');
+  const phone = await deployments.device(base, 'phone', 'monitor', coordinator);
+  const other = await deployments.device(base, 'other', 'monitor', coordinator);
   await addToRoster(coordinator.writer, [{ device: coordinator.device, role: 'coordinator' }]);
   await publishGazetteer(coordinator.writer, { name: 'sample', units: [{ pcode: 'SY05', level: 1, en: 'Tartus', ar: 'طرطوس' }] } as never);
   await syncDevice(coordinator);

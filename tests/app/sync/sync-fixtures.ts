@@ -5,6 +5,7 @@
  * each enrolls with a real one-time code.
  */
 import 'fake-indexeddb/auto';
+import { afterEach } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -105,4 +106,29 @@ export async function liveOpIds(d: Device): Promise<string[]> {
     .filter((o) => !o.rejected)
     .map((o) => o.id)
     .sort();
+}
+
+/**
+ * Bases and devices a test file makes, closed and deleted after each test: `base()` starts a real
+ * base, `device()` enrolls a device with it (the first coordinator without `by`).
+ */
+export function trackDeployments() {
+  const bases: Base[] = [];
+  const devices: Device[] = [];
+  afterEach(async () => {
+    for (const d of devices.splice(0)) await d.db.delete();
+    for (const b of bases.splice(0)) await b.close();
+  });
+  return {
+    async base(opts?: Parameters<typeof startBase>[0]): Promise<Base> {
+      const base = await startBase(opts);
+      bases.push(base);
+      return base;
+    },
+    async device(base: Base, name: string, role: Role, by?: Device): Promise<Device> {
+      const device = await enrollDevice(base, name, role, by);
+      devices.push(device);
+      return device;
+    },
+  };
 }
