@@ -47,7 +47,13 @@ const TABLE = 'enrollment';
 export async function loadEnrollment(device: string): Promise<Enrollment | undefined> {
   let stored: unknown = await get(KEY);
   if (keys && typeof stored === 'object' && stored !== null && SEALED_PROP in stored) {
-    stored = openRow(TABLE, stored as Record<string, unknown>, KEY, keys.get());
+    try {
+      stored = openRow(TABLE, stored as Record<string, unknown>, KEY, keys.get());
+    } catch {
+      // Sealed under another key or changed on disk: this device is not enrolled as far as it can
+      // tell, and a coordinator's new code enrolls it again.
+      return undefined;
+    }
   } else if (keys && isEnrollment(stored)) {
     // Kept in clear by a version before the lock: sealed now.
     await saveEnrollment(stored);
