@@ -76,7 +76,7 @@ function Root(props: RootProps) {
   }, [enrollment]);
 
   const desk = enrollment?.role === 'coordinator';
-  // A device enrolled as coordinator in this session gets the desk's messages now.
+  // A device enrolled as coordinator since the app started gets the desk's messages now.
   useEffect(() => {
     if (desk) void loadTranslator(tr.lang, { desk }).then(setTr);
   }, [desk]);
