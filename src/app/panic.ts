@@ -1,9 +1,9 @@
 /**
  * Panic: wipe everything this app keeps on the phone, as an ordered list of steps. Secrets go first,
- * so that a wipe cut short (the phone snatched, the battery pulled) has at least removed them; once
- * encryption at rest exists, the wrapped data key is the first of those secrets, and whatever the
- * later steps did not reach is ciphertext. Every step runs even when an earlier one failed, and no
- * step touches the network. The caller then leaves the page (see `navigateToBlank`).
+ * so that a wipe cut short (the phone snatched, the battery pulled) has at least removed them: the
+ * wrapped data key among them, so whatever the later steps did not reach is ciphertext no one can
+ * open. Every step runs even when an earlier one failed, and no step touches the network. The caller
+ * then leaves the page (see `navigateToBlank`).
  */
 
 /** The reports database (Dexie) and idb-keyval's default database and store. */
@@ -12,9 +12,10 @@ export const SETTINGS_DB = 'keyval-store';
 export const SETTINGS_STORE = 'keyval';
 
 /**
- * idb-keyval keys that are secrets: the enrollment (it holds the device token), and, reserved for
- * encryption at rest, anything named like a key, token or passcode (the wrapped data key, wrapped
- * private keys). The language, the device id and the gazetteer are not secret and go with step 3.
+ * idb-keyval keys that are secrets: the enrollment (it holds the device token), and anything named
+ * like a key, token or passcode: the wrapped data key (`wrappedDataKey`), the device's wrapped private
+ * keys (`deviceKeys`), the deployment key file. The language, the device id and the gazetteer are not
+ * secret and go with step 3.
  */
 export const SECRET_KEY_PATTERN = /enrol|token|key|secret|passcode|passphrase/i;
 
