@@ -9,13 +9,7 @@ import { syncDevice, T0, trackDeployments } from '../sync/sync-fixtures.ts';
 
 const deployments = trackDeployments();
 
-async function deployment() {
-  const base = await deployments.base();
-  const first = await deployments.device(base, 'coord-a', 'coordinator');
-  const second = await deployments.device(base, 'coord-b', 'coordinator', first);
-  const monitor = await deployments.device(base, 'monitor', 'monitor', first);
-  return { base, first, second, monitor };
-}
+const deployment = () => deployments.twoCoordinatorsAndAMonitor();
 
 const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
 

@@ -26,14 +26,7 @@ import { syncDevice, trackDeployments } from '../sync/sync-fixtures.ts';
 
 const deployments = trackDeployments();
 
-/** Two coordinators and a monitor enrolled with one real base. */
-async function deployment() {
-  const base = await deployments.base();
-  const first = await deployments.device(base, 'coord-a', 'coordinator');
-  const second = await deployments.device(base, 'coord-b', 'coordinator', first);
-  const monitor = await deployments.device(base, 'monitor', 'monitor', first);
-  return { base, first, second, monitor };
-}
+const deployment = () => deployments.twoCoordinatorsAndAMonitor();
 
 const form = (over: Partial<ProfileForm> = {}): ProfileForm => ({ ...newProfileForm(), name: 'shelter-cluster', ...over });
 

@@ -130,5 +130,13 @@ export function trackDeployments() {
       devices.push(device);
       return device;
     },
+    /** A base with two coordinators (`first` enrolled `second`) and a monitor. */
+    async twoCoordinatorsAndAMonitor(): Promise<{ base: Base; first: Device; second: Device; monitor: Device }> {
+      const base = await this.base();
+      const first = await this.device(base, 'coord-a', 'coordinator');
+      const second = await this.device(base, 'coord-b', 'coordinator', first);
+      const monitor = await this.device(base, 'monitor', 'monitor', first);
+      return { base, first, second, monitor };
+    },
   };
 }
