@@ -16,6 +16,8 @@ const OUTPUTS = [
   { source: 'icon.svg', size: 192, out: 'icon-192.png' },
   { source: 'icon.svg', size: 512, out: 'icon-512.png' },
   { source: 'maskable.svg', size: 512, out: 'maskable-512.png' },
+  { source: 'neutral.svg', size: 192, out: 'neutral-192.png' },
+  { source: 'neutral.svg', size: 512, out: 'neutral-512.png' },
 ] as const;
 
 

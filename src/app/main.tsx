@@ -10,9 +10,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { cryptoRandom } from '../domain/ids.ts';
 import { distinctHeads } from '../domain/merge.ts';
 import type { Gazetteer } from '../domain/gazetteer.ts';
+import { applyAppearance, currentAppearance, setAppearance, type Appearance } from './appearance.ts';
 import { deviceId } from './device.ts';
 import { loadEnrollment, sealEnrollmentWith, type Enrollment } from './enrollment-store.ts';
-import { lockWhenIdle } from './lock/idle.ts';
 import { browserVault } from './lock/vault-store.ts';
 import { IDLE_MINUTES, VAULT_KEY } from './lock/options.ts';
 import { wipeThisPhone } from './panic.ts';
@@ -75,6 +75,7 @@ function Root(props: RootProps) {
     };
   }, [enrollment]);
 
+  const [appearance, setAppearanceState] = useState(currentAppearance);
   const desk = enrollment?.role === 'coordinator';
   // A device enrolled as coordinator since the app started gets the desk's messages now.
   useEffect(() => {
@@ -96,6 +97,11 @@ function Root(props: RootProps) {
     sync,
     lock: props.lock,
     dataKey: props.dataKey,
+    appearance,
+    setAppearance: (a: Appearance) => {
+      setAppearance(a);
+      setAppearanceState(a);
+    },
   };
   return <App services={services} update={update} />;
 }
@@ -116,7 +122,10 @@ async function openApp(keys: DataKeyHolder, firstTime: boolean, tr: Translator, 
   const writer: WriterContext = { db, device, now: () => Date.now(), random: cryptoRandom };
   if (enrollment?.role === 'coordinator') tr = await loadTranslator(tr.lang, { desk: true });
   const idleMinutes = (lockRecord as { idleMinutes?: number } | undefined)?.idleMinutes ?? IDLE_MINUTES[0];
-  lockWhenIdle(idleMinutes, () => lockNow(keys), { now: Date.now, target: window, doc: document, setInterval: (f, ms) => setInterval(f, ms), clearInterval: (h) => clearInterval(h as number) });
+  // Armed right after the list is drawn, not before: the list never waits for it.
+  void import('./lock/idle.ts').then(({ lockWhenIdle }) =>
+    lockWhenIdle(idleMinutes, () => lockNow(keys), { now: Date.now, target: window, doc: document, setInterval: (f, ms) => setInterval(f, ms), clearInterval: (h) => clearInterval(h as number) }),
+  );
   render(
     <Root writer={writer} lock={() => lockNow(keys)} dataKey={keys} tr={tr} gazetteer={gazetteer} enrollment={enrollment} watermark={watermark ?? 0} onUpdate={onUpdate} />,
     document.getElementById('app')!,
@@ -128,7 +137,7 @@ async function start() {
   const tr = await loadLang().then(loadTranslator);
   document.documentElement.lang = tr.lang;
   document.documentElement.dir = tr.dir;
-  document.title = tr.t('app.name');
+  applyAppearance(tr);
   let pending: UpdateHandle | undefined;
   let listener: ((u: UpdateHandle) => void) | undefined;
   const onUpdate = (cb: (u: UpdateHandle) => void) => {

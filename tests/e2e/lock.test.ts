@@ -100,3 +100,35 @@ test('the wipe passcode, typed at the lock, wipes the phone and leaves a blank a
   await page.getByText('لا تقارير بعد').waitFor();
   await context.close();
 });
+
+test('a plain name and icon, chosen in Settings, show at once and from the next start on, lock screen included', async () => {
+  const context = await newPhoneContext(browser, { locked: true });
+  const page = await context.newPage();
+  await page.goto('/');
+  await unlock(page);
+  await page.getByRole('link', { name: 'الإعدادات' }).click();
+  await page.getByRole('checkbox', { name: 'اعرض هذا التطبيق باسم «ملاحظات» وبأيقونة عادية' }).check();
+  await page.getByRole('banner').getByRole('link', { name: 'ملاحظات' }).waitFor();
+  await expect.poll(() => page.title()).toBe('ملاحظات');
+
+  await page.reload();
+  await passcode(page).waitFor();
+  await expect.poll(() => page.title()).toBe('ملاحظات');
+  const manifest = await page.evaluate(async () => {
+    const href = document.querySelector('link[rel="manifest"]')!.getAttribute('href')!;
+    const body = (await (await fetch(href)).json()) as { name: string; icons: { src: string }[] };
+    const icons = await Promise.all(body.icons.map(async (i) => (await fetch(i.src)).headers.get('content-type')));
+    return { href, name: body.name, icons: body.icons.map((i) => i.src), types: icons };
+  });
+  expect(manifest).toEqual({
+    href: '/manifest-neutral.webmanifest',
+    name: 'ملاحظات',
+    icons: ['/icons/neutral.svg', '/icons/neutral-192.png', '/icons/neutral-512.png'],
+    types: ['image/svg+xml', 'image/png', 'image/png'],
+  });
+  await screenshot(page, 'lock-neutral-ar');
+  await unlock(page);
+  await page.getByRole('banner').getByRole('link', { name: 'ملاحظات' }).waitFor();
+  expect(await page.getByRole('banner').getByText('راصد').count()).toBe(0);
+  await context.close();
+});

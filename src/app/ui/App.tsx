@@ -1,5 +1,6 @@
 /** The app shell: header with navigation, the language control and the panic wipe on every screen, the update prompt, and the routes. */
 import { useEffect, useState } from 'preact/hooks';
+import { appName, applyAppearance } from '../appearance.ts';
 import { LANGUAGE_NAMES, LANGUAGES, isLang } from '../i18n/i18n.ts';
 import type { UpdateHandle } from '../pwa.ts';
 import { onLinkClick, useRoute } from '../router.ts';
@@ -79,14 +80,14 @@ export function App({ services, update }: { services: AppServices; update?: Upda
   useEffect(() => {
     document.documentElement.lang = tr.lang;
     document.documentElement.dir = tr.dir;
-    document.title = tr.t('app.name');
-  }, [tr]);
+    applyAppearance(tr, document, services.appearance);
+  }, [tr, services.appearance]);
 
   return (
     <Services.Provider value={services}>
       <header class="bar">
         <a href="/" class="brand" onClick={onLinkClick}>
-          {tr.t('app.name')}
+          {appName(tr, services.appearance)}
         </a>
         <nav aria-label={tr.t('nav.main')} onClick={onLinkClick}>
           <a href="/">{tr.t('nav.reports')}</a>

@@ -1,4 +1,4 @@
-/** Settings of the lock: idle time, wipe after wrong tries, the wipe (duress) passcode, and changing the passcode. */
+/** Settings of the lock: idle time, wipe after wrong tries, a plain name and icon, the wipe (duress) passcode, and changing the passcode. */
 import { useEffect, useState } from 'preact/hooks';
 import { browserVault } from '../lock/vault-store.ts';
 import { changePasscode, IDLE_MINUTES, readRecord, setDuressPasscode, setLockOptions, WIPE_AFTER, type LockRecord } from '../lock/vault.ts';
@@ -20,7 +20,7 @@ function Outcome({ outcome }: { outcome: Outcome }) {
 }
 
 export function LockSettings() {
-  const { tr } = useServices();
+  const { tr, appearance, setAppearance } = useServices();
   const [record, setRecord] = useState<LockRecord>();
   const [options, setOptions] = useState<Outcome>();
   const [duress, setDuress] = useState('');
@@ -91,6 +91,16 @@ export function LockSettings() {
           </select>
         </div>
         <Outcome outcome={options} />
+      </section>
+      <section class="form-section" aria-labelledby="appearance-h">
+        <h2 id="appearance-h">{tr.t('appearance.title')}</h2>
+        <label class="check">
+          <input type="checkbox" checked={appearance === 'neutral'} onChange={(e) => setAppearance(e.currentTarget.checked ? 'neutral' : 'rasid')} aria-describedby="appearance-hint" />
+          {tr.t('appearance.neutral')}
+        </label>
+        <p class="hint" id="appearance-hint">
+          {tr.t('appearance.hint')}
+        </p>
       </section>
       <section class="form-section" aria-labelledby="duress-h">
         <h2 id="duress-h">{tr.t('lock.duress.title')}</h2>

@@ -4,6 +4,7 @@ import { useContext } from 'preact/hooks';
 import type { Gazetteer } from '../../domain/gazetteer.ts';
 import type { Enrollment } from '../enrollment-store.ts';
 import type { Lang, Translator } from '../i18n/i18n.ts';
+import type { Appearance } from '../appearance.ts';
 import type { DataKeyHolder } from '../store/at-rest.ts';
 import type { WriterContext } from '../store/write-op.ts';
 import type { SyncService } from '../sync/service.ts';
@@ -26,6 +27,9 @@ export interface AppServices {
   lock?: () => void;
   /** The data key while unlocked: what this device's private keys are wrapped under. */
   dataKey?: DataKeyHolder;
+  /** Rasid's own name and icon, or the plain "Notes" ones (appearance.ts). */
+  appearance: Appearance;
+  setAppearance(a: Appearance): void;
 }
 
 export const Services = createContext<AppServices | null>(null);
