@@ -14,9 +14,9 @@ import type { ListedProfile } from '../../desk/profiles.ts';
 import { dataKeyOf, download, ExportError, startExport, type ExportChoice, type ExportProgress, type RunningExport } from '../../desk/run-export.ts';
 import type { MessageKey, Params } from '../../i18n/i18n.ts';
 import { useServices } from '../context.ts';
+import { AdminLevelOptions } from './AdminLevelOptions.tsx';
 
 type LogFormat = ExportLogEntry['format'];
-const LEVELS: readonly AdminLevel[] = [1, 2, 3];
 const isAggregate = (f: LogFormat): f is 'aggregate_csv' | 'aggregate_json' => f === 'aggregate_csv' || f === 'aggregate_json';
 
 /** A message kept as its key, so it follows a change of language while it is shown. */
@@ -150,11 +150,7 @@ export function ExportRunner({ desk, profiles }: { desk: DeskReports | undefined
               disabled={!!progress}
               onChange={(e) => setLevel(Number(e.currentTarget.value) as AdminLevel)}
             >
-              {LEVELS.map((l) => (
-                <option key={l} value={String(l)}>
-                  {tr.t(`exports.level.${l}`)}
-                </option>
-              ))}
+              <AdminLevelOptions />
             </select>
           </div>
         ) : (

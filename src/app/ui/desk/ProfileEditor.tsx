@@ -11,6 +11,7 @@ import { META_SENSITIVITY, sourceSensitivity, type ExportSource } from '../../..
 import { createProfile, OFFERED_SOURCES, updateProfile, type ProfileForm, type ProfileFormErrors, type ProfileFormSlot } from '../../desk/profiles.ts';
 import type { Translator } from '../../i18n/i18n.ts';
 import { useServices } from '../context.ts';
+import { AdminLevelOptions } from './AdminLevelOptions.tsx';
 
 export interface ProfileEditorProps {
   /** Set when editing a stored profile; a new profile is named in the form. */
@@ -22,7 +23,6 @@ export interface ProfileEditorProps {
   onCancel(): void;
 }
 
-const LEVELS: readonly AdminLevel[] = [1, 2, 3];
 
 /** A field's name for people; a field this app does not know is shown by its code, as stored. */
 export function sourceLabel(tr: Translator, source: ExportSource): string {
@@ -177,11 +177,7 @@ export function ProfileEditor({ editing, initial, initialErrors, onSaved, onCanc
         <div class="field">
           <label for="profile-level">{tr.t('profile.form.level')}</label>
           <select id="profile-level" value={String(form.level)} onChange={(e) => set('level', Number(e.currentTarget.value) as AdminLevel)}>
-            {LEVELS.map((l) => (
-              <option key={l} value={String(l)}>
-                {tr.t(`exports.level.${l}`)}
-              </option>
-            ))}
+            <AdminLevelOptions />
           </select>
         </div>
         {form.place === 'grid' && (

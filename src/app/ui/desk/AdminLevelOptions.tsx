@@ -1,0 +1,16 @@
+/** The admin levels as `<option>`s, named as exports name them: for the export form and the profile editor. */
+import { ADMIN_LEVELS } from '../../../domain/gazetteer.ts';
+import { useServices } from '../context.ts';
+
+export function AdminLevelOptions() {
+  const { tr } = useServices();
+  return (
+    <>
+      {ADMIN_LEVELS.map((l) => (
+        <option key={l} value={String(l)}>
+          {tr.t(`exports.level.${l}`)}
+        </option>
+      ))}
+    </>
+  );
+}
