@@ -77,6 +77,23 @@ async function phoneInUse(context: BrowserContext): Promise<Page> {
   return page;
 }
 
+/**
+ * The wipe ends by loading the app's start page. Here that load is answered with an empty page of
+ * the same origin, so what the wipe left can be read before a fresh start stores anything anew.
+ * `at` is when the start page was asked for (0 until then).
+ */
+async function blankStart(page: Page): Promise<{ at: number }> {
+  const wiped = { at: 0 };
+  await page.route(
+    (url) => url.pathname === '/',
+    (route) => {
+      wiped.at ||= performance.now();
+      return route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>blank</title>' });
+    },
+  );
+  return wiped;
+}
+
 /** Everything the origin stores, as the page sees it. */
 function originStorage(page: Page) {
   return page.evaluate(async () => ({
@@ -97,22 +114,13 @@ test('panic from the header wipes databases, caches, the service worker and sett
   expect(before.registrations).toBe(1);
   expect(before.localStorage).toBe(1);
 
-  // The wipe ends by loading the app's start page. Here that load is answered with an empty page of
-  // the same origin, so what the wipe left can be read before a fresh start stores anything anew.
-  let wipedAt = 0;
-  await page.route(
-    (url) => url.pathname === '/',
-    (route) => {
-      wipedAt ||= performance.now();
-      return route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>blank</title>' });
-    },
-  );
+  const wiped = await blankStart(page);
   await page.getByRole('banner').getByRole('button', { name: 'امسح بيانات الهاتف' }).click();
   await screenshot(page, 'panic-armed-ar');
   const started = performance.now();
-  await Promise.all([page.waitForURL((u) => u.pathname === '/' && wipedAt > 0), page.getByRole('button', { name: 'اضغط مرة أخرى لمسح كل شيء' }).click()]);
+  await Promise.all([page.waitForURL((u) => u.pathname === '/' && wiped.at > 0), page.getByRole('button', { name: 'اضغط مرة أخرى لمسح كل شيء' }).click()]);
   await page.waitForLoadState('load');
-  console.log(`panic wipe: ${Math.round(wipedAt - started)} ms from the confirming tap to the blank page`);
+  console.log(`panic wipe: ${Math.round(wiped.at - started)} ms from the confirming tap to the blank page`);
 
   expect(await originStorage(page)).toEqual({ databases: [], caches: [], registrations: 0, localStorage: 0, sessionStorage: 0 });
 
@@ -135,21 +143,13 @@ test('offline, the wipe completes all the same: it waits on no network', async (
   await page.goto('/');
   await appReady(page);
   await expect.poll(() => reports(page).count()).toBe(1);
-  // As in the first test, the start page the wipe ends on is answered with an empty page, so the
-  // origin's storage can be read (offline, the browser would show its own error page there).
-  let wipedAt = 0;
-  await page.route(
-    (url) => url.pathname === '/',
-    (route) => {
-      wipedAt ||= performance.now();
-      return route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>blank</title>' });
-    },
-  );
+  // Offline, the browser would show its own error page there; the empty page stands in for it too.
+  const wiped = await blankStart(page);
   await page.getByRole('button', { name: 'امسح بيانات الهاتف' }).click();
   const started = performance.now();
-  await Promise.all([page.waitForURL((u) => u.pathname === '/' && wipedAt > 0), page.getByRole('button', { name: 'اضغط مرة أخرى لمسح كل شيء' }).click()]);
+  await Promise.all([page.waitForURL((u) => u.pathname === '/' && wiped.at > 0), page.getByRole('button', { name: 'اضغط مرة أخرى لمسح كل شيء' }).click()]);
   await page.waitForLoadState('load');
-  console.log(`panic wipe offline: ${Math.round(wipedAt - started)} ms from the confirming tap to the blank page`);
+  console.log(`panic wipe offline: ${Math.round(wiped.at - started)} ms from the confirming tap to the blank page`);
   expect(await originStorage(page)).toEqual({ databases: [], caches: [], registrations: 0, localStorage: 0, sessionStorage: 0 });
   await context.close();
 });
