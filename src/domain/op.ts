@@ -9,6 +9,12 @@ import { hlcString } from './hlc.ts';
 import { UUID_PATTERN } from './ids.ts';
 
 export const OP_FORMAT_VERSION = 1;
+/**
+ * Versions of an op as it travels: 1, the body in clear JSON; 2, the body sealed end to end (and a
+ * deployment op's body in clear with its author's signature beside it). op-envelope.ts has both.
+ */
+export const WIRE_VERSIONS = [1, 2] as const;
+export const LATEST_WIRE_VERSION = 2;
 export const OP_KINDS = ['create', 'edit', 'deployment', 'desk'] as const;
 export type OpKind = (typeof OP_KINDS)[number];
 
@@ -31,6 +37,10 @@ export const opHeaderSchema = z.object({
   deviceSeq: z.int().check(z.minimum(1), z.maximum(Number.MAX_SAFE_INTEGER)),
 });
 export type OpHeader = z.infer<typeof opHeaderSchema>;
+
+/** A header as it travels: the same fields, with any wire version. */
+export const wireHeaderSchema = z.extend(opHeaderSchema, { v: z.union([z.literal(1), z.literal(2)]) });
+export type WireHeader = z.infer<typeof wireHeaderSchema>;
 
 /** Reserved for photos: the SHA-256 of the original bytes travels in the op. */
 export const attachmentRefSchema = z.object({

@@ -8,14 +8,14 @@
  * sealed ops will carry ciphertext there under a new format version `v`.
  */
 import { z } from 'zod/mini';
-import { opHeaderSchema } from './op.ts';
+import { opHeaderSchema, wireHeaderSchema } from './op.ts';
 
 /** Largest batch a device pushes or pulls in one request. */
 export const MAX_BATCH = 500;
 /** Largest request body, after gzip inflation. */
 export const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
 
-export const wireOpSchema = z.extend(opHeaderSchema, {
+export const wireOpSchema = z.extend(wireHeaderSchema, {
   body: z.string().check(z.maxLength(512 * 1024)),
   sig: z.optional(z.string().check(z.maxLength(1024))),
 });

@@ -64,3 +64,11 @@ export function changedAuthority(before: Map<string, Role>, after: Map<string, R
   const devices = new Set([...before.keys(), ...after.keys()]);
   return [...devices].filter((d) => (before.get(d) === 'coordinator') !== (after.get(d) === 'coordinator')).sort();
 }
+
+/** The entries a roster op writes (its valid ones): what it vouches for, before any merge. */
+export function entriesWritten(changes: Record<string, unknown>): RosterEntry[] {
+  return Object.values(changes).flatMap((v) => {
+    const entry = rosterEntrySchema.safeParse(v);
+    return entry.success ? [entry.data] : [];
+  });
+}

@@ -13,3 +13,4 @@ export * from './pair-keys.ts';
 export * from './compression.ts';
 export * from './signature.ts';
 export * from './sealed-op.ts';
+export * from './key-file.ts';

@@ -1,0 +1,139 @@
+/**
+ * Ops as they travel in version 2, and reading whatever arrives.
+ *
+ * - A report or desk op travels sealed end to end (crypto/sealed-op.ts): the base, a sync file or a
+ *   coordinator relaying it hold the clear header and ciphertext only. The author's signature is
+ *   inside the seal.
+ * - A deployment op (the roster, the gazetteer) must stay readable by every device, so its body
+ *   travels in clear, with the author's signature over header and body hash in `sig`.
+ *
+ * Locally an op is kept as the clear Op (version 1 shape, what merging reads), with the exact wire
+ * form it travelled in beside it, so relaying it sends the very bytes the base may already hold.
+ */
+import { canonicalJson } from './canonical-json.ts';
+import type { AgreementAlg } from './crypto/algorithms.ts';
+import { fromBase64url, toBase64url } from './crypto/bytes.ts';
+import { readPublicKey, type AgreementKeyPair, type PublicKey, type SigningKeyPair } from './crypto/keys.ts';
+import type { PairKeyCache } from './crypto/pair-keys.ts';
+import { openOp, sealOp, sealedOpHeaderSchema, SEALED_OP_VERSION, UNOPENABLE, type OpenKeys } from './crypto/sealed-op.ts';
+import { headerFields, signOp, verifyOp } from './crypto/signature.ts';
+import type { KeyDirectory } from './key-directory.ts';
+import { OP_FORMAT_VERSION, opBodySchema, opSchema, type Op } from './op.ts';
+import type { WireOp } from './protocol.ts';
+import { entriesWritten, ROSTER_ID } from './roster.ts';
+import { fromWire, UNREADABLE } from './wire-op.ts';
+
+export type ArrivedOp =
+  | { ok: true; op: Op; rawBody?: string; wire?: WireOp }
+  | { ok: false; id?: string; reason: string };
+
+/**
+ * Reasons an op waits in quarantine rather than failing for good: this reader lacks a key it may
+ * get later (the deployment key imported on the desk, a roster naming the author). Such ops are
+ * tried again when what the reader knows changes.
+ */
+export const WAITING_REASONS: readonly string[] = [UNOPENABLE.notForUs, UNOPENABLE.unknownSender, UNOPENABLE.unknownSigner];
+
+/** What a device seals and signs its own ops with. */
+export interface Sealer {
+  agreement: AgreementKeyPair;
+  signing: SigningKeyPair;
+  pairs: PairKeyCache;
+}
+
+/** What a reader opens and verifies ops with. */
+export interface Reader {
+  /** This reader's agreement key pairs: the device's own, and on a coordinator's desk the deployment key. */
+  mine: readonly AgreementKeyPair[];
+  directory: KeyDirectory;
+  pairs: PairKeyCache;
+}
+
+const SIGNATURE_CHARS = 86;
+
+/**
+ * The op as it travels in version 2: sealed to `recipients` (the deployment key, the author's own
+ * key, and a monitor's when a coordinator edits that monitor's report), or for a deployment op
+ * signed in clear.
+ */
+export async function sealForWire(op: Op, sealer: Sealer, recipients: readonly PublicKey<AgreementAlg>[]): Promise<{ ok: true; wire: WireOp } | { ok: false; reason: string }> {
+  const header = { ...headerFields(op), v: SEALED_OP_VERSION } as const;
+  if (op.kind === 'deployment') {
+    const bodyText = canonicalJson(op.body);
+    const sig = toBase64url(await signOp(sealer.signing, header, bodyText));
+    return { ok: true, wire: { ...header, v: SEALED_OP_VERSION, body: bodyText, sig } as WireOp };
+  }
+  const sealed = await sealOp(sealedOpHeaderSchema.parse(header), op.body, sealer, recipients, { pairs: sealer.pairs });
+  if (!sealed.ok) return sealed;
+  return { ok: true, wire: sealed.op as WireOp };
+}
+
+function openKeys(reader: Reader): OpenKeys {
+  return {
+    mine: reader.mine,
+    agreementKey: (kid) => reader.directory.agreementKey(kid),
+    signingKey: (device) => reader.directory.signingKey(device),
+    pairs: reader.pairs,
+  };
+}
+
+/** The clear op of a version-2 header and body: what this device keeps and merges. */
+function localOp(header: { id: string; kind: Op['kind']; reportId: string; device: string; deviceSeq: number }, body: unknown): Op | undefined {
+  const parsed = opSchema.safeParse({ ...headerFields({ ...header, v: OP_FORMAT_VERSION }), body });
+  return parsed.success ? parsed.data : undefined;
+}
+
+/**
+ * A deployment op that travels signed in clear. Its author's signing key comes from the roster the
+ * reader holds; while that roster names no coordinator with keys, a roster op may introduce its own
+ * author (the first coordinator's entry is taken as the base serves it, as an enrollment before the
+ * deployment key existed is).
+ */
+async function readSigned(w: Record<string, unknown>, reader: Reader | undefined): Promise<ArrivedOp> {
+  const id = typeof w.id === 'string' ? w.id.slice(0, 64) : undefined;
+  const fail = (reason: string): ArrivedOp => ({ ok: false, ...(id !== undefined && { id }), reason });
+  const header = sealedOpHeaderSchema.safeParse({ v: w.v, id: w.id, kind: w.kind, reportId: w.reportId, device: w.device, deviceSeq: w.deviceSeq });
+  if (!header.success || typeof w.body !== 'string' || typeof w.sig !== 'string') return fail(UNREADABLE.badHeader);
+  const signature = w.sig.length === SIGNATURE_CHARS ? fromBase64url(w.sig) : null;
+  if (!signature || signature.length !== 64) return fail(UNOPENABLE.badSignature);
+  let json: unknown;
+  try {
+    json = JSON.parse(w.body);
+  } catch {
+    return fail(UNREADABLE.badJson);
+  }
+  const body = opBodySchema.safeParse(json);
+  if (!body.success) return fail(UNREADABLE.badBody);
+  const h = header.data;
+  let signer = reader?.directory.signingKey(h.device);
+  if (!signer && reader?.directory.open && h.reportId === ROSTER_ID) {
+    const own = entriesWritten(body.data.changes).find((e) => e.device === h.device && e.role === 'coordinator');
+    const text = own?.keys?.signing;
+    const key = text ? await readPublicKey(text, 'signing') : undefined;
+    if (key?.ok) signer = key.key;
+  }
+  if (!signer) return fail(UNOPENABLE.unknownSigner);
+  if (!(await verifyOp(signer, h, w.body, signature)).ok) return fail(UNOPENABLE.badSignature);
+  const op = localOp(h, body.data);
+  if (!op) return fail(UNREADABLE.badBody);
+  return { ok: true, op, wire: { ...headerFields(h), body: w.body, sig: w.sig } as WireOp };
+}
+
+/**
+ * Reads an op that arrived (pulled, from a sync file, from quarantine): version 1 as it stands,
+ * version 2 opened and its signature checked. Never throws; nothing of a body is returned before
+ * its signature has been checked.
+ */
+export async function readArrived(input: unknown, reader: Reader | undefined): Promise<ArrivedOp> {
+  const w = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+  if (w.v !== SEALED_OP_VERSION) return fromWire(input);
+  if (w.kind === 'deployment') return readSigned(w, reader);
+  const id = typeof w.id === 'string' ? w.id.slice(0, 64) : undefined;
+  if (!reader) return { ok: false, ...(id !== undefined && { id }), reason: UNOPENABLE.notForUs };
+  const opened = await openOp(input, openKeys(reader));
+  if (!opened.ok) return opened;
+  const { header, body } = opened.op;
+  const op = localOp(header, body);
+  if (!op) return { ok: false, id: header.id, reason: UNREADABLE.badBody };
+  return { ok: true, op, wire: { ...headerFields(header), body: w.body as string } as WireOp };
+}

@@ -1,0 +1,128 @@
+import { beforeAll, describe, expect, test } from 'vitest';
+import { generateKeyPair, type AgreementKeyPair, type SigningKeyPair } from '../../src/domain/crypto/keys.ts';
+import { PairKeyCache } from '../../src/domain/crypto/pair-keys.ts';
+import { UNOPENABLE } from '../../src/domain/crypto/sealed-op.ts';
+import { KeyDirectory } from '../../src/domain/key-directory.ts';
+import { readArrived, sealForWire, type Reader, type Sealer } from '../../src/domain/op-envelope.ts';
+import type { Op } from '../../src/domain/op.ts';
+import { rosterField, type RosterEntry } from '../../src/domain/roster.ts';
+import { toWire } from '../../src/domain/wire-op.ts';
+
+type Holder = { device: string; role: 'monitor' | 'coordinator'; agreement: AgreementKeyPair; signing: SigningKeyPair };
+
+let coordinator: Holder;
+let monitor: Holder;
+let deployment: AgreementKeyPair;
+
+async function holder(device: string, role: Holder['role']): Promise<Holder> {
+  return { device, role, agreement: await generateKeyPair('x25519'), signing: await generateKeyPair('ed25519') };
+}
+
+const entry = (h: Holder): RosterEntry => ({ device: h.device, role: h.role, keys: { agreement: h.agreement.publicKey.text, signing: h.signing.publicKey.text } });
+const sealer = (h: Holder): Sealer => ({ agreement: h.agreement, signing: h.signing, pairs: new PairKeyCache() });
+
+async function reader(mine: AgreementKeyPair[], entries: RosterEntry[]): Promise<Reader> {
+  return { mine, directory: await KeyDirectory.of(entries, [deployment.publicKey]), pairs: new PairKeyCache() };
+}
+
+beforeAll(async () => {
+  coordinator = await holder('coord-envelope-01', 'coordinator');
+  monitor = await holder('phone-envelope-01', 'monitor');
+  deployment = await generateKeyPair('x25519');
+});
+
+const HLC = '2025-03-08T09:30:00.000Z-0000-envelope01';
+
+function reportOp(over: Partial<Op> = {}): Op {
+  return {
+    v: 1,
+    id: '0195a0b0-0000-7000-8000-000000000001',
+    kind: 'create',
+    reportId: '0195a0b0-0000-7000-8000-0000000000aa',
+    device: monitor.device,
+    deviceSeq: 1,
+    body: { hlc: HLC, changes: { type: 'damage', narrative: 'marker-envelope-1' }, supersedes: {} },
+    ...over,
+  };
+}
+
+function rosterOp(author: Holder, entries: RosterEntry[]): Op {
+  return {
+    v: 1,
+    id: '0195a0b0-0000-7000-8000-000000000002',
+    kind: 'deployment',
+    reportId: 'roster',
+    device: author.device,
+    deviceSeq: 1,
+    body: { hlc: HLC, changes: Object.fromEntries(entries.map((e) => [rosterField(e.device), e])), supersedes: {} },
+  };
+}
+
+describe('report ops travel sealed', () => {
+  test('sealed to the deployment key and the author, they open for both, and give back the same op', async () => {
+    const op = reportOp();
+    const sealed = await sealForWire(op, sealer(monitor), [deployment.publicKey, monitor.agreement.publicKey]);
+    if (!sealed.ok) throw new Error(sealed.reason);
+    expect(sealed.wire.v).toBe(2);
+    expect(sealed.wire.body).not.toContain('marker-envelope-1');
+    const roster = [entry(coordinator), entry(monitor)];
+    for (const mine of [[deployment], [monitor.agreement]]) {
+      const read = await readArrived(sealed.wire, await reader(mine, roster));
+      expect(read).toEqual({ ok: true, op, wire: sealed.wire });
+    }
+  });
+
+  test('a reader with neither key, or no keys at all, keeps it waiting as not for this device', async () => {
+    const sealed = await sealForWire(reportOp(), sealer(monitor), [deployment.publicKey, monitor.agreement.publicKey]);
+    if (!sealed.ok) throw new Error(sealed.reason);
+    const other = await generateKeyPair('x25519');
+    expect(await readArrived(sealed.wire, await reader([other], [entry(monitor)]))).toMatchObject({ ok: false, reason: UNOPENABLE.notForUs });
+    expect(await readArrived(sealed.wire, undefined)).toMatchObject({ ok: false, reason: UNOPENABLE.notForUs });
+  });
+
+  test('an author the roster does not name yet is unknown, not wrong: the op waits', async () => {
+    const sealed = await sealForWire(reportOp(), sealer(monitor), [deployment.publicKey]);
+    if (!sealed.ok) throw new Error(sealed.reason);
+    expect(await readArrived(sealed.wire, await reader([deployment], [entry(coordinator)]))).toMatchObject({ ok: false, reason: UNOPENABLE.unknownSender });
+  });
+
+  test('version 1 reads as it always did', async () => {
+    const op = reportOp();
+    expect(await readArrived(toWire(op), undefined)).toEqual({ ok: true, op });
+  });
+});
+
+describe('deployment ops travel signed, in clear', () => {
+  test('every device reads a roster op whose author the roster names, and a changed byte fails its signature', async () => {
+    const op = rosterOp(coordinator, [entry(coordinator), entry(monitor)]);
+    const signed = await sealForWire(op, sealer(coordinator), []);
+    if (!signed.ok) throw new Error(signed.reason);
+    expect(signed.wire).toMatchObject({ v: 2, kind: 'deployment', sig: expect.stringMatching(/^[A-Za-z0-9_-]{86}$/) });
+    expect(JSON.parse(signed.wire.body)).toEqual(op.body);
+
+    const monitorsReader = await reader([monitor.agreement], [entry(coordinator), entry(monitor)]);
+    expect(await readArrived(signed.wire, monitorsReader)).toEqual({ ok: true, op, wire: signed.wire });
+    const changed = { ...signed.wire, body: signed.wire.body.replace('"monitor"', '"coordinator"') };
+    expect(await readArrived(changed, monitorsReader)).toMatchObject({ ok: false, reason: UNOPENABLE.badSignature });
+    expect(await readArrived({ ...signed.wire, deviceSeq: 2 }, monitorsReader)).toMatchObject({ ok: false, reason: UNOPENABLE.badSignature });
+  });
+
+  test("the roster's first coordinator introduces itself; once one is known, a stranger cannot", async () => {
+    const op = rosterOp(coordinator, [entry(coordinator), entry(monitor)]);
+    const signed = await sealForWire(op, sealer(coordinator), []);
+    if (!signed.ok) throw new Error(signed.reason);
+    expect(await readArrived(signed.wire, await reader([monitor.agreement], []))).toMatchObject({ ok: true });
+
+    const impostor = await holder('coord-impostor-01', 'coordinator');
+    const forged = await sealForWire(rosterOp(impostor, [entry(impostor)]), sealer(impostor), []);
+    if (!forged.ok) throw new Error(forged.reason);
+    expect(await readArrived(forged.wire, await reader([monitor.agreement], [entry(coordinator)]))).toMatchObject({ ok: false, reason: UNOPENABLE.unknownSigner });
+  });
+
+  test('a gazetteer op is never taken on its own word, even while the roster is empty', async () => {
+    const op = { ...rosterOp(coordinator, []), reportId: 'gazetteer' };
+    const signed = await sealForWire(op, sealer(coordinator), []);
+    if (!signed.ok) throw new Error(signed.reason);
+    expect(await readArrived(signed.wire, await reader([monitor.agreement], []))).toMatchObject({ ok: false, reason: UNOPENABLE.unknownSigner });
+  });
+});
