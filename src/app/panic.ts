@@ -14,8 +14,9 @@ export const SETTINGS_STORE = 'keyval';
 /**
  * idb-keyval keys that are secrets: the enrollment (it holds the device token), and anything named
  * like a key, token or passcode: the wrapped data key (`wrappedDataKey`), the device's wrapped private
- * keys (`deviceKeys`), the deployment key file. The language, the device id and the gazetteer are not
- * secret and go with step 3.
+ * keys (`deviceKeys`), the deployment key file and private key (`deploymentKeyFile`,
+ * `deploymentPrivateKey`). The language, the device id and the gazetteer are not secret and go with
+ * step 3.
  */
 export const SECRET_KEY_PATTERN = /enrol|token|key|secret|passcode|passphrase/i;
 

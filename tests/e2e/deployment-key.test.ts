@@ -1,10 +1,13 @@
 /**
  * The deployment key in Chromium: the first coordinator makes it on the Devices screen; enrollment
  * links then carry its fingerprint; a phone refuses a base that shows another key, and enrolls with
- * the real one, keeping its own private keys only as wrapped blobs.
+ * the real one, keeping its own private keys only as wrapped blobs. A second coordinator imports the
+ * key file the first saved, with the coordinator passphrase, and its desk then holds the key.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
+import { deskAr } from '../../src/app/i18n/desk.ar.ts';
+import { deskEn } from '../../src/app/i18n/desk.en.ts';
 import { generateKeyPair } from '../../src/domain/crypto/keys.ts';
 import { enroll, LAPTOP, launchBrowser, PHONE, autoUnlock, readAllStored, screenshot, appReady } from './harness.ts';
 import { startServer, type ServerProcess } from './server-process.ts';
@@ -67,4 +70,69 @@ test('a phone refuses a base showing another deployment key than its link names,
   expect(stored).toMatch(new RegExp(`"fingerprint":"${fp}"`));
   await phoneContext.close();
   await desk.close();
+});
+
+test('a second coordinator imports the key file the first saved, in Arabic, and its desk then holds the key', async () => {
+  // A base of its own: the shared one's deployment key is made by the test above.
+  const base = await startServer();
+  const passphrase = 'seven olive trees by the spring';
+  try {
+    const firstDesk = await browser.newContext({ baseURL: base.baseUrl, ...LAPTOP, serviceWorkers: 'allow', acceptDownloads: true });
+    const first = await firstDesk.newPage();
+    await enroll(first, base.firstCoordinatorCode);
+    await first.getByLabel('اللغة').first().selectOption('en');
+    await first.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Devices' }).click();
+    const made = first.getByRole('region', { name: deskEn['deploymentKey.title'] });
+    await made.getByLabel(deskEn['deploymentKey.passphrase'], { exact: true }).fill(passphrase);
+    await made.getByLabel(deskEn['deploymentKey.confirm']).fill(passphrase);
+    await made.getByRole('button', { name: deskEn['deploymentKey.make'] }).click();
+    // The maker's desk holds the key at once, without the passphrase being typed again.
+    await made.getByRole('status').getByText(deskEn['deploymentKey.held']).waitFor();
+    expect(await readAllStored(first)).not.toContain('[CryptoKey');
+    const fingerprint = (await made.getByTestId('deployment-fingerprint').textContent()) ?? '';
+    const [download] = await Promise.all([first.waitForEvent('download'), made.getByRole('link', { name: deskEn['deploymentKey.saveFile'] }).click()]);
+    const keyFile = await download.path();
+
+    await first.getByRole('button', { name: 'Enroll a new coordinator' }).click();
+    const link = (await first.getByTestId('enrollment-link').textContent()) ?? '';
+    const secondDesk = await browser.newContext({ baseURL: base.baseUrl, ...LAPTOP, serviceWorkers: 'allow' });
+    autoUnlock(secondDesk);
+    const second = await secondDesk.newPage();
+    await second.goto(link.slice(link.indexOf('/enroll')));
+    await appReady(second);
+    await second.getByRole('button', { name: 'سجّل هذا الجهاز' }).click();
+    await second.getByRole('status').getByText(/سُجّل هذا الجهاز بصفة/).waitFor();
+    await second.getByRole('navigation', { name: 'القائمة الرئيسية' }).getByRole('link', { name: 'الأجهزة' }).click();
+    expect(await second.locator('html').getAttribute('dir')).toBe('rtl');
+
+    const section = second.getByRole('region', { name: deskAr['deploymentKey.title'] });
+    await expect.poll(() => section.getByTestId('deployment-fingerprint').textContent()).toBe(fingerprint);
+    const form = section.getByRole('form', { name: deskAr['deploymentKey.import.title'] });
+    await form.getByLabel(deskAr['deploymentKey.import.file']).setInputFiles(keyFile);
+    const passphraseField = form.getByLabel(deskAr['deploymentKey.passphrase'], { exact: true });
+    expect(await passphraseField.getAttribute('type')).toBe('password');
+    await passphraseField.fill('seven olive trees by the river');
+    await form.getByRole('button', { name: deskAr['deploymentKey.import.button'] }).click();
+    await form.getByRole('alert').getByText(deskAr['deploymentKey.err.wrongPassphrase']).waitFor({ timeout: 30_000 });
+    await screenshot(second, 'deployment-key-import-wrong-ar');
+
+    await passphraseField.fill(passphrase);
+    await form.getByRole('button', { name: deskAr['deploymentKey.import.button'] }).click();
+    await section.getByRole('status').getByText(deskAr['deploymentKey.imported']).waitFor({ timeout: 30_000 });
+    expect(await form.count()).toBe(0);
+    // The file is kept too, so this coordinator can pass it on in turn.
+    await expect.poll(() => section.getByRole('link', { name: deskAr['deploymentKey.saveFile'] }).count()).toBe(1);
+    await screenshot(second, 'deployment-key-imported-ar');
+    expect(await readAllStored(second)).not.toContain('[CryptoKey');
+
+    // After the app starts again, the key is unwrapped under the data key: no passphrase asked.
+    await second.reload();
+    await appReady(second);
+    await second.getByRole('navigation', { name: 'القائمة الرئيسية' }).getByRole('link', { name: 'الأجهزة' }).click();
+    await section.getByRole('status').getByText(deskAr['deploymentKey.held']).waitFor();
+    expect(await section.getByRole('form', { name: deskAr['deploymentKey.import.title'] }).count()).toBe(0);
+    await Promise.all([firstDesk.close(), secondDesk.close()]);
+  } finally {
+    await base.stop();
+  }
 });

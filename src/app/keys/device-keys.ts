@@ -34,7 +34,7 @@ export const browserKeyStore: KeyStore = {
 };
 
 /** The data key as a WebCrypto key that wraps and unwraps, and does nothing else. */
-function wrappingKey(dataKey: DataKeyHolder): Promise<CryptoKey> {
+export function wrappingKey(dataKey: DataKeyHolder): Promise<CryptoKey> {
   return crypto.subtle.importKey('raw', Uint8Array.from(dataKey.get()), { name: 'AES-GCM' }, false, ['wrapKey', 'unwrapKey']);
 }
 

@@ -1,20 +1,26 @@
 /**
  * The deployment key on the coordinator's Devices screen: made once, by the first coordinator, with
  * a passphrase; afterwards its short fingerprint, for coordinators to compare by voice, and the key
- * file to pass to other coordinators (it opens only with the passphrase).
+ * file to pass to other coordinators (it opens only with the passphrase). A coordinator whose device
+ * does not hold the private key imports that file here: until then its desk cannot read sealed reports.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { shortFingerprint } from '../../domain/crypto/fingerprint.ts';
-import { loadDeploymentKeyFile, makeDeploymentKey, readBaseDeploymentKey, type DeploymentKeyFile } from '../keys/deployment-key.ts';
+import { makeDeploymentKey, readBaseDeploymentKey } from '../keys/deployment-key.ts';
 import type { PinnedKey } from '../keys/deployment-pin.ts';
+import { importKeyFile, IMPORT_ERRORS, loadDeploymentKeyFile, loadDeploymentPrivateKey, MAX_KEY_FILE_SIZE } from '../keys/deployment-private.ts';
+import type { DeploymentKeyFile } from '../../domain/crypto/key-file.ts';
 import { SyncError } from '../sync/transport.ts';
 import { useServices } from './context.ts';
 import { passcodeAsTyped } from './LockScreen.tsx';
 
 export function DeploymentKey() {
-  const { tr, sync } = useServices();
+  const { tr, sync, dataKey, deploymentKeyChanged } = useServices();
   const [base, setBase] = useState<PinnedKey | null>();
   const [file, setFile] = useState<DeploymentKeyFile>();
+  /** Whether this device holds the private key; undefined until looked up. */
+  const [held, setHeld] = useState<boolean>();
+  const [importedNow, setImportedNow] = useState(false);
   const [form, setForm] = useState({ passphrase: '', confirm: '' });
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -28,22 +34,40 @@ export function DeploymentKey() {
     void loadDeploymentKeyFile().then(setFile);
   }, [sync]);
 
+  useEffect(() => {
+    if (!dataKey?.unlocked) return setHeld(false);
+    void loadDeploymentPrivateKey(dataKey).then(
+      (k) => setHeld(!!k),
+      () => setHeld(false),
+    );
+  }, [dataKey]);
+
   const submit = async (e: Event) => {
     e.preventDefault();
     if (!sync || busy) return;
+    if (!dataKey) return setError('lock.err.locked');
     setBusy(true);
     setError(undefined);
     try {
-      const made = await makeDeploymentKey(sync.endpoint, sync.role, passcodeAsTyped(form.passphrase), passcodeAsTyped(form.confirm));
+      const made = await makeDeploymentKey(sync.endpoint, sync.role, passcodeAsTyped(form.passphrase), passcodeAsTyped(form.confirm), dataKey);
       if (!made.ok) return setError(made.reason);
       setBase(made.pin);
       setFile(made.file);
+      setHeld(true);
       setForm({ passphrase: '', confirm: '' });
+      deploymentKeyChanged?.();
     } catch (err) {
       setError(err instanceof SyncError ? err.code : 'sync.err.network');
     } finally {
       setBusy(false);
     }
+  };
+
+  const imported = (f: DeploymentKeyFile | undefined) => {
+    setFile(f);
+    setHeld(true);
+    setImportedNow(true);
+    deploymentKeyChanged?.();
   };
 
   const download = file && URL.createObjectURL(new Blob([JSON.stringify(file, null, 2)], { type: 'application/json' }));
@@ -75,6 +99,12 @@ export function DeploymentKey() {
             {shortFingerprint(base.fingerprint)}
           </p>
           <p class="hint">{tr.t('deploymentKey.compare')}</p>
+          {held && (
+            <p class="notice" role="status">
+              {tr.t(importedNow ? 'deploymentKey.imported' : 'deploymentKey.held')}
+            </p>
+          )}
+          {held === false && <ImportKeyFile expected={base.fingerprint} onImported={imported} />}
           {download && (
             <a href={download} download="rasid-deployment-key.json" class="button secondary">
               {tr.t('deploymentKey.saveFile')}
@@ -88,5 +118,67 @@ export function DeploymentKey() {
         </p>
       )}
     </section>
+  );
+}
+
+/** The key file another coordinator passed on, opened with the coordinator passphrase and kept under the data key. */
+function ImportKeyFile({ expected, onImported }: { expected: string; onImported: (file: DeploymentKeyFile | undefined) => void }) {
+  const { tr, dataKey } = useServices();
+  const [chosen, setChosen] = useState<File>();
+  const [passphrase, setPassphrase] = useState('');
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (busy) return;
+    if (!dataKey) return setError('lock.err.locked');
+    // A file far larger than any key file is not read into memory at all.
+    if (!chosen || chosen.size > MAX_KEY_FILE_SIZE) return setError(IMPORT_ERRORS.notKeyFile);
+    setBusy(true);
+    setError(undefined);
+    try {
+      const result = await importKeyFile(await chosen.text(), passcodeAsTyped(passphrase), dataKey, expected);
+      if (!result.ok) return setError(result.reason);
+      setPassphrase('');
+      onImported(await loadDeploymentKeyFile());
+    } catch {
+      // Reading the chosen file failed (moved or removed since it was chosen).
+      setError(IMPORT_ERRORS.notKeyFile);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form onSubmit={submit} aria-labelledby="deployment-import-h">
+      <h3 id="deployment-import-h">{tr.t('deploymentKey.import.title')}</h3>
+      <p class="hint">{tr.t('deploymentKey.import.intro')}</p>
+      <div class="field">
+        <label for="deployment-key-file">{tr.t('deploymentKey.import.file')}</label>
+        <input id="deployment-key-file" type="file" accept=".json,application/json" required onChange={(e) => setChosen(e.currentTarget.files?.[0])} />
+      </div>
+      <div class="field">
+        <label for="deployment-import-passphrase">{tr.t('deploymentKey.passphrase')}</label>
+        <input
+          id="deployment-import-passphrase"
+          type="password"
+          autocomplete="off"
+          value={passphrase}
+          onInput={(e) => setPassphrase(e.currentTarget.value)}
+          required
+          aria-invalid={error === IMPORT_ERRORS.wrongPassphrase}
+          aria-describedby={error ? 'deployment-import-error' : undefined}
+        />
+      </div>
+      <button type="submit" class="primary" disabled={busy}>
+        {busy ? tr.t('lock.working') : tr.t('deploymentKey.import.button')}
+      </button>
+      {error && (
+        <p class="form-error" role="alert" id="deployment-import-error">
+          {tr.tk(error)}
+        </p>
+      )}
+    </form>
   );
 }

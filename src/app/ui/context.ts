@@ -27,6 +27,8 @@ export interface AppServices {
   lock?: () => void;
   /** The data key while unlocked: what this device's private keys are wrapped under. */
   dataKey?: DataKeyHolder;
+  /** This device now holds the deployment's private key (made or imported): reports that waited for it may open. */
+  deploymentKeyChanged?: () => void;
   /** Rasid's own name and icon, or the plain "Notes" ones (appearance.ts). */
   appearance: Appearance;
   setAppearance(a: Appearance): void;
