@@ -28,6 +28,9 @@ fi
 if ! command -v pg_createcluster >/dev/null || ! compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null; then
   require_debian_package postgresql "The PostgreSQL server for the store tests"
 fi
+if ! command -v sqlite3 >/dev/null; then
+  require_debian_package sqlite3 "The sqlite3 shell for the store-dump test (it dumps the base's SQLite file as text)"
+fi
 if ! command -v ogrinfo >/dev/null; then
   require_debian_package gdal-bin "GDAL's ogrinfo for the export tests (it reads the exported CSV and GeoJSON)"
 fi

@@ -64,9 +64,9 @@ function Root(props: RootProps) {
     if (!enrollment) return;
     let service: SyncService | undefined;
     let cancelled = false;
-    void import('./sync/service.ts').then(({ startSync }) => {
+    void Promise.all([import('./sync/service.ts'), import('./sync/load-keys.ts')]).then(([{ startSync }, { loadOpKeys }]) => {
       if (cancelled) return;
-      service = startSync({ writer: props.writer, enrollment, db });
+      service = startSync({ writer: props.writer, enrollment, db, loadKeys: () => loadOpKeys(props.dataKey, enrollment.device) });
       setSync(service);
     });
     return () => {

@@ -13,7 +13,7 @@ import Dexie, { type Table } from 'dexie';
 import type { Hlc } from '../../domain/hlc.ts';
 import { viewOf, type ReportState } from '../../domain/merge.ts';
 import type { Op } from '../../domain/op.ts';
-import type { Cursor } from '../../domain/protocol.ts';
+import type { Cursor, WireOp } from '../../domain/protocol.ts';
 import type { DataKeyHolder } from './at-rest.ts';
 import { atRestMiddleware } from './at-rest-middleware.ts';
 
@@ -38,6 +38,11 @@ export interface OpRow extends Op {
   rejected?: string;
   /** The body exactly as it arrived, when that differs from its canonical JSON: relayed byte for byte. */
   rawBody?: string;
+  /**
+   * The op exactly as it travels in version 2 (sealed, or a deployment op signed in clear): made
+   * once, before its first push, so every retry and relay sends the same bytes.
+   */
+  wire?: WireOp;
 }
 
 /** The merged state of a deployment or desk setting, by its fixed id (`roster`, `gazetteer`). */
@@ -86,6 +91,8 @@ export interface MetaRows {
   epoch: string | null;
   /** Coordinators: every device's watermark from the last response, to relay ops the base lacks. */
   watermarks: { device: string; deviceSeq: number }[];
+  /** The keys this device could open ops with when it last tried those waiting in quarantine. */
+  waitingTried: string;
 }
 export interface MetaRow {
   key: keyof MetaRows;

@@ -13,7 +13,10 @@ import { applyOp, emptyState, type ReportState } from '../../domain/merge.ts';
 import type { Op } from '../../domain/op.ts';
 import type { Cursor, ServedOp, SyncResponse } from '../../domain/protocol.ts';
 import { authorityOf, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
-import { fromWire, type UnreadableReason } from '../../domain/wire-op.ts';
+import { readerExtent } from './op-keys.ts';
+import { readArrived, WAITING_REASONS, type ArrivedOp, type Reader } from '../../domain/op-envelope.ts';
+import { entriesWritten } from '../../domain/roster.ts';
+import type { WireOp } from '../../domain/protocol.ts';
 import type { Table } from 'dexie';
 import type { MetaRows, OpRow, QuarantineRow, RasidDb, WriterState } from '../store/db.ts';
 import { isSettingId, rebuild, remergeForRoster, reportRow, saveState } from '../store/rows.ts';
@@ -24,13 +27,16 @@ export { rebuild } from '../store/rows.ts';
 export interface IncomingOp {
   op: Op;
   rawBody?: string;
+  /** The version-2 form it arrived in, kept to relay it byte for byte. */
+  wire?: WireOp;
   seq?: number;
   receivedAt?: number;
 }
 
 export interface Unreadable {
   id?: string;
-  reason: UnreadableReason;
+  /** A catalog key (wire-op.ts UNREADABLE, sealed-op.ts UNOPENABLE). */
+  reason: string;
   raw: unknown;
   seq?: number;
   receivedAt?: number;
@@ -58,6 +64,8 @@ export interface TakeIn {
   unreadable: Unreadable[];
   rejected: { id: string; reason: string }[];
   covering: Covering;
+  /** Quarantined ops that opened now (taken in with `ops`): their quarantine rows go. */
+  released?: string[];
 }
 
 export interface TakenIn {
@@ -70,15 +78,35 @@ export interface TakenIn {
   renumbered: boolean;
 }
 
-/** Splits served ops into the readable and the quarantined. Pure; runs before the transaction. */
-export function readServed(served: readonly ServedOp[]): { ops: IncomingOp[]; unreadable: Unreadable[] } {
+/**
+ * Reads ops that arrived, in the order given. Deployment ops are read first: a roster op in the
+ * same batch may vouch for the keys of the devices whose ops follow it. Runs before the transaction.
+ */
+export async function readBatch(arrived: readonly unknown[], reader: Reader | undefined): Promise<ArrivedOp[]> {
+  const results = new Array<ArrivedOp>(arrived.length);
+  const isDeployment = (w: unknown) => (w as { kind?: unknown } | null)?.kind === 'deployment';
+  for (let i = 0; i < arrived.length; i++) {
+    if (!isDeployment(arrived[i])) continue;
+    const read = await readArrived(arrived[i], reader);
+    results[i] = read;
+    if (read.ok && read.op.reportId === ROSTER_ID && reader) {
+      for (const entry of entriesWritten(read.op.body.changes)) await reader.directory.add(entry);
+    }
+  }
+  await Promise.all(arrived.map(async (w, i) => (isDeployment(w) ? undefined : (results[i] = await readArrived(w, reader)))));
+  return results;
+}
+
+/** Splits served ops into the readable and the quarantined. */
+export async function readServed(served: readonly ServedOp[], reader?: Reader): Promise<{ ops: IncomingOp[]; unreadable: Unreadable[] }> {
   const ops: IncomingOp[] = [];
   const unreadable: Unreadable[] = [];
-  for (const s of served) {
-    const read = fromWire(s.op);
-    if (read.ok) ops.push({ op: read.op, rawBody: read.rawBody, seq: s.seq, receivedAt: s.receivedAt });
-    else unreadable.push({ id: read.id, reason: read.reason, raw: s.op, seq: s.seq, receivedAt: s.receivedAt });
-  }
+  const read = await readBatch(served.map((s) => s.op), reader);
+  served.forEach((s, i) => {
+    const r = read[i]!;
+    if (r.ok) ops.push({ op: r.op, rawBody: r.rawBody, wire: r.wire, seq: s.seq, receivedAt: s.receivedAt });
+    else unreadable.push({ id: r.id, reason: r.reason, raw: s.op, seq: s.seq, receivedAt: s.receivedAt });
+  });
   return { ops, unreadable };
 }
 
@@ -91,7 +119,9 @@ function quarantineRow(u: Unreadable, at: number): QuarantineRow {
   } catch {
     raw = String(u.raw);
   }
-  const row: QuarantineRow = { id: u.id ?? `seq:${u.seq ?? at}`, reason: u.reason, raw: raw.slice(0, MAX_RAW_CHARS), at };
+  // An op waiting for a key is kept whole, to be opened later; others are kept to be looked at.
+  const waiting = WAITING_REASONS.includes(u.reason);
+  const row: QuarantineRow = { id: u.id ?? `seq:${u.seq ?? at}`, reason: u.reason, raw: waiting ? raw : raw.slice(0, MAX_RAW_CHARS), at };
   if (u.seq !== undefined) row.seq = u.seq;
   if (u.receivedAt !== undefined) row.receivedAt = u.receivedAt;
   return row;
@@ -142,6 +172,7 @@ export async function takeIn(db: RasidDb, input: TakeIn, deps: { device: string;
         if (inc.seq !== undefined) row.seq = inc.seq;
         if (inc.receivedAt !== undefined) row.receivedAt = inc.receivedAt;
         if (inc.rawBody !== undefined) row.rawBody = inc.rawBody;
+        if (inc.wire !== undefined) row.wire = inc.wire;
         newRows.push(row);
         fresh.push(inc.op);
         return;
@@ -243,6 +274,7 @@ export async function takeIn(db: RasidDb, input: TakeIn, deps: { device: string;
       opsWritten,
       statesWritten,
       fresh.some((o) => o.device !== device) ? db.setMeta('writer', { ...writer, clock }) : undefined,
+      input.released?.length ? db.quarantine.bulkDelete(input.released) : undefined,
       quarantined.length ? db.quarantine.bulkPut(quarantined) : undefined,
       cursor !== undefined ? db.setMeta('cursor', cursor) : undefined,
       epoch !== undefined ? db.setMeta('epoch', epoch) : undefined,
@@ -269,7 +301,15 @@ export async function takeResponse(
   db: RasidDb,
   response: SyncResponse,
   pushed: readonly string[],
-  deps: { device: string; now: () => number; epoch: string | null; keepCursorAhead?: Cursor | null; lostOps?: boolean; cursorSent?: Cursor | null },
+  deps: {
+    device: string;
+    now: () => number;
+    epoch: string | null;
+    keepCursorAhead?: Cursor | null;
+    lostOps?: boolean;
+    cursorSent?: Cursor | null;
+    reader?: Reader;
+  },
 ): Promise<TakenResponse> {
   const sent = new Set(pushed);
   const rejected: { id: string; reason: string }[] = [];
@@ -280,7 +320,7 @@ export async function takeResponse(
     if (r.status === 'retry') deferred += 1;
   }
   const stale = response.reset === true || (deps.epoch !== null && response.epoch !== deps.epoch) || deps.lostOps === true;
-  const { ops, unreadable } = readServed(response.ops);
+  const { ops, unreadable } = await readServed(response.ops, deps.reader);
   // A reset answer without ops names no position of ours: the next pull starts from zero. So does a
   // base that lost ops it had acknowledged: its cursor check (the op id held at the cursor's seq)
   // cannot tell when ops re-pushed after a restore took the very same seqs, with others before them.
@@ -307,4 +347,38 @@ export async function takeResponse(
   );
   if (taken.renumbered && !stale && deps.cursorSent != null) return { ...taken, rejected, deferred, stale: true, cursor: null };
   return { ...taken, rejected, deferred, stale, cursor };
+}
+
+/**
+ * Ops that waited in quarantine for a key (the deployment key imported on a desk, a roster naming
+ * their author) are tried again once the reader can open more than when they last were. Those that
+ * open now are taken in as if just pulled; the others stay, with their reason as it now stands.
+ */
+export async function reopenWaiting(db: RasidDb, reader: Reader, deps: { device: string; now: () => number }): Promise<number> {
+  const extent = readerExtent(reader);
+  if ((await db.getMeta('waitingTried')) === extent) return 0;
+  const waiting = (await db.quarantine.toArray()).filter((r) => WAITING_REASONS.includes(r.reason));
+  const arrived = waiting.map((r) => {
+    try {
+      return JSON.parse(r.raw) as unknown;
+    } catch {
+      return undefined;
+    }
+  });
+  const read = await readBatch(arrived, reader);
+  const ops: IncomingOp[] = [];
+  const unreadable: Unreadable[] = [];
+  const released: string[] = [];
+  waiting.forEach((row, i) => {
+    const r = read[i]!;
+    if (r.ok) {
+      ops.push({ op: r.op, rawBody: r.rawBody, wire: r.wire, seq: row.seq, receivedAt: row.receivedAt });
+      released.push(row.id);
+    } else if (r.reason !== row.reason) {
+      unreadable.push({ id: row.id, reason: r.reason, raw: arrived[i], seq: row.seq, receivedAt: row.receivedAt });
+    }
+  });
+  if (ops.length > 0 || unreadable.length > 0) await takeIn(db, { ops, unreadable, rejected: [], covering: {}, released }, deps);
+  await db.setMeta('waitingTried', extent);
+  return ops.length;
 }

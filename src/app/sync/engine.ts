@@ -7,8 +7,9 @@
 import { MAX_DRIFT_MS } from '../../domain/hlc.ts';
 import { MAX_BATCH, type Role, type SyncResponse } from '../../domain/protocol.ts';
 import type { RasidDb } from '../store/db.ts';
-import { takeResponse } from './apply.ts';
-import { countOutbox, newRoom, outbox, relayBatch, type Outgoing } from './push.ts';
+import { reopenWaiting, takeResponse } from './apply.ts';
+import { readerOf, type OpKeys } from './op-keys.ts';
+import { countOutbox, newRoom, outbox, relayBatch, sealOutgoing, type Outgoing } from './push.ts';
 import { SYNC_ERRORS, SyncError, type SyncTransport } from './transport.ts';
 
 export interface SyncContext {
@@ -17,6 +18,8 @@ export interface SyncContext {
   role: Role;
   transport: SyncTransport;
   now: () => number;
+  /** What ops are sealed and opened with; without, they travel and are read in version 1 only. */
+  keys?: OpKeys;
 }
 
 export interface SyncProgress {
@@ -39,6 +42,8 @@ export interface SyncOutcome extends SyncProgress {
   clockOff: boolean;
   /** The base answered `reset`: this device pulled again from zero. */
   reset: boolean;
+  /** Ops that had waited in quarantine for a key and opened in this sync. */
+  reopened: number;
 }
 
 /** A guard against a base that keeps saying "more" forever: far above any real log. */
@@ -63,6 +68,7 @@ export async function runSync(ctx: SyncContext, onProgress: (p: SyncProgress) =>
     skewMs: 0,
     clockOff: false,
     reset: false,
+    reopened: 0,
   };
   onProgress({ ...out });
 
@@ -73,7 +79,7 @@ export async function runSync(ctx: SyncContext, onProgress: (p: SyncProgress) =>
 
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const room = newRoom();
-    const own = await outbox(db, device, pushedOwn, room);
+    const own = await sealOutgoing(db, await outbox(db, device, pushedOwn, room), ctx.keys);
     const relay: Outgoing[] = ctx.role === 'coordinator' ? await relayBatch(db, device, relayed, room) : [];
     const batch = [...own, ...relay];
 
@@ -90,7 +96,9 @@ export async function runSync(ctx: SyncContext, onProgress: (p: SyncProgress) =>
     const lostOps =
       response.watermark < watermark ||
       (response.watermarks !== undefined && [...baseMarks].some(([d, m]) => (response.watermarks!.find((w) => w.device === d)?.deviceSeq ?? 0) < m));
-    const taken = await takeResponse(db, response, batch.map((b) => b.row.id), { device, now: ctx.now, epoch, lostOps, cursorSent: cursor });
+    // Read afresh each round: a roster pulled in the last one may name the authors of this one's ops.
+    const reader = ctx.keys && (await readerOf(db, ctx.keys));
+    const taken = await takeResponse(db, response, batch.map((b) => b.row.id), { device, now: ctx.now, epoch, lostOps, cursorSent: cursor, reader });
     const stale = taken.stale;
     const marks = response.watermarks;
 
@@ -127,7 +135,10 @@ export async function runSync(ctx: SyncContext, onProgress: (p: SyncProgress) =>
 
     const ownLeft = (await outbox(db, device, pushedOwn, { count: 1, bytes: Infinity })).length > 0;
     const relayLeft = ctx.role === 'coordinator' && (await relayBatch(db, device, relayed, { count: 1, bytes: Infinity })).length > 0;
-    if (!response.more && !stale && !ownLeft && !relayLeft) return out;
+    if (!response.more && !stale && !ownLeft && !relayLeft) {
+      if (ctx.keys) out.reopened = await reopenWaiting(db, await readerOf(db, ctx.keys), { device, now: ctx.now });
+      return out;
+    }
   }
   throw new SyncError(SYNC_ERRORS.badResponse);
 }

@@ -19,10 +19,11 @@ import {
   type SyncReplyFile,
   type SyncRequestFile,
 } from '../../domain/sync-file.ts';
-import { fromWire, toWire } from '../../domain/wire-op.ts';
 import type { OpRow, RasidDb } from '../store/db.ts';
-import { takeIn, takeResponse, type IncomingOp, type TakenResponse, type Unreadable } from './apply.ts';
+import { readBatch, takeIn, takeResponse, type IncomingOp, type TakenResponse, type Unreadable } from './apply.ts';
 import { runSync, type SyncContext, type SyncOutcome } from './engine.ts';
+import { readerOf, type OpKeys } from './op-keys.ts';
+import { sealOutgoing, wireOf } from './push.ts';
 import { SYNC_ERRORS, SyncError } from './transport.ts';
 
 export class SyncFileError extends Error {
@@ -31,14 +32,15 @@ export class SyncFileError extends Error {
   }
 }
 
-/** The phone's request file: every own op above its watermark. */
-export async function writeRequestFile(db: RasidDb, device: string, now: () => number): Promise<SyncRequestFile> {
+/** The phone's request file: every own op above its watermark, sealed as a sync would send them. */
+export async function writeRequestFile(db: RasidDb, device: string, now: () => number, keys?: OpKeys): Promise<SyncRequestFile> {
   const [watermark, cursor, epoch] = await Promise.all([db.getMeta('watermark'), db.getMeta('cursor'), db.getMeta('epoch')]);
   const rows = await db.ops
     .where('[device+deviceSeq]')
     .between([device, watermark ?? 0], [device, Infinity], false, true)
     .limit(MAX_FILE_OPS)
     .toArray();
+  const outgoing = await sealOutgoing(db, rows.map((row) => ({ row, wire: wireOf(row) })), keys);
   return {
     format: REQUEST_FORMAT,
     v: SYNC_FILE_VERSION,
@@ -47,12 +49,12 @@ export async function writeRequestFile(db: RasidDb, device: string, now: () => n
     epoch: epoch ?? null,
     cursor: cursor ?? null,
     watermark: watermark ?? 0,
-    ops: rows.map((r) => toWire(r, r.rawBody)),
+    ops: outgoing.map((o) => o.wire),
   };
 }
 
 /** The phone reads a reply file as it reads a sync response. */
-export async function readReply(db: RasidDb, device: string, text: string, now: () => number): Promise<TakenResponse> {
+export async function readReply(db: RasidDb, device: string, text: string, now: () => number, keys?: OpKeys): Promise<TakenResponse> {
   const read = readReplyFile(text, device);
   if (!read.ok) throw new SyncFileError(read.error);
   const [epoch, cursor] = await Promise.all([db.getMeta('epoch'), db.getMeta('cursor')]);
@@ -62,6 +64,7 @@ export async function readReply(db: RasidDb, device: string, text: string, now: 
     now,
     epoch: epoch ?? null,
     keepCursorAhead: epoch === read.file.response.epoch ? (cursor ?? null) : null,
+    reader: keys && (await readerOf(db, keys)),
   });
 }
 
@@ -90,11 +93,12 @@ export async function answerRequest(ctx: SyncContext, text: string): Promise<Ans
 
   const readable: IncomingOp[] = [];
   const unreadable: Unreadable[] = [];
-  for (const w of file.ops) {
-    const r = fromWire(w);
-    if (r.ok) readable.push({ op: r.op, rawBody: r.rawBody });
+  const arrived = await readBatch(file.ops, ctx.keys && (await readerOf(db, ctx.keys)));
+  file.ops.forEach((w, i) => {
+    const r = arrived[i]!;
+    if (r.ok) readable.push({ op: r.op, rawBody: r.rawBody, wire: r.wire });
     else unreadable.push({ id: r.id, reason: r.reason, raw: w });
-  }
+  });
   await takeIn(db, { ops: readable, unreadable, rejected: [], covering: {} }, { device: ctx.device, now: ctx.now });
 
   const results = new Map<string, OpResult>();
@@ -105,7 +109,12 @@ export async function answerRequest(ctx: SyncContext, text: string): Promise<Ans
     if (response.results.length !== chunk.length) throw new SyncError(SYNC_ERRORS.badResponse);
     for (const r of response.results) results.set(r.id, r);
     // This device's own pull goes on as in any sync; the answers mark the phone's ops in its copy.
-    await takeResponse(db, response, chunk.map((o) => o.id), { device: ctx.device, now: ctx.now, epoch: epoch ?? null });
+    await takeResponse(db, response, chunk.map((o) => o.id), {
+      device: ctx.device,
+      now: ctx.now,
+      epoch: epoch ?? null,
+      reader: ctx.keys && (await readerOf(db, ctx.keys)),
+    });
   }
   const sync = await runSync(ctx);
 
@@ -149,7 +158,7 @@ async function writeReply(db: RasidDb, file: SyncRequestFile, results: OpResult[
       more = true;
       break;
     }
-    served.push({ seq: row.seq, receivedAt: row.receivedAt, op: toWire(row, row.rawBody) });
+    served.push({ seq: row.seq, receivedAt: row.receivedAt, op: wireOf(row) });
   }
   const last = served.at(-1);
   const response: SyncResponse = {

@@ -6,9 +6,13 @@
  *
  * Batches are bounded by count (MAX_BATCH) and by size, so a request stays under the base's limit.
  */
+import type { AgreementAlg } from '../../domain/crypto/algorithms.ts';
+import type { PublicKey } from '../../domain/crypto/keys.ts';
+import { sealForWire } from '../../domain/op-envelope.ts';
 import { MAX_BATCH, MAX_REQUEST_BYTES, type WireOp } from '../../domain/protocol.ts';
 import { toWire } from '../../domain/wire-op.ts';
 import type { OpRow, RasidDb } from '../store/db.ts';
+import { directoryOf, sealerOf, type OpKeys } from './op-keys.ts';
 
 /** Room left for the request's other fields and JSON escaping (a UTF-16 unit is at most 3 bytes, and `\"` doubles a quote). */
 const BATCH_BYTES = Math.floor(MAX_REQUEST_BYTES / 2);
@@ -28,7 +32,7 @@ async function opsAbove(db: RasidDb, device: string, after: number, room: { coun
   const rows = await db.ops.where('[device+deviceSeq]').between([device, after], [device, Infinity], false, true).limit(room.count).toArray();
   const out: Outgoing[] = [];
   for (const row of rows) {
-    const wire = toWire(row, row.rawBody);
+    const wire = wireOf(row);
     const size = estimateBytes(wire);
     // The first op always goes, even alone over the bound: a batch that never moves would be worse.
     if (size > room.bytes && (out.length > 0 || room.bytes < BATCH_BYTES)) break;
@@ -37,6 +41,56 @@ async function opsAbove(db: RasidDb, device: string, after: number, room: { coun
     room.bytes -= size;
   }
   return out;
+}
+
+/** How an op travels: as sealed (or signed) once, or in version 1 when it never was. */
+export function wireOf(row: OpRow): WireOp {
+  return row.wire ?? toWire(row, row.rawBody);
+}
+
+export class SealError extends Error {}
+
+/**
+ * Own ops about to leave the device for the first time get their version-2 form: sealed to the
+ * deployment key and to this device's own key, and for a coordinator's edit of another device's
+ * report to that device's key too (so the monitor reads the correction); deployment ops signed.
+ * The form is kept on the op's row before it is sent: sealing again would give other bytes, which
+ * the base refuses for an op id it already holds. Without a deployment key, ops go as they are.
+ */
+export async function sealOutgoing(db: RasidDb, out: Outgoing[], keys: OpKeys | undefined): Promise<Outgoing[]> {
+  const deployment = keys?.deploymentPublic;
+  const todo = out.filter((o) => !o.row.wire);
+  if (!keys || !deployment || todo.length === 0) return out;
+  const directory = await directoryOf(db, keys);
+  const sealer = sealerOf(keys);
+  const made = new Map<string, WireOp>();
+  for (const { row } of todo) {
+    const recipients: PublicKey<AgreementAlg>[] = [deployment, keys.device.agreement.publicKey];
+    if (row.kind === 'edit') {
+      const owner = (await db.reports.get(row.reportId))?.state.created?.device;
+      const ownerKey = owner && owner !== keys.self ? directory.agreementOf(owner) : undefined;
+      if (ownerKey) recipients.push(ownerKey);
+    }
+    const sealed = await sealForWire(row, sealer, recipients);
+    if (!sealed.ok) throw new SealError(sealed.reason);
+    made.set(row.id, sealed.wire);
+  }
+  // Only the new field is written, onto the row as it now stands: a pull may have given it its seq meanwhile.
+  const kept = await db.transaction('rw', db.ops, async () => {
+    const rows = await db.ops.bulkGet([...made.keys()]);
+    const updated: OpRow[] = [];
+    for (const row of rows) {
+      if (!row) continue;
+      if (!row.wire) updated.push({ ...row, wire: made.get(row.id)! });
+      else made.set(row.id, row.wire);
+    }
+    await db.ops.bulkPut(updated);
+    return made;
+  });
+  return out.map((o) => {
+    const wire = kept.get(o.row.id);
+    return wire ? { row: { ...o.row, wire }, wire } : o;
+  });
 }
 
 export function newRoom(): { count: number; bytes: number } {

@@ -6,10 +6,13 @@
 import type { Role } from '../../domain/protocol.ts';
 import type { RasidDb } from '../store/db.ts';
 import type { WriterContext } from '../store/write-op.ts';
+import { reopenWaiting } from './apply.ts';
 import { addToRoster } from './deployment.ts';
 import { listDevices } from './devices.ts';
 import { runSync, type SyncOutcome, type SyncProgress } from './engine.ts';
 import type { Enrollment } from './enrollment.ts';
+import { pinOnFirstUse } from './load-keys.ts';
+import { readerOf, type OpKeys } from './op-keys.ts';
 import { SyncScheduler } from './scheduler.ts';
 import { rotateTokenIfOld } from './token.ts';
 import { httpTransport, SyncError, SYNC_ERRORS, type Endpoint, type SyncErrorCode } from './transport.ts';
@@ -29,11 +32,17 @@ export interface SyncService {
   syncNow(): Promise<void>;
   endpoint: Endpoint;
   role: Role;
+  /** The keys ops are sealed and opened with (undefined on a device enrolled before devices had keys). */
+  keys(): Promise<OpKeys | undefined>;
+  /** The deployment private key came or went on this desk: load the keys again and open what waited for it. */
+  keysChanged(): Promise<void>;
   stop(): void;
 }
 
-export function startSync(args: { writer: WriterContext; enrollment: Enrollment; db: RasidDb }): SyncService {
+export function startSync(args: { writer: WriterContext; enrollment: Enrollment; db: RasidDb; loadKeys?: () => Promise<OpKeys | undefined> }): SyncService {
   const { writer, db } = args;
+  let keys: Promise<OpKeys | undefined> | undefined;
+  const currentKeys = () => (keys ??= (args.loadKeys?.() ?? Promise.resolve(undefined)).catch(() => undefined));
   let enrollment = args.enrollment;
   const endpoint: Endpoint = { origin: enrollment.origin, token: enrollment.token, fetch: (url, init) => fetch(url, init) };
   const transport = httpTransport(endpoint);
@@ -48,8 +57,12 @@ export function startSync(args: { writer: WriterContext; enrollment: Enrollment;
     publish({ ...status, running: true, progress: { sent: 0, toSend: 0, received: 0 } });
     try {
       if (enrollment.role === 'coordinator') await keepRoster(writer, endpoint, enrollment.device).catch(() => undefined);
+      const opKeys = await currentKeys();
+      if (opKeys) await pinOnFirstUse(opKeys, endpoint).catch(() => undefined);
       const run = () =>
-        runSync({ db, device: enrollment.device, role: enrollment.role, transport, now: writer.now }, (progress) => publish({ ...status, running: true, progress }));
+        runSync({ db, device: enrollment.device, role: enrollment.role, transport, now: writer.now, keys: opKeys }, (progress) =>
+          publish({ ...status, running: true, progress }),
+        );
       // Two tabs of the app would push and pull the same ops twice: one sync at a time per origin.
       const locks = globalThis.navigator?.locks;
       const outcome = locks ? await locks.request('rasid-sync', run) : await run();
@@ -88,6 +101,12 @@ export function startSync(args: { writer: WriterContext; enrollment: Enrollment;
     syncNow: () => scheduler.syncNow().catch(() => undefined),
     endpoint,
     role: enrollment.role,
+    keys: currentKeys,
+    async keysChanged() {
+      keys = undefined;
+      const fresh = await currentKeys();
+      if (fresh) await reopenWaiting(db, await readerOf(db, fresh), { device: enrollment.device, now: writer.now });
+    },
     stop() {
       scheduler.stop();
       removeEventListener('online', online);

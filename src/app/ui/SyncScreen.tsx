@@ -59,7 +59,7 @@ export function SyncScreen() {
 
   const saveRequest = () =>
     run(async () => {
-      const request = await writeRequestFile(writer.db, writer.device, writer.now);
+      const request = await writeRequestFile(writer.db, writer.device, writer.now, await sync?.keys());
       download(syncFileName('request', writer.device, writer.now()), JSON.stringify(request));
       return tr.plural('file.exported', request.ops.length);
     });
@@ -67,7 +67,7 @@ export function SyncScreen() {
     const text = fileText(e);
     if (text)
       void run(async () => {
-        const taken = await readReply(writer.db, writer.device, await text, writer.now);
+        const taken = await readReply(writer.db, writer.device, await text, writer.now, await sync?.keys());
         return tr.plural('file.replyRead', taken.added);
       });
   };
@@ -75,7 +75,8 @@ export function SyncScreen() {
     const text = fileText(e);
     if (text && sync && enrollment)
       void run(async () => {
-        const ctx = { db: writer.db, device: writer.device, role: enrollment.role, transport: httpTransport(sync.endpoint), now: writer.now };
+        const keys = await sync.keys();
+        const ctx = { db: writer.db, device: writer.device, role: enrollment.role, transport: httpTransport(sync.endpoint), now: writer.now, keys };
         const body = await text;
         // The same lock the scheduled sync takes: answering a file pushes and pulls too.
         const locks = globalThis.navigator?.locks;

@@ -6,6 +6,8 @@
  * - every op any device saw acknowledged is stored at the base;
  * - each device holds exactly the ops the base serves it, and its reports equal their merge;
  * - the coordinator holds every op.
+ * Every other seed runs sealed: the devices have their own keys and the deployment has its key, so
+ * ops travel sealed and signed, and what the coordinator relays must be the very bytes it received.
  *
  * RASID_SIM_SEEDS sets how many seeds run (default below); RASID_SIM_SEED runs one seed alone, to
  * replay a failure: the failing seed is printed with the last steps it took. RASID_SIM_DEBUG=1 also
@@ -26,6 +28,8 @@ import { authorityOf, rosterOf, ROSTER_ID } from '../../../src/domain/roster.ts'
 import { damageReport } from '../store/store-fixtures.ts';
 import { enrollDevice, ORIGIN, startBase, T0, tempDataDir, type Base, type Device } from './sync-fixtures.ts';
 import { seededRandom } from '../../seeded-random.ts';
+import { opKeys } from '../../../src/app/sync/op-keys.ts';
+import { generateKeyPair } from '../../../src/domain/crypto/keys.ts';
 
 // Twelve seeds take about 5 s here; CI runs 200 (about a minute on 2 cores).
 const SEEDS = Number(process.env.RASID_SIM_SEEDS ?? (process.env.CI ? 200 : 12));
@@ -201,14 +205,34 @@ async function act(world: World, devices: Device[]) {
   }
 }
 
+/** A device's own key pairs, and the public halves it enrolls with. */
+async function deviceKeys() {
+  const [agreement, signing] = await Promise.all([generateKeyPair('x25519'), generateKeyPair('ed25519')]);
+  return { pairs: { agreement, signing }, texts: { agreement: agreement.publicKey.text, signing: signing.publicKey.text } };
+}
+
 async function runSeed(seed: number) {
   const world = new World(seed);
   await world.start();
+  const sealed = seed % 2 === 1;
   const fetch = (name: string): Fetch => world.fetchFor(name);
-  const coordinator = await enrollDevice(world.base, 'coord', 'coordinator', undefined, fetch('coord'));
-  const m1 = await enrollDevice(world.base, 'm1', 'monitor', coordinator, fetch('m1'));
-  const m2 = await enrollDevice(world.base, 'm2', 'monitor', coordinator, fetch('m2'));
+  const keys = sealed ? await Promise.all([deviceKeys(), deviceKeys(), deviceKeys()]) : [];
+  const coordinator = await enrollDevice(world.base, 'coord', 'coordinator', undefined, fetch('coord'), undefined, keys[0]?.texts);
+  const m1 = await enrollDevice(world.base, 'm1', 'monitor', coordinator, fetch('m1'), undefined, keys[1]?.texts);
+  const m2 = await enrollDevice(world.base, 'm2', 'monitor', coordinator, fetch('m2'), undefined, keys[2]?.texts);
   const devices = [coordinator, m1, m2];
+  if (sealed) {
+    const deployment = await generateKeyPair('x25519');
+    const put = await world.base.fetch(`${ORIGIN}/api/v1/deployment-key`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${coordinator.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ key: deployment.publicKey.text }),
+    });
+    expect(put.status).toBe(201);
+    devices.forEach((d, i) => {
+      d.sync.keys = opKeys(d.device, keys[i]!.pairs, { deploymentPublic: deployment.publicKey, ...(d.role === 'coordinator' && { deploymentPrivate: deployment }) });
+    });
+  }
   for (const d of devices) {
     d.sync.transport = world.watch(httpTransport({ origin: ORIGIN, token: d.token, fetch: fetch(d.name) }), d.device);
     d.writer.clock.ms = world.clock.ms;
@@ -218,11 +242,10 @@ async function runSeed(seed: number) {
     d.sync.now = d.writer.now;
   }
   try {
-    await addToRoster(coordinator.writer, [
-      { device: coordinator.device, role: 'coordinator' },
-      { device: m1.device, role: 'monitor' },
-      { device: m2.device, role: 'monitor' },
-    ]);
+    await addToRoster(
+      coordinator.writer,
+      devices.map((d, i) => ({ device: d.device, role: d.role, ...(keys[i] && { keys: keys[i].texts }) })),
+    );
     world.faulty = true;
     const backupAt = Math.floor(world.random() * (STEPS / 2));
     const restoreAt = backupAt + 1 + Math.floor(world.random() * (STEPS / 2));
@@ -257,6 +280,8 @@ async function runSeed(seed: number) {
         console.log(d.name, 'cursor', await d.db.getMeta('cursor'), 'missing', missing.map((o) => all.find((a) => a.id === o.id)), 'rows', await d.db.ops.bulkGet(missing.map((o) => o.id)));
       }
       expect(held.map((o) => o.id).sort(), `${d.name} holds what the base serves it`).toEqual(expected.map((o) => o.id).sort());
+      expect(await d.db.quarantine.count(), `${d.name} opened everything it was served`).toBe(0);
+      if (sealed) for (const o of held) expect(o.wire?.v, `${d.name} keeps op ${o.id} as it travelled`).toBe(2);
 
       const roster = rosterOf(mergeOps(ROSTER_ID, held.filter((o) => o.reportId === ROSTER_ID)));
       const byReport = new Map<string, typeof held>();

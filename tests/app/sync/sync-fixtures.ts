@@ -20,6 +20,8 @@ import type { WriterContext } from '../../../src/app/store/write-op.ts';
 import { runSync, type SyncContext } from '../../../src/app/sync/engine.ts';
 import { httpTransport, type Fetch } from '../../../src/app/sync/transport.ts';
 import type { Role } from '../../../src/domain/protocol.ts';
+import { generateKeyPair, type AgreementKeyPair } from '../../../src/domain/crypto/keys.ts';
+import { opKeys, type OpKeys } from '../../../src/app/sync/op-keys.ts';
 import { seededRandom } from '../store/store-fixtures.ts';
 
 export const ORIGIN = 'https://base.test';
@@ -64,8 +66,19 @@ export interface Device {
 
 let databases = 0;
 
-/** Makes and enrolls a device. The first coordinator uses the code the store makes once; others get one from `by`. */
-export async function enrollDevice(base: Base, name: string, role: Role, by?: Device, fetch: Fetch = base.fetch, keys?: DataKeyHolder): Promise<Device> {
+/**
+ * Makes and enrolls a device. The first coordinator uses the code the store makes once; others get
+ * one from `by`. With `publicKeys`, the device sends its public keys with the code.
+ */
+export async function enrollDevice(
+  base: Base,
+  name: string,
+  role: Role,
+  by?: Device,
+  fetch: Fetch = base.fetch,
+  keys?: DataKeyHolder,
+  publicKeys?: { agreement: string; signing: string },
+): Promise<Device> {
   let code: string;
   if (!by) {
     const first = (await claimFirstCoordinatorCode(base.store.db, { now: () => base.clock.ms, random: seededRandom(99) })) ?? (await makeEnrollmentCode(base.store.db, role, { now: () => base.clock.ms, random: seededRandom(databases + 31) }));
@@ -81,7 +94,7 @@ export async function enrollDevice(base: Base, name: string, role: Role, by?: De
   }
   databases += 1;
   const device = `${name}-${databases.toString().padStart(4, '0')}-dev`;
-  const res = await base.fetch(`${ORIGIN}/api/v1/enroll`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code, device }) });
+  const res = await base.fetch(`${ORIGIN}/api/v1/enroll`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code, device, ...(publicKeys && { keys: publicKeys }) }) });
   if (res.status !== 201) throw new Error(`enroll: ${res.status} ${await res.text()}`);
   const { token, role: given } = (await res.json()) as { token: string; role: Role };
   return makeDevice(name, device, given, token, fetch, undefined, keys);
@@ -129,6 +142,18 @@ export function trackDeployments() {
       const device = await enrollDevice(base, name, role, by);
       devices.push(device);
       return device;
+    },
+    /**
+     * A device with key pairs of its own, which it enrolls with: it seals what it pushes once it
+     * knows the deployment key (`deploymentPublic`) and opens what is sealed to it.
+     */
+    async sealingDevice(base: Base, name: string, role: Role, by?: Device, deployment?: AgreementKeyPair): Promise<Device & { keys: OpKeys }> {
+      const [agreement, signing] = await Promise.all([generateKeyPair('x25519'), generateKeyPair('ed25519')]);
+      const device = await enrollDevice(base, name, role, by, base.fetch, undefined, { agreement: agreement.publicKey.text, signing: signing.publicKey.text });
+      devices.push(device);
+      const keys = opKeys(device.device, { agreement, signing }, deployment ? { deploymentPublic: deployment.publicKey, ...(role === 'coordinator' && { deploymentPrivate: deployment }) } : {});
+      device.sync.keys = keys;
+      return Object.assign(device, { keys });
     },
     /** A base with two coordinators (`first` enrolled `second`) and a monitor. */
     async twoCoordinatorsAndAMonitor(): Promise<{ base: Base; first: Device; second: Device; monitor: Device }> {

@@ -1,0 +1,36 @@
+/**
+ * The keys sync works with, unwrapped at unlock from where they are kept wrapped: the device's own
+ * key pairs, the pinned deployment key and, on a desk that holds it, the deployment private key.
+ */
+import { readPublicKey } from '../../domain/crypto/keys.ts';
+import { loadDeviceKeys } from '../keys/device-keys.ts';
+import { loadPinnedKey, savePinnedKey } from '../keys/deployment-pin.ts';
+import { readBaseDeploymentKey } from '../keys/deployment-key.ts';
+import type { DataKeyHolder } from '../store/at-rest.ts';
+import { opKeys, type OpKeys } from './op-keys.ts';
+import type { Endpoint } from './transport.ts';
+
+/** Undefined on a device enrolled before devices had keys: it syncs in version 1 only. */
+export async function loadOpKeys(dataKey: DataKeyHolder, self: string): Promise<OpKeys | undefined> {
+  const device = await loadDeviceKeys(dataKey);
+  if (!device) return undefined;
+  const pin = await loadPinnedKey();
+  const pinned = pin ? await readPublicKey(pin.key, 'agreement') : undefined;
+  const { loadDeploymentPrivateKey } = await import('../keys/deployment-private.ts');
+  const deploymentPrivate = await loadDeploymentPrivateKey(dataKey).catch(() => undefined);
+  return opKeys(self, device, { ...(pinned?.ok && { deploymentPublic: pinned.key }), ...(deploymentPrivate && { deploymentPrivate }) });
+}
+
+/**
+ * A device enrolled before its deployment had a key has no pin to check one against: it takes the
+ * key the base serves once there is one (trust on first use, docs/security.md), and seals from then on.
+ */
+export async function pinOnFirstUse(keys: OpKeys, endpoint: Endpoint): Promise<void> {
+  if (keys.deploymentPublic) return;
+  const served = await readBaseDeploymentKey(endpoint);
+  if (!served) return;
+  const read = await readPublicKey(served.key, 'agreement');
+  if (!read.ok) return;
+  await savePinnedKey({ key: read.key.text, fingerprint: read.key.fingerprint });
+  keys.deploymentPublic = read.key;
+}

@@ -1,0 +1,50 @@
+/**
+ * The keys sync seals and opens ops with, held in memory while the app is unlocked: this device's
+ * own key pairs, the deployment's public key as pinned at enrollment, and on a coordinator's desk
+ * that has it, the deployment's private key. Without a pinned deployment key (a base not set up
+ * yet) ops travel in version 1, as before the deployment had a key.
+ */
+import type { AgreementAlg } from '../../domain/crypto/algorithms.ts';
+import type { AgreementKeyPair, PublicKey } from '../../domain/crypto/keys.ts';
+import { PairKeyCache } from '../../domain/crypto/pair-keys.ts';
+import { KeyDirectory } from '../../domain/key-directory.ts';
+import type { Reader, Sealer } from '../../domain/op-envelope.ts';
+import { rosterEntriesOf, ROSTER_ID } from '../../domain/roster.ts';
+import type { DeviceKeys } from '../keys/device-keys.ts';
+import type { RasidDb } from '../store/db.ts';
+
+export interface OpKeys {
+  self: string;
+  device: DeviceKeys;
+  deploymentPublic?: PublicKey<AgreementAlg>;
+  deploymentPrivate?: AgreementKeyPair;
+  pairs: PairKeyCache;
+}
+
+export function opKeys(self: string, device: DeviceKeys, more: { deploymentPublic?: PublicKey<AgreementAlg>; deploymentPrivate?: AgreementKeyPair } = {}): OpKeys {
+  return { self, device, ...more, pairs: new PairKeyCache() };
+}
+
+/** Who holds which keys, as the roster this device holds says, with its own keys and the deployment's. */
+export async function directoryOf(db: RasidDb, keys: OpKeys): Promise<KeyDirectory> {
+  const roster = rosterEntriesOf((await db.settings.get(ROSTER_ID))?.state);
+  const directory = await KeyDirectory.of(roster.values(), keys.deploymentPublic ? [keys.deploymentPublic] : []);
+  // Its own keys count even before a roster names this device: it must read back what it wrote.
+  // As a monitor entry, so that they never stand in for a coordinator the roster lacks.
+  await directory.add({ device: keys.self, role: 'monitor', keys: { agreement: keys.device.agreement.publicKey.text, signing: keys.device.signing.publicKey.text } });
+  return directory;
+}
+
+export async function readerOf(db: RasidDb, keys: OpKeys): Promise<Reader> {
+  const mine = [keys.device.agreement, ...(keys.deploymentPrivate ? [keys.deploymentPrivate] : [])];
+  return { mine, directory: await directoryOf(db, keys), pairs: keys.pairs };
+}
+
+/** What a reader can open with, as text: ops that waited in quarantine are tried again when it changes. */
+export function readerExtent(reader: Reader): string {
+  return reader.mine.map((k) => k.publicKey.kid).join(',') + '|' + reader.directory.extent;
+}
+
+export function sealerOf(keys: OpKeys): Sealer {
+  return { agreement: keys.device.agreement, signing: keys.device.signing, pairs: keys.pairs };
+}

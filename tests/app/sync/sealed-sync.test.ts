@@ -1,0 +1,159 @@
+// Must come first: Dexie looks for IndexedDB when it is first imported.
+import 'fake-indexeddb/auto';
+import { describe, expect, test } from 'vitest';
+import { createReport, editReport } from '../../../src/app/store/reports.ts';
+import { reopenWaiting } from '../../../src/app/sync/apply.ts';
+import { answerRequest, readReply, writeRequestFile } from '../../../src/app/sync/file.ts';
+import { readerOf } from '../../../src/app/sync/op-keys.ts';
+import { keepRoster } from '../../../src/app/sync/service.ts';
+import { generateKeyPair, type AgreementKeyPair } from '../../../src/domain/crypto/keys.ts';
+import { UNOPENABLE } from '../../../src/domain/crypto/sealed-op.ts';
+import { viewOf } from '../../../src/domain/merge.ts';
+import { damageReport } from '../store/store-fixtures.ts';
+import { ORIGIN, syncDevice, trackDeployments, type Base, type Device } from './sync-fixtures.ts';
+
+const deployments = trackDeployments();
+
+const MARKER = 'marker-7f3a-souq-fire';
+
+async function setDeploymentKey(base: Base, coordinator: Device, key: AgreementKeyPair) {
+  const res = await base.fetch(`${ORIGIN}/api/v1/deployment-key`, {
+    method: 'PUT',
+    headers: { Authorization: `Bearer ${coordinator.token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ key: key.publicKey.text }),
+  });
+  expect(res.status).toBe(201);
+}
+
+/** A deployment with its key: the first coordinator holds the private half, the monitor the public one. */
+async function sealedDeployment() {
+  const base = await deployments.base();
+  const deployment = await generateKeyPair('x25519');
+  const coordinator = await deployments.sealingDevice(base, 'coord', 'coordinator', undefined, deployment);
+  await setDeploymentKey(base, coordinator, deployment);
+  const monitor = await deployments.sealingDevice(base, 'monitor', 'monitor', coordinator, deployment);
+  await keepRoster(coordinator.writer, { origin: ORIGIN, token: coordinator.token, fetch: base.fetch }, coordinator.device);
+  await syncDevice(coordinator);
+  return { base, deployment, coordinator, monitor };
+}
+
+async function storedOps(base: Base) {
+  return base.store.db.selectFrom('ops').select(['id', 'v', 'kind', 'report_id', 'device', 'body', 'sig']).orderBy('seq').execute();
+}
+
+async function narrative(d: Device, id: string) {
+  const row = await d.db.reports.get(id);
+  return row && viewOf(row.state).values.narrative;
+}
+
+describe('ops sealed end to end through the real base', () => {
+  test("a monitor's report reaches the coordinator's desk, while the base holds only its header and ciphertext", async () => {
+    const { base, coordinator, monitor } = await sealedDeployment();
+    const id = await createReport(monitor.writer, { ...damageReport, narrative: `${MARKER} احترق السوق` });
+    const out = await syncDevice(monitor);
+    expect(out).toMatchObject({ rejected: [], deferred: 0, quarantined: 0 });
+
+    const stored = await storedOps(base);
+    const report = stored.filter((o) => o.report_id === id);
+    expect(report).toHaveLength(1);
+    expect(report[0]).toMatchObject({ v: 2, kind: 'create', device: monitor.device, sig: null });
+    expect(JSON.parse(report[0]!.body)).toMatchObject({ v: 2, to: expect.any(Array), ct: expect.any(String) });
+    for (const op of stored) expect(op.body).not.toContain(MARKER);
+    // The roster travels in clear for every device to read, signed by the coordinator who wrote it.
+    expect(stored.find((o) => o.report_id === 'roster')).toMatchObject({ v: 2, kind: 'deployment', sig: expect.stringMatching(/^[A-Za-z0-9_-]{86}$/) });
+
+    await syncDevice(coordinator);
+    expect(await narrative(coordinator, id)).toContain(MARKER);
+    // The monitor read back what it wrote, from its own copy of the seal.
+    expect(await monitor.db.quarantine.count()).toBe(0);
+  });
+
+  test("a coordinator's correction of a monitor's report is sealed to that monitor too, and the monitor reads it", async () => {
+    const { coordinator, monitor } = await sealedDeployment();
+    const id = await createReport(monitor.writer, damageReport);
+    await syncDevice(monitor);
+    await syncDevice(coordinator);
+    await editReport(coordinator.writer, id, { narrative: `${MARKER} corrected at base` });
+    await syncDevice(coordinator);
+    const sealed = (await coordinator.db.ops.toArray()).find((o) => o.device === coordinator.device && o.reportId === id);
+    expect(JSON.parse(sealed!.wire!.body).to).toHaveLength(3);
+
+    const out = await syncDevice(monitor);
+    expect(out.quarantined).toBe(0);
+    expect(await narrative(monitor, id)).toContain(MARKER);
+  });
+
+  test('a coordinator without the deployment key keeps what it cannot open waiting, and opens it once the key comes', async () => {
+    const { base, deployment, coordinator, monitor } = await sealedDeployment();
+    const second = await deployments.sealingDevice(base, 'coord-b', 'coordinator', coordinator);
+    second.keys.deploymentPublic = deployment.publicKey;
+    await keepRoster(coordinator.writer, { origin: ORIGIN, token: coordinator.token, fetch: base.fetch }, coordinator.device);
+    await syncDevice(coordinator);
+    const id = await createReport(monitor.writer, { ...damageReport, narrative: MARKER });
+    await syncDevice(monitor);
+
+    await syncDevice(second);
+    expect(await second.db.reports.get(id)).toBeUndefined();
+    const waiting = await second.db.quarantine.toArray();
+    expect(waiting.map((q) => q.reason)).toEqual([UNOPENABLE.notForUs]);
+
+    second.keys.deploymentPrivate = deployment;
+    expect(await reopenWaiting(second.db, await readerOf(second.db, second.keys), { device: second.device, now: second.writer.now })).toBe(1);
+    expect(await narrative(second, id)).toBe(MARKER);
+    expect(await second.db.quarantine.count()).toBe(0);
+  });
+
+  test('changing one character of a sealed body, of a header, or of a signature on the base sends the op to quarantine', async () => {
+    const { base, deployment, coordinator, monitor } = await sealedDeployment();
+    const first = await createReport(monitor.writer, { ...damageReport, narrative: 'first' });
+    const second = await createReport(monitor.writer, { ...damageReport, narrative: 'second' });
+    await syncDevice(monitor);
+    const db = base.store.db;
+    const flip = (text: string, at: number) => text.slice(0, at) + (text[at] === 'A' ? 'B' : 'A') + text.slice(at + 1);
+
+    const body = (await db.selectFrom('ops').select('body').where('report_id', '=', first).executeTakeFirstOrThrow()).body;
+    const sealed = JSON.parse(body) as { ct: string };
+    await db.updateTable('ops').set({ body: body.replace(sealed.ct, flip(sealed.ct, 10)) }).where('report_id', '=', first).execute();
+    await db.updateTable('ops').set({ device_seq: 99 }).where('report_id', '=', second).execute();
+    const ids = await db.selectFrom('ops').select(['id', 'report_id']).execute();
+    const idOf = (r: string) => ids.find((o) => o.report_id === r)!.id;
+
+    // A desk that starts afresh reads everything from the base.
+    const fresh = await deployments.sealingDevice(base, 'coord-c', 'coordinator', coordinator, deployment);
+    await syncDevice(fresh);
+    let reasons = Object.fromEntries((await fresh.db.quarantine.toArray()).map((q) => [q.id, q.reason]));
+    expect(reasons).toEqual({ [idOf(first)]: UNOPENABLE.openFailed, [idOf(second)]: UNOPENABLE.openFailed });
+    expect(await fresh.db.reports.get(first)).toBeUndefined();
+    expect(await fresh.db.reports.get(second)).toBeUndefined();
+
+    // A roster whose signature was changed is refused, and with it the keys it would vouch for:
+    // the monitor's ops then wait, unopened, rather than being read on the base's word.
+    const roster = await db.selectFrom('ops').select(['id', 'sig']).where('report_id', '=', 'roster').executeTakeFirstOrThrow();
+    await db.updateTable('ops').set({ sig: flip(roster.sig!, 5) }).where('id', '=', roster.id).execute();
+    const later = await deployments.sealingDevice(base, 'coord-d', 'coordinator', coordinator, deployment);
+    await syncDevice(later);
+    reasons = Object.fromEntries((await later.db.quarantine.toArray()).map((q) => [q.id, q.reason]));
+    expect(reasons[roster.id]).toBe(UNOPENABLE.badSignature);
+    expect(reasons[idOf(first)]).toBe(UNOPENABLE.unknownSender);
+    expect(await later.db.settings.get('roster')).toBeUndefined();
+  });
+
+  test('sync by file carries sealed ops: the request file holds no report text, and the reply opens on the phone', async () => {
+    const { coordinator, monitor } = await sealedDeployment();
+    await syncDevice(monitor);
+    const id = await createReport(monitor.writer, { ...damageReport, narrative: MARKER });
+    const request = await writeRequestFile(monitor.db, monitor.device, monitor.writer.now, monitor.keys);
+    const text = JSON.stringify(request);
+    expect(text).not.toContain(MARKER);
+    expect(request.ops.every((o) => o.v === 2)).toBe(true);
+
+    const answered = await answerRequest(coordinator.sync, text);
+    expect(answered).toMatchObject({ ops: 1, acked: 1, rejected: 0 });
+    expect(await narrative(coordinator, id)).toBe(MARKER);
+    // What the phone pushes later is what the file carried: the base already holds the same bytes.
+    const taken = await readReply(monitor.db, monitor.device, JSON.stringify(answered.reply), monitor.writer.now, monitor.keys);
+    expect(taken.quarantined).toBe(0);
+    const out = await syncDevice(monitor);
+    expect(out).toMatchObject({ sent: 0, rejected: [] });
+  });
+});
