@@ -5,7 +5,7 @@
  * coordinator, every device's).
  */
 import type { Hono } from 'hono';
-import type { OpHeader } from '../../domain/op.ts';
+import type { WireHeader } from '../../domain/op.ts';
 import { MAX_BATCH, MAX_REQUEST_BYTES, syncRequestSchema, wireOpSchema, type ServedOp, type SyncResponse } from '../../domain/protocol.ts';
 import { allWatermarks, currentEpoch, deviceWatermark, lostDecidedOps, pullOps, pushOps, renewEpoch, type IncomingOp, type PulledOp } from '../store/index.ts';
 import type { ApiDeps } from './api.ts';
@@ -81,7 +81,7 @@ function toIncoming(sent: unknown): IncomingOp {
     const { body, sig, ...header } = wire.data;
     return sig === undefined ? { header, body } : { header, body, sig };
   }
-  const header = Object.fromEntries(HEADER_KEYS.map((k) => [k, fields[k]])) as unknown as OpHeader;
+  const header = Object.fromEntries(HEADER_KEYS.map((k) => [k, fields[k]])) as unknown as WireHeader;
   return { header, body: fields.body as string, sig: fields.sig as string | undefined };
 }
 

@@ -1,6 +1,6 @@
 /**
  * The base server's op store: what the HTTP layer imports. It stores ops and serves them; it never
- * merges them and never reads their bodies.
+ * merges them and never opens their bodies (of a sealed op it checks only the shape).
  */
 export { openStore, type OpenStoreOptions, type Store } from './open.ts';
 export { pushOps, type PushAnswer, type PushInput } from './push.ts';

@@ -8,7 +8,7 @@
  * The epoch itself is checked by the caller.
  */
 import { sql, type Kysely } from 'kysely';
-import type { OpHeader, OpKind } from '../../domain/op.ts';
+import type { OpKind, WireHeader } from '../../domain/op.ts';
 import type { Caller } from './rules.ts';
 import type { Database, OpRow } from './schema.ts';
 
@@ -28,7 +28,7 @@ export interface PulledOp {
   seq: number;
   /** ms since the Unix epoch. */
   receivedAt: number;
-  header: OpHeader;
+  header: WireHeader;
   body: string;
   sig?: string;
 }
@@ -85,7 +85,7 @@ function toPulled(r: Pick<OpRow, 'seq' | 'id' | 'v' | 'kind' | 'report_id' | 'de
     reportId: r.report_id,
     device: r.device,
     deviceSeq: Number(r.device_seq),
-  } as OpHeader;
+  } as WireHeader;
   const op: PulledOp = { seq: Number(r.seq), receivedAt: Number(r.received_at), header, body: r.body };
   if (r.sig !== null) op.sig = r.sig;
   return op;

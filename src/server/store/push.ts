@@ -97,8 +97,10 @@ function toRow(op: IncomingOp, seq: number, now: number, rejectReason: RejectRea
   const h = op.header as unknown as Record<string, unknown>;
   const ok = rejectReason === null;
   // A rejected op is kept only to close its gap and to answer a retry. Its header may be malformed
-  // and its body unstorable, so keep what fits the columns.
-  const keepBody = ok || (rejectReason !== REJECT.tooLarge && rejectReason !== REJECT.badText && typeof op.body === 'string');
+  // and its body unstorable, so keep what fits the columns. Only a version-1 body, in clear by
+  // definition, is kept for a look by hand: any other may be clear text under a "sealed" label
+  // (which is why it was rejected, or its shape was never checked), and is never needed.
+  const keepBody = ok || (h.v === 1 && rejectReason !== REJECT.tooLarge && rejectReason !== REJECT.badText && typeof op.body === 'string');
   return {
     seq,
     id: h.id as string,
@@ -157,6 +159,10 @@ async function loadHeld(trx: Kysely<Database>, ops: readonly IncomingOp[], slots
     for (const r of found) owners.set(r.report_id, r.device);
   }
 
+  // Read under the counter lock like the rest: a push that commits after the key was set sees it.
+  const meta = await trx.selectFrom('meta').select('deployment_key').where('id', '=', 1).executeTakeFirst();
+  const sealedOnly = Boolean(meta?.deployment_key);
+
   const relayed = devices.filter((d) => d !== caller.device);
   for (const part of chunks(relayed)) {
     const found = await trx.selectFrom('devices').select(['device', 'role']).where('device', 'in', part).execute();
@@ -169,6 +175,7 @@ async function loadHeld(trx: Kysely<Database>, ops: readonly IncomingOp[], slots
     ownerOf: (reportId) => owners.get(reportId),
     roleOf: (device) => roles.get(device) ?? 'monitor',
     watermarkOf: (device) => progress.get(device)?.watermark ?? 0,
+    sealedOnly,
   };
   return {
     state,

@@ -3,8 +3,9 @@
  * store already holds. push.ts loads that state under the counter lock and writes the decision;
  * keeping the rules here keeps them readable in one place and testable without a database.
  */
+import { SEALED_OP_VERSION, sealedBodySchema } from '../../domain/crypto/sealed-op.ts';
 import { UUID_PATTERN } from '../../domain/ids.ts';
-import { deviceIdSchema, OP_FORMAT_VERSION, opHeaderSchema, type OpHeader, type OpKind } from '../../domain/op.ts';
+import { deviceIdSchema, LATEST_WIRE_VERSION, wireHeaderSchema, type OpKind, type WireHeader } from '../../domain/op.ts';
 import type { OpStatus, Role } from './schema.ts';
 
 /** Who is pushing, as authentication established it. */
@@ -13,9 +14,12 @@ export interface Caller {
   role: Role;
 }
 
-/** An op as it arrives: the clear header, and the body and signature as opaque text. */
+/**
+ * An op as it arrives: the clear header, and the body and signature as text. The store never opens
+ * a body; in version 2 it only checks that the body has the shape it claims (rules below).
+ */
 export interface IncomingOp {
-  header: OpHeader;
+  header: WireHeader;
   body: string;
   sig?: string | null;
 }
@@ -42,6 +46,10 @@ export const REJECT = {
   reportExists: 'err.op.reportExists',
   /** A monitor's edit of a report whose create it did not write. */
   notReportOwner: 'err.op.notReportOwner',
+  /** A version-2 report or desk op whose body is not a sealed body, or that carries a `sig` outside the seal. */
+  notSealed: 'err.op.notSealed',
+  /** A version-2 deployment op without a signature of the right shape, or whose body is not a JSON object. */
+  badSignature: 'err.op.badSignature',
 } as const;
 export type RejectReason = (typeof REJECT)[keyof typeof REJECT];
 
@@ -51,6 +59,8 @@ export const RETRY = {
   unknownVersion: 'err.op.unknownVersion',
   /** A monitor's edit whose report has no create yet, while that device still has undecided ops below it. */
   createPending: 'err.op.createPending',
+  /** A version-1 op (body in clear) to a base that has a deployment key: the device seals it and sends it again. */
+  unsealed: 'err.op.unsealed',
 } as const;
 export type RetryReason = (typeof RETRY)[keyof typeof RETRY];
 
@@ -78,6 +88,11 @@ export interface HeldState {
   /** Role of a device other than the caller; an unknown device counts as a monitor. */
   roleOf(device: string): Role;
   watermarkOf(device: string): number;
+  /**
+   * The base has a deployment key, so devices can seal: from then on no op in clear (version 1) is
+   * taken, not even to be stored as rejected.
+   */
+  sealedOnly: boolean;
 }
 
 export type Decision =
@@ -102,7 +117,7 @@ export function slotOf(header: unknown): { id: string; device: string; deviceSeq
 
 export function isUnknownVersion(header: unknown): boolean {
   const v = (header as { v?: unknown } | null)?.v;
-  return typeof v === 'number' && Number.isInteger(v) && v > OP_FORMAT_VERSION;
+  return typeof v === 'number' && Number.isInteger(v) && v > LATEST_WIRE_VERSION;
 }
 
 export function sameBytes(op: IncomingOp, held: HeldOp): boolean {
@@ -129,6 +144,38 @@ function bodyProblem(op: IncomingOp): RejectReason | undefined {
   return undefined;
 }
 
+/** 64 bytes in base64url without padding: the last character carries 2 bits and 4 zero bits. */
+const SIGNATURE_TEXT = /^[A-Za-z0-9_-]{85}[AQgw]$/;
+
+function parsedJson(text: string): { value: unknown } | undefined {
+  try {
+    return { value: JSON.parse(text) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A shape check of a version-2 op, nothing more: the base holds no keys it could trust, so
+ * receivers open the seal and verify the signature. What it does catch is a device or relay bug
+ * that would put a clear body in the store under the "sealed" label, or a deployment op that no
+ * receiver could ever verify.
+ */
+function sealProblem(op: IncomingOp): RejectReason | undefined {
+  if (op.header.v !== SEALED_OP_VERSION) return undefined;
+  if (op.header.kind === 'deployment') {
+    if (typeof op.sig !== 'string' || !SIGNATURE_TEXT.test(op.sig)) return REJECT.badSignature;
+    const json = parsedJson(op.body);
+    const isObject = typeof json?.value === 'object' && json.value !== null && !Array.isArray(json.value);
+    return isObject ? undefined : REJECT.badSignature;
+  }
+  // The signature of a sealed op is inside the seal; one beside it would let anyone holding the
+  // store confirm a guessed body.
+  if (op.sig != null) return REJECT.notSealed;
+  const json = parsedJson(op.body);
+  return json && sealedBodySchema.safeParse(json.value).success ? undefined : REJECT.notSealed;
+}
+
 const REPORT_KINDS: readonly OpKind[] = ['create', 'edit'];
 
 /**
@@ -149,10 +196,13 @@ export function decide(op: IncomingOp, caller: Caller, held: HeldState): Decisio
     if (there.status === 'rejected') return { answer: 'rejected', reason: (there.rejectReason ?? REJECT.badHeader) as RejectReason, store: false };
     return sameBytes(op, there) ? { answer: 'ack', store: false } : { answer: 'rejected', reason: REJECT.idReused, store: false };
   }
+  // After the slot: an op in clear stored before the key was set is still acknowledged when sent
+  // again (nothing new is stored), so the device is not asked forever to seal what the base holds.
+  if (held.sealedOnly && op.header.v === 1) return { answer: 'retry', reason: RETRY.unsealed, store: false };
   const reject = (reason: RejectReason): Decision => ({ answer: 'rejected', reason, store: true });
   if (held.holdsId(slot.id)) return reject(REJECT.idReused);
-  if (!opHeaderSchema.safeParse(op.header).success) return reject(REJECT.badHeader);
-  const problem = bodyProblem(op);
+  if (!wireHeaderSchema.safeParse(op.header).success) return reject(REJECT.badHeader);
+  const problem = bodyProblem(op) ?? sealProblem(op);
   if (problem) return reject(problem);
 
   const { kind, reportId } = op.header;

@@ -16,6 +16,9 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../../src/domain/canonical-json.ts';
+import type { WireOp } from '../../../src/domain/protocol.ts';
+import { REJECT, RETRY } from '../../../src/server/store/rules.ts';
 import { NAUGHTY_STRINGS } from './fixtures/naughty-strings.ts';
 import { gzipOfZeros, newId, wireOp } from './harness.ts';
 import { startServer, stubDist, type ServerProcess } from './process.ts';
@@ -36,6 +39,7 @@ let port: number;
 let coordinator: string;
 let monitor: string;
 const MONITOR = 'monitor-a-0001';
+const COORDINATOR = 'coordinator-0001';
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'rasid-hostile-'));
@@ -50,7 +54,7 @@ beforeAll(async () => {
   host = new URL(server.url).hostname;
   port = Number(new URL(server.url).port);
   const code = new URL(server.firstLink!).hash.replace(/^#code=/, '');
-  coordinator = (await (await post('/api/v1/enroll', { code, device: 'coordinator-0001' })).json()).token;
+  coordinator = (await (await post('/api/v1/enroll', { code, device: COORDINATOR })).json()).token;
   const made = (await (await post('/api/v1/enrollment-codes', { role: 'monitor' }, coordinator)).json()) as { code: string };
   monitor = (await (await post('/api/v1/enroll', { code: made.code, device: MONITOR })).json()).token;
 }, 40_000);
@@ -261,6 +265,31 @@ function pathTricks(): Sent[] {
   return out;
 }
 
+/**
+ * Version-2 ops the base must refuse by their shape alone, cheaply and without a 5xx. Each claims a
+ * fresh slot, so it is first sent before the snapshot (and stored, rejected, without its body);
+ * in the hostile run it comes again and must change nothing.
+ */
+function versionTricks(): { what: string; token: string; op: Record<string, unknown>; answer: { status: string; reason: string } }[] {
+  const kid = 'kid-AAAAAAAA';
+  const sealedBody = (over: Record<string, unknown> = {}) => canonicalJson({ ct: 'Y2lwaGVydGV4dA', from: kid, iv: 'aXYtMTItYnl0ZXMA', to: [{ k: kid, w: 'w'.repeat(54) }], v: 2, ...over });
+  const sealed = (seq: number, body: string): WireOp => ({ ...wireOp(MONITOR, seq, 'create', newId()), v: 2, body });
+  const signed = (seq: number, sig: string): WireOp => ({ ...wireOp(COORDINATOR, seq, 'deployment', 'gazetteer'), v: 2, sig });
+  const rejected = (reason: string) => ({ status: 'rejected', reason });
+  return [
+    { what: 'a sealed body with an escaped NUL', token: monitor, op: sealed(2, sealedBody().replace('"ct":"', '"ct":"\\u0000')), answer: rejected(REJECT.notSealed) },
+    { what: 'a sealed body with a raw NUL', token: monitor, op: sealed(3, sealedBody().replace('"ct":"', '"ct":"\u0000')), answer: rejected(REJECT.badText) },
+    { what: 'a sealed body with 5,000 recipients', token: monitor, op: sealed(4, sealedBody({ to: Array.from({ length: 5000 }, () => ({ k: kid, w: 'w'.repeat(54) })) })), answer: rejected(REJECT.notSealed) },
+    { what: 'a sealed body with its signature outside', token: monitor, op: { ...sealed(5, sealedBody()), sig: `${'s'.repeat(85)}g` }, answer: rejected(REJECT.notSealed) },
+    { what: 'a sealed body that is a JSON string', token: monitor, op: sealed(6, json(sealedBody())), answer: rejected(REJECT.notSealed) },
+    { what: 'a signature one character short', token: coordinator, op: signed(1, 's'.repeat(85)), answer: rejected(REJECT.badSignature) },
+    { what: 'a signature of 1,000 characters', token: coordinator, op: signed(2, 's'.repeat(1000)), answer: rejected(REJECT.badSignature) },
+    { what: 'version 2.5', token: monitor, op: { ...sealed(7, sealedBody()), v: 2.5 }, answer: rejected(REJECT.badHeader) },
+    { what: 'version "2"', token: monitor, op: { ...sealed(8, sealedBody()), v: '2' }, answer: rejected(REJECT.badHeader) },
+    { what: 'version 3', token: monitor, op: { ...sealed(9, sealedBody()), v: 3 }, answer: { status: 'retry', reason: RETRY.unknownVersion } },
+  ];
+}
+
 describe('hostile input against the server process', () => {
   it('answers every request 2xx or 4xx, never 5xx nor silence; keeps serving; the store holds what it held; prints nothing', async () => {
     // A valid push first, and its replay later: a retry is answered as the first, and stores nothing new.
@@ -270,12 +299,20 @@ describe('hostile input against the server process', () => {
     expect(first.status).toBe(200);
     const firstResults = (await first.json()).results;
     expect(firstResults).toEqual([{ id: firstOp.id, status: 'ack' }]);
+    const tricks = versionTricks();
+    for (const trick of tricks) {
+      const answer = await post('/api/v1/sync', { epoch: null, cursor: null, ops: [trick.op] }, trick.token);
+      expect(answer.status, trick.what).toBe(200);
+      expect((await answer.json()).results, trick.what).toEqual([{ id: trick.op.id, ...trick.answer }]);
+    }
     const before = snapshot();
-    expect(before.ops!.rows).toBe(1);
+    // The first op, and every trick but the retry, closing its slot without keeping its body.
+    expect(before.ops!.rows).toBe(tricks.length);
     expect(before.devices!.rows).toBe(2);
 
     const started = performance.now();
-    const requests = [...naughtyRequests(), ...malformedRequests(), ...bigRequests(await gzipOfZeros(64 * 1024 * 1024)), ...tokenRequests(), ...pathTricks()];
+    const again = tricks.map((t): Sent => ({ what: `again: ${t.what}`, method: 'POST', path: '/api/v1/sync', headers: jsonHeaders(t.token), body: json({ epoch: null, cursor: null, ops: [t.op] }) }));
+    const requests = [...again, ...naughtyRequests(), ...malformedRequests(), ...bigRequests(await gzipOfZeros(64 * 1024 * 1024)), ...tokenRequests(), ...pathTricks()];
     const results = await runAll(requests);
     const elapsed = performance.now() - started;
 

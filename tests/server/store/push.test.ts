@@ -1,5 +1,12 @@
 /** Pushing ops: per-op answers, idempotence, and who may write what. Both dialects. */
-import { expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
+import { SUITES } from '../../../src/domain/crypto/algorithms.ts';
+import { generateKeyPair, type AgreementKeyPair } from '../../../src/domain/crypto/keys.ts';
+import { PairKeyCache } from '../../../src/domain/crypto/pair-keys.ts';
+import { sealForWire, type Sealer } from '../../../src/domain/op-envelope.ts';
+import type { Op } from '../../../src/domain/op.ts';
+import type { WireOp } from '../../../src/domain/protocol.ts';
+import { setDeploymentKey } from '../../../src/server/enrollment/deployment-key.ts';
 import { pullOps } from '../../../src/server/store/pull.ts';
 import { pushOps } from '../../../src/server/store/push.ts';
 import { REJECT, RETRY, MAX_STORED_BODY_BYTES, type Caller, type IncomingOp } from '../../../src/server/store/rules.ts';
@@ -133,7 +140,7 @@ forEachDialect('pushing ops', ({ open }) => {
   it('an op in a format version the server does not know is refused for retry and stored nowhere', async () => {
     const store = await open();
     const future = op(MONITOR_A, 1, 'create', newId());
-    (future.header as { v: number }).v = 2;
+    (future.header as { v: number }).v = 3;
     expect(await push(store, monitorA, [future])).toEqual([{ id: future.header.id, status: 'retry', reason: RETRY.unknownVersion }]);
     expect(await rows(store)).toHaveLength(0);
   });
@@ -316,5 +323,84 @@ forEachDialect('who may write what', ({ open }) => {
     const store = await open();
     const answers = await push(store, coordinator, [op(COORDINATOR, 1, 'create', 'roster'), op(COORDINATOR, 2, 'deployment', newId())]);
     expect(answers.map((a) => a.status === 'rejected' && a.reason)).toEqual([REJECT.reportIdKind, REJECT.reportIdKind]);
+  });
+});
+
+const SUITE = SUITES['x25519-ed25519'];
+let deployment: AgreementKeyPair;
+let monitorKeys: Sealer;
+let coordinatorKeys: Sealer;
+
+beforeAll(async () => {
+  deployment = await generateKeyPair(SUITE.agreement);
+  const sealer = async (): Promise<Sealer> => ({ agreement: await generateKeyPair(SUITE.agreement), signing: await generateKeyPair(SUITE.signing), pairs: new PairKeyCache() });
+  monitorKeys = await sealer();
+  coordinatorKeys = await sealer();
+});
+
+const hlc = (device: string, seq: number) => `2025-06-01T12:00:00.000Z-${seq.toString(16).padStart(4, '0')}-${device.replace(/-/g, '')}`;
+
+/** A real version-2 op: sealed to the deployment key and the author, or for a deployment op signed. */
+async function sealed(device: string, deviceSeq: number, kind: Op['kind'], reportId: string, keys: Sealer): Promise<{ wire: WireOp; incoming: IncomingOp }> {
+  const clear: Op = { v: 1, id: newId(), kind, reportId, device, deviceSeq, body: { hlc: hlc(device, deviceSeq), changes: { narrative: 'نزوح ٣٠ أسرة' }, supersedes: {} } };
+  const made = await sealForWire(clear, keys, [deployment.publicKey, keys.agreement.publicKey]);
+  if (!made.ok) throw new Error(made.reason);
+  const { body, sig, ...header } = made.wire;
+  return { wire: made.wire, incoming: sig === undefined ? { header, body } : { header, body, sig } };
+}
+
+forEachDialect('a base with a deployment key', ({ open }) => {
+  const withKey = async () => {
+    const store = await open();
+    expect(await setDeploymentKey(store.db, deployment.publicKey.text)).toMatchObject({ ok: true, created: true });
+    return store;
+  };
+
+  it('an op in clear is refused for retry and stored nowhere', async () => {
+    const store = await withKey();
+    const clear = op(MONITOR_A, 1, 'create', newId());
+    expect(await push(store, monitorA, [clear])).toEqual([{ id: clear.header.id, status: 'retry', reason: RETRY.unsealed }]);
+    expect(await rows(store)).toHaveLength(0);
+  });
+
+  it('a sealed op is acknowledged, pulled back byte for byte, and acknowledged again when resent', async () => {
+    const store = await withKey();
+    const { wire, incoming } = await sealed(MONITOR_A, 1, 'create', newId(), monitorKeys);
+    expect(await push(store, monitorA, [incoming])).toEqual([{ id: wire.id, status: 'ack' }]);
+    const pulled = await pullOps(store.db, { caller: monitorA, after: null, limit: 10 });
+    if (pulled.reset) throw new Error('unexpected reset');
+    expect(pulled.ops.map((o) => ({ ...o.header, body: o.body, ...(o.sig !== undefined && { sig: o.sig }) }))).toEqual([wire]);
+    expect(await push(store, monitorA, [{ ...incoming, header: { ...incoming.header } }], NOW + 1000)).toEqual([{ id: wire.id, status: 'ack' }]);
+    expect(await rows(store)).toHaveLength(1);
+  });
+
+  it("a coordinator's signed deployment op is stored with its signature and served to monitors as sent", async () => {
+    const store = await withKey();
+    const { wire, incoming } = await sealed(COORDINATOR, 1, 'deployment', 'roster', coordinatorKeys);
+    expect(wire.sig).toHaveLength(86);
+    expect(await push(store, coordinator, [incoming])).toEqual([{ id: wire.id, status: 'ack' }]);
+    const pulled = await pullOps(store.db, { caller: monitorB, after: null, limit: 10 });
+    if (pulled.reset) throw new Error('unexpected reset');
+    expect(pulled.ops.map((o) => ({ ...o.header, body: o.body, sig: o.sig }))).toEqual([wire]);
+  });
+
+  it('a version-2 op with its body in clear is rejected for good, and the clear body is not kept', async () => {
+    const store = await withKey();
+    const { incoming } = await sealed(MONITOR_A, 1, 'create', newId(), monitorKeys);
+    const clearBody = JSON.stringify({ hlc: hlc(MONITOR_A, 1), changes: { narrative: 'in clear' }, supersedes: {} });
+    const mislabelled = { ...incoming, body: clearBody };
+    expect(await push(store, monitorA, [mislabelled])).toEqual([{ id: incoming.header.id, status: 'rejected', reason: REJECT.notSealed }]);
+    expect((await rows(store)).map((r) => [r.v, r.status, r.body, r.sig])).toEqual([[2, 'rejected', '', null]]);
+  });
+});
+
+forEachDialect('a base without a deployment key', ({ open }) => {
+  it('takes ops in clear and sealed ones side by side', async () => {
+    const store = await open();
+    const report = newId();
+    const { incoming } = await sealed(MONITOR_A, 2, 'edit', report, monitorKeys);
+    const answers = await push(store, monitorA, [op(MONITOR_A, 1, 'create', report), incoming]);
+    expect(answers.map((a) => a.status)).toEqual(['ack', 'ack']);
+    expect((await rows(store)).map((r) => r.v)).toEqual([1, 2]);
   });
 });

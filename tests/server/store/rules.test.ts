@@ -3,14 +3,16 @@
  * the store holds. No database here; push.test.ts runs the same rules through both dialects.
  */
 import { describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../../src/domain/canonical-json.ts';
 import { decide, REJECT, RETRY, type Caller, type HeldOp, type HeldState, type IncomingOp } from '../../../src/server/store/rules.ts';
 import { COORDINATOR, MONITOR_A, MONITOR_B, newId, op } from './dialects.ts';
 
 const monitorA: Caller = { device: MONITOR_A, role: 'monitor' };
 const coordinator: Caller = { device: COORDINATOR, role: 'coordinator' };
 
-function holding(state: Partial<{ slots: Record<string, HeldOp>; ids: string[]; owners: Record<string, string>; roles: Record<string, 'monitor' | 'coordinator'>; watermarks: Record<string, number> }>): HeldState {
+function holding(state: Partial<{ slots: Record<string, HeldOp>; ids: string[]; owners: Record<string, string>; roles: Record<string, 'monitor' | 'coordinator'>; watermarks: Record<string, number>; sealedOnly: boolean }>): HeldState {
   return {
+    sealedOnly: state.sealedOnly ?? false,
     atSlot: (device, seq) => state.slots?.[`${device}:${seq}`],
     holdsId: (id) => state.ids?.includes(id) ?? false,
     ownerOf: (reportId) => state.owners?.[reportId],
@@ -51,7 +53,7 @@ describe('deciding one pushed op', () => {
 
   it('a newer format version is refused for retry before anything else is looked at', () => {
     const future = op(MONITOR_B, 1, 'desk', 'x');
-    (future.header as { v: number }).v = 2;
+    (future.header as { v: number }).v = 3;
     expect(decide(future, monitorA, holding({}))).toEqual({ answer: 'retry', reason: RETRY.unknownVersion, store: false });
   });
 
@@ -59,5 +61,88 @@ describe('deciding one pushed op', () => {
     const forged = op(MONITOR_B, 1, 'create', newId());
     const held = holding({ slots: { [`${MONITOR_B}:1`]: heldAs(forged) } });
     expect(decide(forged, monitorA, held)).toEqual({ answer: 'rejected', reason: REJECT.notOwnDevice, store: false });
+  });
+});
+
+// Shapes only: the rules never open a seal nor check a signature, so made-up base64url will do.
+const KID = 'kid-AAAAAAAA';
+const sealedText = (to = 1) =>
+  canonicalJson({ ct: 'Y2lwaGVydGV4dC1hbmQtdGFn', from: KID, iv: 'aXYtMTItYnl0ZXMA', to: Array.from({ length: to }, () => ({ k: KID, w: 'w'.repeat(54) })), v: 2 });
+const SIG = `${'s'.repeat(85)}g`;
+
+/** A version-2 op as it would arrive: the header says 2, body and sig as given. */
+function v2(device: string, deviceSeq: number, kind: IncomingOp['header']['kind'], reportId: string, body: string, sig?: string): IncomingOp {
+  const o = op(device, deviceSeq, kind, reportId, { body, ...(sig !== undefined && { sig }) });
+  return { ...o, header: { ...o.header, v: 2 } };
+}
+
+describe('deciding a version-2 op', () => {
+  const report = newId();
+  const clearBody = JSON.stringify({ hlc: '1', changes: { narrative: 'in clear' }, supersedes: {} });
+
+  it.each([
+    ['a sealed create', monitorA, v2(MONITOR_A, 1, 'create', report, sealedText()), { answer: 'ack', store: true, owner: true }],
+    ['a sealed desk op of a coordinator', coordinator, v2(COORDINATOR, 1, 'desk', 'partners', sealedText(3)), { answer: 'ack', store: true, owner: false }],
+    ['a signed deployment op of a coordinator', coordinator, v2(COORDINATOR, 1, 'deployment', 'roster', clearBody, SIG), { answer: 'ack', store: true, owner: false }],
+  ] as const)('%s is acknowledged and stored', (_, caller, sent, expected) => {
+    expect(decide(sent, caller, holding({}))).toEqual(expected);
+  });
+
+  it.each([
+    ['a clear body', v2(MONITOR_A, 1, 'create', report, clearBody)],
+    ['a body that is not JSON', v2(MONITOR_A, 1, 'create', report, 'c2VhbGVk')],
+    ['a sealed body beside a signature', v2(MONITOR_A, 1, 'create', report, sealedText(), SIG)],
+    ['a sealed body with no recipient', v2(MONITOR_A, 1, 'create', report, sealedText(0))],
+    ['a sealed body with nine recipients', v2(MONITOR_A, 1, 'create', report, sealedText(9))],
+    ['a sealed body of another version', v2(MONITOR_A, 1, 'create', report, sealedText().replace('"v":2', '"v":3'))],
+  ])('a report op with %s is rejected for good as not sealed, and its slot closed', (_, sent) => {
+    expect(decide(sent, monitorA, holding({}))).toEqual({ answer: 'rejected', reason: REJECT.notSealed, store: true });
+  });
+
+  it.each([
+    ['no signature', undefined, clearBody],
+    ['a signature one character short', SIG.slice(1), clearBody],
+    ['a signature one character long', `${SIG}A`, clearBody],
+    ['a signature in plain base64', `+${SIG.slice(1)}`, clearBody],
+    ['a signature whose last character carries bits past 64 bytes', `${SIG.slice(0, -1)}h`, clearBody],
+    ['a body that is not JSON', SIG, '{"hlc":'],
+    ['a body that is JSON but no object', SIG, '"roster"'],
+  ])('a deployment op with %s is rejected for good as badly signed', (_, sig, body) => {
+    expect(decide(v2(COORDINATOR, 1, 'deployment', 'roster', body, sig), coordinator, holding({}))).toEqual({ answer: 'rejected', reason: REJECT.badSignature, store: true });
+  });
+
+  it('a sealed op by a monitor is still held to the rules of its kind', () => {
+    const desk = v2(MONITOR_A, 1, 'desk', 'partners', sealedText());
+    expect(decide(desk, monitorA, holding({}))).toEqual({ answer: 'rejected', reason: REJECT.coordinatorOnly, store: true });
+  });
+
+  it('version 3 is refused for retry, whatever its body', () => {
+    const future = v2(MONITOR_A, 1, 'create', report, 'anything');
+    (future.header as { v: number }).v = 3;
+    expect(decide(future, monitorA, holding({ sealedOnly: true }))).toEqual({ answer: 'retry', reason: RETRY.unknownVersion, store: false });
+  });
+});
+
+describe('deciding on a base that has a deployment key', () => {
+  const report = newId();
+  const sealedOnly = holding({ sealedOnly: true, owners: { [report]: MONITOR_A } });
+
+  it('an op in clear is refused for retry and stored nowhere, even one the rules would reject', () => {
+    expect(decide(op(MONITOR_A, 2, 'edit', report), monitorA, sealedOnly)).toEqual({ answer: 'retry', reason: RETRY.unsealed, store: false });
+    expect(decide(op(MONITOR_A, 2, 'desk', 'partners'), monitorA, sealedOnly)).toEqual({ answer: 'retry', reason: RETRY.unsealed, store: false });
+  });
+
+  it('a sealed op is taken', () => {
+    expect(decide(v2(MONITOR_A, 2, 'edit', report, sealedText()), monitorA, sealedOnly)).toEqual({ answer: 'ack', store: true, owner: false });
+  });
+
+  it('an op in clear stored before the key was set is acknowledged again when resent, and nothing is stored', () => {
+    const before = op(MONITOR_A, 1, 'create', report);
+    const held = holding({ sealedOnly: true, slots: { [`${MONITOR_A}:1`]: heldAs(before) } });
+    expect(decide(before, monitorA, held)).toEqual({ answer: 'ack', store: false });
+  });
+
+  it('without a key an op in clear is taken as before', () => {
+    expect(decide(op(MONITOR_A, 2, 'edit', report), monitorA, holding({ owners: { [report]: MONITOR_A } }))).toEqual({ answer: 'ack', store: true, owner: false });
   });
 });

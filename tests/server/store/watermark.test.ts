@@ -27,7 +27,7 @@ forEachDialect('watermarks', ({ open }, dialect) => {
     const store = await open();
     const report = newId();
     const future = op(MONITOR_A, 3, 'edit', report);
-    (future.header as { v: number }).v = 2;
+    (future.header as { v: number }).v = 3;
     await pushOps(store.db, {
       caller: monitorA,
       ops: [op(MONITOR_A, 1, 'create', report), op(MONITOR_A, 2, 'desk', 'partners'), future, op(MONITOR_A, 4, 'edit', report)],
