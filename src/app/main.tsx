@@ -97,6 +97,8 @@ function Root(props: RootProps) {
     sync,
     lock: props.lock,
     dataKey: props.dataKey,
+    // The desk now holds (or made) the deployment key: reports sealed to it that waited open now.
+    deploymentKeyChanged: () => void sync?.keysChanged(),
     appearance,
     setAppearance: (a: Appearance) => {
       setAppearance(a);

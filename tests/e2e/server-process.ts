@@ -17,6 +17,8 @@ export interface ServerProcess {
   firstCoordinatorCode: string;
   /** Everything the process printed to standard output up to its address. */
   stdout: string;
+  /** Where its SQLite store lives (removed by `stop`). */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -47,14 +49,14 @@ export async function startServer(opts: ServerOptions = {}): Promise<ServerProce
     const started = await readAddress(server);
     // Errors the server reports while tests run belong in the test output.
     server.stderr?.pipe(process.stderr);
-    return { ...started, stop: cleanUp };
+    return { ...started, dataDir, stop: cleanUp };
   } catch (error) {
     await cleanUp();
     throw error;
   }
 }
 
-function readAddress(server: ChildProcess): Promise<Omit<ServerProcess, 'stop'>> {
+function readAddress(server: ChildProcess): Promise<Omit<ServerProcess, 'stop' | 'dataDir'>> {
   return new Promise((resolve, reject) => {
     let stdout = '';
     let stderr = '';

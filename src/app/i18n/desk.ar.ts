@@ -35,6 +35,12 @@ export const deskAr: CatalogOf<typeof deskEn> = {
   'quarantine.badJson': 'محتواه غير مقروء (ليس JSON)',
   'quarantine.badBody': 'محتواه ليس تعديلًا صالحًا',
   'quarantine.unknownVersion': 'كتبه إصدار أحدث من التطبيق',
+  'quarantine.sealMalformed': 'محتواه المختوم تالف أو ليس بصيغة الختم',
+  'quarantine.notForThisDevice': 'مختوم لمفاتيح لا يحملها هذا الجهاز بعد (استورد ملف مفتاح النشر من شاشة الأجهزة لفتحه)',
+  'quarantine.unknownSender': 'ختمه جهاز لا تذكره قائمة الأجهزة بعد؛ يُفتح حين تذكره',
+  'quarantine.openFailed': 'لا يُفتح: غُيّر في الطريق أو في المركز',
+  'quarantine.unknownSigner': 'كاتبه ليس في قائمة الأجهزة بعد، فلا يمكن التحقق من توقيعه؛ يُفتح حين تذكره القائمة',
+  'quarantine.badSignature': 'توقيعه لا يطابق: غُيّر بعد أن وقّعه كاتبه',
   'deploymentKey.title': 'مفتاح النشر',
   'deploymentKey.intro':
     'ستُختم التقارير بهذا المفتاح فلا يقرؤها إلا المنسّقون، لا المركز. أنشئه مرة واحدة بعبارة مرور من عدة كلمات سيحتاجها كل منسّق لفتح ملف المفتاح. لا يمكن استعادته إن ضاع.',

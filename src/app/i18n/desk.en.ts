@@ -27,6 +27,12 @@ export const deskEn = {
   'quarantine.badJson': 'its content is not readable (not JSON)',
   'quarantine.badBody': 'its content is not a valid change',
   'quarantine.unknownVersion': 'it was written by a newer version of the app',
+  'quarantine.sealMalformed': 'its sealed content is damaged or not in the sealed format',
+  'quarantine.notForThisDevice': 'it is sealed to keys this device does not hold yet (import the deployment key file on the Devices screen to open it)',
+  'quarantine.unknownSender': 'it was sealed by a device the roster does not name yet; it opens once the roster does',
+  'quarantine.openFailed': 'it does not open: it was changed on the way or at the base',
+  'quarantine.unknownSigner': 'its author is not in the roster yet, so its signature cannot be checked; it opens once the roster names it',
+  'quarantine.badSignature': 'its signature does not match: it was changed after its author signed it',
   'deploymentKey.title': 'Deployment key',
   'deploymentKey.intro':
     'Reports will be sealed to this key, so that only coordinators can read them, not the base. Make it once, with a passphrase of several words that every coordinator will need to open the key file. It cannot be recovered if lost.',

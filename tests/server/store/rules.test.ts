@@ -142,6 +142,16 @@ describe('deciding on a base that has a deployment key', () => {
     expect(decide(before, monitorA, held)).toEqual({ answer: 'ack', store: false });
   });
 
+  it('an op stored in clear, its answer lost, then sent sealed under the same id and slot is acknowledged, and nothing is stored', () => {
+    const before = op(MONITOR_A, 1, 'create', report);
+    const held = holding({ sealedOnly: true, slots: { [`${MONITOR_A}:1`]: heldAs(before) } });
+    const sealed = { ...v2(MONITOR_A, 1, 'create', report, sealedText()), header: { ...before.header, v: 2 as const } };
+    expect(decide(sealed, monitorA, held)).toEqual({ answer: 'ack', store: false });
+    // Another kind or report under that id is another op: refused as before.
+    const other = { ...sealed, header: { ...sealed.header, kind: 'edit' as const } };
+    expect(decide(other, monitorA, held)).toEqual({ answer: 'rejected', reason: REJECT.idReused, store: false });
+  });
+
   it('without a key an op in clear is taken as before', () => {
     expect(decide(op(MONITOR_A, 2, 'edit', report), monitorA, holding({ owners: { [report]: MONITOR_A } }))).toEqual({ answer: 'ack', store: true, owner: false });
   });

@@ -1,0 +1,102 @@
+/**
+ * Sealed sync in Chromium, on a base that has its deployment key: a monitor's report, typed in
+ * Arabic on a phone, reaches the desk that made the key and opens there; the coordinator's
+ * correction reaches the phone, sealed to it too; and the base's store holds every op in version 2,
+ * with none of the report's words.
+ */
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { deskEn } from '../../src/app/i18n/desk.en.ts';
+import { SQLITE_FILE_NAME } from '../../src/server/store/open.ts';
+import { appReady, autoUnlock, enroll, LAPTOP, launchBrowser, PHONE, screenshot, syncNow } from './harness.ts';
+import { startServer, type ServerProcess } from './server-process.ts';
+
+let browser: Browser;
+let server: ServerProcess;
+
+beforeAll(async () => {
+  [browser, server] = await Promise.all([launchBrowser(), startServer()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const reports = (p: Page, name: string) => p.getByRole('list', { name }).getByRole('listitem');
+const PLACE = 'مخبز الحي الشرقي';
+const NOTES = 'توقف المخبز عن العمل بعد قطع الطحين';
+const CORRECTION = 'Reopened two days later, per the baker';
+
+test("a sealed report reaches the desk and the coordinator's correction reaches the phone, while the base keeps ciphertext only", async () => {
+  const desk = await browser.newContext({ baseURL: server.baseUrl, ...LAPTOP, serviceWorkers: 'allow' });
+  const coordinator = await desk.newPage();
+  await enroll(coordinator, server.firstCoordinatorCode);
+  await coordinator.getByLabel('اللغة').first().selectOption('en');
+  await coordinator.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Devices' }).click();
+  const section = coordinator.getByRole('region', { name: deskEn['deploymentKey.title'] });
+  await section.getByLabel(deskEn['deploymentKey.passphrase'], { exact: true }).fill('seven olive trees by the spring');
+  await section.getByLabel(deskEn['deploymentKey.confirm']).fill('seven olive trees by the spring');
+  await section.getByRole('button', { name: deskEn['deploymentKey.make'] }).click();
+  await section.getByRole('status').getByText(deskEn['deploymentKey.held']).waitFor();
+  await coordinator.getByRole('button', { name: 'Enroll a new monitor' }).click();
+  const link = (await coordinator.getByTestId('enrollment-link').textContent()) ?? '';
+  expect(link).toMatch(/[#&]fp=/);
+
+  const phoneContext = await browser.newContext({ baseURL: server.baseUrl, ...PHONE, serviceWorkers: 'allow' });
+  autoUnlock(phoneContext);
+  const phone = await phoneContext.newPage();
+  await phone.goto(link.slice(link.indexOf('/enroll')));
+  await appReady(phone);
+  await phone.getByRole('button', { name: 'سجّل هذا الجهاز' }).click();
+  await phone.getByRole('status').getByText(/سُجّل هذا الجهاز بصفة/).waitFor();
+
+  await phone.goto('/');
+  await phone.getByRole('button', { name: 'تقرير جديد' }).click();
+  await phone.getByRole('radiogroup', { name: 'نوع التقرير' }).getByRole('radio', { name: 'أضرار' }).check();
+  await phone.getByLabel('تاريخ الحدث').fill('2025-03-07');
+  await phone.getByLabel('اسم المكان', { exact: true }).fill(PLACE);
+  await phone.getByLabel('عدد المباني').fill('١');
+  await phone.getByLabel('ملاحظات').fill(NOTES);
+  await phone.getByRole('button', { name: 'حفظ' }).click();
+  await expect.poll(() => reports(phone, 'التقارير').count()).toBe(1);
+  await syncNow(phone, 'ar');
+  await expect.poll(() => reports(phone, 'التقارير').first().textContent()).not.toContain('لم يُرسل');
+
+  // The desk opens it with the deployment key it made.
+  await syncNow(coordinator, 'en');
+  await coordinator.goto('/');
+  await expect.poll(() => reports(coordinator, 'Reports').count()).toBe(1);
+  await reports(coordinator, 'Reports').filter({ hasText: PLACE }).getByRole('link').click();
+  await expect.poll(() => coordinator.getByRole('article').textContent()).toContain(NOTES);
+  await coordinator.getByRole('button', { name: 'Edit' }).click();
+  await coordinator.getByLabel('Notes').fill(CORRECTION);
+  await coordinator.getByRole('button', { name: 'Save' }).click();
+  await expect.poll(() => coordinator.getByRole('article').textContent()).toContain(CORRECTION);
+  await syncNow(coordinator, 'en');
+
+  // The phone opens the correction: it was sealed to the monitor's key as well.
+  await syncNow(phone, 'ar');
+  await phone.goto('/');
+  await reports(phone, 'التقارير').filter({ hasText: PLACE }).getByRole('link').click();
+  await expect.poll(() => phone.getByRole('article').textContent()).toContain(CORRECTION);
+  await screenshot(phone, 'sealed-sync-correction-ar');
+
+  const store = new Database(join(server.dataDir, SQLITE_FILE_NAME), { readonly: true, fileMustExist: true });
+  try {
+    const ops = store.prepare('select v, kind, report_id, body, sig from ops order by seq').all() as { v: number; kind: string; report_id: string; body: string; sig: string | null }[];
+    for (const op of ops) for (const words of [PLACE, NOTES, CORRECTION]) expect(op.body).not.toContain(words);
+    const reportOps = ops.filter((o) => o.kind === 'create' || o.kind === 'edit');
+    expect(reportOps).toHaveLength(2);
+    for (const o of reportOps) expect(JSON.parse(o.body)).toMatchObject({ v: 2, ct: expect.any(String) });
+    // The roster the desk wrote when it enrolled, before the key existed, went in clear and unsigned;
+    // the one naming the phone and its keys came after, signed.
+    const roster = ops.filter((o) => o.kind === 'deployment');
+    expect(roster.map((o) => o.v)).toEqual([1, 2]);
+    expect(roster[1]!.sig).toMatch(/^[A-Za-z0-9_-]{86}$/);
+  } finally {
+    store.close();
+  }
+  await Promise.all([phoneContext.close(), desk.close()]);
+});
