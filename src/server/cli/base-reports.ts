@@ -1,26 +1,32 @@
 /**
- * The base's store read the way a desk reads its synced copy: every op the store accepted, turned
- * into an Op, folded per report with mergeOps under the roster's authority, then into export
- * records; partner profiles from their desk settings. An op that cannot be read is skipped and
- * counted (the desk lists it under quarantine), never a reason to stop.
+ * The base's store read the way a desk reads its synced copy: every op the store accepted, opened
+ * and turned into an Op, folded per report with mergeOps under the roster's authority, then into
+ * export records; partner profiles from their desk settings. An op that cannot be read, opened or
+ * verified is skipped and counted (the desk lists it under quarantine), never a reason to stop.
+ *
+ * Sealed ops (version 2) are read as a coordinator's desk reads them. The roster's ops come first,
+ * signed in clear, and each one read vouches for the keys of the devices it names; every other op is
+ * then opened with the deployment key and checked against those keys. Version-1 ops read as they
+ * stand, so a base from before the deployment key needs no key file.
  */
 import type { Kysely } from 'kysely';
+import type { AgreementKeyPair } from '../../domain/crypto/keys.ts';
+import { PairKeyCache } from '../../domain/crypto/pair-keys.ts';
+import { SEALED_OP_VERSION } from '../../domain/crypto/sealed-op.ts';
 import { UUID_PATTERN } from '../../domain/ids.ts';
+import { KeyDirectory } from '../../domain/key-directory.ts';
 import { mergeOps, viewOf, type ReportState } from '../../domain/merge.ts';
 import type { Op } from '../../domain/op.ts';
-import { authorityOf, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
-import { fromWire, type ReadOp } from '../../domain/wire-op.ts';
+import { readArrived, type ArrivedOp, type Reader } from '../../domain/op-envelope.ts';
+import { authorityOf, entriesWritten, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
 import { profileFromState, profileNameOf, type StoredProfile } from '../../export/desk-settings.ts';
 import { toExportRecord, type ExportRecord } from '../../export/record.ts';
 import type { Database, OpRow } from '../store/schema.ts';
 
 export type StoredOp = Pick<OpRow, 'seq' | 'id' | 'v' | 'kind' | 'report_id' | 'device' | 'device_seq' | 'body' | 'sig' | 'received_at'>;
 
-/**
- * The one place a stored op becomes an Op. Bodies are canonical JSON text today; once they are
- * sealed, opening one with the coordinator's key belongs here, and every reader below is unchanged.
- */
-export function opFromStored(row: StoredOp): ReadOp {
+/** A stored op as it travelled: the wire form readArrived takes. */
+export function wireOf(row: StoredOp): Record<string, unknown> {
   const wire: Record<string, unknown> = {
     v: Number(row.v),
     id: row.id,
@@ -31,7 +37,28 @@ export function opFromStored(row: StoredOp): ReadOp {
     body: row.body,
   };
   if (row.sig !== null) wire.sig = row.sig;
-  return fromWire(wire);
+  return wire;
+}
+
+/**
+ * The one place a stored op becomes an Op: version 1 as it stands, version 2 opened (a sealed
+ * report or desk op needs the deployment key among `reader.mine`) and its signature checked.
+ */
+export function opFromStored(row: StoredOp, reader?: Reader): Promise<ArrivedOp> {
+  return readArrived(wireOf(row), reader);
+}
+
+/** Whether the store holds ops only the deployment key opens: sealed report or desk ops. */
+export async function holdsSealedOps(db: Kysely<Database>): Promise<boolean> {
+  const row = await db
+    .selectFrom('ops')
+    .select('seq')
+    .where('status', '=', 'ok')
+    .where('v', '>=', SEALED_OP_VERSION)
+    .where('kind', '!=', 'deployment')
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 export interface BaseReports {
@@ -39,38 +66,81 @@ export interface BaseReports {
   records: ExportRecord[];
   /** Partner profiles by name, usable or not. */
   profiles: Map<string, StoredProfile>;
-  /** Ops skipped because they could not be read. */
+  /** Ops skipped because they could not be read, opened or verified. */
   unreadable: number;
 }
 
 const PAGE = 5000;
 
-export async function readBaseReports(db: Kysely<Database>): Promise<BaseReports> {
-  const byId = new Map<string, Op[]>();
-  const receivedAt = new Map<string, number>();
-  let unreadable = 0;
+/** The store's accepted ops, in its order, a page at a time; `roster` picks the roster's or all others. */
+async function* pages(db: Kysely<Database>, roster: boolean): AsyncGenerator<StoredOp[]> {
   for (let after = 0; ; ) {
     const rows = await db
       .selectFrom('ops')
       .select(['seq', 'id', 'v', 'kind', 'report_id', 'device', 'device_seq', 'body', 'sig', 'received_at'])
       .where('status', '=', 'ok')
+      .where('report_id', roster ? '=' : '!=', ROSTER_ID)
       .where('seq', '>', after)
       .orderBy('seq')
       .limit(PAGE)
       .execute();
-    for (const row of rows) {
-      const read = opFromStored(row);
-      if (!read.ok) {
-        unreadable++;
+    if (rows.length > 0) yield rows;
+    if (rows.length < PAGE) return;
+    after = Number(rows.at(-1)!.seq);
+  }
+}
+
+/**
+ * Reads the roster's ops, adding the keys of the devices each one names to the reader's directory.
+ * An op signed by a coordinator whom a later op names is read on the next round: the store's order
+ * need not be the order in which coordinators vouched for each other.
+ */
+async function readRoster(db: Kysely<Database>, reader: Reader): Promise<{ read: { op: Op; row: StoredOp }[]; failed: number }> {
+  let waiting: StoredOp[] = [];
+  for await (const rows of pages(db, true)) waiting.push(...rows);
+  const read: { op: Op; row: StoredOp }[] = [];
+  for (;;) {
+    const still: StoredOp[] = [];
+    for (const row of waiting) {
+      const arrived = await opFromStored(row, reader);
+      if (!arrived.ok) {
+        still.push(row);
         continue;
       }
-      const list = byId.get(read.op.reportId);
-      if (list) list.push(read.op);
-      else byId.set(read.op.reportId, [read.op]);
-      receivedAt.set(read.op.id, Number(row.received_at));
+      read.push({ op: arrived.op, row });
+      for (const entry of entriesWritten(arrived.op.body.changes)) await reader.directory.add(entry);
     }
-    if (rows.length < PAGE) break;
-    after = Number(rows.at(-1)!.seq);
+    if (still.length === waiting.length || still.length === 0) return { read, failed: still.length };
+    waiting = still;
+  }
+}
+
+/** `deploymentKey`: the deployment's key pair from its key file; without it sealed report ops are not opened. */
+export async function readBaseReports(db: Kysely<Database>, { deploymentKey }: { deploymentKey?: AgreementKeyPair } = {}): Promise<BaseReports> {
+  const reader: Reader = {
+    mine: deploymentKey ? [deploymentKey] : [],
+    directory: await KeyDirectory.of([], deploymentKey ? [deploymentKey.publicKey] : []),
+    pairs: new PairKeyCache(),
+  };
+  const byId = new Map<string, Op[]>();
+  const receivedAt = new Map<string, number>();
+  const keep = (op: Op, row: StoredOp) => {
+    const list = byId.get(op.reportId);
+    if (list) list.push(op);
+    else byId.set(op.reportId, [op]);
+    receivedAt.set(op.id, Number(row.received_at));
+  };
+
+  const roster = await readRoster(db, reader);
+  for (const { op, row } of roster.read) keep(op, row);
+  let unreadable = roster.failed;
+  for await (const rows of pages(db, false)) {
+    // Opening is WebCrypto work off the main thread: a page at a time keeps it busy.
+    const read = await Promise.all(rows.map((row) => opFromStored(row, reader)));
+    read.forEach((arrived, i) => {
+      if (arrived.ok) keep(arrived.op, rows[i]!);
+      else unreadable++;
+    });
   }
 
   // Who counts as coordinator is the roster, merged as every device merges it, and nothing else.

@@ -8,7 +8,9 @@ import { EXPORT_FORMATS, type ExportFormat } from '../../export/export-file.ts';
 
 export class UsageError extends Error {}
 
-export const USAGE = 'Usage: npm run export -- --profile NAME --format csv|geojson|json [--aggregate 1|2|3] [--out FILE]';
+export const USAGE =
+  'Usage: npm run export -- --profile NAME --format csv|geojson|json [--aggregate 1|2|3] [--out FILE] [--key KEYFILE]\n' +
+  'With --key, the passphrase comes from RASID_KEY_PASSPHRASE or, on a terminal, is asked for.';
 
 export interface ExportArgs {
   profile: string;
@@ -17,6 +19,11 @@ export interface ExportArgs {
   aggregate?: AdminLevel;
   /** Where to write the file; standard output when not given. */
   out?: string;
+  /**
+   * The deployment key file, which opens sealed ops. Its passphrase is never an argument: it would
+   * show in `ps` and in the shell's history.
+   */
+  key?: string;
 }
 
 /** `--help` alone: the usage, on standard output, and nothing exported. */
@@ -25,11 +32,14 @@ export function wantsHelp(argv: readonly string[]): boolean {
 }
 
 export function readExportArgs(argv: readonly string[]): ExportArgs {
+  if (argv.some((a) => a === '--passphrase' || a.startsWith('--passphrase='))) {
+    throw new UsageError('The passphrase is never taken as an argument, where ps and the shell history would show it: set RASID_KEY_PASSPHRASE, or type it when asked.');
+  }
   let values: Record<string, string | undefined>;
   try {
     ({ values } = parseArgs({
       args: [...argv],
-      options: { profile: { type: 'string' }, format: { type: 'string' }, aggregate: { type: 'string' }, out: { type: 'string' } },
+      options: { profile: { type: 'string' }, format: { type: 'string' }, aggregate: { type: 'string' }, out: { type: 'string' }, key: { type: 'string' } },
       strict: true,
       allowPositionals: false,
     }));
@@ -37,7 +47,7 @@ export function readExportArgs(argv: readonly string[]): ExportArgs {
     // parseArgs says what was wrong ("Unknown option '--x'"); the usage says what is right.
     throw new UsageError((error as Error).message);
   }
-  const { profile, format, aggregate, out } = values;
+  const { profile, format, aggregate, out, key } = values;
   if (!profile) throw new UsageError('Name the export profile with --profile (internal, or a partner profile made on the desk).');
   if (!format) throw new UsageError('Choose a file format with --format: csv, geojson or json.');
   if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`Unknown format "${format}": use csv, geojson or json.`);
@@ -51,6 +61,10 @@ export function readExportArgs(argv: readonly string[]): ExportArgs {
   if (out !== undefined) {
     if (out === '') throw new UsageError('--out needs a file name.');
     args.out = out;
+  }
+  if (key !== undefined) {
+    if (key === '') throw new UsageError('--key needs the deployment key file.');
+    args.key = key;
   }
   return args;
 }

@@ -3,6 +3,9 @@
  * itself, as the device `base-cli`, so the desk's export log lists command-line exports beside its
  * own. That device is registered as a coordinator with no token anyone could present, and its op
  * goes through pushOps like any other, with the next number of its own contiguous sequence.
+ *
+ * Only on a base without a deployment key: the entry is a version-1 op in clear, and `base-cli` has
+ * no keys a roster vouches for, so on a sealed base no desk could verify a signed one either.
  */
 import type { Kysely } from 'kysely';
 import { decodeHlc, encodeHlc, nodeIdOf, tick, type Hlc } from '../../domain/hlc.ts';
@@ -44,7 +47,7 @@ export async function recordExport(db: Kysely<Database>, entry: Omit<ExportLogEn
       .orderBy('device_seq', 'desc')
       .limit(1)
       .executeTakeFirst();
-    const read = last && opFromStored(last);
+    const read = last && (await opFromStored(last));
     // The base's clock goes on from its last op, so its own entries stay in order whatever the wall clock does.
     const clock: Hlc = read?.ok ? decodeHlc(read.op.body.hlc) : { wall: 0, counter: 0, node: nodeIdOf(BASE_DEVICE) };
     const hlc = encodeHlc(tick(clock, now()));

@@ -1,10 +1,13 @@
 /**
- * `npm run export -- --profile NAME --format csv|geojson|json [--aggregate LEVEL] [--out FILE]`: the
- * desk's export, run at base from the command line. Opens the store the server uses (RASID_DATA or
- * DATABASE_URL, read as config.ts reads them), merges every report as a desk does, writes the file
- * with the same export core, and records the export in the log the desk shows.
+ * `npm run export -- --profile NAME --format csv|geojson|json [--aggregate LEVEL] [--out FILE] [--key FILE]`:
+ * the desk's export, run at base from the command line. Opens the store the server uses (RASID_DATA
+ * or DATABASE_URL, read as config.ts reads them), opens sealed ops with the deployment key file when
+ * given, merges every report as a desk does, writes the file with the same export core, and records
+ * the export in the log the desk shows, on a base whose ops are not sealed (docs/decisions.md says
+ * why a sealed base's log gets no entry from here).
  *
- * Mistakes a person can make (an unknown or unusable profile, a bad format, no store there) end
+ * Mistakes a person can make (an unknown or unusable profile, a bad format, no store there, a key
+ * file that is missing, not one, another deployment's or not opened by the passphrase) end
  * with a sentence and exit code 2, never a stack trace. The file goes to --out or standard output;
  * everything else is said on standard error, and never a report's contents.
  */
@@ -19,9 +22,11 @@ import { INTERNAL_PROFILE, type Profile } from '../../export/profile.ts';
 import { ConfigError, readStoreOptions } from '../config.ts';
 import { openStore, type OpenStoreOptions } from '../store/index.ts';
 import { SQLITE_FILE_NAME } from '../store/open.ts';
-import { readBaseReports } from './base-reports.ts';
+import { readDeploymentKey } from '../enrollment/deployment-key.ts';
+import { holdsSealedOps, readBaseReports } from './base-reports.ts';
 import { readExportArgs, USAGE, UsageError, wantsHelp, type ExportArgs } from './export-args.ts';
 import { recordExport } from './export-log.ts';
+import { KeyRefused, openDeploymentKey, passphraseFor, PASSPHRASE_VARIABLE } from './key-file.ts';
 
 /** A mistake the person running the command can fix; its message says how. */
 class ExportRefused extends Error {}
@@ -29,12 +34,24 @@ class ExportRefused extends Error {}
 async function runExport(args: ExportArgs, env: NodeJS.ProcessEnv): Promise<void> {
   const options = readStoreOptions(env);
   await requireStore(options);
+  const deploymentKey =
+    args.key === undefined ? undefined : await openDeploymentKey(args.key, await passphraseFor(args.key, { env, input: process.stdin, output: process.stderr }));
   const store = await openStore(options);
   try {
-    const base = await readBaseReports(store.db);
+    const held = await readDeploymentKey(store.db);
+    if (deploymentKey && held && held.fingerprint !== deploymentKey.publicKey.fingerprint) {
+      throw new ExportRefused(`The key file ${args.key} holds another deployment's key than this base's.`);
+    }
+    const sealedOps = await holdsSealedOps(store.db);
+    if (sealedOps && !deploymentKey) {
+      throw new ExportRefused(`This base holds sealed reports: pass --key with the deployment key file, its passphrase in ${PASSPHRASE_VARIABLE} or typed when asked.`);
+    }
+    // Such a base takes signed version-2 ops only, and this command has no device key to sign with.
+    const sealedBase = held !== undefined || sealedOps;
+    const base = await readBaseReports(store.db, { deploymentKey });
     const profile = chooseProfile(base.profiles, args.profile);
     if (base.unreadable > 0) {
-      console.error(`Skipped ${base.unreadable} op${base.unreadable === 1 ? '' : 's'} that could not be read; the desk lists them under quarantine.`);
+      console.error(`Skipped ${base.unreadable} op${base.unreadable === 1 ? '' : 's'} that could not be read, opened or verified; the desk lists them under quarantine.`);
     }
     const exportedAt = new Date().toISOString();
     let file: { text: string; rows: number };
@@ -61,7 +78,7 @@ async function runExport(args: ExportArgs, env: NodeJS.ProcessEnv): Promise<void
         throw new ExportRefused(`Cannot write ${args.out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
       }
     }
-    await recordExport(store.db, { profile: profile.name, format: logFormat, rows: file.rows, at: exportedAt }, { now: Date.now, random: cryptoRandom });
+    if (!sealedBase) await recordExport(store.db, { profile: profile.name, format: logFormat, rows: file.rows, at: exportedAt }, { now: Date.now, random: cryptoRandom });
     if (fd !== undefined) {
       writeSync(fd, file.text);
       closeSync(fd);
@@ -69,7 +86,10 @@ async function runExport(args: ExportArgs, env: NodeJS.ProcessEnv): Promise<void
       await writeToStdout(file.text);
     }
     const where = args.out === undefined ? '' : ` to ${args.out}`;
-    console.error(`Exported ${file.rows} row${file.rows === 1 ? '' : 's'} with profile ${profile.name} (${logFormat})${where}; recorded in the export log.`);
+    const logged = sealedBase
+      ? "not recorded in the store's export log, as the command line has no device key to sign the entry with"
+      : 'recorded in the export log';
+    console.error(`Exported ${file.rows} row${file.rows === 1 ? '' : 's'} with profile ${profile.name} (${logFormat})${where}; ${logged}.`);
   } finally {
     await store.close();
   }
@@ -138,7 +158,7 @@ Promise.resolve()
   .then(() => (wantsHelp(argv) ? console.log(USAGE) : runExport(readExportArgs(argv), process.env)))
   .catch((error: unknown) => {
     if (error instanceof UsageError) exitWith(2, error.message, USAGE);
-    if (error instanceof ExportRefused || error instanceof ConfigError) exitWith(2, error.message);
+    if (error instanceof ExportRefused || error instanceof ConfigError || error instanceof KeyRefused) exitWith(2, error.message);
     // Anything else is a fault of the program, not of its user: show where.
     exitWith(1, error instanceof Error ? (error.stack ?? error.message) : String(error));
   });

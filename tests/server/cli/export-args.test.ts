@@ -24,6 +24,17 @@ describe('reading the export command line', () => {
     expect(() => readExportArgs(argv)).toThrow(new UsageError(message));
   });
 
+  it('takes the deployment key file with --key', () => {
+    expect(readExportArgs(['--profile', 'internal', '--format', 'csv', '--key', 'deployment-key.json'])).toEqual({ profile: 'internal', format: 'csv', key: 'deployment-key.json' });
+    expect(() => readExportArgs(['--profile', 'internal', '--format', 'csv', '--key='])).toThrow(new UsageError('--key needs the deployment key file.'));
+  });
+
+  it('never takes the passphrase as an argument, where ps and the shell history would show it', () => {
+    const sentence = 'The passphrase is never taken as an argument, where ps and the shell history would show it: set RASID_KEY_PASSPHRASE, or type it when asked.';
+    expect(() => readExportArgs(['--profile', 'internal', '--format', 'csv', '--passphrase', 'olive terrace window'])).toThrow(new UsageError(sentence));
+    expect(() => readExportArgs(['--profile', 'internal', '--format', 'csv', '--passphrase=olive terrace window'])).toThrow(new UsageError(sentence));
+  });
+
   it('an unknown option or a stray word is refused, not ignored', () => {
     expect(() => readExportArgs(['--profile', 'internal', '--format', 'csv', '--fromat', 'json'])).toThrow(UsageError);
     expect(() => readExportArgs(['--profile', 'internal', '--format', 'csv', 'extra'])).toThrow(UsageError);

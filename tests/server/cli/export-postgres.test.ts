@@ -1,9 +1,13 @@
 /** `npm run export` on a base whose store is PostgreSQL (DATABASE_URL), in a real throwaway cluster. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { DEMO_PROFILE } from '../../../src/server/demo/scenario.ts';
 import { openStore } from '../../../src/server/store/index.ts';
 import { postgresCluster, usePostgres } from '../store/dialects.ts';
 import { runExport, secretsOfDemo, seededStore } from './run-export.ts';
+import { PASSPHRASE, sealedBase } from './sealed-base.ts';
 
 usePostgres();
 const LIMIT = 90_000;
@@ -31,6 +35,36 @@ it('exports the demo from PostgreSQL as from SQLite, redacted for a partner, and
     ]);
   } finally {
     await store.close();
+  }
+}, LIMIT);
+
+it('opens a sealed base in PostgreSQL with the deployment key file, and refuses it without', async () => {
+  const url = await (await postgresCluster()).createDatabase();
+  const dir = mkdtempSync(join(tmpdir(), 'rasid-sealed-pg-'));
+  try {
+    const base = await sealedBase({ databaseUrl: url }, dir);
+    const opened = await runExport(['--profile', 'internal', '--format', 'json', '--key', base.keyFile], { DATABASE_URL: url, RASID_KEY_PASSPHRASE: PASSPHRASE });
+    expect(opened.code, opened.stderr).toBe(0);
+    for (const report of base.reports) expect(opened.stdout).toContain(report.marker);
+    for (const marker of base.leftOut) expect(opened.stdout).not.toContain(marker);
+    expect(opened.stderr.split('\n')[0]).toBe('Skipped 2 ops that could not be read, opened or verified; the desk lists them under quarantine.');
+
+    const store = await openStore({ databaseUrl: url });
+    try {
+      const bodies = await store.db.selectFrom('ops').select('body').execute();
+      expect(bodies.filter((r) => base.markers.some((marker) => r.body.includes(marker)))).toEqual([]);
+    } finally {
+      await store.close();
+    }
+
+    const without = await runExport(['--profile', 'internal', '--format', 'json'], { DATABASE_URL: url });
+    expect([without.code, without.stdout, without.stderr.trim()]).toEqual([
+      2,
+      '',
+      'This base holds sealed reports: pass --key with the deployment key file, its passphrase in RASID_KEY_PASSPHRASE or typed when asked.',
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }, LIMIT);
 
