@@ -9,7 +9,7 @@ import type { Browser } from 'playwright-core';
 import { deskAr } from '../../src/app/i18n/desk.ar.ts';
 import { deskEn } from '../../src/app/i18n/desk.en.ts';
 import { generateKeyPair } from '../../src/domain/crypto/keys.ts';
-import { enroll, LAPTOP, launchBrowser, PHONE, autoUnlock, readAllStored, screenshot, appReady } from './harness.ts';
+import { enroll, enrollByLink, LAPTOP, launchBrowser, PHONE, autoUnlock, readAllStored, screenshot, appReady } from './harness.ts';
 import { startServer, type ServerProcess } from './server-process.ts';
 
 let browser: Browser;
@@ -58,10 +58,7 @@ test('a phone refuses a base showing another deployment key than its link names,
   expect(await readAllStored(phone)).not.toMatch(/keyval "?enrollment|"token"/);
 
   await phone.unrouteAll();
-  await phone.goto(path);
-  await appReady(phone);
-  await phone.getByRole('button', { name: 'سجّل هذا الجهاز' }).click();
-  await phone.getByRole('status').getByText(/سُجّل هذا الجهاز بصفة/).waitFor();
+  await enrollByLink(phone, link);
   const stored = await readAllStored(phone);
   expect(stored).not.toContain('[CryptoKey');
   // Its agreement and signing keys, X25519 and Ed25519 where the browser has them, P-256 where not.
@@ -98,10 +95,7 @@ test('a second coordinator imports the key file the first saved, in Arabic, and 
     const secondDesk = await browser.newContext({ baseURL: base.baseUrl, ...LAPTOP, serviceWorkers: 'allow' });
     autoUnlock(secondDesk);
     const second = await secondDesk.newPage();
-    await second.goto(link.slice(link.indexOf('/enroll')));
-    await appReady(second);
-    await second.getByRole('button', { name: 'سجّل هذا الجهاز' }).click();
-    await second.getByRole('status').getByText(/سُجّل هذا الجهاز بصفة/).waitFor();
+    await enrollByLink(second, link);
     await second.getByRole('navigation', { name: 'القائمة الرئيسية' }).getByRole('link', { name: 'الأجهزة' }).click();
     expect(await second.locator('html').getAttribute('dir')).toBe('rtl');
 

@@ -150,6 +150,29 @@ export async function enroll(p: Page, code: string): Promise<void> {
   expect(p.url()).not.toContain('code=');
 }
 
+/**
+ * Opens an enrollment link as the Devices screen shows it (the deployment key's fingerprint
+ * included) and enrolls the device, in Arabic, the app's default.
+ */
+export async function enrollByLink(p: Page, link: string): Promise<void> {
+  await p.goto(link.slice(link.indexOf('/enroll')));
+  await appReady(p);
+  await p.getByRole('button', { name: 'سجّل هذا الجهاز' }).click();
+  await p.getByRole('status').getByText(/سُجّل هذا الجهاز بصفة/).waitFor();
+}
+
+/** Saves a damage report through the Arabic form, from the list. */
+export async function saveDamageReport(p: Page, r: { date: string; place: string; structures: string; notes: string }): Promise<void> {
+  await p.goto('/');
+  await p.getByRole('button', { name: 'تقرير جديد' }).click();
+  await p.getByRole('radiogroup', { name: 'نوع التقرير' }).getByRole('radio', { name: 'أضرار' }).check();
+  await p.getByLabel('تاريخ الحدث').fill(r.date);
+  await p.getByLabel('اسم المكان', { exact: true }).fill(r.place);
+  await p.getByLabel('عدد المباني').fill(r.structures);
+  await p.getByLabel('ملاحظات').fill(r.notes);
+  await p.getByRole('button', { name: 'حفظ' }).click();
+}
+
 /** Presses "Sync now" and waits until the sync bar reports a finished sync; returns what it says. */
 export async function syncNow(p: Page, lang: 'ar' | 'en'): Promise<string> {
   const bar = p.getByRole('region', { name: lang === 'ar' ? 'المزامنة' : 'Sync' });

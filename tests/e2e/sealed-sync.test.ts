@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { deskEn } from '../../src/app/i18n/desk.en.ts';
 import { SQLITE_FILE_NAME } from '../../src/server/store/open.ts';
-import { appReady, autoUnlock, enroll, LAPTOP, launchBrowser, PHONE, screenshot, syncNow } from './harness.ts';
+import { autoUnlock, enroll, enrollByLink, LAPTOP, launchBrowser, PHONE, saveDamageReport, screenshot, syncNow } from './harness.ts';
 import { startServer, type ServerProcess } from './server-process.ts';
 
 let browser: Browser;
@@ -47,19 +47,8 @@ test("a sealed report reaches the desk and the coordinator's correction reaches 
   const phoneContext = await browser.newContext({ baseURL: server.baseUrl, ...PHONE, serviceWorkers: 'allow' });
   autoUnlock(phoneContext);
   const phone = await phoneContext.newPage();
-  await phone.goto(link.slice(link.indexOf('/enroll')));
-  await appReady(phone);
-  await phone.getByRole('button', { name: 'سجّل هذا الجهاز' }).click();
-  await phone.getByRole('status').getByText(/سُجّل هذا الجهاز بصفة/).waitFor();
-
-  await phone.goto('/');
-  await phone.getByRole('button', { name: 'تقرير جديد' }).click();
-  await phone.getByRole('radiogroup', { name: 'نوع التقرير' }).getByRole('radio', { name: 'أضرار' }).check();
-  await phone.getByLabel('تاريخ الحدث').fill('2025-03-07');
-  await phone.getByLabel('اسم المكان', { exact: true }).fill(PLACE);
-  await phone.getByLabel('عدد المباني').fill('١');
-  await phone.getByLabel('ملاحظات').fill(NOTES);
-  await phone.getByRole('button', { name: 'حفظ' }).click();
+  await enrollByLink(phone, link);
+  await saveDamageReport(phone, { date: '2025-03-07', place: PLACE, structures: '١', notes: NOTES });
   await expect.poll(() => reports(phone, 'التقارير').count()).toBe(1);
   await syncNow(phone, 'ar');
   await expect.poll(() => reports(phone, 'التقارير').first().textContent()).not.toContain('لم يُرسل');

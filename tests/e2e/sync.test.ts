@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { baseUrl, enroll, launchBrowser, newPhoneContext, screenshot, syncNow, waitForServiceWorker } from './harness.ts';
+import { baseUrl, enroll, launchBrowser, newPhoneContext, saveDamageReport, screenshot, syncNow, waitForServiceWorker } from './harness.ts';
 
 let browser: Browser;
 let coordinatorContext: BrowserContext;
@@ -58,14 +58,7 @@ describe('a monitor and a coordinator edit one report apart', () => {
 
   test("the monitor's report reaches the coordinator", async () => {
     place = 'سوق جبلة';
-    await phone.goto('/');
-    await phone.getByRole('button', { name: 'تقرير جديد' }).click();
-    await phone.getByRole('radiogroup', { name: 'نوع التقرير' }).getByRole('radio', { name: 'أضرار' }).check();
-    await phone.getByLabel('تاريخ الحدث').fill('2025-03-07');
-    await phone.getByLabel('اسم المكان', { exact: true }).fill(place);
-    await phone.getByLabel('عدد المباني').fill('٧');
-    await phone.getByLabel('ملاحظات').fill('احترقت المحلات ليلًا');
-    await phone.getByRole('button', { name: 'حفظ' }).click();
+    await saveDamageReport(phone, { date: '2025-03-07', place, structures: '٧', notes: 'احترقت المحلات ليلًا' });
     await expect.poll(() => reports(phone, 'التقارير').count()).toBe(1);
     await syncNow(phone, 'ar');
     await expect.poll(() => reports(phone, 'التقارير').first().textContent()).not.toContain('لم يُرسل');

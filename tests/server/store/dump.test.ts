@@ -125,50 +125,42 @@ async function fill(server: ServerProcess): Promise<{ markers: string[]; coordin
 
 const SEALED_BODY = /\{"ct":"[A-Za-z0-9_-]{40}/;
 
-function found(dump: string, markers: string[]): string[] {
-  return markers.filter((m) => dump.includes(m));
+/**
+ * Fills a base started with `env` through sync, stops it, and checks the text `dump` makes of its
+ * store: the control marker and the sealed bodies are there, no report marker is.
+ */
+async function fillAndDump(env: Record<string, string>, dump: () => string) {
+  const dir = mkdtempSync(join(tmpdir(), 'rasid-dump-'));
+  dirs.push(dir);
+  const server = await startServer({ ...env, RASID_DIST: stubDist(dir) });
+  try {
+    const { markers, coordinator, reportIds } = await fill(server);
+    // The markers did reach the base and back: the coordinator's desk reads them.
+    const view = viewOf((await coordinator.db.reports.get(reportIds[1]!))!.state);
+    expect(view.values.placeName).toBe(marker('place', 1));
+    await server.kill('SIGTERM');
+    const text = dump();
+    expect(text).toContain(CONTROL);
+    expect(text).toContain('CREATE TABLE');
+    // The sealed bodies are in the dump: what is absent is absent from them.
+    expect(text).toMatch(SEALED_BODY);
+    expect(markers.filter((m) => text.includes(m))).toEqual([]);
+  } finally {
+    await server.kill('SIGKILL');
+  }
 }
+
+const asText = { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 } as const;
 
 describe('a dump of the base store holds headers and ciphertext only', () => {
   test('SQLite: `sqlite3 .dump` shows the control marker and no report marker', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rasid-dump-'));
-    dirs.push(dir);
-    const server = await startServer({ RASID_DATA: join(dir, 'data'), RASID_DIST: stubDist(dir) });
-    try {
-      const { markers, coordinator, reportIds } = await fill(server);
-      // The markers did reach the base and back: the coordinator's desk reads them.
-      const view = viewOf((await coordinator.db.reports.get(reportIds[1]!))!.state);
-      expect(view.values.placeName).toBe(marker('place', 1));
-      await server.kill('SIGTERM');
-      const dump = execFileSync('sqlite3', [join(dir, 'data', SQLITE_FILE_NAME), '.dump'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-      expect(dump).toContain(CONTROL);
-      expect(dump).toContain('CREATE TABLE');
-      // The sealed bodies are in the dump: what is absent is absent from them.
-      expect(dump).toMatch(SEALED_BODY);
-      expect(found(dump, markers)).toEqual([]);
-    } finally {
-      await server.kill('SIGKILL');
-    }
+    const data = mkdtempSync(join(tmpdir(), 'rasid-dump-data-'));
+    dirs.push(data);
+    await fillAndDump({ RASID_DATA: data }, () => execFileSync('sqlite3', [join(data, SQLITE_FILE_NAME), '.dump'], asText));
   }, 60_000);
 
   test('PostgreSQL: `pg_dump --format=plain` shows the control marker and no report marker', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rasid-dump-pg-'));
-    dirs.push(dir);
     const url = await (await postgresCluster()).createDatabase();
-    const server = await startServer({ DATABASE_URL: url, RASID_DIST: stubDist(dir) });
-    try {
-      const { markers, coordinator, reportIds } = await fill(server);
-      const view = viewOf((await coordinator.db.reports.get(reportIds[1]!))!.state);
-      expect(view.values.placeName).toBe(marker('place', 1));
-      await server.kill('SIGTERM');
-      const dump = execFileSync('pg_dump', ['--format=plain', '--compress=0', '--no-owner', url], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-      expect(dump).toContain(CONTROL);
-      expect(dump).toContain('CREATE TABLE');
-      // The sealed bodies are in the dump: what is absent is absent from them.
-      expect(dump).toMatch(SEALED_BODY);
-      expect(found(dump, markers)).toEqual([]);
-    } finally {
-      await server.kill('SIGKILL');
-    }
+    await fillAndDump({ DATABASE_URL: url }, () => execFileSync('pg_dump', ['--format=plain', '--compress=0', '--no-owner', url], asText));
   }, 90_000);
 });
