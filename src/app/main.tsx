@@ -6,7 +6,7 @@
  * report held in memory, go with the page.
  */
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { cryptoRandom } from '../domain/ids.ts';
 import { distinctHeads } from '../domain/merge.ts';
 import type { Gazetteer } from '../domain/gazetteer.ts';
@@ -51,6 +51,16 @@ interface RootProps {
 function Root(props: RootProps) {
   const { db } = props.writer;
   const [tr, setTr] = useState(props.tr);
+  // Catalogs load asynchronously: only the last one asked for is shown, so one that arrives late
+  // (the desk's, loading as the device became a coordinator) never undoes a language just chosen.
+  const wantedLang = useRef(props.tr.lang);
+  const lastLoad = useRef(0);
+  const loadCatalog = (lang: Lang, desk: boolean) => {
+    const load = ++lastLoad.current;
+    void loadTranslator(lang, { desk }).then((next) => {
+      if (load === lastLoad.current) setTr(next);
+    });
+  };
   const [localGazetteer, setGazetteer] = useState(props.gazetteer);
   const [enrollment, setEnrollment] = useState(props.enrollment);
   const [sync, setSync] = useState<SyncService>();
@@ -79,13 +89,14 @@ function Root(props: RootProps) {
   const desk = enrollment?.role === 'coordinator';
   // A device enrolled as coordinator since the app started gets the desk's messages now.
   useEffect(() => {
-    if (desk) void loadTranslator(tr.lang, { desk }).then(setTr);
+    if (desk) loadCatalog(wantedLang.current, desk);
   }, [desk]);
 
   const services = {
     tr,
     setLang: (l: Lang) => {
-      void loadTranslator(l, { desk }).then(setTr);
+      wantedLang.current = l;
+      loadCatalog(l, desk);
       void saveLang(l);
     },
     writer: props.writer,
