@@ -48,6 +48,15 @@ test("a sealed report reaches the desk and the coordinator's correction reaches 
   autoUnlock(phoneContext);
   const phone = await phoneContext.newPage();
   await enrollByLink(phone, link);
+  // The phone's key, as its Settings show it, is the one the desk lists beside it.
+  await phone.getByRole('navigation', { name: 'القائمة الرئيسية' }).getByRole('link', { name: 'الإعدادات' }).click();
+  const phoneKey = (await phone.getByTestId('device-key').textContent()) ?? '';
+  expect(phoneKey).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
+  await screenshot(phone, 'device-key-settings-ar');
+  await coordinator.getByRole('button', { name: 'Enroll a new monitor' }).waitFor();
+  await coordinator.reload();
+  const listed = coordinator.getByRole('list', { name: 'Enrolled devices' }).getByRole('listitem').filter({ hasText: 'Monitor' });
+  await expect.poll(() => listed.getByTestId('device-key').textContent()).toBe(phoneKey);
   await saveDamageReport(phone, { date: '2025-03-07', place: PLACE, structures: '١', notes: NOTES });
   await expect.poll(() => reports(phone, 'التقارير').count()).toBe(1);
   await syncNow(phone, 'ar');

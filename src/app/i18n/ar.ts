@@ -225,6 +225,8 @@ export const ar: Catalog = {
   },
   'settings.gazetteerRow': 'السطر {line}: {reason}',
   'settings.device': 'هذا الجهاز',
+  'settings.deviceKey': 'مفتاح هذا الجهاز:',
+  'settings.deviceKeyHint': 'يرى منسّقك الحروف نفسها بجانب هذا الجهاز في شاشة الأجهزة. اقرآها معًا حين تستطيعان: إن اختلفت فأخبر منسّقك.',
   'update.available': 'نسخة جديدة من التطبيق جاهزة. عملك محفوظ.',
   'size.bytes': '{n} بايت',
   'size.kb': '{n} ك.ب',

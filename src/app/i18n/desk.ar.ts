@@ -20,6 +20,7 @@ export const deskAr: CatalogOf<typeof deskEn> = {
     other: '{role} · سُجّل {time} · استُلم {n} تعديل',
   },
   'devices.revoked': 'أُلغي {time}',
+  'devices.key': 'مفتاح الجهاز (قارنه بما تُظهره إعدادات الجهاز نفسه):',
   'devices.thisDevice': 'هذا الجهاز',
   'devices.revoke': 'ألغِ تسجيل {device}',
   'devices.revokeTitle': 'إلغاء تسجيل هذا الجهاز؟',

@@ -12,6 +12,7 @@ export const deskEn = {
   'devices.none': 'No devices enrolled yet.',
   'devices.item': { one: '{role} · enrolled {time} · {n} change received', other: '{role} · enrolled {time} · {n} changes received' },
   'devices.revoked': 'Revoked {time}',
+  'devices.key': 'Device key (compare it with what the device’s own Settings show):',
   'devices.thisDevice': 'This device',
   'devices.revoke': 'Revoke {device}',
   'devices.revokeTitle': 'Revoke this device?',

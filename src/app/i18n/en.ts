@@ -195,6 +195,8 @@ const coreEn = {
   'settings.gazetteerSkipped': { one: '{n} row was skipped:', other: '{n} rows were skipped:' },
   'settings.gazetteerRow': 'Line {line}: {reason}',
   'settings.device': 'This device',
+  'settings.deviceKey': 'This device’s key:',
+  'settings.deviceKeyHint': 'Your coordinator sees the same letters beside this device on the Devices screen. Read them to each other when you can: if they differ, tell your coordinator.',
   'update.available': 'A new version of the app is ready. Your work is kept.',
   'size.bytes': '{n} B',
   'size.kb': '{n} KB',

@@ -50,6 +50,14 @@ export async function makeDeviceKeys(dataKey: DataKeyHolder, store: KeyStore = b
   return { agreement: agreement.publicKey.text, signing: signing.publicKey.text };
 }
 
+/** This device's public keys as they travel, read from the wrapped blobs without unwrapping them. */
+export async function devicePublicKeys(store: KeyStore = browserKeyStore): Promise<{ agreement: string; signing: string } | undefined> {
+  const stored = (await store.read()) as Partial<StoredDeviceKeys> | undefined;
+  const agreement = stored?.agreement?.pub;
+  const signing = stored?.signing?.pub;
+  return agreement && signing ? { agreement, signing } : undefined;
+}
+
 /** The key pairs, unwrapped into memory as non-extractable keys; undefined before enrollment made them. */
 export async function loadDeviceKeys(dataKey: DataKeyHolder, store: KeyStore = browserKeyStore): Promise<DeviceKeys | undefined> {
   const stored = (await store.read()) as Partial<StoredDeviceKeys> | undefined;

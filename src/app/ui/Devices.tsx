@@ -4,6 +4,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { EnrolledDevice, EnrollmentCodeResponse, Role } from '../../domain/protocol.ts';
+import { deviceKeysFingerprint } from '../../domain/crypto/fingerprint.ts';
 import { createEnrollmentCode, listDevices, revokeDevice } from '../sync/devices.ts';
 import { SyncError } from '../sync/transport.ts';
 import { isCoordinator, useServices } from './context.ts';
@@ -19,6 +20,16 @@ export function Devices() {
   const [error, setError] = useState<string>();
   const [revoking, setRevoking] = useState<string>();
   const dialog = useRef<HTMLDialogElement>(null);
+
+  // Each device's key fingerprint, to read to the person holding it, whose Settings show the same.
+  const [prints, setPrints] = useState<Map<string, string>>(new Map());
+  useEffect(() => {
+    void Promise.all(
+      (devices ?? []).map(async (d) =>
+        d.keys?.agreement && d.keys.signing ? ([d.device, await deviceKeysFingerprint({ agreement: d.keys.agreement, signing: d.keys.signing })] as const) : undefined,
+      ),
+    ).then((pairs) => setPrints(new Map(pairs.filter((p) => p !== undefined))));
+  }, [devices]);
 
   const fail = (e: unknown) => setError(e instanceof SyncError ? e.code : 'sync.err.network');
   const refresh = () => {
@@ -88,6 +99,14 @@ export function Devices() {
               </span>
               {d.device === writer.device && <strong> · {tr.t('devices.thisDevice')}</strong>}
               <p>{tr.plural('devices.item', d.watermark, { role: tr.t(`role.${d.role}`), time: tr.dateTime(d.enrolledAt) })}</p>
+              {prints.get(d.device) && (
+                <p>
+                  {tr.t('devices.key')}{' '}
+                  <span class="mono" dir="ltr" data-testid="device-key">
+                    {prints.get(d.device)}
+                  </span>
+                </p>
+              )}
               {d.revokedAt !== null ? (
                 <p class="badge conflict">{tr.t('devices.revoked', { time: tr.dateTime(d.revokedAt) })}</p>
               ) : (

@@ -1,6 +1,8 @@
 /** Settings: storage on this phone, the gazetteer (imported from a COD-AB CSV, or the shipped sample), this device, the lock. */
 import { useEffect, useState } from 'preact/hooks';
 import { parseCodAbCsv, type SkippedRow } from '../../domain/gazetteer.ts';
+import { deviceKeysFingerprint } from '../../domain/crypto/fingerprint.ts';
+import { devicePublicKeys } from '../keys/device-keys.ts';
 import { saveGazetteer } from '../settings.ts';
 import { storageStatus, type StorageStatus } from '../storage-status.ts';
 import { isCoordinator, useServices } from './context.ts';
@@ -19,9 +21,14 @@ export function Settings() {
   const [storage, setStorage] = useState<StorageStatus>();
   const [result, setResult] = useState<ImportResult>();
 
+  const [keyPrint, setKeyPrint] = useState<string>();
+
   useEffect(() => {
     void storageStatus().then(setStorage);
   }, []);
+  useEffect(() => {
+    void devicePublicKeys().then(async (keys) => setKeyPrint(keys && (await deviceKeysFingerprint(keys))));
+  }, [enrollment]);
 
   const importText = async (text: string, name: string) => {
     const parsed = parseCodAbCsv(text, name);
@@ -116,6 +123,15 @@ export function Settings() {
         <h2 id="device-h">{tr.t('settings.device')}</h2>
         <p dir="ltr" class="mono">{writer.device}</p>
         <p>{enrollment ? tr.t('sync.enrolledAs', { origin: isolate(enrollment.origin), role: tr.t(`role.${enrollment.role}`) }) : tr.t('sync.notEnrolled')}</p>
+        {keyPrint && (
+          <>
+            <p>{tr.t('settings.deviceKey')}</p>
+            <p class="mono" dir="ltr" data-testid="device-key">
+              {keyPrint}
+            </p>
+            <p class="hint">{tr.t('settings.deviceKeyHint')}</p>
+          </>
+        )}
       </section>
       <LockSettings />
     </>

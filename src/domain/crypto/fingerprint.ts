@@ -48,3 +48,13 @@ export function checkFingerprint(expected: string, actual: string): FingerprintC
   const b = fromBase64url(actual);
   return a && b && a.length === 32 && constantTimeEqual(a, b) ? { ok: true } : { ok: false, reason: FINGERPRINT_MISMATCH };
 }
+
+/**
+ * One short fingerprint for a device's two public keys (agreement and signing, as they travel), so a
+ * coordinator can read the one the Devices screen shows to the monitor holding the phone, whose
+ * Settings show the same: what the base reported at enrollment is then checked against the phone.
+ */
+export async function deviceKeysFingerprint(keys: { agreement: string; signing: string }): Promise<string> {
+  const text = JSON.stringify({ agreement: keys.agreement, signing: keys.signing });
+  return shortFingerprint(toBase64url(await sha256(new TextEncoder().encode(text))));
+}

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { fromHex } from '../../../src/domain/crypto/bytes.ts';
-import { checkFingerprint, shortFingerprint } from '../../../src/domain/crypto/fingerprint.ts';
+import { checkFingerprint, deviceKeysFingerprint, shortFingerprint } from '../../../src/domain/crypto/fingerprint.ts';
 import { generateKeyPair, publicKeyFromRaw, readPinnedKey } from '../../../src/domain/crypto/keys.ts';
 import { RFC7748 } from './fixtures.ts';
 
@@ -56,5 +56,18 @@ describe('the deployment key pinned by the enrollment QR code', () => {
   test('a signing key cannot stand in for the deployment key, even with its own fingerprint', async () => {
     const signing = await generateKeyPair('ed25519');
     expect(await readPinnedKey(signing.publicKey.text, signing.publicKey.fingerprint)).toEqual({ ok: false, reason: 'err.key.invalid' });
+  });
+});
+
+describe("a device's key fingerprint, read aloud between coordinator and monitor", () => {
+  test('is the same for the same keys, in the short form, and differs when either key differs', async () => {
+    const [agreement, signing, other] = await Promise.all([generateKeyPair('x25519'), generateKeyPair('ed25519'), generateKeyPair('ed25519')]);
+    const keys = { agreement: agreement.publicKey.text, signing: signing.publicKey.text };
+    const print = await deviceKeysFingerprint(keys);
+    expect(print).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/);
+    expect(await deviceKeysFingerprint({ ...keys })).toBe(print);
+    expect(await deviceKeysFingerprint({ ...keys, signing: other.publicKey.text })).not.toBe(print);
+    const otherAgreement = await generateKeyPair('x25519');
+    expect(await deviceKeysFingerprint({ ...keys, agreement: otherAgreement.publicKey.text })).not.toBe(print);
   });
 });
