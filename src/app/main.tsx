@@ -15,7 +15,7 @@ import { deviceId } from './device.ts';
 import { loadEnrollment, sealEnrollmentWith, type Enrollment } from './enrollment-store.ts';
 import { browserVault } from './lock/vault-store.ts';
 import { IDLE_MINUTES, VAULT_KEY } from './lock/options.ts';
-import { wipeThisPhone } from './panic.ts';
+import { loadPanic, wipeNow } from './panic-loader.ts';
 import { DataKeyHolder } from './store/at-rest.ts';
 import { LockScreen } from './ui/LockScreen.tsx';
 import { get } from 'idb-keyval';
@@ -171,10 +171,11 @@ async function start() {
         key.fill(0);
         void openApp(keys, firstTime, tr, onUpdate);
       }}
-      onWipe={() => void wipeThisPhone(() => undefined)}
+      onWipe={() => void wipeNow(() => undefined)}
     />,
     document.getElementById('app')!,
   );
+  void loadPanic().catch(() => undefined);
 }
 
 void start();

@@ -10,7 +10,7 @@
  */
 import { canonicalJson } from './canonical-json.ts';
 import type { Op } from './op.ts';
-import { COORDINATOR_ONLY_FIELDS, isReportType, type ReportType } from './report-codes.ts';
+import { COORDINATOR_ONLY_FIELDS, isReportType, type ReportType } from './report-types.ts';
 import type { FieldName, FieldValues } from './report.ts';
 
 export interface Version {

@@ -4,8 +4,7 @@
  * in report.ts are built from these.
  */
 
-export const REPORT_TYPES = ['displacement', 'damage', 'access_cut'] as const;
-export type ReportType = (typeof REPORT_TYPES)[number];
+export { COORDINATOR_ONLY_FIELDS, REPORT_TYPES, isReportType, type ReportType } from './report-types.ts';
 
 export const DATE_PRECISIONS = ['exact', 'approximate', 'range'] as const;
 export const LOCATION_PRECISIONS = ['exact', 'approximate', 'area'] as const;
@@ -27,11 +26,3 @@ export const DAMAGE_CAUSES = ['burning', 'looting', 'shelling', 'demolition', 'o
 export const SERVICES = ['bread', 'water', 'electricity', 'fuel', 'health', 'telecoms'] as const;
 export const SERVICE_STATES = ['cut', 'partial', 'restored'] as const;
 export const CUT_CAUSES = ['attack', 'siege', 'infrastructure_damage', 'deliberate_cut', 'shortage', 'other'] as const;
-
-
-/** Fields only coordinators set; the merge ignores them from anyone else. */
-export const COORDINATOR_ONLY_FIELDS = ['verification', 'duplicateOf'] as const;
-
-export function isReportType(v: unknown): v is ReportType {
-  return typeof v === 'string' && (REPORT_TYPES as readonly string[]).includes(v);
-}

@@ -1,6 +1,6 @@
 /** Reading reports back for the screens, never trusting stored data to be well formed. */
 import { viewOf, type ReportView } from '../../domain/merge.ts';
-import { isReportType } from '../../domain/report-codes.ts';
+import { isReportType } from '../../domain/report-types.ts';
 import type { ReportRow } from './db.ts';
 
 export type ListItem =

@@ -3,7 +3,7 @@
  * checkpoint there is no time to read, but a pocket tap alone must not wipe the phone.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { wipeThisPhone } from '../panic.ts';
+import { loadPanic, wipeNow } from '../panic-loader.ts';
 import { useServices } from './context.ts';
 
 /** How long the first tap stays armed. */
@@ -12,6 +12,7 @@ export const CONFIRM_WINDOW_MS = 4000;
 export function PanicButton() {
   const { tr, writer, sync } = useServices();
   const [state, setState] = useState<'idle' | 'armed' | 'wiping'>('idle');
+  useEffect(() => void loadPanic().catch(() => undefined), []);
   useEffect(() => {
     if (state !== 'armed') return;
     const timer = setTimeout(() => setState('idle'), CONFIRM_WINDOW_MS);
@@ -24,7 +25,7 @@ export function PanicButton() {
     setState('wiping');
     // Sync stops first: a pull landing mid-wipe would write into what is being deleted.
     sync?.stop();
-    void wipeThisPhone(() => writer.db.close());
+    void wipeNow(() => writer.db.close());
   };
 
   return (

@@ -1,6 +1,6 @@
 /** The report list: newest first, filtered by type, with unsynced and conflict badges and unsaved drafts offered back. */
 import { useState } from 'preact/hooks';
-import { REPORT_TYPES } from '../../domain/report-codes.ts';
+import { REPORT_TYPES } from '../../domain/report-types.ts';
 import { useLiveQuery } from '../live-query.ts';
 import { navigate } from '../router.ts';
 import { discardDraft, listDrafts } from '../store/drafts.ts';

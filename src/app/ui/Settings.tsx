@@ -6,12 +6,24 @@ import { devicePublicKeys } from '../keys/device-keys.ts';
 import { saveGazetteer } from '../settings.ts';
 import { storageStatus, type StorageStatus } from '../storage-status.ts';
 import { isCoordinator, useServices } from './context.ts';
-import { formatBytes, isolate } from './format.ts';
+import { isolate } from './format.ts';
+import type { Translator } from '../i18n/i18n.ts';
 import { LockSettings } from './LockSettings.tsx';
 
 const SAMPLE_URL = '/gazetteer/sample-gazetteer-syrian-coast.csv';
 
 type ImportResult = { ok: true; count: number; skipped: SkippedRow[] } | { ok: false; message: string };
+
+/** Only this screen shows sizes; kept here, out of the first load's shared helpers. */
+function formatBytes(tr: Translator, n: number): string {
+  const units = [
+    ['size.gb', 1e9],
+    ['size.mb', 1e6],
+    ['size.kb', 1e3],
+  ] as const;
+  for (const [key, size] of units) if (n >= size) return tr.t(key, { n: Math.round((n / size) * 10) / 10 });
+  return tr.t('size.bytes', { n });
+}
 
 export function Settings() {
   const services = useServices();

@@ -15,16 +15,6 @@ export function adminPath(areas: AdminAreas | undefined, lang: string): string {
     .join(' › ');
 }
 
-export function formatBytes(tr: Translator, n: number): string {
-  const units = [
-    ['size.gb', 1e9],
-    ['size.mb', 1e6],
-    ['size.kb', 1e3],
-  ] as const;
-  for (const [key, size] of units) if (n >= size) return tr.t(key, { n: Math.round((n / size) * 10) / 10 });
-  return tr.t('size.bytes', { n });
-}
-
 export function formatValue(tr: Translator, field: FieldName | string, value: unknown): string {
   const v = value as never;
   switch (field) {
