@@ -25,7 +25,8 @@ export function PanicButton() {
     setState('wiping');
     // Sync stops first: a pull landing mid-wipe would write into what is being deleted.
     sync?.stop();
-    void wipeNow(() => writer.db.close());
+    // Its code failed to load (only when a cache was lost while offline): the button is offered again.
+    void wipeNow(() => writer.db.close()).catch(() => setState('idle'));
   };
 
   return (
