@@ -4,6 +4,8 @@
  *
  * - Saving a report in Chromium: the app's writeOp against a raw two-store strict IndexedDB
  *   transaction (budget: p95 within 1.5x).
+ * - A desk taking in one pulled batch of ops in Chromium, sealed and in clear, against the raw
+ *   one-transaction write of the reports they make (budget: at least half its rate).
  * - The phone's first load: gzip size of the JavaScript the list needs (budget: 60 KB), against
  *   Preact + Dexie alone, the floor any app on this stack pays.
  */
@@ -17,6 +19,8 @@ import { launchBrowser } from '../chromium.ts';
 import { initialChunks } from './initial-js.ts';
 
 const SAVES = Number(process.env.RASID_BENCH_SAVES || 1000);
+/** One pull's worth: the most ops a sync answer carries. */
+const APPLY_BATCH = 500;
 
 function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
@@ -35,8 +39,9 @@ async function bundle(entry: string): Promise<string> {
   return code;
 }
 
-async function benchSaves(): Promise<{ raw: number[]; rasid: number[] }> {
-  const code = await bundle(path.resolve('tests/bench/browser/save-report.ts'));
+/** Loads `entry`, bundled, in a Chromium page and returns what its `bench[name](...args)` resolves to. */
+async function inChromium<T>(entry: string, name: string, args: unknown[]): Promise<T> {
+  const code = await bundle(path.resolve(entry));
   const server = createServer((req, res) => {
     if (req.url === '/bench.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(code);
     else res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><script type="module" src="/bench.js"></script>');
@@ -49,13 +54,17 @@ async function benchSaves(): Promise<{ raw: number[]; rasid: number[] }> {
     await page.goto(`http://127.0.0.1:${port}/`);
     await page.waitForFunction(() => 'bench' in globalThis);
     return await page.evaluate(
-      (n) => (globalThis as unknown as { bench: { saveReports(n: number, b: number): Promise<{ raw: number[]; rasid: number[] }> } }).bench.saveReports(n, 10),
-      SAVES,
-    );
+      ({ name, args }) => (globalThis as unknown as { bench: Record<string, (...a: unknown[]) => Promise<unknown>> }).bench[name]!(...args),
+      { name, args },
+    ) as T;
   } finally {
     await browser.close();
     server.close();
   }
+}
+
+function median(values: number[]): number {
+  return quantile([...values].sort((a, b) => a - b), 0.5);
 }
 
 async function gzipKb(files: string[]): Promise<number> {
@@ -66,7 +75,7 @@ async function gzipKb(files: string[]): Promise<number> {
 
 async function main() {
   const rows: [string, string, string, string, string][] = [];
-  const saves = await benchSaves();
+  const saves = await inChromium<{ raw: number[]; rasid: number[] }>('tests/bench/browser/save-report.ts', 'saveReports', [SAVES, 10]);
   const raw = [...saves.raw].sort((a, b) => a - b);
   const rasid = [...saves.rasid].sort((a, b) => a - b);
   for (const q of [0.5, 0.95]) {
@@ -75,6 +84,19 @@ async function main() {
     rows.push([`save a report, p${q * 100} (ms)`, r.toFixed(2), `raw IndexedDB ${p.toFixed(2)}`, (r / p).toFixed(2), q === 0.95 ? '≤ 1.5' : '']);
   }
 
+  const applied = await inChromium<{ sealed: number[]; sealedRead: number[]; clear: number[]; raw: number[] }>('tests/bench/browser/apply-ops.ts', 'applyOps', [APPLY_BATCH, 5]);
+  const rate = (ms: number[]) => (APPLY_BATCH / median(ms)) * 1000;
+  for (const [label, ms] of [['sealed (v2)', applied.sealed], ['in clear (v1)', applied.clear]] as const) {
+    rows.push([
+      `apply ${APPLY_BATCH} pulled ops, ${label} (ops/s)`,
+      rate(ms).toFixed(0),
+      `raw IndexedDB ${rate(applied.raw).toFixed(0)}`,
+      (rate(ms) / rate(applied.raw)).toFixed(2),
+      '≥ 0.5',
+    ]);
+  }
+  rows.push([`  of which opening and verifying (ms per op)`, (median(applied.sealedRead) / APPLY_BATCH).toFixed(3), '', '', '']);
+
   const initial = await gzipKb(await initialChunks('dist', 'ar'));
   const floor = gzipSync(await bundle(path.resolve('tests/bench/browser/floor.ts')), { level: 9 }).length / 1024;
   rows.push(['first-load JavaScript, gzip (KB)', initial.toFixed(1), `Preact + Dexie ${floor.toFixed(1)}`, (initial / floor).toFixed(2), '≤ 60 KB']);
@@ -82,7 +104,7 @@ async function main() {
   const head = ['measure', 'Rasid', 'peer', 'ratio', 'budget'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  console.log(`Saving ${SAVES} reports each way in Chromium; sizes from dist/ (run after npm run build).\n`);
+  console.log(`Saving ${SAVES} reports each way in Chromium; applying a batch of ${APPLY_BATCH} ops 5 times each way (median); sizes from dist/ (run after npm run build).\n`);
   console.log(line(head));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const r of rows) console.log(line(r));

@@ -1,0 +1,126 @@
+/**
+ * Runs in the benchmark page: a coordinator's desk taking in one pulled batch of reports' create
+ * ops through the app's own path (read each op, then one strict transaction writing the ops and the
+ * merged reports, all sealed at rest), sealed end to end (`v: 2`: opened, signature checked) and in
+ * clear (`v: 1`), against its peer: the resulting report records written in clear with the raw
+ * IndexedDB API in one strict transaction.
+ */
+import { readServed, takeIn } from '../../../src/app/sync/apply.ts';
+import { DataKeyHolder } from '../../../src/app/store/at-rest.ts';
+import { RasidDb } from '../../../src/app/store/db.ts';
+import { SUITES, detectSuite } from '../../../src/domain/crypto/algorithms.ts';
+import { generateKeyPair } from '../../../src/domain/crypto/keys.ts';
+import { PairKeyCache } from '../../../src/domain/crypto/pair-keys.ts';
+import { encodeHlc, nodeIdOf } from '../../../src/domain/hlc.ts';
+import { cryptoRandom, uuidv7 } from '../../../src/domain/ids.ts';
+import { KeyDirectory } from '../../../src/domain/key-directory.ts';
+import { emptyState, applyOp } from '../../../src/domain/merge.ts';
+import { sealForWire, type Reader } from '../../../src/domain/op-envelope.ts';
+import type { Op } from '../../../src/domain/op.ts';
+import type { ServedOp } from '../../../src/domain/protocol.ts';
+import { toWire } from '../../../src/domain/wire-op.ts';
+
+const MONITOR = 'benchmonitor01';
+
+function createOp(i: number): Op {
+  const now = Date.UTC(2025, 2, 8) + i * 1000;
+  return {
+    v: 1,
+    id: uuidv7(now, cryptoRandom),
+    kind: 'create',
+    reportId: uuidv7(now, cryptoRandom),
+    device: MONITOR,
+    deviceSeq: i + 1,
+    body: {
+      hlc: encodeHlc({ wall: now, counter: 0, node: nodeIdOf(MONITOR) }),
+      changes: {
+        type: 'damage',
+        eventDate: { precision: 'exact', date: '2025-03-07' },
+        placeName: 'بيت ياشوط',
+        structureKind: 'home',
+        structures: 1 + (i % 9),
+        damageLevel: 'destroyed',
+        damageCause: 'burning',
+        sourceKind: 'eyewitness',
+        narrative: `أُحرقت البيوت بعد نهبها، وشاهد الجيران الدخان من الطريق العام قرب المدرسة (${i}). `.repeat(3),
+      },
+      supersedes: {},
+    },
+  };
+}
+
+function openRaw(name: string): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(name, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore('reports', { keyPath: 'id' });
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+function rawWrite(db: IDBDatabase, records: { id: string }[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction('reports', 'readwrite', { durability: 'strict' });
+    const store = tx.objectStore('reports');
+    for (const r of records) store.put(r);
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+  });
+}
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await work();
+  return performance.now() - t0;
+}
+
+/** Milliseconds per batch of `n` ops, each way, over `rounds` rounds alternating the three. */
+async function applyOps(n: number, rounds: number): Promise<{ sealed: number[]; sealedRead: number[]; clear: number[]; raw: number[] }> {
+  const suite = SUITES[await detectSuite()];
+  const [agreement, signing, deployment] = await Promise.all([generateKeyPair(suite.agreement), generateKeyPair(suite.signing), generateKeyPair(suite.agreement)]);
+  const entry = { device: MONITOR, role: 'monitor' as const, keys: { agreement: agreement.publicKey.text, signing: signing.publicKey.text } };
+  const sealer = { agreement, signing, pairs: new PairKeyCache() };
+  const out = { sealed: [] as number[], sealedRead: [] as number[], clear: [] as number[], raw: [] as number[] };
+  for (let round = 0; round < rounds; round++) {
+    const ops = Array.from({ length: n }, (_, i) => createOp(round * n + i));
+    const served = (wire: (op: Op) => Promise<ServedOp['op']>) =>
+      Promise.all(ops.map(async (op, i) => ({ seq: round * n + i + 1, receivedAt: Date.now(), op: await wire(op) })));
+    const sealedOps = await served(async (op) => {
+      const s = await sealForWire(op, sealer, [deployment.publicKey, agreement.publicKey]);
+      if (!s.ok) throw new Error(s.reason);
+      return s.wire;
+    });
+    const clearOps = await served(async (op) => toWire(op));
+    const records = ops.map((op) => ({ id: op.reportId, type: 'damage', createdAt: op.body.hlc, state: applyOp(emptyState(op.reportId), op, () => false), lastOwnSeq: 0 }));
+
+    const desk = async (label: string, batch: ServedOp[]) => {
+      const keys = new DataKeyHolder();
+      keys.set(cryptoRandom(32));
+      const db = new RasidDb(`bench-apply-${label}-${round}`, { keys });
+      await db.open();
+      // A fresh reader per batch, as a sync builds one per round: the pair agreement is in the time.
+      const reader: Reader = { mine: [deployment], directory: await KeyDirectory.of([entry]), pairs: new PairKeyCache() };
+      let readMs = 0;
+      const ms = await timed(async () => {
+        const t0 = performance.now();
+        const { ops: readable, unreadable } = await readServed(batch, reader);
+        readMs = performance.now() - t0;
+        if (unreadable.length > 0) throw new Error(`${unreadable.length} ops did not open: ${unreadable[0]!.reason}`);
+        await takeIn(db, { ops: readable, unreadable, rejected: [], covering: {} }, { device: 'benchdesk01', now: () => Date.now() });
+      });
+      db.close();
+      await db.delete();
+      return { ms, readMs };
+    };
+    const raw = await openRaw(`bench-apply-raw-${round}`);
+    out.raw.push(await timed(() => rawWrite(raw, records)));
+    raw.close();
+    const sealed = await desk('sealed', sealedOps);
+    out.sealed.push(sealed.ms);
+    out.sealedRead.push(sealed.readMs);
+    out.clear.push((await desk('clear', clearOps)).ms);
+  }
+  return out;
+}
+
+(globalThis as unknown as { bench: unknown }).bench = { applyOps };
