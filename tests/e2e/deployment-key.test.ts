@@ -4,29 +4,19 @@
  * the real one, keeping its own private keys only as wrapped blobs. A second coordinator imports the
  * key file the first saved, with the coordinator passphrase, and its desk then holds the key.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { expect, test } from 'vitest';
 import { deskAr } from '../../src/app/i18n/desk.ar.ts';
 import { deskEn } from '../../src/app/i18n/desk.en.ts';
 import { generateKeyPair } from '../../src/domain/crypto/keys.ts';
-import { enroll, enrollByLink, LAPTOP, launchBrowser, PHONE, autoUnlock, readAllStored, screenshot, appReady } from './harness.ts';
-import { startServer, type ServerProcess } from './server-process.ts';
+import { enroll, enrollByLink, LAPTOP, ownBrowserAndServer, PHONE, autoUnlock, readAllStored, screenshot, appReady } from './harness.ts';
+import { startServer } from './server-process.ts';
 
-let browser: Browser;
-let server: ServerProcess;
-
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launchBrowser(), startServer()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const own = ownBrowserAndServer();
 
 test('a phone refuses a base showing another deployment key than its link names, and enrolls against the real one', async () => {
-  const desk = await browser.newContext({ baseURL: server.baseUrl, ...LAPTOP, serviceWorkers: 'allow' });
+  const desk = await own.browser.newContext({ baseURL: own.server.baseUrl, ...LAPTOP, serviceWorkers: 'allow' });
   const coordinator = await desk.newPage();
-  await enroll(coordinator, server.firstCoordinatorCode);
+  await enroll(coordinator, own.server.firstCoordinatorCode);
   await coordinator.getByLabel('اللغة').first().selectOption('en');
   await coordinator.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Devices' }).click();
   const section = coordinator.getByRole('region', { name: 'Deployment key' });
@@ -43,7 +33,7 @@ test('a phone refuses a base showing another deployment key than its link names,
   const fp = /[#&]fp=([A-Za-z0-9_-]{43})/.exec(link)?.[1];
   expect(fp).toBeTruthy();
 
-  const phoneContext = await browser.newContext({ baseURL: server.baseUrl, ...PHONE, serviceWorkers: 'allow' });
+  const phoneContext = await own.browser.newContext({ baseURL: own.server.baseUrl, ...PHONE, serviceWorkers: 'allow' });
   autoUnlock(phoneContext);
   const phone = await phoneContext.newPage();
   const impostor = (await generateKeyPair('p256-ecdh')).publicKey;
@@ -74,7 +64,7 @@ test('a second coordinator imports the key file the first saved, in Arabic, and 
   const base = await startServer();
   const passphrase = 'seven olive trees by the spring';
   try {
-    const firstDesk = await browser.newContext({ baseURL: base.baseUrl, ...LAPTOP, serviceWorkers: 'allow', acceptDownloads: true });
+    const firstDesk = await own.browser.newContext({ baseURL: base.baseUrl, ...LAPTOP, serviceWorkers: 'allow', acceptDownloads: true });
     const first = await firstDesk.newPage();
     await enroll(first, base.firstCoordinatorCode);
     await first.getByLabel('اللغة').first().selectOption('en');
@@ -92,7 +82,7 @@ test('a second coordinator imports the key file the first saved, in Arabic, and 
 
     await first.getByRole('button', { name: 'Enroll a new coordinator' }).click();
     const link = (await first.getByTestId('enrollment-link').textContent()) ?? '';
-    const secondDesk = await browser.newContext({ baseURL: base.baseUrl, ...LAPTOP, serviceWorkers: 'allow' });
+    const secondDesk = await own.browser.newContext({ baseURL: base.baseUrl, ...LAPTOP, serviceWorkers: 'allow' });
     autoUnlock(secondDesk);
     const second = await secondDesk.newPage();
     await enrollByLink(second, link);

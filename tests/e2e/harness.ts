@@ -4,8 +4,10 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { launchBrowser } from '../chromium.ts';
+import { startServer, type ServerProcess } from './server-process.ts';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { expect, inject } from "vitest";
+import { afterAll, beforeAll, expect, inject } from "vitest";
 export { CHROMIUM_ARGS, chromiumPath, launchBrowser } from '../chromium.ts';
 
 const SCREENSHOT_DIR = 'test-output/screenshots';
@@ -224,4 +226,21 @@ export function readAllStored(page: Page): Promise<string> {
     }
     return out.join('\n');
   });
+}
+
+/**
+ * A browser and a server with a store of the test file's own, started before its tests and stopped
+ * after them: for tests that need a first coordinator code, or a deployment key, the server shared
+ * by the other files must not get.
+ */
+export function ownBrowserAndServer(): { readonly browser: Browser; readonly server: ServerProcess } {
+  const own = {} as { browser: Browser; server: ServerProcess };
+  beforeAll(async () => {
+    [own.browser, own.server] = await Promise.all([launchBrowser(), startServer()]);
+  });
+  afterAll(async () => {
+    await own.browser?.close();
+    await own.server?.stop();
+  });
+  return own;
 }

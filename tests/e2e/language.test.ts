@@ -2,25 +2,14 @@
  * Messages load after the page: the language a person chooses stays chosen, even when a catalog
  * asked for earlier (the desk's, as the device becomes a coordinator) arrives after it.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { enroll, LAPTOP, launchBrowser } from './harness.ts';
-import { startServer, type ServerProcess } from './server-process.ts';
+import { expect, test } from 'vitest';
+import { enroll, LAPTOP, ownBrowserAndServer } from './harness.ts';
 
-let browser: Browser;
-let server: ServerProcess;
-
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launchBrowser(), startServer()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const own = ownBrowserAndServer();
 
 test("English chosen right after enrolling as coordinator stays English when the desk's Arabic messages arrive late", async () => {
   // Blocked, so that every request reaches the route below rather than a service worker's cache.
-  const context = await browser.newContext({ baseURL: server.baseUrl, ...LAPTOP, serviceWorkers: 'block' });
+  const context = await own.browser.newContext({ baseURL: own.server.baseUrl, ...LAPTOP, serviceWorkers: 'block' });
   const page = await context.newPage();
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
@@ -31,7 +20,7 @@ test("English chosen right after enrolling as coordinator stays English when the
     await route.continue();
   });
 
-  await enroll(page, server.firstCoordinatorCode);
+  await enroll(page, own.server.firstCoordinatorCode);
   await expect.poll(() => asked).toBe(true);
   await page.getByLabel('اللغة').first().selectOption('en');
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Devices' }).waitFor();

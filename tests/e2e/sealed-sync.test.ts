@@ -6,23 +6,13 @@
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expect, test } from 'vitest';
 import { deskEn } from '../../src/app/i18n/desk.en.ts';
 import { SQLITE_FILE_NAME } from '../../src/server/store/open.ts';
-import { autoUnlock, enroll, enrollByLink, LAPTOP, launchBrowser, PHONE, saveDamageReport, screenshot, syncNow } from './harness.ts';
-import { startServer, type ServerProcess } from './server-process.ts';
+import { autoUnlock, enroll, enrollByLink, LAPTOP, ownBrowserAndServer, PHONE, saveDamageReport, screenshot, syncNow } from './harness.ts';
 
-let browser: Browser;
-let server: ServerProcess;
-
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launchBrowser(), startServer()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const own = ownBrowserAndServer();
 
 const reports = (p: Page, name: string) => p.getByRole('list', { name }).getByRole('listitem');
 const PLACE = 'مخبز الحي الشرقي';
@@ -30,9 +20,9 @@ const NOTES = 'توقف المخبز عن العمل بعد قطع الطحين'
 const CORRECTION = 'Reopened two days later, per the baker';
 
 test("a sealed report reaches the desk and the coordinator's correction reaches the phone, while the base keeps ciphertext only", async () => {
-  const desk = await browser.newContext({ baseURL: server.baseUrl, ...LAPTOP, serviceWorkers: 'allow' });
+  const desk = await own.browser.newContext({ baseURL: own.server.baseUrl, ...LAPTOP, serviceWorkers: 'allow' });
   const coordinator = await desk.newPage();
-  await enroll(coordinator, server.firstCoordinatorCode);
+  await enroll(coordinator, own.server.firstCoordinatorCode);
   await coordinator.getByLabel('اللغة').first().selectOption('en');
   await coordinator.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Devices' }).click();
   const section = coordinator.getByRole('region', { name: deskEn['deploymentKey.title'] });
@@ -44,7 +34,7 @@ test("a sealed report reaches the desk and the coordinator's correction reaches 
   const link = (await coordinator.getByTestId('enrollment-link').textContent()) ?? '';
   expect(link).toMatch(/[#&]fp=/);
 
-  const phoneContext = await browser.newContext({ baseURL: server.baseUrl, ...PHONE, serviceWorkers: 'allow' });
+  const phoneContext = await own.browser.newContext({ baseURL: own.server.baseUrl, ...PHONE, serviceWorkers: 'allow' });
   autoUnlock(phoneContext);
   const phone = await phoneContext.newPage();
   await enrollByLink(phone, link);
@@ -81,7 +71,7 @@ test("a sealed report reaches the desk and the coordinator's correction reaches 
   await expect.poll(() => phone.getByRole('article').textContent()).toContain(CORRECTION);
   await screenshot(phone, 'sealed-sync-correction-ar');
 
-  const store = new Database(join(server.dataDir, SQLITE_FILE_NAME), { readonly: true, fileMustExist: true });
+  const store = new Database(join(own.server.dataDir, SQLITE_FILE_NAME), { readonly: true, fileMustExist: true });
   try {
     const ops = store.prepare('select v, kind, report_id, body, sig from ops order by seq').all() as { v: number; kind: string; report_id: string; body: string; sig: string | null }[];
     for (const op of ops) for (const words of [PLACE, NOTES, CORRECTION]) expect(op.body).not.toContain(words);
