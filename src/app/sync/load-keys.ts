@@ -6,6 +6,7 @@ import { readPublicKey } from '../../domain/crypto/keys.ts';
 import { loadDeviceKeys } from '../keys/device-keys.ts';
 import { loadPinnedKey, savePinnedKey } from '../keys/deployment-pin.ts';
 import { readBaseDeploymentKey } from '../keys/deployment-key.ts';
+import { loadDeploymentPrivateKey } from '../keys/deployment-private.ts';
 import type { DataKeyHolder } from '../store/at-rest.ts';
 import { opKeys, type OpKeys } from './op-keys.ts';
 import type { Endpoint } from './transport.ts';
@@ -16,7 +17,6 @@ export async function loadOpKeys(dataKey: DataKeyHolder, self: string): Promise<
   if (!device) return undefined;
   const pin = await loadPinnedKey();
   const pinned = pin ? await readPublicKey(pin.key, 'agreement') : undefined;
-  const { loadDeploymentPrivateKey } = await import('../keys/deployment-private.ts');
   const deploymentPrivate = await loadDeploymentPrivateKey(dataKey).catch(() => undefined);
   return opKeys(self, device, { ...(pinned?.ok && { deploymentPublic: pinned.key }), ...(deploymentPrivate && { deploymentPrivate }) });
 }
