@@ -20,7 +20,6 @@ const OUTPUTS = [
   { source: 'neutral.svg', size: 512, out: 'neutral-512.png' },
 ] as const;
 
-
 async function main(): Promise<void> {
   const browser = await launchBrowser();
   try {
@@ -32,7 +31,12 @@ async function main(): Promise<void> {
         `<!doctype html><html><body style="margin:0;overflow:hidden">` +
           `<img id="icon" src="${src}" width="${size}" height="${size}" style="display:block"></body></html>`,
       );
-      const loaded = await page.$eval('#icon', (img) => (img as HTMLImageElement).decode().then(() => true, () => false));
+      const loaded = await page.$eval('#icon', (img) =>
+        (img as HTMLImageElement).decode().then(
+          () => true,
+          () => false,
+        ),
+      );
       if (!loaded) throw new Error(`${source} did not render`);
       await page.screenshot({ path: ICONS + out, omitBackground: false, clip: { x: 0, y: 0, width: size, height: size } });
       await page.close();

@@ -131,16 +131,36 @@ async function openApp(keys: DataKeyHolder, firstTime: boolean, tr: Translator, 
   // Reports saved before the phone had a passcode are sealed once, now that there is a key.
   if (firstTime) await import('./store/seal-existing.ts').then((m) => m.sealExistingRows(db));
   const device = await deviceId();
-  const [gazetteer, enrollment, watermark, lockRecord] = await Promise.all([loadGazetteer(), loadEnrollment(device), db.getMeta('watermark'), browserVault.read()]);
+  const [gazetteer, enrollment, watermark, lockRecord] = await Promise.all([
+    loadGazetteer(),
+    loadEnrollment(device),
+    db.getMeta('watermark'),
+    browserVault.read(),
+  ]);
   const writer: WriterContext = { db, device, now: () => Date.now(), random: cryptoRandom };
   if (enrollment?.role === 'coordinator') tr = await loadTranslator(tr.lang, { desk: true });
   const idleMinutes = (lockRecord as { idleMinutes?: number } | undefined)?.idleMinutes ?? IDLE_MINUTES[0];
   // Armed right after the list is drawn, not before: the list never waits for it.
   void import('./lock/idle.ts').then(({ lockWhenIdle }) =>
-    lockWhenIdle(idleMinutes, () => lockNow(keys), { now: Date.now, target: window, doc: document, setInterval: (f, ms) => setInterval(f, ms), clearInterval: (h) => clearInterval(h as number) }),
+    lockWhenIdle(idleMinutes, () => lockNow(keys), {
+      now: Date.now,
+      target: window,
+      doc: document,
+      setInterval: (f, ms) => setInterval(f, ms),
+      clearInterval: (h) => clearInterval(h as number),
+    }),
   );
   render(
-    <Root writer={writer} lock={() => lockNow(keys)} dataKey={keys} tr={tr} gazetteer={gazetteer} enrollment={enrollment} watermark={watermark ?? 0} onUpdate={onUpdate} />,
+    <Root
+      writer={writer}
+      lock={() => lockNow(keys)}
+      dataKey={keys}
+      tr={tr}
+      gazetteer={gazetteer}
+      enrollment={enrollment}
+      watermark={watermark ?? 0}
+      onUpdate={onUpdate}
+    />,
     document.getElementById('app')!,
   );
   void requestPersistence();

@@ -27,7 +27,11 @@ export async function storageStatus(): Promise<StorageStatus> {
  * Chromium's IndexedDB fails either with QuotaExceededError or with a DataError about an IOError.
  */
 export function isQuotaError(e: unknown): boolean {
-  for (let err = e as { name?: string; message?: string; inner?: unknown } | undefined, i = 0; err && i < 5; err = err.inner as typeof err, i++) {
+  for (
+    let err = e as { name?: string; message?: string; inner?: unknown } | undefined, i = 0;
+    err && i < 5;
+    err = err.inner as typeof err, i++
+  ) {
     if (err.name === 'QuotaExceededError') return true;
     if (err.name === 'DataError' && /IOError/.test(err.message ?? '')) return true;
   }

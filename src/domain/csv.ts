@@ -10,9 +10,7 @@
 
 export type CsvRow = { line: number; cells: string[] };
 
-export type CsvResult =
-  | { ok: true; rows: CsvRow[] }
-  | { ok: false; error: { key: 'err.csv.unterminatedQuote'; line: number } };
+export type CsvResult = { ok: true; rows: CsvRow[] } | { ok: false; error: { key: 'err.csv.unterminatedQuote'; line: number } };
 
 const QUOTE = 34; // "
 const COMMA = 44; // ,

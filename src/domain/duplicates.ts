@@ -97,7 +97,10 @@ function isCount(v: unknown): v is number {
 /** How far apart, for ranking: each criterion scaled so its limit counts 1. */
 function distanceOf(c: Omit<DuplicateCandidate, 'distance'>): number {
   const place = c.place.kind === 'point' ? c.place.metres / NEAR_METRES : c.place.kind === 'adm3' ? 0.5 : 1;
-  const counts = c.counts.reduce((sum, k) => sum + Math.abs(k.mine - k.theirs) / Math.max(COUNT_SLACK, COUNT_SHARE * Math.max(k.mine, k.theirs)), 0);
+  const counts = c.counts.reduce(
+    (sum, k) => sum + Math.abs(k.mine - k.theirs) / Math.max(COUNT_SLACK, COUNT_SHARE * Math.max(k.mine, k.theirs)),
+    0,
+  );
   return place + c.days / CLOSE_DAYS + (c.counts.length ? counts / c.counts.length : 0.5);
 }
 
@@ -115,7 +118,8 @@ export function duplicateCandidates(report: ReportView, others: Iterable<ReportV
     if (other.type !== report.type || other.id === report.id || other.deleted) continue;
     const theirs = other.values;
     if (theirs.verification === 'duplicate') continue;
-    if (report.type === 'access_cut' && mine.service !== undefined && theirs.service !== undefined && mine.service !== theirs.service) continue;
+    if (report.type === 'access_cut' && mine.service !== undefined && theirs.service !== undefined && mine.service !== theirs.service)
+      continue;
     const otherWhen = span(theirs.eventDate);
     if (!otherWhen) continue;
     const days = daysApart(when, otherWhen);

@@ -37,9 +37,7 @@ export type Gazetteer = z.infer<typeof gazetteerSchema>;
 
 export type SkippedRow = { line: number; reason: string; column?: string };
 export type GazetteerError = { key: string; line?: number; column?: string };
-export type GazetteerImport =
-  | { ok: true; gazetteer: Gazetteer; skipped: SkippedRow[] }
-  | { ok: false; error: GazetteerError };
+export type GazetteerImport = { ok: true; gazetteer: Gazetteer; skipped: SkippedRow[] } | { ok: false; error: GazetteerError };
 
 type LevelColumns = { level: AdminLevel; pcode: number; en: number; ar: number; names: Record<'pcode' | 'en' | 'ar', string> };
 
@@ -87,7 +85,8 @@ function findColumns(header: string[]): { ok: true; levels: LevelColumns[] } | {
 }
 
 /** HDX files may carry a row of HXL hashtags under the header: it describes columns, it is not a place. */
-const isHxlRow = (cells: string[]) => cells.some((c) => c.trim().startsWith('#')) && cells.every((c) => c.trim() === '' || c.trim().startsWith('#'));
+const isHxlRow = (cells: string[]) =>
+  cells.some((c) => c.trim().startsWith('#')) && cells.every((c) => c.trim() === '' || c.trim().startsWith('#'));
 
 export function parseCodAbCsv(text: string, name: string): GazetteerImport {
   if (name.trim() === '') return { ok: false, error: { key: 'err.gazetteer.noName' } };

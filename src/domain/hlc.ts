@@ -18,12 +18,17 @@ const MAX_COUNTER = 0xffff;
 // Keeps toISOString at four-digit years, so the encoding stays fixed width.
 const MAX_WALL = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
-export const hlcString = z.string().check(
-  z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z-[0-9a-f]{4}-[0-9a-z]{1,32}$/, { error: 'err.hlc.invalid' }),
-);
+export const hlcString = z
+  .string()
+  .check(z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z-[0-9a-f]{4}-[0-9a-z]{1,32}$/, { error: 'err.hlc.invalid' }));
 
 export function nodeIdOf(deviceId: string): string {
-  return deviceId.toLowerCase().replace(/[^0-9a-z]/g, '').slice(0, 32) || '0';
+  return (
+    deviceId
+      .toLowerCase()
+      .replace(/[^0-9a-z]/g, '')
+      .slice(0, 32) || '0'
+  );
 }
 
 export function encodeHlc(c: Hlc): string {

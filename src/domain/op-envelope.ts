@@ -15,7 +15,15 @@ import type { AgreementAlg } from './crypto/algorithms.ts';
 import { fromBase64url, toBase64url } from './crypto/bytes.ts';
 import { readPublicKey, type AgreementKeyPair, type PublicKey, type SigningKeyPair } from './crypto/keys.ts';
 import type { PairKeyCache } from './crypto/pair-keys.ts';
-import { openOp, sealOp, sealedOpHeaderSchema, SEALED_OP_VERSION, UNOPENABLE, type OpenKeys, type SealedOpHeader } from './crypto/sealed-op.ts';
+import {
+  openOp,
+  sealOp,
+  sealedOpHeaderSchema,
+  SEALED_OP_VERSION,
+  UNOPENABLE,
+  type OpenKeys,
+  type SealedOpHeader,
+} from './crypto/sealed-op.ts';
 import { headerFields, signOp, verifyOp } from './crypto/signature.ts';
 import type { KeyDirectory } from './key-directory.ts';
 import { OP_FORMAT_VERSION, opBodySchema, type Op, type OpBody } from './op.ts';
@@ -23,9 +31,7 @@ import type { WireOp } from './protocol.ts';
 import { entriesWritten, ROSTER_ID } from './roster.ts';
 import { fromWire, UNREADABLE } from './wire-op.ts';
 
-export type ArrivedOp =
-  | { ok: true; op: Op; rawBody?: string; wire?: WireOp }
-  | { ok: false; id?: string; reason: string };
+export type ArrivedOp = { ok: true; op: Op; rawBody?: string; wire?: WireOp } | { ok: false; id?: string; reason: string };
 
 /**
  * Reasons an op waits in quarantine rather than failing for good: this reader lacks a key it may
@@ -56,7 +62,11 @@ const SIGNATURE_CHARS = 86;
  * key, and a monitor's when a coordinator edits that monitor's report), or for a deployment op
  * signed in clear.
  */
-export async function sealForWire(op: Op, sealer: Sealer, recipients: readonly PublicKey<AgreementAlg>[]): Promise<{ ok: true; wire: WireOp } | { ok: false; reason: string }> {
+export async function sealForWire(
+  op: Op,
+  sealer: Sealer,
+  recipients: readonly PublicKey<AgreementAlg>[],
+): Promise<{ ok: true; wire: WireOp } | { ok: false; reason: string }> {
   const header = { ...headerFields(op), v: SEALED_OP_VERSION } as const;
   if (op.kind === 'deployment') {
     const bodyText = canonicalJson(op.body);
@@ -95,7 +105,14 @@ function localOp(header: SealedOpHeader, body: OpBody): Op {
 async function readSigned(w: Record<string, unknown>, reader: Reader | undefined): Promise<ArrivedOp> {
   const id = typeof w.id === 'string' ? w.id.slice(0, 64) : undefined;
   const fail = (reason: string): ArrivedOp => ({ ok: false, ...(id !== undefined && { id }), reason });
-  const header = sealedOpHeaderSchema.safeParse({ v: w.v, id: w.id, kind: w.kind, reportId: w.reportId, device: w.device, deviceSeq: w.deviceSeq });
+  const header = sealedOpHeaderSchema.safeParse({
+    v: w.v,
+    id: w.id,
+    kind: w.kind,
+    reportId: w.reportId,
+    device: w.device,
+    deviceSeq: w.deviceSeq,
+  });
   if (!header.success || typeof w.body !== 'string' || typeof w.sig !== 'string') return fail(UNREADABLE.badHeader);
   const signature = w.sig.length === SIGNATURE_CHARS ? fromBase64url(w.sig) : null;
   if (!signature || signature.length !== 64) return fail(UNOPENABLE.badSignature);

@@ -64,7 +64,6 @@ export const servedOpSchema = z.object({
 });
 export type ServedOp = z.infer<typeof servedOpSchema>;
 
-
 export const syncResponseSchema = z.object({
   epoch: z.string(),
   /** The server's clock (ms since the Unix epoch), for the device's clock check and HLC bound. */

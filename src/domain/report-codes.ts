@@ -11,15 +11,17 @@ export const LOCATION_PRECISIONS = ['exact', 'approximate', 'area'] as const;
 export const SOURCE_KINDS = ['eyewitness', 'victim', 'secondary', 'open_source'] as const;
 export const CONFIDENCES = ['high', 'medium', 'low'] as const;
 export const VERIFICATION_STATUSES = ['unverified', 'verified', 'disputed', 'duplicate'] as const;
-export const SHELTER_KINDS = [
-  'camp',
-  'host_family',
-  'collective_centre',
-  'public_building',
-  'military_base',
-  'open_air',
+export const SHELTER_KINDS = ['camp', 'host_family', 'collective_centre', 'public_building', 'military_base', 'open_air'] as const;
+export const DISPLACEMENT_CAUSES = [
+  'violence',
+  'threats',
+  'home_destroyed',
+  'looting',
+  'shelling',
+  'eviction',
+  'loss_of_services',
+  'other',
 ] as const;
-export const DISPLACEMENT_CAUSES = ['violence', 'threats', 'home_destroyed', 'looting', 'shelling', 'eviction', 'loss_of_services', 'other'] as const;
 export const STRUCTURE_KINDS = ['home', 'shop', 'worship', 'school', 'clinic', 'infrastructure', 'other'] as const;
 export const DAMAGE_LEVELS = ['destroyed', 'severe', 'moderate', 'possible'] as const;
 export const DAMAGE_CAUSES = ['burning', 'looting', 'shelling', 'demolition', 'other'] as const;

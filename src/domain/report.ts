@@ -46,9 +46,10 @@ function field<T extends z.ZodMiniType>(schema: T, sensitivity: Sensitivity): T 
 export const TEXT_LIMITS = { short: 200, detail: 2_000, narrative: 20_000 } as const;
 
 const text = (max: number) =>
-  z
-    .string({ error: 'err.text.invalid' })
-    .check(z.maxLength(max, { error: 'err.text.tooLong' }), z.refine((s) => s.trim().length > 0, { error: 'err.text.blank' }));
+  z.string({ error: 'err.text.invalid' }).check(
+    z.maxLength(max, { error: 'err.text.tooLong' }),
+    z.refine((s) => s.trim().length > 0, { error: 'err.text.blank' }),
+  );
 
 const count = z
   .int({ error: (issue) => (typeof issue.input === 'number' ? 'err.count.whole' : 'err.count.notNumber') })
@@ -90,11 +91,17 @@ export type AdminAreas = z.infer<typeof adminAreasSchema>;
 
 /** Where the event happened, never where the monitor was unless the monitor said they stood there. */
 export const pointSchema = z.object({
-  lat: z.number({ error: 'err.number.invalid' }).check(z.minimum(-90, { error: 'err.lat.range' }), z.maximum(90, { error: 'err.lat.range' })),
-  lon: z.number({ error: 'err.number.invalid' }).check(z.minimum(-180, { error: 'err.lon.range' }), z.maximum(180, { error: 'err.lon.range' })),
+  lat: z
+    .number({ error: 'err.number.invalid' })
+    .check(z.minimum(-90, { error: 'err.lat.range' }), z.maximum(90, { error: 'err.lat.range' })),
+  lon: z
+    .number({ error: 'err.number.invalid' })
+    .check(z.minimum(-180, { error: 'err.lon.range' }), z.maximum(180, { error: 'err.lon.range' })),
   /** metres, as the Geolocation API reports it */
   accuracy: z.optional(
-    z.number({ error: 'err.number.invalid' }).check(z.minimum(0, { error: 'err.accuracy.range' }), z.maximum(1_000_000, { error: 'err.accuracy.range' })),
+    z
+      .number({ error: 'err.number.invalid' })
+      .check(z.minimum(0, { error: 'err.accuracy.range' }), z.maximum(1_000_000, { error: 'err.accuracy.range' })),
   ),
 });
 export type Point = z.infer<typeof pointSchema>;
@@ -163,7 +170,6 @@ export const TYPE_FIELDS = {
   access_cut: ['service', 'serviceState', 'period', 'households', 'individuals', 'cutCause'],
 } as const satisfies Record<ReportType, readonly FieldName[]>;
 
-
 export function fieldsOf(type: ReportType): readonly FieldName[] {
   return [...COMMON_FIELDS, ...TYPE_FIELDS[type]];
 }
@@ -200,7 +206,8 @@ export const reportContentSchema = z
   .check(z.refine(hasPlace, { error: 'err.place.missing', path: ['placeName'] }));
 export type ReportContent = z.infer<typeof reportContentSchema>;
 
-export type ValidationResult = { success: true; data: ReportContent; error?: never } | { success: false; error: z.core.$ZodError; data?: never };
+export type ValidationResult =
+  { success: true; data: ReportContent; error?: never } | { success: false; error: z.core.$ZodError; data?: never };
 
 /**
  * Checks that need today's date (an event cannot be in the future). `today` is the device's date,
@@ -216,7 +223,9 @@ export function validateReport(input: unknown, today: string): ValidationResult 
     { path: ['period', 'since'], date: r.period?.since },
   ];
   const future: z.core.$ZodIssue[] = dates
-    .filter((d): d is { path: PropertyKey[]; date: string } => typeof d.date === 'string' && isoDate.safeParse(d.date).success && d.date > today)
+    .filter(
+      (d): d is { path: PropertyKey[]; date: string } => typeof d.date === 'string' && isoDate.safeParse(d.date).success && d.date > today,
+    )
     .map((d) => ({ code: 'custom', path: d.path, message: 'err.date.future', input: d.date }));
   if (future.length === 0) return parsed;
   return { success: false, error: new z.core.$ZodError([...future, ...(parsed.success ? [] : parsed.error.issues)]) };

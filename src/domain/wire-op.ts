@@ -29,7 +29,15 @@ export function bodyText(op: Op, rawBody?: string): string {
 }
 
 export function toWire(op: Op, rawBody?: string): WireOp {
-  const wire: WireOp = { v: op.v, id: op.id, kind: op.kind, reportId: op.reportId, device: op.device, deviceSeq: op.deviceSeq, body: bodyText(op, rawBody) };
+  const wire: WireOp = {
+    v: op.v,
+    id: op.id,
+    kind: op.kind,
+    reportId: op.reportId,
+    device: op.device,
+    deviceSeq: op.deviceSeq,
+    body: bodyText(op, rawBody),
+  };
   if (op.sig !== undefined) wire.sig = op.sig;
   return wire;
 }

@@ -64,7 +64,14 @@ export function aggregateRows(records: Iterable<ExportRecord>, level: AdminLevel
   const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   return [...cells.values()]
     .filter((c) => c.reports >= MIN_REPORTS_PER_CELL)
-    .sort((a, b) => compare(a.pcode, b.pcode) || compare(a.en, b.en) || compare(a.ar, b.ar) || compare(a.week, b.week) || typeOrder(a.type) - typeOrder(b.type))
+    .sort(
+      (a, b) =>
+        compare(a.pcode, b.pcode) ||
+        compare(a.en, b.en) ||
+        compare(a.ar, b.ar) ||
+        compare(a.week, b.week) ||
+        typeOrder(a.type) - typeOrder(b.type),
+    )
     .map((c) => ({
       [`adm${level}_pcode`]: c.pcode || null,
       [`adm${level}_name_en`]: c.en || null,

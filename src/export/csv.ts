@@ -34,18 +34,13 @@ export function csvLine(cells: readonly string[]): string {
 export const CSV: FileFormat = {
   extension: 'csv',
   mediaType: 'text/csv;charset=utf-8',
-  head: (columns) =>
-    BOM + csvLine(columns.map((c) => csvCell(c.name, 'text'))) + csvLine(columns.map((c) => csvCell(c.hxl, 'text'))),
+  head: (columns) => BOM + csvLine(columns.map((c) => csvCell(c.name, 'text'))) + csvLine(columns.map((c) => csvCell(c.hxl, 'text'))),
   rows: (rows, columns) => rows.map((row) => csvLine(columns.map((c) => csvCell(row[c.name], c.kind)))).join(''),
   tail: () => '',
 };
 
 /** A CSV file in pieces: the head (BOM, header row, hashtag row), then rows, `rowsPerChunk` at a time. */
-export function csvChunks(
-  rows: Iterable<ExportRow>,
-  columns: readonly Column[],
-  rowsPerChunk = ROWS_PER_CHUNK,
-): Generator<string> {
+export function csvChunks(rows: Iterable<ExportRow>, columns: readonly Column[], rowsPerChunk = ROWS_PER_CHUNK): Generator<string> {
   // CSV has no place for a profile name or an export time.
   const header: ExportHeader = { profile: '', exportedAt: '' };
   return chunksOf(CSV, rows, columns, header, rowsPerChunk);

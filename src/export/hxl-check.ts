@@ -35,7 +35,8 @@ export function checkHxlRows(header: readonly string[], tags: readonly string[])
     }
     const checked = checkHxlTag(tag);
     if (!checked.hashtag) problems.push({ kind: 'badHashtag', column, header: name, tag });
-    else if (checked.badAttribute !== undefined) problems.push({ kind: 'badAttribute', column, header: name, tag, attribute: checked.badAttribute });
+    else if (checked.badAttribute !== undefined)
+      problems.push({ kind: 'badAttribute', column, header: name, tag, attribute: checked.badAttribute });
   });
   return problems;
 }

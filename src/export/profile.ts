@@ -37,7 +37,9 @@ export const placeGrainSchema = z.discriminatedUnion('by', [
   z.object({
     by: z.literal('grid'),
     level: adminLevelSchema,
-    km: z.number().check(z.minimum(MIN_GRID_KM, { error: 'err.profile.gridTooFine' }), z.maximum(100, { error: 'err.profile.gridTooCoarse' })),
+    km: z
+      .number()
+      .check(z.minimum(MIN_GRID_KM, { error: 'err.profile.gridTooFine' }), z.maximum(100, { error: 'err.profile.gridTooCoarse' })),
   }),
 ]);
 export type PlaceGrain = z.infer<typeof placeGrainSchema>;
@@ -79,7 +81,13 @@ export const INTERNAL_PROFILE: InternalProfile = { kind: 'internal', name: 'inte
  * narrative, no source, no device, no point), admin-2 places, ISO-week dates. Throws a ZodError
  * (messages are catalog keys) when what is given is not allowed.
  */
-export function partnerProfile(init: { name: string; key: string; fields?: readonly ExportSource[]; place?: PlaceGrain; dates?: PartnerProfile['dates'] }): PartnerProfile {
+export function partnerProfile(init: {
+  name: string;
+  key: string;
+  fields?: readonly ExportSource[];
+  place?: PlaceGrain;
+  dates?: PartnerProfile['dates'];
+}): PartnerProfile {
   return partnerProfileSchema.parse({
     kind: 'partner',
     name: init.name,

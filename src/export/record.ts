@@ -97,7 +97,8 @@ export function columnSensitivity(c: ReportColumn): Sensitivity {
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const bool = (v: unknown): boolean | null => (typeof v === 'boolean' ? v : null);
-const obj = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const obj = (v: unknown): Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 const isoTime = (ms: number | undefined): string | null => (ms !== undefined && Number.isFinite(ms) ? new Date(ms).toISOString() : null);
 
 function reportedAt(hlc: string | undefined): string | null {
@@ -116,9 +117,18 @@ function adminColumns(prefix: string, attribute: string, source: FieldName, area
   return LEVELS.flatMap((level) => {
     const ref = (r: Source) => obj(obj(areas(r))[`adm${level}`]);
     return [
-      col({ name: `${prefix}adm${level}_pcode`, hxl: `#adm${level}+code+v_pcode${attribute}`, kind: 'code', source, adminLevel: level }, (r) => str(ref(r).pcode)),
-      col({ name: `${prefix}adm${level}_name_en`, hxl: `#adm${level}+name+i_en${attribute}`, kind: 'text', source, adminLevel: level }, (r) => str(ref(r).en)),
-      col({ name: `${prefix}adm${level}_name_ar`, hxl: `#adm${level}+name+i_ar${attribute}`, kind: 'text', source, adminLevel: level }, (r) => str(ref(r).ar)),
+      col(
+        { name: `${prefix}adm${level}_pcode`, hxl: `#adm${level}+code+v_pcode${attribute}`, kind: 'code', source, adminLevel: level },
+        (r) => str(ref(r).pcode),
+      ),
+      col(
+        { name: `${prefix}adm${level}_name_en`, hxl: `#adm${level}+name+i_en${attribute}`, kind: 'text', source, adminLevel: level },
+        (r) => str(ref(r).en),
+      ),
+      col(
+        { name: `${prefix}adm${level}_name_ar`, hxl: `#adm${level}+name+i_ar${attribute}`, kind: 'text', source, adminLevel: level },
+        (r) => str(ref(r).ar),
+      ),
     ];
   });
 }
@@ -151,17 +161,23 @@ export const REPORT_COLUMNS: readonly ReportColumn[] = [
   col({ name: 'country_code', hxl: '#country+code+v_iso3', kind: 'code', source: 'country' }, () => 'SYR'),
   ...adminColumns('', '', 'admin', (r) => r.value('admin')),
   col({ name: 'loc_name', hxl: '#loc+name', kind: 'text', source: 'placeName' }, (r) => str(r.value('placeName'))),
-  col({ name: 'location_precision', hxl: '#loc+precision', kind: 'code', source: 'locationPrecision' }, (r) => str(r.value('locationPrecision'))),
+  col({ name: 'location_precision', hxl: '#loc+precision', kind: 'code', source: 'locationPrecision' }, (r) =>
+    str(r.value('locationPrecision')),
+  ),
   col({ name: 'lat', hxl: '#geo+lat', kind: 'number', source: 'point' }, (r) => num(point(r).lat)),
   col({ name: 'lon', hxl: '#geo+lon', kind: 'number', source: 'point' }, (r) => num(point(r).lon)),
-  col({ name: 'geo_accuracy_m', hxl: '#geo+accuracy', kind: 'number', source: 'point', sensitivity: 'internal' }, (r) => num(point(r).accuracy)),
+  col({ name: 'geo_accuracy_m', hxl: '#geo+accuracy', kind: 'number', source: 'point', sensitivity: 'internal' }, (r) =>
+    num(point(r).accuracy),
+  ),
   // displacement
   col({ name: 'idps_hh', hxl: '#affected+idps+hh', kind: 'number', source: 'households' }, countFor('displacement', 'households')),
   col({ name: 'idps_ind', hxl: '#affected+idps+ind', kind: 'number', source: 'individuals' }, countFor('displacement', 'individuals')),
   ...placeColumns('origin_', '+origin', 'origin'),
   ...placeColumns('dest_', '+dest', 'destination'),
   col({ name: 'shelter', hxl: '#x_shelter+type', kind: 'code', source: 'shelter' }, (r) => str(r.value('shelter'))),
-  col({ name: 'displacement_cause', hxl: '#cause+type+displacement', kind: 'code', source: 'displacementCause' }, (r) => str(r.value('displacementCause'))),
+  col({ name: 'displacement_cause', hxl: '#cause+type+displacement', kind: 'code', source: 'displacementCause' }, (r) =>
+    str(r.value('displacementCause')),
+  ),
   col({ name: 'ongoing', hxl: '#status+ongoing', kind: 'boolean', source: 'ongoing' }, (r) => bool(r.value('ongoing'))),
   // damage
   col({ name: 'structure_kind', hxl: '#x_structure+type', kind: 'code', source: 'structureKind' }, (r) => str(r.value('structureKind'))),
@@ -179,16 +195,23 @@ export const REPORT_COLUMNS: readonly ReportColumn[] = [
   col({ name: 'cut_cause', hxl: '#cause+type+cut', kind: 'code', source: 'cutCause' }, (r) => str(r.value('cutCause'))),
   // review and source
   // No status set yet means no coordinator has looked: that is "unverified", not unknown.
-  col({ name: 'verification', hxl: '#status+verification', kind: 'code', source: 'verification' }, (r) => str(r.value('verification')) ?? 'unverified'),
+  col(
+    { name: 'verification', hxl: '#status+verification', kind: 'code', source: 'verification' },
+    (r) => str(r.value('verification')) ?? 'unverified',
+  ),
   col({ name: 'duplicate_of', hxl: '#meta+id+duplicate_of', kind: 'code', source: 'duplicateOf' }, (r) => str(r.value('duplicateOf'))),
   col({ name: 'source_kind', hxl: '#meta+source', kind: 'code', source: 'sourceKind' }, (r) => str(r.value('sourceKind'))),
   col({ name: 'confidence', hxl: '#meta+confidence', kind: 'code', source: 'confidence' }, (r) => str(r.value('confidence'))),
   col({ name: 'source_detail', hxl: '#meta+source+detail', kind: 'text', source: 'sourceDetail' }, (r) => str(r.value('sourceDetail'))),
   // One column, not one per language: the app does not record which language a narrative is in.
   col({ name: 'narrative', hxl: '#description', kind: 'text', source: 'narrative' }, (r) => str(r.value('narrative'))),
-  col({ name: 'media_sha256', hxl: '#x_media+sha256', kind: 'text', source: 'media' }, (r) => (r.desk.media?.length ? r.desk.media.join(' ') : null)),
+  col({ name: 'media_sha256', hxl: '#x_media+sha256', kind: 'text', source: 'media' }, (r) =>
+    r.desk.media?.length ? r.desk.media.join(' ') : null,
+  ),
   col({ name: 'device', hxl: '#meta+device', kind: 'code', source: 'device' }, (r) => str(r.desk.device)),
-  col({ name: 'conflicts', hxl: '#meta+conflicts', kind: 'text', source: 'conflicts' }, (r) => (r.view.conflicts.length ? r.view.conflicts.join(' ') : null)),
+  col({ name: 'conflicts', hxl: '#meta+conflicts', kind: 'text', source: 'conflicts' }, (r) =>
+    r.view.conflicts.length ? r.view.conflicts.join(' ') : null,
+  ),
   col({ name: 'deleted', hxl: '#meta+deleted', kind: 'boolean', source: 'deleted' }, (r) => r.view.deleted),
 ];
 

@@ -50,7 +50,13 @@ export function redactForPartner(
   return row;
 }
 
-function partnerValue(c: ReportColumn, value: Exclude<Cell, null>, profile: PartnerProfile, pseudonym: PseudonymLookup, cell: LatLon | null): Cell {
+function partnerValue(
+  c: ReportColumn,
+  value: Exclude<Cell, null>,
+  profile: PartnerProfile,
+  pseudonym: PseudonymLookup,
+  cell: LatLon | null,
+): Cell {
   if (c.source === 'id' || c.source === 'duplicateOf') return pseudonym(String(value));
   if (c.kind === 'date' || c.kind === 'datetime') return typeof value === 'string' ? coarsenDate(value, profile.dates) : null;
   // Only the snapped centre leaves; any other part of a point (accuracy) would say where it was.

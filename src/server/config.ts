@@ -20,7 +20,8 @@ export class ConfigError extends Error {}
 
 export function readPort(env: NodeJS.ProcessEnv): number {
   const port = Number(env.PORT || 8080);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a whole number from 0 to 65535, not "${env.PORT}".`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError(`PORT must be a whole number from 0 to 65535, not "${env.PORT}".`);
   return port;
 }
 
@@ -104,7 +105,8 @@ export function readRateLimits(env: NodeJS.ProcessEnv): RateLimitSettings {
     const text = env[name];
     if (text === undefined || text === '') return fallback;
     const value = Number(text);
-    if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${name} must be a whole number of requests a minute, 1 or more, not "${text}".`);
+    if (!Number.isInteger(value) || value < 1)
+      throw new ConfigError(`${name} must be a whole number of requests a minute, 1 or more, not "${text}".`);
     return value;
   };
   const trust = env.TRUST_PROXY ?? '';

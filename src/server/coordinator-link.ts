@@ -23,11 +23,14 @@ async function printCoordinatorLink(env: NodeJS.ProcessEnv): Promise<void> {
     // Printed where the base runs: a base hostile enough to swap the key could print another link too,
     // so a coordinator compares the fingerprint with the one a fellow coordinator reads out.
     const deployment = await readDeploymentKey(store.db);
-    console.log(`Open this link on the coordinator's device within ${hours} hours; it works once:\n\n  ${enrollmentLink(origin, made.code, deployment?.fingerprint)}\n`);
+    console.log(
+      `Open this link on the coordinator's device within ${hours} hours; it works once:\n\n  ${enrollmentLink(origin, made.code, deployment?.fingerprint)}\n`,
+    );
   } finally {
     await store.close();
   }
-  if (!explicit) console.error(`The link uses ${origin}; if devices reach the server at another address, set PUBLIC_ORIGIN and run this again.`);
+  if (!explicit)
+    console.error(`The link uses ${origin}; if devices reach the server at another address, set PUBLIC_ORIGIN and run this again.`);
   const warning = insecureOriginWarning(origin);
   if (warning) console.error(warning);
 }

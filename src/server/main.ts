@@ -13,7 +13,17 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { cryptoRandom } from '../domain/ids.ts';
 import { createApp } from './app.ts';
-import { ConfigError, defaultOrigin, insecureOriginWarning, readDistDir, readPort, readPublicOrigin, readRateLimits, readStoreOptions, readTls } from './config.ts';
+import {
+  ConfigError,
+  defaultOrigin,
+  insecureOriginWarning,
+  readDistDir,
+  readPort,
+  readPublicOrigin,
+  readRateLimits,
+  readStoreOptions,
+  readTls,
+} from './config.ts';
 import { claimFirstCoordinatorCode, CODE_LIFETIME_MS, enrollmentLink, type EnrollmentCode } from './enrollment/codes.ts';
 import { syncApi } from './http/api.ts';
 import { RateLimiter } from './http/rate-limit.ts';
@@ -23,7 +33,8 @@ import { openStore, type Store } from './store/index.ts';
 /** `--demo`: fill the new store with invented reports before listening (npm appends it to `npm start -- --demo`). */
 function readArgs(args: readonly string[]): { demo: boolean } {
   const unknown = args.filter((a) => a !== '--demo');
-  if (unknown.length > 0) throw new ConfigError(`Unknown option ${unknown[0]}; the only option is --demo (fill a new store with invented reports).`);
+  if (unknown.length > 0)
+    throw new ConfigError(`Unknown option ${unknown[0]}; the only option is --demo (fill a new store with invented reports).`);
   return { demo: args.includes('--demo') };
 }
 
@@ -32,7 +43,8 @@ async function start(env: NodeJS.ProcessEnv, args: readonly string[]): Promise<v
   const port = readPort(env);
   const host = env.HOST || 'localhost';
   const distDir = readDistDir(env);
-  if (!existsSync(`${distDir}/index.html`)) throw new ConfigError(`The built app is missing (${distDir}/index.html). Run \`npm run build\` first.`);
+  if (!existsSync(`${distDir}/index.html`))
+    throw new ConfigError(`The built app is missing (${distDir}/index.html). Run \`npm run build\` first.`);
   const tls = readTls(env);
   let origin = readPublicOrigin(env);
   const storeOptions = readStoreOptions(env);
@@ -96,7 +108,7 @@ async function start(env: NodeJS.ProcessEnv, args: readonly string[]): Promise<v
 function firstLinkMessage(origin: string, code: EnrollmentCode): string {
   const hours = CODE_LIFETIME_MS / 3_600_000;
   return [
-    'This is a new Rasid store. Open this link on the first coordinator\'s device',
+    "This is a new Rasid store. Open this link on the first coordinator's device",
     `within ${hours} hours; it works once:`,
     '',
     `  ${enrollmentLink(origin, code.code)}`,

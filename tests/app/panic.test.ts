@@ -6,7 +6,16 @@ import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, test } from 'vitest';
 import { RasidDb } from '../../src/app/store/db.ts';
-import { deleteDatabase, deleteSecrets, REPORTS_DB, runWipe, SETTINGS_DB, SETTINGS_STORE, wipeSteps, type WipeDeps } from '../../src/app/panic.ts';
+import {
+  deleteDatabase,
+  deleteSecrets,
+  REPORTS_DB,
+  runWipe,
+  SETTINGS_DB,
+  SETTINGS_STORE,
+  wipeSteps,
+  type WipeDeps,
+} from '../../src/app/panic.ts';
 
 function req<T>(r: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {

@@ -12,7 +12,10 @@ describe('a full disk is recognised however IndexedDB and Dexie report it', () =
 
   test('a quota error wrapped by a Dexie transaction abort is still a full disk', () => {
     // Dexie's AbortError keeps the browser's error as `inner`.
-    const aborted = Object.assign(new Error('Transaction aborted'), { name: 'AbortError', inner: new DOMException('quota', 'QuotaExceededError') });
+    const aborted = Object.assign(new Error('Transaction aborted'), {
+      name: 'AbortError',
+      inner: new DOMException('quota', 'QuotaExceededError'),
+    });
     expect(isQuotaError(aborted)).toBe(true);
   });
 

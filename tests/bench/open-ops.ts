@@ -65,7 +65,14 @@ export async function benchOpenOps(n: number): Promise<Result> {
   const sealSeconds = await seconds(async () => {
     for (let i = 0; i < n; i++) {
       const at = Date.UTC(2025, 2, 8) + i;
-      const header = { v: 2 as const, id: uuidv7(at, cryptoRandom), kind: 'create' as const, reportId: uuidv7(at, cryptoRandom), device, deviceSeq: i + 1 };
+      const header = {
+        v: 2 as const,
+        id: uuidv7(at, cryptoRandom),
+        kind: 'create' as const,
+        reportId: uuidv7(at, cryptoRandom),
+        device,
+        deviceSeq: i + 1,
+      };
       const r = await sealOp(header, bodies[i]!, author, [deployment.publicKey, author.agreement.publicKey], { pairs: sealPairs });
       if (!r.ok) throw new Error(r.reason);
       ops.push(r.op);
@@ -105,7 +112,12 @@ export async function benchOpenOps(n: number): Promise<Result> {
   // Two parts of openOp on their own: the signature check and the inflating.
   const opened: { signature: Bytes; payload: Bytes }[] = [];
   for (const op of ops) {
-    const r = await openPlaintext(op, { mine: [deployment], agreementKey: () => author.agreement.publicKey, signingKey: () => undefined, pairs: sealPairs });
+    const r = await openPlaintext(op, {
+      mine: [deployment],
+      agreementKey: () => author.agreement.publicKey,
+      signingKey: () => undefined,
+      pairs: sealPairs,
+    });
     if (r.ok) opened.push({ signature: r.plaintext.slice(1, 65), payload: r.plaintext.slice(65) });
   }
   const bodyTexts = bodies.map((b) => utf8(canonicalJson(b)));
@@ -144,7 +156,13 @@ function table(where: string, r: Result): string {
   const peer = r.rows.find((row) => row.peer)!.seconds;
   const fmt = (x: number, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
   const head = ['operation', 'seconds', 'ops/s', 'µs/op', 'x peer'];
-  const cells = r.rows.map((row) => [row.name, fmt(row.seconds, 2), fmt(r.n / row.seconds), fmt((row.seconds * 1e6) / r.n, 1), fmt(row.seconds / peer, 1)]);
+  const cells = r.rows.map((row) => [
+    row.name,
+    fmt(row.seconds, 2),
+    fmt(r.n / row.seconds),
+    fmt((row.seconds * 1e6) / r.n, 1),
+    fmt(row.seconds / peer, 1),
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]) => `| ${c.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join(' | ')} |`;
   const per100k = (row: Row) => fmt((100_000 * row.seconds) / r.n, 1);

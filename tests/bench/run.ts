@@ -53,10 +53,10 @@ async function inChromium<T>(entry: string, name: string, args: unknown[]): Prom
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${port}/`);
     await page.waitForFunction(() => 'bench' in globalThis);
-    return await page.evaluate(
+    return (await page.evaluate(
       ({ name, args }) => (globalThis as unknown as { bench: Record<string, (...a: unknown[]) => Promise<unknown>> }).bench[name]!(...args),
       { name, args },
-    ) as T;
+    )) as T;
   } finally {
     await browser.close();
     server.close();
@@ -64,7 +64,10 @@ async function inChromium<T>(entry: string, name: string, args: unknown[]): Prom
 }
 
 function median(values: number[]): number {
-  return quantile([...values].sort((a, b) => a - b), 0.5);
+  return quantile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
 }
 
 async function gzipKb(files: string[]): Promise<number> {
@@ -81,12 +84,25 @@ async function main() {
   for (const q of [0.5, 0.95]) {
     const r = quantile(rasid, q);
     const p = quantile(raw, q);
-    rows.push([`save a report, p${q * 100} (ms)`, r.toFixed(2), `raw IndexedDB ${p.toFixed(2)}`, (r / p).toFixed(2), q === 0.95 ? '≤ 1.5' : '']);
+    rows.push([
+      `save a report, p${q * 100} (ms)`,
+      r.toFixed(2),
+      `raw IndexedDB ${p.toFixed(2)}`,
+      (r / p).toFixed(2),
+      q === 0.95 ? '≤ 1.5' : '',
+    ]);
   }
 
-  const applied = await inChromium<{ sealed: number[]; sealedRead: number[]; clear: number[]; raw: number[] }>('tests/bench/browser/apply-ops.ts', 'applyOps', [APPLY_BATCH, 5]);
+  const applied = await inChromium<{ sealed: number[]; sealedRead: number[]; clear: number[]; raw: number[] }>(
+    'tests/bench/browser/apply-ops.ts',
+    'applyOps',
+    [APPLY_BATCH, 5],
+  );
   const rate = (ms: number[]) => (APPLY_BATCH / median(ms)) * 1000;
-  for (const [label, ms] of [['sealed (v2)', applied.sealed], ['in clear (v1)', applied.clear]] as const) {
+  for (const [label, ms] of [
+    ['sealed (v2)', applied.sealed],
+    ['in clear (v1)', applied.clear],
+  ] as const) {
     rows.push([
       `apply ${APPLY_BATCH} pulled ops, ${label} (ops/s)`,
       rate(ms).toFixed(0),
@@ -99,12 +115,20 @@ async function main() {
 
   const initial = await gzipKb(await initialChunks('dist', 'ar'));
   const floor = gzipSync(await bundle(path.resolve('tests/bench/browser/floor.ts')), { level: 9 }).length / 1024;
-  rows.push(['first-load JavaScript, gzip (KB)', initial.toFixed(1), `Preact + Dexie ${floor.toFixed(1)}`, (initial / floor).toFixed(2), '≤ 60 KB']);
+  rows.push([
+    'first-load JavaScript, gzip (KB)',
+    initial.toFixed(1),
+    `Preact + Dexie ${floor.toFixed(1)}`,
+    (initial / floor).toFixed(2),
+    '≤ 60 KB',
+  ]);
 
   const head = ['measure', 'Rasid', 'peer', 'ratio', 'budget'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  console.log(`Saving ${SAVES} reports each way in Chromium; applying a batch of ${APPLY_BATCH} ops 5 times each way (median); sizes from dist/ (run after npm run build).\n`);
+  console.log(
+    `Saving ${SAVES} reports each way in Chromium; applying a batch of ${APPLY_BATCH} ops 5 times each way (median); sizes from dist/ (run after npm run build).\n`,
+  );
   console.log(line(head));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const r of rows) console.log(line(r));

@@ -19,14 +19,23 @@ const nextId = () => `01957a3c-3000-7000-8000-${(++n).toString(16).padStart(12, 
 function report(values: Partial<FieldValues>, opts: { type?: ReportType; id?: string; deleted?: boolean } = {}): ReportView {
   return { id: opts.id ?? nextId(), type: opts.type ?? 'displacement', values, conflicts: [], deleted: opts.deleted ?? false };
 }
-const on = (date: string, end?: string): FieldValues['eventDate'] => (end ? { precision: 'range', date, end } : { precision: 'exact', date });
+const on = (date: string, end?: string): FieldValues['eventDate'] =>
+  end ? { precision: 'range', date, end } : { precision: 'exact', date };
 const inSub = (adm3 = EIN_SHARQIYEH, adm2 = JABLEH): AdminAreas => ({ adm2, adm3 });
 
 /** The report others are compared with: 40 families, 200 people, in Ein Elsharqiyeh on 8 March. */
-const target = report({ eventDate: on('2025-03-08'), admin: inSub(), point: HERE, households: 40, individuals: 200, placeName: 'عين الشرقية' });
+const target = report({
+  eventDate: on('2025-03-08'),
+  admin: inSub(),
+  point: HERE,
+  households: 40,
+  individuals: 200,
+  placeName: 'عين الشرقية',
+});
 
 const ids = (cs: DuplicateCandidate[]) => cs.map((c) => c.id);
-const isCandidate = (other: ReportView, of: ReportView = target) => duplicateCandidates(of, [other], Infinity).some((c) => c.id === other.id);
+const isCandidate = (other: ReportView, of: ReportView = target) =>
+  duplicateCandidates(of, [other], Infinity).some((c) => c.id === other.id);
 
 describe('candidate duplicates', () => {
   test('a report of the same type, sub-district and day with similar counts is suggested, with why', () => {
@@ -115,14 +124,20 @@ describe('candidate duplicates', () => {
   test('deleted reports and reports already marked as duplicates are not suggested', () => {
     expect(isCandidate(report({ eventDate: on('2025-03-08'), admin: inSub() }, { deleted: true }))).toBe(false);
     const original = report({ eventDate: on('2025-03-08'), admin: inSub() });
-    expect(isCandidate(report({ eventDate: on('2025-03-08'), admin: inSub(), verification: 'duplicate', duplicateOf: original.id }))).toBe(false);
+    expect(isCandidate(report({ eventDate: on('2025-03-08'), admin: inSub(), verification: 'duplicate', duplicateOf: original.id }))).toBe(
+      false,
+    );
     expect(isCandidate(report({ eventDate: on('2025-03-08'), admin: inSub(), verification: 'verified' }))).toBe(true);
   });
 
   test('an access cut of one service is no duplicate of a cut of another', () => {
     const bread = report({ eventDate: on('2025-03-08'), admin: inSub(), service: 'bread' }, { type: 'access_cut' });
-    expect(isCandidate(report({ eventDate: on('2025-03-08'), admin: inSub(), service: 'water' }, { type: 'access_cut' }), bread)).toBe(false);
-    expect(isCandidate(report({ eventDate: on('2025-03-09'), admin: inSub(), service: 'bread' }, { type: 'access_cut' }), bread)).toBe(true);
+    expect(isCandidate(report({ eventDate: on('2025-03-08'), admin: inSub(), service: 'water' }, { type: 'access_cut' }), bread)).toBe(
+      false,
+    );
+    expect(isCandidate(report({ eventDate: on('2025-03-09'), admin: inSub(), service: 'bread' }, { type: 'access_cut' }), bread)).toBe(
+      true,
+    );
   });
 
   test('a report with no event date has no candidates', () => {
@@ -154,7 +169,11 @@ function planted(): { closestFirst: ReportView[] } {
 function nearMiss(rnd: () => number): ReportView {
   const pick = Math.floor(rnd() * 8);
   const day = 8 + Math.floor(rnd() * 7) - 3;
-  const base: Partial<FieldValues> = { eventDate: on(`2025-03-${String(day).padStart(2, '0')}`), admin: inSub(), households: 36 + Math.floor(rnd() * 9) };
+  const base: Partial<FieldValues> = {
+    eventDate: on(`2025-03-${String(day).padStart(2, '0')}`),
+    admin: inSub(),
+    households: 36 + Math.floor(rnd() * 9),
+  };
   switch (pick) {
     case 0:
       return report(base, { type: rnd() < 0.5 ? 'damage' : 'access_cut' });

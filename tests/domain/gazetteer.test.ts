@@ -22,7 +22,12 @@ const names = (units: { en: string }[]) => units.map((u) => u.en);
 
 // A tiny invented file in tabular layout; the codes follow the p-code pattern but name no real place.
 const HEADER = 'admin1Name_en,admin1Name_ar,admin1Pcode,admin2Name_en,admin2Name_ar,admin2Pcode';
-const TINY = [HEADER, 'North,الشمال,XA01,Hill,التلة,XA0101', 'North,الشمال,XA01,River,النهر,XA0102', 'South,الجنوب,XA02,Coast,الساحل,XA0201'].join('\n');
+const TINY = [
+  HEADER,
+  'North,الشمال,XA01,Hill,التلة,XA0101',
+  'North,الشمال,XA01,River,النهر,XA0102',
+  'South,الجنوب,XA02,Coast,الساحل,XA0201',
+].join('\n');
 
 describe('importing the sample gazetteer', () => {
   const result = imported(parseCodAbCsv(sampleText, 'Syrian coast (sample)'));
@@ -113,7 +118,11 @@ describe('reading the columns of a COD-AB file', () => {
   });
 
   test('a row of HXL hashtags under the header is not taken for a place', () => {
-    const text = [HEADER, '#adm1+name+i_en,#adm1+name+i_ar,#adm1+code,#adm2+name+i_en,#adm2+name+i_ar,#adm2+code', TINY.split('\n')[1]].join('\n');
+    const text = [
+      HEADER,
+      '#adm1+name+i_en,#adm1+name+i_ar,#adm1+code,#adm2+name+i_en,#adm2+name+i_ar,#adm2+code',
+      TINY.split('\n')[1],
+    ].join('\n');
     const result = imported(parseCodAbCsv(text, 'x'));
     expect(result.skipped).toEqual([]);
     expect(result.gazetteer.units).toHaveLength(2);
@@ -195,7 +204,12 @@ describe('bad rows are skipped and listed while good rows import', () => {
 
   test('names and p-codes are trimmed of the spaces spreadsheets leave behind', () => {
     const spaced = [HEADER, ' North , الشمال , xa01 ,Hill,التلة,XA0101'].join('\n');
-    expect(findUnit(imported(parseCodAbCsv(spaced, 'x')).gazetteer, 'XA01')).toEqual({ pcode: 'XA01', en: 'North', ar: 'الشمال', level: 1 });
+    expect(findUnit(imported(parseCodAbCsv(spaced, 'x')).gazetteer, 'XA01')).toEqual({
+      pcode: 'XA01',
+      en: 'North',
+      ar: 'الشمال',
+      level: 1,
+    });
   });
 });
 

@@ -20,7 +20,13 @@ function nextId(): string {
   return `01957a3c-2000-7000-8000-${counter.toString(16).padStart(12, '0')}`;
 }
 
-function op(device: string, minute: number, changes: Record<string, unknown>, supersedes: Record<string, string[]> = {}, extra: Partial<HistoryOp> = {}): HistoryOp {
+function op(
+  device: string,
+  minute: number,
+  changes: Record<string, unknown>,
+  supersedes: Record<string, string[]> = {},
+  extra: Partial<HistoryOp> = {},
+): HistoryOp {
   const o: HistoryOp = {
     v: 1,
     id: nextId(),
@@ -36,12 +42,25 @@ function op(device: string, minute: number, changes: Record<string, unknown>, su
 }
 
 /** An edit as the app writes it: superseding every head of each field as the ops so far merge. */
-function edit(device: string, minute: number, seen: HistoryOp[], changes: Partial<Record<FieldName, unknown>>, authority: Authority = noCoordinators): HistoryOp {
+function edit(
+  device: string,
+  minute: number,
+  seen: HistoryOp[],
+  changes: Partial<Record<FieldName, unknown>>,
+  authority: Authority = noCoordinators,
+): HistoryOp {
   const body = editBody(mergeOps(REPORT, seen, authority), changes, 'x');
   return op(device, minute, body.changes, body.supersedes);
 }
 
-const create = () => op(PHONE_A, 0, { type: 'damage', placeName: 'سوق جبلة', structures: 7, narrative: 'احترقت المحلات ليلًا' }, {}, { seq: 1, receivedAt: T0 + 5 * 60_000 });
+const create = () =>
+  op(
+    PHONE_A,
+    0,
+    { type: 'damage', placeName: 'سوق جبلة', structures: 7, narrative: 'احترقت المحلات ليلًا' },
+    {},
+    { seq: 1, receivedAt: T0 + 5 * 60_000 },
+  );
 
 describe('the history of a report', () => {
   test('lists every op oldest first, with its device, its own time and the time the base received it', () => {
@@ -95,8 +114,12 @@ describe('the history of a report', () => {
     const fromDesk = edit(DESK, 12, [c], { narrative: 'Coordinator account' }, deskIsCoordinator);
     const choice = edit(DESK, 30, [c, fromPhone, fromDesk], { narrative: 'رواية المراقب' }, deskIsCoordinator);
     const history = reportHistory(REPORT, [c, fromPhone, fromDesk, choice], deskIsCoordinator);
-    expect(history[1]!.changes).toEqual([{ field: 'narrative', kind: 'change', before: ['احترقت المحلات ليلًا'], after: 'رواية المراقب', conflict: false }]);
-    expect(history[2]!.changes).toEqual([{ field: 'narrative', kind: 'change', before: ['رواية المراقب'], after: 'Coordinator account', conflict: true }]);
+    expect(history[1]!.changes).toEqual([
+      { field: 'narrative', kind: 'change', before: ['احترقت المحلات ليلًا'], after: 'رواية المراقب', conflict: false },
+    ]);
+    expect(history[2]!.changes).toEqual([
+      { field: 'narrative', kind: 'change', before: ['رواية المراقب'], after: 'Coordinator account', conflict: true },
+    ]);
     expect(history[3]!.changes).toEqual([
       { field: 'narrative', kind: 'change', before: ['Coordinator account', 'رواية المراقب'], after: 'رواية المراقب', conflict: false },
     ]);
@@ -106,7 +129,13 @@ describe('the history of a report', () => {
     const c = create();
     const body = deleteBody(mergeOps(REPORT, [c]), 'x');
     const del = op(PHONE_A, 10, body.changes, body.supersedes);
-    const restore = edit(DESK, 20, [c, del], { deleted: false, placeName: 'سوق جبلة' } as Partial<Record<FieldName, unknown>>, deskIsCoordinator);
+    const restore = edit(
+      DESK,
+      20,
+      [c, del],
+      { deleted: false, placeName: 'سوق جبلة' } as Partial<Record<FieldName, unknown>>,
+      deskIsCoordinator,
+    );
     const history = reportHistory(REPORT, [c, del, restore], deskIsCoordinator);
     expect(history[1]!.changes).toEqual([{ field: 'deleted', kind: 'delete', before: [], after: true, conflict: false }]);
     expect(history[2]!.changes).toEqual([
@@ -167,12 +196,14 @@ describe('the history of a report', () => {
     const history = reportHistory(REPORT, [c, late, early], noCoordinators);
     expect(history.map((h) => h.op)).toEqual([c.id, early.id, late.id]);
     // Folded by clock, the early edit met the create's value still live (what it had replaced came later).
-    expect(history[2]!.changes).toEqual([{ field: 'structures', kind: 'change', before: [12, 7], after: 20, conflict: false, replaced: true }]);
+    expect(history[2]!.changes).toEqual([
+      { field: 'structures', kind: 'change', before: [12, 7], after: 20, conflict: false, replaced: true },
+    ]);
     // The history folds to the same report as the merge.
     expect(viewOf(mergeOps(REPORT, [c, late, early])).values.structures).toBe(12);
   });
 
-  test("ops of another report are left out, and a report with no ops has no history", () => {
+  test('ops of another report are left out, and a report with no ops has no history', () => {
     const stray = { ...create(), reportId: OTHER_REPORT };
     expect(reportHistory(REPORT, [stray], noCoordinators)).toEqual([]);
     expect(reportHistory(REPORT, [], noCoordinators)).toEqual([]);

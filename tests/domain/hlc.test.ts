@@ -101,7 +101,10 @@ describe('tick', () => {
   test('whatever the wall clock does, every event is later than the one before', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.oneof(fc.integer({ min: T0 - 10, max: T0 + 10 }), fc.integer({ min: 0, max: MAX_WALL - 1000 })), { minLength: 1, maxLength: 40 }),
+        fc.array(fc.oneof(fc.integer({ min: T0 - 10, max: T0 + 10 }), fc.integer({ min: 0, max: MAX_WALL - 1000 })), {
+          minLength: 1,
+          maxLength: 40,
+        }),
         (nows) => {
           let clock: Hlc = { wall: 0, counter: 0, node: 'a' };
           for (const now of nows) {
@@ -192,7 +195,11 @@ describe('receive', () => {
         fc.array(
           fc.oneof(
             fc.record({ kind: fc.constant('tick' as const), now: fc.integer({ min: T0 - 5, max: T0 + 5 }) }),
-            fc.record({ kind: fc.constant('receive' as const), now: fc.integer({ min: T0 - 5, max: T0 + 5 }), remote: fc.oneof(nearHlcArb, hlcArb) }),
+            fc.record({
+              kind: fc.constant('receive' as const),
+              now: fc.integer({ min: T0 - 5, max: T0 + 5 }),
+              remote: fc.oneof(nearHlcArb, hlcArb),
+            }),
           ),
           { maxLength: 30 },
         ),

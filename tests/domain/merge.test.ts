@@ -106,7 +106,11 @@ const CASES: [string, Row[], Expect][] = [
       ['a1', DEVICE_A, { households: 12 }, { households: ['c'] }, 1],
       ['a2', DEVICE_A, { households: 14, narrative: 'وصلت عائلات إضافية' }, { households: ['a1'] }, 2],
     ],
-    { heads: { households: ['a2'], placeName: ['c'], narrative: ['a2'] }, values: { households: 14, placeName: 'جبلة', narrative: 'وصلت عائلات إضافية' }, conflicts: [] },
+    {
+      heads: { households: ['a2'], placeName: ['c'], narrative: ['a2'] },
+      values: { households: 14, placeName: 'جبلة', narrative: 'وصلت عائلات إضافية' },
+      conflicts: [],
+    },
   ],
   [
     'two phones editing different fields at once both keep their edits',
@@ -142,16 +146,20 @@ const CASES: [string, Row[], Expect][] = [
       ['a1', DEVICE_A, { point: { lat: 35.36, lon: 35.92 } }, {}, 1],
       ['b1', DEVICE_B, { point: { lon: 35.92, lat: 35.36 } }, {}, 2],
     ],
-    { heads: { households: ['c'], placeName: ['c'], point: ['a1', 'b1'] }, values: { households: 10, placeName: 'جبلة', point: { lat: 35.36, lon: 35.92 } }, conflicts: [] },
+    {
+      heads: { households: ['c'], placeName: ['c'], point: ['a1', 'b1'] },
+      values: { households: 10, placeName: 'جبلة', point: { lat: 35.36, lon: 35.92 } },
+      conflicts: [],
+    },
   ],
   [
     'first writes of a field on two phones, neither superseding anything, are a conflict',
-    [
-      create,
-      ['a1', DEVICE_A, { shelter: 'camp' }, {}, 1],
-      ['b1', DEVICE_B, { shelter: 'host_family' }, {}, 2],
-    ],
-    { heads: { households: ['c'], placeName: ['c'], shelter: ['a1', 'b1'] }, values: { households: 10, placeName: 'جبلة', shelter: 'host_family' }, conflicts: ['shelter'] },
+    [create, ['a1', DEVICE_A, { shelter: 'camp' }, {}, 1], ['b1', DEVICE_B, { shelter: 'host_family' }, {}, 2]],
+    {
+      heads: { households: ['c'], placeName: ['c'], shelter: ['a1', 'b1'] },
+      values: { households: 10, placeName: 'جبلة', shelter: 'host_family' },
+      conflicts: ['shelter'],
+    },
   ],
   [
     'an edit that supersedes both heads resolves the conflict',
@@ -240,7 +248,11 @@ describe('merge cases, in every delivery order', () => {
 
 describe('merge', () => {
   test('the newest head by clock is the one shown first, whatever arrived first', () => {
-    const ops = [op(create), op(['a1', DEVICE_A, { households: 12 }, { households: ['c'] }, 5]), op(['b1', DEVICE_B, { households: 20 }, { households: ['c'] }, 3])];
+    const ops = [
+      op(create),
+      op(['a1', DEVICE_A, { households: 12 }, { households: ['c'] }, 5]),
+      op(['b1', DEVICE_B, { households: 20 }, { households: ['c'] }, 3]),
+    ];
     for (const order of permutations(ops)) {
       const s = mergeOps(REPORT, order);
       expect(s.fields.households!.heads.map((h) => labelOf(h.op))).toEqual(['a1', 'b1']);
@@ -249,7 +261,11 @@ describe('merge', () => {
   });
 
   test('equal heads show as one value, but the next edit supersedes every head id', () => {
-    const ops = [op(create), op(['a1', DEVICE_A, { households: 12 }, { households: ['c'] }, 1]), op(['b1', DEVICE_B, { households: 12 }, { households: ['c'] }, 2])];
+    const ops = [
+      op(create),
+      op(['a1', DEVICE_A, { households: 12 }, { households: ['c'] }, 1]),
+      op(['b1', DEVICE_B, { households: 12 }, { households: ['c'] }, 2]),
+    ];
     const s = mergeOps(REPORT, ops);
     expect(distinctHeads(s.fields.households)).toHaveLength(1);
     expect(s.fields.households!.heads).toHaveLength(2);
@@ -297,7 +313,10 @@ describe('merge', () => {
   test('the type comes from the create op, and an edit cannot change it', () => {
     const c = op(create);
     const e = op(['a1', DEVICE_A, { type: 'damage', households: 11 }, { households: ['c'] }, 1], 'edit');
-    for (const order of [[c, e], [e, c]]) {
+    for (const order of [
+      [c, e],
+      [e, c],
+    ]) {
       const s = mergeOps(REPORT, order);
       expect(s.type).toBe('displacement');
       expect(viewOf(s).type).toBe('displacement');
@@ -337,7 +356,11 @@ describe('editBody and deleteBody', () => {
   test('an edit supersedes exactly the heads the editor saw, field by field', () => {
     const s = mergeOps(REPORT, [op(create), op(['a1', DEVICE_A, { households: 12 }, { households: ['c'] }, 1])]);
     const body = editBody(s, { households: 15, shelter: 'camp' }, hlcAt(T0 + 120_000, 'a'));
-    expect(body).toEqual({ hlc: hlcAt(T0 + 120_000, 'a'), changes: { households: 15, shelter: 'camp' }, supersedes: { households: [id('a1')] } });
+    expect(body).toEqual({
+      hlc: hlcAt(T0 + 120_000, 'a'),
+      changes: { households: 15, shelter: 'camp' },
+      supersedes: { households: [id('a1')] },
+    });
   });
 
   test('an edit clearing a field supersedes its heads and writes nothing', () => {
@@ -370,7 +393,10 @@ describe('coordinator-only fields', () => {
   ])('%s set by a monitor is ignored on every replica and listed for review', (field, value) => {
     const c = op(create);
     const m = op(['a1', DEVICE_A, { [field]: value, households: 12 }, { households: ['c'] }, 1]);
-    for (const order of [[c, m], [m, c]]) {
+    for (const order of [
+      [c, m],
+      [m, c],
+    ]) {
       const s = mergeOps(REPORT, order, coordinatorC);
       expect(viewOf(s).values).not.toHaveProperty(field);
       expect(viewOf(s).values.households).toBe(12);
@@ -396,18 +422,22 @@ describe('coordinator-only fields', () => {
   });
 
   test('a monitor cannot supersede a coordinator verification either', () => {
-    const ops = [
-      op(create),
-      op(['k1', COORD, { verification: 'verified' }, {}, 1]),
-      op(['a1', DEVICE_A, {}, { verification: ['k1'] }, 2]),
-    ];
+    const ops = [op(create), op(['k1', COORD, { verification: 'verified' }, {}, 1]), op(['a1', DEVICE_A, {}, { verification: ['k1'] }, 2])];
     const s = mergeOps(REPORT, ops, coordinatorC);
     expect(viewOf(s).values.verification).toBe('verified');
   });
 
   test('a monitor deleting a report a coordinator had verified leaves it deleted without a conflict', () => {
     let s = mergeOps(REPORT, [op(create), op(['k1', COORD, { verification: 'verified' }, {}, 1])], coordinatorC);
-    const del: Op = { v: 1, id: id('a-del'), kind: 'edit', reportId: REPORT, device: DEVICE_A, deviceSeq: 2, body: deleteBody(s, hlcAt(T0 + 600_000, 'a')) };
+    const del: Op = {
+      v: 1,
+      id: id('a-del'),
+      kind: 'edit',
+      reportId: REPORT,
+      device: DEVICE_A,
+      deviceSeq: 2,
+      body: deleteBody(s, hlcAt(T0 + 600_000, 'a')),
+    };
     s = applyOp(s, del, coordinatorC);
     const v = viewOf(s);
     expect(v.deleted).toBe(true);
@@ -417,7 +447,15 @@ describe('coordinator-only fields', () => {
 
   test("a monitor's ordinary delete of a verified report is not listed as a forbidden change", () => {
     let s = mergeOps(REPORT, [op(create), op(['k1', COORD, { verification: 'verified' }, {}, 1])], coordinatorC);
-    const del: Op = { v: 1, id: id('a-del2'), kind: 'edit', reportId: REPORT, device: DEVICE_A, deviceSeq: 2, body: deleteBody(s, hlcAt(T0 + 600_000, 'a')) };
+    const del: Op = {
+      v: 1,
+      id: id('a-del2'),
+      kind: 'edit',
+      reportId: REPORT,
+      device: DEVICE_A,
+      deviceSeq: 2,
+      body: deleteBody(s, hlcAt(T0 + 600_000, 'a')),
+    };
     s = applyOp(s, del, coordinatorC);
     expect(s.ignored).toEqual([]);
   });
@@ -534,8 +572,10 @@ const coordinatorHistories = historyArb([...PROP_FIELDS, 'verification']);
 type History = { devices: number; initial: [FieldName, number | null][]; hasReport: boolean[]; actions: Action[]; seed: number };
 const deviceName = (i: number) => `phone-${i}-sim0000`;
 /** In coordinator histories the last phone is the roster's coordinator. */
-const lastIsCoordinator = (h: History): Authority => (d) => d === deviceName(h.devices - 1);
-
+const lastIsCoordinator =
+  (h: History): Authority =>
+  (d) =>
+    d === deviceName(h.devices - 1);
 
 interface Device {
   name: string;
@@ -574,9 +614,23 @@ function simulate(h: History, authority?: Authority) {
     d.known.set(o.id, o);
     d.state = applyOp(d.state, o, authority);
   };
-  const write = (d: Device, kind: OpKind, makeBody: (hlc: string) => Op['body'], touches: Written['touches'], versions: Written['versions']) => {
+  const write = (
+    d: Device,
+    kind: OpKind,
+    makeBody: (hlc: string) => Op['body'],
+    touches: Written['touches'],
+    versions: Written['versions'],
+  ) => {
     d.clock = tick(d.clock, d.wall);
-    const o: Op = { v: 1, id: uuidv7(d.wall, random), kind, reportId: REPORT, device: d.name, deviceSeq: ++d.seq, body: makeBody(encodeHlc(d.clock)) };
+    const o: Op = {
+      v: 1,
+      id: uuidv7(d.wall, random),
+      kind,
+      reportId: REPORT,
+      device: d.name,
+      deviceSeq: ++d.seq,
+      body: makeBody(encodeHlc(d.clock)),
+    };
     written.push({ op: o, seen: new Set(d.known.keys()), touches, versions });
     receiveOp(d, o);
   };
@@ -587,7 +641,11 @@ function simulate(h: History, authority?: Authority) {
   write(
     first,
     'create',
-    (hlc) => ({ hlc, changes: { type: 'displacement', ...Object.fromEntries([...initial].map(([f, v]) => [f, v.value])) }, supersedes: {} }),
+    (hlc) => ({
+      hlc,
+      changes: { type: 'displacement', ...Object.fromEntries([...initial].map(([f, v]) => [f, v.value])) },
+      supersedes: {},
+    }),
     new Set(),
     initial,
   );
@@ -661,31 +719,34 @@ describe('merge over simulated phones (property)', () => {
   test.each([
     ['monitors only', plainHistories, (_h: History) => noCoordinators],
     ['a coordinator and monitors setting verification', coordinatorHistories, lastIsCoordinator],
-  ] as const)('every order and duplication of the same ops gives the same report and the same heads (%s)', (_who, histories, authorityOf) => {
-    fc.assert(
-      fc.property(histories, (h) => {
-        const authority = authorityOf(h);
-        const { written, devices, rnd } = simulate(h, authority);
-        const all = written.map((w) => w.op);
-        for (const w of all) expect(opSchema.safeParse(w).success).toBe(true);
-        const reference = mergeOps(REPORT, all, authority);
-        for (let k = 0; k < 4; k++) {
-          const s = mergeOps(REPORT, shuffledWithRepeats(all, rnd), authority);
-          expect(viewOf(s)).toEqual(viewOf(reference));
-          expect(headIds(s)).toEqual(headIds(reference));
-          expect(s).toEqual(reference);
-        }
-        // each phone, once it holds every op (delivered on top of what it already had), shows the same report
-        for (const d of devices) {
-          for (const o of shuffledWithRepeats(all, rnd)) d.state = applyOp(d.state, o, authority);
-          expect(viewOf(d.state)).toEqual(viewOf(reference));
-          expect(headIds(d.state)).toEqual(headIds(reference));
-          expect(d.state.ignored).toEqual(reference.ignored);
-        }
-      }),
-      { numRuns: 200 },
-    );
-  });
+  ] as const)(
+    'every order and duplication of the same ops gives the same report and the same heads (%s)',
+    (_who, histories, authorityOf) => {
+      fc.assert(
+        fc.property(histories, (h) => {
+          const authority = authorityOf(h);
+          const { written, devices, rnd } = simulate(h, authority);
+          const all = written.map((w) => w.op);
+          for (const w of all) expect(opSchema.safeParse(w).success).toBe(true);
+          const reference = mergeOps(REPORT, all, authority);
+          for (let k = 0; k < 4; k++) {
+            const s = mergeOps(REPORT, shuffledWithRepeats(all, rnd), authority);
+            expect(viewOf(s)).toEqual(viewOf(reference));
+            expect(headIds(s)).toEqual(headIds(reference));
+            expect(s).toEqual(reference);
+          }
+          // each phone, once it holds every op (delivered on top of what it already had), shows the same report
+          for (const d of devices) {
+            for (const o of shuffledWithRepeats(all, rnd)) d.state = applyOp(d.state, o, authority);
+            expect(viewOf(d.state)).toEqual(viewOf(reference));
+            expect(headIds(d.state)).toEqual(headIds(reference));
+            expect(d.state.ignored).toEqual(reference.ignored);
+          }
+        }),
+        { numRuns: 200 },
+      );
+    },
+  );
 
   test('verification set or cleared by monitors changes nothing: it is what the coordinator alone made it', () => {
     fc.assert(
@@ -712,7 +773,10 @@ describe('merge over simulated phones (property)', () => {
     fc.assert(
       fc.property(plainHistories, (h) => {
         const { written } = simulate(h);
-        const state = mergeOps(REPORT, written.map((w) => w.op));
+        const state = mergeOps(
+          REPORT,
+          written.map((w) => w.op),
+        );
         const view = viewOf(state);
         const want = expected(written);
         expect(view.conflicts).toEqual(want.conflicts);

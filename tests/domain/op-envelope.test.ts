@@ -18,7 +18,11 @@ async function holder(device: string, role: Holder['role']): Promise<Holder> {
   return { device, role, agreement: await generateKeyPair('x25519'), signing: await generateKeyPair('ed25519') };
 }
 
-const entry = (h: Holder): RosterEntry => ({ device: h.device, role: h.role, keys: { agreement: h.agreement.publicKey.text, signing: h.signing.publicKey.text } });
+const entry = (h: Holder): RosterEntry => ({
+  device: h.device,
+  role: h.role,
+  keys: { agreement: h.agreement.publicKey.text, signing: h.signing.publicKey.text },
+});
 const sealer = (h: Holder): Sealer => ({ agreement: h.agreement, signing: h.signing, pairs: new PairKeyCache() });
 
 async function reader(mine: AgreementKeyPair[], entries: RosterEntry[]): Promise<Reader> {
@@ -76,14 +80,20 @@ describe('report ops travel sealed', () => {
     const sealed = await sealForWire(reportOp(), sealer(monitor), [deployment.publicKey, monitor.agreement.publicKey]);
     if (!sealed.ok) throw new Error(sealed.reason);
     const other = await generateKeyPair('x25519');
-    expect(await readArrived(sealed.wire, await reader([other], [entry(monitor)]))).toMatchObject({ ok: false, reason: UNOPENABLE.notForUs });
+    expect(await readArrived(sealed.wire, await reader([other], [entry(monitor)]))).toMatchObject({
+      ok: false,
+      reason: UNOPENABLE.notForUs,
+    });
     expect(await readArrived(sealed.wire, undefined)).toMatchObject({ ok: false, reason: UNOPENABLE.notForUs });
   });
 
   test('an author the roster does not name yet is unknown, not wrong: the op waits', async () => {
     const sealed = await sealForWire(reportOp(), sealer(monitor), [deployment.publicKey]);
     if (!sealed.ok) throw new Error(sealed.reason);
-    expect(await readArrived(sealed.wire, await reader([deployment], [entry(coordinator)]))).toMatchObject({ ok: false, reason: UNOPENABLE.unknownSender });
+    expect(await readArrived(sealed.wire, await reader([deployment], [entry(coordinator)]))).toMatchObject({
+      ok: false,
+      reason: UNOPENABLE.unknownSender,
+    });
   });
 
   test('version 1 reads as it always did', async () => {
@@ -104,7 +114,10 @@ describe('deployment ops travel signed, in clear', () => {
     expect(await readArrived(signed.wire, monitorsReader)).toEqual({ ok: true, op, wire: signed.wire });
     const changed = { ...signed.wire, body: signed.wire.body.replace('"monitor"', '"coordinator"') };
     expect(await readArrived(changed, monitorsReader)).toMatchObject({ ok: false, reason: UNOPENABLE.badSignature });
-    expect(await readArrived({ ...signed.wire, deviceSeq: 2 }, monitorsReader)).toMatchObject({ ok: false, reason: UNOPENABLE.badSignature });
+    expect(await readArrived({ ...signed.wire, deviceSeq: 2 }, monitorsReader)).toMatchObject({
+      ok: false,
+      reason: UNOPENABLE.badSignature,
+    });
   });
 
   test("the roster's first coordinator introduces itself; once one is known, a stranger cannot", async () => {
@@ -116,13 +129,19 @@ describe('deployment ops travel signed, in clear', () => {
     const impostor = await holder('coord-impostor-01', 'coordinator');
     const forged = await sealForWire(rosterOp(impostor, [entry(impostor)]), sealer(impostor), []);
     if (!forged.ok) throw new Error(forged.reason);
-    expect(await readArrived(forged.wire, await reader([monitor.agreement], [entry(coordinator)]))).toMatchObject({ ok: false, reason: UNOPENABLE.unknownSigner });
+    expect(await readArrived(forged.wire, await reader([monitor.agreement], [entry(coordinator)]))).toMatchObject({
+      ok: false,
+      reason: UNOPENABLE.unknownSigner,
+    });
   });
 
   test('a gazetteer op is never taken on its own word, even while the roster is empty', async () => {
     const op = { ...rosterOp(coordinator, []), reportId: 'gazetteer' };
     const signed = await sealForWire(op, sealer(coordinator), []);
     if (!signed.ok) throw new Error(signed.reason);
-    expect(await readArrived(signed.wire, await reader([monitor.agreement], []))).toMatchObject({ ok: false, reason: UNOPENABLE.unknownSigner });
+    expect(await readArrived(signed.wire, await reader([monitor.agreement], []))).toMatchObject({
+      ok: false,
+      reason: UNOPENABLE.unknownSigner,
+    });
   });
 });

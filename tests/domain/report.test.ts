@@ -121,7 +121,12 @@ describe('a bad report is refused with a catalog key at the field to fix', () =>
       'eventDate',
       'err.date.endBeforeStart',
     ],
-    ['a range without an end', { ...displacement, eventDate: { precision: 'range', date: '2025-03-06' } }, 'eventDate', 'err.date.endMissing'],
+    [
+      'a range without an end',
+      { ...displacement, eventDate: { precision: 'range', date: '2025-03-06' } },
+      'eventDate',
+      'err.date.endMissing',
+    ],
     ['an event tomorrow', { ...damage, eventDate: { precision: 'exact', date: '2025-03-13' } }, 'eventDate', 'err.date.future'],
     ['a date that does not exist', { ...damage, eventDate: { precision: 'exact', date: '2025-02-30' } }, 'eventDate', 'err.date.invalid'],
     [

@@ -21,7 +21,6 @@ async function errorOf(p: Page, label: string): Promise<string> {
   return (await p.locator(`[id="${ids.find((id) => id.endsWith('-error'))}"]`).textContent()) ?? '';
 }
 
-
 async function newReport(p: Page, type: string) {
   await p.goto('/');
   await p.getByRole('button', { name: 'New report' }).click();
@@ -67,7 +66,13 @@ describe('the English interface', () => {
     await screenshot(page, 'form-displacement-en');
     await group.getByRole('radio', { name: 'Damage' }).check();
     expect(await page.getByLabel('Structures', { exact: true }).count()).toBe(1);
-    expect(await page.getByLabel('Damage level').locator('option').allTextContents()).toEqual(['—', 'Destroyed', 'Severe', 'Moderate', 'Possible']);
+    expect(await page.getByLabel('Damage level').locator('option').allTextContents()).toEqual([
+      '—',
+      'Destroyed',
+      'Severe',
+      'Moderate',
+      'Possible',
+    ]);
     await screenshot(page, 'form-damage-en');
     await group.getByRole('radio', { name: 'Access cut' }).check();
     const services = await page.getByLabel('Service', { exact: true }).locator('option').allTextContents();
@@ -77,7 +82,7 @@ describe('the English interface', () => {
     await cancelForm(page);
   });
 
-  test('the phone\'s position is asked for only after the monitor confirms standing at the event', async () => {
+  test("the phone's position is asked for only after the monitor confirms standing at the event", async () => {
     await context.grantPermissions(['geolocation']);
     await context.setGeolocation({ latitude: 35.3629, longitude: 35.9284, accuracy: 12 });
     await newReport(page, 'Damage');
@@ -88,7 +93,9 @@ describe('the English interface', () => {
     await expect.poll(() => page.getByLabel('Latitude').inputValue()).toBe('35.362900');
     expect(await page.getByLabel('Longitude').inputValue()).toBe('35.928400');
     expect(await page.getByLabel('Accuracy in metres').inputValue()).toBe('12');
-    expect(await page.getByRole('status').filter({ hasText: 'Position found' }).textContent()).toBe('Position found, accurate to about 12 m');
+    expect(await page.getByRole('status').filter({ hasText: 'Position found' }).textContent()).toBe(
+      'Position found, accurate to about 12 m',
+    );
     await cancelForm(page);
   });
 
@@ -100,7 +107,9 @@ describe('the English interface', () => {
       'Tartous,طرطوس,SY10,Safita,صافيتا,SY1003',
       'Tartous,طرطوس,SY10,,بلا اسم,not-a-code',
     ].join('\r\n');
-    await page.getByLabel('Import a gazetteer (OCHA COD-AB CSV)').setInputFiles({ name: 'tartous.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page
+      .getByLabel('Import a gazetteer (OCHA COD-AB CSV)')
+      .setInputFiles({ name: 'tartous.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     const status = page.getByRole('status').filter({ hasText: 'Imported' });
     await expect.poll(() => status.textContent()).toContain('Imported 3 areas.');
     expect(await status.textContent()).toContain('1 row was skipped:');
@@ -160,7 +169,13 @@ describe('bad input', () => {
           const open = indexedDB.open('rasid');
           open.onsuccess = () => {
             const tx = open.result.transaction('reports', 'readwrite');
-            tx.objectStore('reports').put({ id: '01a2f000-0000-7000-8000-000000000001', type: 'flood', createdAt: '9999', state: {}, lastOwnSeq: 0 });
+            tx.objectStore('reports').put({
+              id: '01a2f000-0000-7000-8000-000000000001',
+              type: 'flood',
+              createdAt: '9999',
+              state: {},
+              lastOwnSeq: 0,
+            });
             tx.oncomplete = () => {
               open.result.close();
               resolve();

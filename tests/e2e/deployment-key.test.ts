@@ -37,12 +37,17 @@ test('a phone refuses a base showing another deployment key than its link names,
   autoUnlock(phoneContext);
   const phone = await phoneContext.newPage();
   const impostor = (await generateKeyPair('p256-ecdh')).publicKey;
-  await phone.route('**/api/v1/deployment-key', (route) => route.fulfill({ json: { key: impostor.text, fingerprint: impostor.fingerprint } }));
+  await phone.route('**/api/v1/deployment-key', (route) =>
+    route.fulfill({ json: { key: impostor.text, fingerprint: impostor.fingerprint } }),
+  );
   const path = link.slice(link.indexOf('/enroll'));
   await phone.goto(path);
   await appReady(phone);
   await phone.getByRole('button', { name: 'سجّل هذا الجهاز' }).click();
-  await phone.getByRole('alert').getByText(/أظهر المركز مفتاح نشر غير الذي يسمّيه هذا الرابط/).waitFor();
+  await phone
+    .getByRole('alert')
+    .getByText(/أظهر المركز مفتاح نشر غير الذي يسمّيه هذا الرابط/)
+    .waitFor();
   await screenshot(phone, 'deployment-key-refused-ar');
   expect(await phone.evaluate(() => indexedDB.databases().then((d) => d.map((x) => x.name)))).toContain('keyval-store');
   expect(await readAllStored(phone)).not.toMatch(/keyval "?enrollment|"token"/);
@@ -77,7 +82,10 @@ test('a second coordinator imports the key file the first saved, in Arabic, and 
     await made.getByRole('status').getByText(deskEn['deploymentKey.held']).waitFor();
     expect(await readAllStored(first)).not.toContain('[CryptoKey');
     const fingerprint = (await made.getByTestId('deployment-fingerprint').textContent()) ?? '';
-    const [download] = await Promise.all([first.waitForEvent('download'), made.getByRole('link', { name: deskEn['deploymentKey.saveFile'] }).click()]);
+    const [download] = await Promise.all([
+      first.waitForEvent('download'),
+      made.getByRole('link', { name: deskEn['deploymentKey.saveFile'] }).click(),
+    ]);
     const keyFile = await download.path();
 
     await first.getByRole('button', { name: 'Enroll a new coordinator' }).click();

@@ -159,9 +159,11 @@ describe('the desk charts on a laptop', () => {
   test('the bars are as tall as the table says, and the table adds up', async () => {
     const rows = await readTable(laptop, NAMES.ar.perDay);
     const img = laptop.getByRole('img', { name: NAMES.ar.perDay });
-    const heights = await img.locator('g.chart-column').evaluateAll((groups) =>
-      groups.map((g) => [...g.querySelectorAll('rect[fill^="url("]')].reduce((h, r) => h + Number(r.getAttribute('height')), 0)),
-    );
+    const heights = await img
+      .locator('g.chart-column')
+      .evaluateAll((groups) =>
+        groups.map((g) => [...g.querySelectorAll('rect[fill^="url("]')].reduce((h, r) => h + Number(r.getAttribute('height')), 0)),
+      );
     const totals = rows.map((r) => r.values[3]!);
     for (const r of rows) expect(r.values[0]! + r.values[1]! + r.values[2]!).toBe(r.values[3]);
     const tallest = Math.max(...totals);
@@ -258,7 +260,8 @@ describe('the desk charts on a laptop', () => {
     const arCuts = await cuts(laptop, 'ar');
     await laptop.getByLabel('اللغة').first().selectOption('en');
     await openCharts(laptop, 'en');
-    for (const name of Object.values(NAMES.en)) await expect.poll(() => laptop.getByRole('img', { name, exact: true }).isVisible()).toBe(true);
+    for (const name of Object.values(NAMES.en))
+      await expect.poll(() => laptop.getByRole('img', { name, exact: true }).isVisible()).toBe(true);
 
     const enDays = await perDay(laptop, 'en');
     expect([...enDays]).toEqual([...arDays]);
@@ -295,7 +298,9 @@ describe('the desk charts on a coordinator’s phone', () => {
     await firstSync(phone, 'ar');
 
     await openCharts(phone, 'ar');
-    const widths = await phone.locator('figure.chart svg[role="img"]').evaluateAll((svgs) => svgs.map((s) => s.getBoundingClientRect().width));
+    const widths = await phone
+      .locator('figure.chart svg[role="img"]')
+      .evaluateAll((svgs) => svgs.map((s) => s.getBoundingClientRect().width));
     expect(widths).toHaveLength(3);
     for (const w of widths) expect(w).toBeLessThanOrEqual(360);
 

@@ -132,7 +132,8 @@ function readStored(p: Page): Promise<Stored> {
           tx.oncomplete = () => {
             open.result.close();
             const devices = new Set<string>();
-            for (const op of ops.result as { kind: string; device: string }[]) if (op.kind === 'create' || op.kind === 'edit') devices.add(op.device);
+            for (const op of ops.result as { kind: string; device: string }[])
+              if (op.kind === 'create' || op.kind === 'edit') devices.add(op.device);
             const sealed = (rows.result as Record<string, unknown>[]).filter((r) => '$sealed' in r).length;
             resolve({ reportIds: (ids.result as string[]).map(String), sealed, devices: [...devices] });
           };
@@ -189,7 +190,10 @@ async function makeProfile(lang: Lang, name: string): Promise<void> {
 
   await nameBox.fill(name);
   await page.getByRole('button', { name: ui.save }).click();
-  await page.getByRole('status').filter({ hasText: ui.saved(name) }).waitFor();
+  await page
+    .getByRole('status')
+    .filter({ hasText: ui.saved(name) })
+    .waitFor();
   await page.getByRole('list', { name: ui.profiles }).getByRole('listitem', { name }).waitFor();
 }
 
@@ -290,55 +294,64 @@ describe('exports from the desk', () => {
   test.each<[Lang, string]>([
     ['ar', 'shelter-cluster'],
     ['en', 'water-partner'],
-  ])('in %s: a partner profile made in the app, and CSV files with the internal and the partner profile', async (lang, partner) => {
-    const ui = UI[lang];
-    // Arabic first, as the app starts; then the same screen switched to English in place.
-    if (lang === 'ar') await page.goto('/desk/exports');
-    else await page.getByRole('combobox', { name: 'اللغة' }).selectOption('en');
-    await page.getByRole('heading', { level: 1, name: lang === 'ar' ? 'التصدير' : 'Exports' }).waitFor();
-    await expect.poll(() => page.getByText(ui.count).count()).toBe(1);
-    const stored = await readStored(page);
-    const count = await deskCount(lang);
-    expect(count).toBe(stored.reportIds.length);
-    // Sealed at rest, as on every device with a passcode: the worker must open them under the page's key.
-    expect(stored.sealed).toBe(count);
+  ])(
+    'in %s: a partner profile made in the app, and CSV files with the internal and the partner profile',
+    async (lang, partner) => {
+      const ui = UI[lang];
+      // Arabic first, as the app starts; then the same screen switched to English in place.
+      if (lang === 'ar') await page.goto('/desk/exports');
+      else await page.getByRole('combobox', { name: 'اللغة' }).selectOption('en');
+      await page.getByRole('heading', { level: 1, name: lang === 'ar' ? 'التصدير' : 'Exports' }).waitFor();
+      await expect.poll(() => page.getByText(ui.count).count()).toBe(1);
+      const stored = await readStored(page);
+      const count = await deskCount(lang);
+      expect(count).toBe(stored.reportIds.length);
+      // Sealed at rest, as on every device with a passcode: the worker must open them under the page's key.
+      expect(stored.sealed).toBe(count);
 
-    await makeProfile(lang, partner);
+      await makeProfile(lang, partner);
 
-    const internal = await exportCsv(lang, ui.internal);
-    expect(internal.download.suggestedFilename()).toMatch(/^rasid-internal-\d{4}-\d{2}-\d{2}\.csv$/);
-    checkCsvShape(internal, count);
-    await page.getByRole('status').filter({ hasText: ui.exported }).waitFor();
-    // The coordinator's file holds every report this device stores, each named by its real id ...
-    expect(internal.rows.slice(2).map((r) => r[0]).sort()).toEqual([...stored.reportIds].sort());
-    known = knownFrom(internal.rows);
-    // ... and what the partner's must not: the demo gives the searches below plenty to find.
-    expect(known.narratives.length).toBeGreaterThan(10);
-    expect(known.coordinates.length).toBeGreaterThan(10);
-    expect(known.creators.length).toBeGreaterThan(1);
-    expect(known.creators.every((d) => stored.devices.includes(d))).toBe(true);
-    logged.unshift(['internal', count]);
+      const internal = await exportCsv(lang, ui.internal);
+      expect(internal.download.suggestedFilename()).toMatch(/^rasid-internal-\d{4}-\d{2}-\d{2}\.csv$/);
+      checkCsvShape(internal, count);
+      await page.getByRole('status').filter({ hasText: ui.exported }).waitFor();
+      // The coordinator's file holds every report this device stores, each named by its real id ...
+      expect(
+        internal.rows
+          .slice(2)
+          .map((r) => r[0])
+          .sort(),
+      ).toEqual([...stored.reportIds].sort());
+      known = knownFrom(internal.rows);
+      // ... and what the partner's must not: the demo gives the searches below plenty to find.
+      expect(known.narratives.length).toBeGreaterThan(10);
+      expect(known.coordinates.length).toBeGreaterThan(10);
+      expect(known.creators.length).toBeGreaterThan(1);
+      expect(known.creators.every((d) => stored.devices.includes(d))).toBe(true);
+      logged.unshift(['internal', count]);
 
-    const shared = await exportCsv(lang, ui.partner(partner));
-    expect(shared.download.suggestedFilename()).toMatch(new RegExp(`^rasid-${partner}-\\d{4}-\\d{2}-\\d{2}\\.csv$`));
-    checkCsvShape(shared, known.notDeleted);
-    expect(known.notDeleted).toBeLessThan(count);
-    for (const n of known.narratives) expect(shared.text).not.toContain(quoted(n));
-    for (const d of stored.devices) expect(shared.text).not.toContain(d);
-    for (const c of known.coordinates) expect(shared.text).not.toContain(c);
-    expect(shared.rows[0]).not.toContain('narrative');
-    expect(shared.rows[0]).not.toContain('device');
-    expect(shared.rows[0]).not.toContain('lat');
-    // Ids are pseudonyms: no row of the partner's file names a report as the base does.
-    const internalIds = new Set(internal.rows.slice(2).map((r) => r[0]));
-    expect(shared.rows.slice(2).filter((r) => internalIds.has(r[0]))).toEqual([]);
-    logged.unshift([partner, known.notDeleted]);
+      const shared = await exportCsv(lang, ui.partner(partner));
+      expect(shared.download.suggestedFilename()).toMatch(new RegExp(`^rasid-${partner}-\\d{4}-\\d{2}-\\d{2}\\.csv$`));
+      checkCsvShape(shared, known.notDeleted);
+      expect(known.notDeleted).toBeLessThan(count);
+      for (const n of known.narratives) expect(shared.text).not.toContain(quoted(n));
+      for (const d of stored.devices) expect(shared.text).not.toContain(d);
+      for (const c of known.coordinates) expect(shared.text).not.toContain(c);
+      expect(shared.rows[0]).not.toContain('narrative');
+      expect(shared.rows[0]).not.toContain('device');
+      expect(shared.rows[0]).not.toContain('lat');
+      // Ids are pseudonyms: no row of the partner's file names a report as the base does.
+      const internalIds = new Set(internal.rows.slice(2).map((r) => r[0]));
+      expect(shared.rows.slice(2).filter((r) => internalIds.has(r[0]))).toEqual([]);
+      logged.unshift([partner, known.notDeleted]);
 
-    await expect.poll(() => logRows(lang)).toEqual(logged);
-    await screenshot(page, `desk-exports-${lang}`);
-    await page.reload();
-    await expect.poll(() => logRows(lang)).toEqual(logged);
-  }, 120_000);
+      await expect.poll(() => logRows(lang)).toEqual(logged);
+      await screenshot(page, `desk-exports-${lang}`);
+      await page.reload();
+      await expect.poll(() => logRows(lang)).toEqual(logged);
+    },
+    120_000,
+  );
 
   test('GeoJSON with a partner profile, and the aggregate counts with no count under 5', async () => {
     if (!known) throw new Error('The tests before this one read the internal file');
@@ -388,7 +401,10 @@ describe('exports from the desk', () => {
     await expect.poll(() => logRows('en')).toEqual(logged);
 
     await page.getByRole('button', { name: 'Remove water-partner' }).click();
-    await page.getByRole('alertdialog', { name: 'Remove profile water-partner?' }).getByRole('button', { name: 'Remove the profile' }).click();
+    await page
+      .getByRole('alertdialog', { name: 'Remove profile water-partner?' })
+      .getByRole('button', { name: 'Remove the profile' })
+      .click();
     await page.getByRole('status').filter({ hasText: 'Profile water-partner removed.' }).waitFor();
     await expect.poll(() => page.getByRole('list', { name: 'Profiles' }).getByRole('listitem', { name: 'water-partner' }).count()).toBe(0);
     const options = await page.getByRole('combobox', { name: 'Profile', exact: true }).getByRole('option').allTextContents();
@@ -451,7 +467,10 @@ describe('exports from the desk', () => {
     await page.getByRole('radio', { name: 'JSON: scripts and pipelines' }).check();
     await page.getByRole('combobox', { name: 'Profile', exact: true }).selectOption({ label: 'shelter-cluster (partner)' });
     await page.getByRole('button', { name: 'Export', exact: true }).click();
-    await page.getByRole('alert').filter({ hasText: 'The export stopped unexpectedly (out of memory). No report was changed: try again.' }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'The export stopped unexpectedly (out of memory). No report was changed: try again.' })
+      .waitFor();
     expect(downloads).toEqual([]);
     expect(await page.getByRole('radio', { name: 'JSON: scripts and pipelines' }).isChecked()).toBe(true);
     expect(await page.getByRole('combobox', { name: 'Profile', exact: true }).inputValue()).toBe('shelter-cluster');

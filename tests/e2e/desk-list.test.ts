@@ -91,10 +91,12 @@ async function chooseArea(select: Locator, name: string): Promise<number> {
 
 async function clearFilters(lang: Lang) {
   await page.getByRole('button', { name: UI[lang].clear }).click();
-  await expect.poll(async () => {
-    const c = await counts();
-    return c.shown === c.total;
-  }).toBe(true);
+  await expect
+    .poll(async () => {
+      const c = await counts();
+      return c.shown === c.total;
+    })
+    .toBe(true);
 }
 
 beforeAll(async () => {
@@ -170,7 +172,10 @@ describe('in Arabic', () => {
       expect(text).toContain(UI.ar.verified);
       expect(text).not.toContain(UI.ar.unverified);
     }
-    const unverified = await shownAfter(() => filters('ar').getByLabel(UI.ar.verification).selectOption({ label: UI.ar.unverified }), verified);
+    const unverified = await shownAfter(
+      () => filters('ar').getByLabel(UI.ar.verification).selectOption({ label: UI.ar.unverified }),
+      verified,
+    );
     for (const text of await rowTexts('ar')) expect(text).toContain(UI.ar.unverified);
     await shownAfter(() => filters('ar').getByLabel(UI.ar.verification).selectOption({ index: 0 }), unverified);
 
@@ -243,7 +248,13 @@ describe('in Arabic', () => {
           open.onsuccess = () => {
             const tx = open.result.transaction('reports', 'readwrite');
             // A type from a later version of the app: this version cannot show it.
-            tx.objectStore('reports').put({ id: 'f0f0f0f0-future', type: 'survey', createdAt: '', state: { id: 'f0f0f0f0-future', fields: {} }, lastOwnSeq: 0 });
+            tx.objectStore('reports').put({
+              id: 'f0f0f0f0-future',
+              type: 'survey',
+              createdAt: '',
+              state: { id: 'f0f0f0f0-future', fields: {} },
+              lastOwnSeq: 0,
+            });
             tx.oncomplete = () => {
               open.result.close();
               resolve();

@@ -66,7 +66,9 @@ describe('a coordinator at the desk, in Arabic', () => {
     expect(await heads.count()).toBeGreaterThanOrEqual(2);
     // Each value is named by the button that chooses it.
     const choose = 'اختر هذه القيمة: ';
-    const values = (await heads.getByRole('button', { name: choose }).evaluateAll((bs) => bs.map((b) => b.getAttribute('aria-label') ?? ''))).map((n) => n.slice(choose.length));
+    const values = (
+      await heads.getByRole('button', { name: choose }).evaluateAll((bs) => bs.map((b) => b.getAttribute('aria-label') ?? ''))
+    ).map((n) => n.slice(choose.length));
     expect(values).toHaveLength(await heads.count());
     // Who set each value: a device id, isolated from the sentence around it.
     const devices = (await heads.allTextContents()).map((t) => /\u2068([^\u2069]+)\u2069/.exec(t)?.[1] ?? '');
@@ -121,8 +123,13 @@ describe('a coordinator at the desk, in English', () => {
       const region = page.getByRole('region', { name: 'Possible duplicates' });
       await region.waitFor();
       await expect.poll(async () => (await region.getByText('Looking for similar reports…').count()) === 0, WAIT).toBe(true);
-      const status = (await page.getByRole('region', { name: 'Verification' }).getByText(/^Status: /).textContent()) ?? '';
-      if ((await candidates.count()) > 0 && (await items(candidates).count()) > 0 && status !== 'Status: Duplicate') opened = new URL(page.url()).pathname;
+      const status =
+        (await page
+          .getByRole('region', { name: 'Verification' })
+          .getByText(/^Status: /)
+          .textContent()) ?? '';
+      if ((await candidates.count()) > 0 && (await items(candidates).count()) > 0 && status !== 'Status: Duplicate')
+        opened = new URL(page.url()).pathname;
     }
     expect(opened).not.toBe('');
 
@@ -143,7 +150,10 @@ describe('a coordinator at the desk, in English', () => {
     // The original lists this report among its duplicates, and its link leads back.
     await toOriginal.nth((await pathsOf(toOriginal)).indexOf(originalPath!)).click();
     await page.waitForURL((url) => url.pathname === originalPath);
-    const back = page.getByRole('region', { name: 'Verification' }).getByRole('list', { name: 'Duplicates of this report' }).getByRole('link');
+    const back = page
+      .getByRole('region', { name: 'Verification' })
+      .getByRole('list', { name: 'Duplicates of this report' })
+      .getByRole('link');
     await expect.poll(() => pathsOf(back), WAIT).toContain(opened);
     marked = { duplicate: opened, original: originalPath! };
     await back.nth((await pathsOf(back)).indexOf(opened)).click();
@@ -152,7 +162,16 @@ describe('a coordinator at the desk, in English', () => {
     // The mark is an op like any other: it reaches the base, and survives a reload.
     await syncNow(page, 'en');
     await page.reload();
-    await expect.poll(() => page.getByRole('region', { name: 'Verification' }).getByText(/^Status: /).textContent(), WAIT).toBe('Status: Duplicate');
+    await expect
+      .poll(
+        () =>
+          page
+            .getByRole('region', { name: 'Verification' })
+            .getByText(/^Status: /)
+            .textContent(),
+        WAIT,
+      )
+      .toBe('Status: Duplicate');
   });
 
   test('sets a status with the form; a duplicate given by a pasted id must name another report on this device', async () => {
@@ -225,7 +244,10 @@ describe('a coordinator at the desk, in English', () => {
 
     // The field was set at creation and then changed apart by two devices: each change is a row of its own.
     const field = (await choice.getByRole('rowheader').textContent())!;
-    const rows = page.getByRole('list', { name: 'History' }).getByRole('row').filter({ has: page.getByRole('rowheader', { name: field, exact: true }) });
+    const rows = page
+      .getByRole('list', { name: 'History' })
+      .getByRole('row')
+      .filter({ has: page.getByRole('rowheader', { name: field, exact: true }) });
     expect(await rows.count()).toBeGreaterThanOrEqual(4);
     await page.getByRole('heading', { name: 'History (chain of custody)' }).scrollIntoViewIfNeeded();
     await screenshot(page, 'desk-history-en');

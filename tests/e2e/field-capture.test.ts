@@ -12,7 +12,6 @@ let page: Page;
 
 const reports = (p: Page) => p.getByRole('list', { name: 'التقارير' }).getByRole('listitem');
 
-
 async function pickType(p: Page, label: string) {
   await p.getByRole('button', { name: 'تقرير جديد' }).click();
   await p.getByRole('radiogroup', { name: 'نوع التقرير' }).getByRole('radio', { name: label }).check();
@@ -27,7 +26,10 @@ beforeAll(async () => {
   // The coordinator's gazetteer reaches a phone with sync; until then the sample stands in for it.
   await page.getByRole('link', { name: 'الإعدادات' }).click();
   await page.getByRole('button', { name: 'حمّل الدليل الجغرافي التجريبي' }).click();
-  await page.getByRole('status').getByText(/استُوردت/).waitFor();
+  await page
+    .getByRole('status')
+    .getByText(/استُوردت/)
+    .waitFor();
   await context.setOffline(true);
   await page.reload();
 });
@@ -43,7 +45,14 @@ describe('offline field capture in Arabic', () => {
     await expect.poll(() => page.getByRole('button', { name: 'تقرير جديد' }).isVisible()).toBe(true);
     await expect.poll(() => page.evaluate(() => navigator.onLine)).toBe(false);
     // The service worker answers the app, never the API: offline, an API call fails instead of showing old data.
-    expect(await page.evaluate(() => fetch('/api/v1/health').then(() => 'answered', () => 'failed'))).toBe('failed');
+    expect(
+      await page.evaluate(() =>
+        fetch('/api/v1/health').then(
+          () => 'answered',
+          () => 'failed',
+        ),
+      ),
+    ).toBe('failed');
   });
 
   test('one report of each type is saved offline, with Eastern Arabic and Persian digits', async () => {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { launchBrowser } from '../chromium.ts';
 import { startServer, type ServerProcess } from './server-process.ts';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, inject } from "vitest";
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 export { CHROMIUM_ARGS, chromiumPath, launchBrowser } from '../chromium.ts';
 
 const SCREENSHOT_DIR = 'test-output/screenshots';
@@ -147,7 +147,10 @@ export async function enroll(p: Page, code: string): Promise<void> {
   autoUnlock(p.context());
   await p.goto(`/enroll#code=${code}`);
   await p.getByRole('button', { name: 'سجّل هذا الجهاز' }).click();
-  await p.getByRole('status').getByText(/سُجّل هذا الجهاز بصفة/).waitFor();
+  await p
+    .getByRole('status')
+    .getByText(/سُجّل هذا الجهاز بصفة/)
+    .waitFor();
   // The code left the address bar once read.
   expect(p.url()).not.toContain('code=');
 }
@@ -160,7 +163,10 @@ export async function enrollByLink(p: Page, link: string): Promise<void> {
   await p.goto(link.slice(link.indexOf('/enroll')));
   await appReady(p);
   await p.getByRole('button', { name: 'سجّل هذا الجهاز' }).click();
-  await p.getByRole('status').getByText(/سُجّل هذا الجهاز بصفة/).waitFor();
+  await p
+    .getByRole('status')
+    .getByText(/سُجّل هذا الجهاز بصفة/)
+    .waitFor();
 }
 
 /** Saves a damage report through the Arabic form, from the list. */

@@ -35,7 +35,10 @@ async function phoneInUse(context: BrowserContext): Promise<Page> {
 
   await page.getByRole('link', { name: 'الإعدادات' }).click();
   await page.getByRole('button', { name: 'حمّل الدليل الجغرافي التجريبي' }).click();
-  await page.getByRole('status').getByText(/استُوردت/).waitFor();
+  await page
+    .getByRole('status')
+    .getByText(/استُوردت/)
+    .waitFor();
 
   await page.getByRole('link', { name: 'التقارير' }).click();
   await page.getByRole('button', { name: 'تقرير جديد' }).click();
@@ -118,7 +121,10 @@ test('panic from the header wipes databases, caches, the service worker and sett
   await page.getByRole('banner').getByRole('button', { name: 'امسح بيانات الهاتف' }).click();
   await screenshot(page, 'panic-armed-ar');
   const started = performance.now();
-  await Promise.all([page.waitForURL((u) => u.pathname === '/' && wiped.at > 0), page.getByRole('button', { name: 'اضغط مرة أخرى لمسح كل شيء' }).click()]);
+  await Promise.all([
+    page.waitForURL((u) => u.pathname === '/' && wiped.at > 0),
+    page.getByRole('button', { name: 'اضغط مرة أخرى لمسح كل شيء' }).click(),
+  ]);
   await page.waitForLoadState('load');
   console.log(`panic wipe: ${Math.round(wiped.at - started)} ms from the confirming tap to the blank page`);
 
@@ -147,7 +153,10 @@ test('offline, the wipe completes all the same: it waits on no network', async (
   const wiped = await blankStart(page);
   await page.getByRole('button', { name: 'امسح بيانات الهاتف' }).click();
   const started = performance.now();
-  await Promise.all([page.waitForURL((u) => u.pathname === '/' && wiped.at > 0), page.getByRole('button', { name: 'اضغط مرة أخرى لمسح كل شيء' }).click()]);
+  await Promise.all([
+    page.waitForURL((u) => u.pathname === '/' && wiped.at > 0),
+    page.getByRole('button', { name: 'اضغط مرة أخرى لمسح كل شيء' }).click(),
+  ]);
   await page.waitForLoadState('load');
   console.log(`panic wipe offline: ${Math.round(wiped.at - started)} ms from the confirming tap to the blank page`);
   expect(await originStorage(page)).toEqual({ databases: [], caches: [], registrations: 0, localStorage: 0, sessionStorage: 0 });

@@ -73,7 +73,13 @@ test("a sealed report reaches the desk and the coordinator's correction reaches 
 
   const store = new Database(join(own.server.dataDir, SQLITE_FILE_NAME), { readonly: true, fileMustExist: true });
   try {
-    const ops = store.prepare('select v, kind, report_id, body, sig from ops order by seq').all() as { v: number; kind: string; report_id: string; body: string; sig: string | null }[];
+    const ops = store.prepare('select v, kind, report_id, body, sig from ops order by seq').all() as {
+      v: number;
+      kind: string;
+      report_id: string;
+      body: string;
+      sig: string | null;
+    }[];
     for (const op of ops) for (const words of [PLACE, NOTES, CORRECTION]) expect(op.body).not.toContain(words);
     const reportOps = ops.filter((o) => o.kind === 'create' || o.kind === 'edit');
     expect(reportOps).toHaveLength(2);

@@ -134,7 +134,10 @@ describe('deployment settings', () => {
   test("the gazetteer a coordinator imports reaches the monitor's phone at its next sync", async () => {
     await coordinator.getByRole('link', { name: 'Settings' }).click();
     await coordinator.getByRole('button', { name: 'Load the sample gazetteer' }).click();
-    await coordinator.getByRole('status').getByText(/will reach every enrolled device/).waitFor();
+    await coordinator
+      .getByRole('status')
+      .getByText(/will reach every enrolled device/)
+      .waitFor();
     await syncNow(coordinator, 'en');
 
     await syncNow(phone, 'ar');
@@ -168,15 +171,27 @@ describe('sync by file', () => {
 
     // The phone saves its request file.
     await offline.getByRole('link', { name: 'المزامنة' }).click();
-    const [requestDownload] = await Promise.all([offline.waitForEvent('download'), offline.getByRole('button', { name: 'احفظ ملف مزامنة' }).click()]);
+    const [requestDownload] = await Promise.all([
+      offline.waitForEvent('download'),
+      offline.getByRole('button', { name: 'احفظ ملف مزامنة' }).click(),
+    ]);
     const requestPath = await requestDownload.path();
-    await offline.getByRole('status').getByText(/حُفظ ملف مزامنة/).waitFor();
+    await offline
+      .getByRole('status')
+      .getByText(/حُفظ ملف مزامنة/)
+      .waitFor();
 
     // The coordinator answers it, twice: the second answer changes nothing at the base.
     const answer = async () => {
       await coordinator.getByRole('link', { name: 'Sync' }).click();
-      const [reply] = await Promise.all([coordinator.waitForEvent('download'), coordinator.getByLabel('Answer a phone’s sync file').setInputFiles(requestPath)]);
-      await coordinator.getByRole('status').getByText(/Sent 1 of 1 changes/).waitFor();
+      const [reply] = await Promise.all([
+        coordinator.waitForEvent('download'),
+        coordinator.getByLabel('Answer a phone’s sync file').setInputFiles(requestPath),
+      ]);
+      await coordinator
+        .getByRole('status')
+        .getByText(/Sent 1 of 1 changes/)
+        .waitFor();
       return reply.path();
     };
     const replyPath = await answer();
@@ -193,7 +208,10 @@ describe('sync by file', () => {
 
     // The phone reads the reply: its report is synced; reading it again changes nothing.
     await offline.getByLabel('افتح ملف رد').setInputFiles(replyPath);
-    await offline.getByRole('status').getByText(/قُرئ الرد/).waitFor();
+    await offline
+      .getByRole('status')
+      .getByText(/قُرئ الرد/)
+      .waitFor();
     await offline.goto('/');
     await expect.poll(() => reports(offline, 'التقارير').first().textContent()).not.toContain('لم يُرسل');
     const count = () =>
@@ -223,17 +241,27 @@ describe('sync by file', () => {
     await screenshot(offline, 'sync-by-file-ar');
 
     // The phone is lost: the coordinator revokes it, and the base lists it as revoked.
-    const id = (await offline.evaluate(() => new Promise<string>((resolve) => {
-      const open = indexedDB.open('keyval-store');
-      open.onsuccess = () => {
-        const req = open.result.transaction('keyval').objectStore('keyval').get('deviceId');
-        req.onsuccess = () => resolve(req.result as string);
-      };
-    }))).slice(0, 8);
+    const id = (
+      await offline.evaluate(
+        () =>
+          new Promise<string>((resolve) => {
+            const open = indexedDB.open('keyval-store');
+            open.onsuccess = () => {
+              const req = open.result.transaction('keyval').objectStore('keyval').get('deviceId');
+              req.onsuccess = () => resolve(req.result as string);
+            };
+          }),
+      )
+    ).slice(0, 8);
     await coordinator.getByRole('link', { name: 'Devices' }).click();
     await coordinator.getByRole('button', { name: `Revoke ${id}` }).click();
-    await coordinator.getByRole('alertdialog', { name: 'Revoke this device?' }).getByRole('button', { name: `Revoke ${id}` }).click();
-    await expect.poll(() => coordinator.getByRole('list', { name: 'Enrolled devices' }).getByRole('listitem').filter({ hasText: id }).textContent()).toContain('Revoked');
+    await coordinator
+      .getByRole('alertdialog', { name: 'Revoke this device?' })
+      .getByRole('button', { name: `Revoke ${id}` })
+      .click();
+    await expect
+      .poll(() => coordinator.getByRole('list', { name: 'Enrolled devices' }).getByRole('listitem').filter({ hasText: id }).textContent())
+      .toContain('Revoked');
     await screenshot(coordinator, 'devices-en');
     await offlineContext.close();
   });

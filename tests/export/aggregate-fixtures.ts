@@ -23,7 +23,12 @@ const ADM3 = {
 } as const;
 
 let n = 0;
-function report(type: ReportType, admin: object, date: string | null, extra: { deleted?: boolean; verification?: string } = {}): ExportRecord {
+function report(
+  type: ReportType,
+  admin: object,
+  date: string | null,
+  extra: { deleted?: boolean; verification?: string } = {},
+): ExportRecord {
   n++;
   const view: ReportView = {
     id: `01957a3c-3000-7000-8000-${n.toString(16).padStart(12, '0')}`,

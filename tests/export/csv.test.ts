@@ -48,7 +48,9 @@ describe('a CSV file', () => {
   const file = [...csvChunks(rows, COLUMNS)].join('');
 
   test('starts with a UTF-8 BOM, then the header row, then the HXL hashtag row', () => {
-    expect(file.startsWith('\uFEFF"loc_name","lon","structures","looted"\r\n"#loc+name","#geo+lon","#x_structure+num","#impact+looted"\r\n')).toBe(true);
+    expect(
+      file.startsWith('\uFEFF"loc_name","lon","structures","looted"\r\n"#loc+name","#geo+lon","#x_structure+num","#impact+looted"\r\n'),
+    ).toBe(true);
   });
 
   test('ends every line with CRLF and reads back as the same cells', () => {
@@ -64,7 +66,12 @@ describe('a CSV file', () => {
   });
 
   test('is the same text whatever the chunk size', () => {
-    const many = Array.from({ length: 25 }, (_, i) => ({ loc_name: `Village ${i}`, lon: 35 + i / 100, structures: i, looted: i % 2 === 0 }));
+    const many = Array.from({ length: 25 }, (_, i) => ({
+      loc_name: `Village ${i}`,
+      lon: 35 + i / 100,
+      structures: i,
+      looted: i % 2 === 0,
+    }));
     const whole = [...csvChunks(many, COLUMNS, 1000)].join('');
     const chunks = [...csvChunks(many, COLUMNS, 7)];
     expect(chunks.length).toBe(1 + 4 + 1);

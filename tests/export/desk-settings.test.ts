@@ -17,7 +17,13 @@ const KEY_B = 'b'.repeat(43);
 let seq = 0;
 
 /** A desk op written by `device` on the state it had (`seen`, by default the state it lands on). */
-function deskOp(state: ReportState, device: string, minute: number, body: (s: ReportState, hlc: string) => Op['body'], seen = state): ReportState {
+function deskOp(
+  state: ReportState,
+  device: string,
+  minute: number,
+  body: (s: ReportState, hlc: string) => Op['body'],
+  seen = state,
+): ReportState {
   const hlc = encodeHlc({ wall: Date.UTC(2026, 10, 1) + minute * 60_000, counter: 0, node: nodeIdOf(device) });
   seq++;
   const id = `0190a000-0000-7000-8000-${String(seq).padStart(12, '0')}`;
@@ -28,12 +34,16 @@ describe('partner profiles as desk settings', () => {
   const profile = partnerProfile({ name: 'shelter-partner', key: KEY_A });
 
   test('a written profile reads back as the same profile', () => {
-    const state = deskOp(emptyState(profileSettingId(profile.name)), 'coord-one', 1, (s, hlc) => settingBody(s, profileChanges(profile), hlc));
+    const state = deskOp(emptyState(profileSettingId(profile.name)), 'coord-one', 1, (s, hlc) =>
+      settingBody(s, profileChanges(profile), hlc),
+    );
     expect(profileFromState(state)).toEqual({ name: 'shelter-partner', ok: true, profile, conflicts: [] });
   });
 
   test('two coordinators changing different parts apart both keep theirs; the same part apart is a conflict', () => {
-    const base = deskOp(emptyState(profileSettingId(profile.name)), 'coord-one', 1, (s, hlc) => settingBody(s, profileChanges(profile), hlc));
+    const base = deskOp(emptyState(profileSettingId(profile.name)), 'coord-one', 1, (s, hlc) =>
+      settingBody(s, profileChanges(profile), hlc),
+    );
     const rotated = (s: ReportState) => deskOp(s, 'coord-one', 2, (st, hlc) => settingBody(st, { key: KEY_B }, hlc));
     const daily = (s: ReportState) => deskOp(s, 'coord-two', 3, (st, hlc) => settingBody(st, { dates: 'day' }, hlc));
     const both = daily(rotated(base));
@@ -46,7 +56,9 @@ describe('partner profiles as desk settings', () => {
   });
 
   test('a removed profile, or one naming an internal field, is listed with why and never usable', () => {
-    const base = deskOp(emptyState(profileSettingId(profile.name)), 'coord-one', 1, (s, hlc) => settingBody(s, profileChanges(profile), hlc));
+    const base = deskOp(emptyState(profileSettingId(profile.name)), 'coord-one', 1, (s, hlc) =>
+      settingBody(s, profileChanges(profile), hlc),
+    );
     const removed = deskOp(base, 'coord-one', 2, (s, hlc) => deleteBody(s, hlc));
     expect(profileFromState(removed)).toMatchObject({ ok: false, reason: 'err.profile.removed' });
     const leaky = deskOp(base, 'coord-two', 3, (s, hlc) => settingBody(s, { fields: ['narrative', 'device'] }, hlc));

@@ -13,7 +13,10 @@ async function collect(it: AsyncGenerator<ExportChunk>): Promise<ExportChunk[]> 
 /** `n` live reports made from the fixture set, each with its own id. */
 function many(n: number): ExportRecord[] {
   const live = RECORDS.filter((r) => r.deleted !== true);
-  return Array.from({ length: n }, (_, i) => ({ ...live[i % live.length]!, id: `01957a3c-4000-7000-8000-${i.toString(16).padStart(12, '0')}` }));
+  return Array.from({ length: n }, (_, i) => ({
+    ...live[i % live.length]!,
+    id: `01957a3c-4000-7000-8000-${i.toString(16).padStart(12, '0')}`,
+  }));
 }
 
 describe('an export in chunks', () => {

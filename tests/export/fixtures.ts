@@ -112,13 +112,17 @@ const beitYashout = new History(IDS.beitYashout)
     admin: { adm1: LATTAKIA, adm2: JABLAH, adm3: { pcode: 'SY060205', en: 'Beit Yashout', ar: 'بيت ياشوط' } },
     point: { lat: 35.36214, lon: 36.08417, accuracy: 12 },
     locationPrecision: 'exact',
-    narrative: 'نزحت العائلات من الحارة الشرقية بعد إحراق المنازل، وقال أحد الشهود: "لم يبقَ أحد في الحارة".\nلجأ بعضهم إلى قاعدة حميميم، وآخرون إلى أقارب في جبلة.',
+    narrative:
+      'نزحت العائلات من الحارة الشرقية بعد إحراق المنازل، وقال أحد الشهود: "لم يبقَ أحد في الحارة".\nلجأ بعضهم إلى قاعدة حميميم، وآخرون إلى أقارب في جبلة.',
     sourceKind: 'eyewitness',
     sourceDetail: 'مختار القرية، التقاه المراقب في سوق جبلة',
     confidence: 'high',
     households: 35,
     individuals: 160,
-    origin: { name: 'بيت ياشوط', admin: { adm1: LATTAKIA, adm2: JABLAH, adm3: { pcode: 'SY060205', en: 'Beit Yashout', ar: 'بيت ياشوط' } } },
+    origin: {
+      name: 'بيت ياشوط',
+      admin: { adm1: LATTAKIA, adm2: JABLAH, adm3: { pcode: 'SY060205', en: 'Beit Yashout', ar: 'بيت ياشوط' } },
+    },
     destination: { name: 'قاعدة حميميم', admin: { adm1: LATTAKIA, adm2: JABLAH } },
     shelter: 'military_base',
     displacementCause: 'violence',
@@ -218,7 +222,12 @@ const qteilbiyyehDeleted = new History(IDS.qteilbiyyehDeleted).create(DEVICES.ja
   const seen = qteilbiyyehDeleted.state();
   qteilbiyyehDeleted
     .delete(DEVICES.jableh2, 140, seen)
-    .edit(COORDINATOR, 145, { households: 14, narrative: 'Count corrected after a call with the shepherd; twelve tents on the hill road.' }, seen);
+    .edit(
+      COORDINATOR,
+      145,
+      { households: 14, narrative: 'Count corrected after a call with the shepherd; twelve tents on the hill road.' },
+      seen,
+    );
 }
 
 const alBayda = new History(IDS.alBayda).create(DEVICES.baniyas2, 2900, {
@@ -232,7 +241,10 @@ const alBayda = new History(IDS.alBayda).create(DEVICES.baniyas2, 2900, {
   confidence: 'high',
   households: 20,
   origin: { name: 'Al-Bayda', admin: { adm2: { en: 'Banyas' } } },
-  destination: { name: 'Baniyas city school', admin: { adm1: TARTOUS, adm2: BANYAS, adm3: { pcode: 'SY100200', en: 'Banyas', ar: 'مركز بانياس' } } },
+  destination: {
+    name: 'Baniyas city school',
+    admin: { adm1: TARTOUS, adm2: BANYAS, adm3: { pcode: 'SY100200', en: 'Banyas', ar: 'مركز بانياس' } },
+  },
   shelter: 'collective_centre',
   displacementCause: 'threats',
   ongoing: false,

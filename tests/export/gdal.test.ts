@@ -53,7 +53,10 @@ const features = (path: string, options: string[] = []) => execFileSync('ogrinfo
 const points = (text: string) => [...text.matchAll(/POINT \(([-\d.]+) ([-\d.]+)\)/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]) }));
 
 const names = (profile: Profile) => columnsFor(profile).map((c) => c.name);
-const withPoint = (profile: Profile) => (profile.kind === 'internal' || profile.place.by === 'grid' ? RECORDS.filter((r) => typeof r.lat === 'number' && (profile.kind === 'internal' || r.deleted !== true)).length : 0);
+const withPoint = (profile: Profile) =>
+  profile.kind === 'internal' || profile.place.by === 'grid'
+    ? RECORDS.filter((r) => typeof r.lat === 'number' && (profile.kind === 'internal' || r.deleted !== true)).length
+    : 0;
 
 describe.each(PROFILES.map((p) => [p.name, p] as const))('GDAL reads the %s export', (_, profile) => {
   test('CSV: one feature per report plus the hashtag row, one field per column', async () => {
@@ -80,7 +83,9 @@ describe('GDAL and the file contents', () => {
     expect(text).toContain('adm2_name_ar (String) = جبلة');
     expect(text).toContain('cut_cause (String) = siege');
     // A quoted cell with a line break stays in its feature: the next field follows the narrative.
-    expect(text).toMatch(/narrative \(String\) = Homes on the "upper road" were looted, then burned; neighbours counted 12\.\nSome families, it is said, left for Jableh\.\n\s+media_sha256/);
+    expect(text).toMatch(
+      /narrative \(String\) = Homes on the "upper road" were looted, then burned; neighbours counted 12\.\nSome families, it is said, left for Jableh\.\n\s+media_sha256/,
+    );
   });
 
   test('a gridded partner CSV opened as points (as QGIS does) has only cell centres', async () => {

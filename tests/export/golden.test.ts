@@ -28,11 +28,32 @@ function expectGolden(name: string, text: string) {
 }
 
 /** Hashtags DATA.md uses; anything else must be a custom `#x_` hashtag. */
-const DATA_MD_HASHTAGS = new Set(['meta', 'event', 'org', 'date', 'country', 'adm1', 'adm2', 'adm3', 'loc', 'geo', 'description', 'status', 'affected', 'cause', 'severity', 'impact', 'service']);
+const DATA_MD_HASHTAGS = new Set([
+  'meta',
+  'event',
+  'org',
+  'date',
+  'country',
+  'adm1',
+  'adm2',
+  'adm3',
+  'loc',
+  'geo',
+  'description',
+  'status',
+  'affected',
+  'cause',
+  'severity',
+  'impact',
+  'service',
+]);
 
 function expectHxl(csv: string) {
   expect(checkHxlCsv(csv)).toEqual([]);
-  const tags = csv.split('\r\n')[1]!.split(',').map((c) => c.slice(2, -1).split('+')[0]!);
+  const tags = csv
+    .split('\r\n')[1]!
+    .split(',')
+    .map((c) => c.slice(2, -1).split('+')[0]!);
   expect(tags.filter((t) => !DATA_MD_HASHTAGS.has(t) && !t.startsWith('x_'))).toEqual([]);
 }
 

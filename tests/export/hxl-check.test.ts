@@ -2,9 +2,12 @@ import { describe, expect, test } from 'vitest';
 import { checkHxlCsv, checkHxlRows, checkHxlTag } from '../../src/export/hxl-check.ts';
 
 describe('the HXL syntax check', () => {
-  test.each(['#adm1+code+v_pcode', '#x_shelter+type', '#description', '#adm1 +name +i_ar', '#meta+id+duplicate_of'])('accepts %s', (tag) => {
-    expect(checkHxlTag(tag)).toEqual({ hashtag: true });
-  });
+  test.each(['#adm1+code+v_pcode', '#x_shelter+type', '#description', '#adm1 +name +i_ar', '#meta+id+duplicate_of'])(
+    'accepts %s',
+    (tag) => {
+      expect(checkHxlTag(tag)).toEqual({ hashtag: true });
+    },
+  );
 
   test.each(['adm1', '#Adm1', '#1adm', '#adm-1', '#', '# adm1', '#adm1 name'])('refuses the hashtag %s', (tag) => {
     expect(checkHxlTag(tag).hashtag).toBe(false);
@@ -27,7 +30,9 @@ describe('the HXL syntax check', () => {
   test('reads a CSV file with its BOM and finds a missing hashtag row', () => {
     expect(checkHxlCsv('\uFEFF"id","type"\r\n"#meta+id","#event+type"\r\n"a","damage"\r\n')).toEqual([]);
     expect(checkHxlCsv('"id","type"\r\n"a","damage"\r\n')).toEqual([{ kind: 'noHashtagRow' }]);
-    expect(checkHxlCsv('"id","type"\r\n"#meta+id","#Event"\r\n')).toEqual([{ kind: 'badHashtag', column: 1, header: 'type', tag: '#Event' }]);
+    expect(checkHxlCsv('"id","type"\r\n"#meta+id","#Event"\r\n')).toEqual([
+      { kind: 'badHashtag', column: 1, header: 'type', tag: '#Event' },
+    ]);
     expect(checkHxlCsv('"id\r\n')).toEqual([{ kind: 'notCsv' }]);
   });
 });

@@ -22,15 +22,36 @@ describe('the default partner profile', () => {
   test('lists every public field and nothing more sensitive', () => {
     expect(DEFAULT_PARTNER_FIELDS.length).toBeGreaterThan(10);
     for (const f of DEFAULT_PARTNER_FIELDS) expect(sourceSensitivity(f)).toBe('public');
-    expect(DEFAULT_PARTNER_FIELDS).toEqual(expect.arrayContaining(['eventDate', 'admin', 'households', 'damageLevel', 'service', 'verification']));
+    expect(DEFAULT_PARTNER_FIELDS).toEqual(
+      expect.arrayContaining(['eventDate', 'admin', 'households', 'damageLevel', 'service', 'verification']),
+    );
   });
 
   test('has no narrative, source, device, media, place name or point, and admin areas down to level 2 only', () => {
     const cols = names(base);
-    for (const hidden of ['narrative', 'source_kind', 'source_detail', 'confidence', 'device', 'media_sha256', 'loc_name', 'lat', 'lon', 'geo_accuracy_m', 'adm3_pcode', 'adm3_name_en', 'conflicts', 'deleted', 'reported_at', 'received_at']) {
+    for (const hidden of [
+      'narrative',
+      'source_kind',
+      'source_detail',
+      'confidence',
+      'device',
+      'media_sha256',
+      'loc_name',
+      'lat',
+      'lon',
+      'geo_accuracy_m',
+      'adm3_pcode',
+      'adm3_name_en',
+      'conflicts',
+      'deleted',
+      'reported_at',
+      'received_at',
+    ]) {
       expect(cols).not.toContain(hidden);
     }
-    expect(cols).toEqual(expect.arrayContaining(['id', 'type', 'date', 'adm1_pcode', 'adm2_pcode', 'adm2_name_ar', 'idps_hh', 'structures', 'verification']));
+    expect(cols).toEqual(
+      expect.arrayContaining(['id', 'type', 'date', 'adm1_pcode', 'adm2_pcode', 'adm2_name_ar', 'idps_hh', 'structures', 'verification']),
+    );
     expect(base.dates).toBe('week');
     expect(base.place).toEqual({ by: 'admin', level: 2 });
   });
@@ -57,7 +78,9 @@ describe('what a partner profile may list', () => {
   test('a point needs a grid, and a grid needs the point: an exact point is never allowed', () => {
     expect(issues({ ...base, fields: [...base.fields, 'point'] })).toContain('err.profile.pointNeedsGrid');
     expect(issues({ ...base, place: { by: 'grid', km: 5, level: 2 } })).toContain('err.profile.gridNeedsPoint');
-    expect(issues({ ...base, fields: [...base.fields, 'point'], place: { by: 'grid', km: 0.2, level: 2 } })).toContain('err.profile.gridTooFine');
+    expect(issues({ ...base, fields: [...base.fields, 'point'], place: { by: 'grid', km: 0.2, level: 2 } })).toContain(
+      'err.profile.gridTooFine',
+    );
     const gridded = partnerProfile({ name: 'p', key: WASH_KEY, fields: [...base.fields, 'point'], place: { by: 'grid', km: 5, level: 2 } });
     expect(names(gridded)).toEqual(expect.arrayContaining(['lat', 'lon']));
     expect(names(gridded)).not.toContain('geo_accuracy_m');

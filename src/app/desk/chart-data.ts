@@ -267,7 +267,8 @@ export function ongoingCuts(views: readonly ReportView[], now: Date, opts: { loo
       cut.days = daysBetween(since, today);
     }
     if (serviceState === 'cut') cut.state = 'cut';
-    if (place.kind === 'area' && cut.place.kind === 'area') cut.place = { kind: 'area', area: withNames(place.area, cut.place.area, opts.lookup) };
+    if (place.kind === 'area' && cut.place.kind === 'area')
+      cut.place = { kind: 'area', area: withNames(place.area, cut.place.area, opts.lookup) };
   }
   const serviceOrder = (s: Service) => SERVICES.indexOf(s);
   return [...cuts.entries()]
@@ -282,7 +283,10 @@ export function valueTicks(max: number, wanted = 4): number[] {
   if (max <= 0) return [0, 1];
   const rough = max / wanted;
   const power = 10 ** Math.floor(Math.log10(rough));
-  const step = Math.max(1, [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough)!);
+  const step = Math.max(
+    1,
+    [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough)!,
+  );
   const ticks: number[] = [];
   for (let v = 0; v < max + step; v += step) ticks.push(v);
   return ticks;

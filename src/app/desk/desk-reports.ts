@@ -37,7 +37,13 @@ export async function loadDeskReports(db: RasidDb, watermark: number): Promise<D
       unreadable.push(item.id);
       continue;
     }
-    reports.push({ id: row.id, view: item.view, device: row.state.created?.device ?? '', createOp: row.state.created?.op, unsynced: item.unsynced });
+    reports.push({
+      id: row.id,
+      view: item.view,
+      device: row.state.created?.device ?? '',
+      createOp: row.state.created?.op,
+      unsynced: item.unsynced,
+    });
   }
   return { reports, unreadable };
 }

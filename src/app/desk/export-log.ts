@@ -5,7 +5,13 @@
  */
 import { uuidv7 } from '../../domain/ids.ts';
 import { settingBody } from '../../domain/merge.ts';
-import { EXPORT_LOG_PREFIX, exportLogEntryFromState, exportLogEntrySchema, exportLogId, type ExportLogEntry } from '../../export/desk-settings.ts';
+import {
+  EXPORT_LOG_PREFIX,
+  exportLogEntryFromState,
+  exportLogEntrySchema,
+  exportLogId,
+  type ExportLogEntry,
+} from '../../export/desk-settings.ts';
 import type { RasidDb } from '../store/db.ts';
 import { writeOp, type WriterContext } from '../store/write-op.ts';
 

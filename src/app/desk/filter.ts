@@ -32,7 +32,17 @@ export interface DeskFilter {
   query: string;
 }
 
-export const NO_FILTER: DeskFilter = { type: '', adm1: '', adm2: '', from: '', to: '', verification: '', device: '', conflict: false, query: '' };
+export const NO_FILTER: DeskFilter = {
+  type: '',
+  adm1: '',
+  adm2: '',
+  from: '',
+  to: '',
+  verification: '',
+  device: '',
+  conflict: false,
+  query: '',
+};
 
 /** Device ids are letters, digits, `_` and `-` (deviceIdSchema), so this can never be one. */
 export const UNKNOWN_DEVICE = '?';
@@ -59,7 +69,12 @@ const ACCENTED_LATIN = /[\u00c0-\u024f\u1e00-\u1eff]/;
 function fold(text: string): string {
   const digits = OTHER_DIGITS.test(text) ? normalizeDigits(text) : text;
   const folded = foldArabic(digits.toLowerCase());
-  return ACCENTED_LATIN.test(folded) ? folded.normalize('NFD').replace(/[\u0300-\u036f]/g, '').normalize('NFC') : folded;
+  return ACCENTED_LATIN.test(folded)
+    ? folded
+        .normalize('NFD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .normalize('NFC')
+    : folded;
 }
 
 /**
@@ -174,7 +189,9 @@ export function areaName(ref: AdminRef | undefined, level: AdminLevel, places: P
   if (!ref) return undefined;
   // Names are folded only for an area given without a p-code: most reports carry one.
   const names = ref.pcode ? [] : [ref.ar, ref.en].filter((n): n is string => n !== undefined).map(foldForSearch);
-  const unit = ref.pcode ? places.byPcode.get(ref.pcode) : names.map((n) => places.byName.get(`${level}:${n}`)).find((u) => u !== undefined);
+  const unit = ref.pcode
+    ? places.byPcode.get(ref.pcode)
+    : names.map((n) => places.byName.get(`${level}:${n}`)).find((u) => u !== undefined);
   const pcode = ref.pcode ?? unit?.pcode;
   const en = ref.en ?? unit?.en;
   const ar = ref.ar ?? unit?.ar;
@@ -311,9 +328,7 @@ export function areaChoices(index: readonly IndexedReport[], level: 1 | 2, lang:
 export function deviceChoices(index: readonly IndexedReport[]): Choice[] {
   const counts = new Map<string, number>();
   for (const r of index) counts.set(r.device, (counts.get(r.device) ?? 0) + 1);
-  return [...counts]
-    .map(([value, count]) => ({ value, count }))
-    .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
+  return [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
 }
 
 // ----- dates typed by a person -----
@@ -331,6 +346,7 @@ export function parseDateBound(text: string): ParsedDate {
   if (!m) return { ok: false, error: 'desk.filter.dateInvalid' };
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const date = new Date(Date.UTC(y, mo - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return { ok: false, error: 'desk.filter.dateInvalid' };
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d)
+    return { ok: false, error: 'desk.filter.dateInvalid' };
   return { ok: true, value: `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}` };
 }

@@ -21,7 +21,13 @@ import {
   profileSettingId,
   type StoredProfile,
 } from '../../export/desk-settings.ts';
-import { DEFAULT_GRID_KM, DEFAULT_PARTNER_FIELDS, LISTABLE_SOURCES, partnerProfileSchema, type PartnerProfile } from '../../export/profile.ts';
+import {
+  DEFAULT_GRID_KM,
+  DEFAULT_PARTNER_FIELDS,
+  LISTABLE_SOURCES,
+  partnerProfileSchema,
+  type PartnerProfile,
+} from '../../export/profile.ts';
 import { newPseudonymKey } from '../../export/pseudonym.ts';
 import { sourceSensitivity, type ExportSource } from '../../export/record.ts';
 import type { RasidDb } from '../store/db.ts';
@@ -73,7 +79,8 @@ export function formOf(profile: PartnerProfile): ProfileForm {
 }
 
 const isLevel = (v: unknown): v is AdminLevel => v === 1 || v === 2 || v === 3;
-const obj = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const obj = (v: unknown): Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
 /**
  * The form for a stored profile, also one that cannot be used (a damaged part, a part in conflict):
@@ -111,7 +118,14 @@ export type ProfileCheck = { ok: true; profile: PartnerProfile } | { ok: false; 
 /** The profile the form describes under `key`, or a catalog key per field that is wrong. */
 export function checkProfile(form: ProfileForm, key: string): ProfileCheck {
   const place = form.place === 'grid' ? { by: 'grid', level: form.level, km: parseKm(form.km) } : { by: 'admin', level: form.level };
-  const parsed = partnerProfileSchema.safeParse({ kind: 'partner', name: form.name.trim(), key, fields: form.fields, place, dates: form.dates });
+  const parsed = partnerProfileSchema.safeParse({
+    kind: 'partner',
+    name: form.name.trim(),
+    key,
+    fields: form.fields,
+    place,
+    dates: form.dates,
+  });
   if (parsed.success) return { ok: true, profile: parsed.data };
   const errors: ProfileFormErrors = {};
   for (const issue of parsed.error.issues) {

@@ -10,9 +10,7 @@ import type { Profile } from '../../export/profile.ts';
 import type { RasidDb } from '../store/db.ts';
 
 /** What to export: a file of records under a profile, or the aggregate counts at an admin level. */
-export type ExportChoice =
-  | { format: ExportFormat; profile: Profile }
-  | { format: 'aggregate_csv' | 'aggregate_json'; level: AdminLevel };
+export type ExportChoice = { format: ExportFormat; profile: Profile } | { format: 'aggregate_csv' | 'aggregate_json'; level: AdminLevel };
 
 export type ExportJob = ExportChoice & {
   /** The app's database, which the worker opens itself. */
@@ -100,7 +98,11 @@ export function exportWorker(): ExportWorker {
   return new Worker(new URL('./export.worker.ts', import.meta.url), { type: 'module' }) as ExportWorker;
 }
 
-export function startExport(job: ExportJob, onProgress: (p: ExportProgress) => void, makeWorker: () => ExportWorker = exportWorker): RunningExport {
+export function startExport(
+  job: ExportJob,
+  onProgress: (p: ExportProgress) => void,
+  makeWorker: () => ExportWorker = exportWorker,
+): RunningExport {
   let worker: ExportWorker | undefined;
   let settle: (outcome: ExportOutcome | undefined) => void = () => {};
   let fail: (e: ExportError) => void = () => {};

@@ -5,7 +5,15 @@
  */
 import { canonicalJson } from '../../domain/canonical-json.ts';
 import { parseCount, parseDecimal } from '../../domain/digits.ts';
-import { validateReport, type AdminAreas, type AdminRef, type FieldName, type FieldValues, type ReportContent, type ReportType } from '../../domain/report.ts';
+import {
+  validateReport,
+  type AdminAreas,
+  type AdminRef,
+  type FieldName,
+  type FieldValues,
+  type ReportContent,
+  type ReportType,
+} from '../../domain/report.ts';
 import { formFields, formSections, type Widget } from './form-spec.ts';
 
 export type FormValues = Record<string, string>;
@@ -20,7 +28,13 @@ function str(raw: FormValues, key: string): string | undefined {
   return v === undefined || v.trim() === '' ? undefined : v;
 }
 
-function adminFrom(raw: FormValues, prefix: string, levels: readonly (typeof LEVELS)[number][], lookup: AdminLookup, previous?: AdminAreas): AdminAreas | undefined {
+function adminFrom(
+  raw: FormValues,
+  prefix: string,
+  levels: readonly (typeof LEVELS)[number][],
+  lookup: AdminLookup,
+  previous?: AdminAreas,
+): AdminAreas | undefined {
   const out: AdminAreas = {};
   for (const level of levels) {
     const pcode = str(raw, `${prefix}.${level}`);

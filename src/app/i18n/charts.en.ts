@@ -4,7 +4,10 @@ import type { PluralMessage } from './catalog-types.ts';
 export const chartsEn = {
   'charts.title': 'Charts',
   'charts.intro': 'Counted from every report on this device. Deleted reports are left out.',
-  'charts.unreadable': { one: '{n} report could not be read and is not counted.', other: '{n} reports could not be read and are not counted.' },
+  'charts.unreadable': {
+    one: '{n} report could not be read and is not counted.',
+    other: '{n} reports could not be read and are not counted.',
+  },
   'charts.showNumbers': 'Numbers in this chart',
   'charts.legend': 'Key',
   'charts.listSeparator': ', ',

@@ -29,7 +29,8 @@ export const deskEn = {
   'quarantine.badBody': 'its content is not a valid change',
   'quarantine.unknownVersion': 'it was written by a newer version of the app',
   'quarantine.sealMalformed': 'its sealed content is damaged or not in the sealed format',
-  'quarantine.notForThisDevice': 'it is sealed to keys this device does not hold yet (import the deployment key file on the Devices screen to open it)',
+  'quarantine.notForThisDevice':
+    'it is sealed to keys this device does not hold yet (import the deployment key file on the Devices screen to open it)',
   'quarantine.unknownSender': 'it was sealed by a device the roster does not name yet; it opens once the roster does',
   'quarantine.openFailed': 'it does not open: it was changed on the way or at the base',
   'quarantine.unknownSigner': 'its author is not in the roster yet, so its signature cannot be checked; it opens once the roster names it',
@@ -41,7 +42,8 @@ export const deskEn = {
   'deploymentKey.confirm': 'Coordinator passphrase again',
   'deploymentKey.make': 'Make the deployment key',
   'deploymentKey.fingerprint': 'Fingerprint of the deployment key:',
-  'deploymentKey.compare': 'Every enrollment link carries it, and a device refuses a base showing another key. Compare it by voice with another coordinator.',
+  'deploymentKey.compare':
+    'Every enrollment link carries it, and a device refuses a base showing another key. Compare it by voice with another coordinator.',
   'deploymentKey.saveFile': 'Save the key file',
   'deploymentKey.held': 'This device holds the deployment key: its desk reads sealed reports.',
   'deploymentKey.imported': 'The deployment key is imported. This desk can now read sealed reports.',

@@ -186,7 +186,8 @@ const coreEn = {
   'settings.storageUse': '{used} used, {free} free',
   'settings.storageUnknown': 'This browser does not say how much space is left.',
   'settings.persisted': 'Storage is persistent: the browser will not clear it to make room.',
-  'settings.notPersisted': 'The browser may clear this storage when the phone runs low on space. Add the app to the home screen to protect it.',
+  'settings.notPersisted':
+    'The browser may clear this storage when the phone runs low on space. Add the app to the home screen to protect it.',
   'settings.gazetteer': 'Gazetteer',
   'settings.gazetteerFile': 'Import a gazetteer (OCHA COD-AB CSV)',
   'settings.gazetteerNone': 'No gazetteer on this phone yet.',
@@ -196,7 +197,8 @@ const coreEn = {
   'settings.gazetteerRow': 'Line {line}: {reason}',
   'settings.device': 'This device',
   'settings.deviceKey': 'This device’s key:',
-  'settings.deviceKeyHint': 'Your coordinator sees the same letters beside this device on the Devices screen. Read them to each other when you can: if they differ, tell your coordinator.',
+  'settings.deviceKeyHint':
+    'Your coordinator sees the same letters beside this device on the Devices screen. Read them to each other when you can: if they differ, tell your coordinator.',
   'update.available': 'A new version of the app is ready. Your work is kept.',
   'size.bytes': '{n} B',
   'size.kb': '{n} KB',
@@ -257,8 +259,10 @@ const coreEn = {
   'sync.never': 'Not synced yet.',
   'sync.notEnrolled': 'This device is not enrolled with a base yet. Open the enrollment link a coordinator gave you, or sync by file.',
   'sync.enrolledAs': 'Enrolled with {origin} as {role}.',
-  'sync.clockAhead': 'This phone’s clock is {minutes} minutes ahead of the base’s. Set the phone’s date and time: reports keep the time the phone gave them.',
-  'sync.clockBehind': 'This phone’s clock is {minutes} minutes behind the base’s. Set the phone’s date and time: reports keep the time the phone gave them.',
+  'sync.clockAhead':
+    'This phone’s clock is {minutes} minutes ahead of the base’s. Set the phone’s date and time: reports keep the time the phone gave them.',
+  'sync.clockBehind':
+    'This phone’s clock is {minutes} minutes behind the base’s. Set the phone’s date and time: reports keep the time the phone gave them.',
   'sync.clockFuture': 'An op from another device carried a clock far in the future; this phone did not follow it.',
   'sync.rejectedCount': { one: 'The base refused {n} change from this phone.', other: 'The base refused {n} changes from this phone.' },
   'sync.deferred': { one: '{n} change will be sent again later.', other: '{n} changes will be sent again later.' },
@@ -279,14 +283,16 @@ const coreEn = {
   'file.importReply': 'Open a reply file',
   'file.replyRead': { one: 'Reply read: {n} change received.', other: 'Reply read: {n} changes received.' },
   'file.importRequest': 'Answer a phone’s sync file',
-  'file.requestAnswered': 'Sent {acked} of {ops} changes to the base; {rejected} refused. The reply file was saved: give it back to that phone.',
+  'file.requestAnswered':
+    'Sent {acked} of {ops} changes to the base; {rejected} refused. The reply file was saved: give it back to that phone.',
   'err.syncFile.notJson': 'This is not a sync file (it is not JSON).',
   'err.syncFile.wrongKind': 'This is not the kind of sync file expected here.',
   'err.syncFile.invalid': 'This sync file is damaged or incomplete. Nothing was changed.',
   'err.syncFile.otherDevice': 'This reply file is for another device. Nothing was changed.',
   'err.syncFile.ownFile': 'This sync file comes from this device itself.',
   'enroll.title': 'Enroll this device',
-  'enroll.intro': 'This link enrolls this device with the base at {origin}. Reports already on the device stay and are sent at the next sync.',
+  'enroll.intro':
+    'This link enrolls this device with the base at {origin}. Reports already on the device stay and are sent at the next sync.',
   'enroll.action': 'Enroll this device',
   'enroll.working': 'Enrolling…',
   'enroll.done': 'This device is enrolled as {role}.',
@@ -299,7 +305,8 @@ const coreEn = {
   'enroll.err.deviceRevoked': 'This device was revoked. It cannot be enrolled again.',
   'enroll.err.refused': 'The base refused the enrollment.',
   'enroll.err.noDeploymentKey': 'The base did not show the deployment key this link names. Do not use this base; tell a coordinator.',
-  'err.key.fingerprintMismatch': 'The base showed a deployment key other than the one this link names. This device was not enrolled. Do not use this base; tell a coordinator.',
+  'err.key.fingerprintMismatch':
+    'The base showed a deployment key other than the one this link names. This device was not enrolled. Do not use this base; tell a coordinator.',
   'appearance.title': 'Name and icon',
   'appearance.neutral': 'Show this app as “Notes”, with a plain icon',
   'appearance.hint':

@@ -12,7 +12,8 @@ export const exportsEn = {
   'exports.run.profile': 'Profile',
   'exports.run.format': 'Format',
   'exports.run.level': 'Count by',
-  'exports.run.aggregateHint': 'Reports counted by area, ISO week and type, whatever the profile. Any count under 5 is left out, so no small group can be singled out.',
+  'exports.run.aggregateHint':
+    'Reports counted by area, ISO week and type, whatever the profile. Any count under 5 is left out, so no small group can be singled out.',
   'exports.run.start': 'Export',
   'exports.run.cancel': 'Cancel export',
   'exports.run.progressLabel': 'Export progress',
@@ -41,7 +42,8 @@ export const exportsEn = {
   'exports.err.worker': 'The export stopped unexpectedly ({detail}). No report was changed: try again.',
   'exports.err.read': 'The reports on this device could not be read for the export ({detail}). No report was changed.',
   'exports.err.failed': 'The export failed ({detail}). No report was changed.',
-  'exports.err.log': 'The export could not be written to the log ({detail}), so its file was not saved: every file that leaves the desk is logged. Try again.',
+  'exports.err.log':
+    'The export could not be written to the log ({detail}), so its file was not saved: every file that leaves the desk is logged. Try again.',
   'exports.log.title': 'Export log',
   'exports.log.hint': 'Every export made on a coordinator’s device, once synced.',
   'exports.log.empty': 'No exports yet.',
@@ -53,7 +55,8 @@ export const exportsEn = {
   'exports.log.thisDevice': '{device} (this device)',
   'profile.title': 'Profiles',
   'profile.internal': 'internal',
-  'profile.internalHint': 'Everything a coordinator sees: real ids, narratives, sources, devices, exact points. For the base’s own archive; never for a partner. It cannot be changed.',
+  'profile.internalHint':
+    'Everything a coordinator sees: real ids, narratives, sources, devices, exact points. For the base’s own archive; never for a partner. It cannot be changed.',
   'profile.partner': '{name} (partner)',
   'profile.none': 'No partner profiles yet.',
   'profile.new': 'New partner profile',
@@ -68,9 +71,11 @@ export const exportsEn = {
   'profile.summary.grid': 'places to admin level {level}, points on a {km} km grid',
   'profile.summary.day': 'dates to the day',
   'profile.summary.week': 'dates to the week',
-  'profile.conflict': 'Coordinators set different values for: {parts}. Open it, check each part and save: what you save is chosen for everyone.',
+  'profile.conflict':
+    'Coordinators set different values for: {parts}. Open it, check each part and save: what you save is chosen for everyone.',
   'profile.unusable': 'Cannot be used for exports: {reason}',
-  'profile.removedWhileEdited': 'Removed on one device while changed on another. Save it to keep it (it gets a new key), or remove it again.',
+  'profile.removedWhileEdited':
+    'Removed on one device while changed on another. Save it to keep it (it gets a new key), or remove it again.',
   'profile.part.key': 'key',
   'profile.part.fields': 'fields',
   'profile.part.place': 'places',
@@ -80,7 +85,8 @@ export const exportsEn = {
   'profile.form.name': 'Profile name',
   'profile.form.nameHint': 'Lower-case Latin letters, digits, - and _, as in the file name: shelter-cluster.',
   'profile.form.fields': 'Fields the partner receives',
-  'profile.form.fieldsHint': 'Every file also has the report type and an id, which for a partner is a pseudonym. Fields only coordinators may see are not offered.',
+  'profile.form.fieldsHint':
+    'Every file also has the report type and an id, which for a partner is a pseudonym. Fields only coordinators may see are not offered.',
   'profile.form.sensitivity': 'Sensitivity',
   'profile.sensitivity.public': 'public',
   'profile.sensitivity.partner': 'sensitive',
@@ -101,11 +107,13 @@ export const exportsEn = {
   'profile.saved': 'Profile {name} saved. It reaches the other coordinators at their next sync.',
   'profile.unchanged': 'Nothing changed in {name}.',
   'profile.rotateTitle': 'Give {name} a new key?',
-  'profile.rotateBody': 'The ids in this partner’s next files will be new pseudonyms. The ids in the files they already hold will no longer match them, so the partner cannot tell which new row corrects which old one. Do this when a file may have reached the wrong hands.',
+  'profile.rotateBody':
+    'The ids in this partner’s next files will be new pseudonyms. The ids in the files they already hold will no longer match them, so the partner cannot tell which new row corrects which old one. Do this when a file may have reached the wrong hands.',
   'profile.rotateConfirm': 'Make a new key',
   'profile.rotated': 'New key saved for {name}.',
   'profile.removeTitle': 'Remove profile {name}?',
-  'profile.removeBody': 'The profile and its key are removed from every coordinator’s device at their next sync. The export log keeps its entries. If the profile is made again, it gets a new key and the partner’s old ids no longer match.',
+  'profile.removeBody':
+    'The profile and its key are removed from every coordinator’s device at their next sync. The export log keeps its entries. If the profile is made again, it gets a new key and the partner’s old ids no longer match.',
   'profile.removeConfirm': 'Remove the profile',
   'profile.removed': 'Profile {name} removed.',
   'profile.source.country': 'Country',

@@ -36,7 +36,13 @@ export type MadeKey = { ok: true; file: DeploymentKeyFile; pin: PinnedKey } | { 
  * key (under `dataKey`) on this device. A base that already has a key keeps it (409): this device's
  * new key is then thrown away.
  */
-export async function makeDeploymentKey(endpoint: Endpoint, role: Role, passphrase: string, confirm: string, dataKey: DataKeyHolder): Promise<MadeKey> {
+export async function makeDeploymentKey(
+  endpoint: Endpoint,
+  role: Role,
+  passphrase: string,
+  confirm: string,
+  dataKey: DataKeyHolder,
+): Promise<MadeKey> {
   if (role !== 'coordinator') return { ok: false, reason: 'sync.err.forbidden' };
   if (passphrase.normalize('NFC') !== confirm.normalize('NFC')) return { ok: false, reason: 'lock.err.mismatch' };
   // Checked first: a key registered with the base but not kept on the maker's desk would leave it unable to read.
@@ -44,7 +50,9 @@ export async function makeDeploymentKey(endpoint: Endpoint, role: Role, passphra
   const pair = await generateKeyPair(SUITES[await detectSuite()].agreement);
   const wrapped = await wrapUnderPassphrase(pair.privateKey, passphrase, { publicKey: pair.publicKey });
   if (!wrapped.ok) return { ok: false, reason: 'lock.err.tooShort' };
-  const answer = deploymentKeySchema.safeParse(await callApi(endpoint, '/api/v1/deployment-key', { key: pair.publicKey.text }, false, 'PUT'));
+  const answer = deploymentKeySchema.safeParse(
+    await callApi(endpoint, '/api/v1/deployment-key', { key: pair.publicKey.text }, false, 'PUT'),
+  );
   if (!answer.success || answer.data.fingerprint !== pair.publicKey.fingerprint) return { ok: false, reason: SYNC_ERRORS.badResponse };
   const file: DeploymentKeyFile = { kind: KEY_FILE_KIND, v: 1, fingerprint: pair.publicKey.fingerprint, wrapped: wrapped.wrapped };
   const pin = { key: pair.publicKey.text, fingerprint: pair.publicKey.fingerprint };

@@ -47,7 +47,11 @@ export const browserDeploymentKeyStore: DeploymentKeyStore = {
  * Stores the deployment key pair wrapped under the data key. The private key must be extractable
  * (just made, or just opened from a key file for this purpose); only the wrapped blob is stored.
  */
-export async function keepDeploymentKey(pair: AgreementKeyPair, dataKey: DataKeyHolder, store: DeploymentKeyStore = browserDeploymentKeyStore): Promise<void> {
+export async function keepDeploymentKey(
+  pair: AgreementKeyPair,
+  dataKey: DataKeyHolder,
+  store: DeploymentKeyStore = browserDeploymentKeyStore,
+): Promise<void> {
   const wrapped = await wrapUnderKey(pair.privateKey, await wrappingKey(dataKey), { publicKey: pair.publicKey });
   await store.write(wrapped);
 }
@@ -58,7 +62,10 @@ export async function keepDeploymentKey(pair: AgreementKeyPair, dataKey: DataKey
  * than failing the unlock: the device's own keys and reports matter more, and importing the key
  * file again replaces it.
  */
-export async function loadDeploymentPrivateKey(dataKey: DataKeyHolder, store: DeploymentKeyStore = browserDeploymentKeyStore): Promise<AgreementKeyPair | undefined> {
+export async function loadDeploymentPrivateKey(
+  dataKey: DataKeyHolder,
+  store: DeploymentKeyStore = browserDeploymentKeyStore,
+): Promise<AgreementKeyPair | undefined> {
   const stored = await store.read();
   if (stored === undefined) return undefined;
   const opened = await unwrapWithKey(stored, await wrappingKey(dataKey));
@@ -100,7 +107,8 @@ export async function importKeyFile(
 
   // Extractable only to be wrapped again under the data key just below; the copy in use is not.
   const opened = await openKeyFile(file.data, passphrase, { extractable: true });
-  if (!opened.ok) return { ok: false, reason: opened.reason === WRONG_PASSPHRASE ? IMPORT_ERRORS.wrongPassphrase : IMPORT_ERRORS.notKeyFile };
+  if (!opened.ok)
+    return { ok: false, reason: opened.reason === WRONG_PASSPHRASE ? IMPORT_ERRORS.wrongPassphrase : IMPORT_ERRORS.notKeyFile };
   const { publicKey } = opened.pair;
   // openKeyFile checked the key inside against the file's fingerprint; checked again here all the same.
   if (!isThisDeployment(publicKey.fingerprint)) return { ok: false, reason: IMPORT_ERRORS.otherDeployment };

@@ -39,7 +39,10 @@ export function wrappingKey(dataKey: DataKeyHolder): Promise<CryptoKey> {
 }
 
 /** New key pairs for this device, stored wrapped; returns their public halves as they travel. */
-export async function makeDeviceKeys(dataKey: DataKeyHolder, store: KeyStore = browserKeyStore): Promise<{ agreement: string; signing: string }> {
+export async function makeDeviceKeys(
+  dataKey: DataKeyHolder,
+  store: KeyStore = browserKeyStore,
+): Promise<{ agreement: string; signing: string }> {
   const suite = SUITES[await detectSuite()];
   const [agreement, signing] = await Promise.all([generateKeyPair(suite.agreement), generateKeyPair(suite.signing)]);
   const wrapper = await wrappingKey(dataKey);

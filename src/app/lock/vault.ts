@@ -9,7 +9,16 @@
  * once it is gone, whatever the rest of a cut-short wipe left behind is ciphertext.
  */
 import { z } from 'zod/mini';
-import { concatBytes, constantTimeEqual, fromBase64url, ownBytes, sha256, toBase64url, utf8, type Bytes } from '../../domain/crypto/bytes.ts';
+import {
+  concatBytes,
+  constantTimeEqual,
+  fromBase64url,
+  ownBytes,
+  sha256,
+  toBase64url,
+  utf8,
+  type Bytes,
+} from '../../domain/crypto/bytes.ts';
 import { ARGON2ID_DEFAULT, passphraseLongEnough, type Argon2idParams } from '../../domain/crypto/passphrase.ts';
 import { deriveFor, unwrapWithDerived, wrapUnderPassphrase, wrappedKeySchema } from '../../domain/crypto/wrapped-key.ts';
 import { cryptoRandom, type RandomBytes } from '../../domain/ids.ts';
@@ -138,7 +147,10 @@ export async function unlockWith(store: VaultStore, passcode: string, now: numbe
 }
 
 /** Sets or clears the duress passcode; it must not open the data key (that would make it the real one). */
-export async function setDuressPasscode(store: VaultStore, duress: string | undefined): Promise<{ ok: true } | { ok: false; reason: string }> {
+export async function setDuressPasscode(
+  store: VaultStore,
+  duress: string | undefined,
+): Promise<{ ok: true } | { ok: false; reason: string }> {
   const record = await readRecord(store);
   if (!record) throw new Error(LOCK_ERRORS.damaged);
   if (duress === undefined) {

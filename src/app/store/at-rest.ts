@@ -85,7 +85,13 @@ export function isSealedTable(table: string): boolean {
 }
 
 /** The row as stored: its clear properties and the rest sealed. */
-export function sealRow(table: string, row: Record<string, unknown>, primaryKey: unknown, key: Uint8Array, random: (n: number) => Uint8Array): Record<string, unknown> {
+export function sealRow(
+  table: string,
+  row: Record<string, unknown>,
+  primaryKey: unknown,
+  key: Uint8Array,
+  random: (n: number) => Uint8Array,
+): Record<string, unknown> {
   const clear = CLEAR_PROPS[table]!;
   const stored: Record<string, unknown> = {};
   const secret: Record<string, unknown> = {};
@@ -110,7 +116,9 @@ export function openRow(table: string, stored: Record<string, unknown>, primaryK
   if (!(sealed instanceof Uint8Array) || sealed.length < 1 + NONCE_BYTES + 16 || sealed[0] !== FORMAT) throw new UnreadableRowError(table);
   let secret: unknown;
   try {
-    const plain = xchacha20poly1305(key, sealed.subarray(1, 1 + NONCE_BYTES), associatedData(table, primaryKey)).decrypt(sealed.subarray(1 + NONCE_BYTES));
+    const plain = xchacha20poly1305(key, sealed.subarray(1, 1 + NONCE_BYTES), associatedData(table, primaryKey)).decrypt(
+      sealed.subarray(1 + NONCE_BYTES),
+    );
     secret = JSON.parse(decoder.decode(plain));
   } catch {
     throw new UnreadableRowError(table);

@@ -3,9 +3,7 @@ import { viewOf, type ReportView } from '../../domain/merge.ts';
 import { isReportType } from '../../domain/report-types.ts';
 import type { ReportRow } from './db.ts';
 
-export type ListItem =
-  | { ok: true; view: ReportView; unsynced: boolean }
-  | { ok: false; id: string; unsynced: boolean };
+export type ListItem = { ok: true; view: ReportView; unsynced: boolean } | { ok: false; id: string; unsynced: boolean };
 
 /** A row this app version cannot read (an unknown type, a damaged record) becomes a visible entry, never a crash. */
 export function readRow(row: ReportRow, watermark: number): ListItem {

@@ -9,7 +9,12 @@ import { uuidv7 } from '../../domain/ids.ts';
 
 export async function createReport(ctx: WriterContext, content: ReportContent, draftId?: string): Promise<string> {
   const id = uuidv7(ctx.now(), ctx.random);
-  await writeOp(ctx, id, (_state, hlc) => ({ kind: 'create', body: { hlc, changes: { ...content, [TYPE_FIELD]: content.type }, supersedes: {} } }), { draftId });
+  await writeOp(
+    ctx,
+    id,
+    (_state, hlc) => ({ kind: 'create', body: { hlc, changes: { ...content, [TYPE_FIELD]: content.type }, supersedes: {} } }),
+    { draftId },
+  );
   return id;
 }
 

@@ -24,8 +24,11 @@ export async function restoreReport(ctx: WriterContext, id: string): Promise<voi
   const deletes = (row?.state.fields[DELETED_FIELD]?.heads ?? []).filter((h) => h.value === true);
   const deleteOps = (await ctx.db.ops.bulkGet(deletes.map((h) => h.op))).filter((o) => o !== undefined);
   const superseded = new Map<string, string[]>();
-  for (const op of deleteOps) for (const [field, ids] of Object.entries(op.body.supersedes)) superseded.set(field, [...(superseded.get(field) ?? []), ...ids]);
-  const older = new Map((await ctx.db.ops.bulkGet([...new Set([...superseded.values()].flat())])).filter((o) => o !== undefined).map((o) => [o.id, o]));
+  for (const op of deleteOps)
+    for (const [field, ids] of Object.entries(op.body.supersedes)) superseded.set(field, [...(superseded.get(field) ?? []), ...ids]);
+  const older = new Map(
+    (await ctx.db.ops.bulkGet([...new Set([...superseded.values()].flat())])).filter((o) => o !== undefined).map((o) => [o.id, o]),
+  );
 
   await writeOp(ctx, id, (state, hlc) => {
     const changes: Record<string, unknown> = { [DELETED_FIELD]: false };
@@ -33,7 +36,9 @@ export async function restoreReport(ctx: WriterContext, id: string): Promise<voi
       if (field === DELETED_FIELD || field === TYPE_FIELD || (state.fields[field]?.heads.length ?? 0) > 0) continue;
       const versions: Version[] = ids.flatMap((opId) => {
         const op = older.get(opId);
-        return op && Object.hasOwn(op.body.changes, field) ? [{ op: op.id, hlc: op.body.hlc, device: op.device, value: op.body.changes[field] }] : [];
+        return op && Object.hasOwn(op.body.changes, field)
+          ? [{ op: op.id, hlc: op.body.hlc, device: op.device, value: op.body.changes[field] }]
+          : [];
       });
       // Newest first, as the merge shows versions: by HLC, then by op id.
       const newest = versions.sort((a, b) => (a.hlc !== b.hlc ? (a.hlc < b.hlc ? 1 : -1) : a.op < b.op ? 1 : -1))[0];

@@ -15,7 +15,13 @@ export function isSettingId(reportId: string): boolean {
 }
 
 export function reportRow(state: ReportState, lastOwnSeq: number): ReportRow {
-  const row: ReportRow = { id: state.id, type: state.type ?? state.unknownType ?? '', createdAt: state.created?.hlc ?? '', state, lastOwnSeq };
+  const row: ReportRow = {
+    id: state.id,
+    type: state.type ?? state.unknownType ?? '',
+    createdAt: state.created?.hlc ?? '',
+    state,
+    lastOwnSeq,
+  };
   if (viewOf(state).conflicts.length > 0) row.hasConflict = 1;
   return row;
 }
@@ -42,10 +48,22 @@ export async function saveState(db: RasidDb, state: ReportState, lastOwnSeq: num
 }
 
 /** A report's state and this device's last own seq on it, merged again from all its ops that were not rejected. */
-export async function rebuild(db: RasidDb, reportId: string, device: string, authority: Authority): Promise<{ state: ReportState; lastOwnSeq: number }> {
+export async function rebuild(
+  db: RasidDb,
+  reportId: string,
+  device: string,
+  authority: Authority,
+): Promise<{ state: ReportState; lastOwnSeq: number }> {
   const ops = await db.ops.where('reportId').equals(reportId).toArray();
   const lastOwnSeq = ops.reduce((m, o) => (o.device === device && o.deviceSeq > m ? o.deviceSeq : m), 0);
-  return { state: mergeOps(reportId, ops.filter((o) => !o.rejected), authority), lastOwnSeq };
+  return {
+    state: mergeOps(
+      reportId,
+      ops.filter((o) => !o.rejected),
+      authority,
+    ),
+    lastOwnSeq,
+  };
 }
 
 /**
@@ -53,7 +71,13 @@ export async function rebuild(db: RasidDb, reportId: string, device: string, aut
  * merged again under the new roster (their coordinator-only fields now count, or no longer do).
  * Call inside a transaction over ops, reports and settings. Returns the ids it merged again.
  */
-export async function remergeForRoster(db: RasidDb, device: string, before: Map<string, Role>, after: Map<string, Role>, skip: ReadonlySet<string> = new Set()): Promise<Set<string>> {
+export async function remergeForRoster(
+  db: RasidDb,
+  device: string,
+  before: Map<string, Role>,
+  after: Map<string, Role>,
+  skip: ReadonlySet<string> = new Set(),
+): Promise<Set<string>> {
   const ids = new Set<string>();
   for (const changed of changedAuthority(before, after)) {
     const theirs = await db.ops.where('[device+deviceSeq]').between([changed, 0], [changed, Infinity]).toArray();

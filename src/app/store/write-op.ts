@@ -75,7 +75,11 @@ export async function writeOp(
     }
     await Promise.all([
       reportId === ROSTER_ID ? undefined : db.ops.add(op),
-      reportId === ROSTER_ID ? undefined : setting ? db.settings.put({ id: reportId, state: next }) : db.reports.put(reportRow(next, op.deviceSeq)),
+      reportId === ROSTER_ID
+        ? undefined
+        : setting
+          ? db.settings.put({ id: reportId, state: next })
+          : db.reports.put(reportRow(next, op.deviceSeq)),
       db.setMeta('writer', { device, clock, deviceSeq: op.deviceSeq }),
       options.draftId ? db.drafts.delete(options.draftId) : undefined,
     ]);

@@ -101,7 +101,10 @@ export async function readBatch(arrived: readonly unknown[], reader: Reader | un
 export async function readServed(served: readonly ServedOp[], reader?: Reader): Promise<{ ops: IncomingOp[]; unreadable: Unreadable[] }> {
   const ops: IncomingOp[] = [];
   const unreadable: Unreadable[] = [];
-  const read = await readBatch(served.map((s) => s.op), reader);
+  const read = await readBatch(
+    served.map((s) => s.op),
+    reader,
+  );
   served.forEach((s, i) => {
     const r = read[i]!;
     if (r.ok) ops.push({ op: r.op, rawBody: r.rawBody, wire: r.wire, seq: s.seq, receivedAt: s.receivedAt });
@@ -205,7 +208,10 @@ export async function takeIn(db: RasidDb, input: TakeIn, deps: { device: string;
 
     // Not awaited here: IndexedDB runs a transaction's requests in order, so every read below sees
     // these writes, and issuing the writes of ops and reports together saves round trips.
-    const opsWritten = Promise.all([newRows.length ? db.ops.bulkAdd(newRows) : undefined, updated.length ? db.ops.bulkPut(updated) : undefined]);
+    const opsWritten = Promise.all([
+      newRows.length ? db.ops.bulkAdd(newRows) : undefined,
+      updated.length ? db.ops.bulkPut(updated) : undefined,
+    ]);
 
     // The roster first: the merge of every report below depends on it.
     const rosterBefore = rosterOf((await db.settings.get(ROSTER_ID))?.state);

@@ -33,12 +33,17 @@ export async function addToRoster(writer: WriterContext, devices: readonly Entry
     // Decided again inside the transaction: another tab may have written the same entries meanwhile.
     const missing = missingFromRoster(state, devices);
     added = missing.length;
-    const changes = Object.fromEntries(missing.map((d) => [rosterField(d.device), { device: d.device, role: d.role, ...(d.keys && { keys: d.keys }) }]));
+    const changes = Object.fromEntries(
+      missing.map((d) => [rosterField(d.device), { device: d.device, role: d.role, ...(d.keys && { keys: d.keys }) }]),
+    );
     return { kind: 'deployment', body: settingBody(state, changes, hlc) };
   });
   return added;
 }
 
 export async function publishGazetteer(writer: WriterContext, gazetteer: Gazetteer): Promise<void> {
-  await writeOp(writer, GAZETTEER_ID, (state, hlc) => ({ kind: 'deployment', body: settingBody(state, { [GAZETTEER_FIELD]: gazetteer }, hlc) }));
+  await writeOp(writer, GAZETTEER_ID, (state, hlc) => ({
+    kind: 'deployment',
+    body: settingBody(state, { [GAZETTEER_FIELD]: gazetteer }, hlc),
+  }));
 }

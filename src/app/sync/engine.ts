@@ -85,7 +85,8 @@ export async function runSync(ctx: SyncContext, onProgress: (p: SyncProgress) =>
 
     // What the base told this device in this epoch: a base that now holds less lost ops in a restore,
     // and answers with a new epoch so that every device, not only this one, pulls again from zero.
-    const known = epoch === null ? undefined : [...new Map([...baseMarks, [device, watermark]])].map(([d, deviceSeq]) => ({ device: d, deviceSeq }));
+    const known =
+      epoch === null ? undefined : [...new Map([...baseMarks, [device, watermark]])].map(([d, deviceSeq]) => ({ device: d, deviceSeq }));
     const response: SyncResponse = await ctx.transport({ epoch, cursor, ops: batch.map((b) => b.wire), limit: MAX_BATCH, known });
     if (response.results.length !== batch.length) throw new SyncError(SYNC_ERRORS.badResponse);
 
@@ -95,10 +96,16 @@ export async function runSync(ctx: SyncContext, onProgress: (p: SyncProgress) =>
     // restored and lost acknowledged ops. Pull again from zero as well as pushing again.
     const lostOps =
       response.watermark < watermark ||
-      (response.watermarks !== undefined && [...baseMarks].some(([d, m]) => (response.watermarks!.find((w) => w.device === d)?.deviceSeq ?? 0) < m));
+      (response.watermarks !== undefined &&
+        [...baseMarks].some(([d, m]) => (response.watermarks!.find((w) => w.device === d)?.deviceSeq ?? 0) < m));
     // Read afresh each round: a roster pulled in the last one may name the authors of this one's ops.
     const reader = ctx.keys && (await readerOf(db, ctx.keys));
-    const taken = await takeResponse(db, response, batch.map((b) => b.row.id), { device, now: ctx.now, epoch, lostOps, cursorSent: cursor, reader });
+    const taken = await takeResponse(
+      db,
+      response,
+      batch.map((b) => b.row.id),
+      { device, now: ctx.now, epoch, lostOps, cursorSent: cursor, reader },
+    );
     const stale = taken.stale;
     const marks = response.watermarks;
 

@@ -91,7 +91,13 @@ export async function enroll(args: EnrollArgs): Promise<Enrollment> {
     if (answered === undefined) throw new EnrollError('enroll.err.noDeploymentKey');
     await savePinnedKey(await pinned(() => checkPinned(answered, fingerprint)));
   }
-  const enrollment: Enrollment = { origin: args.origin, role: parsed.data.role, token: parsed.data.token, device: args.device, enrolledAt: args.now() };
+  const enrollment: Enrollment = {
+    origin: args.origin,
+    role: parsed.data.role,
+    token: parsed.data.token,
+    device: args.device,
+    enrolledAt: args.now(),
+  };
   await saveEnrollment(enrollment);
   return enrollment;
 }

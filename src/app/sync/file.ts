@@ -40,7 +40,11 @@ export async function writeRequestFile(db: RasidDb, device: string, now: () => n
     .between([device, watermark ?? 0], [device, Infinity], false, true)
     .limit(MAX_FILE_OPS)
     .toArray();
-  const outgoing = await sealOutgoing(db, rows.map((row) => ({ row, wire: wireOf(row) })), keys);
+  const outgoing = await sealOutgoing(
+    db,
+    rows.map((row) => ({ row, wire: wireOf(row) })),
+    keys,
+  );
   return {
     format: REQUEST_FORMAT,
     v: SYNC_FILE_VERSION,
@@ -109,12 +113,17 @@ export async function answerRequest(ctx: SyncContext, text: string): Promise<Ans
     if (response.results.length !== chunk.length) throw new SyncError(SYNC_ERRORS.badResponse);
     for (const r of response.results) results.set(r.id, r);
     // This device's own pull goes on as in any sync; the answers mark the phone's ops in its copy.
-    await takeResponse(db, response, chunk.map((o) => o.id), {
-      device: ctx.device,
-      now: ctx.now,
-      epoch: epoch ?? null,
-      reader: ctx.keys && (await readerOf(db, ctx.keys)),
-    });
+    await takeResponse(
+      db,
+      response,
+      chunk.map((o) => o.id),
+      {
+        device: ctx.device,
+        now: ctx.now,
+        epoch: epoch ?? null,
+        reader: ctx.keys && (await readerOf(db, ctx.keys)),
+      },
+    );
   }
   const sync = await runSync(ctx);
 
@@ -149,10 +158,14 @@ async function writeReply(db: RasidDb, file: SyncRequestFile, results: OpResult[
   };
   const served: ServedOp[] = [];
   let more = false;
-  const candidates: OpRow[] = await db.ops.where('seq').above(after?.seq ?? 0).toArray();
+  const candidates: OpRow[] = await db.ops
+    .where('seq')
+    .above(after?.seq ?? 0)
+    .toArray();
   for (const row of candidates) {
     if (row.rejected || row.seq === undefined || row.receivedAt === undefined) continue;
-    const visible = row.kind === 'deployment' || ((row.kind === 'create' || row.kind === 'edit') && (await ownerOf(row.reportId)) === file.device);
+    const visible =
+      row.kind === 'deployment' || ((row.kind === 'create' || row.kind === 'edit') && (await ownerOf(row.reportId)) === file.device);
     if (!visible) continue;
     if (served.length >= MAX_FILE_OPS) {
       more = true;

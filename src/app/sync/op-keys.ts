@@ -21,7 +21,11 @@ export interface OpKeys {
   pairs: PairKeyCache;
 }
 
-export function opKeys(self: string, device: DeviceKeys, more: { deploymentPublic?: PublicKey<AgreementAlg>; deploymentPrivate?: AgreementKeyPair } = {}): OpKeys {
+export function opKeys(
+  self: string,
+  device: DeviceKeys,
+  more: { deploymentPublic?: PublicKey<AgreementAlg>; deploymentPrivate?: AgreementKeyPair } = {},
+): OpKeys {
   return { self, device, ...more, pairs: new PairKeyCache() };
 }
 
@@ -31,7 +35,11 @@ export async function directoryOf(db: RasidDb, keys: OpKeys): Promise<KeyDirecto
   const directory = await KeyDirectory.of(roster.values(), keys.deploymentPublic ? [keys.deploymentPublic] : []);
   // Its own keys count even before a roster names this device: it must read back what it wrote.
   // As a monitor entry, so that they never stand in for a coordinator the roster lacks.
-  await directory.add({ device: keys.self, role: 'monitor', keys: { agreement: keys.device.agreement.publicKey.text, signing: keys.device.signing.publicKey.text } });
+  await directory.add({
+    device: keys.self,
+    role: 'monitor',
+    keys: { agreement: keys.device.agreement.publicKey.text, signing: keys.device.signing.publicKey.text },
+  });
   return directory;
 }
 

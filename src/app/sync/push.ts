@@ -29,7 +29,11 @@ function estimateBytes(w: WireOp): number {
 /** One device's ops above `after`, in deviceSeq order, while they fit. */
 async function opsAbove(db: RasidDb, device: string, after: number, room: { count: number; bytes: number }): Promise<Outgoing[]> {
   if (room.count <= 0) return [];
-  const rows = await db.ops.where('[device+deviceSeq]').between([device, after], [device, Infinity], false, true).limit(room.count).toArray();
+  const rows = await db.ops
+    .where('[device+deviceSeq]')
+    .between([device, after], [device, Infinity], false, true)
+    .limit(room.count)
+    .toArray();
   const out: Outgoing[] = [];
   for (const row of rows) {
     const wire = wireOf(row);

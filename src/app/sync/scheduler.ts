@@ -80,7 +80,8 @@ export class SyncScheduler {
         this.failures += 1;
         // A base that said how long to wait is believed, but never sooner than the backoff: phones that
         // were all refused together must still come back spread out.
-        if (this.deps.isTransient(error)) this.schedule(Math.max(backoffDelay(this.failures, this.deps.random), this.deps.waitAsked?.(error) ?? 0));
+        if (this.deps.isTransient(error))
+          this.schedule(Math.max(backoffDelay(this.failures, this.deps.random), this.deps.waitAsked?.(error) ?? 0));
         return;
       }
     } while (this.again);

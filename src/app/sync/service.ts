@@ -39,7 +39,12 @@ export interface SyncService {
   stop(): void;
 }
 
-export function startSync(args: { writer: WriterContext; enrollment: Enrollment; db: RasidDb; loadKeys?: () => Promise<OpKeys | undefined> }): SyncService {
+export function startSync(args: {
+  writer: WriterContext;
+  enrollment: Enrollment;
+  db: RasidDb;
+  loadKeys?: () => Promise<OpKeys | undefined>;
+}): SyncService {
   const { writer, db } = args;
   let keys: Promise<OpKeys | undefined> | undefined;
   const currentKeys = () => (keys ??= (args.loadKeys?.() ?? Promise.resolve(undefined)).catch(() => undefined));

@@ -17,7 +17,12 @@ export function tokenIsOld(enrollment: Enrollment, now: number): boolean {
  * Swaps the token for a new one when it is old: saved with the enrollment, then used by `endpoint`.
  * Returns the enrollment as it now is.
  */
-export async function rotateTokenIfOld(enrollment: Enrollment, endpoint: Endpoint, now: number, save = saveEnrollment): Promise<Enrollment> {
+export async function rotateTokenIfOld(
+  enrollment: Enrollment,
+  endpoint: Endpoint,
+  now: number,
+  save = saveEnrollment,
+): Promise<Enrollment> {
   if (!tokenIsOld(enrollment, now)) return enrollment;
   const parsed = tokenRotateResponseSchema.safeParse(await callApi(endpoint, '/api/v1/token/rotate', {}));
   if (!parsed.success || parsed.data.device !== enrollment.device) throw new SyncError(SYNC_ERRORS.badResponse);

@@ -64,7 +64,8 @@ function errorFor(res: Response): SyncError {
   const status = res.status;
   if (status === 401) return new SyncError(SYNC_ERRORS.unauthorized, status);
   if (status === 403) return new SyncError(SYNC_ERRORS.forbidden, status);
-  if (status >= 500 || status === 429 || status === 408) return new SyncError(SYNC_ERRORS.server, status, retryAfterMs(res.headers.get('Retry-After'), Date.now()));
+  if (status >= 500 || status === 429 || status === 408)
+    return new SyncError(SYNC_ERRORS.server, status, retryAfterMs(res.headers.get('Retry-After'), Date.now()));
   return new SyncError(SYNC_ERRORS.rejected, status);
 }
 
@@ -82,7 +83,12 @@ export async function callApi(endpoint: Endpoint, path: string, body?: unknown, 
   }
   let res: Response;
   try {
-    res = await endpoint.fetch(`${endpoint.origin}${path}`, { method: method ?? (body === undefined ? 'GET' : 'POST'), headers, body: payload, cache: 'no-store' });
+    res = await endpoint.fetch(`${endpoint.origin}${path}`, {
+      method: method ?? (body === undefined ? 'GET' : 'POST'),
+      headers,
+      body: payload,
+      cache: 'no-store',
+    });
   } catch {
     throw new SyncError(SYNC_ERRORS.network);
   }

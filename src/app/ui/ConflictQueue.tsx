@@ -9,7 +9,9 @@ export function ConflictQueue() {
   const { tr, writer, watermark } = useServices();
   const items = useLiveQuery(async () => {
     const rows = await writer.db.reports.where('hasConflict').equals(1).toArray();
-    return rows.map((r) => readRow(r, watermark)).sort((a, b) => (a.ok && b.ok ? ((b.view.updatedHlc ?? '') < (a.view.updatedHlc ?? '') ? -1 : 1) : 0));
+    return rows
+      .map((r) => readRow(r, watermark))
+      .sort((a, b) => (a.ok && b.ok ? ((b.view.updatedHlc ?? '') < (a.view.updatedHlc ?? '') ? -1 : 1) : 0));
   }, [watermark]);
   return (
     <>

@@ -8,7 +8,13 @@ import { useEffect, useState } from 'preact/hooks';
 import { shortFingerprint } from '../../domain/crypto/fingerprint.ts';
 import { makeDeploymentKey, readBaseDeploymentKey } from '../keys/deployment-key.ts';
 import type { PinnedKey } from '../keys/deployment-pin.ts';
-import { importKeyFile, IMPORT_ERRORS, loadDeploymentKeyFile, loadDeploymentPrivateKey, MAX_KEY_FILE_SIZE } from '../keys/deployment-private.ts';
+import {
+  importKeyFile,
+  IMPORT_ERRORS,
+  loadDeploymentKeyFile,
+  loadDeploymentPrivateKey,
+  MAX_KEY_FILE_SIZE,
+} from '../keys/deployment-private.ts';
 import type { DeploymentKeyFile } from '../../domain/crypto/key-file.ts';
 import { SyncError } from '../sync/transport.ts';
 import { useServices } from './context.ts';
@@ -49,7 +55,13 @@ export function DeploymentKey() {
     setBusy(true);
     setError(undefined);
     try {
-      const made = await makeDeploymentKey(sync.endpoint, sync.role, passcodeAsTyped(form.passphrase), passcodeAsTyped(form.confirm), dataKey);
+      const made = await makeDeploymentKey(
+        sync.endpoint,
+        sync.role,
+        passcodeAsTyped(form.passphrase),
+        passcodeAsTyped(form.confirm),
+        dataKey,
+      );
       if (!made.ok) return setError(made.reason);
       setBase(made.pin);
       setFile(made.file);
@@ -81,11 +93,25 @@ export function DeploymentKey() {
           <p class="hint">{tr.t('deploymentKey.intro')}</p>
           <div class="field">
             <label for="deployment-passphrase">{tr.t('deploymentKey.passphrase')}</label>
-            <input id="deployment-passphrase" type="password" autocomplete="new-password" value={form.passphrase} onInput={(e) => setForm({ ...form, passphrase: e.currentTarget.value })} required />
+            <input
+              id="deployment-passphrase"
+              type="password"
+              autocomplete="new-password"
+              value={form.passphrase}
+              onInput={(e) => setForm({ ...form, passphrase: e.currentTarget.value })}
+              required
+            />
           </div>
           <div class="field">
             <label for="deployment-confirm">{tr.t('deploymentKey.confirm')}</label>
-            <input id="deployment-confirm" type="password" autocomplete="new-password" value={form.confirm} onInput={(e) => setForm({ ...form, confirm: e.currentTarget.value })} required />
+            <input
+              id="deployment-confirm"
+              type="password"
+              autocomplete="new-password"
+              value={form.confirm}
+              onInput={(e) => setForm({ ...form, confirm: e.currentTarget.value })}
+              required
+            />
           </div>
           <button type="submit" class="primary" disabled={busy}>
             {busy ? tr.t('lock.working') : tr.t('deploymentKey.make')}
@@ -156,7 +182,13 @@ function ImportKeyFile({ expected, onImported }: { expected: string; onImported:
       <p class="hint">{tr.t('deploymentKey.import.intro')}</p>
       <div class="field">
         <label for="deployment-key-file">{tr.t('deploymentKey.import.file')}</label>
-        <input id="deployment-key-file" type="file" accept=".json,application/json" required onChange={(e) => setChosen(e.currentTarget.files?.[0])} />
+        <input
+          id="deployment-key-file"
+          type="file"
+          accept=".json,application/json"
+          required
+          onChange={(e) => setChosen(e.currentTarget.files?.[0])}
+        />
       </div>
       <div class="field">
         <label for="deployment-import-passphrase">{tr.t('deploymentKey.passphrase')}</label>

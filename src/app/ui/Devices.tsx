@@ -26,7 +26,9 @@ export function Devices() {
   useEffect(() => {
     void Promise.all(
       (devices ?? []).map(async (d) =>
-        d.keys?.agreement && d.keys.signing ? ([d.device, await deviceKeysFingerprint({ agreement: d.keys.agreement, signing: d.keys.signing })] as const) : undefined,
+        d.keys?.agreement && d.keys.signing
+          ? ([d.device, await deviceKeysFingerprint({ agreement: d.keys.agreement, signing: d.keys.signing })] as const)
+          : undefined,
       ),
     ).then((pairs) => setPrints(new Map(pairs.filter((p) => p !== undefined))));
   }, [devices]);

@@ -44,7 +44,6 @@ export function LockScreen({ tr, store, mode, onUnlocked, onWipe }: LockScreenPr
   const waiting = waitUntil > now;
   const title = tr.t(mode === 'setUp' ? 'lock.setUp.title' : 'lock.unlock.title');
 
-
   const submit = async (e: Event) => {
     e.preventDefault();
     if (busy || waiting) return;
@@ -102,7 +101,14 @@ export function LockScreen({ tr, store, mode, onUnlocked, onWipe }: LockScreenPr
         {mode === 'setUp' && (
           <div class="field">
             <label for="passcode-confirm">{tr.t('lock.confirm')}</label>
-            <input id="passcode-confirm" type="password" autocomplete="new-password" value={confirm} onInput={(e) => setConfirm(e.currentTarget.value)} required />
+            <input
+              id="passcode-confirm"
+              type="password"
+              autocomplete="new-password"
+              value={confirm}
+              onInput={(e) => setConfirm(e.currentTarget.value)}
+              required
+            />
           </div>
         )}
         {error && (

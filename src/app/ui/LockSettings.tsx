@@ -59,7 +59,12 @@ export function LockSettings() {
   const saveChange = (e: Event) => {
     e.preventDefault();
     return run(async () => {
-      const result = await changePasscode(browserVault, passcodeAsTyped(change.current), passcodeAsTyped(change.next), passcodeAsTyped(change.confirm));
+      const result = await changePasscode(
+        browserVault,
+        passcodeAsTyped(change.current),
+        passcodeAsTyped(change.next),
+        passcodeAsTyped(change.confirm),
+      );
       setChangeOutcome(result.ok ? { ok: true, key: 'lock.change.done' } : { ok: false, key: result.reason });
       if (result.ok) setChange({ current: '', next: '', confirm: '' });
       setRecord(await readRecord(browserVault));
@@ -72,12 +77,18 @@ export function LockSettings() {
         <h2 id="lock-h">{tr.t('lock.settings.title')}</h2>
         <div class="field">
           <label for="lock-idle">{tr.t('lock.settings.idle')}</label>
-          <select id="lock-idle" value={record.idleMinutes} onChange={(e) => void saveOption({ idleMinutes: Number(e.currentTarget.value) })}>
-            {[...IDLE_MINUTES].sort((a, b) => a - b).map((m) => (
-              <option key={m} value={m}>
-                {tr.number(m)}
-              </option>
-            ))}
+          <select
+            id="lock-idle"
+            value={record.idleMinutes}
+            onChange={(e) => void saveOption({ idleMinutes: Number(e.currentTarget.value) })}
+          >
+            {[...IDLE_MINUTES]
+              .sort((a, b) => a - b)
+              .map((m) => (
+                <option key={m} value={m}>
+                  {tr.number(m)}
+                </option>
+              ))}
           </select>
         </div>
         <div class="field">
@@ -95,7 +106,12 @@ export function LockSettings() {
       <section class="form-section" aria-labelledby="appearance-h">
         <h2 id="appearance-h">{tr.t('appearance.title')}</h2>
         <label class="check">
-          <input type="checkbox" checked={appearance === 'neutral'} onChange={(e) => setAppearance(e.currentTarget.checked ? 'neutral' : 'rasid')} aria-describedby="appearance-hint" />
+          <input
+            type="checkbox"
+            checked={appearance === 'neutral'}
+            onChange={(e) => setAppearance(e.currentTarget.checked ? 'neutral' : 'rasid')}
+            aria-describedby="appearance-hint"
+          />
           {tr.t('appearance.neutral')}
         </label>
         <p class="hint" id="appearance-hint">
@@ -108,7 +124,13 @@ export function LockSettings() {
         <p>{tr.t(record.duress ? 'lock.duress.isSet' : 'lock.duress.notSet')}</p>
         <div class="field">
           <label for="lock-duress">{tr.t('lock.duress.label')}</label>
-          <input id="lock-duress" type="password" autocomplete="new-password" value={duress} onInput={(e) => setDuress(e.currentTarget.value)} />
+          <input
+            id="lock-duress"
+            type="password"
+            autocomplete="new-password"
+            value={duress}
+            onInput={(e) => setDuress(e.currentTarget.value)}
+          />
         </div>
         <button type="button" class="secondary" disabled={busy} onClick={() => void saveDuress(duress)}>
           {tr.t('lock.duress.set')}

@@ -43,7 +43,7 @@ export function NewReport({ draft }: { draft?: string }) {
           draftId={draftId}
           initial={initial}
           onSaved={() => navigate('/', { replace: true })}
-          onCancel={() => history.length > 1 ? history.back() : navigate('/')}
+          onCancel={() => (history.length > 1 ? history.back() : navigate('/'))}
         />
       )}
     </>

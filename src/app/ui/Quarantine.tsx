@@ -37,7 +37,13 @@ export function Quarantine() {
         ))}
         {ignored?.map((i) => (
           <li key={`${i.op}-${i.field}`}>
-            <a href={`/reports/${i.report}`}>{tr.t('quarantine.ignored', { id: isolate(i.op.slice(0, 13)), device: isolate(i.device.slice(0, 8)), field: tr.tk(`field.${i.field}`) })}</a>
+            <a href={`/reports/${i.report}`}>
+              {tr.t('quarantine.ignored', {
+                id: isolate(i.op.slice(0, 13)),
+                device: isolate(i.device.slice(0, 8)),
+                field: tr.tk(`field.${i.field}`),
+              })}
+            </a>
           </li>
         ))}
       </ul>

@@ -15,17 +15,21 @@ function Summary({ item }: { item: Extract<ListItem, { ok: true }> }) {
   const place = v.placeName ?? adminPath(v.admin, tr.lang) ?? '';
   const detail =
     item.view.type === 'damage'
-      ? [v.damageLevel && formatValue(tr, 'damageLevel', v.damageLevel), v.structures !== undefined && `${tr.t('field.structures')}: ${tr.number(v.structures)}`]
+      ? [
+          v.damageLevel && formatValue(tr, 'damageLevel', v.damageLevel),
+          v.structures !== undefined && `${tr.t('field.structures')}: ${tr.number(v.structures)}`,
+        ]
       : item.view.type === 'access_cut'
         ? [v.service && formatValue(tr, 'service', v.service), v.serviceState && formatValue(tr, 'serviceState', v.serviceState)]
-        : [v.households !== undefined && `${tr.t('field.households')}: ${tr.number(v.households)}`, v.individuals !== undefined && `${tr.t('field.individuals')}: ${tr.number(v.individuals)}`];
+        : [
+            v.households !== undefined && `${tr.t('field.households')}: ${tr.number(v.households)}`,
+            v.individuals !== undefined && `${tr.t('field.individuals')}: ${tr.number(v.individuals)}`,
+          ];
   return (
     <a href={`/reports/${item.view.id}`} class="report-link">
       <span class="report-type">{tr.tk(`type.${item.view.type}`)}</span>
       <span class="report-place">{place || tr.t('list.noPlace')}</span>
-      <span class="report-meta">
-        {[v.eventDate && tr.date(v.eventDate.date), ...detail].filter(Boolean).join(' · ')}
-      </span>
+      <span class="report-meta">{[v.eventDate && tr.date(v.eventDate.date), ...detail].filter(Boolean).join(' · ')}</span>
       <span class="badges">
         {item.unsynced && <span class="badge unsynced">{tr.t('list.unsynced')}</span>}
         {item.view.conflicts.length > 0 && <span class="badge conflict">{tr.t('list.conflict')}</span>}
@@ -68,7 +72,11 @@ export function ReportList() {
         <div class="draft-offer" role="region" aria-label={tr.t('draft.saved')} key={d.id}>
           <p>{tr.t(d.reportId ? 'draft.offerEdit' : 'draft.offer', { type: tr.tk(`type.${d.type}`), time: tr.dateTime(d.updatedAt) })}</p>
           <div class="actions">
-            <button type="button" class="primary" onClick={() => navigate(d.reportId ? `/reports/${d.reportId}/edit?draft=${d.id}` : `/new?draft=${d.id}`)}>
+            <button
+              type="button"
+              class="primary"
+              onClick={() => navigate(d.reportId ? `/reports/${d.reportId}/edit?draft=${d.id}` : `/new?draft=${d.id}`)}
+            >
               {tr.t('action.resume')}
             </button>
             <button type="button" class="secondary" onClick={() => discardDraft(writer.db, d.id)}>

@@ -106,7 +106,12 @@ function Heads({ id, field, heads }: { id: string; field: FieldName; heads: Vers
             <span class="value">{shown}</span>
             <Who h={h} keyName="conflict.setBy" />
             {isCoordinator(services) && (
-              <button type="button" class="secondary" aria-label={`${tr.t('conflict.choose')}: ${shown}`} onClick={() => void chooseValue(writer, id, field, h.value)}>
+              <button
+                type="button"
+                class="secondary"
+                aria-label={`${tr.t('conflict.choose')}: ${shown}`}
+                onClick={() => void chooseValue(writer, id, field, h.value)}
+              >
                 {tr.t('conflict.choose')}
               </button>
             )}

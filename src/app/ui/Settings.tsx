@@ -45,7 +45,10 @@ export function Settings() {
   const importText = async (text: string, name: string) => {
     const parsed = parseCodAbCsv(text, name);
     if (!parsed.ok) {
-      return setResult({ ok: false, message: tr.tk(parsed.error.key, { line: parsed.error.line ?? '', column: parsed.error.column ?? '' }) });
+      return setResult({
+        ok: false,
+        message: tr.tk(parsed.error.key, { line: parsed.error.line ?? '', column: parsed.error.column ?? '' }),
+      });
     }
     if (isCoordinator(services)) {
       const { publishGazetteer } = await import('../sync/deployment.ts');
@@ -85,7 +88,12 @@ export function Settings() {
         {storage?.usage !== undefined && storage.quota !== undefined ? (
           <>
             <meter min={0} max={storage.quota} value={storage.usage} aria-labelledby="storage-h" />
-            <p>{tr.t('settings.storageUse', { used: formatBytes(tr, storage.usage), free: formatBytes(tr, Math.max(0, storage.quota - storage.usage)) })}</p>
+            <p>
+              {tr.t('settings.storageUse', {
+                used: formatBytes(tr, storage.usage),
+                free: formatBytes(tr, Math.max(0, storage.quota - storage.usage)),
+              })}
+            </p>
           </>
         ) : (
           <p>{tr.t('settings.storageUnknown')}</p>
@@ -94,10 +102,14 @@ export function Settings() {
       </section>
       <section class="form-section" aria-labelledby="gazetteer-h">
         <h2 id="gazetteer-h">{tr.t('settings.gazetteer')}</h2>
-        <p>{gazetteer ? tr.plural('settings.gazetteerLoaded', gazetteer.units.length, { name: gazetteer.name }) : tr.t('settings.gazetteerNone')}</p>
+        <p>
+          {gazetteer
+            ? tr.plural('settings.gazetteerLoaded', gazetteer.units.length, { name: gazetteer.name })
+            : tr.t('settings.gazetteerNone')}
+        </p>
         {canImport ? (
           <>
-        <div class="field">
+            <div class="field">
               <label for="gazetteer-file">{tr.t('settings.gazetteerFile')}</label>
               <input id="gazetteer-file" type="file" accept=".csv,text/csv" onChange={onFile} />
             </div>
@@ -119,7 +131,9 @@ export function Settings() {
                     <p>{tr.plural('settings.gazetteerSkipped', result.skipped.length)}</p>
                     <ul>
                       {result.skipped.slice(0, 50).map((s) => (
-                        <li key={s.line}>{tr.t('settings.gazetteerRow', { line: s.line, reason: tr.tk(s.reason, { column: s.column ?? '' }) })}</li>
+                        <li key={s.line}>
+                          {tr.t('settings.gazetteerRow', { line: s.line, reason: tr.tk(s.reason, { column: s.column ?? '' }) })}
+                        </li>
                       ))}
                     </ul>
                   </>
@@ -133,8 +147,14 @@ export function Settings() {
       </section>
       <section class="form-section" aria-labelledby="device-h">
         <h2 id="device-h">{tr.t('settings.device')}</h2>
-        <p dir="ltr" class="mono">{writer.device}</p>
-        <p>{enrollment ? tr.t('sync.enrolledAs', { origin: isolate(enrollment.origin), role: tr.t(`role.${enrollment.role}`) }) : tr.t('sync.notEnrolled')}</p>
+        <p dir="ltr" class="mono">
+          {writer.device}
+        </p>
+        <p>
+          {enrollment
+            ? tr.t('sync.enrolledAs', { origin: isolate(enrollment.origin), role: tr.t(`role.${enrollment.role}`) })
+            : tr.t('sync.notEnrolled')}
+        </p>
         {keyPrint && (
           <>
             <p>{tr.t('settings.deviceKey')}</p>

@@ -32,7 +32,12 @@ export function SyncProgressBar({ status }: { status: SyncStatus }) {
   const label = tr.t('sync.progress', { sent: p.sent, toSend: p.toSend, received: p.received });
   return (
     <div class="sync-progress">
-      <progress aria-label={tr.t('sync.progressLabel')} aria-valuetext={label} max={Math.max(1, p.toSend)} value={status.running ? p.sent : Math.max(1, p.toSend)} />
+      <progress
+        aria-label={tr.t('sync.progressLabel')}
+        aria-valuetext={label}
+        max={Math.max(1, p.toSend)}
+        value={status.running ? p.sent : Math.max(1, p.toSend)}
+      />
       <span>{label}</span>
     </div>
   );
@@ -44,7 +49,12 @@ export function SyncBar() {
   const warning = clockWarning(tr, status);
   return (
     // data-syncs counts finished syncs, so a test can tell "done" from "not started yet".
-    <section class="sync-bar" aria-label={tr.t('sync.title')} aria-busy={status?.running ? 'true' : 'false'} data-syncs={status?.finished ?? 0}>
+    <section
+      class="sync-bar"
+      aria-label={tr.t('sync.title')}
+      aria-busy={status?.running ? 'true' : 'false'}
+      data-syncs={status?.finished ?? 0}
+    >
       {status?.running ? <SyncProgressBar status={status} /> : <SyncSummary status={status} />}
       {warning && (
         <p class="notice clock" role="alert">
@@ -61,7 +71,12 @@ export function SyncBar() {
 export function SyncSummary({ status }: { status: SyncStatus | undefined }) {
   const { tr } = useServices();
   const failed = status?.error && (!status.last || status.error.at >= status.last.at);
-  if (failed) return <p class="form-error" role="status">{tr.tk(status!.error!.code)}</p>;
+  if (failed)
+    return (
+      <p class="form-error" role="status">
+        {tr.tk(status!.error!.code)}
+      </p>
+    );
   const last = status?.last;
   if (!last) return <p role="status">{tr.t('sync.never')}</p>;
   const o = last.outcome;

@@ -35,7 +35,10 @@ export function SyncScreen() {
   const [message, setMessage] = useState<{ ok: boolean; text: string }>();
   const [busy, setBusy] = useState(false);
   const rejected = useLiveQuery(
-    async () => (await writer.db.ops.where('[device+deviceSeq]').between([writer.device, 0], [writer.device, Infinity]).toArray()).filter((o) => o.rejected),
+    async () =>
+      (await writer.db.ops.where('[device+deviceSeq]').between([writer.device, 0], [writer.device, Infinity]).toArray()).filter(
+        (o) => o.rejected,
+      ),
     [],
   );
 
@@ -76,7 +79,14 @@ export function SyncScreen() {
     if (text && sync && enrollment)
       void run(async () => {
         const keys = await sync.keys();
-        const ctx = { db: writer.db, device: writer.device, role: enrollment.role, transport: httpTransport(sync.endpoint), now: writer.now, keys };
+        const ctx = {
+          db: writer.db,
+          device: writer.device,
+          role: enrollment.role,
+          transport: httpTransport(sync.endpoint),
+          now: writer.now,
+          keys,
+        };
         const body = await text;
         // The same lock the scheduled sync takes: answering a file pushes and pulls too.
         const locks = globalThis.navigator?.locks;
@@ -89,7 +99,11 @@ export function SyncScreen() {
   return (
     <>
       <h1>{tr.t('sync.title')}</h1>
-      <p>{enrollment ? tr.t('sync.enrolledAs', { origin: isolate(enrollment.origin), role: tr.t(`role.${enrollment.role}`) }) : tr.t('sync.notEnrolled')}</p>
+      <p>
+        {enrollment
+          ? tr.t('sync.enrolledAs', { origin: isolate(enrollment.origin), role: tr.t(`role.${enrollment.role}`) })
+          : tr.t('sync.notEnrolled')}
+      </p>
       {rejected && rejected.length > 0 && (
         <section class="form-section" aria-labelledby="rejected-h">
           <h2 id="rejected-h">{tr.t('sync.rejectedTitle')}</h2>
@@ -97,7 +111,11 @@ export function SyncScreen() {
             {rejected.map((o) => (
               <li key={o.id}>
                 {(() => {
-                  const text = tr.t('sync.rejectedItem', { what: tr.tk(`kind.${o.kind}`), time: tr.dateTime(decodeHlc(o.body.hlc).wall), reason: tr.tk(o.rejected!) });
+                  const text = tr.t('sync.rejectedItem', {
+                    what: tr.tk(`kind.${o.kind}`),
+                    time: tr.dateTime(decodeHlc(o.body.hlc).wall),
+                    reason: tr.tk(o.rejected!),
+                  });
                   return o.kind === 'create' || o.kind === 'edit' ? <a href={`/reports/${o.reportId}`}>{text}</a> : text;
                 })()}
               </li>

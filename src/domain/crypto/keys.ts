@@ -35,7 +35,8 @@ export type AgreementKeyPair = KeyPair<AgreementAlg>;
 export type SigningKeyPair = KeyPair<SigningAlg>;
 
 export const KEY_INVALID = 'err.key.invalid';
-export type KeyResult<A extends KeyAlg> = { ok: true; key: PublicKey<A> } | { ok: false; reason: typeof KEY_INVALID | typeof FINGERPRINT_MISMATCH };
+export type KeyResult<A extends KeyAlg> =
+  { ok: true; key: PublicKey<A> } | { ok: false; reason: typeof KEY_INVALID | typeof FINGERPRINT_MISMATCH };
 
 const subtle = () => globalThis.crypto.subtle;
 
@@ -94,7 +95,12 @@ export async function generateKeyPair<A extends KeyAlg>(alg: A): Promise<KeyPair
 }
 
 /** A key pair from a private key in PKCS#8 and its public half (known keys in tests, key files). */
-export async function importKeyPair<A extends KeyAlg>(alg: A, pkcs8: Uint8Array, publicRaw: Uint8Array, extractable = false): Promise<KeyPair<A>> {
+export async function importKeyPair<A extends KeyAlg>(
+  alg: A,
+  pkcs8: Uint8Array,
+  publicRaw: Uint8Array,
+  extractable = false,
+): Promise<KeyPair<A>> {
   const privateKey = await subtle().importKey('pkcs8', ownBytes(pkcs8), importParams(alg), extractable, privateUsages(alg));
   return { alg, privateKey, publicKey: await publicKeyFromRaw(alg, publicRaw) };
 }

@@ -56,9 +56,7 @@ export const sealedBodySchema = z.object({
   /** Key id of the agreement key that sealed it (the author device's). */
   from: kid,
   /** One entry per recipient: its key id, and the content key wrapped to it (AES-KW, 40 bytes). */
-  to: z
-    .array(z.object({ k: kid, w: z.string().check(z.regex(/^[A-Za-z0-9_-]{54}$/)) }))
-    .check(z.minLength(1), z.maxLength(MAX_RECIPIENTS)),
+  to: z.array(z.object({ k: kid, w: z.string().check(z.regex(/^[A-Za-z0-9_-]{54}$/)) })).check(z.minLength(1), z.maxLength(MAX_RECIPIENTS)),
   /** AES-GCM IV, 12 bytes. */
   iv: z.string().check(z.regex(/^[A-Za-z0-9_-]{16}$/)),
   /** AES-GCM ciphertext followed by its 16-byte tag. */
@@ -146,7 +144,9 @@ export async function sealPlaintext(
     // A recipient key no agreement can be made with (an X25519 point of small order).
     return { ok: false, reason: SEAL_FAILED.badRecipients };
   }
-  const ct = new Uint8Array(await subtle().encrypt({ name: 'AES-GCM', iv, additionalData: associatedData(header, from, to) }, contentKey, plaintext));
+  const ct = new Uint8Array(
+    await subtle().encrypt({ name: 'AES-GCM', iv, additionalData: associatedData(header, from, to) }, contentKey, plaintext),
+  );
   const sealed: SealedBody = { v: SEALED_OP_VERSION, from, to, iv: toBase64url(iv), ct: toBase64url(ct) };
   return { ok: true, body: canonicalJson(sealed) };
 }
@@ -201,7 +201,8 @@ export type OpenedOp = {
   sealedBy: string;
 };
 export type OpenResult = { ok: true; op: OpenedOp } | { ok: false; id?: string; reason: OpenFailure };
-export type OpenedPlaintext = { ok: true; plaintext: Bytes; header: SealedOpHeader; sealedBy: string } | { ok: false; id?: string; reason: OpenFailure };
+export type OpenedPlaintext =
+  { ok: true; plaintext: Bytes; header: SealedOpHeader; sealedBy: string } | { ok: false; id?: string; reason: OpenFailure };
 
 /** Steps 3 to 5 backwards: the plaintext of a sealed op, or why not. Never throws. */
 export async function openPlaintext(input: unknown, keys: OpenKeys): Promise<OpenedPlaintext> {
@@ -210,7 +211,14 @@ export async function openPlaintext(input: unknown, keys: OpenKeys): Promise<Ope
   const fail = (reason: OpenFailure): OpenedPlaintext => ({ ok: false, ...(id !== undefined && { id }), reason });
   try {
     if (typeof w.v === 'number' && w.v > SEALED_OP_VERSION) return fail(UNOPENABLE.unknownVersion);
-    const parsedHeader = sealedOpHeaderSchema.safeParse({ v: w.v, id: w.id, kind: w.kind, reportId: w.reportId, device: w.device, deviceSeq: w.deviceSeq });
+    const parsedHeader = sealedOpHeaderSchema.safeParse({
+      v: w.v,
+      id: w.id,
+      kind: w.kind,
+      reportId: w.reportId,
+      device: w.device,
+      deviceSeq: w.deviceSeq,
+    });
     if (!parsedHeader.success || typeof w.body !== 'string') return fail(UNOPENABLE.badHeader);
     const header = parsedHeader.data;
 

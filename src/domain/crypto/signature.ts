@@ -42,7 +42,12 @@ export async function signOp(signer: SigningKeyPair, header: SignedHeader, bodyT
 export type Verified = { ok: true } | { ok: false; reason: typeof BAD_SIGNATURE };
 
 /** Whether `signature` is the author's over this header and body. Never throws. */
-export async function verifyOp(author: PublicKey<SigningAlg>, header: SignedHeader, bodyText: string, signature: Uint8Array): Promise<Verified> {
+export async function verifyOp(
+  author: PublicKey<SigningAlg>,
+  header: SignedHeader,
+  bodyText: string,
+  signature: Uint8Array,
+): Promise<Verified> {
   try {
     if (typeof bodyText !== 'string' || signature.length !== 64) return { ok: false, reason: BAD_SIGNATURE };
     const message = await signedMessage(header, bodyText);

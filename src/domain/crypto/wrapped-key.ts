@@ -160,7 +160,12 @@ async function unwrapWith(p: Parsed, wrappingKey: CryptoKey, extractable: boolea
   const params = { name: 'AES-GCM', iv: p.iv, additionalData: associatedData(head) };
   try {
     if (blob.kind === DATA_KEY_KIND) {
-      return await subtle().unwrapKey('raw', p.ct, wrappingKey, params, { name: 'AES-GCM' }, extractable, ['encrypt', 'decrypt', 'wrapKey', 'unwrapKey']);
+      return await subtle().unwrapKey('raw', p.ct, wrappingKey, params, { name: 'AES-GCM' }, extractable, [
+        'encrypt',
+        'decrypt',
+        'wrapKey',
+        'unwrapKey',
+      ]);
     }
     const alg = blob.kind as KeyAlg;
     return await subtle().unwrapKey('pkcs8', p.ct, wrappingKey, params, importParams(alg), extractable, privateUsages(alg));
@@ -198,7 +203,11 @@ export async function unwrapWithDerived(input: unknown, derived: Bytes, opts: { 
  * `err.passphrase.wrong`, never a wrong key. `extractable` is for re-wrapping only (a coordinator
  * passing the deployment key on as a key file); keys in use stay non-extractable.
  */
-export async function unwrapWithPassphrase(input: unknown, passphrase: string, opts: { extractable?: boolean } = {}): Promise<UnwrapResult> {
+export async function unwrapWithPassphrase(
+  input: unknown,
+  passphrase: string,
+  opts: { extractable?: boolean } = {},
+): Promise<UnwrapResult> {
   const derived = await deriveFor(input, passphrase);
   if (!derived) return { ok: false, reason: WRAPPED_MALFORMED };
   try {

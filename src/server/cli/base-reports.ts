@@ -74,7 +74,7 @@ const PAGE = 5000;
 
 /** The store's accepted ops, in its order, a page at a time; `roster` picks the roster's or all others. */
 async function* pages(db: Kysely<Database>, roster: boolean): AsyncGenerator<StoredOp[]> {
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const rows = await db
       .selectFrom('ops')
       .select(['seq', 'id', 'v', 'kind', 'report_id', 'device', 'device_seq', 'body', 'sig', 'received_at'])
@@ -116,7 +116,10 @@ async function readRoster(db: Kysely<Database>, reader: Reader): Promise<{ read:
 }
 
 /** `deploymentKey`: the deployment's key pair from its key file; without it sealed report ops are not opened. */
-export async function readBaseReports(db: Kysely<Database>, { deploymentKey }: { deploymentKey?: AgreementKeyPair } = {}): Promise<BaseReports> {
+export async function readBaseReports(
+  db: Kysely<Database>,
+  { deploymentKey }: { deploymentKey?: AgreementKeyPair } = {},
+): Promise<BaseReports> {
   const reader: Reader = {
     mine: deploymentKey ? [deploymentKey] : [],
     directory: await KeyDirectory.of([], deploymentKey ? [deploymentKey.publicKey] : []),

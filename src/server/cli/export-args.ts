@@ -33,13 +33,21 @@ export function wantsHelp(argv: readonly string[]): boolean {
 
 export function readExportArgs(argv: readonly string[]): ExportArgs {
   if (argv.some((a) => a === '--passphrase' || a.startsWith('--passphrase='))) {
-    throw new UsageError('The passphrase is never taken as an argument, where ps and the shell history would show it: set RASID_KEY_PASSPHRASE, or type it when asked.');
+    throw new UsageError(
+      'The passphrase is never taken as an argument, where ps and the shell history would show it: set RASID_KEY_PASSPHRASE, or type it when asked.',
+    );
   }
   let values: Record<string, string | undefined>;
   try {
     ({ values } = parseArgs({
       args: [...argv],
-      options: { profile: { type: 'string' }, format: { type: 'string' }, aggregate: { type: 'string' }, out: { type: 'string' }, key: { type: 'string' } },
+      options: {
+        profile: { type: 'string' },
+        format: { type: 'string' },
+        aggregate: { type: 'string' },
+        out: { type: 'string' },
+        key: { type: 'string' },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -50,11 +58,13 @@ export function readExportArgs(argv: readonly string[]): ExportArgs {
   const { profile, format, aggregate, out, key } = values;
   if (!profile) throw new UsageError('Name the export profile with --profile (internal, or a partner profile made on the desk).');
   if (!format) throw new UsageError('Choose a file format with --format: csv, geojson or json.');
-  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`Unknown format "${format}": use csv, geojson or json.`);
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format))
+    throw new UsageError(`Unknown format "${format}": use csv, geojson or json.`);
   const args: ExportArgs = { profile, format: format as ExportFormat };
   if (aggregate !== undefined) {
     const level = Number(aggregate);
-    if (!(ADMIN_LEVELS as readonly number[]).includes(level)) throw new UsageError(`--aggregate takes an admin level, 1, 2 or 3, not "${aggregate}".`);
+    if (!(ADMIN_LEVELS as readonly number[]).includes(level))
+      throw new UsageError(`--aggregate takes an admin level, 1, 2 or 3, not "${aggregate}".`);
     if (format === 'geojson') throw new UsageError('An aggregate export is a table of counts: use --format csv or json with --aggregate.');
     args.aggregate = level as AdminLevel;
   }

@@ -28,16 +28,28 @@ export interface LogDeps {
   random: RandomBytes;
 }
 
-export async function recordExport(db: Kysely<Database>, entry: Omit<ExportLogEntry, 'by'>, { now, random }: LogDeps): Promise<ExportLogEntry> {
+export async function recordExport(
+  db: Kysely<Database>,
+  entry: Omit<ExportLogEntry, 'by'>,
+  { now, random }: LogDeps,
+): Promise<ExportLogEntry> {
   const logged = exportLogEntrySchema.parse({ ...entry, by: BASE_DEVICE });
   await db
     .insertInto('devices')
     // Not a SHA-256 in hex, so no token hashes to it: nobody can sync as the base.
-    .values({ device: BASE_DEVICE, role: 'coordinator', token_hash: `base-device-without-token:${BASE_DEVICE}`, revoked_at: null, created_at: now(), public_keys: null })
+    .values({
+      device: BASE_DEVICE,
+      role: 'coordinator',
+      token_hash: `base-device-without-token:${BASE_DEVICE}`,
+      revoked_at: null,
+      created_at: now(),
+      public_keys: null,
+    })
     .onConflict((oc) => oc.column('device').doNothing())
     .execute();
   const registered = await db.selectFrom('devices').select('role').where('device', '=', BASE_DEVICE).executeTakeFirstOrThrow();
-  if (registered.role !== 'coordinator') throw new Error(`The device id ${BASE_DEVICE} is enrolled as a ${registered.role} here, so the base cannot log exports under it.`);
+  if (registered.role !== 'coordinator')
+    throw new Error(`The device id ${BASE_DEVICE} is enrolled as a ${registered.role} here, so the base cannot log exports under it.`);
 
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const last = await db
@@ -62,7 +74,11 @@ export async function recordExport(db: Kysely<Database>, entry: Omit<ExportLogEn
       body: settingBody(emptyState(reportId), { ...logged }, hlc),
     };
     const { body: _body, ...header } = op;
-    const [answer] = await pushOps(db, { caller: { device: BASE_DEVICE, role: 'coordinator' }, ops: [{ header, body: bodyText(op) }], now: now() });
+    const [answer] = await pushOps(db, {
+      caller: { device: BASE_DEVICE, role: 'coordinator' },
+      ops: [{ header, body: bodyText(op) }],
+      now: now(),
+    });
     if (answer!.status === 'ack') return logged;
     if (answer!.status === 'rejected' && answer!.reason === REJECT.seqTaken) continue;
     throw new Error(`The export log entry was not stored (${answer!.status}: ${answer!.reason}).`);

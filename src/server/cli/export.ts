@@ -35,7 +35,9 @@ async function runExport(args: ExportArgs, env: NodeJS.ProcessEnv): Promise<void
   const options = readStoreOptions(env);
   await requireStore(options);
   const deploymentKey =
-    args.key === undefined ? undefined : await openDeploymentKey(args.key, await passphraseFor(args.key, { env, input: process.stdin, output: process.stderr }));
+    args.key === undefined
+      ? undefined
+      : await openDeploymentKey(args.key, await passphraseFor(args.key, { env, input: process.stdin, output: process.stderr }));
   const store = await openStore(options);
   try {
     const held = await readDeploymentKey(store.db);
@@ -44,14 +46,18 @@ async function runExport(args: ExportArgs, env: NodeJS.ProcessEnv): Promise<void
     }
     const sealedOps = await holdsSealedOps(store.db);
     if (sealedOps && !deploymentKey) {
-      throw new ExportRefused(`This base holds sealed reports: pass --key with the deployment key file, its passphrase in ${PASSPHRASE_VARIABLE} or typed when asked.`);
+      throw new ExportRefused(
+        `This base holds sealed reports: pass --key with the deployment key file, its passphrase in ${PASSPHRASE_VARIABLE} or typed when asked.`,
+      );
     }
     // Such a base takes signed version-2 ops only, and this command has no device key to sign with.
     const sealedBase = held !== undefined || sealedOps;
     const base = await readBaseReports(store.db, { deploymentKey });
     const profile = chooseProfile(base.profiles, args.profile);
     if (base.unreadable > 0) {
-      console.error(`Skipped ${base.unreadable} op${base.unreadable === 1 ? '' : 's'} that could not be read, opened or verified; the desk lists them under quarantine.`);
+      console.error(
+        `Skipped ${base.unreadable} op${base.unreadable === 1 ? '' : 's'} that could not be read, opened or verified; the desk lists them under quarantine.`,
+      );
     }
     const exportedAt = new Date().toISOString();
     let file: { text: string; rows: number };
@@ -60,10 +66,15 @@ async function runExport(args: ExportArgs, env: NodeJS.ProcessEnv): Promise<void
       const level = args.aggregate;
       // A partner who may see admin-2 areas must not get them back, counted, at admin 3.
       if (profile.kind === 'partner' && level > profile.place.level) {
-        throw new ExportRefused(`The profile "${profile.name}" shares places down to admin level ${profile.place.level}; an aggregate at level ${level} would be finer.`);
+        throw new ExportRefused(
+          `The profile "${profile.name}" shares places down to admin level ${profile.place.level}; an aggregate at level ${level} would be finer.`,
+        );
       }
       const format = args.format === 'json' ? 'json' : 'csv';
-      file = { text: [...aggregateChunks(base.records, { level, format, exportedAt })].join(''), rows: aggregateRows(base.records, level).length };
+      file = {
+        text: [...aggregateChunks(base.records, { level, format, exportedAt })].join(''),
+        rows: aggregateRows(base.records, level).length,
+      };
       logFormat = `aggregate_${format}`;
     } else {
       file = await exportText(base.records, { profile, format: args.format, exportedAt });
@@ -78,7 +89,12 @@ async function runExport(args: ExportArgs, env: NodeJS.ProcessEnv): Promise<void
         throw new ExportRefused(`Cannot write ${args.out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
       }
     }
-    if (!sealedBase) await recordExport(store.db, { profile: profile.name, format: logFormat, rows: file.rows, at: exportedAt }, { now: Date.now, random: cryptoRandom });
+    if (!sealedBase)
+      await recordExport(
+        store.db,
+        { profile: profile.name, format: logFormat, rows: file.rows, at: exportedAt },
+        { now: Date.now, random: cryptoRandom },
+      );
     if (fd !== undefined) {
       writeSync(fd, file.text);
       closeSync(fd);
@@ -110,7 +126,9 @@ async function requireStore(options: OpenStoreOptions): Promise<void> {
   if (options.databaseUrl === undefined) {
     const dir = options.dataDir ?? './data';
     if (!existsSync(join(dir, SQLITE_FILE_NAME))) {
-      throw new ExportRefused(`There is no Rasid store in ${dir}. Set RASID_DATA to the server's data folder, or DATABASE_URL to its database.`);
+      throw new ExportRefused(
+        `There is no Rasid store in ${dir}. Set RASID_DATA to the server's data folder, or DATABASE_URL to its database.`,
+      );
     }
     return;
   }
@@ -122,7 +140,9 @@ async function requireStore(options: OpenStoreOptions): Promise<void> {
   } catch (error) {
     if (error instanceof ExportRefused) throw error;
     // The driver's message may name the host; the code is enough to act on.
-    throw new ExportRefused(`The database in DATABASE_URL could not be reached (${(error as NodeJS.ErrnoException).code ?? 'connection failed'}).`);
+    throw new ExportRefused(
+      `The database in DATABASE_URL could not be reached (${(error as NodeJS.ErrnoException).code ?? 'connection failed'}).`,
+    );
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -132,7 +152,13 @@ function chooseProfile(profiles: Map<string, StoredProfile>, name: string): Prof
   if (name === INTERNAL_PROFILE.name) return INTERNAL_PROFILE;
   const stored = profiles.get(name);
   if (!stored) {
-    const usable = [INTERNAL_PROFILE.name, ...[...profiles.values()].filter((p) => p.ok && p.conflicts.length === 0).map((p) => p.name).sort()];
+    const usable = [
+      INTERNAL_PROFILE.name,
+      ...[...profiles.values()]
+        .filter((p) => p.ok && p.conflicts.length === 0)
+        .map((p) => p.name)
+        .sort(),
+    ];
     throw new ExportRefused(`There is no export profile named "${name}" on this base. Profiles you can export with: ${usable.join(', ')}.`);
   }
   if (!stored.ok) {
@@ -143,7 +169,9 @@ function chooseProfile(profiles: Map<string, StoredProfile>, name: string): Prof
     );
   }
   if (stored.conflicts.length > 0) {
-    throw new ExportRefused(`The profile "${name}" has a conflict in ${stored.conflicts.join(', ')} (coordinators changed it apart); choose on the desk, then export.`);
+    throw new ExportRefused(
+      `The profile "${name}" has a conflict in ${stored.conflicts.join(', ')} (coordinators changed it apart); choose on the desk, then export.`,
+    );
   }
   return stored.profile;
 }

@@ -36,7 +36,9 @@ export async function passphraseFor(file: string, { env, input, output }: Passph
   const given = env[PASSPHRASE_VARIABLE];
   if (given !== undefined) return given;
   if (!input.isTTY) {
-    throw new KeyRefused(`The key file ${file} needs its passphrase: set ${PASSPHRASE_VARIABLE}, or run the command on a terminal to be asked for it.`);
+    throw new KeyRefused(
+      `The key file ${file} needs its passphrase: set ${PASSPHRASE_VARIABLE}, or run the command on a terminal to be asked for it.`,
+    );
   }
   const typed = await askHidden(`Passphrase for ${file}: `, input, output);
   if (typed === undefined) throw new KeyRefused('No passphrase was typed, so nothing was exported.');

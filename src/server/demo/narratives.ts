@@ -101,13 +101,18 @@ export function damageNarrative(pick: Pick, lang: Lang, f: DamageFacts): string 
     return `${who} said one ${noun[0]} in ${f.place} was ${done} ${w}.`;
   }
   if (f.burned && f.looted) {
-    return capitalised(pick([
-      `${who} said armed men who were not from the area went from house to house in ${f.place} ${w}, looted ${what} and set them on fire. Neighbours could not put out the fires because of continued shooting.`,
-      `${what} burned out in ${f.place} after furniture, livestock and jewellery were taken. The owners had fled the day before and have not come back.`,
-      `Smoke seen over ${f.place} ${w}. At least ${what} confirmed looted and burned; the real number may be higher as the edge of the village cannot be reached.`,
-    ]));
+    return capitalised(
+      pick([
+        `${who} said armed men who were not from the area went from house to house in ${f.place} ${w}, looted ${what} and set them on fire. Neighbours could not put out the fires because of continued shooting.`,
+        `${what} burned out in ${f.place} after furniture, livestock and jewellery were taken. The owners had fled the day before and have not come back.`,
+        `Smoke seen over ${f.place} ${w}. At least ${what} confirmed looted and burned; the real number may be higher as the edge of the village cannot be reached.`,
+      ]),
+    );
   }
-  if (f.looted) return capitalised(`${what} in ${f.place} looted ${w} but not burned: appliances, cars and food stores taken, according to a neighbour.`);
+  if (f.looted)
+    return capitalised(
+      `${what} in ${f.place} looted ${w} but not burned: appliances, cars and food stores taken, according to a neighbour.`,
+    );
   return capitalised(`${what} burned in ${f.place} ${w}. Not known whether they were looted first.`);
 }
 

@@ -29,11 +29,21 @@ const POINTS: Readonly<Record<string, { lat: number; lon: number }>> = {
   SY060000: { lat: 35.5317, lon: 35.7901 }, // Lattakia city
   SY100200: { lat: 35.1822, lon: 35.9486 }, // Baniyas town
   SY100201: { lat: 35.153, lon: 36.005 }, // Rawda
-  SY100000: { lat: 34.8890, lon: 35.8866 }, // Tartous city
+  SY100000: { lat: 34.889, lon: 35.8866 }, // Tartous city
 };
 
 /** Where events happen: the villages around Jableh and the suburbs of Baniyas. */
-export const EVENT_PCODES = ['SY060200', 'SY060201', 'SY060202', 'SY060203', 'SY060204', 'SY060205', 'SY060400', 'SY100200', 'SY100201'] as const;
+export const EVENT_PCODES = [
+  'SY060200',
+  'SY060201',
+  'SY060202',
+  'SY060203',
+  'SY060204',
+  'SY060205',
+  'SY060400',
+  'SY100200',
+  'SY100201',
+] as const;
 /** Cities families fled to, staying with relatives or in collective centres. */
 export const CITY_PCODES = ['SY060000', 'SY100000'] as const;
 /** The sub-district of the air base near Jableh where some families sought shelter. */
@@ -49,7 +59,8 @@ export function demoPlaces(gazetteer: Gazetteer): Map<string, DemoPlace> {
   const places = new Map<string, DemoPlace>();
   for (const [pcode, point] of Object.entries(POINTS)) {
     const path = pathOf(gazetteer, pcode);
-    if (path.length !== 3) throw new Error(`The gazetteer has no sub-district ${pcode}; the demo is built on the sample gazetteer of the Syrian coast.`);
+    if (path.length !== 3)
+      throw new Error(`The gazetteer has no sub-district ${pcode}; the demo is built on the sample gazetteer of the Syrian coast.`);
     const [adm1, adm2, adm3] = path as [(typeof path)[0], (typeof path)[0], (typeof path)[0]];
     const ref = (u: typeof adm1) => ({ pcode: u.pcode, en: u.en, ar: u.ar });
     const townCentre = adm3.en === adm2.en;

@@ -21,7 +21,15 @@ import { GAZETTEER_FIELD, GAZETTEER_ID, rosterField, ROSTER_ID } from '../../dom
 import { profileChanges, profileSettingId } from '../../export/desk-settings.ts';
 import { partnerProfile } from '../../export/profile.ts';
 import { newPseudonymKey } from '../../export/pseudonym.ts';
-import { accessCutNarrative, damageNarrative, displacementNarrative, sourceDetail, type DamageFacts, type DisplacementFacts, type Lang } from './narratives.ts';
+import {
+  accessCutNarrative,
+  damageNarrative,
+  displacementNarrative,
+  sourceDetail,
+  type DamageFacts,
+  type DisplacementFacts,
+  type Lang,
+} from './narratives.ts';
 import { BASE_PCODE, BASE_POINT, CITY_PCODES, demoPlaces, type DemoPlace } from './places.ts';
 
 export interface DemoDevice {
@@ -87,7 +95,13 @@ const DISPLACEMENT_DAYS = [10, 16, 15, 12, 9, 7, 6, 5, 5, 4, 4, 3, 3, 2];
 
 /** Cuts of services: three days around Jableh and Baniyas, and one still going on. */
 const CUTS: readonly { pcodes: readonly string[]; day: number; days?: number; services: readonly Service[]; weight: number }[] = [
-  { pcodes: ['SY060201', 'SY060202', 'SY060203', 'SY060204', 'SY060205'], day: 1, days: 3, services: ['bread', 'water', 'electricity'], weight: 30 },
+  {
+    pcodes: ['SY060201', 'SY060202', 'SY060203', 'SY060204', 'SY060205'],
+    day: 1,
+    days: 3,
+    services: ['bread', 'water', 'electricity'],
+    weight: 30,
+  },
   { pcodes: ['SY100200', 'SY100201'], day: 2, days: 3, services: ['bread', 'water', 'electricity'], weight: 20 },
   { pcodes: ['SY060400', 'SY060200'], day: 1, days: 3, services: ['bread', 'electricity'], weight: 8 },
   { pcodes: ['SY100201', 'SY060205'], day: 10, services: ['electricity', 'water', 'fuel'], weight: 12 },
@@ -194,21 +208,39 @@ export function demoScenario({ seed, now, gazetteer, reports: wanted = 300 }: Sc
 
   function commonFields(p: DemoPlace, lang: Lang, eventAt: number, dates: 'any' | 'exact'): Record<string, unknown> {
     const day = isoDay(eventAt);
-    const precision = dates === 'exact' ? 'exact' : dice.weighted([['exact', 75], ['approximate', 17], ['range', 8]] as const);
-    const eventDate =
-      precision === 'range' ? { precision, date: isoDay(eventAt - DAY), end: day } : { precision, date: day };
-    const sourceKind = dice.weighted([['eyewitness', 45], ['victim', 25], ['secondary', 20], ['open_source', 10]] as const);
+    const precision =
+      dates === 'exact'
+        ? 'exact'
+        : dice.weighted([
+            ['exact', 75],
+            ['approximate', 17],
+            ['range', 8],
+          ] as const);
+    const eventDate = precision === 'range' ? { precision, date: isoDay(eventAt - DAY), end: day } : { precision, date: day };
+    const sourceKind = dice.weighted([
+      ['eyewitness', 45],
+      ['victim', 25],
+      ['secondary', 20],
+      ['open_source', 10],
+    ] as const);
     const fields: Record<string, unknown> = {
       eventDate,
       placeName: `${p[lang]} - ${dice.pick(QUARTERS[lang])}`,
       admin: p.admin,
       sourceKind,
       sourceDetail: sourceDetail(dice.pick, lang, sourceKind),
-      confidence: dice.weighted([['high', 35], ['medium', 45], ['low', 20]] as const),
+      confidence: dice.weighted([
+        ['high', 35],
+        ['medium', 45],
+        ['low', 20],
+      ] as const),
     };
     if (dice.chance(0.72)) {
       // Where the event was, a short walk from the village centre: a monitor marks the street, not the village.
-      const point: Record<string, number> = { lat: round6(p.lat + (dice.float() - 0.5) * 0.024), lon: round6(p.lon + (dice.float() - 0.5) * 0.03) };
+      const point: Record<string, number> = {
+        lat: round6(p.lat + (dice.float() - 0.5) * 0.024),
+        lon: round6(p.lon + (dice.float() - 0.5) * 0.03),
+      };
       const exact = dice.chance(0.4);
       if (exact) point.accuracy = dice.int(4, 40);
       fields.point = point;
@@ -220,7 +252,15 @@ export function demoScenario({ seed, now, gazetteer, reports: wanted = 300 }: Sc
   }
 
   function damage(p: DemoPlace, lang: Lang, eventAt: number, like?: Content): Content {
-    const structureKind = (like?.structureKind as DamageFacts['structureKind'] | undefined) ?? dice.weighted([['home', 82], ['shop', 12], ['school', 2], ['worship', 2], ['clinic', 2]] as const);
+    const structureKind =
+      (like?.structureKind as DamageFacts['structureKind'] | undefined) ??
+      dice.weighted([
+        ['home', 82],
+        ['shop', 12],
+        ['school', 2],
+        ['worship', 2],
+        ['clinic', 2],
+      ] as const);
     const burned = like ? like.damageCause === 'burning' : dice.chance(0.72);
     const looted = like ? like.looted === true : burned ? dice.chance(0.85) : true;
     // Unknown is not zero: now and then nobody could count.
@@ -228,8 +268,16 @@ export function demoScenario({ seed, now, gazetteer, reports: wanted = 300 }: Sc
     if (like) structures = typeof like.structures === 'number' ? Math.max(1, like.structures + dice.int(-2, 2)) : undefined;
     else structures = dice.chance(0.06) ? undefined : structureKind === 'home' ? dice.skewed(1, 30) : dice.int(1, 3);
     const damageLevel = burned
-      ? dice.weighted([['destroyed', 50], ['severe', 35], ['moderate', 15]] as const)
-      : dice.weighted([['moderate', 50], ['possible', 30], ['severe', 20]] as const);
+      ? dice.weighted([
+          ['destroyed', 50],
+          ['severe', 35],
+          ['moderate', 15],
+        ] as const)
+      : dice.weighted([
+          ['moderate', 50],
+          ['possible', 30],
+          ['severe', 20],
+        ] as const);
     const content: Content = {
       type: 'damage',
       ...commonFields(p, lang, eventAt, 'any'),
@@ -244,7 +292,15 @@ export function demoScenario({ seed, now, gazetteer, reports: wanted = 300 }: Sc
   }
 
   function displacement(p: DemoPlace, lang: Lang, eventAt: number, like?: Content): Content {
-    const shelter = (like?.shelter as DisplacementFacts['shelter'] | undefined) ?? dice.weighted([['military_base', 25], ['host_family', 32], ['public_building', 15], ['open_air', 16], ['collective_centre', 12]] as const);
+    const shelter =
+      (like?.shelter as DisplacementFacts['shelter'] | undefined) ??
+      dice.weighted([
+        ['military_base', 25],
+        ['host_family', 32],
+        ['public_building', 15],
+        ['open_air', 16],
+        ['collective_centre', 12],
+      ] as const);
     let destination: { name: string; admin: unknown };
     if (shelter === 'military_base') {
       destination = { name: lang === 'ar' ? 'محيط قاعدة حميميم' : 'around Hmeimim base', admin: place(BASE_PCODE).admin };
@@ -266,9 +322,20 @@ export function demoScenario({ seed, now, gazetteer, reports: wanted = 300 }: Sc
       origin: { name: p[lang], admin: p.admin },
       destination,
       shelter,
-      displacementCause: dice.weighted([['violence', 45], ['threats', 20], ['home_destroyed', 20], ['looting', 15]] as const),
+      displacementCause: dice.weighted([
+        ['violence', 45],
+        ['threats', 20],
+        ['home_destroyed', 20],
+        ['looting', 15],
+      ] as const),
       ongoing: dice.chance(0.6),
-      narrative: displacementNarrative(dice.pick, lang, { origin: p[lang], destination: destination.name, shelter, households, individuals }),
+      narrative: displacementNarrative(dice.pick, lang, {
+        origin: p[lang],
+        destination: destination.name,
+        shelter,
+        households,
+        individuals,
+      }),
     };
     if (households !== undefined) content.households = households;
     if (individuals !== undefined) content.individuals = individuals;
@@ -289,13 +356,22 @@ export function demoScenario({ seed, now, gazetteer, reports: wanted = 300 }: Sc
   }
 
   const monitorEdit = (report: Tracked, at: number, changes: Partial<Record<FieldName, unknown>>) =>
-    monitorActions.push({ at, device: report.device, reportId: report.id, kind: 'edit', body: (state, hlc) => editBody(state, changes, hlc) });
+    monitorActions.push({
+      at,
+      device: report.device,
+      reportId: report.id,
+      kind: 'edit',
+      body: (state, hlc) => editBody(state, changes, hlc),
+    });
 
   // ----- damage and displacement, by day and place -----
   const base = Math.max(30, wanted - 10);
   const counts = { damage: Math.round(base * 0.43), displacement: Math.round(base * 0.32) };
   const cutCount = base - counts.damage - counts.displacement;
-  for (const [type, days] of [['damage', DAMAGE_DAYS], ['displacement', DISPLACEMENT_DAYS]] as const) {
+  for (const [type, days] of [
+    ['damage', DAMAGE_DAYS],
+    ['displacement', DISPLACEMENT_DAYS],
+  ] as const) {
     for (let i = 0; i < counts[type]; i++) {
       const d = dice.weighted(days.map((w, day) => [day, w] as const));
       const p = place(dice.weighted(EVENT_WEIGHTS));
@@ -328,7 +404,12 @@ export function demoScenario({ seed, now, gazetteer, reports: wanted = 300 }: Sc
       service,
       serviceState: restored ? 'restored' : partial ? 'partial' : 'cut',
       period,
-      cutCause: dice.weighted([['siege', 35], ['deliberate_cut', 25], ['infrastructure_damage', 25], ['attack', 15]] as const),
+      cutCause: dice.weighted([
+        ['siege', 35],
+        ['deliberate_cut', 25],
+        ['infrastructure_damage', 25],
+        ['attack', 15],
+      ] as const),
       narrative: accessCutNarrative(dice.pick, lang, { place: p[lang], service, ongoing: !restored, partial, since }),
     };
     if (households !== undefined) {
@@ -343,7 +424,9 @@ export function demoScenario({ seed, now, gazetteer, reports: wanted = 300 }: Sc
   }
 
   // ----- the same event reported by two monitors -----
-  const shared = eventReports.filter((r) => monitorsOf((r.content.admin as { adm3: { pcode: string } }).adm3.pcode).length > 1 && r.createdAt < end - 4 * DAY);
+  const shared = eventReports.filter(
+    (r) => monitorsOf((r.content.admin as { adm3: { pcode: string } }).adm3.pcode).length > 1 && r.createdAt < end - 4 * DAY,
+  );
   const duplicates: [Tracked, Tracked][] = [];
   for (const original of shared) {
     if (duplicates.length >= 8) break;
@@ -358,9 +441,17 @@ export function demoScenario({ seed, now, gazetteer, reports: wanted = 300 }: Sc
   }
 
   // ----- a report saved twice by mistake, and its copy deleted minutes later, before the phone synced -----
-  const twice = eventReports.find((r) => r.content.type === 'damage' && r.createdAt < end - DAY && !duplicates.some((pair) => pair.includes(r)))!;
+  const twice = eventReports.find(
+    (r) => r.content.type === 'damage' && r.createdAt < end - DAY && !duplicates.some((pair) => pair.includes(r)),
+  )!;
   const copy = addReport(twice.device, { ...twice.content }, twice.eventAt, twice.createdAt + dice.between(2 * MINUTE, 6 * MINUTE));
-  monitorActions.push({ at: copy.createdAt + dice.between(3 * MINUTE, 9 * MINUTE), device: copy.device, reportId: copy.id, kind: 'edit', body: (s, hlc) => deleteBody(s, hlc) });
+  monitorActions.push({
+    at: copy.createdAt + dice.between(3 * MINUTE, 9 * MINUTE),
+    device: copy.device,
+    reportId: copy.id,
+    kind: 'edit',
+    body: (s, hlc) => deleteBody(s, hlc),
+  });
 
   // ----- a practice report from the day of training, which a coordinator deletes -----
   const trainingAt = enrolledAt + 2 * HOUR;
@@ -393,7 +484,9 @@ export function demoScenario({ seed, now, gazetteer, reports: wanted = 300 }: Sc
   ];
   const conflicted: Tracked[] = [];
   for (const [type, field] of conflictFields) {
-    const report = eventReports.find((r) => !taken.has(r) && r.content.type === type && r.content[field] !== undefined && r.createdAt < end - 3 * DAY);
+    const report = eventReports.find(
+      (r) => !taken.has(r) && r.content.type === type && r.content[field] !== undefined && r.createdAt < end - 3 * DAY,
+    );
     if (!report) continue;
     taken.add(report);
     conflicted.push(report);
@@ -409,11 +502,19 @@ export function demoScenario({ seed, now, gazetteer, reports: wanted = 300 }: Sc
           ? ['severe', 'moderate']
           : ['destroyed', was === 'severe' ? 'moderate' : 'severe'];
     monitorEdit(report, mine, { [field]: monitorValue });
-    coordinatorActions.push({ at: theirs, device: dice.pick(DEMO_COORDINATORS), reportId: report.id, kind: 'edit', body: (s, hlc) => editBody(s, { [field]: coordinatorValue }, hlc) });
+    coordinatorActions.push({
+      at: theirs,
+      device: dice.pick(DEMO_COORDINATORS),
+      reportId: report.id,
+      kind: 'edit',
+      body: (s, hlc) => editBody(s, { [field]: coordinatorValue }, hlc),
+    });
   }
 
   // ----- monitors correcting their own counts when they learn more -----
-  for (const report of eventReports.filter((r) => !taken.has(r) && r.content.type === 'displacement' && typeof r.content.individuals === 'number').slice(0, 8)) {
+  for (const report of eventReports
+    .filter((r) => !taken.has(r) && r.content.type === 'displacement' && typeof r.content.individuals === 'number')
+    .slice(0, 8)) {
     const at = syncedAt(report.device, report.createdAt) + dice.between(3 * HOUR, 48 * HOUR);
     if (at > end) continue;
     taken.add(report);
@@ -424,7 +525,11 @@ export function demoScenario({ seed, now, gazetteer, reports: wanted = 300 }: Sc
   const deviceOps = new Map<string, Op[]>();
   const receivedAt: Record<string, number> = {};
   const byId = new Map(reports.map((r) => [r.id, r]));
-  const ownState = (report: Tracked) => mergeOps(report.id, report.ops.map((o) => o.op));
+  const ownState = (report: Tracked) =>
+    mergeOps(
+      report.id,
+      report.ops.map((o) => o.op),
+    );
   const clocks = new Map<string, Hlc>();
   const write = (action: Action, state: ReportState, received: number): Op => {
     const clock = tick(clocks.get(action.device) ?? { wall: 0, counter: 0, node: nodeIdOf(action.device) }, action.at);
@@ -444,7 +549,11 @@ export function demoScenario({ seed, now, gazetteer, reports: wanted = 300 }: Sc
     receivedAt[op.id] = received;
     return op;
   };
-  const inOrder = (list: Action[]) => list.map((a, i) => ({ a, i })).sort((x, y) => x.a.at - y.a.at || x.i - y.i).map((x) => x.a);
+  const inOrder = (list: Action[]) =>
+    list
+      .map((a, i) => ({ a, i }))
+      .sort((x, y) => x.a.at - y.a.at || x.i - y.i)
+      .map((x) => x.a);
 
   for (const action of inOrder(monitorActions)) {
     const report = byId.get(action.reportId)!;
@@ -468,7 +577,13 @@ export function demoScenario({ seed, now, gazetteer, reports: wanted = 300 }: Sc
   setting(setupAt + 2 * HOUR, 'desk', profileSettingId(DEMO_PROFILE), profileChanges(profile));
 
   const arrived = (report: Tracked) => report.ops.find((o) => o.op.kind === 'create')!.receivedAt;
-  coordinatorActions.push({ at: arrived(practice) + 2 * HOUR, device: coordinator, reportId: practice.id, kind: 'edit', body: (s, hlc) => deleteBody(s, hlc) });
+  coordinatorActions.push({
+    at: arrived(practice) + 2 * HOUR,
+    device: coordinator,
+    reportId: practice.id,
+    kind: 'edit',
+    body: (s, hlc) => deleteBody(s, hlc),
+  });
 
   const marked = new Set<Tracked>();
   for (const [original, second] of duplicates) {
@@ -488,8 +603,18 @@ export function demoScenario({ seed, now, gazetteer, reports: wanted = 300 }: Sc
     if (report === copy || report === practice || marked.has(report) || !dice.chance(0.6)) continue;
     const at = arrived(report) + dice.between(HOUR, 72 * HOUR);
     if (at > end) continue;
-    const status = dice.weighted([['verified', 72], ['disputed', 12], ['unverified', 16]] as const);
-    coordinatorActions.push({ at, device: dice.pick(DEMO_COORDINATORS), reportId: report.id, kind: 'edit', body: (s, hlc) => editBody(s, { verification: status }, hlc) });
+    const status = dice.weighted([
+      ['verified', 72],
+      ['disputed', 12],
+      ['unverified', 16],
+    ] as const);
+    coordinatorActions.push({
+      at,
+      device: dice.pick(DEMO_COORDINATORS),
+      reportId: report.id,
+      kind: 'edit',
+      body: (s, hlc) => editBody(s, { verification: status }, hlc),
+    });
   }
 
   const coordinators = new Set<string>(DEMO_COORDINATORS);

@@ -40,7 +40,11 @@ export async function seedDemo(store: Store, { now, seed = DEMO_SEED }: { now: n
   const stored = await store.db.transaction().execute(async (trx) => {
     // The counter row first, as every push takes it: a second server starting with --demo on the
     // same PostgreSQL database waits here, then finds the demo and refuses.
-    await trx.updateTable('counter').set((eb) => ({ last_seq: eb.ref('last_seq') })).where('id', '=', 1).execute();
+    await trx
+      .updateTable('counter')
+      .set((eb) => ({ last_seq: eb.ref('last_seq') }))
+      .where('id', '=', 1)
+      .execute();
     const [op, device] = await Promise.all([
       trx.selectFrom('ops').select('seq').limit(1).executeTakeFirst(),
       trx.selectFrom('devices').select('device').limit(1).executeTakeFirst(),
@@ -67,7 +71,11 @@ export async function seedDemo(store: Store, { now, seed = DEMO_SEED }: { now: n
       .execute();
     let count = 0;
     for (const batch of syncBatches(scenario)) {
-      const answers = await pushOps(trx, { caller: { device: batch.device, role: batch.role }, ops: batch.ops.map(incoming), now: batch.at });
+      const answers = await pushOps(trx, {
+        caller: { device: batch.device, role: batch.role },
+        ops: batch.ops.map(incoming),
+        now: batch.at,
+      });
       const refused = answers.find((a) => a.status !== 'ack');
       // The scenario is built to pass every rule; an op refused here is a bug in it, not a user's error.
       if (refused) throw new Error(`The store did not take a demo op: ${refused.status}, ${'reason' in refused ? refused.reason : ''}`);
@@ -110,5 +118,8 @@ function syncBatches(scenario: DemoScenario): SyncBatch[] {
       current.ops.push(op);
     }
   }
-  return batches.map((b, i) => ({ b, i })).sort((x, y) => x.b.at - y.b.at || x.i - y.i).map((x) => x.b);
+  return batches
+    .map((b, i) => ({ b, i }))
+    .sort((x, y) => x.b.at - y.b.at || x.i - y.i)
+    .map((x) => x.b);
 }

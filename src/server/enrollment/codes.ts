@@ -32,7 +32,10 @@ export async function makeEnrollmentCode(db: Kysely<Database>, role: Role, { now
   const code = randomSecret(random, CODE_BYTES);
   const createdAt = now();
   const expiresAt = createdAt + CODE_LIFETIME_MS;
-  await db.deleteFrom('enrollment_codes').where('expires_at', '<', createdAt - KEEP_OLD_CODES_MS).execute();
+  await db
+    .deleteFrom('enrollment_codes')
+    .where('expires_at', '<', createdAt - KEEP_OLD_CODES_MS)
+    .execute();
   await db
     .insertInto('enrollment_codes')
     .values({ code_hash: secretHash(code), role, created_at: createdAt, expires_at: expiresAt, used_at: null, used_by: null })

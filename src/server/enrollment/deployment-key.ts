@@ -26,7 +26,12 @@ export async function setDeploymentKey(db: Kysely<Database>, text: unknown): Pro
   const read = await readPublicKey(text, 'agreement');
   if (!read.ok) return { ok: false, reason: 'invalid' };
   const key = { key: read.key.text, fingerprint: read.key.fingerprint };
-  const set = await db.updateTable('meta').set({ deployment_key: key.key }).where('id', '=', 1).where('deployment_key', 'is', null).executeTakeFirst();
+  const set = await db
+    .updateTable('meta')
+    .set({ deployment_key: key.key })
+    .where('id', '=', 1)
+    .where('deployment_key', 'is', null)
+    .executeTakeFirst();
   if (Number(set.numUpdatedRows) === 1) return { ok: true, created: true, key };
   const held = await readDeploymentKey(db);
   return held?.key === key.key ? { ok: true, created: false, key } : { ok: false, reason: 'already_set' };

@@ -27,7 +27,12 @@ export async function deviceByToken(db: Kysely<Database>, token: string): Promis
     .executeTakeFirst();
   if (!row) return undefined;
   if (row.next_token_hash === hash) {
-    await db.updateTable('devices').set({ token_hash: hash, next_token_hash: null }).where('device', '=', row.device).where('next_token_hash', '=', hash).execute();
+    await db
+      .updateTable('devices')
+      .set({ token_hash: hash, next_token_hash: null })
+      .where('device', '=', row.device)
+      .where('next_token_hash', '=', hash)
+      .execute();
   }
   return { device: row.device, role: row.role, revokedAt: row.revoked_at === null ? null : Number(row.revoked_at) };
 }
@@ -36,7 +41,14 @@ export async function listDevices(db: Kysely<Database>): Promise<EnrolledDevice[
   const rows = await db
     .selectFrom('devices')
     .leftJoin('device_progress', 'device_progress.device', 'devices.device')
-    .select(['devices.device', 'devices.role', 'devices.created_at', 'devices.revoked_at', 'devices.public_keys', 'device_progress.watermark'])
+    .select([
+      'devices.device',
+      'devices.role',
+      'devices.created_at',
+      'devices.revoked_at',
+      'devices.public_keys',
+      'device_progress.watermark',
+    ])
     .orderBy('devices.created_at')
     .orderBy('devices.device')
     .execute();
@@ -54,7 +66,11 @@ export async function listDevices(db: Kysely<Database>): Promise<EnrolledDevice[
 }
 
 /** Revokes a device; revoking it again keeps the first time. Undefined when no such device is enrolled. */
-export async function revokeDevice(db: Kysely<Database>, device: string, now: number): Promise<{ device: string; revokedAt: number } | undefined> {
+export async function revokeDevice(
+  db: Kysely<Database>,
+  device: string,
+  now: number,
+): Promise<{ device: string; revokedAt: number } | undefined> {
   await db.updateTable('devices').set({ revoked_at: now }).where('device', '=', device).where('revoked_at', 'is', null).execute();
   const row = await db.selectFrom('devices').select('revoked_at').where('device', '=', device).executeTakeFirst();
   return row && { device, revokedAt: Number(row.revoked_at) };
@@ -66,7 +82,12 @@ export async function revokeDevice(db: Kysely<Database>, device: string, now: nu
  * device its old token; asking again replaces a new token never used. Undefined when `oldToken` is
  * not the device's current token (another rotation's new token was used meanwhile).
  */
-export async function rotateToken(db: Kysely<Database>, device: string, oldToken: string, random: RandomBytes): Promise<string | undefined> {
+export async function rotateToken(
+  db: Kysely<Database>,
+  device: string,
+  oldToken: string,
+  random: RandomBytes,
+): Promise<string | undefined> {
   const token = randomSecret(random, TOKEN_BYTES);
   const result = await db
     .updateTable('devices')

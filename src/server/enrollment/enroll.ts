@@ -35,7 +35,11 @@ export async function enrollDevice(
   const codeHash = secretHash(code);
   try {
     return await db.transaction().execute(async (trx): Promise<EnrollOutcome> => {
-      const row = await trx.selectFrom('enrollment_codes').select(['role', 'expires_at', 'used_at']).where('code_hash', '=', codeHash).executeTakeFirst();
+      const row = await trx
+        .selectFrom('enrollment_codes')
+        .select(['role', 'expires_at', 'used_at'])
+        .where('code_hash', '=', codeHash)
+        .executeTakeFirst();
       if (!row) return { ok: false, reason: 'code_unknown' };
       if (row.used_at !== null) return { ok: false, reason: 'code_used' };
       if (Number(row.expires_at) <= now) return { ok: false, reason: 'code_expired' };

@@ -29,7 +29,8 @@ export function requireDevice(db: Kysely<Database>): MiddlewareHandler<ApiEnv> {
       throw error;
     };
     const header = c.req.header('Authorization');
-    if (header === undefined) refuse(new ApiError(401, 'token_missing', 'This endpoint needs a device token: Authorization: Bearer <token>.'));
+    if (header === undefined)
+      refuse(new ApiError(401, 'token_missing', 'This endpoint needs a device token: Authorization: Bearer <token>.'));
     // A malformed token cannot be anyone's: answer as for an unknown one, without a lookup.
     const token = BEARER.exec(header!)?.[1];
     const owner = token === undefined ? undefined : await deviceByToken(db, token);

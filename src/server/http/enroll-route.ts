@@ -4,7 +4,13 @@
  * make a code, with the link the app shows as a QR code and as text.
  */
 import type { Hono } from 'hono';
-import { deploymentKeyRequestSchema, enrollmentCodeRequestSchema, enrollRequestSchema, type EnrollmentCodeResponse, type EnrollResponse } from '../../domain/protocol.ts';
+import {
+  deploymentKeyRequestSchema,
+  enrollmentCodeRequestSchema,
+  enrollRequestSchema,
+  type EnrollmentCodeResponse,
+  type EnrollResponse,
+} from '../../domain/protocol.ts';
 import { enrollmentLink, makeEnrollmentCode } from '../enrollment/codes.ts';
 import { readDeploymentKey, setDeploymentKey } from '../enrollment/deployment-key.ts';
 import { enrollDevice, type EnrollFailure } from '../enrollment/enroll.ts';
@@ -39,7 +45,12 @@ export function enrollRoutes(api: Hono<ApiEnv>, { store, now, random, publicOrig
     const outcome = await enrollDevice(store.db, request, { now, random });
     if (!outcome.ok) throw REFUSALS[outcome.reason]();
     const deployment = await readDeploymentKey(store.db);
-    const answer: EnrollResponse = { token: outcome.token, role: outcome.role, device: request.device, epoch: await currentEpoch(store.db) };
+    const answer: EnrollResponse = {
+      token: outcome.token,
+      role: outcome.role,
+      device: request.device,
+      epoch: await currentEpoch(store.db),
+    };
     if (deployment) answer.deploymentKey = deployment.key;
     return jsonAnswer(c, answer, 201);
   });
@@ -55,8 +66,10 @@ export function enrollRoutes(api: Hono<ApiEnv>, { store, now, random, publicOrig
   api.put('/v1/deployment-key', requireDevice(store.db), requireCoordinator, async (c) => {
     const { key } = await readJsonBody(c, deploymentKeyRequestSchema, SMALL_BODY_BYTES);
     const outcome = await setDeploymentKey(store.db, key);
-    if (!outcome.ok && outcome.reason === 'invalid') throw new ApiError(400, 'bad_key', 'Not a public agreement key (`x25519:` or `p256-ecdh:` and its base64url bytes).');
-    if (!outcome.ok) throw new ApiError(409, 'deployment_key_set', 'This deployment already has another key; it is never replaced by this endpoint.');
+    if (!outcome.ok && outcome.reason === 'invalid')
+      throw new ApiError(400, 'bad_key', 'Not a public agreement key (`x25519:` or `p256-ecdh:` and its base64url bytes).');
+    if (!outcome.ok)
+      throw new ApiError(409, 'deployment_key_set', 'This deployment already has another key; it is never replaced by this endpoint.');
     return jsonAnswer(c, outcome.key, outcome.created ? 201 : 200);
   });
 

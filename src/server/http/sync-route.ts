@@ -7,7 +7,17 @@
 import type { Hono } from 'hono';
 import type { WireHeader } from '../../domain/op.ts';
 import { MAX_BATCH, MAX_REQUEST_BYTES, syncRequestSchema, wireOpSchema, type ServedOp, type SyncResponse } from '../../domain/protocol.ts';
-import { allWatermarks, currentEpoch, deviceWatermark, lostDecidedOps, pullOps, pushOps, renewEpoch, type IncomingOp, type PulledOp } from '../store/index.ts';
+import {
+  allWatermarks,
+  currentEpoch,
+  deviceWatermark,
+  lostDecidedOps,
+  pullOps,
+  pushOps,
+  renewEpoch,
+  type IncomingOp,
+  type PulledOp,
+} from '../store/index.ts';
 import type { ApiDeps } from './api.ts';
 import { requireDevice, type ApiEnv } from './auth.ts';
 import { readJsonBody } from './body.ts';
@@ -40,11 +50,14 @@ export function syncRoute(api: Hono<ApiEnv>, { store, now, random }: ApiDeps): v
     let page: Pick<SyncResponse, 'reset' | 'ops' | 'cursor' | 'more'>;
     // Another epoch: this is not the store the device last synced with. Its pushes above were still
     // decided (the device re-pushes from the watermark below); its cursor means nothing here.
-    const pulled = request.epoch !== null && request.epoch !== epoch ? ({ reset: true } as const) : await pullOps(store.db, {
-      caller,
-      after: request.cursor,
-      limit: request.limit ?? MAX_BATCH,
-    });
+    const pulled =
+      request.epoch !== null && request.epoch !== epoch
+        ? ({ reset: true } as const)
+        : await pullOps(store.db, {
+            caller,
+            after: request.cursor,
+            limit: request.limit ?? MAX_BATCH,
+          });
     if (pulled.reset) {
       // `more`: the device pulls again, from the start (cursor null) and with this epoch.
       page = { reset: true, ops: [], cursor: null, more: true };

@@ -36,6 +36,11 @@ export async function lostDecidedOps(db: Kysely<Database>, known: readonly { dev
  * make one new epoch between them, not two that would reset every device twice.
  */
 export async function renewEpoch(db: Kysely<Database>, from: string, random: RandomBytes): Promise<string> {
-  await db.updateTable('meta').set({ epoch: newEpoch(random) }).where('id', '=', 1).where('epoch', '=', from).execute();
+  await db
+    .updateTable('meta')
+    .set({ epoch: newEpoch(random) })
+    .where('id', '=', 1)
+    .where('epoch', '=', from)
+    .execute();
   return currentEpoch(db);
 }

@@ -78,7 +78,9 @@ function openPostgres(options: OpenStoreOptions): { db: Kysely<Database>; dialec
     // below 2^53), for this pool only, so the rows look the same as SQLite's.
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === INT8_OID && format !== 'binary' ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+        oid === INT8_OID && format !== 'binary'
+          ? (v: string) => Number(v)
+          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
   // An idle connection the server drops (restart, failover) is an 'error' event on the pool; without

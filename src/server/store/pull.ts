@@ -33,11 +33,20 @@ export interface PulledOp {
   sig?: string;
 }
 
-export type PullResult =
-  | { reset?: undefined; ops: PulledOp[]; cursor: Cursor | null; more: boolean }
-  | { reset: true };
+export type PullResult = { reset?: undefined; ops: PulledOp[]; cursor: Cursor | null; more: boolean } | { reset: true };
 
-const SERVED_COLUMNS = ['ops.seq', 'ops.id', 'ops.v', 'ops.kind', 'ops.report_id', 'ops.device', 'ops.device_seq', 'ops.body', 'ops.sig', 'ops.received_at'] as const;
+const SERVED_COLUMNS = [
+  'ops.seq',
+  'ops.id',
+  'ops.v',
+  'ops.kind',
+  'ops.report_id',
+  'ops.device',
+  'ops.device_seq',
+  'ops.body',
+  'ops.sig',
+  'ops.received_at',
+] as const;
 
 export async function pullOps(db: Kysely<Database>, { caller, after, limit }: PullInput): Promise<PullResult> {
   if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError('pull limit must be a positive integer');
@@ -50,7 +59,13 @@ export async function pullOps(db: Kysely<Database>, { caller, after, limit }: Pu
   // some seq and none beyond; stopping at the last row returned can never step over an op.
   const query =
     caller.role === 'coordinator'
-      ? db.selectFrom('ops').select(SERVED_COLUMNS).where('seq', '>', afterSeq).where('status', '=', 'ok').orderBy('seq').limit(limit + 1)
+      ? db
+          .selectFrom('ops')
+          .select(SERVED_COLUMNS)
+          .where('seq', '>', afterSeq)
+          .where('status', '=', 'ok')
+          .orderBy('seq')
+          .limit(limit + 1)
       : db
           .selectFrom('ops')
           .innerJoin('report_owners', 'report_owners.report_id', 'ops.report_id')
@@ -77,7 +92,9 @@ export async function pullOps(db: Kysely<Database>, { caller, after, limit }: Pu
   return { ops, cursor: last ? { seq: last.seq, opId: last.header.id } : after, more };
 }
 
-function toPulled(r: Pick<OpRow, 'seq' | 'id' | 'v' | 'kind' | 'report_id' | 'device' | 'device_seq' | 'body' | 'sig' | 'received_at'>): PulledOp {
+function toPulled(
+  r: Pick<OpRow, 'seq' | 'id' | 'v' | 'kind' | 'report_id' | 'device' | 'device_seq' | 'body' | 'sig' | 'received_at'>,
+): PulledOp {
   const header = {
     v: Number(r.v),
     id: r.id,

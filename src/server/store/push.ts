@@ -8,7 +8,17 @@
  * (a pull cursor never skips an op), and every check below sees all earlier batches.
  */
 import type { Kysely } from 'kysely';
-import { decide, slotOf, REJECT, type Caller, type HeldOp, type HeldState, type IncomingOp, type RejectReason, type RetryReason } from './rules.ts';
+import {
+  decide,
+  slotOf,
+  REJECT,
+  type Caller,
+  type HeldOp,
+  type HeldState,
+  type IncomingOp,
+  type RejectReason,
+  type RetryReason,
+} from './rules.ts';
 import type { Database, NewOpRow, Role } from './schema.ts';
 import { chunks, loadProgress, saveProgress } from './watermark.ts';
 
@@ -37,7 +47,9 @@ const slotKey = (device: string, deviceSeq: number) => `${device}\u0000${deviceS
 
 async function pushInTransaction(trx: Kysely<Database>, { caller, ops: sent, now }: PushInput): Promise<PushAnswer[]> {
   // Something that is not even an object gets an answer (rejected) instead of failing the batch.
-  const ops = sent.map((op): IncomingOp => (typeof op === 'object' && op !== null ? op : ({ header: undefined, body: '' } as unknown as IncomingOp)));
+  const ops = sent.map((op): IncomingOp =>
+    typeof op === 'object' && op !== null ? op : ({ header: undefined, body: '' } as unknown as IncomingOp),
+  );
   // First statement: take the counter row. Concurrent pushes wait here until this one commits.
   const counter = await trx
     .updateTable('counter')
@@ -54,7 +66,8 @@ async function pushInTransaction(trx: Kysely<Database>, { caller, ops: sent, now
   // when a batch arrives shuffled. Answers go back in the order the ops came.
   const order = ops.map((_, i) => i);
   order.sort((a, b) => {
-    const sa = slots[a], sb = slots[b];
+    const sa = slots[a],
+      sb = slots[b];
     if (!sa || !sb) return sa ? 1 : sb ? -1 : 0;
     return sa.device < sb.device ? -1 : sa.device > sb.device ? 1 : sa.deviceSeq - sb.deviceSeq;
   });
@@ -119,7 +132,9 @@ function toRow(op: IncomingOp, seq: number, now: number, rejectReason: RejectRea
 
 /** Valid headers pass unchanged; a malformed field of a rejected op must still fit a text column (no NUL). */
 function printable(value: unknown, max: number): string {
-  return String(value ?? '').slice(0, max).replace(/[^\x20-\x7E]/g, '?');
+  return String(value ?? '')
+    .slice(0, max)
+    .replace(/[^\x20-\x7E]/g, '?');
 }
 
 /** Reads, under the lock, everything the rules may ask about this batch; then tracks the batch's own writes. */
@@ -153,7 +168,9 @@ async function loadHeld(trx: Kysely<Database>, ops: readonly IncomingOp[], slots
     for (const r of found) ids.add(r.id);
   }
 
-  const reportIds = [...new Set(ops.map((op) => (op.header as { reportId?: unknown } | null)?.reportId).filter((r): r is string => typeof r === 'string'))];
+  const reportIds = [
+    ...new Set(ops.map((op) => (op.header as { reportId?: unknown } | null)?.reportId).filter((r): r is string => typeof r === 'string')),
+  ];
   for (const part of chunks(reportIds)) {
     const found = await trx.selectFrom('report_owners').select(['report_id', 'device']).where('report_id', 'in', part).execute();
     for (const r of found) owners.set(r.report_id, r.device);

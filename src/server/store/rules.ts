@@ -193,11 +193,13 @@ export function decide(op: IncomingOp, caller: Caller, held: HeldState): Decisio
   const there = held.atSlot(slot.device, slot.deviceSeq);
   if (there) {
     if (there.id !== slot.id) return { answer: 'rejected', reason: REJECT.seqTaken, store: false };
-    if (there.status === 'rejected') return { answer: 'rejected', reason: (there.rejectReason ?? REJECT.badHeader) as RejectReason, store: false };
+    if (there.status === 'rejected')
+      return { answer: 'rejected', reason: (there.rejectReason ?? REJECT.badHeader) as RejectReason, store: false };
     // Stored in clear before the device knew the deployment key, its answer lost, and now sent
     // sealed: the same op by its id and slot, which only its own device (or a coordinator relaying
     // it) can send. The base keeps what it holds; refusing it would make the device drop its own op.
-    if (there.v === 1 && op.header.v === 2 && there.kind === op.header.kind && there.reportId === op.header.reportId) return { answer: 'ack', store: false };
+    if (there.v === 1 && op.header.v === 2 && there.kind === op.header.kind && there.reportId === op.header.reportId)
+      return { answer: 'ack', store: false };
     return sameBytes(op, there) ? { answer: 'ack', store: false } : { answer: 'rejected', reason: REJECT.idReused, store: false };
   }
   // After the slot: an op in clear stored before the key was set is still acknowledged when sent

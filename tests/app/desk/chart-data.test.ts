@@ -69,7 +69,10 @@ describe('reports per day by type', () => {
   });
 
   test('a report dated after today does not move the window into the future', () => {
-    const series = reportsPerDay([view('damage', on('2026-11-19')), view('damage', on('2026-11-23')), view('damage', on('2027-01-05'))], NOW);
+    const series = reportsPerDay(
+      [view('damage', on('2026-11-19')), view('damage', on('2026-11-23')), view('damage', on('2027-01-05'))],
+      NOW,
+    );
     expect(series.range).toEqual({ from: '2026-11-19', to: '2026-11-23' });
     expect(series.outside).toBe(1);
   });
@@ -139,17 +142,32 @@ describe('people displaced by admin area', () => {
 
   test('the 15 largest areas come first, most people first, and the rest are summed as other areas', () => {
     const views = Array.from({ length: 18 }, (_, i) =>
-      view('displacement', { individuals: (i + 1) * 10, households: i + 1, admin: { adm2: { pcode: `SY99${String(i).padStart(2, '0')}`, en: `Area ${i}` } } }),
+      view('displacement', {
+        individuals: (i + 1) * 10,
+        households: i + 1,
+        admin: { adm2: { pcode: `SY99${String(i).padStart(2, '0')}`, en: `Area ${i}` } },
+      }),
     );
     const { rows, total } = peopleDisplacedByArea(views);
     expect(rows).toHaveLength(16);
     expect(rows.slice(0, 15).map((r) => r.individuals)).toEqual([180, 170, 160, 150, 140, 130, 120, 110, 100, 90, 80, 70, 60, 50, 40]);
-    expect(rows[15]).toEqual({ kind: 'other', areas: 3, individuals: 60, households: 6, reports: 3, withoutIndividuals: 0, withoutHouseholds: 0 });
+    expect(rows[15]).toEqual({
+      kind: 'other',
+      areas: 3,
+      individuals: 60,
+      households: 6,
+      reports: 3,
+      withoutIndividuals: 0,
+      withoutHouseholds: 0,
+    });
     expect(total.individuals).toBe(1710);
   });
 
   test('reports that name no area are counted apart, after the areas', () => {
-    const { rows } = peopleDisplacedByArea([view('displacement', { individuals: 9, placeName: 'مزرعة' }), view('displacement', { individuals: 5, admin: { adm2: JABLEH } })]);
+    const { rows } = peopleDisplacedByArea([
+      view('displacement', { individuals: 9, placeName: 'مزرعة' }),
+      view('displacement', { individuals: 5, admin: { adm2: JABLEH } }),
+    ]);
     expect(rows.map((r) => [r.kind, r.individuals])).toEqual([
       ['area', 5],
       ['unknown', 9],
@@ -204,7 +222,10 @@ describe('access cuts ongoing now', () => {
 
   test('deleted reports and cuts that start after today are left out', () => {
     const cuts = ongoingCuts(
-      [cut({ service: 'bread', serviceState: 'cut', period: { since: '2026-11-01' } }, true), cut({ service: 'water', serviceState: 'cut', period: { since: '2026-11-25' } })],
+      [
+        cut({ service: 'bread', serviceState: 'cut', period: { since: '2026-11-01' } }, true),
+        cut({ service: 'water', serviceState: 'cut', period: { since: '2026-11-25' } }),
+      ],
       NOW,
     );
     expect(cuts).toEqual([]);
@@ -229,7 +250,10 @@ describe('access cuts ongoing now', () => {
 
   test('a cut that started today has lasted 0 days; one without a period counts from its event date', () => {
     const cuts = ongoingCuts(
-      [cut({ service: 'telecoms', serviceState: 'cut', period: { since: TODAY } }), cut({ service: 'water', serviceState: 'cut', ...on('2026-11-17') })],
+      [
+        cut({ service: 'telecoms', serviceState: 'cut', period: { since: TODAY } }),
+        cut({ service: 'water', serviceState: 'cut', ...on('2026-11-17') }),
+      ],
       NOW,
     );
     expect(cuts.map((c) => [c.service, c.days])).toEqual([
@@ -252,7 +276,15 @@ describe('access cuts ongoing now', () => {
 
 describe('views as the merge makes them', () => {
   const REPORT = '0b8f8a52-3f5c-4d8e-9a51-7c1f2a3b4c5d';
-  const op = (id: string, kind: Op['kind'], body: Op['body'], seq: number): Op => ({ v: 1, id, kind, reportId: REPORT, device: 'phone-jableh-01', deviceSeq: seq, body });
+  const op = (id: string, kind: Op['kind'], body: Op['body'], seq: number): Op => ({
+    v: 1,
+    id,
+    kind,
+    reportId: REPORT,
+    device: 'phone-jableh-01',
+    deviceSeq: seq,
+    body,
+  });
 
   test('a report deleted after it was created is in no chart', () => {
     const create = op(
@@ -260,7 +292,15 @@ describe('views as the merge makes them', () => {
       'create',
       {
         hlc: '2026-11-22T08:00:00.000Z-0000-phone-jableh-01',
-        changes: { type: 'access_cut', eventDate: { precision: 'exact', date: '2026-11-22' }, admin: { adm2: JABLEH }, service: 'bread', serviceState: 'cut', period: { since: '2026-11-22' }, individuals: 300 },
+        changes: {
+          type: 'access_cut',
+          eventDate: { precision: 'exact', date: '2026-11-22' },
+          admin: { adm2: JABLEH },
+          service: 'bread',
+          serviceState: 'cut',
+          period: { since: '2026-11-22' },
+          individuals: 300,
+        },
         supersedes: {},
       },
       1,
@@ -269,7 +309,12 @@ describe('views as the merge makes them', () => {
     expect(ongoingCuts([live], NOW)).toHaveLength(1);
     expect(reportsPerDay([live], NOW).total).toBe(1);
 
-    const del = op('22222222-2222-4222-8222-222222222222', 'edit', deleteBody(mergeOps(REPORT, [create]), '2026-11-23T08:00:00.000Z-0000-phone-jableh-01'), 2);
+    const del = op(
+      '22222222-2222-4222-8222-222222222222',
+      'edit',
+      deleteBody(mergeOps(REPORT, [create]), '2026-11-23T08:00:00.000Z-0000-phone-jableh-01'),
+      2,
+    );
     const deleted = viewOf(mergeOps(REPORT, [create, del]));
     expect(deleted.deleted).toBe(true);
     expect(ongoingCuts([deleted], NOW)).toEqual([]);

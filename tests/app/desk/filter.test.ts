@@ -36,13 +36,24 @@ const BANYAS_ONLY = { adm2: { pcode: 'SY1002', en: 'Banyas', ar: 'بانياس' 
 
 let seq = 0;
 /** A desk report as useDeskReports gives it; the creation clock grows with each call unless given. */
-function report(values: ReportView['values'], opts: { type?: ReportType; device?: string; conflicts?: string[]; deleted?: boolean; hlc?: string; id?: string } = {}): DeskReport {
+function report(
+  values: ReportView['values'],
+  opts: { type?: ReportType; device?: string; conflicts?: string[]; deleted?: boolean; hlc?: string; id?: string } = {},
+): DeskReport {
   seq += 1;
   const id = opts.id ?? `r${String(seq).padStart(6, '0')}`;
   const createdHlc = opts.hlc ?? `2025-03-07T08:00:00.000Z-${seq.toString(16).padStart(4, '0')}-a1`;
   return {
     id,
-    view: { id, type: opts.type ?? 'damage', values, conflicts: opts.conflicts ?? [], deleted: opts.deleted ?? false, createdHlc, updatedHlc: createdHlc },
+    view: {
+      id,
+      type: opts.type ?? 'damage',
+      values,
+      conflicts: opts.conflicts ?? [],
+      deleted: opts.deleted ?? false,
+      createdHlc,
+      updatedHlc: createdHlc,
+    },
     device: opts.device ?? 'a1b2c3d4e5f60718',
     unsynced: false,
   };
@@ -223,9 +234,14 @@ describe('filters', () => {
 
   test('filters combine: every one must hold', () => {
     const hit = report({ placeName: 'سوق جبلة', admin: JABLAH, verification: 'verified' }, { type: 'damage', conflicts: ['structures'] });
-    const wrongType = report({ placeName: 'سوق جبلة', admin: JABLAH, verification: 'verified' }, { type: 'displacement', conflicts: ['structures'] });
+    const wrongType = report(
+      { placeName: 'سوق جبلة', admin: JABLAH, verification: 'verified' },
+      { type: 'displacement', conflicts: ['structures'] },
+    );
     const noConflict = report({ placeName: 'سوق جبلة', admin: JABLAH, verification: 'verified' }, { type: 'damage' });
-    expect(run([hit, wrongType, noConflict], { type: 'damage', adm2: 'SY0602', verification: 'verified', conflict: true, query: 'جبله' })).toEqual([hit.id]);
+    expect(
+      run([hit, wrongType, noConflict], { type: 'damage', adm2: 'SY0602', verification: 'verified', conflict: true, query: 'جبله' }),
+    ).toEqual([hit.id]);
   });
 
   test('an empty filter is recognised, a blank query included', () => {
@@ -329,7 +345,15 @@ describe('at 100,000 reports', () => {
   };
 
   test('type, governorate, date range, verification and an Arabic query return exactly the matching ids, newest first', () => {
-    const f: DeskFilter = { ...NO_FILTER, type: 'damage', adm1: 'SY06', from: '2025-03-10', to: '2025-03-20', verification: 'unverified', query: 'جبله' };
+    const f: DeskFilter = {
+      ...NO_FILTER,
+      type: 'damage',
+      adm1: 'SY06',
+      from: '2025-03-10',
+      to: '2025-03-20',
+      verification: 'unverified',
+      query: 'جبله',
+    };
     const expected = expectedIds(
       (i) =>
         typeOf(i) === 'damage' &&

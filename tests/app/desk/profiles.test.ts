@@ -78,14 +78,21 @@ describe('partner profiles as desk ops', () => {
     const { first, second, monitor } = await deployment();
     const profile = saved(await createProfile(first.writer, form()));
     expect(profile.key).toMatch(PSEUDONYM_KEY_PATTERN);
-    expect(profile).toMatchObject({ name: 'shelter-cluster', fields: DEFAULT_PARTNER_FIELDS, place: { by: 'admin', level: 2 }, dates: 'week' });
+    expect(profile).toMatchObject({
+      name: 'shelter-cluster',
+      fields: DEFAULT_PARTNER_FIELDS,
+      place: { by: 'admin', level: 2 },
+      dates: 'week',
+    });
     const ops = await first.db.ops.toArray();
     expect(ops.map((o) => [o.kind, o.reportId])).toEqual([['desk', 'profile:shelter-cluster']]);
 
     await syncDevice(first);
     await syncDevice(second);
     await syncDevice(monitor);
-    expect(await listProfiles(second.db)).toEqual([{ name: 'shelter-cluster', ok: true, profile, conflicts: [], removedWhileEdited: false }]);
+    expect(await listProfiles(second.db)).toEqual([
+      { name: 'shelter-cluster', ok: true, profile, conflicts: [], removedWhileEdited: false },
+    ]);
     expect(await listProfiles(monitor.db)).toEqual([]);
     expect(await monitor.db.ops.where('reportId').equals('profile:shelter-cluster').count()).toBe(0);
   });
@@ -196,7 +203,9 @@ describe('partner profiles as desk ops', () => {
 
     const again = saved(await createProfile(first.writer, form({ dates: 'day' })));
     expect(again.key).not.toBe(profile.key);
-    expect(await listProfiles(first.db)).toEqual([{ name: profile.name, ok: true, profile: again, conflicts: [], removedWhileEdited: false }]);
+    expect(await listProfiles(first.db)).toEqual([
+      { name: profile.name, ok: true, profile: again, conflicts: [], removedWhileEdited: false },
+    ]);
   });
 
   test('a profile removed on one device while edited on another stays listed, unusable, until a coordinator saves or removes it', async () => {

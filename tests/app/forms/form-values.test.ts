@@ -1,6 +1,20 @@
 import { describe, expect, test } from 'vitest';
-import { changedFields, contentToForm, formToContent, localToday, type AdminLookup, type FormValues } from '../../../src/app/forms/form-values.ts';
-import { COORDINATOR_ONLY_FIELDS, REPORT_TYPES, type AdminRef, type FieldValues, type ReportContent, type ReportType } from '../../../src/domain/report.ts';
+import {
+  changedFields,
+  contentToForm,
+  formToContent,
+  localToday,
+  type AdminLookup,
+  type FormValues,
+} from '../../../src/app/forms/form-values.ts';
+import {
+  COORDINATOR_ONLY_FIELDS,
+  REPORT_TYPES,
+  type AdminRef,
+  type FieldValues,
+  type ReportContent,
+  type ReportType,
+} from '../../../src/domain/report.ts';
 
 const TODAY = '2025-03-12';
 
@@ -67,7 +81,12 @@ describe('formToContent', () => {
     ['a longitude out of range', 'damage', { 'point.lat': '35.3', 'point.lon': '-١٨١' }, { 'point.lon': 'err.lon.range' }],
     ['a latitude without a longitude', 'damage', { 'point.lat': '35.36' }, { 'point.lon': 'err.point.incomplete' }],
     ['a longitude without a latitude', 'damage', { 'point.lon': '35.92' }, { 'point.lat': 'err.point.incomplete' }],
-    ['a negative accuracy', 'damage', { 'point.lat': '35.3', 'point.lon': '35.9', 'point.accuracy': '-5' }, { 'point.accuracy': 'err.accuracy.range' }],
+    [
+      'a negative accuracy',
+      'damage',
+      { 'point.lat': '35.3', 'point.lon': '35.9', 'point.accuracy': '-5' },
+      { 'point.accuracy': 'err.accuracy.range' },
+    ],
     [
       'a date range ending before it starts',
       'displacement',
@@ -83,8 +102,18 @@ describe('formToContent', () => {
       { service: 'water', 'period.since': '2025-03-07', 'period.until': '2025-03-01' },
       { 'period.until': 'err.date.endBeforeStart' },
     ],
-    ['a cut with an end but no start', 'access_cut', { service: 'water', 'period.until': '2025-03-10' }, { 'period.since': 'err.date.missing' }],
-    ['a cut starting in the future', 'access_cut', { service: 'water', 'period.since': '2025-04-01' }, { 'period.since': 'err.date.future' }],
+    [
+      'a cut with an end but no start',
+      'access_cut',
+      { service: 'water', 'period.until': '2025-03-10' },
+      { 'period.since': 'err.date.missing' },
+    ],
+    [
+      'a cut starting in the future',
+      'access_cut',
+      { service: 'water', 'period.since': '2025-04-01' },
+      { 'period.since': 'err.date.future' },
+    ],
     ['an access cut with no service chosen', 'access_cut', {}, { service: 'err.choice.invalid' }],
     ['no place at all', 'damage', { placeName: '' }, { placeName: 'err.place.missing' }],
     ['an origin name far too long', 'displacement', { 'origin.name': 'ق'.repeat(201) }, { 'origin.name': 'err.text.tooLong' }],
@@ -96,7 +125,11 @@ describe('formToContent', () => {
 
   test('several mistakes are all reported at once, each at its input', () => {
     const r = convert('displacement', { ...baseForm, households: '-1', 'eventDate.date': '2026-01-01', 'point.lat': '٣٥' });
-    expect(r.errors).toEqual({ households: 'err.count.negative', 'eventDate.date': 'err.date.future', 'point.lon': 'err.point.incomplete' });
+    expect(r.errors).toEqual({
+      households: 'err.count.negative',
+      'eventDate.date': 'err.date.future',
+      'point.lon': 'err.point.incomplete',
+    });
   });
 
   test('an end date left from a range is not saved once the date is no longer a range', () => {
@@ -235,7 +268,10 @@ describe('changedFields', () => {
   });
 
   test('values equal but written with keys in another order are not a change', () => {
-    const before: Partial<FieldValues> = { ...SAVED.damage, eventDate: { date: '2025-03-08', precision: 'exact' } as FieldValues['eventDate'] };
+    const before: Partial<FieldValues> = {
+      ...SAVED.damage,
+      eventDate: { date: '2025-03-08', precision: 'exact' } as FieldValues['eventDate'],
+    };
     expect(changedFields('damage', before, SAVED.damage)).toEqual({});
   });
 

@@ -3,7 +3,12 @@ import 'fake-indexeddb/auto';
 import { clear, get } from 'idb-keyval';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { DEPLOYMENT_KEY_FILE, makeDeploymentKey } from '../../../src/app/keys/deployment-key.ts';
-import { DEPLOYMENT_PRIVATE_KEY, importKeyFile, loadDeploymentKeyFile, loadDeploymentPrivateKey } from '../../../src/app/keys/deployment-private.ts';
+import {
+  DEPLOYMENT_PRIVATE_KEY,
+  importKeyFile,
+  loadDeploymentKeyFile,
+  loadDeploymentPrivateKey,
+} from '../../../src/app/keys/deployment-private.ts';
 import { loadPinnedKey, savePinnedKey } from '../../../src/app/keys/deployment-pin.ts';
 import { DataKeyHolder } from '../../../src/app/store/at-rest.ts';
 import { enrollDevice, ORIGIN, startBase, type Base } from '../sync/sync-fixtures.ts';

@@ -98,7 +98,13 @@ describe('the deployment key kept under the data key', () => {
     const sealed = await sealForWire(op, { ...monitor, pairs: new PairKeyCache() }, [deployment.publicKey]);
     if (!sealed.ok) throw new Error(sealed.reason);
 
-    const roster = [{ device: HEADER.device, role: 'monitor' as const, keys: { agreement: monitor.agreement.publicKey.text, signing: monitor.signing.publicKey.text } }];
+    const roster = [
+      {
+        device: HEADER.device,
+        role: 'monitor' as const,
+        keys: { agreement: monitor.agreement.publicKey.text, signing: monitor.signing.publicKey.text },
+      },
+    ];
     const directory = await KeyDirectory.of(roster, [deployment.publicKey]);
     const opened = await readArrived(sealed.wire, { mine: [loaded], directory, pairs: new PairKeyCache() });
     expect(opened.ok && opened.op).toEqual(op);
@@ -116,7 +122,10 @@ describe('importing the key file another coordinator passed on', () => {
     const deployment = await generateKeyPair('x25519');
     await pin(deployment);
     const file = await keyFileOf(deployment);
-    expect(await importKeyFile(JSON.stringify(file, null, 2), PASS, dataKey)).toEqual({ ok: true, fingerprint: deployment.publicKey.fingerprint });
+    expect(await importKeyFile(JSON.stringify(file, null, 2), PASS, dataKey)).toEqual({
+      ok: true,
+      fingerprint: deployment.publicKey.fingerprint,
+    });
     const loaded = await loadDeploymentPrivateKey(dataKey);
     expect(loaded!.publicKey.text).toBe(deployment.publicKey.text);
     expect(loaded!.privateKey.extractable).toBe(false);
@@ -128,7 +137,10 @@ describe('importing the key file another coordinator passed on', () => {
     const deployment = await generateKeyPair('x25519');
     await pin(deployment);
     const file = await keyFileOf(deployment);
-    expect(await importKeyFile(JSON.stringify(file), 'seven olive trees by the river', unlocked())).toEqual({ ok: false, reason: IMPORT_ERRORS.wrongPassphrase });
+    expect(await importKeyFile(JSON.stringify(file), 'seven olive trees by the river', unlocked())).toEqual({
+      ok: false,
+      reason: IMPORT_ERRORS.wrongPassphrase,
+    });
     await nothingStored();
   });
 
@@ -139,7 +151,10 @@ describe('importing the key file another coordinator passed on', () => {
     const file = await keyFileOf(theirs);
     expect(await importKeyFile(JSON.stringify(file), PASS, unlocked())).toEqual({ ok: false, reason: IMPORT_ERRORS.otherDeployment });
     // Nor when the base the caller asked names it: the pin still stands.
-    expect(await importKeyFile(JSON.stringify(file), PASS, unlocked(), theirs.publicKey.fingerprint)).toEqual({ ok: false, reason: IMPORT_ERRORS.otherDeployment });
+    expect(await importKeyFile(JSON.stringify(file), PASS, unlocked(), theirs.publicKey.fingerprint)).toEqual({
+      ok: false,
+      reason: IMPORT_ERRORS.otherDeployment,
+    });
     await nothingStored();
     expect((await loadPinnedKey())!.fingerprint).toBe(ours.publicKey.fingerprint);
   });

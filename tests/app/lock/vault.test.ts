@@ -73,7 +73,8 @@ describe('unlocking', () => {
   test(`after ${FREE_TRIES} wrong tries each wait doubles; a try during the wait is not taken`, async () => {
     const { store } = await setUp();
     let now = T;
-    for (let i = 1; i < FREE_TRIES; i++) expect(await unlockWith(store, `wrong-try-${i}`, now)).toMatchObject({ reason: 'wrong', waitMs: 0 });
+    for (let i = 1; i < FREE_TRIES; i++)
+      expect(await unlockWith(store, `wrong-try-${i}`, now)).toMatchObject({ reason: 'wrong', waitMs: 0 });
     expect(await unlockWith(store, 'wrong-try-3', now)).toMatchObject({ reason: 'wrong', failures: 3, waitMs: 5_000 });
     expect(await unlockWith(store, PASSCODE, now + 4_000)).toEqual({ ok: false, reason: 'wait', waitMs: 1_000 });
     expect(store.current().failures).toBe(3);
@@ -112,7 +113,10 @@ describe('unlocking', () => {
   test('a new passcode opens the same data key; the old one no longer does', async () => {
     const { store, key } = await setUp();
     await setDuressPasscode(store, 'orange-grove-42');
-    expect(await changePasscode(store, 'not-it-at-all', 'new-passcode-99', 'new-passcode-99', { ...FAST, now: T })).toEqual({ ok: false, reason: LOCK_ERRORS.wrong });
+    expect(await changePasscode(store, 'not-it-at-all', 'new-passcode-99', 'new-passcode-99', { ...FAST, now: T })).toEqual({
+      ok: false,
+      reason: LOCK_ERRORS.wrong,
+    });
     expect(await changePasscode(store, PASSCODE, 'new-passcode-99', 'new-passcode-99', { ...FAST, now: T })).toEqual({ ok: true });
     expect(await unlockWith(store, PASSCODE, T + 60_000)).toMatchObject({ reason: 'wrong' });
     const opened = await unlockWith(store, 'new-passcode-99', T + 120_000);

@@ -34,7 +34,9 @@ async function everything(disk: RasidDb): Promise<string> {
   for (const table of disk.tables) {
     for (const row of await table.toArray()) {
       parts.push(
-        JSON.stringify(row, (_k, v: unknown) => (v instanceof Uint8Array ? new TextDecoder('utf-8', { fatal: false }).decode(v) + Buffer.from(v).toString('latin1') : v)),
+        JSON.stringify(row, (_k, v: unknown) =>
+          v instanceof Uint8Array ? new TextDecoder('utf-8', { fatal: false }).decode(v) + Buffer.from(v).toString('latin1') : v,
+        ),
       );
     }
   }
@@ -53,7 +55,10 @@ describe('rows at rest', () => {
 
     const row = await db.reports.get(id);
     expect(viewOf(row!.state).values).toMatchObject({ narrative: marked.narrative, structures: 9 });
-    expect((await db.ops.toArray()).sort((x, y) => x.deviceSeq - y.deviceSeq).map((o) => o.body.changes)).toEqual([expect.objectContaining({ narrative: marked.narrative }), { structures: 9 }]);
+    expect((await db.ops.toArray()).sort((x, y) => x.deviceSeq - y.deviceSeq).map((o) => o.body.changes)).toEqual([
+      expect.objectContaining({ narrative: marked.narrative }),
+      { structures: 9 },
+    ]);
     expect((await db.drafts.get('draft-1'))?.values.narrative).toBe(MARKER);
 
     const stored = await everything(disk);
@@ -64,7 +69,9 @@ describe('rows at rest', () => {
     expect(Object.keys(rawReport).sort()).toEqual([SEALED_PROP, 'createdAt', 'id', 'lastOwnSeq', 'type'].sort());
     expect(rawReport.type).toBe('damage');
     expect(await db.reports.where('[type+createdAt]').between(['damage', ''], ['damage', '\uffff']).count()).toBe(1);
-    expect(await db.ops.where('[device+deviceSeq]').between([ctx.device, 0], [ctx.device, Infinity]).last()).toMatchObject({ deviceSeq: 2 });
+    expect(await db.ops.where('[device+deviceSeq]').between([ctx.device, 0], [ctx.device, Infinity]).last()).toMatchObject({
+      deviceSeq: 2,
+    });
   });
 
   test('every way Dexie reads and writes goes through the seal: cursors, filters, modify, update, bulk reads', async () => {
@@ -80,7 +87,12 @@ describe('rows at rest', () => {
     await db.drafts.put({ id: 'd', type: 'damage', values: { narrative: MARKER }, updatedAt: T0 });
     await db.drafts.update('d', { updatedAt: T0 + 1 });
     await db.drafts.toCollection().modify((d) => void (d.values.placeName = MARKER));
-    expect(await db.drafts.get('d')).toEqual({ id: 'd', type: 'damage', values: { narrative: MARKER, placeName: MARKER }, updatedAt: T0 + 1 });
+    expect(await db.drafts.get('d')).toEqual({
+      id: 'd',
+      type: 'damage',
+      values: { narrative: MARKER, placeName: MARKER },
+      updatedAt: T0 + 1,
+    });
     await deleteReport(ctx, ids[0]!);
     expect(viewOf((await db.reports.get(ids[0]!))!.state).deleted).toBe(true);
     expect(await everything(disk)).not.toContain('MARKER');
@@ -108,7 +120,13 @@ describe('rows at rest', () => {
 
     const flipped = Uint8Array.from(rawA[SEALED_PROP]!);
     flipped[40] = flipped[40]! ^ 1;
-    const unreadable = (id: string) => ({ [UNREADABLE_PROP]: true, id, type: 'damage', createdAt: expect.any(String), lastOwnSeq: expect.any(Number) });
+    const unreadable = (id: string) => ({
+      [UNREADABLE_PROP]: true,
+      id,
+      type: 'damage',
+      createdAt: expect.any(String),
+      lastOwnSeq: expect.any(Number),
+    });
     await disk.reports.put({ ...rawA, [SEALED_PROP]: flipped } as never);
     expect(await db.reports.get(a)).toEqual(unreadable(a));
     // The list still shows every other report, and this one as unreadable.

@@ -17,7 +17,13 @@ afterEach(async () => {
   for (const d of open.splice(0)) await d.delete();
 });
 
-const draft = (id: string, values: Record<string, string>, updatedAt: number, reportId?: string): DraftRow => ({ id, reportId, type: 'damage', values, updatedAt });
+const draft = (id: string, values: Record<string, string>, updatedAt: number, reportId?: string): DraftRow => ({
+  id,
+  reportId,
+  type: 'damage',
+  values,
+  updatedAt,
+});
 
 /** The next draft write fails as it does when the phone's storage is full. */
 function diskFull(d: RasidDb) {

@@ -25,7 +25,12 @@ test('a version 1 database opens as version 2 with its reports and ops intact, a
   ];
   const state = mergeOps(ops[0]!.reportId, ops);
   const v1 = new Dexie(name);
-  v1.version(1).stores({ reports: 'id, createdAt, [type+createdAt]', ops: 'id, reportId, [device+deviceSeq]', drafts: 'id, updatedAt', meta: 'key' });
+  v1.version(1).stores({
+    reports: 'id, createdAt, [type+createdAt]',
+    ops: 'id, reportId, [device+deviceSeq]',
+    drafts: 'id, updatedAt',
+    meta: 'key',
+  });
   await v1.table('reports').put({ id: state.id, type: 'damage', createdAt: ops[0]!.body.hlc, state, lastOwnSeq: 2 });
   await v1.table('ops').bulkAdd(ops);
   await v1.table('meta').put({ key: 'watermark', value: 1 });

@@ -22,7 +22,13 @@ afterEach(async () => {
   for (const d of open.splice(0)) await d.delete();
 });
 
-const draft = (id: string, reportId?: string) => ({ id, reportId, type: 'damage', values: { placeName: 'بانياس', structures: '٧' }, updatedAt: T0 });
+const draft = (id: string, reportId?: string) => ({
+  id,
+  reportId,
+  type: 'damage',
+  values: { placeName: 'بانياس', structures: '٧' },
+  updatedAt: T0,
+});
 
 async function ownSeqs(d: RasidDb): Promise<number[]> {
   return (await d.ops.where('[device+deviceSeq]').between([DEVICE, 0], [DEVICE, Infinity]).toArray()).map((o) => o.deviceSeq);
@@ -77,9 +83,14 @@ describe('writeOp: the report and its op are written together or not at all', ()
     await keepDraft(d, draft('draft-2'));
     const before = await snapshot(d);
     await expect(
-      writeOp(ctx, '01957a3c-1f00-7000-8000-00000000beef', () => {
-        throw new Error('encryption failed');
-      }, { draftId: 'draft-2' }),
+      writeOp(
+        ctx,
+        '01957a3c-1f00-7000-8000-00000000beef',
+        () => {
+          throw new Error('encryption failed');
+        },
+        { draftId: 'draft-2' },
+      ),
     ).rejects.toThrow('encryption failed');
     expect(await snapshot(d)).toEqual(before);
   });
@@ -89,7 +100,10 @@ describe('writeOp: the report and its op are written together or not at all', ()
     const ctx = writer(d);
     const before = await snapshot(d);
     await expect(
-      writeOp(ctx, '01957a3c-1f00-7000-8000-00000000beef', (_s, hlc) => ({ kind: 'edit', body: { hlc, changes: {}, supersedes: { households: ['not-an-id'] } } })),
+      writeOp(ctx, '01957a3c-1f00-7000-8000-00000000beef', (_s, hlc) => ({
+        kind: 'edit',
+        body: { hlc, changes: {}, supersedes: { households: ['not-an-id'] } },
+      })),
     ).rejects.toBeInstanceOf(OpRejectedError);
     expect(await snapshot(d)).toEqual(before);
   });

@@ -120,7 +120,10 @@ describe('what the base refuses, and what cannot be read', () => {
     const { monitor } = await deployment();
     const id = await createReport(monitor.writer, damageReport);
     // A monitor may not write deployment settings: the base rejects it for good.
-    await writeOp(monitor.writer, 'gazetteer', (_s, hlc) => ({ kind: 'deployment', body: { hlc, changes: { gazetteer: { name: 'x', units: [] } }, supersedes: {} } }));
+    await writeOp(monitor.writer, 'gazetteer', (_s, hlc) => ({
+      kind: 'deployment',
+      body: { hlc, changes: { gazetteer: { name: 'x', units: [] } }, supersedes: {} },
+    }));
     const out = await syncDevice(monitor);
     expect(out.rejected).toEqual([{ id: expect.any(String), reason: 'err.op.coordinatorOnly' }]);
     const rejected = (await monitor.db.ops.toArray()).filter((o) => o.rejected);
@@ -134,9 +137,20 @@ describe('what the base refuses, and what cannot be read', () => {
 
   test('an op that cannot be read goes to quarantine and the ops behind it still arrive', async () => {
     const { base, monitor, coordinator } = await deployment();
-    const push = (ops: unknown[]) => httpTransport({ origin: ORIGIN, token: coordinator.token, fetch: base.fetch })({ epoch: null, cursor: null, ops, limit: 1 });
-    const seq = (await coordinator.db.ops.where('[device+deviceSeq]').between([coordinator.device, 0], [coordinator.device, Infinity]).last())!.deviceSeq;
-    const header = (n: number, id: string) => ({ v: 1, id, kind: 'deployment', reportId: 'notes', device: coordinator.device, deviceSeq: seq + n });
+    const push = (ops: unknown[]) =>
+      httpTransport({ origin: ORIGIN, token: coordinator.token, fetch: base.fetch })({ epoch: null, cursor: null, ops, limit: 1 });
+    const seq = (await coordinator.db.ops
+      .where('[device+deviceSeq]')
+      .between([coordinator.device, 0], [coordinator.device, Infinity])
+      .last())!.deviceSeq;
+    const header = (n: number, id: string) => ({
+      v: 1,
+      id,
+      kind: 'deployment',
+      reportId: 'notes',
+      device: coordinator.device,
+      deviceSeq: seq + n,
+    });
     const answer = await push([
       { ...header(1, '0193a1b2-c3d4-7e5f-8a9b-000000000001'), body: 'not json' },
       { ...header(2, '0193a1b2-c3d4-7e5f-8a9b-000000000002'), body: canonicalJson({ hlc: 'yesterday', changes: {}, supersedes: {} }) },

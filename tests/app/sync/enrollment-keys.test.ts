@@ -57,7 +57,15 @@ describe('enrollment pins the deployment key and sends the device its own keys',
   test('with the key the link names, the device enrolls, sends its public keys, and keeps its private keys only wrapped', async () => {
     const { base, code, fingerprint, key } = await baseWithKey();
     const dataKey = unlocked();
-    const enrollment = await enroll({ origin: ORIGIN, code, fingerprint, device: 'phone-keys-0001', fetch: base.fetch, now: () => T0, dataKey });
+    const enrollment = await enroll({
+      origin: ORIGIN,
+      code,
+      fingerprint,
+      device: 'phone-keys-0001',
+      fetch: base.fetch,
+      now: () => T0,
+      dataKey,
+    });
     expect(enrollment.role).toBe('monitor');
     expect(await loadPinnedKey()).toEqual({ key, fingerprint });
 
@@ -71,7 +79,11 @@ describe('enrollment pins the deployment key and sends the device its own keys',
     expect(loaded!.agreement.privateKey.extractable).toBe(false);
     expect(loaded!.signing.privateKey.extractable).toBe(false);
 
-    const row = await base.store.db.selectFrom('devices').select('public_keys').where('device', '=', 'phone-keys-0001').executeTakeFirstOrThrow();
+    const row = await base.store.db
+      .selectFrom('devices')
+      .select('public_keys')
+      .where('device', '=', 'phone-keys-0001')
+      .executeTakeFirstOrThrow();
     expect(JSON.parse(row.public_keys!)).toEqual({ agreement: loaded!.agreement.publicKey.text, signing: loaded!.signing.publicKey.text });
 
     // Another data key cannot open them.
@@ -81,17 +93,41 @@ describe('enrollment pins the deployment key and sends the device its own keys',
   test('a base that shows another key is refused before the code is spent; the code still works against the real key', async () => {
     const { base, code, fingerprint } = await baseWithKey();
     const impostor = (await generateKeyPair('p256-ecdh')).publicKey.text;
-    const attempt = enroll({ origin: ORIGIN, code, fingerprint, device: 'phone-keys-0002', fetch: swapping(base.fetch, impostor, 'lookup'), now: () => T0, dataKey: unlocked() });
+    const attempt = enroll({
+      origin: ORIGIN,
+      code,
+      fingerprint,
+      device: 'phone-keys-0002',
+      fetch: swapping(base.fetch, impostor, 'lookup'),
+      now: () => T0,
+      dataKey: unlocked(),
+    });
     await expect(attempt).rejects.toEqual(new EnrollError('err.key.fingerprintMismatch'));
     expect(await get('enrollment')).toBeUndefined();
-    const honest = await enroll({ origin: ORIGIN, code, fingerprint, device: 'phone-keys-0002', fetch: base.fetch, now: () => T0, dataKey: unlocked() });
+    const honest = await enroll({
+      origin: ORIGIN,
+      code,
+      fingerprint,
+      device: 'phone-keys-0002',
+      fetch: base.fetch,
+      now: () => T0,
+      dataKey: unlocked(),
+    });
     expect(honest.role).toBe('monitor');
   });
 
   test('a base that shows the right key but enrolls with another is refused, and the token it gave is not kept', async () => {
     const { base, code, fingerprint } = await baseWithKey();
     const impostor = (await generateKeyPair('p256-ecdh')).publicKey.text;
-    const attempt = enroll({ origin: ORIGIN, code, fingerprint, device: 'phone-keys-0003', fetch: swapping(base.fetch, impostor, 'answer'), now: () => T0, dataKey: unlocked() });
+    const attempt = enroll({
+      origin: ORIGIN,
+      code,
+      fingerprint,
+      device: 'phone-keys-0003',
+      fetch: swapping(base.fetch, impostor, 'answer'),
+      now: () => T0,
+      dataKey: unlocked(),
+    });
     await expect(attempt).rejects.toEqual(new EnrollError('err.key.fingerprintMismatch'));
     expect(await get('enrollment')).toBeUndefined();
     expect(await loadPinnedKey()).toBeUndefined();
@@ -101,7 +137,14 @@ describe('enrollment pins the deployment key and sends the device its own keys',
     const base = await startBase();
     bases.push(base);
     const fingerprint = (await generateKeyPair('p256-ecdh')).publicKey.fingerprint;
-    const attempt = enroll({ origin: ORIGIN, code: 'C'.repeat(22), fingerprint, device: 'phone-keys-0004', fetch: base.fetch, now: () => T0 });
+    const attempt = enroll({
+      origin: ORIGIN,
+      code: 'C'.repeat(22),
+      fingerprint,
+      device: 'phone-keys-0004',
+      fetch: base.fetch,
+      now: () => T0,
+    });
     await expect(attempt).rejects.toEqual(new EnrollError('enroll.err.noDeploymentKey'));
   });
 

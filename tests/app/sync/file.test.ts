@@ -95,7 +95,9 @@ describe('sync by file', () => {
     const before = await snapshot(phone);
     await expect(readReply(phone.db, phone.device, 'not json', phone.writer.now)).rejects.toMatchObject({ key: 'err.syncFile.notJson' });
     await expect(readReply(phone.db, phone.device, request, phone.writer.now)).rejects.toMatchObject({ key: 'err.syncFile.wrongKind' });
-    await expect(readReply(phone.db, phone.device, reply.replace('"watermark":1', '"watermark":"x"'), phone.writer.now)).rejects.toMatchObject({
+    await expect(
+      readReply(phone.db, phone.device, reply.replace('"watermark":1', '"watermark":"x"'), phone.writer.now),
+    ).rejects.toMatchObject({
       key: 'err.syncFile.invalid',
     });
     await expect(readReply(other.db, other.device, reply, other.writer.now)).rejects.toMatchObject({ key: 'err.syncFile.otherDevice' });

@@ -60,7 +60,11 @@ describe('ops sealed end to end through the real base', () => {
     expect(JSON.parse(report[0]!.body)).toMatchObject({ v: 2, to: expect.any(Array), ct: expect.any(String) });
     for (const op of stored) expect(op.body).not.toContain(MARKER);
     // The roster travels in clear for every device to read, signed by the coordinator who wrote it.
-    expect(stored.find((o) => o.report_id === 'roster')).toMatchObject({ v: 2, kind: 'deployment', sig: expect.stringMatching(/^[A-Za-z0-9_-]{86}$/) });
+    expect(stored.find((o) => o.report_id === 'roster')).toMatchObject({
+      v: 2,
+      kind: 'deployment',
+      sig: expect.stringMatching(/^[A-Za-z0-9_-]{86}$/),
+    });
 
     await syncDevice(coordinator);
     expect(await narrative(coordinator, id)).toContain(MARKER);
@@ -98,7 +102,9 @@ describe('ops sealed end to end through the real base', () => {
     expect(waiting.map((q) => q.reason)).toEqual([UNOPENABLE.notForUs]);
 
     second.keys.deploymentPrivate = deployment;
-    expect(await reopenWaiting(second.db, await readerOf(second.db, second.keys), { device: second.device, now: second.writer.now })).toBe(1);
+    expect(await reopenWaiting(second.db, await readerOf(second.db, second.keys), { device: second.device, now: second.writer.now })).toBe(
+      1,
+    );
     expect(await narrative(second, id)).toBe(MARKER);
     expect(await second.db.quarantine.count()).toBe(0);
   });
@@ -113,7 +119,11 @@ describe('ops sealed end to end through the real base', () => {
 
     const body = (await db.selectFrom('ops').select('body').where('report_id', '=', first).executeTakeFirstOrThrow()).body;
     const sealed = JSON.parse(body) as { ct: string };
-    await db.updateTable('ops').set({ body: body.replace(sealed.ct, flip(sealed.ct, 10)) }).where('report_id', '=', first).execute();
+    await db
+      .updateTable('ops')
+      .set({ body: body.replace(sealed.ct, flip(sealed.ct, 10)) })
+      .where('report_id', '=', first)
+      .execute();
     await db.updateTable('ops').set({ device_seq: 99 }).where('report_id', '=', second).execute();
     const ids = await db.selectFrom('ops').select(['id', 'report_id']).execute();
     const idOf = (r: string) => ids.find((o) => o.report_id === r)!.id;
@@ -129,7 +139,11 @@ describe('ops sealed end to end through the real base', () => {
     // A roster whose signature was changed is refused, and with it the keys it would vouch for:
     // the monitor's ops then wait, unopened, rather than being read on the base's word.
     const roster = await db.selectFrom('ops').select(['id', 'sig']).where('report_id', '=', 'roster').executeTakeFirstOrThrow();
-    await db.updateTable('ops').set({ sig: flip(roster.sig!, 5) }).where('id', '=', roster.id).execute();
+    await db
+      .updateTable('ops')
+      .set({ sig: flip(roster.sig!, 5) })
+      .where('id', '=', roster.id)
+      .execute();
     const later = await deployments.sealingDevice(base, 'coord-d', 'coordinator', coordinator, deployment);
     await syncDevice(later);
     reasons = Object.fromEntries((await later.db.quarantine.toArray()).map((q) => [q.id, q.reason]));

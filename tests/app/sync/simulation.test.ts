@@ -36,7 +36,6 @@ const SEEDS = Number(process.env.RASID_SIM_SEEDS ?? (process.env.CI ? 200 : 12))
 const ONE_SEED = process.env.RASID_SIM_SEED === undefined ? undefined : Number(process.env.RASID_SIM_SEED);
 const STEPS = Number(process.env.RASID_SIM_STEPS ?? 70);
 
-
 interface Held {
   url: string;
   init: RequestInit;
@@ -151,7 +150,10 @@ async function liveOps(db: RasidDb) {
 
 async function reportIdsOf(d: Device, world: World, own: boolean): Promise<string[]> {
   const rows = await d.db.reports.toArray();
-  return rows.filter((r) => r.type && (!own || r.state.created?.device === d.device)).map((r) => r.id).sort();
+  return rows
+    .filter((r) => r.type && (!own || r.state.created?.device === d.device))
+    .map((r) => r.id)
+    .sort();
 }
 
 async function act(world: World, devices: Device[]) {
@@ -200,7 +202,10 @@ async function act(world: World, devices: Device[]) {
     }
   } else if (r < 0.93 && d.role === 'monitor') {
     // A monitor may not write deployment settings: the base rejects it for good.
-    await writeOp(d.writer, 'gazetteer', (_s, hlc) => ({ kind: 'deployment', body: { hlc, changes: { gazetteer: { name: 'mine', units: [] } }, supersedes: {} } }));
+    await writeOp(d.writer, 'gazetteer', (_s, hlc) => ({
+      kind: 'deployment',
+      body: { hlc, changes: { gazetteer: { name: 'mine', units: [] } }, supersedes: {} },
+    }));
     world.log.push(`${d.name}: wrote a setting it may not`);
   }
 }
@@ -230,7 +235,10 @@ async function runSeed(seed: number) {
     });
     expect(put.status).toBe(201);
     devices.forEach((d, i) => {
-      d.sync.keys = opKeys(d.device, keys[i]!.pairs, { deploymentPublic: deployment.publicKey, ...(d.role === 'coordinator' && { deploymentPrivate: deployment }) });
+      d.sync.keys = opKeys(d.device, keys[i]!.pairs, {
+        deploymentPublic: deployment.publicKey,
+        ...(d.role === 'coordinator' && { deploymentPrivate: deployment }),
+      });
     });
   }
   for (const d of devices) {
@@ -263,7 +271,9 @@ async function runSeed(seed: number) {
 
     const served = await world.base.store.db.selectFrom('ops').select(['id', 'kind', 'report_id', 'status']).execute();
     const ok = served.filter((o) => o.status === 'ok');
-    const owners = new Map((await world.base.store.db.selectFrom('report_owners').selectAll().execute()).map((r) => [r.report_id, r.device]));
+    const owners = new Map(
+      (await world.base.store.db.selectFrom('report_owners').selectAll().execute()).map((r) => [r.report_id, r.device]),
+    );
     const okIds = new Set(ok.map((o) => o.id));
     for (const id of world.acked) expect(okIds.has(id), `acknowledged op ${id} is stored`).toBe(true);
 
@@ -272,18 +282,33 @@ async function runSeed(seed: number) {
       const expected =
         d.role === 'coordinator'
           ? ok
-          : ok.filter((o) => o.kind === 'deployment' || ((o.kind === 'create' || o.kind === 'edit') && owners.get(o.report_id) === d.device));
+          : ok.filter(
+              (o) => o.kind === 'deployment' || ((o.kind === 'create' || o.kind === 'edit') && owners.get(o.report_id) === d.device),
+            );
       if (process.env.RASID_SIM_DEBUG) {
         const heldIds = new Set(held.map((o) => o.id));
         const all = await world.base.store.db.selectFrom('ops').select(['seq', 'id', 'device', 'device_seq', 'kind']).execute();
         const missing = expected.filter((o) => !heldIds.has(o.id));
-        console.log(d.name, 'cursor', await d.db.getMeta('cursor'), 'missing', missing.map((o) => all.find((a) => a.id === o.id)), 'rows', await d.db.ops.bulkGet(missing.map((o) => o.id)));
+        console.log(
+          d.name,
+          'cursor',
+          await d.db.getMeta('cursor'),
+          'missing',
+          missing.map((o) => all.find((a) => a.id === o.id)),
+          'rows',
+          await d.db.ops.bulkGet(missing.map((o) => o.id)),
+        );
       }
       expect(held.map((o) => o.id).sort(), `${d.name} holds what the base serves it`).toEqual(expected.map((o) => o.id).sort());
       expect(await d.db.quarantine.count(), `${d.name} opened everything it was served`).toBe(0);
       if (sealed) for (const o of held) expect(o.wire?.v, `${d.name} keeps op ${o.id} as it travelled`).toBe(2);
 
-      const roster = rosterOf(mergeOps(ROSTER_ID, held.filter((o) => o.reportId === ROSTER_ID)));
+      const roster = rosterOf(
+        mergeOps(
+          ROSTER_ID,
+          held.filter((o) => o.reportId === ROSTER_ID),
+        ),
+      );
       const byReport = new Map<string, typeof held>();
       for (const o of held) byReport.set(o.reportId, [...(byReport.get(o.reportId) ?? []), o]);
       for (const [id, ops] of byReport) {

@@ -35,10 +35,14 @@ export interface Base {
 }
 
 /** A base on a fresh in-memory store, or on `dataDir` (created when missing). */
-export async function startBase(opts: { dataDir?: string; clock?: { ms: number }; seed?: number; limits?: RequestLimits } = {}): Promise<Base> {
+export async function startBase(
+  opts: { dataDir?: string; clock?: { ms: number }; seed?: number; limits?: RequestLimits } = {},
+): Promise<Base> {
   const clock = opts.clock ?? { ms: T0 };
   const random = seededRandom(opts.seed ?? 7);
-  const store = await openStore(opts.dataDir ? { dataDir: opts.dataDir, now: () => clock.ms, random } : { memory: true, now: () => clock.ms, random });
+  const store = await openStore(
+    opts.dataDir ? { dataDir: opts.dataDir, now: () => clock.ms, random } : { memory: true, now: () => clock.ms, random },
+  );
   const app = createApp({
     distDir: path.join(tmpdir(), 'rasid-no-dist'),
     apiRoutes: syncApi({ store, now: () => clock.ms, random, publicOrigin: () => ORIGIN, limits: opts.limits }),
@@ -81,7 +85,9 @@ export async function enrollDevice(
 ): Promise<Device> {
   let code: string;
   if (!by) {
-    const first = (await claimFirstCoordinatorCode(base.store.db, { now: () => base.clock.ms, random: seededRandom(99) })) ?? (await makeEnrollmentCode(base.store.db, role, { now: () => base.clock.ms, random: seededRandom(databases + 31) }));
+    const first =
+      (await claimFirstCoordinatorCode(base.store.db, { now: () => base.clock.ms, random: seededRandom(99) })) ??
+      (await makeEnrollmentCode(base.store.db, role, { now: () => base.clock.ms, random: seededRandom(databases + 31) }));
     code = first.code;
   } else {
     const res = await base.fetch(`${ORIGIN}/api/v1/enrollment-codes`, {
@@ -94,14 +100,26 @@ export async function enrollDevice(
   }
   databases += 1;
   const device = `${name}-${databases.toString().padStart(4, '0')}-dev`;
-  const res = await base.fetch(`${ORIGIN}/api/v1/enroll`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code, device, ...(publicKeys && { keys: publicKeys }) }) });
+  const res = await base.fetch(`${ORIGIN}/api/v1/enroll`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ code, device, ...(publicKeys && { keys: publicKeys }) }),
+  });
   if (res.status !== 201) throw new Error(`enroll: ${res.status} ${await res.text()}`);
   const { token, role: given } = (await res.json()) as { token: string; role: Role };
   return makeDevice(name, device, given, token, fetch, undefined, keys);
 }
 
 /** A device's app database; with `keys`, its rows are sealed at rest under the key held there. */
-export function makeDevice(name: string, device: string, role: Role, token: string, fetch: Fetch, clock = { ms: T0 }, keys?: DataKeyHolder): Device {
+export function makeDevice(
+  name: string,
+  device: string,
+  role: Role,
+  token: string,
+  fetch: Fetch,
+  clock = { ms: T0 },
+  keys?: DataKeyHolder,
+): Device {
   databases += 1;
   const db = new RasidDb(`rasid-sync-${name}-${databases}-${process.pid}`, { keys });
   const writer = { db, device, now: () => clock.ms, random: seededRandom(databases * 7919), clock };
@@ -147,11 +165,24 @@ export function trackDeployments() {
      * A device with key pairs of its own, which it enrolls with: it seals what it pushes once it
      * knows the deployment key (`deploymentPublic`) and opens what is sealed to it.
      */
-    async sealingDevice(base: Base, name: string, role: Role, by?: Device, deployment?: AgreementKeyPair): Promise<Device & { keys: OpKeys }> {
+    async sealingDevice(
+      base: Base,
+      name: string,
+      role: Role,
+      by?: Device,
+      deployment?: AgreementKeyPair,
+    ): Promise<Device & { keys: OpKeys }> {
       const [agreement, signing] = await Promise.all([generateKeyPair('x25519'), generateKeyPair('ed25519')]);
-      const device = await enrollDevice(base, name, role, by, base.fetch, undefined, { agreement: agreement.publicKey.text, signing: signing.publicKey.text });
+      const device = await enrollDevice(base, name, role, by, base.fetch, undefined, {
+        agreement: agreement.publicKey.text,
+        signing: signing.publicKey.text,
+      });
       devices.push(device);
-      const keys = opKeys(device.device, { agreement, signing }, deployment ? { deploymentPublic: deployment.publicKey, ...(role === 'coordinator' && { deploymentPrivate: deployment }) } : {});
+      const keys = opKeys(
+        device.device,
+        { agreement, signing },
+        deployment ? { deploymentPublic: deployment.publicKey, ...(role === 'coordinator' && { deploymentPrivate: deployment }) } : {},
+      );
       device.sync.keys = keys;
       return Object.assign(device, { keys });
     },

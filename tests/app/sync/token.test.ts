@@ -26,7 +26,7 @@ async function enrolledPhone() {
 }
 
 describe('the phone retires its token now and then', () => {
-  test('a young token is kept; an old one is swapped, saved first, and the old one dies at the new one\'s first use', async () => {
+  test("a young token is kept; an old one is swapped, saved first, and the old one dies at the new one's first use", async () => {
     const { base, enrollment, syncsWith } = await enrolledPhone();
     const endpoint: Endpoint = { origin: ORIGIN, token: enrollment.token, fetch: base.fetch };
     const saved: Enrollment[] = [];
@@ -58,7 +58,9 @@ describe('the phone retires its token now and then', () => {
     const endpoint: Endpoint = { origin: ORIGIN, token: enrollment.token, fetch: flaky };
     const saved: Enrollment[] = [];
     const later = T0 + 2 * TOKEN_MAX_AGE_MS;
-    await expect(rotateTokenIfOld(enrollment, endpoint, later, async (e) => void saved.push(e))).rejects.toMatchObject({ code: SYNC_ERRORS.network });
+    await expect(rotateTokenIfOld(enrollment, endpoint, later, async (e) => void saved.push(e))).rejects.toMatchObject({
+      code: SYNC_ERRORS.network,
+    });
     expect(saved).toEqual([]);
     expect(endpoint.token).toBe(enrollment.token);
     expect(await syncsWith(enrollment.token)).toBe(true);

@@ -14,7 +14,10 @@ const request = { epoch: null, cursor: null, ops: [], limit: 10 };
 describe('the transport names each failure, and says which are worth trying again', () => {
   test('no connection: network, tried again later', async () => {
     const offline: Fetch = () => Promise.reject(new TypeError('Failed to fetch'));
-    await expect(httpTransport({ origin: ORIGIN, token: 'x'.repeat(43), fetch: offline })(request)).rejects.toMatchObject({ code: SYNC_ERRORS.network, transient: true });
+    await expect(httpTransport({ origin: ORIGIN, token: 'x'.repeat(43), fetch: offline })(request)).rejects.toMatchObject({
+      code: SYNC_ERRORS.network,
+      transient: true,
+    });
   });
 
   test('a token the base does not know: unauthorized, not tried again by itself', async () => {
@@ -29,9 +32,15 @@ describe('the transport names each failure, and says which are worth trying agai
 
   test('a base in trouble or an answer that is not the protocol: tried again later', async () => {
     const down: Fetch = async () => new Response('Service Unavailable', { status: 503 });
-    await expect(httpTransport({ origin: ORIGIN, token: 'x'.repeat(43), fetch: down })(request)).rejects.toMatchObject({ code: SYNC_ERRORS.server, transient: true });
+    await expect(httpTransport({ origin: ORIGIN, token: 'x'.repeat(43), fetch: down })(request)).rejects.toMatchObject({
+      code: SYNC_ERRORS.server,
+      transient: true,
+    });
     const odd: Fetch = async () => Response.json({ hello: 'world' });
-    await expect(httpTransport({ origin: ORIGIN, token: 'x'.repeat(43), fetch: odd })(request)).rejects.toMatchObject({ code: SYNC_ERRORS.badResponse, transient: true });
+    await expect(httpTransport({ origin: ORIGIN, token: 'x'.repeat(43), fetch: odd })(request)).rejects.toMatchObject({
+      code: SYNC_ERRORS.badResponse,
+      transient: true,
+    });
   });
 
   test('a base that refuses for now says how long to wait, and the device hears it', async () => {

@@ -77,8 +77,16 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
 /** Milliseconds per batch of `n` ops, each way, over `rounds` rounds alternating the three. */
 async function applyOps(n: number, rounds: number): Promise<{ sealed: number[]; sealedRead: number[]; clear: number[]; raw: number[] }> {
   const suite = SUITES[await detectSuite()];
-  const [agreement, signing, deployment] = await Promise.all([generateKeyPair(suite.agreement), generateKeyPair(suite.signing), generateKeyPair(suite.agreement)]);
-  const entry = { device: MONITOR, role: 'monitor' as const, keys: { agreement: agreement.publicKey.text, signing: signing.publicKey.text } };
+  const [agreement, signing, deployment] = await Promise.all([
+    generateKeyPair(suite.agreement),
+    generateKeyPair(suite.signing),
+    generateKeyPair(suite.agreement),
+  ]);
+  const entry = {
+    device: MONITOR,
+    role: 'monitor' as const,
+    keys: { agreement: agreement.publicKey.text, signing: signing.publicKey.text },
+  };
   const sealer = { agreement, signing, pairs: new PairKeyCache() };
   const out = { sealed: [] as number[], sealedRead: [] as number[], clear: [] as number[], raw: [] as number[] };
   for (let round = 0; round < rounds; round++) {
@@ -91,7 +99,13 @@ async function applyOps(n: number, rounds: number): Promise<{ sealed: number[]; 
       return s.wire;
     });
     const clearOps = await served(async (op) => toWire(op));
-    const records = ops.map((op) => ({ id: op.reportId, type: 'damage', createdAt: op.body.hlc, state: applyOp(emptyState(op.reportId), op, () => false), lastOwnSeq: 0 }));
+    const records = ops.map((op) => ({
+      id: op.reportId,
+      type: 'damage',
+      createdAt: op.body.hlc,
+      state: applyOp(emptyState(op.reportId), op, () => false),
+      lastOwnSeq: 0,
+    }));
 
     const desk = async (label: string, batch: ServedOp[]) => {
       const keys = new DataKeyHolder();

@@ -1,18 +1,37 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { concatBytes, constantTimeEqual, fromBase64url, fromHex, fromUtf8, toBase64url, toHex, utf8 } from '../../../src/domain/crypto/bytes.ts';
+import {
+  concatBytes,
+  constantTimeEqual,
+  fromBase64url,
+  fromHex,
+  fromUtf8,
+  toBase64url,
+  toHex,
+  utf8,
+} from '../../../src/domain/crypto/bytes.ts';
 
 describe('base64url', () => {
   test('any bytes come back from their base64url text', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
-      const text = toBase64url(bytes);
-      expect(text).toMatch(/^[A-Za-z0-9_-]*$/);
-      expect(fromBase64url(text)).toEqual(bytes);
-    }));
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
+        const text = toBase64url(bytes);
+        expect(text).toMatch(/^[A-Za-z0-9_-]*$/);
+        expect(fromBase64url(text)).toEqual(bytes);
+      }),
+    );
   });
 
   test('matches the RFC 4648 examples, without padding', () => {
-    expect(['', 'f', 'fo', 'foo', 'foob', 'fooba', 'foobar'].map((s) => toBase64url(utf8(s)))).toEqual(['', 'Zg', 'Zm8', 'Zm9v', 'Zm9vYg', 'Zm9vYmE', 'Zm9vYmFy']);
+    expect(['', 'f', 'fo', 'foo', 'foob', 'fooba', 'foobar'].map((s) => toBase64url(utf8(s)))).toEqual([
+      '',
+      'Zg',
+      'Zm8',
+      'Zm9v',
+      'Zm9vYg',
+      'Zm9vYmE',
+      'Zm9vYmFy',
+    ]);
     expect(toBase64url(new Uint8Array([0xfb, 0xff]))).toBe('-_8');
   });
 
@@ -50,10 +69,12 @@ describe('base64url', () => {
 
 describe('constantTimeEqual', () => {
   test('agrees with plain comparison', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 40 }), fc.uint8Array({ maxLength: 40 }), (a, b) => {
-      expect(constantTimeEqual(a, b)).toBe(toHex(a) === toHex(b));
-      expect(constantTimeEqual(a, concatBytes(a))).toBe(true);
-    }));
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), fc.uint8Array({ maxLength: 40 }), (a, b) => {
+        expect(constantTimeEqual(a, b)).toBe(toHex(a) === toHex(b));
+        expect(constantTimeEqual(a, concatBytes(a))).toBe(true);
+      }),
+    );
   });
 
   test('a difference in the last byte alone is a difference', () => {

@@ -41,7 +41,10 @@ describe('the deployment key pinned by the enrollment QR code', () => {
   test('a key substituted by a hostile server is refused', async () => {
     const deployment = await generateKeyPair('x25519');
     const substitute = await generateKeyPair('x25519');
-    expect(await readPinnedKey(substitute.publicKey.text, deployment.publicKey.fingerprint)).toEqual({ ok: false, reason: 'err.key.fingerprintMismatch' });
+    expect(await readPinnedKey(substitute.publicKey.text, deployment.publicKey.fingerprint)).toEqual({
+      ok: false,
+      reason: 'err.key.fingerprintMismatch',
+    });
   });
 
   test('a fingerprint changed in any one character refuses the right key', async () => {
@@ -61,7 +64,11 @@ describe('the deployment key pinned by the enrollment QR code', () => {
 
 describe("a device's key fingerprint, read aloud between coordinator and monitor", () => {
   test('is the same for the same keys, in the short form, and differs when either key differs', async () => {
-    const [agreement, signing, other] = await Promise.all([generateKeyPair('x25519'), generateKeyPair('ed25519'), generateKeyPair('ed25519')]);
+    const [agreement, signing, other] = await Promise.all([
+      generateKeyPair('x25519'),
+      generateKeyPair('ed25519'),
+      generateKeyPair('ed25519'),
+    ]);
     const keys = { agreement: agreement.publicKey.text, signing: signing.publicKey.text };
     const print = await deviceKeysFingerprint(keys);
     expect(print).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/);

@@ -26,13 +26,15 @@ export const RFC8032 = [
     secret: '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60',
     public: 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a',
     message: '',
-    signature: 'e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b',
+    signature:
+      'e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b',
   },
   {
     secret: '4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb',
     public: '3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c',
     message: '72',
-    signature: '92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00',
+    signature:
+      '92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00',
   },
 ];
 
@@ -41,7 +43,8 @@ export const RFC6979 = {
   d: 'c9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b8a622b120f6721',
   ux: '60fed4ba255a9d31c961eb74c6356d68c049b8923b61fa6ce669622e60f29fb6',
   uy: '7903fe1008b8bc99a41ae9e95628bc64f2f1b20c2d7e9f5177a3c294d4462299',
-  sample: 'efd48b2aacb6a8fd1140dd9cd45e81d69d2c877b56aaf991c34d0ea84eaf3716f7cb1c942d657c41d436c7a1b6e29f65f3e900dbb9aff4064dc4ab2f843acda8',
+  sample:
+    'efd48b2aacb6a8fd1140dd9cd45e81d69d2c877b56aaf991c34d0ea84eaf3716f7cb1c942d657c41d436c7a1b6e29f65f3e900dbb9aff4064dc4ab2f843acda8',
   test: 'f1abb023518351cd71d881567b1ea663ed3efcf6c5132b354f28d3b0b7d38367019f4113742a2b14bd25926b49c649155f267e60d3814b4c0cc84250e46f0083',
 };
 
@@ -56,7 +59,9 @@ export function ed25519Pair(secretHex: string, publicHex: string): Promise<Signi
 const b64u = (hex: string) => Buffer.from(fromHex(hex)).toString('base64url');
 
 /** The RFC 6979 key as an ECDSA or an ECDH key (the same scalar serves both in a test). */
-export async function p256Pair<A extends 'p256-ecdsa' | 'p256-ecdh'>(alg: A): Promise<A extends 'p256-ecdsa' ? SigningKeyPair : AgreementKeyPair> {
+export async function p256Pair<A extends 'p256-ecdsa' | 'p256-ecdh'>(
+  alg: A,
+): Promise<A extends 'p256-ecdsa' ? SigningKeyPair : AgreementKeyPair> {
   const jwk = { kty: 'EC', crv: 'P-256', d: b64u(RFC6979.d), x: b64u(RFC6979.ux), y: b64u(RFC6979.uy) };
   const params = { name: alg === 'p256-ecdsa' ? 'ECDSA' : 'ECDH', namedCurve: 'P-256' };
   const privateKey = await crypto.subtle.importKey('jwk', jwk, params, true, alg === 'p256-ecdsa' ? ['sign'] : ['deriveBits']);

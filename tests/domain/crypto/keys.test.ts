@@ -16,14 +16,17 @@ describe('suites', () => {
 });
 
 describe('key pairs', () => {
-  test.each(['x25519', 'p256-ecdh', 'ed25519', 'p256-ecdsa'] as KeyAlg[])('a new %s key pair travels as text and comes back the same key', async (alg) => {
-    const pair = await generateKeyPair(alg);
-    expect(pair.publicKey.text).toMatch(new RegExp(`^${alg}:[A-Za-z0-9_-]+$`));
-    const role = alg === 'x25519' || alg === 'p256-ecdh' ? 'agreement' : 'signing';
-    const read = await readPublicKey(pair.publicKey.text, role);
-    expect(read.ok && toHex(read.key.raw)).toBe(toHex(pair.publicKey.raw));
-    expect(read.ok && read.key.fingerprint).toBe(pair.publicKey.fingerprint);
-  });
+  test.each(['x25519', 'p256-ecdh', 'ed25519', 'p256-ecdsa'] as KeyAlg[])(
+    'a new %s key pair travels as text and comes back the same key',
+    async (alg) => {
+      const pair = await generateKeyPair(alg);
+      expect(pair.publicKey.text).toMatch(new RegExp(`^${alg}:[A-Za-z0-9_-]+$`));
+      const role = alg === 'x25519' || alg === 'p256-ecdh' ? 'agreement' : 'signing';
+      const read = await readPublicKey(pair.publicKey.text, role);
+      expect(read.ok && toHex(read.key.raw)).toBe(toHex(pair.publicKey.raw));
+      expect(read.ok && read.key.fingerprint).toBe(pair.publicKey.fingerprint);
+    },
+  );
 
   test('an imported RFC 8032 key signs exactly the published signatures, and its public key verifies them', async () => {
     for (const v of RFC8032) {
@@ -36,7 +39,8 @@ describe('key pairs', () => {
 
   test('the RFC 6979 P-256 public key verifies its published ECDSA signatures, and not a changed one', async () => {
     const pair = await p256Pair('p256-ecdsa');
-    const verify = (sig: string, msg: string) => subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, pair.publicKey.key, fromHex(sig), utf8(msg));
+    const verify = (sig: string, msg: string) =>
+      subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, pair.publicKey.key, fromHex(sig), utf8(msg));
     expect(await verify(RFC6979.sample, 'sample')).toBe(true);
     expect(await verify(RFC6979.test, 'test')).toBe(true);
     expect(await verify(RFC6979.test, 'sample')).toBe(false);

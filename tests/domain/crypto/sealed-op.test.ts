@@ -4,7 +4,13 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { canonicalJson } from '../../../src/domain/canonical-json.ts';
 import { concatBytes, fromBase64url, fromHex, toBase64url, utf8, type Bytes } from '../../../src/domain/crypto/bytes.ts';
 import { deflate } from '../../../src/domain/crypto/compression.ts';
-import { generateKeyPair, publicKeyFromRaw, type AgreementKeyPair, type PublicKey, type SigningKeyPair } from '../../../src/domain/crypto/keys.ts';
+import {
+  generateKeyPair,
+  publicKeyFromRaw,
+  type AgreementKeyPair,
+  type PublicKey,
+  type SigningKeyPair,
+} from '../../../src/domain/crypto/keys.ts';
 import { OP_KEY_CONTEXT, PairKeyCache, opKeyInfo } from '../../../src/domain/crypto/pair-keys.ts';
 import {
   openOp,
@@ -28,7 +34,11 @@ let agreementKeys: Map<string, PublicKey<AgreementAlg>>;
 let signingKeys: Map<string, PublicKey<SigningAlg>>;
 
 beforeAll(async () => {
-  alice = { id: HEADER.device, agreement: await x25519Pair(RFC7748.alicePrivate, RFC7748.alicePublic), signing: await ed25519Pair(RFC8032[0]!.secret, RFC8032[0]!.public) };
+  alice = {
+    id: HEADER.device,
+    agreement: await x25519Pair(RFC7748.alicePrivate, RFC7748.alicePublic),
+    signing: await ed25519Pair(RFC8032[0]!.secret, RFC8032[0]!.public),
+  };
   deployment = await x25519Pair(RFC7748.bobPrivate, RFC7748.bobPublic);
   carol = { id: 'phone-carol-01', agreement: await generateKeyPair('x25519'), signing: await generateKeyPair('ed25519') };
   agreementKeys = new Map([alice.agreement, deployment, carol.agreement].map((k) => [k.publicKey.kid, k.publicKey]));
@@ -37,10 +47,20 @@ beforeAll(async () => {
 
 /** What a reader holding `mine` knows: the roster's keys. */
 function reader(...mine: AgreementKeyPair[]): OpenKeys {
-  return { mine, agreementKey: (kid) => agreementKeys.get(kid), signingKey: (device) => signingKeys.get(device), pairs: new PairKeyCache() };
+  return {
+    mine,
+    agreementKey: (kid) => agreementKeys.get(kid),
+    signingKey: (device) => signingKeys.get(device),
+    pairs: new PairKeyCache(),
+  };
 }
 
-async function seal(header: SealedOpHeader = HEADER, body = BODY, author: Device = alice, to = [deployment.publicKey, alice.agreement.publicKey]): Promise<SealedWireOp> {
+async function seal(
+  header: SealedOpHeader = HEADER,
+  body = BODY,
+  author: Device = alice,
+  to = [deployment.publicKey, alice.agreement.publicKey],
+): Promise<SealedWireOp> {
   const r = await sealOp(header, body, author, to, { pairs: new PairKeyCache() });
   if (!r.ok) throw new Error(r.reason);
   return r.op;
@@ -92,8 +112,10 @@ describe('the sealed layout, byte for byte', () => {
     });
 
     // The same from docs/security.md's steps, with node:crypto only.
-    const x25519Private = (hex: string) => createPrivateKey({ key: Buffer.from(`302e020100300506032b656e04220420${hex}`, 'hex'), format: 'der', type: 'pkcs8' });
-    const x25519Public = (hex: string) => createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(hex, 'hex').toString('base64url') }, format: 'jwk' });
+    const x25519Private = (hex: string) =>
+      createPrivateKey({ key: Buffer.from(`302e020100300506032b656e04220420${hex}`, 'hex'), format: 'der', type: 'pkcs8' });
+    const x25519Public = (hex: string) =>
+      createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(hex, 'hex').toString('base64url') }, format: 'jwk' });
     const wrapTo = (recipientPublic: string, toKid: string) => {
       const shared = diffieHellman({ privateKey: x25519Private(RFC7748.alicePrivate), publicKey: x25519Public(recipientPublic) });
       const kek = Buffer.from(hkdfSync('sha256', shared, OP_KEY_CONTEXT, opKeyInfo(alice.agreement.publicKey.kid, toKid, HEADER.id), 32));
@@ -165,7 +187,12 @@ describe('sealing and opening', () => {
   test('the P-256 suite seals and opens too', async () => {
     const author = { id: HEADER.device, agreement: await generateKeyPair('p256-ecdh'), signing: await generateKeyPair('p256-ecdsa') };
     const desk = await generateKeyPair('p256-ecdh');
-    const keys: OpenKeys = { mine: [desk], agreementKey: (kid) => (kid === author.agreement.publicKey.kid ? author.agreement.publicKey : undefined), signingKey: () => author.signing.publicKey, pairs: new PairKeyCache() };
+    const keys: OpenKeys = {
+      mine: [desk],
+      agreementKey: (kid) => (kid === author.agreement.publicKey.kid ? author.agreement.publicKey : undefined),
+      signingKey: () => author.signing.publicKey,
+      pairs: new PairKeyCache(),
+    };
     const op = await seal(HEADER, BODY, author, [desk.publicKey, author.agreement.publicKey]);
     const r = await openOp(op, keys);
     expect(r.ok && r.op.body).toEqual(BODY);
@@ -195,10 +222,16 @@ describe('sealing and opening', () => {
     expect(envelope(op).to.map((t) => t.k)).toEqual([deployment.publicKey.kid, alice.agreement.publicKey.kid]);
     const p256 = await generateKeyPair('p256-ecdh');
     const pairs = new PairKeyCache();
-    expect(await sealOp(HEADER, BODY, alice, [deployment.publicKey, p256.publicKey as never], { pairs })).toEqual({ ok: false, reason: 'err.seal.badRecipients' });
+    expect(await sealOp(HEADER, BODY, alice, [deployment.publicKey, p256.publicKey as never], { pairs })).toEqual({
+      ok: false,
+      reason: 'err.seal.badRecipients',
+    });
     expect(await sealOp(HEADER, BODY, alice, [], { pairs })).toEqual({ ok: false, reason: 'err.seal.badRecipients' });
     const smallOrder = await publicKeyFromRaw('x25519', new Uint8Array(32));
-    expect(await sealOp(HEADER, BODY, alice, [deployment.publicKey, smallOrder], { pairs })).toEqual({ ok: false, reason: 'err.seal.badRecipients' });
+    expect(await sealOp(HEADER, BODY, alice, [deployment.publicKey, smallOrder], { pairs })).toEqual({
+      ok: false,
+      reason: 'err.seal.badRecipients',
+    });
     const huge = { ...BODY, changes: { narrative: 'x'.repeat(300 * 1024) } };
     expect(await sealOp(HEADER, huge, alice, [deployment.publicKey], { pairs })).toEqual({ ok: false, reason: 'err.op.tooLarge' });
   });
@@ -213,13 +246,25 @@ describe('tampering: anything changed fails with a typed reason', () => {
   test('any byte of the ciphertext', async () => {
     const n = fromBase64url(envelope(op).ct)!.length;
     for (let i = 0; i < n; i++) {
-      expect(await reason(withEnvelope(op, (e) => (e.ct = flip(e.ct, i))), reader(deployment)), `ct byte ${i}`).toBe('quarantine.openFailed');
+      expect(
+        await reason(
+          withEnvelope(op, (e) => (e.ct = flip(e.ct, i))),
+          reader(deployment),
+        ),
+        `ct byte ${i}`,
+      ).toBe('quarantine.openFailed');
     }
   });
 
   test('any byte of the IV', async () => {
     for (let i = 0; i < 12; i++) {
-      expect(await reason(withEnvelope(op, (e) => (e.iv = flip(e.iv, i))), reader(deployment)), `iv byte ${i}`).toBe('quarantine.openFailed');
+      expect(
+        await reason(
+          withEnvelope(op, (e) => (e.iv = flip(e.iv, i))),
+          reader(deployment),
+        ),
+        `iv byte ${i}`,
+      ).toBe('quarantine.openFailed');
     }
   });
 
@@ -235,14 +280,29 @@ describe('tampering: anything changed fails with a typed reason', () => {
   });
 
   test('a recipient stripped from the list', async () => {
-    expect(await reason(withEnvelope(op, (e) => e.to.pop()), reader(deployment))).toBe('quarantine.openFailed');
+    expect(
+      await reason(
+        withEnvelope(op, (e) => e.to.pop()),
+        reader(deployment),
+      ),
+    ).toBe('quarantine.openFailed');
   });
 
   test('wrapped keys swapped between recipients, or the sender changed', async () => {
     const swapped = withEnvelope(op, (e) => ([e.to[0]!.w, e.to[1]!.w] = [e.to[1]!.w, e.to[0]!.w]));
     expect(await reason(swapped, reader(deployment))).toBe('quarantine.openFailed');
-    expect(await reason(withEnvelope(op, (e) => (e.from = carol.agreement.publicKey.kid)), reader(deployment))).toBe('quarantine.openFailed');
-    expect(await reason(withEnvelope(op, (e) => (e.from = 'AAAAAAAAAAAA')), reader(deployment))).toBe('quarantine.unknownSender');
+    expect(
+      await reason(
+        withEnvelope(op, (e) => (e.from = carol.agreement.publicKey.kid)),
+        reader(deployment),
+      ),
+    ).toBe('quarantine.openFailed');
+    expect(
+      await reason(
+        withEnvelope(op, (e) => (e.from = 'AAAAAAAAAAAA')),
+        reader(deployment),
+      ),
+    ).toBe('quarantine.unknownSender');
   });
 
   test('any field of the clear header (the associated data)', async () => {
@@ -282,7 +342,9 @@ describe('tampering: anything changed fails with a typed reason', () => {
     for (let i = 0; i < 64; i++) {
       const bad = sig.slice();
       bad[i]! ^= 1 << (i % 8);
-      expect(await reason(await sealRaw(concatBytes(new Uint8Array([1]), bad, deflated)), reader(deployment)), `signature byte ${i}`).toBe('quarantine.badSignature');
+      expect(await reason(await sealRaw(concatBytes(new Uint8Array([1]), bad, deflated)), reader(deployment)), `signature byte ${i}`).toBe(
+        'quarantine.badSignature',
+      );
     }
   });
 });

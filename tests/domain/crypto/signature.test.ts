@@ -30,7 +30,11 @@ describe('Ed25519 op signatures', () => {
     );
     expect(await verifyOp(signer.publicKey, HEADER, bodyText, sig)).toEqual({ ok: true });
     // The same through node:crypto's own key objects, from the published secret.
-    const key = createPrivateKey({ key: Buffer.from(`302e020100300506032b657004220420${RFC8032[0]!.secret}`, 'hex'), format: 'der', type: 'pkcs8' });
+    const key = createPrivateKey({
+      key: Buffer.from(`302e020100300506032b657004220420${RFC8032[0]!.secret}`, 'hex'),
+      format: 'der',
+      type: 'pkcs8',
+    });
     expect(nodeSign(null, await signedMessage(HEADER, bodyText), key).toString('hex')).toBe(toHex(sig));
   });
 });

@@ -35,7 +35,10 @@ async function wrapped(key: CryptoKey, passphrase = PASS): Promise<WrappedKey> {
 async function sameAesKey(a: CryptoKey, b: CryptoKey): Promise<boolean> {
   const iv = new Uint8Array(12);
   const ct = await subtle.encrypt({ name: 'AES-GCM', iv }, a, utf8('x'));
-  return subtle.decrypt({ name: 'AES-GCM', iv }, b, ct).then(() => true, () => false);
+  return subtle.decrypt({ name: 'AES-GCM', iv }, b, ct).then(
+    () => true,
+    () => false,
+  );
 }
 
 function withByteFlipped(text: string, i: number): string {
@@ -47,7 +50,10 @@ function withByteFlipped(text: string, i: number): string {
 describe('a data key wrapped under a passphrase', () => {
   test('fixed key, salt and IV give these bytes (AES-GCM part checked against node:crypto)', async () => {
     const dataKey = await newDataKey(scriptedRandom('42'.repeat(32)));
-    const r = await wrapUnderPassphrase(dataKey, PASS, { params: ARGON2ID_FLOOR, random: scriptedRandom('a1'.repeat(16), 'b2'.repeat(12)) });
+    const r = await wrapUnderPassphrase(dataKey, PASS, {
+      params: ARGON2ID_FLOOR,
+      random: scriptedRandom('a1'.repeat(16), 'b2'.repeat(12)),
+    });
     expect(r.ok && r.wrapped).toEqual({
       v: 1,
       kind: 'aes-gcm-256',
@@ -165,20 +171,23 @@ describe('private keys wrapped under the data key', () => {
     return (await verifyOp(original.publicKey as never, HEADER, canonicalJson(BODY), sig)).ok;
   }
 
-  test.each(['x25519', 'p256-ecdh', 'ed25519', 'p256-ecdsa'] as KeyAlg[])('a %s private key unwraps into a working, non-extractable key with its public half', async (alg) => {
-    const pair = await generateKeyPair(alg);
-    const dataKey = await newDataKey();
-    const blob = await wrapUnderKey(pair.privateKey, dataKey, { publicKey: pair.publicKey });
-    expect(blob.kind).toBe(alg);
-    expect(blob.kdf).toBeUndefined();
-    const r = await unwrapWithKey(blob, dataKey);
-    expect(r.ok).toBe(true);
-    if (!r.ok) return;
-    expect(r.publicKey?.text).toBe(pair.publicKey.text);
-    expect(r.key.extractable).toBe(false);
-    await expect(subtle.exportKey('pkcs8', r.key)).rejects.toThrow();
-    expect(await works(alg, pair, r.key)).toBe(true);
-  });
+  test.each(['x25519', 'p256-ecdh', 'ed25519', 'p256-ecdsa'] as KeyAlg[])(
+    'a %s private key unwraps into a working, non-extractable key with its public half',
+    async (alg) => {
+      const pair = await generateKeyPair(alg);
+      const dataKey = await newDataKey();
+      const blob = await wrapUnderKey(pair.privateKey, dataKey, { publicKey: pair.publicKey });
+      expect(blob.kind).toBe(alg);
+      expect(blob.kdf).toBeUndefined();
+      const r = await unwrapWithKey(blob, dataKey);
+      expect(r.ok).toBe(true);
+      if (!r.ok) return;
+      expect(r.publicKey?.text).toBe(pair.publicKey.text);
+      expect(r.key.extractable).toBe(false);
+      await expect(subtle.exportKey('pkcs8', r.key)).rejects.toThrow();
+      expect(await works(alg, pair, r.key)).toBe(true);
+    },
+  );
 
   test('the stored blob holds no private key bytes in clear', async () => {
     const pair = await generateKeyPair('x25519');
@@ -195,8 +204,10 @@ describe('private keys wrapped under the data key', () => {
     const blob = await wrapUnderKey(pair.privateKey, dataKey, { publicKey: pair.publicKey });
     expect(await unwrapWithKey(blob, await newDataKey())).toEqual(FAILED);
     const ctLen = fromBase64url(blob.ct)!.length;
-    for (let i = 0; i < ctLen; i++) expect(await unwrapWithKey({ ...blob, ct: withByteFlipped(blob.ct, i) }, dataKey), `ct byte ${i}`).toEqual(FAILED);
-    for (let i = 0; i < 12; i++) expect(await unwrapWithKey({ ...blob, iv: withByteFlipped(blob.iv, i) }, dataKey), `iv byte ${i}`).toEqual(FAILED);
+    for (let i = 0; i < ctLen; i++)
+      expect(await unwrapWithKey({ ...blob, ct: withByteFlipped(blob.ct, i) }, dataKey), `ct byte ${i}`).toEqual(FAILED);
+    for (let i = 0; i < 12; i++)
+      expect(await unwrapWithKey({ ...blob, iv: withByteFlipped(blob.iv, i) }, dataKey), `iv byte ${i}`).toEqual(FAILED);
     const impostor = await generateKeyPair('ed25519');
     expect(await unwrapWithKey({ ...blob, pub: impostor.publicKey.text }, dataKey)).toEqual(FAILED);
     expect(await unwrapWithKey(blob, dataKey)).toMatchObject({ ok: true });
@@ -205,7 +216,10 @@ describe('private keys wrapped under the data key', () => {
   test('unlock: the passcode unwraps the data key, which unwraps the private keys', async () => {
     const dataKey = await newDataKey();
     const signing = await generateKeyPair('ed25519');
-    const stored = { dataKey: await wrapped(dataKey), signing: await wrapUnderKey(signing.privateKey, dataKey, { publicKey: signing.publicKey }) };
+    const stored = {
+      dataKey: await wrapped(dataKey),
+      signing: await wrapUnderKey(signing.privateKey, dataKey, { publicKey: signing.publicKey }),
+    };
     const unlocked = await unwrapWithPassphrase(stored.dataKey, PASS);
     expect(unlocked.ok).toBe(true);
     const key = await unwrapWithKey(stored.signing, (unlocked as { key: CryptoKey }).key);

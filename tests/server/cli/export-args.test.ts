@@ -18,21 +18,35 @@ describe('reading the export command line', () => {
     [['--profile', 'internal'], 'Choose a file format with --format: csv, geojson or json.'],
     [['--profile', 'internal', '--format', 'xlsx'], 'Unknown format "xlsx": use csv, geojson or json.'],
     [['--profile', 'internal', '--format', 'csv', '--aggregate', '4'], '--aggregate takes an admin level, 1, 2 or 3, not "4".'],
-    [['--profile', 'internal', '--format', 'geojson', '--aggregate', '2'], 'An aggregate export is a table of counts: use --format csv or json with --aggregate.'],
+    [
+      ['--profile', 'internal', '--format', 'geojson', '--aggregate', '2'],
+      'An aggregate export is a table of counts: use --format csv or json with --aggregate.',
+    ],
     [['--profile', 'internal', '--format', 'csv', '--out', ''], '--out needs a file name.'],
   ])('%j is refused: %s', (argv, message) => {
     expect(() => readExportArgs(argv)).toThrow(new UsageError(message));
   });
 
   it('takes the deployment key file with --key', () => {
-    expect(readExportArgs(['--profile', 'internal', '--format', 'csv', '--key', 'deployment-key.json'])).toEqual({ profile: 'internal', format: 'csv', key: 'deployment-key.json' });
-    expect(() => readExportArgs(['--profile', 'internal', '--format', 'csv', '--key='])).toThrow(new UsageError('--key needs the deployment key file.'));
+    expect(readExportArgs(['--profile', 'internal', '--format', 'csv', '--key', 'deployment-key.json'])).toEqual({
+      profile: 'internal',
+      format: 'csv',
+      key: 'deployment-key.json',
+    });
+    expect(() => readExportArgs(['--profile', 'internal', '--format', 'csv', '--key='])).toThrow(
+      new UsageError('--key needs the deployment key file.'),
+    );
   });
 
   it('never takes the passphrase as an argument, where ps and the shell history would show it', () => {
-    const sentence = 'The passphrase is never taken as an argument, where ps and the shell history would show it: set RASID_KEY_PASSPHRASE, or type it when asked.';
-    expect(() => readExportArgs(['--profile', 'internal', '--format', 'csv', '--passphrase', 'olive terrace window'])).toThrow(new UsageError(sentence));
-    expect(() => readExportArgs(['--profile', 'internal', '--format', 'csv', '--passphrase=olive terrace window'])).toThrow(new UsageError(sentence));
+    const sentence =
+      'The passphrase is never taken as an argument, where ps and the shell history would show it: set RASID_KEY_PASSPHRASE, or type it when asked.';
+    expect(() => readExportArgs(['--profile', 'internal', '--format', 'csv', '--passphrase', 'olive terrace window'])).toThrow(
+      new UsageError(sentence),
+    );
+    expect(() => readExportArgs(['--profile', 'internal', '--format', 'csv', '--passphrase=olive terrace window'])).toThrow(
+      new UsageError(sentence),
+    );
   });
 
   it('an unknown option or a stray word is refused, not ignored', () => {

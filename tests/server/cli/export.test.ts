@@ -47,138 +47,202 @@ const deletedIds = () => {
 const foundIn = (text: string, list: readonly string[]) => list.filter((value) => text.includes(value));
 
 describe('npm run export', () => {
-  it('the internal CSV has the header, the HXL row, and one row per report, the deleted ones marked deleted', async () => {
-    const [header, hxl, ...rows] = csvRows(ok(await run('--profile', 'internal', '--format', 'csv')));
-    expect(header).toContain('narrative');
-    expect(header).toContain('device');
-    expect(hxl!.every((tag) => tag.startsWith('#'))).toBe(true);
-    const id = header!.indexOf('id');
-    const deleted = header!.indexOf('deleted');
-    const ids = rows.map((r) => r[id]!);
-    expect(new Set(ids)).toEqual(new Set(secretsOfDemo().reportIds));
-    expect(ids).toHaveLength(300);
-    expect(new Set(rows.filter((r) => r[deleted] === 'true').map((r) => r[id]))).toEqual(deletedIds());
-    expect(rows.filter((r) => r[deleted] === 'false')).toHaveLength(300 - deletedIds().size);
-  }, LIMIT);
+  it(
+    'the internal CSV has the header, the HXL row, and one row per report, the deleted ones marked deleted',
+    async () => {
+      const [header, hxl, ...rows] = csvRows(ok(await run('--profile', 'internal', '--format', 'csv')));
+      expect(header).toContain('narrative');
+      expect(header).toContain('device');
+      expect(hxl!.every((tag) => tag.startsWith('#'))).toBe(true);
+      const id = header!.indexOf('id');
+      const deleted = header!.indexOf('deleted');
+      const ids = rows.map((r) => r[id]!);
+      expect(new Set(ids)).toEqual(new Set(secretsOfDemo().reportIds));
+      expect(ids).toHaveLength(300);
+      expect(new Set(rows.filter((r) => r[deleted] === 'true').map((r) => r[id]))).toEqual(deletedIds());
+      expect(rows.filter((r) => r[deleted] === 'false')).toHaveLength(300 - deletedIds().size);
+    },
+    LIMIT,
+  );
 
-  it('the internal export does hold narratives, devices and points: the search below finds them when they are there', async () => {
-    const text = ok(await run('--profile', 'internal', '--format', 'json'));
-    const secrets = secretsOfDemo();
-    // The demo devices that wrote reports; coordinators and the base only edit.
-    expect(foundIn(text, secrets.devices)).toEqual(expect.arrayContaining(demo.devices.filter((d) => d.role === 'monitor').map((d) => d.device)));
-    expect(foundIn(text, secrets.narratives).length).toBeGreaterThan(250);
-    expect(foundIn(text, secrets.coordinates).length).toBeGreaterThan(100);
-  }, LIMIT);
+  it(
+    'the internal export does hold narratives, devices and points: the search below finds them when they are there',
+    async () => {
+      const text = ok(await run('--profile', 'internal', '--format', 'json'));
+      const secrets = secretsOfDemo();
+      // The demo devices that wrote reports; coordinators and the base only edit.
+      expect(foundIn(text, secrets.devices)).toEqual(
+        expect.arrayContaining(demo.devices.filter((d) => d.role === 'monitor').map((d) => d.device)),
+      );
+      expect(foundIn(text, secrets.narratives).length).toBeGreaterThan(250);
+      expect(foundIn(text, secrets.coordinates).length).toBeGreaterThan(100);
+    },
+    LIMIT,
+  );
 
   for (const format of ['csv', 'geojson', 'json'] as const) {
-    it(`a partner ${format} of the demo holds no narrative, source detail, device id, report id or point`, async () => {
-      const text = ok(await run('--profile', DEMO_PROFILE, '--format', format));
-      const secrets = secretsOfDemo();
-      expect(foundIn(text, secrets.narratives)).toEqual([]);
-      expect(foundIn(text, secrets.details)).toEqual([]);
-      expect(foundIn(text, secrets.devices)).toEqual([]);
-      expect(foundIn(text, secrets.reportIds)).toEqual([]);
-      // The profile allows no point at all (admin areas down to level 2), so no coordinate of any kind.
-      expect(foundIn(text, secrets.coordinates)).toEqual([]);
-      if (format === 'geojson') {
-        const features = (JSON.parse(text) as { features: { geometry: unknown; properties: Record<string, unknown> }[] }).features;
-        expect(features).toHaveLength(300 - deletedIds().size);
-        for (const f of features) {
-          expect(f.geometry).toBeNull();
-          expect(Object.keys(f.properties).filter((k) => k.startsWith('adm3') || k === 'lat' || k === 'lon')).toEqual([]);
+    it(
+      `a partner ${format} of the demo holds no narrative, source detail, device id, report id or point`,
+      async () => {
+        const text = ok(await run('--profile', DEMO_PROFILE, '--format', format));
+        const secrets = secretsOfDemo();
+        expect(foundIn(text, secrets.narratives)).toEqual([]);
+        expect(foundIn(text, secrets.details)).toEqual([]);
+        expect(foundIn(text, secrets.devices)).toEqual([]);
+        expect(foundIn(text, secrets.reportIds)).toEqual([]);
+        // The profile allows no point at all (admin areas down to level 2), so no coordinate of any kind.
+        expect(foundIn(text, secrets.coordinates)).toEqual([]);
+        if (format === 'geojson') {
+          const features = (JSON.parse(text) as { features: { geometry: unknown; properties: Record<string, unknown> }[] }).features;
+          expect(features).toHaveLength(300 - deletedIds().size);
+          for (const f of features) {
+            expect(f.geometry).toBeNull();
+            expect(Object.keys(f.properties).filter((k) => k.startsWith('adm3') || k === 'lat' || k === 'lon')).toEqual([]);
+          }
         }
-      }
-    }, LIMIT);
+      },
+      LIMIT,
+    );
   }
 
-  it('an aggregate export counts reports by admin 2, week and type, and no cell holds fewer than 5', async () => {
-    const [header, hxl, ...rows] = csvRows(ok(await run('--profile', DEMO_PROFILE, '--format', 'csv', '--aggregate', '2')));
-    expect(header).toEqual(['adm2_pcode', 'adm2_name_en', 'adm2_name_ar', 'week', 'type', 'reports']);
-    expect(hxl![5]).toBe('#event+num');
-    expect(rows.length).toBeGreaterThan(3);
-    for (const row of rows) expect(Number(row[5])).toBeGreaterThanOrEqual(MIN_REPORTS_PER_CELL);
-    // Cells under 5 are left out, so the counts add up to no more than the reports there are.
-    expect(rows.reduce((sum, r) => sum + Number(r[5]), 0)).toBeLessThanOrEqual(300 - deletedIds().size);
-  }, LIMIT);
+  it(
+    'an aggregate export counts reports by admin 2, week and type, and no cell holds fewer than 5',
+    async () => {
+      const [header, hxl, ...rows] = csvRows(ok(await run('--profile', DEMO_PROFILE, '--format', 'csv', '--aggregate', '2')));
+      expect(header).toEqual(['adm2_pcode', 'adm2_name_en', 'adm2_name_ar', 'week', 'type', 'reports']);
+      expect(hxl![5]).toBe('#event+num');
+      expect(rows.length).toBeGreaterThan(3);
+      for (const row of rows) expect(Number(row[5])).toBeGreaterThanOrEqual(MIN_REPORTS_PER_CELL);
+      // Cells under 5 are left out, so the counts add up to no more than the reports there are.
+      expect(rows.reduce((sum, r) => sum + Number(r[5]), 0)).toBeLessThanOrEqual(300 - deletedIds().size);
+    },
+    LIMIT,
+  );
 
-  it('an unknown profile ends with exit code 2 and a sentence naming the profiles there are, and logs nothing', async () => {
-    const before = await logOf(data);
-    const result = await run('--profile', 'no-such-partner', '--format', 'csv');
-    expect(await logOf(data)).toEqual(before);
-    expect(result.code).toBe(2);
-    expect(result.stdout).toBe('');
-    expect(result.stderr.trim()).toBe(`There is no export profile named "no-such-partner" on this base. Profiles you can export with: internal, ${DEMO_PROFILE}.`);
-  }, LIMIT);
+  it(
+    'an unknown profile ends with exit code 2 and a sentence naming the profiles there are, and logs nothing',
+    async () => {
+      const before = await logOf(data);
+      const result = await run('--profile', 'no-such-partner', '--format', 'csv');
+      expect(await logOf(data)).toEqual(before);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr.trim()).toBe(
+        `There is no export profile named "no-such-partner" on this base. Profiles you can export with: internal, ${DEMO_PROFILE}.`,
+      );
+    },
+    LIMIT,
+  );
 
-  it('a bad format, an aggregate finer than the profile allows, and a missing store each end with exit code 2, never a stack trace', async () => {
-    const format = await run('--profile', 'internal', '--format', 'xlsx');
-    expect([format.code, format.stderr.split('\n')[0]]).toEqual([2, 'Unknown format "xlsx": use csv, geojson or json.']);
-    const finer = await run('--profile', DEMO_PROFILE, '--format', 'csv', '--aggregate', '3');
-    expect([finer.code, finer.stderr.trim()]).toEqual([2, `The profile "${DEMO_PROFILE}" shares places down to admin level 2; an aggregate at level 3 would be finer.`]);
-    const nowhere = join(mkdtempSync(join(tmpdir(), 'rasid-none-')), 'data');
-    made.push(nowhere);
-    const missing = await runExport(['--profile', 'internal', '--format', 'csv'], { RASID_DATA: nowhere });
-    expect(missing.code).toBe(2);
-    expect(missing.stderr.trim()).toBe(`There is no Rasid store in ${nowhere}. Set RASID_DATA to the server's data folder, or DATABASE_URL to its database.`);
-    // Looking for a store makes none.
-    expect(existsSync(nowhere)).toBe(false);
-    for (const r of [format, finer, missing]) expect(r.stderr).not.toMatch(/\n\s+at /);
-  }, LIMIT);
+  it(
+    'a bad format, an aggregate finer than the profile allows, and a missing store each end with exit code 2, never a stack trace',
+    async () => {
+      const format = await run('--profile', 'internal', '--format', 'xlsx');
+      expect([format.code, format.stderr.split('\n')[0]]).toEqual([2, 'Unknown format "xlsx": use csv, geojson or json.']);
+      const finer = await run('--profile', DEMO_PROFILE, '--format', 'csv', '--aggregate', '3');
+      expect([finer.code, finer.stderr.trim()]).toEqual([
+        2,
+        `The profile "${DEMO_PROFILE}" shares places down to admin level 2; an aggregate at level 3 would be finer.`,
+      ]);
+      const nowhere = join(mkdtempSync(join(tmpdir(), 'rasid-none-')), 'data');
+      made.push(nowhere);
+      const missing = await runExport(['--profile', 'internal', '--format', 'csv'], { RASID_DATA: nowhere });
+      expect(missing.code).toBe(2);
+      expect(missing.stderr.trim()).toBe(
+        `There is no Rasid store in ${nowhere}. Set RASID_DATA to the server's data folder, or DATABASE_URL to its database.`,
+      );
+      // Looking for a store makes none.
+      expect(existsSync(nowhere)).toBe(false);
+      for (const r of [format, finer, missing]) expect(r.stderr).not.toMatch(/\n\s+at /);
+    },
+    LIMIT,
+  );
 
-  it('each export is recorded in the log as an export: desk setting of the base, numbered on from the last', async () => {
-    const out = join(data, 'partner.geojson');
-    const before = await logOf(data);
-    expect(ok(await run('--profile', DEMO_PROFILE, '--format', 'geojson', '--out', out))).toBe('');
-    expect(JSON.parse(readFileSync(out, 'utf8')).features).toHaveLength(300 - deletedIds().size);
-    ok(await run('--profile', 'internal', '--format', 'json', '--aggregate', '1', '--out', join(data, 'counts.json')));
-    const after = await logOf(data);
-    expect(after.entries.slice(0, before.entries.length)).toEqual(before.entries);
-    expect(after.entries.slice(before.entries.length).map(({ profile, format, rows, by }) => ({ profile, format, rows, by }))).toEqual([
-      { profile: DEMO_PROFILE, format: 'geojson', rows: 300 - deletedIds().size, by: 'base-cli' },
-      { profile: 'internal', format: 'aggregate_json', rows: expect.any(Number), by: 'base-cli' },
-    ]);
-    expect(after.seqs).toEqual(after.seqs.map((_, i) => i + 1));
-    expect(after.role).toBe('coordinator');
-  }, LIMIT);
+  it(
+    'each export is recorded in the log as an export: desk setting of the base, numbered on from the last',
+    async () => {
+      const out = join(data, 'partner.geojson');
+      const before = await logOf(data);
+      expect(ok(await run('--profile', DEMO_PROFILE, '--format', 'geojson', '--out', out))).toBe('');
+      expect(JSON.parse(readFileSync(out, 'utf8')).features).toHaveLength(300 - deletedIds().size);
+      ok(await run('--profile', 'internal', '--format', 'json', '--aggregate', '1', '--out', join(data, 'counts.json')));
+      const after = await logOf(data);
+      expect(after.entries.slice(0, before.entries.length)).toEqual(before.entries);
+      expect(after.entries.slice(before.entries.length).map(({ profile, format, rows, by }) => ({ profile, format, rows, by }))).toEqual([
+        { profile: DEMO_PROFILE, format: 'geojson', rows: 300 - deletedIds().size, by: 'base-cli' },
+        { profile: 'internal', format: 'aggregate_json', rows: expect.any(Number), by: 'base-cli' },
+      ]);
+      expect(after.seqs).toEqual(after.seqs.map((_, i) => i + 1));
+      expect(after.role).toBe('coordinator');
+    },
+    LIMIT,
+  );
 
-  it('a partner profile removed on the desk, or in conflict, is refused with exit code 2 and says why', async () => {
-    const dir = await seededSqliteDir();
-    made.push(dir);
-    const id = `profile:${DEMO_PROFILE}`;
-    const store = await openStore({ dataDir: dir });
-    const ops = await store.db.selectFrom('ops').selectAll().where('report_id', '=', id).execute();
-    const profile = mergeOps(id, await opsOf(ops));
-    // Two coordinators choose another date grain apart: each supersedes the version it saw.
-    await pushDesk(store.db, 'demo-coordinator-1', id, settingBody(profile, { dates: 'day' }, hlcAt('demo-coordinator-1')));
-    await pushDesk(store.db, 'demo-coordinator-2', id, settingBody(profile, { dates: 'week' }, hlcAt('demo-coordinator-2')));
-    await store.close();
-    const conflicted = await runExport(['--profile', DEMO_PROFILE, '--format', 'csv'], { RASID_DATA: dir });
-    expect([conflicted.code, conflicted.stdout, conflicted.stderr.trim()]).toEqual([
-      2,
-      '',
-      `The profile "${DEMO_PROFILE}" has a conflict in dates (coordinators changed it apart); choose on the desk, then export.`,
-    ]);
+  it(
+    'a partner profile removed on the desk, or in conflict, is refused with exit code 2 and says why',
+    async () => {
+      const dir = await seededSqliteDir();
+      made.push(dir);
+      const id = `profile:${DEMO_PROFILE}`;
+      const store = await openStore({ dataDir: dir });
+      const ops = await store.db.selectFrom('ops').selectAll().where('report_id', '=', id).execute();
+      const profile = mergeOps(id, await opsOf(ops));
+      // Two coordinators choose another date grain apart: each supersedes the version it saw.
+      await pushDesk(store.db, 'demo-coordinator-1', id, settingBody(profile, { dates: 'day' }, hlcAt('demo-coordinator-1')));
+      await pushDesk(store.db, 'demo-coordinator-2', id, settingBody(profile, { dates: 'week' }, hlcAt('demo-coordinator-2')));
+      await store.close();
+      const conflicted = await runExport(['--profile', DEMO_PROFILE, '--format', 'csv'], { RASID_DATA: dir });
+      expect([conflicted.code, conflicted.stdout, conflicted.stderr.trim()]).toEqual([
+        2,
+        '',
+        `The profile "${DEMO_PROFILE}" has a conflict in dates (coordinators changed it apart); choose on the desk, then export.`,
+      ]);
 
-    const again = await openStore({ dataDir: dir });
-    const now = await opsOf(await again.db.selectFrom('ops').selectAll().where('report_id', '=', id).execute());
-    await pushDesk(again.db, 'demo-coordinator-1', id, deleteBody(mergeOps(id, now), hlcAt('demo-coordinator-1', 1)));
-    await again.close();
-    const removed = await runExport(['--profile', DEMO_PROFILE, '--format', 'csv'], { RASID_DATA: dir });
-    expect([removed.code, removed.stdout, removed.stderr.trim()]).toEqual([2, '', `The profile "${DEMO_PROFILE}" was removed on the desk; it can no longer be exported with.`]);
-  }, LIMIT);
+      const again = await openStore({ dataDir: dir });
+      const now = await opsOf(await again.db.selectFrom('ops').selectAll().where('report_id', '=', id).execute());
+      await pushDesk(again.db, 'demo-coordinator-1', id, deleteBody(mergeOps(id, now), hlcAt('demo-coordinator-1', 1)));
+      await again.close();
+      const removed = await runExport(['--profile', DEMO_PROFILE, '--format', 'csv'], { RASID_DATA: dir });
+      expect([removed.code, removed.stdout, removed.stderr.trim()]).toEqual([
+        2,
+        '',
+        `The profile "${DEMO_PROFILE}" was removed on the desk; it can no longer be exported with.`,
+      ]);
+    },
+    LIMIT,
+  );
 
-  it('an op whose body cannot be read is skipped and counted on standard error; the export goes on', async () => {
-    const dir = await seededSqliteDir();
-    made.push(dir);
-    const store = await openStore({ dataDir: dir });
-    const header = { v: 1 as const, id: uuidv7(Date.now(), (n) => new Uint8Array(n).fill(3)), kind: 'create' as const, reportId: uuidv7(Date.now(), (n) => new Uint8Array(n).fill(4)), device: 'broken-phone-01', deviceSeq: 1 };
-    expect(await pushOps(store.db, { caller: { device: 'broken-phone-01', role: 'monitor' }, ops: [{ header, body: '{"hlc": not json' }], now: Date.now() })).toEqual([{ id: header.id, status: 'ack' }]);
-    await store.close();
-    const result = await runExport(['--profile', 'internal', '--format', 'json'], { RASID_DATA: dir });
-    expect(result.code).toBe(0);
-    expect(result.stderr.split('\n')[0]).toBe('Skipped 1 op that could not be read, opened or verified; the desk lists them under quarantine.');
-    expect((JSON.parse(result.stdout) as { records: unknown[] }).records).toHaveLength(300);
-  }, LIMIT);
+  it(
+    'an op whose body cannot be read is skipped and counted on standard error; the export goes on',
+    async () => {
+      const dir = await seededSqliteDir();
+      made.push(dir);
+      const store = await openStore({ dataDir: dir });
+      const header = {
+        v: 1 as const,
+        id: uuidv7(Date.now(), (n) => new Uint8Array(n).fill(3)),
+        kind: 'create' as const,
+        reportId: uuidv7(Date.now(), (n) => new Uint8Array(n).fill(4)),
+        device: 'broken-phone-01',
+        deviceSeq: 1,
+      };
+      expect(
+        await pushOps(store.db, {
+          caller: { device: 'broken-phone-01', role: 'monitor' },
+          ops: [{ header, body: '{"hlc": not json' }],
+          now: Date.now(),
+        }),
+      ).toEqual([{ id: header.id, status: 'ack' }]);
+      await store.close();
+      const result = await runExport(['--profile', 'internal', '--format', 'json'], { RASID_DATA: dir });
+      expect(result.code).toBe(0);
+      expect(result.stderr.split('\n')[0]).toBe(
+        'Skipped 1 op that could not be read, opened or verified; the desk lists them under quarantine.',
+      );
+      expect((JSON.parse(result.stdout) as { records: unknown[] }).records).toHaveLength(300);
+    },
+    LIMIT,
+  );
 });
 
 /** Stored version-1 ops as Ops: these tests' bases have no deployment key. */
@@ -196,10 +260,26 @@ const hlcAt = (device: string, later = 0) => encodeHlc({ wall: DEMO_NOW + 60_000
 
 /** A desk op from a demo coordinator, next in its sequence, through the store's push. */
 async function pushDesk(db: Store['db'], device: string, reportId: string, body: OpBody): Promise<void> {
-  const last = await db.selectFrom('ops').select('device_seq').where('device', '=', device).orderBy('device_seq', 'desc').limit(1).executeTakeFirst();
-  const op: Op = { v: 1, id: uuidv7(Date.now(), cryptoRandom), kind: 'desk', reportId, device, deviceSeq: Number(last?.device_seq ?? 0) + 1, body };
+  const last = await db
+    .selectFrom('ops')
+    .select('device_seq')
+    .where('device', '=', device)
+    .orderBy('device_seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const op: Op = {
+    v: 1,
+    id: uuidv7(Date.now(), cryptoRandom),
+    kind: 'desk',
+    reportId,
+    device,
+    deviceSeq: Number(last?.device_seq ?? 0) + 1,
+    body,
+  };
   const { body: _body, ...header } = op;
-  expect(await pushOps(db, { caller: { device, role: 'coordinator' }, ops: [{ header, body: bodyText(op) }], now: Date.now() })).toEqual([{ id: op.id, status: 'ack' }]);
+  expect(await pushOps(db, { caller: { device, role: 'coordinator' }, ops: [{ header, body: bodyText(op) }], now: Date.now() })).toEqual([
+    { id: op.id, status: 'ack' },
+  ]);
 }
 
 /** The export log as a desk reads it, and the base device's numbers and role. */
@@ -208,11 +288,12 @@ async function logOf(dir: string) {
   try {
     const rows = await store.db.selectFrom('ops').selectAll().where('report_id', 'like', 'export:%').orderBy('seq').execute();
     const entries = (await opsOf(rows)).map((op) => exportLogEntryFromState(mergeOps(op.reportId, [op]))!);
-    const seqs = (await store.db.selectFrom('ops').select('device_seq').where('device', '=', 'base-cli').orderBy('device_seq').execute()).map((r) => Number(r.device_seq));
+    const seqs = (
+      await store.db.selectFrom('ops').select('device_seq').where('device', '=', 'base-cli').orderBy('device_seq').execute()
+    ).map((r) => Number(r.device_seq));
     const device = await store.db.selectFrom('devices').select('role').where('device', '=', 'base-cli').executeTakeFirst();
     return { entries, seqs, role: device?.role };
   } finally {
     await store.close();
   }
 }
-

@@ -16,7 +16,9 @@ function terminal() {
 describe('the key file passphrase', () => {
   it('is read from RASID_KEY_PASSPHRASE when set, without asking', async () => {
     const t = terminal();
-    expect(await passphraseFor('key.json', { env: { RASID_KEY_PASSPHRASE: 'olive terrace window' }, input: t.input, output: t.output })).toBe('olive terrace window');
+    expect(
+      await passphraseFor('key.json', { env: { RASID_KEY_PASSPHRASE: 'olive terrace window' }, input: t.input, output: t.output }),
+    ).toBe('olive terrace window');
     expect(t.shown()).toBe('');
   });
 
@@ -53,7 +55,9 @@ describe('the key file passphrase', () => {
     const t = terminal();
     t.input.isTTY = false;
     await expect(passphraseFor('key.json', { env: {}, input: t.input, output: t.output })).rejects.toThrow(
-      new KeyRefused('The key file key.json needs its passphrase: set RASID_KEY_PASSPHRASE, or run the command on a terminal to be asked for it.'),
+      new KeyRefused(
+        'The key file key.json needs its passphrase: set RASID_KEY_PASSPHRASE, or run the command on a terminal to be asked for it.',
+      ),
     );
   });
 });

@@ -53,7 +53,13 @@ export function runExport(args: readonly string[], env: Record<string, string>):
 }
 
 /** Every value a partner must never see, from the demo as written: narratives, source details, devices, report ids, points. */
-export function secretsOfDemo(): { narratives: string[]; details: string[]; devices: string[]; reportIds: string[]; coordinates: string[] } {
+export function secretsOfDemo(): {
+  narratives: string[];
+  details: string[];
+  devices: string[];
+  reportIds: string[];
+  coordinates: string[];
+} {
   const ops = Object.values(demo.ops).flat();
   const values = (field: string) => [...new Set(ops.map((o) => o.body.changes[field]).filter((v) => v !== undefined))];
   const points = values('point') as { lat: number; lon: number }[];

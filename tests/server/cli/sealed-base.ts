@@ -74,7 +74,12 @@ async function seal(op: Op, sealer: Sealer, recipients: readonly PublicKey<Agree
 }
 
 /** Pushed as their authors push them, so the store holds exactly what the base takes in. */
-async function push(store: Store, wires: readonly WireOp[], roles: ReadonlyMap<string, 'coordinator' | 'monitor'>, receivedAt: number): Promise<void> {
+async function push(
+  store: Store,
+  wires: readonly WireOp[],
+  roles: ReadonlyMap<string, 'coordinator' | 'monitor'>,
+  receivedAt: number,
+): Promise<void> {
   for (const { body, sig, ...header } of wires) {
     const caller = { device: header.device, role: roles.get(header.device) ?? 'monitor' };
     const answers = await pushOps(store.db, { caller, ops: [{ header, body, ...(sig !== undefined && { sig }) }], now: receivedAt });
@@ -109,7 +114,10 @@ export async function sealedBase(options: OpenStoreOptions, dir: string): Promis
 
   const rosterBody = settingBody(
     emptyState(ROSTER_ID),
-    { [rosterField(COORDINATOR)]: rosterEntry(COORDINATOR, 'coordinator', coordinator), [rosterField(MONITOR)]: rosterEntry(MONITOR, 'monitor', monitor) },
+    {
+      [rosterField(COORDINATOR)]: rosterEntry(COORDINATOR, 'coordinator', coordinator),
+      [rosterField(MONITOR)]: rosterEntry(MONITOR, 'monitor', monitor),
+    },
     hlc(COORDINATOR, 1),
   );
   const wires: WireOp[] = [await seal(op('deployment', ROSTER_ID, COORDINATOR, 1, rosterBody), coordinator, [])];
@@ -136,20 +144,38 @@ export async function sealedBase(options: OpenStoreOptions, dir: string): Promis
     wires.push(await seal(op('create', m.id, MONITOR, i + 1, createBody(m, MONITOR, 10 + i)), monitor, toDeskAndAuthor(monitor)));
   }
   const changed = marked[3]!;
-  wires.push(changeOneCharacter(await seal(op('create', changed.id, MONITOR, 4, createBody(changed, MONITOR, 20)), monitor, toDeskAndAuthor(monitor))));
+  wires.push(
+    changeOneCharacter(
+      await seal(op('create', changed.id, MONITOR, 4, createBody(changed, MONITOR, 20)), monitor, toDeskAndAuthor(monitor)),
+    ),
+  );
   const unknown = marked[4]!;
   wires.push(await seal(op('create', unknown.id, STRANGER, 1, createBody(unknown, STRANGER, 21)), stranger, toDeskAndAuthor(stranger)));
 
   // The coordinator verifies the first report: counted only if the sealed roster made it a coordinator.
   const first = opened[0]!;
   const verify = editBody(emptyState(first.id), { verification: 'verified' }, hlc(COORDINATOR, 30));
-  wires.push(await seal(op('edit', first.id, COORDINATOR, 2, verify), coordinator, [deployment.pair.publicKey, coordinator.agreement.publicKey, monitor.agreement.publicKey]));
+  wires.push(
+    await seal(op('edit', first.id, COORDINATOR, 2, verify), coordinator, [
+      deployment.pair.publicKey,
+      coordinator.agreement.publicKey,
+      monitor.agreement.publicKey,
+    ]),
+  );
 
   const store = await openStore(options);
   try {
     const set = await setDeploymentKey(store.db, deployment.pair.publicKey.text);
     if (!set.ok) throw new Error(set.reason);
-    await push(store, wires, new Map([[COORDINATOR, 'coordinator'], [MONITOR, 'monitor']]), DEMO_NOW + 60 * 60_000);
+    await push(
+      store,
+      wires,
+      new Map([
+        [COORDINATOR, 'coordinator'],
+        [MONITOR, 'monitor'],
+      ]),
+      DEMO_NOW + 60 * 60_000,
+    );
   } finally {
     await store.close();
   }

@@ -43,7 +43,8 @@ describe('the demo scenario', () => {
   it('a few hundred reports of each type, from six monitors and two coordinators, over about two weeks ending now', () => {
     expect(creates.length).toBeGreaterThanOrEqual(250);
     expect(creates.length).toBeLessThanOrEqual(350);
-    for (const type of ['damage', 'displacement', 'access_cut'] as const) expect(live.filter((v) => v.type === type).length).toBeGreaterThan(40);
+    for (const type of ['damage', 'displacement', 'access_cut'] as const)
+      expect(live.filter((v) => v.type === type).length).toBeGreaterThan(40);
     expect(scenario.devices.filter((d) => d.role === 'monitor')).toHaveLength(6);
     expect(scenario.devices.filter((d) => d.role === 'coordinator').map((d) => d.device)).toEqual([...DEMO_COORDINATORS]);
     const writers = new Set(creates.map((c) => c.device));
@@ -106,7 +107,12 @@ describe('the demo scenario', () => {
         const days = Math.abs(Date.parse(a.values.eventDate!.date) - Date.parse(b.values.eventDate!.date)) / DAY;
         const [ca, cb] = [count(a), count(b)];
         const similar = typeof ca === 'number' && typeof cb === 'number' && Math.abs(ca - cb) <= Math.max(2, 0.2 * Math.max(ca, cb));
-        const devices = new Set(opsOf(a.id).concat(opsOf(b.id)).filter((o) => o.kind === 'create').map((o) => o.device));
+        const devices = new Set(
+          opsOf(a.id)
+            .concat(opsOf(b.id))
+            .filter((o) => o.kind === 'create')
+            .map((o) => o.device),
+        );
         return days <= 1 && similar && devices.size === 2;
       }),
     );
@@ -121,7 +127,9 @@ describe('the demo scenario', () => {
   });
 
   it('coordinators set every verification status, and only coordinators set one', () => {
-    expect(new Set(live.map((v) => v.values.verification))).toEqual(new Set([undefined, 'unverified', 'verified', 'disputed', 'duplicate']));
+    expect(new Set(live.map((v) => v.values.verification))).toEqual(
+      new Set([undefined, 'unverified', 'verified', 'disputed', 'duplicate']),
+    );
     for (const op of all) if ('verification' in op.body.changes) expect(roleOf.get(op.device)).toBe('coordinator');
   });
 
@@ -136,7 +144,10 @@ describe('the demo scenario', () => {
     const cuts = live.filter((v) => v.type === 'access_cut');
     for (const service of ['bread', 'water', 'electricity']) {
       const threeDays = cuts.filter(
-        (v) => v.values.service === service && v.values.serviceState === 'restored' && v.values.period?.until !== undefined &&
+        (v) =>
+          v.values.service === service &&
+          v.values.serviceState === 'restored' &&
+          v.values.period?.until !== undefined &&
           Date.parse(v.values.period.until) - Date.parse(v.values.period.since) === 3 * DAY,
       );
       expect(threeDays.length, service).toBeGreaterThanOrEqual(3);

@@ -50,10 +50,18 @@ describe('seeding the demo', () => {
   it('a coordinator pulls every op back, each readable as it was written', async () => {
     const store = await open();
     await seedDemo(store, { now: NOW });
-    const pulled = await pullOps(store.db, { caller: { device: 'demo-coordinator-1', role: 'coordinator' }, after: null, limit: total + 10 });
+    const pulled = await pullOps(store.db, {
+      caller: { device: 'demo-coordinator-1', role: 'coordinator' },
+      after: null,
+      limit: total + 10,
+    });
     if (pulled.reset) throw new Error('a first pull is never a reset');
     expect(pulled.ops).toHaveLength(total);
-    const written = new Map(Object.values(scenario.ops).flat().map((o) => [o.id, o]));
+    const written = new Map(
+      Object.values(scenario.ops)
+        .flat()
+        .map((o) => [o.id, o]),
+    );
     for (const served of pulled.ops) {
       const read = fromWire({ ...served.header, body: served.body });
       expect(read.ok).toBe(true);

@@ -29,7 +29,7 @@ async function deployment(server: TestServer) {
 }
 
 forEachStore('authorization', ({ start }) => {
-  it('monitor A never pulls B\'s ops, nor desk ops; it pulls its own and deployment ops', async () => {
+  it("monitor A never pulls B's ops, nor desk ops; it pulls its own and deployment ops", async () => {
     const server = await start();
     const { tokens, ops } = await deployment(server);
     const pulledA = await server.sync(tokens.a, {});
@@ -38,7 +38,7 @@ forEachStore('authorization', ({ start }) => {
     expect(ids(pulledB)).toEqual([ops.createB.id, ops.editB.id, ops.roster.id]);
   });
 
-  it('monitor A\'s edit of B\'s report is rejected and never served, to anyone', async () => {
+  it("monitor A's edit of B's report is rejected and never served, to anyone", async () => {
     const server = await start();
     const { tokens, reportB } = await deployment(server);
     const intrusion = wireOp(A, 2, 'edit', reportB, { narrative: 'not mine' });
@@ -49,7 +49,7 @@ forEachStore('authorization', ({ start }) => {
     for (const token of [tokens.a, tokens.b, tokens.coordinator]) expect(ids(await server.sync(token, {}))).not.toContain(intrusion.id);
   });
 
-  it('monitor A cannot write ops as B, nor take B\'s report by a create of its own', async () => {
+  it("monitor A cannot write ops as B, nor take B's report by a create of its own", async () => {
     const server = await start();
     const { tokens, reportB } = await deployment(server);
     const forged = wireOp(B, 3, 'edit', reportB, { narrative: 'forged' });
@@ -64,7 +64,7 @@ forEachStore('authorization', ({ start }) => {
     expect((await server.sync(tokens.b, { ops: [real] })).results).toEqual([{ id: real.id, status: 'ack' }]);
   });
 
-  it('a monitor\'s deployment and desk ops are rejected', async () => {
+  it("a monitor's deployment and desk ops are rejected", async () => {
     const server = await start();
     const { tokens } = await deployment(server);
     const gazetteer = wireOp(A, 2, 'deployment', 'gazetteer');
@@ -77,7 +77,7 @@ forEachStore('authorization', ({ start }) => {
     expect(ids(await server.sync(tokens.b, {}))).not.toContain(gazetteer.id);
   });
 
-  it('a coordinator pulls everything, edits any report, and gets every device\'s watermark', async () => {
+  it("a coordinator pulls everything, edits any report, and gets every device's watermark", async () => {
     const server = await start();
     const { tokens, ops, reportA } = await deployment(server);
     const verify = wireOp(C, 3, 'edit', reportA, { verification: 'verified' });
@@ -97,7 +97,7 @@ forEachStore('authorization', ({ start }) => {
     expect((await server.sync(tokens.a, {})).watermarks).toBeUndefined();
   });
 
-  it('a coordinator relays another device\'s ops; the author stays the author and monitor rules still apply', async () => {
+  it("a coordinator relays another device's ops; the author stays the author and monitor rules still apply", async () => {
     const server = await start();
     const { tokens, ops, reportB } = await deployment(server);
     // A's phone exported these to a file; the coordinator pushes them on its behalf.
@@ -146,7 +146,11 @@ forEachStore('authorization', ({ start }) => {
     for (const endpoint of endpoints) {
       for (const [code, headers] of credentials) {
         const res = await server.call(endpoint.path, { ...endpoint, headers });
-        expect({ path: endpoint.path, status: res.status, code: (await res.json()).error.code }).toEqual({ path: endpoint.path, status: 401, code });
+        expect({ path: endpoint.path, status: res.status, code: (await res.json()).error.code }).toEqual({
+          path: endpoint.path,
+          status: 401,
+          code,
+        });
       }
     }
     // Nothing was done on the revoked device's behalf.

@@ -1,12 +1,23 @@
 /** Reading the server's settings from the environment: defaults, normalising, and refusals. */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, defaultOrigin, insecureOriginWarning, readPort, readPublicOrigin, readStoreOptions, readTls, wantsTls } from '../../../src/server/config.ts';
+import {
+  ConfigError,
+  defaultOrigin,
+  insecureOriginWarning,
+  readPort,
+  readPublicOrigin,
+  readStoreOptions,
+  readTls,
+  wantsTls,
+} from '../../../src/server/config.ts';
 
 describe('server settings', () => {
   it('the store is SQLite in ./data unless RASID_DATA or DATABASE_URL says otherwise', () => {
     expect(readStoreOptions({})).toEqual({ dataDir: './data' });
     expect(readStoreOptions({ RASID_DATA: '/srv/rasid' })).toEqual({ dataDir: '/srv/rasid' });
-    expect(readStoreOptions({ RASID_DATA: '/srv/rasid', DATABASE_URL: 'postgresql://rasid@db/rasid' })).toEqual({ databaseUrl: 'postgresql://rasid@db/rasid' });
+    expect(readStoreOptions({ RASID_DATA: '/srv/rasid', DATABASE_URL: 'postgresql://rasid@db/rasid' })).toEqual({
+      databaseUrl: 'postgresql://rasid@db/rasid',
+    });
     expect(() => readStoreOptions({ DATABASE_URL: 'mysql://db/rasid' })).toThrow(ConfigError);
   });
 
@@ -15,7 +26,13 @@ describe('server settings', () => {
     expect(readPublicOrigin({ PUBLIC_ORIGIN: 'https://Rasid.Example.org' })).toBe('https://rasid.example.org');
     expect(readPublicOrigin({ PUBLIC_ORIGIN: 'https://rasid.example.org:443/' })).toBe('https://rasid.example.org');
     expect(readPublicOrigin({ PUBLIC_ORIGIN: 'https://base.rasid.lan:8443' })).toBe('https://base.rasid.lan:8443');
-    for (const bad of ['rasid.example.org', 'https://rasid.example.org/app', 'https://rasid.example.org/?a=1', 'ftp://rasid.example.org', 'https://user@rasid.example.org']) {
+    for (const bad of [
+      'rasid.example.org',
+      'https://rasid.example.org/app',
+      'https://rasid.example.org/?a=1',
+      'ftp://rasid.example.org',
+      'https://user@rasid.example.org',
+    ]) {
       expect(() => readPublicOrigin({ PUBLIC_ORIGIN: bad }), bad).toThrow(ConfigError);
     }
   });
@@ -35,7 +52,9 @@ describe('server settings', () => {
   it('TLS needs both files, and says which one cannot be read', () => {
     expect(wantsTls({})).toBe(false);
     expect(() => wantsTls({ TLS_KEY: '/k.pem' })).toThrow(/both TLS_CERT and TLS_KEY/);
-    expect(() => readTls({ TLS_CERT: '/nonexistent/cert.pem', TLS_KEY: '/nonexistent/key.pem' })).toThrow(/TLS_CERT \(\/nonexistent\/cert.pem\) cannot be read/);
+    expect(() => readTls({ TLS_CERT: '/nonexistent/cert.pem', TLS_KEY: '/nonexistent/key.pem' })).toThrow(
+      /TLS_CERT \(\/nonexistent\/cert.pem\) cannot be read/,
+    );
   });
 
   it('the port is 8080 by default and must be a port number', () => {

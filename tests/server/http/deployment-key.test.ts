@@ -42,12 +42,17 @@ forEachStore('the deployment key on the base', ({ start }) => {
   it('once set, every enrollment link carries its fingerprint and every enrollment answer the key', async () => {
     const server = await start();
     const coordinator = await server.firstCoordinator();
-    const before = (await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'monitor' } })).json()) as { link: string };
+    const before = (await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'monitor' } })).json()) as {
+      link: string;
+    };
     expect(before.link).not.toContain('fp=');
 
     const key = await agreementKey();
     await server.call('/api/v1/deployment-key', { method: 'PUT', token: coordinator, json: { key: key.text } });
-    const made = (await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'monitor' } })).json()) as { code: string; link: string };
+    const made = (await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'monitor' } })).json()) as {
+      code: string;
+      link: string;
+    };
     expect(made.link).toMatch(new RegExp(`/enroll#code=${made.code}&fp=${key.fingerprint}$`));
     const enrolled = await server.call('/api/v1/enroll', { json: { code: made.code, device: 'monitor-b-0002' } });
     expect(await enrolled.json()).toMatchObject({ role: 'monitor', deploymentKey: key.text });

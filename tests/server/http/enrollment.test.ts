@@ -54,8 +54,12 @@ forEachStore('enrollment', ({ start }) => {
   it('codes and tokens have at least 128 random bits and the store keeps only their SHA-256', async () => {
     const server = await start();
     const coordinator = await server.firstCoordinator();
-    const made = enrollmentCodeResponseSchema.parse(await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'monitor' } })).json());
-    const enrolled = enrollResponseSchema.parse(await (await server.call('/api/v1/enroll', { json: { code: made.code, device: 'monitor-a-0001' } })).json());
+    const made = enrollmentCodeResponseSchema.parse(
+      await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'monitor' } })).json(),
+    );
+    const enrolled = enrollResponseSchema.parse(
+      await (await server.call('/api/v1/enroll', { json: { code: made.code, device: 'monitor-a-0001' } })).json(),
+    );
 
     expect(Buffer.from(made.code, 'base64url').length).toBeGreaterThanOrEqual(16);
     expect(Buffer.from(enrolled.token, 'base64url').length).toBeGreaterThanOrEqual(16);
@@ -71,7 +75,9 @@ forEachStore('enrollment', ({ start }) => {
   it('a code works once', async () => {
     const server = await start();
     const coordinator = await server.firstCoordinator();
-    const { code } = enrollmentCodeResponseSchema.parse(await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'monitor' } })).json());
+    const { code } = enrollmentCodeResponseSchema.parse(
+      await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'monitor' } })).json(),
+    );
     expect((await server.call('/api/v1/enroll', { json: { code, device: 'monitor-a-0001' } })).status).toBe(201);
     const again = await server.call('/api/v1/enroll', { json: { code, device: 'monitor-b-0002' } });
     expect(again.status).toBe(401);
@@ -81,7 +87,9 @@ forEachStore('enrollment', ({ start }) => {
   it('of two devices enrolling with one code at once, one gets a token and the other 401', async () => {
     const server = await start();
     const coordinator = await server.firstCoordinator();
-    const { code } = enrollmentCodeResponseSchema.parse(await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'monitor' } })).json());
+    const { code } = enrollmentCodeResponseSchema.parse(
+      await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'monitor' } })).json(),
+    );
     const answers = await Promise.all(
       ['monitor-a-0001', 'monitor-b-0002', 'monitor-c-0003'].map((device) => server.call('/api/v1/enroll', { json: { code, device } })),
     );
@@ -93,7 +101,9 @@ forEachStore('enrollment', ({ start }) => {
     const server = await start();
     const coordinator = await server.firstCoordinator();
     const make = async () =>
-      enrollmentCodeResponseSchema.parse(await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'monitor' } })).json()).code;
+      enrollmentCodeResponseSchema.parse(
+        await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'monitor' } })).json(),
+      ).code;
     const early = await make();
     server.clock.now += CODE_LIFETIME_MS - 1;
     const late = await make();
@@ -109,7 +119,11 @@ forEachStore('enrollment', ({ start }) => {
     const unknown = await server.call('/api/v1/enroll', { json: { code: 'AAAAAAAAAAAAAAAAAAAAAA', device: 'monitor-a-0001' } });
     expect(unknown.status).toBe(401);
     expect((await unknown.json()).error.code).toBe('code_unknown');
-    for (const json of [{ code: 'short', device: 'monitor-a-0001' }, { code: 'AAAAAAAAAAAAAAAAAAAAAA', device: 'no' }, { device: 'monitor-a-0001' }]) {
+    for (const json of [
+      { code: 'short', device: 'monitor-a-0001' },
+      { code: 'AAAAAAAAAAAAAAAAAAAAAA', device: 'no' },
+      { device: 'monitor-a-0001' },
+    ]) {
       const res = await server.call('/api/v1/enroll', { json });
       expect(res.status).toBe(400);
       expect((await res.json()).error.code).toBe('bad_request');
@@ -120,19 +134,23 @@ forEachStore('enrollment', ({ start }) => {
     const server = await start();
     const coordinator = await server.firstCoordinator();
     await server.enrollWith(coordinator, 'monitor-a-0001');
-    const { code } = enrollmentCodeResponseSchema.parse(await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'monitor' } })).json());
+    const { code } = enrollmentCodeResponseSchema.parse(
+      await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'monitor' } })).json(),
+    );
     const twice = await server.call('/api/v1/enroll', { json: { code, device: 'monitor-a-0001' } });
     expect(twice.status).toBe(409);
     expect((await twice.json()).error.code).toBe('device_enrolled');
     expect((await server.call('/api/v1/enroll', { json: { code, device: 'monitor-b-0002' } })).status).toBe(201);
   });
 
-  it('a revoked device id cannot enroll again, so no code holder can take over a lost phone\'s reports', async () => {
+  it("a revoked device id cannot enroll again, so no code holder can take over a lost phone's reports", async () => {
     const server = await start();
     const coordinator = await server.firstCoordinator();
     await server.enrollWith(coordinator, 'monitor-a-0001');
     expect((await server.call('/api/v1/devices/monitor-a-0001/revoke', { token: coordinator, method: 'POST' })).status).toBe(200);
-    const { code } = enrollmentCodeResponseSchema.parse(await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'monitor' } })).json());
+    const { code } = enrollmentCodeResponseSchema.parse(
+      await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'monitor' } })).json(),
+    );
     const again = await server.call('/api/v1/enroll', { json: { code, device: 'monitor-a-0001' } });
     expect(again.status).toBe(409);
     expect((await again.json()).error.code).toBe('device_revoked');
@@ -142,7 +160,9 @@ forEachStore('enrollment', ({ start }) => {
     const server = await start();
     const coordinator = await server.firstCoordinator();
     server.clock.now += 1000;
-    const { code } = enrollmentCodeResponseSchema.parse(await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'monitor' } })).json());
+    const { code } = enrollmentCodeResponseSchema.parse(
+      await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'monitor' } })).json(),
+    );
     await server.call('/api/v1/enroll', { json: { code, device: 'monitor-a-0001', keys: { signing: 'c2lnbmluZw' } } });
     server.clock.now += 1000;
     const monitorB = await server.enrollWith(coordinator, 'monitor-b-0002');
@@ -155,7 +175,14 @@ forEachStore('enrollment', ({ start }) => {
     expect(res.status).toBe(200);
     expect(devicesResponseSchema.parse(await res.json()).devices).toEqual([
       { device: 'coordinator-0001', role: 'coordinator', enrolledAt: server.clock.now - 3000, revokedAt: null, watermark: 0 },
-      { device: 'monitor-a-0001', role: 'monitor', enrolledAt: server.clock.now - 2000, revokedAt: null, watermark: 0, keys: { signing: 'c2lnbmluZw' } },
+      {
+        device: 'monitor-a-0001',
+        role: 'monitor',
+        enrolledAt: server.clock.now - 2000,
+        revokedAt: null,
+        watermark: 0,
+        keys: { signing: 'c2lnbmluZw' },
+      },
       { device: 'monitor-b-0002', role: 'monitor', enrolledAt: server.clock.now - 1000, revokedAt: server.clock.now, watermark: 2 },
     ]);
   });

@@ -26,7 +26,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dist, { recursive: true, force: true }));
 
 describe('RateLimiter', () => {
-  it('allows a minute\'s worth at once, then one more per 60/N seconds, with Retry-After in whole seconds', () => {
+  it("allows a minute's worth at once, then one more per 60/N seconds, with Retry-After in whole seconds", () => {
     const clock = { now: T0 };
     const limiter = new RateLimiter(6, () => clock.now);
     for (let i = 0; i < 6; i++) expect(limiter.take('a')).toEqual({ ok: true });
@@ -66,8 +66,17 @@ describe('RateLimiter', () => {
 describe('settings', () => {
   it('defaults to 600 a minute per device and 30 per address, and refuses nonsense', () => {
     expect(readRateLimits({})).toEqual({ perDevice: 600, perAddress: 30, trustProxy: false });
-    expect(readRateLimits({ RATE_LIMIT_PER_MINUTE: '5', ENROLL_RATE_LIMIT_PER_MINUTE: '2', TRUST_PROXY: '1' })).toEqual({ perDevice: 5, perAddress: 2, trustProxy: true });
-    for (const env of [{ RATE_LIMIT_PER_MINUTE: '0' }, { RATE_LIMIT_PER_MINUTE: 'lots' }, { ENROLL_RATE_LIMIT_PER_MINUTE: '1.5' }, { TRUST_PROXY: 'yes' }]) {
+    expect(readRateLimits({ RATE_LIMIT_PER_MINUTE: '5', ENROLL_RATE_LIMIT_PER_MINUTE: '2', TRUST_PROXY: '1' })).toEqual({
+      perDevice: 5,
+      perAddress: 2,
+      trustProxy: true,
+    });
+    for (const env of [
+      { RATE_LIMIT_PER_MINUTE: '0' },
+      { RATE_LIMIT_PER_MINUTE: 'lots' },
+      { ENROLL_RATE_LIMIT_PER_MINUTE: '1.5' },
+      { TRUST_PROXY: 'yes' },
+    ]) {
       expect(() => readRateLimits(env)).toThrow(ConfigError);
     }
   });
@@ -78,7 +87,11 @@ describe('security headers', () => {
 
   async function serverWith(options: { tls?: boolean } = {}): Promise<TestServer> {
     const plain = await start();
-    return testServer(plain.store, { distDir: dist, ...options, limits: (now) => ({ device: new RateLimiter(1, now), address: new RateLimiter(3, now) }) });
+    return testServer(plain.store, {
+      distDir: dist,
+      ...options,
+      limits: (now) => ({ device: new RateLimiter(1, now), address: new RateLimiter(3, now) }),
+    });
   }
 
   it('every kind of answer carries CSP, nosniff and no-referrer; HSTS only under TLS', async () => {
@@ -113,14 +126,15 @@ describe('security headers', () => {
     }
   });
 
-  it('a server bug\'s 500 carries them too', async () => {
+  it("a server bug's 500 carries them too", async () => {
     const app = createApp({
       distDir: dist,
       tls: true,
       onUnexpectedError: () => {},
-      apiRoutes: (api) => api.get('/v1/boom', () => {
-        throw new Error('boom');
-      }),
+      apiRoutes: (api) =>
+        api.get('/v1/boom', () => {
+          throw new Error('boom');
+        }),
     });
     const res = await app.request('/api/v1/boom');
     expect(res.status).toBe(500);
@@ -131,7 +145,11 @@ describe('security headers', () => {
   });
 
   it('the CSP lets the app compile WebAssembly and nothing evaluate strings', () => {
-    const directives = Object.fromEntries(CONTENT_SECURITY_POLICY.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+    const directives = Object.fromEntries(
+      CONTENT_SECURITY_POLICY.split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([k, ...v]) => [k, v]),
+    );
     expect(directives['script-src']).toEqual(["'self'", "'wasm-unsafe-eval'"]);
     expect(directives['default-src']).toEqual(["'self'"]);
     expect(directives['object-src']).toEqual(["'none'"]);
@@ -147,7 +165,9 @@ describe('rate limits', () => {
 
   async function limited(): Promise<TestServer> {
     const plain = await start();
-    return testServer(plain.store, { limits: (now) => ({ device: new RateLimiter(PER_DEVICE, now), address: new RateLimiter(PER_ADDRESS, now) }) });
+    return testServer(plain.store, {
+      limits: (now) => ({ device: new RateLimiter(PER_DEVICE, now), address: new RateLimiter(PER_ADDRESS, now) }),
+    });
   }
   const emptySync = { epoch: null, cursor: null, ops: [] };
 
@@ -178,7 +198,10 @@ describe('rate limits', () => {
     for (let i = 0; i < PER_DEVICE; i++) await server.call('/api/v1/sync', { token: coordinator, json: emptySync });
     const op = wireOp('coordinator-0001', 1, 'create', newId());
     expect((await server.call('/api/v1/sync', { token: coordinator, json: { ...emptySync, ops: [op] } })).status).toBe(429);
-    const count = await server.store.db.selectFrom('ops').select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const count = await server.store.db
+      .selectFrom('ops')
+      .select((e) => e.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(0);
   });
 
@@ -198,7 +221,8 @@ describe('rate limits', () => {
     // The enrollment takes the first of the address's PER_ADDRESS.
     const coordinator = await server.firstCoordinator();
     const statuses: number[] = [];
-    for (let i = 0; i < PER_ADDRESS - 1; i++) statuses.push((await server.call('/api/v1/sync', { token: `forged${'x'.repeat(30)}${i}`, json: emptySync })).status);
+    for (let i = 0; i < PER_ADDRESS - 1; i++)
+      statuses.push((await server.call('/api/v1/sync', { token: `forged${'x'.repeat(30)}${i}`, json: emptySync })).status);
     statuses.push((await server.call('/api/v1/sync', { token: `forged${'y'.repeat(30)}`, json: emptySync })).status);
     statuses.push((await server.call('/api/v1/sync', { json: emptySync })).status);
     statuses.push((await server.call('/api/v1/devices', { headers: { Authorization: 'Basic Zm9vOmJhcg==' } })).status);
@@ -213,7 +237,10 @@ describe('rate limits', () => {
     const plain = await start();
     const server = testServer(plain.store, { limits: (now) => ({ address: new RateLimiter(1, now), trustProxy: true }) });
     const enroll = (forwarded: string) =>
-      server.call('/api/v1/enroll', { headers: { 'X-Forwarded-For': forwarded }, json: { code: 'A'.repeat(22), device: 'monitor-x-0001' } });
+      server.call('/api/v1/enroll', {
+        headers: { 'X-Forwarded-For': forwarded },
+        json: { code: 'A'.repeat(22), device: 'monitor-x-0001' },
+      });
     expect((await enroll('203.0.113.7')).status).toBe(401);
     expect((await enroll('203.0.113.7')).status).toBe(429);
     // A spoofed first entry does not help: the proxy appended the real one last.
@@ -282,8 +309,11 @@ describe('token rotation', () => {
       server.call('/api/v1/token/rotate', { method: 'POST', token: coordinator }),
       server.call('/api/v1/token/rotate', { method: 'POST', token: coordinator }),
     ]);
-    const tokens = await Promise.all(answers.filter((a) => a.status === 200).map(async (a) => ((await a.json()) as { token: string }).token));
-    const works = async (token: string) => (await server.call('/api/v1/sync', { token, json: { epoch: null, cursor: null, ops: [] } })).status === 200;
+    const tokens = await Promise.all(
+      answers.filter((a) => a.status === 200).map(async (a) => ((await a.json()) as { token: string }).token),
+    );
+    const works = async (token: string) =>
+      (await server.call('/api/v1/sync', { token, json: { epoch: null, cursor: null, ops: [] } })).status === 200;
     const working = [];
     for (const t of tokens) if (await works(t)) working.push(t);
     expect(working).toHaveLength(1);
@@ -316,14 +346,24 @@ describe('what the server prints while serving', () => {
       const { cryptoRandom } = await import('../../../src/domain/ids.ts');
       const app = createApp({
         distDir: dist,
-        apiRoutes: syncApi({ store, now: Date.now, random: cryptoRandom, publicOrigin: () => 'https://rasid.example.org', limits: limits(Date.now) }),
+        apiRoutes: syncApi({
+          store,
+          now: Date.now,
+          random: cryptoRandom,
+          publicOrigin: () => 'https://rasid.example.org',
+          limits: limits(Date.now),
+        }),
       });
       const port = await new Promise<number>((resolve) => {
         server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve(info.port));
       });
       const url = `http://127.0.0.1:${port}`;
       const post = (path: string, body: string, token?: string) =>
-        fetch(url + path, { method: 'POST', headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) }, body });
+        fetch(url + path, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+          body,
+        });
       const MARKER = 'body-marker-5f1e9c';
       const op = wireOp('coordinator-0001', 1, 'create', newId(), { narrative: MARKER });
       const statuses = [

@@ -31,7 +31,10 @@ export interface TestServer {
   /** The server's clock; tests move it. */
   clock: { now: number };
   /** Any request, as a client sends it (JSON bodies are serialised). */
-  call(path: string, init?: { method?: string; token?: string; json?: unknown; headers?: Record<string, string>; body?: BodyInit | Buffer }): Promise<Response>;
+  call(
+    path: string,
+    init?: { method?: string; token?: string; json?: unknown; headers?: Record<string, string>; body?: BodyInit | Buffer },
+  ): Promise<Response>;
   /** POST /api/v1/sync; throws unless 200. */
   sync(token: string, request: Partial<SyncRequestBody>): Promise<SyncResponse>;
   /** The first coordinator, enrolled through the store's first link. */
@@ -106,7 +109,10 @@ export function useSqliteServer(): () => Promise<TestServer> {
 }
 
 /** `limits` gets the server's clock, so a test moves time for the buckets too. */
-export function testServer(store: Store, options: { limits?: (now: () => number) => RequestLimits; distDir?: string; tls?: boolean } = {}): TestServer {
+export function testServer(
+  store: Store,
+  options: { limits?: (now: () => number) => RequestLimits; distDir?: string; tls?: boolean } = {},
+): TestServer {
   const clock = { now: T0 };
   const now = () => clock.now;
   const deps = { store, now, random: cryptoRandom, publicOrigin: () => ORIGIN, limits: options.limits?.(now) };

@@ -136,10 +136,29 @@ function snapshot(): Record<string, { rows: number; sha256: string }> {
 }
 
 const json = (value: unknown) => JSON.stringify(value);
-const jsonHeaders = (token?: string): Header[] => [['Content-Type', 'application/json'], ...(token ? ([['Authorization', `Bearer ${token}`]] as Header[]) : [])];
+const jsonHeaders = (token?: string): Header[] => [
+  ['Content-Type', 'application/json'],
+  ...(token ? ([['Authorization', `Bearer ${token}`]] as Header[]) : []),
+];
 const EMPTY_SYNC = json({ epoch: null, cursor: null, ops: [] });
 /** Header fields a client may set; Host, Connection and Content-Length are framing and get their own cases. */
-const HEADER_FIELDS = ['Content-Type', 'Content-Encoding', 'Accept', 'Accept-Encoding', 'Accept-Language', 'User-Agent', 'Cookie', 'Referer', 'Origin', 'If-None-Match', 'If-Modified-Since', 'X-Forwarded-For', 'X-Forwarded-Proto', 'X-Request-Id', 'Range'];
+const HEADER_FIELDS = [
+  'Content-Type',
+  'Content-Encoding',
+  'Accept',
+  'Accept-Encoding',
+  'Accept-Language',
+  'User-Agent',
+  'Cookie',
+  'Referer',
+  'Origin',
+  'If-None-Match',
+  'If-Modified-Since',
+  'X-Forwarded-For',
+  'X-Forwarded-Proto',
+  'X-Request-Id',
+  'Range',
+];
 
 /** Every UTF-8 byte as %XX (encodeURIComponent throws on a lone surrogate). */
 const percentEncoded = (s: string) => [...Buffer.from(s, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
@@ -148,11 +167,29 @@ function naughtyRequests(): Sent[] {
   const out: Sent[] = [];
   for (const s of NAUGHTY_STRINGS) {
     const inEveryField: Header[] = HEADER_FIELDS.map((name) => [name, s]);
-    out.push({ what: 'every header field, with a bearer of it', method: 'POST', path: '/api/v1/sync', headers: [...inEveryField, ['Authorization', `Bearer ${s}`]], body: EMPTY_SYNC });
-    out.push({ what: 'every header field, valid token', method: 'POST', path: '/api/v1/sync', headers: [...inEveryField.filter(([n]) => n !== 'Content-Type' && n !== 'Content-Encoding'), ...jsonHeaders(monitor)], body: EMPTY_SYNC });
+    out.push({
+      what: 'every header field, with a bearer of it',
+      method: 'POST',
+      path: '/api/v1/sync',
+      headers: [...inEveryField, ['Authorization', `Bearer ${s}`]],
+      body: EMPTY_SYNC,
+    });
+    out.push({
+      what: 'every header field, valid token',
+      method: 'POST',
+      path: '/api/v1/sync',
+      headers: [...inEveryField.filter(([n]) => n !== 'Content-Type' && n !== 'Content-Encoding'), ...jsonHeaders(monitor)],
+      body: EMPTY_SYNC,
+    });
     out.push({ what: 'every header field on the app', method: 'GET', path: '/', headers: inEveryField });
     out.push({ what: 'as the Authorization header', method: 'GET', path: '/api/v1/devices', headers: [['Authorization', s]] });
-    out.push({ what: 'in enrollment fields', method: 'POST', path: '/api/v1/enroll', headers: jsonHeaders(), body: json({ code: s, device: s, keys: { [s]: s } }) });
+    out.push({
+      what: 'in enrollment fields',
+      method: 'POST',
+      path: '/api/v1/enroll',
+      headers: jsonHeaders(),
+      body: json({ code: s, device: s, keys: { [s]: s } }),
+    });
     const op = { ...wireOp(MONITOR, 1, 'create', newId()), id: s, kind: s, reportId: s, body: s, sig: s };
     out.push({
       what: 'in sync fields',
@@ -161,7 +198,12 @@ function naughtyRequests(): Sent[] {
       headers: jsonHeaders(monitor),
       body: json({ epoch: s, cursor: { seq: 1, opId: s }, ops: [op, s, { [s]: s }], known: [{ device: s, deviceSeq: 1 }] }),
     });
-    out.push({ what: 'in a device path, as a coordinator', method: 'POST', path: `/api/v1/devices/${percentEncoded(s)}/revoke`, headers: jsonHeaders(coordinator) });
+    out.push({
+      what: 'in a device path, as a coordinator',
+      method: 'POST',
+      path: `/api/v1/devices/${percentEncoded(s)}/revoke`,
+      headers: jsonHeaders(coordinator),
+    });
     out.push({ what: 'as a path, encoded', method: 'GET', path: `/${percentEncoded(s)}`, headers: [] });
     out.push({ what: 'as a path, raw', method: 'GET', path: `/api/${s}`, headers: [] });
   }
@@ -170,18 +212,52 @@ function naughtyRequests(): Sent[] {
 
 function malformedRequests(): Sent[] {
   const bad = [
-    '', '{', '}', '[', '{"epoch":', '{"epoch":null,}', "{'epoch':null}", '{"epoch":null "cursor":null}', 'null', 'true', '0', '"x"',
-    '[]', '{"a":NaN}', '{"a":Infinity}', '{"a":undefined}', '{"a":0x10}', '{"a":01}', '{"a":1e99999}', '{"a":"\\x41"}', '{"a":"\\u12"}',
-    '{"a":"\u0000"}', '{"a":"\\ud800"}', '\uFEFF{}', '{"epoch":null,"cursor":null,"ops":[]}garbage', '{"epoch":null}{"epoch":null}',
-    '{"__proto__":{"ops":[1]},"epoch":null,"cursor":null}', '{"epoch":null,"cursor":null,"ops":[],"ops":"x"}', '/* */{}', '{"a":1,}',
+    '',
+    '{',
+    '}',
+    '[',
+    '{"epoch":',
+    '{"epoch":null,}',
+    "{'epoch':null}",
+    '{"epoch":null "cursor":null}',
+    'null',
+    'true',
+    '0',
+    '"x"',
+    '[]',
+    '{"a":NaN}',
+    '{"a":Infinity}',
+    '{"a":undefined}',
+    '{"a":0x10}',
+    '{"a":01}',
+    '{"a":1e99999}',
+    '{"a":"\\x41"}',
+    '{"a":"\\u12"}',
+    '{"a":"\u0000"}',
+    '{"a":"\\ud800"}',
+    '\uFEFF{}',
+    '{"epoch":null,"cursor":null,"ops":[]}garbage',
+    '{"epoch":null}{"epoch":null}',
+    '{"__proto__":{"ops":[1]},"epoch":null,"cursor":null}',
+    '{"epoch":null,"cursor":null,"ops":[],"ops":"x"}',
+    '/* */{}',
+    '{"a":1,}',
   ];
   const wrongTypes: unknown[] = [
-    { epoch: 5, cursor: null, ops: [] }, { epoch: null, cursor: 'x', ops: [] }, { epoch: null, cursor: null, ops: {} },
-    { epoch: null, cursor: null, ops: 'x' }, { epoch: null, cursor: null, ops: [], limit: -1 }, { epoch: null, cursor: null, ops: [], limit: 1.5 },
-    { epoch: null, cursor: null, ops: [], limit: '10' }, { epoch: null, cursor: { seq: 'x', opId: 1 }, ops: [] },
-    { epoch: null, cursor: { seq: -1, opId: newId() }, ops: [] }, { epoch: null, cursor: null, ops: [], known: 'x' },
-    { epoch: null, cursor: null, ops: [], known: [{ device: 1, deviceSeq: 'x' }] }, { epoch: [], cursor: [], ops: [[]] },
-    { epoch: null, cursor: null, ops: Array.from({ length: 10_000 }, () => null) }, { epoch: 'e'.repeat(65), cursor: null, ops: [] },
+    { epoch: 5, cursor: null, ops: [] },
+    { epoch: null, cursor: 'x', ops: [] },
+    { epoch: null, cursor: null, ops: {} },
+    { epoch: null, cursor: null, ops: 'x' },
+    { epoch: null, cursor: null, ops: [], limit: -1 },
+    { epoch: null, cursor: null, ops: [], limit: 1.5 },
+    { epoch: null, cursor: null, ops: [], limit: '10' },
+    { epoch: null, cursor: { seq: 'x', opId: 1 }, ops: [] },
+    { epoch: null, cursor: { seq: -1, opId: newId() }, ops: [] },
+    { epoch: null, cursor: null, ops: [], known: 'x' },
+    { epoch: null, cursor: null, ops: [], known: [{ device: 1, deviceSeq: 'x' }] },
+    { epoch: [], cursor: [], ops: [[]] },
+    { epoch: null, cursor: null, ops: Array.from({ length: 10_000 }, () => null) },
+    { epoch: 'e'.repeat(65), cursor: null, ops: [] },
     { epoch: null, cursor: null, ops: [{ v: 'x', id: 5, kind: [], reportId: {}, device: null, deviceSeq: 'one', body: 7 }] },
     { epoch: null, cursor: null, ops: [{ ...wireOp(MONITOR, 1, 'create', newId()), deviceSeq: -5 }] },
     { epoch: null, cursor: null, ops: [{ ...wireOp(MONITOR, 1, 'create', newId()), deviceSeq: 2 ** 64 }] },
@@ -189,18 +265,58 @@ function malformedRequests(): Sent[] {
   ];
   const out: Sent[] = [];
   for (const body of bad) {
-    for (const path of ['/api/v1/sync', '/api/v1/enroll']) out.push({ what: `malformed JSON ${body.slice(0, 20)}`, method: 'POST', path, headers: jsonHeaders(monitor), body });
+    for (const path of ['/api/v1/sync', '/api/v1/enroll'])
+      out.push({ what: `malformed JSON ${body.slice(0, 20)}`, method: 'POST', path, headers: jsonHeaders(monitor), body });
   }
-  out.push({ what: 'invalid UTF-8', method: 'POST', path: '/api/v1/sync', headers: jsonHeaders(monitor), body: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0xc0, 0xaf, 0x22, 0x7d]) });
-  for (const body of wrongTypes) out.push({ what: 'wrong types', method: 'POST', path: '/api/v1/sync', headers: jsonHeaders(monitor), body: json(body) });
-  for (const body of [{ code: 5, device: [] }, { code: null }, {}, { code: 'A'.repeat(22), device: 'x' }, { code: 'A'.repeat(22), device: 'monitor-b-0001', keys: 'x' }]) {
+  out.push({
+    what: 'invalid UTF-8',
+    method: 'POST',
+    path: '/api/v1/sync',
+    headers: jsonHeaders(monitor),
+    body: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0xc0, 0xaf, 0x22, 0x7d]),
+  });
+  for (const body of wrongTypes)
+    out.push({ what: 'wrong types', method: 'POST', path: '/api/v1/sync', headers: jsonHeaders(monitor), body: json(body) });
+  for (const body of [
+    { code: 5, device: [] },
+    { code: null },
+    {},
+    { code: 'A'.repeat(22), device: 'x' },
+    { code: 'A'.repeat(22), device: 'monitor-b-0001', keys: 'x' },
+  ]) {
     out.push({ what: 'wrong enrollment types', method: 'POST', path: '/api/v1/enroll', headers: jsonHeaders(), body: json(body) });
   }
-  out.push({ what: 'wrong role', method: 'POST', path: '/api/v1/enrollment-codes', headers: jsonHeaders(coordinator), body: json({ role: 'admin' }) });
-  out.push({ what: 'monitor asks for a code', method: 'POST', path: '/api/v1/enrollment-codes', headers: jsonHeaders(monitor), body: json({ role: 'coordinator' }) });
-  out.push({ what: 'monitor revokes the coordinator', method: 'POST', path: '/api/v1/devices/coordinator-0001/revoke', headers: jsonHeaders(monitor) });
+  out.push({
+    what: 'wrong role',
+    method: 'POST',
+    path: '/api/v1/enrollment-codes',
+    headers: jsonHeaders(coordinator),
+    body: json({ role: 'admin' }),
+  });
+  out.push({
+    what: 'monitor asks for a code',
+    method: 'POST',
+    path: '/api/v1/enrollment-codes',
+    headers: jsonHeaders(monitor),
+    body: json({ role: 'coordinator' }),
+  });
+  out.push({
+    what: 'monitor revokes the coordinator',
+    method: 'POST',
+    path: '/api/v1/devices/coordinator-0001/revoke',
+    headers: jsonHeaders(monitor),
+  });
   for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', '']) {
-    out.push({ what: `content type ${type}`, method: 'POST', path: '/api/v1/sync', headers: [['Content-Type', type], ['Authorization', `Bearer ${monitor}`]], body: EMPTY_SYNC });
+    out.push({
+      what: `content type ${type}`,
+      method: 'POST',
+      path: '/api/v1/sync',
+      headers: [
+        ['Content-Type', type],
+        ['Authorization', `Bearer ${monitor}`],
+      ],
+      body: EMPTY_SYNC,
+    });
   }
   return out;
 }
@@ -213,19 +329,90 @@ function bigRequests(bomb: Buffer): Sent[] {
   return [
     { what: 'deeply nested arrays', method: 'POST', path: '/api/v1/sync', headers: jsonHeaders(monitor), body: nested },
     { what: 'deeply nested objects', method: 'POST', path: '/api/v1/sync', headers: jsonHeaders(monitor), body: nestedObject },
-    { what: 'deeply nested enrollment', method: 'POST', path: '/api/v1/enroll', headers: jsonHeaders(), body: `{"code":${'['.repeat(depth)}${']'.repeat(depth)}}` },
+    {
+      what: 'deeply nested enrollment',
+      method: 'POST',
+      path: '/api/v1/enroll',
+      headers: jsonHeaders(),
+      body: `{"code":${'['.repeat(depth)}${']'.repeat(depth)}}`,
+    },
     { what: 'a body over the limit', method: 'POST', path: '/api/v1/sync', headers: jsonHeaders(monitor), body: huge },
-    { what: 'a body over the small limit', method: 'POST', path: '/api/v1/enroll', headers: jsonHeaders(), body: json({ code: 'A'.repeat(100_000), device: 'monitor-b-0001' }) },
-    { what: 'a declared length over the limit', method: 'POST', path: '/api/v1/sync', headers: [...jsonHeaders(monitor), ['Content-Length', String(2 ** 40)]], body: EMPTY_SYNC },
-    { what: 'a negative length', method: 'POST', path: '/api/v1/sync', headers: [...jsonHeaders(monitor), ['Content-Length', '-1']], body: EMPTY_SYNC },
-    { what: 'two lengths', method: 'POST', path: '/api/v1/sync', headers: [...jsonHeaders(monitor), ['Content-Length', '5'], ['Content-Length', '50']], body: EMPTY_SYNC },
-    { what: 'a gzip bomb', method: 'POST', path: '/api/v1/sync', headers: [...jsonHeaders(monitor), ['Content-Encoding', 'gzip']], body: bomb },
-    { what: 'a gzip bomb at enrollment', method: 'POST', path: '/api/v1/enroll', headers: [...jsonHeaders(), ['Content-Encoding', 'gzip']], body: bomb },
-    { what: 'gzip that is not', method: 'POST', path: '/api/v1/sync', headers: [...jsonHeaders(monitor), ['Content-Encoding', 'gzip']], body: 'not gzip at all' },
-    { what: 'truncated gzip', method: 'POST', path: '/api/v1/sync', headers: [...jsonHeaders(monitor), ['Content-Encoding', 'gzip']], body: gzipSync(EMPTY_SYNC).subarray(0, 15) },
-    { what: 'deflate', method: 'POST', path: '/api/v1/sync', headers: [...jsonHeaders(monitor), ['Content-Encoding', 'deflate']], body: EMPTY_SYNC },
-    { what: 'gzip twice', method: 'POST', path: '/api/v1/sync', headers: [...jsonHeaders(monitor), ['Content-Encoding', 'gzip, gzip']], body: gzipSync(gzipSync(EMPTY_SYNC)) },
-    { what: 'many headers', method: 'GET', path: '/api/v1/health', headers: Array.from({ length: 2000 }, (_, i) => [`X-H${i}`, 'x'] as Header) },
+    {
+      what: 'a body over the small limit',
+      method: 'POST',
+      path: '/api/v1/enroll',
+      headers: jsonHeaders(),
+      body: json({ code: 'A'.repeat(100_000), device: 'monitor-b-0001' }),
+    },
+    {
+      what: 'a declared length over the limit',
+      method: 'POST',
+      path: '/api/v1/sync',
+      headers: [...jsonHeaders(monitor), ['Content-Length', String(2 ** 40)]],
+      body: EMPTY_SYNC,
+    },
+    {
+      what: 'a negative length',
+      method: 'POST',
+      path: '/api/v1/sync',
+      headers: [...jsonHeaders(monitor), ['Content-Length', '-1']],
+      body: EMPTY_SYNC,
+    },
+    {
+      what: 'two lengths',
+      method: 'POST',
+      path: '/api/v1/sync',
+      headers: [...jsonHeaders(monitor), ['Content-Length', '5'], ['Content-Length', '50']],
+      body: EMPTY_SYNC,
+    },
+    {
+      what: 'a gzip bomb',
+      method: 'POST',
+      path: '/api/v1/sync',
+      headers: [...jsonHeaders(monitor), ['Content-Encoding', 'gzip']],
+      body: bomb,
+    },
+    {
+      what: 'a gzip bomb at enrollment',
+      method: 'POST',
+      path: '/api/v1/enroll',
+      headers: [...jsonHeaders(), ['Content-Encoding', 'gzip']],
+      body: bomb,
+    },
+    {
+      what: 'gzip that is not',
+      method: 'POST',
+      path: '/api/v1/sync',
+      headers: [...jsonHeaders(monitor), ['Content-Encoding', 'gzip']],
+      body: 'not gzip at all',
+    },
+    {
+      what: 'truncated gzip',
+      method: 'POST',
+      path: '/api/v1/sync',
+      headers: [...jsonHeaders(monitor), ['Content-Encoding', 'gzip']],
+      body: gzipSync(EMPTY_SYNC).subarray(0, 15),
+    },
+    {
+      what: 'deflate',
+      method: 'POST',
+      path: '/api/v1/sync',
+      headers: [...jsonHeaders(monitor), ['Content-Encoding', 'deflate']],
+      body: EMPTY_SYNC,
+    },
+    {
+      what: 'gzip twice',
+      method: 'POST',
+      path: '/api/v1/sync',
+      headers: [...jsonHeaders(monitor), ['Content-Encoding', 'gzip, gzip']],
+      body: gzipSync(gzipSync(EMPTY_SYNC)),
+    },
+    {
+      what: 'many headers',
+      method: 'GET',
+      path: '/api/v1/health',
+      headers: Array.from({ length: 2000 }, (_, i) => [`X-H${i}`, 'x'] as Header),
+    },
     { what: 'a huge header', method: 'GET', path: '/api/v1/health', headers: [['X-Big', 'x'.repeat(100_000)]] },
   ];
 }
@@ -234,16 +421,48 @@ function tokenRequests(): Sent[] {
   const real = monitor;
   const flipped = (real[0] === 'A' ? 'B' : 'A') + real.slice(1);
   const forged = [
-    randomBytes(32).toString('base64url'), flipped, real.slice(0, -1), `${real}A`, `${real} ${real}`, real.toLowerCase(), real.toUpperCase(),
-    createHash('sha256').update(real).digest('hex'), 'A'.repeat(21), 'A'.repeat(129), '-'.repeat(43), `${real}\u0000`, `${real}%00`,
+    randomBytes(32).toString('base64url'),
+    flipped,
+    real.slice(0, -1),
+    `${real}A`,
+    `${real} ${real}`,
+    real.toLowerCase(),
+    real.toUpperCase(),
+    createHash('sha256').update(real).digest('hex'),
+    'A'.repeat(21),
+    'A'.repeat(129),
+    '-'.repeat(43),
+    `${real}\u0000`,
+    `${real}%00`,
   ];
   const out: Sent[] = [];
   for (const token of forged) {
-    for (const [method, path] of [['POST', '/api/v1/sync'], ['GET', '/api/v1/devices'], ['POST', '/api/v1/token/rotate'], ['POST', '/api/v1/enrollment-codes'], ['PUT', '/api/v1/deployment-key']]) {
-      out.push({ what: `forged token on ${path}`, method: method!, path: path!, headers: [['Content-Type', 'application/json'], ['Authorization', `Bearer ${token}`]], body: method === 'POST' ? EMPTY_SYNC : undefined });
+    for (const [method, path] of [
+      ['POST', '/api/v1/sync'],
+      ['GET', '/api/v1/devices'],
+      ['POST', '/api/v1/token/rotate'],
+      ['POST', '/api/v1/enrollment-codes'],
+      ['PUT', '/api/v1/deployment-key'],
+    ]) {
+      out.push({
+        what: `forged token on ${path}`,
+        method: method!,
+        path: path!,
+        headers: [
+          ['Content-Type', 'application/json'],
+          ['Authorization', `Bearer ${token}`],
+        ],
+        body: method === 'POST' ? EMPTY_SYNC : undefined,
+      });
     }
   }
-  for (const auth of [`bearer ${real}x`, `Token ${real}`, `Basic ${Buffer.from(`x:${real}`).toString('base64')}`, `Bearer\t\t${flipped}`, `Bearer ${real}, Bearer ${real}`]) {
+  for (const auth of [
+    `bearer ${real}x`,
+    `Token ${real}`,
+    `Basic ${Buffer.from(`x:${real}`).toString('base64')}`,
+    `Bearer\t\t${flipped}`,
+    `Bearer ${real}, Bearer ${real}`,
+  ]) {
     out.push({ what: 'odd scheme', method: 'POST', path: '/api/v1/token/rotate', headers: [['Authorization', auth]] });
   }
   return out;
@@ -251,17 +470,50 @@ function tokenRequests(): Sent[] {
 
 function pathTricks(): Sent[] {
   const paths = [
-    '/api/v1/sync/../devices', '/api/v1/../v1/devices', '//api//v1//devices', '/api/v1/devices/', '/API/V1/DEVICES', '/api/v1/devices%2f',
-    '/api/v1/devices/..%2f..%2f..%2fetc%2fpasswd/revoke', '/api/v1/devices/coordinator-0001%00/revoke', '/api/v1/devices/%2e%2e/revoke',
-    '/api/v1/token/rotate/../../v1/devices', '/api/%2e%2e/%2e%2e/data/rasid.sqlite', '/../data/rasid.sqlite', '/..%2f..%2fdata%2frasid.sqlite',
-    '/%2e%2e/%2e%2e/etc/passwd', '/.git/config', '/.env', '/index.html%00.js', '/assets/%c0%ae%c0%ae/x', '/*', '*', 'http://example.invalid/api/v1/devices',
-    '/api/v1/health?x=%', '/api/v1/health#frag', '/%', '/%zz', '/%ff%fe', '/\u0000', '/a b', `/${'a/'.repeat(5000)}`, `/${'x'.repeat(60_000)}`,
+    '/api/v1/sync/../devices',
+    '/api/v1/../v1/devices',
+    '//api//v1//devices',
+    '/api/v1/devices/',
+    '/API/V1/DEVICES',
+    '/api/v1/devices%2f',
+    '/api/v1/devices/..%2f..%2f..%2fetc%2fpasswd/revoke',
+    '/api/v1/devices/coordinator-0001%00/revoke',
+    '/api/v1/devices/%2e%2e/revoke',
+    '/api/v1/token/rotate/../../v1/devices',
+    '/api/%2e%2e/%2e%2e/data/rasid.sqlite',
+    '/../data/rasid.sqlite',
+    '/..%2f..%2fdata%2frasid.sqlite',
+    '/%2e%2e/%2e%2e/etc/passwd',
+    '/.git/config',
+    '/.env',
+    '/index.html%00.js',
+    '/assets/%c0%ae%c0%ae/x',
+    '/*',
+    '*',
+    'http://example.invalid/api/v1/devices',
+    '/api/v1/health?x=%',
+    '/api/v1/health#frag',
+    '/%',
+    '/%zz',
+    '/%ff%fe',
+    '/\u0000',
+    '/a b',
+    `/${'a/'.repeat(5000)}`,
+    `/${'x'.repeat(60_000)}`,
   ];
   const out: Sent[] = [];
   for (const path of paths) {
-    for (const method of ['GET', 'POST', 'DELETE', 'OPTIONS', 'TRACE', 'PUT']) out.push({ what: `path trick ${method}`, method, path, headers: jsonHeaders(monitor), body: method === 'POST' || method === 'PUT' ? EMPTY_SYNC : undefined });
+    for (const method of ['GET', 'POST', 'DELETE', 'OPTIONS', 'TRACE', 'PUT'])
+      out.push({
+        what: `path trick ${method}`,
+        method,
+        path,
+        headers: jsonHeaders(monitor),
+        body: method === 'POST' || method === 'PUT' ? EMPTY_SYNC : undefined,
+      });
   }
-  for (const method of ['GETT', 'CONNECT', 'PROPFIND', 'BREW', 'get']) out.push({ what: `method ${method}`, method, path: '/api/v1/health', headers: [] });
+  for (const method of ['GETT', 'CONNECT', 'PROPFIND', 'BREW', 'get'])
+    out.push({ what: `method ${method}`, method, path: '/api/v1/health', headers: [] });
   return out;
 }
 
@@ -272,21 +524,47 @@ function pathTricks(): Sent[] {
  */
 function versionTricks(): { what: string; token: string; op: Record<string, unknown>; answer: { status: string; reason: string } }[] {
   const kid = 'kid-AAAAAAAA';
-  const sealedBody = (over: Record<string, unknown> = {}) => canonicalJson({ ct: 'Y2lwaGVydGV4dA', from: kid, iv: 'aXYtMTItYnl0ZXMA', to: [{ k: kid, w: 'w'.repeat(54) }], v: 2, ...over });
+  const sealedBody = (over: Record<string, unknown> = {}) =>
+    canonicalJson({ ct: 'Y2lwaGVydGV4dA', from: kid, iv: 'aXYtMTItYnl0ZXMA', to: [{ k: kid, w: 'w'.repeat(54) }], v: 2, ...over });
   const sealed = (seq: number, body: string): WireOp => ({ ...wireOp(MONITOR, seq, 'create', newId()), v: 2, body });
   const signed = (seq: number, sig: string): WireOp => ({ ...wireOp(COORDINATOR, seq, 'deployment', 'gazetteer'), v: 2, sig });
   const rejected = (reason: string) => ({ status: 'rejected', reason });
   return [
-    { what: 'a sealed body with an escaped NUL', token: monitor, op: sealed(2, sealedBody().replace('"ct":"', '"ct":"\\u0000')), answer: rejected(REJECT.notSealed) },
-    { what: 'a sealed body with a raw NUL', token: monitor, op: sealed(3, sealedBody().replace('"ct":"', '"ct":"\u0000')), answer: rejected(REJECT.badText) },
-    { what: 'a sealed body with 5,000 recipients', token: monitor, op: sealed(4, sealedBody({ to: Array.from({ length: 5000 }, () => ({ k: kid, w: 'w'.repeat(54) })) })), answer: rejected(REJECT.notSealed) },
-    { what: 'a sealed body with its signature outside', token: monitor, op: { ...sealed(5, sealedBody()), sig: `${'s'.repeat(85)}g` }, answer: rejected(REJECT.notSealed) },
+    {
+      what: 'a sealed body with an escaped NUL',
+      token: monitor,
+      op: sealed(2, sealedBody().replace('"ct":"', '"ct":"\\u0000')),
+      answer: rejected(REJECT.notSealed),
+    },
+    {
+      what: 'a sealed body with a raw NUL',
+      token: monitor,
+      op: sealed(3, sealedBody().replace('"ct":"', '"ct":"\u0000')),
+      answer: rejected(REJECT.badText),
+    },
+    {
+      what: 'a sealed body with 5,000 recipients',
+      token: monitor,
+      op: sealed(4, sealedBody({ to: Array.from({ length: 5000 }, () => ({ k: kid, w: 'w'.repeat(54) })) })),
+      answer: rejected(REJECT.notSealed),
+    },
+    {
+      what: 'a sealed body with its signature outside',
+      token: monitor,
+      op: { ...sealed(5, sealedBody()), sig: `${'s'.repeat(85)}g` },
+      answer: rejected(REJECT.notSealed),
+    },
     { what: 'a sealed body that is a JSON string', token: monitor, op: sealed(6, json(sealedBody())), answer: rejected(REJECT.notSealed) },
     { what: 'a signature one character short', token: coordinator, op: signed(1, 's'.repeat(85)), answer: rejected(REJECT.badSignature) },
     { what: 'a signature of 1,000 characters', token: coordinator, op: signed(2, 's'.repeat(1000)), answer: rejected(REJECT.badSignature) },
     { what: 'version 2.5', token: monitor, op: { ...sealed(7, sealedBody()), v: 2.5 }, answer: rejected(REJECT.badHeader) },
     { what: 'version "2"', token: monitor, op: { ...sealed(8, sealedBody()), v: '2' }, answer: rejected(REJECT.badHeader) },
-    { what: 'version 3', token: monitor, op: { ...sealed(9, sealedBody()), v: 3 }, answer: { status: 'retry', reason: RETRY.unknownVersion } },
+    {
+      what: 'version 3',
+      token: monitor,
+      op: { ...sealed(9, sealedBody()), v: 3 },
+      answer: { status: 'retry', reason: RETRY.unknownVersion },
+    },
   ];
 }
 
@@ -311,14 +589,32 @@ describe('hostile input against the server process', () => {
     expect(before.devices!.rows).toBe(2);
 
     const started = performance.now();
-    const again = tricks.map((t): Sent => ({ what: `again: ${t.what}`, method: 'POST', path: '/api/v1/sync', headers: jsonHeaders(t.token), body: json({ epoch: null, cursor: null, ops: [t.op] }) }));
-    const requests = [...again, ...naughtyRequests(), ...malformedRequests(), ...bigRequests(await gzipOfZeros(64 * 1024 * 1024)), ...tokenRequests(), ...pathTricks()];
+    const again = tricks.map((t): Sent => ({
+      what: `again: ${t.what}`,
+      method: 'POST',
+      path: '/api/v1/sync',
+      headers: jsonHeaders(t.token),
+      body: json({ epoch: null, cursor: null, ops: [t.op] }),
+    }));
+    const requests = [
+      ...again,
+      ...naughtyRequests(),
+      ...malformedRequests(),
+      ...bigRequests(await gzipOfZeros(64 * 1024 * 1024)),
+      ...tokenRequests(),
+      ...pathTricks(),
+    ];
     const results = await runAll(requests);
     const elapsed = performance.now() - started;
 
     const tally = new Map<number, number>();
     for (const { status } of results) tally.set(status, (tally.get(status) ?? 0) + 1);
-    console.info(`hostile input: ${results.length} requests in ${(elapsed / 1000).toFixed(1)} s; statuses ${[...tally].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(', ')}`);
+    console.info(
+      `hostile input: ${results.length} requests in ${(elapsed / 1000).toFixed(1)} s; statuses ${[...tally]
+        .sort(([a], [b]) => a - b)
+        .map(([s, n]) => `${s}×${n}`)
+        .join(', ')}`,
+    );
     expect(results.length).toBeGreaterThanOrEqual(1000);
     const wrong = results.filter(({ status }) => !(status >= 200 && status < 300) && !(status >= 400 && status < 500) && status !== 304);
     expect(wrong.map(({ sent, status }) => `${status} ${sent.what}: ${sent.method} ${sent.path.slice(0, 80)}`)).toEqual([]);
@@ -338,8 +634,21 @@ describe('hostile input against the server process', () => {
     expect(snapshot()).toEqual(before);
     expect(server.child.exitCode).toBeNull();
     // No stack trace, no echo of anything sent: only what the server printed at startup.
-    const startup = [/^Rasid is running at /, /^ {2}http:\/\/\S+\/enroll#code=\S+$/, /^This is a new Rasid store\. /, /^within \d+ hours; it works once:$/, /^Lost it, or need another coordinator\?/, /^$/];
-    expect(server.output().trim().split('\n').filter((l) => !startup.some((p) => p.test(l)))).toEqual([]);
+    const startup = [
+      /^Rasid is running at /,
+      /^ {2}http:\/\/\S+\/enroll#code=\S+$/,
+      /^This is a new Rasid store\. /,
+      /^within \d+ hours; it works once:$/,
+      /^Lost it, or need another coordinator\?/,
+      /^$/,
+    ];
+    expect(
+      server
+        .output()
+        .trim()
+        .split('\n')
+        .filter((l) => !startup.some((p) => p.test(l))),
+    ).toEqual([]);
     for (const secret of [coordinator, monitor, 'held before the attack', '<script>']) expect(server.output()).not.toContain(secret);
   }, 60_000);
 });

@@ -136,7 +136,10 @@ export function killDuringPushes(dialect: 'sqlite' | 'postgres'): void {
               if (error instanceof TypeError) return;
               throw error;
             }
-            expect(answer.results.map((r) => r.status), `seed ${SEED}`).toEqual(batch.map(() => 'ack'));
+            expect(
+              answer.results.map((r) => r.status),
+              `seed ${SEED}`,
+            ).toEqual(batch.map(() => 'ack'));
             for (const r of answer.results) acknowledged.add(r.id);
             expect(answer.epoch, `seed ${SEED}`).toBe(epoch ?? answer.epoch);
             epoch = answer.epoch;
@@ -184,14 +187,17 @@ export function killDuringPushes(dialect: 'sqlite' | 'postgres'): void {
 
         const final = await post(server.url, '/api/v1/sync', coordinatorToken, { epoch, cursor: null, ops: [], limit: 1 });
         const { watermarks } = (await final.json()) as SyncResponse;
-        expect(watermarks).toEqual(clients.map((c) => ({ device: c.device, deviceSeq: c.ops.length })).sort((a, b) => (a.device < b.device ? -1 : 1)));
+        expect(watermarks).toEqual(
+          clients.map((c) => ({ device: c.device, deviceSeq: c.ops.length })).sort((a, b) => (a.device < b.device ? -1 : 1)),
+        );
 
         const rows = await storedIds();
         const written = clients.flatMap((c) => c.ops);
         expect(rows.length).toBe(written.length);
         expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length);
         const bySlot = new Map(rows.map((r) => [`${r.device}/${r.device_seq}`, r]));
-        for (const op of written) expect(bySlot.get(`${op.device}/${op.deviceSeq}`), `seed ${SEED}`).toMatchObject({ id: op.id, status: 'ok' });
+        for (const op of written)
+          expect(bySlot.get(`${op.device}/${op.deviceSeq}`), `seed ${SEED}`).toMatchObject({ id: op.id, status: 'ok' });
         expect(kills).toBe(ROUNDS);
         console.info(
           `${dialect}: ${kills} kills, ${written.length} ops from ${clients.length} devices, ${acknowledged.size} acknowledged before the last kill, ` +

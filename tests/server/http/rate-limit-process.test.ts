@@ -62,7 +62,11 @@ it('a device gets 429 with Retry-After after RATE_LIMIT_PER_MINUTE requests, ano
   expect((await post('/api/v1/sync', sync, 'A'.repeat(43))).status).toBe(429);
   expect((await post('/api/v1/enroll', { code: 'B'.repeat(22), device: 'monitor-b-0001' })).status).toBe(429);
   // The process says nothing about any of it.
-  const afterStartup = server.output().split('\n').filter((l) => !/^Rasid is running at /.test(l)).join('\n');
+  const afterStartup = server
+    .output()
+    .split('\n')
+    .filter((l) => !/^Rasid is running at /.test(l))
+    .join('\n');
   expect(afterStartup).not.toContain('127.0.0.1');
   expect(afterStartup).not.toMatch(/429|rate.?limit/i);
 }, 30_000);

@@ -94,7 +94,29 @@ describe('HTTPS', PROCESS_TEST, () => {
   it('serves HTTPS with TLS_CERT and TLS_KEY, and writes https links', async () => {
     const cert = join(dir, 'cert.pem');
     const key = join(dir, 'key.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'pipe' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost,IP:127.0.0.1',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
+      { stdio: 'pipe' },
+    );
     const server = await start({ RASID_DATA: join(dir, 'tls'), TLS_CERT: cert, TLS_KEY: key });
     expect(server.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     const port = new URL(server.url).port;
@@ -115,9 +137,13 @@ describe('HTTPS', PROCESS_TEST, () => {
 });
 
 describe('hostile input against the process', PROCESS_TEST, () => {
-  it('a gzip bomb (1 GB of zeros) is answered 413 at once, and the server\'s peak memory barely moves', async () => {
+  it("a gzip bomb (1 GB of zeros) is answered 413 at once, and the server's peak memory barely moves", async () => {
     const server = await start({ RASID_DATA: join(dir, 'bomb') });
-    const token = ((await (await post(server.url, '/api/v1/enroll', { code: codeOf(server.firstLink!), device: 'coordinator-0001' })).json()) as { token: string }).token;
+    const token = (
+      (await (await post(server.url, '/api/v1/enroll', { code: codeOf(server.firstLink!), device: 'coordinator-0001' })).json()) as {
+        token: string;
+      }
+    ).token;
     // Warm up the sync route with a plain request of the largest size allowed, so the baseline
     // already holds what a legitimate 8 MiB request costs.
     const json = JSON.stringify({ epoch: null, cursor: null, ops: [] });
@@ -141,7 +167,9 @@ describe('hostile input against the process', PROCESS_TEST, () => {
     expect(res.status).toBe(413);
     expect((await res.json()).error.code).toBe('too_large');
     const grown = peakMemory(server.child.pid!) - before;
-    console.info(`gzip bomb: ${bomb.length} bytes sent, answered in ${elapsed.toFixed(0)} ms, peak memory ${grown >= 0 ? '+' : ''}${(grown / 2 ** 20).toFixed(1)} MiB (VmHWM)`);
+    console.info(
+      `gzip bomb: ${bomb.length} bytes sent, answered in ${elapsed.toFixed(0)} ms, peak memory ${grown >= 0 ? '+' : ''}${(grown / 2 ** 20).toFixed(1)} MiB (VmHWM)`,
+    );
     // Inflating it all would need a gigabyte; the limit allows one request's worth.
     expect(grown).toBeLessThan(4 * MAX_REQUEST_BYTES);
     // Still serving.
@@ -150,21 +178,39 @@ describe('hostile input against the process', PROCESS_TEST, () => {
 
   it('prints nothing about requests: no tokens, codes, bodies or addresses', async () => {
     const server = await start({ RASID_DATA: join(dir, 'quiet') });
-    const coordinator = ((await (await post(server.url, '/api/v1/enroll', { code: codeOf(server.firstLink!), device: 'coordinator-0001' })).json()) as { token: string }).token;
-    const { code } = (await (await post(server.url, '/api/v1/enrollment-codes', { role: 'monitor' }, coordinator)).json()) as { code: string };
-    const monitor = ((await (await post(server.url, '/api/v1/enroll', { code, device: 'monitor-a-0001' }, undefined)).json()) as { token: string }).token;
+    const coordinator = (
+      (await (await post(server.url, '/api/v1/enroll', { code: codeOf(server.firstLink!), device: 'coordinator-0001' })).json()) as {
+        token: string;
+      }
+    ).token;
+    const { code } = (await (await post(server.url, '/api/v1/enrollment-codes', { role: 'monitor' }, coordinator)).json()) as {
+      code: string;
+    };
+    const monitor = (
+      (await (await post(server.url, '/api/v1/enroll', { code, device: 'monitor-a-0001' }, undefined)).json()) as { token: string }
+    ).token;
     const op = wireOp('monitor-a-0001', 1, 'create', newId(), { narrative: 'a secret narrative' });
     expect((await post(server.url, '/api/v1/sync', { epoch: null, cursor: null, ops: [op] }, monitor)).status).toBe(200);
     expect((await post(server.url, '/api/v1/sync', '{not json', monitor)).status).toBe(400);
     expect((await post(server.url, '/api/v1/sync', {}, 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')).status).toBe(401);
-    const withoutStartup = server.output().split('\n').filter((l) => !/^Rasid is running at /.test(l)).join('\n');
-    for (const secret of [coordinator, monitor, code, 'a secret narrative', op.id, '127.0.0.1']) expect(withoutStartup).not.toContain(secret);
+    const withoutStartup = server
+      .output()
+      .split('\n')
+      .filter((l) => !/^Rasid is running at /.test(l))
+      .join('\n');
+    for (const secret of [coordinator, monitor, code, 'a secret narrative', op.id, '127.0.0.1'])
+      expect(withoutStartup).not.toContain(secret);
   });
 });
 
 describe('bad settings', PROCESS_TEST, () => {
   it('stop the server with a message and nothing on stdout', async () => {
-    const run = await runToEnd('src/server/main.ts', { RASID_DIST: dist, RASID_DATA: join(dir, 'bad'), PORT: '0', TLS_CERT: join(dir, 'cert-only.pem') });
+    const run = await runToEnd('src/server/main.ts', {
+      RASID_DIST: dist,
+      RASID_DATA: join(dir, 'bad'),
+      PORT: '0',
+      TLS_CERT: join(dir, 'cert-only.pem'),
+    });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/both TLS_CERT and TLS_KEY/);
     expect(run.stdout).toBe('');

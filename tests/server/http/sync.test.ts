@@ -129,7 +129,9 @@ forEachStore('sync', ({ start }) => {
     // The monitor that lost nothing hears it too, at its next sync, and pulls again from zero.
     expect(await server.sync(other, { epoch, cursor: otherCursor })).toMatchObject({ epoch: found.epoch, reset: true });
     // Finding the same loss again makes no second new epoch.
-    expect((await server.sync(coordinator, { epoch: found.epoch, cursor: null, known: [{ device: A, deviceSeq: 2 }] })).epoch).toBe(found.epoch);
+    expect((await server.sync(coordinator, { epoch: found.epoch, cursor: null, known: [{ device: A, deviceSeq: 2 }] })).epoch).toBe(
+      found.epoch,
+    );
   });
 
   it('a cursor naming an op the store does not hold at that seq is answered with reset', async () => {
@@ -139,7 +141,11 @@ forEachStore('sync', ({ start }) => {
     const { cursor } = await server.sync(monitor, { ops: [create] });
     const epoch = server.store.epoch;
     expect((await server.sync(monitor, { epoch, cursor })).reset).toBeUndefined();
-    for (const stale of [{ seq: 1, opId: newId() }, { seq: 2, opId: create.id }, { seq: 40, opId: newId() }]) {
+    for (const stale of [
+      { seq: 1, opId: newId() },
+      { seq: 2, opId: create.id },
+      { seq: 40, opId: newId() },
+    ]) {
       const answer = await server.sync(monitor, { epoch, cursor: stale });
       expect(answer).toMatchObject({ reset: true, ops: [], cursor: null });
     }
@@ -171,7 +177,7 @@ forEachStore('sync', ({ start }) => {
     expect(answer.ops[1]!.op).not.toHaveProperty('sig');
   });
 
-  it('an op\'s signature travels and comes back as sent', async () => {
+  it("an op's signature travels and comes back as sent", async () => {
     const server = await start();
     const { monitor, coordinator } = await monitorAndCoordinator(server);
     const signed = { ...wireOp(A, 1, 'create', newId()), sig: 'c2lnbmF0dXJl' };
@@ -206,13 +212,22 @@ forEachStore('sync', ({ start }) => {
         reportId: fc.oneof(fc.constant(newId()), fc.string(), fc.anything()),
         device: fc.oneof(fc.constant(A), fc.constant('monitor-b-0002'), fc.string()),
         deviceSeq: fc.oneof(fc.integer({ min: -2, max: 40 }), fc.double(), fc.anything()),
-        body: fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: fc.integer({ min: 0xd7f0, max: 0xdfff }).map((c) => String.fromCharCode(c)) }), fc.anything()),
+        body: fc.oneof(
+          fc.string(),
+          fc.string({ unit: 'binary' }),
+          fc.string({ unit: fc.integer({ min: 0xd7f0, max: 0xdfff }).map((c) => String.fromCharCode(c)) }),
+          fc.anything(),
+        ),
         sig: fc.oneof(fc.string(), fc.anything()),
       },
       { requiredKeys: [] },
     );
     const request = fc.oneof(
-      fc.record({ epoch: fc.oneof(fc.constant(null), fc.string()), cursor: fc.oneof(fc.constant(null), fc.record({ seq: fc.nat(), opId: fc.string() })), ops: fc.array(fc.oneof(header, fc.anything()), { maxLength: 6 }) }),
+      fc.record({
+        epoch: fc.oneof(fc.constant(null), fc.string()),
+        cursor: fc.oneof(fc.constant(null), fc.record({ seq: fc.nat(), opId: fc.string() })),
+        ops: fc.array(fc.oneof(header, fc.anything()), { maxLength: 6 }),
+      }),
       fc.anything(),
     );
     await fc.assert(
@@ -231,7 +246,14 @@ forEachStore('sync', ({ start }) => {
     const server = await start();
     await server.firstCoordinator(C);
     const request = fc.oneof(
-      fc.record({ code: fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.anything()), device: fc.oneof(fc.string(), fc.constant(A), fc.anything()), keys: fc.anything() }, { requiredKeys: [] }),
+      fc.record(
+        {
+          code: fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.anything()),
+          device: fc.oneof(fc.string(), fc.constant(A), fc.anything()),
+          keys: fc.anything(),
+        },
+        { requiredKeys: [] },
+      ),
       fc.anything(),
     );
     await fc.assert(
@@ -273,7 +295,9 @@ describe('reading sync requests', () => {
     const server = await start();
     const { monitor } = await monitorAndCoordinator(server);
     const report = newId();
-    await server.sync(monitor, { ops: [wireOp(A, 1, 'create', report), ...Array.from({ length: 30 }, (_, i) => wireOp(A, i + 2, 'edit', report))] });
+    await server.sync(monitor, {
+      ops: [wireOp(A, 1, 'create', report), ...Array.from({ length: 30 }, (_, i) => wireOp(A, i + 2, 'edit', report))],
+    });
     const headers = { 'Accept-Encoding': 'gzip' };
     const large = await server.call('/api/v1/sync', { token: monitor, json: EMPTY, headers });
     expect(large.headers.get('content-encoding')).toBe('gzip');
@@ -281,7 +305,11 @@ describe('reading sync requests', () => {
     const inflated = JSON.parse(gunzipSync(Buffer.from(await large.arrayBuffer())).toString('utf8'));
     expect(syncResponseSchema.parse(inflated).ops).toHaveLength(31);
 
-    const small = await server.call('/api/v1/sync', { token: monitor, json: { ...EMPTY, cursor: inflated.cursor, epoch: inflated.epoch }, headers });
+    const small = await server.call('/api/v1/sync', {
+      token: monitor,
+      json: { ...EMPTY, cursor: inflated.cursor, epoch: inflated.epoch },
+      headers,
+    });
     expect(small.headers.get('content-encoding')).toBeNull();
     const plain = await server.call('/api/v1/sync', { token: monitor, json: EMPTY });
     expect(plain.headers.get('content-encoding')).toBeNull();
@@ -334,7 +362,11 @@ describe('reading sync requests', () => {
     expect(bomb.length).toBeLessThan(MAX_REQUEST_BYTES);
     const before = process.memoryUsage();
     const started = performance.now();
-    const res = await server.call('/api/v1/sync', { token: monitor, headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }, body: bomb });
+    const res = await server.call('/api/v1/sync', {
+      token: monitor,
+      headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' },
+      body: bomb,
+    });
     const elapsed = performance.now() - started;
     await expectError(res, 413, 'too_large');
     // Inflating all of it takes seconds and a gigabyte; stopping at the limit takes milliseconds.
@@ -370,16 +402,52 @@ describe('reading sync requests', () => {
     { what: 'malformed JSON', headers: JSON_TYPE, body: '{"epoch": null,', status: 400, code: 'bad_json' },
     { what: 'JSON that is not UTF-8', headers: JSON_TYPE, body: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), status: 400, code: 'bad_json' },
     { what: 'an empty body', headers: JSON_TYPE, body: '', status: 400, code: 'bad_json' },
-    { what: 'a negative cursor', headers: JSON_TYPE, body: '{"epoch":null,"cursor":{"seq":-1,"opId":"x"},"ops":[]}', status: 400, code: 'bad_request' },
-    { what: 'a limit over the batch size', headers: JSON_TYPE, body: JSON.stringify({ ...EMPTY, limit: MAX_BATCH + 1 }), status: 400, code: 'bad_request' },
-    { what: 'more ops than a batch', headers: JSON_TYPE, body: JSON.stringify({ ...EMPTY, ops: Array(MAX_BATCH + 1).fill(0) }), status: 400, code: 'bad_request' },
+    {
+      what: 'a negative cursor',
+      headers: JSON_TYPE,
+      body: '{"epoch":null,"cursor":{"seq":-1,"opId":"x"},"ops":[]}',
+      status: 400,
+      code: 'bad_request',
+    },
+    {
+      what: 'a limit over the batch size',
+      headers: JSON_TYPE,
+      body: JSON.stringify({ ...EMPTY, limit: MAX_BATCH + 1 }),
+      status: 400,
+      code: 'bad_request',
+    },
+    {
+      what: 'more ops than a batch',
+      headers: JSON_TYPE,
+      body: JSON.stringify({ ...EMPTY, ops: Array(MAX_BATCH + 1).fill(0) }),
+      status: 400,
+      code: 'bad_request',
+    },
     { what: 'an array', headers: JSON_TYPE, body: '[]', status: 400, code: 'bad_request' },
     { what: 'gzip that is not gzip', headers: GZIP_JSON, body: '{"epoch":null}', status: 400, code: 'bad_gzip' },
     { what: 'truncated gzip', headers: GZIP_JSON, body: gzipSync(JSON.stringify(EMPTY)).subarray(0, 12), status: 400, code: 'bad_gzip' },
     { what: 'no content type', headers: {}, body: JSON.stringify(EMPTY), status: 415, code: 'unsupported_media_type' },
-    { what: 'a form', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'epoch=', status: 415, code: 'unsupported_media_type' },
-    { what: 'brotli', headers: { ...JSON_TYPE, 'Content-Encoding': 'br' }, body: JSON.stringify(EMPTY), status: 415, code: 'unsupported_encoding' },
-    { what: 'gzip twice', headers: { ...JSON_TYPE, 'Content-Encoding': 'gzip, gzip' }, body: JSON.stringify(EMPTY), status: 415, code: 'unsupported_encoding' },
+    {
+      what: 'a form',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'epoch=',
+      status: 415,
+      code: 'unsupported_media_type',
+    },
+    {
+      what: 'brotli',
+      headers: { ...JSON_TYPE, 'Content-Encoding': 'br' },
+      body: JSON.stringify(EMPTY),
+      status: 415,
+      code: 'unsupported_encoding',
+    },
+    {
+      what: 'gzip twice',
+      headers: { ...JSON_TYPE, 'Content-Encoding': 'gzip, gzip' },
+      body: JSON.stringify(EMPTY),
+      status: 415,
+      code: 'unsupported_encoding',
+    },
   ])('$what is answered $status $code', async ({ headers, body, status, code }) => {
     const server = await start();
     const { monitor } = await monitorAndCoordinator(server);
@@ -397,14 +465,23 @@ describe('reading sync requests', () => {
   it('a charset in the content type is fine', async () => {
     const server = await start();
     const { monitor } = await monitorAndCoordinator(server);
-    const res = await server.call('/api/v1/sync', { token: monitor, headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: JSON.stringify(EMPTY) });
+    const res = await server.call('/api/v1/sync', {
+      token: monitor,
+      headers: { 'Content-Type': 'application/json; charset=utf-8' },
+      body: JSON.stringify(EMPTY),
+    });
     expect(res.status).toBe(200);
   });
 
   it('unknown routes and methods under /api are JSON 404s', async () => {
     const server = await start();
     const { monitor } = await monitorAndCoordinator(server);
-    for (const [method, path] of [['GET', '/api/v1/sync'], ['POST', '/api/v1/syncs'], ['GET', '/api/v1/enroll'], ['DELETE', '/api/v1/devices']]) {
+    for (const [method, path] of [
+      ['GET', '/api/v1/sync'],
+      ['POST', '/api/v1/syncs'],
+      ['GET', '/api/v1/enroll'],
+      ['DELETE', '/api/v1/devices'],
+    ]) {
       await expectError(await server.call(path!, { method, token: monitor }), 404, 'not_found');
     }
   });

@@ -71,7 +71,11 @@ async function fill(server: ServerProcess): Promise<{ markers: string[]; coordin
   const firstCode = new URLSearchParams(new URL(server.firstLink!).hash.slice(1)).get('code')!;
   const deployment = await generateKeyPair('x25519');
   const c = await enrolled(server, fetch, firstCode, `coorddump${RUN}`, 'coordinator');
-  c.d.sync.keys = opKeys(c.d.device, { agreement: c.agreement, signing: c.signing }, { deploymentPublic: deployment.publicKey, deploymentPrivate: deployment });
+  c.d.sync.keys = opKeys(
+    c.d.device,
+    { agreement: c.agreement, signing: c.signing },
+    { deploymentPublic: deployment.publicKey, deploymentPrivate: deployment },
+  );
   const put = await fetch(`${ORIGIN}/api/v1/deployment-key`, {
     method: 'PUT',
     headers: { Authorization: `Bearer ${c.d.token}`, 'Content-Type': 'application/json' },
@@ -103,7 +107,14 @@ async function fill(server: ServerProcess): Promise<{ markers: string[]; coordin
     markers.push(String(lat(n)));
     const id =
       n % 2 === 0
-        ? await createReport(m.d.writer, { ...common, type: 'damage', structureKind: 'shop', structures: 3, damageLevel: 'destroyed', damageCause: 'burning' })
+        ? await createReport(m.d.writer, {
+            ...common,
+            type: 'damage',
+            structureKind: 'shop',
+            structures: 3,
+            damageLevel: 'destroyed',
+            damageCause: 'burning',
+          })
         : await createReport(m.d.writer, {
             ...common,
             type: 'displacement',

@@ -61,7 +61,7 @@ forEachDialect('pulling ops', ({ open }) => {
     expect(result.cursor).toEqual({ seq: 6, opId: s.editB.header.id });
   });
 
-  it('a monitor pulls the ops on reports it created, coordinators\' edits on them, and every deployment op; never desk ops nor others\' reports', async () => {
+  it("a monitor pulls the ops on reports it created, coordinators' edits on them, and every deployment op; never desk ops nor others' reports", async () => {
     const store = await open();
     const s = await seedDeployment(store);
     expect(ids(await pullOps(store.db, { caller: monitorA, after: null, limit: 100 }))).toEqual(
@@ -123,7 +123,9 @@ forEachDialect('pulling ops', ({ open }) => {
     const s = await seedDeployment(store);
     const good = { seq: 1, opId: s.createA.header.id };
     expect(served(await pullOps(store.db, { caller: coordinator, after: good, limit: 10 })).ops).toHaveLength(5);
-    expect(await pullOps(store.db, { caller: coordinator, after: { seq: 1, opId: s.createB.header.id }, limit: 10 })).toEqual({ reset: true });
+    expect(await pullOps(store.db, { caller: coordinator, after: { seq: 1, opId: s.createB.header.id }, limit: 10 })).toEqual({
+      reset: true,
+    });
     expect(await pullOps(store.db, { caller: monitorA, after: { seq: 2, opId: newId() }, limit: 10 })).toEqual({ reset: true });
   });
 
@@ -136,7 +138,9 @@ forEachDialect('pulling ops', ({ open }) => {
   it('a cursor naming a rejected op is answered with reset, since rejected ops are never served', async () => {
     const store = await open();
     const s = await seedDeployment(store);
-    expect(await pullOps(store.db, { caller: coordinator, after: { seq: 7, opId: s.rejected.header.id }, limit: 10 })).toEqual({ reset: true });
+    expect(await pullOps(store.db, { caller: coordinator, after: { seq: 7, opId: s.rejected.header.id }, limit: 10 })).toEqual({
+      reset: true,
+    });
   });
 });
 

@@ -52,7 +52,11 @@ forEachDialect('pushing ops', ({ open }) => {
     const report = newId();
     await push(store, monitorA, [op(MONITOR_A, 1, 'create', report), op(MONITOR_A, 2, 'edit', report)]);
     await push(store, monitorA, [op(MONITOR_A, 3, 'edit', report)]);
-    expect((await rows(store)).map((r) => [r.seq, r.device_seq])).toEqual([[1, 1], [2, 2], [3, 3]]);
+    expect((await rows(store)).map((r) => [r.seq, r.device_seq])).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 3],
+    ]);
   });
 
   it('a retried op with the same bytes is acknowledged again and stored once', async () => {
@@ -242,7 +246,10 @@ forEachDialect('who may write what', ({ open }) => {
 
   it('a coordinator writes deployment and desk ops', async () => {
     const store = await open();
-    const answers = await push(store, coordinator, [op(COORDINATOR, 1, 'deployment', 'gazetteer'), op(COORDINATOR, 2, 'desk', 'export-log')]);
+    const answers = await push(store, coordinator, [
+      op(COORDINATOR, 1, 'deployment', 'gazetteer'),
+      op(COORDINATOR, 2, 'desk', 'export-log'),
+    ]);
     expect(answers.map((a) => a.status)).toEqual(['ack', 'ack']);
   });
 
@@ -266,8 +273,12 @@ forEachDialect('who may write what', ({ open }) => {
     const store = await open();
     const report = newId();
     await push(store, monitorA, [op(MONITOR_A, 1, 'create', report)]);
-    expect(await push(store, monitorB, [op(MONITOR_B, 1, 'create', report)])).toMatchObject([{ status: 'rejected', reason: REJECT.reportOwned }]);
-    expect(await push(store, monitorA, [op(MONITOR_A, 2, 'create', report)])).toMatchObject([{ status: 'rejected', reason: REJECT.reportExists }]);
+    expect(await push(store, monitorB, [op(MONITOR_B, 1, 'create', report)])).toMatchObject([
+      { status: 'rejected', reason: REJECT.reportOwned },
+    ]);
+    expect(await push(store, monitorA, [op(MONITOR_A, 2, 'create', report)])).toMatchObject([
+      { status: 'rejected', reason: REJECT.reportExists },
+    ]);
     const owners = await store.db.selectFrom('report_owners').selectAll().execute();
     expect(owners).toEqual([{ report_id: report, device: MONITOR_A }]);
   });
@@ -295,10 +306,25 @@ forEachDialect('who may write what', ({ open }) => {
     const own = newId();
     const others = newId();
     await push(store, monitorB, [op(MONITOR_B, 1, 'create', others)]);
-    const relayed = [op(MONITOR_A, 1, 'create', own), op(MONITOR_A, 2, 'edit', own), op(MONITOR_A, 3, 'edit', others), op(MONITOR_A, 4, 'deployment', 'roster')];
+    const relayed = [
+      op(MONITOR_A, 1, 'create', own),
+      op(MONITOR_A, 2, 'edit', own),
+      op(MONITOR_A, 3, 'edit', others),
+      op(MONITOR_A, 4, 'deployment', 'roster'),
+    ];
     const answers = await push(store, coordinator, relayed);
-    expect(answers.map((a) => (a.status === 'ack' ? 'ack' : a.reason))).toEqual(['ack', 'ack', REJECT.notReportOwner, REJECT.coordinatorOnly]);
-    const stored = await store.db.selectFrom('ops').select(['device', 'device_seq']).where('device', '=', MONITOR_A).orderBy('device_seq').execute();
+    expect(answers.map((a) => (a.status === 'ack' ? 'ack' : a.reason))).toEqual([
+      'ack',
+      'ack',
+      REJECT.notReportOwner,
+      REJECT.coordinatorOnly,
+    ]);
+    const stored = await store.db
+      .selectFrom('ops')
+      .select(['device', 'device_seq'])
+      .where('device', '=', MONITOR_A)
+      .orderBy('device_seq')
+      .execute();
     expect(stored).toEqual([1, 2, 3, 4].map((s) => ({ device: MONITOR_A, device_seq: s })));
     const owners = await store.db.selectFrom('report_owners').select('device').where('report_id', '=', own).execute();
     expect(owners).toEqual([{ device: MONITOR_A }]);
@@ -307,8 +333,14 @@ forEachDialect('who may write what', ({ open }) => {
   it("a coordinator relaying another coordinator's deployment op is acknowledged when the roster says coordinator", async () => {
     const store = await open();
     const other = 'coordinator-02';
-    await store.db.insertInto('devices').values({ device: other, role: 'coordinator', token_hash: 'h2', revoked_at: null, created_at: NOW }).execute();
-    const answers = await push(store, coordinator, [op(other, 1, 'deployment', 'roster'), op('unknown-device-9', 1, 'deployment', 'roster')]);
+    await store.db
+      .insertInto('devices')
+      .values({ device: other, role: 'coordinator', token_hash: 'h2', revoked_at: null, created_at: NOW })
+      .execute();
+    const answers = await push(store, coordinator, [
+      op(other, 1, 'deployment', 'roster'),
+      op('unknown-device-9', 1, 'deployment', 'roster'),
+    ]);
     expect(answers.map((a) => (a.status === 'ack' ? 'ack' : a.reason))).toEqual(['ack', REJECT.coordinatorOnly]);
   });
 
@@ -333,7 +365,11 @@ let coordinatorKeys: Sealer;
 
 beforeAll(async () => {
   deployment = await generateKeyPair(SUITE.agreement);
-  const sealer = async (): Promise<Sealer> => ({ agreement: await generateKeyPair(SUITE.agreement), signing: await generateKeyPair(SUITE.signing), pairs: new PairKeyCache() });
+  const sealer = async (): Promise<Sealer> => ({
+    agreement: await generateKeyPair(SUITE.agreement),
+    signing: await generateKeyPair(SUITE.signing),
+    pairs: new PairKeyCache(),
+  });
   monitorKeys = await sealer();
   coordinatorKeys = await sealer();
 });
@@ -341,8 +377,22 @@ beforeAll(async () => {
 const hlc = (device: string, seq: number) => `2025-06-01T12:00:00.000Z-${seq.toString(16).padStart(4, '0')}-${device.replace(/-/g, '')}`;
 
 /** A real version-2 op: sealed to the deployment key and the author, or for a deployment op signed. */
-async function sealed(device: string, deviceSeq: number, kind: Op['kind'], reportId: string, keys: Sealer): Promise<{ wire: WireOp; incoming: IncomingOp }> {
-  const clear: Op = { v: 1, id: newId(), kind, reportId, device, deviceSeq, body: { hlc: hlc(device, deviceSeq), changes: { narrative: 'نزوح ٣٠ أسرة' }, supersedes: {} } };
+async function sealed(
+  device: string,
+  deviceSeq: number,
+  kind: Op['kind'],
+  reportId: string,
+  keys: Sealer,
+): Promise<{ wire: WireOp; incoming: IncomingOp }> {
+  const clear: Op = {
+    v: 1,
+    id: newId(),
+    kind,
+    reportId,
+    device,
+    deviceSeq,
+    body: { hlc: hlc(device, deviceSeq), changes: { narrative: 'نزوح ٣٠ أسرة' }, supersedes: {} },
+  };
   const made = await sealForWire(clear, keys, [deployment.publicKey, keys.agreement.publicKey]);
   if (!made.ok) throw new Error(made.reason);
   const { body, sig, ...header } = made.wire;
@@ -370,7 +420,9 @@ forEachDialect('a base with a deployment key', ({ open }) => {
     const pulled = await pullOps(store.db, { caller: monitorA, after: null, limit: 10 });
     if (pulled.reset) throw new Error('unexpected reset');
     expect(pulled.ops.map((o) => ({ ...o.header, body: o.body, ...(o.sig !== undefined && { sig: o.sig }) }))).toEqual([wire]);
-    expect(await push(store, monitorA, [{ ...incoming, header: { ...incoming.header } }], NOW + 1000)).toEqual([{ id: wire.id, status: 'ack' }]);
+    expect(await push(store, monitorA, [{ ...incoming, header: { ...incoming.header } }], NOW + 1000)).toEqual([
+      { id: wire.id, status: 'ack' },
+    ]);
     expect(await rows(store)).toHaveLength(1);
   });
 

@@ -10,7 +10,16 @@ import { COORDINATOR, MONITOR_A, MONITOR_B, newId, op } from './dialects.ts';
 const monitorA: Caller = { device: MONITOR_A, role: 'monitor' };
 const coordinator: Caller = { device: COORDINATOR, role: 'coordinator' };
 
-function holding(state: Partial<{ slots: Record<string, HeldOp>; ids: string[]; owners: Record<string, string>; roles: Record<string, 'monitor' | 'coordinator'>; watermarks: Record<string, number>; sealedOnly: boolean }>): HeldState {
+function holding(
+  state: Partial<{
+    slots: Record<string, HeldOp>;
+    ids: string[];
+    owners: Record<string, string>;
+    roles: Record<string, 'monitor' | 'coordinator'>;
+    watermarks: Record<string, number>;
+    sealedOnly: boolean;
+  }>,
+): HeldState {
   return {
     sealedOnly: state.sealedOnly ?? false,
     atSlot: (device, seq) => state.slots?.[`${device}:${seq}`],
@@ -38,15 +47,55 @@ describe('deciding one pushed op', () => {
 
   it.each([
     ['the owner edits its report', monitorA, holding({ owners: { [report]: MONITOR_A } }), { answer: 'ack', store: true }],
-    ['another monitor owns the report', monitorA, holding({ owners: { [report]: MONITOR_B } }), { answer: 'rejected', reason: REJECT.notReportOwner, store: true }],
-    ['no create yet, ops 1..3 decided, 4 still open', monitorA, holding({ watermarks: { [MONITOR_A]: 3 } }), { answer: 'retry', reason: RETRY.createPending, store: false }],
-    ['no create yet and ops 1..4 all decided', monitorA, holding({ watermarks: { [MONITOR_A]: 4 } }), { answer: 'rejected', reason: REJECT.notReportOwner, store: true }],
-    ['a coordinator relays it; the author is a monitor with no create', coordinator, holding({ watermarks: { [MONITOR_A]: 4 } }), { answer: 'rejected', reason: REJECT.notReportOwner, store: true }],
-    ['a coordinator relays it; the roster says the author is a coordinator', coordinator, holding({ roles: { [MONITOR_A]: 'coordinator' } }), { answer: 'ack', store: true }],
+    [
+      'another monitor owns the report',
+      monitorA,
+      holding({ owners: { [report]: MONITOR_B } }),
+      { answer: 'rejected', reason: REJECT.notReportOwner, store: true },
+    ],
+    [
+      'no create yet, ops 1..3 decided, 4 still open',
+      monitorA,
+      holding({ watermarks: { [MONITOR_A]: 3 } }),
+      { answer: 'retry', reason: RETRY.createPending, store: false },
+    ],
+    [
+      'no create yet and ops 1..4 all decided',
+      monitorA,
+      holding({ watermarks: { [MONITOR_A]: 4 } }),
+      { answer: 'rejected', reason: REJECT.notReportOwner, store: true },
+    ],
+    [
+      'a coordinator relays it; the author is a monitor with no create',
+      coordinator,
+      holding({ watermarks: { [MONITOR_A]: 4 } }),
+      { answer: 'rejected', reason: REJECT.notReportOwner, store: true },
+    ],
+    [
+      'a coordinator relays it; the roster says the author is a coordinator',
+      coordinator,
+      holding({ roles: { [MONITOR_A]: 'coordinator' } }),
+      { answer: 'ack', store: true },
+    ],
     ['its slot holds it already', monitorA, holding({ slots: { [`${MONITOR_A}:5`]: heldAs(edit) } }), { answer: 'ack', store: false }],
-    ['its slot holds it, rejected', monitorA, holding({ slots: { [`${MONITOR_A}:5`]: heldAs(edit, 'rejected', REJECT.notReportOwner) } }), { answer: 'rejected', reason: REJECT.notReportOwner, store: false }],
-    ['its slot holds another op', monitorA, holding({ slots: { [`${MONITOR_A}:5`]: { ...heldAs(edit), id: newId() } } }), { answer: 'rejected', reason: REJECT.seqTaken, store: false }],
-    ['its id is held at another slot', monitorA, holding({ ids: [edit.header.id], owners: { [report]: MONITOR_A } }), { answer: 'rejected', reason: REJECT.idReused, store: true }],
+    [
+      'its slot holds it, rejected',
+      monitorA,
+      holding({ slots: { [`${MONITOR_A}:5`]: heldAs(edit, 'rejected', REJECT.notReportOwner) } }),
+      { answer: 'rejected', reason: REJECT.notReportOwner, store: false },
+    ],
+    [
+      'its slot holds another op',
+      monitorA,
+      holding({ slots: { [`${MONITOR_A}:5`]: { ...heldAs(edit), id: newId() } } }),
+      { answer: 'rejected', reason: REJECT.seqTaken, store: false },
+    ],
+    [
+      'its id is held at another slot',
+      monitorA,
+      holding({ ids: [edit.header.id], owners: { [report]: MONITOR_A } }),
+      { answer: 'rejected', reason: REJECT.idReused, store: true },
+    ],
   ] as const)('an edit when %s', (_, caller, held, expected) => {
     expect(decide(edit, caller, held)).toMatchObject(expected);
   });
@@ -67,11 +116,24 @@ describe('deciding one pushed op', () => {
 // Shapes only: the rules never open a seal nor check a signature, so made-up base64url will do.
 const KID = 'kid-AAAAAAAA';
 const sealedText = (to = 1) =>
-  canonicalJson({ ct: 'Y2lwaGVydGV4dC1hbmQtdGFn', from: KID, iv: 'aXYtMTItYnl0ZXMA', to: Array.from({ length: to }, () => ({ k: KID, w: 'w'.repeat(54) })), v: 2 });
+  canonicalJson({
+    ct: 'Y2lwaGVydGV4dC1hbmQtdGFn',
+    from: KID,
+    iv: 'aXYtMTItYnl0ZXMA',
+    to: Array.from({ length: to }, () => ({ k: KID, w: 'w'.repeat(54) })),
+    v: 2,
+  });
 const SIG = `${'s'.repeat(85)}g`;
 
 /** A version-2 op as it would arrive: the header says 2, body and sig as given. */
-function v2(device: string, deviceSeq: number, kind: IncomingOp['header']['kind'], reportId: string, body: string, sig?: string): IncomingOp {
+function v2(
+  device: string,
+  deviceSeq: number,
+  kind: IncomingOp['header']['kind'],
+  reportId: string,
+  body: string,
+  sig?: string,
+): IncomingOp {
   const o = op(device, deviceSeq, kind, reportId, { body, ...(sig !== undefined && { sig }) });
   return { ...o, header: { ...o.header, v: 2 } };
 }
@@ -82,8 +144,18 @@ describe('deciding a version-2 op', () => {
 
   it.each([
     ['a sealed create', monitorA, v2(MONITOR_A, 1, 'create', report, sealedText()), { answer: 'ack', store: true, owner: true }],
-    ['a sealed desk op of a coordinator', coordinator, v2(COORDINATOR, 1, 'desk', 'partners', sealedText(3)), { answer: 'ack', store: true, owner: false }],
-    ['a signed deployment op of a coordinator', coordinator, v2(COORDINATOR, 1, 'deployment', 'roster', clearBody, SIG), { answer: 'ack', store: true, owner: false }],
+    [
+      'a sealed desk op of a coordinator',
+      coordinator,
+      v2(COORDINATOR, 1, 'desk', 'partners', sealedText(3)),
+      { answer: 'ack', store: true, owner: false },
+    ],
+    [
+      'a signed deployment op of a coordinator',
+      coordinator,
+      v2(COORDINATOR, 1, 'deployment', 'roster', clearBody, SIG),
+      { answer: 'ack', store: true, owner: false },
+    ],
   ] as const)('%s is acknowledged and stored', (_, caller, sent, expected) => {
     expect(decide(sent, caller, holding({}))).toEqual(expected);
   });
@@ -108,7 +180,11 @@ describe('deciding a version-2 op', () => {
     ['a body that is not JSON', SIG, '{"hlc":'],
     ['a body that is JSON but no object', SIG, '"roster"'],
   ])('a deployment op with %s is rejected for good as badly signed', (_, sig, body) => {
-    expect(decide(v2(COORDINATOR, 1, 'deployment', 'roster', body, sig), coordinator, holding({}))).toEqual({ answer: 'rejected', reason: REJECT.badSignature, store: true });
+    expect(decide(v2(COORDINATOR, 1, 'deployment', 'roster', body, sig), coordinator, holding({}))).toEqual({
+      answer: 'rejected',
+      reason: REJECT.badSignature,
+      store: true,
+    });
   });
 
   it('a sealed op by a monitor is still held to the rules of its kind', () => {
@@ -119,7 +195,11 @@ describe('deciding a version-2 op', () => {
   it('version 3 is refused for retry, whatever its body', () => {
     const future = v2(MONITOR_A, 1, 'create', report, 'anything');
     (future.header as { v: number }).v = 3;
-    expect(decide(future, monitorA, holding({ sealedOnly: true }))).toEqual({ answer: 'retry', reason: RETRY.unknownVersion, store: false });
+    expect(decide(future, monitorA, holding({ sealedOnly: true }))).toEqual({
+      answer: 'retry',
+      reason: RETRY.unknownVersion,
+      store: false,
+    });
   });
 });
 
@@ -128,12 +208,24 @@ describe('deciding on a base that has a deployment key', () => {
   const sealedOnly = holding({ sealedOnly: true, owners: { [report]: MONITOR_A } });
 
   it('an op in clear is refused for retry and stored nowhere, even one the rules would reject', () => {
-    expect(decide(op(MONITOR_A, 2, 'edit', report), monitorA, sealedOnly)).toEqual({ answer: 'retry', reason: RETRY.unsealed, store: false });
-    expect(decide(op(MONITOR_A, 2, 'desk', 'partners'), monitorA, sealedOnly)).toEqual({ answer: 'retry', reason: RETRY.unsealed, store: false });
+    expect(decide(op(MONITOR_A, 2, 'edit', report), monitorA, sealedOnly)).toEqual({
+      answer: 'retry',
+      reason: RETRY.unsealed,
+      store: false,
+    });
+    expect(decide(op(MONITOR_A, 2, 'desk', 'partners'), monitorA, sealedOnly)).toEqual({
+      answer: 'retry',
+      reason: RETRY.unsealed,
+      store: false,
+    });
   });
 
   it('a sealed op is taken', () => {
-    expect(decide(v2(MONITOR_A, 2, 'edit', report, sealedText()), monitorA, sealedOnly)).toEqual({ answer: 'ack', store: true, owner: false });
+    expect(decide(v2(MONITOR_A, 2, 'edit', report, sealedText()), monitorA, sealedOnly)).toEqual({
+      answer: 'ack',
+      store: true,
+      owner: false,
+    });
   });
 
   it('an op in clear stored before the key was set is acknowledged again when resent, and nothing is stored', () => {
@@ -153,6 +245,10 @@ describe('deciding on a base that has a deployment key', () => {
   });
 
   it('without a key an op in clear is taken as before', () => {
-    expect(decide(op(MONITOR_A, 2, 'edit', report), monitorA, holding({ owners: { [report]: MONITOR_A } }))).toEqual({ answer: 'ack', store: true, owner: false });
+    expect(decide(op(MONITOR_A, 2, 'edit', report), monitorA, holding({ owners: { [report]: MONITOR_A } }))).toEqual({
+      answer: 'ack',
+      store: true,
+      owner: false,
+    });
   });
 });

@@ -36,16 +36,20 @@ forEachDialect('watermarks', ({ open }, dialect) => {
     expect(await deviceWatermark(store.db, MONITOR_A)).toBe(2);
   });
 
-  it('an op rejected for another device does not move that device\'s watermark', async () => {
+  it("an op rejected for another device does not move that device's watermark", async () => {
     const store = await open();
     await pushOps(store.db, { caller: monitorA, ops: [op(MONITOR_B, 1, 'create', newId())], now: NOW });
     expect(await deviceWatermark(store.db, MONITOR_B)).toBe(0);
     expect(await allWatermarks(store.db)).toEqual([]);
   });
 
-  it('all devices\' watermarks come in one answer, relayed authors included', async () => {
+  it("all devices' watermarks come in one answer, relayed authors included", async () => {
     const store = await open();
-    await pushOps(store.db, { caller: monitorA, ops: [op(MONITOR_A, 1, 'create', newId()), op(MONITOR_A, 3, 'create', newId())], now: NOW });
+    await pushOps(store.db, {
+      caller: monitorA,
+      ops: [op(MONITOR_A, 1, 'create', newId()), op(MONITOR_A, 3, 'create', newId())],
+      now: NOW,
+    });
     await pushOps(store.db, { caller: monitorB, ops: [op(MONITOR_B, 2, 'create', newId())], now: NOW });
     await pushOps(store.db, {
       caller: coordinator,
@@ -66,7 +70,10 @@ forEachDialect('watermarks', ({ open }, dialect) => {
       fc.asyncProperty(
         fc.integer({ min: 1, max: 12 }).chain((n) =>
           fc.tuple(
-            fc.shuffledSubarray(Array.from({ length: n }, (_, i) => i + 1), { minLength: 0, maxLength: n }),
+            fc.shuffledSubarray(
+              Array.from({ length: n }, (_, i) => i + 1),
+              { minLength: 0, maxLength: n },
+            ),
             fc.array(fc.boolean(), { minLength: n, maxLength: n }),
             fc.integer({ min: 1, max: 4 }),
           ),

@@ -60,7 +60,11 @@ function Row({ r, tabIndex }: { r: IndexedReport; tabIndex: 0 | -1 }) {
   const v = view.values;
   const area = adminPath(v.admin, tr.lang);
   const name = v.placeName ?? area;
-  const date = v.eventDate ? (v.eventDate.end ? `${tr.date(v.eventDate.date)} – ${tr.date(v.eventDate.end)}` : tr.date(v.eventDate.date)) : tr.t('desk.row.noDate');
+  const date = v.eventDate
+    ? v.eventDate.end
+      ? `${tr.date(v.eventDate.date)} – ${tr.date(v.eventDate.end)}`
+      : tr.date(v.eventDate.date)
+    : tr.t('desk.row.noDate');
   const device = r.device === UNKNOWN_DEVICE ? tr.t('desk.device.unknown') : isolate(shortDevice(r.device));
   return (
     <a href={`/reports/${view.id}`} class="desk-row" tabIndex={tabIndex}>
@@ -148,12 +152,24 @@ function Filters({ form, set, index }: { form: FormState; set(patch: Partial<For
     <form role="search" aria-label={tr.t('desk.filters')} class="desk-filters" onSubmit={(e) => e.preventDefault()}>
       <div class="desk-filter desk-wide">
         <label for="desk-search">{tr.t('desk.search')}</label>
-        <input id="desk-search" type="search" autocomplete="off" value={form.query} aria-describedby="desk-search-hint" onInput={(e) => set({ query: e.currentTarget.value })} />
+        <input
+          id="desk-search"
+          type="search"
+          autocomplete="off"
+          value={form.query}
+          aria-describedby="desk-search-hint"
+          onInput={(e) => set({ query: e.currentTarget.value })}
+        />
         <p id="desk-search-hint" class="hint">
           {tr.t('desk.search.hint')}
         </p>
       </div>
-      <Choice id="desk-filter-type" label={tr.t('desk.filter.type')} value={form.type} onChange={(v) => set({ type: REPORT_TYPES.find((t) => t === v) ?? '' })}>
+      <Choice
+        id="desk-filter-type"
+        label={tr.t('desk.filter.type')}
+        value={form.type}
+        onChange={(v) => set({ type: REPORT_TYPES.find((t) => t === v) ?? '' })}
+      >
         <option value="">{tr.t('desk.filter.anyType')}</option>
         {REPORT_TYPES.map((t) => (
           <option key={t} value={t}>

@@ -6,7 +6,16 @@
  */
 import { useRef, useState } from 'preact/hooks';
 import type { ReportState } from '../../../domain/merge.ts';
-import { formOf, formOfState, newProfileForm, profileState, removeProfile, rotateKey, type ListedProfile, type ProfileForm } from '../../desk/profiles.ts';
+import {
+  formOf,
+  formOfState,
+  newProfileForm,
+  profileState,
+  removeProfile,
+  rotateKey,
+  type ListedProfile,
+  type ProfileForm,
+} from '../../desk/profiles.ts';
 import type { Translator } from '../../i18n/i18n.ts';
 import { ConfirmDialog } from '../ConfirmDialog.tsx';
 import { useServices } from '../context.ts';
@@ -20,8 +29,15 @@ export function reasonKey(reason: string): string {
 function summary(tr: Translator, p: ListedProfile): string | undefined {
   if (!p.ok) return undefined;
   const { fields, place, dates } = p.profile;
-  const where = place.by === 'grid' ? tr.t('profile.summary.grid', { level: place.level, km: place.km }) : tr.t('profile.summary.admin', { level: place.level });
-  return [tr.plural('profile.summary.fields', fields.length), where, tr.t(dates === 'day' ? 'profile.summary.day' : 'profile.summary.week')].join(' · ');
+  const where =
+    place.by === 'grid'
+      ? tr.t('profile.summary.grid', { level: place.level, km: place.km })
+      : tr.t('profile.summary.admin', { level: place.level });
+  return [
+    tr.plural('profile.summary.fields', fields.length),
+    where,
+    tr.t(dates === 'day' ? 'profile.summary.day' : 'profile.summary.week'),
+  ].join(' · ');
 }
 
 function Problems({ p }: { p: ListedProfile }) {
@@ -29,7 +45,10 @@ function Problems({ p }: { p: ListedProfile }) {
   const notes: string[] = [];
   if (p.removedWhileEdited) notes.push(tr.t('profile.removedWhileEdited'));
   else if (!p.ok) notes.push(tr.t('profile.unusable', { reason: tr.tk(reasonKey(p.reason)) }));
-  if (p.conflicts.length > 0) notes.push(tr.t('profile.conflict', { parts: p.conflicts.map((c) => tr.tk(`profile.part.${c}`)).join(tr.lang === 'ar' ? '، ' : ', ') }));
+  if (p.conflicts.length > 0)
+    notes.push(
+      tr.t('profile.conflict', { parts: p.conflicts.map((c) => tr.tk(`profile.part.${c}`)).join(tr.lang === 'ar' ? '، ' : ', ') }),
+    );
   if (notes.length === 0) return null;
   return (
     <>
@@ -67,7 +86,11 @@ export function ExportProfiles({ profiles }: { profiles: ListedProfile[] | undef
       setStatus(done);
     } catch (e) {
       const code = (e as { code?: unknown }).code;
-      setFailure(typeof code === 'string' && code.startsWith('err.') ? tr.tk(code) : tr.t('exports.err.failed', { detail: e instanceof Error ? e.message : String(e) }));
+      setFailure(
+        typeof code === 'string' && code.startsWith('err.')
+          ? tr.tk(code)
+          : tr.t('exports.err.failed', { detail: e instanceof Error ? e.message : String(e) }),
+      );
     }
   };
 
@@ -166,10 +189,13 @@ export function ExportProfiles({ profiles }: { profiles: ListedProfile[] | undef
         body={tr.t('profile.removeBody')}
         confirmLabel={tr.t('profile.removeConfirm')}
         onConfirm={() =>
-          void act(async () => {
-            await removeProfile(writer, target);
-            if (editing?.name === target) setEditing(undefined);
-          }, tr.t('profile.removed', { name: target }))
+          void act(
+            async () => {
+              await removeProfile(writer, target);
+              if (editing?.name === target) setEditing(undefined);
+            },
+            tr.t('profile.removed', { name: target }),
+          )
         }
       />
     </section>

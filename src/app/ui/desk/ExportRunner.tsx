@@ -11,7 +11,15 @@ import { INTERNAL_PROFILE, type Profile } from '../../../export/profile.ts';
 import type { DeskReports } from '../../desk/desk-reports.ts';
 import { logExport } from '../../desk/export-log.ts';
 import type { ListedProfile } from '../../desk/profiles.ts';
-import { dataKeyOf, download, ExportError, startExport, type ExportChoice, type ExportProgress, type RunningExport } from '../../desk/run-export.ts';
+import {
+  dataKeyOf,
+  download,
+  ExportError,
+  startExport,
+  type ExportChoice,
+  type ExportProgress,
+  type RunningExport,
+} from '../../desk/run-export.ts';
 import type { MessageKey, Params } from '../../i18n/i18n.ts';
 import { useServices } from '../context.ts';
 import { AdminLevelOptions } from './AdminLevelOptions.tsx';
@@ -72,7 +80,8 @@ export function ExportRunner({ desk, profiles }: { desk: DeskReports | undefined
   useEffect(() => () => running.current?.cancel(), []);
   // A profile removed meanwhile (here or by a sync) is no longer offered: back to the one always there.
   useEffect(() => {
-    if (profiles && profileName !== INTERNAL_PROFILE.name && !profiles.some((p) => p.name === profileName)) setProfileName(INTERNAL_PROFILE.name);
+    if (profiles && profileName !== INTERNAL_PROFILE.name && !profiles.some((p) => p.name === profileName))
+      setProfileName(INTERNAL_PROFILE.name);
   }, [profiles, profileName]);
 
   const aggregate = isAggregate(format);
@@ -106,7 +115,11 @@ export function ExportRunner({ desk, profiles }: { desk: DeskReports | undefined
       if (outcome.skipped > 0) done.push({ key: 'exports.run.skipped', n: outcome.skipped });
       setMessages(done);
     } catch (err) {
-      setFailure(err instanceof ExportError ? { key: err.code, params: { detail: err.detail ?? '' } } : { key: 'exports.err.failed', params: { detail: errorDetail(err) } });
+      setFailure(
+        err instanceof ExportError
+          ? { key: err.code, params: { detail: err.detail ?? '' } }
+          : { key: 'exports.err.failed', params: { detail: errorDetail(err) } },
+      );
     } finally {
       running.current = undefined;
       setProgress(undefined);
@@ -132,7 +145,14 @@ export function ExportRunner({ desk, profiles }: { desk: DeskReports | undefined
           <legend>{tr.t('exports.run.format')}</legend>
           {EXPORT_LOG_FORMATS.map((f) => (
             <label key={f} class="radio">
-              <input type="radio" name="export-format" value={f} checked={format === f} disabled={!!progress} onChange={() => setFormat(f)} />
+              <input
+                type="radio"
+                name="export-format"
+                value={f}
+                checked={format === f}
+                disabled={!!progress}
+                onChange={() => setFormat(f)}
+              />
               {tr.t(`exports.format.${f}`)}
             </label>
           ))}

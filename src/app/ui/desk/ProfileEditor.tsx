@@ -8,7 +8,14 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AdminLevel } from '../../../domain/gazetteer.ts';
 import { LISTABLE_SOURCES } from '../../../export/profile.ts';
 import { META_SENSITIVITY, sourceSensitivity, type ExportSource } from '../../../export/record.ts';
-import { createProfile, OFFERED_SOURCES, updateProfile, type ProfileForm, type ProfileFormErrors, type ProfileFormSlot } from '../../desk/profiles.ts';
+import {
+  createProfile,
+  OFFERED_SOURCES,
+  updateProfile,
+  type ProfileForm,
+  type ProfileFormErrors,
+  type ProfileFormSlot,
+} from '../../desk/profiles.ts';
 import type { Translator } from '../../i18n/i18n.ts';
 import { useServices } from '../context.ts';
 import { AdminLevelOptions } from './AdminLevelOptions.tsx';
@@ -22,7 +29,6 @@ export interface ProfileEditorProps {
   onSaved(name: string, wrote: boolean): void;
   onCancel(): void;
 }
-
 
 /** A field's name for people; a field this app does not know is shown by its code, as stored. */
 export function sourceLabel(tr: Translator, source: ExportSource): string {
@@ -49,7 +55,19 @@ function described(slot: ProfileFormSlot, errors: ProfileFormErrors, hint?: stri
   return { 'aria-invalid': errors[slot] ? true : undefined, 'aria-describedby': ids || undefined };
 }
 
-function Group({ slot, legend, errors, hint, children }: { slot: ProfileFormSlot; legend: string; errors: ProfileFormErrors; hint?: string; children: ComponentChildren }) {
+function Group({
+  slot,
+  legend,
+  errors,
+  hint,
+  children,
+}: {
+  slot: ProfileFormSlot;
+  legend: string;
+  errors: ProfileFormErrors;
+  hint?: string;
+  children: ComponentChildren;
+}) {
   const hintId = hint ? `profile-${slot}-hint` : undefined;
   return (
     <fieldset class={errors[slot] ? 'has-error' : undefined} {...described(slot, errors, hintId)}>
@@ -81,7 +99,10 @@ export function ProfileEditor({ editing, initial, initialErrors, onSaved, onCanc
   }, [errors]);
   const set = <K extends keyof ProfileForm>(key: K, value: ProfileForm[K]) => setForm((f) => ({ ...f, [key]: value }));
   const toggle = (source: ExportSource, on: boolean) =>
-    setForm((f) => ({ ...f, fields: on ? OFFERED_SOURCES.filter((s) => s === source || f.fields.includes(s)) : f.fields.filter((s) => s !== source) }));
+    setForm((f) => ({
+      ...f,
+      fields: on ? OFFERED_SOURCES.filter((s) => s === source || f.fields.includes(s)) : f.fields.filter((s) => s !== source),
+    }));
   // Fields the stored profile names but the app does not offer stay listed, so the schema can say why.
   const unoffered = form.fields.filter((s) => !OFFERED_SOURCES.includes(s));
 

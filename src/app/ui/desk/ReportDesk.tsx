@@ -18,7 +18,13 @@ export function ReportDesk({ view }: { view: ReportView }) {
   const byId = useMemo(() => (desk ? new Map(desk.reports.map((r) => [r.id, r])) : undefined), [desk]);
   const mine = byId?.get(view.id)?.view;
   const candidates = useMemo(
-    () => (desk && mine ? duplicateCandidates(mine, desk.reports.map((r) => r.view)) : undefined),
+    () =>
+      desk && mine
+        ? duplicateCandidates(
+            mine,
+            desk.reports.map((r) => r.view),
+          )
+        : undefined,
     [desk, mine],
   );
   return (

@@ -32,7 +32,12 @@ function Before({ change }: { change: FieldChange }) {
   const { tr } = useServices();
   if (change.kind === 'set') return <span class="badge">{tr.t('history.set')}</span>;
   if (change.before.length === 0) return <span class="muted">{tr.t('history.empty')}</span>;
-  if (change.before.length === 1) return <span class="history-value" dir="auto">{shown(tr, change.field, change.before[0])}</span>;
+  if (change.before.length === 1)
+    return (
+      <span class="history-value" dir="auto">
+        {shown(tr, change.field, change.before[0])}
+      </span>
+    );
   // Competing values the op replaced at once: a coordinator's choice, or an edit that saw them all.
   return (
     <ul class="history-values">
@@ -61,7 +66,13 @@ function ChangeRow({ change }: { change: FieldChange }) {
         <Before change={change} />
       </td>
       <td>
-        {change.kind === 'clear' ? <span class="muted">{tr.t('history.cleared')}</span> : <span class="history-value" dir="auto">{shown(tr, change.field, change.after)}</span>}
+        {change.kind === 'clear' ? (
+          <span class="muted">{tr.t('history.cleared')}</span>
+        ) : (
+          <span class="history-value" dir="auto">
+            {shown(tr, change.field, change.after)}
+          </span>
+        )}
         {change.kind === 'ignored' && <span class="note">{tr.t('history.ignored')}</span>}
         {change.conflict && <span class="note conflict">{tr.t('history.conflict')}</span>}
         {change.replaced && <span class="note">{tr.t('history.replaced')}</span>}
@@ -81,7 +92,9 @@ function Entry({ entry }: { entry: HistoryEntry }) {
       </p>
       <p class="history-times">
         <span>{tr.t('history.deviceTime', { time: tr.dateTime(entry.deviceTime) })}</span>
-        <span>{entry.receivedAt !== undefined ? tr.t('history.received', { time: tr.dateTime(entry.receivedAt) }) : tr.t('history.notReceived')}</span>
+        <span>
+          {entry.receivedAt !== undefined ? tr.t('history.received', { time: tr.dateTime(entry.receivedAt) }) : tr.t('history.notReceived')}
+        </span>
       </p>
       {entry.rejected && <p class="notice conflict">{tr.t('history.rejected', { reason: tr.tk(entry.rejected) })}</p>}
       {entry.changes.length === 0 ? (

@@ -29,7 +29,9 @@ export interface VerificationProps {
 export function ReportLink({ id, byId }: { id: string; byId?: ReadonlyMap<string, DeskReport> }) {
   const { tr } = useServices();
   const other = byId?.get(id);
-  return <a href={`/reports/${id}`}>{other ? reportLine(tr, other.view) : tr.t('verify.unknownReport', { id: isolate(id.slice(0, 8)) })}</a>;
+  return (
+    <a href={`/reports/${id}`}>{other ? reportLine(tr, other.view) : tr.t('verify.unknownReport', { id: isolate(id.slice(0, 8)) })}</a>
+  );
 }
 
 export function Verification({ view, byId, candidates }: VerificationProps) {
@@ -48,7 +50,12 @@ export function Verification({ view, byId, candidates }: VerificationProps) {
     setChoice(currentOriginal ?? '');
   }, [current, currentOriginal]);
   const duplicates = useMemo(
-    () => (byId ? [...byId.values()].filter((r) => r.view.values.verification === 'duplicate' && r.view.values.duplicateOf === view.id && !r.view.deleted) : []),
+    () =>
+      byId
+        ? [...byId.values()].filter(
+            (r) => r.view.values.verification === 'duplicate' && r.view.values.duplicateOf === view.id && !r.view.deleted,
+          )
+        : [],
     [byId, view.id],
   );
 
@@ -125,7 +132,12 @@ export function Verification({ view, byId, candidates }: VerificationProps) {
         {status === 'duplicate' && (
           <div class="field">
             <label for="verify-original">{tr.t('verify.original')}</label>
-            <select id="verify-original" value={choice} onChange={(e) => setChoice(e.currentTarget.value)} aria-invalid={error === 'verify.err.noOriginal'}>
+            <select
+              id="verify-original"
+              value={choice}
+              onChange={(e) => setChoice(e.currentTarget.value)}
+              aria-invalid={error === 'verify.err.noOriginal'}
+            >
               <option value="">{tr.t('verify.pickOriginal')}</option>
               {originals.map((o) => (
                 <option key={o} value={o}>
@@ -139,7 +151,15 @@ export function Verification({ view, byId, candidates }: VerificationProps) {
         {status === 'duplicate' && choice === OTHER && (
           <div class={`field${error && error !== 'verify.err.noOriginal' && error !== 'verify.err.save' ? ' has-error' : ''}`}>
             <label for="verify-paste">{tr.t('verify.pasteId')}</label>
-            <input id="verify-paste" dir="ltr" class="mono" autocomplete="off" spellcheck={false} value={pasted} onInput={(e) => setPasted(e.currentTarget.value)} />
+            <input
+              id="verify-paste"
+              dir="ltr"
+              class="mono"
+              autocomplete="off"
+              spellcheck={false}
+              value={pasted}
+              onInput={(e) => setPasted(e.currentTarget.value)}
+            />
           </div>
         )}
         {error && (

@@ -30,7 +30,16 @@ const KEYS = ['ArrowDown', 'ArrowUp', 'PageDown', 'PageUp', 'Home', 'End'] as co
 type NavKey = (typeof KEYS)[number];
 const isNavKey = (k: string): k is NavKey => (KEYS as readonly string[]).includes(k);
 
-export function VirtualList<T>({ items, rowHeight, label, keyOf, renderRow, overscan = 6, resetKey, class: className }: VirtualListProps<T>) {
+export function VirtualList<T>({
+  items,
+  rowHeight,
+  label,
+  keyOf,
+  renderRow,
+  overscan = 6,
+  resetKey,
+  class: className,
+}: VirtualListProps<T>) {
   const scroller = useRef<HTMLDivElement>(null);
   const frame = useRef(0);
   const focusAfterRender = useRef(false);
@@ -92,7 +101,14 @@ export function VirtualList<T>({ items, rowHeight, label, keyOf, renderRow, over
     if (!isNavKey(e.key) || e.altKey || e.ctrlKey || e.metaKey) return;
     e.preventDefault();
     const page = Math.max(1, Math.floor(viewport / rowHeight) - 1);
-    const step: Record<NavKey, number> = { ArrowDown: current + 1, ArrowUp: current - 1, PageDown: current + page, PageUp: current - page, Home: 0, End: count - 1 };
+    const step: Record<NavKey, number> = {
+      ArrowDown: current + 1,
+      ArrowUp: current - 1,
+      PageDown: current + page,
+      PageUp: current - page,
+      Home: 0,
+      End: count - 1,
+    };
     moveTo(step[e.key]);
   };
 

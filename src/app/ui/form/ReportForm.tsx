@@ -52,7 +52,13 @@ function WidgetView({ w, props }: { w: Widget; props: FieldProps }) {
     case 'eventDate':
       return (
         <>
-          <ChoiceField k="eventDate.precision" label="field.eventDate.precision" options={DATE_PRECISIONS} optionLabel={(v) => tr.tk(`code.datePrecision.${v}`)} props={props} />
+          <ChoiceField
+            k="eventDate.precision"
+            label="field.eventDate.precision"
+            options={DATE_PRECISIONS}
+            optionLabel={(v) => tr.tk(`code.datePrecision.${v}`)}
+            props={props}
+          />
           <DateField k="eventDate.date" label="field.eventDate" props={props} />
           {props.values['eventDate.precision'] === 'range' && <DateField k="eventDate.end" label="field.eventDate.end" props={props} />}
         </>

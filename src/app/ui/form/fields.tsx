@@ -31,11 +31,27 @@ export function ErrorText({ k, value, error }: { k: string; value?: string; erro
   );
 }
 
-function Row({ k, label, hint, children, props }: { k: string; label: string; hint?: string; children: ComponentChildren; props: FieldProps }) {
+function Row({
+  k,
+  label,
+  hint,
+  children,
+  props,
+}: {
+  k: string;
+  label: string;
+  hint?: string;
+  children: ComponentChildren;
+  props: FieldProps;
+}) {
   return (
     <div class={`field${props.errors[k] ? ' has-error' : ''}`}>
       <label for={inputId(k)}>{label}</label>
-      {hint && <p class="hint" id={`${inputId(k)}-hint`}>{hint}</p>}
+      {hint && (
+        <p class="hint" id={`${inputId(k)}-hint`}>
+          {hint}
+        </p>
+      )}
       {children}
       <ErrorText k={k} value={props.values[k]} error={props.errors[k]} />
     </div>
@@ -62,7 +78,19 @@ export function TextField({ k, label, multiline, props }: { k: string; label: Me
 }
 
 /** Counts and coordinates: a text input with a numeric keyboard, so Eastern Arabic digits type as they are. */
-export function NumberField({ k, label, hint, decimal, props }: { k: string; label: MessageKey; hint?: MessageKey; decimal?: boolean; props: FieldProps }) {
+export function NumberField({
+  k,
+  label,
+  hint,
+  decimal,
+  props,
+}: {
+  k: string;
+  label: MessageKey;
+  hint?: MessageKey;
+  decimal?: boolean;
+  props: FieldProps;
+}) {
   const { tr } = useServices();
   return (
     <Row k={k} label={tr.t(label)} hint={hint && tr.t(hint)} props={props}>
@@ -79,7 +107,13 @@ export function NumberField({ k, label, hint, decimal, props }: { k: string; lab
   );
 }
 
-export function ChoiceField({ k, label, options, optionLabel, props }: {
+export function ChoiceField({
+  k,
+  label,
+  options,
+  optionLabel,
+  props,
+}: {
   k: string;
   label: MessageKey;
   options: readonly { value: string; label: string }[] | readonly string[];

@@ -9,7 +9,10 @@ import { NumberField, type FieldProps } from './fields.tsx';
 
 const TIMEOUT_S = 20;
 
-type Status = { key: 'field.point.locating' | 'field.point.denied' | 'field.point.unavailable' } | { key: 'field.point.timeout' } | { key: 'field.point.found'; m: number };
+type Status =
+  | { key: 'field.point.locating' | 'field.point.denied' | 'field.point.unavailable' }
+  | { key: 'field.point.timeout' }
+  | { key: 'field.point.found'; m: number };
 
 export function PointField({ props }: { props: FieldProps }) {
   const { tr } = useServices();

@@ -34,8 +34,10 @@ export function CutsChart({ views, now, lookup }: { views: readonly ReportView[]
   const cuts = ongoingCuts(views, now, { lookup });
   const title = tr.t('charts.cuts.title');
   const service = (c: OngoingCut) => tr.tk(`code.service.${c.service}`);
-  const label = (c: OngoingCut) => tr.t(c.state === 'cut' ? 'charts.cuts.label' : 'charts.cuts.labelPartial', { service: service(c), place: placeLabel(tr, c) });
-  const key = (c: OngoingCut) => `${c.service}:${c.place.kind === 'area' ? (c.place.area.pcode ?? areaName(c.place.area, 'en')) : placeLabel(tr, c)}`;
+  const label = (c: OngoingCut) =>
+    tr.t(c.state === 'cut' ? 'charts.cuts.label' : 'charts.cuts.labelPartial', { service: service(c), place: placeLabel(tr, c) });
+  const key = (c: OngoingCut) =>
+    `${c.service}:${c.place.kind === 'area' ? (c.place.area.pcode ?? areaName(c.place.area, 'en')) : placeLabel(tr, c)}`;
 
   return (
     <ChartFigure

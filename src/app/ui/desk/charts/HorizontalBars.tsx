@@ -52,7 +52,15 @@ export function HorizontalBars({ labelledBy, title, rows, fills, dir }: Props) {
 
   return (
     <div class="chart-canvas" ref={ref}>
-      <svg role="img" aria-labelledby={labelledBy} width={width} height={height} viewBox={`0 0 ${width} ${height}`} direction={dir} data-chart="bars">
+      <svg
+        role="img"
+        aria-labelledby={labelledBy}
+        width={width}
+        height={height}
+        viewBox={`0 0 ${width} ${height}`}
+        direction={dir}
+        data-chart="bars"
+      >
         <title>{title}</title>
         <defs>
           <FillDefs prefix={prefix} fills={fills} />
@@ -65,7 +73,12 @@ export function HorizontalBars({ labelledBy, title, rows, fills, dir }: Props) {
               <text x={x(0)} y={top + FONT} text-anchor="start" class="chart-row-label">
                 {fitText(row.label, width, FONT)}
               </text>
-              <text x={together ? x(width) : x(0)} y={top + (together ? FONT : LINE + BAR + FONT + 2)} text-anchor={together ? 'end' : 'start'} class="chart-row-value">
+              <text
+                x={together ? x(width) : x(0)}
+                y={top + (together ? FONT : LINE + BAR + FONT + 2)}
+                text-anchor={together ? 'end' : 'start'}
+                class="chart-row-value"
+              >
                 {row.valueText}
               </text>
               <rect x={x(0, width)} y={top + LINE - 2} width={width} height={BAR} class="chart-track" />

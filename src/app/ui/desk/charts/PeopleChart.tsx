@@ -27,7 +27,9 @@ function rowLabel(tr: Translator, row: AreaPeople): string {
 }
 
 function people(tr: Translator, row: { individuals: number; households: number }): string {
-  return [tr.plural('charts.people.individuals', row.individuals), tr.plural('charts.people.households', row.households)].join(tr.t('charts.listSeparator'));
+  return [tr.plural('charts.people.individuals', row.individuals), tr.plural('charts.people.households', row.households)].join(
+    tr.t('charts.listSeparator'),
+  );
 }
 
 export function PeopleChart({ views, lookup }: { views: readonly ReportView[]; lookup?: AdminLookup }) {
@@ -108,7 +110,9 @@ export function PeopleChart({ views, lookup }: { views: readonly ReportView[]; l
       }
       notes={
         <>
-          {total.withoutIndividuals > 0 && <p class="chart-note">{tr.plural('charts.people.withoutIndividuals', total.withoutIndividuals)}</p>}
+          {total.withoutIndividuals > 0 && (
+            <p class="chart-note">{tr.plural('charts.people.withoutIndividuals', total.withoutIndividuals)}</p>
+          )}
           {total.withoutHouseholds > 0 && <p class="chart-note">{tr.plural('charts.people.withoutHouseholds', total.withoutHouseholds)}</p>}
         </>
       }

@@ -31,11 +31,21 @@ export function PerDayChart({ views, now }: { views: readonly ReportView[]; now:
       <legend>{tr.t('charts.perDay.range')}</legend>
       <label>
         {tr.t('charts.perDay.from')}
-        <input type="date" value={range.from} max={range.to} onChange={(e) => e.currentTarget.value && setChosen({ from: e.currentTarget.value, to: range.to })} />
+        <input
+          type="date"
+          value={range.from}
+          max={range.to}
+          onChange={(e) => e.currentTarget.value && setChosen({ from: e.currentTarget.value, to: range.to })}
+        />
       </label>
       <label>
         {tr.t('charts.perDay.to')}
-        <input type="date" value={range.to} min={range.from} onChange={(e) => e.currentTarget.value && setChosen({ from: range.from, to: e.currentTarget.value })} />
+        <input
+          type="date"
+          value={range.to}
+          min={range.from}
+          onChange={(e) => e.currentTarget.value && setChosen({ from: range.from, to: e.currentTarget.value })}
+        />
       </label>
       <button type="button" class="secondary" disabled={chosen === undefined} onClick={() => setChosen(undefined)}>
         {tr.t('charts.perDay.latest', { n: DEFAULT_DAYS })}
@@ -47,7 +57,9 @@ export function PerDayChart({ views, now }: { views: readonly ReportView[]; now:
     <ChartFigure
       title={title}
       controls={controls}
-      summary={range && series.total > 0 && tr.plural('charts.perDay.summary', series.total, { from: tr.date(range.from), to: tr.date(range.to) })}
+      summary={
+        range && series.total > 0 && tr.plural('charts.perDay.summary', series.total, { from: tr.date(range.from), to: tr.date(range.to) })
+      }
       empty={!range ? tr.t('charts.perDay.empty') : series.total === 0 ? tr.t('charts.perDay.emptyRange') : undefined}
       chart={(captionId) => (
         <StackedBars

@@ -65,7 +65,15 @@ export function StackedBars({ labelledBy, title, columns, fills, dir, formatNumb
 
   return (
     <div class="chart-canvas" ref={ref}>
-      <svg role="img" aria-labelledby={labelledBy} width={width} height={height} viewBox={`0 0 ${width} ${height}`} direction={dir} data-chart="stacked">
+      <svg
+        role="img"
+        aria-labelledby={labelledBy}
+        width={width}
+        height={height}
+        viewBox={`0 0 ${width} ${height}`}
+        direction={dir}
+        data-chart="stacked"
+      >
         <title>{title}</title>
         <defs>
           <FillDefs prefix={prefix} fills={fills} />
