@@ -7,7 +7,7 @@
  *
  * The cipher is synchronous on purpose: a row is sealed inside the transaction that writes it, so an
  * op and its report still land in one strict transaction (WebCrypto's asynchronous calls would end
- * an IndexedDB transaction half way). docs/decisions.md has the measurements behind the choice.
+ * an IndexedDB transaction half way). docs/decisions.md, 035, has the measurements behind the choice.
  */
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 

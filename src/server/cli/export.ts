@@ -3,7 +3,7 @@
  * the desk's export, run at base from the command line. Opens the store the server uses (RASID_DATA
  * or DATABASE_URL, read as config.ts reads them), opens sealed ops with the deployment key file when
  * given, merges every report as a desk does, writes the file with the same export core, and records
- * the export in the log the desk shows, on a base whose ops are not sealed (docs/decisions.md says
+ * the export in the log the desk shows, on a base whose ops are not sealed (docs/decisions.md, 036, says
  * why a sealed base's log gets no entry from here).
  *
  * Mistakes a person can make (an unknown or unusable profile, a bad format, no store there, a key
