@@ -1,5 +1,6 @@
 /**
- * The one place ops are written. An op and the report's new merged state land in one strict
+ * The one place this device's own ops are made (ops pulled or read from a sync file are taken in by
+ * sync/apply.ts). An op and the report's new merged state land in one strict
  * transaction: never a report without its op, nor an op without its report. A draft the op came
  * from is removed in the same transaction, so a crash leaves either the draft or the saved report.
  */
@@ -46,8 +47,9 @@ export async function writeOp(
   const opId = uuidv7(ctx.now(), ctx.random);
   // Two tabs must never take the same deviceSeq. The number is read and written inside one readwrite
   // transaction, which IndexedDB runs alone among those touching the same stores, so no lock is needed
-  // while the op is built inside it (a Web Lock cost 0.5 ms a save here). Work that must happen
-  // before the transaction opens, such as sealing, will need the op's number reserved under a lock.
+  // while the op is built inside it (a Web Lock cost 0.5 ms a save here). Sealing adds no work before the
+  // transaction opens: rows are sealed at rest inside it, synchronously (at-rest.ts), and the op's wire form
+  // is sealed at its first push (sync/push.ts), so the number needs no lock (docs/decisions.md, 011, 035, 037).
   // Deployment and desk settings (the roster, the gazetteer) are kept in `settings`, reports in `reports`.
   const setting = isSettingId(reportId);
   return db.transaction('rw', [db.reports, db.settings, db.ops, db.meta, db.drafts], async () => {
