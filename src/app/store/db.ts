@@ -1,10 +1,13 @@
 /**
  * The phone's database. Reports hold their merged state with per-field heads; ops are the log that
  * sync pushes (the outbox is every own op above the server's watermark, so acknowledging a batch
- * rewrites nothing); drafts hold forms as typed; meta holds what must commit with them (the clock,
- * and the pull cursor with its epoch, written in the transaction that applies the ops it covers).
+ * rewrites nothing); drafts hold forms as typed; meta holds what must commit with them (the clock and
+ * the last own deviceSeq, and the pull cursor with its epoch, written in the transaction that applies
+ * the ops it covers).
  * Settings hold the merged state of deployment and desk ops (the roster, the gazetteer), apart from
- * reports so the list never meets them. Quarantine holds ops that arrived and could not be read.
+ * reports so the list never meets them. Quarantine holds ops that arrived and could not be read, or
+ * not yet: those waiting for a key are kept whole and tried again when this device's keys or the
+ * roster's keys change.
  *
  * Only non-sensitive values are indexed: ids, type, creation time, device and sequence numbers, and
  * a conflict marker.
@@ -51,13 +54,13 @@ export interface SettingRow {
   state: ReportState;
 }
 
-/** An op that arrived and could not be read. It never blocks the ops behind it. */
+/** An op that arrived and could not be read, or waits for a key to open it. It never blocks the ops behind it. */
 export interface QuarantineRow {
   /** The op's id, or `seq:<n>` when not even that could be read. */
   id: string;
   /** Catalog key: why it could not be read. */
   reason: string;
-  /** What arrived, as JSON text, cut at 64 KiB. */
+  /** What arrived, as JSON text: whole while it waits for a key (it is opened from this), otherwise cut at 64 KiB. */
   raw: string;
   seq?: number;
   receivedAt?: number;
@@ -116,13 +119,13 @@ export class RasidDb extends Dexie {
   settings!: Table<SettingRow, string>;
   quarantine!: Table<QuarantineRow, string>;
 
+  /** The data key holder rows are sealed under, for work that must open the same database elsewhere (the export worker). */
+  readonly keys?: DataKeyHolder;
+
   /**
    * With `keys`, rows of the report, op, draft, setting and quarantine tables are sealed on disk
    * under the data key it holds (at-rest.ts); without, they are stored as they are.
    */
-  /** The data key holder rows are sealed under, for work that must open the same database elsewhere (the export worker). */
-  readonly keys?: DataKeyHolder;
-
   constructor(name = 'rasid', options: { keys?: DataKeyHolder } = {}) {
     // Chromium's default durability acknowledges a write before it is on disk; a saved report must
     // survive the battery dying right after "Save". Dexie's query cache is off: with it, the list kept
