@@ -6,8 +6,9 @@
  * Kept in localStorage, read before the lock screen shows (it is no secret, and the panic clears it).
  */
 import type { Translator } from './i18n/i18n.ts';
+import type { LocalStorageName } from './store/kept-outside.ts';
 
-const KEY = 'appearance';
+const KEY: LocalStorageName = 'appearance';
 
 export type Appearance = 'rasid' | 'neutral';
 

@@ -3,7 +3,7 @@
  * ops saved before enrollment need no change. idb-keyval's update is one transaction: two tabs
  * opened together still agree on one id.
  */
-import { get, update } from 'idb-keyval';
+import { get, update } from './store/keyval.ts';
 import { cryptoRandom } from '../domain/ids.ts';
 
 const KEY = 'deviceId';

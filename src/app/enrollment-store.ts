@@ -4,7 +4,7 @@
  * a secret: it goes only into the Authorization header, never into a URL, a log line or the screen,
  * and on disk it is sealed under the data key like the reports (at-rest.ts).
  */
-import { get, set } from 'idb-keyval';
+import { get, set } from './store/keyval.ts';
 import { cryptoRandom } from '../domain/ids.ts';
 import { openRow, SEALED_PROP, sealRow, type DataKeyHolder } from './store/at-rest.ts';
 

@@ -18,7 +18,7 @@ import { IDLE_MINUTES, VAULT_KEY } from './lock/options.ts';
 import { loadPanic, wipeNow } from './panic-loader.ts';
 import { DataKeyHolder } from './store/at-rest.ts';
 import { LockScreen } from './ui/LockScreen.tsx';
-import { get } from 'idb-keyval';
+import { get } from './store/keyval.ts';
 import { loadTranslator, type Lang, type Translator } from './i18n/i18n.ts';
 import { useLiveQuery } from './live-query.ts';
 import { registerServiceWorker, type UpdateHandle } from './pwa.ts';

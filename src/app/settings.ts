@@ -1,5 +1,5 @@
 /** Small settings kept in idb-keyval: the interface language and the gazetteer this device holds. */
-import { get, set } from 'idb-keyval';
+import { get, set } from './store/keyval.ts';
 import type { Gazetteer } from '../domain/gazetteer.ts';
 import { DEFAULT_LANG, isLang, type Lang } from './i18n/i18n.ts';
 

@@ -3,7 +3,7 @@
  * kept only if its fingerprint is the one the enrollment link carried. A base that hands out a key
  * of its own (seized, or an impostor on the network) is refused before the device sends anything.
  */
-import { get, set } from 'idb-keyval';
+import { get, set } from '../store/keyval.ts';
 import { readPinnedKey } from '../../domain/crypto/keys.ts';
 import { deploymentKeySchema } from '../../domain/protocol.ts';
 import type { Fetch } from '../sync/transport.ts';
@@ -53,6 +53,6 @@ export function savePinnedKey(pin: PinnedKey): Promise<void> {
 }
 
 export async function loadPinnedKey(): Promise<PinnedKey | undefined> {
-  const v = (await get(PINNED_KEY)) as Partial<PinnedKey> | undefined;
+  const v = await get<Partial<PinnedKey>>(PINNED_KEY);
   return typeof v?.key === 'string' && typeof v.fingerprint === 'string' ? (v as PinnedKey) : undefined;
 }

@@ -6,7 +6,7 @@
  * with the coordinator passphrase and wrapped again under the data key at once, so the passphrase is
  * not asked at every unlock.
  */
-import { get, set } from 'idb-keyval';
+import { get, set } from '../store/keyval.ts';
 import { isAgreementAlg } from '../../domain/crypto/algorithms.ts';
 import { deploymentKeyFileSchema, openKeyFile, type DeploymentKeyFile } from '../../domain/crypto/key-file.ts';
 import { keyPairOf, type AgreementKeyPair } from '../../domain/crypto/keys.ts';

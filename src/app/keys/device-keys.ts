@@ -4,7 +4,7 @@
  * with the one-time code, the private halves are stored only wrapped under the data key (itself
  * wrapped under the passcode), and unwrapped into memory, non-extractable, once the app is unlocked.
  */
-import { get, set } from 'idb-keyval';
+import { get, set } from '../store/keyval.ts';
 import { SUITES, detectSuite } from '../../domain/crypto/algorithms.ts';
 import { generateKeyPair, keyPairOf, type AgreementKeyPair, type SigningKeyPair } from '../../domain/crypto/keys.ts';
 import { unwrapWithKey, wrapUnderKey, type WrappedKey } from '../../domain/crypto/wrapped-key.ts';

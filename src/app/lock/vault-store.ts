@@ -1,5 +1,5 @@
 /** The lock record in idb-keyval, under the name the panic's first step deletes. */
-import { get, set } from 'idb-keyval';
+import { get, set } from '../store/keyval.ts';
 import { VAULT_KEY } from './options.ts';
 import type { VaultStore } from './vault.ts';
 
