@@ -5,6 +5,7 @@
  * open. Every step runs even when an earlier one failed, and no step touches the network. The caller
  * then leaves the page (see `navigateToBlank`).
  */
+import { KEPT_OUTSIDE, type KeptOutside } from './store/kept-outside.ts';
 
 /** The reports database (Dexie) and idb-keyval's default database and store. */
 export const REPORTS_DB = 'rasid';
@@ -12,13 +13,15 @@ export const SETTINGS_DB = 'keyval-store';
 export const SETTINGS_STORE = 'keyval';
 
 /**
- * idb-keyval keys that are secrets: the enrollment (it holds the device token), and anything named
- * like a key, token or passcode: the wrapped data key (`wrappedDataKey`), the device's wrapped private
- * keys (`deviceKeys`), the deployment key file and private key (`deploymentKeyFile`,
- * `deploymentPrivateKey`). The language, the device id and the gazetteer are not secret and go with
- * step 3.
+ * The idb-keyval keys among `keys` that step 1 deletes: every one except those the registry
+ * (kept-outside.ts) names as no secret. A key it does not name at all counts as a secret: written by
+ * an older version or by code that slipped past the registry, it may hold anything, and deleting a
+ * setting early costs nothing.
  */
-export const SECRET_KEY_PATTERN = /enrol|token|key|secret|passcode|passphrase/i;
+export function secretKeys(keys: readonly IDBValidKey[], kept: readonly KeptOutside[] = KEPT_OUTSIDE): IDBValidKey[] {
+  const notSecret = new Set<IDBValidKey>(kept.filter((e) => e.kind === 'idb-keyval' && !e.secret).map((e) => e.name));
+  return keys.filter((key) => !notSecret.has(key));
+}
 
 /** How long a deletion held up by another open tab is waited for; it completes when that tab closes. */
 export const BLOCKED_WAIT_MS = 1000;
@@ -67,7 +70,7 @@ function openExisting(idb: IDBFactory, name: string): Promise<IDBDatabase | unde
  * Step 1: delete the secrets from idb-keyval's store. Strict durability, because this is the step
  * that must be on disk before anything else is attempted.
  */
-export async function deleteSecrets(idb: IDBFactory): Promise<void> {
+export async function deleteSecrets(idb: IDBFactory, kept: readonly KeptOutside[] = KEPT_OUTSIDE): Promise<void> {
   const db = await openExisting(idb, SETTINGS_DB);
   if (!db) return;
   try {
@@ -75,7 +78,7 @@ export async function deleteSecrets(idb: IDBFactory): Promise<void> {
     const tx = db.transaction(SETTINGS_STORE, 'readwrite', { durability: 'strict' });
     const store = tx.objectStore(SETTINGS_STORE);
     const keys = await request(store.getAllKeys());
-    for (const key of keys) if (SECRET_KEY_PATTERN.test(String(key))) store.delete(key);
+    for (const key of secretKeys(keys, kept)) store.delete(key);
     await new Promise<void>((resolve, reject) => {
       tx.oncomplete = () => resolve();
       tx.onerror = tx.onabort = () => reject(tx.error);

@@ -11,11 +11,13 @@ import {
   deleteSecrets,
   REPORTS_DB,
   runWipe,
+  secretKeys,
   SETTINGS_DB,
   SETTINGS_STORE,
   wipeSteps,
   type WipeDeps,
 } from '../../src/app/panic.ts';
+import { KEPT_OUTSIDE, type KeptOutside } from '../../src/app/store/kept-outside.ts';
 
 function req<T>(r: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -46,8 +48,11 @@ async function databaseNames(idb: IDBFactory): Promise<string[]> {
   return (await idb.databases()).map((d) => d.name!).sort();
 }
 
-/** A phone with a saved report, an enrollment, a wrapped key and settings; and fakes for the rest. */
-async function phone() {
+/**
+ * A phone with a saved report, an enrollment, a wrapped key and settings, and `more` in idb-keyval;
+ * and fakes for the rest.
+ */
+async function phone(more: Record<string, unknown> = {}) {
   const idb = new IDBFactory();
   await keyvalWith(idb, {
     deviceId: 'a1b2',
@@ -55,6 +60,7 @@ async function phone() {
     gazetteer: { name: 'sample', units: [] },
     enrollment: { origin: 'https://base.example', role: 'monitor', token: 'tok-secret-1234', device: 'a1b2', enrolledAt: 1 },
     wrappedDataKey: { v: 1, ct: 'AAAA' },
+    ...more,
   });
   const other = idb.open('workbox-expiration');
   await req(other).then((d) => d.close());
@@ -83,6 +89,51 @@ describe('panic wipe', () => {
     // Interrupted here: no token and no key are left, while the rest is still there (not yet wiped).
     expect(await keyvalKeys(idb)).toEqual(['deviceId', 'gazetteer', 'lang']);
     expect(await databaseNames(idb)).toContain(SETTINGS_DB);
+  });
+
+  test('a secret under a name the registry does not know, and no name pattern would catch, is gone before any later step runs', async () => {
+    const { idb, deps } = await phone({ sealedNotes: { ct: 'notes of the checkpoint at the bridge' } });
+    await req(idb.open(REPORTS_DB)).then((d) => d.close());
+    const [secrets, ...rest] = wipeSteps(deps);
+    let afterFirst: { keys: string[]; databases: string[] } | undefined;
+    const look = {
+      name: 'look',
+      run: async () => void (afterFirst = { keys: await keyvalKeys(idb), databases: await databaseNames(idb) }),
+    };
+    const results = await runWipe([secrets!, look, ...rest]);
+    expect(results.every((r) => r.ok)).toBe(true);
+    // Unknown counts as secret: gone with the token and the data key, while the rest was still there.
+    expect(afterFirst).toEqual({
+      keys: ['deviceId', 'gazetteer', 'lang'],
+      databases: [REPORTS_DB, SETTINGS_DB, 'workbox-expiration'].sort(),
+    });
+    expect(await databaseNames(idb)).toEqual([]);
+  });
+
+  test('every secret the registry lists goes in the first step, and everything it calls no secret waits for the later ones', async () => {
+    const keyval = KEPT_OUTSIDE.filter((e) => e.kind === 'idb-keyval');
+    const { idb } = await phone(Object.fromEntries(keyval.map((e) => [e.name, 'stored'])));
+    await deleteSecrets(idb);
+    expect(await keyvalKeys(idb)).toEqual(
+      keyval
+        .filter((e) => !e.secret)
+        .map((e) => e.name as string)
+        .sort(),
+    );
+  });
+
+  test('the registry, not the name, decides: a secret named like a note goes first, a setting named like a key waits', async () => {
+    const kept: KeptOutside[] = [
+      { name: 'sealedNotes', kind: 'idb-keyval', secret: true },
+      { name: 'keyboardLayout', kind: 'idb-keyval', secret: false },
+      // Only idb-keyval's entries are the first step's: a localStorage name matching a key there does not spare it.
+      { name: 'draftHint', kind: 'localStorage', secret: false },
+    ];
+    expect(secretKeys(['sealedNotes', 'keyboardLayout', 'draftHint', 7], kept)).toEqual(['sealedNotes', 'draftHint', 7]);
+    const idb = new IDBFactory();
+    await keyvalWith(idb, { sealedNotes: 'the bridge, 14:00', keyboardLayout: 'ar' });
+    await deleteSecrets(idb, kept);
+    expect(await keyvalKeys(idb)).toEqual(['keyboardLayout']);
   });
 
   test('a full wipe leaves no database, cache, service worker or web storage, in the documented order', async () => {
