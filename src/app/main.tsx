@@ -58,7 +58,11 @@ function Root(props: RootProps) {
   const loadCatalog = (lang: Lang, desk: boolean) => {
     const load = ++lastLoad.current;
     void loadTranslator(lang, { desk }).then((next) => {
-      if (load === lastLoad.current) setTr(next);
+      const shown = load === lastLoad.current;
+      if (shown) setTr(next);
+      // A mark lives only in this page's memory: it tells when a catalog arrived and whether it was
+      // passed over, so a late one can be seen to have changed nothing.
+      performance.mark(`catalog:${lang}${desk ? '+desk' : ''}`, { detail: { shown } });
     });
   };
   const [localGazetteer, setGazetteer] = useState(props.gazetteer);
