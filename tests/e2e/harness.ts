@@ -181,15 +181,26 @@ export async function saveDamageReport(p: Page, r: { date: string; place: string
   await p.getByRole('button', { name: 'حفظ' }).click();
 }
 
-/** Presses "Sync now" and waits until the sync bar reports a finished sync; returns what it says. */
+/**
+ * Presses "Sync now" and waits until a sync that started after this call has finished; returns what
+ * the sync bar then says. A sync already running (the one the app starts as it loads) may have begun
+ * before what the test just wrote or what another device just pushed: its end is not the one awaited.
+ */
 export async function syncNow(p: Page, lang: 'ar' | 'en'): Promise<string> {
-  const bar = p.getByRole('region', { name: lang === 'ar' ? 'المزامنة' : 'Sync' });
-  const button = bar.getByRole('button', { name: lang === 'ar' ? 'زامن الآن' : 'Sync now' });
-  await expect.poll(() => button.isEnabled()).toBe(true);
-  const finished = async () => Number(await bar.getAttribute('data-syncs'));
-  const before = await finished();
-  await button.click();
-  await expect.poll(finished, { timeout: 20_000 }).toBeGreaterThan(before);
+  const name = lang === 'ar' ? 'المزامنة' : 'Sync';
+  const bar = p.getByRole('region', { name });
+  // The bar counts finished syncs (data-syncs) and says when one runs (aria-busy): read together, in
+  // one turn of the page, they count the syncs started so far.
+  const started = await bar.evaluate((el) => Number(el.getAttribute('data-syncs')) + (el.getAttribute('aria-busy') === 'true' ? 1 : 0));
+  // Disabled while a sync runs: the click waits for it to end, and then starts the one awaited.
+  await bar.getByRole('button', { name: lang === 'ar' ? 'زامن الآن' : 'Sync now' }).click();
+  await p.waitForFunction(
+    ({ name, started }) => {
+      const el = document.querySelector(`section[aria-label="${name}"]`);
+      return Number(el?.getAttribute('data-syncs')) > started && el?.getAttribute('aria-busy') === 'false';
+    },
+    { name, started },
+  );
   return (await bar.getByRole('status').textContent()) ?? '';
 }
 
