@@ -60,14 +60,14 @@ export function countRows(page: Page, store: string): Promise<number> {
     (name) =>
       new Promise<number>((resolve, reject) => {
         const open = indexedDB.open('rasid');
-        open.onerror = () => reject(open.error);
+        open.onerror = () => reject(open.error ?? new Error('indexedDB.open failed'));
         open.onsuccess = () => {
           const req = open.result.transaction(name).objectStore(name).count();
           req.onsuccess = () => {
             open.result.close();
             resolve(req.result);
           };
-          req.onerror = () => reject(req.error);
+          req.onerror = () => reject(req.error ?? new Error('count failed'));
         };
       }),
     store,
@@ -214,7 +214,7 @@ export function readAllStored(page: Page): Promise<string> {
   return page.evaluate(async () => {
     const out: string[] = [];
     const decode = (v: unknown): unknown => {
-      if (v instanceof ArrayBuffer || ArrayBuffer.isView(v)) return new TextDecoder('utf-8', { fatal: false }).decode(v as ArrayBuffer);
+      if (v instanceof ArrayBuffer || ArrayBuffer.isView(v)) return new TextDecoder('utf-8', { fatal: false }).decode(v);
       if (v instanceof CryptoKey) return `[CryptoKey ${v.type}]`;
       if (Array.isArray(v)) return v.map(decode);
       if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, decode(x)]));
@@ -229,13 +229,13 @@ export function readAllStored(page: Page): Promise<string> {
           : await new Promise<IDBDatabase>((resolve, reject) => {
               const req = indexedDB.open(name);
               req.onsuccess = () => resolve(req.result);
-              req.onerror = () => reject(req.error);
+              req.onerror = () => reject(req.error ?? new Error('indexedDB.open failed'));
             });
       for (const store of Array.from(db.objectStoreNames)) {
         const rows = await new Promise<unknown[]>((resolve, reject) => {
           const req = db.transaction(store).objectStore(store).getAll();
           req.onsuccess = () => resolve(req.result);
-          req.onerror = () => reject(req.error);
+          req.onerror = () => reject(req.error ?? new Error('getAll failed'));
         });
         for (const row of rows) out.push(`${name}/${store} ${JSON.stringify(decode(row))}`);
       }

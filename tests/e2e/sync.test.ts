@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import type { SyncResponse } from '../../src/domain/protocol.ts';
 import { baseUrl, enroll, launchBrowser, newPhoneContext, saveDamageReport, screenshot, syncNow, waitForServiceWorker } from './harness.ts';
 
 let browser: Browser;
@@ -200,7 +201,8 @@ describe('sync by file', () => {
     const secondReply = await answer();
     // The same answers again; the ops served are the same, plus any deployment op written meanwhile
     // (the coordinator's app adds the new phone to the roster as it syncs).
-    const [first, second] = [JSON.parse(await readFile(replyPath, 'utf8')), JSON.parse(await readFile(secondReply, 'utf8'))];
+    const readReply = async (path: string) => JSON.parse(await readFile(path, 'utf8')) as { response: SyncResponse };
+    const [first, second] = [await readReply(replyPath), await readReply(secondReply)];
     expect(second.response.results).toEqual(first.response.results);
     expect(second.response.ops).toEqual(expect.arrayContaining(first.response.ops));
     await coordinator.goto('/');
