@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { countRows, launchBrowser, newPhoneContext, screenshot, waitForServiceWorker } from './harness.ts';
+import { countRows, launchBrowser, newPhoneContext, screenshot, waitForCount, waitForServiceWorker, waitForValue } from './harness.ts';
 
 let browser: Browser;
 let context: BrowserContext;
@@ -41,9 +41,9 @@ afterAll(async () => {
 describe('offline field capture in Arabic', () => {
   test('the app reloads offline from the service worker, in Arabic, right to left', async () => {
     await page.goto('/');
-    await expect.poll(() => page.evaluate(() => [document.documentElement.lang, document.documentElement.dir].join(' '))).toBe('ar rtl');
-    await expect.poll(() => page.getByRole('button', { name: 'تقرير جديد' }).isVisible()).toBe(true);
-    await expect.poll(() => page.evaluate(() => navigator.onLine)).toBe(false);
+    await page.waitForFunction(() => document.documentElement.lang === 'ar' && document.documentElement.dir === 'rtl');
+    await page.getByRole('button', { name: 'تقرير جديد' }).waitFor();
+    await page.waitForFunction(() => !navigator.onLine);
     // The service worker answers the app, never the API: offline, an API call fails instead of showing old data.
     expect(
       await page.evaluate(() =>
@@ -65,7 +65,7 @@ describe('offline field capture in Arabic', () => {
     await page.getByLabel('ملاحظات').fill('عائلات لجأت إلى القاعدة بعد إحراق البيوت، "كما قال الشهود"، والطريق مقطوع.');
     await screenshot(page, 'form-displacement-ar');
     await page.getByRole('button', { name: 'حفظ' }).click();
-    await expect.poll(() => reports(page).count()).toBe(1);
+    await waitForCount(reports(page), 1);
 
     await pickType(page, 'أضرار');
     await page.getByLabel('عدد المباني').fill('۷');
@@ -76,7 +76,7 @@ describe('offline field capture in Arabic', () => {
     await page.getByLabel('اسم المكان', { exact: true }).fill('بيت ياشوط');
     await screenshot(page, 'form-damage-ar');
     await page.getByRole('button', { name: 'حفظ' }).click();
-    await expect.poll(() => reports(page).count()).toBe(2);
+    await waitForCount(reports(page), 2);
 
     await pickType(page, 'انقطاع خدمات');
     await page.getByLabel('الخدمة', { exact: true }).selectOption({ label: 'الخبز' });
@@ -88,13 +88,13 @@ describe('offline field capture in Arabic', () => {
     await page.getByLabel('عدد الأفراد').fill('3٥٠٠');
     await screenshot(page, 'form-access-cut-ar');
     await page.getByRole('button', { name: 'حفظ' }).click();
-    await expect.poll(() => reports(page).count()).toBe(3);
+    await waitForCount(reports(page), 3);
     await screenshot(page, 'list-ar');
     // Saving removed each draft: nothing is offered back as unsaved.
     expect(await page.getByRole('region', { name: 'المسودة محفوظة على هذا الهاتف' }).count()).toBe(0);
 
     await page.reload();
-    await expect.poll(() => reports(page).count()).toBe(3);
+    await waitForCount(reports(page), 3);
     const texts = await reports(page).allTextContents();
     // Newest first: the access cut was saved last.
     expect(texts[0]).toContain('انقطاع خدمات');
@@ -108,20 +108,23 @@ describe('offline field capture in Arabic', () => {
   test('an edit and a deletion made offline hold after a reload', async () => {
     await reports(page).filter({ hasText: 'بيت ياشوط' }).getByRole('link').click();
     await page.getByRole('button', { name: 'تعديل' }).click();
-    await expect.poll(() => page.getByLabel('عدد المباني').inputValue()).toBe('7');
+    await waitForValue(page.getByLabel('عدد المباني'), '7');
     await page.getByLabel('عدد المباني').fill('٩');
     await page.getByRole('button', { name: 'حفظ' }).click();
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('أضرار');
-    await expect.poll(() => page.getByRole('article').textContent()).toContain('٩');
+    await page
+      .getByRole('heading', { level: 1 })
+      .filter({ hasText: /^أضرار$/ })
+      .waitFor();
+    await page.getByRole('article').filter({ hasText: '٩' }).waitFor();
 
     await page.goto('/');
     await reports(page).filter({ hasText: 'انقطاع خدمات' }).getByRole('link').click();
     await page.getByRole('button', { name: 'حذف' }).click();
     await page.getByRole('alertdialog', { name: 'حذف هذا التقرير؟' }).getByRole('button', { name: 'حذف' }).click();
-    await expect.poll(() => reports(page).count()).toBe(2);
+    await waitForCount(reports(page), 2);
 
     await page.reload();
-    await expect.poll(() => reports(page).count()).toBe(2);
+    await waitForCount(reports(page), 2);
     const texts = await reports(page).allTextContents();
     expect(texts.join('\n')).not.toContain('انقطاع خدمات');
     expect(texts[0]).toContain('عدد المباني: ٩');
@@ -140,13 +143,13 @@ describe('offline field capture in Arabic', () => {
     page = await context.newPage();
     await page.goto('/');
     const offer = page.getByRole('region', { name: 'المسودة محفوظة على هذا الهاتف' });
-    await expect.poll(() => offer.textContent()).toContain('نزوح');
+    await offer.filter({ hasText: 'نزوح' }).waitFor();
     await offer.getByRole('button', { name: 'متابعة' }).click();
-    await expect.poll(() => page.getByLabel('عدد الأسر').inputValue()).toBe('٤٠');
+    await waitForValue(page.getByLabel('عدد الأسر'), '٤٠');
     expect(await page.getByLabel('ملاحظات').inputValue()).toBe('نزوح ليلي نحو الجبل');
     await page.getByLabel('تاريخ الحدث').fill('2025-03-10');
     await page.getByRole('button', { name: 'حفظ' }).click();
-    await expect.poll(() => reports(page).count()).toBe(3);
+    await waitForCount(reports(page), 3);
     expect(await countRows(page, 'drafts')).toBe(0);
   });
 
@@ -154,7 +157,10 @@ describe('offline field capture in Arabic', () => {
     const href = await reports(page).filter({ hasText: 'بيت ياشوط' }).getByRole('link').getAttribute('href');
     const deep = await context.newPage();
     await deep.goto(href!);
-    await expect.poll(() => deep.getByRole('heading', { level: 1 }).textContent()).toBe('أضرار');
+    await deep
+      .getByRole('heading', { level: 1 })
+      .filter({ hasText: /^أضرار$/ })
+      .waitFor();
     expect(await deep.getByRole('article').textContent()).toContain('مدمّر');
     await deep.close();
   });

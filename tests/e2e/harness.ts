@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { launchBrowser } from '../chromium.ts';
 import { startServer, type ServerProcess } from './server-process.ts';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject } from 'vitest';
 export { CHROMIUM_ARGS, chromiumPath, launchBrowser } from '../chromium.ts';
 
@@ -72,6 +72,25 @@ export function countRows(page: Page, store: string): Promise<number> {
       }),
     store,
   );
+}
+
+/**
+ * Waits until the locator matches exactly `n` elements, as the page updates them: until the n-th is
+ * there and no (n+1)-th is. Each wait is the page's own; the count is read again after both, since
+ * the list may have moved between them.
+ */
+export async function waitForCount(locator: Locator, n: number): Promise<void> {
+  for (;;) {
+    if (n > 0) await locator.nth(n - 1).waitFor({ state: 'attached' });
+    await locator.nth(n).waitFor({ state: 'detached' });
+    if ((await locator.count()) === n) return;
+  }
+}
+
+/** Waits until a form field holds `value`: a form shows a report's values once it has read them. */
+export async function waitForValue(field: Locator, value: string): Promise<void> {
+  const handle = await field.elementHandle();
+  await field.page().waitForFunction(({ el, value }) => (el as HTMLInputElement).value === value, { el: handle, value });
 }
 
 export async function waitForServiceWorker(p: Page): Promise<void> {

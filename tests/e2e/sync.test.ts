@@ -8,7 +8,18 @@ import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { SyncResponse } from '../../src/domain/protocol.ts';
-import { baseUrl, enroll, launchBrowser, newPhoneContext, saveDamageReport, screenshot, syncNow, waitForServiceWorker } from './harness.ts';
+import {
+  baseUrl,
+  enroll,
+  launchBrowser,
+  newPhoneContext,
+  saveDamageReport,
+  screenshot,
+  syncNow,
+  waitForCount,
+  waitForServiceWorker,
+  waitForValue,
+} from './harness.ts';
 
 let browser: Browser;
 let coordinatorContext: BrowserContext;
@@ -60,13 +71,13 @@ describe('a monitor and a coordinator edit one report apart', () => {
   test("the monitor's report reaches the coordinator", async () => {
     place = 'سوق جبلة';
     await saveDamageReport(phone, { date: '2025-03-07', place, structures: '٧', notes: 'احترقت المحلات ليلًا' });
-    await expect.poll(() => reports(phone, 'التقارير').count()).toBe(1);
+    await waitForCount(reports(phone, 'التقارير'), 1);
     await syncNow(phone, 'ar');
-    await expect.poll(() => reports(phone, 'التقارير').first().textContent()).not.toContain('لم يُرسل');
+    await reports(phone, 'التقارير').first().filter({ hasNotText: 'لم يُرسل' }).waitFor();
 
     await syncNow(coordinator, 'en');
     await coordinator.goto('/');
-    await expect.poll(() => reports(coordinator, 'Reports').count()).toBe(1);
+    await waitForCount(reports(coordinator, 'Reports'), 1);
   });
 
   test('edits of different fields merge, and the same field becomes a conflict the coordinator resolves', async () => {
@@ -74,11 +85,11 @@ describe('a monitor and a coordinator edit one report apart', () => {
     await phoneContext.setOffline(true);
     await openReport(phone, 'التقارير', place);
     await phone.getByRole('button', { name: 'تعديل' }).click();
-    await expect.poll(() => phone.getByLabel('عدد المباني').inputValue()).toBe('7');
+    await waitForValue(phone.getByLabel('عدد المباني'), '7');
     await phone.getByLabel('عدد المباني').fill('٩');
     await phone.getByLabel('ملاحظات').fill('رواية المراقب');
     await phone.getByRole('button', { name: 'حفظ' }).click();
-    await expect.poll(() => phone.getByRole('article').textContent()).toContain('٩');
+    await phone.getByRole('article').filter({ hasText: '٩' }).waitFor();
 
     // Meanwhile the coordinator edits the damage level and the notes.
     await openReport(coordinator, 'Reports', place);
@@ -86,7 +97,7 @@ describe('a monitor and a coordinator edit one report apart', () => {
     await coordinator.getByLabel('Damage level').selectOption({ label: 'Severe' });
     await coordinator.getByLabel('Notes').fill('Coordinator account');
     await coordinator.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(() => coordinator.getByRole('article').textContent()).toContain('Severe');
+    await coordinator.getByRole('article').filter({ hasText: 'Severe' }).waitFor();
 
     // Back online, the phone syncs by itself; then the coordinator syncs.
     await phoneContext.setOffline(false);
@@ -96,10 +107,10 @@ describe('a monitor and a coordinator edit one report apart', () => {
 
     await openReport(coordinator, 'Reports', place);
     const article = coordinator.getByRole('article');
-    await expect.poll(() => article.textContent()).toContain('Severe');
+    await article.filter({ hasText: 'Severe' }).waitFor();
     expect(await article.textContent()).toContain('9');
     const heads = coordinator.getByRole('list', { name: 'Competing values: Notes' }).getByRole('listitem');
-    await expect.poll(() => heads.count()).toBe(2);
+    await waitForCount(heads, 2);
     const texts = await heads.allTextContents();
     expect(texts.join('\n')).toContain('رواية المراقب');
     expect(texts.join('\n')).toContain('Coordinator account');
@@ -107,24 +118,24 @@ describe('a monitor and a coordinator edit one report apart', () => {
     await screenshot(coordinator, 'sync-conflict-coordinator-en');
 
     await openReport(phone, 'التقارير', place);
-    await expect.poll(() => phone.getByRole('article').textContent()).toContain('شديد');
+    await phone.getByRole('article').filter({ hasText: 'شديد' }).waitFor();
     expect(await phone.getByRole('article').textContent()).toContain('قيم متعارضة');
     await screenshot(phone, 'sync-conflict-monitor-ar');
 
     // The coordinator's conflict queue lists it; choosing the monitor's account resolves it.
     await coordinator.getByRole('link', { name: 'Conflicts' }).click();
-    await expect.poll(() => reports(coordinator, 'Conflicts').count()).toBe(1);
+    await waitForCount(reports(coordinator, 'Conflicts'), 1);
     await reports(coordinator, 'Conflicts').getByRole('link').click();
     await coordinator.getByRole('button', { name: 'Choose this value: رواية المراقب' }).click();
-    await expect.poll(() => coordinator.getByRole('list', { name: 'Competing values: Notes' }).count()).toBe(0);
+    await waitForCount(coordinator.getByRole('list', { name: 'Competing values: Notes' }), 0);
     await syncNow(coordinator, 'en');
     await coordinator.getByRole('link', { name: 'Conflicts' }).click();
-    await expect.poll(() => reports(coordinator, 'Conflicts').count()).toBe(0);
+    await waitForCount(reports(coordinator, 'Conflicts'), 0);
 
     // The monitor sees the outcome after its next sync.
     await syncNow(phone, 'ar');
     await openReport(phone, 'التقارير', place);
-    await expect.poll(() => phone.getByRole('article').textContent()).not.toContain('قيم متعارضة');
+    await phone.getByRole('article').filter({ hasNotText: 'قيم متعارضة' }).waitFor();
     expect(await phone.getByRole('article').textContent()).toContain('رواية المراقب');
     await phone.goto('/');
     expect(await reports(phone, 'التقارير').first().textContent()).not.toContain('تعارض');
@@ -148,7 +159,7 @@ describe('deployment settings', () => {
     expect(await phone.getByRole('button', { name: 'حمّل الدليل الجغرافي التجريبي' }).count()).toBe(0);
     await phone.goto('/new');
     await phone.getByRole('radiogroup', { name: 'نوع التقرير' }).getByRole('radio', { name: 'أضرار' }).check();
-    await expect.poll(() => phone.getByLabel('المحافظة', { exact: true }).locator('option').count()).toBeGreaterThan(1);
+    await phone.getByLabel('المحافظة', { exact: true }).locator('option').nth(1).waitFor({ state: 'attached' });
   });
 });
 
@@ -168,7 +179,7 @@ describe('sync by file', () => {
     await offline.getByLabel('تاريخ الحدث').fill('2025-03-05');
     await offline.getByLabel('اسم المكان', { exact: true }).fill('قرية بلا شبكة');
     await offline.getByRole('button', { name: 'حفظ' }).click();
-    await expect.poll(() => reports(offline, 'التقارير').count()).toBe(1);
+    await waitForCount(reports(offline, 'التقارير'), 1);
 
     // The phone saves its request file.
     await offline.getByRole('link', { name: 'المزامنة' }).click();
@@ -197,7 +208,7 @@ describe('sync by file', () => {
     };
     const replyPath = await answer();
     await coordinator.goto('/');
-    await expect.poll(() => reports(coordinator, 'Reports').filter({ hasText: 'قرية بلا شبكة' }).count()).toBe(1);
+    await waitForCount(reports(coordinator, 'Reports').filter({ hasText: 'قرية بلا شبكة' }), 1);
     const secondReply = await answer();
     // The same answers again; the ops served are the same, plus any deployment op written meanwhile
     // (the coordinator's app adds the new phone to the roster as it syncs).
@@ -206,7 +217,7 @@ describe('sync by file', () => {
     expect(second.response.results).toEqual(first.response.results);
     expect(second.response.ops).toEqual(expect.arrayContaining(first.response.ops));
     await coordinator.goto('/');
-    await expect.poll(() => reports(coordinator, 'Reports').count()).toBe(2);
+    await waitForCount(reports(coordinator, 'Reports'), 2);
 
     // The phone reads the reply: its report is synced; reading it again changes nothing.
     await offline.getByLabel('افتح ملف رد').setInputFiles(replyPath);
@@ -215,7 +226,7 @@ describe('sync by file', () => {
       .getByText(/قُرئ الرد/)
       .waitFor();
     await offline.goto('/');
-    await expect.poll(() => reports(offline, 'التقارير').first().textContent()).not.toContain('لم يُرسل');
+    await reports(offline, 'التقارير').first().filter({ hasNotText: 'لم يُرسل' }).waitFor();
     const count = () =>
       offline.evaluate(
         () =>
@@ -261,9 +272,12 @@ describe('sync by file', () => {
       .getByRole('alertdialog', { name: 'Revoke this device?' })
       .getByRole('button', { name: `Revoke ${id}` })
       .click();
-    await expect
-      .poll(() => coordinator.getByRole('list', { name: 'Enrolled devices' }).getByRole('listitem').filter({ hasText: id }).textContent())
-      .toContain('Revoked');
+    await coordinator
+      .getByRole('list', { name: 'Enrolled devices' })
+      .getByRole('listitem')
+      .filter({ hasText: id })
+      .filter({ hasText: 'Revoked' })
+      .waitFor();
     await screenshot(coordinator, 'devices-en');
     await offlineContext.close();
   });
