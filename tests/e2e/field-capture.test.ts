@@ -134,10 +134,18 @@ describe('offline field capture in Arabic', () => {
 
   test('a page killed mid-form offers the draft back when reopened', async () => {
     await pickType(page, 'نزوح');
+    // Marked after the form's own handler has asked for the draft write of each keystroke.
+    await page.evaluate(() => addEventListener('input', () => performance.mark('typed')));
     await page.getByLabel('عدد الأسر').fill('٤٠');
     await page.getByLabel('اسم المكان', { exact: true }).fill('حي القصور');
     await page.getByLabel('ملاحظات').fill('نزوح ليلي نحو الجبل');
-    await expect.poll(() => countRows(page, 'drafts')).toBe(1);
+    // Killed before the last write lands, the page would lose the notes: wait for the app's mark that
+    // the draft's writes have all landed, one made after the last keystroke.
+    await page.waitForFunction(() => {
+      const typed = performance.getEntriesByName('typed').at(-1)!.startTime;
+      return performance.getEntriesByName('draft:settled').some((m) => m.startTime > typed);
+    });
+    expect(await countRows(page, 'drafts')).toBe(1);
     await page.close({ runBeforeUnload: false });
 
     page = await context.newPage();

@@ -12,7 +12,11 @@ export function keepDraft(db: RasidDb, draft: DraftRow): Promise<void> {
   pending.set(draft.id, next);
   // The caller gets the failure through `next`; this bookkeeping must not raise it a second time.
   const forget = () => {
-    if (pending.get(draft.id) === next) pending.delete(draft.id);
+    if (pending.get(draft.id) !== next) return;
+    pending.delete(draft.id);
+    // Every write asked for so far has landed (or failed): a mark, kept only in this page's memory,
+    // tells when a page may be closed without losing a keystroke.
+    performance.mark('draft:settled');
   };
   next.then(forget, forget);
   return next;
