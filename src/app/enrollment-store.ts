@@ -48,7 +48,7 @@ export async function loadEnrollment(device: string): Promise<Enrollment | undef
   let stored: unknown = await get(KEY);
   if (keys && typeof stored === 'object' && stored !== null && SEALED_PROP in stored) {
     try {
-      stored = openRow(TABLE, stored as Record<string, unknown>, KEY, keys.get());
+      stored = openRow(TABLE, stored, KEY, keys.get());
     } catch {
       // Sealed under another key or changed on disk: this device is not enrolled as far as it can
       // tell, and a coordinator's new code enrolls it again.

@@ -49,7 +49,8 @@ interface RootProps {
 }
 
 function Root(props: RootProps) {
-  const { db } = props.writer;
+  const { writer, dataKey } = props;
+  const { db } = writer;
   const [tr, setTr] = useState(props.tr);
   // Catalogs load asynchronously: only the last one asked for is shown, so one that arrives late
   // (the desk's, loading as the device became a coordinator) never undoes a language just chosen.
@@ -70,8 +71,8 @@ function Root(props: RootProps) {
   const [sync, setSync] = useState<SyncService>();
   const [update, setUpdate] = useState<UpdateHandle>();
   useState(() => props.onUpdate(setUpdate));
-  const deployed = useLiveQuery(() => deployedGazetteer(db), []);
-  const watermark = useLiveQuery(() => db.getMeta('watermark'), []);
+  const deployed = useLiveQuery(() => deployedGazetteer(db), [db]);
+  const watermark = useLiveQuery(() => db.getMeta('watermark'), [db]);
 
   // Sync loads after the first render: the list never waits for it.
   useEffect(() => {
@@ -80,14 +81,14 @@ function Root(props: RootProps) {
     let cancelled = false;
     void Promise.all([import('./sync/service.ts'), import('./sync/load-keys.ts')]).then(([{ startSync }, { loadOpKeys }]) => {
       if (cancelled) return;
-      service = startSync({ writer: props.writer, enrollment, db, loadKeys: () => loadOpKeys(props.dataKey, enrollment.device) });
+      service = startSync({ writer, enrollment, db, loadKeys: () => loadOpKeys(dataKey, enrollment.device) });
       setSync(service);
     });
     return () => {
       cancelled = true;
       service?.stop();
     };
-  }, [enrollment]);
+  }, [enrollment, writer, db, dataKey]);
 
   const [appearance, setAppearanceState] = useState(currentAppearance);
   const desk = enrollment?.role === 'coordinator';

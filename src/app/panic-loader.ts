@@ -4,7 +4,9 @@
  * for it (its two taps, or a wrong passcode counted, take longer). From the service worker's cache
  * when offline, like every other part of the app.
  */
-type Panic = typeof import('./panic.ts');
+import type * as PanicModule from './panic.ts';
+
+type Panic = typeof PanicModule;
 
 let loading: Promise<Panic> | undefined;
 

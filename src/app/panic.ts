@@ -37,7 +37,7 @@ export interface WipeDeps {
 
 export interface WipeStep {
   name: string;
-  run: () => Promise<void>;
+  run: () => Promise<void> | void;
 }
 
 export interface StepResult {
@@ -45,10 +45,15 @@ export interface StepResult {
   ok: boolean;
 }
 
+/** IndexedDB reports some failures with no error object (an aborted transaction): the step still fails. */
+function failure(error: DOMException | null): Error {
+  return error ?? new Error('IndexedDB request failed');
+}
+
 function request<T>(req: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
+    req.onerror = () => reject(failure(req.error));
   });
 }
 
@@ -62,7 +67,7 @@ function openExisting(idb: IDBFactory, name: string): Promise<IDBDatabase | unde
       req.transaction?.abort();
     };
     req.onsuccess = () => resolve(req.result);
-    req.onerror = () => (created ? resolve(undefined) : reject(req.error));
+    req.onerror = () => (created ? resolve(undefined) : reject(failure(req.error)));
   });
 }
 
@@ -81,7 +86,7 @@ export async function deleteSecrets(idb: IDBFactory, kept: readonly KeptOutside[
     for (const key of secretKeys(keys, kept)) store.delete(key);
     await new Promise<void>((resolve, reject) => {
       tx.oncomplete = () => resolve();
-      tx.onerror = tx.onabort = () => reject(tx.error);
+      tx.onerror = tx.onabort = () => reject(failure(tx.error));
     });
   } finally {
     db.close();
@@ -97,7 +102,7 @@ export function deleteDatabase(idb: IDBFactory, name: string, blockedWaitMs = BL
   return new Promise((resolve, reject) => {
     const req = idb.deleteDatabase(name);
     req.onsuccess = () => resolve();
-    req.onerror = () => reject(req.error);
+    req.onerror = () => reject(failure(req.error));
     req.onblocked = () => setTimeout(resolve, blockedWaitMs);
   });
 }
@@ -142,7 +147,7 @@ export function wipeSteps(deps: WipeDeps): WipeStep[] {
     },
     {
       name: 'webStorage',
-      run: async () => {
+      run: () => {
         for (const s of deps.webStorage) s.clear();
       },
     },

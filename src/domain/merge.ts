@@ -172,7 +172,7 @@ export function viewOf(state: ReportState): ReportView {
     id: state.id,
     type: state.type,
     unknownType: state.unknownType,
-    values: values as Partial<FieldValues>,
+    values: values,
     conflicts: conflicts.sort(),
     deleted,
     createdHlc: state.created?.hlc,
@@ -199,7 +199,7 @@ export function editBody(state: ReportState, changes: Partial<Record<FieldName, 
  * profile): named fields that are no report fields, each superseding every head the writer saw.
  */
 export function settingBody(state: ReportState, changes: Record<string, unknown>, hlc: string): Op['body'] {
-  return editBody(state, changes as Partial<Record<FieldName, unknown>>, hlc);
+  return editBody(state, changes, hlc);
 }
 
 /** A delete supersedes every head it saw, of every field, so an edit it did not see stays visible. */

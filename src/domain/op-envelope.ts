@@ -71,11 +71,11 @@ export async function sealForWire(
   if (op.kind === 'deployment') {
     const bodyText = canonicalJson(op.body);
     const sig = toBase64url(await signOp(sealer.signing, header, bodyText));
-    return { ok: true, wire: { ...header, v: SEALED_OP_VERSION, body: bodyText, sig } as WireOp };
+    return { ok: true, wire: { ...header, v: SEALED_OP_VERSION, body: bodyText, sig } };
   }
   const sealed = await sealOp(sealedOpHeaderSchema.parse(header), op.body, sealer, recipients, { pairs: sealer.pairs });
   if (!sealed.ok) return sealed;
-  return { ok: true, wire: sealed.op as WireOp };
+  return { ok: true, wire: sealed.op };
 }
 
 function openKeys(reader: Reader): OpenKeys {
@@ -93,7 +93,7 @@ function openKeys(reader: Reader): OpenKeys {
  * desk opens every op it pulls, and the body's size check alone re-encodes the whole body.
  */
 function localOp(header: SealedOpHeader, body: OpBody): Op {
-  return { ...headerFields(header), v: OP_FORMAT_VERSION, body } as Op;
+  return { ...headerFields(header), v: OP_FORMAT_VERSION, body };
 }
 
 /**

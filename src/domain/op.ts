@@ -13,7 +13,6 @@ export const OP_FORMAT_VERSION = 1;
  * Versions of an op as it travels: 1, the body in clear JSON; 2, the body sealed end to end (and a
  * deployment op's body in clear with its author's signature beside it). op-envelope.ts has both.
  */
-export const WIRE_VERSIONS = [1, 2] as const;
 export const LATEST_WIRE_VERSION = 2;
 export const OP_KINDS = ['create', 'edit', 'deployment', 'desk'] as const;
 export type OpKind = (typeof OP_KINDS)[number];

@@ -91,7 +91,6 @@ export const enrollRequestSchema = z.object({
   /** The device's public keys: `agreement` and `signing`, as `<alg>:<base64url>`. */
   keys: z.optional(z.record(z.string().check(z.maxLength(32)), z.string().check(z.maxLength(512)))),
 });
-export type EnrollRequest = z.infer<typeof enrollRequestSchema>;
 
 export const enrollResponseSchema = z.object({
   token: z.string(),
@@ -103,12 +102,6 @@ export const enrollResponseSchema = z.object({
 });
 export type EnrollResponse = z.infer<typeof enrollResponseSchema>;
 
-/** What an enrollment QR code and link carry: the deployment's one origin and a one-time code. */
-export const enrollmentLinkSchema = z.object({ origin: z.string(), code: z.string(), role: z.enum(ROLES) });
-export type EnrollmentLink = z.infer<typeof enrollmentLinkSchema>;
-
-export const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
-
 /** `GET /api/v1/deployment-key` (anyone: it is a public key) and `PUT` (coordinators, once). */
 export const deploymentKeySchema = z.object({
   key: z.string().check(z.maxLength(200)),
@@ -119,7 +112,6 @@ export const deploymentKeyRequestSchema = z.object({ key: z.string().check(z.max
 
 /** `POST /api/v1/enrollment-codes` (coordinators): a one-time code for one more device. */
 export const enrollmentCodeRequestSchema = z.object({ role: z.enum(ROLES) });
-export type EnrollmentCodeRequest = z.infer<typeof enrollmentCodeRequestSchema>;
 
 export const enrollmentCodeResponseSchema = z.object({
   code: z.string(),

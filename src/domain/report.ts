@@ -9,7 +9,6 @@ import { z } from 'zod/mini';
 import { MAX_COUNT } from './digits.ts';
 import { UUID_PATTERN } from './ids.ts';
 import {
-  REPORT_TYPES,
   DATE_PRECISIONS,
   LOCATION_PRECISIONS,
   SOURCE_KINDS,
@@ -23,7 +22,6 @@ import {
   SERVICES,
   SERVICE_STATES,
   CUT_CAUSES,
-  COORDINATOR_ONLY_FIELDS,
   type ReportType,
 } from './report-codes.ts';
 export * from './report-codes.ts';
@@ -56,8 +54,6 @@ const count = z
   .check(z.minimum(0, { error: 'err.count.negative' }), z.maximum(MAX_COUNT, { error: 'err.count.tooLarge' }));
 
 export const isoDate = z.iso.date({ error: 'err.date.invalid' });
-
-export const reportTypeSchema = z.enum(REPORT_TYPES, { error: 'err.type.unknown' });
 
 const choice = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: 'err.choice.invalid' });
 

@@ -6,8 +6,7 @@
  * `exportText` is the same export as one string, for tests, the command line and benchmarks.
  */
 import { CSV } from './csv.ts';
-import type { FileFormat } from './file-format.ts';
-import { ROWS_PER_CHUNK } from './file-format.ts';
+import { ROWS_PER_CHUNK, type FileFormat } from './file-format.ts';
 import { GEOJSON } from './geojson.ts';
 import { JSON_FILE } from './json.ts';
 import { columnsFor, type Profile } from './profile.ts';

@@ -4,7 +4,7 @@
  * points, or a report without one, gives `geometry: null`, which RFC 7946 allows. Properties are the
  * CSV's columns by the same names, so a partner can move between the two files.
  */
-import { chunksOf, ROWS_PER_CHUNK, type ExportHeader, type FileFormat } from './file-format.ts';
+import type { FileFormat } from './file-format.ts';
 import type { Column, ExportRow } from './record.ts';
 
 function geometry(row: ExportRow): string {
@@ -25,8 +25,3 @@ export const GEOJSON: FileFormat = {
   rows: (rows, columns, first) => (first ? '\n' : ',\n') + rows.map((r) => geojsonFeature(r, columns)).join(',\n'),
   tail: () => '\n]}\n',
 };
-
-export function geojsonChunks(rows: Iterable<ExportRow>, columns: readonly Column[], rowsPerChunk = ROWS_PER_CHUNK): Generator<string> {
-  const header: ExportHeader = { profile: '', exportedAt: '' };
-  return chunksOf(GEOJSON, rows, columns, header, rowsPerChunk);
-}

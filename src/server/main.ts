@@ -10,6 +10,7 @@
 import { existsSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { serve } from '@hono/node-server';
 import { cryptoRandom } from '../domain/ids.ts';
 import { createApp } from './app.ts';
@@ -87,7 +88,7 @@ async function start(env: NodeJS.ProcessEnv, args: readonly string[]): Promise<v
   );
   // Node hands CONNECT (proxy tunnels) to this event and, with no listener, drops the connection
   // unanswered; this is no proxy, so say so plainly.
-  server.on('connect', (_req: unknown, socket: import('node:stream').Duplex) => {
+  server.on('connect', (_req: unknown, socket: Duplex) => {
     socket.end('HTTP/1.1 405 Method Not Allowed\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
   server.on('error', (err: NodeJS.ErrnoException) => {
@@ -96,7 +97,7 @@ async function start(env: NodeJS.ProcessEnv, args: readonly string[]): Promise<v
 
   const stop = () => {
     server.close(() => {
-      store.close().finally(() => process.exit(0));
+      void store.close().finally(() => process.exit(0));
     });
     // A client holding a connection open must not keep the process alive forever.
     setTimeout(() => process.exit(0), 5000).unref();

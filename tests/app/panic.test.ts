@@ -22,7 +22,7 @@ import { KEPT_OUTSIDE, type KeptOutside } from '../../src/app/store/kept-outside
 function req<T>(r: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
+    r.onerror = () => reject(r.error ?? new Error('request failed'));
   });
 }
 

@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import { MIN_REPORTS_PER_CELL, aggregateRows } from '../../src/export/aggregate.ts';
+import type { ExportRow } from '../../src/export/record.ts';
 import { AGGREGATE_RECORDS } from './aggregate-fixtures.ts';
 
 const cells = (level: 1 | 2 | 3) => aggregateRows(AGGREGATE_RECORDS, level);
-const key = (r: Record<string, unknown>, level: number) =>
-  `${r[`adm${level}_pcode`] ?? r[`adm${level}_name_en`] ?? '-'} ${r.week} ${r.type}`;
+const key = (r: ExportRow, level: number) => `${r[`adm${level}_pcode`] ?? r[`adm${level}_name_en`] ?? '-'} ${r.week} ${r.type}`;
 
 describe('the aggregate export by admin-2 x week x type', () => {
   test('shows a cell of exactly 5 reports and the larger ones, with their counts', () => {

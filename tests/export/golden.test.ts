@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { aggregateChunks } from '../../src/export/aggregate.ts';
 import { EXPORT_FORMATS, FILE_FORMATS, exportText } from '../../src/export/export-file.ts';
-import { checkHxlCsv } from '../../src/export/hxl-check.ts';
+import { checkHxlCsv } from './hxl-check.ts';
 import { AGGREGATE_RECORDS } from './aggregate-fixtures.ts';
 import { EXPORTED_AT, PROFILES, RECORDS } from './fixtures.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { checkHxlCsv, checkHxlRows, checkHxlTag } from '../../src/export/hxl-check.ts';
+import { checkHxlCsv, checkHxlRows, checkHxlTag } from './hxl-check.ts';
 
 describe('the HXL syntax check', () => {
   test.each(['#adm1+code+v_pcode', '#x_shelter+type', '#description', '#adm1 +name +i_ar', '#meta+id+duplicate_of'])(

@@ -10,7 +10,7 @@ function view(values: Record<string, unknown>, extra: Partial<ReportView> = {}):
   return {
     id: '01957a3c-1f00-7000-8000-0000000000f1',
     type: 'damage',
-    values: values as ReportView['values'],
+    values: values,
     conflicts: [],
     deleted: false,
     createdHlc: encodeHlc({ wall: Date.UTC(2025, 2, 8, 9, 30), counter: 0, node: 'phone' }),

@@ -25,9 +25,11 @@ export interface DeskReport {
 export interface DeskReports {
   reports: DeskReport[];
   unreadable: string[];
+  /** When the reports were read (ms): "now" for screens that count what is going on at the moment. */
+  readAt: number;
 }
 
-export async function loadDeskReports(db: RasidDb, watermark: number): Promise<DeskReports> {
+export async function loadDeskReports(db: RasidDb, watermark: number, now: () => number = Date.now): Promise<DeskReports> {
   const rows = await db.reports.toArray();
   const reports: DeskReport[] = [];
   const unreadable: string[] = [];
@@ -45,7 +47,7 @@ export async function loadDeskReports(db: RasidDb, watermark: number): Promise<D
       unsynced: item.unsynced,
     });
   }
-  return { reports, unreadable };
+  return { reports, unreadable, readAt: now() };
 }
 
 /** Every report, kept current as sync and edits change them; undefined while the first read runs. */

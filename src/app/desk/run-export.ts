@@ -95,7 +95,7 @@ export interface ExportWorker {
 
 /** Vite bundles the worker as a chunk of its own, precached like every other script, so exports work offline. */
 export function exportWorker(): ExportWorker {
-  return new Worker(new URL('./export.worker.ts', import.meta.url), { type: 'module' }) as ExportWorker;
+  return new Worker(new URL('./export.worker.ts', import.meta.url), { type: 'module' });
 }
 
 export function startExport(

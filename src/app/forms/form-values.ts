@@ -155,7 +155,7 @@ function dropUndefined(o: Record<string, unknown>): Record<string, unknown> {
 /** A saved report's values as the form shows them, for editing. */
 export function contentToForm(type: ReportType, values: Partial<FieldValues>): FormValues {
   const raw: FormValues = {};
-  const set = (k: string, v: unknown) => {
+  const set = (k: string, v: string | number | boolean | undefined | null) => {
     if (v !== undefined && v !== null) raw[k] = String(v);
   };
   for (const w of formSections(type).flatMap((s): Widget[] => s.widgets)) {

@@ -6,8 +6,6 @@ import type { CatalogOf, PluralMessage } from './catalog-types.ts';
 import type { deskCatalogEn } from './desk-catalog.en.ts';
 import { lockEn } from './lock.en.ts';
 
-export type { PluralMessage } from './catalog-types.ts';
-
 const coreEn = {
   'app.name': 'Rasid',
   'app.neutralName': 'Notes',

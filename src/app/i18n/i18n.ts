@@ -2,7 +2,7 @@
  * Translation: typed catalog keys, `{name}` parameters, plurals chosen by Intl.PluralRules, numbers
  * and dates formatted with Intl. Arabic is the default and is written right to left.
  */
-import type { Catalog, DeskCatalog, LoadedCatalog, MessageKey, PluralMessage } from './en.ts';
+import type { Catalog, DeskCatalog, LoadedCatalog, MessageKey } from './en.ts';
 
 export const LANGUAGES = ['ar', 'en'] as const;
 export type Lang = (typeof LANGUAGES)[number];
@@ -33,13 +33,13 @@ export type Params = Record<string, string | number>;
 export interface Translator {
   lang: Lang;
   dir: 'rtl' | 'ltr';
-  t(key: MessageKey, params?: Params): string;
+  t: (key: MessageKey, params?: Params) => string;
   /** For keys a value supplies at run time (an error code, a coded value): unknown keys show as is. */
-  tk(key: string, params?: Params): string;
-  plural(key: MessageKey, n: number, params?: Params): string;
-  number(n: number): string;
-  dateTime(ms: number): string;
-  date(iso: string): string;
+  tk: (key: string, params?: Params) => string;
+  plural: (key: MessageKey, n: number, params?: Params) => string;
+  number: (n: number) => string;
+  dateTime: (ms: number) => string;
+  date: (iso: string) => string;
 }
 
 export function isLang(v: unknown): v is Lang {
@@ -71,7 +71,7 @@ export function translator(lang: Lang, catalog: LoadedCatalog): Translator {
       const m = catalog[key];
       if (m === undefined) return key;
       if (typeof m === 'string') return fill(m, { n, ...params });
-      const form = pluralRules.select(n) as keyof PluralMessage;
+      const form = pluralRules.select(n);
       return fill(m[form] ?? m.other, { n, ...params });
     },
     number: (n) => numberFormat.format(n),

@@ -15,7 +15,7 @@ import { callApi, SYNC_ERRORS, SyncError, type Endpoint } from '../sync/transpor
 import { savePinnedKey, type PinnedKey } from './deployment-pin.ts';
 import { keepDeploymentKey, saveDeploymentKeyFile } from './deployment-private.ts';
 
-export { DEPLOYMENT_KEY_FILE, loadDeploymentKeyFile } from './deployment-private.ts';
+export { DEPLOYMENT_KEY_FILE } from './deployment-private.ts';
 export type { DeploymentKeyFile };
 
 export async function readBaseDeploymentKey(endpoint: Endpoint): Promise<PinnedKey | undefined> {

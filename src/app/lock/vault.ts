@@ -26,7 +26,7 @@ import { DATA_KEY_BYTES } from '../store/at-rest.ts';
 
 import { IDLE_MINUTES, WIPE_AFTER } from './options.ts';
 
-export { IDLE_MINUTES, VAULT_KEY, WIPE_AFTER } from './options.ts';
+export { IDLE_MINUTES, WIPE_AFTER } from './options.ts';
 
 export const lockRecordSchema = z.object({
   v: z.literal(1),

@@ -18,11 +18,11 @@ function openedCursor(cursor: DBCoreCursor, open: (value: Row) => Row): DBCoreCu
     get trans() {
       return cursor.trans;
     },
-    get key() {
-      return cursor.key;
+    get key(): unknown {
+      return cursor.key as unknown;
     },
-    get primaryKey() {
-      return cursor.primaryKey;
+    get primaryKey(): unknown {
+      return cursor.primaryKey as unknown;
     },
     get value() {
       const now = cursor.value as unknown;
@@ -48,7 +48,7 @@ function openedCursor(cursor: DBCoreCursor, open: (value: Row) => Row): DBCoreCu
 
 function sealedTable(table: DBCoreTable, keys: DataKeyHolder): DBCoreTable {
   const name = table.name;
-  const primaryKeyOf = (row: Row) => table.schema.primaryKey.extractKey!(row);
+  const primaryKeyOf = (row: Row): unknown => table.schema.primaryKey.extractKey!(row) as unknown;
   const open = (row: unknown): Row | undefined => {
     if (row === undefined || row === null) return row as undefined;
     try {

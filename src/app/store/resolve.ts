@@ -44,6 +44,6 @@ export async function restoreReport(ctx: WriterContext, id: string): Promise<voi
       const newest = versions.sort((a, b) => (a.hlc !== b.hlc ? (a.hlc < b.hlc ? 1 : -1) : a.op < b.op ? 1 : -1))[0];
       if (newest) changes[field] = newest.value;
     }
-    return { kind: 'edit', body: editBody(state, changes as Partial<Record<FieldName, unknown>>, hlc) };
+    return { kind: 'edit', body: editBody(state, changes, hlc) };
   });
 }

@@ -31,12 +31,6 @@ export async function currentAuthority(db: RasidDb): Promise<Authority> {
   return authorityOf(rosterOf((await db.settings.get(ROSTER_ID))?.state));
 }
 
-export async function loadState(db: RasidDb, id: string): Promise<{ state?: ReportState; lastOwnSeq: number }> {
-  if (isSettingId(id)) return { state: (await db.settings.get(id))?.state, lastOwnSeq: 0 };
-  const row = await db.reports.get(id);
-  return { state: row?.state, lastOwnSeq: row?.lastOwnSeq ?? 0 };
-}
-
 /** A state no op is left in (its only ops were rejected) leaves no row behind: an empty row would read as damaged. */
 export async function saveState(db: RasidDb, state: ReportState, lastOwnSeq: number): Promise<void> {
   if (state.applied.length === 0) {

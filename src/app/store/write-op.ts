@@ -8,7 +8,7 @@ import { encodeHlc, nodeIdOf, tick } from '../../domain/hlc.ts';
 import { uuidv7, type RandomBytes } from '../../domain/ids.ts';
 import { applyOp, emptyState, type Authority, type ReportState } from '../../domain/merge.ts';
 import { OP_FORMAT_VERSION, opSchema, type Op, type OpBody, type OpKind } from '../../domain/op.ts';
-import { RasidDb, type WriterState } from './db.ts';
+import type { RasidDb, WriterState } from './db.ts';
 import { currentAuthority, isSettingId, remergeForRoster, reportRow } from './rows.ts';
 import { rosterOf, ROSTER_ID } from '../../domain/roster.ts';
 

@@ -11,17 +11,13 @@
 import { decodeHlc, nodeIdOf, receive, type Hlc } from '../../domain/hlc.ts';
 import { applyOp, emptyState, type ReportState } from '../../domain/merge.ts';
 import type { Op } from '../../domain/op.ts';
-import type { Cursor, ServedOp, SyncResponse } from '../../domain/protocol.ts';
-import { authorityOf, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
+import type { Cursor, ServedOp, SyncResponse, WireOp } from '../../domain/protocol.ts';
+import { authorityOf, entriesWritten, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
 import { readerExtent } from './op-keys.ts';
 import { readArrived, WAITING_REASONS, type ArrivedOp, type Reader } from '../../domain/op-envelope.ts';
-import { entriesWritten } from '../../domain/roster.ts';
-import type { WireOp } from '../../domain/protocol.ts';
 import type { Table } from 'dexie';
 import type { MetaRows, OpRow, QuarantineRow, RasidDb, WriterState } from '../store/db.ts';
 import { isSettingId, rebuild, remergeForRoster, reportRow, saveState } from '../store/rows.ts';
-
-export { rebuild } from '../store/rows.ts';
 
 /** An op to take in: pulled (with seq and receivedAt), or read from a sync file (without). */
 export interface IncomingOp {

@@ -78,7 +78,7 @@ export async function callApi(endpoint: Endpoint, path: string, body?: unknown, 
     const text = JSON.stringify(body);
     if (compress) {
       headers['Content-Encoding'] = 'gzip';
-      payload = (await gzip(text)) as Uint8Array<ArrayBuffer>;
+      payload = await gzip(text);
     } else payload = text;
   }
   let res: Response;

@@ -13,7 +13,7 @@ export interface ConfirmDialogProps {
   title: string;
   body: string;
   confirmLabel: string;
-  onConfirm(): void;
+  onConfirm: () => void;
 }
 
 export function ConfirmDialog({ dialogRef, id, title, body, confirmLabel, onConfirm }: ConfirmDialogProps) {

@@ -12,7 +12,7 @@ export function ConflictQueue() {
     return rows
       .map((r) => readRow(r, watermark))
       .sort((a, b) => (a.ok && b.ok ? ((b.view.updatedHlc ?? '') < (a.view.updatedHlc ?? '') ? -1 : 1) : 0));
-  }, [watermark]);
+  }, [watermark, writer.db.reports]);
   return (
     <>
       <h1>{tr.t('conflict.title')}</h1>

@@ -89,7 +89,7 @@ export function DeploymentKey() {
     <section class="form-section" aria-labelledby="deployment-key-h">
       <h2 id="deployment-key-h">{tr.t('deploymentKey.title')}</h2>
       {base === null && (
-        <form onSubmit={submit} aria-labelledby="deployment-key-h">
+        <form onSubmit={(e) => void submit(e)} aria-labelledby="deployment-key-h">
           <p class="hint">{tr.t('deploymentKey.intro')}</p>
           <div class="field">
             <label for="deployment-passphrase">{tr.t('deploymentKey.passphrase')}</label>
@@ -177,7 +177,7 @@ function ImportKeyFile({ expected, onImported }: { expected: string; onImported:
   };
 
   return (
-    <form onSubmit={submit} aria-labelledby="deployment-import-h">
+    <form onSubmit={(e) => void submit(e)} aria-labelledby="deployment-import-h">
       <h3 id="deployment-import-h">{tr.t('deploymentKey.import.title')}</h3>
       <p class="hint">{tr.t('deploymentKey.import.intro')}</p>
       <div class="field">

@@ -65,10 +65,10 @@ export function Devices() {
       <h1>{tr.t('devices.title')}</h1>
       <DeploymentKey />
       <div class="actions">
-        <button type="button" class="primary" disabled={!sync} onClick={() => makeCode('monitor')}>
+        <button type="button" class="primary" disabled={!sync} onClick={() => void makeCode('monitor')}>
           {tr.t('devices.newCode')}
         </button>
-        <button type="button" class="secondary" disabled={!sync} onClick={() => makeCode('coordinator')}>
+        <button type="button" class="secondary" disabled={!sync} onClick={() => void makeCode('coordinator')}>
           {tr.t('devices.newCoordinatorCode')}
         </button>
       </div>
@@ -136,7 +136,7 @@ export function Devices() {
         title={tr.t('devices.revokeTitle')}
         body={tr.t('devices.revokeBody')}
         confirmLabel={tr.t('devices.revoke', { device: (revoking ?? '').slice(0, 8) })}
-        onConfirm={confirmRevoke}
+        onConfirm={() => void confirmRevoke()}
       />
     </>
   );

@@ -9,19 +9,20 @@ import { ReportForm } from './form/ReportForm.tsx';
 
 export function EditReport({ id, draft }: { id: string; draft?: string }) {
   const { tr, writer } = useServices();
+  const db = writer.db;
   const draftId = useMemo(() => draft ?? uuidv7(Date.now(), cryptoRandom), [draft]);
   const [loaded, setLoaded] = useState<{ view: ReportView; initial: FormValues } | null>();
 
   useEffect(() => {
     void (async () => {
-      const row = await writer.db.reports.get(id);
+      const row = await db.reports.get(id);
       if (!row) return setLoaded(null);
       const view = viewOf(row.state);
       if (!view.type || view.deleted) return setLoaded(null);
-      const saved = draft ? await writer.db.drafts.get(draft) : undefined;
+      const saved = draft ? await db.drafts.get(draft) : undefined;
       setLoaded({ view, initial: saved?.values ?? contentToForm(view.type, view.values) });
     })();
-  }, [id, draft]);
+  }, [db, id, draft]);
 
   if (loaded === undefined) return null;
   if (loaded === null) return <p class="empty">{tr.t('view.notFound')}</p>;

@@ -52,7 +52,7 @@ export function Enroll() {
     <>
       <h1>{tr.t('enroll.title')}</h1>
       <p>{tr.t('enroll.intro', { origin: isolate(origin) })}</p>
-      <button type="button" class="primary" disabled={state.working} onClick={submit}>
+      <button type="button" class="primary" disabled={state.working} onClick={() => void submit()}>
         {state.working ? tr.t('enroll.working') : tr.t('enroll.action')}
       </button>
       {state.error && (

@@ -84,7 +84,7 @@ export function LockScreen({ tr, store, mode, onUnlocked, onWipe }: LockScreenPr
     <main class="lock" lang={tr.lang} dir={tr.dir}>
       <h1>{title}</h1>
       {mode === 'setUp' && <p>{tr.t('lock.setUp.intro')}</p>}
-      <form onSubmit={submit} aria-label={title}>
+      <form onSubmit={(e) => void submit(e)} aria-label={title}>
         <div class={`field${error ? ' has-error' : ''}`}>
           <label for="passcode">{tr.t('lock.passcode')}</label>
           <input

@@ -144,7 +144,7 @@ export function LockSettings() {
       </section>
       <section class="form-section" aria-labelledby="change-h">
         <h2 id="change-h">{tr.t('lock.change.title')}</h2>
-        <form onSubmit={saveChange} aria-labelledby="change-h">
+        <form onSubmit={(e) => void saveChange(e)} aria-labelledby="change-h">
           {(['current', 'next', 'confirm'] as const).map((k) => (
             <div class="field" key={k}>
               <label for={`lock-${k}`}>{tr.t(`lock.change.${k}`)}</label>

@@ -9,6 +9,7 @@ import { ReportForm } from './form/ReportForm.tsx';
 
 export function NewReport({ draft }: { draft?: string }) {
   const { tr, writer } = useServices();
+  const drafts = writer.db.drafts;
   const draftId = useMemo(() => draft ?? uuidv7(Date.now(), cryptoRandom), [draft]);
   const [type, setType] = useState<ReportType>();
   // Most events are reported with their day known; the monitor can say otherwise.
@@ -16,11 +17,11 @@ export function NewReport({ draft }: { draft?: string }) {
 
   useEffect(() => {
     if (!draft) return;
-    void writer.db.drafts.get(draft).then((d) => {
+    void drafts.get(draft).then((d) => {
       if (isReportType(d?.type)) setType(d.type);
       setInitial(d?.values ?? {});
     });
-  }, [draft]);
+  }, [drafts, draft]);
 
   if (!initial) return null;
   return (

@@ -8,7 +8,7 @@ import { isolate } from './format.ts';
 
 export function Quarantine() {
   const { tr, writer } = useServices();
-  const rows = useLiveQuery(() => writer.db.quarantine.orderBy('id').toArray(), []);
+  const rows = useLiveQuery(() => writer.db.quarantine.orderBy('id').toArray(), [writer.db.quarantine]);
   const ignored = useLiveQuery(async () => {
     const out: { op: string; field: string; device: string; report: string }[] = [];
     await writer.db.reports.each((r) => {
@@ -16,7 +16,7 @@ export function Quarantine() {
     });
     const ops = await writer.db.ops.bulkGet(out.map((i) => i.op));
     return out.map((i, n) => ({ ...i, device: ops[n]?.device ?? '' }));
-  }, []);
+  }, [writer.db.ops, writer.db.reports]);
   const empty = rows?.length === 0 && ignored?.length === 0;
   return (
     <>

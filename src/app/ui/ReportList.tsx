@@ -47,8 +47,8 @@ export function ReportList() {
       : await writer.db.reports.orderBy('createdAt').reverse().toArray();
     // A deletion that crossed an edit it did not see stays listed, as a conflict, until a coordinator decides.
     return rows.map((r) => readRow(r, watermark)).filter((i) => !i.ok || !i.view.deleted || i.view.conflicts.length > 0);
-  }, [filter, watermark]);
-  const drafts = useLiveQuery(() => listDrafts(writer.db), []);
+  }, [filter, watermark, writer.db.reports]);
+  const drafts = useLiveQuery(() => listDrafts(writer.db), [writer.db]);
 
   return (
     <>
@@ -79,7 +79,7 @@ export function ReportList() {
             >
               {tr.t('action.resume')}
             </button>
-            <button type="button" class="secondary" onClick={() => discardDraft(writer.db, d.id)}>
+            <button type="button" class="secondary" onClick={() => void discardDraft(writer.db, d.id)}>
               {tr.t('action.discard')}
             </button>
           </div>

@@ -23,7 +23,7 @@ export function ReportView({ id }: { id: string }) {
   const { tr, writer, watermark } = services;
   const coordinator = isCoordinator(services);
   const dialog = useRef<HTMLDialogElement>(null);
-  const row = useLiveQuery(async () => (await writer.db.reports.get(id)) ?? null, [id]);
+  const row = useLiveQuery(async () => (await writer.db.reports.get(id)) ?? null, [id, writer.db.reports]);
   if (row === undefined) return null;
   if (row === null) return <p class="empty">{tr.t('view.notFound')}</p>;
   const item = readRow(row, watermark);
@@ -80,7 +80,7 @@ export function ReportView({ id }: { id: string }) {
         title={tr.t('delete.title')}
         body={tr.t('delete.body')}
         confirmLabel={tr.t('action.delete')}
-        onConfirm={confirmDelete}
+        onConfirm={() => void confirmDelete()}
       />
       {coordinator && <ReportDesk view={view} />}
     </article>

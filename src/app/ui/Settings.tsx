@@ -111,9 +111,9 @@ export function Settings() {
           <>
             <div class="field">
               <label for="gazetteer-file">{tr.t('settings.gazetteerFile')}</label>
-              <input id="gazetteer-file" type="file" accept=".csv,text/csv" onChange={onFile} />
+              <input id="gazetteer-file" type="file" accept=".csv,text/csv" onChange={(e) => void onFile(e)} />
             </div>
-            <button type="button" class="secondary" onClick={loadSample}>
+            <button type="button" class="secondary" onClick={() => void loadSample()}>
               {tr.t('action.loadSampleGazetteer')}
             </button>
           </>

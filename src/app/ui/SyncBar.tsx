@@ -74,7 +74,7 @@ export function SyncSummary({ status }: { status: SyncStatus | undefined }) {
   if (failed)
     return (
       <p class="form-error" role="status">
-        {tr.tk(status!.error!.code)}
+        {tr.tk(status.error!.code)}
       </p>
     );
   const last = status?.last;

@@ -39,7 +39,7 @@ export function SyncScreen() {
       (await writer.db.ops.where('[device+deviceSeq]').between([writer.device, 0], [writer.device, Infinity]).toArray()).filter(
         (o) => o.rejected,
       ),
-    [],
+    [writer.db.ops, writer.device],
   );
 
   const run = async (work: () => Promise<string>) => {
@@ -127,7 +127,7 @@ export function SyncScreen() {
         <h2 id="file-h">{tr.t('file.title')}</h2>
         <p class="hint">{tr.t('file.hint')}</p>
         <div class="actions">
-          <button type="button" class="primary" disabled={busy} onClick={saveRequest}>
+          <button type="button" class="primary" disabled={busy} onClick={() => void saveRequest()}>
             {tr.t('file.export')}
           </button>
         </div>

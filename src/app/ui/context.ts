@@ -11,16 +11,16 @@ import type { SyncService } from '../sync/service.ts';
 
 export interface AppServices {
   tr: Translator;
-  setLang(lang: Lang): void;
+  setLang: (lang: Lang) => void;
   writer: WriterContext;
   /** The deployment's gazetteer once a sync brought it, else the one loaded on this device. */
   gazetteer?: Gazetteer;
-  setGazetteer(g: Gazetteer): void;
+  setGazetteer: (g: Gazetteer) => void;
   /** Highest own deviceSeq the base has decided; ops above it are not yet synced. */
   watermark: number;
   /** Undefined until this device is enrolled with a base. */
   enrollment?: Enrollment;
-  setEnrollment(e: Enrollment): void;
+  setEnrollment: (e: Enrollment) => void;
   /** Started after the first render once enrolled. */
   sync?: SyncService;
   /** Locks the app now: the data key leaves memory and the passcode is asked again. */
@@ -31,7 +31,7 @@ export interface AppServices {
   deploymentKeyChanged?: () => void;
   /** Rasid's own name and icon, or the plain "Notes" ones (appearance.ts). */
   appearance: Appearance;
-  setAppearance(a: Appearance): void;
+  setAppearance: (a: Appearance) => void;
 }
 
 export const Services = createContext<AppServices | null>(null);

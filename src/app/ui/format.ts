@@ -1,5 +1,5 @@
 /** Field values as a person reads them, in the interface language. Codes become catalog labels. */
-import type { AdminAreas, AdminRef, FieldName, FieldValues } from '../../domain/report.ts';
+import type { AdminAreas, AdminRef, FieldValues } from '../../domain/report.ts';
 import type { Translator } from '../i18n/i18n.ts';
 
 export function adminName(ref: AdminRef | undefined, lang: string): string {
@@ -15,7 +15,7 @@ export function adminPath(areas: AdminAreas | undefined, lang: string): string {
     .join(' › ');
 }
 
-export function formatValue(tr: Translator, field: FieldName | string, value: unknown): string {
+export function formatValue(tr: Translator, field: string, value: unknown): string {
   const v = value as never;
   switch (field) {
     case 'eventDate': {

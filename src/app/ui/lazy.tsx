@@ -11,7 +11,7 @@ export function lazyScreen<P extends object>(load: () => Promise<ComponentType<P
     const [Screen, setScreen] = useState<ComponentType<P> | undefined>(() => loaded);
     useEffect(() => {
       if (!Screen) void load().then((c) => setScreen(() => (loaded = c)));
-    }, []);
+    }, [Screen]);
     return Screen ? <Screen {...props} /> : null;
   };
 }

@@ -31,11 +31,11 @@ export function importParams(alg: KeyAlg): EcKeyImportParams | Algorithm {
     case 'x25519':
       return { name: 'X25519' };
     case 'p256-ecdh':
-      return { name: 'ECDH', namedCurve: 'P-256' } as EcKeyImportParams;
+      return { name: 'ECDH', namedCurve: 'P-256' };
     case 'ed25519':
       return { name: 'Ed25519' };
     case 'p256-ecdsa':
-      return { name: 'ECDSA', namedCurve: 'P-256' } as EcKeyImportParams;
+      return { name: 'ECDSA', namedCurve: 'P-256' };
   }
 }
 

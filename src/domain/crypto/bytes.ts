@@ -15,7 +15,7 @@ const encoder = new TextEncoder();
 const strictDecoder = new TextDecoder('utf-8', { fatal: true });
 
 export function utf8(text: string): Bytes {
-  return encoder.encode(text) as Bytes;
+  return encoder.encode(text);
 }
 
 /** UTF-8 bytes to text, or null when they are not valid UTF-8 (never a replacement character). */

@@ -18,7 +18,7 @@ import {
   type SigningAlg,
 } from './algorithms.ts';
 import { fromBase64url, ownBytes, toBase64url, type Bytes } from './bytes.ts';
-import { FINGERPRINT_MISMATCH, checkFingerprint, fingerprintOf, keyIdOf } from './fingerprint.ts';
+import { checkFingerprint, fingerprintOf, keyIdOf, type FINGERPRINT_MISMATCH } from './fingerprint.ts';
 
 export type PublicKey<A extends KeyAlg = KeyAlg> = {
   readonly alg: A;

@@ -33,7 +33,7 @@ export const OP_KEY_CONTEXT = 'rasid/op-key/v2';
 export async function agree(mine: AgreementKeyPair, theirs: PublicKey<AgreementAlg>): Promise<CryptoKey> {
   if (mine.alg !== theirs.alg) throw new TypeError('agreement keys on different curves');
   const params = mine.alg === 'x25519' ? { name: 'X25519', public: theirs.key } : { name: 'ECDH', public: theirs.key };
-  const secret = new Uint8Array(await subtle().deriveBits(params as EcdhKeyDeriveParams, mine.privateKey, 256));
+  const secret = new Uint8Array(await subtle().deriveBits(params, mine.privateKey, 256));
   let prk: Bytes | undefined;
   try {
     if (secret.every((b) => b === 0)) throw new RangeError('degenerate shared secret');

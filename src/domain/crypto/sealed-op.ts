@@ -177,7 +177,7 @@ export async function sealOp(
       : concatBytes(new Uint8Array([CODEC.stored]), signature, bodyBytes);
   const sealed = await sealPlaintext(header, plaintext, author.agreement, recipients, opts);
   if (!sealed.ok) return sealed;
-  return { ok: true, op: { ...headerFields(header), v: SEALED_OP_VERSION, body: sealed.body } as SealedWireOp };
+  return { ok: true, op: { ...headerFields(header), v: SEALED_OP_VERSION, body: sealed.body } };
 }
 
 /** What a reader holds to open ops: its agreement keys and the roster's public keys. */

@@ -15,7 +15,7 @@
 import { z } from 'zod/mini';
 import { canonicalJson } from '../canonical-json.ts';
 import { cryptoRandom, type RandomBytes } from '../ids.ts';
-import { KEY_ALGS, algOfKey, importParams, isAgreementAlg, privateUsages, type KeyAlg } from './algorithms.ts';
+import { KEY_ALGS, algOfKey, importParams, isAgreementAlg, privateUsages } from './algorithms.ts';
 import { fromBase64url, ownBytes, toBase64url, utf8, type Bytes } from './bytes.ts';
 import { readPublicKey, type PublicKey } from './keys.ts';
 import {
@@ -167,7 +167,7 @@ async function unwrapWith(p: Parsed, wrappingKey: CryptoKey, extractable: boolea
         'unwrapKey',
       ]);
     }
-    const alg = blob.kind as KeyAlg;
+    const alg = blob.kind;
     return await subtle().unwrapKey('pkcs8', p.ct, wrappingKey, params, importParams(alg), extractable, privateUsages(alg));
   } catch {
     // AES-GCM's tag check failed: the key is not the one, or a byte of the blob changed. The two

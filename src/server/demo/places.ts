@@ -32,23 +32,10 @@ const POINTS: Readonly<Record<string, { lat: number; lon: number }>> = {
   SY100000: { lat: 34.889, lon: 35.8866 }, // Tartous city
 };
 
-/** Where events happen: the villages around Jableh and the suburbs of Baniyas. */
-export const EVENT_PCODES = [
-  'SY060200',
-  'SY060201',
-  'SY060202',
-  'SY060203',
-  'SY060204',
-  'SY060205',
-  'SY060400',
-  'SY100200',
-  'SY100201',
-] as const;
 /** Cities families fled to, staying with relatives or in collective centres. */
 export const CITY_PCODES = ['SY060000', 'SY100000'] as const;
 /** The sub-district of the air base near Jableh where some families sought shelter. */
 export const BASE_PCODE = 'SY060200';
-export const BASE_POINT = { lat: 35.4083, lon: 35.9487 };
 
 /**
  * The demo's places, read from the gazetteer. A sub-district that is a town's own centre

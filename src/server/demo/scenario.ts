@@ -30,7 +30,7 @@ import {
   type DisplacementFacts,
   type Lang,
 } from './narratives.ts';
-import { BASE_PCODE, BASE_POINT, CITY_PCODES, demoPlaces, type DemoPlace } from './places.ts';
+import { BASE_PCODE, CITY_PCODES, demoPlaces, type DemoPlace } from './places.ts';
 
 export interface DemoDevice {
   device: string;
@@ -314,8 +314,13 @@ export function demoScenario({ seed, now, gazetteer, reports: wanted = 300 }: Sc
     const similar = (n: unknown) => (typeof n === 'number' ? Math.max(1, Math.round(n * (0.85 + dice.float() * 0.3))) : undefined);
     let households: number | undefined = like ? similar(like.households) : dice.skewed(2, 70);
     let individuals: number | undefined = like ? similar(like.individuals) : households! * dice.int(4, 7);
-    if (!like && dice.chance(0.1)) households = undefined;
-    else if (!like && dice.chance(0.1)) individuals = undefined;
+    // Some fresh reports lack one of the two counts: each draw of the dice is a new chance.
+    if (!like) {
+      const noHouseholds = dice.chance(0.1);
+      const noIndividuals = !noHouseholds && dice.chance(0.1);
+      if (noHouseholds) households = undefined;
+      if (noIndividuals) individuals = undefined;
+    }
     const content: Content = {
       type: 'displacement',
       ...commonFields(p, lang, eventAt, 'any'),

@@ -12,8 +12,6 @@ export const CODE_BYTES = 16;
 /** 256 bits: a token is never typed, so there is no reason to be short. */
 export const TOKEN_BYTES = 32;
 
-export const SECRET_PATTERN = /^[A-Za-z0-9_-]{22,128}$/;
-
 export function randomSecret(random: RandomBytes, bytes: number): string {
   return Buffer.from(random(bytes)).toString('base64url');
 }

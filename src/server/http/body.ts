@@ -40,7 +40,7 @@ export async function readJsonBody<S extends z.ZodMiniType>(c: Context, schema: 
     const where = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : 'the body';
     throw new ApiError(400, 'bad_request', `The request does not have the expected shape (at ${where}).`);
   }
-  return parsed.data as z.infer<S>;
+  return parsed.data;
 }
 
 function tooLarge(limit: number): ApiError {

@@ -2,17 +2,21 @@
  * The op store's migrations, in code so the server needs no migration folder at run time. They run
  * at every start (Kysely's Migrator applies only the missing ones) and are valid on both dialects.
  */
-import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
-import { Migrator } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 export type StoreDialect = 'sqlite' | 'postgres';
+
+// A migration must run the same way whatever the tables' types become later, so it is written
+// against no table types at all (Kysely's own advice for migrations).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type SchemaDb = Kysely<any>;
 
 function opStoreMigration(dialect: StoreDialect): Migration {
   // On SQLite only `integer primary key` makes seq the table's own row key (no second index);
   // on PostgreSQL `integer` is 32 bits, so the sequence number is a bigint there.
   const seqType = dialect === 'sqlite' ? 'integer' : 'bigint';
   return {
-    async up(db: Kysely<any>) {
+    async up(db: SchemaDb) {
       await db.schema
         .createTable('meta')
         .addColumn('id', 'integer', (c) => c.primaryKey())
@@ -87,7 +91,7 @@ function opStoreMigration(dialect: StoreDialect): Migration {
  * server process prints it, once, when the store is new.
  */
 const enrollmentMigration: Migration = {
-  async up(db: Kysely<any>) {
+  async up(db: SchemaDb) {
     await db.schema
       .createTable('enrollment_codes')
       .addColumn('code_hash', 'text', (c) => c.primaryKey())
@@ -107,7 +111,7 @@ const enrollmentMigration: Migration = {
  * one until the device first uses it; only then is the old one gone.
  */
 const tokenRotationMigration: Migration = {
-  async up(db: Kysely<any>) {
+  async up(db: SchemaDb) {
     await db.schema.alterTable('devices').addColumn('next_token_hash', 'text').execute();
     await db.schema.createIndex('devices_next_token_hash').unique().on('devices').column('next_token_hash').execute();
   },
@@ -115,24 +119,25 @@ const tokenRotationMigration: Migration = {
 
 /** The deployment's public key, once its first coordinator has made it: what enrollment links pin. */
 const deploymentKeyMigration: Migration = {
-  async up(db: Kysely<any>) {
+  async up(db: SchemaDb) {
     await db.schema.alterTable('meta').addColumn('deployment_key', 'text').execute();
   },
 };
 
 export function opStoreMigrations(dialect: StoreDialect): MigrationProvider {
   return {
-    getMigrations: async () => ({
-      '0001_op_store': opStoreMigration(dialect),
-      '0002_enrollment': enrollmentMigration,
-      '0003_token_rotation': tokenRotationMigration,
-      '0004_deployment_key': deploymentKeyMigration,
-    }),
+    getMigrations: () =>
+      Promise.resolve({
+        '0001_op_store': opStoreMigration(dialect),
+        '0002_enrollment': enrollmentMigration,
+        '0003_token_rotation': tokenRotationMigration,
+        '0004_deployment_key': deploymentKeyMigration,
+      }),
   };
 }
 
 /** Applies every migration not yet applied; throws with the failing migration's error. */
-export async function migrateToLatest(db: Kysely<any>, dialect: StoreDialect): Promise<void> {
+export async function migrateToLatest(db: SchemaDb, dialect: StoreDialect): Promise<void> {
   const migrator = new Migrator({ db, provider: opStoreMigrations(dialect) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

@@ -80,7 +80,7 @@ function openPostgres(options: OpenStoreOptions): { db: Kysely<Database>; dialec
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         oid === INT8_OID && format !== 'binary'
           ? (v: string) => Number(v)
-          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+          : (pg.types.getTypeParser(oid, format) as (v: string) => unknown)) as typeof pg.types.getTypeParser,
     },
   });
   // An idle connection the server drops (restart, failover) is an 'error' event on the pool; without

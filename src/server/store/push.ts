@@ -79,7 +79,7 @@ async function pushInTransaction(trx: Kysely<Database>, { caller, ops: sent, now
     const op = ops[i]!;
     const slot = slots[i];
     // Echo the id the device sent, even a malformed one, so it can match the answer (within reason).
-    const id = slot?.id ?? String((op.header as { id?: unknown } | null)?.id ?? '').slice(0, 64);
+    const id = slot?.id ?? echoedId((op.header as { id?: unknown } | null)?.id);
     const d = decide(op, caller, held.state);
     answers[i] =
       d.answer === 'ack'
@@ -130,11 +130,15 @@ function toRow(op: IncomingOp, seq: number, now: number, rejectReason: RejectRea
   };
 }
 
-/** Valid headers pass unchanged; a malformed field of a rejected op must still fit a text column (no NUL). */
+/** The id as the device sent it, cut short; an id that is no text or number gets an empty one. */
+function echoedId(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' ? String(value).slice(0, 64) : '';
+}
+
+/** Valid headers pass unchanged; a malformed field of a rejected op must still fit a text column (no NUL, no object). */
 function printable(value: unknown, max: number): string {
-  return String(value ?? '')
-    .slice(0, max)
-    .replace(/[^\x20-\x7E]/g, '?');
+  const text = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
+  return text.slice(0, max).replace(/[^\x20-\x7E]/g, '?');
 }
 
 /** Reads, under the lock, everything the rules may ask about this batch; then tracks the batch's own writes. */

@@ -134,13 +134,14 @@ export function sameBytes(op: IncomingOp, held: HeldOp): boolean {
 
 // A NUL, or a surrogate half without its pair: PostgreSQL refuses the first, and both databases
 // would store the second as U+FFFD, so a retry would no longer carry "the same bytes".
-const UNSTORABLE_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const unstorable = (text: string) => text.includes('\u0000') || LONE_SURROGATE.test(text);
 
 function bodyProblem(op: IncomingOp): RejectReason | undefined {
   if (typeof op.body !== 'string' || (op.sig != null && typeof op.sig !== 'string')) return REJECT.badHeader;
   if (Buffer.byteLength(op.body, 'utf8') > MAX_STORED_BODY_BYTES) return REJECT.tooLarge;
   if (op.sig != null && op.sig.length > MAX_SIG_CHARS) return REJECT.tooLarge;
-  if (UNSTORABLE_TEXT.test(op.body) || (op.sig != null && UNSTORABLE_TEXT.test(op.sig))) return REJECT.badText;
+  if (unstorable(op.body) || (op.sig != null && unstorable(op.sig))) return REJECT.badText;
   return undefined;
 }
 

@@ -270,7 +270,7 @@ describe('changedFields', () => {
   test('values equal but written with keys in another order are not a change', () => {
     const before: Partial<FieldValues> = {
       ...SAVED.damage,
-      eventDate: { date: '2025-03-08', precision: 'exact' } as FieldValues['eventDate'],
+      eventDate: { date: '2025-03-08', precision: 'exact' },
     };
     expect(changedFields('damage', before, SAVED.damage)).toEqual({});
   });

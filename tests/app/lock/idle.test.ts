@@ -4,7 +4,8 @@ import { lockWhenIdle } from '../../../src/app/lock/idle.ts';
 function world() {
   const clock = { ms: 0 };
   const target = new EventTarget();
-  const doc = Object.assign(new EventTarget(), { visibilityState: 'visible' as DocumentVisibilityState });
+  const visibility: { visibilityState: DocumentVisibilityState } = { visibilityState: 'visible' };
+  const doc = Object.assign(new EventTarget(), visibility);
   const intervals = new Map<number, () => void>();
   let next = 1;
   const deps = {

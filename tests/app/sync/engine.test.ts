@@ -10,7 +10,7 @@ import { canonicalJson } from '../../../src/domain/canonical-json.ts';
 import { mergeOps, viewOf } from '../../../src/domain/merge.ts';
 import { authorityOf, rosterOf, ROSTER_ID } from '../../../src/domain/roster.ts';
 import { damageReport, displacementReport } from '../store/store-fixtures.ts';
-import { type Device, enrollDevice, liveOpIds, ORIGIN, startBase, syncDevice, trackDeployments } from './sync-fixtures.ts';
+import { type Device, liveOpIds, ORIGIN, startBase, syncDevice, trackDeployments } from './sync-fixtures.ts';
 
 const deployments = trackDeployments();
 

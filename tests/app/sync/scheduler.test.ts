@@ -15,9 +15,9 @@ function fakeTimers() {
     /** Fires the one pending timer, returning its delay. */
     fire() {
       const [id, t] = [...timers][0]!;
-      timers.delete(id!);
-      t!.fn();
-      return t!.ms;
+      timers.delete(id);
+      t.fn();
+      return t.ms;
     },
   };
 }

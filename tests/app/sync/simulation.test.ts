@@ -148,7 +148,7 @@ async function liveOps(db: RasidDb) {
   return (await db.ops.toArray()).filter((o) => !o.rejected);
 }
 
-async function reportIdsOf(d: Device, world: World, own: boolean): Promise<string[]> {
+async function reportIdsOf(d: Device, own: boolean): Promise<string[]> {
   const rows = await d.db.reports.toArray();
   return rows
     .filter((r) => r.type && (!own || r.state.created?.device === d.device))
@@ -169,7 +169,7 @@ async function act(world: World, devices: Device[]) {
     }
     return;
   }
-  const mine = await reportIdsOf(d, world, d.role === 'monitor');
+  const mine = await reportIdsOf(d, d.role === 'monitor');
   if (r < 0.45 && d.role === 'monitor') {
     await createReport(d.writer, { ...damageReport, structures: Math.floor(world.random() * 50) });
     world.log.push(`${d.name}: created`);

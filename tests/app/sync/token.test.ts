@@ -20,7 +20,7 @@ async function enrolledPhone() {
   const syncsWith = (token: string) =>
     httpTransport({ origin: ORIGIN, token, fetch: base.fetch })(emptySync).then(
       () => true,
-      (e: { code?: string }) => (e.code === SYNC_ERRORS.unauthorized ? false : Promise.reject(e)),
+      (e: Error & { code?: string }) => (e.code === SYNC_ERRORS.unauthorized ? false : Promise.reject(e)),
     );
   return { base, enrollment, syncsWith };
 }

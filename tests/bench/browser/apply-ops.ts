@@ -54,7 +54,7 @@ function openRaw(name: string): Promise<IDBDatabase> {
     const req = indexedDB.open(name, 1);
     req.onupgradeneeded = () => req.result.createObjectStore('reports', { keyPath: 'id' });
     req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
+    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
   });
 }
 
@@ -64,7 +64,7 @@ function rawWrite(db: IDBDatabase, records: { id: string }[]): Promise<void> {
     const store = tx.objectStore('reports');
     for (const r of records) store.put(r);
     tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error);
+    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB request failed'));
   });
 }
 

@@ -34,7 +34,7 @@ function openRaw(): Promise<IDBDatabase> {
       req.result.createObjectStore('ops', { keyPath: 'id' });
     };
     req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
+    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
   });
 }
 
@@ -45,7 +45,7 @@ function rawSave(db: IDBDatabase, i: number): Promise<void> {
     tx.objectStore('reports').put({ id, type: 'damage', createdAt: String(Date.now()), state: CONTENT, lastOwnSeq: i });
     tx.objectStore('ops').add({ id: `o${i}`, reportId: id, device: 'bench', deviceSeq: i, body: { changes: CONTENT } });
     tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error);
+    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB request failed'));
   });
 }
 

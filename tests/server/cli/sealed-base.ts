@@ -9,13 +9,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SUITES } from '../../../src/domain/crypto/algorithms.ts';
+import { SUITES, type AgreementAlg } from '../../../src/domain/crypto/algorithms.ts';
 import { KEY_FILE_KIND, type DeploymentKeyFile } from '../../../src/domain/crypto/key-file.ts';
 import { generateKeyPair, type AgreementKeyPair, type PublicKey } from '../../../src/domain/crypto/keys.ts';
 import { PairKeyCache } from '../../../src/domain/crypto/pair-keys.ts';
 import { ARGON2ID_FLOOR } from '../../../src/domain/crypto/passphrase.ts';
 import { wrapUnderPassphrase } from '../../../src/domain/crypto/wrapped-key.ts';
-import type { AgreementAlg } from '../../../src/domain/crypto/algorithms.ts';
 import { encodeHlc, nodeIdOf } from '../../../src/domain/hlc.ts';
 import { cryptoRandom, uuidv7 } from '../../../src/domain/ids.ts';
 import { editBody, emptyState, settingBody } from '../../../src/domain/merge.ts';
@@ -135,7 +134,7 @@ export async function sealedBase(options: OpenStoreOptions, dir: string): Promis
   const toDeskAndAuthor = (s: Sealer) => [deployment.pair.publicKey, s.agreement.publicKey];
   const createBody = (m: (typeof marked)[number], device: string, minutes: number): OpBody => ({
     hlc: hlc(device, minutes),
-    changes: { ...m.changes, narrative: `${m.marker} ${String(m.changes.narrative ?? '')}` },
+    changes: { ...m.changes, narrative: `${m.marker} ${typeof m.changes.narrative === 'string' ? m.changes.narrative : ''}` },
     supersedes: {},
   });
 

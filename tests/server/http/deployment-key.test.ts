@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { generateKeyPair } from '../../../src/domain/crypto/keys.ts';
 import { forEachStore } from './harness.ts';
 

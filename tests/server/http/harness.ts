@@ -52,7 +52,7 @@ export interface SyncRequestBody {
 }
 
 /** Runs a suite against a fresh server on SQLite (a temp file) and on PostgreSQL. */
-export function forEachStore(title: string, suite: (ctx: { start(): Promise<TestServer> }, dialect: DialectName) => void): void {
+export function forEachStore(title: string, suite: (ctx: { start: () => Promise<TestServer> }, dialect: DialectName) => void): void {
   usePostgres();
   for (const dialect of ['sqlite', 'postgres'] as const) {
     describe(`${title} (${dialect})`, () => {

@@ -13,9 +13,9 @@ export type DialectName = 'sqlite' | 'postgres';
 
 export interface DialectContext {
   /** A new, empty store; closed after the test. On PostgreSQL it replaces the test's earlier stores. */
-  open(): Promise<Store>;
+  open: () => Promise<Store>;
   /** Another store on the database of the last `open()` (a second server process). */
-  openAgain(): Promise<Store>;
+  openAgain: () => Promise<Store>;
 }
 
 const CLUSTER_TIMEOUT_MS = 60_000;

@@ -21,8 +21,9 @@ export function DeskCharts() {
     const units = new Map(gazetteer.units.map((u) => [u.pcode, { pcode: u.pcode, en: u.en, ar: u.ar }]));
     return (pcode) => units.get(pcode);
   }, [gazetteer]);
-  // Read once per render of new data: "now" moves on with each sync, which is often enough for days.
-  const now = useMemo(() => new Date(), [desk]);
+  // "Now" is when the reports were read: it moves on with each sync, which is often enough for days.
+  const readAt = desk?.readAt;
+  const now = useMemo(() => new Date(readAt ?? Date.now()), [readAt]);
 
   return (
     <>

@@ -89,7 +89,7 @@ function Row({ r, tabIndex }: { r: IndexedReport; tabIndex: 0 | -1 }) {
 }
 
 /** The event date bounds: one group, one hint, and the hint turns into the error while a bound cannot be read. */
-function DateRange({ from, to, set }: { from: string; to: string; set(patch: { from?: string; to?: string }): void }) {
+function DateRange({ from, to, set }: { from: string; to: string; set: (patch: { from?: string; to?: string }) => void }) {
   const { tr } = useServices();
   const bounds = { from: parseDateBound(from), to: parseDateBound(to) };
   const allRead = bounds.from.ok && bounds.to.ok;
@@ -124,7 +124,7 @@ interface ChoiceProps {
   id: string;
   label: string;
   value: string;
-  onChange(v: string): void;
+  onChange: (v: string) => void;
   children: ComponentChildren;
   /** Spans the whole width of the filters: for choices with long labels. */
   wide?: boolean;
@@ -141,7 +141,7 @@ function Choice({ id, label, value, onChange, children, wide }: ChoiceProps) {
   );
 }
 
-function Filters({ form, set, index }: { form: FormState; set(patch: Partial<FormState>): void; index: readonly IndexedReport[] }) {
+function Filters({ form, set, index }: { form: FormState; set: (patch: Partial<FormState>) => void; index: readonly IndexedReport[] }) {
   const { tr } = useServices();
   const lang = tr.lang;
   const adm1 = useMemo(() => areaChoices(index, 1, lang), [index, lang]);
@@ -228,16 +228,18 @@ export function DeskList() {
   const data = useDeskReports(writer.db, watermark);
   // One cache for the screen's life: each sync re-reads every report, and only changed texts are folded again.
   const [cache] = useState(() => new SearchCache());
-  const index = useMemo(() => (data ? indexDeskReports(data.reports, cache, gazetteer) : []), [data, gazetteer]);
+  const index = useMemo(() => (data ? indexDeskReports(data.reports, cache, gazetteer) : []), [data, cache, gazetteer]);
   const [form, setForm] = useState<FormState>(NO_FILTER);
   const rowHeight = useRowHeight();
 
-  const from = parseDateBound(form.from);
-  const to = parseDateBound(form.to);
   // A date still being typed filters nothing until it reads as a date.
-  const filter: DeskFilter = { ...form, from: from.ok ? from.value : '', to: to.ok ? to.value : '' };
+  const filter = useMemo<DeskFilter>(() => {
+    const from = parseDateBound(form.from);
+    const to = parseDateBound(form.to);
+    return { ...form, from: from.ok ? from.value : '', to: to.ok ? to.value : '' };
+  }, [form]);
   const filterKey = JSON.stringify(filter);
-  const shown = useMemo(() => filterReports(index, filter), [index, filterKey]);
+  const shown = useMemo(() => filterReports(index, filter), [index, filter]);
 
   const set = (patch: Partial<FormState>) => setForm((f) => ({ ...f, ...patch }));
   const unreadable = data?.unreadable ?? [];

@@ -41,7 +41,7 @@ export function usable(p: ListedProfile | undefined): Profile | undefined {
   return p?.ok && p.conflicts.length === 0 ? p.profile : undefined;
 }
 
-function ProgressBar({ progress, onCancel }: { progress: ExportProgress; onCancel(): void }) {
+function ProgressBar({ progress, onCancel }: { progress: ExportProgress; onCancel: () => void }) {
   const { tr } = useServices();
   const known = progress.phase === 'writing';
   const text = known ? tr.t('exports.run.writing', { rows: progress.rows, total: progress.total }) : tr.t('exports.run.reading');
@@ -140,7 +140,7 @@ export function ExportRunner({ desk, profiles }: { desk: DeskReports | undefined
         <p class="count">{tr.t('desk.loading')}</p>
       )}
       {desk && desk.unreadable.length > 0 && <p class="notice conflict">{tr.plural('exports.run.unreadable', desk.unreadable.length)}</p>}
-      <form onSubmit={start} aria-labelledby="exports-run-h">
+      <form onSubmit={(e) => void start(e)} aria-labelledby="exports-run-h">
         <fieldset>
           <legend>{tr.t('exports.run.format')}</legend>
           {EXPORT_LOG_FORMATS.map((f) => (

@@ -26,8 +26,8 @@ export interface ProfileEditorProps {
   initial: ProfileForm;
   /** A problem with the stored profile the form cannot show beside a field of its own (a damaged key). */
   initialErrors?: ProfileFormErrors;
-  onSaved(name: string, wrote: boolean): void;
-  onCancel(): void;
+  onSaved: (name: string, wrote: boolean) => void;
+  onCancel: () => void;
 }
 
 /** A field's name for people; a field this app does not know is shown by its code, as stored. */
@@ -124,7 +124,7 @@ export function ProfileEditor({ editing, initial, initialErrors, onSaved, onCanc
   const titleId = 'profile-editor-title';
   const hasErrors = Object.keys(errors).length > 0;
   return (
-    <form ref={formRef} class="profile-editor" aria-labelledby={titleId} onSubmit={save} noValidate>
+    <form ref={formRef} class="profile-editor" aria-labelledby={titleId} onSubmit={(e) => void save(e)} noValidate>
       <h3 id={titleId}>{editing ? tr.t('profile.form.editTitle', { name: editing }) : tr.t('profile.form.newTitle')}</h3>
       {hasErrors && (
         <p class="form-error" role="alert">

@@ -128,7 +128,7 @@ export function ReportHistory({ id }: { id: string }) {
         const [ops, authority] = await Promise.all([db.ops.where('reportId').equals(id).toArray(), currentAuthority(db)]);
         return reportHistory(id, ops, authority);
       }),
-    [id],
+    [db, id],
   );
   return (
     <section class="report-history" aria-labelledby="history-title">

@@ -36,7 +36,7 @@ export function ReportLink({ id, byId }: { id: string; byId?: ReadonlyMap<string
 
 export function Verification({ view, byId, candidates }: VerificationProps) {
   const { tr, writer } = useServices();
-  const current = (view.values.verification ?? 'unverified') as Status;
+  const current = view.values.verification ?? 'unverified';
   const currentOriginal = current === 'duplicate' ? view.values.duplicateOf : undefined;
   const [status, setStatus] = useState<Status>(current);
   const originals = [...new Set([...(currentOriginal ? [currentOriginal] : []), ...candidates])];

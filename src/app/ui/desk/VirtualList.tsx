@@ -16,9 +16,9 @@ export interface VirtualListProps<T> {
   rowHeight: number;
   /** The list's accessible name. */
   label: string;
-  keyOf(item: T): string;
+  keyOf: (item: T) => string;
   /** `tabIndex` is 0 for the one row Tab lands on and -1 for the others: give it to the row's link. */
-  renderRow(item: T, tabIndex: 0 | -1): ComponentChildren;
+  renderRow: (item: T, tabIndex: 0 | -1) => ComponentChildren;
   /** Rows rendered beyond each edge of the view, so a fast scroll shows no blank strip. */
   overscan?: number;
   /** When this changes (other filters, say), the list goes back to its first row. */

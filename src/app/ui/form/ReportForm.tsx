@@ -23,8 +23,8 @@ export interface ReportFormProps {
   initial: FormValues;
   /** Set when editing: the id and the values the editor saw (an edit writes only what changed). */
   editing?: { id: string; values: Partial<FieldValues> };
-  onSaved(id: string): void;
-  onCancel(): void;
+  onSaved: (id: string) => void;
+  onCancel: () => void;
 }
 
 function WidgetView({ w, props }: { w: Widget; props: FieldProps }) {
@@ -147,7 +147,7 @@ export function ReportForm({ type, draftId, initial, editing, onSaved, onCancel 
   const props: FieldProps = { values, errors, set };
   const errorCount = Object.keys(errors).length;
   return (
-    <form onSubmit={submit} noValidate>
+    <form onSubmit={(e) => void submit(e)} noValidate>
       {errorCount > 0 && (
         <p class="form-error" role="alert" tabIndex={-1} ref={summaryRef}>
           {tr.plural('form.hasErrors', errorCount)}
@@ -170,7 +170,7 @@ export function ReportForm({ type, draftId, initial, editing, onSaved, onCancel 
         <button type="submit" class="primary" disabled={saving}>
           {tr.t('action.save')}
         </button>
-        <button type="button" class="secondary" onClick={cancel}>
+        <button type="button" class="secondary" onClick={() => void cancel()}>
           {tr.t('action.cancel')}
         </button>
       </div>

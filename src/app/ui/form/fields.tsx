@@ -10,7 +10,7 @@ import { useServices } from '../context.ts';
 export interface FieldProps {
   values: Record<string, string>;
   errors: Record<string, string>;
-  set(key: string, value: string): void;
+  set: (key: string, value: string) => void;
 }
 
 export const inputId = (key: string) => `f-${key.replace(/\./g, '-')}`;

@@ -4,7 +4,7 @@
  * digits and `_`, starting with a letter). HDX and HXL tools skip a column with no tag, and a tag they
  * cannot parse makes the whole row look like data: either way a partner's pipeline loses a column.
  */
-import { parseCsv } from '../domain/csv.ts';
+import { parseCsv } from '../../src/domain/csv.ts';
 
 export type HxlProblem =
   | { kind: 'notCsv' }
