@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What `npm test` runs: system packages the tests need, the type check, the build the e2e tests
+# What `npm test` runs: system packages the tests need, the static checks, the build the e2e tests
 # serve, then every vitest project. Ends with a `tests: N passed, N failed` line.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -35,11 +35,12 @@ if ! command -v ogrinfo >/dev/null; then
   require_debian_package gdal-bin "GDAL's ogrinfo for the export tests (it reads the exported CSV and GeoJSON)"
 fi
 
-# A type error fails the run, but the tests still run so one broken file does not hide the rest.
-typecheck=ok
-npx tsc --noEmit || typecheck=failed
-if [ "$typecheck" = failed ]; then
-  echo "Type check FAILED (errors above); running the tests anyway, the run will fail." >&2
+# Every static check (format, ESLint with the layer boundaries, tsc, knip). A finding fails the run,
+# but the tests still run so one broken file does not hide the rest.
+lint=ok
+npm run -s lint || lint=failed
+if [ "$lint" = failed ]; then
+  echo "Static checks FAILED (findings above); running the tests anyway, the run will fail." >&2
 fi
 
 npx vite build
@@ -47,5 +48,5 @@ npx vite build
 status=0
 npx vitest run || status=$?
 
-if [ "$typecheck" = failed ] && [ "$status" -eq 0 ]; then status=1; fi
+if [ "$lint" = failed ] && [ "$status" -eq 0 ]; then status=1; fi
 exit "$status"
