@@ -8,7 +8,7 @@
  * them, with what they tried to change and why they were refused, and left out of the fold.
  */
 import { decodeHlc } from './hlc.ts';
-import { applyOp, DELETED_FIELD, distinctHeads, emptyState, TYPE_FIELD, type Authority, type ReportState } from './merge.ts';
+import { applyOp, DELETED_FIELD, distinctHeads, emptyState, TYPE_FIELD, type Authority, type MergedState } from './merge.ts';
 import type { Op, OpKind } from './op.ts';
 import { COORDINATOR_ONLY_FIELDS } from './report-codes.ts';
 
@@ -65,11 +65,11 @@ function byClock(a: HistoryOp, b: HistoryOp): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-function valuesOf(state: ReportState, field: string): unknown[] {
+function valuesOf(state: MergedState, field: string): unknown[] {
   return distinctHeads(state.fields[field]).map((h) => h.value);
 }
 
-function changesOf(op: HistoryOp, before: ReportState, after: ReportState, coordinator: boolean): FieldChange[] {
+function changesOf(op: HistoryOp, before: MergedState, after: MergedState, coordinator: boolean): FieldChange[] {
   const { changes } = op.body;
   const inConflict = (field: string) => valuesOf(after, field).length > 1;
   if (Object.hasOwn(changes, DELETED_FIELD)) {
@@ -89,7 +89,7 @@ function changesOf(op: HistoryOp, before: ReportState, after: ReportState, coord
   return fieldChanges(op, before, after, coordinator);
 }
 
-function fieldChanges(op: HistoryOp, before: ReportState, after: ReportState, coordinator: boolean): FieldChange[] {
+function fieldChanges(op: HistoryOp, before: MergedState, after: MergedState, coordinator: boolean): FieldChange[] {
   const { changes, supersedes } = op.body;
   const names = [...new Set([...Object.keys(changes), ...Object.keys(supersedes)])].filter((n) => n !== TYPE_FIELD);
   const out: FieldChange[] = [];

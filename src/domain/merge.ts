@@ -1,6 +1,7 @@
 /**
- * Merge: a report's state is a pure function of the set of its ops. Each field is a multi-value
- * register: a version is named by the op that wrote it, an op lists per field the versions it had seen
+ * Merge: the merged state of a report, or of a setting (the roster, the gazetteer, a profile, an
+ * export log entry), is a pure function of the set of its ops. Each field is a multi-value register:
+ * a field version is named by the op that wrote it, an op lists per field the versions it had seen
  * (`supersedes`), and the versions nothing supersedes are the field's heads. Two or more heads with
  * different values are a conflict, and all are kept.
  *
@@ -13,7 +14,7 @@ import type { Op } from './op.ts';
 import { COORDINATOR_ONLY_FIELDS, isReportType, type ReportType } from './report-types.ts';
 import type { FieldName, FieldValues } from './report.ts';
 
-export interface Version {
+export interface FieldVersion {
   op: string;
   hlc: string;
   device: string;
@@ -22,7 +23,7 @@ export interface Version {
 
 export interface FieldState {
   /** Newest first by HLC: the order versions are shown in, nothing more. */
-  heads: Version[];
+  heads: FieldVersion[];
   /** Op ids superseded for this field, so a late arrival of one stays dead. */
   dead: string[];
   /**
@@ -32,7 +33,7 @@ export interface FieldState {
   seenByDelete?: string[];
 }
 
-export interface ReportState {
+export interface MergedState {
   id: string;
   /** Set by the create op; undefined until it has arrived. */
   type?: ReportType;
@@ -57,7 +58,7 @@ export const DELETED_FIELD = 'deleted';
 /** Written once, by the create op. */
 export const TYPE_FIELD = 'type';
 
-export function emptyState(id: string): ReportState {
+export function emptyState(id: string): MergedState {
   return { id, fields: {}, applied: [], ignored: [] };
 }
 
@@ -68,19 +69,19 @@ function insertSorted(list: string[], id: string): string[] {
 }
 
 /** Kept sorted, so the list is the same whatever order the ops arrived in. */
-function listIgnored(list: ReportState['ignored'], entry: { op: string; field: string }): ReportState['ignored'] {
+function listIgnored(list: MergedState['ignored'], entry: { op: string; field: string }): MergedState['ignored'] {
   const key = (e: { op: string; field: string }) => `${e.op}\u0000${e.field}`;
   return [...list, entry].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
-function byDisplayOrder(a: Version, b: Version): number {
+function byDisplayOrder(a: FieldVersion, b: FieldVersion): number {
   if (a.hlc !== b.hlc) return a.hlc < b.hlc ? 1 : -1;
   return a.op < b.op ? 1 : a.op > b.op ? -1 : 0;
 }
 
-export function applyOp(state: ReportState, op: Op, isCoordinator: Authority = noCoordinators): ReportState {
+export function applyOp(state: MergedState, op: Op, isCoordinator: Authority = noCoordinators): MergedState {
   if (op.reportId !== state.id || state.applied.includes(op.id)) return state;
-  const next: ReportState = { ...state, fields: { ...state.fields }, applied: insertSorted(state.applied, op.id) };
+  const next: MergedState = { ...state, fields: { ...state.fields }, applied: insertSorted(state.applied, op.id) };
   const { changes, supersedes, hlc } = op.body;
 
   if (op.kind === 'create' && (!state.created || op.id < state.created.op)) {
@@ -119,14 +120,14 @@ export function applyOp(state: ReportState, op: Op, isCoordinator: Authority = n
   return next;
 }
 
-export function mergeOps(id: string, ops: Iterable<Op>, isCoordinator: Authority = noCoordinators): ReportState {
+export function mergeOps(id: string, ops: Iterable<Op>, isCoordinator: Authority = noCoordinators): MergedState {
   let state = emptyState(id);
   for (const op of ops) state = applyOp(state, op, isCoordinator);
   return state;
 }
 
 /** Heads with equal values shown as one; the first of each value in display order stands for it. */
-export function distinctHeads(field: FieldState | undefined): Version[] {
+export function distinctHeads(field: FieldState | undefined): FieldVersion[] {
   if (!field) return [];
   const seen = new Set<string>();
   return field.heads.filter((h) => {
@@ -151,7 +152,7 @@ export interface ReportView {
   updatedHlc?: string;
 }
 
-export function viewOf(state: ReportState): ReportView {
+export function viewOf(state: MergedState): ReportView {
   const values: Record<string, unknown> = {};
   const conflicts: string[] = [];
   let liveFields = 0;
@@ -184,7 +185,7 @@ export function viewOf(state: ReportState): ReportView {
  * The body of an edit: the new values, each superseding every head of its field as the editor saw it.
  * A value of `undefined` clears the field (the heads are superseded, nothing new is written).
  */
-export function editBody(state: ReportState, changes: Partial<Record<FieldName, unknown>>, hlc: string): Op['body'] {
+export function editBody(state: MergedState, changes: Partial<Record<FieldName, unknown>>, hlc: string): Op['body'] {
   const out: Op['body'] = { hlc, changes: {}, supersedes: {} };
   for (const [name, value] of Object.entries(changes)) {
     const heads = state.fields[name]?.heads.map((h) => h.op) ?? [];
@@ -198,12 +199,12 @@ export function editBody(state: ReportState, changes: Partial<Record<FieldName, 
  * The body of a change to a deployment or desk setting (the roster, the gazetteer, a partner
  * profile): named fields that are no report fields, each superseding every head the writer saw.
  */
-export function settingBody(state: ReportState, changes: Record<string, unknown>, hlc: string): Op['body'] {
+export function settingBody(state: MergedState, changes: Record<string, unknown>, hlc: string): Op['body'] {
   return editBody(state, changes, hlc);
 }
 
 /** A delete supersedes every head it saw, of every field, so an edit it did not see stays visible. */
-export function deleteBody(state: ReportState, hlc: string): Op['body'] {
+export function deleteBody(state: MergedState, hlc: string): Op['body'] {
   const supersedes: Record<string, string[]> = {};
   for (const [name, field] of Object.entries(state.fields)) {
     if (field.heads.length) supersedes[name] = field.heads.map((h) => h.op);

@@ -5,7 +5,7 @@
  * reaches devices only as roster ops a coordinator wrote.
  */
 import { z } from 'zod/mini';
-import { distinctHeads, type Authority, type ReportState } from './merge.ts';
+import { distinctHeads, type Authority, type MergedState } from './merge.ts';
 import { deviceIdSchema } from './op.ts';
 import { ROLES, type Role } from './protocol.ts';
 
@@ -33,7 +33,7 @@ export function rosterField(device: string): string {
 }
 
 /** Device → role. For an entry in conflict, the first head in display order counts, as for any setting. */
-export function rosterOf(state: ReportState | undefined): Map<string, Role> {
+export function rosterOf(state: MergedState | undefined): Map<string, Role> {
   const roles = new Map<string, Role>();
   if (!state) return roles;
   for (const field of Object.values(state.fields)) {
@@ -45,7 +45,7 @@ export function rosterOf(state: ReportState | undefined): Map<string, Role> {
 }
 
 /** Every entry of the roster, keys included, by device. */
-export function rosterEntriesOf(state: ReportState | undefined): Map<string, RosterEntry> {
+export function rosterEntriesOf(state: MergedState | undefined): Map<string, RosterEntry> {
   const entries = new Map<string, RosterEntry>();
   if (!state) return entries;
   for (const field of Object.values(state.fields)) {

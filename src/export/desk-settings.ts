@@ -10,7 +10,7 @@
  */
 import { z } from 'zod/mini';
 import { UUID_PATTERN } from '../domain/ids.ts';
-import { DELETED_FIELD, viewOf, type ReportState } from '../domain/merge.ts';
+import { DELETED_FIELD, viewOf, type MergedState } from '../domain/merge.ts';
 import { deviceIdSchema } from '../domain/op.ts';
 import { EXPORT_FORMATS } from './export-file.ts';
 import { partnerProfileSchema, PROFILE_NAME_PATTERN, type PartnerProfile } from './profile.ts';
@@ -43,7 +43,7 @@ export type StoredProfile =
   /** Removed, or not a profile this app can use (a catalog key says why): listed, never exported with. */
   | { name: string; ok: false; reason: string; conflicts: string[] };
 
-export function profileFromState(state: ReportState): StoredProfile | undefined {
+export function profileFromState(state: MergedState): StoredProfile | undefined {
   const name = profileNameOf(state.id);
   if (name === undefined) return undefined;
   const view = viewOf(state);
@@ -73,7 +73,7 @@ export function exportLogId(uuid: string): string {
 }
 
 /** A log entry as stored; undefined for another setting or an entry this app cannot read. */
-export function exportLogEntryFromState(state: ReportState): ExportLogEntry | undefined {
+export function exportLogEntryFromState(state: MergedState): ExportLogEntry | undefined {
   if (!state.id.startsWith(EXPORT_LOG_PREFIX)) return undefined;
   const parsed = exportLogEntrySchema.safeParse(viewOf(state).values);
   return parsed.success ? parsed.data : undefined;

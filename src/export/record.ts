@@ -64,7 +64,7 @@ export interface DeskFacts {
   /** When the base received the report's create op. */
   receivedAt?: number;
   organisation?: string;
-  /** The device that wrote the create op (ReportState.created.device). */
+  /** The device that wrote the create op (MergedState.created.device). */
   device?: string;
   /** SHA-256 of each original photo, as the op carries it. */
   media?: readonly string[];

@@ -12,7 +12,7 @@ import {
   viewOf,
   noCoordinators,
   type Authority,
-  type ReportState,
+  type MergedState,
 } from '../../src/domain/merge.ts';
 import { opSchema, type Op, type OpKind } from '../../src/domain/op.ts';
 import type { FieldName } from '../../src/domain/report.ts';
@@ -68,7 +68,7 @@ function permutations<T>(xs: T[]): T[][] {
 }
 
 /** Merges in every order and checks they all agree; returns the state of the first order. */
-function mergeEveryOrder(ops: Op[], authority?: Authority): ReportState {
+function mergeEveryOrder(ops: Op[], authority?: Authority): MergedState {
   const first = mergeOps(REPORT, ops, authority);
   for (const order of permutations(ops)) {
     const s = mergeOps(REPORT, order, authority);
@@ -79,7 +79,7 @@ function mergeEveryOrder(ops: Op[], authority?: Authority): ReportState {
 }
 
 /** Per field, the labels of its heads, sorted. */
-function headsOf(s: ReportState): Record<string, string[]> {
+function headsOf(s: MergedState): Record<string, string[]> {
   return Object.fromEntries(
     Object.entries(s.fields)
       .filter(([, f]) => f.heads.length > 0)
@@ -580,7 +580,7 @@ const lastIsCoordinator =
 interface Device {
   name: string;
   known: Map<string, Op>;
-  state: ReportState;
+  state: MergedState;
   clock: Hlc;
   wall: number;
   seq: number;
@@ -707,7 +707,7 @@ function shuffledWithRepeats<T>(xs: T[], rnd: () => number): T[] {
   return out;
 }
 
-function headIds(s: ReportState): Record<string, string[]> {
+function headIds(s: MergedState): Record<string, string[]> {
   return Object.fromEntries(
     Object.entries(s.fields)
       .filter(([, f]) => f.heads.length > 0)

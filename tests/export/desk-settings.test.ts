@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { encodeHlc, nodeIdOf } from '../../src/domain/hlc.ts';
-import { applyOp, deleteBody, emptyState, settingBody, type ReportState } from '../../src/domain/merge.ts';
+import { applyOp, deleteBody, emptyState, settingBody, type MergedState } from '../../src/domain/merge.ts';
 import type { Op } from '../../src/domain/op.ts';
 import {
   exportLogEntryFromState,
@@ -18,12 +18,12 @@ let seq = 0;
 
 /** A desk op written by `device` on the state it had (`seen`, by default the state it lands on). */
 function deskOp(
-  state: ReportState,
+  state: MergedState,
   device: string,
   minute: number,
-  body: (s: ReportState, hlc: string) => Op['body'],
+  body: (s: MergedState, hlc: string) => Op['body'],
   seen = state,
-): ReportState {
+): MergedState {
   const hlc = encodeHlc({ wall: Date.UTC(2026, 10, 1) + minute * 60_000, counter: 0, node: nodeIdOf(device) });
   seq++;
   const id = `0190a000-0000-7000-8000-${String(seq).padStart(12, '0')}`;
@@ -44,8 +44,8 @@ describe('partner profiles as desk settings', () => {
     const base = deskOp(emptyState(profileSettingId(profile.name)), 'coord-one', 1, (s, hlc) =>
       settingBody(s, profileChanges(profile), hlc),
     );
-    const rotated = (s: ReportState) => deskOp(s, 'coord-one', 2, (st, hlc) => settingBody(st, { key: KEY_B }, hlc));
-    const daily = (s: ReportState) => deskOp(s, 'coord-two', 3, (st, hlc) => settingBody(st, { dates: 'day' }, hlc));
+    const rotated = (s: MergedState) => deskOp(s, 'coord-one', 2, (st, hlc) => settingBody(st, { key: KEY_B }, hlc));
+    const daily = (s: MergedState) => deskOp(s, 'coord-two', 3, (st, hlc) => settingBody(st, { dates: 'day' }, hlc));
     const both = daily(rotated(base));
     const read = profileFromState(both);
     expect(read?.ok && read.profile).toMatchObject({ key: KEY_B, dates: 'day' });

@@ -6,7 +6,7 @@
  * sources, devices and coordinates are invented.
  */
 import { encodeHlc, nodeIdOf } from '../../src/domain/hlc.ts';
-import { deleteBody, editBody, mergeOps, viewOf, type Authority, type ReportState, type ReportView } from '../../src/domain/merge.ts';
+import { deleteBody, editBody, mergeOps, viewOf, type Authority, type MergedState, type ReportView } from '../../src/domain/merge.ts';
 import type { Op } from '../../src/domain/op.ts';
 import type { FieldName } from '../../src/domain/report.ts';
 import { toExportRecord, type DeskFacts, type ExportRecord } from '../../src/export/record.ts';
@@ -82,19 +82,19 @@ function op(reportId: string, device: string, minute: number, body: Omit<Op['bod
 class History {
   ops: Op[] = [];
   constructor(readonly id: string) {}
-  state(): ReportState {
+  state(): MergedState {
     return mergeOps(this.id, this.ops, isCoordinator);
   }
   create(device: string, minute: number, values: Record<string, unknown>): this {
     this.ops.push(op(this.id, device, minute, { changes: values, supersedes: {} }, 'create'));
     return this;
   }
-  edit(device: string, minute: number, changes: Partial<Record<FieldName, unknown>>, seen: ReportState = this.state()): this {
+  edit(device: string, minute: number, changes: Partial<Record<FieldName, unknown>>, seen: MergedState = this.state()): this {
     const { changes: c, supersedes } = editBody(seen, changes, 'unused');
     this.ops.push(op(this.id, device, minute, { changes: c, supersedes }, 'edit'));
     return this;
   }
-  delete(device: string, minute: number, seen: ReportState = this.state()): this {
+  delete(device: string, minute: number, seen: MergedState = this.state()): this {
     const { changes, supersedes } = deleteBody(seen, 'unused');
     this.ops.push(op(this.id, device, minute, { changes, supersedes }, 'edit'));
     return this;

@@ -11,7 +11,7 @@
 import { canonicalJson } from '../../domain/canonical-json.ts';
 import { normalizeDigits } from '../../domain/digits.ts';
 import type { AdminLevel } from '../../domain/gazetteer.ts';
-import { DELETED_FIELD, deleteBody, distinctHeads, settingBody, viewOf, type ReportState } from '../../domain/merge.ts';
+import { DELETED_FIELD, deleteBody, distinctHeads, settingBody, viewOf, type MergedState } from '../../domain/merge.ts';
 import type { DateGrain } from '../../export/coarsen.ts';
 import {
   PROFILE_PARTS,
@@ -87,7 +87,7 @@ const obj = (v: unknown): Record<string, unknown> =>
  * each part as its first version shows it, a default where it cannot be read, so a coordinator can
  * fix it instead of starting again. Fields the app does not offer are kept, and the schema says why.
  */
-export function formOfState(state: ReportState, name: string): ProfileForm {
+export function formOfState(state: MergedState, name: string): ProfileForm {
   const values = viewOf(state).values as Record<string, unknown>;
   const form = newProfileForm();
   form.name = name;
@@ -137,7 +137,7 @@ export function checkProfile(form: ProfileForm, key: string): ProfileCheck {
   return { ok: false, errors };
 }
 
-function listed(state: ReportState): ListedProfile | undefined {
+function listed(state: MergedState): ListedProfile | undefined {
   const stored = profileFromState(state);
   if (!stored) return undefined;
   return { ...stored, removedWhileEdited: viewOf(state).conflicts.includes(DELETED_FIELD) };
@@ -152,18 +152,18 @@ export async function listProfiles(db: RasidDb): Promise<ListedProfile[]> {
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-export async function profileState(db: RasidDb, name: string): Promise<ReportState | undefined> {
+export async function profileState(db: RasidDb, name: string): Promise<MergedState | undefined> {
   return (await db.settings.get(profileSettingId(name)))?.state;
 }
 
 /** Whether a name is held by a profile that was not removed. */
-function taken(state: ReportState): boolean {
+function taken(state: MergedState): boolean {
   const view = viewOf(state);
   return !view.deleted && PROFILE_PARTS.some((p) => Object.hasOwn(view.values, p));
 }
 
 /** A removed profile's delete is superseded too, so the name can be used again (or a removal undone). */
-function undelete(state: ReportState): Record<string, unknown> {
+function undelete(state: MergedState): Record<string, unknown> {
   return state.fields[DELETED_FIELD]?.heads.length ? { [DELETED_FIELD]: undefined } : {};
 }
 
@@ -189,7 +189,7 @@ export async function createProfile(writer: WriterContext, form: ProfileForm): P
 }
 
 /** What saving `profile` over `state` writes: the parts that differ, and every part in conflict. */
-function editChanges(state: ReportState, profile: PartnerProfile): Record<string, unknown> {
+function editChanges(state: MergedState, profile: PartnerProfile): Record<string, unknown> {
   const values = viewOf(state).values as Record<string, unknown>;
   const wanted = profileChanges(profile);
   const changes: Record<string, unknown> = undelete(state);

@@ -14,7 +14,7 @@
  */
 import Dexie, { type Table } from 'dexie';
 import type { Hlc } from '../../domain/hlc.ts';
-import { viewOf, type ReportState } from '../../domain/merge.ts';
+import { viewOf, type MergedState } from '../../domain/merge.ts';
 import type { Op } from '../../domain/op.ts';
 import type { Cursor, WireOp } from '../../domain/protocol.ts';
 import type { DataKeyHolder } from './at-rest.ts';
@@ -26,7 +26,7 @@ export interface ReportRow {
   type: string;
   /** HLC of the create op; '' until it has arrived. Sorts newest-first as a string. */
   createdAt: string;
-  state: ReportState;
+  state: MergedState;
   /** Highest deviceSeq of this device's own ops on the report: above the watermark means not yet synced. */
   lastOwnSeq: number;
   /** 1 while the merged report has a conflict; absent otherwise, so the index holds only those (the queue). */
@@ -51,7 +51,7 @@ export interface OpRow extends Op {
 /** The merged state of a deployment or desk setting, by its fixed id (`roster`, `gazetteer`). */
 export interface SettingRow {
   id: string;
-  state: ReportState;
+  state: MergedState;
 }
 
 /** An op that arrived and could not be read, or waits for a key to open it. It never blocks the ops behind it. */
@@ -103,7 +103,7 @@ export interface MetaRow {
 }
 
 /** Whether a stored state has a conflict; a damaged row is left for the list to show as unreadable. */
-function conflicted(state: ReportState | undefined): boolean {
+function conflicted(state: MergedState | undefined): boolean {
   try {
     return viewOf(state!).conflicts.length > 0;
   } catch {

@@ -3,7 +3,7 @@
  * head it saw: one value of a field, or, when a delete crossed an edit, keeping the report deleted
  * or restoring it with the values the delete had superseded.
  */
-import { deleteBody, DELETED_FIELD, editBody, TYPE_FIELD, type Version } from '../../domain/merge.ts';
+import { deleteBody, DELETED_FIELD, editBody, TYPE_FIELD, type FieldVersion } from '../../domain/merge.ts';
 import type { FieldName } from '../../domain/report.ts';
 import { writeOp, type WriterContext } from './write-op.ts';
 
@@ -34,7 +34,7 @@ export async function restoreReport(ctx: WriterContext, id: string): Promise<voi
     const changes: Record<string, unknown> = { [DELETED_FIELD]: false };
     for (const [field, ids] of superseded) {
       if (field === DELETED_FIELD || field === TYPE_FIELD || (state.fields[field]?.heads.length ?? 0) > 0) continue;
-      const versions: Version[] = ids.flatMap((opId) => {
+      const versions: FieldVersion[] = ids.flatMap((opId) => {
         const op = older.get(opId);
         return op && Object.hasOwn(op.body.changes, field)
           ? [{ op: op.id, hlc: op.body.hlc, device: op.device, value: op.body.changes[field] }]

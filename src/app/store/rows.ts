@@ -4,7 +4,7 @@
  * writer and by sync, which merges ops that arrive.
  */
 import { UUID_PATTERN } from '../../domain/ids.ts';
-import { mergeOps, viewOf, type Authority, type ReportState } from '../../domain/merge.ts';
+import { mergeOps, viewOf, type Authority, type MergedState } from '../../domain/merge.ts';
 import { authorityOf, changedAuthority, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
 import type { Role } from '../../domain/protocol.ts';
 import type { RasidDb, ReportRow } from './db.ts';
@@ -14,7 +14,7 @@ export function isSettingId(reportId: string): boolean {
   return !UUID_PATTERN.test(reportId);
 }
 
-export function reportRow(state: ReportState, lastOwnSeq: number): ReportRow {
+export function reportRow(state: MergedState, lastOwnSeq: number): ReportRow {
   const row: ReportRow = {
     id: state.id,
     type: state.type ?? state.unknownType ?? '',
@@ -32,7 +32,7 @@ export async function currentAuthority(db: RasidDb): Promise<Authority> {
 }
 
 /** A state no op is left in (its only ops were rejected) leaves no row behind: an empty row would read as damaged. */
-export async function saveState(db: RasidDb, state: ReportState, lastOwnSeq: number): Promise<void> {
+export async function saveState(db: RasidDb, state: MergedState, lastOwnSeq: number): Promise<void> {
   if (state.applied.length === 0) {
     await (isSettingId(state.id) ? db.settings.delete(state.id) : db.reports.delete(state.id));
     return;
@@ -47,7 +47,7 @@ export async function rebuild(
   reportId: string,
   device: string,
   authority: Authority,
-): Promise<{ state: ReportState; lastOwnSeq: number }> {
+): Promise<{ state: MergedState; lastOwnSeq: number }> {
   const ops = await db.ops.where('reportId').equals(reportId).toArray();
   const lastOwnSeq = ops.reduce((m, o) => (o.device === device && o.deviceSeq > m ? o.deviceSeq : m), 0);
   return {

@@ -6,7 +6,7 @@
  */
 import { encodeHlc, nodeIdOf, tick } from '../../domain/hlc.ts';
 import { uuidv7, type RandomBytes } from '../../domain/ids.ts';
-import { applyOp, emptyState, type Authority, type ReportState } from '../../domain/merge.ts';
+import { applyOp, emptyState, type Authority, type MergedState } from '../../domain/merge.ts';
 import { OP_FORMAT_VERSION, opSchema, type Op, type OpBody, type OpKind } from '../../domain/op.ts';
 import type { RasidDb, WriterState } from './db.ts';
 import { currentAuthority, isSettingId, remergeForRoster, reportRow } from './rows.ts';
@@ -40,9 +40,9 @@ async function firstWriterState(db: RasidDb, device: string): Promise<WriterStat
 export async function writeOp(
   ctx: WriterContext,
   reportId: string,
-  intend: (state: ReportState, hlc: string) => OpIntent,
+  intend: (state: MergedState, hlc: string) => OpIntent,
   options: { draftId?: string } = {},
-): Promise<{ op: Op; state: ReportState }> {
+): Promise<{ op: Op; state: MergedState }> {
   const { db, device } = ctx;
   const opId = uuidv7(ctx.now(), ctx.random);
   // Two tabs must never take the same deviceSeq. The number is read and written inside one readwrite

@@ -9,7 +9,7 @@
  * one of them was rejected or when the roster changed whose coordinator standing counts.
  */
 import { decodeHlc, nodeIdOf, receive, type Hlc } from '../../domain/hlc.ts';
-import { applyOp, emptyState, type ReportState } from '../../domain/merge.ts';
+import { applyOp, emptyState, type MergedState } from '../../domain/merge.ts';
 import type { Op } from '../../domain/op.ts';
 import type { Cursor, ServedOp, SyncResponse, WireOp } from '../../domain/protocol.ts';
 import { authorityOf, entriesWritten, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
@@ -238,7 +238,7 @@ export async function takeIn(db: RasidDb, input: TakeIn, deps: { device: string;
     const reportIds = [...byReport.keys()].filter((id) => !isSettingId(id));
     const settingIds = [...byReport.keys()].filter(isSettingId);
     const [reportRows, settingRows] = await Promise.all([heldRows(db.reports, reportIds), db.settings.bulkGet(settingIds)]);
-    const merged = (id: string, state: ReportState | undefined, lastOwnSeq: number) => {
+    const merged = (id: string, state: MergedState | undefined, lastOwnSeq: number) => {
       let next = state ?? emptyState(id);
       let own = lastOwnSeq;
       for (const op of byReport.get(id)!) {

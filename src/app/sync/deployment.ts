@@ -4,7 +4,7 @@
  * its next sync, like any op.
  */
 import type { Gazetteer } from '../../domain/gazetteer.ts';
-import { settingBody, type ReportState } from '../../domain/merge.ts';
+import { settingBody, type MergedState } from '../../domain/merge.ts';
 import type { Role } from '../../domain/protocol.ts';
 import { canonicalJson } from '../../domain/canonical-json.ts';
 import { GAZETTEER_FIELD, GAZETTEER_ID, rosterEntriesOf, rosterField, ROSTER_ID } from '../../domain/roster.ts';
@@ -16,7 +16,7 @@ const sameKeys = (a: Record<string, string> | undefined, b: Record<string, strin
   canonicalJson(a ?? {}) === canonicalJson(b ?? {});
 
 /** The devices whose role or keys the roster does not yet say as given: what one roster op must add. */
-export function missingFromRoster(state: ReportState | undefined, devices: readonly Entry[]): Entry[] {
+export function missingFromRoster(state: MergedState | undefined, devices: readonly Entry[]): Entry[] {
   const roster = rosterEntriesOf(state);
   return devices.filter((d) => {
     const held = roster.get(d.device);

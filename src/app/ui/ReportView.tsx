@@ -1,7 +1,7 @@
 /** One report: its values in the interface language, conflicts marked, and edit and delete. */
 import { useRef } from 'preact/hooks';
 import { decodeHlc } from '../../domain/hlc.ts';
-import { DELETED_FIELD, distinctHeads, type Version } from '../../domain/merge.ts';
+import { DELETED_FIELD, distinctHeads, type FieldVersion } from '../../domain/merge.ts';
 import { chooseValue, keepDeleted, restoreReport } from '../store/resolve.ts';
 import { fieldsOf, type FieldName } from '../../domain/report.ts';
 import { useLiveQuery } from '../live-query.ts';
@@ -88,13 +88,13 @@ export function ReportView({ id }: { id: string }) {
 }
 
 /** Who wrote a version and when, as the chain of custody records it: the device and its HLC time. */
-function Who({ h, keyName }: { h: Version; keyName: 'conflict.setBy' | 'conflict.deletedBy' }) {
+function Who({ h, keyName }: { h: FieldVersion; keyName: 'conflict.setBy' | 'conflict.deletedBy' }) {
   const { tr } = useServices();
   return <span class="who">{tr.t(keyName, { device: isolate(h.device.slice(0, 8)), time: tr.dateTime(decodeHlc(h.hlc).wall) })}</span>;
 }
 
 /** The competing values of one field; a coordinator picks one, an op superseding every head. */
-function Heads({ id, field, heads }: { id: string; field: FieldName; heads: Version[] }) {
+function Heads({ id, field, heads }: { id: string; field: FieldName; heads: FieldVersion[] }) {
   const services = useServices();
   const { tr, writer } = services;
   return (
@@ -123,7 +123,7 @@ function Heads({ id, field, heads }: { id: string; field: FieldName; heads: Vers
 }
 
 /** A delete that crossed an edit it did not see: keep it deleted, or restore it. */
-function CrossedDelete({ id, heads }: { id: string; heads: Version[] }) {
+function CrossedDelete({ id, heads }: { id: string; heads: FieldVersion[] }) {
   const services = useServices();
   const { tr, writer } = services;
   return (

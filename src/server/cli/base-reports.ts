@@ -15,7 +15,7 @@ import { PairKeyCache } from '../../domain/crypto/pair-keys.ts';
 import { SEALED_OP_VERSION } from '../../domain/crypto/sealed-op.ts';
 import { UUID_PATTERN } from '../../domain/ids.ts';
 import { KeyDirectory } from '../../domain/key-directory.ts';
-import { mergeOps, viewOf, type ReportState } from '../../domain/merge.ts';
+import { mergeOps, viewOf, type MergedState } from '../../domain/merge.ts';
 import type { Op } from '../../domain/op.ts';
 import { readArrived, type ArrivedOp, type Reader } from '../../domain/op-envelope.ts';
 import { authorityOf, entriesWritten, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
@@ -148,7 +148,7 @@ export async function readBaseReports(
 
   // Who counts as coordinator is the roster, merged as every device merges it, and nothing else.
   const authority = authorityOf(rosterOf(mergeOps(ROSTER_ID, byId.get(ROSTER_ID) ?? [])));
-  const reports: { state: ReportState; record: ExportRecord }[] = [];
+  const reports: { state: MergedState; record: ExportRecord }[] = [];
   const profiles = new Map<string, StoredProfile>();
   for (const [id, ops] of byId) {
     if (UUID_PATTERN.test(id)) {

@@ -13,7 +13,7 @@
 import type { Gazetteer } from '../../domain/gazetteer.ts';
 import { encodeHlc, nodeIdOf, tick, type Hlc } from '../../domain/hlc.ts';
 import { uuidv7, type RandomBytes } from '../../domain/ids.ts';
-import { deleteBody, editBody, mergeOps, settingBody, type ReportState } from '../../domain/merge.ts';
+import { deleteBody, editBody, mergeOps, settingBody, type MergedState } from '../../domain/merge.ts';
 import { OP_FORMAT_VERSION, type Op, type OpBody, type OpKind } from '../../domain/op.ts';
 import type { Role } from '../../domain/protocol.ts';
 import type { FieldName, ReportType } from '../../domain/report.ts';
@@ -165,7 +165,7 @@ interface Action {
   reportId: string;
   kind: OpKind;
   /** The body, from the state this device saw at the time. */
-  body(state: ReportState, hlc: string): OpBody;
+  body(state: MergedState, hlc: string): OpBody;
 }
 
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -536,7 +536,7 @@ export function demoScenario({ seed, now, gazetteer, reports: wanted = 300 }: Sc
       report.ops.map((o) => o.op),
     );
   const clocks = new Map<string, Hlc>();
-  const write = (action: Action, state: ReportState, received: number): Op => {
+  const write = (action: Action, state: MergedState, received: number): Op => {
     const clock = tick(clocks.get(action.device) ?? { wall: 0, counter: 0, node: nodeIdOf(action.device) }, action.at);
     clocks.set(action.device, clock);
     const ops = deviceOps.get(action.device) ?? [];

@@ -5,7 +5,7 @@ import type { RasidDb, ReportRow } from '../../../src/app/store/db.ts';
 import { readRow } from '../../../src/app/store/read-row.ts';
 import { createReport, editReport } from '../../../src/app/store/reports.ts';
 import { reportRow } from '../../../src/app/store/write-op.ts';
-import { applyOp, emptyState, type ReportState } from '../../../src/domain/merge.ts';
+import { applyOp, emptyState, type MergedState } from '../../../src/domain/merge.ts';
 import { DEVICE, damageReport, displacementReport, freshDb, writer } from './store-fixtures.ts';
 
 const open: RasidDb[] = [];
@@ -19,7 +19,7 @@ afterEach(async () => {
 });
 
 describe('readRow', () => {
-  const state = (): ReportState =>
+  const state = (): MergedState =>
     applyOp(emptyState('01957a3c-1f00-7000-8000-00000000beef'), {
       v: 1,
       id: '01957a3c-2000-7000-8000-000000000001',

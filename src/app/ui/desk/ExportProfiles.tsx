@@ -5,7 +5,7 @@
  * a removal are asked twice, since a partner's ids stop matching after either.
  */
 import { useRef, useState } from 'preact/hooks';
-import type { ReportState } from '../../../domain/merge.ts';
+import type { MergedState } from '../../../domain/merge.ts';
 import {
   formOf,
   formOfState,
@@ -64,7 +64,7 @@ function Problems({ p }: { p: ListedProfile }) {
 type Editing = { name?: string; form: ProfileForm };
 
 /** The form for a stored profile as it is, fixable also when it cannot be used. */
-function editFormOf(p: ListedProfile, state: ReportState | undefined): Editing {
+function editFormOf(p: ListedProfile, state: MergedState | undefined): Editing {
   if (p.ok && p.conflicts.length === 0) return { name: p.name, form: formOf(p.profile) };
   return { name: p.name, form: state ? formOfState(state, p.name) : { ...newProfileForm(), name: p.name } };
 }
