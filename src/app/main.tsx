@@ -22,7 +22,8 @@ import { get } from './store/keyval.ts';
 import { loadTranslator, type Lang, type Translator } from './i18n/i18n.ts';
 import { useLiveQuery } from './live-query.ts';
 import { registerServiceWorker, type UpdateHandle } from './pwa.ts';
-import { loadGazetteer, loadLang, saveLang } from './settings.ts';
+import { loadLocalGazetteer } from './local-gazetteer.ts';
+import { loadLang, saveLang } from './preferences.ts';
 import { requestPersistence } from './storage-status.ts';
 import { RasidDb } from './store/db.ts';
 import { App } from './ui/App.tsx';
@@ -137,7 +138,7 @@ async function openApp(keys: DataKeyHolder, firstTime: boolean, tr: Translator, 
   if (firstTime) await import('./store/seal-existing.ts').then((m) => m.sealExistingRows(db));
   const device = await deviceId();
   const [gazetteer, enrollment, watermark, lockRecord] = await Promise.all([
-    loadGazetteer(),
+    loadLocalGazetteer(),
     loadEnrollment(device),
     db.getMeta('watermark'),
     browserVault.read(),

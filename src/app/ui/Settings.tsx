@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { parseCodAbCsv, type SkippedRow } from '../../domain/gazetteer.ts';
 import { deviceKeysFingerprint } from '../../domain/crypto/fingerprint.ts';
 import { devicePublicKeys } from '../keys/device-keys.ts';
-import { saveGazetteer } from '../settings.ts';
+import { saveLocalGazetteer } from '../local-gazetteer.ts';
 import { storageStatus, type StorageStatus } from '../storage-status.ts';
 import { isCoordinator, useServices } from './context.ts';
 import { isolate } from './format.ts';
@@ -55,7 +55,7 @@ export function Settings() {
       await publishGazetteer(writer, parsed.gazetteer);
       void services.sync?.syncNow();
     } else {
-      await saveGazetteer(parsed.gazetteer);
+      await saveLocalGazetteer(parsed.gazetteer);
       setGazetteer(parsed.gazetteer);
     }
     setResult({ ok: true, count: parsed.gazetteer.units.length, skipped: parsed.skipped });

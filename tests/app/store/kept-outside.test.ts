@@ -17,7 +17,8 @@ import { makeDeploymentKey } from '../../../src/app/keys/deployment-key.ts';
 import { setUpPasscode } from '../../../src/app/lock/vault.ts';
 import { browserVault } from '../../../src/app/lock/vault-store.ts';
 import { deleteSecrets } from '../../../src/app/panic.ts';
-import { saveGazetteer, saveLang } from '../../../src/app/settings.ts';
+import { saveLocalGazetteer } from '../../../src/app/local-gazetteer.ts';
+import { saveLang } from '../../../src/app/preferences.ts';
 import { DataKeyHolder } from '../../../src/app/store/at-rest.ts';
 import { KEPT_OUTSIDE } from '../../../src/app/store/kept-outside.ts';
 import { enroll } from '../../../src/app/sync/enrollment.ts';
@@ -64,7 +65,7 @@ async function coordinatorPhone(): Promise<Map<string, string>> {
     dataKey,
   );
   if (!made.ok) throw new Error(made.reason);
-  await saveGazetteer({ name: 'sample', units: [{ pcode: 'SY07', en: 'Latakia', ar: 'اللاذقية', level: 1 }] });
+  await saveLocalGazetteer({ name: 'sample', units: [{ pcode: 'SY07', en: 'Latakia', ar: 'اللاذقية', level: 1 }] });
 
   const local = new Map<string, string>();
   setAppearance('neutral', { setItem: (k, v) => void local.set(k, v) });
