@@ -9,14 +9,14 @@ import { KEPT_OUTSIDE, type KeptOutside } from './store/kept-outside.ts';
 
 /** The reports database (Dexie) and idb-keyval's default database and store. */
 export const REPORTS_DB = 'rasid';
-export const SETTINGS_DB = 'keyval-store';
-export const SETTINGS_STORE = 'keyval';
+export const KEYVAL_DB = 'keyval-store';
+export const KEYVAL_STORE = 'keyval';
 
 /**
  * The idb-keyval keys among `keys` that step 1 deletes: every one except those the registry
  * (kept-outside.ts) names as no secret. A key it does not name at all counts as a secret: written by
  * an older version or by code that slipped past the registry, it may hold anything, and deleting a
- * setting early costs nothing.
+ * preference early costs nothing.
  */
 export function secretKeys(keys: readonly IDBValidKey[], kept: readonly KeptOutside[] = KEPT_OUTSIDE): IDBValidKey[] {
   const notSecret = new Set<IDBValidKey>(kept.filter((e) => e.kind === 'idb-keyval' && !e.secret).map((e) => e.name));
@@ -76,12 +76,12 @@ function openExisting(idb: IDBFactory, name: string): Promise<IDBDatabase | unde
  * that must be on disk before anything else is attempted.
  */
 export async function deleteSecrets(idb: IDBFactory, kept: readonly KeptOutside[] = KEPT_OUTSIDE): Promise<void> {
-  const db = await openExisting(idb, SETTINGS_DB);
+  const db = await openExisting(idb, KEYVAL_DB);
   if (!db) return;
   try {
-    if (!db.objectStoreNames.contains(SETTINGS_STORE)) return;
-    const tx = db.transaction(SETTINGS_STORE, 'readwrite', { durability: 'strict' });
-    const store = tx.objectStore(SETTINGS_STORE);
+    if (!db.objectStoreNames.contains(KEYVAL_STORE)) return;
+    const tx = db.transaction(KEYVAL_STORE, 'readwrite', { durability: 'strict' });
+    const store = tx.objectStore(KEYVAL_STORE);
     const keys = await request(store.getAllKeys());
     for (const key of secretKeys(keys, kept)) store.delete(key);
     await new Promise<void>((resolve, reject) => {
@@ -120,12 +120,12 @@ export function wipeSteps(deps: WipeDeps): WipeStep[] {
     },
     // This page's own idb-keyval connection stays open (the library never closes it), so this
     // deletion is blocked until the page leaves: a short wait, then it completes on navigation.
-    { name: 'settings', run: () => deleteDatabase(deps.idb, SETTINGS_DB, 50) },
+    { name: 'keyval', run: () => deleteDatabase(deps.idb, KEYVAL_DB, 50) },
     {
       name: 'otherDatabases',
       run: async () => {
         const all = (await deps.idb.databases?.()) ?? [];
-        const names = all.map((d) => d.name).filter((n): n is string => !!n && n !== SETTINGS_DB);
+        const names = all.map((d) => d.name).filter((n): n is string => !!n && n !== KEYVAL_DB);
         await Promise.all(names.map((n) => deleteDatabase(deps.idb, n, 50)));
       },
     },

@@ -1,6 +1,6 @@
 /**
  * The panic wipe's ordered steps, against fake IndexedDB: secrets go first and alone, every step runs
- * even when one before it fails, and a full run leaves no database, cache, worker or setting.
+ * even when one before it fails, and a full run leaves no database, cache, worker or preference.
  */
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
@@ -9,11 +9,11 @@ import { RasidDb } from '../../src/app/store/db.ts';
 import {
   deleteDatabase,
   deleteSecrets,
+  KEYVAL_DB,
+  KEYVAL_STORE,
   REPORTS_DB,
   runWipe,
   secretKeys,
-  SETTINGS_DB,
-  SETTINGS_STORE,
   wipeSteps,
   type WipeDeps,
 } from '../../src/app/panic.ts';
@@ -28,18 +28,18 @@ function req<T>(r: IDBRequest<T>): Promise<T> {
 
 /** idb-keyval's database as the app leaves it: its one store, with the given entries. */
 async function keyvalWith(idb: IDBFactory, entries: Record<string, unknown>): Promise<void> {
-  const open = idb.open(SETTINGS_DB);
-  open.onupgradeneeded = () => open.result.createObjectStore(SETTINGS_STORE);
+  const open = idb.open(KEYVAL_DB);
+  open.onupgradeneeded = () => open.result.createObjectStore(KEYVAL_STORE);
   const db = await req(open);
-  const tx = db.transaction(SETTINGS_STORE, 'readwrite');
-  for (const [k, v] of Object.entries(entries)) tx.objectStore(SETTINGS_STORE).put(v, k);
+  const tx = db.transaction(KEYVAL_STORE, 'readwrite');
+  for (const [k, v] of Object.entries(entries)) tx.objectStore(KEYVAL_STORE).put(v, k);
   await new Promise((resolve) => (tx.oncomplete = resolve));
   db.close();
 }
 
 async function keyvalKeys(idb: IDBFactory): Promise<string[]> {
-  const db = await req(idb.open(SETTINGS_DB));
-  const keys = await req(db.transaction(SETTINGS_STORE).objectStore(SETTINGS_STORE).getAllKeys());
+  const db = await req(idb.open(KEYVAL_DB));
+  const keys = await req(db.transaction(KEYVAL_STORE).objectStore(KEYVAL_STORE).getAllKeys());
   db.close();
   return keys.map(String).sort();
 }
@@ -49,7 +49,7 @@ async function databaseNames(idb: IDBFactory): Promise<string[]> {
 }
 
 /**
- * A phone with a saved report, an enrollment, a wrapped key and settings, and `more` in idb-keyval;
+ * A phone with a saved report, an enrollment, a wrapped key and preferences, and `more` in idb-keyval;
  * and fakes for the rest.
  */
 async function phone(more: Record<string, unknown> = {}) {
@@ -88,7 +88,7 @@ describe('panic wipe', () => {
     await runWipe(steps.slice(0, 1));
     // Interrupted here: no token and no key are left, while the rest is still there (not yet wiped).
     expect(await keyvalKeys(idb)).toEqual(['deviceId', 'gazetteer', 'lang']);
-    expect(await databaseNames(idb)).toContain(SETTINGS_DB);
+    expect(await databaseNames(idb)).toContain(KEYVAL_DB);
   });
 
   test('a secret under a name the registry does not know, and no name pattern would catch, is gone before any later step runs', async () => {
@@ -105,7 +105,7 @@ describe('panic wipe', () => {
     // Unknown counts as secret: gone with the token and the data key, while the rest was still there.
     expect(afterFirst).toEqual({
       keys: ['deviceId', 'gazetteer', 'lang'],
-      databases: [REPORTS_DB, SETTINGS_DB, 'workbox-expiration'].sort(),
+      databases: [REPORTS_DB, KEYVAL_DB, 'workbox-expiration'].sort(),
     });
     expect(await databaseNames(idb)).toEqual([]);
   });
@@ -122,7 +122,7 @@ describe('panic wipe', () => {
     );
   });
 
-  test('the registry, not the name, decides: a secret named like a note goes first, a setting named like a key waits', async () => {
+  test('the registry, not the name, decides: a secret named like a note goes first, a preference named like a key waits', async () => {
     const kept: KeptOutside[] = [
       { name: 'sealedNotes', kind: 'idb-keyval', secret: true },
       { name: 'keyboardLayout', kind: 'idb-keyval', secret: false },
@@ -140,10 +140,10 @@ describe('panic wipe', () => {
     const { idb, deps, cacheNames, unregistered, stores, closedCount } = await phone();
     const reports = await req(idb.open(REPORTS_DB));
     reports.close();
-    expect(await databaseNames(idb)).toEqual([REPORTS_DB, SETTINGS_DB, 'workbox-expiration'].sort());
+    expect(await databaseNames(idb)).toEqual([REPORTS_DB, KEYVAL_DB, 'workbox-expiration'].sort());
     const seen: string[] = [];
     const results = await runWipe(wipeSteps(deps), (r) => seen.push(r.name));
-    expect(seen).toEqual(['secrets', 'reports', 'settings', 'otherDatabases', 'caches', 'serviceWorkers', 'webStorage']);
+    expect(seen).toEqual(['secrets', 'reports', 'keyval', 'otherDatabases', 'caches', 'serviceWorkers', 'webStorage']);
     expect(results.every((r) => r.ok)).toBe(true);
     expect(await databaseNames(idb)).toEqual([]);
     expect([...cacheNames]).toEqual([]);
@@ -161,7 +161,7 @@ describe('panic wipe', () => {
     const results = await runWipe(wipeSteps(deps));
     expect(results.filter((r) => !r.ok).map((r) => r.name)).toEqual(['reports', 'caches']);
     // The ones after each failure still ran.
-    expect(await databaseNames(idb)).not.toContain(SETTINGS_DB);
+    expect(await databaseNames(idb)).not.toContain(KEYVAL_DB);
     expect(unregistered).toEqual(['/']);
     expect(stores.every((m) => m.size === 0)).toBe(true);
   });
@@ -183,7 +183,7 @@ describe('panic wipe', () => {
     expect(ran).toEqual(['next']);
   });
 
-  test('wiping a phone that holds no settings creates no database', async () => {
+  test('wiping a phone that holds no preferences creates no database', async () => {
     const idb = new IDBFactory();
     await deleteSecrets(idb);
     expect(await databaseNames(idb)).toEqual([]);
