@@ -8,7 +8,7 @@ import { storageStatus, type StorageStatus } from '../storage-status.ts';
 import { isCoordinator, useServices } from './context.ts';
 import { isolate } from './format.ts';
 import type { Translator } from '../i18n/i18n.ts';
-import { LockSettings } from './LockSettings.tsx';
+import { LockOptions } from './LockOptions.tsx';
 
 const SAMPLE_URL = '/gazetteer/sample-gazetteer-syrian-coast.csv';
 
@@ -165,7 +165,7 @@ export function Settings() {
           </>
         )}
       </section>
-      <LockSettings />
+      <LockOptions />
     </>
   );
 }

@@ -1,4 +1,4 @@
-/** Settings of the lock: idle time, wipe after wrong tries, a plain name and icon, the wipe (duress) passcode, and changing the passcode. */
+/** The lock's options: idle time, wipe after wrong tries, a plain name and icon, the wipe (duress) passcode, and changing the passcode. */
 import { useEffect, useState } from 'preact/hooks';
 import { browserVault } from '../lock/vault-store.ts';
 import { changePasscode, IDLE_MINUTES, readRecord, setDuressPasscode, setLockOptions, WIPE_AFTER, type LockRecord } from '../lock/vault.ts';
@@ -19,7 +19,7 @@ function Outcome({ outcome }: { outcome: Outcome }) {
   );
 }
 
-export function LockSettings() {
+export function LockOptions() {
   const { tr, appearance, setAppearance } = useServices();
   const [record, setRecord] = useState<LockRecord>();
   const [options, setOptions] = useState<Outcome>();
@@ -36,7 +36,7 @@ export function LockSettings() {
 
   const saveOption = async (option: { idleMinutes?: number; wipeAfter?: number }) => {
     setRecord(await setLockOptions(browserVault, option));
-    setOptions({ ok: true, key: 'lock.settings.saved' });
+    setOptions({ ok: true, key: 'lock.options.saved' });
   };
 
   const run = async (work: () => Promise<void>) => {
@@ -51,7 +51,7 @@ export function LockSettings() {
   const saveDuress = (value: string | undefined) =>
     run(async () => {
       const result = await setDuressPasscode(browserVault, value === undefined ? undefined : passcodeAsTyped(value));
-      setDuressOutcome(result.ok ? { ok: true, key: 'lock.settings.saved' } : { ok: false, key: result.reason });
+      setDuressOutcome(result.ok ? { ok: true, key: 'lock.options.saved' } : { ok: false, key: result.reason });
       if (result.ok) setDuress('');
       setRecord(await readRecord(browserVault));
     });
@@ -74,9 +74,9 @@ export function LockSettings() {
   return (
     <>
       <section class="form-section" aria-labelledby="lock-h">
-        <h2 id="lock-h">{tr.t('lock.settings.title')}</h2>
+        <h2 id="lock-h">{tr.t('lock.options.title')}</h2>
         <div class="field">
-          <label for="lock-idle">{tr.t('lock.settings.idle')}</label>
+          <label for="lock-idle">{tr.t('lock.options.idle')}</label>
           <select
             id="lock-idle"
             value={record.idleMinutes}
@@ -92,11 +92,11 @@ export function LockSettings() {
           </select>
         </div>
         <div class="field">
-          <label for="lock-wipe">{tr.t('lock.settings.wipeAfter')}</label>
+          <label for="lock-wipe">{tr.t('lock.options.wipeAfter')}</label>
           <select id="lock-wipe" value={record.wipeAfter} onChange={(e) => void saveOption({ wipeAfter: Number(e.currentTarget.value) })}>
             {WIPE_AFTER.map((n) => (
               <option key={n} value={n}>
-                {n === 0 ? tr.t('lock.settings.wipeNever') : tr.plural('lock.settings.wipeTries', n)}
+                {n === 0 ? tr.t('lock.options.wipeNever') : tr.plural('lock.options.wipeTries', n)}
               </option>
             ))}
           </select>
