@@ -15,30 +15,16 @@ import type { AgreementAlg } from './crypto/algorithms.ts';
 import { fromBase64url, toBase64url } from './crypto/bytes.ts';
 import { readPublicKey, type AgreementKeyPair, type PublicKey, type SigningKeyPair } from './crypto/keys.ts';
 import type { PairKeyCache } from './crypto/pair-keys.ts';
-import {
-  openOp,
-  sealOp,
-  sealedOpHeaderSchema,
-  SEALED_OP_VERSION,
-  UNOPENABLE,
-  type OpenKeys,
-  type SealedOpHeader,
-} from './crypto/sealed-op.ts';
+import { openOp, sealOp, sealedOpHeaderSchema, SEALED_OP_VERSION, type OpenKeys, type SealedOpHeader } from './crypto/sealed-op.ts';
 import { headerFields, signOp, verifyOp } from './crypto/signature.ts';
 import type { KeyDirectory } from './key-directory.ts';
 import { OP_FORMAT_VERSION, opBodySchema, type Op, type OpBody } from './op.ts';
 import type { WireOp } from './protocol.ts';
 import { entriesWritten, ROSTER_ID } from './roster.ts';
-import { fromWire, UNREADABLE } from './wire-op.ts';
+import { QUARANTINE_REASONS } from './quarantine.ts';
+import { fromWire } from './wire-op.ts';
 
 export type ArrivedOp = { ok: true; op: Op; rawBody?: string; wire?: WireOp } | { ok: false; id?: string; reason: string };
-
-/**
- * Reasons an op waits in quarantine rather than failing for good: this reader lacks a key it may
- * get later (the deployment key imported on the desk, a roster naming the author). Such ops are
- * tried again when what the reader knows changes.
- */
-export const WAITING_REASONS: readonly string[] = [UNOPENABLE.notForUs, UNOPENABLE.unknownSender, UNOPENABLE.unknownSigner];
 
 /** What a device seals and signs its own ops with. */
 export interface Sealer {
@@ -113,17 +99,17 @@ async function readSigned(w: Record<string, unknown>, reader: Reader | undefined
     device: w.device,
     deviceSeq: w.deviceSeq,
   });
-  if (!header.success || typeof w.body !== 'string' || typeof w.sig !== 'string') return fail(UNREADABLE.badHeader);
+  if (!header.success || typeof w.body !== 'string' || typeof w.sig !== 'string') return fail(QUARANTINE_REASONS.badHeader);
   const signature = w.sig.length === SIGNATURE_CHARS ? fromBase64url(w.sig) : null;
-  if (!signature || signature.length !== 64) return fail(UNOPENABLE.badSignature);
+  if (!signature || signature.length !== 64) return fail(QUARANTINE_REASONS.badSignature);
   let json: unknown;
   try {
     json = JSON.parse(w.body);
   } catch {
-    return fail(UNREADABLE.badJson);
+    return fail(QUARANTINE_REASONS.badJson);
   }
   const body = opBodySchema.safeParse(json);
-  if (!body.success) return fail(UNREADABLE.badBody);
+  if (!body.success) return fail(QUARANTINE_REASONS.badBody);
   const h = header.data;
   let signer = reader?.directory.signingKey(h.device);
   if (!signer && reader?.directory.open && h.reportId === ROSTER_ID) {
@@ -132,8 +118,8 @@ async function readSigned(w: Record<string, unknown>, reader: Reader | undefined
     const key = text ? await readPublicKey(text, 'signing') : undefined;
     if (key?.ok) signer = key.key;
   }
-  if (!signer) return fail(UNOPENABLE.unknownSigner);
-  if (!(await verifyOp(signer, h, w.body, signature)).ok) return fail(UNOPENABLE.badSignature);
+  if (!signer) return fail(QUARANTINE_REASONS.unknownSigner);
+  if (!(await verifyOp(signer, h, w.body, signature)).ok) return fail(QUARANTINE_REASONS.badSignature);
   const op = localOp(h, body.data);
   return { ok: true, op, wire: { ...headerFields(h), body: w.body, sig: w.sig } as WireOp };
 }
@@ -148,7 +134,7 @@ export async function readArrived(input: unknown, reader: Reader | undefined): P
   if (w.v !== SEALED_OP_VERSION) return fromWire(input);
   if (w.kind === 'deployment') return readSigned(w, reader);
   const id = typeof w.id === 'string' ? w.id.slice(0, 64) : undefined;
-  if (!reader) return { ok: false, ...(id !== undefined && { id }), reason: UNOPENABLE.notForUs };
+  if (!reader) return { ok: false, ...(id !== undefined && { id }), reason: QUARANTINE_REASONS.notForThisDevice };
   const opened = await openOp(input, openKeys(reader));
   if (!opened.ok) return opened;
   const { header, body } = opened.op;

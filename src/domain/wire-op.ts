@@ -6,19 +6,7 @@
 import { canonicalJson } from './canonical-json.ts';
 import { opSchema, type Op } from './op.ts';
 import type { WireOp } from './protocol.ts';
-
-/** Why an arrived op could not be read: catalog keys shown to coordinators beside the quarantined op. */
-export const UNREADABLE = {
-  /** Not an object with a valid op header. */
-  badHeader: 'quarantine.badHeader',
-  /** The body is not JSON. */
-  badJson: 'quarantine.badJson',
-  /** The body is JSON but not a valid op body (or too large, or too many fields). */
-  badBody: 'quarantine.badBody',
-  /** A format version this app does not read yet. */
-  unknownVersion: 'quarantine.unknownVersion',
-} as const;
-export type UnreadableReason = (typeof UNREADABLE)[keyof typeof UNREADABLE];
+import { QUARANTINE_REASONS, type QuarantineReason } from './quarantine.ts';
 
 /**
  * The body text of an op. An op that arrived with a body spelled otherwise than its canonical JSON
@@ -42,25 +30,25 @@ export function toWire(op: Op, rawBody?: string): WireOp {
   return wire;
 }
 
-export type ReadOp = { ok: true; op: Op; rawBody?: string } | { ok: false; id?: string; reason: UnreadableReason };
+export type ReadOp = { ok: true; op: Op; rawBody?: string } | { ok: false; id?: string; reason: QuarantineReason };
 
 /** Reads an op that arrived as text: never throws, whatever arrived. */
 export function fromWire(input: unknown): ReadOp {
   const w = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
   const id = typeof w.id === 'string' ? w.id.slice(0, 64) : undefined;
-  if (typeof w.v === 'number' && w.v > 1) return { ok: false, id, reason: UNREADABLE.unknownVersion };
-  if (typeof w.body !== 'string') return { ok: false, id, reason: UNREADABLE.badHeader };
+  if (typeof w.v === 'number' && w.v > 1) return { ok: false, id, reason: QUARANTINE_REASONS.unknownVersion };
+  if (typeof w.body !== 'string') return { ok: false, id, reason: QUARANTINE_REASONS.badHeader };
   let body: unknown;
   try {
     body = JSON.parse(w.body);
   } catch {
-    return { ok: false, id, reason: UNREADABLE.badJson };
+    return { ok: false, id, reason: QUARANTINE_REASONS.badJson };
   }
   const { body: _text, ...header } = w;
   const parsed = opSchema.safeParse({ ...header, body });
   if (!parsed.success) {
     const inBody = parsed.error.issues.some((i) => i.path[0] === 'body');
-    return { ok: false, id, reason: inBody ? UNREADABLE.badBody : UNREADABLE.badHeader };
+    return { ok: false, id, reason: inBody ? QUARANTINE_REASONS.badBody : QUARANTINE_REASONS.badHeader };
   }
   const op = parsed.data;
   return canonicalJson(op.body) === w.body ? { ok: true, op } : { ok: true, op, rawBody: w.body };

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { generateKeyPair, type AgreementKeyPair, type SigningKeyPair } from '../../src/domain/crypto/keys.ts';
 import { PairKeyCache } from '../../src/domain/crypto/pair-keys.ts';
-import { UNOPENABLE } from '../../src/domain/crypto/sealed-op.ts';
 import { KeyDirectory } from '../../src/domain/key-directory.ts';
 import { readArrived, sealForWire, type Reader, type Sealer } from '../../src/domain/op-envelope.ts';
 import type { Op } from '../../src/domain/op.ts';
+import { QUARANTINE_REASONS } from '../../src/domain/quarantine.ts';
 import { rosterField, type RosterEntry } from '../../src/domain/roster.ts';
 import { toWire } from '../../src/domain/wire-op.ts';
 
@@ -82,9 +82,9 @@ describe('report ops travel sealed', () => {
     const other = await generateKeyPair('x25519');
     expect(await readArrived(sealed.wire, await reader([other], [entry(monitor)]))).toMatchObject({
       ok: false,
-      reason: UNOPENABLE.notForUs,
+      reason: QUARANTINE_REASONS.notForThisDevice,
     });
-    expect(await readArrived(sealed.wire, undefined)).toMatchObject({ ok: false, reason: UNOPENABLE.notForUs });
+    expect(await readArrived(sealed.wire, undefined)).toMatchObject({ ok: false, reason: QUARANTINE_REASONS.notForThisDevice });
   });
 
   test('an author the roster does not name yet is unknown, not wrong: the op waits', async () => {
@@ -92,7 +92,7 @@ describe('report ops travel sealed', () => {
     if (!sealed.ok) throw new Error(sealed.reason);
     expect(await readArrived(sealed.wire, await reader([deployment], [entry(coordinator)]))).toMatchObject({
       ok: false,
-      reason: UNOPENABLE.unknownSender,
+      reason: QUARANTINE_REASONS.unknownSender,
     });
   });
 
@@ -113,10 +113,10 @@ describe('deployment ops travel signed, in clear', () => {
     const monitorsReader = await reader([monitor.agreement], [entry(coordinator), entry(monitor)]);
     expect(await readArrived(signed.wire, monitorsReader)).toEqual({ ok: true, op, wire: signed.wire });
     const changed = { ...signed.wire, body: signed.wire.body.replace('"monitor"', '"coordinator"') };
-    expect(await readArrived(changed, monitorsReader)).toMatchObject({ ok: false, reason: UNOPENABLE.badSignature });
+    expect(await readArrived(changed, monitorsReader)).toMatchObject({ ok: false, reason: QUARANTINE_REASONS.badSignature });
     expect(await readArrived({ ...signed.wire, deviceSeq: 2 }, monitorsReader)).toMatchObject({
       ok: false,
-      reason: UNOPENABLE.badSignature,
+      reason: QUARANTINE_REASONS.badSignature,
     });
   });
 
@@ -131,7 +131,7 @@ describe('deployment ops travel signed, in clear', () => {
     if (!forged.ok) throw new Error(forged.reason);
     expect(await readArrived(forged.wire, await reader([monitor.agreement], [entry(coordinator)]))).toMatchObject({
       ok: false,
-      reason: UNOPENABLE.unknownSigner,
+      reason: QUARANTINE_REASONS.unknownSigner,
     });
   });
 
@@ -141,7 +141,7 @@ describe('deployment ops travel signed, in clear', () => {
     if (!signed.ok) throw new Error(signed.reason);
     expect(await readArrived(signed.wire, await reader([monitor.agreement], []))).toMatchObject({
       ok: false,
-      reason: UNOPENABLE.unknownSigner,
+      reason: QUARANTINE_REASONS.unknownSigner,
     });
   });
 });

@@ -14,7 +14,8 @@ import type { Op } from '../../domain/op.ts';
 import type { Cursor, ServedOp, SyncResponse, WireOp } from '../../domain/protocol.ts';
 import { authorityOf, entriesWritten, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
 import { readerExtent } from './op-keys.ts';
-import { readArrived, WAITING_REASONS, type ArrivedOp, type Reader } from '../../domain/op-envelope.ts';
+import { readArrived, type ArrivedOp, type Reader } from '../../domain/op-envelope.ts';
+import { WAITING_REASONS } from '../../domain/quarantine.ts';
 import type { Table } from 'dexie';
 import type { MetaRows, OpRow, QuarantineRow, RasidDb, WriterState } from '../store/db.ts';
 import { isSettingId, rebuild, remergeForRoster, reportRow, saveState } from '../store/rows.ts';
@@ -31,7 +32,7 @@ export interface IncomingOp {
 
 export interface Unreadable {
   id?: string;
-  /** A catalog key (wire-op.ts UNREADABLE, sealed-op.ts UNOPENABLE). */
+  /** A quarantine reason (domain/quarantine.ts). */
   reason: string;
   raw: unknown;
   seq?: number;

@@ -23,13 +23,13 @@ import { z } from 'zod/mini';
 import { canonicalJson } from '../canonical-json.ts';
 import { cryptoRandom, type RandomBytes } from '../ids.ts';
 import { MAX_BODY_BYTES, opBodySchema, opHeaderSchema, type OpBody } from '../op.ts';
-import { UNREADABLE } from '../wire-op.ts';
+import { QUARANTINE_REASONS, type QuarantineReason } from '../quarantine.ts';
 import type { AgreementAlg, SigningAlg } from './algorithms.ts';
 import { concatBytes, fromBase64url, fromUtf8, ownBytes, toBase64url, utf8, type Bytes } from './bytes.ts';
 import { deflate, inflate } from './compression.ts';
 import type { AgreementKeyPair, PublicKey, SigningKeyPair } from './keys.ts';
 import { opWrappingKey, type PairKeyCache } from './pair-keys.ts';
-import { BAD_SIGNATURE, headerFields, signOp, verifyOp } from './signature.ts';
+import { headerFields, signOp, verifyOp } from './signature.ts';
 
 export const SEALED_OP_VERSION = 2;
 /** Deployment key, author device, and a monitor whose report a coordinator edits; room to spare. */
@@ -75,27 +75,6 @@ export const SEAL_FAILED = {
   badRecipients: 'err.seal.badRecipients',
 } as const;
 export type SealFailure = (typeof SEAL_FAILED)[keyof typeof SEAL_FAILED];
-
-/** Why an arrived sealed op cannot be applied: catalog keys shown beside it in the quarantine. */
-export const UNOPENABLE = {
-  badHeader: UNREADABLE.badHeader,
-  unknownVersion: UNREADABLE.unknownVersion,
-  /** The body is not a sealed body: bad JSON, shape, base64url or sizes. */
-  malformed: 'quarantine.sealMalformed',
-  /** None of this reader's keys is among the recipients. */
-  notForUs: 'quarantine.notForThisDevice',
-  /** The sealing key is not in the roster this reader holds (yet). */
-  unknownSender: 'quarantine.unknownSender',
-  /** A wrapped key or the ciphertext failed its integrity check: changed in transit or at rest. */
-  openFailed: 'quarantine.openFailed',
-  /** The author device has no signing key in the roster this reader holds (yet). */
-  unknownSigner: 'quarantine.unknownSigner',
-  badSignature: BAD_SIGNATURE,
-  badJson: UNREADABLE.badJson,
-  /** Opened and signed, but not a valid op body (or it inflates past the size limit). */
-  badBody: UNREADABLE.badBody,
-} as const;
-export type OpenFailure = (typeof UNOPENABLE)[keyof typeof UNOPENABLE];
 
 const subtle = () => globalThis.crypto.subtle;
 
@@ -200,17 +179,17 @@ export type OpenedOp = {
   /** Key id of the agreement key that sealed it. */
   sealedBy: string;
 };
-export type OpenResult = { ok: true; op: OpenedOp } | { ok: false; id?: string; reason: OpenFailure };
+export type OpenResult = { ok: true; op: OpenedOp } | { ok: false; id?: string; reason: QuarantineReason };
 export type OpenedPlaintext =
-  { ok: true; plaintext: Bytes; header: SealedOpHeader; sealedBy: string } | { ok: false; id?: string; reason: OpenFailure };
+  { ok: true; plaintext: Bytes; header: SealedOpHeader; sealedBy: string } | { ok: false; id?: string; reason: QuarantineReason };
 
 /** Steps 3 to 5 backwards: the plaintext of a sealed op, or why not. Never throws. */
 export async function openPlaintext(input: unknown, keys: OpenKeys): Promise<OpenedPlaintext> {
   const w = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
   const id = typeof w.id === 'string' ? w.id.slice(0, 64) : undefined;
-  const fail = (reason: OpenFailure): OpenedPlaintext => ({ ok: false, ...(id !== undefined && { id }), reason });
+  const fail = (reason: QuarantineReason): OpenedPlaintext => ({ ok: false, ...(id !== undefined && { id }), reason });
   try {
-    if (typeof w.v === 'number' && w.v > SEALED_OP_VERSION) return fail(UNOPENABLE.unknownVersion);
+    if (typeof w.v === 'number' && w.v > SEALED_OP_VERSION) return fail(QUARANTINE_REASONS.unknownVersion);
     const parsedHeader = sealedOpHeaderSchema.safeParse({
       v: w.v,
       id: w.id,
@@ -219,28 +198,28 @@ export async function openPlaintext(input: unknown, keys: OpenKeys): Promise<Ope
       device: w.device,
       deviceSeq: w.deviceSeq,
     });
-    if (!parsedHeader.success || typeof w.body !== 'string') return fail(UNOPENABLE.badHeader);
+    if (!parsedHeader.success || typeof w.body !== 'string') return fail(QUARANTINE_REASONS.badHeader);
     const header = parsedHeader.data;
 
     let json: unknown;
     try {
       json = JSON.parse(w.body);
     } catch {
-      return fail(UNOPENABLE.malformed);
+      return fail(QUARANTINE_REASONS.sealMalformed);
     }
     const parsedBody = sealedBodySchema.safeParse(json);
-    if (!parsedBody.success) return fail(UNOPENABLE.malformed);
+    if (!parsedBody.success) return fail(QUARANTINE_REASONS.sealMalformed);
     const sealed = parsedBody.data;
     const iv = fromBase64url(sealed.iv);
     const ct = fromBase64url(sealed.ct);
-    if (!iv || iv.length !== IV_BYTES || !ct || ct.length <= TAG_BYTES) return fail(UNOPENABLE.malformed);
+    if (!iv || iv.length !== IV_BYTES || !ct || ct.length <= TAG_BYTES) return fail(QUARANTINE_REASONS.sealMalformed);
     const wrapped = sealed.to.map((t) => ({ k: t.k, w: fromBase64url(t.w) }));
-    if (wrapped.some((t) => !t.w || t.w.length !== WRAPPED_KEY_BYTES)) return fail(UNOPENABLE.malformed);
+    if (wrapped.some((t) => !t.w || t.w.length !== WRAPPED_KEY_BYTES)) return fail(QUARANTINE_REASONS.sealMalformed);
 
     const entries = keys.mine.flatMap((me) => wrapped.filter((t) => t.k === me.publicKey.kid).map((t) => ({ me, w: t.w! })));
-    if (entries.length === 0) return fail(UNOPENABLE.notForUs);
+    if (entries.length === 0) return fail(QUARANTINE_REASONS.notForThisDevice);
     const sender = await keys.agreementKey(sealed.from);
-    if (!sender) return fail(UNOPENABLE.unknownSender);
+    if (!sender) return fail(QUARANTINE_REASONS.unknownSender);
 
     const aad = associatedData(header, sealed.from, sealed.to);
     for (const { me, w: wrappedKey } of entries) {
@@ -254,9 +233,9 @@ export async function openPlaintext(input: unknown, keys: OpenKeys): Promise<Ope
         // next of ours, if any.
       }
     }
-    return fail(UNOPENABLE.openFailed);
+    return fail(QUARANTINE_REASONS.openFailed);
   } catch {
-    return fail(UNOPENABLE.openFailed);
+    return fail(QUARANTINE_REASONS.openFailed);
   }
 }
 
@@ -269,41 +248,42 @@ export async function openOp(input: unknown, keys: OpenKeys): Promise<OpenResult
   const opened = await openPlaintext(input, keys);
   if (!opened.ok) return opened;
   const { plaintext, header, sealedBy } = opened;
-  const fail = (reason: OpenFailure): OpenResult => ({ ok: false, id: header.id, reason });
+  const fail = (reason: QuarantineReason): OpenResult => ({ ok: false, id: header.id, reason });
   try {
     // The frame is inside the authenticated ciphertext: a bad one was made by a device holding
     // the keys, not by a network, so it is a bad body rather than a damaged seal.
     const codec = plaintext[0];
-    if ((codec !== CODEC.stored && codec !== CODEC.deflateRaw) || plaintext.length <= 1 + SIGNATURE_BYTES) return fail(UNOPENABLE.badBody);
+    if ((codec !== CODEC.stored && codec !== CODEC.deflateRaw) || plaintext.length <= 1 + SIGNATURE_BYTES)
+      return fail(QUARANTINE_REASONS.badBody);
     const signature = plaintext.slice(1, 1 + SIGNATURE_BYTES);
     const payload = plaintext.slice(1 + SIGNATURE_BYTES);
     let bodyBytes: Bytes;
     if (codec === CODEC.deflateRaw) {
       const inflated = await inflate(payload, MAX_BODY_BYTES);
-      if (!inflated.ok) return fail(UNOPENABLE.badBody);
+      if (!inflated.ok) return fail(QUARANTINE_REASONS.badBody);
       bodyBytes = inflated.bytes;
     } else {
-      if (payload.length > MAX_BODY_BYTES) return fail(UNOPENABLE.badBody);
+      if (payload.length > MAX_BODY_BYTES) return fail(QUARANTINE_REASONS.badBody);
       bodyBytes = payload;
     }
     const bodyText = fromUtf8(bodyBytes);
-    if (bodyText === null) return fail(UNOPENABLE.badBody);
+    if (bodyText === null) return fail(QUARANTINE_REASONS.badBody);
 
     const signer = await keys.signingKey(header.device);
-    if (!signer) return fail(UNOPENABLE.unknownSigner);
+    if (!signer) return fail(QUARANTINE_REASONS.unknownSigner);
     const verified = await verifyOp(signer, header, bodyText, signature);
-    if (!verified.ok) return fail(UNOPENABLE.badSignature);
+    if (!verified.ok) return fail(QUARANTINE_REASONS.badSignature);
 
     let json: unknown;
     try {
       json = JSON.parse(bodyText);
     } catch {
-      return fail(UNOPENABLE.badJson);
+      return fail(QUARANTINE_REASONS.badJson);
     }
     const body = opBodySchema.safeParse(json);
-    if (!body.success) return fail(UNOPENABLE.badBody);
+    if (!body.success) return fail(QUARANTINE_REASONS.badBody);
     return { ok: true, op: { header, body: body.data, bodyText, signature, sealedBy } };
   } catch {
-    return fail(UNOPENABLE.openFailed);
+    return fail(QUARANTINE_REASONS.openFailed);
   }
 }

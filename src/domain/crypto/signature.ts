@@ -9,12 +9,12 @@
  */
 import { canonicalJson } from '../canonical-json.ts';
 import type { OpHeader } from '../op.ts';
+import { QUARANTINE_REASONS } from '../quarantine.ts';
 import { ownBytes, sha256, toBase64url, utf8, type Bytes } from './bytes.ts';
 import type { PublicKey, SigningKeyPair } from './keys.ts';
 import type { SigningAlg } from './algorithms.ts';
 
 export const SIGNATURE_CONTEXT = 'rasid/op-signature/1';
-export const BAD_SIGNATURE = 'quarantine.badSignature';
 
 /** The header fields an op's signature and seal cover; `v` is any format version. */
 export type SignedHeader = Omit<OpHeader, 'v'> & { v: number };
@@ -39,7 +39,7 @@ export async function signOp(signer: SigningKeyPair, header: SignedHeader, bodyT
   return new Uint8Array(await globalThis.crypto.subtle.sign(signParams(signer.alg), signer.privateKey, message));
 }
 
-export type Verified = { ok: true } | { ok: false; reason: typeof BAD_SIGNATURE };
+export type Verified = { ok: true } | { ok: false; reason: typeof QUARANTINE_REASONS.badSignature };
 
 /** Whether `signature` is the author's over this header and body. Never throws. */
 export async function verifyOp(
@@ -49,11 +49,11 @@ export async function verifyOp(
   signature: Uint8Array,
 ): Promise<Verified> {
   try {
-    if (typeof bodyText !== 'string' || signature.length !== 64) return { ok: false, reason: BAD_SIGNATURE };
+    if (typeof bodyText !== 'string' || signature.length !== 64) return { ok: false, reason: QUARANTINE_REASONS.badSignature };
     const message = await signedMessage(header, bodyText);
     const ok = await globalThis.crypto.subtle.verify(signParams(author.alg), author.key, ownBytes(signature), message);
-    return ok ? { ok: true } : { ok: false, reason: BAD_SIGNATURE };
+    return ok ? { ok: true } : { ok: false, reason: QUARANTINE_REASONS.badSignature };
   } catch {
-    return { ok: false, reason: BAD_SIGNATURE };
+    return { ok: false, reason: QUARANTINE_REASONS.badSignature };
   }
 }

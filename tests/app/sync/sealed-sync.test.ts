@@ -7,8 +7,8 @@ import { answerRequest, readReply, writeRequestFile } from '../../../src/app/syn
 import { readerOf } from '../../../src/app/sync/op-keys.ts';
 import { keepRoster } from '../../../src/app/sync/service.ts';
 import { generateKeyPair, type AgreementKeyPair } from '../../../src/domain/crypto/keys.ts';
-import { UNOPENABLE } from '../../../src/domain/crypto/sealed-op.ts';
 import { viewOf } from '../../../src/domain/merge.ts';
+import { QUARANTINE_REASONS } from '../../../src/domain/quarantine.ts';
 import { damageReport } from '../store/store-fixtures.ts';
 import { ORIGIN, syncDevice, trackDeployments, type Base, type Device } from './sync-fixtures.ts';
 
@@ -99,7 +99,7 @@ describe('ops sealed end to end through the real base', () => {
     await syncDevice(second);
     expect(await second.db.reports.get(id)).toBeUndefined();
     const waiting = await second.db.quarantine.toArray();
-    expect(waiting.map((q) => q.reason)).toEqual([UNOPENABLE.notForUs]);
+    expect(waiting.map((q) => q.reason)).toEqual([QUARANTINE_REASONS.notForThisDevice]);
 
     second.keys.deploymentPrivate = deployment;
     expect(await reopenWaiting(second.db, await readerOf(second.db, second.keys), { device: second.device, now: second.writer.now })).toBe(
@@ -132,7 +132,7 @@ describe('ops sealed end to end through the real base', () => {
     const fresh = await deployments.sealingDevice(base, 'coord-c', 'coordinator', coordinator, deployment);
     await syncDevice(fresh);
     let reasons = Object.fromEntries((await fresh.db.quarantine.toArray()).map((q) => [q.id, q.reason]));
-    expect(reasons).toEqual({ [idOf(first)]: UNOPENABLE.openFailed, [idOf(second)]: UNOPENABLE.openFailed });
+    expect(reasons).toEqual({ [idOf(first)]: QUARANTINE_REASONS.openFailed, [idOf(second)]: QUARANTINE_REASONS.openFailed });
     expect(await fresh.db.reports.get(first)).toBeUndefined();
     expect(await fresh.db.reports.get(second)).toBeUndefined();
 
@@ -147,8 +147,8 @@ describe('ops sealed end to end through the real base', () => {
     const later = await deployments.sealingDevice(base, 'coord-d', 'coordinator', coordinator, deployment);
     await syncDevice(later);
     reasons = Object.fromEntries((await later.db.quarantine.toArray()).map((q) => [q.id, q.reason]));
-    expect(reasons[roster.id]).toBe(UNOPENABLE.badSignature);
-    expect(reasons[idOf(first)]).toBe(UNOPENABLE.unknownSender);
+    expect(reasons[roster.id]).toBe(QUARANTINE_REASONS.badSignature);
+    expect(reasons[idOf(first)]).toBe(QUARANTINE_REASONS.unknownSender);
     expect(await later.db.settings.get('roster')).toBeUndefined();
   });
 
