@@ -1,5 +1,5 @@
 /**
- * The server's settings, from the environment, shared by `npm start` (main.ts) and
+ * The server's configuration, from the environment, shared by `npm start` (main.ts) and
  * `npm run coordinator-link`, so both open the same store and write links with the same origin.
  *
  *   PORT (8080), HOST (localhost)        where to listen
@@ -89,7 +89,7 @@ export function readDistDir(env: NodeJS.ProcessEnv): string {
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
 export const DEFAULT_ENROLL_RATE_LIMIT_PER_MINUTE = 30;
 
-export interface RateLimitSettings {
+export interface RateLimitConfig {
   perDevice: number;
   perAddress: number;
   trustProxy: boolean;
@@ -100,7 +100,7 @@ export interface RateLimitSettings {
  * (10 a second, sustained); enrollment is rare, and guessing codes or tokens is all an address
  * without a token can do, so that limit is tight.
  */
-export function readRateLimits(env: NodeJS.ProcessEnv): RateLimitSettings {
+export function readRateLimits(env: NodeJS.ProcessEnv): RateLimitConfig {
   const positive = (name: string, fallback: number): number => {
     const text = env[name];
     if (text === undefined || text === '') return fallback;

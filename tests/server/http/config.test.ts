@@ -1,4 +1,4 @@
-/** Reading the server's settings from the environment: defaults, normalising, and refusals. */
+/** Reading the server's configuration from the environment: defaults, normalising, and refusals. */
 import { describe, expect, it } from 'vitest';
 import {
   ConfigError,
@@ -11,7 +11,7 @@ import {
   wantsTls,
 } from '../../../src/server/config.ts';
 
-describe('server settings', () => {
+describe('server configuration', () => {
   it('the store is SQLite in ./data unless RASID_DATA or DATABASE_URL says otherwise', () => {
     expect(readStoreOptions({})).toEqual({ dataDir: './data' });
     expect(readStoreOptions({ RASID_DATA: '/srv/rasid' })).toEqual({ dataDir: '/srv/rasid' });

@@ -63,7 +63,7 @@ describe('RateLimiter', () => {
   });
 });
 
-describe('settings', () => {
+describe('configuration', () => {
   it('defaults to 600 a minute per device and 30 per address, and refuses nonsense', () => {
     expect(readRateLimits({})).toEqual({ perDevice: 600, perAddress: 30, trustProxy: false });
     expect(readRateLimits({ RATE_LIMIT_PER_MINUTE: '5', ENROLL_RATE_LIMIT_PER_MINUTE: '2', TRUST_PROXY: '1' })).toEqual({

@@ -1,7 +1,7 @@
 /**
  * The server as operators run it: a real process on SQLite. The first coordinator link printed
  * once per store, `npm run coordinator-link`, HTTPS from a certificate, a gzip bomb against the
- * process's peak memory, nothing private in its output, and clear refusals of bad settings.
+ * process's peak memory, nothing private in its output, and clear refusals of bad configuration.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -203,8 +203,8 @@ describe('hostile input against the process', PROCESS_TEST, () => {
   });
 });
 
-describe('bad settings', PROCESS_TEST, () => {
-  it('stop the server with a message and nothing on stdout', async () => {
+describe('bad configuration', PROCESS_TEST, () => {
+  it('stops the server with a message and nothing on stdout', async () => {
     const run = await runToEnd('src/server/main.ts', {
       RASID_DIST: dist,
       RASID_DATA: join(dir, 'bad'),
