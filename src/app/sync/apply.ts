@@ -81,16 +81,16 @@ export interface TakenIn {
  */
 export async function readBatch(arrived: readonly unknown[], reader: Reader | undefined): Promise<ArrivedOp[]> {
   const results = new Array<ArrivedOp>(arrived.length);
-  const isDeployment = (w: unknown) => (w as { kind?: unknown } | null)?.kind === 'deployment';
+  const isDeploymentOp = (w: unknown) => (w as { kind?: unknown } | null)?.kind === 'deployment';
   for (let i = 0; i < arrived.length; i++) {
-    if (!isDeployment(arrived[i])) continue;
+    if (!isDeploymentOp(arrived[i])) continue;
     const read = await readArrived(arrived[i], reader);
     results[i] = read;
     if (read.ok && read.op.reportId === ROSTER_ID && reader) {
       for (const entry of entriesWritten(read.op.body.changes)) await reader.directory.add(entry);
     }
   }
-  await Promise.all(arrived.map(async (w, i) => (isDeployment(w) ? undefined : (results[i] = await readArrived(w, reader)))));
+  await Promise.all(arrived.map(async (w, i) => (isDeploymentOp(w) ? undefined : (results[i] = await readArrived(w, reader)))));
   return results;
 }
 

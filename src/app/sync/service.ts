@@ -7,7 +7,7 @@ import type { Role } from '../../domain/protocol.ts';
 import type { RasidDb } from '../store/db.ts';
 import type { WriterContext } from '../store/write-op.ts';
 import { reopenWaiting } from './apply.ts';
-import { addToRoster } from './deployment.ts';
+import { addToRoster } from './deployment-settings.ts';
 import { listDevices } from './devices.ts';
 import { runSync, type SyncOutcome, type SyncProgress } from './engine.ts';
 import type { Enrollment } from './enrollment.ts';

@@ -51,7 +51,7 @@ export function Settings() {
       });
     }
     if (isCoordinator(services)) {
-      const { publishGazetteer } = await import('../sync/deployment.ts');
+      const { publishGazetteer } = await import('../sync/deployment-settings.ts');
       await publishGazetteer(writer, parsed.gazetteer);
       void services.sync?.syncNow();
     } else {

@@ -3,7 +3,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, test } from 'vitest';
 import { createReport, editReport, deleteReport } from '../../../src/app/store/reports.ts';
 import { writeOp } from '../../../src/app/store/write-op.ts';
-import { addToRoster } from '../../../src/app/sync/deployment.ts';
+import { addToRoster } from '../../../src/app/sync/deployment-settings.ts';
 import { runSync } from '../../../src/app/sync/engine.ts';
 import { httpTransport, SYNC_ERRORS, type Fetch } from '../../../src/app/sync/transport.ts';
 import { canonicalJson } from '../../../src/domain/canonical-json.ts';

@@ -2,7 +2,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, test } from 'vitest';
 import { createReport, editReport } from '../../../src/app/store/reports.ts';
-import { addToRoster, publishGazetteer } from '../../../src/app/sync/deployment.ts';
+import { addToRoster, publishGazetteer } from '../../../src/app/sync/deployment-settings.ts';
 import { answerRequest, readReply, writeRequestFile } from '../../../src/app/sync/file.ts';
 import { viewOf } from '../../../src/domain/merge.ts';
 import { GAZETTEER_ID } from '../../../src/domain/roster.ts';

@@ -20,7 +20,7 @@ import type { RasidDb } from '../../../src/app/store/db.ts';
 import { createReport, deleteReport, editReport } from '../../../src/app/store/reports.ts';
 import { chooseValue } from '../../../src/app/store/resolve.ts';
 import { writeOp } from '../../../src/app/store/write-op.ts';
-import { addToRoster } from '../../../src/app/sync/deployment.ts';
+import { addToRoster } from '../../../src/app/sync/deployment-settings.ts';
 import { runSync } from '../../../src/app/sync/engine.ts';
 import { httpTransport, type Fetch, type SyncTransport } from '../../../src/app/sync/transport.ts';
 import { distinctHeads, mergeOps, viewOf } from '../../../src/domain/merge.ts';

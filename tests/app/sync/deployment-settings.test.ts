@@ -1,7 +1,7 @@
 // Must come first: Dexie looks for IndexedDB when it is first imported.
 import 'fake-indexeddb/auto';
 import { afterEach, expect, test } from 'vitest';
-import { publishGazetteer } from '../../../src/app/sync/deployment.ts';
+import { publishGazetteer } from '../../../src/app/sync/deployment-settings.ts';
 import { keepRoster } from '../../../src/app/sync/service.ts';
 import { distinctHeads } from '../../../src/domain/merge.ts';
 import { GAZETTEER_ID, rosterOf, ROSTER_ID } from '../../../src/domain/roster.ts';

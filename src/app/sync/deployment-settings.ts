@@ -1,6 +1,6 @@
 /**
- * What a coordinator sets for the whole deployment, written as `deployment` ops through writeOp:
- * the roster (which device has which role) and the gazetteer. They reach every enrolled device at
+ * The deployment settings a coordinator writes, as deployment ops (kind `deployment`) through
+ * writeOp: the roster (which device has which role) and the gazetteer. They reach every enrolled device at
  * its next sync, like any op.
  */
 import type { Gazetteer } from '../../domain/gazetteer.ts';
