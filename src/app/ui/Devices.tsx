@@ -10,7 +10,7 @@ import { SyncError } from '../sync/transport.ts';
 import { isCoordinator, useServices } from './context.ts';
 import { ConfirmDialog } from './ConfirmDialog.tsx';
 import { QrCode } from './QrCode.tsx';
-import { DeploymentKey } from './DeploymentKey.tsx';
+import { DeploymentKeyPanel } from './DeploymentKeyPanel.tsx';
 
 export function Devices() {
   const services = useServices();
@@ -63,7 +63,7 @@ export function Devices() {
   return (
     <>
       <h1>{tr.t('devices.title')}</h1>
-      <DeploymentKey />
+      <DeploymentKeyPanel />
       <div class="actions">
         <button type="button" class="primary" disabled={!sync} onClick={() => void makeCode('monitor')}>
           {tr.t('devices.newCode')}

@@ -20,7 +20,7 @@ import { SyncError } from '../sync/transport.ts';
 import { useServices } from './context.ts';
 import { passcodeAsTyped } from './LockScreen.tsx';
 
-export function DeploymentKey() {
+export function DeploymentKeyPanel() {
   const { tr, sync, dataKey, deploymentKeyChanged } = useServices();
   const [base, setBase] = useState<PinnedKey | null>();
   const [file, setFile] = useState<DeploymentKeyFile>();
