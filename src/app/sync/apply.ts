@@ -30,7 +30,7 @@ export interface IncomingOp {
   receivedAt?: number;
 }
 
-export interface Unreadable {
+export interface ToQuarantine {
   id?: string;
   /** A quarantine reason (domain/quarantine.ts). */
   reason: string;
@@ -58,7 +58,7 @@ export interface Covering {
 
 export interface TakeIn {
   ops: IncomingOp[];
-  unreadable: Unreadable[];
+  toQuarantine: ToQuarantine[];
   rejected: { id: string; reason: string }[];
   covering: Covering;
   /** Quarantined ops that opened now (taken in with `ops`): their quarantine rows go. */
@@ -95,9 +95,12 @@ export async function readBatch(arrived: readonly unknown[], reader: Reader | un
 }
 
 /** Splits served ops into the readable and the quarantined. */
-export async function readServed(served: readonly ServedOp[], reader?: Reader): Promise<{ ops: IncomingOp[]; unreadable: Unreadable[] }> {
+export async function readServed(
+  served: readonly ServedOp[],
+  reader?: Reader,
+): Promise<{ ops: IncomingOp[]; toQuarantine: ToQuarantine[] }> {
   const ops: IncomingOp[] = [];
-  const unreadable: Unreadable[] = [];
+  const toQuarantine: ToQuarantine[] = [];
   const read = await readBatch(
     served.map((s) => s.op),
     reader,
@@ -105,14 +108,14 @@ export async function readServed(served: readonly ServedOp[], reader?: Reader): 
   served.forEach((s, i) => {
     const r = read[i]!;
     if (r.ok) ops.push({ op: r.op, rawBody: r.rawBody, wire: r.wire, seq: s.seq, receivedAt: s.receivedAt });
-    else unreadable.push({ id: r.id, reason: r.reason, raw: s.op, seq: s.seq, receivedAt: s.receivedAt });
+    else toQuarantine.push({ id: r.id, reason: r.reason, raw: s.op, seq: s.seq, receivedAt: s.receivedAt });
   });
-  return { ops, unreadable };
+  return { ops, toQuarantine };
 }
 
 const MAX_RAW_CHARS = 64 * 1024;
 
-function quarantineRow(u: Unreadable, at: number): QuarantineRow {
+function quarantineRow(u: ToQuarantine, at: number): QuarantineRow {
   let raw: string;
   try {
     raw = JSON.stringify(u.raw) ?? String(u.raw);
@@ -270,7 +273,7 @@ export async function takeIn(db: RasidDb, input: TakeIn, deps: { device: string;
       clamped ||= r.clamped;
     }
 
-    const quarantined = input.unreadable.map((u) => quarantineRow(u, now));
+    const quarantined = input.toQuarantine.map((u) => quarantineRow(u, now));
     const { epoch, watermark, watermarks } = input.covering;
     const cursor = renumbered && input.covering.checkNumbering ? null : input.covering.cursor;
     await Promise.all([
@@ -323,7 +326,7 @@ export async function takeResponse(
     if (r.status === 'retry') deferred += 1;
   }
   const stale = response.reset === true || (deps.epoch !== null && response.epoch !== deps.epoch) || deps.lostOps === true;
-  const { ops, unreadable } = await readServed(response.ops, deps.reader);
+  const { ops, toQuarantine } = await readServed(response.ops, deps.reader);
   // A reset answer without ops names no position of ours: the next pull starts from zero. So does a
   // base that lost ops it had acknowledged: its cursor check (the op id held at the cursor's seq)
   // cannot tell when ops re-pushed after a restore took the very same seqs, with others before them.
@@ -335,7 +338,7 @@ export async function takeResponse(
     db,
     {
       ops,
-      unreadable,
+      toQuarantine,
       rejected,
       covering: {
         cursor,
@@ -370,7 +373,7 @@ export async function reopenWaiting(db: RasidDb, reader: Reader, deps: { device:
   });
   const read = await readBatch(arrived, reader);
   const ops: IncomingOp[] = [];
-  const unreadable: Unreadable[] = [];
+  const toQuarantine: ToQuarantine[] = [];
   const released: string[] = [];
   waiting.forEach((row, i) => {
     const r = read[i]!;
@@ -378,10 +381,10 @@ export async function reopenWaiting(db: RasidDb, reader: Reader, deps: { device:
       ops.push({ op: r.op, rawBody: r.rawBody, wire: r.wire, seq: row.seq, receivedAt: row.receivedAt });
       released.push(row.id);
     } else if (r.reason !== row.reason) {
-      unreadable.push({ id: row.id, reason: r.reason, raw: arrived[i], seq: row.seq, receivedAt: row.receivedAt });
+      toQuarantine.push({ id: row.id, reason: r.reason, raw: arrived[i], seq: row.seq, receivedAt: row.receivedAt });
     }
   });
-  if (ops.length > 0 || unreadable.length > 0) await takeIn(db, { ops, unreadable, rejected: [], covering: {}, released }, deps);
+  if (ops.length > 0 || toQuarantine.length > 0) await takeIn(db, { ops, toQuarantine, rejected: [], covering: {}, released }, deps);
   await db.setMeta('waitingTried', extent);
   return ops.length;
 }

@@ -20,7 +20,7 @@ import {
   type SyncRequestFile,
 } from '../../domain/sync-file.ts';
 import type { OpRow, RasidDb } from '../store/db.ts';
-import { readBatch, takeIn, takeResponse, type IncomingOp, type TakenResponse, type Unreadable } from './apply.ts';
+import { readBatch, takeIn, takeResponse, type IncomingOp, type TakenResponse, type ToQuarantine } from './apply.ts';
 import { runSync, type SyncContext, type SyncOutcome } from './engine.ts';
 import { readerOf, type OpKeys } from './op-keys.ts';
 import { sealOutgoing, wireOf } from './push.ts';
@@ -96,14 +96,14 @@ export async function answerRequest(ctx: SyncContext, text: string): Promise<Ans
   const { db } = ctx;
 
   const readable: IncomingOp[] = [];
-  const unreadable: Unreadable[] = [];
+  const toQuarantine: ToQuarantine[] = [];
   const arrived = await readBatch(file.ops, ctx.keys && (await readerOf(db, ctx.keys)));
   file.ops.forEach((w, i) => {
     const r = arrived[i]!;
     if (r.ok) readable.push({ op: r.op, rawBody: r.rawBody, wire: r.wire });
-    else unreadable.push({ id: r.id, reason: r.reason, raw: w });
+    else toQuarantine.push({ id: r.id, reason: r.reason, raw: w });
   });
-  await takeIn(db, { ops: readable, unreadable, rejected: [], covering: {} }, { device: ctx.device, now: ctx.now });
+  await takeIn(db, { ops: readable, toQuarantine, rejected: [], covering: {} }, { device: ctx.device, now: ctx.now });
 
   const results = new Map<string, OpResult>();
   for (let i = 0; i < file.ops.length; i += MAX_BATCH) {

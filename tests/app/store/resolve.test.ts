@@ -24,7 +24,7 @@ function device(name: string, seed: number): WriterContext {
 /** Hands every op one device holds to another, as sync would. */
 async function deliver(from: WriterContext, to: WriterContext) {
   const ops = (await from.db.ops.toArray()).map((op) => ({ op }));
-  await takeIn(to.db, { ops, unreadable: [], rejected: [], covering: {} }, { device: to.device, now: to.now });
+  await takeIn(to.db, { ops, toQuarantine: [], rejected: [], covering: {} }, { device: to.device, now: to.now });
 }
 
 async function crossedDelete() {

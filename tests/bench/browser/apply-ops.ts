@@ -117,10 +117,10 @@ async function applyOps(n: number, rounds: number): Promise<{ sealed: number[]; 
       let readMs = 0;
       const ms = await timed(async () => {
         const t0 = performance.now();
-        const { ops: readable, unreadable } = await readServed(batch, reader);
+        const { ops: readable, toQuarantine } = await readServed(batch, reader);
         readMs = performance.now() - t0;
-        if (unreadable.length > 0) throw new Error(`${unreadable.length} ops did not open: ${unreadable[0]!.reason}`);
-        await takeIn(db, { ops: readable, unreadable, rejected: [], covering: {} }, { device: 'benchdesk01', now: () => Date.now() });
+        if (toQuarantine.length > 0) throw new Error(`${toQuarantine.length} ops did not open: ${toQuarantine[0]!.reason}`);
+        await takeIn(db, { ops: readable, toQuarantine, rejected: [], covering: {} }, { device: 'benchdesk01', now: () => Date.now() });
       });
       db.close();
       await db.delete();
