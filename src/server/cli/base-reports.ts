@@ -66,8 +66,8 @@ export interface BaseReports {
   records: ExportRecord[];
   /** Partner profiles by name, usable or not. */
   profiles: Map<string, StoredProfile>;
-  /** Ops skipped because they could not be read, opened or verified. */
-  unreadable: number;
+  /** Ops skipped because they could not be read, opened or checked (the desk quarantines them). */
+  skippedOps: number;
 }
 
 const PAGE = 5000;
@@ -136,13 +136,13 @@ export async function readBaseReports(
 
   const roster = await readRoster(db, reader);
   for (const { op, row } of roster.read) keep(op, row);
-  let unreadable = roster.failed;
+  let skippedOps = roster.failed;
   for await (const rows of pages(db, false)) {
     // Opening is WebCrypto work off the main thread: a page at a time keeps it busy.
     const read = await Promise.all(rows.map((row) => opFromStored(row, reader)));
     read.forEach((arrived, i) => {
       if (arrived.ok) keep(arrived.op, rows[i]!);
-      else unreadable++;
+      else skippedOps++;
     });
   }
 
@@ -162,7 +162,7 @@ export async function readBaseReports(
     if (name !== undefined) profiles.set(name, profileFromState(mergeOps(id, ops))!);
   }
   reports.sort((a, b) => compare(a.state.created!.hlc, b.state.created!.hlc) || compare(a.state.id, b.state.id));
-  return { records: reports.map((r) => r.record), profiles, unreadable };
+  return { records: reports.map((r) => r.record), profiles, skippedOps };
 }
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

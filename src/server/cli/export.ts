@@ -54,9 +54,9 @@ async function runExport(args: ExportArgs, env: NodeJS.ProcessEnv): Promise<void
     const sealedBase = held !== undefined || sealedOps;
     const base = await readBaseReports(store.db, { deploymentKey });
     const profile = chooseProfile(base.profiles, args.profile);
-    if (base.unreadable > 0) {
+    if (base.skippedOps > 0) {
       console.error(
-        `Skipped ${base.unreadable} op${base.unreadable === 1 ? '' : 's'} that could not be read, opened or verified; the desk lists them under quarantine.`,
+        `Skipped ${base.skippedOps} op${base.skippedOps === 1 ? '' : 's'} that could not be read, opened or checked; the desk lists them under quarantine.`,
       );
     }
     const exportedAt = new Date().toISOString();

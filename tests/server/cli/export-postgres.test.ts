@@ -63,7 +63,7 @@ it(
       for (const report of base.reports) expect(opened.stdout).toContain(report.marker);
       for (const marker of base.leftOut) expect(opened.stdout).not.toContain(marker);
       expect(opened.stderr.split('\n')[0]).toBe(
-        'Skipped 2 ops that could not be read, opened or verified; the desk lists them under quarantine.',
+        'Skipped 2 ops that could not be read, opened or checked; the desk lists them under quarantine.',
       );
 
       const store = await openStore({ databaseUrl: url });

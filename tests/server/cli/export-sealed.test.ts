@@ -80,7 +80,7 @@ describe('npm run export on a sealed base', () => {
       const result = await withKey('--profile', 'internal', '--format', 'json');
       expect(result.code, result.stderr).toBe(0);
       const lines = result.stderr.trim().split('\n');
-      expect(lines[0]).toBe('Skipped 2 ops that could not be read, opened or verified; the desk lists them under quarantine.');
+      expect(lines[0]).toBe('Skipped 2 ops that could not be read, opened or checked; the desk lists them under quarantine.');
       for (const marker of base.markers) expect(result.stderr).not.toContain(marker);
       expect((JSON.parse(result.stdout) as { records: unknown[] }).records).toHaveLength(base.reports.length);
     },

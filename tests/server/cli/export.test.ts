@@ -237,7 +237,7 @@ describe('npm run export', () => {
       const result = await runExport(['--profile', 'internal', '--format', 'json'], { RASID_DATA: dir });
       expect(result.code).toBe(0);
       expect(result.stderr.split('\n')[0]).toBe(
-        'Skipped 1 op that could not be read, opened or verified; the desk lists them under quarantine.',
+        'Skipped 1 op that could not be read, opened or checked; the desk lists them under quarantine.',
       );
       expect((JSON.parse(result.stdout) as { records: unknown[] }).records).toHaveLength(300);
     },
