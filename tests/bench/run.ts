@@ -20,7 +20,7 @@ import { initialChunks } from './initial-js.ts';
 
 const SAVES = Number(process.env.RASID_BENCH_SAVES || 1000);
 /** One pull's worth: the most ops a sync answer carries. */
-const APPLY_BATCH = 500;
+const TAKE_IN_BATCH = 500;
 
 function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
@@ -93,25 +93,25 @@ async function main() {
     ]);
   }
 
-  const applied = await inChromium<{ sealed: number[]; sealedRead: number[]; clear: number[]; raw: number[] }>(
-    'tests/bench/browser/apply-ops.ts',
-    'applyOps',
-    [APPLY_BATCH, 5],
+  const takenIn = await inChromium<{ sealed: number[]; sealedRead: number[]; clear: number[]; raw: number[] }>(
+    'tests/bench/browser/take-in-ops.ts',
+    'takeInOps',
+    [TAKE_IN_BATCH, 5],
   );
-  const rate = (ms: number[]) => (APPLY_BATCH / median(ms)) * 1000;
+  const rate = (ms: number[]) => (TAKE_IN_BATCH / median(ms)) * 1000;
   for (const [label, ms] of [
-    ['sealed (v2)', applied.sealed],
-    ['in clear (v1)', applied.clear],
+    ['sealed (v2)', takenIn.sealed],
+    ['in clear (v1)', takenIn.clear],
   ] as const) {
     rows.push([
-      `apply ${APPLY_BATCH} pulled ops, ${label} (ops/s)`,
+      `take in ${TAKE_IN_BATCH} pulled ops, ${label} (ops/s)`,
       rate(ms).toFixed(0),
-      `raw IndexedDB ${rate(applied.raw).toFixed(0)}`,
-      (rate(ms) / rate(applied.raw)).toFixed(2),
+      `raw IndexedDB ${rate(takenIn.raw).toFixed(0)}`,
+      (rate(ms) / rate(takenIn.raw)).toFixed(2),
       '≥ 0.5',
     ]);
   }
-  rows.push([`  of which opening and verifying (ms per op)`, (median(applied.sealedRead) / APPLY_BATCH).toFixed(3), '', '', '']);
+  rows.push([`  of which opening and checking (ms per op)`, (median(takenIn.sealedRead) / TAKE_IN_BATCH).toFixed(3), '', '', '']);
 
   const initial = await gzipKb(await initialChunks('dist', 'ar'));
   const floor = gzipSync(await bundle(path.resolve('tests/bench/browser/floor.ts')), { level: 9 }).length / 1024;
@@ -127,7 +127,7 @@ async function main() {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   console.log(
-    `Saving ${SAVES} reports each way in Chromium; applying a batch of ${APPLY_BATCH} ops 5 times each way (median); sizes from dist/ (run after npm run build).\n`,
+    `Saving ${SAVES} reports each way in Chromium; taking in a batch of ${TAKE_IN_BATCH} ops 5 times each way (median); sizes from dist/ (run after npm run build).\n`,
   );
   console.log(line(head));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);

@@ -1,6 +1,6 @@
 /**
  * The one place this device's own ops are made (ops pulled or read from a sync file are taken in by
- * sync/apply.ts). An op and the report's new merged state land in one strict
+ * sync/take-in.ts). An op and the report's new merged state land in one strict
  * transaction: never a report without its op, nor an op without its report. A draft the op came
  * from is removed in the same transaction, so a crash leaves either the draft or the saved report.
  */

@@ -1,15 +1,15 @@
 /**
  * One sync: push the outbox (and, for a coordinator, relay other devices' ops the base lacks) in
  * bounded batches, and pull batch by batch until the base has nothing more. Each response is taken
- * in with the cursor that covers it in one transaction (apply.ts), so stopping anywhere (a dropped
+ * in with the cursor that covers it in one transaction (take-in.ts), so stopping anywhere (a dropped
  * connection, a closed tab) loses nothing and repeats nothing that matters: pushes are idempotent.
  */
 import { MAX_DRIFT_MS } from '../../domain/hlc.ts';
 import { MAX_BATCH, type Role, type SyncResponse } from '../../domain/protocol.ts';
 import type { RasidDb } from '../store/db.ts';
-import { reopenWaiting, takeResponse } from './apply.ts';
 import { readerOf, type OpKeys } from './op-keys.ts';
 import { countOutbox, newRoom, outbox, relayBatch, sealOutgoing, type Outgoing } from './push.ts';
+import { reopenWaiting, takeResponse } from './take-in.ts';
 import { SYNC_ERRORS, SyncError, type SyncTransport } from './transport.ts';
 
 export interface SyncContext {

@@ -20,10 +20,10 @@ import {
   type SyncRequestFile,
 } from '../../domain/sync-file.ts';
 import type { OpRow, RasidDb } from '../store/db.ts';
-import { readBatch, takeIn, takeResponse, type IncomingOp, type TakenResponse, type ToQuarantine } from './apply.ts';
 import { runSync, type SyncContext, type SyncOutcome } from './engine.ts';
 import { readerOf, type OpKeys } from './op-keys.ts';
 import { sealOutgoing, wireOf } from './push.ts';
+import { readBatch, takeIn, takeResponse, type IncomingOp, type TakenResponse, type ToQuarantine } from './take-in.ts';
 import { SYNC_ERRORS, SyncError } from './transport.ts';
 
 export class SyncFileError extends Error {

@@ -6,7 +6,6 @@
 import type { Role } from '../../domain/protocol.ts';
 import type { RasidDb } from '../store/db.ts';
 import type { WriterContext } from '../store/write-op.ts';
-import { reopenWaiting } from './apply.ts';
 import { addToRoster } from './deployment-settings.ts';
 import { listDevices } from './devices.ts';
 import { runSync, type SyncOutcome, type SyncProgress } from './engine.ts';
@@ -14,6 +13,7 @@ import type { Enrollment } from './enrollment.ts';
 import { pinOnFirstUse } from './load-keys.ts';
 import { readerOf, type OpKeys } from './op-keys.ts';
 import { SyncScheduler } from './scheduler.ts';
+import { reopenWaiting } from './take-in.ts';
 import { rotateTokenIfOld } from './token.ts';
 import { httpTransport, SyncError, SYNC_ERRORS, type Endpoint, type SyncErrorCode } from './transport.ts';
 

@@ -2,10 +2,10 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, test } from 'vitest';
 import { createReport, editReport } from '../../../src/app/store/reports.ts';
-import { reopenWaiting } from '../../../src/app/sync/apply.ts';
 import { answerRequest, readReply, writeRequestFile } from '../../../src/app/sync/file.ts';
 import { readerOf } from '../../../src/app/sync/op-keys.ts';
 import { keepRoster } from '../../../src/app/sync/service.ts';
+import { reopenWaiting } from '../../../src/app/sync/take-in.ts';
 import { generateKeyPair, type AgreementKeyPair } from '../../../src/domain/crypto/keys.ts';
 import { viewOf } from '../../../src/domain/merge.ts';
 import { QUARANTINE_REASONS } from '../../../src/domain/quarantine.ts';

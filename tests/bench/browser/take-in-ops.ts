@@ -5,9 +5,9 @@
  * clear (`v: 1`), against its peer: the resulting report records written in clear with the raw
  * IndexedDB API in one strict transaction.
  */
-import { readServed, takeIn } from '../../../src/app/sync/apply.ts';
 import { DataKeyHolder } from '../../../src/app/store/at-rest.ts';
 import { RasidDb } from '../../../src/app/store/db.ts';
+import { readServed, takeIn } from '../../../src/app/sync/take-in.ts';
 import { SUITES, detectSuite } from '../../../src/domain/crypto/algorithms.ts';
 import { generateKeyPair } from '../../../src/domain/crypto/keys.ts';
 import { PairKeyCache } from '../../../src/domain/crypto/pair-keys.ts';
@@ -75,7 +75,7 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
 }
 
 /** Milliseconds per batch of `n` ops, each way, over `rounds` rounds alternating the three. */
-async function applyOps(n: number, rounds: number): Promise<{ sealed: number[]; sealedRead: number[]; clear: number[]; raw: number[] }> {
+async function takeInOps(n: number, rounds: number): Promise<{ sealed: number[]; sealedRead: number[]; clear: number[]; raw: number[] }> {
   const suite = SUITES[await detectSuite()];
   const [agreement, signing, deployment] = await Promise.all([
     generateKeyPair(suite.agreement),
@@ -137,4 +137,4 @@ async function applyOps(n: number, rounds: number): Promise<{ sealed: number[]; 
   return out;
 }
 
-(globalThis as unknown as { bench: unknown }).bench = { applyOps };
+(globalThis as unknown as { bench: unknown }).bench = { takeInOps };
