@@ -13,8 +13,8 @@ import type { Gazetteer } from '../domain/gazetteer.ts';
 import { applyAppearance, currentAppearance, setAppearance, type Appearance } from './appearance.ts';
 import { deviceId } from './device.ts';
 import { loadEnrollment, sealEnrollmentWith, type Enrollment } from './enrollment-store.ts';
-import { browserVault } from './lock/vault-store.ts';
-import { IDLE_MINUTES, VAULT_KEY } from './lock/options.ts';
+import { browserLockRecordStore } from './lock/lock-record-store.ts';
+import { IDLE_MINUTES, LOCK_RECORD_KEY } from './lock/options.ts';
 import { loadPanic, wipeNow } from './panic-loader.ts';
 import { DataKeyHolder } from './store/at-rest.ts';
 import { LockScreen } from './ui/LockScreen.tsx';
@@ -141,7 +141,7 @@ async function openApp(keys: DataKeyHolder, firstTime: boolean, tr: Translator, 
     loadLocalGazetteer(),
     loadEnrollment(device),
     db.getMeta('watermark'),
-    browserVault.read(),
+    browserLockRecordStore.read(),
   ]);
   const writer: WriterContext = { db, device, now: () => Date.now(), random: cryptoRandom };
   if (enrollment?.role === 'coordinator') tr = await loadTranslator(tr.lang, { desk: true });
@@ -186,11 +186,11 @@ async function start() {
   // The app shell is cached for offline use before anything else: the lock needs no data to show.
   void registerServiceWorker((u) => (listener ? listener(u) : (pending = u)));
   const keys = new DataKeyHolder();
-  const hasPasscode = (await get(VAULT_KEY)) !== undefined;
+  const hasPasscode = (await get(LOCK_RECORD_KEY)) !== undefined;
   render(
     <LockScreen
       tr={tr}
-      store={browserVault}
+      store={browserLockRecordStore}
       mode={hasPasscode ? 'unlock' : 'setUp'}
       onUnlocked={(key, firstTime) => {
         keys.set(key);

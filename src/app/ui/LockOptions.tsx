@@ -1,7 +1,15 @@
 /** The lock's options: idle time, wipe after wrong tries, a plain name and icon, the wipe (duress) passcode, and changing the passcode. */
 import { useEffect, useState } from 'preact/hooks';
-import { browserVault } from '../lock/vault-store.ts';
-import { changePasscode, IDLE_MINUTES, readRecord, setDuressPasscode, setLockOptions, WIPE_AFTER, type LockRecord } from '../lock/vault.ts';
+import { browserLockRecordStore } from '../lock/lock-record-store.ts';
+import {
+  changePasscode,
+  IDLE_MINUTES,
+  readRecord,
+  setDuressPasscode,
+  setLockOptions,
+  WIPE_AFTER,
+  type LockRecord,
+} from '../lock/lock-record.ts';
 import { useServices } from './context.ts';
 import { passcodeAsTyped } from './LockScreen.tsx';
 
@@ -30,12 +38,12 @@ export function LockOptions() {
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    void readRecord(browserVault).then(setRecord);
+    void readRecord(browserLockRecordStore).then(setRecord);
   }, []);
   if (!record) return null;
 
   const saveOption = async (option: { idleMinutes?: number; wipeAfter?: number }) => {
-    setRecord(await setLockOptions(browserVault, option));
+    setRecord(await setLockOptions(browserLockRecordStore, option));
     setOptions({ ok: true, key: 'lock.options.saved' });
   };
 
@@ -50,24 +58,24 @@ export function LockOptions() {
 
   const saveDuress = (value: string | undefined) =>
     run(async () => {
-      const result = await setDuressPasscode(browserVault, value === undefined ? undefined : passcodeAsTyped(value));
+      const result = await setDuressPasscode(browserLockRecordStore, value === undefined ? undefined : passcodeAsTyped(value));
       setDuressOutcome(result.ok ? { ok: true, key: 'lock.options.saved' } : { ok: false, key: result.reason });
       if (result.ok) setDuress('');
-      setRecord(await readRecord(browserVault));
+      setRecord(await readRecord(browserLockRecordStore));
     });
 
   const saveChange = (e: Event) => {
     e.preventDefault();
     return run(async () => {
       const result = await changePasscode(
-        browserVault,
+        browserLockRecordStore,
         passcodeAsTyped(change.current),
         passcodeAsTyped(change.next),
         passcodeAsTyped(change.confirm),
       );
       setChangeOutcome(result.ok ? { ok: true, key: 'lock.change.done' } : { ok: false, key: result.reason });
       if (result.ok) setChange({ current: '', next: '', confirm: '' });
-      setRecord(await readRecord(browserVault));
+      setRecord(await readRecord(browserLockRecordStore));
     });
   };
 

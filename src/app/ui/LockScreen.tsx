@@ -4,11 +4,11 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { Translator } from '../i18n/i18n.ts';
-import type { VaultStore } from '../lock/vault.ts';
+import type { LockRecordStore } from '../lock/lock-record.ts';
 
 export interface LockScreenProps {
   tr: Translator;
-  store: VaultStore;
+  store: LockRecordStore;
   /** Whether a passcode exists yet. */
   mode: 'setUp' | 'unlock';
   onUnlocked: (key: Uint8Array, firstTime: boolean) => void;
@@ -52,7 +52,7 @@ export function LockScreen({ tr, store, mode, onUnlocked, onWipe }: LockScreenPr
     setNote(undefined);
     try {
       // The lock's code (schemas, Argon2id) loads on the first try, not with the first screen.
-      const { setUpPasscode, unlockWith } = await import('../lock/vault.ts');
+      const { setUpPasscode, unlockWith } = await import('../lock/lock-record.ts');
       if (mode === 'setUp') {
         const made = await setUpPasscode(store, passcodeAsTyped(passcode), passcodeAsTyped(confirm));
         if (made.ok) return onUnlocked(made.key, true);

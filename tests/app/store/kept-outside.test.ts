@@ -14,8 +14,8 @@ import { setAppearance } from '../../../src/app/appearance.ts';
 import { deviceId } from '../../../src/app/device.ts';
 import { sealEnrollmentWith } from '../../../src/app/enrollment-store.ts';
 import { makeDeploymentKey } from '../../../src/app/keys/deployment-key.ts';
-import { setUpPasscode } from '../../../src/app/lock/vault.ts';
-import { browserVault } from '../../../src/app/lock/vault-store.ts';
+import { setUpPasscode } from '../../../src/app/lock/lock-record.ts';
+import { browserLockRecordStore } from '../../../src/app/lock/lock-record-store.ts';
 import { deleteSecrets } from '../../../src/app/panic.ts';
 import { saveLocalGazetteer } from '../../../src/app/local-gazetteer.ts';
 import { saveLang } from '../../../src/app/preferences.ts';
@@ -47,7 +47,7 @@ const registered = (kind: string, secret?: boolean) =>
 async function coordinatorPhone(): Promise<Map<string, string>> {
   const device = await deviceId();
   await saveLang('en');
-  const setUp = await setUpPasscode(browserVault, PASS, PASS, { params: ARGON2ID_FLOOR });
+  const setUp = await setUpPasscode(browserLockRecordStore, PASS, PASS, { params: ARGON2ID_FLOOR });
   if (!setUp.ok) throw new Error(setUp.reason);
   const dataKey = new DataKeyHolder();
   dataKey.set(setUp.key);

@@ -43,7 +43,7 @@ export const lockRecordSchema = z.object({
 });
 export type LockRecord = z.infer<typeof lockRecordSchema>;
 
-export interface VaultStore {
+export interface LockRecordStore {
   read(): Promise<unknown>;
   write(record: LockRecord): Promise<void>;
 }
@@ -77,7 +77,7 @@ async function exportRaw(key: CryptoKey): Promise<Bytes> {
   return new Uint8Array(await crypto.subtle.exportKey('raw', key));
 }
 
-export async function readRecord(store: VaultStore): Promise<LockRecord | undefined> {
+export async function readRecord(store: LockRecordStore): Promise<LockRecord | undefined> {
   const raw = await store.read();
   if (raw === undefined) return undefined;
   const parsed = lockRecordSchema.safeParse(raw);
@@ -91,7 +91,7 @@ export type SetUpResult = { ok: true; key: Bytes } | { ok: false; reason: (typeo
 
 /** The first passcode: a new random data key, wrapped under it. Returns the key to unlock with. */
 export async function setUpPasscode(
-  store: VaultStore,
+  store: LockRecordStore,
   passcode: string,
   confirm: string,
   opts: { params?: Argon2idParams; random?: RandomBytes } = {},
@@ -118,7 +118,7 @@ export type UnlockResult =
  * One try of a passcode. The try is counted (and its wait set) before Argon2id runs, and undone
  * only by success: a page closed mid-try still counts it.
  */
-export async function unlockWith(store: VaultStore, passcode: string, now: number): Promise<UnlockResult> {
+export async function unlockWith(store: LockRecordStore, passcode: string, now: number): Promise<UnlockResult> {
   const record = await readRecord(store);
   if (!record) throw new Error(LOCK_ERRORS.damaged);
   if (now < record.notBefore) return { ok: false, reason: 'wait', waitMs: record.notBefore - now };
@@ -148,7 +148,7 @@ export async function unlockWith(store: VaultStore, passcode: string, now: numbe
 
 /** Sets or clears the duress passcode; it must not open the data key (that would make it the real one). */
 export async function setDuressPasscode(
-  store: VaultStore,
+  store: LockRecordStore,
   duress: string | undefined,
 ): Promise<{ ok: true } | { ok: false; reason: string }> {
   const record = await readRecord(store);
@@ -171,7 +171,7 @@ export async function setDuressPasscode(
 }
 
 /** Idle time and wipe-after-N, as chosen in Settings. */
-export async function setLockOptions(store: VaultStore, options: { idleMinutes?: number; wipeAfter?: number }): Promise<LockRecord> {
+export async function setLockOptions(store: LockRecordStore, options: { idleMinutes?: number; wipeAfter?: number }): Promise<LockRecord> {
   const record = await readRecord(store);
   if (!record) throw new Error(LOCK_ERRORS.damaged);
   const next = lockRecordSchema.parse({ ...record, ...options });
@@ -181,7 +181,7 @@ export async function setLockOptions(store: VaultStore, options: { idleMinutes?:
 
 /** A new passcode over the same data key (the rows need no rewriting). Needs the current one. */
 export async function changePasscode(
-  store: VaultStore,
+  store: LockRecordStore,
   current: string,
   next: string,
   confirm: string,

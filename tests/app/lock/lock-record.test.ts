@@ -11,15 +11,15 @@ import {
   unlockWith,
   waitAfter,
   type LockRecord,
-  type VaultStore,
-} from '../../../src/app/lock/vault.ts';
+  type LockRecordStore,
+} from '../../../src/app/lock/lock-record.ts';
 
 /** The smallest parameters the code accepts, so each try takes a fraction of a second here. */
 const FAST = { params: ARGON2ID_FLOOR };
 const PASSCODE = 'سبعة-أشجار-زيتون';
 const T = Date.UTC(2026, 10, 24, 9);
 
-function memoryStore(): VaultStore & { writes: LockRecord[]; current(): LockRecord } {
+function memoryStore(): LockRecordStore & { writes: LockRecord[]; current(): LockRecord } {
   let value: unknown;
   const writes: LockRecord[] = [];
   return {
