@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { countRows, launchBrowser, newPhoneContext, screenshot } from './harness.ts';
+import { countRows, launchBrowser, newPhoneContext, screenshot, waitForCount, waitForValue } from './harness.ts';
 
 let browser: Browser;
 let context: BrowserContext;
@@ -16,7 +16,7 @@ const reports = (p: Page) => p.getByRole('list', { name: 'Reports' }).getByRole(
 /** The message shown next to an input: the element its aria-describedby names. */
 async function errorOf(p: Page, label: string): Promise<string> {
   const input = p.getByLabel(label, { exact: true });
-  await expect.poll(() => input.getAttribute('aria-invalid')).toBe('true');
+  await input.and(p.locator('[aria-invalid="true"]')).waitFor();
   const ids = (await input.getAttribute('aria-describedby'))!.split(' ');
   return (await p.locator(`[id="${ids.find((id) => id.endsWith('-error'))}"]`).textContent()) ?? '';
 }
@@ -90,7 +90,7 @@ describe('the English interface', () => {
     expect(await use.isDisabled()).toBe(true);
     await page.getByRole('checkbox', { name: 'I am standing where the event happened' }).check();
     await use.click();
-    await expect.poll(() => page.getByLabel('Latitude').inputValue()).toBe('35.362900');
+    await waitForValue(page.getByLabel('Latitude'), '35.362900');
     expect(await page.getByLabel('Longitude').inputValue()).toBe('35.928400');
     expect(await page.getByLabel('Accuracy in metres').inputValue()).toBe('12');
     expect(await page.getByRole('status').filter({ hasText: 'Position found' }).textContent()).toBe(
@@ -111,7 +111,7 @@ describe('the English interface', () => {
       .getByLabel('Import a gazetteer (OCHA COD-AB CSV)')
       .setInputFiles({ name: 'tartous.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     const status = page.getByRole('status').filter({ hasText: 'Imported' });
-    await expect.poll(() => status.textContent()).toContain('Imported 3 areas.');
+    await status.filter({ hasText: 'Imported 3 areas.' }).waitFor();
     expect(await status.textContent()).toContain('1 row was skipped:');
     expect(await status.textContent()).toContain('Line 4:');
     expect(await page.getByText('tartous.csv: 3 areas').count()).toBe(1);
@@ -155,7 +155,7 @@ describe('bad input', () => {
     await page.getByLabel('Notes').fill('Homes burned after looting; neighbours counted the structures from the road.');
     await page.getByRole('button', { name: 'Save' }).click();
 
-    await expect.poll(() => reports(page).count()).toBe(1);
+    await waitForCount(reports(page), 1);
     const saved = await reports(page).first().textContent();
     expect(saved).toContain('Beit Yashout');
     // An empty count is unknown, not zero: nothing about structures is shown.
@@ -185,7 +185,7 @@ describe('bad input', () => {
         }),
     );
     await page.reload();
-    await expect.poll(() => reports(page).count()).toBe(2);
+    await waitForCount(reports(page), 2);
     const texts = await reports(page).allTextContents();
     expect(texts[0]).toMatch(/^Could not read this report \(01a2f000\)/);
     expect(texts[1]).toContain('Beit Yashout');

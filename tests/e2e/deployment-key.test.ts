@@ -8,7 +8,18 @@ import { expect, test } from 'vitest';
 import { deskAr } from '../../src/app/i18n/desk.ar.ts';
 import { deskEn } from '../../src/app/i18n/desk.en.ts';
 import { generateKeyPair } from '../../src/domain/crypto/keys.ts';
-import { enroll, enrollByLink, LAPTOP, ownBrowserAndServer, PHONE, autoUnlock, readAllStored, screenshot, appReady } from './harness.ts';
+import {
+  enroll,
+  enrollByLink,
+  LAPTOP,
+  ownBrowserAndServer,
+  PHONE,
+  autoUnlock,
+  readAllStored,
+  screenshot,
+  appReady,
+  waitForCount,
+} from './harness.ts';
 import { startServer } from './server-process.ts';
 
 const own = ownBrowserAndServer();
@@ -25,7 +36,7 @@ test('a phone refuses a base showing another deployment key than its link names,
   await section.getByRole('button', { name: 'Make the deployment key' }).click();
   const shown = (await section.getByTestId('deployment-fingerprint').textContent()) ?? '';
   expect(shown).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
-  await expect.poll(() => section.getByRole('link', { name: 'Save the key file' }).count()).toBe(1);
+  await waitForCount(section.getByRole('link', { name: 'Save the key file' }), 1);
   await screenshot(coordinator, 'deployment-key-en');
 
   await coordinator.getByRole('button', { name: 'Enroll a new monitor' }).click();
@@ -98,22 +109,22 @@ test('a second coordinator imports the key file the first saved, in Arabic, and 
     expect(await second.locator('html').getAttribute('dir')).toBe('rtl');
 
     const section = second.getByRole('region', { name: deskAr['deploymentKey.title'] });
-    await expect.poll(() => section.getByTestId('deployment-fingerprint').textContent()).toBe(fingerprint);
+    await section.getByTestId('deployment-fingerprint').filter({ hasText: fingerprint }).waitFor();
     const form = section.getByRole('form', { name: deskAr['deploymentKey.import.title'] });
     await form.getByLabel(deskAr['deploymentKey.import.file']).setInputFiles(keyFile);
     const passphraseField = form.getByLabel(deskAr['deploymentKey.passphrase'], { exact: true });
     expect(await passphraseField.getAttribute('type')).toBe('password');
     await passphraseField.fill('seven olive trees by the river');
     await form.getByRole('button', { name: deskAr['deploymentKey.import.button'] }).click();
-    await form.getByRole('alert').getByText(deskAr['deploymentKey.err.wrongPassphrase']).waitFor({ timeout: 30_000 });
+    await form.getByRole('alert').getByText(deskAr['deploymentKey.err.wrongPassphrase']).waitFor();
     await screenshot(second, 'deployment-key-import-wrong-ar');
 
     await passphraseField.fill(passphrase);
     await form.getByRole('button', { name: deskAr['deploymentKey.import.button'] }).click();
-    await section.getByRole('status').getByText(deskAr['deploymentKey.imported']).waitFor({ timeout: 30_000 });
+    await section.getByRole('status').getByText(deskAr['deploymentKey.imported']).waitFor();
     expect(await form.count()).toBe(0);
     // The file is kept too, so this coordinator can pass it on in turn.
-    await expect.poll(() => section.getByRole('link', { name: deskAr['deploymentKey.saveFile'] }).count()).toBe(1);
+    await waitForCount(section.getByRole('link', { name: deskAr['deploymentKey.saveFile'] }), 1);
     await screenshot(second, 'deployment-key-imported-ar');
     expect(await readAllStored(second)).not.toContain('[CryptoKey');
 

@@ -7,7 +7,7 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { daysBetween, localDay } from '../../src/app/desk/chart-data.ts';
-import { enroll, LAPTOP, launchBrowser, PHONE, screenshot, syncNow } from './harness.ts';
+import { enroll, LAPTOP, launchBrowser, PHONE, screenshot, syncNow, until } from './harness.ts';
 import { startServer, type ServerProcess } from './server-process.ts';
 
 let server: ServerProcess;
@@ -99,17 +99,6 @@ async function columnX(p: Page, lang: 'ar' | 'en', day: string): Promise<number>
   return box!.x;
 }
 
-/**
- * A device just enrolled starts its first sync by itself, and "Sync now" waits while that one runs:
- * with a few hundred reports to pull, longer than syncNow waits for the button.
- */
-async function firstSync(p: Page, lang: 'ar' | 'en'): Promise<void> {
-  const bar = p.getByRole('region', { name: lang === 'ar' ? 'المزامنة' : 'Sync' });
-  const button = bar.getByRole('button', { name: lang === 'ar' ? 'زامن الآن' : 'Sync now' });
-  await expect.poll(() => button.isEnabled(), { timeout: 30_000 }).toBe(true);
-  await syncNow(p, lang);
-}
-
 async function newReport(p: Page, type: string): Promise<void> {
   await p.goto('/');
   await p.getByRole('button', { name: 'تقرير جديد' }).click();
@@ -136,11 +125,11 @@ afterAll(async () => {
 describe('the desk charts on a laptop', () => {
   test('in Arabic, the three charts are images named by their captions, each with a table, and time runs right to left', async () => {
     await enroll(laptop, server.firstCoordinatorCode);
-    await firstSync(laptop, 'ar');
+    await syncNow(laptop, 'ar');
     await openCharts(laptop, 'ar');
     for (const name of Object.values(NAMES.ar)) {
       const img = laptop.getByRole('img', { name, exact: true });
-      await expect.poll(() => img.isVisible()).toBe(true);
+      await img.waitFor();
       expect(await img.locator(':scope > title').textContent()).toBe(name);
     }
 
@@ -180,9 +169,17 @@ describe('the desk charts on a laptop', () => {
     const range = laptop.getByRole('group', { name: 'الأيام المعروضة' });
     await range.getByLabel('من').fill(all[2]!);
     await range.getByLabel('إلى').fill(all[5]!);
-    await expect.poll(async () => [...(await perDay(laptop, 'ar')).keys()]).toEqual(all.slice(2, 6));
+    await until(
+      laptop,
+      async () => [...(await perDay(laptop, 'ar')).keys()],
+      (days) => expect(days).toEqual(all.slice(2, 6)),
+    );
     await range.getByRole('button', { name: 'آخر ٣٠ يومًا فيها تقارير' }).click();
-    await expect.poll(async () => [...(await perDay(laptop, 'ar')).keys()]).toEqual(all);
+    await until(
+      laptop,
+      async () => [...(await perDay(laptop, 'ar')).keys()],
+      (days) => expect(days).toEqual(all),
+    );
   });
 
   test('every ongoing cut is drawn with its service, area and how long it has lasted', async () => {
@@ -260,8 +257,7 @@ describe('the desk charts on a laptop', () => {
     const arCuts = await cuts(laptop, 'ar');
     await laptop.getByLabel('اللغة').first().selectOption('en');
     await openCharts(laptop, 'en');
-    for (const name of Object.values(NAMES.en))
-      await expect.poll(() => laptop.getByRole('img', { name, exact: true }).isVisible()).toBe(true);
+    for (const name of Object.values(NAMES.en)) await laptop.getByRole('img', { name, exact: true }).waitFor();
 
     const enDays = await perDay(laptop, 'en');
     expect([...enDays]).toEqual([...arDays]);
@@ -295,7 +291,7 @@ describe('the desk charts on a coordinator’s phone', () => {
     phoneContext = await browser.newContext({ baseURL: server.baseUrl, ...PHONE, serviceWorkers: 'allow' });
     phone = await phoneContext.newPage();
     await enroll(phone, code!);
-    await firstSync(phone, 'ar');
+    await syncNow(phone, 'ar');
 
     await openCharts(phone, 'ar');
     const widths = await phone
@@ -333,7 +329,7 @@ describe('the desk charts before any report has come in', () => {
     const page = await context.newPage();
     await enroll(page, empty.firstCoordinatorCode);
     await openCharts(page, 'ar');
-    await expect.poll(() => figure(page, NAMES.ar.perDay).textContent()).toContain('لا يوجد بعدُ تقرير له تاريخ حدث، فلا شيء يُرسم.');
+    await figure(page, NAMES.ar.perDay).filter({ hasText: 'لا يوجد بعدُ تقرير له تاريخ حدث، فلا شيء يُرسم.' }).waitFor();
     expect(await figure(page, NAMES.ar.people).textContent()).toContain('لا توجد تقارير نزوح بعد.');
     expect(await figure(page, NAMES.ar.cuts).textContent()).toContain('لا يوجد انقطاع مستمر الآن.');
     expect(await page.locator('figure.chart svg[role="img"]').count()).toBe(0);

@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { enroll, LAPTOP, launchBrowser, screenshot, syncNow } from './harness.ts';
+import { enroll, LAPTOP, launchBrowser, screenshot, syncNow, until, waitForCount } from './harness.ts';
 import { startServer, type ServerProcess } from './server-process.ts';
 
 let server: ServerProcess;
@@ -175,7 +175,7 @@ async function makeProfile(lang: Lang, name: string): Promise<void> {
   const nameBox = page.getByRole('textbox', { name: ui.name });
   await nameBox.fill('Shelter Cluster!');
   await page.getByRole('button', { name: ui.save }).click();
-  await expect.poll(() => nameBox.getAttribute('aria-invalid')).toBe('true');
+  await nameBox.and(page.locator('[aria-invalid="true"]')).waitFor();
   // Said beside the field, in the coordinator's language, and what was typed stays.
   const description = await nameBox.evaluate((el) =>
     (el.getAttribute('aria-describedby') ?? '')
@@ -185,7 +185,7 @@ async function makeProfile(lang: Lang, name: string): Promise<void> {
   );
   expect(description).toContain(ui.badName);
   expect(await nameBox.inputValue()).toBe('Shelter Cluster!');
-  await expect.poll(() => nameBox.evaluate((el) => el === document.activeElement)).toBe(true);
+  await page.waitForFunction((el) => el === document.activeElement, await nameBox.elementHandle());
   await screenshot(page, `desk-exports-profile-error-${lang}`);
 
   await nameBox.fill(name);
@@ -302,7 +302,7 @@ describe('exports from the desk', () => {
       if (lang === 'ar') await page.goto('/desk/exports');
       else await page.getByRole('combobox', { name: 'اللغة' }).selectOption('en');
       await page.getByRole('heading', { level: 1, name: lang === 'ar' ? 'التصدير' : 'Exports' }).waitFor();
-      await expect.poll(() => page.getByText(ui.count).count()).toBe(1);
+      await waitForCount(page.getByText(ui.count), 1);
       const stored = await readStored(page);
       const count = await deskCount(lang);
       expect(count).toBe(stored.reportIds.length);
@@ -345,10 +345,18 @@ describe('exports from the desk', () => {
       expect(shared.rows.slice(2).filter((r) => internalIds.has(r[0]))).toEqual([]);
       logged.unshift([partner, known.notDeleted]);
 
-      await expect.poll(() => logRows(lang)).toEqual(logged);
+      await until(
+        page,
+        () => logRows(lang),
+        (rows) => expect(rows).toEqual(logged),
+      );
       await screenshot(page, `desk-exports-${lang}`);
       await page.reload();
-      await expect.poll(() => logRows(lang)).toEqual(logged);
+      await until(
+        page,
+        () => logRows(lang),
+        (rows) => expect(rows).toEqual(logged),
+      );
     },
     120_000,
   );
@@ -374,7 +382,11 @@ describe('exports from the desk', () => {
     expect(cells.length).toBeGreaterThan(0);
     expect(cells.filter((c) => Number(c[5]) < 5)).toEqual([]);
     logged.unshift(['aggregate-adm2', cells.length]);
-    await expect.poll(() => logRows('en')).toEqual(logged);
+    await until(
+      page,
+      () => logRows('en'),
+      (rows) => expect(rows).toEqual(logged),
+    );
   });
 
   test('a new key gives the partner new ids for the same rows, and a removed profile can no longer be chosen', async () => {
@@ -398,7 +410,11 @@ describe('exports from the desk', () => {
     expect(data(rotated).map((r) => r.slice(1))).toEqual(data(first).map((r) => r.slice(1)));
     const rows = data(first).length;
     logged.unshift(['shelter-cluster', rows], ['shelter-cluster', rows], ['shelter-cluster', rows]);
-    await expect.poll(() => logRows('en')).toEqual(logged);
+    await until(
+      page,
+      () => logRows('en'),
+      (rows) => expect(rows).toEqual(logged),
+    );
 
     await page.getByRole('button', { name: 'Remove water-partner' }).click();
     await page
@@ -406,7 +422,7 @@ describe('exports from the desk', () => {
       .getByRole('button', { name: 'Remove the profile' })
       .click();
     await page.getByRole('status').filter({ hasText: 'Profile water-partner removed.' }).waitFor();
-    await expect.poll(() => page.getByRole('list', { name: 'Profiles' }).getByRole('listitem', { name: 'water-partner' }).count()).toBe(0);
+    await waitForCount(page.getByRole('list', { name: 'Profiles' }).getByRole('listitem', { name: 'water-partner' }), 0);
     const options = await page.getByRole('combobox', { name: 'Profile', exact: true }).getByRole('option').allTextContents();
     expect(options).toContain('shelter-cluster (partner)');
     expect(options).not.toContain('water-partner (partner)');
@@ -428,7 +444,7 @@ describe('exports from the desk', () => {
     await screenshot(page, 'desk-exports-progress-en');
     await page.getByRole('button', { name: 'Cancel export' }).click();
     await page.getByRole('status').filter({ hasText: 'Export cancelled. No file was saved.' }).waitFor();
-    await expect.poll(() => bar.count()).toBe(0);
+    await waitForCount(bar, 0);
     await page.evaluate(() => (window as unknown as { releaseReports(): void }).releaseReports());
 
     // The next export runs to its end: its file is the only one saved since the cancelled one began.
@@ -438,7 +454,11 @@ describe('exports from the desk', () => {
     expect(downloads).toHaveLength(1);
     page.off('download', onDownload);
     logged.unshift(['internal', count]);
-    await expect.poll(() => logRows('en')).toEqual(logged);
+    await until(
+      page,
+      () => logRows('en'),
+      (rows) => expect(rows).toEqual(logged),
+    );
   });
 
   test('a worker that fails is said in words, and nothing is saved, logged or lost from the form', async () => {
@@ -475,7 +495,11 @@ describe('exports from the desk', () => {
     expect(await page.getByRole('radio', { name: 'JSON: scripts and pipelines' }).isChecked()).toBe(true);
     expect(await page.getByRole('combobox', { name: 'Profile', exact: true }).inputValue()).toBe('shelter-cluster');
     expect(await page.getByRole('button', { name: 'Export', exact: true }).isEnabled()).toBe(true);
-    await expect.poll(() => logRows('en')).toEqual(logged);
+    await until(
+      page,
+      () => logRows('en'),
+      (rows) => expect(rows).toEqual(logged),
+    );
     await screenshot(page, 'desk-exports-error-en');
     page.off('download', onDownload);
     await page.evaluate(() => sessionStorage.removeItem('crash-workers'));
@@ -490,7 +514,11 @@ describe('exports from the desk', () => {
       const file = await exportCsv('en', 'internal');
       checkCsvShape(file, count);
       logged.unshift(['internal', count]);
-      await expect.poll(() => logRows('en')).toEqual(logged);
+      await until(
+        page,
+        () => logRows('en'),
+        (rows) => expect(rows).toEqual(logged),
+      );
     } finally {
       await context.setOffline(false);
     }

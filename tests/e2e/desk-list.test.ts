@@ -10,7 +10,7 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { normalizeDigits } from '../../src/domain/digits.ts';
-import { enroll, LAPTOP, launchBrowser, screenshot, syncNow } from './harness.ts';
+import { enroll, LAPTOP, launchBrowser, screenshot, syncNow, until } from './harness.ts';
 import { startServer, type ServerProcess } from './server-process.ts';
 
 let server: ServerProcess;
@@ -72,8 +72,7 @@ async function counts(): Promise<{ shown: number; total: number }> {
 /** Waits until the count settles on a new number of shown reports, then returns it. */
 async function shownAfter(change: () => Promise<unknown>, before: number): Promise<number> {
   await change();
-  await expect.poll(async () => (await counts()).shown).not.toBe(before);
-  return (await counts()).shown;
+  return (await until(page, counts, (c) => expect(c.shown).not.toBe(before))).shown;
 }
 
 async function rowTexts(lang: Lang): Promise<string[]> {
@@ -91,12 +90,7 @@ async function chooseArea(select: Locator, name: string): Promise<number> {
 
 async function clearFilters(lang: Lang) {
   await page.getByRole('button', { name: UI[lang].clear }).click();
-  await expect
-    .poll(async () => {
-      const c = await counts();
-      return c.shown === c.total;
-    })
-    .toBe(true);
+  await until(page, counts, (c) => expect(c.shown).toBe(c.total));
 }
 
 beforeAll(async () => {
@@ -129,7 +123,7 @@ describe('in Arabic', () => {
     await page.getByRole('list', { name: 'التقارير' }).getByRole('listitem').filter({ hasText: RED_QUARTER }).waitFor();
 
     await page.getByRole('link', { name: 'المكتب', exact: true }).click();
-    await expect.poll(() => rows('ar').count()).toBeGreaterThan(0);
+    await rows('ar').nth(0).waitFor({ state: 'attached' });
     const { shown, total } = await counts();
     expect(shown).toBe(total);
     // The demo holds hundreds of reports; a list that rendered them all would hold as many items.
@@ -154,9 +148,9 @@ describe('in Arabic', () => {
   test('filtering by governorate and district shows the count each choice promised, all in that district', async () => {
     const { total } = await counts();
     const governorate = await chooseArea(filters('ar').getByLabel(UI.ar.adm1, { exact: true }), UI.ar.lattakia);
-    await expect.poll(async () => (await counts()).shown).toBe(governorate);
+    await until(page, counts, (c) => expect(c.shown).toBe(governorate));
     const district = await chooseArea(filters('ar').getByLabel(UI.ar.adm2, { exact: true }), UI.ar.jablah);
-    await expect.poll(async () => (await counts()).shown).toBe(district);
+    await until(page, counts, (c) => expect(c.shown).toBe(district));
     expect(district).toBeGreaterThan(0);
     expect(district).toBeLessThan(total);
     for (const text of await rowTexts('ar')) expect(text).toContain(`${UI.ar.lattakia} › ${UI.ar.jablah}`);
@@ -197,7 +191,11 @@ describe('in Arabic', () => {
 
     // Typed without hamza or haraka, the name still finds the report that wrote both, and finds what the written form finds.
     const typed = await shownAfter(() => search.fill('الاحمر'), total);
-    await expect.poll(() => rowTexts('ar')).toContainEqual(expect.stringContaining(RED_QUARTER));
+    await until(
+      page,
+      () => rowTexts('ar'),
+      (texts) => expect(texts).toContainEqual(expect.stringContaining(RED_QUARTER)),
+    );
     const typedRows = await rowTexts('ar');
     await shownAfter(() => search.fill(''), typed);
     expect(await shownAfter(() => search.fill('الأَحمر'), total)).toBe(typed);
@@ -215,11 +213,15 @@ describe('in Arabic', () => {
     // The demo's events are all from the last fortnight; only this coordinator's report is dated 7 March 2023.
     await dates.getByLabel('من').fill('٢٠٢٣-٠٣-٠٧');
     await dates.getByLabel('إلى').fill('٢٠٢٣/٣/٧');
-    await expect.poll(() => rowTexts('ar')).toEqual([expect.stringContaining(RED_QUARTER)]);
+    await until(
+      page,
+      () => rowTexts('ar'),
+      (texts) => expect(texts).toEqual([expect.stringContaining(RED_QUARTER)]),
+    );
     await dates.getByLabel('إلى').fill('٢٠٢٣-٠٢-٣٠');
-    await expect.poll(() => dates.getByLabel('إلى').getAttribute('aria-invalid')).toBe('true');
+    await dates.getByLabel('إلى').and(page.locator('[aria-invalid="true"]')).waitFor();
     expect(await dates.textContent()).toContain('لن يُطبَّق هذا التاريخ حتى يُصحَّح');
-    await expect.poll(async () => (await counts()).shown).toBeGreaterThan(1);
+    await until(page, counts, (c) => expect(c.shown).toBeGreaterThan(1));
     await clearFilters('ar');
     expect((await counts()).total).toBe(total);
   });
@@ -229,13 +231,14 @@ describe('in Arabic', () => {
     await first.focus();
     await page.keyboard.press('ArrowDown');
     const position = () => page.evaluate(() => document.activeElement?.closest('[role="listitem"]')?.getAttribute('aria-posinset'));
-    await expect.poll(position).toBe('2');
+    await until(page, position, (p) => expect(p).toBe('2'));
     await page.keyboard.press('End');
-    await expect.poll(position).toBe(String((await counts()).total));
+    const { total } = await counts();
+    await until(page, position, (p) => expect(p).toBe(String(total)));
     await page.keyboard.press('Home');
-    await expect.poll(position).toBe('1');
+    await until(page, position, (p) => expect(p).toBe('1'));
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.url()).toMatch(/\/reports\/[\w-]+$/);
+    await page.waitForURL(/\/reports\/[\w-]+$/);
     await page.getByRole('article').waitFor();
   });
 
@@ -266,7 +269,11 @@ describe('in Arabic', () => {
     await page.goto('/desk');
     await page.getByText('تعذّرت قراءة تقرير واحد. بقي محفوظًا كما هو.').click();
     const unreadable = page.getByRole('list', { name: 'تقارير تعذّرت قراءتها' }).getByRole('listitem');
-    await expect.poll(() => unreadable.allTextContents()).toEqual([expect.stringContaining('f0f0f0f0')]);
+    await until(
+      page,
+      () => unreadable.allTextContents(),
+      (texts) => expect(texts).toEqual([expect.stringContaining('f0f0f0f0')]),
+    );
   });
 });
 
@@ -274,7 +281,7 @@ describe('in English', () => {
   test('the same filters and an Arabic search work with the interface in English', async () => {
     await page.goto('/desk');
     await page.getByLabel('اللغة').first().selectOption('en');
-    await expect.poll(() => rows('en').count()).toBeGreaterThan(0);
+    await rows('en').nth(0).waitFor({ state: 'attached' });
     const { total } = await counts();
 
     await shownAfter(() => filters('en').getByLabel(UI.en.type).selectOption({ label: UI.en.damage }), total);
@@ -285,11 +292,15 @@ describe('in English', () => {
       const texts = await rowTexts('en');
       return texts.length > 0 && texts.every((t) => t.startsWith(UI.en.damage) && t.includes(`${UI.en.lattakia} › ${UI.en.jablah}`));
     };
-    await expect.poll(allInJablah).toBe(true);
+    await until(page, allInJablah, (all) => expect(all).toBe(true));
     await screenshot(page, 'desk-list-en');
 
     await filters('en').getByLabel(UI.en.search, { exact: true }).fill('الاحمر');
-    await expect.poll(() => rowTexts('en')).toContainEqual(expect.stringContaining(RED_QUARTER));
+    await until(
+      page,
+      () => rowTexts('en'),
+      (texts) => expect(texts).toContainEqual(expect.stringContaining(RED_QUARTER)),
+    );
     // Nothing has verified it: a report with no verification counts as unverified.
     expect((await rowTexts('en')).find((t) => t.includes(RED_QUARTER))).toContain(UI.en.unverified);
     await clearFilters('en');

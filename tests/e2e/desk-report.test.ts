@@ -9,7 +9,7 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startServer, type ServerProcess } from './server-process.ts';
-import { enroll, LAPTOP, launchBrowser, screenshot, syncNow } from './harness.ts';
+import { enroll, LAPTOP, launchBrowser, screenshot, syncNow, until, waitForCount } from './harness.ts';
 
 let server: ServerProcess;
 let browser: Browser;
@@ -24,8 +24,6 @@ let marked: { duplicate: string; original: string };
 const items = (list: Locator) => list.getByRole('listitem');
 /** Where each link leads, as paths. */
 const pathsOf = (links: Locator) => links.evaluateAll((as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
-/** How long a poll waits: pages load the app again after each reload, on a machine shared with other tests. */
-const WAIT = { timeout: 20_000 };
 
 beforeAll(async () => {
   server = await startServer({ args: ['--demo'] });
@@ -44,13 +42,15 @@ describe('a coordinator at the desk, in Arabic', () => {
   test("a new coordinator's first sync brings the demo base's reports", async () => {
     await syncNow(page, 'ar');
     await page.goto('/');
-    await expect.poll(() => items(page.getByRole('list', { name: 'التقارير' })).count(), WAIT).toBeGreaterThan(0);
+    await items(page.getByRole('list', { name: 'التقارير' }))
+      .first()
+      .waitFor();
   });
 
   test('opens a conflict from the queue, sees the competing values side by side, picks one, and the conflict is gone, after a reload too', async () => {
     await page.getByRole('navigation', { name: 'القائمة الرئيسية' }).getByRole('link', { name: 'التعارضات' }).click();
     const queue = page.getByRole('list', { name: 'التعارضات' });
-    await expect.poll(() => items(queue).count(), WAIT).toBeGreaterThan(0);
+    await items(queue).first().waitFor();
     const before = await items(queue).count();
     const competing = page.getByRole('list', { name: /^القيم المتنافسة: / });
     // The first report in the queue whose conflict is between values of a field (not a crossed delete).
@@ -81,9 +81,9 @@ describe('a coordinator at the desk, in Arabic', () => {
 
     const chosen = values[values.length - 1]!;
     await page.getByRole('button', { name: `${choose}${chosen}`, exact: true }).click();
-    await expect.poll(() => page.getByRole('list', { name: listName }).count(), WAIT).toBe(0);
+    await waitForCount(page.getByRole('list', { name: listName }), 0);
     const shown = page.getByRole('article').getByRole('definition').filter({ hasText: chosen });
-    await expect.poll(() => shown.count(), WAIT).toBeGreaterThan(0);
+    await shown.first().waitFor();
     resolved = { path, values, chosen, devices };
 
     /** The queue's length once read: an empty list counts only once the queue says it has none (not while the app loads). */
@@ -93,10 +93,10 @@ describe('a coordinator at the desk, in Arabic', () => {
       return n > 0 ? n : -1;
     };
     await page.getByRole('link', { name: 'التعارضات' }).click();
-    await expect.poll(queueLength, WAIT).toBe(before - 1);
+    await until(page, queueLength, (n) => expect(n).toBe(before - 1));
     await syncNow(page, 'ar');
     await page.reload();
-    await expect.poll(queueLength, WAIT).toBe(before - 1);
+    await until(page, queueLength, (n) => expect(n).toBe(before - 1));
     await page.goto(resolved.path);
     await page.getByRole('region', { name: 'التحقق' }).waitFor();
     expect(await page.getByRole('list', { name: listName }).count()).toBe(0);
@@ -112,7 +112,7 @@ describe('a coordinator at the desk, in English', () => {
   test('marks a report as a duplicate of a suggested candidate, and sees the link both ways', async () => {
     await page.goto('/');
     const reports = page.getByRole('list', { name: 'Reports' });
-    await expect.poll(() => items(reports).count(), WAIT).toBeGreaterThan(0);
+    await items(reports).first().waitFor();
     const total = await items(reports).count();
     const candidates = page.getByRole('region', { name: 'Possible duplicates' }).getByRole('list');
     let opened = '';
@@ -122,7 +122,7 @@ describe('a coordinator at the desk, in English', () => {
       await items(reports).nth(i).getByRole('link').click();
       const region = page.getByRole('region', { name: 'Possible duplicates' });
       await region.waitFor();
-      await expect.poll(async () => (await region.getByText('Looking for similar reports…').count()) === 0, WAIT).toBe(true);
+      await waitForCount(region.getByText('Looking for similar reports…'), 0);
       const status =
         (await page
           .getByRole('region', { name: 'Verification' })
@@ -142,9 +142,13 @@ describe('a coordinator at the desk, in English', () => {
     await first.getByRole('button', { name: `Mark as duplicate of: ${originalName}` }).click();
 
     const verification = page.getByRole('region', { name: 'Verification' });
-    await expect.poll(() => verification.getByText(/^Status: /).textContent(), WAIT).toBe('Status: Duplicate');
+    await verification.getByText('Status: Duplicate', { exact: true }).waitFor();
     const toOriginal = verification.getByRole('link', { name: originalName });
-    await expect.poll(() => pathsOf(toOriginal), WAIT).toContain(originalPath);
+    await until(
+      page,
+      () => pathsOf(toOriginal),
+      (paths) => expect(paths).toContain(originalPath),
+    );
     await screenshot(page, 'desk-report-en');
 
     // The original lists this report among its duplicates, and its link leads back.
@@ -154,7 +158,11 @@ describe('a coordinator at the desk, in English', () => {
       .getByRole('region', { name: 'Verification' })
       .getByRole('list', { name: 'Duplicates of this report' })
       .getByRole('link');
-    await expect.poll(() => pathsOf(back), WAIT).toContain(opened);
+    await until(
+      page,
+      () => pathsOf(back),
+      (paths) => expect(paths).toContain(opened),
+    );
     marked = { duplicate: opened, original: originalPath! };
     await back.nth((await pathsOf(back)).indexOf(opened)).click();
     await page.waitForURL((url) => url.pathname === opened);
@@ -162,23 +170,14 @@ describe('a coordinator at the desk, in English', () => {
     // The mark is an op like any other: it reaches the base, and survives a reload.
     await syncNow(page, 'en');
     await page.reload();
-    await expect
-      .poll(
-        () =>
-          page
-            .getByRole('region', { name: 'Verification' })
-            .getByText(/^Status: /)
-            .textContent(),
-        WAIT,
-      )
-      .toBe('Status: Duplicate');
+    await page.getByRole('region', { name: 'Verification' }).getByText('Status: Duplicate', { exact: true }).waitFor();
   });
 
   test('sets a status with the form; a duplicate given by a pasted id must name another report on this device', async () => {
     // A report neither of the two just linked.
     await page.goto('/');
     const list = page.getByRole('list', { name: 'Reports' });
-    await expect.poll(() => items(list).count(), WAIT).toBeGreaterThan(3);
+    await items(list).nth(3).waitFor({ state: 'attached' });
     const links = await items(list)
       .getByRole('link')
       .evaluateAll((as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
@@ -188,7 +187,7 @@ describe('a coordinator at the desk, in English', () => {
     const status = verification.getByLabel('Verification status');
     await status.selectOption({ label: 'Disputed' });
     await verification.getByRole('button', { name: 'Save verification' }).click();
-    await expect.poll(() => verification.getByText(/^Status: /).textContent(), WAIT).toBe('Status: Disputed');
+    await verification.getByText('Status: Disputed', { exact: true }).waitFor();
     await verification.getByRole('status').getByText('Saved. The other coordinators see it after their next sync.').waitFor();
 
     await status.selectOption({ label: 'Duplicate' });
@@ -210,7 +209,7 @@ describe('a coordinator at the desk, in English', () => {
     // Pasted with spaces around and in capitals, as ids are when copied from a message.
     await pasted.fill(`  ${marked.original.slice('/reports/'.length).toUpperCase()} `);
     await verification.getByRole('button', { name: 'Save verification' }).click();
-    await expect.poll(() => verification.getByText(/^Status: /).textContent(), WAIT).toBe('Status: Duplicate');
+    await verification.getByText('Status: Duplicate', { exact: true }).waitFor();
     expect(await verification.getByRole('alert').count()).toBe(0);
     expect(await pathsOf(verification.getByRole('link'))).toContain(marked.original);
   });
@@ -219,7 +218,7 @@ describe('a coordinator at the desk, in English', () => {
     await page.goto(resolved.path);
     // The entries, not the lists of values inside them.
     const history = items(page.getByRole('list', { name: 'History' })).filter({ hasText: /Device time: / });
-    await expect.poll(() => history.count(), WAIT).toBeGreaterThanOrEqual(3);
+    await history.nth(2).waitFor({ state: 'attached' });
     const entries = await history.allTextContents();
     expect(entries[0]).toMatch(/^Created/);
     for (const entry of entries) {

@@ -87,6 +87,27 @@ export async function waitForCount(locator: Locator, n: number): Promise<void> {
   }
 }
 
+/**
+ * Reads the page until `check` accepts what `read` returns, reading again after each frame the page
+ * draws, and returns that reading: for states no single locator names (a count said in words, the
+ * texts of a list, a row's place). `check` throws (an expect) while the state is not there yet. It
+ * waits as long as the test may: a busy machine is waited for, and a state that never comes fails
+ * the test at its time limit.
+ */
+export async function until<T>(page: Page, read: () => Promise<T>, check: (value: T) => void): Promise<T> {
+  for (;;) {
+    const value = await read();
+    try {
+      check(value);
+      return value;
+    } catch (notYet) {
+      if (page.isClosed()) throw notYet;
+    }
+    // A page that navigates meanwhile has no frame to wait for: read it again.
+    await page.evaluate(() => new Promise<number>((resolve) => requestAnimationFrame(resolve))).catch(() => undefined);
+  }
+}
+
 /** Waits until a form field holds `value`: a form shows a report's values once it has read them. */
 export async function waitForValue(field: Locator, value: string): Promise<void> {
   const handle = await field.elementHandle();
@@ -94,7 +115,7 @@ export async function waitForValue(field: Locator, value: string): Promise<void>
 }
 
 export async function waitForServiceWorker(p: Page): Promise<void> {
-  await p.waitForFunction(() => navigator.serviceWorker?.controller !== null, undefined, { timeout: 30_000 });
+  await p.waitForFunction(() => navigator.serviceWorker?.controller !== null);
 }
 
 /** The passcode every test phone is locked with. */

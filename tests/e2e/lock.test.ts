@@ -109,11 +109,11 @@ test('a plain name and icon, chosen in Settings, show at once and from the next 
   await page.getByRole('link', { name: 'الإعدادات' }).click();
   await page.getByRole('checkbox', { name: 'اعرض هذا التطبيق باسم «ملاحظات» وبأيقونة عادية' }).check();
   await page.getByRole('banner').getByRole('link', { name: 'ملاحظات' }).waitFor();
-  await expect.poll(() => page.title()).toBe('ملاحظات');
+  await page.waitForFunction(() => document.title === 'ملاحظات');
 
   await page.reload();
   await passcode(page).waitFor();
-  await expect.poll(() => page.title()).toBe('ملاحظات');
+  await page.waitForFunction(() => document.title === 'ملاحظات');
   const manifest = await page.evaluate(async () => {
     const href = document.querySelector('link[rel="manifest"]')!.getAttribute('href')!;
     const body = (await (await fetch(href)).json()) as { name: string; icons: { src: string }[] };

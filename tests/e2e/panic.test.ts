@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { appReady, countRows, launchBrowser, newPhoneContext, readAllStored, screenshot } from './harness.ts';
+import { appReady, countRows, launchBrowser, newPhoneContext, readAllStored, screenshot, until, waitForCount } from './harness.ts';
 
 let browser: Browser;
 
@@ -31,7 +31,7 @@ async function phoneInUse(context: BrowserContext): Promise<Page> {
   const page = await context.newPage();
   await page.goto('/');
   await appReady(page);
-  await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, undefined, { timeout: 30_000 });
+  await page.waitForFunction(() => navigator.serviceWorker?.controller !== null);
 
   await page.getByRole('link', { name: 'الإعدادات' }).click();
   await page.getByRole('button', { name: 'حمّل الدليل الجغرافي التجريبي' }).click();
@@ -46,12 +46,16 @@ async function phoneInUse(context: BrowserContext): Promise<Page> {
   await page.getByLabel('تاريخ الحدث').fill('2025-03-07');
   await page.getByLabel('اسم المكان', { exact: true }).fill('حارة الزيتون القديمة');
   await page.getByRole('button', { name: 'حفظ' }).click();
-  await expect.poll(() => reports(page).count()).toBe(1);
+  await waitForCount(reports(page), 1);
 
   await page.getByRole('button', { name: 'تقرير جديد' }).click();
   await page.getByRole('radiogroup', { name: 'نوع التقرير' }).getByRole('radio', { name: 'نزوح' }).check();
   await page.getByLabel('اسم المكان', { exact: true }).fill('حي القصور');
-  await expect.poll(() => countRows(page, 'drafts')).toBe(1);
+  await until(
+    page,
+    () => countRows(page, 'drafts'),
+    (n) => expect(n).toBe(1),
+  );
 
   await page.evaluate(
     ({ origin, token }) =>
@@ -148,7 +152,7 @@ test('offline, the wipe completes all the same: it waits on no network', async (
   await context.setOffline(true);
   await page.goto('/');
   await appReady(page);
-  await expect.poll(() => reports(page).count()).toBe(1);
+  await waitForCount(reports(page), 1);
   // Offline, the browser would show its own error page there; the empty page stands in for it too.
   const wiped = await blankStart(page);
   await page.getByRole('button', { name: 'امسح بيانات الهاتف' }).click();

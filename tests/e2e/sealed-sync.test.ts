@@ -10,7 +10,18 @@ import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { deskEn } from '../../src/app/i18n/desk.en.ts';
 import { SQLITE_FILE_NAME } from '../../src/server/store/open.ts';
-import { autoUnlock, enroll, enrollByLink, LAPTOP, ownBrowserAndServer, PHONE, saveDamageReport, screenshot, syncNow } from './harness.ts';
+import {
+  autoUnlock,
+  enroll,
+  enrollByLink,
+  LAPTOP,
+  ownBrowserAndServer,
+  PHONE,
+  saveDamageReport,
+  screenshot,
+  syncNow,
+  waitForCount,
+} from './harness.ts';
 
 const own = ownBrowserAndServer();
 
@@ -46,29 +57,29 @@ test("a sealed report reaches the desk and the coordinator's correction reaches 
   await coordinator.getByRole('button', { name: 'Enroll a new monitor' }).waitFor();
   await coordinator.reload();
   const listed = coordinator.getByRole('list', { name: 'Enrolled devices' }).getByRole('listitem').filter({ hasText: 'Monitor' });
-  await expect.poll(() => listed.getByTestId('device-key').textContent()).toBe(phoneKey);
+  await listed.getByTestId('device-key').filter({ hasText: phoneKey }).waitFor();
   await saveDamageReport(phone, { date: '2025-03-07', place: PLACE, structures: '١', notes: NOTES });
-  await expect.poll(() => reports(phone, 'التقارير').count()).toBe(1);
+  await waitForCount(reports(phone, 'التقارير'), 1);
   await syncNow(phone, 'ar');
-  await expect.poll(() => reports(phone, 'التقارير').first().textContent()).not.toContain('لم يُرسل');
+  await reports(phone, 'التقارير').first().filter({ hasNotText: 'لم يُرسل' }).waitFor();
 
   // The desk opens it with the deployment key it made.
   await syncNow(coordinator, 'en');
   await coordinator.goto('/');
-  await expect.poll(() => reports(coordinator, 'Reports').count()).toBe(1);
+  await waitForCount(reports(coordinator, 'Reports'), 1);
   await reports(coordinator, 'Reports').filter({ hasText: PLACE }).getByRole('link').click();
-  await expect.poll(() => coordinator.getByRole('article').textContent()).toContain(NOTES);
+  await coordinator.getByRole('article').filter({ hasText: NOTES }).waitFor();
   await coordinator.getByRole('button', { name: 'Edit' }).click();
   await coordinator.getByLabel('Notes').fill(CORRECTION);
   await coordinator.getByRole('button', { name: 'Save' }).click();
-  await expect.poll(() => coordinator.getByRole('article').textContent()).toContain(CORRECTION);
+  await coordinator.getByRole('article').filter({ hasText: CORRECTION }).waitFor();
   await syncNow(coordinator, 'en');
 
   // The phone opens the correction: it was sealed to the monitor's key as well.
   await syncNow(phone, 'ar');
   await phone.goto('/');
   await reports(phone, 'التقارير').filter({ hasText: PLACE }).getByRole('link').click();
-  await expect.poll(() => phone.getByRole('article').textContent()).toContain(CORRECTION);
+  await phone.getByRole('article').filter({ hasText: CORRECTION }).waitFor();
   await screenshot(phone, 'sealed-sync-correction-ar');
 
   const store = new Database(join(own.server.dataDir, SQLITE_FILE_NAME), { readonly: true, fileMustExist: true });

@@ -6,7 +6,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, newPhoneContext } from './harness.ts';
+import { launchBrowser, newPhoneContext, waitForValue } from './harness.ts';
 
 // The built app the server under test serves (RASID_DIST when a run builds elsewhere).
 const SW = `${process.env.RASID_DIST ?? 'dist'}/sw.js`;
@@ -54,6 +54,6 @@ test('a new version is offered with "Reload to update", never forced mid-form', 
   await page.goto('/');
   const draft = page.getByRole('region', { name: 'المسودة محفوظة على هذا الهاتف' });
   await draft.getByRole('button', { name: 'متابعة' }).click();
-  await expect.poll(() => page.getByLabel('اسم المكان', { exact: true }).inputValue()).toBe('قرية المزيرعة');
+  await waitForValue(page.getByLabel('اسم المكان', { exact: true }), 'قرية المزيرعة');
   await context.close();
 });
