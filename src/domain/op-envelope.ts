@@ -16,7 +16,7 @@ import { fromBase64url, toBase64url } from './crypto/bytes.ts';
 import { readPublicKey, type AgreementKeyPair, type PublicKey, type SigningKeyPair } from './crypto/keys.ts';
 import type { PairKeyCache } from './crypto/pair-keys.ts';
 import { openOp, sealOp, sealedOpHeaderSchema, SEALED_OP_VERSION, type OpenKeys, type SealedOpHeader } from './crypto/sealed-op.ts';
-import { headerFields, signOp, verifyOp } from './crypto/signature.ts';
+import { checkOpSignature, headerFields, signOp } from './crypto/signature.ts';
 import type { KeyDirectory } from './key-directory.ts';
 import { OP_FORMAT_VERSION, opBodySchema, type Op, type OpBody } from './op.ts';
 import type { WireOp } from './protocol.ts';
@@ -33,7 +33,7 @@ export interface Sealer {
   pairs: PairKeyCache;
 }
 
-/** What a reader opens and verifies ops with. */
+/** What a reader opens ops and checks their signatures with. */
 export interface Reader {
   /** This reader's agreement key pairs: the device's own, and on a coordinator's desk the deployment key. */
   mine: readonly AgreementKeyPair[];
@@ -119,7 +119,7 @@ async function readSigned(w: Record<string, unknown>, reader: Reader | undefined
     if (key?.ok) signer = key.key;
   }
   if (!signer) return fail(QUARANTINE_REASONS.unknownSigner);
-  if (!(await verifyOp(signer, h, w.body, signature)).ok) return fail(QUARANTINE_REASONS.badSignature);
+  if (!(await checkOpSignature(signer, h, w.body, signature)).ok) return fail(QUARANTINE_REASONS.badSignature);
   const op = localOp(h, body.data);
   return { ok: true, op, wire: { ...headerFields(h), body: w.body, sig: w.sig } as WireOp };
 }

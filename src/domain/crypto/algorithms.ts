@@ -4,7 +4,7 @@
  * Preferred: X25519 for key agreement and Ed25519 for signatures (Node 20; Chromium has X25519 since
  * 133 and Ed25519 since 137). Fallback: P-256 for both (ECDH and ECDSA), for a browser without
  * them, such as a Chromium before 137. Agreement only works between keys on the same curve, and
- * every device must verify every coordinator's signatures, so a deployment uses ONE suite for all
+ * every device must check every coordinator's signatures, so a deployment uses ONE suite for all
  * its keys, chosen when its deployment key is made.
  */
 

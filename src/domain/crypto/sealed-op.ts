@@ -29,7 +29,7 @@ import { concatBytes, fromBase64url, fromUtf8, ownBytes, toBase64url, utf8, type
 import { deflate, inflate } from './compression.ts';
 import type { AgreementKeyPair, PublicKey, SigningKeyPair } from './keys.ts';
 import { opWrappingKey, type PairKeyCache } from './pair-keys.ts';
-import { headerFields, signOp, verifyOp } from './signature.ts';
+import { checkOpSignature, headerFields, signOp } from './signature.ts';
 
 export const SEALED_OP_VERSION = 2;
 /** Deployment key, author device, and a monitor whose report a coordinator edits; room to spare. */
@@ -271,8 +271,8 @@ export async function openOp(input: unknown, keys: OpenKeys): Promise<OpenResult
 
     const signer = await keys.signingKey(header.device);
     if (!signer) return fail(QUARANTINE_REASONS.unknownSigner);
-    const verified = await verifyOp(signer, header, bodyText, signature);
-    if (!verified.ok) return fail(QUARANTINE_REASONS.badSignature);
+    const check = await checkOpSignature(signer, header, bodyText, signature);
+    if (!check.ok) return fail(QUARANTINE_REASONS.badSignature);
 
     let json: unknown;
     try {

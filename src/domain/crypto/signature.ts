@@ -39,15 +39,15 @@ export async function signOp(signer: SigningKeyPair, header: SignedHeader, bodyT
   return new Uint8Array(await globalThis.crypto.subtle.sign(signParams(signer.alg), signer.privateKey, message));
 }
 
-export type Verified = { ok: true } | { ok: false; reason: typeof QUARANTINE_REASONS.badSignature };
+export type SignatureCheck = { ok: true } | { ok: false; reason: typeof QUARANTINE_REASONS.badSignature };
 
 /** Whether `signature` is the author's over this header and body. Never throws. */
-export async function verifyOp(
+export async function checkOpSignature(
   author: PublicKey<SigningAlg>,
   header: SignedHeader,
   bodyText: string,
   signature: Uint8Array,
-): Promise<Verified> {
+): Promise<SignatureCheck> {
   try {
     if (typeof bodyText !== 'string' || signature.length !== 64) return { ok: false, reason: QUARANTINE_REASONS.badSignature };
     const message = await signedMessage(header, bodyText);

@@ -2,7 +2,7 @@
  * The base's store read the way a desk reads its synced copy: every op the store accepted, opened
  * and turned into an Op, folded per report with mergeOps under the roster's authority, then into
  * export records; partner profiles from their desk settings. An op that cannot be read, opened or
- * verified is skipped and counted (the desk lists it under quarantine), never a reason to stop.
+ * checked is skipped and counted (the desk lists it under quarantine), never a reason to stop.
  *
  * Sealed ops (version 2) are read as a coordinator's desk reads them. The roster's ops come first,
  * signed in clear, and each one read vouches for the keys of the devices it names; every other op is

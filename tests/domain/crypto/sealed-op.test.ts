@@ -21,7 +21,7 @@ import {
   type SealedOpHeader,
   type SealedWireOp,
 } from '../../../src/domain/crypto/sealed-op.ts';
-import { signOp, verifyOp } from '../../../src/domain/crypto/signature.ts';
+import { signOp, checkOpSignature } from '../../../src/domain/crypto/signature.ts';
 import type { AgreementAlg, SigningAlg } from '../../../src/domain/crypto/algorithms.ts';
 import { BODY, HEADER, RFC7748, RFC8032, ed25519Pair, scriptedRandom, x25519Pair } from './fixtures.ts';
 
@@ -167,7 +167,7 @@ describe('sealing and opening', () => {
       expect(r.op.body).toEqual(BODY);
       expect(r.op.sealedBy).toBe(alice.agreement.publicKey.kid);
       // Header, body text and signature are the evidence: they verify on their own, later.
-      expect(await verifyOp(alice.signing.publicKey, r.op.header, r.op.bodyText, r.op.signature)).toEqual({ ok: true });
+      expect(await checkOpSignature(alice.signing.publicKey, r.op.header, r.op.bodyText, r.op.signature)).toEqual({ ok: true });
     }
   });
 

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { canonicalJson } from '../../../src/domain/canonical-json.ts';
 import { fromUtf8, toHex } from '../../../src/domain/crypto/bytes.ts';
 import { generateKeyPair, type SigningKeyPair } from '../../../src/domain/crypto/keys.ts';
-import { signOp, signedMessage, verifyOp } from '../../../src/domain/crypto/signature.ts';
+import { signOp, signedMessage, checkOpSignature } from '../../../src/domain/crypto/signature.ts';
 import { BODY, HEADER, RFC8032, ed25519Pair, eachByteFlipped, p256Pair } from './fixtures.ts';
 
 const bodyText = canonicalJson(BODY);
@@ -28,7 +28,7 @@ describe('Ed25519 op signatures', () => {
     expect(toHex(sig)).toBe(
       'd10260ecbb2666b2f942635ae8079f70f4ae7eb1883059e3d9ceaf36fcf0c91adc37112e0eb6b95f35e0ebbcec92b96d827da61bd91284688d0e843f7d61a30b',
     );
-    expect(await verifyOp(signer.publicKey, HEADER, bodyText, sig)).toEqual({ ok: true });
+    expect(await checkOpSignature(signer.publicKey, HEADER, bodyText, sig)).toEqual({ ok: true });
     // The same through node:crypto's own key objects, from the published secret.
     const key = createPrivateKey({
       key: Buffer.from(`302e020100300506032b657004220420${RFC8032[0]!.secret}`, 'hex'),
@@ -43,24 +43,24 @@ describe.each([
   ['Ed25519', () => generateKeyPair('ed25519')],
   ['ECDSA P-256', () => p256Pair('p256-ecdsa')],
 ] as [string, () => Promise<SigningKeyPair>][])('%s op signatures', (_name, makeSigner) => {
-  test('a signed op verifies with the author key and no other', async () => {
+  test('a signed op passes the signature check with the author key and no other', async () => {
     const signer = await makeSigner();
     const other = await generateKeyPair(signer.alg);
     const sig = await signOp(signer, HEADER, bodyText);
     expect(sig.length).toBe(64);
-    expect(await verifyOp(signer.publicKey, HEADER, bodyText, sig)).toEqual({ ok: true });
-    expect(await verifyOp(other.publicKey, HEADER, bodyText, sig)).toEqual(BAD);
+    expect(await checkOpSignature(signer.publicKey, HEADER, bodyText, sig)).toEqual({ ok: true });
+    expect(await checkOpSignature(other.publicKey, HEADER, bodyText, sig)).toEqual(BAD);
   });
 
-  test('changing any byte of the signature fails verification', async () => {
+  test('changing any byte of the signature fails the check', async () => {
     const signer = await makeSigner();
     const sig = await signOp(signer, HEADER, bodyText);
     for (const [i, changed] of eachByteFlipped(sig)) {
-      expect(await verifyOp(signer.publicKey, HEADER, bodyText, changed), `byte ${i}`).toEqual(BAD);
+      expect(await checkOpSignature(signer.publicKey, HEADER, bodyText, changed), `byte ${i}`).toEqual(BAD);
     }
   });
 
-  test('changing any header field fails verification', async () => {
+  test('changing any header field fails the check', async () => {
     const signer = await makeSigner();
     const sig = await signOp(signer, HEADER, bodyText);
     const changes = [
@@ -71,15 +71,16 @@ describe.each([
       { device: 'phone-alice-02' },
       { deviceSeq: 8 },
     ];
-    for (const c of changes) expect(await verifyOp(signer.publicKey, { ...HEADER, ...c }, bodyText, sig), JSON.stringify(c)).toEqual(BAD);
+    for (const c of changes)
+      expect(await checkOpSignature(signer.publicKey, { ...HEADER, ...c }, bodyText, sig), JSON.stringify(c)).toEqual(BAD);
   });
 
-  test('changing any character of the body text fails verification', async () => {
+  test('changing any character of the body text fails the check', async () => {
     const signer = await makeSigner();
     const sig = await signOp(signer, HEADER, bodyText);
     for (let i = 0; i < bodyText.length; i += 3) {
       const changed = bodyText.slice(0, i) + String.fromCharCode(bodyText.charCodeAt(i) ^ 1) + bodyText.slice(i + 1);
-      expect((await verifyOp(signer.publicKey, HEADER, changed, sig)).ok, `character ${i}`).toBe(false);
+      expect((await checkOpSignature(signer.publicKey, HEADER, changed, sig)).ok, `character ${i}`).toBe(false);
     }
   });
 
@@ -87,7 +88,7 @@ describe.each([
     const signer = await makeSigner();
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ maxLength: 100 }), async (sig) => {
-        expect(await verifyOp(signer.publicKey, HEADER, bodyText, sig)).toEqual(BAD);
+        expect(await checkOpSignature(signer.publicKey, HEADER, bodyText, sig)).toEqual(BAD);
       }),
       { numRuns: 60 },
     );
