@@ -2,7 +2,7 @@
  * The passcode lock: the data key that seals the phone's rows, kept only wrapped under a key the
  * monitor's passcode derives (Argon2id), with what the lock needs to resist guessing: wrong tries
  * counted before each try is made (so killing the page does not reset them), a growing wait after
- * the third, an optional wipe after N, and an optional duress passcode that wipes instead of
+ * the third, an optional wipe after N, and an optional wipe passcode that wipes instead of
  * unlocking. Pure logic over a small store, so tests run it without a browser.
  *
  * The record lies in idb-keyval under a name the panic's first step deletes (`wrappedDataKey`):
@@ -31,7 +31,7 @@ export { IDLE_MINUTES, WIPE_AFTER } from './options.ts';
 export const lockRecordSchema = z.object({
   v: z.literal(1),
   wrapped: wrappedKeySchema,
-  /** SHA-256 over a label and what the duress passcode derives: never the passcode itself. */
+  /** The wipe passcode's verifier: SHA-256 over a label and what that passcode derives, never the passcode itself. */
   duress: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/))),
   /** Wrong tries in a row, counted before each try is checked. */
   failures: z.int().check(z.minimum(0)),
@@ -54,7 +54,7 @@ export const LOCK_ERRORS = {
   mismatch: 'lock.err.mismatch',
   wrong: 'lock.err.wrong',
   damaged: 'lock.err.damaged',
-  sameAsPasscode: 'lock.err.duressSame',
+  sameAsPasscode: 'lock.err.wipePasscodeSame',
 } as const;
 
 /** Wrong tries before the first wait, and how the wait grows after them: 5 s, doubling, at most 15 min. */
@@ -67,10 +67,11 @@ export function waitAfter(failures: number): number {
   return Math.min(LONGEST_WAIT_MS, FIRST_WAIT_MS * 2 ** (failures - FREE_TRIES));
 }
 
-const DURESS_LABEL = utf8('rasid/duress-passcode/1');
+/** Bound into every stored verifier: the text never changes. */
+const WIPE_PASSCODE_LABEL = utf8('rasid/duress-passcode/1');
 
-async function duressVerifier(derived: Bytes): Promise<string> {
-  return toBase64url(await sha256(concatBytes(DURESS_LABEL, derived)));
+async function wipePasscodeVerifier(derived: Bytes): Promise<string> {
+  return toBase64url(await sha256(concatBytes(WIPE_PASSCODE_LABEL, derived)));
 }
 
 async function exportRaw(key: CryptoKey): Promise<Bytes> {
@@ -111,7 +112,7 @@ export type UnlockResult =
   | { ok: true; key: Bytes; record: LockRecord }
   | { ok: false; reason: 'wait'; waitMs: number }
   | { ok: false; reason: 'wrong'; failures: number; waitMs: number; triesLeft?: number }
-  /** The duress passcode, or one wrong try too many with a wipe set: the caller wipes the phone now. */
+  /** The wipe passcode, or one wrong try too many with a wipe set: the caller wipes the phone now. */
   | { ok: false; reason: 'wipe' };
 
 /**
@@ -130,7 +131,7 @@ export async function unlockWith(store: LockRecordStore, passcode: string, now: 
   try {
     if (record.duress !== undefined) {
       const expected = fromBase64url(record.duress)!;
-      if (constantTimeEqual(fromBase64url(await duressVerifier(derived))!, expected)) return { ok: false, reason: 'wipe' };
+      if (constantTimeEqual(fromBase64url(await wipePasscodeVerifier(derived))!, expected)) return { ok: false, reason: 'wipe' };
     }
     const opened = await unwrapWithDerived(record.wrapped, derived, { extractable: true });
     if (!opened.ok) {
@@ -146,24 +147,24 @@ export async function unlockWith(store: LockRecordStore, passcode: string, now: 
   }
 }
 
-/** Sets or clears the duress passcode; it must not open the data key (that would make it the real one). */
-export async function setDuressPasscode(
+/** Sets or clears the wipe passcode; it must not open the data key (that would make it the real one). */
+export async function setWipePasscode(
   store: LockRecordStore,
-  duress: string | undefined,
+  wipePasscode: string | undefined,
 ): Promise<{ ok: true } | { ok: false; reason: string }> {
   const record = await readRecord(store);
   if (!record) throw new Error(LOCK_ERRORS.damaged);
-  if (duress === undefined) {
+  if (wipePasscode === undefined) {
     const { duress: _cleared, ...rest } = record;
     await store.write(rest);
     return { ok: true };
   }
-  if (!passphraseLongEnough(duress)) return { ok: false, reason: LOCK_ERRORS.tooShort };
-  const derived = await deriveFor(record.wrapped, duress);
+  if (!passphraseLongEnough(wipePasscode)) return { ok: false, reason: LOCK_ERRORS.tooShort };
+  const derived = await deriveFor(record.wrapped, wipePasscode);
   if (!derived) throw new Error(LOCK_ERRORS.damaged);
   try {
     if ((await unwrapWithDerived(record.wrapped, derived)).ok) return { ok: false, reason: LOCK_ERRORS.sameAsPasscode };
-    await store.write({ ...record, duress: await duressVerifier(derived) });
+    await store.write({ ...record, duress: await wipePasscodeVerifier(derived) });
     return { ok: true };
   } finally {
     derived.fill(0);
@@ -195,7 +196,7 @@ export async function changePasscode(
   opened.key.fill(0);
   const wrapped = await wrapUnderPassphrase(dataKey, next, { params: opts.params ?? ARGON2ID_DEFAULT, random: opts.random });
   if (!wrapped.ok) return { ok: false, reason: LOCK_ERRORS.tooShort };
-  // The duress verifier was made under the old salt: it is cleared, and says so in Settings.
+  // The wipe passcode's verifier was made under the old salt: it is cleared, and says so in Settings.
   const { duress: _old, ...rest } = opened.record;
   await store.write({ ...rest, wrapped: wrapped.wrapped });
   return { ok: true };

@@ -1,12 +1,12 @@
-/** The lock's options: idle time, wipe after wrong tries, a plain name and icon, the wipe (duress) passcode, and changing the passcode. */
+/** The lock's options: idle time, wipe after wrong tries, a plain name and icon, the wipe passcode, and changing the passcode. */
 import { useEffect, useState } from 'preact/hooks';
 import { browserLockRecordStore } from '../lock/lock-record-store.ts';
 import {
   changePasscode,
   IDLE_MINUTES,
   readRecord,
-  setDuressPasscode,
   setLockOptions,
+  setWipePasscode,
   WIPE_AFTER,
   type LockRecord,
 } from '../lock/lock-record.ts';
@@ -31,8 +31,8 @@ export function LockOptions() {
   const { tr, appearance, setAppearance } = useServices();
   const [record, setRecord] = useState<LockRecord>();
   const [options, setOptions] = useState<Outcome>();
-  const [duress, setDuress] = useState('');
-  const [duressOutcome, setDuressOutcome] = useState<Outcome>();
+  const [wipePasscodeTyped, setWipePasscodeTyped] = useState('');
+  const [wipePasscodeOutcome, setWipePasscodeOutcome] = useState<Outcome>();
   const [change, setChange] = useState({ current: '', next: '', confirm: '' });
   const [changeOutcome, setChangeOutcome] = useState<Outcome>();
   const [busy, setBusy] = useState(false);
@@ -56,11 +56,11 @@ export function LockOptions() {
     }
   };
 
-  const saveDuress = (value: string | undefined) =>
+  const saveWipePasscode = (value: string | undefined) =>
     run(async () => {
-      const result = await setDuressPasscode(browserLockRecordStore, value === undefined ? undefined : passcodeAsTyped(value));
-      setDuressOutcome(result.ok ? { ok: true, key: 'lock.options.saved' } : { ok: false, key: result.reason });
-      if (result.ok) setDuress('');
+      const result = await setWipePasscode(browserLockRecordStore, value === undefined ? undefined : passcodeAsTyped(value));
+      setWipePasscodeOutcome(result.ok ? { ok: true, key: 'lock.options.saved' } : { ok: false, key: result.reason });
+      if (result.ok) setWipePasscodeTyped('');
       setRecord(await readRecord(browserLockRecordStore));
     });
 
@@ -126,29 +126,29 @@ export function LockOptions() {
           {tr.t('appearance.hint')}
         </p>
       </section>
-      <section class="form-section" aria-labelledby="duress-h">
-        <h2 id="duress-h">{tr.t('lock.duress.title')}</h2>
-        <p class="hint">{tr.t('lock.duress.intro')}</p>
-        <p>{tr.t(record.duress ? 'lock.duress.isSet' : 'lock.duress.notSet')}</p>
+      <section class="form-section" aria-labelledby="wipe-passcode-h">
+        <h2 id="wipe-passcode-h">{tr.t('lock.wipePasscode.title')}</h2>
+        <p class="hint">{tr.t('lock.wipePasscode.intro')}</p>
+        <p>{tr.t(record.duress ? 'lock.wipePasscode.isSet' : 'lock.wipePasscode.notSet')}</p>
         <div class="field">
-          <label for="lock-duress">{tr.t('lock.duress.label')}</label>
+          <label for="lock-wipe-passcode">{tr.t('lock.wipePasscode.label')}</label>
           <input
-            id="lock-duress"
+            id="lock-wipe-passcode"
             type="password"
             autocomplete="new-password"
-            value={duress}
-            onInput={(e) => setDuress(e.currentTarget.value)}
+            value={wipePasscodeTyped}
+            onInput={(e) => setWipePasscodeTyped(e.currentTarget.value)}
           />
         </div>
-        <button type="button" class="secondary" disabled={busy} onClick={() => void saveDuress(duress)}>
-          {tr.t('lock.duress.set')}
+        <button type="button" class="secondary" disabled={busy} onClick={() => void saveWipePasscode(wipePasscodeTyped)}>
+          {tr.t('lock.wipePasscode.set')}
         </button>
         {record.duress && (
-          <button type="button" class="secondary" disabled={busy} onClick={() => void saveDuress(undefined)}>
-            {tr.t('lock.duress.clear')}
+          <button type="button" class="secondary" disabled={busy} onClick={() => void saveWipePasscode(undefined)}>
+            {tr.t('lock.wipePasscode.clear')}
           </button>
         )}
-        <Outcome outcome={duressOutcome} />
+        <Outcome outcome={wipePasscodeOutcome} />
       </section>
       <section class="form-section" aria-labelledby="change-h">
         <h2 id="change-h">{tr.t('lock.change.title')}</h2>

@@ -12,7 +12,7 @@ export interface LockScreenProps {
   /** Whether a passcode exists yet. */
   mode: 'setUp' | 'unlock';
   onUnlocked: (key: Uint8Array, firstTime: boolean) => void;
-  /** The duress passcode, or the last wrong try with a wipe set. */
+  /** The wipe passcode, or the last wrong try with a wipe set. */
   onWipe: () => void;
 }
 

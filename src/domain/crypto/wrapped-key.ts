@@ -179,7 +179,7 @@ async function unwrapWith(p: Parsed, wrappingKey: CryptoKey, extractable: boolea
 /**
  * What a passphrase derives under a passphrase-wrapped blob's own parameters and salt (Argon2id),
  * for `unwrapWithDerived`. Split from unwrapping so a caller can test the same bytes against
- * something else first (a duress passcode) without paying for a second derivation. Zero it after use.
+ * something else first (a wipe passcode) without paying for a second derivation. Zero it after use.
  * Null when the blob is not a passphrase-wrapped key this code reads.
  */
 export async function deriveFor(input: unknown, passphrase: string): Promise<Bytes | null> {

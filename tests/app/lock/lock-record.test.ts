@@ -5,9 +5,9 @@ import {
   changePasscode,
   FREE_TRIES,
   LOCK_ERRORS,
-  setDuressPasscode,
   setLockOptions,
   setUpPasscode,
+  setWipePasscode,
   unlockWith,
   waitAfter,
   type LockRecord,
@@ -98,21 +98,21 @@ describe('unlocking', () => {
     expect(await unlockWith(store, 'wrong-5', now)).toEqual({ ok: false, reason: 'wipe' });
   });
 
-  test('the duress passcode asks for the wipe; it cannot be the passcode itself; the real one still unlocks', async () => {
+  test('the wipe passcode asks for the wipe; it cannot be the passcode itself; the real one still unlocks', async () => {
     const { store } = await setUp();
-    expect(await setDuressPasscode(store, PASSCODE)).toEqual({ ok: false, reason: LOCK_ERRORS.sameAsPasscode });
-    expect(await setDuressPasscode(store, 'short')).toEqual({ ok: false, reason: LOCK_ERRORS.tooShort });
-    expect(await setDuressPasscode(store, 'orange-grove-42')).toEqual({ ok: true });
+    expect(await setWipePasscode(store, PASSCODE)).toEqual({ ok: false, reason: LOCK_ERRORS.sameAsPasscode });
+    expect(await setWipePasscode(store, 'short')).toEqual({ ok: false, reason: LOCK_ERRORS.tooShort });
+    expect(await setWipePasscode(store, 'orange-grove-42')).toEqual({ ok: true });
     expect(JSON.stringify(store.current())).not.toContain('orange-grove-42');
     expect(await unlockWith(store, 'orange-grove-42', T)).toEqual({ ok: false, reason: 'wipe' });
     expect((await unlockWith(store, PASSCODE, T)).ok).toBe(true);
-    await setDuressPasscode(store, undefined);
+    await setWipePasscode(store, undefined);
     expect(await unlockWith(store, 'orange-grove-42', T)).toMatchObject({ reason: 'wrong' });
   });
 
   test('a new passcode opens the same data key; the old one no longer does', async () => {
     const { store, key } = await setUp();
-    await setDuressPasscode(store, 'orange-grove-42');
+    await setWipePasscode(store, 'orange-grove-42');
     expect(await changePasscode(store, 'not-it-at-all', 'new-passcode-99', 'new-passcode-99', { ...FAST, now: T })).toEqual({
       ok: false,
       reason: LOCK_ERRORS.wrong,
