@@ -136,11 +136,14 @@ export async function unlock(page: Page, passcode = TEST_PASSCODE, limitMs = 60_
   const confirm = page.getByLabel(CONFIRM_LABEL, { exact: true });
   const button = page.getByRole('button', { name: LOCK_BUTTON });
   const nav = page.getByRole('navigation', { name: MAIN_NAV });
+  const ready = button.and(page.locator(':enabled'));
   const deadline = Date.now() + limitMs;
   while (Date.now() < deadline && !page.isClosed()) {
     try {
       if (await nav.isVisible()) return;
       if ((await field.isVisible()) && (await button.isEnabled())) {
+        // Each step is bounded, not awaited at length: one on a page that navigated away gives up,
+        // and the next round answers the screen shown then; the round ends on the app's state.
         await field.fill(passcode, { timeout: 2_000 });
         if (await confirm.isVisible()) await confirm.fill(passcode, { timeout: 2_000 });
         if ((await field.inputValue({ timeout: 2_000 })) === passcode) await button.click({ timeout: 2_000 });
@@ -150,7 +153,13 @@ export async function unlock(page: Page, passcode = TEST_PASSCODE, limitMs = 60_
     } catch {
       // The page moved on under us: look again at what it shows now.
     }
-    await page.waitForTimeout(200).catch(() => undefined);
+    // Until the app shows, or the lock screen can take the passcode: not yet loaded, or still
+    // opening the vault with the passcode given.
+    await nav
+      .or(ready)
+      .first()
+      .waitFor()
+      .catch(() => undefined);
   }
   throw new Error('The app did not unlock');
 }
