@@ -123,7 +123,7 @@ function readStored(p: Page): Promise<Stored> {
     () =>
       new Promise<Stored>((resolve, reject) => {
         const open = indexedDB.open('rasid');
-        open.onerror = () => reject(open.error);
+        open.onerror = () => reject(open.error ?? new Error('indexedDB.open failed'));
         open.onsuccess = () => {
           const tx = open.result.transaction(['reports', 'ops']);
           const ids = tx.objectStore('reports').getAllKeys();
@@ -137,7 +137,7 @@ function readStored(p: Page): Promise<Stored> {
             const sealed = (rows.result as Record<string, unknown>[]).filter((r) => '$sealed' in r).length;
             resolve({ reportIds: (ids.result as string[]).map(String), sealed, devices: [...devices] });
           };
-          tx.onerror = () => reject(tx.error);
+          tx.onerror = () => reject(tx.error ?? new Error('transaction failed'));
         };
       }),
   );
@@ -248,7 +248,7 @@ function holdReports(p: Page): Promise<void> {
     () =>
       new Promise<void>((resolve, reject) => {
         const open = indexedDB.open('rasid');
-        open.onerror = () => reject(open.error);
+        open.onerror = () => reject(open.error ?? new Error('indexedDB.open failed'));
         open.onsuccess = () => {
           const db = open.result;
           const tx = db.transaction('reports', 'readwrite');

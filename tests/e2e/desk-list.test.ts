@@ -247,7 +247,7 @@ describe('in Arabic', () => {
       () =>
         new Promise<void>((resolve, reject) => {
           const open = indexedDB.open('rasid');
-          open.onerror = () => reject(open.error);
+          open.onerror = () => reject(open.error ?? new Error('indexedDB.open failed'));
           open.onsuccess = () => {
             const tx = open.result.transaction('reports', 'readwrite');
             // A type from a later version of the app: this version cannot show it.
@@ -262,7 +262,7 @@ describe('in Arabic', () => {
               open.result.close();
               resolve();
             };
-            tx.onerror = () => reject(tx.error);
+            tx.onerror = () => reject(tx.error ?? new Error('transaction failed'));
           };
         }),
     );

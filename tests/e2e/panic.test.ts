@@ -72,9 +72,9 @@ async function phoneInUse(context: BrowserContext): Promise<Page> {
             open.result.close();
             resolve();
           };
-          tx.onerror = () => reject(tx.error);
+          tx.onerror = () => reject(tx.error ?? new Error('transaction failed'));
         };
-        open.onerror = () => reject(open.error);
+        open.onerror = () => reject(open.error ?? new Error('indexedDB.open failed'));
       }),
     // Another origin than the server under test: a tab that loads this enrollment tries to sync with
     // it, and refused tokens count against the server's per-address limit that other tests share.
@@ -183,7 +183,7 @@ test('a wipe cut short right after its first step leaves nothing readable: no da
           (globalThis as unknown as { held: IDBDatabase }).held = open.result;
           resolve();
         };
-        open.onerror = () => reject(open.error);
+        open.onerror = () => reject(open.error ?? new Error('indexedDB.open failed'));
       }),
   );
 
@@ -198,14 +198,14 @@ test('a wipe cut short right after its first step leaves nothing readable: no da
       new Promise<{ keys: string[]; reports: number }>((resolve, reject) => {
         const held = (globalThis as unknown as { held: IDBDatabase }).held;
         const count = held.transaction('reports').objectStore('reports').count();
-        count.onerror = () => reject(count.error);
+        count.onerror = () => reject(count.error ?? new Error('count failed'));
         count.onsuccess = () => {
           const open = indexedDB.open('keyval-store');
-          open.onerror = () => reject(open.error);
+          open.onerror = () => reject(open.error ?? new Error('indexedDB.open failed'));
           open.onsuccess = () => {
             const keys = open.result.transaction('keyval').objectStore('keyval').getAllKeys();
             keys.onsuccess = () => resolve({ keys: keys.result.map(String).sort(), reports: count.result });
-            keys.onerror = () => reject(keys.error);
+            keys.onerror = () => reject(keys.error ?? new Error('read failed'));
           };
         };
       }),
