@@ -9,7 +9,7 @@ import { lazyScreen } from './lazy.tsx';
 import { PanicButton } from './PanicButton.tsx';
 import { ReportList } from './ReportList.tsx';
 
-const ReportView = lazyScreen(() => import('./ReportView.tsx').then((m) => m.ReportView));
+const ViewReport = lazyScreen(() => import('./ViewReport.tsx').then((m) => m.ViewReport));
 const NewReport = lazyScreen(() => import('./NewReport.tsx').then((m) => m.NewReport));
 const EditReport = lazyScreen(() => import('./EditReport.tsx').then((m) => m.EditReport));
 const Settings = lazyScreen(() => import('./Settings.tsx').then((m) => m.Settings));
@@ -47,7 +47,7 @@ function Screen() {
     case 'new':
       return <NewReport key={route.draft ?? 'new'} draft={route.draft} />;
     case 'view':
-      return <ReportView id={route.id} />;
+      return <ViewReport id={route.id} />;
     case 'edit':
       return <EditReport key={route.id + (route.draft ?? '')} id={route.id} draft={route.draft} />;
     case 'settings':

@@ -18,7 +18,7 @@ const ReportDesk = lazyScreen(() => import('./desk/ReportDesk.tsx').then((m) => 
 /** Shown by the verification panel on a coordinator's screen, so listed among the values only when in conflict. */
 const VERIFICATION_FIELDS: readonly string[] = ['verification', 'duplicateOf'];
 
-export function ReportView({ id }: { id: string }) {
+export function ViewReport({ id }: { id: string }) {
   const services = useServices();
   const { tr, writer, watermark } = services;
   const coordinator = isCoordinator(services);
