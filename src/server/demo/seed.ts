@@ -11,7 +11,7 @@ import { parseCodAbCsv, type Gazetteer } from '../../domain/gazetteer.ts';
 import type { Op } from '../../domain/op.ts';
 import { MAX_BATCH } from '../../domain/protocol.ts';
 import { bodyText } from '../../domain/wire-op.ts';
-import { pushOps, type IncomingOp, type Store } from '../store/index.ts';
+import { pushOps, type PushedOp, type Store } from '../store/index.ts';
 import { demoScenario, type DemoScenario } from './scenario.ts';
 
 /** The store is not empty; the message says so in words a person running the server can act on. */
@@ -73,7 +73,7 @@ export async function seedDemo(store: Store, { now, seed = DEMO_SEED }: { now: n
     for (const batch of syncBatches(scenario)) {
       const answers = await pushOps(trx, {
         caller: { device: batch.device, role: batch.role },
-        ops: batch.ops.map(incoming),
+        ops: batch.ops.map(asPushed),
         now: batch.at,
       });
       const refused = answers.find((a) => a.status !== 'ack');
@@ -92,7 +92,7 @@ export function demoMessage(seeded: DemoSeeded): string {
   return `Filled this new base with demo data: ${seeded.reports} reports from ${seeded.devices} devices. Every report in it is invented.`;
 }
 
-function incoming(op: Op): IncomingOp {
+function asPushed(op: Op): PushedOp {
   const { body: _body, sig, ...header } = op;
   return sig === undefined ? { header, body: bodyText(op) } : { header, body: bodyText(op), sig };
 }

@@ -15,7 +15,7 @@ import {
   pullOps,
   pushOps,
   renewEpoch,
-  type IncomingOp,
+  type PushedOp,
   type PulledOp,
 } from '../store/index.ts';
 import type { ApiDeps } from './api.ts';
@@ -44,7 +44,7 @@ export function syncRoute(api: Hono<ApiEnv>, { store, now, random }: ApiDeps): v
     const known = (request.known ?? []).filter((k) => caller.role === 'coordinator' || k.device === caller.device);
     if (request.epoch === epoch && (await lostDecidedOps(store.db, known))) epoch = await renewEpoch(store.db, epoch, random);
 
-    const results = request.ops.length === 0 ? [] : await pushOps(store.db, { caller, ops: request.ops.map(toIncoming), now: now() });
+    const results = request.ops.length === 0 ? [] : await pushOps(store.db, { caller, ops: request.ops.map(toPushed), now: now() });
 
     const base = { epoch, results };
     let page: Pick<SyncResponse, 'reset' | 'ops' | 'cursor' | 'more'>;
@@ -84,8 +84,8 @@ export function syncRoute(api: Hono<ApiEnv>, { store, now, random }: ApiDeps): v
  * malformed ops: a usable (id, device, deviceSeq) gets a rejection stored under that slot so the
  * device's sequence has no gap; a newer format version `v` is refused for now, to be retried.
  */
-function toIncoming(sent: unknown): IncomingOp {
-  if (typeof sent !== 'object' || sent === null || Array.isArray(sent)) return sent as IncomingOp;
+function toPushed(sent: unknown): PushedOp {
+  if (typeof sent !== 'object' || sent === null || Array.isArray(sent)) return sent as PushedOp;
   const fields = { ...(sent as Record<string, unknown>) };
   // No signature, said explicitly: the same as none (the store reads null so).
   if (fields.sig === null) delete fields.sig;

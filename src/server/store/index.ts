@@ -7,4 +7,4 @@ export { pushOps } from './push.ts';
 export { pullOps, type PulledOp } from './pull.ts';
 export { allWatermarks, deviceWatermark } from './watermark.ts';
 export { currentEpoch, lostDecidedOps, renewEpoch } from './epoch.ts';
-export { REJECT, RETRY, type Caller, type IncomingOp } from './rules.ts';
+export { REJECT, RETRY, type Caller, type PushedOp } from './rules.ts';

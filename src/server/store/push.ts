@@ -15,7 +15,7 @@ import {
   type Caller,
   type HeldOp,
   type HeldState,
-  type IncomingOp,
+  type PushedOp,
   type RejectReason,
   type RetryReason,
 } from './rules.ts';
@@ -24,7 +24,7 @@ import { chunks, loadProgress, saveProgress } from './watermark.ts';
 
 export interface PushInput {
   caller: Caller;
-  ops: readonly IncomingOp[];
+  ops: readonly PushedOp[];
   /** Received time, ms since the Unix epoch. */
   now: number;
 }
@@ -47,8 +47,8 @@ const slotKey = (device: string, deviceSeq: number) => `${device}\u0000${deviceS
 
 async function pushInTransaction(trx: Kysely<Database>, { caller, ops: sent, now }: PushInput): Promise<PushAnswer[]> {
   // Something that is not even an object gets an answer (rejected) instead of failing the batch.
-  const ops = sent.map((op): IncomingOp =>
-    typeof op === 'object' && op !== null ? op : ({ header: undefined, body: '' } as unknown as IncomingOp),
+  const ops = sent.map((op): PushedOp =>
+    typeof op === 'object' && op !== null ? op : ({ header: undefined, body: '' } as unknown as PushedOp),
   );
   // First statement: take the counter row. Concurrent pushes wait here until this one commits.
   const counter = await trx
@@ -106,7 +106,7 @@ async function pushInTransaction(trx: Kysely<Database>, { caller, ops: sent, now
   return answers;
 }
 
-function toRow(op: IncomingOp, seq: number, now: number, rejectReason: RejectReason | null): NewOpRow {
+function toRow(op: PushedOp, seq: number, now: number, rejectReason: RejectReason | null): NewOpRow {
   const h = op.header as unknown as Record<string, unknown>;
   const ok = rejectReason === null;
   // A rejected op is kept only to close its gap and to answer a retry. Its header may be malformed
@@ -142,7 +142,7 @@ function printable(value: unknown, max: number): string {
 }
 
 /** Reads, under the lock, everything the rules may ask about this batch; then tracks the batch's own writes. */
-async function loadHeld(trx: Kysely<Database>, ops: readonly IncomingOp[], slots: ReturnType<typeof slotOf>[], caller: Caller) {
+async function loadHeld(trx: Kysely<Database>, ops: readonly PushedOp[], slots: ReturnType<typeof slotOf>[], caller: Caller) {
   const bySlot = new Map<string, HeldOp>();
   const ids = new Set<string>();
   const owners = new Map<string, string>();

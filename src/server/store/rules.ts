@@ -15,10 +15,11 @@ export interface Caller {
 }
 
 /**
- * An op as it arrives: the clear header, and the body and signature as text. The store never opens
- * a body; in version 2 it only checks that the body has the shape it claims (rules below).
+ * An op as a device pushes it (its own, or one it relays): the clear header, and the body and
+ * signature as text. The store never opens a body; in version 2 it only checks that the body has the
+ * shape it claims (rules below).
  */
-export interface IncomingOp {
+export interface PushedOp {
   header: WireHeader;
   body: string;
   sig?: string | null;
@@ -120,7 +121,7 @@ export function isUnknownVersion(header: unknown): boolean {
   return typeof v === 'number' && Number.isInteger(v) && v > LATEST_WIRE_VERSION;
 }
 
-export function sameBytes(op: IncomingOp, held: HeldOp): boolean {
+export function sameBytes(op: PushedOp, held: HeldOp): boolean {
   const h = op.header;
   return (
     held.id === h.id &&
@@ -137,7 +138,7 @@ export function sameBytes(op: IncomingOp, held: HeldOp): boolean {
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const unstorable = (text: string) => text.includes('\u0000') || LONE_SURROGATE.test(text);
 
-function bodyProblem(op: IncomingOp): RejectReason | undefined {
+function bodyProblem(op: PushedOp): RejectReason | undefined {
   if (typeof op.body !== 'string' || (op.sig != null && typeof op.sig !== 'string')) return REJECT.badHeader;
   if (Buffer.byteLength(op.body, 'utf8') > MAX_STORED_BODY_BYTES) return REJECT.tooLarge;
   if (op.sig != null && op.sig.length > MAX_SIG_CHARS) return REJECT.tooLarge;
@@ -162,7 +163,7 @@ function parsedJson(text: string): { value: unknown } | undefined {
  * that would put a clear body in the store under the "sealed" label, or a deployment op that no
  * receiver could ever verify.
  */
-function sealProblem(op: IncomingOp): RejectReason | undefined {
+function sealProblem(op: PushedOp): RejectReason | undefined {
   if (op.header.v !== SEALED_OP_VERSION) return undefined;
   if (op.header.kind === 'deployment') {
     if (typeof op.sig !== 'string' || !SIGNATURE_TEXT.test(op.sig)) return REJECT.badSignature;
@@ -183,7 +184,7 @@ const REPORT_KINDS: readonly OpKind[] = ['create', 'edit'];
  * Decides one op. The order matters: who may use a slot first (a monitor never takes another
  * device's slots, even to store a rejection), then what is already held there, then the op itself.
  */
-export function decide(op: IncomingOp, caller: Caller, held: HeldState): Decision {
+export function decide(op: PushedOp, caller: Caller, held: HeldState): Decision {
   if (isUnknownVersion(op.header)) return { answer: 'retry', reason: RETRY.unknownVersion, store: false };
   const slot = slotOf(op.header);
   if (!slot) return { answer: 'rejected', reason: REJECT.badHeader, store: false };

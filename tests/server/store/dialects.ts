@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe } from 'vitest';
 import { uuidv7 } from '../../../src/domain/ids.ts';
 import type { OpHeader, OpKind } from '../../../src/domain/op.ts';
 import { openStore, type Store } from '../../../src/server/store/open.ts';
-import type { IncomingOp } from '../../../src/server/store/rules.ts';
+import type { PushedOp } from '../../../src/server/store/rules.ts';
 import { emptyDatabase, startPostgres, type PostgresCluster } from './postgres.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -97,9 +97,9 @@ export function op(
   kind: OpKind,
   reportId: string,
   extra: { id?: string; body?: string; sig?: string } = {},
-): IncomingOp {
+): PushedOp {
   const header: OpHeader = { v: 1, id: extra.id ?? newId(), kind, reportId, device, deviceSeq };
-  const result: IncomingOp = { header, body: extra.body ?? JSON.stringify({ hlc: `${deviceSeq}`, changes: {}, supersedes: {} }) };
+  const result: PushedOp = { header, body: extra.body ?? JSON.stringify({ hlc: `${deviceSeq}`, changes: {}, supersedes: {} }) };
   if (extra.sig !== undefined) result.sig = extra.sig;
   return result;
 }

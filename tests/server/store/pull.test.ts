@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../../src/server/store/open.ts';
 import { pullOps, type PullResult } from '../../../src/server/store/pull.ts';
 import { pushOps, type PushAnswer } from '../../../src/server/store/push.ts';
-import type { Caller, IncomingOp } from '../../../src/server/store/rules.ts';
+import type { Caller, PushedOp } from '../../../src/server/store/rules.ts';
 import type { Database } from '../../../src/server/store/schema.ts';
 import { COORDINATOR, forEachDialect, MONITOR_A, MONITOR_B, newId, op, postgresCluster } from './dialects.ts';
 
@@ -17,7 +17,7 @@ const monitorB: Caller = { device: MONITOR_B, role: 'monitor' };
 const coordinator: Caller = { device: COORDINATOR, role: 'coordinator' };
 const NOW = Date.UTC(2025, 5, 1, 12);
 
-const push = (store: Store, caller: Caller, ops: IncomingOp[], now = NOW) => pushOps(store.db, { caller, ops, now });
+const push = (store: Store, caller: Caller, ops: PushedOp[], now = NOW) => pushOps(store.db, { caller, ops, now });
 
 function served(result: PullResult) {
   if (result.reset) throw new Error('unexpected reset');

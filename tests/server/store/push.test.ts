@@ -9,7 +9,7 @@ import type { WireOp } from '../../../src/domain/protocol.ts';
 import { setDeploymentKey } from '../../../src/server/enrollment/deployment-key.ts';
 import { pullOps } from '../../../src/server/store/pull.ts';
 import { pushOps } from '../../../src/server/store/push.ts';
-import { REJECT, RETRY, MAX_STORED_BODY_BYTES, type Caller, type IncomingOp } from '../../../src/server/store/rules.ts';
+import { REJECT, RETRY, MAX_STORED_BODY_BYTES, type Caller, type PushedOp } from '../../../src/server/store/rules.ts';
 import type { Store } from '../../../src/server/store/open.ts';
 import { COORDINATOR, forEachDialect, MONITOR_A, MONITOR_B, newId, op } from './dialects.ts';
 
@@ -18,7 +18,7 @@ const monitorB: Caller = { device: MONITOR_B, role: 'monitor' };
 const coordinator: Caller = { device: COORDINATOR, role: 'coordinator' };
 const NOW = Date.UTC(2025, 5, 1, 12);
 
-const push = (store: Store, caller: Caller, ops: IncomingOp[], now = NOW) => pushOps(store.db, { caller, ops, now });
+const push = (store: Store, caller: Caller, ops: PushedOp[], now = NOW) => pushOps(store.db, { caller, ops, now });
 
 async function rows(store: Store) {
   return store.db.selectFrom('ops').selectAll().orderBy('seq').execute();
@@ -194,7 +194,7 @@ forEachDialect('pushing ops', ({ open }) => {
     const nulKind = op(MONITOR_A, 1, 'create', newId());
     (nulKind.header as { kind: string }).kind = 'cre\u0000ate';
     const good = op(MONITOR_A, 2, 'create', newId());
-    const answers = await push(store, monitorA, [nulKind, null as unknown as IncomingOp, good]);
+    const answers = await push(store, monitorA, [nulKind, null as unknown as PushedOp, good]);
     expect(answers).toEqual([
       { id: nulKind.header.id, status: 'rejected', reason: REJECT.badHeader },
       { id: '', status: 'rejected', reason: REJECT.badHeader },
@@ -383,7 +383,7 @@ async function sealed(
   kind: Op['kind'],
   reportId: string,
   keys: Sealer,
-): Promise<{ wire: WireOp; incoming: IncomingOp }> {
+): Promise<{ wire: WireOp; pushed: PushedOp }> {
   const clear: Op = {
     v: 1,
     id: newId(),
@@ -396,7 +396,7 @@ async function sealed(
   const made = await sealForWire(clear, keys, [deployment.publicKey, keys.agreement.publicKey]);
   if (!made.ok) throw new Error(made.reason);
   const { body, sig, ...header } = made.wire;
-  return { wire: made.wire, incoming: sig === undefined ? { header, body } : { header, body, sig } };
+  return { wire: made.wire, pushed: sig === undefined ? { header, body } : { header, body, sig } };
 }
 
 forEachDialect('a base with a deployment key', ({ open }) => {
@@ -415,12 +415,12 @@ forEachDialect('a base with a deployment key', ({ open }) => {
 
   it('a sealed op is acknowledged, pulled back byte for byte, and acknowledged again when resent', async () => {
     const store = await withKey();
-    const { wire, incoming } = await sealed(MONITOR_A, 1, 'create', newId(), monitorKeys);
-    expect(await push(store, monitorA, [incoming])).toEqual([{ id: wire.id, status: 'ack' }]);
+    const { wire, pushed } = await sealed(MONITOR_A, 1, 'create', newId(), monitorKeys);
+    expect(await push(store, monitorA, [pushed])).toEqual([{ id: wire.id, status: 'ack' }]);
     const pulled = await pullOps(store.db, { caller: monitorA, after: null, limit: 10 });
     if (pulled.reset) throw new Error('unexpected reset');
     expect(pulled.ops.map((o) => ({ ...o.header, body: o.body, ...(o.sig !== undefined && { sig: o.sig }) }))).toEqual([wire]);
-    expect(await push(store, monitorA, [{ ...incoming, header: { ...incoming.header } }], NOW + 1000)).toEqual([
+    expect(await push(store, monitorA, [{ ...pushed, header: { ...pushed.header } }], NOW + 1000)).toEqual([
       { id: wire.id, status: 'ack' },
     ]);
     expect(await rows(store)).toHaveLength(1);
@@ -428,9 +428,9 @@ forEachDialect('a base with a deployment key', ({ open }) => {
 
   it("a coordinator's signed deployment op is stored with its signature and served to monitors as sent", async () => {
     const store = await withKey();
-    const { wire, incoming } = await sealed(COORDINATOR, 1, 'deployment', 'roster', coordinatorKeys);
+    const { wire, pushed } = await sealed(COORDINATOR, 1, 'deployment', 'roster', coordinatorKeys);
     expect(wire.sig).toHaveLength(86);
-    expect(await push(store, coordinator, [incoming])).toEqual([{ id: wire.id, status: 'ack' }]);
+    expect(await push(store, coordinator, [pushed])).toEqual([{ id: wire.id, status: 'ack' }]);
     const pulled = await pullOps(store.db, { caller: monitorB, after: null, limit: 10 });
     if (pulled.reset) throw new Error('unexpected reset');
     expect(pulled.ops.map((o) => ({ ...o.header, body: o.body, sig: o.sig }))).toEqual([wire]);
@@ -438,10 +438,10 @@ forEachDialect('a base with a deployment key', ({ open }) => {
 
   it('a version-2 op with its body in clear is rejected for good, and the clear body is not kept', async () => {
     const store = await withKey();
-    const { incoming } = await sealed(MONITOR_A, 1, 'create', newId(), monitorKeys);
+    const { pushed } = await sealed(MONITOR_A, 1, 'create', newId(), monitorKeys);
     const clearBody = JSON.stringify({ hlc: hlc(MONITOR_A, 1), changes: { narrative: 'in clear' }, supersedes: {} });
-    const mislabelled = { ...incoming, body: clearBody };
-    expect(await push(store, monitorA, [mislabelled])).toEqual([{ id: incoming.header.id, status: 'rejected', reason: REJECT.notSealed }]);
+    const mislabelled = { ...pushed, body: clearBody };
+    expect(await push(store, monitorA, [mislabelled])).toEqual([{ id: pushed.header.id, status: 'rejected', reason: REJECT.notSealed }]);
     expect((await rows(store)).map((r) => [r.v, r.status, r.body, r.sig])).toEqual([[2, 'rejected', '', null]]);
   });
 });
@@ -450,8 +450,8 @@ forEachDialect('a base without a deployment key', ({ open }) => {
   it('takes ops in clear and sealed ones side by side', async () => {
     const store = await open();
     const report = newId();
-    const { incoming } = await sealed(MONITOR_A, 2, 'edit', report, monitorKeys);
-    const answers = await push(store, monitorA, [op(MONITOR_A, 1, 'create', report), incoming]);
+    const { pushed } = await sealed(MONITOR_A, 2, 'edit', report, monitorKeys);
+    const answers = await push(store, monitorA, [op(MONITOR_A, 1, 'create', report), pushed]);
     expect(answers.map((a) => a.status)).toEqual(['ack', 'ack']);
     expect((await rows(store)).map((r) => r.v)).toEqual([1, 2]);
   });

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../../src/domain/canonical-json.ts';
-import { decide, REJECT, RETRY, type Caller, type HeldOp, type HeldState, type IncomingOp } from '../../../src/server/store/rules.ts';
+import { decide, REJECT, RETRY, type Caller, type HeldOp, type HeldState, type PushedOp } from '../../../src/server/store/rules.ts';
 import { COORDINATOR, MONITOR_A, MONITOR_B, newId, op } from './dialects.ts';
 
 const monitorA: Caller = { device: MONITOR_A, role: 'monitor' };
@@ -30,7 +30,7 @@ function holding(
   };
 }
 
-const heldAs = (o: IncomingOp, status: 'ok' | 'rejected' = 'ok', rejectReason: string | null = null): HeldOp => ({
+const heldAs = (o: PushedOp, status: 'ok' | 'rejected' = 'ok', rejectReason: string | null = null): HeldOp => ({
   id: o.header.id,
   v: o.header.v,
   kind: o.header.kind,
@@ -126,14 +126,7 @@ const sealedText = (to = 1) =>
 const SIG = `${'s'.repeat(85)}g`;
 
 /** A version-2 op as it would arrive: the header says 2, body and sig as given. */
-function v2(
-  device: string,
-  deviceSeq: number,
-  kind: IncomingOp['header']['kind'],
-  reportId: string,
-  body: string,
-  sig?: string,
-): IncomingOp {
+function v2(device: string, deviceSeq: number, kind: PushedOp['header']['kind'], reportId: string, body: string, sig?: string): PushedOp {
   const o = op(device, deviceSeq, kind, reportId, { body, ...(sig !== undefined && { sig }) });
   return { ...o, header: { ...o.header, v: 2 } };
 }
