@@ -36,25 +36,25 @@ function isEnrollment(v: unknown): v is Enrollment {
 }
 
 /** The data key enrollments are sealed under; set once the app is unlocked. */
-let keys: DataKeyHolder | undefined;
+let dataKey: DataKeyHolder | undefined;
 
 export function sealEnrollmentWith(holder: DataKeyHolder): void {
-  keys = holder;
+  dataKey = holder;
 }
 
 const TABLE = 'enrollment';
 
 export async function loadEnrollment(device: string): Promise<Enrollment | undefined> {
   let stored: unknown = await get(KEY);
-  if (keys && typeof stored === 'object' && stored !== null && SEALED_PROP in stored) {
+  if (dataKey && typeof stored === 'object' && stored !== null && SEALED_PROP in stored) {
     try {
-      stored = openRow(TABLE, stored, KEY, keys.get());
+      stored = openRow(TABLE, stored, KEY, dataKey.get());
     } catch {
       // Sealed under another key or changed on disk: this device is not enrolled as far as it can
       // tell, and a coordinator's new code enrolls it again.
       return undefined;
     }
-  } else if (keys && isEnrollment(stored)) {
+  } else if (dataKey && isEnrollment(stored)) {
     // Kept in clear by a version before the lock: sealed now.
     await saveEnrollment(stored);
   }
@@ -63,5 +63,5 @@ export async function loadEnrollment(device: string): Promise<Enrollment | undef
 }
 
 export function saveEnrollment(e: Enrollment): Promise<void> {
-  return set(KEY, keys ? sealRow(TABLE, { ...e }, KEY, keys.get(), cryptoRandom) : e);
+  return set(KEY, dataKey ? sealRow(TABLE, { ...e }, KEY, dataKey.get(), cryptoRandom) : e);
 }

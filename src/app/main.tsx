@@ -126,14 +126,14 @@ function Root(props: RootProps) {
 }
 
 /** Locking is leaving the page: the key and every report held in memory go with it. */
-function lockNow(keys: DataKeyHolder): void {
-  keys.clear();
+function lockNow(dataKey: DataKeyHolder): void {
+  dataKey.clear();
   location.reload();
 }
 
-async function openApp(keys: DataKeyHolder, firstTime: boolean, tr: Translator, onUpdate: RootProps['onUpdate']): Promise<void> {
-  const db = new RasidDb('rasid', { keys });
-  sealEnrollmentWith(keys);
+async function openApp(dataKey: DataKeyHolder, firstTime: boolean, tr: Translator, onUpdate: RootProps['onUpdate']): Promise<void> {
+  const db = new RasidDb('rasid', { dataKey });
+  sealEnrollmentWith(dataKey);
   // Reports saved before the phone had a passcode are sealed once, now that there is a key.
   if (firstTime) await import('./store/seal-existing.ts').then((m) => m.sealExistingRows(db));
   const device = await deviceId();
@@ -148,7 +148,7 @@ async function openApp(keys: DataKeyHolder, firstTime: boolean, tr: Translator, 
   const idleMinutes = (lockRecord as { idleMinutes?: number } | undefined)?.idleMinutes ?? IDLE_MINUTES[0];
   // Armed right after the list is drawn, not before: the list never waits for it.
   void import('./lock/idle.ts').then(({ lockWhenIdle }) =>
-    lockWhenIdle(idleMinutes, () => lockNow(keys), {
+    lockWhenIdle(idleMinutes, () => lockNow(dataKey), {
       now: Date.now,
       target: window,
       doc: document,
@@ -159,8 +159,8 @@ async function openApp(keys: DataKeyHolder, firstTime: boolean, tr: Translator, 
   render(
     <Root
       writer={writer}
-      lock={() => lockNow(keys)}
-      dataKey={keys}
+      lock={() => lockNow(dataKey)}
+      dataKey={dataKey}
       tr={tr}
       gazetteer={gazetteer}
       enrollment={enrollment}
@@ -185,7 +185,7 @@ async function start() {
   };
   // The app shell is cached for offline use before anything else: the lock needs no data to show.
   void registerServiceWorker((u) => (listener ? listener(u) : (pending = u)));
-  const keys = new DataKeyHolder();
+  const dataKey = new DataKeyHolder();
   const hasPasscode = (await get(LOCK_RECORD_KEY)) !== undefined;
   render(
     <LockScreen
@@ -193,9 +193,9 @@ async function start() {
       store={browserLockRecordStore}
       mode={hasPasscode ? 'unlock' : 'setUp'}
       onUnlocked={(key, firstTime) => {
-        keys.set(key);
+        dataKey.set(key);
         key.fill(0);
-        void openApp(keys, firstTime, tr, onUpdate);
+        void openApp(dataKey, firstTime, tr, onUpdate);
       }}
       onWipe={() => void wipeNow(() => undefined)}
     />,

@@ -22,12 +22,12 @@ function post(message: ExportWorkerMessage): void {
 
 async function readRecords(job: ExportJob): Promise<{ records: ExportRecord[]; skipped: number }> {
   // Rows sealed at rest open here as they do in the page: the same middleware under the same key.
-  const keys = job.dataKey ? new DataKeyHolder() : undefined;
-  if (keys && job.dataKey) {
-    keys.set(job.dataKey);
+  const dataKey = job.dataKey ? new DataKeyHolder() : undefined;
+  if (dataKey && job.dataKey) {
+    dataKey.set(job.dataKey);
     job.dataKey.fill(0);
   }
-  const db = new RasidDb(job.dbName, keys ? { keys } : {});
+  const db = new RasidDb(job.dbName, dataKey ? { dataKey } : {});
   try {
     const { reports, unreadable } = await loadDeskReports(db, job.watermark);
     const received = await receivedTimes(db, reports);
@@ -41,7 +41,7 @@ async function readRecords(job: ExportJob): Promise<{ records: ExportRecord[]; s
     return { records, skipped };
   } finally {
     db.close();
-    keys?.clear();
+    dataKey?.clear();
   }
 }
 

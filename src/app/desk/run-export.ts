@@ -82,7 +82,7 @@ export function exportFileName(choice: ExportChoice, exportedAt: string): string
  * same way; undefined where rows are stored in clear (no passcode set) or the app is locked.
  */
 export function dataKeyOf(db: RasidDb): Uint8Array | undefined {
-  return db.keys?.unlocked ? Uint8Array.from(db.keys.get()) : undefined;
+  return db.dataKey?.unlocked ? Uint8Array.from(db.dataKey.get()) : undefined;
 }
 
 /** The worker seen from here: what a test can stand in for. */

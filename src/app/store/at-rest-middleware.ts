@@ -46,13 +46,13 @@ function openedCursor(cursor: DBCoreCursor, open: (value: Row) => Row): DBCoreCu
   return wrapper;
 }
 
-function sealedTable(table: DBCoreTable, keys: DataKeyHolder): DBCoreTable {
+function sealedTable(table: DBCoreTable, dataKey: DataKeyHolder): DBCoreTable {
   const name = table.name;
   const primaryKeyOf = (row: Row): unknown => table.schema.primaryKey.extractKey!(row) as unknown;
   const open = (row: unknown): Row | undefined => {
     if (row === undefined || row === null) return row as undefined;
     try {
-      return openRow(name, row as Row, primaryKeyOf(row as Row), keys.get());
+      return openRow(name, row as Row, primaryKeyOf(row as Row), dataKey.get());
     } catch (e) {
       if (!(e instanceof UnreadableRowError)) throw e;
       // One damaged row must not hide all the others: it comes back as its clear part, marked, and
@@ -66,33 +66,33 @@ function sealedTable(table: DBCoreTable, keys: DataKeyHolder): DBCoreTable {
     ...table,
     mutate(req) {
       if (req.type !== 'add' && req.type !== 'put') return table.mutate(req);
-      const key = keys.get();
+      const key = dataKey.get();
       const values = req.values.map((v: Row) => sealRow(name, v, primaryKeyOf(v), key, cryptoRandom));
       return table.mutate({ ...req, values });
     },
     get(req) {
-      keys.get();
+      dataKey.get();
       return table.get(req).then(open);
     },
     getMany(req) {
-      keys.get();
+      dataKey.get();
       return table.getMany(req).then((rows) => rows.map(open));
     },
     query(req) {
-      keys.get();
+      dataKey.get();
       if (!req.values) return table.query(req);
       return table.query(req).then((res) => ({ ...res, result: res.result.map(open) }));
     },
     openCursor(req) {
-      keys.get();
+      dataKey.get();
       if (!req.values) return table.openCursor(req);
       return table.openCursor(req).then((cursor) => cursor && openedCursor(cursor, (v) => open(v)!));
     },
   };
 }
 
-/** The middleware for a database whose sealed tables use the key in `keys`. */
-export function atRestMiddleware(keys: DataKeyHolder): Middleware<DBCore> {
+/** The middleware for a database whose sealed tables use the key in `dataKey`. */
+export function atRestMiddleware(dataKey: DataKeyHolder): Middleware<DBCore> {
   return {
     stack: 'dbcore',
     name: 'atRest',
@@ -103,7 +103,7 @@ export function atRestMiddleware(keys: DataKeyHolder): Middleware<DBCore> {
         ...down,
         table(tableName) {
           const table = down.table(tableName);
-          return isSealedTable(tableName) ? sealedTable(table, keys) : table;
+          return isSealedTable(tableName) ? sealedTable(table, dataKey) : table;
         },
       };
     },

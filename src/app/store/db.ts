@@ -120,19 +120,19 @@ export class RasidDb extends Dexie {
   quarantine!: Table<QuarantineRow, string>;
 
   /** The data key holder rows are sealed under, for work that must open the same database elsewhere (the export worker). */
-  readonly keys?: DataKeyHolder;
+  readonly dataKey?: DataKeyHolder;
 
   /**
-   * With `keys`, rows of the report, op, draft, setting and quarantine tables are sealed on disk
+   * With `dataKey`, rows of the report, op, draft, setting and quarantine tables are sealed on disk
    * under the data key it holds (at-rest.ts); without, they are stored as they are.
    */
-  constructor(name = 'rasid', options: { keys?: DataKeyHolder } = {}) {
+  constructor(name = 'rasid', options: { dataKey?: DataKeyHolder } = {}) {
     // Chromium's default durability acknowledges a write before it is on disk; a saved report must
     // survive the battery dying right after "Save". Dexie's query cache is off: with it, the list kept
     // offering drafts that the save transaction had already deleted.
     super(name, { chromeTransactionDurability: 'strict', cache: 'disabled' });
-    this.keys = options.keys;
-    if (options.keys) this.use(atRestMiddleware(options.keys));
+    this.dataKey = options.dataKey;
+    if (options.dataKey) this.use(atRestMiddleware(options.dataKey));
     this.version(1).stores({
       reports: 'id, createdAt, [type+createdAt]',
       ops: 'id, reportId, [device+deviceSeq]',

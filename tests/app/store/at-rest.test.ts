@@ -18,14 +18,14 @@ afterEach(async () => {
 });
 
 /** The same database opened twice: through the data key, and as the disk holds it. */
-function pair(): { db: RasidDb; disk: RasidDb; keys: DataKeyHolder } {
+function pair(): { db: RasidDb; disk: RasidDb; dataKey: DataKeyHolder } {
   const name = `rasid-at-rest-${++n}-${process.pid}`;
-  const keys = new DataKeyHolder();
-  keys.set(crypto.getRandomValues(new Uint8Array(32)));
-  const db = new RasidDb(name, { keys });
+  const dataKey = new DataKeyHolder();
+  dataKey.set(crypto.getRandomValues(new Uint8Array(32)));
+  const db = new RasidDb(name, { dataKey });
   const disk = new RasidDb(name);
   open.push(db, disk);
-  return { db, disk, keys };
+  return { db, disk, dataKey };
 }
 
 /** Every row of every table, as text a search could find a marker in (bytes decoded too). */
@@ -99,20 +99,20 @@ describe('rows at rest', () => {
   });
 
   test('locked, nothing can be read or written; unlocked again, everything is there', async () => {
-    const { db, keys } = pair();
+    const { db, dataKey } = pair();
     const ctx = writer(db);
     const id = await createReport(ctx, marked);
-    const key = Uint8Array.from(keys.get());
-    keys.clear();
+    const key = Uint8Array.from(dataKey.get());
+    dataKey.clear();
     await expect(db.reports.get(id)).rejects.toBeInstanceOf(LockedError);
     await expect(db.reports.toArray()).rejects.toBeInstanceOf(LockedError);
     await expect(createReport(ctx, marked)).rejects.toBeInstanceOf(LockedError);
-    keys.set(key);
+    dataKey.set(key);
     expect((await db.reports.toArray()).map((r) => r.id)).toEqual([id]);
   });
 
   test('a changed byte, a row moved to another row, or another key: the row does not open, and the others still read', async () => {
-    const { db, disk, keys } = pair();
+    const { db, disk, dataKey } = pair();
     const ctx = writer(db);
     const [a, b] = [await createReport(ctx, marked), await createReport(ctx, damageReport)];
     const rawA = (await disk.reports.get(a)) as unknown as Record<string, Uint8Array>;
@@ -136,7 +136,7 @@ describe('rows at rest', () => {
     await disk.reports.put({ ...rawB, id: a } as never);
     expect(await db.reports.get(a)).toEqual(unreadable(a));
 
-    keys.set(crypto.getRandomValues(new Uint8Array(32)));
+    dataKey.set(crypto.getRandomValues(new Uint8Array(32)));
     expect(await db.reports.get(b)).toEqual(unreadable(b));
   });
 

@@ -80,7 +80,7 @@ export async function enrollDevice(
   role: Role,
   by?: Device,
   fetch: Fetch = base.fetch,
-  keys?: DataKeyHolder,
+  dataKey?: DataKeyHolder,
   publicKeys?: { agreement: string; signing: string },
 ): Promise<Device> {
   let code: string;
@@ -107,10 +107,10 @@ export async function enrollDevice(
   });
   if (res.status !== 201) throw new Error(`enroll: ${res.status} ${await res.text()}`);
   const { token, role: given } = (await res.json()) as { token: string; role: Role };
-  return makeDevice(name, device, given, token, fetch, undefined, keys);
+  return makeDevice(name, device, given, token, fetch, undefined, dataKey);
 }
 
-/** A device's app database; with `keys`, its rows are sealed at rest under the key held there. */
+/** A device's app database; with `dataKey`, its rows are sealed at rest under the key held there. */
 export function makeDevice(
   name: string,
   device: string,
@@ -118,10 +118,10 @@ export function makeDevice(
   token: string,
   fetch: Fetch,
   clock = { ms: T0 },
-  keys?: DataKeyHolder,
+  dataKey?: DataKeyHolder,
 ): Device {
   databases += 1;
-  const db = new RasidDb(`rasid-sync-${name}-${databases}-${process.pid}`, { keys });
+  const db = new RasidDb(`rasid-sync-${name}-${databases}-${process.pid}`, { dataKey });
   const writer = { db, device, now: () => clock.ms, random: seededRandom(databases * 7919), clock };
   const sync: SyncContext = { db, device, role, transport: httpTransport({ origin: ORIGIN, token, fetch }), now: () => clock.ms };
   return { name, db, device, role, token, writer, sync };

@@ -62,9 +62,9 @@ async function timeEach(n: number, save: (i: number) => Promise<unknown>, offset
 /** Alternates blocks of the two, so drift on a shared machine falls on both alike. */
 async function saveReports(perSide: number, blocks: number): Promise<{ raw: number[]; rasid: number[] }> {
   const raw = await openRaw();
-  const keys = new DataKeyHolder();
-  keys.set(cryptoRandom(32));
-  const db = new RasidDb('bench-rasid', { keys });
+  const dataKey = new DataKeyHolder();
+  dataKey.set(cryptoRandom(32));
+  const db = new RasidDb('bench-rasid', { dataKey });
   const writer: WriterContext = { db, device: 'benchdevice01', now: () => Date.now(), random: cryptoRandom };
   await createReport(writer, CONTENT); // warm-up: opens the database, compiles the paths
   await rawSave(raw, 0);
