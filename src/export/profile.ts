@@ -12,18 +12,18 @@ import { adminLevelSchema } from '../domain/gazetteer.ts';
 import { FIELDS } from '../domain/report.ts';
 import { DATE_GRAINS } from './coarsen.ts';
 import { PSEUDONYM_KEY_PATTERN } from './pseudonym.ts';
-import { META_SENSITIVITY, REPORT_COLUMNS, columnSensitivity, sourceSensitivity, type ExportSource, type ReportColumn } from './record.ts';
+import { FACT_SENSITIVITY, REPORT_COLUMNS, columnSensitivity, itemSensitivity, type ExportItem, type ReportColumn } from './record.ts';
 
 /** In every export: a row needs an id (a pseudonym for partners) and a type. */
-const ALWAYS: readonly ExportSource[] = ['id', 'type'];
+const ALWAYS: readonly ExportItem[] = ['id', 'type'];
 
-/** Every source a profile's allowlist can name. */
-export const LISTABLE_SOURCES = [...(Object.keys(FIELDS) as ExportSource[]), ...(Object.keys(META_SENSITIVITY) as ExportSource[])].filter(
+/** Every export item a profile's allowlist can name. */
+export const LISTABLE_ITEMS = [...(Object.keys(FIELDS) as ExportItem[]), ...(Object.keys(FACT_SENSITIVITY) as ExportItem[])].filter(
   (s) => !ALWAYS.includes(s),
-) as unknown as readonly [ExportSource, ...ExportSource[]];
+) as unknown as readonly [ExportItem, ...ExportItem[]];
 
 /** What a new partner profile lists: every public field, nothing a coordinator has to think about. */
-export const DEFAULT_PARTNER_FIELDS: readonly ExportSource[] = LISTABLE_SOURCES.filter((s) => sourceSensitivity(s) === 'public');
+export const DEFAULT_PARTNER_FIELDS: readonly ExportItem[] = LISTABLE_ITEMS.filter((s) => itemSensitivity(s) === 'public');
 
 /** About 5 km, as DATA.md suggests: a village, not a house. */
 export const DEFAULT_GRID_KM = 5;
@@ -57,8 +57,8 @@ export const partnerProfileSchema = z
     /** base64url, at least 32 bytes; replacing it rotates every pseudonym this partner holds. */
     key: z.string().check(z.regex(PSEUDONYM_KEY_PATTERN, { error: 'err.profile.key' })),
     fields: z
-      .array(z.enum(LISTABLE_SOURCES, { error: 'err.profile.unknownField' }))
-      .check(z.refine((fs) => fs.every((f) => sourceSensitivity(f) !== 'internal'), { error: 'err.profile.internalField' })),
+      .array(z.enum(LISTABLE_ITEMS, { error: 'err.profile.unknownField' }))
+      .check(z.refine((fs) => fs.every((f) => itemSensitivity(f) !== 'internal'), { error: 'err.profile.internalField' })),
     place: placeGrainSchema,
     dates: z.enum(DATE_GRAINS),
   })
@@ -84,7 +84,7 @@ export const INTERNAL_PROFILE: InternalProfile = { kind: 'internal', name: 'inte
 export function partnerProfile(init: {
   name: string;
   key: string;
-  fields?: readonly ExportSource[];
+  fields?: readonly ExportItem[];
   place?: PlaceGrain;
   dates?: PartnerProfile['dates'];
 }): PartnerProfile {
@@ -104,13 +104,13 @@ export function partnerProfile(init: {
  */
 export function columnsFor(profile: Profile): readonly ReportColumn[] {
   if (profile.kind === 'internal') return REPORT_COLUMNS;
-  const listed = new Set<ExportSource>([...ALWAYS, ...profile.fields]);
+  const listed = new Set<ExportItem>([...ALWAYS, ...profile.fields]);
   const gridded = profile.place.by === 'grid';
   return REPORT_COLUMNS.filter(
     (c) =>
-      listed.has(c.source) &&
+      listed.has(c.item) &&
       columnSensitivity(c) !== 'internal' &&
       (c.adminLevel === undefined || c.adminLevel <= profile.place.level) &&
-      (c.source !== 'point' || gridded),
+      (c.item !== 'point' || gridded),
   );
 }

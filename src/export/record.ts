@@ -3,8 +3,8 @@
  * its precision and its end; each admin level's p-code and names; latitude and longitude), plus what
  * only the desk knows (received time, organisation, creating device, media). Every export format and
  * every profile starts from this one record; the column list below is the single place that names a
- * column, gives its HXL hashtag (DATA.md) and says which report field it comes from, so a profile's
- * allowlist, read from the field's sensitivity, decides the column.
+ * column, gives its HXL hashtag (DATA.md) and says which export item (a field or a fact) it comes
+ * from, so a profile's allowlist, read from the item's sensitivity, decides the column.
  *
  * Values are read defensively: ops are synced from many devices and the merge does not validate
  * them, so a value of the wrong kind becomes an empty cell instead of, say, text in a number column.
@@ -33,11 +33,11 @@ export type ExportRow = Readonly<Record<string, Cell>>;
 export type ExportRecord = ExportRow;
 
 /**
- * Things known about a report that are not fields of it. Their sensitivity is set here because no
+ * Facts: things known about a report that are not fields of it. Their sensitivity is set here because no
  * schema carries it: a device id identifies a monitor (DATA.md: never for partners), media is
  * opt-in, and the base's own timestamps can narrow an event date so they are opt-in too.
  */
-export const META_SENSITIVITY = {
+export const FACT_SENSITIVITY = {
   id: 'public',
   type: 'public',
   country: 'public',
@@ -49,14 +49,14 @@ export const META_SENSITIVITY = {
   conflicts: 'internal',
   deleted: 'internal',
 } as const satisfies Record<string, Sensitivity>;
-export type MetaSource = keyof typeof META_SENSITIVITY;
-/** What a column is read from, and what a profile's allowlist names. */
-export type ExportSource = FieldName | MetaSource;
+export type ReportFact = keyof typeof FACT_SENSITIVITY;
+/** An export item, a field or a fact: what a column is read from, and what a profile's allowlist names. */
+export type ExportItem = FieldName | ReportFact;
 
 const RANK: Record<Sensitivity, number> = { public: 0, partner: 1, internal: 2 };
 
-export function sourceSensitivity(source: ExportSource): Sensitivity {
-  return Object.hasOwn(META_SENSITIVITY, source) ? META_SENSITIVITY[source as MetaSource] : sensitivityOf(source as FieldName);
+export function itemSensitivity(item: ExportItem): Sensitivity {
+  return Object.hasOwn(FACT_SENSITIVITY, item) ? FACT_SENSITIVITY[item as ReportFact] : sensitivityOf(item as FieldName);
 }
 
 /** What the desk knows about a report besides its merged fields. Times are ms since the Unix epoch. */
@@ -70,7 +70,7 @@ export interface DeskFacts {
   media?: readonly string[];
 }
 
-interface Source {
+interface ColumnInput {
   view: ReportView;
   type: ReportType;
   /** A field's merged value, only when the field belongs to the report's type. */
@@ -79,18 +79,18 @@ interface Source {
 }
 
 export interface ReportColumn extends Column {
-  source: ExportSource;
+  item: ExportItem;
   /** Admin columns: dropped when a profile keeps fewer levels. */
   adminLevel?: AdminLevel;
-  /** Stricter than the source field, never looser: a GPS accuracy means nothing on a coarsened point. */
+  /** Stricter than its item, never looser: a GPS accuracy means nothing on a coarsened point. */
   sensitivity?: Sensitivity;
-  read(r: Source): Cell;
+  read(r: ColumnInput): Cell;
 }
 
-/** The stricter of the source field's sensitivity and the column's own. */
+/** The stricter of its item's sensitivity and the column's own. */
 export function columnSensitivity(c: ReportColumn): Sensitivity {
   const own = c.sensitivity ?? 'public';
-  const field = sourceSensitivity(c.source);
+  const field = itemSensitivity(c.item);
   return RANK[own] > RANK[field] ? own : field;
 }
 
@@ -108,111 +108,110 @@ function reportedAt(hlc: string | undefined): string | null {
 }
 
 type ColumnSpec = Omit<ReportColumn, 'read'>;
-const col = (spec: ColumnSpec, read: (r: Source) => Cell): ReportColumn => ({ ...spec, read });
+const col = (spec: ColumnSpec, read: (r: ColumnInput) => Cell): ReportColumn => ({ ...spec, read });
 
 const LEVELS: readonly AdminLevel[] = [1, 2, 3];
 
 /** p-code and both names of each admin level, read from an AdminAreas value. */
-function adminColumns(prefix: string, attribute: string, source: FieldName, areas: (r: Source) => unknown): ReportColumn[] {
+function adminColumns(prefix: string, attribute: string, item: FieldName, areas: (r: ColumnInput) => unknown): ReportColumn[] {
   return LEVELS.flatMap((level) => {
-    const ref = (r: Source) => obj(obj(areas(r))[`adm${level}`]);
+    const ref = (r: ColumnInput) => obj(obj(areas(r))[`adm${level}`]);
     return [
       col(
-        { name: `${prefix}adm${level}_pcode`, hxl: `#adm${level}+code+v_pcode${attribute}`, kind: 'code', source, adminLevel: level },
+        { name: `${prefix}adm${level}_pcode`, hxl: `#adm${level}+code+v_pcode${attribute}`, kind: 'code', item, adminLevel: level },
         (r) => str(ref(r).pcode),
       ),
-      col(
-        { name: `${prefix}adm${level}_name_en`, hxl: `#adm${level}+name+i_en${attribute}`, kind: 'text', source, adminLevel: level },
-        (r) => str(ref(r).en),
+      col({ name: `${prefix}adm${level}_name_en`, hxl: `#adm${level}+name+i_en${attribute}`, kind: 'text', item, adminLevel: level }, (r) =>
+        str(ref(r).en),
       ),
-      col(
-        { name: `${prefix}adm${level}_name_ar`, hxl: `#adm${level}+name+i_ar${attribute}`, kind: 'text', source, adminLevel: level },
-        (r) => str(ref(r).ar),
+      col({ name: `${prefix}adm${level}_name_ar`, hxl: `#adm${level}+name+i_ar${attribute}`, kind: 'text', item, adminLevel: level }, (r) =>
+        str(ref(r).ar),
       ),
     ];
   });
 }
 
 /** Origin and destination of a displacement: a place name and admin areas. */
-function placeColumns(prefix: 'origin_' | 'dest_', attribute: '+origin' | '+dest', source: 'origin' | 'destination'): ReportColumn[] {
+function placeColumns(prefix: 'origin_' | 'dest_', attribute: '+origin' | '+dest', item: 'origin' | 'destination'): ReportColumn[] {
   return [
-    ...adminColumns(prefix, attribute, source, (r) => obj(r.value(source)).admin),
-    col({ name: `${prefix}loc_name`, hxl: `#loc+name${attribute}`, kind: 'text', source }, (r) => str(obj(r.value(source)).name)),
+    ...adminColumns(prefix, attribute, item, (r) => obj(r.value(item)).admin),
+    col({ name: `${prefix}loc_name`, hxl: `#loc+name${attribute}`, kind: 'text', item }, (r) => str(obj(r.value(item)).name)),
   ];
 }
 
 /** Households and individuals mean displaced people in one type and people cut off in another. */
-const countFor = (type: ReportType, field: 'households' | 'individuals') => (r: Source) => (r.type === type ? num(r.value(field)) : null);
+const countFor = (type: ReportType, field: 'households' | 'individuals') => (r: ColumnInput) =>
+  r.type === type ? num(r.value(field)) : null;
 
-const date = (r: Source) => obj(r.value('eventDate'));
-const point = (r: Source) => obj(r.value('point'));
-const period = (r: Source) => obj(r.value('period'));
+const date = (r: ColumnInput) => obj(r.value('eventDate'));
+const point = (r: ColumnInput) => obj(r.value('point'));
+const period = (r: ColumnInput) => obj(r.value('period'));
 
 export const REPORT_COLUMNS: readonly ReportColumn[] = [
-  col({ name: 'id', hxl: '#meta+id', kind: 'code', source: 'id' }, (r) => r.view.id),
-  col({ name: 'type', hxl: '#event+type', kind: 'code', source: 'type' }, (r) => r.type),
-  col({ name: 'date', hxl: '#date+occurred', kind: 'date', source: 'eventDate' }, (r) => str(date(r).date)),
-  col({ name: 'date_precision', hxl: '#date+occurred+precision', kind: 'code', source: 'eventDate' }, (r) => str(date(r).precision)),
-  col({ name: 'date_end', hxl: '#date+occurred+end', kind: 'date', source: 'eventDate' }, (r) => str(date(r).end)),
-  col({ name: 'reported_at', hxl: '#date+reported', kind: 'datetime', source: 'reportedAt' }, (r) => reportedAt(r.view.createdHlc)),
-  col({ name: 'received_at', hxl: '#date+received', kind: 'datetime', source: 'receivedAt' }, (r) => isoTime(r.desk.receivedAt)),
-  col({ name: 'organisation', hxl: '#org+reporting', kind: 'text', source: 'organisation' }, (r) => str(r.desk.organisation)),
+  col({ name: 'id', hxl: '#meta+id', kind: 'code', item: 'id' }, (r) => r.view.id),
+  col({ name: 'type', hxl: '#event+type', kind: 'code', item: 'type' }, (r) => r.type),
+  col({ name: 'date', hxl: '#date+occurred', kind: 'date', item: 'eventDate' }, (r) => str(date(r).date)),
+  col({ name: 'date_precision', hxl: '#date+occurred+precision', kind: 'code', item: 'eventDate' }, (r) => str(date(r).precision)),
+  col({ name: 'date_end', hxl: '#date+occurred+end', kind: 'date', item: 'eventDate' }, (r) => str(date(r).end)),
+  col({ name: 'reported_at', hxl: '#date+reported', kind: 'datetime', item: 'reportedAt' }, (r) => reportedAt(r.view.createdHlc)),
+  col({ name: 'received_at', hxl: '#date+received', kind: 'datetime', item: 'receivedAt' }, (r) => isoTime(r.desk.receivedAt)),
+  col({ name: 'organisation', hxl: '#org+reporting', kind: 'text', item: 'organisation' }, (r) => str(r.desk.organisation)),
   // Every deployment documents the Syrian coast; the p-codes below say where within it.
-  col({ name: 'country_code', hxl: '#country+code+v_iso3', kind: 'code', source: 'country' }, () => 'SYR'),
+  col({ name: 'country_code', hxl: '#country+code+v_iso3', kind: 'code', item: 'country' }, () => 'SYR'),
   ...adminColumns('', '', 'admin', (r) => r.value('admin')),
-  col({ name: 'loc_name', hxl: '#loc+name', kind: 'text', source: 'placeName' }, (r) => str(r.value('placeName'))),
-  col({ name: 'location_precision', hxl: '#loc+precision', kind: 'code', source: 'locationPrecision' }, (r) =>
+  col({ name: 'loc_name', hxl: '#loc+name', kind: 'text', item: 'placeName' }, (r) => str(r.value('placeName'))),
+  col({ name: 'location_precision', hxl: '#loc+precision', kind: 'code', item: 'locationPrecision' }, (r) =>
     str(r.value('locationPrecision')),
   ),
-  col({ name: 'lat', hxl: '#geo+lat', kind: 'number', source: 'point' }, (r) => num(point(r).lat)),
-  col({ name: 'lon', hxl: '#geo+lon', kind: 'number', source: 'point' }, (r) => num(point(r).lon)),
-  col({ name: 'geo_accuracy_m', hxl: '#geo+accuracy', kind: 'number', source: 'point', sensitivity: 'internal' }, (r) =>
+  col({ name: 'lat', hxl: '#geo+lat', kind: 'number', item: 'point' }, (r) => num(point(r).lat)),
+  col({ name: 'lon', hxl: '#geo+lon', kind: 'number', item: 'point' }, (r) => num(point(r).lon)),
+  col({ name: 'geo_accuracy_m', hxl: '#geo+accuracy', kind: 'number', item: 'point', sensitivity: 'internal' }, (r) =>
     num(point(r).accuracy),
   ),
   // displacement
-  col({ name: 'idps_hh', hxl: '#affected+idps+hh', kind: 'number', source: 'households' }, countFor('displacement', 'households')),
-  col({ name: 'idps_ind', hxl: '#affected+idps+ind', kind: 'number', source: 'individuals' }, countFor('displacement', 'individuals')),
+  col({ name: 'idps_hh', hxl: '#affected+idps+hh', kind: 'number', item: 'households' }, countFor('displacement', 'households')),
+  col({ name: 'idps_ind', hxl: '#affected+idps+ind', kind: 'number', item: 'individuals' }, countFor('displacement', 'individuals')),
   ...placeColumns('origin_', '+origin', 'origin'),
   ...placeColumns('dest_', '+dest', 'destination'),
-  col({ name: 'shelter', hxl: '#x_shelter+type', kind: 'code', source: 'shelter' }, (r) => str(r.value('shelter'))),
-  col({ name: 'displacement_cause', hxl: '#cause+type+displacement', kind: 'code', source: 'displacementCause' }, (r) =>
+  col({ name: 'shelter', hxl: '#x_shelter+type', kind: 'code', item: 'shelter' }, (r) => str(r.value('shelter'))),
+  col({ name: 'displacement_cause', hxl: '#cause+type+displacement', kind: 'code', item: 'displacementCause' }, (r) =>
     str(r.value('displacementCause')),
   ),
-  col({ name: 'ongoing', hxl: '#status+ongoing', kind: 'boolean', source: 'ongoing' }, (r) => bool(r.value('ongoing'))),
+  col({ name: 'ongoing', hxl: '#status+ongoing', kind: 'boolean', item: 'ongoing' }, (r) => bool(r.value('ongoing'))),
   // damage
-  col({ name: 'structure_kind', hxl: '#x_structure+type', kind: 'code', source: 'structureKind' }, (r) => str(r.value('structureKind'))),
-  col({ name: 'structures', hxl: '#x_structure+num', kind: 'number', source: 'structures' }, (r) => num(r.value('structures'))),
-  col({ name: 'damage_level', hxl: '#severity+code', kind: 'code', source: 'damageLevel' }, (r) => str(r.value('damageLevel'))),
-  col({ name: 'damage_cause', hxl: '#impact+type', kind: 'code', source: 'damageCause' }, (r) => str(r.value('damageCause'))),
-  col({ name: 'looted', hxl: '#impact+looted', kind: 'boolean', source: 'looted' }, (r) => bool(r.value('looted'))),
+  col({ name: 'structure_kind', hxl: '#x_structure+type', kind: 'code', item: 'structureKind' }, (r) => str(r.value('structureKind'))),
+  col({ name: 'structures', hxl: '#x_structure+num', kind: 'number', item: 'structures' }, (r) => num(r.value('structures'))),
+  col({ name: 'damage_level', hxl: '#severity+code', kind: 'code', item: 'damageLevel' }, (r) => str(r.value('damageLevel'))),
+  col({ name: 'damage_cause', hxl: '#impact+type', kind: 'code', item: 'damageCause' }, (r) => str(r.value('damageCause'))),
+  col({ name: 'looted', hxl: '#impact+looted', kind: 'boolean', item: 'looted' }, (r) => bool(r.value('looted'))),
   // access cut
-  col({ name: 'service', hxl: '#service+type', kind: 'code', source: 'service' }, (r) => str(r.value('service'))),
-  col({ name: 'service_state', hxl: '#service+status', kind: 'code', source: 'serviceState' }, (r) => str(r.value('serviceState'))),
-  col({ name: 'cut_since', hxl: '#date+start', kind: 'date', source: 'period' }, (r) => str(period(r).since)),
-  col({ name: 'cut_until', hxl: '#date+end', kind: 'date', source: 'period' }, (r) => str(period(r).until)),
-  col({ name: 'affected_hh', hxl: '#affected+hh', kind: 'number', source: 'households' }, countFor('access_cut', 'households')),
-  col({ name: 'affected_ind', hxl: '#affected+ind', kind: 'number', source: 'individuals' }, countFor('access_cut', 'individuals')),
-  col({ name: 'cut_cause', hxl: '#cause+type+cut', kind: 'code', source: 'cutCause' }, (r) => str(r.value('cutCause'))),
+  col({ name: 'service', hxl: '#service+type', kind: 'code', item: 'service' }, (r) => str(r.value('service'))),
+  col({ name: 'service_state', hxl: '#service+status', kind: 'code', item: 'serviceState' }, (r) => str(r.value('serviceState'))),
+  col({ name: 'cut_since', hxl: '#date+start', kind: 'date', item: 'period' }, (r) => str(period(r).since)),
+  col({ name: 'cut_until', hxl: '#date+end', kind: 'date', item: 'period' }, (r) => str(period(r).until)),
+  col({ name: 'affected_hh', hxl: '#affected+hh', kind: 'number', item: 'households' }, countFor('access_cut', 'households')),
+  col({ name: 'affected_ind', hxl: '#affected+ind', kind: 'number', item: 'individuals' }, countFor('access_cut', 'individuals')),
+  col({ name: 'cut_cause', hxl: '#cause+type+cut', kind: 'code', item: 'cutCause' }, (r) => str(r.value('cutCause'))),
   // review and source
   // No status set yet means no coordinator has looked: that is "unverified", not unknown.
   col(
-    { name: 'verification', hxl: '#status+verification', kind: 'code', source: 'verification' },
+    { name: 'verification', hxl: '#status+verification', kind: 'code', item: 'verification' },
     (r) => str(r.value('verification')) ?? 'unverified',
   ),
-  col({ name: 'duplicate_of', hxl: '#meta+id+duplicate_of', kind: 'code', source: 'duplicateOf' }, (r) => str(r.value('duplicateOf'))),
-  col({ name: 'source_kind', hxl: '#meta+source', kind: 'code', source: 'sourceKind' }, (r) => str(r.value('sourceKind'))),
-  col({ name: 'confidence', hxl: '#meta+confidence', kind: 'code', source: 'confidence' }, (r) => str(r.value('confidence'))),
-  col({ name: 'source_detail', hxl: '#meta+source+detail', kind: 'text', source: 'sourceDetail' }, (r) => str(r.value('sourceDetail'))),
+  col({ name: 'duplicate_of', hxl: '#meta+id+duplicate_of', kind: 'code', item: 'duplicateOf' }, (r) => str(r.value('duplicateOf'))),
+  col({ name: 'source_kind', hxl: '#meta+source', kind: 'code', item: 'sourceKind' }, (r) => str(r.value('sourceKind'))),
+  col({ name: 'confidence', hxl: '#meta+confidence', kind: 'code', item: 'confidence' }, (r) => str(r.value('confidence'))),
+  col({ name: 'source_detail', hxl: '#meta+source+detail', kind: 'text', item: 'sourceDetail' }, (r) => str(r.value('sourceDetail'))),
   // One column, not one per language: the app does not record which language a narrative is in.
-  col({ name: 'narrative', hxl: '#description', kind: 'text', source: 'narrative' }, (r) => str(r.value('narrative'))),
-  col({ name: 'media_sha256', hxl: '#x_media+sha256', kind: 'text', source: 'media' }, (r) =>
+  col({ name: 'narrative', hxl: '#description', kind: 'text', item: 'narrative' }, (r) => str(r.value('narrative'))),
+  col({ name: 'media_sha256', hxl: '#x_media+sha256', kind: 'text', item: 'media' }, (r) =>
     r.desk.media?.length ? r.desk.media.join(' ') : null,
   ),
-  col({ name: 'device', hxl: '#meta+device', kind: 'code', source: 'device' }, (r) => str(r.desk.device)),
-  col({ name: 'conflicts', hxl: '#meta+conflicts', kind: 'text', source: 'conflicts' }, (r) =>
+  col({ name: 'device', hxl: '#meta+device', kind: 'code', item: 'device' }, (r) => str(r.desk.device)),
+  col({ name: 'conflicts', hxl: '#meta+conflicts', kind: 'text', item: 'conflicts' }, (r) =>
     r.view.conflicts.length ? r.view.conflicts.join(' ') : null,
   ),
-  col({ name: 'deleted', hxl: '#meta+deleted', kind: 'boolean', source: 'deleted' }, (r) => r.view.deleted),
+  col({ name: 'deleted', hxl: '#meta+deleted', kind: 'boolean', item: 'deleted' }, (r) => r.view.deleted),
 ];
 
 /**
@@ -225,8 +224,8 @@ export function toExportRecord(view: ReportView, desk: DeskFacts = {}): ExportRe
   // A field of another type can only come from a faulty device; the form never writes one.
   const own = new Set<string>(fieldsOf(type));
   const values = view.values as Record<string, unknown>;
-  const source: Source = { view, type, desk, value: (name) => (own.has(name) ? values[name] : undefined) };
+  const input: ColumnInput = { view, type, desk, value: (name) => (own.has(name) ? values[name] : undefined) };
   const record: Record<string, Cell> = {};
-  for (const c of REPORT_COLUMNS) record[c.name] = c.read(source);
+  for (const c of REPORT_COLUMNS) record[c.name] = c.read(input);
   return record;
 }

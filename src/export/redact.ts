@@ -45,7 +45,7 @@ export function redactForPartner(
   const row: Record<string, Cell> = {};
   for (const c of columns) {
     const value = record[c.name] ?? null;
-    row[c.name] = value === null || conflicted.has(c.source) ? null : partnerValue(c, value, profile, pseudonym, cell);
+    row[c.name] = value === null || conflicted.has(c.item) ? null : partnerValue(c, value, profile, pseudonym, cell);
   }
   return row;
 }
@@ -57,10 +57,10 @@ function partnerValue(
   pseudonym: PseudonymLookup,
   cell: LatLon | null,
 ): Cell {
-  if (c.source === 'id' || c.source === 'duplicateOf') return pseudonym(String(value));
+  if (c.item === 'id' || c.item === 'duplicateOf') return pseudonym(String(value));
   if (c.kind === 'date' || c.kind === 'datetime') return typeof value === 'string' ? coarsenDate(value, profile.dates) : null;
   // Only the snapped centre leaves; any other part of a point (accuracy) would say where it was.
-  if (c.source === 'point') return c.name === 'lat' ? (cell?.lat ?? null) : c.name === 'lon' ? (cell?.lon ?? null) : null;
+  if (c.item === 'point') return c.name === 'lat' ? (cell?.lat ?? null) : c.name === 'lon' ? (cell?.lon ?? null) : null;
   return value;
 }
 

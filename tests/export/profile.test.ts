@@ -8,7 +8,7 @@ import {
   profileSchema,
   type PartnerProfile,
 } from '../../src/export/profile.ts';
-import { REPORT_COLUMNS, sourceSensitivity } from '../../src/export/record.ts';
+import { REPORT_COLUMNS, itemSensitivity } from '../../src/export/record.ts';
 import { WASH_KEY } from './fixtures.ts';
 
 const names = (p: Parameters<typeof columnsFor>[0]) => columnsFor(p).map((c) => c.name);
@@ -21,7 +21,7 @@ const base: PartnerProfile = partnerProfile({ name: 'shelter-partner', key: WASH
 describe('the default partner profile', () => {
   test('lists every public field and nothing more sensitive', () => {
     expect(DEFAULT_PARTNER_FIELDS.length).toBeGreaterThan(10);
-    for (const f of DEFAULT_PARTNER_FIELDS) expect(sourceSensitivity(f)).toBe('public');
+    for (const f of DEFAULT_PARTNER_FIELDS) expect(itemSensitivity(f)).toBe('public');
     expect(DEFAULT_PARTNER_FIELDS).toEqual(
       expect.arrayContaining(['eventDate', 'admin', 'households', 'damageLevel', 'service', 'verification']),
     );

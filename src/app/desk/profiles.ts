@@ -24,12 +24,12 @@ import {
 import {
   DEFAULT_GRID_KM,
   DEFAULT_PARTNER_FIELDS,
-  LISTABLE_SOURCES,
+  LISTABLE_ITEMS,
   partnerProfileSchema,
   type PartnerProfile,
 } from '../../export/profile.ts';
 import { newPseudonymKey } from '../../export/pseudonym.ts';
-import { sourceSensitivity, type ExportSource } from '../../export/record.ts';
+import { itemSensitivity, type ExportItem } from '../../export/record.ts';
 import type { RasidDb } from '../store/db.ts';
 import { writeOp, type WriterContext } from '../store/write-op.ts';
 
@@ -45,13 +45,13 @@ export type ListedProfile = StoredProfile & {
   removedWhileEdited: boolean;
 };
 
-/** Sources a coordinator may offer a partner: internal ones (device, source details) never appear. */
-export const OFFERED_SOURCES: readonly ExportSource[] = LISTABLE_SOURCES.filter((s) => sourceSensitivity(s) !== 'internal');
+/** Export items a coordinator may offer a partner: internal ones (device, source detail) never appear. */
+export const OFFERED_ITEMS: readonly ExportItem[] = LISTABLE_ITEMS.filter((s) => itemSensitivity(s) !== 'internal');
 
 /** The profile as the editor holds it: what was typed, valid or not. */
 export interface ProfileForm {
   name: string;
-  fields: ExportSource[];
+  fields: ExportItem[];
   place: 'admin' | 'grid';
   level: AdminLevel;
   /** The grid's size as typed (Arabic-Indic digits allowed). */
@@ -91,7 +91,7 @@ export function formOfState(state: MergedState, name: string): ProfileForm {
   const values = viewOf(state).values as Record<string, unknown>;
   const form = newProfileForm();
   form.name = name;
-  if (Array.isArray(values.fields)) form.fields = values.fields.filter((f): f is ExportSource => typeof f === 'string');
+  if (Array.isArray(values.fields)) form.fields = values.fields.filter((f): f is ExportItem => typeof f === 'string');
   const place = obj(values.place);
   if (place.by === 'admin' || place.by === 'grid') form.place = place.by;
   if (isLevel(place.level)) form.level = place.level;

@@ -8,7 +8,7 @@ import {
   formOfState,
   listProfiles,
   newProfileForm,
-  OFFERED_SOURCES,
+  OFFERED_ITEMS,
   profileState,
   removeProfile,
   rotateKey,
@@ -21,7 +21,7 @@ import { settingBody } from '../../../src/domain/merge.ts';
 import { profileSettingId } from '../../../src/export/desk-settings.ts';
 import { DEFAULT_PARTNER_FIELDS, type PartnerProfile } from '../../../src/export/profile.ts';
 import { PSEUDONYM_KEY_PATTERN } from '../../../src/export/pseudonym.ts';
-import { sourceSensitivity } from '../../../src/export/record.ts';
+import { itemSensitivity } from '../../../src/export/record.ts';
 import { syncDevice, trackDeployments } from '../sync/sync-fixtures.ts';
 
 const deployments = trackDeployments();
@@ -66,10 +66,10 @@ describe('what a coordinator types is checked, and errors are catalog keys besid
   });
 
   test('internal fields are never offered; every other listable field is', () => {
-    expect(OFFERED_SOURCES).toContain('narrative');
-    expect(OFFERED_SOURCES).toContain('point');
-    for (const s of ['device', 'sourceDetail', 'conflicts', 'deleted'] as const) expect(OFFERED_SOURCES).not.toContain(s);
-    expect(OFFERED_SOURCES.every((s) => sourceSensitivity(s) !== 'internal')).toBe(true);
+    expect(OFFERED_ITEMS).toContain('narrative');
+    expect(OFFERED_ITEMS).toContain('point');
+    for (const s of ['device', 'sourceDetail', 'conflicts', 'deleted'] as const) expect(OFFERED_ITEMS).not.toContain(s);
+    expect(OFFERED_ITEMS.every((s) => itemSensitivity(s) !== 'internal')).toBe(true);
   });
 });
 

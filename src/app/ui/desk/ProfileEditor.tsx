@@ -6,11 +6,11 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AdminLevel } from '../../../domain/gazetteer.ts';
-import { LISTABLE_SOURCES } from '../../../export/profile.ts';
-import { META_SENSITIVITY, sourceSensitivity, type ExportSource } from '../../../export/record.ts';
+import { LISTABLE_ITEMS } from '../../../export/profile.ts';
+import { FACT_SENSITIVITY, itemSensitivity, type ExportItem } from '../../../export/record.ts';
 import {
   createProfile,
-  OFFERED_SOURCES,
+  OFFERED_ITEMS,
   updateProfile,
   type ProfileForm,
   type ProfileFormErrors,
@@ -31,9 +31,9 @@ export interface ProfileEditorProps {
 }
 
 /** A field's name for people; a field this app does not know is shown by its code, as stored. */
-export function sourceLabel(tr: Translator, source: ExportSource): string {
-  if (Object.hasOwn(META_SENSITIVITY, source)) return tr.tk(`profile.source.${source}`);
-  return (LISTABLE_SOURCES as readonly string[]).includes(source) ? tr.tk(`field.${source}`) : source;
+export function itemLabel(tr: Translator, item: ExportItem): string {
+  if (Object.hasOwn(FACT_SENSITIVITY, item)) return tr.tk(`profile.source.${item}`);
+  return (LISTABLE_ITEMS as readonly string[]).includes(item) ? tr.tk(`field.${item}`) : item;
 }
 
 const errorId = (slot: ProfileFormSlot) => `profile-${slot}-error`;
@@ -98,13 +98,13 @@ export function ProfileEditor({ editing, initial, initialErrors, onSaved, onCanc
     (target ?? form?.querySelector<HTMLElement>('input:not([readonly])'))?.focus();
   }, [errors]);
   const set = <K extends keyof ProfileForm>(key: K, value: ProfileForm[K]) => setForm((f) => ({ ...f, [key]: value }));
-  const toggle = (source: ExportSource, on: boolean) =>
+  const toggle = (item: ExportItem, on: boolean) =>
     setForm((f) => ({
       ...f,
-      fields: on ? OFFERED_SOURCES.filter((s) => s === source || f.fields.includes(s)) : f.fields.filter((s) => s !== source),
+      fields: on ? OFFERED_ITEMS.filter((s) => s === item || f.fields.includes(s)) : f.fields.filter((s) => s !== item),
     }));
   // Fields the stored profile names but the app does not offer stay listed, so the schema can say why.
-  const unoffered = form.fields.filter((s) => !OFFERED_SOURCES.includes(s));
+  const unoffered = form.fields.filter((s) => !OFFERED_ITEMS.includes(s));
 
   async function save(e: Event) {
     e.preventDefault();
@@ -158,21 +158,21 @@ export function ProfileEditor({ editing, initial, initialErrors, onSaved, onCanc
 
       <Group slot="fields" legend={tr.t('profile.form.fields')} hint={tr.t('profile.form.fieldsHint')} errors={errors}>
         <ul class="profile-fields">
-          {[...OFFERED_SOURCES, ...unoffered].map((source) => {
-            const id = `profile-field-${source}`;
+          {[...OFFERED_ITEMS, ...unoffered].map((item) => {
+            const id = `profile-field-${item}`;
             // A field this app does not know (from a newer app, or a faulty one) has no sensitivity to show.
-            const level = (LISTABLE_SOURCES as readonly string[]).includes(source) ? sourceSensitivity(source) : undefined;
+            const level = (LISTABLE_ITEMS as readonly string[]).includes(item) ? itemSensitivity(item) : undefined;
             return (
-              <li key={source}>
+              <li key={item}>
                 <label class="check" for={id}>
                   <input
                     id={id}
                     type="checkbox"
-                    checked={form.fields.includes(source)}
+                    checked={form.fields.includes(item)}
                     aria-describedby={level ? `${id}-sensitivity` : undefined}
-                    onChange={(e) => toggle(source, e.currentTarget.checked)}
+                    onChange={(e) => toggle(item, e.currentTarget.checked)}
                   />
-                  <span>{sourceLabel(tr, source)}</span>
+                  <span>{itemLabel(tr, item)}</span>
                 </label>
                 {level && (
                   <span class={`sensitivity ${level}`} id={`${id}-sensitivity`}>
