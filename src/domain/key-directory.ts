@@ -71,7 +71,7 @@ export class KeyDirectory {
   }
 
   /** No coordinator with keys yet: the roster's first entries are taken as the base serves them. */
-  get open(): boolean {
+  get takesFirstCoordinator(): boolean {
     return this.#coordinators === 0;
   }
 

@@ -112,7 +112,7 @@ async function readSigned(w: Record<string, unknown>, reader: Reader | undefined
   if (!body.success) return fail(QUARANTINE_REASONS.badBody);
   const h = header.data;
   let signer = reader?.directory.signingKey(h.device);
-  if (!signer && reader?.directory.open && h.reportId === ROSTER_ID) {
+  if (!signer && reader?.directory.takesFirstCoordinator && h.reportId === ROSTER_ID) {
     const own = entriesWritten(body.data.changes).find((e) => e.device === h.device && e.role === 'coordinator');
     const text = own?.keys?.signing;
     const key = text ? await readPublicKey(text, 'signing') : undefined;
