@@ -8,6 +8,7 @@
 import { z } from 'zod/mini';
 import { parseCsv } from './csv.ts';
 import { foldArabic } from './arabic-search.ts';
+import type { Lang } from './lang.ts';
 
 export const PCODE_PATTERN = /^[A-Z]{2}[0-9A-Z]{1,14}$/;
 export const pcodeSchema = z.string().check(z.regex(PCODE_PATTERN, { error: 'err.gazetteer.badPcode' }));
@@ -189,9 +190,7 @@ export function pathOf(g: Gazetteer, pcode: string): AdminUnit[] {
   return path;
 }
 
-export type SearchLang = 'ar' | 'en';
-
-function foldForSearch(text: string, lang: SearchLang): string {
+function foldForSearch(text: string, lang: Lang): string {
   const lower = text.normalize('NFC').toLowerCase();
   if (lang === 'ar') return foldArabic(lower).replace(/\s+/g, ' ').trim();
   // Transliterations differ in accents, hyphens, apostrophes and doubled letters
@@ -210,7 +209,7 @@ function foldForSearch(text: string, lang: SearchLang): string {
  * the letter variants foldArabic evens out). A query that is the start of a p-code also matches, for
  * coordinators who think in codes. Names that start with the query come first, then by level and p-code.
  */
-export function searchUnits(g: Gazetteer, query: string, lang: SearchLang): AdminUnit[] {
+export function searchUnits(g: Gazetteer, query: string, lang: Lang): AdminUnit[] {
   const q = foldForSearch(query, lang);
   if (q === '') return [];
   const code = query.trim().toUpperCase();

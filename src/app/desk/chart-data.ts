@@ -6,6 +6,7 @@
  * Deleted reports and reports of a type this app does not know are never counted. Unknown is not
  * zero: a displacement report without a count of individuals adds a report to its area, not a person.
  */
+import type { Lang } from '../../domain/lang.ts';
 import type { ReportView } from '../../domain/merge.ts';
 import { REPORT_TYPES, SERVICES, type ReportType } from '../../domain/report-codes.ts';
 import type { AdminAreas, AdminRef, FieldValues } from '../../domain/report.ts';
@@ -130,7 +131,7 @@ function withNames(ref: AdminRef, known: AdminRef | undefined, lookup: AdminLook
   };
 }
 
-function pickName(lang: 'en' | 'ar', ...refs: (AdminRef | undefined)[]): Partial<AdminRef> {
+function pickName(lang: Lang, ...refs: (AdminRef | undefined)[]): Partial<AdminRef> {
   const name = refs.find((r) => r?.[lang] !== undefined)?.[lang];
   return name === undefined ? {} : { [lang]: name };
 }

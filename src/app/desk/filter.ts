@@ -9,6 +9,7 @@
 import { foldArabic } from '../../domain/arabic-search.ts';
 import { normalizeDigits } from '../../domain/digits.ts';
 import type { AdminLevel, AdminUnit, Gazetteer } from '../../domain/gazetteer.ts';
+import type { Lang } from '../../domain/lang.ts';
 import type { ReportView } from '../../domain/merge.ts';
 import type { AdminAreas, AdminRef, FieldValues } from '../../domain/report.ts';
 import { VERIFICATION_STATUSES, type ReportType } from '../../domain/report-codes.ts';
@@ -303,7 +304,7 @@ export interface AreaChoice extends Choice {
   area: AreaName;
 }
 
-export function areaLabel(a: AreaName, lang: 'ar' | 'en'): string {
+export function areaLabel(a: AreaName, lang: Lang): string {
   return (lang === 'ar' ? (a.ar ?? a.en) : (a.en ?? a.ar)) ?? a.pcode ?? '';
 }
 
@@ -311,7 +312,7 @@ export function areaLabel(a: AreaName, lang: 'ar' | 'en'): string {
  * The areas that reports on this device are filed under, with how many at each. Districts are those
  * of the chosen governorate (all of them when none is chosen). Sorted by name in the UI language.
  */
-export function areaChoices(index: readonly IndexedReport[], level: 1 | 2, lang: 'ar' | 'en', adm1 = ''): AreaChoice[] {
+export function areaChoices(index: readonly IndexedReport[], level: 1 | 2, lang: Lang, adm1 = ''): AreaChoice[] {
   const choices = new Map<string, AreaChoice>();
   for (const r of index) {
     const area = level === 1 ? r.adm1 : r.adm2;

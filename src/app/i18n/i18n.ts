@@ -2,10 +2,10 @@
  * Translation: typed catalog keys, `{name}` parameters, plurals chosen by Intl.PluralRules, numbers
  * and dates formatted with Intl. Arabic is the default and is written right to left.
  */
+import type { Lang } from '../../domain/lang.ts';
 import type { Catalog, DeskCatalog, LoadedCatalog, MessageKey } from './en.ts';
 
-export const LANGUAGES = ['ar', 'en'] as const;
-export type Lang = (typeof LANGUAGES)[number];
+export { isLang, LANGUAGES, type Lang } from '../../domain/lang.ts';
 export const DEFAULT_LANG: Lang = 'ar';
 export const LANGUAGE_NAMES: Record<Lang, string> = { ar: 'العربية', en: 'English' };
 
@@ -40,10 +40,6 @@ export interface Translator {
   number: (n: number) => string;
   dateTime: (ms: number) => string;
   date: (iso: string) => string;
-}
-
-export function isLang(v: unknown): v is Lang {
-  return typeof v === 'string' && (LANGUAGES as readonly string[]).includes(v);
 }
 
 export function translator(lang: Lang, catalog: LoadedCatalog): Translator {

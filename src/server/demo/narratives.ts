@@ -4,9 +4,9 @@
  * describes (looted and burned homes, families fleeing, bread, water and power cut); no person is
  * ever named, and a source is described only by what it is (a resident, a relative, a local activist).
  */
+import type { Lang } from '../../domain/lang.ts';
 import type { SERVICES, SHELTER_KINDS, SOURCE_KINDS, STRUCTURE_KINDS } from '../../domain/report.ts';
 
-export type Lang = 'ar' | 'en';
 export type Pick = <T>(items: readonly T[]) => T;
 
 const AR_WEEKDAYS = ['الأحد', 'الاثنين', 'الثلاثاء', 'الأربعاء', 'الخميس', 'الجمعة', 'السبت'];

@@ -13,6 +13,7 @@
 import type { Gazetteer } from '../../domain/gazetteer.ts';
 import { encodeHlc, nodeIdOf, tick, type Hlc } from '../../domain/hlc.ts';
 import { uuidv7, type RandomBytes } from '../../domain/ids.ts';
+import type { Lang } from '../../domain/lang.ts';
 import { deleteBody, editBody, mergeOps, settingBody, type MergedState } from '../../domain/merge.ts';
 import { OP_FORMAT_VERSION, type Op, type OpBody, type OpKind } from '../../domain/op.ts';
 import type { Role } from '../../domain/protocol.ts';
@@ -28,7 +29,6 @@ import {
   sourceDetail,
   type DamageFacts,
   type DisplacementFacts,
-  type Lang,
 } from './narratives.ts';
 import { BASE_PCODE, CITY_PCODES, demoPlaces, type DemoPlace } from './places.ts';
 
