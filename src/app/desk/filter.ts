@@ -20,7 +20,7 @@ export type VerificationStatus = FieldValues['verification'];
 /** What the coordinator asked for. An empty string (or false) means "any". */
 export interface DeskFilter {
   type: ReportType | '';
-  /** Area keys (`AreaName.key`) of the governorate and the district. */
+  /** Area keys (`ResolvedArea.key`) of the governorate and the district. */
   adm1: string;
   adm2: string;
   /** Event date bounds, ISO `YYYY-MM-DD`, both inclusive. */
@@ -155,7 +155,7 @@ export class SearchCache {
 
 // ----- places -----
 
-export interface AreaName {
+export interface ResolvedArea {
   key: string;
   pcode?: string;
   en?: string;
@@ -186,7 +186,7 @@ export function placeLookup(g: Gazetteer | undefined): PlaceLookup {
  * One key per area, however a report names it: its p-code, else the p-code of the gazetteer unit of
  * that name, else the folded name itself, so "جبلة" and "جبله" typed by two monitors are one choice.
  */
-export function areaName(ref: AdminRef | undefined, level: AdminLevel, places: PlaceLookup): AreaName | undefined {
+export function resolveArea(ref: AdminRef | undefined, level: AdminLevel, places: PlaceLookup): ResolvedArea | undefined {
   if (!ref) return undefined;
   // Names are folded only for an area given without a p-code: most reports carry one.
   const names = ref.pcode ? [] : [ref.ar, ref.en].filter((n): n is string => n !== undefined).map(foldForSearch);
@@ -201,7 +201,7 @@ export function areaName(ref: AdminRef | undefined, level: AdminLevel, places: P
 }
 
 /** A report filed under a district or sub-district alone still belongs to the areas above it, when the gazetteer knows them. */
-function parentArea(child: AreaName | undefined, places: PlaceLookup): AreaName | undefined {
+function parentArea(child: ResolvedArea | undefined, places: PlaceLookup): ResolvedArea | undefined {
   const parent = child?.pcode ? places.byPcode.get(child.pcode)?.parent : undefined;
   const unit = parent ? places.byPcode.get(parent) : undefined;
   return unit ? { key: unit.pcode, pcode: unit.pcode, en: unit.en, ar: unit.ar } : undefined;
@@ -213,8 +213,8 @@ export interface IndexedReport {
   report: DeskReport;
   /** Folded search text, fields separated by line breaks. */
   text: string;
-  adm1?: AreaName;
-  adm2?: AreaName;
+  adm1?: ResolvedArea;
+  adm2?: ResolvedArea;
   /** First and last day of the event (the same day unless a range). */
   dateFrom?: string;
   dateTo?: string;
@@ -256,8 +256,8 @@ export function indexDeskReports(reports: readonly DeskReport[], cache: SearchCa
   return listed.map((report) => {
     const { view } = report;
     const admin = view.values.admin;
-    const adm2 = areaName(admin?.adm2, 2, places) ?? parentArea(areaName(admin?.adm3, 3, places), places);
-    const adm1 = areaName(admin?.adm1, 1, places) ?? parentArea(adm2, places);
+    const adm2 = resolveArea(admin?.adm2, 2, places) ?? parentArea(resolveArea(admin?.adm3, 3, places), places);
+    const adm1 = resolveArea(admin?.adm1, 1, places) ?? parentArea(adm2, places);
     return {
       report,
       text: cache.folded(view),
@@ -301,10 +301,10 @@ export interface Choice {
 }
 
 export interface AreaChoice extends Choice {
-  area: AreaName;
+  area: ResolvedArea;
 }
 
-export function areaLabel(a: AreaName, lang: Lang): string {
+export function areaLabel(a: ResolvedArea, lang: Lang): string {
   return (lang === 'ar' ? (a.ar ?? a.en) : (a.en ?? a.ar)) ?? a.pcode ?? '';
 }
 
