@@ -9,6 +9,7 @@ import { z } from 'zod/mini';
 import { parseCsv } from './csv.ts';
 import { foldArabic } from './arabic-search.ts';
 import type { Lang } from './lang.ts';
+import type { AdminRef } from './report.ts';
 
 export const PCODE_PATTERN = /^[A-Z]{2}[0-9A-Z]{1,14}$/;
 export const pcodeSchema = z.string().check(z.regex(PCODE_PATTERN, { error: 'err.gazetteer.badPcode' }));
@@ -176,6 +177,20 @@ export function childrenOf(g: Gazetteer, parentPcode: string | undefined, level:
 export function findUnit(g: Gazetteer, pcode: string): AdminUnit | undefined {
   const wanted = pcode.trim().toUpperCase();
   return g.units.find((u) => u.pcode === wanted);
+}
+
+/** Names for a p-code a report carries without them, from the gazetteer the device holds. */
+export type AdminLookup = (pcode: string) => AdminRef | undefined;
+
+/** The gazetteer's units by p-code, as admin refs; built once, then each lookup is a map read. */
+export function adminLookup(g: Gazetteer | undefined): AdminLookup {
+  const refs = new Map((g?.units ?? []).map((u) => [u.pcode, { pcode: u.pcode, en: u.en, ar: u.ar }]));
+  return (pcode) => refs.get(pcode.trim().toUpperCase());
+}
+
+/** An area's name in the interface language, else in the other one, else its p-code. */
+export function areaLabel(area: { pcode?: string; en?: string; ar?: string }, lang: Lang): string {
+  return (lang === 'ar' ? (area.ar ?? area.en) : (area.en ?? area.ar)) ?? area.pcode ?? '';
 }
 
 /** The unit and its ancestors, governorate first: what a form shows as the place of a report. */

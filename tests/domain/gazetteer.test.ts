@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import {
+  adminLookup,
+  areaLabel,
   childrenOf,
   findUnit,
   parseCodAbCsv,
@@ -259,5 +261,22 @@ describe('searching places', () => {
     expect(searchUnits(sample, '  ', 'ar')).toEqual([]);
     expect(searchUnits(sample, 'حلب', 'ar')).toEqual([]);
     expect(searchUnits(sample, 'Aleppo', 'en')).toEqual([]);
+  });
+});
+
+describe('names for an area', () => {
+  test('a lookup gives the names the gazetteer holds for a p-code, and nothing without a gazetteer', () => {
+    const lookup = adminLookup(imported(parseCodAbCsv(TINY, 'x')).gazetteer);
+    expect(lookup('XA0101')).toEqual({ pcode: 'XA0101', en: 'Hill', ar: 'التلة' });
+    expect(lookup(' xa0101 ')).toEqual({ pcode: 'XA0101', en: 'Hill', ar: 'التلة' });
+    expect(lookup('XA0999')).toBeUndefined();
+    expect(adminLookup(undefined)('XA0101')).toBeUndefined();
+  });
+
+  test('a label is the name in the interface language, else the other name, else the p-code', () => {
+    expect(areaLabel({ pcode: 'XA0101', en: 'Hill', ar: 'التلة' }, 'ar')).toBe('التلة');
+    expect(areaLabel({ pcode: 'XA0101', en: 'Hill', ar: 'التلة' }, 'en')).toBe('Hill');
+    expect(areaLabel({ en: 'Hill' }, 'ar')).toBe('Hill');
+    expect(areaLabel({ pcode: 'XA0101' }, 'en')).toBe('XA0101');
   });
 });

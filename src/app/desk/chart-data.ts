@@ -6,14 +6,13 @@
  * Deleted reports and reports of a type this app does not know are never counted. Unknown is not
  * zero: a displacement report without a count of individuals adds a report to its area, not a person.
  */
+import type { AdminLookup } from '../../domain/gazetteer.ts';
 import type { Lang } from '../../domain/lang.ts';
 import type { ReportView } from '../../domain/merge.ts';
 import { REPORT_TYPES, SERVICES, type ReportType } from '../../domain/report-codes.ts';
 import type { AdminAreas, AdminRef, FieldValues } from '../../domain/report.ts';
 
 export type Service = (typeof SERVICES)[number];
-/** Names for a p-code a report carries without them (the deployment's gazetteer). */
-export type AdminLookup = (pcode: string) => AdminRef | undefined;
 
 const DAY_MS = 86_400_000;
 
@@ -134,11 +133,6 @@ function withNames(ref: AdminRef, known: AdminRef | undefined, lookup: AdminLook
 function pickName(lang: Lang, ...refs: (AdminRef | undefined)[]): Partial<AdminRef> {
   const name = refs.find((r) => r?.[lang] !== undefined)?.[lang];
   return name === undefined ? {} : { [lang]: name };
-}
-
-/** An area's name in the interface language, else in the other one, else its p-code. */
-export function areaName(ref: AdminRef, lang: string): string {
-  return (lang === 'ar' ? (ref.ar ?? ref.en) : (ref.en ?? ref.ar)) ?? ref.pcode ?? '';
 }
 
 // ----- 2. people displaced by admin area -----

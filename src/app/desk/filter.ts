@@ -8,7 +8,7 @@
  */
 import { foldArabic } from '../../domain/arabic-search.ts';
 import { normalizeDigits } from '../../domain/digits.ts';
-import type { AdminLevel, AdminUnit, Gazetteer } from '../../domain/gazetteer.ts';
+import { areaLabel, type AdminLevel, type AdminUnit, type Gazetteer } from '../../domain/gazetteer.ts';
 import type { Lang } from '../../domain/lang.ts';
 import type { ReportView } from '../../domain/merge.ts';
 import type { AdminAreas, AdminRef, FieldValues } from '../../domain/report.ts';
@@ -302,10 +302,6 @@ export interface Choice {
 
 export interface AreaChoice extends Choice {
   area: ResolvedArea;
-}
-
-export function areaLabel(a: ResolvedArea, lang: Lang): string {
-  return (lang === 'ar' ? (a.ar ?? a.en) : (a.en ?? a.ar)) ?? a.pcode ?? '';
 }
 
 /**

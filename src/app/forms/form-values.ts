@@ -5,10 +5,10 @@
  */
 import { canonicalJson } from '../../domain/canonical-json.ts';
 import { parseCount, parseDecimal } from '../../domain/digits.ts';
+import type { AdminLookup } from '../../domain/gazetteer.ts';
 import {
   validateReport,
   type AdminAreas,
-  type AdminRef,
   type FieldName,
   type FieldValues,
   type ReportContent,
@@ -18,8 +18,6 @@ import { formFields, formSections, type Widget } from './form-spec.ts';
 
 export type FormValues = Record<string, string>;
 export type FormErrors = Record<string, string>;
-/** Finds an admin unit by p-code in the gazetteer the device holds. */
-export type AdminLookup = (pcode: string) => AdminRef | undefined;
 
 const LEVELS = ['adm1', 'adm2', 'adm3'] as const;
 

@@ -1,6 +1,5 @@
 import { describe, expect, test } from 'vitest';
 import {
-  areaName,
   daysBetween,
   localDay,
   ongoingCuts,
@@ -9,6 +8,7 @@ import {
   valueTicks,
   type AreaPeople,
 } from '../../../src/app/desk/chart-data.ts';
+import { areaLabel } from '../../../src/domain/gazetteer.ts';
 import { deleteBody, mergeOps, viewOf, type ReportView } from '../../../src/domain/merge.ts';
 import type { Op } from '../../../src/domain/op.ts';
 import type { AdminRef, FieldValues } from '../../../src/domain/report.ts';
@@ -186,17 +186,17 @@ describe('people displaced by admin area', () => {
     );
     const [jableh, baniyas] = rows.map((r) => (r.kind === 'area' ? r.area : undefined));
     expect(jableh).toEqual(JABLEH);
-    expect(areaName(jableh!, 'ar')).toBe('جبلة');
-    expect(areaName(jableh!, 'en')).toBe('Jableh');
-    expect(areaName(baniyas!, 'en')).toBe('Baniyas');
-    expect(areaName(baniyas!, 'ar')).toBe('بانياس');
+    expect(areaLabel(jableh!, 'ar')).toBe('جبلة');
+    expect(areaLabel(jableh!, 'en')).toBe('Jableh');
+    expect(areaLabel(baniyas!, 'en')).toBe('Baniyas');
+    expect(areaLabel(baniyas!, 'ar')).toBe('بانياس');
     expect(rows[0]?.individuals).toBe(10);
   });
 
   test('an area named in one language only shows that name in either, and a bare p-code shows the p-code', () => {
-    expect(areaName({ ar: 'عين الشرقية' }, 'en')).toBe('عين الشرقية');
-    expect(areaName({ en: 'Ain al-Sharqiyah' }, 'ar')).toBe('Ain al-Sharqiyah');
-    expect(areaName({ pcode: 'SY060200' }, 'ar')).toBe('SY060200');
+    expect(areaLabel({ ar: 'عين الشرقية' }, 'en')).toBe('عين الشرقية');
+    expect(areaLabel({ en: 'Ain al-Sharqiyah' }, 'ar')).toBe('Ain al-Sharqiyah');
+    expect(areaLabel({ pcode: 'SY060200' }, 'ar')).toBe('SY060200');
   });
 });
 

@@ -1,12 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import {
-  changedFields,
-  contentToForm,
-  formToContent,
-  localToday,
-  type AdminLookup,
-  type FormValues,
-} from '../../../src/app/forms/form-values.ts';
+import { changedFields, contentToForm, formToContent, localToday, type FormValues } from '../../../src/app/forms/form-values.ts';
+import type { AdminLookup } from '../../../src/domain/gazetteer.ts';
 import {
   COORDINATOR_ONLY_FIELDS,
   REPORT_TYPES,

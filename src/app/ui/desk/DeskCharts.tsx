@@ -3,7 +3,7 @@
  * Counted on this coordinator's own synced copy, so they work offline and follow every sync.
  */
 import { useMemo } from 'preact/hooks';
-import type { AdminLookup } from '../../desk/chart-data.ts';
+import { adminLookup } from '../../../domain/gazetteer.ts';
 import { useDeskReports } from '../../desk/desk-reports.ts';
 import { useServices } from '../context.ts';
 import { CutsChart } from './charts/CutsChart.tsx';
@@ -16,11 +16,7 @@ export function DeskCharts() {
   const desk = useDeskReports(writer.db, watermark);
   const views = useMemo(() => desk?.reports.map((r) => r.view) ?? [], [desk]);
   // Fills in the names of an area a report gives by p-code alone.
-  const lookup = useMemo<AdminLookup | undefined>(() => {
-    if (!gazetteer) return undefined;
-    const units = new Map(gazetteer.units.map((u) => [u.pcode, { pcode: u.pcode, en: u.en, ar: u.ar }]));
-    return (pcode) => units.get(pcode);
-  }, [gazetteer]);
+  const lookup = useMemo(() => adminLookup(gazetteer), [gazetteer]);
   // "Now" is when the reports were read: it moves on with each sync, which is often enough for days.
   const readAt = desk?.readAt;
   const now = useMemo(() => new Date(readAt ?? Date.now()), [readAt]);

@@ -7,13 +7,13 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import { areaLabel } from '../../../domain/gazetteer.ts';
 import { useDeskReports } from '../../desk/desk-reports.ts';
 import {
   NO_FILTER,
   SearchCache,
   UNKNOWN_DEVICE,
   areaChoices,
-  areaLabel,
   deviceChoices,
   filterReports,
   indexDeskReports,

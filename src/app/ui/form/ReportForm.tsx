@@ -3,10 +3,10 @@
  * once (a killed page offers it back), and "Save" writes the report, its op and the draft's removal
  * in one transaction. A failed save, a full disk included, keeps the draft and says why.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { findUnit } from '../../../domain/gazetteer.ts';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { adminLookup } from '../../../domain/gazetteer.ts';
 import { DATE_PRECISIONS, type FieldValues, type ReportType } from '../../../domain/report.ts';
-import { changedFields, formToContent, localToday, type AdminLookup, type FormValues } from '../../forms/form-values.ts';
+import { changedFields, formToContent, localToday, type FormValues } from '../../forms/form-values.ts';
 import { formSections, type Widget } from '../../forms/form-spec.ts';
 import type { MessageKey } from '../../i18n/i18n.ts';
 import { createReport, editReport } from '../../store/reports.ts';
@@ -89,10 +89,7 @@ export function ReportForm({ type, draftId, initial, editing, onSaved, onCancel 
   const valuesRef = useRef(values);
   const summaryRef = useRef<HTMLParagraphElement>(null);
 
-  const lookup: AdminLookup = (pcode) => {
-    const u = gazetteer && findUnit(gazetteer, pcode);
-    return u ? { pcode: u.pcode, en: u.en, ar: u.ar } : undefined;
-  };
+  const lookup = useMemo(() => adminLookup(gazetteer), [gazetteer]);
   const convert = (v: FormValues) => formToContent(type, v, { today: localToday(new Date()), lookup, previous: editing?.values });
 
   const set = (key: string, value: string) => {

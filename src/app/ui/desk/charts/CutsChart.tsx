@@ -1,5 +1,6 @@
 /** Chart 3: access cuts going on now, one bar per service and area, its length the days the cut has lasted. */
-import { areaName, ongoingCuts, type AdminLookup, type OngoingCut } from '../../../desk/chart-data.ts';
+import { ongoingCuts, type OngoingCut } from '../../../desk/chart-data.ts';
+import { areaLabel, type AdminLookup } from '../../../../domain/gazetteer.ts';
 import type { ReportView } from '../../../../domain/merge.ts';
 import type { Translator } from '../../../i18n/i18n.ts';
 import { useServices } from '../../context.ts';
@@ -17,7 +18,7 @@ const FILL_OF = { cut: 0, partial: 1 } as const;
 function placeLabel(tr: Translator, cut: OngoingCut): string {
   switch (cut.place.kind) {
     case 'area':
-      return areaName(cut.place.area, tr.lang);
+      return areaLabel(cut.place.area, tr.lang);
     case 'place':
       return cut.place.name;
     case 'unknown':
@@ -37,7 +38,7 @@ export function CutsChart({ views, now, lookup }: { views: readonly ReportView[]
   const label = (c: OngoingCut) =>
     tr.t(c.state === 'cut' ? 'charts.cuts.label' : 'charts.cuts.labelPartial', { service: service(c), place: placeLabel(tr, c) });
   const key = (c: OngoingCut) =>
-    `${c.service}:${c.place.kind === 'area' ? (c.place.area.pcode ?? areaName(c.place.area, 'en')) : placeLabel(tr, c)}`;
+    `${c.service}:${c.place.kind === 'area' ? (c.place.area.pcode ?? areaLabel(c.place.area, 'en')) : placeLabel(tr, c)}`;
 
   return (
     <ChartFigure

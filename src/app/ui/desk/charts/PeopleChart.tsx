@@ -1,5 +1,6 @@
 /** Chart 2: people displaced, by the area they left: the 15 largest areas, the rest together, and reports naming no area. */
-import { areaName, peopleDisplacedByArea, type AdminLookup, type AreaPeople } from '../../../desk/chart-data.ts';
+import { peopleDisplacedByArea, type AreaPeople } from '../../../desk/chart-data.ts';
+import { areaLabel, type AdminLookup } from '../../../../domain/gazetteer.ts';
 import type { ReportView } from '../../../../domain/merge.ts';
 import type { Translator } from '../../../i18n/i18n.ts';
 import { useServices } from '../../context.ts';
@@ -18,7 +19,7 @@ const FILL_OF = { area: 0, other: 1, unknown: 2 } as const;
 function rowLabel(tr: Translator, row: AreaPeople): string {
   switch (row.kind) {
     case 'area':
-      return areaName(row.area, tr.lang);
+      return areaLabel(row.area, tr.lang);
     case 'other':
       return tr.plural('charts.people.other', row.areas);
     case 'unknown':
