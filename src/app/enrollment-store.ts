@@ -6,15 +6,14 @@
  */
 import { get, set } from './store/keyval.ts';
 import { cryptoRandom } from '../domain/ids.ts';
+import { isRole, type Role } from '../domain/roles.ts';
 import { openRow, SEALED_PROP, sealRow, type DataKeyHolder } from './store/at-rest.ts';
 
 const KEY = 'enrollment';
 
-export type EnrolledRole = 'monitor' | 'coordinator';
-
 export interface Enrollment {
   origin: string;
-  role: EnrolledRole;
+  role: Role;
   token: string;
   device: string;
   enrolledAt: number;
@@ -28,7 +27,7 @@ function isEnrollment(v: unknown): v is Enrollment {
     typeof e === 'object' &&
     e !== null &&
     typeof e.origin === 'string' &&
-    (e.role === 'monitor' || e.role === 'coordinator') &&
+    isRole(e.role) &&
     typeof e.token === 'string' &&
     typeof e.device === 'string' &&
     typeof e.enrolledAt === 'number'

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod/mini';
 import { opHeaderSchema, wireHeaderSchema } from './op.ts';
+import { ROLES } from './roles.ts';
 
 /** Largest batch a device pushes or pulls in one request. */
 export const MAX_BATCH = 500;
@@ -81,9 +82,6 @@ export const syncResponseSchema = z.object({
   watermarks: z.optional(z.array(watermarkSchema)),
 });
 export type SyncResponse = z.infer<typeof syncResponseSchema>;
-
-export const ROLES = ['monitor', 'coordinator'] as const;
-export type Role = (typeof ROLES)[number];
 
 export const enrollRequestSchema = z.object({
   code: z.string().check(z.minLength(8), z.maxLength(128)),

@@ -7,7 +7,7 @@
 import { z } from 'zod/mini';
 import { distinctHeads, type Authority, type MergedState } from './merge.ts';
 import { deviceIdSchema } from './op.ts';
-import { ROLES, type Role } from './protocol.ts';
+import { ROLES, type Role } from './roles.ts';
 
 /** Fixed reportIds of deployment settings. */
 export const ROSTER_ID = 'roster';

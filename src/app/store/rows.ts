@@ -6,7 +6,7 @@
 import { UUID_PATTERN } from '../../domain/ids.ts';
 import { mergeOps, viewOf, type Authority, type MergedState } from '../../domain/merge.ts';
 import { authorityOf, changedAuthority, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
-import type { Role } from '../../domain/protocol.ts';
+import type { Role } from '../../domain/roles.ts';
 import type { RasidDb, ReportRow } from './db.ts';
 
 /** Reports are named by UUID; deployment and desk settings by a fixed name (the server checks the same). */

@@ -5,7 +5,7 @@
  */
 import type { Gazetteer } from '../../domain/gazetteer.ts';
 import { settingBody, type MergedState } from '../../domain/merge.ts';
-import type { Role } from '../../domain/protocol.ts';
+import type { Role } from '../../domain/roles.ts';
 import { canonicalJson } from '../../domain/canonical-json.ts';
 import { GAZETTEER_FIELD, GAZETTEER_ID, rosterEntriesOf, rosterField, ROSTER_ID } from '../../domain/roster.ts';
 import { writeOp, type WriterContext } from '../store/write-op.ts';

@@ -8,8 +8,8 @@ import {
   revokeResponseSchema,
   type EnrolledDevice,
   type EnrollmentCodeResponse,
-  type Role,
 } from '../../domain/protocol.ts';
+import type { Role } from '../../domain/roles.ts';
 import { callApi, SYNC_ERRORS, SyncError, type Endpoint } from './transport.ts';
 
 function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, json: unknown): T {

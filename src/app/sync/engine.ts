@@ -5,7 +5,8 @@
  * connection, a closed tab) loses nothing and repeats nothing that matters: pushes are idempotent.
  */
 import { MAX_DRIFT_MS } from '../../domain/hlc.ts';
-import { MAX_BATCH, type Role, type SyncResponse } from '../../domain/protocol.ts';
+import { MAX_BATCH, type SyncResponse } from '../../domain/protocol.ts';
+import type { Role } from '../../domain/roles.ts';
 import type { RasidDb } from '../store/db.ts';
 import { readerOf, type OpKeys } from './op-keys.ts';
 import { countOutbox, newRoom, outbox, relayBatch, sealOutgoing, type Outgoing } from './push.ts';

@@ -3,7 +3,7 @@
  * scheduler (online, timer, "Sync now"), with a status the screens subscribe to. A coordinator's app
  * also keeps the roster in step with the devices the base has enrolled. Loaded after the first render.
  */
-import type { Role } from '../../domain/protocol.ts';
+import type { Role } from '../../domain/roles.ts';
 import type { RasidDb } from '../store/db.ts';
 import type { WriterContext } from '../store/write-op.ts';
 import { addToRoster } from './deployment-settings.ts';

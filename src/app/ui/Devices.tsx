@@ -3,7 +3,8 @@
  * and as text, the enrolled devices, and revoking a lost one. Loaded on first use with its QR encoder.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { EnrolledDevice, EnrollmentCodeResponse, Role } from '../../domain/protocol.ts';
+import type { EnrolledDevice, EnrollmentCodeResponse } from '../../domain/protocol.ts';
+import type { Role } from '../../domain/roles.ts';
 import { deviceKeysFingerprint } from '../../domain/crypto/fingerprint.ts';
 import { createEnrollmentCode, listDevices, revokeDevice } from '../sync/devices.ts';
 import { SyncError } from '../sync/transport.ts';

@@ -3,7 +3,8 @@
  * A revoked device's token stops working at its next request: nothing caches the lookup.
  */
 import type { Kysely } from 'kysely';
-import type { EnrolledDevice, Role } from '../../domain/protocol.ts';
+import type { EnrolledDevice } from '../../domain/protocol.ts';
+import type { Role } from '../../domain/roles.ts';
 import type { Database } from '../store/schema.ts';
 import type { RandomBytes } from '../../domain/ids.ts';
 import { randomSecret, secretHash, TOKEN_BYTES } from './secrets.ts';

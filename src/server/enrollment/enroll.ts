@@ -9,7 +9,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { RandomBytes } from '../../domain/ids.ts';
-import type { Role } from '../../domain/protocol.ts';
+import type { Role } from '../../domain/roles.ts';
 import type { Database } from '../store/schema.ts';
 import { randomSecret, secretHash, TOKEN_BYTES } from './secrets.ts';
 

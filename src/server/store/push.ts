@@ -8,6 +8,7 @@
  * (a pull cursor never skips an op), and every check below sees all earlier batches.
  */
 import type { Kysely } from 'kysely';
+import type { Role } from '../../domain/roles.ts';
 import {
   decide,
   slotOf,
@@ -19,7 +20,7 @@ import {
   type RejectReason,
   type RetryReason,
 } from './rules.ts';
-import type { Database, NewOpRow, Role } from './schema.ts';
+import type { Database, NewOpRow } from './schema.ts';
 import { chunks, loadProgress, saveProgress } from './watermark.ts';
 
 export interface PushInput {

@@ -6,7 +6,8 @@
 import { SEALED_OP_VERSION, sealedBodySchema } from '../../domain/crypto/sealed-op.ts';
 import { UUID_PATTERN } from '../../domain/ids.ts';
 import { deviceIdSchema, LATEST_WIRE_VERSION, wireHeaderSchema, type OpKind, type WireHeader } from '../../domain/op.ts';
-import type { OpStatus, Role } from './schema.ts';
+import type { Role } from '../../domain/roles.ts';
+import type { OpStatus } from './schema.ts';
 
 /** Who is pushing, as authentication established it. */
 export interface Caller {

@@ -6,8 +6,8 @@
  * (`open.ts` tells `pg` to parse int8 as a number; every value here stays below 2^53).
  */
 import type { Insertable, Selectable } from 'kysely';
+import type { Role } from '../../domain/roles.ts';
 
-export type Role = 'monitor' | 'coordinator';
 export type OpStatus = 'ok' | 'rejected';
 
 /** One row: the store's identity. A new epoch tells devices the store is not the one they knew. */

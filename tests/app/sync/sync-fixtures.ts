@@ -19,7 +19,7 @@ import { RasidDb } from '../../../src/app/store/db.ts';
 import type { WriterContext } from '../../../src/app/store/write-op.ts';
 import { runSync, type SyncContext } from '../../../src/app/sync/engine.ts';
 import { httpTransport, type Fetch } from '../../../src/app/sync/transport.ts';
-import type { Role } from '../../../src/domain/protocol.ts';
+import type { Role } from '../../../src/domain/roles.ts';
 import { generateKeyPair, type AgreementKeyPair } from '../../../src/domain/crypto/keys.ts';
 import { opKeys, type OpKeys } from '../../../src/app/sync/op-keys.ts';
 import { seededRandom } from '../store/store-fixtures.ts';

@@ -18,7 +18,7 @@ import { opKeys } from '../../../src/app/sync/op-keys.ts';
 import { keepRoster } from '../../../src/app/sync/service.ts';
 import type { Fetch } from '../../../src/app/sync/transport.ts';
 import { generateKeyPair } from '../../../src/domain/crypto/keys.ts';
-import type { Role } from '../../../src/domain/protocol.ts';
+import type { Role } from '../../../src/domain/roles.ts';
 import { viewOf } from '../../../src/domain/merge.ts';
 import { SQLITE_FILE_NAME } from '../../../src/server/store/open.ts';
 import { makeDevice, ORIGIN, type Device } from '../../app/sync/sync-fixtures.ts';
