@@ -9,13 +9,9 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { OpKind, WireHeader } from '../../domain/op.ts';
+import type { Cursor } from '../../domain/protocol.ts';
 import type { Caller } from './rules.ts';
 import type { Database, OpRow } from './schema.ts';
-
-export interface Cursor {
-  seq: number;
-  opId: string;
-}
 
 export interface PullInput {
   caller: Caller;
