@@ -101,11 +101,12 @@ export const enrollResponseSchema = z.object({
 export type EnrollResponse = z.infer<typeof enrollResponseSchema>;
 
 /** `GET /api/v1/deployment-key` (anyone: it is a public key) and `PUT` (coordinators, once). */
-export const deploymentKeySchema = z.object({
+export const deploymentKeyResponseSchema = z.object({
   key: z.string().check(z.maxLength(200)),
   /** SHA-256 of the raw key, base64url: what enrollment links carry as `fp`. */
   fingerprint: z.string(),
 });
+export type DeploymentKeyResponse = z.infer<typeof deploymentKeyResponseSchema>;
 export const deploymentKeyRequestSchema = z.object({ key: z.string().check(z.maxLength(200)) });
 
 /** `POST /api/v1/enrollment-codes` (coordinators): a one-time code for one more device. */

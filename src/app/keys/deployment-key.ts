@@ -9,7 +9,7 @@ import { SUITES, detectSuite } from '../../domain/crypto/algorithms.ts';
 import { KEY_FILE_KIND, type DeploymentKeyFile } from '../../domain/crypto/key-file.ts';
 import { generateKeyPair } from '../../domain/crypto/keys.ts';
 import { wrapUnderPassphrase } from '../../domain/crypto/wrapped-key.ts';
-import { deploymentKeySchema } from '../../domain/protocol.ts';
+import { deploymentKeyResponseSchema } from '../../domain/protocol.ts';
 import type { Role } from '../../domain/roles.ts';
 import type { DataKeyHolder } from '../store/at-rest.ts';
 import { callApi, SYNC_ERRORS, SyncError, type Endpoint } from '../sync/transport.ts';
@@ -21,7 +21,7 @@ export type { DeploymentKeyFile };
 
 export async function readBaseDeploymentKey(endpoint: Endpoint): Promise<PinnedKey | undefined> {
   try {
-    const parsed = deploymentKeySchema.safeParse(await callApi(endpoint, '/api/v1/deployment-key'));
+    const parsed = deploymentKeyResponseSchema.safeParse(await callApi(endpoint, '/api/v1/deployment-key'));
     if (!parsed.success) throw new SyncError(SYNC_ERRORS.badResponse);
     return parsed.data;
   } catch (e) {
@@ -51,7 +51,7 @@ export async function makeDeploymentKey(
   const pair = await generateKeyPair(SUITES[await detectSuite()].agreement);
   const wrapped = await wrapUnderPassphrase(pair.privateKey, passphrase, { publicKey: pair.publicKey });
   if (!wrapped.ok) return { ok: false, reason: 'lock.err.tooShort' };
-  const answer = deploymentKeySchema.safeParse(
+  const answer = deploymentKeyResponseSchema.safeParse(
     await callApi(endpoint, '/api/v1/deployment-key', { key: pair.publicKey.text }, false, 'PUT'),
   );
   if (!answer.success || answer.data.fingerprint !== pair.publicKey.fingerprint) return { ok: false, reason: SYNC_ERRORS.badResponse };

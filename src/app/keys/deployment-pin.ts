@@ -5,7 +5,7 @@
  */
 import { get, set } from '../store/keyval.ts';
 import { readPinnedKey } from '../../domain/crypto/keys.ts';
-import { deploymentKeySchema } from '../../domain/protocol.ts';
+import { deploymentKeyResponseSchema } from '../../domain/protocol.ts';
 import type { Fetch } from '../sync/transport.ts';
 
 export const PINNED_KEY = 'deploymentKey';
@@ -36,7 +36,7 @@ export async function fetchPinnedKey(origin: string, fingerprint: string, fetch:
   } catch {
     throw new PinError(PIN_ERRORS.network);
   }
-  const parsed = deploymentKeySchema.safeParse(await res.json().catch(() => undefined));
+  const parsed = deploymentKeyResponseSchema.safeParse(await res.json().catch(() => undefined));
   if (!res.ok || !parsed.success) throw new PinError(PIN_ERRORS.missing);
   return checkPinned(parsed.data.key, fingerprint);
 }

@@ -5,21 +5,17 @@
  */
 import type { Kysely } from 'kysely';
 import { readPublicKey } from '../../domain/crypto/keys.ts';
+import type { DeploymentKeyResponse } from '../../domain/protocol.ts';
 import type { Database } from '../store/schema.ts';
 
-export interface DeploymentKey {
-  key: string;
-  fingerprint: string;
-}
-
-export async function readDeploymentKey(db: Kysely<Database>): Promise<DeploymentKey | undefined> {
+export async function readDeploymentKey(db: Kysely<Database>): Promise<DeploymentKeyResponse | undefined> {
   const row = await db.selectFrom('meta').select('deployment_key').where('id', '=', 1).executeTakeFirst();
   if (!row?.deployment_key) return undefined;
   const read = await readPublicKey(row.deployment_key, 'agreement');
   return read.ok ? { key: read.key.text, fingerprint: read.key.fingerprint } : undefined;
 }
 
-export type SetOutcome = { ok: true; created: boolean; key: DeploymentKey } | { ok: false; reason: 'invalid' | 'already_set' };
+export type SetOutcome = { ok: true; created: boolean; key: DeploymentKeyResponse } | { ok: false; reason: 'invalid' | 'already_set' };
 
 /** Sets the key if none is set; setting the same key again is no change; another key is refused. */
 export async function setDeploymentKey(db: Kysely<Database>, text: unknown): Promise<SetOutcome> {
