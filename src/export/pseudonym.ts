@@ -7,6 +7,7 @@
  *
  * Keys are made by the caller's random source and stored in the profile as base64url text.
  */
+import { fromBase64url, toBase64url } from '../domain/crypto/bytes.ts';
 import type { RandomBytes } from '../domain/ids.ts';
 
 /** 256 bits: the HMAC-SHA-256 block is larger, the hash output is this. */
@@ -20,20 +21,14 @@ export function newPseudonymKey(random: RandomBytes): string {
   return toBase64url(random(PSEUDONYM_KEY_BYTES));
 }
 
-export function toBase64url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
-}
-
-/** Imported once per export: importing per row would cost more than the MACs themselves. */
-export function importPseudonymKey(key: string): Promise<CryptoKey> {
-  return crypto.subtle.importKey('raw', fromBase64url(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+/**
+ * Imported once per export: importing per row would cost more than the MACs themselves. A key that
+ * is not base64url as newPseudonymKey spells it is refused as damaged (the profile's catalog key).
+ */
+export async function importPseudonymKey(key: string): Promise<CryptoKey> {
+  const raw = fromBase64url(key);
+  if (!raw) throw new Error('err.profile.key');
+  return crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
 }
 
 const encoder = new TextEncoder();

@@ -5,12 +5,12 @@
  * a field in conflict; a deleted report; a duplicate. Villages around Jableh and Baniyas; the people,
  * sources, devices and coordinates are invented.
  */
+import { toBase64url } from '../../src/domain/crypto/bytes.ts';
 import { encodeHlc, nodeIdOf } from '../../src/domain/hlc.ts';
 import { deleteBody, editBody, mergeOps, viewOf, type Authority, type MergedState, type ReportView } from '../../src/domain/merge.ts';
 import type { Op } from '../../src/domain/op.ts';
 import type { FieldName } from '../../src/domain/report.ts';
 import { toExportRecord, type DeskFacts, type ExportRecord } from '../../src/export/record.ts';
-import { toBase64url } from '../../src/export/pseudonym.ts';
 import { INTERNAL_PROFILE, partnerProfile, DEFAULT_PARTNER_FIELDS } from '../../src/export/profile.ts';
 
 export const EXPORTED_AT = '2025-03-12T08:00:00.000Z';

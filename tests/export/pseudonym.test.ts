@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
+import { toBase64url } from '../../src/domain/crypto/bytes.ts';
 import { UUID_PATTERN } from '../../src/domain/ids.ts';
-import { importPseudonymKey, newPseudonymKey, pseudonymOf, pseudonymsOf, toBase64url } from '../../src/export/pseudonym.ts';
+import { importPseudonymKey, newPseudonymKey, pseudonymOf, pseudonymsOf } from '../../src/export/pseudonym.ts';
 
 const ID = '01957a3c-1f00-7000-8000-0000000000a1';
 const OTHER = '01957a3c-1f00-7000-8000-0000000000a2';
@@ -41,6 +42,12 @@ describe('pseudonyms', () => {
     const all = await pseudonymsOf(key, [ID, OTHER, ID]);
     expect(all.size).toBe(2);
     expect(all.get(OTHER)).toBe(await pseudonymOf(key, OTHER));
+  });
+
+  test('a key not spelled as newPseudonymKey spells it is refused as damaged', async () => {
+    // The last character carries two bits past the 32 bytes; a damaged key sets them.
+    await expect(importPseudonymKey('A'.repeat(42) + 'B')).rejects.toThrow('err.profile.key');
+    await expect(importPseudonymKey('A'.repeat(42) + '=')).rejects.toThrow('err.profile.key');
   });
 
   test('a new key takes 32 bytes from the random source it is given', () => {
