@@ -4,17 +4,13 @@
  * opened together still agree on one id.
  */
 import { get, update } from './store/keyval.ts';
-import { cryptoRandom } from '../domain/ids.ts';
+import { cryptoRandom, newDeviceId, type DeviceId } from '../domain/ids.ts';
 
 const KEY = 'deviceId';
 
-function newDeviceId(): string {
-  return Array.from(cryptoRandom(16), (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-export async function deviceId(): Promise<string> {
-  const existing = await get<string>(KEY);
+export async function deviceId(): Promise<DeviceId> {
+  const existing = await get<DeviceId>(KEY);
   if (existing) return existing;
-  await update<string>(KEY, (v) => v ?? newDeviceId());
-  return (await get<string>(KEY))!;
+  await update<DeviceId>(KEY, (v) => v ?? newDeviceId(cryptoRandom));
+  return (await get<DeviceId>(KEY))!;
 }

@@ -5,7 +5,7 @@
  * and on disk it is sealed under the data key like the reports (at-rest.ts).
  */
 import { get, set } from './store/keyval.ts';
-import { cryptoRandom } from '../domain/ids.ts';
+import { cryptoRandom, type DeviceId } from '../domain/ids.ts';
 import { isRole, type Role } from '../domain/roles.ts';
 import { openRow, SEALED_PROP, sealRow, type DataKeyHolder } from './store/at-rest.ts';
 
@@ -15,7 +15,7 @@ export interface Enrollment {
   origin: string;
   role: Role;
   token: string;
-  device: string;
+  device: DeviceId;
   enrolledAt: number;
   /** When the token was last rotated; enrolledAt until then. */
   tokenIssuedAt?: number;
@@ -43,7 +43,7 @@ export function sealEnrollmentWith(holder: DataKeyHolder): void {
 
 const TABLE = 'enrollment';
 
-export async function loadEnrollment(device: string): Promise<Enrollment | undefined> {
+export async function loadEnrollment(device: DeviceId): Promise<Enrollment | undefined> {
   let stored: unknown = await get(KEY);
   if (dataKey && typeof stored === 'object' && stored !== null && SEALED_PROP in stored) {
     try {

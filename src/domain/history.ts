@@ -8,6 +8,7 @@
  * them, with what they tried to change and why they were refused, and left out of the fold.
  */
 import { decodeHlc } from './hlc.ts';
+import type { DeviceId } from './ids.ts';
 import { applyOp, DELETED_FIELD, distinctHeads, emptyState, TYPE_FIELD, type Authority, type MergedState } from './merge.ts';
 import type { Op, OpKind } from './op.ts';
 import { COORDINATOR_ONLY_FIELDS } from './report-codes.ts';
@@ -44,7 +45,7 @@ export interface FieldChange {
 export interface HistoryEntry {
   op: string;
   kind: OpKind;
-  device: string;
+  device: DeviceId;
   /** The author's standing in the roster this history was read with. */
   coordinator: boolean;
   hlc: string;

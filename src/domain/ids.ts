@@ -1,7 +1,16 @@
 /**
- * UUID v7 ids: made on the device, time-ordered so an index on them is append-mostly.
- * Time and randomness are passed in so tests can pin them.
+ * Ids made on the device, and their types. UUID v7 ids are time-ordered so an index on them is
+ * append-mostly; time and randomness are passed in so tests can pin them.
+ *
+ * Loaded at first render, so it stays free of the schema library: the types come from
+ * id-schemas.ts by a type-only re-export, erased at build. The helpers that make a new id are the
+ * one place a plain string is taken for a branded id unchecked: each makes an id of the very shape
+ * its schema checks.
  */
+
+import type { DeviceId } from './id-schemas.ts';
+
+export type { DeviceId };
 
 export type RandomBytes = (n: number) => Uint8Array;
 
@@ -16,5 +25,10 @@ export function uuidv7(nowMs: number, random: RandomBytes): string {
 }
 
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A new device id: 32 hex digits, made once at first start (app/device.ts). */
+export function newDeviceId(random: RandomBytes): DeviceId {
+  return Array.from(random(16), (b) => b.toString(16).padStart(2, '0')).join('') as DeviceId;
+}
 
 export const cryptoRandom: RandomBytes = (n) => globalThis.crypto.getRandomValues(new Uint8Array(n));

@@ -5,6 +5,7 @@
  */
 import type { AgreementAlg, SigningAlg } from './crypto/algorithms.ts';
 import { readPublicKey, type KeyResult, type PublicKey } from './crypto/keys.ts';
+import type { DeviceId } from './ids.ts';
 import type { RosterEntry } from './roster.ts';
 
 /** Parsing a key imports it into WebCrypto: the same roster text is read on every sync. */
@@ -26,8 +27,8 @@ function read(text: string, role: 'agreement' | 'signing'): Promise<KeyResult<Ag
 
 export class KeyDirectory {
   readonly #agreementByKid = new Map<string, PublicKey<AgreementAlg>>();
-  readonly #agreementByDevice = new Map<string, PublicKey<AgreementAlg>>();
-  readonly #signingByDevice = new Map<string, PublicKey<SigningAlg>>();
+  readonly #agreementByDevice = new Map<DeviceId, PublicKey<AgreementAlg>>();
+  readonly #signingByDevice = new Map<DeviceId, PublicKey<SigningAlg>>();
   #coordinators = 0;
 
   static async of(entries: Iterable<RosterEntry>, extra: readonly PublicKey<AgreementAlg>[] = []): Promise<KeyDirectory> {
@@ -62,11 +63,11 @@ export class KeyDirectory {
   }
 
   /** The agreement key a device enrolled with: a monitor's, when a coordinator's edit is sealed to it. */
-  agreementOf(device: string): PublicKey<AgreementAlg> | undefined {
+  agreementOf(device: DeviceId): PublicKey<AgreementAlg> | undefined {
     return this.#agreementByDevice.get(device);
   }
 
-  signingKey(device: string): PublicKey<SigningAlg> | undefined {
+  signingKey(device: DeviceId): PublicKey<SigningAlg> | undefined {
     return this.#signingByDevice.get(device);
   }
 

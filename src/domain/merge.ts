@@ -10,6 +10,7 @@
  * gives the same state.
  */
 import { canonicalJson } from './canonical-json.ts';
+import type { DeviceId } from './ids.ts';
 import type { Op } from './op.ts';
 import { COORDINATOR_ONLY_FIELDS, isReportType, type ReportType } from './report-types.ts';
 import type { FieldName, FieldValues } from './report.ts';
@@ -17,7 +18,7 @@ import type { FieldName, FieldValues } from './report.ts';
 export interface FieldVersion {
   op: string;
   hlc: string;
-  device: string;
+  device: DeviceId;
   value: unknown;
 }
 
@@ -39,7 +40,7 @@ export interface MergedState {
   type?: ReportType;
   /** The raw type the create op named, kept when it is not one this app knows. */
   unknownType?: string;
-  created?: { op: string; hlc: string; device: string };
+  created?: { op: string; hlc: string; device: DeviceId };
   fields: Record<string, FieldState>;
   /** Ids of every op applied, sorted. */
   applied: string[];
@@ -48,7 +49,7 @@ export interface MergedState {
 }
 
 /** Whether a device is a coordinator in the roster. The merge never trusts an op's own claim. */
-export type Authority = (device: string) => boolean;
+export type Authority = (device: DeviceId) => boolean;
 export const noCoordinators: Authority = () => false;
 
 const COORDINATOR_ONLY = new Set<string>(COORDINATOR_ONLY_FIELDS);

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod/mini';
 import { hlcString } from './hlc.ts';
+import { deviceIdSchema } from './id-schemas.ts';
 import { UUID_PATTERN } from './ids.ts';
 
 export const OP_FORMAT_VERSION = 1;
@@ -23,7 +24,6 @@ export const MAX_FIELDS_PER_OP = 64;
 export const MAX_SUPERSEDED_PER_FIELD = 64;
 
 const uuid = z.string().check(z.regex(UUID_PATTERN, { error: 'err.id.invalid' }));
-export const deviceIdSchema = z.string().check(z.regex(/^[0-9A-Za-z_-]{8,64}$/, { error: 'err.device.invalid' }));
 const fieldName = z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/));
 
 export const opHeaderSchema = z.object({

@@ -8,7 +8,8 @@
  * sealed ops will carry ciphertext there under a new format version `v`.
  */
 import { z } from 'zod/mini';
-import { opHeaderSchema, wireHeaderSchema } from './op.ts';
+import { deviceIdSchema } from './id-schemas.ts';
+import { wireHeaderSchema } from './op.ts';
 import { ROLES } from './roles.ts';
 
 /** Largest batch a device pushes or pulls in one request. */
@@ -30,7 +31,7 @@ export const cursorSchema = z.object({
 export type Cursor = z.infer<typeof cursorSchema>;
 
 /** The highest deviceSeq of one device that the store decided with no gap below it. */
-export const watermarkSchema = z.object({ device: z.string(), deviceSeq: z.int() });
+export const watermarkSchema = z.object({ device: deviceIdSchema, deviceSeq: z.int() });
 
 export const syncRequestSchema = z.object({
   /** The store epoch this device last saw, null before its first sync. */
@@ -85,7 +86,7 @@ export type SyncResponse = z.infer<typeof syncResponseSchema>;
 
 export const enrollRequestSchema = z.object({
   code: z.string().check(z.minLength(8), z.maxLength(128)),
-  device: opHeaderSchema.shape.device,
+  device: deviceIdSchema,
   /** The device's public keys: `agreement` and `signing`, as `<alg>:<base64url>`. */
   keys: z.optional(z.record(z.string().check(z.maxLength(32)), z.string().check(z.maxLength(512)))),
 });
@@ -93,7 +94,7 @@ export const enrollRequestSchema = z.object({
 export const enrollResponseSchema = z.object({
   token: z.string(),
   role: z.enum(ROLES),
-  device: z.string(),
+  device: deviceIdSchema,
   epoch: z.string(),
   /** The deployment's public key, once it has one: the device checks it against the link's fingerprint. */
   deploymentKey: z.optional(z.string().check(z.maxLength(200))),
@@ -124,7 +125,7 @@ export type EnrollmentCodeResponse = z.infer<typeof enrollmentCodeResponseSchema
 
 /** `GET /api/v1/devices` (coordinators): every enrolled device, revoked ones included. */
 export const enrolledDeviceSchema = z.object({
-  device: z.string(),
+  device: deviceIdSchema,
   role: z.enum(ROLES),
   enrolledAt: z.number(),
   revokedAt: z.nullable(z.number()),
@@ -137,7 +138,7 @@ export type EnrolledDevice = z.infer<typeof enrolledDeviceSchema>;
 export const devicesResponseSchema = z.object({ devices: z.array(enrolledDeviceSchema) });
 
 /** `POST /api/v1/token/rotate`: the device's new token, which replaces the old one at its first use. */
-export const tokenRotateResponseSchema = z.object({ token: z.string().check(z.regex(/^[A-Za-z0-9_-]{22,128}$/)), device: z.string() });
+export const tokenRotateResponseSchema = z.object({ token: z.string().check(z.regex(/^[A-Za-z0-9_-]{22,128}$/)), device: deviceIdSchema });
 
 /** `POST /api/v1/devices/:device/revoke` (coordinators). */
-export const revokeResponseSchema = z.object({ device: z.string(), revokedAt: z.number() });
+export const revokeResponseSchema = z.object({ device: deviceIdSchema, revokedAt: z.number() });

@@ -6,7 +6,8 @@
  */
 import { z } from 'zod/mini';
 import { distinctHeads, type Authority, type MergedState } from './merge.ts';
-import { deviceIdSchema } from './op.ts';
+import { deviceIdSchema } from './id-schemas.ts';
+import type { DeviceId } from './ids.ts';
 import { ROLES, type Role } from './roles.ts';
 
 /** Fixed reportIds of deployment settings. */
@@ -28,13 +29,13 @@ export type RosterEntry = z.infer<typeof rosterEntrySchema>;
  * (no '-', must start with a letter, at most 64): the entry's value names the device in full, so two
  * ids that map to one field would only make a visible conflict, never a silent mix-up.
  */
-export function rosterField(device: string): string {
+export function rosterField(device: DeviceId): string {
   return `d_${device.replace(/-/g, '_')}`.slice(0, 64);
 }
 
 /** Device → role. For an entry in conflict, the first head in display order counts, as for any setting. */
-export function rosterOf(state: MergedState | undefined): Map<string, Role> {
-  const roles = new Map<string, Role>();
+export function rosterOf(state: MergedState | undefined): Map<DeviceId, Role> {
+  const roles = new Map<DeviceId, Role>();
   if (!state) return roles;
   for (const field of Object.values(state.fields)) {
     const head = distinctHeads(field)[0];
@@ -45,8 +46,8 @@ export function rosterOf(state: MergedState | undefined): Map<string, Role> {
 }
 
 /** Every entry of the roster, keys included, by device. */
-export function rosterEntriesOf(state: MergedState | undefined): Map<string, RosterEntry> {
-  const entries = new Map<string, RosterEntry>();
+export function rosterEntriesOf(state: MergedState | undefined): Map<DeviceId, RosterEntry> {
+  const entries = new Map<DeviceId, RosterEntry>();
   if (!state) return entries;
   for (const field of Object.values(state.fields)) {
     const entry = rosterEntrySchema.safeParse(distinctHeads(field)[0]?.value);
@@ -55,12 +56,12 @@ export function rosterEntriesOf(state: MergedState | undefined): Map<string, Ros
   return entries;
 }
 
-export function authorityOf(roster: Map<string, Role>): Authority {
+export function authorityOf(roster: ReadonlyMap<DeviceId, Role>): Authority {
   return (device) => roster.get(device) === 'coordinator';
 }
 
 /** Devices whose coordinator standing differs between two rosters: their reports must be merged again. */
-export function changedAuthority(before: Map<string, Role>, after: Map<string, Role>): string[] {
+export function changedAuthority(before: ReadonlyMap<DeviceId, Role>, after: ReadonlyMap<DeviceId, Role>): DeviceId[] {
   const devices = new Set([...before.keys(), ...after.keys()]);
   return [...devices].filter((d) => (before.get(d) === 'coordinator') !== (after.get(d) === 'coordinator')).sort();
 }

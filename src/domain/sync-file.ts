@@ -5,7 +5,8 @@
  * with a `format` tag, so a wrong or damaged file is named as such instead of half-applied.
  */
 import { z } from 'zod/mini';
-import { deviceIdSchema } from './op.ts';
+import { deviceIdSchema } from './id-schemas.ts';
+import type { DeviceId } from './ids.ts';
 import { cursorSchema, syncResponseSchema, wireOpSchema } from './protocol.ts';
 
 export const SYNC_FILE_VERSION = 1;
@@ -72,7 +73,7 @@ export function readRequestFile(text: string): ReadFile<SyncRequestFile> {
   return parsed.success ? { ok: true, file: parsed.data } : { ok: false, error: FILE_ERRORS.invalid };
 }
 
-export function readReplyFile(text: string, device: string): ReadFile<SyncReplyFile> {
+export function readReplyFile(text: string, device: DeviceId): ReadFile<SyncReplyFile> {
   const json = readJson(text);
   if (!json.ok) return { ok: false, error: FILE_ERRORS.notJson };
   if (formatOf(json.value) !== REPLY_FORMAT) return { ok: false, error: FILE_ERRORS.wrongKind };
@@ -83,7 +84,7 @@ export function readReplyFile(text: string, device: string): ReadFile<SyncReplyF
 }
 
 /** A file name that says what the file is, whose device, and when: files pile up in a Downloads folder. */
-export function syncFileName(kind: 'request' | 'reply', device: string, at: number): string {
+export function syncFileName(kind: 'request' | 'reply', device: DeviceId, at: number): string {
   const stamp = new Date(at).toISOString().slice(0, 19).replace(/[:T]/g, '-');
   return `rasid-${kind}-${device.slice(0, 8)}-${stamp}.json`;
 }

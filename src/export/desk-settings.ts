@@ -11,7 +11,7 @@
 import { z } from 'zod/mini';
 import { UUID_PATTERN } from '../domain/ids.ts';
 import { DELETED_FIELD, viewOf, type MergedState } from '../domain/merge.ts';
-import { deviceIdSchema } from '../domain/op.ts';
+import { deviceIdSchema } from '../domain/id-schemas.ts';
 import { EXPORT_FORMATS } from './export-file.ts';
 import { partnerProfileSchema, PROFILE_NAME_PATTERN, type PartnerProfile } from './profile.ts';
 

@@ -11,6 +11,7 @@
  */
 import type { AdminLevel } from '../domain/gazetteer.ts';
 import { decodeHlc } from '../domain/hlc.ts';
+import type { DeviceId } from '../domain/ids.ts';
 import type { ReportView } from '../domain/merge.ts';
 import { fieldsOf, sensitivityOf, type FieldName, type ReportType, type Sensitivity } from '../domain/report.ts';
 
@@ -65,7 +66,7 @@ export interface DeskFacts {
   receivedAt?: number;
   organisation?: string;
   /** The device that wrote the create op (MergedState.created.device). */
-  device?: string;
+  device?: DeviceId;
   /** SHA-256 of each original photo, as the op carries it. */
   media?: readonly string[];
 }

@@ -19,6 +19,7 @@ import { PairKeyCache } from '../../src/domain/crypto/pair-keys.ts';
 import { openOp, openPlaintext, sealOp, type OpenKeys, type SealedWireOp } from '../../src/domain/crypto/sealed-op.ts';
 import { cryptoRandom, uuidv7 } from '../../src/domain/ids.ts';
 import type { OpBody } from '../../src/domain/op.ts';
+import { deviceId } from '../ids.ts';
 
 type Row = { name: string; seconds: number; peer?: boolean };
 type Result = { n: number; bodyBytes: number; wireBytes: number; rows: Row[] };
@@ -57,7 +58,7 @@ async function seconds(work: () => Promise<unknown>): Promise<number> {
 export async function benchOpenOps(n: number): Promise<Result> {
   const deployment = await generateKeyPair('x25519');
   const author = { agreement: await generateKeyPair('x25519'), signing: await generateKeyPair('ed25519') };
-  const device = 'phone-bench-01';
+  const device = deviceId('phone-bench-01');
   const sealPairs = new PairKeyCache();
 
   const bodies = Array.from({ length: n }, (_, i) => reportBody(i));

@@ -4,13 +4,15 @@ import { reportHistory, type HistoryOp } from '../../src/domain/history.ts';
 import { deleteBody, editBody, mergeOps, noCoordinators, viewOf, type Authority } from '../../src/domain/merge.ts';
 import { opSchema } from '../../src/domain/op.ts';
 import type { FieldName } from '../../src/domain/report.ts';
+import type { DeviceId } from '../../src/domain/ids.ts';
+import { deviceId } from '../ids.ts';
 
 const REPORT = '01957a3c-1f00-7000-8000-00000000cafe';
 const OTHER_REPORT = '01957a3c-1f00-7000-8000-00000000d00d';
 const T0 = Date.UTC(2025, 2, 8, 9, 0, 0);
-const PHONE_A = 'phone-A-0001';
-const PHONE_B = 'phone-B-0002';
-const DESK = 'coord-C-0003';
+const PHONE_A = deviceId('phone-A-0001');
+const PHONE_B = deviceId('phone-B-0002');
+const DESK = deviceId('coord-C-0003');
 const deskIsCoordinator: Authority = (d) => d === DESK;
 
 let counter = 0;
@@ -21,7 +23,7 @@ function nextId(): string {
 }
 
 function op(
-  device: string,
+  device: DeviceId,
   minute: number,
   changes: Record<string, unknown>,
   supersedes: Record<string, string[]> = {},
@@ -43,7 +45,7 @@ function op(
 
 /** An edit as the app writes it: superseding every head of each field as the ops so far merge. */
 function edit(
-  device: string,
+  device: DeviceId,
   minute: number,
   seen: HistoryOp[],
   changes: Partial<Record<FieldName, unknown>>,

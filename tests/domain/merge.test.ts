@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { encodeHlc, nodeIdOf, tick, type Hlc } from '../../src/domain/hlc.ts';
-import { uuidv7 } from '../../src/domain/ids.ts';
+import { uuidv7, type DeviceId } from '../../src/domain/ids.ts';
 import {
   applyOp,
   deleteBody,
@@ -17,6 +17,7 @@ import {
 import { opSchema, type Op, type OpKind } from '../../src/domain/op.ts';
 import type { FieldName } from '../../src/domain/report.ts';
 import { seededRandom } from '../seeded-random.ts';
+import { deviceId } from '../ids.ts';
 
 const REPORT = '01957a3c-1f00-7000-8000-00000000beef';
 const T0 = Date.UTC(2025, 2, 8, 9, 0, 0);
@@ -38,7 +39,7 @@ const labelOf = (opId: string) => [...labels].find(([, v]) => v === opId)?.[0] ?
 const hlcAt = (ms: number, node: string) => encodeHlc({ wall: ms, counter: 0, node });
 
 /** [label, device, changes, supersedes (by label), minutes after T0 for the HLC] */
-type Row = [label: string, device: string, changes: Record<string, unknown>, supersedes?: Record<string, string[]>, minute?: number];
+type Row = [label: string, device: DeviceId, changes: Record<string, unknown>, supersedes?: Record<string, string[]>, minute?: number];
 
 function op(row: Row, kind?: OpKind): Op {
   const [label, device, changes, supersedes = {}, minute] = row;
@@ -57,9 +58,9 @@ function op(row: Row, kind?: OpKind): Op {
   return o;
 }
 
-const DEVICE_A = 'phone-A-0001';
-const DEVICE_B = 'phone-B-0002';
-const COORD = 'coord-C-0003';
+const DEVICE_A = deviceId('phone-A-0001');
+const DEVICE_B = deviceId('phone-B-0002');
+const COORD = deviceId('coord-C-0003');
 const coordinatorC: Authority = (d) => d === COORD;
 
 function permutations<T>(xs: T[]): T[][] {
@@ -570,7 +571,7 @@ function historyArb(fields: FieldName[]) {
 const plainHistories = historyArb(PROP_FIELDS);
 const coordinatorHistories = historyArb([...PROP_FIELDS, 'verification']);
 type History = { devices: number; initial: [FieldName, number | null][]; hasReport: boolean[]; actions: Action[]; seed: number };
-const deviceName = (i: number) => `phone-${i}-sim0000`;
+const deviceName = (i: number) => deviceId(`phone-${i}-sim0000`);
 /** In coordinator histories the last phone is the roster's coordinator. */
 const lastIsCoordinator =
   (h: History): Authority =>
@@ -578,7 +579,7 @@ const lastIsCoordinator =
     d === deviceName(h.devices - 1);
 
 interface Device {
-  name: string;
+  name: DeviceId;
   known: Map<string, Op>;
   state: MergedState;
   clock: Hlc;

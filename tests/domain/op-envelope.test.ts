@@ -7,14 +7,16 @@ import type { Op } from '../../src/domain/op.ts';
 import { QUARANTINE_REASONS } from '../../src/domain/quarantine.ts';
 import { rosterField, type RosterEntry } from '../../src/domain/roster.ts';
 import { toWire } from '../../src/domain/wire-op.ts';
+import type { DeviceId } from '../../src/domain/ids.ts';
+import { deviceId } from '../ids.ts';
 
-type Holder = { device: string; role: 'monitor' | 'coordinator'; agreement: AgreementKeyPair; signing: SigningKeyPair };
+type Holder = { device: DeviceId; role: 'monitor' | 'coordinator'; agreement: AgreementKeyPair; signing: SigningKeyPair };
 
 let coordinator: Holder;
 let monitor: Holder;
 let deployment: AgreementKeyPair;
 
-async function holder(device: string, role: Holder['role']): Promise<Holder> {
+async function holder(device: DeviceId, role: Holder['role']): Promise<Holder> {
   return { device, role, agreement: await generateKeyPair('x25519'), signing: await generateKeyPair('ed25519') };
 }
 
@@ -30,8 +32,8 @@ async function reader(mine: AgreementKeyPair[], entries: RosterEntry[]): Promise
 }
 
 beforeAll(async () => {
-  coordinator = await holder('coord-envelope-01', 'coordinator');
-  monitor = await holder('phone-envelope-01', 'monitor');
+  coordinator = await holder(deviceId('coord-envelope-01'), 'coordinator');
+  monitor = await holder(deviceId('phone-envelope-01'), 'monitor');
   deployment = await generateKeyPair('x25519');
 });
 
@@ -126,7 +128,7 @@ describe('deployment ops travel signed, in clear', () => {
     if (!signed.ok) throw new Error(signed.reason);
     expect(await readArrived(signed.wire, await reader([monitor.agreement], []))).toMatchObject({ ok: true });
 
-    const impostor = await holder('coord-impostor-01', 'coordinator');
+    const impostor = await holder(deviceId('coord-impostor-01'), 'coordinator');
     const forged = await sealForWire(rosterOp(impostor, [entry(impostor)]), sealer(impostor), []);
     if (!forged.ok) throw new Error(forged.reason);
     expect(await readArrived(forged.wire, await reader([monitor.agreement], [entry(coordinator)]))).toMatchObject({

@@ -12,10 +12,11 @@ import type { Op } from '../../src/domain/op.ts';
 import type { FieldName } from '../../src/domain/report.ts';
 import { toExportRecord, type DeskFacts, type ExportRecord } from '../../src/export/record.ts';
 import { INTERNAL_PROFILE, partnerProfile, DEFAULT_PARTNER_FIELDS } from '../../src/export/profile.ts';
+import { deviceId } from '../ids.ts';
 
 export const EXPORTED_AT = '2025-03-12T08:00:00.000Z';
 export const ORGANISATION = 'Sahel Monitors';
-export const COORDINATOR = 'desk-base-0001';
+export const COORDINATOR = deviceId('desk-base-0001');
 const isCoordinator: Authority = (device) => device === COORDINATOR;
 
 /** Fixed keys: the golden files depend on them. */
@@ -72,7 +73,7 @@ function op(reportId: string, device: string, minute: number, body: Omit<Op['bod
     id: `01957a3c-2000-7000-8000-${opCounter.toString(16).padStart(12, '0')}`,
     kind,
     reportId,
-    device,
+    device: deviceId(device),
     deviceSeq,
     body: { ...body, hlc: encodeHlc({ wall: T0 + minute * MIN, counter: 0, node: nodeIdOf(device) }) },
   };

@@ -3,6 +3,7 @@ import { encodeHlc } from '../../src/domain/hlc.ts';
 import type { ReportView } from '../../src/domain/merge.ts';
 import { REPORT_COLUMNS, columnSensitivity, toExportRecord } from '../../src/export/record.ts';
 import { IDS, RECORDS } from './fixtures.ts';
+import { deviceId } from '../ids.ts';
 
 const byId = (id: string) => RECORDS.find((r) => r.id === id)!;
 
@@ -58,13 +59,13 @@ describe('the export record', () => {
   test('takes the reported time from the device clock of the create op, and the desk facts as given', () => {
     const r = toExportRecord(view({ structures: 3 }), {
       receivedAt: Date.UTC(2025, 2, 9, 6, 0),
-      device: 'phone-jableh-0009',
+      device: deviceId('phone-jableh-0009'),
       organisation: 'Sahel Monitors',
     })!;
     expect(r).toMatchObject({
       reported_at: '2025-03-08T09:30:00.000Z',
       received_at: '2025-03-09T06:00:00.000Z',
-      device: 'phone-jableh-0009',
+      device: deviceId('phone-jableh-0009'),
       organisation: 'Sahel Monitors',
     });
   });

@@ -7,6 +7,7 @@
  * it is counted and listed, never silently dropped.
  */
 import { useLiveQuery } from '../live-query.ts';
+import type { DeviceId } from '../../domain/ids.ts';
 import type { ReportView } from '../../domain/merge.ts';
 import type { RasidDb } from '../store/db.ts';
 import { readRow } from '../store/read-row.ts';
@@ -15,7 +16,7 @@ export interface DeskReport {
   id: string;
   view: ReportView;
   /** The device that wrote the create op; '' until it has arrived. */
-  device: string;
+  device: DeviceId | '';
   /** Id of the create op, to find when the base received it. */
   createOp?: string;
   /** Not yet acknowledged by the base (this device's own edits above its watermark). */

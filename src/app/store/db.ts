@@ -14,6 +14,7 @@
  */
 import Dexie, { type Table } from 'dexie';
 import type { Hlc } from '../../domain/hlc.ts';
+import type { DeviceId } from '../../domain/ids.ts';
 import { viewOf, type MergedState } from '../../domain/merge.ts';
 import type { Op } from '../../domain/op.ts';
 import type { Cursor, WireOp } from '../../domain/protocol.ts';
@@ -80,7 +81,7 @@ export interface DraftRow {
 
 /** What the next own op continues from: this device's clock and its last deviceSeq. */
 export interface WriterState {
-  device: string;
+  device: DeviceId;
   clock: Hlc;
   deviceSeq: number;
 }
@@ -93,7 +94,7 @@ export interface MetaRows {
   cursor: Cursor | null;
   epoch: string | null;
   /** Coordinators: every device's watermark from the last response, to relay ops the base lacks. */
-  watermarks: { device: string; deviceSeq: number }[];
+  watermarks: { device: DeviceId; deviceSeq: number }[];
   /** The keys this device could open ops with when it last tried those waiting in quarantine. */
   waitingTried: string;
 }

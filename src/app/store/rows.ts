@@ -3,7 +3,7 @@
  * marker the queue's index reads), deployment and desk settings in `settings`. Shared by the one op
  * writer and by sync, which merges ops that arrive.
  */
-import { UUID_PATTERN } from '../../domain/ids.ts';
+import { UUID_PATTERN, type DeviceId } from '../../domain/ids.ts';
 import { mergeOps, viewOf, type Authority, type MergedState } from '../../domain/merge.ts';
 import { authorityOf, changedAuthority, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
 import type { Role } from '../../domain/roles.ts';
@@ -45,7 +45,7 @@ export async function saveState(db: RasidDb, state: MergedState, lastOwnSeq: num
 export async function rebuild(
   db: RasidDb,
   reportId: string,
-  device: string,
+  device: DeviceId,
   authority: Authority,
 ): Promise<{ state: MergedState; lastOwnSeq: number }> {
   const ops = await db.ops.where('reportId').equals(reportId).toArray();
@@ -67,9 +67,9 @@ export async function rebuild(
  */
 export async function remergeForRoster(
   db: RasidDb,
-  device: string,
-  before: Map<string, Role>,
-  after: Map<string, Role>,
+  device: DeviceId,
+  before: ReadonlyMap<DeviceId, Role>,
+  after: ReadonlyMap<DeviceId, Role>,
   skip: ReadonlySet<string> = new Set(),
 ): Promise<Set<string>> {
   const ids = new Set<string>();

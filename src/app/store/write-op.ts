@@ -5,7 +5,7 @@
  * from is removed in the same transaction, so a crash leaves either the draft or the saved report.
  */
 import { encodeHlc, nodeIdOf, tick } from '../../domain/hlc.ts';
-import { uuidv7, type RandomBytes } from '../../domain/ids.ts';
+import { uuidv7, type DeviceId, type RandomBytes } from '../../domain/ids.ts';
 import { applyOp, emptyState, type Authority, type MergedState } from '../../domain/merge.ts';
 import { OP_FORMAT_VERSION, opSchema, type Op, type OpBody, type OpKind } from '../../domain/op.ts';
 import type { RasidDb, WriterState } from './db.ts';
@@ -16,7 +16,7 @@ export { reportRow } from './rows.ts';
 
 export interface WriterContext {
   db: RasidDb;
-  device: string;
+  device: DeviceId;
   now: () => number;
   random: RandomBytes;
   isCoordinator?: Authority;
@@ -32,7 +32,7 @@ export class OpRejectedError extends Error {
 }
 
 /** Before this device's first op here, or in a database from before the writer row existed. */
-async function firstWriterState(db: RasidDb, device: string): Promise<WriterState> {
+async function firstWriterState(db: RasidDb, device: DeviceId): Promise<WriterState> {
   const last = await db.ops.where('[device+deviceSeq]').between([device, 0], [device, Infinity]).last();
   return { device, clock: { wall: 0, counter: 0, node: nodeIdOf(device) }, deviceSeq: last?.deviceSeq ?? 0 };
 }

@@ -4,13 +4,14 @@
  * its next sync, like any op.
  */
 import type { Gazetteer } from '../../domain/gazetteer.ts';
+import type { DeviceId } from '../../domain/ids.ts';
 import { settingBody, type MergedState } from '../../domain/merge.ts';
 import type { Role } from '../../domain/roles.ts';
 import { canonicalJson } from '../../domain/canonical-json.ts';
 import { GAZETTEER_FIELD, GAZETTEER_ID, rosterEntriesOf, rosterField, ROSTER_ID } from '../../domain/roster.ts';
 import { writeOp, type WriterContext } from '../store/write-op.ts';
 
-type Entry = { device: string; role: Role; keys?: Record<string, string> };
+type Entry = { device: DeviceId; role: Role; keys?: Record<string, string> };
 
 const sameKeys = (a: Record<string, string> | undefined, b: Record<string, string> | undefined) =>
   canonicalJson(a ?? {}) === canonicalJson(b ?? {});

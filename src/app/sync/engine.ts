@@ -5,6 +5,7 @@
  * connection, a closed tab) loses nothing and repeats nothing that matters: pushes are idempotent.
  */
 import { MAX_DRIFT_MS } from '../../domain/hlc.ts';
+import type { DeviceId } from '../../domain/ids.ts';
 import { MAX_BATCH, type SyncResponse } from '../../domain/protocol.ts';
 import type { Role } from '../../domain/roles.ts';
 import type { RasidDb } from '../store/db.ts';
@@ -15,7 +16,7 @@ import { SYNC_ERRORS, SyncError, type SyncTransport } from './transport.ts';
 
 export interface SyncContext {
   db: RasidDb;
-  device: string;
+  device: DeviceId;
   role: Role;
   transport: SyncTransport;
   now: () => number;

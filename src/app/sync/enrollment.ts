@@ -7,6 +7,7 @@
  * own; the key in the enrollment answer is checked again. The device's own key pairs are made here
  * and their public halves sent with the code.
  */
+import type { DeviceId } from '../../domain/ids.ts';
 import { enrollResponseSchema } from '../../domain/protocol.ts';
 import { saveEnrollment, type Enrollment } from '../enrollment-store.ts';
 import { makeDeviceKeys } from '../keys/device-keys.ts';
@@ -48,7 +49,7 @@ export interface EnrollArgs {
   code: string;
   /** From the link; the deployment key must have it. */
   fingerprint?: string;
-  device: string;
+  device: DeviceId;
   fetch: Fetch;
   now: () => number;
   /** The unlocked data key, which the device's private keys are wrapped under. */

@@ -6,6 +6,7 @@
  * every deployment op), each with its seq and received time. The phone reads the reply exactly as a
  * sync response. Reading either file twice changes nothing.
  */
+import type { DeviceId } from '../../domain/ids.ts';
 import { MAX_BATCH, type Cursor, type OpResult, type ServedOp, type SyncResponse } from '../../domain/protocol.ts';
 import {
   FILE_ERRORS,
@@ -33,7 +34,7 @@ export class SyncFileError extends Error {
 }
 
 /** The phone's request file: every own op above its watermark, sealed as a sync would send them. */
-export async function writeRequestFile(db: RasidDb, device: string, now: () => number, keys?: OpKeys): Promise<SyncRequestFile> {
+export async function writeRequestFile(db: RasidDb, device: DeviceId, now: () => number, keys?: OpKeys): Promise<SyncRequestFile> {
   const [watermark, cursor, epoch] = await Promise.all([db.getMeta('watermark'), db.getMeta('cursor'), db.getMeta('epoch')]);
   const rows = await db.ops
     .where('[device+deviceSeq]')
@@ -58,7 +59,7 @@ export async function writeRequestFile(db: RasidDb, device: string, now: () => n
 }
 
 /** The phone reads a reply file as it reads a sync response. */
-export async function readReply(db: RasidDb, device: string, text: string, now: () => number, keys?: OpKeys): Promise<TakenResponse> {
+export async function readReply(db: RasidDb, device: DeviceId, text: string, now: () => number, keys?: OpKeys): Promise<TakenResponse> {
   const read = readReplyFile(text, device);
   if (!read.ok) throw new SyncFileError(read.error);
   const [epoch, cursor] = await Promise.all([db.getMeta('epoch'), db.getMeta('cursor')]);
@@ -151,7 +152,7 @@ async function writeReply(db: RasidDb, file: SyncRequestFile, results: OpResult[
   }
   const reset = file.cursor !== null && after === null;
 
-  const owners = new Map<string, string | undefined>();
+  const owners = new Map<string, DeviceId | undefined>();
   const ownerOf = async (reportId: string) => {
     if (!owners.has(reportId)) owners.set(reportId, (await db.reports.get(reportId))?.state.created?.device);
     return owners.get(reportId);

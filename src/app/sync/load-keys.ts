@@ -3,6 +3,7 @@
  * key pairs, the pinned deployment key and, on a desk that holds it, the deployment private key.
  */
 import { readPublicKey } from '../../domain/crypto/keys.ts';
+import type { DeviceId } from '../../domain/ids.ts';
 import { loadDeviceKeys } from '../keys/device-keys.ts';
 import { loadPinnedKey, savePinnedKey } from '../keys/deployment-pin.ts';
 import { readBaseDeploymentKey } from '../keys/deployment-key.ts';
@@ -12,7 +13,7 @@ import { opKeys, type OpKeys } from './op-keys.ts';
 import type { Endpoint } from './transport.ts';
 
 /** Undefined on a device enrolled before devices had keys: it syncs in version 1 only. */
-export async function loadOpKeys(dataKey: DataKeyHolder, self: string): Promise<OpKeys | undefined> {
+export async function loadOpKeys(dataKey: DataKeyHolder, self: DeviceId): Promise<OpKeys | undefined> {
   const device = await loadDeviceKeys(dataKey);
   if (!device) return undefined;
   const pin = await loadPinnedKey();

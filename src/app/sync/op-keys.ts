@@ -5,6 +5,7 @@
  * yet) ops travel in version 1, as before the deployment had a key.
  */
 import type { AgreementAlg } from '../../domain/crypto/algorithms.ts';
+import type { DeviceId } from '../../domain/ids.ts';
 import type { AgreementKeyPair, PublicKey } from '../../domain/crypto/keys.ts';
 import { PairKeyCache } from '../../domain/crypto/pair-keys.ts';
 import { KeyDirectory } from '../../domain/key-directory.ts';
@@ -14,7 +15,7 @@ import type { DeviceKeys } from '../keys/device-keys.ts';
 import type { RasidDb } from '../store/db.ts';
 
 export interface OpKeys {
-  self: string;
+  self: DeviceId;
   device: DeviceKeys;
   deploymentPublic?: PublicKey<AgreementAlg>;
   deploymentPrivate?: AgreementKeyPair;
@@ -22,7 +23,7 @@ export interface OpKeys {
 }
 
 export function opKeys(
-  self: string,
+  self: DeviceId,
   device: DeviceKeys,
   more: { deploymentPublic?: PublicKey<AgreementAlg>; deploymentPrivate?: AgreementKeyPair } = {},
 ): OpKeys {

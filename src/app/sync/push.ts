@@ -8,6 +8,7 @@
  */
 import type { AgreementAlg } from '../../domain/crypto/algorithms.ts';
 import type { PublicKey } from '../../domain/crypto/keys.ts';
+import type { DeviceId } from '../../domain/ids.ts';
 import { sealForWire } from '../../domain/op-envelope.ts';
 import { MAX_BATCH, MAX_REQUEST_BYTES, type WireOp } from '../../domain/protocol.ts';
 import { toWire } from '../../domain/wire-op.ts';
@@ -27,7 +28,7 @@ function estimateBytes(w: WireOp): number {
 }
 
 /** One device's ops above `after`, in deviceSeq order, while they fit. */
-async function opsAbove(db: RasidDb, device: string, after: number, room: { count: number; bytes: number }): Promise<Outgoing[]> {
+async function opsAbove(db: RasidDb, device: DeviceId, after: number, room: { count: number; bytes: number }): Promise<Outgoing[]> {
   if (room.count <= 0) return [];
   const rows = await db.ops
     .where('[device+deviceSeq]')
@@ -102,13 +103,13 @@ export function newRoom(): { count: number; bytes: number } {
 }
 
 /** This device's ops above `after` (the watermark, or how far this sync already pushed). */
-export function outbox(db: RasidDb, device: string, after: number, room = newRoom()): Promise<Outgoing[]> {
+export function outbox(db: RasidDb, device: DeviceId, after: number, room = newRoom()): Promise<Outgoing[]> {
   return opsAbove(db, device, after, room);
 }
 
 /** Every device this device holds ops of, found by skipping along the [device+deviceSeq] index. */
-export async function devicesHeld(db: RasidDb): Promise<string[]> {
-  const devices: string[] = [];
+export async function devicesHeld(db: RasidDb): Promise<DeviceId[]> {
+  const devices: DeviceId[] = [];
   let next = await db.ops.orderBy('[device+deviceSeq]').first();
   while (next) {
     devices.push(next.device);
@@ -121,7 +122,7 @@ export async function devicesHeld(db: RasidDb): Promise<string[]> {
  * Other devices' ops above their watermarks (`after`: the base's watermark, or how far this sync
  * already relayed). A device the base does not list has watermark 0: it holds none of its ops.
  */
-export async function relayBatch(db: RasidDb, self: string, after: Map<string, number>, room = newRoom()): Promise<Outgoing[]> {
+export async function relayBatch(db: RasidDb, self: DeviceId, after: ReadonlyMap<DeviceId, number>, room = newRoom()): Promise<Outgoing[]> {
   const out: Outgoing[] = [];
   for (const device of await devicesHeld(db)) {
     if (device === self) continue;
@@ -132,6 +133,6 @@ export async function relayBatch(db: RasidDb, self: string, after: Map<string, n
 }
 
 /** How many own ops wait above the watermark: the progress bar's total. */
-export function countOutbox(db: RasidDb, device: string, watermark: number): Promise<number> {
+export function countOutbox(db: RasidDb, device: DeviceId, watermark: number): Promise<number> {
   return db.ops.where('[device+deviceSeq]').between([device, watermark], [device, Infinity], false, true).count();
 }

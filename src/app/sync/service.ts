@@ -3,6 +3,7 @@
  * scheduler (online, timer, "Sync now"), with a status the screens subscribe to. A coordinator's app
  * also keeps the roster in step with the devices the base has enrolled. Loaded after the first render.
  */
+import type { DeviceId } from '../../domain/ids.ts';
 import type { Role } from '../../domain/roles.ts';
 import type { RasidDb } from '../store/db.ts';
 import type { WriterContext } from '../store/write-op.ts';
@@ -124,7 +125,7 @@ export function startSync(args: {
  * A coordinator's app writes into the roster every device the base has enrolled, with its role, and
  * itself first: the merge counts a coordinator's verification only once the roster names it.
  */
-export async function keepRoster(writer: WriterContext, endpoint: Endpoint, self: string): Promise<number> {
+export async function keepRoster(writer: WriterContext, endpoint: Endpoint, self: DeviceId): Promise<number> {
   const devices = await listDevices(endpoint);
   const entries = devices.map((d) => ({ device: d.device, role: d.role, ...(d.keys && { keys: d.keys }) }));
   if (!entries.some((e) => e.device === self)) entries.unshift({ device: self, role: 'coordinator' });

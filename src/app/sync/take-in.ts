@@ -10,6 +10,7 @@
  */
 import { decodeHlc, nodeIdOf, receive, type Hlc } from '../../domain/hlc.ts';
 import { applyOp, emptyState, type MergedState } from '../../domain/merge.ts';
+import type { DeviceId } from '../../domain/ids.ts';
 import type { Op } from '../../domain/op.ts';
 import type { Cursor, ServedOp, SyncResponse, WireOp } from '../../domain/protocol.ts';
 import { authorityOf, entriesWritten, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
@@ -146,14 +147,14 @@ async function heldRows<T>(table: Table<T, string>, keys: string[]): Promise<(T 
 }
 
 /** The clock and last deviceSeq the next own op continues from (the one writer keeps them in `writer`). */
-async function writerState(db: RasidDb, device: string): Promise<WriterState> {
+async function writerState(db: RasidDb, device: DeviceId): Promise<WriterState> {
   const stored = await db.getMeta('writer');
   if (stored?.device === device) return stored;
   const last = await db.ops.where('[device+deviceSeq]').between([device, 0], [device, Infinity]).last();
   return { device, clock: { wall: 0, counter: 0, node: nodeIdOf(device) }, deviceSeq: last?.deviceSeq ?? 0 };
 }
 
-export async function takeIn(db: RasidDb, input: TakeIn, deps: { device: string; now: () => number }): Promise<TakenIn> {
+export async function takeIn(db: RasidDb, input: TakeIn, deps: { device: DeviceId; now: () => number }): Promise<TakenIn> {
   const { device } = deps;
   const now = deps.now();
   return db.transaction('rw', [db.ops, db.reports, db.settings, db.meta, db.quarantine], async () => {
@@ -308,7 +309,7 @@ export async function takeResponse(
   response: SyncResponse,
   pushed: readonly string[],
   deps: {
-    device: string;
+    device: DeviceId;
     now: () => number;
     epoch: string | null;
     keepCursorAhead?: Cursor | null;
@@ -360,7 +361,7 @@ export async function takeResponse(
  * their author) are tried again once the reader can open more than when they last were. Those that
  * open now are taken in as if just pulled; the others stay, with their reason as it now stands.
  */
-export async function reopenWaiting(db: RasidDb, reader: Reader, deps: { device: string; now: () => number }): Promise<number> {
+export async function reopenWaiting(db: RasidDb, reader: Reader, deps: { device: DeviceId; now: () => number }): Promise<number> {
   const extent = readerExtent(reader);
   if ((await db.getMeta('waitingTried')) === extent) return 0;
   const waiting = (await db.quarantine.toArray()).filter((r) => WAITING_REASONS.includes(r.reason));

@@ -21,7 +21,7 @@
  */
 import { z } from 'zod/mini';
 import { canonicalJson } from '../canonical-json.ts';
-import { cryptoRandom, type RandomBytes } from '../ids.ts';
+import { cryptoRandom, type DeviceId, type RandomBytes } from '../ids.ts';
 import { MAX_BODY_BYTES, opBodySchema, opHeaderSchema, type OpBody } from '../op.ts';
 import { QUARANTINE_REASONS, type QuarantineReason } from '../quarantine.ts';
 import type { AgreementAlg, SigningAlg } from './algorithms.ts';
@@ -166,7 +166,7 @@ export type OpenKeys = {
   /** An agreement public key by key id (the roster's device keys, the deployment key). */
   agreementKey(kid: string): PublicKey<AgreementAlg> | undefined | Promise<PublicKey<AgreementAlg> | undefined>;
   /** The signing key the roster lists for a device. */
-  signingKey(device: string): PublicKey<SigningAlg> | undefined | Promise<PublicKey<SigningAlg> | undefined>;
+  signingKey(device: DeviceId): PublicKey<SigningAlg> | undefined | Promise<PublicKey<SigningAlg> | undefined>;
   pairs: PairKeyCache;
 };
 

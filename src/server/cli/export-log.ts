@@ -9,6 +9,7 @@
  */
 import type { Kysely } from 'kysely';
 import { decodeHlc, encodeHlc, nodeIdOf, tick, type Hlc } from '../../domain/hlc.ts';
+import { deviceIdSchema } from '../../domain/id-schemas.ts';
 import { uuidv7, type RandomBytes } from '../../domain/ids.ts';
 import { emptyState, settingBody } from '../../domain/merge.ts';
 import { OP_FORMAT_VERSION, type Op } from '../../domain/op.ts';
@@ -18,7 +19,7 @@ import { pushOps, REJECT } from '../store/index.ts';
 import type { Database } from '../store/schema.ts';
 import { opFromStored } from './base-reports.ts';
 
-export const BASE_DEVICE = 'base-cli';
+export const BASE_DEVICE = deviceIdSchema.parse('base-cli');
 
 /** Two exports at once may reach for the same deviceSeq; the second takes the next one. */
 const ATTEMPTS = 5;

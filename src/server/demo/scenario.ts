@@ -12,7 +12,8 @@
  */
 import type { Gazetteer } from '../../domain/gazetteer.ts';
 import { encodeHlc, nodeIdOf, tick, type Hlc } from '../../domain/hlc.ts';
-import { uuidv7, type RandomBytes } from '../../domain/ids.ts';
+import { deviceIdSchema } from '../../domain/id-schemas.ts';
+import { uuidv7, type DeviceId, type RandomBytes } from '../../domain/ids.ts';
 import type { Lang } from '../../domain/lang.ts';
 import { deleteBody, editBody, mergeOps, settingBody, type MergedState } from '../../domain/merge.ts';
 import { OP_FORMAT_VERSION, type Op, type OpBody, type OpKind } from '../../domain/op.ts';
@@ -33,7 +34,7 @@ import {
 import { BASE_PCODE, CITY_PCODES, demoPlaces, type DemoPlace } from './places.ts';
 
 export interface DemoDevice {
-  device: string;
+  device: DeviceId;
   role: Role;
 }
 
@@ -64,16 +65,17 @@ const SCENARIO_DAYS = 14;
 
 /** The name of the partner profile the demo sets up, as `npm run export -- --profile` takes it. */
 export const DEMO_PROFILE = 'shelter-partner';
-export const DEMO_COORDINATORS = ['demo-coordinator-1', 'demo-coordinator-2'] as const;
+const demoDevice = (name: string): DeviceId => deviceIdSchema.parse(name);
+export const DEMO_COORDINATORS = [demoDevice('demo-coordinator-1'), demoDevice('demo-coordinator-2')] as const;
 
 /** Each monitor covers a few sub-districts and writes in English now and then (one mostly). */
-const MONITORS: readonly { device: string; area: readonly string[]; english: number }[] = [
-  { device: 'demo-jableh-monitor-1', area: ['SY060201', 'SY060202', 'SY060200'], english: 0.15 },
-  { device: 'demo-jableh-monitor-2', area: ['SY060203', 'SY060204', 'SY060200'], english: 0.1 },
-  { device: 'demo-jableh-monitor-3', area: ['SY060205', 'SY060204', 'SY060201'], english: 0.2 },
-  { device: 'demo-baniyas-monitor-1', area: ['SY100200', 'SY100201'], english: 0.1 },
-  { device: 'demo-baniyas-monitor-2', area: ['SY100201', 'SY100200'], english: 0.65 },
-  { device: 'demo-qardaha-monitor-1', area: ['SY060400', 'SY060202'], english: 0.1 },
+const MONITORS: readonly { device: DeviceId; area: readonly string[]; english: number }[] = [
+  { device: demoDevice('demo-jableh-monitor-1'), area: ['SY060201', 'SY060202', 'SY060200'], english: 0.15 },
+  { device: demoDevice('demo-jableh-monitor-2'), area: ['SY060203', 'SY060204', 'SY060200'], english: 0.1 },
+  { device: demoDevice('demo-jableh-monitor-3'), area: ['SY060205', 'SY060204', 'SY060201'], english: 0.2 },
+  { device: demoDevice('demo-baniyas-monitor-1'), area: ['SY100200', 'SY100201'], english: 0.1 },
+  { device: demoDevice('demo-baniyas-monitor-2'), area: ['SY100201', 'SY100200'], english: 0.65 },
+  { device: demoDevice('demo-qardaha-monitor-1'), area: ['SY060400', 'SY060202'], english: 0.1 },
 ];
 
 /** Where events happen, and how often: the Jableh countryside and Baniyas most. */
@@ -152,7 +154,7 @@ type Content = Record<string, unknown> & { type: ReportType };
 
 interface Tracked {
   id: string;
-  device: string;
+  device: DeviceId;
   content: Content;
   createdAt: number;
   eventAt: number;
@@ -161,7 +163,7 @@ interface Tracked {
 
 interface Action {
   at: number;
-  device: string;
+  device: DeviceId;
   reportId: string;
   kind: OpKind;
   /** The body, from the state this device saw at the time. */
@@ -182,21 +184,21 @@ export function demoScenario({ seed, now, gazetteer, reports: wanted = 300 }: Sc
   const setupAt = enrolledAt + HOUR;
 
   // ----- when each phone found a connection: every 1.5 to 10 hours, and all of them just now -----
-  const syncs = new Map<string, number[]>();
+  const syncs = new Map<DeviceId, number[]>();
   for (const m of MONITORS) {
     const times: number[] = [];
     for (let t = enrolledAt + dice.between(HOUR, 6 * HOUR); t < now; t += dice.between(1.5 * HOUR, 10 * HOUR)) times.push(t);
     times.push(now);
     syncs.set(m.device, times);
   }
-  const syncedAt = (device: string, at: number) => syncs.get(device)!.find((t) => t >= at)!;
+  const syncedAt = (device: DeviceId, at: number) => syncs.get(device)!.find((t) => t >= at)!;
 
   const reports: Tracked[] = [];
   const monitorActions: Action[] = [];
   const coordinatorActions: Action[] = [];
 
   const monitorsOf = (pcode: string) => MONITORS.filter((m) => m.area.includes(pcode));
-  const languageOf = (device: string): Lang => (dice.chance(MONITORS.find((m) => m.device === device)!.english) ? 'en' : 'ar');
+  const languageOf = (device: DeviceId): Lang => (dice.chance(MONITORS.find((m) => m.device === device)!.english) ? 'en' : 'ar');
   /** A time of day on day `d` when people are about, never after `end`. */
   const eventTime = (d: number) => {
     let start = day0 + d * DAY + 4 * HOUR;
@@ -347,7 +349,7 @@ export function demoScenario({ seed, now, gazetteer, reports: wanted = 300 }: Sc
     return content;
   }
 
-  function addReport(device: string, content: Content, eventAt: number, createdAt: number): Tracked {
+  function addReport(device: DeviceId, content: Content, eventAt: number, createdAt: number): Tracked {
     const report: Tracked = { id: uuidv7(createdAt, dice.bytes), device, content, createdAt, eventAt, ops: [] };
     reports.push(report);
     monitorActions.push({
@@ -527,7 +529,7 @@ export function demoScenario({ seed, now, gazetteer, reports: wanted = 300 }: Sc
   }
 
   // ----- phones: each device's ops in its own order, on its own clock -----
-  const deviceOps = new Map<string, Op[]>();
+  const deviceOps = new Map<DeviceId, Op[]>();
   const receivedAt: Record<string, number> = {};
   const byId = new Map(reports.map((r) => [r.id, r]));
   const ownState = (report: Tracked) =>
@@ -622,7 +624,7 @@ export function demoScenario({ seed, now, gazetteer, reports: wanted = 300 }: Sc
     });
   }
 
-  const coordinators = new Set<string>(DEMO_COORDINATORS);
+  const coordinators = new Set<DeviceId>(DEMO_COORDINATORS);
   for (const action of inOrder(coordinatorActions)) {
     const report = byId.get(action.reportId);
     const history = report ? report.ops : (settings.get(action.reportId) ?? []);

@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseCodAbCsv, type Gazetteer } from '../../domain/gazetteer.ts';
+import type { DeviceId } from '../../domain/ids.ts';
 import type { Op } from '../../domain/op.ts';
 import { MAX_BATCH } from '../../domain/protocol.ts';
 import { bodyText } from '../../domain/wire-op.ts';
@@ -98,7 +99,7 @@ function asPushed(op: Op): PushedOp {
 }
 
 interface SyncBatch {
-  device: string;
+  device: DeviceId;
   role: DemoScenario['devices'][number]['role'];
   at: number;
   ops: Op[];

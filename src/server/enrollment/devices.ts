@@ -6,11 +6,11 @@ import type { Kysely } from 'kysely';
 import type { EnrolledDevice } from '../../domain/protocol.ts';
 import type { Role } from '../../domain/roles.ts';
 import type { Database } from '../store/schema.ts';
-import type { RandomBytes } from '../../domain/ids.ts';
+import type { DeviceId, RandomBytes } from '../../domain/ids.ts';
 import { randomSecret, secretHash, TOKEN_BYTES } from './secrets.ts';
 
 export interface TokenOwner {
-  device: string;
+  device: DeviceId;
   role: Role;
   revokedAt: number | null;
 }
@@ -69,9 +69,9 @@ export async function listDevices(db: Kysely<Database>): Promise<EnrolledDevice[
 /** Revokes a device; revoking it again keeps the first time. Undefined when no such device is enrolled. */
 export async function revokeDevice(
   db: Kysely<Database>,
-  device: string,
+  device: DeviceId,
   now: number,
-): Promise<{ device: string; revokedAt: number } | undefined> {
+): Promise<{ device: DeviceId; revokedAt: number } | undefined> {
   await db.updateTable('devices').set({ revoked_at: now }).where('device', '=', device).where('revoked_at', 'is', null).execute();
   const row = await db.selectFrom('devices').select('revoked_at').where('device', '=', device).executeTakeFirst();
   return row && { device, revokedAt: Number(row.revoked_at) };
@@ -85,7 +85,7 @@ export async function revokeDevice(
  */
 export async function rotateToken(
   db: Kysely<Database>,
-  device: string,
+  device: DeviceId,
   oldToken: string,
   random: RandomBytes,
 ): Promise<string | undefined> {

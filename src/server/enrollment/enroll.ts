@@ -8,7 +8,7 @@
  * reports. A phone found again starts over under a new device id.
  */
 import type { Kysely } from 'kysely';
-import type { RandomBytes } from '../../domain/ids.ts';
+import type { DeviceId, RandomBytes } from '../../domain/ids.ts';
 import type { Role } from '../../domain/roles.ts';
 import type { Database } from '../store/schema.ts';
 import { randomSecret, secretHash, TOKEN_BYTES } from './secrets.ts';
@@ -19,7 +19,7 @@ export type EnrollOutcome = { ok: true; token: string; role: Role } | { ok: fals
 
 export interface EnrollInput {
   code: string;
-  device: string;
+  device: DeviceId;
   keys?: Record<string, string> | undefined;
 }
 

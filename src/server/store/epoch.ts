@@ -9,7 +9,7 @@
 import type { Kysely } from 'kysely';
 import type { RandomBytes } from '../../domain/ids.ts';
 import type { Database } from './schema.ts';
-import { allWatermarks, deviceWatermark } from './watermark.ts';
+import { allWatermarks, deviceWatermark, type DeviceWatermark } from './watermark.ts';
 
 export function newEpoch(random: RandomBytes): string {
   return Array.from(random(16), (b) => b.toString(16).padStart(2, '0')).join('');
@@ -24,7 +24,7 @@ export async function currentEpoch(db: Kysely<Database>): Promise<string> {
  * Whether the store holds less than a device was told in this epoch: any deviceSeq a device says it
  * saw decided (its own watermark; a coordinator's view of every device's) above what is decided now.
  */
-export async function lostDecidedOps(db: Kysely<Database>, known: readonly { device: string; deviceSeq: number }[]): Promise<boolean> {
+export async function lostDecidedOps(db: Kysely<Database>, known: readonly DeviceWatermark[]): Promise<boolean> {
   if (known.length === 0) return false;
   if (known.length === 1) return known[0]!.deviceSeq > (await deviceWatermark(db, known[0]!.device));
   const now = new Map((await allWatermarks(db)).map((w) => [w.device, w.deviceSeq]));

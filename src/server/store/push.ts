@@ -8,6 +8,7 @@
  * (a pull cursor never skips an op), and every check below sees all earlier batches.
  */
 import type { Kysely } from 'kysely';
+import type { DeviceId } from '../../domain/ids.ts';
 import type { Role } from '../../domain/roles.ts';
 import {
   decide,
@@ -44,7 +45,9 @@ export async function pushOps(db: Kysely<Database>, input: PushInput): Promise<P
   return db.transaction().execute((trx) => pushInTransaction(trx, input));
 }
 
-const slotKey = (device: string, deviceSeq: number) => `${device}\u0000${deviceSeq}`;
+type Slot = NonNullable<ReturnType<typeof slotOf>>;
+
+const slotKey = (device: DeviceId, deviceSeq: number) => `${device}\u0000${deviceSeq}`;
 
 async function pushInTransaction(trx: Kysely<Database>, { caller, ops: sent, now }: PushInput): Promise<PushAnswer[]> {
   // Something that is not even an object gets an answer (rejected) instead of failing the batch.
@@ -75,7 +78,7 @@ async function pushInTransaction(trx: Kysely<Database>, { caller, ops: sent, now
 
   const answers = new Array<PushAnswer>(ops.length);
   const rows: NewOpRow[] = [];
-  const owners: { report_id: string; device: string }[] = [];
+  const owners: { report_id: string; device: DeviceId }[] = [];
   for (const i of order) {
     const op = ops[i]!;
     const slot = slots[i];
@@ -91,7 +94,7 @@ async function pushInTransaction(trx: Kysely<Database>, { caller, ops: sent, now
     if (!d.store || !slot) continue;
 
     seq += 1;
-    const row = toRow(op, seq, now, d.answer === 'ack' ? null : d.reason);
+    const row = toRow(op, slot, seq, now, d.answer === 'ack' ? null : d.reason);
     rows.push(row);
     held.remember(slot.device, slot.deviceSeq, row);
     if (d.answer === 'ack' && d.owner) {
@@ -107,7 +110,7 @@ async function pushInTransaction(trx: Kysely<Database>, { caller, ops: sent, now
   return answers;
 }
 
-function toRow(op: PushedOp, seq: number, now: number, rejectReason: RejectReason | null): NewOpRow {
+function toRow(op: PushedOp, slot: Slot, seq: number, now: number, rejectReason: RejectReason | null): NewOpRow {
   const h = op.header as unknown as Record<string, unknown>;
   const ok = rejectReason === null;
   // A rejected op is kept only to close its gap and to answer a retry. Its header may be malformed
@@ -117,12 +120,12 @@ function toRow(op: PushedOp, seq: number, now: number, rejectReason: RejectReaso
   const keepBody = ok || (h.v === 1 && rejectReason !== REJECT.tooLarge && rejectReason !== REJECT.badText && typeof op.body === 'string');
   return {
     seq,
-    id: h.id as string,
+    id: slot.id,
     v: typeof h.v === 'number' && Number.isSafeInteger(h.v) ? h.v : 0,
     kind: printable(h.kind, 32),
     report_id: printable(h.reportId, 64),
-    device: h.device as string,
-    device_seq: h.deviceSeq as number,
+    device: slot.device,
+    device_seq: slot.deviceSeq,
     body: keepBody ? op.body : '',
     sig: keepBody && typeof op.sig === 'string' ? op.sig : null,
     status: ok ? 'ok' : 'rejected',
@@ -143,18 +146,18 @@ function printable(value: unknown, max: number): string {
 }
 
 /** Reads, under the lock, everything the rules may ask about this batch; then tracks the batch's own writes. */
-async function loadHeld(trx: Kysely<Database>, ops: readonly PushedOp[], slots: ReturnType<typeof slotOf>[], caller: Caller) {
+async function loadHeld(trx: Kysely<Database>, ops: readonly PushedOp[], slots: (Slot | undefined)[], caller: Caller) {
   const bySlot = new Map<string, HeldOp>();
   const ids = new Set<string>();
-  const owners = new Map<string, string>();
-  const roles = new Map<string, Role>();
+  const owners = new Map<string, DeviceId>();
+  const roles = new Map<DeviceId, Role>();
 
   const claimed = slots.filter((s) => s !== undefined);
   const devices = [...new Set(claimed.map((s) => s.device))];
   const progress = await loadProgress(trx, devices);
 
   for (const part of chunks(claimed)) {
-    const grouped = new Map<string, number[]>();
+    const grouped = new Map<DeviceId, number[]>();
     for (const s of part) {
       const seqs = grouped.get(s.device);
       if (seqs) seqs.push(s.deviceSeq);
@@ -203,7 +206,7 @@ async function loadHeld(trx: Kysely<Database>, ops: readonly PushedOp[], slots: 
     state,
     owners,
     progress,
-    remember(device: string, deviceSeq: number, row: NewOpRow) {
+    remember(device: DeviceId, deviceSeq: number, row: NewOpRow) {
       bySlot.set(slotKey(device, deviceSeq), heldOp(row));
       ids.add(row.id);
       progress.get(device)!.decided(deviceSeq);

@@ -4,14 +4,15 @@
  * keeping the rules here keeps them readable in one place and testable without a database.
  */
 import { SEALED_OP_VERSION, sealedBodySchema } from '../../domain/crypto/sealed-op.ts';
-import { UUID_PATTERN } from '../../domain/ids.ts';
-import { deviceIdSchema, LATEST_WIRE_VERSION, wireHeaderSchema, type OpKind, type WireHeader } from '../../domain/op.ts';
+import { UUID_PATTERN, type DeviceId } from '../../domain/ids.ts';
+import { deviceIdSchema } from '../../domain/id-schemas.ts';
+import { LATEST_WIRE_VERSION, wireHeaderSchema, type OpKind, type WireHeader } from '../../domain/op.ts';
 import type { Role } from '../../domain/roles.ts';
 import type { OpStatus } from './schema.ts';
 
 /** Who is pushing, as authentication established it. */
 export interface Caller {
-  device: string;
+  device: DeviceId;
   role: Role;
 }
 
@@ -84,12 +85,12 @@ export interface HeldOp {
 
 /** The store as seen under the counter lock, including the ops decided earlier in the same batch. */
 export interface HeldState {
-  atSlot(device: string, deviceSeq: number): HeldOp | undefined;
+  atSlot(device: DeviceId, deviceSeq: number): HeldOp | undefined;
   holdsId(id: string): boolean;
-  ownerOf(reportId: string): string | undefined;
+  ownerOf(reportId: string): DeviceId | undefined;
   /** Role of a device other than the caller; an unknown device counts as a monitor. */
-  roleOf(device: string): Role;
-  watermarkOf(device: string): number;
+  roleOf(device: DeviceId): Role;
+  watermarkOf(device: DeviceId): number;
   /**
    * The base has a deployment key, so devices can seal: from then on no op in clear (version 1) is
    * taken, not even to be stored as rejected.
@@ -107,14 +108,15 @@ export type Decision =
   | { answer: 'rejected'; reason: RejectReason; store: true };
 
 /** The slot an op claims, when its header names one; without it the op cannot even be stored rejected. */
-export function slotOf(header: unknown): { id: string; device: string; deviceSeq: number } | undefined {
+export function slotOf(header: unknown): { id: string; device: DeviceId; deviceSeq: number } | undefined {
   if (typeof header !== 'object' || header === null) return undefined;
   const h = header as Record<string, unknown>;
   if (typeof h.id !== 'string' || !UUID_PATTERN.test(h.id)) return undefined;
-  if (!deviceIdSchema.safeParse(h.device).success) return undefined;
+  const device = deviceIdSchema.safeParse(h.device);
+  if (!device.success) return undefined;
   const seq = h.deviceSeq;
   if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) return undefined;
-  return { id: h.id, device: h.device as string, deviceSeq: seq };
+  return { id: h.id, device: device.data, deviceSeq: seq };
 }
 
 export function isUnknownVersion(header: unknown): boolean {

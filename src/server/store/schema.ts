@@ -6,6 +6,7 @@
  * (`open.ts` tells `pg` to parse int8 as a number; every value here stays below 2^53).
  */
 import type { Insertable, Selectable } from 'kysely';
+import type { DeviceId } from '../../domain/ids.ts';
 import type { Role } from '../../domain/roles.ts';
 
 export type OpStatus = 'ok' | 'rejected';
@@ -31,7 +32,7 @@ export interface OpsTable {
   v: number;
   kind: string;
   report_id: string;
-  device: string;
+  device: DeviceId;
   device_seq: number;
   /** Exactly as received: JSON today, ciphertext once ops are sealed. Never parsed here. */
   body: string;
@@ -49,7 +50,7 @@ export interface CounterTable {
 
 /** Enrolled devices. Enrollment fills it; the op store reads the role of a relayed op's author. */
 export interface DevicesTable {
-  device: string;
+  device: DeviceId;
   role: Role;
   token_hash: string;
   /** A rotated token the device has not used yet; the old token works until it does. */
@@ -70,13 +71,13 @@ export interface EnrollmentCodesTable {
   created_at: number;
   expires_at: number;
   used_at: number | null;
-  used_by: string | null;
+  used_by: DeviceId | null;
 }
 
 /** Who wrote each report's create op: the one device (besides coordinators) that may edit and see it. */
 export interface ReportOwnersTable {
   report_id: string;
-  device: string;
+  device: DeviceId;
 }
 
 /**
@@ -84,7 +85,7 @@ export interface ReportOwnersTable {
  * Kept up to date by every push, in the same transaction, so answering it never scans the log.
  */
 export interface DeviceProgressTable {
-  device: string;
+  device: DeviceId;
   watermark: number;
 }
 

@@ -6,14 +6,15 @@
  * (one query for every device, for a coordinator's response) instead of a walk over the log.
  */
 import type { Kysely } from 'kysely';
+import type { DeviceId } from '../../domain/ids.ts';
 import type { Database } from './schema.ts';
 
 export interface DeviceWatermark {
-  device: string;
+  device: DeviceId;
   deviceSeq: number;
 }
 
-export async function deviceWatermark(db: Kysely<Database>, device: string): Promise<number> {
+export async function deviceWatermark(db: Kysely<Database>, device: DeviceId): Promise<number> {
   const row = await db.selectFrom('device_progress').select('watermark').where('device', '=', device).executeTakeFirst();
   return row ? Number(row.watermark) : 0;
 }
@@ -45,15 +46,15 @@ export class DeviceProgress {
 }
 
 /** Loads the progress of the given devices; call it under the counter lock. */
-export async function loadProgress(db: Kysely<Database>, devices: readonly string[]): Promise<Map<string, DeviceProgress>> {
-  const progress = new Map<string, DeviceProgress>();
+export async function loadProgress(db: Kysely<Database>, devices: readonly DeviceId[]): Promise<Map<DeviceId, DeviceProgress>> {
+  const progress = new Map<DeviceId, DeviceProgress>();
   if (devices.length === 0) return progress;
-  const marks = new Map<string, number>();
+  const marks = new Map<DeviceId, number>();
   for (const part of chunks(devices)) {
     const rows = await db.selectFrom('device_progress').select(['device', 'watermark']).where('device', 'in', part).execute();
     for (const r of rows) marks.set(r.device, Number(r.watermark));
   }
-  const above = new Map<string, Set<number>>(devices.map((d) => [d, new Set<number>()]));
+  const above = new Map<DeviceId, Set<number>>(devices.map((d) => [d, new Set<number>()]));
   // Usually empty: only ops held beyond a gap sit above a watermark.
   for (const part of chunks(devices)) {
     const rows = await db
@@ -67,7 +68,7 @@ export async function loadProgress(db: Kysely<Database>, devices: readonly strin
   return progress;
 }
 
-export async function saveProgress(db: Kysely<Database>, progress: Map<string, DeviceProgress>): Promise<void> {
+export async function saveProgress(db: Kysely<Database>, progress: ReadonlyMap<DeviceId, DeviceProgress>): Promise<void> {
   const rows = [...progress].filter(([, p]) => p.changed).map(([device, p]) => ({ device, watermark: p.watermark }));
   for (const part of chunks(rows)) {
     await db

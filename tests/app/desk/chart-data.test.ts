@@ -13,6 +13,7 @@ import { deleteBody, mergeOps, viewOf, type ReportView } from '../../../src/doma
 import type { Op } from '../../../src/domain/op.ts';
 import type { AdminRef, FieldValues } from '../../../src/domain/report.ts';
 import type { ReportType } from '../../../src/domain/report-codes.ts';
+import { deviceId } from '../../ids.ts';
 
 // Noon local time, so the local calendar day is the same in every time zone the tests run in.
 const NOW = new Date(2026, 10, 24, 12, 0, 0);
@@ -281,7 +282,7 @@ describe('views as the merge makes them', () => {
     id,
     kind,
     reportId: REPORT,
-    device: 'phone-jableh-01',
+    device: deviceId('phone-jableh-01'),
     deviceSeq: seq,
     body,
   });

@@ -19,6 +19,7 @@ import {
 import type { Gazetteer } from '../../../src/domain/gazetteer.ts';
 import type { ReportView } from '../../../src/domain/merge.ts';
 import type { ReportType } from '../../../src/domain/report-codes.ts';
+import { deviceId } from '../../ids.ts';
 
 const gazetteer: Gazetteer = {
   name: 'Invented coast',
@@ -54,7 +55,7 @@ function report(
       createdHlc,
       updatedHlc: createdHlc,
     },
-    device: opts.device ?? 'a1b2c3d4e5f60718',
+    device: opts.device === '' ? '' : deviceId(opts.device ?? 'a1b2c3d4e5f60718'),
     unsynced: false,
   };
 }

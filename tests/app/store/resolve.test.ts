@@ -8,6 +8,7 @@ import type { WriterContext } from '../../../src/app/store/write-op.ts';
 import { takeIn } from '../../../src/app/sync/take-in.ts';
 import { viewOf } from '../../../src/domain/merge.ts';
 import { damageReport, seededRandom, T0 } from './store-fixtures.ts';
+import { deviceId } from '../../ids.ts';
 
 const dbs: RasidDb[] = [];
 afterEach(async () => {
@@ -18,7 +19,7 @@ function device(name: string, seed: number): WriterContext {
   const db = new RasidDb(`rasid-resolve-${name}-${seed}-${process.pid}`);
   dbs.push(db);
   const clock = { ms: T0 + seed };
-  return { db, device: `${name}-device`, now: () => (clock.ms += 1000), random: seededRandom(seed) };
+  return { db, device: deviceId(`${name}-device`), now: () => (clock.ms += 1000), random: seededRandom(seed) };
 }
 
 /** Hands every op one device holds to another, as sync would. */

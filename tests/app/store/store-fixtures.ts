@@ -6,8 +6,9 @@ import 'fake-indexeddb/auto';
 import { RasidDb } from '../../../src/app/store/db.ts';
 import type { WriterContext } from '../../../src/app/store/write-op.ts';
 import type { ReportContent } from '../../../src/domain/report.ts';
+import { deviceId } from '../../ids.ts';
 
-export const DEVICE = 'phone-jableh-01';
+export const DEVICE = deviceId('phone-jableh-01');
 export const T0 = Date.UTC(2025, 2, 8, 9, 0, 0);
 
 let databases = 0;

@@ -9,6 +9,7 @@ import { viewOf } from '../../../src/domain/merge.ts';
 import { MAX_BODY_BYTES } from '../../../src/domain/op.ts';
 import type { RasidDb } from '../../../src/app/store/db.ts';
 import { DEVICE, T0, damageReport, displacementReport, freshDb, snapshot, writer } from './store-fixtures.ts';
+import { deviceId } from '../../ids.ts';
 
 const open: RasidDb[] = [];
 function db(label: string): RasidDb {
@@ -166,7 +167,7 @@ describe('writeOp: device sequence numbers', () => {
     const d = db('seq-other-device');
     const ctx = writer(d);
     await createReport(ctx, damageReport);
-    const other = { ...ctx, device: 'phone-banyas-02' };
+    const other = { ...ctx, device: deviceId('phone-banyas-02') };
     await createReport(other, displacementReport);
     await createReport(ctx, displacementReport);
     expect(await ownSeqs(d)).toEqual([1, 2]);

@@ -9,6 +9,7 @@ import { DataKeyHolder } from '../../../src/app/store/at-rest.ts';
 import { enroll, EnrollError, fingerprintFromHash } from '../../../src/app/sync/enrollment.ts';
 import type { Fetch } from '../../../src/app/sync/transport.ts';
 import { enrollDevice, ORIGIN, startBase, T0, type Base } from './sync-fixtures.ts';
+import { deviceId } from '../../ids.ts';
 
 const bases: Base[] = [];
 beforeEach(() => clear());
@@ -61,7 +62,7 @@ describe('enrollment pins the deployment key and sends the device its own keys',
       origin: ORIGIN,
       code,
       fingerprint,
-      device: 'phone-keys-0001',
+      device: deviceId('phone-keys-0001'),
       fetch: base.fetch,
       now: () => T0,
       dataKey,
@@ -82,7 +83,7 @@ describe('enrollment pins the deployment key and sends the device its own keys',
     const row = await base.store.db
       .selectFrom('devices')
       .select('public_keys')
-      .where('device', '=', 'phone-keys-0001')
+      .where('device', '=', deviceId('phone-keys-0001'))
       .executeTakeFirstOrThrow();
     expect(JSON.parse(row.public_keys!)).toEqual({ agreement: loaded!.agreement.publicKey.text, signing: loaded!.signing.publicKey.text });
 
@@ -97,7 +98,7 @@ describe('enrollment pins the deployment key and sends the device its own keys',
       origin: ORIGIN,
       code,
       fingerprint,
-      device: 'phone-keys-0002',
+      device: deviceId('phone-keys-0002'),
       fetch: swapping(base.fetch, impostor, 'lookup'),
       now: () => T0,
       dataKey: unlocked(),
@@ -108,7 +109,7 @@ describe('enrollment pins the deployment key and sends the device its own keys',
       origin: ORIGIN,
       code,
       fingerprint,
-      device: 'phone-keys-0002',
+      device: deviceId('phone-keys-0002'),
       fetch: base.fetch,
       now: () => T0,
       dataKey: unlocked(),
@@ -123,7 +124,7 @@ describe('enrollment pins the deployment key and sends the device its own keys',
       origin: ORIGIN,
       code,
       fingerprint,
-      device: 'phone-keys-0003',
+      device: deviceId('phone-keys-0003'),
       fetch: swapping(base.fetch, impostor, 'answer'),
       now: () => T0,
       dataKey: unlocked(),
@@ -141,7 +142,7 @@ describe('enrollment pins the deployment key and sends the device its own keys',
       origin: ORIGIN,
       code: 'C'.repeat(22),
       fingerprint,
-      device: 'phone-keys-0004',
+      device: deviceId('phone-keys-0004'),
       fetch: base.fetch,
       now: () => T0,
     });

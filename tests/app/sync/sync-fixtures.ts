@@ -19,10 +19,12 @@ import { RasidDb } from '../../../src/app/store/db.ts';
 import type { WriterContext } from '../../../src/app/store/write-op.ts';
 import { runSync, type SyncContext } from '../../../src/app/sync/engine.ts';
 import { httpTransport, type Fetch } from '../../../src/app/sync/transport.ts';
+import type { DeviceId } from '../../../src/domain/ids.ts';
 import type { Role } from '../../../src/domain/roles.ts';
 import { generateKeyPair, type AgreementKeyPair } from '../../../src/domain/crypto/keys.ts';
 import { opKeys, type OpKeys } from '../../../src/app/sync/op-keys.ts';
 import { seededRandom } from '../store/store-fixtures.ts';
+import { deviceId } from '../../ids.ts';
 
 export const ORIGIN = 'https://base.test';
 export const T0 = Date.UTC(2025, 2, 8, 9, 0, 0);
@@ -61,7 +63,7 @@ export function tempDataDir(label: string): string {
 export interface Device {
   name: string;
   db: RasidDb;
-  device: string;
+  device: DeviceId;
   role: Role;
   token: string;
   writer: WriterContext & { clock: { ms: number } };
@@ -99,7 +101,7 @@ export async function enrollDevice(
     code = ((await res.json()) as { code: string }).code;
   }
   databases += 1;
-  const device = `${name}-${databases.toString().padStart(4, '0')}-dev`;
+  const device = deviceId(`${name}-${databases.toString().padStart(4, '0')}-dev`);
   const res = await base.fetch(`${ORIGIN}/api/v1/enroll`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
@@ -113,7 +115,7 @@ export async function enrollDevice(
 /** A device's app database; with `dataKey`, its rows are sealed at rest under the key held there. */
 export function makeDevice(
   name: string,
-  device: string,
+  device: DeviceId,
   role: Role,
   token: string,
   fetch: Fetch,

@@ -10,6 +10,7 @@ import { DataKeyHolder } from '../../../src/app/store/at-rest.ts';
 import { RasidDb } from '../../../src/app/store/db.ts';
 import { createReport } from '../../../src/app/store/reports.ts';
 import type { WriterContext } from '../../../src/app/store/write-op.ts';
+import { deviceId } from '../../ids.ts';
 
 const CONTENT: ReportContent = {
   type: 'damage',
@@ -65,7 +66,7 @@ async function saveReports(perSide: number, blocks: number): Promise<{ raw: numb
   const dataKey = new DataKeyHolder();
   dataKey.set(cryptoRandom(32));
   const db = new RasidDb('bench-rasid', { dataKey });
-  const writer: WriterContext = { db, device: 'benchdevice01', now: () => Date.now(), random: cryptoRandom };
+  const writer: WriterContext = { db, device: deviceId('benchdevice01'), now: () => Date.now(), random: cryptoRandom };
   await createReport(writer, CONTENT); // warm-up: opens the database, compiles the paths
   await rawSave(raw, 0);
   const result = { raw: [] as number[], rasid: [] as number[] };

@@ -19,8 +19,9 @@ import { sealForWire, type Reader } from '../../../src/domain/op-envelope.ts';
 import type { Op } from '../../../src/domain/op.ts';
 import type { ServedOp } from '../../../src/domain/protocol.ts';
 import { toWire } from '../../../src/domain/wire-op.ts';
+import { deviceId } from '../../ids.ts';
 
-const MONITOR = 'benchmonitor01';
+const MONITOR = deviceId('benchmonitor01');
 
 function createOp(i: number): Op {
   const now = Date.UTC(2025, 2, 8) + i * 1000;
@@ -120,7 +121,11 @@ async function takeInOps(n: number, rounds: number): Promise<{ sealed: number[];
         const { ops: readable, toQuarantine } = await readServed(batch, reader);
         readMs = performance.now() - t0;
         if (toQuarantine.length > 0) throw new Error(`${toQuarantine.length} ops did not open: ${toQuarantine[0]!.reason}`);
-        await takeIn(db, { ops: readable, toQuarantine, rejected: [], covering: {} }, { device: 'benchdesk01', now: () => Date.now() });
+        await takeIn(
+          db,
+          { ops: readable, toQuarantine, rejected: [], covering: {} },
+          { device: deviceId('benchdesk01'), now: () => Date.now() },
+        );
       });
       db.close();
       await db.delete();

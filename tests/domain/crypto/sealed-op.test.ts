@@ -24,8 +24,10 @@ import {
 import { signOp, checkOpSignature } from '../../../src/domain/crypto/signature.ts';
 import type { AgreementAlg, SigningAlg } from '../../../src/domain/crypto/algorithms.ts';
 import { BODY, HEADER, RFC7748, RFC8032, ed25519Pair, scriptedRandom, x25519Pair } from './fixtures.ts';
+import type { DeviceId } from '../../../src/domain/ids.ts';
+import { deviceId } from '../../ids.ts';
 
-type Device = { id: string; agreement: AgreementKeyPair; signing: SigningKeyPair };
+type Device = { id: DeviceId; agreement: AgreementKeyPair; signing: SigningKeyPair };
 
 let alice: Device; // a monitor's phone, the author
 let deployment: AgreementKeyPair; // held by coordinators
@@ -40,7 +42,7 @@ beforeAll(async () => {
     signing: await ed25519Pair(RFC8032[0]!.secret, RFC8032[0]!.public),
   };
   deployment = await x25519Pair(RFC7748.bobPrivate, RFC7748.bobPublic);
-  carol = { id: 'phone-carol-01', agreement: await generateKeyPair('x25519'), signing: await generateKeyPair('ed25519') };
+  carol = { id: deviceId('phone-carol-01'), agreement: await generateKeyPair('x25519'), signing: await generateKeyPair('ed25519') };
   agreementKeys = new Map([alice.agreement, deployment, carol.agreement].map((k) => [k.publicKey.kid, k.publicKey]));
   signingKeys = new Map([alice, carol].map((d) => [d.id, d.signing.publicKey]));
 });
@@ -361,7 +363,7 @@ describe('a malicious or broken author', () => {
   });
 
   test('an author the roster does not list yet', async () => {
-    const header = { ...HEADER, device: 'phone-unknown-9' };
+    const header = { ...HEADER, device: deviceId('phone-unknown-9') };
     const op = await seal(header);
     expect(await reason(op, reader(deployment))).toBe('quarantine.unknownSigner');
   });

@@ -15,6 +15,7 @@ import { opFromStored } from '../../../src/server/cli/base-reports.ts';
 import { DEMO_PROFILE } from '../../../src/server/demo/scenario.ts';
 import { openStore, pushOps, type Store } from '../../../src/server/store/index.ts';
 import { demo, DEMO_NOW, runExport, secretsOfDemo, seededSqliteDir, type Run } from './run-export.ts';
+import { deviceId } from '../../ids.ts';
 
 const LIMIT = 60_000;
 let data: string;
@@ -223,12 +224,12 @@ describe('npm run export', () => {
         id: uuidv7(Date.now(), (n) => new Uint8Array(n).fill(3)),
         kind: 'create' as const,
         reportId: uuidv7(Date.now(), (n) => new Uint8Array(n).fill(4)),
-        device: 'broken-phone-01',
+        device: deviceId('broken-phone-01'),
         deviceSeq: 1,
       };
       expect(
         await pushOps(store.db, {
-          caller: { device: 'broken-phone-01', role: 'monitor' },
+          caller: { device: deviceId('broken-phone-01'), role: 'monitor' },
           ops: [{ header, body: '{"hlc": not json' }],
           now: Date.now(),
         }),
@@ -259,7 +260,8 @@ async function opsOf(rows: Parameters<typeof opFromStored>[0][]): Promise<Op[]> 
 const hlcAt = (device: string, later = 0) => encodeHlc({ wall: DEMO_NOW + 60_000 * (1 + later), counter: 0, node: nodeIdOf(device) });
 
 /** A desk op from a demo coordinator, next in its sequence, through the store's push. */
-async function pushDesk(db: Store['db'], device: string, reportId: string, body: OpBody): Promise<void> {
+async function pushDesk(db: Store['db'], name: string, reportId: string, body: OpBody): Promise<void> {
+  const device = deviceId(name);
   const last = await db
     .selectFrom('ops')
     .select('device_seq')
@@ -289,9 +291,9 @@ async function logOf(dir: string) {
     const rows = await store.db.selectFrom('ops').selectAll().where('report_id', 'like', 'export:%').orderBy('seq').execute();
     const entries = (await opsOf(rows)).map((op) => exportLogEntryFromState(mergeOps(op.reportId, [op]))!);
     const seqs = (
-      await store.db.selectFrom('ops').select('device_seq').where('device', '=', 'base-cli').orderBy('device_seq').execute()
+      await store.db.selectFrom('ops').select('device_seq').where('device', '=', deviceId('base-cli')).orderBy('device_seq').execute()
     ).map((r) => Number(r.device_seq));
-    const device = await store.db.selectFrom('devices').select('role').where('device', '=', 'base-cli').executeTakeFirst();
+    const device = await store.db.selectFrom('devices').select('role').where('device', '=', deviceId('base-cli')).executeTakeFirst();
     return { entries, seqs, role: device?.role };
   } finally {
     await store.close();

@@ -16,7 +16,7 @@ import { PairKeyCache } from '../../../src/domain/crypto/pair-keys.ts';
 import { ARGON2ID_FLOOR } from '../../../src/domain/crypto/passphrase.ts';
 import { wrapUnderPassphrase } from '../../../src/domain/crypto/wrapped-key.ts';
 import { encodeHlc, nodeIdOf } from '../../../src/domain/hlc.ts';
-import { cryptoRandom, uuidv7 } from '../../../src/domain/ids.ts';
+import { cryptoRandom, uuidv7, type DeviceId } from '../../../src/domain/ids.ts';
 import { editBody, emptyState, settingBody } from '../../../src/domain/merge.ts';
 import type { Op, OpBody } from '../../../src/domain/op.ts';
 import { sealForWire, type Sealer } from '../../../src/domain/op-envelope.ts';
@@ -25,13 +25,14 @@ import { rosterField, ROSTER_ID } from '../../../src/domain/roster.ts';
 import { setDeploymentKey } from '../../../src/server/enrollment/deployment-key.ts';
 import { openStore, pushOps, type OpenStoreOptions, type Store } from '../../../src/server/store/index.ts';
 import { demo, DEMO_NOW } from './run-export.ts';
+import { deviceId } from '../../ids.ts';
 
 export const PASSPHRASE = 'quiet harbour lantern orchard seven';
 const SUITE = SUITES['x25519-ed25519'];
 
-export const COORDINATOR = 'desk-coordinator-test-1';
-export const MONITOR = 'phone-monitor-test-1';
-const STRANGER = 'phone-stranger-test-1';
+export const COORDINATOR = deviceId('desk-coordinator-test-1');
+export const MONITOR = deviceId('phone-monitor-test-1');
+const STRANGER = deviceId('phone-stranger-test-1');
 
 export interface SealedBase {
   /** The reports that open: their ids and the marker each narrative carries. */
@@ -101,7 +102,7 @@ export async function sealedBase(options: OpenStoreOptions, dir: string): Promis
   const monitor = await sealerFor();
   const stranger = await sealerFor();
   const hlc = (device: string, minutes: number) => encodeHlc({ wall: DEMO_NOW + minutes * 60_000, counter: 0, node: nodeIdOf(device) });
-  const op = (kind: Op['kind'], reportId: string, device: string, deviceSeq: number, body: OpBody): Op => ({
+  const op = (kind: Op['kind'], reportId: string, device: DeviceId, deviceSeq: number, body: OpBody): Op => ({
     v: 1,
     id: uuidv7(Date.now(), cryptoRandom),
     kind,

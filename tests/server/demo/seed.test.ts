@@ -7,6 +7,7 @@ import { enrollDevice } from '../../../src/server/enrollment/enroll.ts';
 import { DEMO_SEED, DemoRefused, demoMessage, sampleGazetteer, seedDemo } from '../../../src/server/demo/seed.ts';
 import { demoScenario } from '../../../src/server/demo/scenario.ts';
 import { openStore, pullOps, type Store } from '../../../src/server/store/index.ts';
+import { deviceId } from '../../ids.ts';
 
 const NOW = Date.UTC(2026, 2, 20, 9, 30);
 const stores: Store[] = [];
@@ -51,7 +52,7 @@ describe('seeding the demo', () => {
     const store = await open();
     await seedDemo(store, { now: NOW });
     const pulled = await pullOps(store.db, {
-      caller: { device: 'demo-coordinator-1', role: 'coordinator' },
+      caller: { device: deviceId('demo-coordinator-1'), role: 'coordinator' },
       after: null,
       limit: total + 10,
     });
@@ -81,7 +82,7 @@ describe('seeding the demo', () => {
     const store = await open();
     const deps = { now: () => NOW, random: (n: number) => new Uint8Array(n).fill(9) };
     const { code } = await makeEnrollmentCode(store.db, 'coordinator', deps);
-    expect((await enrollDevice(store.db, { code, device: 'real-coordinator-01' }, deps)).ok).toBe(true);
+    expect((await enrollDevice(store.db, { code, device: deviceId('real-coordinator-01') }, deps)).ok).toBe(true);
     await expect(seedDemo(store, { now: NOW })).rejects.toThrow(/already holds enrolled devices/);
     expect((await store.db.selectFrom('devices').select('device').execute()).map((d) => d.device)).toEqual(['real-coordinator-01']);
   });

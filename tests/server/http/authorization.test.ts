@@ -5,9 +5,10 @@
 import { expect, it } from 'vitest';
 import { REJECT } from '../../../src/server/store/index.ts';
 import { forEachStore, ids, newId, wireOp, type TestServer } from './harness.ts';
+import { deviceId } from '../../ids.ts';
 
-const A = 'monitor-a-0001';
-const B = 'monitor-b-0002';
+const A = deviceId('monitor-a-0001');
+const B = deviceId('monitor-b-0002');
 const C = 'coordinator-0001';
 
 async function deployment(server: TestServer) {

@@ -15,6 +15,7 @@ import { ConfigError, readRateLimits } from '../../../src/server/config.ts';
 import { RateLimiter } from '../../../src/server/http/rate-limit.ts';
 import { newId, T0, testServer, useSqliteServer, wireOp, type TestServer } from './harness.ts';
 import { openStore } from '../../../src/server/store/index.ts';
+import { deviceId } from '../../ids.ts';
 
 let dist: string;
 beforeAll(() => {
@@ -271,7 +272,7 @@ describe('token rotation', () => {
     expect((await server.call('/api/v1/token/rotate', { method: 'POST', token: monitor })).status).toBe(401);
     expect((await server.sync(token, {})).watermark).toBe(0);
 
-    const rows = await server.store.db.selectFrom('devices').selectAll().where('device', '=', 'monitor-a-0001').execute();
+    const rows = await server.store.db.selectFrom('devices').selectAll().where('device', '=', deviceId('monitor-a-0001')).execute();
     expect(rows[0]!.token_hash).toBe(createHash('sha256').update(token).digest('hex'));
     expect(rows[0]!.next_token_hash).toBeNull();
     expect(JSON.stringify(rows)).not.toContain(token);

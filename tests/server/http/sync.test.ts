@@ -10,8 +10,9 @@ import { MAX_BATCH, MAX_REQUEST_BYTES, syncResponseSchema } from '../../../src/d
 import { REJECT, RETRY } from '../../../src/server/store/index.ts';
 import { MAX_PULL_BYTES } from '../../../src/server/http/sync-route.ts';
 import { forEachStore, gzipOfZeros, ids, newId, useSqliteServer, wireOp, type TestServer } from './harness.ts';
+import { deviceId } from '../../ids.ts';
 
-const A = 'monitor-a-0001';
+const A = deviceId('monitor-a-0001');
 const C = 'coordinator-0001';
 
 async function monitorAndCoordinator(server: TestServer) {

@@ -8,6 +8,7 @@ import type { OpHeader, OpKind } from '../../../src/domain/op.ts';
 import { openStore, type Store } from '../../../src/server/store/open.ts';
 import type { PushedOp } from '../../../src/server/store/rules.ts';
 import { emptyDatabase, startPostgres, type PostgresCluster } from './postgres.ts';
+import { deviceId } from '../../ids.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -87,9 +88,9 @@ export function newId(): string {
   return uuidv7(clock++, (n) => Uint8Array.from({ length: n }, (_, i) => (c * 31 + i * 7) & 0xff));
 }
 
-export const MONITOR_A = 'monitor-a-0001';
-export const MONITOR_B = 'monitor-b-0002';
-export const COORDINATOR = 'coordinator-01';
+export const MONITOR_A = deviceId('monitor-a-0001');
+export const MONITOR_B = deviceId('monitor-b-0002');
+export const COORDINATOR = deviceId('coordinator-01');
 
 export function op(
   device: string,
@@ -98,7 +99,7 @@ export function op(
   reportId: string,
   extra: { id?: string; body?: string; sig?: string } = {},
 ): PushedOp {
-  const header: OpHeader = { v: 1, id: extra.id ?? newId(), kind, reportId, device, deviceSeq };
+  const header: OpHeader = { v: 1, id: extra.id ?? newId(), kind, reportId, device: deviceId(device), deviceSeq };
   const result: PushedOp = { header, body: extra.body ?? JSON.stringify({ hlc: `${deviceSeq}`, changes: {}, supersedes: {} }) };
   if (extra.sig !== undefined) result.sig = extra.sig;
   return result;

@@ -24,6 +24,7 @@ import { SQLITE_FILE_NAME } from '../../../src/server/store/open.ts';
 import { makeDevice, ORIGIN, type Device } from '../../app/sync/sync-fixtures.ts';
 import { startServer, stubDist, type ServerProcess } from '../http/process.ts';
 import { postgresCluster, usePostgres } from './dialects.ts';
+import { deviceId } from '../../ids.ts';
 
 usePostgres();
 
@@ -51,7 +52,7 @@ async function enrolled(server: ServerProcess, fetch: Fetch, code: string, devic
   });
   expect(res.status, server.output()).toBe(201);
   const { token } = (await res.json()) as { token: string };
-  const d = makeDevice(`dump-${device}`, device, role, token, fetch);
+  const d = makeDevice(`dump-${device}`, deviceId(device), role, token, fetch);
   devices.push(d);
   return { d, agreement, signing };
 }

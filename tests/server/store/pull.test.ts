@@ -11,6 +11,7 @@ import { pushOps, type PushAnswer } from '../../../src/server/store/push.ts';
 import type { Caller, PushedOp } from '../../../src/server/store/rules.ts';
 import type { Database } from '../../../src/server/store/schema.ts';
 import { COORDINATOR, forEachDialect, MONITOR_A, MONITOR_B, newId, op, postgresCluster } from './dialects.ts';
+import { deviceId } from '../../ids.ts';
 
 const monitorA: Caller = { device: MONITOR_A, role: 'monitor' };
 const monitorB: Caller = { device: MONITOR_B, role: 'monitor' };
@@ -75,7 +76,7 @@ forEachDialect('pulling ops', ({ open }) => {
   it('a monitor that has written nothing sees only deployment ops', async () => {
     const store = await open();
     const s = await seedDeployment(store);
-    const fresh: Caller = { device: 'monitor-c-0003', role: 'monitor' };
+    const fresh: Caller = { device: deviceId('monitor-c-0003'), role: 'monitor' };
     expect(ids(await pullOps(store.db, { caller: fresh, after: null, limit: 100 }))).toEqual([s.roster.header.id]);
   });
 
@@ -212,7 +213,7 @@ describe('a pull cursor under concurrent writers (postgres)', () => {
     const url = await (await postgresCluster()).createDatabase();
     const stores = await Promise.all([1, 2, 3].map(() => openStore({ databaseUrl: url, maxConnections: 4 })));
     opened.push(...stores);
-    const devices = Array.from({ length: 12 }, (_, i) => `concurrent-${String(i).padStart(2, '0')}`);
+    const devices = Array.from({ length: 12 }, (_, i) => deviceId(`concurrent-${String(i).padStart(2, '0')}`));
     const answers = await Promise.all(
       devices.map((device, i) =>
         pushOps(stores[i % stores.length]!.db, {

@@ -4,6 +4,7 @@ import { SUITES } from '../../../src/domain/crypto/algorithms.ts';
 import { generateKeyPair, type AgreementKeyPair } from '../../../src/domain/crypto/keys.ts';
 import { PairKeyCache } from '../../../src/domain/crypto/pair-keys.ts';
 import { sealForWire, type Sealer } from '../../../src/domain/op-envelope.ts';
+import type { DeviceId } from '../../../src/domain/ids.ts';
 import type { Op } from '../../../src/domain/op.ts';
 import type { WireOp } from '../../../src/domain/protocol.ts';
 import { setDeploymentKey } from '../../../src/server/enrollment/deployment-key.ts';
@@ -12,6 +13,7 @@ import { pushOps } from '../../../src/server/store/push.ts';
 import { REJECT, RETRY, MAX_STORED_BODY_BYTES, type Caller, type PushedOp } from '../../../src/server/store/rules.ts';
 import type { Store } from '../../../src/server/store/open.ts';
 import { COORDINATOR, forEachDialect, MONITOR_A, MONITOR_B, newId, op } from './dialects.ts';
+import { deviceId } from '../../ids.ts';
 
 const monitorA: Caller = { device: MONITOR_A, role: 'monitor' };
 const monitorB: Caller = { device: MONITOR_B, role: 'monitor' };
@@ -332,7 +334,7 @@ forEachDialect('who may write what', ({ open }) => {
 
   it("a coordinator relaying another coordinator's deployment op is acknowledged when the roster says coordinator", async () => {
     const store = await open();
-    const other = 'coordinator-02';
+    const other = deviceId('coordinator-02');
     await store.db
       .insertInto('devices')
       .values({ device: other, role: 'coordinator', token_hash: 'h2', revoked_at: null, created_at: NOW })
@@ -378,7 +380,7 @@ const hlc = (device: string, seq: number) => `2025-06-01T12:00:00.000Z-${seq.toS
 
 /** A real version-2 op: sealed to the deployment key and the author, or for a deployment op signed. */
 async function sealed(
-  device: string,
+  device: DeviceId,
   deviceSeq: number,
   kind: Op['kind'],
   reportId: string,

@@ -3,6 +3,7 @@
  * the store holds. No database here; push.test.ts runs the same rules through both dialects.
  */
 import { describe, expect, it } from 'vitest';
+import type { DeviceId } from '../../../src/domain/ids.ts';
 import { canonicalJson } from '../../../src/domain/canonical-json.ts';
 import { decide, REJECT, RETRY, type Caller, type HeldOp, type HeldState, type PushedOp } from '../../../src/server/store/rules.ts';
 import { COORDINATOR, MONITOR_A, MONITOR_B, newId, op } from './dialects.ts';
@@ -14,7 +15,7 @@ function holding(
   state: Partial<{
     slots: Record<string, HeldOp>;
     ids: string[];
-    owners: Record<string, string>;
+    owners: Record<string, DeviceId>;
     roles: Record<string, 'monitor' | 'coordinator'>;
     watermarks: Record<string, number>;
     sealedOnly: boolean;

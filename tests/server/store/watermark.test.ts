@@ -5,6 +5,7 @@ import { pushOps } from '../../../src/server/store/push.ts';
 import type { Caller } from '../../../src/server/store/rules.ts';
 import { allWatermarks, deviceWatermark } from '../../../src/server/store/watermark.ts';
 import { COORDINATOR, forEachDialect, MONITOR_A, MONITOR_B, newId, op } from './dialects.ts';
+import { deviceId } from '../../ids.ts';
 
 const monitorA: Caller = { device: MONITOR_A, role: 'monitor' };
 const monitorB: Caller = { device: MONITOR_B, role: 'monitor' };
@@ -80,7 +81,7 @@ forEachDialect('watermarks', ({ open }, dialect) => {
         ),
         async ([arrivals, desk, batchSize]) => {
           // A device of its own per run, so one store serves every run.
-          const device = `prop-device-${String(++run).padStart(4, '0')}`;
+          const device = deviceId(`prop-device-${String(++run).padStart(4, '0')}`);
           const caller: Caller = { device, role: 'monitor' };
           // Ops: creates of fresh reports (acknowledged) or desk ops (rejected): both are decisions.
           const ops = arrivals.map((s) => (desk[s - 1] ? op(device, s, 'desk', 'partners') : op(device, s, 'create', newId())));

@@ -1,0 +1,15 @@
+/**
+ * The ids that are easy to confuse, as branded strings: a device id cannot be passed where an op id
+ * is due, nor a key id where a fingerprint is. Each schema checks what its id looked like before it
+ * had a brand (same patterns, same catalog keys); only its parsed output carries the brand.
+ *
+ * Modules loaded at first render take these types from ids.ts, whose type-only re-exports are
+ * erased at build: importing this module loads the schema library.
+ */
+import { z } from 'zod/mini';
+
+export const deviceIdSchema = z
+  .string()
+  .check(z.regex(/^[0-9A-Za-z_-]{8,64}$/, { error: 'err.device.invalid' }))
+  .brand<'DeviceId'>();
+export type DeviceId = z.infer<typeof deviceIdSchema>;
