@@ -8,7 +8,7 @@ import { launchBrowser } from '../chromium.ts';
 import { startServer, type ServerProcess } from './server-process.ts';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject } from 'vitest';
-export { CHROMIUM_ARGS, chromiumPath, launchBrowser } from '../chromium.ts';
+export { launchBrowser } from '../chromium.ts';
 
 const SCREENSHOT_DIR = 'test-output/screenshots';
 
