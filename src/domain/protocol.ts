@@ -30,8 +30,12 @@ export const cursorSchema = z.object({
 });
 export type Cursor = z.infer<typeof cursorSchema>;
 
-/** The highest deviceSeq of one device that the store decided with no gap below it. */
-export const watermarkSchema = z.object({ device: deviceIdSchema, deviceSeq: z.int() });
+/**
+ * The highest deviceSeq of one device that the store decided with no gap below it. `device` is text,
+ * unchecked as it always was: watermarks are compared with what the store holds, and a name no device
+ * can have simply holds none.
+ */
+export const watermarkSchema = z.object({ device: z.string(), deviceSeq: z.int() });
 
 export const syncRequestSchema = z.object({
   /** The store epoch this device last saw, null before its first sync. */
@@ -94,7 +98,7 @@ export const enrollRequestSchema = z.object({
 export const enrollResponseSchema = z.object({
   token: z.string(),
   role: z.enum(ROLES),
-  device: deviceIdSchema,
+  device: z.string(),
   epoch: z.string(),
   /** The deployment's public key, once it has one: the device checks it against the link's fingerprint. */
   deploymentKey: z.optional(z.string().check(z.maxLength(200))),
@@ -123,9 +127,13 @@ export const enrollmentCodeResponseSchema = z.object({
 });
 export type EnrollmentCodeResponse = z.infer<typeof enrollmentCodeResponseSchema>;
 
-/** `GET /api/v1/devices` (coordinators): every enrolled device, revoked ones included. */
+/**
+ * `GET /api/v1/devices` (coordinators): every enrolled device, revoked ones included. Here, as in the
+ * other answers that name a device, `device` is unchecked text, as it always was; a device id is
+ * checked where one is taken for an op's author or a roster entry.
+ */
 export const enrolledDeviceSchema = z.object({
-  device: deviceIdSchema,
+  device: z.string(),
   role: z.enum(ROLES),
   enrolledAt: z.number(),
   revokedAt: z.nullable(z.number()),
@@ -138,7 +146,7 @@ export type EnrolledDevice = z.infer<typeof enrolledDeviceSchema>;
 export const devicesResponseSchema = z.object({ devices: z.array(enrolledDeviceSchema) });
 
 /** `POST /api/v1/token/rotate`: the device's new token, which replaces the old one at its first use. */
-export const tokenRotateResponseSchema = z.object({ token: z.string().check(z.regex(/^[A-Za-z0-9_-]{22,128}$/)), device: deviceIdSchema });
+export const tokenRotateResponseSchema = z.object({ token: z.string().check(z.regex(/^[A-Za-z0-9_-]{22,128}$/)), device: z.string() });
 
 /** `POST /api/v1/devices/:device/revoke` (coordinators). */
-export const revokeResponseSchema = z.object({ device: deviceIdSchema, revokedAt: z.number() });
+export const revokeResponseSchema = z.object({ device: z.string(), revokedAt: z.number() });

@@ -94,7 +94,7 @@ export interface MetaRows {
   cursor: Cursor | null;
   epoch: string | null;
   /** Coordinators: every device's watermark from the last response, to relay ops the base lacks. */
-  watermarks: { device: DeviceId; deviceSeq: number }[];
+  watermarks: { device: string; deviceSeq: number }[];
   /** The keys this device could open ops with when it last tried those waiting in quarantine. */
   waitingTried: string;
 }

@@ -9,7 +9,6 @@ import {
   type EnrolledDevice,
   type EnrollmentCodeResponse,
 } from '../../domain/protocol.ts';
-import type { DeviceId } from '../../domain/ids.ts';
 import type { Role } from '../../domain/roles.ts';
 import { callApi, SYNC_ERRORS, SyncError, type Endpoint } from './transport.ts';
 
@@ -27,6 +26,6 @@ export async function listDevices(endpoint: Endpoint): Promise<EnrolledDevice[]>
   return parse(devicesResponseSchema, await callApi(endpoint, '/api/v1/devices')).devices;
 }
 
-export async function revokeDevice(endpoint: Endpoint, device: DeviceId): Promise<void> {
+export async function revokeDevice(endpoint: Endpoint, device: string): Promise<void> {
   parse(revokeResponseSchema, await callApi(endpoint, `/api/v1/devices/${encodeURIComponent(device)}/revoke`, {}));
 }

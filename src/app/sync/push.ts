@@ -122,7 +122,7 @@ export async function devicesHeld(db: RasidDb): Promise<DeviceId[]> {
  * Other devices' ops above their watermarks (`after`: the base's watermark, or how far this sync
  * already relayed). A device the base does not list has watermark 0: it holds none of its ops.
  */
-export async function relayBatch(db: RasidDb, self: DeviceId, after: ReadonlyMap<DeviceId, number>, room = newRoom()): Promise<Outgoing[]> {
+export async function relayBatch(db: RasidDb, self: DeviceId, after: ReadonlyMap<string, number>, room = newRoom()): Promise<Outgoing[]> {
   const out: Outgoing[] = [];
   for (const device of await devicesHeld(db)) {
     if (device === self) continue;

@@ -3,6 +3,7 @@
  * scheduler (online, timer, "Sync now"), with a status the screens subscribe to. A coordinator's app
  * also keeps the roster in step with the devices the base has enrolled. Loaded after the first render.
  */
+import { deviceIdSchema } from '../../domain/id-schemas.ts';
 import type { DeviceId } from '../../domain/ids.ts';
 import type { Role } from '../../domain/roles.ts';
 import type { RasidDb } from '../store/db.ts';
@@ -127,7 +128,11 @@ export function startSync(args: {
  */
 export async function keepRoster(writer: WriterContext, endpoint: Endpoint, self: DeviceId): Promise<number> {
   const devices = await listDevices(endpoint);
-  const entries = devices.map((d) => ({ device: d.device, role: d.role, ...(d.keys && { keys: d.keys }) }));
+  // A listed name that is no device id is left out: no reader of the roster would take its entry.
+  const entries = devices.flatMap((d) => {
+    const device = deviceIdSchema.safeParse(d.device);
+    return device.success ? [{ device: device.data, role: d.role, ...(d.keys && { keys: d.keys }) }] : [];
+  });
   if (!entries.some((e) => e.device === self)) entries.unshift({ device: self, role: 'coordinator' });
   return addToRoster(writer, entries);
 }

@@ -3,7 +3,6 @@
  * and as text, the enrolled devices, and revoking a lost one. Loaded on first use with its QR encoder.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { DeviceId } from '../../domain/ids.ts';
 import type { EnrolledDevice, EnrollmentCodeResponse } from '../../domain/protocol.ts';
 import type { Role } from '../../domain/roles.ts';
 import { deviceKeysFingerprint } from '../../domain/crypto/fingerprint.ts';
@@ -20,11 +19,11 @@ export function Devices() {
   const [code, setCode] = useState<EnrollmentCodeResponse>();
   const [devices, setDevices] = useState<EnrolledDevice[]>();
   const [error, setError] = useState<string>();
-  const [revoking, setRevoking] = useState<DeviceId>();
+  const [revoking, setRevoking] = useState<string>();
   const dialog = useRef<HTMLDialogElement>(null);
 
   // Each device's key fingerprint, to read to the person holding it, whose Settings show the same.
-  const [prints, setPrints] = useState<Map<DeviceId, string>>(new Map());
+  const [prints, setPrints] = useState<Map<string, string>>(new Map());
   useEffect(() => {
     void Promise.all(
       (devices ?? []).map(async (d) =>

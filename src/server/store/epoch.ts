@@ -7,9 +7,10 @@
  * process sharing one PostgreSQL sees a new epoch at once.
  */
 import type { Kysely } from 'kysely';
+import { deviceIdSchema } from '../../domain/id-schemas.ts';
 import type { RandomBytes } from '../../domain/ids.ts';
 import type { Database } from './schema.ts';
-import { allWatermarks, deviceWatermark, type DeviceWatermark } from './watermark.ts';
+import { allWatermarks, deviceWatermark } from './watermark.ts';
 
 export function newEpoch(random: RandomBytes): string {
   return Array.from(random(16), (b) => b.toString(16).padStart(2, '0')).join('');
@@ -24,10 +25,14 @@ export async function currentEpoch(db: Kysely<Database>): Promise<string> {
  * Whether the store holds less than a device was told in this epoch: any deviceSeq a device says it
  * saw decided (its own watermark; a coordinator's view of every device's) above what is decided now.
  */
-export async function lostDecidedOps(db: Kysely<Database>, known: readonly DeviceWatermark[]): Promise<boolean> {
+export async function lostDecidedOps(db: Kysely<Database>, known: readonly { device: string; deviceSeq: number }[]): Promise<boolean> {
   if (known.length === 0) return false;
-  if (known.length === 1) return known[0]!.deviceSeq > (await deviceWatermark(db, known[0]!.device));
-  const now = new Map((await allWatermarks(db)).map((w) => [w.device, w.deviceSeq]));
+  if (known.length === 1) {
+    // A name no device can have holds no watermark here.
+    const device = deviceIdSchema.safeParse(known[0]!.device);
+    return known[0]!.deviceSeq > (device.success ? await deviceWatermark(db, device.data) : 0);
+  }
+  const now = new Map<string, number>((await allWatermarks(db)).map((w) => [w.device, w.deviceSeq]));
   return known.some((k) => k.deviceSeq > (now.get(k.device) ?? 0));
 }
 
