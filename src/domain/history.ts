@@ -8,7 +8,7 @@
  * them, with what they tried to change and why they were refused, and left out of the fold.
  */
 import { decodeHlc } from './hlc.ts';
-import type { DeviceId } from './ids.ts';
+import type { DeviceId, OpId } from './ids.ts';
 import { applyOp, DELETED_FIELD, distinctHeads, emptyState, TYPE_FIELD, type Authority, type MergedState } from './merge.ts';
 import type { Op, OpKind } from './op.ts';
 import { COORDINATOR_ONLY_FIELDS } from './report-codes.ts';
@@ -43,7 +43,7 @@ export interface FieldChange {
 }
 
 export interface HistoryEntry {
-  op: string;
+  op: OpId;
   kind: OpKind;
   device: DeviceId;
   /** The author's standing in the roster this history was read with. */
@@ -119,7 +119,7 @@ function fieldChanges(op: HistoryOp, before: MergedState, after: MergedState, co
  * (who counts as coordinator). Entries come oldest first by HLC, then by op id.
  */
 export function reportHistory(reportId: string, ops: Iterable<HistoryOp>, isCoordinator: Authority): HistoryEntry[] {
-  const unique = new Map<string, HistoryOp>();
+  const unique = new Map<OpId, HistoryOp>();
   for (const op of ops) if (op.reportId === reportId && !unique.has(op.id)) unique.set(op.id, op);
   let state = emptyState(reportId);
   const entries: HistoryEntry[] = [];

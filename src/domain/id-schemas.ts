@@ -7,9 +7,17 @@
  * erased at build: importing this module loads the schema library.
  */
 import { z } from 'zod/mini';
+import { UUID_PATTERN } from './ids.ts';
 
 export const deviceIdSchema = z
   .string()
   .check(z.regex(/^[0-9A-Za-z_-]{8,64}$/, { error: 'err.device.invalid' }))
   .brand<'DeviceId'>();
 export type DeviceId = z.infer<typeof deviceIdSchema>;
+
+/** An op's UUID v7, made by its author. */
+export const opIdSchema = z
+  .string()
+  .check(z.regex(UUID_PATTERN, { error: 'err.id.invalid' }))
+  .brand<'OpId'>();
+export type OpId = z.infer<typeof opIdSchema>;

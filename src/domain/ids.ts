@@ -8,9 +8,9 @@
  * its schema checks.
  */
 
-import type { DeviceId } from './id-schemas.ts';
+import type { DeviceId, OpId } from './id-schemas.ts';
 
-export type { DeviceId };
+export type { DeviceId, OpId };
 
 export type RandomBytes = (n: number) => Uint8Array;
 
@@ -25,6 +25,11 @@ export function uuidv7(nowMs: number, random: RandomBytes): string {
 }
 
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A new op id: a UUID v7, which sorts in the order its author made its ops. */
+export function newOpId(nowMs: number, random: RandomBytes): OpId {
+  return uuidv7(nowMs, random) as OpId;
+}
 
 /** A new device id: 32 hex digits, made once at first start (app/device.ts). */
 export function newDeviceId(random: RandomBytes): DeviceId {

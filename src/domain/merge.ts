@@ -10,13 +10,13 @@
  * gives the same state.
  */
 import { canonicalJson } from './canonical-json.ts';
-import type { DeviceId } from './ids.ts';
+import type { DeviceId, OpId } from './ids.ts';
 import type { Op } from './op.ts';
 import { COORDINATOR_ONLY_FIELDS, isReportType, type ReportType } from './report-types.ts';
 import type { FieldName, FieldValues } from './report.ts';
 
 export interface FieldVersion {
-  op: string;
+  op: OpId;
   hlc: string;
   device: DeviceId;
   value: unknown;
@@ -26,12 +26,12 @@ export interface FieldState {
   /** Newest first by HLC: the order versions are shown in, nothing more. */
   heads: FieldVersion[];
   /** Op ids superseded for this field, so a late arrival of one stays dead. */
-  dead: string[];
+  dead: OpId[];
   /**
    * Coordinator-only fields: versions a monitor's delete saw but may not supersede. They stay heads,
    * yet they are no edit the delete crossed.
    */
-  seenByDelete?: string[];
+  seenByDelete?: OpId[];
 }
 
 export interface MergedState {
@@ -40,12 +40,12 @@ export interface MergedState {
   type?: ReportType;
   /** The raw type the create op named, kept when it is not one this app knows. */
   unknownType?: string;
-  created?: { op: string; hlc: string; device: DeviceId };
+  created?: { op: OpId; hlc: string; device: DeviceId };
   fields: Record<string, FieldState>;
   /** Ids of every op applied, sorted. */
-  applied: string[];
+  applied: OpId[];
   /** Changes to coordinator-only fields by a device that is not a coordinator: ignored, listed for review. */
-  ignored: { op: string; field: string }[];
+  ignored: { op: OpId; field: string }[];
 }
 
 /** Whether a device is a coordinator in the roster. The merge never trusts an op's own claim. */
@@ -63,15 +63,15 @@ export function emptyState(id: string): MergedState {
   return { id, fields: {}, applied: [], ignored: [] };
 }
 
-function insertSorted(list: string[], id: string): string[] {
+function insertSorted(list: OpId[], id: OpId): OpId[] {
   let i = list.length;
   while (i > 0 && list[i - 1]! > id) i--;
   return [...list.slice(0, i), id, ...list.slice(i)];
 }
 
 /** Kept sorted, so the list is the same whatever order the ops arrived in. */
-function listIgnored(list: MergedState['ignored'], entry: { op: string; field: string }): MergedState['ignored'] {
-  const key = (e: { op: string; field: string }) => `${e.op}\u0000${e.field}`;
+function listIgnored(list: MergedState['ignored'], entry: MergedState['ignored'][number]): MergedState['ignored'] {
+  const key = (e: MergedState['ignored'][number]) => `${e.op}\u0000${e.field}`;
   return [...list, entry].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
@@ -206,7 +206,7 @@ export function settingBody(state: MergedState, changes: Record<string, unknown>
 
 /** A delete supersedes every head it saw, of every field, so an edit it did not see stays visible. */
 export function deleteBody(state: MergedState, hlc: string): Op['body'] {
-  const supersedes: Record<string, string[]> = {};
+  const supersedes: Record<string, OpId[]> = {};
   for (const [name, field] of Object.entries(state.fields)) {
     if (field.heads.length) supersedes[name] = field.heads.map((h) => h.op);
   }

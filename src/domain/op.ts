@@ -6,8 +6,7 @@
  */
 import { z } from 'zod/mini';
 import { hlcString } from './hlc.ts';
-import { deviceIdSchema } from './id-schemas.ts';
-import { UUID_PATTERN } from './ids.ts';
+import { deviceIdSchema, opIdSchema } from './id-schemas.ts';
 
 export const OP_FORMAT_VERSION = 1;
 /**
@@ -23,12 +22,11 @@ export const MAX_BODY_BYTES = 256 * 1024;
 export const MAX_FIELDS_PER_OP = 64;
 export const MAX_SUPERSEDED_PER_FIELD = 64;
 
-const uuid = z.string().check(z.regex(UUID_PATTERN, { error: 'err.id.invalid' }));
 const fieldName = z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/));
 
 export const opHeaderSchema = z.object({
   v: z.literal(OP_FORMAT_VERSION),
-  id: uuid,
+  id: opIdSchema,
   kind: z.enum(OP_KINDS),
   /** A report's UUID, or the fixed name of a deployment or desk setting. */
   reportId: z.string().check(z.regex(/^[0-9A-Za-z_.:-]{1,64}$/)),
@@ -52,7 +50,7 @@ export const opBodySchema = z
   .object({
     hlc: hlcString,
     changes: z.record(fieldName, z.unknown()),
-    supersedes: z.record(fieldName, z.array(uuid).check(z.maxLength(MAX_SUPERSEDED_PER_FIELD))),
+    supersedes: z.record(fieldName, z.array(opIdSchema).check(z.maxLength(MAX_SUPERSEDED_PER_FIELD))),
     attachments: z.optional(z.array(attachmentRefSchema).check(z.maxLength(32))),
   })
   .check(

@@ -23,7 +23,11 @@ export const wireOpSchema = z.extend(wireHeaderSchema, {
 });
 export type WireOp = z.infer<typeof wireOpSchema>;
 
-/** A position in the server's log: the sequence number and the op id held there. */
+/**
+ * A position in the server's log: the sequence number and the op id held there. The id is text, not
+ * an op id: it is only compared with the one held at `seq`, and a damaged cursor must get a `reset`
+ * answer rather than a refused request.
+ */
 export const cursorSchema = z.object({
   seq: z.int().check(z.minimum(0)),
   opId: z.string().check(z.maxLength(64)),
@@ -54,6 +58,7 @@ export const syncRequestSchema = z.object({
 });
 export type SyncRequest = z.infer<typeof syncRequestSchema>;
 
+/** `id` echoes what was pushed, as text: for an op with no usable id the base answers `""`. */
 export const opResultSchema = z.discriminatedUnion('status', [
   z.object({ id: z.string(), status: z.literal('ack') }),
   /** Stored as rejected so the device's sequence has no gap; never served. Final. */

@@ -4,8 +4,8 @@ import { reportHistory, type HistoryOp } from '../../src/domain/history.ts';
 import { deleteBody, editBody, mergeOps, noCoordinators, viewOf, type Authority } from '../../src/domain/merge.ts';
 import { opSchema } from '../../src/domain/op.ts';
 import type { FieldName } from '../../src/domain/report.ts';
-import type { DeviceId } from '../../src/domain/ids.ts';
-import { deviceId } from '../ids.ts';
+import type { DeviceId, OpId } from '../../src/domain/ids.ts';
+import { deviceId, opId } from '../ids.ts';
 
 const REPORT = '01957a3c-1f00-7000-8000-00000000cafe';
 const OTHER_REPORT = '01957a3c-1f00-7000-8000-00000000d00d';
@@ -17,16 +17,16 @@ const deskIsCoordinator: Authority = (d) => d === DESK;
 
 let counter = 0;
 /** Op ids sort in the order ops are made, as uuidv7 ids do. */
-function nextId(): string {
+function nextId(): OpId {
   counter += 1;
-  return `01957a3c-2000-7000-8000-${counter.toString(16).padStart(12, '0')}`;
+  return opId(`01957a3c-2000-7000-8000-${counter.toString(16).padStart(12, '0')}`);
 }
 
 function op(
   device: DeviceId,
   minute: number,
   changes: Record<string, unknown>,
-  supersedes: Record<string, string[]> = {},
+  supersedes: Record<string, OpId[]> = {},
   extra: Partial<HistoryOp> = {},
 ): HistoryOp {
   const o: HistoryOp = {

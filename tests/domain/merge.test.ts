@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { encodeHlc, nodeIdOf, tick, type Hlc } from '../../src/domain/hlc.ts';
-import { uuidv7, type DeviceId } from '../../src/domain/ids.ts';
+import { newOpId, type DeviceId, type OpId } from '../../src/domain/ids.ts';
 import {
   applyOp,
   deleteBody,
@@ -17,19 +17,19 @@ import {
 import { opSchema, type Op, type OpKind } from '../../src/domain/op.ts';
 import type { FieldName } from '../../src/domain/report.ts';
 import { seededRandom } from '../seeded-random.ts';
-import { deviceId } from '../ids.ts';
+import { deviceId, opId } from '../ids.ts';
 
 const REPORT = '01957a3c-1f00-7000-8000-00000000beef';
 const T0 = Date.UTC(2025, 2, 8, 9, 0, 0);
 
 // ----- a small notation for op histories: ops are named by labels, ids follow the order labels appear -----
 
-const labels = new Map<string, string>();
+const labels = new Map<string, OpId>();
 /** A stable op id per label; ids sort in the order labels were first used. */
-function id(label: string): string {
+function id(label: string): OpId {
   let v = labels.get(label);
   if (!v) {
-    v = `01957a3c-2000-7000-8000-${(labels.size + 1).toString(16).padStart(12, '0')}`;
+    v = opId(`01957a3c-2000-7000-8000-${(labels.size + 1).toString(16).padStart(12, '0')}`);
     labels.set(label, v);
   }
   return v;
@@ -625,7 +625,7 @@ function simulate(h: History, authority?: Authority) {
     d.clock = tick(d.clock, d.wall);
     const o: Op = {
       v: 1,
-      id: uuidv7(d.wall, random),
+      id: newOpId(d.wall, random),
       kind,
       reportId: REPORT,
       device: d.name,

@@ -8,7 +8,7 @@ import { QUARANTINE_REASONS } from '../../src/domain/quarantine.ts';
 import { rosterField, type RosterEntry } from '../../src/domain/roster.ts';
 import { toWire } from '../../src/domain/wire-op.ts';
 import type { DeviceId } from '../../src/domain/ids.ts';
-import { deviceId } from '../ids.ts';
+import { deviceId, opId } from '../ids.ts';
 
 type Holder = { device: DeviceId; role: 'monitor' | 'coordinator'; agreement: AgreementKeyPair; signing: SigningKeyPair };
 
@@ -42,7 +42,7 @@ const HLC = '2025-03-08T09:30:00.000Z-0000-envelope01';
 function reportOp(over: Partial<Op> = {}): Op {
   return {
     v: 1,
-    id: '0195a0b0-0000-7000-8000-000000000001',
+    id: opId('0195a0b0-0000-7000-8000-000000000001'),
     kind: 'create',
     reportId: '0195a0b0-0000-7000-8000-0000000000aa',
     device: monitor.device,
@@ -55,7 +55,7 @@ function reportOp(over: Partial<Op> = {}): Op {
 function rosterOp(author: Holder, entries: RosterEntry[]): Op {
   return {
     v: 1,
-    id: '0195a0b0-0000-7000-8000-000000000002',
+    id: opId('0195a0b0-0000-7000-8000-000000000002'),
     kind: 'deployment',
     reportId: 'roster',
     device: author.device,

@@ -11,7 +11,7 @@ import {
   profileSettingId,
 } from '../../src/export/desk-settings.ts';
 import { partnerProfile } from '../../src/export/profile.ts';
-import { deviceId } from '../ids.ts';
+import { deviceId, opId } from '../ids.ts';
 
 const KEY_A = 'a'.repeat(43);
 const KEY_B = 'b'.repeat(43);
@@ -27,7 +27,7 @@ function deskOp(
 ): MergedState {
   const hlc = encodeHlc({ wall: Date.UTC(2026, 10, 1) + minute * 60_000, counter: 0, node: nodeIdOf(device) });
   seq++;
-  const id = `0190a000-0000-7000-8000-${String(seq).padStart(12, '0')}`;
+  const id = opId(`0190a000-0000-7000-8000-${String(seq).padStart(12, '0')}`);
   return applyOp(state, { v: 1, id, kind: 'desk', reportId: state.id, device: deviceId(device), deviceSeq: seq, body: body(seen, hlc) });
 }
 

@@ -12,7 +12,7 @@ import type { Op } from '../../src/domain/op.ts';
 import type { FieldName } from '../../src/domain/report.ts';
 import { toExportRecord, type DeskFacts, type ExportRecord } from '../../src/export/record.ts';
 import { INTERNAL_PROFILE, partnerProfile, DEFAULT_PARTNER_FIELDS } from '../../src/export/profile.ts';
-import { deviceId } from '../ids.ts';
+import { deviceId, opId } from '../ids.ts';
 
 export const EXPORTED_AT = '2025-03-12T08:00:00.000Z';
 export const ORGANISATION = 'Sahel Monitors';
@@ -70,7 +70,7 @@ function op(reportId: string, device: string, minute: number, body: Omit<Op['bod
   seqs.set(device, deviceSeq);
   return {
     v: 1,
-    id: `01957a3c-2000-7000-8000-${opCounter.toString(16).padStart(12, '0')}`,
+    id: opId(`01957a3c-2000-7000-8000-${opCounter.toString(16).padStart(12, '0')}`),
     kind,
     reportId,
     device: deviceId(device),

@@ -7,7 +7,7 @@
  * it is counted and listed, never silently dropped.
  */
 import { useLiveQuery } from '../live-query.ts';
-import type { DeviceId } from '../../domain/ids.ts';
+import type { DeviceId, OpId } from '../../domain/ids.ts';
 import type { ReportView } from '../../domain/merge.ts';
 import type { RasidDb } from '../store/db.ts';
 import { readRow } from '../store/read-row.ts';
@@ -18,7 +18,7 @@ export interface DeskReport {
   /** The device that wrote the create op; '' until it has arrived. */
   device: DeviceId | '';
   /** Id of the create op, to find when the base received it. */
-  createOp?: string;
+  createOp?: OpId;
   /** Not yet acknowledged by the base (this device's own edits above its watermark). */
   unsynced: boolean;
 }
@@ -58,7 +58,7 @@ export function useDeskReports(db: RasidDb, watermark: number): DeskReports | un
 
 /** When the base received each report's create op (ms), for the reports given: the export's `receivedAt`. */
 export async function receivedTimes(db: RasidDb, reports: readonly DeskReport[]): Promise<Map<string, number>> {
-  const withOp = reports.filter((r): r is DeskReport & { createOp: string } => r.createOp !== undefined);
+  const withOp = reports.filter((r): r is DeskReport & { createOp: OpId } => r.createOp !== undefined);
   const ops = await db.ops.bulkGet(withOp.map((r) => r.createOp));
   const times = new Map<string, number>();
   ops.forEach((op, i) => {

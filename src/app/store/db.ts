@@ -14,7 +14,7 @@
  */
 import Dexie, { type Table } from 'dexie';
 import type { Hlc } from '../../domain/hlc.ts';
-import type { DeviceId } from '../../domain/ids.ts';
+import type { DeviceId, OpId } from '../../domain/ids.ts';
 import { viewOf, type MergedState } from '../../domain/merge.ts';
 import type { Op } from '../../domain/op.ts';
 import type { Cursor, WireOp } from '../../domain/protocol.ts';
@@ -57,7 +57,10 @@ export interface SettingRow {
 
 /** An op that arrived and could not be read, or waits for a key to open it. It never blocks the ops behind it. */
 export interface QuarantineRow {
-  /** The op's id, or `seq:<n>` when not even that could be read. */
+  /**
+   * The op's id, or `seq:<n>` when not even that could be read: text, not an op id, since what
+   * arrived here is exactly what could not be read.
+   */
   id: string;
   /** Catalog key: why it could not be read. */
   reason: string;
@@ -114,7 +117,7 @@ function conflicted(state: MergedState | undefined): boolean {
 
 export class RasidDb extends Dexie {
   reports!: Table<ReportRow, string>;
-  ops!: Table<OpRow, string>;
+  ops!: Table<OpRow, OpId>;
   drafts!: Table<DraftRow, string>;
   meta!: Table<MetaRow, string>;
   settings!: Table<SettingRow, string>;

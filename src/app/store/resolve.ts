@@ -4,6 +4,7 @@
  * or restoring it with the values the delete had superseded.
  */
 import { deleteBody, DELETED_FIELD, editBody, TYPE_FIELD, type FieldVersion } from '../../domain/merge.ts';
+import type { OpId } from '../../domain/ids.ts';
 import type { FieldName } from '../../domain/report.ts';
 import { writeOp, type WriterContext } from './write-op.ts';
 
@@ -23,7 +24,7 @@ export async function restoreReport(ctx: WriterContext, id: string): Promise<voi
   const row = await ctx.db.reports.get(id);
   const deletes = (row?.state.fields[DELETED_FIELD]?.heads ?? []).filter((h) => h.value === true);
   const deleteOps = (await ctx.db.ops.bulkGet(deletes.map((h) => h.op))).filter((o) => o !== undefined);
-  const superseded = new Map<string, string[]>();
+  const superseded = new Map<string, OpId[]>();
   for (const op of deleteOps)
     for (const [field, ids] of Object.entries(op.body.supersedes)) superseded.set(field, [...(superseded.get(field) ?? []), ...ids]);
   const older = new Map(

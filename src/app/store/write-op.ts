@@ -5,7 +5,7 @@
  * from is removed in the same transaction, so a crash leaves either the draft or the saved report.
  */
 import { encodeHlc, nodeIdOf, tick } from '../../domain/hlc.ts';
-import { uuidv7, type DeviceId, type RandomBytes } from '../../domain/ids.ts';
+import { newOpId, type DeviceId, type RandomBytes } from '../../domain/ids.ts';
 import { applyOp, emptyState, type Authority, type MergedState } from '../../domain/merge.ts';
 import { OP_FORMAT_VERSION, opSchema, type Op, type OpBody, type OpKind } from '../../domain/op.ts';
 import type { RasidDb, WriterState } from './db.ts';
@@ -44,7 +44,7 @@ export async function writeOp(
   options: { draftId?: string } = {},
 ): Promise<{ op: Op; state: MergedState }> {
   const { db, device } = ctx;
-  const opId = uuidv7(ctx.now(), ctx.random);
+  const opId = newOpId(ctx.now(), ctx.random);
   // Two tabs must never take the same deviceSeq. The number is read and written inside one readwrite
   // transaction, which IndexedDB runs alone among those touching the same stores, so no lock is needed
   // while the op is built inside it (a Web Lock cost 0.5 ms a save here). Sealing adds no work before the

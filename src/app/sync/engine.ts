@@ -5,7 +5,7 @@
  * connection, a closed tab) loses nothing and repeats nothing that matters: pushes are idempotent.
  */
 import { MAX_DRIFT_MS } from '../../domain/hlc.ts';
-import type { DeviceId } from '../../domain/ids.ts';
+import type { DeviceId, OpId } from '../../domain/ids.ts';
 import { MAX_BATCH, type SyncResponse } from '../../domain/protocol.ts';
 import type { Role } from '../../domain/roles.ts';
 import type { RasidDb } from '../store/db.ts';
@@ -34,7 +34,7 @@ export interface SyncProgress {
 
 export interface SyncOutcome extends SyncProgress {
   relayed: number;
-  rejected: { id: string; reason: string }[];
+  rejected: { id: OpId; reason: string }[];
   /** Refused for now (the base will take them later): pushed again at the next sync. */
   deferred: number;
   quarantined: number;

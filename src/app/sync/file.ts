@@ -6,6 +6,7 @@
  * every deployment op), each with its seq and received time. The phone reads the reply exactly as a
  * sync response. Reading either file twice changes nothing.
  */
+import { opIdSchema } from '../../domain/id-schemas.ts';
 import type { DeviceId } from '../../domain/ids.ts';
 import { MAX_BATCH, type Cursor, type OpResult, type ServedOp, type SyncResponse } from '../../domain/protocol.ts';
 import {
@@ -63,7 +64,11 @@ export async function readReply(db: RasidDb, device: DeviceId, text: string, now
   const read = readReplyFile(text, device);
   if (!read.ok) throw new SyncFileError(read.error);
   const [epoch, cursor] = await Promise.all([db.getMeta('epoch'), db.getMeta('cursor')]);
-  const pushed = read.file.response.results.map((r) => r.id);
+  // Every answer in a reply is to an op pushed for this phone; one whose id is no op id names none of its ops.
+  const pushed = read.file.response.results.flatMap((r) => {
+    const id = opIdSchema.safeParse(r.id);
+    return id.success ? [id.data] : [];
+  });
   return takeResponse(db, read.file.response, pushed, {
     device,
     now,

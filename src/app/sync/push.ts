@@ -8,7 +8,7 @@
  */
 import type { AgreementAlg } from '../../domain/crypto/algorithms.ts';
 import type { PublicKey } from '../../domain/crypto/keys.ts';
-import type { DeviceId } from '../../domain/ids.ts';
+import type { DeviceId, OpId } from '../../domain/ids.ts';
 import { sealForWire } from '../../domain/op-envelope.ts';
 import { MAX_BATCH, MAX_REQUEST_BYTES, type WireOp } from '../../domain/protocol.ts';
 import { toWire } from '../../domain/wire-op.ts';
@@ -68,7 +68,7 @@ export async function sealOutgoing(db: RasidDb, out: Outgoing[], keys: OpKeys | 
   if (!keys || !deployment || todo.length === 0) return out;
   const directory = await directoryOf(db, keys);
   const sealer = sealerOf(keys);
-  const made = new Map<string, WireOp>();
+  const made = new Map<OpId, WireOp>();
   for (const { row } of todo) {
     const recipients: PublicKey<AgreementAlg>[] = [deployment, keys.device.agreement.publicKey];
     if (row.kind === 'edit') {

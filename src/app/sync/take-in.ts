@@ -10,7 +10,7 @@
  */
 import { decodeHlc, nodeIdOf, receive, type Hlc } from '../../domain/hlc.ts';
 import { applyOp, emptyState, type MergedState } from '../../domain/merge.ts';
-import type { DeviceId } from '../../domain/ids.ts';
+import type { DeviceId, OpId } from '../../domain/ids.ts';
 import type { Op } from '../../domain/op.ts';
 import type { Cursor, ServedOp, SyncResponse, WireOp } from '../../domain/protocol.ts';
 import { authorityOf, entriesWritten, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
@@ -32,6 +32,7 @@ export interface IncomingOp {
 }
 
 export interface ToQuarantine {
+  /** The id as it arrived, unchecked: what could not be read may not even have an op id. */
   id?: string;
   /** A quarantine reason (domain/quarantine.ts). */
   reason: string;
@@ -60,7 +61,7 @@ export interface Covering {
 export interface TakeIn {
   ops: IncomingOp[];
   toQuarantine: ToQuarantine[];
-  rejected: { id: string; reason: string }[];
+  rejected: { id: OpId; reason: string }[];
   covering: Covering;
   /** Quarantined ops that opened now (taken in with `ops`): their quarantine rows go. */
   released?: string[];
@@ -136,12 +137,12 @@ function quarantineRow(u: ToQuarantine, at: number): QuarantineRow {
  * not hold yet: one key-only walk over the sorted keys finds the few it does, and only those are read
  * (500 point reads that miss cost several times more here).
  */
-async function heldRows<T>(table: Table<T, string>, keys: string[]): Promise<(T | undefined)[]> {
+async function heldRows<T, K extends string>(table: Table<T, K>, keys: K[]): Promise<(T | undefined)[]> {
   if (keys.length === 0) return [];
   const present = new Set(await table.where(':id').anyOf(keys).primaryKeys());
   if (present.size === 0) return keys.map(() => undefined);
   const found = await table.bulkGet(keys.filter((k) => present.has(k)));
-  const byKey = new Map<string, T | undefined>();
+  const byKey = new Map<K, T | undefined>();
   keys.filter((k) => present.has(k)).forEach((k, i) => byKey.set(k, found[i]));
   return keys.map((k) => byKey.get(k));
 }
@@ -165,7 +166,7 @@ export async function takeIn(db: RasidDb, input: TakeIn, deps: { device: DeviceI
     const fresh: Op[] = [];
     /** Reports whose every op must be merged again (a rejection, a formerly rejected op served). */
     const rebuildIds = new Set<string>();
-    const seen = new Set<string>();
+    const seen = new Set<OpId>();
     let renumbered = false;
     input.ops.forEach((inc, i) => {
       if (seen.has(inc.op.id)) return;
@@ -293,7 +294,7 @@ export async function takeIn(db: RasidDb, input: TakeIn, deps: { device: DeviceI
 }
 
 export interface TakenResponse extends TakenIn {
-  rejected: { id: string; reason: string }[];
+  rejected: { id: OpId; reason: string }[];
   deferred: number;
   /** The base answered `reset` (or has another epoch): the cursor was cleared, pull again from zero. */
   stale: boolean;
@@ -307,7 +308,7 @@ export interface TakenResponse extends TakenIn {
 export async function takeResponse(
   db: RasidDb,
   response: SyncResponse,
-  pushed: readonly string[],
+  pushed: readonly OpId[],
   deps: {
     device: DeviceId;
     now: () => number;
@@ -318,12 +319,13 @@ export async function takeResponse(
     reader?: Reader;
   },
 ): Promise<TakenResponse> {
-  const sent = new Set(pushed);
-  const rejected: { id: string; reason: string }[] = [];
+  const sent = new Map<string, OpId>(pushed.map((id) => [id, id]));
+  const rejected: { id: OpId; reason: string }[] = [];
   let deferred = 0;
   for (const r of response.results) {
-    if (!sent.has(r.id)) continue;
-    if (r.status === 'rejected') rejected.push({ id: r.id, reason: r.reason });
+    const id = sent.get(r.id);
+    if (id === undefined) continue;
+    if (r.status === 'rejected') rejected.push({ id, reason: r.reason });
     if (r.status === 'retry') deferred += 1;
   }
   const stale = response.reset === true || (deps.epoch !== null && response.epoch !== deps.epoch) || deps.lostOps === true;

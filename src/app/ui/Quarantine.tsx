@@ -2,6 +2,7 @@
  * What coordinators review: ops that arrived and could not be read, and changes to coordinator-only
  * fields by devices the roster does not name as coordinators (the merge ignored them). Neither blocks anything.
  */
+import type { OpId } from '../../domain/ids.ts';
 import { useLiveQuery } from '../live-query.ts';
 import { useServices } from './context.ts';
 import { isolate } from './format.ts';
@@ -10,7 +11,7 @@ export function Quarantine() {
   const { tr, writer } = useServices();
   const rows = useLiveQuery(() => writer.db.quarantine.orderBy('id').toArray(), [writer.db.quarantine]);
   const ignored = useLiveQuery(async () => {
-    const out: { op: string; field: string; device: string; report: string }[] = [];
+    const out: { op: OpId; field: string; device: string; report: string }[] = [];
     await writer.db.reports.each((r) => {
       for (const i of r.state?.ignored ?? []) out.push({ ...i, report: r.id, device: '' });
     });

@@ -10,7 +10,7 @@
 import type { Kysely } from 'kysely';
 import { decodeHlc, encodeHlc, nodeIdOf, tick, type Hlc } from '../../domain/hlc.ts';
 import { deviceIdSchema } from '../../domain/id-schemas.ts';
-import { uuidv7, type RandomBytes } from '../../domain/ids.ts';
+import { newOpId, uuidv7, type RandomBytes } from '../../domain/ids.ts';
 import { emptyState, settingBody } from '../../domain/merge.ts';
 import { OP_FORMAT_VERSION, type Op } from '../../domain/op.ts';
 import { bodyText } from '../../domain/wire-op.ts';
@@ -67,7 +67,7 @@ export async function recordExport(
     const reportId = exportLogId(uuidv7(now(), random));
     const op: Op = {
       v: OP_FORMAT_VERSION,
-      id: uuidv7(now(), random),
+      id: newOpId(now(), random),
       kind: 'desk',
       reportId,
       device: BASE_DEVICE,

@@ -13,7 +13,7 @@
 import type { Gazetteer } from '../../domain/gazetteer.ts';
 import { encodeHlc, nodeIdOf, tick, type Hlc } from '../../domain/hlc.ts';
 import { deviceIdSchema } from '../../domain/id-schemas.ts';
-import { uuidv7, type DeviceId, type RandomBytes } from '../../domain/ids.ts';
+import { newOpId, uuidv7, type DeviceId, type RandomBytes } from '../../domain/ids.ts';
 import type { Lang } from '../../domain/lang.ts';
 import { deleteBody, editBody, mergeOps, settingBody, type MergedState } from '../../domain/merge.ts';
 import { OP_FORMAT_VERSION, type Op, type OpBody, type OpKind } from '../../domain/op.ts';
@@ -545,7 +545,7 @@ export function demoScenario({ seed, now, gazetteer, reports: wanted = 300 }: Sc
     deviceOps.set(action.device, ops);
     const op: Op = {
       v: OP_FORMAT_VERSION,
-      id: uuidv7(clock.wall, dice.bytes),
+      id: newOpId(clock.wall, dice.bytes),
       kind: action.kind,
       reportId: action.reportId,
       device: action.device,

@@ -8,7 +8,7 @@
  * (a pull cursor never skips an op), and every check below sees all earlier batches.
  */
 import type { Kysely } from 'kysely';
-import type { DeviceId } from '../../domain/ids.ts';
+import type { DeviceId, OpId } from '../../domain/ids.ts';
 import type { Role } from '../../domain/roles.ts';
 import {
   decide,
@@ -148,7 +148,7 @@ function printable(value: unknown, max: number): string {
 /** Reads, under the lock, everything the rules may ask about this batch; then tracks the batch's own writes. */
 async function loadHeld(trx: Kysely<Database>, ops: readonly PushedOp[], slots: (Slot | undefined)[], caller: Caller) {
   const bySlot = new Map<string, HeldOp>();
-  const ids = new Set<string>();
+  const ids = new Set<OpId>();
   const owners = new Map<string, DeviceId>();
   const roles = new Map<DeviceId, Role>();
 

@@ -4,8 +4,8 @@
  * keeping the rules here keeps them readable in one place and testable without a database.
  */
 import { SEALED_OP_VERSION, sealedBodySchema } from '../../domain/crypto/sealed-op.ts';
-import { UUID_PATTERN, type DeviceId } from '../../domain/ids.ts';
-import { deviceIdSchema } from '../../domain/id-schemas.ts';
+import { UUID_PATTERN, type DeviceId, type OpId } from '../../domain/ids.ts';
+import { deviceIdSchema, opIdSchema } from '../../domain/id-schemas.ts';
 import { LATEST_WIRE_VERSION, wireHeaderSchema, type OpKind, type WireHeader } from '../../domain/op.ts';
 import type { Role } from '../../domain/roles.ts';
 import type { OpStatus } from './schema.ts';
@@ -73,7 +73,7 @@ export const MAX_SIG_CHARS = 1024;
 
 /** What the store already holds at a slot, as far as the rules need it. */
 export interface HeldOp {
-  id: string;
+  id: OpId;
   v: number;
   kind: string;
   reportId: string;
@@ -86,7 +86,7 @@ export interface HeldOp {
 /** The store as seen under the counter lock, including the ops decided earlier in the same batch. */
 export interface HeldState {
   atSlot(device: DeviceId, deviceSeq: number): HeldOp | undefined;
-  holdsId(id: string): boolean;
+  holdsId(id: OpId): boolean;
   ownerOf(reportId: string): DeviceId | undefined;
   /** Role of a device other than the caller; an unknown device counts as a monitor. */
   roleOf(device: DeviceId): Role;
@@ -108,15 +108,16 @@ export type Decision =
   | { answer: 'rejected'; reason: RejectReason; store: true };
 
 /** The slot an op claims, when its header names one; without it the op cannot even be stored rejected. */
-export function slotOf(header: unknown): { id: string; device: DeviceId; deviceSeq: number } | undefined {
+export function slotOf(header: unknown): { id: OpId; device: DeviceId; deviceSeq: number } | undefined {
   if (typeof header !== 'object' || header === null) return undefined;
   const h = header as Record<string, unknown>;
-  if (typeof h.id !== 'string' || !UUID_PATTERN.test(h.id)) return undefined;
+  const id = opIdSchema.safeParse(h.id);
+  if (!id.success) return undefined;
   const device = deviceIdSchema.safeParse(h.device);
   if (!device.success) return undefined;
   const seq = h.deviceSeq;
   if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) return undefined;
-  return { id: h.id, device: device.data, deviceSeq: seq };
+  return { id: id.data, device: device.data, deviceSeq: seq };
 }
 
 export function isUnknownVersion(header: unknown): boolean {

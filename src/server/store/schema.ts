@@ -6,7 +6,7 @@
  * (`open.ts` tells `pg` to parse int8 as a number; every value here stays below 2^53).
  */
 import type { Insertable, Selectable } from 'kysely';
-import type { DeviceId } from '../../domain/ids.ts';
+import type { DeviceId, OpId } from '../../domain/ids.ts';
 import type { Role } from '../../domain/roles.ts';
 
 export type OpStatus = 'ok' | 'rejected';
@@ -28,7 +28,7 @@ export interface MetaTable {
  */
 export interface OpsTable {
   seq: number;
-  id: string;
+  id: OpId;
   v: number;
   kind: string;
   report_id: string;

@@ -13,7 +13,7 @@ import { deleteBody, mergeOps, viewOf, type ReportView } from '../../../src/doma
 import type { Op } from '../../../src/domain/op.ts';
 import type { AdminRef, FieldValues } from '../../../src/domain/report.ts';
 import type { ReportType } from '../../../src/domain/report-codes.ts';
-import { deviceId } from '../../ids.ts';
+import { deviceId, opId } from '../../ids.ts';
 
 // Noon local time, so the local calendar day is the same in every time zone the tests run in.
 const NOW = new Date(2026, 10, 24, 12, 0, 0);
@@ -279,7 +279,7 @@ describe('views as the merge makes them', () => {
   const REPORT = '0b8f8a52-3f5c-4d8e-9a51-7c1f2a3b4c5d';
   const op = (id: string, kind: Op['kind'], body: Op['body'], seq: number): Op => ({
     v: 1,
-    id,
+    id: opId(id),
     kind,
     reportId: REPORT,
     device: deviceId('phone-jableh-01'),

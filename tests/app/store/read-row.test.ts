@@ -7,6 +7,7 @@ import { createReport, editReport } from '../../../src/app/store/reports.ts';
 import { reportRow } from '../../../src/app/store/write-op.ts';
 import { applyOp, emptyState, type MergedState } from '../../../src/domain/merge.ts';
 import { DEVICE, damageReport, displacementReport, freshDb, writer } from './store-fixtures.ts';
+import { opId } from '../../ids.ts';
 
 const open: RasidDb[] = [];
 function db(label: string): RasidDb {
@@ -22,7 +23,7 @@ describe('readRow', () => {
   const state = (): MergedState =>
     applyOp(emptyState('01957a3c-1f00-7000-8000-00000000beef'), {
       v: 1,
-      id: '01957a3c-2000-7000-8000-000000000001',
+      id: opId('01957a3c-2000-7000-8000-000000000001'),
       kind: 'create',
       reportId: '01957a3c-1f00-7000-8000-00000000beef',
       device: DEVICE,

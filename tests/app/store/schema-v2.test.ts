@@ -5,11 +5,11 @@ import { expect, test } from 'vitest';
 import { RasidDb } from '../../../src/app/store/db.ts';
 import { mergeOps } from '../../../src/domain/merge.ts';
 import type { Op } from '../../../src/domain/op.ts';
-import { deviceId } from '../../ids.ts';
+import { deviceId, opId } from '../../ids.ts';
 
 const op = (id: string, device: string, seq: number, changes: Record<string, unknown>, kind: Op['kind'] = 'edit'): Op => ({
   v: 1,
-  id,
+  id: opId(id),
   kind,
   reportId: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b',
   device: deviceId(device),

@@ -8,6 +8,7 @@ import { decodeHlc, encodeHlc, type Hlc } from '../../../src/domain/hlc.ts';
 import { viewOf } from '../../../src/domain/merge.ts';
 import { MAX_BODY_BYTES } from '../../../src/domain/op.ts';
 import type { RasidDb } from '../../../src/app/store/db.ts';
+import type { OpId } from '../../../src/domain/ids.ts';
 import { DEVICE, T0, damageReport, displacementReport, freshDb, snapshot, writer } from './store-fixtures.ts';
 import { deviceId } from '../../ids.ts';
 
@@ -103,7 +104,8 @@ describe('writeOp: the report and its op are written together or not at all', ()
     await expect(
       writeOp(ctx, '01957a3c-1f00-7000-8000-00000000beef', (_s, hlc) => ({
         kind: 'edit',
-        body: { hlc, changes: {}, supersedes: { households: ['not-an-id'] } },
+        // Not an op id on purpose: the writer's own parse must refuse it.
+        body: { hlc, changes: {}, supersedes: { households: ['not-an-id' as OpId] } },
       })),
     ).rejects.toBeInstanceOf(OpRejectedError);
     expect(await snapshot(d)).toEqual(before);

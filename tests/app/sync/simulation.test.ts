@@ -274,7 +274,7 @@ async function runSeed(seed: number) {
     const owners = new Map(
       (await world.base.store.db.selectFrom('report_owners').selectAll().execute()).map((r) => [r.report_id, r.device]),
     );
-    const okIds = new Set(ok.map((o) => o.id));
+    const okIds = new Set<string>(ok.map((o) => o.id));
     for (const id of world.acked) expect(okIds.has(id), `acknowledged op ${id} is stored`).toBe(true);
 
     for (const d of devices) {

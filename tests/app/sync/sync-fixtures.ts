@@ -19,7 +19,7 @@ import { RasidDb } from '../../../src/app/store/db.ts';
 import type { WriterContext } from '../../../src/app/store/write-op.ts';
 import { runSync, type SyncContext } from '../../../src/app/sync/engine.ts';
 import { httpTransport, type Fetch } from '../../../src/app/sync/transport.ts';
-import type { DeviceId } from '../../../src/domain/ids.ts';
+import type { DeviceId, OpId } from '../../../src/domain/ids.ts';
 import type { Role } from '../../../src/domain/roles.ts';
 import { generateKeyPair, type AgreementKeyPair } from '../../../src/domain/crypto/keys.ts';
 import { opKeys, type OpKeys } from '../../../src/app/sync/op-keys.ts';
@@ -134,7 +134,7 @@ export function syncDevice(d: Device) {
 }
 
 /** The ops a device holds and counts (rejected ones excluded), by id. */
-export async function liveOpIds(d: Device): Promise<string[]> {
+export async function liveOpIds(d: Device): Promise<OpId[]> {
   return (await d.db.ops.toArray())
     .filter((o) => !o.rejected)
     .map((o) => o.id)

@@ -12,7 +12,7 @@ import { SUITES, detectSuite } from '../../../src/domain/crypto/algorithms.ts';
 import { generateKeyPair } from '../../../src/domain/crypto/keys.ts';
 import { PairKeyCache } from '../../../src/domain/crypto/pair-keys.ts';
 import { encodeHlc, nodeIdOf } from '../../../src/domain/hlc.ts';
-import { cryptoRandom, uuidv7 } from '../../../src/domain/ids.ts';
+import { cryptoRandom, newOpId, uuidv7 } from '../../../src/domain/ids.ts';
 import { KeyDirectory } from '../../../src/domain/key-directory.ts';
 import { emptyState, applyOp } from '../../../src/domain/merge.ts';
 import { sealForWire, type Reader } from '../../../src/domain/op-envelope.ts';
@@ -27,7 +27,7 @@ function createOp(i: number): Op {
   const now = Date.UTC(2025, 2, 8) + i * 1000;
   return {
     v: 1,
-    id: uuidv7(now, cryptoRandom),
+    id: newOpId(now, cryptoRandom),
     kind: 'create',
     reportId: uuidv7(now, cryptoRandom),
     device: MONITOR,

@@ -25,7 +25,7 @@ import { signOp, checkOpSignature } from '../../../src/domain/crypto/signature.t
 import type { AgreementAlg, SigningAlg } from '../../../src/domain/crypto/algorithms.ts';
 import { BODY, HEADER, RFC7748, RFC8032, ed25519Pair, scriptedRandom, x25519Pair } from './fixtures.ts';
 import type { DeviceId } from '../../../src/domain/ids.ts';
-import { deviceId } from '../../ids.ts';
+import { deviceId, opId } from '../../ids.ts';
 
 type Device = { id: DeviceId; agreement: AgreementKeyPair; signing: SigningKeyPair };
 
@@ -203,7 +203,7 @@ describe('sealing and opening', () => {
   test('one key agreement per pair of keys, however many ops are opened', async () => {
     const keys = reader(deployment);
     for (let seq = 1; seq <= 25; seq++) {
-      const header = { ...HEADER, id: `0195781a-3c00-7abc-8def-0000000000${String(seq).padStart(2, '0')}`, deviceSeq: seq };
+      const header = { ...HEADER, id: opId(`0195781a-3c00-7abc-8def-0000000000${String(seq).padStart(2, '0')}`), deviceSeq: seq };
       const opA = await seal(header, BODY, alice, [deployment.publicKey]);
       const opC = await seal({ ...header, device: carol.id }, BODY, carol, [deployment.publicKey]);
       expect((await openOp(opA, keys)).ok && (await openOp(opC, keys)).ok).toBe(true);
@@ -309,7 +309,7 @@ describe('tampering: anything changed fails with a typed reason', () => {
 
   test('any field of the clear header (the associated data)', async () => {
     const changes: Partial<SealedOpHeader>[] = [
-      { id: '0195781a-3c00-7abc-8def-0123456789ac' },
+      { id: opId('0195781a-3c00-7abc-8def-0123456789ac') },
       { kind: 'edit' },
       { reportId: '0195781a-3c00-7abc-8def-000000000002' },
       { device: carol.id },
@@ -322,7 +322,7 @@ describe('tampering: anything changed fails with a typed reason', () => {
   });
 
   test('a body moved under another op header', async () => {
-    const other = await seal({ ...HEADER, id: '0195781a-3c00-7abc-8def-0123456789ff', deviceSeq: 8 });
+    const other = await seal({ ...HEADER, id: opId('0195781a-3c00-7abc-8def-0123456789ff'), deviceSeq: 8 });
     expect(await reason({ ...op, body: other.body }, reader(deployment))).toBe('quarantine.openFailed');
   });
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../../src/domain/csv.ts';
 import { encodeHlc, nodeIdOf } from '../../../src/domain/hlc.ts';
-import { cryptoRandom, uuidv7 } from '../../../src/domain/ids.ts';
+import { cryptoRandom, newOpId, uuidv7 } from '../../../src/domain/ids.ts';
 import { deleteBody, mergeOps, settingBody } from '../../../src/domain/merge.ts';
 import type { Op, OpBody } from '../../../src/domain/op.ts';
 import { bodyText } from '../../../src/domain/wire-op.ts';
@@ -221,7 +221,7 @@ describe('npm run export', () => {
       const store = await openStore({ dataDir: dir });
       const header = {
         v: 1 as const,
-        id: uuidv7(Date.now(), (n) => new Uint8Array(n).fill(3)),
+        id: newOpId(Date.now(), (n) => new Uint8Array(n).fill(3)),
         kind: 'create' as const,
         reportId: uuidv7(Date.now(), (n) => new Uint8Array(n).fill(4)),
         device: deviceId('broken-phone-01'),
@@ -271,7 +271,7 @@ async function pushDesk(db: Store['db'], name: string, reportId: string, body: O
     .executeTakeFirst();
   const op: Op = {
     v: 1,
-    id: uuidv7(Date.now(), cryptoRandom),
+    id: newOpId(Date.now(), cryptoRandom),
     kind: 'desk',
     reportId,
     device,

@@ -16,7 +16,7 @@ import { PairKeyCache } from '../../../src/domain/crypto/pair-keys.ts';
 import { ARGON2ID_FLOOR } from '../../../src/domain/crypto/passphrase.ts';
 import { wrapUnderPassphrase } from '../../../src/domain/crypto/wrapped-key.ts';
 import { encodeHlc, nodeIdOf } from '../../../src/domain/hlc.ts';
-import { cryptoRandom, uuidv7, type DeviceId } from '../../../src/domain/ids.ts';
+import { cryptoRandom, newOpId, uuidv7, type DeviceId } from '../../../src/domain/ids.ts';
 import { editBody, emptyState, settingBody } from '../../../src/domain/merge.ts';
 import type { Op, OpBody } from '../../../src/domain/op.ts';
 import { sealForWire, type Sealer } from '../../../src/domain/op-envelope.ts';
@@ -104,7 +104,7 @@ export async function sealedBase(options: OpenStoreOptions, dir: string): Promis
   const hlc = (device: string, minutes: number) => encodeHlc({ wall: DEMO_NOW + minutes * 60_000, counter: 0, node: nodeIdOf(device) });
   const op = (kind: Op['kind'], reportId: string, device: DeviceId, deviceSeq: number, body: OpBody): Op => ({
     v: 1,
-    id: uuidv7(Date.now(), cryptoRandom),
+    id: newOpId(Date.now(), cryptoRandom),
     kind,
     reportId,
     device,

@@ -21,7 +21,7 @@ import type { RequestLimits } from '../../../src/server/http/rate-limit.ts';
 import { openStore, type Store } from '../../../src/server/store/index.ts';
 import { postgresCluster, usePostgres } from '../store/dialects.ts';
 import { emptyDatabase } from '../store/postgres.ts';
-import { deviceId } from '../../ids.ts';
+import { deviceId, opId } from '../../ids.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 export const ORIGIN = 'https://rasid.example.org';
@@ -170,7 +170,15 @@ export function newId(): string {
 /** A wire op with a body like the app's (canonical JSON), which the server never reads. */
 export function wireOp(device: string, deviceSeq: number, kind: OpKind, reportId: string, changes: Record<string, unknown> = {}): WireOp {
   const hlc = `${new Date(T0 + deviceSeq).toISOString()}-0000-${device.replace(/[^0-9a-z]/g, '').slice(0, 32)}`;
-  return { v: 1, id: newId(), kind, reportId, device: deviceId(device), deviceSeq, body: canonicalJson({ hlc, changes, supersedes: {} }) };
+  return {
+    v: 1,
+    id: opId(newId()),
+    kind,
+    reportId,
+    device: deviceId(device),
+    deviceSeq,
+    body: canonicalJson({ hlc, changes, supersedes: {} }),
+  };
 }
 
 export const ids = (answer: SyncResponse) => answer.ops.map((o) => o.op.id);

@@ -172,7 +172,7 @@ export function killDuringPushes(dialect: 'sqlite' | 'postgres'): void {
           await server.kill('SIGKILL');
           kills += 1;
 
-          const held = new Map((await storedIds()).map((r) => [r.id, r.status]));
+          const held = new Map<string, string>((await storedIds()).map((r) => [r.id, r.status]));
           const missing = [...acknowledged].filter((id) => held.get(id) !== 'ok');
           expect(missing, `acknowledged ops missing after kill ${kills} (seed ${SEED})`).toEqual([]);
           // Clients re-push these in the next round (they are above their watermarks), so each is counted once.

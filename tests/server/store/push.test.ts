@@ -13,7 +13,7 @@ import { pushOps } from '../../../src/server/store/push.ts';
 import { REJECT, RETRY, MAX_STORED_BODY_BYTES, type Caller, type PushedOp } from '../../../src/server/store/rules.ts';
 import type { Store } from '../../../src/server/store/open.ts';
 import { COORDINATOR, forEachDialect, MONITOR_A, MONITOR_B, newId, op } from './dialects.ts';
-import { deviceId } from '../../ids.ts';
+import { deviceId, opId } from '../../ids.ts';
 
 const monitorA: Caller = { device: MONITOR_A, role: 'monitor' };
 const monitorB: Caller = { device: MONITOR_B, role: 'monitor' };
@@ -388,7 +388,7 @@ async function sealed(
 ): Promise<{ wire: WireOp; pushed: PushedOp }> {
   const clear: Op = {
     v: 1,
-    id: newId(),
+    id: opId(newId()),
     kind,
     reportId,
     device,

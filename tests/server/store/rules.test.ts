@@ -7,6 +7,7 @@ import type { DeviceId } from '../../../src/domain/ids.ts';
 import { canonicalJson } from '../../../src/domain/canonical-json.ts';
 import { decide, REJECT, RETRY, type Caller, type HeldOp, type HeldState, type PushedOp } from '../../../src/server/store/rules.ts';
 import { COORDINATOR, MONITOR_A, MONITOR_B, newId, op } from './dialects.ts';
+import { opId } from '../../ids.ts';
 
 const monitorA: Caller = { device: MONITOR_A, role: 'monitor' };
 const coordinator: Caller = { device: COORDINATOR, role: 'coordinator' };
@@ -88,7 +89,7 @@ describe('deciding one pushed op', () => {
     [
       'its slot holds another op',
       monitorA,
-      holding({ slots: { [`${MONITOR_A}:5`]: { ...heldAs(edit), id: newId() } } }),
+      holding({ slots: { [`${MONITOR_A}:5`]: { ...heldAs(edit), id: opId(newId()) } } }),
       { answer: 'rejected', reason: REJECT.seqTaken, store: false },
     ],
     [
