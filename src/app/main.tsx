@@ -33,7 +33,8 @@ import './ui/styles.css';
 
 /** The deployment's gazetteer, as the last sync brought it (a deployment op with fixed id `gazetteer`). */
 async function deployedGazetteer(db: RasidDb): Promise<Gazetteer | null> {
-  const row = await db.settings.get('gazetteer');
+  // Found by its name as text: the first load carries no schema library to make a SettingId with.
+  const row = await db.settings.get({ id: 'gazetteer' });
   const value = distinctHeads(row?.state.fields['gazetteer'])[0]?.value as Gazetteer | undefined;
   return value && typeof value.name === 'string' && Array.isArray(value.units) ? value : null;
 }

@@ -3,12 +3,13 @@
  * through the service worker's navigation fallback). Report ids appear in paths; report content never does.
  */
 import { useEffect, useState } from 'preact/hooks';
+import { isReportId, type ReportId } from '../domain/ids.ts';
 
 export type Route =
   | { name: 'list' }
   | { name: 'new'; draft?: string }
-  | { name: 'view'; id: string }
-  | { name: 'edit'; id: string; draft?: string }
+  | { name: 'view'; id: ReportId }
+  | { name: 'edit'; id: ReportId; draft?: string }
   | { name: 'settings' }
   | { name: 'sync' }
   | { name: 'enroll' }
@@ -34,7 +35,8 @@ export function parseRoute(pathname: string, search: string): Route {
     if (parts.length === 2 && parts[1] === 'charts') return { name: 'deskCharts' };
     if (parts.length === 2 && parts[1] === 'exports') return { name: 'deskExports' };
   }
-  if (parts[0] === 'reports' && parts[1]) {
+  // A path that names no report id can name no report here.
+  if (parts[0] === 'reports' && parts[1] !== undefined && isReportId(parts[1])) {
     if (parts.length === 2) return { name: 'view', id: parts[1] };
     if (parts.length === 3 && parts[2] === 'edit') return { name: 'edit', id: parts[1], draft };
   }

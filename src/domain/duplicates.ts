@@ -6,6 +6,7 @@
  * One pass over every report with the cheapest tests first, so a desk of 100,000 reports is read in
  * one go; nothing is indexed ahead.
  */
+import type { ReportId } from './ids.ts';
 import type { ReportView } from './merge.ts';
 import type { AdminAreas, FieldValues, Point } from './report.ts';
 
@@ -25,7 +26,7 @@ export type ComparedCount = (typeof COMPARED_COUNTS)[number];
 export type PlaceMatch = { kind: 'adm3'; pcode: string } | { kind: 'adm2'; pcode: string } | { kind: 'point'; metres: number };
 
 export interface DuplicateCandidate {
-  id: string;
+  id: ReportId;
   place: PlaceMatch;
   /** Days between the two event dates; 0 when they are the same day or their ranges overlap. */
   days: number;

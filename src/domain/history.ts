@@ -8,7 +8,7 @@
  * them, with what they tried to change and why they were refused, and left out of the fold.
  */
 import { decodeHlc } from './hlc.ts';
-import type { DeviceId, OpId } from './ids.ts';
+import type { DeviceId, OpId, ReportId } from './ids.ts';
 import { applyOp, DELETED_FIELD, distinctHeads, emptyState, TYPE_FIELD, type Authority, type MergedState } from './merge.ts';
 import type { Op, OpKind } from './op.ts';
 import { COORDINATOR_ONLY_FIELDS } from './report-codes.ts';
@@ -118,7 +118,7 @@ function fieldChanges(op: HistoryOp, before: MergedState, after: MergedState, co
  * The history of one report from its ops (in any order, duplicates allowed) under an authority
  * (who counts as coordinator). Entries come oldest first by HLC, then by op id.
  */
-export function reportHistory(reportId: string, ops: Iterable<HistoryOp>, isCoordinator: Authority): HistoryEntry[] {
+export function reportHistory(reportId: ReportId, ops: Iterable<HistoryOp>, isCoordinator: Authority): HistoryEntry[] {
   const unique = new Map<OpId, HistoryOp>();
   for (const op of ops) if (op.reportId === reportId && !unique.has(op.id)) unique.set(op.id, op);
   let state = emptyState(reportId);

@@ -21,3 +21,24 @@ export const opIdSchema = z
   .check(z.regex(UUID_PATTERN, { error: 'err.id.invalid' }))
   .brand<'OpId'>();
 export type OpId = z.infer<typeof opIdSchema>;
+
+/** A report's UUID v7, made on the device that creates it. */
+export const reportIdSchema = z
+  .string()
+  .check(z.regex(UUID_PATTERN, { error: 'err.id.invalid' }))
+  .brand<'ReportId'>();
+export type ReportId = z.infer<typeof reportIdSchema>;
+
+/** A setting's fixed name (`roster`, `gazetteer`, `profile:<name>`, `export:<uuid>`): never a UUID, as the base checks. */
+export const settingIdSchema = z
+  .string()
+  .check(
+    z.regex(/^[0-9A-Za-z_.:-]{1,64}$/),
+    z.refine((s) => !UUID_PATTERN.test(s)),
+  )
+  .brand<'SettingId'>();
+export type SettingId = z.infer<typeof settingIdSchema>;
+
+/** What an op's header names in `reportId`: a report, or a setting. Together, the names an op header always took. */
+export const targetIdSchema = z.union([reportIdSchema, settingIdSchema]);
+export type TargetId = z.infer<typeof targetIdSchema>;

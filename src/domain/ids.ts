@@ -8,9 +8,9 @@
  * its schema checks.
  */
 
-import type { DeviceId, OpId } from './id-schemas.ts';
+import type { DeviceId, OpId, ReportId, SettingId, TargetId } from './id-schemas.ts';
 
-export type { DeviceId, OpId };
+export type { DeviceId, OpId, ReportId, SettingId, TargetId };
 
 export type RandomBytes = (n: number) => Uint8Array;
 
@@ -29,6 +29,21 @@ export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
 /** A new op id: a UUID v7, which sorts in the order its author made its ops. */
 export function newOpId(nowMs: number, random: RandomBytes): OpId {
   return uuidv7(nowMs, random) as OpId;
+}
+
+/** A new report id: a UUID v7, made by the device that creates the report. */
+export function newReportId(nowMs: number, random: RandomBytes): ReportId {
+  return uuidv7(nowMs, random) as ReportId;
+}
+
+/** Whether text is a report id: the whole check, so it also reads a report id from a path. */
+export function isReportId(id: string): id is ReportId {
+  return UUID_PATTERN.test(id);
+}
+
+/** Whether an op's target is a setting: reports are named by UUID, settings never are. */
+export function isSettingId(id: TargetId): id is SettingId {
+  return !UUID_PATTERN.test(id);
 }
 
 /** A new device id: 32 hex digits, made once at first start (app/device.ts). */

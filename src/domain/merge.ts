@@ -10,7 +10,7 @@
  * gives the same state.
  */
 import { canonicalJson } from './canonical-json.ts';
-import type { DeviceId, OpId } from './ids.ts';
+import type { DeviceId, OpId, ReportId, TargetId } from './ids.ts';
 import type { Op } from './op.ts';
 import { COORDINATOR_ONLY_FIELDS, isReportType, type ReportType } from './report-types.ts';
 import type { FieldName, FieldValues } from './report.ts';
@@ -34,8 +34,9 @@ export interface FieldState {
   seenByDelete?: OpId[];
 }
 
-export interface MergedState {
-  id: string;
+/** `Id` says which: a report's state (a ReportId), a setting's (a SettingId), or either. */
+export interface MergedState<Id extends TargetId = TargetId> {
+  id: Id;
   /** Set by the create op; undefined until it has arrived. */
   type?: ReportType;
   /** The raw type the create op named, kept when it is not one this app knows. */
@@ -59,7 +60,7 @@ export const DELETED_FIELD = 'deleted';
 /** Written once, by the create op. */
 export const TYPE_FIELD = 'type';
 
-export function emptyState(id: string): MergedState {
+export function emptyState<Id extends TargetId>(id: Id): MergedState<Id> {
   return { id, fields: {}, applied: [], ignored: [] };
 }
 
@@ -80,9 +81,9 @@ function byDisplayOrder(a: FieldVersion, b: FieldVersion): number {
   return a.op < b.op ? 1 : a.op > b.op ? -1 : 0;
 }
 
-export function applyOp(state: MergedState, op: Op, isCoordinator: Authority = noCoordinators): MergedState {
+export function applyOp<Id extends TargetId>(state: MergedState<Id>, op: Op, isCoordinator: Authority = noCoordinators): MergedState<Id> {
   if (op.reportId !== state.id || state.applied.includes(op.id)) return state;
-  const next: MergedState = { ...state, fields: { ...state.fields }, applied: insertSorted(state.applied, op.id) };
+  const next: MergedState<Id> = { ...state, fields: { ...state.fields }, applied: insertSorted(state.applied, op.id) };
   const { changes, supersedes, hlc } = op.body;
 
   if (op.kind === 'create' && (!state.created || op.id < state.created.op)) {
@@ -121,7 +122,7 @@ export function applyOp(state: MergedState, op: Op, isCoordinator: Authority = n
   return next;
 }
 
-export function mergeOps(id: string, ops: Iterable<Op>, isCoordinator: Authority = noCoordinators): MergedState {
+export function mergeOps<Id extends TargetId>(id: Id, ops: Iterable<Op>, isCoordinator: Authority = noCoordinators): MergedState<Id> {
   let state = emptyState(id);
   for (const op of ops) state = applyOp(state, op, isCoordinator);
   return state;
@@ -139,8 +140,9 @@ export function distinctHeads(field: FieldState | undefined): FieldVersion[] {
   });
 }
 
-export interface ReportView {
-  id: string;
+/** Read for screens: a report's, unless `Id` says a setting's (whose values are then no report fields). */
+export interface ReportView<Id extends TargetId = ReportId> {
+  id: Id;
   type?: ReportType;
   unknownType?: string;
   /** For a field in conflict, the first head in display order. */
@@ -153,7 +155,7 @@ export interface ReportView {
   updatedHlc?: string;
 }
 
-export function viewOf(state: MergedState): ReportView {
+export function viewOf<Id extends TargetId>(state: MergedState<Id>): ReportView<Id> {
   const values: Record<string, unknown> = {};
   const conflicts: string[] = [];
   let liveFields = 0;

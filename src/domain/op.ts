@@ -6,7 +6,7 @@
  */
 import { z } from 'zod/mini';
 import { hlcString } from './hlc.ts';
-import { deviceIdSchema, opIdSchema } from './id-schemas.ts';
+import { deviceIdSchema, opIdSchema, targetIdSchema } from './id-schemas.ts';
 
 export const OP_FORMAT_VERSION = 1;
 /**
@@ -29,7 +29,7 @@ export const opHeaderSchema = z.object({
   id: opIdSchema,
   kind: z.enum(OP_KINDS),
   /** A report's UUID, or the fixed name of a deployment or desk setting. */
-  reportId: z.string().check(z.regex(/^[0-9A-Za-z_.:-]{1,64}$/)),
+  reportId: targetIdSchema,
   device: deviceIdSchema,
   deviceSeq: z.int().check(z.minimum(1), z.maximum(Number.MAX_SAFE_INTEGER)),
 });

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod/mini';
 import { MAX_COUNT } from './digits.ts';
-import { UUID_PATTERN } from './ids.ts';
+import { reportIdSchema } from './id-schemas.ts';
 import {
   DATE_PRECISIONS,
   LOCATION_PRECISIONS,
@@ -121,7 +121,7 @@ export const FIELDS = {
   sourceDetail: field(text(TEXT_LIMITS.detail), 'internal'),
   confidence: field(choice(CONFIDENCES), 'partner'),
   verification: field(choice(VERIFICATION_STATUSES), 'public'),
-  duplicateOf: field(z.string().check(z.regex(UUID_PATTERN, { error: 'err.id.invalid' })), 'partner'),
+  duplicateOf: field(reportIdSchema, 'partner'),
   // displacement; households and individuals are also the people an access cut affects
   households: field(count, 'public'),
   individuals: field(count, 'public'),

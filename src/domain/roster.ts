@@ -6,13 +6,13 @@
  */
 import { z } from 'zod/mini';
 import { distinctHeads, type Authority, type MergedState } from './merge.ts';
-import { deviceIdSchema } from './id-schemas.ts';
+import { deviceIdSchema, settingIdSchema } from './id-schemas.ts';
 import type { DeviceId } from './ids.ts';
 import { ROLES, type Role } from './roles.ts';
 
 /** Fixed reportIds of deployment settings. */
-export const ROSTER_ID = 'roster';
-export const GAZETTEER_ID = 'gazetteer';
+export const ROSTER_ID = settingIdSchema.parse('roster');
+export const GAZETTEER_ID = settingIdSchema.parse('gazetteer');
 /** The field a gazetteer setting is written under. */
 export const GAZETTEER_FIELD = 'gazetteer';
 

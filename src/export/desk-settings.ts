@@ -9,9 +9,9 @@
  * `export:<uuid>`, written once: a log that only grows, and never merges two entries into one.
  */
 import { z } from 'zod/mini';
-import { UUID_PATTERN } from '../domain/ids.ts';
+import { UUID_PATTERN, type SettingId } from '../domain/ids.ts';
 import { DELETED_FIELD, viewOf, type MergedState } from '../domain/merge.ts';
-import { deviceIdSchema } from '../domain/id-schemas.ts';
+import { deviceIdSchema, settingIdSchema } from '../domain/id-schemas.ts';
 import { EXPORT_FORMATS } from './export-file.ts';
 import { partnerProfileSchema, PROFILE_NAME_PATTERN, type PartnerProfile } from './profile.ts';
 
@@ -21,9 +21,9 @@ export const EXPORT_LOG_PREFIX = 'export:';
 /** The parts of a profile, each a field of its setting. */
 export const PROFILE_PARTS = ['key', 'fields', 'place', 'dates'] as const;
 
-export function profileSettingId(name: string): string {
+export function profileSettingId(name: string): SettingId {
   if (!PROFILE_NAME_PATTERN.test(name)) throw new Error('err.profile.name');
-  return PROFILE_SETTING_PREFIX + name;
+  return settingIdSchema.parse(PROFILE_SETTING_PREFIX + name);
 }
 
 /** The profile name a setting id names, or undefined when it names something else. */
@@ -43,7 +43,7 @@ export type StoredProfile =
   /** Removed, or not a profile this app can use (a catalog key says why): listed, never exported with. */
   | { name: string; ok: false; reason: string; conflicts: string[] };
 
-export function profileFromState(state: MergedState): StoredProfile | undefined {
+export function profileFromState(state: MergedState<SettingId>): StoredProfile | undefined {
   const name = profileNameOf(state.id);
   if (name === undefined) return undefined;
   const view = viewOf(state);
@@ -67,13 +67,13 @@ export const exportLogEntrySchema = z.object({
 });
 export type ExportLogEntry = z.infer<typeof exportLogEntrySchema>;
 
-export function exportLogId(uuid: string): string {
+export function exportLogId(uuid: string): SettingId {
   if (!UUID_PATTERN.test(uuid)) throw new Error('err.id.invalid');
-  return EXPORT_LOG_PREFIX + uuid;
+  return settingIdSchema.parse(EXPORT_LOG_PREFIX + uuid);
 }
 
 /** A log entry as stored; undefined for another setting or an entry this app cannot read. */
-export function exportLogEntryFromState(state: MergedState): ExportLogEntry | undefined {
+export function exportLogEntryFromState(state: MergedState<SettingId>): ExportLogEntry | undefined {
   if (!state.id.startsWith(EXPORT_LOG_PREFIX)) return undefined;
   const parsed = exportLogEntrySchema.safeParse(viewOf(state).values);
   return parsed.success ? parsed.data : undefined;

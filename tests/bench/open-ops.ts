@@ -17,7 +17,7 @@ import { inflate } from '../../src/domain/crypto/compression.ts';
 import { generateKeyPair } from '../../src/domain/crypto/keys.ts';
 import { PairKeyCache } from '../../src/domain/crypto/pair-keys.ts';
 import { openOp, openPlaintext, sealOp, type OpenKeys, type SealedWireOp } from '../../src/domain/crypto/sealed-op.ts';
-import { cryptoRandom, newOpId, uuidv7 } from '../../src/domain/ids.ts';
+import { cryptoRandom, newOpId, newReportId } from '../../src/domain/ids.ts';
 import type { OpBody } from '../../src/domain/op.ts';
 import { deviceId } from '../ids.ts';
 
@@ -70,7 +70,7 @@ export async function benchOpenOps(n: number): Promise<Result> {
         v: 2 as const,
         id: newOpId(at, cryptoRandom),
         kind: 'create' as const,
-        reportId: uuidv7(at, cryptoRandom),
+        reportId: newReportId(at, cryptoRandom),
         device,
         deviceSeq: i + 1,
       };

@@ -3,6 +3,7 @@ import { duplicateCandidates, metresBetween, type DuplicateCandidate } from '../
 import type { ReportView } from '../../src/domain/merge.ts';
 import type { AdminAreas, FieldValues, ReportType } from '../../src/domain/report.ts';
 import { seededRandom } from '../seeded-random.ts';
+import { reportId } from '../ids.ts';
 
 // Invented places and numbers around Jableh; p-codes as in the sample gazetteer.
 const JABLEH = { pcode: 'SY0602', en: 'Jablah', ar: 'جبلة' };
@@ -14,10 +15,16 @@ const HERE = { lat: 35.36, lon: 35.93 };
 const north = (metres: number) => ({ lat: HERE.lat + metres / 111_195, lon: HERE.lon });
 
 let n = 0;
-const nextId = () => `01957a3c-3000-7000-8000-${(++n).toString(16).padStart(12, '0')}`;
+const nextId = () => reportId(`01957a3c-3000-7000-8000-${(++n).toString(16).padStart(12, '0')}`);
 
 function report(values: Partial<FieldValues>, opts: { type?: ReportType; id?: string; deleted?: boolean } = {}): ReportView {
-  return { id: opts.id ?? nextId(), type: opts.type ?? 'displacement', values, conflicts: [], deleted: opts.deleted ?? false };
+  return {
+    id: opts.id === undefined ? nextId() : reportId(opts.id),
+    type: opts.type ?? 'displacement',
+    values,
+    conflicts: [],
+    deleted: opts.deleted ?? false,
+  };
 }
 const on = (date: string, end?: string): FieldValues['eventDate'] =>
   end ? { precision: 'range', date, end } : { precision: 'exact', date };

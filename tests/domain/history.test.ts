@@ -5,10 +5,10 @@ import { deleteBody, editBody, mergeOps, noCoordinators, viewOf, type Authority 
 import { opSchema } from '../../src/domain/op.ts';
 import type { FieldName } from '../../src/domain/report.ts';
 import type { DeviceId, OpId } from '../../src/domain/ids.ts';
-import { deviceId, opId } from '../ids.ts';
+import { deviceId, opId, reportId } from '../ids.ts';
 
-const REPORT = '01957a3c-1f00-7000-8000-00000000cafe';
-const OTHER_REPORT = '01957a3c-1f00-7000-8000-00000000d00d';
+const REPORT = reportId('01957a3c-1f00-7000-8000-00000000cafe');
+const OTHER_REPORT = reportId('01957a3c-1f00-7000-8000-00000000d00d');
 const T0 = Date.UTC(2025, 2, 8, 9, 0, 0);
 const PHONE_A = deviceId('phone-A-0001');
 const PHONE_B = deviceId('phone-B-0002');

@@ -17,9 +17,9 @@ import {
 import { opSchema, type Op, type OpKind } from '../../src/domain/op.ts';
 import type { FieldName } from '../../src/domain/report.ts';
 import { seededRandom } from '../seeded-random.ts';
-import { deviceId, opId } from '../ids.ts';
+import { deviceId, opId, reportId } from '../ids.ts';
 
-const REPORT = '01957a3c-1f00-7000-8000-00000000beef';
+const REPORT = reportId('01957a3c-1f00-7000-8000-00000000beef');
 const T0 = Date.UTC(2025, 2, 8, 9, 0, 0);
 
 // ----- a small notation for op histories: ops are named by labels, ids follow the order labels appear -----
@@ -307,7 +307,7 @@ describe('merge', () => {
 
   test('an op of another report is not applied', () => {
     const s = mergeOps(REPORT, [op(create)]);
-    const other = { ...op(['x1', DEVICE_A, { households: 99 }, {}, 1]), reportId: '01957a3c-1f00-7000-8000-00000000f00d' };
+    const other = { ...op(['x1', DEVICE_A, { households: 99 }, {}, 1]), reportId: reportId('01957a3c-1f00-7000-8000-00000000f00d') };
     expect(applyOp(s, other)).toBe(s);
   });
 

@@ -5,10 +5,10 @@ import { KeyDirectory } from '../../src/domain/key-directory.ts';
 import { readArrived, sealForWire, type Reader, type Sealer } from '../../src/domain/op-envelope.ts';
 import type { Op } from '../../src/domain/op.ts';
 import { QUARANTINE_REASONS } from '../../src/domain/quarantine.ts';
-import { rosterField, type RosterEntry } from '../../src/domain/roster.ts';
+import { GAZETTEER_ID, ROSTER_ID, rosterField, type RosterEntry } from '../../src/domain/roster.ts';
 import { toWire } from '../../src/domain/wire-op.ts';
 import type { DeviceId } from '../../src/domain/ids.ts';
-import { deviceId, opId } from '../ids.ts';
+import { deviceId, opId, reportId } from '../ids.ts';
 
 type Holder = { device: DeviceId; role: 'monitor' | 'coordinator'; agreement: AgreementKeyPair; signing: SigningKeyPair };
 
@@ -44,7 +44,7 @@ function reportOp(over: Partial<Op> = {}): Op {
     v: 1,
     id: opId('0195a0b0-0000-7000-8000-000000000001'),
     kind: 'create',
-    reportId: '0195a0b0-0000-7000-8000-0000000000aa',
+    reportId: reportId('0195a0b0-0000-7000-8000-0000000000aa'),
     device: monitor.device,
     deviceSeq: 1,
     body: { hlc: HLC, changes: { type: 'damage', narrative: 'marker-envelope-1' }, supersedes: {} },
@@ -57,7 +57,7 @@ function rosterOp(author: Holder, entries: RosterEntry[]): Op {
     v: 1,
     id: opId('0195a0b0-0000-7000-8000-000000000002'),
     kind: 'deployment',
-    reportId: 'roster',
+    reportId: ROSTER_ID,
     device: author.device,
     deviceSeq: 1,
     body: { hlc: HLC, changes: Object.fromEntries(entries.map((e) => [rosterField(e.device), e])), supersedes: {} },
@@ -138,7 +138,7 @@ describe('deployment ops travel signed, in clear', () => {
   });
 
   test('a gazetteer op is never taken on its own word, even while the roster is empty', async () => {
-    const op = { ...rosterOp(coordinator, []), reportId: 'gazetteer' };
+    const op = { ...rosterOp(coordinator, []), reportId: GAZETTEER_ID };
     const signed = await sealForWire(op, sealer(coordinator), []);
     if (!signed.ok) throw new Error(signed.reason);
     expect(await readArrived(signed.wire, await reader([monitor.agreement], []))).toMatchObject({

@@ -6,6 +6,7 @@
 import type { ReportView } from '../../src/domain/merge.ts';
 import type { ReportType } from '../../src/domain/report-codes.ts';
 import { toExportRecord, type ExportRecord } from '../../src/export/record.ts';
+import { reportId } from '../ids.ts';
 
 const LATTAKIA = { pcode: 'SY06', en: 'Lattakia', ar: 'اللاذقية' };
 const JABLAH = { pcode: 'SY0602', en: 'Jablah', ar: 'جبلة' };
@@ -31,7 +32,7 @@ function report(
 ): ExportRecord {
   n++;
   const view: ReportView = {
-    id: `01957a3c-3000-7000-8000-${n.toString(16).padStart(12, '0')}`,
+    id: reportId(`01957a3c-3000-7000-8000-${n.toString(16).padStart(12, '0')}`),
     type,
     values: {
       admin,

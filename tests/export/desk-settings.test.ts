@@ -12,19 +12,20 @@ import {
 } from '../../src/export/desk-settings.ts';
 import { partnerProfile } from '../../src/export/profile.ts';
 import { deviceId, opId } from '../ids.ts';
+import type { SettingId, TargetId } from '../../src/domain/ids.ts';
 
 const KEY_A = 'a'.repeat(43);
 const KEY_B = 'b'.repeat(43);
 let seq = 0;
 
 /** A desk op written by `device` on the state it had (`seen`, by default the state it lands on). */
-function deskOp(
-  state: MergedState,
+function deskOp<Id extends TargetId>(
+  state: MergedState<Id>,
   device: string,
   minute: number,
-  body: (s: MergedState, hlc: string) => Op['body'],
+  body: (s: MergedState<Id>, hlc: string) => Op['body'],
   seen = state,
-): MergedState {
+): MergedState<Id> {
   const hlc = encodeHlc({ wall: Date.UTC(2026, 10, 1) + minute * 60_000, counter: 0, node: nodeIdOf(device) });
   seq++;
   const id = opId(`0190a000-0000-7000-8000-${String(seq).padStart(12, '0')}`);
@@ -45,8 +46,8 @@ describe('partner profiles as desk settings', () => {
     const base = deskOp(emptyState(profileSettingId(profile.name)), 'coord-one', 1, (s, hlc) =>
       settingBody(s, profileChanges(profile), hlc),
     );
-    const rotated = (s: MergedState) => deskOp(s, 'coord-one', 2, (st, hlc) => settingBody(st, { key: KEY_B }, hlc));
-    const daily = (s: MergedState) => deskOp(s, 'coord-two', 3, (st, hlc) => settingBody(st, { dates: 'day' }, hlc));
+    const rotated = (s: MergedState<SettingId>) => deskOp(s, 'coord-one', 2, (st, hlc) => settingBody(st, { key: KEY_B }, hlc));
+    const daily = (s: MergedState<SettingId>) => deskOp(s, 'coord-two', 3, (st, hlc) => settingBody(st, { dates: 'day' }, hlc));
     const both = daily(rotated(base));
     const read = profileFromState(both);
     expect(read?.ok && read.profile).toMatchObject({ key: KEY_B, dates: 'day' });

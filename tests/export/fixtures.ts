@@ -12,7 +12,8 @@ import type { Op } from '../../src/domain/op.ts';
 import type { FieldName } from '../../src/domain/report.ts';
 import { toExportRecord, type DeskFacts, type ExportRecord } from '../../src/export/record.ts';
 import { INTERNAL_PROFILE, partnerProfile, DEFAULT_PARTNER_FIELDS } from '../../src/export/profile.ts';
-import { deviceId, opId } from '../ids.ts';
+import { deviceId, opId, reportId } from '../ids.ts';
+import type { ReportId } from '../../src/domain/ids.ts';
 
 export const EXPORTED_AT = '2025-03-12T08:00:00.000Z';
 export const ORGANISATION = 'Sahel Monitors';
@@ -64,7 +65,7 @@ const BANYAS = { pcode: 'SY1002', en: 'Banyas', ar: 'بانياس' };
 
 let opCounter = 0;
 const seqs = new Map<string, number>();
-function op(reportId: string, device: string, minute: number, body: Omit<Op['body'], 'hlc'>, kind: Op['kind']): Op {
+function op(reportId: ReportId, device: string, minute: number, body: Omit<Op['body'], 'hlc'>, kind: Op['kind']): Op {
   opCounter++;
   const deviceSeq = (seqs.get(device) ?? 0) + 1;
   seqs.set(device, deviceSeq);
@@ -82,8 +83,11 @@ function op(reportId: string, device: string, minute: number, body: Omit<Op['bod
 /** A report's history, op by op, so edits see the state their author saw. */
 class History {
   ops: Op[] = [];
-  constructor(readonly id: string) {}
-  state(): MergedState {
+  readonly id: ReportId;
+  constructor(id: string) {
+    this.id = reportId(id);
+  }
+  state(): MergedState<ReportId> {
     return mergeOps(this.id, this.ops, isCoordinator);
   }
   create(device: string, minute: number, values: Record<string, unknown>): this {

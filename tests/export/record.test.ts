@@ -3,13 +3,13 @@ import { encodeHlc } from '../../src/domain/hlc.ts';
 import type { ReportView } from '../../src/domain/merge.ts';
 import { REPORT_COLUMNS, columnSensitivity, toExportRecord } from '../../src/export/record.ts';
 import { IDS, RECORDS } from './fixtures.ts';
-import { deviceId } from '../ids.ts';
+import { deviceId, reportId } from '../ids.ts';
 
 const byId = (id: string) => RECORDS.find((r) => r.id === id)!;
 
 function view(values: Record<string, unknown>, extra: Partial<ReportView> = {}): ReportView {
   return {
-    id: '01957a3c-1f00-7000-8000-0000000000f1',
+    id: reportId('01957a3c-1f00-7000-8000-0000000000f1'),
     type: 'damage',
     values: values,
     conflicts: [],

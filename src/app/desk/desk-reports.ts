@@ -7,13 +7,13 @@
  * it is counted and listed, never silently dropped.
  */
 import { useLiveQuery } from '../live-query.ts';
-import type { DeviceId, OpId } from '../../domain/ids.ts';
+import type { DeviceId, OpId, ReportId } from '../../domain/ids.ts';
 import type { ReportView } from '../../domain/merge.ts';
 import type { RasidDb } from '../store/db.ts';
 import { readRow } from '../store/read-row.ts';
 
 export interface DeskReport {
-  id: string;
+  id: ReportId;
   view: ReportView;
   /** The device that wrote the create op; '' until it has arrived. */
   device: DeviceId | '';
@@ -57,10 +57,10 @@ export function useDeskReports(db: RasidDb, watermark: number): DeskReports | un
 }
 
 /** When the base received each report's create op (ms), for the reports given: the export's `receivedAt`. */
-export async function receivedTimes(db: RasidDb, reports: readonly DeskReport[]): Promise<Map<string, number>> {
+export async function receivedTimes(db: RasidDb, reports: readonly DeskReport[]): Promise<Map<ReportId, number>> {
   const withOp = reports.filter((r): r is DeskReport & { createOp: OpId } => r.createOp !== undefined);
   const ops = await db.ops.bulkGet(withOp.map((r) => r.createOp));
-  const times = new Map<string, number>();
+  const times = new Map<ReportId, number>();
   ops.forEach((op, i) => {
     if (op?.receivedAt !== undefined) times.set(withOp[i]!.id, op.receivedAt);
   });

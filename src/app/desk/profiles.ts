@@ -11,6 +11,7 @@
 import { canonicalJson } from '../../domain/canonical-json.ts';
 import { normalizeDigits } from '../../domain/digits.ts';
 import type { AdminLevel } from '../../domain/gazetteer.ts';
+import type { SettingId } from '../../domain/ids.ts';
 import { DELETED_FIELD, deleteBody, distinctHeads, settingBody, viewOf, type MergedState } from '../../domain/merge.ts';
 import type { DateGrain } from '../../export/coarsen.ts';
 import {
@@ -137,7 +138,7 @@ export function checkProfile(form: ProfileForm, key: string): ProfileCheck {
   return { ok: false, errors };
 }
 
-function listed(state: MergedState): ListedProfile | undefined {
+function listed(state: MergedState<SettingId>): ListedProfile | undefined {
   const stored = profileFromState(state);
   if (!stored) return undefined;
   return { ...stored, removedWhileEdited: viewOf(state).conflicts.includes(DELETED_FIELD) };
@@ -152,7 +153,7 @@ export async function listProfiles(db: RasidDb): Promise<ListedProfile[]> {
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-export async function profileState(db: RasidDb, name: string): Promise<MergedState | undefined> {
+export async function profileState(db: RasidDb, name: string): Promise<MergedState<SettingId> | undefined> {
   return (await db.settings.get(profileSettingId(name)))?.state;
 }
 

@@ -14,7 +14,7 @@
  */
 import Dexie, { type Table } from 'dexie';
 import type { Hlc } from '../../domain/hlc.ts';
-import type { DeviceId, OpId } from '../../domain/ids.ts';
+import type { DeviceId, OpId, ReportId, SettingId } from '../../domain/ids.ts';
 import { viewOf, type MergedState } from '../../domain/merge.ts';
 import type { Op } from '../../domain/op.ts';
 import type { Cursor, WireOp } from '../../domain/protocol.ts';
@@ -22,12 +22,12 @@ import type { DataKeyHolder } from './at-rest.ts';
 import { atRestMiddleware } from './at-rest-middleware.ts';
 
 export interface ReportRow {
-  id: string;
+  id: ReportId;
   /** '' until the create op has arrived. */
   type: string;
   /** HLC of the create op; '' until it has arrived. Sorts newest-first as a string. */
   createdAt: string;
-  state: MergedState;
+  state: MergedState<ReportId>;
   /** Highest deviceSeq of this device's own ops on the report: above the watermark means not yet synced. */
   lastOwnSeq: number;
   /** 1 while the merged report has a conflict; absent otherwise, so the index holds only those (the queue). */
@@ -51,8 +51,8 @@ export interface OpRow extends Op {
 
 /** The merged state of a deployment or desk setting, by its fixed id (`roster`, `gazetteer`). */
 export interface SettingRow {
-  id: string;
-  state: MergedState;
+  id: SettingId;
+  state: MergedState<SettingId>;
 }
 
 /** An op that arrived and could not be read, or waits for a key to open it. It never blocks the ops behind it. */
@@ -75,7 +75,7 @@ export interface QuarantineRow {
 export interface DraftRow {
   id: string;
   /** Set when the draft edits a saved report. */
-  reportId?: string;
+  reportId?: ReportId;
   type: string;
   /** The form exactly as typed, valid or not: a draft never loses what the monitor wrote. */
   values: Record<string, string>;
@@ -116,11 +116,11 @@ function conflicted(state: MergedState | undefined): boolean {
 }
 
 export class RasidDb extends Dexie {
-  reports!: Table<ReportRow, string>;
+  reports!: Table<ReportRow, ReportId>;
   ops!: Table<OpRow, OpId>;
   drafts!: Table<DraftRow, string>;
   meta!: Table<MetaRow, string>;
-  settings!: Table<SettingRow, string>;
+  settings!: Table<SettingRow, SettingId>;
   quarantine!: Table<QuarantineRow, string>;
 
   /** The data key holder rows are sealed under, for work that must open the same database elsewhere (the export worker). */
@@ -154,7 +154,7 @@ export class RasidDb extends Dexie {
       })
       .upgrade((tx) =>
         tx
-          .table<ReportRow, string>('reports')
+          .table<ReportRow, ReportId>('reports')
           .toCollection()
           .modify((row) => {
             if (conflicted(row.state)) row.hasConflict = 1;

@@ -5,10 +5,10 @@ import { deleteBody, editBody, TYPE_FIELD } from '../../domain/merge.ts';
 
 import type { FieldName, ReportContent } from '../../domain/report.ts';
 import { writeOp, type WriterContext } from './write-op.ts';
-import { uuidv7 } from '../../domain/ids.ts';
+import { newReportId, type ReportId } from '../../domain/ids.ts';
 
-export async function createReport(ctx: WriterContext, content: ReportContent, draftId?: string): Promise<string> {
-  const id = uuidv7(ctx.now(), ctx.random);
+export async function createReport(ctx: WriterContext, content: ReportContent, draftId?: string): Promise<ReportId> {
+  const id = newReportId(ctx.now(), ctx.random);
   await writeOp(
     ctx,
     id,
@@ -21,7 +21,7 @@ export async function createReport(ctx: WriterContext, content: ReportContent, d
 /** Writes only the fields that changed; each supersedes the heads the editor saw. */
 export async function editReport(
   ctx: WriterContext,
-  id: string,
+  id: ReportId,
   changes: Partial<Record<FieldName, unknown>>,
   draftId?: string,
 ): Promise<void> {
@@ -29,6 +29,6 @@ export async function editReport(
 }
 
 /** A deletion is an edit: kept, synced, and visible as a conflict if it crossed an edit it did not see. */
-export async function deleteReport(ctx: WriterContext, id: string): Promise<void> {
+export async function deleteReport(ctx: WriterContext, id: ReportId): Promise<void> {
   await writeOp(ctx, id, (state, hlc) => ({ kind: 'edit', body: deleteBody(state, hlc) }));
 }

@@ -4,15 +4,15 @@
  * or restoring it with the values the delete had superseded.
  */
 import { deleteBody, DELETED_FIELD, editBody, TYPE_FIELD, type FieldVersion } from '../../domain/merge.ts';
-import type { OpId } from '../../domain/ids.ts';
+import type { OpId, ReportId } from '../../domain/ids.ts';
 import type { FieldName } from '../../domain/report.ts';
 import { writeOp, type WriterContext } from './write-op.ts';
 
-export async function chooseValue(ctx: WriterContext, id: string, field: string, value: unknown): Promise<void> {
+export async function chooseValue(ctx: WriterContext, id: ReportId, field: string, value: unknown): Promise<void> {
   await writeOp(ctx, id, (state, hlc) => ({ kind: 'edit', body: editBody(state, { [field as FieldName]: value }, hlc) }));
 }
 
-export async function keepDeleted(ctx: WriterContext, id: string): Promise<void> {
+export async function keepDeleted(ctx: WriterContext, id: ReportId): Promise<void> {
   await writeOp(ctx, id, (state, hlc) => ({ kind: 'edit', body: deleteBody(state, hlc) }));
 }
 
@@ -20,7 +20,7 @@ export async function keepDeleted(ctx: WriterContext, id: string): Promise<void>
  * Undoes the deletion: `deleted` becomes false, and each field left with no value gets back the
  * value the delete superseded (the newest, when the delete saw several).
  */
-export async function restoreReport(ctx: WriterContext, id: string): Promise<void> {
+export async function restoreReport(ctx: WriterContext, id: ReportId): Promise<void> {
   const row = await ctx.db.reports.get(id);
   const deletes = (row?.state.fields[DELETED_FIELD]?.heads ?? []).filter((h) => h.value === true);
   const deleteOps = (await ctx.db.ops.bulkGet(deletes.map((h) => h.op))).filter((o) => o !== undefined);

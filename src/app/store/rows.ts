@@ -3,18 +3,22 @@
  * marker the queue's index reads), deployment and desk settings in `settings`. Shared by the one op
  * writer and by sync, which merges ops that arrive.
  */
-import { UUID_PATTERN, type DeviceId } from '../../domain/ids.ts';
+import { isReportId, isSettingId, type DeviceId, type ReportId, type SettingId, type TargetId } from '../../domain/ids.ts';
 import { mergeOps, viewOf, type Authority, type MergedState } from '../../domain/merge.ts';
 import { authorityOf, changedAuthority, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
 import type { Role } from '../../domain/roles.ts';
 import type { RasidDb, ReportRow } from './db.ts';
 
-/** Reports are named by UUID; deployment and desk settings by a fixed name (the server checks the same). */
-export function isSettingId(reportId: string): boolean {
-  return !UUID_PATTERN.test(reportId);
+/** A setting's state, told by its id: reports are named by UUID, settings by a fixed name. */
+function isSettingState(state: MergedState): state is MergedState<SettingId> {
+  return isSettingId(state.id);
 }
 
-export function reportRow(state: MergedState, lastOwnSeq: number): ReportRow {
+function isReportState(state: MergedState): state is MergedState<ReportId> {
+  return isReportId(state.id);
+}
+
+export function reportRow(state: MergedState<ReportId>, lastOwnSeq: number): ReportRow {
   const row: ReportRow = {
     id: state.id,
     type: state.type ?? state.unknownType ?? '',
@@ -34,20 +38,21 @@ export async function currentAuthority(db: RasidDb): Promise<Authority> {
 /** A state no op is left in (its only ops were rejected) leaves no row behind: an empty row would read as damaged. */
 export async function saveState(db: RasidDb, state: MergedState, lastOwnSeq: number): Promise<void> {
   if (state.applied.length === 0) {
-    await (isSettingId(state.id) ? db.settings.delete(state.id) : db.reports.delete(state.id));
+    if (isSettingState(state)) await db.settings.delete(state.id);
+    else if (isReportState(state)) await db.reports.delete(state.id);
     return;
   }
-  if (isSettingId(state.id)) await db.settings.put({ id: state.id, state });
-  else await db.reports.put(reportRow(state, lastOwnSeq));
+  if (isSettingState(state)) await db.settings.put({ id: state.id, state });
+  else if (isReportState(state)) await db.reports.put(reportRow(state, lastOwnSeq));
 }
 
 /** A report's state and this device's last own seq on it, merged again from all its ops that were not rejected. */
-export async function rebuild(
+export async function rebuild<Id extends TargetId>(
   db: RasidDb,
-  reportId: string,
+  reportId: Id,
   device: DeviceId,
   authority: Authority,
-): Promise<{ state: MergedState; lastOwnSeq: number }> {
+): Promise<{ state: MergedState<Id>; lastOwnSeq: number }> {
   const ops = await db.ops.where('reportId').equals(reportId).toArray();
   const lastOwnSeq = ops.reduce((m, o) => (o.device === device && o.deviceSeq > m ? o.deviceSeq : m), 0);
   return {
@@ -70,9 +75,9 @@ export async function remergeForRoster(
   device: DeviceId,
   before: ReadonlyMap<DeviceId, Role>,
   after: ReadonlyMap<DeviceId, Role>,
-  skip: ReadonlySet<string> = new Set(),
-): Promise<Set<string>> {
-  const ids = new Set<string>();
+  skip: ReadonlySet<TargetId> = new Set(),
+): Promise<Set<TargetId>> {
+  const ids = new Set<TargetId>();
   for (const changed of changedAuthority(before, after)) {
     const theirs = await db.ops.where('[device+deviceSeq]').between([changed, 0], [changed, Infinity]).toArray();
     for (const o of theirs) if (o.reportId !== ROSTER_ID && !skip.has(o.reportId)) ids.add(o.reportId);

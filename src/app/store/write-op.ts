@@ -5,11 +5,11 @@
  * from is removed in the same transaction, so a crash leaves either the draft or the saved report.
  */
 import { encodeHlc, nodeIdOf, tick } from '../../domain/hlc.ts';
-import { newOpId, type DeviceId, type RandomBytes } from '../../domain/ids.ts';
+import { isSettingId, newOpId, type DeviceId, type RandomBytes, type TargetId } from '../../domain/ids.ts';
 import { applyOp, emptyState, type Authority, type MergedState } from '../../domain/merge.ts';
 import { OP_FORMAT_VERSION, opSchema, type Op, type OpBody, type OpKind } from '../../domain/op.ts';
 import type { RasidDb, WriterState } from './db.ts';
-import { currentAuthority, isSettingId, remergeForRoster, reportRow } from './rows.ts';
+import { currentAuthority, remergeForRoster, saveState } from './rows.ts';
 import { rosterOf, ROSTER_ID } from '../../domain/roster.ts';
 
 export { reportRow } from './rows.ts';
@@ -39,7 +39,7 @@ async function firstWriterState(db: RasidDb, device: DeviceId): Promise<WriterSt
 
 export async function writeOp(
   ctx: WriterContext,
-  reportId: string,
+  reportId: TargetId,
   intend: (state: MergedState, hlc: string) => OpIntent,
   options: { draftId?: string } = {},
 ): Promise<{ op: Op; state: MergedState }> {
@@ -50,19 +50,18 @@ export async function writeOp(
   // while the op is built inside it (a Web Lock cost 0.5 ms a save here). Sealing adds no work before the
   // transaction opens: rows are sealed at rest inside it, synchronously (at-rest.ts), and the op's wire form
   // is sealed at its first push (sync/push.ts), so the number needs no lock (docs/decisions.md, 011, 035, 037).
-  // Deployment and desk settings (the roster, the gazetteer) are kept in `settings`, reports in `reports`.
-  const setting = isSettingId(reportId);
   return db.transaction('rw', [db.reports, db.settings, db.ops, db.meta, db.drafts], async () => {
     // The writer state is one row rather than a search of the op log for the last own op, which cost a
     // cursor on every save. Reads, then writes, each issued together: IndexedDB keeps their order within the transaction,
     // and not waiting for one before sending the next saves a round trip to the storage process each.
     // Who counts as coordinator is the roster this device holds, read with the report.
+    // Deployment and desk settings (the roster, the gazetteer) are kept in `settings`, reports in `reports`.
     const [row, writer, authority] = await Promise.all([
-      setting ? db.settings.get(reportId) : db.reports.get(reportId),
+      isSettingId(reportId) ? db.settings.get(reportId) : db.reports.get(reportId),
       db.getMeta('writer').then((w) => (w?.device === device ? w : firstWriterState(db, device))),
       ctx.isCoordinator ?? currentAuthority(db),
     ]);
-    const state = row?.state ?? emptyState(reportId);
+    const state: MergedState = row?.state ?? emptyState(reportId);
     const clock = tick(writer.clock, ctx.now());
     const { kind, body } = intend(state, encodeHlc(clock));
     const parsed = opSchema.safeParse({ v: OP_FORMAT_VERSION, id: opId, kind, reportId, device, deviceSeq: writer.deviceSeq + 1, body });
@@ -72,16 +71,12 @@ export async function writeOp(
     if (reportId === ROSTER_ID) {
       // Who is a coordinator changed here: reports their ops touched are merged again in this transaction.
       await db.ops.add(op);
-      await db.settings.put({ id: reportId, state: next });
+      await saveState(db, next, 0);
       await remergeForRoster(db, device, rosterOf(state), rosterOf(next));
     }
     await Promise.all([
       reportId === ROSTER_ID ? undefined : db.ops.add(op),
-      reportId === ROSTER_ID
-        ? undefined
-        : setting
-          ? db.settings.put({ id: reportId, state: next })
-          : db.reports.put(reportRow(next, op.deviceSeq)),
+      reportId === ROSTER_ID ? undefined : saveState(db, next, op.deviceSeq),
       db.setMeta('writer', { device, clock, deviceSeq: op.deviceSeq }),
       options.draftId ? db.drafts.delete(options.draftId) : undefined,
     ]);

@@ -7,7 +7,7 @@
  * sync response. Reading either file twice changes nothing.
  */
 import { opIdSchema } from '../../domain/id-schemas.ts';
-import type { DeviceId } from '../../domain/ids.ts';
+import { isReportId, type DeviceId, type TargetId } from '../../domain/ids.ts';
 import { MAX_BATCH, type Cursor, type OpResult, type ServedOp, type SyncResponse } from '../../domain/protocol.ts';
 import {
   FILE_ERRORS,
@@ -157,8 +157,10 @@ async function writeReply(db: RasidDb, file: SyncRequestFile, results: OpResult[
   }
   const reset = file.cursor !== null && after === null;
 
-  const owners = new Map<string, DeviceId | undefined>();
-  const ownerOf = async (reportId: string) => {
+  const owners = new Map<TargetId, DeviceId | undefined>();
+  const ownerOf = async (reportId: TargetId) => {
+    // A setting has no owner; only a report's create names one.
+    if (!isReportId(reportId)) return undefined;
     if (!owners.has(reportId)) owners.set(reportId, (await db.reports.get(reportId))?.state.created?.device);
     return owners.get(reportId);
   };

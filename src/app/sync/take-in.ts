@@ -10,7 +10,7 @@
  */
 import { decodeHlc, nodeIdOf, receive, type Hlc } from '../../domain/hlc.ts';
 import { applyOp, emptyState, type MergedState } from '../../domain/merge.ts';
-import type { DeviceId, OpId } from '../../domain/ids.ts';
+import { isReportId, isSettingId, type DeviceId, type OpId, type TargetId } from '../../domain/ids.ts';
 import type { Op } from '../../domain/op.ts';
 import type { Cursor, ServedOp, SyncResponse, WireOp } from '../../domain/protocol.ts';
 import { authorityOf, entriesWritten, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
@@ -19,7 +19,7 @@ import { readArrived, type ArrivedOp, type Reader } from '../../domain/op-envelo
 import { WAITING_REASONS } from '../../domain/quarantine.ts';
 import type { Table } from 'dexie';
 import type { MetaRows, OpRow, QuarantineRow, RasidDb, WriterState } from '../store/db.ts';
-import { isSettingId, rebuild, remergeForRoster, reportRow, saveState } from '../store/rows.ts';
+import { rebuild, remergeForRoster, reportRow, saveState } from '../store/rows.ts';
 
 /** An op to take in: pulled (with seq and receivedAt), or read from a sync file (without). */
 export interface IncomingOp {
@@ -165,7 +165,7 @@ export async function takeIn(db: RasidDb, input: TakeIn, deps: { device: DeviceI
     const updated: OpRow[] = [];
     const fresh: Op[] = [];
     /** Reports whose every op must be merged again (a rejection, a formerly rejected op served). */
-    const rebuildIds = new Set<string>();
+    const rebuildIds = new Set<TargetId>();
     const seen = new Set<OpId>();
     let renumbered = false;
     input.ops.forEach((inc, i) => {
@@ -232,7 +232,7 @@ export async function takeIn(db: RasidDb, input: TakeIn, deps: { device: DeviceI
     }
     for (const id of await remergeForRoster(db, device, rosterBefore, rosterAfter, rebuildIds)) rebuildIds.add(id);
 
-    const byReport = new Map<string, Op[]>();
+    const byReport = new Map<TargetId, Op[]>();
     for (const op of fresh) {
       if (rebuildIds.has(op.reportId) || op.reportId === ROSTER_ID) continue;
       const list = byReport.get(op.reportId);
@@ -241,10 +241,10 @@ export async function takeIn(db: RasidDb, input: TakeIn, deps: { device: DeviceI
     }
     // Read and written in bulk: one request per store instead of one per report.
     const rejectedIds = new Set(input.rejected.map((r) => r.id));
-    const reportIds = [...byReport.keys()].filter((id) => !isSettingId(id));
+    const reportIds = [...byReport.keys()].filter(isReportId);
     const settingIds = [...byReport.keys()].filter(isSettingId);
     const [reportRows, settingRows] = await Promise.all([heldRows(db.reports, reportIds), db.settings.bulkGet(settingIds)]);
-    const merged = (id: string, state: MergedState | undefined, lastOwnSeq: number) => {
+    const merged = <Id extends TargetId>(id: Id, state: MergedState<Id> | undefined, lastOwnSeq: number) => {
       let next = state ?? emptyState(id);
       let own = lastOwnSeq;
       for (const op of byReport.get(id)!) {

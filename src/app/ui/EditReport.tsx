@@ -1,13 +1,13 @@
 /** Editing a saved report: the form starts from its merged values, or from a draft of this edit. */
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { cryptoRandom, uuidv7 } from '../../domain/ids.ts';
+import { cryptoRandom, uuidv7, type ReportId } from '../../domain/ids.ts';
 import { viewOf, type ReportView } from '../../domain/merge.ts';
 import { contentToForm, type FormValues } from '../forms/form-values.ts';
 import { navigate } from '../router.ts';
 import { useServices } from './context.ts';
 import { ReportForm } from './form/ReportForm.tsx';
 
-export function EditReport({ id, draft }: { id: string; draft?: string }) {
+export function EditReport({ id, draft }: { id: ReportId; draft?: string }) {
   const { tr, writer } = useServices();
   const db = writer.db;
   const draftId = useMemo(() => draft ?? uuidv7(Date.now(), cryptoRandom), [draft]);

@@ -1,6 +1,7 @@
 /** One report: its values in the interface language, conflicts marked, and edit and delete. */
 import { useRef } from 'preact/hooks';
 import { decodeHlc } from '../../domain/hlc.ts';
+import type { ReportId } from '../../domain/ids.ts';
 import { DELETED_FIELD, distinctHeads, type FieldVersion } from '../../domain/merge.ts';
 import { chooseValue, keepDeleted, restoreReport } from '../store/resolve.ts';
 import { fieldsOf, type FieldName } from '../../domain/report.ts';
@@ -18,7 +19,7 @@ const ReportDesk = lazyScreen(() => import('./desk/ReportDesk.tsx').then((m) => 
 /** Shown by the verification panel on a coordinator's screen, so listed among the values only when in conflict. */
 const VERIFICATION_FIELDS: readonly string[] = ['verification', 'duplicateOf'];
 
-export function ViewReport({ id }: { id: string }) {
+export function ViewReport({ id }: { id: ReportId }) {
   const services = useServices();
   const { tr, writer, watermark } = services;
   const coordinator = isCoordinator(services);
@@ -94,7 +95,7 @@ function Who({ h, keyName }: { h: FieldVersion; keyName: 'conflict.setBy' | 'con
 }
 
 /** The competing values of one field; a coordinator picks one, an op superseding every head. */
-function Heads({ id, field, heads }: { id: string; field: FieldName; heads: FieldVersion[] }) {
+function Heads({ id, field, heads }: { id: ReportId; field: FieldName; heads: FieldVersion[] }) {
   const services = useServices();
   const { tr, writer } = services;
   return (
@@ -123,7 +124,7 @@ function Heads({ id, field, heads }: { id: string; field: FieldName; heads: Fiel
 }
 
 /** A delete that crossed an edit it did not see: keep it deleted, or restore it. */
-function CrossedDelete({ id, heads }: { id: string; heads: FieldVersion[] }) {
+function CrossedDelete({ id, heads }: { id: ReportId; heads: FieldVersion[] }) {
   const services = useServices();
   const { tr, writer } = services;
   return (

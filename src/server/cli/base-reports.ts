@@ -13,7 +13,7 @@ import type { Kysely } from 'kysely';
 import type { AgreementKeyPair } from '../../domain/crypto/keys.ts';
 import { PairKeyCache } from '../../domain/crypto/pair-keys.ts';
 import { SEALED_OP_VERSION } from '../../domain/crypto/sealed-op.ts';
-import { UUID_PATTERN } from '../../domain/ids.ts';
+import { isReportId, type OpId, type ReportId, type TargetId } from '../../domain/ids.ts';
 import { KeyDirectory } from '../../domain/key-directory.ts';
 import { mergeOps, viewOf, type MergedState } from '../../domain/merge.ts';
 import type { Op } from '../../domain/op.ts';
@@ -125,8 +125,8 @@ export async function readBaseReports(
     directory: await KeyDirectory.of([], deploymentKey ? [deploymentKey.publicKey] : []),
     pairs: new PairKeyCache(),
   };
-  const byId = new Map<string, Op[]>();
-  const receivedAt = new Map<string, number>();
+  const byId = new Map<TargetId, Op[]>();
+  const receivedAt = new Map<OpId, number>();
   const keep = (op: Op, row: StoredOp) => {
     const list = byId.get(op.reportId);
     if (list) list.push(op);
@@ -148,10 +148,10 @@ export async function readBaseReports(
 
   // Who counts as coordinator is the roster, merged as every device merges it, and nothing else.
   const authority = authorityOf(rosterOf(mergeOps(ROSTER_ID, byId.get(ROSTER_ID) ?? [])));
-  const reports: { state: MergedState; record: ExportRecord }[] = [];
+  const reports: { state: MergedState<ReportId>; record: ExportRecord }[] = [];
   const profiles = new Map<string, StoredProfile>();
   for (const [id, ops] of byId) {
-    if (UUID_PATTERN.test(id)) {
+    if (isReportId(id)) {
       const state = mergeOps(id, ops, authority);
       const created = state.created;
       const record = toExportRecord(viewOf(state), { device: created?.device, receivedAt: created && receivedAt.get(created.op) });

@@ -13,7 +13,7 @@
 import type { Gazetteer } from '../../domain/gazetteer.ts';
 import { encodeHlc, nodeIdOf, tick, type Hlc } from '../../domain/hlc.ts';
 import { deviceIdSchema } from '../../domain/id-schemas.ts';
-import { newOpId, uuidv7, type DeviceId, type RandomBytes } from '../../domain/ids.ts';
+import { newOpId, newReportId, type DeviceId, type RandomBytes, type ReportId, type SettingId, type TargetId } from '../../domain/ids.ts';
 import type { Lang } from '../../domain/lang.ts';
 import { deleteBody, editBody, mergeOps, settingBody, type MergedState } from '../../domain/merge.ts';
 import { OP_FORMAT_VERSION, type Op, type OpBody, type OpKind } from '../../domain/op.ts';
@@ -153,7 +153,7 @@ class Dice {
 type Content = Record<string, unknown> & { type: ReportType };
 
 interface Tracked {
-  id: string;
+  id: ReportId;
   device: DeviceId;
   content: Content;
   createdAt: number;
@@ -164,7 +164,7 @@ interface Tracked {
 interface Action {
   at: number;
   device: DeviceId;
-  reportId: string;
+  reportId: TargetId;
   kind: OpKind;
   /** The body, from the state this device saw at the time. */
   body(state: MergedState, hlc: string): OpBody;
@@ -350,7 +350,7 @@ export function demoScenario({ seed, now, gazetteer, reports: wanted = 300 }: Sc
   }
 
   function addReport(device: DeviceId, content: Content, eventAt: number, createdAt: number): Tracked {
-    const report: Tracked = { id: uuidv7(createdAt, dice.bytes), device, content, createdAt, eventAt, ops: [] };
+    const report: Tracked = { id: newReportId(createdAt, dice.bytes), device, content, createdAt, eventAt, ops: [] };
     reports.push(report);
     monitorActions.push({
       at: createdAt,
@@ -531,7 +531,7 @@ export function demoScenario({ seed, now, gazetteer, reports: wanted = 300 }: Sc
   // ----- phones: each device's ops in its own order, on its own clock -----
   const deviceOps = new Map<DeviceId, Op[]>();
   const receivedAt: Record<string, number> = {};
-  const byId = new Map(reports.map((r) => [r.id, r]));
+  const byId = new Map<TargetId, Tracked>(reports.map((r) => [r.id, r]));
   const ownState = (report: Tracked) =>
     mergeOps(
       report.id,
@@ -575,8 +575,8 @@ export function demoScenario({ seed, now, gazetteer, reports: wanted = 300 }: Sc
     ...DEMO_COORDINATORS.map((device) => ({ device, role: 'coordinator' as const })),
     ...MONITORS.map((m) => ({ device: m.device, role: 'monitor' as const })),
   ];
-  const settings = new Map<string, { op: Op; receivedAt: number }[]>();
-  const setting = (at: number, kind: OpKind, id: string, changes: Record<string, unknown>) =>
+  const settings = new Map<TargetId, { op: Op; receivedAt: number }[]>();
+  const setting = (at: number, kind: OpKind, id: SettingId, changes: Record<string, unknown>) =>
     coordinatorActions.push({ at, device: coordinator, reportId: id, kind, body: (s, hlc) => settingBody(s, changes, hlc) });
   setting(setupAt, 'deployment', ROSTER_ID, Object.fromEntries(devices.map((d) => [rosterField(d.device), d])));
   setting(setupAt + 5 * MINUTE, 'deployment', GAZETTEER_ID, { [GAZETTEER_FIELD]: gazetteer });

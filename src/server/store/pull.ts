@@ -91,6 +91,7 @@ export async function pullOps(db: Kysely<Database>, { caller, after, limit }: Pu
 function toPulled(
   r: Pick<OpRow, 'seq' | 'id' | 'v' | 'kind' | 'report_id' | 'device' | 'device_seq' | 'body' | 'sig' | 'received_at'>,
 ): PulledOp {
+  // Only ops the store took are served, and their headers passed wireHeaderSchema then.
   const header = {
     v: Number(r.v),
     id: r.id,

@@ -8,7 +8,7 @@
  * (a pull cursor never skips an op), and every check below sees all earlier batches.
  */
 import type { Kysely } from 'kysely';
-import type { DeviceId, OpId } from '../../domain/ids.ts';
+import { isReportId, type DeviceId, type OpId, type ReportId } from '../../domain/ids.ts';
 import type { Role } from '../../domain/roles.ts';
 import {
   decide,
@@ -78,7 +78,7 @@ async function pushInTransaction(trx: Kysely<Database>, { caller, ops: sent, now
 
   const answers = new Array<PushAnswer>(ops.length);
   const rows: NewOpRow[] = [];
-  const owners: { report_id: string; device: DeviceId }[] = [];
+  const owners: { report_id: ReportId; device: DeviceId }[] = [];
   for (const i of order) {
     const op = ops[i]!;
     const slot = slots[i];
@@ -97,7 +97,8 @@ async function pushInTransaction(trx: Kysely<Database>, { caller, ops: sent, now
     const row = toRow(op, slot, seq, now, d.answer === 'ack' ? null : d.reason);
     rows.push(row);
     held.remember(slot.device, slot.deviceSeq, row);
-    if (d.answer === 'ack' && d.owner) {
+    // A create the rules took names its report by UUID.
+    if (d.answer === 'ack' && d.owner && isReportId(row.report_id)) {
       owners.push({ report_id: row.report_id, device: slot.device });
       held.owners.set(row.report_id, slot.device);
     }
@@ -176,8 +177,13 @@ async function loadHeld(trx: Kysely<Database>, ops: readonly PushedOp[], slots: 
     for (const r of found) ids.add(r.id);
   }
 
+  // Only a report has an owner: other names find none.
   const reportIds = [
-    ...new Set(ops.map((op) => (op.header as { reportId?: unknown } | null)?.reportId).filter((r): r is string => typeof r === 'string')),
+    ...new Set(
+      ops
+        .map((op) => (op.header as { reportId?: unknown } | null)?.reportId)
+        .filter((r): r is ReportId => typeof r === 'string' && isReportId(r)),
+    ),
   ];
   for (const part of chunks(reportIds)) {
     const found = await trx.selectFrom('report_owners').select(['report_id', 'device']).where('report_id', 'in', part).execute();

@@ -4,7 +4,7 @@
  * keeping the rules here keeps them readable in one place and testable without a database.
  */
 import { SEALED_OP_VERSION, sealedBodySchema } from '../../domain/crypto/sealed-op.ts';
-import { UUID_PATTERN, type DeviceId, type OpId } from '../../domain/ids.ts';
+import { UUID_PATTERN, type DeviceId, type OpId, type TargetId } from '../../domain/ids.ts';
 import { deviceIdSchema, opIdSchema } from '../../domain/id-schemas.ts';
 import { LATEST_WIRE_VERSION, wireHeaderSchema, type OpKind, type WireHeader } from '../../domain/op.ts';
 import type { Role } from '../../domain/roles.ts';
@@ -87,7 +87,7 @@ export interface HeldOp {
 export interface HeldState {
   atSlot(device: DeviceId, deviceSeq: number): HeldOp | undefined;
   holdsId(id: OpId): boolean;
-  ownerOf(reportId: string): DeviceId | undefined;
+  ownerOf(reportId: TargetId): DeviceId | undefined;
   /** Role of a device other than the caller; an unknown device counts as a monitor. */
   roleOf(device: DeviceId): Role;
   watermarkOf(device: DeviceId): number;

@@ -6,7 +6,7 @@
  * (`open.ts` tells `pg` to parse int8 as a number; every value here stays below 2^53).
  */
 import type { Insertable, Selectable } from 'kysely';
-import type { DeviceId, OpId } from '../../domain/ids.ts';
+import type { DeviceId, OpId, ReportId } from '../../domain/ids.ts';
 import type { Role } from '../../domain/roles.ts';
 
 export type OpStatus = 'ok' | 'rejected';
@@ -31,6 +31,7 @@ export interface OpsTable {
   id: OpId;
   v: number;
   kind: string;
+  /** Text, not a TargetId: a rejected op keeps whatever printable text its header carried. */
   report_id: string;
   device: DeviceId;
   device_seq: number;
@@ -76,7 +77,7 @@ export interface EnrollmentCodesTable {
 
 /** Who wrote each report's create op: the one device (besides coordinators) that may edit and see it. */
 export interface ReportOwnersTable {
-  report_id: string;
+  report_id: ReportId;
   device: DeviceId;
 }
 

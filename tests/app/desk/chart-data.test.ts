@@ -13,7 +13,7 @@ import { deleteBody, mergeOps, viewOf, type ReportView } from '../../../src/doma
 import type { Op } from '../../../src/domain/op.ts';
 import type { AdminRef, FieldValues } from '../../../src/domain/report.ts';
 import type { ReportType } from '../../../src/domain/report-codes.ts';
-import { deviceId, opId } from '../../ids.ts';
+import { deviceId, opId, reportId } from '../../ids.ts';
 
 // Noon local time, so the local calendar day is the same in every time zone the tests run in.
 const NOW = new Date(2026, 10, 24, 12, 0, 0);
@@ -26,7 +26,13 @@ const QARDAHA: AdminRef = { pcode: 'SY0604', en: 'Qardaha', ar: 'القرداح�
 let serial = 0;
 function view(type: ReportType, values: Partial<FieldValues>, deleted = false): ReportView {
   serial += 1;
-  return { id: `r${serial}`, type, values: { eventDate: { precision: 'exact', date: TODAY }, ...values }, conflicts: [], deleted };
+  return {
+    id: reportId(`0b8f8a52-0000-7000-8000-${String(serial).padStart(12, '0')}`),
+    type,
+    values: { eventDate: { precision: 'exact', date: TODAY }, ...values },
+    conflicts: [],
+    deleted,
+  };
 }
 
 const on = (date: string) => ({ eventDate: { precision: 'exact' as const, date } });
@@ -62,7 +68,13 @@ describe('reports per day by type', () => {
   });
 
   test('deleted reports and reports of an unknown type are left out', () => {
-    const unknown: ReportView = { id: 'u1', unknownType: 'curfew', values: on('2026-11-21'), conflicts: [], deleted: false };
+    const unknown: ReportView = {
+      id: reportId('0b8f8a52-0000-7000-8000-0000000000ff'),
+      unknownType: 'curfew',
+      values: on('2026-11-21'),
+      conflicts: [],
+      deleted: false,
+    };
     const series = reportsPerDay([view('damage', on('2026-11-21')), view('damage', on('2026-11-22'), true), unknown], NOW);
     expect(series.range?.to).toBe('2026-11-21');
     expect(series.total).toBe(1);
@@ -276,7 +288,7 @@ describe('access cuts ongoing now', () => {
 });
 
 describe('views as the merge makes them', () => {
-  const REPORT = '0b8f8a52-3f5c-4d8e-9a51-7c1f2a3b4c5d';
+  const REPORT = reportId('0b8f8a52-3f5c-4d8e-9a51-7c1f2a3b4c5d');
   const op = (id: string, kind: Op['kind'], body: Op['body'], seq: number): Op => ({
     v: 1,
     id: opId(id),

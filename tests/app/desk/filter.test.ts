@@ -19,7 +19,7 @@ import {
 import type { Gazetteer } from '../../../src/domain/gazetteer.ts';
 import type { ReportView } from '../../../src/domain/merge.ts';
 import type { ReportType } from '../../../src/domain/report-codes.ts';
-import { deviceId } from '../../ids.ts';
+import { deviceId, reportId } from '../../ids.ts';
 
 const gazetteer: Gazetteer = {
   name: 'Invented coast',
@@ -42,7 +42,7 @@ function report(
   opts: { type?: ReportType; device?: string; conflicts?: string[]; deleted?: boolean; hlc?: string; id?: string } = {},
 ): DeskReport {
   seq += 1;
-  const id = opts.id ?? `r${String(seq).padStart(6, '0')}`;
+  const id = reportId(opts.id ?? `0b8f8a52-0000-7000-8000-${String(seq).padStart(12, '0')}`);
   const createdHlc = opts.hlc ?? `2025-03-07T08:00:00.000Z-${seq.toString(16).padStart(4, '0')}-a1`;
   return {
     id,
@@ -128,7 +128,7 @@ describe('the search cache', () => {
       folds += 1;
       return foldSearchText(t);
     });
-    const first = report({ placeName: 'حي الأَحمر' }, { id: 'same' });
+    const first = report({ placeName: 'حي الأَحمر' }, { id: '0b8f8a52-0000-7000-8002-000000000001' });
     expect(cache.folded(first.view)).toBe('حي الاحمر');
     expect(folds).toBe(1);
     // A sync re-reads every report into new objects: the same text is not folded again.
@@ -155,9 +155,9 @@ describe('the index', () => {
   test('lists newest first by creation clock, ties broken by id', () => {
     const old = report({ placeName: 'أ' }, { hlc: '2025-03-01T00:00:00.000Z-0000-a1' });
     const newest = report({ placeName: 'ب' }, { hlc: '2025-03-09T00:00:00.000Z-0000-a1' });
-    const tieB = report({ placeName: 'ج' }, { hlc: '2025-03-05T00:00:00.000Z-0000-a1', id: 'b' });
-    const tieA = report({ placeName: 'د' }, { hlc: '2025-03-05T00:00:00.000Z-0000-a1', id: 'a' });
-    expect(run([old, tieB, newest, tieA], {})).toEqual([newest.id, 'a', 'b', old.id]);
+    const tieB = report({ placeName: 'ج' }, { hlc: '2025-03-05T00:00:00.000Z-0000-a1', id: '0b8f8a52-0000-7000-8002-00000000000b' });
+    const tieA = report({ placeName: 'د' }, { hlc: '2025-03-05T00:00:00.000Z-0000-a1', id: '0b8f8a52-0000-7000-8002-00000000000a' });
+    expect(run([old, tieB, newest, tieA], {})).toEqual([newest.id, tieA.id, tieB.id, old.id]);
   });
 
   test('a deleted report is left out unless its delete crossed an edit (a conflict)', () => {
@@ -323,7 +323,7 @@ describe('at 100,000 reports', () => {
   const verificationOf = (i: number) => VERIFICATION[Math.floor(i / 3) % 3];
   const deviceOf = (i: number) => DEVICES[i % 6]!;
   const conflictOf = (i: number) => i % 7 === 0;
-  const idOf = (i: number) => `x${String(i).padStart(6, '0')}`;
+  const idOf = (i: number) => reportId(`0b8f8a52-0000-7000-8001-${String(i).padStart(12, '0')}`);
 
   const reports: DeskReport[] = [];
   for (let i = 0; i < N; i++) {

@@ -9,6 +9,7 @@ import {
   type ReportContent,
   type ReportType,
 } from '../../../src/domain/report.ts';
+import { reportId } from '../../ids.ts';
 
 const TODAY = '2025-03-12';
 
@@ -270,7 +271,11 @@ describe('changedFields', () => {
   });
 
   test('coordinator-only fields are never among the changes', () => {
-    const before: Partial<FieldValues> = { ...SAVED.damage, verification: 'verified', duplicateOf: '01957a3c-1f00-7000-8000-00000000cafe' };
+    const before: Partial<FieldValues> = {
+      ...SAVED.damage,
+      verification: 'verified',
+      duplicateOf: reportId('01957a3c-1f00-7000-8000-00000000cafe'),
+    };
     const after = { ...SAVED.damage, structures: 8, verification: 'disputed' } as ReportContent;
     const changes = changedFields('damage', before, after);
     expect(changes).toEqual({ structures: 8 });

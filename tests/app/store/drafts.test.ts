@@ -5,6 +5,7 @@ import type { DraftRow, RasidDb } from '../../../src/app/store/db.ts';
 import { discardDraft, keepDraft, listDrafts, settledDrafts } from '../../../src/app/store/drafts.ts';
 import { createReport } from '../../../src/app/store/reports.ts';
 import { T0, damageReport, freshDb, writer } from './store-fixtures.ts';
+import { reportId } from '../../ids.ts';
 
 const open: RasidDb[] = [];
 function db(label: string): RasidDb {
@@ -17,9 +18,9 @@ afterEach(async () => {
   for (const d of open.splice(0)) await d.delete();
 });
 
-const draft = (id: string, values: Record<string, string>, updatedAt: number, reportId?: string): DraftRow => ({
+const draft = (id: string, values: Record<string, string>, updatedAt: number, report?: string): DraftRow => ({
   id,
-  reportId,
+  reportId: report === undefined ? undefined : reportId(report),
   type: 'damage',
   values,
   updatedAt,

@@ -7,7 +7,8 @@ import { createReport, editReport } from '../../../src/app/store/reports.ts';
 import { reportRow } from '../../../src/app/store/write-op.ts';
 import { applyOp, emptyState, type MergedState } from '../../../src/domain/merge.ts';
 import { DEVICE, damageReport, displacementReport, freshDb, writer } from './store-fixtures.ts';
-import { opId } from '../../ids.ts';
+import { opId, reportId } from '../../ids.ts';
+import type { ReportId } from '../../../src/domain/ids.ts';
 
 const open: RasidDb[] = [];
 function db(label: string): RasidDb {
@@ -20,12 +21,12 @@ afterEach(async () => {
 });
 
 describe('readRow', () => {
-  const state = (): MergedState =>
-    applyOp(emptyState('01957a3c-1f00-7000-8000-00000000beef'), {
+  const state = (): MergedState<ReportId> =>
+    applyOp(emptyState(reportId('01957a3c-1f00-7000-8000-00000000beef')), {
       v: 1,
       id: opId('01957a3c-2000-7000-8000-000000000001'),
       kind: 'create',
-      reportId: '01957a3c-1f00-7000-8000-00000000beef',
+      reportId: reportId('01957a3c-1f00-7000-8000-00000000beef'),
       device: DEVICE,
       deviceSeq: 1,
       body: { hlc: '2025-03-08T09:00:00.000Z-0000-phonejableh01', changes: { type: 'damage', placeName: 'بانياس' }, supersedes: {} },

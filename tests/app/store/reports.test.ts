@@ -4,7 +4,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import type { RasidDb } from '../../../src/app/store/db.ts';
 import { createReport, deleteReport, editReport } from '../../../src/app/store/reports.ts';
 import { mergeOps, viewOf } from '../../../src/domain/merge.ts';
-import { UUID_PATTERN } from '../../../src/domain/ids.ts';
+import { UUID_PATTERN, type ReportId } from '../../../src/domain/ids.ts';
 import { T0, damageReport, displacementReport, freshDb, writer } from './store-fixtures.ts';
 
 const open: RasidDb[] = [];
@@ -17,7 +17,7 @@ afterEach(async () => {
   for (const d of open.splice(0)) await d.delete();
 });
 
-async function viewIn(d: RasidDb, id: string) {
+async function viewIn(d: RasidDb, id: ReportId) {
   const row = await d.reports.get(id);
   expect(row).toBeDefined();
   return viewOf(row!.state);

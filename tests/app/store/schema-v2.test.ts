@@ -5,13 +5,13 @@ import { expect, test } from 'vitest';
 import { RasidDb } from '../../../src/app/store/db.ts';
 import { mergeOps } from '../../../src/domain/merge.ts';
 import type { Op } from '../../../src/domain/op.ts';
-import { deviceId, opId } from '../../ids.ts';
+import { deviceId, opId, reportId } from '../../ids.ts';
 
 const op = (id: string, device: string, seq: number, changes: Record<string, unknown>, kind: Op['kind'] = 'edit'): Op => ({
   v: 1,
   id: opId(id),
   kind,
-  reportId: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b',
+  reportId: reportId('0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b'),
   device: deviceId(device),
   deviceSeq: seq,
   body: { hlc: `2025-03-08T09:00:0${seq}.000Z-0000-a`, changes, supersedes: {} },

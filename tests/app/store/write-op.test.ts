@@ -8,9 +8,9 @@ import { decodeHlc, encodeHlc, type Hlc } from '../../../src/domain/hlc.ts';
 import { viewOf } from '../../../src/domain/merge.ts';
 import { MAX_BODY_BYTES } from '../../../src/domain/op.ts';
 import type { RasidDb } from '../../../src/app/store/db.ts';
-import type { OpId } from '../../../src/domain/ids.ts';
+import type { OpId, ReportId } from '../../../src/domain/ids.ts';
 import { DEVICE, T0, damageReport, displacementReport, freshDb, snapshot, writer } from './store-fixtures.ts';
-import { deviceId } from '../../ids.ts';
+import { deviceId, reportId } from '../../ids.ts';
 
 const open: RasidDb[] = [];
 function db(label: string): RasidDb {
@@ -24,7 +24,7 @@ afterEach(async () => {
   for (const d of open.splice(0)) await d.delete();
 });
 
-const draft = (id: string, reportId?: string) => ({
+const draft = (id: string, reportId?: ReportId) => ({
   id,
   reportId,
   type: 'damage',
@@ -87,7 +87,7 @@ describe('writeOp: the report and its op are written together or not at all', ()
     await expect(
       writeOp(
         ctx,
-        '01957a3c-1f00-7000-8000-00000000beef',
+        reportId('01957a3c-1f00-7000-8000-00000000beef'),
         () => {
           throw new Error('encryption failed');
         },
@@ -102,7 +102,7 @@ describe('writeOp: the report and its op are written together or not at all', ()
     const ctx = writer(d);
     const before = await snapshot(d);
     await expect(
-      writeOp(ctx, '01957a3c-1f00-7000-8000-00000000beef', (_s, hlc) => ({
+      writeOp(ctx, reportId('01957a3c-1f00-7000-8000-00000000beef'), (_s, hlc) => ({
         kind: 'edit',
         // Not an op id on purpose: the writer's own parse must refuse it.
         body: { hlc, changes: {}, supersedes: { households: ['not-an-id' as OpId] } },

@@ -8,9 +8,10 @@ import { runSync } from '../../../src/app/sync/engine.ts';
 import { httpTransport, SYNC_ERRORS, type Fetch } from '../../../src/app/sync/transport.ts';
 import { canonicalJson } from '../../../src/domain/canonical-json.ts';
 import { mergeOps, viewOf } from '../../../src/domain/merge.ts';
-import { authorityOf, rosterOf, ROSTER_ID } from '../../../src/domain/roster.ts';
+import { authorityOf, GAZETTEER_ID, ROSTER_ID, rosterOf } from '../../../src/domain/roster.ts';
 import { damageReport, displacementReport } from '../store/store-fixtures.ts';
 import { type Device, liveOpIds, ORIGIN, startBase, syncDevice, trackDeployments } from './sync-fixtures.ts';
+import type { ReportId } from '../../../src/domain/ids.ts';
 
 const deployments = trackDeployments();
 
@@ -26,7 +27,7 @@ async function deployment() {
   return { base, coordinator, monitor };
 }
 
-async function view(d: Device, id: string) {
+async function view(d: Device, id: ReportId) {
   const row = await d.db.reports.get(id);
   return row && viewOf(row.state);
 }
@@ -120,7 +121,7 @@ describe('what the base refuses, and what cannot be read', () => {
     const { monitor } = await deployment();
     const id = await createReport(monitor.writer, damageReport);
     // A monitor may not write deployment settings: the base rejects it for good.
-    await writeOp(monitor.writer, 'gazetteer', (_s, hlc) => ({
+    await writeOp(monitor.writer, GAZETTEER_ID, (_s, hlc) => ({
       kind: 'deployment',
       body: { hlc, changes: { gazetteer: { name: 'x', units: [] } }, supersedes: {} },
     }));
@@ -129,7 +130,7 @@ describe('what the base refuses, and what cannot be read', () => {
     const rejected = (await monitor.db.ops.toArray()).filter((o) => o.rejected);
     expect(rejected).toHaveLength(1);
     expect(rejected[0]).toMatchObject({ reportId: 'gazetteer', rejected: 'err.op.coordinatorOnly' });
-    expect(await monitor.db.settings.get('gazetteer')).toBeUndefined();
+    expect(await monitor.db.settings.get(GAZETTEER_ID)).toBeUndefined();
     expect(await monitor.db.reports.get(id)).toBeDefined();
     // Decided: not pushed again.
     expect((await syncDevice(monitor)).sent).toBe(0);

@@ -11,6 +11,8 @@ import { viewOf } from '../../../src/domain/merge.ts';
 import { QUARANTINE_REASONS } from '../../../src/domain/quarantine.ts';
 import { damageReport } from '../store/store-fixtures.ts';
 import { ORIGIN, syncDevice, trackDeployments, type Base, type Device } from './sync-fixtures.ts';
+import type { ReportId } from '../../../src/domain/ids.ts';
+import { ROSTER_ID } from '../../../src/domain/roster.ts';
 
 const deployments = trackDeployments();
 
@@ -41,7 +43,7 @@ async function storedOps(base: Base) {
   return base.store.db.selectFrom('ops').select(['id', 'v', 'kind', 'report_id', 'device', 'body', 'sig']).orderBy('seq').execute();
 }
 
-async function narrative(d: Device, id: string) {
+async function narrative(d: Device, id: ReportId) {
   const row = await d.db.reports.get(id);
   return row && viewOf(row.state).values.narrative;
 }
@@ -149,7 +151,7 @@ describe('ops sealed end to end through the real base', () => {
     reasons = Object.fromEntries((await later.db.quarantine.toArray()).map((q) => [q.id, q.reason]));
     expect(reasons[roster.id]).toBe(QUARANTINE_REASONS.badSignature);
     expect(reasons[idOf(first)]).toBe(QUARANTINE_REASONS.unknownSender);
-    expect(await later.db.settings.get('roster')).toBeUndefined();
+    expect(await later.db.settings.get(ROSTER_ID)).toBeUndefined();
   });
 
   test('sync by file carries sealed ops: the request file holds no report text, and the reply opens on the phone', async () => {

@@ -24,12 +24,13 @@ import { addToRoster } from '../../../src/app/sync/deployment-settings.ts';
 import { runSync } from '../../../src/app/sync/engine.ts';
 import { httpTransport, type Fetch, type SyncTransport } from '../../../src/app/sync/transport.ts';
 import { distinctHeads, mergeOps, viewOf } from '../../../src/domain/merge.ts';
-import { authorityOf, rosterOf, ROSTER_ID } from '../../../src/domain/roster.ts';
+import { authorityOf, GAZETTEER_ID, ROSTER_ID, rosterOf } from '../../../src/domain/roster.ts';
 import { damageReport } from '../store/store-fixtures.ts';
 import { enrollDevice, ORIGIN, startBase, T0, tempDataDir, type Base, type Device } from './sync-fixtures.ts';
 import { seededRandom } from '../../seeded-random.ts';
 import { opKeys } from '../../../src/app/sync/op-keys.ts';
 import { generateKeyPair } from '../../../src/domain/crypto/keys.ts';
+import { isReportId, type ReportId, type TargetId } from '../../../src/domain/ids.ts';
 
 // Twelve seeds take about 5 s here; CI runs 200 (about a minute on 2 cores).
 const SEEDS = Number(process.env.RASID_SIM_SEEDS ?? (process.env.CI ? 200 : 12));
@@ -148,7 +149,7 @@ async function liveOps(db: RasidDb) {
   return (await db.ops.toArray()).filter((o) => !o.rejected);
 }
 
-async function reportIdsOf(d: Device, own: boolean): Promise<string[]> {
+async function reportIdsOf(d: Device, own: boolean): Promise<ReportId[]> {
   const rows = await d.db.reports.toArray();
   return rows
     .filter((r) => r.type && (!own || r.state.created?.device === d.device))
@@ -202,7 +203,7 @@ async function act(world: World, devices: Device[]) {
     }
   } else if (r < 0.93 && d.role === 'monitor') {
     // A monitor may not write deployment settings: the base rejects it for good.
-    await writeOp(d.writer, 'gazetteer', (_s, hlc) => ({
+    await writeOp(d.writer, GAZETTEER_ID, (_s, hlc) => ({
       kind: 'deployment',
       body: { hlc, changes: { gazetteer: { name: 'mine', units: [] } }, supersedes: {} },
     }));
@@ -271,7 +272,7 @@ async function runSeed(seed: number) {
 
     const served = await world.base.store.db.selectFrom('ops').select(['id', 'kind', 'report_id', 'status']).execute();
     const ok = served.filter((o) => o.status === 'ok');
-    const owners = new Map(
+    const owners = new Map<string, string>(
       (await world.base.store.db.selectFrom('report_owners').selectAll().execute()).map((r) => [r.report_id, r.device]),
     );
     const okIds = new Set<string>(ok.map((o) => o.id));
@@ -309,10 +310,10 @@ async function runSeed(seed: number) {
           held.filter((o) => o.reportId === ROSTER_ID),
         ),
       );
-      const byReport = new Map<string, typeof held>();
+      const byReport = new Map<TargetId, typeof held>();
       for (const o of held) byReport.set(o.reportId, [...(byReport.get(o.reportId) ?? []), o]);
       for (const [id, ops] of byReport) {
-        if (id === ROSTER_ID || ops[0]!.kind === 'deployment') continue;
+        if (!isReportId(id) || ops[0]!.kind === 'deployment') continue;
         const row = await d.db.reports.get(id);
         expect(row?.state, `${d.name}: report ${id} is the merge of its ops`).toEqual(mergeOps(id, ops, authorityOf(roster)));
       }

@@ -12,7 +12,7 @@ import { SUITES, detectSuite } from '../../../src/domain/crypto/algorithms.ts';
 import { generateKeyPair } from '../../../src/domain/crypto/keys.ts';
 import { PairKeyCache } from '../../../src/domain/crypto/pair-keys.ts';
 import { encodeHlc, nodeIdOf } from '../../../src/domain/hlc.ts';
-import { cryptoRandom, newOpId, uuidv7 } from '../../../src/domain/ids.ts';
+import { cryptoRandom, newOpId, newReportId } from '../../../src/domain/ids.ts';
 import { KeyDirectory } from '../../../src/domain/key-directory.ts';
 import { emptyState, applyOp } from '../../../src/domain/merge.ts';
 import { sealForWire, type Reader } from '../../../src/domain/op-envelope.ts';
@@ -29,7 +29,7 @@ function createOp(i: number): Op {
     v: 1,
     id: newOpId(now, cryptoRandom),
     kind: 'create',
-    reportId: uuidv7(now, cryptoRandom),
+    reportId: newReportId(now, cryptoRandom),
     device: MONITOR,
     deviceSeq: i + 1,
     body: {

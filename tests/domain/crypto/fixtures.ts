@@ -7,7 +7,7 @@ import { importKeyPair, keyPairOf, publicKeyFromRaw, type AgreementKeyPair, type
 import type { OpBody } from '../../../src/domain/op.ts';
 import type { SealedOpHeader } from '../../../src/domain/crypto/sealed-op.ts';
 import type { RandomBytes } from '../../../src/domain/ids.ts';
-import { deviceId, opId } from '../../ids.ts';
+import { deviceId, opId, reportId } from '../../ids.ts';
 
 const PKCS8_X25519 = '302e020100300506032b656e04220420';
 const PKCS8_ED25519 = '302e020100300506032b657004220420';
@@ -84,7 +84,7 @@ export const HEADER: SealedOpHeader = {
   v: 2,
   id: opId('0195781a-3c00-7abc-8def-0123456789ab'),
   kind: 'create',
-  reportId: '0195781a-3c00-7abc-8def-000000000001',
+  reportId: reportId('0195781a-3c00-7abc-8def-000000000001'),
   device: deviceId('phone-alice-01'),
   deviceSeq: 7,
 };

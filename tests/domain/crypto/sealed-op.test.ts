@@ -25,7 +25,7 @@ import { signOp, checkOpSignature } from '../../../src/domain/crypto/signature.t
 import type { AgreementAlg, SigningAlg } from '../../../src/domain/crypto/algorithms.ts';
 import { BODY, HEADER, RFC7748, RFC8032, ed25519Pair, scriptedRandom, x25519Pair } from './fixtures.ts';
 import type { DeviceId } from '../../../src/domain/ids.ts';
-import { deviceId, opId } from '../../ids.ts';
+import { deviceId, opId, reportId } from '../../ids.ts';
 
 type Device = { id: DeviceId; agreement: AgreementKeyPair; signing: SigningKeyPair };
 
@@ -311,7 +311,7 @@ describe('tampering: anything changed fails with a typed reason', () => {
     const changes: Partial<SealedOpHeader>[] = [
       { id: opId('0195781a-3c00-7abc-8def-0123456789ac') },
       { kind: 'edit' },
-      { reportId: '0195781a-3c00-7abc-8def-000000000002' },
+      { reportId: reportId('0195781a-3c00-7abc-8def-000000000002') },
       { device: carol.id },
       { deviceSeq: 8 },
     ];

@@ -6,7 +6,7 @@ import { fromUtf8, toHex } from '../../../src/domain/crypto/bytes.ts';
 import { generateKeyPair, type SigningKeyPair } from '../../../src/domain/crypto/keys.ts';
 import { signOp, signedMessage, checkOpSignature } from '../../../src/domain/crypto/signature.ts';
 import { BODY, HEADER, RFC8032, ed25519Pair, eachByteFlipped, p256Pair } from './fixtures.ts';
-import { deviceId, opId } from '../../ids.ts';
+import { deviceId, opId, reportId } from '../../ids.ts';
 
 const bodyText = canonicalJson(BODY);
 const BAD = { ok: false, reason: 'quarantine.badSignature' };
@@ -68,7 +68,7 @@ describe.each([
       { v: 1 },
       { id: opId('0195781a-3c00-7abc-8def-0123456789ac') },
       { kind: 'edit' as const },
-      { reportId: '0195781a-3c00-7abc-8def-000000000002' },
+      { reportId: reportId('0195781a-3c00-7abc-8def-000000000002') },
       { device: deviceId('phone-alice-02') },
       { deviceSeq: 8 },
     ];

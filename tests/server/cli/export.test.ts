@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../../src/domain/csv.ts';
 import { encodeHlc, nodeIdOf } from '../../../src/domain/hlc.ts';
-import { cryptoRandom, newOpId, uuidv7 } from '../../../src/domain/ids.ts';
+import { cryptoRandom, newOpId, newReportId, type SettingId } from '../../../src/domain/ids.ts';
 import { deleteBody, mergeOps, settingBody } from '../../../src/domain/merge.ts';
 import type { Op, OpBody } from '../../../src/domain/op.ts';
 import { bodyText } from '../../../src/domain/wire-op.ts';
@@ -15,7 +15,7 @@ import { opFromStored } from '../../../src/server/cli/base-reports.ts';
 import { DEMO_PROFILE } from '../../../src/server/demo/scenario.ts';
 import { openStore, pushOps, type Store } from '../../../src/server/store/index.ts';
 import { demo, DEMO_NOW, runExport, secretsOfDemo, seededSqliteDir, type Run } from './run-export.ts';
-import { deviceId } from '../../ids.ts';
+import { deviceId, settingId } from '../../ids.ts';
 
 const LIMIT = 60_000;
 let data: string;
@@ -184,7 +184,7 @@ describe('npm run export', () => {
     async () => {
       const dir = await seededSqliteDir();
       made.push(dir);
-      const id = `profile:${DEMO_PROFILE}`;
+      const id = settingId(`profile:${DEMO_PROFILE}`);
       const store = await openStore({ dataDir: dir });
       const ops = await store.db.selectFrom('ops').selectAll().where('report_id', '=', id).execute();
       const profile = mergeOps(id, await opsOf(ops));
@@ -223,7 +223,7 @@ describe('npm run export', () => {
         v: 1 as const,
         id: newOpId(Date.now(), (n) => new Uint8Array(n).fill(3)),
         kind: 'create' as const,
-        reportId: uuidv7(Date.now(), (n) => new Uint8Array(n).fill(4)),
+        reportId: newReportId(Date.now(), (n) => new Uint8Array(n).fill(4)),
         device: deviceId('broken-phone-01'),
         deviceSeq: 1,
       };
@@ -260,7 +260,7 @@ async function opsOf(rows: Parameters<typeof opFromStored>[0][]): Promise<Op[]> 
 const hlcAt = (device: string, later = 0) => encodeHlc({ wall: DEMO_NOW + 60_000 * (1 + later), counter: 0, node: nodeIdOf(device) });
 
 /** A desk op from a demo coordinator, next in its sequence, through the store's push. */
-async function pushDesk(db: Store['db'], name: string, reportId: string, body: OpBody): Promise<void> {
+async function pushDesk(db: Store['db'], name: string, reportId: SettingId, body: OpBody): Promise<void> {
   const device = deviceId(name);
   const last = await db
     .selectFrom('ops')
@@ -289,7 +289,7 @@ async function logOf(dir: string) {
   const store = await openStore({ dataDir: dir });
   try {
     const rows = await store.db.selectFrom('ops').selectAll().where('report_id', 'like', 'export:%').orderBy('seq').execute();
-    const entries = (await opsOf(rows)).map((op) => exportLogEntryFromState(mergeOps(op.reportId, [op]))!);
+    const entries = (await opsOf(rows)).map((op) => exportLogEntryFromState(mergeOps(settingId(op.reportId), [op]))!);
     const seqs = (
       await store.db.selectFrom('ops').select('device_seq').where('device', '=', deviceId('base-cli')).orderBy('device_seq').execute()
     ).map((r) => Number(r.device_seq));

@@ -16,7 +16,7 @@ import { PairKeyCache } from '../../../src/domain/crypto/pair-keys.ts';
 import { ARGON2ID_FLOOR } from '../../../src/domain/crypto/passphrase.ts';
 import { wrapUnderPassphrase } from '../../../src/domain/crypto/wrapped-key.ts';
 import { encodeHlc, nodeIdOf } from '../../../src/domain/hlc.ts';
-import { cryptoRandom, newOpId, uuidv7, type DeviceId } from '../../../src/domain/ids.ts';
+import { cryptoRandom, newOpId, newReportId, uuidv7, type DeviceId, type TargetId } from '../../../src/domain/ids.ts';
 import { editBody, emptyState, settingBody } from '../../../src/domain/merge.ts';
 import type { Op, OpBody } from '../../../src/domain/op.ts';
 import { sealForWire, type Sealer } from '../../../src/domain/op-envelope.ts';
@@ -102,7 +102,7 @@ export async function sealedBase(options: OpenStoreOptions, dir: string): Promis
   const monitor = await sealerFor();
   const stranger = await sealerFor();
   const hlc = (device: string, minutes: number) => encodeHlc({ wall: DEMO_NOW + minutes * 60_000, counter: 0, node: nodeIdOf(device) });
-  const op = (kind: Op['kind'], reportId: string, device: DeviceId, deviceSeq: number, body: OpBody): Op => ({
+  const op = (kind: Op['kind'], reportId: TargetId, device: DeviceId, deviceSeq: number, body: OpBody): Op => ({
     v: 1,
     id: newOpId(Date.now(), cryptoRandom),
     kind,
@@ -128,7 +128,7 @@ export async function sealedBase(options: OpenStoreOptions, dir: string): Promis
     .filter((o) => o.kind === 'create')
     .slice(0, 5);
   const marked = creates.map((o, i) => ({
-    id: uuidv7(DEMO_NOW + i, cryptoRandom),
+    id: newReportId(DEMO_NOW + i, cryptoRandom),
     marker: `SEALED-NARRATIVE-MARKER-${i}-${uuidv7(Date.now(), cryptoRandom).slice(-8)}`,
     changes: o.body.changes,
   }));

@@ -10,6 +10,7 @@ import { profileFromState } from '../../../src/export/desk-settings.ts';
 import { DEFAULT_PARTNER_FIELDS } from '../../../src/export/profile.ts';
 import { DEMO_COORDINATORS, DEMO_PROFILE, demoScenario } from '../../../src/server/demo/scenario.ts';
 import { sampleGazetteer } from '../../../src/server/demo/seed.ts';
+import { reportId, settingId } from '../../ids.ts';
 
 const NOW = Date.UTC(2026, 2, 20, 9, 30);
 const DAY = 86_400_000;
@@ -23,7 +24,9 @@ const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const opsOf = (reportId: string) => all.filter((o) => o.reportId === reportId);
 const authority = authorityOf(rosterOf(mergeOps(ROSTER_ID, opsOf(ROSTER_ID))));
 const creates = all.filter((o) => o.kind === 'create');
-const views = new Map<string, ReportView>(creates.map((c) => [c.reportId, viewOf(mergeOps(c.reportId, opsOf(c.reportId), authority))]));
+const views = new Map<string, ReportView>(
+  creates.map((c) => [c.reportId, viewOf(mergeOps(reportId(c.reportId), opsOf(c.reportId), authority))]),
+);
 const live = [...views.values()].filter((v) => !v.deleted);
 const roleOf = new Map(scenario.devices.map((d) => [d.device, d.role]));
 const adm3 = (v: { admin?: AdminAreas }) => v.admin?.adm3?.pcode;
@@ -197,7 +200,7 @@ describe('the demo scenario', () => {
 
     const profileOps = opsOf(`profile:${DEMO_PROFILE}`);
     expect(profileOps.map((o) => [o.kind, roleOf.get(o.device)])).toEqual([['desk', 'coordinator']]);
-    const stored = profileFromState(mergeOps(`profile:${DEMO_PROFILE}`, profileOps));
+    const stored = profileFromState(mergeOps(settingId(`profile:${DEMO_PROFILE}`), profileOps));
     expect(stored?.ok).toBe(true);
     if (!stored?.ok) return;
     expect(stored.profile.fields).toEqual(DEFAULT_PARTNER_FIELDS);

@@ -21,7 +21,7 @@ import type { RequestLimits } from '../../../src/server/http/rate-limit.ts';
 import { openStore, type Store } from '../../../src/server/store/index.ts';
 import { postgresCluster, usePostgres } from '../store/dialects.ts';
 import { emptyDatabase } from '../store/postgres.ts';
-import { deviceId, opId } from '../../ids.ts';
+import { deviceId, opId, targetId } from '../../ids.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 export const ORIGIN = 'https://rasid.example.org';
@@ -174,7 +174,7 @@ export function wireOp(device: string, deviceSeq: number, kind: OpKind, reportId
     v: 1,
     id: opId(newId()),
     kind,
-    reportId,
+    reportId: targetId(reportId),
     device: deviceId(device),
     deviceSeq,
     body: canonicalJson({ hlc, changes, supersedes: {} }),

@@ -8,7 +8,7 @@ import type { OpHeader, OpKind } from '../../../src/domain/op.ts';
 import { openStore, type Store } from '../../../src/server/store/open.ts';
 import type { PushedOp } from '../../../src/server/store/rules.ts';
 import { emptyDatabase, startPostgres, type PostgresCluster } from './postgres.ts';
-import { deviceId, opId } from '../../ids.ts';
+import { deviceId, opId, targetId } from '../../ids.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -99,7 +99,7 @@ export function op(
   reportId: string,
   extra: { id?: string; body?: string; sig?: string } = {},
 ): PushedOp {
-  const header: OpHeader = { v: 1, id: opId(extra.id ?? newId()), kind, reportId, device: deviceId(device), deviceSeq };
+  const header: OpHeader = { v: 1, id: opId(extra.id ?? newId()), kind, reportId: targetId(reportId), device: deviceId(device), deviceSeq };
   const result: PushedOp = { header, body: extra.body ?? JSON.stringify({ hlc: `${deviceSeq}`, changes: {}, supersedes: {} }) };
   if (extra.sig !== undefined) result.sig = extra.sig;
   return result;

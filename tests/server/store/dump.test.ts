@@ -25,6 +25,7 @@ import { makeDevice, ORIGIN, type Device } from '../../app/sync/sync-fixtures.ts
 import { startServer, stubDist, type ServerProcess } from '../http/process.ts';
 import { postgresCluster, usePostgres } from './dialects.ts';
 import { deviceId } from '../../ids.ts';
+import type { ReportId } from '../../../src/domain/ids.ts';
 
 usePostgres();
 
@@ -67,7 +68,7 @@ async function codeFor(fetch: Fetch, by: Device, role: Role): Promise<string> {
 }
 
 /** Fills the base behind `server` through the app's own sync, and returns the markers it wrote. */
-async function fill(server: ServerProcess): Promise<{ markers: string[]; coordinator: Device; reportIds: string[] }> {
+async function fill(server: ServerProcess): Promise<{ markers: string[]; coordinator: Device; reportIds: ReportId[] }> {
   const fetch: Fetch = (url, init) => globalThis.fetch(url.replace(ORIGIN, server.url), init);
   const firstCode = new URLSearchParams(new URL(server.firstLink!).hash.slice(1)).get('code')!;
   const deployment = await generateKeyPair('x25519');
@@ -89,7 +90,7 @@ async function fill(server: ServerProcess): Promise<{ markers: string[]; coordin
   await runSync(c.d.sync);
 
   const markers: string[] = [];
-  const reportIds: string[] = [];
+  const reportIds: ReportId[] = [];
   const mark = (field: string, n: number) => {
     const text = marker(field, n);
     markers.push(text);

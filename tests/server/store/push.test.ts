@@ -13,7 +13,7 @@ import { pushOps } from '../../../src/server/store/push.ts';
 import { REJECT, RETRY, MAX_STORED_BODY_BYTES, type Caller, type PushedOp } from '../../../src/server/store/rules.ts';
 import type { Store } from '../../../src/server/store/open.ts';
 import { COORDINATOR, forEachDialect, MONITOR_A, MONITOR_B, newId, op } from './dialects.ts';
-import { deviceId, opId } from '../../ids.ts';
+import { deviceId, opId, reportId, targetId } from '../../ids.ts';
 
 const monitorA: Caller = { device: MONITOR_A, role: 'monitor' };
 const monitorB: Caller = { device: MONITOR_B, role: 'monitor' };
@@ -328,7 +328,7 @@ forEachDialect('who may write what', ({ open }) => {
       .orderBy('device_seq')
       .execute();
     expect(stored).toEqual([1, 2, 3, 4].map((s) => ({ device: MONITOR_A, device_seq: s })));
-    const owners = await store.db.selectFrom('report_owners').select('device').where('report_id', '=', own).execute();
+    const owners = await store.db.selectFrom('report_owners').select('device').where('report_id', '=', reportId(own)).execute();
     expect(owners).toEqual([{ device: MONITOR_A }]);
   });
 
@@ -390,7 +390,7 @@ async function sealed(
     v: 1,
     id: opId(newId()),
     kind,
-    reportId,
+    reportId: targetId(reportId),
     device,
     deviceSeq,
     body: { hlc: hlc(device, deviceSeq), changes: { narrative: 'نزوح ٣٠ أسرة' }, supersedes: {} },

@@ -4,6 +4,7 @@
  */
 import { useState } from 'preact/hooks';
 import type { DuplicateCandidate } from '../../../domain/duplicates.ts';
+import type { ReportId } from '../../../domain/ids.ts';
 import type { ReportView } from '../../../domain/merge.ts';
 import type { Translator } from '../../i18n/i18n.ts';
 import type { DeskReport } from '../../desk/desk-reports.ts';
@@ -30,14 +31,14 @@ export function reasonOf(tr: Translator, c: DuplicateCandidate): string {
 export interface DuplicateCandidatesProps {
   view: ReportView;
   candidates?: readonly DuplicateCandidate[];
-  byId?: ReadonlyMap<string, DeskReport>;
+  byId?: ReadonlyMap<ReportId, DeskReport>;
 }
 
 export function DuplicateCandidates({ view, candidates, byId }: DuplicateCandidatesProps) {
   const { tr, writer } = useServices();
   const marked = view.values.verification === 'duplicate' ? view.values.duplicateOf : undefined;
   const [failed, setFailed] = useState(false);
-  const mark = (original: string) =>
+  const mark = (original: ReportId) =>
     editReport(writer, view.id, { verification: 'duplicate', duplicateOf: original }).then(
       () => setFailed(false),
       () => setFailed(true),

@@ -4,6 +4,7 @@
  * it changed, from what to what. Ops the base refused are listed with why.
  */
 import { reportHistory, type FieldChange, type HistoryEntry } from '../../../domain/history.ts';
+import type { ReportId } from '../../../domain/ids.ts';
 import { DELETED_FIELD } from '../../../domain/merge.ts';
 import { FIELDS } from '../../../domain/report.ts';
 import type { Translator } from '../../i18n/i18n.ts';
@@ -119,7 +120,7 @@ function Entry({ entry }: { entry: HistoryEntry }) {
   );
 }
 
-export function ReportHistory({ id }: { id: string }) {
+export function ReportHistory({ id }: { id: ReportId }) {
   const { tr, writer } = useServices();
   const db = writer.db;
   const entries = useLiveQuery(

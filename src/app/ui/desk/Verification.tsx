@@ -5,7 +5,7 @@
  * original, an original lists the reports marked as its duplicates.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { UUID_PATTERN } from '../../../domain/ids.ts';
+import { isReportId, type ReportId } from '../../../domain/ids.ts';
 import type { ReportView } from '../../../domain/merge.ts';
 import { VERIFICATION_STATUSES } from '../../../domain/report-codes.ts';
 import type { DeskReport } from '../../desk/desk-reports.ts';
@@ -20,13 +20,13 @@ const OTHER = 'other';
 export interface VerificationProps {
   view: ReportView;
   /** Every report on this device, by id; undefined while they are read. */
-  byId?: ReadonlyMap<string, DeskReport>;
+  byId?: ReadonlyMap<ReportId, DeskReport>;
   /** Suggested originals, closest first. */
-  candidates: readonly string[];
+  candidates: readonly ReportId[];
 }
 
 /** A link to another report, named by its one-line summary (or its id when it is not on this device). */
-export function ReportLink({ id, byId }: { id: string; byId?: ReadonlyMap<string, DeskReport> }) {
+export function ReportLink({ id, byId }: { id: ReportId; byId?: ReadonlyMap<ReportId, DeskReport> }) {
   const { tr } = useServices();
   const other = byId?.get(id);
   return (
@@ -75,15 +75,11 @@ export function Verification({ view, byId, candidates }: VerificationProps) {
     setSaved(false);
     if (status !== 'duplicate') return write({ verification: status, duplicateOf: undefined });
     const original = choice === OTHER ? pasted.trim().toLowerCase() : choice;
-    const problem = !original
-      ? 'verify.err.noOriginal'
-      : !UUID_PATTERN.test(original)
-        ? 'err.id.invalid'
-        : original === view.id
-          ? 'verify.err.self'
-          : byId && !byId.has(original)
-            ? 'verify.err.unknown'
-            : undefined;
+    if (!isReportId(original)) {
+      setError(original ? 'err.id.invalid' : 'verify.err.noOriginal');
+      return;
+    }
+    const problem = original === view.id ? 'verify.err.self' : byId && !byId.has(original) ? 'verify.err.unknown' : undefined;
     setError(problem);
     if (!problem) await write({ verification: 'duplicate', duplicateOf: original });
   };

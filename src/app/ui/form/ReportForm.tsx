@@ -4,6 +4,7 @@
  * in one transaction. A failed save, a full disk included, keeps the draft and says why.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { ReportId } from '../../../domain/ids.ts';
 import { adminLookup } from '../../../domain/gazetteer.ts';
 import { DATE_PRECISIONS, type FieldValues, type ReportType } from '../../../domain/report.ts';
 import { changedFields, formToContent, localToday, type FormValues } from '../../forms/form-values.ts';
@@ -22,8 +23,8 @@ export interface ReportFormProps {
   draftId: string;
   initial: FormValues;
   /** Set when editing: the id and the values the editor saw (an edit writes only what changed). */
-  editing?: { id: string; values: Partial<FieldValues> };
-  onSaved: (id: string) => void;
+  editing?: { id: ReportId; values: Partial<FieldValues> };
+  onSaved: (id: ReportId) => void;
   onCancel: () => void;
 }
 
