@@ -42,3 +42,10 @@ export type SettingId = z.infer<typeof settingIdSchema>;
 /** What an op's header names in `reportId`: a report, or a setting. Together, the names an op header always took. */
 export const targetIdSchema = z.union([reportIdSchema, settingIdSchema]);
 export type TargetId = z.infer<typeof targetIdSchema>;
+
+/** Which public key sealed an op, or may open it: the first 12 characters of its fingerprint. */
+export const keyIdSchema = z
+  .string()
+  .check(z.regex(/^[A-Za-z0-9_-]{12}$/))
+  .brand<'KeyId'>();
+export type KeyId = z.infer<typeof keyIdSchema>;

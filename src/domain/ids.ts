@@ -8,9 +8,9 @@
  * its schema checks.
  */
 
-import type { DeviceId, OpId, ReportId, SettingId, TargetId } from './id-schemas.ts';
+import type { DeviceId, KeyId, OpId, ReportId, SettingId, TargetId } from './id-schemas.ts';
 
-export type { DeviceId, OpId, ReportId, SettingId, TargetId };
+export type { DeviceId, KeyId, OpId, ReportId, SettingId, TargetId };
 
 export type RandomBytes = (n: number) => Uint8Array;
 

@@ -5,7 +5,7 @@
  */
 import type { AgreementAlg, SigningAlg } from './crypto/algorithms.ts';
 import { readPublicKey, type KeyResult, type PublicKey } from './crypto/keys.ts';
-import type { DeviceId } from './ids.ts';
+import type { DeviceId, KeyId } from './ids.ts';
 import type { RosterEntry } from './roster.ts';
 
 /** Parsing a key imports it into WebCrypto: the same roster text is read on every sync. */
@@ -26,7 +26,7 @@ function read(text: string, role: 'agreement' | 'signing'): Promise<KeyResult<Ag
 }
 
 export class KeyDirectory {
-  readonly #agreementByKid = new Map<string, PublicKey<AgreementAlg>>();
+  readonly #agreementByKid = new Map<KeyId, PublicKey<AgreementAlg>>();
   readonly #agreementByDevice = new Map<DeviceId, PublicKey<AgreementAlg>>();
   readonly #signingByDevice = new Map<DeviceId, PublicKey<SigningAlg>>();
   #coordinators = 0;
@@ -58,7 +58,7 @@ export class KeyDirectory {
     }
   }
 
-  agreementKey(kid: string): PublicKey<AgreementAlg> | undefined {
+  agreementKey(kid: KeyId): PublicKey<AgreementAlg> | undefined {
     return this.#agreementByKid.get(kid);
   }
 

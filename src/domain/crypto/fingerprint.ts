@@ -5,6 +5,8 @@
  * from the server whose fingerprint differs: a hostile server cannot hand out its own key. People
  * compare the short form by eye (reading it aloud over a phone call, say).
  */
+import { keyIdSchema } from '../id-schemas.ts';
+import type { KeyId } from '../ids.ts';
 import { constantTimeEqual, fromBase64url, sha256, toBase64url, type Bytes } from './bytes.ts';
 
 export const FINGERPRINT_MISMATCH = 'err.key.fingerprintMismatch';
@@ -18,8 +20,8 @@ export async function fingerprintOf(raw: Bytes): Promise<string> {
  * A key id: the first 9 bytes of the fingerprint (12 characters). It only names which key a sealed
  * op was wrapped to or from, so a reader finds its entry without trying each; nothing trusts it.
  */
-export function keyIdOf(fingerprint: string): string {
-  return fingerprint.slice(0, 12);
+export function keyIdOf(fingerprint: string): KeyId {
+  return keyIdSchema.parse(fingerprint.slice(0, 12));
 }
 
 // Crockford's base32: no I, L, O or U, so what is read aloud or typed is not misread.

@@ -18,6 +18,7 @@ import {
   type SigningAlg,
 } from './algorithms.ts';
 import { fromBase64url, ownBytes, toBase64url, type Bytes } from './bytes.ts';
+import type { KeyId } from '../ids.ts';
 import { checkFingerprint, fingerprintOf, keyIdOf, type FINGERPRINT_MISMATCH } from './fingerprint.ts';
 
 export type PublicKey<A extends KeyAlg = KeyAlg> = {
@@ -27,7 +28,7 @@ export type PublicKey<A extends KeyAlg = KeyAlg> = {
   /** `<alg>:<base64url raw>`: how the key travels in enrollment, the roster and key files. */
   readonly text: string;
   readonly fingerprint: string;
-  readonly kid: string;
+  readonly kid: KeyId;
 };
 
 export type KeyPair<A extends KeyAlg = KeyAlg> = { readonly alg: A; readonly privateKey: CryptoKey; readonly publicKey: PublicKey<A> };

@@ -15,7 +15,7 @@
  * which is exactly HKDF-SHA-256(shared secret, salt, info, 32). WebCrypto's own HKDF redoes the
  * Extract on every call, and costs twice as much per op in Node.
  */
-import type { OpId } from '../ids.ts';
+import type { KeyId, OpId } from '../ids.ts';
 import { concatBytes, utf8, type Bytes } from './bytes.ts';
 import type { AgreementKeyPair, PublicKey } from './keys.ts';
 import type { AgreementAlg } from './algorithms.ts';
@@ -47,7 +47,7 @@ export async function agree(mine: AgreementKeyPair, theirs: PublicKey<AgreementA
   }
 }
 
-export function opKeyInfo(fromKid: string, toKid: string, opId: OpId): Bytes {
+export function opKeyInfo(fromKid: KeyId, toKid: KeyId, opId: OpId): Bytes {
   const zero = new Uint8Array([0]);
   return concatBytes(utf8(OP_KEY_CONTEXT), zero, utf8(fromKid), zero, utf8(toKid), zero, utf8(opId));
 }
@@ -56,7 +56,7 @@ export function opKeyInfo(fromKid: string, toKid: string, opId: OpId): Bytes {
  * The AES-KW key that wraps one op's content key from `fromKid` to `toKid`: its own for every op,
  * and for each direction (the shared secret is the same both ways).
  */
-export async function opWrappingKey(prk: CryptoKey, opId: OpId, fromKid: string, toKid: string): Promise<CryptoKey> {
+export async function opWrappingKey(prk: CryptoKey, opId: OpId, fromKid: KeyId, toKid: KeyId): Promise<CryptoKey> {
   const okm = new Uint8Array(await subtle().sign('HMAC', prk, concatBytes(opKeyInfo(fromKid, toKid, opId), new Uint8Array([1]))));
   try {
     return await subtle().importKey('raw', okm, { name: 'AES-KW' }, false, ['wrapKey', 'unwrapKey']);

@@ -21,7 +21,8 @@
  */
 import { z } from 'zod/mini';
 import { canonicalJson } from '../canonical-json.ts';
-import { cryptoRandom, type DeviceId, type RandomBytes } from '../ids.ts';
+import { keyIdSchema } from '../id-schemas.ts';
+import { cryptoRandom, type DeviceId, type KeyId, type RandomBytes } from '../ids.ts';
 import { MAX_BODY_BYTES, opBodySchema, opHeaderSchema, type OpBody } from '../op.ts';
 import { QUARANTINE_REASONS, type QuarantineReason } from '../quarantine.ts';
 import type { AgreementAlg, SigningAlg } from './algorithms.ts';
@@ -48,15 +49,15 @@ const MAX_CT_CHARS = 480 * 1024;
 export const sealedOpHeaderSchema = z.extend(opHeaderSchema, { v: z.literal(SEALED_OP_VERSION) });
 export type SealedOpHeader = z.infer<typeof sealedOpHeaderSchema>;
 
-const kid = z.string().check(z.regex(/^[A-Za-z0-9_-]{12}$/));
-
 /** The sealed body: what the wire op's `body` string holds (as canonical JSON) when `v` is 2. */
 export const sealedBodySchema = z.object({
   v: z.literal(SEALED_OP_VERSION),
   /** Key id of the agreement key that sealed it (the author device's). */
-  from: kid,
+  from: keyIdSchema,
   /** One entry per recipient: its key id, and the content key wrapped to it (AES-KW, 40 bytes). */
-  to: z.array(z.object({ k: kid, w: z.string().check(z.regex(/^[A-Za-z0-9_-]{54}$/)) })).check(z.minLength(1), z.maxLength(MAX_RECIPIENTS)),
+  to: z
+    .array(z.object({ k: keyIdSchema, w: z.string().check(z.regex(/^[A-Za-z0-9_-]{54}$/)) }))
+    .check(z.minLength(1), z.maxLength(MAX_RECIPIENTS)),
   /** AES-GCM IV, 12 bytes. */
   iv: z.string().check(z.regex(/^[A-Za-z0-9_-]{16}$/)),
   /** AES-GCM ciphertext followed by its 16-byte tag. */
@@ -83,7 +84,7 @@ const subtle = () => globalThis.crypto.subtle;
  * the whole recipient list. Binding the list means a server cannot strip or spoil one recipient's
  * entry (the author's own, say) while the others still open the op: any change fails for everyone.
  */
-function associatedData(header: SealedOpHeader, from: string, to: SealedBody['to']): Bytes {
+function associatedData(header: SealedOpHeader, from: KeyId, to: SealedBody['to']): Bytes {
   return utf8(canonicalJson({ from, header: headerFields(header), to }));
 }
 
@@ -164,7 +165,7 @@ export type OpenKeys = {
   /** This reader's agreement key pairs: the device's own; on the desk, the deployment key too. */
   mine: readonly AgreementKeyPair[];
   /** An agreement public key by key id (the roster's device keys, the deployment key). */
-  agreementKey(kid: string): PublicKey<AgreementAlg> | undefined | Promise<PublicKey<AgreementAlg> | undefined>;
+  agreementKey(kid: KeyId): PublicKey<AgreementAlg> | undefined | Promise<PublicKey<AgreementAlg> | undefined>;
   /** The signing key the roster lists for a device. */
   signingKey(device: DeviceId): PublicKey<SigningAlg> | undefined | Promise<PublicKey<SigningAlg> | undefined>;
   pairs: PairKeyCache;
@@ -177,11 +178,11 @@ export type OpenedOp = {
   bodyText: string;
   signature: Bytes;
   /** Key id of the agreement key that sealed it. */
-  sealedBy: string;
+  sealedBy: KeyId;
 };
 export type OpenResult = { ok: true; op: OpenedOp } | { ok: false; id?: string; reason: QuarantineReason };
 export type OpenedPlaintext =
-  { ok: true; plaintext: Bytes; header: SealedOpHeader; sealedBy: string } | { ok: false; id?: string; reason: QuarantineReason };
+  { ok: true; plaintext: Bytes; header: SealedOpHeader; sealedBy: KeyId } | { ok: false; id?: string; reason: QuarantineReason };
 
 /** Steps 3 to 5 backwards: the plaintext of a sealed op, or why not. Never throws. */
 export async function openPlaintext(input: unknown, keys: OpenKeys): Promise<OpenedPlaintext> {

@@ -5,6 +5,7 @@ import { generateKeyPair, publicKeyFromRaw } from '../../../src/domain/crypto/ke
 import { OP_KEY_CONTEXT, PairKeyCache, agree, opKeyInfo, opWrappingKey } from '../../../src/domain/crypto/pair-keys.ts';
 import { HEADER, RFC7748, x25519Pair } from './fixtures.ts';
 import { opId } from '../../ids.ts';
+import type { KeyId } from '../../../src/domain/ids.ts';
 
 const subtle = globalThis.crypto.subtle;
 
@@ -30,7 +31,7 @@ describe('the per-op wrapping key', () => {
     const bob = await x25519Pair(RFC7748.bobPrivate, RFC7748.bobPublic);
     const pair = await agree(alice, bob.publicKey);
     const contentKey = await subtle.importKey('raw', fromHex('22'.repeat(32)), 'AES-GCM', true, ['encrypt']);
-    const wrapWith = async (id: string, from: string, to: string) =>
+    const wrapWith = async (id: string, from: KeyId, to: KeyId) =>
       toHex(new Uint8Array(await subtle.wrapKey('raw', contentKey, await opWrappingKey(pair, opId(id), from, to), 'AES-KW')));
     const a = alice.publicKey.kid;
     const b = bob.publicKey.kid;

@@ -24,8 +24,8 @@ import {
 import { signOp, checkOpSignature } from '../../../src/domain/crypto/signature.ts';
 import type { AgreementAlg, SigningAlg } from '../../../src/domain/crypto/algorithms.ts';
 import { BODY, HEADER, RFC7748, RFC8032, ed25519Pair, scriptedRandom, x25519Pair } from './fixtures.ts';
-import type { DeviceId } from '../../../src/domain/ids.ts';
-import { deviceId, opId, reportId } from '../../ids.ts';
+import type { DeviceId, KeyId } from '../../../src/domain/ids.ts';
+import { deviceId, keyId, opId, reportId } from '../../ids.ts';
 
 type Device = { id: DeviceId; agreement: AgreementKeyPair; signing: SigningKeyPair };
 
@@ -118,7 +118,7 @@ describe('the sealed layout, byte for byte', () => {
       createPrivateKey({ key: Buffer.from(`302e020100300506032b656e04220420${hex}`, 'hex'), format: 'der', type: 'pkcs8' });
     const x25519Public = (hex: string) =>
       createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(hex, 'hex').toString('base64url') }, format: 'jwk' });
-    const wrapTo = (recipientPublic: string, toKid: string) => {
+    const wrapTo = (recipientPublic: string, toKid: KeyId) => {
       const shared = diffieHellman({ privateKey: x25519Private(RFC7748.alicePrivate), publicKey: x25519Public(recipientPublic) });
       const kek = Buffer.from(hkdfSync('sha256', shared, OP_KEY_CONTEXT, opKeyInfo(alice.agreement.publicKey.kid, toKid, HEADER.id), 32));
       const kw = createCipheriv('id-aes256-wrap', kek, Buffer.from('a6a6a6a6a6a6a6a6', 'hex'));
@@ -301,7 +301,7 @@ describe('tampering: anything changed fails with a typed reason', () => {
     ).toBe('quarantine.openFailed');
     expect(
       await reason(
-        withEnvelope(op, (e) => (e.from = 'AAAAAAAAAAAA')),
+        withEnvelope(op, (e) => (e.from = keyId('AAAAAAAAAAAA'))),
         reader(deployment),
       ),
     ).toBe('quarantine.unknownSender');
@@ -398,7 +398,8 @@ describe('a malicious or broken author', () => {
       fc.anything(),
       fc.record({ ...Object.fromEntries(Object.entries(HEADER).map(([k, v]) => [k, fc.constant(v)])), body: fc.string() }),
       fc.jsonValue().map((j) => ({ ...op, body: JSON.stringify(j) })),
-      fc.record({ k: fc.string(), w: fc.string() }).map((t) => withEnvelope(op, (e) => e.to.push(t))),
+      // Junk on purpose: an entry whose key id is any text at all.
+      fc.record({ k: fc.string(), w: fc.string() }).map((t) => withEnvelope(op, (e) => (e.to as { k: string; w: string }[]).push(t))),
     );
     await fc.assert(
       fc.asyncProperty(junk, async (input) => {
