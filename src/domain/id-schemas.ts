@@ -49,3 +49,10 @@ export const keyIdSchema = z
   .check(z.regex(/^[A-Za-z0-9_-]{12}$/))
   .brand<'KeyId'>();
 export type KeyId = z.infer<typeof keyIdSchema>;
+
+/** A public key's fingerprint: SHA-256 of its raw bytes, base64url, as enrollment links carry it. */
+export const fingerprintSchema = z
+  .string()
+  .check(z.regex(/^[A-Za-z0-9_-]{43}$/))
+  .brand<'Fingerprint'>();
+export type Fingerprint = z.infer<typeof fingerprintSchema>;

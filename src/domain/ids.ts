@@ -3,14 +3,14 @@
  * append-mostly; time and randomness are passed in so tests can pin them.
  *
  * Loaded at first render, so it stays free of the schema library: the types come from
- * id-schemas.ts by a type-only re-export, erased at build. The helpers that make a new id are the
- * one place a plain string is taken for a branded id unchecked: each makes an id of the very shape
- * its schema checks.
+ * id-schemas.ts by a type-only re-export, erased at build. The helpers below that make a new id,
+ * and the two that tell a report id from a setting id, are the one place text is taken for a
+ * branded id unchecked: each makes, or tests for, the very shape its schema checks.
  */
 
-import type { DeviceId, KeyId, OpId, ReportId, SettingId, TargetId } from './id-schemas.ts';
+import type { DeviceId, Fingerprint, KeyId, OpId, ReportId, SettingId, TargetId } from './id-schemas.ts';
 
-export type { DeviceId, KeyId, OpId, ReportId, SettingId, TargetId };
+export type { DeviceId, Fingerprint, KeyId, OpId, ReportId, SettingId, TargetId };
 
 export type RandomBytes = (n: number) => Uint8Array;
 

@@ -113,7 +113,10 @@ export type EnrollResponse = z.infer<typeof enrollResponseSchema>;
 /** `GET /api/v1/deployment-key` (anyone: it is a public key) and `PUT` (coordinators, once). */
 export const deploymentKeyResponseSchema = z.object({
   key: z.string().check(z.maxLength(200)),
-  /** SHA-256 of the raw key, base64url: what enrollment links carry as `fp`. */
+  /**
+   * SHA-256 of the raw key, base64url: what enrollment links carry as `fp`. Unchecked text, as it
+   * always was: a device computes the key's own fingerprint and compares that, never this one.
+   */
   fingerprint: z.string(),
 });
 export type DeploymentKeyResponse = z.infer<typeof deploymentKeyResponseSchema>;

@@ -9,7 +9,7 @@ import { SUITES, detectSuite } from '../../domain/crypto/algorithms.ts';
 import { KEY_FILE_KIND, type DeploymentKeyFile } from '../../domain/crypto/key-file.ts';
 import { generateKeyPair } from '../../domain/crypto/keys.ts';
 import { wrapUnderPassphrase } from '../../domain/crypto/wrapped-key.ts';
-import { deploymentKeyResponseSchema } from '../../domain/protocol.ts';
+import { deploymentKeyResponseSchema, type DeploymentKeyResponse } from '../../domain/protocol.ts';
 import type { Role } from '../../domain/roles.ts';
 import type { DataKeyHolder } from '../store/at-rest.ts';
 import { callApi, SYNC_ERRORS, SyncError, type Endpoint } from '../sync/transport.ts';
@@ -19,7 +19,7 @@ import { keepDeploymentKey, saveDeploymentKeyFile } from './deployment-private.t
 export { DEPLOYMENT_KEY_FILE } from './deployment-private.ts';
 export type { DeploymentKeyFile };
 
-export async function readBaseDeploymentKey(endpoint: Endpoint): Promise<PinnedKey | undefined> {
+export async function readBaseDeploymentKey(endpoint: Endpoint): Promise<DeploymentKeyResponse | undefined> {
   try {
     const parsed = deploymentKeyResponseSchema.safeParse(await callApi(endpoint, '/api/v1/deployment-key'));
     if (!parsed.success) throw new SyncError(SYNC_ERRORS.badResponse);

@@ -5,6 +5,7 @@
  */
 import { get, set } from '../store/keyval.ts';
 import { readPinnedKey } from '../../domain/crypto/keys.ts';
+import type { Fingerprint } from '../../domain/ids.ts';
 import { deploymentKeyResponseSchema } from '../../domain/protocol.ts';
 import type { Fetch } from '../sync/transport.ts';
 
@@ -12,7 +13,7 @@ export const PINNED_KEY = 'deploymentKey';
 
 export interface PinnedKey {
   key: string;
-  fingerprint: string;
+  fingerprint: Fingerprint;
 }
 
 /** Why a deployment key was refused, as catalog keys. */
@@ -29,7 +30,7 @@ export class PinError extends Error {
 }
 
 /** The key the base answers, if it matches `fingerprint`. */
-export async function fetchPinnedKey(origin: string, fingerprint: string, fetch: Fetch): Promise<PinnedKey> {
+export async function fetchPinnedKey(origin: string, fingerprint: Fingerprint, fetch: Fetch): Promise<PinnedKey> {
   let res: Response;
   try {
     res = await fetch(`${origin}/api/v1/deployment-key`, { method: 'GET', headers: { Accept: 'application/json' }, cache: 'no-store' });
@@ -42,7 +43,7 @@ export async function fetchPinnedKey(origin: string, fingerprint: string, fetch:
 }
 
 /** The key as given, if its own fingerprint (computed here, never taken from the base) is the one expected. */
-export async function checkPinned(keyText: string, fingerprint: string): Promise<PinnedKey> {
+export async function checkPinned(keyText: string, fingerprint: Fingerprint): Promise<PinnedKey> {
   const read = await readPinnedKey(keyText, fingerprint);
   if (!read.ok) throw new PinError(PIN_ERRORS.mismatch);
   return { key: read.key.text, fingerprint: read.key.fingerprint };

@@ -14,6 +14,7 @@ import { unwrapWithKey, wrapUnderKey, WRONG_PASSPHRASE, type WrappedKey } from '
 import type { DataKeyHolder } from '../store/at-rest.ts';
 import { loadPinnedKey, savePinnedKey } from './deployment-pin.ts';
 import { wrappingKey } from './device-keys.ts';
+import type { Fingerprint } from '../../domain/ids.ts';
 
 /** Under names the panic's first step deletes. */
 export const DEPLOYMENT_PRIVATE_KEY = 'deploymentPrivateKey';
@@ -28,7 +29,8 @@ export const IMPORT_ERRORS = {
   noKnownKey: 'deploymentKey.err.noKnownKey',
 } as const;
 
-export type ImportResult = { ok: true; fingerprint: string } | { ok: false; reason: (typeof IMPORT_ERRORS)[keyof typeof IMPORT_ERRORS] };
+export type ImportResult =
+  { ok: true; fingerprint: Fingerprint } | { ok: false; reason: (typeof IMPORT_ERRORS)[keyof typeof IMPORT_ERRORS] };
 
 /** A key file is under a kilobyte of ASCII: anything much larger (in bytes or characters) is read no further. */
 export const MAX_KEY_FILE_SIZE = 16 * 1024;

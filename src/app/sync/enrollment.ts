@@ -7,7 +7,8 @@
  * own; the key in the enrollment answer is checked again. The device's own key pairs are made here
  * and their public halves sent with the code.
  */
-import type { DeviceId } from '../../domain/ids.ts';
+import { fingerprintSchema } from '../../domain/id-schemas.ts';
+import type { DeviceId, Fingerprint } from '../../domain/ids.ts';
 import { enrollResponseSchema } from '../../domain/protocol.ts';
 import { saveEnrollment, type Enrollment } from '../enrollment-store.ts';
 import { makeDeviceKeys } from '../keys/device-keys.ts';
@@ -24,9 +25,9 @@ export function codeFromHash(hash: string): string | undefined {
 }
 
 /** The deployment key's fingerprint in the same fragment (`&fp=...`), when the deployment has a key. */
-export function fingerprintFromHash(hash: string): string | undefined {
-  const fp = new URLSearchParams(hash.replace(/^#/, '')).get('fp')?.trim();
-  return fp && /^[A-Za-z0-9_-]{43}$/.test(fp) ? fp : undefined;
+export function fingerprintFromHash(hash: string): Fingerprint | undefined {
+  const fp = fingerprintSchema.safeParse(new URLSearchParams(hash.replace(/^#/, '')).get('fp')?.trim());
+  return fp.success ? fp.data : undefined;
 }
 
 /** What the base answered an enrollment with, as catalog keys. */
@@ -48,7 +49,7 @@ export interface EnrollArgs {
   origin: string;
   code: string;
   /** From the link; the deployment key must have it. */
-  fingerprint?: string;
+  fingerprint?: Fingerprint;
   device: DeviceId;
   fetch: Fetch;
   now: () => number;

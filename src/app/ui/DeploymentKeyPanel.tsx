@@ -7,7 +7,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { shortFingerprint } from '../../domain/crypto/fingerprint.ts';
 import { makeDeploymentKey, readBaseDeploymentKey } from '../keys/deployment-key.ts';
-import type { PinnedKey } from '../keys/deployment-pin.ts';
 import {
   importKeyFile,
   IMPORT_ERRORS,
@@ -19,10 +18,11 @@ import type { DeploymentKeyFile } from '../../domain/crypto/key-file.ts';
 import { SyncError } from '../sync/transport.ts';
 import { useServices } from './context.ts';
 import { passcodeAsTyped } from './LockScreen.tsx';
+import type { DeploymentKeyResponse } from '../../domain/protocol.ts';
 
 export function DeploymentKeyPanel() {
   const { tr, sync, dataKey, deploymentKeyChanged } = useServices();
-  const [base, setBase] = useState<PinnedKey | null>();
+  const [base, setBase] = useState<DeploymentKeyResponse | null>();
   const [file, setFile] = useState<DeploymentKeyFile>();
   /** Whether this device holds the private key; undefined until looked up. */
   const [held, setHeld] = useState<boolean>();

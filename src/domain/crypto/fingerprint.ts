@@ -5,22 +5,22 @@
  * from the server whose fingerprint differs: a hostile server cannot hand out its own key. People
  * compare the short form by eye (reading it aloud over a phone call, say).
  */
-import { keyIdSchema } from '../id-schemas.ts';
-import type { KeyId } from '../ids.ts';
+import { fingerprintSchema, keyIdSchema } from '../id-schemas.ts';
+import type { Fingerprint, KeyId } from '../ids.ts';
 import { constantTimeEqual, fromBase64url, sha256, toBase64url, type Bytes } from './bytes.ts';
 
 export const FINGERPRINT_MISMATCH = 'err.key.fingerprintMismatch';
 
 /** The full fingerprint, base64url (43 characters): what a QR code carries and machines compare. */
-export async function fingerprintOf(raw: Bytes): Promise<string> {
-  return toBase64url(await sha256(raw));
+export async function fingerprintOf(raw: Bytes): Promise<Fingerprint> {
+  return fingerprintSchema.parse(toBase64url(await sha256(raw)));
 }
 
 /**
  * A key id: the first 9 bytes of the fingerprint (12 characters). It only names which key a sealed
  * op was wrapped to or from, so a reader finds its entry without trying each; nothing trusts it.
  */
-export function keyIdOf(fingerprint: string): KeyId {
+export function keyIdOf(fingerprint: Fingerprint): KeyId {
   return keyIdSchema.parse(fingerprint.slice(0, 12));
 }
 
@@ -30,7 +30,8 @@ const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 /**
  * The short form for eyes: the first 80 bits of the fingerprint as four groups of four Crockford
  * base32 characters, e.g. `7KQ2-M9XD-4RTA-0BEW`. Finding another key with the same 80 bits costs
- * about 2^80 tries. Machines compare the full fingerprint.
+ * about 2^80 tries. Machines compare the full fingerprint. It takes text and gives text: it shows
+ * whatever fingerprint a screen holds (the base's answer included), and people compare the result.
  */
 export function shortFingerprint(fingerprint: string): string {
   const bytes = fromBase64url(fingerprint);
@@ -45,7 +46,7 @@ export function shortFingerprint(fingerprint: string): string {
 export type FingerprintCheck = { ok: true } | { ok: false; reason: typeof FINGERPRINT_MISMATCH };
 
 /** Whether a key's fingerprint is the expected one (as the QR code carried it). */
-export function checkFingerprint(expected: string, actual: string): FingerprintCheck {
+export function checkFingerprint(expected: Fingerprint, actual: Fingerprint): FingerprintCheck {
   const a = fromBase64url(expected);
   const b = fromBase64url(actual);
   return a && b && a.length === 32 && constantTimeEqual(a, b) ? { ok: true } : { ok: false, reason: FINGERPRINT_MISMATCH };

@@ -13,6 +13,7 @@ export const KEY_FILE_KIND = 'rasid-deployment-key';
 export const deploymentKeyFileSchema = z.object({
   kind: z.literal(KEY_FILE_KIND),
   v: z.literal(1),
+  /** Text as it always was: the key inside is held to it, and to the pinned fingerprint, once the file opens. */
   fingerprint: z.string().check(z.maxLength(64)),
   wrapped: wrappedKeySchema,
 });

@@ -18,7 +18,7 @@ import {
   type SigningAlg,
 } from './algorithms.ts';
 import { fromBase64url, ownBytes, toBase64url, type Bytes } from './bytes.ts';
-import type { KeyId } from '../ids.ts';
+import type { Fingerprint, KeyId } from '../ids.ts';
 import { checkFingerprint, fingerprintOf, keyIdOf, type FINGERPRINT_MISMATCH } from './fingerprint.ts';
 
 export type PublicKey<A extends KeyAlg = KeyAlg> = {
@@ -27,7 +27,7 @@ export type PublicKey<A extends KeyAlg = KeyAlg> = {
   readonly key: CryptoKey;
   /** `<alg>:<base64url raw>`: how the key travels in enrollment, the roster and key files. */
   readonly text: string;
-  readonly fingerprint: string;
+  readonly fingerprint: Fingerprint;
   readonly kid: KeyId;
 };
 
@@ -78,7 +78,7 @@ export async function readPublicKey(text: unknown, role: 'agreement' | 'signing'
  * The deployment key as the server hands it over, accepted only if its fingerprint is the one the
  * enrollment QR code carried: the server cannot swap in a key of its own.
  */
-export async function readPinnedKey(text: unknown, expectedFingerprint: string): Promise<KeyResult<AgreementAlg>> {
+export async function readPinnedKey(text: unknown, expectedFingerprint: Fingerprint): Promise<KeyResult<AgreementAlg>> {
   const read = await readPublicKey(text, 'agreement');
   if (!read.ok) return read;
   const check = checkFingerprint(expectedFingerprint, read.key.fingerprint);

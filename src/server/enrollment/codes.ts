@@ -7,7 +7,7 @@
  * reaches no server log, proxy included.
  */
 import type { Kysely } from 'kysely';
-import type { RandomBytes } from '../../domain/ids.ts';
+import type { Fingerprint, RandomBytes } from '../../domain/ids.ts';
 import type { Role } from '../../domain/roles.ts';
 import type { Database } from '../store/schema.ts';
 import { CODE_BYTES, randomSecret, secretHash } from './secrets.ts';
@@ -48,7 +48,7 @@ export async function makeEnrollmentCode(db: Kysely<Database>, role: Role, { now
  * QR code and the printed link hold. The fingerprint travels from the coordinator to the device with
  * the code, never through the base alone, so the device can refuse a key the base swapped.
  */
-export function enrollmentLink(origin: string, code: string, fingerprint?: string): string {
+export function enrollmentLink(origin: string, code: string, fingerprint?: Fingerprint): string {
   return `${origin}/enroll#code=${code}${fingerprint ? `&fp=${fingerprint}` : ''}`;
 }
 

@@ -5,10 +5,12 @@
  */
 import type { Kysely } from 'kysely';
 import { readPublicKey } from '../../domain/crypto/keys.ts';
+import type { Fingerprint } from '../../domain/ids.ts';
 import type { DeploymentKeyResponse } from '../../domain/protocol.ts';
 import type { Database } from '../store/schema.ts';
 
-export async function readDeploymentKey(db: Kysely<Database>): Promise<DeploymentKeyResponse | undefined> {
+/** The answer, with the fingerprint this base computed itself. */
+export async function readDeploymentKey(db: Kysely<Database>): Promise<(DeploymentKeyResponse & { fingerprint: Fingerprint }) | undefined> {
   const row = await db.selectFrom('meta').select('deployment_key').where('id', '=', 1).executeTakeFirst();
   if (!row?.deployment_key) return undefined;
   const read = await readPublicKey(row.deployment_key, 'agreement');

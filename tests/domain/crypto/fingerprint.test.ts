@@ -3,6 +3,8 @@ import { fromHex } from '../../../src/domain/crypto/bytes.ts';
 import { checkFingerprint, deviceKeysFingerprint, shortFingerprint } from '../../../src/domain/crypto/fingerprint.ts';
 import { generateKeyPair, publicKeyFromRaw, readPinnedKey } from '../../../src/domain/crypto/keys.ts';
 import { RFC7748 } from './fixtures.ts';
+import type { Fingerprint } from '../../../src/domain/ids.ts';
+import { fingerprint } from '../../ids.ts';
 
 describe('fingerprints', () => {
   test('the RFC 7748 Alice key has this fingerprint and short form', async () => {
@@ -25,9 +27,10 @@ describe('fingerprints', () => {
     const b = await publicKeyFromRaw('x25519', fromHex(RFC7748.bobPublic));
     expect(checkFingerprint(a.fingerprint, a.fingerprint)).toEqual({ ok: true });
     expect(checkFingerprint(a.fingerprint, b.fingerprint)).toEqual({ ok: false, reason: 'err.key.fingerprintMismatch' });
-    expect(checkFingerprint('', a.fingerprint).ok).toBe(false);
-    expect(checkFingerprint(a.fingerprint.slice(0, 12), a.fingerprint).ok).toBe(false);
-    expect(checkFingerprint(shortFingerprint(a.fingerprint), a.fingerprint).ok).toBe(false);
+    // What the type refuses (no fingerprint, a key id, a short fingerprint) is refused at run time too.
+    expect(checkFingerprint('' as Fingerprint, a.fingerprint).ok).toBe(false);
+    expect(checkFingerprint(a.fingerprint.slice(0, 12) as Fingerprint, a.fingerprint).ok).toBe(false);
+    expect(checkFingerprint(shortFingerprint(a.fingerprint) as Fingerprint, a.fingerprint).ok).toBe(false);
   });
 });
 
@@ -52,7 +55,7 @@ describe('the deployment key pinned by the enrollment QR code', () => {
     const fp = deployment.publicKey.fingerprint;
     for (let i = 0; i < fp.length; i++) {
       const changed = fp.slice(0, i) + (fp[i] === 'A' ? 'B' : 'A') + fp.slice(i + 1);
-      expect((await readPinnedKey(deployment.publicKey.text, changed)).ok).toBe(false);
+      expect((await readPinnedKey(deployment.publicKey.text, fingerprint(changed))).ok).toBe(false);
     }
   });
 
