@@ -122,7 +122,7 @@ function toRow(op: PushedOp, slot: Slot, seq: number, now: number, rejectReason:
   return {
     seq,
     id: slot.id,
-    v: typeof h.v === 'number' && Number.isSafeInteger(h.v) ? h.v : 0,
+    v: storableVersion(h.v),
     kind: printable(h.kind, 32),
     report_id: printable(h.reportId, 64),
     device: slot.device,
@@ -133,6 +133,14 @@ function toRow(op: PushedOp, slot: Slot, seq: number, now: number, rejectReason:
     reject_reason: rejectReason,
     received_at: now,
   };
+}
+
+/**
+ * The column is a 32-bit integer on PostgreSQL, so a version it cannot hold (only ever on a rejected
+ * op: the rules know 1 and 2) is kept as 0, "no version", rather than failing the whole push.
+ */
+function storableVersion(v: unknown): number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31 ? v : 0;
 }
 
 /** The id as the device sent it, cut short; an id that is no text or number gets an empty one. */
