@@ -22,6 +22,8 @@ export interface ApiDeps {
   publicOrigin: () => string;
   /** Rate limits (see rate-limit.ts); none when absent, as in most tests. */
   limits?: RequestLimits;
+  /** Pulled body bytes per answer; MAX_PULL_BYTES when absent. */
+  pullBytes?: number;
 }
 
 export function syncApi(deps: ApiDeps): (api: Hono) => void {

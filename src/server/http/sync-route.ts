@@ -33,7 +33,7 @@ const OP_OVERHEAD_BYTES = 256;
 
 const HEADER_KEYS = ['v', 'id', 'kind', 'reportId', 'device', 'deviceSeq'] as const;
 
-export function syncRoute(api: Hono<ApiEnv>, { store, now, random }: ApiDeps): void {
+export function syncRoute(api: Hono<ApiEnv>, { store, now, random, pullBytes = MAX_PULL_BYTES }: ApiDeps): void {
   api.post('/v1/sync', requireDevice(store.db), async (c) => {
     const caller = c.get('caller');
     const request = await readJsonBody(c, syncRequestSchema, MAX_REQUEST_BYTES);
@@ -62,7 +62,7 @@ export function syncRoute(api: Hono<ApiEnv>, { store, now, random }: ApiDeps): v
       // `more`: the device pulls again, from the start (cursor null) and with this epoch.
       page = { reset: true, ops: [], cursor: null, more: true };
     } else {
-      const kept = withinBytes(pulled.ops, MAX_PULL_BYTES);
+      const kept = withinBytes(pulled.ops, pullBytes);
       const last = kept.at(-1);
       page = {
         ops: kept.map(toServed),

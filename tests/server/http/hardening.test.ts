@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -389,7 +390,8 @@ describe('what the server prints while serving', () => {
       for (const secret of [coordinator, MARKER, op.id, '127.0.0.1', String(port)]) expect(text).not.toContain(secret);
     } finally {
       for (const spy of spies) spy.mockRestore();
-      if (server) await new Promise((resolve) => server!.close(resolve));
+      // Kept-alive sockets would hold close() open until they time out.
+      if (server) await new Promise((resolve) => (server as Server).close(resolve).closeAllConnections());
       await store.close().catch(() => {});
       rmSync(dir, { recursive: true, force: true });
     }

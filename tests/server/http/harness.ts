@@ -54,7 +54,10 @@ export interface SyncRequestBody {
 }
 
 /** Runs a suite against a fresh server on SQLite (a temp file) and on PostgreSQL. */
-export function forEachStore(title: string, suite: (ctx: { start: () => Promise<TestServer> }, dialect: DialectName) => void): void {
+export function forEachStore(
+  title: string,
+  suite: (ctx: { start: (options?: TestServerOptions) => Promise<TestServer> }, dialect: DialectName) => void,
+): void {
   usePostgres();
   for (const dialect of ['sqlite', 'postgres'] as const) {
     describe(`${title} (${dialect})`, () => {
@@ -72,7 +75,7 @@ export function forEachStore(title: string, suite: (ctx: { start: () => Promise<
       });
       suite(
         {
-          async start() {
+          async start(options) {
             let store: Store;
             if (dialect === 'sqlite') {
               const dir = mkdtempSync(join(tmpdir(), 'rasid-http-'));
@@ -84,7 +87,7 @@ export function forEachStore(title: string, suite: (ctx: { start: () => Promise<
               store = await openStore({ databaseUrl: url! });
             }
             opened.push(store);
-            return testServer(store);
+            return testServer(store, options);
           },
         },
         dialect,
@@ -111,13 +114,25 @@ export function useSqliteServer(): () => Promise<TestServer> {
 }
 
 /** `limits` gets the server's clock, so a test moves time for the buckets too. */
-export function testServer(
-  store: Store,
-  options: { limits?: (now: () => number) => RequestLimits; distDir?: string; tls?: boolean } = {},
-): TestServer {
+interface TestServerOptions {
+  limits?: (now: () => number) => RequestLimits;
+  distDir?: string;
+  tls?: boolean;
+  /** A smaller page in bytes, so a test of paging by bytes needs no megabytes of ops. */
+  pullBytes?: number;
+}
+
+export function testServer(store: Store, options: TestServerOptions = {}): TestServer {
   const clock = { now: T0 };
   const now = () => clock.now;
-  const deps = { store, now, random: cryptoRandom, publicOrigin: () => ORIGIN, limits: options.limits?.(now) };
+  const deps = {
+    store,
+    now,
+    random: cryptoRandom,
+    publicOrigin: () => ORIGIN,
+    limits: options.limits?.(now),
+    pullBytes: options.pullBytes,
+  };
   const app = createApp({ distDir: options.distDir ?? join(tmpdir(), 'rasid-no-dist'), tls: options.tls, apiRoutes: syncApi(deps) });
   const call: TestServer['call'] = (path, init = {}) => {
     const headers: Record<string, string> = { ...init.headers };

@@ -76,7 +76,11 @@ function post(path: string, body: unknown, token?: string): Promise<Response> {
 function raw(sent: Sent): Promise<number> {
   const body = sent.body === undefined ? Buffer.alloc(0) : Buffer.from(sent.body);
   const hasLength = sent.headers.some(([n]) => n.toLowerCase() === 'content-length');
-  const lines = [`${sent.method} ${sent.path} HTTP/1.1`, `Host: ${host}:${port}`, 'Connection: close'];
+  // Kept alive, as a browser sends it. Under `Connection: close` a server that answers before the body
+  // is in (a declared size over the limit) closes on a client still writing, and the reset can reach
+  // the client before the answer does; kept alive, Node reads the rest and drops it. The socket is
+  // destroyed here once the status line is in.
+  const lines = [`${sent.method} ${sent.path} HTTP/1.1`, `Host: ${host}:${port}`];
   for (const [name, value] of sent.headers) lines.push(`${name}: ${value}`);
   if (!hasLength && (body.length > 0 || sent.method === 'POST')) lines.push(`Content-Length: ${body.length}`);
   const head = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'utf8');
