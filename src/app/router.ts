@@ -10,6 +10,7 @@ export type Route =
   | { name: 'new'; draft?: string }
   | { name: 'view'; id: ReportId }
   | { name: 'edit'; id: ReportId; draft?: string }
+  | { name: 'noReport' }
   | { name: 'settings' }
   | { name: 'sync' }
   | { name: 'enroll' }
@@ -35,10 +36,10 @@ export function parseRoute(pathname: string, search: string): Route {
     if (parts.length === 2 && parts[1] === 'charts') return { name: 'deskCharts' };
     if (parts.length === 2 && parts[1] === 'exports') return { name: 'deskExports' };
   }
-  // A path that names no report id can name no report here.
-  if (parts[0] === 'reports' && parts[1] !== undefined && isReportId(parts[1])) {
-    if (parts.length === 2) return { name: 'view', id: parts[1] };
-    if (parts.length === 3 && parts[2] === 'edit') return { name: 'edit', id: parts[1], draft };
+  if (parts[0] === 'reports' && parts[1] !== undefined && (parts.length === 2 || (parts.length === 3 && parts[2] === 'edit'))) {
+    // A path that names no report id can name no report here: said as for an id this phone lacks.
+    if (!isReportId(parts[1])) return { name: 'noReport' };
+    return parts.length === 2 ? { name: 'view', id: parts[1] } : { name: 'edit', id: parts[1], draft };
   }
   return { name: 'notFound' };
 }

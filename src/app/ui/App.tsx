@@ -4,7 +4,7 @@ import { appName, applyAppearance } from '../appearance.ts';
 import { LANGUAGE_NAMES, LANGUAGES, isLang } from '../i18n/i18n.ts';
 import type { UpdateHandle } from '../pwa.ts';
 import { onLinkClick, useRoute } from '../router.ts';
-import { isCoordinator, Services, type AppServices } from './context.ts';
+import { isCoordinator, Services, useServices, type AppServices } from './context.ts';
 import { lazyScreen } from './lazy.tsx';
 import { PanicButton } from './PanicButton.tsx';
 import { ReportList } from './ReportList.tsx';
@@ -68,9 +68,15 @@ function Screen() {
       return <DeskCharts />;
     case 'deskExports':
       return <DeskExports />;
+    case 'noReport':
+      return <NoReport />;
     case 'notFound':
       return <ReportList />;
   }
+}
+
+function NoReport() {
+  return <p class="empty">{useServices().tr.t('view.notFound')}</p>;
 }
 
 export function App({ services, update }: { services: AppServices; update?: UpdateHandle }) {
