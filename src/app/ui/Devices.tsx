@@ -64,7 +64,8 @@ export function Devices() {
   return (
     <>
       <h1>{tr.t('devices.title')}</h1>
-      <DeploymentKeyPanel />
+      {/* The actions come first: the key panel's content arrives after a request to the base, and
+          content growing above a button moves it from under a finger about to tap it. */}
       <div class="actions">
         <button type="button" class="primary" disabled={!sync} onClick={() => void makeCode('monitor')}>
           {tr.t('devices.newCode')}
@@ -90,6 +91,7 @@ export function Devices() {
           </p>
         </section>
       )}
+      <DeploymentKeyPanel />
       <section class="form-section" aria-labelledby="devices-h">
         <h2 id="devices-h">{tr.t('devices.list')}</h2>
         {!devices && !error && <p>{tr.t('devices.loading')}</p>}
