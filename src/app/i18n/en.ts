@@ -274,6 +274,8 @@ const coreEn = {
   'sync.err.rejected': 'The base refused the request.',
   'sync.err.badResponse': 'The base sent an answer this app cannot read. Sync will try again by itself.',
   'sync.err.notEnrolled': 'Enroll this device first.',
+  'sync.err.keys':
+    "This device's keys could not be opened, so nothing was sent. Lock the app and unlock it again; if this goes on, ask a coordinator.",
   'file.title': 'Sync by file',
   'file.hint': 'Where there is no network: save a sync file, carry it to a coordinator, and open the reply file they give you.',
   'file.export': 'Save a sync file',

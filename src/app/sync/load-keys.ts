@@ -12,11 +12,19 @@ import type { DataKeyHolder } from '../store/at-rest.ts';
 import { opKeys, type OpKeys } from './op-keys.ts';
 import type { Endpoint } from './transport.ts';
 
-/** Undefined on a device enrolled before devices had keys: it syncs in version 1 only. */
+/**
+ * Undefined on a device enrolled before devices had keys: it syncs in version 1 only. Throws when
+ * keys that should be there do not load.
+ */
 export async function loadOpKeys(dataKey: DataKeyHolder, self: DeviceId): Promise<OpKeys | undefined> {
   const device = await loadDeviceKeys(dataKey);
-  if (!device) return undefined;
   const pin = await loadPinnedKey();
+  if (!device) {
+    // Every device that pinned a deployment key made its own keys at enrollment: keys gone missing
+    // since are a fault, never a reason to sync in clear.
+    if (pin) throw new Error('err.keys.missing');
+    return undefined;
+  }
   const pinned = pin ? await readPublicKey(pin.key, 'agreement') : undefined;
   const deploymentPrivate = await loadDeploymentPrivateKey(dataKey).catch(() => undefined);
   return opKeys(self, device, { ...(pinned?.ok && { deploymentPublic: pinned.key }), ...(deploymentPrivate && { deploymentPrivate }) });

@@ -34,7 +34,10 @@ export interface SyncService {
   syncNow(): Promise<void>;
   endpoint: Endpoint;
   role: Role;
-  /** The keys ops are sealed and opened with (undefined on a device enrolled before devices had keys). */
+  /**
+   * The keys ops are sealed and opened with (undefined on a device enrolled before devices had keys).
+   * Rejects with `sync.err.keys` when they do not load: the caller sends nothing.
+   */
   keys(): Promise<OpKeys | undefined>;
   /** The deployment private key came or went on this desk: load the keys again and open what waited for it. */
   keysChanged(): Promise<void>;
@@ -49,7 +52,15 @@ export function startSync(args: {
 }): SyncService {
   const { writer, db } = args;
   let keys: Promise<OpKeys | undefined> | undefined;
-  const currentKeys = () => (keys ??= (args.loadKeys?.() ?? Promise.resolve(undefined)).catch(() => undefined));
+  // A load that failed is not kept, so the next call tries again; until one works, nothing leaves
+  // the device, by sync or in a file: without its keys, ops would go unsealed.
+  const currentKeys = (): Promise<OpKeys | undefined> => {
+    const loading = (keys ??= args.loadKeys?.() ?? Promise.resolve(undefined));
+    return loading.catch(() => {
+      if (keys === loading) keys = undefined;
+      throw new SyncError(SYNC_ERRORS.keys);
+    });
+  };
   let enrollment = args.enrollment;
   const endpoint: Endpoint = { origin: enrollment.origin, token: enrollment.token, fetch: (url, init) => fetch(url, init) };
   const transport = httpTransport(endpoint);

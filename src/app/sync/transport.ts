@@ -18,6 +18,8 @@ export const SYNC_ERRORS = {
   rejected: 'sync.err.rejected',
   badResponse: 'sync.err.badResponse',
   notEnrolled: 'sync.err.notEnrolled',
+  /** This device's keys did not load: nothing is sent, since ops would leave unsealed. */
+  keys: 'sync.err.keys',
 } as const;
 export type SyncErrorCode = (typeof SYNC_ERRORS)[keyof typeof SYNC_ERRORS];
 
@@ -30,9 +32,14 @@ export class SyncError extends Error {
   ) {
     super(code);
   }
-  /** Worth trying again later by itself: a lost connection or a base in trouble, not a revoked token. */
+  /** Worth trying again later by itself: a lost connection, a base in trouble or keys that did not load, not a revoked token. */
   get transient(): boolean {
-    return this.code === SYNC_ERRORS.network || this.code === SYNC_ERRORS.server || this.code === SYNC_ERRORS.badResponse;
+    return (
+      this.code === SYNC_ERRORS.network ||
+      this.code === SYNC_ERRORS.server ||
+      this.code === SYNC_ERRORS.badResponse ||
+      this.code === SYNC_ERRORS.keys
+    );
   }
 }
 
