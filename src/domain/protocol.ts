@@ -8,6 +8,8 @@
  * sealed ops will carry ciphertext there under a new format version `v`.
  */
 import { z } from 'zod/mini';
+import { SUITES } from './crypto/algorithms.ts';
+import { parsePublicKeyText } from './crypto/public-key-text.ts';
 import { deviceIdSchema } from './id-schemas.ts';
 import { wireHeaderSchema } from './op.ts';
 import { ROLES } from './roles.ts';
@@ -93,11 +95,27 @@ export const syncResponseSchema = z.object({
 });
 export type SyncResponse = z.infer<typeof syncResponseSchema>;
 
+/** A public key in its travelling form, of an algorithm for its role (crypto/public-key-text.ts). */
+function publicKeyText(role: 'agreement' | 'signing') {
+  return z.string().check(z.refine((text) => parsePublicKeyText(text, role) !== undefined));
+}
+
+/** A deployment uses one suite for all its keys (docs/security.md, Keys). */
+function sameSuite(agreement: string, signing: string): boolean {
+  const a = parsePublicKeyText(agreement, 'agreement')?.alg;
+  const s = parsePublicKeyText(signing, 'signing')?.alg;
+  return Object.values(SUITES).some((suite) => suite.agreement === a && suite.signing === s);
+}
+
 export const enrollRequestSchema = z.object({
   code: z.string().check(z.minLength(8), z.maxLength(128)),
   device: deviceIdSchema,
-  /** The device's public keys: `agreement` and `signing`, as `<alg>:<base64url>`. */
-  keys: z.optional(z.record(z.string().check(z.maxLength(32)), z.string().check(z.maxLength(512)))),
+  /** The device's public keys: `agreement` and `signing`, as `<alg>:<base64url>`, both or none. */
+  keys: z.optional(
+    z
+      .strictObject({ agreement: publicKeyText('agreement'), signing: publicKeyText('signing') })
+      .check(z.refine((keys) => sameSuite(keys.agreement, keys.signing))),
+  ),
 });
 
 export const enrollResponseSchema = z.object({

@@ -1,15 +1,13 @@
 /**
  * Key pairs for agreement (X25519 or P-256 ECDH) and signing (Ed25519 or ECDSA P-256), and public
- * keys as they travel: `<alg>:<base64url of the raw key>`, e.g. `x25519:hSDwCYkwp1R0i33ctD73Wg2_Og0mOBr06bqUjqqbTmo`.
+ * keys as they travel: `<alg>:<base64url of the raw key>`, e.g. `x25519:hSDwCYkwp1R0i33ctD73Wg2_Og0mOBr066SpjqqbTmo`.
  *
  * A public key carries its algorithm, its fingerprint and its key id, computed once when it is made
  * or read, so that opening thousands of ops never hashes the same key twice.
  */
 import {
-  KEY_ALGS,
   algOfKey,
   importParams,
-  isAgreementAlg,
   privateUsages,
   publicKeyLength,
   publicUsages,
@@ -17,9 +15,10 @@ import {
   type KeyAlg,
   type SigningAlg,
 } from './algorithms.ts';
-import { fromBase64url, ownBytes, toBase64url, type Bytes } from './bytes.ts';
+import { ownBytes, toBase64url, type Bytes } from './bytes.ts';
 import type { Fingerprint, KeyId } from '../ids.ts';
 import { checkFingerprint, fingerprintOf, keyIdOf, type FINGERPRINT_MISMATCH } from './fingerprint.ts';
+import { parsePublicKeyText } from './public-key-text.ts';
 
 export type PublicKey<A extends KeyAlg = KeyAlg> = {
   readonly alg: A;
@@ -61,14 +60,10 @@ export async function readPublicKey(text: unknown, role: 'agreement'): Promise<K
 export async function readPublicKey(text: unknown, role: 'signing'): Promise<KeyResult<SigningAlg>>;
 export async function readPublicKey(text: unknown, role: 'agreement' | 'signing'): Promise<KeyResult<KeyAlg>>;
 export async function readPublicKey(text: unknown, role: 'agreement' | 'signing'): Promise<KeyResult<KeyAlg>> {
-  if (typeof text !== 'string' || text.length > 200) return { ok: false, reason: KEY_INVALID };
-  const colon = text.indexOf(':');
-  const alg = text.slice(0, colon) as KeyAlg;
-  if (colon < 0 || !KEY_ALGS.includes(alg) || isAgreementAlg(alg) !== (role === 'agreement')) return { ok: false, reason: KEY_INVALID };
-  const raw = fromBase64url(text.slice(colon + 1));
-  if (!raw || raw.length !== publicKeyLength(alg)) return { ok: false, reason: KEY_INVALID };
+  const parsed = parsePublicKeyText(text, role);
+  if (!parsed) return { ok: false, reason: KEY_INVALID };
   try {
-    return { ok: true, key: await publicKeyFromRaw(alg, raw) };
+    return { ok: true, key: await publicKeyFromRaw(parsed.alg, parsed.raw) };
   } catch {
     return { ok: false, reason: KEY_INVALID };
   }

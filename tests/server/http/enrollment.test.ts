@@ -11,6 +11,11 @@ import { forEachStore, newId, ORIGIN, wireOp } from './harness.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const codeFromLink = (link: string) => new URL(link).hash.replace(/^#code=/, '');
+/** RFC 7748's and RFC 8032's test keys, in their travelling form. */
+const KEYS = {
+  agreement: 'x25519:hSDwCYkwp1R0i33ctD73Wg2_Og0mOBr066SpjqqbTmo',
+  signing: 'ed25519:11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo',
+};
 
 forEachStore('enrollment', ({ start }) => {
   it('the first coordinator link enrolls a coordinator, who makes a code with which a monitor enrolls', async () => {
@@ -33,7 +38,7 @@ forEachStore('enrollment', ({ start }) => {
     expect(code.link).toBe(`${ORIGIN}/enroll#code=${code.code}`);
 
     const monitor = await server.call('/api/v1/enroll', {
-      json: { code: codeFromLink(code.link), device: 'monitor-a-0001', keys: { agreement: 'YWdyZWVtZW50', signing: 'c2lnbmluZw' } },
+      json: { code: codeFromLink(code.link), device: 'monitor-a-0001', keys: KEYS },
     });
     expect(monitor.status).toBe(201);
     const answer = enrollResponseSchema.parse(await monitor.json());
@@ -41,6 +46,37 @@ forEachStore('enrollment', ({ start }) => {
     // The monitor's token works.
     const synced = await server.sync(answer.token, {});
     expect(synced.epoch).toBe(server.store.epoch);
+  });
+
+  it('public keys the base cannot read are refused 400 and leave the code unused', async () => {
+    const server = await start();
+    const coordinator = await server.firstCoordinator();
+    const { code } = enrollmentCodeResponseSchema.parse(
+      await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'monitor' } })).json(),
+    );
+    const point = Buffer.alloc(65, 4).toString('base64url');
+    const p256 = { agreement: `p256-ecdh:${point}`, signing: `p256-ecdsa:${point}` };
+    const refused: unknown[] = [
+      { agreement: 'garbage', signing: KEYS.signing },
+      { agreement: KEYS.agreement, signing: '<script>alert(1)</script>' },
+      { agreement: 'x'.repeat(500), signing: KEYS.signing },
+      // A signing key offered for agreement, and the other way round.
+      { agreement: KEYS.signing, signing: KEYS.agreement },
+      // A key one byte short, a compressed P-256 point, one key alone, a name nobody reads.
+      { agreement: KEYS.agreement.slice(0, -2), signing: KEYS.signing },
+      { ...p256, signing: p256.signing.replace(':BA', ':Ag') },
+      // Keys of two suites: agreement between devices works only on one curve.
+      { agreement: KEYS.agreement, signing: p256.signing },
+      { signing: KEYS.signing },
+      { ...KEYS, extra: KEYS.signing },
+    ];
+    for (const keys of refused) {
+      const res = await server.call('/api/v1/enroll', { json: { code, device: 'monitor-a-0001', keys } });
+      expect(res.status, JSON.stringify(keys)).toBe(400);
+      expect((await res.json()).error.code).toBe('bad_request');
+    }
+    const taken = await server.call('/api/v1/enroll', { json: { code, device: 'monitor-a-0001', keys: p256 } });
+    expect(taken.status).toBe(201);
   });
 
   it('the first coordinator link is made once per store', async () => {
@@ -163,7 +199,7 @@ forEachStore('enrollment', ({ start }) => {
     const { code } = enrollmentCodeResponseSchema.parse(
       await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'monitor' } })).json(),
     );
-    await server.call('/api/v1/enroll', { json: { code, device: 'monitor-a-0001', keys: { signing: 'c2lnbmluZw' } } });
+    await server.call('/api/v1/enroll', { json: { code, device: 'monitor-a-0001', keys: KEYS } });
     server.clock.now += 1000;
     const monitorB = await server.enrollWith(coordinator, 'monitor-b-0002');
     const report = newId();
@@ -181,7 +217,7 @@ forEachStore('enrollment', ({ start }) => {
         enrolledAt: server.clock.now - 2000,
         revokedAt: null,
         watermark: 0,
-        keys: { signing: 'c2lnbmluZw' },
+        keys: KEYS,
       },
       { device: 'monitor-b-0002', role: 'monitor', enrolledAt: server.clock.now - 1000, revokedAt: server.clock.now, watermark: 2 },
     ]);
