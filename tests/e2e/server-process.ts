@@ -13,7 +13,7 @@ const STARTUP_LIMIT_MS = 60_000;
 export interface ServerProcess {
   /** e.g. `http://127.0.0.1:41234`, without a trailing slash. */
   baseUrl: string;
-  /** The one-time code of the new store's first coordinator link. */
+  /** The one-time code of the new store's first coordinator link ('' for a store the caller made). */
   firstCoordinatorCode: string;
   /** Everything the process printed to standard output up to its address. */
   stdout: string;
@@ -28,12 +28,19 @@ export interface ServerOptions {
   /** Arguments after `src/server/main.ts`, e.g. ['--demo']. */
   args?: readonly string[];
   env?: NodeJS.ProcessEnv;
+  /**
+   * A fixed port instead of a free one: a phone keeps its base's origin from enrollment, so a phone
+   * rebuilt from a kept profile needs its base where it was.
+   */
+  port?: number;
+  /** A store the caller made (a kept one, restored); `stop` removes it too. It prints no first link. */
+  dataDir?: string;
 }
 
 export async function startServer(opts: ServerOptions = {}): Promise<ServerProcess> {
   // Each server gets a store of its own: never the developer's ./data, nor another run's.
-  const dataDir = mkdtempSync(join(tmpdir(), 'rasid-e2e-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env, PORT: '0', HOST: '127.0.0.1', RASID_DATA: dataDir };
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'rasid-e2e-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env, PORT: String(opts.port ?? 0), HOST: '127.0.0.1', RASID_DATA: dataDir };
   // A new SQLite store over plain HTTP, whatever the caller's environment says.
   for (const name of ['DATABASE_URL', 'PUBLIC_ORIGIN', 'TLS_CERT', 'TLS_KEY']) delete env[name];
   const server = spawn('node_modules/.bin/tsx', ['src/server/main.ts', ...(opts.args ?? [])], {
@@ -46,7 +53,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<ServerProce
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    const started = await readAddress(server);
+    const started = await readAddress(server, opts.dataDir === undefined);
     // Errors the server reports while tests run belong in the test output.
     server.stderr?.pipe(process.stderr);
     return { ...started, dataDir, stop: cleanUp };
@@ -56,7 +63,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<ServerProce
   }
 }
 
-function readAddress(server: ChildProcess): Promise<Omit<ServerProcess, 'stop' | 'dataDir'>> {
+function readAddress(server: ChildProcess, newStore: boolean): Promise<Omit<ServerProcess, 'stop' | 'dataDir'>> {
   return new Promise((resolve, reject) => {
     let stdout = '';
     let stderr = '';
@@ -72,8 +79,8 @@ function readAddress(server: ChildProcess): Promise<Omit<ServerProcess, 'stop' |
         clearTimeout(timer);
         // A new store prints its first coordinator link before the address.
         const code = /\/enroll#code=([A-Za-z0-9_-]+)/.exec(stdout)?.[1];
-        if (!code) reject(new Error(`The new store printed no first coordinator link.\n${stdout}`));
-        else resolve({ baseUrl: match[1].replace(/\/$/, ''), firstCoordinatorCode: code, stdout });
+        if (!code && newStore) reject(new Error(`The new store printed no first coordinator link.\n${stdout}`));
+        else resolve({ baseUrl: match[1].replace(/\/$/, ''), firstCoordinatorCode: code ?? '', stdout });
       }
     });
     server.once('exit', (code) => {

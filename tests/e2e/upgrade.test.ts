@@ -1,0 +1,97 @@
+/**
+ * A phone and a desk kept from an earlier version of the app (scripts/make-upgrade-fixture.ts;
+ * made.json names the commit), with the base they enrolled with, open in this version: every report
+ * is there, the ones never sent still say so, and once synced the base holds all of them, sealed,
+ * and the desk's offline correction too. Nothing is lost in the upgrade.
+ */
+import Database from 'better-sqlite3';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { SQLITE_FILE_NAME } from '../../src/server/store/open.ts';
+import { UPGRADE_FIXTURE } from './fixtures/upgrade/fixture.ts';
+import { autoUnlock, LAPTOP, launchBrowser, PHONE, syncNow, waitForCount } from './harness.ts';
+import { restoreDatabases, type DumpedDatabase } from './idb-dump.ts';
+import { startServer, type ServerProcess } from './server-process.ts';
+
+const FIXTURE = join(import.meta.dirname, 'fixtures', 'upgrade');
+const read = (name: string) => readFileSync(join(FIXTURE, name), 'utf8');
+const made = JSON.parse(read('made.json')) as { commit: string; passcode: string };
+const { port, sent, unsent, deskCorrection } = UPGRADE_FIXTURE;
+const SYNC = '**/api/v1/sync';
+
+let server: ServerProcess;
+let browser: Browser;
+beforeAll(async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'rasid-upgrade-'));
+  const store = new Database(join(dataDir, SQLITE_FILE_NAME));
+  store.exec(read('base.sql'));
+  store.close();
+  server = await startServer({ port, dataDir });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** A browser profile rebuilt from a kept dump, unlocked with the passcode it was kept under. */
+async function kept(dump: string, device: typeof PHONE | typeof LAPTOP, opts: { offline?: boolean } = {}): Promise<Page> {
+  const context = await browser.newContext({ baseURL: server.baseUrl, ...device, serviceWorkers: 'allow' });
+  // The app syncs as soon as it opens: a phone that must first show what it has not sent gets no
+  // answer from the base until the test lets it through.
+  if (opts.offline) await context.route(SYNC, (route) => route.abort('internetdisconnected'));
+  const page = await context.newPage();
+  // A page of the origin that is not the app, so nothing opens the databases before they are back.
+  await page.goto('/api/v1/health');
+  await restoreDatabases(page, JSON.parse(dump) as DumpedDatabase[]);
+  autoUnlock(context, made.passcode);
+  await page.goto('/');
+  return page;
+}
+
+const reports = (p: Page, name: string) => p.getByRole('list', { name }).getByRole('listitem');
+
+test(`a phone and a desk kept from ${made.commit.slice(0, 7)} open, keep every report, and sync what they had not sent`, async () => {
+  expect(server.baseUrl).toBe(`http://127.0.0.1:${port}`);
+  const phone = await kept(read('phone.json'), PHONE, { offline: true });
+  await waitForCount(reports(phone, 'التقارير'), sent.length + unsent.length);
+  await waitForCount(reports(phone, 'التقارير').filter({ hasText: 'لم يُرسل' }), unsent.length);
+
+  await phone.context().unroute(SYNC);
+  await syncNow(phone, 'ar');
+  await waitForCount(reports(phone, 'التقارير').filter({ hasText: 'لم يُرسل' }), 0);
+  const desk = await kept(read('desk.json'), LAPTOP);
+  await syncNow(desk, 'en');
+  await desk.goto('/');
+  await waitForCount(reports(desk, 'Reports'), sent.length + unsent.length);
+  for (const r of unsent) await reports(desk, 'Reports').filter({ hasText: r.place }).waitFor();
+
+  // The desk's correction, made offline before the upgrade, reached the phone through the base.
+  await syncNow(phone, 'ar');
+  await phone.goto('/');
+  await reports(phone, 'التقارير').filter({ hasText: sent[0].place }).getByRole('link').click();
+  await phone.getByRole('article').filter({ hasText: deskCorrection }).waitFor();
+
+  const store = new Database(join(server.dataDir, SQLITE_FILE_NAME), { readonly: true, fileMustExist: true });
+  try {
+    const ops = store.prepare("select v, kind, body from ops where kind in ('create', 'edit') and status = 'ok'").all() as {
+      v: number;
+      kind: string;
+      body: string;
+    }[];
+    expect(ops.filter((o) => o.kind === 'create')).toHaveLength(sent.length + unsent.length);
+    expect(ops.filter((o) => o.kind === 'edit')).toHaveLength(1);
+    const words: string[] = [...sent, ...unsent].flatMap((r) => [r.place, r.notes]);
+    words.push(deskCorrection);
+    for (const op of ops) {
+      expect(op.v).toBe(2);
+      for (const w of words) expect(op.body).not.toContain(w);
+    }
+  } finally {
+    store.close();
+  }
+  await Promise.all([phone.context().close(), desk.context().close()]);
+});
