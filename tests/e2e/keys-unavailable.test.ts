@@ -96,7 +96,7 @@ test('a phone whose keys do not load sends nothing, says so, and sends the repor
   await reports(phone).filter({ hasText: ar['list.unsynced'] }).waitFor();
   await phone.getByRole('navigation', { name: 'القائمة الرئيسية' }).getByRole('link', { name: 'المزامنة' }).click();
   await phone.getByRole('button', { name: ar['file.export'] }).click();
-  await phone.getByRole('status').getByText(ar['sync.err.keys']).waitFor();
+  await phone.getByRole('region', { name: ar['file.title'] }).getByRole('status').getByText(ar['sync.err.keys']).waitFor();
   for (const text of sent) for (const words of [PLACE, NOTES]) expect(text).not.toContain(words);
 
   // The keys load again: the report goes, sealed.
