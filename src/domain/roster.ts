@@ -8,7 +8,9 @@ import { z } from 'zod/mini';
 import { distinctHeads, type Authority, type MergedState } from './merge.ts';
 import { deviceIdSchema, settingIdSchema } from './id-schemas.ts';
 import type { DeviceId } from './ids.ts';
+import type { Op } from './op.ts';
 import { ROLES, type Role } from './roles.ts';
+import type { RosterStatement } from './trusted-roster.ts';
 
 /** Fixed reportIds of deployment settings. */
 export const ROSTER_ID = settingIdSchema.parse('roster');
@@ -21,6 +23,10 @@ export const rosterEntrySchema = z.object({
   role: z.enum(ROLES),
   /** The public keys the device enrolled with (`agreement`, `signing`), as a coordinator vouches for them. */
   keys: z.optional(z.record(z.string().check(z.maxLength(32)), z.string().check(z.maxLength(200)))),
+  /** The device's first `deviceSeq` these keys sign: 1 unless the keys replace earlier ones. */
+  since: z.optional(z.int().check(z.minimum(1), z.maximum(Number.MAX_SAFE_INTEGER))),
+  /** Revocation: the device's last `deviceSeq` that still counts. */
+  cutoff: z.optional(z.int().check(z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER))),
 });
 export type RosterEntry = z.infer<typeof rosterEntrySchema>;
 
@@ -72,4 +78,19 @@ export function entriesWritten(changes: Record<string, unknown>): RosterEntry[] 
     const entry = rosterEntrySchema.safeParse(v);
     return entry.success ? [entry.data] : [];
   });
+}
+
+/** The field of a root statement naming the deployment public key, beside the device entries. */
+export const DEPLOYMENT_KEY_FIELD = 'deploymentKey';
+
+/** A roster op as the trust rule reads it: what it names, whoever signed it. */
+export function statementOf(op: Op): RosterStatement {
+  const key = op.body.changes[DEPLOYMENT_KEY_FIELD];
+  return {
+    opId: op.id,
+    author: op.device,
+    deviceSeq: op.deviceSeq,
+    entries: entriesWritten(op.body.changes),
+    ...(typeof key === 'string' && key.length <= 200 && { deploymentKey: key }),
+  };
 }
