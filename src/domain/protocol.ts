@@ -41,7 +41,13 @@ export type Cursor = z.infer<typeof cursorSchema>;
  * unchecked as it always was: watermarks are compared with what the store holds, and a name no device
  * can have simply holds none.
  */
-export const watermarkSchema = z.object({ device: z.string(), deviceSeq: z.int() });
+export const watermarkSchema = z.object({
+  device: z.string(),
+  deviceSeq: z.int(),
+  /** The base's receipt for it (docs/protocol.md, Epochs): what shows, later, that the base said so. */
+  receipt: z.optional(z.string().check(z.maxLength(64))),
+});
+export type Watermark = z.infer<typeof watermarkSchema>;
 
 export const syncRequestSchema = z.object({
   /** The store epoch this device last saw, null before its first sync. */
@@ -90,6 +96,8 @@ export const syncResponseSchema = z.object({
   more: z.boolean(),
   /** The highest deviceSeq of the calling device decided without a gap: re-push everything above it. */
   watermark: z.int(),
+  /** The base's receipt for `watermark` in this epoch: sent back in `known`. */
+  receipt: z.optional(z.string().check(z.maxLength(64))),
   /** Coordinators only: the same for every device, so they can relay ops a base lost. */
   watermarks: z.optional(z.array(watermarkSchema)),
 });

@@ -93,11 +93,13 @@ export interface MetaRows {
   writer: WriterState;
   /** Highest own deviceSeq the server has decided without a gap. */
   watermark: number;
+  /** The base's receipt for `watermark`, when it gave one: shown back if the base later holds less. */
+  watermarkReceipt: string | null;
   /** Where the last pull ended, and the epoch of the store it names; null pulls from zero. */
   cursor: Cursor | null;
   epoch: string | null;
   /** Coordinators: every device's watermark from the last response, to relay ops the base lacks. */
-  watermarks: { device: string; deviceSeq: number }[];
+  watermarks: { device: string; deviceSeq: number; receipt?: string }[];
   /** The keys this device could open ops with when it last tried those waiting in quarantine. */
   waitingTried: string;
 }

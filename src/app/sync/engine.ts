@@ -6,7 +6,7 @@
  */
 import { MAX_DRIFT_MS } from '../../domain/hlc.ts';
 import type { DeviceId, OpId } from '../../domain/ids.ts';
-import { MAX_BATCH, type SyncResponse } from '../../domain/protocol.ts';
+import { MAX_BATCH, type SyncResponse, type Watermark } from '../../domain/protocol.ts';
 import type { Role } from '../../domain/roles.ts';
 import type { RasidDb } from '../store/db.ts';
 import { readerOf, type OpKeys } from './op-keys.ts';
@@ -53,8 +53,9 @@ const MAX_ROUNDS = 100_000;
 
 export async function runSync(ctx: SyncContext, onProgress: (p: SyncProgress) => void = () => {}): Promise<SyncOutcome> {
   const { db, device } = ctx;
-  let [watermark, cursor, epoch, storedMarks] = await Promise.all([
+  let [watermark, receipt, cursor, epoch, storedMarks] = await Promise.all([
     db.getMeta('watermark').then((w) => w ?? 0),
+    db.getMeta('watermarkReceipt').then((r) => r ?? null),
     db.getMeta('cursor').then((c) => c ?? null),
     db.getMeta('epoch').then((e) => e ?? null),
     db.getMeta('watermarks').then((w) => w ?? []),
@@ -77,6 +78,7 @@ export async function runSync(ctx: SyncContext, onProgress: (p: SyncProgress) =>
   // How far this sync already pushed: an op refused for now is not pushed again until the next sync.
   let pushedOwn = watermark;
   const baseMarks = new Map(storedMarks.map((w) => [w.device, w.deviceSeq]));
+  const receipts = new Map(storedMarks.flatMap((w) => (w.receipt === undefined ? [] : [[w.device, w.receipt] as const])));
   const relayed = new Map(baseMarks);
 
   for (let round = 0; round < MAX_ROUNDS; round++) {
@@ -85,10 +87,9 @@ export async function runSync(ctx: SyncContext, onProgress: (p: SyncProgress) =>
     const relay: Outgoing[] = ctx.role === 'coordinator' ? await relayBatch(db, device, relayed, room) : [];
     const batch = [...own, ...relay];
 
-    // What the base told this device in this epoch: a base that now holds less lost ops in a restore,
-    // and answers with a new epoch so that every device, not only this one, pulls again from zero.
-    const known =
-      epoch === null ? undefined : [...new Map([...baseMarks, [device, watermark]])].map(([d, deviceSeq]) => ({ device: d, deviceSeq }));
+    // What the base told this device in this epoch, with its receipts: a base that now holds less lost
+    // ops in a restore, and answers with a new epoch so that every device pulls again from zero.
+    const known = epoch === null ? undefined : knownMarks(device, watermark, receipt, baseMarks, receipts);
     const response: SyncResponse = await ctx.transport({ epoch, cursor, ops: batch.map((b) => b.wire), limit: MAX_BATCH, known });
     if (response.results.length !== batch.length) throw new SyncError(SYNC_ERRORS.badResponse);
 
@@ -128,6 +129,7 @@ export async function runSync(ctx: SyncContext, onProgress: (p: SyncProgress) =>
       out.toSend += await countOutbox(db, device, response.watermark);
     }
     watermark = response.watermark;
+    receipt = response.receipt ?? null;
     if (marks) {
       // A device the base no longer lists is one it holds nothing of (a new, empty store).
       const now = new Map(marks.map((m) => [m.device, m.deviceSeq]));
@@ -137,6 +139,8 @@ export async function runSync(ctx: SyncContext, onProgress: (p: SyncProgress) =>
       }
       baseMarks.clear();
       for (const [d, m] of now) baseMarks.set(d, m);
+      receipts.clear();
+      for (const m of marks) if (m.receipt !== undefined) receipts.set(m.device, m.receipt);
     }
     cursor = taken.cursor;
     epoch = response.epoch;
@@ -150,4 +154,21 @@ export async function runSync(ctx: SyncContext, onProgress: (p: SyncProgress) =>
     }
   }
   throw new SyncError(SYNC_ERRORS.badResponse);
+}
+
+/** The watermarks the base gave with a receipt: this device's own, and a coordinator's of every device. */
+function knownMarks(
+  device: DeviceId,
+  watermark: number,
+  receipt: string | null,
+  marks: ReadonlyMap<string, number>,
+  receipts: ReadonlyMap<string, string>,
+): Watermark[] {
+  const known: Watermark[] = [];
+  for (const [d, deviceSeq] of marks) {
+    const shown = receipts.get(d);
+    if (d !== device && shown !== undefined) known.push({ device: d, deviceSeq, receipt: shown });
+  }
+  if (receipt !== null) known.push({ device, deviceSeq: watermark, receipt });
+  return known;
 }

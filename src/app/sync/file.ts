@@ -182,6 +182,7 @@ async function writeReply(db: RasidDb, file: SyncRequestFile, results: OpResult[
     served.push({ seq: row.seq, receivedAt: row.receivedAt, op: wireOf(row) });
   }
   const last = served.at(-1);
+  const mark = marks?.find((m) => m.device === file.device);
   const response: SyncResponse = {
     epoch,
     serverTime: now,
@@ -189,8 +190,10 @@ async function writeReply(db: RasidDb, file: SyncRequestFile, results: OpResult[
     ops: served,
     cursor: last ? { seq: last.seq, opId: last.op.id } : after,
     more,
-    watermark: marks?.find((m) => m.device === file.device)?.deviceSeq ?? 0,
+    watermark: mark?.deviceSeq ?? 0,
   };
+  // The base's receipt travels on to the phone, which may show it to the base itself one day.
+  if (mark?.receipt !== undefined) response.receipt = mark.receipt;
   if (reset) response.reset = true;
   return { format: REPLY_FORMAT, v: SYNC_FILE_VERSION, device: file.device, createdAt: now, response };
 }

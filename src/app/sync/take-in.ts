@@ -48,6 +48,7 @@ export interface Covering {
   epoch?: string;
   /** This device's watermark, taken even when lower than before (a restored base). */
   watermark?: number;
+  watermarkReceipt?: string | null;
   watermarks?: MetaRows['watermarks'];
   /** The server's clock, bounding how far a far-future op may move ours. */
   serverTime?: number;
@@ -276,7 +277,7 @@ export async function takeIn(db: RasidDb, input: TakeIn, deps: { device: DeviceI
     }
 
     const quarantined = input.toQuarantine.map((u) => quarantineRow(u, now));
-    const { epoch, watermark, watermarks } = input.covering;
+    const { epoch, watermark, watermarkReceipt, watermarks } = input.covering;
     const cursor = renumbered && input.covering.checkNumbering ? null : input.covering.cursor;
     await Promise.all([
       opsWritten,
@@ -287,6 +288,7 @@ export async function takeIn(db: RasidDb, input: TakeIn, deps: { device: DeviceI
       cursor !== undefined ? db.setMeta('cursor', cursor) : undefined,
       epoch !== undefined ? db.setMeta('epoch', epoch) : undefined,
       watermark !== undefined ? db.setMeta('watermark', watermark) : undefined,
+      watermarkReceipt !== undefined ? db.setMeta('watermarkReceipt', watermarkReceipt) : undefined,
       watermarks !== undefined ? db.setMeta('watermarks', watermarks) : undefined,
     ]);
     return { added: fresh.length, quarantined: quarantined.length, clamped, renumbered };
@@ -347,7 +349,12 @@ export async function takeResponse(
         cursor,
         epoch: response.epoch,
         watermark: response.watermark,
-        watermarks: response.watermarks?.map((w) => ({ device: w.device, deviceSeq: w.deviceSeq })),
+        watermarkReceipt: response.receipt ?? null,
+        watermarks: response.watermarks?.map((w) => ({
+          device: w.device,
+          deviceSeq: w.deviceSeq,
+          ...(w.receipt !== undefined && { receipt: w.receipt }),
+        })),
         serverTime: response.serverTime,
         checkNumbering: !stale && deps.cursorSent != null,
       },

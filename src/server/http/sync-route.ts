@@ -9,11 +9,13 @@ import type { WireHeader } from '../../domain/op.ts';
 import { MAX_BATCH, MAX_REQUEST_BYTES, syncRequestSchema, wireOpSchema, type ServedOp, type SyncResponse } from '../../domain/protocol.ts';
 import {
   allWatermarks,
-  currentEpoch,
   deviceWatermark,
   lostDecidedOps,
+  provenClaims,
   pullOps,
   pushOps,
+  readEpoch,
+  receiptOf,
   renewEpoch,
   type PushedOp,
   type PulledOp,
@@ -38,11 +40,16 @@ export function syncRoute(api: Hono<ApiEnv>, { store, now, random, pullBytes = M
     const caller = c.get('caller');
     const request = await readJsonBody(c, syncRequestSchema, MAX_REQUEST_BYTES);
 
-    let epoch = await currentEpoch(store.db);
+    const state = await readEpoch(store.db);
+    let epoch = state.epoch;
     // What the device was told in this epoch, and the store no longer holds: ops were lost (a restore
-    // from an older backup). A monitor speaks only for itself; a coordinator for every device.
-    const known = (request.known ?? []).filter((k) => caller.role === 'coordinator' || k.device === caller.device);
-    if (request.epoch === epoch && (await lostDecidedOps(store.db, known))) epoch = await renewEpoch(store.db, epoch, random);
+    // from an older backup). A monitor speaks only for itself; a coordinator for every device; and
+    // only with this base's receipts, so nobody can claim more than the base once said.
+    const claimed = (request.known ?? []).filter((k) => caller.role === 'coordinator' || k.device === caller.device);
+    if (request.epoch === epoch && claimed.length > 0) {
+      const known = provenClaims(state.receiptKey, epoch, claimed);
+      if (await lostDecidedOps(store.db, known)) epoch = await renewEpoch(store.db, epoch, random, now());
+    }
 
     const results = request.ops.length === 0 ? [] : await pushOps(store.db, { caller, ops: request.ops.map(toPushed), now: now() });
 
@@ -72,8 +79,12 @@ export function syncRoute(api: Hono<ApiEnv>, { store, now, random, pullBytes = M
     }
 
     // Read after the push committed, so the watermark covers this request's own ops.
-    const answer: SyncResponse = { ...base, serverTime: now(), ...page, watermark: await deviceWatermark(store.db, caller.device) };
-    if (caller.role === 'coordinator') answer.watermarks = await allWatermarks(store.db);
+    const watermark = await deviceWatermark(store.db, caller.device);
+    const receipt = (device: string, deviceSeq: number) => receiptOf(state.receiptKey, epoch, device, deviceSeq);
+    const answer: SyncResponse = { ...base, serverTime: now(), ...page, watermark, receipt: receipt(caller.device, watermark) };
+    if (caller.role === 'coordinator') {
+      answer.watermarks = (await allWatermarks(store.db)).map((w) => ({ ...w, receipt: receipt(w.device, w.deviceSeq) }));
+    }
     return jsonAnswer(c, answer);
   });
 }

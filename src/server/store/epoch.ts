@@ -21,6 +21,24 @@ export async function currentEpoch(db: Kysely<Database>): Promise<string> {
   return row.epoch;
 }
 
+export interface EpochState {
+  epoch: string;
+  /** The MAC key of watermark receipts (receipts.ts). */
+  receiptKey: string;
+  /** When a shown loss last renewed the epoch, if ever. */
+  renewedAt: number | null;
+}
+
+export async function readEpoch(db: Kysely<Database>): Promise<EpochState> {
+  const row = await db
+    .selectFrom('meta')
+    .select(['epoch', 'receipt_key', 'epoch_renewed_at'])
+    .where('id', '=', 1)
+    .executeTakeFirstOrThrow();
+  if (row.receipt_key === null) throw new Error('the store has no receipt key: open it with openStore');
+  return { epoch: row.epoch, receiptKey: row.receipt_key, renewedAt: row.epoch_renewed_at === null ? null : Number(row.epoch_renewed_at) };
+}
+
 /**
  * Whether the store holds less than a device was told in this epoch: any deviceSeq a device says it
  * saw decided (its own watermark; a coordinator's view of every device's) above what is decided now.
@@ -36,16 +54,21 @@ export async function lostDecidedOps(db: Kysely<Database>, known: readonly { dev
   return known.some((k) => k.deviceSeq > (now.get(k.device) ?? 0));
 }
 
+/** The least time between two renewals: a device that keeps showing a loss resets the others once, not on every sync. */
+export const EPOCH_RENEWAL_GAP_MS = 10 * 60_000;
+
 /**
- * Replaces the epoch `from` with a new one. Compare-and-set: two requests that find the loss at once
- * make one new epoch between them, not two that would reset every device twice.
+ * Replaces the epoch `from` with a new one, unless it was renewed less than EPOCH_RENEWAL_GAP_MS
+ * ago. Compare-and-set: two requests that find the loss at once make one new epoch between them,
+ * not two that would reset every device twice.
  */
-export async function renewEpoch(db: Kysely<Database>, from: string, random: RandomBytes): Promise<string> {
+export async function renewEpoch(db: Kysely<Database>, from: string, random: RandomBytes, now: number): Promise<string> {
   await db
     .updateTable('meta')
-    .set({ epoch: newEpoch(random) })
+    .set({ epoch: newEpoch(random), epoch_renewed_at: now })
     .where('id', '=', 1)
     .where('epoch', '=', from)
+    .where((eb) => eb.or([eb('epoch_renewed_at', 'is', null), eb('epoch_renewed_at', '<=', now - EPOCH_RENEWAL_GAP_MS)]))
     .execute();
   return currentEpoch(db);
 }

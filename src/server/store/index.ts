@@ -6,5 +6,6 @@ export { openStore, type OpenStoreOptions, type Store } from './open.ts';
 export { pushOps } from './push.ts';
 export { pullOps, type PulledOp } from './pull.ts';
 export { allWatermarks, deviceWatermark } from './watermark.ts';
-export { currentEpoch, lostDecidedOps, renewEpoch } from './epoch.ts';
+export { currentEpoch, lostDecidedOps, readEpoch, renewEpoch } from './epoch.ts';
+export { provenClaims, receiptOf } from './receipts.ts';
 export { REJECT, RETRY, type Caller, type PushedOp } from './rules.ts';

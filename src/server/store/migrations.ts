@@ -124,6 +124,17 @@ const deploymentKeyMigration: Migration = {
   },
 };
 
+/**
+ * Watermark receipts: the base's own MAC key, which never leaves it, and when the epoch was last
+ * renewed, so that claims of lost ops renew it at most once in a while.
+ */
+const receiptsMigration: Migration = {
+  async up(db: SchemaDb) {
+    await db.schema.alterTable('meta').addColumn('receipt_key', 'text').execute();
+    await db.schema.alterTable('meta').addColumn('epoch_renewed_at', 'bigint').execute();
+  },
+};
+
 export function opStoreMigrations(dialect: StoreDialect): MigrationProvider {
   return {
     getMigrations: () =>
@@ -132,6 +143,7 @@ export function opStoreMigrations(dialect: StoreDialect): MigrationProvider {
         '0002_enrollment': enrollmentMigration,
         '0003_token_rotation': tokenRotationMigration,
         '0004_deployment_key': deploymentKeyMigration,
+        '0005_receipts': receiptsMigration,
       }),
   };
 }

@@ -10,6 +10,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { cryptoRandom, type RandomBytes } from '../../domain/ids.ts';
 import { newEpoch } from './epoch.ts';
+import { newReceiptKey } from './receipts.ts';
 import { migrateToLatest, type StoreDialect } from './migrations.ts';
 import type { Database } from './schema.ts';
 
@@ -96,6 +97,13 @@ async function ensureEpoch(db: Kysely<Database>, random: RandomBytes, now: () =>
     .insertInto('meta')
     .values({ id: 1, epoch, created_at: now() })
     .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+  // A store made before receipts gets its key here, once, whichever process gets there first.
+  await db
+    .updateTable('meta')
+    .set({ receipt_key: newReceiptKey(random) })
+    .where('id', '=', 1)
+    .where('receipt_key', 'is', null)
     .execute();
   const row = await db.selectFrom('meta').select(['epoch', 'created_at']).where('id', '=', 1).executeTakeFirstOrThrow();
   return { epoch: row.epoch, createdAt: Number(row.created_at) };

@@ -272,6 +272,57 @@ describe('a base that lost ops', () => {
   });
 });
 
+describe('a base that lost ops, seen by one device alone', () => {
+  test("a device's receipt renews the epoch, so a phone whose cursor still looks valid pulls again and misses nothing", async () => {
+    const { readFile, writeFile } = await import('node:fs/promises');
+    const { tempDataDir, enrollDevice: enroll } = await import('./sync-fixtures.ts');
+    const dir = tempDataDir('receipt');
+    let base = await startBase({ dataDir: dir });
+    const fetch: Fetch = (url, init) => base.fetch(url, init);
+    const desk = await enroll(base, 'desk', 'coordinator', undefined, fetch);
+    const second = await enroll(base, 'second', 'coordinator', desk, fetch);
+    const phone = await enroll(base, 'phone', 'monitor', desk, fetch);
+    const gone = await enroll(base, 'gone', 'monitor', desk, fetch);
+    await addToRoster(desk.writer, [
+      { device: desk.device, role: 'coordinator' },
+      { device: second.device, role: 'coordinator' },
+    ]);
+    for (const d of [desk, second, phone]) await syncDevice(d);
+    await base.close();
+    const file = `${dir}/rasid.sqlite`;
+    const backup = await readFile(file);
+    base = await startBase({ dataDir: dir });
+
+    const gazetteer = (d: Device, name: string) =>
+      writeOp(d.writer, GAZETTEER_ID, (_s, hlc) => ({
+        kind: 'deployment',
+        body: { hlc, changes: { gazetteer: { name, units: [] } }, supersedes: {} },
+      }));
+    // After the backup: a report of a phone never seen again, then a gazetteer the phone pulls.
+    await createReport(gone.writer, displacementReport);
+    await syncDevice(gone);
+    await gazetteer(desk, 'first');
+    for (const d of [desk, phone, second]) await syncDevice(d);
+
+    // The old copy comes back. The second desk's new gazetteer takes the first freed place in the log,
+    // and the desk's first gazetteer lands again just where the phone's cursor says it was: the
+    // phone's cursor still looks valid. Only the desks can tell the base it lost ops (the report of
+    // the phone that is gone), and only with the base's receipts.
+    await base.close();
+    await writeFile(file, backup);
+    base = await startBase({ dataDir: dir });
+    const { op: missed } = await gazetteer(second, 'second');
+    await syncDevice(second);
+    await syncDevice(desk);
+
+    const out = await syncDevice(phone);
+    expect(out.reset).toBe(true);
+    expect((await phone.db.ops.get(missed.id))?.seq).toBeDefined();
+    await base.close();
+    for (const d of [desk, second, phone, gone]) await d.db.delete();
+  });
+});
+
 describe('the clock', () => {
   test('a device clock more than five minutes off is reported at each sync; op times are kept as written', async () => {
     const { monitor } = await deployment();

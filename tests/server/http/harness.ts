@@ -50,7 +50,7 @@ export interface SyncRequestBody {
   cursor: { seq: number; opId: string } | null;
   ops: unknown[];
   limit?: number;
-  known?: { device: string; deviceSeq: number }[];
+  known?: { device: string; deviceSeq: number; receipt?: string }[];
 }
 
 /** Runs a suite against a fresh server on SQLite (a temp file) and on PostgreSQL. */

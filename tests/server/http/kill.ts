@@ -187,7 +187,7 @@ export function killDuringPushes(dialect: 'sqlite' | 'postgres'): void {
 
         const final = await post(server.url, '/api/v1/sync', coordinatorToken, { epoch, cursor: null, ops: [], limit: 1 });
         const { watermarks } = (await final.json()) as SyncResponse;
-        expect(watermarks).toEqual(
+        expect(watermarks?.map(({ device, deviceSeq }) => ({ device, deviceSeq }))).toEqual(
           clients.map((c) => ({ device: c.device, deviceSeq: c.ops.length })).sort((a, b) => (a.device < b.device ? -1 : 1)),
         );
 

@@ -7,7 +7,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_BATCH, MAX_REQUEST_BYTES, syncResponseSchema } from '../../../src/domain/protocol.ts';
-import { REJECT, RETRY } from '../../../src/server/store/index.ts';
+import { currentEpoch as storeEpoch, REJECT, RETRY } from '../../../src/server/store/index.ts';
 import { forEachStore, gzipOfZeros, ids, newId, useSqliteServer, wireOp, type TestServer } from './harness.ts';
 import { deviceId } from '../../ids.ts';
 
@@ -19,6 +19,8 @@ const C = 'coordinator-0001';
  * the second its tables take to build in each test file.
  */
 const anyCodePoints = fc.string({ unit: fc.integer({ min: 0, max: 0x10ffff }).map((c) => String.fromCodePoint(c)) });
+
+const currentEpoch = (server: TestServer) => storeEpoch(server.store.db);
 
 async function monitorAndCoordinator(server: TestServer) {
   const coordinator = await server.firstCoordinator(C);
@@ -40,6 +42,7 @@ forEachStore('sync', ({ start }) => {
       cursor: { seq: 2, opId: ops[1]!.id },
       more: false,
       watermark: 2,
+      receipt: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
     });
   });
 
@@ -137,11 +140,13 @@ forEachStore('sync', ({ start }) => {
     await server.store.db.deleteFrom('ops').where('device_seq', '=', 3).execute();
     await server.store.db.updateTable('device_progress').set({ watermark: 2 }).where('device', '=', A).execute();
 
-    // A monitor's claim about another device changes nothing, nor does a claim the store still meets.
-    expect((await server.sync(other, { epoch, cursor: otherCursor, known: [{ device: A, deviceSeq: 3 }] })).reset).toBeUndefined();
-    expect((await server.sync(monitor, { epoch, cursor: told.cursor, known: [{ device: A, deviceSeq: 2 }] })).epoch).toBe(epoch);
+    // A monitor's claim about another device changes nothing, even with that device's receipt; nor
+    // does a claim the store still meets.
+    const shown = { device: A, deviceSeq: 3, receipt: told.receipt! };
+    expect((await server.sync(other, { epoch, cursor: otherCursor, known: [shown] })).reset).toBeUndefined();
+    expect((await server.sync(monitor, { epoch, cursor: told.cursor, known: [{ ...shown, deviceSeq: 2 }] })).epoch).toBe(epoch);
 
-    const found = await server.sync(monitor, { epoch, cursor: told.cursor, known: [{ device: A, deviceSeq: 3 }] });
+    const found = await server.sync(monitor, { epoch, cursor: told.cursor, known: [shown] });
     expect(found).toMatchObject({ reset: true, ops: [], cursor: null, watermark: 2 });
     expect(found.epoch).not.toBe(epoch);
     // The monitor that lost nothing hears it too, at its next sync, and pulls again from zero.
@@ -150,6 +155,52 @@ forEachStore('sync', ({ start }) => {
     expect((await server.sync(coordinator, { epoch: found.epoch, cursor: null, known: [{ device: A, deviceSeq: 2 }] })).epoch).toBe(
       found.epoch,
     );
+  });
+
+  it('only a receipt this base gave in this epoch renews it: no claim of more, no forgery, no old receipt, not twice in 10 minutes', async () => {
+    const server = await start();
+    const { monitor, coordinator } = await monitorAndCoordinator(server);
+    const report = newId();
+    const told = await server.sync(monitor, { ops: [wireOp(A, 1, 'create', report), wireOp(A, 2, 'edit', report)] });
+    const epoch = told.epoch;
+    const renews = async (token: string, known: { device: string; deviceSeq: number; receipt?: string }[]) =>
+      (await server.sync(token, { epoch: await currentEpoch(server), cursor: null, known })).reset === true;
+
+    // A monitor claiming more than the base holds of itself (by malice, or by sending its own highest
+    // deviceSeq by mistake) resets no one: with no receipt, with its receipt for less, with a made-up one.
+    expect(await renews(monitor, [{ device: A, deviceSeq: 9 }])).toBe(false);
+    expect(await renews(monitor, [{ device: A, deviceSeq: 9, receipt: told.receipt! }])).toBe(false);
+    expect(await renews(monitor, [{ device: A, deviceSeq: 9, receipt: 'A'.repeat(43) }])).toBe(false);
+    expect(await renews(monitor, [{ device: A, deviceSeq: 9, receipt: '' }])).toBe(false);
+    // A coordinator's receipt for one device is no receipt for another.
+    const coordinatorMarks = (await server.sync(coordinator, {})).watermarks!;
+    const markOfA = coordinatorMarks.find((w) => w.device === A)!;
+    expect(markOfA).toEqual({ device: A, deviceSeq: 2, receipt: told.receipt });
+    expect(await renews(coordinator, [{ device: 'monitor-b-0001', deviceSeq: 2, receipt: markOfA.receipt! }])).toBe(false);
+    expect(await currentEpoch(server)).toBe(epoch);
+
+    // A real loss, shown with the base's own receipt, renews the epoch once.
+    await server.store.db.deleteFrom('ops').where('device_seq', '=', 2).execute();
+    await server.store.db.updateTable('device_progress').set({ watermark: 1 }).where('device', '=', A).execute();
+    expect(await renews(monitor, [{ device: A, deviceSeq: 2, receipt: told.receipt! }])).toBe(true);
+    const second = await currentEpoch(server);
+    expect(second).not.toBe(epoch);
+
+    // The old epoch's receipt proves nothing in the new one.
+    const again = await server.sync(monitor, { epoch: second, cursor: null, known: [{ device: A, deviceSeq: 2, receipt: told.receipt! }] });
+    expect(again.epoch).toBe(second);
+
+    // A second loss, shown within 10 minutes of the renewal, waits; after them it renews.
+    await server.sync(monitor, { epoch: second, ops: [wireOp(A, 2, 'edit', report), wireOp(A, 3, 'edit', report)] });
+    const mark = await server.sync(monitor, { epoch: second, cursor: null });
+    expect(mark.watermark).toBe(3);
+    await server.store.db.deleteFrom('ops').where('device_seq', '=', 3).execute();
+    await server.store.db.updateTable('device_progress').set({ watermark: 2 }).where('device', '=', A).execute();
+    const proof = [{ device: A, deviceSeq: 3, receipt: mark.receipt! }];
+    server.clock.now += 10 * 60_000 - 1;
+    expect((await server.sync(monitor, { epoch: second, cursor: null, known: proof })).epoch).toBe(second);
+    server.clock.now += 1;
+    expect((await server.sync(monitor, { epoch: second, cursor: null, known: proof })).epoch).not.toBe(second);
   });
 
   it('a cursor naming an op the store does not hold at that seq is answered with reset', async () => {
