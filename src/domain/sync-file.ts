@@ -48,6 +48,14 @@ export const FILE_ERRORS = {
   invalid: 'err.syncFile.invalid',
   otherDevice: 'err.syncFile.otherDevice',
   ownFile: 'err.syncFile.ownFile',
+  /** A request file carrying an op that another device wrote, or one this device wrote twice. */
+  otherAuthor: 'err.syncFile.otherAuthor',
+  /** A request file carrying settings its device may not write: only coordinators write them. */
+  notAllowed: 'err.syncFile.notAllowed',
+  /** A request file carrying an op whose signature does not verify. */
+  unproven: 'err.syncFile.unproven',
+  /** A request file whose ops this desk cannot open to check them: it lacks the deployment key. */
+  cannotCheck: 'err.syncFile.cannotCheck',
 } as const;
 export type FileError = (typeof FILE_ERRORS)[keyof typeof FILE_ERRORS];
 

@@ -4,7 +4,7 @@
  * coordinator resolves; then a second phone with no network at all syncs by file through the
  * coordinator, and reading either file twice changes nothing.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { SyncResponse } from '../../src/domain/protocol.ts';
@@ -207,6 +207,26 @@ describe('sync by file', () => {
       return reply.path();
     };
     const replyPath = await answer();
+    await coordinator.goto('/');
+    await waitForCount(reports(coordinator, 'Reports').filter({ hasText: 'قرية بلا شبكة' }), 1);
+
+    // The same file with one op more, in another device's name: refused whole, with a message.
+    const request = JSON.parse(await readFile(requestPath, 'utf8')) as { ops: { id: string; device: string; reportId: string }[] };
+    const [op] = request.ops;
+    const forged = {
+      ...op!,
+      id: '01957a3c-9000-7000-8000-0000000000f1',
+      reportId: '01957a3c-9000-7000-8000-0000000000f2',
+      device: 'another-device-01',
+    };
+    const forgedPath = `${requestPath}.forged.json`;
+    await writeFile(forgedPath, JSON.stringify({ ...request, ops: [...request.ops, forged] }));
+    await coordinator.getByRole('link', { name: 'Sync' }).click();
+    await coordinator.getByLabel('Answer a phone’s sync file').setInputFiles(forgedPath);
+    await coordinator
+      .getByRole('status')
+      .getByText('This request file holds changes that its device did not write. It was refused whole; nothing was changed.')
+      .waitFor();
     await coordinator.goto('/');
     await waitForCount(reports(coordinator, 'Reports').filter({ hasText: 'قرية بلا شبكة' }), 1);
     const secondReply = await answer();

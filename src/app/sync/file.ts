@@ -8,6 +8,9 @@
  */
 import { opIdSchema } from '../../domain/id-schemas.ts';
 import { isReportId, type DeviceId, type TargetId } from '../../domain/ids.ts';
+import { WAITING_REASONS } from '../../domain/quarantine.ts';
+import type { Role } from '../../domain/roles.ts';
+import { rosterOf, ROSTER_ID } from '../../domain/roster.ts';
 import { MAX_BATCH, type Cursor, type OpResult, type ServedOp, type SyncResponse } from '../../domain/protocol.ts';
 import {
   FILE_ERRORS,
@@ -25,7 +28,7 @@ import type { OpRow, RasidDb } from '../store/db.ts';
 import { runSync, type SyncContext, type SyncOutcome } from './engine.ts';
 import { readerOf, type OpKeys } from './op-keys.ts';
 import { sealOutgoing, wireOf } from './push.ts';
-import { readBatch, takeIn, takeResponse, type IncomingOp, type TakenResponse, type ToQuarantine } from './take-in.ts';
+import { readBatch, takeIn, takeResponse, type IncomingOp, type TakenResponse } from './take-in.ts';
 import { SYNC_ERRORS, SyncError } from './transport.ts';
 
 export class SyncFileError extends Error {
@@ -101,15 +104,16 @@ export async function answerRequest(ctx: SyncContext, text: string): Promise<Ans
   if (ctx.role !== 'coordinator') throw new SyncError(SYNC_ERRORS.forbidden);
   const { db } = ctx;
 
-  const readable: IncomingOp[] = [];
-  const toQuarantine: ToQuarantine[] = [];
-  const arrived = await readBatch(file.ops, ctx.keys && (await readerOf(db, ctx.keys)));
-  file.ops.forEach((w, i) => {
-    const r = arrived[i]!;
-    if (r.ok) readable.push({ op: r.op, rawBody: r.rawBody, wire: r.wire });
-    else toQuarantine.push({ id: r.id, reason: r.reason, raw: w });
-  });
-  await takeIn(db, { ops: readable, toQuarantine, rejected: [], covering: {} }, { device: ctx.device, now: ctx.now });
+  // Nothing of the file is taken in, nor pushed, before every op in it is shown to be its device's.
+  const reader = ctx.keys && (await readerOf(db, ctx.keys));
+  const role = rosterOf((await db.settings.get(ROSTER_ID))?.state).get(file.device);
+  const headerRefusal = refusalOfHeaders(file, role);
+  if (headerRefusal) throw new SyncFileError(headerRefusal);
+  const arrived = await readBatch(file.ops, reader);
+  const unread = arrived.find((r) => !r.ok);
+  if (unread) throw new SyncFileError(WAITING_REASONS.includes(unread.reason) ? FILE_ERRORS.cannotCheck : FILE_ERRORS.unproven);
+  const readable: IncomingOp[] = arrived.flatMap((r) => (r.ok ? [{ op: r.op, rawBody: r.rawBody, wire: r.wire }] : []));
+  await takeIn(db, { ops: readable, toQuarantine: [], rejected: [], covering: {} }, { device: ctx.device, now: ctx.now });
 
   const results = new Map<string, OpResult>();
   for (let i = 0; i < file.ops.length; i += MAX_BATCH) {
@@ -143,6 +147,22 @@ export async function answerRequest(ctx: SyncContext, text: string): Promise<Ans
     deferred: answers.filter((a) => a?.status === 'retry').length,
     sync,
   };
+}
+
+/**
+ * Why a request file must be refused whole before any op in it is opened, if it must: an op that
+ * names another author or repeats a `deviceSeq`, or a setting from a device the roster does not
+ * name coordinator. A clear (version 1) op still passes: a phone that never learnt the deployment
+ * key sends nothing else, and only a signature outside the seal will tell its ops from forgeries.
+ */
+function refusalOfHeaders(file: SyncRequestFile, role: Role | undefined): FileError | undefined {
+  const seqs = new Set<number>();
+  for (const op of file.ops) {
+    if (op.device !== file.device || seqs.has(op.deviceSeq)) return FILE_ERRORS.otherAuthor;
+    seqs.add(op.deviceSeq);
+    if ((op.kind === 'deployment' || op.kind === 'desk') && role !== 'coordinator') return FILE_ERRORS.notAllowed;
+  }
+  return undefined;
 }
 
 /** The ops the phone may see after its cursor, from this coordinator's synced copy, as the base would serve them. */

@@ -5,9 +5,16 @@ import { createReport, editReport } from '../../../src/app/store/reports.ts';
 import { addToRoster, publishGazetteer } from '../../../src/app/sync/deployment-settings.ts';
 import { answerRequest, readReply, writeRequestFile } from '../../../src/app/sync/file.ts';
 import { viewOf } from '../../../src/domain/merge.ts';
-import { GAZETTEER_ID } from '../../../src/domain/roster.ts';
 import { damageReport, displacementReport } from '../store/store-fixtures.ts';
-import { type Device, liveOpIds, syncDevice, trackDeployments } from './sync-fixtures.ts';
+import { type Device, liveOpIds, sealedDeployment, syncDevice, trackDeployments } from './sync-fixtures.ts';
+import { writeOp } from '../../../src/app/store/write-op.ts';
+import { sealerOf } from '../../../src/app/sync/op-keys.ts';
+import { sealForWire } from '../../../src/domain/op-envelope.ts';
+import type { Op } from '../../../src/domain/op.ts';
+import { GAZETTEER_ID, rosterField, ROSTER_ID } from '../../../src/domain/roster.ts';
+import { FILE_ERRORS, type SyncRequestFile } from '../../../src/domain/sync-file.ts';
+import { newId } from '../../server/http/harness.ts';
+import { opId, settingId } from '../../ids.ts';
 
 const deployments = trackDeployments();
 
@@ -119,5 +126,68 @@ describe('sync by file', () => {
     await readReply(phone.db, phone.device, JSON.stringify(second.reply), phone.writer.now);
     const v = viewOf((await phone.db.reports.get(id))!.state);
     expect(v.values).toMatchObject({ verification: 'verified', damageLevel: 'moderate' });
+  });
+});
+
+describe('a request file, tried as an attacker would', () => {
+  test('a file with an op of another device, settings from a monitor, or an op that does not verify is refused whole', async () => {
+    const { base, coordinator, deployment, monitors } = await sealedDeployment(deployments, ['attacker', 'victim']);
+    const [attacker, victim] = monitors as [(typeof monitors)[number], (typeof monitors)[number]];
+    for (const d of [attacker, victim]) await syncDevice(d);
+    await createReport(attacker.writer, damageReport);
+    const honest = await writeRequestFile(attacker.db, attacker.device, attacker.writer.now, attacker.keys);
+    const [own] = await attacker.db.ops.where('device').equals(attacker.device).toArray();
+
+    // An op in the victim's name: sealed to the deployment key as the app seals, signed with the attacker's key.
+    const inVictimsName: Op = { ...own!, id: opId(newId()), device: victim.device, deviceSeq: 1, reportId: own!.reportId };
+    const sealed = await sealForWire(inVictimsName, sealerOf(attacker.keys), [deployment.publicKey]);
+    if (!sealed.ok) throw new Error(sealed.reason);
+
+    // The attacker's own settings: itself a coordinator, the victim's signing key its own, a partner profile.
+    const attackerKeys = { agreement: attacker.keys.device.agreement.publicKey.text, signing: attacker.keys.device.signing.publicKey.text };
+    await writeOp(attacker.writer, ROSTER_ID, (_s, hlc) => ({
+      kind: 'deployment',
+      body: {
+        hlc,
+        changes: {
+          [rosterField(attacker.device)]: { device: attacker.device, role: 'coordinator', keys: attackerKeys },
+          [rosterField(victim.device)]: { device: victim.device, role: 'monitor', keys: attackerKeys },
+        },
+        supersedes: {},
+      },
+    }));
+    const withRoster = await writeRequestFile(attacker.db, attacker.device, attacker.writer.now, attacker.keys);
+    await writeOp(attacker.writer, settingId('profile:partner'), (_s, hlc) => ({
+      kind: 'desk',
+      body: { hlc, changes: { name: 'partner', fields: ['narrative'] }, supersedes: {} },
+    }));
+    const withProfile = await writeRequestFile(attacker.db, attacker.device, attacker.writer.now, attacker.keys);
+
+    const asVictim = (ops: SyncRequestFile['ops']): SyncRequestFile => ({ ...honest, device: victim.device, ops });
+    const tampered = structuredClone(honest);
+    tampered.ops[0]!.body = tampered.ops[0]!.body.replace(/"ct":"(.)/, (_m, c: string) => `"ct":"${c === 'A' ? 'B' : 'A'}`);
+    expect(tampered.ops[0]!.body).not.toBe(honest.ops[0]!.body);
+    const forged: [string, SyncRequestFile, string][] = [
+      ['an op of another device among its own', { ...honest, ops: [...honest.ops, sealed.wire] }, FILE_ERRORS.otherAuthor],
+      [
+        'one op twice under its deviceSeq',
+        { ...honest, ops: [honest.ops[0]!, { ...sealed.wire, device: attacker.device }] },
+        FILE_ERRORS.otherAuthor,
+      ],
+      ["a monitor's roster op", withRoster, FILE_ERRORS.notAllowed],
+      ["a monitor's partner profile", withProfile, FILE_ERRORS.notAllowed],
+      ["the victim's file, signed by another key", asVictim([sealed.wire]), FILE_ERRORS.unproven],
+      ['a sealed body changed on the way', tampered, FILE_ERRORS.unproven],
+    ];
+    const held = async () => (await base.store.db.selectFrom('ops').select('id').execute()).length;
+    const [atBase, onDesk] = [await held(), await snapshot(coordinator)];
+    for (const [what, file, error] of forged) {
+      await expect(answerRequest(coordinator.sync, JSON.stringify(file)), what).rejects.toMatchObject({ key: error });
+      expect(await snapshot(coordinator), what).toEqual(onDesk);
+      expect(await held(), what).toBe(atBase);
+    }
+
+    // The honest file still goes through.
+    expect(await answerRequest(coordinator.sync, JSON.stringify(honest))).toMatchObject({ ops: 1, acked: 1 });
   });
 });

@@ -6,38 +6,17 @@ import { answerRequest, readReply, writeRequestFile } from '../../../src/app/syn
 import { readerOf } from '../../../src/app/sync/op-keys.ts';
 import { keepRoster } from '../../../src/app/sync/service.ts';
 import { reopenWaiting } from '../../../src/app/sync/take-in.ts';
-import { generateKeyPair, type AgreementKeyPair } from '../../../src/domain/crypto/keys.ts';
 import { viewOf } from '../../../src/domain/merge.ts';
 import { QUARANTINE_REASONS } from '../../../src/domain/quarantine.ts';
 import { damageReport } from '../store/store-fixtures.ts';
-import { ORIGIN, syncDevice, trackDeployments, type Base, type Device } from './sync-fixtures.ts';
+import { ORIGIN, sealedDeployment as sealed, syncDevice, trackDeployments, type Base, type Device } from './sync-fixtures.ts';
 import type { ReportId } from '../../../src/domain/ids.ts';
 import { ROSTER_ID } from '../../../src/domain/roster.ts';
 
 const deployments = trackDeployments();
+const sealedDeployment = () => sealed(deployments);
 
 const MARKER = 'marker-7f3a-souq-fire';
-
-async function setDeploymentKey(base: Base, coordinator: Device, key: AgreementKeyPair) {
-  const res = await base.fetch(`${ORIGIN}/api/v1/deployment-key`, {
-    method: 'PUT',
-    headers: { Authorization: `Bearer ${coordinator.token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ key: key.publicKey.text }),
-  });
-  expect(res.status).toBe(201);
-}
-
-/** A deployment with its key: the first coordinator holds the private half, the monitor the public one. */
-async function sealedDeployment() {
-  const base = await deployments.base();
-  const deployment = await generateKeyPair('x25519');
-  const coordinator = await deployments.sealingDevice(base, 'coord', 'coordinator', undefined, deployment);
-  await setDeploymentKey(base, coordinator, deployment);
-  const monitor = await deployments.sealingDevice(base, 'monitor', 'monitor', coordinator, deployment);
-  await keepRoster(coordinator.writer, { origin: ORIGIN, token: coordinator.token, fetch: base.fetch }, coordinator.device);
-  await syncDevice(coordinator);
-  return { base, deployment, coordinator, monitor };
-}
 
 async function storedOps(base: Base) {
   return base.store.db.selectFrom('ops').select(['id', 'v', 'kind', 'report_id', 'device', 'body', 'sig']).orderBy('seq').execute();

@@ -23,6 +23,7 @@ import type { DeviceId, OpId } from '../../../src/domain/ids.ts';
 import type { Role } from '../../../src/domain/roles.ts';
 import { generateKeyPair, type AgreementKeyPair } from '../../../src/domain/crypto/keys.ts';
 import { opKeys, type OpKeys } from '../../../src/app/sync/op-keys.ts';
+import { keepRoster } from '../../../src/app/sync/service.ts';
 import { seededRandom } from '../store/store-fixtures.ts';
 import { deviceId } from '../../ids.ts';
 
@@ -197,4 +198,29 @@ export function trackDeployments() {
       return { base, first, second, monitor };
     },
   };
+}
+
+async function setDeploymentKey(base: Base, coordinator: Device, key: AgreementKeyPair) {
+  const res = await base.fetch(`${ORIGIN}/api/v1/deployment-key`, {
+    method: 'PUT',
+    headers: { Authorization: `Bearer ${coordinator.token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ key: key.publicKey.text }),
+  });
+  if (res.status !== 201) throw new Error(`setting the deployment key answered ${res.status}`);
+}
+
+/**
+ * A deployment with its key: the first coordinator holds the private half, each monitor (`names`,
+ * one by default) the public one, and the roster names them all with their keys.
+ */
+export async function sealedDeployment(deployments: ReturnType<typeof trackDeployments>, names: readonly string[] = ['monitor']) {
+  const base = await deployments.base();
+  const deployment = await generateKeyPair('x25519');
+  const coordinator = await deployments.sealingDevice(base, 'coord', 'coordinator', undefined, deployment);
+  await setDeploymentKey(base, coordinator, deployment);
+  const monitors = [];
+  for (const name of names) monitors.push(await deployments.sealingDevice(base, name, 'monitor', coordinator, deployment));
+  await keepRoster(coordinator.writer, { origin: ORIGIN, token: coordinator.token, fetch: base.fetch }, coordinator.device);
+  await runSync(coordinator.sync);
+  return { base, deployment, coordinator, monitor: monitors[0]!, monitors };
 }
