@@ -52,6 +52,8 @@ export const FILE_ERRORS = {
   otherAuthor: 'err.syncFile.otherAuthor',
   /** A request file carrying settings its device may not write: only coordinators write them. */
   notAllowed: 'err.syncFile.notAllowed',
+  /** A request file carrying an op in clear (version 1) to a deployment that has its key. */
+  inClear: 'err.syncFile.inClear',
   /** A request file carrying an op whose signature does not verify. */
   unproven: 'err.syncFile.unproven',
   /** A request file whose ops this desk cannot open to check them: it lacks the deployment key. */

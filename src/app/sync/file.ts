@@ -107,7 +107,7 @@ export async function answerRequest(ctx: SyncContext, text: string): Promise<Ans
   // Nothing of the file is taken in, nor pushed, before every op in it is shown to be its device's.
   const reader = ctx.keys && (await readerOf(db, ctx.keys));
   const role = rosterOf((await db.settings.get(ROSTER_ID))?.state).get(file.device);
-  const headerRefusal = refusalOfHeaders(file, role);
+  const headerRefusal = refusalOfHeaders(file, role, ctx.keys?.deploymentPublic !== undefined);
   if (headerRefusal) throw new SyncFileError(headerRefusal);
   const arrived = await readBatch(file.ops, reader);
   const unread = arrived.find((r) => !r.ok);
@@ -151,16 +151,17 @@ export async function answerRequest(ctx: SyncContext, text: string): Promise<Ans
 
 /**
  * Why a request file must be refused whole before any op in it is opened, if it must: an op that
- * names another author or repeats a `deviceSeq`, or a setting from a device the roster does not
- * name coordinator. A clear (version 1) op still passes: a phone that never learnt the deployment
- * key sends nothing else, and only a signature outside the seal will tell its ops from forgeries.
+ * names another author or repeats a `deviceSeq`; a setting from a device the roster does not name
+ * coordinator; a clear (version 1) op in a deployment that has its key, which the base refuses too
+ * (and which nothing proves to be its author's).
  */
-function refusalOfHeaders(file: SyncRequestFile, role: Role | undefined): FileError | undefined {
+function refusalOfHeaders(file: SyncRequestFile, role: Role | undefined, sealing: boolean): FileError | undefined {
   const seqs = new Set<number>();
   for (const op of file.ops) {
     if (op.device !== file.device || seqs.has(op.deviceSeq)) return FILE_ERRORS.otherAuthor;
     seqs.add(op.deviceSeq);
     if ((op.kind === 'deployment' || op.kind === 'desk') && role !== 'coordinator') return FILE_ERRORS.notAllowed;
+    if (op.v === 1 && sealing) return FILE_ERRORS.inClear;
   }
   return undefined;
 }

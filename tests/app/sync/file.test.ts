@@ -13,6 +13,7 @@ import { sealForWire } from '../../../src/domain/op-envelope.ts';
 import type { Op } from '../../../src/domain/op.ts';
 import { GAZETTEER_ID, rosterField, ROSTER_ID } from '../../../src/domain/roster.ts';
 import { FILE_ERRORS, type SyncRequestFile } from '../../../src/domain/sync-file.ts';
+import { toWire } from '../../../src/domain/wire-op.ts';
 import { newId } from '../../server/http/harness.ts';
 import { opId, settingId } from '../../ids.ts';
 
@@ -142,6 +143,7 @@ describe('a request file, tried as an attacker would', () => {
     const inVictimsName: Op = { ...own!, id: opId(newId()), device: victim.device, deviceSeq: 1, reportId: own!.reportId };
     const sealed = await sealForWire(inVictimsName, sealerOf(attacker.keys), [deployment.publicKey]);
     if (!sealed.ok) throw new Error(sealed.reason);
+    const clear = toWire(inVictimsName);
 
     // The attacker's own settings: itself a coordinator, the victim's signing key its own, a partner profile.
     const attackerKeys = { agreement: attacker.keys.device.agreement.publicKey.text, signing: attacker.keys.device.signing.publicKey.text };
@@ -177,6 +179,7 @@ describe('a request file, tried as an attacker would', () => {
       ["a monitor's roster op", withRoster, FILE_ERRORS.notAllowed],
       ["a monitor's partner profile", withProfile, FILE_ERRORS.notAllowed],
       ["the victim's file, signed by another key", asVictim([sealed.wire]), FILE_ERRORS.unproven],
+      ["the victim's file, in clear and unsigned", asVictim([clear]), FILE_ERRORS.inClear],
       ['a sealed body changed on the way', tampered, FILE_ERRORS.unproven],
     ];
     const held = async () => (await base.store.db.selectFrom('ops').select('id').execute()).length;
