@@ -16,6 +16,7 @@ import { fromBase64url, toBase64url } from './crypto/bytes.ts';
 import { readPublicKey, type AgreementKeyPair, type PublicKey, type SigningKeyPair } from './crypto/keys.ts';
 import type { PairKeyCache } from './crypto/pair-keys.ts';
 import { openOp, sealOp, sealedOpHeaderSchema, SEALED_OP_VERSION, type OpenKeys, type SealedOpHeader } from './crypto/sealed-op.ts';
+import { OUTER_SIGNATURE_CHARS, signOuter } from './crypto/outer-signature.ts';
 import { checkOpSignature, headerFields, signOp } from './crypto/signature.ts';
 import type { KeyDirectory } from './key-directory.ts';
 import { OP_FORMAT_VERSION, opBodySchema, type Op, type OpBody } from './op.ts';
@@ -57,11 +58,25 @@ export async function sealForWire(
   if (op.kind === 'deployment') {
     const bodyText = canonicalJson(op.body);
     const sig = toBase64url(await signOp(sealer.signing, header, bodyText));
-    return { ok: true, wire: { ...header, v: SEALED_OP_VERSION, body: bodyText, sig } };
+    return { ok: true, wire: await withOuterSignature({ ...header, v: SEALED_OP_VERSION, body: bodyText, sig }, sealer) };
   }
   const sealed = await sealOp(sealedOpHeaderSchema.parse(header), op.body, sealer, recipients, { pairs: sealer.pairs });
   if (!sealed.ok) return sealed;
-  return { ok: true, wire: sealed.op };
+  return { ok: true, wire: await withOuterSignature(sealed.op, sealer) };
+}
+
+/**
+ * A version-2 wire op of this device's with its outer signature: one sealed before ops had one
+ * gets it when it is next sent. Everything else stays as it was, so the op keeps its identity.
+ */
+export async function withOuterSignature(wire: WireOp, sealer: Pick<Sealer, 'signing'>): Promise<WireOp> {
+  if (wire.osig !== undefined || wire.v !== SEALED_OP_VERSION) return wire;
+  return { ...wire, osig: await signOuter(sealer.signing, wire, wire.body) };
+}
+
+/** The outer signature of what arrived, when it has one of the right shape: kept with the op for relaying. */
+function outerOf(w: Record<string, unknown>): { osig?: string } {
+  return typeof w.osig === 'string' && w.osig.length === OUTER_SIGNATURE_CHARS ? { osig: w.osig } : {};
 }
 
 function openKeys(reader: Reader): OpenKeys {
@@ -121,7 +136,7 @@ async function readSigned(w: Record<string, unknown>, reader: Reader | undefined
   if (!signer) return fail(QUARANTINE_REASONS.unknownSigner);
   if (!(await checkOpSignature(signer, h, w.body, signature)).ok) return fail(QUARANTINE_REASONS.badSignature);
   const op = localOp(h, body.data);
-  return { ok: true, op, wire: { ...headerFields(h), body: w.body, sig: w.sig } as WireOp };
+  return { ok: true, op, wire: { ...headerFields(h), body: w.body, sig: w.sig, ...outerOf(w) } as WireOp };
 }
 
 /**
@@ -139,5 +154,5 @@ export async function readArrived(input: unknown, reader: Reader | undefined): P
   if (!opened.ok) return opened;
   const { header, body } = opened.op;
   const op = localOp(header, body);
-  return { ok: true, op, wire: { ...headerFields(header), body: w.body as string } as WireOp };
+  return { ok: true, op, wire: { ...headerFields(header), body: w.body as string, ...outerOf(w) } as WireOp };
 }

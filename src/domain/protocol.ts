@@ -22,6 +22,8 @@ export const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
 export const wireOpSchema = z.extend(wireHeaderSchema, {
   body: z.string().check(z.maxLength(512 * 1024)),
   sig: z.optional(z.string().check(z.maxLength(1024))),
+  /** Version 2: the author's outer signature over header and body text (crypto/outer-signature.ts). */
+  osig: z.optional(z.string().check(z.maxLength(128))),
 });
 export type WireOp = z.infer<typeof wireOpSchema>;
 

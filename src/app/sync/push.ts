@@ -9,7 +9,7 @@
 import type { AgreementAlg } from '../../domain/crypto/algorithms.ts';
 import type { PublicKey } from '../../domain/crypto/keys.ts';
 import type { DeviceId, OpId } from '../../domain/ids.ts';
-import { sealForWire } from '../../domain/op-envelope.ts';
+import { sealForWire, withOuterSignature } from '../../domain/op-envelope.ts';
 import { MAX_BATCH, MAX_REQUEST_BYTES, type WireOp } from '../../domain/protocol.ts';
 import { toWire } from '../../domain/wire-op.ts';
 import type { OpRow, RasidDb } from '../store/db.ts';
@@ -24,7 +24,7 @@ export interface Outgoing {
 }
 
 function estimateBytes(w: WireOp): number {
-  return 3 * (w.body.length + (w.sig?.length ?? 0)) + 300;
+  return 3 * (w.body.length + (w.sig?.length ?? 0) + (w.osig?.length ?? 0)) + 300;
 }
 
 /** One device's ops above `after`, in deviceSeq order, while they fit. */
@@ -64,12 +64,16 @@ export class SealError extends Error {}
  */
 export async function sealOutgoing(db: RasidDb, out: Outgoing[], keys: OpKeys | undefined): Promise<Outgoing[]> {
   const deployment = keys?.deploymentPublic;
-  const todo = out.filter((o) => !o.row.wire);
+  const todo = out.filter((o) => !o.row.wire || lacksOuter(o.row.wire));
   if (!keys || !deployment || todo.length === 0) return out;
   const directory = await directoryOf(db, keys);
   const sealer = sealerOf(keys);
   const made = new Map<OpId, WireOp>();
   for (const { row } of todo) {
+    if (row.wire) {
+      made.set(row.id, await withOuterSignature(row.wire, sealer));
+      continue;
+    }
     const recipients: PublicKey<AgreementAlg>[] = [deployment, keys.device.agreement.publicKey];
     if (row.kind === 'edit') {
       const owner = (await db.reports.get(row.reportId))?.state.created?.device;
@@ -86,7 +90,7 @@ export async function sealOutgoing(db: RasidDb, out: Outgoing[], keys: OpKeys | 
     const updated: OpRow[] = [];
     for (const row of rows) {
       if (!row) continue;
-      if (!row.wire) updated.push({ ...row, wire: made.get(row.id)! });
+      if (!row.wire || lacksOuter(row.wire)) updated.push({ ...row, wire: made.get(row.id)! });
       else made.set(row.id, row.wire);
     }
     await db.ops.bulkPut(updated);
@@ -96,6 +100,11 @@ export async function sealOutgoing(db: RasidDb, out: Outgoing[], keys: OpKeys | 
     const wire = kept.get(o.row.id);
     return wire ? { row: { ...o.row, wire }, wire } : o;
   });
+}
+
+/** A sealed or signed form made before ops carried their outer signature. */
+function lacksOuter(wire: WireOp): boolean {
+  return wire.v === 2 && wire.osig === undefined;
 }
 
 export function newRoom(): { count: number; bytes: number } {

@@ -29,7 +29,8 @@ export async function signedMessage(header: SignedHeader, bodyText: string): Pro
   return utf8(canonicalJson({ body: toBase64url(bodyHash), ctx: SIGNATURE_CONTEXT, header: headerFields(header) }));
 }
 
-function signParams(alg: SigningAlg): Algorithm | EcdsaParams {
+/** WebCrypto's parameters for a signing algorithm of the deployment's suite. */
+export function signParams(alg: SigningAlg): Algorithm | EcdsaParams {
   return alg === 'ed25519' ? { name: 'Ed25519' } : { name: 'ECDSA', hash: 'SHA-256' };
 }
 

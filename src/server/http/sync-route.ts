@@ -102,16 +102,17 @@ function toPushed(sent: unknown): PushedOp {
   if (fields.sig === null) delete fields.sig;
   const wire = wireOpSchema.safeParse(fields);
   if (wire.success) {
-    const { body, sig, ...header } = wire.data;
-    return sig === undefined ? { header, body } : { header, body, sig };
+    const { body, sig, osig, ...header } = wire.data;
+    return { header, body, ...(sig !== undefined && { sig }), ...(osig !== undefined && { osig }) };
   }
   const header = Object.fromEntries(HEADER_KEYS.map((k) => [k, fields[k]])) as unknown as WireHeader;
-  return { header, body: fields.body as string, sig: fields.sig as string | undefined };
+  return { header, body: fields.body as string, sig: fields.sig as string | undefined, osig: fields.osig as string | undefined };
 }
 
 function toServed(pulled: PulledOp): ServedOp {
   const op: ServedOp['op'] = { ...pulled.header, body: pulled.body };
   if (pulled.sig !== undefined) op.sig = pulled.sig;
+  if (pulled.osig !== undefined) op.osig = pulled.osig;
   return { seq: pulled.seq, receivedAt: pulled.receivedAt, op };
 }
 
@@ -120,7 +121,7 @@ function withinBytes(ops: PulledOp[], budget: number): PulledOp[] {
   let used = 0;
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
-    used += Buffer.byteLength(op.body) + (op.sig?.length ?? 0) + OP_OVERHEAD_BYTES;
+    used += Buffer.byteLength(op.body) + (op.sig?.length ?? 0) + (op.osig?.length ?? 0) + OP_OVERHEAD_BYTES;
     if (used > budget && i > 0) return ops.slice(0, i);
   }
   return ops;

@@ -135,6 +135,13 @@ const receiptsMigration: Migration = {
   },
 };
 
+/** Outer signatures: kept with each op, so devices and a rebuilt base can check who wrote it. */
+const outerSignatureMigration: Migration = {
+  async up(db: SchemaDb) {
+    await db.schema.alterTable('ops').addColumn('osig', 'text').execute();
+  },
+};
+
 export function opStoreMigrations(dialect: StoreDialect): MigrationProvider {
   return {
     getMigrations: () =>
@@ -144,6 +151,7 @@ export function opStoreMigrations(dialect: StoreDialect): MigrationProvider {
         '0003_token_rotation': tokenRotationMigration,
         '0004_deployment_key': deploymentKeyMigration,
         '0005_receipts': receiptsMigration,
+        '0006_outer_signature': outerSignatureMigration,
       }),
   };
 }

@@ -27,6 +27,7 @@ export interface PulledOp {
   header: WireHeader;
   body: string;
   sig?: string;
+  osig?: string;
 }
 
 export type PullResult = { reset?: undefined; ops: PulledOp[]; cursor: Cursor | null; more: boolean } | { reset: true };
@@ -41,6 +42,7 @@ const SERVED_COLUMNS = [
   'ops.device_seq',
   'ops.body',
   'ops.sig',
+  'ops.osig',
   'ops.received_at',
 ] as const;
 
@@ -89,7 +91,7 @@ export async function pullOps(db: Kysely<Database>, { caller, after, limit }: Pu
 }
 
 function toPulled(
-  r: Pick<OpRow, 'seq' | 'id' | 'v' | 'kind' | 'report_id' | 'device' | 'device_seq' | 'body' | 'sig' | 'received_at'>,
+  r: Pick<OpRow, 'seq' | 'id' | 'v' | 'kind' | 'report_id' | 'device' | 'device_seq' | 'body' | 'sig' | 'osig' | 'received_at'>,
 ): PulledOp {
   // Only ops the store took are served, and their headers passed wireHeaderSchema then.
   const header = {
@@ -102,5 +104,6 @@ function toPulled(
   } as WireHeader;
   const op: PulledOp = { seq: Number(r.seq), receivedAt: Number(r.received_at), header, body: r.body };
   if (r.sig !== null) op.sig = r.sig;
+  if (r.osig !== null) op.osig = r.osig;
   return op;
 }

@@ -21,6 +21,7 @@ import {
   type RejectReason,
   type RetryReason,
 } from './rules.ts';
+import { checkAuthorship, type Authorship } from './authorship.ts';
 import type { Database, NewOpRow } from './schema.ts';
 import { chunks, loadProgress, saveProgress } from './watermark.ts';
 
@@ -41,15 +42,20 @@ export type PushAnswer =
  * the tests use that to hold a writer open).
  */
 export async function pushOps(db: Kysely<Database>, input: PushInput): Promise<PushAnswer[]> {
-  if (db.isTransaction) return pushInTransaction(db, input);
-  return db.transaction().execute((trx) => pushInTransaction(trx, input));
+  const authorship = await checkAuthorship(db, input.caller, input.ops);
+  if (db.isTransaction) return pushInTransaction(db, input, authorship);
+  return db.transaction().execute((trx) => pushInTransaction(trx, input, authorship));
 }
 
 type Slot = NonNullable<ReturnType<typeof slotOf>>;
 
 const slotKey = (device: DeviceId, deviceSeq: number) => `${device}\u0000${deviceSeq}`;
 
-async function pushInTransaction(trx: Kysely<Database>, { caller, ops: sent, now }: PushInput): Promise<PushAnswer[]> {
+async function pushInTransaction(
+  trx: Kysely<Database>,
+  { caller, ops: sent, now }: PushInput,
+  authorship: readonly Authorship[],
+): Promise<PushAnswer[]> {
   // Something that is not even an object gets an answer (rejected) instead of failing the batch.
   const ops = sent.map((op): PushedOp =>
     typeof op === 'object' && op !== null ? op : ({ header: undefined, body: '' } as unknown as PushedOp),
@@ -84,7 +90,7 @@ async function pushInTransaction(trx: Kysely<Database>, { caller, ops: sent, now
     const slot = slots[i];
     // Echo the id the device sent, even a malformed one, so it can match the answer (within reason).
     const id = slot?.id ?? echoedId((op.header as { id?: unknown } | null)?.id);
-    const d = decide(op, caller, held.state);
+    const d = decide(op, caller, held.state, authorship[i]!);
     answers[i] =
       d.answer === 'ack'
         ? { id, status: 'ack' }
@@ -129,6 +135,7 @@ function toRow(op: PushedOp, slot: Slot, seq: number, now: number, rejectReason:
     device_seq: slot.deviceSeq,
     body: keepBody ? op.body : '',
     sig: keepBody && typeof op.sig === 'string' ? op.sig : null,
+    osig: ok && typeof op.osig === 'string' ? op.osig : null,
     status: ok ? 'ok' : 'rejected',
     reject_reason: rejectReason,
     received_at: now,

@@ -8,6 +8,7 @@ import { UUID_PATTERN, type DeviceId, type OpId, type TargetId } from '../../dom
 import { deviceIdSchema, opIdSchema } from '../../domain/id-schemas.ts';
 import { LATEST_WIRE_VERSION, wireHeaderSchema, type OpKind, type WireHeader } from '../../domain/op.ts';
 import type { Role } from '../../domain/roles.ts';
+import type { Authorship } from './authorship.ts';
 import type { OpStatus } from './schema.ts';
 
 /** Who is pushing, as authentication established it. */
@@ -25,6 +26,8 @@ export interface PushedOp {
   header: WireHeader;
   body: string;
   sig?: string | null;
+  /** Version 2: the author's outer signature, checked before the rules run (authorship.ts). */
+  osig?: string | null;
 }
 
 /** Rejected for good: stored (when the op has a slot of its own) and never served. Catalog keys. */
@@ -64,6 +67,12 @@ export const RETRY = {
   createPending: 'err.op.createPending',
   /** A version-1 op (body in clear) to a base that has a deployment key: the device seals it and sends it again. */
   unsealed: 'err.op.unsealed',
+  /** A version-2 op without its author's outer signature: an app that signs it sends it again. */
+  unsigned: 'err.op.unsigned',
+  /** An outer signature that does not verify under the author's enrolled key: stored nowhere. */
+  forged: 'err.op.forged',
+  /** Relayed for a device this base has not enrolled: kept by the relaying device, sent again later. */
+  unknownAuthor: 'err.op.unknownAuthor',
 } as const;
 export type RetryReason = (typeof RETRY)[keyof typeof RETRY];
 
@@ -88,7 +97,7 @@ export interface HeldState {
   atSlot(device: DeviceId, deviceSeq: number): HeldOp | undefined;
   holdsId(id: OpId): boolean;
   ownerOf(reportId: TargetId): DeviceId | undefined;
-  /** Role of a device other than the caller; an unknown device counts as a monitor. */
+  /** Role of a device other than the caller (an enrolled one: authorship.ts holds back the others). */
   roleOf(device: DeviceId): Role;
   watermarkOf(device: DeviceId): number;
   /**
@@ -188,7 +197,7 @@ const REPORT_KINDS: readonly OpKind[] = ['create', 'edit'];
  * Decides one op. The order matters: who may use a slot first (a monitor never takes another
  * device's slots, even to store a rejection), then what is already held there, then the op itself.
  */
-export function decide(op: PushedOp, caller: Caller, held: HeldState): Decision {
+export function decide(op: PushedOp, caller: Caller, held: HeldState, authorship: Authorship): Decision {
   if (isUnknownVersion(op.header)) return { answer: 'retry', reason: RETRY.unknownVersion, store: false };
   const slot = slotOf(op.header);
   if (!slot) return { answer: 'rejected', reason: REJECT.badHeader, store: false };
@@ -211,6 +220,11 @@ export function decide(op: PushedOp, caller: Caller, held: HeldState): Decision 
   // After the slot: an op in clear stored before the key was set is still acknowledged when sent
   // again (nothing new is stored), so the device is not asked forever to seal what the base holds.
   if (held.sealedOnly && op.header.v === 1) return { answer: 'retry', reason: RETRY.unsealed, store: false };
+  // Nothing the base cannot show to be its author's takes a slot: a forged op would take the next
+  // deviceSeq of the device it names, and that device's real op would then be refused for good.
+  if (authorship === 'unknownAuthor' || authorship === 'unsigned' || authorship === 'forged') {
+    return { answer: 'retry', reason: RETRY[authorship], store: false };
+  }
   const reject = (reason: RejectReason): Decision => ({ answer: 'rejected', reason, store: true });
   if (held.holdsId(slot.id)) return reject(REJECT.idReused);
   if (!wireHeaderSchema.safeParse(op.header).success) return reject(REJECT.badHeader);

@@ -42,6 +42,8 @@ export interface OpsTable {
   /** Exactly as received: JSON today, ciphertext once ops are sealed. Never parsed here. */
   body: string;
   sig: string | null;
+  /** Version 2: the author's outer signature, as pushed; served with the op, never compared. */
+  osig: string | null;
   status: OpStatus;
   reject_reason: string | null;
   received_at: number;

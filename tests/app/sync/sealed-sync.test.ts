@@ -4,6 +4,8 @@ import { describe, expect, test } from 'vitest';
 import { createReport, editReport } from '../../../src/app/store/reports.ts';
 import { answerRequest, readReply, writeRequestFile } from '../../../src/app/sync/file.ts';
 import { readerOf } from '../../../src/app/sync/op-keys.ts';
+import { sealOutgoing, wireOf } from '../../../src/app/sync/push.ts';
+import { checkOuter } from '../../../src/domain/crypto/outer-signature.ts';
 import { keepRoster } from '../../../src/app/sync/service.ts';
 import { reopenWaiting } from '../../../src/app/sync/take-in.ts';
 import { viewOf } from '../../../src/domain/merge.ts';
@@ -131,6 +133,25 @@ describe('ops sealed end to end through the real base', () => {
     expect(reasons[roster.id]).toBe(QUARANTINE_REASONS.badSignature);
     expect(reasons[idOf(first)]).toBe(QUARANTINE_REASONS.unknownSender);
     expect(await later.db.settings.get(ROSTER_ID)).toBeUndefined();
+  });
+
+  test('every op leaves with its outer signature, one sealed before ops had it included, and the base checks it', async () => {
+    const { base, monitor, coordinator } = await sealedDeployment();
+    const id = await createReport(monitor.writer, damageReport);
+    // Sealed as an app from before outer signatures left it: its sealed form kept, unsent.
+    const unsent = (await monitor.db.ops.toArray()).find((o) => o.reportId === id)!;
+    const [row] = await sealOutgoing(monitor.db, [{ row: unsent, wire: wireOf(unsent) }], monitor.keys);
+    const { osig: _osig, ...older } = row!.wire;
+    await monitor.db.ops.update(row!.row.id, { wire: older });
+
+    expect(await syncDevice(monitor)).toMatchObject({ sent: 1, rejected: [], deferred: 0 });
+    const [stored] = await base.store.db.selectFrom('ops').select(['id', 'body', 'osig']).where('id', '=', row!.row.id).execute();
+    // The same op, byte for byte, now with an outer signature that verifies under the monitor's key.
+    expect(stored!.body).toBe(older.body);
+    expect(await checkOuter(monitor.keys.device.signing.publicKey, older, stored!.body, stored!.osig)).toBe(true);
+    expect((await monitor.db.ops.get(row!.row.id))?.wire?.osig).toBe(stored!.osig);
+    await syncDevice(coordinator);
+    expect((await coordinator.db.ops.get(row!.row.id))?.wire?.osig).toBe(stored!.osig);
   });
 
   test('sync by file carries sealed ops: the request file holds no report text, and the reply opens on the phone', async () => {

@@ -19,6 +19,7 @@ import { encodeHlc, nodeIdOf } from '../../../src/domain/hlc.ts';
 import { cryptoRandom, newOpId, newReportId, uuidv7, type DeviceId, type TargetId } from '../../../src/domain/ids.ts';
 import { editBody, emptyState, settingBody } from '../../../src/domain/merge.ts';
 import type { Op, OpBody } from '../../../src/domain/op.ts';
+import { signOuter } from '../../../src/domain/crypto/outer-signature.ts';
 import { sealForWire, type Sealer } from '../../../src/domain/op-envelope.ts';
 import type { WireOp } from '../../../src/domain/protocol.ts';
 import { rosterField, ROSTER_ID } from '../../../src/domain/roster.ts';
@@ -80,19 +81,42 @@ async function push(
   roles: ReadonlyMap<string, 'coordinator' | 'monitor'>,
   receivedAt: number,
 ): Promise<void> {
-  for (const { body, sig, ...header } of wires) {
+  for (const { body, sig, osig, ...header } of wires) {
     const caller = { device: header.device, role: roles.get(header.device) ?? 'monitor' };
-    const answers = await pushOps(store.db, { caller, ops: [{ header, body, ...(sig !== undefined && { sig }) }], now: receivedAt });
+    const pushed = { header, body, ...(sig !== undefined && { sig }), ...(osig !== undefined && { osig }) };
+    const answers = await pushOps(store.db, { caller, ops: [pushed], now: receivedAt });
     if (answers[0]?.status !== 'ack') throw new Error(`the base did not take ${header.kind} ${header.id}: ${JSON.stringify(answers[0])}`);
   }
 }
 
-/** One character of the ciphertext changed, for another base64url character: the seal must catch it. */
-export function changeOneCharacter(wire: WireOp): WireOp {
+/**
+ * One character of the ciphertext changed, for another base64url character, and the outer signature
+ * made again over what is sent (a device that signs whatever it sends): the base takes it, and the
+ * seal must catch it.
+ */
+async function changeOneCharacter(wire: WireOp, author: Sealer): Promise<WireOp> {
   const sealed = JSON.parse(wire.body) as { ct: string };
   const at = Math.floor(sealed.ct.length / 2);
   const swapped = sealed.ct[at] === 'A' ? 'B' : 'A';
-  return { ...wire, body: JSON.stringify({ ...sealed, ct: sealed.ct.slice(0, at) + swapped + sealed.ct.slice(at + 1) }) };
+  const body = JSON.stringify({ ...sealed, ct: sealed.ct.slice(0, at) + swapped + sealed.ct.slice(at + 1) });
+  return { ...wire, body, osig: await signOuter(author.signing, wire, body) };
+}
+
+/** Devices as enrollment leaves them on the base: each with the public keys it enrolled with. */
+async function enrolled(store: Store, devices: ReadonlyMap<DeviceId, ['coordinator' | 'monitor', Sealer]>, at: number): Promise<void> {
+  for (const [device, [role, keys]] of devices) {
+    await store.db
+      .insertInto('devices')
+      .values({
+        device,
+        role,
+        token_hash: `hash-of-${device}`,
+        revoked_at: null,
+        created_at: at,
+        public_keys: JSON.stringify({ agreement: keys.agreement.publicKey.text, signing: keys.signing.publicKey.text }),
+      })
+      .execute();
+  }
 }
 
 /** Fills a new store (`options`) with the sealed base; the key file is written to `dir`. */
@@ -145,8 +169,9 @@ export async function sealedBase(options: OpenStoreOptions, dir: string): Promis
   }
   const changed = marked[3]!;
   wires.push(
-    changeOneCharacter(
+    await changeOneCharacter(
       await seal(op('create', changed.id, MONITOR, 4, createBody(changed, MONITOR, 20)), monitor, toDeskAndAuthor(monitor)),
+      monitor,
     ),
   );
   const unknown = marked[4]!;
@@ -167,6 +192,16 @@ export async function sealedBase(options: OpenStoreOptions, dir: string): Promis
   try {
     const set = await setDeploymentKey(store.db, deployment.pair.publicKey.text);
     if (!set.ok) throw new Error(set.reason);
+    // The stranger is enrolled with the base, but no coordinator names it in the roster.
+    await enrolled(
+      store,
+      new Map([
+        [COORDINATOR, ['coordinator', coordinator]],
+        [MONITOR, ['monitor', monitor]],
+        [STRANGER, ['monitor', stranger]],
+      ]),
+      DEMO_NOW,
+    );
     await push(
       store,
       wires,

@@ -17,6 +17,8 @@ import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../../src/domain/canonical-json.ts';
+import { generateKeyPair, type SigningKeyPair } from '../../../src/domain/crypto/keys.ts';
+import { signOuter } from '../../../src/domain/crypto/outer-signature.ts';
 import type { WireOp } from '../../../src/domain/protocol.ts';
 import { REJECT, RETRY } from '../../../src/server/store/rules.ts';
 import { NAUGHTY_STRINGS } from './fixtures/naughty-strings.ts';
@@ -38,6 +40,9 @@ let host: string;
 let port: number;
 let coordinator: string;
 let monitor: string;
+/** The devices' signing keys: the tricks below carry valid outer signatures, so only their shape is wrong. */
+let coordinatorKeys: SigningKeyPair;
+let monitorKeys: SigningKeyPair;
 const MONITOR = 'monitor-a-0001';
 const COORDINATOR = 'coordinator-0001';
 
@@ -54,9 +59,14 @@ beforeAll(async () => {
   host = new URL(server.url).hostname;
   port = Number(new URL(server.url).port);
   const code = new URL(server.firstLink!).hash.replace(/^#code=/, '');
-  coordinator = (await (await post('/api/v1/enroll', { code, device: COORDINATOR })).json()).token;
+  [coordinatorKeys, monitorKeys] = await Promise.all([generateKeyPair('ed25519'), generateKeyPair('ed25519')]);
+  const keys = async (signing: SigningKeyPair) => ({
+    agreement: (await generateKeyPair('x25519')).publicKey.text,
+    signing: signing.publicKey.text,
+  });
+  coordinator = (await (await post('/api/v1/enroll', { code, device: COORDINATOR, keys: await keys(coordinatorKeys) })).json()).token;
   const made = (await (await post('/api/v1/enrollment-codes', { role: 'monitor' }, coordinator)).json()) as { code: string };
-  monitor = (await (await post('/api/v1/enroll', { code: made.code, device: MONITOR })).json()).token;
+  monitor = (await (await post('/api/v1/enroll', { code: made.code, device: MONITOR, keys: await keys(monitorKeys) })).json()).token;
 }, 40_000);
 
 afterAll(async () => {
@@ -526,7 +536,20 @@ function pathTricks(): Sent[] {
  * fresh slot, so it is first sent before the snapshot (and stored, rejected, without its body);
  * in the hostile run it comes again and must change nothing.
  */
-function versionTricks(): { what: string; token: string; op: Record<string, unknown>; answer: { status: string; reason: string } }[] {
+type Trick = { what: string; token: string; op: Record<string, unknown>; answer: { status: string; reason: string } };
+
+/** Each trick signed by the device that sends it, over what it sends: the base must then judge its shape. */
+async function versionTricks(): Promise<Trick[]> {
+  return Promise.all(
+    unsignedTricks().map(async (t) => {
+      const signer = t.token === monitor ? monitorKeys : coordinatorKeys;
+      const op = t.op as WireOp;
+      return { ...t, op: { ...t.op, osig: await signOuter(signer, op, op.body) } };
+    }),
+  );
+}
+
+function unsignedTricks(): Trick[] {
   const kid = 'kid-AAAAAAAA';
   const sealedBody = (over: Record<string, unknown> = {}) =>
     canonicalJson({ ct: 'Y2lwaGVydGV4dA', from: kid, iv: 'aXYtMTItYnl0ZXMA', to: [{ k: kid, w: 'w'.repeat(54) }], v: 2, ...over });
@@ -581,7 +604,7 @@ describe('hostile input against the server process', () => {
     expect(first.status).toBe(200);
     const firstResults = (await first.json()).results;
     expect(firstResults).toEqual([{ id: firstOp.id, status: 'ack' }]);
-    const tricks = versionTricks();
+    const tricks = await versionTricks();
     for (const trick of tricks) {
       const answer = await post('/api/v1/sync', { epoch: null, cursor: null, ops: [trick.op] }, trick.token);
       expect(answer.status, trick.what).toBe(200);

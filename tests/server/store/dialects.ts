@@ -3,7 +3,8 @@
  * PostgreSQL cluster started for the test file. Also small builders for ops.
  */
 import { afterAll, afterEach, beforeAll, describe } from 'vitest';
-import { uuidv7 } from '../../../src/domain/ids.ts';
+import { uuidv7, type DeviceId } from '../../../src/domain/ids.ts';
+import type { Role } from '../../../src/domain/roles.ts';
 import type { OpHeader, OpKind } from '../../../src/domain/op.ts';
 import { openStore, type Store } from '../../../src/server/store/open.ts';
 import type { PushedOp } from '../../../src/server/store/rules.ts';
@@ -103,4 +104,24 @@ export function op(
   const result: PushedOp = { header, body: extra.body ?? JSON.stringify({ hlc: `${deviceSeq}`, changes: {}, supersedes: {} }) };
   if (extra.sig !== undefined) result.sig = extra.sig;
   return result;
+}
+
+/** A device as enrollment leaves it in the store, with the public keys it enrolled with, if any. */
+export async function enrolled(
+  store: Store,
+  device: DeviceId,
+  role: Role,
+  keys?: { agreement: { publicKey: { text: string } }; signing: { publicKey: { text: string } } },
+): Promise<void> {
+  await store.db
+    .insertInto('devices')
+    .values({
+      device,
+      role,
+      token_hash: `hash-of-${device}`,
+      revoked_at: null,
+      created_at: 0,
+      public_keys: keys ? JSON.stringify({ agreement: keys.agreement.publicKey.text, signing: keys.signing.publicKey.text }) : null,
+    })
+    .execute();
 }

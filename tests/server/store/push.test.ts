@@ -2,17 +2,18 @@
 import { beforeAll, expect, it } from 'vitest';
 import { SUITES } from '../../../src/domain/crypto/algorithms.ts';
 import { generateKeyPair, type AgreementKeyPair } from '../../../src/domain/crypto/keys.ts';
+import { signOuter } from '../../../src/domain/crypto/outer-signature.ts';
 import { PairKeyCache } from '../../../src/domain/crypto/pair-keys.ts';
 import { sealForWire, type Sealer } from '../../../src/domain/op-envelope.ts';
 import type { DeviceId } from '../../../src/domain/ids.ts';
 import type { Op } from '../../../src/domain/op.ts';
 import type { WireOp } from '../../../src/domain/protocol.ts';
 import { setDeploymentKey } from '../../../src/server/enrollment/deployment-key.ts';
-import { pullOps } from '../../../src/server/store/pull.ts';
+import { pullOps, type PulledOp } from '../../../src/server/store/pull.ts';
 import { pushOps } from '../../../src/server/store/push.ts';
 import { REJECT, RETRY, MAX_STORED_BODY_BYTES, type Caller, type PushedOp } from '../../../src/server/store/rules.ts';
 import type { Store } from '../../../src/server/store/open.ts';
-import { COORDINATOR, forEachDialect, MONITOR_A, MONITOR_B, newId, op } from './dialects.ts';
+import { COORDINATOR, enrolled, forEachDialect, MONITOR_A, MONITOR_B, newId, op } from './dialects.ts';
 import { deviceId, opId, reportId, targetId } from '../../ids.ts';
 
 const monitorA: Caller = { device: MONITOR_A, role: 'monitor' };
@@ -305,6 +306,7 @@ forEachDialect('who may write what', ({ open }) => {
 
   it("a coordinator relaying a monitor's ops keeps the monitor as author, under the monitor's rules", async () => {
     const store = await open();
+    await enrolled(store, MONITOR_A, 'monitor');
     const own = newId();
     const others = newId();
     await push(store, monitorB, [op(MONITOR_B, 1, 'create', others)]);
@@ -339,11 +341,20 @@ forEachDialect('who may write what', ({ open }) => {
       .insertInto('devices')
       .values({ device: other, role: 'coordinator', token_hash: 'h2', revoked_at: null, created_at: NOW })
       .execute();
-    const answers = await push(store, coordinator, [
-      op(other, 1, 'deployment', 'roster'),
-      op('unknown-device-9', 1, 'deployment', 'roster'),
-    ]);
+    await enrolled(store, MONITOR_A, 'monitor');
+    const answers = await push(store, coordinator, [op(other, 1, 'deployment', 'roster'), op(MONITOR_A, 1, 'deployment', 'roster')]);
     expect(answers.map((a) => (a.status === 'ack' ? 'ack' : a.reason))).toEqual(['ack', REJECT.coordinatorOnly]);
+  });
+
+  it('an op relayed for a device this base never enrolled is held back for retry and takes no slot', async () => {
+    const store = await open();
+    const stranger = op('never-enrolled-9', 1, 'create', newId());
+    const roster = op('never-enrolled-9', 2, 'deployment', 'roster');
+    expect(await push(store, coordinator, [stranger, roster])).toEqual([
+      { id: stranger.header.id, status: 'retry', reason: RETRY.unknownAuthor },
+      { id: roster.header.id, status: 'retry', reason: RETRY.unknownAuthor },
+    ]);
+    expect(await rows(store)).toHaveLength(0);
   });
 
   it('a coordinator edits any report', async () => {
@@ -397,14 +408,23 @@ async function sealed(
   };
   const made = await sealForWire(clear, keys, [deployment.publicKey, keys.agreement.publicKey]);
   if (!made.ok) throw new Error(made.reason);
-  const { body, sig, ...header } = made.wire;
-  return { wire: made.wire, pushed: sig === undefined ? { header, body } : { header, body, sig } };
+  const { body, sig, osig, ...header } = made.wire;
+  return { wire: made.wire, pushed: { header, body, ...(sig !== undefined && { sig }), ...(osig !== undefined && { osig }) } };
 }
+
+const served = (o: PulledOp) => ({
+  ...o.header,
+  body: o.body,
+  ...(o.sig !== undefined && { sig: o.sig }),
+  ...(o.osig !== undefined && { osig: o.osig }),
+});
 
 forEachDialect('a base with a deployment key', ({ open }) => {
   const withKey = async () => {
     const store = await open();
     expect(await setDeploymentKey(store.db, deployment.publicKey.text)).toMatchObject({ ok: true, created: true });
+    await enrolled(store, MONITOR_A, 'monitor', monitorKeys);
+    await enrolled(store, COORDINATOR, 'coordinator', coordinatorKeys);
     return store;
   };
 
@@ -421,7 +441,7 @@ forEachDialect('a base with a deployment key', ({ open }) => {
     expect(await push(store, monitorA, [pushed])).toEqual([{ id: wire.id, status: 'ack' }]);
     const pulled = await pullOps(store.db, { caller: monitorA, after: null, limit: 10 });
     if (pulled.reset) throw new Error('unexpected reset');
-    expect(pulled.ops.map((o) => ({ ...o.header, body: o.body, ...(o.sig !== undefined && { sig: o.sig }) }))).toEqual([wire]);
+    expect(pulled.ops.map(served)).toEqual([wire]);
     expect(await push(store, monitorA, [{ ...pushed, header: { ...pushed.header } }], NOW + 1000)).toEqual([
       { id: wire.id, status: 'ack' },
     ]);
@@ -435,22 +455,103 @@ forEachDialect('a base with a deployment key', ({ open }) => {
     expect(await push(store, coordinator, [pushed])).toEqual([{ id: wire.id, status: 'ack' }]);
     const pulled = await pullOps(store.db, { caller: monitorB, after: null, limit: 10 });
     if (pulled.reset) throw new Error('unexpected reset');
-    expect(pulled.ops.map((o) => ({ ...o.header, body: o.body, sig: o.sig }))).toEqual([wire]);
+    expect(pulled.ops.map(served)).toEqual([wire]);
   });
 
   it('a version-2 op with its body in clear is rejected for good, and the clear body is not kept', async () => {
     const store = await withKey();
     const { pushed } = await sealed(MONITOR_A, 1, 'create', newId(), monitorKeys);
     const clearBody = JSON.stringify({ hlc: hlc(MONITOR_A, 1), changes: { narrative: 'in clear' }, supersedes: {} });
-    const mislabelled = { ...pushed, body: clearBody };
+    // Signed as sent: a device bug, not a forgery.
+    const mislabelled = { ...pushed, body: clearBody, osig: await signOuter(monitorKeys.signing, pushed.header, clearBody) };
     expect(await push(store, monitorA, [mislabelled])).toEqual([{ id: pushed.header.id, status: 'rejected', reason: REJECT.notSealed }]);
     expect((await rows(store)).map((r) => [r.v, r.status, r.body, r.sig])).toEqual([[2, 'rejected', '', null]]);
+  });
+});
+
+forEachDialect('outer signatures at the base', ({ open }) => {
+  const withKeys = async () => {
+    const store = await open();
+    await setDeploymentKey(store.db, deployment.publicKey.text);
+    await enrolled(store, MONITOR_A, 'monitor', monitorKeys);
+    await enrolled(store, COORDINATOR, 'coordinator', coordinatorKeys);
+    return store;
+  };
+
+  it('a sealed op without its outer signature, or with one that does not verify, is held back and takes no slot', async () => {
+    const store = await withKeys();
+    const { pushed } = await sealed(MONITOR_A, 1, 'create', newId(), monitorKeys);
+    const { osig: _osig, ...unsigned } = pushed;
+    const otherKey = { ...pushed, osig: await signOuter(coordinatorKeys.signing, pushed.header, pushed.body) };
+    const otherBody = { ...pushed, osig: await signOuter(monitorKeys.signing, pushed.header, `${pushed.body} `) };
+    const flipped = { ...pushed, osig: `${pushed.osig!.slice(0, 10)}${pushed.osig![10] === 'A' ? 'B' : 'A'}${pushed.osig!.slice(11)}` };
+    for (const [what, sent, reason] of [
+      ['no outer signature', unsigned, RETRY.unsigned],
+      ['signed by another device', otherKey, RETRY.forged],
+      ['signed over another body', otherBody, RETRY.forged],
+      ['one character changed', flipped, RETRY.forged],
+      ['not text', { ...pushed, osig: 42 as unknown as string }, RETRY.forged],
+    ] as const) {
+      expect(await push(store, monitorA, [sent]), what).toEqual([{ id: pushed.header.id, status: 'retry', reason }]);
+      expect(await push(store, coordinator, [sent]), `${what}, relayed`).toEqual([{ id: pushed.header.id, status: 'retry', reason }]);
+    }
+    expect(await rows(store)).toHaveLength(0);
+    expect(await push(store, monitorA, [pushed])).toEqual([{ id: pushed.header.id, status: 'ack' }]);
+  });
+
+  it("a coordinator relaying a forged op in a monitor's name takes none of its slots: the monitor's real op is acknowledged", async () => {
+    const store = await withKeys();
+    const { pushed: forged } = await sealed(MONITOR_A, 1, 'create', newId(), coordinatorKeys);
+    expect(await push(store, coordinator, [forged])).toEqual([{ id: forged.header.id, status: 'retry', reason: RETRY.forged }]);
+    const { pushed: real } = await sealed(MONITOR_A, 1, 'create', newId(), monitorKeys);
+    expect(await push(store, monitorA, [real])).toEqual([{ id: real.header.id, status: 'ack' }]);
+    // Relayed with its own outer signature, the monitor's op is acknowledged as the same op.
+    expect(await push(store, coordinator, [real])).toEqual([{ id: real.header.id, status: 'ack' }]);
+  });
+
+  it("a device of the P-256 suite is checked as well: its signature counts, another key's does not", async () => {
+    const store = await open();
+    const p256 = SUITES.p256;
+    const p256Deployment = await generateKeyPair(p256.agreement);
+    await setDeploymentKey(store.db, p256Deployment.publicKey.text);
+    const keys: Sealer = {
+      agreement: await generateKeyPair(p256.agreement),
+      signing: await generateKeyPair(p256.signing),
+      pairs: new PairKeyCache(),
+    };
+    await enrolled(store, MONITOR_B, 'monitor', keys);
+    const clear: Op = {
+      v: 1,
+      id: opId(newId()),
+      kind: 'create',
+      reportId: targetId(newId()),
+      device: MONITOR_B,
+      deviceSeq: 1,
+      body: { hlc: hlc(MONITOR_B, 1), changes: { narrative: 'قطع المياه عن الحي' }, supersedes: {} },
+    };
+    const made = await sealForWire(clear, keys, [p256Deployment.publicKey, keys.agreement.publicKey]);
+    if (!made.ok) throw new Error(made.reason);
+    const { body, osig, ...header } = made.wire;
+    const other = await generateKeyPair(p256.signing);
+    const forged = { header, body, osig: await signOuter(other, header, body) };
+    expect(await push(store, monitorB, [forged])).toEqual([{ id: header.id, status: 'retry', reason: RETRY.forged }]);
+    expect(await push(store, monitorB, [{ header, body, osig: osig! }])).toEqual([{ id: header.id, status: 'ack' }]);
+  });
+
+  it('an op the base already holds, sent again without the outer signature, is the same op', async () => {
+    const store = await withKeys();
+    const { pushed } = await sealed(MONITOR_A, 1, 'create', newId(), monitorKeys);
+    expect(await push(store, monitorA, [pushed])).toEqual([{ id: pushed.header.id, status: 'ack' }]);
+    const { osig: _osig, ...unsigned } = pushed;
+    expect(await push(store, coordinator, [unsigned])).toEqual([{ id: pushed.header.id, status: 'ack' }]);
+    expect((await rows(store)).map((r) => r.osig)).toEqual([pushed.osig]);
   });
 });
 
 forEachDialect('a base without a deployment key', ({ open }) => {
   it('takes ops in clear and sealed ones side by side', async () => {
     const store = await open();
+    await enrolled(store, MONITOR_A, 'monitor', monitorKeys);
     const report = newId();
     const { pushed } = await sealed(MONITOR_A, 2, 'edit', report, monitorKeys);
     const answers = await push(store, monitorA, [op(MONITOR_A, 1, 'create', report), pushed]);

@@ -5,11 +5,14 @@
 import { describe, expect, it } from 'vitest';
 import type { DeviceId } from '../../../src/domain/ids.ts';
 import { canonicalJson } from '../../../src/domain/canonical-json.ts';
+import type { Authorship } from '../../../src/server/store/authorship.ts';
 import { decide, REJECT, RETRY, type Caller, type HeldOp, type HeldState, type PushedOp } from '../../../src/server/store/rules.ts';
 import { COORDINATOR, MONITOR_A, MONITOR_B, newId, op } from './dialects.ts';
 import { opId } from '../../ids.ts';
 
 const monitorA: Caller = { device: MONITOR_A, role: 'monitor' };
+/** Authorship as the base finds it for an honest op: proven when sealed, in clear otherwise. */
+const shown = (o: PushedOp): Authorship => (o.header.v === 2 ? 'proven' : 'clear');
 const coordinator: Caller = { device: COORDINATOR, role: 'coordinator' };
 
 function holding(
@@ -99,19 +102,19 @@ describe('deciding one pushed op', () => {
       { answer: 'rejected', reason: REJECT.idReused, store: true },
     ],
   ] as const)('an edit when %s', (_, caller, held, expected) => {
-    expect(decide(edit, caller, held)).toMatchObject(expected);
+    expect(decide(edit, caller, held, shown(edit))).toMatchObject(expected);
   });
 
   it('a newer format version is refused for retry before anything else is looked at', () => {
     const future = op(MONITOR_B, 1, 'desk', 'x');
     (future.header as { v: number }).v = 3;
-    expect(decide(future, monitorA, holding({}))).toEqual({ answer: 'retry', reason: RETRY.unknownVersion, store: false });
+    expect(decide(future, monitorA, holding({}), shown(future))).toEqual({ answer: 'retry', reason: RETRY.unknownVersion, store: false });
   });
 
   it("a monitor's op for another device is rejected without looking at, or storing into, that device's slot", () => {
     const forged = op(MONITOR_B, 1, 'create', newId());
     const held = holding({ slots: { [`${MONITOR_B}:1`]: heldAs(forged) } });
-    expect(decide(forged, monitorA, held)).toEqual({ answer: 'rejected', reason: REJECT.notOwnDevice, store: false });
+    expect(decide(forged, monitorA, held, shown(forged))).toEqual({ answer: 'rejected', reason: REJECT.notOwnDevice, store: false });
   });
 });
 
@@ -152,7 +155,7 @@ describe('deciding a version-2 op', () => {
       { answer: 'ack', store: true, owner: false },
     ],
   ] as const)('%s is acknowledged and stored', (_, caller, sent, expected) => {
-    expect(decide(sent, caller, holding({}))).toEqual(expected);
+    expect(decide(sent, caller, holding({}), shown(sent))).toEqual(expected);
   });
 
   it.each([
@@ -163,7 +166,7 @@ describe('deciding a version-2 op', () => {
     ['a sealed body with nine recipients', v2(MONITOR_A, 1, 'create', report, sealedText(9))],
     ['a sealed body of another version', v2(MONITOR_A, 1, 'create', report, sealedText().replace('"v":2', '"v":3'))],
   ])('a report op with %s is rejected for good as not sealed, and its slot closed', (_, sent) => {
-    expect(decide(sent, monitorA, holding({}))).toEqual({ answer: 'rejected', reason: REJECT.notSealed, store: true });
+    expect(decide(sent, monitorA, holding({}), shown(sent))).toEqual({ answer: 'rejected', reason: REJECT.notSealed, store: true });
   });
 
   it.each([
@@ -175,7 +178,7 @@ describe('deciding a version-2 op', () => {
     ['a body that is not JSON', SIG, '{"hlc":'],
     ['a body that is JSON but no object', SIG, '"roster"'],
   ])('a deployment op with %s is rejected for good as badly signed', (_, sig, body) => {
-    expect(decide(v2(COORDINATOR, 1, 'deployment', 'roster', body, sig), coordinator, holding({}))).toEqual({
+    expect(decide(v2(COORDINATOR, 1, 'deployment', 'roster', body, sig), coordinator, holding({}), 'proven')).toEqual({
       answer: 'rejected',
       reason: REJECT.badSignature,
       store: true,
@@ -184,13 +187,13 @@ describe('deciding a version-2 op', () => {
 
   it('a sealed op by a monitor is still held to the rules of its kind', () => {
     const desk = v2(MONITOR_A, 1, 'desk', 'partners', sealedText());
-    expect(decide(desk, monitorA, holding({}))).toEqual({ answer: 'rejected', reason: REJECT.coordinatorOnly, store: true });
+    expect(decide(desk, monitorA, holding({}), shown(desk))).toEqual({ answer: 'rejected', reason: REJECT.coordinatorOnly, store: true });
   });
 
   it('version 3 is refused for retry, whatever its body', () => {
     const future = v2(MONITOR_A, 1, 'create', report, 'anything');
     (future.header as { v: number }).v = 3;
-    expect(decide(future, monitorA, holding({ sealedOnly: true }))).toEqual({
+    expect(decide(future, monitorA, holding({ sealedOnly: true }), shown(future))).toEqual({
       answer: 'retry',
       reason: RETRY.unknownVersion,
       store: false,
@@ -203,12 +206,12 @@ describe('deciding on a base that has a deployment key', () => {
   const sealedOnly = holding({ sealedOnly: true, owners: { [report]: MONITOR_A } });
 
   it('an op in clear is refused for retry and stored nowhere, even one the rules would reject', () => {
-    expect(decide(op(MONITOR_A, 2, 'edit', report), monitorA, sealedOnly)).toEqual({
+    expect(decide(op(MONITOR_A, 2, 'edit', report), monitorA, sealedOnly, 'clear')).toEqual({
       answer: 'retry',
       reason: RETRY.unsealed,
       store: false,
     });
-    expect(decide(op(MONITOR_A, 2, 'desk', 'partners'), monitorA, sealedOnly)).toEqual({
+    expect(decide(op(MONITOR_A, 2, 'desk', 'partners'), monitorA, sealedOnly, 'clear')).toEqual({
       answer: 'retry',
       reason: RETRY.unsealed,
       store: false,
@@ -216,7 +219,7 @@ describe('deciding on a base that has a deployment key', () => {
   });
 
   it('a sealed op is taken', () => {
-    expect(decide(v2(MONITOR_A, 2, 'edit', report, sealedText()), monitorA, sealedOnly)).toEqual({
+    expect(decide(v2(MONITOR_A, 2, 'edit', report, sealedText()), monitorA, sealedOnly, 'proven')).toEqual({
       answer: 'ack',
       store: true,
       owner: false,
@@ -226,21 +229,44 @@ describe('deciding on a base that has a deployment key', () => {
   it('an op in clear stored before the key was set is acknowledged again when resent, and nothing is stored', () => {
     const before = op(MONITOR_A, 1, 'create', report);
     const held = holding({ sealedOnly: true, slots: { [`${MONITOR_A}:1`]: heldAs(before) } });
-    expect(decide(before, monitorA, held)).toEqual({ answer: 'ack', store: false });
+    expect(decide(before, monitorA, held, shown(before))).toEqual({ answer: 'ack', store: false });
   });
 
   it('an op stored in clear, its answer lost, then sent sealed under the same id and slot is acknowledged, and nothing is stored', () => {
     const before = op(MONITOR_A, 1, 'create', report);
     const held = holding({ sealedOnly: true, slots: { [`${MONITOR_A}:1`]: heldAs(before) } });
     const sealed = { ...v2(MONITOR_A, 1, 'create', report, sealedText()), header: { ...before.header, v: 2 as const } };
-    expect(decide(sealed, monitorA, held)).toEqual({ answer: 'ack', store: false });
+    expect(decide(sealed, monitorA, held, shown(sealed))).toEqual({ answer: 'ack', store: false });
     // Another kind or report under that id is another op: refused as before.
     const other = { ...sealed, header: { ...sealed.header, kind: 'edit' as const } };
-    expect(decide(other, monitorA, held)).toEqual({ answer: 'rejected', reason: REJECT.idReused, store: false });
+    expect(decide(other, monitorA, held, shown(other))).toEqual({ answer: 'rejected', reason: REJECT.idReused, store: false });
+  });
+
+  it("an op the base cannot show to be its author's takes no slot: retry, stored nowhere, whatever the caller", () => {
+    const sealed = v2(MONITOR_A, 1, 'create', report, sealedText());
+    for (const authorship of ['unsigned', 'forged', 'unknownAuthor'] as const) {
+      for (const caller of [monitorA, coordinator]) {
+        expect(decide(sealed, caller, holding({ sealedOnly: true }), authorship)).toEqual({
+          answer: 'retry',
+          reason: RETRY[authorship],
+          store: false,
+        });
+      }
+    }
+    // An op in clear relayed for a device never enrolled is held back too.
+    expect(decide(op(MONITOR_B, 1, 'create', newId()), coordinator, holding({}), 'unknownAuthor')).toMatchObject({
+      answer: 'retry',
+      store: false,
+    });
+    // The op already held, sent again without its outer signature (an older app's outbox): the same op, acknowledged.
+    expect(decide(sealed, monitorA, holding({ slots: { [`${MONITOR_A}:1`]: heldAs(sealed) } }), 'unsigned')).toEqual({
+      answer: 'ack',
+      store: false,
+    });
   });
 
   it('without a key an op in clear is taken as before', () => {
-    expect(decide(op(MONITOR_A, 2, 'edit', report), monitorA, holding({ owners: { [report]: MONITOR_A } }))).toEqual({
+    expect(decide(op(MONITOR_A, 2, 'edit', report), monitorA, holding({ owners: { [report]: MONITOR_A } }), 'clear')).toEqual({
       answer: 'ack',
       store: true,
       owner: false,

@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import { pushOps } from '../../../src/server/store/push.ts';
 import type { Caller } from '../../../src/server/store/rules.ts';
 import { allWatermarks, deviceWatermark } from '../../../src/server/store/watermark.ts';
-import { COORDINATOR, forEachDialect, MONITOR_A, MONITOR_B, newId, op } from './dialects.ts';
+import { COORDINATOR, enrolled, forEachDialect, MONITOR_A, MONITOR_B, newId, op } from './dialects.ts';
 import { deviceId } from '../../ids.ts';
 
 const monitorA: Caller = { device: MONITOR_A, role: 'monitor' };
@@ -52,6 +52,7 @@ forEachDialect('watermarks', ({ open }, dialect) => {
       now: NOW,
     });
     await pushOps(store.db, { caller: monitorB, ops: [op(MONITOR_B, 2, 'create', newId())], now: NOW });
+    await enrolled(store, MONITOR_B, 'monitor');
     await pushOps(store.db, {
       caller: coordinator,
       ops: [op(COORDINATOR, 1, 'deployment', 'roster'), op(COORDINATOR, 2, 'deployment', 'gazetteer'), op(MONITOR_B, 1, 'create', newId())],

@@ -1,0 +1,61 @@
+/**
+ * The outer signature: every version-2 op carries, beside its header and sealed body, its author's
+ * signature over the header and the SHA-256 of the body text exactly as it travels (the ciphertext
+ * of a sealed op). Anyone holding the author's public key checks it without opening anything: the
+ * base before it acknowledges an op, relayed ones included. The inner signature, over the
+ * plaintext, stays inside the seal (docs/security.md, "Why the signature is sealed").
+ *
+ * What is signed is the UTF-8 of the canonical JSON
+ *   {"blobs":[],"body":"<base64url SHA-256 of the body text>","ctx":"rasid/op-outer/1","header":{<v,id,kind,reportId,device,deviceSeq>}}
+ * `blobs` is the list of the op's attachment hashes (64 hex characters each), empty until photos
+ * travel; it is signed now so that adding them needs no new format.
+ */
+import { canonicalJson } from '../canonical-json.ts';
+import type { SigningAlg } from './algorithms.ts';
+import { fromBase64url, ownBytes, sha256, toBase64url, utf8, type Bytes } from './bytes.ts';
+import type { PublicKey, SigningKeyPair } from './keys.ts';
+import { headerFields, signParams, type SignedHeader } from './signature.ts';
+
+export const OUTER_SIGNATURE_CONTEXT = 'rasid/op-outer/1';
+
+/** 64 bytes as base64url without padding: the text a wire op's `osig` holds. */
+export const OUTER_SIGNATURE_CHARS = 86;
+
+export async function outerMessage(header: SignedHeader, bodyText: string, blobs: readonly string[] = []): Promise<Bytes> {
+  return outerMessageOfHash(header, toBase64url(await sha256(utf8(bodyText))), blobs);
+}
+
+/** The same, from the body's SHA-256 already in base64url: the base hashes with its own library. */
+export function outerMessageOfHash(header: SignedHeader, bodyHash: string, blobs: readonly string[] = []): Bytes {
+  return utf8(canonicalJson({ blobs: [...blobs], body: bodyHash, ctx: OUTER_SIGNATURE_CONTEXT, header: headerFields(header) }));
+}
+
+/** The outer signature as it travels (`osig`). */
+export async function signOuter(
+  signer: SigningKeyPair,
+  header: SignedHeader,
+  bodyText: string,
+  blobs: readonly string[] = [],
+): Promise<string> {
+  const message = await outerMessage(header, bodyText, blobs);
+  return toBase64url(new Uint8Array(await globalThis.crypto.subtle.sign(signParams(signer.alg), signer.privateKey, message)));
+}
+
+/** Whether `osig` is the author's outer signature on this header and body text. Never throws. */
+export async function checkOuter(
+  author: PublicKey<SigningAlg>,
+  header: SignedHeader,
+  bodyText: string,
+  osig: unknown,
+  blobs: readonly string[] = [],
+): Promise<boolean> {
+  try {
+    if (typeof osig !== 'string' || osig.length !== OUTER_SIGNATURE_CHARS || typeof bodyText !== 'string') return false;
+    const signature = fromBase64url(osig);
+    if (!signature || signature.length !== 64) return false;
+    const message = await outerMessage(header, bodyText, blobs);
+    return await globalThis.crypto.subtle.verify(signParams(author.alg), author.key, ownBytes(signature), message);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * The base taking in pushed ops, batches of MAX_BATCH through pushOps on a real store: sealed ops
+ * from enrolled devices, each outer signature checked, against the same number of ops in clear on a
+ * base without a deployment key (nothing to check), in the same run. SQLite in a temp folder, and
+ * PostgreSQL in a throwaway cluster.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { canonicalJson } from '../../src/domain/canonical-json.ts';
+import { generateKeyPair, type AgreementKeyPair } from '../../src/domain/crypto/keys.ts';
+import { PairKeyCache } from '../../src/domain/crypto/pair-keys.ts';
+import { encodeHlc, nodeIdOf } from '../../src/domain/hlc.ts';
+import { deviceIdSchema } from '../../src/domain/id-schemas.ts';
+import { cryptoRandom, newOpId, newReportId, type DeviceId } from '../../src/domain/ids.ts';
+import { sealForWire, type Sealer } from '../../src/domain/op-envelope.ts';
+import type { Op } from '../../src/domain/op.ts';
+import { MAX_BATCH } from '../../src/domain/protocol.ts';
+import { setDeploymentKey } from '../../src/server/enrollment/deployment-key.ts';
+import { openStore, pushOps, type OpenStoreOptions, type PushedOp, type Store } from '../../src/server/store/index.ts';
+import { startPostgres } from '../server/store/postgres.ts';
+
+const DEVICES = 10;
+const T0 = Date.UTC(2026, 11, 1, 8);
+
+interface Batches {
+  devices: { device: DeviceId; sealer: Sealer }[];
+  sealed: PushedOp[][];
+  clear: PushedOp[][];
+}
+
+function pushed(wire: { body: string; sig?: string; osig?: string } & PushedOp['header']): PushedOp {
+  const { body, sig, osig, ...header } = wire;
+  return { header, body, ...(sig !== undefined && { sig }), ...(osig !== undefined && { osig }) };
+}
+
+/** `ops` creates from DEVICES devices, in batches of MAX_BATCH, sealed and in clear. */
+export async function makeBatches(ops: number, deployment: AgreementKeyPair): Promise<Batches> {
+  const devices = await Promise.all(
+    Array.from({ length: DEVICES }, async (_, i) => ({
+      device: deviceIdSchema.parse(`bench-monitor-${String(i).padStart(3, '0')}`),
+      sealer: {
+        agreement: await generateKeyPair('x25519'),
+        signing: await generateKeyPair('ed25519'),
+        pairs: new PairKeyCache(),
+      },
+    })),
+  );
+  const sealed: PushedOp[] = [];
+  const clear: PushedOp[] = [];
+  for (let n = 0; n < ops; n++) {
+    const { device, sealer } = devices[n % DEVICES]!;
+    const deviceSeq = Math.floor(n / DEVICES) + 1;
+    const op: Op = {
+      v: 1,
+      id: newOpId(T0 + n, cryptoRandom),
+      kind: 'create',
+      reportId: newReportId(T0 + n, cryptoRandom),
+      device,
+      deviceSeq,
+      body: {
+        hlc: encodeHlc({ wall: T0 + n, counter: 0, node: nodeIdOf(device) }),
+        changes: { type: 'damage', narrative: 'احترقت ثلاثة محال في شارع السوق ليلًا.', structures: 3 },
+        supersedes: {},
+      },
+    };
+    clear.push(pushed({ ...op, body: canonicalJson(op.body) }));
+    const made = await sealForWire(op, sealer, [deployment.publicKey, sealer.agreement.publicKey]);
+    if (!made.ok) throw new Error(made.reason);
+    sealed.push(pushed(made.wire));
+  }
+  const chunk = (list: PushedOp[]) =>
+    Array.from({ length: Math.ceil(list.length / MAX_BATCH) }, (_, i) => list.slice(i * MAX_BATCH, (i + 1) * MAX_BATCH));
+  return { devices, sealed: chunk(sealed), clear: chunk(clear) };
+}
+
+async function enroll(store: Store, devices: Batches['devices']): Promise<void> {
+  for (const { device, sealer } of devices) {
+    await store.db
+      .insertInto('devices')
+      .values({
+        device,
+        role: 'monitor',
+        token_hash: `bench-${device}`,
+        revoked_at: null,
+        created_at: T0,
+        public_keys: JSON.stringify({ agreement: sealer.agreement.publicKey.text, signing: sealer.signing.publicKey.text }),
+      })
+      .execute();
+  }
+}
+
+/** ops/s taking in every batch, relayed by a coordinator as when a base is rebuilt: each author is looked up and checked. */
+async function ingest(options: OpenStoreOptions, batches: PushedOp[][], setup: (store: Store) => Promise<void>): Promise<number> {
+  const store = await openStore(options);
+  try {
+    await setup(store);
+    const caller = { device: deviceIdSchema.parse('bench-coordinator'), role: 'coordinator' as const };
+    let count = 0;
+    const started = performance.now();
+    for (const batch of batches) {
+      const answers = await pushOps(store.db, { caller, ops: batch, now: T0 });
+      const refused = answers.find((a) => a.status !== 'ack');
+      if (refused) throw new Error(`the bench's ops must all be taken: ${JSON.stringify(refused)}`);
+      count += batch.length;
+    }
+    return (count / (performance.now() - started)) * 1000;
+  } finally {
+    await store.close();
+  }
+}
+
+export interface IngestRates {
+  sealed: number;
+  clear: number;
+}
+
+/** Sealed-and-checked against clear, on SQLite and on PostgreSQL. */
+export async function ingestRates(ops: number): Promise<{ sqlite: IngestRates; postgres: IngestRates }> {
+  const deployment = await generateKeyPair('x25519');
+  const batches = await makeBatches(ops, deployment);
+  const withKey = async (store: Store) => {
+    await enroll(store, batches.devices);
+    const set = await setDeploymentKey(store.db, deployment.publicKey.text);
+    if (!set.ok) throw new Error(set.reason);
+  };
+  const withoutKey = (store: Store) => enroll(store, batches.devices);
+
+  const dirs: string[] = [];
+  const sqlite = () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'rasid-ingest-'));
+    dirs.push(dir);
+    return { dataDir: dir };
+  };
+  const cluster = await startPostgres();
+  try {
+    const postgres = async () => ({ databaseUrl: await cluster.createDatabase() });
+    // Each pair back to back, clear first then sealed, so both meet the machine in the same state.
+    const sqliteClear = await ingest(sqlite(), batches.clear, withoutKey);
+    const sqliteSealed = await ingest(sqlite(), batches.sealed, withKey);
+    const pgClear = await ingest(await postgres(), batches.clear, withoutKey);
+    const pgSealed = await ingest(await postgres(), batches.sealed, withKey);
+    return { sqlite: { sealed: sqliteSealed, clear: sqliteClear }, postgres: { sealed: pgSealed, clear: pgClear } };
+  } finally {
+    cluster.stop();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  }
+}
