@@ -4,7 +4,7 @@
  * key that device enrolled with; an op relayed for another device must name an enrolled one. Checked
  * before the store's lock is taken, so the signature checks of one push do not hold up the others.
  */
-import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { SigningAlg } from '../../domain/crypto/algorithms.ts';
 import { OUTER_SIGNATURE_CHARS, outerMessageOfHash } from '../../domain/crypto/outer-signature.ts';
@@ -14,6 +14,7 @@ import type { SignedHeader } from '../../domain/crypto/signature.ts';
 import type { DeviceId } from '../../domain/ids.ts';
 import { slotOf, type Caller, type PushedOp } from './rules.ts';
 import type { Database } from './schema.ts';
+import { checkAll, type Check } from './verify-pool.ts';
 import { chunks } from './watermark.ts';
 
 export type Authorship =
@@ -30,61 +31,33 @@ export type Authorship =
   /** No slot: the rules refuse the op for its header. */
   | 'unread';
 
-/** Signing keys parsed once: the same few devices push again and again. */
-const parsed = new Map<string, VerifyKey | null>();
-const MAX_PARSED = 10_000;
-
-interface VerifyKey {
-  alg: SigningAlg;
-  key: KeyObject;
-}
-
 // DER prefixes of SubjectPublicKeyInfo for the two signing algorithms: the raw key follows.
 const SPKI_PREFIX: Record<SigningAlg, string> = {
   ed25519: '302a300506032b6570032100',
   'p256-ecdsa': '3059301306072a8648ce3d020106082a8648ce3d030107034200',
 };
 
-/**
- * node:crypto's own key object: the base checks hundreds of signatures a push, and node:crypto's
- * synchronous verify costs a fraction of a WebCrypto promise per signature. The message is the
- * domain's (outerMessageOfHash), so the two cannot drift apart.
- */
-function verifyKey(text: string): VerifyKey | null {
-  let key = parsed.get(text);
-  if (key === undefined) {
-    if (parsed.size >= MAX_PARSED) parsed.clear();
-    const read = parsePublicKeyText(text, 'signing');
-    key = null;
-    if (read) {
-      const alg = read.alg as SigningAlg;
-      try {
-        key = {
-          alg,
-          key: createPublicKey({ key: Buffer.concat([Buffer.from(SPKI_PREFIX[alg], 'hex'), read.raw]), format: 'der', type: 'spki' }),
-        };
-      } catch {
-        key = null;
-      }
-    }
-    parsed.set(text, key);
-  }
-  return key;
+/** A key's text as node:crypto takes it (verify-pool.ts), or null when it is no signing key. */
+function derOf(text: string): { alg: SigningAlg; der: string } | null {
+  const read = parsePublicKeyText(text, 'signing');
+  if (!read) return null;
+  const alg = read.alg as SigningAlg;
+  return { alg, der: Buffer.concat([Buffer.from(SPKI_PREFIX[alg], 'hex'), read.raw]).toString('base64') };
 }
 
-function checkOuterHere(key: VerifyKey, header: SignedHeader, body: string, osig: unknown): boolean {
+/**
+ * The check of one outer signature, or false when it cannot even be made. The message is the
+ * domain's (outerMessageOfHash), hashed here with node:crypto, so the two cannot drift apart.
+ */
+function checkOf(keyText: string, header: SignedHeader, body: string, osig: unknown): Check | false {
   if (typeof osig !== 'string' || osig.length !== OUTER_SIGNATURE_CHARS || typeof body !== 'string') return false;
   const signature = Buffer.from(osig, 'base64url');
   // Decoding is lenient; only the one spelling of these 64 bytes is a signature.
   if (signature.length !== 64 || signature.toString('base64url') !== osig) return false;
+  const key = derOf(keyText);
+  if (!key) return false;
   const message = outerMessageOfHash(header, createHash('sha256').update(body, 'utf8').digest('base64url'));
-  try {
-    return key.alg === 'ed25519'
-      ? verify(null, message, key.key, signature)
-      : verify('sha256', message, { key: key.key, dsaEncoding: 'ieee-p1363' }, signature);
-  } catch {
-    return false;
-  }
+  return { ...key, message, signature };
 }
 
 function signingText(publicKeys: string | null): string | undefined {
@@ -105,15 +78,17 @@ export async function checkAuthorship(db: Kysely<Database>, caller: Caller, ops:
     const rows = await db.selectFrom('devices').select(['device', 'public_keys']).where('device', 'in', part).execute();
     for (const r of rows) enrolled.set(r.device, signingText(r.public_keys));
   }
-  return ops.map((op, i): Authorship => {
+  const found = ops.map((op, i): Authorship | Check => {
     const slot = slots[i];
     if (!slot) return 'unread';
     if (slot.device !== caller.device && !enrolled.has(slot.device)) return 'unknownAuthor';
     if (op.header.v !== SEALED_OP_VERSION) return 'clear';
     if (op.osig === undefined || op.osig === null) return 'unsigned';
     const text = enrolled.get(slot.device);
-    const key = text === undefined ? null : verifyKey(text);
-    if (!key) return 'forged';
-    return checkOuterHere(key, op.header, op.body, op.osig) ? 'proven' : 'forged';
+    return (text !== undefined && checkOf(text, op.header, op.body, op.osig)) || 'forged';
   });
+  const checks = found.filter((f): f is Check => typeof f !== 'string');
+  const verified = await checkAll(checks);
+  let next = 0;
+  return found.map((f) => (typeof f === 'string' ? f : verified[next++] ? 'proven' : 'forged'));
 }

@@ -509,6 +509,21 @@ forEachDialect('outer signatures at the base', ({ open }) => {
     expect(await push(store, coordinator, [real])).toEqual([{ id: real.header.id, status: 'ack' }]);
   });
 
+  it('a batch large enough for the worker pool is checked op by op: forged ones held back, the rest taken', async () => {
+    const store = await withKeys();
+    const ops = await Promise.all(Array.from({ length: 40 }, (_, i) => sealed(MONITOR_A, i + 1, 'create', newId(), monitorKeys)));
+    // Ops 11 and 31 signed by another key: only they are held back.
+    const forged = new Set([10, 30]);
+    const sent = await Promise.all(
+      ops.map(async ({ pushed }, i) =>
+        forged.has(i) ? { ...pushed, osig: await signOuter(coordinatorKeys.signing, pushed.header, pushed.body) } : pushed,
+      ),
+    );
+    const answers = await push(store, coordinator, sent);
+    expect(answers.map((a, i) => [i, a.status])).toEqual(sent.map((_, i) => [i, forged.has(i) ? 'retry' : 'ack']));
+    expect((await rows(store)).map((r) => r.device_seq)).toEqual([...Array(40).keys()].filter((i) => !forged.has(i)).map((i) => i + 1));
+  });
+
   it("a device of the P-256 suite is checked as well: its signature counts, another key's does not", async () => {
     const store = await open();
     const p256 = SUITES.p256;

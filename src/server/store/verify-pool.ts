@@ -1,0 +1,125 @@
+/**
+ * Signature checks off the request thread: a push of 500 ops is 500 signature checks, about 30 ms
+ * of one core, during which the server would answer nobody else. A small pool of worker threads
+ * (one per core, at most four) checks them, each a share of the batch; a handful of checks is done
+ * here, where posting them would cost more than the checks. A worker that fails is replaced, and
+ * its share is checked here: a check is never lost, and never answered with a 5xx.
+ */
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { SigningAlg } from '../../domain/crypto/algorithms.ts';
+
+/** One signature to check: the key as SubjectPublicKeyInfo DER in base64, the message, the 64 bytes. */
+export interface Check {
+  alg: SigningAlg;
+  der: string;
+  message: Uint8Array;
+  signature: Uint8Array;
+}
+
+/** Fewer checks than this are done on the request thread. */
+const POOL_FROM = 32;
+const MAX_WORKERS = 4;
+
+// The worker's whole program, as a script: no file to find or compile, whatever runs the server.
+// Dynamic imports, so it runs whether Node reads it as a script or as a module.
+const WORKER_SOURCE = `
+Promise.all([import('node:worker_threads'), import('node:crypto')]).then(([{ parentPort }, { createPublicKey, verify }]) => {
+  const keys = new Map();
+  const check = ({ alg, der, message, signature }) => {
+    try {
+      let key = keys.get(der);
+      if (!key) {
+        if (keys.size >= 10000) keys.clear();
+        key = createPublicKey({ key: Buffer.from(der, 'base64'), format: 'der', type: 'spki' });
+        keys.set(der, key);
+      }
+      return alg === 'ed25519'
+        ? verify(null, message, key, signature)
+        : verify('sha256', message, { key, dsaEncoding: 'ieee-p1363' }, signature);
+    } catch {
+      return false;
+    }
+  };
+  parentPort.on('message', ({ id, checks }) => parentPort.postMessage({ id, results: checks.map(check) }));
+});
+`;
+
+const localKeys = new Map<string, KeyObject>();
+
+/** The same check, here. */
+export function checkHere({ alg, der, message, signature }: Check): boolean {
+  try {
+    let key = localKeys.get(der);
+    if (!key) {
+      if (localKeys.size >= 10_000) localKeys.clear();
+      key = createPublicKey({ key: Buffer.from(der, 'base64'), format: 'der', type: 'spki' });
+      localKeys.set(der, key);
+    }
+    return alg === 'ed25519'
+      ? verify(null, message, key, signature)
+      : verify('sha256', message, { key, dsaEncoding: 'ieee-p1363' }, signature);
+  } catch {
+    return false;
+  }
+}
+
+interface Pending {
+  resolve: (results: boolean[]) => void;
+  reject: (error: unknown) => void;
+}
+
+class PoolWorker {
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, Pending>();
+  #next = 0;
+  broken = false;
+
+  constructor() {
+    // Plain JavaScript: none of the parent's loader flags, which would only slow its start.
+    this.#worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [] });
+    // Idle workers never keep the process alive: the server's own handles decide when it ends.
+    this.#worker.unref();
+    this.#worker.on('message', ({ id, results }: { id: number; results: boolean[] }) => {
+      this.#pending.get(id)?.resolve(results);
+      this.#pending.delete(id);
+      if (this.#pending.size === 0) this.#worker.unref();
+    });
+    const fail = (error: unknown) => {
+      this.broken = true;
+      for (const p of this.#pending.values()) p.reject(error);
+      this.#pending.clear();
+    };
+    this.#worker.on('error', fail);
+    this.#worker.on('exit', (code) => fail(new Error(`signature worker exited with ${code}`)));
+  }
+
+  run(checks: Check[]): Promise<boolean[]> {
+    const id = this.#next++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.#worker.ref();
+      this.#worker.postMessage({ id, checks });
+    });
+  }
+}
+
+let workers: PoolWorker[] | undefined;
+
+function pool(): PoolWorker[] {
+  const size = Math.max(1, Math.min(MAX_WORKERS, availableParallelism()));
+  workers ??= [];
+  for (let i = 0; i < size; i++) if (!workers[i] || workers[i]!.broken) workers[i] = new PoolWorker();
+  return workers;
+}
+
+/** Whether each signature verifies, in order. Never throws for a bad key, message or signature. */
+export async function checkAll(checks: readonly Check[]): Promise<boolean[]> {
+  if (checks.length < POOL_FROM) return checks.map(checkHere);
+  const all = pool();
+  const share = Math.ceil(checks.length / all.length);
+  const parts = all.map((w, i) => ({ w, part: checks.slice(i * share, (i + 1) * share) })).filter((p) => p.part.length > 0);
+  const results = await Promise.all(parts.map(({ w, part }) => w.run(part).catch(() => part.map(checkHere))));
+  return results.flat();
+}
