@@ -171,8 +171,9 @@ function parsedJson(text: string): { value: unknown } | undefined {
 }
 
 /**
- * A shape check of a version-2 op, nothing more: the base holds no keys it could trust, so
- * receivers open the seal and verify the signature. What it does catch is a device or relay bug
+ * A shape check of a version-2 op: the base opens nothing (its author's outer signature was
+ * checked before, authorship.ts), so receivers open the seal and check the inner signature. What
+ * it does catch is a device or relay bug
  * that would put a clear body in the store under the "sealed" label, or a deployment op that no
  * receiver could ever verify.
  */
