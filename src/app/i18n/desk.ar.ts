@@ -112,4 +112,11 @@ export const deskAr: CatalogOf<typeof deskEn> = {
   'desk.filter.choice': '{name} ({count})',
   'desk.device.unknown': 'جهاز لم يُعرف بعد',
   'desk.row.noDate': 'بلا تاريخ',
+  // Answering a phone's request file: only a desk does.
+  'err.syncFile.otherAuthor': 'ملف الطلب هذا يحمل تعديلات لم يكتبها جهازه. رُفض الملف كله ولم يتغير شيء.',
+  'err.syncFile.notAllowed': 'ملف الطلب هذا يحمل إعدادات لا يغيّرها إلا منسق. رُفض الملف كله ولم يتغير شيء.',
+  'err.syncFile.inClear':
+    'ملف الطلب هذا يحمل تعديلات غير مختومة لم يعد هذا النشر يقبلها: على الهاتف أن يحصل أولًا على مفتاح النشر بمزامنة واحدة مع المركز. لم يتغير شيء.',
+  'err.syncFile.unproven': 'ملف الطلب هذا يحمل تعديلات لا يصحّ توقيعها. رُفض الملف كله ولم يتغير شيء.',
+  'err.syncFile.cannotCheck': 'لا يستطيع هذا المكتب فتح التعديلات في هذا الملف للتحقق منها: استورد ملف المفتاح أولًا. لم يتغير شيء.',
 };

@@ -97,4 +97,13 @@ export const deskEn = {
   'desk.filter.choice': '{name} ({count})',
   'desk.device.unknown': 'Device not known yet',
   'desk.row.noDate': 'No date',
+  // Answering a phone's request file: only a desk does.
+  'err.syncFile.otherAuthor': 'This request file holds changes that its device did not write. It was refused whole; nothing was changed.',
+  'err.syncFile.notAllowed':
+    'This request file holds settings that only a coordinator may change. It was refused whole; nothing was changed.',
+  'err.syncFile.inClear':
+    'This request file holds changes in clear, which this deployment no longer takes: the phone must first get the deployment key, by syncing once with the base. Nothing was changed.',
+  'err.syncFile.unproven': 'This request file holds changes whose signature does not check out. It was refused whole; nothing was changed.',
+  'err.syncFile.cannotCheck':
+    'This desk cannot open the changes in this file to check them: import the key file first. Nothing was changed.',
 } as const satisfies Record<string, string | PluralMessage>;

@@ -290,14 +290,6 @@ const coreEn = {
   'err.syncFile.invalid': 'This sync file is damaged or incomplete. Nothing was changed.',
   'err.syncFile.otherDevice': 'This reply file is for another device. Nothing was changed.',
   'err.syncFile.ownFile': 'This sync file comes from this device itself.',
-  'err.syncFile.otherAuthor': 'This request file holds changes that its device did not write. It was refused whole; nothing was changed.',
-  'err.syncFile.notAllowed':
-    'This request file holds settings that only a coordinator may change. It was refused whole; nothing was changed.',
-  'err.syncFile.inClear':
-    'This request file holds changes in clear, which this deployment no longer takes: the phone must first get the deployment key, by syncing once with the base. Nothing was changed.',
-  'err.syncFile.unproven': 'This request file holds changes whose signature does not check out. It was refused whole; nothing was changed.',
-  'err.syncFile.cannotCheck':
-    'This desk cannot open the changes in this file to check them: import the key file first. Nothing was changed.',
   'enroll.title': 'Enroll this device',
   'enroll.intro':
     'This link enrolls this device with the base at {origin}. Reports already on the device stay and are sent at the next sync.',
