@@ -25,6 +25,7 @@ import type { WireOp } from '../../../src/domain/protocol.ts';
 import { rosterField, ROSTER_ID } from '../../../src/domain/roster.ts';
 import { setDeploymentKey } from '../../../src/server/enrollment/deployment-key.ts';
 import { openStore, pushOps, type OpenStoreOptions, type Store } from '../../../src/server/store/index.ts';
+import { enrolled } from '../store/dialects.ts';
 import { demo, DEMO_NOW } from './run-export.ts';
 import { deviceId } from '../../ids.ts';
 
@@ -102,23 +103,6 @@ async function changeOneCharacter(wire: WireOp, author: Sealer): Promise<WireOp>
   return { ...wire, body, osig: await signOuter(author.signing, wire, body) };
 }
 
-/** Devices as enrollment leaves them on the base: each with the public keys it enrolled with. */
-async function enrolled(store: Store, devices: ReadonlyMap<DeviceId, ['coordinator' | 'monitor', Sealer]>, at: number): Promise<void> {
-  for (const [device, [role, keys]] of devices) {
-    await store.db
-      .insertInto('devices')
-      .values({
-        device,
-        role,
-        token_hash: `hash-of-${device}`,
-        revoked_at: null,
-        created_at: at,
-        public_keys: JSON.stringify({ agreement: keys.agreement.publicKey.text, signing: keys.signing.publicKey.text }),
-      })
-      .execute();
-  }
-}
-
 /** Fills a new store (`options`) with the sealed base; the key file is written to `dir`. */
 export async function sealedBase(options: OpenStoreOptions, dir: string): Promise<SealedBase & { keyFile: string }> {
   const deployment = await keyFileIn(dir);
@@ -193,15 +177,9 @@ export async function sealedBase(options: OpenStoreOptions, dir: string): Promis
     const set = await setDeploymentKey(store.db, deployment.pair.publicKey.text);
     if (!set.ok) throw new Error(set.reason);
     // The stranger is enrolled with the base, but no coordinator names it in the roster.
-    await enrolled(
-      store,
-      new Map([
-        [COORDINATOR, ['coordinator', coordinator]],
-        [MONITOR, ['monitor', monitor]],
-        [STRANGER, ['monitor', stranger]],
-      ]),
-      DEMO_NOW,
-    );
+    await enrolled(store, COORDINATOR, 'coordinator', coordinator);
+    await enrolled(store, MONITOR, 'monitor', monitor);
+    await enrolled(store, STRANGER, 'monitor', stranger);
     await push(
       store,
       wires,
