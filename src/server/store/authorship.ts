@@ -49,34 +49,33 @@ function derOf(text: string): { alg: SigningAlg; der: string } | null {
  * The check of one outer signature, or false when it cannot even be made. The message is the
  * domain's (outerMessageOfHash), hashed here with node:crypto, so the two cannot drift apart.
  */
-function checkOf(keyText: string, header: SignedHeader, body: string, osig: unknown): Check | false {
+function checkOf(key: { alg: SigningAlg; der: string }, header: SignedHeader, body: string, osig: unknown): Check | false {
   if (typeof osig !== 'string' || osig.length !== OUTER_SIGNATURE_CHARS || typeof body !== 'string') return false;
   const signature = Buffer.from(osig, 'base64url');
   // Decoding is lenient; only the one spelling of these 64 bytes is a signature.
   if (signature.length !== 64 || signature.toString('base64url') !== osig) return false;
-  const key = derOf(keyText);
-  if (!key) return false;
   const message = outerMessageOfHash(header, createHash('sha256').update(body, 'utf8').digest('base64url'));
   return { ...key, message, signature };
 }
 
-function signingText(publicKeys: string | null): string | undefined {
-  if (publicKeys === null) return undefined;
+/** The signing key a device enrolled with, read once a push for all its ops; null without one. */
+function signingKeyOf(publicKeys: string | null): { alg: SigningAlg; der: string } | null {
+  if (publicKeys === null) return null;
   try {
     const keys = JSON.parse(publicKeys) as { signing?: unknown };
-    return typeof keys.signing === 'string' ? keys.signing : undefined;
+    return typeof keys.signing === 'string' ? derOf(keys.signing) : null;
   } catch {
-    return undefined;
+    return null;
   }
 }
 
 export async function checkAuthorship(db: Kysely<Database>, caller: Caller, ops: readonly PushedOp[]): Promise<Authorship[]> {
   const slots = ops.map((op) => slotOf(typeof op === 'object' && op !== null ? op.header : undefined));
   const authors = [...new Set(slots.flatMap((s) => (s ? [s.device] : [])))];
-  const enrolled = new Map<DeviceId, string | undefined>();
+  const enrolled = new Map<DeviceId, { alg: SigningAlg; der: string } | null>();
   for (const part of chunks(authors)) {
     const rows = await db.selectFrom('devices').select(['device', 'public_keys']).where('device', 'in', part).execute();
-    for (const r of rows) enrolled.set(r.device, signingText(r.public_keys));
+    for (const r of rows) enrolled.set(r.device, signingKeyOf(r.public_keys));
   }
   const found = ops.map((op, i): Authorship | Check => {
     const slot = slots[i];
@@ -84,8 +83,8 @@ export async function checkAuthorship(db: Kysely<Database>, caller: Caller, ops:
     if (slot.device !== caller.device && !enrolled.has(slot.device)) return 'unknownAuthor';
     if (op.header.v !== SEALED_OP_VERSION) return 'clear';
     if (op.osig === undefined || op.osig === null) return 'unsigned';
-    const text = enrolled.get(slot.device);
-    return (text !== undefined && checkOf(text, op.header, op.body, op.osig)) || 'forged';
+    const key = enrolled.get(slot.device);
+    return (key && checkOf(key, op.header, op.body, op.osig)) || 'forged';
   });
   const checks = found.filter((f): f is Check => typeof f !== 'string');
   const verified = await checkAll(checks);

@@ -22,48 +22,42 @@ export interface Check {
 const POOL_FROM = 32;
 const MAX_WORKERS = 4;
 
-// The worker's whole program, as a script: no file to find or compile, whatever runs the server.
-// Dynamic imports, so it runs whether Node reads it as a script or as a module.
-const WORKER_SOURCE = `
-Promise.all([import('node:worker_threads'), import('node:crypto')]).then(([{ parentPort }, { createPublicKey, verify }]) => {
-  const keys = new Map();
-  const check = ({ alg, der, message, signature }) => {
+/**
+ * The check, written once: run here for small batches, and sent as its source text to the workers.
+ * It closes over nothing but what it is given (and the global Buffer), so its text runs anywhere.
+ */
+function makeCheck(publicKey: typeof createPublicKey, check: typeof verify): (c: Check) => boolean {
+  const keys = new Map<string, KeyObject>();
+  return ({ alg, der, message, signature }) => {
     try {
       let key = keys.get(der);
       if (!key) {
-        if (keys.size >= 10000) keys.clear();
-        key = createPublicKey({ key: Buffer.from(der, 'base64'), format: 'der', type: 'spki' });
+        if (keys.size >= 10_000) keys.clear();
+        key = publicKey({ key: Buffer.from(der, 'base64'), format: 'der', type: 'spki' });
         keys.set(der, key);
       }
       return alg === 'ed25519'
-        ? verify(null, message, key, signature)
-        : verify('sha256', message, { key, dsaEncoding: 'ieee-p1363' }, signature);
+        ? check(null, message, key, signature)
+        : check('sha256', message, { key, dsaEncoding: 'ieee-p1363' }, signature);
     } catch {
       return false;
     }
   };
+}
+
+/** The same check, here. */
+export const checkHere = makeCheck(createPublicKey, verify);
+
+// The worker's whole program, as a script: no file to find or compile, whatever runs the server.
+// Dynamic imports, so it runs whether Node reads it as a script or as a module; `__name` is what a
+// loader that keeps function names (tsx) may have written into makeCheck's text.
+const WORKER_SOURCE = `
+globalThis.__name ??= (f) => f;
+Promise.all([import('node:worker_threads'), import('node:crypto')]).then(([{ parentPort }, { createPublicKey, verify }]) => {
+  const check = (${makeCheck.toString()})(createPublicKey, verify);
   parentPort.on('message', ({ id, checks }) => parentPort.postMessage({ id, results: checks.map(check) }));
 });
 `;
-
-const localKeys = new Map<string, KeyObject>();
-
-/** The same check, here. */
-export function checkHere({ alg, der, message, signature }: Check): boolean {
-  try {
-    let key = localKeys.get(der);
-    if (!key) {
-      if (localKeys.size >= 10_000) localKeys.clear();
-      key = createPublicKey({ key: Buffer.from(der, 'base64'), format: 'der', type: 'spki' });
-      localKeys.set(der, key);
-    }
-    return alg === 'ed25519'
-      ? verify(null, message, key, signature)
-      : verify('sha256', message, { key, dsaEncoding: 'ieee-p1363' }, signature);
-  } catch {
-    return false;
-  }
-}
 
 interface Pending {
   resolve: (results: boolean[]) => void;
