@@ -160,10 +160,12 @@ export function standingAt(roster: TrustedRoster, device: DeviceId, deviceSeq: n
   return { role: trusted.role, signing: span.signing, ...(span.agreement !== undefined && { agreement: span.agreement }) };
 }
 
+/** The statements whose signature verifies under the key `keyOf` gives; the others go to `ignored`. */
 async function checked<S extends RosterStatement>(
   statements: readonly S[],
   keyOf: (s: S) => string | undefined,
   check: CheckStatement<S>,
+  ignored: { statement: StatementRef; reason: IgnoredReason }[],
 ): Promise<S[]> {
   const results = await Promise.all(
     statements.map(async (s) => {
@@ -171,6 +173,9 @@ async function checked<S extends RosterStatement>(
       return key !== undefined && (await check(s, key));
     }),
   );
+  statements.forEach((s, i) => {
+    if (!results[i]) ignored.push({ statement: refOf(s), reason: IGNORED_STATEMENT.badSignature });
+  });
   return statements.filter((_, i) => results[i]);
 }
 
@@ -185,8 +190,7 @@ export async function trustedRoster<S extends RosterStatement>(
 
   // 1. Root statements: by the root's id, verifying under the pinned key.
   const byRoot = statements.filter((s) => s.author === root.device);
-  const rootStatements = await checked(byRoot, () => root.signing, check);
-  for (const s of byRoot) if (!rootStatements.includes(s)) ignored.push({ statement: refOf(s), reason: IGNORED_STATEMENT.badSignature });
+  const rootStatements = await checked(byRoot, () => root.signing, check, ignored);
 
   // 2. Coordinators: every device a root statement names as one, with the root's claims on it.
   const rootClaims = new Map<DeviceId, Claim[]>();
@@ -214,10 +218,7 @@ export async function trustedRoster<S extends RosterStatement>(
     if (!ok) ignored.push({ statement: refOf(s), reason: IGNORED_STATEMENT.afterCutoff });
     return ok;
   });
-  const coordinatorStatements = await checked(inTime, (s) => keysAt(devices.get(s.author), s.deviceSeq)?.signing, check);
-  for (const s of inTime) {
-    if (!coordinatorStatements.includes(s)) ignored.push({ statement: refOf(s), reason: IGNORED_STATEMENT.badSignature });
-  }
+  const coordinatorStatements = await checked(inTime, (s) => keysAt(devices.get(s.author), s.deviceSeq)?.signing, check, ignored);
 
   // 4. Monitors: named by the root as monitors, or by coordinators, never a coordinator or the root.
   const monitorClaims = new Map<DeviceId, Claim[]>();

@@ -17,7 +17,7 @@ import type { Hlc } from '../../domain/hlc.ts';
 import type { DeviceId, OpId, ReportId, SettingId } from '../../domain/ids.ts';
 import { viewOf, type MergedState } from '../../domain/merge.ts';
 import type { Op } from '../../domain/op.ts';
-import type { Cursor, WireOp } from '../../domain/protocol.ts';
+import type { Cursor, Watermark, WireOp } from '../../domain/protocol.ts';
 import type { DataKeyHolder } from './at-rest.ts';
 import { atRestMiddleware } from './at-rest-middleware.ts';
 
@@ -99,7 +99,7 @@ export interface MetaRows {
   cursor: Cursor | null;
   epoch: string | null;
   /** Coordinators: every device's watermark from the last response, to relay ops the base lacks. */
-  watermarks: { device: string; deviceSeq: number; receipt?: string }[];
+  watermarks: Watermark[];
   /** The keys this device could open ops with when it last tried those waiting in quarantine. */
   waitingTried: string;
 }

@@ -350,11 +350,7 @@ export async function takeResponse(
         epoch: response.epoch,
         watermark: response.watermark,
         watermarkReceipt: response.receipt ?? null,
-        watermarks: response.watermarks?.map((w) => ({
-          device: w.device,
-          deviceSeq: w.deviceSeq,
-          ...(w.receipt !== undefined && { receipt: w.receipt }),
-        })),
+        watermarks: response.watermarks,
         serverTime: response.serverTime,
         checkNumbering: !stale && deps.cursorSent != null,
       },

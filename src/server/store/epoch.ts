@@ -25,18 +25,12 @@ export interface EpochState {
   epoch: string;
   /** The MAC key of watermark receipts (receipts.ts). */
   receiptKey: string;
-  /** When a shown loss last renewed the epoch, if ever. */
-  renewedAt: number | null;
 }
 
 export async function readEpoch(db: Kysely<Database>): Promise<EpochState> {
-  const row = await db
-    .selectFrom('meta')
-    .select(['epoch', 'receipt_key', 'epoch_renewed_at'])
-    .where('id', '=', 1)
-    .executeTakeFirstOrThrow();
+  const row = await db.selectFrom('meta').select(['epoch', 'receipt_key']).where('id', '=', 1).executeTakeFirstOrThrow();
   if (row.receipt_key === null) throw new Error('the store has no receipt key: open it with openStore');
-  return { epoch: row.epoch, receiptKey: row.receipt_key, renewedAt: row.epoch_renewed_at === null ? null : Number(row.epoch_renewed_at) };
+  return { epoch: row.epoch, receiptKey: row.receipt_key };
 }
 
 /**
