@@ -7,7 +7,7 @@
  * erased at build: importing this module loads the schema library.
  */
 import { z } from 'zod/mini';
-import { UUID_PATTERN } from './ids.ts';
+import { UUID_PATTERN, UUID_V7_PATTERN } from './ids.ts';
 
 export const deviceIdSchema = z
   .string()
@@ -18,14 +18,14 @@ export type DeviceId = z.infer<typeof deviceIdSchema>;
 /** An op's UUID v7, made by its author. */
 export const opIdSchema = z
   .string()
-  .check(z.regex(UUID_PATTERN, { error: 'err.id.invalid' }))
+  .check(z.regex(UUID_V7_PATTERN, { error: 'err.id.invalid' }))
   .brand<'OpId'>();
 export type OpId = z.infer<typeof opIdSchema>;
 
 /** A report's UUID v7, made on the device that creates it. */
 export const reportIdSchema = z
   .string()
-  .check(z.regex(UUID_PATTERN, { error: 'err.id.invalid' }))
+  .check(z.regex(UUID_V7_PATTERN, { error: 'err.id.invalid' }))
   .brand<'ReportId'>();
 export type ReportId = z.infer<typeof reportIdSchema>;
 

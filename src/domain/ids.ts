@@ -24,7 +24,10 @@ export function uuidv7(nowMs: number, random: RandomBytes): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/** Any UUID in lower case: a setting's name is never one, so the two kinds of target cannot be confused. */
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** A UUID v7 (version 7, RFC 9562 variant) in lower case: the only op and report ids a device makes. */
+export const UUID_V7_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /** A new op id: a UUID v7, which sorts in the order its author made its ops. */
 export function newOpId(nowMs: number, random: RandomBytes): OpId {
@@ -38,7 +41,7 @@ export function newReportId(nowMs: number, random: RandomBytes): ReportId {
 
 /** Whether text is a report id: the whole check, so it also reads a report id from a path. */
 export function isReportId(id: string): id is ReportId {
-  return UUID_PATTERN.test(id);
+  return UUID_V7_PATTERN.test(id);
 }
 
 /** Whether an op's target is a setting: reports are named by UUID, settings never are. */

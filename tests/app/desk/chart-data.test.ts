@@ -288,7 +288,7 @@ describe('access cuts ongoing now', () => {
 });
 
 describe('views as the merge makes them', () => {
-  const REPORT = reportId('0b8f8a52-3f5c-4d8e-9a51-7c1f2a3b4c5d');
+  const REPORT = reportId('0b8f8a52-3f5c-7d8e-9a51-7c1f2a3b4c5d');
   const op = (id: string, kind: Op['kind'], body: Op['body'], seq: number): Op => ({
     v: 1,
     id: opId(id),
@@ -301,7 +301,7 @@ describe('views as the merge makes them', () => {
 
   test('a report deleted after it was created is in no chart', () => {
     const create = op(
-      '11111111-1111-4111-8111-111111111111',
+      '11111111-1111-7111-8111-111111111111',
       'create',
       {
         hlc: '2026-11-22T08:00:00.000Z-0000-phone-jableh-01',
@@ -323,7 +323,7 @@ describe('views as the merge makes them', () => {
     expect(reportsPerDay([live], NOW).total).toBe(1);
 
     const del = op(
-      '22222222-2222-4222-8222-222222222222',
+      '22222222-2222-7222-8222-222222222222',
       'edit',
       deleteBody(mergeOps(REPORT, [create]), '2026-11-23T08:00:00.000Z-0000-phone-jableh-01'),
       2,

@@ -229,7 +229,11 @@ forEachStore('sync', ({ start }) => {
     const future = { ...wireOp(A, 4, 'create', newId()), v: 3, body: 'c2VhbGVk' };
     const bodyless = { ...wireOp(A, 5, 'create', newId()), body: { changes: {} } };
     const unsigned = { ...wireOp(A, 6, 'create', newId()), sig: null };
-    const answer = await server.sync(monitor, { ops: [good, badKind, noSlot, 42, future, bodyless, unsigned, null] });
+    // UUIDs, but not v7: docs/protocol.md names op and report ids v7.
+    const v4 = '0b8f8a52-3f5c-4d8e-9a51-7c1f2a3b4c5d';
+    const v4Op = { ...wireOp(A, 7, 'create', newId()), id: v4 };
+    const v4Report = { ...wireOp(A, 8, 'create', newId()), reportId: v4 };
+    const answer = await server.sync(monitor, { ops: [good, badKind, noSlot, 42, future, bodyless, unsigned, v4Op, v4Report, null] });
     expect(answer.results).toEqual([
       { id: good.id, status: 'ack' },
       { id: badKind.id, status: 'rejected', reason: REJECT.badHeader },
@@ -238,6 +242,8 @@ forEachStore('sync', ({ start }) => {
       { id: future.id, status: 'retry', reason: RETRY.unknownVersion },
       { id: bodyless.id, status: 'rejected', reason: REJECT.badHeader },
       { id: unsigned.id, status: 'ack' },
+      { id: v4, status: 'rejected', reason: REJECT.badHeader },
+      { id: v4Report.id, status: 'rejected', reason: REJECT.badHeader },
       { id: '', status: 'rejected', reason: REJECT.badHeader },
     ]);
     // Rejections with a usable slot close their gaps; the one without a slot (3) and the retry (4) do not.
