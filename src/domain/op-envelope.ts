@@ -17,7 +17,7 @@ import { readPublicKey, type AgreementKeyPair, type PublicKey, type SigningKeyPa
 import type { PairKeyCache } from './crypto/pair-keys.ts';
 import { openOp, sealOp, sealedOpHeaderSchema, SEALED_OP_VERSION, type OpenKeys, type SealedOpHeader } from './crypto/sealed-op.ts';
 import { OUTER_SIGNATURE_CHARS, signOuter } from './crypto/outer-signature.ts';
-import { checkOpSignature, headerFields, signOp } from './crypto/signature.ts';
+import { checkOpSignature, headerFields, SIGNATURE_TEXT_CHARS, signOp } from './crypto/signature.ts';
 import type { KeyDirectory } from './key-directory.ts';
 import { OP_FORMAT_VERSION, opBodySchema, type Op, type OpBody } from './op.ts';
 import type { WireOp } from './protocol.ts';
@@ -41,8 +41,6 @@ export interface Reader {
   directory: KeyDirectory;
   pairs: PairKeyCache;
 }
-
-const SIGNATURE_CHARS = 86;
 
 /**
  * The op as it travels in version 2: sealed to `recipients` (the deployment key, the author's own
@@ -115,7 +113,7 @@ async function readSigned(w: Record<string, unknown>, reader: Reader | undefined
     deviceSeq: w.deviceSeq,
   });
   if (!header.success || typeof w.body !== 'string' || typeof w.sig !== 'string') return fail(QUARANTINE_REASONS.badHeader);
-  const signature = w.sig.length === SIGNATURE_CHARS ? fromBase64url(w.sig) : null;
+  const signature = w.sig.length === SIGNATURE_TEXT_CHARS ? fromBase64url(w.sig) : null;
   if (!signature || signature.length !== 64) return fail(QUARANTINE_REASONS.badSignature);
   let json: unknown;
   try {

@@ -5,11 +5,14 @@
  * with a `format` tag, so a wrong or damaged file is named as such instead of half-applied.
  */
 import { z } from 'zod/mini';
+import { SIGNATURE_TEXT_CHARS } from './crypto/signature.ts';
 import { deviceIdSchema } from './id-schemas.ts';
 import type { DeviceId } from './ids.ts';
 import { cursorSchema, syncResponseSchema, wireOpSchema } from './protocol.ts';
 
 export const SYNC_FILE_VERSION = 1;
+/** Replies are signed from version 2 on; a version-1 reply is refused (crypto/reply-signature.ts). */
+export const REPLY_VERSION = 2;
 export const REQUEST_FORMAT = 'rasid-sync-request';
 export const REPLY_FORMAT = 'rasid-sync-reply';
 /** Most ops one request file carries; the coordinator pushes them in batches of MAX_BATCH. */
@@ -31,13 +34,16 @@ export type SyncRequestFile = z.infer<typeof syncRequestFileSchema>;
 
 export const syncReplyFileSchema = z.object({
   format: z.literal(REPLY_FORMAT),
-  v: z.literal(SYNC_FILE_VERSION),
+  v: z.literal(REPLY_VERSION),
   /** The device this reply is for: another device must not take it as its own. */
   device: deviceIdSchema,
   /** ms since the Unix epoch, on the coordinator's clock. */
   createdAt: z.number(),
   /** Read by the phone as if the base had sent it. `results` answers the request file's ops. */
   response: syncResponseSchema,
+  /** The coordinator who answered, and its signature (crypto/reply-signature.ts). */
+  signer: deviceIdSchema,
+  sig: z.string().check(z.length(SIGNATURE_TEXT_CHARS)),
 });
 export type SyncReplyFile = z.infer<typeof syncReplyFileSchema>;
 
@@ -58,10 +64,17 @@ export const FILE_ERRORS = {
   unproven: 'err.syncFile.unproven',
   /** A request file whose ops this desk cannot open to check them: it lacks the deployment key. */
   cannotCheck: 'err.syncFile.cannotCheck',
+  /** A reply file that no coordinator this phone knows has signed: an older app's, or forged. */
+  unsignedReply: 'err.syncFile.unsignedReply',
+  /** This desk has no signing key of its own (enrolled before devices had keys), so it cannot sign a reply. */
+  cannotSign: 'err.syncFile.cannotSign',
 } as const;
 export type FileError = (typeof FILE_ERRORS)[keyof typeof FILE_ERRORS];
 
 export type ReadFile<T> = { ok: true; file: T } | { ok: false; error: FileError };
+
+/** A reply as read, with its response as it stood in the file: what the signature covers. */
+export type ReadReply = { ok: true; file: SyncReplyFile; rawResponse: unknown } | { ok: false; error: FileError };
 
 function readJson(text: string): { ok: true; value: unknown } | { ok: false } {
   try {
@@ -83,14 +96,16 @@ export function readRequestFile(text: string): ReadFile<SyncRequestFile> {
   return parsed.success ? { ok: true, file: parsed.data } : { ok: false, error: FILE_ERRORS.invalid };
 }
 
-export function readReplyFile(text: string, device: DeviceId): ReadFile<SyncReplyFile> {
+export function readReplyFile(text: string, device: DeviceId): ReadReply {
   const json = readJson(text);
   if (!json.ok) return { ok: false, error: FILE_ERRORS.notJson };
   if (formatOf(json.value) !== REPLY_FORMAT) return { ok: false, error: FILE_ERRORS.wrongKind };
-  const parsed = syncReplyFileSchema.safeParse(json.value);
+  const value = json.value as { v?: unknown; sig?: unknown; device?: unknown; response?: unknown };
+  if (value.v === SYNC_FILE_VERSION || value.sig === undefined) return { ok: false, error: FILE_ERRORS.unsignedReply };
+  const parsed = syncReplyFileSchema.safeParse(value);
   if (!parsed.success) return { ok: false, error: FILE_ERRORS.invalid };
   if (parsed.data.device !== device) return { ok: false, error: FILE_ERRORS.otherDevice };
-  return { ok: true, file: parsed.data };
+  return { ok: true, file: parsed.data, rawResponse: value.response };
 }
 
 /** A file name that says what the file is, whose device, and when: files pile up in a Downloads folder. */

@@ -239,6 +239,17 @@ describe('sync by file', () => {
     await coordinator.goto('/');
     await waitForCount(reports(coordinator, 'Reports'), 2);
 
+    // A reply whose watermark was raised on the way is refused: the phone's report stays unsent.
+    const raised = JSON.parse(await readFile(replyPath, 'utf8')) as { response: SyncResponse };
+    raised.response.watermark = 1_000_000;
+    const raisedPath = `${replyPath}.raised.json`;
+    await writeFile(raisedPath, JSON.stringify(raised));
+    await offline.getByLabel('افتح ملف رد').setInputFiles(raisedPath);
+    await offline.getByRole('status').getByText('لم يوقّع ملف الرد هذا أيّ منسق في هذا النشر. لم يتغير شيء.').waitFor();
+    await offline.goto('/');
+    await reports(offline, 'التقارير').first().filter({ hasText: 'لم يُرسل' }).waitFor();
+    await offline.getByRole('link', { name: 'المزامنة' }).click();
+
     // The phone reads the reply: its report is synced; reading it again changes nothing.
     await offline.getByLabel('افتح ملف رد').setInputFiles(replyPath);
     await offline

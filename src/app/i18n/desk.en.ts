@@ -106,4 +106,5 @@ export const deskEn = {
   'err.syncFile.unproven': 'This request file holds changes whose signature does not check out. It was refused whole; nothing was changed.',
   'err.syncFile.cannotCheck':
     'This desk cannot open the changes in this file to check them: import the key file first. Nothing was changed.',
+  'err.syncFile.cannotSign': 'This desk has no signing key of its own, so it cannot sign a reply. Nothing was changed.',
 } as const satisfies Record<string, string | PluralMessage>;

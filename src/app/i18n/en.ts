@@ -290,6 +290,7 @@ const coreEn = {
   'err.syncFile.invalid': 'This sync file is damaged or incomplete. Nothing was changed.',
   'err.syncFile.otherDevice': 'This reply file is for another device. Nothing was changed.',
   'err.syncFile.ownFile': 'This sync file comes from this device itself.',
+  'err.syncFile.unsignedReply': 'No coordinator of this deployment signed this reply file. Nothing was changed.',
   'enroll.title': 'Enroll this device',
   'enroll.intro':
     'This link enrolls this device with the base at {origin}. Reports already on the device stay and are sent at the next sync.',

@@ -10,7 +10,14 @@ import { opIdSchema } from '../../domain/id-schemas.ts';
 import { isReportId, type DeviceId, type TargetId } from '../../domain/ids.ts';
 import { WAITING_REASONS } from '../../domain/quarantine.ts';
 import type { Role } from '../../domain/roles.ts';
-import { rosterOf, ROSTER_ID } from '../../domain/roster.ts';
+import { entriesWritten, rosterEntriesOf, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
+import type { SigningAlg } from '../../domain/crypto/algorithms.ts';
+import { readPublicKey, type PublicKey, type SigningKeyPair } from '../../domain/crypto/keys.ts';
+import { PairKeyCache } from '../../domain/crypto/pair-keys.ts';
+import { checkReply, signReply } from '../../domain/crypto/reply-signature.ts';
+import { SEALED_OP_VERSION } from '../../domain/crypto/sealed-op.ts';
+import { KeyDirectory } from '../../domain/key-directory.ts';
+import type { Reader } from '../../domain/op-envelope.ts';
 import { MAX_BATCH, type Cursor, type OpResult, type ServedOp, type SyncResponse } from '../../domain/protocol.ts';
 import {
   FILE_ERRORS,
@@ -18,6 +25,7 @@ import {
   readReplyFile,
   readRequestFile,
   REPLY_FORMAT,
+  REPLY_VERSION,
   REQUEST_FORMAT,
   SYNC_FILE_VERSION,
   type FileError,
@@ -62,22 +70,30 @@ export async function writeRequestFile(db: RasidDb, device: DeviceId, now: () =>
   };
 }
 
-/** The phone reads a reply file as it reads a sync response. */
+/**
+ * The phone reads a reply file as it reads a sync response, once it is shown to be signed by a
+ * coordinator; otherwise nothing of it is taken in (its ops are the base's to serve again).
+ */
 export async function readReply(db: RasidDb, device: DeviceId, text: string, now: () => number, keys?: OpKeys): Promise<TakenResponse> {
   const read = readReplyFile(text, device);
   if (!read.ok) throw new SyncFileError(read.error);
+  const { file, rawResponse } = read;
+  const reader = keys ? await readerOf(db, keys) : await rosterReader(db);
+  const signer = await coordinatorKey(db, file, reader, keys?.deploymentPublic !== undefined);
+  const signed = { device: file.device, createdAt: file.createdAt, signer: file.signer, response: rawResponse };
+  if (!signer || !(await checkReply(signer, signed, file.sig))) throw new SyncFileError(FILE_ERRORS.unsignedReply);
   const [epoch, cursor] = await Promise.all([db.getMeta('epoch'), db.getMeta('cursor')]);
   // Every answer in a reply is to an op pushed for this phone; one whose id is no op id names none of its ops.
-  const pushed = read.file.response.results.flatMap((r) => {
+  const pushed = file.response.results.flatMap((r) => {
     const id = opIdSchema.safeParse(r.id);
     return id.success ? [id.data] : [];
   });
-  return takeResponse(db, read.file.response, pushed, {
+  return takeResponse(db, file.response, pushed, {
     device,
     now,
     epoch: epoch ?? null,
-    keepCursorAhead: epoch === read.file.response.epoch ? (cursor ?? null) : null,
-    reader: keys && (await readerOf(db, keys)),
+    keepCursorAhead: epoch === file.response.epoch ? (cursor ?? null) : null,
+    reader: keys ? reader : undefined,
   });
 }
 
@@ -102,6 +118,9 @@ export async function answerRequest(ctx: SyncContext, text: string): Promise<Ans
   const file = read.file;
   if (file.device === ctx.device) throw new SyncFileError(FILE_ERRORS.ownFile);
   if (ctx.role !== 'coordinator') throw new SyncError(SYNC_ERRORS.forbidden);
+  // The reply is signed: a desk without a key of its own could answer nothing the phone would take.
+  const signing = ctx.keys?.device.signing;
+  if (!signing) throw new SyncFileError(FILE_ERRORS.cannotSign);
   const { db } = ctx;
 
   // Nothing of the file is taken in, nor pushed, before every op in it is shown to be its device's.
@@ -137,7 +156,7 @@ export async function answerRequest(ctx: SyncContext, text: string): Promise<Ans
   }
   const sync = await runSync(ctx);
 
-  const reply = await writeReply(db, file, [...results.values()], ctx.now());
+  const reply = await writeReply(db, file, [...results.values()], { now: ctx.now(), signer: ctx.device, signing });
   const answers = file.ops.map((o) => results.get(o.id));
   return {
     reply,
@@ -167,7 +186,13 @@ function refusalOfHeaders(file: SyncRequestFile, role: Role | undefined, sealing
 }
 
 /** The ops the phone may see after its cursor, from this coordinator's synced copy, as the base would serve them. */
-async function writeReply(db: RasidDb, file: SyncRequestFile, results: OpResult[], now: number): Promise<SyncReplyFile> {
+async function writeReply(
+  db: RasidDb,
+  file: SyncRequestFile,
+  results: OpResult[],
+  by: { now: number; signer: DeviceId; signing: SigningKeyPair },
+): Promise<SyncReplyFile> {
+  const { now } = by;
   const [epoch, marks] = await Promise.all([db.getMeta('epoch'), db.getMeta('watermarks')]);
   if (!epoch) throw new SyncError(SYNC_ERRORS.network);
   let after: Cursor | null = file.epoch === epoch ? file.cursor : null;
@@ -216,5 +241,43 @@ async function writeReply(db: RasidDb, file: SyncRequestFile, results: OpResult[
   // The base's receipt travels on to the phone, which may show it to the base itself one day.
   if (mark?.receipt !== undefined) response.receipt = mark.receipt;
   if (reset) response.reset = true;
-  return { format: REPLY_FORMAT, v: SYNC_FILE_VERSION, device: file.device, createdAt: now, response };
+  const signed = { device: file.device, createdAt: now, signer: by.signer, response };
+  return { format: REPLY_FORMAT, v: REPLY_VERSION, ...signed, sig: await signReply(by.signing, signed) };
+}
+
+/** A reader that checks signatures only, with the keys the roster this phone holds names: for a phone without keys of its own. */
+async function rosterReader(db: RasidDb): Promise<Reader> {
+  const roster = rosterEntriesOf((await db.settings.get(ROSTER_ID))?.state);
+  return { mine: [], directory: await KeyDirectory.of(roster.values()), pairs: new PairKeyCache() };
+}
+
+/**
+ * The signing key of the coordinator a reply names as its signer: as the roster this phone holds
+ * names it, or, for a phone's first reply, as a roster op in the reply names it, read as the phone
+ * would take it in (the reader's checks decide which count; a clear one only before the phone has
+ * pinned a deployment key).
+ */
+async function coordinatorKey(
+  db: RasidDb,
+  file: SyncReplyFile,
+  reader: Reader,
+  pinned: boolean,
+): Promise<PublicKey<SigningAlg> | undefined> {
+  const held = rosterEntriesOf((await db.settings.get(ROSTER_ID))?.state).get(file.signer);
+  let entry = held?.role === 'coordinator' ? held : undefined;
+  if (!entry) {
+    const rosterOps = file.response.ops.filter(
+      (s) => s.op.kind === 'deployment' && s.op.reportId === ROSTER_ID && (s.op.v === SEALED_OP_VERSION || !pinned),
+    );
+    for (const read of await readBatch(
+      rosterOps.map((s) => s.op),
+      reader,
+    )) {
+      if (!read.ok) continue;
+      for (const e of entriesWritten(read.op.body.changes)) if (e.device === file.signer && e.role === 'coordinator') entry = e;
+    }
+  }
+  const text = entry?.keys?.signing;
+  const key = text ? await readPublicKey(text, 'signing') : undefined;
+  return key?.ok ? key.key : undefined;
 }

@@ -10,7 +10,7 @@
 import { canonicalJson } from '../canonical-json.ts';
 import type { OpHeader } from '../op.ts';
 import { QUARANTINE_REASONS } from '../quarantine.ts';
-import { ownBytes, sha256, toBase64url, utf8, type Bytes } from './bytes.ts';
+import { fromBase64url, ownBytes, sha256, toBase64url, utf8, type Bytes } from './bytes.ts';
 import type { PublicKey, SigningKeyPair } from './keys.ts';
 import type { SigningAlg } from './algorithms.ts';
 
@@ -38,6 +38,26 @@ export function signParams(alg: SigningAlg): Algorithm | EcdsaParams {
 export async function signOp(signer: SigningKeyPair, header: SignedHeader, bodyText: string): Promise<Bytes> {
   const message = await signedMessage(header, bodyText);
   return new Uint8Array(await globalThis.crypto.subtle.sign(signParams(signer.alg), signer.privateKey, message));
+}
+
+/** A signature as it travels in JSON: 64 bytes in base64url, without padding. */
+export const SIGNATURE_TEXT_CHARS = 86;
+
+/** `message` signed, as it travels. */
+export async function signText(signer: SigningKeyPair, message: Bytes): Promise<string> {
+  return toBase64url(new Uint8Array(await globalThis.crypto.subtle.sign(signParams(signer.alg), signer.privateKey, message)));
+}
+
+/** Whether `text` is a signature of `message` by the holder of `key`, as it travels. Never throws. */
+export async function checkText(key: PublicKey<SigningAlg>, message: Bytes, text: unknown): Promise<boolean> {
+  try {
+    if (typeof text !== 'string' || text.length !== SIGNATURE_TEXT_CHARS) return false;
+    const signature = fromBase64url(text);
+    if (!signature || signature.length !== 64) return false;
+    return await globalThis.crypto.subtle.verify(signParams(key.alg), key.key, signature, message);
+  } catch {
+    return false;
+  }
 }
 
 export type SignatureCheck = { ok: true } | { ok: false; reason: typeof QUARANTINE_REASONS.badSignature };
