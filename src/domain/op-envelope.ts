@@ -52,15 +52,19 @@ export async function sealForWire(
   sealer: Sealer,
   recipients: readonly PublicKey<AgreementAlg>[],
 ): Promise<{ ok: true; wire: WireOp } | { ok: false; reason: string }> {
+  if (op.kind === 'deployment') return { ok: true, wire: await signInClear(op, sealer.signing) };
   const header = { ...headerFields(op), v: SEALED_OP_VERSION } as const;
-  if (op.kind === 'deployment') {
-    const bodyText = canonicalJson(op.body);
-    const sig = toBase64url(await signOp(sealer.signing, header, bodyText));
-    return { ok: true, wire: await withOuterSignature({ ...header, v: SEALED_OP_VERSION, body: bodyText, sig }, sealer) };
-  }
   const sealed = await sealOp(sealedOpHeaderSchema.parse(header), op.body, sealer, recipients, { pairs: sealer.pairs });
   if (!sealed.ok) return sealed;
   return { ok: true, wire: await withOuterSignature(sealed.op, sealer) };
+}
+
+/** A deployment op as it travels in version 2: its body in clear, signed inside (`sig`) and out (`osig`). */
+export async function signInClear(op: Op, signing: SigningKeyPair): Promise<WireOp> {
+  const header = { ...headerFields(op), v: SEALED_OP_VERSION } as const;
+  const bodyText = canonicalJson(op.body);
+  const sig = toBase64url(await signOp(signing, header, bodyText));
+  return withOuterSignature({ ...header, body: bodyText, sig }, { signing });
 }
 
 /**

@@ -146,9 +146,17 @@ export const deploymentKeyResponseSchema = z.object({
    * always was: a device computes the key's own fingerprint and compares that, never this one.
    */
   fingerprint: z.string(),
+  /** The deployment root's public signing key, once it has one: what enrollment links then pin. */
+  root: z.optional(z.object({ key: z.string().check(z.maxLength(200)), fingerprint: z.string() })),
+  /** The root's latest statement naming `key` (a signed roster op): a device takes the key only on its word. */
+  statement: z.optional(wireOpSchema),
 });
 export type DeploymentKeyResponse = z.infer<typeof deploymentKeyResponseSchema>;
-export const deploymentKeyRequestSchema = z.object({ key: z.string().check(z.maxLength(200)) });
+export const deploymentKeyRequestSchema = z.object({
+  key: z.string().check(z.maxLength(200)),
+  /** The root's public signing key, set once (src/domain/root.ts). */
+  root: z.optional(z.string().check(z.maxLength(200))),
+});
 
 /** `POST /api/v1/enrollment-codes` (coordinators): a one-time code for one more device. */
 export const enrollmentCodeRequestSchema = z.object({ role: z.enum(ROLES) });

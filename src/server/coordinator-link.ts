@@ -10,7 +10,7 @@
 import { cryptoRandom } from '../domain/ids.ts';
 import { ConfigError, defaultOrigin, insecureOriginWarning, readPort, readPublicOrigin, readStoreOptions, wantsTls } from './config.ts';
 import { CODE_LIFETIME_MS, enrollmentLink, makeEnrollmentCode } from './enrollment/codes.ts';
-import { readDeploymentKey } from './enrollment/deployment-key.ts';
+import { linkFingerprint } from './enrollment/deployment-key.ts';
 import { openStore } from './store/index.ts';
 
 async function printCoordinatorLink(env: NodeJS.ProcessEnv): Promise<void> {
@@ -22,9 +22,9 @@ async function printCoordinatorLink(env: NodeJS.ProcessEnv): Promise<void> {
     const hours = CODE_LIFETIME_MS / 3_600_000;
     // Printed where the base runs: a base hostile enough to swap the key could print another link too,
     // so a coordinator compares the fingerprint with the one a fellow coordinator reads out.
-    const deployment = await readDeploymentKey(store.db);
+    const pinned = await linkFingerprint(store.db);
     console.log(
-      `Open this link on the coordinator's device within ${hours} hours; it works once:\n\n  ${enrollmentLink(origin, made.code, deployment?.fingerprint)}\n`,
+      `Open this link on the coordinator's device within ${hours} hours; it works once:\n\n  ${enrollmentLink(origin, made.code, pinned)}\n`,
     );
   } finally {
     await store.close();

@@ -107,4 +107,5 @@ export const deskEn = {
   'err.syncFile.cannotCheck':
     'This desk cannot open the changes in this file to check them: import the key file first. Nothing was changed.',
   'err.syncFile.cannotSign': 'This desk has no signing key of its own, so it cannot sign a reply. Nothing was changed.',
+  'err.op.rootRosterOnly': 'the deployment root only names coordinators and keys',
 } as const satisfies Record<string, string | PluralMessage>;

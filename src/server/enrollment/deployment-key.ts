@@ -1,12 +1,16 @@
 /**
- * The deployment's public key on the base: set once by a coordinator, handed to every device that
- * enrolls, and pinned by the fingerprint in each enrollment link. The base only relays it; a base
- * that hands out another key is caught by that fingerprint.
+ * The deployment's public keys on the base: the deployment key, which ops are sealed to, and the
+ * root key, which names coordinators (src/domain/root.ts). Each is set once by a coordinator and
+ * handed to every device that enrolls; enrollment links pin the root (the deployment key, for a
+ * deployment made before roots). The base only relays them; a base that hands out other keys is
+ * caught by that fingerprint.
  */
 import type { Kysely } from 'kysely';
 import { readPublicKey } from '../../domain/crypto/keys.ts';
-import type { Fingerprint } from '../../domain/ids.ts';
-import type { DeploymentKeyResponse } from '../../domain/protocol.ts';
+import type { DeviceId, Fingerprint } from '../../domain/ids.ts';
+import { rootDeviceOf } from '../../domain/root.ts';
+import type { DeploymentKeyResponse, WireOp } from '../../domain/protocol.ts';
+import { DEPLOYMENT_KEY_FIELD, ROSTER_ID } from '../../domain/roster.ts';
 import type { Database } from '../store/schema.ts';
 
 /** The answer, with the fingerprint this base computed itself. */
@@ -33,4 +37,65 @@ export async function setDeploymentKey(db: Kysely<Database>, text: unknown): Pro
   if (Number(set.numUpdatedRows) === 1) return { ok: true, created: true, key };
   const held = await readDeploymentKey(db);
   return held?.key === key.key ? { ok: true, created: false, key } : { ok: false, reason: 'already_set' };
+}
+
+/** The deployment root's public signing key, with its fingerprint and the device id its ops carry. */
+export async function readDeploymentRoot(
+  db: Kysely<Database>,
+): Promise<{ key: string; fingerprint: Fingerprint; device: DeviceId } | undefined> {
+  const row = await db.selectFrom('meta').select('root_key').where('id', '=', 1).executeTakeFirst();
+  if (!row?.root_key) return undefined;
+  const read = await readPublicKey(row.root_key, 'signing');
+  return read.ok ? { key: read.key.text, fingerprint: read.key.fingerprint, device: rootDeviceOf(read.key.kid) } : undefined;
+}
+
+/** Sets the root key if none is set, as setDeploymentKey does the deployment key; it is never replaced here. */
+export async function setDeploymentRoot(db: Kysely<Database>, text: unknown): Promise<SetOutcome> {
+  const read = await readPublicKey(text, 'signing');
+  if (!read.ok) return { ok: false, reason: 'invalid' };
+  const key = { key: read.key.text, fingerprint: read.key.fingerprint };
+  const set = await db.updateTable('meta').set({ root_key: key.key }).where('id', '=', 1).where('root_key', 'is', null).executeTakeFirst();
+  if (Number(set.numUpdatedRows) === 1) return { ok: true, created: true, key };
+  const held = await readDeploymentRoot(db);
+  return held?.key === key.key ? { ok: true, created: false, key } : { ok: false, reason: 'already_set' };
+}
+
+/** What an enrollment link pins: the root once the deployment has one, before that its deployment key. */
+export async function linkFingerprint(db: Kysely<Database>): Promise<Fingerprint | undefined> {
+  return (await readDeploymentRoot(db))?.fingerprint ?? (await readDeploymentKey(db))?.fingerprint;
+}
+
+/**
+ * The root's latest statement naming `deploymentKey`, as it travels: a device that pins the root
+ * takes the deployment key only on its word, checked before it enrolls.
+ */
+export async function rootStatementNaming(db: Kysely<Database>, root: DeviceId, deploymentKey: string): Promise<WireOp | undefined> {
+  const rows = await db
+    .selectFrom('ops')
+    .select(['id', 'v', 'kind', 'report_id', 'device', 'device_seq', 'body', 'sig', 'osig'])
+    .where('device', '=', root)
+    .where('report_id', '=', ROSTER_ID)
+    .where('status', '=', 'ok')
+    .orderBy('device_seq', 'desc')
+    .execute();
+  for (const r of rows) {
+    let named: unknown;
+    try {
+      named = (JSON.parse(r.body) as { changes?: Record<string, unknown> }).changes?.[DEPLOYMENT_KEY_FIELD];
+    } catch {
+      continue;
+    }
+    if (named !== deploymentKey) continue;
+    const op = {
+      v: Number(r.v),
+      id: r.id,
+      kind: r.kind,
+      reportId: r.report_id,
+      device: r.device,
+      deviceSeq: Number(r.device_seq),
+      body: r.body,
+    };
+    return { ...op, ...(r.sig !== null && { sig: r.sig }), ...(r.osig !== null && { osig: r.osig }) } as WireOp;
+  }
+  return undefined;
 }

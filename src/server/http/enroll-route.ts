@@ -8,11 +8,20 @@ import {
   deploymentKeyRequestSchema,
   enrollmentCodeRequestSchema,
   enrollRequestSchema,
+  type DeploymentKeyResponse,
   type EnrollmentCodeResponse,
   type EnrollResponse,
 } from '../../domain/protocol.ts';
+import { isRootDeviceId } from '../../domain/root.ts';
 import { enrollmentLink, makeEnrollmentCode } from '../enrollment/codes.ts';
-import { readDeploymentKey, setDeploymentKey } from '../enrollment/deployment-key.ts';
+import {
+  linkFingerprint,
+  readDeploymentKey,
+  readDeploymentRoot,
+  rootStatementNaming,
+  setDeploymentKey,
+  setDeploymentRoot,
+} from '../enrollment/deployment-key.ts';
 import { enrollDevice, type EnrollFailure } from '../enrollment/enroll.ts';
 import type { ApiDeps } from './api.ts';
 import { requireCoordinator, requireDevice, type ApiEnv } from './auth.ts';
@@ -42,6 +51,9 @@ export function enrollRoutes(api: Hono<ApiEnv>, { store, now, random, publicOrig
     if (request.keys && Object.keys(request.keys).length > MAX_KEYS) {
       throw new ApiError(400, 'bad_request', `A device sends at most ${MAX_KEYS} public keys.`);
     }
+    // The root's ops carry an id of this shape: a device enrolled under one would write as the root.
+    if (isRootDeviceId(request.device))
+      throw new ApiError(400, 'bad_request', 'Device ids starting with `root-` are the deployment root’s.');
     const outcome = await enrollDevice(store.db, request, { now, random });
     if (!outcome.ok) throw REFUSALS[outcome.reason]();
     const deployment = await readDeploymentKey(store.db);
@@ -60,24 +72,40 @@ export function enrollRoutes(api: Hono<ApiEnv>, { store, now, random, publicOrig
   api.get('/v1/deployment-key', async (c) => {
     const key = await readDeploymentKey(store.db);
     if (!key) throw new ApiError(404, 'no_deployment_key', 'This deployment has no key yet; its first coordinator makes it.');
-    return jsonAnswer(c, key);
+    const root = await readDeploymentRoot(store.db);
+    const answer: DeploymentKeyResponse = { ...key };
+    if (root) {
+      answer.root = { key: root.key, fingerprint: root.fingerprint };
+      const statement = await rootStatementNaming(store.db, root.device, key.key);
+      if (statement) answer.statement = statement;
+    }
+    return jsonAnswer(c, answer);
   });
 
+  // The root key first, when it comes: the deployment key is then checked against a root statement.
   api.put('/v1/deployment-key', requireDevice(store.db), requireCoordinator, async (c) => {
-    const { key } = await readJsonBody(c, deploymentKeyRequestSchema, SMALL_BODY_BYTES);
+    const { key, root } = await readJsonBody(c, deploymentKeyRequestSchema, SMALL_BODY_BYTES);
+    let created = false;
+    if (root !== undefined) {
+      const set = await setDeploymentRoot(store.db, root);
+      if (!set.ok && set.reason === 'invalid')
+        throw new ApiError(400, 'bad_key', 'Not a public signing key (`ed25519:` or `p256-ecdsa:` and its base64url bytes).');
+      if (!set.ok)
+        throw new ApiError(409, 'root_key_set', 'This deployment already has another root key; it is never replaced by this endpoint.');
+      created = set.created;
+    }
     const outcome = await setDeploymentKey(store.db, key);
     if (!outcome.ok && outcome.reason === 'invalid')
       throw new ApiError(400, 'bad_key', 'Not a public agreement key (`x25519:` or `p256-ecdh:` and its base64url bytes).');
     if (!outcome.ok)
       throw new ApiError(409, 'deployment_key_set', 'This deployment already has another key; it is never replaced by this endpoint.');
-    return jsonAnswer(c, outcome.key, outcome.created ? 201 : 200);
+    return jsonAnswer(c, outcome.key, outcome.created || created ? 201 : 200);
   });
 
   api.post('/v1/enrollment-codes', requireDevice(store.db), requireCoordinator, async (c) => {
     const { role } = await readJsonBody(c, enrollmentCodeRequestSchema, SMALL_BODY_BYTES);
     const made = await makeEnrollmentCode(store.db, role, { now, random });
-    const deployment = await readDeploymentKey(store.db);
-    const answer: EnrollmentCodeResponse = { ...made, link: enrollmentLink(publicOrigin(), made.code, deployment?.fingerprint) };
+    const answer: EnrollmentCodeResponse = { ...made, link: enrollmentLink(publicOrigin(), made.code, await linkFingerprint(store.db)) };
     return jsonAnswer(c, answer, 201);
   });
 }

@@ -11,7 +11,9 @@ import { OUTER_SIGNATURE_CHARS, outerMessageOfHash } from '../../domain/crypto/o
 import { parsePublicKeyText } from '../../domain/crypto/public-key-text.ts';
 import { SEALED_OP_VERSION } from '../../domain/crypto/sealed-op.ts';
 import type { SignedHeader } from '../../domain/crypto/signature.ts';
-import type { DeviceId } from '../../domain/ids.ts';
+import { keyIdOf } from '../../domain/crypto/fingerprint.ts';
+import type { DeviceId, Fingerprint } from '../../domain/ids.ts';
+import { isRootDeviceId, rootDeviceOf } from '../../domain/root.ts';
 import { slotOf, type Caller, type PushedOp } from './rules.ts';
 import type { Database } from './schema.ts';
 import { checkAll, type Check } from './verify-pool.ts';
@@ -69,10 +71,36 @@ function signingKeyOf(publicKeys: string | null): { alg: SigningAlg; der: string
   }
 }
 
-export async function checkAuthorship(db: Kysely<Database>, caller: Caller, ops: readonly PushedOp[]): Promise<Authorship[]> {
+/** The root key as read last, by its text: it is set once, and read on every push. */
+let rootRead: { text: string; root: { device: DeviceId; key: { alg: SigningAlg; der: string } | null } } | undefined;
+
+/** The deployment root's device id and key, once it has one (src/domain/root.ts). */
+export async function rootOf(
+  db: Kysely<Database>,
+): Promise<{ device: DeviceId; key: { alg: SigningAlg; der: string } | null } | undefined> {
+  const row = await db.selectFrom('meta').select('root_key').where('id', '=', 1).executeTakeFirst();
+  const text = row?.root_key;
+  if (!text) return undefined;
+  if (rootRead?.text !== text) {
+    const raw = parsePublicKeyText(text, 'signing')?.raw;
+    if (!raw) return undefined;
+    const kid = keyIdOf(createHash('sha256').update(raw).digest('base64url') as Fingerprint);
+    rootRead = { text, root: { device: rootDeviceOf(kid), key: derOf(text) } };
+  }
+  return rootRead.root;
+}
+
+export async function checkAuthorship(
+  db: Kysely<Database>,
+  caller: Caller,
+  ops: readonly PushedOp[],
+): Promise<{ authorship: Authorship[]; root: DeviceId | undefined }> {
   const slots = ops.map((op) => slotOf(typeof op === 'object' && op !== null ? op.header : undefined));
   const authors = [...new Set(slots.flatMap((s) => (s ? [s.device] : [])))];
   const enrolled = new Map<DeviceId, { alg: SigningAlg; der: string } | null>();
+  // The root is no enrolled device, but its key is known: its ops are checked like any other's.
+  const root = authors.some(isRootDeviceId) ? await rootOf(db) : undefined;
+  if (root) enrolled.set(root.device, root.key);
   for (const part of chunks(authors)) {
     const rows = await db.selectFrom('devices').select(['device', 'public_keys']).where('device', 'in', part).execute();
     for (const r of rows) enrolled.set(r.device, signingKeyOf(r.public_keys));
@@ -81,7 +109,8 @@ export async function checkAuthorship(db: Kysely<Database>, caller: Caller, ops:
     const slot = slots[i];
     if (!slot) return 'unread';
     if (slot.device !== caller.device && !enrolled.has(slot.device)) return 'unknownAuthor';
-    if (op.header.v !== SEALED_OP_VERSION) return 'clear';
+    // The root signs everything it writes: nothing in clear stands in its name.
+    if (op.header.v !== SEALED_OP_VERSION) return slot.device === root?.device ? 'unsigned' : 'clear';
     if (op.osig === undefined || op.osig === null) return 'unsigned';
     const key = enrolled.get(slot.device);
     return (key && checkOf(key, op.header, op.body, op.osig)) || 'forged';
@@ -89,5 +118,5 @@ export async function checkAuthorship(db: Kysely<Database>, caller: Caller, ops:
   const checks = found.filter((f): f is Check => typeof f !== 'string');
   const verified = await checkAll(checks);
   let next = 0;
-  return found.map((f) => (typeof f === 'string' ? f : verified[next++] ? 'proven' : 'forged'));
+  return { authorship: found.map((f) => (typeof f === 'string' ? f : verified[next++] ? 'proven' : 'forged')), root: root?.device };
 }

@@ -142,6 +142,13 @@ const outerSignatureMigration: Migration = {
   },
 };
 
+/** The deployment root's public key, which the base checks the root's ops against. */
+const rootKeyMigration: Migration = {
+  async up(db: SchemaDb) {
+    await db.schema.alterTable('meta').addColumn('root_key', 'text').execute();
+  },
+};
+
 export function opStoreMigrations(dialect: StoreDialect): MigrationProvider {
   return {
     getMigrations: () =>
@@ -152,6 +159,7 @@ export function opStoreMigrations(dialect: StoreDialect): MigrationProvider {
         '0004_deployment_key': deploymentKeyMigration,
         '0005_receipts': receiptsMigration,
         '0006_outer_signature': outerSignatureMigration,
+        '0007_root_key': rootKeyMigration,
       }),
   };
 }

@@ -42,9 +42,9 @@ export type PushAnswer =
  * the tests use that to hold a writer open).
  */
 export async function pushOps(db: Kysely<Database>, input: PushInput): Promise<PushAnswer[]> {
-  const authorship = await checkAuthorship(db, input.caller, input.ops);
-  if (db.isTransaction) return pushInTransaction(db, input, authorship);
-  return db.transaction().execute((trx) => pushInTransaction(trx, input, authorship));
+  const checked = await checkAuthorship(db, input.caller, input.ops);
+  if (db.isTransaction) return pushInTransaction(db, input, checked);
+  return db.transaction().execute((trx) => pushInTransaction(trx, input, checked));
 }
 
 type Slot = NonNullable<ReturnType<typeof slotOf>>;
@@ -54,7 +54,7 @@ const slotKey = (device: DeviceId, deviceSeq: number) => `${device}\u0000${devic
 async function pushInTransaction(
   trx: Kysely<Database>,
   { caller, ops: sent, now }: PushInput,
-  authorship: readonly Authorship[],
+  { authorship, root }: { authorship: readonly Authorship[]; root: DeviceId | undefined },
 ): Promise<PushAnswer[]> {
   // Something that is not even an object gets an answer (rejected) instead of failing the batch.
   const ops = sent.map((op): PushedOp =>
@@ -70,7 +70,7 @@ async function pushInTransaction(
   let seq = Number(counter.last_seq);
 
   const slots = ops.map((op) => slotOf(op.header));
-  const held = await loadHeld(trx, ops, slots, caller);
+  const held = await loadHeld(trx, ops, slots, caller, root);
 
   // Decide in each device's own order, so a create comes before the edits it makes possible even
   // when a batch arrives shuffled. Answers go back in the order the ops came.
@@ -162,7 +162,13 @@ function printable(value: unknown, max: number): string {
 }
 
 /** Reads, under the lock, everything the rules may ask about this batch; then tracks the batch's own writes. */
-async function loadHeld(trx: Kysely<Database>, ops: readonly PushedOp[], slots: (Slot | undefined)[], caller: Caller) {
+async function loadHeld(
+  trx: Kysely<Database>,
+  ops: readonly PushedOp[],
+  slots: (Slot | undefined)[],
+  caller: Caller,
+  root: DeviceId | undefined,
+) {
   const bySlot = new Map<string, HeldOp>();
   const ids = new Set<OpId>();
   const owners = new Map<string, DeviceId>();
@@ -222,6 +228,7 @@ async function loadHeld(trx: Kysely<Database>, ops: readonly PushedOp[], slots: 
     roleOf: (device) => roles.get(device) ?? 'monitor',
     watermarkOf: (device) => progress.get(device)?.watermark ?? 0,
     sealedOnly,
+    root,
   };
   return {
     state,

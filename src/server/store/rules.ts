@@ -8,6 +8,7 @@ import { UUID_PATTERN, type DeviceId, type OpId, type TargetId } from '../../dom
 import { deviceIdSchema, opIdSchema } from '../../domain/id-schemas.ts';
 import { LATEST_WIRE_VERSION, wireHeaderSchema, type OpKind, type WireHeader } from '../../domain/op.ts';
 import type { Role } from '../../domain/roles.ts';
+import { ROSTER_ID } from '../../domain/roster.ts';
 import type { Authorship } from './authorship.ts';
 import type { OpStatus } from './schema.ts';
 
@@ -46,6 +47,8 @@ export const REJECT = {
   /** create and edit name a report by UUID; deployment and desk name a setting, never a UUID. */
   reportIdKind: 'err.op.reportIdKind',
   coordinatorOnly: 'err.op.coordinatorOnly',
+  /** The deployment root writes roster statements only. */
+  rootRosterOnly: 'err.op.rootRosterOnly',
   /** A create for a report another device already created. */
   reportOwned: 'err.op.reportOwned',
   /** A second create for a report its author already created. */
@@ -105,6 +108,8 @@ export interface HeldState {
    * taken, not even to be stored as rejected.
    */
   sealedOnly: boolean;
+  /** The deployment root's device id, once it has one: it writes roster statements and nothing else. */
+  root?: DeviceId | undefined;
 }
 
 export type Decision =
@@ -236,6 +241,9 @@ export function decide(op: PushedOp, caller: Caller, held: HeldState, authorship
   if (REPORT_KINDS.includes(kind) !== UUID_PATTERN.test(reportId)) return reject(REJECT.reportIdKind);
 
   const author = slot.device;
+  if (author === held.root) {
+    return kind === 'deployment' && reportId === ROSTER_ID ? { answer: 'ack', store: true, owner: false } : reject(REJECT.rootRosterOnly);
+  }
   const role = author === caller.device ? caller.role : held.roleOf(author);
   switch (kind) {
     case 'deployment':

@@ -20,6 +20,8 @@ export interface MetaTable {
   first_link_at: number | null;
   /** The deployment's public key (`<alg>:<base64url>`), set once by a coordinator; null until then. */
   deployment_key: string | null;
+  /** The deployment root's public signing key (`<alg>:<base64url>`), set once; null until then (src/domain/root.ts). */
+  root_key: string | null;
   /** The key watermark receipts are a MAC under (base64url, 32 random bytes); the base's alone, never sent. */
   receipt_key: string | null;
   /** When a shown loss last renewed the epoch; null if it never has. */
