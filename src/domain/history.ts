@@ -124,7 +124,7 @@ export function reportHistory(reportId: ReportId, ops: Iterable<HistoryOp>, isCo
   let state = emptyState(reportId);
   const entries: HistoryEntry[] = [];
   for (const op of [...unique.values()].sort(byClock)) {
-    const coordinator = isCoordinator(op.device);
+    const coordinator = isCoordinator(op.device, op.deviceSeq);
     const next = op.rejected ? state : applyOp(state, op, isCoordinator);
     const entry: HistoryEntry = {
       op: op.id,

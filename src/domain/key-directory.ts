@@ -7,6 +7,7 @@ import type { AgreementAlg, SigningAlg } from './crypto/algorithms.ts';
 import { readPublicKey, type KeyResult, type PublicKey } from './crypto/keys.ts';
 import type { DeviceId, KeyId } from './ids.ts';
 import type { RosterEntry } from './roster.ts';
+import type { TrustedRoster } from './trusted-roster.ts';
 
 /** Parsing a key imports it into WebCrypto: the same roster text is read on every sync. */
 const parsed = new Map<string, Promise<KeyResult<AgreementAlg> | KeyResult<SigningAlg>>>();
@@ -29,7 +30,37 @@ export class KeyDirectory {
   readonly #agreementByKid = new Map<KeyId, PublicKey<AgreementAlg>>();
   readonly #agreementByDevice = new Map<DeviceId, PublicKey<AgreementAlg>>();
   readonly #signingByDevice = new Map<DeviceId, PublicKey<SigningAlg>>();
+  /** From the trust rule: a device's signing keys by the `deviceSeq` each is in force from, ascending. */
+  readonly #signingSpans = new Map<DeviceId, { since: number; key: PublicKey<SigningAlg> }[]>();
   #coordinators = 0;
+  /** Built from the trust rule: the roster's first coordinator is never taken on its own word. */
+  #rooted = false;
+
+  /**
+   * The keys the trust rule gives (trusted-roster.ts), each signing key for the ops it is in force
+   * for, and the root's own; `extra` as for `of`.
+   */
+  static async fromTrust(trusted: TrustedRoster, extra: readonly PublicKey<AgreementAlg>[] = []): Promise<KeyDirectory> {
+    const directory = new KeyDirectory();
+    directory.#rooted = true;
+    for (const key of extra) directory.#agreementByKid.set(key.kid, key);
+    const root = await read(trusted.root.signing, 'signing');
+    if (root.ok) directory.#signingSpans.set(trusted.root.device, [{ since: 1, key: root.key }]);
+    for (const device of trusted.devices.values()) {
+      const spans: { since: number; key: PublicKey<SigningAlg> }[] = [];
+      for (const span of device.keys) {
+        const a = span.agreement !== undefined ? await read(span.agreement, 'agreement') : undefined;
+        if (a?.ok) {
+          directory.#agreementByKid.set(a.key.kid, a.key);
+          directory.#agreementByDevice.set(device.device, a.key);
+        }
+        const s = span.signing !== undefined ? await read(span.signing, 'signing') : undefined;
+        if (s?.ok) spans.push({ since: span.since, key: s.key });
+      }
+      if (spans.length > 0) directory.#signingSpans.set(device.device, spans);
+    }
+    return directory;
+  }
 
   static async of(entries: Iterable<RosterEntry>, extra: readonly PublicKey<AgreementAlg>[] = []): Promise<KeyDirectory> {
     const directory = new KeyDirectory();
@@ -67,17 +98,32 @@ export class KeyDirectory {
     return this.#agreementByDevice.get(device);
   }
 
-  signingKey(device: DeviceId): PublicKey<SigningAlg> | undefined {
-    return this.#signingByDevice.get(device);
+  /** The key that signs a device's op at `deviceSeq`. */
+  signingKey(device: DeviceId, deviceSeq: number): PublicKey<SigningAlg> | undefined {
+    const spans = this.#signingSpans.get(device);
+    if (!spans) return this.#signingByDevice.get(device);
+    let found: PublicKey<SigningAlg> | undefined;
+    for (const span of spans) if (span.since <= deviceSeq) found = span.key;
+    return found;
   }
 
-  /** No coordinator with keys yet: the roster's first entries are taken as the base serves them. */
+  /**
+   * Adds a device's own keys, which it reads its own ops back with, where the roster gives it none:
+   * they never stand in for another device, nor for a coordinator the roster lacks.
+   */
+  async addOwn(device: DeviceId, keys: { agreement: string; signing: string }): Promise<void> {
+    if (this.#signingSpans.has(device)) return;
+    await this.add({ device, role: 'monitor', keys });
+  }
+
+  /** No coordinator with keys yet, and no root: the roster's first entries are taken as the base serves them. */
   get takesFirstCoordinator(): boolean {
-    return this.#coordinators === 0;
+    return !this.#rooted && this.#coordinators === 0;
   }
 
   /** What this directory knows, as text: when it changes, ops that waited for a key may open now. */
   get extent(): string {
-    return [...this.#agreementByKid.keys()].sort().join(',') + '|' + [...this.#signingByDevice.keys()].sort().join(',');
+    const spans = [...this.#signingSpans].map(([d, list]) => `${d}:${list.map((s) => s.since).join('/')}`);
+    return [...this.#agreementByKid.keys()].sort().join(',') + '|' + [...this.#signingByDevice.keys(), ...spans].sort().join(',');
   }
 }

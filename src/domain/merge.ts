@@ -50,7 +50,8 @@ export interface MergedState<Id extends TargetId = TargetId> {
 }
 
 /** Whether a device is a coordinator in the roster. The merge never trusts an op's own claim. */
-export type Authority = (device: DeviceId) => boolean;
+/** Whether a device counted as coordinator when it wrote its op at `deviceSeq`: roles are judged as of each op. */
+export type Authority = (device: DeviceId, deviceSeq: number) => boolean;
 export const noCoordinators: Authority = () => false;
 
 const COORDINATOR_ONLY = new Set<string>(COORDINATOR_ONLY_FIELDS);
@@ -96,7 +97,7 @@ export function applyOp<Id extends TargetId>(state: MergedState<Id>, op: Op, isC
 
   const touched = new Set([...Object.keys(changes), ...Object.keys(supersedes)]);
   touched.delete(TYPE_FIELD);
-  const coordinator = isCoordinator(op.device);
+  const coordinator = isCoordinator(op.device, op.deviceSeq);
   const isDelete = changes[DELETED_FIELD] === true;
   for (const name of touched) {
     if (COORDINATOR_ONLY.has(name) && !coordinator) {

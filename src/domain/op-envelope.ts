@@ -19,6 +19,8 @@ import { openOp, sealOp, sealedOpHeaderSchema, SEALED_OP_VERSION, type OpenKeys,
 import { OUTER_SIGNATURE_CHARS, signOuter } from './crypto/outer-signature.ts';
 import { checkOpSignature, headerFields, SIGNATURE_TEXT_CHARS, signOp } from './crypto/signature.ts';
 import type { KeyDirectory } from './key-directory.ts';
+import type { DeviceId } from './ids.ts';
+import type { PinnedRoot, RosterStatement, TrustedRoster } from './trusted-roster.ts';
 import { OP_FORMAT_VERSION, opBodySchema, type Op, type OpBody } from './op.ts';
 import type { WireOp } from './protocol.ts';
 import { entriesWritten, ROSTER_ID } from './roster.ts';
@@ -40,6 +42,17 @@ export interface Reader {
   mine: readonly AgreementKeyPair[];
   directory: KeyDirectory;
   pairs: PairKeyCache;
+  /**
+   * A device that pinned its deployment's root: who wrote what is judged by the trust rule, over the
+   * roster statements it holds and those arriving (app/sync/take-in.ts), and no op in clear counts.
+   */
+  rooted?: {
+    root: PinnedRoot;
+    self: DeviceId;
+    held: readonly (RosterStatement & { wire?: WireOp })[];
+    /** The directory a trusted roster gives, with this reader's own keys and the deployment's. */
+    directoryOf(trusted: TrustedRoster): Promise<KeyDirectory>;
+  };
 }
 
 /**
@@ -85,7 +98,7 @@ function openKeys(reader: Reader): OpenKeys {
   return {
     mine: reader.mine,
     agreementKey: (kid) => reader.directory.agreementKey(kid),
-    signingKey: (device) => reader.directory.signingKey(device),
+    signingKey: (device, deviceSeq) => reader.directory.signingKey(device, deviceSeq),
     pairs: reader.pairs,
   };
 }
@@ -99,15 +112,14 @@ function localOp(header: SealedOpHeader, body: OpBody): Op {
   return { ...headerFields(header), v: OP_FORMAT_VERSION, body };
 }
 
-/**
- * A deployment op that travels signed in clear. Its author's signing key comes from the roster the
- * reader holds; while that roster names no coordinator with keys, a roster op may introduce its own
- * author (the first coordinator's entry is taken as the base serves it, as an enrollment before the
- * deployment key existed is).
- */
-async function readSigned(w: Record<string, unknown>, reader: Reader | undefined): Promise<ArrivedOp> {
+type ParsedSigned =
+  | { ok: true; header: SealedOpHeader; body: OpBody; signature: Uint8Array; text: string; sig: string }
+  | { ok: false; id?: string; reason: string };
+
+/** A deployment op that travels signed in clear, read and its shape checked, its signature not yet. */
+function parseSigned(w: Record<string, unknown>): ParsedSigned {
   const id = typeof w.id === 'string' ? w.id.slice(0, 64) : undefined;
-  const fail = (reason: string): ArrivedOp => ({ ok: false, ...(id !== undefined && { id }), reason });
+  const fail = (reason: string): ParsedSigned => ({ ok: false, ...(id !== undefined && { id }), reason });
   const header = sealedOpHeaderSchema.safeParse({
     v: w.v,
     id: w.id,
@@ -127,18 +139,50 @@ async function readSigned(w: Record<string, unknown>, reader: Reader | undefined
   }
   const body = opBodySchema.safeParse(json);
   if (!body.success) return fail(QUARANTINE_REASONS.badBody);
-  const h = header.data;
-  let signer = reader?.directory.signingKey(h.device);
+  return { ok: true, header: header.data, body: body.data, signature, text: w.body, sig: w.sig };
+}
+
+function signedArrived(p: Extract<ParsedSigned, { ok: true }>, w: Record<string, unknown>): ArrivedOp {
+  const op = localOp(p.header, p.body);
+  return { ok: true, op, wire: { ...headerFields(p.header), body: p.text, sig: p.sig, ...outerOf(w) } as WireOp };
+}
+
+/**
+ * A roster statement as it arrived, its shape checked and its signature left to the trust rule,
+ * which alone knows whose key was in force for it (app/sync/take-in.ts). Version 2 only: nothing
+ * in clear is a statement.
+ */
+export function readStatement(input: unknown): ArrivedOp {
+  const w = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+  if (w.v !== SEALED_OP_VERSION) {
+    const id = typeof w.id === 'string' ? w.id.slice(0, 64) : undefined;
+    return { ok: false, ...(id !== undefined && { id }), reason: QUARANTINE_REASONS.unproven };
+  }
+  const parsed = parseSigned(w);
+  return parsed.ok ? signedArrived(parsed, w) : parsed;
+}
+
+/**
+ * A deployment op that travels signed in clear. Its author's signing key comes from the roster the
+ * reader holds; while that roster names no coordinator with keys (and the reader pinned no root), a
+ * roster op may introduce its own author (the first coordinator's entry is taken as the base serves
+ * it, as an enrollment before the deployment key existed is).
+ */
+async function readSigned(w: Record<string, unknown>, reader: Reader | undefined): Promise<ArrivedOp> {
+  const parsed = parseSigned(w);
+  if (!parsed.ok) return parsed;
+  const h = parsed.header;
+  const fail = (reason: string): ArrivedOp => ({ ok: false, id: h.id, reason });
+  let signer = reader?.directory.signingKey(h.device, h.deviceSeq);
   if (!signer && reader?.directory.takesFirstCoordinator && h.reportId === ROSTER_ID) {
-    const own = entriesWritten(body.data.changes).find((e) => e.device === h.device && e.role === 'coordinator');
+    const own = entriesWritten(parsed.body.changes).find((e) => e.device === h.device && e.role === 'coordinator');
     const text = own?.keys?.signing;
     const key = text ? await readPublicKey(text, 'signing') : undefined;
     if (key?.ok) signer = key.key;
   }
   if (!signer) return fail(QUARANTINE_REASONS.unknownSigner);
-  if (!(await checkOpSignature(signer, h, w.body, signature)).ok) return fail(QUARANTINE_REASONS.badSignature);
-  const op = localOp(h, body.data);
-  return { ok: true, op, wire: { ...headerFields(h), body: w.body, sig: w.sig, ...outerOf(w) } as WireOp };
+  if (!(await checkOpSignature(signer, h, parsed.text, parsed.signature)).ok) return fail(QUARANTINE_REASONS.badSignature);
+  return signedArrived(parsed, w);
 }
 
 /**
@@ -148,7 +192,11 @@ async function readSigned(w: Record<string, unknown>, reader: Reader | undefined
  */
 export async function readArrived(input: unknown, reader: Reader | undefined): Promise<ArrivedOp> {
   const w = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
-  if (w.v !== SEALED_OP_VERSION) return fromWire(input);
+  if (w.v !== SEALED_OP_VERSION) {
+    if (!reader?.rooted) return fromWire(input);
+    const id = typeof w.id === 'string' ? w.id.slice(0, 64) : undefined;
+    return { ok: false, ...(id !== undefined && { id }), reason: QUARANTINE_REASONS.unproven };
+  }
   if (w.kind === 'deployment') return readSigned(w, reader);
   const id = typeof w.id === 'string' ? w.id.slice(0, 64) : undefined;
   if (!reader) return { ok: false, ...(id !== undefined && { id }), reason: QUARANTINE_REASONS.notForThisDevice };

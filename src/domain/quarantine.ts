@@ -27,6 +27,12 @@ export const QUARANTINE_REASONS = {
   unknownSigner: 'quarantine.unknownSigner',
   /** The signature is not the author's over this header and body. */
   badSignature: 'quarantine.badSignature',
+  /** Written after its author's cut-off: its author was revoked before it (trust rule, step 5). */
+  afterCutoff: 'quarantine.afterCutoff',
+  /** Not its author's to write as the trusted roster stands: a setting from a monitor, or anything but roster statements from the root. */
+  notAllowed: 'quarantine.notAllowed',
+  /** In clear, or from before the root, on a device that pinned the root: nothing shows who wrote it until a device vouches for it. */
+  unproven: 'quarantine.unproven',
 } as const;
 export type QuarantineReason = (typeof QUARANTINE_REASONS)[keyof typeof QUARANTINE_REASONS];
 
@@ -39,4 +45,6 @@ export const WAITING_REASONS: readonly string[] = [
   QUARANTINE_REASONS.notForThisDevice,
   QUARANTINE_REASONS.unknownSender,
   QUARANTINE_REASONS.unknownSigner,
+  QUARANTINE_REASONS.notAllowed,
+  QUARANTINE_REASONS.unproven,
 ];

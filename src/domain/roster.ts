@@ -62,8 +62,9 @@ export function rosterEntriesOf(state: MergedState | undefined): Map<DeviceId, R
   return entries;
 }
 
-export function authorityOf(roster: ReadonlyMap<DeviceId, Role>): Authority {
-  return (device) => roster.get(device) === 'coordinator';
+/** Coordinators as a roster names them; with `cutoffs` (the trust rule's), only for their ops up to their cut-off. */
+export function authorityOf(roster: ReadonlyMap<DeviceId, Role>, cutoffs: ReadonlyMap<DeviceId, number> = new Map()): Authority {
+  return (device, deviceSeq) => roster.get(device) === 'coordinator' && !(deviceSeq > (cutoffs.get(device) ?? Infinity));
 }
 
 /** Devices whose coordinator standing differs between two rosters: their reports must be merged again. */

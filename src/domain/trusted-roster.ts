@@ -11,8 +11,9 @@
  * (`CheckStatement`): the same rule runs over WebCrypto in the app and over plain values in tests.
  */
 import type { DeviceId, OpId } from './ids.ts';
+import type { Authority } from './merge.ts';
 import type { Role } from './roles.ts';
-import type { RosterEntry } from './roster.ts';
+import { authorityOf, type RosterEntry } from './roster.ts';
 
 /** A roster op as the rule reads it: who wrote it, at which `deviceSeq`, naming what. */
 export interface RosterStatement {
@@ -246,4 +247,34 @@ export async function trustedRoster<S extends RosterStatement>(
   ignored.sort((a, b) => order(a.statement, b.statement));
   clashes.sort((a, b) => compareText(a.device, b.device) || a.since - b.since);
   return { root, devices, deploymentKeys, clashes, ignored };
+}
+
+/** What a device keeps of the trusted roster between syncs: enough to judge roles as of each op. */
+export interface TrustSummary {
+  root: DeviceId;
+  devices: TrustedDevice[];
+  deploymentKeys: string[];
+}
+
+export function summaryOf(trusted: TrustedRoster): TrustSummary {
+  return { root: trusted.root.device, devices: [...trusted.devices.values()], deploymentKeys: [...trusted.deploymentKeys] };
+}
+
+/** Roles as a summary gives them. */
+export function rolesOfSummary(summary: TrustSummary | undefined): Map<DeviceId, Role> {
+  return new Map((summary?.devices ?? []).map((d) => [d.device, d.role]));
+}
+
+/** Who counts as coordinator for an op: named so by the root, and writing at or below its cut-off. */
+export function authorityOfSummary(summary: TrustSummary): Authority {
+  const cutoffs = new Map(summary.devices.flatMap((d) => (d.cutoff !== undefined ? [[d.device, d.cutoff] as const] : [])));
+  return authorityOf(rolesOfSummary(summary), cutoffs);
+}
+
+/** Devices whose standing as coordinator differs between two summaries (role or cut-off): their reports merge again. */
+export function changedStanding(before: TrustSummary | undefined, after: TrustSummary): DeviceId[] {
+  const text = (d: TrustedDevice | undefined) => (d?.role === 'coordinator' ? `c${d.cutoff ?? ''}` : '');
+  const old = new Map((before?.devices ?? []).map((d) => [d.device, d]));
+  const now = new Map(after.devices.map((d) => [d.device, d]));
+  return [...new Set([...old.keys(), ...now.keys()])].filter((d) => text(old.get(d)) !== text(now.get(d))).sort();
 }

@@ -756,7 +756,7 @@ describe('merge over simulated phones (property)', () => {
         const all = simulate(h, authority).written.map((w) => w.op);
         // The same history with every monitor's attempt at verification taken out of its ops.
         const coordinatorOnly = all.map((o) => {
-          if (authority(o.device)) return o;
+          if (authority(o.device, o.deviceSeq)) return o;
           const { verification: _c, ...changes } = o.body.changes;
           const { verification: _s, ...supersedes } = o.body.supersedes;
           return { ...o, body: { ...o.body, changes, supersedes } };

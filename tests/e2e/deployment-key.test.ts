@@ -17,6 +17,7 @@ import {
   autoUnlock,
   readAllStored,
   screenshot,
+  syncNow,
   appReady,
   waitForCount,
 } from './harness.ts';
@@ -33,10 +34,21 @@ test('a phone refuses a base showing another deployment key than its link names,
   const section = coordinator.getByRole('region', { name: 'Deployment key' });
   await section.getByLabel('Coordinator passphrase', { exact: true }).fill('seven olive trees by the spring');
   await section.getByLabel('Coordinator passphrase again').fill('seven olive trees by the spring');
+  // The root file's passphrase is its own: the coordinators' one is refused for it.
+  await section.getByLabel('Root file passphrase', { exact: true }).fill('seven olive trees by the spring');
+  await section.getByLabel('Root file passphrase again').fill('seven olive trees by the spring');
   await section.getByRole('button', { name: 'Make the deployment key' }).click();
+  await section.getByRole('alert').getByText('The root file needs a passphrase of its own, not the coordinators’ one.').waitFor();
+  await section.getByLabel('Root file passphrase', { exact: true }).fill('a well dug below the old mill');
+  await section.getByLabel('Root file passphrase again').fill('a well dug below the old mill');
+  await section.getByRole('button', { name: 'Make the deployment key' }).click();
+  await section.getByText('Fingerprint of the deployment root:').waitFor();
   const shown = (await section.getByTestId('deployment-fingerprint').textContent()) ?? '';
   expect(shown).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
   await waitForCount(section.getByRole('link', { name: 'Save the key file' }), 1);
+  // The root file is offered once, to keep offline; nothing of it stays on the desk.
+  await waitForCount(section.getByRole('link', { name: 'Save the root file' }), 1);
+  expect(await readAllStored(coordinator)).not.toContain('rasid-root-key');
   await screenshot(coordinator, 'deployment-key-en');
 
   await coordinator.getByRole('button', { name: 'Enroll a new monitor' }).click();
@@ -71,6 +83,18 @@ test('a phone refuses a base showing another deployment key than its link names,
   expect(stored).toMatch(/"kind":"(x25519|p256-ecdh)"/);
   expect(stored).toMatch(/"kind":"(ed25519|p256-ecdsa)"/);
   expect(stored).toMatch(new RegExp(`"fingerprint":"${fp}"`));
+
+  // Trust follows from the root: the phone's sealed report reaches the desk, which the root named coordinator.
+  await phone.goto('/');
+  await phone.getByRole('button', { name: 'تقرير جديد' }).click();
+  await phone.getByRole('radiogroup', { name: 'نوع التقرير' }).getByRole('radio', { name: 'أضرار' }).check();
+  await phone.getByLabel('تاريخ الحدث').fill('2025-03-06');
+  await phone.getByLabel('اسم المكان', { exact: true }).fill('حي الجذر');
+  await phone.getByRole('button', { name: 'حفظ' }).click();
+  await syncNow(phone, 'ar');
+  await syncNow(coordinator, 'en');
+  await coordinator.goto('/');
+  await coordinator.getByRole('list', { name: 'Reports' }).getByRole('listitem').filter({ hasText: 'حي الجذر' }).waitFor();
   await phoneContext.close();
   await desk.close();
 });
@@ -88,6 +112,8 @@ test('a second coordinator imports the key file the first saved, in Arabic, and 
     const made = first.getByRole('region', { name: deskEn['deploymentKey.title'] });
     await made.getByLabel(deskEn['deploymentKey.passphrase'], { exact: true }).fill(passphrase);
     await made.getByLabel(deskEn['deploymentKey.confirm']).fill(passphrase);
+    await made.getByLabel(deskEn['deploymentKey.rootPassphrase'], { exact: true }).fill('a well dug below the old mill');
+    await made.getByLabel(deskEn['deploymentKey.rootConfirm']).fill('a well dug below the old mill');
     await made.getByRole('button', { name: deskEn['deploymentKey.make'] }).click();
     // The maker's desk holds the key at once, without the passphrase being typed again.
     await made.getByRole('status').getByText(deskEn['deploymentKey.held']).waitFor();

@@ -73,6 +73,8 @@ test('a phone whose keys do not load sends nothing, says so, and sends the repor
   const section = coordinator.getByRole('region', { name: deskEn['deploymentKey.title'] });
   await section.getByLabel(deskEn['deploymentKey.passphrase'], { exact: true }).fill('four wells on the north road');
   await section.getByLabel(deskEn['deploymentKey.confirm']).fill('four wells on the north road');
+  await section.getByLabel(deskEn['deploymentKey.rootPassphrase'], { exact: true }).fill('a well dug below the old mill');
+  await section.getByLabel(deskEn['deploymentKey.rootConfirm']).fill('a well dug below the old mill');
   await section.getByRole('button', { name: deskEn['deploymentKey.make'] }).click();
   await section.getByRole('status').getByText(deskEn['deploymentKey.held']).waitFor();
   await coordinator.getByRole('button', { name: 'Enroll a new monitor' }).click();

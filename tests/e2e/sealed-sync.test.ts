@@ -39,6 +39,8 @@ test("a sealed report reaches the desk and the coordinator's correction reaches 
   const section = coordinator.getByRole('region', { name: deskEn['deploymentKey.title'] });
   await section.getByLabel(deskEn['deploymentKey.passphrase'], { exact: true }).fill('seven olive trees by the spring');
   await section.getByLabel(deskEn['deploymentKey.confirm']).fill('seven olive trees by the spring');
+  await section.getByLabel(deskEn['deploymentKey.rootPassphrase'], { exact: true }).fill('a well dug below the old mill');
+  await section.getByLabel(deskEn['deploymentKey.rootConfirm']).fill('a well dug below the old mill');
   await section.getByRole('button', { name: deskEn['deploymentKey.make'] }).click();
   await section.getByRole('status').getByText(deskEn['deploymentKey.held']).waitFor();
   await coordinator.getByRole('button', { name: 'Enroll a new monitor' }).click();
@@ -95,11 +97,11 @@ test("a sealed report reaches the desk and the coordinator's correction reaches 
     const reportOps = ops.filter((o) => o.kind === 'create' || o.kind === 'edit');
     expect(reportOps).toHaveLength(2);
     for (const o of reportOps) expect(JSON.parse(o.body)).toMatchObject({ v: 2, ct: expect.any(String) });
-    // The roster the desk wrote when it enrolled, before the key existed, went in clear and unsigned;
-    // the one naming the phone and its keys came after, signed.
+    // The roster the desk wrote when it enrolled, before the keys existed, went in clear and unsigned;
+    // then the root's first statement, naming the desk, and the desk's own naming the phone, both signed.
     const roster = ops.filter((o) => o.kind === 'deployment');
-    expect(roster.map((o) => o.v)).toEqual([1, 2]);
-    expect(roster[1]!.sig).toMatch(/^[A-Za-z0-9_-]{86}$/);
+    expect(roster.map((o) => o.v)).toEqual([1, 2, 2]);
+    for (const o of roster.slice(1)) expect(o.sig).toMatch(/^[A-Za-z0-9_-]{86}$/);
   } finally {
     store.close();
   }

@@ -42,6 +42,9 @@ export const deskAr: CatalogOf<typeof deskEn> = {
   'quarantine.openFailed': 'لا يُفتح: غُيّر في الطريق أو في المركز',
   'quarantine.unknownSigner': 'كاتبه ليس في قائمة الأجهزة بعد، فلا يمكن التحقق من توقيعه؛ يُفتح حين تذكره القائمة',
   'quarantine.badSignature': 'توقيعه لا يطابق: غُيّر بعد أن وقّعه كاتبه',
+  'quarantine.afterCutoff': 'أُلغي كاتبه قبل أن يكتبه، فلا يُحتسب',
+  'quarantine.notAllowed': 'لا يحق لكاتبه هذا التعديل كما تقف القائمة الآن؛ يُحتسب إن تغيّرت القائمة بما يسمح به',
+  'quarantine.unproven': 'كُتب بلا ختم أو قبل جذر النشر، ولم يشهد له أي جهاز بعد',
   'deploymentKey.title': 'مفتاح النشر',
   'deploymentKey.intro':
     'ستُختم التقارير بهذا المفتاح فلا يقرؤها إلا المنسّقون، لا المركز. أنشئه مرة واحدة بعبارة مرور من عدة كلمات سيحتاجها كل منسّق لفتح ملف المفتاح. لا يمكن استعادته إن ضاع.',
@@ -51,6 +54,15 @@ export const deskAr: CatalogOf<typeof deskEn> = {
   'deploymentKey.fingerprint': 'بصمة مفتاح النشر:',
   'deploymentKey.compare': 'يحملها كل رابط تسجيل، ويرفض الجهاز مركزًا يُظهر مفتاحًا آخر. قارنها صوتيًا مع منسّق آخر.',
   'deploymentKey.saveFile': 'احفظ ملف المفتاح',
+  'deploymentKey.rootIntro':
+    'ومعه يُنشأ جذر النشر: لا تثق الأجهزة بالمنسّقين إلا كما يسمّيهم الجذر. أعطِ ملفه عبارة مرور خاصة به لا يحتاجها أي منسّق آخر.',
+  'deploymentKey.rootPassphrase': 'عبارة مرور ملف الجذر',
+  'deploymentKey.rootConfirm': 'عبارة مرور ملف الجذر مرة أخرى',
+  'deploymentKey.rootFingerprint': 'بصمة جذر النشر:',
+  'deploymentKey.saveRootFile': 'احفظ ملف الجذر',
+  'deploymentKey.rootOffline':
+    'احفظ ملف الجذر الآن على ذاكرة USB تُحفظ بعيدًا عن الشبكة في مكان آمن، ثم احذفه من هذا الجهاز: فهو لا يُحفظ هنا. لا يلزم إلا لتسمية منسّقين أو إزالتهم أو لتغيير المفاتيح.',
+  'deploymentKey.err.samePassphrase': 'يحتاج ملف الجذر عبارة مرور خاصة به، غير عبارة المنسّقين.',
   'deploymentKey.held': 'يحمل هذا الجهاز مفتاح النشر: يقرأ مكتبه التقارير المختومة.',
   'deploymentKey.imported': 'استُورد مفتاح النشر. صار هذا المكتب يقرأ التقارير المختومة.',
   'deploymentKey.import.title': 'استورد ملف مفتاح النشر',

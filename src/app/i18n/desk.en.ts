@@ -35,6 +35,9 @@ export const deskEn = {
   'quarantine.openFailed': 'it does not open: it was changed on the way or at the base',
   'quarantine.unknownSigner': 'its author is not in the roster yet, so its signature cannot be checked; it opens once the roster names it',
   'quarantine.badSignature': 'its signature does not match: it was changed after its author signed it',
+  'quarantine.afterCutoff': 'its author was revoked before it wrote this, so it does not count',
+  'quarantine.notAllowed': 'its author may not make this change as the roster stands; it counts if the roster changes so',
+  'quarantine.unproven': 'it was written in clear or before the deployment’s root, and no device has vouched for it yet',
   'deploymentKey.title': 'Deployment key',
   'deploymentKey.intro':
     'Reports will be sealed to this key, so that only coordinators can read them, not the base. Make it once, with a passphrase of several words that every coordinator will need to open the key file. It cannot be recovered if lost.',
@@ -45,6 +48,15 @@ export const deskEn = {
   'deploymentKey.compare':
     'Every enrollment link carries it, and a device refuses a base showing another key. Compare it by voice with another coordinator.',
   'deploymentKey.saveFile': 'Save the key file',
+  'deploymentKey.rootIntro':
+    'With it, the deployment’s root is made: every device trusts coordinators only as the root names them. Give its file a passphrase of its own, which no other coordinator needs.',
+  'deploymentKey.rootPassphrase': 'Root file passphrase',
+  'deploymentKey.rootConfirm': 'Root file passphrase again',
+  'deploymentKey.rootFingerprint': 'Fingerprint of the deployment root:',
+  'deploymentKey.saveRootFile': 'Save the root file',
+  'deploymentKey.rootOffline':
+    'Save the root file now, to a USB stick kept offline in a safe place, and delete it from this device: it is not kept here. It is needed only to name or remove coordinators or to change keys.',
+  'deploymentKey.err.samePassphrase': 'The root file needs a passphrase of its own, not the coordinators’ one.',
   'deploymentKey.held': 'This device holds the deployment key: its desk reads sealed reports.',
   'deploymentKey.imported': 'The deployment key is imported. This desk can now read sealed reports.',
   'deploymentKey.import.title': 'Import the deployment key file',

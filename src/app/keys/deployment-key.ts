@@ -6,14 +6,17 @@
  * desk reads sealed reports without the passphrase being typed again.
  */
 import { SUITES, detectSuite } from '../../domain/crypto/algorithms.ts';
-import { KEY_FILE_KIND, type DeploymentKeyFile } from '../../domain/crypto/key-file.ts';
+import { KEY_FILE_KIND, ROOT_FILE_KIND, type DeploymentKeyFile, type RootFile } from '../../domain/crypto/key-file.ts';
 import { generateKeyPair } from '../../domain/crypto/keys.ts';
 import { wrapUnderPassphrase } from '../../domain/crypto/wrapped-key.ts';
-import { deploymentKeyResponseSchema, type DeploymentKeyResponse } from '../../domain/protocol.ts';
+import { cryptoRandom, newOpId, type DeviceId, type RandomBytes } from '../../domain/ids.ts';
+import { deploymentKeyResponseSchema, type DeploymentKeyResponse, type WireOp } from '../../domain/protocol.ts';
+import { signRootStatement } from '../../domain/root-statement.ts';
 import type { Role } from '../../domain/roles.ts';
 import type { DataKeyHolder } from '../store/at-rest.ts';
 import { callApi, SYNC_ERRORS, SyncError, type Endpoint } from '../sync/transport.ts';
-import { savePinnedKey, type PinnedKey } from './deployment-pin.ts';
+import { savePinnedKey, savePinnedRoot, type PinnedKey, type PinnedRootKey } from './deployment-pin.ts';
+import type { DeviceKeys } from './device-keys.ts';
 import { keepDeploymentKey, saveDeploymentKeyFile } from './deployment-private.ts';
 
 export { DEPLOYMENT_KEY_FILE } from './deployment-private.ts';
@@ -30,33 +33,74 @@ export async function readBaseDeploymentKey(endpoint: Endpoint): Promise<Deploym
   }
 }
 
-export type MadeKey = { ok: true; file: DeploymentKeyFile; pin: PinnedKey } | { ok: false; reason: string };
+/** The root as made with the deployment key: its file, to keep offline, its pin, and its first statement. */
+export interface MadeRoot {
+  file: RootFile;
+  pin: PinnedRootKey;
+  /** Names the maker coordinator (with its keys) and the deployment key: relayed at the next sync. */
+  statement: WireOp;
+}
+
+export type MadeKey = { ok: true; file: DeploymentKeyFile; pin: PinnedKey; root: MadeRoot } | { ok: false; reason: string };
+
+/** Two passphrases as typed twice: the coordinators' (key file) and the root file's. */
+export interface KeyPassphrases {
+  passphrase: string;
+  confirm: string;
+  rootPassphrase: string;
+  rootConfirm: string;
+}
 
 /**
- * Makes the key, registers its public half with the base, and keeps the key file and the private
- * key (under `dataKey`) on this device. A base that already has a key keeps it (409): this device's
- * new key is then thrown away.
+ * Makes the deployment's keys: the root, kept offline in its root file (never on this device), and
+ * the deployment key, whose key file coordinators share. The root's first statement names this
+ * device coordinator, with its keys, and the deployment key. Registers both public keys with the
+ * base, and keeps the key file, the pins and the deployment private key (under `dataKey`) here. A
+ * base that already has keys keeps them (409): this device's new keys are then thrown away.
  */
 export async function makeDeploymentKey(
   endpoint: Endpoint,
-  role: Role,
-  passphrase: string,
-  confirm: string,
+  maker: { role: Role; device: DeviceId; keys: DeviceKeys },
+  typed: KeyPassphrases,
   dataKey: DataKeyHolder,
+  deps: { now: () => number; random: RandomBytes } = { now: Date.now, random: cryptoRandom },
 ): Promise<MadeKey> {
-  if (role !== 'coordinator') return { ok: false, reason: 'sync.err.forbidden' };
-  if (passphrase.normalize('NFC') !== confirm.normalize('NFC')) return { ok: false, reason: 'lock.err.mismatch' };
+  if (maker.role !== 'coordinator') return { ok: false, reason: 'sync.err.forbidden' };
+  const same = (a: string, b: string) => a.normalize('NFC') === b.normalize('NFC');
+  if (!same(typed.passphrase, typed.confirm) || !same(typed.rootPassphrase, typed.rootConfirm))
+    return { ok: false, reason: 'lock.err.mismatch' };
+  // One passphrase for both files would let every coordinator who holds the key file open the root file too.
+  if (same(typed.passphrase, typed.rootPassphrase)) return { ok: false, reason: 'deploymentKey.err.samePassphrase' };
   // Checked first: a key registered with the base but not kept on the maker's desk would leave it unable to read.
   if (!dataKey.unlocked) return { ok: false, reason: 'lock.err.locked' };
-  const pair = await generateKeyPair(SUITES[await detectSuite()].agreement);
-  const wrapped = await wrapUnderPassphrase(pair.privateKey, passphrase, { publicKey: pair.publicKey });
-  if (!wrapped.ok) return { ok: false, reason: 'lock.err.tooShort' };
+  const suite = SUITES[await detectSuite()];
+  const [pair, root] = await Promise.all([generateKeyPair(suite.agreement), generateKeyPair(suite.signing)]);
+  const [wrapped, rootWrapped] = await Promise.all([
+    wrapUnderPassphrase(pair.privateKey, typed.passphrase, { publicKey: pair.publicKey }),
+    wrapUnderPassphrase(root.privateKey, typed.rootPassphrase, { publicKey: root.publicKey }),
+  ]);
+  if (!wrapped.ok || !rootWrapped.ok) return { ok: false, reason: 'lock.err.tooShort' };
+  const statement = await signRootStatement(root, {
+    id: newOpId(deps.now(), deps.random),
+    deviceSeq: 1,
+    at: deps.now(),
+    entries: [
+      {
+        device: maker.device,
+        role: 'coordinator',
+        keys: { agreement: maker.keys.agreement.publicKey.text, signing: maker.keys.signing.publicKey.text },
+      },
+    ],
+    deploymentKey: pair.publicKey.text,
+  });
   const answer = deploymentKeyResponseSchema.safeParse(
-    await callApi(endpoint, '/api/v1/deployment-key', { key: pair.publicKey.text }, false, 'PUT'),
+    await callApi(endpoint, '/api/v1/deployment-key', { key: pair.publicKey.text, root: root.publicKey.text }, false, 'PUT'),
   );
   if (!answer.success || answer.data.fingerprint !== pair.publicKey.fingerprint) return { ok: false, reason: SYNC_ERRORS.badResponse };
   const file: DeploymentKeyFile = { kind: KEY_FILE_KIND, v: 1, fingerprint: pair.publicKey.fingerprint, wrapped: wrapped.wrapped };
   const pin = { key: pair.publicKey.text, fingerprint: pair.publicKey.fingerprint };
-  await Promise.all([saveDeploymentKeyFile(file), savePinnedKey(pin), keepDeploymentKey(pair, dataKey)]);
-  return { ok: true, file, pin };
+  const rootPin = { key: root.publicKey.text, fingerprint: root.publicKey.fingerprint };
+  const rootFile: RootFile = { kind: ROOT_FILE_KIND, v: 1, fingerprint: root.publicKey.fingerprint, wrapped: rootWrapped.wrapped };
+  await Promise.all([saveDeploymentKeyFile(file), savePinnedKey(pin), savePinnedRoot(rootPin), keepDeploymentKey(pair, dataKey)]);
+  return { ok: true, file, pin, root: { file: rootFile, pin: rootPin, statement } };
 }

@@ -4,7 +4,13 @@
  * of its own (seized, or an impostor on the network) is refused before the device sends anything.
  */
 import { get, set } from '../store/keyval.ts';
-import { readPinnedKey } from '../../domain/crypto/keys.ts';
+import type { SigningAlg } from '../../domain/crypto/algorithms.ts';
+import { fromBase64url } from '../../domain/crypto/bytes.ts';
+import { readPinnedKey, readPublicKey, type PublicKey } from '../../domain/crypto/keys.ts';
+import { checkOpSignature } from '../../domain/crypto/signature.ts';
+import { readStatement } from '../../domain/op-envelope.ts';
+import { rootDeviceOf } from '../../domain/root.ts';
+import { DEPLOYMENT_KEY_FIELD } from '../../domain/roster.ts';
 import type { Fingerprint } from '../../domain/ids.ts';
 import { deploymentKeyResponseSchema } from '../../domain/protocol.ts';
 import type { Fetch } from '../sync/transport.ts';
@@ -29,8 +35,18 @@ export class PinError extends Error {
   }
 }
 
-/** The key the base answers, if it matches `fingerprint`. */
-export async function fetchPinnedKey(origin: string, fingerprint: Fingerprint, fetch: Fetch): Promise<PinnedKey> {
+/** What a device pins before it enrolls: the deployment key, and the root it follows from once there is one. */
+export interface Pins {
+  key: PinnedKey;
+  root?: PinnedRootKey;
+}
+
+/**
+ * The keys the base answers, if `fingerprint` pins them: the root's, with the deployment key taken
+ * only from the root's statement naming it; or, for a deployment made before roots, the deployment
+ * key's own.
+ */
+export async function fetchPinnedKey(origin: string, fingerprint: Fingerprint, fetch: Fetch): Promise<Pins> {
   let res: Response;
   try {
     res = await fetch(`${origin}/api/v1/deployment-key`, { method: 'GET', headers: { Accept: 'application/json' }, cache: 'no-store' });
@@ -39,7 +55,28 @@ export async function fetchPinnedKey(origin: string, fingerprint: Fingerprint, f
   }
   const parsed = deploymentKeyResponseSchema.safeParse(await res.json().catch(() => undefined));
   if (!res.ok || !parsed.success) throw new PinError(PIN_ERRORS.missing);
-  return checkPinned(parsed.data.key, fingerprint);
+  const { key, root, statement } = parsed.data;
+  const rootKey = root ? await readPublicKey(root.key, 'signing') : undefined;
+  if (!rootKey?.ok || rootKey.key.fingerprint !== fingerprint) return { key: await checkPinned(key, fingerprint) };
+  // The root is the one pinned: the deployment key counts only as its statement names it.
+  const named = statement && (await rootNames(statement, rootKey.key));
+  if (named !== key) throw new PinError(PIN_ERRORS.missing);
+  const agreement = await readPublicKey(key, 'agreement');
+  if (!agreement.ok) throw new PinError(PIN_ERRORS.missing);
+  return {
+    key: { key: agreement.key.text, fingerprint: agreement.key.fingerprint },
+    root: { key: rootKey.key.text, fingerprint: rootKey.key.fingerprint },
+  };
+}
+
+/** The deployment key a root statement names, if the root signed it. */
+async function rootNames(statement: unknown, root: PublicKey<SigningAlg>): Promise<string | undefined> {
+  const read = readStatement(statement);
+  if (!read.ok || read.op.device !== rootDeviceOf(root.kid) || !read.wire?.sig) return undefined;
+  const signature = fromBase64url(read.wire.sig);
+  if (!signature || !(await checkOpSignature(root, read.wire, read.wire.body, signature)).ok) return undefined;
+  const named = read.op.body.changes[DEPLOYMENT_KEY_FIELD];
+  return typeof named === 'string' ? named : undefined;
 }
 
 /** The key as given, if its own fingerprint (computed here, never taken from the base) is the one expected. */
@@ -56,4 +93,21 @@ export function savePinnedKey(pin: PinnedKey): Promise<void> {
 export async function loadPinnedKey(): Promise<PinnedKey | undefined> {
   const v = await get<Partial<PinnedKey>>(PINNED_KEY);
   return typeof v?.key === 'string' && typeof v.fingerprint === 'string' ? (v as PinnedKey) : undefined;
+}
+
+export const PINNED_ROOT = 'deploymentRoot';
+
+/** The deployment root's public signing key, as this device pinned it by the link's fingerprint. */
+export interface PinnedRootKey {
+  key: string;
+  fingerprint: Fingerprint;
+}
+
+export function savePinnedRoot(pin: PinnedRootKey): Promise<void> {
+  return set(PINNED_ROOT, pin);
+}
+
+export async function loadPinnedRoot(): Promise<PinnedRootKey | undefined> {
+  const v = await get<Partial<PinnedRootKey>>(PINNED_ROOT);
+  return typeof v?.key === 'string' && typeof v.fingerprint === 'string' ? (v as PinnedRootKey) : undefined;
 }

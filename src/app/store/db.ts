@@ -18,6 +18,7 @@ import type { DeviceId, OpId, ReportId, SettingId } from '../../domain/ids.ts';
 import { viewOf, type MergedState } from '../../domain/merge.ts';
 import type { Op } from '../../domain/op.ts';
 import type { Cursor, Watermark, WireOp } from '../../domain/protocol.ts';
+import type { TrustSummary } from '../../domain/trusted-roster.ts';
 import type { DataKeyHolder } from './at-rest.ts';
 import { atRestMiddleware } from './at-rest-middleware.ts';
 
@@ -102,6 +103,8 @@ export interface MetaRows {
   watermarks: Watermark[];
   /** The keys this device could open ops with when it last tried those waiting in quarantine. */
   waitingTried: string;
+  /** Once this device pinned its deployment's root: the trusted roster as it last stood (sync/trust.ts). */
+  trust: TrustSummary;
 }
 export interface MetaRow {
   key: keyof MetaRows;

@@ -32,6 +32,8 @@ export const KEPT_OUTSIDE = [
   // The deployment's public key as pinned at enrollment (keys/deployment-pin.ts): public, but it tells
   // which deployment this phone belongs to.
   { name: 'deploymentKey', kind: 'idb-keyval', secret: true },
+  // The deployment root's public key as pinned at enrollment (keys/deployment-pin.ts): likewise.
+  { name: 'deploymentRoot', kind: 'idb-keyval', secret: true },
   // The interface language (preferences.ts) and the local gazetteer (local-gazetteer.ts); the device
   // id, which the ops in the reports database carry in clear anyway (device.ts).
   { name: 'lang', kind: 'idb-keyval', secret: false },

@@ -6,6 +6,7 @@
 import { isReportId, isSettingId, type DeviceId, type ReportId, type SettingId, type TargetId } from '../../domain/ids.ts';
 import { mergeOps, viewOf, type Authority, type MergedState } from '../../domain/merge.ts';
 import { authorityOf, changedAuthority, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
+import { authorityOfSummary } from '../../domain/trusted-roster.ts';
 import type { Role } from '../../domain/roles.ts';
 import type { RasidDb, ReportRow } from './db.ts';
 
@@ -30,9 +31,13 @@ export function reportRow(state: MergedState<ReportId>, lastOwnSeq: number): Rep
   return row;
 }
 
-/** Who the merge counts as coordinator on this device now: the roster it holds. Call inside a transaction that includes `settings`. */
+/**
+ * Who the merge counts as coordinator on this device now: the trusted roster once it pinned a root,
+ * before that the roster it holds. Call inside a transaction that includes `settings` and `meta`.
+ */
 export async function currentAuthority(db: RasidDb): Promise<Authority> {
-  return authorityOf(rosterOf((await db.settings.get(ROSTER_ID))?.state));
+  const [trust, roster] = await Promise.all([db.getMeta('trust'), db.settings.get(ROSTER_ID)]);
+  return trust ? authorityOfSummary(trust) : authorityOf(rosterOf(roster?.state));
 }
 
 /** A state no op is left in (its only ops were rejected) leaves no row behind: an empty row would read as damaged. */
@@ -77,12 +82,22 @@ export async function remergeForRoster(
   after: ReadonlyMap<DeviceId, Role>,
   skip: ReadonlySet<TargetId> = new Set(),
 ): Promise<Set<TargetId>> {
+  return remergeFor(db, device, changedAuthority(before, after), authorityOf(after), skip);
+}
+
+/** The same, for devices whose standing changed (`changed`), merged again under `authority`. */
+export async function remergeFor(
+  db: RasidDb,
+  device: DeviceId,
+  changed: readonly DeviceId[],
+  authority: Authority,
+  skip: ReadonlySet<TargetId> = new Set(),
+): Promise<Set<TargetId>> {
   const ids = new Set<TargetId>();
-  for (const changed of changedAuthority(before, after)) {
-    const theirs = await db.ops.where('[device+deviceSeq]').between([changed, 0], [changed, Infinity]).toArray();
+  for (const d of changed) {
+    const theirs = await db.ops.where('[device+deviceSeq]').between([d, 0], [d, Infinity]).toArray();
     for (const o of theirs) if (o.reportId !== ROSTER_ID && !skip.has(o.reportId)) ids.add(o.reportId);
   }
-  const authority = authorityOf(after);
   for (const id of ids) {
     const { state, lastOwnSeq } = await rebuild(db, id, device, authority);
     await saveState(db, state, lastOwnSeq);

@@ -72,7 +72,8 @@ export async function writeOp(
       // Who is a coordinator changed here: reports their ops touched are merged again in this transaction.
       await db.ops.add(op);
       await saveState(db, next, 0);
-      await remergeForRoster(db, device, rosterOf(state), rosterOf(next));
+      // Once the root is pinned, standing follows from root statements alone, which arrive by sync.
+      if (!(await db.getMeta('trust'))) await remergeForRoster(db, device, rosterOf(state), rosterOf(next));
     }
     await Promise.all([
       reportId === ROSTER_ID ? undefined : db.ops.add(op),

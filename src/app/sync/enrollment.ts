@@ -2,9 +2,10 @@
  * Enrolling this device with a one-time code: the base registers the device id made at first start
  * (so ops saved before need no change) and answers a token, kept by enrollment-store.ts.
  *
- * When the link carries the deployment key's fingerprint (`&fp=`), the device first fetches the key
- * and refuses a base whose key does not match, before it spends the code or sends anything of its
- * own; the key in the enrollment answer is checked again. The device's own key pairs are made here
+ * When the link carries a fingerprint (`&fp=`), the device first fetches the deployment's keys and
+ * refuses a base whose keys do not match, before it spends the code or sends anything of its own:
+ * the root's key, with the deployment key as the root's statement names it, or in a deployment made
+ * before roots the deployment key itself. The key in the enrollment answer is checked again. The device's own key pairs are made here
  * and their public halves sent with the code.
  */
 import { fingerprintSchema } from '../../domain/id-schemas.ts';
@@ -12,7 +13,7 @@ import type { DeviceId, Fingerprint } from '../../domain/ids.ts';
 import { enrollResponseSchema } from '../../domain/protocol.ts';
 import { saveEnrollment, type Enrollment } from '../enrollment-store.ts';
 import { makeDeviceKeys } from '../keys/device-keys.ts';
-import { checkPinned, fetchPinnedKey, PinError, savePinnedKey } from '../keys/deployment-pin.ts';
+import { checkPinned, fetchPinnedKey, PinError, savePinnedKey, savePinnedRoot } from '../keys/deployment-pin.ts';
 import type { DataKeyHolder } from '../store/at-rest.ts';
 import { SYNC_ERRORS, type Fetch } from './transport.ts';
 
@@ -67,7 +68,7 @@ async function pinned<T>(work: () => Promise<T>): Promise<T> {
 
 export async function enroll(args: EnrollArgs): Promise<Enrollment> {
   const fingerprint = args.fingerprint;
-  if (fingerprint) await pinned(() => fetchPinnedKey(args.origin, fingerprint, args.fetch));
+  const pins = fingerprint ? await pinned(() => fetchPinnedKey(args.origin, fingerprint, args.fetch)) : undefined;
   const keys = args.dataKey ? await makeDeviceKeys(args.dataKey) : undefined;
   let res: Response;
   try {
@@ -88,7 +89,10 @@ export async function enroll(args: EnrollArgs): Promise<Enrollment> {
   const parsed = enrollResponseSchema.safeParse(json);
   if (!parsed.success) throw new EnrollError(SYNC_ERRORS.badResponse);
   // The answer's key must be the one just checked: a base cannot show one key and enroll with another.
-  if (fingerprint) {
+  if (pins?.root) {
+    if (parsed.data.deploymentKey !== pins.key.key) throw new EnrollError('enroll.err.noDeploymentKey');
+    await Promise.all([savePinnedKey(pins.key), savePinnedRoot(pins.root)]);
+  } else if (fingerprint) {
     const answered = parsed.data.deploymentKey;
     if (answered === undefined) throw new EnrollError('enroll.err.noDeploymentKey');
     await savePinnedKey(await pinned(() => checkPinned(answered, fingerprint)));

@@ -8,7 +8,7 @@
  */
 import { opIdSchema } from '../../domain/id-schemas.ts';
 import { isReportId, type DeviceId, type TargetId } from '../../domain/ids.ts';
-import { WAITING_REASONS } from '../../domain/quarantine.ts';
+import { QUARANTINE_REASONS } from '../../domain/quarantine.ts';
 import type { Role } from '../../domain/roles.ts';
 import { entriesWritten, rosterEntriesOf, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
 import type { SigningAlg } from '../../domain/crypto/algorithms.ts';
@@ -38,6 +38,15 @@ import { readerOf, type OpKeys } from './op-keys.ts';
 import { sealOutgoing, wireOf } from './push.ts';
 import { readBatch, takeIn, takeResponse, type IncomingOp, type TakenResponse } from './take-in.ts';
 import { SYNC_ERRORS, SyncError } from './transport.ts';
+
+/** Why a request file is refused, by why its first op that did not pass could not be taken in. */
+const FILE_ERROR_OF: Partial<Record<string, FileError>> = {
+  [QUARANTINE_REASONS.notForThisDevice]: FILE_ERRORS.cannotCheck,
+  [QUARANTINE_REASONS.unknownSender]: FILE_ERRORS.cannotCheck,
+  [QUARANTINE_REASONS.unknownSigner]: FILE_ERRORS.cannotCheck,
+  [QUARANTINE_REASONS.notAllowed]: FILE_ERRORS.notAllowed,
+  [QUARANTINE_REASONS.unproven]: FILE_ERRORS.inClear,
+};
 
 export class SyncFileError extends Error {
   constructor(readonly key: FileError) {
@@ -128,11 +137,15 @@ export async function answerRequest(ctx: SyncContext, text: string): Promise<Ans
   const role = rosterOf((await db.settings.get(ROSTER_ID))?.state).get(file.device);
   const headerRefusal = refusalOfHeaders(file, role, ctx.keys?.deploymentPublic !== undefined);
   if (headerRefusal) throw new SyncFileError(headerRefusal);
-  const arrived = await readBatch(file.ops, reader);
+  const { read: arrived, trust } = await readBatch(file.ops, reader);
   const unread = arrived.find((r) => !r.ok);
-  if (unread) throw new SyncFileError(WAITING_REASONS.includes(unread.reason) ? FILE_ERRORS.cannotCheck : FILE_ERRORS.unproven);
+  if (unread) throw new SyncFileError(FILE_ERROR_OF[unread.reason] ?? FILE_ERRORS.unproven);
   const readable: IncomingOp[] = arrived.flatMap((r) => (r.ok ? [{ op: r.op, rawBody: r.rawBody, wire: r.wire }] : []));
-  await takeIn(db, { ops: readable, toQuarantine: [], rejected: [], covering: {} }, { device: ctx.device, now: ctx.now });
+  await takeIn(
+    db,
+    { ops: readable, toQuarantine: [], rejected: [], covering: {}, ...(trust && { trust }) },
+    { device: ctx.device, now: ctx.now },
+  );
 
   const results = new Map<string, OpResult>();
   for (let i = 0; i < file.ops.length; i += MAX_BATCH) {
@@ -263,16 +276,27 @@ async function coordinatorKey(
   reader: Reader,
   pinned: boolean,
 ): Promise<PublicKey<SigningAlg> | undefined> {
+  const replyRoster = file.response.ops.filter((s) => s.op.kind === 'deployment' && s.op.reportId === ROSTER_ID);
+  if (reader.rooted) {
+    // The trust rule over the statements held and those the reply brings: a coordinator not revoked.
+    const { trust } = await readBatch(
+      replyRoster.map((s) => s.op),
+      reader,
+    );
+    const named = trust?.devices.find((d) => d.device === file.signer);
+    const signing = named?.role === 'coordinator' && named.cutoff === undefined ? named.keys.at(-1)?.signing : undefined;
+    const key = signing ? await readPublicKey(signing, 'signing') : undefined;
+    return key?.ok ? key.key : undefined;
+  }
   const held = rosterEntriesOf((await db.settings.get(ROSTER_ID))?.state).get(file.signer);
   let entry = held?.role === 'coordinator' ? held : undefined;
   if (!entry) {
-    const rosterOps = file.response.ops.filter(
-      (s) => s.op.kind === 'deployment' && s.op.reportId === ROSTER_ID && (s.op.v === SEALED_OP_VERSION || !pinned),
-    );
-    for (const read of await readBatch(
+    const rosterOps = replyRoster.filter((s) => s.op.v === SEALED_OP_VERSION || !pinned);
+    const { read: rosterRead } = await readBatch(
       rosterOps.map((s) => s.op),
       reader,
-    )) {
+    );
+    for (const read of rosterRead) {
       if (!read.ok) continue;
       for (const e of entriesWritten(read.op.body.changes)) if (e.device === file.signer && e.role === 'coordinator') entry = e;
     }

@@ -5,7 +5,9 @@
 import { readPublicKey } from '../../domain/crypto/keys.ts';
 import type { DeviceId } from '../../domain/ids.ts';
 import { loadDeviceKeys } from '../keys/device-keys.ts';
-import { loadPinnedKey, savePinnedKey } from '../keys/deployment-pin.ts';
+import { loadPinnedKey, loadPinnedRoot, savePinnedKey } from '../keys/deployment-pin.ts';
+import { rootDeviceOf } from '../../domain/root.ts';
+import type { PinnedRoot } from '../../domain/trusted-roster.ts';
 import { readBaseDeploymentKey } from '../keys/deployment-key.ts';
 import { loadDeploymentPrivateKey } from '../keys/deployment-private.ts';
 import type { DataKeyHolder } from '../store/at-rest.ts';
@@ -27,7 +29,21 @@ export async function loadOpKeys(dataKey: DataKeyHolder, self: DeviceId): Promis
   }
   const pinned = pin ? await readPublicKey(pin.key, 'agreement') : undefined;
   const deploymentPrivate = await loadDeploymentPrivateKey(dataKey).catch(() => undefined);
-  return opKeys(self, device, { ...(pinned?.ok && { deploymentPublic: pinned.key }), ...(deploymentPrivate && { deploymentPrivate }) });
+  const root = await loadRoot();
+  return opKeys(self, device, {
+    ...(pinned?.ok && { deploymentPublic: pinned.key }),
+    ...(deploymentPrivate && { deploymentPrivate }),
+    ...(root && { root }),
+  });
+}
+
+/** The pinned root, as the trust rule reads it; a pin that no longer reads is a fault, never a reason to trust less. */
+async function loadRoot(): Promise<PinnedRoot | undefined> {
+  const pin = await loadPinnedRoot();
+  if (!pin) return undefined;
+  const read = await readPublicKey(pin.key, 'signing');
+  if (!read.ok) throw new Error('err.keys.missing');
+  return { device: rootDeviceOf(read.key.kid), signing: read.key.text };
 }
 
 /**

@@ -12,6 +12,8 @@ import { KeyDirectory } from '../../domain/key-directory.ts';
 import type { Reader, Sealer } from '../../domain/op-envelope.ts';
 import { rosterEntriesOf, ROSTER_ID } from '../../domain/roster.ts';
 import type { DeviceKeys } from '../keys/device-keys.ts';
+import type { PinnedRoot, TrustedRoster } from '../../domain/trusted-roster.ts';
+import { heldStatements, trustOver } from './trust.ts';
 import type { RasidDb } from '../store/db.ts';
 
 export interface OpKeys {
@@ -19,21 +21,28 @@ export interface OpKeys {
   device: DeviceKeys;
   deploymentPublic?: PublicKey<AgreementAlg>;
   deploymentPrivate?: AgreementKeyPair;
+  /** The deployment root as pinned at enrollment: from then on, trust follows from it alone (trust.ts). */
+  root?: PinnedRoot;
   pairs: PairKeyCache;
 }
 
 export function opKeys(
   self: DeviceId,
   device: DeviceKeys,
-  more: { deploymentPublic?: PublicKey<AgreementAlg>; deploymentPrivate?: AgreementKeyPair } = {},
+  more: { deploymentPublic?: PublicKey<AgreementAlg>; deploymentPrivate?: AgreementKeyPair; root?: PinnedRoot } = {},
 ): OpKeys {
   return { self, device, ...more, pairs: new PairKeyCache() };
 }
 
-/** Who holds which keys, as the roster this device holds says, with its own keys and the deployment's. */
+/**
+ * Who holds which keys, with this device's own keys and the deployment's: once the root is pinned,
+ * as the trust rule gives them from the statements this device holds; before, as its roster says.
+ */
 export async function directoryOf(db: RasidDb, keys: OpKeys): Promise<KeyDirectory> {
+  const extra = keys.deploymentPublic ? [keys.deploymentPublic] : [];
+  if (keys.root) return directoryOfTrust(await trustOver(await heldStatements(db), keys.root, keys.self), keys);
   const roster = rosterEntriesOf((await db.settings.get(ROSTER_ID))?.state);
-  const directory = await KeyDirectory.of(roster.values(), keys.deploymentPublic ? [keys.deploymentPublic] : []);
+  const directory = await KeyDirectory.of(roster.values(), extra);
   // Its own keys count even before a roster names this device: it must read back what it wrote.
   // As a monitor entry, so that they never stand in for a coordinator the roster lacks.
   await directory.add({
@@ -44,9 +53,25 @@ export async function directoryOf(db: RasidDb, keys: OpKeys): Promise<KeyDirecto
   return directory;
 }
 
+async function directoryOfTrust(trusted: TrustedRoster, keys: OpKeys): Promise<KeyDirectory> {
+  const directory = await KeyDirectory.fromTrust(trusted, keys.deploymentPublic ? [keys.deploymentPublic] : []);
+  await directory.addOwn(keys.self, { agreement: keys.device.agreement.publicKey.text, signing: keys.device.signing.publicKey.text });
+  return directory;
+}
+
 export async function readerOf(db: RasidDb, keys: OpKeys): Promise<Reader> {
   const mine = [keys.device.agreement, ...(keys.deploymentPrivate ? [keys.deploymentPrivate] : [])];
-  return { mine, directory: await directoryOf(db, keys), pairs: keys.pairs };
+  const reader: Reader = { mine, directory: await directoryOf(db, keys), pairs: keys.pairs };
+  if (keys.root) {
+    const withKeys = keys;
+    reader.rooted = {
+      root: keys.root,
+      self: keys.self,
+      held: await heldStatements(db),
+      directoryOf: (trusted) => directoryOfTrust(trusted, withKeys),
+    };
+  }
+  return reader;
 }
 
 /** What a reader can open with, as text: ops that waited in quarantine are tried again when it changes. */

@@ -15,11 +15,22 @@ import type { Op } from '../../domain/op.ts';
 import type { Cursor, ServedOp, SyncResponse, WireOp } from '../../domain/protocol.ts';
 import { authorityOf, entriesWritten, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
 import { readerExtent } from './op-keys.ts';
-import { readArrived, type ArrivedOp, type Reader } from '../../domain/op-envelope.ts';
-import { WAITING_REASONS } from '../../domain/quarantine.ts';
+import { readArrived, readStatement, type ArrivedOp, type Reader } from '../../domain/op-envelope.ts';
+import { QUARANTINE_REASONS, WAITING_REASONS } from '../../domain/quarantine.ts';
+import {
+  authorityOfSummary,
+  changedStanding,
+  IGNORED_STATEMENT,
+  standingAt,
+  summaryOf,
+  type IgnoredReason,
+  type TrustedRoster,
+  type TrustSummary,
+} from '../../domain/trusted-roster.ts';
+import { statementOfRow, trustOver, type HeldStatement } from './trust.ts';
 import type { Table } from 'dexie';
 import type { MetaRows, OpRow, QuarantineRow, RasidDb, WriterState } from '../store/db.ts';
-import { rebuild, remergeForRoster, reportRow, saveState } from '../store/rows.ts';
+import { rebuild, remergeFor, remergeForRoster, reportRow, saveState } from '../store/rows.ts';
 
 /** An op to take in: pulled (with seq and receivedAt), or read from a sync file (without). */
 export interface IncomingOp {
@@ -66,6 +77,8 @@ export interface TakeIn {
   covering: Covering;
   /** Quarantined ops that opened now (taken in with `ops`): their quarantine rows go. */
   released?: string[];
+  /** On a device that pinned its root: the trusted roster with these ops in (readBatch), kept and merged by. */
+  trust?: TrustSummary;
 }
 
 export interface TakenIn {
@@ -78,11 +91,23 @@ export interface TakenIn {
   renumbered: boolean;
 }
 
+/** Ops read from a batch, in the order given, and, on a device that pinned its root, the trusted roster they leave. */
+export interface ReadBatch {
+  read: ArrivedOp[];
+  trust?: TrustSummary;
+}
+
+const isRosterOp = (w: unknown) => {
+  const o = w as { kind?: unknown; reportId?: unknown } | null;
+  return o?.kind === 'deployment' && o.reportId === ROSTER_ID;
+};
+
 /**
  * Reads ops that arrived, in the order given. Deployment ops are read first: a roster op in the
  * same batch may vouch for the keys of the devices whose ops follow it. Runs before the transaction.
  */
-export async function readBatch(arrived: readonly unknown[], reader: Reader | undefined): Promise<ArrivedOp[]> {
+export async function readBatch(arrived: readonly unknown[], reader: Reader | undefined): Promise<ReadBatch> {
+  if (reader?.rooted) return readRooted(arrived, reader, reader.rooted);
   const results = new Array<ArrivedOp>(arrived.length);
   const isDeploymentOp = (w: unknown) => (w as { kind?: unknown } | null)?.kind === 'deployment';
   for (let i = 0; i < arrived.length; i++) {
@@ -94,17 +119,75 @@ export async function readBatch(arrived: readonly unknown[], reader: Reader | un
     }
   }
   await Promise.all(arrived.map(async (w, i) => (isDeploymentOp(w) ? undefined : (results[i] = await readArrived(w, reader)))));
-  return results;
+  return { read: results };
+}
+
+const IGNORED_AS: Record<IgnoredReason, string> = {
+  [IGNORED_STATEMENT.unknownAuthor]: QUARANTINE_REASONS.unknownSigner,
+  [IGNORED_STATEMENT.badSignature]: QUARANTINE_REASONS.badSignature,
+  [IGNORED_STATEMENT.afterCutoff]: QUARANTINE_REASONS.afterCutoff,
+};
+
+/**
+ * The trust rule's reading (docs/security.md, "Who is trusted: the rule"): roster statements, held
+ * and arriving, give the trusted roster; a statement it ignores is quarantined, and every other op
+ * counts only when its author stands in that roster at its `deviceSeq`, its signature verifies
+ * under the key in force then, and its kind is its author's to write.
+ */
+async function readRooted(arrived: readonly unknown[], reader: Reader, rooted: NonNullable<Reader['rooted']>): Promise<ReadBatch> {
+  const results = new Array<ArrivedOp>(arrived.length);
+  const incoming: HeldStatement[] = [];
+  arrived.forEach((w, i) => {
+    if (!isRosterOp(w)) return;
+    const read = readStatement(w);
+    results[i] = read;
+    if (read.ok) incoming.push(statementOfRow({ ...read.op, ...(read.wire && { wire: read.wire }) }));
+  });
+  const heldIds = new Set(rooted.held.map((s) => s.opId));
+  const statements = [...rooted.held, ...incoming.filter((s) => !heldIds.has(s.opId))];
+  const trusted = await trustOver(statements, rooted.root, rooted.self);
+  const ignored = new Map(trusted.ignored.map((g) => [g.statement.opId, g.reason]));
+  arrived.forEach((_w, i) => {
+    const read = results[i];
+    if (!read?.ok) return;
+    const reason = ignored.get(read.op.id);
+    if (reason !== undefined) results[i] = { ok: false, id: read.op.id, reason: IGNORED_AS[reason] };
+  });
+
+  const directory = incoming.length > 0 ? await rooted.directoryOf(trusted) : reader.directory;
+  const judged: Reader = { ...reader, directory };
+  await Promise.all(
+    arrived.map(async (w, i) => {
+      if (isRosterOp(w)) return;
+      const read = await readArrived(w, judged);
+      results[i] = read.ok ? standing(read, trusted, rooted.self) : read;
+    }),
+  );
+  return { read: results, trust: summaryOf(trusted) };
+}
+
+/** An op that opened and verified, as the trust rule's step 5 judges its author's standing at it. */
+function standing(read: Extract<ArrivedOp, { ok: true }>, trusted: TrustedRoster, self: DeviceId): ArrivedOp {
+  const { op } = read;
+  if (op.device === self) return read;
+  const fail = (reason: string): ArrivedOp => ({ ok: false, id: op.id, reason });
+  const named = trusted.devices.get(op.device);
+  if (named?.cutoff !== undefined && op.deviceSeq > named.cutoff) return fail(QUARANTINE_REASONS.afterCutoff);
+  const at = standingAt(trusted, op.device, op.deviceSeq);
+  if (!at) return fail(QUARANTINE_REASONS.unknownSigner);
+  const settings = op.kind === 'deployment' || op.kind === 'desk';
+  if (at.role === 'root' || (settings && at.role !== 'coordinator')) return fail(QUARANTINE_REASONS.notAllowed);
+  return read;
 }
 
 /** Splits served ops into the readable and the quarantined. */
 export async function readServed(
   served: readonly ServedOp[],
   reader?: Reader,
-): Promise<{ ops: IncomingOp[]; toQuarantine: ToQuarantine[] }> {
+): Promise<{ ops: IncomingOp[]; toQuarantine: ToQuarantine[]; trust?: TrustSummary }> {
   const ops: IncomingOp[] = [];
   const toQuarantine: ToQuarantine[] = [];
-  const read = await readBatch(
+  const { read, trust } = await readBatch(
     served.map((s) => s.op),
     reader,
   );
@@ -113,7 +196,7 @@ export async function readServed(
     if (r.ok) ops.push({ op: r.op, rawBody: r.rawBody, wire: r.wire, seq: s.seq, receivedAt: s.receivedAt });
     else toQuarantine.push({ id: r.id, reason: r.reason, raw: s.op, seq: s.seq, receivedAt: s.receivedAt });
   });
-  return { ops, toQuarantine };
+  return { ops, toQuarantine, ...(trust && { trust }) };
 }
 
 const MAX_RAW_CHARS = 64 * 1024;
@@ -217,7 +300,8 @@ export async function takeIn(db: RasidDb, input: TakeIn, deps: { device: DeviceI
     ]);
 
     // The roster first: the merge of every report below depends on it.
-    const rosterBefore = rosterOf((await db.settings.get(ROSTER_ID))?.state);
+    const [rosterRow, trustBefore] = await Promise.all([db.settings.get(ROSTER_ID), db.getMeta('trust')]);
+    const rosterBefore = rosterOf(rosterRow?.state);
     const rosterTouched = fresh.some((o) => o.reportId === ROSTER_ID) || rebuildIds.has(ROSTER_ID);
     let rosterAfter = rosterBefore;
     if (rosterTouched) {
@@ -226,12 +310,17 @@ export async function takeIn(db: RasidDb, input: TakeIn, deps: { device: DeviceI
       rosterAfter = rosterOf(state);
       rebuildIds.delete(ROSTER_ID);
     }
-    const authority = authorityOf(rosterAfter);
+    // Once the root is pinned, standing is the trust rule's, as of each op; before, the roster's.
+    const trust = input.trust ?? trustBefore;
+    const authority = trust ? authorityOfSummary(trust) : authorityOf(rosterAfter);
     for (const id of rebuildIds) {
       const { state, lastOwnSeq } = await rebuild(db, id, device, authority);
       await saveState(db, state, lastOwnSeq);
     }
-    for (const id of await remergeForRoster(db, device, rosterBefore, rosterAfter, rebuildIds)) rebuildIds.add(id);
+    const remerged = trust
+      ? await remergeFor(db, device, changedStanding(trustBefore, trust), authority, rebuildIds)
+      : await remergeForRoster(db, device, rosterBefore, rosterAfter, rebuildIds);
+    for (const id of remerged) rebuildIds.add(id);
 
     const byReport = new Map<TargetId, Op[]>();
     for (const op of fresh) {
@@ -290,6 +379,7 @@ export async function takeIn(db: RasidDb, input: TakeIn, deps: { device: DeviceI
       watermark !== undefined ? db.setMeta('watermark', watermark) : undefined,
       watermarkReceipt !== undefined ? db.setMeta('watermarkReceipt', watermarkReceipt) : undefined,
       watermarks !== undefined ? db.setMeta('watermarks', watermarks) : undefined,
+      input.trust ? db.setMeta('trust', input.trust) : undefined,
     ]);
     return { added: fresh.length, quarantined: quarantined.length, clamped, renumbered };
   });
@@ -331,7 +421,7 @@ export async function takeResponse(
     if (r.status === 'retry') deferred += 1;
   }
   const stale = response.reset === true || (deps.epoch !== null && response.epoch !== deps.epoch) || deps.lostOps === true;
-  const { ops, toQuarantine } = await readServed(response.ops, deps.reader);
+  const { ops, toQuarantine, trust } = await readServed(response.ops, deps.reader);
   // A reset answer without ops names no position of ours: the next pull starts from zero. So does a
   // base that lost ops it had acknowledged: its cursor check (the op id held at the cursor's seq)
   // cannot tell when ops re-pushed after a restore took the very same seqs, with others before them.
@@ -345,6 +435,7 @@ export async function takeResponse(
       ops,
       toQuarantine,
       rejected,
+      ...(trust && { trust }),
       covering: {
         cursor,
         epoch: response.epoch,
@@ -377,7 +468,7 @@ export async function reopenWaiting(db: RasidDb, reader: Reader, deps: { device:
       return undefined;
     }
   });
-  const read = await readBatch(arrived, reader);
+  const { read, trust } = await readBatch(arrived, reader);
   const ops: IncomingOp[] = [];
   const toQuarantine: ToQuarantine[] = [];
   const released: string[] = [];
@@ -390,7 +481,9 @@ export async function reopenWaiting(db: RasidDb, reader: Reader, deps: { device:
       toQuarantine.push({ id: row.id, reason: r.reason, raw: arrived[i], seq: row.seq, receivedAt: row.receivedAt });
     }
   });
-  if (ops.length > 0 || toQuarantine.length > 0) await takeIn(db, { ops, toQuarantine, rejected: [], covering: {}, released }, deps);
+  if (ops.length > 0 || toQuarantine.length > 0) {
+    await takeIn(db, { ops, toQuarantine, rejected: [], covering: {}, released, ...(trust && { trust }) }, deps);
+  }
   await db.setMeta('waitingTried', extent);
   return ops.length;
 }

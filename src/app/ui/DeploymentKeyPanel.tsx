@@ -14,20 +14,23 @@ import {
   loadDeploymentPrivateKey,
   MAX_KEY_FILE_SIZE,
 } from '../keys/deployment-private.ts';
-import type { DeploymentKeyFile } from '../../domain/crypto/key-file.ts';
+import type { DeploymentKeyFile, RootFile } from '../../domain/crypto/key-file.ts';
+import { keepRootStatement } from '../sync/root-statement.ts';
 import { SyncError } from '../sync/transport.ts';
 import { useServices } from './context.ts';
 import { passcodeAsTyped } from './LockScreen.tsx';
 import type { DeploymentKeyResponse } from '../../domain/protocol.ts';
 
 export function DeploymentKeyPanel() {
-  const { tr, sync, dataKey, deploymentKeyChanged } = useServices();
+  const { tr, sync, dataKey, writer, deploymentKeyChanged } = useServices();
   const [base, setBase] = useState<DeploymentKeyResponse | null>();
   const [file, setFile] = useState<DeploymentKeyFile>();
   /** Whether this device holds the private key; undefined until looked up. */
   const [held, setHeld] = useState<boolean>();
   const [importedNow, setImportedNow] = useState(false);
-  const [form, setForm] = useState({ passphrase: '', confirm: '' });
+  const [form, setForm] = useState({ passphrase: '', confirm: '', rootPassphrase: '', rootConfirm: '' });
+  /** The root file just made: offered for download once, and never kept on this device. */
+  const [rootFile, setRootFile] = useState<RootFile>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
 
@@ -55,19 +58,28 @@ export function DeploymentKeyPanel() {
     setBusy(true);
     setError(undefined);
     try {
-      const made = await makeDeploymentKey(
-        sync.endpoint,
-        sync.role,
-        passcodeAsTyped(form.passphrase),
-        passcodeAsTyped(form.confirm),
-        dataKey,
-      );
+      const keys = await sync.keys();
+      if (!keys) return setError('sync.err.keys');
+      const typed = {
+        passphrase: passcodeAsTyped(form.passphrase),
+        confirm: passcodeAsTyped(form.confirm),
+        rootPassphrase: passcodeAsTyped(form.rootPassphrase),
+        rootConfirm: passcodeAsTyped(form.rootConfirm),
+      };
+      const made = await makeDeploymentKey(sync.endpoint, { role: sync.role, device: keys.self, keys: keys.device }, typed, dataKey);
       if (!made.ok) return setError(made.reason);
-      setBase(made.pin);
+      setBase({ ...made.pin, root: made.root.pin });
       setFile(made.file);
+      setRootFile(made.root.file);
       setHeld(true);
-      setForm({ passphrase: '', confirm: '' });
+      setForm({ passphrase: '', confirm: '', rootPassphrase: '', rootConfirm: '' });
+      // The keys now include the root: the desk keeps the root's first statement and relays it.
+      await sync.keysChanged();
+      const rooted = await sync.keys();
+      if (rooted) await keepRootStatement(writer.db, rooted, made.root.statement, writer.now);
       deploymentKeyChanged?.();
+      // Links pin the root from now on: a device enrolls only once the base serves its statement.
+      await sync.syncNow();
     } catch (err) {
       setError(err instanceof SyncError ? err.code : 'sync.err.network');
     } finally {
@@ -84,6 +96,8 @@ export function DeploymentKeyPanel() {
 
   const download = file && URL.createObjectURL(new Blob([JSON.stringify(file, null, 2)], { type: 'application/json' }));
   useEffect(() => () => void (download && URL.revokeObjectURL(download)), [download]);
+  const rootDownload = rootFile && URL.createObjectURL(new Blob([JSON.stringify(rootFile, null, 2)], { type: 'application/json' }));
+  useEffect(() => () => void (rootDownload && URL.revokeObjectURL(rootDownload)), [rootDownload]);
 
   return (
     <section class="form-section" aria-labelledby="deployment-key-h">
@@ -91,28 +105,31 @@ export function DeploymentKeyPanel() {
       {base === null && (
         <form onSubmit={(e) => void submit(e)} aria-labelledby="deployment-key-h">
           <p class="hint">{tr.t('deploymentKey.intro')}</p>
-          <div class="field">
-            <label for="deployment-passphrase">{tr.t('deploymentKey.passphrase')}</label>
-            <input
-              id="deployment-passphrase"
-              type="password"
-              autocomplete="new-password"
-              value={form.passphrase}
-              onInput={(e) => setForm({ ...form, passphrase: e.currentTarget.value })}
-              required
-            />
-          </div>
-          <div class="field">
-            <label for="deployment-confirm">{tr.t('deploymentKey.confirm')}</label>
-            <input
-              id="deployment-confirm"
-              type="password"
-              autocomplete="new-password"
-              value={form.confirm}
-              onInput={(e) => setForm({ ...form, confirm: e.currentTarget.value })}
-              required
-            />
-          </div>
+          <NewPassphrase
+            id="deployment-passphrase"
+            label={tr.t('deploymentKey.passphrase')}
+            value={form.passphrase}
+            onInput={(v) => setForm({ ...form, passphrase: v })}
+          />
+          <NewPassphrase
+            id="deployment-confirm"
+            label={tr.t('deploymentKey.confirm')}
+            value={form.confirm}
+            onInput={(v) => setForm({ ...form, confirm: v })}
+          />
+          <p class="hint">{tr.t('deploymentKey.rootIntro')}</p>
+          <NewPassphrase
+            id="root-passphrase"
+            label={tr.t('deploymentKey.rootPassphrase')}
+            value={form.rootPassphrase}
+            onInput={(v) => setForm({ ...form, rootPassphrase: v })}
+          />
+          <NewPassphrase
+            id="root-confirm"
+            label={tr.t('deploymentKey.rootConfirm')}
+            value={form.rootConfirm}
+            onInput={(v) => setForm({ ...form, rootConfirm: v })}
+          />
           <button type="submit" class="primary" disabled={busy}>
             {busy ? tr.t('lock.working') : tr.t('deploymentKey.make')}
           </button>
@@ -120,9 +137,9 @@ export function DeploymentKeyPanel() {
       )}
       {base && (
         <>
-          <p>{tr.t('deploymentKey.fingerprint')}</p>
+          <p>{tr.t(base.root ? 'deploymentKey.rootFingerprint' : 'deploymentKey.fingerprint')}</p>
           <p class="mono" dir="ltr" data-testid="deployment-fingerprint">
-            {shortFingerprint(base.fingerprint)}
+            {shortFingerprint(base.root?.fingerprint ?? base.fingerprint)}
           </p>
           <p class="hint">{tr.t('deploymentKey.compare')}</p>
           {held && (
@@ -136,6 +153,14 @@ export function DeploymentKeyPanel() {
               {tr.t('deploymentKey.saveFile')}
             </a>
           )}
+          {rootDownload && (
+            <div class="notice" role="status">
+              <p>{tr.t('deploymentKey.rootOffline')}</p>
+              <a href={rootDownload} download="rasid-root-key.json" class="button secondary">
+                {tr.t('deploymentKey.saveRootFile')}
+              </a>
+            </div>
+          )}
         </>
       )}
       {error && (
@@ -144,6 +169,16 @@ export function DeploymentKeyPanel() {
         </p>
       )}
     </section>
+  );
+}
+
+/** A passphrase being chosen: typed hidden, and never offered for autofill of an old one. */
+function NewPassphrase({ id, label, value, onInput }: { id: string; label: string; value: string; onInput: (value: string) => void }) {
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <input id={id} type="password" autocomplete="new-password" value={value} onInput={(e) => onInput(e.currentTarget.value)} required />
+    </div>
   );
 }
 

@@ -166,8 +166,8 @@ export type OpenKeys = {
   mine: readonly AgreementKeyPair[];
   /** An agreement public key by key id (the roster's device keys, the deployment key). */
   agreementKey(kid: KeyId): PublicKey<AgreementAlg> | undefined | Promise<PublicKey<AgreementAlg> | undefined>;
-  /** The signing key the roster lists for a device. */
-  signingKey(device: DeviceId): PublicKey<SigningAlg> | undefined | Promise<PublicKey<SigningAlg> | undefined>;
+  /** The signing key the roster lists for a device, in force at its op `deviceSeq`. */
+  signingKey(device: DeviceId, deviceSeq: number): PublicKey<SigningAlg> | undefined | Promise<PublicKey<SigningAlg> | undefined>;
   pairs: PairKeyCache;
 };
 
@@ -270,7 +270,7 @@ export async function openOp(input: unknown, keys: OpenKeys): Promise<OpenResult
     const bodyText = fromUtf8(bodyBytes);
     if (bodyText === null) return fail(QUARANTINE_REASONS.badBody);
 
-    const signer = await keys.signingKey(header.device);
+    const signer = await keys.signingKey(header.device, header.deviceSeq);
     if (!signer) return fail(QUARANTINE_REASONS.unknownSigner);
     const check = await checkOpSignature(signer, header, bodyText, signature);
     if (!check.ok) return fail(QUARANTINE_REASONS.badSignature);

@@ -22,6 +22,7 @@ import { saveLang } from '../../../src/app/preferences.ts';
 import { DataKeyHolder } from '../../../src/app/store/at-rest.ts';
 import { KEPT_OUTSIDE } from '../../../src/app/store/kept-outside.ts';
 import { enroll } from '../../../src/app/sync/enrollment.ts';
+import { loadDeviceKeys } from '../../../src/app/keys/device-keys.ts';
 import { ARGON2ID_FLOOR } from '../../../src/domain/crypto/passphrase.ts';
 import { cryptoRandom } from '../../../src/domain/ids.ts';
 import { claimFirstCoordinatorCode } from '../../../src/server/enrollment/codes.ts';
@@ -57,11 +58,11 @@ async function coordinatorPhone(): Promise<Map<string, string>> {
   bases.push(base);
   const first = await claimFirstCoordinatorCode(base.store.db, { now: () => T0, random: cryptoRandom });
   const enrollment = await enroll({ origin: ORIGIN, code: first!.code, device, fetch: base.fetch, now: () => T0, dataKey });
+  const keys = await loadDeviceKeys(dataKey);
   const made = await makeDeploymentKey(
     { origin: ORIGIN, token: enrollment.token, fetch: base.fetch },
-    enrollment.role,
-    PASS,
-    PASS,
+    { role: enrollment.role, device, keys: keys! },
+    { passphrase: PASS, confirm: PASS, rootPassphrase: `${PASS} root`, rootConfirm: `${PASS} root` },
     dataKey,
   );
   if (!made.ok) throw new Error(made.reason);

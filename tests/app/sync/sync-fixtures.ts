@@ -19,13 +19,17 @@ import { RasidDb } from '../../../src/app/store/db.ts';
 import type { WriterContext } from '../../../src/app/store/write-op.ts';
 import { runSync, type SyncContext } from '../../../src/app/sync/engine.ts';
 import { httpTransport, type Fetch } from '../../../src/app/sync/transport.ts';
-import type { DeviceId, OpId } from '../../../src/domain/ids.ts';
+import { newOpId, type DeviceId, type OpId } from '../../../src/domain/ids.ts';
 import type { Role } from '../../../src/domain/roles.ts';
 import { generateKeyPair, type AgreementKeyPair } from '../../../src/domain/crypto/keys.ts';
 import { opKeys, type OpKeys } from '../../../src/app/sync/op-keys.ts';
 import { keepRoster } from '../../../src/app/sync/service.ts';
 import { seededRandom } from '../store/store-fixtures.ts';
 import { deviceId } from '../../ids.ts';
+import { keepRootStatement } from '../../../src/app/sync/root-statement.ts';
+import { rootDeviceOf } from '../../../src/domain/root.ts';
+import { signRootStatement } from '../../../src/domain/root-statement.ts';
+import type { RosterEntry } from '../../../src/domain/roster.ts';
 
 export const ORIGIN = 'https://base.test';
 export const T0 = Date.UTC(2025, 2, 8, 9, 0, 0);
@@ -223,4 +227,48 @@ export async function sealedDeployment(deployments: ReturnType<typeof trackDeplo
   await keepRoster(coordinator.writer, { origin: ORIGIN, token: coordinator.token, fetch: base.fetch }, coordinator.device);
   await runSync(coordinator.sync);
   return { base, deployment, coordinator, monitor: monitors[0]!, monitors };
+}
+
+/**
+ * A deployment with its root, as the app makes one: the root names the first coordinator and the
+ * deployment key in its first statement, which the coordinator keeps and relays; the coordinator's
+ * roster names the monitors (`names`) with their keys. Every device pinned the root.
+ */
+export async function rootedDeployment(deployments: ReturnType<typeof trackDeployments>, names: readonly string[] = ['monitor']) {
+  const base = await deployments.base();
+  const [deployment, root] = await Promise.all([generateKeyPair('x25519'), generateKeyPair('ed25519')]);
+  const pinned = { device: rootDeviceOf(root.publicKey.kid), signing: root.publicKey.text };
+  const coordinator = await deployments.sealingDevice(base, 'coord', 'coordinator', undefined, deployment);
+  coordinator.keys.root = pinned;
+  const res = await base.fetch(`${ORIGIN}/api/v1/deployment-key`, {
+    method: 'PUT',
+    headers: { Authorization: `Bearer ${coordinator.token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ key: deployment.publicKey.text, root: root.publicKey.text }),
+  });
+  if (res.status !== 201) throw new Error(`setting the deployment keys answered ${res.status}`);
+  const own = { agreement: coordinator.keys.device.agreement.publicKey.text, signing: coordinator.keys.device.signing.publicKey.text };
+  let rootSeq = 0;
+  /** Another statement by the root, kept by the coordinator (which relays it at its next sync). */
+  const state = async (entries: RosterEntry[], deploymentKey?: string) => {
+    rootSeq += 1;
+    const wire = await signRootStatement(root, {
+      id: newOpId(coordinator.writer.now() + rootSeq, seededRandom(rootSeq + 500)),
+      deviceSeq: rootSeq,
+      at: coordinator.writer.now(),
+      entries,
+      ...(deploymentKey !== undefined && { deploymentKey }),
+    });
+    await keepRootStatement(coordinator.db, coordinator.keys, wire, coordinator.writer.now);
+    return wire;
+  };
+  await state([{ device: coordinator.device, role: 'coordinator', keys: own }], deployment.publicKey.text);
+  const monitors = [];
+  for (const name of names) {
+    const monitor = await deployments.sealingDevice(base, name, 'monitor', coordinator, deployment);
+    monitor.keys.root = pinned;
+    monitors.push(monitor);
+  }
+  await keepRoster(coordinator.writer, { origin: ORIGIN, token: coordinator.token, fetch: base.fetch }, coordinator.device);
+  await runSync(coordinator.sync);
+  return { base, deployment, root, state, coordinator, monitor: monitors[0]!, monitors };
 }

@@ -125,7 +125,7 @@ export function ReportHistory({ id }: { id: ReportId }) {
   const db = writer.db;
   const entries = useLiveQuery(
     () =>
-      db.transaction('r', [db.ops, db.settings], async () => {
+      db.transaction('r', [db.ops, db.settings, db.meta], async () => {
         const [ops, authority] = await Promise.all([db.ops.where('reportId').equals(id).toArray(), currentAuthority(db)]);
         return reportHistory(id, ops, authority);
       }),

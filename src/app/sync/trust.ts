@@ -1,0 +1,62 @@
+/**
+ * The trust rule on a device that pinned its deployment's root (docs/security.md, "Who is trusted:
+ * the rule"): the roster statements it holds and those arriving, read without trusting them, give
+ * the trusted roster (domain/trusted-roster.ts). Who counts as coordinator, as of each op, and whose
+ * keys open and verify what, follow from it and from nothing the base says.
+ *
+ * A statement counts when its inner signature verifies under the key the rule gives its author
+ * then; this device's own, not sent yet, count as its own (it signs them as they leave).
+ */
+import { fromBase64url } from '../../domain/crypto/bytes.ts';
+import { readPublicKey } from '../../domain/crypto/keys.ts';
+import { SEALED_OP_VERSION } from '../../domain/crypto/sealed-op.ts';
+import { checkOpSignature } from '../../domain/crypto/signature.ts';
+import type { DeviceId } from '../../domain/ids.ts';
+import type { WireOp } from '../../domain/protocol.ts';
+import { ROSTER_ID, statementOf } from '../../domain/roster.ts';
+import type { Op } from '../../domain/op.ts';
+import { trustedRoster, type PinnedRoot, type RosterStatement, type TrustedRoster } from '../../domain/trusted-roster.ts';
+import type { RasidDb } from '../store/db.ts';
+
+/** A roster op as the rule reads it, with the form it travelled in to check its signature. */
+export interface HeldStatement extends RosterStatement {
+  wire?: WireOp;
+}
+
+export function statementOfRow(op: Op & { wire?: WireOp }): HeldStatement {
+  return { ...statementOf(op), ...(op.wire && { wire: op.wire }) };
+}
+
+/** The roster statements this device holds (its own and those it took in). */
+export async function heldStatements(db: RasidDb): Promise<HeldStatement[]> {
+  const rows = await db.ops.where('reportId').equals(ROSTER_ID).toArray();
+  return rows.filter((r) => !r.rejected).map(statementOfRow);
+}
+
+/** Signature checks already made, by op id and key: the same statements are judged on every sync. */
+const checkedBefore = new Map<string, boolean>();
+const MAX_CHECKED = 10_000;
+
+async function signedBy(statement: HeldStatement, signingKey: string): Promise<boolean> {
+  const wire = statement.wire;
+  if (wire?.v !== SEALED_OP_VERSION || typeof wire.sig !== 'string' || wire.id !== statement.opId) return false;
+  if (wire.device !== statement.author || wire.deviceSeq !== statement.deviceSeq) return false;
+  const memo = `${wire.id} ${wire.sig} ${signingKey}`;
+  const known = checkedBefore.get(memo);
+  if (known !== undefined) return known;
+  const key = await readPublicKey(signingKey, 'signing');
+  const signature = fromBase64url(wire.sig);
+  const ok = key.ok && signature !== null && (await checkOpSignature(key.key, wire, wire.body, signature)).ok;
+  if (checkedBefore.size >= MAX_CHECKED) checkedBefore.clear();
+  checkedBefore.set(memo, ok);
+  return ok;
+}
+
+/**
+ * The trusted roster over `statements`, as device `self` judges it. A statement of its own that it
+ * has not sent yet has no signature to check (it is signed as it leaves); every other, its own that
+ * came back included, is held to its signature.
+ */
+export function trustOver(statements: readonly HeldStatement[], root: PinnedRoot, self: DeviceId): Promise<TrustedRoster> {
+  return trustedRoster(statements, root, (s, key) => (s.wire === undefined && s.author === self) || signedBy(s, key));
+}

@@ -1,0 +1,179 @@
+// Must come first: Dexie looks for IndexedDB when it is first imported.
+import 'fake-indexeddb/auto';
+import { describe, expect, test } from 'vitest';
+import { createReport, editReport } from '../../../src/app/store/reports.ts';
+import { generateKeyPair } from '../../../src/domain/crypto/keys.ts';
+import { PairKeyCache } from '../../../src/domain/crypto/pair-keys.ts';
+import type { ReportId } from '../../../src/domain/ids.ts';
+import { viewOf } from '../../../src/domain/merge.ts';
+import type { Op } from '../../../src/domain/op.ts';
+import { sealForWire } from '../../../src/domain/op-envelope.ts';
+import type { WireOp } from '../../../src/domain/protocol.ts';
+import { QUARANTINE_REASONS } from '../../../src/domain/quarantine.ts';
+import { rosterField, ROSTER_ID } from '../../../src/domain/roster.ts';
+import { toWire } from '../../../src/domain/wire-op.ts';
+import { newId } from '../../server/http/harness.ts';
+import { opId, reportId } from '../../ids.ts';
+import { damageReport } from '../store/store-fixtures.ts';
+import { rootedDeployment, syncDevice, T0, trackDeployments, type Base, type Device } from './sync-fixtures.ts';
+
+const deployments = trackDeployments();
+
+async function view(d: Device, id: ReportId) {
+  const row = await d.db.reports.get(id);
+  return row && viewOf(row.state).values;
+}
+
+/** A hostile base: an op put straight into its log, served to every device that pulls. */
+async function plant(base: Base, wire: WireOp): Promise<void> {
+  const db = base.store.db;
+  const { last_seq } = await db
+    .updateTable('counter')
+    .set((eb) => ({ last_seq: eb('last_seq', '+', 1) }))
+    .where('id', '=', 1)
+    .returning('last_seq')
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('ops')
+    .values({
+      seq: Number(last_seq),
+      id: wire.id,
+      v: wire.v,
+      kind: wire.kind,
+      report_id: wire.reportId,
+      device: wire.device,
+      device_seq: wire.deviceSeq,
+      body: wire.body,
+      sig: wire.sig ?? null,
+      osig: wire.osig ?? null,
+      status: 'ok',
+      reject_reason: null,
+      received_at: T0,
+    })
+    .execute();
+}
+
+describe('a deployment with its root, through the real base', () => {
+  test("the root names the coordinator, the coordinator the monitor: each reads the other's ops", async () => {
+    const { coordinator, monitor } = await rootedDeployment(deployments);
+    await syncDevice(monitor);
+    const id = await createReport(monitor.writer, { ...damageReport, narrative: 'احترق السوق القديم' });
+    expect(await syncDevice(monitor)).toMatchObject({ rejected: [], quarantined: 0 });
+    await syncDevice(coordinator);
+    expect((await view(coordinator, id))?.narrative).toBe('احترق السوق القديم');
+
+    // The coordinator's verification counts: the root named it coordinator.
+    await editReport(coordinator.writer, id, { verification: 'verified' });
+    await syncDevice(coordinator);
+    await syncDevice(monitor);
+    expect(await view(monitor, id)).toMatchObject({ verification: 'verified', narrative: 'احترق السوق القديم' });
+    expect(await monitor.db.quarantine.count()).toBe(0);
+    expect(await coordinator.db.quarantine.count()).toBe(0);
+  });
+
+  test("a hostile base cannot downgrade: its unsigned roster op, its forged ones and its reports in a monitor's name are quarantined", async () => {
+    const { base, coordinator, monitor, deployment } = await rootedDeployment(deployments);
+    await syncDevice(monitor);
+    const id = await createReport(monitor.writer, { ...damageReport, narrative: 'نزوح أربعين أسرة' });
+    await syncDevice(monitor);
+    await syncDevice(coordinator);
+
+    // The base's own keys, which it would put under the monitor's name.
+    const attacker = {
+      agreement: await generateKeyPair('x25519'),
+      signing: await generateKeyPair('ed25519'),
+      pairs: new PairKeyCache(),
+    };
+    const theirs = { agreement: attacker.agreement.publicKey.text, signing: attacker.signing.publicKey.text };
+    const swap = { [rosterField(monitor.device)]: { device: monitor.device, role: 'monitor', keys: theirs } };
+    const hlc = `2025-03-08T10:00:00.000Z-0000-${coordinator.device.replace(/[^0-9a-z]/g, '')}`;
+    const rosterOp = (deviceSeq: number): Op => ({
+      v: 1,
+      id: opId(newId()),
+      kind: 'deployment',
+      reportId: ROSTER_ID,
+      device: coordinator.device,
+      deviceSeq,
+      body: { hlc, changes: swap, supersedes: {} },
+    });
+    // 1. In clear, in the coordinator's name: the downgrade as it was found.
+    const clearRoster = toWire(rosterOp(900));
+    // 2. Signed, in the coordinator's name, with the base's key.
+    const forgedRoster = (await sealForWire(rosterOp(901), attacker, [])) as { ok: true; wire: WireOp };
+    // 3. A roster op as if from a monitor the base invented, signing its own.
+    const report = reportId(newId());
+    const monitorHlc = `2025-03-08T10:00:00.000Z-0000-${monitor.device.replace(/[^0-9a-z]/g, '')}`;
+    const inMonitorsName: Op = {
+      v: 1,
+      id: opId(newId()),
+      kind: 'create',
+      reportId: report,
+      device: monitor.device,
+      deviceSeq: 50,
+      body: { hlc: monitorHlc, changes: { type: 'damage', narrative: 'تقرير مزوّر' }, supersedes: {} },
+    };
+    // 4. A sealed report in the monitor's name, signed with the base's key; 5. the same in clear.
+    const forgedReport = (await sealForWire(inMonitorsName, attacker, [deployment.publicKey])) as { ok: true; wire: WireOp };
+    const clearReport = toWire({ ...inMonitorsName, id: opId(newId()), reportId: reportId(newId()), deviceSeq: 51 });
+    for (const wire of [clearRoster, forgedRoster.wire, forgedReport.wire, clearReport]) await plant(base, wire);
+
+    for (const d of [coordinator, monitor]) await syncDevice(d);
+    const reasons = new Map((await coordinator.db.quarantine.toArray()).map((q) => [q.id, q.reason]));
+    expect(reasons.get(clearRoster.id)).toBe(QUARANTINE_REASONS.unproven);
+    expect(reasons.get(forgedRoster.wire.id)).toBe(QUARANTINE_REASONS.badSignature);
+    // Sealed by the base's own key, which no trusted device holds: it does not even open.
+    expect(reasons.get(forgedReport.wire.id)).toBe(QUARANTINE_REASONS.unknownSender);
+    expect(reasons.get(clearReport.id)).toBe(QUARANTINE_REASONS.unproven);
+    for (const d of [coordinator, monitor]) {
+      expect(await d.db.reports.get(report)).toBeUndefined();
+      expect(await d.db.ops.get(forgedRoster.wire.id)).toBeUndefined();
+    }
+
+    // The monitor's keys stand: its next report opens on the desk, and a correction is sealed to its own key.
+    const next = await createReport(monitor.writer, { ...damageReport, narrative: 'بعد الهجوم' });
+    await syncDevice(monitor);
+    await syncDevice(coordinator);
+    expect((await view(coordinator, next))?.narrative).toBe('بعد الهجوم');
+    await editReport(coordinator.writer, id, { narrative: 'تصحيح المنسق' });
+    await syncDevice(coordinator);
+    await syncDevice(monitor);
+    expect((await view(monitor, id))?.narrative).toBe('تصحيح المنسق');
+    const correction = (await coordinator.db.ops.where('reportId').equals(id).toArray()).find((o) => o.device === coordinator.device);
+    expect(correction?.wire?.body).toContain(monitor.keys.device.agreement.publicKey.kid);
+    expect(correction?.wire?.body).not.toContain(attacker.agreement.publicKey.kid);
+  });
+
+  test("roles are judged as of each op: a revoked coordinator's verification stands, its ops after the cut-off are quarantined", async () => {
+    const { base, coordinator, monitor, state, deployment } = await rootedDeployment(deployments);
+    const second = await deployments.sealingDevice(base, 'coord-b', 'coordinator', coordinator, deployment);
+    second.keys.root = coordinator.keys.root;
+    const keysOf = (d: typeof second) => ({
+      agreement: d.keys.device.agreement.publicKey.text,
+      signing: d.keys.device.signing.publicKey.text,
+    });
+    // The root names the second coordinator; only then does its word count.
+    await state([{ device: second.device, role: 'coordinator', keys: keysOf(second) }]);
+    await syncDevice(coordinator);
+    await syncDevice(monitor);
+    const id = await createReport(monitor.writer, damageReport);
+    await syncDevice(monitor);
+    await syncDevice(second);
+    await editReport(second.writer, id, { verification: 'verified' });
+    await syncDevice(second);
+    const verifiedAt = (await second.db.ops.where('device').equals(second.device).last())!.deviceSeq;
+    await syncDevice(coordinator);
+    expect(await view(coordinator, id)).toMatchObject({ verification: 'verified' });
+
+    // Revoked by the root at that op: what it wrote up to there stands, and nothing after.
+    await state([{ device: second.device, role: 'coordinator', cutoff: verifiedAt }]);
+    await editReport(second.writer, id, { verification: 'disputed' });
+    await syncDevice(second);
+    const late = (await second.db.ops.where('device').equals(second.device).last())!;
+    for (const d of [coordinator, monitor]) {
+      await syncDevice(d);
+      await syncDevice(d);
+      expect(await view(d, id), d.name).toMatchObject({ verification: 'verified' });
+      expect((await d.db.quarantine.get(late.id))?.reason, d.name).toBe(QUARANTINE_REASONS.afterCutoff);
+    }
+  });
+});
