@@ -185,6 +185,8 @@ export const enrolledDeviceSchema = z.object({
   watermark: z.int(),
   /** The public keys the device sent when it enrolled, if any. */
   keys: z.optional(z.record(z.string(), z.string())),
+  /** A revoked device's cut-off: its last `deviceSeq` the base had taken when it was revoked. */
+  cutoff: z.optional(z.int().check(z.minimum(0))),
 });
 export type EnrolledDevice = z.infer<typeof enrolledDeviceSchema>;
 export const devicesResponseSchema = z.object({ devices: z.array(enrolledDeviceSchema) });

@@ -119,5 +119,8 @@ export const deskEn = {
   'err.syncFile.cannotCheck':
     'This desk cannot open the changes in this file to check them: import the key file first. Nothing was changed.',
   'err.syncFile.cannotSign': 'This desk has no signing key of its own, so it cannot sign a reply. Nothing was changed.',
+  'err.syncFile.revoked':
+    'This request file holds changes its device wrote after it was revoked. It was refused whole; nothing was changed.',
   'err.op.rootRosterOnly': 'the deployment root only names coordinators and keys',
+  'err.op.afterCutoff': 'its device was revoked before it wrote this, so the base does not take it',
 } as const satisfies Record<string, string | PluralMessage>;

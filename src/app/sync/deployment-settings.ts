@@ -11,7 +11,7 @@ import { canonicalJson } from '../../domain/canonical-json.ts';
 import { GAZETTEER_FIELD, GAZETTEER_ID, rosterEntriesOf, rosterField, ROSTER_ID } from '../../domain/roster.ts';
 import { writeOp, type WriterContext } from '../store/write-op.ts';
 
-type Entry = { device: DeviceId; role: Role; keys?: Record<string, string> };
+type Entry = { device: DeviceId; role: Role; keys?: Record<string, string>; cutoff?: number };
 
 const sameKeys = (a: Record<string, string> | undefined, b: Record<string, string> | undefined) =>
   canonicalJson(a ?? {}) === canonicalJson(b ?? {});
@@ -21,7 +21,11 @@ export function missingFromRoster(state: MergedState | undefined, devices: reado
   const roster = rosterEntriesOf(state);
   return devices.filter((d) => {
     const held = roster.get(d.device);
-    return held?.role !== d.role || (d.keys !== undefined && !sameKeys(held.keys, d.keys));
+    return (
+      held?.role !== d.role ||
+      (d.keys !== undefined && !sameKeys(held.keys, d.keys)) ||
+      (d.cutoff !== undefined && held.cutoff !== d.cutoff)
+    );
   });
 }
 
@@ -35,7 +39,10 @@ export async function addToRoster(writer: WriterContext, devices: readonly Entry
     const missing = missingFromRoster(state, devices);
     added = missing.length;
     const changes = Object.fromEntries(
-      missing.map((d) => [rosterField(d.device), { device: d.device, role: d.role, ...(d.keys && { keys: d.keys }) }]),
+      missing.map((d) => [
+        rosterField(d.device),
+        { device: d.device, role: d.role, ...(d.keys && { keys: d.keys }), ...(d.cutoff !== undefined && { cutoff: d.cutoff }) },
+      ]),
     );
     return { kind: 'deployment', body: settingBody(state, changes, hlc) };
   });

@@ -46,6 +46,7 @@ const FILE_ERROR_OF: Partial<Record<string, FileError>> = {
   [QUARANTINE_REASONS.unknownSigner]: FILE_ERRORS.cannotCheck,
   [QUARANTINE_REASONS.notAllowed]: FILE_ERRORS.notAllowed,
   [QUARANTINE_REASONS.unproven]: FILE_ERRORS.inClear,
+  [QUARANTINE_REASONS.afterCutoff]: FILE_ERRORS.revoked,
 };
 
 export class SyncFileError extends Error {

@@ -142,7 +142,10 @@ export async function keepRoster(writer: WriterContext, endpoint: Endpoint, self
   // A listed name that is no device id is left out: no reader of the roster would take its entry.
   const entries = devices.flatMap((d) => {
     const device = deviceIdSchema.safeParse(d.device);
-    return device.success ? [{ device: device.data, role: d.role, ...(d.keys && { keys: d.keys }) }] : [];
+    // A revoked device's cut-off goes with it: the roster entry is then its revocation, for every device.
+    return device.success
+      ? [{ device: device.data, role: d.role, ...(d.keys && { keys: d.keys }), ...(d.cutoff !== undefined && { cutoff: d.cutoff }) }]
+      : [];
   });
   if (!entries.some((e) => e.device === self)) entries.unshift({ device: self, role: 'coordinator' });
   return addToRoster(writer, entries);

@@ -47,6 +47,7 @@ export async function listDevices(db: Kysely<Database>): Promise<EnrolledDevice[
       'devices.role',
       'devices.created_at',
       'devices.revoked_at',
+      'devices.cutoff',
       'devices.public_keys',
       'device_progress.watermark',
     ])
@@ -62,19 +63,42 @@ export async function listDevices(db: Kysely<Database>): Promise<EnrolledDevice[
       watermark: Number(r.watermark ?? 0),
     };
     if (r.public_keys !== null) device.keys = JSON.parse(r.public_keys) as Record<string, string>;
+    if (r.cutoff !== null && r.cutoff !== undefined) device.cutoff = Number(r.cutoff);
     return device;
   });
 }
 
-/** Revokes a device; revoking it again keeps the first time. Undefined when no such device is enrolled. */
+/**
+ * Revokes a device, with its cut-off: its last `deviceSeq` the base has taken. Under the lock pushes
+ * take, so no op of its commits between the two. Revoking it again keeps the first time and cut-off.
+ * Undefined when no such device is enrolled.
+ */
 export async function revokeDevice(
   db: Kysely<Database>,
   device: DeviceId,
   now: number,
 ): Promise<{ device: DeviceId; revokedAt: number } | undefined> {
-  await db.updateTable('devices').set({ revoked_at: now }).where('device', '=', device).where('revoked_at', 'is', null).execute();
-  const row = await db.selectFrom('devices').select('revoked_at').where('device', '=', device).executeTakeFirst();
-  return row && { device, revokedAt: Number(row.revoked_at) };
+  return db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('counter')
+      .set((eb) => ({ last_seq: eb.ref('last_seq') }))
+      .where('id', '=', 1)
+      .execute();
+    const last = await trx
+      .selectFrom('ops')
+      .select((eb) => eb.fn.max('device_seq').as('last'))
+      .where('device', '=', device)
+      .where('status', '=', 'ok')
+      .executeTakeFirst();
+    await trx
+      .updateTable('devices')
+      .set({ revoked_at: now, cutoff: Number(last?.last ?? 0) })
+      .where('device', '=', device)
+      .where('revoked_at', 'is', null)
+      .execute();
+    const row = await trx.selectFrom('devices').select('revoked_at').where('device', '=', device).executeTakeFirst();
+    return row && { device, revokedAt: Number(row.revoked_at) };
+  });
 }
 
 /**

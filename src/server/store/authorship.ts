@@ -30,6 +30,8 @@ export type Authorship =
   | 'forged'
   /** Relayed for a device this base never enrolled. */
   | 'unknownAuthor'
+  /** Relayed for a revoked device, above its cut-off. */
+  | 'afterCutoff'
   /** No slot: the rules refuse the op for its header. */
   | 'unread';
 
@@ -98,17 +100,22 @@ export async function checkAuthorship(
   const slots = ops.map((op) => slotOf(typeof op === 'object' && op !== null ? op.header : undefined));
   const authors = [...new Set(slots.flatMap((s) => (s ? [s.device] : [])))];
   const enrolled = new Map<DeviceId, { alg: SigningAlg; der: string } | null>();
+  const cutoffs = new Map<DeviceId, number>();
   // The root is no enrolled device, but its key is known: its ops are checked like any other's.
   const root = authors.some(isRootDeviceId) ? await rootOf(db) : undefined;
   if (root) enrolled.set(root.device, root.key);
   for (const part of chunks(authors)) {
-    const rows = await db.selectFrom('devices').select(['device', 'public_keys']).where('device', 'in', part).execute();
-    for (const r of rows) enrolled.set(r.device, signingKeyOf(r.public_keys));
+    const rows = await db.selectFrom('devices').select(['device', 'public_keys', 'cutoff']).where('device', 'in', part).execute();
+    for (const r of rows) {
+      enrolled.set(r.device, signingKeyOf(r.public_keys));
+      if (r.cutoff !== null && r.cutoff !== undefined) cutoffs.set(r.device, Number(r.cutoff));
+    }
   }
   const found = ops.map((op, i): Authorship | Check => {
     const slot = slots[i];
     if (!slot) return 'unread';
     if (slot.device !== caller.device && !enrolled.has(slot.device)) return 'unknownAuthor';
+    if (slot.deviceSeq > (cutoffs.get(slot.device) ?? Infinity)) return 'afterCutoff';
     // The root signs everything it writes: nothing in clear stands in its name.
     if (op.header.v !== SEALED_OP_VERSION) return slot.device === root?.device ? 'unsigned' : 'clear';
     if (op.osig === undefined || op.osig === null) return 'unsigned';

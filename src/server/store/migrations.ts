@@ -149,6 +149,13 @@ const rootKeyMigration: Migration = {
   },
 };
 
+/** A revoked device's cut-off: relays of its ops above it are refused. */
+const cutoffMigration: Migration = {
+  async up(db: SchemaDb) {
+    await db.schema.alterTable('devices').addColumn('cutoff', 'bigint').execute();
+  },
+};
+
 export function opStoreMigrations(dialect: StoreDialect): MigrationProvider {
   return {
     getMigrations: () =>
@@ -160,6 +167,7 @@ export function opStoreMigrations(dialect: StoreDialect): MigrationProvider {
         '0005_receipts': receiptsMigration,
         '0006_outer_signature': outerSignatureMigration,
         '0007_root_key': rootKeyMigration,
+        '0008_cutoff': cutoffMigration,
       }),
   };
 }

@@ -76,6 +76,8 @@ export const RETRY = {
   forged: 'err.op.forged',
   /** Relayed for a device this base has not enrolled: kept by the relaying device, sent again later. */
   unknownAuthor: 'err.op.unknownAuthor',
+  /** Relayed for a revoked device, above its cut-off: it never counts here, and takes no slot. */
+  afterCutoff: 'err.op.afterCutoff',
 } as const;
 export type RetryReason = (typeof RETRY)[keyof typeof RETRY];
 
@@ -228,7 +230,7 @@ export function decide(op: PushedOp, caller: Caller, held: HeldState, authorship
   if (held.sealedOnly && op.header.v === 1) return { answer: 'retry', reason: RETRY.unsealed, store: false };
   // Nothing the base cannot show to be its author's takes a slot: a forged op would take the next
   // deviceSeq of the device it names, and that device's real op would then be refused for good.
-  if (authorship === 'unknownAuthor' || authorship === 'unsigned' || authorship === 'forged') {
+  if (authorship === 'unknownAuthor' || authorship === 'unsigned' || authorship === 'forged' || authorship === 'afterCutoff') {
     return { answer: 'retry', reason: RETRY[authorship], store: false };
   }
   const reject = (reason: RejectReason): Decision => ({ answer: 'rejected', reason, store: true });

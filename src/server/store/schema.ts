@@ -65,6 +65,11 @@ export interface DevicesTable {
   /** A rotated token the device has not used yet; the old token works until it does. */
   next_token_hash: string | null;
   revoked_at: number | null;
+  /**
+   * Set with `revoked_at`: the device's last `deviceSeq` this base had taken then. An op of its above
+   * it, relayed by a coordinator, is refused; below it, it still counts.
+   */
+  cutoff?: number | null;
   created_at: number;
   /** The public keys the device sent when it enrolled, as JSON ({name: key}); null if none. */
   public_keys: string | null;

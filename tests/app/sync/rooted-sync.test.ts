@@ -15,7 +15,10 @@ import { toWire } from '../../../src/domain/wire-op.ts';
 import { newId } from '../../server/http/harness.ts';
 import { opId, reportId } from '../../ids.ts';
 import { damageReport } from '../store/store-fixtures.ts';
-import { rootedDeployment, syncDevice, T0, trackDeployments, type Base, type Device } from './sync-fixtures.ts';
+import { ORIGIN, rootedDeployment, syncDevice, T0, trackDeployments, type Base, type Device } from './sync-fixtures.ts';
+import { answerRequest, writeRequestFile } from '../../../src/app/sync/file.ts';
+import { keepRoster } from '../../../src/app/sync/service.ts';
+import { FILE_ERRORS } from '../../../src/domain/sync-file.ts';
 
 const deployments = trackDeployments();
 
@@ -175,5 +178,31 @@ describe('a deployment with its root, through the real base', () => {
       expect(await view(d, id), d.name).toMatchObject({ verification: 'verified' });
       expect((await d.db.quarantine.get(late.id))?.reason, d.name).toBe(QUARANTINE_REASONS.afterCutoff);
     }
+  });
+
+  test('a monitor revoked at the base is revoked everywhere: what it wrote before stands, what it wrote after is refused', async () => {
+    const { base, coordinator, monitor } = await rootedDeployment(deployments);
+    await syncDevice(monitor);
+    const before = await createReport(monitor.writer, { ...damageReport, narrative: 'قبل السرقة' });
+    await syncDevice(monitor);
+    // Written on the phone after the base last heard from it: the phone is stolen.
+    const after = await createReport(monitor.writer, { ...damageReport, narrative: 'بعد السرقة' });
+
+    const revoked = await base.fetch(`${ORIGIN}/api/v1/devices/${monitor.device}/revoke`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${coordinator.token}` },
+    });
+    expect(revoked.status).toBe(200);
+    // The coordinator's roster carries the revocation, with the base's cut-off, to every device.
+    await keepRoster(coordinator.writer, { origin: ORIGIN, token: coordinator.token, fetch: base.fetch }, coordinator.device);
+    await syncDevice(coordinator);
+    const named = (await coordinator.db.getMeta('trust'))?.devices.find((d) => d.device === monitor.device);
+    expect(named?.cutoff).toBe(1);
+
+    // The stolen phone's file reaches the desk: refused whole, and the report before stands.
+    const file = await writeRequestFile(monitor.db, monitor.device, monitor.writer.now, monitor.keys);
+    await expect(answerRequest(coordinator.sync, JSON.stringify(file))).rejects.toMatchObject({ key: FILE_ERRORS.revoked });
+    expect((await view(coordinator, before))?.narrative).toBe('قبل السرقة');
+    expect(await coordinator.db.reports.get(after)).toBeUndefined();
   });
 });

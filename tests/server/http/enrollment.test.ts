@@ -192,7 +192,7 @@ forEachStore('enrollment', ({ start }) => {
     expect((await again.json()).error.code).toBe('device_revoked');
   });
 
-  it('a coordinator lists devices with role, enrollment and revocation times, watermark and public keys', async () => {
+  it('a coordinator lists devices with role, enrollment and revocation times, watermark, public keys and cut-off', async () => {
     const server = await start();
     const coordinator = await server.firstCoordinator();
     server.clock.now += 1000;
@@ -219,7 +219,14 @@ forEachStore('enrollment', ({ start }) => {
         watermark: 0,
         keys: KEYS,
       },
-      { device: 'monitor-b-0002', role: 'monitor', enrolledAt: server.clock.now - 1000, revokedAt: server.clock.now, watermark: 2 },
+      {
+        device: 'monitor-b-0002',
+        role: 'monitor',
+        enrolledAt: server.clock.now - 1000,
+        revokedAt: server.clock.now,
+        watermark: 2,
+        cutoff: 2,
+      },
     ]);
   });
 

@@ -9,6 +9,7 @@ import type { DeviceId } from '../../../src/domain/ids.ts';
 import type { Op } from '../../../src/domain/op.ts';
 import type { WireOp } from '../../../src/domain/protocol.ts';
 import { setDeploymentKey } from '../../../src/server/enrollment/deployment-key.ts';
+import { revokeDevice } from '../../../src/server/enrollment/devices.ts';
 import { pullOps, type PulledOp } from '../../../src/server/store/pull.ts';
 import { pushOps } from '../../../src/server/store/push.ts';
 import { REJECT, RETRY, MAX_STORED_BODY_BYTES, type Caller, type PushedOp } from '../../../src/server/store/rules.ts';
@@ -355,6 +356,23 @@ forEachDialect('who may write what', ({ open }) => {
       { id: roster.header.id, status: 'retry', reason: RETRY.unknownAuthor },
     ]);
     expect(await rows(store)).toHaveLength(0);
+  });
+
+  it("a revoked device's ops relayed above its cut-off take no slot; those below it still count", async () => {
+    const store = await open();
+    await enrolled(store, MONITOR_A, 'monitor');
+    const report = newId();
+    const [first, second] = [op(MONITOR_A, 1, 'create', report), op(MONITOR_A, 2, 'edit', report)];
+    await push(store, monitorA, [first, second]);
+    await revokeDevice(store.db, MONITOR_A, NOW);
+    // Written on the stolen phone after the base last heard of it, carried by a coordinator that synced with it.
+    const late = op(MONITOR_A, 3, 'edit', report);
+    expect(await push(store, coordinator, [first, second, late])).toEqual([
+      { id: first.header.id, status: 'ack' },
+      { id: second.header.id, status: 'ack' },
+      { id: late.header.id, status: 'retry', reason: RETRY.afterCutoff },
+    ]);
+    expect((await rows(store)).filter((r) => r.device === MONITOR_A)).toHaveLength(2);
   });
 
   it('a coordinator edits any report', async () => {
