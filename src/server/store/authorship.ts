@@ -14,7 +14,7 @@ import type { SignedHeader } from '../../domain/crypto/signature.ts';
 import { keyIdOf } from '../../domain/crypto/fingerprint.ts';
 import type { DeviceId, Fingerprint } from '../../domain/ids.ts';
 import { isRootDeviceId, rootDeviceOf } from '../../domain/root.ts';
-import { slotOf, type Caller, type PushedOp } from './rules.ts';
+import { REJECT, shapeProblem, slotOf, type Caller, type PushedOp, type RejectReason } from './rules.ts';
 import type { Database } from './schema.ts';
 import { checkAll, type Check } from './verify-pool.ts';
 import { chunks } from './watermark.ts';
@@ -96,7 +96,7 @@ export async function checkAuthorship(
   db: Kysely<Database>,
   caller: Caller,
   ops: readonly PushedOp[],
-): Promise<{ authorship: Authorship[]; root: DeviceId | undefined }> {
+): Promise<{ authorship: Authorship[]; root: DeviceId | undefined; shapes: (RejectReason | null)[] }> {
   const slots = ops.map((op) => slotOf(typeof op === 'object' && op !== null ? op.header : undefined));
   const authors = [...new Set(slots.flatMap((s) => (s ? [s.device] : [])))];
   const enrolled = new Map<DeviceId, { alg: SigningAlg; der: string } | null>();
@@ -123,7 +123,10 @@ export async function checkAuthorship(
     return (key && checkOf(key, op.header, op.body, op.osig)) || 'forged';
   });
   const checks = found.filter((f): f is Check => typeof f !== 'string');
-  const verified = await checkAll(checks);
+  const verifying = checkAll(checks);
+  // While the workers check signatures, this thread checks each op's shape, which needs no lock.
+  const shapes = ops.map((op) => (typeof op === 'object' && op !== null ? (shapeProblem(op) ?? null) : REJECT.badHeader));
+  const verified = await verifying;
   let next = 0;
-  return { authorship: found.map((f) => (typeof f === 'string' ? f : verified[next++] ? 'proven' : 'forged')), root: root?.device };
+  return { authorship: found.map((f) => (typeof f === 'string' ? f : verified[next++] ? 'proven' : 'forged')), root: root?.device, shapes };
 }

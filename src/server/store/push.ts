@@ -54,7 +54,7 @@ const slotKey = (device: DeviceId, deviceSeq: number) => `${device}\u0000${devic
 async function pushInTransaction(
   trx: Kysely<Database>,
   { caller, ops: sent, now }: PushInput,
-  { authorship, root }: { authorship: readonly Authorship[]; root: DeviceId | undefined },
+  { authorship, root, shapes }: { authorship: readonly Authorship[]; root: DeviceId | undefined; shapes: readonly (RejectReason | null)[] },
 ): Promise<PushAnswer[]> {
   // Something that is not even an object gets an answer (rejected) instead of failing the batch.
   const ops = sent.map((op): PushedOp =>
@@ -90,7 +90,7 @@ async function pushInTransaction(
     const slot = slots[i];
     // Echo the id the device sent, even a malformed one, so it can match the answer (within reason).
     const id = slot?.id ?? echoedId((op.header as { id?: unknown } | null)?.id);
-    const d = decide(op, caller, held.state, authorship[i]!);
+    const d = decide(op, caller, held.state, authorship[i]!, shapes[i]);
     answers[i] =
       d.answer === 'ack'
         ? { id, status: 'ack' }

@@ -205,7 +205,18 @@ const REPORT_KINDS: readonly OpKind[] = ['create', 'edit'];
  * Decides one op. The order matters: who may use a slot first (a monitor never takes another
  * device's slots, even to store a rejection), then what is already held there, then the op itself.
  */
-export function decide(op: PushedOp, caller: Caller, held: HeldState, authorship: Authorship): Decision {
+/**
+ * What is wrong with an op's header, body and signature on their own, whatever the store holds: a
+ * pure function of the op, so the base works it out before taking the lock, while the outer
+ * signatures are being checked (authorship.ts).
+ */
+export function shapeProblem(op: PushedOp): RejectReason | undefined {
+  if (!wireHeaderSchema.safeParse(op.header).success) return REJECT.badHeader;
+  return bodyProblem(op) ?? sealProblem(op);
+}
+
+/** `shape`: shapeProblem(op) worked out before (null for none), or undefined to work it out here. */
+export function decide(op: PushedOp, caller: Caller, held: HeldState, authorship: Authorship, shape?: RejectReason | null): Decision {
   if (isUnknownVersion(op.header)) return { answer: 'retry', reason: RETRY.unknownVersion, store: false };
   const slot = slotOf(op.header);
   if (!slot) return { answer: 'rejected', reason: REJECT.badHeader, store: false };
@@ -235,8 +246,7 @@ export function decide(op: PushedOp, caller: Caller, held: HeldState, authorship
   }
   const reject = (reason: RejectReason): Decision => ({ answer: 'rejected', reason, store: true });
   if (held.holdsId(slot.id)) return reject(REJECT.idReused);
-  if (!wireHeaderSchema.safeParse(op.header).success) return reject(REJECT.badHeader);
-  const problem = bodyProblem(op) ?? sealProblem(op);
+  const problem = shape === undefined ? shapeProblem(op) : (shape ?? undefined);
   if (problem) return reject(problem);
 
   const { kind, reportId } = op.header;
