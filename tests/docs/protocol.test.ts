@@ -7,8 +7,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod/mini';
+import { checkOuter } from '../../src/domain/crypto/outer-signature.ts';
+import { PairKeyCache } from '../../src/domain/crypto/pair-keys.ts';
+import { KeyDirectory } from '../../src/domain/key-directory.ts';
 import { opBodySchema } from '../../src/domain/op.ts';
-import { readArrived } from '../../src/domain/op-envelope.ts';
+import { readArrived, type Reader } from '../../src/domain/op-envelope.ts';
 import {
   deploymentKeyRequestSchema,
   deploymentKeyResponseSchema,
@@ -26,6 +29,8 @@ import {
 import { reportContentSchema } from '../../src/domain/report.ts';
 import { entriesWritten } from '../../src/domain/roster.ts';
 import { readRequestFile, syncReplyFileSchema } from '../../src/domain/sync-file.ts';
+import { deviceId } from '../ids.ts';
+import { ed25519Pair, RFC7748, RFC8032, x25519Pair } from '../domain/crypto/fixtures.ts';
 
 const DOC = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'protocol.md'), 'utf8');
 
@@ -63,6 +68,29 @@ async function readsAsOp(value: unknown): Promise<void> {
   expect(await readArrived(value, undefined)).toMatchObject({ ok: true });
 }
 
+/** A reader holding Bob's X25519 key of RFC 7748 as the deployment key, and a roster naming the RFC keys' holders. */
+async function rfcReader(): Promise<Reader> {
+  const [deployment, alice, test1, test2] = await Promise.all([
+    x25519Pair(RFC7748.bobPrivate, RFC7748.bobPublic),
+    x25519Pair(RFC7748.alicePrivate, RFC7748.alicePublic),
+    ed25519Pair(RFC8032[0]!.secret, RFC8032[0]!.public),
+    ed25519Pair(RFC8032[1]!.secret, RFC8032[1]!.public),
+  ]);
+  const directory = await KeyDirectory.of([
+    { device: deviceId('phone-alice-01'), role: 'monitor', keys: { agreement: alice.publicKey.text, signing: test1.publicKey.text } },
+    { device: deviceId('k7Qm2xVb9RtL'), role: 'coordinator', keys: { signing: test2.publicKey.text } },
+  ]);
+  return { mine: [deployment], directory, pairs: new PairKeyCache() };
+}
+
+async function opensWithRfcKeys(value: unknown): Promise<void> {
+  const wire = wireOpSchema.parse(value);
+  const reader = await rfcReader();
+  expect(await readArrived(value, reader)).toMatchObject({ ok: true });
+  const author = reader.directory.signingKey(wire.device, wire.deviceSeq)!;
+  expect(await checkOuter(author, wire, wire.body, wire.osig)).toBe(true);
+}
+
 /** What each example shows, and how the app takes it. */
 const CHECKS: Record<string, (value: unknown, text: string) => void | Promise<void>> = {
   error: parses(z.object({ error: z.object({ code: z.string(), message: z.string() }) })),
@@ -82,10 +110,10 @@ const CHECKS: Record<string, (value: unknown, text: string) => void | Promise<vo
     const body = opBodySchema.parse(value);
     expect(entriesWritten(body.changes)).toHaveLength(Object.keys(body.changes).length);
   },
-  // Sealed and signed: their shape here; that the app opens and verifies them, once their keys and
-  // signatures are real ones, is still to come.
-  'op-v2-sealed': parses(wireOpSchema),
-  'op-v2-deployment': parses(wireOpSchema),
+  // Made with the RFCs' keys: the app opens the sealed one as the deployment, and checks both
+  // signatures, inside and out, against the keys a roster would give their authors.
+  'op-v2-sealed': opensWithRfcKeys,
+  'op-v2-deployment': opensWithRfcKeys,
   'sync-request': async (value) => {
     const request = syncRequestSchema.parse(value);
     for (const op of request.ops) await readsAsOp(op);
