@@ -84,6 +84,12 @@ export function entriesWritten(changes: Record<string, unknown>): RosterEntry[] 
 /** The field of a root statement naming the deployment public key, beside the device entries. */
 export const DEPLOYMENT_KEY_FIELD = 'deploymentKey';
 
+/**
+ * The field of a coordinator's roster op naming the deployment root it made for a deployment made
+ * before roots: devices enrolled before take the root on that coordinator's word (the upgrade).
+ */
+export const DEPLOYMENT_ROOT_FIELD = 'deploymentRoot';
+
 /** A roster op as the trust rule reads it: what it names, whoever signed it. */
 export function statementOf(op: Op): RosterStatement {
   const key = op.body.changes[DEPLOYMENT_KEY_FIELD];

@@ -2,7 +2,8 @@
  * A phone and a desk kept from an earlier version of the app (scripts/make-upgrade-fixture.ts;
  * made.json names the commit), with the base they enrolled with, open in this version: every report
  * is there, the ones never sent still say so, and once synced the base holds all of them, sealed,
- * and the desk's offline correction too. Nothing is lost in the upgrade.
+ * and the desk's offline correction too. Nothing is lost in the upgrade. Then the desk makes the
+ * deployment's root, and the phone, enrolled long before, takes it from the desk's roster.
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { SQLITE_FILE_NAME } from '../../src/server/store/open.ts';
 import { UPGRADE_FIXTURE } from './fixtures/upgrade/fixture.ts';
-import { autoUnlock, LAPTOP, launchBrowser, PHONE, syncNow, waitForCount } from './harness.ts';
+import { autoUnlock, LAPTOP, launchBrowser, PHONE, saveDamageReport, syncNow, waitForCount } from './harness.ts';
 import { restoreDatabases, type DumpedDatabase } from './idb-dump.ts';
 import { startServer, type ServerProcess } from './server-process.ts';
 
@@ -54,7 +55,7 @@ async function kept(dump: string, device: typeof PHONE | typeof LAPTOP, opts: { 
 
 const reports = (p: Page, name: string) => p.getByRole('list', { name }).getByRole('listitem');
 
-test(`a phone and a desk kept from ${made.commit.slice(0, 7)} open, keep every report, and sync what they had not sent`, async () => {
+test(`a phone and a desk kept from ${made.commit.slice(0, 7)} open, keep every report, sync what they had not sent, and take the deployment's root`, async () => {
   expect(server.baseUrl).toBe(`http://127.0.0.1:${port}`);
   const phone = await kept(read('phone.json'), PHONE, { offline: true });
   await waitForCount(reports(phone, 'التقارير'), sent.length + unsent.length);
@@ -93,5 +94,35 @@ test(`a phone and a desk kept from ${made.commit.slice(0, 7)} open, keep every r
   } finally {
     store.close();
   }
+
+  // The deployment gets its root: the desk makes it; the phone, enrolled long before, takes it at its
+  // next sync from the desk's roster, and its reports still reach the desk, judged by the root now.
+  await desk.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Devices' }).click();
+  const upgrade = desk.getByRole('form', { name: 'Make the deployment root' });
+  await upgrade.getByLabel('Root file passphrase', { exact: true }).fill('a well dug below the old mill');
+  await upgrade.getByLabel('Root file passphrase again').fill('a well dug below the old mill');
+  await upgrade.getByRole('button', { name: 'Make the deployment root' }).click();
+  const keys = desk.getByRole('region', { name: 'Deployment key' });
+  await keys.getByRole('link', { name: 'Save the root file' }).waitFor();
+  await keys.getByText('Fingerprint of the deployment root:').waitFor();
+  await syncNow(desk, 'en');
+  await syncNow(phone, 'ar');
+  const pinnedRoot = () =>
+    phone.evaluate(
+      () =>
+        new Promise<boolean>((resolve) => {
+          const open = indexedDB.open('keyval-store');
+          open.onsuccess = () => {
+            const req = open.result.transaction('keyval').objectStore('keyval').getKey('deploymentRoot');
+            req.onsuccess = () => resolve(req.result !== undefined);
+          };
+        }),
+    );
+  expect(await pinnedRoot()).toBe(true);
+  await saveDamageReport(phone, { date: '2025-03-09', place: 'بعد الجذر', structures: '٢', notes: 'كُتب بعد ترقية النشر' });
+  await syncNow(phone, 'ar');
+  await syncNow(desk, 'en');
+  await desk.goto('/');
+  await reports(desk, 'Reports').filter({ hasText: 'بعد الجذر' }).waitFor();
   await Promise.all([phone.context().close(), desk.context().close()]);
 });

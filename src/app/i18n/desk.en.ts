@@ -57,6 +57,9 @@ export const deskEn = {
   'deploymentKey.rootOffline':
     'Save the root file now, to a USB stick kept offline in a safe place, and delete it from this device: it is not kept here. It is needed only to name or remove coordinators or to change keys.',
   'deploymentKey.err.samePassphrase': 'The root file needs a passphrase of its own, not the coordinators’ one.',
+  'deploymentKey.makeRoot': 'Make the deployment root',
+  'deploymentKey.upgradeIntro':
+    'This deployment was made before deployment roots. Make its root once, with a passphrase of its own: devices enrolled before take it from your roster at their next sync, and enrollment links pin it from then on.',
   'deploymentKey.held': 'This device holds the deployment key: its desk reads sealed reports.',
   'deploymentKey.imported': 'The deployment key is imported. This desk can now read sealed reports.',
   'deploymentKey.import.title': 'Import the deployment key file',

@@ -5,9 +5,9 @@
  * The maker's device also keeps the private half under its data key (deployment-private.ts), so its
  * desk reads sealed reports without the passphrase being typed again.
  */
-import { SUITES, detectSuite } from '../../domain/crypto/algorithms.ts';
+import { SUITES, detectSuite, type SigningAlg } from '../../domain/crypto/algorithms.ts';
 import { KEY_FILE_KIND, ROOT_FILE_KIND, type DeploymentKeyFile, type RootFile } from '../../domain/crypto/key-file.ts';
-import { generateKeyPair } from '../../domain/crypto/keys.ts';
+import { generateKeyPair, type SigningKeyPair } from '../../domain/crypto/keys.ts';
 import { wrapUnderPassphrase } from '../../domain/crypto/wrapped-key.ts';
 import { cryptoRandom, newOpId, type DeviceId, type RandomBytes } from '../../domain/ids.ts';
 import { deploymentKeyResponseSchema, type DeploymentKeyResponse, type WireOp } from '../../domain/protocol.ts';
@@ -58,28 +58,21 @@ export interface KeyPassphrases {
  * base, and keeps the key file, the pins and the deployment private key (under `dataKey`) here. A
  * base that already has keys keeps them (409): this device's new keys are then thrown away.
  */
-export async function makeDeploymentKey(
-  endpoint: Endpoint,
-  maker: { role: Role; device: DeviceId; keys: DeviceKeys },
-  typed: KeyPassphrases,
-  dataKey: DataKeyHolder,
-  deps: { now: () => number; random: RandomBytes } = { now: Date.now, random: cryptoRandom },
-): Promise<MadeKey> {
-  if (maker.role !== 'coordinator') return { ok: false, reason: 'sync.err.forbidden' };
-  const same = (a: string, b: string) => a.normalize('NFC') === b.normalize('NFC');
-  if (!same(typed.passphrase, typed.confirm) || !same(typed.rootPassphrase, typed.rootConfirm))
-    return { ok: false, reason: 'lock.err.mismatch' };
-  // One passphrase for both files would let every coordinator who holds the key file open the root file too.
-  if (same(typed.passphrase, typed.rootPassphrase)) return { ok: false, reason: 'deploymentKey.err.samePassphrase' };
-  // Checked first: a key registered with the base but not kept on the maker's desk would leave it unable to read.
-  if (!dataKey.unlocked) return { ok: false, reason: 'lock.err.locked' };
-  const suite = SUITES[await detectSuite()];
-  const [pair, root] = await Promise.all([generateKeyPair(suite.agreement), generateKeyPair(suite.signing)]);
-  const [wrapped, rootWrapped] = await Promise.all([
-    wrapUnderPassphrase(pair.privateKey, typed.passphrase, { publicKey: pair.publicKey }),
-    wrapUnderPassphrase(root.privateKey, typed.rootPassphrase, { publicKey: root.publicKey }),
-  ]);
-  if (!wrapped.ok || !rootWrapped.ok) return { ok: false, reason: 'lock.err.tooShort' };
+type Maker = { role: Role; device: DeviceId; keys: DeviceKeys };
+type Deps = { now: () => number; random: RandomBytes };
+const sameTyped = (a: string, b: string) => a.normalize('NFC') === b.normalize('NFC');
+
+/** A new root for `deploymentKey`: its file under `passphrase`, and its first statement naming the maker. */
+async function newRoot(
+  alg: SigningAlg,
+  maker: Maker,
+  passphrase: string,
+  deploymentKey: string,
+  deps: Deps,
+): Promise<{ root: SigningKeyPair; made: MadeRoot } | undefined> {
+  const root = await generateKeyPair(alg);
+  const wrapped = await wrapUnderPassphrase(root.privateKey, passphrase, { publicKey: root.publicKey });
+  if (!wrapped.ok) return undefined;
   const statement = await signRootStatement(root, {
     id: newOpId(deps.now(), deps.random),
     deviceSeq: 1,
@@ -91,16 +84,73 @@ export async function makeDeploymentKey(
         keys: { agreement: maker.keys.agreement.publicKey.text, signing: maker.keys.signing.publicKey.text },
       },
     ],
-    deploymentKey: pair.publicKey.text,
+    deploymentKey,
   });
+  const file: RootFile = { kind: ROOT_FILE_KIND, v: 1, fingerprint: root.publicKey.fingerprint, wrapped: wrapped.wrapped };
+  return { root, made: { file, pin: { key: root.publicKey.text, fingerprint: root.publicKey.fingerprint }, statement } };
+}
+
+/**
+ * Makes the deployment's keys: the root, kept offline in its root file (never on this device), and
+ * the deployment key, whose key file coordinators share. The root's first statement names this
+ * device coordinator, with its keys, and the deployment key. Registers both public keys with the
+ * base, and keeps the key file, the pins and the deployment private key (under `dataKey`) here. A
+ * base that already has keys keeps them (409): this device's new keys are then thrown away.
+ */
+export async function makeDeploymentKey(
+  endpoint: Endpoint,
+  maker: Maker,
+  typed: KeyPassphrases,
+  dataKey: DataKeyHolder,
+  deps: Deps = { now: Date.now, random: cryptoRandom },
+): Promise<MadeKey> {
+  if (maker.role !== 'coordinator') return { ok: false, reason: 'sync.err.forbidden' };
+  if (!sameTyped(typed.passphrase, typed.confirm) || !sameTyped(typed.rootPassphrase, typed.rootConfirm))
+    return { ok: false, reason: 'lock.err.mismatch' };
+  // One passphrase for both files would let every coordinator who holds the key file open the root file too.
+  if (sameTyped(typed.passphrase, typed.rootPassphrase)) return { ok: false, reason: 'deploymentKey.err.samePassphrase' };
+  // Checked first: a key registered with the base but not kept on the maker's desk would leave it unable to read.
+  if (!dataKey.unlocked) return { ok: false, reason: 'lock.err.locked' };
+  const suite = SUITES[await detectSuite()];
+  const pair = await generateKeyPair(suite.agreement);
+  const [wrapped, rooted] = await Promise.all([
+    wrapUnderPassphrase(pair.privateKey, typed.passphrase, { publicKey: pair.publicKey }),
+    newRoot(suite.signing, maker, typed.rootPassphrase, pair.publicKey.text, deps),
+  ]);
+  if (!wrapped.ok || !rooted) return { ok: false, reason: 'lock.err.tooShort' };
   const answer = deploymentKeyResponseSchema.safeParse(
-    await callApi(endpoint, '/api/v1/deployment-key', { key: pair.publicKey.text, root: root.publicKey.text }, false, 'PUT'),
+    await callApi(endpoint, '/api/v1/deployment-key', { key: pair.publicKey.text, root: rooted.made.pin.key }, false, 'PUT'),
   );
   if (!answer.success || answer.data.fingerprint !== pair.publicKey.fingerprint) return { ok: false, reason: SYNC_ERRORS.badResponse };
   const file: DeploymentKeyFile = { kind: KEY_FILE_KIND, v: 1, fingerprint: pair.publicKey.fingerprint, wrapped: wrapped.wrapped };
   const pin = { key: pair.publicKey.text, fingerprint: pair.publicKey.fingerprint };
-  const rootPin = { key: root.publicKey.text, fingerprint: root.publicKey.fingerprint };
-  const rootFile: RootFile = { kind: ROOT_FILE_KIND, v: 1, fingerprint: root.publicKey.fingerprint, wrapped: rootWrapped.wrapped };
-  await Promise.all([saveDeploymentKeyFile(file), savePinnedKey(pin), savePinnedRoot(rootPin), keepDeploymentKey(pair, dataKey)]);
-  return { ok: true, file, pin, root: { file: rootFile, pin: rootPin, statement } };
+  await Promise.all([saveDeploymentKeyFile(file), savePinnedKey(pin), savePinnedRoot(rooted.made.pin), keepDeploymentKey(pair, dataKey)]);
+  return { ok: true, file, pin, root: rooted.made };
+}
+
+export type MadeRootOnly = { ok: true; root: MadeRoot } | { ok: false; reason: string };
+
+/**
+ * The upgrade of a deployment made before roots: its first coordinator makes the root for the
+ * deployment key this device pinned, registers it with the base (links pin it from then on), and
+ * pins it here. Devices enrolled before take it on this coordinator's word (trust.ts, `pinEndorsedRoot`).
+ */
+export async function makeRoot(
+  endpoint: Endpoint,
+  maker: Maker,
+  deploymentKey: PinnedKey,
+  typed: { rootPassphrase: string; rootConfirm: string },
+  deps: Deps = { now: Date.now, random: cryptoRandom },
+): Promise<MadeRootOnly> {
+  if (maker.role !== 'coordinator') return { ok: false, reason: 'sync.err.forbidden' };
+  if (!sameTyped(typed.rootPassphrase, typed.rootConfirm)) return { ok: false, reason: 'lock.err.mismatch' };
+  const alg = maker.keys.signing.alg;
+  const rooted = await newRoot(alg, maker, typed.rootPassphrase, deploymentKey.key, deps);
+  if (!rooted) return { ok: false, reason: 'lock.err.tooShort' };
+  const answer = deploymentKeyResponseSchema.safeParse(
+    await callApi(endpoint, '/api/v1/deployment-key', { key: deploymentKey.key, root: rooted.made.pin.key }, false, 'PUT'),
+  );
+  if (!answer.success || answer.data.root?.key !== rooted.made.pin.key) return { ok: false, reason: SYNC_ERRORS.badResponse };
+  await savePinnedRoot(rooted.made.pin);
+  return { ok: true, root: rooted.made };
 }

@@ -8,7 +8,7 @@ import type { DeviceId } from '../../domain/ids.ts';
 import { settingBody, type MergedState } from '../../domain/merge.ts';
 import type { Role } from '../../domain/roles.ts';
 import { canonicalJson } from '../../domain/canonical-json.ts';
-import { GAZETTEER_FIELD, GAZETTEER_ID, rosterEntriesOf, rosterField, ROSTER_ID } from '../../domain/roster.ts';
+import { DEPLOYMENT_ROOT_FIELD, GAZETTEER_FIELD, GAZETTEER_ID, rosterEntriesOf, rosterField, ROSTER_ID } from '../../domain/roster.ts';
 import { writeOp, type WriterContext } from '../store/write-op.ts';
 
 type Entry = { device: DeviceId; role: Role; keys?: Record<string, string>; cutoff?: number };
@@ -53,5 +53,13 @@ export async function publishGazetteer(writer: WriterContext, gazetteer: Gazette
   await writeOp(writer, GAZETTEER_ID, (state, hlc) => ({
     kind: 'deployment',
     body: settingBody(state, { [GAZETTEER_FIELD]: gazetteer }, hlc),
+  }));
+}
+
+/** This coordinator's word for the root it made for a deployment made before roots (trust.ts, `pinEndorsedRoot`). */
+export async function endorseRoot(writer: WriterContext, rootKey: string): Promise<void> {
+  await writeOp(writer, ROSTER_ID, (state, hlc) => ({
+    kind: 'deployment',
+    body: settingBody(state, { [DEPLOYMENT_ROOT_FIELD]: rootKey }, hlc),
   }));
 }

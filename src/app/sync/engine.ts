@@ -10,6 +10,8 @@ import { MAX_BATCH, type SyncResponse, type Watermark } from '../../domain/proto
 import type { Role } from '../../domain/roles.ts';
 import type { RasidDb } from '../store/db.ts';
 import { readerOf, type OpKeys } from './op-keys.ts';
+import { pinEndorsedRoot } from './trust.ts';
+import { ROSTER_ID } from '../../domain/roster.ts';
 import { countOutbox, newRoom, outbox, relayBatch, sealOutgoing, type Outgoing } from './push.ts';
 import { reopenWaiting, takeResponse } from './take-in.ts';
 import { SYNC_ERRORS, SyncError, type SyncTransport } from './transport.ts';
@@ -109,6 +111,8 @@ export async function runSync(ctx: SyncContext, onProgress: (p: SyncProgress) =>
       batch.map((b) => b.row.id),
       { device, now: ctx.now, epoch, lostOps, cursorSent: cursor, reader },
     );
+    // A deployment upgraded to a root: a device enrolled before takes it on its coordinator's word.
+    if (ctx.keys && !ctx.keys.root && response.ops.some((s) => s.op.reportId === ROSTER_ID)) await pinEndorsedRoot(db, ctx.keys);
     const stale = taken.stale;
     const marks = response.watermarks;
 

@@ -13,7 +13,10 @@ import { SEALED_OP_VERSION } from '../../domain/crypto/sealed-op.ts';
 import { checkOpSignature } from '../../domain/crypto/signature.ts';
 import type { DeviceId } from '../../domain/ids.ts';
 import type { WireOp } from '../../domain/protocol.ts';
-import { ROSTER_ID, statementOf } from '../../domain/roster.ts';
+import { DEPLOYMENT_ROOT_FIELD, rosterOf, ROSTER_ID, statementOf } from '../../domain/roster.ts';
+import { rootDeviceOf } from '../../domain/root.ts';
+import { savePinnedRoot } from '../keys/deployment-pin.ts';
+import type { OpKeys } from './op-keys.ts';
 import type { Op } from '../../domain/op.ts';
 import { trustedRoster, type PinnedRoot, type RosterStatement, type TrustedRoster } from '../../domain/trusted-roster.ts';
 import type { RasidDb } from '../store/db.ts';
@@ -59,4 +62,26 @@ async function signedBy(statement: HeldStatement, signingKey: string): Promise<b
  */
 export function trustOver(statements: readonly HeldStatement[], root: PinnedRoot, self: DeviceId): Promise<TrustedRoster> {
   return trustedRoster(statements, root, (s, key) => (s.wire === undefined && s.author === self) || signedBy(s, key));
+}
+
+/**
+ * The upgrade of a device enrolled before its deployment had a root: it pins the root that a
+ * coordinator its roster names endorsed in a signed roster op of its own (a signature this device
+ * checked when it took the op in), so that from then on trust follows from that root alone. A base
+ * cannot make one: it holds no coordinator's signing key. True when a root was pinned now.
+ */
+export async function pinEndorsedRoot(db: RasidDb, keys: OpKeys): Promise<boolean> {
+  if (keys.root) return false;
+  const roles = rosterOf((await db.settings.get(ROSTER_ID))?.state);
+  const rows = await db.ops.where('reportId').equals(ROSTER_ID).toArray();
+  const endorsing = rows
+    .filter((r) => !r.rejected && r.wire?.v === SEALED_OP_VERSION && roles.get(r.device) === 'coordinator')
+    .filter((r) => typeof r.body.changes[DEPLOYMENT_ROOT_FIELD] === 'string')
+    .sort((a, b) => (a.body.hlc < b.body.hlc ? -1 : a.body.hlc > b.body.hlc ? 1 : a.id < b.id ? -1 : 1));
+  const text = endorsing[0]?.body.changes[DEPLOYMENT_ROOT_FIELD] as string | undefined;
+  const key = text !== undefined ? await readPublicKey(text, 'signing') : undefined;
+  if (!key?.ok) return false;
+  await savePinnedRoot({ key: key.key.text, fingerprint: key.key.fingerprint });
+  keys.root = { device: rootDeviceOf(key.key.kid), signing: key.key.text };
+  return true;
 }

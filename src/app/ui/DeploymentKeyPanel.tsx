@@ -6,7 +6,9 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { shortFingerprint } from '../../domain/crypto/fingerprint.ts';
-import { makeDeploymentKey, readBaseDeploymentKey } from '../keys/deployment-key.ts';
+import { makeDeploymentKey, makeRoot, readBaseDeploymentKey, type MadeRoot } from '../keys/deployment-key.ts';
+import { loadPinnedKey } from '../keys/deployment-pin.ts';
+import { endorseRoot } from '../sync/deployment-settings.ts';
 import {
   importKeyFile,
   IMPORT_ERRORS,
@@ -70,16 +72,8 @@ export function DeploymentKeyPanel() {
       if (!made.ok) return setError(made.reason);
       setBase({ ...made.pin, root: made.root.pin });
       setFile(made.file);
-      setRootFile(made.root.file);
       setHeld(true);
-      setForm({ passphrase: '', confirm: '', rootPassphrase: '', rootConfirm: '' });
-      // The keys now include the root: the desk keeps the root's first statement and relays it.
-      await sync.keysChanged();
-      const rooted = await sync.keys();
-      if (rooted) await keepRootStatement(writer.db, rooted, made.root.statement, writer.now);
-      deploymentKeyChanged?.();
-      // Links pin the root from now on: a device enrolls only once the base serves its statement.
-      await sync.syncNow();
+      await rootMade(made.root, false);
     } catch (err) {
       setError(err instanceof SyncError ? err.code : 'sync.err.network');
     } finally {
@@ -87,6 +81,43 @@ export function DeploymentKeyPanel() {
     }
   };
 
+  /**
+   * After a root is made: the keys now include it, so the desk keeps the root's first statement and
+   * relays it; in a deployment made before roots it also says so in its roster, for devices enrolled
+   * before. Links pin the root from now on: a device enrolls only once the base serves its statement.
+   */
+  const rootMade = async (root: MadeRoot, endorse: boolean) => {
+    if (!sync) return;
+    setRootFile(root.file);
+    setForm({ passphrase: '', confirm: '', rootPassphrase: '', rootConfirm: '' });
+    await sync.keysChanged();
+    const rooted = await sync.keys();
+    if (rooted) await keepRootStatement(writer.db, rooted, root.statement, writer.now);
+    if (endorse) await endorseRoot(writer, root.pin.key);
+    deploymentKeyChanged?.();
+    await sync.syncNow();
+  };
+  /** The upgrade of a deployment made before roots: the root alone, for the deployment key this desk holds. */
+  const submitRoot = async (e: Event) => {
+    e.preventDefault();
+    if (!sync || busy || !base) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      const keys = await sync.keys();
+      const pin = await loadPinnedKey();
+      if (!keys || !pin) return setError('sync.err.keys');
+      const typed = { rootPassphrase: passcodeAsTyped(form.rootPassphrase), rootConfirm: passcodeAsTyped(form.rootConfirm) };
+      const made = await makeRoot(sync.endpoint, { role: sync.role, device: keys.self, keys: keys.device }, pin, typed);
+      if (!made.ok) return setError(made.reason);
+      setBase({ ...base, root: made.root.pin });
+      await rootMade(made.root, true);
+    } catch (err) {
+      setError(err instanceof SyncError ? err.code : 'sync.err.network');
+    } finally {
+      setBusy(false);
+    }
+  };
   const imported = (f: DeploymentKeyFile | undefined) => {
     setFile(f);
     setHeld(true);
@@ -148,6 +179,26 @@ export function DeploymentKeyPanel() {
             </p>
           )}
           {held === false && <ImportKeyFile expected={base.fingerprint} onImported={imported} />}
+          {held && !base.root && (
+            <form onSubmit={(e) => void submitRoot(e)} aria-label={tr.t('deploymentKey.makeRoot')}>
+              <p class="hint">{tr.t('deploymentKey.upgradeIntro')}</p>
+              <NewPassphrase
+                id="upgrade-root-passphrase"
+                label={tr.t('deploymentKey.rootPassphrase')}
+                value={form.rootPassphrase}
+                onInput={(v) => setForm({ ...form, rootPassphrase: v })}
+              />
+              <NewPassphrase
+                id="upgrade-root-confirm"
+                label={tr.t('deploymentKey.rootConfirm')}
+                value={form.rootConfirm}
+                onInput={(v) => setForm({ ...form, rootConfirm: v })}
+              />
+              <button type="submit" class="primary" disabled={busy}>
+                {busy ? tr.t('lock.working') : tr.t('deploymentKey.makeRoot')}
+              </button>
+            </form>
+          )}
           {download && (
             <a href={download} download="rasid-deployment-key.json" class="button secondary">
               {tr.t('deploymentKey.saveFile')}

@@ -86,6 +86,7 @@ export function enrollRoutes(api: Hono<ApiEnv>, { store, now, random, publicOrig
   api.put('/v1/deployment-key', requireDevice(store.db), requireCoordinator, async (c) => {
     const { key, root } = await readJsonBody(c, deploymentKeyRequestSchema, SMALL_BODY_BYTES);
     let created = false;
+    let rootKey: DeploymentKeyResponse['root'];
     if (root !== undefined) {
       const set = await setDeploymentRoot(store.db, root);
       if (!set.ok && set.reason === 'invalid')
@@ -93,13 +94,14 @@ export function enrollRoutes(api: Hono<ApiEnv>, { store, now, random, publicOrig
       if (!set.ok)
         throw new ApiError(409, 'root_key_set', 'This deployment already has another root key; it is never replaced by this endpoint.');
       created = set.created;
+      rootKey = set.key;
     }
     const outcome = await setDeploymentKey(store.db, key);
     if (!outcome.ok && outcome.reason === 'invalid')
       throw new ApiError(400, 'bad_key', 'Not a public agreement key (`x25519:` or `p256-ecdh:` and its base64url bytes).');
     if (!outcome.ok)
       throw new ApiError(409, 'deployment_key_set', 'This deployment already has another key; it is never replaced by this endpoint.');
-    return jsonAnswer(c, outcome.key, outcome.created || created ? 201 : 200);
+    return jsonAnswer(c, { ...outcome.key, ...(rootKey && { root: rootKey }) }, outcome.created || created ? 201 : 200);
   });
 
   api.post('/v1/enrollment-codes', requireDevice(store.db), requireCoordinator, async (c) => {

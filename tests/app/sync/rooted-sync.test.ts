@@ -2,7 +2,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, test } from 'vitest';
 import { createReport, editReport } from '../../../src/app/store/reports.ts';
-import { generateKeyPair } from '../../../src/domain/crypto/keys.ts';
+import { generateKeyPair, readPublicKey } from '../../../src/domain/crypto/keys.ts';
 import { PairKeyCache } from '../../../src/domain/crypto/pair-keys.ts';
 import type { ReportId } from '../../../src/domain/ids.ts';
 import { viewOf } from '../../../src/domain/merge.ts';
@@ -15,7 +15,11 @@ import { toWire } from '../../../src/domain/wire-op.ts';
 import { newId } from '../../server/http/harness.ts';
 import { opId, reportId } from '../../ids.ts';
 import { damageReport } from '../store/store-fixtures.ts';
-import { ORIGIN, rootedDeployment, syncDevice, T0, trackDeployments, type Base, type Device } from './sync-fixtures.ts';
+import { ORIGIN, rootedDeployment, sealedDeployment, syncDevice, T0, trackDeployments, type Base, type Device } from './sync-fixtures.ts';
+import { makeRoot } from '../../../src/app/keys/deployment-key.ts';
+import { endorseRoot } from '../../../src/app/sync/deployment-settings.ts';
+import { keepRootStatement } from '../../../src/app/sync/root-statement.ts';
+import { rootDeviceOf } from '../../../src/domain/root.ts';
 import { answerRequest, writeRequestFile } from '../../../src/app/sync/file.ts';
 import { keepRoster } from '../../../src/app/sync/service.ts';
 import { FILE_ERRORS } from '../../../src/domain/sync-file.ts';
@@ -204,5 +208,47 @@ describe('a deployment with its root, through the real base', () => {
     await expect(answerRequest(coordinator.sync, JSON.stringify(file))).rejects.toMatchObject({ key: FILE_ERRORS.revoked });
     expect((await view(coordinator, before))?.narrative).toBe('قبل السرقة');
     expect(await coordinator.db.reports.get(after)).toBeUndefined();
+  });
+
+  test("a deployment made before roots is upgraded: a phone enrolled before takes the root on its coordinator's word, loses nothing, and is then safe from a downgrade", async () => {
+    const { base, coordinator, monitor, deployment } = await sealedDeployment(deployments);
+    await syncDevice(monitor);
+    const waiting = await createReport(monitor.writer, { ...damageReport, narrative: 'كُتب قبل الجذر' });
+
+    // The first coordinator makes the root for the deployment key it has, and says so in its roster.
+    const endpoint = { origin: ORIGIN, token: coordinator.token, fetch: base.fetch };
+    const maker = { role: 'coordinator' as const, device: coordinator.device, keys: coordinator.keys.device };
+    const pin = { key: deployment.publicKey.text, fingerprint: deployment.publicKey.fingerprint };
+    const typed = { rootPassphrase: 'a well dug below the old mill', rootConfirm: 'a well dug below the old mill' };
+    const made = await makeRoot(endpoint, maker, pin, typed, { now: coordinator.writer.now, random: coordinator.writer.random });
+    if (!made.ok) throw new Error(made.reason);
+    const root = await readPublicKey(made.root.pin.key, 'signing');
+    if (!root.ok) throw new Error(root.reason);
+    coordinator.keys.root = { device: rootDeviceOf(root.key.kid), signing: root.key.text };
+    await keepRootStatement(coordinator.db, coordinator.keys, made.root.statement, coordinator.writer.now);
+    await endorseRoot(coordinator.writer, made.root.pin.key);
+    await syncDevice(coordinator);
+
+    // The phone, enrolled before, pins the root at its next sync; its report written before arrives whole.
+    await syncDevice(monitor);
+    expect(monitor.keys.root).toEqual(coordinator.keys.root);
+    await syncDevice(coordinator);
+    expect((await view(coordinator, waiting))?.narrative).toBe('كُتب قبل الجذر');
+
+    // From now on the base's unsigned roster op in the coordinator's name is refused on the phone.
+    const hlc = `2025-03-08T10:00:00.000Z-0000-${coordinator.device.replace(/[^0-9a-z]/g, '')}`;
+    const planted = toWire({
+      v: 1,
+      id: opId(newId()),
+      kind: 'deployment',
+      reportId: ROSTER_ID,
+      device: coordinator.device,
+      deviceSeq: 900,
+      body: { hlc, changes: { [rosterField(monitor.device)]: { device: monitor.device, role: 'coordinator' } }, supersedes: {} },
+    });
+    await plant(base, planted);
+    await syncDevice(monitor);
+    expect((await monitor.db.quarantine.get(planted.id))?.reason).toBe(QUARANTINE_REASONS.unproven);
+    expect((await monitor.db.getMeta('trust'))?.devices.find((d) => d.device === monitor.device)?.role).toBe('monitor');
   });
 });
