@@ -105,6 +105,7 @@ test('a second coordinator imports the key file the first saved, in Arabic, and 
   const passphrase = 'seven olive trees by the spring';
   try {
     const firstDesk = await own.browser.newContext({ baseURL: base.baseUrl, ...LAPTOP, serviceWorkers: 'allow', acceptDownloads: true });
+    autoUnlock(firstDesk);
     const first = await firstDesk.newPage();
     await enroll(first, base.firstCoordinatorCode);
     await first.getByLabel('اللغة').first().selectOption('en');
@@ -153,6 +154,26 @@ test('a second coordinator imports the key file the first saved, in Arabic, and 
     await waitForCount(section.getByRole('link', { name: deskAr['deploymentKey.saveFile'] }), 1);
     await screenshot(second, 'deployment-key-imported-ar');
     expect(await readAllStored(second)).not.toContain('[CryptoKey');
+
+    // The first desk names the second coordinator with the root file it saved, which it did not keep.
+    const [rootDownload] = await Promise.all([
+      first.waitForEvent('download'),
+      made.getByRole('link', { name: deskEn['deploymentKey.saveRootFile'] }).click(),
+    ]);
+    const rootFile = await rootDownload.path();
+    await first.reload();
+    await first.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Devices' }).click();
+    const signing = first.getByRole('form', { name: deskEn['rootFile.title'] });
+    await signing.getByLabel(deskEn['rootFile.file'], { exact: true }).setInputFiles(rootFile);
+    await signing.getByLabel(deskEn['deploymentKey.rootPassphrase']).fill(passphrase);
+    await signing.getByRole('button', { name: deskEn['rootFile.button'] }).click();
+    await signing.getByRole('alert').getByText(deskEn['rootFile.err.wrongPassphrase']).waitFor();
+    await signing.getByLabel(deskEn['deploymentKey.rootPassphrase']).fill('a well dug below the old mill');
+    await signing.getByRole('button', { name: deskEn['rootFile.button'] }).click();
+    await signing
+      .getByRole('status')
+      .getByText(/the root names 2 coordinators/)
+      .waitFor();
 
     // After the app starts again, the key is unwrapped under the data key: no passphrase asked.
     await second.reload();

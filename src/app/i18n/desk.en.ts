@@ -60,6 +60,18 @@ export const deskEn = {
   'deploymentKey.makeRoot': 'Make the deployment root',
   'deploymentKey.upgradeIntro':
     'This deployment was made before deployment roots. Make its root once, with a passphrase of its own: devices enrolled before take it from your roster at their next sync, and enrollment links pin it from then on.',
+  'rootFile.title': 'Name the coordinators with the root file',
+  'rootFile.intro':
+    'Only the root names coordinators. When a coordinator joins or leaves, open the root file here: the root then names every coordinator the base lists and revokes those revoked. The file is not kept.',
+  'rootFile.file': 'Root file',
+  'rootFile.button': 'Sign with the root',
+  'rootFile.done': {
+    one: 'Signed: the root names {n} coordinator. Every device learns it at its next sync.',
+    other: 'Signed: the root names {n} coordinators. Every device learns it at its next sync.',
+  },
+  'rootFile.err.notRootFile': 'This is not a root file.',
+  'rootFile.err.wrongPassphrase': 'This passphrase does not open the root file.',
+  'rootFile.err.otherRoot': 'This root file holds another deployment’s root, or this desk has not pinned one. Nothing was signed.',
   'deploymentKey.held': 'This device holds the deployment key: its desk reads sealed reports.',
   'deploymentKey.imported': 'The deployment key is imported. This desk can now read sealed reports.',
   'deploymentKey.import.title': 'Import the deployment key file',

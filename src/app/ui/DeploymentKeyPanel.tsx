@@ -18,6 +18,8 @@ import {
 } from '../keys/deployment-private.ts';
 import type { DeploymentKeyFile, RootFile } from '../../domain/crypto/key-file.ts';
 import { keepRootStatement } from '../sync/root-statement.ts';
+import { FileWithPassphrase } from './FileWithPassphrase.tsx';
+import { RootFileForm } from './RootFileForm.tsx';
 import { SyncError } from '../sync/transport.ts';
 import { useServices } from './context.ts';
 import { passcodeAsTyped } from './LockScreen.tsx';
@@ -179,6 +181,7 @@ export function DeploymentKeyPanel() {
             </p>
           )}
           {held === false && <ImportKeyFile expected={base.fingerprint} onImported={imported} />}
+          {base.root && sync?.role === 'coordinator' && <RootFileForm />}
           {held && !base.root && (
             <form onSubmit={(e) => void submitRoot(e)} aria-label={tr.t('deploymentKey.makeRoot')}>
               <p class="hint">{tr.t('deploymentKey.upgradeIntro')}</p>
@@ -241,8 +244,7 @@ function ImportKeyFile({ expected, onImported }: { expected: string; onImported:
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
 
-  const submit = async (e: Event) => {
-    e.preventDefault();
+  const submit = async () => {
     if (busy) return;
     if (!dataKey) return setError('lock.err.locked');
     // A file far larger than any key file is not read into memory at all.
@@ -263,40 +265,20 @@ function ImportKeyFile({ expected, onImported }: { expected: string; onImported:
   };
 
   return (
-    <form onSubmit={(e) => void submit(e)} aria-labelledby="deployment-import-h">
-      <h3 id="deployment-import-h">{tr.t('deploymentKey.import.title')}</h3>
-      <p class="hint">{tr.t('deploymentKey.import.intro')}</p>
-      <div class="field">
-        <label for="deployment-key-file">{tr.t('deploymentKey.import.file')}</label>
-        <input
-          id="deployment-key-file"
-          type="file"
-          accept=".json,application/json"
-          required
-          onChange={(e) => setChosen(e.currentTarget.files?.[0])}
-        />
-      </div>
-      <div class="field">
-        <label for="deployment-import-passphrase">{tr.t('deploymentKey.passphrase')}</label>
-        <input
-          id="deployment-import-passphrase"
-          type="password"
-          autocomplete="off"
-          value={passphrase}
-          onInput={(e) => setPassphrase(e.currentTarget.value)}
-          required
-          aria-invalid={error === IMPORT_ERRORS.wrongPassphrase}
-          aria-describedby={error ? 'deployment-import-error' : undefined}
-        />
-      </div>
-      <button type="submit" class="primary" disabled={busy}>
-        {busy ? tr.t('lock.working') : tr.t('deploymentKey.import.button')}
-      </button>
-      {error && (
-        <p class="form-error" role="alert" id="deployment-import-error">
-          {tr.tk(error)}
-        </p>
-      )}
-    </form>
+    <FileWithPassphrase
+      id="deployment-import"
+      title={tr.t('deploymentKey.import.title')}
+      intro={tr.t('deploymentKey.import.intro')}
+      fileLabel={tr.t('deploymentKey.import.file')}
+      passphraseLabel={tr.t('deploymentKey.passphrase')}
+      button={tr.t('deploymentKey.import.button')}
+      passphrase={passphrase}
+      busy={busy}
+      error={error}
+      wrongPassphrase={IMPORT_ERRORS.wrongPassphrase}
+      onFile={setChosen}
+      onPassphrase={setPassphrase}
+      onSubmit={() => void submit()}
+    />
   );
 }

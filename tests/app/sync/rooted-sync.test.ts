@@ -17,6 +17,10 @@ import { opId, reportId } from '../../ids.ts';
 import { damageReport } from '../store/store-fixtures.ts';
 import { ORIGIN, rootedDeployment, sealedDeployment, syncDevice, T0, trackDeployments, type Base, type Device } from './sync-fixtures.ts';
 import { makeRoot } from '../../../src/app/keys/deployment-key.ts';
+import { ROOT_FILE_ERRORS, signWithRootFile } from '../../../src/app/sync/root-signing.ts';
+import { ROOT_FILE_KIND } from '../../../src/domain/crypto/key-file.ts';
+import { ARGON2ID_FLOOR } from '../../../src/domain/crypto/passphrase.ts';
+import { wrapUnderPassphrase } from '../../../src/domain/crypto/wrapped-key.ts';
 import { endorseRoot } from '../../../src/app/sync/deployment-settings.ts';
 import { keepRootStatement } from '../../../src/app/sync/root-statement.ts';
 import { rootDeviceOf } from '../../../src/domain/root.ts';
@@ -250,5 +254,48 @@ describe('a deployment with its root, through the real base', () => {
     await syncDevice(monitor);
     expect((await monitor.db.quarantine.get(planted.id))?.reason).toBe(QUARANTINE_REASONS.unproven);
     expect((await monitor.db.getMeta('trust'))?.devices.find((d) => d.device === monitor.device)?.role).toBe('monitor');
+  });
+
+  test('the root file, opened on a desk, names a coordinator who joined: its verification then counts on every device', async () => {
+    const { base, coordinator, monitor, deployment, root } = await rootedDeployment(deployments);
+    const second = await deployments.sealingDevice(base, 'coord-b', 'coordinator', coordinator, deployment);
+    second.keys.root = coordinator.keys.root;
+    const fileOf = async (pair: typeof root, passphrase: string) => {
+      const wrapped = await wrapUnderPassphrase(pair.privateKey, passphrase, { publicKey: pair.publicKey, params: ARGON2ID_FLOOR });
+      if (!wrapped.ok) throw new Error(wrapped.reason);
+      return JSON.stringify({ kind: ROOT_FILE_KIND, v: 1, fingerprint: pair.publicKey.fingerprint, wrapped: wrapped.wrapped });
+    };
+    const pass = 'a well dug below the old mill';
+    const ctx = {
+      db: coordinator.db,
+      keys: coordinator.keys,
+      endpoint: { origin: ORIGIN, token: coordinator.token, fetch: base.fetch },
+      now: coordinator.writer.now,
+      random: coordinator.writer.random,
+    };
+    const file = await fileOf(root, pass);
+    expect(await signWithRootFile(file, 'not the passphrase', ctx)).toEqual({ ok: false, reason: ROOT_FILE_ERRORS.wrongPassphrase });
+    const otherRoot = await generateKeyPair('ed25519');
+    expect(await signWithRootFile(await fileOf(otherRoot, pass), pass, ctx)).toEqual({ ok: false, reason: ROOT_FILE_ERRORS.otherRoot });
+    expect(await signWithRootFile('{"kind":"rasid-deployment-key"}', pass, ctx)).toEqual({
+      ok: false,
+      reason: ROOT_FILE_ERRORS.notRootFile,
+    });
+
+    // Before the root names it, the second coordinator's verification counts nowhere but on its own desk.
+    await syncDevice(monitor);
+    const id = await createReport(monitor.writer, damageReport);
+    await syncDevice(monitor);
+    await syncDevice(second);
+    await editReport(second.writer, id, { verification: 'verified' });
+    await syncDevice(second);
+    await syncDevice(monitor);
+    expect((await view(monitor, id))?.verification).toBeUndefined();
+
+    expect(await signWithRootFile(file, pass, ctx)).toEqual({ ok: true, coordinators: 2 });
+    await syncDevice(coordinator);
+    await syncDevice(monitor);
+    await syncDevice(monitor);
+    expect((await view(monitor, id))?.verification).toBe('verified');
   });
 });
