@@ -36,8 +36,11 @@ export function reportRow(state: MergedState<ReportId>, lastOwnSeq: number): Rep
  * before that the roster it holds. Call inside a transaction that includes `settings` and `meta`.
  */
 export async function currentAuthority(db: RasidDb): Promise<Authority> {
-  const [trust, roster] = await Promise.all([db.getMeta('trust'), db.settings.get(ROSTER_ID)]);
-  return trust ? authorityOfSummary(trust) : authorityOf(rosterOf(roster?.state));
+  // One read after the other: this runs inside the caller's Promise.all, in its transaction, and a
+  // Promise.all nested in there let the transaction commit early now and then.
+  const trust = await db.getMeta('trust');
+  if (trust) return authorityOfSummary(trust);
+  return authorityOf(rosterOf((await db.settings.get(ROSTER_ID))?.state));
 }
 
 /** A state no op is left in (its only ops were rejected) leaves no row behind: an empty row would read as damaged. */

@@ -300,8 +300,9 @@ export async function takeIn(db: RasidDb, input: TakeIn, deps: { device: DeviceI
     ]);
 
     // The roster first: the merge of every report below depends on it.
-    const [rosterRow, trustBefore] = await Promise.all([db.settings.get(ROSTER_ID), db.getMeta('trust')]);
-    const rosterBefore = rosterOf(rosterRow?.state);
+    // One after the other: a Promise.all over an async helper inside the transaction can let it commit early.
+    const trustBefore = await db.getMeta('trust');
+    const rosterBefore = rosterOf((await db.settings.get(ROSTER_ID))?.state);
     const rosterTouched = fresh.some((o) => o.reportId === ROSTER_ID) || rebuildIds.has(ROSTER_ID);
     let rosterAfter = rosterBefore;
     if (rosterTouched) {

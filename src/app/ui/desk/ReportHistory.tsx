@@ -126,8 +126,8 @@ export function ReportHistory({ id }: { id: ReportId }) {
   const entries = useLiveQuery(
     () =>
       db.transaction('r', [db.ops, db.settings, db.meta], async () => {
-        const [ops, authority] = await Promise.all([db.ops.where('reportId').equals(id).toArray(), currentAuthority(db)]);
-        return reportHistory(id, ops, authority);
+        const ops = await db.ops.where('reportId').equals(id).toArray();
+        return reportHistory(id, ops, await currentAuthority(db));
       }),
     [db, id],
   );
