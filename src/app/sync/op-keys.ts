@@ -39,39 +39,33 @@ export function opKeys(
  * as the trust rule gives them from the statements this device holds; before, as its roster says.
  */
 export async function directoryOf(db: RasidDb, keys: OpKeys): Promise<KeyDirectory> {
-  const extra = keys.deploymentPublic ? [keys.deploymentPublic] : [];
   if (keys.root) return directoryOfTrust(await trustOver(await heldStatements(db), keys.root, keys.self), keys);
   const roster = rosterEntriesOf((await db.settings.get(ROSTER_ID))?.state);
-  const directory = await KeyDirectory.of(roster.values(), extra);
+  const directory = await KeyDirectory.of(roster.values(), extraOf(keys));
   // Its own keys count even before a roster names this device: it must read back what it wrote.
   // As a monitor entry, so that they never stand in for a coordinator the roster lacks.
-  await directory.add({
-    device: keys.self,
-    role: 'monitor',
-    keys: { agreement: keys.device.agreement.publicKey.text, signing: keys.device.signing.publicKey.text },
-  });
+  await directory.add({ device: keys.self, role: 'monitor', keys: ownKeys(keys) });
   return directory;
 }
 
+const extraOf = (keys: OpKeys) => (keys.deploymentPublic ? [keys.deploymentPublic] : []);
+const ownKeys = (keys: OpKeys) => ({ agreement: keys.device.agreement.publicKey.text, signing: keys.device.signing.publicKey.text });
+
 async function directoryOfTrust(trusted: TrustedRoster, keys: OpKeys): Promise<KeyDirectory> {
-  const directory = await KeyDirectory.fromTrust(trusted, keys.deploymentPublic ? [keys.deploymentPublic] : []);
-  await directory.addOwn(keys.self, { agreement: keys.device.agreement.publicKey.text, signing: keys.device.signing.publicKey.text });
+  const directory = await KeyDirectory.fromTrust(trusted, extraOf(keys));
+  await directory.addOwn(keys.self, ownKeys(keys));
   return directory;
 }
 
 export async function readerOf(db: RasidDb, keys: OpKeys): Promise<Reader> {
   const mine = [keys.device.agreement, ...(keys.deploymentPrivate ? [keys.deploymentPrivate] : [])];
-  const reader: Reader = { mine, directory: await directoryOf(db, keys), pairs: keys.pairs };
-  if (keys.root) {
-    const withKeys = keys;
-    reader.rooted = {
-      root: keys.root,
-      self: keys.self,
-      held: await heldStatements(db),
-      directoryOf: (trusted) => directoryOfTrust(trusted, withKeys),
-    };
-  }
-  return reader;
+  const { root } = keys;
+  if (!root) return { mine, directory: await directoryOf(db, keys), pairs: keys.pairs };
+  // The statements are read once: the directory is the trust rule's over them, and a batch adds its own.
+  const held = await heldStatements(db);
+  const directory = await directoryOfTrust(await trustOver(held, root, keys.self), keys);
+  const rooted = { root, self: keys.self, held, directoryOf: (trusted: TrustedRoster) => directoryOfTrust(trusted, keys) };
+  return { mine, directory, pairs: keys.pairs, rooted };
 }
 
 /** What a reader can open with, as text: ops that waited in quarantine are tried again when it changes. */
