@@ -366,14 +366,27 @@ export async function takeIn(db: RasidDb, input: TakeIn, deps: { device: DeviceI
       clamped ||= r.clamped;
     }
 
-    const quarantined = input.toQuarantine.map((u) => quarantineRow(u, now));
+    // An op is held or quarantined, never both: a copy of a held op that fails to read (one a
+    // hostile base altered) leaves the held op standing, and an op taken in ends the wait of a copy.
+    const heldIdsOf = async (ids: string[]) =>
+      ids.length ? new Set<string>(await db.ops.where(':id').anyOf(ids).primaryKeys()) : new Set();
+    const alsoHeld = await heldIdsOf(input.toQuarantine.flatMap((u) => (u.id === undefined ? [] : [u.id])));
+    const quarantined = input.toQuarantine.filter((u) => u.id === undefined || !alsoHeld.has(u.id)).map((u) => quarantineRow(u, now));
+    const waited =
+      newRows.length > 0 && (await db.quarantine.count()) > 0
+        ? await db.quarantine
+            .where(':id')
+            .anyOf(newRows.map((r) => r.id))
+            .primaryKeys()
+        : [];
+    const released = [...(input.released ?? []), ...waited];
     const { epoch, watermark, watermarkReceipt, watermarks } = input.covering;
     const cursor = renumbered && input.covering.checkNumbering ? null : input.covering.cursor;
     await Promise.all([
       opsWritten,
       statesWritten,
       fresh.some((o) => o.device !== device) ? db.setMeta('writer', { ...writer, clock }) : undefined,
-      input.released?.length ? db.quarantine.bulkDelete(input.released) : undefined,
+      released.length ? db.quarantine.bulkDelete(released) : undefined,
       quarantined.length ? db.quarantine.bulkPut(quarantined) : undefined,
       cursor !== undefined ? db.setMeta('cursor', cursor) : undefined,
       epoch !== undefined ? db.setMeta('epoch', epoch) : undefined,

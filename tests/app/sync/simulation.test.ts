@@ -6,8 +6,15 @@
  * - every op any device saw acknowledged is stored at the base;
  * - each device holds exactly the ops the base serves it, and its reports equal their merge;
  * - the coordinator holds every op.
- * Every other seed runs sealed: the devices have their own keys and the deployment has its key, so
- * ops travel sealed and signed, and what the coordinator relays must be the very bytes it received.
+ * Seeds take turns at three deployments: in clear; sealed (the devices have their own keys and the
+ * deployment has its key, so ops travel sealed and signed, and what the coordinator relays must be the
+ * very bytes it received); and rooted, where every device pinned the deployment's root, a third
+ * monitor turns hostile and the base turns hostile as well (hostile.ts) for the faulty phase. There,
+ * after a final phase with an honest base (which starts a new epoch, as a base rebuilt after a
+ * compromise would), the honest devices:
+ * - hold no op that its claimed author did not sign, and the base stores none;
+ * - lost none of their ops: each is stored at the base, and held by the coordinator;
+ * - agree among themselves and with the base, as above.
  *
  * RASID_SIM_SEEDS sets how many seeds run (default below); RASID_SIM_SEED runs one seed alone, to
  * replay a failure: the failing seed is printed with the last steps it took. RASID_SIM_DEBUG=1 also
@@ -25,14 +32,21 @@ import { runSync } from '../../../src/app/sync/engine.ts';
 import { httpTransport, type Fetch, type SyncTransport } from '../../../src/app/sync/transport.ts';
 import { distinctHeads, mergeOps, viewOf } from '../../../src/domain/merge.ts';
 import { authorityOf, GAZETTEER_ID, ROSTER_ID, rosterOf } from '../../../src/domain/roster.ts';
-import { damageReport } from '../store/store-fixtures.ts';
+import { damageReport, seededRandom as seededBytes } from '../store/store-fixtures.ts';
 import { enrollDevice, ORIGIN, startBase, T0, tempDataDir, type Base, type Device } from './sync-fixtures.ts';
 import { seededRandom } from '../../seeded-random.ts';
 import { opKeys } from '../../../src/app/sync/op-keys.ts';
-import { generateKeyPair } from '../../../src/domain/crypto/keys.ts';
-import { isReportId, type ReportId, type TargetId } from '../../../src/domain/ids.ts';
+import { generateKeyPair, type PublicKey } from '../../../src/domain/crypto/keys.ts';
+import { isReportId, newOpId, type DeviceId, type ReportId, type TargetId } from '../../../src/domain/ids.ts';
+import { rootDeviceOf } from '../../../src/domain/root.ts';
+import { signRootStatement } from '../../../src/domain/root-statement.ts';
+import { keepRootStatement } from '../../../src/app/sync/root-statement.ts';
+import { checkOuter } from '../../../src/domain/crypto/outer-signature.ts';
+import type { SigningAlg } from '../../../src/domain/crypto/algorithms.ts';
+import { currentEpoch, renewEpoch } from '../../../src/server/store/index.ts';
+import { HostileBase, hostileMove, makeForgeries, type Sealing } from './hostile.ts';
 
-// Twelve seeds take about 5 s here; CI runs 200 (about a minute on 2 cores).
+// Twelve seeds take about 8 s here; CI runs 200 (about two minutes on 2 cores).
 const SEEDS = Number(process.env.RASID_SIM_SEEDS ?? (process.env.CI ? 200 : 12));
 const ONE_SEED = process.env.RASID_SIM_SEED === undefined ? undefined : Number(process.env.RASID_SIM_SEED);
 const STEPS = Number(process.env.RASID_SIM_STEPS ?? 70);
@@ -49,8 +63,8 @@ class World {
   base!: Base;
   faulty = false;
   held: Held[] = [];
-  /** Ops some device was told were acknowledged. */
-  readonly acked = new Set<string>();
+  /** Ops some device was told were acknowledged, with the device told. */
+  readonly acked = new Map<string, string>();
   backup?: string;
   restored = false;
   readonly log: string[] = [];
@@ -136,7 +150,7 @@ class World {
   watch(transport: SyncTransport, self: string): SyncTransport {
     return async (req) => {
       const res = await transport(req);
-      for (const r of res.results) if (r.status === 'ack') this.acked.add(r.id);
+      for (const r of res.results) if (r.status === 'ack') this.acked.set(r.id, self);
       this.seen.resets += res.reset ? 1 : 0;
       this.seen.rejected += res.results.filter((r) => r.status === 'rejected').length;
       this.seen.relayed += (req.ops as { device: string }[]).filter((o) => o.device !== self).length;
@@ -217,17 +231,68 @@ async function deviceKeys() {
   return { pairs: { agreement, signing }, texts: { agreement: agreement.publicKey.text, signing: signing.publicKey.text } };
 }
 
+type Mode = 'clear' | 'sealed' | 'rooted';
+
+/**
+ * A rooted deployment as the app makes one: the deployment key and the root's first statement,
+ * which names the coordinator and which the coordinator keeps and relays; every device pins the root.
+ */
+async function makeRooted(world: World, devices: Device[], keys: Awaited<ReturnType<typeof deviceKeys>>[], coordinator: Device) {
+  const [deployment, root] = await Promise.all([generateKeyPair('x25519'), generateKeyPair('ed25519')]);
+  const pinned = { device: rootDeviceOf(root.publicKey.kid), signing: root.publicKey.text };
+  const put = await world.base.fetch(`${ORIGIN}/api/v1/deployment-key`, {
+    method: 'PUT',
+    headers: { Authorization: `Bearer ${coordinator.token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ key: deployment.publicKey.text, root: root.publicKey.text }),
+  });
+  expect(put.status).toBe(201);
+  devices.forEach((d, i) => {
+    d.sync.keys = opKeys(d.device, keys[i]!.pairs, {
+      deploymentPublic: deployment.publicKey,
+      root: pinned,
+      ...(d.role === 'coordinator' && { deploymentPrivate: deployment }),
+    });
+    Object.assign(d, { keys: d.sync.keys });
+  });
+  const statement = await signRootStatement(root, {
+    id: newOpId(world.clock.ms, seededBytes(world.seed)),
+    deviceSeq: 1,
+    at: world.clock.ms,
+    entries: [{ device: coordinator.device, role: 'coordinator', keys: keys[0]!.texts }],
+    deploymentKey: deployment.publicKey.text,
+  });
+  await keepRootStatement(coordinator.db, coordinator.sync.keys!, statement, () => world.clock.ms);
+  return { deployment, root };
+}
+
+/** Whether a version-2 op carries its claimed author's outer signature, under the key the test gave that author. */
+async function signedByAuthor(
+  wire: { v: number; osig?: string; body: string } | undefined,
+  key: PublicKey<SigningAlg> | undefined,
+  header: unknown,
+) {
+  if (wire?.v !== 2 || !key) return false;
+  return checkOuter(key, header as Parameters<typeof checkOuter>[1], wire.body, wire.osig);
+}
+
 async function runSeed(seed: number) {
   const world = new World(seed);
   await world.start();
-  const sealed = seed % 2 === 1;
+  const mode: Mode = (['clear', 'sealed', 'rooted'] as const)[seed % 3]!;
   const fetch = (name: string): Fetch => world.fetchFor(name);
-  const keys = sealed ? await Promise.all([deviceKeys(), deviceKeys(), deviceKeys()]) : [];
+  const names = mode === 'rooted' ? ['m1', 'm2', 'mx'] : ['m1', 'm2'];
+  const keys = mode === 'clear' ? [] : await Promise.all([deviceKeys(), ...names.map(() => deviceKeys())]);
   const coordinator = await enrollDevice(world.base, 'coord', 'coordinator', undefined, fetch('coord'), undefined, keys[0]?.texts);
-  const m1 = await enrollDevice(world.base, 'm1', 'monitor', coordinator, fetch('m1'), undefined, keys[1]?.texts);
-  const m2 = await enrollDevice(world.base, 'm2', 'monitor', coordinator, fetch('m2'), undefined, keys[2]?.texts);
-  const devices = [coordinator, m1, m2];
-  if (sealed) {
+  const devices = [coordinator];
+  for (const [i, name] of names.entries()) {
+    devices.push(await enrollDevice(world.base, name, 'monitor', coordinator, fetch(name), undefined, keys[i + 1]?.texts));
+  }
+  // In a rooted deployment the last monitor is the attacker's; the others are honest.
+  const honest = mode === 'rooted' ? devices.slice(0, -1) : devices;
+  const scratch: RasidDb[] = [];
+  let attack: { attacker: Sealing; forged: Parameters<typeof hostileMove>[4] } | undefined;
+  const authors = new Map<DeviceId, PublicKey<SigningAlg>>(keys.map((k, i) => [devices[i]!.device, k.pairs.signing.publicKey]));
+  if (mode === 'sealed') {
     const deployment = await generateKeyPair('x25519');
     const put = await world.base.fetch(`${ORIGIN}/api/v1/deployment-key`, {
       method: 'PUT',
@@ -242,8 +307,18 @@ async function runSeed(seed: number) {
       });
     });
   }
+  if (mode === 'rooted') {
+    const { deployment, root } = await makeRooted(world, devices, keys, coordinator);
+    authors.set(rootDeviceOf(root.publicKey.kid), root.publicKey);
+    const attacker = devices.at(-1) as Sealing;
+    const forgeries = await makeForgeries(honest, attacker, deployment.publicKey, fetch('forger'));
+    scratch.push(...forgeries.dbs);
+    attack = { attacker, forged: forgeries.ops };
+  }
+  const hostile = new HostileBase(world, attack?.forged ?? []);
   for (const d of devices) {
-    d.sync.transport = world.watch(httpTransport({ origin: ORIGIN, token: d.token, fetch: fetch(d.name) }), d.device);
+    const transport = world.watch(httpTransport({ origin: ORIGIN, token: d.token, fetch: fetch(d.name) }), d.device);
+    d.sync.transport = honest.includes(d) ? hostile.wrap(transport, d.name) : transport;
     d.writer.clock.ms = world.clock.ms;
     // Every device shares the world's clock, a little off each.
     const skew = Math.floor(world.random() * 120_000);
@@ -251,11 +326,17 @@ async function runSeed(seed: number) {
     d.sync.now = d.writer.now;
   }
   try {
+    // The root named the coordinator; the coordinator names the monitors.
+    const named = mode === 'rooted' ? devices.slice(1) : devices;
     await addToRoster(
       coordinator.writer,
-      devices.map((d, i) => ({ device: d.device, role: d.role, ...(keys[i] && { keys: keys[i].texts }) })),
+      named.map((d) => {
+        const i = devices.indexOf(d);
+        return { device: d.device, role: d.role, ...(keys[i] && { keys: keys[i].texts }) };
+      }),
     );
     world.faulty = true;
+    hostile.active = mode === 'rooted';
     const backupAt = Math.floor(world.random() * (STEPS / 2));
     const restoreAt = backupAt + 1 + Math.floor(world.random() * (STEPS / 2));
     for (let step = 0; step < STEPS; step++) {
@@ -263,22 +344,45 @@ async function runSeed(seed: number) {
       else if (step === restoreAt) await world.restore();
       else if (world.random() < 0.05) await world.restart();
       else if (world.random() < 0.1) await world.deliverHeld();
+      if (attack && world.random() < 0.2) {
+        await hostileMove(world, attack.attacker, honest.slice(1) as Sealing[], coordinator as Sealing, attack.forged);
+      }
       await act(world, devices);
     }
     await world.deliverHeld(true);
     world.faulty = false;
+    if (hostile.active) {
+      // The honest base that replaces the hostile one starts a new epoch: every device pulls again.
+      hostile.active = false;
+      world.clock.ms += 11 * 60_000;
+      await renewEpoch(world.base.store.db, await currentEpoch(world.base.store.db), seededBytes(seed), world.clock.ms);
+      world.log.push('an honest base, in a new epoch');
+    }
     // Fault-free: enough rounds for a relayed op to reach the base and come back to its owner.
-    for (let round = 0; round < 3; round++) for (const d of devices) await runSync(d.sync);
+    for (let round = 0; round < 3; round++) for (const d of honest) await runSync(d.sync);
 
-    const served = await world.base.store.db.selectFrom('ops').select(['id', 'kind', 'report_id', 'status']).execute();
+    const served = await world.base.store.db
+      .selectFrom('ops')
+      .select(['id', 'v', 'kind', 'report_id', 'device', 'device_seq', 'body', 'osig', 'status'])
+      .execute();
     const ok = served.filter((o) => o.status === 'ok');
     const owners = new Map<string, string>(
       (await world.base.store.db.selectFrom('report_owners').selectAll().execute()).map((r) => [r.report_id, r.device]),
     );
     const okIds = new Set<string>(ok.map((o) => o.id));
-    for (const id of world.acked) expect(okIds.has(id), `acknowledged op ${id} is stored`).toBe(true);
+    // The attacker's device may lose its own ops: it does not take part in the final phase.
+    const honestIds = new Set<string>(honest.map((d) => d.device));
+    for (const [id, told] of world.acked) if (honestIds.has(told)) expect(okIds.has(id), `acknowledged op ${id} is stored`).toBe(true);
+    if (mode === 'rooted') {
+      for (const o of ok) {
+        const header = { v: o.v, id: o.id, kind: o.kind, reportId: o.report_id, device: o.device, deviceSeq: o.device_seq };
+        const wire = { v: o.v, body: o.body, ...(o.osig !== null && { osig: o.osig }) };
+        expect(await signedByAuthor(wire, authors.get(o.device), header), `the base stores op ${o.id} signed by ${o.device}`).toBe(true);
+      }
+    }
 
-    for (const d of devices) {
+    const byId = new Map(served.map((o) => [o.id, o]));
+    for (const d of honest) {
       const held = await liveOps(d.db);
       const expected =
         d.role === 'coordinator'
@@ -301,8 +405,30 @@ async function runSeed(seed: number) {
         );
       }
       expect(held.map((o) => o.id).sort(), `${d.name} holds what the base serves it`).toEqual(expected.map((o) => o.id).sort());
-      expect(await d.db.quarantine.count(), `${d.name} opened everything it was served`).toBe(0);
-      if (sealed) for (const o of held) expect(o.wire?.v, `${d.name} keeps op ${o.id} as it travelled`).toBe(2);
+      if (mode === 'rooted') {
+        // What the attackers made waits in the quarantine, and none of it stands for an op the base serves this device.
+        const quarantined = new Set((await d.db.quarantine.toArray()).map((q) => q.id));
+        expect(
+          expected.filter((o) => quarantined.has(o.id)).map((o) => o.id),
+          `${d.name} quarantined no op it holds`,
+        ).toEqual([]);
+        for (const o of await d.db.ops.toArray()) {
+          expect(await signedByAuthor(o.wire, authors.get(o.device), o.wire), `${d.name} holds op ${o.id} signed by ${o.device}`).toBe(
+            true,
+          );
+        }
+        // None of its own ops is lost, nor refused for good on the hostile base's word.
+        for (const o of await d.db.ops.where('device').equals(d.device).toArray()) {
+          const there = byId.get(o.id);
+          expect(there, `${d.name}'s op ${o.id} is stored at the base`).toBeDefined();
+          expect(o.rejected !== undefined, `${d.name}'s op ${o.id} is refused only where the base refused it`).toBe(
+            there?.status === 'rejected',
+          );
+        }
+      } else {
+        expect(await d.db.quarantine.count(), `${d.name} opened everything it was served`).toBe(0);
+      }
+      if (mode !== 'clear') for (const o of held) expect(o.wire?.v, `${d.name} keeps op ${o.id} as it travelled`).toBe(2);
 
       const roster = rosterOf(
         mergeOps(
@@ -325,7 +451,7 @@ async function runSeed(seed: number) {
     console.error(`Simulation seed ${seed} failed; replay it with RASID_SIM_SEED=${seed}.\n${world.log.slice(-400).join('\n')}`);
     throw error;
   } finally {
-    for (const d of devices) await d.db.delete();
+    for (const db of [...devices.map((d) => d.db), ...scratch]) await db.delete();
     await world.base.close();
     await rm(world.dir, { recursive: true, force: true });
   }
