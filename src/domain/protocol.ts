@@ -194,5 +194,9 @@ export const devicesResponseSchema = z.object({ devices: z.array(enrolledDeviceS
 /** `POST /api/v1/token/rotate`: the device's new token, which replaces the old one at its first use. */
 export const tokenRotateResponseSchema = z.object({ token: z.string().check(z.regex(/^[A-Za-z0-9_-]{22,128}$/)), device: z.string() });
 
-/** `POST /api/v1/devices/:device/revoke` (coordinators). */
-export const revokeResponseSchema = z.object({ device: z.string(), revokedAt: z.number() });
+/**
+ * `POST /api/v1/devices/:device/revoke` (coordinators), with no body or with a `cutoff` below the
+ * last `deviceSeq` the base took (a phone reported stolen late): ops above it stop counting.
+ */
+export const revokeRequestSchema = z.strictObject({ cutoff: z.optional(z.int().check(z.minimum(0))) });
+export const revokeResponseSchema = z.object({ device: z.string(), revokedAt: z.number(), cutoff: z.optional(z.int()) });

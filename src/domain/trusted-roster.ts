@@ -267,8 +267,7 @@ export function rolesOfSummary(summary: TrustSummary | undefined): Map<DeviceId,
 
 /** Who counts as coordinator for an op: named so by the root, and writing at or below its cut-off. */
 export function authorityOfSummary(summary: TrustSummary): Authority {
-  const cutoffs = new Map(summary.devices.flatMap((d) => (d.cutoff !== undefined ? [[d.device, d.cutoff] as const] : [])));
-  return authorityOf(rolesOfSummary(summary), cutoffs);
+  return authorityOf(rolesOfSummary(summary), cutoffsOf(summary.devices));
 }
 
 /** Devices whose standing as coordinator differs between two summaries (role or cut-off): their reports merge again. */
@@ -277,4 +276,16 @@ export function changedStanding(before: TrustSummary | undefined, after: TrustSu
   const old = new Map((before?.devices ?? []).map((d) => [d.device, d]));
   const now = new Map(after.devices.map((d) => [d.device, d]));
   return [...new Set([...old.keys(), ...now.keys()])].filter((d) => text(old.get(d)) !== text(now.get(d))).sort();
+}
+
+/** The cut-offs of revoked devices, by device: of a trust summary's devices, or of a roster's entries. */
+export function cutoffsOf(entries: Iterable<{ device: DeviceId; cutoff?: number }>): Map<DeviceId, number> {
+  const cutoffs = new Map<DeviceId, number>();
+  for (const e of entries) if (e.cutoff !== undefined) cutoffs.set(e.device, e.cutoff);
+  return cutoffs;
+}
+
+/** Devices whose cut-off is new in `after`, or lower than in `before`: their held ops above it stop counting. */
+export function loweredCutoffs(before: ReadonlyMap<DeviceId, number>, after: ReadonlyMap<DeviceId, number>): DeviceId[] {
+  return [...after].filter(([device, cutoff]) => cutoff < (before.get(device) ?? Infinity)).map(([device]) => device);
 }

@@ -20,6 +20,7 @@ import {
   enrollmentCodeResponseSchema,
   enrollRequestSchema,
   enrollResponseSchema,
+  revokeRequestSchema,
   revokeResponseSchema,
   syncRequestSchema,
   syncResponseSchema,
@@ -125,6 +126,7 @@ const CHECKS: Record<string, (value: unknown, text: string) => void | Promise<vo
   'request-file': (_value, text) => expect(readRequestFile(text)).toMatchObject({ ok: true }),
   'reply-file': parses(syncReplyFileSchema),
   'devices-response': parses(devicesResponseSchema),
+  'revoke-request': parses(revokeRequestSchema),
   'revoke-response': parses(revokeResponseSchema),
   'token-response': parses(tokenRotateResponseSchema),
 };

@@ -3,7 +3,9 @@ import { describe, expect, test } from 'vitest';
 import type { DeviceId } from '../../src/domain/ids.ts';
 import type { Role } from '../../src/domain/roles.ts';
 import {
+  cutoffsOf,
   IGNORED_STATEMENT,
+  loweredCutoffs,
   standingAt,
   trustedRoster,
   type PinnedRoot,
@@ -430,5 +432,24 @@ describe('over real signatures', () => {
       [root.device, IGNORED_STATEMENT.badSignature],
       [C1, IGNORED_STATEMENT.badSignature],
     ]);
+  });
+});
+
+describe('cut-offs a device must apply', () => {
+  test('a new revocation, and one lowered later, are applied; one unchanged or raised is not', () => {
+    const before = cutoffsOf([{ device: C1, cutoff: 9 }, { device: M1 }]);
+    expect(before).toEqual(new Map([[C1, 9]]));
+    expect(loweredCutoffs(before, cutoffsOf([{ device: C1, cutoff: 9 }]))).toEqual([]);
+    expect(loweredCutoffs(before, cutoffsOf([{ device: C1, cutoff: 12 }]))).toEqual([]);
+    expect(loweredCutoffs(before, cutoffsOf([{ device: C1, cutoff: 4 }]))).toEqual([C1]);
+    expect(
+      loweredCutoffs(
+        before,
+        cutoffsOf([
+          { device: C1, cutoff: 9 },
+          { device: M1, cutoff: 0 },
+        ]),
+      ),
+    ).toEqual([M1]);
   });
 });

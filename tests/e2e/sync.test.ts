@@ -284,7 +284,7 @@ describe('sync by file', () => {
     expect(await count()).toBe(opsBefore);
     await screenshot(offline, 'sync-by-file-ar');
 
-    // The phone is lost: the coordinator revokes it, and the base lists it as revoked.
+    // The phone was lost long ago, and nobody knew: the coordinator revokes it from then on, and the base lists it as revoked.
     const id = (
       await offline.evaluate(
         () =>
@@ -299,10 +299,10 @@ describe('sync by file', () => {
     ).slice(0, 8);
     await coordinator.getByRole('link', { name: 'Devices' }).click();
     await coordinator.getByRole('button', { name: `Revoke ${id}` }).click();
-    await coordinator
-      .getByRole('alertdialog', { name: 'Revoke this device?' })
-      .getByRole('button', { name: `Revoke ${id}` })
-      .click();
+    const revoke = coordinator.getByRole('alertdialog', { name: 'Revoke this device?' });
+    await revoke.getByLabel('Lost or stolen since (leave empty when it was not)').fill('2020-01-01T00:00');
+    await revoke.getByRole('status').getByText('1 change of it held here came after that and will stop counting.').waitFor();
+    await revoke.getByRole('button', { name: `Revoke ${id}` }).click();
     await coordinator
       .getByRole('list', { name: 'Enrolled devices' })
       .getByRole('listitem')
@@ -310,6 +310,12 @@ describe('sync by file', () => {
       .filter({ hasText: 'Revoked' })
       .waitFor();
     await screenshot(coordinator, 'devices-en');
+    // The roster carries the cut-off to the desk itself: the lost phone's report stops counting here too.
+    await syncNow(coordinator, 'en');
+    await syncNow(coordinator, 'en');
+    await coordinator.goto('/');
+    await waitForCount(reports(coordinator, 'Reports'), 1);
+    await waitForCount(reports(coordinator, 'Reports').filter({ hasText: 'قرية بلا شبكة' }), 0);
     await offlineContext.close();
   });
 });

@@ -105,6 +105,8 @@ export interface MetaRows {
   waitingTried: string;
   /** Once this device pinned its deployment's root: the trusted roster as it last stood (sync/trust.ts). */
   trust: TrustSummary;
+  /** Revoked devices' cut-offs whose later ops this device has set aside (sync/take-in.ts), by device. */
+  cutoffsApplied: Record<string, number>;
 }
 export interface MetaRow {
   key: keyof MetaRows;

@@ -1,6 +1,6 @@
 /**
  * What a coordinator's app asks the base about devices: one-time enrollment codes, the list of
- * enrolled devices, and revoking a lost phone.
+ * enrolled devices, and revoking a lost phone, from the moment it was lost when that was earlier.
  */
 import {
   devicesResponseSchema,
@@ -9,7 +9,9 @@ import {
   type EnrolledDevice,
   type EnrollmentCodeResponse,
 } from '../../domain/protocol.ts';
+import type { DeviceId } from '../../domain/ids.ts';
 import type { Role } from '../../domain/roles.ts';
+import type { RasidDb } from '../store/db.ts';
 import { callApi, SYNC_ERRORS, SyncError, type Endpoint } from './transport.ts';
 
 function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, json: unknown): T {
@@ -26,6 +28,18 @@ export async function listDevices(endpoint: Endpoint): Promise<EnrolledDevice[]>
   return parse(devicesResponseSchema, await callApi(endpoint, '/api/v1/devices')).devices;
 }
 
-export async function revokeDevice(endpoint: Endpoint, device: string): Promise<void> {
-  parse(revokeResponseSchema, await callApi(endpoint, `/api/v1/devices/${encodeURIComponent(device)}/revoke`, {}));
+/** Revokes a device; with `cutoff`, its ops above that `deviceSeq` stop counting too (a theft reported late). */
+export async function revokeDevice(endpoint: Endpoint, device: string, cutoff?: number): Promise<void> {
+  const body = cutoff === undefined ? {} : { cutoff };
+  parse(revokeResponseSchema, await callApi(endpoint, `/api/v1/devices/${encodeURIComponent(device)}/revoke`, body));
+}
+
+/**
+ * The cut-off for a device lost or stolen at `since`: its last op the base took before then (by the
+ * base's clock, as this desk holds its ops), and how many of its ops held here come after it.
+ */
+export async function cutoffSince(db: RasidDb, device: DeviceId, since: number): Promise<{ cutoff: number; after: number }> {
+  const ops = await db.ops.where('[device+deviceSeq]').between([device, 0], [device, Infinity]).toArray();
+  const cutoff = ops.reduce((m, o) => (o.receivedAt !== undefined && o.receivedAt < since ? Math.max(m, o.deviceSeq) : m), 0);
+  return { cutoff, after: ops.filter((o) => o.deviceSeq > cutoff).length };
 }

@@ -13,14 +13,16 @@ import { applyOp, emptyState, type MergedState } from '../../domain/merge.ts';
 import { isReportId, isSettingId, type DeviceId, type OpId, type TargetId } from '../../domain/ids.ts';
 import type { Op } from '../../domain/op.ts';
 import type { Cursor, ServedOp, SyncResponse, WireOp } from '../../domain/protocol.ts';
-import { authorityOf, entriesWritten, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
+import { authorityOf, entriesWritten, rosterEntriesOf, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
 import { readerExtent } from './op-keys.ts';
 import { readArrived, readStatement, type ArrivedOp, type Reader } from '../../domain/op-envelope.ts';
 import { QUARANTINE_REASONS, WAITING_REASONS } from '../../domain/quarantine.ts';
 import {
   authorityOfSummary,
   changedStanding,
+  cutoffsOf,
   IGNORED_STATEMENT,
+  loweredCutoffs,
   standingAt,
   summaryOf,
   type IgnoredReason,
@@ -31,6 +33,7 @@ import { statementOfRow, trustOver, type HeldStatement } from './trust.ts';
 import type { Table } from 'dexie';
 import type { MetaRows, OpRow, QuarantineRow, RasidDb, WriterState } from '../store/db.ts';
 import { rebuild, remergeFor, remergeForRoster, reportRow, saveState } from '../store/rows.ts';
+import { wireOf } from './push.ts';
 
 /** An op to take in: pulled (with seq and receivedAt), or read from a sync file (without). */
 export interface IncomingOp {
@@ -302,18 +305,30 @@ export async function takeIn(db: RasidDb, input: TakeIn, deps: { device: DeviceI
     // The roster first: the merge of every report below depends on it.
     // One after the other: a Promise.all over an async helper inside the transaction can let it commit early.
     const trustBefore = await db.getMeta('trust');
-    const rosterBefore = rosterOf((await db.settings.get(ROSTER_ID))?.state);
-    const rosterTouched = fresh.some((o) => o.reportId === ROSTER_ID) || rebuildIds.has(ROSTER_ID);
-    let rosterAfter = rosterBefore;
-    if (rosterTouched) {
+    const rosterStateBefore = (await db.settings.get(ROSTER_ID))?.state;
+    let rosterState = rosterStateBefore;
+    const rebuildRoster = async () => {
       const { state } = await rebuild(db, ROSTER_ID, device, () => false);
       await saveState(db, state, 0);
-      rosterAfter = rosterOf(state);
+      rosterState = state;
       rebuildIds.delete(ROSTER_ID);
-    }
+    };
+    if (fresh.some((o) => o.reportId === ROSTER_ID) || rebuildIds.has(ROSTER_ID)) await rebuildRoster();
+    // Cut-offs as the trust rule gives them once the root is pinned; before, as the roster says.
+    const pinned = input.trust ?? trustBefore;
+    const cutoffsAfter = cutoffsOf(pinned ? pinned.devices : rosterEntriesOf(rosterState).values());
+    // Compared with what was set aside before, not with the roster before this batch: the
+    // coordinator's own roster op, written on this desk, carries a revocation too.
+    const applied = new Map(Object.entries((await db.getMeta('cutoffsApplied')) ?? {}) as [DeviceId, number][]);
+    const cut = await setAsideAfterCutoff(db, device, applied, cutoffsAfter, fresh, now);
+    if (loweredCutoffs(applied, cutoffsAfter).length > 0) await db.setMeta('cutoffsApplied', Object.fromEntries(cutoffsAfter));
+    for (const row of cut) rebuildIds.add(row.reportId);
+    if (rebuildIds.has(ROSTER_ID)) await rebuildRoster();
+    const rosterBefore = rosterOf(rosterStateBefore);
+    const rosterAfter = rosterOf(rosterState);
     // Once the root is pinned, standing is the trust rule's, as of each op; before, the roster's.
-    const trust = input.trust ?? trustBefore;
-    const authority = trust ? authorityOfSummary(trust) : authorityOf(rosterAfter);
+    const trust = pinned;
+    const authority = trust ? authorityOfSummary(trust) : authorityOf(rosterAfter, cutoffsAfter);
     for (const id of rebuildIds) {
       const { state, lastOwnSeq } = await rebuild(db, id, device, authority);
       await saveState(db, state, lastOwnSeq);
@@ -397,6 +412,38 @@ export async function takeIn(db: RasidDb, input: TakeIn, deps: { device: DeviceI
     ]);
     return { added: fresh.length, quarantined: quarantined.length, clamped, renumbered };
   });
+}
+
+/**
+ * A revocation whose cut-off is new or lower (a phone reported stolen late), or ops of a revoked
+ * device arriving above its cut-off on a device that reads by the roster: the revoked device's ops
+ * above its cut-off that this device holds stop counting. They move to the quarantine, kept whole and
+ * shown, and the reports they touched merge again without them. Inside takeIn's transaction; returns
+ * the rows moved. This device's own ops stay: it keeps what it wrote.
+ */
+async function setAsideAfterCutoff(
+  db: RasidDb,
+  self: DeviceId,
+  before: ReadonlyMap<DeviceId, number>,
+  after: ReadonlyMap<DeviceId, number>,
+  fresh: readonly Op[],
+  at: number,
+): Promise<OpRow[]> {
+  const devices = new Set(loweredCutoffs(before, after));
+  for (const op of fresh) if (op.deviceSeq > (after.get(op.device) ?? Infinity)) devices.add(op.device);
+  devices.delete(self);
+  const moved: OpRow[] = [];
+  for (const device of devices) {
+    const cutoff = after.get(device)!;
+    moved.push(...(await db.ops.where('[device+deviceSeq]').between([device, cutoff], [device, Infinity], false, true).toArray()));
+  }
+  if (moved.length === 0) return moved;
+  const rows = moved.map((row) =>
+    quarantineRow({ id: row.id, reason: QUARANTINE_REASONS.afterCutoff, raw: wireOf(row), seq: row.seq, receivedAt: row.receivedAt }, at),
+  );
+  await db.quarantine.bulkPut(rows);
+  await db.ops.bulkDelete(moved.map((r) => r.id));
+  return moved;
 }
 
 export interface TakenResponse extends TakenIn {

@@ -3,7 +3,7 @@
  * native <dialog> keeps focus inside while open and closes on Escape; screen readers hear an alert
  * dialog named by its title and described by its text.
  */
-import type { Ref } from 'preact';
+import type { ComponentChildren, Ref } from 'preact';
 import { useServices } from './context.ts';
 
 export interface ConfirmDialogProps {
@@ -14,15 +14,18 @@ export interface ConfirmDialogProps {
   body: string;
   confirmLabel: string;
   onConfirm: () => void;
+  /** A choice that goes with the answer, between the text and the buttons. */
+  children?: ComponentChildren;
 }
 
-export function ConfirmDialog({ dialogRef, id, title, body, confirmLabel, onConfirm }: ConfirmDialogProps) {
+export function ConfirmDialog({ dialogRef, id, title, body, confirmLabel, onConfirm, children }: ConfirmDialogProps) {
   const { tr } = useServices();
   const close = (e: Event) => (e.currentTarget as HTMLElement).closest('dialog')?.close();
   return (
     <dialog ref={dialogRef} role="alertdialog" aria-labelledby={`${id}-title`} aria-describedby={`${id}-body`}>
       <h2 id={`${id}-title`}>{title}</h2>
       <p id={`${id}-body`}>{body}</p>
+      {children}
       <div class="actions">
         <button
           type="button"

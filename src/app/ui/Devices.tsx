@@ -6,7 +6,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { EnrolledDevice, EnrollmentCodeResponse } from '../../domain/protocol.ts';
 import type { Role } from '../../domain/roles.ts';
 import { deviceKeysFingerprint } from '../../domain/crypto/fingerprint.ts';
-import { createEnrollmentCode, listDevices, revokeDevice } from '../sync/devices.ts';
+import { createEnrollmentCode, cutoffSince, listDevices, revokeDevice } from '../sync/devices.ts';
+import { deviceIdSchema } from '../../domain/id-schemas.ts';
 import { SyncError } from '../sync/transport.ts';
 import { isCoordinator, useServices } from './context.ts';
 import { ConfirmDialog } from './ConfirmDialog.tsx';
@@ -20,6 +21,15 @@ export function Devices() {
   const [devices, setDevices] = useState<EnrolledDevice[]>();
   const [error, setError] = useState<string>();
   const [revoking, setRevoking] = useState<string>();
+  // A phone reported lost or stolen late: from when, and the cut-off that gives on this desk.
+  const [lostSince, setLostSince] = useState('');
+  const [cut, setCut] = useState<{ cutoff: number; after: number }>();
+  useEffect(() => {
+    const device = deviceIdSchema.safeParse(revoking);
+    const since = Date.parse(lostSince);
+    setCut(undefined);
+    if (device.success && Number.isFinite(since)) void cutoffSince(writer.db, device.data, since).then(setCut);
+  }, [revoking, lostSince, writer.db]);
   const dialog = useRef<HTMLDialogElement>(null);
 
   // Each device's key fingerprint, to read to the person holding it, whose Settings show the same.
@@ -54,7 +64,7 @@ export function Devices() {
   const confirmRevoke = async () => {
     if (!sync || !revoking) return;
     try {
-      await revokeDevice(sync.endpoint, revoking);
+      await revokeDevice(sync.endpoint, revoking, lostSince && cut ? cut.cutoff : undefined);
       refresh();
     } catch (e) {
       fail(e);
@@ -122,6 +132,7 @@ export function Devices() {
                     aria-label={tr.t('devices.revoke', { device: d.device.slice(0, 8) })}
                     onClick={() => {
                       setRevoking(d.device);
+                      setLostSince('');
                       dialog.current?.showModal();
                     }}
                   >
@@ -140,7 +151,24 @@ export function Devices() {
         body={tr.t('devices.revokeBody')}
         confirmLabel={tr.t('devices.revoke', { device: (revoking ?? '').slice(0, 8) })}
         onConfirm={() => void confirmRevoke()}
-      />
+      >
+        <div class="field">
+          <label for="lost-since">{tr.t('devices.lostSince')}</label>
+          <input
+            id="lost-since"
+            type="datetime-local"
+            value={lostSince}
+            onInput={(e) => setLostSince(e.currentTarget.value)}
+            aria-describedby="lost-since-hint"
+          />
+        </div>
+        <p id="lost-since-hint" class="hint">
+          {tr.t('devices.lostSinceHint')}
+        </p>
+        {lostSince && cut && (
+          <p role="status">{cut.after === 0 ? tr.t('devices.cutoffNone') : tr.plural('devices.cutoffCount', cut.after)}</p>
+        )}
+      </ConfirmDialog>
     </>
   );
 }

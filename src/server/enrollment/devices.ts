@@ -69,35 +69,36 @@ export async function listDevices(db: Kysely<Database>): Promise<EnrolledDevice[
 }
 
 /**
- * Revokes a device, with its cut-off: its last `deviceSeq` the base has taken. Under the lock pushes
- * take, so no op of its commits between the two. Revoking it again keeps the first time and cut-off.
- * Undefined when no such device is enrolled.
+ * Revokes a device, with its cut-off: its last `deviceSeq` the base has taken, or `lower` when the
+ * coordinator names an earlier one (a phone reported stolen days late). Under the lock pushes take,
+ * so no op of its commits between the two. Revoking again keeps the first time; it may only lower
+ * the cut-off, never raise it. Undefined when no such device is enrolled.
  */
 export async function revokeDevice(
   db: Kysely<Database>,
   device: DeviceId,
   now: number,
-): Promise<{ device: DeviceId; revokedAt: number } | undefined> {
+  lower?: number,
+): Promise<{ device: DeviceId; revokedAt: number; cutoff: number } | undefined> {
   return db.transaction().execute(async (trx) => {
     await trx
       .updateTable('counter')
       .set((eb) => ({ last_seq: eb.ref('last_seq') }))
       .where('id', '=', 1)
       .execute();
+    const row = await trx.selectFrom('devices').select(['revoked_at', 'cutoff']).where('device', '=', device).executeTakeFirst();
+    if (!row) return undefined;
     const last = await trx
       .selectFrom('ops')
       .select((eb) => eb.fn.max('device_seq').as('last'))
       .where('device', '=', device)
       .where('status', '=', 'ok')
       .executeTakeFirst();
-    await trx
-      .updateTable('devices')
-      .set({ revoked_at: now, cutoff: Number(last?.last ?? 0) })
-      .where('device', '=', device)
-      .where('revoked_at', 'is', null)
-      .execute();
-    const row = await trx.selectFrom('devices').select('revoked_at').where('device', '=', device).executeTakeFirst();
-    return row && { device, revokedAt: Number(row.revoked_at) };
+    const held = row.cutoff === null || row.cutoff === undefined ? Number(last?.last ?? 0) : Number(row.cutoff);
+    const cutoff = Math.min(held, lower ?? Infinity);
+    const revokedAt = row.revoked_at === null ? now : Number(row.revoked_at);
+    await trx.updateTable('devices').set({ revoked_at: revokedAt, cutoff }).where('device', '=', device).execute();
+    return { device, revokedAt, cutoff };
   });
 }
 

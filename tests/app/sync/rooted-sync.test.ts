@@ -27,6 +27,7 @@ import { rootDeviceOf } from '../../../src/domain/root.ts';
 import { answerRequest, writeRequestFile } from '../../../src/app/sync/file.ts';
 import { keepRoster } from '../../../src/app/sync/service.ts';
 import { FILE_ERRORS } from '../../../src/domain/sync-file.ts';
+import { cutoffSince, revokeDevice } from '../../../src/app/sync/devices.ts';
 
 const deployments = trackDeployments();
 
@@ -212,6 +213,49 @@ describe('a deployment with its root, through the real base', () => {
     await expect(answerRequest(coordinator.sync, JSON.stringify(file))).rejects.toMatchObject({ key: FILE_ERRORS.revoked });
     expect((await view(coordinator, before))?.narrative).toBe('قبل السرقة');
     expect(await coordinator.db.reports.get(after)).toBeUndefined();
+  });
+
+  test('a phone reported stolen late: revoked from when it was lost, its later ops stop counting on every device, and stay shown', async () => {
+    const { base, coordinator, monitor, monitors } = await rootedDeployment(deployments, ['monitor', 'other']);
+    const other = monitors[1]!;
+    await syncDevice(monitor);
+    const before = await createReport(monitor.writer, { ...damageReport, narrative: 'قبل السرقة' });
+    await syncDevice(monitor);
+    await syncDevice(coordinator);
+    const lostAt = monitor.writer.now() + 1;
+    monitor.writer.clock.ms += 60_000;
+    base.clock.ms += 60_000;
+    // The thief writes and syncs for days before anyone knows: the base takes these, the desk merges them.
+    const forged = await createReport(monitor.writer, { ...damageReport, narrative: 'كتبه السارق' });
+    await editReport(monitor.writer, before, { structures: 0 });
+    await syncDevice(monitor);
+    await syncDevice(coordinator);
+    expect(await view(coordinator, forged)).toBeDefined();
+    expect((await view(coordinator, before))?.structures).toBe(0);
+
+    // The desk works out the cut-off from when the phone was lost, and the base takes it.
+    const { cutoff, after } = await cutoffSince(coordinator.db, monitor.device, lostAt);
+    expect({ cutoff, after }).toEqual({ cutoff: 1, after: 2 });
+    await revokeDevice({ origin: ORIGIN, token: coordinator.token, fetch: base.fetch }, monitor.device, cutoff);
+    await keepRoster(coordinator.writer, { origin: ORIGIN, token: coordinator.token, fetch: base.fetch }, coordinator.device);
+    await syncDevice(coordinator);
+    await syncDevice(coordinator);
+
+    // The desk merges again without them: the report from before is as the monitor wrote it, the thief's is gone.
+    expect((await coordinator.db.getMeta('trust'))?.devices.find((d) => d.device === monitor.device)?.cutoff).toBe(1);
+    expect((await view(coordinator, before))?.structures).toBe(damageReport.structures);
+    expect(await coordinator.db.reports.get(forged)).toBeUndefined();
+    const cutOff = async (d: Device) => (await d.db.quarantine.toArray()).filter((q) => q.reason === QUARANTINE_REASONS.afterCutoff).length;
+    expect(await cutOff(coordinator)).toBe(2);
+    // Nor are they relayed again, nor taken back on a pull from zero.
+    await coordinator.db.setMeta('cursor', null);
+    await syncDevice(coordinator);
+    expect(await coordinator.db.reports.get(forged)).toBeUndefined();
+    expect(await cutOff(coordinator)).toBe(2);
+
+    // Another monitor's phone reads the roster the same way.
+    await syncDevice(other);
+    expect((await other.db.getMeta('trust'))?.devices.find((d) => d.device === monitor.device)?.cutoff).toBe(1);
   });
 
   test("a deployment made before roots is upgraded: a phone enrolled before takes the root on its coordinator's word, loses nothing, and is then safe from a downgrade", async () => {

@@ -237,7 +237,7 @@ forEachStore('enrollment', ({ start }) => {
     expect((await server.call('/api/v1/sync', { token: monitor, json: { epoch: null, cursor: null, ops: [] } })).status).toBe(200);
 
     const revoked = await server.call('/api/v1/devices/monitor-a-0001/revoke', { token: coordinator, method: 'POST' });
-    expect(await revoked.json()).toEqual({ device: 'monitor-a-0001', revokedAt: server.clock.now });
+    expect(await revoked.json()).toEqual({ device: 'monitor-a-0001', revokedAt: server.clock.now, cutoff: 0 });
     const refused = await server.call('/api/v1/sync', { token: monitor, json: { epoch: null, cursor: null, ops: [] } });
     expect(refused.status).toBe(401);
     expect(refused.headers.get('www-authenticate')).toBe('Bearer');
@@ -245,7 +245,34 @@ forEachStore('enrollment', ({ start }) => {
 
     server.clock.now += 5000;
     const again = await server.call('/api/v1/devices/monitor-a-0001/revoke', { token: coordinator, method: 'POST' });
-    expect(await again.json()).toEqual({ device: 'monitor-a-0001', revokedAt: server.clock.now - 5000 });
+    expect(await again.json()).toEqual({ device: 'monitor-a-0001', revokedAt: server.clock.now - 5000, cutoff: 0 });
+  });
+
+  it('a phone reported stolen late is revoked from an earlier cut-off, which can be lowered but never raised', async () => {
+    const server = await start();
+    const coordinator = await server.firstCoordinator();
+    const monitor = await server.enrollWith(coordinator, 'monitor-b-0002');
+    const report = newId();
+    const ops = [1, 2, 3, 4].map((seq) => wireOp('monitor-b-0002', seq, seq === 1 ? 'create' : 'edit', report));
+    await server.sync(monitor, { ops });
+    const revoke = (json?: unknown) =>
+      server.call('/api/v1/devices/monitor-b-0002/revoke', { token: coordinator, method: 'POST', ...(json !== undefined && { json }) });
+
+    // Refused whole, changing nothing: a cut-off that is no deviceSeq, or a field the API does not know.
+    for (const bad of [{ cutoff: -1 }, { cutoff: 1.5 }, { cutoff: '2' }, { cutoff: 2, since: 0 }, []]) {
+      const res = await revoke(bad);
+      expect(res.status, JSON.stringify(bad)).toBe(400);
+    }
+    const list = async () =>
+      devicesResponseSchema.parse(await (await server.call('/api/v1/devices', { token: coordinator })).json()).devices;
+    expect((await list()).find((d) => d.device === 'monitor-b-0002')?.revokedAt).toBeNull();
+
+    expect(await (await revoke({ cutoff: 2 })).json()).toEqual({ device: 'monitor-b-0002', revokedAt: server.clock.now, cutoff: 2 });
+    // Lowered once more, as more is learned; asking for a higher one keeps the lower.
+    expect(await (await revoke({ cutoff: 1 })).json()).toMatchObject({ cutoff: 1 });
+    expect(await (await revoke({ cutoff: 3 })).json()).toMatchObject({ cutoff: 1 });
+    expect(await (await revoke()).json()).toMatchObject({ cutoff: 1 });
+    expect((await list()).find((d) => d.device === 'monitor-b-0002')).toMatchObject({ cutoff: 1, watermark: 4 });
   });
 
   it('revoking an unknown device is 404, a malformed id 400', async () => {
