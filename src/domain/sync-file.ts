@@ -64,6 +64,8 @@ export const FILE_ERRORS = {
   unproven: 'err.syncFile.unproven',
   /** A request file whose ops this desk cannot open to check them: it lacks the deployment key. */
   cannotCheck: 'err.syncFile.cannotCheck',
+  /** A request file from a device this desk's roster does not name yet (enrolled since its last sync). */
+  unknownDevice: 'err.syncFile.unknownDevice',
   /** A request file carrying an op its device wrote after its revocation's cut-off. */
   revoked: 'err.syncFile.revoked',
   /** A reply file that no coordinator this phone knows has signed: an older app's, or forged. */

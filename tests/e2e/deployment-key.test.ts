@@ -31,6 +31,9 @@ test('a phone refuses a base showing another deployment key than its link names,
   await enroll(coordinator, own.server.firstCoordinatorCode);
   await coordinator.getByLabel('اللغة').first().selectOption('en');
   await coordinator.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Devices' }).click();
+  // Keys before monitors: until the deployment has its root, no monitor can be enrolled, and the screen says where to go.
+  await coordinator.getByRole('link', { name: /Make the deployment keys first/ }).waitFor();
+  expect(await coordinator.getByRole('button', { name: 'Enroll a new monitor' }).isDisabled()).toBe(true);
   const section = coordinator.getByRole('region', { name: 'Deployment key' });
   await section.getByLabel('Coordinator passphrase', { exact: true }).fill('seven olive trees by the spring');
   await section.getByLabel('Coordinator passphrase again').fill('seven olive trees by the spring');
@@ -51,6 +54,7 @@ test('a phone refuses a base showing another deployment key than its link names,
   expect(await readAllStored(coordinator)).not.toContain('rasid-root-key');
   await screenshot(coordinator, 'deployment-key-en');
 
+  expect(await coordinator.getByRole('link', { name: /Make the deployment keys first/ }).count()).toBe(0);
   await coordinator.getByRole('button', { name: 'Enroll a new monitor' }).click();
   const link = (await coordinator.getByTestId('enrollment-link').textContent()) ?? '';
   const fp = /[#&]fp=([A-Za-z0-9_-]{43})/.exec(link)?.[1];

@@ -8,6 +8,7 @@ import { launchBrowser } from '../chromium.ts';
 import { startServer, type ServerProcess } from './server-process.ts';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject } from 'vitest';
+import { deskEn } from '../../src/app/i18n/desk.en.ts';
 export { launchBrowser } from '../chromium.ts';
 
 const SCREENSHOT_DIR = 'test-output/screenshots';
@@ -309,4 +310,23 @@ export function ownBrowserAndServer(): { readonly browser: Browser; readonly ser
     await own.server?.stop();
   });
   return own;
+}
+
+/**
+ * The first coordinator makes the deployment key and its root on the Devices screen (in English),
+ * as a deployment does before any monitor enrolls, and returns the first monitor's enrollment link.
+ */
+export async function makeDeploymentKeys(coordinator: Page, passphrase: string): Promise<string> {
+  await coordinator.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Devices' }).click();
+  const section = coordinator.getByRole('region', { name: deskEn['deploymentKey.title'] });
+  await section.getByLabel(deskEn['deploymentKey.passphrase'], { exact: true }).fill(passphrase);
+  await section.getByLabel(deskEn['deploymentKey.confirm']).fill(passphrase);
+  await section.getByLabel(deskEn['deploymentKey.rootPassphrase'], { exact: true }).fill('a well dug below the old mill');
+  await section.getByLabel(deskEn['deploymentKey.rootConfirm']).fill('a well dug below the old mill');
+  await section.getByRole('button', { name: deskEn['deploymentKey.make'] }).click();
+  await section.getByRole('status').getByText(deskEn['deploymentKey.held']).waitFor();
+  await coordinator.getByRole('button', { name: 'Enroll a new monitor' }).click();
+  const link = (await coordinator.getByTestId('enrollment-link').textContent()) ?? '';
+  expect(link).toMatch(/[#&]fp=/);
+  return link;
 }

@@ -9,13 +9,13 @@ import { gunzipSync } from 'node:zlib';
 import type { Page, Request } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { ar } from '../../src/app/i18n/ar.ts';
-import { deskEn } from '../../src/app/i18n/desk.en.ts';
 import { SQLITE_FILE_NAME } from '../../src/server/store/open.ts';
 import {
   autoUnlock,
   enroll,
   enrollByLink,
   LAPTOP,
+  makeDeploymentKeys,
   ownBrowserAndServer,
   PHONE,
   saveDamageReport,
@@ -69,16 +69,7 @@ test('a phone whose keys do not load sends nothing, says so, and sends the repor
   const coordinator = await desk.newPage();
   await enroll(coordinator, own.server.firstCoordinatorCode);
   await coordinator.getByLabel('اللغة').first().selectOption('en');
-  await coordinator.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Devices' }).click();
-  const section = coordinator.getByRole('region', { name: deskEn['deploymentKey.title'] });
-  await section.getByLabel(deskEn['deploymentKey.passphrase'], { exact: true }).fill('four wells on the north road');
-  await section.getByLabel(deskEn['deploymentKey.confirm']).fill('four wells on the north road');
-  await section.getByLabel(deskEn['deploymentKey.rootPassphrase'], { exact: true }).fill('a well dug below the old mill');
-  await section.getByLabel(deskEn['deploymentKey.rootConfirm']).fill('a well dug below the old mill');
-  await section.getByRole('button', { name: deskEn['deploymentKey.make'] }).click();
-  await section.getByRole('status').getByText(deskEn['deploymentKey.held']).waitFor();
-  await coordinator.getByRole('button', { name: 'Enroll a new monitor' }).click();
-  const link = (await coordinator.getByTestId('enrollment-link').textContent()) ?? '';
+  const link = await makeDeploymentKeys(coordinator, 'four wells on the north road');
 
   const phoneContext = await own.browser.newContext({ baseURL: own.server.baseUrl, ...PHONE, serviceWorkers: 'allow' });
   autoUnlock(phoneContext);

@@ -8,13 +8,13 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
-import { deskEn } from '../../src/app/i18n/desk.en.ts';
 import { SQLITE_FILE_NAME } from '../../src/server/store/open.ts';
 import {
   autoUnlock,
   enroll,
   enrollByLink,
   LAPTOP,
+  makeDeploymentKeys,
   ownBrowserAndServer,
   PHONE,
   saveDamageReport,
@@ -35,17 +35,7 @@ test("a sealed report reaches the desk and the coordinator's correction reaches 
   const coordinator = await desk.newPage();
   await enroll(coordinator, own.server.firstCoordinatorCode);
   await coordinator.getByLabel('اللغة').first().selectOption('en');
-  await coordinator.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Devices' }).click();
-  const section = coordinator.getByRole('region', { name: deskEn['deploymentKey.title'] });
-  await section.getByLabel(deskEn['deploymentKey.passphrase'], { exact: true }).fill('seven olive trees by the spring');
-  await section.getByLabel(deskEn['deploymentKey.confirm']).fill('seven olive trees by the spring');
-  await section.getByLabel(deskEn['deploymentKey.rootPassphrase'], { exact: true }).fill('a well dug below the old mill');
-  await section.getByLabel(deskEn['deploymentKey.rootConfirm']).fill('a well dug below the old mill');
-  await section.getByRole('button', { name: deskEn['deploymentKey.make'] }).click();
-  await section.getByRole('status').getByText(deskEn['deploymentKey.held']).waitFor();
-  await coordinator.getByRole('button', { name: 'Enroll a new monitor' }).click();
-  const link = (await coordinator.getByTestId('enrollment-link').textContent()) ?? '';
-  expect(link).toMatch(/[#&]fp=/);
+  const link = await makeDeploymentKeys(coordinator, 'seven olive trees by the spring');
 
   const phoneContext = await own.browser.newContext({ baseURL: own.server.baseUrl, ...PHONE, serviceWorkers: 'allow' });
   autoUnlock(phoneContext);

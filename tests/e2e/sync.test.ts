@@ -1,5 +1,6 @@
 /**
- * Sync between devices through the real server: a monitor on a phone (Arabic, offline while it
+ * Sync between devices through the real server, in a deployment with its keys and root as every
+ * deployment has them before its first monitor: a monitor on a phone (Arabic, offline while it
  * edits) and a coordinator (English) edit one report apart, sync, see the merge, and the conflict the
  * coordinator resolves; then a second phone with no network at all syncs by file through the
  * coordinator, and reading either file twice changes nothing.
@@ -11,7 +12,9 @@ import type { SyncResponse } from '../../src/domain/protocol.ts';
 import {
   baseUrl,
   enroll,
+  enrollByLink,
   launchBrowser,
+  makeDeploymentKeys,
   newPhoneContext,
   saveDamageReport,
   screenshot,
@@ -29,16 +32,15 @@ let phone: Page;
 
 const reports = (p: Page, name: string) => p.getByRole('list', { name }).getByRole('listitem');
 
-/** Makes a one-time monitor code on the coordinator's Devices screen and returns it. */
-async function monitorCode(): Promise<string> {
+/** Makes a one-time monitor link on the coordinator's Devices screen (with the root's fingerprint) and returns it. */
+async function monitorLink(): Promise<string> {
   await coordinator.getByRole('link', { name: 'Devices' }).click();
   await coordinator.getByRole('button', { name: 'Enroll a new monitor' }).click();
   await coordinator.getByRole('img', { name: 'QR code of the enrollment link' }).waitFor();
   await screenshot(coordinator, 'devices-code-en');
   const link = (await coordinator.getByTestId('enrollment-link').textContent()) ?? '';
-  const code = /#code=([A-Za-z0-9_-]+)/.exec(link)?.[1];
-  expect(code).toBeTruthy();
-  return code!;
+  expect(link).toMatch(/#code=[A-Za-z0-9_-]+&fp=/);
+  return link;
 }
 
 async function openReport(p: Page, listName: string, text: string) {
@@ -53,12 +55,14 @@ beforeAll(async () => {
   await enroll(coordinator, inject('firstCoordinatorCode'));
   await coordinator.getByLabel('اللغة').first().selectOption('en');
   await coordinator.getByRole('heading', { name: 'Enroll this device' }).waitFor();
+  // Keys before monitors: the deployment has its root before the first phone enrolls.
+  const first = await makeDeploymentKeys(coordinator, 'three cisterns under the mosque');
 
   phoneContext = await newPhoneContext(browser);
   phone = await phoneContext.newPage();
   await phone.goto('/');
   await waitForServiceWorker(phone);
-  await enroll(phone, await monitorCode());
+  await enrollByLink(phone, first);
 });
 
 afterAll(async () => {
@@ -165,12 +169,12 @@ describe('deployment settings', () => {
 
 describe('sync by file', () => {
   test('a phone with no network syncs through files; reading either file twice changes nothing', async () => {
-    const code = await monitorCode();
+    const link = await monitorLink();
     const offlineContext = await newPhoneContext(browser);
     const offline = await offlineContext.newPage();
     await offline.goto('/');
     await waitForServiceWorker(offline);
-    await enroll(offline, code);
+    await enrollByLink(offline, link);
     await offlineContext.setOffline(true);
 
     await offline.goto('/');

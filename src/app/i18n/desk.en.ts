@@ -15,6 +15,8 @@ export const deskEn = {
   'devices.key': 'Device key (compare it with what the device’s own Settings show):',
   'devices.thisDevice': 'This device',
   'devices.revoke': 'Revoke {device}',
+  'devices.keysFirst':
+    'Make the deployment keys first (below): a phone enrolled before them could not check whom it talks to, and would send its first reports in clear.',
   'devices.revokeTitle': 'Revoke this device?',
   'devices.revokeBody': 'A revoked device can no longer sync. What it sent before is kept.',
   'devices.lostSince': 'Lost or stolen since (leave empty when it was not)',
@@ -140,6 +142,8 @@ export const deskEn = {
   'err.syncFile.unproven': 'This request file holds changes whose signature does not check out. It was refused whole; nothing was changed.',
   'err.syncFile.cannotCheck':
     'This desk cannot open the changes in this file to check them: import the key file first. Nothing was changed.',
+  'err.syncFile.unknownDevice':
+    'This desk does not know the device that made this file yet: sync this desk with the base, then answer the file again. Nothing was changed.',
   'err.syncFile.cannotSign': 'This desk has no signing key of its own, so it cannot sign a reply. Nothing was changed.',
   'err.syncFile.revoked':
     'This request file holds changes its device wrote after it was revoked. It was refused whole; nothing was changed.',

@@ -42,8 +42,8 @@ import { SYNC_ERRORS, SyncError } from './transport.ts';
 /** Why a request file is refused, by why its first op that did not pass could not be taken in. */
 const FILE_ERROR_OF: Partial<Record<string, FileError>> = {
   [QUARANTINE_REASONS.notForThisDevice]: FILE_ERRORS.cannotCheck,
-  [QUARANTINE_REASONS.unknownSender]: FILE_ERRORS.cannotCheck,
-  [QUARANTINE_REASONS.unknownSigner]: FILE_ERRORS.cannotCheck,
+  [QUARANTINE_REASONS.unknownSender]: FILE_ERRORS.unknownDevice,
+  [QUARANTINE_REASONS.unknownSigner]: FILE_ERRORS.unknownDevice,
   [QUARANTINE_REASONS.notAllowed]: FILE_ERRORS.notAllowed,
   [QUARANTINE_REASONS.unproven]: FILE_ERRORS.inClear,
   [QUARANTINE_REASONS.afterCutoff]: FILE_ERRORS.revoked,

@@ -25,9 +25,13 @@ import { useServices } from './context.ts';
 import { passcodeAsTyped } from './LockScreen.tsx';
 import type { DeploymentKeyResponse } from '../../domain/protocol.ts';
 
-export function DeploymentKeyPanel() {
+/** `onReady` hears whether the base has its deployment key and root, once known and whenever that changes. */
+export function DeploymentKeyPanel({ onReady }: { onReady?: (ready: boolean) => void } = {}) {
   const { tr, sync, dataKey, writer, deploymentKeyChanged } = useServices();
   const [base, setBase] = useState<DeploymentKeyResponse | null>();
+  useEffect(() => {
+    if (base !== undefined) onReady?.(!!base?.root);
+  }, [base, onReady]);
   const [file, setFile] = useState<DeploymentKeyFile>();
   /** Whether this device holds the private key; undefined until looked up. */
   const [held, setHeld] = useState<boolean>();

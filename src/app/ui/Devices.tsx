@@ -21,6 +21,8 @@ export function Devices() {
   const [devices, setDevices] = useState<EnrolledDevice[]>();
   const [error, setError] = useState<string>();
   const [revoking, setRevoking] = useState<string>();
+  // Keys before monitors: a phone enrolled before the deployment has its root cannot check whom it talks to.
+  const [keysReady, setKeysReady] = useState<boolean>();
   // A phone reported lost or stolen late: from when, and the cut-off that gives on this desk.
   const [lostSince, setLostSince] = useState('');
   const [cut, setCut] = useState<{ cutoff: number; after: number }>();
@@ -77,13 +79,24 @@ export function Devices() {
       {/* The actions come first: the key panel's content arrives after a request to the base, and
           content growing above a button moves it from under a finger about to tap it. */}
       <div class="actions">
-        <button type="button" class="primary" disabled={!sync} onClick={() => void makeCode('monitor')}>
+        <button
+          type="button"
+          class="primary"
+          disabled={!sync || keysReady === false}
+          aria-describedby={keysReady === false ? 'keys-first' : undefined}
+          onClick={() => void makeCode('monitor')}
+        >
           {tr.t('devices.newCode')}
         </button>
         <button type="button" class="secondary" disabled={!sync} onClick={() => void makeCode('coordinator')}>
           {tr.t('devices.newCoordinatorCode')}
         </button>
       </div>
+      {keysReady === false && (
+        <p id="keys-first" class="notice">
+          <a href="#deployment-key-h">{tr.t('devices.keysFirst')}</a>
+        </p>
+      )}
       {error && (
         <p class="form-error" role="alert">
           {tr.tk(error)}
@@ -101,7 +114,7 @@ export function Devices() {
           </p>
         </section>
       )}
-      <DeploymentKeyPanel />
+      <DeploymentKeyPanel onReady={setKeysReady} />
       <section class="form-section" aria-labelledby="devices-h">
         <h2 id="devices-h">{tr.t('devices.list')}</h2>
         {!devices && !error && <p>{tr.t('devices.loading')}</p>}

@@ -5,7 +5,7 @@
  */
 import { useState } from 'preact/hooks';
 import { decodeHlc } from '../../domain/hlc.ts';
-import { syncFileName } from '../../domain/sync-file.ts';
+import { FILE_ERRORS, syncFileName } from '../../domain/sync-file.ts';
 import { useLiveQuery } from '../live-query.ts';
 import { answerRequest, readReply, SyncFileError, writeRequestFile } from '../sync/file.ts';
 import { httpTransport, SyncError } from '../sync/transport.ts';
@@ -90,7 +90,13 @@ export function SyncScreen() {
         const body = await text;
         // The same lock the scheduled sync takes: answering a file pushes and pulls too.
         const locks = globalThis.navigator?.locks;
-        const done = locks ? await locks.request('rasid-sync', () => answerRequest(ctx, body)) : await answerRequest(ctx, body);
+        const attempt = () => (locks ? locks.request('rasid-sync', () => answerRequest(ctx, body)) : answerRequest(ctx, body));
+        const done = await attempt().catch(async (error: unknown) => {
+          // A phone enrolled since this desk last synced: one sync brings its keys into the roster.
+          if (!(error instanceof SyncFileError && error.key === FILE_ERRORS.unknownDevice)) throw error;
+          await sync.syncNow();
+          return attempt();
+        });
         download(syncFileName('reply', done.reply.device, writer.now()), JSON.stringify(done.reply));
         return tr.t('file.requestAnswered', { acked: done.acked, ops: done.ops, rejected: done.rejected });
       });

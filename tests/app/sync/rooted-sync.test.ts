@@ -215,6 +215,24 @@ describe('a deployment with its root, through the real base', () => {
     expect(await coordinator.db.reports.get(after)).toBeUndefined();
   });
 
+  test('a file from a phone enrolled since the desk last synced waits for the roster: refused, then answered after a sync', async () => {
+    const { base, coordinator, deployment, root } = await rootedDeployment(deployments, []);
+    const late = await deployments.sealingDevice(base, 'late', 'monitor', coordinator, deployment);
+    late.keys.root = { device: rootDeviceOf(root.publicKey.kid), signing: root.publicKey.text };
+    await syncDevice(late);
+    const id = await createReport(late.writer, { ...damageReport, narrative: 'من هاتف جديد' });
+    const file = JSON.stringify(await writeRequestFile(late.db, late.device, late.writer.now, late.keys));
+
+    const before = await coordinator.db.ops.count();
+    await expect(answerRequest(coordinator.sync, file)).rejects.toMatchObject({ key: FILE_ERRORS.unknownDevice });
+    expect(await coordinator.db.ops.count()).toBe(before);
+
+    await keepRoster(coordinator.writer, { origin: ORIGIN, token: coordinator.token, fetch: base.fetch }, coordinator.device);
+    await syncDevice(coordinator);
+    expect((await answerRequest(coordinator.sync, file)).acked).toBe(1);
+    expect((await view(coordinator, id))?.narrative).toBe('من هاتف جديد');
+  });
+
   test('a phone reported stolen late: revoked from when it was lost, its later ops stop counting on every device, and stay shown', async () => {
     const { base, coordinator, monitor, monitors } = await rootedDeployment(deployments, ['monitor', 'other']);
     const other = monitors[1]!;
