@@ -437,17 +437,13 @@ describe('reading sync requests', () => {
     const bomb = await gzipOfZeros(1024 * 1024 * 1024);
     expect(bomb.length).toBeLessThan(MAX_REQUEST_BYTES);
     const before = process.memoryUsage();
-    const started = performance.now();
     const res = await server.call('/api/v1/sync', {
       token: monitor,
       headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' },
       body: bomb,
     });
-    const elapsed = performance.now() - started;
     await expectError(res, 413, 'too_large');
-    // Inflating all of it takes seconds and a gigabyte; stopping at the limit takes milliseconds.
-    // (The bound here only guards against a hang; the server-process test measures memory.)
-    expect(elapsed).toBeLessThan(5000);
+    // Inflating all of it would take a gigabyte; stopping at the limit takes about the limit.
     expect(process.memoryUsage().arrayBuffers - before.arrayBuffers).toBeLessThan(256 * 1024 * 1024);
   });
 
