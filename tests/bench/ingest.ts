@@ -16,7 +16,7 @@ import { cryptoRandom, newOpId, newReportId, type DeviceId } from '../../src/dom
 import { sealForWire, type Sealer } from '../../src/domain/op-envelope.ts';
 import type { Op } from '../../src/domain/op.ts';
 import { MAX_BATCH } from '../../src/domain/protocol.ts';
-import { setDeploymentKey } from '../../src/server/enrollment/deployment-key.ts';
+import { setDeploymentKey, setDeploymentRoot } from '../../src/server/enrollment/deployment-key.ts';
 import { openStore, pushOps, type OpenStoreOptions, type PushedOp, type Store } from '../../src/server/store/index.ts';
 import { startPostgres } from '../server/store/postgres.ts';
 
@@ -117,12 +117,15 @@ export interface IngestRates {
 
 /** Sealed-and-checked against clear, on SQLite and on PostgreSQL. */
 export async function ingestRates(ops: number): Promise<{ sqlite: IngestRates; postgres: IngestRates }> {
-  const deployment = await generateKeyPair('x25519');
+  const [deployment, root] = await Promise.all([generateKeyPair('x25519'), generateKeyPair('ed25519')]);
   const batches = await makeBatches(ops, deployment);
+  // As a deployment is made now: its key and its root, so the base reads the trusted roster on every push.
   const withKey = async (store: Store) => {
     await enroll(store, batches.devices);
     const set = await setDeploymentKey(store.db, deployment.publicKey.text);
     if (!set.ok) throw new Error(set.reason);
+    const rooted = await setDeploymentRoot(store.db, root.publicKey.text);
+    if (!rooted.ok) throw new Error(rooted.reason);
   };
   const withoutKey = (store: Store) => enroll(store, batches.devices);
 

@@ -1,7 +1,8 @@
 /**
  * Who wrote a pushed op, as far as the base can show it without opening anything: a version-2 op
  * must carry its author's outer signature (crypto/outer-signature.ts), checked against the signing
- * key that device enrolled with; an op relayed for another device must name an enrolled one. Checked
+ * key the trusted roster gives that device at the op (trusted-keys.ts), or else the one it enrolled
+ * with; an op relayed for another device must name a device enrolled here or named by that roster. Checked
  * before the store's lock is taken, so the signature checks of one push do not hold up the others.
  */
 import { createHash } from 'node:crypto';
@@ -13,11 +14,14 @@ import { SEALED_OP_VERSION } from '../../domain/crypto/sealed-op.ts';
 import type { SignedHeader } from '../../domain/crypto/signature.ts';
 import { keyIdOf } from '../../domain/crypto/fingerprint.ts';
 import type { DeviceId, Fingerprint } from '../../domain/ids.ts';
-import { isRootDeviceId, rootDeviceOf } from '../../domain/root.ts';
+import { rootDeviceOf } from '../../domain/root.ts';
 import { REJECT, shapeProblem, slotOf, type Caller, type PushedOp, type RejectReason } from './rules.ts';
 import type { Database } from './schema.ts';
 import { checkAll, type Check } from './verify-pool.ts';
 import { chunks } from './watermark.ts';
+import { trustedRosterAtBase } from './trusted-keys.ts';
+import { standingAt } from '../../domain/trusted-roster.ts';
+import type { Role } from '../../domain/roles.ts';
 
 export type Authorship =
   /** Version 1 (a body in clear, from before the deployment key): nothing to check but the author. */
@@ -73,13 +77,18 @@ function signingKeyOf(publicKeys: string | null): { alg: SigningAlg; der: string
   }
 }
 
+/** The deployment root as the base knows it: its device id, its key for node:crypto, and its key's text. */
+interface BaseRoot {
+  device: DeviceId;
+  key: { alg: SigningAlg; der: string } | null;
+  text: string;
+}
+
 /** The root key as read last, by its text: it is set once, and read on every push. */
-let rootRead: { text: string; root: { device: DeviceId; key: { alg: SigningAlg; der: string } | null } } | undefined;
+let rootRead: BaseRoot | undefined;
 
 /** The deployment root's device id and key, once it has one (src/domain/root.ts). */
-export async function rootOf(
-  db: Kysely<Database>,
-): Promise<{ device: DeviceId; key: { alg: SigningAlg; der: string } | null } | undefined> {
+export async function rootOf(db: Kysely<Database>): Promise<BaseRoot | undefined> {
   const row = await db.selectFrom('meta').select('root_key').where('id', '=', 1).executeTakeFirst();
   const text = row?.root_key;
   if (!text) return undefined;
@@ -87,23 +96,29 @@ export async function rootOf(
     const raw = parsePublicKeyText(text, 'signing')?.raw;
     if (!raw) return undefined;
     const kid = keyIdOf(createHash('sha256').update(raw).digest('base64url') as Fingerprint);
-    rootRead = { text, root: { device: rootDeviceOf(kid), key: derOf(text) } };
+    rootRead = { device: rootDeviceOf(kid), key: derOf(text), text };
   }
-  return rootRead.root;
+  return rootRead;
 }
 
-export async function checkAuthorship(
-  db: Kysely<Database>,
-  caller: Caller,
-  ops: readonly PushedOp[],
-): Promise<{ authorship: Authorship[]; root: DeviceId | undefined; shapes: (RejectReason | null)[] }> {
+/** What the base knows of each pushed op's author before it takes the store's lock. */
+export interface Authorships {
+  authorship: Authorship[];
+  root: DeviceId | undefined;
+  shapes: (RejectReason | null)[];
+  /** Roles as the trusted roster states them: they take the place of the role a device enrolled with. */
+  roles: ReadonlyMap<DeviceId, Role>;
+}
+
+export async function checkAuthorship(db: Kysely<Database>, caller: Caller, ops: readonly PushedOp[]): Promise<Authorships> {
   const slots = ops.map((op) => slotOf(typeof op === 'object' && op !== null ? op.header : undefined));
   const authors = [...new Set(slots.flatMap((s) => (s ? [s.device] : [])))];
   const enrolled = new Map<DeviceId, { alg: SigningAlg; der: string } | null>();
   const cutoffs = new Map<DeviceId, number>();
   // The root is no enrolled device, but its key is known: its ops are checked like any other's.
-  const root = authors.some(isRootDeviceId) ? await rootOf(db) : undefined;
+  const root = await rootOf(db);
   if (root) enrolled.set(root.device, root.key);
+  const trusted = await trustedRosterAtBase(db, root && { device: root.device, signing: root.text }, ops);
   for (const part of chunks(authors)) {
     const rows = await db.selectFrom('devices').select(['device', 'public_keys', 'cutoff']).where('device', 'in', part).execute();
     for (const r of rows) {
@@ -111,15 +126,25 @@ export async function checkAuthorship(
       if (r.cutoff !== null && r.cutoff !== undefined) cutoffs.set(r.device, Number(r.cutoff));
     }
   }
+  const roles = new Map<DeviceId, Role>();
+  for (const [device, named] of trusted?.devices ?? []) {
+    roles.set(device, named.role);
+    if (named.cutoff !== undefined) cutoffs.set(device, Math.min(named.cutoff, cutoffs.get(device) ?? Infinity));
+  }
+  // The key the trusted roster gives the author at this op, else the one it enrolled with here.
+  const keyAt = (device: DeviceId, deviceSeq: number) => {
+    const standing = trusted && device !== root?.device ? standingAt(trusted, device, deviceSeq) : undefined;
+    return (standing && derOf(standing.signing)) ?? enrolled.get(device);
+  };
   const found = ops.map((op, i): Authorship | Check => {
     const slot = slots[i];
     if (!slot) return 'unread';
-    if (slot.device !== caller.device && !enrolled.has(slot.device)) return 'unknownAuthor';
+    if (slot.device !== caller.device && !enrolled.has(slot.device) && !roles.has(slot.device)) return 'unknownAuthor';
     if (slot.deviceSeq > (cutoffs.get(slot.device) ?? Infinity)) return 'afterCutoff';
     // The root signs everything it writes: nothing in clear stands in its name.
     if (op.header.v !== SEALED_OP_VERSION) return slot.device === root?.device ? 'unsigned' : 'clear';
     if (op.osig === undefined || op.osig === null) return 'unsigned';
-    const key = enrolled.get(slot.device);
+    const key = keyAt(slot.device, slot.deviceSeq);
     return (key && checkOf(key, op.header, op.body, op.osig)) || 'forged';
   });
   const checks = found.filter((f): f is Check => typeof f !== 'string');
@@ -128,5 +153,6 @@ export async function checkAuthorship(
   const shapes = ops.map((op) => (typeof op === 'object' && op !== null ? (shapeProblem(op) ?? null) : REJECT.badHeader));
   const verified = await verifying;
   let next = 0;
-  return { authorship: found.map((f) => (typeof f === 'string' ? f : verified[next++] ? 'proven' : 'forged')), root: root?.device, shapes };
+  const authorship = found.map((f) => (typeof f === 'string' ? f : verified[next++] ? 'proven' : 'forged'));
+  return { authorship, root: root?.device, shapes, roles };
 }

@@ -21,7 +21,7 @@ import {
   type RejectReason,
   type RetryReason,
 } from './rules.ts';
-import { checkAuthorship, type Authorship } from './authorship.ts';
+import { checkAuthorship, type Authorships } from './authorship.ts';
 import type { Database, NewOpRow } from './schema.ts';
 import { chunks, loadProgress, saveProgress } from './watermark.ts';
 
@@ -54,7 +54,7 @@ const slotKey = (device: DeviceId, deviceSeq: number) => `${device}\u0000${devic
 async function pushInTransaction(
   trx: Kysely<Database>,
   { caller, ops: sent, now }: PushInput,
-  { authorship, root, shapes }: { authorship: readonly Authorship[]; root: DeviceId | undefined; shapes: readonly (RejectReason | null)[] },
+  { authorship, root, shapes, roles }: Authorships,
 ): Promise<PushAnswer[]> {
   // Something that is not even an object gets an answer (rejected) instead of failing the batch.
   const ops = sent.map((op): PushedOp =>
@@ -70,7 +70,7 @@ async function pushInTransaction(
   let seq = Number(counter.last_seq);
 
   const slots = ops.map((op) => slotOf(op.header));
-  const held = await loadHeld(trx, ops, slots, caller, root);
+  const held = await loadHeld(trx, ops, slots, caller, root, roles);
 
   // Decide in each device's own order, so a create comes before the edits it makes possible even
   // when a batch arrives shuffled. Answers go back in the order the ops came.
@@ -168,6 +168,7 @@ async function loadHeld(
   slots: (Slot | undefined)[],
   caller: Caller,
   root: DeviceId | undefined,
+  trustedRoles: ReadonlyMap<DeviceId, Role>,
 ) {
   const bySlot = new Map<string, HeldOp>();
   const ids = new Set<OpId>();
@@ -225,7 +226,8 @@ async function loadHeld(
     atSlot: (device, deviceSeq) => bySlot.get(slotKey(device, deviceSeq)),
     holdsId: (id) => ids.has(id),
     ownerOf: (reportId) => owners.get(reportId),
-    roleOf: (device) => roles.get(device) ?? 'monitor',
+    // The trust rule's word on a device's role comes first: it is signed, the enrollment record is not.
+    roleOf: (device) => trustedRoles.get(device) ?? roles.get(device) ?? 'monitor',
     watermarkOf: (device) => progress.get(device)?.watermark ?? 0,
     sealedOnly,
     root,

@@ -8,7 +8,9 @@ import { sealForWire, type Sealer } from '../../../src/domain/op-envelope.ts';
 import type { DeviceId } from '../../../src/domain/ids.ts';
 import type { Op } from '../../../src/domain/op.ts';
 import type { WireOp } from '../../../src/domain/protocol.ts';
-import { setDeploymentKey } from '../../../src/server/enrollment/deployment-key.ts';
+import { setDeploymentKey, setDeploymentRoot } from '../../../src/server/enrollment/deployment-key.ts';
+import { signRootStatement } from '../../../src/domain/root-statement.ts';
+import { rosterField } from '../../../src/domain/roster.ts';
 import { revokeDevice } from '../../../src/server/enrollment/devices.ts';
 import { pullOps, type PulledOp } from '../../../src/server/store/pull.ts';
 import { pushOps } from '../../../src/server/store/push.ts';
@@ -590,5 +592,104 @@ forEachDialect('a base without a deployment key', ({ open }) => {
     const answers = await push(store, monitorA, [op(MONITOR_A, 1, 'create', report), pushed]);
     expect(answers.map((a) => a.status)).toEqual(['ack', 'ack']);
     expect((await rows(store)).map((r) => r.v)).toEqual([1, 2]);
+  });
+});
+
+forEachDialect('a base with its root', ({ open }) => {
+  const texts = (keys: Sealer) => ({ agreement: keys.agreement.publicKey.text, signing: keys.signing.publicKey.text });
+  /** A base with its deployment key and root, where only the coordinator enrolled: a base rebuilt from relays. */
+  const rebuilt = async () => {
+    const store = await open();
+    const root = await generateKeyPair(SUITE.signing);
+    expect(await setDeploymentKey(store.db, deployment.publicKey.text)).toMatchObject({ ok: true });
+    expect(await setDeploymentRoot(store.db, root.publicKey.text)).toMatchObject({ ok: true });
+    await enrolled(store, COORDINATOR, 'coordinator', coordinatorKeys);
+    const statement = await signRootStatement(root, {
+      id: opId(newId()),
+      deviceSeq: 1,
+      at: NOW,
+      entries: [{ device: COORDINATOR, role: 'coordinator', keys: texts(coordinatorKeys) }],
+      deploymentKey: deployment.publicKey.text,
+    });
+    return { store, statement: asPushed(statement) };
+  };
+  const asPushed = (wire: WireOp): PushedOp => {
+    const { body, sig, osig, ...header } = wire;
+    return { header, body, ...(sig !== undefined && { sig }), ...(osig !== undefined && { osig }) };
+  };
+  /** The coordinator's roster op naming `device` a monitor with `keys`. */
+  const naming = async (device: DeviceId, keys: Sealer, deviceSeq = 1) => {
+    const clear: Op = {
+      v: 1,
+      id: opId(newId()),
+      kind: 'deployment',
+      reportId: targetId('roster'),
+      device: COORDINATOR,
+      deviceSeq,
+      body: {
+        hlc: hlc(COORDINATOR, deviceSeq),
+        changes: { [rosterField(device)]: { device, role: 'monitor', keys: texts(keys) } },
+        supersedes: {},
+      },
+    };
+    const made = await sealForWire(clear, coordinatorKeys, []);
+    if (!made.ok) throw new Error(made.reason);
+    return asPushed(made.wire);
+  };
+
+  it('ops of a device the trusted roster names are verified with its keys there, though it never enrolled here', async () => {
+    const { store, statement } = await rebuilt();
+    const roster = await naming(MONITOR_B, monitorKeys);
+    const report = newId();
+    const { pushed } = await sealed(MONITOR_B, 1, 'create', report, monitorKeys);
+    const { pushed: forged } = await sealed(MONITOR_B, 2, 'edit', report, coordinatorKeys);
+    // The coordinator pushes the root's statement and its roster first, then what it relays.
+    expect(await push(store, coordinator, [statement, roster, pushed, forged])).toEqual([
+      { id: statement.header.id, status: 'ack' },
+      { id: roster.header.id, status: 'ack' },
+      { id: pushed.header.id, status: 'ack' },
+      { id: forged.header.id, status: 'retry', reason: RETRY.forged },
+    ]);
+    // In a later push too, once the roster is stored.
+    const { pushed: next } = await sealed(MONITOR_B, 2, 'edit', report, monitorKeys);
+    expect(await push(store, coordinator, [next])).toEqual([{ id: next.header.id, status: 'ack' }]);
+  });
+
+  it('a roster op that no trusted coordinator signed names no one', async () => {
+    const { store, statement } = await rebuilt();
+    await push(store, coordinator, [statement]);
+    // Signed by the monitor's own key in the coordinator's name: the trust rule ignores it.
+    const clear: Op = {
+      v: 1,
+      id: opId(newId()),
+      kind: 'deployment',
+      reportId: targetId('roster'),
+      device: COORDINATOR,
+      deviceSeq: 1,
+      body: {
+        hlc: hlc(COORDINATOR, 1),
+        changes: { [rosterField(MONITOR_B)]: { device: MONITOR_B, role: 'coordinator', keys: texts(monitorKeys) } },
+        supersedes: {},
+      },
+    };
+    const made = await sealForWire(clear, monitorKeys, []);
+    if (!made.ok) throw new Error(made.reason);
+    const { pushed } = await sealed(MONITOR_B, 1, 'create', newId(), monitorKeys);
+    const answers = await push(store, coordinator, [asPushed(made.wire), pushed]);
+    expect(answers[1]).toEqual({ id: pushed.header.id, status: 'retry', reason: RETRY.unknownAuthor });
+  });
+
+  it("the trusted roster's key for a device counts over the one it enrolled with", async () => {
+    const { store, statement } = await rebuilt();
+    await enrolled(store, MONITOR_A, 'monitor', coordinatorKeys);
+    const roster = await naming(MONITOR_A, monitorKeys);
+    await push(store, coordinator, [statement, roster]);
+    const report = newId();
+    const { pushed: byRoster } = await sealed(MONITOR_A, 1, 'create', report, monitorKeys);
+    const { pushed: byEnrolled } = await sealed(MONITOR_A, 2, 'edit', report, coordinatorKeys);
+    expect(await push(store, monitorA, [byRoster, byEnrolled])).toEqual([
+      { id: byRoster.header.id, status: 'ack' },
+      { id: byEnrolled.header.id, status: 'retry', reason: RETRY.forged },
+    ]);
   });
 });

@@ -1,0 +1,109 @@
+/**
+ * The trusted roster as the base reads it: the roster statements it stores (roster ops travel signed
+ * in clear) and those arriving in a push, judged by the trust rule (docs/security.md, "Who is
+ * trusted: the rule") under the deployment's root. The base then checks a device's outer signature
+ * against the key that roster gives it at each op's `deviceSeq`, and knows its role and cut-off, even
+ * when the device never enrolled with this base: a new or restored base rebuilt from a coordinator's
+ * relays verifies them too, as long as the coordinator pushes the roster first.
+ */
+import type { Kysely } from 'kysely';
+import { fromBase64url } from '../../domain/crypto/bytes.ts';
+import { readPublicKey } from '../../domain/crypto/keys.ts';
+import { SEALED_OP_VERSION } from '../../domain/crypto/sealed-op.ts';
+import { checkOpSignature, type SignedHeader } from '../../domain/crypto/signature.ts';
+import type { Op } from '../../domain/op.ts';
+import { ROSTER_ID, statementOf } from '../../domain/roster.ts';
+import { trustedRoster, type PinnedRoot, type RosterStatement, type TrustedRoster } from '../../domain/trusted-roster.ts';
+import type { PushedOp } from './rules.ts';
+import type { Database } from './schema.ts';
+
+interface SignedStatement extends RosterStatement {
+  header: SignedHeader;
+  body: string;
+  sig: string;
+}
+
+/** A roster op's statement, when it is one: version 2, signed, with a body that is a JSON object. */
+function statementOfSigned(header: SignedHeader, body: string, sig: unknown): SignedStatement | undefined {
+  if (header.v !== SEALED_OP_VERSION || header.kind !== 'deployment' || header.reportId !== ROSTER_ID || typeof sig !== 'string') return;
+  if (typeof header.id !== 'string' || typeof header.device !== 'string' || !Number.isSafeInteger(header.deviceSeq)) return;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  const changes = (parsed as { changes?: unknown } | null)?.changes;
+  if (typeof changes !== 'object' || changes === null) return undefined;
+  const op = { id: header.id, device: header.device, deviceSeq: header.deviceSeq, body: { changes } } as Op;
+  return { ...statementOf(op), header, body, sig };
+}
+
+/** Signature checks made before, by op id, signature and key: the same statements are read on every push. */
+const checkedBefore = new Map<string, boolean>();
+const MAX_CHECKED = 10_000;
+
+async function signedBy(s: SignedStatement, signingKey: string): Promise<boolean> {
+  const memo = `${s.opId} ${s.sig} ${signingKey}`;
+  const known = checkedBefore.get(memo);
+  if (known !== undefined) return known;
+  const key = await readPublicKey(signingKey, 'signing');
+  const signature = fromBase64url(s.sig);
+  const ok = key.ok && signature !== null && (await checkOpSignature(key.key, s.header, s.body, signature)).ok;
+  if (checkedBefore.size >= MAX_CHECKED) checkedBefore.clear();
+  checkedBefore.set(memo, ok);
+  return ok;
+}
+
+/** The roster as last read, by the root and the stored statements it was read from. */
+let last: { key: string; trusted: TrustedRoster } | undefined;
+
+/**
+ * The trusted roster over the stored roster statements and those in `pushed`, or undefined while
+ * the base has no root. Read again only when the stored statements or the root changed, or a push
+ * brings statements of its own.
+ */
+export async function trustedRosterAtBase(
+  db: Kysely<Database>,
+  root: PinnedRoot | undefined,
+  pushed: readonly PushedOp[],
+): Promise<TrustedRoster | undefined> {
+  if (!root) return undefined;
+  const arriving = pushed.flatMap((o) => {
+    const s =
+      typeof o === 'object' && o !== null && typeof o.header === 'object' && o.header !== null
+        ? statementOfSigned(o.header, o.body, o.sig)
+        : undefined;
+    return s ? [s] : [];
+  });
+  const shape = await db
+    .selectFrom('ops')
+    .select((eb) => [eb.fn.countAll().as('n'), eb.fn.max('seq').as('top')])
+    .where('report_id', '=', ROSTER_ID)
+    .where('status', '=', 'ok')
+    .executeTakeFirst();
+  const key = `${root.signing} ${String(shape?.n ?? 0)} ${String(shape?.top ?? 0)}`;
+  if (arriving.length === 0 && last?.key === key) return last.trusted;
+  const rows = await db
+    .selectFrom('ops')
+    .select(['id', 'v', 'kind', 'report_id', 'device', 'device_seq', 'body', 'sig'])
+    .where('report_id', '=', ROSTER_ID)
+    .where('status', '=', 'ok')
+    .execute();
+  const stored = rows.flatMap((r) => {
+    const header = {
+      v: r.v,
+      id: r.id,
+      kind: r.kind,
+      reportId: r.report_id,
+      device: r.device,
+      deviceSeq: Number(r.device_seq),
+    } as SignedHeader;
+    const s = statementOfSigned(header, r.body, r.sig);
+    return s ? [s] : [];
+  });
+  const held = new Set(stored.map((s) => s.opId));
+  const trusted = await trustedRoster([...stored, ...arriving.filter((s) => !held.has(s.opId))], root, signedBy);
+  if (arriving.length === 0) last = { key, trusted };
+  return trusted;
+}
