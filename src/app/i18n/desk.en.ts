@@ -17,6 +17,11 @@ export const deskEn = {
   'devices.revoke': 'Revoke {device}',
   'devices.keysFirst':
     'Make the deployment keys first (below): a phone enrolled before them could not check whom it talks to, and would send its first reports in clear.',
+  'devices.unsent': {
+    one: 'This desk holds {n} change of this device that the base has not taken yet. If it is genuine, sync before revoking: after the revocation it no longer counts.',
+    other:
+      'This desk holds {n} changes of this device that the base has not taken yet. If they are genuine, sync before revoking: after the revocation they no longer count.',
+  },
   'devices.revokeTitle': 'Revoke this device?',
   'devices.revokeBody': 'A revoked device can no longer sync. What it sent before is kept.',
   'devices.lostSince': 'Lost or stolen since (leave empty when it was not)',

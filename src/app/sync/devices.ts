@@ -43,3 +43,16 @@ export async function cutoffSince(db: RasidDb, device: DeviceId, since: number):
   const cutoff = ops.reduce((m, o) => (o.receivedAt !== undefined && o.receivedAt < since ? Math.max(m, o.deviceSeq) : m), 0);
   return { cutoff, after: ops.filter((o) => o.deviceSeq > cutoff).length };
 }
+
+/**
+ * How many ops of `device` this desk holds that the base has not served back yet (taken from a
+ * request file while the base was out of reach): relayed at the next sync, unless a revocation's
+ * cut-off comes first. The revoke dialog names them, so the coordinator can sync before revoking.
+ */
+export function heldForRelay(db: RasidDb, device: DeviceId): Promise<number> {
+  return db.ops
+    .where('[device+deviceSeq]')
+    .between([device, 0], [device, Infinity])
+    .filter((o) => o.seq === undefined)
+    .count();
+}

@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { EnrolledDevice, EnrollmentCodeResponse } from '../../domain/protocol.ts';
 import type { Role } from '../../domain/roles.ts';
 import { deviceKeysFingerprint } from '../../domain/crypto/fingerprint.ts';
-import { createEnrollmentCode, cutoffSince, listDevices, revokeDevice } from '../sync/devices.ts';
+import { createEnrollmentCode, cutoffSince, heldForRelay, listDevices, revokeDevice } from '../sync/devices.ts';
 import { deviceIdSchema } from '../../domain/id-schemas.ts';
 import { SyncError } from '../sync/transport.ts';
 import { isCoordinator, useServices } from './context.ts';
@@ -26,6 +26,12 @@ export function Devices() {
   // A phone reported lost or stolen late: from when, and the cut-off that gives on this desk.
   const [lostSince, setLostSince] = useState('');
   const [cut, setCut] = useState<{ cutoff: number; after: number }>();
+  const [unsent, setUnsent] = useState(0);
+  useEffect(() => {
+    const device = deviceIdSchema.safeParse(revoking);
+    setUnsent(0);
+    if (device.success) void heldForRelay(writer.db, device.data).then(setUnsent);
+  }, [revoking, writer.db]);
   useEffect(() => {
     const device = deviceIdSchema.safeParse(revoking);
     const since = Date.parse(lostSince);
@@ -165,6 +171,11 @@ export function Devices() {
         confirmLabel={tr.t('devices.revoke', { device: (revoking ?? '').slice(0, 8) })}
         onConfirm={() => void confirmRevoke()}
       >
+        {unsent > 0 && (
+          <p class="notice" role="status">
+            {tr.plural('devices.unsent', unsent)}
+          </p>
+        )}
         <div class="field">
           <label for="lost-since">{tr.t('devices.lostSince')}</label>
           <input

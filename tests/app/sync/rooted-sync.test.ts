@@ -27,7 +27,7 @@ import { rootDeviceOf } from '../../../src/domain/root.ts';
 import { answerRequest, writeRequestFile } from '../../../src/app/sync/file.ts';
 import { keepRoster } from '../../../src/app/sync/service.ts';
 import { FILE_ERRORS } from '../../../src/domain/sync-file.ts';
-import { cutoffSince, revokeDevice } from '../../../src/app/sync/devices.ts';
+import { cutoffSince, heldForRelay, revokeDevice } from '../../../src/app/sync/devices.ts';
 
 const deployments = trackDeployments();
 
@@ -231,6 +231,23 @@ describe('a deployment with its root, through the real base', () => {
     await syncDevice(coordinator);
     expect((await answerRequest(coordinator.sync, file)).acked).toBe(1);
     expect((await view(coordinator, id))?.narrative).toBe('من هاتف جديد');
+  });
+
+  test('ops a desk holds for relay are counted before a revocation, and counted no more once the base took them', async () => {
+    const { base, coordinator, monitor } = await rootedDeployment(deployments);
+    await syncDevice(monitor);
+    await createReport(monitor.writer, { ...damageReport, narrative: 'في ملف' });
+    await createReport(monitor.writer, { ...damageReport, narrative: 'في الملف نفسه' });
+    const file = JSON.stringify(await writeRequestFile(monitor.db, monitor.device, monitor.writer.now, monitor.keys));
+    // The desk takes the file in while the base is out of reach: the ops wait on the desk.
+    const online = coordinator.sync.transport;
+    coordinator.sync.transport = () => Promise.reject(new TypeError('offline'));
+    await expect(answerRequest(coordinator.sync, file)).rejects.toThrow();
+    expect(await heldForRelay(coordinator.db, monitor.device)).toBe(2);
+    coordinator.sync.transport = online;
+    await syncDevice(coordinator);
+    expect(await heldForRelay(coordinator.db, monitor.device)).toBe(0);
+    expect((await base.store.db.selectFrom('ops').select('id').where('device', '=', monitor.device).execute()).length).toBe(2);
   });
 
   test('a phone reported stolen late: revoked from when it was lost, its later ops stop counting on every device, and stay shown', async () => {
