@@ -36,7 +36,8 @@ import type { OpRow, RasidDb } from '../store/db.ts';
 import { runSync, type SyncContext, type SyncOutcome } from './engine.ts';
 import { readerOf, type OpKeys } from './op-keys.ts';
 import { sealOutgoing, wireOf } from './push.ts';
-import { readBatch, takeIn, takeResponse, type IncomingOp, type TakenResponse } from './take-in.ts';
+import { readBatch, takeResponse, type TakenResponse } from './take-in.ts';
+import { takeIn, type IncomingOp } from './take-in-steps.ts';
 import { SYNC_ERRORS, SyncError } from './transport.ts';
 
 /** Why a request file is refused, by why its first op that did not pass could not be taken in. */

@@ -6,7 +6,8 @@
 import type { WireOp } from '../../domain/protocol.ts';
 import type { RasidDb } from '../store/db.ts';
 import { readerOf, type OpKeys } from './op-keys.ts';
-import { readBatch, takeIn } from './take-in.ts';
+import { readBatch } from './take-in.ts';
+import { takeIn } from './take-in-steps.ts';
 
 export async function keepRootStatement(db: RasidDb, keys: OpKeys, statement: WireOp, now: () => number): Promise<void> {
   if (!keys.root) throw new Error('err.keys.missing');

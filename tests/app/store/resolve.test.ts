@@ -5,7 +5,7 @@ import { RasidDb } from '../../../src/app/store/db.ts';
 import { createReport, deleteReport, editReport } from '../../../src/app/store/reports.ts';
 import { chooseValue, keepDeleted, restoreReport } from '../../../src/app/store/resolve.ts';
 import type { WriterContext } from '../../../src/app/store/write-op.ts';
-import { takeIn } from '../../../src/app/sync/take-in.ts';
+import { takeIn } from '../../../src/app/sync/take-in-steps.ts';
 import { viewOf } from '../../../src/domain/merge.ts';
 import { damageReport, seededRandom, T0 } from './store-fixtures.ts';
 import { deviceId } from '../../ids.ts';

@@ -7,7 +7,8 @@
  */
 import { DataKeyHolder } from '../../../src/app/store/at-rest.ts';
 import { RasidDb } from '../../../src/app/store/db.ts';
-import { readServed, takeIn } from '../../../src/app/sync/take-in.ts';
+import { readServed } from '../../../src/app/sync/take-in.ts';
+import { takeIn } from '../../../src/app/sync/take-in-steps.ts';
 import { SUITES, detectSuite } from '../../../src/domain/crypto/algorithms.ts';
 import { generateKeyPair } from '../../../src/domain/crypto/keys.ts';
 import { PairKeyCache } from '../../../src/domain/crypto/pair-keys.ts';

@@ -1,0 +1,414 @@
+/**
+ * Taking in one batch that sync brought (or a sync file, or ops that waited in the quarantine): the
+ * ops, the answers to pushed ops, and the cursor, epoch and watermark that cover them, all in ONE
+ * strict Dexie transaction, so a crash leaves either the whole batch with its cursor or none of it.
+ * The ops were read and judged before it opens (take-in.ts): an await outside IndexedDB inside it
+ * would let it commit early.
+ *
+ * `takeIn` runs the steps below in order, each named for what it decides:
+ * 1. classify: which ops are new, which are held already and what the base now says of them;
+ * 2. rejections: pushed ops the base refused for good stop counting;
+ * 3. standing: the roster, the trust summary and the cut-offs after this batch, ops above a cut-off
+ *    set aside;
+ * 4. merge: reports whose standing or ops changed merged again from all their ops, the others
+ *    incrementally with the new ops alone;
+ * 5. clock: this device's clock takes in the new ops' times;
+ * 6. quarantine: what could not be read waits there, unless the op is held;
+ * 7. bookkeeping: the cursor, epoch, watermarks and trust summary that cover the batch.
+ *
+ * Steps run one after the other: a Promise.all over async helpers inside the transaction can let it
+ * commit early. Writes that nothing later reads are issued without waiting and awaited at the end.
+ */
+import type { Table } from 'dexie';
+import { decodeHlc, nodeIdOf, receive, type Hlc } from '../../domain/hlc.ts';
+import { isReportId, isSettingId, type DeviceId, type OpId, type TargetId } from '../../domain/ids.ts';
+import { applyOp, emptyState, type Authority, type MergedState } from '../../domain/merge.ts';
+import type { Op } from '../../domain/op.ts';
+import type { Cursor, WireOp } from '../../domain/protocol.ts';
+import { QUARANTINE_REASONS, WAITING_REASONS } from '../../domain/quarantine.ts';
+import { authorityOf, rosterEntriesOf, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
+import { authorityOfSummary, changedStanding, cutoffsOf, loweredCutoffs, type TrustSummary } from '../../domain/trusted-roster.ts';
+import type { MetaRows, OpRow, QuarantineRow, RasidDb, WriterState } from '../store/db.ts';
+import { rebuild, remergeFor, remergeForRoster, reportRow, saveState } from '../store/rows.ts';
+import { wireOf } from './push.ts';
+
+/** An op to take in: pulled (with seq and receivedAt), or read from a sync file (without). */
+export interface IncomingOp {
+  op: Op;
+  rawBody?: string;
+  /** The version-2 form it arrived in, kept to relay it byte for byte. */
+  wire?: WireOp;
+  seq?: number;
+  receivedAt?: number;
+}
+
+export interface ToQuarantine {
+  /** The id as it arrived, unchecked: what could not be read may not even have an op id. */
+  id?: string;
+  /** A quarantine reason (domain/quarantine.ts). */
+  reason: string;
+  raw: unknown;
+  seq?: number;
+  receivedAt?: number;
+}
+
+/** What one response (or reply file) changes, besides the ops. */
+export interface Covering {
+  /** Where the pull ended; undefined leaves the stored cursor alone. */
+  cursor?: Cursor | null;
+  epoch?: string;
+  /** This device's watermark, taken even when lower than before (a restored base). */
+  watermark?: number;
+  watermarkReceipt?: string | null;
+  watermarks?: MetaRows['watermarks'];
+  /** The server's clock, bounding how far a far-future op may move ours. */
+  serverTime?: number;
+  /**
+   * The pull started after a cursor: an op this device holds arriving under another seq then means
+   * the base renumbered its log (a restore), so the cursor is dropped and the next pull starts from zero.
+   */
+  checkNumbering?: boolean;
+}
+
+export interface TakeIn {
+  ops: IncomingOp[];
+  toQuarantine: ToQuarantine[];
+  rejected: { id: OpId; reason: string }[];
+  covering: Covering;
+  /** Quarantined ops that opened now (taken in with `ops`): their quarantine rows go. */
+  released?: string[];
+  /** On a device that pinned its root: the trusted roster with these ops in (readBatch), kept and merged by. */
+  trust?: TrustSummary;
+}
+
+export interface TakenIn {
+  /** Ops this device did not hold before. */
+  added: number;
+  quarantined: number;
+  /** A received clock was further ahead of the server's than MAX_DRIFT_MS allows. */
+  clamped: boolean;
+  /** An op held already arrived under another seq (see Covering.checkNumbering). */
+  renumbered: boolean;
+}
+
+const MAX_RAW_CHARS = 64 * 1024;
+
+function quarantineRow(u: ToQuarantine, at: number): QuarantineRow {
+  let raw: string;
+  try {
+    raw = JSON.stringify(u.raw) ?? String(u.raw);
+  } catch {
+    raw = String(u.raw);
+  }
+  // An op waiting for a key is kept whole, to be opened later; others are kept to be looked at.
+  const waiting = WAITING_REASONS.includes(u.reason);
+  const row: QuarantineRow = { id: u.id ?? `seq:${u.seq ?? at}`, reason: u.reason, raw: waiting ? raw : raw.slice(0, MAX_RAW_CHARS), at };
+  if (u.seq !== undefined) row.seq = u.seq;
+  if (u.receivedAt !== undefined) row.receivedAt = u.receivedAt;
+  return row;
+}
+
+/**
+ * Rows by key, `undefined` where none is held. A pull mostly brings ops and reports the device does
+ * not hold yet: one key-only walk over the sorted keys finds the few it does, and only those are read
+ * (500 point reads that miss cost several times more here).
+ */
+async function heldRows<T, K extends string>(table: Table<T, K>, keys: K[]): Promise<(T | undefined)[]> {
+  if (keys.length === 0) return [];
+  const present = new Set(await table.where(':id').anyOf(keys).primaryKeys());
+  if (present.size === 0) return keys.map(() => undefined);
+  const found = await table.bulkGet(keys.filter((k) => present.has(k)));
+  const byKey = new Map<K, T | undefined>();
+  keys.filter((k) => present.has(k)).forEach((k, i) => byKey.set(k, found[i]));
+  return keys.map((k) => byKey.get(k));
+}
+
+/** The clock and last deviceSeq the next own op continues from (the one writer keeps them in `writer`). */
+async function writerState(db: RasidDb, device: DeviceId): Promise<WriterState> {
+  const stored = await db.getMeta('writer');
+  if (stored?.device === device) return stored;
+  const last = await db.ops.where('[device+deviceSeq]').between([device, 0], [device, Infinity]).last();
+  return { device, clock: { wall: 0, counter: 0, node: nodeIdOf(device) }, deviceSeq: last?.deviceSeq ?? 0 };
+}
+
+/**
+ * A revocation whose cut-off is new or lower (a phone reported stolen late), or ops of a revoked
+ * device arriving above its cut-off on a device that reads by the roster: the revoked device's ops
+ * above its cut-off that this device holds stop counting. They move to the quarantine, kept whole and
+ * shown, and the reports they touched merge again without them. Inside takeIn's transaction; returns
+ * the rows moved. This device's own ops stay: it keeps what it wrote.
+ */
+async function setAsideAfterCutoff(
+  db: RasidDb,
+  self: DeviceId,
+  before: ReadonlyMap<DeviceId, number>,
+  after: ReadonlyMap<DeviceId, number>,
+  fresh: readonly Op[],
+  at: number,
+): Promise<OpRow[]> {
+  const devices = new Set(loweredCutoffs(before, after));
+  for (const op of fresh) if (op.deviceSeq > (after.get(op.device) ?? Infinity)) devices.add(op.device);
+  devices.delete(self);
+  const moved: OpRow[] = [];
+  for (const device of devices) {
+    const cutoff = after.get(device)!;
+    moved.push(...(await db.ops.where('[device+deviceSeq]').between([device, cutoff], [device, Infinity], false, true).toArray()));
+  }
+  if (moved.length === 0) return moved;
+  const rows = moved.map((row) =>
+    quarantineRow({ id: row.id, reason: QUARANTINE_REASONS.afterCutoff, raw: wireOf(row), seq: row.seq, receivedAt: row.receivedAt }, at),
+  );
+  await db.quarantine.bulkPut(rows);
+  await db.ops.bulkDelete(moved.map((r) => r.id));
+  return moved;
+}
+
+/** Step 1's answer: what arrived, against what this device holds. */
+interface Classified {
+  /** Ops this device did not hold, as the rows to add. */
+  newRows: OpRow[];
+  /** Held rows the base says something new about (a seq, a rejection lifted or made). */
+  updated: OpRow[];
+  /** The new ops, in the order they came. */
+  fresh: Op[];
+  /** Reports and settings whose every op must be merged again. */
+  rebuild: Set<TargetId>;
+  /** An op held already arrived under another seq (see Covering.checkNumbering). */
+  renumbered: boolean;
+}
+
+/** 1. Classify: new ops become rows; a held op only takes what the base now says of it. */
+async function classify(db: RasidDb, ops: readonly IncomingOp[]): Promise<Classified> {
+  const held = await heldRows(
+    db.ops,
+    ops.map((i) => i.op.id),
+  );
+  const out: Classified = { newRows: [], updated: [], fresh: [], rebuild: new Set(), renumbered: false };
+  const seen = new Set<OpId>();
+  ops.forEach((inc, i) => {
+    if (seen.has(inc.op.id)) return;
+    seen.add(inc.op.id);
+    const old = held[i];
+    if (!old) {
+      const row: OpRow = { ...inc.op };
+      if (inc.seq !== undefined) row.seq = inc.seq;
+      if (inc.receivedAt !== undefined) row.receivedAt = inc.receivedAt;
+      if (inc.rawBody !== undefined) row.rawBody = inc.rawBody;
+      if (inc.wire !== undefined) row.wire = inc.wire;
+      out.newRows.push(row);
+      out.fresh.push(inc.op);
+      return;
+    }
+    // Held already: only what the server says about it can be new. Unchanged rows are not rewritten.
+    const seqChanged = inc.seq !== undefined && (old.seq !== inc.seq || old.receivedAt !== inc.receivedAt);
+    if (seqChanged && old.seq !== undefined) out.renumbered = true;
+    if (!seqChanged && !old.rejected) return;
+    const row: OpRow = { ...old };
+    if (inc.seq !== undefined) {
+      row.seq = inc.seq;
+      row.receivedAt = inc.receivedAt;
+    }
+    if (old.rejected && inc.seq !== undefined) {
+      // The base serves it, so it holds it acknowledged (re-pushed after a restore): it counts again.
+      delete row.rejected;
+      out.rebuild.add(old.reportId);
+    }
+    out.updated.push(row);
+  });
+  return out;
+}
+
+/** 2. Rejections: a pushed op the base refused for good is marked so, and its report merged again. */
+async function markRejections(db: RasidDb, sorted: Classified, rejected: TakeIn['rejected']): Promise<void> {
+  const rows = await db.ops.bulkGet(rejected.map((r) => r.id));
+  rejected.forEach((r, i) => {
+    const row = rows[i] ?? sorted.newRows.find((n) => n.id === r.id);
+    if (!row || row.rejected === r.reason) return;
+    row.rejected = r.reason;
+    if (rows[i]) sorted.updated.push(row);
+    sorted.rebuild.add(row.reportId);
+  });
+}
+
+/** Step 3's answer: who counts as what after this batch. */
+interface Standing {
+  /** Once the root is pinned: the trust summary before this batch, and after it. */
+  trustBefore?: TrustSummary;
+  trust?: TrustSummary;
+  rosterBefore: ReturnType<typeof rosterOf>;
+  rosterAfter: ReturnType<typeof rosterOf>;
+  authority: Authority;
+}
+
+/**
+ * 3. Standing: the roster merged again when roster ops arrived; the cut-offs (the trust rule's once
+ * the root is pinned, the roster's before) with the ops above them set aside; and the authority that
+ * judges coordinator-only fields, as of each op.
+ */
+async function settleStanding(db: RasidDb, device: DeviceId, arrivedTrust: TrustSummary | undefined, sorted: Classified, now: number) {
+  const trustBefore = await db.getMeta('trust');
+  const rosterStateBefore = (await db.settings.get(ROSTER_ID))?.state;
+  let rosterState = rosterStateBefore;
+  const rebuildRoster = async () => {
+    const { state } = await rebuild(db, ROSTER_ID, device, () => false);
+    await saveState(db, state, 0);
+    rosterState = state;
+    sorted.rebuild.delete(ROSTER_ID);
+  };
+  if (sorted.fresh.some((o) => o.reportId === ROSTER_ID) || sorted.rebuild.has(ROSTER_ID)) await rebuildRoster();
+  const trust = arrivedTrust ?? trustBefore;
+  const cutoffsAfter = cutoffsOf(trust ? trust.devices : rosterEntriesOf(rosterState).values());
+  // Compared with what was set aside before, not with the roster before this batch: the
+  // coordinator's own roster op, written on this desk, carries a revocation too.
+  const applied = new Map(Object.entries((await db.getMeta('cutoffsApplied')) ?? {}) as [DeviceId, number][]);
+  const cut = await setAsideAfterCutoff(db, device, applied, cutoffsAfter, sorted.fresh, now);
+  if (loweredCutoffs(applied, cutoffsAfter).length > 0) await db.setMeta('cutoffsApplied', Object.fromEntries(cutoffsAfter));
+  for (const row of cut) sorted.rebuild.add(row.reportId);
+  if (sorted.rebuild.has(ROSTER_ID)) await rebuildRoster();
+  const rosterAfter = rosterOf(rosterState);
+  const standing: Standing = {
+    rosterBefore: rosterOf(rosterStateBefore),
+    rosterAfter,
+    authority: trust ? authorityOfSummary(trust) : authorityOf(rosterAfter, cutoffsAfter),
+  };
+  if (trustBefore) standing.trustBefore = trustBefore;
+  if (trust) standing.trust = trust;
+  return standing;
+}
+
+/**
+ * 4a. Merge again, from all their ops: the reports step 1 to 3 named, and those holding ops of
+ * devices whose coordinator standing changed. Adds the latter to `sorted.rebuild`.
+ */
+async function mergeAgain(db: RasidDb, device: DeviceId, standing: Standing, sorted: Classified): Promise<void> {
+  const { authority } = standing;
+  for (const id of sorted.rebuild) {
+    const { state, lastOwnSeq } = await rebuild(db, id, device, authority);
+    await saveState(db, state, lastOwnSeq);
+  }
+  const remerged = standing.trust
+    ? await remergeFor(db, device, changedStanding(standing.trustBefore, standing.trust), authority, sorted.rebuild)
+    : await remergeForRoster(db, device, standing.rosterBefore, standing.rosterAfter, sorted.rebuild);
+  for (const id of remerged) sorted.rebuild.add(id);
+}
+
+/**
+ * 4b. Merge the rest incrementally: each other report or setting touched takes its new ops alone.
+ * Read and written in bulk, one request per store instead of one per report; returns the writes,
+ * issued and not yet awaited.
+ */
+async function mergeFresh(db: RasidDb, device: DeviceId, sorted: Classified, rejected: ReadonlySet<OpId>, authority: Authority) {
+  const byReport = new Map<TargetId, Op[]>();
+  for (const op of sorted.fresh) {
+    if (sorted.rebuild.has(op.reportId) || op.reportId === ROSTER_ID) continue;
+    const list = byReport.get(op.reportId);
+    if (list) list.push(op);
+    else byReport.set(op.reportId, [op]);
+  }
+  const reportIds = [...byReport.keys()].filter(isReportId);
+  const settingIds = [...byReport.keys()].filter(isSettingId);
+  const [reportRows, settingRows] = await Promise.all([heldRows(db.reports, reportIds), db.settings.bulkGet(settingIds)]);
+  const merged = <Id extends TargetId>(id: Id, state: MergedState<Id> | undefined, lastOwnSeq: number) => {
+    let next = state ?? emptyState(id);
+    let own = lastOwnSeq;
+    for (const op of byReport.get(id)!) {
+      if (op.device === device && !isSettingId(id)) own = Math.max(own, op.deviceSeq);
+      if (!rejected.has(op.id)) next = applyOp(next, op, authority);
+    }
+    return { state: next, own };
+  };
+  const reportPuts = reportIds.map((id, i) => {
+    const { state, own } = merged(id, reportRows[i]?.state, reportRows[i]?.lastOwnSeq ?? 0);
+    return reportRow(state, own);
+  });
+  const settingPuts = settingIds.map((id, i) => ({ id, state: merged(id, settingRows[i]?.state, 0).state }));
+  // A state with no op applied (its only ops were rejected) leaves no row, as saveState does.
+  return {
+    written: Promise.all([
+      db.reports.bulkPut(reportPuts.filter((r) => r.state.applied.length > 0)),
+      db.settings.bulkPut(settingPuts.filter((r) => r.state.applied.length > 0)),
+    ]),
+  };
+}
+
+/** 5. Clock: it takes in every new op's time, bounded by the server's time; the ops keep theirs. */
+async function advanceClock(db: RasidDb, device: DeviceId, fresh: readonly Op[], now: number, serverTime: number | undefined) {
+  let clamped = false;
+  const writer = await writerState(db, device);
+  let clock: Hlc = writer.clock;
+  for (const op of fresh) {
+    if (op.device === device) continue;
+    const r = receive(clock, decodeHlc(op.body.hlc), now, serverTime ?? now);
+    clock = r.clock;
+    clamped ||= r.clamped;
+  }
+  return { clamped, writer, clock, moved: fresh.some((o) => o.device !== device) };
+}
+
+/**
+ * 6. Quarantine: an op is held or quarantined, never both. A copy of a held op that fails to read
+ * (one a hostile base altered) leaves the held op standing, and an op taken in ends the wait of a
+ * copy; rows that opened elsewhere (`released`) leave.
+ */
+async function settleQuarantine(db: RasidDb, input: TakeIn, newRows: readonly OpRow[], now: number) {
+  const ids = input.toQuarantine.flatMap((u) => (u.id === undefined ? [] : [u.id]));
+  const alsoHeld = ids.length ? new Set<string>(await db.ops.where(':id').anyOf(ids).primaryKeys()) : new Set<string>();
+  const put = input.toQuarantine.filter((u) => u.id === undefined || !alsoHeld.has(u.id)).map((u) => quarantineRow(u, now));
+  const waited =
+    newRows.length > 0 && (await db.quarantine.count()) > 0
+      ? await db.quarantine
+          .where(':id')
+          .anyOf(newRows.map((r) => r.id))
+          .primaryKeys()
+      : [];
+  const released = [...(input.released ?? []), ...waited];
+  return {
+    count: put.length,
+    written: Promise.all([
+      released.length ? db.quarantine.bulkDelete(released) : undefined,
+      put.length ? db.quarantine.bulkPut(put) : undefined,
+    ]),
+  };
+}
+
+/** 7. Bookkeeping: what covers the batch, kept with it. A renumbered log drops the cursor (pull again from zero). */
+function keepCovering(db: RasidDb, covering: Covering, renumbered: boolean, trust: TrustSummary | undefined) {
+  const { epoch, watermark, watermarkReceipt, watermarks } = covering;
+  const cursor = renumbered && covering.checkNumbering ? null : covering.cursor;
+  return Promise.all([
+    cursor !== undefined ? db.setMeta('cursor', cursor) : undefined,
+    epoch !== undefined ? db.setMeta('epoch', epoch) : undefined,
+    watermark !== undefined ? db.setMeta('watermark', watermark) : undefined,
+    watermarkReceipt !== undefined ? db.setMeta('watermarkReceipt', watermarkReceipt) : undefined,
+    watermarks !== undefined ? db.setMeta('watermarks', watermarks) : undefined,
+    trust ? db.setMeta('trust', trust) : undefined,
+  ]);
+}
+
+export async function takeIn(db: RasidDb, input: TakeIn, deps: { device: DeviceId; now: () => number }): Promise<TakenIn> {
+  const { device } = deps;
+  const now = deps.now();
+  return db.transaction('rw', [db.ops, db.reports, db.settings, db.meta, db.quarantine], async () => {
+    const sorted = await classify(db, input.ops);
+    await markRejections(db, sorted, input.rejected);
+    // Not awaited here: IndexedDB runs a transaction's requests in order, so every read below sees
+    // these writes, and issuing the writes of ops and reports together saves round trips.
+    const opsWritten = Promise.all([
+      sorted.newRows.length ? db.ops.bulkAdd(sorted.newRows) : undefined,
+      sorted.updated.length ? db.ops.bulkPut(sorted.updated) : undefined,
+    ]);
+    const standing = await settleStanding(db, device, input.trust, sorted, now);
+    await mergeAgain(db, device, standing, sorted);
+    const states = await mergeFresh(db, device, sorted, new Set(input.rejected.map((r) => r.id)), standing.authority);
+    const clock = await advanceClock(db, device, sorted.fresh, now, input.covering.serverTime);
+    const quarantine = await settleQuarantine(db, input, sorted.newRows, now);
+    await Promise.all([
+      opsWritten,
+      states.written,
+      clock.moved ? db.setMeta('writer', { ...clock.writer, clock: clock.clock }) : undefined,
+      quarantine.written,
+      keepCovering(db, input.covering, sorted.renumbered, input.trust),
+    ]);
+    return { added: sorted.fresh.length, quarantined: quarantine.count, clamped: clock.clamped, renumbered: sorted.renumbered };
+  });
+}
