@@ -1,19 +1,21 @@
 /**
  * One sync: push the outbox (and, for a coordinator, relay other devices' ops the base lacks) in
- * bounded batches, and pull batch by batch until the base has nothing more. Each response is taken
+ * bounded batches, and pull batch by batch until the base has nothing more. Each round runs the
+ * steps below in order: the next batch, the exchange, taking the answer in, where it leaves the
+ * sync, and whether anything is left. Each response is taken
  * in with the cursor that covers it in one transaction (take-in.ts), so stopping anywhere (a dropped
  * connection, a closed tab) loses nothing and repeats nothing that matters: pushes are idempotent.
  */
 import { MAX_DRIFT_MS } from '../../domain/hlc.ts';
 import type { DeviceId, OpId } from '../../domain/ids.ts';
-import { MAX_BATCH, type SyncResponse, type Watermark } from '../../domain/protocol.ts';
+import { MAX_BATCH, type Cursor, type SyncResponse, type Watermark } from '../../domain/protocol.ts';
 import type { Role } from '../../domain/roles.ts';
 import type { RasidDb } from '../store/db.ts';
 import { readerOf, type OpKeys } from './op-keys.ts';
 import { pinEndorsedRoot } from './trust.ts';
 import { ROSTER_ID } from '../../domain/roster.ts';
 import { countOutbox, newRoom, outbox, relayBatch, sealOutgoing, type Outgoing } from './push.ts';
-import { reopenWaiting, takeResponse } from './take-in.ts';
+import { reopenWaiting, takeResponse, type TakenResponse } from './take-in.ts';
 import { SYNC_ERRORS, SyncError, type SyncTransport } from './transport.ts';
 
 export interface SyncContext {
@@ -53,18 +55,117 @@ export interface SyncOutcome extends SyncProgress {
 /** A guard against a base that keeps saying "more" forever: far above any real log. */
 const MAX_ROUNDS = 100_000;
 
-export async function runSync(ctx: SyncContext, onProgress: (p: SyncProgress) => void = () => {}): Promise<SyncOutcome> {
-  const { db, device } = ctx;
-  let [watermark, receipt, cursor, epoch, storedMarks] = await Promise.all([
+/** Where one sync stands between rounds: what the base last said, and how far this sync pushed. */
+interface Position {
+  /** This device's watermark at the base, with the receipt the base gave for it. */
+  watermark: number;
+  receipt: string | null;
+  cursor: Cursor | null;
+  epoch: string | null;
+  /** How far this sync already pushed its own ops: one refused for now is not pushed again until the next sync. */
+  pushedOwn: number;
+  /** A coordinator's view of every device's watermark at the base, with receipts, and how far it relayed each. */
+  baseMarks: Map<string, number>;
+  receipts: Map<string, string>;
+  relayed: Map<string, number>;
+}
+
+/** 1. Where the last sync left off, as this device kept it. */
+async function startingPosition(db: RasidDb): Promise<Position> {
+  const [watermark, receipt, cursor, epoch, storedMarks] = await Promise.all([
     db.getMeta('watermark').then((w) => w ?? 0),
     db.getMeta('watermarkReceipt').then((r) => r ?? null),
     db.getMeta('cursor').then((c) => c ?? null),
     db.getMeta('epoch').then((e) => e ?? null),
     db.getMeta('watermarks').then((w) => w ?? []),
   ]);
+  const baseMarks = new Map(storedMarks.map((w) => [w.device, w.deviceSeq]));
+  const receipts = new Map(storedMarks.flatMap((w) => (w.receipt === undefined ? [] : [[w.device, w.receipt] as const])));
+  return { watermark, receipt, cursor, epoch, pushedOwn: watermark, baseMarks, receipts, relayed: new Map(baseMarks) };
+}
+
+/** 2. The next batch to push: own ops above how far this sync pushed, sealed; for a coordinator, relays. */
+async function nextBatch(ctx: SyncContext, at: Position): Promise<{ own: Outgoing[]; relay: Outgoing[] }> {
+  const room = newRoom();
+  const own = await sealOutgoing(ctx.db, await outbox(ctx.db, ctx.device, at.pushedOwn, room), ctx.keys);
+  const relay = ctx.role === 'coordinator' ? await relayBatch(ctx.db, ctx.device, at.relayed, room) : [];
+  return { own, relay };
+}
+
+/**
+ * 3. One exchange with the base: the batch pushed, a page pulled. With it go the watermarks the base
+ * told this device in this epoch, with its receipts: a base that now holds less lost ops in a restore,
+ * and answers with a new epoch so that every device pulls again from zero.
+ */
+async function exchange(ctx: SyncContext, at: Position, batch: readonly Outgoing[]): Promise<SyncResponse> {
+  const known = at.epoch === null ? undefined : knownMarks(ctx.device, at.watermark, at.receipt, at.baseMarks, at.receipts);
+  const response = await ctx.transport({ epoch: at.epoch, cursor: at.cursor, ops: batch.map((b) => b.wire), limit: MAX_BATCH, known });
+  if (response.results.length !== batch.length) throw new SyncError(SYNC_ERRORS.badResponse);
+  return response;
+}
+
+/**
+ * 4. The answer taken in (take-in.ts): pulled ops, rejections, the cursor. A watermark lower than
+ * before, this device's or (for a coordinator) any device's, means the base was restored and lost
+ * acknowledged ops: pull again from zero as well as pushing again.
+ */
+async function takeAnswer(ctx: SyncContext, at: Position, batch: readonly Outgoing[], response: SyncResponse): Promise<TakenResponse> {
+  const { db, device } = ctx;
+  const lostOps =
+    response.watermark < at.watermark ||
+    (response.watermarks !== undefined &&
+      [...at.baseMarks].some(([d, m]) => (response.watermarks!.find((w) => w.device === d)?.deviceSeq ?? 0) < m));
+  // Read afresh each round: a roster pulled in the last one may name the authors of this one's ops.
+  const reader = ctx.keys && (await readerOf(db, ctx.keys));
+  const taken = await takeResponse(
+    db,
+    response,
+    batch.map((b) => b.row.id),
+    { device, now: ctx.now, epoch: at.epoch, lostOps, cursorSent: at.cursor, reader },
+  );
+  // A deployment upgraded to a root: a device enrolled before takes it on its coordinator's word.
+  if (ctx.keys && !ctx.keys.root && response.ops.some((s) => s.op.reportId === ROSTER_ID)) await pinEndorsedRoot(db, ctx.keys);
+  return taken;
+}
+
+/**
+ * 5. Where the base's answer leaves this sync. The base's word on what it holds wins, also when it is
+ * less than before (a restored backup): everything above it is pushed again, by this sync. A device
+ * the base no longer lists is one it holds nothing of (a new, empty store).
+ */
+function advance(at: Position, batch: { own: Outgoing[]; relay: Outgoing[] }, response: SyncResponse, taken: TakenResponse): void {
+  for (const o of batch.own) at.pushedOwn = Math.max(at.pushedOwn, o.row.deviceSeq);
+  for (const r of batch.relay) at.relayed.set(r.row.device, Math.max(at.relayed.get(r.row.device) ?? 0, r.row.deviceSeq));
+  if (response.watermark < at.watermark) at.pushedOwn = response.watermark;
+  at.watermark = response.watermark;
+  at.receipt = response.receipt ?? null;
+  const marks = response.watermarks;
+  if (marks) {
+    const now = new Map(marks.map((m) => [m.device, m.deviceSeq]));
+    for (const d of new Set([...at.baseMarks.keys(), ...now.keys()])) {
+      const mark = now.get(d) ?? 0;
+      at.relayed.set(d, mark < (at.baseMarks.get(d) ?? 0) ? mark : Math.max(at.relayed.get(d) ?? 0, mark));
+    }
+    at.baseMarks = now;
+    at.receipts = new Map(marks.flatMap((m) => (m.receipt === undefined ? [] : [[m.device, m.receipt] as const])));
+  }
+  at.cursor = taken.cursor;
+  at.epoch = response.epoch;
+}
+
+/** 6. Whether anything is left: more to pull, a pull to start again from zero, own ops or relays to push. */
+async function moreToDo(ctx: SyncContext, at: Position, response: SyncResponse, taken: TakenResponse): Promise<boolean> {
+  if (response.more || taken.stale) return true;
+  if ((await outbox(ctx.db, ctx.device, at.pushedOwn, { count: 1, bytes: Infinity })).length > 0) return true;
+  return ctx.role === 'coordinator' && (await relayBatch(ctx.db, ctx.device, at.relayed, { count: 1, bytes: Infinity })).length > 0;
+}
+
+export async function runSync(ctx: SyncContext, onProgress: (p: SyncProgress) => void = () => {}): Promise<SyncOutcome> {
+  const { db, device } = ctx;
+  const at = await startingPosition(db);
   const out: SyncOutcome = {
     sent: 0,
-    toSend: await countOutbox(db, device, watermark),
+    toSend: await countOutbox(db, device, at.watermark),
     received: 0,
     relayed: 0,
     rejected: [],
@@ -77,82 +178,28 @@ export async function runSync(ctx: SyncContext, onProgress: (p: SyncProgress) =>
   };
   onProgress({ ...out });
 
-  // How far this sync already pushed: an op refused for now is not pushed again until the next sync.
-  let pushedOwn = watermark;
-  const baseMarks = new Map(storedMarks.map((w) => [w.device, w.deviceSeq]));
-  const receipts = new Map(storedMarks.flatMap((w) => (w.receipt === undefined ? [] : [[w.device, w.receipt] as const])));
-  const relayed = new Map(baseMarks);
-
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const room = newRoom();
-    const own = await sealOutgoing(db, await outbox(db, device, pushedOwn, room), ctx.keys);
-    const relay: Outgoing[] = ctx.role === 'coordinator' ? await relayBatch(db, device, relayed, room) : [];
-    const batch = [...own, ...relay];
+    const batch = await nextBatch(ctx, at);
+    const sending = [...batch.own, ...batch.relay];
+    const response = await exchange(ctx, at, sending);
+    const taken = await takeAnswer(ctx, at, sending, response);
+    const restored = response.watermark < at.watermark;
+    advance(at, batch, response, taken);
 
-    // What the base told this device in this epoch, with its receipts: a base that now holds less lost
-    // ops in a restore, and answers with a new epoch so that every device pulls again from zero.
-    const known = epoch === null ? undefined : knownMarks(device, watermark, receipt, baseMarks, receipts);
-    const response: SyncResponse = await ctx.transport({ epoch, cursor, ops: batch.map((b) => b.wire), limit: MAX_BATCH, known });
-    if (response.results.length !== batch.length) throw new SyncError(SYNC_ERRORS.badResponse);
-
-    for (const o of own) pushedOwn = Math.max(pushedOwn, o.row.deviceSeq);
-    for (const r of relay) relayed.set(r.row.device, Math.max(relayed.get(r.row.device) ?? 0, r.row.deviceSeq));
-    // A watermark lower than before, this device's or (for a coordinator) any device's: the base was
-    // restored and lost acknowledged ops. Pull again from zero as well as pushing again.
-    const lostOps =
-      response.watermark < watermark ||
-      (response.watermarks !== undefined &&
-        [...baseMarks].some(([d, m]) => (response.watermarks!.find((w) => w.device === d)?.deviceSeq ?? 0) < m));
-    // Read afresh each round: a roster pulled in the last one may name the authors of this one's ops.
-    const reader = ctx.keys && (await readerOf(db, ctx.keys));
-    const taken = await takeResponse(
-      db,
-      response,
-      batch.map((b) => b.row.id),
-      { device, now: ctx.now, epoch, lostOps, cursorSent: cursor, reader },
-    );
-    // A deployment upgraded to a root: a device enrolled before takes it on its coordinator's word.
-    if (ctx.keys && !ctx.keys.root && response.ops.some((s) => s.op.reportId === ROSTER_ID)) await pinEndorsedRoot(db, ctx.keys);
-    const stale = taken.stale;
-    const marks = response.watermarks;
-
-    out.sent += batch.length;
-    out.relayed += relay.length;
+    out.sent += sending.length;
+    out.relayed += batch.relay.length;
     out.received += response.ops.length;
     out.rejected.push(...taken.rejected);
     out.deferred += taken.deferred;
     out.quarantined += taken.quarantined;
     out.skewMs = ctx.now() - response.serverTime;
     out.clockOff ||= taken.clamped || Math.abs(out.skewMs) > MAX_DRIFT_MS;
-    out.reset ||= stale;
-
-    // The base's word on what it holds wins, also when it is less than before (a restored backup):
-    // everything above it is pushed again, by this sync.
-    if (response.watermark < watermark) {
-      pushedOwn = response.watermark;
-      out.toSend += await countOutbox(db, device, response.watermark);
-    }
-    watermark = response.watermark;
-    receipt = response.receipt ?? null;
-    if (marks) {
-      // A device the base no longer lists is one it holds nothing of (a new, empty store).
-      const now = new Map(marks.map((m) => [m.device, m.deviceSeq]));
-      for (const d of new Set([...baseMarks.keys(), ...now.keys()])) {
-        const mark = now.get(d) ?? 0;
-        relayed.set(d, mark < (baseMarks.get(d) ?? 0) ? mark : Math.max(relayed.get(d) ?? 0, mark));
-      }
-      baseMarks.clear();
-      for (const [d, m] of now) baseMarks.set(d, m);
-      receipts.clear();
-      for (const m of marks) if (m.receipt !== undefined) receipts.set(m.device, m.receipt);
-    }
-    cursor = taken.cursor;
-    epoch = response.epoch;
+    out.reset ||= taken.stale;
+    if (restored) out.toSend += await countOutbox(db, device, response.watermark);
     onProgress({ sent: out.sent, toSend: Math.max(out.toSend, out.sent), received: out.received });
 
-    const ownLeft = (await outbox(db, device, pushedOwn, { count: 1, bytes: Infinity })).length > 0;
-    const relayLeft = ctx.role === 'coordinator' && (await relayBatch(db, device, relayed, { count: 1, bytes: Infinity })).length > 0;
-    if (!response.more && !stale && !ownLeft && !relayLeft) {
+    if (!(await moreToDo(ctx, at, response, taken))) {
+      // 7. Ops that waited in the quarantine for a key or a roster entry this sync brought.
       if (ctx.keys) out.reopened = await reopenWaiting(db, await readerOf(db, ctx.keys), { device, now: ctx.now });
       return out;
     }
