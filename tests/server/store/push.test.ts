@@ -617,22 +617,18 @@ forEachDialect('a base with its root', ({ open }) => {
     const { body, sig, osig, ...header } = wire;
     return { header, body, ...(sig !== undefined && { sig }), ...(osig !== undefined && { osig }) };
   };
-  /** The coordinator's roster op naming `device` a monitor with `keys`. */
-  const naming = async (device: DeviceId, keys: Sealer, deviceSeq = 1) => {
+  /** A roster op in the coordinator's name naming `device` (a monitor) with `keys`, signed by `signer` (the coordinator). */
+  const naming = async (device: DeviceId, keys: Sealer, { role = 'monitor', signer = coordinatorKeys } = {}) => {
     const clear: Op = {
       v: 1,
       id: opId(newId()),
       kind: 'deployment',
       reportId: targetId('roster'),
       device: COORDINATOR,
-      deviceSeq,
-      body: {
-        hlc: hlc(COORDINATOR, deviceSeq),
-        changes: { [rosterField(device)]: { device, role: 'monitor', keys: texts(keys) } },
-        supersedes: {},
-      },
+      deviceSeq: 1,
+      body: { hlc: hlc(COORDINATOR, 1), changes: { [rosterField(device)]: { device, role, keys: texts(keys) } }, supersedes: {} },
     };
-    const made = await sealForWire(clear, coordinatorKeys, []);
+    const made = await sealForWire(clear, signer, []);
     if (!made.ok) throw new Error(made.reason);
     return asPushed(made.wire);
   };
@@ -659,23 +655,9 @@ forEachDialect('a base with its root', ({ open }) => {
     const { store, statement } = await rebuilt();
     await push(store, coordinator, [statement]);
     // Signed by the monitor's own key in the coordinator's name: the trust rule ignores it.
-    const clear: Op = {
-      v: 1,
-      id: opId(newId()),
-      kind: 'deployment',
-      reportId: targetId('roster'),
-      device: COORDINATOR,
-      deviceSeq: 1,
-      body: {
-        hlc: hlc(COORDINATOR, 1),
-        changes: { [rosterField(MONITOR_B)]: { device: MONITOR_B, role: 'coordinator', keys: texts(monitorKeys) } },
-        supersedes: {},
-      },
-    };
-    const made = await sealForWire(clear, monitorKeys, []);
-    if (!made.ok) throw new Error(made.reason);
+    const forgedRoster = await naming(MONITOR_B, monitorKeys, { role: 'coordinator', signer: monitorKeys });
     const { pushed } = await sealed(MONITOR_B, 1, 'create', newId(), monitorKeys);
-    const answers = await push(store, coordinator, [asPushed(made.wire), pushed]);
+    const answers = await push(store, coordinator, [forgedRoster, pushed]);
     expect(answers[1]).toEqual({ id: pushed.header.id, status: 'retry', reason: RETRY.unknownAuthor });
   });
 
