@@ -355,7 +355,9 @@ async function runSeed(seed: number) {
       // The honest base that replaces the hostile one starts a new epoch: every device pulls again.
       hostile.active = false;
       world.clock.ms += 11 * 60_000;
-      await renewEpoch(world.base.store.db, await currentEpoch(world.base.store.db), seededBytes(seed), world.clock.ms);
+      // Random bytes of their own: the store made its first epoch from the seed itself.
+      const before = await currentEpoch(world.base.store.db);
+      expect(await renewEpoch(world.base.store.db, before, seededBytes(seed + 1_000_003), world.clock.ms)).not.toBe(before);
       world.log.push('an honest base, in a new epoch');
     }
     // Fault-free: enough rounds for a relayed op to reach the base and come back to its owner.
@@ -402,6 +404,8 @@ async function runSeed(seed: number) {
           missing.map((o) => all.find((a) => a.id === o.id)),
           'rows',
           await d.db.ops.bulkGet(missing.map((o) => o.id)),
+          'quarantined',
+          await d.db.quarantine.bulkGet(missing.map((o) => o.id)),
         );
       }
       expect(held.map((o) => o.id).sort(), `${d.name} holds what the base serves it`).toEqual(expected.map((o) => o.id).sort());
