@@ -6,7 +6,7 @@
  * to quarantine and the cursor still moves past it.
  */
 import type { DeviceId, OpId } from '../../domain/ids.ts';
-import type { Cursor, ServedOp, SyncResponse } from '../../domain/protocol.ts';
+import type { Cursor, ServedOp, SyncResponse, WireOp } from '../../domain/protocol.ts';
 import { entriesWritten, ROSTER_ID } from '../../domain/roster.ts';
 import { readerExtent } from './op-keys.ts';
 import { readArrived, readStatement, type ArrivedOp, type Reader } from '../../domain/op-envelope.ts';
@@ -69,14 +69,25 @@ const IGNORED_AS: Record<IgnoredReason, string> = {
 async function readRooted(arrived: readonly unknown[], reader: Reader, rooted: NonNullable<Reader['rooted']>): Promise<ReadBatch> {
   const results = new Array<ArrivedOp>(arrived.length);
   const incoming: HeldStatement[] = [];
+  // The rule judges one statement per op id. A copy of one it judges already (held, or earlier in
+  // this batch) counts only when it is that very op: an altered copy is quarantined, not let in on
+  // the other's standing.
+  const byId = new Map(rooted.held.map((s) => [s.opId, s]));
   arrived.forEach((w, i) => {
     if (!isRosterOp(w)) return;
     const read = readStatement(w);
     results[i] = read;
-    if (read.ok) incoming.push(statementOfRow({ ...read.op, ...(read.wire && { wire: read.wire }) }));
+    if (!read.ok) return;
+    const statement = statementOfRow({ ...read.op, ...(read.wire && { wire: read.wire }) });
+    const first = byId.get(statement.opId);
+    if (!first) {
+      byId.set(statement.opId, statement);
+      incoming.push(statement);
+    } else if (!sameSigned(first.wire, statement.wire)) {
+      results[i] = { ok: false, id: read.op.id, reason: QUARANTINE_REASONS.badSignature };
+    }
   });
-  const heldIds = new Set(rooted.held.map((s) => s.opId));
-  const statements = [...rooted.held, ...incoming.filter((s) => !heldIds.has(s.opId))];
+  const statements = [...rooted.held, ...incoming];
   const trusted = await trustOver(statements, rooted.root, rooted.self);
   const ignored = new Map(trusted.ignored.map((g) => [g.statement.opId, g.reason]));
   arrived.forEach((_w, i) => {
@@ -96,6 +107,21 @@ async function readRooted(arrived: readonly unknown[], reader: Reader, rooted: N
     }),
   );
   return { read: results, trust: summaryOf(trusted) };
+}
+
+/** Whether two copies of a signed op are the same op: everything its signature covers, and the signature. */
+function sameSigned(a: WireOp | undefined, b: WireOp | undefined): boolean {
+  if (!a || !b) return false;
+  return (
+    a.v === b.v &&
+    a.id === b.id &&
+    a.kind === b.kind &&
+    a.reportId === b.reportId &&
+    a.device === b.device &&
+    a.deviceSeq === b.deviceSeq &&
+    a.body === b.body &&
+    a.sig === b.sig
+  );
 }
 
 /** An op that opened and verified, as the trust rule's step 5 judges its author's standing at it. */

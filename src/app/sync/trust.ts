@@ -36,7 +36,7 @@ export async function heldStatements(db: RasidDb): Promise<HeldStatement[]> {
   return rows.filter((r) => !r.rejected).map(statementOfRow);
 }
 
-/** Signature checks already made, by op id and key: the same statements are judged on every sync. */
+/** Signature checks already made, by what was signed and the key: the same statements are judged on every sync. */
 const checkedBefore = new Map<string, boolean>();
 const MAX_CHECKED = 10_000;
 
@@ -44,7 +44,8 @@ async function signedBy(statement: HeldStatement, signingKey: string): Promise<b
   const wire = statement.wire;
   if (wire?.v !== SEALED_OP_VERSION || typeof wire.sig !== 'string' || wire.id !== statement.opId) return false;
   if (wire.device !== statement.author || wire.deviceSeq !== statement.deviceSeq) return false;
-  const memo = `${wire.id} ${wire.sig} ${signingKey}`;
+  // Keyed by everything the signature covers: an altered copy under the same id and signature is another check.
+  const memo = JSON.stringify([wire.v, wire.id, wire.kind, wire.reportId, wire.device, wire.deviceSeq, wire.body, wire.sig, signingKey]);
   const known = checkedBefore.get(memo);
   if (known !== undefined) return known;
   const key = await readPublicKey(signingKey, 'signing');

@@ -39,12 +39,14 @@ function statementOfSigned(header: SignedHeader, body: string, sig: unknown): Si
   return { ...statementOf(op), header, body, sig };
 }
 
-/** Signature checks made before, by op id, signature and key: the same statements are read on every push. */
+/** Signature checks made before, by what was signed and the key: the same statements are read on every push. */
 const checkedBefore = new Map<string, boolean>();
 const MAX_CHECKED = 10_000;
 
 async function signedBy(s: SignedStatement, signingKey: string): Promise<boolean> {
-  const memo = `${s.opId} ${s.sig} ${signingKey}`;
+  // Keyed by everything the signature covers: an altered copy under the same id and signature is another check.
+  const h = s.header;
+  const memo = JSON.stringify([h.v, h.id, h.kind, h.reportId, h.device, h.deviceSeq, s.body, s.sig, signingKey]);
   const known = checkedBefore.get(memo);
   if (known !== undefined) return known;
   const key = await readPublicKey(signingKey, 'signing');

@@ -215,6 +215,33 @@ describe('a deployment with its root, through the real base', () => {
     expect(await coordinator.db.reports.get(after)).toBeUndefined();
   });
 
+  test('a root statement altered on the way is refused, though its id and signature were checked before in this app', async () => {
+    const { coordinator, monitor, deployment } = await rootedDeployment(deployments);
+    // The desk checked the genuine statement; a hostile base serves the phone a copy naming its own key.
+    const theirs = await generateKeyPair('x25519');
+    const honest = monitor.sync.transport;
+    monitor.sync.transport = async (req) => {
+      const res = await honest(req);
+      const ops = res.ops.map((s) =>
+        s.op.device.startsWith('root-')
+          ? { ...s, op: { ...s.op, body: s.op.body.replace(deployment.publicKey.text, theirs.publicKey.text) } }
+          : s,
+      );
+      return { ...res, ops };
+    };
+    await syncDevice(monitor);
+    const trust = await monitor.db.getMeta('trust');
+    expect(trust?.deploymentKeys ?? []).not.toContain(theirs.publicKey.text);
+    expect(trust?.devices.find((d) => d.device === coordinator.device)).toBeUndefined();
+    expect((await monitor.db.quarantine.toArray()).map((q) => q.reason)).toContain(QUARANTINE_REASONS.badSignature);
+
+    // Served as it was signed, it counts.
+    monitor.sync.transport = honest;
+    await monitor.db.setMeta('cursor', null);
+    await syncDevice(monitor);
+    expect((await monitor.db.getMeta('trust'))?.deploymentKeys).toEqual([deployment.publicKey.text]);
+  });
+
   test('a file from a phone enrolled since the desk last synced waits for the roster: refused, then answered after a sync', async () => {
     const { base, coordinator, deployment, root } = await rootedDeployment(deployments, []);
     const late = await deployments.sealingDevice(base, 'late', 'monitor', coordinator, deployment);

@@ -42,6 +42,8 @@ import { rootDeviceOf } from '../../../src/domain/root.ts';
 import { signRootStatement } from '../../../src/domain/root-statement.ts';
 import { keepRootStatement } from '../../../src/app/sync/root-statement.ts';
 import { checkOuter } from '../../../src/domain/crypto/outer-signature.ts';
+import { checkOpSignature } from '../../../src/domain/crypto/signature.ts';
+import { fromBase64url } from '../../../src/domain/crypto/bytes.ts';
 import type { SigningAlg } from '../../../src/domain/crypto/algorithms.ts';
 import { currentEpoch, renewEpoch } from '../../../src/server/store/index.ts';
 import { HostileBase, hostileMove, makeForgeries, type Sealing } from './hostile.ts';
@@ -265,14 +267,21 @@ async function makeRooted(world: World, devices: Device[], keys: Awaited<ReturnT
   return { deployment, root };
 }
 
-/** Whether a version-2 op carries its claimed author's outer signature, under the key the test gave that author. */
+/**
+ * Whether a version-2 op is signed by its claimed author, under the key the test gave that author: a
+ * deployment op by its signature over the clear body (what the trust rule reads, and all a roster
+ * statement needs), any other by its outer signature over the sealed body.
+ */
 async function signedByAuthor(
-  wire: { v: number; osig?: string; body: string } | undefined,
+  wire: { v: number; kind: string; osig?: string; sig?: string; body: string } | undefined,
   key: PublicKey<SigningAlg> | undefined,
   header: unknown,
 ) {
   if (wire?.v !== 2 || !key) return false;
-  return checkOuter(key, header as Parameters<typeof checkOuter>[1], wire.body, wire.osig);
+  const signed = header as Parameters<typeof checkOuter>[1];
+  if (wire.kind !== 'deployment') return checkOuter(key, signed, wire.body, wire.osig);
+  const sig = typeof wire.sig === 'string' ? fromBase64url(wire.sig) : null;
+  return sig !== null && (await checkOpSignature(key, signed, wire.body, sig)).ok;
 }
 
 async function runSeed(seed: number) {
@@ -365,7 +374,7 @@ async function runSeed(seed: number) {
 
     const served = await world.base.store.db
       .selectFrom('ops')
-      .select(['id', 'v', 'kind', 'report_id', 'device', 'device_seq', 'body', 'osig', 'status'])
+      .select(['id', 'v', 'kind', 'report_id', 'device', 'device_seq', 'body', 'sig', 'osig', 'status'])
       .execute();
     const ok = served.filter((o) => o.status === 'ok');
     const owners = new Map<string, string>(
@@ -378,7 +387,13 @@ async function runSeed(seed: number) {
     if (mode === 'rooted') {
       for (const o of ok) {
         const header = { v: o.v, id: o.id, kind: o.kind, reportId: o.report_id, device: o.device, deviceSeq: o.device_seq };
-        const wire = { v: o.v, body: o.body, ...(o.osig !== null && { osig: o.osig }) };
+        const wire = {
+          v: o.v,
+          kind: o.kind,
+          body: o.body,
+          ...(o.osig !== null && { osig: o.osig }),
+          ...(o.sig !== null && { sig: o.sig }),
+        };
         expect(await signedByAuthor(wire, authors.get(o.device), header), `the base stores op ${o.id} signed by ${o.device}`).toBe(true);
       }
     }
@@ -417,6 +432,8 @@ async function runSeed(seed: number) {
           `${d.name} quarantined no op it holds`,
         ).toEqual([]);
         for (const o of await d.db.ops.toArray()) {
+          if (process.env.RASID_SIM_DEBUG && !(await signedByAuthor(o.wire, authors.get(o.device), o.wire)))
+            console.log('UNSIGNED', JSON.stringify(o));
           expect(await signedByAuthor(o.wire, authors.get(o.device), o.wire), `${d.name} holds op ${o.id} signed by ${o.device}`).toBe(
             true,
           );
