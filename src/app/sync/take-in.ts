@@ -5,6 +5,7 @@
  * (classify); take-in-steps.ts then keeps the batch in one transaction. An op that cannot be read goes
  * to quarantine and the cursor still moves past it.
  */
+import { signedContent } from '../../domain/crypto/signature.ts';
 import type { DeviceId, OpId } from '../../domain/ids.ts';
 import type { Cursor, ServedOp, SyncResponse, WireOp } from '../../domain/protocol.ts';
 import { entriesWritten, ROSTER_ID } from '../../domain/roster.ts';
@@ -111,17 +112,7 @@ async function readRooted(arrived: readonly unknown[], reader: Reader, rooted: N
 
 /** Whether two copies of a signed op are the same op: everything its signature covers, and the signature. */
 function sameSigned(a: WireOp | undefined, b: WireOp | undefined): boolean {
-  if (!a || !b) return false;
-  return (
-    a.v === b.v &&
-    a.id === b.id &&
-    a.kind === b.kind &&
-    a.reportId === b.reportId &&
-    a.device === b.device &&
-    a.deviceSeq === b.deviceSeq &&
-    a.body === b.body &&
-    a.sig === b.sig
-  );
+  return !!a && !!b && signedContent(a, a.body, a.sig) === signedContent(b, b.body, b.sig);
 }
 
 /** An op that opened and verified, as the trust rule's step 5 judges its author's standing at it. */

@@ -7,10 +7,9 @@
  * A statement counts when its inner signature verifies under the key the rule gives its author
  * then; this device's own, not sent yet, count as its own (it signs them as they leave).
  */
-import { fromBase64url } from '../../domain/crypto/bytes.ts';
 import { readPublicKey } from '../../domain/crypto/keys.ts';
 import { SEALED_OP_VERSION } from '../../domain/crypto/sealed-op.ts';
-import { checkOpSignature } from '../../domain/crypto/signature.ts';
+import { checkOpSignatureText } from '../../domain/crypto/signature.ts';
 import type { DeviceId } from '../../domain/ids.ts';
 import type { WireOp } from '../../domain/protocol.ts';
 import { DEPLOYMENT_ROOT_FIELD, rosterOf, ROSTER_ID, statementOf } from '../../domain/roster.ts';
@@ -36,24 +35,11 @@ export async function heldStatements(db: RasidDb): Promise<HeldStatement[]> {
   return rows.filter((r) => !r.rejected).map(statementOfRow);
 }
 
-/** Signature checks already made, by what was signed and the key: the same statements are judged on every sync. */
-const checkedBefore = new Map<string, boolean>();
-const MAX_CHECKED = 10_000;
-
 async function signedBy(statement: HeldStatement, signingKey: string): Promise<boolean> {
   const wire = statement.wire;
   if (wire?.v !== SEALED_OP_VERSION || typeof wire.sig !== 'string' || wire.id !== statement.opId) return false;
   if (wire.device !== statement.author || wire.deviceSeq !== statement.deviceSeq) return false;
-  // Keyed by everything the signature covers: an altered copy under the same id and signature is another check.
-  const memo = JSON.stringify([wire.v, wire.id, wire.kind, wire.reportId, wire.device, wire.deviceSeq, wire.body, wire.sig, signingKey]);
-  const known = checkedBefore.get(memo);
-  if (known !== undefined) return known;
-  const key = await readPublicKey(signingKey, 'signing');
-  const signature = fromBase64url(wire.sig);
-  const ok = key.ok && signature !== null && (await checkOpSignature(key.key, wire, wire.body, signature)).ok;
-  if (checkedBefore.size >= MAX_CHECKED) checkedBefore.clear();
-  checkedBefore.set(memo, ok);
-  return ok;
+  return checkOpSignatureText(signingKey, wire, wire.body, wire.sig);
 }
 
 /**

@@ -11,7 +11,7 @@ import { canonicalJson } from '../canonical-json.ts';
 import type { OpHeader } from '../op.ts';
 import { QUARANTINE_REASONS } from '../quarantine.ts';
 import { fromBase64url, ownBytes, sha256, toBase64url, utf8, type Bytes } from './bytes.ts';
-import type { PublicKey, SigningKeyPair } from './keys.ts';
+import { readPublicKey, type PublicKey, type SigningKeyPair } from './keys.ts';
 import type { SigningAlg } from './algorithms.ts';
 
 export const SIGNATURE_CONTEXT = 'rasid/op-signature/1';
@@ -77,4 +77,31 @@ export async function checkOpSignature(
   } catch {
     return { ok: false, reason: QUARANTINE_REASONS.badSignature };
   }
+}
+
+/** Everything an op's signature covers, with the signature, as one text: equal for two copies only when they are the same signed op. */
+export function signedContent(header: SignedHeader, bodyText: string, sig: unknown): string {
+  const h = headerFields(header);
+  return JSON.stringify([h.v, h.id, h.kind, h.reportId, h.device, h.deviceSeq, bodyText, sig]);
+}
+
+/**
+ * Checks made before, by what was signed and the key: the same roster statements are judged on
+ * every sync and every push. Keyed by everything the signature covers, so an altered copy under the
+ * same id and signature is another check.
+ */
+const checkedBefore = new Map<string, boolean>();
+const MAX_CHECKED = 10_000;
+
+/** Whether `sig` (base64url) is the signature on this header and body of the holder of `signingKey` (its text). */
+export async function checkOpSignatureText(signingKey: string, header: SignedHeader, bodyText: string, sig: string): Promise<boolean> {
+  const memo = `${signedContent(header, bodyText, sig)} ${signingKey}`;
+  const known = checkedBefore.get(memo);
+  if (known !== undefined) return known;
+  const key = await readPublicKey(signingKey, 'signing');
+  const signature = fromBase64url(sig);
+  const ok = key.ok && signature !== null && (await checkOpSignature(key.key, header, bodyText, signature)).ok;
+  if (checkedBefore.size >= MAX_CHECKED) checkedBefore.clear();
+  checkedBefore.set(memo, ok);
+  return ok;
 }

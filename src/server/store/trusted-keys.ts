@@ -7,10 +7,8 @@
  * relays verifies them too, as long as the coordinator pushes the roster first.
  */
 import type { Kysely } from 'kysely';
-import { fromBase64url } from '../../domain/crypto/bytes.ts';
-import { readPublicKey } from '../../domain/crypto/keys.ts';
 import { SEALED_OP_VERSION } from '../../domain/crypto/sealed-op.ts';
-import { checkOpSignature, type SignedHeader } from '../../domain/crypto/signature.ts';
+import { checkOpSignatureText, type SignedHeader } from '../../domain/crypto/signature.ts';
 import type { Op } from '../../domain/op.ts';
 import { ROSTER_ID, statementOf } from '../../domain/roster.ts';
 import { trustedRoster, type PinnedRoot, type RosterStatement, type TrustedRoster } from '../../domain/trusted-roster.ts';
@@ -39,22 +37,8 @@ function statementOfSigned(header: SignedHeader, body: string, sig: unknown): Si
   return { ...statementOf(op), header, body, sig };
 }
 
-/** Signature checks made before, by what was signed and the key: the same statements are read on every push. */
-const checkedBefore = new Map<string, boolean>();
-const MAX_CHECKED = 10_000;
-
-async function signedBy(s: SignedStatement, signingKey: string): Promise<boolean> {
-  // Keyed by everything the signature covers: an altered copy under the same id and signature is another check.
-  const h = s.header;
-  const memo = JSON.stringify([h.v, h.id, h.kind, h.reportId, h.device, h.deviceSeq, s.body, s.sig, signingKey]);
-  const known = checkedBefore.get(memo);
-  if (known !== undefined) return known;
-  const key = await readPublicKey(signingKey, 'signing');
-  const signature = fromBase64url(s.sig);
-  const ok = key.ok && signature !== null && (await checkOpSignature(key.key, s.header, s.body, signature)).ok;
-  if (checkedBefore.size >= MAX_CHECKED) checkedBefore.clear();
-  checkedBefore.set(memo, ok);
-  return ok;
+function signedBy(s: SignedStatement, signingKey: string): Promise<boolean> {
+  return checkOpSignatureText(signingKey, s.header, s.body, s.sig);
 }
 
 /** The roster as last read, by the root and the stored statements it was read from. */
