@@ -31,6 +31,17 @@ import { cutoffSince, heldForRelay, revokeDevice } from '../../../src/app/sync/d
 
 const deployments = trackDeployments();
 
+/** A report the monitor writes, which `coordinator` marks verified, each syncing as it goes. */
+async function verifiedBy(coordinator: Device, monitor: Device): Promise<ReportId> {
+  await syncDevice(monitor);
+  const id = await createReport(monitor.writer, damageReport);
+  await syncDevice(monitor);
+  await syncDevice(coordinator);
+  await editReport(coordinator.writer, id, { verification: 'verified' });
+  await syncDevice(coordinator);
+  return id;
+}
+
 async function view(d: Device, id: ReportId) {
   const row = await d.db.reports.get(id);
   return row && viewOf(row.state).values;
@@ -166,12 +177,7 @@ describe('a deployment with its root, through the real base', () => {
     // The root names the second coordinator; only then does its word count.
     await state([{ device: second.device, role: 'coordinator', keys: keysOf(second) }]);
     await syncDevice(coordinator);
-    await syncDevice(monitor);
-    const id = await createReport(monitor.writer, damageReport);
-    await syncDevice(monitor);
-    await syncDevice(second);
-    await editReport(second.writer, id, { verification: 'verified' });
-    await syncDevice(second);
+    const id = await verifiedBy(second, monitor);
     const verifiedAt = (await second.db.ops.where('device').equals(second.device).last())!.deviceSeq;
     await syncDevice(coordinator);
     expect(await view(coordinator, id)).toMatchObject({ verification: 'verified' });
@@ -389,12 +395,7 @@ describe('a deployment with its root, through the real base', () => {
     });
 
     // Before the root names it, the second coordinator's verification counts nowhere but on its own desk.
-    await syncDevice(monitor);
-    const id = await createReport(monitor.writer, damageReport);
-    await syncDevice(monitor);
-    await syncDevice(second);
-    await editReport(second.writer, id, { verification: 'verified' });
-    await syncDevice(second);
+    const id = await verifiedBy(second, monitor);
     await syncDevice(monitor);
     expect((await view(monitor, id))?.verification).toBeUndefined();
 
