@@ -132,9 +132,15 @@ export async function checkAuthorship(db: Kysely<Database>, caller: Caller, ops:
     if (named.cutoff !== undefined) cutoffs.set(device, Math.min(named.cutoff, cutoffs.get(device) ?? Infinity));
   }
   // The key the trusted roster gives the author at this op, else the one it enrolled with here.
+  // Each key text read once per push: a batch holds many ops of few devices.
+  const ders = new Map<string, ReturnType<typeof derOf>>();
+  const derOnce = (text: string) => {
+    if (!ders.has(text)) ders.set(text, derOf(text));
+    return ders.get(text) ?? null;
+  };
   const keyAt = (device: DeviceId, deviceSeq: number) => {
     const standing = trusted && device !== root?.device ? standingAt(trusted, device, deviceSeq) : undefined;
-    return (standing && derOf(standing.signing)) ?? enrolled.get(device);
+    return (standing && derOnce(standing.signing)) ?? enrolled.get(device);
   };
   const found = ops.map((op, i): Authorship | Check => {
     const slot = slots[i];
