@@ -1,6 +1,6 @@
 /**
  * The public keys a reader trusts, by key id and by device: the keys each device enrolled with, as a
- * coordinator vouched for them in the roster, and the deployment's public key. Opening a sealed op
+ * coordinator named them in the roster, and the deployment's public key. Opening a sealed op
  * asks it who sealed the op (agreement key by key id) and who signed it (signing key by device).
  */
 import type { AgreementAlg, SigningAlg } from './crypto/algorithms.ts';

@@ -1,7 +1,7 @@
 /**
  * The roster: which devices are coordinators. It is a deployment setting (fixed reportId `roster`),
  * one field per device holding `{device, role}`, merged like any other. The merge's Authority is read
- * from it and nothing else: an op never vouches for its own author, and the server's word on roles
+ * from it and nothing else: an op never names its own author, and the server's word on roles
  * reaches devices only as roster ops a coordinator wrote.
  */
 import { z } from 'zod/mini';
@@ -21,7 +21,7 @@ export const GAZETTEER_FIELD = 'gazetteer';
 export const rosterEntrySchema = z.object({
   device: deviceIdSchema,
   role: z.enum(ROLES),
-  /** The public keys the device enrolled with (`agreement`, `signing`), as a coordinator vouches for them. */
+  /** The public keys the device enrolled with (`agreement`, `signing`), as a coordinator names them. */
   keys: z.optional(z.record(z.string().check(z.maxLength(32)), z.string().check(z.maxLength(200)))),
   /** The device's first `deviceSeq` these keys sign: 1 unless the keys replace earlier ones. */
   since: z.optional(z.int().check(z.minimum(1), z.maximum(Number.MAX_SAFE_INTEGER))),
@@ -73,7 +73,7 @@ export function changedAuthority(before: ReadonlyMap<DeviceId, Role>, after: Rea
   return [...devices].filter((d) => (before.get(d) === 'coordinator') !== (after.get(d) === 'coordinator')).sort();
 }
 
-/** The entries a roster op writes (its valid ones): what it vouches for, before any merge. */
+/** The entries a roster op writes (its valid ones): what it names, before any merge. */
 export function entriesWritten(changes: Record<string, unknown>): RosterEntry[] {
   return Object.values(changes).flatMap((v) => {
     const entry = rosterEntrySchema.safeParse(v);

@@ -1,6 +1,6 @@
 /**
  * This device's own key pairs: one for key agreement (what sealed ops are opened with) and one for
- * signing (what vouches for the ops it writes). Made at enrollment; the public halves go to the base
+ * signing (what signs the ops it writes). Made at enrollment; the public halves go to the base
  * with the one-time code, the private halves are stored only wrapped under the data key (itself
  * wrapped under the passcode), and unwrapped into memory, non-extractable, once the app is unlocked.
  */

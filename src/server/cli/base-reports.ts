@@ -5,7 +5,7 @@
  * checked is skipped and counted (the desk lists it under quarantine), never a reason to stop.
  *
  * Sealed ops (version 2) are read as a coordinator's desk reads them. The roster's ops come first,
- * signed in clear, and each one read vouches for the keys of the devices it names; every other op is
+ * signed in clear, and each one read gives the keys of the devices it names; every other op is
  * then opened with the deployment key and checked against those keys. Version-1 ops read as they
  * stand, so a base from before the deployment key needs no key file.
  */
@@ -93,7 +93,7 @@ async function* pages(db: Kysely<Database>, roster: boolean): AsyncGenerator<Sto
 /**
  * Reads the roster's ops, adding the keys of the devices each one names to the reader's directory.
  * An op signed by a coordinator whom a later op names is read on the next round: the store's order
- * need not be the order in which coordinators vouched for each other.
+ * need not be the order in which coordinators named each other.
  */
 async function readRoster(db: Kysely<Database>, reader: Reader): Promise<{ read: { op: Op; row: StoredOp }[]; failed: number }> {
   let waiting: StoredOp[] = [];

@@ -5,7 +5,7 @@
  * goes through pushOps like any other, with the next number of its own contiguous sequence.
  *
  * Only on a base without a deployment key: the entry is a version-1 op in clear, and `base-cli` has
- * no keys a roster vouches for, so on a sealed base no desk could verify a signed one either.
+ * no keys a roster names, so on a sealed base no desk could verify a signed one either.
  */
 import type { Kysely } from 'kysely';
 import { decodeHlc, encodeHlc, nodeIdOf, tick, type Hlc } from '../../domain/hlc.ts';

@@ -119,7 +119,7 @@ describe('ops sealed end to end through the real base', () => {
     expect(await fresh.db.reports.get(first)).toBeUndefined();
     expect(await fresh.db.reports.get(second)).toBeUndefined();
 
-    // A roster whose signature was changed is refused, and with it the keys it would vouch for:
+    // A roster whose signature was changed is refused, and with it the keys it would name:
     // the monitor's ops then wait, unopened, rather than being read on the base's word.
     const roster = await db.selectFrom('ops').select(['id', 'sig']).where('report_id', '=', 'roster').executeTakeFirstOrThrow();
     await db
