@@ -26,6 +26,7 @@ import type { WireOp } from './protocol.ts';
 import { entriesWritten, ROSTER_ID } from './roster.ts';
 import { QUARANTINE_REASONS } from './quarantine.ts';
 import { fromWire } from './wire-op.ts';
+import type { Vouching } from './vouching.ts';
 
 export type ArrivedOp = { ok: true; op: Op; rawBody?: string; wire?: WireOp } | { ok: false; id?: string; reason: string };
 
@@ -50,6 +51,8 @@ export interface Reader {
     root: PinnedRoot;
     self: DeviceId;
     held: readonly (RosterStatement & { wire?: WireOp })[];
+    /** The vouchings it holds (domain/vouching.ts): ops from before the root count only when vouched for. */
+    vouchings: readonly Vouching[];
     /** The directory a trusted roster gives, with this reader's own keys and the deployment's. */
     directoryOf(trusted: TrustedRoster): Promise<KeyDirectory>;
   };

@@ -30,7 +30,8 @@ import {
 import { reportContentSchema } from '../../src/domain/report.ts';
 import { entriesWritten } from '../../src/domain/roster.ts';
 import { readRequestFile, syncReplyFileSchema } from '../../src/domain/sync-file.ts';
-import { deviceId } from '../ids.ts';
+import { deviceId, opId } from '../ids.ts';
+import { proofHash, vouchingOf, VOUCHES_ID } from '../../src/domain/vouching.ts';
 import { ed25519Pair, RFC7748, RFC8032, x25519Pair } from '../domain/crypto/fixtures.ts';
 
 const DOC = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'protocol.md'), 'utf8');
@@ -60,6 +61,9 @@ function examples(doc: string): Example[] {
   }
   return found;
 }
+
+/** The value of a named example, as a second client would read it. */
+const exampleValue = (name: string) => JSON.parse(examples(DOC).find((e) => e.name === name)!.text) as Record<string, unknown>;
 
 const parses = (schema: z.ZodMiniType) => (value: unknown) => expect(schema.safeParse(value).success).toBe(true);
 
@@ -110,6 +114,20 @@ const CHECKS: Record<string, (value: unknown, text: string) => void | Promise<vo
   'roster-body': (value) => {
     const body = opBodySchema.parse(value);
     expect(entriesWritten(body.changes)).toHaveLength(Object.keys(body.changes).length);
+  },
+  // Its hashes are the proof hashes of the op-v1 and op-v2-sealed examples, as the app computes them.
+  'vouching-body': async (value) => {
+    const body = opBodySchema.parse(value);
+    const op = {
+      v: 1,
+      id: opId('01972ac8-2f10-7a00-8b00-000000000001'),
+      kind: 'deployment',
+      reportId: VOUCHES_ID,
+      device: deviceId('p3Zr8NcW5yHd'),
+      deviceSeq: 3,
+      body,
+    } as const;
+    expect(vouchingOf(op, '').vouched).toEqual([await proofHash(exampleValue('op-v1')), await proofHash(exampleValue('op-v2-sealed'))]);
   },
   // Made with the RFCs' keys: the app opens the sealed one as the deployment, and checks both
   // signatures, inside and out, against the keys a roster would give their authors.

@@ -89,9 +89,13 @@ test("a sealed report reaches the desk and the coordinator's correction reaches 
     for (const o of reportOps) expect(JSON.parse(o.body)).toMatchObject({ v: 2, ct: expect.any(String) });
     // The roster the desk wrote when it enrolled, before the keys existed, went in clear and unsigned;
     // then the root's first statement, naming the desk, and the desk's own naming the phone, both signed.
-    const roster = ops.filter((o) => o.kind === 'deployment');
+    const roster = ops.filter((o) => o.kind === 'deployment' && o.report_id === 'roster');
     expect(roster.map((o) => o.v)).toEqual([1, 2, 2]);
     for (const o of roster.slice(1)) expect(o.sig).toMatch(/^[A-Za-z0-9_-]{86}$/);
+    // The desk vouched for its roster in clear once it had the root: one vouching, signed.
+    const vouchings = ops.filter((o) => o.kind === 'deployment' && o.report_id === 'vouches');
+    expect(vouchings.map((o) => [o.v, JSON.parse(o.body).changes.vouched.length])).toEqual([[2, 1]]);
+    expect(vouchings[0]!.sig).toMatch(/^[A-Za-z0-9_-]{86}$/);
   } finally {
     store.close();
   }

@@ -124,5 +124,17 @@ test(`a phone and a desk kept from ${made.commit.slice(0, 7)} open, keep every r
   await syncNow(desk, 'en');
   await desk.goto('/');
   await reports(desk, 'Reports').filter({ hasText: 'بعد الجذر' }).waitFor();
+
+  // The phone vouched for the two reports it sent before the root, which carry no outer signature;
+  // the desk shows it and countersigns, so that a device pulling them afresh takes them in.
+  await desk.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Devices' }).click();
+  const vouching = desk.getByRole('region', { name: 'Changes from before the root' });
+  const row = vouching.getByRole('listitem');
+  await waitForCount(row, 1);
+  await row.getByText('It vouches for 2 changes. 0 of them countersigned.').waitFor();
+  await row.getByRole('button', { name: /^Countersign for / }).click();
+  await vouching.getByRole('status').filter({ hasText: 'Countersigned.' }).waitFor();
+  await row.getByText('It vouches for 2 changes. 2 of them countersigned.').waitFor();
+  await waitForCount(row.getByRole('button'), 0);
   await Promise.all([phone.context().close(), desk.context().close()]);
 });

@@ -32,6 +32,17 @@ export const deskEn = {
     other: '{n} changes of it held here came after that and will stop counting.',
   },
   'devices.loading': 'Asking the base…',
+  'vouching.title': 'Changes from before the root',
+  'vouching.hint':
+    'Changes written before the deployment had its root carry no signature a device can check. Each device vouches for its own; once a coordinator countersigns, devices that pull them afresh take them in. What no device vouches for stays in the quarantine.',
+  'vouching.vouched': { one: 'It vouches for {n} change.', other: 'It vouches for {n} changes.' },
+  'vouching.countersignedCount': { one: '{n} of them countersigned.', other: '{n} of them countersigned.' },
+  'vouching.unvouched': {
+    one: '{n} change of this device held here is vouched for by no device.',
+    other: '{n} changes of this device held here are vouched for by no device.',
+  },
+  'vouching.countersign': 'Countersign for {device}',
+  'vouching.done': 'Countersigned. Devices take these changes in at their next sync.',
   'quarantine.title': 'Quarantine',
   'quarantine.none': 'Nothing in quarantine.',
   'quarantine.hint': 'Changes that arrived and could not be read, or set fields that only coordinators may set. They block nothing else.',

@@ -107,6 +107,8 @@ export interface MetaRows {
   trust: TrustSummary;
   /** Revoked devices' cut-offs whose later ops this device has set aside (sync/take-in.ts), by device. */
   cutoffsApplied: Record<string, number>;
+  /** Once this device, having pinned the root, vouched for its own ops from before it (sync/vouching.ts). */
+  ownVouched: boolean;
 }
 export interface MetaRow {
   key: keyof MetaRows;

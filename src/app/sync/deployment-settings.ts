@@ -10,6 +10,7 @@ import type { Role } from '../../domain/roles.ts';
 import { canonicalJson } from '../../domain/canonical-json.ts';
 import { DEPLOYMENT_ROOT_FIELD, GAZETTEER_FIELD, GAZETTEER_ID, rosterEntriesOf, rosterField, ROSTER_ID } from '../../domain/roster.ts';
 import { writeOp, type WriterContext } from '../store/write-op.ts';
+import type { TrustedRoster } from '../../domain/trusted-roster.ts';
 
 type Entry = { device: DeviceId; role: Role; keys?: Record<string, string>; cutoff?: number };
 
@@ -29,14 +30,36 @@ export function missingFromRoster(state: MergedState | undefined, devices: reado
   });
 }
 
-/** Adds devices to the roster in one op; nothing is written when the roster already says it all. */
-export async function addToRoster(writer: WriterContext, devices: readonly Entry[]): Promise<number> {
+/**
+ * On a desk that pinned the root, what the trust rule does not yet give as listed: a monitor's
+ * role, latest keys and cut-off. An entry the rule does not read (one in clear, from before the
+ * root) is stated again, signed; coordinators are the root's to name, never a coordinator's.
+ */
+export function unstated(trusted: TrustedRoster, devices: readonly Entry[]): Entry[] {
+  return devices.filter((d) => {
+    if (d.role !== 'monitor') return false;
+    const held = trusted.devices.get(d.device);
+    const keys = held?.keys.at(-1);
+    return (
+      held?.role !== 'monitor' ||
+      (d.keys !== undefined && (keys?.signing !== d.keys.signing || keys?.agreement !== d.keys.agreement)) ||
+      (d.cutoff !== undefined && held.cutoff !== d.cutoff)
+    );
+  });
+}
+
+/**
+ * Adds devices to the roster in one op; nothing is written when the roster already says it all:
+ * the merged roster, or on a desk that pinned the root, the trusted one (`trusted`).
+ */
+export async function addToRoster(writer: WriterContext, devices: readonly Entry[], trusted?: TrustedRoster): Promise<number> {
   let added = 0;
   const existing = await writer.db.settings.get(ROSTER_ID);
-  if (missingFromRoster(existing?.state, devices).length === 0) return 0;
+  const missingNow = (state: MergedState | undefined) => (trusted ? unstated(trusted, devices) : missingFromRoster(state, devices));
+  if (missingNow(existing?.state).length === 0) return 0;
   await writeOp(writer, ROSTER_ID, (state, hlc) => {
     // Decided again inside the transaction: another tab may have written the same entries meanwhile.
-    const missing = missingFromRoster(state, devices);
+    const missing = missingNow(state);
     added = missing.length;
     const changes = Object.fromEntries(
       missing.map((d) => [

@@ -7,12 +7,13 @@
  * connection, a closed tab) loses nothing and repeats nothing that matters: pushes are idempotent.
  */
 import { MAX_DRIFT_MS } from '../../domain/hlc.ts';
-import type { DeviceId, OpId } from '../../domain/ids.ts';
+import { cryptoRandom, type DeviceId, type OpId, type RandomBytes } from '../../domain/ids.ts';
 import { MAX_BATCH, type Cursor, type SyncResponse, type Watermark } from '../../domain/protocol.ts';
 import type { Role } from '../../domain/roles.ts';
 import type { RasidDb } from '../store/db.ts';
 import { readerOf, type OpKeys } from './op-keys.ts';
 import { pinEndorsedRoot } from './trust.ts';
+import { vouchForOwn } from './vouching.ts';
 import { ROSTER_ID } from '../../domain/roster.ts';
 import { countOutbox, newRoom, outbox, relayBatch, sealOutgoing, type Outgoing } from './push.ts';
 import { reopenWaiting, takeResponse, type TakenResponse } from './take-in.ts';
@@ -26,6 +27,8 @@ export interface SyncContext {
   now: () => number;
   /** What ops are sealed and opened with; without, they travel and are read in version 1 only. */
   keys?: OpKeys;
+  /** For the ids of ops sync itself writes (vouchings); the platform's by default. */
+  random?: RandomBytes;
 }
 
 export interface SyncProgress {
@@ -123,9 +126,18 @@ async function takeAnswer(ctx: SyncContext, at: Position, batch: readonly Outgoi
     batch.map((b) => b.row.id),
     { device, now: ctx.now, epoch: at.epoch, lostOps, cursorSent: at.cursor, reader },
   );
-  // A deployment upgraded to a root: a device enrolled before takes it on its coordinator's word.
-  if (ctx.keys && !ctx.keys.root && response.ops.some((s) => s.op.reportId === ROSTER_ID)) await pinEndorsedRoot(db, ctx.keys);
+  // A deployment upgraded to a root: a device enrolled before takes it on its coordinator's word,
+  // and vouches for what it wrote before.
+  if (ctx.keys && !ctx.keys.root && response.ops.some((s) => s.op.reportId === ROSTER_ID) && (await pinEndorsedRoot(db, ctx.keys))) {
+    await vouchOwn(ctx);
+  }
   return taken;
+}
+
+/** 0. Once it pinned the root, a device vouches for its own ops from before it (vouching.ts), once. */
+function vouchOwn(ctx: SyncContext): Promise<number> {
+  if (!ctx.keys?.root) return Promise.resolve(0);
+  return vouchForOwn({ db: ctx.db, device: ctx.device, now: ctx.now, random: ctx.random ?? cryptoRandom });
 }
 
 /**
@@ -162,6 +174,7 @@ async function moreToDo(ctx: SyncContext, at: Position, response: SyncResponse, 
 
 export async function runSync(ctx: SyncContext, onProgress: (p: SyncProgress) => void = () => {}): Promise<SyncOutcome> {
   const { db, device } = ctx;
+  await vouchOwn(ctx);
   const at = await startingPosition(db);
   const out: SyncOutcome = {
     sent: 0,

@@ -11,6 +11,7 @@ import { isReportId, type DeviceId, type TargetId } from '../../domain/ids.ts';
 import { QUARANTINE_REASONS } from '../../domain/quarantine.ts';
 import type { Role } from '../../domain/roles.ts';
 import { entriesWritten, rosterEntriesOf, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
+import { isCoordinatorOnly } from '../../domain/vouching.ts';
 import type { SigningAlg } from '../../domain/crypto/algorithms.ts';
 import { readPublicKey, type PublicKey, type SigningKeyPair } from '../../domain/crypto/keys.ts';
 import { PairKeyCache } from '../../domain/crypto/pair-keys.ts';
@@ -194,7 +195,7 @@ function refusalOfHeaders(file: SyncRequestFile, role: Role | undefined, sealing
   for (const op of file.ops) {
     if (op.device !== file.device || seqs.has(op.deviceSeq)) return FILE_ERRORS.otherAuthor;
     seqs.add(op.deviceSeq);
-    if ((op.kind === 'deployment' || op.kind === 'desk') && role !== 'coordinator') return FILE_ERRORS.notAllowed;
+    if (isCoordinatorOnly(op.kind, op.reportId) && role !== 'coordinator') return FILE_ERRORS.notAllowed;
     if (op.v === 1 && sealing) return FILE_ERRORS.inClear;
   }
   return undefined;

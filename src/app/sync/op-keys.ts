@@ -14,6 +14,7 @@ import { rosterEntriesOf, ROSTER_ID } from '../../domain/roster.ts';
 import type { DeviceKeys } from '../keys/device-keys.ts';
 import type { PinnedRoot, TrustedRoster } from '../../domain/trusted-roster.ts';
 import { heldStatements, trustOver } from './trust.ts';
+import { heldVouchings } from './vouching.ts';
 import type { RasidDb } from '../store/db.ts';
 
 export interface OpKeys {
@@ -39,7 +40,7 @@ export function opKeys(
  * as the trust rule gives them from the statements this device holds; before, as its roster says.
  */
 export async function directoryOf(db: RasidDb, keys: OpKeys): Promise<KeyDirectory> {
-  if (keys.root) return directoryOfTrust(await trustOver(await heldStatements(db), keys.root, keys.self), keys);
+  if (keys.root) return directoryOfTrust(await trustOver(await heldStatements(db, keys.self), keys.root, keys.self), keys);
   const roster = rosterEntriesOf((await db.settings.get(ROSTER_ID))?.state);
   const directory = await KeyDirectory.of(roster.values(), extraOf(keys));
   // Its own keys count even before a roster names this device: it must read back what it wrote.
@@ -62,15 +63,16 @@ export async function readerOf(db: RasidDb, keys: OpKeys): Promise<Reader> {
   const { root } = keys;
   if (!root) return { mine, directory: await directoryOf(db, keys), pairs: keys.pairs };
   // The statements are read once: the directory is the trust rule's over them, and a batch adds its own.
-  const held = await heldStatements(db);
+  const [held, vouchings] = await Promise.all([heldStatements(db, keys.self), heldVouchings(db)]);
   const directory = await directoryOfTrust(await trustOver(held, root, keys.self), keys);
-  const rooted = { root, self: keys.self, held, directoryOf: (trusted: TrustedRoster) => directoryOfTrust(trusted, keys) };
+  const rooted = { root, self: keys.self, held, vouchings, directoryOf: (trusted: TrustedRoster) => directoryOfTrust(trusted, keys) };
   return { mine, directory, pairs: keys.pairs, rooted };
 }
 
 /** What a reader can open with, as text: ops that waited in quarantine are tried again when it changes. */
 export function readerExtent(reader: Reader): string {
-  return reader.mine.map((k) => k.publicKey.kid).join(',') + '|' + reader.directory.extent;
+  const vouchings = reader.rooted ? `|${reader.rooted.vouchings.length}` : '';
+  return reader.mine.map((k) => k.publicKey.kid).join(',') + '|' + reader.directory.extent + vouchings;
 }
 
 export function sealerOf(keys: OpKeys): Sealer {

@@ -17,6 +17,7 @@ import { readerOf, type OpKeys } from './op-keys.ts';
 import { SyncScheduler } from './scheduler.ts';
 import { reopenWaiting } from './take-in.ts';
 import { rotateTokenIfOld } from './token.ts';
+import { heldStatements, trustOver } from './trust.ts';
 import { httpTransport, SyncError, SYNC_ERRORS, type Endpoint, type SyncErrorCode } from './transport.ts';
 
 export interface SyncStatus {
@@ -74,8 +75,8 @@ export function startSync(args: {
   const once = async () => {
     publish({ ...status, running: true, progress: { sent: 0, toSend: 0, received: 0 } });
     try {
-      if (enrollment.role === 'coordinator') await keepRoster(writer, endpoint, enrollment.device).catch(() => undefined);
       const opKeys = await currentKeys();
+      if (enrollment.role === 'coordinator') await keepRoster(writer, endpoint, enrollment.device, opKeys).catch(() => undefined);
       if (opKeys) await pinOnFirstUse(opKeys, endpoint).catch(() => undefined);
       const run = () =>
         runSync({ db, device: enrollment.device, role: enrollment.role, transport, now: writer.now, keys: opKeys }, (progress) =>
@@ -137,7 +138,7 @@ export function startSync(args: {
  * A coordinator's app writes into the roster every device the base has enrolled, with its role, and
  * itself first: the merge counts a coordinator's verification only once the roster names it.
  */
-export async function keepRoster(writer: WriterContext, endpoint: Endpoint, self: DeviceId): Promise<number> {
+export async function keepRoster(writer: WriterContext, endpoint: Endpoint, self: DeviceId, keys?: OpKeys): Promise<number> {
   const devices = await listDevices(endpoint);
   // A listed name that is no device id is left out: no reader of the roster would take its entry.
   const entries = devices.flatMap((d) => {
@@ -148,5 +149,7 @@ export async function keepRoster(writer: WriterContext, endpoint: Endpoint, self
       : [];
   });
   if (!entries.some((e) => e.device === self)) entries.unshift({ device: self, role: 'coordinator' });
-  return addToRoster(writer, entries);
+  // Once the root is pinned, what counts is what the trust rule reads: entries in clear are stated again, signed.
+  const trusted = keys?.root && (await trustOver(await heldStatements(writer.db, self), keys.root, self));
+  return addToRoster(writer, entries, trusted || undefined);
 }

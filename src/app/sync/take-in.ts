@@ -22,6 +22,8 @@ import {
 } from '../../domain/trusted-roster.ts';
 import { statementOfRow, trustOver, type HeldStatement } from './trust.ts';
 import type { RasidDb } from '../store/db.ts';
+import { isCoordinatorOnly, needsVouching, proofHash, vouchedOps, vouchingOf, vouchKey, VOUCHES_ID } from '../../domain/vouching.ts';
+import { fromWire } from '../../domain/wire-op.ts';
 import { takeIn, type IncomingOp, type TakenIn, type ToQuarantine } from './take-in-steps.ts';
 
 /** Ops read from a batch, in the order given, and, on a device that pinned its root, the trusted roster they leave. */
@@ -37,7 +39,7 @@ const isRosterOp = (w: unknown) => {
 
 /**
  * Reads ops that arrived, in the order given. Deployment ops are read first: a roster op in the
- * same batch may vouch for the keys of the devices whose ops follow it. Runs before the transaction.
+ * same batch may name the keys of the devices whose ops follow it. Runs before the transaction.
  */
 export async function readBatch(arrived: readonly unknown[], reader: Reader | undefined): Promise<ReadBatch> {
   if (reader?.rooted) return readRooted(arrived, reader, reader.rooted);
@@ -107,7 +109,44 @@ async function readRooted(arrived: readonly unknown[], reader: Reader, rooted: N
       results[i] = read.ok ? standing(read, trusted, rooted.self) : read;
     }),
   );
+  await proveByVouching(arrived, results, trusted, rooted);
   return { read: results, trust: summaryOf(trusted) };
+}
+
+/**
+ * Step 6 of the rule: an op from before the root (in clear, or without its outer signature) counts
+ * only when vouched for, by a vouching of its own author that a coordinator countersigned. The
+ * vouchings held and those of this batch count. A roster op in clear, vouched for, is kept as an op
+ * and never read as a statement: nothing in clear is one.
+ */
+async function proveByVouching(
+  arrived: readonly unknown[],
+  results: ArrivedOp[],
+  trusted: TrustedRoster,
+  rooted: NonNullable<Reader['rooted']>,
+): Promise<void> {
+  const inBatch = await Promise.all(
+    results.map(async (r) => (r?.ok && r.op.reportId === VOUCHES_ID && r.wire ? vouchingOf(r.op, await proofHash({ ...r.wire })) : [])),
+  );
+  const isCoordinatorAt = (device: DeviceId, deviceSeq: number) => standingAt(trusted, device, deviceSeq)?.role === 'coordinator';
+  const vouched = vouchedOps([...rooted.vouchings, ...inBatch.flat()], isCoordinatorAt);
+  await Promise.all(
+    arrived.map(async (input, i) => {
+      const r = results[i];
+      const w = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+      // A roster statement read already counts by its own signature, which the rule checked.
+      if (!r || !needsVouching(w) || (r.ok ? isRosterOp(input) : r.reason !== QUARANTINE_REASONS.unproven)) return;
+      if (!vouched.has(vouchKey(String(w.device), await proofHash(w)))) {
+        const id = r.ok ? r.op.id : r.id;
+        results[i] = { ok: false, ...(id !== undefined && { id }), reason: QUARANTINE_REASONS.unproven };
+      } else if (!r.ok) {
+        const read = fromWire(input);
+        results[i] = read.ok
+          ? standing({ ok: true, op: read.op, ...(read.rawBody !== undefined && { rawBody: read.rawBody }) }, trusted, rooted.self)
+          : read;
+      }
+    }),
+  );
 }
 
 /** Whether two copies of a signed op are the same op: everything its signature covers, and the signature. */
@@ -124,7 +163,7 @@ function standing(read: Extract<ArrivedOp, { ok: true }>, trusted: TrustedRoster
   if (named?.cutoff !== undefined && op.deviceSeq > named.cutoff) return fail(QUARANTINE_REASONS.afterCutoff);
   const at = standingAt(trusted, op.device, op.deviceSeq);
   if (!at) return fail(QUARANTINE_REASONS.unknownSigner);
-  const settings = op.kind === 'deployment' || op.kind === 'desk';
+  const settings = isCoordinatorOnly(op.kind, op.reportId);
   if (at.role === 'root' || (settings && at.role !== 'coordinator')) return fail(QUARANTINE_REASONS.notAllowed);
   return read;
 }

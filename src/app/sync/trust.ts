@@ -29,10 +29,15 @@ export function statementOfRow(op: Op & { wire?: WireOp }): HeldStatement {
   return { ...statementOf(op), ...(op.wire && { wire: op.wire }) };
 }
 
-/** The roster statements this device holds (its own and those it took in). */
-export async function heldStatements(db: RasidDb): Promise<HeldStatement[]> {
-  const rows = await db.ops.where('reportId').equals(ROSTER_ID).toArray();
-  return rows.filter((r) => !r.rejected).map(statementOfRow);
+/**
+ * The roster statements this device holds (its own and those it took in). A roster op held without
+ * a signed form is no statement: another device's came in clear (taken in before the root, or
+ * vouched for since), and an own one the base decided without one was sent in clear.
+ */
+export async function heldStatements(db: RasidDb, self: DeviceId): Promise<HeldStatement[]> {
+  const [rows, watermark] = await Promise.all([db.ops.where('reportId').equals(ROSTER_ID).toArray(), db.getMeta('watermark')]);
+  const inClear = (r: (typeof rows)[number]) => r.wire === undefined && (r.device !== self || r.deviceSeq <= (watermark ?? 0));
+  return rows.filter((r) => !r.rejected && !inClear(r)).map(statementOfRow);
 }
 
 async function signedBy(statement: HeldStatement, signingKey: string): Promise<boolean> {

@@ -13,6 +13,7 @@ import { isCoordinator, useServices } from './context.ts';
 import { ConfirmDialog } from './ConfirmDialog.tsx';
 import { QrCode } from './QrCode.tsx';
 import { DeploymentKeyPanel } from './DeploymentKeyPanel.tsx';
+import { VouchingPanel } from './VouchingPanel.tsx';
 
 export function Devices() {
   const services = useServices();
@@ -121,6 +122,7 @@ export function Devices() {
         </section>
       )}
       <DeploymentKeyPanel onReady={setKeysReady} />
+      <VouchingPanel />
       <section class="form-section" aria-labelledby="devices-h">
         <h2 id="devices-h">{tr.t('devices.list')}</h2>
         {!devices && !error && <p>{tr.t('devices.loading')}</p>}

@@ -9,6 +9,7 @@ import { deviceIdSchema, opIdSchema } from '../../domain/id-schemas.ts';
 import { LATEST_WIRE_VERSION, wireHeaderSchema, type OpKind, type WireHeader } from '../../domain/op.ts';
 import type { Role } from '../../domain/roles.ts';
 import { ROSTER_ID } from '../../domain/roster.ts';
+import { isCoordinatorOnly } from '../../domain/vouching.ts';
 import type { Authorship } from './authorship.ts';
 import type { OpStatus } from './schema.ts';
 
@@ -260,7 +261,9 @@ export function decide(op: PushedOp, caller: Caller, held: HeldState, authorship
   switch (kind) {
     case 'deployment':
     case 'desk':
-      return role === 'coordinator' ? { answer: 'ack', store: true, owner: false } : reject(REJECT.coordinatorOnly);
+      return role === 'coordinator' || !isCoordinatorOnly(kind, reportId)
+        ? { answer: 'ack', store: true, owner: false }
+        : reject(REJECT.coordinatorOnly);
     case 'create': {
       const owner = held.ownerOf(reportId);
       if (owner === undefined) return { answer: 'ack', store: true, owner: true };

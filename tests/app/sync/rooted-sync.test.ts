@@ -2,7 +2,9 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, test } from 'vitest';
 import { createReport, editReport } from '../../../src/app/store/reports.ts';
-import { generateKeyPair, readPublicKey } from '../../../src/domain/crypto/keys.ts';
+import { generateKeyPair, readPublicKey, type PublicKey } from '../../../src/domain/crypto/keys.ts';
+import type { OpKeys } from '../../../src/app/sync/op-keys.ts';
+import type { Endpoint } from '../../../src/app/sync/transport.ts';
 import { PairKeyCache } from '../../../src/domain/crypto/pair-keys.ts';
 import type { ReportId } from '../../../src/domain/ids.ts';
 import { viewOf } from '../../../src/domain/merge.ts';
@@ -28,6 +30,9 @@ import { answerRequest, writeRequestFile } from '../../../src/app/sync/file.ts';
 import { keepRoster } from '../../../src/app/sync/service.ts';
 import { FILE_ERRORS } from '../../../src/domain/sync-file.ts';
 import { cutoffSince, heldForRelay, revokeDevice } from '../../../src/app/sync/devices.ts';
+import { pinOnFirstUse } from '../../../src/app/sync/load-keys.ts';
+import { countersign, reviewVouching } from '../../../src/app/sync/vouching.ts';
+import { VOUCHES_ID } from '../../../src/domain/vouching.ts';
 
 const deployments = trackDeployments();
 
@@ -74,6 +79,24 @@ async function plant(base: Base, wire: WireOp): Promise<void> {
       received_at: T0,
     })
     .execute();
+}
+
+/**
+ * The upgrade of a deployment made before roots, as the Devices screen does it: the first coordinator
+ * makes the root for the deployment key it holds, keeps the root's first statement, and says so in
+ * its roster.
+ */
+async function makeRootAsUpgrade(coordinator: Device & { keys: OpKeys }, endpoint: Endpoint, deployment: PublicKey<'x25519'>) {
+  const maker = { role: 'coordinator' as const, device: coordinator.device, keys: coordinator.keys.device };
+  const pin = { key: deployment.text, fingerprint: deployment.fingerprint };
+  const typed = { rootPassphrase: 'a well dug below the old mill', rootConfirm: 'a well dug below the old mill' };
+  const made = await makeRoot(endpoint, maker, pin, typed, { now: coordinator.writer.now, random: coordinator.writer.random });
+  if (!made.ok) throw new Error(made.reason);
+  const root = await readPublicKey(made.root.pin.key, 'signing');
+  if (!root.ok) throw new Error(root.reason);
+  coordinator.keys.root = { device: rootDeviceOf(root.key.kid), signing: root.key.text };
+  await keepRootStatement(coordinator.db, coordinator.keys, made.root.statement, coordinator.writer.now);
+  await endorseRoot(coordinator.writer, made.root.pin.key);
 }
 
 describe('a deployment with its root, through the real base', () => {
@@ -332,17 +355,7 @@ describe('a deployment with its root, through the real base', () => {
     const waiting = await createReport(monitor.writer, { ...damageReport, narrative: 'كُتب قبل الجذر' });
 
     // The first coordinator makes the root for the deployment key it has, and says so in its roster.
-    const endpoint = { origin: ORIGIN, token: coordinator.token, fetch: base.fetch };
-    const maker = { role: 'coordinator' as const, device: coordinator.device, keys: coordinator.keys.device };
-    const pin = { key: deployment.publicKey.text, fingerprint: deployment.publicKey.fingerprint };
-    const typed = { rootPassphrase: 'a well dug below the old mill', rootConfirm: 'a well dug below the old mill' };
-    const made = await makeRoot(endpoint, maker, pin, typed, { now: coordinator.writer.now, random: coordinator.writer.random });
-    if (!made.ok) throw new Error(made.reason);
-    const root = await readPublicKey(made.root.pin.key, 'signing');
-    if (!root.ok) throw new Error(root.reason);
-    coordinator.keys.root = { device: rootDeviceOf(root.key.kid), signing: root.key.text };
-    await keepRootStatement(coordinator.db, coordinator.keys, made.root.statement, coordinator.writer.now);
-    await endorseRoot(coordinator.writer, made.root.pin.key);
+    await makeRootAsUpgrade(coordinator, { origin: ORIGIN, token: coordinator.token, fetch: base.fetch }, deployment.publicKey);
     await syncDevice(coordinator);
 
     // The phone, enrolled before, pins the root at its next sync; its report written before arrives whole.
@@ -366,6 +379,85 @@ describe('a deployment with its root, through the real base', () => {
     await syncDevice(monitor);
     expect((await monitor.db.quarantine.get(planted.id))?.reason).toBe(QUARANTINE_REASONS.unproven);
     expect((await monitor.db.getMeta('trust'))?.devices.find((d) => d.device === monitor.device)?.role).toBe('monitor');
+  });
+
+  test('ops from before the root count on a device that pulls them afresh only once their author vouched for them and a coordinator countersigned', async () => {
+    // A deployment that began in clear: the monitor's report and the coordinator's verification of it travel as `v: 1`.
+    const base = await deployments.base();
+    const coordinator = await deployments.sealingDevice(base, 'coord', 'coordinator');
+    const monitor = await deployments.sealingDevice(base, 'monitor', 'monitor', coordinator);
+    const endpoint = { origin: ORIGIN, token: coordinator.token, fetch: base.fetch };
+    await keepRoster(coordinator.writer, endpoint, coordinator.device);
+    await syncDevice(coordinator);
+    await syncDevice(monitor);
+    const before = await createReport(monitor.writer, { ...damageReport, narrative: 'كُتب بلا ختم' });
+    const id = await verifiedBy(coordinator, monitor);
+    await syncDevice(monitor);
+    await syncDevice(coordinator);
+    await editReport(coordinator.writer, before, { verification: 'verified' });
+    await syncDevice(coordinator);
+
+    // The first coordinator makes the deployment key and the root, and says so; the phone takes both.
+    const deployment = await generateKeyPair('x25519');
+    coordinator.keys.deploymentPublic = deployment.publicKey;
+    coordinator.keys.deploymentPrivate = deployment;
+    await makeRootAsUpgrade(coordinator, endpoint, deployment.publicKey);
+    // Its roster was written in clear: it states the monitor again, signed, as the rule reads it.
+    expect(await keepRoster(coordinator.writer, endpoint, coordinator.device, coordinator.keys)).toBe(1);
+    await syncDevice(coordinator);
+    await pinOnFirstUse(monitor.keys, { origin: ORIGIN, token: monitor.token, fetch: base.fetch });
+    await syncDevice(monitor);
+    await syncDevice(monitor);
+    expect(monitor.keys.root).toEqual(coordinator.keys.root);
+    const vouchings = await monitor.db.ops.where('reportId').equals(VOUCHES_ID).toArray();
+    expect(vouchings.map((v) => v.device).sort()).toEqual([coordinator.device, monitor.device].sort());
+
+    // A hostile base adds an op in clear in the monitor's name, which no vouching lists.
+    const forged = toWire({
+      v: 1,
+      id: opId(newId()),
+      kind: 'create',
+      reportId: reportId(newId()),
+      device: monitor.device,
+      deviceSeq: 90,
+      body: {
+        hlc: `2025-03-08T10:00:00.000Z-0000-${monitor.device.replace(/[^0-9a-z]/g, '')}`,
+        changes: { type: 'damage' },
+        supersedes: {},
+      },
+    });
+    await plant(base, forged);
+
+    // A coordinator's desk enrolled after the upgrade pulls everything afresh: the coordinator's own
+    // vouching counts at once, the monitor's waits for a countersignature.
+    const newcomer = await deployments.sealingDevice(base, 'coord-b', 'coordinator', coordinator, deployment);
+    newcomer.keys.root = coordinator.keys.root;
+    await syncDevice(newcomer);
+    expect((await newcomer.db.quarantine.get(forged.id))?.reason).toBe(QUARANTINE_REASONS.unproven);
+    expect((await view(newcomer, before))?.narrative).toBeUndefined();
+    expect(await newcomer.db.quarantine.filter((q) => q.reason === QUARANTINE_REASONS.unproven).count()).toBeGreaterThan(2);
+
+    // The first coordinator sees, per device, what is vouched for and what no device vouches for.
+    await syncDevice(coordinator);
+    const review = await reviewVouching(coordinator.db, coordinator.device);
+    const ofMonitor = review.find((r) => r.device === monitor.device);
+    // Its two reports, vouched for; the base's op, vouched for by no one.
+    expect(ofMonitor).toMatchObject({ vouched: 2, countersigned: 0, unvouched: 1 });
+    expect(ofMonitor!.awaiting).toHaveLength(1);
+    expect(await countersign(coordinator.writer, ofMonitor!.awaiting)).toBe(1);
+    await syncDevice(coordinator);
+    expect((await reviewVouching(coordinator.db, coordinator.device)).find((r) => r.device === monitor.device)).toMatchObject({
+      countersigned: ofMonitor!.vouched,
+      awaiting: [],
+      unvouched: 1,
+    });
+
+    // Countersigned: the newcomer takes the monitor's reports in, with the coordinator's verification; the forged op stays out.
+    await syncDevice(newcomer);
+    expect(await view(newcomer, before)).toMatchObject({ narrative: 'كُتب بلا ختم', verification: 'verified' });
+    expect(await view(newcomer, id)).toMatchObject({ verification: 'verified' });
+    expect((await newcomer.db.quarantine.get(forged.id))?.reason).toBe(QUARANTINE_REASONS.unproven);
+    expect(await newcomer.db.quarantine.filter((q) => q.reason === QUARANTINE_REASONS.unproven).count()).toBe(1);
   });
 
   test('the root file, opened on a desk, names a coordinator who joined: its verification then counts on every device', async () => {

@@ -190,6 +190,17 @@ describe('deciding a version-2 op', () => {
     expect(decide(desk, monitorA, holding({}), shown(desk))).toEqual({ answer: 'rejected', reason: REJECT.coordinatorOnly, store: true });
   });
 
+  it("a monitor's vouching for its own ops is taken; any other deployment op of a monitor is a coordinator's to write", () => {
+    const vouching = v2(MONITOR_A, 1, 'deployment', 'vouches', clearBody, SIG);
+    expect(decide(vouching, monitorA, holding({}), shown(vouching))).toEqual({ answer: 'ack', store: true, owner: false });
+    const gazetteer = v2(MONITOR_A, 2, 'deployment', 'gazetteer', clearBody, SIG);
+    expect(decide(gazetteer, monitorA, holding({}), shown(gazetteer))).toEqual({
+      answer: 'rejected',
+      reason: REJECT.coordinatorOnly,
+      store: true,
+    });
+  });
+
   it('version 3 is refused for retry, whatever its body', () => {
     const future = v2(MONITOR_A, 1, 'create', report, 'anything');
     (future.header as { v: number }).v = 3;

@@ -1,0 +1,151 @@
+/**
+ * Vouching on a device that pinned its deployment's root (domain/vouching.ts): it vouches for its
+ * own ops from before the root, once; a coordinator's desk counts, per device, what is vouched for
+ * and what no device vouches for, and countersigns a device's vouchings when the coordinator agrees.
+ */
+import type { DeviceId } from '../../domain/ids.ts';
+import { QUARANTINE_REASONS } from '../../domain/quarantine.ts';
+import { authorityOfSummary } from '../../domain/trusted-roster.ts';
+import {
+  chunked,
+  needsVouching,
+  proofHash,
+  vouchingChanges,
+  vouchingOf,
+  vouchKey,
+  VOUCHES_ID,
+  type Vouching,
+} from '../../domain/vouching.ts';
+import { toWire } from '../../domain/wire-op.ts';
+import type { OpRow, RasidDb } from '../store/db.ts';
+import { writeOp, type WriterContext } from '../store/write-op.ts';
+
+const heldCache = new WeakMap<RasidDb, { ids: string; vouchings: Vouching[] }>();
+
+/**
+ * Every vouching this device holds, with its proof hash (none yet for an own one not sent: nothing
+ * can countersign it before it travelled). Read again only when the set of vouchings changed.
+ */
+export async function heldVouchings(db: RasidDb): Promise<Vouching[]> {
+  const ids = (await db.ops.where('reportId').equals(VOUCHES_ID).primaryKeys()).join(',');
+  const cached = heldCache.get(db);
+  if (cached?.ids === ids) return cached.vouchings;
+  const rows = await db.ops.where('reportId').equals(VOUCHES_ID).toArray();
+  const vouchings = await Promise.all(
+    rows.filter((r) => !r.rejected).map(async (r) => vouchingOf(r, r.wire ? await proofHash({ ...r.wire }) : '')),
+  );
+  heldCache.set(db, { ids, vouchings });
+  return vouchings;
+}
+
+/**
+ * The proof hash of one own op in the form it travelled in before the root: the sealed form once it
+ * has one, else its clear form. An op already carrying an outer signature needs none.
+ */
+async function ownProofHash(row: OpRow): Promise<string | undefined> {
+  if (row.rejected || row.reportId === VOUCHES_ID || row.wire?.osig !== undefined) return undefined;
+  return proofHash({ ...(row.wire ?? toWire(row, row.rawBody)) });
+}
+
+/**
+ * This device vouches for its own ops from before the root, in chunks that each fit an op; once
+ * done, never again (an op written after the root travels with its outer signature). Returns the
+ * number of vouchings written.
+ */
+export async function vouchForOwn(writer: WriterContext): Promise<number> {
+  const { db, device } = writer;
+  if (await db.getMeta('ownVouched')) return 0;
+  const own = await db.ops.where('[device+deviceSeq]').between([device, 0], [device, Infinity]).toArray();
+  const said = new Set(own.filter((r) => r.reportId === VOUCHES_ID).flatMap((r) => vouchingOf(r, '').vouched));
+  const hashes = new Set<string>();
+  for (const row of own) {
+    const h = await ownProofHash(row);
+    if (h !== undefined && !said.has(h)) hashes.add(h);
+  }
+  const chunks = chunked([...hashes].sort());
+  for (const chunk of chunks) {
+    await writeOp(writer, VOUCHES_ID, (_state, hlc) => ({
+      kind: 'deployment',
+      body: { hlc, changes: vouchingChanges(chunk), supersedes: {} },
+    }));
+  }
+  await db.setMeta('ownVouched', true);
+  return chunks.length;
+}
+
+/** What a coordinator sees of one device's ops from before the root. */
+export interface DeviceVouching {
+  device: DeviceId;
+  /** Ops the device vouched for, and how many of those a coordinator countersigned. */
+  vouched: number;
+  countersigned: number;
+  /** Ops of the device this desk holds, or keeps in the quarantine, without proof that no vouching of its lists. */
+  unvouched: number;
+  /** The device's vouchings no coordinator countersigned yet (none of a coordinator's own). */
+  awaiting: Vouching[];
+}
+
+/**
+ * The review of ops from before the root, per device but this desk's own, on a desk that pinned
+ * it; empty when there is nothing to review.
+ */
+export async function reviewVouching(db: RasidDb, self: DeviceId): Promise<DeviceVouching[]> {
+  const trust = await db.getMeta('trust');
+  if (!trust) return [];
+  const isCoordinatorAt = authorityOfSummary(trust);
+  const vouchings = await heldVouchings(db);
+  const countersignedBy = new Set(vouchings.filter((v) => isCoordinatorAt(v.author, v.deviceSeq)).flatMap((v) => v.countersigned));
+  const listed = new Set(vouchings.flatMap((v) => v.vouched.map((h) => vouchKey(v.author, h))));
+
+  const review = new Map<DeviceId, DeviceVouching>();
+  const of = (device: DeviceId) => {
+    let row = review.get(device);
+    if (!row) review.set(device, (row = { device, vouched: 0, countersigned: 0, unvouched: 0, awaiting: [] }));
+    return row;
+  };
+  for (const v of vouchings) {
+    if (v.vouched.length === 0 || v.author === self) continue;
+    const row = of(v.author);
+    row.vouched += v.vouched.length;
+    if (isCoordinatorAt(v.author, v.deviceSeq) || countersignedBy.has(v.hash)) row.countersigned += v.vouched.length;
+    else if (v.hash !== '' && !countersignedBy.has(v.hash)) row.awaiting.push(v);
+  }
+  const proofless = async (w: Record<string, unknown>) => {
+    const device = w.device as DeviceId;
+    if (device === self || !needsVouching(w) || listed.has(vouchKey(device, await proofHash(w)))) return;
+    of(device).unvouched += 1;
+  };
+  const held: Record<string, unknown>[] = [];
+  await db.ops.each((row) => {
+    const wire = row.wire ?? toWire(row, row.rawBody);
+    if (row.rejected === undefined && row.device !== self && needsVouching(wire)) held.push({ ...wire });
+  });
+  for (const w of held) await proofless(w);
+  const quarantined = await db.quarantine.filter((q) => q.reason === QUARANTINE_REASONS.unproven).toArray();
+  for (const q of quarantined) {
+    const raw = parsed(q.raw);
+    if (raw && typeof raw.device === 'string') await proofless(raw);
+  }
+  return [...review.values()].sort((a, b) => (a.device < b.device ? -1 : 1));
+}
+
+function parsed(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A coordinator countersigns a device's vouchings it has reviewed: the ops they list then count on every device. */
+export async function countersign(writer: WriterContext, vouchings: readonly Vouching[]): Promise<number> {
+  const chunks = chunked(vouchings.map((v) => v.hash).filter((h) => h !== ''));
+  for (const chunk of chunks) {
+    await writeOp(writer, VOUCHES_ID, (_state, hlc) => ({
+      kind: 'deployment',
+      body: { hlc, changes: vouchingChanges([], chunk), supersedes: {} },
+    }));
+  }
+  return chunks.length;
+}

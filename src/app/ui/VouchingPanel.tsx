@@ -1,0 +1,49 @@
+/**
+ * On a coordinator's desk that pinned the root: the changes each device wrote before it, how many
+ * the device vouches for, how many no device vouches for, and the countersignature that lets the
+ * vouched ones in on every device that pulls them afresh (sync/vouching.ts).
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { countersign, reviewVouching, type DeviceVouching } from '../sync/vouching.ts';
+import { useServices } from './context.ts';
+
+export function VouchingPanel() {
+  const { tr, writer, sync } = useServices();
+  const [review, setReview] = useState<DeviceVouching[]>();
+  const [signed, setSigned] = useState(false);
+  const load = () => void reviewVouching(writer.db, writer.device).then(setReview);
+  useEffect(load, [writer.db, writer.device]);
+  if (!review?.length) return null;
+
+  const sign = async (row: DeviceVouching) => {
+    await countersign(writer, row.awaiting);
+    setSigned(true);
+    await sync?.syncNow();
+    load();
+  };
+  return (
+    <section class="form-section" aria-labelledby="vouching-h">
+      <h2 id="vouching-h">{tr.t('vouching.title')}</h2>
+      <p class="hint">{tr.t('vouching.hint')}</p>
+      <ul class="plain" aria-labelledby="vouching-h">
+        {review.map((r) => (
+          <li key={r.device}>
+            <span class="mono" dir="ltr">
+              {r.device}
+            </span>
+            <p>
+              {tr.plural('vouching.vouched', r.vouched)} {tr.plural('vouching.countersignedCount', r.countersigned)}
+            </p>
+            {r.unvouched > 0 && <p class="badge conflict">{tr.plural('vouching.unvouched', r.unvouched)}</p>}
+            {r.awaiting.length > 0 && (
+              <button type="button" class="primary" onClick={() => void sign(r)}>
+                {tr.t('vouching.countersign', { device: r.device.slice(0, 8) })}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      {signed && <p role="status">{tr.t('vouching.done')}</p>}
+    </section>
+  );
+}
