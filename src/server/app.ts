@@ -13,6 +13,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ApiError } from './http/errors.ts';
 import { RateLimitedError } from './http/rate-limit.ts';
+import { securityHeaders } from './http/security-headers.ts';
 
 export interface AppOptions {
   /** The Vite build output, usually `dist/`. */
@@ -25,17 +26,6 @@ export interface AppOptions {
   tls?: boolean;
 }
 
-/**
- * The app loads only its own scripts, styles, images and workers. `'wasm-unsafe-eval'` lets
- * hash-wasm compile Argon2id; nothing else is evaluated. Styles come from one CSS file and the QR
- * code is inline SVG drawn as DOM nodes (no `style` attributes, no data: URLs), so `default-src
- * 'self'` covers them. `frame-ancestors 'none'` keeps the app out of other sites' frames.
- */
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; worker-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
-/** Two years; sent only over TLS, since a browser ignores it on plain HTTP anyway. */
-export const STRICT_TRANSPORT_SECURITY = 'max-age=63072000; includeSubDomains';
-
 /** The error shape every /api response uses, so clients parse one format. */
 export function jsonError(c: Context, status: ContentfulStatusCode, code: string, message: string) {
   return c.json({ error: { code, message } }, status);
@@ -45,13 +35,11 @@ export function createApp(options: AppOptions): Hono {
   const report = options.onUnexpectedError ?? logUnexpectedError;
   const app = new Hono();
 
+  const headers = Object.entries(securityHeaders(Boolean(options.tls)));
   // After next(): the answer is final by then, whether a route, a 404 or the error handler made it.
   app.use(async (c, next) => {
     await next();
-    c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-    c.header('X-Content-Type-Options', 'nosniff');
-    c.header('Referrer-Policy', 'no-referrer');
-    if (options.tls) c.header('Strict-Transport-Security', STRICT_TRANSPORT_SECURITY);
+    for (const [name, value] of headers) c.header(name, value);
   });
 
   app.route('/api', apiRouter(options.apiRoutes));

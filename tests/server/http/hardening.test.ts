@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CONTENT_SECURITY_POLICY, createApp, STRICT_TRANSPORT_SECURITY } from '../../../src/server/app.ts';
+import { createApp } from '../../../src/server/app.ts';
+import { CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY, STRICT_TRANSPORT_SECURITY } from '../../../src/server/http/security-headers.ts';
 import { ConfigError, readRateLimits } from '../../../src/server/config.ts';
 import { RateLimiter } from '../../../src/server/http/rate-limit.ts';
 import { newId, T0, testServer, useSqliteServer, wireOp, type TestServer } from './harness.ts';
@@ -96,7 +97,7 @@ describe('security headers', () => {
     });
   }
 
-  it('every kind of answer carries CSP, nosniff and no-referrer; HSTS only under TLS', async () => {
+  it('every kind of answer carries CSP, Permissions-Policy, COOP, nosniff and no-referrer; HSTS only under TLS', async () => {
     const server = await serverWith();
     const token = await server.firstCoordinator();
     const answers: [string, Response][] = [
@@ -116,6 +117,8 @@ describe('security headers', () => {
     expect(answers.map(([, r]) => r.status)).toEqual([200, 200, 200, 404, 400, 200, 200, 404, 404, 400, 401, 429]);
     for (const [what, res] of answers) {
       expect.soft(res.headers.get('content-security-policy'), what).toBe(CONTENT_SECURITY_POLICY);
+      expect.soft(res.headers.get('permissions-policy'), what).toBe(PERMISSIONS_POLICY);
+      expect.soft(res.headers.get('cross-origin-opener-policy'), what).toBe('same-origin');
       expect.soft(res.headers.get('x-content-type-options'), what).toBe('nosniff');
       expect.soft(res.headers.get('referrer-policy'), what).toBe('no-referrer');
       expect.soft(res.headers.get('strict-transport-security'), what).toBeNull();
@@ -156,7 +159,17 @@ describe('security headers', () => {
     expect(directives['default-src']).toEqual(["'self'"]);
     expect(directives['object-src']).toEqual(["'none'"]);
     expect(directives['frame-ancestors']).toEqual(["'none'"]);
+    expect(directives['form-action']).toEqual(["'self'"]);
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-inline|'unsafe-eval'/);
+  });
+
+  it('the Permissions-Policy lets the app read the position and use the camera, itself only, and nothing else', () => {
+    const features = Object.fromEntries(PERMISSIONS_POLICY.split(',').map((f) => f.trim().split('=') as [string, string]));
+    expect(features['geolocation']).toBe('(self)');
+    expect(features['camera']).toBe('(self)');
+    const others = Object.entries(features).filter(([name]) => name !== 'geolocation' && name !== 'camera');
+    expect(others.map(([name]) => name)).toEqual(expect.arrayContaining(['microphone', 'payment', 'usb', 'display-capture']));
+    for (const [name, allowed] of others) expect(allowed, name).toBe('()');
   });
 });
 
