@@ -5,6 +5,7 @@
  * Paths are checked before they touch the file system: nothing outside dist/ is ever read.
  */
 import { realpathSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Hono, type Context } from 'hono';
@@ -40,6 +41,13 @@ export function createApp(options: AppOptions): Hono {
   app.use(async (c, next) => {
     await next();
     for (const [name, value] of headers) c.header(name, value);
+    // Answered before the body is all in (a body over the limit, a refused token): the base reads no
+    // more of it and closes the connection after this answer, so the answer says so, and the client
+    // sends its next request on a new connection rather than into one that is going away.
+    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+    // A body that came with its headers may not be parsed yet: one turn of the loop parses what is in.
+    if (incoming && !incoming.complete) await new Promise((resolve) => setImmediate(resolve));
+    if (incoming && !incoming.complete) c.header('Connection', 'close');
   });
 
   app.route('/api', apiRouter(options.apiRoutes));

@@ -11,9 +11,12 @@
  *   RATE_LIMIT_PER_MINUTE (600)          API requests per device
  *   ENROLL_RATE_LIMIT_PER_MINUTE (30)    enrollments and refused tokens per client address
  *   TRUST_PROXY (unset)                  1: the client address is the last X-Forwarded-For entry
+ *   HEADERS_TIMEOUT_SECONDS (30)         a request's headers must be in within this
+ *   BODY_IDLE_TIMEOUT_SECONDS (30)       a request body may bring no byte for this long
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { TransportLimits } from './http/transport.ts';
 import type { OpenStoreOptions } from './store/index.ts';
 
 export class ConfigError extends Error {}
@@ -115,5 +118,28 @@ export function readRateLimits(env: NodeJS.ProcessEnv): RateLimitConfig {
     perDevice: positive('RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMIT_PER_MINUTE),
     perAddress: positive('ENROLL_RATE_LIMIT_PER_MINUTE', DEFAULT_ENROLL_RATE_LIMIT_PER_MINUTE),
     trustProxy: trust === '1',
+  };
+}
+
+export const DEFAULT_HEADERS_TIMEOUT_SECONDS = 30;
+export const DEFAULT_BODY_IDLE_TIMEOUT_SECONDS = 30;
+
+/**
+ * Half a minute for headers (a few hundred bytes) is generous on any link that works at all, and a
+ * body silent for half a minute has stalled; a connection held longer by a client that sends
+ * nothing is one a hostile client gets for free.
+ */
+export function readTransportLimits(env: NodeJS.ProcessEnv): TransportLimits {
+  const seconds = (name: string, fallback: number): number => {
+    const text = env[name];
+    if (text === undefined || text === '') return fallback * 1000;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 1 || value > 3600)
+      throw new ConfigError(`${name} must be a whole number of seconds from 1 to 3600, not "${text}".`);
+    return value * 1000;
+  };
+  return {
+    headersTimeoutMs: seconds('HEADERS_TIMEOUT_SECONDS', DEFAULT_HEADERS_TIMEOUT_SECONDS),
+    bodyIdleTimeoutMs: seconds('BODY_IDLE_TIMEOUT_SECONDS', DEFAULT_BODY_IDLE_TIMEOUT_SECONDS),
   };
 }

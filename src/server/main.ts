@@ -8,6 +8,7 @@
  * With `--demo`, a line saying the new store was filled with invented reports comes first.
  */
 import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -24,10 +25,12 @@ import {
   readRateLimits,
   readStoreOptions,
   readTls,
+  readTransportLimits,
 } from './config.ts';
 import { claimFirstCoordinatorCode, CODE_LIFETIME_MS, enrollmentLink, type EnrollmentCode } from './enrollment/codes.ts';
 import { syncApi } from './http/api.ts';
 import { RateLimiter } from './http/rate-limit.ts';
+import { guardTransport, transportServerOptions } from './http/transport.ts';
 import { DemoRefused, demoMessage, seedDemo } from './demo/seed.ts';
 import { openStore, type Store } from './store/index.ts';
 
@@ -50,6 +53,7 @@ async function start(env: NodeJS.ProcessEnv, args: readonly string[]): Promise<v
   let origin = readPublicOrigin(env);
   const storeOptions = readStoreOptions(env);
   const rates = readRateLimits(env);
+  const transport = readTransportLimits(env);
 
   let store: Store;
   try {
@@ -75,7 +79,8 @@ async function start(env: NodeJS.ProcessEnv, args: readonly string[]): Promise<v
       fetch: app.fetch,
       port,
       hostname: host,
-      ...(tls ? { createServer: createHttpsServer, serverOptions: { cert: tls.cert, key: tls.key } } : {}),
+      serverOptions: { ...transportServerOptions(transport), ...(tls ? { cert: tls.cert, key: tls.key } : {}) },
+      ...(tls ? { createServer: createHttpsServer } : {}),
     },
     (info: AddressInfo) => {
       origin ??= defaultOrigin(Boolean(tls), info.port);
@@ -86,6 +91,7 @@ async function start(env: NodeJS.ProcessEnv, args: readonly string[]): Promise<v
       console.log(`Rasid is running at ${scheme}://${shownHost}:${info.port}`);
     },
   );
+  guardTransport(server as Server, transport, { tls: Boolean(tls) });
   // Node hands CONNECT (proxy tunnels) to this event and, with no listener, drops the connection
   // unanswered; this is no proxy, so say so plainly.
   server.on('connect', (_req: unknown, socket: Duplex) => {

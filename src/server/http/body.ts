@@ -62,11 +62,9 @@ async function readLimited(stream: ReadableStream<Uint8Array> | null, limit: num
     }
     if (chunk.done) break;
     size += chunk.value.byteLength;
-    if (size > limit) {
-      // Stop reading: the adapter discards the rest (or closes the connection) after the answer.
-      reader.cancel().catch(() => {});
-      throw tooLarge(limit);
-    }
+    // Stop reading, without cancelling: a cancel would drop the connection before the 413 is written.
+    // The answer says `Connection: close` when the rest is still on its way (app.ts).
+    if (size > limit) throw tooLarge(limit);
     chunks.push(chunk.value);
   }
   return Buffer.concat(chunks, size);

@@ -8,6 +8,7 @@ import {
   readPublicOrigin,
   readStoreOptions,
   readTls,
+  readTransportLimits,
   wantsTls,
 } from '../../../src/server/config.ts';
 
@@ -61,5 +62,17 @@ describe('server configuration', () => {
     expect(readPort({})).toBe(8080);
     expect(readPort({ PORT: '0' })).toBe(0);
     for (const bad of ['eighty', '-1', '65536', '80.5']) expect(() => readPort({ PORT: bad }), bad).toThrow(ConfigError);
+  });
+
+  it('headers have 30 seconds and a body may be silent for 30, unless set; nonsense is refused', () => {
+    expect(readTransportLimits({})).toEqual({ headersTimeoutMs: 30_000, bodyIdleTimeoutMs: 30_000 });
+    expect(readTransportLimits({ HEADERS_TIMEOUT_SECONDS: '2', BODY_IDLE_TIMEOUT_SECONDS: '90' })).toEqual({
+      headersTimeoutMs: 2_000,
+      bodyIdleTimeoutMs: 90_000,
+    });
+    for (const bad of ['0', '-5', '1.5', 'soon', '3601']) {
+      expect(() => readTransportLimits({ HEADERS_TIMEOUT_SECONDS: bad }), bad).toThrow(ConfigError);
+      expect(() => readTransportLimits({ BODY_IDLE_TIMEOUT_SECONDS: bad }), bad).toThrow(/BODY_IDLE_TIMEOUT_SECONDS must be/);
+    }
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Hostile input against the running server process (rate limits raised so every request reaches
- * the routes): malformed JSON, wrong types, huge and deeply nested bodies, a gzip bomb, naughty
- * strings in every header field, in JSON fields and in paths, forged tokens, path tricks. Requests
+ * the routes): malformed JSON, wrong types, huge and deeply nested bodies, a gzip bomb, chunked,
+ * cut and stalled uploads, naughty strings in every header field, in JSON fields and in paths,
+ * forged tokens, path tricks. Requests
  * go over raw sockets, byte for byte as written, since fetch would refuse or clean up most of them.
  *
  * Every answer must be 4xx (2xx where the request is valid after all, e.g. the app page for a
@@ -32,6 +33,10 @@ interface Sent {
   path: string;
   headers: Header[];
   body?: Buffer | string;
+  /** Sent as they are instead of a request built from the fields above: headers cut short, say. */
+  bytes?: Buffer | string;
+  /** The client says it is done sending (half-closes) once it has written. */
+  halfClose?: boolean;
 }
 
 let dir: string;
@@ -55,6 +60,9 @@ beforeAll(async () => {
     ENROLL_RATE_LIMIT_PER_MINUTE: '1000000',
     // Hostile X-Forwarded-For values then reach the address parsing too.
     TRUST_PROXY: '1',
+    // Stalled uploads are answered within the test's time.
+    HEADERS_TIMEOUT_SECONDS: '2',
+    BODY_IDLE_TIMEOUT_SECONDS: '2',
   });
   host = new URL(server.url).hostname;
   port = Number(new URL(server.url).port);
@@ -85,7 +93,7 @@ function post(path: string, body: unknown, token?: string): Promise<Response> {
 /** One request over its own connection, exactly these bytes; the status of the first answer, 0 if none. */
 function raw(sent: Sent): Promise<number> {
   const body = sent.body === undefined ? Buffer.alloc(0) : Buffer.from(sent.body);
-  const hasLength = sent.headers.some(([n]) => n.toLowerCase() === 'content-length');
+  const hasLength = sent.headers.some(([n]) => ['content-length', 'transfer-encoding'].includes(n.toLowerCase()));
   // Kept alive, as a browser sends it. Under `Connection: close` a server that answers before the body
   // is in (a declared size over the limit) closes on a client still writing, and the reset can reach
   // the client before the answer does; kept alive, Node reads the rest and drops it. The socket is
@@ -107,7 +115,8 @@ function raw(sent: Sent): Promise<number> {
       // No half-close after the body: Node's server drops a half-closed connection whose answer is
       // still being prepared, as a browser never does. A refused request may be answered before its
       // body is read; the rest of the write then fails, which is fine.
-      socket.write(Buffer.concat([head, body]));
+      socket.write(sent.bytes === undefined ? Buffer.concat([head, body]) : Buffer.from(sent.bytes));
+      if (sent.halfClose) socket.end();
     });
     socket.setTimeout(15_000, finish);
     socket.on('data', (chunk: Buffer) => {
@@ -431,6 +440,67 @@ function bigRequests(bomb: Buffer): Sent[] {
   ];
 }
 
+/** `data` as one chunk of a chunked body. */
+const chunk = (data: Buffer | string) => {
+  const bytes = Buffer.from(data);
+  return Buffer.concat([Buffer.from(`${bytes.length.toString(16)}\r\n`), bytes, Buffer.from('\r\n')]);
+};
+
+/** Bodies framed, cut and slowed in the ways a hostile or broken client might (the timeouts are 2 s here). */
+function transportRequests(): Sent[] {
+  const chunked: Header[] = [...jsonHeaders(monitor), ['Transfer-Encoding', 'chunked']];
+  const overLimit = Buffer.concat([
+    chunk(EMPTY_SYNC),
+    ...Array.from({ length: 145 }, () => chunk(Buffer.alloc(64 * 1024, 0x20))),
+    Buffer.from('0\r\n\r\n'),
+  ]);
+  const short = {
+    method: 'POST',
+    path: '/api/v1/sync',
+    headers: [...jsonHeaders(monitor), ['Content-Length', '500'] as Header],
+    body: EMPTY_SYNC,
+  };
+  const head = `POST /api/v1/sync HTTP/1.1\r\nHost: ${host}:${port}\r\nContent-Type: application/json\r\n`;
+  return [
+    {
+      what: 'a chunked body',
+      method: 'POST',
+      path: '/api/v1/sync',
+      headers: chunked,
+      body: Buffer.concat([chunk(EMPTY_SYNC), Buffer.from('0\r\n\r\n')]),
+    },
+    { what: 'a chunked body over the limit', method: 'POST', path: '/api/v1/sync', headers: chunked, body: overLimit },
+    {
+      what: 'a chunked body over the small limit',
+      method: 'POST',
+      path: '/api/v1/enroll',
+      headers: [...jsonHeaders(), ['Transfer-Encoding', 'chunked']],
+      body: overLimit,
+    },
+    { what: 'a bad chunk size', method: 'POST', path: '/api/v1/sync', headers: chunked, body: 'zz\r\n{}\r\n0\r\n\r\n' },
+    {
+      what: 'a chunk longer than it says',
+      method: 'POST',
+      path: '/api/v1/sync',
+      headers: chunked,
+      body: `2\r\n${EMPTY_SYNC}\r\n0\r\n\r\n`,
+    },
+    {
+      what: 'chunked and a length',
+      method: 'POST',
+      path: '/api/v1/sync',
+      headers: [...chunked, ['Content-Length', '5']],
+      body: chunk(EMPTY_SYNC),
+    },
+    { what: 'a chunked body that stalls', method: 'POST', path: '/api/v1/sync', headers: chunked, body: chunk(EMPTY_SYNC) },
+    { what: 'a body that stalls', ...short },
+    { what: 'a body cut short', ...short, halfClose: true },
+    { what: 'headers that stall', method: 'POST', path: '/api/v1/sync', headers: [], bytes: head },
+    { what: 'headers cut short', method: 'POST', path: '/api/v1/sync', headers: [], bytes: head, halfClose: true },
+    { what: 'nothing at all', method: 'GET', path: '/', headers: [], bytes: '' },
+  ];
+}
+
 function tokenRequests(): Sent[] {
   const real = monitor;
   const flipped = (real[0] === 'A' ? 'B' : 'A') + real.slice(1);
@@ -628,6 +698,7 @@ describe('hostile input against the server process', () => {
       ...naughtyRequests(),
       ...malformedRequests(),
       ...bigRequests(await gzipOfZeros(64 * 1024 * 1024)),
+      ...transportRequests(),
       ...tokenRequests(),
       ...pathTricks(),
     ];
@@ -650,7 +721,9 @@ describe('hostile input against the server process', () => {
       // A NUL in a header is refused by Node's parser (400) before the app sees it.
       const nul = sent.headers.some(([, v]) => v.includes('\u0000'));
       if (sent.what.startsWith('forged token') || sent.what === 'odd scheme') expect.soft(status, sent.what).toBe(nul ? 400 : 401);
-      if (sent.what === 'a gzip bomb' || sent.what === 'a body over the limit') expect.soft(status, sent.what).toBe(413);
+      if (sent.what === 'a gzip bomb' || sent.what.endsWith('over the limit')) expect.soft(status, sent.what).toBe(413);
+      if (sent.what.endsWith('that stalls')) expect.soft(status, sent.what).toBe(408);
+      if (sent.what.endsWith('cut short')) expect.soft(status, sent.what).toBe(400);
     }
 
     // Still serving, and the data is as it was.
