@@ -158,8 +158,18 @@ export const deploymentKeyRequestSchema = z.object({
   root: z.optional(z.string().check(z.maxLength(200))),
 });
 
+/**
+ * How long an unused enrollment code works, in minutes: what the coordinator chooses within these
+ * bounds, an hour when they say nothing. A code left over from an enrollment that never finished is
+ * a way in for whoever finds it, so it should not outlive the visit it was made for.
+ */
+export const CODE_EXPIRY_MINUTES = { usual: 60, shortest: 5, longest: 24 * 60 } as const;
+
 /** `POST /api/v1/enrollment-codes` (coordinators): a one-time code for one more device. */
-export const enrollmentCodeRequestSchema = z.object({ role: z.enum(ROLES) });
+export const enrollmentCodeRequestSchema = z.object({
+  role: z.enum(ROLES),
+  expiresInMinutes: z.optional(z.int().check(z.minimum(CODE_EXPIRY_MINUTES.shortest), z.maximum(CODE_EXPIRY_MINUTES.longest))),
+});
 
 export const enrollmentCodeResponseSchema = z.object({
   code: z.string(),

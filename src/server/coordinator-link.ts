@@ -9,7 +9,7 @@
  */
 import { cryptoRandom } from '../domain/ids.ts';
 import { ConfigError, defaultOrigin, insecureOriginWarning, readPort, readPublicOrigin, readStoreOptions, wantsTls } from './config.ts';
-import { CODE_LIFETIME_MS, enrollmentLink, makeEnrollmentCode } from './enrollment/codes.ts';
+import { DEFAULT_CODE_LIFETIME_MS, enrollmentLink, lifetimeText, makeEnrollmentCode } from './enrollment/codes.ts';
 import { linkFingerprint } from './enrollment/deployment-key.ts';
 import { openStore } from './store/index.ts';
 
@@ -19,12 +19,11 @@ async function printCoordinatorLink(env: NodeJS.ProcessEnv): Promise<void> {
   const store = await openStore(readStoreOptions(env));
   try {
     const made = await makeEnrollmentCode(store.db, 'coordinator', { now: Date.now, random: cryptoRandom });
-    const hours = CODE_LIFETIME_MS / 3_600_000;
     // Printed where the base runs: a base hostile enough to swap the key could print another link too,
     // so a coordinator compares the fingerprint with the one a fellow coordinator reads out.
     const pinned = await linkFingerprint(store.db);
     console.log(
-      `Open this link on the coordinator's device within ${hours} hours; it works once:\n\n  ${enrollmentLink(origin, made.code, pinned)}\n`,
+      `Open this link on the coordinator's device within ${lifetimeText(DEFAULT_CODE_LIFETIME_MS)}; it works once:\n\n  ${enrollmentLink(origin, made.code, pinned)}\n`,
     );
   } finally {
     await store.close();

@@ -27,7 +27,13 @@ import {
   readTls,
   readTransportLimits,
 } from './config.ts';
-import { claimFirstCoordinatorCode, CODE_LIFETIME_MS, enrollmentLink, type EnrollmentCode } from './enrollment/codes.ts';
+import {
+  claimFirstCoordinatorCode,
+  DEFAULT_CODE_LIFETIME_MS,
+  enrollmentLink,
+  lifetimeText,
+  type EnrollmentCode,
+} from './enrollment/codes.ts';
 import { syncApi } from './http/api.ts';
 import { RateLimiter } from './http/rate-limit.ts';
 import { guardTransport, transportServerOptions } from './http/transport.ts';
@@ -113,10 +119,9 @@ async function start(env: NodeJS.ProcessEnv, args: readonly string[]): Promise<v
 }
 
 function firstLinkMessage(origin: string, code: EnrollmentCode): string {
-  const hours = CODE_LIFETIME_MS / 3_600_000;
   return [
     "This is a new Rasid store. Open this link on the first coordinator's device",
-    `within ${hours} hours; it works once:`,
+    `within ${lifetimeText(DEFAULT_CODE_LIFETIME_MS)}; it works once:`,
     '',
     `  ${enrollmentLink(origin, code.code)}`,
     '',

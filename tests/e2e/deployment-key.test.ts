@@ -55,7 +55,15 @@ test('a phone refuses a base showing another deployment key than its link names,
   await screenshot(coordinator, 'deployment-key-en');
 
   expect(await coordinator.getByRole('link', { name: /Make the deployment keys first/ }).count()).toBe(0);
+  // A code works for an hour unless the coordinator chooses otherwise; this one, for a visit.
+  const lifetime = coordinator.getByLabel('A new code works for');
+  expect(await lifetime.inputValue()).toBe('60');
+  await lifetime.selectOption({ label: '15 minutes' });
+  const made = coordinator.waitForResponse('**/api/v1/enrollment-codes');
   await coordinator.getByRole('button', { name: 'Enroll a new monitor' }).click();
+  const { expiresAt } = (await (await made).json()) as { expiresAt: number };
+  expect(expiresAt - Date.now()).toBeGreaterThan(14 * 60_000);
+  expect(expiresAt - Date.now()).toBeLessThanOrEqual(15 * 60_000);
   const link = (await coordinator.getByTestId('enrollment-link').textContent()) ?? '';
   const fp = /[#&]fp=([A-Za-z0-9_-]{43})/.exec(link)?.[1];
   expect(fp).toBeTruthy();

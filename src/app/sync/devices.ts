@@ -20,8 +20,10 @@ function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
   return parsed.data;
 }
 
-export async function createEnrollmentCode(endpoint: Endpoint, role: Role): Promise<EnrollmentCodeResponse> {
-  return parse(enrollmentCodeResponseSchema, await callApi(endpoint, '/api/v1/enrollment-codes', { role }));
+/** A one-time code for `role`, unused after `expiresInMinutes` (the base's hour when not given). */
+export async function createEnrollmentCode(endpoint: Endpoint, role: Role, expiresInMinutes?: number): Promise<EnrollmentCodeResponse> {
+  const request = expiresInMinutes === undefined ? { role } : { role, expiresInMinutes };
+  return parse(enrollmentCodeResponseSchema, await callApi(endpoint, '/api/v1/enrollment-codes', request));
 }
 
 export async function listDevices(endpoint: Endpoint): Promise<EnrolledDevice[]> {

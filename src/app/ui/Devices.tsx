@@ -3,7 +3,7 @@
  * and as text, the enrolled devices, and revoking a lost one. Loaded on first use with its QR encoder.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { EnrolledDevice, EnrollmentCodeResponse } from '../../domain/protocol.ts';
+import { CODE_EXPIRY_MINUTES, type EnrolledDevice, type EnrollmentCodeResponse } from '../../domain/protocol.ts';
 import type { Role } from '../../domain/roles.ts';
 import { deviceKeysFingerprint } from '../../domain/crypto/fingerprint.ts';
 import { createEnrollmentCode, cutoffSince, heldForRelay, listDevices, revokeDevice } from '../sync/devices.ts';
@@ -15,10 +15,14 @@ import { QrCode } from './QrCode.tsx';
 import { DeploymentKeyPanel } from './DeploymentKeyPanel.tsx';
 import { VouchingPanel } from './VouchingPanel.tsx';
 
+/** What the coordinator may choose for a code's life: a visit, the usual hour, or a day for a phone that enrolls later. */
+const CODE_MINUTES = [15, 60, 1440] as const;
+
 export function Devices() {
   const services = useServices();
   const { tr, sync, writer } = services;
   const [code, setCode] = useState<EnrollmentCodeResponse>();
+  const [codeMinutes, setCodeMinutes] = useState<number>(CODE_EXPIRY_MINUTES.usual);
   const [devices, setDevices] = useState<EnrolledDevice[]>();
   const [error, setError] = useState<string>();
   const [revoking, setRevoking] = useState<string>();
@@ -65,7 +69,7 @@ export function Devices() {
     if (!sync) return;
     setError(undefined);
     try {
-      setCode(await createEnrollmentCode(sync.endpoint, role));
+      setCode(await createEnrollmentCode(sync.endpoint, role, codeMinutes));
     } catch (e) {
       fail(e);
     }
@@ -85,6 +89,16 @@ export function Devices() {
       <h1>{tr.t('devices.title')}</h1>
       {/* The actions come first: the key panel's content arrives after a request to the base, and
           content growing above a button moves it from under a finger about to tap it. */}
+      <div class="field">
+        <label for="code-minutes">{tr.t('devices.codeMinutes')}</label>
+        <select id="code-minutes" value={codeMinutes} onChange={(e) => setCodeMinutes(Number(e.currentTarget.value))}>
+          {CODE_MINUTES.map((m) => (
+            <option key={m} value={m}>
+              {tr.t(`devices.codeMinutes.${m}`)}
+            </option>
+          ))}
+        </select>
+      </div>
       <div class="actions">
         <button
           type="button"

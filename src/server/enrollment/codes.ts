@@ -8,11 +8,13 @@
  */
 import type { Kysely } from 'kysely';
 import type { Fingerprint, RandomBytes } from '../../domain/ids.ts';
+import { CODE_EXPIRY_MINUTES } from '../../domain/protocol.ts';
 import type { Role } from '../../domain/roles.ts';
 import type { Database } from '../store/schema.ts';
 import { CODE_BYTES, randomSecret, secretHash } from './secrets.ts';
 
-export const CODE_LIFETIME_MS = 24 * 60 * 60 * 1000;
+/** An unused code's life unless the coordinator chooses another (CODE_EXPIRY_MINUTES). */
+export const DEFAULT_CODE_LIFETIME_MS = CODE_EXPIRY_MINUTES.usual * 60 * 1000;
 /** Spent and expired codes are kept this long (so a late attempt hears "expired", not "unknown"), then deleted. */
 const KEEP_OLD_CODES_MS = 30 * 24 * 60 * 60 * 1000;
 
@@ -28,10 +30,15 @@ export interface CodeDeps {
   random: RandomBytes;
 }
 
-export async function makeEnrollmentCode(db: Kysely<Database>, role: Role, { now, random }: CodeDeps): Promise<EnrollmentCode> {
+export async function makeEnrollmentCode(
+  db: Kysely<Database>,
+  role: Role,
+  { now, random }: CodeDeps,
+  lifetimeMs = DEFAULT_CODE_LIFETIME_MS,
+): Promise<EnrollmentCode> {
   const code = randomSecret(random, CODE_BYTES);
   const createdAt = now();
-  const expiresAt = createdAt + CODE_LIFETIME_MS;
+  const expiresAt = createdAt + lifetimeMs;
   await db
     .deleteFrom('enrollment_codes')
     .where('expires_at', '<', createdAt - KEEP_OLD_CODES_MS)
@@ -68,4 +75,10 @@ export async function claimFirstCoordinatorCode(db: Kysely<Database>, deps: Code
     if (Number(claimed.numUpdatedRows) !== 1) return undefined;
     return makeEnrollmentCode(trx, 'coordinator', deps);
   });
+}
+
+/** "1 hour", "24 hours": a lifetime as the printed links say it. */
+export function lifetimeText(ms: number): string {
+  const hours = ms / 3_600_000;
+  return hours === 1 ? '1 hour' : `${hours} hours`;
 }

@@ -105,8 +105,9 @@ export function enrollRoutes(api: Hono<ApiEnv>, { store, now, random, publicOrig
   });
 
   api.post('/v1/enrollment-codes', requireDevice(store.db), requireCoordinator, async (c) => {
-    const { role } = await readJsonBody(c, enrollmentCodeRequestSchema, SMALL_BODY_BYTES);
-    const made = await makeEnrollmentCode(store.db, role, { now, random });
+    const { role, expiresInMinutes } = await readJsonBody(c, enrollmentCodeRequestSchema, SMALL_BODY_BYTES);
+    const lifetimeMs = expiresInMinutes === undefined ? undefined : expiresInMinutes * 60_000;
+    const made = await makeEnrollmentCode(store.db, role, { now, random }, lifetimeMs);
     const answer: EnrollmentCodeResponse = { ...made, link: enrollmentLink(publicOrigin(), made.code, await linkFingerprint(store.db)) };
     return jsonAnswer(c, answer, 201);
   });

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { devicesResponseSchema, enrollmentCodeResponseSchema, enrollResponseSchema } from '../../../src/domain/protocol.ts';
-import { claimFirstCoordinatorCode, CODE_LIFETIME_MS, enrollmentLink } from '../../../src/server/enrollment/codes.ts';
+import { claimFirstCoordinatorCode, DEFAULT_CODE_LIFETIME_MS, enrollmentLink } from '../../../src/server/enrollment/codes.ts';
 import { cryptoRandom } from '../../../src/domain/ids.ts';
 import { forEachStore, newId, ORIGIN, wireOp } from './harness.ts';
 
@@ -34,7 +34,7 @@ forEachStore('enrollment', ({ start }) => {
     expect(made.status).toBe(201);
     const code = enrollmentCodeResponseSchema.parse(await made.json());
     expect(code.role).toBe('monitor');
-    expect(code.expiresAt).toBe(server.clock.now + CODE_LIFETIME_MS);
+    expect(code.expiresAt).toBe(server.clock.now + 60 * 60 * 1000);
     expect(code.link).toBe(`${ORIGIN}/enroll#code=${code.code}`);
 
     const monitor = await server.call('/api/v1/enroll', {
@@ -133,7 +133,7 @@ forEachStore('enrollment', ({ start }) => {
     expect(await server.store.db.selectFrom('devices').select('device').where('role', '=', 'monitor').execute()).toHaveLength(1);
   });
 
-  it('an expired code fails, and a code still within its day works', async () => {
+  it('an expired code fails, and a code still within its hour works', async () => {
     const server = await start();
     const coordinator = await server.firstCoordinator();
     const make = async () =>
@@ -141,13 +141,37 @@ forEachStore('enrollment', ({ start }) => {
         await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'monitor' } })).json(),
       ).code;
     const early = await make();
-    server.clock.now += CODE_LIFETIME_MS - 1;
+    server.clock.now += DEFAULT_CODE_LIFETIME_MS - 1;
     const late = await make();
     expect((await server.call('/api/v1/enroll', { json: { code: late, device: 'monitor-b-0002' } })).status).toBe(201);
     server.clock.now += 1;
     const expired = await server.call('/api/v1/enroll', { json: { code: early, device: 'monitor-a-0001' } });
     expect(expired.status).toBe(401);
     expect(await expired.json()).toEqual({ error: { code: 'code_expired', message: expect.any(String) } });
+  });
+
+  it('a code lives as long as the coordinator chose, from 5 minutes to 24 hours; anything else is a 400 naming the field', async () => {
+    const server = await start();
+    const coordinator = await server.firstCoordinator();
+    const make = (json: Record<string, unknown>) => server.call('/api/v1/enrollment-codes', { token: coordinator, json });
+    const quarter = enrollmentCodeResponseSchema.parse(await (await make({ role: 'monitor', expiresInMinutes: 15 })).json());
+    expect(quarter.expiresAt).toBe(server.clock.now + 15 * 60 * 1000);
+    const day = enrollmentCodeResponseSchema.parse(await (await make({ role: 'monitor', expiresInMinutes: 1440 })).json());
+    expect(day.expiresAt).toBe(server.clock.now + 24 * 60 * 60 * 1000);
+    for (const expiresInMinutes of [0, 4, 1441, 60.5, -60, '60', null, 1e9]) {
+      const refused = await make({ role: 'monitor', expiresInMinutes });
+      expect(refused.status, String(expiresInMinutes)).toBe(400);
+      const { error } = (await refused.json()) as { error: { code: string; message: string } };
+      expect(error.code).toBe('bad_request');
+      expect(error.message).toContain('expiresInMinutes');
+    }
+    expect(await server.store.db.selectFrom('enrollment_codes').select('code_hash').execute()).toHaveLength(3);
+
+    server.clock.now += 15 * 60 * 1000;
+    const late = await server.call('/api/v1/enroll', { json: { code: quarter.code, device: 'monitor-a-0001' } });
+    expect(late.status).toBe(401);
+    expect((await late.json()).error.code).toBe('code_expired');
+    expect((await server.call('/api/v1/enroll', { json: { code: day.code, device: 'monitor-a-0001' } })).status).toBe(201);
   });
 
   it('an unknown or malformed code is refused', async () => {

@@ -738,7 +738,7 @@ describe('hostile input against the server process', () => {
       /^Rasid is running at /,
       /^ {2}http:\/\/\S+\/enroll#code=\S+$/,
       /^This is a new Rasid store\. /,
-      /^within \d+ hours; it works once:$/,
+      /^within \d+ hours?; it works once:$/,
       /^Lost it, or need another coordinator\?/,
       /^$/,
     ];

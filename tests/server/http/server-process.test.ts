@@ -4,10 +4,12 @@
  * process's peak memory, nothing private in its output, and clear refusals of bad configuration.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_REQUEST_BYTES } from '../../../src/domain/protocol.ts';
 import { gzipOfZeros, newId, wireOp } from './harness.ts';
@@ -82,6 +84,39 @@ describe('a new store', PROCESS_TEST, () => {
     const enrolled = await post(server.url, '/api/v1/enroll', { code: codeOf(link!), device: 'coordinator-0002' });
     expect(enrolled.status).toBe(201);
     expect((await enrolled.json()).role).toBe('coordinator');
+  });
+
+  it('codes last an hour unless the coordinator chooses, and one past its time is refused', async () => {
+    const data = join(dir, 'expiry');
+    const server = await start({ RASID_DATA: data });
+    expect(server.output()).toContain('within 1 hour; it works once:');
+    const madeAt = Date.now();
+    const coordinator = (
+      (await (await post(server.url, '/api/v1/enroll', { code: codeOf(server.firstLink!), device: 'coordinator-0001' })).json()) as {
+        token: string;
+      }
+    ).token;
+    const usual = (await (await post(server.url, '/api/v1/enrollment-codes', { role: 'monitor' }, coordinator)).json()) as {
+      code: string;
+      expiresAt: number;
+    };
+    expect(usual.expiresAt - madeAt).toBeGreaterThanOrEqual(60 * 60 * 1000);
+    expect(usual.expiresAt - Date.now()).toBeLessThanOrEqual(60 * 60 * 1000);
+    const refused = await post(server.url, '/api/v1/enrollment-codes', { role: 'monitor', expiresInMinutes: 7 * 24 * 60 }, coordinator);
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toContain('expiresInMinutes');
+
+    // The hour passed: the store says so, as the clock would.
+    const db = new Database(join(data, 'rasid.sqlite'));
+    try {
+      const hash = createHash('sha256').update(usual.code).digest('hex');
+      expect(db.prepare('UPDATE enrollment_codes SET expires_at = ? WHERE code_hash = ?').run(Date.now() - 1, hash).changes).toBe(1);
+    } finally {
+      db.close();
+    }
+    const late = await post(server.url, '/api/v1/enroll', { code: usual.code, device: 'monitor-a-0001' });
+    expect(late.status).toBe(401);
+    expect(((await late.json()) as { error: { code: string } }).error.code).toBe('code_expired');
   });
 
   it('is what `npm run coordinator-link` runs', () => {
