@@ -12,6 +12,7 @@ import { distinctHeads } from '../domain/merge.ts';
 import type { Gazetteer } from '../domain/gazetteer.ts';
 import { applyAppearance, currentAppearance, setAppearance, type Appearance } from './appearance.ts';
 import { deviceId } from './device.ts';
+import { takeEnrollmentFragment } from './enrollment-fragment.ts';
 import { loadEnrollment, sealEnrollmentWith, type Enrollment } from './enrollment-store.ts';
 import { browserLockRecordStore } from './lock/lock-record-store.ts';
 import { IDLE_MINUTES, LOCK_RECORD_KEY } from './lock/options.ts';
@@ -174,6 +175,8 @@ async function openApp(dataKey: DataKeyHolder, firstTime: boolean, tr: Translato
 }
 
 async function start() {
+  // First of all, before anything waits: the enrollment code must not stay in the address.
+  takeEnrollmentFragment();
   const tr = await loadLang().then(loadTranslator);
   document.documentElement.lang = tr.lang;
   document.documentElement.dir = tr.dir;

@@ -15,7 +15,9 @@ import {
   ownBrowserAndServer,
   PHONE,
   autoUnlock,
+  passcodeField,
   readAllStored,
+  sessionHistory,
   screenshot,
   syncNow,
   appReady,
@@ -67,6 +69,17 @@ test('a phone refuses a base showing another deployment key than its link names,
   const link = (await coordinator.getByTestId('enrollment-link').textContent()) ?? '';
   const fp = /[#&]fp=([A-Za-z0-9_-]{43})/.exec(link)?.[1];
   expect(fp).toBeTruthy();
+  const path = link.slice(link.indexOf('/enroll'));
+
+  // The code and fingerprint leave the address as the link opens, while the lock still asks for a
+  // passcode: an enrollment never finished leaves neither in the browser's history.
+  const glance = await own.browser.newContext({ baseURL: own.server.baseUrl, ...PHONE });
+  const locked = await glance.newPage();
+  await locked.goto(path);
+  await passcodeField(locked).waitFor();
+  expect(locked.url()).toBe(`${own.server.baseUrl}/enroll`);
+  expect((await sessionHistory(locked)).join('\n')).not.toMatch(/code=|fp=/);
+  await glance.close();
 
   const phoneContext = await own.browser.newContext({ baseURL: own.server.baseUrl, ...PHONE, serviceWorkers: 'allow' });
   autoUnlock(phoneContext);
@@ -75,7 +88,6 @@ test('a phone refuses a base showing another deployment key than its link names,
   await phone.route('**/api/v1/deployment-key', (route) =>
     route.fulfill({ json: { key: impostor.text, fingerprint: impostor.fingerprint } }),
   );
-  const path = link.slice(link.indexOf('/enroll'));
   await phone.goto(path);
   await appReady(phone);
   await phone.getByRole('button', { name: 'سجّل هذا الجهاز' }).click();
@@ -89,6 +101,9 @@ test('a phone refuses a base showing another deployment key than its link names,
 
   await phone.unrouteAll();
   await enrollByLink(phone, link);
+  // Enrolled with what was read before the lock: nothing of the link is left in the session history.
+  expect(phone.url()).toBe(`${own.server.baseUrl}/enroll`);
+  expect((await sessionHistory(phone)).join('\n')).not.toMatch(/code=|fp=/);
   const stored = await readAllStored(phone);
   expect(stored).not.toContain('[CryptoKey');
   // Its agreement and signing keys, X25519 and Ed25519 where the browser has them, P-256 where not.

@@ -192,6 +192,22 @@ export function autoUnlock(context: BrowserContext, passcode = TEST_PASSCODE): v
 }
 const unlocking = new WeakSet<BrowserContext>();
 
+/** The lock screen's passcode field: the first thing a page of the app shows. */
+export function passcodeField(page: Page): Locator {
+  return page.getByLabel(PASSCODE_LABEL, { exact: true });
+}
+
+/** Every address in the page's session history (Back and Forward), as the browser keeps them. */
+export async function sessionHistory(page: Page): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { entries } = await cdp.send('Page.getNavigationHistory');
+    return entries.map((e) => e.url);
+  } finally {
+    await cdp.detach();
+  }
+}
+
 /** Opens an enrollment link's code in the app (in Arabic, its default) and enrolls the device. */
 export async function enroll(p: Page, code: string): Promise<void> {
   autoUnlock(p.context());

@@ -1,10 +1,12 @@
 /**
  * `/enroll#code=...`: enrolls this device with the base that served the page (the deployment's one
- * origin). The code is read from the fragment, which browsers never send, and removed from the
- * address once read, so it stays out of history.
+ * origin). The code is read from the fragment, which browsers never send. Start-up took it out of the
+ * address before the lock screen (enrollment-fragment.ts), so it stays out of history; a fragment
+ * that arrives later, in this page, is taken out here.
  */
 import { useState } from 'preact/hooks';
 import { codeFromHash, enroll, EnrollError, fingerprintFromHash } from '../sync/enrollment.ts';
+import { enrollmentFragment } from '../enrollment-fragment.ts';
 import { navigate } from '../router.ts';
 import { useServices } from './context.ts';
 import { isolate } from './format.ts';
@@ -12,9 +14,9 @@ import { isolate } from './format.ts';
 export function Enroll() {
   const { tr, writer, enrollment, setEnrollment, dataKey } = useServices();
   const [{ code, fingerprint }] = useState(() => {
-    const read = { code: codeFromHash(location.hash), fingerprint: fingerprintFromHash(location.hash) };
+    const hash = location.hash || (enrollmentFragment() ?? '');
     if (location.hash) history.replaceState(null, '', location.pathname);
-    return read;
+    return { code: codeFromHash(hash), fingerprint: fingerprintFromHash(hash) };
   });
   const [state, setState] = useState<{ working?: boolean; error?: string }>({});
   const origin = location.origin;
