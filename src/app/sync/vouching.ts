@@ -39,12 +39,15 @@ export async function heldVouchings(db: RasidDb): Promise<Vouching[]> {
 }
 
 /**
- * The proof hash of one own op in the form it travelled in before the root: the sealed form once it
- * has one, else its clear form. An op already carrying an outer signature needs none.
+ * The proof hash of one own op as it travelled before the root: its sealed form when it has one
+ * without an outer signature, its clear form when the base decided it before it had a sealed one
+ * (`watermark`). One not sent yet needs none: it leaves sealed and signed inside and out; nor does
+ * one that carries an outer signature.
  */
-async function ownProofHash(row: OpRow): Promise<string | undefined> {
-  if (row.rejected || row.reportId === VOUCHES_ID || row.wire?.osig !== undefined) return undefined;
-  return proofHash({ ...(row.wire ?? toWire(row, row.rawBody)) });
+async function ownProofHash(row: OpRow, watermark: number): Promise<string | undefined> {
+  if (row.rejected || row.reportId === VOUCHES_ID) return undefined;
+  if (row.wire) return row.wire.osig === undefined ? proofHash({ ...row.wire }) : undefined;
+  return row.deviceSeq <= watermark ? proofHash({ ...toWire(row, row.rawBody) }) : undefined;
 }
 
 /**
@@ -58,8 +61,9 @@ export async function vouchForOwn(writer: WriterContext): Promise<number> {
   const own = await db.ops.where('[device+deviceSeq]').between([device, 0], [device, Infinity]).toArray();
   const said = new Set(own.filter((r) => r.reportId === VOUCHES_ID).flatMap((r) => vouchingOf(r, '').vouched));
   const hashes = new Set<string>();
+  const watermark = (await db.getMeta('watermark')) ?? 0;
   for (const row of own) {
-    const h = await ownProofHash(row);
+    const h = await ownProofHash(row, watermark);
     if (h !== undefined && !said.has(h)) hashes.add(h);
   }
   const chunks = chunked([...hashes].sort());
