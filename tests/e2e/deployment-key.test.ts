@@ -4,6 +4,7 @@
  * the real one, keeping its own private keys only as wrapped blobs. A second coordinator imports the
  * key file the first saved, with the coordinator passphrase, and its desk then holds the key.
  */
+import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
 import { deskAr } from '../../src/app/i18n/desk.ar.ts';
 import { deskEn } from '../../src/app/i18n/desk.en.ts';
@@ -208,6 +209,33 @@ test('a second coordinator imports the key file the first saved, in Arabic, and 
     await second.getByRole('navigation', { name: 'القائمة الرئيسية' }).getByRole('link', { name: 'الأجهزة' }).click();
     await section.getByRole('status').getByText(deskAr['deploymentKey.held']).waitFor();
     expect(await section.getByRole('form', { name: deskAr['deploymentKey.import.title'] }).count()).toBe(0);
+
+    // The first desk rotates the deployment key with the root file, under a new passphrase, and
+    // offers the new key file; the second desk, holding only the old key, is asked for it.
+    const rotate = first.getByRole('form', { name: deskEn['rotateKey.title'] });
+    await rotate.getByLabel(deskEn['rootFile.file'], { exact: true }).setInputFiles(rootFile);
+    await rotate.getByLabel(deskEn['deploymentKey.rootPassphrase']).fill('a well dug below the old mill');
+    await rotate.getByLabel(deskEn['rotateKey.passphrase'], { exact: true }).fill('nine almond trees past the well');
+    await rotate.getByLabel(deskEn['rotateKey.confirm']).fill('nine almond trees past the well');
+    await rotate.getByRole('button', { name: deskEn['rotateKey.button'] }).click();
+    await rotate.getByRole('status').getByText(deskEn['rotateKey.done']).waitFor();
+    const [rotatedDownload] = await Promise.all([
+      first.waitForEvent('download'),
+      made.getByRole('link', { name: deskEn['deploymentKey.saveFile'] }).click(),
+    ]);
+    const rotatedFile = await rotatedDownload.path();
+    const fingerprintOf = (path: string) => (JSON.parse(readFileSync(path, 'utf8')) as { fingerprint: string }).fingerprint;
+    expect(fingerprintOf(rotatedFile)).not.toBe(fingerprintOf(keyFile));
+
+    await syncNow(second, 'ar');
+    await second.reload();
+    await appReady(second);
+    await second.getByRole('navigation', { name: 'القائمة الرئيسية' }).getByRole('link', { name: 'الأجهزة' }).click();
+    const again = section.getByRole('form', { name: deskAr['deploymentKey.import.title'] });
+    await again.getByLabel(deskAr['deploymentKey.import.file']).setInputFiles(rotatedFile);
+    await again.getByLabel(deskAr['deploymentKey.passphrase'], { exact: true }).fill('nine almond trees past the well');
+    await again.getByRole('button', { name: deskAr['deploymentKey.import.button'] }).click();
+    await section.getByRole('status').getByText(deskAr['deploymentKey.imported']).waitFor();
     await Promise.all([firstDesk.close(), secondDesk.close()]);
   } finally {
     await base.stop();

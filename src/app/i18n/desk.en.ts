@@ -89,6 +89,13 @@ export const deskEn = {
   'deploymentKey.makeRoot': 'Make the deployment root',
   'deploymentKey.upgradeIntro':
     'This deployment was made before deployment roots. Make its root once, with a passphrase of its own: devices enrolled before take it from your roster at their next sync, and enrollment links pin it from then on.',
+  'rotateKey.title': 'Rotate the deployment key',
+  'rotateKey.intro':
+    'After a coordinator leaves, or at will: the root names a new deployment key, and every device seals to it from its next sync. A coordinator who left cannot read what is sealed to it. This desk keeps the old key to open older reports. Then save the new key file and pass it to the other coordinators.',
+  'rotateKey.passphrase': 'New coordinator passphrase',
+  'rotateKey.confirm': 'New coordinator passphrase again',
+  'rotateKey.button': 'Rotate the deployment key',
+  'rotateKey.done': 'The deployment key was rotated. Save the new key file below and pass it to the other coordinators.',
   'rootFile.title': 'Name the coordinators with the root file',
   'rootFile.intro':
     'Only the root names coordinators. When a coordinator joins or leaves, open the root file here: the root then names every coordinator the base lists and revokes those revoked. The file is not kept.',

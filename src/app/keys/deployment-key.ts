@@ -60,7 +60,7 @@ export interface KeyPassphrases {
  */
 type Maker = { role: Role; device: DeviceId; keys: DeviceKeys };
 type Deps = { now: () => number; random: RandomBytes };
-const sameTyped = (a: string, b: string) => a.normalize('NFC') === b.normalize('NFC');
+export const sameTyped = (a: string, b: string) => a.normalize('NFC') === b.normalize('NFC');
 
 /** A new root for `deploymentKey`: its file under `passphrase`, and its first statement naming the maker. */
 async function newRoot(

@@ -37,7 +37,7 @@ export const MAX_KEY_FILE_SIZE = 16 * 1024;
 
 export interface DeploymentKeyStore {
   read(): Promise<unknown>;
-  write(wrapped: WrappedKey): Promise<void>;
+  write(wrapped: readonly WrappedKey[]): Promise<void>;
 }
 
 export const browserDeploymentKeyStore: DeploymentKeyStore = {
@@ -45,34 +45,54 @@ export const browserDeploymentKeyStore: DeploymentKeyStore = {
   write: (wrapped) => set(DEPLOYMENT_PRIVATE_KEY, wrapped),
 };
 
+/** The wrapped keys kept, oldest first: one alone, as kept before keys were rotated, or a list. */
+async function keptWrapped(store: DeploymentKeyStore): Promise<unknown[]> {
+  const stored = await store.read();
+  return stored === undefined ? [] : Array.isArray(stored) ? (stored as unknown[]) : [stored];
+}
+
 /**
- * Stores the deployment key pair wrapped under the data key. The private key must be extractable
- * (just made, or just opened from a key file for this purpose); only the wrapped blob is stored.
+ * Stores a deployment key pair wrapped under the data key, after those kept before: once the key is
+ * rotated, a desk still opens what was sealed to the earlier ones. The private key must be
+ * extractable (just made, or just opened from a key file for this purpose); only the wrapped blob is
+ * stored. Keeping a key held already changes nothing.
  */
 export async function keepDeploymentKey(
   pair: AgreementKeyPair,
   dataKey: DataKeyHolder,
   store: DeploymentKeyStore = browserDeploymentKeyStore,
 ): Promise<void> {
+  const held = await keptWrapped(store);
+  if ((await loadDeploymentPrivateKeys(dataKey, store)).some((k) => k.publicKey.text === pair.publicKey.text)) return;
   const wrapped = await wrapUnderKey(pair.privateKey, await wrappingKey(dataKey), { publicKey: pair.publicKey });
-  await store.write(wrapped);
+  await store.write([...(held as WrappedKey[]), wrapped]);
 }
 
 /**
- * The deployment key pair, unwrapped into memory as a non-extractable key; undefined when this
- * device does not hold it. A blob that does not open under this data key counts as not held rather
- * than failing the unlock: the device's own keys and reports matter more, and importing the key
- * file again replaces it.
+ * Every deployment key pair this desk holds, oldest first, unwrapped into memory as non-extractable
+ * keys. A blob that does not open under this data key counts as not held rather than failing the
+ * unlock: the device's own keys and reports matter more, and importing the key file again mends it.
  */
+export async function loadDeploymentPrivateKeys(
+  dataKey: DataKeyHolder,
+  store: DeploymentKeyStore = browserDeploymentKeyStore,
+): Promise<AgreementKeyPair[]> {
+  const wrapping = await wrappingKey(dataKey);
+  const pairs: AgreementKeyPair[] = [];
+  for (const stored of await keptWrapped(store)) {
+    const opened = await unwrapWithKey(stored, wrapping);
+    if (opened.ok && opened.publicKey && isAgreementAlg(opened.publicKey.alg))
+      pairs.push(keyPairOf(opened.key, opened.publicKey) as AgreementKeyPair);
+  }
+  return pairs;
+}
+
+/** The deployment key pair kept last (the current one, unless another desk rotated it since); undefined when none is held. */
 export async function loadDeploymentPrivateKey(
   dataKey: DataKeyHolder,
   store: DeploymentKeyStore = browserDeploymentKeyStore,
 ): Promise<AgreementKeyPair | undefined> {
-  const stored = await store.read();
-  if (stored === undefined) return undefined;
-  const opened = await unwrapWithKey(stored, await wrappingKey(dataKey));
-  if (!opened.ok || !opened.publicKey || !isAgreementAlg(opened.publicKey.alg)) return undefined;
-  return keyPairOf(opened.key, opened.publicKey) as AgreementKeyPair;
+  return (await loadDeploymentPrivateKeys(dataKey, store)).at(-1);
 }
 
 /**
@@ -88,6 +108,7 @@ export async function importKeyFile(
   dataKey: DataKeyHolder,
   expectedFingerprint?: string,
   store: DeploymentKeyStore = browserDeploymentKeyStore,
+  named: readonly string[] = [],
 ): Promise<ImportResult> {
   if (text.length > MAX_KEY_FILE_SIZE) return { ok: false, reason: IMPORT_ERRORS.notKeyFile };
   let json: unknown;
@@ -101,10 +122,13 @@ export async function importKeyFile(
 
   const pinned = await loadPinnedKey();
   const expected = [pinned?.fingerprint, expectedFingerprint].filter((f): f is string => f !== undefined);
-  if (expected.length === 0) return { ok: false, reason: IMPORT_ERRORS.noKnownKey };
+  if (expected.length === 0 && named.length === 0) return { ok: false, reason: IMPORT_ERRORS.noKnownKey };
   // The fingerprint the file declares is not proven until it opens, but it is enough to turn away
   // another deployment's file at once, without making a coordinator wait for Argon2id.
-  const isThisDeployment = (fingerprint: string) => expected.every((f) => f === fingerprint);
+  // On a desk that pinned the root, a key the root named (`named`, fingerprints) is this
+  // deployment's too: one rotated in since this desk pinned its key, or an earlier one.
+  const isThisDeployment = (fingerprint: string) =>
+    named.includes(fingerprint) || (expected.length > 0 && expected.every((f) => f === fingerprint));
   if (!isThisDeployment(file.data.fingerprint)) return { ok: false, reason: IMPORT_ERRORS.otherDeployment };
 
   // Extractable only to be wrapped again under the data key just below; the copy in use is not.

@@ -12,7 +12,7 @@ import { MAX_BATCH, type Cursor, type SyncResponse, type Watermark } from '../..
 import type { Role } from '../../domain/roles.ts';
 import type { RasidDb } from '../store/db.ts';
 import { readerOf, type OpKeys } from './op-keys.ts';
-import { pinEndorsedRoot } from './trust.ts';
+import { followDeploymentKey, pinEndorsedRoot } from './trust.ts';
 import { vouchForOwn } from './vouching.ts';
 import { ROSTER_ID } from '../../domain/roster.ts';
 import { countOutbox, newRoom, outbox, relayBatch, sealOutgoing, type Outgoing } from './push.ts';
@@ -131,6 +131,8 @@ async function takeAnswer(ctx: SyncContext, at: Position, batch: readonly Outgoi
   if (ctx.keys && !ctx.keys.root && response.ops.some((s) => s.op.reportId === ROSTER_ID) && (await pinEndorsedRoot(db, ctx.keys))) {
     await vouchOwn(ctx);
   }
+  // The root rotated the deployment key: what this device seals next goes to the new one.
+  if (ctx.keys && response.ops.some((s) => s.op.reportId === ROSTER_ID)) await followDeploymentKey(db, ctx.keys);
   return taken;
 }
 

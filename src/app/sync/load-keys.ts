@@ -2,14 +2,14 @@
  * The keys sync works with, unwrapped at unlock from where they are kept wrapped: the device's own
  * key pairs, the pinned deployment key and, on a desk that holds it, the deployment private key.
  */
-import { readPublicKey } from '../../domain/crypto/keys.ts';
+import { readPublicKey, type AgreementKeyPair } from '../../domain/crypto/keys.ts';
 import type { DeviceId } from '../../domain/ids.ts';
 import { loadDeviceKeys } from '../keys/device-keys.ts';
 import { loadPinnedKey, loadPinnedRoot, savePinnedKey } from '../keys/deployment-pin.ts';
 import { rootDeviceOf } from '../../domain/root.ts';
 import type { PinnedRoot } from '../../domain/trusted-roster.ts';
 import { readBaseDeploymentKey } from '../keys/deployment-key.ts';
-import { loadDeploymentPrivateKey } from '../keys/deployment-private.ts';
+import { loadDeploymentPrivateKeys } from '../keys/deployment-private.ts';
 import type { DataKeyHolder } from '../store/at-rest.ts';
 import { opKeys, type OpKeys } from './op-keys.ts';
 import type { Endpoint } from './transport.ts';
@@ -28,11 +28,16 @@ export async function loadOpKeys(dataKey: DataKeyHolder, self: DeviceId): Promis
     return undefined;
   }
   const pinned = pin ? await readPublicKey(pin.key, 'agreement') : undefined;
-  const deploymentPrivate = await loadDeploymentPrivateKey(dataKey).catch(() => undefined);
+  // A desk holds the deployment key it seals to and, once the key was rotated, earlier ones, to open older ops.
+  const held = await loadDeploymentPrivateKeys(dataKey).catch((): AgreementKeyPair[] => []);
+  const current = (k: AgreementKeyPair) => pinned?.ok === true && k.publicKey.text === pinned.key.text;
+  const deploymentPrivate = held.find(current);
+  const pastDeployment = held.filter((k) => !current(k));
   const root = await loadRoot();
   return opKeys(self, device, {
     ...(pinned?.ok && { deploymentPublic: pinned.key }),
     ...(deploymentPrivate && { deploymentPrivate }),
+    ...(pastDeployment.length > 0 && { pastDeployment }),
     ...(root && { root }),
   });
 }

@@ -22,6 +22,8 @@ export interface OpKeys {
   device: DeviceKeys;
   deploymentPublic?: PublicKey<AgreementAlg>;
   deploymentPrivate?: AgreementKeyPair;
+  /** Earlier deployment keys this desk holds, after a rotation: they open ops sealed before it. */
+  pastDeployment?: AgreementKeyPair[];
   /** The deployment root as pinned at enrollment: from then on, trust follows from it alone (trust.ts). */
   root?: PinnedRoot;
   pairs: PairKeyCache;
@@ -30,7 +32,12 @@ export interface OpKeys {
 export function opKeys(
   self: DeviceId,
   device: DeviceKeys,
-  more: { deploymentPublic?: PublicKey<AgreementAlg>; deploymentPrivate?: AgreementKeyPair; root?: PinnedRoot } = {},
+  more: {
+    deploymentPublic?: PublicKey<AgreementAlg>;
+    deploymentPrivate?: AgreementKeyPair;
+    pastDeployment?: AgreementKeyPair[];
+    root?: PinnedRoot;
+  } = {},
 ): OpKeys {
   return { self, device, ...more, pairs: new PairKeyCache() };
 }
@@ -59,7 +66,7 @@ async function directoryOfTrust(trusted: TrustedRoster, keys: OpKeys): Promise<K
 }
 
 export async function readerOf(db: RasidDb, keys: OpKeys): Promise<Reader> {
-  const mine = [keys.device.agreement, ...(keys.deploymentPrivate ? [keys.deploymentPrivate] : [])];
+  const mine = [keys.device.agreement, ...(keys.deploymentPrivate ? [keys.deploymentPrivate] : []), ...(keys.pastDeployment ?? [])];
   const { root } = keys;
   if (!root) return { mine, directory: await directoryOf(db, keys), pairs: keys.pairs };
   // The statements are read once: the directory is the trust rule's over them, and a batch adds its own.

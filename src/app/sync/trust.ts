@@ -14,7 +14,7 @@ import type { DeviceId } from '../../domain/ids.ts';
 import type { WireOp } from '../../domain/protocol.ts';
 import { DEPLOYMENT_ROOT_FIELD, rosterOf, ROSTER_ID, statementOf } from '../../domain/roster.ts';
 import { rootDeviceOf } from '../../domain/root.ts';
-import { savePinnedRoot } from '../keys/deployment-pin.ts';
+import { savePinnedKey, savePinnedRoot } from '../keys/deployment-pin.ts';
 import type { OpKeys } from './op-keys.ts';
 import type { Op } from '../../domain/op.ts';
 import { trustedRoster, type PinnedRoot, type RosterStatement, type TrustedRoster } from '../../domain/trusted-roster.ts';
@@ -75,5 +75,28 @@ export async function pinEndorsedRoot(db: RasidDb, keys: OpKeys): Promise<boolea
   if (!key?.ok) return false;
   await savePinnedRoot({ key: key.key.text, fingerprint: key.key.fingerprint });
   keys.root = { device: rootDeviceOf(key.key.kid), signing: key.key.text };
+  return true;
+}
+
+/**
+ * The deployment key to seal to is the one the root's latest statement naming one names (the rule,
+ * docs/security.md): once the root rotated it, this device pins the new key and seals to it from its
+ * next op on; a desk keeps the earlier private key among its past ones, to open what was sealed
+ * before. True when the key changed now.
+ */
+export async function followDeploymentKey(db: RasidDb, keys: OpKeys): Promise<boolean> {
+  if (!keys.root) return false;
+  const latest = (await db.getMeta('trust'))?.deploymentKeys.at(-1);
+  if (latest === undefined || latest === keys.deploymentPublic?.text) return false;
+  const read = await readPublicKey(latest, 'agreement');
+  if (!read.ok) return false;
+  await savePinnedKey({ key: read.key.text, fingerprint: read.key.fingerprint });
+  const held = [...(keys.deploymentPrivate ? [keys.deploymentPrivate] : []), ...(keys.pastDeployment ?? [])];
+  const current = held.find((k) => k.publicKey.text === read.key.text);
+  keys.deploymentPublic = read.key;
+  if (current) keys.deploymentPrivate = current;
+  else delete keys.deploymentPrivate;
+  const past = held.filter((k) => k !== current);
+  if (past.length > 0) keys.pastDeployment = past;
   return true;
 }

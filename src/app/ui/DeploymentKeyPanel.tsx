@@ -13,17 +13,20 @@ import {
   importKeyFile,
   IMPORT_ERRORS,
   loadDeploymentKeyFile,
-  loadDeploymentPrivateKey,
+  loadDeploymentPrivateKeys,
   MAX_KEY_FILE_SIZE,
 } from '../keys/deployment-private.ts';
 import type { DeploymentKeyFile, RootFile } from '../../domain/crypto/key-file.ts';
 import { keepRootStatement } from '../sync/root-statement.ts';
 import { FileWithPassphrase } from './FileWithPassphrase.tsx';
 import { RootFileForm } from './RootFileForm.tsx';
+import { RotateKeyForm } from './RotateKeyForm.tsx';
 import { SyncError } from '../sync/transport.ts';
 import { useServices } from './context.ts';
 import { passcodeAsTyped } from './LockScreen.tsx';
 import type { DeploymentKeyResponse } from '../../domain/protocol.ts';
+import { readPublicKey } from '../../domain/crypto/keys.ts';
+import type { RasidDb } from '../store/db.ts';
 
 /** `onReady` hears whether the base has its deployment key and root, once known and whenever that changes. */
 export function DeploymentKeyPanel({ onReady }: { onReady?: (ready: boolean) => void } = {}) {
@@ -51,13 +54,14 @@ export function DeploymentKeyPanel({ onReady }: { onReady?: (ready: boolean) => 
     void loadDeploymentKeyFile().then(setFile);
   }, [sync]);
 
+  // Held: the key the base serves now, which after another desk rotated it is not the one held before.
   useEffect(() => {
     if (!dataKey?.unlocked) return setHeld(false);
-    void loadDeploymentPrivateKey(dataKey).then(
-      (k) => setHeld(!!k),
+    void loadDeploymentPrivateKeys(dataKey).then(
+      (held) => setHeld(held.some((k) => !base || k.publicKey.fingerprint === base.fingerprint)),
       () => setHeld(false),
     );
-  }, [dataKey]);
+  }, [dataKey, base]);
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -186,6 +190,15 @@ export function DeploymentKeyPanel({ onReady }: { onReady?: (ready: boolean) => 
           )}
           {held === false && <ImportKeyFile expected={base.fingerprint} onImported={imported} />}
           {base.root && sync?.role === 'coordinator' && <RootFileForm />}
+          {base.root && held && sync?.role === 'coordinator' && (
+            <RotateKeyForm
+              onRotated={async (f) => {
+                setFile(f);
+                deploymentKeyChanged?.();
+                if (sync) setBase((await readBaseDeploymentKey(sync.endpoint).catch(() => undefined)) ?? base);
+              }}
+            />
+          )}
           {held && !base.root && (
             <form onSubmit={(e) => void submitRoot(e)} aria-label={tr.t('deploymentKey.makeRoot')}>
               <p class="hint">{tr.t('deploymentKey.upgradeIntro')}</p>
@@ -231,7 +244,17 @@ export function DeploymentKeyPanel({ onReady }: { onReady?: (ready: boolean) => 
 }
 
 /** A passphrase being chosen: typed hidden, and never offered for autofill of an old one. */
-function NewPassphrase({ id, label, value, onInput }: { id: string; label: string; value: string; onInput: (value: string) => void }) {
+export function NewPassphrase({
+  id,
+  label,
+  value,
+  onInput,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onInput: (value: string) => void;
+}) {
   return (
     <div class="field">
       <label for={id}>{label}</label>
@@ -242,7 +265,7 @@ function NewPassphrase({ id, label, value, onInput }: { id: string; label: strin
 
 /** The key file another coordinator passed on, opened with the coordinator passphrase and kept under the data key. */
 function ImportKeyFile({ expected, onImported }: { expected: string; onImported: (file: DeploymentKeyFile | undefined) => void }) {
-  const { tr, dataKey } = useServices();
+  const { tr, dataKey, writer } = useServices();
   const [chosen, setChosen] = useState<File>();
   const [passphrase, setPassphrase] = useState('');
   const [error, setError] = useState<string>();
@@ -256,7 +279,14 @@ function ImportKeyFile({ expected, onImported }: { expected: string; onImported:
     setBusy(true);
     setError(undefined);
     try {
-      const result = await importKeyFile(await chosen.text(), passcodeAsTyped(passphrase), dataKey, expected);
+      const result = await importKeyFile(
+        await chosen.text(),
+        passcodeAsTyped(passphrase),
+        dataKey,
+        expected,
+        undefined,
+        await rootNamed(writer.db),
+      );
       if (!result.ok) return setError(result.reason);
       setPassphrase('');
       onImported(await loadDeploymentKeyFile());
@@ -285,4 +315,10 @@ function ImportKeyFile({ expected, onImported }: { expected: string; onImported:
       onSubmit={() => void submit()}
     />
   );
+}
+
+/** The fingerprints of every deployment key the root named, as the trust rule read it on this desk. */
+async function rootNamed(db: RasidDb): Promise<string[]> {
+  const keys = await Promise.all(((await db.getMeta('trust'))?.deploymentKeys ?? []).map((k) => readPublicKey(k, 'agreement')));
+  return keys.flatMap((k) => (k.ok ? [k.key.fingerprint] : []));
 }

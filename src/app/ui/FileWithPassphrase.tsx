@@ -21,6 +21,8 @@ export interface FileWithPassphraseProps {
   onFile: (file: File | undefined) => void;
   onPassphrase: (value: string) => void;
   onSubmit: () => void;
+  /** More fields, between the passphrase and the button. */
+  fields?: ComponentChildren;
   /** Shown under the button: what the form did. */
   children?: ComponentChildren;
 }
@@ -61,6 +63,7 @@ export function FileWithPassphrase(p: FileWithPassphraseProps) {
           aria-describedby={p.error ? errorId : undefined}
         />
       </div>
+      {p.fields}
       <button type="submit" class="primary" disabled={p.busy}>
         {p.busy ? tr.t('lock.working') : p.button}
       </button>

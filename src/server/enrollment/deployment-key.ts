@@ -13,11 +13,17 @@ import type { DeploymentKeyResponse, WireOp } from '../../domain/protocol.ts';
 import { DEPLOYMENT_KEY_FIELD, ROSTER_ID } from '../../domain/roster.ts';
 import type { Database } from '../store/schema.ts';
 
-/** The answer, with the fingerprint this base computed itself. */
+/**
+ * The answer, with the fingerprint this base computed itself: the key the root's latest statement
+ * names, once the root rotated it, and otherwise the one a coordinator set.
+ */
 export async function readDeploymentKey(db: Kysely<Database>): Promise<(DeploymentKeyResponse & { fingerprint: Fingerprint }) | undefined> {
-  const row = await db.selectFrom('meta').select('deployment_key').where('id', '=', 1).executeTakeFirst();
-  if (!row?.deployment_key) return undefined;
-  const read = await readPublicKey(row.deployment_key, 'agreement');
+  const row = await db.selectFrom('meta').select(['deployment_key', 'root_key']).where('id', '=', 1).executeTakeFirst();
+  const root = row?.root_key ? await readPublicKey(row.root_key, 'signing') : undefined;
+  const rotated = root?.ok ? (await rootStatements(db, rootDeviceOf(root.key.kid)))[0]?.named : undefined;
+  const text = rotated ?? row?.deployment_key;
+  if (!text) return undefined;
+  const read = await readPublicKey(text, 'agreement');
   return read.ok ? { key: read.key.text, fingerprint: read.key.fingerprint } : undefined;
 }
 
@@ -66,10 +72,11 @@ export async function linkFingerprint(db: Kysely<Database>): Promise<Fingerprint
 }
 
 /**
- * The root's latest statement naming `deploymentKey`, as it travels: a device that pins the root
- * takes the deployment key only on its word, checked before it enrolls.
+ * The root's statements naming a deployment key, latest first, as they travel. The base stored each
+ * only after its outer signature checked out under the root key (authorship.ts); devices check the
+ * inner one before they take a key on its word.
  */
-export async function rootStatementNaming(db: Kysely<Database>, root: DeviceId, deploymentKey: string): Promise<WireOp | undefined> {
+async function rootStatements(db: Kysely<Database>, root: DeviceId): Promise<{ named: string; wire: WireOp }[]> {
   const rows = await db
     .selectFrom('ops')
     .select(['id', 'v', 'kind', 'report_id', 'device', 'device_seq', 'body', 'sig', 'osig'])
@@ -78,14 +85,14 @@ export async function rootStatementNaming(db: Kysely<Database>, root: DeviceId, 
     .where('status', '=', 'ok')
     .orderBy('device_seq', 'desc')
     .execute();
-  for (const r of rows) {
+  return rows.flatMap((r) => {
     let named: unknown;
     try {
       named = (JSON.parse(r.body) as { changes?: Record<string, unknown> }).changes?.[DEPLOYMENT_KEY_FIELD];
     } catch {
-      continue;
+      return [];
     }
-    if (named !== deploymentKey) continue;
+    if (typeof named !== 'string') return [];
     const op = {
       v: Number(r.v),
       id: r.id,
@@ -95,7 +102,14 @@ export async function rootStatementNaming(db: Kysely<Database>, root: DeviceId, 
       deviceSeq: Number(r.device_seq),
       body: r.body,
     };
-    return { ...op, ...(r.sig !== null && { sig: r.sig }), ...(r.osig !== null && { osig: r.osig }) } as WireOp;
-  }
-  return undefined;
+    return [{ named, wire: { ...op, ...(r.sig !== null && { sig: r.sig }), ...(r.osig !== null && { osig: r.osig }) } as WireOp }];
+  });
+}
+
+/**
+ * The root's latest statement naming `deploymentKey`, as it travels: a device that pins the root
+ * takes the deployment key only on its word, checked before it enrolls.
+ */
+export async function rootStatementNaming(db: Kysely<Database>, root: DeviceId, deploymentKey: string): Promise<WireOp | undefined> {
+  return (await rootStatements(db, root)).find((s) => s.named === deploymentKey)?.wire;
 }

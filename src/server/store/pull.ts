@@ -9,7 +9,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { OpKind, WireHeader } from '../../domain/op.ts';
-import type { Cursor } from '../../domain/protocol.ts';
+import type { Cursor, WireOp } from '../../domain/protocol.ts';
 import type { Caller } from './rules.ts';
 import type { Database, OpRow } from './schema.ts';
 
@@ -90,11 +90,11 @@ export async function pullOps(db: Kysely<Database>, { caller, after, limit }: Pu
   return { ops, cursor: last ? { seq: last.seq, opId: last.header.id } : after, more };
 }
 
-function toPulled(
-  r: Pick<OpRow, 'seq' | 'id' | 'v' | 'kind' | 'report_id' | 'device' | 'device_seq' | 'body' | 'sig' | 'osig' | 'received_at'>,
-): PulledOp {
-  // Only ops the store took are served, and their headers passed wireHeaderSchema then.
-  const header = {
+type HeaderColumns = 'v' | 'id' | 'kind' | 'report_id' | 'device' | 'device_seq';
+
+/** A stored op's header as it travels: the store took only headers that passed wireHeaderSchema. */
+export function headerOfRow(r: Pick<OpRow, HeaderColumns>): WireHeader {
+  return {
     v: Number(r.v),
     id: r.id,
     kind: r.kind as OpKind,
@@ -102,7 +102,20 @@ function toPulled(
     device: r.device,
     deviceSeq: Number(r.device_seq),
   } as WireHeader;
-  const op: PulledOp = { seq: Number(r.seq), receivedAt: Number(r.received_at), header, body: r.body };
+}
+
+/** A stored op as the base serves it. */
+export function wireOfRow(r: Pick<OpRow, HeaderColumns | 'body' | 'sig' | 'osig'>): WireOp {
+  const op: WireOp = { ...headerOfRow(r), body: r.body };
+  if (r.sig !== null) op.sig = r.sig;
+  if (r.osig !== null) op.osig = r.osig;
+  return op;
+}
+
+function toPulled(
+  r: Pick<OpRow, 'seq' | 'id' | 'v' | 'kind' | 'report_id' | 'device' | 'device_seq' | 'body' | 'sig' | 'osig' | 'received_at'>,
+): PulledOp {
+  const op: PulledOp = { seq: Number(r.seq), receivedAt: Number(r.received_at), header: headerOfRow(r), body: r.body };
   if (r.sig !== null) op.sig = r.sig;
   if (r.osig !== null) op.osig = r.osig;
   return op;

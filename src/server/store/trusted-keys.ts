@@ -14,6 +14,7 @@ import { ROSTER_ID, statementOf } from '../../domain/roster.ts';
 import { trustedRoster, type PinnedRoot, type RosterStatement, type TrustedRoster } from '../../domain/trusted-roster.ts';
 import type { PushedOp } from './rules.ts';
 import type { Database } from './schema.ts';
+import { headerOfRow } from './pull.ts';
 
 interface SignedStatement extends RosterStatement {
   header: SignedHeader;
@@ -77,15 +78,7 @@ export async function trustedRosterAtBase(
     .where('status', '=', 'ok')
     .execute();
   const stored = rows.flatMap((r) => {
-    const header = {
-      v: r.v,
-      id: r.id,
-      kind: r.kind,
-      reportId: r.report_id,
-      device: r.device,
-      deviceSeq: Number(r.device_seq),
-    } as SignedHeader;
-    const s = statementOfSigned(header, r.body, r.sig);
+    const s = statementOfSigned(headerOfRow(r), r.body, r.sig);
     return s ? [s] : [];
   });
   const held = new Set(stored.map((s) => s.opId));

@@ -2,24 +2,26 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, test } from 'vitest';
 import { createReport, editReport } from '../../../src/app/store/reports.ts';
-import { generateKeyPair, readPublicKey, type PublicKey } from '../../../src/domain/crypto/keys.ts';
-import type { OpKeys } from '../../../src/app/sync/op-keys.ts';
+import { generateKeyPair, readPublicKey, type PublicKey, type SigningKeyPair } from '../../../src/domain/crypto/keys.ts';
+import { readerOf, type OpKeys } from '../../../src/app/sync/op-keys.ts';
 import type { Endpoint } from '../../../src/app/sync/transport.ts';
 import { PairKeyCache } from '../../../src/domain/crypto/pair-keys.ts';
 import type { ReportId } from '../../../src/domain/ids.ts';
-import { viewOf } from '../../../src/domain/merge.ts';
+import { settingBody, viewOf } from '../../../src/domain/merge.ts';
 import type { Op } from '../../../src/domain/op.ts';
-import { sealForWire } from '../../../src/domain/op-envelope.ts';
-import type { WireOp } from '../../../src/domain/protocol.ts';
+import { readArrived, sealForWire } from '../../../src/domain/op-envelope.ts';
+import { deploymentKeyResponseSchema, type WireOp } from '../../../src/domain/protocol.ts';
 import { QUARANTINE_REASONS } from '../../../src/domain/quarantine.ts';
-import { rosterField, ROSTER_ID } from '../../../src/domain/roster.ts';
+import { DEPLOYMENT_KEY_FIELD, rosterField, ROSTER_ID } from '../../../src/domain/roster.ts';
 import { toWire } from '../../../src/domain/wire-op.ts';
 import { newId } from '../../server/http/harness.ts';
 import { opId, reportId } from '../../ids.ts';
 import { damageReport } from '../store/store-fixtures.ts';
 import { ORIGIN, rootedDeployment, sealedDeployment, syncDevice, T0, trackDeployments, type Base, type Device } from './sync-fixtures.ts';
 import { makeRoot } from '../../../src/app/keys/deployment-key.ts';
-import { ROOT_FILE_ERRORS, signWithRootFile } from '../../../src/app/sync/root-signing.ts';
+import { ROOT_FILE_ERRORS, rotateDeploymentKey, signWithRootFile } from '../../../src/app/sync/root-signing.ts';
+import { DataKeyHolder } from '../../../src/app/store/at-rest.ts';
+import { writeOp } from '../../../src/app/store/write-op.ts';
 import { ROOT_FILE_KIND } from '../../../src/domain/crypto/key-file.ts';
 import { ARGON2ID_FLOOR } from '../../../src/domain/crypto/passphrase.ts';
 import { wrapUnderPassphrase } from '../../../src/domain/crypto/wrapped-key.ts';
@@ -97,6 +99,13 @@ async function makeRootAsUpgrade(coordinator: Device & { keys: OpKeys }, endpoin
   coordinator.keys.root = { device: rootDeviceOf(root.key.kid), signing: root.key.text };
   await keepRootStatement(coordinator.db, coordinator.keys, made.root.statement, coordinator.writer.now);
   await endorseRoot(coordinator.writer, made.root.pin.key);
+}
+
+/** A root file as the first coordinator saved it, at the Argon2id floor so tests stay fast. */
+async function rootFileOf(pair: SigningKeyPair, passphrase: string): Promise<string> {
+  const wrapped = await wrapUnderPassphrase(pair.privateKey, passphrase, { publicKey: pair.publicKey, params: ARGON2ID_FLOOR });
+  if (!wrapped.ok) throw new Error(wrapped.reason);
+  return JSON.stringify({ kind: ROOT_FILE_KIND, v: 1, fingerprint: pair.publicKey.fingerprint, wrapped: wrapped.wrapped });
 }
 
 describe('a deployment with its root, through the real base', () => {
@@ -460,15 +469,97 @@ describe('a deployment with its root, through the real base', () => {
     expect(await newcomer.db.quarantine.filter((q) => q.reason === QUARANTINE_REASONS.unproven).count()).toBe(1);
   });
 
+  test('the root rotates the deployment key after a coordinator leaves: every device seals to the new one, the revoked coordinator cannot open it, older reports still open', async () => {
+    const { base, coordinator, monitor, deployment, root } = await rootedDeployment(deployments);
+    const second = await deployments.sealingDevice(base, 'coord-b', 'coordinator', coordinator, deployment);
+    second.keys.root = coordinator.keys.root;
+    const endpoint = { origin: ORIGIN, token: coordinator.token, fetch: base.fetch };
+    const pass = 'a well dug below the old mill';
+    const file = await rootFileOf(root, pass);
+    const ctx = { db: coordinator.db, keys: coordinator.keys, endpoint, now: coordinator.writer.now, random: coordinator.writer.random };
+    expect(await signWithRootFile(file, pass, ctx)).toEqual({ ok: true, coordinators: 2 });
+    await syncDevice(coordinator);
+    await syncDevice(second);
+    await syncDevice(monitor);
+    const before = await createReport(monitor.writer, { ...damageReport, narrative: 'قبل تبديل المفتاح' });
+    await syncDevice(monitor);
+
+    // A coordinator is no root: its roster op naming a deployment key of its own changes nothing.
+    const own = await generateKeyPair('x25519');
+    await writeOp(second.writer, ROSTER_ID, (state, hlc) => ({
+      kind: 'deployment',
+      body: settingBody(state, { [DEPLOYMENT_KEY_FIELD]: own.publicKey.text }, hlc),
+    }));
+    await syncDevice(second);
+    await syncDevice(monitor);
+    expect(monitor.keys.deploymentPublic?.text).toBe(deployment.publicKey.text);
+
+    // The second coordinator leaves; the first rotates the key with the root file.
+    await revokeDevice(endpoint, second.device);
+    const dataKey = new DataKeyHolder();
+    dataKey.set(crypto.getRandomValues(new Uint8Array(32)));
+    const typed = { rootPassphrase: pass, passphrase: 'nine almond trees past the well', confirm: 'nine almond trees past the well' };
+    expect(await rotateDeploymentKey(file, { ...typed, rootPassphrase: 'not the passphrase' }, { ...ctx, dataKey })).toEqual({
+      ok: false,
+      reason: ROOT_FILE_ERRORS.wrongPassphrase,
+    });
+    expect(await rotateDeploymentKey(file, { ...typed, confirm: 'nine almond trees' }, { ...ctx, dataKey })).toEqual({
+      ok: false,
+      reason: 'lock.err.mismatch',
+    });
+    const rotated = await rotateDeploymentKey(file, typed, { ...ctx, dataKey });
+    if (!rotated.ok) throw new Error(rotated.reason);
+    const next = coordinator.keys.deploymentPublic!;
+    expect(next.fingerprint).toBe(rotated.file.fingerprint);
+    expect(next.text).not.toBe(deployment.publicKey.text);
+    await syncDevice(coordinator);
+
+    // The base now hands out the new key, on the root's word; the phone seals to it from its next sync.
+    const served = deploymentKeyResponseSchema.parse(await (await base.fetch(`${ORIGIN}/api/v1/deployment-key`, { method: 'GET' })).json());
+    expect(served).toMatchObject({ key: next.text, statement: { device: coordinator.keys.root!.device } });
+    await syncDevice(monitor);
+    expect(monitor.keys.deploymentPublic?.text).toBe(next.text);
+    const after = await createReport(monitor.writer, { ...damageReport, narrative: 'بعد تبديل المفتاح' });
+    await syncDevice(monitor);
+
+    // The first coordinator reads both; the revoked one, holding the old key and the base's copy, opens only the older.
+    await syncDevice(coordinator);
+    expect((await view(coordinator, before))?.narrative).toBe('قبل تبديل المفتاح');
+    expect((await view(coordinator, after))?.narrative).toBe('بعد تبديل المفتاح');
+    const stored = await base.store.db
+      .selectFrom('ops')
+      .selectAll()
+      .where('report_id', 'in', [before, after])
+      .where('kind', '=', 'create')
+      .execute();
+    const reader = await readerOf(second.db, second.keys);
+    const opened = await Promise.all(
+      stored.map(async (r) => {
+        const wire = {
+          v: r.v,
+          id: r.id,
+          kind: r.kind,
+          reportId: r.report_id,
+          device: r.device,
+          deviceSeq: Number(r.device_seq),
+          body: r.body,
+          ...(r.osig !== null && { osig: r.osig }),
+        };
+        return [r.report_id, (await readArrived(wire, reader)).ok] as const;
+      }),
+    );
+    expect(new Map(opened)).toEqual(
+      new Map([
+        [before, true],
+        [after, false],
+      ]),
+    );
+  });
+
   test('the root file, opened on a desk, names a coordinator who joined: its verification then counts on every device', async () => {
     const { base, coordinator, monitor, deployment, root } = await rootedDeployment(deployments);
     const second = await deployments.sealingDevice(base, 'coord-b', 'coordinator', coordinator, deployment);
     second.keys.root = coordinator.keys.root;
-    const fileOf = async (pair: typeof root, passphrase: string) => {
-      const wrapped = await wrapUnderPassphrase(pair.privateKey, passphrase, { publicKey: pair.publicKey, params: ARGON2ID_FLOOR });
-      if (!wrapped.ok) throw new Error(wrapped.reason);
-      return JSON.stringify({ kind: ROOT_FILE_KIND, v: 1, fingerprint: pair.publicKey.fingerprint, wrapped: wrapped.wrapped });
-    };
     const pass = 'a well dug below the old mill';
     const ctx = {
       db: coordinator.db,
@@ -477,10 +568,10 @@ describe('a deployment with its root, through the real base', () => {
       now: coordinator.writer.now,
       random: coordinator.writer.random,
     };
-    const file = await fileOf(root, pass);
+    const file = await rootFileOf(root, pass);
     expect(await signWithRootFile(file, 'not the passphrase', ctx)).toEqual({ ok: false, reason: ROOT_FILE_ERRORS.wrongPassphrase });
     const otherRoot = await generateKeyPair('ed25519');
-    expect(await signWithRootFile(await fileOf(otherRoot, pass), pass, ctx)).toEqual({ ok: false, reason: ROOT_FILE_ERRORS.otherRoot });
+    expect(await signWithRootFile(await rootFileOf(otherRoot, pass), pass, ctx)).toEqual({ ok: false, reason: ROOT_FILE_ERRORS.otherRoot });
     expect(await signWithRootFile('{"kind":"rasid-deployment-key"}', pass, ctx)).toEqual({
       ok: false,
       reason: ROOT_FILE_ERRORS.notRootFile,

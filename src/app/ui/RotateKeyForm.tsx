@@ -1,0 +1,94 @@
+/**
+ * A new deployment key, signed in with the root file: after a coordinator leaves, or at will
+ * (sync/root-signing.ts, `rotateDeploymentKey`). The root file is read for this one signature and
+ * kept nowhere; the new key file is offered to pass on to the other coordinators.
+ */
+import { useState } from 'preact/hooks';
+import type { DeploymentKeyFile } from '../../domain/crypto/key-file.ts';
+import { ROOT_FILE_ERRORS, rotateDeploymentKey } from '../sync/root-signing.ts';
+import { useServices } from './context.ts';
+import { NewPassphrase } from './DeploymentKeyPanel.tsx';
+import { FileWithPassphrase } from './FileWithPassphrase.tsx';
+import { passcodeAsTyped } from './LockScreen.tsx';
+
+/** A root file is under a kilobyte: anything far larger is not read into memory at all. */
+const MAX_ROOT_FILE_SIZE = 16 * 1024;
+
+export function RotateKeyForm({ onRotated }: { onRotated: (file: DeploymentKeyFile) => Promise<void> }) {
+  const { tr, sync, writer, dataKey } = useServices();
+  const [chosen, setChosen] = useState<File>();
+  const [form, setForm] = useState({ rootPassphrase: '', passphrase: '', confirm: '' });
+  const [error, setError] = useState<string>();
+  const [done, setDone] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async () => {
+    if (busy || !sync) return;
+    if (!dataKey) return setError('lock.err.locked');
+    if (!chosen || chosen.size > MAX_ROOT_FILE_SIZE) return setError(ROOT_FILE_ERRORS.notRootFile);
+    setBusy(true);
+    setError(undefined);
+    setDone(false);
+    try {
+      const keys = await sync.keys();
+      if (!keys) return setError('sync.err.keys');
+      const typed = {
+        rootPassphrase: passcodeAsTyped(form.rootPassphrase),
+        passphrase: passcodeAsTyped(form.passphrase),
+        confirm: passcodeAsTyped(form.confirm),
+      };
+      const ctx = { db: writer.db, keys, endpoint: sync.endpoint, now: writer.now, random: writer.random, dataKey };
+      const rotated = await rotateDeploymentKey(await chosen.text(), typed, ctx);
+      if (!rotated.ok) return setError(rotated.reason);
+      setForm({ rootPassphrase: '', passphrase: '', confirm: '' });
+      setDone(true);
+      // The root's statement goes to the base first: from then on the base hands out the new key.
+      await sync.syncNow();
+      await onRotated(rotated.file);
+    } catch {
+      setError('sync.err.network');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <FileWithPassphrase
+      id="rotate"
+      title={tr.t('rotateKey.title')}
+      intro={tr.t('rotateKey.intro')}
+      fileLabel={tr.t('rootFile.file')}
+      passphraseLabel={tr.t('deploymentKey.rootPassphrase')}
+      button={tr.t('rotateKey.button')}
+      passphrase={form.rootPassphrase}
+      busy={busy}
+      error={error}
+      wrongPassphrase={ROOT_FILE_ERRORS.wrongPassphrase}
+      onFile={setChosen}
+      onPassphrase={(v) => setForm({ ...form, rootPassphrase: v })}
+      onSubmit={() => void submit()}
+      fields={
+        <>
+          <NewPassphrase
+            id="rotate-new"
+            label={tr.t('rotateKey.passphrase')}
+            value={form.passphrase}
+            onInput={(v) => setForm({ ...form, passphrase: v })}
+          />
+          <NewPassphrase
+            id="rotate-new-confirm"
+            label={tr.t('rotateKey.confirm')}
+            value={form.confirm}
+            onInput={(v) => setForm({ ...form, confirm: v })}
+          />
+        </>
+      }
+    >
+      {done && (
+        <p class="notice" role="status">
+          {tr.t('rotateKey.done')}
+        </p>
+      )}
+    </FileWithPassphrase>
+  );
+}
