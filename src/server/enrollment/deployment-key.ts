@@ -12,6 +12,7 @@ import { rootDeviceOf } from '../../domain/root.ts';
 import type { DeploymentKeyResponse, WireOp } from '../../domain/protocol.ts';
 import { DEPLOYMENT_KEY_FIELD, ROSTER_ID } from '../../domain/roster.ts';
 import type { Database } from '../store/schema.ts';
+import { wireOfRow } from '../store/pull.ts';
 
 /**
  * The answer, with the fingerprint this base computed itself: the key the root's latest statement
@@ -92,17 +93,7 @@ async function rootStatements(db: Kysely<Database>, root: DeviceId): Promise<{ n
     } catch {
       return [];
     }
-    if (typeof named !== 'string') return [];
-    const op = {
-      v: Number(r.v),
-      id: r.id,
-      kind: r.kind,
-      reportId: r.report_id,
-      device: r.device,
-      deviceSeq: Number(r.device_seq),
-      body: r.body,
-    };
-    return [{ named, wire: { ...op, ...(r.sig !== null && { sig: r.sig }), ...(r.osig !== null && { osig: r.osig }) } as WireOp }];
+    return typeof named === 'string' ? [{ named, wire: wireOfRow(r) }] : [];
   });
 }
 

@@ -1,12 +1,13 @@
 // Must come first: idb-keyval looks for IndexedDB when first used.
 import 'fake-indexeddb/auto';
-import { clear, get } from 'idb-keyval';
+import { clear, get, set } from 'idb-keyval';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { KEY_FILE_KIND, type DeploymentKeyFile } from '../../../src/domain/crypto/key-file.ts';
 import { generateKeyPair, type AgreementKeyPair } from '../../../src/domain/crypto/keys.ts';
 import { PairKeyCache } from '../../../src/domain/crypto/pair-keys.ts';
 import { ARGON2ID_FLOOR } from '../../../src/domain/crypto/passphrase.ts';
-import { wrappedKeySchema, wrapUnderPassphrase } from '../../../src/domain/crypto/wrapped-key.ts';
+import { wrappedKeySchema, wrapUnderKey, wrapUnderPassphrase } from '../../../src/domain/crypto/wrapped-key.ts';
+import { wrappingKey } from '../../../src/app/keys/device-keys.ts';
 import { KeyDirectory } from '../../../src/domain/key-directory.ts';
 import { readArrived, sealForWire } from '../../../src/domain/op-envelope.ts';
 import type { Op } from '../../../src/domain/op.ts';
@@ -21,6 +22,7 @@ import {
   keepDeploymentKey,
   loadDeploymentKeyFile,
   loadDeploymentPrivateKey,
+  loadDeploymentPrivateKeys,
 } from '../../../src/app/keys/deployment-private.ts';
 import { DataKeyHolder } from '../../../src/app/store/at-rest.ts';
 import { KEPT_OUTSIDE } from '../../../src/app/store/kept-outside.ts';
@@ -67,13 +69,26 @@ describe('the deployment key kept under the data key', () => {
     const dataKey = unlocked();
     const pair = await generateKeyPair('p256-ecdh');
     await keepDeploymentKey(pair, dataKey);
-    const stored = await get(DEPLOYMENT_PRIVATE_KEY);
-    expect(stored).not.toBeInstanceOf(CryptoKey);
+    const stored = (await get(DEPLOYMENT_PRIVATE_KEY)) as unknown[];
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).not.toBeInstanceOf(CryptoKey);
     expect(JSON.stringify(stored)).not.toContain('CryptoKey');
-    const blob = wrappedKeySchema.parse(stored);
+    const blob = wrappedKeySchema.parse(stored[0]);
     expect(blob).toMatchObject({ kind: 'p256-ecdh', pub: pair.publicKey.text });
     // Under the data key, not a passphrase: no Argon2id at unlock.
     expect(blob.kdf).toBeUndefined();
+  });
+
+  test('after a rotation the desk keeps every key, the old one kept alone before rotations read back too', async () => {
+    const dataKey = unlocked();
+    const [old, rotated] = await Promise.all([generateKeyPair('x25519'), generateKeyPair('x25519')]);
+    // Kept before keys were rotated: one blob, not a list.
+    await set(DEPLOYMENT_PRIVATE_KEY, await wrapUnderKey(old.privateKey, await wrappingKey(dataKey), { publicKey: old.publicKey }));
+    await keepDeploymentKey(rotated, dataKey);
+    await keepDeploymentKey(rotated, dataKey);
+    const held = await loadDeploymentPrivateKeys(dataKey);
+    expect(held.map((k) => k.publicKey.text)).toEqual([old.publicKey.text, rotated.publicKey.text]);
+    expect((await loadDeploymentPrivateKey(dataKey))!.publicKey.text).toBe(rotated.publicKey.text);
   });
 
   test('before any key is kept, and under another data key, the device holds none', async () => {

@@ -15,6 +15,7 @@ import { QUARANTINE_REASONS } from '../../../src/domain/quarantine.ts';
 import { DEPLOYMENT_KEY_FIELD, rosterField, ROSTER_ID } from '../../../src/domain/roster.ts';
 import { toWire } from '../../../src/domain/wire-op.ts';
 import { newId } from '../../server/http/harness.ts';
+import { wireOfRow } from '../../../src/server/store/pull.ts';
 import { opId, reportId } from '../../ids.ts';
 import { damageReport } from '../store/store-fixtures.ts';
 import { ORIGIN, rootedDeployment, sealedDeployment, syncDevice, T0, trackDeployments, type Base, type Device } from './sync-fixtures.ts';
@@ -535,17 +536,7 @@ describe('a deployment with its root, through the real base', () => {
     const reader = await readerOf(second.db, second.keys);
     const opened = await Promise.all(
       stored.map(async (r) => {
-        const wire = {
-          v: r.v,
-          id: r.id,
-          kind: r.kind,
-          reportId: r.report_id,
-          device: r.device,
-          deviceSeq: Number(r.device_seq),
-          body: r.body,
-          ...(r.osig !== null && { osig: r.osig }),
-        };
-        return [r.report_id, (await readArrived(wire, reader)).ok] as const;
+        return [r.report_id, (await readArrived(wireOfRow(r), reader)).ok] as const;
       }),
     );
     expect(new Map(opened)).toEqual(
