@@ -24,6 +24,9 @@ export const deskAr: CatalogOf<typeof deskEn> = {
     other: '{role} · سُجّل {time} · استُلم {n} تعديل',
   },
   'devices.revoked': 'أُلغي {time}',
+  'devices.revokedCutoff': '(لا تُحتسب تعديلاته بعد الرقم {cutoff})',
+  'devices.revokeCoordinator':
+    'لا يُلغى المنسق على الأجهزة الأخرى إلا حين يسمّي الجذر المنسقين من جديد: بعد الإلغاء افتح ملف الجذر في الأسفل ووقّع.',
   'devices.key': 'مفتاح الجهاز (قارنه بما تُظهره إعدادات الجهاز نفسه):',
   'devices.thisDevice': 'هذا الجهاز',
   'devices.revoke': 'ألغِ تسجيل {device}',

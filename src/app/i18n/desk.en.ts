@@ -16,6 +16,9 @@ export const deskEn = {
   'devices.none': 'No devices enrolled yet.',
   'devices.item': { one: '{role} · enrolled {time} · {n} change received', other: '{role} · enrolled {time} · {n} changes received' },
   'devices.revoked': 'Revoked {time}',
+  'devices.revokedCutoff': '(its changes after no. {cutoff} do not count)',
+  'devices.revokeCoordinator':
+    'A coordinator is revoked on other devices only once the root names the coordinators again: after revoking, open the root file below and sign.',
   'devices.key': 'Device key (compare it with what the device’s own Settings show):',
   'devices.thisDevice': 'This device',
   'devices.revoke': 'Revoke {device}',

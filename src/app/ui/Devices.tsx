@@ -158,7 +158,10 @@ export function Devices() {
                 </p>
               )}
               {d.revokedAt !== null ? (
-                <p class="badge conflict">{tr.t('devices.revoked', { time: tr.dateTime(d.revokedAt) })}</p>
+                <p class="badge conflict">
+                  {tr.t('devices.revoked', { time: tr.dateTime(d.revokedAt) })}
+                  {d.cutoff !== undefined && ` ${tr.t('devices.revokedCutoff', { cutoff: d.cutoff })}`}
+                </p>
               ) : (
                 d.device !== writer.device && (
                   <button
@@ -187,6 +190,11 @@ export function Devices() {
         confirmLabel={tr.t('devices.revoke', { device: (revoking ?? '').slice(0, 8) })}
         onConfirm={() => void confirmRevoke()}
       >
+        {devices?.find((d) => d.device === revoking)?.role === 'coordinator' && (
+          <p class="notice" role="status">
+            {tr.t('devices.revokeCoordinator')}
+          </p>
+        )}
         {unsent > 0 && (
           <p class="notice" role="status">
             {tr.plural('devices.unsent', unsent)}
