@@ -104,3 +104,19 @@ async function rootStatements(db: Kysely<Database>, root: DeviceId): Promise<{ n
 export async function rootStatementNaming(db: Kysely<Database>, root: DeviceId, deploymentKey: string): Promise<WireOp | undefined> {
   return (await rootStatements(db, root)).find((s) => s.named === deploymentKey)?.wire;
 }
+
+/**
+ * A deployment key the root named, current or past, by its key id, with the root's latest statement
+ * naming it: a desk that holds ops sealed to an earlier key learns which key that was on the root's word.
+ */
+export async function rootNamedKey(
+  db: Kysely<Database>,
+  root: DeviceId,
+  kid: string,
+): Promise<{ key: string; fingerprint: Fingerprint; statement: WireOp } | undefined> {
+  for (const s of await rootStatements(db, root)) {
+    const read = await readPublicKey(s.named, 'agreement');
+    if (read.ok && read.key.kid === kid) return { key: read.key.text, fingerprint: read.key.fingerprint, statement: s.wire };
+  }
+  return undefined;
+}

@@ -18,6 +18,7 @@ import {
   linkFingerprint,
   readDeploymentKey,
   readDeploymentRoot,
+  rootNamedKey,
   rootStatementNaming,
   setDeploymentKey,
   setDeploymentRoot,
@@ -30,6 +31,9 @@ import { currentEpoch } from '../store/index.ts';
 import { ApiError } from './errors.ts';
 import { jsonAnswer } from './json-answer.ts';
 import { clientAddress, takeOrRefuse } from './rate-limit.ts';
+
+/** A public key's key id: the first 12 base64url characters of its fingerprint. */
+const KEY_ID = /^[A-Za-z0-9_-]{12}$/;
 
 /** An agreement key and a signing key today; a little room for rotation. */
 const MAX_KEYS = 8;
@@ -70,6 +74,15 @@ export function enrollRoutes(api: Hono<ApiEnv>, { store, now, random, publicOrig
   // A public key: anyone may read it, and a device about to enroll does, to check it against the
   // fingerprint its link carries before it spends the code.
   api.get('/v1/deployment-key', async (c) => {
+    const kid = c.req.query('kid');
+    if (kid !== undefined) {
+      // A past key, after the root rotated it: one the root named, with its statement.
+      if (!KEY_ID.test(kid)) throw new ApiError(400, 'bad_request', '`kid` is a key id: 12 base64url characters.');
+      const root = await readDeploymentRoot(store.db);
+      const named = root && (await rootNamedKey(store.db, root.device, kid));
+      if (!root || !named) throw new ApiError(404, 'no_such_key', 'The deployment root named no key with this id.');
+      return jsonAnswer(c, { ...named, root: { key: root.key, fingerprint: root.fingerprint } } satisfies DeploymentKeyResponse);
+    }
     const key = await readDeploymentKey(store.db);
     if (!key) throw new ApiError(404, 'no_deployment_key', 'This deployment has no key yet; its first coordinator makes it.');
     const root = await readDeploymentRoot(store.db);

@@ -518,6 +518,12 @@ describe('a deployment with its root, through the real base', () => {
     // The base now hands out the new key, on the root's word; the phone seals to it from its next sync.
     const served = deploymentKeyResponseSchema.parse(await (await base.fetch(`${ORIGIN}/api/v1/deployment-key`, { method: 'GET' })).json());
     expect(served).toMatchObject({ key: next.text, statement: { device: coordinator.keys.root!.device } });
+    // The earlier key, by its key id, on the root's word; a key id the root never named, or no key id, is refused.
+    const byKid = (kid: string) => base.fetch(`${ORIGIN}/api/v1/deployment-key?kid=${kid}`, { method: 'GET' });
+    const past = deploymentKeyResponseSchema.parse(await (await byKid(deployment.publicKey.kid)).json());
+    expect(past).toMatchObject({ key: deployment.publicKey.text, statement: { device: coordinator.keys.root!.device } });
+    expect((await byKid(own.publicKey.kid)).status).toBe(404);
+    expect((await byKid('not%20a%20kid')).status).toBe(400);
     await syncDevice(monitor);
     expect(monitor.keys.deploymentPublic?.text).toBe(next.text);
     const after = await createReport(monitor.writer, { ...damageReport, narrative: 'بعد تبديل المفتاح' });
