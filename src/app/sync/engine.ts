@@ -12,7 +12,7 @@ import { MAX_BATCH, type Cursor, type SyncResponse, type Watermark } from '../..
 import type { Role } from '../../domain/roles.ts';
 import type { RasidDb } from '../store/db.ts';
 import { readerOf, type OpKeys } from './op-keys.ts';
-import { followDeploymentKey, pinEndorsedRoot } from './trust.ts';
+import { followRoster } from './trust.ts';
 import { vouchForOwn } from './vouching.ts';
 import { ROSTER_ID } from '../../domain/roster.ts';
 import { countOutbox, newRoom, outbox, relayBatch, sealOutgoing, type Outgoing } from './push.ts';
@@ -126,13 +126,9 @@ async function takeAnswer(ctx: SyncContext, at: Position, batch: readonly Outgoi
     batch.map((b) => b.row.id),
     { device, now: ctx.now, epoch: at.epoch, lostOps, cursorSent: at.cursor, reader },
   );
-  // A deployment upgraded to a root: a device enrolled before takes it on its coordinator's word,
-  // and vouches for what it wrote before.
-  if (ctx.keys && !ctx.keys.root && response.ops.some((s) => s.op.reportId === ROSTER_ID) && (await pinEndorsedRoot(db, ctx.keys))) {
-    await vouchOwn(ctx);
-  }
-  // The root rotated the deployment key: what this device seals next goes to the new one.
-  if (ctx.keys && response.ops.some((s) => s.op.reportId === ROSTER_ID)) await followDeploymentKey(db, ctx.keys);
+  // A deployment upgraded to a root, or its key rotated: the device pins the root, and vouches for
+  // what it wrote before; what it seals next goes to the root's latest deployment key.
+  if (ctx.keys && response.ops.some((s) => s.op.reportId === ROSTER_ID) && (await followRoster(db, ctx.keys))) await vouchOwn(ctx);
   return taken;
 }
 

@@ -7,7 +7,7 @@
  * sync response. Reading either file twice changes nothing.
  */
 import { opIdSchema } from '../../domain/id-schemas.ts';
-import { isReportId, type DeviceId, type TargetId } from '../../domain/ids.ts';
+import { cryptoRandom, isReportId, type DeviceId, type TargetId } from '../../domain/ids.ts';
 import { QUARANTINE_REASONS } from '../../domain/quarantine.ts';
 import type { Role } from '../../domain/roles.ts';
 import { entriesWritten, rosterEntriesOf, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
@@ -40,6 +40,8 @@ import { sealOutgoing, wireOf } from './push.ts';
 import { readBatch, takeResponse, type TakenResponse } from './take-in.ts';
 import { takeIn, type IncomingOp } from './take-in-steps.ts';
 import { SYNC_ERRORS, SyncError } from './transport.ts';
+import { followRoster } from './trust.ts';
+import { vouchForOwn } from './vouching.ts';
 
 /** Why a request file is refused, by why its first op that did not pass could not be taken in. */
 const FILE_ERROR_OF: Partial<Record<string, FileError>> = {
@@ -59,6 +61,8 @@ export class SyncFileError extends Error {
 
 /** The phone's request file: every own op above its watermark, sealed as a sync would send them. */
 export async function writeRequestFile(db: RasidDb, device: DeviceId, now: () => number, keys?: OpKeys): Promise<SyncRequestFile> {
+  // A phone that syncs only by file vouches for its ops from before the root in its first file after it.
+  if (keys?.root) await vouchForOwn({ db, device, now, random: cryptoRandom });
   const [watermark, cursor, epoch] = await Promise.all([db.getMeta('watermark'), db.getMeta('cursor'), db.getMeta('epoch')]);
   const rows = await db.ops
     .where('[device+deviceSeq]')
@@ -100,13 +104,16 @@ export async function readReply(db: RasidDb, device: DeviceId, text: string, now
     const id = opIdSchema.safeParse(r.id);
     return id.success ? [id.data] : [];
   });
-  return takeResponse(db, file.response, pushed, {
+  const taken = await takeResponse(db, file.response, pushed, {
     device,
     now,
     epoch: epoch ?? null,
     keepCursorAhead: epoch === file.response.epoch ? (cursor ?? null) : null,
     reader: keys ? reader : undefined,
   });
+  // As after a sync: the root pinned, or its rotated deployment key followed; vouching goes with the next request file.
+  if (keys && file.response.ops.some((s) => s.op.reportId === ROSTER_ID)) await followRoster(db, keys);
+  return taken;
 }
 
 export interface Answered {

@@ -100,3 +100,14 @@ export async function followDeploymentKey(db: RasidDb, keys: OpKeys): Promise<bo
   if (past.length > 0) keys.pastDeployment = past;
   return true;
 }
+
+/**
+ * After roster ops arrived, by sync or reply file: a device enrolled before the root takes it on its
+ * coordinator's word, and a device that pinned it follows the root's deployment key. True when this
+ * device pinned the root now (it then vouches for what it wrote before).
+ */
+export async function followRoster(db: RasidDb, keys: OpKeys): Promise<boolean> {
+  const pinned = !keys.root && (await pinEndorsedRoot(db, keys));
+  await followDeploymentKey(db, keys);
+  return pinned;
+}

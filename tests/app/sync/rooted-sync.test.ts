@@ -29,7 +29,7 @@ import { wrapUnderPassphrase } from '../../../src/domain/crypto/wrapped-key.ts';
 import { endorseRoot } from '../../../src/app/sync/deployment-settings.ts';
 import { keepRootStatement } from '../../../src/app/sync/root-statement.ts';
 import { rootDeviceOf } from '../../../src/domain/root.ts';
-import { answerRequest, writeRequestFile } from '../../../src/app/sync/file.ts';
+import { answerRequest, readReply, writeRequestFile } from '../../../src/app/sync/file.ts';
 import { keepRoster } from '../../../src/app/sync/service.ts';
 import { FILE_ERRORS } from '../../../src/domain/sync-file.ts';
 import { cutoffSince, heldForRelay, revokeDevice } from '../../../src/app/sync/devices.ts';
@@ -471,7 +471,8 @@ describe('a deployment with its root, through the real base', () => {
   });
 
   test('the root rotates the deployment key after a coordinator leaves: every device seals to the new one, the revoked coordinator cannot open it, older reports still open', async () => {
-    const { base, coordinator, monitor, deployment, root } = await rootedDeployment(deployments);
+    const { base, coordinator, monitor, monitors, deployment, root } = await rootedDeployment(deployments, ['monitor', 'far']);
+    const far = monitors[1]!;
     const second = await deployments.sealingDevice(base, 'coord-b', 'coordinator', coordinator, deployment);
     second.keys.root = coordinator.keys.root;
     const endpoint = { origin: ORIGIN, token: coordinator.token, fetch: base.fetch };
@@ -526,6 +527,11 @@ describe('a deployment with its root, through the real base', () => {
     expect((await byKid('not%20a%20kid')).status).toBe(400);
     await syncDevice(monitor);
     expect(monitor.keys.deploymentPublic?.text).toBe(next.text);
+    // A phone that syncs only by file follows it from the reply file the coordinator answers.
+    const request = JSON.stringify(await writeRequestFile(far.db, far.device, far.writer.now, far.keys));
+    const answered = await answerRequest(coordinator.sync, request);
+    await readReply(far.db, far.device, JSON.stringify(answered.reply), far.writer.now, far.keys);
+    expect(far.keys.deploymentPublic?.text).toBe(next.text);
     const after = await createReport(monitor.writer, { ...damageReport, narrative: 'بعد تبديل المفتاح' });
     await syncDevice(monitor);
 
