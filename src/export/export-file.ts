@@ -1,7 +1,8 @@
 /**
  * One export, start to end: records in, file text out in chunks, with the number of rows written so
- * far, so a worker can post progress and build a Blob while the UI stays responsive. Pseudonyms are
- * computed per chunk (WebCrypto is asynchronous); everything else is the synchronous writers.
+ * far, so a worker can post progress and build a Blob while the UI stays responsive. A partner's
+ * pseudonyms are computed first (WebCrypto is asynchronous), since they give its file its row order;
+ * everything else is the synchronous writers.
  *
  * `exportText` is the same export as one string, for tests, the command line and benchmarks.
  */
@@ -38,23 +39,34 @@ export async function* exportChunks(records: readonly ExportRecord[], run: Expor
   const { profile, format: name, exportedAt } = run;
   const format = FILE_FORMATS[name];
   const columns = columnsFor(profile);
-  const included = records.filter((r) => isExported(r, profile));
+  let included = records.filter((r) => isExported(r, profile));
   const total = included.length;
   const step = run.rowsPerChunk ?? ROWS_PER_CHUNK;
-  const key = profile.kind === 'partner' ? await importPseudonymKey(profile.key) : undefined;
+  let pseudonym: PseudonymLookup | undefined;
+  if (profile.kind === 'partner') {
+    const known = await pseudonymsOf(await importPseudonymKey(profile.key), idsToPseudonymise(included));
+    pseudonym = (id) => known.get(id)!;
+    included = inPseudonymOrder(included, pseudonym);
+  }
 
   yield { text: format.head(columns, { profile: profile.name, exportedAt }), rows: 0, total };
   for (let start = 0; start < total; start += step) {
     const batch = included.slice(start, start + step);
-    let pseudonym: PseudonymLookup | undefined;
-    if (key) {
-      const known = await pseudonymsOf(key, idsToPseudonymise(batch));
-      pseudonym = (id) => known.get(id)!;
-    }
     const rows = [...rowsFor(batch, profile, pseudonym)];
     yield { text: format.rows(rows, columns, start === 0), rows: start + batch.length, total };
   }
   yield { text: format.tail(), rows: total, total };
+}
+
+/**
+ * A partner's rows sorted by that partner's own pseudonyms. In the order the reports were made, the
+ * n-th row of two partners' files would be the same report, which joins their pseudonyms as surely as
+ * a shared id; each partner's key shuffles its file differently, and the same key keeps its order.
+ */
+function inPseudonymOrder(records: readonly ExportRecord[], pseudonym: PseudonymLookup): ExportRecord[] {
+  const keyed = records.map((r) => ({ r, key: typeof r.id === 'string' ? pseudonym(r.id) : '' }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return keyed.map((k) => k.r);
 }
 
 /** The whole file as one string, and its row count for the export log. */

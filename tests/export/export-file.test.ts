@@ -1,8 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { EXPORT_FORMATS, exportChunks, exportText, type ExportChunk } from '../../src/export/export-file.ts';
-import { INTERNAL_PROFILE } from '../../src/export/profile.ts';
+import { INTERNAL_PROFILE, partnerProfile } from '../../src/export/profile.ts';
+import { importPseudonymKey, pseudonymsOf } from '../../src/export/pseudonym.ts';
 import type { ExportRecord } from '../../src/export/record.ts';
-import { EXPORTED_AT, RECORDS, WASH_PARTNER } from './fixtures.ts';
+import { EXPORTED_AT, MAPPING_KEY, RECORDS, WASH_PARTNER } from './fixtures.ts';
 
 async function collect(it: AsyncGenerator<ExportChunk>): Promise<ExportChunk[]> {
   const out: ExportChunk[] = [];
@@ -45,5 +46,38 @@ describe('an export in chunks', () => {
     expect(chunks.at(-1)!.rows).toBe(10_000);
     expect(text.split('\r\n').length - 1).toBe(10_000 + 2);
     expect(Math.max(...chunks.map((c) => c.text.length))).toBeLessThan(text.length / 5);
+  });
+});
+
+describe('the row order of a partner file', () => {
+  /** Which report each row of a partner's CSV is, found by pseudonymising every id under that partner's key. */
+  async function reportOrder(records: readonly ExportRecord[], profile: typeof WASH_PARTNER): Promise<string[]> {
+    const ids = records.map((r) => r.id as string);
+    const byPseudonym = new Map([...(await pseudonymsOf(await importPseudonymKey(profile.key), ids))].map(([id, p]) => [p, id]));
+    const { text } = await exportText(records, { profile, format: 'csv', exportedAt: EXPORTED_AT });
+    return text
+      .split('\r\n')
+      .slice(2, -1)
+      .map((line) => byPseudonym.get(line.slice(1, 33))!);
+  }
+
+  const records = many(100);
+  // The same fields for both: nothing but the ids (and so the pseudonyms) tells the two files apart.
+  const other = partnerProfile({ name: 'shelter-cluster', key: MAPPING_KEY });
+
+  test("two partners' files do not line up row for row, so the n-th rows do not join their pseudonyms", async () => {
+    const wash = await reportOrder(records, WASH_PARTNER);
+    const shelter = await reportOrder(records, other);
+    expect(new Set(wash)).toEqual(new Set(shelter));
+    const sameRow = wash.filter((id, i) => shelter[i] === id);
+    // One report in a hundred may land on the same row by chance; in creation order all would.
+    expect(sameRow.length).toBeLessThan(5);
+  });
+
+  test('a partner gets the same order whatever order the reports were made or read in', async () => {
+    const forward = await exportText(records, { profile: WASH_PARTNER, format: 'json', exportedAt: EXPORTED_AT });
+    const backward = await exportText([...records].reverse(), { profile: WASH_PARTNER, format: 'json', exportedAt: EXPORTED_AT });
+    expect(backward.text).toBe(forward.text);
+    expect(await reportOrder(records, WASH_PARTNER)).not.toEqual(records.map((r) => r.id));
   });
 });
