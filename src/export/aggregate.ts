@@ -8,15 +8,24 @@
  * marked as a duplicate (it would count one event twice), by the first day of the event date, under
  * the area of their admin p-code at that level (or its names, when the report has no p-code). Reports
  * with no area at that level, or no date, are counted in a cell with that part empty, suppressed alike.
+ *
+ * Counts at two levels subtract: a governorate's count minus its districts' shown counts gives back
+ * the districts left out. So every aggregate of a deployment, under any profile, is counted at one
+ * level, AGGREGATE_LEVEL (docs/decisions.md, 052), and a file says how many cells it left out, never
+ * which.
  */
 import type { AdminLevel } from '../domain/gazetteer.ts';
 import { REPORT_TYPES } from '../domain/report-codes.ts';
 import { isoWeekOf } from './coarsen.ts';
 import { csvChunks } from './csv.ts';
 import { jsonChunks } from './json.ts';
+import type { Profile } from './profile.ts';
 import type { Column, ExportRecord, ExportRow } from './record.ts';
 
 export const MIN_REPORTS_PER_CELL = 5;
+
+/** The one admin level every aggregate of a deployment is counted at: districts, as partners plan by. */
+export const AGGREGATE_LEVEL: AdminLevel = 2;
 
 export function aggregateColumns(level: AdminLevel): Column[] {
   return [
@@ -44,8 +53,15 @@ interface Cell {
   reports: number;
 }
 
-/** Counted cells of at least MIN_REPORTS_PER_CELL reports, by area, week and type. */
-export function aggregateRows(records: Iterable<ExportRecord>, level: AdminLevel): ExportRow[] {
+export interface Aggregate {
+  /** Cells of at least MIN_REPORTS_PER_CELL reports. */
+  rows: ExportRow[];
+  /** How many cells were left out for holding fewer. */
+  suppressed: number;
+}
+
+/** Counted cells of at least MIN_REPORTS_PER_CELL reports, by area, week and type, and how many were left out. */
+export function aggregateOf(records: Iterable<ExportRecord>, level: AdminLevel): Aggregate {
   const cells = new Map<string, Cell>();
   for (const r of records) {
     if (r.deleted === true || r.verification === 'duplicate') continue;
@@ -62,8 +78,8 @@ export function aggregateRows(records: Iterable<ExportRecord>, level: AdminLevel
     else cells.set(key, { pcode, en, ar, week, type, reports: 1 });
   }
   const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  return [...cells.values()]
-    .filter((c) => c.reports >= MIN_REPORTS_PER_CELL)
+  const shown = [...cells.values()].filter((c) => c.reports >= MIN_REPORTS_PER_CELL);
+  const rows = shown
     .sort(
       (a, b) =>
         compare(a.pcode, b.pcode) ||
@@ -80,15 +96,39 @@ export function aggregateRows(records: Iterable<ExportRecord>, level: AdminLevel
       type: c.type || null,
       reports: c.reports,
     }));
+  return { rows, suppressed: cells.size - shown.length };
 }
 
-/** The aggregate as a CSV (with its HXL row) or JSON file, in pieces like every other export. */
-export function aggregateChunks(
+/**
+ * Why a profile gets no aggregate, as a catalog key: a partner who may see places only down to
+ * governorates must not get districts back, counted.
+ */
+export function aggregateRefusal(profile: Profile): string | undefined {
+  return profile.kind === 'partner' && profile.place.level < AGGREGATE_LEVEL ? 'err.aggregate.finerThanProfile' : undefined;
+}
+
+/**
+ * A profile's aggregate as a CSV (with its HXL row) or JSON file, in pieces like every other export,
+ * at the deployment's level. The JSON header says how many cells were left out; a CSV has no place
+ * for it (its second row is the HXL row), so the desk and the command line say it. Throws the
+ * catalog key of aggregateRefusal.
+ */
+export function aggregateFile(
   records: Iterable<ExportRecord>,
-  run: { level: AdminLevel; format: 'csv' | 'json'; exportedAt: string },
-): Generator<string> {
-  const columns = aggregateColumns(run.level);
-  const rows = aggregateRows(records, run.level);
-  if (run.format === 'csv') return csvChunks(rows, columns);
-  return jsonChunks(rows, columns, { profile: `aggregate-adm${run.level}`, exportedAt: run.exportedAt });
+  run: { profile: Profile; format: 'csv' | 'json'; exportedAt: string },
+): Aggregate & { chunks: Generator<string> } {
+  const refusal = aggregateRefusal(run.profile);
+  if (refusal) throw new Error(refusal);
+  const level = AGGREGATE_LEVEL;
+  const columns = aggregateColumns(level);
+  const { rows, suppressed } = aggregateOf(records, level);
+  const chunks =
+    run.format === 'csv'
+      ? csvChunks(rows, columns)
+      : jsonChunks(rows, columns, {
+          profile: run.profile.name,
+          exportedAt: run.exportedAt,
+          aggregate: { level, suppressedCells: suppressed },
+        });
+  return { rows, suppressed, chunks };
 }

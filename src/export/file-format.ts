@@ -2,6 +2,7 @@
  * What the three file writers share: a file is a head, rows, and a tail, produced in pieces so a
  * worker can write 100,000 reports without one giant string and report progress as it goes.
  */
+import type { AdminLevel } from '../domain/gazetteer.ts';
 import type { Column, ExportRow } from './record.ts';
 
 /** What a file says about itself (the JSON header; CSV and GeoJSON have no place for it). */
@@ -9,6 +10,8 @@ export interface ExportHeader {
   profile: string;
   /** ISO 8601, passed in: the writers never read the clock. */
   exportedAt: string;
+  /** An aggregate's level, and how many of its cells were left out (never which). */
+  aggregate?: { level: AdminLevel; suppressedCells: number };
 }
 
 export interface FileFormat {

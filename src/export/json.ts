@@ -1,6 +1,6 @@
 /**
- * JSON for scripts and pipelines: a small header (profile, export time, the columns with their HXL
- * hashtags and kinds) and `records`, one object per row with the CSV's column names. Empty cells are
+ * JSON for scripts and pipelines: a small header (profile, export time, an aggregate's level and
+ * how many cells it left out, the columns with their HXL hashtags and kinds) and `records`, one object per row with the CSV's column names. Empty cells are
  * `null`, numbers and booleans keep their JSON types.
  */
 import { chunksOf, ROWS_PER_CHUNK, type ExportHeader, type FileFormat } from './file-format.ts';
@@ -15,7 +15,8 @@ export const JSON_FILE: FileFormat = {
   mediaType: 'application/json',
   head: (columns, header) => {
     const described = columns.map((c) => JSON.stringify({ name: c.name, hxl: c.hxl, kind: c.kind })).join(',');
-    return `{"profile":${JSON.stringify(header.profile)},"exportedAt":${JSON.stringify(header.exportedAt)},"columns":[${described}],"records":[`;
+    const aggregate = header.aggregate ? `,"level":${header.aggregate.level},"suppressedCells":${header.aggregate.suppressedCells}` : '';
+    return `{"profile":${JSON.stringify(header.profile)},"exportedAt":${JSON.stringify(header.exportedAt)}${aggregate},"columns":[${described}],"records":[`;
   },
   rows: (rows, columns, first) => (first ? '\n' : ',\n') + rows.map((r) => jsonRecord(r, columns)).join(',\n'),
   tail: () => '\n]}\n',

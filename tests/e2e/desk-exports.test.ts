@@ -197,7 +197,7 @@ async function makeProfile(lang: Lang, name: string): Promise<void> {
   await page.getByRole('list', { name: ui.profiles }).getByRole('listitem', { name }).waitFor();
 }
 
-/** Exports through the form: a profile (or none, for the aggregate) and a format; returns the download and its bytes. */
+/** Exports through the form: a format and a profile (the one chosen before when none is given); returns the download and its bytes. */
 async function exportFile(lang: Lang, format: string, option?: string): Promise<{ download: Download; bytes: Buffer; text: string }> {
   const ui = UI[lang];
   await page.getByRole('radio', { name: format }).check();
@@ -373,15 +373,29 @@ describe('exports from the desk', () => {
     expect(collection.features.some((f) => 'narrative' in f.properties || 'device' in f.properties)).toBe(false);
     logged.unshift(['shelter-cluster', known.notDeleted]);
 
-    const counts = await exportFile('en', 'Counts by area and week, CSV');
-    expect(counts.download.suggestedFilename()).toMatch(/^rasid-aggregate-adm2-\d{4}-\d{2}-\d{2}\.csv$/);
+    // Counts belong to a profile, at the deployment's one level: the form offers no other.
+    const counts = await exportFile('en', 'Counts by area and week, CSV', 'shelter-cluster (partner)');
+    expect(counts.download.suggestedFilename()).toMatch(/^rasid-shelter-cluster-aggregate-adm2-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(await page.getByRole('combobox', { name: 'Count by' }).count()).toBe(0);
     expect([...counts.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const [header, hashtags, ...cells] = parseCsv(counts.text.replace(/^\uFEFF/, ''));
     expect(header).toEqual(['adm2_pcode', 'adm2_name_en', 'adm2_name_ar', 'week', 'type', 'reports']);
     expect(hashtags?.[5]).toBe('#event+num');
     expect(cells.length).toBeGreaterThan(0);
     expect(cells.filter((c) => Number(c[5]) < 5)).toEqual([]);
-    logged.unshift(['aggregate-adm2', cells.length]);
+    logged.unshift(['shelter-cluster', cells.length]);
+    // How many cells were left out is said on the screen, and in the JSON file, never which.
+    const said = page.getByRole('status').getByText(/cells? of fewer than 5 reports (was|were) left out/);
+    const left = numberIn((await said.textContent()) ?? '');
+    expect(left).toBeGreaterThan(0);
+    const json = await exportFile('en', 'Counts by area and week, JSON', 'water-partner (partner)');
+    const file = JSON.parse(json.text) as { profile: string; level: number; suppressedCells: number; records: unknown[] };
+    expect([file.profile, file.level, file.suppressedCells, file.records.length]).toEqual(['water-partner', 2, left, cells.length]);
+    await page
+      .getByRole('status')
+      .filter({ hasText: `${left} cells of fewer than 5 reports were left out` })
+      .waitFor();
+    logged.unshift(['water-partner', cells.length]);
     await until(
       page,
       () => logRows('en'),

@@ -1,9 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { MIN_REPORTS_PER_CELL, aggregateRows } from '../../src/export/aggregate.ts';
+import { AGGREGATE_LEVEL, MIN_REPORTS_PER_CELL, aggregateFile, aggregateOf } from '../../src/export/aggregate.ts';
+import { partnerProfile } from '../../src/export/profile.ts';
 import type { ExportRow } from '../../src/export/record.ts';
 import { AGGREGATE_RECORDS } from './aggregate-fixtures.ts';
+import { EXPORTED_AT, MAPPING_PARTNER, WASH_KEY, WASH_PARTNER } from './fixtures.ts';
 
-const cells = (level: 1 | 2 | 3) => aggregateRows(AGGREGATE_RECORDS, level);
+const cells = (level: 1 | 2 | 3) => aggregateOf(AGGREGATE_RECORDS, level).rows;
 const key = (r: ExportRow, level: number) => `${r[`adm${level}_pcode`] ?? r[`adm${level}_name_en`] ?? '-'} ${r.week} ${r.type}`;
 
 describe('the aggregate export by admin-2 x week x type', () => {
@@ -54,6 +56,41 @@ describe('the aggregate export by admin-2 x week x type', () => {
   test('a cell of 5 drops out when one of its reports is deleted', () => {
     const first = AGGREGATE_RECORDS.findIndex((r) => r.type === 'damage' && r.adm2_pcode === 'SY0602');
     const fewer = AGGREGATE_RECORDS.map((r, i) => (i === first ? { ...r, deleted: true } : r));
-    expect(aggregateRows(fewer, 2).map((r) => key(r, 2))).toEqual(['SY1002 2025-W10 access_cut']);
+    expect(aggregateOf(fewer, 2).rows.map((r) => key(r, 2))).toEqual(['SY1002 2025-W10 access_cut']);
+  });
+});
+
+describe('what an aggregate file says of the cells it left out', () => {
+  const json = (profile: typeof WASH_PARTNER) =>
+    JSON.parse([...aggregateFile(AGGREGATE_RECORDS, { profile, format: 'json', exportedAt: EXPORTED_AT }).chunks].join('')) as {
+      profile: string;
+      level: number;
+      suppressedCells: number;
+      records: ExportRow[];
+    };
+
+  test('the JSON says how many cells were left out, and nothing of where', () => {
+    const file = json(WASH_PARTNER);
+    // Undated damage in Ein Shaqaq (1), displacement in Jablah W10 (4), cut off in Banyas W11 (4), named only (4).
+    expect([file.profile, file.level, file.suppressedCells]).toEqual(['wash-partner', AGGREGATE_LEVEL, 4]);
+    expect(file.records).toHaveLength(2);
+    expect(Object.keys(file).sort()).toEqual(['columns', 'exportedAt', 'level', 'profile', 'records', 'suppressedCells']);
+  });
+
+  test('two profiles get the same cells at the one level, so subtracting one file from the other gives back nothing', () => {
+    const wash = json(WASH_PARTNER).records;
+    // A profile that shares sub-districts still gets its counts at the deployment's level.
+    const mapping = json(MAPPING_PARTNER).records;
+    expect(mapping).toEqual(wash);
+    const counts = new Map(wash.map((r) => [key(r, AGGREGATE_LEVEL), r.reports as number]));
+    const recovered = mapping.filter((r) => counts.get(key(r, AGGREGATE_LEVEL)) !== r.reports);
+    expect(recovered).toEqual([]);
+  });
+
+  test('a profile that shares places only down to governorates gets no counts by district', () => {
+    const coarse = partnerProfile({ name: 'governorates', key: WASH_KEY, place: { by: 'admin', level: 1 } });
+    expect(() => aggregateFile(AGGREGATE_RECORDS, { profile: coarse, format: 'csv', exportedAt: EXPORTED_AT })).toThrow(
+      'err.aggregate.finerThanProfile',
+    );
   });
 });

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { aggregateChunks, aggregateColumns } from '../../src/export/aggregate.ts';
+import { aggregateColumns, aggregateFile } from '../../src/export/aggregate.ts';
 import { exportText, type ExportFormat } from '../../src/export/export-file.ts';
 import { columnsFor, type Profile } from '../../src/export/profile.ts';
 import { snapToGrid } from '../../src/export/coarsen.ts';
@@ -102,7 +102,10 @@ describe('GDAL and the file contents', () => {
 
   test('the aggregate CSV: its cells plus the hashtag row, six fields', () => {
     const path = join(dir, 'aggregate.csv');
-    writeFileSync(path, [...aggregateChunks(AGGREGATE_RECORDS, { level: 2, format: 'csv', exportedAt: EXPORTED_AT })].join(''));
+    writeFileSync(
+      path,
+      [...aggregateFile(AGGREGATE_RECORDS, { profile: WASH_PARTNER, format: 'csv', exportedAt: EXPORTED_AT }).chunks].join(''),
+    );
     expect(summary(path)).toEqual({ features: 2 + 1, fields: aggregateColumns(2).map((c) => c.name) });
   });
 });

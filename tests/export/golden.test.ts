@@ -7,11 +7,11 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { aggregateChunks } from '../../src/export/aggregate.ts';
+import { aggregateFile } from '../../src/export/aggregate.ts';
 import { EXPORT_FORMATS, FILE_FORMATS, exportText } from '../../src/export/export-file.ts';
 import { checkHxlCsv } from './hxl-check.ts';
 import { AGGREGATE_RECORDS } from './aggregate-fixtures.ts';
-import { EXPORTED_AT, PROFILES, RECORDS } from './fixtures.ts';
+import { EXPORTED_AT, PROFILES, RECORDS, WASH_PARTNER } from './fixtures.ts';
 
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 const goldenPath = (name: string) => new URL(`./golden/${name}`, import.meta.url);
@@ -71,7 +71,7 @@ describe('golden files', () => {
 
   for (const format of ['csv', 'json'] as const) {
     test(`aggregate-adm2.${format} is unchanged`, () => {
-      const text = [...aggregateChunks(AGGREGATE_RECORDS, { level: 2, format, exportedAt: EXPORTED_AT })].join('');
+      const text = [...aggregateFile(AGGREGATE_RECORDS, { profile: WASH_PARTNER, format, exportedAt: EXPORTED_AT }).chunks].join('');
       expectGolden(`aggregate-adm2.${format}`, text);
       if (format === 'csv') expectHxl(text);
     });

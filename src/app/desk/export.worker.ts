@@ -4,8 +4,8 @@
  * in chunks, posting progress as it goes, and posts the finished file as a Blob. The page stays
  * responsive however many reports there are, and Cancel is simply the end of this worker.
  */
-import { aggregateChunks, aggregateRows } from '../../export/aggregate.ts';
-import { exportChunks, FILE_FORMATS } from '../../export/export-file.ts';
+import { aggregateFile } from '../../export/aggregate.ts';
+import { exportChunks, FILE_FORMATS, type ExportFormat } from '../../export/export-file.ts';
 import { profileSchema } from '../../export/profile.ts';
 import { toExportRecord, type ExportRecord } from '../../export/record.ts';
 import { DataKeyHolder } from '../store/at-rest.ts';
@@ -59,25 +59,29 @@ async function run(job: ExportJob): Promise<void> {
   // disk when large), so 100,000 rows never sit in memory twice, as text and as the file.
   const parts: Blob[] = [];
   let rows = 0;
+  let suppressed: number | undefined;
   let mediaType: string;
-  if ('level' in job) {
-    // Counting the cells is one pass over records already in memory: cheap beside writing them.
-    rows = aggregateRows(records, job.level).length;
+  // Checked again here: a profile that skipped its schema must not reach the writers.
+  const profile = profileSchema.parse(job.profile);
+  if (job.format === 'aggregate_csv' || job.format === 'aggregate_json') {
     const format = job.format === 'aggregate_csv' ? 'csv' : 'json';
+    // Counting the cells is one pass over records already in memory: cheap beside writing them.
+    const aggregate = aggregateFile(records, { profile, format, exportedAt: job.exportedAt });
+    rows = aggregate.rows.length;
+    suppressed = aggregate.suppressed;
     mediaType = FILE_FORMATS[format].mediaType;
-    for (const text of aggregateChunks(records, { level: job.level, format, exportedAt: job.exportedAt })) parts.push(new Blob([text]));
+    for (const text of aggregate.chunks) parts.push(new Blob([text]));
     post({ type: 'progress', rows, total: rows });
   } else {
-    // Checked again here: a profile that skipped its schema must not reach the writers.
-    const profile = profileSchema.parse(job.profile);
-    mediaType = FILE_FORMATS[job.format].mediaType;
-    for await (const chunk of exportChunks(records, { profile, format: job.format, exportedAt: job.exportedAt })) {
+    const format: ExportFormat = job.format;
+    mediaType = FILE_FORMATS[format].mediaType;
+    for await (const chunk of exportChunks(records, { profile, format, exportedAt: job.exportedAt })) {
       parts.push(new Blob([chunk.text]));
       rows = chunk.rows;
       post({ type: 'progress', rows: chunk.rows, total: chunk.total });
     }
   }
-  post({ type: 'done', blob: new Blob(parts, { type: mediaType }), rows, skipped });
+  post({ type: 'done', blob: new Blob(parts, { type: mediaType }), rows, skipped, ...(suppressed === undefined ? {} : { suppressed }) });
 }
 
 scope.onmessage = (e: MessageEvent<ExportJob>) => {

@@ -3,14 +3,14 @@
  * Cancel, and saves the finished file as a download. The worker reads the reports from IndexedDB
  * itself, so 100,000 reports are never copied through postMessage; only the finished Blob comes back.
  */
-import type { AdminLevel } from '../../domain/gazetteer.ts';
+import { AGGREGATE_LEVEL } from '../../export/aggregate.ts';
 import type { ExportLogEntry } from '../../export/desk-settings.ts';
 import { FILE_FORMATS, type ExportFormat } from '../../export/export-file.ts';
 import type { Profile } from '../../export/profile.ts';
 import type { RasidDb } from '../store/db.ts';
 
-/** What to export: a file of records under a profile, or the aggregate counts at an admin level. */
-export type ExportChoice = { format: ExportFormat; profile: Profile } | { format: 'aggregate_csv' | 'aggregate_json'; level: AdminLevel };
+/** What to export: a file of records, or the aggregate counts at the deployment's level, under a profile. */
+export type ExportChoice = { format: ExportFormat | 'aggregate_csv' | 'aggregate_json'; profile: Profile };
 
 export type ExportJob = ExportChoice & {
   /** The app's database, which the worker opens itself. */
@@ -26,7 +26,7 @@ export type ExportJob = ExportChoice & {
 export type ExportWorkerMessage =
   | { type: 'reading' }
   | { type: 'progress'; rows: number; total: number }
-  | { type: 'done'; blob: Blob; rows: number; skipped: number }
+  | { type: 'done'; blob: Blob; rows: number; skipped: number; suppressed?: number }
   /** `code` is a catalog key; `detail` is what the failure said, for the coordinator to pass on. */
   | { type: 'error'; code: string; detail?: string };
 
@@ -42,6 +42,8 @@ export interface ExportOutcome {
   rows: number;
   /** Reports that could not be read or have no type yet: not in the file, counted for the coordinator. */
   skipped: number;
+  /** An aggregate's cells left out for holding too few reports: how many, never which. */
+  suppressed?: number;
   /** What the export log records for it. */
   log: Omit<ExportLogEntry, 'by'>;
 }
@@ -62,9 +64,13 @@ export interface RunningExport {
   cancel(): void;
 }
 
-/** The name a choice goes by in file names and the log: the profile's, or the aggregate's level. */
+/** The name a choice goes by in file names: the profile's, and an aggregate's level. */
 export function exportLabel(choice: ExportChoice): string {
-  return 'profile' in choice ? choice.profile.name : `aggregate-adm${choice.level}`;
+  return isAggregate(choice) ? `${choice.profile.name}-aggregate-adm${AGGREGATE_LEVEL}` : choice.profile.name;
+}
+
+export function isAggregate(choice: ExportChoice): choice is ExportChoice & { format: 'aggregate_csv' | 'aggregate_json' } {
+  return choice.format === 'aggregate_csv' || choice.format === 'aggregate_json';
 }
 
 function extensionOf(choice: ExportChoice): string {
@@ -134,7 +140,8 @@ export function startExport(
         fileName: exportFileName(job, job.exportedAt),
         rows: m.rows,
         skipped: m.skipped,
-        log: { profile: exportLabel(job), format: job.format, rows: m.rows, at: job.exportedAt },
+        ...(m.suppressed === undefined ? {} : { suppressed: m.suppressed }),
+        log: { profile: job.profile.name, format: job.format, rows: m.rows, at: job.exportedAt },
       });
     }
   };

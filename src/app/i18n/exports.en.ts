@@ -13,7 +13,7 @@ export const exportsEn = {
   'exports.run.format': 'Format',
   'exports.run.level': 'Count by',
   'exports.run.aggregateHint':
-    'Reports counted by area, ISO week and type, whatever the profile. Any count under 5 is left out, so no small group can be singled out.',
+    'Reports counted by area, ISO week and type, at one level for this deployment and every profile: {level}. Counts at two levels would subtract to give back small groups. Any count under 5 is left out; the file says how many were, never which.',
   'exports.run.start': 'Export',
   'exports.run.cancel': 'Cancel export',
   'exports.run.progressLabel': 'Export progress',
@@ -23,6 +23,10 @@ export const exportsEn = {
   'exports.run.skipped': {
     one: '{n} report could not be read and is not in the file.',
     other: '{n} reports could not be read and are not in the file.',
+  },
+  'exports.run.suppressed': {
+    one: '{n} cell of fewer than 5 reports was left out. The file says how many, never which.',
+    other: '{n} cells of fewer than 5 reports were left out. The file says how many, never which.',
   },
   'exports.run.cancelled': 'Export cancelled. No file was saved.',
   'exports.run.unusable': 'Fix this profile before exporting with it.',
@@ -135,4 +139,6 @@ export const exportsEn = {
   'err.profile.gridTooCoarse': 'The grid cell can be at most 100 km.',
   'err.profile.removed': 'The profile was removed.',
   'err.profile.invalid': 'This value is not valid.',
+  'err.aggregate.finerThanProfile':
+    'This profile shares places only down to governorates, and the counts are by district: that would be finer. Choose another profile.',
 } as const satisfies Record<string, string | PluralMessage>;

@@ -4,18 +4,19 @@
  */
 import { parseArgs } from 'node:util';
 import { ADMIN_LEVELS, type AdminLevel } from '../../domain/gazetteer.ts';
+import { AGGREGATE_LEVEL } from '../../export/aggregate.ts';
 import { EXPORT_FORMATS, type ExportFormat } from '../../export/export-file.ts';
 
 export class UsageError extends Error {}
 
 export const USAGE =
-  'Usage: npm run export -- --profile NAME --format csv|geojson|json [--aggregate 1|2|3] [--out FILE] [--key KEYFILE]\n' +
+  `Usage: npm run export -- --profile NAME --format csv|geojson|json [--aggregate ${AGGREGATE_LEVEL}] [--out FILE] [--key KEYFILE]\n` +
   'With --key, the passphrase comes from RASID_KEY_PASSPHRASE or, on a terminal, is asked for.';
 
 export interface ExportArgs {
   profile: string;
   format: ExportFormat;
-  /** Counts by admin area at this level x week x type, instead of one row per report. */
+  /** Counts by admin area at this level x week x type, instead of one row per report; only the deployment's level is taken. */
   aggregate?: AdminLevel;
   /** Where to write the file; standard output when not given. */
   out?: string;

@@ -15,7 +15,7 @@ import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { cryptoRandom } from '../../domain/ids.ts';
-import { aggregateChunks, aggregateRows } from '../../export/aggregate.ts';
+import { AGGREGATE_LEVEL, aggregateFile, aggregateRefusal, MIN_REPORTS_PER_CELL } from '../../export/aggregate.ts';
 import type { StoredProfile } from '../../export/desk-settings.ts';
 import { exportText } from '../../export/export-file.ts';
 import { INTERNAL_PROFILE, type Profile } from '../../export/profile.ts';
@@ -62,19 +62,24 @@ async function runExport(args: ExportArgs, env: NodeJS.ProcessEnv): Promise<void
     const exportedAt = new Date().toISOString();
     let file: { text: string; rows: number };
     let logFormat: 'csv' | 'geojson' | 'json' | 'aggregate_csv' | 'aggregate_json' = args.format;
+    let suppressed: number | undefined;
     if (args.aggregate !== undefined) {
       const level = args.aggregate;
-      // A partner who may see admin-2 areas must not get them back, counted, at admin 3.
-      if (profile.kind === 'partner' && level > profile.place.level) {
+      // Counts at two levels subtract to give back the cells left out, whatever the profiles.
+      if (level !== AGGREGATE_LEVEL) {
+        throw new ExportRefused(
+          `This deployment counts every aggregate at admin level ${AGGREGATE_LEVEL}, under every profile, so that counts at two levels cannot be subtracted to give back the cells left out (docs/decisions.md, 052): use --aggregate ${AGGREGATE_LEVEL}.`,
+        );
+      }
+      if (profile.kind === 'partner' && aggregateRefusal(profile)) {
         throw new ExportRefused(
           `The profile "${profile.name}" shares places down to admin level ${profile.place.level}; an aggregate at level ${level} would be finer.`,
         );
       }
       const format = args.format === 'json' ? 'json' : 'csv';
-      file = {
-        text: [...aggregateChunks(base.records, { level, format, exportedAt })].join(''),
-        rows: aggregateRows(base.records, level).length,
-      };
+      const aggregate = aggregateFile(base.records, { profile, format, exportedAt });
+      file = { text: [...aggregate.chunks].join(''), rows: aggregate.rows.length };
+      suppressed = aggregate.suppressed;
       logFormat = `aggregate_${format}`;
     } else {
       file = await exportText(base.records, { profile, format: args.format, exportedAt });
@@ -106,6 +111,11 @@ async function runExport(args: ExportArgs, env: NodeJS.ProcessEnv): Promise<void
       ? "not recorded in the store's export log, as the command line has no device key to sign the entry with"
       : 'recorded in the export log';
     console.error(`Exported ${file.rows} row${file.rows === 1 ? '' : 's'} with profile ${profile.name} (${logFormat})${where}; ${logged}.`);
+    if (suppressed !== undefined) {
+      console.error(
+        `Left out ${suppressed} cell${suppressed === 1 ? '' : 's'} of fewer than ${MIN_REPORTS_PER_CELL} reports; the file does not say which.`,
+      );
+    }
   } finally {
     await store.close();
   }

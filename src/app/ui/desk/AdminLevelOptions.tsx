@@ -1,4 +1,4 @@
-/** The admin levels as `<option>`s, named as exports name them: for the export form and the profile editor. */
+/** The admin levels as `<option>`s, named as exports name them, for the profile editor. */
 import { ADMIN_LEVELS } from '../../../domain/gazetteer.ts';
 import { useServices } from '../context.ts';
 

@@ -1,11 +1,11 @@
 /**
- * Choosing and running an export: a profile (or the aggregate counts at an admin level), a format,
- * then Export. The work runs in a worker, so the page stays responsive: a progress bar says how far
+ * Choosing and running an export: a profile, a format (a file of reports, or the aggregate counts at
+ * the deployment's one level), then Export. The work runs in a worker, so the page stays responsive: a progress bar says how far
  * it is and Cancel ends it. The export is written to the log before the file is handed over, so no
  * file leaves this device without its entry in the audit log.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { AdminLevel } from '../../../domain/gazetteer.ts';
+import { AGGREGATE_LEVEL, aggregateRefusal } from '../../../export/aggregate.ts';
 import { EXPORT_LOG_FORMATS, type ExportLogEntry } from '../../../export/desk-settings.ts';
 import { INTERNAL_PROFILE, type Profile } from '../../../export/profile.ts';
 import type { DeskReports } from '../../desk/desk-reports.ts';
@@ -22,7 +22,6 @@ import {
 } from '../../desk/run-export.ts';
 import type { MessageKey, Params } from '../../i18n/i18n.ts';
 import { useServices } from '../context.ts';
-import { AdminLevelOptions } from './AdminLevelOptions.tsx';
 
 type LogFormat = ExportLogEntry['format'];
 const isAggregate = (f: LogFormat): f is 'aggregate_csv' | 'aggregate_json' => f === 'aggregate_csv' || f === 'aggregate_json';
@@ -71,7 +70,6 @@ export function ExportRunner({ desk, profiles }: { desk: DeskReports | undefined
   const { tr, writer, watermark } = useServices();
   const [profileName, setProfileName] = useState<string>(INTERNAL_PROFILE.name);
   const [format, setFormat] = useState<LogFormat>('csv');
-  const [level, setLevel] = useState<AdminLevel>(2);
   const [progress, setProgress] = useState<ExportProgress>();
   const [messages, setMessages] = useState<Message[]>([]);
   const [failure, setFailure] = useState<Message>();
@@ -86,12 +84,13 @@ export function ExportRunner({ desk, profiles }: { desk: DeskReports | undefined
 
   const aggregate = isAggregate(format);
   const profile = profileName === INTERNAL_PROFILE.name ? INTERNAL_PROFILE : usable(profiles?.find((p) => p.name === profileName));
-  const canStart = !progress && (aggregate || profile !== undefined);
+  const refusal = aggregate && profile ? aggregateRefusal(profile) : undefined;
+  const canStart = !progress && profile !== undefined && refusal === undefined;
 
   async function start(e: Event) {
     e.preventDefault();
     if (!canStart) return;
-    const choice: ExportChoice = isAggregate(format) ? { format, level } : { format, profile: profile! };
+    const choice: ExportChoice = { format, profile };
     const exportedAt = new Date(writer.now()).toISOString();
     setMessages([]);
     setFailure(undefined);
@@ -112,6 +111,7 @@ export function ExportRunner({ desk, profiles }: { desk: DeskReports | undefined
       }
       download(outcome.blob, outcome.fileName);
       const done: Message[] = [{ key: 'exports.run.done', n: outcome.rows, params: { file: outcome.fileName } }];
+      if (outcome.suppressed !== undefined) done.push({ key: 'exports.run.suppressed', n: outcome.suppressed });
       if (outcome.skipped > 0) done.push({ key: 'exports.run.skipped', n: outcome.skipped });
       setMessages(done);
     } catch (err) {
@@ -157,35 +157,23 @@ export function ExportRunner({ desk, profiles }: { desk: DeskReports | undefined
             </label>
           ))}
         </fieldset>
-        {aggregate ? (
-          <div class="field">
-            <label for="export-level">{tr.t('exports.run.level')}</label>
-            <p class="hint" id="export-level-hint">
-              {tr.t('exports.run.aggregateHint')}
-            </p>
-            <select
-              id="export-level"
-              aria-describedby="export-level-hint"
-              value={String(level)}
-              disabled={!!progress}
-              onChange={(e) => setLevel(Number(e.currentTarget.value) as AdminLevel)}
-            >
-              <AdminLevelOptions />
-            </select>
-          </div>
-        ) : (
-          <div class="field">
-            <label for="export-profile">{tr.t('exports.run.profile')}</label>
-            <select id="export-profile" value={profileName} disabled={!!progress} onChange={(e) => setProfileName(e.currentTarget.value)}>
-              <option value={INTERNAL_PROFILE.name}>{tr.t('profile.internal')}</option>
-              {profiles?.map((p) => (
-                <option key={p.name} value={p.name} disabled={!usable(p)}>
-                  {tr.t('profile.partner', { name: p.name })}
-                </option>
-              ))}
-            </select>
-            {chosen && !usable(chosen) && <p class="field-error">{tr.t('exports.run.unusable')}</p>}
-          </div>
+        <div class="field">
+          <label for="export-profile">{tr.t('exports.run.profile')}</label>
+          <select id="export-profile" value={profileName} disabled={!!progress} onChange={(e) => setProfileName(e.currentTarget.value)}>
+            <option value={INTERNAL_PROFILE.name}>{tr.t('profile.internal')}</option>
+            {profiles?.map((p) => (
+              <option key={p.name} value={p.name} disabled={!usable(p)}>
+                {tr.t('profile.partner', { name: p.name })}
+              </option>
+            ))}
+          </select>
+          {chosen && !usable(chosen) && <p class="field-error">{tr.t('exports.run.unusable')}</p>}
+          {refusal && <p class="field-error">{tr.tk(refusal)}</p>}
+        </div>
+        {aggregate && (
+          <p class="hint" id="export-level-hint">
+            {tr.t('exports.run.aggregateHint', { level: tr.t(`exports.level.${AGGREGATE_LEVEL}`) })}
+          </p>
         )}
         {progress ? (
           <ProgressBar progress={progress} onCancel={() => running.current?.cancel()} />
