@@ -14,6 +14,7 @@ import { columnsFor, type Profile } from './profile.ts';
 import { importPseudonymKey, pseudonymsOf } from './pseudonym.ts';
 import type { ExportRecord } from './record.ts';
 import { idsToPseudonymise, isExported, rowsFor, type PseudonymLookup } from './redact.ts';
+import { withSmallGroups, type SmallGroupChoice } from './small-groups.ts';
 
 export const EXPORT_FORMATS = ['csv', 'geojson', 'json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -26,6 +27,8 @@ export interface ExportRun {
   /** ISO 8601; written into the JSON header and the audit log, passed in like any time. */
   exportedAt: string;
   rowsPerChunk?: number;
+  /** For a partner: what becomes of the rows of groups of fewer than 5 reports; kept when not said. */
+  smallGroups?: SmallGroupChoice;
 }
 
 export interface ExportChunk {
@@ -40,6 +43,7 @@ export async function* exportChunks(records: readonly ExportRecord[], run: Expor
   const format = FILE_FORMATS[name];
   const columns = columnsFor(profile);
   let included = records.filter((r) => isExported(r, profile));
+  if (profile.kind === 'partner') included = withSmallGroups(included, run.smallGroups ?? 'keep');
   const total = included.length;
   const step = run.rowsPerChunk ?? ROWS_PER_CHUNK;
   let pseudonym: PseudonymLookup | undefined;

@@ -6,11 +6,12 @@ import { parseArgs } from 'node:util';
 import { ADMIN_LEVELS, type AdminLevel } from '../../domain/gazetteer.ts';
 import { AGGREGATE_LEVEL } from '../../export/aggregate.ts';
 import { EXPORT_FORMATS, type ExportFormat } from '../../export/export-file.ts';
+import { SMALL_GROUP_CHOICES, type SmallGroupChoice } from '../../export/small-groups.ts';
 
 export class UsageError extends Error {}
 
 export const USAGE =
-  `Usage: npm run export -- --profile NAME --format csv|geojson|json [--aggregate ${AGGREGATE_LEVEL}] [--out FILE] [--key KEYFILE]\n` +
+  `Usage: npm run export -- --profile NAME --format csv|geojson|json [--aggregate ${AGGREGATE_LEVEL}] [--small-groups keep|coarsen|drop] [--out FILE] [--key KEYFILE]\n` +
   'With --key, the passphrase comes from RASID_KEY_PASSPHRASE or, on a terminal, is asked for.';
 
 export interface ExportArgs {
@@ -18,6 +19,8 @@ export interface ExportArgs {
   format: ExportFormat;
   /** Counts by admin area at this level x week x type, instead of one row per report; only the deployment's level is taken. */
   aggregate?: AdminLevel;
+  /** A partner's rows in groups of fewer than 5 reports (type, week, district): kept, by governorate, or left out. */
+  smallGroups: SmallGroupChoice;
   /** Where to write the file; standard output when not given. */
   out?: string;
   /**
@@ -46,6 +49,7 @@ export function readExportArgs(argv: readonly string[]): ExportArgs {
         profile: { type: 'string' },
         format: { type: 'string' },
         aggregate: { type: 'string' },
+        'small-groups': { type: 'string' },
         out: { type: 'string' },
         key: { type: 'string' },
       },
@@ -56,12 +60,16 @@ export function readExportArgs(argv: readonly string[]): ExportArgs {
     // parseArgs says what was wrong ("Unknown option '--x'"); the usage says what is right.
     throw new UsageError((error as Error).message);
   }
-  const { profile, format, aggregate, out, key } = values;
+  const { profile, format, aggregate, out, key, 'small-groups': smallGroups = 'keep' } = values;
   if (!profile) throw new UsageError('Name the export profile with --profile (internal, or a partner profile made on the desk).');
   if (!format) throw new UsageError('Choose a file format with --format: csv, geojson or json.');
   if (!(EXPORT_FORMATS as readonly string[]).includes(format))
     throw new UsageError(`Unknown format "${format}": use csv, geojson or json.`);
-  const args: ExportArgs = { profile, format: format as ExportFormat };
+  if (!(SMALL_GROUP_CHOICES as readonly string[]).includes(smallGroups))
+    throw new UsageError(`--small-groups takes keep, coarsen or drop, not "${smallGroups}".`);
+  if (aggregate !== undefined && values['small-groups'] !== undefined)
+    throw new UsageError('--small-groups is for a file of reports; an aggregate leaves small cells out itself.');
+  const args: ExportArgs = { profile, format: format as ExportFormat, smallGroups: smallGroups as SmallGroupChoice };
   if (aggregate !== undefined) {
     const level = Number(aggregate);
     if (!(ADMIN_LEVELS as readonly number[]).includes(level))

@@ -1,5 +1,5 @@
 /**
- * `npm run export -- --profile NAME --format csv|geojson|json [--aggregate LEVEL] [--out FILE] [--key FILE]`:
+ * `npm run export -- --profile NAME --format csv|geojson|json [--aggregate LEVEL] [--small-groups keep|coarsen|drop] [--out FILE] [--key FILE]`:
  * the desk's export, run at base from the command line. Opens the store the server uses (RASID_DATA
  * or DATABASE_URL, read as config.ts reads them), opens sealed ops with the deployment key file when
  * given, merges every report as a desk does, writes the file with the same export core, and records
@@ -18,6 +18,7 @@ import { cryptoRandom } from '../../domain/ids.ts';
 import { AGGREGATE_LEVEL, aggregateFile, aggregateRefusal, MIN_REPORTS_PER_CELL } from '../../export/aggregate.ts';
 import type { StoredProfile } from '../../export/desk-settings.ts';
 import { exportText } from '../../export/export-file.ts';
+import { smallGroupsOf } from '../../export/small-groups.ts';
 import { INTERNAL_PROFILE, type Profile } from '../../export/profile.ts';
 import { ConfigError, readStoreOptions } from '../config.ts';
 import { openStore, type OpenStoreOptions } from '../store/index.ts';
@@ -82,7 +83,14 @@ async function runExport(args: ExportArgs, env: NodeJS.ProcessEnv): Promise<void
       suppressed = aggregate.suppressed;
       logFormat = `aggregate_${format}`;
     } else {
-      file = await exportText(base.records, { profile, format: args.format, exportedAt });
+      if (profile.kind === 'partner') {
+        const groups = smallGroupsOf(base.records).groups;
+        const fate = { keep: 'kept as they are', coarsen: 'reported by governorate', drop: 'left out' }[args.smallGroups];
+        console.error(
+          `${groups} group${groups === 1 ? '' : 's'} of fewer than ${MIN_REPORTS_PER_CELL} reports of one type, week and district: ${fate} (--small-groups keep|coarsen|drop).`,
+        );
+      }
+      file = await exportText(base.records, { profile, format: args.format, exportedAt, smallGroups: args.smallGroups });
     }
 
     // Opened before the export is logged, so a path that cannot be written logs nothing.

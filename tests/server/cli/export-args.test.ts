@@ -4,13 +4,19 @@ import { readExportArgs, UsageError, wantsHelp } from '../../../src/server/cli/e
 
 describe('reading the export command line', () => {
   it('takes a profile and a format, an aggregate level and an output file, in either spelling of an option', () => {
-    expect(readExportArgs(['--profile', 'internal', '--format', 'csv'])).toEqual({ profile: 'internal', format: 'csv' });
+    expect(readExportArgs(['--profile', 'internal', '--format', 'csv'])).toEqual({
+      profile: 'internal',
+      format: 'csv',
+      smallGroups: 'keep',
+    });
     expect(readExportArgs(['--profile=shelter-partner', '--format=json', '--aggregate=2', '--out', 'counts.json'])).toEqual({
       profile: 'shelter-partner',
       format: 'json',
       aggregate: 2,
+      smallGroups: 'keep',
       out: 'counts.json',
     });
+    expect(readExportArgs(['--profile', 'shelter-partner', '--format', 'csv', '--small-groups', 'coarsen']).smallGroups).toBe('coarsen');
   });
 
   it.each([
@@ -23,6 +29,11 @@ describe('reading the export command line', () => {
       'An aggregate export is a table of counts: use --format csv or json with --aggregate.',
     ],
     [['--profile', 'internal', '--format', 'csv', '--out', ''], '--out needs a file name.'],
+    [['--profile', 'p', '--format', 'csv', '--small-groups', 'hide'], '--small-groups takes keep, coarsen or drop, not "hide".'],
+    [
+      ['--profile', 'p', '--format', 'csv', '--aggregate', '2', '--small-groups', 'drop'],
+      '--small-groups is for a file of reports; an aggregate leaves small cells out itself.',
+    ],
   ])('%j is refused: %s', (argv, message) => {
     expect(() => readExportArgs(argv)).toThrow(new UsageError(message));
   });
@@ -31,6 +42,7 @@ describe('reading the export command line', () => {
     expect(readExportArgs(['--profile', 'internal', '--format', 'csv', '--key', 'deployment-key.json'])).toEqual({
       profile: 'internal',
       format: 'csv',
+      smallGroups: 'keep',
       key: 'deployment-key.json',
     });
     expect(() => readExportArgs(['--profile', 'internal', '--format', 'csv', '--key='])).toThrow(

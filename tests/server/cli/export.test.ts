@@ -156,6 +156,23 @@ describe('npm run export', () => {
   );
 
   it(
+    'a partner file says how many small groups it has, and --small-groups drop leaves their rows out',
+    async () => {
+      const kept = await run('--profile', DEMO_PROFILE, '--format', 'json');
+      const dropped = await run('--profile', DEMO_PROFILE, '--format', 'json', '--small-groups', 'drop');
+      const said = /^(\d+) groups of fewer than 5 reports of one type, week and district: (.*) \(--small-groups keep\|coarsen\|drop\)\.$/m;
+      const [, groups, fate] = said.exec(kept.stderr) ?? [];
+      expect(Number(groups)).toBeGreaterThan(0);
+      expect(fate).toBe('kept as they are');
+      expect(said.exec(dropped.stderr)?.slice(1)).toEqual([groups, 'left out']);
+      const records = (r: Run) => (JSON.parse(ok(r)) as { records: unknown[] }).records.length;
+      expect(records(kept)).toBe(300 - deletedIds().size);
+      expect(records(dropped)).toBeLessThan(records(kept) - Number(groups) + 1);
+    },
+    LIMIT,
+  );
+
+  it(
     'the JSON counts say how many cells were left out',
     async () => {
       const result = await run('--profile', DEMO_PROFILE, '--format', 'json', '--aggregate', '2');
