@@ -192,10 +192,9 @@ export function DeploymentKeyPanel({ onReady }: { onReady?: (ready: boolean) => 
           {base.root && sync?.role === 'coordinator' && <RootFileForm />}
           {base.root && held && sync?.role === 'coordinator' && (
             <RotateKeyForm
-              onRotated={async (f) => {
+              onRotated={(f) => {
                 setFile(f);
                 deploymentKeyChanged?.();
-                if (sync) setBase((await readBaseDeploymentKey(sync.endpoint).catch(() => undefined)) ?? base);
               }}
             />
           )}

@@ -14,7 +14,7 @@ import { passcodeAsTyped } from './LockScreen.tsx';
 /** A root file is under a kilobyte: anything far larger is not read into memory at all. */
 const MAX_ROOT_FILE_SIZE = 16 * 1024;
 
-export function RotateKeyForm({ onRotated }: { onRotated: (file: DeploymentKeyFile) => Promise<void> }) {
+export function RotateKeyForm({ onRotated }: { onRotated: (file: DeploymentKeyFile) => void }) {
   const { tr, sync, writer, dataKey } = useServices();
   const [chosen, setChosen] = useState<File>();
   const [form, setForm] = useState({ rootPassphrase: '', passphrase: '', confirm: '' });
@@ -41,10 +41,11 @@ export function RotateKeyForm({ onRotated }: { onRotated: (file: DeploymentKeyFi
       const rotated = await rotateDeploymentKey(await chosen.text(), typed, ctx);
       if (!rotated.ok) return setError(rotated.reason);
       setForm({ rootPassphrase: '', passphrase: '', confirm: '' });
-      setDone(true);
-      // The root's statement goes to the base first: from then on the base hands out the new key.
+      // The new key file is offered before the form says it is done, so what it offers is the new one.
+      onRotated(rotated.file);
+      // The root's statement goes to the base: from then on the base hands out the new key.
       await sync.syncNow();
-      await onRotated(rotated.file);
+      setDone(true);
     } catch {
       setError('sync.err.network');
     } finally {
