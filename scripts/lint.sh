@@ -1,21 +1,25 @@
 #!/usr/bin/env bash
 # `npm run lint`: every static check (Prettier's check, ESLint with the layer boundaries, tsc, knip).
-# They run at once, each into its own log, so the run takes about as long as ESLint alone rather
-# than the sum of the four; the logs are then printed in order, in full for a check that failed.
+# ESLint, the longest, runs on one core while the other three run one after another on the other:
+# on a 2-core machine four at once slowed ESLint, the one that sets the run's length, by two thirds.
+# Each writes its own log; the logs are then printed in order, in full for a check that failed.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 
-check() {
+run() {
   local name=$1
   shift
-  ("$@" >"$logs/$name" 2>&1; echo $? >"$logs/$name.rc") &
+  "$@" >"$logs/$name" 2>&1
+  echo $? >"$logs/$name.rc"
 }
-check prettier npm run -s lint:format
-check eslint npm run -s lint:eslint
-check tsc npm run -s lint:types
-check knip npm run -s lint:unused
+run eslint npm run -s lint:eslint &
+(
+  run prettier npm run -s lint:format
+  run tsc npm run -s lint:types
+  run knip npm run -s lint:unused
+) &
 wait
 
 status=0
