@@ -31,7 +31,7 @@ export const ROOT_FILE_ERRORS = {
 export type RootSigned = { ok: true; coordinators: number } | { ok: false; reason: string };
 
 /** A root file is under a kilobyte: anything much larger is read no further. */
-const MAX_ROOT_FILE_SIZE = 16 * 1024;
+export const MAX_ROOT_FILE_SIZE = 16 * 1024;
 
 type RootContext = { db: RasidDb; keys: OpKeys; endpoint: Endpoint; now: () => number; random: RandomBytes };
 

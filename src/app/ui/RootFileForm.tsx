@@ -4,13 +4,10 @@
  * for this one signature and kept nowhere.
  */
 import { useState } from 'preact/hooks';
-import { ROOT_FILE_ERRORS, signWithRootFile } from '../sync/root-signing.ts';
+import { MAX_ROOT_FILE_SIZE, ROOT_FILE_ERRORS, signWithRootFile } from '../sync/root-signing.ts';
 import { useServices } from './context.ts';
 import { FileWithPassphrase } from './FileWithPassphrase.tsx';
 import { passcodeAsTyped } from './LockScreen.tsx';
-
-/** A root file is under a kilobyte: anything far larger is not read into memory at all. */
-const MAX_ROOT_FILE_SIZE = 16 * 1024;
 
 export function RootFileForm() {
   const { tr, sync, writer } = useServices();

@@ -5,14 +5,11 @@
  */
 import { useState } from 'preact/hooks';
 import type { DeploymentKeyFile } from '../../domain/crypto/key-file.ts';
-import { ROOT_FILE_ERRORS, rotateDeploymentKey } from '../sync/root-signing.ts';
+import { MAX_ROOT_FILE_SIZE, ROOT_FILE_ERRORS, rotateDeploymentKey } from '../sync/root-signing.ts';
 import { useServices } from './context.ts';
 import { NewPassphrase } from './DeploymentKeyPanel.tsx';
 import { FileWithPassphrase } from './FileWithPassphrase.tsx';
 import { passcodeAsTyped } from './LockScreen.tsx';
-
-/** A root file is under a kilobyte: anything far larger is not read into memory at all. */
-const MAX_ROOT_FILE_SIZE = 16 * 1024;
 
 export function RotateKeyForm({ onRotated }: { onRotated: (file: DeploymentKeyFile) => void }) {
   const { tr, sync, writer, dataKey } = useServices();
