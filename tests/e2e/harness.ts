@@ -331,14 +331,19 @@ export function ownBrowserAndServer(): { readonly browser: Browser; readonly ser
 /**
  * The first coordinator makes the deployment key and its root on the Devices screen (in English),
  * as a deployment does before any monitor enrolls, and returns the first monitor's enrollment link.
+ * The root file gets `rootPassphrase`, its own.
  */
-export async function makeDeploymentKeys(coordinator: Page, passphrase: string): Promise<string> {
+export async function makeDeploymentKeys(
+  coordinator: Page,
+  passphrase: string,
+  rootPassphrase = 'a well dug below the old mill',
+): Promise<string> {
   await coordinator.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Devices' }).click();
   const section = coordinator.getByRole('region', { name: deskEn['deploymentKey.title'] });
   await section.getByLabel(deskEn['deploymentKey.passphrase'], { exact: true }).fill(passphrase);
   await section.getByLabel(deskEn['deploymentKey.confirm']).fill(passphrase);
-  await section.getByLabel(deskEn['deploymentKey.rootPassphrase'], { exact: true }).fill('a well dug below the old mill');
-  await section.getByLabel(deskEn['deploymentKey.rootConfirm']).fill('a well dug below the old mill');
+  await section.getByLabel(deskEn['deploymentKey.rootPassphrase'], { exact: true }).fill(rootPassphrase);
+  await section.getByLabel(deskEn['deploymentKey.rootConfirm']).fill(rootPassphrase);
   await section.getByRole('button', { name: deskEn['deploymentKey.make'] }).click();
   await section.getByRole('status').getByText(deskEn['deploymentKey.held']).waitFor();
   await coordinator.getByRole('button', { name: 'Enroll a new monitor' }).click();
