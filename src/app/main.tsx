@@ -13,11 +13,12 @@ import type { Gazetteer } from '../domain/gazetteer.ts';
 import { applyAppearance, currentAppearance, setAppearance, type Appearance } from './appearance.ts';
 import { deviceId } from './device.ts';
 import { takeEnrollmentFragment } from './enrollment-fragment.ts';
-import { loadEnrollment, sealEnrollmentWith, type Enrollment } from './enrollment-store.ts';
+import { loadEnrollment, type Enrollment } from './enrollment-store.ts';
 import { browserLockRecordStore } from './lock/lock-record-store.ts';
 import { IDLE_MINUTES, LOCK_RECORD_KEY } from './lock/options.ts';
 import { loadPanic, wipeNow } from './panic-loader.ts';
 import { DataKeyHolder } from './store/at-rest.ts';
+import { sealEntriesAsNow, sealEntriesWith } from './store/sealed-keyval.ts';
 import { LockScreen } from './ui/LockScreen.tsx';
 import { get } from './store/keyval.ts';
 import { loadTranslator, type Lang, type Translator } from './i18n/i18n.ts';
@@ -133,11 +134,12 @@ function lockNow(dataKey: DataKeyHolder): void {
   location.reload();
 }
 
-async function openApp(dataKey: DataKeyHolder, firstTime: boolean, tr: Translator, onUpdate: RootProps['onUpdate']): Promise<void> {
+async function openApp(dataKey: DataKeyHolder, tr: Translator, onUpdate: RootProps['onUpdate']): Promise<void> {
   const db = new RasidDb('rasid', { dataKey });
-  sealEnrollmentWith(dataKey);
-  // Reports saved before the phone had a passcode are sealed once, now that there is a key.
-  if (firstTime) await import('./store/seal-existing.ts').then((m) => m.sealExistingRows(db));
+  sealEntriesWith(dataKey);
+  // Opening the database upgrades it, sealing what an earlier version kept in clear (db.ts); the
+  // entries outside it follow, before anything reads them.
+  await sealEntriesAsNow(db);
   const device = await deviceId();
   const [gazetteer, enrollment, watermark, lockRecord] = await Promise.all([
     loadLocalGazetteer(),
@@ -196,11 +198,12 @@ async function start() {
       tr={tr}
       store={browserLockRecordStore}
       mode={hasPasscode ? 'unlock' : 'setUp'}
-      onUnlocked={(key, firstTime) => {
-        dataKey.set(key);
-        key.fill(0);
-        void openApp(dataKey, firstTime, tr, onUpdate);
-      }}
+      onUnlocked={(key) =>
+        void dataKey.set(key).then(() => {
+          key.fill(0);
+          return openApp(dataKey, tr, onUpdate);
+        })
+      }
       onWipe={() => void wipeNow(() => undefined)}
     />,
     document.getElementById('app')!,

@@ -6,7 +6,7 @@
  * draft is offered back, and once synced the base holds all of them, sealed, and the desk's offline
  * correction too. The desk still holds what it kept outside its tables: its deployment key opens
  * the phone's reports sent only after the upgrade, its key file is the one it saved, and its pinned
- * root takes the root file's signature.
+ * root takes the root file's signature. And all of it is then sealed as this version seals it.
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -18,7 +18,7 @@ import { deskEn } from '../../src/app/i18n/desk.en.ts';
 import { SQLITE_FILE_NAME } from '../../src/server/store/open.ts';
 import { AT_REST_FIXTURE } from './fixtures/at-rest/fixture.ts';
 import { autoUnlock, LAPTOP, launchBrowser, PHONE, saveDamageReport, syncNow, waitForCount, waitForValue } from './harness.ts';
-import { restoreDatabases, type DumpedDatabase } from './idb-dump.ts';
+import { dumpDatabases, restoreDatabases, type DumpedDatabase } from './idb-dump.ts';
 import { startServer, type ServerProcess } from './server-process.ts';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'at-rest');
@@ -168,5 +168,29 @@ test(`a phone and a desk sealed at rest by ${made.commit.slice(0, 7)}, with the 
   await desk.goto('/');
   await reports(desk, 'Reports').filter({ hasText: after.place }).getByRole('link').click();
   await desk.getByRole('article').filter({ hasText: after.notes }).waitFor();
+
+  // Everything either kept is sealed now as this version seals: every row in format 2 (under the
+  // rows subkey), the meta table too, and the entries that say whom each is and whom it trusts.
+  await sealedThroughout(phone, ['enrollment', 'deploymentKey', 'deploymentRoot']);
+  await sealedThroughout(desk, ['enrollment', 'deploymentKey', 'deploymentRoot', 'deploymentKeyFile']);
   await Promise.all([phone.context().close(), desk.context().close()]);
 }, 120_000);
+
+const SEALED_STORES = ['reports', 'ops', 'drafts', 'settings', 'quarantine', 'meta'];
+
+/** The format byte of a dumped `$sealed`, or undefined when the record has none. */
+function sealFormat(value: unknown): number | undefined {
+  const sealed = (value as { $sealed?: { $t: string; b: string } }).$sealed;
+  return sealed?.$t === 'Uint8Array' ? Buffer.from(sealed.b, 'base64')[0] : undefined;
+}
+
+async function sealedThroughout(page: Page, entries: readonly string[]): Promise<void> {
+  const databases = await dumpDatabases(page);
+  const rows = databases.find((d) => d.name === 'rasid')!;
+  for (const store of rows.stores.filter((s) => SEALED_STORES.includes(s.name))) {
+    for (const { key, value } of store.records) expect(sealFormat(value), `${store.name} ${JSON.stringify(key)}`).toBe(2);
+  }
+  expect(rows.stores.find((s) => s.name === 'meta')!.records.length).toBeGreaterThan(0);
+  const keyval = databases.find((d) => d.name === 'keyval-store')!.stores[0]!.records;
+  for (const name of entries) expect(sealFormat(keyval.find((r) => r.key === name)?.value), name).toBe(2);
+}

@@ -24,7 +24,7 @@ async function readRecords(job: ExportJob): Promise<{ records: ExportRecord[]; s
   // Rows sealed at rest open here as they do in the page: the same middleware under the same key.
   const dataKey = job.dataKey ? new DataKeyHolder() : undefined;
   if (dataKey && job.dataKey) {
-    dataKey.set(job.dataKey);
+    await dataKey.set(job.dataKey);
     job.dataKey.fill(0);
   }
   const db = new RasidDb(job.dbName, dataKey ? { dataKey } : {});

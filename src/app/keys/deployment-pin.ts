@@ -3,7 +3,7 @@
  * kept only if its fingerprint is the one the enrollment link carried. A base that hands out a key
  * of its own (seized, or an impostor on the network) is refused before the device sends anything.
  */
-import { get, set } from '../store/keyval.ts';
+import { getSealed, setSealed } from '../store/sealed-keyval.ts';
 import type { SigningAlg } from '../../domain/crypto/algorithms.ts';
 import { fromBase64url } from '../../domain/crypto/bytes.ts';
 import { readPinnedKey, readPublicKey, type PublicKey } from '../../domain/crypto/keys.ts';
@@ -86,13 +86,19 @@ export async function checkPinned(keyText: string, fingerprint: Fingerprint): Pr
   return { key: read.key.text, fingerprint: read.key.fingerprint };
 }
 
+/** Pins are sealed like the enrollment (sealed-keyval.ts): one planted in a locked phone's profile reads as none. */
 export function savePinnedKey(pin: PinnedKey): Promise<void> {
-  return set(PINNED_KEY, pin);
+  return setSealed(PINNED_KEY, { key: pin.key, fingerprint: pin.fingerprint });
 }
 
 export async function loadPinnedKey(): Promise<PinnedKey | undefined> {
-  const v = await get<Partial<PinnedKey>>(PINNED_KEY);
-  return typeof v?.key === 'string' && typeof v.fingerprint === 'string' ? (v as PinnedKey) : undefined;
+  return pinOf(await getSealed(PINNED_KEY));
+}
+
+function pinOf(v: Record<string, unknown> | undefined): { key: string; fingerprint: Fingerprint } | undefined {
+  return typeof v?.key === 'string' && typeof v.fingerprint === 'string'
+    ? { key: v.key, fingerprint: v.fingerprint as Fingerprint }
+    : undefined;
 }
 
 export const PINNED_ROOT = 'deploymentRoot';
@@ -104,10 +110,9 @@ export interface PinnedRootKey {
 }
 
 export function savePinnedRoot(pin: PinnedRootKey): Promise<void> {
-  return set(PINNED_ROOT, pin);
+  return setSealed(PINNED_ROOT, { key: pin.key, fingerprint: pin.fingerprint });
 }
 
 export async function loadPinnedRoot(): Promise<PinnedRootKey | undefined> {
-  const v = await get<Partial<PinnedRootKey>>(PINNED_ROOT);
-  return typeof v?.key === 'string' && typeof v.fingerprint === 'string' ? (v as PinnedRootKey) : undefined;
+  return pinOf(await getSealed(PINNED_ROOT));
 }

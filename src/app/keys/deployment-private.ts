@@ -7,13 +7,14 @@
  * not asked at every unlock.
  */
 import { get, set } from '../store/keyval.ts';
+import { getSealed, setSealed } from '../store/sealed-keyval.ts';
 import { isAgreementAlg } from '../../domain/crypto/algorithms.ts';
 import { deploymentKeyFileSchema, openKeyFile, type DeploymentKeyFile } from '../../domain/crypto/key-file.ts';
 import { keyPairOf, type AgreementKeyPair } from '../../domain/crypto/keys.ts';
-import { unwrapWithKey, wrapUnderKey, WRONG_PASSPHRASE, type WrappedKey } from '../../domain/crypto/wrapped-key.ts';
+import { wrapUnderKey, WRONG_PASSPHRASE, type WrappedKey } from '../../domain/crypto/wrapped-key.ts';
 import type { DataKeyHolder } from '../store/at-rest.ts';
 import { loadPinnedKey, savePinnedKey } from './deployment-pin.ts';
-import { wrappingKey } from './device-keys.ts';
+import { unwrapKept } from './device-keys.ts';
 import type { Fingerprint } from '../../domain/ids.ts';
 
 /** Under names the panic's first step deletes. */
@@ -64,7 +65,7 @@ export async function keepDeploymentKey(
 ): Promise<void> {
   const held = await keptWrapped(store);
   if ((await loadDeploymentPrivateKeys(dataKey, store)).some((k) => k.publicKey.text === pair.publicKey.text)) return;
-  const wrapped = await wrapUnderKey(pair.privateKey, await wrappingKey(dataKey), { publicKey: pair.publicKey });
+  const wrapped = await wrapUnderKey(pair.privateKey, dataKey.wrappingKey(), { publicKey: pair.publicKey });
   await store.write([...(held as WrappedKey[]), wrapped]);
 }
 
@@ -77,13 +78,16 @@ export async function loadDeploymentPrivateKeys(
   dataKey: DataKeyHolder,
   store: DeploymentKeyStore = browserDeploymentKeyStore,
 ): Promise<AgreementKeyPair[]> {
-  const wrapping = await wrappingKey(dataKey);
   const pairs: AgreementKeyPair[] = [];
-  for (const stored of await keptWrapped(store)) {
-    const opened = await unwrapWithKey(stored, wrapping);
+  const kept = await keptWrapped(store);
+  let wrappedAgain = false;
+  for (const [i, stored] of kept.entries()) {
+    const { opened, again } = await unwrapKept(stored, dataKey);
+    if (again) [kept[i], wrappedAgain] = [again, true];
     if (opened.ok && opened.publicKey && isAgreementAlg(opened.publicKey.alg))
       pairs.push(keyPairOf(opened.key, opened.publicKey) as AgreementKeyPair);
   }
+  if (wrappedAgain) await store.write(kept as WrappedKey[]);
   return pairs;
 }
 
@@ -145,12 +149,15 @@ export async function importKeyFile(
   return { ok: true, fingerprint: publicKey.fingerprint };
 }
 
-/** The key file as this device keeps it, to pass on to another coordinator. */
+/**
+ * The key file as this device keeps it, to pass on to another coordinator: sealed under the data key
+ * (sealed-keyval.ts), so a seized, locked phone offers no copy of it to try passphrases against.
+ */
 export function saveDeploymentKeyFile(file: DeploymentKeyFile): Promise<void> {
-  return set(DEPLOYMENT_KEY_FILE, file);
+  return setSealed(DEPLOYMENT_KEY_FILE, file);
 }
 
 export async function loadDeploymentKeyFile(): Promise<DeploymentKeyFile | undefined> {
-  const file = deploymentKeyFileSchema.safeParse(await get(DEPLOYMENT_KEY_FILE));
+  const file = deploymentKeyFileSchema.safeParse(await getSealed(DEPLOYMENT_KEY_FILE));
   return file.success ? file.data : undefined;
 }

@@ -7,7 +7,7 @@
 import { get, set } from '../store/keyval.ts';
 import { SUITES, detectSuite } from '../../domain/crypto/algorithms.ts';
 import { generateKeyPair, keyPairOf, type AgreementKeyPair, type SigningKeyPair } from '../../domain/crypto/keys.ts';
-import { unwrapWithKey, wrapUnderKey, type WrappedKey } from '../../domain/crypto/wrapped-key.ts';
+import { unwrapWithKey, WRAPPED_FAILED, wrapUnderKey, type UnwrapResult, type WrappedKey } from '../../domain/crypto/wrapped-key.ts';
 import type { DataKeyHolder } from '../store/at-rest.ts';
 
 /** Under a name the panic's first step deletes. */
@@ -33,9 +33,19 @@ export const browserKeyStore: KeyStore = {
   write: (keys) => set(DEVICE_KEYS, keys),
 };
 
-/** The data key as a WebCrypto key that wraps and unwraps, and does nothing else. */
-export function wrappingKey(dataKey: DataKeyHolder): Promise<CryptoKey> {
-  return crypto.subtle.importKey('raw', Uint8Array.from(dataKey.get()), { name: 'AES-GCM' }, false, ['wrapKey', 'unwrapKey']);
+/**
+ * A private key kept wrapped, opened under the data key's wrapping subkey; or, as versions before
+ * subkeys wrapped it, under the data key itself, and then wrapped again under the subkey (`again`,
+ * for the caller to store in its place). Non-extractable either way.
+ */
+export async function unwrapKept(stored: unknown, dataKey: DataKeyHolder): Promise<{ opened: UnwrapResult; again?: WrappedKey }> {
+  const opened = await unwrapWithKey(stored, dataKey.wrappingKey());
+  if (opened.ok || opened.reason !== WRAPPED_FAILED) return { opened };
+  const legacy = await crypto.subtle.importKey('raw', Uint8Array.from(dataKey.get()), { name: 'AES-GCM' }, false, ['unwrapKey']);
+  const old = await unwrapWithKey(stored, legacy, { extractable: true });
+  if (!old.ok) return { opened };
+  const again = await wrapUnderKey(old.key, dataKey.wrappingKey(), old.publicKey ? { publicKey: old.publicKey } : {});
+  return { opened: await unwrapWithKey(again, dataKey.wrappingKey()), again };
 }
 
 /** New key pairs for this device, stored wrapped; returns their public halves as they travel. */
@@ -45,7 +55,7 @@ export async function makeDeviceKeys(
 ): Promise<{ agreement: string; signing: string }> {
   const suite = SUITES[await detectSuite()];
   const [agreement, signing] = await Promise.all([generateKeyPair(suite.agreement), generateKeyPair(suite.signing)]);
-  const wrapper = await wrappingKey(dataKey);
+  const wrapper = dataKey.wrappingKey();
   await store.write({
     agreement: await wrapUnderKey(agreement.privateKey, wrapper, { publicKey: agreement.publicKey }),
     signing: await wrapUnderKey(signing.privateKey, wrapper, { publicKey: signing.publicKey }),
@@ -65,8 +75,10 @@ export async function devicePublicKeys(store: KeyStore = browserKeyStore): Promi
 export async function loadDeviceKeys(dataKey: DataKeyHolder, store: KeyStore = browserKeyStore): Promise<DeviceKeys | undefined> {
   const stored = (await store.read()) as Partial<StoredDeviceKeys> | undefined;
   if (!stored?.agreement || !stored.signing) return undefined;
-  const wrapper = await wrappingKey(dataKey);
-  const [agreement, signing] = await Promise.all([unwrapWithKey(stored.agreement, wrapper), unwrapWithKey(stored.signing, wrapper)]);
+  const [a, s] = [await unwrapKept(stored.agreement, dataKey), await unwrapKept(stored.signing, dataKey)];
+  const [agreement, signing] = [a.opened, s.opened];
+  if (agreement.ok && signing.ok && (a.again || s.again))
+    await store.write({ agreement: a.again ?? stored.agreement, signing: s.again ?? stored.signing });
   if (!agreement.ok || !signing.ok || !agreement.publicKey || !signing.publicKey) throw new Error('err.wrappedKey.failed');
   return {
     agreement: keyPairOf(agreement.key, agreement.publicKey) as AgreementKeyPair,

@@ -3,10 +3,13 @@
  * every reader and writer of the app, the desk and the export worker included, sees rows as they
  * are while the disk holds them sealed (at-rest.ts). Locked, a sealed table can be neither read nor
  * written: the call fails with LockedError.
+ *
+ * Rows in clear are taken as they are only inside a version change (db.ts's upgrade, which seals
+ * them): IndexedDB runs one only when the database's version rises, which no row can ask for.
  */
 import type { DBCore, DBCoreCursor, DBCoreTable, Middleware } from 'dexie';
 import { cryptoRandom } from '../../domain/ids.ts';
-import { isSealedTable, openRow, sealRow, UnreadableRowError, UNREADABLE_PROP, type DataKeyHolder } from './at-rest.ts';
+import { isSealedTable, openRow, sealRow, unreadableRow, UnreadableRowError, type DataKeyHolder } from './at-rest.ts';
 
 type Row = Record<string, unknown>;
 
@@ -46,47 +49,50 @@ function openedCursor(cursor: DBCoreCursor, open: (value: Row) => Row): DBCoreCu
   return wrapper;
 }
 
+/** The transaction of an upgrade: IndexedDB's own mode for it. */
+function isVersionChange(trans: unknown): boolean {
+  return (trans as { mode?: string } | undefined)?.mode === 'versionchange';
+}
+
 function sealedTable(table: DBCoreTable, dataKey: DataKeyHolder): DBCoreTable {
   const name = table.name;
   const primaryKeyOf = (row: Row): unknown => table.schema.primaryKey.extractKey!(row) as unknown;
-  const open = (row: unknown): Row | undefined => {
+  const open = (row: unknown, trans: unknown): Row | undefined => {
     if (row === undefined || row === null) return row as undefined;
     try {
-      return openRow(name, row as Row, primaryKeyOf(row as Row), dataKey.get());
+      return openRow(name, row as Row, primaryKeyOf(row as Row), dataKey.rowKeys(), { takeClear: isVersionChange(trans) });
     } catch (e) {
       if (!(e instanceof UnreadableRowError)) throw e;
       // One damaged row must not hide all the others: it comes back as its clear part, marked, and
       // the screens list it as a record that could not be read (read-row.ts).
-      const clear: Row = { [UNREADABLE_PROP]: true };
-      for (const [k, v] of Object.entries(row as Row)) if (k !== '$sealed') clear[k] = v;
-      return clear;
+      return unreadableRow(name, row as Row);
     }
   };
   return {
     ...table,
     mutate(req) {
       if (req.type !== 'add' && req.type !== 'put') return table.mutate(req);
-      const key = dataKey.get();
-      const values = req.values.map((v: Row) => sealRow(name, v, primaryKeyOf(v), key, cryptoRandom));
+      const keys = dataKey.rowKeys();
+      const values = req.values.map((v: Row) => sealRow(name, v, primaryKeyOf(v), keys, cryptoRandom));
       return table.mutate({ ...req, values });
     },
     get(req) {
       dataKey.get();
-      return table.get(req).then(open);
+      return table.get(req).then((row) => open(row, req.trans));
     },
     getMany(req) {
       dataKey.get();
-      return table.getMany(req).then((rows) => rows.map(open));
+      return table.getMany(req).then((rows) => rows.map((row) => open(row, req.trans)));
     },
     query(req) {
       dataKey.get();
       if (!req.values) return table.query(req);
-      return table.query(req).then((res) => ({ ...res, result: res.result.map(open) }));
+      return table.query(req).then((res) => ({ ...res, result: res.result.map((row) => open(row, req.trans)) }));
     },
     openCursor(req) {
       dataKey.get();
       if (!req.values) return table.openCursor(req);
-      return table.openCursor(req).then((cursor) => cursor && openedCursor(cursor, (v) => open(v)!));
+      return table.openCursor(req).then((cursor) => cursor && openedCursor(cursor, (v) => open(v, req.trans)!));
     },
   };
 }

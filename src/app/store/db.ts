@@ -12,14 +12,14 @@
  * Only non-sensitive values are indexed: ids, type, creation time, device and sequence numbers, and
  * a conflict marker.
  */
-import Dexie, { type Table } from 'dexie';
+import Dexie, { type IndexableType, type Table } from 'dexie';
 import type { Hlc } from '../../domain/hlc.ts';
 import type { DeviceId, OpId, ReportId, SettingId } from '../../domain/ids.ts';
 import { viewOf, type MergedState } from '../../domain/merge.ts';
 import type { Op } from '../../domain/op.ts';
 import type { Cursor, Watermark, WireOp } from '../../domain/protocol.ts';
 import type { TrustSummary } from '../../domain/trusted-roster.ts';
-import type { DataKeyHolder } from './at-rest.ts';
+import { isSealedTable, UNREADABLE_PROP, type DataKeyHolder } from './at-rest.ts';
 import { atRestMiddleware } from './at-rest-middleware.ts';
 
 export interface ReportRow {
@@ -109,10 +109,23 @@ export interface MetaRows {
   cutoffsApplied: Record<string, number>;
   /** Once this device, having pinned the root, vouched for its own ops from before it (sync/vouching.ts). */
   ownVouched: boolean;
+  /** Set by the upgrade that sealed the meta table: idb-keyval entries an earlier version kept in clear are sealed next (sealed-keyval.ts). */
+  entriesToSeal: true;
 }
 export interface MetaRow {
   key: keyof MetaRows;
   value: MetaRows[keyof MetaRows];
+}
+
+const CHUNK = 500;
+
+/** Every row of a table read and put back, a chunk at a time; a row that does not open is left as it lies. */
+async function writeAgain(table: Table<Record<string, unknown>, IndexableType>): Promise<void> {
+  const keys = await table.toCollection().primaryKeys();
+  for (let i = 0; i < keys.length; i += CHUNK) {
+    const rows = await table.bulkGet(keys.slice(i, i + CHUNK));
+    await table.bulkPut(rows.filter((r): r is Record<string, unknown> => r !== undefined && !r[UNREADABLE_PROP]));
+  }
 }
 
 /** Whether a stored state has a conflict; a damaged row is left for the list to show as unreadable. */
@@ -169,6 +182,16 @@ export class RasidDb extends Dexie {
             if (conflicted(row.state)) row.hasConflict = 1;
           }),
       );
+    // v3, at rest: every row of a sealed table is written again through the seal, which seals the
+    // meta table for the first time, seals again in format 2 (under the rows subkey) what format 1
+    // sealed under the data key itself, and seals what an earlier version kept in clear. Upgrades run
+    // in one transaction: a phone whose battery dies half way opens at v2 again and starts over.
+    this.version(3)
+      .stores({})
+      .upgrade(async (tx) => {
+        for (const name of tx.storeNames.filter(isSealedTable)) await writeAgain(tx.table<Record<string, unknown>, IndexableType>(name));
+        await tx.table<MetaRow, string>('meta').put({ key: 'entriesToSeal', value: true });
+      });
   }
 
   async getMeta<K extends keyof MetaRows>(key: K): Promise<MetaRows[K] | undefined> {

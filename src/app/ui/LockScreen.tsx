@@ -11,7 +11,7 @@ export interface LockScreenProps {
   store: LockRecordStore;
   /** Whether a passcode exists yet. */
   mode: 'setUp' | 'unlock';
-  onUnlocked: (key: Uint8Array, firstTime: boolean) => void;
+  onUnlocked: (key: Uint8Array) => void;
   /** The wipe passcode, or the last wrong try with a wipe set. */
   onWipe: () => void;
 }
@@ -55,12 +55,12 @@ export function LockScreen({ tr, store, mode, onUnlocked, onWipe }: LockScreenPr
       const { setUpPasscode, unlockWith } = await import('../lock/lock-record.ts');
       if (mode === 'setUp') {
         const made = await setUpPasscode(store, passcodeAsTyped(passcode), passcodeAsTyped(confirm));
-        if (made.ok) return onUnlocked(made.key, true);
+        if (made.ok) return onUnlocked(made.key);
         setError({ key: made.reason });
         return;
       }
       const result = await unlockWith(store, passcodeAsTyped(passcode), Date.now());
-      if (result.ok) return onUnlocked(result.key, false);
+      if (result.ok) return onUnlocked(result.key);
       if (result.reason === 'wipe') return onWipe();
       setPasscode('');
       if (result.reason === 'wrong') {

@@ -29,9 +29,9 @@ afterEach(async () => {
   for (const b of bases.splice(0)) await b.close();
 });
 
-function unlocked(): DataKeyHolder {
+async function unlocked(): Promise<DataKeyHolder> {
   const keys = new DataKeyHolder();
-  keys.set(crypto.getRandomValues(new Uint8Array(32)));
+  await keys.set(crypto.getRandomValues(new Uint8Array(32)));
   return keys;
 }
 
@@ -46,7 +46,7 @@ async function firstCoordinator() {
 
 test('the maker’s device keeps the private key under its data key, and the file it makes opens on another coordinator’s', async () => {
   const { endpoint, maker } = await firstCoordinator();
-  const dataKey = unlocked();
+  const dataKey = await unlocked();
   const made = await makeDeploymentKey(endpoint, maker, TYPED, dataKey);
   if (!made.ok) throw new Error(made.reason);
   const held = await loadDeploymentPrivateKey(dataKey);
@@ -58,7 +58,7 @@ test('the maker’s device keeps the private key under its data key, and the fil
   // Another coordinator's device: the same pin, its own data key, the file passed on.
   await clear();
   await savePinnedKey(made.pin);
-  const other = unlocked();
+  const other = await unlocked();
   expect(await importKeyFile(JSON.stringify(made.file), PASS, other)).toEqual({ ok: true, fingerprint: made.pin.fingerprint });
   expect((await loadDeploymentPrivateKey(other))!.publicKey.text).toBe(made.pin.key);
 });
@@ -75,7 +75,7 @@ test('a locked app makes no key: one the base took but this desk could not keep 
 
 test('the root comes with the deployment key: its file opens with its own passphrase only, and its statement names the maker and the key', async () => {
   const { endpoint, maker, base } = await firstCoordinator();
-  const dataKey = unlocked();
+  const dataKey = await unlocked();
   const same = { ...TYPED, rootPassphrase: PASS, rootConfirm: PASS };
   expect(await makeDeploymentKey(endpoint, maker, same, dataKey)).toEqual({ ok: false, reason: 'deploymentKey.err.samePassphrase' });
   const made = await makeDeploymentKey(endpoint, maker, TYPED, dataKey);

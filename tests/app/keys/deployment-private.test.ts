@@ -6,8 +6,7 @@ import { KEY_FILE_KIND, type DeploymentKeyFile } from '../../../src/domain/crypt
 import { generateKeyPair, type AgreementKeyPair } from '../../../src/domain/crypto/keys.ts';
 import { PairKeyCache } from '../../../src/domain/crypto/pair-keys.ts';
 import { ARGON2ID_FLOOR } from '../../../src/domain/crypto/passphrase.ts';
-import { wrappedKeySchema, wrapUnderKey, wrapUnderPassphrase } from '../../../src/domain/crypto/wrapped-key.ts';
-import { wrappingKey } from '../../../src/app/keys/device-keys.ts';
+import { unwrapWithKey, wrappedKeySchema, wrapUnderKey, wrapUnderPassphrase } from '../../../src/domain/crypto/wrapped-key.ts';
 import { KeyDirectory } from '../../../src/domain/key-directory.ts';
 import { readArrived, sealForWire } from '../../../src/domain/op-envelope.ts';
 import type { Op } from '../../../src/domain/op.ts';
@@ -32,9 +31,9 @@ const PASS = 'seven olive trees by the spring';
 
 beforeEach(() => clear());
 
-function unlocked(): DataKeyHolder {
+async function unlocked(): Promise<DataKeyHolder> {
   const keys = new DataKeyHolder();
-  keys.set(crypto.getRandomValues(new Uint8Array(32)));
+  await keys.set(crypto.getRandomValues(new Uint8Array(32)));
   return keys;
 }
 
@@ -56,7 +55,7 @@ async function nothingStored() {
 
 describe('the deployment key kept under the data key', () => {
   test('a kept key loads back, non-extractable, with its public half', async () => {
-    const dataKey = unlocked();
+    const dataKey = await unlocked();
     const pair = await generateKeyPair('x25519');
     await keepDeploymentKey(pair, dataKey);
     const loaded = await loadDeploymentPrivateKey(dataKey);
@@ -66,7 +65,7 @@ describe('the deployment key kept under the data key', () => {
   });
 
   test('what is stored is a wrapped blob under the data key, never a CryptoKey', async () => {
-    const dataKey = unlocked();
+    const dataKey = await unlocked();
     const pair = await generateKeyPair('p256-ecdh');
     await keepDeploymentKey(pair, dataKey);
     const stored = (await get(DEPLOYMENT_PRIVATE_KEY)) as unknown[];
@@ -80,21 +79,28 @@ describe('the deployment key kept under the data key', () => {
   });
 
   test('after a rotation the desk keeps every key, the old one kept alone before rotations read back too', async () => {
-    const dataKey = unlocked();
+    const dataKey = await unlocked();
     const [old, rotated] = await Promise.all([generateKeyPair('x25519'), generateKeyPair('x25519')]);
-    // Kept before keys were rotated: one blob, not a list.
-    await set(DEPLOYMENT_PRIVATE_KEY, await wrapUnderKey(old.privateKey, await wrappingKey(dataKey), { publicKey: old.publicKey }));
+    // Kept before keys were rotated: one blob, not a list; and before subkeys: under the data key itself.
+    const dataKeyItself = await crypto.subtle.importKey('raw', Uint8Array.from(dataKey.get()), 'AES-GCM', false, ['wrapKey', 'unwrapKey']);
+    await set(DEPLOYMENT_PRIVATE_KEY, await wrapUnderKey(old.privateKey, dataKeyItself, { publicKey: old.publicKey }));
     await keepDeploymentKey(rotated, dataKey);
     await keepDeploymentKey(rotated, dataKey);
     const held = await loadDeploymentPrivateKeys(dataKey);
     expect(held.map((k) => k.publicKey.text)).toEqual([old.publicKey.text, rotated.publicKey.text]);
     expect((await loadDeploymentPrivateKey(dataKey))!.publicKey.text).toBe(rotated.publicKey.text);
+    // Wrapped again under the wrapping subkey: the data key's own bytes no longer open any of them.
+    const stored = (await get(DEPLOYMENT_PRIVATE_KEY)) as unknown[];
+    for (const blob of stored) {
+      expect((await unwrapWithKey(blob, dataKey.wrappingKey())).ok).toBe(true);
+      expect((await unwrapWithKey(blob, dataKeyItself)).ok).toBe(false);
+    }
   });
 
   test('before any key is kept, and under another data key, the device holds none', async () => {
-    expect(await loadDeploymentPrivateKey(unlocked())).toBeUndefined();
-    await keepDeploymentKey(await generateKeyPair('x25519'), unlocked());
-    expect(await loadDeploymentPrivateKey(unlocked())).toBeUndefined();
+    expect(await loadDeploymentPrivateKey(await unlocked())).toBeUndefined();
+    await keepDeploymentKey(await generateKeyPair('x25519'), await unlocked());
+    expect(await loadDeploymentPrivateKey(await unlocked())).toBeUndefined();
   });
 
   test('the panic’s first step deletes the key and the key file: the registry lists both as secrets', () => {
@@ -104,7 +110,7 @@ describe('the deployment key kept under the data key', () => {
   });
 
   test('a loaded key opens an op a monitor sealed to the deployment key', async () => {
-    const dataKey = unlocked();
+    const dataKey = await unlocked();
     const deployment = await generateKeyPair('x25519');
     await keepDeploymentKey(deployment, dataKey);
     const loaded = (await loadDeploymentPrivateKey(dataKey))!;
@@ -134,7 +140,7 @@ describe('the deployment key kept under the data key', () => {
 
 describe('importing the key file another coordinator passed on', () => {
   test('with the right passphrase, the key is kept under the data key and the file beside it', async () => {
-    const dataKey = unlocked();
+    const dataKey = await unlocked();
     const deployment = await generateKeyPair('x25519');
     await pin(deployment);
     const file = await keyFileOf(deployment);
@@ -153,7 +159,7 @@ describe('importing the key file another coordinator passed on', () => {
     const deployment = await generateKeyPair('x25519');
     await pin(deployment);
     const file = await keyFileOf(deployment);
-    expect(await importKeyFile(JSON.stringify(file), 'seven olive trees by the river', unlocked())).toEqual({
+    expect(await importKeyFile(JSON.stringify(file), 'seven olive trees by the river', await unlocked())).toEqual({
       ok: false,
       reason: IMPORT_ERRORS.wrongPassphrase,
     });
@@ -165,9 +171,9 @@ describe('importing the key file another coordinator passed on', () => {
     const theirs = await generateKeyPair('x25519');
     await pin(ours);
     const file = await keyFileOf(theirs);
-    expect(await importKeyFile(JSON.stringify(file), PASS, unlocked())).toEqual({ ok: false, reason: IMPORT_ERRORS.otherDeployment });
+    expect(await importKeyFile(JSON.stringify(file), PASS, await unlocked())).toEqual({ ok: false, reason: IMPORT_ERRORS.otherDeployment });
     // Nor when the base the caller asked names it: the pin still stands.
-    expect(await importKeyFile(JSON.stringify(file), PASS, unlocked(), theirs.publicKey.fingerprint)).toEqual({
+    expect(await importKeyFile(JSON.stringify(file), PASS, await unlocked(), theirs.publicKey.fingerprint)).toEqual({
       ok: false,
       reason: IMPORT_ERRORS.otherDeployment,
     });
@@ -179,7 +185,7 @@ describe('importing the key file another coordinator passed on', () => {
     const ours = await generateKeyPair('x25519');
     await pin(ours);
     const forged = { ...(await keyFileOf(await generateKeyPair('x25519'))), fingerprint: ours.publicKey.fingerprint };
-    expect(await importKeyFile(JSON.stringify(forged), PASS, unlocked())).toEqual({ ok: false, reason: IMPORT_ERRORS.notKeyFile });
+    expect(await importKeyFile(JSON.stringify(forged), PASS, await unlocked())).toEqual({ ok: false, reason: IMPORT_ERRORS.notKeyFile });
     await nothingStored();
   });
 
@@ -189,12 +195,12 @@ describe('importing the key file another coordinator passed on', () => {
     ['far too large', `{"pad":"${'a'.repeat(20_000)}"}`],
   ])('a file that is %s is not a key file', async (_, text) => {
     await pin(await generateKeyPair('x25519'));
-    expect(await importKeyFile(text, PASS, unlocked())).toEqual({ ok: false, reason: IMPORT_ERRORS.notKeyFile });
+    expect(await importKeyFile(text, PASS, await unlocked())).toEqual({ ok: false, reason: IMPORT_ERRORS.notKeyFile });
     await nothingStored();
   });
 
   test('a device with no pin checks the file against the key the base showed, then pins it', async () => {
-    const dataKey = unlocked();
+    const dataKey = await unlocked();
     const deployment = await generateKeyPair('x25519');
     const file = JSON.stringify(await keyFileOf(deployment));
     expect(await importKeyFile(file, PASS, dataKey)).toEqual({ ok: false, reason: IMPORT_ERRORS.noKnownKey });

@@ -1,11 +1,12 @@
 // Must come first: Dexie looks for IndexedDB when it is first imported.
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, test } from 'vitest';
-import { DataKeyHolder, LockedError, SEALED_PROP, UNREADABLE_PROP } from '../../../src/app/store/at-rest.ts';
+import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
+import Dexie from 'dexie';
+import { CLEAR_PROPS, DataKeyHolder, LockedError, SEALED_PROP, UNREADABLE_PROP } from '../../../src/app/store/at-rest.ts';
 import { readRow } from '../../../src/app/store/read-row.ts';
 import { RasidDb } from '../../../src/app/store/db.ts';
 import { keepDraft } from '../../../src/app/store/drafts.ts';
-import { sealExistingRows } from '../../../src/app/store/seal-existing.ts';
 import { createReport, deleteReport, editReport } from '../../../src/app/store/reports.ts';
 import { viewOf } from '../../../src/domain/merge.ts';
 import { damageReport, T0, writer } from './store-fixtures.ts';
@@ -18,10 +19,10 @@ afterEach(async () => {
 });
 
 /** The same database opened twice: through the data key, and as the disk holds it. */
-function pair(): { db: RasidDb; disk: RasidDb; dataKey: DataKeyHolder } {
+async function pair(): Promise<{ db: RasidDb; disk: RasidDb; dataKey: DataKeyHolder }> {
   const name = `rasid-at-rest-${++n}-${process.pid}`;
   const dataKey = new DataKeyHolder();
-  dataKey.set(crypto.getRandomValues(new Uint8Array(32)));
+  await dataKey.set(crypto.getRandomValues(new Uint8Array(32)));
   const db = new RasidDb(name, { dataKey });
   const disk = new RasidDb(name);
   open.push(db, disk);
@@ -47,7 +48,7 @@ const marked = { ...damageReport, narrative: `${damageReport.narrative} ${MARKER
 
 describe('rows at rest', () => {
   test('what the app saved reads back as it was, while the disk holds no report content, draft or op body', async () => {
-    const { db, disk } = pair();
+    const { db, disk } = await pair();
     const ctx = writer(db);
     const id = await createReport(ctx, marked);
     await editReport(ctx, id, { structures: 9 });
@@ -75,7 +76,7 @@ describe('rows at rest', () => {
   });
 
   test('every way Dexie reads and writes goes through the seal: cursors, filters, modify, update, bulk reads', async () => {
-    const { db, disk } = pair();
+    const { db, disk } = await pair();
     const ctx = writer(db);
     const ids = [await createReport(ctx, marked), await createReport(ctx, { ...marked, structures: 3 })];
     const seen: string[] = [];
@@ -99,7 +100,7 @@ describe('rows at rest', () => {
   });
 
   test('locked, nothing can be read or written; unlocked again, everything is there', async () => {
-    const { db, dataKey } = pair();
+    const { db, dataKey } = await pair();
     const ctx = writer(db);
     const id = await createReport(ctx, marked);
     const key = Uint8Array.from(dataKey.get());
@@ -107,12 +108,12 @@ describe('rows at rest', () => {
     await expect(db.reports.get(id)).rejects.toBeInstanceOf(LockedError);
     await expect(db.reports.toArray()).rejects.toBeInstanceOf(LockedError);
     await expect(createReport(ctx, marked)).rejects.toBeInstanceOf(LockedError);
-    dataKey.set(key);
+    await dataKey.set(key);
     expect((await db.reports.toArray()).map((r) => r.id)).toEqual([id]);
   });
 
   test('a changed byte, a row moved to another row, or another key: the row does not open, and the others still read', async () => {
-    const { db, disk, dataKey } = pair();
+    const { db, disk, dataKey } = await pair();
     const ctx = writer(db);
     const [a, b] = [await createReport(ctx, marked), await createReport(ctx, damageReport)];
     const rawA = (await disk.reports.get(a)) as unknown as Record<string, Uint8Array>;
@@ -136,18 +137,121 @@ describe('rows at rest', () => {
     await disk.reports.put({ ...rawB, id: a } as never);
     expect(await db.reports.get(a)).toEqual(unreadable(a));
 
-    dataKey.set(crypto.getRandomValues(new Uint8Array(32)));
+    await dataKey.set(crypto.getRandomValues(new Uint8Array(32)));
     expect(await db.reports.get(b)).toEqual(unreadable(b));
   });
 
-  test('rows written before sealing began still read, and are sealed when next written', async () => {
-    const { db, disk } = pair();
-    const plainId = await createReport(writer(disk), marked);
-    expect(await everything(disk)).toContain(MARKER);
-    const row = await db.reports.get(plainId);
-    expect(viewOf(row!.state).values.narrative).toBe(marked.narrative);
-    expect(await sealExistingRows(db)).toBe(2);
-    expect(await everything(disk)).not.toContain(MARKER);
-    expect(viewOf((await db.reports.get(plainId))!.state).values.narrative).toBe(marked.narrative);
+  test('a row planted in clear reads as unreadable, with its clear part alone: nothing of it is sealed or sent as this device’s', async () => {
+    const { db, disk } = await pair();
+    const ctx = writer(db);
+    const real = await createReport(ctx, damageReport);
+    const planted = await createReport(writer(disk, T0 + 1), marked);
+    await disk.meta.put({ key: 'ownVouched', value: true });
+    const plantedOp = (await disk.ops.where('reportId').equals(planted).first())!;
+
+    expect(await db.reports.get(planted)).toEqual({
+      [UNREADABLE_PROP]: true,
+      id: planted,
+      type: 'damage',
+      createdAt: expect.any(String),
+      lastOwnSeq: expect.any(Number),
+    });
+    const op = (await db.ops.get(plantedOp.id)) as unknown as Record<string, unknown>;
+    expect(op[UNREADABLE_PROP]).toBe(true);
+    expect(op).not.toHaveProperty('body');
+    expect(await db.getMeta('ownVouched')).toBeUndefined();
+    // The real report is untouched, and a later save seals nothing of the planted one.
+    expect(viewOf((await db.reports.get(real))!.state).values.narrative).toBe(damageReport.narrative);
+    await editReport(ctx, real, { structures: 4 });
+    expect((await disk.reports.get(planted))?.state).toBeDefined();
+    expect(JSON.stringify(await db.reports.toArray())).not.toContain('MARKER');
+  });
+
+  test('the rows subkey is HKDF-SHA-256 of the data key under its own label: the data key itself does not open a row', async () => {
+    const { db, disk, dataKey } = await pair();
+    const id = await createReport(writer(db), marked);
+    const sealed = ((await disk.reports.get(id)) as unknown as Record<string, Uint8Array>)[SEALED_PROP]!;
+    expect(sealed[0]).toBe(2);
+    const base = await crypto.subtle.importKey('raw', Uint8Array.from(dataKey.get()), 'HKDF', false, ['deriveBits']);
+    const label = (info: string) => ({ name: 'HKDF', hash: 'SHA-256', salt: utf8('rasid/data-key'), info: utf8(info) });
+    const rowsKey = new Uint8Array(await crypto.subtle.deriveBits(label('rasid/rows/2'), base, 256));
+    const open = (key: Uint8Array) =>
+      xchacha20poly1305(key, sealed.subarray(1, 25), utf8(`rasid/at-rest/2\u0000reports\u0000${JSON.stringify(id)}`)).decrypt(
+        sealed.subarray(25),
+      );
+    expect(new TextDecoder().decode(open(rowsKey))).toContain(MARKER);
+    expect(() => open(dataKey.get())).toThrow();
+  });
+
+  test('a database of the version before: rows in clear and rows sealed under the data key itself are sealed again under the subkey, meta too', async () => {
+    const name = `rasid-at-rest-v2-${++n}-${process.pid}`;
+    // The rows as that version wrote them: made here in clear, then some sealed as format 1 did.
+    const scratch = new RasidDb(`${name}-scratch`);
+    open.push(scratch);
+    const ctx = writer(scratch);
+    const [a, b] = [await createReport(ctx, marked), await createReport(ctx, { ...marked, structures: 2 })];
+    const dataKey = new DataKeyHolder();
+    await dataKey.set(crypto.getRandomValues(new Uint8Array(32)));
+    const old = versionTwo(name);
+    for (const table of scratch.tables) {
+      const rows = (await table.toArray()) as Record<string, unknown>[];
+      const pk = table.schema.primKey.keyPath as string;
+      await old.table(table.name).bulkPut(
+        // Reports and ops of `a` sealed as format 1 did; the rest in clear, as before the lock, and meta always.
+        rows.map((r) =>
+          (r.id === a || r.reportId === a) && table.name !== 'meta' ? sealFormatOne(table.name, r, r[pk], dataKey.get()) : r,
+        ),
+      );
+    }
+    old.close();
+
+    const db = new RasidDb(name, { dataKey });
+    const disk = new RasidDb(name);
+    open.push(db, disk);
+    expect(viewOf((await db.reports.get(a))!.state).values.narrative).toBe(marked.narrative);
+    expect(viewOf((await db.reports.get(b))!.state).values.structures).toBe(2);
+    expect(await db.getMeta('entriesToSeal')).toBe(true);
+    expect(await db.ops.count()).toBe(2);
+    for (const table of disk.tables) {
+      for (const row of (await table.toArray()) as Record<string, unknown>[]) {
+        expect((row[SEALED_PROP] as Uint8Array)[0], `${table.name} ${JSON.stringify(row)}`).toBe(2);
+      }
+    }
+    expect(await everything(disk)).not.toContain('MARKER');
+    expect((await db.ops.toArray()).every((o) => o.body !== undefined)).toBe(true);
   });
 });
+
+const utf8 = (s: string) => new TextEncoder().encode(s);
+
+/** The database as the version before this one declared it (db.ts, versions 1 and 2). */
+function versionTwo(name: string): Dexie {
+  const db = new Dexie(name);
+  db.version(1).stores({
+    reports: 'id, createdAt, [type+createdAt]',
+    ops: 'id, reportId, [device+deviceSeq]',
+    drafts: 'id, updatedAt',
+    meta: 'key',
+  });
+  db.version(2).stores({
+    reports: 'id, createdAt, [type+createdAt], hasConflict',
+    ops: 'id, reportId, [device+deviceSeq], seq',
+    settings: 'id',
+    quarantine: 'id',
+  });
+  return db;
+}
+
+/** A row sealed as format 1 sealed it: under the data key itself. Written here apart from the app's code, as a second reader would. */
+function sealFormatOne(table: string, row: Record<string, unknown>, primaryKey: unknown, dataKey: Uint8Array): Record<string, unknown> {
+  const clear = CLEAR_PROPS[table]!;
+  const stored: Record<string, unknown> = {};
+  const secret: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) (clear.includes(k) ? stored : secret)[k] = v;
+  const nonce = crypto.getRandomValues(new Uint8Array(24));
+  const ct = xchacha20poly1305(dataKey, nonce, utf8(`rasid/at-rest/1\u0000${table}\u0000${JSON.stringify(primaryKey)}`)).encrypt(
+    utf8(JSON.stringify(secret)),
+  );
+  stored[SEALED_PROP] = Uint8Array.from([1, ...nonce, ...ct]);
+  return stored;
+}

@@ -12,7 +12,7 @@ import { clear, keys } from 'idb-keyval';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { setAppearance } from '../../../src/app/appearance.ts';
 import { deviceId } from '../../../src/app/device.ts';
-import { sealEnrollmentWith } from '../../../src/app/enrollment-store.ts';
+import { sealEntriesWith } from '../../../src/app/store/sealed-keyval.ts';
 import { makeDeploymentKey } from '../../../src/app/keys/deployment-key.ts';
 import { setUpPasscode } from '../../../src/app/lock/lock-record.ts';
 import { browserLockRecordStore } from '../../../src/app/lock/lock-record-store.ts';
@@ -51,8 +51,8 @@ async function coordinatorPhone(): Promise<Map<string, string>> {
   const setUp = await setUpPasscode(browserLockRecordStore, PASS, PASS, { params: ARGON2ID_FLOOR });
   if (!setUp.ok) throw new Error(setUp.reason);
   const dataKey = new DataKeyHolder();
-  dataKey.set(setUp.key);
-  sealEnrollmentWith(dataKey);
+  await dataKey.set(setUp.key);
+  sealEntriesWith(dataKey);
 
   const base = await startBase();
   bases.push(base);

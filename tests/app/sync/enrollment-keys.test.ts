@@ -37,9 +37,9 @@ async function baseWithKey() {
   return { base, coordinator, code, fingerprint: fingerprintFromHash(new URL(link).hash)!, key: pair.publicKey.text };
 }
 
-function unlocked(): DataKeyHolder {
+async function unlocked(): Promise<DataKeyHolder> {
   const keys = new DataKeyHolder();
-  keys.set(crypto.getRandomValues(new Uint8Array(32)));
+  await keys.set(crypto.getRandomValues(new Uint8Array(32)));
   return keys;
 }
 
@@ -57,7 +57,7 @@ function swapping(fetch: Fetch, other: string, where: 'lookup' | 'answer'): Fetc
 describe('enrollment pins the deployment key and sends the device its own keys', () => {
   test('with the key the link names, the device enrolls, sends its public keys, and keeps its private keys only wrapped', async () => {
     const { base, code, fingerprint, key } = await baseWithKey();
-    const dataKey = unlocked();
+    const dataKey = await unlocked();
     const enrollment = await enroll({
       origin: ORIGIN,
       code,
@@ -88,7 +88,7 @@ describe('enrollment pins the deployment key and sends the device its own keys',
     expect(JSON.parse(row.public_keys!)).toEqual({ agreement: loaded!.agreement.publicKey.text, signing: loaded!.signing.publicKey.text });
 
     // Another data key cannot open them.
-    await expect(loadDeviceKeys(unlocked())).rejects.toThrow();
+    await expect(loadDeviceKeys(await unlocked())).rejects.toThrow();
   });
 
   test('a base that shows another key is refused before the code is spent; the code still works against the real key', async () => {
@@ -101,7 +101,7 @@ describe('enrollment pins the deployment key and sends the device its own keys',
       device: deviceId('phone-keys-0002'),
       fetch: swapping(base.fetch, impostor, 'lookup'),
       now: () => T0,
-      dataKey: unlocked(),
+      dataKey: await unlocked(),
     });
     await expect(attempt).rejects.toEqual(new EnrollError('err.key.fingerprintMismatch'));
     expect(await get('enrollment')).toBeUndefined();
@@ -112,7 +112,7 @@ describe('enrollment pins the deployment key and sends the device its own keys',
       device: deviceId('phone-keys-0002'),
       fetch: base.fetch,
       now: () => T0,
-      dataKey: unlocked(),
+      dataKey: await unlocked(),
     });
     expect(honest.role).toBe('monitor');
   });
@@ -127,7 +127,7 @@ describe('enrollment pins the deployment key and sends the device its own keys',
       device: deviceId('phone-keys-0003'),
       fetch: swapping(base.fetch, impostor, 'answer'),
       now: () => T0,
-      dataKey: unlocked(),
+      dataKey: await unlocked(),
     });
     await expect(attempt).rejects.toEqual(new EnrollError('err.key.fingerprintMismatch'));
     expect(await get('enrollment')).toBeUndefined();

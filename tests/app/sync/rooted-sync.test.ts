@@ -499,7 +499,7 @@ describe('a deployment with its root, through the real base', () => {
     // The second coordinator leaves; the first rotates the key with the root file.
     await revokeDevice(endpoint, second.device);
     const dataKey = new DataKeyHolder();
-    dataKey.set(crypto.getRandomValues(new Uint8Array(32)));
+    await dataKey.set(crypto.getRandomValues(new Uint8Array(32)));
     const typed = { rootPassphrase: pass, passphrase: 'nine almond trees past the well', confirm: 'nine almond trees past the well' };
     expect(await rotateDeploymentKey(file, { ...typed, rootPassphrase: 'not the passphrase' }, { ...ctx, dataKey })).toEqual({
       ok: false,

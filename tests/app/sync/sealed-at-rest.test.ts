@@ -20,9 +20,9 @@ afterEach(async () => {
   for (const b of bases.splice(0)) await b.close();
 });
 
-function unlockedKeys(): DataKeyHolder {
+async function unlockedKeys(): Promise<DataKeyHolder> {
   const keys = new DataKeyHolder();
-  keys.set(crypto.getRandomValues(new Uint8Array(32)));
+  await keys.set(crypto.getRandomValues(new Uint8Array(32)));
   return keys;
 }
 
@@ -40,8 +40,8 @@ describe('sync over sealed databases', () => {
   test('a monitor and a coordinator edit one report apart; both converge, and neither disk holds its words', async () => {
     const base = await startBase();
     bases.push(base);
-    const coordinator = await enrollDevice(base, 'coord', 'coordinator', undefined, base.fetch, unlockedKeys());
-    const monitor = await enrollDevice(base, 'phone', 'monitor', coordinator, base.fetch, unlockedKeys());
+    const coordinator = await enrollDevice(base, 'coord', 'coordinator', undefined, base.fetch, await unlockedKeys());
+    const monitor = await enrollDevice(base, 'phone', 'monitor', coordinator, base.fetch, await unlockedKeys());
     devices.push(coordinator, monitor);
 
     const id = await createReport(monitor.writer, { ...damageReport, narrative: MARKER });

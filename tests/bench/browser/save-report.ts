@@ -64,7 +64,7 @@ async function timeEach(n: number, save: (i: number) => Promise<unknown>, offset
 async function saveReports(perSide: number, blocks: number): Promise<{ raw: number[]; rasid: number[] }> {
   const raw = await openRaw();
   const dataKey = new DataKeyHolder();
-  dataKey.set(cryptoRandom(32));
+  await dataKey.set(cryptoRandom(32));
   const db = new RasidDb('bench-rasid', { dataKey });
   const writer: WriterContext = { db, device: deviceId('benchdevice01'), now: () => Date.now(), random: cryptoRandom };
   await createReport(writer, CONTENT); // warm-up: opens the database, compiles the paths

@@ -111,7 +111,7 @@ async function takeInOps(n: number, rounds: number): Promise<{ sealed: number[];
 
     const desk = async (label: string, batch: ServedOp[]) => {
       const dataKey = new DataKeyHolder();
-      dataKey.set(cryptoRandom(32));
+      await dataKey.set(cryptoRandom(32));
       const db = new RasidDb(`bench-apply-${label}-${round}`, { dataKey });
       await db.open();
       // A fresh reader per batch, as a sync builds one per round: the pair agreement is in the time.
