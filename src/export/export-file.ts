@@ -7,14 +7,14 @@
  * `exportText` is the same export as one string, for tests, the command line and benchmarks.
  */
 import { CSV } from './csv.ts';
-import { ROWS_PER_CHUNK, type FileFormat } from './file-format.ts';
+import { ROWS_PER_CHUNK, type ExportHeader, type FileFormat } from './file-format.ts';
 import { GEOJSON } from './geojson.ts';
 import { JSON_FILE } from './json.ts';
 import { columnsFor, type Profile } from './profile.ts';
 import { importPseudonymKey, pseudonymsOf } from './pseudonym.ts';
 import type { ExportRecord } from './record.ts';
 import { idsToPseudonymise, isExported, rowsFor, type PseudonymLookup } from './redact.ts';
-import { withSmallGroups, type SmallGroupChoice } from './small-groups.ts';
+import { smallGroupsOf, withSmallGroups, type SmallGroupChoice } from './small-groups.ts';
 
 export const EXPORT_FORMATS = ['csv', 'geojson', 'json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -43,7 +43,13 @@ export async function* exportChunks(records: readonly ExportRecord[], run: Expor
   const format = FILE_FORMATS[name];
   const columns = columnsFor(profile);
   let included = records.filter((r) => isExported(r, profile));
-  if (profile.kind === 'partner') included = withSmallGroups(included, run.smallGroups ?? 'keep');
+  const header: ExportHeader = { profile: profile.name, exportedAt };
+  const choice = run.smallGroups ?? 'keep';
+  if (profile.kind === 'partner' && choice !== 'keep') {
+    const small = smallGroupsOf(included);
+    included = withSmallGroups(included, choice, small);
+    header.smallGroups = { choice, groups: small.groups };
+  }
   const total = included.length;
   const step = run.rowsPerChunk ?? ROWS_PER_CHUNK;
   let pseudonym: PseudonymLookup | undefined;
@@ -53,7 +59,7 @@ export async function* exportChunks(records: readonly ExportRecord[], run: Expor
     included = inPseudonymOrder(included, pseudonym);
   }
 
-  yield { text: format.head(columns, { profile: profile.name, exportedAt }), rows: 0, total };
+  yield { text: format.head(columns, header), rows: 0, total };
   for (let start = 0; start < total; start += step) {
     const batch = included.slice(start, start + step);
     const rows = [...rowsFor(batch, profile, pseudonym)];

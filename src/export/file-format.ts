@@ -4,14 +4,30 @@
  */
 import type { AdminLevel } from '../domain/gazetteer.ts';
 import type { Column, ExportRow } from './record.ts';
+import type { SmallGroupChoice } from './small-groups.ts';
 
-/** What a file says about itself (the JSON header; CSV and GeoJSON have no place for it). */
+/**
+ * What a file says about itself: the JSON header, and for small groups a member of the GeoJSON
+ * collection too (RFC 7946 lets readers ignore it). A CSV has no place for any of it: its second row
+ * is the HXL row.
+ */
 export interface ExportHeader {
   profile: string;
   /** ISO 8601, passed in: the writers never read the clock. */
   exportedAt: string;
   /** An aggregate's level, and how many of its cells were left out (never which). */
   aggregate?: { level: AdminLevel; suppressedCells: number };
+  /**
+   * A partner's file of reports whose small groups were reported by governorate or left out: which,
+   * and how many groups (never which). A file that kept them as they are says nothing, as before.
+   */
+  smallGroups?: { choice: Exclude<SmallGroupChoice, 'keep'>; groups: number };
+}
+
+/** The header's small groups as a JSON member to put after another, or nothing. */
+export function smallGroupsMember(header: ExportHeader): string {
+  const s = header.smallGroups;
+  return s ? `,"smallGroups":{"choice":${JSON.stringify(s.choice)},"groups":${s.groups}}` : '';
 }
 
 export interface FileFormat {

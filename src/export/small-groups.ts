@@ -55,10 +55,16 @@ function atAdmin1(record: ExportRecord): ExportRecord {
   return out;
 }
 
-/** The records with the small groups' reports kept, reported by governorate, or left out. */
-export function withSmallGroups(records: readonly ExportRecord[], choice: SmallGroupChoice): ExportRecord[] {
+/**
+ * The records with the small groups' reports kept, reported by governorate, or left out. `small` is
+ * the count already made of these same records, when the caller has one.
+ */
+export function withSmallGroups(
+  records: readonly ExportRecord[],
+  choice: SmallGroupChoice,
+  small: SmallGroups = smallGroupsOf(records),
+): ExportRecord[] {
   if (choice === 'keep') return [...records];
-  const small = smallGroupsOf(records).records;
-  if (choice === 'drop') return records.filter((r) => !small.has(r));
-  return records.map((r) => (small.has(r) ? atAdmin1(r) : r));
+  if (choice === 'drop') return records.filter((r) => !small.records.has(r));
+  return records.map((r) => (small.records.has(r) ? atAdmin1(r) : r));
 }

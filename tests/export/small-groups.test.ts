@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { exportText } from '../../src/export/export-file.ts';
+import { INTERNAL_PROFILE } from '../../src/export/profile.ts';
 import { smallGroupsOf } from '../../src/export/small-groups.ts';
 import { AGGREGATE_RECORDS } from './aggregate-fixtures.ts';
 import { EXPORTED_AT, MAPPING_PARTNER } from './fixtures.ts';
@@ -41,5 +42,31 @@ describe('groups of fewer than 5 reports of one type, week and district in a par
     }
     // Groups of 5 or more keep their districts and sub-districts.
     expect(all.filter((r) => r.adm3_pcode !== null)).toHaveLength(5 + 7);
+  });
+
+  test.each(['coarsen', 'drop'] as const)('%s: the JSON and GeoJSON files say so, and how many groups, never which', async (choice) => {
+    const run = { profile: MAPPING_PARTNER, exportedAt: EXPORTED_AT, smallGroups: choice };
+    const json = JSON.parse((await exportText(AGGREGATE_RECORDS, { ...run, format: 'json' })).text) as Record<string, unknown>;
+    const geojson = JSON.parse((await exportText(AGGREGATE_RECORDS, { ...run, format: 'geojson' })).text) as Record<string, unknown>;
+    expect(json.smallGroups).toEqual({ choice, groups: 4 });
+    expect(geojson.smallGroups).toEqual({ choice, groups: 4 });
+    expect(geojson.type).toBe('FeatureCollection');
+  });
+
+  test('kept, or in the internal file, the files say nothing of them, as before the choice existed', async () => {
+    for (const format of ['json', 'geojson'] as const) {
+      const kept = await exportText(AGGREGATE_RECORDS, { profile: MAPPING_PARTNER, format, exportedAt: EXPORTED_AT, smallGroups: 'keep' });
+      const unsaid = await exportText(AGGREGATE_RECORDS, { profile: MAPPING_PARTNER, format, exportedAt: EXPORTED_AT });
+      expect(kept.text).toBe(unsaid.text);
+      expect(kept.text).not.toContain('smallGroups');
+      const internal = await exportText(AGGREGATE_RECORDS, {
+        profile: INTERNAL_PROFILE,
+        format,
+        exportedAt: EXPORTED_AT,
+        smallGroups: 'drop',
+      });
+      expect(internal.text).not.toContain('smallGroups');
+      expect(internal.rows).toBe(AGGREGATE_RECORDS.length);
+    }
   });
 });
