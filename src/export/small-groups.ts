@@ -44,6 +44,17 @@ export function smallGroupsOf(records: Iterable<ExportRecord>): SmallGroups {
   return { groups: small.length, records: new Set(small.flat()) };
 }
 
+/** How many small groups, and how many rows they hold: what the coordinator is told before choosing. */
+export interface SmallGroupCount {
+  groups: number;
+  rows: number;
+}
+
+export function countSmallGroups(records: Iterable<ExportRecord>): SmallGroupCount {
+  const small = smallGroupsOf(records);
+  return { groups: small.groups, rows: small.records.size };
+}
+
 /** Columns that place a report more finely than its governorate: districts and below, place names, points. */
 const FINER_THAN_ADMIN_1 = REPORT_COLUMNS.filter(
   (c) => (c.adminLevel !== undefined && c.adminLevel > 1) || c.item === 'point' || c.name.endsWith('loc_name'),

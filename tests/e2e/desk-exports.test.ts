@@ -3,12 +3,15 @@
  * reports: a coordinator makes a partner profile in the app (after a name the app refuses), exports
  * CSV with the internal profile and with the partner profile, and the downloaded files are read back:
  * BOM, header and HXL rows, one row per report the desk counts, and nothing in the partner's file
- * that the data says must stay at base (narratives, device ids, exact points). The export log lists
- * every export, also after a reload. Once in Arabic, once in English.
+ * that the data says must stay at base (narratives, device ids, exact points). A partner's file of
+ * reports stops before it is written to say how many small groups it holds, and its rows follow the
+ * coordinator's choice. The export log lists every export, also after a reload. Once in Arabic, once
+ * in English.
  */
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { isoWeekOf } from '../../src/export/coarsen.ts';
 import { enroll, LAPTOP, launchBrowser, screenshot, syncNow, until, waitForCount } from './harness.ts';
 import { startServer, type ServerProcess } from './server-process.ts';
 
@@ -59,6 +62,11 @@ const UI = {
     count: /على هذا الجهاز/,
     log: 'سجل التصدير',
     exported: /صُدِّر|صُدِّرت/,
+    smallGroups: 'صفوف المجموعات الصغيرة',
+    keep: 'أبقِها كما هي',
+    coarsen: 'اذكرها بالمحافظة فقط: بلا منطقة ولا ناحية ولا اسم مكان ولا نقطة',
+    drop: 'احذفها من الملف',
+    write: 'اكتب الملف',
   },
   en: {
     newProfile: 'New partner profile',
@@ -75,6 +83,11 @@ const UI = {
     count: /on this device/,
     log: 'Export log',
     exported: /Exported/,
+    smallGroups: 'Rows of small groups',
+    keep: 'Keep them as they are',
+    coarsen: 'Give them by governorate only: no district, sub-district, place name or point',
+    drop: 'Leave them out of the file',
+    write: 'Write the file',
   },
 } as const;
 type Lang = keyof typeof UI;
@@ -160,6 +173,36 @@ function knownFrom(rows: string[][]): Known {
   };
 }
 
+/** A file's rows by column name, after its header and HXL rows. */
+function byColumn(rows: string[][]): Record<string, string>[] {
+  const [header, , ...data] = rows;
+  return data.map((r) => Object.fromEntries(header!.map((name, i) => [name, r[i]!])));
+}
+
+/** The (type, ISO week, district) a row falls in: the district by p-code, by its names where it has none. */
+function groupOf(row: Record<string, string>, week: string): string {
+  const district = row.adm2_pcode ? `p:${row.adm2_pcode}` : `n:${row.adm2_name_en}/${row.adm2_name_ar}`;
+  return `${row.type}|${week}|${district}`;
+}
+
+/**
+ * The small groups a partner's file of reports holds, worked out from the internal file: reports not
+ * deleted, by type, ISO week and district, fewer than 5 of them not marked duplicate.
+ */
+function smallGroupsIn(internal: string[][]): { groups: Set<string>; rows: number } {
+  const members = new Map<string, { rows: number; counted: number }>();
+  for (const row of byColumn(internal)) {
+    if (row.deleted === 'true') continue;
+    const key = groupOf(row, isoWeekOf(row.date!) ?? '');
+    const m = members.get(key) ?? { rows: 0, counted: 0 };
+    m.rows++;
+    if (row.verification !== 'duplicate') m.counted++;
+    members.set(key, m);
+  }
+  const small = [...members].filter(([, m]) => m.counted < 5);
+  return { groups: new Set(small.map(([key]) => key)), rows: small.reduce((sum, [, m]) => sum + m.rows, 0) };
+}
+
 /** A cell's text as a CSV file holds it inside its quotes. */
 const quoted = (text: string) => text.replace(/"/g, '""');
 
@@ -197,18 +240,56 @@ async function makeProfile(lang: Lang, name: string): Promise<void> {
   await page.getByRole('list', { name: ui.profiles }).getByRole('listitem', { name }).waitFor();
 }
 
-/** Exports through the form: a format and a profile (the one chosen before when none is given); returns the download and its bytes. */
-async function exportFile(lang: Lang, format: string, option?: string): Promise<{ download: Download; bytes: Buffer; text: string }> {
+/**
+ * The step a partner's file of reports with small groups stops at, before a row is written: what it
+ * says of them (the radio group's description), Keep chosen until another choice is made, then
+ * `choice` and Write.
+ */
+async function chooseSmallGroups(lang: Lang, choice: string): Promise<string> {
+  const ui = UI[lang];
+  const group = page.getByRole('group', { name: ui.smallGroups });
+  await group.waitFor();
+  const said = await group.evaluate((el) =>
+    (el.getAttribute('aria-describedby') ?? '')
+      .split(' ')
+      .map((id) => document.getElementById(id)?.textContent ?? '')
+      .join(' '),
+  );
+  expect(await group.getByRole('radio', { name: ui.keep }).isChecked()).toBe(true);
+  await group.getByRole('radio', { name: choice }).check();
+  await screenshot(page, `desk-exports-small-groups-${lang}`);
+  await page.getByRole('button', { name: ui.write }).click();
+  return said;
+}
+
+/**
+ * Exports through the form: a format and a profile (the one chosen before when none is given), and
+ * for a partner's file of reports what becomes of its small groups; returns the download, its bytes
+ * and what the screen said of the small groups before writing.
+ */
+async function exportFile(
+  lang: Lang,
+  format: string,
+  option?: string,
+  smallGroups?: string,
+): Promise<{ download: Download; bytes: Buffer; text: string; said?: string }> {
   const ui = UI[lang];
   await page.getByRole('radio', { name: format }).check();
   if (option) await page.getByRole('combobox', { name: ui.profile, exact: true }).selectOption({ label: option });
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: ui.start, exact: true }).click()]);
+  let said: string | undefined;
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    (async () => {
+      await page.getByRole('button', { name: ui.start, exact: true }).click();
+      if (smallGroups) said = await chooseSmallGroups(lang, smallGroups);
+    })(),
+  ]);
   const bytes = await readFile(await download.path());
-  return { download, bytes, text: bytes.toString('utf8') };
+  return { download, bytes, text: bytes.toString('utf8'), ...(said === undefined ? {} : { said }) };
 }
 
-async function exportCsv(lang: Lang, option: string) {
-  const file = await exportFile(lang, UI[lang].csv, option);
+async function exportCsv(lang: Lang, option: string, smallGroups?: string) {
+  const file = await exportFile(lang, UI[lang].csv, option, smallGroups);
   return { ...file, rows: parseCsv(file.text.replace(/^\uFEFF/, '')) };
 }
 
@@ -284,6 +365,8 @@ afterAll(async () => {
 describe('exports from the desk', () => {
   const logged: [string, number][] = [];
   let known: Known | undefined;
+  /** The internal file's rows, header and hashtags first. */
+  let internalRows: string[][] | undefined;
 
   test("a coordinator's new device receives the demo's reports", async () => {
     await enroll(page, server.firstCoordinatorCode);
@@ -323,6 +406,7 @@ describe('exports from the desk', () => {
           .sort(),
       ).toEqual([...stored.reportIds].sort());
       known = knownFrom(internal.rows);
+      internalRows = internal.rows;
       // ... and what the partner's must not: the demo gives the searches below plenty to find.
       expect(known.narratives.length).toBeGreaterThan(10);
       expect(known.coordinates.length).toBeGreaterThan(10);
@@ -330,7 +414,7 @@ describe('exports from the desk', () => {
       expect(known.creators.every((d) => stored.devices.includes(d))).toBe(true);
       logged.unshift(['internal', count]);
 
-      const shared = await exportCsv(lang, ui.partner(partner));
+      const shared = await exportCsv(lang, ui.partner(partner), ui.keep);
       expect(shared.download.suggestedFilename()).toMatch(new RegExp(`^rasid-${partner}-\\d{4}-\\d{2}-\\d{2}\\.csv$`));
       checkCsvShape(shared, known.notDeleted);
       expect(known.notDeleted).toBeLessThan(count);
@@ -363,7 +447,7 @@ describe('exports from the desk', () => {
 
   test('GeoJSON with a partner profile, and the aggregate counts with no count under 5', async () => {
     if (!known) throw new Error('The tests before this one read the internal file');
-    const geo = await exportFile('en', 'GeoJSON: maps, QGIS', 'shelter-cluster (partner)');
+    const geo = await exportFile('en', 'GeoJSON: maps, QGIS', 'shelter-cluster (partner)', UI.en.keep);
     expect(geo.download.suggestedFilename()).toMatch(/^rasid-shelter-cluster-\d{4}-\d{2}-\d{2}\.geojson$/);
     const collection = JSON.parse(geo.text) as { type: string; features: { geometry: unknown; properties: Record<string, unknown> }[] };
     expect(collection.type).toBe('FeatureCollection');
@@ -403,9 +487,94 @@ describe('exports from the desk', () => {
     );
   });
 
+  test('a partner file says how many small groups it holds before it is written, and leaves them out or gives them by governorate as chosen', async () => {
+    if (!known || !internalRows) throw new Error('The tests before this one read the internal file');
+    const expected = smallGroupsIn(internalRows);
+    // The demo's fortnight on the coast has small groups, and groups of 5 or more beside them.
+    expect(expected.groups.size).toBeGreaterThan(0);
+    expect(expected.rows).toBeLessThan(known.notDeleted);
+    const partner = 'shelter-cluster (partner)';
+
+    const kept = await exportCsv('en', partner, UI.en.keep);
+    // Said before a row was written, with how many rows the groups hold.
+    expect(kept.said).toContain(`This file would hold ${expected.groups.size} small groups`);
+    expect(kept.said).toContain(`Rows in them: ${expected.rows}.`);
+    await page
+      .getByRole('status')
+      .filter({ hasText: `${expected.groups.size} small groups were kept as they are.` })
+      .waitFor();
+    checkCsvShape(kept, known.notDeleted);
+
+    const dropped = await exportCsv('en', partner, UI.en.drop);
+    // A CSV cannot say it, so the screen does.
+    const status = page.getByRole('status');
+    await status
+      .filter({ hasText: `${expected.groups.size} small groups were left out of the file. Rows in them: ${expected.rows}.` })
+      .waitFor();
+    await status.filter({ hasText: 'A CSV file has no place to say so' }).waitFor();
+    checkCsvShape(dropped, known.notDeleted - expected.rows);
+
+    const coarsened = await exportCsv('en', partner, UI.en.coarsen);
+    await status.filter({ hasText: `${expected.groups.size} small groups were given by governorate only.` }).waitFor();
+    checkCsvShape(coarsened, known.notDeleted);
+
+    // Rows are named by the partner's pseudonyms, the same in all three files (one key).
+    const keptRows = new Map(byColumn(kept.rows).map((r) => [r.id!, r]));
+    const droppedRows = new Map(byColumn(dropped.rows).map((r) => [r.id!, r]));
+    const coarsenedRows = new Map(byColumn(coarsened.rows).map((r) => [r.id!, r]));
+    const left = [...keptRows.keys()].filter((id) => !droppedRows.has(id));
+    expect(left).toHaveLength(expected.rows);
+    expect([...coarsenedRows.keys()].sort()).toEqual([...keptRows.keys()].sort());
+    const district = ['adm2_pcode', 'adm2_name_en', 'adm2_name_ar'];
+    for (const [id, row] of keptRows) {
+      // A row whose week or district is empty in the partner's file (unknown, or in conflict) does
+      // not show its group; the counts above hold it.
+      const shown = row.date !== '' && (row.adm2_pcode !== '' || row.adm2_name_en !== '');
+      const small = !droppedRows.has(id);
+      if (shown) expect(expected.groups.has(groupOf(row, row.date!)), `row ${id} in a small group: ${small}`).toBe(small);
+      if (small) {
+        // Given by governorate: the district emptied, everything else as kept.
+        expect(coarsenedRows.get(id)).toEqual({ ...row, ...Object.fromEntries(district.map((c) => [c, ''])) });
+      } else {
+        expect(droppedRows.get(id)).toEqual(row);
+        expect(coarsenedRows.get(id)).toEqual(row);
+      }
+    }
+    expect(left.some((id) => keptRows.get(id)!.adm2_pcode !== '')).toBe(true);
+    // Newest first: coarsened, dropped, kept.
+    logged.unshift(
+      ['shelter-cluster', known.notDeleted],
+      ['shelter-cluster', known.notDeleted - expected.rows],
+      ['shelter-cluster', known.notDeleted],
+    );
+
+    // In Arabic, right to left, the count in the digits the screen uses; the JSON file says how many
+    // groups were left out, never which.
+    await page.getByRole('combobox', { name: 'Language' }).selectOption('ar');
+    await page.getByRole('heading', { level: 1, name: 'التصدير' }).waitFor();
+    const json = await exportFile('ar', 'JSON: البرامج وسلاسل المعالجة', 'shelter-cluster (شريك)', UI.ar.drop);
+    expect(await page.evaluate(() => document.documentElement.dir)).toBe('rtl');
+    expect(json.said).toMatch(/^سيحوي هذا الملف/);
+    expect(json.said).toContain(`عدد صفوفها: ${expected.rows.toLocaleString('ar-SY')}.`);
+    expect(numberIn(json.said!)).toBe(expected.groups.size);
+    expect(json.said).not.toMatch(/[0-9]/);
+    const file = JSON.parse(json.text) as { smallGroups: unknown; records: { id: string }[] };
+    expect(file.smallGroups).toEqual({ choice: 'drop', groups: expected.groups.size });
+    expect(file.records.map((r) => r.id).sort()).toEqual([...droppedRows.keys()].sort());
+    await page.getByRole('status').getByText('ويذكر الملف ذلك أيضًا').waitFor();
+    logged.unshift(['shelter-cluster', known.notDeleted - expected.rows]);
+    await page.getByRole('combobox', { name: 'اللغة' }).selectOption('en');
+    await page.getByRole('heading', { level: 1, name: 'Exports' }).waitFor();
+    await until(
+      page,
+      () => logRows('en'),
+      (rows) => expect(rows).toEqual(logged),
+    );
+  });
+
   test('a new key gives the partner new ids for the same rows, and a removed profile can no longer be chosen', async () => {
-    const first = await exportCsv('en', 'shelter-cluster (partner)');
-    const again = await exportCsv('en', 'shelter-cluster (partner)');
+    const first = await exportCsv('en', 'shelter-cluster (partner)', UI.en.keep);
+    const again = await exportCsv('en', 'shelter-cluster (partner)', UI.en.keep);
     // Stable under one key, so a partner can match a corrected row to the one it replaces.
     expect(again.rows).toEqual(first.rows);
 
@@ -416,7 +585,7 @@ describe('exports from the desk', () => {
     await dialog.getByRole('button', { name: 'Make a new key' }).click();
     await page.getByRole('status').filter({ hasText: 'New key saved for shelter-cluster.' }).waitFor();
 
-    const rotated = await exportCsv('en', 'shelter-cluster (partner)');
+    const rotated = await exportCsv('en', 'shelter-cluster (partner)', UI.en.keep);
     const data = (f: { rows: string[][] }) => f.rows.slice(2);
     expect(data(rotated)).toHaveLength(data(first).length);
     const oldIds = new Set(data(first).map((r) => r[0]));

@@ -3,22 +3,34 @@
  * with what the desk knows of each (the creating device, when the base received it), writes the file
  * in chunks, posting progress as it goes, and posts the finished file as a Blob. The page stays
  * responsive however many reports there are, and Cancel is simply the end of this worker.
+ *
+ * A partner's file of reports is counted first, here, where the records already are: the page is
+ * told how many small groups it would hold, and when there are any this worker waits for the
+ * coordinator's choice before writing a row.
  */
 import { aggregateFile } from '../../export/aggregate.ts';
 import { exportChunks, FILE_FORMATS, type ExportFormat } from '../../export/export-file.ts';
 import { profileSchema } from '../../export/profile.ts';
 import { toExportRecord, type ExportRecord } from '../../export/record.ts';
+import { countSmallGroups, SMALL_GROUP_CHOICES, type SmallGroupChoice } from '../../export/small-groups.ts';
 import { DataKeyHolder } from '../store/at-rest.ts';
 import { RasidDb } from '../store/db.ts';
 import { loadDeskReports, receivedTimes } from './desk-reports.ts';
 // Types only: run-export.ts starts this worker, and a worker bundling its own starter would nest itself.
-import type { ExportJob, ExportWorkerMessage } from './run-export.ts';
+import type { ExportJob, ExportRequest, ExportWorkerMessage, SmallGroupsOutcome } from './run-export.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 function post(message: ExportWorkerMessage): void {
   scope.postMessage(message);
 }
+
+/** Resolves with the page's `write` request, once the small groups have been counted and said. */
+let chooseSmallGroups: ((choice: SmallGroupChoice) => void) | undefined;
+const smallGroupsChosen = () =>
+  new Promise<SmallGroupChoice>((resolve) => {
+    chooseSmallGroups = resolve;
+  });
 
 async function readRecords(job: ExportJob): Promise<{ records: ExportRecord[]; skipped: number }> {
   // Rows sealed at rest open here as they do in the page: the same middleware under the same key.
@@ -60,6 +72,7 @@ async function run(job: ExportJob): Promise<void> {
   const parts: Blob[] = [];
   let rows = 0;
   let suppressed: number | undefined;
+  let smallGroups: SmallGroupsOutcome | undefined;
   let mediaType: string;
   // Checked again here: a profile that skipped its schema must not reach the writers.
   const profile = profileSchema.parse(job.profile);
@@ -75,17 +88,39 @@ async function run(job: ExportJob): Promise<void> {
   } else {
     const format: ExportFormat = job.format;
     mediaType = FILE_FORMATS[format].mediaType;
-    for await (const chunk of exportChunks(records, { profile, format, exportedAt: job.exportedAt })) {
+    if (profile.kind === 'partner') {
+      const found = countSmallGroups(records);
+      post({ type: 'smallGroups', ...found });
+      // With none there is nothing to choose, and the file is written at once.
+      const choice = found.groups > 0 ? await smallGroupsChosen() : 'keep';
+      // The request crossed a thread boundary: only a choice the export core knows may reach it.
+      if (!SMALL_GROUP_CHOICES.includes(choice)) throw new Error(`Unknown choice for small groups: ${String(choice)}`);
+      smallGroups = { ...found, choice };
+    }
+    const writing = { profile, format, exportedAt: job.exportedAt, ...(smallGroups && { smallGroups: smallGroups.choice }) };
+    for await (const chunk of exportChunks(records, writing)) {
       parts.push(new Blob([chunk.text]));
       rows = chunk.rows;
       post({ type: 'progress', rows: chunk.rows, total: chunk.total });
     }
   }
-  post({ type: 'done', blob: new Blob(parts, { type: mediaType }), rows, skipped, ...(suppressed === undefined ? {} : { suppressed }) });
+  post({
+    type: 'done',
+    blob: new Blob(parts, { type: mediaType }),
+    rows,
+    skipped,
+    ...(suppressed === undefined ? {} : { suppressed }),
+    ...(smallGroups && { smallGroups }),
+  });
 }
 
-scope.onmessage = (e: MessageEvent<ExportJob>) => {
-  run(e.data)
+scope.onmessage = (e: MessageEvent<ExportRequest>) => {
+  const request = e.data;
+  if (request.type === 'write') {
+    chooseSmallGroups?.(request.smallGroups);
+    return;
+  }
+  run(request.job)
     .catch((err: unknown) => {
       const code = err instanceof Error && err.message.startsWith('err.') ? err.message : 'exports.err.failed';
       post({ type: 'error', code, detail: err instanceof Error ? err.message : String(err) });

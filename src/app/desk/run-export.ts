@@ -2,11 +2,16 @@
  * The main-thread side of an export: starts the export worker, passes on its progress, stops it on
  * Cancel, and saves the finished file as a download. The worker reads the reports from IndexedDB
  * itself, so 100,000 reports are never copied through postMessage; only the finished Blob comes back.
+ *
+ * A partner's file of reports is counted before it is written: the worker says how many small
+ * groups it would hold and, when there are any, waits for the coordinator's choice (`writeWith`)
+ * before writing a row (docs/decisions.md, 053).
  */
 import { AGGREGATE_LEVEL } from '../../export/aggregate.ts';
 import type { ExportLogEntry } from '../../export/desk-settings.ts';
 import { FILE_FORMATS, type ExportFormat } from '../../export/export-file.ts';
 import type { Profile } from '../../export/profile.ts';
+import type { SmallGroupChoice, SmallGroupCount } from '../../export/small-groups.ts';
 import type { RasidDb } from '../store/db.ts';
 
 /** What to export: a file of records, or the aggregate counts at the deployment's level, under a profile. */
@@ -22,11 +27,21 @@ export type ExportJob = ExportChoice & {
   exportedAt: string;
 };
 
-/** What the worker posts, in order: reading, then progress as rows are written, then done or error. */
+/** What the page posts: the job, then, once told of small groups, what becomes of their rows. */
+export type ExportRequest = { type: 'start'; job: ExportJob } | { type: 'write'; smallGroups: SmallGroupChoice };
+
+/** A partner file's small groups, and what became of them. */
+export type SmallGroupsOutcome = SmallGroupCount & { choice: SmallGroupChoice };
+
+/**
+ * What the worker posts, in order: reading; for a partner's file of reports, its small groups
+ * (waiting for a `write` request when there are any); progress as rows are written; done or error.
+ */
 export type ExportWorkerMessage =
   | { type: 'reading' }
+  | ({ type: 'smallGroups' } & SmallGroupCount)
   | { type: 'progress'; rows: number; total: number }
-  | { type: 'done'; blob: Blob; rows: number; skipped: number; suppressed?: number }
+  | { type: 'done'; blob: Blob; rows: number; skipped: number; suppressed?: number; smallGroups?: SmallGroupsOutcome }
   /** `code` is a catalog key; `detail` is what the failure said, for the coordinator to pass on. */
   | { type: 'error'; code: string; detail?: string };
 
@@ -34,6 +49,12 @@ export interface ExportProgress {
   phase: 'reading' | 'writing';
   rows: number;
   total: number;
+}
+
+export interface ExportEvents {
+  progress(p: ExportProgress): void;
+  /** A partner's file of reports, counted before a row is written; with any small group, the worker waits for `writeWith`. */
+  smallGroups?(found: SmallGroupCount): void;
 }
 
 export interface ExportOutcome {
@@ -44,6 +65,8 @@ export interface ExportOutcome {
   skipped: number;
   /** An aggregate's cells left out for holding too few reports: how many, never which. */
   suppressed?: number;
+  /** A partner's file of reports: its small groups and what became of their rows. */
+  smallGroups?: SmallGroupsOutcome;
   /** What the export log records for it. */
   log: Omit<ExportLogEntry, 'by'>;
 }
@@ -62,6 +85,8 @@ export interface RunningExport {
   /** The file, or undefined when cancelled. Rejects with an ExportError. */
   done: Promise<ExportOutcome | undefined>;
   cancel(): void;
+  /** Once told of small groups: what becomes of their rows; the worker then writes the file. */
+  writeWith(choice: SmallGroupChoice): void;
 }
 
 /** The name a choice goes by in file names: the profile's, and an aggregate's level. */
@@ -93,7 +118,7 @@ export function dataKeyOf(db: RasidDb): Uint8Array | undefined {
 
 /** The worker seen from here: what a test can stand in for. */
 export interface ExportWorker {
-  postMessage(job: ExportJob): void;
+  postMessage(request: ExportRequest): void;
   terminate(): void;
   onmessage: ((e: MessageEvent<ExportWorkerMessage>) => void) | null;
   onerror: ((e: ErrorEvent) => void) | null;
@@ -104,11 +129,7 @@ export function exportWorker(): ExportWorker {
   return new Worker(new URL('./export.worker.ts', import.meta.url), { type: 'module' });
 }
 
-export function startExport(
-  job: ExportJob,
-  onProgress: (p: ExportProgress) => void,
-  makeWorker: () => ExportWorker = exportWorker,
-): RunningExport {
+export function startExport(job: ExportJob, on: ExportEvents, makeWorker: () => ExportWorker = exportWorker): RunningExport {
   let worker: ExportWorker | undefined;
   let settle: (outcome: ExportOutcome | undefined) => void = () => {};
   let fail: (e: ExportError) => void = () => {};
@@ -124,12 +145,13 @@ export function startExport(
     worker = makeWorker();
   } catch (e) {
     fail(new ExportError('exports.err.worker', e instanceof Error ? e.message : String(e)));
-    return { done, cancel: () => {} };
+    return { done, cancel: () => {}, writeWith: () => {} };
   }
   worker.onmessage = (e) => {
     const m = e.data;
-    if (m.type === 'reading') onProgress({ phase: 'reading', rows: 0, total: 0 });
-    else if (m.type === 'progress') onProgress({ phase: 'writing', rows: m.rows, total: m.total });
+    if (m.type === 'reading') on.progress({ phase: 'reading', rows: 0, total: 0 });
+    else if (m.type === 'smallGroups') on.smallGroups?.({ groups: m.groups, rows: m.rows });
+    else if (m.type === 'progress') on.progress({ phase: 'writing', rows: m.rows, total: m.total });
     else if (m.type === 'error') {
       stop();
       fail(new ExportError(m.code, m.detail));
@@ -141,6 +163,7 @@ export function startExport(
         rows: m.rows,
         skipped: m.skipped,
         ...(m.suppressed === undefined ? {} : { suppressed: m.suppressed }),
+        ...(m.smallGroups === undefined ? {} : { smallGroups: m.smallGroups }),
         log: { profile: job.profile.name, format: job.format, rows: m.rows, at: job.exportedAt },
       });
     }
@@ -150,7 +173,7 @@ export function startExport(
     // A worker that could not load says little; its event type is still something to pass on.
     fail(new ExportError('exports.err.worker', e.message || e.type));
   };
-  worker.postMessage(job);
+  worker.postMessage({ type: 'start', job });
   // postMessage copied it: the page's copy of the key goes now.
   job.dataKey?.fill(0);
   return {
@@ -160,6 +183,7 @@ export function startExport(
       stop();
       settle(undefined);
     },
+    writeWith: (choice) => worker?.postMessage({ type: 'write', smallGroups: choice }),
   };
 }
 

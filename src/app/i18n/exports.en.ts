@@ -29,6 +29,31 @@ export const exportsEn = {
     other: '{n} cells of fewer than 5 reports were left out. The file says how many, never which.',
   },
   'exports.run.cancelled': 'Export cancelled. No file was saved.',
+  'exports.smallGroups.found': {
+    one: 'This file would hold {n} small group: fewer than 5 reports of one type in one ISO week and one district, whose rows can single people out. Rows in it: {rows}.',
+    other:
+      'This file would hold {n} small groups: fewer than 5 reports of one type in one ISO week and one district in each, whose rows can single people out. Rows in them: {rows}.',
+  },
+  'exports.smallGroups.none': 'This file holds no small group: every type, ISO week and district in it has 5 reports or more.',
+  'exports.smallGroups.legend': 'Rows of small groups',
+  'exports.smallGroups.keep': 'Keep them as they are',
+  'exports.smallGroups.coarsen': 'Give them by governorate only: no district, sub-district, place name or point',
+  'exports.smallGroups.drop': 'Leave them out of the file',
+  'exports.smallGroups.write': 'Write the file',
+  'exports.smallGroups.kept': {
+    one: '{n} small group was kept as it is. Rows in it: {rows}.',
+    other: '{n} small groups were kept as they are. Rows in them: {rows}.',
+  },
+  'exports.smallGroups.coarsened': {
+    one: '{n} small group was given by governorate only. Rows in it: {rows}.',
+    other: '{n} small groups were given by governorate only. Rows in them: {rows}.',
+  },
+  'exports.smallGroups.dropped': {
+    one: '{n} small group was left out of the file. Rows in it: {rows}.',
+    other: '{n} small groups were left out of the file. Rows in them: {rows}.',
+  },
+  'exports.smallGroups.saidInFile': 'The file says so too: how many groups, never which.',
+  'exports.smallGroups.notInCsv': 'A CSV file has no place to say so (its second row is the HXL row): tell the partner when you send it.',
   'exports.run.unusable': 'Fix this profile before exporting with it.',
   'exports.format.csv': 'CSV: spreadsheets, HDX',
   'exports.format.geojson': 'GeoJSON: maps, QGIS',

@@ -18,7 +18,7 @@ import { cryptoRandom } from '../../domain/ids.ts';
 import { AGGREGATE_LEVEL, aggregateFile, aggregateRefusal, MIN_REPORTS_PER_CELL } from '../../export/aggregate.ts';
 import type { StoredProfile } from '../../export/desk-settings.ts';
 import { exportText } from '../../export/export-file.ts';
-import { smallGroupsOf } from '../../export/small-groups.ts';
+import { countSmallGroups } from '../../export/small-groups.ts';
 import { INTERNAL_PROFILE, type Profile } from '../../export/profile.ts';
 import { ConfigError, readStoreOptions } from '../config.ts';
 import { openStore, type OpenStoreOptions } from '../store/index.ts';
@@ -84,7 +84,7 @@ async function runExport(args: ExportArgs, env: NodeJS.ProcessEnv): Promise<void
       logFormat = `aggregate_${format}`;
     } else {
       if (profile.kind === 'partner') {
-        const groups = smallGroupsOf(base.records).groups;
+        const { groups } = countSmallGroups(base.records);
         const fate = { keep: 'kept as they are', coarsen: 'reported by governorate', drop: 'left out' }[args.smallGroups];
         console.error(
           `${groups} group${groups === 1 ? '' : 's'} of fewer than ${MIN_REPORTS_PER_CELL} reports of one type, week and district: ${fate} (--small-groups keep|coarsen|drop).`,

@@ -1,13 +1,15 @@
 /**
  * Choosing and running an export: a profile, a format (a file of reports, or the aggregate counts at
  * the deployment's one level), then Export. The work runs in a worker, so the page stays responsive: a progress bar says how far
- * it is and Cancel ends it. The export is written to the log before the file is handed over, so no
- * file leaves this device without its entry in the audit log.
+ * it is and Cancel ends it. A partner's file of reports holding small groups stops after reading, to
+ * say how many and ask what becomes of their rows. The export is written to the log before the file
+ * is handed over, so no file leaves this device without its entry in the audit log.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { AGGREGATE_LEVEL, aggregateRefusal } from '../../../export/aggregate.ts';
 import { EXPORT_LOG_FORMATS, type ExportLogEntry } from '../../../export/desk-settings.ts';
 import { INTERNAL_PROFILE, type Profile } from '../../../export/profile.ts';
+import type { SmallGroupChoice, SmallGroupCount } from '../../../export/small-groups.ts';
 import type { DeskReports } from '../../desk/desk-reports.ts';
 import { logExport } from '../../desk/export-log.ts';
 import type { ListedProfile } from '../../desk/profiles.ts';
@@ -17,11 +19,13 @@ import {
   ExportError,
   startExport,
   type ExportChoice,
+  type ExportOutcome,
   type ExportProgress,
   type RunningExport,
 } from '../../desk/run-export.ts';
 import type { MessageKey, Params } from '../../i18n/i18n.ts';
 import { useServices } from '../context.ts';
+import { SmallGroupsChoice } from './SmallGroupsChoice.tsx';
 
 type LogFormat = ExportLogEntry['format'];
 const isAggregate = (f: LogFormat): f is 'aggregate_csv' | 'aggregate_json' => f === 'aggregate_csv' || f === 'aggregate_json';
@@ -34,6 +38,22 @@ interface Message {
 }
 
 const errorDetail = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+const SMALL_GROUPS_DONE: Record<SmallGroupChoice, MessageKey> = {
+  keep: 'exports.smallGroups.kept',
+  coarsen: 'exports.smallGroups.coarsened',
+  drop: 'exports.smallGroups.dropped',
+};
+
+/** What became of a partner file's small groups; for a CSV, which cannot say it, that the partner must be told. */
+function smallGroupsSaid(outcome: ExportOutcome, format: LogFormat): Message[] {
+  const s = outcome.smallGroups;
+  if (!s) return [];
+  if (s.groups === 0) return [{ key: 'exports.smallGroups.none' }];
+  const said: Message[] = [{ key: SMALL_GROUPS_DONE[s.choice], n: s.groups, params: { rows: s.rows } }];
+  if (s.choice !== 'keep') said.push({ key: format === 'csv' ? 'exports.smallGroups.notInCsv' : 'exports.smallGroups.saidInFile' });
+  return said;
+}
 
 /** Whether a partner profile may be exported with now: readable, and no part in conflict. */
 export function usable(p: ListedProfile | undefined): Profile | undefined {
@@ -71,6 +91,8 @@ export function ExportRunner({ desk, profiles }: { desk: DeskReports | undefined
   const [profileName, setProfileName] = useState<string>(INTERNAL_PROFILE.name);
   const [format, setFormat] = useState<LogFormat>('csv');
   const [progress, setProgress] = useState<ExportProgress>();
+  /** Small groups counted in the file being made, while the worker waits to be told what becomes of them. */
+  const [asked, setAsked] = useState<SmallGroupCount>();
   const [messages, setMessages] = useState<Message[]>([]);
   const [failure, setFailure] = useState<Message>();
   const running = useRef<RunningExport | undefined>(undefined);
@@ -95,7 +117,13 @@ export function ExportRunner({ desk, profiles }: { desk: DeskReports | undefined
     setMessages([]);
     setFailure(undefined);
     setProgress({ phase: 'reading', rows: 0, total: 0 });
-    const run = startExport({ ...choice, dbName: writer.db.name, dataKey: dataKeyOf(writer.db), watermark, exportedAt }, setProgress);
+    const run = startExport(
+      { ...choice, dbName: writer.db.name, dataKey: dataKeyOf(writer.db), watermark, exportedAt },
+      {
+        progress: setProgress,
+        smallGroups: (found) => (found.groups > 0 ? setAsked(found) : setMessages([{ key: 'exports.smallGroups.none' }])),
+      },
+    );
     running.current = run;
     try {
       const outcome = await run.done;
@@ -110,7 +138,10 @@ export function ExportRunner({ desk, profiles }: { desk: DeskReports | undefined
         return;
       }
       download(outcome.blob, outcome.fileName);
-      const done: Message[] = [{ key: 'exports.run.done', n: outcome.rows, params: { file: outcome.fileName } }];
+      const done: Message[] = [
+        { key: 'exports.run.done', n: outcome.rows, params: { file: outcome.fileName } },
+        ...smallGroupsSaid(outcome, format),
+      ];
       if (outcome.suppressed !== undefined) done.push({ key: 'exports.run.suppressed', n: outcome.suppressed });
       if (outcome.skipped > 0) done.push({ key: 'exports.run.skipped', n: outcome.skipped });
       setMessages(done);
@@ -123,7 +154,13 @@ export function ExportRunner({ desk, profiles }: { desk: DeskReports | undefined
     } finally {
       running.current = undefined;
       setProgress(undefined);
+      setAsked(undefined);
     }
+  }
+
+  function write(smallGroups: SmallGroupChoice) {
+    setAsked(undefined);
+    running.current?.writeWith(smallGroups);
   }
 
   const say = (m: Message) => (m.n === undefined ? tr.tk(m.key, m.params) : tr.plural(m.key as MessageKey, m.n, m.params));
@@ -175,7 +212,9 @@ export function ExportRunner({ desk, profiles }: { desk: DeskReports | undefined
             {tr.t('exports.run.aggregateHint', { level: tr.t(`exports.level.${AGGREGATE_LEVEL}`) })}
           </p>
         )}
-        {progress ? (
+        {progress && asked ? (
+          <SmallGroupsChoice found={asked} onWrite={write} onCancel={() => running.current?.cancel()} />
+        ) : progress ? (
           <ProgressBar progress={progress} onCancel={() => running.current?.cancel()} />
         ) : (
           <div class="actions">
