@@ -26,5 +26,9 @@ export default defineConfig({
   build: {
     target: 'es2022',
     sourcemap: false,
+    // No preloading helper in the first load: after the first visit every chunk comes from the
+    // service worker's cache, where a lazy screen's chunks arriving one after another cost nothing
+    // worth 0.8 KB gzip of the budget (docs/decisions.md, 058).
+    modulePreload: false,
   },
 });

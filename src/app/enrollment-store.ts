@@ -2,11 +2,11 @@
  * This device's enrollment as kept in idb-keyval: the deployment's origin, the role its code gave,
  * and the token. Read at start without a schema library (the first load stays small); the token is
  * a secret: it goes only into the Authorization header, never into a URL, a log line or the screen,
- * and on disk it is sealed under the data key like the reports (sealed-keyval.ts).
+ * and on disk it is sealed under the data key like the reports (keyval.ts).
  */
 import type { DeviceId } from '../domain/ids.ts';
 import { isRole, type Role } from '../domain/roles.ts';
-import { getSealed, setSealed } from './store/sealed-keyval.ts';
+import { getSealed, setSealed } from './store/keyval.ts';
 
 const KEY = 'enrollment';
 

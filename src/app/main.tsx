@@ -18,15 +18,13 @@ import { browserLockRecordStore } from './lock/lock-record-store.ts';
 import { IDLE_MINUTES, LOCK_RECORD_KEY } from './lock/options.ts';
 import { loadPanic, wipeNow } from './panic-loader.ts';
 import { DataKeyHolder } from './store/at-rest.ts';
-import { sealEntriesAsNow, sealEntriesWith } from './store/sealed-keyval.ts';
 import { LockScreen } from './ui/LockScreen.tsx';
-import { get } from './store/keyval.ts';
+import { get, sealEntriesWith } from './store/keyval.ts';
 import { loadTranslator, type Lang, type Translator } from './i18n/i18n.ts';
 import { useLiveQuery } from './live-query.ts';
 import { registerServiceWorker, type UpdateHandle } from './pwa.ts';
 import { loadLocalGazetteer } from './local-gazetteer.ts';
 import { loadLang, saveLang } from './preferences.ts';
-import { requestPersistence } from './storage-status.ts';
 import { RasidDb } from './store/db.ts';
 import { App } from './ui/App.tsx';
 import type { WriterContext } from './store/write-op.ts';
@@ -139,7 +137,7 @@ async function openApp(dataKey: DataKeyHolder, tr: Translator, onUpdate: RootPro
   sealEntriesWith(dataKey);
   // Opening the database upgrades it, sealing what an earlier version kept in clear (db.ts); the
   // entries outside it follow, before anything reads them.
-  await sealEntriesAsNow(db);
+  if (await db.getMeta('entriesToSeal')) await import('./store/seal-entries.ts').then((m) => m.sealEntriesAsNow(db));
   const device = await deviceId();
   const [gazetteer, enrollment, watermark, lockRecord] = await Promise.all([
     loadLocalGazetteer(),
@@ -173,7 +171,8 @@ async function openApp(dataKey: DataKeyHolder, tr: Translator, onUpdate: RootPro
     />,
     document.getElementById('app')!,
   );
-  void requestPersistence();
+  // Asked once the list is drawn; the first load does not wait for the module that asks.
+  void import('./storage-status.ts').then((m) => m.requestPersistence());
 }
 
 async function start() {

@@ -3,7 +3,7 @@
  * kept only if its fingerprint is the one the enrollment link carried. A base that hands out a key
  * of its own (seized, or an impostor on the network) is refused before the device sends anything.
  */
-import { getSealed, setSealed } from '../store/sealed-keyval.ts';
+import { getSealed, setSealed } from '../store/keyval.ts';
 import type { SigningAlg } from '../../domain/crypto/algorithms.ts';
 import { fromBase64url } from '../../domain/crypto/bytes.ts';
 import { readPinnedKey, readPublicKey, type PublicKey } from '../../domain/crypto/keys.ts';
@@ -86,7 +86,7 @@ export async function checkPinned(keyText: string, fingerprint: Fingerprint): Pr
   return { key: read.key.text, fingerprint: read.key.fingerprint };
 }
 
-/** Pins are sealed like the enrollment (sealed-keyval.ts): one planted in a locked phone's profile reads as none. */
+/** Pins are sealed like the enrollment (keyval.ts): one planted in a locked phone's profile reads as none. */
 export function savePinnedKey(pin: PinnedKey): Promise<void> {
   return setSealed(PINNED_KEY, { key: pin.key, fingerprint: pin.fingerprint });
 }

@@ -6,8 +6,7 @@
  * with the coordinator passphrase and wrapped again under the data key at once, so the passphrase is
  * not asked at every unlock.
  */
-import { get, set } from '../store/keyval.ts';
-import { getSealed, setSealed } from '../store/sealed-keyval.ts';
+import { get, getSealed, set, setSealed } from '../store/keyval.ts';
 import { isAgreementAlg } from '../../domain/crypto/algorithms.ts';
 import { deploymentKeyFileSchema, openKeyFile, type DeploymentKeyFile } from '../../domain/crypto/key-file.ts';
 import { keyPairOf, type AgreementKeyPair } from '../../domain/crypto/keys.ts';
@@ -151,7 +150,7 @@ export async function importKeyFile(
 
 /**
  * The key file as this device keeps it, to pass on to another coordinator: sealed under the data key
- * (sealed-keyval.ts), so a seized, locked phone offers no copy of it to try passphrases against.
+ * (keyval.ts), so a seized, locked phone offers no copy of it to try passphrases against.
  */
 export function saveDeploymentKeyFile(file: DeploymentKeyFile): Promise<void> {
   return setSealed(DEPLOYMENT_KEY_FILE, file);

@@ -22,9 +22,8 @@ import {
 import { ARGON2ID_DEFAULT, passphraseLongEnough, type Argon2idParams } from '../../domain/crypto/passphrase.ts';
 import { deriveFor, unwrapWithDerived, wrapUnderPassphrase, wrappedKeySchema } from '../../domain/crypto/wrapped-key.ts';
 import { cryptoRandom, type RandomBytes } from '../../domain/ids.ts';
-import { DATA_KEY_BYTES } from '../store/at-rest.ts';
 
-import { IDLE_MINUTES, WIPE_AFTER } from './options.ts';
+import { DATA_KEY_BYTES, IDLE_MINUTES, WIPE_AFTER } from './options.ts';
 
 export { IDLE_MINUTES, WIPE_AFTER } from './options.ts';
 

@@ -18,6 +18,7 @@
  * an IndexedDB transaction half way). docs/decisions.md, 035, has the measurements behind the choice.
  */
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { DATA_KEY_BYTES } from '../lock/options.ts';
 
 export const SEALED_PROP = '$sealed';
 /** Set on a row whose sealed part did not open, or that had none: only its clear part is there. */
@@ -27,7 +28,6 @@ const FORMAT_DATA_KEY = 1;
 /** Under the rows subkey. */
 const FORMAT = 2;
 const NONCE_BYTES = 24;
-export const DATA_KEY_BYTES = 32;
 
 /** Per table, the properties kept in clear; every other property is sealed. Tables not named are not sealed. */
 export const CLEAR_PROPS: Readonly<Record<string, readonly string[]>> = {
@@ -39,7 +39,7 @@ export const CLEAR_PROPS: Readonly<Record<string, readonly string[]>> = {
   // The clock, watermarks, the trusted roster's summary: what decides which key new ops seal to and
   // whom they trust must not be open to a hand that holds the profile but not the passcode.
   meta: ['key'],
-  // Entries in idb-keyval (sealed-keyval.ts), each sealed whole: the enrollment (its token is a
+  // Entries in idb-keyval (keyval.ts), each sealed whole: the enrollment (its token is a
   // secret), the pinned deployment key and root (whom this device trusts), and the key file.
   enrollment: [],
   deploymentKey: [],

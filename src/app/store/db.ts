@@ -109,7 +109,7 @@ export interface MetaRows {
   cutoffsApplied: Record<string, number>;
   /** Once this device, having pinned the root, vouched for its own ops from before it (sync/vouching.ts). */
   ownVouched: boolean;
-  /** Set by the upgrade that sealed the meta table: idb-keyval entries an earlier version kept in clear are sealed next (sealed-keyval.ts). */
+  /** Set by the upgrade that sealed the meta table: idb-keyval entries an earlier version kept in clear are sealed next (keyval.ts). */
   entriesToSeal: true;
 }
 export interface MetaRow {

@@ -12,7 +12,7 @@ import { clear, keys } from 'idb-keyval';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { setAppearance } from '../../../src/app/appearance.ts';
 import { deviceId } from '../../../src/app/device.ts';
-import { sealEntriesWith } from '../../../src/app/store/sealed-keyval.ts';
+import { sealEntriesWith } from '../../../src/app/store/keyval.ts';
 import { makeDeploymentKey } from '../../../src/app/keys/deployment-key.ts';
 import { setUpPasscode } from '../../../src/app/lock/lock-record.ts';
 import { browserLockRecordStore } from '../../../src/app/lock/lock-record-store.ts';

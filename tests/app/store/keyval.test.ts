@@ -12,7 +12,8 @@ import { loadPinnedKey, loadPinnedRoot, savePinnedKey } from '../../../src/app/k
 import { loadDeploymentKeyFile } from '../../../src/app/keys/deployment-private.ts';
 import { DataKeyHolder, SEALED_PROP } from '../../../src/app/store/at-rest.ts';
 import { RasidDb } from '../../../src/app/store/db.ts';
-import { sealEntriesAsNow, sealEntriesWith } from '../../../src/app/store/sealed-keyval.ts';
+import { sealEntriesWith } from '../../../src/app/store/keyval.ts';
+import { sealEntriesAsNow } from '../../../src/app/store/seal-entries.ts';
 import type { DeviceId, Fingerprint } from '../../../src/domain/ids.ts';
 
 const DEVICE = 'dev-phone-1' as DeviceId;
