@@ -8,6 +8,8 @@ import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
 import { deskAr } from '../../src/app/i18n/desk.ar.ts';
 import { deskEn } from '../../src/app/i18n/desk.en.ts';
+import { WORDS_AR } from '../../src/app/keys/word-lists/words.ar.ts';
+import { deploymentKeyFileSchema, openKeyFile } from '../../src/domain/crypto/key-file.ts';
 import { generateKeyPair } from '../../src/domain/crypto/keys.ts';
 import {
   enroll,
@@ -110,7 +112,9 @@ test('a phone refuses a base showing another deployment key than its link names,
   // Its agreement and signing keys, X25519 and Ed25519 where the browser has them, P-256 where not.
   expect(stored).toMatch(/"kind":"(x25519|p256-ecdh)"/);
   expect(stored).toMatch(/"kind":"(ed25519|p256-ecdsa)"/);
-  expect(stored).toMatch(new RegExp(`"fingerprint":"${fp}"`));
+  // Its pins are sealed like its reports: a copied profile does not say which deployment it trusts.
+  expect(stored).not.toMatch(new RegExp(`"fingerprint":"${fp}"`));
+  expect(stored).not.toContain(fp);
 
   // Trust follows from the root: the phone's sealed report reaches the desk, which the root named coordinator.
   await phone.goto('/');
@@ -237,6 +241,65 @@ test('a second coordinator imports the key file the first saved, in Arabic, and 
     await again.getByRole('button', { name: deskAr['deploymentKey.import.button'] }).click();
     await section.getByRole('status').getByText(deskAr['deploymentKey.imported']).waitFor();
     await Promise.all([firstDesk.close(), secondDesk.close()]);
+  } finally {
+    await base.stop();
+  }
+});
+
+test('in Arabic, the first coordinator is told why the passphrase matters, four words are refused, and a suggested one of six makes the key file', async () => {
+  const base = await startServer();
+  try {
+    const context = await own.browser.newContext({ baseURL: base.baseUrl, ...LAPTOP, serviceWorkers: 'allow', acceptDownloads: true });
+    autoUnlock(context);
+    const page = await context.newPage();
+    const scripts: Promise<string>[] = [];
+    page.on('response', (r) => void (r.url().endsWith('.js') && scripts.push(r.text().catch(() => ''))));
+    // The Arabic list's three longest words, in whatever form the build writes the list: found together only in its chunk.
+    const markers = [...WORDS_AR].sort((a, b) => b.length - a.length).slice(0, 3);
+    const listLoaded = async () => (await Promise.all(scripts)).some((text) => markers.every((w) => text.includes(w)));
+
+    await enroll(page, base.firstCoordinatorCode);
+    await page.getByRole('navigation', { name: 'القائمة الرئيسية' }).getByRole('link', { name: 'الأجهزة' }).click();
+    const section = page.getByRole('region', { name: deskAr['deploymentKey.title'] });
+    await waitForCount(section.getByText(deskAr['passphrase.why']), 2);
+    const field = section.getByLabel(deskAr['deploymentKey.passphrase'], { exact: true });
+    expect(await field.getAttribute('aria-describedby')).toBeTruthy();
+    expect(await listLoaded()).toBe(false);
+
+    // Four words for the key file: refused, in Arabic, and no key is made.
+    const four = 'زيتون نافذة جسر قمح';
+    await field.fill(four);
+    await section.getByLabel(deskAr['deploymentKey.confirm']).fill(four);
+    const suggest = section.getByRole('button', { name: deskAr['passphrase.suggest'] });
+    await suggest.nth(1).click();
+    await section.getByRole('button', { name: deskAr['deploymentKey.make'] }).click();
+    await section.getByRole('alert').getByText(deskAr['deploymentKey.err.fewWords']).waitFor();
+    expect(await section.getByTestId('deployment-fingerprint').count()).toBe(0);
+
+    // The suggestion: six different words of the Arabic list, filled into both fields and shown to copy.
+    await suggest.nth(0).click();
+    const shown = section.getByRole('status').filter({ hasText: deskAr['passphrase.suggested'] });
+    await waitForCount(shown, 2);
+    const suggested = ((await shown.nth(0).textContent()) ?? '').replace(deskAr['passphrase.suggested'], '').trim();
+    const words = suggested.split(' ');
+    expect(new Set(words).size).toBe(6);
+    for (const w of words) expect(WORDS_AR).toContain(w);
+    expect(await field.inputValue()).toBe(suggested);
+    expect(await section.getByLabel(deskAr['deploymentKey.confirm']).inputValue()).toBe(suggested);
+    expect(await listLoaded()).toBe(true);
+    await screenshot(page, 'deployment-key-suggested-ar');
+
+    await section.getByRole('button', { name: deskAr['deploymentKey.make'] }).click();
+    await section.getByRole('status').getByText(deskAr['deploymentKey.held']).waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      section.getByRole('link', { name: deskAr['deploymentKey.saveFile'] }).click(),
+    ]);
+    const file = deploymentKeyFileSchema.parse(JSON.parse(readFileSync(await download.path(), 'utf8')));
+    expect(await openKeyFile(file, suggested)).toMatchObject({ ok: true });
+    // Kept on the desk to pass on, but sealed: the profile holds no copy to guess the passphrase against.
+    expect(await readAllStored(page)).not.toContain(file.wrapped.ct);
+    await context.close();
   } finally {
     await base.stop();
   }

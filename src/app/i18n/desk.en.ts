@@ -89,6 +89,11 @@ export const deskEn = {
   'deploymentKey.rootOffline':
     'Save the root file now, to a USB stick kept offline in a safe place, and delete it from this device: it is not kept here. It is needed only to name or remove coordinators or to change keys.',
   'deploymentKey.err.samePassphrase': 'The root file needs a passphrase of its own, not the coordinators’ one.',
+  'deploymentKey.err.fewWords': 'Use at least five different words: this passphrase alone guards the file, wherever a copy of it goes.',
+  'passphrase.why':
+    'Whoever has a copy of the file can try passphrases on their own computers for as long as they like, and one that works opens every report. Five or more random words hold out; a name, a date or a saying does not.',
+  'passphrase.suggest': 'Suggest a passphrase',
+  'passphrase.suggested': 'Suggested passphrase, filled in above. Write it on paper and keep the paper apart from the file:',
   'deploymentKey.makeRoot': 'Make the deployment root',
   'deploymentKey.upgradeIntro':
     'This deployment was made before deployment roots. Make its root once, with a passphrase of its own: devices enrolled before take it from your roster at their next sync, and enrollment links pin it from then on.',

@@ -9,6 +9,7 @@ import { SUITES, detectSuite, type SigningAlg } from '../../domain/crypto/algori
 import { KEY_FILE_KIND, ROOT_FILE_KIND, type DeploymentKeyFile, type RootFile } from '../../domain/crypto/key-file.ts';
 import { generateKeyPair, type SigningKeyPair } from '../../domain/crypto/keys.ts';
 import { wrapUnderPassphrase } from '../../domain/crypto/wrapped-key.ts';
+import { enoughWords, FEW_WORDS } from '../../domain/crypto/passphrase.ts';
 import { cryptoRandom, newOpId, type DeviceId, type RandomBytes } from '../../domain/ids.ts';
 import { deploymentKeyResponseSchema, type DeploymentKeyResponse, type WireOp } from '../../domain/protocol.ts';
 import { signRootStatement } from '../../domain/root-statement.ts';
@@ -109,6 +110,7 @@ export async function makeDeploymentKey(
     return { ok: false, reason: 'lock.err.mismatch' };
   // One passphrase for both files would let every coordinator who holds the key file open the root file too.
   if (sameTyped(typed.passphrase, typed.rootPassphrase)) return { ok: false, reason: 'deploymentKey.err.samePassphrase' };
+  if (!enoughWords(typed.passphrase) || !enoughWords(typed.rootPassphrase)) return { ok: false, reason: FEW_WORDS };
   // Checked first: a key registered with the base but not kept on the maker's desk would leave it unable to read.
   if (!dataKey.unlocked) return { ok: false, reason: 'lock.err.locked' };
   const suite = SUITES[await detectSuite()];
@@ -144,6 +146,7 @@ export async function makeRoot(
 ): Promise<MadeRootOnly> {
   if (maker.role !== 'coordinator') return { ok: false, reason: 'sync.err.forbidden' };
   if (!sameTyped(typed.rootPassphrase, typed.rootConfirm)) return { ok: false, reason: 'lock.err.mismatch' };
+  if (!enoughWords(typed.rootPassphrase)) return { ok: false, reason: FEW_WORDS };
   const alg = maker.keys.signing.alg;
   const rooted = await newRoot(alg, maker, typed.rootPassphrase, deploymentKey.key, deps);
   if (!rooted) return { ok: false, reason: 'lock.err.tooShort' };

@@ -6,6 +6,7 @@
 import { KEY_FILE_KIND, openRootFile, type DeploymentKeyFile } from '../../domain/crypto/key-file.ts';
 import { generateKeyPair, type SigningKeyPair } from '../../domain/crypto/keys.ts';
 import { WRONG_PASSPHRASE, wrapUnderPassphrase } from '../../domain/crypto/wrapped-key.ts';
+import { enoughWords, FEW_WORDS } from '../../domain/crypto/passphrase.ts';
 import { deviceIdSchema } from '../../domain/id-schemas.ts';
 import { newOpId, type RandomBytes } from '../../domain/ids.ts';
 import { rootDeviceOf } from '../../domain/root.ts';
@@ -109,6 +110,7 @@ export async function rotateDeploymentKey(
   const { keys } = ctx;
   if (!sameTyped(typed.passphrase, typed.confirm)) return { ok: false, reason: 'lock.err.mismatch' };
   if (sameTyped(typed.passphrase, typed.rootPassphrase)) return { ok: false, reason: 'deploymentKey.err.samePassphrase' };
+  if (!enoughWords(typed.passphrase)) return { ok: false, reason: FEW_WORDS };
   if (!ctx.dataKey.unlocked) return { ok: false, reason: 'lock.err.locked' };
   const opened = await openRoot(rootText, typed.rootPassphrase, keys);
   if (!opened.ok) return opened;

@@ -20,6 +20,7 @@ import type { DeploymentKeyFile, RootFile } from '../../domain/crypto/key-file.t
 import { keepRootStatement } from '../sync/root-statement.ts';
 import { FileWithPassphrase } from './FileWithPassphrase.tsx';
 import { RootFileForm } from './RootFileForm.tsx';
+import { PassphrasePair } from './PassphrasePair.tsx';
 import { RotateKeyForm } from './RotateKeyForm.tsx';
 import { SyncError } from '../sync/transport.ts';
 import { useServices } from './context.ts';
@@ -146,30 +147,22 @@ export function DeploymentKeyPanel({ onReady }: { onReady?: (ready: boolean) => 
       {base === null && (
         <form onSubmit={(e) => void submit(e)} aria-labelledby="deployment-key-h">
           <p class="hint">{tr.t('deploymentKey.intro')}</p>
-          <NewPassphrase
+          <PassphrasePair
             id="deployment-passphrase"
             label={tr.t('deploymentKey.passphrase')}
+            confirmLabel={tr.t('deploymentKey.confirm')}
             value={form.passphrase}
-            onInput={(v) => setForm({ ...form, passphrase: v })}
-          />
-          <NewPassphrase
-            id="deployment-confirm"
-            label={tr.t('deploymentKey.confirm')}
-            value={form.confirm}
-            onInput={(v) => setForm({ ...form, confirm: v })}
+            confirm={form.confirm}
+            onInput={(passphrase, confirm) => setForm({ ...form, passphrase, confirm })}
           />
           <p class="hint">{tr.t('deploymentKey.rootIntro')}</p>
-          <NewPassphrase
+          <PassphrasePair
             id="root-passphrase"
             label={tr.t('deploymentKey.rootPassphrase')}
+            confirmLabel={tr.t('deploymentKey.rootConfirm')}
             value={form.rootPassphrase}
-            onInput={(v) => setForm({ ...form, rootPassphrase: v })}
-          />
-          <NewPassphrase
-            id="root-confirm"
-            label={tr.t('deploymentKey.rootConfirm')}
-            value={form.rootConfirm}
-            onInput={(v) => setForm({ ...form, rootConfirm: v })}
+            confirm={form.rootConfirm}
+            onInput={(rootPassphrase, rootConfirm) => setForm({ ...form, rootPassphrase, rootConfirm })}
           />
           <button type="submit" class="primary" disabled={busy}>
             {busy ? tr.t('lock.working') : tr.t('deploymentKey.make')}
@@ -201,17 +194,13 @@ export function DeploymentKeyPanel({ onReady }: { onReady?: (ready: boolean) => 
           {held && !base.root && (
             <form onSubmit={(e) => void submitRoot(e)} aria-label={tr.t('deploymentKey.makeRoot')}>
               <p class="hint">{tr.t('deploymentKey.upgradeIntro')}</p>
-              <NewPassphrase
+              <PassphrasePair
                 id="upgrade-root-passphrase"
                 label={tr.t('deploymentKey.rootPassphrase')}
+                confirmLabel={tr.t('deploymentKey.rootConfirm')}
                 value={form.rootPassphrase}
-                onInput={(v) => setForm({ ...form, rootPassphrase: v })}
-              />
-              <NewPassphrase
-                id="upgrade-root-confirm"
-                label={tr.t('deploymentKey.rootConfirm')}
-                value={form.rootConfirm}
-                onInput={(v) => setForm({ ...form, rootConfirm: v })}
+                confirm={form.rootConfirm}
+                onInput={(rootPassphrase, rootConfirm) => setForm({ ...form, rootPassphrase, rootConfirm })}
               />
               <button type="submit" class="primary" disabled={busy}>
                 {busy ? tr.t('lock.working') : tr.t('deploymentKey.makeRoot')}
@@ -239,26 +228,6 @@ export function DeploymentKeyPanel({ onReady }: { onReady?: (ready: boolean) => 
         </p>
       )}
     </section>
-  );
-}
-
-/** A passphrase being chosen: typed hidden, and never offered for autofill of an old one. */
-export function NewPassphrase({
-  id,
-  label,
-  value,
-  onInput,
-}: {
-  id: string;
-  label: string;
-  value: string;
-  onInput: (value: string) => void;
-}) {
-  return (
-    <div class="field">
-      <label for={id}>{label}</label>
-      <input id={id} type="password" autocomplete="new-password" value={value} onInput={(e) => onInput(e.currentTarget.value)} required />
-    </div>
   );
 }
 

@@ -7,7 +7,7 @@ import { useState } from 'preact/hooks';
 import type { DeploymentKeyFile } from '../../domain/crypto/key-file.ts';
 import { MAX_ROOT_FILE_SIZE, ROOT_FILE_ERRORS, rotateDeploymentKey } from '../sync/root-signing.ts';
 import { useServices } from './context.ts';
-import { NewPassphrase } from './DeploymentKeyPanel.tsx';
+import { PassphrasePair } from './PassphrasePair.tsx';
 import { FileWithPassphrase } from './FileWithPassphrase.tsx';
 import { passcodeAsTyped } from './LockScreen.tsx';
 
@@ -66,20 +66,14 @@ export function RotateKeyForm({ onRotated }: { onRotated: (file: DeploymentKeyFi
       onPassphrase={(v) => setForm({ ...form, rootPassphrase: v })}
       onSubmit={() => void submit()}
       fields={
-        <>
-          <NewPassphrase
-            id="rotate-new"
-            label={tr.t('rotateKey.passphrase')}
-            value={form.passphrase}
-            onInput={(v) => setForm({ ...form, passphrase: v })}
-          />
-          <NewPassphrase
-            id="rotate-new-confirm"
-            label={tr.t('rotateKey.confirm')}
-            value={form.confirm}
-            onInput={(v) => setForm({ ...form, confirm: v })}
-          />
-        </>
+        <PassphrasePair
+          id="rotate-new"
+          label={tr.t('rotateKey.passphrase')}
+          confirmLabel={tr.t('rotateKey.confirm')}
+          value={form.passphrase}
+          confirm={form.confirm}
+          onInput={(passphrase, confirm) => setForm({ ...form, passphrase, confirm })}
+        />
       }
     >
       {done && (

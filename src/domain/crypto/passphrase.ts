@@ -67,6 +67,29 @@ export function passphraseLongEnough(passphrase: string): boolean {
   return [...passphrase.normalize('NFC')].length >= MIN_PASSPHRASE_LENGTH;
 }
 
+/**
+ * A file that travels (the key file, the root file) can be copied and attacked offline for as long as
+ * anyone likes, and opens every report sealed to its key: its passphrase is at least this many
+ * different words. Words, not characters, because a phrase is what a person can hold in mind and
+ * copy onto paper, and each random word from a list of 2,048 adds 11 bits.
+ */
+export const MIN_FILE_PASSPHRASE_WORDS = 5;
+export const FEW_WORDS = 'deploymentKey.err.fewWords';
+
+/** The different words of a passphrase: runs of letters or digits of two or more, split at spaces and punctuation. */
+function distinctWords(passphrase: string): Set<string> {
+  const words = passphrase
+    .normalize('NFC')
+    .toLowerCase()
+    .split(/[\s\p{P}\p{S}]+/u)
+    .filter((w) => [...w].length >= 2);
+  return new Set(words);
+}
+
+export function enoughWords(passphrase: string): boolean {
+  return distinctWords(passphrase).size >= MIN_FILE_PASSPHRASE_WORDS;
+}
+
 /** Raw Argon2id output: for known-answer tests and for `deriveWrappingKey`. Parameters are not checked here. */
 export async function argon2idBytes(password: Uint8Array, salt: Uint8Array, params: Argon2idParams, length = 32): Promise<Bytes> {
   const { argon2id } = await import('hash-wasm');

@@ -18,6 +18,7 @@ import { readStatement } from '../../../src/domain/op-envelope.ts';
 import { rootDeviceOf } from '../../../src/domain/root.ts';
 import { DEPLOYMENT_KEY_FIELD, rosterField } from '../../../src/domain/roster.ts';
 import { DataKeyHolder } from '../../../src/app/store/at-rest.ts';
+import { sealEntriesWith } from '../../../src/app/store/keyval.ts';
 import { enrollDevice, ORIGIN, startBase, type Base } from '../sync/sync-fixtures.ts';
 
 const PASS = 'seven olive trees by the spring';
@@ -44,9 +45,10 @@ async function firstCoordinator() {
   return { endpoint: { origin: ORIGIN, token: coordinator.token, fetch: base.fetch }, maker, base };
 }
 
-test('the maker’s device keeps the private key under its data key, and the file it makes opens on another coordinator’s', async () => {
+test('the maker’s device keeps the private key and the key file under its data key, and the file opens on another coordinator’s', async () => {
   const { endpoint, maker } = await firstCoordinator();
   const dataKey = await unlocked();
+  sealEntriesWith(dataKey);
   const made = await makeDeploymentKey(endpoint, maker, TYPED, dataKey);
   if (!made.ok) throw new Error(made.reason);
   const held = await loadDeploymentPrivateKey(dataKey);
@@ -54,13 +56,30 @@ test('the maker’s device keeps the private key under its data key, and the fil
   expect(held!.privateKey.extractable).toBe(false);
   expect(await loadDeploymentKeyFile()).toEqual(made.file);
   expect(await loadPinnedKey()).toEqual(made.pin);
+  // A locked phone's profile offers no copy of the key file to guess its passphrase against.
+  expect(JSON.stringify(await entries())).not.toContain(made.file.wrapped.ct);
 
   // Another coordinator's device: the same pin, its own data key, the file passed on.
   await clear();
-  await savePinnedKey(made.pin);
   const other = await unlocked();
+  sealEntriesWith(other);
+  await savePinnedKey(made.pin);
   expect(await importKeyFile(JSON.stringify(made.file), PASS, other)).toEqual({ ok: true, fingerprint: made.pin.fingerprint });
   expect((await loadDeploymentPrivateKey(other))!.publicKey.text).toBe(made.pin.key);
+});
+
+test('a passphrase of fewer than five different words, for either file, makes no key: the base holds none', async () => {
+  const { endpoint, maker } = await firstCoordinator();
+  const dataKey = await unlocked();
+  const four = 'olive terrace window harbour';
+  for (const typed of [
+    { ...TYPED, passphrase: four, confirm: four },
+    { ...TYPED, rootPassphrase: four, rootConfirm: four },
+  ])
+    expect(await makeDeploymentKey(endpoint, maker, typed, dataKey)).toEqual({ ok: false, reason: 'deploymentKey.err.fewWords' });
+  expect(await get(DEPLOYMENT_PRIVATE_KEY)).toBeUndefined();
+  const res = await endpoint.fetch(`${ORIGIN}/api/v1/deployment-key`, { headers: { Authorization: `Bearer ${endpoint.token}` } });
+  expect(res.status).toBe(404);
 });
 
 test('a locked app makes no key: one the base took but this desk could not keep would leave it unable to read', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { WORDS_AR } from '../../../src/app/keys/word-lists/ar.ts';
-import { WORDS_EN } from '../../../src/app/keys/word-lists/en.ts';
+import { WORDS_AR } from '../../../src/app/keys/word-lists/words.ar.ts';
+import { WORDS_EN } from '../../../src/app/keys/word-lists/words.en.ts';
 
 /** 2048 words: each drawn at random adds 11 bits to a generated passphrase. */
 const SIZE = 2048;
