@@ -6,18 +6,21 @@
  *
  * Sealed ops (version 2) are read as a coordinator's desk reads them. The roster's ops come first,
  * signed in clear, and each one read gives the keys of the devices it names; every other op is
- * then opened with the deployment key and checked against those keys. Version-1 ops read as they
- * stand, so a base from before the deployment key needs no key file.
+ * then opened with the deployment keys given (the one before a rotation and the current one, as a
+ * desk keeps both) and checked against those keys. An op sealed to a deployment key of this
+ * deployment that was not given is not skipped silently: it is counted under that key's id, apart.
+ * Version-1 ops read as they stand, so a base from before the deployment key needs no key file.
  */
 import type { Kysely } from 'kysely';
 import type { AgreementKeyPair } from '../../domain/crypto/keys.ts';
 import { PairKeyCache } from '../../domain/crypto/pair-keys.ts';
-import { SEALED_OP_VERSION } from '../../domain/crypto/sealed-op.ts';
-import { isReportId, type OpId, type ReportId, type TargetId } from '../../domain/ids.ts';
+import { SEALED_OP_VERSION, sealedBodySchema } from '../../domain/crypto/sealed-op.ts';
+import { isReportId, type KeyId, type OpId, type ReportId, type TargetId } from '../../domain/ids.ts';
 import { KeyDirectory } from '../../domain/key-directory.ts';
 import { mergeOps, viewOf, type MergedState } from '../../domain/merge.ts';
 import type { Op } from '../../domain/op.ts';
 import { readArrived, type ArrivedOp, type Reader } from '../../domain/op-envelope.ts';
+import { QUARANTINE_REASONS } from '../../domain/quarantine.ts';
 import { authorityOf, entriesWritten, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
 import { profileFromState, profileNameOf, type StoredProfile } from '../../export/desk-settings.ts';
 import { toExportRecord, type ExportRecord } from '../../export/record.ts';
@@ -68,6 +71,18 @@ export interface BaseReports {
   profiles: Map<string, StoredProfile>;
   /** Ops skipped because they could not be read, opened or checked (the desk quarantines them). */
   skippedOps: number;
+  /**
+   * Ops left unopened because they are sealed to a deployment key of this deployment that was not
+   * given, by that key's id: how many reports and how many desk settings (partner profiles, export
+   * log entries) have such an op. None of them is among `skippedOps`.
+   */
+  unopened: SealedToMissingKey[];
+}
+
+export interface SealedToMissingKey {
+  kid: KeyId;
+  reports: number;
+  settings: number;
 }
 
 const PAGE = 5000;
@@ -115,16 +130,38 @@ async function readRoster(db: Kysely<Database>, reader: Reader): Promise<{ read:
   }
 }
 
-/** `deploymentKey`: the deployment's key pair from its key file; without it sealed report ops are not opened. */
+/** The deployment keys among an op's recipients that the reader lacks: why it was not for this reader. */
+function missingRecipients(row: StoredOp, missing: ReadonlySet<string>): KeyId[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(row.body);
+  } catch {
+    return [];
+  }
+  const sealed = sealedBodySchema.safeParse(json);
+  return sealed.success ? sealed.data.to.map((t) => t.k).filter((k) => missing.has(k)) : [];
+}
+
+/**
+ * `deploymentKeys`: the key pairs from the key files given; without them sealed report ops are not
+ * opened. `deploymentKids`: the key ids of every deployment key of this deployment, so that an op
+ * sealed to one not given is counted under it.
+ */
 export async function readBaseReports(
   db: Kysely<Database>,
-  { deploymentKey }: { deploymentKey?: AgreementKeyPair } = {},
+  { deploymentKeys = [], deploymentKids = [] }: { deploymentKeys?: readonly AgreementKeyPair[]; deploymentKids?: readonly KeyId[] } = {},
 ): Promise<BaseReports> {
   const reader: Reader = {
-    mine: deploymentKey ? [deploymentKey] : [],
-    directory: await KeyDirectory.of([], deploymentKey ? [deploymentKey.publicKey] : []),
+    mine: deploymentKeys,
+    directory: await KeyDirectory.of(
+      [],
+      deploymentKeys.map((k) => k.publicKey),
+    ),
     pairs: new PairKeyCache(),
   };
+  const held = new Set<string>(deploymentKeys.map((k) => k.publicKey.kid));
+  const missing = new Set<string>(deploymentKids.filter((kid) => !held.has(kid)));
+  const unopened = new Map<KeyId, { reports: Set<TargetId>; settings: Set<TargetId> }>();
   const byId = new Map<TargetId, Op[]>();
   const receivedAt = new Map<OpId, number>();
   const keep = (op: Op, row: StoredOp) => {
@@ -141,8 +178,15 @@ export async function readBaseReports(
     // Opening is WebCrypto work off the main thread: a page at a time keeps it busy.
     const read = await Promise.all(rows.map((row) => opFromStored(row, reader)));
     read.forEach((arrived, i) => {
-      if (arrived.ok) keep(arrived.op, rows[i]!);
-      else skippedOps++;
+      const row = rows[i]!;
+      const kid = arrived.ok || arrived.reason !== QUARANTINE_REASONS.notForThisDevice ? undefined : missingRecipients(row, missing)[0];
+      if (arrived.ok) keep(arrived.op, row);
+      else if (kid === undefined) skippedOps++;
+      else {
+        let count = unopened.get(kid);
+        if (!count) unopened.set(kid, (count = { reports: new Set(), settings: new Set() }));
+        (isReportId(row.report_id) ? count.reports : count.settings).add(row.report_id as TargetId);
+      }
     });
   }
 
@@ -162,7 +206,12 @@ export async function readBaseReports(
     if (name !== undefined) profiles.set(name, profileFromState(mergeOps(id, ops))!);
   }
   reports.sort((a, b) => compare(a.state.created!.hlc, b.state.created!.hlc) || compare(a.state.id, b.state.id));
-  return { records: reports.map((r) => r.record), profiles, skippedOps };
+  return {
+    records: reports.map((r) => r.record),
+    profiles,
+    skippedOps,
+    unopened: [...unopened].map(([kid, c]) => ({ kid, reports: c.reports.size, settings: c.settings.size })),
+  };
 }
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -11,8 +11,9 @@ import { SMALL_GROUP_CHOICES, type SmallGroupChoice } from '../../export/small-g
 export class UsageError extends Error {}
 
 export const USAGE =
-  `Usage: npm run export -- --profile NAME --format csv|geojson|json [--aggregate ${AGGREGATE_LEVEL}] [--small-groups keep|coarsen|drop] [--out FILE] [--key KEYFILE]\n` +
-  'With --key, the passphrase comes from RASID_KEY_PASSPHRASE or, on a terminal, is asked for.';
+  `Usage: npm run export -- --profile NAME --format csv|geojson|json [--aggregate ${AGGREGATE_LEVEL}] [--small-groups keep|coarsen|drop] [--out FILE] [--key KEYFILE ...] [--allow-missing-keys]\n` +
+  'Give --key once for each deployment key the ops are sealed to (the one from before a rotation, and the current one).\n' +
+  'Each passphrase comes from RASID_KEY_PASSPHRASE or, on a terminal, is asked for, file by file.';
 
 export interface ExportArgs {
   profile: string;
@@ -24,15 +25,35 @@ export interface ExportArgs {
   /** Where to write the file; standard output when not given. */
   out?: string;
   /**
-   * The deployment key file, which opens sealed ops. Its passphrase is never an argument: it would
-   * show in `ps` and in the shell's history.
+   * The deployment key files, one for each deployment key the root named that ops are sealed to
+   * (before and after a rotation); given only with --key. Their passphrases are never arguments: they
+   * would show in `ps` and in the shell's history.
    */
-  key?: string;
+  keys?: string[];
+  /** Export even when some ops are sealed to a deployment key no --key file opens (docs/decisions.md, 059). */
+  allowMissingKeys?: true;
 }
 
 /** `--help` alone: the usage, on standard output, and nothing exported. */
 export function wantsHelp(argv: readonly string[]): boolean {
   return argv.includes('--help') || argv.includes('-h');
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    options: {
+      profile: { type: 'string' },
+      format: { type: 'string' },
+      aggregate: { type: 'string' },
+      'small-groups': { type: 'string' },
+      out: { type: 'string' },
+      key: { type: 'string', multiple: true },
+      'allow-missing-keys': { type: 'boolean' },
+    },
+    strict: true,
+    allowPositionals: false,
+  }).values;
 }
 
 export function readExportArgs(argv: readonly string[]): ExportArgs {
@@ -41,26 +62,14 @@ export function readExportArgs(argv: readonly string[]): ExportArgs {
       'The passphrase is never taken as an argument, where ps and the shell history would show it: set RASID_KEY_PASSPHRASE, or type it when asked.',
     );
   }
-  let values: Record<string, string | undefined>;
+  let values: ReturnType<typeof parse>;
   try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        profile: { type: 'string' },
-        format: { type: 'string' },
-        aggregate: { type: 'string' },
-        'small-groups': { type: 'string' },
-        out: { type: 'string' },
-        key: { type: 'string' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
+    values = parse(argv);
   } catch (error) {
     // parseArgs says what was wrong ("Unknown option '--x'"); the usage says what is right.
     throw new UsageError((error as Error).message);
   }
-  const { profile, format, aggregate, out, key, 'small-groups': smallGroups = 'keep' } = values;
+  const { profile, format, aggregate, out, key: keys, 'small-groups': smallGroups = 'keep' } = values;
   if (!profile) throw new UsageError('Name the export profile with --profile (internal, or a partner profile made on the desk).');
   if (!format) throw new UsageError('Choose a file format with --format: csv, geojson or json.');
   if (!(EXPORT_FORMATS as readonly string[]).includes(format))
@@ -81,9 +90,13 @@ export function readExportArgs(argv: readonly string[]): ExportArgs {
     if (out === '') throw new UsageError('--out needs a file name.');
     args.out = out;
   }
-  if (key !== undefined) {
-    if (key === '') throw new UsageError('--key needs the deployment key file.');
-    args.key = key;
+  if (keys !== undefined) {
+    if (keys.includes('')) throw new UsageError('--key needs the deployment key file.');
+    args.keys = [...new Set(keys)];
+  }
+  if (values['allow-missing-keys'] === true) {
+    if (keys === undefined) throw new UsageError('--allow-missing-keys goes with --key: without a key file no sealed op is opened at all.');
+    args.allowMissingKeys = true;
   }
   return args;
 }

@@ -1,14 +1,16 @@
 /**
- * `npm run export -- --profile NAME --format csv|geojson|json [--aggregate LEVEL] [--small-groups keep|coarsen|drop] [--out FILE] [--key FILE]`:
+ * `npm run export -- --profile NAME --format csv|geojson|json [--aggregate LEVEL] [--small-groups keep|coarsen|drop] [--out FILE] [--key FILE ...] [--allow-missing-keys]`:
  * the desk's export, run at base from the command line. Opens the store the server uses (RASID_DATA
- * or DATABASE_URL, read as config.ts reads them), opens sealed ops with the deployment key file when
- * given, merges every report as a desk does, writes the file with the same export core, and records
- * the export in the log the desk shows, on a base whose ops are not sealed (docs/decisions.md, 036, says
- * why a sealed base's log gets no entry from here).
+ * or DATABASE_URL, read as config.ts reads them), opens sealed ops with the deployment key files
+ * given (one a deployment key: before and after a rotation), merges every report as a desk does,
+ * writes the file with the same export core, and records the export in the log the desk shows, on a
+ * base whose ops are not sealed (docs/decisions.md, 036, says why a sealed base's log gets no entry
+ * from here). Ops sealed to a deployment key of this deployment that no key file holds are counted
+ * by key id, and the export is refused unless --allow-missing-keys (docs/decisions.md, 059).
  *
  * Mistakes a person can make (an unknown or unusable profile, a bad format, no store there, a key
- * file that is missing, not one, another deployment's or not opened by the passphrase) end
- * with a sentence and exit code 2, never a stack trace. The file goes to --out or standard output;
+ * file that is missing, not one, another deployment's or not opened by the passphrase, a key of the
+ * deployment missing) end with a sentence and exit code 2, never a stack trace. The file goes to --out or standard output;
  * everything else is said on standard error, and never a report's contents.
  */
 import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
@@ -23,37 +25,85 @@ import { INTERNAL_PROFILE, type Profile } from '../../export/profile.ts';
 import { ConfigError, readStoreOptions } from '../config.ts';
 import { openStore, type OpenStoreOptions } from '../store/index.ts';
 import { SQLITE_FILE_NAME } from '../store/open.ts';
-import { readDeploymentKey } from '../enrollment/deployment-key.ts';
-import { holdsSealedOps, readBaseReports } from './base-reports.ts';
+import type { AgreementKeyPair } from '../../domain/crypto/keys.ts';
+import { deploymentKeysOf } from '../enrollment/deployment-key.ts';
+import { holdsSealedOps, readBaseReports, type SealedToMissingKey } from './base-reports.ts';
 import { readExportArgs, USAGE, UsageError, wantsHelp, type ExportArgs } from './export-args.ts';
 import { recordExport } from './export-log.ts';
-import { KeyRefused, openDeploymentKey, passphraseFor, PASSPHRASE_VARIABLE } from './key-file.ts';
+import { KeyRefused, openDeploymentKey, passphraseFor, PASSPHRASE_VARIABLE, readKeyFile } from './key-file.ts';
 
 /** A mistake the person running the command can fix; its message says how. */
 class ExportRefused extends Error {}
 
+/**
+ * The deployment key pairs from the key files given, each checked to be a key of this deployment
+ * (`ours`: every key the root named, and the one set with it) before any passphrase is asked for;
+ * then each opened in turn, with RASID_KEY_PASSPHRASE or a passphrase typed for that file.
+ */
+async function openKeyFiles(files: readonly string[], ours: readonly { fingerprint: string }[], env: NodeJS.ProcessEnv) {
+  const checked: string[] = [];
+  const seen = new Set<string>();
+  for (const file of files) {
+    const { fingerprint } = readKeyFile(file);
+    if (!ours.some((k) => k.fingerprint === fingerprint)) {
+      throw new ExportRefused(
+        ours.length === 0
+          ? `This base has no deployment key, so the key file ${file} cannot hold one of its keys.`
+          : `The key file ${file} holds another deployment's key than this base's.`,
+      );
+    }
+    // Two copies of one key file open nothing more than one.
+    if (!seen.has(fingerprint)) checked.push(file);
+    seen.add(fingerprint);
+  }
+  const pairs: AgreementKeyPair[] = [];
+  for (const file of checked) {
+    pairs.push(await openDeploymentKey(file, await passphraseFor(file, { env, input: process.stdin, output: process.stderr })));
+  }
+  return pairs;
+}
+
+/** What standard error says of ops sealed to a deployment key no --key file holds, one sentence a key. */
+function unopenedSentences(unopened: readonly SealedToMissingKey[]): string[] {
+  return unopened.map(({ kid, reports, settings }) => {
+    const counted = [
+      ...(reports > 0 ? [`${reports} report${reports === 1 ? '' : 's'}`] : []),
+      ...(settings > 0 ? [`${settings} desk setting${settings === 1 ? '' : 's'} (partner profiles, export log entries)`] : []),
+    ].join(' and ');
+    return `${counted} could not be opened, in whole or in part: ${reports + settings === 1 ? 'its' : 'their'} ops are sealed to the deployment key with key id ${kid} (the start of the fingerprint in its key file), and no --key file holds it.`;
+  });
+}
+
 async function runExport(args: ExportArgs, env: NodeJS.ProcessEnv): Promise<void> {
   const options = readStoreOptions(env);
   await requireStore(options);
-  const deploymentKey =
-    args.key === undefined
-      ? undefined
-      : await openDeploymentKey(args.key, await passphraseFor(args.key, { env, input: process.stdin, output: process.stderr }));
   const store = await openStore(options);
   try {
-    const held = await readDeploymentKey(store.db);
-    if (deploymentKey && held && held.fingerprint !== deploymentKey.publicKey.fingerprint) {
-      throw new ExportRefused(`The key file ${args.key} holds another deployment's key than this base's.`);
-    }
+    const ours = await deploymentKeysOf(store.db);
+    const deploymentKeys = await openKeyFiles(args.keys ?? [], ours, env);
     const sealedOps = await holdsSealedOps(store.db);
-    if (sealedOps && !deploymentKey) {
+    if (sealedOps && deploymentKeys.length === 0) {
       throw new ExportRefused(
         `This base holds sealed reports: pass --key with the deployment key file, its passphrase in ${PASSPHRASE_VARIABLE} or typed when asked.`,
       );
     }
     // Such a base takes signed version-2 ops only, and this command has no device key to sign with.
-    const sealedBase = held !== undefined || sealedOps;
-    const base = await readBaseReports(store.db, { deploymentKey });
+    const sealedBase = ours.length > 0 || sealedOps;
+    const base = await readBaseReports(store.db, { deploymentKeys, deploymentKids: ours.map((k) => k.kid) });
+    // A partner must not receive a file that silently lacks reports (docs/decisions.md, 059).
+    if (base.unopened.length > 0) {
+      const sentences = unopenedSentences(base.unopened);
+      if (!args.allowMissingKeys) {
+        throw new ExportRefused(
+          [
+            ...sentences,
+            'Nothing was exported: add a --key for each key id above, or --allow-missing-keys to export without what they seal.',
+          ].join('\n'),
+        );
+      }
+      for (const sentence of sentences) console.error(sentence);
+      console.error('Exporting without them, as --allow-missing-keys asks: the file lacks what they seal.');
+    }
     const profile = chooseProfile(base.profiles, args.profile);
     if (base.skippedOps > 0) {
       console.error(

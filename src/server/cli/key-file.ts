@@ -1,11 +1,12 @@
 /**
- * The deployment key for the command line: the key file named by --key, opened with its passphrase,
- * which comes from RASID_KEY_PASSPHRASE or is typed on the terminal without echo. Never from an
+ * The deployment keys for the command line: each key file named by --key, opened with its passphrase,
+ * which comes from RASID_KEY_PASSPHRASE (the same for every file) or is typed on the terminal, file by
+ * file, without echo. Never from an
  * argument (`ps` and the shell history would show it), and never printed: every failure below is a
  * sentence about the file, not about what was typed.
  */
 import { readFileSync } from 'node:fs';
-import { openKeyFile, KEY_FILE_INVALID } from '../../domain/crypto/key-file.ts';
+import { deploymentKeyFileSchema, openKeyFile, KEY_FILE_INVALID, type DeploymentKeyFile } from '../../domain/crypto/key-file.ts';
 import type { AgreementKeyPair } from '../../domain/crypto/keys.ts';
 
 export const PASSPHRASE_VARIABLE = 'RASID_KEY_PASSPHRASE';
@@ -92,8 +93,12 @@ export function askHidden(prompt: string, input: TerminalInput, output: { write(
   });
 }
 
-/** The deployment key pair from a key file and its passphrase. */
-export async function openDeploymentKey(file: string, passphrase: string): Promise<AgreementKeyPair> {
+/**
+ * A key file read and its shape checked, before any passphrase: the fingerprint it says it holds, so
+ * that a file of another deployment is refused before its passphrase is asked for. The key inside is
+ * held to that fingerprint when the file opens.
+ */
+export function readKeyFile(file: string): DeploymentKeyFile {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -106,7 +111,14 @@ export async function openDeploymentKey(file: string, passphrase: string): Promi
   } catch {
     json = undefined;
   }
-  const opened = await openKeyFile(json, passphrase);
+  const parsed = deploymentKeyFileSchema.safeParse(json);
+  if (!parsed.success) throw new KeyRefused(`${file} is not a Rasid deployment key file.`);
+  return parsed.data;
+}
+
+/** The deployment key pair from a key file and its passphrase. */
+export async function openDeploymentKey(file: string, passphrase: string): Promise<AgreementKeyPair> {
+  const opened = await openKeyFile(readKeyFile(file), passphrase);
   if (opened.ok) return opened.pair;
   if (opened.reason === KEY_FILE_INVALID) throw new KeyRefused(`${file} is not a Rasid deployment key file.`);
   // AES-GCM cannot tell a wrong passphrase from a changed byte of the file, by design.

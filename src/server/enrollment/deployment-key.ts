@@ -7,7 +7,7 @@
  */
 import type { Kysely } from 'kysely';
 import { readPublicKey } from '../../domain/crypto/keys.ts';
-import type { DeviceId, Fingerprint } from '../../domain/ids.ts';
+import type { DeviceId, Fingerprint, KeyId } from '../../domain/ids.ts';
 import { rootDeviceOf } from '../../domain/root.ts';
 import type { DeploymentKeyResponse, WireOp } from '../../domain/protocol.ts';
 import { DEPLOYMENT_KEY_FIELD, ROSTER_ID } from '../../domain/roster.ts';
@@ -119,4 +119,22 @@ export async function rootNamedKey(
     if (read.ok && read.key.kid === kid) return { key: read.key.text, fingerprint: read.key.fingerprint, statement: s.wire };
   }
   return undefined;
+}
+
+/**
+ * Every deployment key of this deployment, current first: each key the root's statements named, and
+ * the one a coordinator set with the root (or, before roots, alone). Ops sealed before a rotation
+ * need an earlier one; a key no statement names and no coordinator set is not this deployment's.
+ */
+export async function deploymentKeysOf(db: Kysely<Database>): Promise<{ key: string; fingerprint: Fingerprint; kid: KeyId }[]> {
+  const row = await db.selectFrom('meta').select(['deployment_key', 'root_key']).where('id', '=', 1).executeTakeFirst();
+  const root = row?.root_key ? await readPublicKey(row.root_key, 'signing') : undefined;
+  const named = root?.ok ? (await rootStatements(db, rootDeviceOf(root.key.kid))).map((s) => s.named) : [];
+  const keys: { key: string; fingerprint: Fingerprint; kid: KeyId }[] = [];
+  for (const text of [...named, ...(row?.deployment_key ? [row.deployment_key] : [])]) {
+    const read = await readPublicKey(text, 'agreement');
+    if (read.ok && !keys.some((k) => k.fingerprint === read.key.fingerprint))
+      keys.push({ key: read.key.text, fingerprint: read.key.fingerprint, kid: read.key.kid });
+  }
+  return keys;
 }

@@ -38,15 +38,38 @@ describe('reading the export command line', () => {
     expect(() => readExportArgs(argv)).toThrow(new UsageError(message));
   });
 
-  it('takes the deployment key file with --key', () => {
+  it('takes the deployment key file with --key, once for each key: before a rotation and after', () => {
     expect(readExportArgs(['--profile', 'internal', '--format', 'csv', '--key', 'deployment-key.json'])).toEqual({
       profile: 'internal',
       format: 'csv',
       smallGroups: 'keep',
-      key: 'deployment-key.json',
+      keys: ['deployment-key.json'],
     });
-    expect(() => readExportArgs(['--profile', 'internal', '--format', 'csv', '--key='])).toThrow(
+    expect(
+      readExportArgs([
+        '--profile',
+        'internal',
+        '--format',
+        'csv',
+        '--key',
+        'before-rotation.json',
+        '--key=current.json',
+        '--key',
+        'current.json',
+        '--allow-missing-keys',
+      ]),
+    ).toEqual({
+      profile: 'internal',
+      format: 'csv',
+      smallGroups: 'keep',
+      keys: ['before-rotation.json', 'current.json'],
+      allowMissingKeys: true,
+    });
+    expect(() => readExportArgs(['--profile', 'internal', '--format', 'csv', '--key', 'a.json', '--key='])).toThrow(
       new UsageError('--key needs the deployment key file.'),
+    );
+    expect(() => readExportArgs(['--profile', 'internal', '--format', 'csv', '--allow-missing-keys'])).toThrow(
+      new UsageError('--allow-missing-keys goes with --key: without a key file no sealed op is opened at all.'),
     );
   });
 
