@@ -25,43 +25,14 @@ import { INTERNAL_PROFILE, type Profile } from '../../export/profile.ts';
 import { ConfigError, readStoreOptions } from '../config.ts';
 import { openStore, type OpenStoreOptions } from '../store/index.ts';
 import { SQLITE_FILE_NAME } from '../store/open.ts';
-import type { AgreementKeyPair } from '../../domain/crypto/keys.ts';
 import { deploymentKeysOf } from '../enrollment/deployment-key.ts';
 import { holdsSealedOps, readBaseReports, type SealedToMissingKey } from './base-reports.ts';
 import { readExportArgs, USAGE, UsageError, wantsHelp, type ExportArgs } from './export-args.ts';
 import { recordExport } from './export-log.ts';
-import { KeyRefused, openDeploymentKey, passphraseFor, PASSPHRASE_VARIABLE, readKeyFile } from './key-file.ts';
+import { KeyRefused, openKeyFiles, PASSPHRASE_VARIABLE } from './key-file.ts';
 
 /** A mistake the person running the command can fix; its message says how. */
 class ExportRefused extends Error {}
-
-/**
- * The deployment key pairs from the key files given, each checked to be a key of this deployment
- * (`ours`: every key the root named, and the one set with it) before any passphrase is asked for;
- * then each opened in turn, with RASID_KEY_PASSPHRASE or a passphrase typed for that file.
- */
-async function openKeyFiles(files: readonly string[], ours: readonly { fingerprint: string }[], env: NodeJS.ProcessEnv) {
-  const checked: string[] = [];
-  const seen = new Set<string>();
-  for (const file of files) {
-    const { fingerprint } = readKeyFile(file);
-    if (!ours.some((k) => k.fingerprint === fingerprint)) {
-      throw new ExportRefused(
-        ours.length === 0
-          ? `This base has no deployment key, so the key file ${file} cannot hold one of its keys.`
-          : `The key file ${file} holds another deployment's key than this base's.`,
-      );
-    }
-    // Two copies of one key file open nothing more than one.
-    if (!seen.has(fingerprint)) checked.push(file);
-    seen.add(fingerprint);
-  }
-  const pairs: AgreementKeyPair[] = [];
-  for (const file of checked) {
-    pairs.push(await openDeploymentKey(file, await passphraseFor(file, { env, input: process.stdin, output: process.stderr })));
-  }
-  return pairs;
-}
 
 /** What standard error says of ops sealed to a deployment key no --key file holds, one sentence a key. */
 function unopenedSentences(unopened: readonly SealedToMissingKey[]): string[] {
@@ -80,7 +51,7 @@ async function runExport(args: ExportArgs, env: NodeJS.ProcessEnv): Promise<void
   const store = await openStore(options);
   try {
     const ours = await deploymentKeysOf(store.db);
-    const deploymentKeys = await openKeyFiles(args.keys ?? [], ours, env);
+    const deploymentKeys = await openKeyFiles(args.keys ?? [], ours, { env, input: process.stdin, output: process.stderr });
     const sealedOps = await holdsSealedOps(store.db);
     if (sealedOps && deploymentKeys.length === 0) {
       throw new ExportRefused(

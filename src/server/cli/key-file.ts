@@ -124,3 +124,31 @@ export async function openDeploymentKey(file: string, passphrase: string): Promi
   // AES-GCM cannot tell a wrong passphrase from a changed byte of the file, by design.
   throw new KeyRefused(`The passphrase does not open the key file ${file} (or the file was changed).`);
 }
+
+/**
+ * The deployment key pairs from the key files given, each checked to be a key of this deployment
+ * (`ours`: every key the root named, and the one set with it) before any passphrase is asked for;
+ * then each opened in turn, with RASID_KEY_PASSPHRASE or the passphrase typed for that file.
+ */
+export async function openKeyFiles(
+  files: readonly string[],
+  ours: readonly { fingerprint: string }[],
+  source: PassphraseSource,
+): Promise<AgreementKeyPair[]> {
+  const distinct = new Map<string, string>();
+  for (const file of files) {
+    const { fingerprint } = readKeyFile(file);
+    if (!ours.some((k) => k.fingerprint === fingerprint)) {
+      throw new KeyRefused(
+        ours.length === 0
+          ? `This base has no deployment key, so the key file ${file} cannot hold one of its keys.`
+          : `The key file ${file} holds another deployment's key than this base's.`,
+      );
+    }
+    // Two copies of one key file open nothing more than one.
+    if (!distinct.has(fingerprint)) distinct.set(fingerprint, file);
+  }
+  const pairs: AgreementKeyPair[] = [];
+  for (const file of distinct.values()) pairs.push(await openDeploymentKey(file, await passphraseFor(file, source)));
+  return pairs;
+}

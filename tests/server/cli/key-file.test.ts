@@ -1,7 +1,11 @@
 /** The passphrase for the key file: from the environment, or typed on a terminal that shows nothing of it. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { askHidden, KeyRefused, passphraseFor, type TerminalInput } from '../../../src/server/cli/key-file.ts';
+import { askHidden, KeyRefused, openKeyFiles, passphraseFor, type TerminalInput } from '../../../src/server/cli/key-file.ts';
+import { keyFileIn, PASSPHRASE } from './sealed-base.ts';
 
 /** A terminal to type into: standard input in raw mode, and what the prompt wrote. */
 function terminal() {
@@ -9,8 +13,16 @@ function terminal() {
   const modes: boolean[] = [];
   const input = Object.assign(stream, { isTTY: true, setRawMode: (raw: boolean) => modes.push(raw) }) as PassThrough & TerminalInput;
   let shown = '';
-  const output = { write: (text: string) => (shown += text) };
-  return { input, output, modes, shown: () => shown, type: (text: string) => stream.write(text) };
+  const waiting: { text: string; resolve: () => void }[] = [];
+  const output = {
+    write: (text: string) => {
+      shown += text;
+      for (const w of waiting.filter((w) => shown.includes(w.text))) w.resolve();
+    },
+  };
+  /** Resolves once the prompt has written `text`: typing before it would go to the wrong prompt. */
+  const shows = (text: string) => new Promise<void>((resolve) => (shown.includes(text) ? resolve() : waiting.push({ text, resolve })));
+  return { input, output, modes, shown: () => shown, shows, type: (text: string) => stream.write(text) };
 }
 
 describe('the key file passphrase', () => {
@@ -60,4 +72,24 @@ describe('the key file passphrase', () => {
       ),
     );
   });
+
+  it('with two key files and no variable, is asked for each file in turn, naming it, and opens both', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rasid-key-files-'));
+    try {
+      const other = 'copper meadow ladder winter seven';
+      const [a, b] = [await keyFileIn(dir, 'a.json'), await keyFileIn(dir, 'b.json', { passphrase: other })];
+      const ours = [a, b].map((k) => ({ fingerprint: k.pair.publicKey.fingerprint }));
+      const t = terminal();
+      const opened = openKeyFiles([a.file, b.file], ours, { env: {}, input: t.input, output: t.output });
+      await t.shows(`Passphrase for ${a.file}: `);
+      t.type(`${PASSPHRASE}\r`);
+      await t.shows(`Passphrase for ${b.file}: `);
+      t.type(`${other}\r`);
+      expect((await opened).map((p) => p.publicKey.fingerprint)).toEqual(ours.map((k) => k.fingerprint));
+      expect(t.shown()).toBe(`Passphrase for ${a.file}: \nPassphrase for ${b.file}: \n`);
+      expect(t.modes).toEqual([true, false, true, false]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

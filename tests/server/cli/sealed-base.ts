@@ -47,21 +47,25 @@ export interface SealedBase {
   markers: string[];
 }
 
-async function sealerFor(): Promise<Sealer> {
+export async function sealerFor(): Promise<Sealer> {
   return { agreement: await generateKeyPair(SUITE.agreement), signing: await generateKeyPair(SUITE.signing), pairs: new PairKeyCache() };
 }
 
-const rosterEntry = (device: string, role: 'coordinator' | 'monitor', s: Sealer) => ({
+export const rosterEntry = (device: string, role: 'coordinator' | 'monitor', s: Sealer) => ({
   device,
   role,
   keys: { agreement: s.agreement.publicKey.text, signing: s.signing.publicKey.text },
 });
 
-/** A deployment key pair and its key file, written to `dir`. */
-export async function keyFileIn(dir: string, name = 'deployment-key.json'): Promise<{ pair: AgreementKeyPair; file: string }> {
-  const pair = await generateKeyPair(SUITE.agreement);
+/** A deployment key pair (`pair`, or a new one) and its key file, written to `dir` under `passphrase`. */
+export async function keyFileIn(
+  dir: string,
+  name = 'deployment-key.json',
+  { passphrase = PASSPHRASE, pair }: { passphrase?: string; pair?: AgreementKeyPair } = {},
+): Promise<{ pair: AgreementKeyPair; file: string }> {
+  pair ??= await generateKeyPair(SUITE.agreement);
   // The floor's Argon2id parameters keep each run of the command quick; the format is the same.
-  const wrapped = await wrapUnderPassphrase(pair.privateKey, PASSPHRASE, { publicKey: pair.publicKey, params: ARGON2ID_FLOOR });
+  const wrapped = await wrapUnderPassphrase(pair.privateKey, passphrase, { publicKey: pair.publicKey, params: ARGON2ID_FLOOR });
   if (!wrapped.ok) throw new Error(wrapped.reason);
   const keyFile: DeploymentKeyFile = { kind: KEY_FILE_KIND, v: 1, fingerprint: pair.publicKey.fingerprint, wrapped: wrapped.wrapped };
   const file = join(dir, name);
@@ -69,21 +73,29 @@ export async function keyFileIn(dir: string, name = 'deployment-key.json'): Prom
   return { pair, file };
 }
 
-async function seal(op: Op, sealer: Sealer, recipients: readonly PublicKey<AgreementAlg>[]): Promise<WireOp> {
+export async function seal(op: Op, sealer: Sealer, recipients: readonly PublicKey<AgreementAlg>[]): Promise<WireOp> {
   const sealed = await sealForWire(op, sealer, recipients);
   if (!sealed.ok) throw new Error(sealed.reason);
   return sealed.wire;
 }
 
-/** Pushed as their authors push them, so the store holds exactly what the base takes in. */
-async function push(
+/**
+ * Pushed as their authors push them, so the store holds exactly what the base takes in; an op of a
+ * device not in `roles` (the root's) is relayed by `relay`, a coordinator, as a desk relays it.
+ */
+export async function push(
   store: Store,
   wires: readonly WireOp[],
   roles: ReadonlyMap<string, 'coordinator' | 'monitor'>,
   receivedAt: number,
+  relay?: DeviceId,
 ): Promise<void> {
   for (const { body, sig, osig, ...header } of wires) {
-    const caller = { device: header.device, role: roles.get(header.device) ?? 'monitor' };
+    const role = roles.get(header.device);
+    const caller =
+      role === undefined && relay !== undefined
+        ? { device: relay, role: 'coordinator' as const }
+        : { device: header.device, role: role ?? 'monitor' };
     const pushed = { header, body, ...(sig !== undefined && { sig }), ...(osig !== undefined && { osig }) };
     const answers = await pushOps(store.db, { caller, ops: [pushed], now: receivedAt });
     if (answers[0]?.status !== 'ack') throw new Error(`the base did not take ${header.kind} ${header.id}: ${JSON.stringify(answers[0])}`);
