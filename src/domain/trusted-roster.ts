@@ -12,8 +12,10 @@
  */
 import type { DeviceId, OpId } from './ids.ts';
 import type { Authority } from './merge.ts';
+import { QUARANTINE_REASONS } from './quarantine.ts';
 import type { Role } from './roles.ts';
 import { authorityOf, type RosterEntry } from './roster.ts';
+import { isCoordinatorOnly } from './vouching.ts';
 
 /** A roster op as the rule reads it: who wrote it, at which `deviceSeq`, naming what. */
 export interface RosterStatement {
@@ -159,6 +161,23 @@ export function standingAt(roster: TrustedRoster, device: DeviceId, deviceSeq: n
   const span = keysAt(trusted, deviceSeq);
   if (span?.signing === undefined) return undefined;
   return { role: trusted.role, signing: span.signing, ...(span.agreement !== undefined && { agreement: span.agreement }) };
+}
+
+/**
+ * Step 5 of the rule for an op that opened and verified under its author's keys in force: why it is
+ * not taken in (a quarantine reason), or undefined when its author stands at its `deviceSeq` and its
+ * kind is its author's to write. Roster statements are judged by the rule itself, not here.
+ */
+export function refusedByRule(
+  roster: TrustedRoster,
+  op: { device: DeviceId; deviceSeq: number; kind: string; reportId: string },
+): string | undefined {
+  const named = roster.devices.get(op.device);
+  if (named?.cutoff !== undefined && op.deviceSeq > named.cutoff) return QUARANTINE_REASONS.afterCutoff;
+  const at = standingAt(roster, op.device, op.deviceSeq);
+  if (!at) return QUARANTINE_REASONS.unknownSigner;
+  if (at.role === 'root' || (isCoordinatorOnly(op.kind, op.reportId) && at.role !== 'coordinator')) return QUARANTINE_REASONS.notAllowed;
+  return undefined;
 }
 
 /** The statements whose signature verifies under the key `keyOf` gives; the others go to `ignored`. */

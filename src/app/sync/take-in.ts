@@ -14,6 +14,7 @@ import { readArrived, readStatement, type ArrivedOp, type Reader } from '../../d
 import { QUARANTINE_REASONS, WAITING_REASONS } from '../../domain/quarantine.ts';
 import {
   IGNORED_STATEMENT,
+  refusedByRule,
   standingAt,
   summaryOf,
   type IgnoredReason,
@@ -22,7 +23,7 @@ import {
 } from '../../domain/trusted-roster.ts';
 import { statementOfRow, trustOver, type HeldStatement } from './trust.ts';
 import type { RasidDb } from '../store/db.ts';
-import { isCoordinatorOnly, needsVouching, proofHash, vouchedOps, vouchingOf, vouchKey, VOUCHES_ID } from '../../domain/vouching.ts';
+import { needsVouching, proofHash, vouchedOps, vouchingOf, vouchKey, VOUCHES_ID } from '../../domain/vouching.ts';
 import { fromWire } from '../../domain/wire-op.ts';
 import { takeIn, type IncomingOp, type TakenIn, type ToQuarantine } from './take-in-steps.ts';
 
@@ -158,14 +159,8 @@ function sameSigned(a: WireOp | undefined, b: WireOp | undefined): boolean {
 function standing(read: Extract<ArrivedOp, { ok: true }>, trusted: TrustedRoster, self: DeviceId): ArrivedOp {
   const { op } = read;
   if (op.device === self) return read;
-  const fail = (reason: string): ArrivedOp => ({ ok: false, id: op.id, reason });
-  const named = trusted.devices.get(op.device);
-  if (named?.cutoff !== undefined && op.deviceSeq > named.cutoff) return fail(QUARANTINE_REASONS.afterCutoff);
-  const at = standingAt(trusted, op.device, op.deviceSeq);
-  if (!at) return fail(QUARANTINE_REASONS.unknownSigner);
-  const settings = isCoordinatorOnly(op.kind, op.reportId);
-  if (at.role === 'root' || (settings && at.role !== 'coordinator')) return fail(QUARANTINE_REASONS.notAllowed);
-  return read;
+  const reason = refusedByRule(trusted, op);
+  return reason === undefined ? read : { ok: false, id: op.id, reason };
 }
 
 /** Splits served ops into the readable and the quarantined. */

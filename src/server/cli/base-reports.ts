@@ -1,13 +1,17 @@
 /**
  * The base's store read the way a desk reads its synced copy: every op the store accepted, opened
- * and turned into an Op, folded per report with mergeOps under the roster's authority, then into
+ * and turned into an Op, folded per report with mergeOps under the trusted roster's authority, then into
  * export records; partner profiles from their desk settings. An op that cannot be read, opened or
  * checked is skipped and counted (the desk lists it under quarantine), never a reason to stop.
  *
- * Sealed ops (version 2) are read as a coordinator's desk reads them. The roster's ops come first,
- * signed in clear, and each one read gives the keys of the devices it names; every other op is
- * then opened with the deployment keys given (the one before a rotation and the current one, as a
- * desk keeps both) and checked against those keys. An op sealed to a deployment key of this
+ * Who is trusted follows from the trust rule (docs/security.md, "Who is trusted: the rule") under the
+ * root the base holds, as at the base and on the desks: the trusted roster gives each device's keys
+ * by `since`, its role and its cut-off, and an op counts only when its author stands at its
+ * `deviceSeq` and its kind is its author's to write; a roster op the rule ignores is skipped. A base
+ * without a root (a deployment made before roots) reads the roster's ops first, signed in clear,
+ * each one read giving the keys of the devices it names, and takes roles from the merged roster.
+ * Every other op is then opened with the deployment keys given (the one before a rotation and the
+ * current one, as a desk keeps both) and checked against those keys. An op sealed to a deployment key of this
  * deployment that was not given is not skipped silently: it is counted under that key's id, apart.
  * Version-1 ops read as they stand, so a base from before the deployment key needs no key file.
  */
@@ -22,9 +26,12 @@ import type { Op } from '../../domain/op.ts';
 import { readArrived, type ArrivedOp, type Reader } from '../../domain/op-envelope.ts';
 import { QUARANTINE_REASONS } from '../../domain/quarantine.ts';
 import { authorityOf, entriesWritten, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
+import { authorityOfSummary, refusedByRule, summaryOf, type TrustedRoster } from '../../domain/trusted-roster.ts';
 import { profileFromState, profileNameOf, type StoredProfile } from '../../export/desk-settings.ts';
 import { toExportRecord, type ExportRecord } from '../../export/record.ts';
+import { rootOf } from '../store/authorship.ts';
 import type { Database, OpRow } from '../store/schema.ts';
+import { trustedRosterAtBase } from '../store/trusted-keys.ts';
 
 export type StoredOp = Pick<OpRow, 'seq' | 'id' | 'v' | 'kind' | 'report_id' | 'device' | 'device_seq' | 'body' | 'sig' | 'received_at'>;
 
@@ -130,6 +137,29 @@ async function readRoster(db: Kysely<Database>, reader: Reader): Promise<{ read:
   }
 }
 
+/**
+ * Reads the roster's ops of a base with a root: the reader's directory holds the keys the trust rule
+ * gives, the root's own included, so every statement the rule counts reads now; one it ignores
+ * (an unknown author, a bad signature, written after its author's cut-off) is skipped.
+ */
+async function readTrustedRoster(
+  db: Kysely<Database>,
+  reader: Reader,
+  trusted: TrustedRoster,
+): Promise<{ read: { op: Op; row: StoredOp }[]; failed: number }> {
+  const ignored = new Set<string>(trusted.ignored.map((g) => g.statement.opId));
+  const read: { op: Op; row: StoredOp }[] = [];
+  let failed = 0;
+  for await (const rows of pages(db, true)) {
+    for (const row of rows) {
+      const arrived = await opFromStored(row, reader);
+      if (arrived.ok && !ignored.has(arrived.op.id)) read.push({ op: arrived.op, row });
+      else failed++;
+    }
+  }
+  return { read, failed };
+}
+
 /** The deployment keys among an op's recipients that the reader lacks: why it was not for this reader. */
 function missingRecipients(row: StoredOp, missing: ReadonlySet<string>): KeyId[] {
   let json: unknown;
@@ -151,12 +181,12 @@ export async function readBaseReports(
   db: Kysely<Database>,
   { deploymentKeys = [], deploymentKids = [] }: { deploymentKeys?: readonly AgreementKeyPair[]; deploymentKids?: readonly KeyId[] } = {},
 ): Promise<BaseReports> {
+  const root = await rootOf(db);
+  const trusted = await trustedRosterAtBase(db, root && { device: root.device, signing: root.text }, []);
+  const extra = deploymentKeys.map((k) => k.publicKey);
   const reader: Reader = {
     mine: deploymentKeys,
-    directory: await KeyDirectory.of(
-      [],
-      deploymentKeys.map((k) => k.publicKey),
-    ),
+    directory: trusted ? await KeyDirectory.fromTrust(trusted, extra) : await KeyDirectory.of([], extra),
     pairs: new PairKeyCache(),
   };
   const held = new Set<string>(deploymentKeys.map((k) => k.publicKey.kid));
@@ -171,7 +201,7 @@ export async function readBaseReports(
     receivedAt.set(op.id, Number(row.received_at));
   };
 
-  const roster = await readRoster(db, reader);
+  const roster = trusted ? await readTrustedRoster(db, reader, trusted) : await readRoster(db, reader);
   for (const { op, row } of roster.read) keep(op, row);
   let skippedOps = roster.failed;
   for await (const rows of pages(db, false)) {
@@ -179,9 +209,14 @@ export async function readBaseReports(
     const read = await Promise.all(rows.map((row) => opFromStored(row, reader)));
     read.forEach((arrived, i) => {
       const row = rows[i]!;
-      const kid = arrived.ok || arrived.reason !== QUARANTINE_REASONS.notForThisDevice ? undefined : missingRecipients(row, missing)[0];
-      if (arrived.ok) keep(arrived.op, row);
-      else if (kid === undefined) skippedOps++;
+      if (arrived.ok) {
+        // As a desk that pinned the root quarantines it: its author does not stand, or may not write it.
+        if (trusted && refusedByRule(trusted, arrived.op) !== undefined) skippedOps++;
+        else keep(arrived.op, row);
+        return;
+      }
+      const kid = arrived.reason === QUARANTINE_REASONS.notForThisDevice ? missingRecipients(row, missing)[0] : undefined;
+      if (kid === undefined) skippedOps++;
       else {
         let count = unopened.get(kid);
         if (!count) unopened.set(kid, (count = { reports: new Set(), settings: new Set() }));
@@ -190,8 +225,10 @@ export async function readBaseReports(
     });
   }
 
-  // Who counts as coordinator is the roster, merged as every device merges it, and nothing else.
-  const authority = authorityOf(rosterOf(mergeOps(ROSTER_ID, byId.get(ROSTER_ID) ?? [])));
+  // Who counts as coordinator, as of each op: the trusted roster; before roots, the roster merged as every device merges it.
+  const authority = trusted
+    ? authorityOfSummary(summaryOf(trusted))
+    : authorityOf(rosterOf(mergeOps(ROSTER_ID, byId.get(ROSTER_ID) ?? [])));
   const reports: { state: MergedState<ReportId>; record: ExportRecord }[] = [];
   const profiles = new Map<string, StoredProfile>();
   for (const [id, ops] of byId) {
