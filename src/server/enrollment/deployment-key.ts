@@ -67,6 +67,16 @@ export async function setDeploymentRoot(db: Kysely<Database>, text: unknown): Pr
   return held?.key === key.key ? { ok: true, created: false, key } : { ok: false, reason: 'already_set' };
 }
 
+/**
+ * Whether the deployment has both its root and its deployment key: until then the base makes no
+ * monitor code and enrolls no monitor (decision 055). A phone enrolled before them could not pin
+ * whom it talks to, and would send its first reports in clear.
+ */
+export async function hasDeploymentKeys(db: Kysely<Database>): Promise<boolean> {
+  const row = await db.selectFrom('meta').select(['deployment_key', 'root_key']).where('id', '=', 1).executeTakeFirst();
+  return Boolean(row?.deployment_key && row.root_key);
+}
+
 /** What an enrollment link pins: the root once the deployment has one, before that its deployment key. */
 export async function linkFingerprint(db: Kysely<Database>): Promise<Fingerprint | undefined> {
   return (await readDeploymentRoot(db))?.fingerprint ?? (await readDeploymentKey(db))?.fingerprint;

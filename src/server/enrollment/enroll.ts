@@ -11,9 +11,10 @@ import type { Kysely } from 'kysely';
 import type { DeviceId, RandomBytes } from '../../domain/ids.ts';
 import type { Role } from '../../domain/roles.ts';
 import type { Database } from '../store/schema.ts';
+import { hasDeploymentKeys } from './deployment-key.ts';
 import { randomSecret, secretHash, TOKEN_BYTES } from './secrets.ts';
 
-export type EnrollFailure = 'code_unknown' | 'code_used' | 'code_expired' | 'device_enrolled' | 'device_revoked';
+export type EnrollFailure = 'code_unknown' | 'code_used' | 'code_expired' | 'device_enrolled' | 'device_revoked' | 'keys_first';
 
 export type EnrollOutcome = { ok: true; token: string; role: Role } | { ok: false; reason: EnrollFailure };
 
@@ -43,6 +44,13 @@ export async function enrollDevice(
       if (!row) return { ok: false, reason: 'code_unknown' };
       if (row.used_at !== null) return { ok: false, reason: 'code_used' };
       if (Number(row.expires_at) <= now) return { ok: false, reason: 'code_expired' };
+      // The base makes no monitor code before the deployment's keys, but a base upgraded to that
+      // rule may still hold monitor codes made before it: refused here too, and left unused, so the
+      // same link works once the keys are made. A code made before the keys and spent after them is
+      // not refused: the base does not keep when its keys were set, such a code lives a day at most,
+      // and its phone, whose link pinned nothing, is one enrolled before the key existed: it takes
+      // the key the base serves (docs/security.md, Sealed sync, "Does not protect").
+      if (row.role === 'monitor' && !(await hasDeploymentKeys(trx))) return { ok: false, reason: 'keys_first' };
 
       const known = await trx.selectFrom('devices').select('revoked_at').where('device', '=', device).executeTakeFirst();
       // Checked before the code is spent: a device that is already enrolled keeps the code usable.

@@ -15,6 +15,7 @@ import {
 import { isRootDeviceId } from '../../domain/root.ts';
 import { enrollmentLink, makeEnrollmentCode } from '../enrollment/codes.ts';
 import {
+  hasDeploymentKeys,
   linkFingerprint,
   readDeploymentKey,
   readDeploymentRoot,
@@ -44,7 +45,17 @@ const REFUSALS: Record<EnrollFailure, () => ApiError> = {
   code_expired: () => new ApiError(401, 'code_expired', 'This enrollment code has expired; ask a coordinator for a new one.'),
   device_enrolled: () => new ApiError(409, 'device_enrolled', 'This device is already enrolled.'),
   device_revoked: () => new ApiError(409, 'device_revoked', 'This device id was revoked; the app must start over under a new device id.'),
+  keys_first: () => keysFirst(),
 };
+
+/** A monitor before the deployment's root and deployment key: the first coordinator makes them on the Devices screen. */
+function keysFirst(): ApiError {
+  return new ApiError(
+    409,
+    'keys_first',
+    'This deployment has no root and deployment key yet; a coordinator makes them before any monitor enrolls.',
+  );
+}
 
 export function enrollRoutes(api: Hono<ApiEnv>, { store, now, random, publicOrigin }: ApiDeps): void {
   api.post('/v1/enroll', async (c) => {
@@ -119,6 +130,10 @@ export function enrollRoutes(api: Hono<ApiEnv>, { store, now, random, publicOrig
 
   api.post('/v1/enrollment-codes', requireDevice(store.db), requireCoordinator, async (c) => {
     const { role, expiresInMinutes } = await readJsonBody(c, enrollmentCodeRequestSchema, SMALL_BODY_BYTES);
+    // Refused by the base, not only hidden on the desk: any coordinator's client, an old desk
+    // included, asks here (decision 055). A coordinator's code is still made: the first coordinator
+    // makes the keys, and a second one may enroll before them.
+    if (role === 'monitor' && !(await hasDeploymentKeys(store.db))) throw keysFirst();
     const lifetimeMs = expiresInMinutes === undefined ? undefined : expiresInMinutes * 60_000;
     const made = await makeEnrollmentCode(store.db, role, { now, random }, lifetimeMs);
     const answer: EnrollmentCodeResponse = { ...made, link: enrollmentLink(publicOrigin(), made.code, await linkFingerprint(store.db)) };

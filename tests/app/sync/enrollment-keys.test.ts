@@ -31,7 +31,9 @@ async function baseWithKey() {
   const made = await base.fetch(`${ORIGIN}/api/v1/enrollment-codes`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${coordinator.token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ role: 'monitor' }),
+    // A deployment made before roots, whose links pin the deployment key itself: it makes a
+    // coordinator's code, and no monitor's until its root is made (decision 055).
+    body: JSON.stringify({ role: 'coordinator' }),
   });
   const { code, link } = (await made.json()) as { code: string; link: string };
   return { base, coordinator, code, fingerprint: fingerprintFromHash(new URL(link).hash)!, key: pair.publicKey.text };
@@ -67,7 +69,7 @@ describe('enrollment pins the deployment key and sends the device its own keys',
       now: () => T0,
       dataKey,
     });
-    expect(enrollment.role).toBe('monitor');
+    expect(enrollment.role).toBe('coordinator');
     expect(await loadPinnedKey()).toEqual({ key, fingerprint });
 
     const stored = (await get(DEVICE_KEYS)) as Record<string, unknown>;
@@ -114,7 +116,7 @@ describe('enrollment pins the deployment key and sends the device its own keys',
       now: () => T0,
       dataKey: await unlocked(),
     });
-    expect(honest.role).toBe('monitor');
+    expect(honest.role).toBe('coordinator');
   });
 
   test('a base that shows the right key but enrolls with another is refused, and the token it gave is not kept', async () => {

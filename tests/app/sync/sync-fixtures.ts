@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createApp } from '../../../src/server/app.ts';
 import { claimFirstCoordinatorCode, makeEnrollmentCode } from '../../../src/server/enrollment/codes.ts';
+import { hasDeploymentKeys } from '../../../src/server/enrollment/deployment-key.ts';
+import { enrollBeforeKeys } from '../../server/enrolled-before-keys.ts';
 import { syncApi } from '../../../src/server/http/api.ts';
 import type { RequestLimits } from '../../../src/server/http/rate-limit.ts';
 import { openStore, type Store } from '../../../src/server/store/index.ts';
@@ -80,6 +82,10 @@ let databases = 0;
 /**
  * Makes and enrolls a device. The first coordinator uses the code the store makes once; others get
  * one from `by`. With `publicKeys`, the device sends its public keys with the code.
+ *
+ * A monitor of a base that lacks its root or its deployment key can only be one that base enrolled
+ * before keys came first (decision 055), as the tests of ops in clear and of deployments made
+ * before roots have it: it is written into the store as that base enrolled it.
  */
 export async function enrollDevice(
   base: Base,
@@ -90,6 +96,12 @@ export async function enrollDevice(
   dataKey?: DataKeyHolder,
   publicKeys?: { agreement: string; signing: string },
 ): Promise<Device> {
+  if (role === 'monitor' && !(await hasDeploymentKeys(base.store.db))) {
+    databases += 1;
+    const device = deviceId(`${name}-${databases.toString().padStart(4, '0')}-dev`);
+    const token = await enrollBeforeKeys(base.store, device, role, base.clock.ms, publicKeys);
+    return makeDevice(name, device, role, token, fetch, undefined, dataKey);
+  }
   let code: string;
   if (!by) {
     const first =

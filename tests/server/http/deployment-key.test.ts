@@ -17,7 +17,8 @@ forEachStore('the deployment key on the base', ({ start }) => {
   it('a coordinator sets it once; anyone reads it; another key is refused and the first stays', async () => {
     const server = await start();
     const coordinator = await server.firstCoordinator();
-    const monitor = await server.enrollWith(coordinator, 'monitor-a-0001');
+    // A monitor the base enrolled before keys came first: the only kind a base without keys holds.
+    const monitor = await server.enrolledBeforeKeys('monitor-a-0001');
     expect((await server.call('/api/v1/deployment-key')).status).toBe(404);
 
     const key = await agreementKey();
@@ -48,20 +49,20 @@ forEachStore('the deployment key on the base', ({ start }) => {
   it('once set, every enrollment link carries its fingerprint and every enrollment answer the key', async () => {
     const server = await start();
     const coordinator = await server.firstCoordinator();
-    const before = (await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'monitor' } })).json()) as {
-      link: string;
-    };
-    expect(before.link).not.toContain('fp=');
+    // Coordinators' codes: a deployment with no root makes no monitor's.
+    const code = async () =>
+      (await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'coordinator' } })).json()) as {
+        code: string;
+        link: string;
+      };
+    expect((await code()).link).not.toContain('fp=');
 
     const key = await agreementKey();
     await server.call('/api/v1/deployment-key', { method: 'PUT', token: coordinator, json: { key: key.text } });
-    const made = (await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'monitor' } })).json()) as {
-      code: string;
-      link: string;
-    };
+    const made = await code();
     expect(made.link).toMatch(new RegExp(`/enroll#code=${made.code}&fp=${key.fingerprint}$`));
-    const enrolled = await server.call('/api/v1/enroll', { json: { code: made.code, device: 'monitor-b-0002' } });
-    expect(await enrolled.json()).toMatchObject({ role: 'monitor', deploymentKey: key.text });
+    const enrolled = await server.call('/api/v1/enroll', { json: { code: made.code, device: 'coordinator-0002' } });
+    expect(await enrolled.json()).toMatchObject({ role: 'coordinator', deploymentKey: key.text });
   });
 });
 

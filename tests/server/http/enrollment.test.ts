@@ -1,16 +1,31 @@
 /**
- * Enrollment over HTTP on both stores: the first coordinator's link, codes for monitors, one use
- * per code, expiry, tokens kept only as hashes, the device list and revocation.
+ * Enrollment over HTTP on both stores: the first coordinator's link, codes for monitors once the
+ * deployment has its keys, one use per code, expiry, tokens kept only as hashes, the device list
+ * and revocation.
  */
 import { createHash } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { devicesResponseSchema, enrollmentCodeResponseSchema, enrollResponseSchema } from '../../../src/domain/protocol.ts';
-import { claimFirstCoordinatorCode, DEFAULT_CODE_LIFETIME_MS, enrollmentLink } from '../../../src/server/enrollment/codes.ts';
+import {
+  claimFirstCoordinatorCode,
+  DEFAULT_CODE_LIFETIME_MS,
+  enrollmentLink,
+  makeEnrollmentCode,
+} from '../../../src/server/enrollment/codes.ts';
 import { cryptoRandom } from '../../../src/domain/ids.ts';
-import { forEachStore, newId, ORIGIN, wireOp } from './harness.ts';
+import { generateKeyPair } from '../../../src/domain/crypto/keys.ts';
+import { deviceId } from '../../ids.ts';
+import { forEachStore, newId, ORIGIN, wireOp, type TestServer } from './harness.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-const codeFromLink = (link: string) => new URL(link).hash.replace(/^#code=/, '');
+const codeFromLink = (link: string) => new URLSearchParams(new URL(link).hash.slice(1)).get('code') ?? '';
+
+/** The first coordinator, who has made the deployment's keys: monitors may enroll from then on. */
+async function keyedCoordinator(server: TestServer): Promise<string> {
+  const coordinator = await server.firstCoordinator();
+  await server.makeKeys(coordinator);
+  return coordinator;
+}
 /** RFC 7748's and RFC 8032's test keys, in their travelling form. */
 const KEYS = {
   agreement: 'x25519:hSDwCYkwp1R0i33ctD73Wg2_Og0mOBr066SpjqqbTmo',
@@ -30,12 +45,13 @@ forEachStore('enrollment', ({ start }) => {
     const coordinator = enrollResponseSchema.parse(await enrolled.json());
     expect(coordinator).toEqual({ token: expect.any(String), role: 'coordinator', device: 'coordinator-0001', epoch: server.store.epoch });
 
+    const { root } = await server.makeKeys(coordinator.token);
     const made = await server.call('/api/v1/enrollment-codes', { token: coordinator.token, json: { role: 'monitor' } });
     expect(made.status).toBe(201);
     const code = enrollmentCodeResponseSchema.parse(await made.json());
     expect(code.role).toBe('monitor');
     expect(code.expiresAt).toBe(server.clock.now + 60 * 60 * 1000);
-    expect(code.link).toBe(`${ORIGIN}/enroll#code=${code.code}`);
+    expect(code.link).toBe(`${ORIGIN}/enroll#code=${code.code}&fp=${root.publicKey.fingerprint}`);
 
     const monitor = await server.call('/api/v1/enroll', {
       json: { code: codeFromLink(code.link), device: 'monitor-a-0001', keys: KEYS },
@@ -50,7 +66,7 @@ forEachStore('enrollment', ({ start }) => {
 
   it('public keys the base cannot read are refused 400 and leave the code unused', async () => {
     const server = await start();
-    const coordinator = await server.firstCoordinator();
+    const coordinator = await keyedCoordinator(server);
     const { code } = enrollmentCodeResponseSchema.parse(
       await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'monitor' } })).json(),
     );
@@ -89,7 +105,7 @@ forEachStore('enrollment', ({ start }) => {
 
   it('codes and tokens have at least 128 random bits and the store keeps only their SHA-256', async () => {
     const server = await start();
-    const coordinator = await server.firstCoordinator();
+    const coordinator = await keyedCoordinator(server);
     const made = enrollmentCodeResponseSchema.parse(
       await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'monitor' } })).json(),
     );
@@ -110,7 +126,7 @@ forEachStore('enrollment', ({ start }) => {
 
   it('a code works once', async () => {
     const server = await start();
-    const coordinator = await server.firstCoordinator();
+    const coordinator = await keyedCoordinator(server);
     const { code } = enrollmentCodeResponseSchema.parse(
       await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'monitor' } })).json(),
     );
@@ -122,7 +138,7 @@ forEachStore('enrollment', ({ start }) => {
 
   it('of two devices enrolling with one code at once, one gets a token and the other 401', async () => {
     const server = await start();
-    const coordinator = await server.firstCoordinator();
+    const coordinator = await keyedCoordinator(server);
     const { code } = enrollmentCodeResponseSchema.parse(
       await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'monitor' } })).json(),
     );
@@ -135,7 +151,7 @@ forEachStore('enrollment', ({ start }) => {
 
   it('an expired code fails, and a code still within its hour works', async () => {
     const server = await start();
-    const coordinator = await server.firstCoordinator();
+    const coordinator = await keyedCoordinator(server);
     const make = async () =>
       enrollmentCodeResponseSchema.parse(
         await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'monitor' } })).json(),
@@ -152,7 +168,7 @@ forEachStore('enrollment', ({ start }) => {
 
   it('a code lives as long as the coordinator chose, from 5 minutes to 24 hours; anything else is a 400 naming the field', async () => {
     const server = await start();
-    const coordinator = await server.firstCoordinator();
+    const coordinator = await keyedCoordinator(server);
     const make = (json: Record<string, unknown>) => server.call('/api/v1/enrollment-codes', { token: coordinator, json });
     const quarter = enrollmentCodeResponseSchema.parse(await (await make({ role: 'monitor', expiresInMinutes: 15 })).json());
     expect(quarter.expiresAt).toBe(server.clock.now + 15 * 60 * 1000);
@@ -192,7 +208,7 @@ forEachStore('enrollment', ({ start }) => {
 
   it('a device already enrolled gets 409 and the code stays usable', async () => {
     const server = await start();
-    const coordinator = await server.firstCoordinator();
+    const coordinator = await keyedCoordinator(server);
     await server.enrollWith(coordinator, 'monitor-a-0001');
     const { code } = enrollmentCodeResponseSchema.parse(
       await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'monitor' } })).json(),
@@ -205,7 +221,7 @@ forEachStore('enrollment', ({ start }) => {
 
   it("a revoked device id cannot enroll again, so no code holder can take over a lost phone's reports", async () => {
     const server = await start();
-    const coordinator = await server.firstCoordinator();
+    const coordinator = await keyedCoordinator(server);
     await server.enrollWith(coordinator, 'monitor-a-0001');
     expect((await server.call('/api/v1/devices/monitor-a-0001/revoke', { token: coordinator, method: 'POST' })).status).toBe(200);
     const { code } = enrollmentCodeResponseSchema.parse(
@@ -219,15 +235,18 @@ forEachStore('enrollment', ({ start }) => {
   it('a coordinator lists devices with role, enrollment and revocation times, watermark, public keys and cut-off', async () => {
     const server = await start();
     const coordinator = await server.firstCoordinator();
+    // Monitor B enrolled before the deployment had its keys, on a base from before they came first,
+    // and sent its ops in clear then; monitor A enrolled after, with its keys.
+    server.clock.now += 1000;
+    const monitorB = await server.enrolledBeforeKeys('monitor-b-0002');
+    const report = newId();
+    await server.sync(monitorB, { ops: [wireOp('monitor-b-0002', 1, 'create', report), wireOp('monitor-b-0002', 2, 'edit', report)] });
+    await server.makeKeys(coordinator);
     server.clock.now += 1000;
     const { code } = enrollmentCodeResponseSchema.parse(
       await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'monitor' } })).json(),
     );
     await server.call('/api/v1/enroll', { json: { code, device: 'monitor-a-0001', keys: KEYS } });
-    server.clock.now += 1000;
-    const monitorB = await server.enrollWith(coordinator, 'monitor-b-0002');
-    const report = newId();
-    await server.sync(monitorB, { ops: [wireOp('monitor-b-0002', 1, 'create', report), wireOp('monitor-b-0002', 2, 'edit', report)] });
     server.clock.now += 1000;
     await server.call('/api/v1/devices/monitor-b-0002/revoke', { token: coordinator, method: 'POST' });
 
@@ -236,27 +255,27 @@ forEachStore('enrollment', ({ start }) => {
     expect(devicesResponseSchema.parse(await res.json()).devices).toEqual([
       { device: 'coordinator-0001', role: 'coordinator', enrolledAt: server.clock.now - 3000, revokedAt: null, watermark: 0 },
       {
-        device: 'monitor-a-0001',
-        role: 'monitor',
-        enrolledAt: server.clock.now - 2000,
-        revokedAt: null,
-        watermark: 0,
-        keys: KEYS,
-      },
-      {
         device: 'monitor-b-0002',
         role: 'monitor',
-        enrolledAt: server.clock.now - 1000,
+        enrolledAt: server.clock.now - 2000,
         revokedAt: server.clock.now,
         watermark: 2,
         cutoff: 2,
+      },
+      {
+        device: 'monitor-a-0001',
+        role: 'monitor',
+        enrolledAt: server.clock.now - 1000,
+        revokedAt: null,
+        watermark: 0,
+        keys: KEYS,
       },
     ]);
   });
 
   it('a revoked token gets 401 at its next request; revoking again keeps the first time', async () => {
     const server = await start();
-    const coordinator = await server.firstCoordinator();
+    const coordinator = await keyedCoordinator(server);
     const monitor = await server.enrollWith(coordinator, 'monitor-a-0001');
     expect((await server.call('/api/v1/sync', { token: monitor, json: { epoch: null, cursor: null, ops: [] } })).status).toBe(200);
 
@@ -275,7 +294,8 @@ forEachStore('enrollment', ({ start }) => {
   it('a phone reported stolen late is revoked from an earlier cut-off, which can be lowered but never raised', async () => {
     const server = await start();
     const coordinator = await server.firstCoordinator();
-    const monitor = await server.enrollWith(coordinator, 'monitor-b-0002');
+    // Its ops travel in clear: a phone of a base from before keys came first.
+    const monitor = await server.enrolledBeforeKeys('monitor-b-0002');
     const report = newId();
     const ops = [1, 2, 3, 4].map((seq) => wireOp('monitor-b-0002', seq, seq === 1 ? 'create' : 'edit', report));
     await server.sync(monitor, { ops });
@@ -311,9 +331,49 @@ forEachStore('enrollment', ({ start }) => {
 
   it('a second coordinator enrolled by a code from the first can make codes too', async () => {
     const server = await start();
-    const first = await server.firstCoordinator();
+    const first = await keyedCoordinator(server);
     const second = await server.enrollWith(first, 'coordinator-0002', 'coordinator');
     expect((await server.call('/api/v1/enrollment-codes', { token: second, json: { role: 'monitor' } })).status).toBe(201);
     expect((await server.call('/api/v1/enrollment-codes', { token: second, json: { role: 'admin' } })).status).toBe(400);
+  });
+
+  it('no monitor code is made until the deployment has its root and deployment key; a coordinator code is', async () => {
+    const server = await start();
+    const coordinator = await server.firstCoordinator();
+    const make = (role: string) => server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role } });
+    const refused = await make('monitor');
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toEqual({ error: { code: 'keys_first', message: expect.any(String) } });
+    // A second coordinator may enroll before the keys, and the first coordinator's desk makes them.
+    expect((await make('coordinator')).status).toBe(201);
+    // The deployment key alone, as a deployment made before roots has it, is not enough.
+    const deployment = (await generateKeyPair('x25519')).publicKey.text;
+    expect((await server.call('/api/v1/deployment-key', { method: 'PUT', token: coordinator, json: { key: deployment } })).status).toBe(
+      201,
+    );
+    expect((await make('monitor')).status).toBe(409);
+    const root = (await generateKeyPair('ed25519')).publicKey.text;
+    const set = await server.call('/api/v1/deployment-key', { method: 'PUT', token: coordinator, json: { key: deployment, root } });
+    expect(set.status).toBe(201);
+    expect((await make('monitor')).status).toBe(201);
+    // Only the first link's code, the coordinator's and the last monitor's were made.
+    expect(await server.store.db.selectFrom('enrollment_codes').select('code_hash').execute()).toHaveLength(3);
+  });
+
+  it('a monitor code a base made before keys came first enrolls no monitor until the keys are made, and stays usable', async () => {
+    const server = await start();
+    const coordinator = await server.firstCoordinator();
+    // Left over from before the upgrade: made in the store as that base made it.
+    const { code } = await makeEnrollmentCode(server.store.db, 'monitor', { now: () => server.clock.now, random: cryptoRandom });
+    const early = await server.call('/api/v1/enroll', { json: { code, device: 'monitor-a-0001', keys: KEYS } });
+    expect(early.status).toBe(409);
+    expect((await early.json()).error.code).toBe('keys_first');
+    expect(await server.store.db.selectFrom('devices').select('device').where('device', '=', deviceId('monitor-a-0001')).execute()).toEqual(
+      [],
+    );
+    await server.makeKeys(coordinator);
+    const enrolled = await server.call('/api/v1/enroll', { json: { code, device: 'monitor-a-0001', keys: KEYS } });
+    expect(enrolled.status).toBe(201);
+    expect(enrollResponseSchema.parse(await enrolled.json()).deploymentKey).toBeDefined();
   });
 });

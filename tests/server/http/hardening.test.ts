@@ -189,11 +189,12 @@ describe('rate limits', () => {
   it('a device gets 429 with Retry-After past its rate; another device is not limited; time lets it back in', async () => {
     const server = await limited();
     const coordinator = await server.firstCoordinator();
+    await server.makeKeys(coordinator);
     const monitor = await server.enrollWith(coordinator, 'monitor-a-0001');
-    // The coordinator used one token making the code; it has PER_DEVICE - 1 left.
+    // The coordinator used its token twice, making the keys and the code; it has PER_DEVICE - 2 left.
     const statuses: number[] = [];
     for (let i = 0; i < PER_DEVICE; i++) statuses.push((await server.call('/api/v1/sync', { token: coordinator, json: emptySync })).status);
-    expect(statuses).toEqual([200, 200, 200, 200, 429]);
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
     const refused = await server.call('/api/v1/sync', { token: coordinator, json: emptySync });
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe(String(60 / PER_DEVICE));
@@ -270,6 +271,7 @@ describe('token rotation', () => {
   it('answers a new token, stores only its SHA-256; the old token works until the new one is first used, then never again', async () => {
     const server = await start();
     const coordinator = await server.firstCoordinator();
+    await server.makeKeys(coordinator);
     const monitor = await server.enrollWith(coordinator, 'monitor-a-0001');
     const res = await server.call('/api/v1/token/rotate', { method: 'POST', token: monitor });
     expect(res.status).toBe(200);
@@ -297,6 +299,7 @@ describe('token rotation', () => {
   it('an answer lost on the way: the phone asks again with its old token, and only the newest new token is ever taken', async () => {
     const server = await start();
     const coordinator = await server.firstCoordinator();
+    await server.makeKeys(coordinator);
     const monitor = await server.enrollWith(coordinator, 'monitor-a-0001');
     const lost = (await (await server.call('/api/v1/token/rotate', { method: 'POST', token: monitor })).json()) as { token: string };
     const second = await server.call('/api/v1/token/rotate', { method: 'POST', token: monitor });
@@ -310,6 +313,7 @@ describe('token rotation', () => {
   it('needs a valid token; a revoked device cannot rotate its way back in', async () => {
     const server = await start();
     const coordinator = await server.firstCoordinator();
+    await server.makeKeys(coordinator);
     const monitor = await server.enrollWith(coordinator, 'monitor-a-0001');
     expect((await server.call('/api/v1/token/rotate', { method: 'POST' })).status).toBe(401);
     expect((await server.call('/api/v1/token/rotate', { method: 'POST', token: 'B'.repeat(43) })).status).toBe(401);

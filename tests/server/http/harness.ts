@@ -16,12 +16,14 @@ import type { SyncResponse, WireOp } from '../../../src/domain/protocol.ts';
 import type { Role } from '../../../src/domain/roles.ts';
 import { createApp } from '../../../src/server/app.ts';
 import { claimFirstCoordinatorCode } from '../../../src/server/enrollment/codes.ts';
+import { generateKeyPair, type AgreementKeyPair, type SigningKeyPair } from '../../../src/domain/crypto/keys.ts';
 import { syncApi } from '../../../src/server/http/api.ts';
 import type { RequestLimits } from '../../../src/server/http/rate-limit.ts';
 import { openStore, type Store } from '../../../src/server/store/index.ts';
 import { postgresCluster, usePostgres } from '../store/dialects.ts';
 import { emptyDatabase } from '../store/postgres.ts';
 import { deviceId, opId, targetId } from '../../ids.ts';
+import { enrollBeforeKeys } from '../enrolled-before-keys.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 export const ORIGIN = 'https://rasid.example.org';
@@ -41,8 +43,22 @@ export interface TestServer {
   sync(token: string, request: Partial<SyncRequestBody>): Promise<SyncResponse>;
   /** The first coordinator, enrolled through the store's first link. */
   firstCoordinator(device?: string): Promise<string>;
-  /** A monitor (or coordinator) enrolled through a code the given coordinator made. */
+  /**
+   * A monitor (or coordinator) enrolled through a code the given coordinator made: for a monitor,
+   * once the deployment has its keys (`makeKeys`).
+   */
   enrollWith(coordinatorToken: string, device: string, role?: Role): Promise<string>;
+  /**
+   * The deployment's root and deployment key, made by a coordinator and set through the API as its
+   * desk sets them, so that monitors may enroll.
+   */
+  makeKeys(coordinatorToken: string): Promise<{ root: SigningKeyPair; deployment: AgreementKeyPair }>;
+  /**
+   * A device of a base from before keys came first (decision 055), as its store holds it: enrolled
+   * with no keys, before the deployment had its own, so its ops travel in clear (`v: 1`). No base
+   * enrolls a monitor so now; tests of ops in clear start from such a base.
+   */
+  enrolledBeforeKeys(device: string, role?: Role): Promise<string>;
 }
 
 export interface SyncRequestBody {
@@ -166,6 +182,17 @@ export function testServer(store: Store, options: TestServerOptions = {}): TestS
       const { code } = (await res.json()) as { code: string };
       return enroll(call, code, device);
     },
+    async makeKeys(coordinatorToken) {
+      const [root, deployment] = await Promise.all([generateKeyPair('ed25519'), generateKeyPair('x25519')]);
+      const res = await call('/api/v1/deployment-key', {
+        method: 'PUT',
+        token: coordinatorToken,
+        json: { key: deployment.publicKey.text, root: root.publicKey.text },
+      });
+      if (res.status !== 201) throw new Error(`deployment-key answered ${res.status}: ${await res.text()}`);
+      return { root, deployment };
+    },
+    enrolledBeforeKeys: (device, role = 'monitor') => enrollBeforeKeys(store, device, role, clock.now),
   };
   return server;
 }

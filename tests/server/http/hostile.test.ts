@@ -18,13 +18,16 @@ import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../../src/domain/canonical-json.ts';
-import { generateKeyPair, type SigningKeyPair } from '../../../src/domain/crypto/keys.ts';
+import { generateKeyPair, type AgreementKeyPair, type SigningKeyPair } from '../../../src/domain/crypto/keys.ts';
+import { PairKeyCache } from '../../../src/domain/crypto/pair-keys.ts';
+import type { Op } from '../../../src/domain/op.ts';
+import { sealForWire, type Sealer } from '../../../src/domain/op-envelope.ts';
 import { signOuter } from '../../../src/domain/crypto/outer-signature.ts';
 import type { WireOp } from '../../../src/domain/protocol.ts';
 import { REJECT, RETRY } from '../../../src/server/store/rules.ts';
 import { NAUGHTY_STRINGS } from './fixtures/naughty-strings.ts';
 import { gzipOfZeros, newId, wireOp } from './harness.ts';
-import { startServer, stubDist, type ServerProcess } from './process.ts';
+import { makeKeys, startServer, stubDist, type ServerProcess } from './process.ts';
 
 type Header = [name: string, value: string];
 interface Sent {
@@ -48,6 +51,9 @@ let monitor: string;
 /** The devices' signing keys: the tricks below carry valid outer signatures, so only their shape is wrong. */
 let coordinatorKeys: SigningKeyPair;
 let monitorKeys: SigningKeyPair;
+/** What the monitor seals its own valid op with, to the deployment key. */
+let monitorSealer: Sealer;
+let deployment: AgreementKeyPair;
 const MONITOR = 'monitor-a-0001';
 const COORDINATOR = 'coordinator-0001';
 
@@ -68,13 +74,20 @@ beforeAll(async () => {
   port = Number(new URL(server.url).port);
   const code = new URL(server.firstLink!).hash.replace(/^#code=/, '');
   [coordinatorKeys, monitorKeys] = await Promise.all([generateKeyPair('ed25519'), generateKeyPair('ed25519')]);
-  const keys = async (signing: SigningKeyPair) => ({
-    agreement: (await generateKeyPair('x25519')).publicKey.text,
+  const [coordinatorAgreement, monitorAgreement] = await Promise.all([generateKeyPair('x25519'), generateKeyPair('x25519')]);
+  monitorSealer = { agreement: monitorAgreement, signing: monitorKeys, pairs: new PairKeyCache() };
+  const keys = (agreement: AgreementKeyPair, signing: SigningKeyPair) => ({
+    agreement: agreement.publicKey.text,
     signing: signing.publicKey.text,
   });
-  coordinator = (await (await post('/api/v1/enroll', { code, device: COORDINATOR, keys: await keys(coordinatorKeys) })).json()).token;
+  coordinator = (
+    await (await post('/api/v1/enroll', { code, device: COORDINATOR, keys: keys(coordinatorAgreement, coordinatorKeys) })).json()
+  ).token;
+  // The deployment's keys before its monitor, as every deployment has them.
+  ({ deployment } = await makeKeys(server.url, coordinator));
   const made = (await (await post('/api/v1/enrollment-codes', { role: 'monitor' }, coordinator)).json()) as { code: string };
-  monitor = (await (await post('/api/v1/enroll', { code: made.code, device: MONITOR, keys: await keys(monitorKeys) })).json()).token;
+  monitor = (await (await post('/api/v1/enroll', { code: made.code, device: MONITOR, keys: keys(monitorAgreement, monitorKeys) })).json())
+    .token;
 }, 40_000);
 
 afterAll(async () => {
@@ -668,7 +681,13 @@ function unsignedTricks(): Trick[] {
 describe('hostile input against the server process', () => {
   it('answers every request 2xx or 4xx, never 5xx nor silence; keeps serving; the store holds what it held; prints nothing', async () => {
     // A valid push first, and its replay later: a retry is answered as the first, and stores nothing new.
-    const firstOp = wireOp(MONITOR, 1, 'create', newId(), { narrative: 'held before the attack' });
+    const clear = wireOp(MONITOR, 1, 'create', newId(), { narrative: 'held before the attack' });
+    const sealed = await sealForWire({ ...clear, body: JSON.parse(clear.body) } as Op, monitorSealer, [
+      deployment.publicKey,
+      monitorSealer.agreement.publicKey,
+    ]);
+    if (!sealed.ok) throw new Error(sealed.reason);
+    const firstOp = sealed.wire;
     const validSync = json({ epoch: null, cursor: null, ops: [firstOp] });
     const first = await post('/api/v1/sync', validSync, monitor);
     expect(first.status).toBe(200);

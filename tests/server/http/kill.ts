@@ -15,6 +15,7 @@ import type { SyncResponse, WireOp } from '../../../src/domain/protocol.ts';
 import { openStore, type OpenStoreOptions } from '../../../src/server/store/index.ts';
 import { postgresCluster, usePostgres } from '../store/dialects.ts';
 import { newId, wireOp } from './harness.ts';
+import { enrollBeforeKeys } from '../enrolled-before-keys.ts';
 import { startServer, stubDist, type ServerProcess } from './process.ts';
 
 const ROUNDS = 10;
@@ -111,10 +112,19 @@ export function killDuringPushes(dialect: 'sqlite' | 'postgres'): void {
         const coordinatorToken = await enroll(server.url, new URL(server.firstLink!).hash.slice('#code='.length), 'coordinator-kill');
         const { monitors, coordinatorOps } = writeOps(rand);
         const clients: Client[] = [{ device: 'coordinator-kill', token: coordinatorToken, ops: coordinatorOps, watermark: 0 }];
-        for (const m of monitors) {
-          const made = await post(server.url, '/api/v1/enrollment-codes', coordinatorToken, { role: 'monitor' });
-          const { code } = (await made.json()) as { code: string };
-          clients.push({ device: m.device, token: await enroll(server.url, code, m.device), ops: m.ops, watermark: 0 });
+        // The ops travel in clear, as on a base from before keys came first: its monitors are
+        // written into the store as that base enrolled them.
+        const store = await openStore(storeOptions);
+        try {
+          for (const m of monitors)
+            clients.push({
+              device: m.device,
+              token: await enrollBeforeKeys(store, m.device, 'monitor', Date.now()),
+              ops: m.ops,
+              watermark: 0,
+            });
+        } finally {
+          await store.close();
         }
 
         const acknowledged = new Set<string>();

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateKeyPair, type AgreementKeyPair, type SigningKeyPair } from '../../../src/domain/crypto/keys.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const STARTUP_LIMIT_MS = 30_000;
@@ -80,4 +81,19 @@ export function runToEnd(script: string, env: Record<string, string>): Promise<{
   child.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));
   child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
   return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+/**
+ * The deployment's root and deployment key, set by a coordinator as its desk sets them: until then
+ * the base makes no monitor code (decision 055).
+ */
+export async function makeKeys(url: string, coordinatorToken: string): Promise<{ root: SigningKeyPair; deployment: AgreementKeyPair }> {
+  const [root, deployment] = await Promise.all([generateKeyPair('ed25519'), generateKeyPair('x25519')]);
+  const res = await fetch(`${url}/api/v1/deployment-key`, {
+    method: 'PUT',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${coordinatorToken}` },
+    body: JSON.stringify({ key: deployment.publicKey.text, root: root.publicKey.text }),
+  });
+  if (res.status !== 201) throw new Error(`deployment-key answered ${res.status}: ${await res.text()}`);
+  return { root, deployment };
 }

@@ -13,7 +13,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_REQUEST_BYTES } from '../../../src/domain/protocol.ts';
 import { gzipOfZeros, newId, wireOp } from './harness.ts';
-import { REPO_ROOT, runToEnd, startServer, stubDist, type ServerProcess } from './process.ts';
+import { makeKeys, REPO_ROOT, runToEnd, startServer, stubDist, type ServerProcess } from './process.ts';
 
 let dir: string;
 let dist: string;
@@ -96,6 +96,7 @@ describe('a new store', PROCESS_TEST, () => {
         token: string;
       }
     ).token;
+    await makeKeys(server.url, coordinator);
     const usual = (await (await post(server.url, '/api/v1/enrollment-codes', { role: 'monitor' }, coordinator)).json()) as {
       code: string;
       expiresAt: number;
@@ -218,6 +219,7 @@ describe('hostile input against the process', PROCESS_TEST, () => {
         token: string;
       }
     ).token;
+    await makeKeys(server.url, coordinator);
     const { code } = (await (await post(server.url, '/api/v1/enrollment-codes', { role: 'monitor' }, coordinator)).json()) as {
       code: string;
     };

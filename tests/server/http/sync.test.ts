@@ -1,7 +1,9 @@
 /**
  * `POST /api/v1/sync` on both stores: per-op answers, idempotent retry, pages and cursors, reset
  * on a new epoch or a cursor not held, watermarks; then, on SQLite alone (the database plays no
- * part), how bodies are read: gzip both ways, limits, and every kind of bad input.
+ * part), how bodies are read: gzip both ways, limits, and every kind of bad input. The ops travel
+ * in clear (`v: 1`), which a base takes only from monitors that enrolled before keys came first
+ * (decision 055): the monitors here are such a base's.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
@@ -24,7 +26,7 @@ const currentEpoch = (server: TestServer) => storeEpoch(server.store.db);
 
 async function monitorAndCoordinator(server: TestServer) {
   const coordinator = await server.firstCoordinator(C);
-  return { coordinator, monitor: await server.enrollWith(coordinator, A) };
+  return { coordinator, monitor: await server.enrolledBeforeKeys(A) };
 }
 
 forEachStore('sync', ({ start }) => {
@@ -128,7 +130,7 @@ forEachStore('sync', ({ start }) => {
   it('a store that lost ops a device was told were decided takes a new epoch, and every device pulls again from zero', async () => {
     const server = await start();
     const { monitor, coordinator } = await monitorAndCoordinator(server);
-    const other = await server.enrollWith(coordinator, 'monitor-b-0001');
+    const other = await server.enrolledBeforeKeys('monitor-b-0001');
     const report = newId();
     const ops = [wireOp(A, 1, 'create', report), wireOp(A, 2, 'edit', report), wireOp(A, 3, 'edit', report)];
     const told = await server.sync(monitor, { ops });

@@ -71,7 +71,7 @@ async function codeFor(fetch: Fetch, by: Device, role: Role): Promise<string> {
 async function fill(server: ServerProcess): Promise<{ markers: string[]; coordinator: Device; reportIds: ReportId[] }> {
   const fetch: Fetch = (url, init) => globalThis.fetch(url.replace(ORIGIN, server.url), init);
   const firstCode = new URLSearchParams(new URL(server.firstLink!).hash.slice(1)).get('code')!;
-  const deployment = await generateKeyPair('x25519');
+  const [deployment, root] = await Promise.all([generateKeyPair('x25519'), generateKeyPair('ed25519')]);
   const c = await enrolled(server, fetch, firstCode, `coorddump${RUN}`, 'coordinator');
   c.d.sync.keys = opKeys(
     c.d.device,
@@ -81,7 +81,8 @@ async function fill(server: ServerProcess): Promise<{ markers: string[]; coordin
   const put = await fetch(`${ORIGIN}/api/v1/deployment-key`, {
     method: 'PUT',
     headers: { Authorization: `Bearer ${c.d.token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ key: deployment.publicKey.text }),
+    // The root with it: the base enrolls no monitor before both.
+    body: JSON.stringify({ key: deployment.publicKey.text, root: root.publicKey.text }),
   });
   expect(put.status).toBe(201);
   const m = await enrolled(server, fetch, await codeFor(fetch, c.d, 'monitor'), CONTROL, 'monitor');
