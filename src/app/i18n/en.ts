@@ -304,6 +304,8 @@ const coreEn = {
   'enroll.err.codeExpired': 'This enrollment code has expired. Ask a coordinator for a new one.',
   'enroll.err.deviceEnrolled': 'The base already knows this device.',
   'enroll.err.deviceRevoked': 'This device was revoked. It cannot be enrolled again.',
+  'enroll.err.keysFirst':
+    'The base enrolls no monitor until the deployment has its keys. Ask a coordinator to make them on the Devices screen, then open this link again.',
   'enroll.err.refused': 'The base refused the enrollment.',
   'enroll.err.noDeploymentKey': 'The base did not show the deployment key this link names. Do not use this base; tell a coordinator.',
   'err.key.fingerprintMismatch':

@@ -20,6 +20,18 @@ function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
   return parsed.data;
 }
 
+/** The base's refusals of a code that the Devices screen has words for, as catalog keys. */
+const CODE_REFUSALS: Record<string, string> = {
+  // A monitor's code before the deployment has its root and deployment key (decision 055).
+  keys_first: 'devices.keysFirst',
+};
+
+/** Why a code was not made, as a catalog key: the base's reason where the screen has words for it. */
+export function codeRefusal(e: unknown): string {
+  if (!(e instanceof SyncError)) return SYNC_ERRORS.network;
+  return (e.baseCode !== undefined && CODE_REFUSALS[e.baseCode]) || e.code;
+}
+
 /** A one-time code for `role`, unused after `expiresInMinutes` (the base's hour when not given). */
 export async function createEnrollmentCode(endpoint: Endpoint, role: Role, expiresInMinutes?: number): Promise<EnrollmentCodeResponse> {
   const request = expiresInMinutes === undefined ? { role } : { role, expiresInMinutes };

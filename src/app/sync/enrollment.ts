@@ -38,6 +38,7 @@ export const ENROLL_ERRORS: Record<string, string> = {
   code_expired: 'enroll.err.codeExpired',
   device_enrolled: 'enroll.err.deviceEnrolled',
   device_revoked: 'enroll.err.deviceRevoked',
+  keys_first: 'enroll.err.keysFirst',
 };
 
 export class EnrollError extends Error {

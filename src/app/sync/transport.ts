@@ -29,6 +29,8 @@ export class SyncError extends Error {
     readonly status?: number,
     /** How long the base asked the device to wait (its Retry-After, on a 429 or 503), in ms. */
     readonly retryAfterMs?: number,
+    /** The base's own error code on a 409 (`keys_first`...), for a caller that has words for it. */
+    readonly baseCode?: string,
   ) {
     super(code);
   }
@@ -67,8 +69,22 @@ export function retryAfterMs(header: string | null, now: number): number | undef
   return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms));
 }
 
-function errorFor(res: Response): SyncError {
+/** A 409 names the state that refused the request; its answer is the API's small error body. */
+const MAX_ERROR_BODY_CHARS = 4096;
+
+async function errorFor(res: Response): Promise<SyncError> {
   const status = res.status;
+  if (status === 409) {
+    const text = await res.text().catch(() => '');
+    let code: unknown;
+    try {
+      code = text.length <= MAX_ERROR_BODY_CHARS ? (JSON.parse(text) as { error?: { code?: unknown } }).error?.code : undefined;
+    } catch {
+      code = undefined;
+    }
+    return new SyncError(SYNC_ERRORS.rejected, status, undefined, typeof code === 'string' ? code : undefined);
+  }
+  await res.body?.cancel().catch(() => undefined);
   if (status === 401) return new SyncError(SYNC_ERRORS.unauthorized, status);
   if (status === 403) return new SyncError(SYNC_ERRORS.forbidden, status);
   if (status >= 500 || status === 429 || status === 408)
@@ -99,10 +115,7 @@ export async function callApi(endpoint: Endpoint, path: string, body?: unknown, 
   } catch {
     throw new SyncError(SYNC_ERRORS.network);
   }
-  if (!res.ok) {
-    await res.body?.cancel().catch(() => undefined);
-    throw errorFor(res);
-  }
+  if (!res.ok) throw await errorFor(res);
   try {
     return await res.json();
   } catch {

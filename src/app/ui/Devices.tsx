@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { CODE_EXPIRY_MINUTES, type EnrolledDevice, type EnrollmentCodeResponse } from '../../domain/protocol.ts';
 import type { Role } from '../../domain/roles.ts';
 import { deviceKeysFingerprint } from '../../domain/crypto/fingerprint.ts';
-import { createEnrollmentCode, cutoffSince, heldForRelay, listDevices, revokeDevice } from '../sync/devices.ts';
+import { codeRefusal, createEnrollmentCode, cutoffSince, heldForRelay, listDevices, revokeDevice } from '../sync/devices.ts';
 import { deviceIdSchema } from '../../domain/id-schemas.ts';
 import { SyncError } from '../sync/transport.ts';
 import { isCoordinator, useServices } from './context.ts';
@@ -71,7 +71,9 @@ export function Devices() {
     try {
       setCode(await createEnrollmentCode(sync.endpoint, role, codeMinutes));
     } catch (e) {
-      fail(e);
+      // The base refuses a monitor's code before the deployment's keys even when this screen did
+      // not know yet that they are missing (its key panel still loading, or another desk's state).
+      setError(codeRefusal(e));
     }
   };
   const confirmRevoke = async () => {

@@ -10,6 +10,8 @@ import { enroll, EnrollError, fingerprintFromHash } from '../../../src/app/sync/
 import type { Fetch } from '../../../src/app/sync/transport.ts';
 import { enrollDevice, ORIGIN, startBase, T0, type Base } from './sync-fixtures.ts';
 import { deviceId } from '../../ids.ts';
+import { cryptoRandom } from '../../../src/domain/ids.ts';
+import { makeEnrollmentCode } from '../../../src/server/enrollment/codes.ts';
 
 const bases: Base[] = [];
 beforeEach(() => clear());
@@ -149,6 +151,25 @@ describe('enrollment pins the deployment key and sends the device its own keys',
       now: () => T0,
     });
     await expect(attempt).rejects.toEqual(new EnrollError('enroll.err.noDeploymentKey'));
+  });
+
+  test("a monitor's code made before the deployment's keys is refused in words that say so, and the same link works once they are made", async () => {
+    const base = await startBase();
+    bases.push(base);
+    const coordinator = await enrollDevice(base, 'coord', 'coordinator');
+    // Left over on a base upgraded to keys coming first: made in its store as it made it then.
+    const { code } = await makeEnrollmentCode(base.store.db, 'monitor', { now: () => base.clock.ms, random: cryptoRandom });
+    const args = { origin: ORIGIN, code, device: deviceId('phone-keys-0005'), fetch: base.fetch, now: () => T0 };
+    await expect(enroll(args)).rejects.toEqual(new EnrollError('enroll.err.keysFirst'));
+    expect(await get('enrollment')).toBeUndefined();
+    const [key, root] = await Promise.all([generateKeyPair('x25519'), generateKeyPair('ed25519')]);
+    const put = await base.fetch(`${ORIGIN}/api/v1/deployment-key`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${coordinator.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ key: key.publicKey.text, root: root.publicKey.text }),
+    });
+    expect(put.status).toBe(201);
+    expect((await enroll(args)).role).toBe('monitor');
   });
 
   test('the fingerprint is read from the link only when well formed', () => {
