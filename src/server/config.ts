@@ -4,6 +4,7 @@
  *
  *   PORT (8080), HOST (localhost)        where to listen
  *   DATABASE_URL                         PostgreSQL; else SQLite in RASID_DATA (./data)
+ *   RASID_DATA (./data)                  also where `--demo` writes the demo's key files
  *   TLS_CERT, TLS_KEY                    PEM files: serve HTTPS
  *   PUBLIC_ORIGIN                        the deployment's one origin, in enrollment links;
  *                                        default http(s)://localhost:<port>
@@ -33,7 +34,12 @@ export function readStoreOptions(env: NodeJS.ProcessEnv): OpenStoreOptions {
     if (!/^postgres(ql)?:\/\//.test(env.DATABASE_URL)) throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL.');
     return { databaseUrl: env.DATABASE_URL };
   }
-  return { dataDir: env.RASID_DATA || './data' };
+  return { dataDir: readDataFolder(env) };
+}
+
+/** The data folder: the SQLite store's, and where `--demo` writes its key files, beside a PostgreSQL store too. */
+export function readDataFolder(env: NodeJS.ProcessEnv): string {
+  return env.RASID_DATA || './data';
 }
 
 /** Whether HTTPS is asked for: both TLS_CERT and TLS_KEY, or neither. */

@@ -5,20 +5,23 @@
  * The last line printed is `Rasid is running at <url>`, once listening; tests read it to find a
  * port chosen with PORT=0. Before it, only when the store is new, comes the link that makes the
  * first coordinator. Nothing else is printed on success: no requests, tokens or addresses.
- * With `--demo`, a line saying the new store was filled with invented reports comes first.
+ * With `--demo`, lines saying the new store was filled with invented reports come first, with where
+ * the demo's key files were written and their printed demo passphrases.
  */
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { serve } from '@hono/node-server';
-import { cryptoRandom } from '../domain/ids.ts';
+import { cryptoRandom, type Fingerprint } from '../domain/ids.ts';
 import { createApp } from './app.ts';
 import {
   ConfigError,
   defaultOrigin,
   insecureOriginWarning,
+  readDataFolder,
   readDistDir,
   readPort,
   readPublicOrigin,
@@ -34,10 +37,11 @@ import {
   lifetimeText,
   type EnrollmentCode,
 } from './enrollment/codes.ts';
+import { linkFingerprint } from './enrollment/deployment-key.ts';
 import { syncApi } from './http/api.ts';
 import { RateLimiter } from './http/rate-limit.ts';
 import { guardTransport, transportServerOptions } from './http/transport.ts';
-import { DemoRefused, demoMessage, seedDemo } from './demo/seed.ts';
+import { DemoRefused, demoMessage, saveDemoFiles, seedDemo } from './demo/seed.ts';
 import { openStore, type Store } from './store/index.ts';
 
 /** `--demo`: fill the new store with invented reports before listening (npm appends it to `npm start -- --demo`). */
@@ -69,9 +73,16 @@ async function start(env: NodeJS.ProcessEnv, args: readonly string[]): Promise<v
     throw new ConfigError(`The store could not be opened: ${(error as Error).message}${cause}`);
   }
   const deps = { now: Date.now, random: cryptoRandom };
-  if (demo) console.log(demoMessage(await seedDemo(store, { now: Date.now() })));
+  if (demo) {
+    const seeded = await seedDemo(store, { now: Date.now() });
+    const folder = resolve(readDataFolder(env));
+    saveDemoFiles(folder, seeded);
+    console.log(demoMessage(seeded, folder));
+  }
   // Claimed before listening: a store no process has claimed is new, and exactly one process claims it.
   const firstCode = await claimFirstCoordinatorCode(store.db, deps);
+  // Only a demo base has keys this early; its first coordinator's link pins its root as any link would.
+  const pinned = firstCode && (await linkFingerprint(store.db));
 
   const limits = {
     device: new RateLimiter(rates.perDevice, Date.now),
@@ -92,7 +103,7 @@ async function start(env: NodeJS.ProcessEnv, args: readonly string[]): Promise<v
       origin ??= defaultOrigin(Boolean(tls), info.port);
       const warning = insecureOriginWarning(origin);
       if (warning) console.error(warning);
-      if (firstCode) console.log(firstLinkMessage(origin, firstCode));
+      if (firstCode) console.log(firstLinkMessage(origin, firstCode, pinned));
       const shownHost = host.includes(':') ? `[${host}]` : host;
       console.log(`Rasid is running at ${scheme}://${shownHost}:${info.port}`);
     },
@@ -118,12 +129,12 @@ async function start(env: NodeJS.ProcessEnv, args: readonly string[]): Promise<v
   process.once('SIGTERM', stop);
 }
 
-function firstLinkMessage(origin: string, code: EnrollmentCode): string {
+function firstLinkMessage(origin: string, code: EnrollmentCode, pinned: Fingerprint | undefined): string {
   return [
     "This is a new Rasid store. Open this link on the first coordinator's device",
     `within ${lifetimeText(DEFAULT_CODE_LIFETIME_MS)}; it works once:`,
     '',
-    `  ${enrollmentLink(origin, code.code)}`,
+    `  ${enrollmentLink(origin, code.code, pinned)}`,
     '',
     'Lost it, or need another coordinator? Run `npm run coordinator-link`.',
   ].join('\n');

@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isoWeekOf } from '../../src/export/coarsen.ts';
-import { enroll, LAPTOP, launchBrowser, screenshot, syncNow, until, waitForCount } from './harness.ts';
+import { joinDemoBase, LAPTOP, launchBrowser, screenshot, syncNow, until, waitForCount } from './harness.ts';
 import { startServer, type ServerProcess } from './server-process.ts';
 
 let server: ServerProcess;
@@ -369,7 +369,7 @@ describe('exports from the desk', () => {
   let internalRows: string[][] | undefined;
 
   test("a coordinator's new device receives the demo's reports", async () => {
-    await enroll(page, server.firstCoordinatorCode);
+    await joinDemoBase(page, server);
     await syncNow(page, 'ar');
     expect((await readStored(page)).reportIds.length).toBeGreaterThan(100);
   }, 120_000);

@@ -10,7 +10,7 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { normalizeDigits } from '../../src/domain/digits.ts';
-import { enroll, LAPTOP, launchBrowser, screenshot, syncNow, until } from './harness.ts';
+import { joinDemoBase, LAPTOP, launchBrowser, screenshot, syncNow, until } from './harness.ts';
 import { startServer, type ServerProcess } from './server-process.ts';
 
 let server: ServerProcess;
@@ -98,7 +98,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   context = await browser.newContext({ ...LAPTOP, baseURL: server.baseUrl });
   page = await context.newPage();
-  await enroll(page, server.firstCoordinatorCode);
+  await joinDemoBase(page, server);
 });
 
 afterAll(async () => {

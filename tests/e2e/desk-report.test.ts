@@ -1,15 +1,29 @@
 /**
- * A coordinator's report screen on a laptop, against a base filled with the demo scenario: a
- * conflict opened from the queue, its competing values side by side, one chosen (and still gone
+ * A coordinator's report screen on a laptop, against a base filled with the demo scenario: the
+ * demo's sealed reports read once the desk imports the demo key file, while the base holds none of
+ * their text; a conflict opened from the queue, its competing values side by side, one chosen (and still gone
  * after a reload); a report marked as a duplicate of a suggested candidate, linked both ways; the
  * history with devices, times and the changes from what to what. In Arabic, then in English.
  *
  * The demo's counts are not pinned: what is expected is read from the page first.
  */
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { SQLITE_FILE_NAME } from '../../src/server/store/open.ts';
 import { startServer, type ServerProcess } from './server-process.ts';
-import { enroll, LAPTOP, launchBrowser, screenshot, syncNow, until, waitForCount } from './harness.ts';
+import {
+  enrollOnDemoBase,
+  importDemoKeyFile,
+  LAPTOP,
+  launchBrowser,
+  openDemoRootFile,
+  screenshot,
+  syncNow,
+  until,
+  waitForCount,
+} from './harness.ts';
 
 let server: ServerProcess;
 let browser: Browser;
@@ -30,7 +44,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   context = await browser.newContext({ baseURL: server.baseUrl, ...LAPTOP });
   page = await context.newPage();
-  await enroll(page, server.firstCoordinatorCode);
+  await enrollOnDemoBase(page, server);
 }, 120_000);
 
 afterAll(async () => {
@@ -39,12 +53,35 @@ afterAll(async () => {
 });
 
 describe('a coordinator at the desk, in Arabic', () => {
-  test("a new coordinator's first sync brings the demo base's reports", async () => {
+  test("a new coordinator reads the demo base's sealed reports once its desk imports the demo key file; the base holds none of their text", async () => {
+    // The first sync brings every op, and the desk can open none yet: they wait for the key.
     await syncNow(page, 'ar');
     await page.goto('/');
-    await items(page.getByRole('list', { name: 'التقارير' }))
-      .first()
-      .waitFor();
+    const list = page.getByRole('list', { name: 'التقارير' });
+    await page.getByText('لا تقارير بعد').or(items(list).first()).waitFor();
+    expect(await items(list).count()).toBe(0);
+
+    await importDemoKeyFile(page, server);
+    await page.goto('/');
+    await items(list).first().getByRole('link').click();
+    const narrative = page
+      .locator('dl.values > div')
+      .filter({ has: page.locator('dt', { hasText: /^ملاحظات$/ }) })
+      .locator('dd');
+    await narrative.waitFor();
+    const text = (await narrative.textContent()) ?? '';
+    expect(text.length).toBeGreaterThan(20);
+    const store = new Database(join(server.dataDir, SQLITE_FILE_NAME), { readonly: true });
+    try {
+      const bodies = store.prepare('SELECT body FROM ops').all() as { body: string }[];
+      expect(bodies.length).toBeGreaterThan(300);
+      expect(bodies.filter((b) => b.body.includes(text))).toEqual([]);
+    } finally {
+      store.close();
+    }
+    // The root names this coordinator too, so that its verifications below count.
+    await openDemoRootFile(page, server);
+    await syncNow(page, 'ar');
   });
 
   test('opens a conflict from the queue, sees the competing values side by side, picks one, and the conflict is gone, after a reload too', async () => {

@@ -8,7 +8,9 @@ import { launchBrowser } from '../chromium.ts';
 import { startServer, type ServerProcess } from './server-process.ts';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject } from 'vitest';
+import { deskAr } from '../../src/app/i18n/desk.ar.ts';
 import { deskEn } from '../../src/app/i18n/desk.en.ts';
+import { DEMO_KEY_FILE, DEMO_KEY_PASSPHRASE, DEMO_ROOT_FILE, DEMO_ROOT_PASSPHRASE } from '../../src/server/demo/demo-keys.ts';
 export { launchBrowser } from '../chromium.ts';
 
 const SCREENSHOT_DIR = 'test-output/screenshots';
@@ -350,4 +352,48 @@ export async function makeDeploymentKeys(
   const link = (await coordinator.getByTestId('enrollment-link').textContent()) ?? '';
   expect(link).toMatch(/[#&]fp=/);
   return link;
+}
+
+/**
+ * A coordinator joins a demo base (`--demo`) as the lines the base printed say, in Arabic, the app's
+ * default: enrolled with the first link, which pins the demo root; on the Devices screen, the demo
+ * key file imported with its passphrase, so the desk opens the demo's sealed reports, and the demo
+ * root file opened, so the root names this coordinator too and its own verifications count. Opening
+ * the root file ends with a sync, which relays that statement and brings the reports.
+ */
+export async function joinDemoBase(page: Page, server: ServerProcess): Promise<void> {
+  await enrollOnDemoBase(page, server);
+  await importDemoKeyFile(page, server);
+  await openDemoRootFile(page, server);
+}
+
+/** Enrolled with the first coordinator link a demo base printed, which pins the demo root. */
+export async function enrollOnDemoBase(page: Page, server: ServerProcess): Promise<void> {
+  autoUnlock(page.context());
+  expect(server.firstCoordinatorLink).toMatch(/&fp=/);
+  await enrollByLink(page, server.firstCoordinatorLink);
+}
+
+/** The demo root file opened on the Devices screen, in Arabic: the root names this coordinator, and the desk syncs. */
+export async function openDemoRootFile(page: Page, server: ServerProcess): Promise<void> {
+  await page.goto('/devices');
+  await appReady(page);
+  const signing = page.getByRole('form', { name: deskAr['rootFile.title'] });
+  await signing.getByLabel(deskAr['rootFile.file'], { exact: true }).setInputFiles(path.join(server.dataDir, DEMO_ROOT_FILE));
+  await signing.getByLabel(deskAr['deploymentKey.rootPassphrase']).fill(DEMO_ROOT_PASSPHRASE);
+  await signing.getByRole('button', { name: deskAr['rootFile.button'] }).click();
+  // The two demo coordinators and this one, in the digits the interface shows.
+  await signing.getByRole('status').getByText(/[3٣]/).waitFor();
+}
+
+/** The demo key file imported on the Devices screen, in Arabic, with the passphrase the demo base printed. */
+export async function importDemoKeyFile(page: Page, server: ServerProcess): Promise<void> {
+  await page.goto('/devices');
+  await appReady(page);
+  const section = page.getByRole('region', { name: deskAr['deploymentKey.title'] });
+  const form = section.getByRole('form', { name: deskAr['deploymentKey.import.title'] });
+  await form.getByLabel(deskAr['deploymentKey.import.file']).setInputFiles(path.join(server.dataDir, DEMO_KEY_FILE));
+  await form.getByLabel(deskAr['deploymentKey.passphrase'], { exact: true }).fill(DEMO_KEY_PASSPHRASE);
+  await form.getByRole('button', { name: deskAr['deploymentKey.import.button'] }).click();
+  await section.getByRole('status').getByText(deskAr['deploymentKey.imported']).waitFor();
 }

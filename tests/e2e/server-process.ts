@@ -15,6 +15,11 @@ export interface ServerProcess {
   baseUrl: string;
   /** The one-time code of the new store's first coordinator link ('' for a store the caller made). */
   firstCoordinatorCode: string;
+  /**
+   * That link from its path on (`/enroll#code=...`), with the fingerprint it pins when the store
+   * already has keys (a demo base's); '' for a store the caller made.
+   */
+  firstCoordinatorLink: string;
   /** Everything the process printed to standard output up to its address. */
   stdout: string;
   /** Where its SQLite store lives (removed by `stop`). */
@@ -78,9 +83,16 @@ function readAddress(server: ChildProcess, newStore: boolean): Promise<Omit<Serv
       if (match?.[1]) {
         clearTimeout(timer);
         // A new store prints its first coordinator link before the address.
-        const code = /\/enroll#code=([A-Za-z0-9_-]+)/.exec(stdout)?.[1];
+        const link = /\/enroll#code=([A-Za-z0-9_-]+)(&fp=[A-Za-z0-9_-]+)?/.exec(stdout);
+        const code = link?.[1];
         if (!code && newStore) reject(new Error(`The new store printed no first coordinator link.\n${stdout}`));
-        else resolve({ baseUrl: match[1].replace(/\/$/, ''), firstCoordinatorCode: code ?? '', stdout });
+        else
+          resolve({
+            baseUrl: match[1].replace(/\/$/, ''),
+            firstCoordinatorCode: code ?? '',
+            firstCoordinatorLink: link?.[0] ?? '',
+            stdout,
+          });
       }
     });
     server.once('exit', (code) => {

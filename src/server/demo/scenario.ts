@@ -31,6 +31,7 @@ import {
   type DamageFacts,
   type DisplacementFacts,
 } from './narratives.ts';
+import type { PublicKeyTexts } from './demo-keys.ts';
 import { BASE_PCODE, CITY_PCODES, demoPlaces, type DemoPlace } from './places.ts';
 
 export interface DemoDevice {
@@ -56,6 +57,8 @@ export interface ScenarioInput {
   gazetteer: Gazetteer;
   /** About how many reports (300 by default). */
   reports?: number;
+  /** Each device's public keys, which the coordinator's roster names it with (demo-keys.ts). */
+  keys?: ReadonlyMap<DeviceId, PublicKeyTexts>;
 }
 
 const MINUTE = 60_000;
@@ -173,7 +176,15 @@ interface Action {
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
-export function demoScenario({ seed, now, gazetteer, reports: wanted = 300 }: ScenarioInput): DemoScenario {
+/** The demo's devices, coordinators first: known before the scenario, so their keys can be made first. */
+export function demoDevices(): DemoDevice[] {
+  return [
+    ...DEMO_COORDINATORS.map((device) => ({ device, role: 'coordinator' as const })),
+    ...MONITORS.map((m) => ({ device: m.device, role: 'monitor' as const })),
+  ];
+}
+
+export function demoScenario({ seed, now, gazetteer, reports: wanted = 300, keys }: ScenarioInput): DemoScenario {
   const dice = new Dice(seed);
   const places = demoPlaces(gazetteer);
   const place = (pcode: string) => places.get(pcode)!;
@@ -571,14 +582,17 @@ export function demoScenario({ seed, now, gazetteer, reports: wanted = 300 }: Sc
 
   // ----- the base: the deployment's settings, then the coordinators' reviews, each on what had arrived -----
   const coordinator = DEMO_COORDINATORS[0];
-  const devices: DemoDevice[] = [
-    ...DEMO_COORDINATORS.map((device) => ({ device, role: 'coordinator' as const })),
-    ...MONITORS.map((m) => ({ device: m.device, role: 'monitor' as const })),
-  ];
+  const devices = demoDevices();
   const settings = new Map<TargetId, { op: Op; receivedAt: number }[]>();
   const setting = (at: number, kind: OpKind, id: SettingId, changes: Record<string, unknown>) =>
     coordinatorActions.push({ at, device: coordinator, reportId: id, kind, body: (s, hlc) => settingBody(s, changes, hlc) });
-  setting(setupAt, 'deployment', ROSTER_ID, Object.fromEntries(devices.map((d) => [rosterField(d.device), d])));
+  // Every device with the keys it enrolled with: a device that pinned the root takes a monitor's ops
+  // only under the keys a coordinator's roster names for it.
+  const entry = (d: DemoDevice) => {
+    const own = keys?.get(d.device);
+    return own ? { ...d, keys: { agreement: own.agreement, signing: own.signing } } : d;
+  };
+  setting(setupAt, 'deployment', ROSTER_ID, Object.fromEntries(devices.map((d) => [rosterField(d.device), entry(d)])));
   setting(setupAt + 5 * MINUTE, 'deployment', GAZETTEER_ID, { [GAZETTEER_FIELD]: gazetteer });
   const profile = partnerProfile({ name: DEMO_PROFILE, key: newPseudonymKey(dice.bytes) });
   setting(setupAt + 2 * HOUR, 'desk', profileSettingId(DEMO_PROFILE), profileChanges(profile));

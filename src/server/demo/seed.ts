@@ -1,19 +1,36 @@
 /**
  * `npm start -- --demo`: fills a new, empty base with the demo scenario through the store's own code
- * paths. The demo's devices are registered with their roles as enrollment registers a device, but
+ * paths. The demo makes its keys first, as a deployment does before any monitor enrolls
+ * (demo-keys.ts): the base gets the demo root and deployment key, the root's first statement naming
+ * the demo coordinators, and every op sealed and signed as its device would send it. The demo's
+ * devices are registered with their roles and public keys as enrollment registers a device, but
  * with no token anyone could present; their ops go through pushOps exactly as the sync route pushes
- * them, batch by batch at the time each phone synced, so every rule of the store applies.
+ * them, batch by batch at the time each phone synced, so every rule of the store applies, outer
+ * signatures included.
  *
  * A demo never mixes with real data: a store that holds any op or any enrolled device is refused.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseCodAbCsv, type Gazetteer } from '../../domain/gazetteer.ts';
-import type { DeviceId } from '../../domain/ids.ts';
-import type { Op } from '../../domain/op.ts';
-import { MAX_BATCH } from '../../domain/protocol.ts';
-import { bodyText } from '../../domain/wire-op.ts';
+import type { DeploymentKeyFile, RootFile } from '../../domain/crypto/key-file.ts';
+import { cryptoRandom, type DeviceId, type TargetId } from '../../domain/ids.ts';
+import type { Role } from '../../domain/roles.ts';
+import { MAX_BATCH, type WireOp } from '../../domain/protocol.ts';
+import { setDeploymentKey, setDeploymentRoot } from '../enrollment/deployment-key.ts';
 import { pushOps, type PushedOp, type Store } from '../store/index.ts';
-import { demoScenario, type DemoScenario } from './scenario.ts';
+import {
+  DEMO_KEY_FILE,
+  DEMO_KEY_PASSPHRASE,
+  DEMO_ROOT_FILE,
+  DEMO_ROOT_PASSPHRASE,
+  demoFiles,
+  demoRootStatement,
+  makeDemoKeys,
+  publicKeysOf,
+  sealDemoOp,
+} from './demo-keys.ts';
+import { DEMO_COORDINATORS, demoDevices, demoScenario, type DemoScenario } from './scenario.ts';
 
 /** The store is not empty; the message says so in words a person running the server can act on. */
 export class DemoRefused extends Error {}
@@ -32,11 +49,24 @@ export function sampleGazetteer(): Gazetteer {
 export interface DemoSeeded {
   reports: number;
   devices: number;
+  /** Ops stored: the scenario's, and the root's statement before them. */
   ops: number;
+  /** The demo deployment key's file and the demo root file, for the data folder. */
+  keyFile: DeploymentKeyFile;
+  rootFile: RootFile;
 }
 
 export async function seedDemo(store: Store, { now, seed = DEMO_SEED }: { now: number; seed?: number }): Promise<DemoSeeded> {
-  const scenario = demoScenario({ seed, now, gazetteer: sampleGazetteer() });
+  const keys = await makeDemoKeys(demoDevices().map((d) => d.device));
+  const publicKeys = new Map([...keys.devices].map(([device, sealer]) => [device, publicKeysOf(sealer)]));
+  const scenario = demoScenario({ seed, now, gazetteer: sampleGazetteer(), keys: publicKeys });
+  // Sealed before the transaction, which then holds the store only as long as the pushes take.
+  const owners = new Map<TargetId, DeviceId>();
+  for (const op of Object.values(scenario.ops).flat()) if (op.kind === 'create') owners.set(op.reportId, op.device);
+  const sealed = new Map<string, WireOp>();
+  for (const op of Object.values(scenario.ops).flat()) sealed.set(op.id, await sealDemoOp(op, keys, (id) => owners.get(id)));
+  const statement = await demoRootStatement(keys, DEMO_COORDINATORS, scenario.enrolledAt, cryptoRandom);
+  const files = await demoFiles(keys);
   // One transaction: a base is either untouched or holds the whole demo, never half of it.
   const stored = await store.db.transaction().execute(async (trx) => {
     // The counter row first, as every push takes it: a second server starting with --demo on the
@@ -66,17 +96,25 @@ export async function seedDemo(store: Store, { now, seed = DEMO_SEED }: { now: n
           token_hash: `demo-device-without-token:${d.device}`,
           revoked_at: null,
           created_at: scenario.enrolledAt,
-          public_keys: null,
+          public_keys: JSON.stringify(publicKeys.get(d.device)),
         })),
       )
       .execute();
+    // The keys before anything else, as the first coordinator's desk sets them before any monitor enrolls.
+    const [rootSet, keySet] = [
+      await setDeploymentRoot(trx, keys.root.publicKey.text),
+      await setDeploymentKey(trx, keys.deployment.publicKey.text),
+    ];
+    if (!rootSet.ok || !keySet.ok) throw new Error('The store did not take the demo keys.');
+    // The root's statement, relayed by the first coordinator, names the coordinators whose ops follow.
+    const first = DEMO_COORDINATORS[0];
+    const pushes: { device: DeviceId; role: Role; at: number; wires: WireOp[] }[] = [
+      { device: first, role: 'coordinator', at: scenario.enrolledAt, wires: [statement] },
+    ];
+    for (const batch of syncBatches(scenario)) pushes.push({ ...batch, wires: batch.ops.map((o) => sealed.get(o.id)!) });
     let count = 0;
-    for (const batch of syncBatches(scenario)) {
-      const answers = await pushOps(trx, {
-        caller: { device: batch.device, role: batch.role },
-        ops: batch.ops.map(asPushed),
-        now: batch.at,
-      });
+    for (const push of pushes) {
+      const answers = await pushOps(trx, { caller: { device: push.device, role: push.role }, ops: push.wires.map(asPushed), now: push.at });
       const refused = answers.find((a) => a.status !== 'ack');
       // The scenario is built to pass every rule; an op refused here is a bug in it, not a user's error.
       if (refused) throw new Error(`The store did not take a demo op: ${refused.status}, ${'reason' in refused ? refused.reason : ''}`);
@@ -85,28 +123,51 @@ export async function seedDemo(store: Store, { now, seed = DEMO_SEED }: { now: n
     return count;
   });
   const reports = new Set(Object.values(scenario.ops).flatMap((ops) => ops.filter((o) => o.kind === 'create').map((o) => o.reportId)));
-  return { reports: reports.size, devices: scenario.devices.length, ops: stored };
+  return { reports: reports.size, devices: scenario.devices.length, ops: stored, ...files };
 }
 
-/** The line `npm start -- --demo` prints once the store is filled. */
-export function demoMessage(seeded: DemoSeeded): string {
-  return `Filled this new base with demo data: ${seeded.reports} reports from ${seeded.devices} devices. Every report in it is invented.`;
+/**
+ * What `npm start -- --demo` prints once the store is filled and the demo's files are written to
+ * `folder`: where they are, their passphrases, marked as the demo's, and how a coordinator reads
+ * the reports with them.
+ */
+export function demoMessage(seeded: DemoSeeded, folder: string): string {
+  return [
+    `Filled this new base with demo data: ${seeded.reports} reports from ${seeded.devices} devices. Every report in it is invented.`,
+    `They are sealed to a demo deployment key. Its key file and the demo root file are in ${folder}:`,
+    `  ${DEMO_KEY_FILE}  passphrase: ${DEMO_KEY_PASSPHRASE}`,
+    `  ${DEMO_ROOT_FILE}  passphrase: ${DEMO_ROOT_PASSPHRASE}`,
+    'DEMO ONLY: these passphrases are printed for anyone to read. Never use them, or these files, for real reports.',
+    "To read the reports, enroll a coordinator with the link below; on that device's Devices screen, import the key file,",
+    'then open the root file, so that the root names the new coordinator too.',
+  ].join('\n');
 }
 
-function asPushed(op: Op): PushedOp {
-  const { body: _body, sig, ...header } = op;
-  return sig === undefined ? { header, body: bodyText(op) } : { header, body: bodyText(op), sig };
+/**
+ * Writes the demo's key file and root file into `folder`, readable by the server's user alone as a
+ * coordinator's own files would be. A file of an earlier demo in the same folder is replaced: the
+ * store it belonged to was refused or is gone, since a demo only fills a new one.
+ */
+export function saveDemoFiles(folder: string, seeded: Pick<DemoSeeded, 'keyFile' | 'rootFile'>): void {
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, DEMO_KEY_FILE), `${JSON.stringify(seeded.keyFile, null, 2)}\n`, { mode: 0o600 });
+  writeFileSync(join(folder, DEMO_ROOT_FILE), `${JSON.stringify(seeded.rootFile, null, 2)}\n`, { mode: 0o600 });
+}
+
+function asPushed(wire: WireOp): PushedOp {
+  const { body, sig, osig, ...header } = wire;
+  return { header, body, ...(sig !== undefined && { sig }), ...(osig !== undefined && { osig }) };
 }
 
 interface SyncBatch {
   device: DeviceId;
   role: DemoScenario['devices'][number]['role'];
   at: number;
-  ops: Op[];
+  ops: DemoScenario['ops'][string];
 }
 
 /** Each device's ops in the pushes that delivered them, all devices' pushes in the order they reached the base. */
-function syncBatches(scenario: DemoScenario): SyncBatch[] {
+export function syncBatches(scenario: DemoScenario): SyncBatch[] {
   const batches: SyncBatch[] = [];
   for (const { device, role } of scenario.devices) {
     let current: SyncBatch | undefined;

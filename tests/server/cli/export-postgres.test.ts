@@ -6,7 +6,7 @@ import { expect, it } from 'vitest';
 import { DEMO_PROFILE } from '../../../src/server/demo/scenario.ts';
 import { openStore } from '../../../src/server/store/index.ts';
 import { postgresCluster, usePostgres } from '../store/dialects.ts';
-import { runExport, secretsOfDemo, seededStore } from './run-export.ts';
+import { runExport, secretsOfDemo, clearDemoStore } from './run-export.ts';
 import { PASSPHRASE, sealedBase } from './sealed-base.ts';
 
 usePostgres();
@@ -16,7 +16,7 @@ it(
   'exports the demo from PostgreSQL as from SQLite, redacted for a partner, and logs it in the same database',
   async () => {
     const url = await (await postgresCluster()).createDatabase();
-    await seededStore({ databaseUrl: url });
+    await clearDemoStore({ databaseUrl: url });
     const env = { DATABASE_URL: url };
 
     const internal = await runExport(['--profile', 'internal', '--format', 'json'], env);

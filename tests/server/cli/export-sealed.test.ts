@@ -1,4 +1,7 @@
-/** `npm run export` on a SQLite base whose ops are sealed: opened with the deployment key file, and refused without it. */
+/**
+ * `npm run export` on a SQLite base whose ops are sealed: opened with the deployment key file, and
+ * refused without it; the demo base too, with the demo key file it writes.
+ */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +10,10 @@ import { parseCsv } from '../../../src/domain/csv.ts';
 import { generateKeyPair } from '../../../src/domain/crypto/keys.ts';
 import { setDeploymentKey } from '../../../src/server/enrollment/deployment-key.ts';
 import { openStore } from '../../../src/server/store/index.ts';
-import { runExport, seededSqliteDir, type Run } from './run-export.ts';
+import { clearDemoSqliteDir, DEMO_NOW, runExport, secretsOfDemo, type Run } from './run-export.ts';
+import { DEMO_KEY_FILE, DEMO_KEY_PASSPHRASE } from '../../../src/server/demo/demo-keys.ts';
+import { saveDemoFiles, seedDemo } from '../../../src/server/demo/seed.ts';
+import { DEMO_PROFILE } from '../../../src/server/demo/scenario.ts';
 import { keyFileIn, PASSPHRASE, sealedBase, type SealedBase } from './sealed-base.ts';
 
 const LIMIT = 60_000;
@@ -159,7 +165,7 @@ describe('npm run export on a sealed base', () => {
   it(
     'a base that has a deployment key but holds version-1 ops only still exports without --key, and is not logged in the store',
     async () => {
-      const demoDir = await seededSqliteDir();
+      const demoDir = await clearDemoSqliteDir();
       try {
         const store = await openStore({ dataDir: demoDir });
         try {
@@ -176,6 +182,35 @@ describe('npm run export on a sealed base', () => {
           "Exported 300 rows with profile internal (json); not recorded in the store's export log, as the command line has no device key to sign the entry with.",
         );
         expect(await opsInStore(demoDir)).toEqual(before);
+      } finally {
+        rmSync(demoDir, { recursive: true, force: true });
+      }
+    },
+    LIMIT,
+  );
+  it(
+    "the demo base exports with the demo key file and its printed passphrase, its reports and its partner's profile opened",
+    async () => {
+      const demoDir = mkdtempSync(join(tmpdir(), 'rasid-demo-export-'));
+      try {
+        const store = await openStore({ dataDir: demoDir });
+        try {
+          saveDemoFiles(demoDir, await seedDemo(store, { now: DEMO_NOW }));
+        } finally {
+          await store.close();
+        }
+        const demoRun = (args: string[], env: Record<string, string> = {}) => runExport(args, { RASID_DATA: demoDir, ...env });
+        expect(refused(await demoRun(['--profile', 'internal', '--format', 'json']))).toEqual([2, SEALED_SENTENCE]);
+        const key = { RASID_KEY_PASSPHRASE: DEMO_KEY_PASSPHRASE };
+        const internal = await demoRun(['--profile', 'internal', '--format', 'json', '--key', join(demoDir, DEMO_KEY_FILE)], key);
+        expect(internal.code, internal.stderr).toBe(0);
+        expect((JSON.parse(internal.stdout) as { records: unknown[] }).records).toHaveLength(300);
+        const narratives = secretsOfDemo().narratives.filter((n) => internal.stdout.includes(JSON.stringify(n).slice(1, -1)));
+        expect(narratives.length).toBeGreaterThan(250);
+        // The partner's profile is a desk op, sealed like the reports: the key file opens it too.
+        const partner = await demoRun(['--profile', DEMO_PROFILE, '--format', 'csv', '--key', join(demoDir, DEMO_KEY_FILE)], key);
+        expect(partner.code, partner.stderr).toBe(0);
+        expect(secretsOfDemo().narratives.filter((n) => partner.stdout.includes(n))).toEqual([]);
       } finally {
         rmSync(demoDir, { recursive: true, force: true });
       }

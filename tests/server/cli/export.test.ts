@@ -1,4 +1,4 @@
-/** `npm run export` as a real process on a SQLite base filled with the demo. */
+/** `npm run export` as a real process on a SQLite base holding the demo's scenario in clear, as a base from before keys came first held it. */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,14 +16,14 @@ import { MIN_REPORTS_PER_CELL } from '../../../src/export/aggregate.ts';
 import { opFromStored } from '../../../src/server/cli/base-reports.ts';
 import { DEMO_PROFILE } from '../../../src/server/demo/scenario.ts';
 import { openStore, pushOps, type Store } from '../../../src/server/store/index.ts';
-import { demo, DEMO_NOW, runExport, secretsOfDemo, seededSqliteDir, type Run } from './run-export.ts';
+import { demo, DEMO_NOW, runExport, secretsOfDemo, clearDemoSqliteDir, type Run } from './run-export.ts';
 import { deviceId, settingId } from '../../ids.ts';
 
 const LIMIT = 60_000;
 let data: string;
 const made: string[] = [];
 beforeAll(async () => {
-  data = await seededSqliteDir();
+  data = await clearDemoSqliteDir();
   made.push(data);
 }, LIMIT);
 afterAll(() => {
@@ -125,7 +125,7 @@ describe('npm run export', () => {
   it(
     "counts at a second level are refused, and two partners' counts at the deployment's level subtract to nothing",
     async () => {
-      const dir = await seededSqliteDir();
+      const dir = await clearDemoSqliteDir();
       made.push(dir);
       const id = settingId('profile:water-partner');
       const store = await openStore({ dataDir: dir });
@@ -243,7 +243,7 @@ describe('npm run export', () => {
   it(
     'a partner profile removed on the desk, or in conflict, is refused with exit code 2 and says why',
     async () => {
-      const dir = await seededSqliteDir();
+      const dir = await clearDemoSqliteDir();
       made.push(dir);
       const id = settingId(`profile:${DEMO_PROFILE}`);
       const store = await openStore({ dataDir: dir });
@@ -277,7 +277,7 @@ describe('npm run export', () => {
   it(
     'an op whose body cannot be read is skipped and counted on standard error; the export goes on',
     async () => {
-      const dir = await seededSqliteDir();
+      const dir = await clearDemoSqliteDir();
       made.push(dir);
       const store = await openStore({ dataDir: dir });
       const header = {

@@ -1,33 +1,62 @@
 /**
- * For the export command's tests: a base store filled with the demo, and `npm run export` run on it
- * as a real child process (tsx, as the npm script runs it), with only the environment given.
+ * For the export command's tests: a base store filled with the demo's scenario in clear, and
+ * `npm run export` run on it as a real child process (tsx, as the npm script runs it), with only the
+ * environment given.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEMO_SEED, sampleGazetteer, seedDemo } from '../../../src/server/demo/seed.ts';
+import { bodyText } from '../../../src/domain/wire-op.ts';
+import { DEMO_SEED, sampleGazetteer, syncBatches } from '../../../src/server/demo/seed.ts';
 import { demoScenario } from '../../../src/server/demo/scenario.ts';
-import { openStore, type OpenStoreOptions } from '../../../src/server/store/index.ts';
+import { openStore, pushOps, type OpenStoreOptions } from '../../../src/server/store/index.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 /** The demo's `now`: a fixed day, so what the store holds is known to the test. */
 export const DEMO_NOW = Date.UTC(2026, 2, 20, 9, 30);
 export const demo = demoScenario({ seed: DEMO_SEED, now: DEMO_NOW, gazetteer: sampleGazetteer() });
 
-export async function seededStore(options: OpenStoreOptions): Promise<void> {
+/**
+ * A base from before keys came first (decision 055), filled with the demo's scenario as such a base
+ * held it: its devices enrolled with no keys, every op in clear (`v: 1`), pushed at the time each
+ * phone synced. The command line's export of a base without a deployment key, its export log
+ * included, is tested on it; the demo base `--demo` makes now is sealed, and exported with its key
+ * file in export-sealed.test.ts.
+ */
+export async function clearDemoStore(options: OpenStoreOptions): Promise<void> {
   const store = await openStore(options);
   try {
-    await seedDemo(store, { now: DEMO_NOW });
+    await store.db
+      .insertInto('devices')
+      .values(
+        demo.devices.map((d) => ({
+          device: d.device,
+          role: d.role,
+          token_hash: `demo-device-without-token:${d.device}`,
+          revoked_at: null,
+          created_at: demo.enrolledAt,
+          public_keys: null,
+        })),
+      )
+      .execute();
+    for (const batch of syncBatches(demo)) {
+      const ops = batch.ops.map((op) => {
+        const { body: _body, sig: _sig, ...header } = op;
+        return { header, body: bodyText(op) };
+      });
+      const answers = await pushOps(store.db, { caller: { device: batch.device, role: batch.role }, ops, now: batch.at });
+      if (answers.some((a) => a.status !== 'ack')) throw new Error(`the base did not take the demo in clear: ${JSON.stringify(answers)}`);
+    }
   } finally {
     await store.close();
   }
 }
 
-export function seededSqliteDir(): Promise<string> {
+export function clearDemoSqliteDir(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'rasid-export-'));
-  return seededStore({ dataDir: dir }).then(() => dir);
+  return clearDemoStore({ dataDir: dir }).then(() => dir);
 }
 
 export interface Run {

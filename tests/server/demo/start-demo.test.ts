@@ -1,9 +1,14 @@
-/** `npm start -- --demo` as a real process: the demo line, the first coordinator link, the address last; never twice on one store. */
+/**
+ * `npm start -- --demo` as a real process: the demo lines with its key files written to the data
+ * folder, the first coordinator link pinning the demo root, the address last; never twice on one store.
+ */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openKeyFile } from '../../../src/domain/crypto/key-file.ts';
+import { DEMO_KEY_FILE, DEMO_KEY_PASSPHRASE, DEMO_ROOT_FILE, DEMO_ROOT_PASSPHRASE } from '../../../src/server/demo/demo-keys.ts';
 import { REPO_ROOT, stubDist } from '../http/process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'rasid-demo-start-'));
@@ -37,7 +42,21 @@ describe('npm start -- --demo', () => {
     // The scenario ends at the moment the server starts, so the exact count may differ by a report or two.
     const filled = /^Filled this new base with demo data: (\d+) reports from 8 devices\. Every report in it is invented\.$/.exec(lines[0]!);
     expect(Number(filled?.[1])).toBeGreaterThanOrEqual(250);
-    expect(stdout).toMatch(/^ {2}http:\/\/localhost:\d+\/enroll#code=[A-Za-z0-9_-]+$/m);
+    // The demo's files, in the data folder, named with their passphrases, which are the demo's only.
+    for (const [name, passphrase] of [
+      [DEMO_KEY_FILE, DEMO_KEY_PASSPHRASE],
+      [DEMO_ROOT_FILE, DEMO_ROOT_PASSPHRASE],
+    ] as const) {
+      expect(lines).toContain(`  ${name}  passphrase: ${passphrase}`);
+      expect(statSync(join(data, name)).mode & 0o777).toBe(0o600);
+    }
+    expect(stdout).toContain(`are in ${data}:`);
+    expect(stdout).toMatch(/^DEMO ONLY: /m);
+    // The first coordinator's link pins the demo root, as every link of a deployment with keys does.
+    const root = (JSON.parse(readFileSync(join(data, DEMO_ROOT_FILE), 'utf8')) as { fingerprint: string }).fingerprint;
+    const key = await openKeyFile(JSON.parse(readFileSync(join(data, DEMO_KEY_FILE), 'utf8')), DEMO_KEY_PASSPHRASE);
+    expect(key.ok).toBe(true);
+    expect(stdout).toMatch(new RegExp(`^ {2}http://localhost:\\d+/enroll#code=[A-Za-z0-9_-]+&fp=${root}$`, 'm'));
     expect(lines.at(-1)).toMatch(/^Rasid is running at http:\/\/127\.0\.0\.1:\d+$/);
   }, 60_000);
 
