@@ -17,6 +17,7 @@ import {
   enrollOnDemoBase,
   importDemoKeyFile,
   LAPTOP,
+  languageStored,
   launchBrowser,
   openDemoRootFile,
   screenshot,
@@ -144,6 +145,8 @@ describe('a coordinator at the desk, in English', () => {
   beforeAll(async () => {
     await page.getByLabel('اللغة').first().selectOption('en');
     await page.getByRole('link', { name: 'Reports', exact: true }).first().waitFor();
+    // The tests below open pages afresh: the choice must be stored, not only shown.
+    await languageStored(page, 'en');
   });
 
   test('marks a report as a duplicate of a suggested candidate, and sees the link both ways', async () => {

@@ -167,6 +167,39 @@ export async function unlock(page: Page, passcode = TEST_PASSCODE, limitMs = 60_
   throw new Error('The app did not unlock');
 }
 
+/**
+ * Waits until the interface language chosen is stored: the app shows it at once and stores it
+ * without waiting, so a test that reloads right after choosing would otherwise start the app
+ * again in the language it had.
+ */
+export async function languageStored(page: Page, lang: 'ar' | 'en'): Promise<void> {
+  await page.waitForFunction(
+    (wanted) =>
+      new Promise<boolean>((resolve) => {
+        const open = indexedDB.open('keyval-store');
+        open.onerror = () => resolve(false);
+        open.onsuccess = () => {
+          const db = open.result;
+          try {
+            const read = db.transaction('keyval').objectStore('keyval').get('lang');
+            read.onsuccess = () => {
+              db.close();
+              resolve(read.result === wanted);
+            };
+            read.onerror = () => {
+              db.close();
+              resolve(false);
+            };
+          } catch {
+            db.close();
+            resolve(false);
+          }
+        };
+      }),
+    lang,
+  );
+}
+
 /** Waits until the app (not the lock screen) is showing. */
 export async function appReady(page: Page): Promise<void> {
   await page.getByRole('navigation', { name: MAIN_NAV }).waitFor({ timeout: 60_000 });
