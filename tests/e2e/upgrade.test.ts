@@ -6,31 +6,24 @@
  * deployment's root, and the phone, enrolled long before, takes it from the desk's roster.
  */
 import Database from 'better-sqlite3';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { SQLITE_FILE_NAME } from '../../src/server/store/open.ts';
 import { UPGRADE_FIXTURE } from './fixtures/upgrade/fixture.ts';
-import { autoUnlock, LAPTOP, launchBrowser, PHONE, saveDamageReport, syncNow, waitForCount } from './harness.ts';
-import { restoreDatabases, type DumpedDatabase } from './idb-dump.ts';
-import { startServer, type ServerProcess } from './server-process.ts';
+import { LAPTOP, launchBrowser, PHONE, saveDamageReport, syncNow, waitForCount } from './harness.ts';
+import { openKeptProfile, startKeptBase, SYNC } from './kept-profiles.ts';
+import type { ServerProcess } from './server-process.ts';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'upgrade');
 const read = (name: string) => readFileSync(join(FIXTURE, name), 'utf8');
 const made = JSON.parse(read('made.json')) as { commit: string; passcode: string };
 const { port, sent, unsent, deskCorrection } = UPGRADE_FIXTURE;
-const SYNC = '**/api/v1/sync';
-
 let server: ServerProcess;
 let browser: Browser;
 beforeAll(async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'rasid-upgrade-'));
-  const store = new Database(join(dataDir, SQLITE_FILE_NAME));
-  store.exec(read('base.sql'));
-  store.close();
-  server = await startServer({ port, dataDir });
+  server = await startKeptBase(FIXTURE, port);
   browser = await launchBrowser();
 });
 afterAll(async () => {
@@ -38,20 +31,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** A browser profile rebuilt from a kept dump, unlocked with the passcode it was kept under. */
-async function kept(dump: string, device: typeof PHONE | typeof LAPTOP, opts: { offline?: boolean } = {}): Promise<Page> {
-  const context = await browser.newContext({ baseURL: server.baseUrl, ...device, serviceWorkers: 'allow' });
-  // The app syncs as soon as it opens: a phone that must first show what it has not sent gets no
-  // answer from the base until the test lets it through.
-  if (opts.offline) await context.route(SYNC, (route) => route.abort('internetdisconnected'));
-  const page = await context.newPage();
-  // A page of the origin that is not the app, so nothing opens the databases before they are back.
-  await page.goto('/api/v1/health');
-  await restoreDatabases(page, JSON.parse(dump) as DumpedDatabase[]);
-  autoUnlock(context, made.passcode);
-  await page.goto('/');
-  return page;
-}
+const kept = (dump: string, device: typeof PHONE | typeof LAPTOP, opts: { offline?: boolean } = {}) =>
+  openKeptProfile(browser, server, dump, device, made.passcode, opts);
 
 const reports = (p: Page, name: string) => p.getByRole('list', { name }).getByRole('listitem');
 
