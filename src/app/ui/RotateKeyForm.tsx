@@ -27,6 +27,10 @@ export function RotateKeyForm({ onRotated }: { onRotated: (file: DeploymentKeyFi
     setError(undefined);
     setDone(false);
     try {
+      // The root's next statement takes the number after the highest of its statements this desk
+      // holds: a desk that has not pulled since it enrolled (or since another desk signed) would
+      // sign under a number the base already holds, and the base would refuse that statement.
+      await sync.syncNow();
       const keys = await sync.keys();
       if (!keys) return setError('sync.err.keys');
       const typed = {
