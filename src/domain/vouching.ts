@@ -13,6 +13,7 @@ import { sha256, toBase64url } from './crypto/bytes.ts';
 import { settingIdSchema } from './id-schemas.ts';
 import type { DeviceId, OpId } from './ids.ts';
 import type { Op } from './op.ts';
+import { RENEWALS_ID } from './key-renewal.ts';
 
 export const VOUCHES_ID = settingIdSchema.parse('vouches');
 /** The field listing the proof hashes of the author's own ops. */
@@ -27,9 +28,17 @@ const proofHashSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/));
 const hashList = z.optional(z.array(proofHashSchema).check(z.maxLength(VOUCH_CHUNK)));
 const vouchingChangesSchema = z.object({ [VOUCHED_FIELD]: hashList, [COUNTERSIGNED_FIELD]: hashList });
 
-/** Settings ops (the roster, the gazetteer, desk settings) are a coordinator's to write; a vouching is any device's own word. */
+/**
+ * Targets where any device states its own word: vouchings and key renewals (key-renewal.ts). Their
+ * ops are kept as ops, never merged into a setting: what they say is read from the ops.
+ */
+export function isOwnWord(reportId: string): boolean {
+  return reportId === VOUCHES_ID || reportId === RENEWALS_ID;
+}
+
+/** Settings ops (the roster, the gazetteer, desk settings) are a coordinator's to write; an own word is any device's. */
 export function isCoordinatorOnly(kind: string, reportId: string): boolean {
-  return (kind === 'deployment' || kind === 'desk') && reportId !== VOUCHES_ID;
+  return (kind === 'deployment' || kind === 'desk') && !isOwnWord(reportId);
 }
 
 /** Whether an op, as it travelled, carries nothing a device that pinned the root can check its author by. */

@@ -32,6 +32,7 @@ import { entriesWritten } from '../../src/domain/roster.ts';
 import { readRequestFile, syncReplyFileSchema } from '../../src/domain/sync-file.ts';
 import { deviceId, opId } from '../ids.ts';
 import { proofHash, vouchingOf, VOUCHES_ID } from '../../src/domain/vouching.ts';
+import { provenRenewal, renewalOf, RENEWALS_ID } from '../../src/domain/key-renewal.ts';
 import { ed25519Pair, RFC7748, RFC8032, x25519Pair } from '../domain/crypto/fixtures.ts';
 
 const DOC = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'protocol.md'), 'utf8');
@@ -128,6 +129,21 @@ const CHECKS: Record<string, (value: unknown, text: string) => void | Promise<vo
       body,
     } as const;
     expect(vouchingOf(op, '').vouched).toEqual([await proofHash(exampleValue('op-v1')), await proofHash(exampleValue('op-v2-sealed'))]);
+  },
+  // The new signing key, RFC 8032's second, signed the renewal for this device.
+  'renewal-body': async (value) => {
+    const body = opBodySchema.parse(value);
+    const op = {
+      id: opId('01972ac8-2f10-7a00-8b00-000000000002'),
+      reportId: RENEWALS_ID,
+      device: deviceId('p3Zr8NcW5yHd'),
+      deviceSeq: 9,
+      body,
+    };
+    const renewal = renewalOf(op);
+    expect(renewal).toMatchObject({ since: 10 });
+    expect(renewal!.keys.signing).toBe((await ed25519Pair(RFC8032[1]!.secret, RFC8032[1]!.public)).publicKey.text);
+    expect(await provenRenewal(renewal!)).toBe(true);
   },
   // Made with the RFCs' keys: the app opens the sealed one as the deployment, and checks both
   // signatures, inside and out, against the keys a roster would give their authors.

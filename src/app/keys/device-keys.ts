@@ -13,14 +13,27 @@ import type { DataKeyHolder } from '../store/at-rest.ts';
 /** Under a name the panic's first step deletes. */
 export const DEVICE_KEYS = 'deviceKeys';
 
-export interface StoredDeviceKeys {
+interface StoredPairs {
   agreement: WrappedKey;
   signing: WrappedKey;
 }
 
-export interface DeviceKeys {
+/** The pairs made at enrollment, and those made by each key renewal since (sync/key-renewal.ts), oldest first. */
+export interface StoredDeviceKeys extends StoredPairs {
+  renewed?: StoredPairs[];
+}
+
+export interface DeviceKeyPairs {
   agreement: AgreementKeyPair;
   signing: SigningKeyPair;
+}
+
+/**
+ * The pairs made at enrollment, which sign until a renewal's keys are confirmed, and the renewed
+ * ones: the ops each signs are read from the renewal ops (sync/key-renewal.ts), never stored here.
+ */
+export interface DeviceKeys extends DeviceKeyPairs {
+  renewed?: DeviceKeyPairs[];
 }
 
 export interface KeyStore {
@@ -53,14 +66,35 @@ export async function makeDeviceKeys(
   dataKey: DataKeyHolder,
   store: KeyStore = browserKeyStore,
 ): Promise<{ agreement: string; signing: string }> {
+  const { agreement, signing } = await newPairs();
+  await store.write(await wrapPairs({ agreement, signing }, dataKey));
+  return { agreement: agreement.publicKey.text, signing: signing.publicKey.text };
+}
+
+async function newPairs(): Promise<DeviceKeyPairs> {
   const suite = SUITES[await detectSuite()];
   const [agreement, signing] = await Promise.all([generateKeyPair(suite.agreement), generateKeyPair(suite.signing)]);
+  return { agreement, signing };
+}
+
+async function wrapPairs(pairs: DeviceKeyPairs, dataKey: DataKeyHolder): Promise<StoredPairs> {
   const wrapper = dataKey.wrappingKey();
-  await store.write({
-    agreement: await wrapUnderKey(agreement.privateKey, wrapper, { publicKey: agreement.publicKey }),
-    signing: await wrapUnderKey(signing.privateKey, wrapper, { publicKey: signing.publicKey }),
-  });
-  return { agreement: agreement.publicKey.text, signing: signing.publicKey.text };
+  return {
+    agreement: await wrapUnderKey(pairs.agreement.privateKey, wrapper, { publicKey: pairs.agreement.publicKey }),
+    signing: await wrapUnderKey(pairs.signing.privateKey, wrapper, { publicKey: pairs.signing.publicKey }),
+  };
+}
+
+/**
+ * New pairs for a key renewal, kept beside the earlier ones before anything names them: a renewal
+ * op must never name keys this device does not hold. Returns them unwrapped, for the renewal's proof.
+ */
+export async function addRenewedKeys(dataKey: DataKeyHolder, store: KeyStore = browserKeyStore): Promise<DeviceKeyPairs> {
+  const stored = (await store.read()) as StoredDeviceKeys | undefined;
+  if (!stored?.agreement || !stored.signing) throw new Error('err.keys.missing');
+  const pairs = await newPairs();
+  await store.write({ ...stored, renewed: [...(stored.renewed ?? []), await wrapPairs(pairs, dataKey)] });
+  return pairs;
 }
 
 /** This device's public keys as they travel, read from the wrapped blobs without unwrapping them. */
@@ -79,6 +113,22 @@ export async function loadDeviceKeys(dataKey: DataKeyHolder, store: KeyStore = b
   const [agreement, signing] = [a.opened, s.opened];
   if (agreement.ok && signing.ok && (a.again || s.again))
     await store.write({ agreement: a.again ?? stored.agreement, signing: s.again ?? stored.signing });
+  if (!agreement.ok || !signing.ok || !agreement.publicKey || !signing.publicKey) throw new Error('err.wrappedKey.failed');
+  const renewed: DeviceKeyPairs[] = [];
+  for (const pairs of stored.renewed ?? []) renewed.push(await unwrapPairs(pairs, dataKey));
+  return {
+    agreement: keyPairOf(agreement.key, agreement.publicKey) as AgreementKeyPair,
+    signing: keyPairOf(signing.key, signing.publicKey) as SigningKeyPair,
+    ...(renewed.length > 0 && { renewed }),
+  };
+}
+
+/** Renewed pairs were wrapped under the wrapping subkey from the start: nothing to wrap again. */
+async function unwrapPairs(stored: StoredPairs, dataKey: DataKeyHolder): Promise<DeviceKeyPairs> {
+  const [agreement, signing] = [
+    await unwrapWithKey(stored.agreement, dataKey.wrappingKey()),
+    await unwrapWithKey(stored.signing, dataKey.wrappingKey()),
+  ];
   if (!agreement.ok || !signing.ok || !agreement.publicKey || !signing.publicKey) throw new Error('err.wrappedKey.failed');
   return {
     agreement: keyPairOf(agreement.key, agreement.publicKey) as AgreementKeyPair,

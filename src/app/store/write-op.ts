@@ -11,7 +11,7 @@ import { OP_FORMAT_VERSION, opSchema, type Op, type OpBody, type OpKind } from '
 import type { RasidDb, WriterState } from './db.ts';
 import { currentAuthority, remergeForRoster, saveState } from './rows.ts';
 import { rosterOf, ROSTER_ID } from '../../domain/roster.ts';
-import { VOUCHES_ID } from '../../domain/vouching.ts';
+import { isOwnWord } from '../../domain/vouching.ts';
 
 export { reportRow } from './rows.ts';
 
@@ -78,8 +78,8 @@ export async function writeOp(
     }
     await Promise.all([
       reportId === ROSTER_ID ? undefined : db.ops.add(op),
-      // A vouching is kept as an op alone: what it says is read from the ops (domain/vouching.ts).
-      reportId === ROSTER_ID || reportId === VOUCHES_ID ? undefined : saveState(db, next, op.deviceSeq),
+      // A vouching or a key renewal is kept as an op alone: what it says is read from the ops (domain/vouching.ts).
+      reportId === ROSTER_ID || isOwnWord(reportId) ? undefined : saveState(db, next, op.deviceSeq),
       db.setMeta('writer', { device, clock, deviceSeq: op.deviceSeq }),
       options.draftId ? db.drafts.delete(options.draftId) : undefined,
     ]);

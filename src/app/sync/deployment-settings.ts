@@ -32,19 +32,17 @@ export function missingFromRoster(state: MergedState | undefined, devices: reado
 
 /**
  * On a desk that pinned the root, what the trust rule does not yet give as listed: a monitor's
- * role, latest keys and cut-off. An entry the rule does not read (one in clear, from before the
- * root) is stated again, signed; coordinators are the root's to name, never a coordinator's.
+ * role, keys and cut-off. An entry the rule does not read (one in clear, from before the root) is
+ * stated again, signed; coordinators are the root's to name, never a coordinator's. The keys a
+ * device enrolled with count as given while any span holds them: a key renewal adds a later span,
+ * and the base still lists the keys of the enrollment.
  */
 export function unstated(trusted: TrustedRoster, devices: readonly Entry[]): Entry[] {
   return devices.filter((d) => {
     if (d.role !== 'monitor') return false;
     const held = trusted.devices.get(d.device);
-    const keys = held?.keys.at(-1);
-    return (
-      held?.role !== 'monitor' ||
-      (d.keys !== undefined && (keys?.signing !== d.keys.signing || keys?.agreement !== d.keys.agreement)) ||
-      (d.cutoff !== undefined && held.cutoff !== d.cutoff)
-    );
+    const given = (keys: Record<string, string>) => held?.keys.some((k) => k.signing === keys.signing && k.agreement === keys.agreement);
+    return held?.role !== 'monitor' || (d.keys !== undefined && !given(d.keys)) || (d.cutoff !== undefined && held.cutoff !== d.cutoff);
   });
 }
 

@@ -11,6 +11,7 @@ import { cryptoRandom, type DeviceId, type OpId, type RandomBytes } from '../../
 import { MAX_BATCH, type Cursor, type SyncResponse, type Watermark } from '../../domain/protocol.ts';
 import type { Role } from '../../domain/roles.ts';
 import type { RasidDb } from '../store/db.ts';
+import { lastSendable } from './key-renewal.ts';
 import { readerOf, type OpKeys } from './op-keys.ts';
 import { followRoster } from './trust.ts';
 import { vouchForOwn } from './vouching.ts';
@@ -90,7 +91,8 @@ async function startingPosition(db: RasidDb): Promise<Position> {
 /** 2. The next batch to push: own ops above how far this sync pushed, sealed; for a coordinator, relays. */
 async function nextBatch(ctx: SyncContext, at: Position): Promise<{ own: Outgoing[]; relay: Outgoing[] }> {
   const room = newRoom();
-  const own = await sealOutgoing(ctx.db, await outbox(ctx.db, ctx.device, at.pushedOwn, room), ctx.keys);
+  const upTo = await lastSendable(ctx.db, ctx.keys);
+  const own = await sealOutgoing(ctx.db, await outbox(ctx.db, ctx.device, at.pushedOwn, room, upTo), ctx.keys);
   const relay = ctx.role === 'coordinator' ? await relayBatch(ctx.db, ctx.device, at.relayed, room) : [];
   return { own, relay };
 }
@@ -166,7 +168,9 @@ function advance(at: Position, batch: { own: Outgoing[]; relay: Outgoing[] }, re
 /** 6. Whether anything is left: more to pull, a pull to start again from zero, own ops or relays to push. */
 async function moreToDo(ctx: SyncContext, at: Position, response: SyncResponse, taken: TakenResponse): Promise<boolean> {
   if (response.more || taken.stale) return true;
-  if ((await outbox(ctx.db, ctx.device, at.pushedOwn, { count: 1, bytes: Infinity })).length > 0) return true;
+  // A roster this round pulled may have confirmed a key renewal: the ops that waited for it go now.
+  const upTo = await lastSendable(ctx.db, ctx.keys);
+  if ((await outbox(ctx.db, ctx.device, at.pushedOwn, { count: 1, bytes: Infinity }, upTo)).length > 0) return true;
   return ctx.role === 'coordinator' && (await relayBatch(ctx.db, ctx.device, at.relayed, { count: 1, bytes: Infinity })).length > 0;
 }
 
@@ -176,7 +180,7 @@ export async function runSync(ctx: SyncContext, onProgress: (p: SyncProgress) =>
   const at = await startingPosition(db);
   const out: SyncOutcome = {
     sent: 0,
-    toSend: await countOutbox(db, device, at.watermark),
+    toSend: await countOutbox(db, device, at.watermark, await lastSendable(db, ctx.keys)),
     received: 0,
     relayed: 0,
     rejected: [],
@@ -206,7 +210,7 @@ export async function runSync(ctx: SyncContext, onProgress: (p: SyncProgress) =>
     out.skewMs = ctx.now() - response.serverTime;
     out.clockOff ||= taken.clamped || Math.abs(out.skewMs) > MAX_DRIFT_MS;
     out.reset ||= taken.stale;
-    if (restored) out.toSend += await countOutbox(db, device, response.watermark);
+    if (restored) out.toSend += await countOutbox(db, device, response.watermark, await lastSendable(db, ctx.keys));
     onProgress({ sent: out.sent, toSend: Math.max(out.toSend, out.sent), received: out.received });
 
     if (!(await moreToDo(ctx, at, response, taken))) {

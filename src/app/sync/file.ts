@@ -35,6 +35,7 @@ import {
 } from '../../domain/sync-file.ts';
 import type { OpRow, RasidDb } from '../store/db.ts';
 import { runSync, type SyncContext, type SyncOutcome } from './engine.ts';
+import { lastSendable } from './key-renewal.ts';
 import { readerOf, type OpKeys } from './op-keys.ts';
 import { sealOutgoing, wireOf } from './push.ts';
 import { readBatch, takeResponse, type TakenResponse } from './take-in.ts';
@@ -64,11 +65,16 @@ export async function writeRequestFile(db: RasidDb, device: DeviceId, now: () =>
   // A phone that syncs only by file vouches for its ops from before the root in its first file after it.
   if (keys?.root) await vouchForOwn({ db, device, now, random: cryptoRandom });
   const [watermark, cursor, epoch] = await Promise.all([db.getMeta('watermark'), db.getMeta('cursor'), db.getMeta('epoch')]);
-  const rows = await db.ops
-    .where('[device+deviceSeq]')
-    .between([device, watermark ?? 0], [device, Infinity], false, true)
-    .limit(MAX_FILE_OPS)
-    .toArray();
+  // Ops after a key renewal not yet confirmed stay on the phone, as they do from a sync (key-renewal.ts).
+  const upTo = await lastSendable(db, keys);
+  const rows =
+    upTo <= (watermark ?? 0)
+      ? []
+      : await db.ops
+          .where('[device+deviceSeq]')
+          .between([device, watermark ?? 0], [device, upTo], false, true)
+          .limit(MAX_FILE_OPS)
+          .toArray();
   const outgoing = await sealOutgoing(
     db,
     rows.map((row) => ({ row, wire: wireOf(row) })),

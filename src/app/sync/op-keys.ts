@@ -11,7 +11,7 @@ import { PairKeyCache } from '../../domain/crypto/pair-keys.ts';
 import { KeyDirectory } from '../../domain/key-directory.ts';
 import type { Reader, Sealer } from '../../domain/op-envelope.ts';
 import { rosterEntriesOf, ROSTER_ID } from '../../domain/roster.ts';
-import type { DeviceKeys } from '../keys/device-keys.ts';
+import type { DeviceKeyPairs, DeviceKeys } from '../keys/device-keys.ts';
 import type { PinnedRoot, TrustedRoster } from '../../domain/trusted-roster.ts';
 import { heldStatements, trustOver } from './trust.ts';
 import { heldVouchings } from './vouching.ts';
@@ -66,7 +66,12 @@ async function directoryOfTrust(trusted: TrustedRoster, keys: OpKeys): Promise<K
 }
 
 export async function readerOf(db: RasidDb, keys: OpKeys): Promise<Reader> {
-  const mine = [keys.device.agreement, ...(keys.deploymentPrivate ? [keys.deploymentPrivate] : []), ...(keys.pastDeployment ?? [])];
+  const mine = [
+    keys.device.agreement,
+    ...(keys.device.renewed ?? []).map((p) => p.agreement),
+    ...(keys.deploymentPrivate ? [keys.deploymentPrivate] : []),
+    ...(keys.pastDeployment ?? []),
+  ];
   const { root } = keys;
   if (!root) return { mine, directory: await directoryOf(db, keys), pairs: keys.pairs };
   // The statements are read once: the directory is the trust rule's over them, and a batch adds its own.
@@ -82,6 +87,7 @@ export function readerExtent(reader: Reader): string {
   return reader.mine.map((k) => k.publicKey.kid).join(',') + '|' + reader.directory.extent + vouchings;
 }
 
-export function sealerOf(keys: OpKeys): Sealer {
-  return { agreement: keys.device.agreement, signing: keys.device.signing, pairs: keys.pairs };
+/** What seals and signs this device's ops: its pairs in force at the op (`pairs`), the enrollment ones by default. */
+export function sealerOf(keys: OpKeys, pairs: DeviceKeyPairs = keys.device): Sealer {
+  return { agreement: pairs.agreement, signing: pairs.signing, pairs: keys.pairs };
 }

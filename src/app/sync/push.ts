@@ -13,6 +13,7 @@ import { sealForWire, withOuterSignature } from '../../domain/op-envelope.ts';
 import { MAX_BATCH, MAX_REQUEST_BYTES, type WireOp } from '../../domain/protocol.ts';
 import { toWire } from '../../domain/wire-op.ts';
 import type { OpRow, RasidDb } from '../store/db.ts';
+import { ownSpans, pairsAt } from './key-renewal.ts';
 import { directoryOf, sealerOf, type OpKeys } from './op-keys.ts';
 
 /** Room left for the request's other fields and JSON escaping (a UTF-16 unit is at most 3 bytes, and `\"` doubles a quote). */
@@ -27,14 +28,16 @@ function estimateBytes(w: WireOp): number {
   return 3 * (w.body.length + (w.sig?.length ?? 0) + (w.osig?.length ?? 0)) + 300;
 }
 
-/** One device's ops above `after`, in deviceSeq order, while they fit. */
-async function opsAbove(db: RasidDb, device: DeviceId, after: number, room: { count: number; bytes: number }): Promise<Outgoing[]> {
-  if (room.count <= 0) return [];
-  const rows = await db.ops
-    .where('[device+deviceSeq]')
-    .between([device, after], [device, Infinity], false, true)
-    .limit(room.count)
-    .toArray();
+/** One device's ops above `after` and up to `upTo`, in deviceSeq order, while they fit. */
+async function opsAbove(
+  db: RasidDb,
+  device: DeviceId,
+  after: number,
+  room: { count: number; bytes: number },
+  upTo = Infinity,
+): Promise<Outgoing[]> {
+  if (room.count <= 0 || upTo <= after) return [];
+  const rows = await db.ops.where('[device+deviceSeq]').between([device, after], [device, upTo], false, true).limit(room.count).toArray();
   const out: Outgoing[] = [];
   for (const row of rows) {
     const wire = wireOf(row);
@@ -67,14 +70,18 @@ export async function sealOutgoing(db: RasidDb, out: Outgoing[], keys: OpKeys | 
   const todo = out.filter((o) => !o.row.wire || lacksOuter(o.row.wire));
   if (!keys || !deployment || todo.length === 0) return out;
   const directory = await directoryOf(db, keys);
-  const sealer = sealerOf(keys);
+  // Each own op is signed, and sealed to this device, by the pairs in force at it: a key renewal
+  // changes them from its `since` on (key-renewal.ts).
+  const spans = await ownSpans(db, keys);
   const made = new Map<OpId, WireOp>();
   for (const { row } of todo) {
+    const pairs = pairsAt(spans, row.deviceSeq);
+    const sealer = sealerOf(keys, pairs);
     if (row.wire) {
       made.set(row.id, await withOuterSignature(row.wire, sealer));
       continue;
     }
-    const recipients: PublicKey<AgreementAlg>[] = [deployment, keys.device.agreement.publicKey];
+    const recipients: PublicKey<AgreementAlg>[] = [deployment, pairs.agreement.publicKey];
     if (row.kind === 'edit') {
       const owner = (await db.reports.get(row.reportId))?.state.created?.device;
       const ownerKey = owner && owner !== keys.self ? directory.agreementOf(owner) : undefined;
@@ -111,9 +118,12 @@ export function newRoom(): { count: number; bytes: number } {
   return { count: MAX_BATCH, bytes: BATCH_BYTES };
 }
 
-/** This device's ops above `after` (the watermark, or how far this sync already pushed). */
-export function outbox(db: RasidDb, device: DeviceId, after: number, room = newRoom()): Promise<Outgoing[]> {
-  return opsAbove(db, device, after, room);
+/**
+ * This device's ops above `after` (the watermark, or how far this sync already pushed), up to
+ * `upTo`: the ops after a key renewal not yet confirmed wait (key-renewal.ts, `lastSendable`).
+ */
+export function outbox(db: RasidDb, device: DeviceId, after: number, room = newRoom(), upTo = Infinity): Promise<Outgoing[]> {
+  return opsAbove(db, device, after, room, upTo);
 }
 
 /** Every device this device holds ops of, found by skipping along the [device+deviceSeq] index. */
@@ -142,6 +152,6 @@ export async function relayBatch(db: RasidDb, self: DeviceId, after: ReadonlyMap
 }
 
 /** How many own ops wait above the watermark: the progress bar's total. */
-export function countOutbox(db: RasidDb, device: DeviceId, watermark: number): Promise<number> {
-  return db.ops.where('[device+deviceSeq]').between([device, watermark], [device, Infinity], false, true).count();
+export async function countOutbox(db: RasidDb, device: DeviceId, watermark: number, upTo = Infinity): Promise<number> {
+  return upTo <= watermark ? 0 : db.ops.where('[device+deviceSeq]').between([device, watermark], [device, upTo], false, true).count();
 }

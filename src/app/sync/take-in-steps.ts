@@ -31,7 +31,7 @@ import { authorityOfSummary, changedStanding, cutoffsOf, loweredCutoffs, type Tr
 import type { MetaRows, OpRow, QuarantineRow, RasidDb, WriterState } from '../store/db.ts';
 import { rebuild, remergeFor, remergeForRoster, reportRow, saveState } from '../store/rows.ts';
 import { wireOf } from './push.ts';
-import { VOUCHES_ID } from '../../domain/vouching.ts';
+import { isOwnWord } from '../../domain/vouching.ts';
 
 /** An op to take in: pulled (with seq and receivedAt), or read from a sync file (without). */
 export interface IncomingOp {
@@ -284,7 +284,7 @@ async function settleStanding(db: RasidDb, device: DeviceId, arrivedTrust: Trust
 async function mergeAgain(db: RasidDb, device: DeviceId, standing: Standing, sorted: Classified): Promise<void> {
   const { authority } = standing;
   for (const id of sorted.rebuild) {
-    if (id === VOUCHES_ID) continue;
+    if (isOwnWord(id)) continue;
     const { state, lastOwnSeq } = await rebuild(db, id, device, authority);
     await saveState(db, state, lastOwnSeq);
   }
@@ -302,7 +302,7 @@ async function mergeAgain(db: RasidDb, device: DeviceId, standing: Standing, sor
 async function mergeFresh(db: RasidDb, device: DeviceId, sorted: Classified, rejected: ReadonlySet<OpId>, authority: Authority) {
   const byReport = new Map<TargetId, Op[]>();
   for (const op of sorted.fresh) {
-    if (sorted.rebuild.has(op.reportId) || op.reportId === ROSTER_ID || op.reportId === VOUCHES_ID) continue;
+    if (sorted.rebuild.has(op.reportId) || op.reportId === ROSTER_ID || isOwnWord(op.reportId)) continue;
     const list = byReport.get(op.reportId);
     if (list) list.push(op);
     else byReport.set(op.reportId, [op]);
