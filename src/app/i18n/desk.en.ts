@@ -50,6 +50,12 @@ export const deskEn = {
   },
   'vouching.countersign': 'Countersign for {device}',
   'vouching.done': 'Countersigned. Devices take these changes in at their next sync.',
+  'renewal.deskTitle': 'New keys asked for',
+  'renewal.deskHint':
+    'A monitor whose phone was out of their hands made new keys. Read the letters below with the monitor, by voice, before you confirm: the phone shows the same under Settings. Its changes from then on wait on the phone until you confirm.',
+  'renewal.asks': '{device} asks for new keys from its change {since}:',
+  'renewal.confirm': 'Confirm the new keys of {device}',
+  'renewal.done': 'Confirmed. The phone sends what waited at its next sync.',
   'quarantine.title': 'Quarantine',
   'quarantine.none': 'Nothing in quarantine.',
   'quarantine.hint': 'Changes that arrived and could not be read, or set fields that only coordinators may set. They block nothing else.',

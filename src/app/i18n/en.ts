@@ -197,6 +197,14 @@ const coreEn = {
   'settings.deviceKey': 'This device’s key:',
   'settings.deviceKeyHint':
     'Your coordinator sees the same letters beside this device on the Devices screen. Read them to each other when you can: if they differ, tell your coordinator.',
+  'renewal.title': 'New keys for this phone',
+  'renewal.hint':
+    'If this phone was out of your hands, make new keys. Your reports from then on wait here until a coordinator confirms them.',
+  'renewal.make': 'Make new keys',
+  'renewal.waiting': 'New keys wait for a coordinator. Read these letters together:',
+  'renewal.confirmed': 'A coordinator confirmed the new keys:',
+  'renewal.err.noRoot': 'This phone cannot make new keys before its deployment has a root.',
+  'renewal.err.waiting': 'New keys already wait for a coordinator.',
   'update.available': 'A new version of the app is ready. Your work is kept.',
   'size.bytes': '{n} B',
   'size.kb': '{n} KB',

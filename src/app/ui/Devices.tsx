@@ -14,6 +14,7 @@ import { ConfirmDialog } from './ConfirmDialog.tsx';
 import { QrCode } from './QrCode.tsx';
 import { DeploymentKeyPanel } from './DeploymentKeyPanel.tsx';
 import { VouchingPanel } from './VouchingPanel.tsx';
+import { RenewalPanel } from './RenewalPanel.tsx';
 
 /** What the coordinator may choose for a code's life: a visit, the usual hour, or a day for a phone that enrolls later. */
 const CODE_MINUTES = [15, 60, 1440] as const;
@@ -139,6 +140,7 @@ export function Devices() {
       )}
       <DeploymentKeyPanel onReady={setKeysReady} />
       <VouchingPanel />
+      <RenewalPanel />
       <section class="form-section" aria-labelledby="devices-h">
         <h2 id="devices-h">{tr.t('devices.list')}</h2>
         {!devices && !error && <p>{tr.t('devices.loading')}</p>}

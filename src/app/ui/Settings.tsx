@@ -9,6 +9,7 @@ import { isCoordinator, useServices } from './context.ts';
 import { isolate } from './format.ts';
 import type { Translator } from '../i18n/i18n.ts';
 import { LockOptions } from './LockOptions.tsx';
+import { KeyRenewalPanel } from './KeyRenewalPanel.tsx';
 
 const SAMPLE_URL = '/gazetteer/sample-gazetteer-syrian-coast.csv';
 
@@ -165,6 +166,7 @@ export function Settings() {
           </>
         )}
       </section>
+      {enrollment && !isCoordinator(services) && <KeyRenewalPanel />}
       <LockOptions />
     </>
   );

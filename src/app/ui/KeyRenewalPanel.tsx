@@ -1,0 +1,86 @@
+/**
+ * On a monitor's phone that pinned its root, under Settings: new keys when the phone may have been
+ * out of the monitor's hands (sync/key-renewal.ts), and where the last renewal stands, with the
+ * fingerprint to read back with the coordinator who confirms it.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { lastOwnRenewal, renewKeys, RenewalError, type OwnRenewal } from '../sync/key-renewal.ts';
+import type { OpKeys } from '../sync/op-keys.ts';
+import { ConfirmDialog } from './ConfirmDialog.tsx';
+import { useServices } from './context.ts';
+
+export function KeyRenewalPanel() {
+  const { tr, sync, writer, dataKey } = useServices();
+  const [keys, setKeys] = useState<OpKeys>();
+  const [last, setLast] = useState<OwnRenewal>();
+  const [error, setError] = useState<string>();
+  const dialog = useRef<HTMLDialogElement>(null);
+
+  useEffect(() => {
+    let live = true;
+    const load = async () => {
+      const held = await sync?.keys().catch(() => undefined);
+      if (!live || !held?.root) return;
+      setKeys(held);
+      const renewal = await lastOwnRenewal(writer.db, held);
+      if (live) setLast(renewal);
+    };
+    void load();
+    // A sync may bring the coordinator's confirmation while the screen is open.
+    const stop = sync?.subscribe((s) => {
+      if (!s.running) void load();
+    });
+    return () => {
+      live = false;
+      stop?.();
+    };
+  }, [sync, writer.db]);
+  if (!keys || !sync) return null;
+
+  const renew = async () => {
+    if (!dataKey) return setError('lock.err.locked');
+    setError(undefined);
+    try {
+      await renewKeys(writer, keys, dataKey);
+      await sync.keysChanged();
+      setLast(await lastOwnRenewal(writer.db, keys));
+      void sync.syncNow();
+    } catch (e) {
+      setError(e instanceof RenewalError ? e.message : 'sync.err.keys');
+    }
+  };
+  return (
+    <section class="form-section" aria-labelledby="renewal-h">
+      <h2 id="renewal-h">{tr.t('renewal.title')}</h2>
+      {last && (
+        <>
+          <p role="status">{tr.t(last.confirmed ? 'renewal.confirmed' : 'renewal.waiting')}</p>
+          <p class="mono" dir="ltr" data-testid="renewal-key">
+            {last.fingerprint}
+          </p>
+        </>
+      )}
+      {(!last || last.confirmed) && (
+        <>
+          <p class="hint">{tr.t('renewal.hint')}</p>
+          <button type="button" class="secondary" onClick={() => dialog.current?.showModal()}>
+            {tr.t('renewal.make')}
+          </button>
+          <ConfirmDialog
+            dialogRef={dialog}
+            id="renewal"
+            title={tr.t('renewal.title')}
+            body={tr.t('renewal.hint')}
+            confirmLabel={tr.t('renewal.make')}
+            onConfirm={() => void renew()}
+          />
+        </>
+      )}
+      {error && (
+        <p class="form-error" role="alert">
+          {tr.tk(error)}
+        </p>
+      )}
+    </section>
+  );
+}

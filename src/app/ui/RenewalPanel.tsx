@@ -1,0 +1,50 @@
+/**
+ * On a coordinator's desk that pinned the root, on the Devices screen: monitors' new keys that wait
+ * for a coordinator (sync/key-renewal.ts), each with the fingerprint to read back with the monitor
+ * before confirming.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { confirmRenewal, waitingRenewals, type WaitingRenewal } from '../sync/key-renewal.ts';
+import { useServices } from './context.ts';
+import { isolate } from './format.ts';
+
+export function RenewalPanel() {
+  const { tr, writer, sync } = useServices();
+  const [waiting, setWaiting] = useState<WaitingRenewal[]>();
+  const [done, setDone] = useState(false);
+  useEffect(() => {
+    let live = true;
+    void waitingRenewals(writer.db, writer.device).then((w) => live && setWaiting(w));
+    return () => {
+      live = false;
+    };
+  }, [writer.db, writer.device, done]);
+  if (!waiting?.length && !done) return null;
+
+  const confirm = async (w: WaitingRenewal) => {
+    await confirmRenewal(writer, w.renewal);
+    // The roster op goes to the base, where the phone finds it at its next sync.
+    await sync?.syncNow();
+    setDone(true);
+  };
+  return (
+    <section class="form-section" aria-labelledby="renewal-h">
+      <h2 id="renewal-h">{tr.t('renewal.deskTitle')}</h2>
+      <p class="hint">{tr.t('renewal.deskHint')}</p>
+      <ul class="plain" aria-labelledby="renewal-h">
+        {waiting?.map((w) => (
+          <li key={w.renewal.opId}>
+            <p>{tr.t('renewal.asks', { device: isolate(w.renewal.device), since: w.renewal.since })}</p>
+            <p class="mono" dir="ltr">
+              {w.fingerprint}
+            </p>
+            <button type="button" class="primary" onClick={() => void confirm(w)}>
+              {tr.t('renewal.confirm', { device: w.renewal.device.slice(0, 8) })}
+            </button>
+          </li>
+        ))}
+      </ul>
+      {done && <p role="status">{tr.t('renewal.done')}</p>}
+    </section>
+  );
+}
