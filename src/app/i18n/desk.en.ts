@@ -56,6 +56,9 @@ export const deskEn = {
   'renewal.asks': '{device} asks for new keys from its change {since}:',
   'renewal.confirm': 'Confirm the new keys of {device}',
   'renewal.done': 'Confirmed. The phone sends what waited at its next sync.',
+  'renewal.ownHint':
+    'If this device was out of your hands, make new keys. Your changes from then on wait here until the root file, opened on the Devices screen, confirms them.',
+  'renewal.byRoot': '{device}, a coordinator, asks for new keys from its change {since}: opening the root file below confirms them.',
   'quarantine.title': 'Quarantine',
   'quarantine.none': 'Nothing in quarantine.',
   'quarantine.hint': 'Changes that arrived and could not be read, or set fields that only coordinators may set. They block nothing else.',

@@ -11,6 +11,7 @@ import type { DeviceId } from '../../domain/ids.ts';
 import { provenRenewal, renewalChanges, renewalOf, RENEWALS_ID, type Renewal } from '../../domain/key-renewal.ts';
 import { settingBody } from '../../domain/merge.ts';
 import { rosterField, ROSTER_ID } from '../../domain/roster.ts';
+import type { Role } from '../../domain/roles.ts';
 import type { TrustSummary } from '../../domain/trusted-roster.ts';
 import { addRenewedKeys, browserKeyStore, type DeviceKeyPairs, type KeyStore } from '../keys/device-keys.ts';
 import type { DataKeyHolder } from '../store/at-rest.ts';
@@ -91,8 +92,8 @@ export async function lastOwnRenewal(db: RasidDb, keys: OpKeys): Promise<OwnRene
 
 /**
  * This device renews its keys: new pairs, kept wrapped before anything names them, then the renewal
- * op. Only on a device that pinned its root (the trust rule is what confirms the keys), and one
- * renewal at a time.
+ * op. Only on a device that pinned its root (the trust rule is what confirms the keys: a
+ * coordinator's roster entry for a monitor, the root's for a coordinator), and one renewal at a time.
  */
 export async function renewKeys(
   writer: WriterContext,
@@ -117,16 +118,18 @@ export interface WaitingRenewal {
 }
 
 /**
- * On a desk that pinned the root: monitors' renewals the trusted roster does not confirm yet, proven
- * by the new keys, of monitors not revoked before them. Of a device's renewals, the latest counts.
+ * On a desk that pinned the root: renewals the trusted roster does not confirm yet, of devices of
+ * `role` (monitors, whom a coordinator confirms; coordinators, whom the root file confirms), proven
+ * by the new keys, of devices not revoked before them, `except` one device (the desk's own, among
+ * monitors' renewals). Of a device's renewals, the latest counts.
  */
-export async function waitingRenewals(db: RasidDb, self: DeviceId): Promise<WaitingRenewal[]> {
+export async function waitingRenewals(db: RasidDb, role: Role, except?: DeviceId): Promise<WaitingRenewal[]> {
   const trust = await db.getMeta('trust');
   if (!trust) return [];
   const latest = new Map<DeviceId, Renewal>();
   for (const renewal of await renewalsHeld(db)) {
     const named = trust.devices.find((d) => d.device === renewal.device);
-    if (renewal.device === self || named?.role !== 'monitor' || (named.cutoff !== undefined && named.cutoff < renewal.since)) continue;
+    if (renewal.device === except || named?.role !== role || (named.cutoff !== undefined && named.cutoff < renewal.since)) continue;
     if (named.keys.some((span) => span.since >= renewal.since)) continue;
     if ((latest.get(renewal.device)?.since ?? 0) < renewal.since) latest.set(renewal.device, renewal);
   }

@@ -19,6 +19,7 @@ import { sameTyped } from '../keys/deployment-key.ts';
 import { SUITES, detectSuite } from '../../domain/crypto/algorithms.ts';
 import { keepDeploymentKey, loadDeploymentPrivateKeys, saveDeploymentKeyFile } from '../keys/deployment-private.ts';
 import { listDevices } from './devices.ts';
+import { waitingRenewals } from './key-renewal.ts';
 import type { OpKeys } from './op-keys.ts';
 import { keepRootStatement } from './root-statement.ts';
 import type { Endpoint } from './transport.ts';
@@ -63,15 +64,21 @@ async function openRoot(
 /**
  * The root's next statement, kept on this desk and relayed at its next sync: every coordinator the
  * base lists, with its keys, revoked at the base's cut-off where the base revoked it, and the
- * deployment key to seal to. Returns how many coordinators it names unrevoked.
+ * deployment key to seal to. A coordinator whose key renewal waits (key-renewal.ts) is named with
+ * its new keys from the renewal's `since`: earlier statements gave its first keys, which still
+ * stand for its ops before. Returns how many coordinators it names unrevoked.
  */
 async function stateCoordinators(root: SigningKeyPair, deploymentKey: string | undefined, ctx: RootContext): Promise<number> {
   const { db, keys } = ctx;
+  const renewed = new Map((await waitingRenewals(db, 'coordinator')).map((w) => [w.renewal.device, w.renewal]));
   const entries: RosterEntry[] = (await listDevices(ctx.endpoint)).flatMap((d) => {
     const device = deviceIdSchema.safeParse(d.device);
     if (!device.success || d.role !== 'coordinator' || !d.keys?.agreement || !d.keys.signing) return [];
-    const keysOf = { agreement: d.keys.agreement, signing: d.keys.signing };
-    return [{ device: device.data, role: 'coordinator', keys: keysOf, ...(d.cutoff !== undefined && { cutoff: d.cutoff }) }];
+    const renewal = renewed.get(device.data);
+    const named = renewal
+      ? { keys: { ...renewal.keys }, since: renewal.since }
+      : { keys: { agreement: d.keys.agreement, signing: d.keys.signing } };
+    return [{ device: device.data, role: 'coordinator', ...named, ...(d.cutoff !== undefined && { cutoff: d.cutoff }) }];
   });
   // The root's next deviceSeq: one above the highest of its statements this desk holds.
   const rootDevice = rootDeviceOf(root.publicKey.kid);

@@ -1,16 +1,17 @@
 /**
- * On a monitor's phone that pinned its root, under Settings: new keys when the phone may have been
- * out of the monitor's hands (sync/key-renewal.ts), and where the last renewal stands, with the
- * fingerprint to read back with the coordinator who confirms it.
+ * On a device that pinned its root, under Settings: new keys when it may have been out of its
+ * owner's hands (sync/key-renewal.ts), and where the last renewal stands, with the fingerprint to
+ * read back with the coordinator who confirms it; a coordinator's are confirmed by the root file.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { lastOwnRenewal, renewKeys, RenewalError, type OwnRenewal } from '../sync/key-renewal.ts';
 import type { OpKeys } from '../sync/op-keys.ts';
 import { ConfirmDialog } from './ConfirmDialog.tsx';
-import { useServices } from './context.ts';
+import { isCoordinator, useServices } from './context.ts';
 
 export function KeyRenewalPanel() {
-  const { tr, sync, writer, dataKey } = useServices();
+  const services = useServices();
+  const { tr, sync, writer, dataKey } = services;
   const [keys, setKeys] = useState<OpKeys>();
   const [last, setLast] = useState<OwnRenewal>();
   const [error, setError] = useState<string>();
@@ -36,6 +37,7 @@ export function KeyRenewalPanel() {
     };
   }, [sync, writer.db]);
   if (!keys || !sync) return null;
+  const hint = tr.t(isCoordinator(services) ? 'renewal.ownHint' : 'renewal.hint');
 
   const renew = async () => {
     if (!dataKey) return setError('lock.err.locked');
@@ -62,7 +64,7 @@ export function KeyRenewalPanel() {
       )}
       {(!last || last.confirmed) && (
         <>
-          <p class="hint">{tr.t('renewal.hint')}</p>
+          <p class="hint">{hint}</p>
           <button type="button" class="secondary" onClick={() => dialog.current?.showModal()}>
             {tr.t('renewal.make')}
           </button>
@@ -70,7 +72,7 @@ export function KeyRenewalPanel() {
             dialogRef={dialog}
             id="renewal"
             title={tr.t('renewal.title')}
-            body={tr.t('renewal.hint')}
+            body={hint}
             confirmLabel={tr.t('renewal.make')}
             onConfirm={() => void renew()}
           />

@@ -1,7 +1,7 @@
 /**
  * On a coordinator's desk that pinned the root, on the Devices screen: monitors' new keys that wait
  * for a coordinator (sync/key-renewal.ts), each with the fingerprint to read back with the monitor
- * before confirming.
+ * before confirming; and coordinators' new keys, which the root file confirms when it is opened.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { confirmRenewal, waitingRenewals, type WaitingRenewal } from '../sync/key-renewal.ts';
@@ -11,15 +11,17 @@ import { isolate } from './format.ts';
 export function RenewalPanel() {
   const { tr, writer, sync } = useServices();
   const [waiting, setWaiting] = useState<WaitingRenewal[]>();
+  const [byRoot, setByRoot] = useState<WaitingRenewal[]>([]);
   const [done, setDone] = useState(false);
   useEffect(() => {
     let live = true;
-    void waitingRenewals(writer.db, writer.device).then((w) => live && setWaiting(w));
+    void waitingRenewals(writer.db, 'monitor', writer.device).then((w) => live && setWaiting(w));
+    void waitingRenewals(writer.db, 'coordinator').then((w) => live && setByRoot(w));
     return () => {
       live = false;
     };
   }, [writer.db, writer.device, done]);
-  if (!waiting?.length && !done) return null;
+  if (!waiting?.length && !byRoot.length && !done) return null;
 
   const confirm = async (w: WaitingRenewal) => {
     await confirmRenewal(writer, w.renewal);
@@ -41,6 +43,14 @@ export function RenewalPanel() {
             <button type="button" class="primary" onClick={() => void confirm(w)}>
               {tr.t('renewal.confirm', { device: w.renewal.device.slice(0, 8) })}
             </button>
+          </li>
+        ))}
+        {byRoot.map((w) => (
+          <li key={w.renewal.opId}>
+            <p>{tr.t('renewal.byRoot', { device: isolate(w.renewal.device), since: w.renewal.since })}</p>
+            <p class="mono" dir="ltr">
+              {w.fingerprint}
+            </p>
           </li>
         ))}
       </ul>

@@ -166,7 +166,7 @@ export function Settings() {
           </>
         )}
       </section>
-      {enrollment && !isCoordinator(services) && <KeyRenewalPanel />}
+      {enrollment && <KeyRenewalPanel />}
       <LockOptions />
     </>
   );

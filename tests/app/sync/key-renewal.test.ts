@@ -5,6 +5,7 @@ import { createReport, editReport } from '../../../src/app/store/reports.ts';
 import { DataKeyHolder } from '../../../src/app/store/at-rest.ts';
 import { writeOp } from '../../../src/app/store/write-op.ts';
 import { writeRequestFile } from '../../../src/app/sync/file.ts';
+import { signWithRootFile } from '../../../src/app/sync/root-signing.ts';
 import {
   confirmRenewal,
   lastOwnRenewal,
@@ -23,7 +24,7 @@ import { generateKeyPair } from '../../../src/domain/crypto/keys.ts';
 import type { ReportId } from '../../../src/domain/ids.ts';
 import { renewalChanges, RENEWALS_ID } from '../../../src/domain/key-renewal.ts';
 import { viewOf } from '../../../src/domain/merge.ts';
-import { ORIGIN, rootedDeployment, syncDevice, trackDeployments, type Device } from './sync-fixtures.ts';
+import { ORIGIN, rootedDeployment, rootFileOf, syncDevice, trackDeployments, type Device } from './sync-fixtures.ts';
 import { damageReport } from '../store/store-fixtures.ts';
 
 const deployments = trackDeployments();
@@ -79,13 +80,13 @@ describe('a monitor renews its keys', () => {
     expect(await lastOwnRenewal(monitor.db, monitor.keys)).toMatchObject({ since: renewal.since, confirmed: false });
 
     // The desk offers it with the fingerprint the phone shows, to read back with the monitor.
-    const waiting = await waitingRenewals(coordinator.db, coordinator.device);
+    const waiting = await waitingRenewals(coordinator.db, 'monitor', coordinator.device);
     const shown = await lastOwnRenewal(monitor.db, monitor.keys);
     expect(waiting).toEqual([{ renewal, fingerprint: shown!.fingerprint }]);
     expect(shown!.fingerprint).toBe(await deviceKeysFingerprint(renewal.keys));
     await confirmRenewal(coordinator.writer, renewal);
     await syncDevice(coordinator);
-    expect(await waitingRenewals(coordinator.db, coordinator.device)).toEqual([]);
+    expect(await waitingRenewals(coordinator.db, 'monitor', coordinator.device)).toEqual([]);
     // The base still lists the keys the monitor enrolled with: keeping the roster states nothing again.
     const rosterOps = await coordinator.db.ops.where('reportId').equals('roster').count();
     await keepRoster(coordinator.writer, endpointOf(coordinator, base.fetch), coordinator.device, coordinator.keys);
@@ -169,6 +170,43 @@ describe('a monitor renews its keys', () => {
     await syncDevice(coordinator);
 
     expect(await coordinator.db.ops.where('reportId').equals(RENEWALS_ID).count()).toBe(3);
-    expect((await waitingRenewals(coordinator.db, coordinator.device)).map((w) => w.renewal)).toEqual([genuine]);
+    expect((await waitingRenewals(coordinator.db, 'monitor', coordinator.device)).map((w) => w.renewal)).toEqual([genuine]);
+  });
+
+  test('a coordinator renews its keys: the root file confirms them, not another coordinator', async () => {
+    const { base, coordinator, monitor, deployment, root } = await rootedDeployment(deployments);
+    const second = await deployments.sealingDevice(base, 'coord-b', 'coordinator', coordinator, deployment);
+    second.keys.root = coordinator.keys.root;
+    const endpoint = endpointOf(coordinator, base.fetch);
+    const pass = 'a well dug below the old mill';
+    const file = await rootFileOf(root, pass);
+    const ctx = { db: coordinator.db, keys: coordinator.keys, endpoint, now: coordinator.writer.now, random: coordinator.writer.random };
+    expect(await signWithRootFile(file, pass, ctx)).toEqual({ ok: true, coordinators: 2 });
+    await syncDevice(coordinator);
+    await syncDevice(second);
+    const id = await createReport(monitor.writer, { ...damageReport, narrative: 'قبل' });
+    await syncDevice(monitor);
+    await syncDevice(second);
+
+    const renewal = await renewKeys(second.writer, second.keys, await unlocked(), keptKeys());
+    await editReport(second.writer, id, { verification: 'verified' });
+    await syncDevice(second);
+    await syncDevice(coordinator);
+    // Another coordinator is not offered it, and a roster entry of its own for it counts for nothing.
+    expect(await waitingRenewals(coordinator.db, 'monitor', coordinator.device)).toEqual([]);
+    await confirmRenewal(coordinator.writer, renewal);
+    await syncDevice(coordinator);
+    await syncDevice(second);
+    expect(await lastOwnRenewal(second.db, second.keys)).toMatchObject({ confirmed: false });
+    expect(viewOf((await monitor.db.reports.get(id))!.state).values.verification).toBeUndefined();
+
+    // The root file, opened on the first desk, names the second coordinator with its new keys from the renewal on.
+    expect((await waitingRenewals(coordinator.db, 'coordinator')).map((w) => w.renewal)).toEqual([renewal]);
+    expect(await signWithRootFile(file, pass, ctx)).toEqual({ ok: true, coordinators: 2 });
+    await syncDevice(coordinator);
+    expect(await syncDevice(second)).toMatchObject({ rejected: [], deferred: 0 });
+    expect(await lastOwnRenewal(second.db, second.keys)).toMatchObject({ confirmed: true });
+    expect(await syncDevice(monitor)).toMatchObject({ quarantined: 0 });
+    expect(viewOf((await monitor.db.reports.get(id))!.state).values.verification).toBe('verified');
   });
 });

@@ -2,7 +2,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, test } from 'vitest';
 import { createReport, editReport } from '../../../src/app/store/reports.ts';
-import { generateKeyPair, readPublicKey, type PublicKey, type SigningKeyPair } from '../../../src/domain/crypto/keys.ts';
+import { generateKeyPair, readPublicKey, type PublicKey } from '../../../src/domain/crypto/keys.ts';
 import { readerOf, type OpKeys } from '../../../src/app/sync/op-keys.ts';
 import type { Endpoint } from '../../../src/app/sync/transport.ts';
 import { PairKeyCache } from '../../../src/domain/crypto/pair-keys.ts';
@@ -18,14 +18,21 @@ import { newId } from '../../server/http/harness.ts';
 import { wireOfRow } from '../../../src/server/store/pull.ts';
 import { opId, reportId } from '../../ids.ts';
 import { damageReport } from '../store/store-fixtures.ts';
-import { ORIGIN, rootedDeployment, sealedDeployment, syncDevice, T0, trackDeployments, type Base, type Device } from './sync-fixtures.ts';
+import {
+  ORIGIN,
+  rootedDeployment,
+  rootFileOf,
+  sealedDeployment,
+  syncDevice,
+  T0,
+  trackDeployments,
+  type Base,
+  type Device,
+} from './sync-fixtures.ts';
 import { makeRoot } from '../../../src/app/keys/deployment-key.ts';
 import { ROOT_FILE_ERRORS, rotateDeploymentKey, signWithRootFile } from '../../../src/app/sync/root-signing.ts';
 import { DataKeyHolder } from '../../../src/app/store/at-rest.ts';
 import { writeOp } from '../../../src/app/store/write-op.ts';
-import { ROOT_FILE_KIND } from '../../../src/domain/crypto/key-file.ts';
-import { ARGON2ID_FLOOR } from '../../../src/domain/crypto/passphrase.ts';
-import { wrapUnderPassphrase } from '../../../src/domain/crypto/wrapped-key.ts';
 import { endorseRoot } from '../../../src/app/sync/deployment-settings.ts';
 import { keepRootStatement } from '../../../src/app/sync/root-statement.ts';
 import { rootDeviceOf } from '../../../src/domain/root.ts';
@@ -100,13 +107,6 @@ async function makeRootAsUpgrade(coordinator: Device & { keys: OpKeys }, endpoin
   coordinator.keys.root = { device: rootDeviceOf(root.key.kid), signing: root.key.text };
   await keepRootStatement(coordinator.db, coordinator.keys, made.root.statement, coordinator.writer.now);
   await endorseRoot(coordinator.writer, made.root.pin.key);
-}
-
-/** A root file as the first coordinator saved it, at the Argon2id floor so tests stay fast. */
-async function rootFileOf(pair: SigningKeyPair, passphrase: string): Promise<string> {
-  const wrapped = await wrapUnderPassphrase(pair.privateKey, passphrase, { publicKey: pair.publicKey, params: ARGON2ID_FLOOR });
-  if (!wrapped.ok) throw new Error(wrapped.reason);
-  return JSON.stringify({ kind: ROOT_FILE_KIND, v: 1, fingerprint: pair.publicKey.fingerprint, wrapped: wrapped.wrapped });
 }
 
 describe('a deployment with its root, through the real base', () => {

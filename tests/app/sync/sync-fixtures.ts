@@ -23,7 +23,10 @@ import { runSync, type SyncContext } from '../../../src/app/sync/engine.ts';
 import { httpTransport, type Fetch } from '../../../src/app/sync/transport.ts';
 import { newOpId, type DeviceId, type OpId } from '../../../src/domain/ids.ts';
 import type { Role } from '../../../src/domain/roles.ts';
-import { generateKeyPair, type AgreementKeyPair } from '../../../src/domain/crypto/keys.ts';
+import { generateKeyPair, type AgreementKeyPair, type SigningKeyPair } from '../../../src/domain/crypto/keys.ts';
+import { ROOT_FILE_KIND } from '../../../src/domain/crypto/key-file.ts';
+import { ARGON2ID_FLOOR } from '../../../src/domain/crypto/passphrase.ts';
+import { wrapUnderPassphrase } from '../../../src/domain/crypto/wrapped-key.ts';
 import { opKeys, type OpKeys } from '../../../src/app/sync/op-keys.ts';
 import { keepRoster } from '../../../src/app/sync/service.ts';
 import { seededRandom } from '../store/store-fixtures.ts';
@@ -283,4 +286,11 @@ export async function rootedDeployment(deployments: ReturnType<typeof trackDeplo
   await keepRoster(coordinator.writer, { origin: ORIGIN, token: coordinator.token, fetch: base.fetch }, coordinator.device);
   await runSync(coordinator.sync);
   return { base, deployment, root, state, coordinator, monitor: monitors[0]!, monitors };
+}
+
+/** A root file as the first coordinator saved it, at the Argon2id floor so tests stay fast. */
+export async function rootFileOf(pair: SigningKeyPair, passphrase: string): Promise<string> {
+  const wrapped = await wrapUnderPassphrase(pair.privateKey, passphrase, { publicKey: pair.publicKey, params: ARGON2ID_FLOOR });
+  if (!wrapped.ok) throw new Error(wrapped.reason);
+  return JSON.stringify({ kind: ROOT_FILE_KIND, v: 1, fingerprint: pair.publicKey.fingerprint, wrapped: wrapped.wrapped });
 }
