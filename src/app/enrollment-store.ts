@@ -6,9 +6,9 @@
  */
 import type { DeviceId } from '../domain/ids.ts';
 import { isRole, type Role } from '../domain/roles.ts';
-import { getSealed, setSealed } from './store/keyval.ts';
+import { getSealed } from './store/keyval.ts';
 
-const KEY = 'enrollment';
+export const ENROLLMENT_ENTRY = 'enrollment';
 
 export interface Enrollment {
   origin: string;
@@ -18,9 +18,20 @@ export interface Enrollment {
   enrolledAt: number;
   /** When the token was last rotated; enrolledAt until then. */
   tokenIssuedAt?: number;
+  /**
+   * The pins this device holds (keys/deployment-pin.ts): once set, a pin that is missing is a fault,
+   * never a reason to trust the base's key on first use again or to read by the roster from before
+   * the root. Kept here because this entry cannot be deleted without the device ceasing to sync.
+   */
+  pins?: Pins;
 }
 
-function isEnrollment(v: unknown): v is Enrollment {
+export interface Pins {
+  key?: true;
+  root?: true;
+}
+
+export function isEnrollment(v: unknown): v is Enrollment {
   const e = v as Partial<Enrollment> | undefined;
   return (
     typeof e === 'object' &&
@@ -34,11 +45,7 @@ function isEnrollment(v: unknown): v is Enrollment {
 }
 
 export async function loadEnrollment(device: DeviceId): Promise<Enrollment | undefined> {
-  const stored = await getSealed(KEY);
+  const stored = await getSealed(ENROLLMENT_ENTRY);
   // An enrollment of another device id (a copied profile) is not this device's.
   return isEnrollment(stored) && stored.device === device ? stored : undefined;
-}
-
-export function saveEnrollment(e: Enrollment): Promise<void> {
-  return setSealed(KEY, { ...e });
 }

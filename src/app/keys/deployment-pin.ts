@@ -3,6 +3,7 @@
  * kept only if its fingerprint is the one the enrollment link carried. A base that hands out a key
  * of its own (seized, or an impostor on the network) is refused before the device sends anything.
  */
+import { markPinned } from '../enrollment-save.ts';
 import { getSealed, setSealed } from '../store/keyval.ts';
 import type { SigningAlg } from '../../domain/crypto/algorithms.ts';
 import { fromBase64url } from '../../domain/crypto/bytes.ts';
@@ -87,8 +88,9 @@ export async function checkPinned(keyText: string, fingerprint: Fingerprint): Pr
 }
 
 /** Pins are sealed like the enrollment (keyval.ts): one planted in a locked phone's profile reads as none. */
-export function savePinnedKey(pin: PinnedKey): Promise<void> {
-  return setSealed(PINNED_KEY, { key: pin.key, fingerprint: pin.fingerprint });
+export async function savePinnedKey(pin: PinnedKey): Promise<void> {
+  await setSealed(PINNED_KEY, { key: pin.key, fingerprint: pin.fingerprint });
+  await markPinned('key');
 }
 
 export async function loadPinnedKey(): Promise<PinnedKey | undefined> {
@@ -109,8 +111,9 @@ export interface PinnedRootKey {
   fingerprint: Fingerprint;
 }
 
-export function savePinnedRoot(pin: PinnedRootKey): Promise<void> {
-  return setSealed(PINNED_ROOT, { key: pin.key, fingerprint: pin.fingerprint });
+export async function savePinnedRoot(pin: PinnedRootKey): Promise<void> {
+  await setSealed(PINNED_ROOT, { key: pin.key, fingerprint: pin.fingerprint });
+  await markPinned('root');
 }
 
 export async function loadPinnedRoot(): Promise<PinnedRootKey | undefined> {

@@ -11,7 +11,8 @@
 import { fingerprintSchema } from '../../domain/id-schemas.ts';
 import type { DeviceId, Fingerprint } from '../../domain/ids.ts';
 import { enrollResponseSchema } from '../../domain/protocol.ts';
-import { saveEnrollment, type Enrollment } from '../enrollment-store.ts';
+import type { Enrollment } from '../enrollment-store.ts';
+import { saveEnrollment } from '../enrollment-save.ts';
 import { makeDeviceKeys } from '../keys/device-keys.ts';
 import { checkPinned, fetchPinnedKey, PinError, savePinnedKey, savePinnedRoot } from '../keys/deployment-pin.ts';
 import type { DataKeyHolder } from '../store/at-rest.ts';
@@ -104,6 +105,7 @@ export async function enroll(args: EnrollArgs): Promise<Enrollment> {
     token: parsed.data.token,
     device: args.device,
     enrolledAt: args.now(),
+    ...(fingerprint && { pins: { key: true, ...(pins?.root && { root: true }) } }),
   };
   await saveEnrollment(enrollment);
   return enrollment;

@@ -11,16 +11,24 @@ import type { PinnedRoot } from '../../domain/trusted-roster.ts';
 import { readBaseDeploymentKey } from '../keys/deployment-key.ts';
 import { loadDeploymentPrivateKeys } from '../keys/deployment-private.ts';
 import type { DataKeyHolder } from '../store/at-rest.ts';
+import { loadEnrollment } from '../enrollment-store.ts';
+import { markPinned } from '../enrollment-save.ts';
 import { opKeys, type OpKeys } from './op-keys.ts';
 import type { Endpoint } from './transport.ts';
 
 /**
  * Undefined on a device enrolled before devices had keys: it syncs in version 1 only. Throws when
- * keys that should be there do not load.
+ * keys that should be there do not load, and when a pin the enrollment says this device holds is
+ * gone: without it, the device would take the base's key on first use again, or read by the roster
+ * from before the root.
  */
 export async function loadOpKeys(dataKey: DataKeyHolder, self: DeviceId): Promise<OpKeys | undefined> {
   const device = await loadDeviceKeys(dataKey);
   const pin = await loadPinnedKey();
+  const pins = (await loadEnrollment(self))?.pins ?? {};
+  if ((pins.key && !pin) || (pins.root && !(await loadPinnedRoot()))) throw new Error('err.keys.missing');
+  // Pins kept before the enrollment marked them are marked at the first load that finds them.
+  if (pin && !pins.key) await markPinned('key');
   if (!device) {
     // Every device that pinned a deployment key made its own keys at enrollment: keys gone missing
     // since are a fault, never a reason to sync in clear.
@@ -34,6 +42,7 @@ export async function loadOpKeys(dataKey: DataKeyHolder, self: DeviceId): Promis
   const deploymentPrivate = held.find(current);
   const pastDeployment = held.filter((k) => !current(k));
   const root = await loadRoot();
+  if (root && !pins.root) await markPinned('root');
   return opKeys(self, device, {
     ...(pinned?.ok && { deploymentPublic: pinned.key }),
     ...(deploymentPrivate && { deploymentPrivate }),

@@ -4,7 +4,8 @@
  * the base keeps the old one valid until the new one's first use, so a lost answer costs nothing.
  */
 import { tokenRotateResponseSchema } from '../../domain/protocol.ts';
-import { saveEnrollment, type Enrollment } from '../enrollment-store.ts';
+import type { Enrollment } from '../enrollment-store.ts';
+import { saveEnrollment } from '../enrollment-save.ts';
 import { callApi, SyncError, SYNC_ERRORS, type Endpoint } from './transport.ts';
 
 export const TOKEN_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;

@@ -1,10 +1,13 @@
 // Must come first: Dexie and idb-keyval look for IndexedDB when first used.
 import 'fake-indexeddb/auto';
-import { clear, get } from 'idb-keyval';
+import { clear, del, get } from 'idb-keyval';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { generateKeyPair } from '../../../src/domain/crypto/keys.ts';
 import { DEVICE_KEYS, loadDeviceKeys } from '../../../src/app/keys/device-keys.ts';
-import { loadPinnedKey } from '../../../src/app/keys/deployment-pin.ts';
+import { loadPinnedKey, savePinnedRoot } from '../../../src/app/keys/deployment-pin.ts';
+import { loadEnrollment } from '../../../src/app/enrollment-store.ts';
+import { saveEnrollment } from '../../../src/app/enrollment-save.ts';
+import { loadOpKeys, pinOnFirstUse } from '../../../src/app/sync/load-keys.ts';
 import { DataKeyHolder } from '../../../src/app/store/at-rest.ts';
 import { enroll, EnrollError, fingerprintFromHash } from '../../../src/app/sync/enrollment.ts';
 import type { Fetch } from '../../../src/app/sync/transport.ts';
@@ -170,6 +173,40 @@ describe('enrollment pins the deployment key and sends the device its own keys',
     });
     expect(put.status).toBe(201);
     expect((await enroll(args)).role).toBe('monitor');
+  });
+
+  test('a pin deleted from the profile stops sync: the device never takes the base’s key, nor reads as before its root, instead', async () => {
+    const { base, code, fingerprint } = await baseWithKey();
+    const dataKey = await unlocked();
+    const device = deviceId('phone-keys-0006');
+    await enroll({ origin: ORIGIN, code, fingerprint, device, fetch: base.fetch, now: () => T0, dataKey });
+    expect((await loadOpKeys(dataKey, device))?.deploymentPublic).toBeDefined();
+    // Pinned later, as a device does when its coordinator's roster names the root.
+    const root = await generateKeyPair('ed25519');
+    await savePinnedRoot({ key: root.publicKey.text, fingerprint: root.publicKey.fingerprint });
+    // The token rotated meanwhile, from the enrollment as it was read at start: the marks stay.
+    const atStart = (await loadEnrollment(device))!;
+    await saveEnrollment({ ...atStart, pins: {}, token: 'x'.repeat(43) });
+    expect((await loadOpKeys(dataKey, device))?.root).toBeDefined();
+
+    // Deleting a sealed entry needs no passcode: the root's pin, then the deployment key's.
+    await del('deploymentRoot');
+    await expect(loadOpKeys(dataKey, device)).rejects.toThrow('err.keys.missing');
+    await del('deploymentKey');
+    await expect(loadOpKeys(dataKey, device)).rejects.toThrow('err.keys.missing');
+  });
+
+  test('a device enrolled before its deployment had a key pins the first key the base serves, and then holds to it', async () => {
+    const { base, code, key } = await baseWithKey();
+    const dataKey = await unlocked();
+    const device = deviceId('phone-keys-0007');
+    await enroll({ origin: ORIGIN, code, device, fetch: base.fetch, now: () => T0, dataKey });
+    const keys = (await loadOpKeys(dataKey, device))!;
+    expect(keys.deploymentPublic).toBeUndefined();
+    await pinOnFirstUse(keys, { origin: ORIGIN, token: 'unused', fetch: base.fetch });
+    expect(keys.deploymentPublic?.text).toBe(key);
+    await del('deploymentKey');
+    await expect(loadOpKeys(dataKey, device)).rejects.toThrow('err.keys.missing');
   });
 
   test('the fingerprint is read from the link only when well formed', () => {
