@@ -7,7 +7,8 @@
  * Who is trusted follows from the trust rule (docs/security.md, "Who is trusted: the rule") under the
  * root the base holds, as at the base and on the desks: the trusted roster gives each device's keys
  * by `since`, its role and its cut-off, and an op counts only when its author stands at its
- * `deviceSeq` and its kind is its author's to write; a roster op the rule ignores is skipped. A base
+ * `deviceSeq` and its kind is its author's to write; a roster op the rule ignores is skipped, and an
+op from before the root counts only once a countersigned vouching of its author lists it. A base
  * without a root (a deployment made before roots) reads the roster's ops first, signed in clear,
  * each one read giving the keys of the devices it names, and takes roles from the merged roster.
  * Every other op is then opened with the deployment keys given (the one before a rotation and the
@@ -26,14 +27,16 @@ import type { Op } from '../../domain/op.ts';
 import { readArrived, type ArrivedOp, type Reader } from '../../domain/op-envelope.ts';
 import { QUARANTINE_REASONS } from '../../domain/quarantine.ts';
 import { authorityOf, entriesWritten, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
-import { authorityOfSummary, refusedByRule, summaryOf, type TrustedRoster } from '../../domain/trusted-roster.ts';
+import { authorityOfSummary, refusedByRule, standingAt, summaryOf, type TrustedRoster } from '../../domain/trusted-roster.ts';
+import { needsVouching, proofHash, vouchedOps, vouchingOf, vouchKey, VOUCHES_ID, type Vouching } from '../../domain/vouching.ts';
 import { profileFromState, profileNameOf, type StoredProfile } from '../../export/desk-settings.ts';
 import { toExportRecord, type ExportRecord } from '../../export/record.ts';
 import { rootOf } from '../store/authorship.ts';
 import type { Database, OpRow } from '../store/schema.ts';
 import { trustedRosterAtBase } from '../store/trusted-keys.ts';
 
-export type StoredOp = Pick<OpRow, 'seq' | 'id' | 'v' | 'kind' | 'report_id' | 'device' | 'device_seq' | 'body' | 'sig' | 'received_at'>;
+export type StoredOp = Pick<OpRow, 'seq' | 'id' | 'v' | 'kind' | 'report_id' | 'device' | 'device_seq' | 'body' | 'sig' | 'received_at'> &
+  Partial<Pick<OpRow, 'osig'>>;
 
 /** A stored op as it travelled: the wire form readArrived takes. */
 export function wireOf(row: StoredOp): Record<string, unknown> {
@@ -99,7 +102,7 @@ async function* pages(db: Kysely<Database>, roster: boolean): AsyncGenerator<Sto
   for (let after = 0; ;) {
     const rows = await db
       .selectFrom('ops')
-      .select(['seq', 'id', 'v', 'kind', 'report_id', 'device', 'device_seq', 'body', 'sig', 'received_at'])
+      .select(['seq', 'id', 'v', 'kind', 'report_id', 'device', 'device_seq', 'body', 'sig', 'osig', 'received_at'])
       .where('status', '=', 'ok')
       .where('report_id', roster ? '=' : '!=', ROSTER_ID)
       .where('seq', '>', after)
@@ -204,16 +207,24 @@ export async function readBaseReports(
   const roster = trusted ? await readTrustedRoster(db, reader, trusted) : await readRoster(db, reader);
   for (const { op, row } of roster.read) keep(op, row);
   let skippedOps = roster.failed;
+  // Ops from before the root wait for the vouchings, which may come later in the store's order.
+  const unproven: { op: Op; row: StoredOp; hash: string }[] = [];
+  const vouchings: Vouching[] = [];
   for await (const rows of pages(db, false)) {
     // Opening is WebCrypto work off the main thread: a page at a time keeps it busy.
     const read = await Promise.all(rows.map((row) => opFromStored(row, reader)));
-    read.forEach((arrived, i) => {
+    for (const [i, arrived] of read.entries()) {
       const row = rows[i]!;
       if (arrived.ok) {
         // As a desk that pinned the root quarantines it: its author does not stand, or may not write it.
         if (trusted && refusedByRule(trusted, arrived.op) !== undefined) skippedOps++;
-        else keep(arrived.op, row);
-        return;
+        else if (trusted && needsVouching({ v: Number(row.v), osig: row.osig ?? undefined })) {
+          unproven.push({ op: arrived.op, row, hash: await proofHash(wireOf(row)) });
+        } else {
+          if (arrived.op.reportId === VOUCHES_ID) vouchings.push(vouchingOf(arrived.op, await proofHash(wireOf(row))));
+          keep(arrived.op, row);
+        }
+        continue;
       }
       const kid = arrived.reason === QUARANTINE_REASONS.notForThisDevice ? missingRecipients(row, missing)[0] : undefined;
       if (kid === undefined) skippedOps++;
@@ -222,7 +233,16 @@ export async function readBaseReports(
         if (!count) unopened.set(kid, (count = { reports: new Set(), settings: new Set() }));
         (isReportId(row.report_id) ? count.reports : count.settings).add(row.report_id as TargetId);
       }
-    });
+    }
+  }
+  // Step 6 of the rule, as on a desk: an op from before the root counts once its author's vouching,
+  // countersigned, lists it.
+  if (trusted) {
+    const vouched = vouchedOps(vouchings, (device, deviceSeq) => standingAt(trusted, device, deviceSeq)?.role === 'coordinator');
+    for (const { op, row, hash } of unproven) {
+      if (vouched.has(vouchKey(op.device, hash))) keep(op, row);
+      else skippedOps++;
+    }
   }
 
   // Who counts as coordinator, as of each op: the trusted roster; before roots, the roster merged as every device merges it.
