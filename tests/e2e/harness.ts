@@ -388,6 +388,24 @@ export async function makeDeploymentKeys(
 }
 
 /**
+ * A deployment as one starts now, on the test file's own server: the first coordinator's desk (in
+ * English) makes the deployment key and root with `passphrase`, and a phone (in Arabic, unlocked on
+ * each load) enrolls by the link it shows.
+ */
+export async function deskAndPhone(own: { browser: Browser; server: ServerProcess }, passphrase: string) {
+  const desk = await own.browser.newContext({ baseURL: own.server.baseUrl, ...LAPTOP, serviceWorkers: 'allow' });
+  const coordinator = await desk.newPage();
+  await enroll(coordinator, own.server.firstCoordinatorCode);
+  await coordinator.getByLabel('اللغة').first().selectOption('en');
+  const link = await makeDeploymentKeys(coordinator, passphrase);
+  const phoneContext = await own.browser.newContext({ baseURL: own.server.baseUrl, ...PHONE, serviceWorkers: 'allow' });
+  autoUnlock(phoneContext);
+  const phone = await phoneContext.newPage();
+  await enrollByLink(phone, link);
+  return { desk, coordinator, phoneContext, phone };
+}
+
+/**
  * A coordinator joins a demo base (`--demo`) as the lines the base printed say, in Arabic, the app's
  * default: enrolled with the first link, which pins the demo root; on the Devices screen, the demo
  * key file imported with its passphrase, so the desk opens the demo's sealed reports, and the demo

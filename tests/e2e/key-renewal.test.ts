@@ -6,19 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
-import {
-  autoUnlock,
-  enroll,
-  enrollByLink,
-  LAPTOP,
-  makeDeploymentKeys,
-  ownBrowserAndServer,
-  PHONE,
-  saveDamageReport,
-  screenshot,
-  syncNow,
-  waitForCount,
-} from './harness.ts';
+import { deskAndPhone, ownBrowserAndServer, saveDamageReport, screenshot, syncNow, waitForCount } from './harness.ts';
 
 const own = ownBrowserAndServer();
 
@@ -27,16 +15,7 @@ const settings = (p: Page) => p.getByRole('navigation', { name: 'القائمة 
 const renewal = (p: Page) => p.getByRole('region', { name: 'مفاتيح جديدة لهذا الهاتف' });
 
 test('new keys on a phone wait for a coordinator, who confirms them by their letters; the reports that waited then reach the desk', async () => {
-  const desk = await own.browser.newContext({ baseURL: own.server.baseUrl, ...LAPTOP, serviceWorkers: 'allow' });
-  const coordinator = await desk.newPage();
-  await enroll(coordinator, own.server.firstCoordinatorCode);
-  await coordinator.getByLabel('اللغة').first().selectOption('en');
-  const link = await makeDeploymentKeys(coordinator, 'seven olive trees by the spring');
-
-  const phoneContext = await own.browser.newContext({ baseURL: own.server.baseUrl, ...PHONE, serviceWorkers: 'allow' });
-  autoUnlock(phoneContext);
-  const phone = await phoneContext.newPage();
-  await enrollByLink(phone, link);
+  const { desk, coordinator, phoneContext, phone } = await deskAndPhone(own, 'seven olive trees by the spring');
   await saveDamageReport(phone, { date: '2025-03-07', place: 'مخبز الحي الشرقي', structures: '١', notes: 'قبل المفاتيح الجديدة' });
   await syncNow(phone, 'ar');
 

@@ -10,18 +10,7 @@ import type { Page, Request } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { ar } from '../../src/app/i18n/ar.ts';
 import { SQLITE_FILE_NAME } from '../../src/server/store/open.ts';
-import {
-  autoUnlock,
-  enroll,
-  enrollByLink,
-  LAPTOP,
-  makeDeploymentKeys,
-  ownBrowserAndServer,
-  PHONE,
-  saveDamageReport,
-  syncNow,
-  waitForCount,
-} from './harness.ts';
+import { deskAndPhone, ownBrowserAndServer, saveDamageReport, syncNow, waitForCount } from './harness.ts';
 
 const own = ownBrowserAndServer();
 
@@ -65,16 +54,7 @@ function setDeviceKeys(page: Page, replace?: unknown): Promise<unknown> {
 }
 
 test('a phone whose keys do not load sends nothing, says so, and sends the report sealed once they load', async () => {
-  const desk = await own.browser.newContext({ baseURL: own.server.baseUrl, ...LAPTOP, serviceWorkers: 'allow' });
-  const coordinator = await desk.newPage();
-  await enroll(coordinator, own.server.firstCoordinatorCode);
-  await coordinator.getByLabel('اللغة').first().selectOption('en');
-  const link = await makeDeploymentKeys(coordinator, 'four wells on the north road');
-
-  const phoneContext = await own.browser.newContext({ baseURL: own.server.baseUrl, ...PHONE, serviceWorkers: 'allow' });
-  autoUnlock(phoneContext);
-  const phone = await phoneContext.newPage();
-  await enrollByLink(phone, link);
+  const { desk, phoneContext, phone } = await deskAndPhone(own, 'four wells on the north road');
 
   const sent: string[] = [];
   phoneContext.on('request', (r) => {

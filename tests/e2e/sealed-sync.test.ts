@@ -9,19 +9,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { SQLITE_FILE_NAME } from '../../src/server/store/open.ts';
-import {
-  autoUnlock,
-  enroll,
-  enrollByLink,
-  LAPTOP,
-  makeDeploymentKeys,
-  ownBrowserAndServer,
-  PHONE,
-  saveDamageReport,
-  screenshot,
-  syncNow,
-  waitForCount,
-} from './harness.ts';
+import { deskAndPhone, ownBrowserAndServer, saveDamageReport, screenshot, syncNow, waitForCount } from './harness.ts';
 
 const own = ownBrowserAndServer();
 
@@ -31,16 +19,7 @@ const NOTES = 'توقف المخبز عن العمل بعد قطع الطحين'
 const CORRECTION = 'Reopened two days later, per the baker';
 
 test("a sealed report reaches the desk and the coordinator's correction reaches the phone, while the base keeps ciphertext only", async () => {
-  const desk = await own.browser.newContext({ baseURL: own.server.baseUrl, ...LAPTOP, serviceWorkers: 'allow' });
-  const coordinator = await desk.newPage();
-  await enroll(coordinator, own.server.firstCoordinatorCode);
-  await coordinator.getByLabel('اللغة').first().selectOption('en');
-  const link = await makeDeploymentKeys(coordinator, 'seven olive trees by the spring');
-
-  const phoneContext = await own.browser.newContext({ baseURL: own.server.baseUrl, ...PHONE, serviceWorkers: 'allow' });
-  autoUnlock(phoneContext);
-  const phone = await phoneContext.newPage();
-  await enrollByLink(phone, link);
+  const { desk, coordinator, phoneContext, phone } = await deskAndPhone(own, 'seven olive trees by the spring');
   // The phone's key, as its Settings show it, is the one the desk lists beside it.
   await phone.getByRole('navigation', { name: 'القائمة الرئيسية' }).getByRole('link', { name: 'الإعدادات' }).click();
   const phoneKey = (await phone.getByTestId('device-key').textContent()) ?? '';

@@ -24,7 +24,7 @@ import { generateKeyPair } from '../../../src/domain/crypto/keys.ts';
 import type { ReportId } from '../../../src/domain/ids.ts';
 import { renewalChanges, RENEWALS_ID } from '../../../src/domain/key-renewal.ts';
 import { viewOf } from '../../../src/domain/merge.ts';
-import { ORIGIN, rootedDeployment, rootFileOf, syncDevice, trackDeployments, type Device } from './sync-fixtures.ts';
+import { ORIGIN, rootedDeployment, secondCoordinator, syncDevice, trackDeployments, type Device } from './sync-fixtures.ts';
 import { damageReport } from '../store/store-fixtures.ts';
 
 const deployments = trackDeployments();
@@ -174,14 +174,9 @@ describe('a monitor renews its keys', () => {
   });
 
   test('a coordinator renews its keys: the root file confirms them, not another coordinator', async () => {
-    const { base, coordinator, monitor, deployment, root } = await rootedDeployment(deployments);
-    const second = await deployments.sealingDevice(base, 'coord-b', 'coordinator', coordinator, deployment);
-    second.keys.root = coordinator.keys.root;
-    const endpoint = endpointOf(coordinator, base.fetch);
-    const pass = 'a well dug below the old mill';
-    const file = await rootFileOf(root, pass);
-    const ctx = { db: coordinator.db, keys: coordinator.keys, endpoint, now: coordinator.writer.now, random: coordinator.writer.random };
-    expect(await signWithRootFile(file, pass, ctx)).toEqual({ ok: true, coordinators: 2 });
+    const rooted = await rootedDeployment(deployments);
+    const { coordinator, monitor } = rooted;
+    const { second, file, pass, ctx } = await secondCoordinator(deployments, rooted);
     await syncDevice(coordinator);
     await syncDevice(second);
     const id = await createReport(monitor.writer, { ...damageReport, narrative: 'قبل' });

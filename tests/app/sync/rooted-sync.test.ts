@@ -22,6 +22,7 @@ import {
   ORIGIN,
   rootedDeployment,
   rootFileOf,
+  secondCoordinator,
   sealedDeployment,
   syncDevice,
   T0,
@@ -471,15 +472,10 @@ describe('a deployment with its root, through the real base', () => {
   });
 
   test('the root rotates the deployment key after a coordinator leaves: every device seals to the new one, the revoked coordinator cannot open it, older reports still open', async () => {
-    const { base, coordinator, monitor, monitors, deployment, root } = await rootedDeployment(deployments, ['monitor', 'far']);
+    const rooted = await rootedDeployment(deployments, ['monitor', 'far']);
+    const { base, coordinator, monitor, monitors, deployment } = rooted;
     const far = monitors[1]!;
-    const second = await deployments.sealingDevice(base, 'coord-b', 'coordinator', coordinator, deployment);
-    second.keys.root = coordinator.keys.root;
-    const endpoint = { origin: ORIGIN, token: coordinator.token, fetch: base.fetch };
-    const pass = 'a well dug below the old mill';
-    const file = await rootFileOf(root, pass);
-    const ctx = { db: coordinator.db, keys: coordinator.keys, endpoint, now: coordinator.writer.now, random: coordinator.writer.random };
-    expect(await signWithRootFile(file, pass, ctx)).toEqual({ ok: true, coordinators: 2 });
+    const { second, file, pass, ctx, endpoint } = await secondCoordinator(deployments, rooted);
     await syncDevice(coordinator);
     await syncDevice(second);
     await syncDevice(monitor);

@@ -29,6 +29,7 @@ import { ARGON2ID_FLOOR } from '../../../src/domain/crypto/passphrase.ts';
 import { wrapUnderPassphrase } from '../../../src/domain/crypto/wrapped-key.ts';
 import { opKeys, type OpKeys } from '../../../src/app/sync/op-keys.ts';
 import { keepRoster } from '../../../src/app/sync/service.ts';
+import { signWithRootFile } from '../../../src/app/sync/root-signing.ts';
 import { seededRandom } from '../store/store-fixtures.ts';
 import { deviceId } from '../../ids.ts';
 import { keepRootStatement } from '../../../src/app/sync/root-statement.ts';
@@ -293,4 +294,23 @@ export async function rootFileOf(pair: SigningKeyPair, passphrase: string): Prom
   const wrapped = await wrapUnderPassphrase(pair.privateKey, passphrase, { publicKey: pair.publicKey, params: ARGON2ID_FLOOR });
   if (!wrapped.ok) throw new Error(wrapped.reason);
   return JSON.stringify({ kind: ROOT_FILE_KIND, v: 1, fingerprint: pair.publicKey.fingerprint, wrapped: wrapped.wrapped });
+}
+
+/**
+ * A second coordinator on a rooted deployment, named by the root file opened on the first one's
+ * desk, as a deployment adds one: `file` and `pass` are that root file, `ctx` where it is opened.
+ */
+export async function secondCoordinator(
+  deployments: ReturnType<typeof trackDeployments>,
+  { base, coordinator, deployment, root }: Awaited<ReturnType<typeof rootedDeployment>>,
+) {
+  const second = await deployments.sealingDevice(base, 'coord-b', 'coordinator', coordinator, deployment);
+  second.keys.root = coordinator.keys.root;
+  const endpoint = { origin: ORIGIN, token: coordinator.token, fetch: base.fetch };
+  const pass = 'a well dug below the old mill';
+  const file = await rootFileOf(root, pass);
+  const ctx = { db: coordinator.db, keys: coordinator.keys, endpoint, now: coordinator.writer.now, random: coordinator.writer.random };
+  const signed = await signWithRootFile(file, pass, ctx);
+  if (!signed.ok || signed.coordinators !== 2) throw new Error(`the root file named ${JSON.stringify(signed)}`);
+  return { second, file, pass, ctx, endpoint };
 }

@@ -8,10 +8,8 @@
  */
 import { generateKeyPair, type AgreementKeyPair, type PublicKey } from '../../../src/domain/crypto/keys.ts';
 import type { AgreementAlg } from '../../../src/domain/crypto/algorithms.ts';
-import { encodeHlc, nodeIdOf } from '../../../src/domain/hlc.ts';
-import { cryptoRandom, newOpId, newReportId, uuidv7, type DeviceId, type TargetId } from '../../../src/domain/ids.ts';
+import { cryptoRandom, newOpId, newReportId, uuidv7 } from '../../../src/domain/ids.ts';
 import { editBody, emptyState, settingBody } from '../../../src/domain/merge.ts';
-import type { Op, OpBody } from '../../../src/domain/op.ts';
 import type { Sealer } from '../../../src/domain/op-envelope.ts';
 import type { WireOp } from '../../../src/domain/protocol.ts';
 import { signRootStatement } from '../../../src/domain/root-statement.ts';
@@ -20,7 +18,7 @@ import { setDeploymentKey, setDeploymentRoot } from '../../../src/server/enrollm
 import { openStore, type OpenStoreOptions } from '../../../src/server/store/index.ts';
 import { enrolled } from '../store/dialects.ts';
 import { demo, DEMO_NOW } from './run-export.ts';
-import { COORDINATOR, keyFileIn, MONITOR, push, rosterEntry, seal, sealerFor } from './sealed-base.ts';
+import { COORDINATOR, hlcAt, keyFileIn, MONITOR, opOf, push, rosterEntry, seal, sealerFor } from './sealed-base.ts';
 
 /** A second file of key B is under a passphrase of its own: RASID_KEY_PASSPHRASE then opens one file of the two. */
 export const OTHER_PASSPHRASE = 'copper meadow ladder winter seven';
@@ -49,16 +47,6 @@ export async function rotatedBase(options: OpenStoreOptions, dir: string): Promi
     sealerFor(),
   ]);
   const bOther = await keyFileIn(dir, 'deployment-key-b-other.json', { passphrase: OTHER_PASSPHRASE, pair: b.pair });
-  const hlc = (device: string, minutes: number) => encodeHlc({ wall: DEMO_NOW + minutes * 60_000, counter: 0, node: nodeIdOf(device) });
-  const op = (kind: Op['kind'], reportId: TargetId, device: DeviceId, deviceSeq: number, body: OpBody): Op => ({
-    v: 1,
-    id: newOpId(Date.now(), cryptoRandom),
-    kind,
-    reportId,
-    device,
-    deviceSeq,
-    body,
-  });
   /** The root's statement naming the coordinator and `deployment`, as a desk with the root file signs it. */
   const statement = (deviceSeq: number, deployment: AgreementKeyPair, minutes: number) =>
     signRootStatement(root, {
@@ -81,8 +69,8 @@ export async function rotatedBase(options: OpenStoreOptions, dir: string): Promi
   }));
   const create = (m: (typeof marked)[number], deviceSeq: number, minutes: number, to: PublicKey<AgreementAlg>) =>
     seal(
-      op('create', m.id, MONITOR, deviceSeq, {
-        hlc: hlc(MONITOR, minutes),
+      opOf('create', m.id, MONITOR, deviceSeq, {
+        hlc: hlcAt(MONITOR, minutes),
         changes: { ...m.changes, narrative: `${m.marker} ${typeof m.changes.narrative === 'string' ? m.changes.narrative : ''}` },
         supersedes: {},
       }),
@@ -97,20 +85,20 @@ export async function rotatedBase(options: OpenStoreOptions, dir: string): Promi
       [rosterField(COORDINATOR)]: rosterEntry(COORDINATOR, 'coordinator', coordinator),
       [rosterField(MONITOR)]: rosterEntry(MONITOR, 'monitor', monitor),
     },
-    hlc(COORDINATOR, 2),
+    hlcAt(COORDINATOR, 2),
   );
   const wires: WireOp[] = [
     await statement(1, a.pair, 1),
-    await seal(op('deployment', ROSTER_ID, COORDINATOR, 1, rosterBody), coordinator, []),
+    await seal(opOf('deployment', ROSTER_ID, COORDINATOR, 1, rosterBody), coordinator, []),
   ];
   for (const [i, m] of before.entries()) wires.push(await create(m, i + 1, 10 + i, a.pair.publicKey));
   // The root file opened again on the desk names key B, a rotation: every op from here on is sealed to B.
   wires.push(await statement(2, b.pair, 20));
   for (const [i, m] of after.entries()) wires.push(await create(m, before.length + i + 1, 30 + i, b.pair.publicKey));
   const verified = before[0]!;
-  const verify = editBody(emptyState(verified.id), { verification: 'verified' }, hlc(COORDINATOR, 40));
+  const verify = editBody(emptyState(verified.id), { verification: 'verified' }, hlcAt(COORDINATOR, 40));
   wires.push(
-    await seal(op('edit', verified.id, COORDINATOR, 2, verify), coordinator, [
+    await seal(opOf('edit', verified.id, COORDINATOR, 2, verify), coordinator, [
       b.pair.publicKey,
       coordinator.agreement.publicKey,
       monitor.agreement.publicKey,

@@ -81,6 +81,18 @@ export function runExport(args: readonly string[], env: Record<string, string>):
   });
 }
 
+/** The internal profile as JSON, from the store in `dataDir`, opened with `keyFiles` under `passphrase`. */
+export function runInternalJson(dataDir: string, keyFiles: readonly string[], passphrase: string): Promise<Run> {
+  return runExport(['--profile', 'internal', '--format', 'json', ...keyFiles.flatMap((f) => ['--key', f])], {
+    RASID_DATA: dataDir,
+    RASID_KEY_PASSPHRASE: passphrase,
+  });
+}
+
+/** The first line the command says on standard error when it skipped ops. */
+export const skippedLine = (n: number) =>
+  `Skipped ${n} op${n === 1 ? '' : 's'} that could not be read, opened or checked; the desk lists them under quarantine.`;
+
 /** Every value a partner must never see, from the demo as written: narratives, source details, devices, report ids, points. */
 export function secretsOfDemo(): {
   narratives: string[];

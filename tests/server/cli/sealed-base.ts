@@ -47,6 +47,21 @@ export interface SealedBase {
   markers: string[];
 }
 
+/** An HLC `minutes` after the demo's time, on `device`'s node. */
+export const hlcAt = (device: string, minutes: number) =>
+  encodeHlc({ wall: DEMO_NOW + minutes * 60_000, counter: 0, node: nodeIdOf(device) });
+
+/** An op as a device writes it, before it is sealed or signed. */
+export const opOf = (kind: Op['kind'], reportId: TargetId, device: DeviceId, deviceSeq: number, body: OpBody): Op => ({
+  v: 1,
+  id: newOpId(Date.now(), cryptoRandom),
+  kind,
+  reportId,
+  device,
+  deviceSeq,
+  body,
+});
+
 export async function sealerFor(): Promise<Sealer> {
   return { agreement: await generateKeyPair(SUITE.agreement), signing: await generateKeyPair(SUITE.signing), pairs: new PairKeyCache() };
 }
@@ -121,16 +136,6 @@ export async function sealedBase(options: OpenStoreOptions, dir: string): Promis
   const coordinator = await sealerFor();
   const monitor = await sealerFor();
   const stranger = await sealerFor();
-  const hlc = (device: string, minutes: number) => encodeHlc({ wall: DEMO_NOW + minutes * 60_000, counter: 0, node: nodeIdOf(device) });
-  const op = (kind: Op['kind'], reportId: TargetId, device: DeviceId, deviceSeq: number, body: OpBody): Op => ({
-    v: 1,
-    id: newOpId(Date.now(), cryptoRandom),
-    kind,
-    reportId,
-    device,
-    deviceSeq,
-    body,
-  });
 
   const rosterBody = settingBody(
     emptyState(ROSTER_ID),
@@ -138,9 +143,9 @@ export async function sealedBase(options: OpenStoreOptions, dir: string): Promis
       [rosterField(COORDINATOR)]: rosterEntry(COORDINATOR, 'coordinator', coordinator),
       [rosterField(MONITOR)]: rosterEntry(MONITOR, 'monitor', monitor),
     },
-    hlc(COORDINATOR, 1),
+    hlcAt(COORDINATOR, 1),
   );
-  const wires: WireOp[] = [await seal(op('deployment', ROSTER_ID, COORDINATOR, 1, rosterBody), coordinator, [])];
+  const wires: WireOp[] = [await seal(opOf('deployment', ROSTER_ID, COORDINATOR, 1, rosterBody), coordinator, [])];
 
   // Contents as the demo's monitors wrote them (valid for their type), each narrative marked.
   const creates = Object.values(demo.ops)
@@ -154,30 +159,30 @@ export async function sealedBase(options: OpenStoreOptions, dir: string): Promis
   }));
   const toDeskAndAuthor = (s: Sealer) => [deployment.pair.publicKey, s.agreement.publicKey];
   const createBody = (m: (typeof marked)[number], device: string, minutes: number): OpBody => ({
-    hlc: hlc(device, minutes),
+    hlc: hlcAt(device, minutes),
     changes: { ...m.changes, narrative: `${m.marker} ${typeof m.changes.narrative === 'string' ? m.changes.narrative : ''}` },
     supersedes: {},
   });
 
   const opened = marked.slice(0, 3);
   for (const [i, m] of opened.entries()) {
-    wires.push(await seal(op('create', m.id, MONITOR, i + 1, createBody(m, MONITOR, 10 + i)), monitor, toDeskAndAuthor(monitor)));
+    wires.push(await seal(opOf('create', m.id, MONITOR, i + 1, createBody(m, MONITOR, 10 + i)), monitor, toDeskAndAuthor(monitor)));
   }
   const changed = marked[3]!;
   wires.push(
     await changeOneCharacter(
-      await seal(op('create', changed.id, MONITOR, 4, createBody(changed, MONITOR, 20)), monitor, toDeskAndAuthor(monitor)),
+      await seal(opOf('create', changed.id, MONITOR, 4, createBody(changed, MONITOR, 20)), monitor, toDeskAndAuthor(monitor)),
       monitor,
     ),
   );
   const unknown = marked[4]!;
-  wires.push(await seal(op('create', unknown.id, STRANGER, 1, createBody(unknown, STRANGER, 21)), stranger, toDeskAndAuthor(stranger)));
+  wires.push(await seal(opOf('create', unknown.id, STRANGER, 1, createBody(unknown, STRANGER, 21)), stranger, toDeskAndAuthor(stranger)));
 
   // The coordinator verifies the first report: counted only if the sealed roster made it a coordinator.
   const first = opened[0]!;
-  const verify = editBody(emptyState(first.id), { verification: 'verified' }, hlc(COORDINATOR, 30));
+  const verify = editBody(emptyState(first.id), { verification: 'verified' }, hlcAt(COORDINATOR, 30));
   wires.push(
-    await seal(op('edit', first.id, COORDINATOR, 2, verify), coordinator, [
+    await seal(opOf('edit', first.id, COORDINATOR, 2, verify), coordinator, [
       deployment.pair.publicKey,
       coordinator.agreement.publicKey,
       monitor.agreement.publicKey,
