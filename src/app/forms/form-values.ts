@@ -119,6 +119,9 @@ export function formToContent(
       }
     }
   }
+  // The schema checks for a place only once every field has parsed: asked here as well, a missing
+  // place is reported with the other mistakes at the first Save, not after they are fixed.
+  if (out.placeName === undefined && out.admin === undefined) errors.placeName = 'err.place.missing';
   const result = validateReport(dropUndefined(out), options.today);
   if (!result.success) {
     for (const issue of result.error.issues) {

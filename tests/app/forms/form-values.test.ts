@@ -127,6 +127,14 @@ describe('formToContent', () => {
     });
   });
 
+  test('an empty form reports the date and the place at once', () => {
+    expect(convert('damage', { structures: '-3' }).errors).toEqual({
+      structures: 'err.count.negative',
+      'eventDate.date': 'err.date.missing',
+      placeName: 'err.place.missing',
+    });
+  });
+
   test('an end date left from a range is not saved once the date is no longer a range', () => {
     // the form hides the end input unless the precision is a range, but keeps what was typed in it
     const r = convert('damage', { ...baseForm, 'eventDate.precision': 'exact', 'eventDate.end': '2025-03-09' });
