@@ -4,7 +4,16 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { countRows, launchBrowser, newPhoneContext, screenshot, waitForCount, waitForServiceWorker, waitForValue } from './harness.ts';
+import {
+  countRows,
+  launchBrowser,
+  loadSampleGazetteer,
+  newPhoneContext,
+  screenshot,
+  waitForCount,
+  waitForServiceWorker,
+  waitForValue,
+} from './harness.ts';
 
 let browser: Browser;
 let context: BrowserContext;
@@ -24,12 +33,7 @@ beforeAll(async () => {
   await page.goto('/');
   await waitForServiceWorker(page);
   // The coordinator's gazetteer reaches a phone with sync; until then the sample stands in for it.
-  await page.getByRole('link', { name: 'الإعدادات' }).click();
-  await page.getByRole('button', { name: 'حمّل الدليل الجغرافي التجريبي' }).click();
-  await page
-    .getByRole('status')
-    .getByText(/استُوردت/)
-    .waitFor();
+  await loadSampleGazetteer(page);
   await context.setOffline(true);
   await page.reload();
 });

@@ -270,6 +270,16 @@ export async function enrollByLink(p: Page, link: string): Promise<void> {
     .waitFor();
 }
 
+/** Loads the sample gazetteer on the Settings screen, in Arabic, as a phone not enrolled yet may. */
+export async function loadSampleGazetteer(p: Page): Promise<void> {
+  await p.getByRole('link', { name: 'الإعدادات' }).click();
+  await p.getByRole('button', { name: 'حمّل الدليل الجغرافي التجريبي' }).click();
+  await p
+    .getByRole('status')
+    .getByText(/استُوردت/)
+    .waitFor();
+}
+
 /** Saves a damage report through the Arabic form, from the list. */
 export async function saveDamageReport(p: Page, r: { date: string; place: string; structures: string; notes: string }): Promise<void> {
   await p.goto('/');

@@ -6,7 +6,17 @@
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { appReady, countRows, launchBrowser, newPhoneContext, readAllStored, screenshot, until, waitForCount } from './harness.ts';
+import {
+  appReady,
+  countRows,
+  launchBrowser,
+  loadSampleGazetteer,
+  newPhoneContext,
+  readAllStored,
+  screenshot,
+  until,
+  waitForCount,
+} from './harness.ts';
 
 let browser: Browser;
 
@@ -33,12 +43,7 @@ async function phoneInUse(context: BrowserContext): Promise<Page> {
   await appReady(page);
   await page.waitForFunction(() => navigator.serviceWorker?.controller !== null);
 
-  await page.getByRole('link', { name: 'الإعدادات' }).click();
-  await page.getByRole('button', { name: 'حمّل الدليل الجغرافي التجريبي' }).click();
-  await page
-    .getByRole('status')
-    .getByText(/استُوردت/)
-    .waitFor();
+  await loadSampleGazetteer(page);
 
   await page.getByRole('link', { name: 'التقارير' }).click();
   await page.getByRole('button', { name: 'تقرير جديد' }).click();
