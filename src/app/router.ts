@@ -64,7 +64,8 @@ export function useRoute(): Route {
 /** Same-origin link clicks move within the app instead of reloading it. */
 export function onLinkClick(e: MouseEvent): void {
   const a = (e.target as Element | null)?.closest?.('a');
-  if (!a || a.target || a.hasAttribute('download') || e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+  // A click already taken by the link's own handler (the error summary's links move only the focus) is left alone.
+  if (e.defaultPrevented || !a || a.target || a.hasAttribute('download') || e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
   const url = new URL(a.href, location.href);
   if (url.origin !== location.origin) return;
   e.preventDefault();

@@ -140,7 +140,9 @@ describe('bad input', () => {
     expect(await errorOf(page, 'End date')).toBe('The end is before the start.');
     expect(await errorOf(page, 'Latitude')).toBe('Latitude must be between -90 and 90.');
     expect(await errorOf(page, 'Notes')).toBe('Too long: 1,000,000 characters. Shorten it to at most 20,000.');
-    expect(await page.getByRole('alert').first().textContent()).toBe('Check the 4 fields marked below.');
+    // The summary above the form, named by what it asks, with a link to each field.
+    const summary = page.getByRole('group', { name: 'Check the 4 fields marked below.' });
+    expect(await summary.getByRole('link').allTextContents()).toEqual(['Structures', 'End date', 'Latitude', 'Notes']);
     await screenshot(page, 'form-errors-en');
     expect(await countRows(page, 'reports')).toBe(0);
 

@@ -90,3 +90,26 @@ export function formSections(type: ReportType): Section[] {
 export function formFields(type: ReportType): FieldName[] {
   return formSections(type).flatMap((s) => s.widgets.map((w) => w.field));
 }
+
+/** The inputs a widget shows, by the keys a form's values and errors use, in the order they appear. */
+function widgetInputs(w: Widget): string[] {
+  switch (w.kind) {
+    case 'eventDate':
+      return ['eventDate.precision', 'eventDate.date', 'eventDate.end'];
+    case 'period':
+      return ['period.since', 'period.until'];
+    case 'admin':
+      return ['admin.adm1', 'admin.adm2', 'admin.adm3'];
+    case 'place':
+      return [`${w.field}.name`, `${w.field}.adm1`, `${w.field}.adm2`];
+    case 'point':
+      return ['point.lat', 'point.lon', 'point.accuracy'];
+    default:
+      return [w.field];
+  }
+}
+
+/** Every input of a type's form, in the order the form shows them. */
+export function formInputs(type: ReportType): string[] {
+  return formSections(type).flatMap((s) => s.widgets.flatMap(widgetInputs));
+}

@@ -3,13 +3,14 @@
  * once (a killed page offers it back), and "Save" writes the report, its op and the draft's removal
  * in one transaction. A failed save, a full disk included, keeps the draft and says why.
  */
+import type { Ref } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ReportId } from '../../../domain/ids.ts';
 import { adminLookup } from '../../../domain/gazetteer.ts';
 import { DATE_PRECISIONS, type FieldValues, type ReportType } from '../../../domain/report.ts';
 import { changedFields, formToContent, localToday, type FormValues } from '../../forms/form-values.ts';
-import { formSections, type Widget } from '../../forms/form-spec.ts';
-import type { MessageKey } from '../../i18n/i18n.ts';
+import { formInputs, formSections, type Widget } from '../../forms/form-spec.ts';
+import type { MessageKey, Translator } from '../../i18n/i18n.ts';
 import { createReport, editReport } from '../../store/reports.ts';
 import { discardDraft, keepDraft, settledDrafts } from '../../store/drafts.ts';
 import { isQuotaError } from '../../storage-status.ts';
@@ -80,6 +81,47 @@ function WidgetView({ w, props }: { w: Widget; props: FieldProps }) {
   }
 }
 
+/** A field's label as its input shows it: the event date's input is labelled by the field's name. */
+function labelOf(tr: Translator, key: string): string {
+  return tr.tk(key === 'eventDate.date' ? 'field.eventDate' : `field.${key}`);
+}
+
+/**
+ * What stops the save, above the form: how many fields, then each by its label, in the form's order,
+ * as a link that puts the focus in it. Its links move nothing but the focus: no route, no history.
+ */
+function ErrorSummary({ type, errors, summaryRef }: { type: ReportType; errors: Record<string, string>; summaryRef: Ref<HTMLDivElement> }) {
+  const { tr } = useServices();
+  const order = formInputs(type);
+  const keys = Object.keys(errors).sort((a, b) => rank(order, a) - rank(order, b));
+  if (keys.length === 0) return null;
+  const go = (e: MouseEvent, key: string) => {
+    e.preventDefault();
+    document.getElementById(inputId(key))?.focus();
+  };
+  return (
+    <div class="form-error error-summary" role="group" aria-labelledby="error-summary-title" tabIndex={-1} ref={summaryRef}>
+      {/* Not an alert: the count changes as fields are fixed, and a live region would talk over the typing. */}
+      <p id="error-summary-title">{tr.plural('form.hasErrors', keys.length)}</p>
+      <ul>
+        {keys.map((key) => (
+          <li key={key}>
+            <a href={`#${inputId(key)}`} onClick={(e) => go(e, key)}>
+              {labelOf(tr, key)}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** Where an input comes in the form; one the form does not show comes last. */
+function rank(order: string[], key: string): number {
+  const i = order.indexOf(key);
+  return i < 0 ? order.length : i;
+}
+
 export function ReportForm({ type, draftId, initial, editing, onSaved, onCancel }: ReportFormProps) {
   const { tr, writer, gazetteer } = useServices();
   const [values, setValues] = useState<FormValues>(initial);
@@ -87,8 +129,10 @@ export function ReportForm({ type, draftId, initial, editing, onSaved, onCancel 
   const [saveError, setSaveError] = useState<string>();
   const [tried, setTried] = useState(false);
   const [saving, setSaving] = useState(false);
+  // Counts the saves refused for errors: each one, and nothing else, takes the focus to the summary.
+  const [refusals, setRefusals] = useState(0);
   const valuesRef = useRef(values);
-  const summaryRef = useRef<HTMLParagraphElement>(null);
+  const summaryRef = useRef<HTMLDivElement>(null);
 
   const lookup = useMemo(() => adminLookup(gazetteer), [gazetteer]);
   const convert = (v: FormValues) => formToContent(type, v, { today: localToday(new Date()), lookup, previous: editing?.values });
@@ -103,9 +147,10 @@ export function ReportForm({ type, draftId, initial, editing, onSaved, onCancel 
     );
   };
 
+  // Once per refused Save, never as the errors change: the monitor may be typing by then.
   useEffect(() => {
-    if (tried && Object.keys(errors).length) summaryRef.current?.focus();
-  }, [tried, errors]);
+    if (refusals) summaryRef.current?.focus();
+  }, [refusals]);
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -115,8 +160,7 @@ export function ReportForm({ type, draftId, initial, editing, onSaved, onCancel 
     const { content, errors: found } = convert(valuesRef.current);
     setErrors(found);
     if (!content) {
-      const first = Object.keys(found)[0];
-      if (first) document.getElementById(inputId(first))?.focus();
+      setRefusals((n) => n + 1);
       return;
     }
     setSaving(true);
@@ -143,14 +187,9 @@ export function ReportForm({ type, draftId, initial, editing, onSaved, onCancel 
   };
 
   const props: FieldProps = { values, errors, set };
-  const errorCount = Object.keys(errors).length;
   return (
     <form onSubmit={(e) => void submit(e)} noValidate>
-      {errorCount > 0 && (
-        <p class="form-error" role="alert" tabIndex={-1} ref={summaryRef}>
-          {tr.plural('form.hasErrors', errorCount)}
-        </p>
-      )}
+      <ErrorSummary type={type} errors={errors} summaryRef={summaryRef} />
       {formSections(type).map((section) => (
         <section key={section.title} class="form-section">
           <h2>{tr.t(section.title)}</h2>
