@@ -1,7 +1,8 @@
 /**
  * The report form on a monitor's phone: 360×740, in Arabic, with a CPU four times slower than the
- * machine's. Typing after a failed Save keeps every keystroke and the focus where it was, and the
- * error summary links each field at fault.
+ * machine's. Typing after a failed Save keeps every keystroke and the focus where it was; the error
+ * summary links each field at fault; and the form leaves room to type: a header of one slim row that
+ * keeps the panic action, and tap targets a finger can hit.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -9,6 +10,11 @@ import { appReady, launchBrowser, newPhoneContext, PHONE, sessionHistory } from 
 
 let browser: Browser;
 let page: Page;
+
+/** What WCAG 2.5.5 and the platforms' guidelines ask of a target a finger taps, in CSS pixels. */
+const MIN_TARGET = 44;
+/** The header's most, with a form open: with the keyboard up, every pixel it keeps is one less to type in. */
+const HEADER_ON_FORM_MAX = 56;
 
 const summaryOf = (p: Page) => p.getByRole('group', { name: /^تحقّق من/ });
 
@@ -36,6 +42,20 @@ async function settled(p: Page) {
 }
 
 const isFocused = (l: Locator) => l.evaluate((el) => el === document.activeElement);
+
+/** Every visible one of `targets` smaller than a finger, as "name: width×height". */
+async function tooSmall(targets: Locator): Promise<string[]> {
+  const small: string[] = [];
+  for (const target of await targets.all()) {
+    const box = await target.boundingBox();
+    if (!box || !(await target.isVisible())) continue;
+    if (box.width < MIN_TARGET || box.height < MIN_TARGET) {
+      const name = (await target.getAttribute('aria-label')) ?? (await target.textContent());
+      small.push(`${name?.trim()}: ${Math.round(box.width)}×${Math.round(box.height)}`);
+    }
+  }
+  return small;
+}
 
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -114,6 +134,48 @@ describe('typing after a failed Save', () => {
     await settled(page);
     expect(await summary.getByRole('link').allTextContents()).toEqual(['عدد المباني', 'تاريخ الحدث']);
     expect(await isFocused(page.getByLabel('اسم المكان', { exact: true }))).toBe(true);
+    await cancelForm(page);
+  });
+});
+
+describe('room to type', () => {
+  test('with a form open the header is one slim row, and the panic action is one tap away', async () => {
+    const banner = page.getByRole('banner');
+    const full = (await banner.boundingBox())!.height;
+    await newReport(page, 'أضرار');
+    const height = (await banner.boundingBox())!.height;
+    console.log(`header: ${Math.round(full)} px on the list, ${Math.round(height)} px with the form open`);
+    expect(height).toBeLessThanOrEqual(HEADER_ON_FORM_MAX);
+
+    // Deep in the form, the keyboard's field in view: the panic button is still on screen, tappable.
+    const narrative = page.getByLabel('ملاحظات');
+    await narrative.focus();
+    await narrative.scrollIntoViewIfNeeded();
+    const panic = banner.getByRole('button', { name: 'امسح بيانات الهاتف' });
+    const box = (await panic.boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.y + box.height).toBeLessThanOrEqual(HEADER_ON_FORM_MAX);
+    // Nothing covers it: a tap would land on it (trial: the phone is not wiped).
+    await panic.click({ trial: true });
+    // The way back to the list is still there too.
+    expect(await page.getByRole('navigation', { name: 'القائمة الرئيسية' }).getByRole('link', { name: 'التقارير' }).isVisible()).toBe(true);
+    await cancelForm(page);
+  });
+
+  test('every nav link and button is at least 44×44 CSS px, on the list and on the form', async () => {
+    const targets = (p: Page) =>
+      p
+        .getByRole('navigation', { name: 'القائمة الرئيسية' })
+        .getByRole('link')
+        .or(p.getByRole('banner').getByRole('link'))
+        .or(p.getByRole('banner').getByRole('combobox'))
+        .or(p.getByRole('button'));
+    expect(await tooSmall(targets(page)), 'on the list').toEqual([]);
+
+    await newReport(page, 'أضرار');
+    await page.getByRole('button', { name: 'حفظ' }).click();
+    await summaryOf(page).waitFor();
+    expect(await tooSmall(targets(page).or(summaryOf(page).getByRole('link'))), 'on the form').toEqual([]);
     await cancelForm(page);
   });
 });

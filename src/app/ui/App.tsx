@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { appName, applyAppearance } from '../appearance.ts';
 import { LANGUAGE_NAMES, LANGUAGES, isLang } from '../i18n/i18n.ts';
 import type { UpdateHandle } from '../pwa.ts';
-import { onLinkClick, useRoute } from '../router.ts';
+import { onLinkClick, useRoute, type Route } from '../router.ts';
 import { isCoordinator, Services, useServices, type AppServices } from './context.ts';
 import { lazyScreen } from './lazy.tsx';
 import { PanicButton } from './PanicButton.tsx';
@@ -39,8 +39,7 @@ function useOnline(): boolean {
   return online;
 }
 
-function Screen() {
-  const route = useRoute();
+function Screen({ route }: { route: Route }) {
   switch (route.name) {
     case 'list':
       return <ReportList />;
@@ -81,6 +80,10 @@ function NoReport() {
 
 export function App({ services, update }: { services: AppServices; update?: UpdateHandle }) {
   const { tr } = services;
+  const route = useRoute();
+  // A report form on a phone: the header keeps one slim row (the way back to the list, lock and
+  // panic), so the form and the keyboard have the screen.
+  const formOpen = route.name === 'new' || route.name === 'edit';
   const online = useOnline();
   const [dismissed, setDismissed] = useState(false);
   useEffect(() => {
@@ -91,7 +94,7 @@ export function App({ services, update }: { services: AppServices; update?: Upda
 
   return (
     <Services.Provider value={services}>
-      <header class="bar">
+      <header class={formOpen ? 'bar form-open' : 'bar'}>
         <a href="/" class="brand" onClick={onLinkClick}>
           {appName(tr, services.appearance)}
         </a>
@@ -150,7 +153,7 @@ export function App({ services, update }: { services: AppServices; update?: Upda
       )}
       {services.enrollment && <SyncBar />}
       <main onClick={onLinkClick}>
-        <Screen />
+        <Screen route={route} />
       </main>
     </Services.Provider>
   );
