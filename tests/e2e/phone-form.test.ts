@@ -2,11 +2,11 @@
  * The report form on a monitor's phone: 360×740, in Arabic, with a CPU four times slower than the
  * machine's. Typing after a failed Save keeps every keystroke and the focus where it was; the error
  * summary links each field at fault; and the form leaves room to type: a header of one slim row that
- * keeps the panic action, and tap targets a finger can hit.
+ * keeps the panic action, tap targets a finger can hit, and required fields marked.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { appReady, launchBrowser, newPhoneContext, PHONE, sessionHistory } from './harness.ts';
+import { appReady, launchBrowser, loadSampleGazetteer, newPhoneContext, PHONE, sessionHistory } from './harness.ts';
 
 let browser: Browser;
 let page: Page;
@@ -63,6 +63,8 @@ beforeAll(async () => {
   page = await context.newPage();
   await page.goto('/');
   await appReady(page);
+  // The gazetteer makes the admin areas choosable: a picked area stands in for a place name.
+  await loadSampleGazetteer(page);
   // Marked after the form's own handler has asked for the draft write of each keystroke.
   await page.evaluate(() => addEventListener('input', () => performance.mark('typed')));
   const cdp = await page.context().newCDPSession(page);
@@ -176,6 +178,38 @@ describe('room to type', () => {
     await page.getByRole('button', { name: 'حفظ' }).click();
     await summaryOf(page).waitFor();
     expect(await tooSmall(targets(page).or(summaryOf(page).getByRole('link'))), 'on the form').toEqual([]);
+    await cancelForm(page);
+  });
+
+  test('required fields carry aria-required and a visible mark; the others neither', async () => {
+    await newReport(page, 'أضرار');
+    const required = async (input: Locator) => {
+      const aria = await input.getAttribute('aria-required');
+      // The mark sits on the field's label line, beside its label, where the eye looks for it.
+      const mark = await input.evaluate((el) => {
+        const line = document.querySelector(`label[for="${el.id}"]`)?.parentElement;
+        const marks = [...(line?.querySelectorAll('[aria-hidden="true"]') ?? [])];
+        return marks.some((m) => m.textContent?.trim() === 'مطلوب' && (m as HTMLElement).checkVisibility());
+      });
+      return { aria, mark };
+    };
+    const yes = { aria: 'true', mark: true };
+    const no = { aria: null, mark: false };
+    expect(await required(page.getByLabel('تاريخ الحدث'))).toEqual(yes);
+    expect(await required(page.getByLabel('اسم المكان', { exact: true }))).toEqual(yes);
+    for (const label of ['عدد المباني', 'درجة الضرر', 'ملاحظات', 'المحافظة']) {
+      expect(await required(page.getByLabel(label, { exact: true })), label).toEqual(no);
+    }
+    // A picked area gives the place as well as a name would.
+    await page.getByLabel('المحافظة', { exact: true }).selectOption({ label: 'اللاذقية' });
+    expect(await required(page.getByLabel('اسم المكان', { exact: true }))).toEqual(no);
+    // A range needs its end.
+    expect(await page.getByLabel('تاريخ النهاية').count()).toBe(0);
+    await page.getByLabel('دقة التاريخ').selectOption({ label: 'فترة' });
+    expect(await required(page.getByLabel('تاريخ النهاية'))).toEqual(yes);
+    // An access cut needs its service.
+    await page.getByRole('radiogroup', { name: 'نوع التقرير' }).getByRole('radio', { name: 'انقطاع خدمات' }).check();
+    expect(await required(page.getByLabel('الخدمة', { exact: true }))).toEqual(yes);
     await cancelForm(page);
   });
 });

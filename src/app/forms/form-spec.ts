@@ -113,3 +113,21 @@ function widgetInputs(w: Widget): string[] {
 export function formInputs(type: ReportType): string[] {
   return formSections(type).flatMap((s) => s.widgets.flatMap(widgetInputs));
 }
+
+/**
+ * The inputs a report cannot be saved without, given what is typed so far (the rules of
+ * src/domain/report.ts, said per input): the event date, its end when it is a range, a place name
+ * unless an admin area gives the place, an access cut's service, and when a cut began if it is said
+ * to have ended.
+ */
+export function requiredInputs(type: ReportType, values: Record<string, string | undefined>): Set<string> {
+  const given = (key: string) => Boolean(values[key]?.trim());
+  const required = new Set(['eventDate.date']);
+  if (values['eventDate.precision'] === 'range') required.add('eventDate.end');
+  if (!['admin.adm1', 'admin.adm2', 'admin.adm3'].some(given)) required.add('placeName');
+  if (type === 'access_cut') {
+    required.add('service');
+    if (given('period.until')) required.add('period.since');
+  }
+  return required;
+}

@@ -57,6 +57,7 @@ export const ar: Catalog = {
     many: 'تحقّق من الحقول الـ{n} المعلَّمة أدناه.',
     other: 'تحقّق من الحقول الـ{n} المعلَّمة أدناه.',
   },
+  'form.required': 'مطلوب',
   'form.saved': 'حُفظ على هذا الهاتف',
   'section.what': 'ماذا حدث',
   'section.when': 'متى',

@@ -46,6 +46,7 @@ const coreEn = {
   'form.newTitle': 'New {type} report',
   'form.editTitle': 'Edit {type} report',
   'form.hasErrors': { one: 'Check the field marked below.', other: 'Check the {n} fields marked below.' },
+  'form.required': 'required',
   'form.saved': 'Saved on this phone',
   'section.what': 'What happened',
   'section.when': 'When',

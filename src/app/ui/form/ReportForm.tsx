@@ -9,7 +9,7 @@ import type { ReportId } from '../../../domain/ids.ts';
 import { adminLookup } from '../../../domain/gazetteer.ts';
 import { DATE_PRECISIONS, type FieldValues, type ReportType } from '../../../domain/report.ts';
 import { changedFields, formToContent, localToday, type FormValues } from '../../forms/form-values.ts';
-import { formInputs, formSections, type Widget } from '../../forms/form-spec.ts';
+import { formInputs, formSections, requiredInputs, type Widget } from '../../forms/form-spec.ts';
 import type { MessageKey, Translator } from '../../i18n/i18n.ts';
 import { createReport, editReport } from '../../store/reports.ts';
 import { discardDraft, keepDraft, settledDrafts } from '../../store/drafts.ts';
@@ -186,7 +186,8 @@ export function ReportForm({ type, draftId, initial, editing, onSaved, onCancel 
     onCancel();
   };
 
-  const props: FieldProps = { values, errors, set };
+  const required = useMemo(() => requiredInputs(type, values), [type, values]);
+  const props: FieldProps = { values, errors, required, set };
   return (
     <form onSubmit={(e) => void submit(e)} noValidate>
       <ErrorSummary type={type} errors={errors} summaryRef={summaryRef} />

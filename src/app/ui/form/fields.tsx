@@ -10,6 +10,8 @@ import { useServices } from '../context.ts';
 export interface FieldProps {
   values: Record<string, string>;
   errors: Record<string, string>;
+  /** The inputs the report cannot be saved without, as what is typed so far makes them. */
+  required: ReadonlySet<string>;
   set: (key: string, value: string) => void;
 }
 
@@ -44,9 +46,18 @@ function Row({
   children: ComponentChildren;
   props: FieldProps;
 }) {
+  const { tr } = useServices();
   return (
     <div class={`field${props.errors[k] ? ' has-error' : ''}`}>
-      <label for={inputId(k)}>{label}</label>
+      <div class="label-line">
+        <label for={inputId(k)}>{label}</label>
+        {/* Seen, not read: the input's aria-required says it to a screen reader, once. */}
+        {props.required.has(k) && (
+          <span class="required" aria-hidden="true">
+            {tr.t('form.required')}
+          </span>
+        )}
+      </div>
       {hint && (
         <p class="hint" id={`${inputId(k)}-hint`}>
           {hint}
@@ -60,7 +71,12 @@ function Row({
 
 function aria(k: string, props: FieldProps, hint?: boolean) {
   const ids = [hint ? `${inputId(k)}-hint` : '', props.errors[k] ? `${inputId(k)}-error` : ''].filter(Boolean).join(' ');
-  return { id: inputId(k), 'aria-invalid': props.errors[k] ? true : undefined, 'aria-describedby': ids || undefined };
+  return {
+    id: inputId(k),
+    'aria-required': props.required.has(k) ? true : undefined,
+    'aria-invalid': props.errors[k] ? true : undefined,
+    'aria-describedby': ids || undefined,
+  };
 }
 
 export function TextField({ k, label, multiline, props }: { k: string; label: MessageKey; multiline?: boolean; props: FieldProps }) {
