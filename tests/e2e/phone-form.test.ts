@@ -2,10 +2,13 @@
  * The report form on a monitor's phone: 360×740, in Arabic, with a CPU four times slower than the
  * machine's. Typing after a failed Save keeps every keystroke and the focus where it was; the error
  * summary links each field at fault; and the form leaves room to type: a header of one slim row that
- * keeps the panic action, tap targets a finger can hit, and required fields marked.
+ * keeps the panic action, tap targets a finger can hit, required fields marked and the damage levels
+ * explained.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
+import { ar } from '../../src/app/i18n/ar.ts';
+import { DAMAGE_LEVELS } from '../../src/domain/report-codes.ts';
 import { appReady, launchBrowser, loadSampleGazetteer, newPhoneContext, PHONE, sessionHistory } from './harness.ts';
 
 let browser: Browser;
@@ -42,6 +45,14 @@ async function settled(p: Page) {
 }
 
 const isFocused = (l: Locator) => l.evaluate((el) => el === document.activeElement);
+
+/** The text of the elements an input's aria-describedby names: what a screen reader says after its name. */
+async function descriptionOf(input: Locator): Promise<string> {
+  const ids = (await input.getAttribute('aria-describedby'))?.split(' ') ?? [];
+  // As seen: a list's items are lines of their own.
+  const texts = await Promise.all(ids.map((id) => input.page().locator(`[id="${id}"]`).innerText()));
+  return texts.join('\n');
+}
 
 /** Every visible one of `targets` smaller than a finger, as "name: width×height". */
 async function tooSmall(targets: Locator): Promise<string[]> {
@@ -210,6 +221,16 @@ describe('room to type', () => {
     // An access cut needs its service.
     await page.getByRole('radiogroup', { name: 'نوع التقرير' }).getByRole('radio', { name: 'انقطاع خدمات' }).check();
     expect(await required(page.getByLabel('الخدمة', { exact: true }))).toEqual(yes);
+    await cancelForm(page);
+  });
+
+  test('each damage level is explained where it is chosen, in a line of its own', async () => {
+    await newReport(page, 'أضرار');
+    const level = page.getByLabel('درجة الضرر');
+    const lines = (await descriptionOf(level)).split('\n').filter(Boolean);
+    const explained = DAMAGE_LEVELS.map((v) => `${ar[`code.damageLevel.${v}`]}: ${ar[`code.damageLevel.${v}.hint`]}`);
+    for (const line of explained) expect(lines).toContain(line);
+    for (const line of explained) expect(await page.getByText(line, { exact: true }).isVisible(), line).toBe(true);
     await cancelForm(page);
   });
 });

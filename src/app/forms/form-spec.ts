@@ -22,7 +22,8 @@ export type Widget =
   | { kind: 'eventDate'; field: 'eventDate' }
   | { kind: 'text'; field: FieldName; multiline?: boolean }
   | { kind: 'count'; field: FieldName }
-  | { kind: 'choice'; field: FieldName; options: readonly string[] }
+  /** `explained`: each option has a line of its own saying what it means, shown where it is chosen. */
+  | { kind: 'choice'; field: FieldName; options: readonly string[]; explained?: true }
   | { kind: 'yesno'; field: FieldName }
   | { kind: 'admin'; field: 'admin' }
   | { kind: 'place'; field: 'origin' | 'destination' }
@@ -47,7 +48,7 @@ const WHAT: Record<ReportType, Widget[]> = {
   damage: [
     { kind: 'choice', field: 'structureKind', options: STRUCTURE_KINDS },
     { kind: 'count', field: 'structures' },
-    { kind: 'choice', field: 'damageLevel', options: DAMAGE_LEVELS },
+    { kind: 'choice', field: 'damageLevel', options: DAMAGE_LEVELS, explained: true },
     { kind: 'choice', field: 'damageCause', options: DAMAGE_CAUSES },
     { kind: 'yesno', field: 'looted' },
   ],

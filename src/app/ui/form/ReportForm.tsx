@@ -38,7 +38,16 @@ function WidgetView({ w, props }: { w: Widget; props: FieldProps }) {
     case 'count':
       return <NumberField k={w.field} label={label} hint="field.count.hint" props={props} />;
     case 'choice':
-      return <ChoiceField k={w.field} label={label} options={w.options} optionLabel={(v) => tr.tk(`code.${w.field}.${v}`)} props={props} />;
+      return (
+        <ChoiceField
+          k={w.field}
+          label={label}
+          options={w.options}
+          optionLabel={(v) => tr.tk(`code.${w.field}.${v}`)}
+          explain={w.explained && ((v) => tr.tk(`code.${w.field}.${v}.hint`))}
+          props={props}
+        />
+      );
     case 'yesno':
       return (
         <ChoiceField

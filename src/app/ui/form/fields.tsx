@@ -16,6 +16,7 @@ export interface FieldProps {
 }
 
 export const inputId = (key: string) => `f-${key.replace(/\./g, '-')}`;
+const hintId = (key: string) => `${inputId(key)}-hint`;
 
 function limitOf(key: string): number {
   if (key === 'narrative') return TEXT_LIMITS.narrative;
@@ -42,7 +43,7 @@ function Row({
 }: {
   k: string;
   label: string;
-  hint?: string;
+  hint?: ComponentChildren;
   children: ComponentChildren;
   props: FieldProps;
 }) {
@@ -59,9 +60,9 @@ function Row({
         )}
       </div>
       {hint && (
-        <p class="hint" id={`${inputId(k)}-hint`}>
+        <div class="hint" id={hintId(k)}>
           {hint}
-        </p>
+        </div>
       )}
       {children}
       <ErrorText k={k} value={props.values[k]} error={props.errors[k]} />
@@ -69,8 +70,12 @@ function Row({
   );
 }
 
-function aria(k: string, props: FieldProps, hint?: boolean) {
-  const ids = [hint ? `${inputId(k)}-hint` : '', props.errors[k] ? `${inputId(k)}-error` : ''].filter(Boolean).join(' ');
+/**
+ * What every input carries: its id, whether it is required or invalid, and what describes it: the
+ * elements named in `described`, then its error.
+ */
+function aria(k: string, props: FieldProps, described: string[] = []) {
+  const ids = [...described, props.errors[k] ? `${inputId(k)}-error` : ''].filter(Boolean).join(' ');
   return {
     id: inputId(k),
     'aria-required': props.required.has(k) ? true : undefined,
@@ -115,7 +120,7 @@ export function NumberField({
         inputMode={decimal ? 'decimal' : 'numeric'}
         autoComplete="off"
         dir="ltr"
-        {...aria(k, props, !!hint)}
+        {...aria(k, props, hint ? [hintId(k)] : [])}
         value={props.values[k] ?? ''}
         onInput={(e) => props.set(k, e.currentTarget.value)}
       />
@@ -128,19 +133,33 @@ export function ChoiceField({
   label,
   options,
   optionLabel,
+  explain,
   props,
 }: {
   k: string;
   label: MessageKey;
   options: readonly { value: string; label: string }[] | readonly string[];
   optionLabel?: (v: string) => string;
+  /** What each option means, shown as a line of its own under the label. */
+  explain?: (v: string) => string;
   props: FieldProps;
 }) {
   const { tr } = useServices();
   const opts = options.map((o) => (typeof o === 'string' ? { value: o, label: optionLabel ? optionLabel(o) : o } : o));
+  const explained = explain && (
+    <ul class="explained">
+      {opts.map((o) => (
+        <li key={o.value}>{`${o.label}: ${explain(o.value)}`}</li>
+      ))}
+    </ul>
+  );
   return (
-    <Row k={k} label={tr.t(label)} props={props}>
-      <select {...aria(k, props)} value={props.values[k] ?? ''} onChange={(e) => props.set(k, e.currentTarget.value)}>
+    <Row k={k} label={tr.t(label)} hint={explained} props={props}>
+      <select
+        {...aria(k, props, explained ? [hintId(k)] : [])}
+        value={props.values[k] ?? ''}
+        onChange={(e) => props.set(k, e.currentTarget.value)}
+      >
         <option value="">{tr.t('choice.unset')}</option>
         {opts.map((o) => (
           <option key={o.value} value={o.value}>
