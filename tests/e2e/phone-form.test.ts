@@ -2,8 +2,8 @@
  * The report form on a monitor's phone: 360×740, in Arabic, with a CPU four times slower than the
  * machine's. Typing after a failed Save keeps every keystroke and the focus where it was; the error
  * summary links each field at fault; and the form leaves room to type: a header of one slim row that
- * keeps the panic action, tap targets a finger can hit, required fields marked and the damage levels
- * explained.
+ * keeps the panic action, tap targets a finger can hit, required fields marked, the damage levels
+ * explained and the narrative counted against its limit.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -231,6 +231,20 @@ describe('room to type', () => {
     const explained = DAMAGE_LEVELS.map((v) => `${ar[`code.damageLevel.${v}`]}: ${ar[`code.damageLevel.${v}.hint`]}`);
     for (const line of explained) expect(lines).toContain(line);
     for (const line of explained) expect(await page.getByText(line, { exact: true }).isVisible(), line).toBe(true);
+    await cancelForm(page);
+  });
+
+  test('the narrative shows its 20,000-character limit and a counter in Arabic digits, as one types', async () => {
+    await newReport(page, 'أضرار');
+    const narrative = page.getByLabel('ملاحظات');
+    // Counted as the limit is, in the digits and separators of Syrian Arabic.
+    const empty = 'عدد الأحرف: ٠ من ٢٠٬٠٠٠';
+    expect(await descriptionOf(narrative)).toContain(empty);
+    expect(await page.getByText(empty, { exact: true }).isVisible()).toBe(true);
+    await narrative.click();
+    await page.keyboard.type('ab c');
+    await page.getByText('عدد الأحرف: ٤ من ٢٠٬٠٠٠', { exact: true }).waitFor();
+    expect(await descriptionOf(narrative)).toContain('عدد الأحرف: ٤ من ٢٠٬٠٠٠');
     await cancelForm(page);
   });
 });

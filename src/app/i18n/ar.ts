@@ -116,6 +116,7 @@ export const ar: Catalog = {
   'field.period.until': 'عادت في',
   'field.cutCause': 'سبب الانقطاع',
   'field.count.hint': 'اتركه فارغًا إن كان العدد مجهولًا',
+  'field.text.count': 'عدد الأحرف: {len} من {max}',
   'choice.unset': '—',
   'yesno.yes': 'نعم',
   'yesno.no': 'لا',

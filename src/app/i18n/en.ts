@@ -105,6 +105,7 @@ const coreEn = {
   'field.period.until': 'Restored on',
   'field.cutCause': 'Cause of the cut',
   'field.count.hint': 'Leave empty if unknown',
+  'field.text.count': 'Characters: {len} of {max}',
   'choice.unset': '—',
   'yesno.yes': 'Yes',
   'yesno.no': 'No',

@@ -17,6 +17,7 @@ export interface FieldProps {
 
 export const inputId = (key: string) => `f-${key.replace(/\./g, '-')}`;
 const hintId = (key: string) => `${inputId(key)}-hint`;
+const countId = (key: string) => `${inputId(key)}-count`;
 
 function limitOf(key: string): number {
   if (key === 'narrative') return TEXT_LIMITS.narrative;
@@ -72,7 +73,7 @@ function Row({
 
 /**
  * What every input carries: its id, whether it is required or invalid, and what describes it: the
- * elements named in `described`, then its error.
+ * elements named in `described` (its hint, its counter), then its error.
  */
 function aria(k: string, props: FieldProps, described: string[] = []) {
   const ids = [...described, props.errors[k] ? `${inputId(k)}-error` : ''].filter(Boolean).join(' ');
@@ -86,14 +87,24 @@ function aria(k: string, props: FieldProps, described: string[] = []) {
 
 export function TextField({ k, label, multiline, props }: { k: string; label: MessageKey; multiline?: boolean; props: FieldProps }) {
   const { tr } = useServices();
+  const value = props.values[k] ?? '';
   const common = {
-    ...aria(k, props),
-    value: props.values[k] ?? '',
+    value,
     onInput: (e: Event) => props.set(k, (e.currentTarget as HTMLInputElement).value),
   };
   return (
     <Row k={k} label={tr.t(label)} props={props}>
-      {multiline ? <textarea rows={6} {...common} /> : <input type="text" autoComplete="off" {...common} />}
+      {multiline ? (
+        // Long text shows how much of its limit is used, counted as the limit is (in UTF-16 units).
+        <>
+          <textarea rows={6} {...aria(k, props, [countId(k)])} {...common} />
+          <p class="hint count-chars" id={countId(k)}>
+            {tr.t('field.text.count', { len: value.length, max: limitOf(k) })}
+          </p>
+        </>
+      ) : (
+        <input type="text" autoComplete="off" {...aria(k, props)} {...common} />
+      )}
     </Row>
   );
 }
