@@ -60,7 +60,7 @@ function Root(props: RootProps) {
   const lastLoad = useRef(0);
   const loadCatalog = (lang: Lang, desk: boolean) => {
     const load = ++lastLoad.current;
-    void loadTranslator(lang, { desk }).then((next) => {
+    void loadTranslator(lang, { desk, screens: true }).then((next) => {
       const shown = load === lastLoad.current;
       if (shown) setTr(next);
       // A mark lives only in this page's memory: it tells when a catalog arrived and whether it was
@@ -94,10 +94,11 @@ function Root(props: RootProps) {
 
   const [appearance, setAppearanceState] = useState(currentAppearance);
   const desk = enrollment?.role === 'coordinator';
-  // A device enrolled as coordinator since the app started gets the desk's messages now.
+  // Once the list is drawn, the other screens' messages (the screens wait for them, lazy.tsx); and a
+  // device enrolled as coordinator since the app started gets the desk's now.
   useEffect(() => {
-    if (desk) loadCatalog(wantedLang.current, desk);
-  }, [desk]);
+    if (desk || !tr.hasScreens) loadCatalog(wantedLang.current, desk);
+  }, [desk, tr.hasScreens]);
 
   const services = {
     tr,

@@ -8,7 +8,10 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Page, Request } from 'playwright-core';
 import { expect, test } from 'vitest';
-import { ar } from '../../src/app/i18n/ar.ts';
+import { ar as core } from '../../src/app/i18n/ar.ts';
+import { screensAr } from '../../src/app/i18n/screens.ar.ts';
+
+const ar = { ...core, ...screensAr };
 import { SQLITE_FILE_NAME } from '../../src/server/store/open.ts';
 import { deskAndPhone, ownBrowserAndServer, saveDamageReport, syncNow, waitForCount } from './harness.ts';
 

@@ -7,7 +7,10 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { ar } from '../../src/app/i18n/ar.ts';
+import { ar as core } from '../../src/app/i18n/ar.ts';
+import { screensAr } from '../../src/app/i18n/screens.ar.ts';
+
+const ar = { ...core, ...screensAr };
 import { DAMAGE_LEVELS } from '../../src/domain/report-codes.ts';
 import { appReady, launchBrowser, loadSampleGazetteer, newPhoneContext, PHONE, sessionHistory } from './harness.ts';
 

@@ -3,7 +3,7 @@
  * and dates formatted with Intl. Arabic is the default and is written right to left.
  */
 import type { Lang } from '../../domain/lang.ts';
-import type { Catalog, DeskCatalog, LoadedCatalog, MessageKey } from './en.ts';
+import type { Catalog, DeskCatalog, LoadedCatalog, MessageKey, ScreensCatalog } from './en.ts';
 
 export { isLang, LANGUAGES, type Lang } from '../../domain/lang.ts';
 export const DEFAULT_LANG: Lang = 'ar';
@@ -21,9 +21,20 @@ const DESK_CATALOGS: Record<Lang, () => Promise<DeskCatalog>> = {
   en: () => import('./desk-catalog.en.ts').then((m) => m.deskCatalogEn),
 };
 
-export async function loadTranslator(lang: Lang, opts: { desk?: boolean } = {}): Promise<Translator> {
-  const [core, desk] = await Promise.all([CATALOGS[lang](), opts.desk ? DESK_CATALOGS[lang]() : undefined]);
-  return translator(lang, { ...core, ...desk });
+/** The other screens' messages: loaded once the list is drawn, and before any of those screens shows. */
+const SCREEN_CATALOGS: Record<Lang, () => Promise<ScreensCatalog>> = {
+  ar: () => import('./screens.ar.ts').then((m) => m.screensAr),
+  en: () => import('./screens.en.ts').then((m) => m.screensEn),
+};
+
+/** `screens`: with the other screens' messages too (a language chosen later, when the list is already drawn). */
+export async function loadTranslator(lang: Lang, opts: { desk?: boolean; screens?: boolean } = {}): Promise<Translator> {
+  const [core, screens, desk] = await Promise.all([
+    CATALOGS[lang](),
+    opts.screens ? SCREEN_CATALOGS[lang]() : undefined,
+    opts.desk ? DESK_CATALOGS[lang]() : undefined,
+  ]);
+  return translator(lang, { ...core, ...screens, ...desk }, screens !== undefined);
 }
 /** Intl locales: Syrian Arabic formats numbers with Arabic-Indic digits, as monitors read them. */
 const LOCALES: Record<Lang, string> = { ar: 'ar-SY', en: 'en-GB' };
@@ -40,9 +51,12 @@ export interface Translator {
   number: (n: number) => string;
   dateTime: (ms: number) => string;
   date: (iso: string) => string;
+  /** Whether the other screens' messages are held; `withScreens` gives a translator that holds them. */
+  hasScreens: boolean;
+  withScreens: () => Promise<Translator>;
 }
 
-export function translator(lang: Lang, catalog: LoadedCatalog): Translator {
+export function translator(lang: Lang, catalog: LoadedCatalog, hasScreens = false): Translator {
   const locale = LOCALES[lang];
   const numberFormat = new Intl.NumberFormat(locale);
   const pluralRules = new Intl.PluralRules(locale);
@@ -73,6 +87,8 @@ export function translator(lang: Lang, catalog: LoadedCatalog): Translator {
     number: (n) => numberFormat.format(n),
     dateTime: (ms) => dateTimeFormat.format(new Date(ms)),
     date: (iso) => dateFormat.format(new Date(`${iso}T00:00:00Z`)),
+    hasScreens,
+    withScreens: async () => (hasScreens ? self : translator(lang, { ...catalog, ...(await SCREEN_CATALOGS[lang]()) }, true)),
   };
   return self;
 }
