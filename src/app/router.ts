@@ -22,24 +22,49 @@ export type Route =
   | { name: 'deskExports' }
   | { name: 'notFound' };
 
-const SIMPLE = ['settings', 'sync', 'enroll', 'devices', 'conflicts', 'quarantine'] as const;
+/**
+ * Every path the app links to, by route: parsing and `href` read this one table, so a link cannot
+ * name a path the router does not know. `:id` stands for a report id.
+ */
+const PATHS = {
+  list: '/',
+  new: '/new',
+  view: '/reports/:id',
+  edit: '/reports/:id/edit',
+  settings: '/settings',
+  sync: '/sync',
+  enroll: '/enroll',
+  devices: '/devices',
+  conflicts: '/conflicts',
+  quarantine: '/quarantine',
+  desk: '/desk',
+  deskCharts: '/desk/charts',
+  deskExports: '/desk/exports',
+} as const satisfies Record<Exclude<Route['name'], 'noReport' | 'notFound'>, string>;
+
+export type RouteName = keyof typeof PATHS;
+// Ids as plain strings: a link may name a report this phone lacks, and the router then says so.
+type Params<N extends RouteName> = { [K in keyof Omit<Extract<Route, { name: N }>, 'name'>]: string };
+
+/** The path of a route, with its id encoded and its draft, if any, in the query. */
+export function href<N extends RouteName>(name: N, ...[params]: object extends Params<N> ? [Params<N>?] : [Params<N>]): string {
+  const { id = '', draft } = (params ?? {}) as { id?: string; draft?: string };
+  const path = PATHS[name].replace(':id', encodeURIComponent(id));
+  return draft === undefined ? path : `${path}?draft=${encodeURIComponent(draft)}`;
+}
+
+const segments = (path: string) => path.split('/').filter(Boolean);
 
 export function parseRoute(pathname: string, search: string): Route {
   const draft = new URLSearchParams(search).get('draft') ?? undefined;
-  const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
-  if (parts.length === 0) return { name: 'list' };
-  if (parts[0] === 'new' && parts.length === 1) return { name: 'new', draft };
-  const simple = SIMPLE.find((n) => n === parts[0]);
-  if (simple && parts.length === 1) return { name: simple };
-  if (parts[0] === 'desk') {
-    if (parts.length === 1) return { name: 'desk' };
-    if (parts.length === 2 && parts[1] === 'charts') return { name: 'deskCharts' };
-    if (parts.length === 2 && parts[1] === 'exports') return { name: 'deskExports' };
-  }
-  if (parts[0] === 'reports' && parts[1] !== undefined && (parts.length === 2 || (parts.length === 3 && parts[2] === 'edit'))) {
+  const parts = segments(pathname).map(decodeURIComponent);
+  for (const [name, path] of Object.entries(PATHS) as [RouteName, string][]) {
+    const pattern = segments(path);
+    if (pattern.length !== parts.length || pattern.some((p, i) => p !== ':id' && p !== parts[i])) continue;
+    const id = parts[pattern.indexOf(':id')];
     // A path that names no report id can name no report here: said as for an id this phone lacks.
-    if (!isReportId(parts[1])) return { name: 'noReport' };
-    return parts.length === 2 ? { name: 'view', id: parts[1] } : { name: 'edit', id: parts[1], draft };
+    if (id !== undefined && !isReportId(id)) return { name: 'noReport' };
+    return { name, ...(id === undefined ? {} : { id }), ...(name === 'new' || name === 'edit' ? { draft } : {}) } as Route;
   }
   return { name: 'notFound' };
 }

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { appName, applyAppearance } from '../appearance.ts';
 import { LANGUAGE_NAMES, LANGUAGES, isLang } from '../i18n/i18n.ts';
 import type { UpdateHandle } from '../pwa.ts';
-import { onLinkClick, useRoute, type Route } from '../router.ts';
+import { href, onLinkClick, type Route, useRoute } from '../router.ts';
 import { isCoordinator, Services, useServices, type AppServices } from './context.ts';
 import { lazyScreen } from './lazy.tsx';
 import { PanicButton } from './PanicButton.tsx';
@@ -95,21 +95,21 @@ export function App({ services, update }: { services: AppServices; update?: Upda
   return (
     <Services.Provider value={services}>
       <header class={formOpen ? 'bar form-open' : 'bar'}>
-        <a href="/" class="brand" onClick={onLinkClick}>
+        <a href={href('list')} class="brand" onClick={onLinkClick}>
           {appName(tr, services.appearance)}
         </a>
         <nav aria-label={tr.t('nav.main')} onClick={onLinkClick}>
-          <a href="/">{tr.t('nav.reports')}</a>
-          <a href="/sync">{tr.t('nav.sync')}</a>
+          <a href={href('list')}>{tr.t('nav.reports')}</a>
+          <a href={href('sync')}>{tr.t('nav.sync')}</a>
           {isCoordinator(services) && (
             <>
-              <a href="/desk">{tr.t('nav.desk')}</a>
-              <a href="/conflicts">{tr.t('nav.conflicts')}</a>
-              <a href="/devices">{tr.t('nav.devices')}</a>
-              <a href="/quarantine">{tr.t('nav.quarantine')}</a>
+              <a href={href('desk')}>{tr.t('nav.desk')}</a>
+              <a href={href('conflicts')}>{tr.t('nav.conflicts')}</a>
+              <a href={href('devices')}>{tr.t('nav.devices')}</a>
+              <a href={href('quarantine')}>{tr.t('nav.quarantine')}</a>
             </>
           )}
-          <a href="/settings">{tr.t('nav.settings')}</a>
+          <a href={href('settings')}>{tr.t('nav.settings')}</a>
         </nav>
         <label class="lang">
           <span class="visually-hidden">{tr.t('settings.language')}</span>

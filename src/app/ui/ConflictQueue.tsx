@@ -4,6 +4,7 @@ import { readRow } from '../store/read-row.ts';
 import { useServices } from './context.ts';
 import { formatValue } from './format.ts';
 import { UnreadableItem } from './UnreadableItem.tsx';
+import { href } from '../router.ts';
 
 export function ConflictQueue() {
   const { tr, writer, watermark } = useServices();
@@ -22,7 +23,7 @@ export function ConflictQueue() {
         {items?.map((item) =>
           item.ok ? (
             <li key={item.view.id}>
-              <a href={`/reports/${item.view.id}`} class="report-link">
+              <a href={href('view', { id: item.view.id })} class="report-link">
                 <span class="report-type">{tr.tk(`type.${item.view.type}`)}</span>
                 <span class="report-place">{item.view.values.placeName ?? tr.t('list.noPlace')}</span>
                 <span class="report-meta">{item.view.conflicts.map((f) => tr.tk(`field.${f}`)).join(' · ')}</span>

@@ -3,7 +3,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { cryptoRandom, uuidv7, type ReportId } from '../../domain/ids.ts';
 import { viewOf, type ReportView } from '../../domain/merge.ts';
 import { contentToForm, type FormValues } from '../forms/form-values.ts';
-import { navigate } from '../router.ts';
+import { href, navigate } from '../router.ts';
 import { useServices } from './context.ts';
 import { ReportForm } from './form/ReportForm.tsx';
 
@@ -35,8 +35,8 @@ export function EditReport({ id, draft }: { id: ReportId; draft?: string }) {
         draftId={draftId}
         initial={loaded.initial}
         editing={{ id, values: loaded.view.values }}
-        onSaved={() => navigate(`/reports/${id}`, { replace: true })}
-        onCancel={() => navigate(`/reports/${id}`, { replace: true })}
+        onSaved={() => navigate(href('view', { id }), { replace: true })}
+        onCancel={() => navigate(href('view', { id }), { replace: true })}
       />
     </>
   );

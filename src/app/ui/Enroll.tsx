@@ -7,7 +7,7 @@
 import { useState } from 'preact/hooks';
 import { codeFromHash, enroll, EnrollError, fingerprintFromHash } from '../sync/enrollment.ts';
 import { enrollmentFragment } from '../enrollment-fragment.ts';
-import { navigate } from '../router.ts';
+import { href, navigate } from '../router.ts';
 import { useServices } from './context.ts';
 import { isolate } from './format.ts';
 
@@ -27,7 +27,7 @@ export function Enroll() {
         <h1>{tr.t('enroll.title')}</h1>
         <p role="status">{tr.t('enroll.done', { role: tr.t(`role.${enrollment.role}`) })}</p>
         <p>
-          <a href="/">{tr.t('nav.reports')}</a>
+          <a href={href('list')}>{tr.t('nav.reports')}</a>
         </p>
       </>
     );
@@ -45,7 +45,7 @@ export function Enroll() {
     try {
       const e = await enroll({ origin, code, fingerprint, device: writer.device, fetch: (u, i) => fetch(u, i), now: writer.now, dataKey });
       setEnrollment(e);
-      navigate('/enroll', { replace: true });
+      navigate(href('enroll'), { replace: true });
     } catch (err) {
       setState({ error: err instanceof EnrollError ? err.key : 'enroll.err.refused' });
     }

@@ -3,7 +3,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { cryptoRandom, uuidv7 } from '../../domain/ids.ts';
 import { REPORT_TYPES, isReportType, type ReportType } from '../../domain/report-codes.ts';
 import type { FormValues } from '../forms/form-values.ts';
-import { navigate } from '../router.ts';
+import { href, navigate } from '../router.ts';
 import { useServices } from './context.ts';
 import { ReportForm } from './form/ReportForm.tsx';
 
@@ -43,8 +43,8 @@ export function NewReport({ draft }: { draft?: string }) {
           type={type}
           draftId={draftId}
           initial={initial}
-          onSaved={() => navigate('/', { replace: true })}
-          onCancel={() => (history.length > 1 ? history.back() : navigate('/'))}
+          onSaved={() => navigate(href('list'), { replace: true })}
+          onCancel={() => (history.length > 1 ? history.back() : navigate(href('list')))}
         />
       )}
     </>

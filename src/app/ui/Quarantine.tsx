@@ -6,6 +6,7 @@ import type { OpId } from '../../domain/ids.ts';
 import { useLiveQuery } from '../live-query.ts';
 import { useServices } from './context.ts';
 import { isolate } from './format.ts';
+import { href } from '../router.ts';
 
 export function Quarantine() {
   const { tr, writer } = useServices();
@@ -38,7 +39,7 @@ export function Quarantine() {
         ))}
         {ignored?.map((i) => (
           <li key={`${i.op}-${i.field}`}>
-            <a href={`/reports/${i.report}`}>
+            <a href={href('view', { id: i.report })}>
               {tr.t('quarantine.ignored', {
                 id: isolate(i.op.slice(0, 13)),
                 device: isolate(i.device.slice(0, 8)),

@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { REPORT_TYPES } from '../../domain/report-types.ts';
 import { useLiveQuery } from '../live-query.ts';
-import { navigate } from '../router.ts';
+import { href, navigate } from '../router.ts';
 import { discardDraft, listDrafts } from '../store/drafts.ts';
 import { readRow, type ListItem } from '../store/read-row.ts';
 import { useServices } from './context.ts';
@@ -26,7 +26,7 @@ function Summary({ item }: { item: Extract<ListItem, { ok: true }> }) {
             v.individuals !== undefined && `${tr.t('field.individuals')}: ${tr.number(v.individuals)}`,
           ];
   return (
-    <a href={`/reports/${item.view.id}`} class="report-link">
+    <a href={href('view', { id: item.view.id })} class="report-link">
       <span class="report-type">{tr.tk(`type.${item.view.type}`)}</span>
       <span class="report-place">{place || tr.t('list.noPlace')}</span>
       <span class="report-meta">{[v.eventDate && tr.date(v.eventDate.date), ...detail].filter(Boolean).join(' · ')}</span>
@@ -53,7 +53,7 @@ export function ReportList() {
   return (
     <>
       <div class="toolbar">
-        <button type="button" class="primary" onClick={() => navigate('/new')}>
+        <button type="button" class="primary" onClick={() => navigate(href('new'))}>
           {tr.t('action.newReport')}
         </button>
         <label class="inline">
@@ -75,7 +75,7 @@ export function ReportList() {
             <button
               type="button"
               class="primary"
-              onClick={() => navigate(d.reportId ? `/reports/${d.reportId}/edit?draft=${d.id}` : `/new?draft=${d.id}`)}
+              onClick={() => navigate(d.reportId ? href('edit', { id: d.reportId, draft: d.id }) : href('new', { draft: d.id }))}
             >
               {tr.t('action.resume')}
             </button>

@@ -11,6 +11,7 @@ import { answerRequest, readReply, SyncFileError, writeRequestFile } from '../sy
 import { httpTransport, SyncError } from '../sync/transport.ts';
 import { isCoordinator, useServices } from './context.ts';
 import { isolate } from './format.ts';
+import { href } from '../router.ts';
 
 function download(name: string, text: string) {
   const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
@@ -122,7 +123,7 @@ export function SyncScreen() {
                     time: tr.dateTime(decodeHlc(o.body.hlc).wall),
                     reason: tr.tk(o.rejected!),
                   });
-                  return o.kind === 'create' || o.kind === 'edit' ? <a href={`/reports/${o.reportId}`}>{text}</a> : text;
+                  return o.kind === 'create' || o.kind === 'edit' ? <a href={href('view', { id: o.reportId })}>{text}</a> : text;
                 })()}
               </li>
             ))}

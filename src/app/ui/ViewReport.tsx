@@ -6,7 +6,7 @@ import { DELETED_FIELD, distinctHeads, type FieldVersion } from '../../domain/me
 import { chooseValue, keepDeleted, restoreReport } from '../store/resolve.ts';
 import { fieldsOf, type FieldName } from '../../domain/report.ts';
 import { useLiveQuery } from '../live-query.ts';
-import { navigate } from '../router.ts';
+import { href, navigate } from '../router.ts';
 import { readRow } from '../store/read-row.ts';
 import { deleteReport } from '../store/reports.ts';
 import { isCoordinator, useServices } from './context.ts';
@@ -34,7 +34,7 @@ export function ViewReport({ id }: { id: ReportId }) {
 
   const confirmDelete = async () => {
     await deleteReport(writer, id);
-    navigate('/', { replace: true });
+    navigate(href('list'), { replace: true });
   };
 
   return (
@@ -67,7 +67,7 @@ export function ViewReport({ id }: { id: ReportId }) {
       </dl>
       {!view.deleted && (
         <div class="actions">
-          <button type="button" class="primary" onClick={() => navigate(`/reports/${id}/edit`)}>
+          <button type="button" class="primary" onClick={() => navigate(href('edit', { id }))}>
             {tr.t('action.edit')}
           </button>
           <button type="button" class="danger" onClick={() => dialog.current?.showModal()}>

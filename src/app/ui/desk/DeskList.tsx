@@ -30,6 +30,7 @@ import { UnreadableItem } from '../UnreadableItem.tsx';
 import { DeskNav } from './DeskNav.tsx';
 import { VirtualList } from './VirtualList.tsx';
 import './desk-list.css';
+import { href } from '../../router.ts';
 
 /** Matches desk-list.css: one line per row from this width, stacked lines below it. */
 const WIDE = '(min-width: 60rem)';
@@ -67,7 +68,7 @@ function Row({ r, tabIndex }: { r: IndexedReport; tabIndex: 0 | -1 }) {
     : tr.t('desk.row.noDate');
   const device = r.device === UNKNOWN_DEVICE ? tr.t('desk.device.unknown') : isolate(shortDevice(r.device));
   return (
-    <a href={`/reports/${view.id}`} class="desk-row" tabIndex={tabIndex}>
+    <a href={href('view', { id: view.id })} class="desk-row" tabIndex={tabIndex}>
       <span class="desk-row-type">{tr.tk(`type.${view.type}`)}</span>
       <span class="desk-row-place">
         {/* bdi: a place name keeps its own direction (Arabic on an English screen) yet aligns with the rest. */}

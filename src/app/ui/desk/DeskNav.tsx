@@ -1,12 +1,13 @@
 /** The desk's own navigation, above each of its screens: the reports, the charts, the exports. */
 import { useServices } from '../context.ts';
+import { href } from '../../router.ts';
 
 export type DeskSection = 'reports' | 'charts' | 'exports';
 
 const LINKS: readonly { section: DeskSection; href: string; key: 'desk.nav.reports' | 'desk.nav.charts' | 'desk.nav.exports' }[] = [
-  { section: 'reports', href: '/desk', key: 'desk.nav.reports' },
-  { section: 'charts', href: '/desk/charts', key: 'desk.nav.charts' },
-  { section: 'exports', href: '/desk/exports', key: 'desk.nav.exports' },
+  { section: 'reports', href: href('desk'), key: 'desk.nav.reports' },
+  { section: 'charts', href: href('deskCharts'), key: 'desk.nav.charts' },
+  { section: 'exports', href: href('deskExports'), key: 'desk.nav.exports' },
 ];
 
 export function DeskNav({ current }: { current: DeskSection }) {

@@ -13,6 +13,7 @@ import { editReport } from '../../store/reports.ts';
 import { useServices } from '../context.ts';
 import { isolate } from '../format.ts';
 import { reportLine } from './report-line.ts';
+import { href } from '../../router.ts';
 
 type Status = (typeof VERIFICATION_STATUSES)[number];
 const OTHER = 'other';
@@ -30,7 +31,7 @@ export function ReportLink({ id, byId }: { id: ReportId; byId?: ReadonlyMap<Repo
   const { tr } = useServices();
   const other = byId?.get(id);
   return (
-    <a href={`/reports/${id}`}>{other ? reportLine(tr, other.view) : tr.t('verify.unknownReport', { id: isolate(id.slice(0, 8)) })}</a>
+    <a href={href('view', { id })}>{other ? reportLine(tr, other.view) : tr.t('verify.unknownReport', { id: isolate(id.slice(0, 8)) })}</a>
   );
 }
 

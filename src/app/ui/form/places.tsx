@@ -3,6 +3,7 @@ import { childrenOf, type AdminLevel } from '../../../domain/gazetteer.ts';
 import type { MessageKey } from '../../i18n/i18n.ts';
 import { useServices } from '../context.ts';
 import { ChoiceField, TextField, type FieldProps } from './fields.tsx';
+import { href } from '../../router.ts';
 
 const LEVEL_KEYS = ['adm1', 'adm2', 'adm3'] as const;
 
@@ -11,7 +12,7 @@ export function AdminPicker({ prefix, levels, labels, props }: { prefix: string;
   if (!gazetteer) {
     return (
       <p class="hint">
-        {tr.t('field.admin.noGazetteer')} <a href="/settings">{tr.t('nav.settings')}</a>
+        {tr.t('field.admin.noGazetteer')} <a href={href('settings')}>{tr.t('nav.settings')}</a>
       </p>
     );
   }
