@@ -3,6 +3,7 @@
  * and as text, the enrolled devices, and revoking a lost one. Loaded on first use with its QR encoder.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { useAsync } from './use-async.ts';
 import { CODE_EXPIRY_MINUTES, type EnrolledDevice, type EnrollmentCodeResponse } from '../../domain/protocol.ts';
 import type { Role } from '../../domain/roles.ts';
 import { deviceKeysFingerprint } from '../../domain/crypto/fingerprint.ts';
@@ -31,32 +32,30 @@ export function Devices() {
   const [keysReady, setKeysReady] = useState<boolean>();
   // A phone reported lost or stolen late: from when, and the cut-off that gives on this desk.
   const [lostSince, setLostSince] = useState('');
-  const [cut, setCut] = useState<{ cutoff: number; after: number }>();
-  const [unsent, setUnsent] = useState(0);
-  useEffect(() => {
-    const device = deviceIdSchema.safeParse(revoking);
-    setUnsent(0);
-    if (device.success) void heldForRelay(writer.db, device.data).then(setUnsent);
-  }, [revoking, writer.db]);
-  useEffect(() => {
+  const unsent =
+    useAsync(async () => {
+      const device = deviceIdSchema.safeParse(revoking);
+      return device.success ? heldForRelay(writer.db, device.data) : 0;
+    }, [revoking, writer.db]).value ?? 0;
+  const cut = useAsync(async () => {
     const device = deviceIdSchema.safeParse(revoking);
     const since = Date.parse(lostSince);
-    setCut(undefined);
-    if (device.success && Number.isFinite(since)) void cutoffSince(writer.db, device.data, since).then(setCut);
-  }, [revoking, lostSince, writer.db]);
+    return device.success && Number.isFinite(since) ? cutoffSince(writer.db, device.data, since) : undefined;
+  }, [revoking, lostSince, writer.db]).value;
   const dialog = useRef<HTMLDialogElement>(null);
 
   // Each device's key fingerprint, to read to the person holding it, whose Settings show the same.
-  const [prints, setPrints] = useState<Map<string, string>>(new Map());
-  useEffect(() => {
-    void Promise.all(
-      (devices ?? []).map(async (d) =>
-        d.keys?.agreement && d.keys.signing
-          ? ([d.device, await deviceKeysFingerprint({ agreement: d.keys.agreement, signing: d.keys.signing })] as const)
-          : undefined,
-      ),
-    ).then((pairs) => setPrints(new Map(pairs.filter((p) => p !== undefined))));
-  }, [devices]);
+  const prints =
+    useAsync(async () => {
+      const pairs = await Promise.all(
+        (devices ?? []).map(async (d) =>
+          d.keys?.agreement && d.keys.signing
+            ? ([d.device, await deviceKeysFingerprint({ agreement: d.keys.agreement, signing: d.keys.signing })] as const)
+            : undefined,
+        ),
+      );
+      return new Map(pairs.filter((p) => p !== undefined));
+    }, [devices]).value ?? new Map<string, string>();
 
   const fail = (e: unknown) => setError(e instanceof SyncError ? e.code : 'sync.err.network');
   const refresh = () => {

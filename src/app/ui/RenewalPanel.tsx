@@ -3,24 +3,17 @@
  * for a coordinator (sync/key-renewal.ts), each with the fingerprint to read back with the monitor
  * before confirming; and coordinators' new keys, which the root file confirms when it is opened.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
+import { useAsync } from './use-async.ts';
 import { confirmRenewal, waitingRenewals, type WaitingRenewal } from '../sync/key-renewal.ts';
 import { useServices } from './context.ts';
 import { isolate } from './format.ts';
 
 export function RenewalPanel() {
   const { tr, writer, sync } = useServices();
-  const [waiting, setWaiting] = useState<WaitingRenewal[]>();
-  const [byRoot, setByRoot] = useState<WaitingRenewal[]>([]);
   const [done, setDone] = useState(false);
-  useEffect(() => {
-    let live = true;
-    void waitingRenewals(writer.db, 'monitor', writer.device).then((w) => live && setWaiting(w));
-    void waitingRenewals(writer.db, 'coordinator').then((w) => live && setByRoot(w));
-    return () => {
-      live = false;
-    };
-  }, [writer.db, writer.device, done]);
+  const waiting = useAsync(() => waitingRenewals(writer.db, 'monitor', writer.device), [writer.db, writer.device, done]).value;
+  const byRoot = useAsync(() => waitingRenewals(writer.db, 'coordinator'), [writer.db, done]).value ?? [];
   if (!waiting?.length && !byRoot.length && !done) return null;
 
   const confirm = async (w: WaitingRenewal) => {

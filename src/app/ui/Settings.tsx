@@ -1,10 +1,11 @@
 /** Settings: storage on this phone, the gazetteer (imported from a COD-AB CSV, or the shipped sample), this device, the lock. */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
+import { useAsync } from './use-async.ts';
 import { parseCodAbCsv, type SkippedRow } from '../../domain/gazetteer.ts';
 import { deviceKeysFingerprint } from '../../domain/crypto/fingerprint.ts';
 import { devicePublicKeys } from '../keys/device-keys.ts';
 import { saveLocalGazetteer } from '../local-gazetteer.ts';
-import { storageStatus, type StorageStatus } from '../storage-status.ts';
+import { storageStatus } from '../storage-status.ts';
 import { isCoordinator, useServices } from './context.ts';
 import { isolate } from './format.ts';
 import type { Translator } from '../i18n/i18n.ts';
@@ -31,17 +32,13 @@ export function Settings() {
   const { tr, writer, gazetteer, setGazetteer, enrollment } = services;
   // Once enrolled, the gazetteer is the deployment's: coordinators set it for every device, monitors receive it.
   const canImport = !enrollment || isCoordinator(services);
-  const [storage, setStorage] = useState<StorageStatus>();
+  const storage = useAsync(storageStatus, []).value;
   const [result, setResult] = useState<ImportResult>();
 
-  const [keyPrint, setKeyPrint] = useState<string>();
-
-  useEffect(() => {
-    void storageStatus().then(setStorage);
-  }, []);
-  useEffect(() => {
-    void devicePublicKeys().then(async (keys) => setKeyPrint(keys && (await deviceKeysFingerprint(keys))));
-  }, [enrollment]);
+  const keyPrint = useAsync(async () => {
+    const keys = await devicePublicKeys();
+    return keys && (await deviceKeysFingerprint(keys));
+  }, [enrollment]).value;
 
   const importText = async (text: string, name: string) => {
     const parsed = parseCodAbCsv(text, name);
