@@ -6,7 +6,7 @@
  * report held in memory, go with the page.
  */
 import { render } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { cryptoRandom } from '../domain/ids.ts';
 import { distinctHeads } from '../domain/merge.ts';
 import type { Gazetteer } from '../domain/gazetteer.ts';
@@ -100,30 +100,34 @@ function Root(props: RootProps) {
     if (desk || !tr.hasScreens) loadCatalog(wantedLang.current, desk);
   }, [desk, tr.hasScreens]);
 
-  const services = {
-    tr,
-    setLang: (l: Lang) => {
-      wantedLang.current = l;
-      loadCatalog(l, desk);
-      void saveLang(l);
-    },
-    writer: props.writer,
-    gazetteer: deployed ?? localGazetteer,
-    setGazetteer,
-    watermark: watermark ?? props.watermark,
-    enrollment,
-    setEnrollment,
-    sync,
-    lock: props.lock,
-    dataKey: props.dataKey,
-    // The desk now holds (or made) the deployment key: reports sealed to it that waited open now.
-    deploymentKeyChanged: () => void sync?.keysChanged(),
-    appearance,
-    setAppearance: (a: Appearance) => {
-      setAppearance(a);
-      setAppearanceState(a);
-    },
-  };
+  // One value per change of what it holds: a new object on every render would re-render every screen reading it.
+  const services = useMemo(
+    () => ({
+      tr,
+      setLang: (l: Lang) => {
+        wantedLang.current = l;
+        loadCatalog(l, desk);
+        void saveLang(l);
+      },
+      writer: props.writer,
+      gazetteer: deployed ?? localGazetteer,
+      setGazetteer,
+      watermark: watermark ?? props.watermark,
+      enrollment,
+      setEnrollment,
+      sync,
+      lock: props.lock,
+      dataKey: props.dataKey,
+      // The desk now holds (or made) the deployment key: reports sealed to it that waited open now.
+      deploymentKeyChanged: () => void sync?.keysChanged(),
+      appearance,
+      setAppearance: (a: Appearance) => {
+        setAppearance(a);
+        setAppearanceState(a);
+      },
+    }),
+    [tr, desk, props.writer, deployed, localGazetteer, watermark, props.watermark, enrollment, sync, props.lock, props.dataKey, appearance],
+  );
   return <App services={services} update={update} />;
 }
 
