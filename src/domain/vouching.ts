@@ -12,7 +12,7 @@ import { canonicalJson } from './canonical-json.ts';
 import { sha256, toBase64url } from './crypto/bytes.ts';
 import { settingIdSchema } from './id-schemas.ts';
 import type { DeviceId, OpId } from './ids.ts';
-import type { Op } from './op.ts';
+import type { Op } from './op/op.ts';
 
 export const VOUCHES_ID = settingIdSchema.parse('vouches');
 /** The field listing the proof hashes of the author's own ops. */

@@ -16,9 +16,9 @@ import { utf8, type Bytes } from '../../src/domain/crypto/bytes.ts';
 import { inflate } from '../../src/domain/crypto/compression.ts';
 import { generateKeyPair } from '../../src/domain/crypto/keys.ts';
 import { PairKeyCache } from '../../src/domain/crypto/pair-keys.ts';
-import { openOp, openPlaintext, sealOp, type OpenKeys, type SealedWireOp } from '../../src/domain/crypto/sealed-op.ts';
+import { openOp, openPlaintext, sealOp, type OpenKeys, type SealedWireOp } from '../../src/domain/op/sealed.ts';
 import { cryptoRandom, newOpId, newReportId } from '../../src/domain/ids.ts';
-import type { OpBody } from '../../src/domain/op.ts';
+import type { OpBody } from '../../src/domain/op/op.ts';
 import { deviceId } from '../ids.ts';
 
 type Row = { name: string; seconds: number; peer?: boolean };

@@ -16,7 +16,7 @@ import Dexie, { type IndexableType, type Table } from 'dexie';
 import type { Hlc } from '../../domain/hlc.ts';
 import type { DeviceId, OpId, ReportId, SettingId } from '../../domain/ids.ts';
 import { viewOf, type MergedState } from '../../domain/merge.ts';
-import type { Op } from '../../domain/op.ts';
+import type { Op } from '../../domain/op/op.ts';
 import type { Cursor, Watermark, WireOp } from '../../domain/protocol.ts';
 import type { TrustSummary } from '../../domain/trusted-roster.ts';
 import { isSealedTable, UNREADABLE_PROP, type DataKeyHolder } from './at-rest.ts';

@@ -9,7 +9,7 @@ import type { DeviceId } from '../../domain/ids.ts';
 import type { AgreementKeyPair, PublicKey } from '../../domain/crypto/keys.ts';
 import { PairKeyCache } from '../../domain/crypto/pair-keys.ts';
 import { KeyDirectory } from '../../domain/key-directory.ts';
-import type { Reader, Sealer } from '../../domain/op-envelope.ts';
+import type { Reader, Sealer } from '../../domain/op/read.ts';
 import { rosterEntriesOf, ROSTER_ID } from '../../domain/roster.ts';
 import type { DeviceKeys } from '../keys/device-keys.ts';
 import type { PinnedRoot, TrustedRoster } from '../../domain/trusted-roster.ts';

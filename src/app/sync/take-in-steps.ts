@@ -23,7 +23,7 @@ import type { Table } from 'dexie';
 import { decodeHlc, nodeIdOf, receive, type Hlc } from '../../domain/hlc.ts';
 import { isReportId, isSettingId, type DeviceId, type OpId, type TargetId } from '../../domain/ids.ts';
 import { applyOp, emptyState, type Authority, type MergedState } from '../../domain/merge.ts';
-import type { Op } from '../../domain/op.ts';
+import type { Op } from '../../domain/op/op.ts';
 import type { Cursor, WireOp } from '../../domain/protocol.ts';
 import { QUARANTINE_REASONS, WAITING_REASONS } from '../../domain/quarantine.ts';
 import { authorityOf, rosterEntriesOf, rosterOf, ROSTER_ID } from '../../domain/roster.ts';

@@ -5,12 +5,12 @@
  * (classify); take-in-steps.ts then keeps the batch in one transaction. An op that cannot be read goes
  * to quarantine and the cursor still moves past it.
  */
-import { signedContent } from '../../domain/crypto/signature.ts';
+import { signedContent } from '../../domain/op/signature.ts';
 import type { DeviceId, OpId } from '../../domain/ids.ts';
 import type { Cursor, ServedOp, SyncResponse, WireOp } from '../../domain/protocol.ts';
 import { entriesWritten, ROSTER_ID } from '../../domain/roster.ts';
 import { readerExtent } from './op-keys.ts';
-import { readArrived, readStatement, type ArrivedOp, type Reader } from '../../domain/op-envelope.ts';
+import { readArrived, readStatement, type ArrivedOp, type Reader } from '../../domain/op/read.ts';
 import { QUARANTINE_REASONS, WAITING_REASONS } from '../../domain/quarantine.ts';
 import {
   IGNORED_STATEMENT,
@@ -24,7 +24,7 @@ import {
 import { statementOfRow, trustOver, type HeldStatement } from './trust.ts';
 import type { RasidDb } from '../store/db.ts';
 import { needsVouching, proofHash, vouchedOps, vouchingOf, vouchKey, VOUCHES_ID } from '../../domain/vouching.ts';
-import { fromWire } from '../../domain/wire-op.ts';
+import { fromWire } from '../../domain/op/wire.ts';
 import { takeIn, type IncomingOp, type TakenIn, type ToQuarantine } from './take-in-steps.ts';
 
 /** Ops read from a batch, in the order given, and, on a device that pinned its root, the trusted roster they leave. */

@@ -18,12 +18,12 @@
 import type { Kysely } from 'kysely';
 import type { AgreementKeyPair } from '../../domain/crypto/keys.ts';
 import { PairKeyCache } from '../../domain/crypto/pair-keys.ts';
-import { SEALED_OP_VERSION, sealedBodySchema } from '../../domain/crypto/sealed-op.ts';
+import { SEALED_OP_VERSION, sealedBodySchema } from '../../domain/op/sealed.ts';
 import { isReportId, type KeyId, type OpId, type ReportId, type TargetId } from '../../domain/ids.ts';
 import { KeyDirectory } from '../../domain/key-directory.ts';
 import { mergeOps, viewOf, type MergedState } from '../../domain/merge.ts';
-import type { Op } from '../../domain/op.ts';
-import { readArrived, type ArrivedOp, type Reader } from '../../domain/op-envelope.ts';
+import type { Op } from '../../domain/op/op.ts';
+import { readArrived, type ArrivedOp, type Reader } from '../../domain/op/read.ts';
 import { QUARANTINE_REASONS } from '../../domain/quarantine.ts';
 import { authorityOf, entriesWritten, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
 import { authorityOfSummary, refusedByRule, summaryOf, type TrustedRoster } from '../../domain/trusted-roster.ts';

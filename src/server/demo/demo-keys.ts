@@ -16,8 +16,8 @@ import { PairKeyCache } from '../../domain/crypto/pair-keys.ts';
 import { ARGON2ID_FLOOR } from '../../domain/crypto/passphrase.ts';
 import { wrapUnderPassphrase } from '../../domain/crypto/wrapped-key.ts';
 import { newOpId, type DeviceId, type RandomBytes, type TargetId } from '../../domain/ids.ts';
-import type { Op } from '../../domain/op.ts';
-import { sealForWire, type Sealer } from '../../domain/op-envelope.ts';
+import type { Op } from '../../domain/op/op.ts';
+import { sealForWire, type Sealer } from '../../domain/op/read.ts';
 import type { WireOp } from '../../domain/protocol.ts';
 import { signRootStatement } from '../../domain/root-statement.ts';
 

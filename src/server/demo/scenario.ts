@@ -16,7 +16,7 @@ import { deviceIdSchema } from '../../domain/id-schemas.ts';
 import { newOpId, newReportId, type DeviceId, type RandomBytes, type ReportId, type SettingId, type TargetId } from '../../domain/ids.ts';
 import type { Lang } from '../../domain/lang.ts';
 import { deleteBody, editBody, mergeOps, settingBody, type MergedState } from '../../domain/merge.ts';
-import { OP_FORMAT_VERSION, type Op, type OpBody, type OpKind } from '../../domain/op.ts';
+import { OP_FORMAT_VERSION, type Op, type OpBody, type OpKind } from '../../domain/op/op.ts';
 import type { FieldName, ReportType } from '../../domain/report.ts';
 import type { Role } from '../../domain/roles.ts';
 import { GAZETTEER_FIELD, GAZETTEER_ID, rosterField, ROSTER_ID } from '../../domain/roster.ts';

@@ -8,10 +8,10 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { SigningAlg } from '../../domain/crypto/algorithms.ts';
-import { OUTER_SIGNATURE_CHARS, outerMessageOfHash } from '../../domain/crypto/outer-signature.ts';
+import { OUTER_SIGNATURE_CHARS, outerMessageOfHash } from '../../domain/op/outer-signature.ts';
 import { parsePublicKeyText } from '../../domain/crypto/public-key-text.ts';
-import { SEALED_OP_VERSION } from '../../domain/crypto/sealed-op.ts';
-import type { SignedHeader } from '../../domain/crypto/signature.ts';
+import { SEALED_OP_VERSION } from '../../domain/op/sealed.ts';
+import type { SignedHeader } from '../../domain/op/signature.ts';
 import { keyIdOf } from '../../domain/crypto/fingerprint.ts';
 import type { DeviceId, Fingerprint } from '../../domain/ids.ts';
 import { rootDeviceOf } from '../../domain/root.ts';

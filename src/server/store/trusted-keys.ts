@@ -7,9 +7,9 @@
  * relays verifies them too, as long as the coordinator pushes the roster first.
  */
 import type { Kysely } from 'kysely';
-import { SEALED_OP_VERSION } from '../../domain/crypto/sealed-op.ts';
-import { checkOpSignatureText, type SignedHeader } from '../../domain/crypto/signature.ts';
-import type { Op } from '../../domain/op.ts';
+import { SEALED_OP_VERSION } from '../../domain/op/sealed.ts';
+import { checkOpSignatureText, type SignedHeader } from '../../domain/op/signature.ts';
+import type { Op } from '../../domain/op/op.ts';
 import { ROSTER_ID, statementOf } from '../../domain/roster.ts';
 import { trustedRoster, type PinnedRoot, type RosterStatement, type TrustedRoster } from '../../domain/trusted-roster.ts';
 import type { PushedOp } from './rules.ts';

@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe } from 'vitest';
 import { uuidv7, type DeviceId } from '../../../src/domain/ids.ts';
 import type { Role } from '../../../src/domain/roles.ts';
-import type { OpHeader, OpKind } from '../../../src/domain/op.ts';
+import type { OpHeader, OpKind } from '../../../src/domain/op/op.ts';
 import { openStore, type Store } from '../../../src/server/store/open.ts';
 import type { PushedOp } from '../../../src/server/store/rules.ts';
 import { emptyDatabase, startPostgres, type PostgresCluster } from './postgres.ts';

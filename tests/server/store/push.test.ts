@@ -2,11 +2,11 @@
 import { beforeAll, expect, it } from 'vitest';
 import { SUITES } from '../../../src/domain/crypto/algorithms.ts';
 import { generateKeyPair, type AgreementKeyPair } from '../../../src/domain/crypto/keys.ts';
-import { signOuter } from '../../../src/domain/crypto/outer-signature.ts';
+import { signOuter } from '../../../src/domain/op/outer-signature.ts';
 import { PairKeyCache } from '../../../src/domain/crypto/pair-keys.ts';
-import { sealForWire, type Sealer } from '../../../src/domain/op-envelope.ts';
+import { sealForWire, type Sealer } from '../../../src/domain/op/read.ts';
 import type { DeviceId } from '../../../src/domain/ids.ts';
-import type { Op } from '../../../src/domain/op.ts';
+import type { Op } from '../../../src/domain/op/op.ts';
 import type { WireOp } from '../../../src/domain/protocol.ts';
 import { setDeploymentKey, setDeploymentRoot } from '../../../src/server/enrollment/deployment-key.ts';
 import { signRootStatement } from '../../../src/domain/root-statement.ts';

@@ -8,11 +8,11 @@
  * JSON keeps the parts unambiguous; `ctx` keeps a signature on an op from being valid as anything else.
  */
 import { canonicalJson } from '../canonical-json.ts';
-import type { OpHeader } from '../op.ts';
+import type { OpHeader } from './op.ts';
 import { QUARANTINE_REASONS } from '../quarantine.ts';
-import { fromBase64url, ownBytes, sha256, toBase64url, utf8, type Bytes } from './bytes.ts';
-import { readPublicKey, type PublicKey, type SigningKeyPair } from './keys.ts';
-import type { SigningAlg } from './algorithms.ts';
+import { fromBase64url, ownBytes, sha256, toBase64url, utf8, type Bytes } from '../crypto/bytes.ts';
+import { readPublicKey, type PublicKey, type SigningKeyPair } from '../crypto/keys.ts';
+import type { SigningAlg } from '../crypto/algorithms.ts';
 
 export const SIGNATURE_CONTEXT = 'rasid/op-signature/1';
 

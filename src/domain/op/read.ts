@@ -10,23 +10,23 @@
  * Locally an op is kept as the clear Op (version 1 shape, what merging reads), with the exact wire
  * form it travelled in beside it, so relaying it sends the very bytes the base may already hold.
  */
-import { canonicalJson } from './canonical-json.ts';
-import type { AgreementAlg } from './crypto/algorithms.ts';
-import { fromBase64url, toBase64url } from './crypto/bytes.ts';
-import { readPublicKey, type AgreementKeyPair, type PublicKey, type SigningKeyPair } from './crypto/keys.ts';
-import type { PairKeyCache } from './crypto/pair-keys.ts';
-import { openOp, sealOp, sealedOpHeaderSchema, SEALED_OP_VERSION, type OpenKeys, type SealedOpHeader } from './crypto/sealed-op.ts';
-import { OUTER_SIGNATURE_CHARS, signOuter } from './crypto/outer-signature.ts';
-import { checkOpSignature, headerFields, SIGNATURE_TEXT_CHARS, signOp } from './crypto/signature.ts';
-import type { KeyDirectory } from './key-directory.ts';
-import type { DeviceId } from './ids.ts';
-import type { PinnedRoot, RosterStatement, TrustedRoster } from './trusted-roster.ts';
+import { canonicalJson } from '../canonical-json.ts';
+import type { AgreementAlg } from '../crypto/algorithms.ts';
+import { fromBase64url, toBase64url } from '../crypto/bytes.ts';
+import { readPublicKey, type AgreementKeyPair, type PublicKey, type SigningKeyPair } from '../crypto/keys.ts';
+import type { PairKeyCache } from '../crypto/pair-keys.ts';
+import { openOp, sealOp, sealedOpHeaderSchema, SEALED_OP_VERSION, type OpenKeys, type SealedOpHeader } from './sealed.ts';
+import { OUTER_SIGNATURE_CHARS, signOuter } from './outer-signature.ts';
+import { checkOpSignature, headerFields, SIGNATURE_TEXT_CHARS, signOp } from './signature.ts';
+import type { KeyDirectory } from '../key-directory.ts';
+import type { DeviceId } from '../ids.ts';
+import type { PinnedRoot, RosterStatement, TrustedRoster } from '../trusted-roster.ts';
 import { OP_FORMAT_VERSION, opBodySchema, type Op, type OpBody } from './op.ts';
-import type { WireOp } from './protocol.ts';
-import { entriesWritten, ROSTER_ID } from './roster.ts';
-import { QUARANTINE_REASONS } from './quarantine.ts';
-import { fromWire } from './wire-op.ts';
-import type { Vouching } from './vouching.ts';
+import type { WireOp } from '../protocol.ts';
+import { entriesWritten, ROSTER_ID } from '../roster.ts';
+import { QUARANTINE_REASONS } from '../quarantine.ts';
+import { fromWire } from './wire.ts';
+import type { Vouching } from '../vouching.ts';
 
 export type ArrivedOp = { ok: true; op: Op; rawBody?: string; wire?: WireOp } | { ok: false; id?: string; reason: string };
 

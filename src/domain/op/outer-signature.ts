@@ -11,9 +11,9 @@
  * travel; it is signed now so that adding them needs no new format.
  */
 import { canonicalJson } from '../canonical-json.ts';
-import type { SigningAlg } from './algorithms.ts';
-import { sha256, toBase64url, utf8, type Bytes } from './bytes.ts';
-import type { PublicKey, SigningKeyPair } from './keys.ts';
+import type { SigningAlg } from '../crypto/algorithms.ts';
+import { sha256, toBase64url, utf8, type Bytes } from '../crypto/bytes.ts';
+import type { PublicKey, SigningKeyPair } from '../crypto/keys.ts';
 import { checkText, headerFields, SIGNATURE_TEXT_CHARS, signText, type SignedHeader } from './signature.ts';
 
 export const OUTER_SIGNATURE_CONTEXT = 'rasid/op-outer/1';

@@ -5,8 +5,8 @@
  * the header as associated data, so `v` names the format and `sig` is reserved for the signature).
  */
 import { z } from 'zod/mini';
-import { hlcString } from './hlc.ts';
-import { deviceIdSchema, opIdSchema, targetIdSchema } from './id-schemas.ts';
+import { hlcString } from '../hlc.ts';
+import { deviceIdSchema, opIdSchema, targetIdSchema } from '../id-schemas.ts';
 
 export const OP_FORMAT_VERSION = 1;
 /**

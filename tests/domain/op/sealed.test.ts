@@ -20,10 +20,10 @@ import {
   type OpenKeys,
   type SealedOpHeader,
   type SealedWireOp,
-} from '../../../src/domain/crypto/sealed-op.ts';
-import { signOp, checkOpSignature } from '../../../src/domain/crypto/signature.ts';
+} from '../../../src/domain/op/sealed.ts';
+import { signOp, checkOpSignature } from '../../../src/domain/op/signature.ts';
 import type { AgreementAlg, SigningAlg } from '../../../src/domain/crypto/algorithms.ts';
-import { BODY, HEADER, RFC7748, RFC8032, ed25519Pair, scriptedRandom, x25519Pair } from './fixtures.ts';
+import { BODY, HEADER, RFC7748, RFC8032, ed25519Pair, scriptedRandom, x25519Pair } from '../crypto/fixtures.ts';
 import type { DeviceId, KeyId } from '../../../src/domain/ids.ts';
 import { deviceId, keyId, opId, reportId } from '../../ids.ts';
 

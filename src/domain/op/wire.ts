@@ -3,10 +3,10 @@
  * byte and never parses it). Turning a stored op into that text, and text that arrived back into an
  * op, or into the reason it cannot be read, so the op goes to quarantine instead of blocking others.
  */
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJson } from '../canonical-json.ts';
 import { opSchema, type Op } from './op.ts';
-import type { WireOp } from './protocol.ts';
-import { QUARANTINE_REASONS, type QuarantineReason } from './quarantine.ts';
+import type { WireOp } from '../protocol.ts';
+import { QUARANTINE_REASONS, type QuarantineReason } from '../quarantine.ts';
 
 /**
  * The body text of an op. An op that arrived with a body spelled otherwise than its canonical JSON
