@@ -11,7 +11,7 @@ import { z } from 'zod/mini';
 import { SUITES } from './crypto/algorithms.ts';
 import { parsePublicKeyText } from './crypto/public-key-text.ts';
 import { deviceIdSchema } from './id-schemas.ts';
-import { wireHeaderSchema } from './op/op.ts';
+import { wireHeaderSchema } from './op/header.ts';
 import { ROLES } from './roles.ts';
 
 /** Largest batch a device pushes or pulls in one request. */

@@ -5,7 +5,8 @@
 import type { SigningKeyPair } from './crypto/keys.ts';
 import { encodeHlc, nodeIdOf } from './hlc.ts';
 import type { OpId } from './ids.ts';
-import { OP_FORMAT_VERSION, type Op } from './op/op.ts';
+import { OP_FORMAT_VERSION } from './op/header.ts';
+import type { Op } from './op/op.ts';
 import { signInClear } from './op/read.ts';
 import type { WireOp } from './protocol.ts';
 import { rootDeviceOf } from './root.ts';

@@ -8,7 +8,7 @@
  * then; this device's own, not sent yet, count as its own (it signs them as they leave).
  */
 import { readPublicKey } from '../../domain/crypto/keys.ts';
-import { SEALED_OP_VERSION } from '../../domain/op/sealed.ts';
+import { SEALED_OP_VERSION } from '../../domain/op/header.ts';
 import { checkOpSignatureText } from '../../domain/op/signature.ts';
 import type { DeviceId } from '../../domain/ids.ts';
 import type { WireOp } from '../../domain/protocol.ts';

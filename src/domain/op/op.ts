@@ -6,16 +6,8 @@
  */
 import { z } from 'zod/mini';
 import { hlcString } from '../hlc.ts';
-import { deviceIdSchema, opIdSchema, targetIdSchema } from '../id-schemas.ts';
-
-export const OP_FORMAT_VERSION = 1;
-/**
- * Versions of an op as it travels: 1, the body in clear JSON; 2, the body sealed end to end (and a
- * deployment op's body in clear with its author's signature beside it). op-envelope.ts has both.
- */
-export const LATEST_WIRE_VERSION = 2;
-export const OP_KINDS = ['create', 'edit', 'deployment', 'desk'] as const;
-export type OpKind = (typeof OP_KINDS)[number];
+import { opIdSchema } from '../id-schemas.ts';
+import { OP_FORMAT_VERSION, wireHeaderSchema } from './header.ts';
 
 /** Largest body, as JSON: a report's longest narrative (20,000 characters of Arabic) fits well within. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -23,21 +15,6 @@ export const MAX_FIELDS_PER_OP = 64;
 export const MAX_SUPERSEDED_PER_FIELD = 64;
 
 const fieldName = z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/));
-
-export const opHeaderSchema = z.object({
-  v: z.literal(OP_FORMAT_VERSION),
-  id: opIdSchema,
-  kind: z.enum(OP_KINDS),
-  /** A report's UUID, or the fixed name of a deployment or desk setting. */
-  reportId: targetIdSchema,
-  device: deviceIdSchema,
-  deviceSeq: z.int().check(z.minimum(1), z.maximum(Number.MAX_SAFE_INTEGER)),
-});
-export type OpHeader = z.infer<typeof opHeaderSchema>;
-
-/** A header as it travels: the same fields, with any wire version. */
-export const wireHeaderSchema = z.extend(opHeaderSchema, { v: z.union([z.literal(1), z.literal(2)]) });
-export type WireHeader = z.infer<typeof wireHeaderSchema>;
 
 /** Reserved for photos: the SHA-256 of the original bytes travels in the op. */
 export const attachmentRefSchema = z.object({
@@ -61,7 +38,8 @@ export const opBodySchema = z
   );
 export type OpBody = z.infer<typeof opBodySchema>;
 
-export const opSchema = z.extend(opHeaderSchema, {
+export const opSchema = z.extend(wireHeaderSchema, {
+  v: z.literal(OP_FORMAT_VERSION),
   body: opBodySchema,
   /** Reserved: the author device's signature over header and body hash. */
   sig: z.optional(z.string().check(z.maxLength(1024))),

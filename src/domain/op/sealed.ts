@@ -23,16 +23,16 @@ import { z } from 'zod/mini';
 import { canonicalJson } from '../canonical-json.ts';
 import { keyIdSchema } from '../id-schemas.ts';
 import { cryptoRandom, type DeviceId, type KeyId, type RandomBytes } from '../ids.ts';
-import { MAX_BODY_BYTES, opBodySchema, opHeaderSchema, type OpBody } from './op.ts';
+import { headerFields, SEALED_OP_VERSION, sealedOpHeaderSchema, type SealedOpHeader } from './header.ts';
+import { MAX_BODY_BYTES, opBodySchema, type OpBody } from './op.ts';
 import { QUARANTINE_REASONS, type QuarantineReason } from '../quarantine.ts';
 import type { AgreementAlg, SigningAlg } from '../crypto/algorithms.ts';
 import { concatBytes, fromBase64url, fromUtf8, ownBytes, toBase64url, utf8, type Bytes } from '../crypto/bytes.ts';
 import { deflate, inflate } from '../crypto/compression.ts';
 import type { AgreementKeyPair, PublicKey, SigningKeyPair } from '../crypto/keys.ts';
 import { opWrappingKey, type PairKeyCache } from '../crypto/pair-keys.ts';
-import { checkOpSignature, headerFields, signOp } from './signature.ts';
+import { checkOpSignature, signOp } from './signature.ts';
 
-export const SEALED_OP_VERSION = 2;
 /** Deployment key, author device, and a monitor whose report a coordinator edits; room to spare. */
 export const MAX_RECIPIENTS = 8;
 const SIGNATURE_BYTES = 64;
@@ -45,9 +45,6 @@ const TAG_BYTES = 16;
 const WRAPPED_KEY_BYTES = 40;
 /** Room for a body of MAX_BODY_BYTES that does not compress, plus signature, tag and base64url. */
 const MAX_CT_CHARS = 480 * 1024;
-
-export const sealedOpHeaderSchema = z.extend(opHeaderSchema, { v: z.literal(SEALED_OP_VERSION) });
-export type SealedOpHeader = z.infer<typeof sealedOpHeaderSchema>;
 
 /** The sealed body: what the wire op's `body` string holds (as canonical JSON) when `v` is 2. */
 export const sealedBodySchema = z.object({

@@ -8,7 +8,7 @@
  * JSON keeps the parts unambiguous; `ctx` keeps a signature on an op from being valid as anything else.
  */
 import { canonicalJson } from '../canonical-json.ts';
-import type { OpHeader } from './op.ts';
+import { headerFields, type WireHeader } from './header.ts';
 import { QUARANTINE_REASONS } from '../quarantine.ts';
 import { fromBase64url, ownBytes, sha256, toBase64url, utf8, type Bytes } from '../crypto/bytes.ts';
 import { readPublicKey, type PublicKey, type SigningKeyPair } from '../crypto/keys.ts';
@@ -16,15 +16,7 @@ import type { SigningAlg } from '../crypto/algorithms.ts';
 
 export const SIGNATURE_CONTEXT = 'rasid/op-signature/1';
 
-/** The header fields an op's signature and seal cover; `v` is any format version. */
-export type SignedHeader = Omit<OpHeader, 'v'> & { v: number };
-
-/** Exactly the six header fields, whatever else the object carries. */
-export function headerFields(h: SignedHeader): SignedHeader {
-  return { v: h.v, id: h.id, kind: h.kind, reportId: h.reportId, device: h.device, deviceSeq: h.deviceSeq };
-}
-
-export async function signedMessage(header: SignedHeader, bodyText: string): Promise<Bytes> {
+export async function signedMessage(header: WireHeader, bodyText: string): Promise<Bytes> {
   const bodyHash = await sha256(utf8(bodyText));
   return utf8(canonicalJson({ body: toBase64url(bodyHash), ctx: SIGNATURE_CONTEXT, header: headerFields(header) }));
 }
@@ -35,7 +27,7 @@ export function signParams(alg: SigningAlg): Algorithm | EcdsaParams {
 }
 
 /** 64 bytes for both algorithms (ECDSA as r || s, as WebCrypto gives it). */
-export async function signOp(signer: SigningKeyPair, header: SignedHeader, bodyText: string): Promise<Bytes> {
+export async function signOp(signer: SigningKeyPair, header: WireHeader, bodyText: string): Promise<Bytes> {
   const message = await signedMessage(header, bodyText);
   return new Uint8Array(await globalThis.crypto.subtle.sign(signParams(signer.alg), signer.privateKey, message));
 }
@@ -65,7 +57,7 @@ export type SignatureCheck = { ok: true } | { ok: false; reason: typeof QUARANTI
 /** Whether `signature` is the author's over this header and body. Never throws. */
 export async function checkOpSignature(
   author: PublicKey<SigningAlg>,
-  header: SignedHeader,
+  header: WireHeader,
   bodyText: string,
   signature: Uint8Array,
 ): Promise<SignatureCheck> {
@@ -80,7 +72,7 @@ export async function checkOpSignature(
 }
 
 /** Everything an op's signature covers, with the signature, as one text: equal for two copies only when they are the same signed op. */
-export function signedContent(header: SignedHeader, bodyText: string, sig: unknown): string {
+export function signedContent(header: WireHeader, bodyText: string, sig: unknown): string {
   const h = headerFields(header);
   return JSON.stringify([h.v, h.id, h.kind, h.reportId, h.device, h.deviceSeq, bodyText, sig]);
 }
@@ -94,7 +86,7 @@ const checkedBefore = new Map<string, boolean>();
 const MAX_CHECKED = 10_000;
 
 /** Whether `sig` (base64url) is the signature on this header and body of the holder of `signingKey` (its text). */
-export async function checkOpSignatureText(signingKey: string, header: SignedHeader, bodyText: string, sig: string): Promise<boolean> {
+export async function checkOpSignatureText(signingKey: string, header: WireHeader, bodyText: string, sig: string): Promise<boolean> {
   const memo = `${signedContent(header, bodyText, sig)} ${signingKey}`;
   const known = checkedBefore.get(memo);
   if (known !== undefined) return known;

@@ -18,7 +18,8 @@
 import type { Kysely } from 'kysely';
 import type { AgreementKeyPair } from '../../domain/crypto/keys.ts';
 import { PairKeyCache } from '../../domain/crypto/pair-keys.ts';
-import { SEALED_OP_VERSION, sealedBodySchema } from '../../domain/op/sealed.ts';
+import { SEALED_OP_VERSION } from '../../domain/op/header.ts';
+import { sealedBodySchema } from '../../domain/op/sealed.ts';
 import { isReportId, type KeyId, type OpId, type ReportId, type TargetId } from '../../domain/ids.ts';
 import { KeyDirectory } from '../../domain/key-directory.ts';
 import { mergeOps, viewOf, type MergedState } from '../../domain/merge.ts';

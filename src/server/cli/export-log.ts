@@ -12,7 +12,8 @@ import { decodeHlc, encodeHlc, nodeIdOf, tick, type Hlc } from '../../domain/hlc
 import { deviceIdSchema } from '../../domain/id-schemas.ts';
 import { newOpId, uuidv7, type RandomBytes } from '../../domain/ids.ts';
 import { emptyState, settingBody } from '../../domain/merge.ts';
-import { OP_FORMAT_VERSION, type Op } from '../../domain/op/op.ts';
+import { OP_FORMAT_VERSION } from '../../domain/op/header.ts';
+import type { Op } from '../../domain/op/op.ts';
 import { bodyText } from '../../domain/op/wire.ts';
 import { exportLogEntrySchema, exportLogId, type ExportLogEntry } from '../../export/desk-settings.ts';
 import { pushOps, REJECT } from '../store/index.ts';

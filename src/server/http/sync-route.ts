@@ -5,7 +5,7 @@
  * coordinator, every device's).
  */
 import type { Hono } from 'hono';
-import type { WireHeader } from '../../domain/op/op.ts';
+import type { WireHeader } from '../../domain/op/header.ts';
 import { MAX_BATCH, MAX_REQUEST_BYTES, syncRequestSchema, wireOpSchema, type ServedOp, type SyncResponse } from '../../domain/protocol.ts';
 import {
   allWatermarks,

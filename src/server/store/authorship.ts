@@ -10,8 +10,7 @@ import type { Kysely } from 'kysely';
 import type { SigningAlg } from '../../domain/crypto/algorithms.ts';
 import { OUTER_SIGNATURE_CHARS, outerMessageOfHash } from '../../domain/op/outer-signature.ts';
 import { parsePublicKeyText } from '../../domain/crypto/public-key-text.ts';
-import { SEALED_OP_VERSION } from '../../domain/op/sealed.ts';
-import type { SignedHeader } from '../../domain/op/signature.ts';
+import { SEALED_OP_VERSION, type WireHeader } from '../../domain/op/header.ts';
 import { keyIdOf } from '../../domain/crypto/fingerprint.ts';
 import type { DeviceId, Fingerprint } from '../../domain/ids.ts';
 import { rootDeviceOf } from '../../domain/root.ts';
@@ -57,7 +56,7 @@ function derOf(text: string): { alg: SigningAlg; der: string } | null {
  * The check of one outer signature, or false when it cannot even be made. The message is the
  * domain's (outerMessageOfHash), hashed here with node:crypto, so the two cannot drift apart.
  */
-function checkOf(key: { alg: SigningAlg; der: string }, header: SignedHeader, body: string, osig: unknown): Check | false {
+function checkOf(key: { alg: SigningAlg; der: string }, header: WireHeader, body: string, osig: unknown): Check | false {
   if (typeof osig !== 'string' || osig.length !== OUTER_SIGNATURE_CHARS || typeof body !== 'string') return false;
   const signature = Buffer.from(osig, 'base64url');
   // Decoding is lenient; only the one spelling of these 64 bytes is a signature.

@@ -8,7 +8,7 @@
  * The epoch itself is checked by the caller.
  */
 import { sql, type Kysely } from 'kysely';
-import type { OpKind, WireHeader } from '../../domain/op/op.ts';
+import type { OpKind, WireHeader } from '../../domain/op/header.ts';
 import type { Cursor, WireOp } from '../../domain/protocol.ts';
 import type { Caller } from './rules.ts';
 import type { Database, OpRow } from './schema.ts';

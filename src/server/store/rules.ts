@@ -3,10 +3,10 @@
  * store already holds. push.ts loads that state under the counter lock and writes the decision;
  * keeping the rules here keeps them readable in one place and testable without a database.
  */
-import { SEALED_OP_VERSION, sealedBodySchema } from '../../domain/op/sealed.ts';
+import { LATEST_WIRE_VERSION, SEALED_OP_VERSION, wireHeaderSchema, type OpKind, type WireHeader } from '../../domain/op/header.ts';
+import { sealedBodySchema } from '../../domain/op/sealed.ts';
 import { UUID_PATTERN, type DeviceId, type OpId, type TargetId } from '../../domain/ids.ts';
 import { deviceIdSchema, opIdSchema } from '../../domain/id-schemas.ts';
-import { LATEST_WIRE_VERSION, wireHeaderSchema, type OpKind, type WireHeader } from '../../domain/op/op.ts';
 import type { Role } from '../../domain/roles.ts';
 import { ROSTER_ID } from '../../domain/roster.ts';
 import { isCoordinatorOnly } from '../../domain/vouching.ts';

@@ -7,8 +7,8 @@
  * relays verifies them too, as long as the coordinator pushes the roster first.
  */
 import type { Kysely } from 'kysely';
-import { SEALED_OP_VERSION } from '../../domain/op/sealed.ts';
-import { checkOpSignatureText, type SignedHeader } from '../../domain/op/signature.ts';
+import { SEALED_OP_VERSION, type WireHeader } from '../../domain/op/header.ts';
+import { checkOpSignatureText } from '../../domain/op/signature.ts';
 import type { Op } from '../../domain/op/op.ts';
 import { ROSTER_ID, statementOf } from '../../domain/roster.ts';
 import { trustedRoster, type PinnedRoot, type RosterStatement, type TrustedRoster } from '../../domain/trusted-roster.ts';
@@ -17,13 +17,13 @@ import type { Database } from './schema.ts';
 import { headerOfRow } from './pull.ts';
 
 interface SignedStatement extends RosterStatement {
-  header: SignedHeader;
+  header: WireHeader;
   body: string;
   sig: string;
 }
 
 /** A roster op's statement, when it is one: version 2, signed, with a body that is a JSON object. */
-function statementOfSigned(header: SignedHeader, body: string, sig: unknown): SignedStatement | undefined {
+function statementOfSigned(header: WireHeader, body: string, sig: unknown): SignedStatement | undefined {
   if (header.v !== SEALED_OP_VERSION || header.kind !== 'deployment' || header.reportId !== ROSTER_ID || typeof sig !== 'string') return;
   if (typeof header.id !== 'string' || typeof header.device !== 'string' || !Number.isSafeInteger(header.deviceSeq)) return;
   let parsed: unknown;

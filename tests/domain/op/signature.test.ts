@@ -65,7 +65,7 @@ describe.each([
     const signer = await makeSigner();
     const sig = await signOp(signer, HEADER, bodyText);
     const changes = [
-      { v: 1 },
+      { v: 1 as const },
       { id: opId('0195781a-3c00-7abc-8def-0123456789ac') },
       { kind: 'edit' as const },
       { reportId: reportId('0195781a-3c00-7abc-8def-000000000002') },

@@ -11,7 +11,7 @@ import type { Hono } from 'hono';
 import { afterEach, beforeAll, describe } from 'vitest';
 import { canonicalJson } from '../../../src/domain/canonical-json.ts';
 import { cryptoRandom, uuidv7 } from '../../../src/domain/ids.ts';
-import type { OpKind } from '../../../src/domain/op/op.ts';
+import type { OpKind } from '../../../src/domain/op/header.ts';
 import type { SyncResponse, WireOp } from '../../../src/domain/protocol.ts';
 import type { Role } from '../../../src/domain/roles.ts';
 import { createApp } from '../../../src/server/app.ts';
