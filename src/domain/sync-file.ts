@@ -8,7 +8,8 @@ import { z } from 'zod/mini';
 import { SIGNATURE_TEXT_CHARS } from './op/signature.ts';
 import { deviceIdSchema } from './id-schemas.ts';
 import type { DeviceId } from './ids.ts';
-import { cursorSchema, syncResponseSchema, wireOpSchema } from './protocol.ts';
+import { cursorSchema, syncResponseSchema } from './op/sync.ts';
+import { wireOpSchema } from './op/wire.ts';
 
 export const SYNC_FILE_VERSION = 1;
 /** Replies are signed from version 2 on; a version-1 reply is refused (crypto/reply-signature.ts). */

@@ -15,7 +15,7 @@ import { deviceIdSchema } from '../../src/domain/id-schemas.ts';
 import { cryptoRandom, newOpId, newReportId, type DeviceId } from '../../src/domain/ids.ts';
 import { sealForWire, type Sealer } from '../../src/domain/op/read.ts';
 import type { Op } from '../../src/domain/op/op.ts';
-import { MAX_BATCH } from '../../src/domain/protocol.ts';
+import { MAX_BATCH } from '../../src/domain/op/sync.ts';
 import { setDeploymentKey, setDeploymentRoot } from '../../src/server/enrollment/deployment-key.ts';
 import { openStore, pushOps, type OpenStoreOptions, type PushedOp, type Store } from '../../src/server/store/index.ts';
 import { startPostgres } from '../server/store/postgres.ts';

@@ -22,11 +22,10 @@ import {
   enrollResponseSchema,
   revokeRequestSchema,
   revokeResponseSchema,
-  syncRequestSchema,
-  syncResponseSchema,
   tokenRotateResponseSchema,
-  wireOpSchema,
 } from '../../src/domain/protocol.ts';
+import { syncRequestSchema, syncResponseSchema } from '../../src/domain/op/sync.ts';
+import { wireOpSchema } from '../../src/domain/op/wire.ts';
 import { reportContentSchema } from '../../src/domain/report.ts';
 import { entriesWritten } from '../../src/domain/roster.ts';
 import { readRequestFile, syncReplyFileSchema } from '../../src/domain/sync-file.ts';

@@ -19,7 +19,8 @@ import { checkReply, signReply } from '../../domain/crypto/reply-signature.ts';
 import { SEALED_OP_VERSION } from '../../domain/op/header.ts';
 import { KeyDirectory } from '../../domain/key-directory.ts';
 import type { Reader } from '../../domain/op/read.ts';
-import { MAX_BATCH, type Cursor, type OpResult, type ServedOp, type SyncResponse } from '../../domain/protocol.ts';
+import { MAX_BATCH, type Cursor, type OpResult, type SyncResponse } from '../../domain/op/sync.ts';
+import type { ServedOp } from '../../domain/op/wire.ts';
 import {
   FILE_ERRORS,
   MAX_FILE_OPS,

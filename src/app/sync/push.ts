@@ -10,8 +10,8 @@ import type { AgreementAlg } from '../../domain/crypto/algorithms.ts';
 import type { PublicKey } from '../../domain/crypto/keys.ts';
 import type { DeviceId, OpId } from '../../domain/ids.ts';
 import { sealForWire, withOuterSignature } from '../../domain/op/read.ts';
-import { MAX_BATCH, MAX_REQUEST_BYTES, type WireOp } from '../../domain/protocol.ts';
-import { toWire } from '../../domain/op/wire.ts';
+import { MAX_BATCH, MAX_REQUEST_BYTES } from '../../domain/op/sync.ts';
+import { toWire, type WireOp } from '../../domain/op/wire.ts';
 import type { OpRow, RasidDb } from '../store/db.ts';
 import { directoryOf, sealerOf, type OpKeys } from './op-keys.ts';
 

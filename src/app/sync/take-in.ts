@@ -7,7 +7,8 @@
  */
 import { signedContent } from '../../domain/op/signature.ts';
 import type { DeviceId, OpId } from '../../domain/ids.ts';
-import type { Cursor, ServedOp, SyncResponse, WireOp } from '../../domain/protocol.ts';
+import type { Cursor, SyncResponse } from '../../domain/op/sync.ts';
+import { fromWire, type ServedOp, type WireOp } from '../../domain/op/wire.ts';
 import { entriesWritten, ROSTER_ID } from '../../domain/roster.ts';
 import { readerExtent } from './op-keys.ts';
 import { readArrived, readStatement, type ArrivedOp, type Reader } from '../../domain/op/read.ts';
@@ -24,7 +25,6 @@ import {
 import { statementOfRow, trustOver, type HeldStatement } from './trust.ts';
 import type { RasidDb } from '../store/db.ts';
 import { needsVouching, proofHash, vouchedOps, vouchingOf, vouchKey, VOUCHES_ID } from '../../domain/vouching.ts';
-import { fromWire } from '../../domain/op/wire.ts';
 import { takeIn, type IncomingOp, type TakenIn, type ToQuarantine } from './take-in-steps.ts';
 
 /** Ops read from a batch, in the order given, and, on a device that pinned its root, the trusted roster they leave. */

@@ -11,7 +11,7 @@ import { readPublicKey } from '../../domain/crypto/keys.ts';
 import { SEALED_OP_VERSION } from '../../domain/op/header.ts';
 import { checkOpSignatureText } from '../../domain/op/signature.ts';
 import type { DeviceId } from '../../domain/ids.ts';
-import type { WireOp } from '../../domain/protocol.ts';
+import type { WireOp } from '../../domain/op/wire.ts';
 import { DEPLOYMENT_ROOT_FIELD, rosterOf, ROSTER_ID, statementOf } from '../../domain/roster.ts';
 import { rootDeviceOf } from '../../domain/root.ts';
 import { savePinnedKey, savePinnedRoot } from '../keys/deployment-pin.ts';

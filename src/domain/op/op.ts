@@ -38,10 +38,12 @@ export const opBodySchema = z
   );
 export type OpBody = z.infer<typeof opBodySchema>;
 
+/** `sig`: the author's signature over header and body hash, as text, beside a body in clear (reserved in format 1). */
+export const opSigSchema = z.optional(z.string().check(z.maxLength(1024)));
+
 export const opSchema = z.extend(wireHeaderSchema, {
   v: z.literal(OP_FORMAT_VERSION),
   body: opBodySchema,
-  /** Reserved: the author device's signature over header and body hash. */
-  sig: z.optional(z.string().check(z.maxLength(1024))),
+  sig: opSigSchema,
 });
 export type Op = z.infer<typeof opSchema>;

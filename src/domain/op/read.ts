@@ -23,10 +23,9 @@ import type { KeyDirectory } from '../key-directory.ts';
 import type { DeviceId } from '../ids.ts';
 import type { PinnedRoot, RosterStatement, TrustedRoster } from '../trusted-roster.ts';
 import { opBodySchema, type Op, type OpBody } from './op.ts';
-import type { WireOp } from '../protocol.ts';
+import { fromWire, type WireOp } from './wire.ts';
 import { entriesWritten, ROSTER_ID } from '../roster.ts';
 import { QUARANTINE_REASONS } from '../quarantine.ts';
-import { fromWire } from './wire.ts';
 import type { Vouching } from '../vouching.ts';
 
 export type ArrivedOp = { ok: true; op: Op; rawBody?: string; wire?: WireOp } | { ok: false; id?: string; reason: string };
@@ -148,7 +147,7 @@ function parseSigned(w: Record<string, unknown>): ParsedSigned {
 
 function signedArrived(p: Extract<ParsedSigned, { ok: true }>, w: Record<string, unknown>): ArrivedOp {
   const op = localOp(p.header, p.body);
-  return { ok: true, op, wire: { ...headerFields(p.header), body: p.text, sig: p.sig, ...outerOf(w) } as WireOp };
+  return { ok: true, op, wire: { ...headerFields(p.header), body: p.text, sig: p.sig, ...outerOf(w) } };
 }
 
 /**
@@ -208,5 +207,5 @@ export async function readArrived(input: unknown, reader: Reader | undefined): P
   if (!opened.ok) return opened;
   const { header, body } = opened.op;
   const op = localOp(header, body);
-  return { ok: true, op, wire: { ...headerFields(header), body: w.body as string, ...outerOf(w) } as WireOp };
+  return { ok: true, op, wire: { ...headerFields(header), body: w.body as string, ...outerOf(w) } };
 }

@@ -6,7 +6,8 @@
  */
 import type { Hono } from 'hono';
 import type { WireHeader } from '../../domain/op/header.ts';
-import { MAX_BATCH, MAX_REQUEST_BYTES, syncRequestSchema, wireOpSchema, type ServedOp, type SyncResponse } from '../../domain/protocol.ts';
+import { MAX_BATCH, MAX_REQUEST_BYTES, syncRequestSchema, type SyncResponse } from '../../domain/op/sync.ts';
+import { wireOpSchema, type ServedOp } from '../../domain/op/wire.ts';
 import {
   allWatermarks,
   deviceWatermark,

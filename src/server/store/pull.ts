@@ -9,7 +9,8 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { OpKind, WireHeader } from '../../domain/op/header.ts';
-import type { Cursor, WireOp } from '../../domain/protocol.ts';
+import type { Cursor } from '../../domain/op/sync.ts';
+import type { WireOp } from '../../domain/op/wire.ts';
 import type { Caller } from './rules.ts';
 import type { Database, OpRow } from './schema.ts';
 

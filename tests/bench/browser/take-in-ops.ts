@@ -18,8 +18,7 @@ import { KeyDirectory } from '../../../src/domain/key-directory.ts';
 import { emptyState, applyOp } from '../../../src/domain/merge.ts';
 import { sealForWire, type Reader } from '../../../src/domain/op/read.ts';
 import type { Op } from '../../../src/domain/op/op.ts';
-import type { ServedOp } from '../../../src/domain/protocol.ts';
-import { toWire } from '../../../src/domain/op/wire.ts';
+import { type ServedOp, toWire } from '../../../src/domain/op/wire.ts';
 import { deviceId } from '../../ids.ts';
 
 const MONITOR = deviceId('benchmonitor01');

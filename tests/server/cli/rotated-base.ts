@@ -13,7 +13,7 @@ import { cryptoRandom, newOpId, newReportId, uuidv7, type DeviceId, type TargetI
 import { editBody, emptyState, settingBody } from '../../../src/domain/merge.ts';
 import type { Op, OpBody } from '../../../src/domain/op/op.ts';
 import type { Sealer } from '../../../src/domain/op/read.ts';
-import type { WireOp } from '../../../src/domain/protocol.ts';
+import type { WireOp } from '../../../src/domain/op/wire.ts';
 import { signRootStatement } from '../../../src/domain/root-statement.ts';
 import { rosterField, ROSTER_ID } from '../../../src/domain/roster.ts';
 import { setDeploymentKey, setDeploymentRoot } from '../../../src/server/enrollment/deployment-key.ts';

@@ -23,7 +23,7 @@ import { PairKeyCache } from '../../../src/domain/crypto/pair-keys.ts';
 import type { Op } from '../../../src/domain/op/op.ts';
 import { sealForWire, type Sealer } from '../../../src/domain/op/read.ts';
 import { signOuter } from '../../../src/domain/op/outer-signature.ts';
-import type { WireOp } from '../../../src/domain/protocol.ts';
+import type { WireOp } from '../../../src/domain/op/wire.ts';
 import { REJECT, RETRY } from '../../../src/server/store/rules.ts';
 import { NAUGHTY_STRINGS } from './fixtures/naughty-strings.ts';
 import { gzipOfZeros, newId, wireOp } from './harness.ts';

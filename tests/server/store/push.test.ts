@@ -7,7 +7,7 @@ import { PairKeyCache } from '../../../src/domain/crypto/pair-keys.ts';
 import { sealForWire, type Sealer } from '../../../src/domain/op/read.ts';
 import type { DeviceId } from '../../../src/domain/ids.ts';
 import type { Op } from '../../../src/domain/op/op.ts';
-import type { WireOp } from '../../../src/domain/protocol.ts';
+import type { WireOp } from '../../../src/domain/op/wire.ts';
 import { setDeploymentKey, setDeploymentRoot } from '../../../src/server/enrollment/deployment-key.ts';
 import { signRootStatement } from '../../../src/domain/root-statement.ts';
 import { rosterField } from '../../../src/domain/roster.ts';
