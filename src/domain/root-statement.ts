@@ -7,7 +7,7 @@ import { encodeHlc, nodeIdOf } from './hlc.ts';
 import type { OpId } from './ids.ts';
 import { OP_FORMAT_VERSION } from './op/header.ts';
 import type { Op } from './op/op.ts';
-import { signInClear } from './op/read.ts';
+import { signInClear } from './op/outgoing.ts';
 import type { WireOp } from './op/wire.ts';
 import { rootDeviceOf } from './root.ts';
 import { DEPLOYMENT_KEY_FIELD, rosterField, ROSTER_ID, type RosterEntry } from './roster.ts';

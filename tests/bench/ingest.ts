@@ -13,7 +13,7 @@ import { PairKeyCache } from '../../src/domain/crypto/pair-keys.ts';
 import { encodeHlc, nodeIdOf } from '../../src/domain/hlc.ts';
 import { deviceIdSchema } from '../../src/domain/id-schemas.ts';
 import { cryptoRandom, newOpId, newReportId, type DeviceId } from '../../src/domain/ids.ts';
-import { sealForWire, type Sealer } from '../../src/domain/op/read.ts';
+import { sealForWire, type Sealer } from '../../src/domain/op/outgoing.ts';
 import type { Op } from '../../src/domain/op/op.ts';
 import { MAX_BATCH } from '../../src/domain/op/sync.ts';
 import { setDeploymentKey, setDeploymentRoot } from '../../src/server/enrollment/deployment-key.ts';

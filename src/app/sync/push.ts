@@ -9,9 +9,9 @@
 import type { AgreementAlg } from '../../domain/crypto/algorithms.ts';
 import type { PublicKey } from '../../domain/crypto/keys.ts';
 import type { DeviceId, OpId } from '../../domain/ids.ts';
-import { sealForWire, withOuterSignature } from '../../domain/op/read.ts';
+import { sealForWire, toWire, withOuterSignature } from '../../domain/op/outgoing.ts';
 import { MAX_BATCH, MAX_REQUEST_BYTES } from '../../domain/op/sync.ts';
-import { toWire, type WireOp } from '../../domain/op/wire.ts';
+import type { WireOp } from '../../domain/op/wire.ts';
 import type { OpRow, RasidDb } from '../store/db.ts';
 import { directoryOf, sealerOf, type OpKeys } from './op-keys.ts';
 

@@ -8,10 +8,10 @@
 import { signedContent } from '../../domain/op/signature.ts';
 import type { DeviceId, OpId } from '../../domain/ids.ts';
 import type { Cursor, SyncResponse } from '../../domain/op/sync.ts';
-import { fromWire, type ServedOp, type WireOp } from '../../domain/op/wire.ts';
+import type { ServedOp, WireOp } from '../../domain/op/wire.ts';
 import { entriesWritten, ROSTER_ID } from '../../domain/roster.ts';
 import { readerExtent } from './op-keys.ts';
-import { readArrived, readStatement, type ArrivedOp, type Reader } from '../../domain/op/read.ts';
+import { fromWire, readArrived, readStatement, type ArrivedOp, type Reader } from '../../domain/op/read.ts';
 import { QUARANTINE_REASONS, WAITING_REASONS } from '../../domain/quarantine.ts';
 import {
   IGNORED_STATEMENT,

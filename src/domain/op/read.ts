@@ -1,41 +1,37 @@
 /**
- * Ops as they travel in version 2, and reading whatever arrives.
+ * Reading an op that arrived (pulled, from a sync file, from the quarantine), whatever its form:
+ * format 1 as it stands (`fromWire`); format 2 opened (sealed.ts) or, for a deployment op signed in
+ * clear, its signature checked (`readArrived`); a roster statement read for the trust rule to judge
+ * (`readStatement`). Nothing here throws, and nothing of a body is given before its signature was
+ * checked: what cannot be read goes to the quarantine with its reason, never blocking the ops
+ * behind it.
  *
- * - A report or desk op travels sealed end to end (crypto/sealed-op.ts): the base, a sync file or a
- *   coordinator relaying it hold the clear header and ciphertext only. The author's signature is
- *   inside the seal.
- * - A deployment op (the roster, the gazetteer) must stay readable by every device, so its body
- *   travels in clear, with the author's signature over header and body hash in `sig`.
- *
- * Locally an op is kept as the clear Op (version 1 shape, what merging reads), with the exact wire
- * form it travelled in beside it, so relaying it sends the very bytes the base may already hold.
+ * An op is kept as merging reads it (`Op`, format 1 in shape), with the wire form it arrived in
+ * beside it, so relaying it sends the very bytes the base may already hold.
  */
 import { canonicalJson } from '../canonical-json.ts';
-import type { AgreementAlg } from '../crypto/algorithms.ts';
-import { fromBase64url, toBase64url } from '../crypto/bytes.ts';
-import { readPublicKey, type AgreementKeyPair, type PublicKey, type SigningKeyPair } from '../crypto/keys.ts';
+import { fromBase64url } from '../crypto/bytes.ts';
+import { readPublicKey, type AgreementKeyPair } from '../crypto/keys.ts';
 import type { PairKeyCache } from '../crypto/pair-keys.ts';
 import { headerFields, OP_FORMAT_VERSION, SEALED_OP_VERSION, sealedOpHeaderSchema, type SealedOpHeader } from './header.ts';
-import { openOp, sealOp, type OpenKeys } from './sealed.ts';
-import { OUTER_SIGNATURE_CHARS, signOuter } from './outer-signature.ts';
-import { checkOpSignature, SIGNATURE_TEXT_CHARS, signOp } from './signature.ts';
+import { openOp, type OpenKeys } from './sealed.ts';
+import { OUTER_SIGNATURE_CHARS } from './outer-signature.ts';
+import { checkOpSignature, SIGNATURE_TEXT_CHARS } from './signature.ts';
 import type { KeyDirectory } from '../key-directory.ts';
 import type { DeviceId } from '../ids.ts';
 import type { PinnedRoot, RosterStatement, TrustedRoster } from '../trusted-roster.ts';
-import { opBodySchema, type Op, type OpBody } from './op.ts';
-import { fromWire, type WireOp } from './wire.ts';
+import { opBodySchema, opSchema, type Op, type OpBody } from './op.ts';
+import type { WireOp } from './wire.ts';
 import { entriesWritten, ROSTER_ID } from '../roster.ts';
 import { QUARANTINE_REASONS } from '../quarantine.ts';
 import type { Vouching } from '../vouching.ts';
 
+/**
+ * What reading an op that arrived gives: the op as merging reads it, with the body text it arrived
+ * in when that is not its canonical JSON and, in format 2, the wire form to relay; or the reason it
+ * goes to the quarantine.
+ */
 export type ArrivedOp = { ok: true; op: Op; rawBody?: string; wire?: WireOp } | { ok: false; id?: string; reason: string };
-
-/** What a device seals and signs its own ops with. */
-export interface Sealer {
-  agreement: AgreementKeyPair;
-  signing: SigningKeyPair;
-  pairs: PairKeyCache;
-}
 
 /** What a reader opens ops and checks their signatures with. */
 export interface Reader {
@@ -56,40 +52,6 @@ export interface Reader {
     /** The directory a trusted roster gives, with this reader's own keys and the deployment's. */
     directoryOf(trusted: TrustedRoster): Promise<KeyDirectory>;
   };
-}
-
-/**
- * The op as it travels in version 2: sealed to `recipients` (the deployment key, the author's own
- * key, and a monitor's when a coordinator edits that monitor's report), or for a deployment op
- * signed in clear.
- */
-export async function sealForWire(
-  op: Op,
-  sealer: Sealer,
-  recipients: readonly PublicKey<AgreementAlg>[],
-): Promise<{ ok: true; wire: WireOp } | { ok: false; reason: string }> {
-  if (op.kind === 'deployment') return { ok: true, wire: await signInClear(op, sealer.signing) };
-  const header = { ...headerFields(op), v: SEALED_OP_VERSION } as const;
-  const sealed = await sealOp(sealedOpHeaderSchema.parse(header), op.body, sealer, recipients, { pairs: sealer.pairs });
-  if (!sealed.ok) return sealed;
-  return { ok: true, wire: await withOuterSignature(sealed.op, sealer) };
-}
-
-/** A deployment op as it travels in version 2: its body in clear, signed inside (`sig`) and out (`osig`). */
-export async function signInClear(op: Op, signing: SigningKeyPair): Promise<WireOp> {
-  const header = { ...headerFields(op), v: SEALED_OP_VERSION } as const;
-  const bodyText = canonicalJson(op.body);
-  const sig = toBase64url(await signOp(signing, header, bodyText));
-  return withOuterSignature({ ...header, body: bodyText, sig }, { signing });
-}
-
-/**
- * A version-2 wire op of this device's with its outer signature: one sealed before ops had one
- * gets it when it is next sent. Everything else stays as it was, so the op keeps its identity.
- */
-export async function withOuterSignature(wire: WireOp, sealer: Pick<Sealer, 'signing'>): Promise<WireOp> {
-  if (wire.osig !== undefined || wire.v !== SEALED_OP_VERSION) return wire;
-  return { ...wire, osig: await signOuter(sealer.signing, wire, wire.body) };
 }
 
 /** The outer signature of what arrived, when it has one of the right shape: kept with the op for relaying. */
@@ -163,6 +125,28 @@ export function readStatement(input: unknown): ArrivedOp {
   }
   const parsed = parseSigned(w);
   return parsed.ok ? signedArrived(parsed, w) : parsed;
+}
+
+/** Reads an op that arrived as text: never throws, whatever arrived. */
+export function fromWire(input: unknown): ArrivedOp {
+  const w = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+  const id = typeof w.id === 'string' ? w.id.slice(0, 64) : undefined;
+  if (typeof w.v === 'number' && w.v > 1) return { ok: false, id, reason: QUARANTINE_REASONS.unknownVersion };
+  if (typeof w.body !== 'string') return { ok: false, id, reason: QUARANTINE_REASONS.badHeader };
+  let body: unknown;
+  try {
+    body = JSON.parse(w.body);
+  } catch {
+    return { ok: false, id, reason: QUARANTINE_REASONS.badJson };
+  }
+  const { body: _text, ...header } = w;
+  const parsed = opSchema.safeParse({ ...header, body });
+  if (!parsed.success) {
+    const inBody = parsed.error.issues.some((i) => i.path[0] === 'body');
+    return { ok: false, id, reason: inBody ? QUARANTINE_REASONS.badBody : QUARANTINE_REASONS.badHeader };
+  }
+  const op = parsed.data;
+  return canonicalJson(op.body) === w.body ? { ok: true, op } : { ok: true, op, rawBody: w.body };
 }
 
 /**

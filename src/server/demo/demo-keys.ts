@@ -17,7 +17,7 @@ import { ARGON2ID_FLOOR } from '../../domain/crypto/passphrase.ts';
 import { wrapUnderPassphrase } from '../../domain/crypto/wrapped-key.ts';
 import { newOpId, type DeviceId, type RandomBytes, type TargetId } from '../../domain/ids.ts';
 import type { Op } from '../../domain/op/op.ts';
-import { sealForWire, type Sealer } from '../../domain/op/read.ts';
+import { sealForWire, type Sealer } from '../../domain/op/outgoing.ts';
 import type { WireOp } from '../../domain/op/wire.ts';
 import { signRootStatement } from '../../domain/root-statement.ts';
 

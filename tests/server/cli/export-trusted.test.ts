@@ -14,7 +14,7 @@ import { encodeHlc, nodeIdOf } from '../../../src/domain/hlc.ts';
 import { cryptoRandom, newOpId, newReportId, type DeviceId, type ReportId, type TargetId } from '../../../src/domain/ids.ts';
 import { editBody, emptyState, settingBody } from '../../../src/domain/merge.ts';
 import type { Op, OpBody } from '../../../src/domain/op/op.ts';
-import type { Sealer } from '../../../src/domain/op/read.ts';
+import type { Sealer } from '../../../src/domain/op/outgoing.ts';
 import type { WireOp } from '../../../src/domain/op/wire.ts';
 import { signRootStatement } from '../../../src/domain/root-statement.ts';
 import { rosterField, ROSTER_ID, type RosterEntry } from '../../../src/domain/roster.ts';

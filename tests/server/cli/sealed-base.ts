@@ -20,7 +20,7 @@ import { cryptoRandom, newOpId, newReportId, uuidv7, type DeviceId, type TargetI
 import { editBody, emptyState, settingBody } from '../../../src/domain/merge.ts';
 import type { Op, OpBody } from '../../../src/domain/op/op.ts';
 import { signOuter } from '../../../src/domain/op/outer-signature.ts';
-import { sealForWire, type Sealer } from '../../../src/domain/op/read.ts';
+import { sealForWire, type Sealer } from '../../../src/domain/op/outgoing.ts';
 import type { WireOp } from '../../../src/domain/op/wire.ts';
 import { rosterField, ROSTER_ID } from '../../../src/domain/roster.ts';
 import { setDeploymentKey } from '../../../src/server/enrollment/deployment-key.ts';

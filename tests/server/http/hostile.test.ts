@@ -21,7 +21,7 @@ import { canonicalJson } from '../../../src/domain/canonical-json.ts';
 import { generateKeyPair, type AgreementKeyPair, type SigningKeyPair } from '../../../src/domain/crypto/keys.ts';
 import { PairKeyCache } from '../../../src/domain/crypto/pair-keys.ts';
 import type { Op } from '../../../src/domain/op/op.ts';
-import { sealForWire, type Sealer } from '../../../src/domain/op/read.ts';
+import { sealForWire, type Sealer } from '../../../src/domain/op/outgoing.ts';
 import { signOuter } from '../../../src/domain/op/outer-signature.ts';
 import type { WireOp } from '../../../src/domain/op/wire.ts';
 import { REJECT, RETRY } from '../../../src/server/store/rules.ts';

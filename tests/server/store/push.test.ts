@@ -4,7 +4,7 @@ import { SUITES } from '../../../src/domain/crypto/algorithms.ts';
 import { generateKeyPair, type AgreementKeyPair } from '../../../src/domain/crypto/keys.ts';
 import { signOuter } from '../../../src/domain/op/outer-signature.ts';
 import { PairKeyCache } from '../../../src/domain/crypto/pair-keys.ts';
-import { sealForWire, type Sealer } from '../../../src/domain/op/read.ts';
+import { sealForWire, type Sealer } from '../../../src/domain/op/outgoing.ts';
 import type { DeviceId } from '../../../src/domain/ids.ts';
 import type { Op } from '../../../src/domain/op/op.ts';
 import type { WireOp } from '../../../src/domain/op/wire.ts';
