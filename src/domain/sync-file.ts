@@ -5,7 +5,7 @@
  * with a `format` tag, so a wrong or damaged file is named as such instead of half-applied.
  */
 import { z } from 'zod/mini';
-import { SIGNATURE_TEXT_CHARS } from './op/signature.ts';
+import { SIGNATURE_TEXT_CHARS } from './crypto/sign.ts';
 import { deviceIdSchema } from './id-schemas.ts';
 import type { DeviceId } from './ids.ts';
 import { cursorSchema, syncResponseSchema } from './op/sync.ts';

@@ -15,7 +15,7 @@ import type { SigningAlg } from '../crypto/algorithms.ts';
 import { sha256, toBase64url, utf8, type Bytes } from '../crypto/bytes.ts';
 import type { PublicKey, SigningKeyPair } from '../crypto/keys.ts';
 import { headerFields, type WireHeader } from './header.ts';
-import { checkText, SIGNATURE_TEXT_CHARS, signText } from './signature.ts';
+import { checkText, SIGNATURE_TEXT_CHARS, signText } from '../crypto/sign.ts';
 
 export const OUTER_SIGNATURE_CONTEXT = 'rasid/op-outer/1';
 

@@ -12,6 +12,7 @@ import { headerFields, type WireHeader } from './header.ts';
 import { QUARANTINE_REASONS } from '../quarantine.ts';
 import { fromBase64url, ownBytes, sha256, toBase64url, utf8, type Bytes } from '../crypto/bytes.ts';
 import { readPublicKey, type PublicKey, type SigningKeyPair } from '../crypto/keys.ts';
+import { signParams } from '../crypto/sign.ts';
 import type { SigningAlg } from '../crypto/algorithms.ts';
 
 export const SIGNATURE_CONTEXT = 'rasid/op-signature/1';
@@ -21,35 +22,10 @@ export async function signedMessage(header: WireHeader, bodyText: string): Promi
   return utf8(canonicalJson({ body: toBase64url(bodyHash), ctx: SIGNATURE_CONTEXT, header: headerFields(header) }));
 }
 
-/** WebCrypto's parameters for a signing algorithm of the deployment's suite. */
-export function signParams(alg: SigningAlg): Algorithm | EcdsaParams {
-  return alg === 'ed25519' ? { name: 'Ed25519' } : { name: 'ECDSA', hash: 'SHA-256' };
-}
-
 /** 64 bytes for both algorithms (ECDSA as r || s, as WebCrypto gives it). */
 export async function signOp(signer: SigningKeyPair, header: WireHeader, bodyText: string): Promise<Bytes> {
   const message = await signedMessage(header, bodyText);
   return new Uint8Array(await globalThis.crypto.subtle.sign(signParams(signer.alg), signer.privateKey, message));
-}
-
-/** A signature as it travels in JSON: 64 bytes in base64url, without padding. */
-export const SIGNATURE_TEXT_CHARS = 86;
-
-/** `message` signed, as it travels. */
-export async function signText(signer: SigningKeyPair, message: Bytes): Promise<string> {
-  return toBase64url(new Uint8Array(await globalThis.crypto.subtle.sign(signParams(signer.alg), signer.privateKey, message)));
-}
-
-/** Whether `text` is a signature of `message` by the holder of `key`, as it travels. Never throws. */
-export async function checkText(key: PublicKey<SigningAlg>, message: Bytes, text: unknown): Promise<boolean> {
-  try {
-    if (typeof text !== 'string' || text.length !== SIGNATURE_TEXT_CHARS) return false;
-    const signature = fromBase64url(text);
-    if (!signature || signature.length !== 64) return false;
-    return await globalThis.crypto.subtle.verify(signParams(key.alg), key.key, signature, message);
-  } catch {
-    return false;
-  }
 }
 
 export type SignatureCheck = { ok: true } | { ok: false; reason: typeof QUARANTINE_REASONS.badSignature };
