@@ -13,7 +13,17 @@ import { canonicalJson } from '../canonical-json.ts';
 import { fromBase64url } from '../crypto/bytes.ts';
 import { readPublicKey, type AgreementKeyPair } from '../crypto/keys.ts';
 import type { PairKeyCache } from '../crypto/pair-keys.ts';
-import { headerFields, OP_FORMAT_VERSION, SEALED_OP_VERSION, sealedOpHeaderSchema, type SealedOpHeader } from './header.ts';
+import {
+  claimsOf,
+  fieldsOf,
+  headerFields,
+  idOf,
+  OP_FORMAT_VERSION,
+  readWireHeader,
+  SEALED_OP_VERSION,
+  type HeaderRead,
+  type SealedOpHeader,
+} from './header.ts';
 import { openOp, type OpenKeys } from './sealed.ts';
 import { OUTER_SIGNATURE_CHARS } from './outer-signature.ts';
 import { checkOpSignature } from './signature.ts';
@@ -21,7 +31,7 @@ import { SIGNATURE_TEXT_CHARS } from '../crypto/sign.ts';
 import type { KeyDirectory } from '../key-directory.ts';
 import type { DeviceId } from '../ids.ts';
 import type { PinnedRoot, RosterStatement, TrustedRoster } from '../trusted-roster.ts';
-import { opBodySchema, opSchema, type Op, type OpBody } from './op.ts';
+import { opBodySchema, opSigSchema, type Op, type OpBody } from './op.ts';
 import type { WireOp } from './wire.ts';
 import { entriesWritten, ROSTER_ID } from '../roster.ts';
 import { QUARANTINE_REASONS } from '../quarantine.ts';
@@ -55,6 +65,12 @@ export interface Reader {
   };
 }
 
+/** Refused, under the id the header gives, or as much of the one sent as is text. */
+function refused(read: HeaderRead, reason: string): { ok: false; id?: string; reason: string } {
+  const id = idOf(read);
+  return { ok: false, ...(id !== undefined && { id }), reason };
+}
+
 /** The outer signature of what arrived, when it has one of the right shape: kept with the op for relaying. */
 function outerOf(w: Record<string, unknown>): { osig?: string } {
   return typeof w.osig === 'string' && w.osig.length === OUTER_SIGNATURE_CHARS ? { osig: w.osig } : {};
@@ -83,18 +99,12 @@ type ParsedSigned =
   | { ok: false; id?: string; reason: string };
 
 /** A deployment op that travels signed in clear, read and its shape checked, its signature not yet. */
-function parseSigned(w: Record<string, unknown>): ParsedSigned {
-  const id = typeof w.id === 'string' ? w.id.slice(0, 64) : undefined;
-  const fail = (reason: string): ParsedSigned => ({ ok: false, ...(id !== undefined && { id }), reason });
-  const header = sealedOpHeaderSchema.safeParse({
-    v: w.v,
-    id: w.id,
-    kind: w.kind,
-    reportId: w.reportId,
-    device: w.device,
-    deviceSeq: w.deviceSeq,
-  });
-  if (!header.success || typeof w.body !== 'string' || typeof w.sig !== 'string') return fail(QUARANTINE_REASONS.badHeader);
+function parseSigned(w: Record<string, unknown>, read: HeaderRead): ParsedSigned {
+  const fail = (reason: string): ParsedSigned => refused(read, reason);
+  if (!read.ok || read.header.v !== SEALED_OP_VERSION || typeof w.body !== 'string' || typeof w.sig !== 'string') {
+    return fail(QUARANTINE_REASONS.badHeader);
+  }
+  const header: SealedOpHeader = { ...read.header, v: SEALED_OP_VERSION };
   const signature = w.sig.length === SIGNATURE_TEXT_CHARS ? fromBase64url(w.sig) : null;
   if (!signature || signature.length !== 64) return fail(QUARANTINE_REASONS.badSignature);
   let json: unknown;
@@ -105,7 +115,7 @@ function parseSigned(w: Record<string, unknown>): ParsedSigned {
   }
   const body = opBodySchema.safeParse(json);
   if (!body.success) return fail(QUARANTINE_REASONS.badBody);
-  return { ok: true, header: header.data, body: body.data, signature, text: w.body, sig: w.sig };
+  return { ok: true, header, body: body.data, signature, text: w.body, sig: w.sig };
 }
 
 function signedArrived(p: Extract<ParsedSigned, { ok: true }>, w: Record<string, unknown>): ArrivedOp {
@@ -119,34 +129,36 @@ function signedArrived(p: Extract<ParsedSigned, { ok: true }>, w: Record<string,
  * in clear is a statement.
  */
 export function readStatement(input: unknown): ArrivedOp {
-  const w = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
-  if (w.v !== SEALED_OP_VERSION) {
-    const id = typeof w.id === 'string' ? w.id.slice(0, 64) : undefined;
-    return { ok: false, ...(id !== undefined && { id }), reason: QUARANTINE_REASONS.unproven };
-  }
-  const parsed = parseSigned(w);
+  const read = readWireHeader(input);
+  if (claimsOf(read).v !== SEALED_OP_VERSION) return refused(read, QUARANTINE_REASONS.unproven);
+  const w = fieldsOf(input);
+  const parsed = parseSigned(w, read);
   return parsed.ok ? signedArrived(parsed, w) : parsed;
 }
 
-/** Reads an op that arrived as text: never throws, whatever arrived. */
+/**
+ * Reads an op that arrived in format 1, its body in clear: never throws, whatever arrived. A body
+ * that does not read is named before a header that does not: the quarantine says what is wrong
+ * with the part that matters most.
+ */
 export function fromWire(input: unknown): ArrivedOp {
-  const w = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
-  const id = typeof w.id === 'string' ? w.id.slice(0, 64) : undefined;
-  if (typeof w.v === 'number' && w.v > 1) return { ok: false, id, reason: QUARANTINE_REASONS.unknownVersion };
-  if (typeof w.body !== 'string') return { ok: false, id, reason: QUARANTINE_REASONS.badHeader };
-  let body: unknown;
+  const w = fieldsOf(input);
+  const read = readWireHeader(input, OP_FORMAT_VERSION);
+  const id = idOf(read);
+  const fail = (reason: string): ArrivedOp => ({ ok: false, id, reason });
+  if (!read.ok && read.reason === QUARANTINE_REASONS.unknownVersion) return fail(read.reason);
+  if (typeof w.body !== 'string') return fail(QUARANTINE_REASONS.badHeader);
+  let json: unknown;
   try {
-    body = JSON.parse(w.body);
+    json = JSON.parse(w.body);
   } catch {
-    return { ok: false, id, reason: QUARANTINE_REASONS.badJson };
+    return fail(QUARANTINE_REASONS.badJson);
   }
-  const { body: _text, ...header } = w;
-  const parsed = opSchema.safeParse({ ...header, body });
-  if (!parsed.success) {
-    const inBody = parsed.error.issues.some((i) => i.path[0] === 'body');
-    return { ok: false, id, reason: inBody ? QUARANTINE_REASONS.badBody : QUARANTINE_REASONS.badHeader };
-  }
-  const op = parsed.data;
+  const body = opBodySchema.safeParse(json);
+  if (!body.success) return fail(QUARANTINE_REASONS.badBody);
+  const sig = opSigSchema.safeParse(w.sig);
+  if (!read.ok || !sig.success) return fail(QUARANTINE_REASONS.badHeader);
+  const op: Op = { ...read.header, v: OP_FORMAT_VERSION, body: body.data, ...(sig.data !== undefined && { sig: sig.data }) };
   return canonicalJson(op.body) === w.body ? { ok: true, op } : { ok: true, op, rawBody: w.body };
 }
 
@@ -156,8 +168,8 @@ export function fromWire(input: unknown): ArrivedOp {
  * roster op may introduce its own author (the first coordinator's entry is taken as the base serves
  * it, as an enrollment before the deployment key existed is).
  */
-async function readSigned(w: Record<string, unknown>, reader: Reader | undefined): Promise<ArrivedOp> {
-  const parsed = parseSigned(w);
+async function readSigned(w: Record<string, unknown>, read: HeaderRead, reader: Reader | undefined): Promise<ArrivedOp> {
+  const parsed = parseSigned(w, read);
   if (!parsed.ok) return parsed;
   const h = parsed.header;
   const fail = (reason: string): ArrivedOp => ({ ok: false, id: h.id, reason });
@@ -179,15 +191,13 @@ async function readSigned(w: Record<string, unknown>, reader: Reader | undefined
  * its signature has been checked.
  */
 export async function readArrived(input: unknown, reader: Reader | undefined): Promise<ArrivedOp> {
-  const w = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
-  if (w.v !== SEALED_OP_VERSION) {
-    if (!reader?.rooted) return fromWire(input);
-    const id = typeof w.id === 'string' ? w.id.slice(0, 64) : undefined;
-    return { ok: false, ...(id !== undefined && { id }), reason: QUARANTINE_REASONS.unproven };
-  }
-  if (w.kind === 'deployment') return readSigned(w, reader);
-  const id = typeof w.id === 'string' ? w.id.slice(0, 64) : undefined;
-  if (!reader) return { ok: false, ...(id !== undefined && { id }), reason: QUARANTINE_REASONS.notForThisDevice };
+  const read = readWireHeader(input);
+  // Routed by the form the header claims, so an op is refused for what is wrong with it in that form.
+  const claims = claimsOf(read);
+  if (claims.v !== SEALED_OP_VERSION) return reader?.rooted ? refused(read, QUARANTINE_REASONS.unproven) : fromWire(input);
+  const w = fieldsOf(input);
+  if (claims.kind === 'deployment') return readSigned(w, read, reader);
+  if (!reader) return refused(read, QUARANTINE_REASONS.notForThisDevice);
   const opened = await openOp(input, openKeys(reader));
   if (!opened.ok) return opened;
   const { header, body } = opened.op;

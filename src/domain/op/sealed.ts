@@ -23,7 +23,7 @@ import { z } from 'zod/mini';
 import { canonicalJson } from '../canonical-json.ts';
 import { keyIdSchema } from '../id-schemas.ts';
 import { cryptoRandom, type DeviceId, type KeyId, type RandomBytes } from '../ids.ts';
-import { headerFields, SEALED_OP_VERSION, sealedOpHeaderSchema, type SealedOpHeader } from './header.ts';
+import { fieldsOf, headerFields, idOf, readWireHeader, SEALED_OP_VERSION, type SealedOpHeader } from './header.ts';
 import { MAX_BODY_BYTES, opBodySchema, type OpBody } from './op.ts';
 import { QUARANTINE_REASONS, type QuarantineReason } from '../quarantine.ts';
 import type { AgreementAlg, SigningAlg } from '../crypto/algorithms.ts';
@@ -183,21 +183,14 @@ export type OpenedPlaintext =
 
 /** Steps 3 to 5 backwards: the plaintext of a sealed op, or why not. Never throws. */
 export async function openPlaintext(input: unknown, keys: OpenKeys): Promise<OpenedPlaintext> {
-  const w = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
-  const id = typeof w.id === 'string' ? w.id.slice(0, 64) : undefined;
+  const w = fieldsOf(input);
+  const read = readWireHeader(input);
+  const id = idOf(read);
   const fail = (reason: QuarantineReason): OpenedPlaintext => ({ ok: false, ...(id !== undefined && { id }), reason });
   try {
-    if (typeof w.v === 'number' && w.v > SEALED_OP_VERSION) return fail(QUARANTINE_REASONS.unknownVersion);
-    const parsedHeader = sealedOpHeaderSchema.safeParse({
-      v: w.v,
-      id: w.id,
-      kind: w.kind,
-      reportId: w.reportId,
-      device: w.device,
-      deviceSeq: w.deviceSeq,
-    });
-    if (!parsedHeader.success || typeof w.body !== 'string') return fail(QUARANTINE_REASONS.badHeader);
-    const header = parsedHeader.data;
+    if (!read.ok) return fail(read.reason);
+    if (read.header.v !== SEALED_OP_VERSION || typeof w.body !== 'string') return fail(QUARANTINE_REASONS.badHeader);
+    const header: SealedOpHeader = { ...read.header, v: SEALED_OP_VERSION };
 
     let json: unknown;
     try {
