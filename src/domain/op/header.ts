@@ -20,7 +20,7 @@ export const OP_FORMAT_VERSION = 1;
  */
 export const SEALED_OP_VERSION = 2;
 /** The newest format this code reads: an op in a newer one waits for an app or a base that reads it. */
-export const LATEST_WIRE_VERSION = 2;
+const LATEST_WIRE_VERSION = SEALED_OP_VERSION;
 
 export const OP_KINDS = ['create', 'edit', 'deployment', 'desk'] as const;
 export type OpKind = (typeof OP_KINDS)[number];

@@ -5,7 +5,7 @@
  * coordinator, every device's).
  */
 import type { Hono } from 'hono';
-import type { WireHeader } from '../../domain/op/header.ts';
+import { claimsOf, readWireHeader, type WireHeader } from '../../domain/op/header.ts';
 import { MAX_BATCH, MAX_REQUEST_BYTES, syncRequestSchema, type SyncResponse } from '../../domain/op/sync.ts';
 import { wireOpSchema, type ServedOp } from '../../domain/op/wire.ts';
 import {
@@ -33,8 +33,6 @@ import { jsonAnswer } from './json-answer.ts';
 export const MAX_PULL_BYTES = MAX_REQUEST_BYTES;
 /** What the op's JSON adds to its body and signature, for the estimate above. */
 const OP_OVERHEAD_BYTES = 256;
-
-const HEADER_KEYS = ['v', 'id', 'kind', 'reportId', 'device', 'deviceSeq'] as const;
 
 export function syncRoute(api: Hono<ApiEnv>, { store, now, random, pullBytes = MAX_PULL_BYTES }: ApiDeps): void {
   api.post('/v1/sync', requireDevice(store.db), async (c) => {
@@ -106,7 +104,7 @@ function toPushed(sent: unknown): PushedOp {
     const { body, sig, osig, ...header } = wire.data;
     return { header, body, ...(sig !== undefined && { sig }), ...(osig !== undefined && { osig }) };
   }
-  const header = Object.fromEntries(HEADER_KEYS.map((k) => [k, fields[k]])) as unknown as WireHeader;
+  const header = claimsOf(readWireHeader(fields)) as WireHeader;
   return { header, body: fields.body as string, sig: fields.sig as string | undefined, osig: fields.osig as string | undefined };
 }
 

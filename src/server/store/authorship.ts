@@ -10,7 +10,7 @@ import type { Kysely } from 'kysely';
 import type { SigningAlg } from '../../domain/crypto/algorithms.ts';
 import { OUTER_SIGNATURE_CHARS, outerMessageOfHash } from '../../domain/op/outer-signature.ts';
 import { parsePublicKeyText } from '../../domain/crypto/public-key-text.ts';
-import { SEALED_OP_VERSION, type WireHeader } from '../../domain/op/header.ts';
+import { claimsOf, readWireHeader, SEALED_OP_VERSION, type WireHeader } from '../../domain/op/header.ts';
 import { keyIdOf } from '../../domain/crypto/fingerprint.ts';
 import type { DeviceId, Fingerprint } from '../../domain/ids.ts';
 import { rootDeviceOf } from '../../domain/root.ts';
@@ -110,7 +110,8 @@ export interface Authorships {
 }
 
 export async function checkAuthorship(db: Kysely<Database>, caller: Caller, ops: readonly PushedOp[]): Promise<Authorships> {
-  const slots = ops.map((op) => slotOf(typeof op === 'object' && op !== null ? op.header : undefined));
+  const reads = ops.map((op) => readWireHeader(typeof op === 'object' && op !== null ? op.header : undefined));
+  const slots = reads.map(slotOf);
   const authors = [...new Set(slots.flatMap((s) => (s ? [s.device] : [])))];
   const enrolled = new Map<DeviceId, { alg: SigningAlg; der: string } | null>();
   const cutoffs = new Map<DeviceId, number>();
@@ -147,7 +148,7 @@ export async function checkAuthorship(db: Kysely<Database>, caller: Caller, ops:
     if (slot.device !== caller.device && !enrolled.has(slot.device) && !roles.has(slot.device)) return 'unknownAuthor';
     if (slot.deviceSeq > (cutoffs.get(slot.device) ?? Infinity)) return 'afterCutoff';
     // The root signs everything it writes: nothing in clear stands in its name.
-    if (op.header.v !== SEALED_OP_VERSION) return slot.device === root?.device ? 'unsigned' : 'clear';
+    if (claimsOf(reads[i]!).v !== SEALED_OP_VERSION) return slot.device === root?.device ? 'unsigned' : 'clear';
     if (op.osig === undefined || op.osig === null) return 'unsigned';
     const key = keyAt(slot.device, slot.deviceSeq);
     return (key && checkOf(key, op.header, op.body, op.osig)) || 'forged';

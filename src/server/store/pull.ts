@@ -93,7 +93,7 @@ export async function pullOps(db: Kysely<Database>, { caller, after, limit }: Pu
 
 type HeaderColumns = 'v' | 'id' | 'kind' | 'report_id' | 'device' | 'device_seq';
 
-/** A stored op's header as it travels: the store took only headers that passed wireHeaderSchema. */
+/** A stored op's header as it travels: the store took only headers that readWireHeader read. */
 export function headerOfRow(r: Pick<OpRow, HeaderColumns>): WireHeader {
   return {
     v: Number(r.v),

@@ -9,6 +9,7 @@
  */
 import type { Kysely } from 'kysely';
 import { isReportId, type DeviceId, type OpId, type ReportId } from '../../domain/ids.ts';
+import { claimsOf, readWireHeader, type HeaderRead, type Slot } from '../../domain/op/header.ts';
 import type { Role } from '../../domain/roles.ts';
 import {
   decide,
@@ -47,8 +48,6 @@ export async function pushOps(db: Kysely<Database>, input: PushInput): Promise<P
   return db.transaction().execute((trx) => pushInTransaction(trx, input, checked));
 }
 
-type Slot = NonNullable<ReturnType<typeof slotOf>>;
-
 const slotKey = (device: DeviceId, deviceSeq: number) => `${device}\u0000${deviceSeq}`;
 
 async function pushInTransaction(
@@ -69,8 +68,9 @@ async function pushInTransaction(
     .executeTakeFirstOrThrow();
   let seq = Number(counter.last_seq);
 
-  const slots = ops.map((op) => slotOf(op.header));
-  const held = await loadHeld(trx, ops, slots, caller, root, roles);
+  const reads = ops.map((op) => readWireHeader(op.header));
+  const slots = reads.map(slotOf);
+  const held = await loadHeld(trx, reads, slots, caller, root, roles);
 
   // Decide in each device's own order, so a create comes before the edits it makes possible even
   // when a batch arrives shuffled. Answers go back in the order the ops came.
@@ -89,7 +89,7 @@ async function pushInTransaction(
     const op = ops[i]!;
     const slot = slots[i];
     // Echo the id the device sent, even a malformed one, so it can match the answer (within reason).
-    const id = slot?.id ?? echoedId((op.header as { id?: unknown } | null)?.id);
+    const id = slot?.id ?? echoedId(claimsOf(reads[i]!).id);
     const d = decide(op, caller, held.state, authorship[i]!, shapes[i]);
     answers[i] =
       d.answer === 'ack'
@@ -100,7 +100,7 @@ async function pushInTransaction(
     if (!d.store || !slot) continue;
 
     seq += 1;
-    const row = toRow(op, slot, seq, now, d.answer === 'ack' ? null : d.reason);
+    const row = toRow(op, reads[i]!, slot, seq, now, d.answer === 'ack' ? null : d.reason);
     rows.push(row);
     held.remember(slot.device, slot.deviceSeq, row);
     // A create the rules took names its report by UUID.
@@ -117,8 +117,8 @@ async function pushInTransaction(
   return answers;
 }
 
-function toRow(op: PushedOp, slot: Slot, seq: number, now: number, rejectReason: RejectReason | null): NewOpRow {
-  const h = op.header as unknown as Record<string, unknown>;
+function toRow(op: PushedOp, read: HeaderRead, slot: Slot, seq: number, now: number, rejectReason: RejectReason | null): NewOpRow {
+  const h = claimsOf(read);
   const ok = rejectReason === null;
   // A rejected op is kept only to close its gap and to answer a retry. Its header may be malformed
   // and its body unstorable, so keep what fits the columns. Only a version-1 body, in clear by
@@ -164,7 +164,7 @@ function printable(value: unknown, max: number): string {
 /** Reads, under the lock, everything the rules may ask about this batch; then tracks the batch's own writes. */
 async function loadHeld(
   trx: Kysely<Database>,
-  ops: readonly PushedOp[],
+  reads: readonly HeaderRead[],
   slots: (Slot | undefined)[],
   caller: Caller,
   root: DeviceId | undefined,
@@ -201,11 +201,7 @@ async function loadHeld(
 
   // Only a report has an owner: other names find none.
   const reportIds = [
-    ...new Set(
-      ops
-        .map((op) => (op.header as { reportId?: unknown } | null)?.reportId)
-        .filter((r): r is ReportId => typeof r === 'string' && isReportId(r)),
-    ),
+    ...new Set(reads.map((read) => claimsOf(read).reportId).filter((r): r is ReportId => typeof r === 'string' && isReportId(r))),
   ];
   for (const part of chunks(reportIds)) {
     const found = await trx.selectFrom('report_owners').select(['report_id', 'device']).where('report_id', 'in', part).execute();
