@@ -7,6 +7,7 @@
  */
 import { signedContent } from '../../domain/op/signature.ts';
 import type { DeviceId, OpId } from '../../domain/ids.ts';
+import { readWireHeader } from '../../domain/op/header.ts';
 import type { Cursor, SyncResponse } from '../../domain/op/sync.ts';
 import type { ServedOp, WireOp } from '../../domain/op/wire.ts';
 import { entriesWritten, ROSTER_ID } from '../../domain/roster.ts';
@@ -34,8 +35,8 @@ export interface ReadBatch {
 }
 
 const isRosterOp = (w: unknown) => {
-  const o = w as { kind?: unknown; reportId?: unknown } | null;
-  return o?.kind === 'deployment' && o.reportId === ROSTER_ID;
+  const read = readWireHeader(w);
+  return read.ok && read.header.kind === 'deployment' && read.header.reportId === ROSTER_ID;
 };
 
 /**
@@ -45,7 +46,10 @@ const isRosterOp = (w: unknown) => {
 export async function readBatch(arrived: readonly unknown[], reader: Reader | undefined): Promise<ReadBatch> {
   if (reader?.rooted) return readRooted(arrived, reader, reader.rooted);
   const results = new Array<ArrivedOp>(arrived.length);
-  const isDeploymentOp = (w: unknown) => (w as { kind?: unknown } | null)?.kind === 'deployment';
+  const isDeploymentOp = (w: unknown) => {
+    const read = readWireHeader(w);
+    return read.ok && read.header.kind === 'deployment';
+  };
   for (let i = 0; i < arrived.length; i++) {
     if (!isDeploymentOp(arrived[i])) continue;
     const read = await readArrived(arrived[i], reader);
