@@ -19,7 +19,6 @@ import {
   receiptOf,
   renewEpoch,
   type PushedOp,
-  type PulledOp,
 } from '../store/index.ts';
 import type { ApiDeps } from './api.ts';
 import { requireDevice, type ApiEnv } from './auth.ts';
@@ -71,8 +70,8 @@ export function syncRoute(api: Hono<ApiEnv>, { store, now, random, pullBytes = M
       const kept = withinBytes(pulled.ops, pullBytes);
       const last = kept.at(-1);
       page = {
-        ops: kept.map(toServed),
-        cursor: kept.length < pulled.ops.length && last ? { seq: last.seq, opId: last.header.id } : pulled.cursor,
+        ops: kept,
+        cursor: kept.length < pulled.ops.length && last ? { seq: last.seq, opId: last.op.id } : pulled.cursor,
         more: pulled.more || kept.length < pulled.ops.length,
       };
     }
@@ -108,18 +107,11 @@ function toPushed(sent: unknown): PushedOp {
   return { header, body: fields.body as string, sig: fields.sig as string | undefined, osig: fields.osig as string | undefined };
 }
 
-function toServed(pulled: PulledOp): ServedOp {
-  const op: ServedOp['op'] = { ...pulled.header, body: pulled.body };
-  if (pulled.sig !== undefined) op.sig = pulled.sig;
-  if (pulled.osig !== undefined) op.osig = pulled.osig;
-  return { seq: pulled.seq, receivedAt: pulled.receivedAt, op };
-}
-
 /** The longest prefix of ops within about `budget` bytes of JSON; never empty when ops are not. */
-function withinBytes(ops: PulledOp[], budget: number): PulledOp[] {
+function withinBytes(ops: ServedOp[], budget: number): ServedOp[] {
   let used = 0;
   for (let i = 0; i < ops.length; i++) {
-    const op = ops[i]!;
+    const { op } = ops[i]!;
     used += Buffer.byteLength(op.body) + (op.sig?.length ?? 0) + (op.osig?.length ?? 0) + OP_OVERHEAD_BYTES;
     if (used > budget && i > 0) return ops.slice(0, i);
   }

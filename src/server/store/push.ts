@@ -9,7 +9,7 @@
  */
 import type { Kysely } from 'kysely';
 import { isReportId, type DeviceId, type OpId, type ReportId } from '../../domain/ids.ts';
-import { claimsOf, readWireHeader, type HeaderRead, type Slot } from '../../domain/op/header.ts';
+import { claimsOf, OP_FORMAT_VERSION, readWireHeader, type HeaderRead, type Slot } from '../../domain/op/header.ts';
 import type { Role } from '../../domain/roles.ts';
 import {
   decide,
@@ -124,7 +124,8 @@ function toRow(op: PushedOp, read: HeaderRead, slot: Slot, seq: number, now: num
   // and its body unstorable, so keep what fits the columns. Only a version-1 body, in clear by
   // definition, is kept for a look by hand: any other may be clear text under a "sealed" label
   // (which is why it was rejected, or its shape was never checked), and is never needed.
-  const keepBody = ok || (h.v === 1 && rejectReason !== REJECT.tooLarge && rejectReason !== REJECT.badText && typeof op.body === 'string');
+  const keepBody =
+    ok || (h.v === OP_FORMAT_VERSION && rejectReason !== REJECT.tooLarge && rejectReason !== REJECT.badText && typeof op.body === 'string');
   return {
     seq,
     id: slot.id,

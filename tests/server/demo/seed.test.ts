@@ -48,12 +48,7 @@ const coordinator = { device: DEMO_COORDINATORS[0], role: 'coordinator' as const
 async function served(store: Store) {
   const pulled = await pullOps(store.db, { caller: coordinator, after: null, limit: total + 10 });
   if (pulled.reset) throw new Error('a first pull is never a reset');
-  return pulled.ops.map((o) => ({
-    ...o.header,
-    body: o.body,
-    ...(o.sig != null && { sig: o.sig }),
-    ...(o.osig != null && { osig: o.osig }),
-  }));
+  return pulled.ops.map((o) => o.op);
 }
 
 /** The demo devices' public keys, as the base registered them. */
