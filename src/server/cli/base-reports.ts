@@ -31,32 +31,21 @@ import { authorityOfSummary, refusedByRule, summaryOf, type TrustedRoster } from
 import { profileFromState, profileNameOf, type StoredProfile } from '../../export/desk-settings.ts';
 import { toExportRecord, type ExportRecord } from '../../export/record.ts';
 import { rootOf } from '../store/authorship.ts';
+import { wireOfRow } from '../store/pull.ts';
 import type { Database, OpRow } from '../store/schema.ts';
 import { trustedRosterAtBase } from '../store/trusted-keys.ts';
 
-export type StoredOp = Pick<OpRow, 'seq' | 'id' | 'v' | 'kind' | 'report_id' | 'device' | 'device_seq' | 'body' | 'sig' | 'received_at'>;
-
-/** A stored op as it travelled: the wire form readArrived takes. */
-export function wireOf(row: StoredOp): Record<string, unknown> {
-  const wire: Record<string, unknown> = {
-    v: Number(row.v),
-    id: row.id,
-    kind: row.kind,
-    reportId: row.report_id,
-    device: row.device,
-    deviceSeq: Number(row.device_seq),
-    body: row.body,
-  };
-  if (row.sig !== null) wire.sig = row.sig;
-  return wire;
-}
+export type StoredOp = Pick<
+  OpRow,
+  'seq' | 'id' | 'v' | 'kind' | 'report_id' | 'device' | 'device_seq' | 'body' | 'sig' | 'osig' | 'received_at'
+>;
 
 /**
  * The one place a stored op becomes an Op: version 1 as it stands, version 2 opened (a sealed
  * report or desk op needs the deployment key among `reader.mine`) and its signature checked.
  */
 export function opFromStored(row: StoredOp, reader?: Reader): Promise<ArrivedOp> {
-  return readArrived(wireOf(row), reader);
+  return readArrived(wireOfRow(row), reader);
 }
 
 /** Whether the store holds ops only the deployment key opens: sealed report or desk ops. */
@@ -100,7 +89,7 @@ async function* pages(db: Kysely<Database>, roster: boolean): AsyncGenerator<Sto
   for (let after = 0; ;) {
     const rows = await db
       .selectFrom('ops')
-      .select(['seq', 'id', 'v', 'kind', 'report_id', 'device', 'device_seq', 'body', 'sig', 'received_at'])
+      .select(['seq', 'id', 'v', 'kind', 'report_id', 'device', 'device_seq', 'body', 'sig', 'osig', 'received_at'])
       .where('status', '=', 'ok')
       .where('report_id', roster ? '=' : '!=', ROSTER_ID)
       .where('seq', '>', after)
