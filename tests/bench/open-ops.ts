@@ -168,7 +168,7 @@ function table(where: string, r: Result): string {
   const line = (c: string[]) => `| ${c.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join(' | ')} |`;
   const per100k = (row: Row) => fmt((100_000 * row.seconds) / r.n, 1);
   return [
-    `${where}: ${fmt(r.n)} ops; body ${fmt(r.bodyBytes)} B of JSON, sealed wire op ${fmt(r.wireBytes)} B (2 recipients)`,
+    `${where}: ${fmt(r.n)} ops; body ${fmt(r.bodyBytes)} B of JSON, sealed wire form ${fmt(r.wireBytes)} B (2 recipients)`,
     '',
     line(head),
     `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,

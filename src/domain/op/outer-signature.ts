@@ -19,7 +19,7 @@ import { checkText, SIGNATURE_TEXT_CHARS, signText } from '../crypto/sign.ts';
 
 export const OUTER_SIGNATURE_CONTEXT = 'rasid/op-outer/1';
 
-/** 64 bytes as base64url without padding: the text a wire op's `osig` holds. */
+/** 64 bytes as base64url without padding: the text a wire form's `osig` holds. */
 export const OUTER_SIGNATURE_CHARS = SIGNATURE_TEXT_CHARS;
 
 export async function outerMessage(header: WireHeader, bodyText: string, blobs: readonly string[] = []): Promise<Bytes> {

@@ -73,7 +73,7 @@ export async function signInClear(op: Op, signing: SigningKeyPair): Promise<Wire
 }
 
 /**
- * A version-2 wire op of this device's with its outer signature: one sealed before ops had one
+ * A version-2 wire form of this device's with its outer signature: one sealed before ops had one
  * gets it when it is next sent. Everything else stays as it was, so the op keeps its identity.
  */
 export async function withOuterSignature(wire: WireOp, sealer: Pick<Sealer, 'signing'>): Promise<WireOp> {

@@ -46,7 +46,7 @@ const WRAPPED_KEY_BYTES = 40;
 /** Room for a body of MAX_BODY_BYTES that does not compress, plus signature, tag and base64url. */
 const MAX_CT_CHARS = 480 * 1024;
 
-/** The sealed body: what the wire op's `body` string holds (as canonical JSON) when `v` is 2. */
+/** The sealed body: what the wire form's `body` string holds (as canonical JSON) when `v` is 2. */
 export const sealedBodySchema = z.object({
   v: z.literal(SEALED_OP_VERSION),
   /** Key id of the agreement key that sealed it (the author device's). */

@@ -2,7 +2,7 @@
  * The demo base's keys, made fresh for each demo as a real deployment's are: a root and a
  * deployment key, as the first coordinator's desk makes them, and each demo device's key pairs, as
  * a phone makes its own. Every demo op is then sealed and signed with the same domain code phones
- * and desks use (op-envelope.ts), so the demo base holds what a real one holds: headers and
+ * and desks use (domain/op/outgoing.ts), so the demo base holds what a real one holds: headers and
  * ciphertext, and roster and gazetteer ops signed in clear.
  *
  * The root and deployment private keys leave only as a root file and a key file under passphrases

@@ -88,7 +88,7 @@ export function syncRoute(api: Hono<ApiEnv>, { store, now, random, pullBytes = M
 }
 
 /**
- * The wire op (header fields, body and sig side by side) as the store takes it. A valid op is
+ * The wire form (header fields, body and sig side by side) as the store takes it. A valid op is
  * passed as parsed. Anything else is passed through as sent, for the store to decide as it decides
  * malformed ops: a usable (id, device, deviceSeq) gets a rejection stored under that slot so the
  * device's sequence has no gap; a newer format version `v` is refused for now, to be retried.

@@ -1,6 +1,6 @@
 /**
  * Who wrote a pushed op, as far as the base can show it without opening anything: a version-2 op
- * must carry its author's outer signature (crypto/outer-signature.ts), checked against the signing
+ * must carry its author's outer signature (domain/op/outer-signature.ts), checked against the signing
  * key the trusted roster gives that device at the op (trusted-keys.ts), or else the one it enrolled
  * with; an op relayed for another device must name a device enrolled here or named by that roster. Checked
  * before the store's lock is taken, so the signature checks of one push do not hold up the others.

@@ -1,7 +1,7 @@
 /**
  * The HTTP API in process, over a real store: SQLite in a temp folder (a file, as in production)
  * and a fresh database in the test file's PostgreSQL cluster. Time is a clock the test moves.
- * Also small clients for enrollment and sync, and wire-op builders.
+ * Also small clients for enrollment and sync, and wire form builders.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -210,7 +210,7 @@ export function newId(): string {
   return uuidv7(idClock++, cryptoRandom);
 }
 
-/** A wire op with a body like the app's (canonical JSON), which the server never reads. */
+/** A wire form with a body like the app's (canonical JSON), which the server never reads. */
 export function wireOp(device: string, deviceSeq: number, kind: OpKind, reportId: string, changes: Record<string, unknown> = {}): WireOp {
   const hlc = `${new Date(T0 + deviceSeq).toISOString()}-0000-${device.replace(/[^0-9a-z]/g, '').slice(0, 32)}`;
   return {
