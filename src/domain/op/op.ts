@@ -1,8 +1,30 @@
 /**
  * The op: the unit every edit is written as, stored, synced and merged. Immutable once written.
  *
- * The header is what the base server reads; the body it never reads (the security work seals it with
- * the header as associated data, so `v` names the format and `sig` is reserved for the signature).
+ * The header is what the base server reads; the body it never reads (in format 2 it is sealed with
+ * the header as associated data, so `v` names the format and `sig` carries a signature beside a
+ * body in clear).
+ *
+ * An op takes one form at each stage of its way, each with one type, and one name in
+ * docs/glossary.md ("An op's forms"). In the order an op passes through them:
+ *  1. op (`Op`, here): what the writer writes and the merge reads, the header in format 1 and the
+ *     body parsed.
+ *  2. op row (`OpRow`, app/store/db.ts): the op as a device keeps it, with its seq and received time
+ *     once the base served it, its rejection, its raw body and its wire form.
+ *  3. wire form (`WireOp`, wire.ts): the op as it travels, its header (`WireHeader`, header.ts) with
+ *     the body as text, made by outgoing.ts: in clear (format 1), or in format 2 a sealed op
+ *     (`SealedWireOp`, sealed.ts) or a deployment op signed in clear, with its outer signature
+ *     (outer-signature.ts).
+ *  4. pushed op (`PushedOp`, server/store/rules.ts): a wire form as the base takes it apart to
+ *     decide it; kept as a row of its store (`OpRow`, server/store/schema.ts).
+ *  5. served op (`ServedOp`, wire.ts): a wire form as the base serves it, with its seq and received
+ *     time; a reply file carries the same.
+ *  6. arrived op (`ArrivedOp`, read.ts): what reading a wire form that arrived gives, its header read
+ *     by `readWireHeader` (header.ts) and, sealed, opened on the way (`OpenedOp`, sealed.ts): the op
+ *     with its wire form, or the reason it goes to the quarantine.
+ *  7. incoming op (`IncomingOp`, app/sync/take-in-steps.ts): an arrived op that read, with its seq
+ *     and received time, as take-in keeps it: an op row again.
+ * Sync's bodies, which carry wire forms and served ops, are in sync.ts.
  */
 import { z } from 'zod/mini';
 import { hlcString } from '../hlc.ts';
