@@ -29,6 +29,7 @@
 import { z } from 'zod/mini';
 import { hlcString } from '../hlc.ts';
 import { opIdSchema } from '../id-schemas.ts';
+import { QUARANTINE_REASONS, type QuarantineReason } from '../quarantine.ts';
 import { OP_FORMAT_VERSION, wireHeaderSchema } from './header.ts';
 
 /** Largest body, as JSON: a report's longest narrative (20,000 characters of Arabic) fits well within. */
@@ -59,6 +60,18 @@ export const opBodySchema = z
     z.refine((b) => new TextEncoder().encode(JSON.stringify(b)).length <= MAX_BODY_BYTES, { error: 'err.op.tooLarge' }),
   );
 export type OpBody = z.infer<typeof opBodySchema>;
+
+/** A body in clear, from the text it arrived as (or opened to): the body, or why it goes to the quarantine. */
+export function readOpBody(text: string): { ok: true; body: OpBody } | { ok: false; reason: QuarantineReason } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: QUARANTINE_REASONS.badJson };
+  }
+  const body = opBodySchema.safeParse(json);
+  return body.success ? { ok: true, body: body.data } : { ok: false, reason: QUARANTINE_REASONS.badBody };
+}
 
 /** `sig`: the author's signature over header and body hash, as text, beside a body in clear (reserved in format 1). */
 export const opSigSchema = z.optional(z.string().check(z.maxLength(1024)));

@@ -31,7 +31,7 @@ import { SIGNATURE_TEXT_CHARS } from '../crypto/sign.ts';
 import type { KeyDirectory } from '../key-directory.ts';
 import type { DeviceId } from '../ids.ts';
 import type { PinnedRoot, RosterStatement, TrustedRoster } from '../trusted-roster.ts';
-import { opBodySchema, opSigSchema, type Op, type OpBody } from './op.ts';
+import { opSigSchema, readOpBody, type Op, type OpBody } from './op.ts';
 import type { WireOp } from './wire.ts';
 import { entriesWritten, ROSTER_ID } from '../roster.ts';
 import { QUARANTINE_REASONS } from '../quarantine.ts';
@@ -107,15 +107,9 @@ function parseSigned(w: Record<string, unknown>, read: HeaderRead): ParsedSigned
   const header: SealedOpHeader = { ...read.header, v: SEALED_OP_VERSION };
   const signature = w.sig.length === SIGNATURE_TEXT_CHARS ? fromBase64url(w.sig) : null;
   if (!signature || signature.length !== 64) return fail(QUARANTINE_REASONS.badSignature);
-  let json: unknown;
-  try {
-    json = JSON.parse(w.body);
-  } catch {
-    return fail(QUARANTINE_REASONS.badJson);
-  }
-  const body = opBodySchema.safeParse(json);
-  if (!body.success) return fail(QUARANTINE_REASONS.badBody);
-  return { ok: true, header, body: body.data, signature, text: w.body, sig: w.sig };
+  const body = readOpBody(w.body);
+  if (!body.ok) return fail(body.reason);
+  return { ok: true, header, body: body.body, signature, text: w.body, sig: w.sig };
 }
 
 function signedArrived(p: Extract<ParsedSigned, { ok: true }>, w: Record<string, unknown>): ArrivedOp {
@@ -148,17 +142,11 @@ export function fromWire(input: unknown): ArrivedOp {
   const fail = (reason: string): ArrivedOp => ({ ok: false, id, reason });
   if (!read.ok && read.reason === QUARANTINE_REASONS.unknownVersion) return fail(read.reason);
   if (typeof w.body !== 'string') return fail(QUARANTINE_REASONS.badHeader);
-  let json: unknown;
-  try {
-    json = JSON.parse(w.body);
-  } catch {
-    return fail(QUARANTINE_REASONS.badJson);
-  }
-  const body = opBodySchema.safeParse(json);
-  if (!body.success) return fail(QUARANTINE_REASONS.badBody);
+  const body = readOpBody(w.body);
+  if (!body.ok) return fail(body.reason);
   const sig = opSigSchema.safeParse(w.sig);
   if (!read.ok || !sig.success) return fail(QUARANTINE_REASONS.badHeader);
-  const op: Op = { ...read.header, v: OP_FORMAT_VERSION, body: body.data, ...(sig.data !== undefined && { sig: sig.data }) };
+  const op: Op = { ...read.header, v: OP_FORMAT_VERSION, body: body.body, ...(sig.data !== undefined && { sig: sig.data }) };
   return canonicalJson(op.body) === w.body ? { ok: true, op } : { ok: true, op, rawBody: w.body };
 }
 

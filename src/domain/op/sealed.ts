@@ -24,7 +24,7 @@ import { canonicalJson } from '../canonical-json.ts';
 import { keyIdSchema } from '../id-schemas.ts';
 import { cryptoRandom, type DeviceId, type KeyId, type RandomBytes } from '../ids.ts';
 import { fieldsOf, headerFields, idOf, readWireHeader, SEALED_OP_VERSION, type SealedOpHeader } from './header.ts';
-import { MAX_BODY_BYTES, opBodySchema, type OpBody } from './op.ts';
+import { MAX_BODY_BYTES, readOpBody, type OpBody } from './op.ts';
 import { QUARANTINE_REASONS, type QuarantineReason } from '../quarantine.ts';
 import type { AgreementAlg, SigningAlg } from '../crypto/algorithms.ts';
 import { concatBytes, fromBase64url, fromUtf8, ownBytes, toBase64url, utf8, type Bytes } from '../crypto/bytes.ts';
@@ -265,15 +265,9 @@ export async function openOp(input: unknown, keys: OpenKeys): Promise<OpenResult
     const check = await checkOpSignature(signer, header, bodyText, signature);
     if (!check.ok) return fail(QUARANTINE_REASONS.badSignature);
 
-    let json: unknown;
-    try {
-      json = JSON.parse(bodyText);
-    } catch {
-      return fail(QUARANTINE_REASONS.badJson);
-    }
-    const body = opBodySchema.safeParse(json);
-    if (!body.success) return fail(QUARANTINE_REASONS.badBody);
-    return { ok: true, op: { header, body: body.data, bodyText, signature, sealedBy } };
+    const body = readOpBody(bodyText);
+    if (!body.ok) return fail(body.reason);
+    return { ok: true, op: { header, body: body.body, bodyText, signature, sealedBy } };
   } catch {
     return fail(QUARANTINE_REASONS.openFailed);
   }
