@@ -85,7 +85,7 @@ export function readWireHeader(input: unknown, newest: number = LATEST_WIRE_VERS
   if (parsed.success && parsed.data.v <= newest) return { ok: true, header: parsed.data };
   const newer = typeof sent.v === 'number' && Number.isInteger(sent.v) && sent.v > newest;
   const id = typeof sent.id === 'string' ? sent.id.slice(0, 64) : undefined;
-  const slot = slotOf(sent);
+  const slot = slotSent(sent);
   return {
     ok: false,
     reason: newer ? QUARANTINE_REASONS.unknownVersion : QUARANTINE_REASONS.badHeader,
@@ -100,11 +100,16 @@ export function fieldsOf(input: unknown): Record<string, unknown> {
   return (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
 }
 
-function slotOf(sent: SentHeader): Slot | undefined {
+function slotSent(sent: SentHeader): Slot | undefined {
   const id = opIdSchema.safeParse(sent.id);
   const device = deviceIdSchema.safeParse(sent.device);
   const deviceSeq = deviceSeqSchema.safeParse(sent.deviceSeq);
   return id.success && device.success && deviceSeq.success ? { id: id.data, device: device.data, deviceSeq: deviceSeq.data } : undefined;
+}
+
+/** The slot an arrived op claims, when its header names one, read or not. */
+export function slotOf(read: HeaderRead): Slot | undefined {
+  return read.ok ? { id: read.header.id, device: read.header.device, deviceSeq: read.header.deviceSeq } : read.slot;
 }
 
 /**

@@ -9,19 +9,9 @@
  */
 import type { Kysely } from 'kysely';
 import { isReportId, type DeviceId, type OpId, type ReportId } from '../../domain/ids.ts';
-import { claimsOf, OP_FORMAT_VERSION, readWireHeader, type HeaderRead, type Slot } from '../../domain/op/header.ts';
+import { claimsOf, OP_FORMAT_VERSION, readWireHeader, slotOf, type HeaderRead, type Slot } from '../../domain/op/header.ts';
 import type { Role } from '../../domain/roles.ts';
-import {
-  decide,
-  slotOf,
-  REJECT,
-  type Caller,
-  type HeldOp,
-  type HeldState,
-  type PushedOp,
-  type RejectReason,
-  type RetryReason,
-} from './rules.ts';
+import { decide, REJECT, type Caller, type HeldOp, type HeldState, type PushedOp, type RejectReason, type RetryReason } from './rules.ts';
 import { checkAuthorship, type Authorships } from './authorship.ts';
 import type { Database, NewOpRow } from './schema.ts';
 import { chunks, loadProgress, saveProgress } from './watermark.ts';

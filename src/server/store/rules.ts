@@ -8,9 +8,8 @@ import {
   OP_FORMAT_VERSION,
   readWireHeader,
   SEALED_OP_VERSION,
-  type HeaderRead,
+  slotOf,
   type OpKind,
-  type Slot,
   type WireHeader,
 } from '../../domain/op/header.ts';
 import { sealedBodySchema } from '../../domain/op/sealed.ts';
@@ -134,11 +133,6 @@ export type Decision =
   | { answer: 'ack'; store: true; owner: boolean }
   | { answer: 'rejected'; reason: RejectReason; store: true };
 
-/** The slot an op claims, when its header names one; without it the op cannot even be stored rejected. */
-export function slotOf(read: HeaderRead): Slot | undefined {
-  return read.ok ? { id: read.header.id, device: read.header.device, deviceSeq: read.header.deviceSeq } : read.slot;
-}
-
 export function sameBytes(op: PushedOp, held: HeldOp): boolean {
   const h = op.header;
   return (
@@ -200,10 +194,6 @@ function sealProblem(op: PushedOp): RejectReason | undefined {
 const REPORT_KINDS: readonly OpKind[] = ['create', 'edit'];
 
 /**
- * Decides one op. The order matters: who may use a slot first (a monitor never takes another
- * device's slots, even to store a rejection), then what is already held there, then the op itself.
- */
-/**
  * What is wrong with an op's header, body and signature on their own, whatever the store holds: a
  * pure function of the op, so the base works it out before taking the lock, while the outer
  * signatures are being checked (authorship.ts).
@@ -213,10 +203,15 @@ export function shapeProblem(op: PushedOp): RejectReason | undefined {
   return bodyProblem(op) ?? sealProblem(op);
 }
 
-/** `shape`: shapeProblem(op) worked out before (null for none), or undefined to work it out here. */
+/**
+ * Decides one op. The order matters: who may use a slot first (a monitor never takes another
+ * device's slots, even to store a rejection), then what is already held there, then the op itself.
+ * `shape`: shapeProblem(op) worked out before (null for none), or undefined to work it out here.
+ */
 export function decide(op: PushedOp, caller: Caller, held: HeldState, authorship: Authorship, shape?: RejectReason | null): Decision {
   const read = readWireHeader(op.header);
   if (!read.ok && read.reason === QUARANTINE_REASONS.unknownVersion) return { answer: 'retry', reason: RETRY.unknownVersion, store: false };
+  // Without a slot the op cannot even be stored rejected.
   const slot = slotOf(read);
   // What the header says before its shape is judged, below: enough to match what a slot holds.
   const claims = claimsOf(read);
