@@ -10,7 +10,8 @@
 import { decodeHlc } from './hlc.ts';
 import type { DeviceId, OpId, ReportId } from './ids.ts';
 import { applyOp, DELETED_FIELD, distinctHeads, emptyState, TYPE_FIELD, type Authority, type MergedState } from './merge.ts';
-import type { Op, OpKind } from './op.ts';
+import type { OpKind } from './op/header.ts';
+import type { Op } from './op/op.ts';
 import { COORDINATOR_ONLY_FIELDS } from './report-codes.ts';
 
 /** An op as a device stores it: the base's seq and receive time once pulled, a rejection once refused. */

@@ -12,10 +12,10 @@ import { canonicalJson } from './canonical-json.ts';
 import { utf8, type Bytes } from './crypto/bytes.ts';
 import { readPublicKey, type SigningKeyPair } from './crypto/keys.ts';
 import { parsePublicKeyText } from './crypto/public-key-text.ts';
-import { checkText, signText } from './crypto/signature.ts';
+import { checkText, signText } from './crypto/sign.ts';
 import { settingIdSchema } from './id-schemas.ts';
 import type { DeviceId, OpId } from './ids.ts';
-import type { Op } from './op.ts';
+import type { Op } from './op/op.ts';
 
 export const RENEWALS_ID = settingIdSchema.parse('renewals');
 

@@ -11,7 +11,7 @@
  */
 import { canonicalJson } from './canonical-json.ts';
 import type { DeviceId, OpId, ReportId, TargetId } from './ids.ts';
-import type { Op } from './op.ts';
+import type { Op } from './op/op.ts';
 import { COORDINATOR_ONLY_FIELDS, isReportType, type ReportType } from './report-types.ts';
 import type { FieldName, FieldValues } from './report.ts';
 

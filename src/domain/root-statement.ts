@@ -5,9 +5,10 @@
 import type { SigningKeyPair } from './crypto/keys.ts';
 import { encodeHlc, nodeIdOf } from './hlc.ts';
 import type { OpId } from './ids.ts';
-import { OP_FORMAT_VERSION, type Op } from './op.ts';
-import { signInClear } from './op-envelope.ts';
-import type { WireOp } from './protocol.ts';
+import { OP_FORMAT_VERSION } from './op/header.ts';
+import type { Op } from './op/op.ts';
+import { signInClear } from './op/outgoing.ts';
+import type { WireOp } from './op/wire.ts';
 import { rootDeviceOf } from './root.ts';
 import { DEPLOYMENT_KEY_FIELD, rosterField, ROSTER_ID, type RosterEntry } from './roster.ts';
 

@@ -8,7 +8,7 @@ import { z } from 'zod/mini';
 import { distinctHeads, type Authority, type MergedState } from './merge.ts';
 import { deviceIdSchema, settingIdSchema } from './id-schemas.ts';
 import type { DeviceId } from './ids.ts';
-import type { Op } from './op.ts';
+import type { Op } from './op/op.ts';
 import { ROLES, type Role } from './roles.ts';
 import type { RosterStatement } from './trusted-roster.ts';
 

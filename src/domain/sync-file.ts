@@ -5,10 +5,11 @@
  * with a `format` tag, so a wrong or damaged file is named as such instead of half-applied.
  */
 import { z } from 'zod/mini';
-import { SIGNATURE_TEXT_CHARS } from './crypto/signature.ts';
+import { SIGNATURE_TEXT_CHARS } from './crypto/sign.ts';
 import { deviceIdSchema } from './id-schemas.ts';
 import type { DeviceId } from './ids.ts';
-import { cursorSchema, syncResponseSchema, wireOpSchema } from './protocol.ts';
+import { cursorSchema, syncResponseSchema } from './op/sync.ts';
+import { wireOpSchema } from './op/wire.ts';
 
 export const SYNC_FILE_VERSION = 1;
 /** Replies are signed from version 2 on; a version-1 reply is refused (crypto/reply-signature.ts). */

@@ -12,7 +12,8 @@ import { canonicalJson } from './canonical-json.ts';
 import { sha256, toBase64url } from './crypto/bytes.ts';
 import { settingIdSchema } from './id-schemas.ts';
 import type { DeviceId, OpId } from './ids.ts';
-import type { Op } from './op.ts';
+import { claimsOf, OP_FORMAT_VERSION, readWireHeader, SEALED_OP_VERSION } from './op/header.ts';
+import type { Op } from './op/op.ts';
 import { RENEWALS_ID } from './key-renewal.ts';
 
 export const VOUCHES_ID = settingIdSchema.parse('vouches');
@@ -41,9 +42,14 @@ export function isCoordinatorOnly(kind: string, reportId: string): boolean {
   return (kind === 'deployment' || kind === 'desk') && !isOwnWord(reportId);
 }
 
-/** Whether an op, as it travelled, carries nothing a device that pinned the root can check its author by. */
+/**
+ * Whether an op, as it travelled, carries nothing a device that pinned the root can check its author
+ * by. Judged by the format its header claims, read or not: an op in clear stays unproven whatever
+ * else is wrong with it.
+ */
 export function needsVouching(w: { v?: unknown; osig?: unknown }): boolean {
-  return w.v === 1 || (w.v === 2 && w.osig === undefined);
+  const { v } = claimsOf(readWireHeader(w));
+  return v === OP_FORMAT_VERSION || (v === SEALED_OP_VERSION && w.osig === undefined);
 }
 
 /**

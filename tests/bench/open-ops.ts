@@ -16,9 +16,9 @@ import { utf8, type Bytes } from '../../src/domain/crypto/bytes.ts';
 import { inflate } from '../../src/domain/crypto/compression.ts';
 import { generateKeyPair } from '../../src/domain/crypto/keys.ts';
 import { PairKeyCache } from '../../src/domain/crypto/pair-keys.ts';
-import { openOp, openPlaintext, sealOp, type OpenKeys, type SealedWireOp } from '../../src/domain/crypto/sealed-op.ts';
+import { openOp, openPlaintext, sealOp, type OpenKeys, type SealedWireOp } from '../../src/domain/op/sealed.ts';
 import { cryptoRandom, newOpId, newReportId } from '../../src/domain/ids.ts';
-import type { OpBody } from '../../src/domain/op.ts';
+import type { OpBody } from '../../src/domain/op/op.ts';
 import { deviceId } from '../ids.ts';
 
 type Row = { name: string; seconds: number; peer?: boolean };
@@ -168,7 +168,7 @@ function table(where: string, r: Result): string {
   const line = (c: string[]) => `| ${c.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join(' | ')} |`;
   const per100k = (row: Row) => fmt((100_000 * row.seconds) / r.n, 1);
   return [
-    `${where}: ${fmt(r.n)} ops; body ${fmt(r.bodyBytes)} B of JSON, sealed wire op ${fmt(r.wireBytes)} B (2 recipients)`,
+    `${where}: ${fmt(r.n)} ops; body ${fmt(r.bodyBytes)} B of JSON, sealed wire form ${fmt(r.wireBytes)} B (2 recipients)`,
     '',
     line(head),
     `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,

@@ -7,11 +7,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod/mini';
-import { checkOuter } from '../../src/domain/crypto/outer-signature.ts';
+import { checkOuter } from '../../src/domain/op/outer-signature.ts';
 import { PairKeyCache } from '../../src/domain/crypto/pair-keys.ts';
 import { KeyDirectory } from '../../src/domain/key-directory.ts';
-import { opBodySchema } from '../../src/domain/op.ts';
-import { readArrived, type Reader } from '../../src/domain/op-envelope.ts';
+import { opBodySchema } from '../../src/domain/op/op.ts';
+import { readArrived, type Reader } from '../../src/domain/op/read.ts';
 import {
   deploymentKeyRequestSchema,
   deploymentKeyResponseSchema,
@@ -22,11 +22,10 @@ import {
   enrollResponseSchema,
   revokeRequestSchema,
   revokeResponseSchema,
-  syncRequestSchema,
-  syncResponseSchema,
   tokenRotateResponseSchema,
-  wireOpSchema,
 } from '../../src/domain/protocol.ts';
+import { syncRequestSchema, syncResponseSchema } from '../../src/domain/op/sync.ts';
+import { wireOpSchema } from '../../src/domain/op/wire.ts';
 import { reportContentSchema } from '../../src/domain/report.ts';
 import { entriesWritten } from '../../src/domain/roster.ts';
 import { readRequestFile, syncReplyFileSchema } from '../../src/domain/sync-file.ts';

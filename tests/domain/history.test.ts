@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { encodeHlc, nodeIdOf } from '../../src/domain/hlc.ts';
 import { reportHistory, type HistoryOp } from '../../src/domain/history.ts';
 import { deleteBody, editBody, mergeOps, noCoordinators, viewOf, type Authority } from '../../src/domain/merge.ts';
-import { opSchema } from '../../src/domain/op.ts';
+import { opSchema } from '../../src/domain/op/op.ts';
 import type { FieldName } from '../../src/domain/report.ts';
 import type { DeviceId, OpId } from '../../src/domain/ids.ts';
 import { deviceId, opId, reportId } from '../ids.ts';

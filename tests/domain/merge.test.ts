@@ -14,7 +14,8 @@ import {
   type Authority,
   type MergedState,
 } from '../../src/domain/merge.ts';
-import { opSchema, type Op, type OpKind } from '../../src/domain/op.ts';
+import type { OpKind } from '../../src/domain/op/header.ts';
+import { opSchema, type Op } from '../../src/domain/op/op.ts';
 import type { FieldName } from '../../src/domain/report.ts';
 import { seededRandom } from '../seeded-random.ts';
 import { deviceId, opId, reportId } from '../ids.ts';

@@ -16,9 +16,9 @@ import {
 import { canonicalJson } from '../../src/domain/canonical-json.ts';
 import { fromBase64url, toBase64url } from '../../src/domain/crypto/bytes.ts';
 import { generateKeyPair, readPublicKey, type SigningKeyPair } from '../../src/domain/crypto/keys.ts';
-import { checkOpSignature, signOp } from '../../src/domain/crypto/signature.ts';
+import { checkOpSignature, signOp } from '../../src/domain/op/signature.ts';
 import { encodeHlc, nodeIdOf } from '../../src/domain/hlc.ts';
-import { opSchema, type Op } from '../../src/domain/op.ts';
+import { opSchema, type Op } from '../../src/domain/op/op.ts';
 import { DEPLOYMENT_KEY_FIELD, rosterField, ROSTER_ID, statementOf, type RosterEntry } from '../../src/domain/roster.ts';
 import { deviceId, opId } from '../ids.ts';
 

@@ -8,7 +8,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import type { SyncResponse } from '../../src/domain/protocol.ts';
+import type { SyncResponse } from '../../src/domain/op/sync.ts';
 import {
   baseUrl,
   enroll,

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { encodeHlc, nodeIdOf } from '../../src/domain/hlc.ts';
 import { applyOp, deleteBody, emptyState, settingBody, type MergedState } from '../../src/domain/merge.ts';
-import type { Op } from '../../src/domain/op.ts';
+import type { Op } from '../../src/domain/op/op.ts';
 import {
   exportLogEntryFromState,
   exportLogId,

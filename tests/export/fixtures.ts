@@ -8,7 +8,7 @@
 import { toBase64url } from '../../src/domain/crypto/bytes.ts';
 import { encodeHlc, nodeIdOf } from '../../src/domain/hlc.ts';
 import { deleteBody, editBody, mergeOps, viewOf, type Authority, type MergedState, type ReportView } from '../../src/domain/merge.ts';
-import type { Op } from '../../src/domain/op.ts';
+import type { Op } from '../../src/domain/op/op.ts';
 import type { FieldName } from '../../src/domain/report.ts';
 import { toExportRecord, type DeskFacts, type ExportRecord } from '../../src/export/record.ts';
 import { INTERNAL_PROFILE, partnerProfile, DEFAULT_PARTNER_FIELDS } from '../../src/export/profile.ts';

@@ -11,7 +11,8 @@ import { generateKeyPair, type SigningKeyPair } from '../../domain/crypto/keys.t
 import { wrapUnderPassphrase } from '../../domain/crypto/wrapped-key.ts';
 import { enoughWords, FEW_WORDS } from '../../domain/crypto/passphrase.ts';
 import { cryptoRandom, newOpId, type DeviceId, type RandomBytes } from '../../domain/ids.ts';
-import { deploymentKeyResponseSchema, type DeploymentKeyResponse, type WireOp } from '../../domain/protocol.ts';
+import { deploymentKeyResponseSchema, type DeploymentKeyResponse } from '../../domain/protocol.ts';
+import type { WireOp } from '../../domain/op/wire.ts';
 import { signRootStatement } from '../../domain/root-statement.ts';
 import type { Role } from '../../domain/roles.ts';
 import type { DataKeyHolder } from '../store/at-rest.ts';

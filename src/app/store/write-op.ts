@@ -7,7 +7,8 @@
 import { encodeHlc, nodeIdOf, tick } from '../../domain/hlc.ts';
 import { isSettingId, newOpId, type DeviceId, type RandomBytes, type TargetId } from '../../domain/ids.ts';
 import { applyOp, emptyState, type Authority, type MergedState } from '../../domain/merge.ts';
-import { OP_FORMAT_VERSION, opSchema, type Op, type OpBody, type OpKind } from '../../domain/op.ts';
+import { OP_FORMAT_VERSION, type OpKind } from '../../domain/op/header.ts';
+import { opSchema, type Op, type OpBody } from '../../domain/op/op.ts';
 import type { RasidDb, WriterState } from './db.ts';
 import { currentAuthority, remergeForRoster, saveState } from './rows.ts';
 import { rosterOf, ROSTER_ID } from '../../domain/roster.ts';

@@ -8,7 +8,7 @@
  */
 import { MAX_DRIFT_MS } from '../../domain/hlc.ts';
 import { cryptoRandom, type DeviceId, type OpId, type RandomBytes } from '../../domain/ids.ts';
-import { MAX_BATCH, type Cursor, type SyncResponse, type Watermark } from '../../domain/protocol.ts';
+import { MAX_BATCH, type Cursor, type SyncResponse, type Watermark } from '../../domain/op/sync.ts';
 import type { Role } from '../../domain/roles.ts';
 import type { RasidDb } from '../store/db.ts';
 import { lastSendable } from './key-renewal.ts';

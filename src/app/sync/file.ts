@@ -16,10 +16,11 @@ import type { SigningAlg } from '../../domain/crypto/algorithms.ts';
 import { readPublicKey, type PublicKey, type SigningKeyPair } from '../../domain/crypto/keys.ts';
 import { PairKeyCache } from '../../domain/crypto/pair-keys.ts';
 import { checkReply, signReply } from '../../domain/crypto/reply-signature.ts';
-import { SEALED_OP_VERSION } from '../../domain/crypto/sealed-op.ts';
+import { SEALED_OP_VERSION } from '../../domain/op/header.ts';
 import { KeyDirectory } from '../../domain/key-directory.ts';
-import type { Reader } from '../../domain/op-envelope.ts';
-import { MAX_BATCH, type Cursor, type OpResult, type ServedOp, type SyncResponse } from '../../domain/protocol.ts';
+import type { Reader } from '../../domain/op/read.ts';
+import { MAX_BATCH, type Cursor, type OpResult, type SyncResponse } from '../../domain/op/sync.ts';
+import type { ServedOp } from '../../domain/op/wire.ts';
 import {
   FILE_ERRORS,
   MAX_FILE_OPS,

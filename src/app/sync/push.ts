@@ -9,9 +9,9 @@
 import type { AgreementAlg } from '../../domain/crypto/algorithms.ts';
 import type { PublicKey } from '../../domain/crypto/keys.ts';
 import type { DeviceId, OpId } from '../../domain/ids.ts';
-import { sealForWire, withOuterSignature } from '../../domain/op-envelope.ts';
-import { MAX_BATCH, MAX_REQUEST_BYTES, type WireOp } from '../../domain/protocol.ts';
-import { toWire } from '../../domain/wire-op.ts';
+import { sealForWire, toWire, withOuterSignature } from '../../domain/op/outgoing.ts';
+import { MAX_BATCH, MAX_REQUEST_BYTES } from '../../domain/op/sync.ts';
+import type { WireOp } from '../../domain/op/wire.ts';
 import type { OpRow, RasidDb } from '../store/db.ts';
 import { ownSpans, pairsAt } from './key-renewal.ts';
 import { directoryOf, sealerOf, type OpKeys } from './op-keys.ts';

@@ -3,7 +3,7 @@
  * as any op that arrived: read by the trust rule with the root this device pinned, taken in, and
  * relayed to the base at the next sync like another device's op the base lacks.
  */
-import type { WireOp } from '../../domain/protocol.ts';
+import type { WireOp } from '../../domain/op/wire.ts';
 import type { RasidDb } from '../store/db.ts';
 import { readerOf, type OpKeys } from './op-keys.ts';
 import { readBatch } from './take-in.ts';

@@ -5,12 +5,14 @@
  * (classify); take-in-steps.ts then keeps the batch in one transaction. An op that cannot be read goes
  * to quarantine and the cursor still moves past it.
  */
-import { signedContent } from '../../domain/crypto/signature.ts';
+import { signedContent } from '../../domain/op/signature.ts';
 import type { DeviceId, OpId } from '../../domain/ids.ts';
-import type { Cursor, ServedOp, SyncResponse, WireOp } from '../../domain/protocol.ts';
+import { readWireHeader } from '../../domain/op/header.ts';
+import type { Cursor, SyncResponse } from '../../domain/op/sync.ts';
+import type { ServedOp, WireOp } from '../../domain/op/wire.ts';
 import { entriesWritten, ROSTER_ID } from '../../domain/roster.ts';
 import { readerExtent } from './op-keys.ts';
-import { readArrived, readStatement, type ArrivedOp, type Reader } from '../../domain/op-envelope.ts';
+import { fromWire, readArrived, readStatement, type ArrivedOp, type Reader } from '../../domain/op/read.ts';
 import { QUARANTINE_REASONS, WAITING_REASONS } from '../../domain/quarantine.ts';
 import {
   IGNORED_STATEMENT,
@@ -24,7 +26,6 @@ import {
 import { statementOfRow, trustOver, type HeldStatement } from './trust.ts';
 import type { RasidDb } from '../store/db.ts';
 import { needsVouching, proofHash, vouchedOps, vouchingOf, vouchKey, VOUCHES_ID } from '../../domain/vouching.ts';
-import { fromWire } from '../../domain/wire-op.ts';
 import { takeIn, type IncomingOp, type TakenIn, type ToQuarantine } from './take-in-steps.ts';
 
 /** Ops read from a batch, in the order given, and, on a device that pinned its root, the trusted roster they leave. */
@@ -34,8 +35,8 @@ export interface ReadBatch {
 }
 
 const isRosterOp = (w: unknown) => {
-  const o = w as { kind?: unknown; reportId?: unknown } | null;
-  return o?.kind === 'deployment' && o.reportId === ROSTER_ID;
+  const read = readWireHeader(w);
+  return read.ok && read.header.kind === 'deployment' && read.header.reportId === ROSTER_ID;
 };
 
 /**
@@ -45,7 +46,10 @@ const isRosterOp = (w: unknown) => {
 export async function readBatch(arrived: readonly unknown[], reader: Reader | undefined): Promise<ReadBatch> {
   if (reader?.rooted) return readRooted(arrived, reader, reader.rooted);
   const results = new Array<ArrivedOp>(arrived.length);
-  const isDeploymentOp = (w: unknown) => (w as { kind?: unknown } | null)?.kind === 'deployment';
+  const isDeploymentOp = (w: unknown) => {
+    const read = readWireHeader(w);
+    return read.ok && read.header.kind === 'deployment';
+  };
   for (let i = 0; i < arrived.length; i++) {
     if (!isDeploymentOp(arrived[i])) continue;
     const read = await readArrived(arrived[i], reader);

@@ -4,7 +4,7 @@
  * `fetch` is passed in: the app gives the browser's, tests give one that calls the server app in
  * the same process. Failures become a SyncError with a code the UI turns into words.
  */
-import { syncResponseSchema, type SyncRequest, type SyncResponse } from '../../domain/protocol.ts';
+import { syncResponseSchema, type SyncRequest, type SyncResponse } from '../../domain/op/sync.ts';
 
 export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
 export type SyncTransport = (request: SyncRequest) => Promise<SyncResponse>;

@@ -8,15 +8,15 @@
  * then; this device's own, not sent yet, count as its own (it signs them as they leave).
  */
 import { readPublicKey } from '../../domain/crypto/keys.ts';
-import { SEALED_OP_VERSION } from '../../domain/crypto/sealed-op.ts';
-import { checkOpSignatureText } from '../../domain/crypto/signature.ts';
+import { SEALED_OP_VERSION } from '../../domain/op/header.ts';
+import { checkOpSignatureText } from '../../domain/op/signature.ts';
 import type { DeviceId } from '../../domain/ids.ts';
-import type { WireOp } from '../../domain/protocol.ts';
+import type { WireOp } from '../../domain/op/wire.ts';
 import { DEPLOYMENT_ROOT_FIELD, rosterOf, ROSTER_ID, statementOf } from '../../domain/roster.ts';
 import { rootDeviceOf } from '../../domain/root.ts';
 import { savePinnedKey, savePinnedRoot } from '../keys/deployment-pin.ts';
 import type { OpKeys } from './op-keys.ts';
-import type { Op } from '../../domain/op.ts';
+import type { Op } from '../../domain/op/op.ts';
 import { trustedRoster, type PinnedRoot, type RosterStatement, type TrustedRoster } from '../../domain/trusted-roster.ts';
 import type { RasidDb } from '../store/db.ts';
 

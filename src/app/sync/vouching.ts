@@ -16,7 +16,7 @@ import {
   VOUCHES_ID,
   type Vouching,
 } from '../../domain/vouching.ts';
-import { toWire } from '../../domain/wire-op.ts';
+import { toWire } from '../../domain/op/outgoing.ts';
 import type { OpRow, RasidDb } from '../store/db.ts';
 import { writeOp, type WriterContext } from '../store/write-op.ts';
 

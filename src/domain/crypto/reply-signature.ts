@@ -13,7 +13,7 @@ import { canonicalJson } from '../canonical-json.ts';
 import type { SigningAlg } from './algorithms.ts';
 import { sha256, toBase64url, utf8, type Bytes } from './bytes.ts';
 import type { PublicKey, SigningKeyPair } from './keys.ts';
-import { checkText, signText } from './signature.ts';
+import { checkText, signText } from './sign.ts';
 
 export const REPLY_SIGNATURE_CONTEXT = 'rasid/sync-reply/1';
 

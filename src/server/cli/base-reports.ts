@@ -19,12 +19,13 @@ op from before the root counts only once a countersigned vouching of its author 
 import type { Kysely } from 'kysely';
 import type { AgreementKeyPair } from '../../domain/crypto/keys.ts';
 import { PairKeyCache } from '../../domain/crypto/pair-keys.ts';
-import { SEALED_OP_VERSION, sealedBodySchema } from '../../domain/crypto/sealed-op.ts';
+import { SEALED_OP_VERSION } from '../../domain/op/header.ts';
+import { sealedBodySchema } from '../../domain/op/sealed.ts';
 import { isReportId, type KeyId, type OpId, type ReportId, type TargetId } from '../../domain/ids.ts';
 import { KeyDirectory } from '../../domain/key-directory.ts';
 import { mergeOps, viewOf, type MergedState } from '../../domain/merge.ts';
-import type { Op } from '../../domain/op.ts';
-import { readArrived, type ArrivedOp, type Reader } from '../../domain/op-envelope.ts';
+import type { Op } from '../../domain/op/op.ts';
+import { readArrived, type ArrivedOp, type Reader } from '../../domain/op/read.ts';
 import { QUARANTINE_REASONS } from '../../domain/quarantine.ts';
 import { authorityOf, entriesWritten, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
 import { authorityOfSummary, refusedByRule, standingAt, summaryOf, type TrustedRoster } from '../../domain/trusted-roster.ts';
@@ -32,33 +33,21 @@ import { needsVouching, proofHash, vouchedOps, vouchingOf, vouchKey, VOUCHES_ID,
 import { profileFromState, profileNameOf, type StoredProfile } from '../../export/desk-settings.ts';
 import { toExportRecord, type ExportRecord } from '../../export/record.ts';
 import { rootOf } from '../store/authorship.ts';
+import { wireOfRow } from '../store/pull.ts';
 import type { Database, OpRow } from '../store/schema.ts';
 import { trustedRosterAtBase } from '../store/trusted-keys.ts';
 
-export type StoredOp = Pick<OpRow, 'seq' | 'id' | 'v' | 'kind' | 'report_id' | 'device' | 'device_seq' | 'body' | 'sig' | 'received_at'> &
-  Partial<Pick<OpRow, 'osig'>>;
-
-/** A stored op as it travelled: the wire form readArrived takes. */
-export function wireOf(row: StoredOp): Record<string, unknown> {
-  const wire: Record<string, unknown> = {
-    v: Number(row.v),
-    id: row.id,
-    kind: row.kind,
-    reportId: row.report_id,
-    device: row.device,
-    deviceSeq: Number(row.device_seq),
-    body: row.body,
-  };
-  if (row.sig !== null) wire.sig = row.sig;
-  return wire;
-}
+export type StoredOp = Pick<
+  OpRow,
+  'seq' | 'id' | 'v' | 'kind' | 'report_id' | 'device' | 'device_seq' | 'body' | 'sig' | 'osig' | 'received_at'
+>;
 
 /**
  * The one place a stored op becomes an Op: version 1 as it stands, version 2 opened (a sealed
  * report or desk op needs the deployment key among `reader.mine`) and its signature checked.
  */
 export function opFromStored(row: StoredOp, reader?: Reader): Promise<ArrivedOp> {
-  return readArrived(wireOf(row), reader);
+  return readArrived(wireOfRow(row), reader);
 }
 
 /** Whether the store holds ops only the deployment key opens: sealed report or desk ops. */
@@ -219,9 +208,9 @@ export async function readBaseReports(
         // As a desk that pinned the root quarantines it: its author does not stand, or may not write it.
         if (trusted && refusedByRule(trusted, arrived.op) !== undefined) skippedOps++;
         else if (trusted && needsVouching({ v: Number(row.v), osig: row.osig ?? undefined })) {
-          unproven.push({ op: arrived.op, row, hash: await proofHash(wireOf(row)) });
+          unproven.push({ op: arrived.op, row, hash: await proofHash({ ...wireOfRow(row) }) });
         } else {
-          if (arrived.op.reportId === VOUCHES_ID) vouchings.push(vouchingOf(arrived.op, await proofHash(wireOf(row))));
+          if (arrived.op.reportId === VOUCHES_ID) vouchings.push(vouchingOf(arrived.op, await proofHash({ ...wireOfRow(row) })));
           keep(arrived.op, row);
         }
         continue;

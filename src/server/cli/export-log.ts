@@ -12,8 +12,9 @@ import { decodeHlc, encodeHlc, nodeIdOf, tick, type Hlc } from '../../domain/hlc
 import { deviceIdSchema } from '../../domain/id-schemas.ts';
 import { newOpId, uuidv7, type RandomBytes } from '../../domain/ids.ts';
 import { emptyState, settingBody } from '../../domain/merge.ts';
-import { OP_FORMAT_VERSION, type Op } from '../../domain/op.ts';
-import { bodyText } from '../../domain/wire-op.ts';
+import { OP_FORMAT_VERSION } from '../../domain/op/header.ts';
+import type { Op } from '../../domain/op/op.ts';
+import { bodyText } from '../../domain/op/wire.ts';
 import { exportLogEntrySchema, exportLogId, type ExportLogEntry } from '../../export/desk-settings.ts';
 import { pushOps, REJECT } from '../store/index.ts';
 import type { Database } from '../store/schema.ts';
@@ -55,7 +56,7 @@ export async function recordExport(
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const last = await db
       .selectFrom('ops')
-      .select(['seq', 'id', 'v', 'kind', 'report_id', 'device', 'device_seq', 'body', 'sig', 'received_at'])
+      .select(['seq', 'id', 'v', 'kind', 'report_id', 'device', 'device_seq', 'body', 'sig', 'osig', 'received_at'])
       .where('device', '=', BASE_DEVICE)
       .orderBy('device_seq', 'desc')
       .limit(1)

@@ -2,7 +2,7 @@
  * The demo base's keys, made fresh for each demo as a real deployment's are: a root and a
  * deployment key, as the first coordinator's desk makes them, and each demo device's key pairs, as
  * a phone makes its own. Every demo op is then sealed and signed with the same domain code phones
- * and desks use (op-envelope.ts), so the demo base holds what a real one holds: headers and
+ * and desks use (domain/op/outgoing.ts), so the demo base holds what a real one holds: headers and
  * ciphertext, and roster and gazetteer ops signed in clear.
  *
  * The root and deployment private keys leave only as a root file and a key file under passphrases
@@ -16,9 +16,9 @@ import { PairKeyCache } from '../../domain/crypto/pair-keys.ts';
 import { ARGON2ID_FLOOR } from '../../domain/crypto/passphrase.ts';
 import { wrapUnderPassphrase } from '../../domain/crypto/wrapped-key.ts';
 import { newOpId, type DeviceId, type RandomBytes, type TargetId } from '../../domain/ids.ts';
-import type { Op } from '../../domain/op.ts';
-import { sealForWire, type Sealer } from '../../domain/op-envelope.ts';
-import type { WireOp } from '../../domain/protocol.ts';
+import type { Op } from '../../domain/op/op.ts';
+import { sealForWire, type Sealer } from '../../domain/op/outgoing.ts';
+import type { WireOp } from '../../domain/op/wire.ts';
 import { signRootStatement } from '../../domain/root-statement.ts';
 
 /**

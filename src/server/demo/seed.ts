@@ -16,7 +16,8 @@ import { parseCodAbCsv, type Gazetteer } from '../../domain/gazetteer.ts';
 import type { DeploymentKeyFile, RootFile } from '../../domain/crypto/key-file.ts';
 import { cryptoRandom, type DeviceId, type TargetId } from '../../domain/ids.ts';
 import type { Role } from '../../domain/roles.ts';
-import { MAX_BATCH, type WireOp } from '../../domain/protocol.ts';
+import { MAX_BATCH } from '../../domain/op/sync.ts';
+import type { WireOp } from '../../domain/op/wire.ts';
 import { setDeploymentKey, setDeploymentRoot } from '../enrollment/deployment-key.ts';
 import { pushOps, type PushedOp, type Store } from '../store/index.ts';
 import {

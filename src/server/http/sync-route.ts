@@ -5,8 +5,9 @@
  * coordinator, every device's).
  */
 import type { Hono } from 'hono';
-import type { WireHeader } from '../../domain/op.ts';
-import { MAX_BATCH, MAX_REQUEST_BYTES, syncRequestSchema, wireOpSchema, type ServedOp, type SyncResponse } from '../../domain/protocol.ts';
+import { claimsOf, readWireHeader, type WireHeader } from '../../domain/op/header.ts';
+import { MAX_BATCH, MAX_REQUEST_BYTES, syncRequestSchema, type SyncResponse } from '../../domain/op/sync.ts';
+import { wireOpSchema, type ServedOp } from '../../domain/op/wire.ts';
 import {
   allWatermarks,
   deviceWatermark,
@@ -18,7 +19,6 @@ import {
   receiptOf,
   renewEpoch,
   type PushedOp,
-  type PulledOp,
 } from '../store/index.ts';
 import type { ApiDeps } from './api.ts';
 import { requireDevice, type ApiEnv } from './auth.ts';
@@ -32,8 +32,6 @@ import { jsonAnswer } from './json-answer.ts';
 export const MAX_PULL_BYTES = MAX_REQUEST_BYTES;
 /** What the op's JSON adds to its body and signature, for the estimate above. */
 const OP_OVERHEAD_BYTES = 256;
-
-const HEADER_KEYS = ['v', 'id', 'kind', 'reportId', 'device', 'deviceSeq'] as const;
 
 export function syncRoute(api: Hono<ApiEnv>, { store, now, random, pullBytes = MAX_PULL_BYTES }: ApiDeps): void {
   api.post('/v1/sync', requireDevice(store.db), async (c) => {
@@ -72,8 +70,8 @@ export function syncRoute(api: Hono<ApiEnv>, { store, now, random, pullBytes = M
       const kept = withinBytes(pulled.ops, pullBytes);
       const last = kept.at(-1);
       page = {
-        ops: kept.map(toServed),
-        cursor: kept.length < pulled.ops.length && last ? { seq: last.seq, opId: last.header.id } : pulled.cursor,
+        ops: kept,
+        cursor: kept.length < pulled.ops.length && last ? { seq: last.seq, opId: last.op.id } : pulled.cursor,
         more: pulled.more || kept.length < pulled.ops.length,
       };
     }
@@ -90,7 +88,7 @@ export function syncRoute(api: Hono<ApiEnv>, { store, now, random, pullBytes = M
 }
 
 /**
- * The wire op (header fields, body and sig side by side) as the store takes it. A valid op is
+ * The wire form (header fields, body and sig side by side) as the store takes it. A valid op is
  * passed as parsed. Anything else is passed through as sent, for the store to decide as it decides
  * malformed ops: a usable (id, device, deviceSeq) gets a rejection stored under that slot so the
  * device's sequence has no gap; a newer format version `v` is refused for now, to be retried.
@@ -105,22 +103,15 @@ function toPushed(sent: unknown): PushedOp {
     const { body, sig, osig, ...header } = wire.data;
     return { header, body, ...(sig !== undefined && { sig }), ...(osig !== undefined && { osig }) };
   }
-  const header = Object.fromEntries(HEADER_KEYS.map((k) => [k, fields[k]])) as unknown as WireHeader;
+  const header = claimsOf(readWireHeader(fields)) as WireHeader;
   return { header, body: fields.body as string, sig: fields.sig as string | undefined, osig: fields.osig as string | undefined };
 }
 
-function toServed(pulled: PulledOp): ServedOp {
-  const op: ServedOp['op'] = { ...pulled.header, body: pulled.body };
-  if (pulled.sig !== undefined) op.sig = pulled.sig;
-  if (pulled.osig !== undefined) op.osig = pulled.osig;
-  return { seq: pulled.seq, receivedAt: pulled.receivedAt, op };
-}
-
 /** The longest prefix of ops within about `budget` bytes of JSON; never empty when ops are not. */
-function withinBytes(ops: PulledOp[], budget: number): PulledOp[] {
+function withinBytes(ops: ServedOp[], budget: number): ServedOp[] {
   let used = 0;
   for (let i = 0; i < ops.length; i++) {
-    const op = ops[i]!;
+    const { op } = ops[i]!;
     used += Buffer.byteLength(op.body) + (op.sig?.length ?? 0) + (op.osig?.length ?? 0) + OP_OVERHEAD_BYTES;
     if (used > budget && i > 0) return ops.slice(0, i);
   }

@@ -1,6 +1,6 @@
 /**
  * Who wrote a pushed op, as far as the base can show it without opening anything: a version-2 op
- * must carry its author's outer signature (crypto/outer-signature.ts), checked against the signing
+ * must carry its author's outer signature (domain/op/outer-signature.ts), checked against the signing
  * key the trusted roster gives that device at the op (trusted-keys.ts), or else the one it enrolled
  * with; an op relayed for another device must name a device enrolled here or named by that roster. Checked
  * before the store's lock is taken, so the signature checks of one push do not hold up the others.
@@ -8,14 +8,13 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { SigningAlg } from '../../domain/crypto/algorithms.ts';
-import { OUTER_SIGNATURE_CHARS, outerMessageOfHash } from '../../domain/crypto/outer-signature.ts';
+import { OUTER_SIGNATURE_CHARS, outerMessageOfHash } from '../../domain/op/outer-signature.ts';
 import { parsePublicKeyText } from '../../domain/crypto/public-key-text.ts';
-import { SEALED_OP_VERSION } from '../../domain/crypto/sealed-op.ts';
-import type { SignedHeader } from '../../domain/crypto/signature.ts';
+import { claimsOf, readWireHeader, SEALED_OP_VERSION, slotOf, type WireHeader } from '../../domain/op/header.ts';
 import { keyIdOf } from '../../domain/crypto/fingerprint.ts';
 import type { DeviceId, Fingerprint } from '../../domain/ids.ts';
 import { rootDeviceOf } from '../../domain/root.ts';
-import { REJECT, shapeProblem, slotOf, type Caller, type PushedOp, type RejectReason } from './rules.ts';
+import { REJECT, shapeProblem, type Caller, type PushedOp, type RejectReason } from './rules.ts';
 import type { Database } from './schema.ts';
 import { checkAll, type Check } from './verify-pool.ts';
 import { chunks } from './watermark.ts';
@@ -57,7 +56,7 @@ function derOf(text: string): { alg: SigningAlg; der: string } | null {
  * The check of one outer signature, or false when it cannot even be made. The message is the
  * domain's (outerMessageOfHash), hashed here with node:crypto, so the two cannot drift apart.
  */
-function checkOf(key: { alg: SigningAlg; der: string }, header: SignedHeader, body: string, osig: unknown): Check | false {
+function checkOf(key: { alg: SigningAlg; der: string }, header: WireHeader, body: string, osig: unknown): Check | false {
   if (typeof osig !== 'string' || osig.length !== OUTER_SIGNATURE_CHARS || typeof body !== 'string') return false;
   const signature = Buffer.from(osig, 'base64url');
   // Decoding is lenient; only the one spelling of these 64 bytes is a signature.
@@ -111,7 +110,8 @@ export interface Authorships {
 }
 
 export async function checkAuthorship(db: Kysely<Database>, caller: Caller, ops: readonly PushedOp[]): Promise<Authorships> {
-  const slots = ops.map((op) => slotOf(typeof op === 'object' && op !== null ? op.header : undefined));
+  const reads = ops.map((op) => readWireHeader(typeof op === 'object' && op !== null ? op.header : undefined));
+  const slots = reads.map(slotOf);
   const authors = [...new Set(slots.flatMap((s) => (s ? [s.device] : [])))];
   const enrolled = new Map<DeviceId, { alg: SigningAlg; der: string } | null>();
   const cutoffs = new Map<DeviceId, number>();
@@ -148,7 +148,7 @@ export async function checkAuthorship(db: Kysely<Database>, caller: Caller, ops:
     if (slot.device !== caller.device && !enrolled.has(slot.device) && !roles.has(slot.device)) return 'unknownAuthor';
     if (slot.deviceSeq > (cutoffs.get(slot.device) ?? Infinity)) return 'afterCutoff';
     // The root signs everything it writes: nothing in clear stands in its name.
-    if (op.header.v !== SEALED_OP_VERSION) return slot.device === root?.device ? 'unsigned' : 'clear';
+    if (claimsOf(reads[i]!).v !== SEALED_OP_VERSION) return slot.device === root?.device ? 'unsigned' : 'clear';
     if (op.osig === undefined || op.osig === null) return 'unsigned';
     const key = keyAt(slot.device, slot.deviceSeq);
     return (key && checkOf(key, op.header, op.body, op.osig)) || 'forged';

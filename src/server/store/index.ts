@@ -4,7 +4,7 @@
  */
 export { openStore, type OpenStoreOptions, type Store } from './open.ts';
 export { pushOps } from './push.ts';
-export { pullOps, type PulledOp } from './pull.ts';
+export { pullOps } from './pull.ts';
 export { allWatermarks, deviceWatermark } from './watermark.ts';
 export { currentEpoch, lostDecidedOps, readEpoch, renewEpoch } from './epoch.ts';
 export { provenClaims, receiptOf } from './receipts.ts';

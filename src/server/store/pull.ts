@@ -8,8 +8,9 @@
  * The epoch itself is checked by the caller.
  */
 import { sql, type Kysely } from 'kysely';
-import type { OpKind, WireHeader } from '../../domain/op.ts';
-import type { Cursor, WireOp } from '../../domain/protocol.ts';
+import type { OpKind, WireHeader } from '../../domain/op/header.ts';
+import type { Cursor } from '../../domain/op/sync.ts';
+import type { ServedOp, WireOp } from '../../domain/op/wire.ts';
 import type { Caller } from './rules.ts';
 import type { Database, OpRow } from './schema.ts';
 
@@ -20,17 +21,7 @@ export interface PullInput {
   limit: number;
 }
 
-export interface PulledOp {
-  seq: number;
-  /** ms since the Unix epoch. */
-  receivedAt: number;
-  header: WireHeader;
-  body: string;
-  sig?: string;
-  osig?: string;
-}
-
-export type PullResult = { reset?: undefined; ops: PulledOp[]; cursor: Cursor | null; more: boolean } | { reset: true };
+export type PullResult = { reset?: undefined; ops: ServedOp[]; cursor: Cursor | null; more: boolean } | { reset: true };
 
 const SERVED_COLUMNS = [
   'ops.seq',
@@ -85,14 +76,14 @@ export async function pullOps(db: Kysely<Database>, { caller, after, limit }: Pu
           .limit(limit + 1);
   const rows = await query.execute();
   const more = rows.length > limit;
-  const ops = rows.slice(0, limit).map(toPulled);
+  const ops = rows.slice(0, limit).map(toServed);
   const last = ops.at(-1);
-  return { ops, cursor: last ? { seq: last.seq, opId: last.header.id } : after, more };
+  return { ops, cursor: last ? { seq: last.seq, opId: last.op.id } : after, more };
 }
 
 type HeaderColumns = 'v' | 'id' | 'kind' | 'report_id' | 'device' | 'device_seq';
 
-/** A stored op's header as it travels: the store took only headers that passed wireHeaderSchema. */
+/** A stored op's header as it travels: the store took only headers that readWireHeader read. */
 export function headerOfRow(r: Pick<OpRow, HeaderColumns>): WireHeader {
   return {
     v: Number(r.v),
@@ -112,11 +103,8 @@ export function wireOfRow(r: Pick<OpRow, HeaderColumns | 'body' | 'sig' | 'osig'
   return op;
 }
 
-function toPulled(
+function toServed(
   r: Pick<OpRow, 'seq' | 'id' | 'v' | 'kind' | 'report_id' | 'device' | 'device_seq' | 'body' | 'sig' | 'osig' | 'received_at'>,
-): PulledOp {
-  const op: PulledOp = { seq: Number(r.seq), receivedAt: Number(r.received_at), header: headerOfRow(r), body: r.body };
-  if (r.sig !== null) op.sig = r.sig;
-  if (r.osig !== null) op.osig = r.osig;
-  return op;
+): ServedOp {
+  return { seq: Number(r.seq), receivedAt: Number(r.received_at), op: wireOfRow(r) };
 }

@@ -9,18 +9,9 @@
  */
 import type { Kysely } from 'kysely';
 import { isReportId, type DeviceId, type OpId, type ReportId } from '../../domain/ids.ts';
+import { claimsOf, OP_FORMAT_VERSION, readWireHeader, slotOf, type HeaderRead, type Slot } from '../../domain/op/header.ts';
 import type { Role } from '../../domain/roles.ts';
-import {
-  decide,
-  slotOf,
-  REJECT,
-  type Caller,
-  type HeldOp,
-  type HeldState,
-  type PushedOp,
-  type RejectReason,
-  type RetryReason,
-} from './rules.ts';
+import { decide, REJECT, type Caller, type HeldOp, type HeldState, type PushedOp, type RejectReason, type RetryReason } from './rules.ts';
 import { checkAuthorship, type Authorships } from './authorship.ts';
 import type { Database, NewOpRow } from './schema.ts';
 import { chunks, loadProgress, saveProgress } from './watermark.ts';
@@ -47,8 +38,6 @@ export async function pushOps(db: Kysely<Database>, input: PushInput): Promise<P
   return db.transaction().execute((trx) => pushInTransaction(trx, input, checked));
 }
 
-type Slot = NonNullable<ReturnType<typeof slotOf>>;
-
 const slotKey = (device: DeviceId, deviceSeq: number) => `${device}\u0000${deviceSeq}`;
 
 async function pushInTransaction(
@@ -69,8 +58,9 @@ async function pushInTransaction(
     .executeTakeFirstOrThrow();
   let seq = Number(counter.last_seq);
 
-  const slots = ops.map((op) => slotOf(op.header));
-  const held = await loadHeld(trx, ops, slots, caller, root, roles);
+  const reads = ops.map((op) => readWireHeader(op.header));
+  const slots = reads.map(slotOf);
+  const held = await loadHeld(trx, reads, slots, caller, root, roles);
 
   // Decide in each device's own order, so a create comes before the edits it makes possible even
   // when a batch arrives shuffled. Answers go back in the order the ops came.
@@ -89,7 +79,7 @@ async function pushInTransaction(
     const op = ops[i]!;
     const slot = slots[i];
     // Echo the id the device sent, even a malformed one, so it can match the answer (within reason).
-    const id = slot?.id ?? echoedId((op.header as { id?: unknown } | null)?.id);
+    const id = slot?.id ?? echoedId(claimsOf(reads[i]!).id);
     const d = decide(op, caller, held.state, authorship[i]!, shapes[i]);
     answers[i] =
       d.answer === 'ack'
@@ -100,7 +90,7 @@ async function pushInTransaction(
     if (!d.store || !slot) continue;
 
     seq += 1;
-    const row = toRow(op, slot, seq, now, d.answer === 'ack' ? null : d.reason);
+    const row = toRow(op, reads[i]!, slot, seq, now, d.answer === 'ack' ? null : d.reason);
     rows.push(row);
     held.remember(slot.device, slot.deviceSeq, row);
     // A create the rules took names its report by UUID.
@@ -117,14 +107,15 @@ async function pushInTransaction(
   return answers;
 }
 
-function toRow(op: PushedOp, slot: Slot, seq: number, now: number, rejectReason: RejectReason | null): NewOpRow {
-  const h = op.header as unknown as Record<string, unknown>;
+function toRow(op: PushedOp, read: HeaderRead, slot: Slot, seq: number, now: number, rejectReason: RejectReason | null): NewOpRow {
+  const h = claimsOf(read);
   const ok = rejectReason === null;
   // A rejected op is kept only to close its gap and to answer a retry. Its header may be malformed
   // and its body unstorable, so keep what fits the columns. Only a version-1 body, in clear by
   // definition, is kept for a look by hand: any other may be clear text under a "sealed" label
   // (which is why it was rejected, or its shape was never checked), and is never needed.
-  const keepBody = ok || (h.v === 1 && rejectReason !== REJECT.tooLarge && rejectReason !== REJECT.badText && typeof op.body === 'string');
+  const keepBody =
+    ok || (h.v === OP_FORMAT_VERSION && rejectReason !== REJECT.tooLarge && rejectReason !== REJECT.badText && typeof op.body === 'string');
   return {
     seq,
     id: slot.id,
@@ -164,7 +155,7 @@ function printable(value: unknown, max: number): string {
 /** Reads, under the lock, everything the rules may ask about this batch; then tracks the batch's own writes. */
 async function loadHeld(
   trx: Kysely<Database>,
-  ops: readonly PushedOp[],
+  reads: readonly HeaderRead[],
   slots: (Slot | undefined)[],
   caller: Caller,
   root: DeviceId | undefined,
@@ -201,11 +192,7 @@ async function loadHeld(
 
   // Only a report has an owner: other names find none.
   const reportIds = [
-    ...new Set(
-      ops
-        .map((op) => (op.header as { reportId?: unknown } | null)?.reportId)
-        .filter((r): r is ReportId => typeof r === 'string' && isReportId(r)),
-    ),
+    ...new Set(reads.map((read) => claimsOf(read).reportId).filter((r): r is ReportId => typeof r === 'string' && isReportId(r))),
   ];
   for (const part of chunks(reportIds)) {
     const found = await trx.selectFrom('report_owners').select(['report_id', 'device']).where('report_id', 'in', part).execute();

@@ -3,10 +3,18 @@
  * store already holds. push.ts loads that state under the counter lock and writes the decision;
  * keeping the rules here keeps them readable in one place and testable without a database.
  */
-import { SEALED_OP_VERSION, sealedBodySchema } from '../../domain/crypto/sealed-op.ts';
+import {
+  claimsOf,
+  OP_FORMAT_VERSION,
+  readWireHeader,
+  SEALED_OP_VERSION,
+  slotOf,
+  type OpKind,
+  type WireHeader,
+} from '../../domain/op/header.ts';
+import { sealedBodySchema } from '../../domain/op/sealed.ts';
 import { UUID_PATTERN, type DeviceId, type OpId, type TargetId } from '../../domain/ids.ts';
-import { deviceIdSchema, opIdSchema } from '../../domain/id-schemas.ts';
-import { LATEST_WIRE_VERSION, wireHeaderSchema, type OpKind, type WireHeader } from '../../domain/op.ts';
+import { QUARANTINE_REASONS } from '../../domain/quarantine.ts';
 import type { Role } from '../../domain/roles.ts';
 import { ROSTER_ID } from '../../domain/roster.ts';
 import { isCoordinatorOnly } from '../../domain/vouching.ts';
@@ -22,7 +30,8 @@ export interface Caller {
 /**
  * An op as a device pushes it (its own, or one it relays): the clear header, and the body and
  * signature as text. The store never opens a body; in version 2 it only checks that the body has the
- * shape it claims (rules below).
+ * shape it claims (rules below). Nothing here is checked yet: the header is as sent until
+ * readWireHeader reads it.
  */
 export interface PushedOp {
   header: WireHeader;
@@ -124,24 +133,6 @@ export type Decision =
   | { answer: 'ack'; store: true; owner: boolean }
   | { answer: 'rejected'; reason: RejectReason; store: true };
 
-/** The slot an op claims, when its header names one; without it the op cannot even be stored rejected. */
-export function slotOf(header: unknown): { id: OpId; device: DeviceId; deviceSeq: number } | undefined {
-  if (typeof header !== 'object' || header === null) return undefined;
-  const h = header as Record<string, unknown>;
-  const id = opIdSchema.safeParse(h.id);
-  if (!id.success) return undefined;
-  const device = deviceIdSchema.safeParse(h.device);
-  if (!device.success) return undefined;
-  const seq = h.deviceSeq;
-  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) return undefined;
-  return { id: id.data, device: device.data, deviceSeq: seq };
-}
-
-export function isUnknownVersion(header: unknown): boolean {
-  const v = (header as { v?: unknown } | null)?.v;
-  return typeof v === 'number' && Number.isInteger(v) && v > LATEST_WIRE_VERSION;
-}
-
 export function sameBytes(op: PushedOp, held: HeldOp): boolean {
   const h = op.header;
   return (
@@ -203,23 +194,27 @@ function sealProblem(op: PushedOp): RejectReason | undefined {
 const REPORT_KINDS: readonly OpKind[] = ['create', 'edit'];
 
 /**
- * Decides one op. The order matters: who may use a slot first (a monitor never takes another
- * device's slots, even to store a rejection), then what is already held there, then the op itself.
- */
-/**
  * What is wrong with an op's header, body and signature on their own, whatever the store holds: a
  * pure function of the op, so the base works it out before taking the lock, while the outer
  * signatures are being checked (authorship.ts).
  */
 export function shapeProblem(op: PushedOp): RejectReason | undefined {
-  if (!wireHeaderSchema.safeParse(op.header).success) return REJECT.badHeader;
+  if (!readWireHeader(op.header).ok) return REJECT.badHeader;
   return bodyProblem(op) ?? sealProblem(op);
 }
 
-/** `shape`: shapeProblem(op) worked out before (null for none), or undefined to work it out here. */
+/**
+ * Decides one op. The order matters: who may use a slot first (a monitor never takes another
+ * device's slots, even to store a rejection), then what is already held there, then the op itself.
+ * `shape`: shapeProblem(op) worked out before (null for none), or undefined to work it out here.
+ */
 export function decide(op: PushedOp, caller: Caller, held: HeldState, authorship: Authorship, shape?: RejectReason | null): Decision {
-  if (isUnknownVersion(op.header)) return { answer: 'retry', reason: RETRY.unknownVersion, store: false };
-  const slot = slotOf(op.header);
+  const read = readWireHeader(op.header);
+  if (!read.ok && read.reason === QUARANTINE_REASONS.unknownVersion) return { answer: 'retry', reason: RETRY.unknownVersion, store: false };
+  // Without a slot the op cannot even be stored rejected.
+  const slot = slotOf(read);
+  // What the header says before its shape is judged, below: enough to match what a slot holds.
+  const claims = claimsOf(read);
   if (!slot) return { answer: 'rejected', reason: REJECT.badHeader, store: false };
   if (caller.role === 'monitor' && slot.device !== caller.device) {
     return { answer: 'rejected', reason: REJECT.notOwnDevice, store: false };
@@ -233,13 +228,13 @@ export function decide(op: PushedOp, caller: Caller, held: HeldState, authorship
     // Stored in clear before the device knew the deployment key, its answer lost, and now sent
     // sealed: the same op by its id and slot, which only its own device (or a coordinator relaying
     // it) can send. The base keeps what it holds; refusing it would make the device drop its own op.
-    if (there.v === 1 && op.header.v === 2 && there.kind === op.header.kind && there.reportId === op.header.reportId)
+    if (there.v === OP_FORMAT_VERSION && claims.v === SEALED_OP_VERSION && there.kind === claims.kind && there.reportId === claims.reportId)
       return { answer: 'ack', store: false };
     return sameBytes(op, there) ? { answer: 'ack', store: false } : { answer: 'rejected', reason: REJECT.idReused, store: false };
   }
   // After the slot: an op in clear stored before the key was set is still acknowledged when sent
   // again (nothing new is stored), so the device is not asked forever to seal what the base holds.
-  if (held.sealedOnly && op.header.v === 1) return { answer: 'retry', reason: RETRY.unsealed, store: false };
+  if (held.sealedOnly && claims.v === OP_FORMAT_VERSION) return { answer: 'retry', reason: RETRY.unsealed, store: false };
   // Nothing the base cannot show to be its author's takes a slot: a forged op would take the next
   // deviceSeq of the device it names, and that device's real op would then be refused for good.
   if (authorship === 'unknownAuthor' || authorship === 'unsigned' || authorship === 'forged' || authorship === 'afterCutoff') {

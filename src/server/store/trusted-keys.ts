@@ -7,9 +7,9 @@
  * relays verifies them too, as long as the coordinator pushes the roster first.
  */
 import type { Kysely } from 'kysely';
-import { SEALED_OP_VERSION } from '../../domain/crypto/sealed-op.ts';
-import { checkOpSignatureText, type SignedHeader } from '../../domain/crypto/signature.ts';
-import type { Op } from '../../domain/op.ts';
+import { readWireHeader, SEALED_OP_VERSION, type WireHeader } from '../../domain/op/header.ts';
+import { checkOpSignatureText } from '../../domain/op/signature.ts';
+import type { Op } from '../../domain/op/op.ts';
 import { ROSTER_ID, statementOf } from '../../domain/roster.ts';
 import { trustedRoster, type PinnedRoot, type RosterStatement, type TrustedRoster } from '../../domain/trusted-roster.ts';
 import type { PushedOp } from './rules.ts';
@@ -17,15 +17,14 @@ import type { Database } from './schema.ts';
 import { headerOfRow } from './pull.ts';
 
 interface SignedStatement extends RosterStatement {
-  header: SignedHeader;
+  header: WireHeader;
   body: string;
   sig: string;
 }
 
 /** A roster op's statement, when it is one: version 2, signed, with a body that is a JSON object. */
-function statementOfSigned(header: SignedHeader, body: string, sig: unknown): SignedStatement | undefined {
+function statementOfSigned(header: WireHeader, body: string, sig: unknown): SignedStatement | undefined {
   if (header.v !== SEALED_OP_VERSION || header.kind !== 'deployment' || header.reportId !== ROSTER_ID || typeof sig !== 'string') return;
-  if (typeof header.id !== 'string' || typeof header.device !== 'string' || !Number.isSafeInteger(header.deviceSeq)) return;
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -56,11 +55,10 @@ export async function trustedRosterAtBase(
   pushed: readonly PushedOp[],
 ): Promise<TrustedRoster | undefined> {
   if (!root) return undefined;
+  // Only a statement whose header reads: one the base refuses for its header counts for nothing.
   const arriving = pushed.flatMap((o) => {
-    const s =
-      typeof o === 'object' && o !== null && typeof o.header === 'object' && o.header !== null
-        ? statementOfSigned(o.header, o.body, o.sig)
-        : undefined;
+    const read = readWireHeader(typeof o === 'object' && o !== null ? o.header : undefined);
+    const s = read.ok ? statementOfSigned(read.header, o.body, o.sig) : undefined;
     return s ? [s] : [];
   });
   const shape = await db

@@ -10,7 +10,7 @@ import {
 } from '../../../src/app/desk/chart-data.ts';
 import { areaLabel } from '../../../src/domain/gazetteer.ts';
 import { deleteBody, mergeOps, viewOf, type ReportView } from '../../../src/domain/merge.ts';
-import type { Op } from '../../../src/domain/op.ts';
+import type { Op } from '../../../src/domain/op/op.ts';
 import type { AdminRef, FieldValues } from '../../../src/domain/report.ts';
 import type { ReportType } from '../../../src/domain/report-codes.ts';
 import { deviceId, opId, reportId } from '../../ids.ts';

@@ -13,8 +13,8 @@ import { loadPinnedKey, loadPinnedRoot, savePinnedKey } from '../../../src/app/k
 import { fromBase64url } from '../../../src/domain/crypto/bytes.ts';
 import { openRootFile } from '../../../src/domain/crypto/key-file.ts';
 import { generateKeyPair } from '../../../src/domain/crypto/keys.ts';
-import { checkOpSignature } from '../../../src/domain/crypto/signature.ts';
-import { readStatement } from '../../../src/domain/op-envelope.ts';
+import { checkOpSignature } from '../../../src/domain/op/signature.ts';
+import { readStatement } from '../../../src/domain/op/read.ts';
 import { rootDeviceOf } from '../../../src/domain/root.ts';
 import { DEPLOYMENT_KEY_FIELD, rosterField } from '../../../src/domain/roster.ts';
 import { DataKeyHolder } from '../../../src/app/store/at-rest.ts';

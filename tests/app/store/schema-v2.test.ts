@@ -4,7 +4,7 @@ import Dexie from 'dexie';
 import { expect, test } from 'vitest';
 import { RasidDb } from '../../../src/app/store/db.ts';
 import { mergeOps } from '../../../src/domain/merge.ts';
-import type { Op } from '../../../src/domain/op.ts';
+import type { Op } from '../../../src/domain/op/op.ts';
 import { deviceId, opId, reportId } from '../../ids.ts';
 
 const op = (id: string, device: string, seq: number, changes: Record<string, unknown>, kind: Op['kind'] = 'edit'): Op => ({

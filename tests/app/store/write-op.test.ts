@@ -6,7 +6,7 @@ import { createReport, editReport } from '../../../src/app/store/reports.ts';
 import { OpRejectedError, writeOp } from '../../../src/app/store/write-op.ts';
 import { decodeHlc, encodeHlc, type Hlc } from '../../../src/domain/hlc.ts';
 import { viewOf } from '../../../src/domain/merge.ts';
-import { MAX_BODY_BYTES } from '../../../src/domain/op.ts';
+import { MAX_BODY_BYTES } from '../../../src/domain/op/op.ts';
 import type { RasidDb } from '../../../src/app/store/db.ts';
 import type { OpId, ReportId } from '../../../src/domain/ids.ts';
 import { DEVICE, T0, damageReport, displacementReport, freshDb, snapshot, writer } from './store-fixtures.ts';

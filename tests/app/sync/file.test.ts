@@ -11,11 +11,10 @@ import { signReply } from '../../../src/domain/crypto/reply-signature.ts';
 import { generateKeyPair, type SigningKeyPair } from '../../../src/domain/crypto/keys.ts';
 import { writeOp } from '../../../src/app/store/write-op.ts';
 import { sealerOf, type OpKeys } from '../../../src/app/sync/op-keys.ts';
-import { sealForWire } from '../../../src/domain/op-envelope.ts';
-import type { Op } from '../../../src/domain/op.ts';
+import { sealForWire, toWire } from '../../../src/domain/op/outgoing.ts';
+import type { Op } from '../../../src/domain/op/op.ts';
 import { GAZETTEER_ID, rosterField, ROSTER_ID } from '../../../src/domain/roster.ts';
 import { FILE_ERRORS, type SyncReplyFile, type SyncRequestFile } from '../../../src/domain/sync-file.ts';
-import { toWire } from '../../../src/domain/wire-op.ts';
 import { newId } from '../../server/http/harness.ts';
 import { opId, settingId } from '../../ids.ts';
 

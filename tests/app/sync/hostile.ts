@@ -16,9 +16,9 @@ import { sealerOf, type OpKeys } from '../../../src/app/sync/op-keys.ts';
 import type { Fetch, SyncTransport } from '../../../src/app/sync/transport.ts';
 import type { AgreementAlg } from '../../../src/domain/crypto/algorithms.ts';
 import type { PublicKey } from '../../../src/domain/crypto/keys.ts';
-import { sealForWire } from '../../../src/domain/op-envelope.ts';
-import type { OpResult, ServedOp, SyncResponse, WireOp } from '../../../src/domain/protocol.ts';
-import { toWire } from '../../../src/domain/wire-op.ts';
+import { sealForWire, toWire } from '../../../src/domain/op/outgoing.ts';
+import type { OpResult, SyncResponse } from '../../../src/domain/op/sync.ts';
+import type { ServedOp, WireOp } from '../../../src/domain/op/wire.ts';
 import { damageReport } from '../store/store-fixtures.ts';
 import { makeDevice, type Device } from './sync-fixtures.ts';
 

@@ -18,7 +18,7 @@ import {
 import { sealOutgoing, outbox } from '../../../src/app/sync/push.ts';
 import { keepRoster } from '../../../src/app/sync/service.ts';
 import type { KeyStore, StoredDeviceKeys } from '../../../src/app/keys/device-keys.ts';
-import { checkOuter } from '../../../src/domain/crypto/outer-signature.ts';
+import { checkOuter } from '../../../src/domain/op/outer-signature.ts';
 import { deviceKeysFingerprint } from '../../../src/domain/crypto/fingerprint.ts';
 import { generateKeyPair } from '../../../src/domain/crypto/keys.ts';
 import type { ReportId } from '../../../src/domain/ids.ts';

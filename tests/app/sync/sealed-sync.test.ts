@@ -5,7 +5,7 @@ import { createReport, editReport } from '../../../src/app/store/reports.ts';
 import { answerRequest, readReply, writeRequestFile } from '../../../src/app/sync/file.ts';
 import { readerOf } from '../../../src/app/sync/op-keys.ts';
 import { sealOutgoing, wireOf } from '../../../src/app/sync/push.ts';
-import { checkOuter } from '../../../src/domain/crypto/outer-signature.ts';
+import { checkOuter } from '../../../src/domain/op/outer-signature.ts';
 import { keepRoster } from '../../../src/app/sync/service.ts';
 import { reopenWaiting } from '../../../src/app/sync/take-in.ts';
 import { viewOf } from '../../../src/domain/merge.ts';

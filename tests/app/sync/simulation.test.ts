@@ -41,8 +41,8 @@ import { isReportId, newOpId, type DeviceId, type ReportId, type TargetId } from
 import { rootDeviceOf } from '../../../src/domain/root.ts';
 import { signRootStatement } from '../../../src/domain/root-statement.ts';
 import { keepRootStatement } from '../../../src/app/sync/root-statement.ts';
-import { checkOuter } from '../../../src/domain/crypto/outer-signature.ts';
-import { checkOpSignature } from '../../../src/domain/crypto/signature.ts';
+import { checkOuter } from '../../../src/domain/op/outer-signature.ts';
+import { checkOpSignature } from '../../../src/domain/op/signature.ts';
 import { fromBase64url } from '../../../src/domain/crypto/bytes.ts';
 import type { SigningAlg } from '../../../src/domain/crypto/algorithms.ts';
 import { currentEpoch, renewEpoch } from '../../../src/server/store/index.ts';

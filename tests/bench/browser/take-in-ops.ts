@@ -16,10 +16,10 @@ import { encodeHlc, nodeIdOf } from '../../../src/domain/hlc.ts';
 import { cryptoRandom, newOpId, newReportId } from '../../../src/domain/ids.ts';
 import { KeyDirectory } from '../../../src/domain/key-directory.ts';
 import { emptyState, applyOp } from '../../../src/domain/merge.ts';
-import { sealForWire, type Reader } from '../../../src/domain/op-envelope.ts';
-import type { Op } from '../../../src/domain/op.ts';
-import type { ServedOp } from '../../../src/domain/protocol.ts';
-import { toWire } from '../../../src/domain/wire-op.ts';
+import { sealForWire, toWire } from '../../../src/domain/op/outgoing.ts';
+import type { Reader } from '../../../src/domain/op/read.ts';
+import type { Op } from '../../../src/domain/op/op.ts';
+import type { ServedOp } from '../../../src/domain/op/wire.ts';
 import { deviceId } from '../../ids.ts';
 
 const MONITOR = deviceId('benchmonitor01');

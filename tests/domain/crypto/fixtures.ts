@@ -4,8 +4,8 @@
  */
 import { fromHex, ownBytes, type Bytes } from '../../../src/domain/crypto/bytes.ts';
 import { importKeyPair, keyPairOf, publicKeyFromRaw, type AgreementKeyPair, type SigningKeyPair } from '../../../src/domain/crypto/keys.ts';
-import type { OpBody } from '../../../src/domain/op.ts';
-import type { SealedOpHeader } from '../../../src/domain/crypto/sealed-op.ts';
+import type { OpBody } from '../../../src/domain/op/op.ts';
+import type { SealedOpHeader } from '../../../src/domain/op/header.ts';
 import type { RandomBytes } from '../../../src/domain/ids.ts';
 import { deviceId, opId, reportId } from '../../ids.ts';
 

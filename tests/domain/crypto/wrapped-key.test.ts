@@ -14,7 +14,7 @@ import {
   wrapUnderPassphrase,
   type WrappedKey,
 } from '../../../src/domain/crypto/wrapped-key.ts';
-import { signOp, checkOpSignature } from '../../../src/domain/crypto/signature.ts';
+import { signOp, checkOpSignature } from '../../../src/domain/op/signature.ts';
 import type { KeyAlg } from '../../../src/domain/crypto/algorithms.ts';
 import { BODY, HEADER, scriptedRandom } from './fixtures.ts';
 

@@ -14,7 +14,7 @@ import { emptyState, settingBody } from '../../../src/domain/merge.ts';
 import { signRootStatement } from '../../../src/domain/root-statement.ts';
 import { rosterField, ROSTER_ID } from '../../../src/domain/roster.ts';
 import { proofHash, vouchingChanges, VOUCHES_ID } from '../../../src/domain/vouching.ts';
-import { toWire } from '../../../src/domain/wire-op.ts';
+import { toWire } from '../../../src/domain/op/outgoing.ts';
 import { setDeploymentKey, setDeploymentRoot } from '../../../src/server/enrollment/deployment-key.ts';
 import { openStore } from '../../../src/server/store/index.ts';
 import { enrolled } from '../store/dialects.ts';

@@ -10,8 +10,8 @@ import { generateKeyPair, type AgreementKeyPair, type PublicKey } from '../../..
 import type { AgreementAlg } from '../../../src/domain/crypto/algorithms.ts';
 import { cryptoRandom, newOpId, newReportId, uuidv7 } from '../../../src/domain/ids.ts';
 import { editBody, emptyState, settingBody } from '../../../src/domain/merge.ts';
-import type { Sealer } from '../../../src/domain/op-envelope.ts';
-import type { WireOp } from '../../../src/domain/protocol.ts';
+import type { Sealer } from '../../../src/domain/op/outgoing.ts';
+import type { WireOp } from '../../../src/domain/op/wire.ts';
 import { signRootStatement } from '../../../src/domain/root-statement.ts';
 import { rosterField, ROSTER_ID } from '../../../src/domain/roster.ts';
 import { setDeploymentKey, setDeploymentRoot } from '../../../src/server/enrollment/deployment-key.ts';

@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bodyText } from '../../../src/domain/wire-op.ts';
+import { bodyText } from '../../../src/domain/op/wire.ts';
 import { DEMO_SEED, sampleGazetteer, syncBatches } from '../../../src/server/demo/seed.ts';
 import { demoScenario } from '../../../src/server/demo/scenario.ts';
 import { openStore, pushOps, type OpenStoreOptions } from '../../../src/server/store/index.ts';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { pathOf } from '../../../src/domain/gazetteer.ts';
 import { decodeHlc, nodeIdOf } from '../../../src/domain/hlc.ts';
 import { mergeOps, viewOf, type ReportView } from '../../../src/domain/merge.ts';
-import { opSchema, type Op } from '../../../src/domain/op.ts';
+import { opSchema, type Op } from '../../../src/domain/op/op.ts';
 import { validateReport, type AdminAreas } from '../../../src/domain/report.ts';
 import { authorityOf, rosterOf, ROSTER_ID } from '../../../src/domain/roster.ts';
 import { profileFromState } from '../../../src/export/desk-settings.ts';

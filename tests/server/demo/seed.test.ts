@@ -7,11 +7,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openKeyFile, openRootFile } from '../../../src/domain/crypto/key-file.ts';
 import { readPublicKey } from '../../../src/domain/crypto/keys.ts';
-import { checkOuter } from '../../../src/domain/crypto/outer-signature.ts';
+import { checkOuter } from '../../../src/domain/op/outer-signature.ts';
 import { PairKeyCache } from '../../../src/domain/crypto/pair-keys.ts';
-import { sealedBodySchema } from '../../../src/domain/crypto/sealed-op.ts';
+import { sealedBodySchema } from '../../../src/domain/op/sealed.ts';
 import { KeyDirectory } from '../../../src/domain/key-directory.ts';
-import { readArrived } from '../../../src/domain/op-envelope.ts';
+import { readArrived } from '../../../src/domain/op/read.ts';
 import type { RosterEntry } from '../../../src/domain/roster.ts';
 import { makeEnrollmentCode } from '../../../src/server/enrollment/codes.ts';
 import { readDeploymentKey, readDeploymentRoot } from '../../../src/server/enrollment/deployment-key.ts';
@@ -48,12 +48,7 @@ const coordinator = { device: DEMO_COORDINATORS[0], role: 'coordinator' as const
 async function served(store: Store) {
   const pulled = await pullOps(store.db, { caller: coordinator, after: null, limit: total + 10 });
   if (pulled.reset) throw new Error('a first pull is never a reset');
-  return pulled.ops.map((o) => ({
-    ...o.header,
-    body: o.body,
-    ...(o.sig != null && { sig: o.sig }),
-    ...(o.osig != null && { osig: o.osig }),
-  }));
+  return pulled.ops.map((o) => o.op);
 }
 
 /** The demo devices' public keys, as the base registered them. */

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { generateKeyPair, type SigningKeyPair } from '../../../src/domain/crypto/keys.ts';
-import { signInClear } from '../../../src/domain/op-envelope.ts';
+import { signInClear } from '../../../src/domain/op/outgoing.ts';
 import type { DeploymentKeyResponse } from '../../../src/domain/protocol.ts';
 import { rootDeviceOf } from '../../../src/domain/root.ts';
 import { signRootStatement } from '../../../src/domain/root-statement.ts';

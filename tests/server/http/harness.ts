@@ -1,7 +1,7 @@
 /**
  * The HTTP API in process, over a real store: SQLite in a temp folder (a file, as in production)
  * and a fresh database in the test file's PostgreSQL cluster. Time is a clock the test moves.
- * Also small clients for enrollment and sync, and wire-op builders.
+ * Also small clients for enrollment and sync, and wire form builders.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,8 +11,9 @@ import type { Hono } from 'hono';
 import { afterEach, beforeAll, describe } from 'vitest';
 import { canonicalJson } from '../../../src/domain/canonical-json.ts';
 import { cryptoRandom, uuidv7 } from '../../../src/domain/ids.ts';
-import type { OpKind } from '../../../src/domain/op.ts';
-import type { SyncResponse, WireOp } from '../../../src/domain/protocol.ts';
+import type { OpKind } from '../../../src/domain/op/header.ts';
+import type { SyncResponse } from '../../../src/domain/op/sync.ts';
+import type { WireOp } from '../../../src/domain/op/wire.ts';
 import type { Role } from '../../../src/domain/roles.ts';
 import { createApp } from '../../../src/server/app.ts';
 import { claimFirstCoordinatorCode } from '../../../src/server/enrollment/codes.ts';
@@ -209,7 +210,7 @@ export function newId(): string {
   return uuidv7(idClock++, cryptoRandom);
 }
 
-/** A wire op with a body like the app's (canonical JSON), which the server never reads. */
+/** A wire form with a body like the app's (canonical JSON), which the server never reads. */
 export function wireOp(device: string, deviceSeq: number, kind: OpKind, reportId: string, changes: Record<string, unknown> = {}): WireOp {
   const hlc = `${new Date(T0 + deviceSeq).toISOString()}-0000-${device.replace(/[^0-9a-z]/g, '').slice(0, 32)}`;
   return {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_REQUEST_BYTES } from '../../../src/domain/protocol.ts';
+import { MAX_REQUEST_BYTES } from '../../../src/domain/op/sync.ts';
 import { gzipOfZeros, newId, wireOp } from './harness.ts';
 import { makeKeys, REPO_ROOT, runToEnd, startServer, stubDist, type ServerProcess } from './process.ts';
 

@@ -8,7 +8,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_BATCH, MAX_REQUEST_BYTES, syncResponseSchema } from '../../../src/domain/protocol.ts';
+import { MAX_BATCH, MAX_REQUEST_BYTES, syncResponseSchema } from '../../../src/domain/op/sync.ts';
 import { currentEpoch as storeEpoch, REJECT, RETRY } from '../../../src/server/store/index.ts';
 import { forEachStore, gzipOfZeros, ids, newId, useSqliteServer, wireOp, type TestServer } from './harness.ts';
 import { deviceId } from '../../ids.ts';

@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe } from 'vitest';
 import { uuidv7, type DeviceId } from '../../../src/domain/ids.ts';
 import type { Role } from '../../../src/domain/roles.ts';
-import type { OpHeader, OpKind } from '../../../src/domain/op.ts';
+import type { OpKind, WireHeader } from '../../../src/domain/op/header.ts';
 import { openStore, type Store } from '../../../src/server/store/open.ts';
 import type { PushedOp } from '../../../src/server/store/rules.ts';
 import { emptyDatabase, startPostgres, type PostgresCluster } from './postgres.ts';
@@ -100,7 +100,14 @@ export function op(
   reportId: string,
   extra: { id?: string; body?: string; sig?: string } = {},
 ): PushedOp {
-  const header: OpHeader = { v: 1, id: opId(extra.id ?? newId()), kind, reportId: targetId(reportId), device: deviceId(device), deviceSeq };
+  const header: WireHeader = {
+    v: 1,
+    id: opId(extra.id ?? newId()),
+    kind,
+    reportId: targetId(reportId),
+    device: deviceId(device),
+    deviceSeq,
+  };
   const result: PushedOp = { header, body: extra.body ?? JSON.stringify({ hlc: `${deviceSeq}`, changes: {}, supersedes: {} }) };
   if (extra.sig !== undefined) result.sig = extra.sig;
   return result;

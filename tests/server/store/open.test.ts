@@ -91,9 +91,9 @@ describe('a SQLite store in a data folder', () => {
     expect(after.createdAt).toBe(before.createdAt);
     const pulled = await pullOps(after.db, { caller, after: null, limit: 10 });
     if (pulled.reset) throw new Error('unexpected reset');
-    expect(pulled.ops.map((o) => ({ header: o.header, body: o.body, sig: o.sig }))).toEqual([
-      { header: create.header, body: create.body, sig: 'c2ln' },
-      { header: edit.header, body: edit.body, sig: undefined },
+    expect(pulled.ops.map((o) => o.op)).toEqual([
+      { ...create.header, body: create.body, sig: 'c2ln' },
+      { ...edit.header, body: edit.body },
     ]);
     expect(await deviceWatermark(after.db, MONITOR_A)).toBe(2);
     // The retry of an op acknowledged before the restart is still idempotent.

@@ -10,6 +10,7 @@ import { pullOps, type PullResult } from '../../../src/server/store/pull.ts';
 import { pushOps, type PushAnswer } from '../../../src/server/store/push.ts';
 import type { Caller, PushedOp } from '../../../src/server/store/rules.ts';
 import type { Database } from '../../../src/server/store/schema.ts';
+import type { ServedOp } from '../../../src/domain/op/wire.ts';
 import { COORDINATOR, forEachDialect, MONITOR_A, MONITOR_B, newId, op, postgresCluster } from './dialects.ts';
 import { deviceId } from '../../ids.ts';
 
@@ -19,6 +20,12 @@ const coordinator: Caller = { device: COORDINATOR, role: 'coordinator' };
 const NOW = Date.UTC(2025, 5, 1, 12);
 
 const push = (store: Store, caller: Caller, ops: PushedOp[], now = NOW) => pushOps(store.db, { caller, ops, now });
+
+/** A served op pushed again as a relay sends it: its header apart, as the base takes it. */
+function relayed({ op }: ServedOp): PushedOp {
+  const { body, sig, osig, ...header } = op;
+  return { header, body, ...(sig !== undefined && { sig }), ...(osig !== undefined && { osig }) };
+}
 
 function served(result: PullResult) {
   if (result.reset) throw new Error('unexpected reset');
@@ -46,14 +53,14 @@ async function seedDeployment(store: Store) {
   return ops;
 }
 
-const ids = (result: PullResult) => served(result).ops.map((o) => o.header.id);
+const ids = (result: PullResult) => served(result).ops.map((o) => o.op.id);
 
 forEachDialect('pulling ops', ({ open }) => {
   it('a coordinator pulls every op but rejected ones, in sequence order, with seq and received time', async () => {
     const store = await open();
     const s = await seedDeployment(store);
     const result = served(await pullOps(store.db, { caller: coordinator, after: null, limit: 100 }));
-    expect(result.ops.map((o) => o.header.id)).toEqual(
+    expect(result.ops.map((o) => o.op.id)).toEqual(
       [s.createA, s.createB, s.roster, s.partners, s.verifyA, s.editB].map((o) => o.header.id),
     );
     expect(result.ops.map((o) => o.seq)).toEqual([1, 2, 3, 4, 5, 6]);
@@ -87,10 +94,10 @@ forEachDialect('pulling ops', ({ open }) => {
     const bare = op(MONITOR_A, 2, 'edit', report);
     await push(store, monitorA, [create, bare]);
     const [first, second] = served(await pullOps(store.db, { caller: coordinator, after: null, limit: 10 })).ops;
-    expect(first).toEqual({ seq: 1, receivedAt: NOW, header: create.header, body: create.body, sig: create.sig });
-    expect(second).toEqual({ seq: 2, receivedAt: NOW, header: bare.header, body: bare.body });
-    expect('sig' in second!).toBe(false);
-    const again = await push(store, coordinator, [first!, second!]);
+    expect(first).toEqual({ seq: 1, receivedAt: NOW, op: { ...create.header, body: create.body, sig: create.sig } });
+    expect(second).toEqual({ seq: 2, receivedAt: NOW, op: { ...bare.header, body: bare.body } });
+    expect('sig' in second!.op).toBe(false);
+    const again = await push(store, coordinator, [first!, second!].map(relayed));
     expect(again.map((a) => a.status)).toEqual(['ack', 'ack']);
   });
 
@@ -200,7 +207,7 @@ describe('a pull cursor under concurrent writers (postgres)', () => {
       expect(await push2).toEqual([{ id: opB.header.id, status: 'ack' }]);
 
       const next = served(await pullOps(reader!.db, { caller: coordinator, after: during.cursor, limit: 100 }));
-      expect(next.ops.map((o) => [o.seq, o.header.id])).toEqual([
+      expect(next.ops.map((o) => [o.seq, o.op.id])).toEqual([
         [2, opA.header.id],
         [3, opB.header.id],
       ]);

@@ -2,17 +2,17 @@
 import { beforeAll, expect, it } from 'vitest';
 import { SUITES } from '../../../src/domain/crypto/algorithms.ts';
 import { generateKeyPair, type AgreementKeyPair } from '../../../src/domain/crypto/keys.ts';
-import { signOuter } from '../../../src/domain/crypto/outer-signature.ts';
+import { signOuter } from '../../../src/domain/op/outer-signature.ts';
 import { PairKeyCache } from '../../../src/domain/crypto/pair-keys.ts';
-import { sealForWire, type Sealer } from '../../../src/domain/op-envelope.ts';
+import { sealForWire, type Sealer } from '../../../src/domain/op/outgoing.ts';
 import type { DeviceId } from '../../../src/domain/ids.ts';
-import type { Op } from '../../../src/domain/op.ts';
-import type { WireOp } from '../../../src/domain/protocol.ts';
+import type { Op } from '../../../src/domain/op/op.ts';
+import type { ServedOp, WireOp } from '../../../src/domain/op/wire.ts';
 import { setDeploymentKey, setDeploymentRoot } from '../../../src/server/enrollment/deployment-key.ts';
 import { signRootStatement } from '../../../src/domain/root-statement.ts';
 import { rosterField } from '../../../src/domain/roster.ts';
 import { revokeDevice } from '../../../src/server/enrollment/devices.ts';
-import { pullOps, type PulledOp } from '../../../src/server/store/pull.ts';
+import { pullOps } from '../../../src/server/store/pull.ts';
 import { pushOps } from '../../../src/server/store/push.ts';
 import { REJECT, RETRY, MAX_STORED_BODY_BYTES, type Caller, type PushedOp } from '../../../src/server/store/rules.ts';
 import type { Store } from '../../../src/server/store/open.ts';
@@ -124,7 +124,7 @@ forEachDialect('pushing ops', ({ open }) => {
     ]);
     const pulled = await pullOps(store.db, { caller: coordinator, after: null, limit: 10 });
     expect(pulled.reset).toBeUndefined();
-    if (!pulled.reset) expect(pulled.ops.map((o) => o.header.deviceSeq)).toEqual([1]);
+    if (!pulled.reset) expect(pulled.ops.map((o) => o.op.deviceSeq)).toEqual([1]);
   });
 
   it('a second op at a (device, deviceSeq) already held is rejected and overwrites nothing', async () => {
@@ -432,12 +432,7 @@ async function sealed(
   return { wire: made.wire, pushed: { header, body, ...(sig !== undefined && { sig }), ...(osig !== undefined && { osig }) } };
 }
 
-const served = (o: PulledOp) => ({
-  ...o.header,
-  body: o.body,
-  ...(o.sig !== undefined && { sig: o.sig }),
-  ...(o.osig !== undefined && { osig: o.osig }),
-});
+const served = (o: ServedOp) => o.op;
 
 forEachDialect('a base with a deployment key', ({ open }) => {
   const withKey = async () => {

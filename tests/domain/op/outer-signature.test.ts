@@ -3,8 +3,8 @@ import { describe, expect, test } from 'vitest';
 import { canonicalJson } from '../../../src/domain/canonical-json.ts';
 import { fromUtf8 } from '../../../src/domain/crypto/bytes.ts';
 import { generateKeyPair } from '../../../src/domain/crypto/keys.ts';
-import { checkOuter, outerMessage, signOuter } from '../../../src/domain/crypto/outer-signature.ts';
-import { BODY, HEADER, RFC8032, ed25519Pair, p256Pair } from './fixtures.ts';
+import { checkOuter, outerMessage, signOuter } from '../../../src/domain/op/outer-signature.ts';
+import { BODY, HEADER, RFC8032, ed25519Pair, p256Pair } from '../crypto/fixtures.ts';
 
 const bodyText = canonicalJson(BODY);
 

@@ -23,16 +23,16 @@ import { z } from 'zod/mini';
 import { canonicalJson } from '../canonical-json.ts';
 import { keyIdSchema } from '../id-schemas.ts';
 import { cryptoRandom, type DeviceId, type KeyId, type RandomBytes } from '../ids.ts';
-import { MAX_BODY_BYTES, opBodySchema, opHeaderSchema, type OpBody } from '../op.ts';
+import { fieldsOf, headerFields, idOf, readWireHeader, SEALED_OP_VERSION, type SealedOpHeader } from './header.ts';
+import { MAX_BODY_BYTES, readOpBody, type OpBody } from './op.ts';
 import { QUARANTINE_REASONS, type QuarantineReason } from '../quarantine.ts';
-import type { AgreementAlg, SigningAlg } from './algorithms.ts';
-import { concatBytes, fromBase64url, fromUtf8, ownBytes, toBase64url, utf8, type Bytes } from './bytes.ts';
-import { deflate, inflate } from './compression.ts';
-import type { AgreementKeyPair, PublicKey, SigningKeyPair } from './keys.ts';
-import { opWrappingKey, type PairKeyCache } from './pair-keys.ts';
-import { checkOpSignature, headerFields, signOp } from './signature.ts';
+import type { AgreementAlg, SigningAlg } from '../crypto/algorithms.ts';
+import { concatBytes, fromBase64url, fromUtf8, ownBytes, toBase64url, utf8, type Bytes } from '../crypto/bytes.ts';
+import { deflate, inflate } from '../crypto/compression.ts';
+import type { AgreementKeyPair, PublicKey, SigningKeyPair } from '../crypto/keys.ts';
+import { opWrappingKey, type PairKeyCache } from '../crypto/pair-keys.ts';
+import { checkOpSignature, signOp } from './signature.ts';
 
-export const SEALED_OP_VERSION = 2;
 /** Deployment key, author device, and a monitor whose report a coordinator edits; room to spare. */
 export const MAX_RECIPIENTS = 8;
 const SIGNATURE_BYTES = 64;
@@ -46,10 +46,7 @@ const WRAPPED_KEY_BYTES = 40;
 /** Room for a body of MAX_BODY_BYTES that does not compress, plus signature, tag and base64url. */
 const MAX_CT_CHARS = 480 * 1024;
 
-export const sealedOpHeaderSchema = z.extend(opHeaderSchema, { v: z.literal(SEALED_OP_VERSION) });
-export type SealedOpHeader = z.infer<typeof sealedOpHeaderSchema>;
-
-/** The sealed body: what the wire op's `body` string holds (as canonical JSON) when `v` is 2. */
+/** The sealed body: what the wire form's `body` string holds (as canonical JSON) when `v` is 2. */
 export const sealedBodySchema = z.object({
   v: z.literal(SEALED_OP_VERSION),
   /** Key id of the agreement key that sealed it (the author device's). */
@@ -186,21 +183,14 @@ export type OpenedPlaintext =
 
 /** Steps 3 to 5 backwards: the plaintext of a sealed op, or why not. Never throws. */
 export async function openPlaintext(input: unknown, keys: OpenKeys): Promise<OpenedPlaintext> {
-  const w = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
-  const id = typeof w.id === 'string' ? w.id.slice(0, 64) : undefined;
+  const w = fieldsOf(input);
+  const read = readWireHeader(input);
+  const id = idOf(read);
   const fail = (reason: QuarantineReason): OpenedPlaintext => ({ ok: false, ...(id !== undefined && { id }), reason });
   try {
-    if (typeof w.v === 'number' && w.v > SEALED_OP_VERSION) return fail(QUARANTINE_REASONS.unknownVersion);
-    const parsedHeader = sealedOpHeaderSchema.safeParse({
-      v: w.v,
-      id: w.id,
-      kind: w.kind,
-      reportId: w.reportId,
-      device: w.device,
-      deviceSeq: w.deviceSeq,
-    });
-    if (!parsedHeader.success || typeof w.body !== 'string') return fail(QUARANTINE_REASONS.badHeader);
-    const header = parsedHeader.data;
+    if (!read.ok) return fail(read.reason);
+    if (read.header.v !== SEALED_OP_VERSION || typeof w.body !== 'string') return fail(QUARANTINE_REASONS.badHeader);
+    const header: SealedOpHeader = { ...read.header, v: SEALED_OP_VERSION };
 
     let json: unknown;
     try {
@@ -275,15 +265,9 @@ export async function openOp(input: unknown, keys: OpenKeys): Promise<OpenResult
     const check = await checkOpSignature(signer, header, bodyText, signature);
     if (!check.ok) return fail(QUARANTINE_REASONS.badSignature);
 
-    let json: unknown;
-    try {
-      json = JSON.parse(bodyText);
-    } catch {
-      return fail(QUARANTINE_REASONS.badJson);
-    }
-    const body = opBodySchema.safeParse(json);
-    if (!body.success) return fail(QUARANTINE_REASONS.badBody);
-    return { ok: true, op: { header, body: body.data, bodyText, signature, sealedBy } };
+    const body = readOpBody(bodyText);
+    if (!body.ok) return fail(body.reason);
+    return { ok: true, op: { header, body: body.body, bodyText, signature, sealedBy } };
   } catch {
     return fail(QUARANTINE_REASONS.openFailed);
   }

@@ -4,8 +4,8 @@ import { describe, expect, test } from 'vitest';
 import { canonicalJson } from '../../../src/domain/canonical-json.ts';
 import { fromUtf8, toHex } from '../../../src/domain/crypto/bytes.ts';
 import { generateKeyPair, type SigningKeyPair } from '../../../src/domain/crypto/keys.ts';
-import { signOp, signedMessage, checkOpSignature } from '../../../src/domain/crypto/signature.ts';
-import { BODY, HEADER, RFC8032, ed25519Pair, eachByteFlipped, p256Pair } from './fixtures.ts';
+import { signOp, signedMessage, checkOpSignature } from '../../../src/domain/op/signature.ts';
+import { BODY, HEADER, RFC8032, ed25519Pair, eachByteFlipped, p256Pair } from '../crypto/fixtures.ts';
 import { deviceId, opId, reportId } from '../../ids.ts';
 
 const bodyText = canonicalJson(BODY);
@@ -65,7 +65,7 @@ describe.each([
     const signer = await makeSigner();
     const sig = await signOp(signer, HEADER, bodyText);
     const changes = [
-      { v: 1 },
+      { v: 1 as const },
       { id: opId('0195781a-3c00-7abc-8def-0123456789ac') },
       { kind: 'edit' as const },
       { reportId: reportId('0195781a-3c00-7abc-8def-000000000002') },

@@ -8,56 +8,24 @@
  * JSON keeps the parts unambiguous; `ctx` keeps a signature on an op from being valid as anything else.
  */
 import { canonicalJson } from '../canonical-json.ts';
-import type { OpHeader } from '../op.ts';
+import { headerFields, type WireHeader } from './header.ts';
 import { QUARANTINE_REASONS } from '../quarantine.ts';
-import { fromBase64url, ownBytes, sha256, toBase64url, utf8, type Bytes } from './bytes.ts';
-import { readPublicKey, type PublicKey, type SigningKeyPair } from './keys.ts';
-import type { SigningAlg } from './algorithms.ts';
+import { fromBase64url, ownBytes, sha256, toBase64url, utf8, type Bytes } from '../crypto/bytes.ts';
+import { readPublicKey, type PublicKey, type SigningKeyPair } from '../crypto/keys.ts';
+import { signParams } from '../crypto/sign.ts';
+import type { SigningAlg } from '../crypto/algorithms.ts';
 
 export const SIGNATURE_CONTEXT = 'rasid/op-signature/1';
 
-/** The header fields an op's signature and seal cover; `v` is any format version. */
-export type SignedHeader = Omit<OpHeader, 'v'> & { v: number };
-
-/** Exactly the six header fields, whatever else the object carries. */
-export function headerFields(h: SignedHeader): SignedHeader {
-  return { v: h.v, id: h.id, kind: h.kind, reportId: h.reportId, device: h.device, deviceSeq: h.deviceSeq };
-}
-
-export async function signedMessage(header: SignedHeader, bodyText: string): Promise<Bytes> {
+export async function signedMessage(header: WireHeader, bodyText: string): Promise<Bytes> {
   const bodyHash = await sha256(utf8(bodyText));
   return utf8(canonicalJson({ body: toBase64url(bodyHash), ctx: SIGNATURE_CONTEXT, header: headerFields(header) }));
 }
 
-/** WebCrypto's parameters for a signing algorithm of the deployment's suite. */
-export function signParams(alg: SigningAlg): Algorithm | EcdsaParams {
-  return alg === 'ed25519' ? { name: 'Ed25519' } : { name: 'ECDSA', hash: 'SHA-256' };
-}
-
 /** 64 bytes for both algorithms (ECDSA as r || s, as WebCrypto gives it). */
-export async function signOp(signer: SigningKeyPair, header: SignedHeader, bodyText: string): Promise<Bytes> {
+export async function signOp(signer: SigningKeyPair, header: WireHeader, bodyText: string): Promise<Bytes> {
   const message = await signedMessage(header, bodyText);
   return new Uint8Array(await globalThis.crypto.subtle.sign(signParams(signer.alg), signer.privateKey, message));
-}
-
-/** A signature as it travels in JSON: 64 bytes in base64url, without padding. */
-export const SIGNATURE_TEXT_CHARS = 86;
-
-/** `message` signed, as it travels. */
-export async function signText(signer: SigningKeyPair, message: Bytes): Promise<string> {
-  return toBase64url(new Uint8Array(await globalThis.crypto.subtle.sign(signParams(signer.alg), signer.privateKey, message)));
-}
-
-/** Whether `text` is a signature of `message` by the holder of `key`, as it travels. Never throws. */
-export async function checkText(key: PublicKey<SigningAlg>, message: Bytes, text: unknown): Promise<boolean> {
-  try {
-    if (typeof text !== 'string' || text.length !== SIGNATURE_TEXT_CHARS) return false;
-    const signature = fromBase64url(text);
-    if (!signature || signature.length !== 64) return false;
-    return await globalThis.crypto.subtle.verify(signParams(key.alg), key.key, signature, message);
-  } catch {
-    return false;
-  }
 }
 
 export type SignatureCheck = { ok: true } | { ok: false; reason: typeof QUARANTINE_REASONS.badSignature };
@@ -65,7 +33,7 @@ export type SignatureCheck = { ok: true } | { ok: false; reason: typeof QUARANTI
 /** Whether `signature` is the author's over this header and body. Never throws. */
 export async function checkOpSignature(
   author: PublicKey<SigningAlg>,
-  header: SignedHeader,
+  header: WireHeader,
   bodyText: string,
   signature: Uint8Array,
 ): Promise<SignatureCheck> {
@@ -80,7 +48,7 @@ export async function checkOpSignature(
 }
 
 /** Everything an op's signature covers, with the signature, as one text: equal for two copies only when they are the same signed op. */
-export function signedContent(header: SignedHeader, bodyText: string, sig: unknown): string {
+export function signedContent(header: WireHeader, bodyText: string, sig: unknown): string {
   const h = headerFields(header);
   return JSON.stringify([h.v, h.id, h.kind, h.reportId, h.device, h.deviceSeq, bodyText, sig]);
 }
@@ -94,7 +62,7 @@ const checkedBefore = new Map<string, boolean>();
 const MAX_CHECKED = 10_000;
 
 /** Whether `sig` (base64url) is the signature on this header and body of the holder of `signingKey` (its text). */
-export async function checkOpSignatureText(signingKey: string, header: SignedHeader, bodyText: string, sig: string): Promise<boolean> {
+export async function checkOpSignatureText(signingKey: string, header: WireHeader, bodyText: string, sig: string): Promise<boolean> {
   const memo = `${signedContent(header, bodyText, sig)} ${signingKey}`;
   const known = checkedBefore.get(memo);
   if (known !== undefined) return known;

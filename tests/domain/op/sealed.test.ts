@@ -12,18 +12,11 @@ import {
   type SigningKeyPair,
 } from '../../../src/domain/crypto/keys.ts';
 import { OP_KEY_CONTEXT, PairKeyCache, opKeyInfo } from '../../../src/domain/crypto/pair-keys.ts';
-import {
-  openOp,
-  sealOp,
-  sealPlaintext,
-  sealedBodySchema,
-  type OpenKeys,
-  type SealedOpHeader,
-  type SealedWireOp,
-} from '../../../src/domain/crypto/sealed-op.ts';
-import { signOp, checkOpSignature } from '../../../src/domain/crypto/signature.ts';
+import { openOp, sealOp, sealPlaintext, sealedBodySchema, type OpenKeys, type SealedWireOp } from '../../../src/domain/op/sealed.ts';
+import type { SealedOpHeader } from '../../../src/domain/op/header.ts';
+import { signOp, checkOpSignature } from '../../../src/domain/op/signature.ts';
 import type { AgreementAlg, SigningAlg } from '../../../src/domain/crypto/algorithms.ts';
-import { BODY, HEADER, RFC7748, RFC8032, ed25519Pair, scriptedRandom, x25519Pair } from './fixtures.ts';
+import { BODY, HEADER, RFC7748, RFC8032, ed25519Pair, scriptedRandom, x25519Pair } from '../crypto/fixtures.ts';
 import type { DeviceId, KeyId } from '../../../src/domain/ids.ts';
 import { deviceId, keyId, opId, reportId } from '../../ids.ts';
 

@@ -11,29 +11,30 @@
  * travel; it is signed now so that adding them needs no new format.
  */
 import { canonicalJson } from '../canonical-json.ts';
-import type { SigningAlg } from './algorithms.ts';
-import { sha256, toBase64url, utf8, type Bytes } from './bytes.ts';
-import type { PublicKey, SigningKeyPair } from './keys.ts';
-import { checkText, headerFields, SIGNATURE_TEXT_CHARS, signText, type SignedHeader } from './signature.ts';
+import type { SigningAlg } from '../crypto/algorithms.ts';
+import { sha256, toBase64url, utf8, type Bytes } from '../crypto/bytes.ts';
+import type { PublicKey, SigningKeyPair } from '../crypto/keys.ts';
+import { headerFields, type WireHeader } from './header.ts';
+import { checkText, SIGNATURE_TEXT_CHARS, signText } from '../crypto/sign.ts';
 
 export const OUTER_SIGNATURE_CONTEXT = 'rasid/op-outer/1';
 
-/** 64 bytes as base64url without padding: the text a wire op's `osig` holds. */
+/** 64 bytes as base64url without padding: the text a wire form's `osig` holds. */
 export const OUTER_SIGNATURE_CHARS = SIGNATURE_TEXT_CHARS;
 
-export async function outerMessage(header: SignedHeader, bodyText: string, blobs: readonly string[] = []): Promise<Bytes> {
+export async function outerMessage(header: WireHeader, bodyText: string, blobs: readonly string[] = []): Promise<Bytes> {
   return outerMessageOfHash(header, toBase64url(await sha256(utf8(bodyText))), blobs);
 }
 
 /** The same, from the body's SHA-256 already in base64url: the base hashes with its own library. */
-export function outerMessageOfHash(header: SignedHeader, bodyHash: string, blobs: readonly string[] = []): Bytes {
+export function outerMessageOfHash(header: WireHeader, bodyHash: string, blobs: readonly string[] = []): Bytes {
   return utf8(canonicalJson({ blobs: [...blobs], body: bodyHash, ctx: OUTER_SIGNATURE_CONTEXT, header: headerFields(header) }));
 }
 
 /** The outer signature as it travels (`osig`). */
 export async function signOuter(
   signer: SigningKeyPair,
-  header: SignedHeader,
+  header: WireHeader,
   bodyText: string,
   blobs: readonly string[] = [],
 ): Promise<string> {
@@ -43,7 +44,7 @@ export async function signOuter(
 /** Whether `osig` is the author's outer signature on this header and body text. Never throws. */
 export async function checkOuter(
   author: PublicKey<SigningAlg>,
-  header: SignedHeader,
+  header: WireHeader,
   bodyText: string,
   osig: unknown,
   blobs: readonly string[] = [],

@@ -1,14 +1,14 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { generateKeyPair, type AgreementKeyPair, type SigningKeyPair } from '../../src/domain/crypto/keys.ts';
-import { PairKeyCache } from '../../src/domain/crypto/pair-keys.ts';
-import { KeyDirectory } from '../../src/domain/key-directory.ts';
-import { readArrived, sealForWire, type Reader, type Sealer } from '../../src/domain/op-envelope.ts';
-import type { Op } from '../../src/domain/op.ts';
-import { QUARANTINE_REASONS } from '../../src/domain/quarantine.ts';
-import { GAZETTEER_ID, ROSTER_ID, rosterField, type RosterEntry } from '../../src/domain/roster.ts';
-import { toWire } from '../../src/domain/wire-op.ts';
-import type { DeviceId } from '../../src/domain/ids.ts';
-import { deviceId, opId, reportId } from '../ids.ts';
+import { generateKeyPair, type AgreementKeyPair, type SigningKeyPair } from '../../../src/domain/crypto/keys.ts';
+import { PairKeyCache } from '../../../src/domain/crypto/pair-keys.ts';
+import { KeyDirectory } from '../../../src/domain/key-directory.ts';
+import { readArrived, type Reader } from '../../../src/domain/op/read.ts';
+import { sealForWire, toWire, type Sealer } from '../../../src/domain/op/outgoing.ts';
+import type { Op } from '../../../src/domain/op/op.ts';
+import { QUARANTINE_REASONS } from '../../../src/domain/quarantine.ts';
+import { GAZETTEER_ID, ROSTER_ID, rosterField, type RosterEntry } from '../../../src/domain/roster.ts';
+import type { DeviceId } from '../../../src/domain/ids.ts';
+import { deviceId, opId, reportId } from '../../ids.ts';
 
 type Holder = { device: DeviceId; role: 'monitor' | 'coordinator'; agreement: AgreementKeyPair; signing: SigningKeyPair };
 

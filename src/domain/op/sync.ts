@@ -1,0 +1,84 @@
+/**
+ * Sync's bodies: what `POST /api/v1/sync` takes and answers, which sync by file carries too (a
+ * reply file holds a sync answer). Shared by the app (which sends and reads them), the server
+ * (which checks them) and sync by file. docs/protocol.md describes them for people; the ops they
+ * carry are wire forms (wire.ts).
+ */
+import { z } from 'zod/mini';
+import { servedOpSchema } from './wire.ts';
+
+/** Largest batch a device pushes or pulls in one request. */
+export const MAX_BATCH = 500;
+/** Largest request body, after gzip inflation. */
+export const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
+
+/**
+ * A position in the server's log: the sequence number and the op id held there. The id is text, not
+ * an op id: it is only compared with the one held at `seq`, and a damaged cursor must get a `reset`
+ * answer rather than a refused request.
+ */
+export const cursorSchema = z.object({
+  seq: z.int().check(z.minimum(0)),
+  opId: z.string().check(z.maxLength(64)),
+});
+export type Cursor = z.infer<typeof cursorSchema>;
+
+/**
+ * The highest deviceSeq of one device that the store decided with no gap below it. `device` is text,
+ * unchecked as it always was: watermarks are compared with what the store holds, and a name no device
+ * can have simply holds none.
+ */
+export const watermarkSchema = z.object({
+  device: z.string(),
+  deviceSeq: z.int(),
+  /** The base's receipt for it (docs/protocol.md, Epochs): what shows, later, that the base said so. */
+  receipt: z.optional(z.string().check(z.maxLength(64))),
+});
+export type Watermark = z.infer<typeof watermarkSchema>;
+
+export const syncRequestSchema = z.object({
+  /** The store epoch this device last saw, null before its first sync. */
+  epoch: z.nullable(z.string().check(z.maxLength(64))),
+  /** Where the device's last pull ended; null pulls from the start. */
+  cursor: z.nullable(cursorSchema),
+  ops: z.array(z.unknown()).check(z.maxLength(MAX_BATCH)),
+  /**
+   * The watermarks this device was last told in `epoch`: its own, and for a coordinator every
+   * device's. A store that has decided less than that lost ops (a restore from an older backup) and
+   * takes a new epoch, so that every device pulls again from zero.
+   */
+  known: z.optional(z.array(watermarkSchema).check(z.maxLength(100_000))),
+  /** Most ops to pull in this answer (the server may send fewer). */
+  limit: z.optional(z.int().check(z.minimum(1), z.maximum(MAX_BATCH))),
+});
+export type SyncRequest = z.infer<typeof syncRequestSchema>;
+
+/** `id` echoes what was pushed, as text: for an op with no usable id the base answers `""`. */
+export const opResultSchema = z.discriminatedUnion('status', [
+  z.object({ id: z.string(), status: z.literal('ack') }),
+  /** Stored as rejected so the device's sequence has no gap; never served. Final. */
+  z.object({ id: z.string(), status: z.literal('rejected'), reason: z.string() }),
+  /** Stored nowhere; the device sends it again later. */
+  z.object({ id: z.string(), status: z.literal('retry'), reason: z.string() }),
+]);
+export type OpResult = z.infer<typeof opResultSchema>;
+
+export const syncResponseSchema = z.object({
+  epoch: z.string(),
+  /** The server's clock (ms since the Unix epoch), for the device's clock check and HLC bound. */
+  serverTime: z.number(),
+  /** One answer per pushed op, in the order sent. */
+  results: z.array(opResultSchema),
+  /** The cursor named an op the server does not hold there, or another epoch: pull again from zero. */
+  reset: z.optional(z.boolean()),
+  ops: z.array(servedOpSchema),
+  cursor: z.nullable(cursorSchema),
+  more: z.boolean(),
+  /** The highest deviceSeq of the calling device decided without a gap: re-push everything above it. */
+  watermark: z.int(),
+  /** The base's receipt for `watermark` in this epoch: sent back in `known`. */
+  receipt: z.optional(z.string().check(z.maxLength(64))),
+  /** Coordinators only: the same for every device, so they can relay ops a base lost. */
+  watermarks: z.optional(z.array(watermarkSchema)),
+});
+export type SyncResponse = z.infer<typeof syncResponseSchema>;
