@@ -38,7 +38,7 @@ import type { OpRow, RasidDb } from '../store/db.ts';
 import { runSync, type SyncContext, type SyncOutcome } from './engine.ts';
 import { lastSendable } from './key-renewal.ts';
 import { readerOf, type OpKeys } from './op-keys.ts';
-import { sealOutgoing, wireOf } from './push.ts';
+import { outbox, sealOutgoing, wireOf } from './push.ts';
 import { readBatch, takeResponse, type TakenResponse } from './take-in.ts';
 import { takeIn, type IncomingOp } from './take-in-steps.ts';
 import { SYNC_ERRORS, SyncError } from './transport.ts';
@@ -66,21 +66,9 @@ export async function writeRequestFile(db: RasidDb, device: DeviceId, now: () =>
   // A phone that syncs only by file vouches for its ops from before the root in its first file after it.
   if (keys?.root) await vouchForOwn({ db, device, now, random: cryptoRandom });
   const [watermark, cursor, epoch] = await Promise.all([db.getMeta('watermark'), db.getMeta('cursor'), db.getMeta('epoch')]);
-  // Ops after a key renewal not yet confirmed stay on the phone, as they do from a sync (key-renewal.ts).
-  const upTo = await lastSendable(db, keys);
-  const rows =
-    upTo <= (watermark ?? 0)
-      ? []
-      : await db.ops
-          .where('[device+deviceSeq]')
-          .between([device, watermark ?? 0], [device, upTo], false, true)
-          .limit(MAX_FILE_OPS)
-          .toArray();
-  const outgoing = await sealOutgoing(
-    db,
-    rows.map((row) => ({ row, wire: wireOf(row) })),
-    keys,
-  );
+  // The outbox as a sync takes it, bounded by count alone: ops after a key renewal not yet confirmed stay on the phone.
+  const own = await outbox(db, device, watermark ?? 0, { count: MAX_FILE_OPS, bytes: Infinity }, await lastSendable(db, keys));
+  const outgoing = await sealOutgoing(db, own, keys);
   return {
     format: REQUEST_FORMAT,
     v: SYNC_FILE_VERSION,
