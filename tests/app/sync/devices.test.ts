@@ -3,7 +3,7 @@ import { codeRefusal, createEnrollmentCode } from '../../../src/app/sync/devices
 import { SYNC_ERRORS, type Fetch } from '../../../src/app/sync/transport.ts';
 import { generateKeyPair } from '../../../src/domain/crypto/keys.ts';
 import { deskEn } from '../../../src/app/i18n/desk.en.ts';
-import { enrollDevice, ORIGIN, startBase, type Base } from './sync-fixtures.ts';
+import { enrollDevice, ORIGIN, setDeploymentKey, startBase, type Base } from './sync-fixtures.ts';
 
 const bases: Base[] = [];
 afterEach(async () => {
@@ -23,12 +23,7 @@ describe("the Devices screen's enrollment codes", () => {
     expect((await createEnrollmentCode(endpoint, 'coordinator')).role).toBe('coordinator');
 
     const [key, root] = await Promise.all([generateKeyPair('x25519'), generateKeyPair('ed25519')]);
-    const put = await base.fetch(`${ORIGIN}/api/v1/deployment-key`, {
-      method: 'PUT',
-      headers: { Authorization: `Bearer ${coordinator.token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ key: key.publicKey.text, root: root.publicKey.text }),
-    });
-    expect(put.status).toBe(201);
+    await setDeploymentKey(base, coordinator, key, root);
     expect((await createEnrollmentCode(endpoint, 'monitor')).link).toContain(`&fp=${root.publicKey.fingerprint}`);
   });
 

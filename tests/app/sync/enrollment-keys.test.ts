@@ -11,7 +11,7 @@ import { loadOpKeys, pinOnFirstUse } from '../../../src/app/sync/load-keys.ts';
 import { DataKeyHolder } from '../../../src/app/store/at-rest.ts';
 import { enroll, EnrollError, fingerprintFromHash } from '../../../src/app/sync/enrollment.ts';
 import type { Fetch } from '../../../src/app/sync/transport.ts';
-import { enrollDevice, ORIGIN, startBase, T0, type Base } from './sync-fixtures.ts';
+import { enrollDevice, ORIGIN, setDeploymentKey, startBase, T0, type Base } from './sync-fixtures.ts';
 import { deviceId } from '../../ids.ts';
 import { cryptoRandom } from '../../../src/domain/ids.ts';
 import { makeEnrollmentCode } from '../../../src/server/enrollment/codes.ts';
@@ -27,12 +27,7 @@ async function baseWithKey() {
   bases.push(base);
   const coordinator = await enrollDevice(base, 'coord', 'coordinator');
   const pair = await generateKeyPair('p256-ecdh');
-  const put = await base.fetch(`${ORIGIN}/api/v1/deployment-key`, {
-    method: 'PUT',
-    headers: { Authorization: `Bearer ${coordinator.token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ key: pair.publicKey.text }),
-  });
-  expect(put.status).toBe(201);
+  await setDeploymentKey(base, coordinator, pair);
   const made = await base.fetch(`${ORIGIN}/api/v1/enrollment-codes`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${coordinator.token}`, 'Content-Type': 'application/json' },
@@ -166,12 +161,7 @@ describe('enrollment pins the deployment key and sends the device its own keys',
     await expect(enroll(args)).rejects.toEqual(new EnrollError('enroll.err.keysFirst'));
     expect(await get('enrollment')).toBeUndefined();
     const [key, root] = await Promise.all([generateKeyPair('x25519'), generateKeyPair('ed25519')]);
-    const put = await base.fetch(`${ORIGIN}/api/v1/deployment-key`, {
-      method: 'PUT',
-      headers: { Authorization: `Bearer ${coordinator.token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ key: key.publicKey.text, root: root.publicKey.text }),
-    });
-    expect(put.status).toBe(201);
+    await setDeploymentKey(base, coordinator, key, root);
     expect((await enroll(args)).role).toBe('monitor');
   });
 

@@ -220,11 +220,17 @@ export function trackDeployments() {
   };
 }
 
-async function setDeploymentKey(base: Base, coordinator: Device, key: AgreementKeyPair) {
+/** The coordinator sets the deployment key through the API, and with `root` the deployment's root too. */
+export async function setDeploymentKey(
+  base: Base,
+  coordinator: Device,
+  key: { publicKey: { text: string } },
+  root?: { publicKey: { text: string } },
+) {
   const res = await base.fetch(`${ORIGIN}/api/v1/deployment-key`, {
     method: 'PUT',
     headers: { Authorization: `Bearer ${coordinator.token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ key: key.publicKey.text }),
+    body: JSON.stringify({ key: key.publicKey.text, ...(root && { root: root.publicKey.text }) }),
   });
   if (res.status !== 201) throw new Error(`setting the deployment key answered ${res.status}`);
 }
@@ -256,12 +262,7 @@ export async function rootedDeployment(deployments: ReturnType<typeof trackDeplo
   const pinned = { device: rootDeviceOf(root.publicKey.kid), signing: root.publicKey.text };
   const coordinator = await deployments.sealingDevice(base, 'coord', 'coordinator', undefined, deployment);
   coordinator.keys.root = pinned;
-  const res = await base.fetch(`${ORIGIN}/api/v1/deployment-key`, {
-    method: 'PUT',
-    headers: { Authorization: `Bearer ${coordinator.token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ key: deployment.publicKey.text, root: root.publicKey.text }),
-  });
-  if (res.status !== 201) throw new Error(`setting the deployment keys answered ${res.status}`);
+  await setDeploymentKey(base, coordinator, deployment, root);
   const own = { agreement: coordinator.keys.device.agreement.publicKey.text, signing: coordinator.keys.device.signing.publicKey.text };
   let rootSeq = 0;
   /** Another statement by the root, kept by the coordinator (which relays it at its next sync). */
