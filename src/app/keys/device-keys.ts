@@ -113,22 +113,18 @@ export async function loadDeviceKeys(dataKey: DataKeyHolder, store: KeyStore = b
   const [agreement, signing] = [a.opened, s.opened];
   if (agreement.ok && signing.ok && (a.again || s.again))
     await store.write({ agreement: a.again ?? stored.agreement, signing: s.again ?? stored.signing });
-  if (!agreement.ok || !signing.ok || !agreement.publicKey || !signing.publicKey) throw new Error('err.wrappedKey.failed');
   const renewed: DeviceKeyPairs[] = [];
   for (const pairs of stored.renewed ?? []) renewed.push(await unwrapPairs(pairs, dataKey));
-  return {
-    agreement: keyPairOf(agreement.key, agreement.publicKey) as AgreementKeyPair,
-    signing: keyPairOf(signing.key, signing.publicKey) as SigningKeyPair,
-    ...(renewed.length > 0 && { renewed }),
-  };
+  return { ...pairsOf(agreement, signing), ...(renewed.length > 0 && { renewed }) };
 }
 
 /** Renewed pairs were wrapped under the wrapping subkey from the start: nothing to wrap again. */
 async function unwrapPairs(stored: StoredPairs, dataKey: DataKeyHolder): Promise<DeviceKeyPairs> {
-  const [agreement, signing] = [
-    await unwrapWithKey(stored.agreement, dataKey.wrappingKey()),
-    await unwrapWithKey(stored.signing, dataKey.wrappingKey()),
-  ];
+  return pairsOf(await unwrapWithKey(stored.agreement, dataKey.wrappingKey()), await unwrapWithKey(stored.signing, dataKey.wrappingKey()));
+}
+
+/** Both halves opened, as key pairs; either one that did not open fails the device's keys as a whole. */
+function pairsOf(agreement: UnwrapResult, signing: UnwrapResult): DeviceKeyPairs {
   if (!agreement.ok || !signing.ok || !agreement.publicKey || !signing.publicKey) throw new Error('err.wrappedKey.failed');
   return {
     agreement: keyPairOf(agreement.key, agreement.publicKey) as AgreementKeyPair,
