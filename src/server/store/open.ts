@@ -13,6 +13,7 @@ import { newEpoch } from './epoch.ts';
 import { newReceiptKey } from './receipts.ts';
 import { migrateToLatest, type StoreDialect } from './migrations.ts';
 import type { Database } from './schema.ts';
+import { withStatementCache } from './statement-cache.ts';
 
 export interface OpenStoreOptions {
   /** postgres://... : use PostgreSQL. */
@@ -68,7 +69,7 @@ function openSqlite(options: OpenStoreOptions): { db: Kysely<Database>; dialect:
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite' };
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }), dialect: 'sqlite' };
 }
 
 function openPostgres(options: OpenStoreOptions): { db: Kysely<Database>; dialect: StoreDialect } {
