@@ -41,6 +41,8 @@ test('a new version is offered with "Reload to update", never forced mid-form', 
   // Not forced: the form is still there with what was typed.
   expect(await page.getByLabel('اسم المكان', { exact: true }).inputValue()).toBe('قرية المزيرعة');
 
+  // The last words typed, and the tap on reload at once: the reload waits for them to be kept.
+  await page.getByLabel('ملاحظات').fill('احترق المخزن والبيت المجاور.');
   // Waiting for the reload starts with the click: the new version may take over before a later wait begins.
   await Promise.all([page.waitForEvent('load'), offer.getByRole('button', { name: 'أعد التحميل للتحديث' }).click()]);
   await page.waitForFunction(() => navigator.serviceWorker?.controller !== null);
@@ -55,5 +57,6 @@ test('a new version is offered with "Reload to update", never forced mid-form', 
   const draft = page.getByRole('region', { name: 'المسودة محفوظة على هذا الهاتف' });
   await draft.getByRole('button', { name: 'متابعة' }).click();
   await waitForValue(page.getByLabel('اسم المكان', { exact: true }), 'قرية المزيرعة');
+  await waitForValue(page.getByLabel('ملاحظات'), 'احترق المخزن والبيت المجاور.');
   await context.close();
 });

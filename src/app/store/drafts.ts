@@ -27,6 +27,11 @@ export async function settledDrafts(id: string): Promise<void> {
   await pending.get(id)?.catch(() => undefined);
 }
 
+/** Lets the page go (an update's reload) only once every draft write asked for has landed. */
+export async function settledAllDrafts(): Promise<void> {
+  await Promise.all([...pending.values()].map((p) => p.catch(() => undefined)));
+}
+
 export function listDrafts(db: RasidDb): Promise<DraftRow[]> {
   return db.drafts.orderBy('updatedAt').reverse().toArray();
 }

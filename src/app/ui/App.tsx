@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { appName, applyAppearance } from '../appearance.ts';
 import { LANGUAGE_NAMES, LANGUAGES, isLang } from '../i18n/i18n.ts';
+import { settledAllDrafts } from '../store/drafts.ts';
 import type { UpdateHandle } from '../pwa.ts';
 import { href, onLinkClick, type Route, useRoute } from '../router.ts';
 import { isCoordinator, Services, useServices, type AppServices } from './context.ts';
@@ -143,7 +144,7 @@ export function App({ services, update }: { services: AppServices; update?: Upda
       {update && !dismissed && (
         <div class="update" role="status">
           <p>{tr.t('update.available')}</p>
-          <button type="button" class="primary" onClick={() => update.apply()}>
+          <button type="button" class="primary" onClick={() => void settledAllDrafts().then(() => update.apply())}>
             {tr.t('action.reloadToUpdate')}
           </button>
           <button type="button" class="secondary" onClick={() => setDismissed(true)}>

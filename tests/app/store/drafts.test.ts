@@ -2,7 +2,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { DraftRow, RasidDb } from '../../../src/app/store/db.ts';
-import { discardDraft, keepDraft, listDrafts, settledDrafts } from '../../../src/app/store/drafts.ts';
+import { discardDraft, keepDraft, listDrafts, settledAllDrafts, settledDrafts } from '../../../src/app/store/drafts.ts';
 import { createReport } from '../../../src/app/store/reports.ts';
 import { T0, damageReport, freshDb, writer } from './store-fixtures.ts';
 import { reportId } from '../../ids.ts';
@@ -56,6 +56,23 @@ describe('drafts', () => {
     await settledDrafts('d1');
     await createReport(ctx, damageReport, 'd1');
     expect(await listDrafts(d)).toEqual([]);
+  });
+
+  test('an update waiting on settledAllDrafts finds every draft as last typed', async () => {
+    const d = db('all-settled');
+    void keepDraft(d, draft('d1', { placeName: 'ب' }, T0));
+    void keepDraft(d, draft('d1', { placeName: 'بانياس' }, T0 + 1));
+    void keepDraft(d, draft('d2', { placeName: 'جبلة' }, T0 + 2));
+    await settledAllDrafts();
+    // Read without Dexie's queue: what a page opened after the reload would find.
+    const rows = await new Promise<DraftRow[]>((resolve) => {
+      const request = d.backendDB().transaction('drafts').objectStore('drafts').getAll();
+      request.onsuccess = () => resolve(request.result as DraftRow[]);
+    });
+    expect(rows.map((r) => [r.id, r.values.placeName])).toEqual([
+      ['d1', 'بانياس'],
+      ['d2', 'جبلة'],
+    ]);
   });
 
   test('the list shows the most recently touched draft first', async () => {
