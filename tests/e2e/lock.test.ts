@@ -55,7 +55,7 @@ test('locked, the phone holds no report, draft or passcode in clear, and no key 
   await unlock(page);
   await saveMarkedReport(page);
 
-  await page.getByRole('button', { name: 'اقفل' }).click();
+  await page.getByRole('button', { name: 'قفل', exact: true }).click();
   await passcode(page).waitFor();
   const stored = await readAllStored(page);
   expect(stored).toContain('rasid/reports');
@@ -87,7 +87,7 @@ test('the wipe passcode, typed at the lock, wipes the phone and leaves a blank a
   await page.getByRole('button', { name: 'احفظ رمز المسح' }).click();
   await page.getByText('رمز المسح محفوظ.').waitFor();
 
-  await page.getByRole('button', { name: 'اقفل' }).click();
+  await page.getByRole('button', { name: 'قفل', exact: true }).click();
   await passcode(page).fill('river-stones-77');
   await page.getByRole('button', { name: 'افتح' }).click();
   // The wipe ends on a fresh start: the app asks for a new passcode, and nothing is left to read.

@@ -5,7 +5,7 @@ import type { lockEn } from './lock.en.ts';
 export const lockAr: CatalogOf<typeof lockEn> = {
   'lock.setUp.title': 'اختر رمز القفل',
   'lock.setUp.intro':
-    'كل ما يحفظه التطبيق على الهاتف مشفّر بهذا الرمز. استخدم ثمانية أحرف على الأقل، والأطول أأمن. إن نُسي الرمز فلن يمكن قراءة التقارير المحفوظة على هذا الهاتف، ولا حتى من المقر.',
+    'كل ما يحفظه التطبيق على الهاتف مشفّر بهذا الرمز. استخدم ثمانية أحرف على الأقل، والأطول أأمن. إن نُسي الرمز فلن يمكن قراءة التقارير المحفوظة على هذا الهاتف، ولا حتى من المركز.',
   'lock.passcode': 'رمز القفل',
   'lock.confirm': 'رمز القفل مرة أخرى',
   'lock.setUp.action': 'احفظ رمز القفل',
@@ -35,9 +35,9 @@ export const lockAr: CatalogOf<typeof lockEn> = {
     many: '{n} محاولة خاطئة أخرى تمسح هذا الهاتف.',
     other: '{n} محاولة خاطئة أخرى تمسح هذا الهاتف.',
   },
-  'lock.now': 'اقفل',
+  'lock.now': 'قفل',
   'lock.options.title': 'القفل',
-  'lock.options.idle': 'اقفل بعد هذا العدد من الدقائق دون استخدام',
+  'lock.options.idle': 'قفل بعد هذا العدد من الدقائق دون استخدام',
   'lock.options.wipeAfter': 'امسح الهاتف بعد رموز خاطئة',
   'lock.options.wipeNever': 'أبدًا',
   'lock.options.wipeTries': {

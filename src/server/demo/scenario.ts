@@ -319,7 +319,7 @@ export function demoScenario({ seed, now, gazetteer, reports: wanted = 300, keys
     if (shelter === 'military_base') {
       destination = { name: lang === 'ar' ? 'محيط قاعدة حميميم' : 'around Hmeimim base', admin: place(BASE_PCODE).admin };
     } else if (shelter === 'open_air') {
-      destination = { name: lang === 'ar' ? `البساتين المحيطة بـ${p.ar}` : `orchards outside ${p.en}`, admin: p.admin };
+      destination = { name: lang === 'ar' ? `البساتين المحيطة ب${p.ar}` : `orchards outside ${p.en}`, admin: p.admin };
     } else {
       const towns = [...CITY_PCODES, 'SY060200', 'SY100200'].filter((c) => c !== p.pcode);
       const town = place(dice.pick(shelter === 'host_family' ? towns : [...CITY_PCODES]));
