@@ -6,13 +6,15 @@ import { href, navigate } from '../router.ts';
 import { discardDraft, listDrafts } from '../store/drafts.ts';
 import { readRow, type ListItem } from '../store/read-row.ts';
 import { useServices } from './context.ts';
-import { adminPath, formatValue } from './format.ts';
+import { adminPath, formatEventDate, formatPeriod, formatValue } from './format.ts';
 import { UnreadableItem } from './UnreadableItem.tsx';
 
 function Summary({ item }: { item: Extract<ListItem, { ok: true }> }) {
   const { tr } = useServices();
   const v = item.view.values;
   const place = v.placeName ?? adminPath(v.admin, tr.lang) ?? '';
+  // An access cut's period says when it began and, once it did, when it ended: more than its event date.
+  const when = item.view.type === 'access_cut' && v.period ? formatPeriod(tr, v.period) : v.eventDate && formatEventDate(tr, v.eventDate);
   const detail =
     item.view.type === 'damage'
       ? [
@@ -29,7 +31,7 @@ function Summary({ item }: { item: Extract<ListItem, { ok: true }> }) {
     <a href={href('view', { id: item.view.id })} class="report-link">
       <span class="report-type">{tr.tk(`type.${item.view.type}`)}</span>
       <span class="report-place">{place || tr.t('list.noPlace')}</span>
-      <span class="report-meta">{[v.eventDate && tr.date(v.eventDate.date), ...detail].filter(Boolean).join(' · ')}</span>
+      <span class="report-meta">{[when, ...detail].filter(Boolean).join(' · ')}</span>
       <span class="badges">
         {item.unsynced && <span class="badge unsynced">{tr.t('list.unsynced')}</span>}
         {item.view.conflicts.length > 0 && <span class="badge conflict">{tr.t('list.conflict')}</span>}

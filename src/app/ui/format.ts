@@ -15,18 +15,27 @@ export function adminPath(areas: AdminAreas | undefined, lang: string): string {
     .join(' › ');
 }
 
+/** An event date in a line of a list: a range with both its ends, an approximate date marked as one. */
+export function formatEventDate(tr: Translator, d: FieldValues['eventDate']): string {
+  if (d.end) return tr.t('date.range', { from: tr.date(d.date), to: tr.date(d.end) });
+  return d.precision === 'approximate' ? tr.t('date.about', { date: tr.date(d.date) }) : tr.date(d.date);
+}
+
+/** An access cut's period: both its ends once it ended, its start as a start while it goes on. */
+export function formatPeriod(tr: Translator, p: FieldValues['period']): string {
+  return p.until ? tr.t('date.range', { from: tr.date(p.since), to: tr.date(p.until) }) : tr.t('date.since', { date: tr.date(p.since) });
+}
+
 export function formatValue(tr: Translator, field: string, value: unknown): string {
   const v = value as never;
   switch (field) {
     case 'eventDate': {
       const d = v as FieldValues['eventDate'];
-      const range = d.end ? `${tr.date(d.date)} – ${tr.date(d.end)}` : tr.date(d.date);
+      const range = d.end ? tr.t('date.range', { from: tr.date(d.date), to: tr.date(d.end) }) : tr.date(d.date);
       return `${range} (${tr.tk(`code.datePrecision.${d.precision}`)})`;
     }
-    case 'period': {
-      const p = v as FieldValues['period'];
-      return p.until ? `${tr.date(p.since)} – ${tr.date(p.until)}` : tr.date(p.since);
-    }
+    case 'period':
+      return formatPeriod(tr, v);
     case 'admin':
       return adminPath(v, tr.lang);
     case 'origin':

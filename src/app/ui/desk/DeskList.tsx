@@ -25,7 +25,7 @@ import {
 } from '../../desk/filter.ts';
 import { REPORT_TYPES, VERIFICATION_STATUSES } from '../../../domain/report-codes.ts';
 import { useServices } from '../context.ts';
-import { adminPath, isolate } from '../format.ts';
+import { adminPath, formatEventDate, isolate } from '../format.ts';
 import { UnreadableItem } from '../UnreadableItem.tsx';
 import { DeskNav } from './DeskNav.tsx';
 import { VirtualList } from './VirtualList.tsx';
@@ -61,11 +61,7 @@ function Row({ r, tabIndex }: { r: IndexedReport; tabIndex: 0 | -1 }) {
   const v = view.values;
   const area = adminPath(v.admin, tr.lang);
   const name = v.placeName ?? area;
-  const date = v.eventDate
-    ? v.eventDate.end
-      ? `${tr.date(v.eventDate.date)} – ${tr.date(v.eventDate.end)}`
-      : tr.date(v.eventDate.date)
-    : tr.t('desk.row.noDate');
+  const date = v.eventDate ? formatEventDate(tr, v.eventDate) : tr.t('desk.row.noDate');
   const device = r.device === UNKNOWN_DEVICE ? tr.t('desk.device.unknown') : isolate(shortDevice(r.device));
   return (
     <a href={href('view', { id: view.id })} class="desk-row" tabIndex={tabIndex}>
