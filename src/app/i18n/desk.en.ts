@@ -19,7 +19,7 @@ export const deskEn = {
   'devices.revokedCutoff': '(its changes after no. {cutoff} do not count)',
   'devices.revokeCoordinator':
     'A coordinator is revoked on other devices only once the root names the coordinators again: after revoking, open the root file below and sign.',
-  'devices.key': 'Device key (compare it with what the device’s own Settings show):',
+  'devices.key': 'Device key fingerprint (compare it with what the device’s own Settings show):',
   'devices.thisDevice': 'This device',
   'devices.revoke': 'Revoke {device}',
   'devices.keysFirst':
@@ -62,7 +62,7 @@ export const deskEn = {
   'quarantine.title': 'Quarantine',
   'quarantine.none': 'Nothing in quarantine.',
   'quarantine.hint': 'Changes that arrived and could not be read, or set fields that only coordinators may set. They block nothing else.',
-  'quarantine.item': 'Change {id} (server number {seq}): {reason}',
+  'quarantine.item': 'Change {id} (number {seq} at the base): {reason}',
   'quarantine.ignored': 'Change {id} by device {device} tried to set “{field}”, which only coordinators set.',
   'quarantine.raw': 'What arrived',
   'quarantine.badHeader': 'its header is not valid',

@@ -193,7 +193,7 @@ export const exportsAr: CatalogOf<typeof exportsEn> = {
   'profile.removed': 'حُذف الملف التعريفي {name}.',
   'profile.source.country': 'البلد',
   'profile.source.organisation': 'المنظمة المُبلِّغة',
-  'profile.source.reportedAt': 'وقت التبليغ (بتوقيت الهاتف)',
+  'profile.source.reportedAt': 'وقت التبليغ (بتوقيت الجهاز)',
   'profile.source.receivedAt': 'وقت الاستلام في المركز',
   'profile.source.media': 'بصمات الصور (SHA-256)',
   'profile.source.device': 'الجهاز الذي أنشأ التقرير',

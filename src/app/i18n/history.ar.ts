@@ -48,7 +48,7 @@ export const historyAr: CatalogOf<typeof historyEn> = {
   'verify.unknownReport': 'التقرير {id} (غير موجود على هذا الجهاز)',
   'duplicates.title': 'تقارير قد تكون مكررة',
   'duplicates.hint': 'النوع نفسه، والمكان نفسه أو مكان قريب، وتواريخ متقاربة وأعداد متشابهة. الأقرب أولًا.',
-  'duplicates.none': 'لم يُعثر على تقرير مشابه.',
+  'duplicates.none': 'لم يُعثر على تقرير قد يكون مكررًا.',
   'duplicates.loading': 'جارٍ البحث عن تقارير مشابهة…',
   'duplicates.mark': 'علّمه مكررًا لهذا التقرير',
   'duplicates.markNamed': 'علّمه مكررًا للتقرير: {report}',

@@ -47,7 +47,7 @@ export const historyEn = {
   'verify.unknownReport': 'Report {id} (not on this device)',
   'duplicates.title': 'Possible duplicates',
   'duplicates.hint': 'Same type, same or nearby place, close dates and similar counts. Closest first.',
-  'duplicates.none': 'No similar report was found.',
+  'duplicates.none': 'No possible duplicate was found.',
   'duplicates.loading': 'Looking for similar reports…',
   'duplicates.mark': 'Mark as duplicate of this report',
   'duplicates.markNamed': 'Mark as duplicate of: {report}',

@@ -1,7 +1,8 @@
 /**
  * The words every catalog shows: no tatweel, Arabic numbers in Arabic-Indic digits, and none of the
- * words docs/glossary.md says a term replaces. The catalogs are found on disk, so a new catalog file
- * is checked without being named here.
+ * words docs/glossary.md says a term replaces (every Arabic one; the English ones that cannot mean
+ * anything else). The catalogs are found on disk, so a new catalog file is checked without being
+ * named here.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -75,12 +76,15 @@ interface Replaced {
   word: string;
   /** The glossary row's term and Arabic, for the failure message. */
   row: string;
+  /** Whether a note in brackets says the word is replaced in one meaning only ("(for this meaning)"). */
+  noted: boolean;
 }
 
-/** The Arabic words of the glossary's Replaces column, and the Arabic of every term (its shown words). */
-function glossary(): { replaced: Replaced[]; shown: string[] } {
+/** The words of the glossary's Replaces column, every term, and the Arabic of every term (its shown words). */
+function glossary(): { replaced: Replaced[]; terms: string[]; shown: string[] } {
   const text = readFileSync(path.join(ROOT, 'docs/glossary.md'), 'utf8');
   const replaced: Replaced[] = [];
+  const terms: string[] = [];
   const shown: string[] = [];
   let columns: string[] | undefined;
   for (const line of text.split('\n')) {
@@ -89,7 +93,7 @@ function glossary(): { replaced: Replaced[]; shown: string[] } {
       continue;
     }
     const cells = line
-      .split('|')
+      .split(/(?<!\\)\|/)
       .slice(1, -1)
       .map((c) => c.trim());
     if (columns === undefined) {
@@ -99,14 +103,16 @@ function glossary(): { replaced: Replaced[]; shown: string[] } {
     const arabic = cells[columns.indexOf('Arabic')];
     const replaces = cells[columns.indexOf('Replaces')];
     if (arabic === undefined || replaces === undefined || /^-+$/.test(arabic)) continue;
+    terms.push(...cells[0]!.split('/').map((s) => s.trim()));
     if (ARABIC_LETTER.test(arabic)) shown.push(...arabic.split('/').map((s) => s.trim()));
-    for (const part of replaces.split(/[,;]/)) {
+    // Commas and semicolons part the words, except inside a note in brackets.
+    for (const part of replaces.split(/[,;](?![^(]*\))/)) {
       // A note in brackets says which meaning the word is replaced in: the word is what precedes it.
       const word = part.replace(/\(.*?\)/g, '').trim();
-      if (ARABIC_LETTER.test(word)) replaced.push({ word, row: `${cells[0]} (${arabic})` });
+      if (word && word !== '—') replaced.push({ word, row: `${cells[0]} (${arabic})`, noted: part.includes('(') });
     }
   }
-  return { replaced, shown };
+  return { replaced, terms, shown };
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -126,7 +132,8 @@ function spans(text: string, phrase: string): [number, number][] {
 
 describe('the Arabic catalogs', async () => {
   const ar = await messagesOf('ar');
-  const { replaced, shown } = glossary();
+  const { replaced: all, shown } = glossary();
+  const replaced = all.filter(({ word }) => ARABIC_LETTER.test(word));
 
   test('are found on disk: every message the app loads, with its plural forms', () => {
     const found = new Set(ar.map((m) => m.key.replace(/#.*/, '')));
@@ -158,6 +165,47 @@ describe('the Arabic catalogs', async () => {
         for (const { index } of m.text.matchAll(re)) {
           const inTerm = terms.some((t) => spans(m.text, t).some(([from, to]) => from <= index && index < to));
           if (!inTerm) hits.push(`${m.file} ${m.key}: «${word}» (${row}): ${m.text}`);
+        }
+      }
+    }
+    expect(hits).toEqual([]);
+  });
+});
+
+/**
+ * English replaced words are mostly everyday words ("base", "phone", "remove") that are terms of their
+ * own or plain English elsewhere, so only those that cannot be: phrases of two words or more and
+ * abbreviations in capitals, replaced in every meaning (no note in brackets).
+ */
+const ENGLISH_OTHER_MEANINGS: { word: string; phrase: string; why: string }[] = [
+  { word: 'copy of', phrase: 'a copy of', why: 'a copy of a file, not a report a duplicate repeats' },
+];
+
+describe('the English catalogs', async () => {
+  const en = await messagesOf('en');
+  const { replaced, terms } = glossary();
+  const checked = replaced
+    .filter(({ word, noted }) => !noted && !ARABIC_LETTER.test(word) && (/ /.test(word) || /^[A-Z]{2,}$/.test(word)))
+    .map(({ word, row }) => ({
+      word,
+      row,
+      // Abbreviations as written (PIN, not "pin" the verb); phrases in any case.
+      re: new RegExp(`(?<![\\w-])${escape(word)}(?![\\w-])`, /^[A-Z]+$/.test(word) ? 'g' : 'gi'),
+      // Where it is part of a term (device key in device key fingerprint), that term is meant.
+      terms: [
+        ...terms.filter((t) => t.toLowerCase().includes(word.toLowerCase()) && t.toLowerCase() !== word.toLowerCase()),
+        ...ENGLISH_OTHER_MEANINGS.filter((o) => o.word === word).map((o) => o.phrase),
+      ].map((t) => t.toLowerCase()),
+    }));
+
+  test('use none of the phrases and abbreviations the glossary replaces', () => {
+    expect(checked.map((c) => c.word)).toEqual(expect.arrayContaining(['GPS', 'server number', 'phone time']));
+    const hits: string[] = [];
+    for (const m of en) {
+      for (const { word, row, re, terms } of checked) {
+        for (const { index } of m.text.matchAll(re)) {
+          const inPhrase = terms.some((t) => spans(m.text.toLowerCase(), t).some(([from, to]) => from <= index && index < to));
+          if (!inPhrase) hits.push(`${m.file} ${m.key}: "${word}" (${row}): ${m.text}`);
         }
       }
     }
