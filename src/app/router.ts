@@ -75,6 +75,14 @@ export function navigate(path: string, options: { replace?: boolean } = {}): voi
   dispatchEvent(new PopStateEvent('popstate'));
 }
 
+/**
+ * Puts `path` in the address bar in place of the current entry, the screen staying as it is: a form
+ * names its draft this way once it has one, so a reload opens the form with the draft in it.
+ */
+export function replaceAddress(path: string): void {
+  history.replaceState(history.state, '', path);
+}
+
 export function useRoute(): Route {
   const read = () => parseRoute(location.pathname, location.search);
   const [route, setRoute] = useState(read);

@@ -58,7 +58,7 @@ test(`a phone and a desk sealed at rest by ${made.commit.slice(0, 7)}, with the 
   await allReadable(phone, 'التقارير', everyPlace, /تعذّرت قراءة/);
   await waitForCount(reports(phone, 'التقارير').filter({ hasText: 'لم يُرسل' }), unsent.length);
   for (const r of unsent) await reports(phone, 'التقارير').filter({ hasText: r.place }).filter({ hasText: 'لم يُرسل' }).waitFor();
-  const offer = phone.getByRole('region', { name: 'المسودة محفوظة على هذا الهاتف' });
+  const offer = phone.getByRole('region', { name: `أضرار في ${draft.place}، لم يُحفظ`, exact: false });
   await waitForCount(offer, 1);
   await offer.getByRole('button', { name: 'متابعة' }).click();
   await waitForValue(phone.getByLabel('اسم المكان', { exact: true }), draft.place);

@@ -2,6 +2,7 @@
  * Drafts: a form as typed, written on every change so a killed page or a dead battery loses nothing.
  * Writes to one draft are chained, newest last, so a slow write never lands after a newer one.
  */
+import type { ReportId } from '../../domain/ids.ts';
 import type { DraftRow, RasidDb } from './db.ts';
 
 const pending = new Map<string, Promise<void>>();
@@ -34,6 +35,11 @@ export async function settledAllDrafts(): Promise<void> {
 
 export function listDrafts(db: RasidDb): Promise<DraftRow[]> {
   return db.drafts.orderBy('updatedAt').reverse().toArray();
+}
+
+/** The newest draft of a new report, or with `reportId` of an edit of that report: what a form opened afresh offers back. */
+export async function latestDraft(db: RasidDb, reportId?: ReportId): Promise<DraftRow | undefined> {
+  return (await listDrafts(db)).find((d) => d.reportId === reportId);
 }
 
 export function discardDraft(db: RasidDb, id: string): Promise<void> {

@@ -1,17 +1,30 @@
-/** Editing a saved report: the form starts from its merged values, or from a draft of this edit. */
-import { useMemo } from 'preact/hooks';
+/**
+ * Editing a saved report: the form starts from its merged values, or from a draft of this edit. The
+ * address names the draft from the first keystroke, so a reload opens the form with it; opened
+ * without one, the form offers back the newest draft of an edit of this report, and no other.
+ */
+import { useState } from 'preact/hooks';
 import { cryptoRandom, uuidv7, type ReportId } from '../../domain/ids.ts';
 import { viewOf } from '../../domain/merge.ts';
 import { contentToForm } from '../forms/form-values.ts';
-import { href, navigate } from '../router.ts';
+import { useLiveQuery } from '../live-query.ts';
+import { href, navigate, replaceAddress } from '../router.ts';
+import type { DraftRow } from '../store/db.ts';
+import { latestDraft } from '../store/drafts.ts';
 import { useServices } from './context.ts';
+import { DraftOffer } from './DraftOffer.tsx';
 import { ReportForm } from './form/ReportForm.tsx';
 import { useAsync } from './use-async.ts';
 
 export function EditReport({ id, draft }: { id: ReportId; draft?: string }) {
   const { tr, writer } = useServices();
   const db = writer.db;
-  const draftId = useMemo(() => draft ?? uuidv7(Date.now(), cryptoRandom), [draft]);
+  const [draftId, setDraftId] = useState(() => draft ?? uuidv7(Date.now(), cryptoRandom));
+  // A draft resumed from the offer: the form starts again from its values.
+  const [resumed, setResumed] = useState<DraftRow>();
+  // Whether this form has a draft of its own: named by its address, resumed, or typed into.
+  const [own, setOwn] = useState(draft !== undefined);
+  const offered = useLiveQuery(() => (own ? Promise.resolve(undefined) : latestDraft(db, id)), [db, id, own]);
   const loaded = useAsync(async () => {
     const row = await db.reports.get(id);
     if (!row) return null;
@@ -21,17 +34,32 @@ export function EditReport({ id, draft }: { id: ReportId; draft?: string }) {
     return { view, initial: saved?.values ?? contentToForm(view.type, view.values) };
   }, [db, id, draft]).value;
 
+  const resume = (d: DraftRow) => {
+    setDraftId(d.id);
+    setResumed(d);
+    setOwn(true);
+    replaceAddress(href('edit', { id, draft: d.id }));
+  };
+  const drafted = () => {
+    if (own) return;
+    setOwn(true);
+    replaceAddress(href('edit', { id, draft: draftId }));
+  };
+
   if (loaded === undefined) return null;
   if (loaded === null) return <p class="empty">{tr.t('view.notFound')}</p>;
   const type = loaded.view.type!;
   return (
     <>
       <h1>{tr.t('form.editTitle', { type: tr.t(`type.${type}`) })}</h1>
+      {!own && offered && <DraftOffer draft={offered} onResume={() => resume(offered)} />}
       <ReportForm
+        key={draftId}
         type={type}
         draftId={draftId}
-        initial={loaded.initial}
+        initial={resumed?.values ?? loaded.initial}
         editing={{ id, values: loaded.view.values }}
+        onDraft={drafted}
         onSaved={() => navigate(href('view', { id }), { replace: true })}
         onCancel={() => navigate(href('view', { id }), { replace: true })}
       />

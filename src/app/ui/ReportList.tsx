@@ -3,9 +3,10 @@ import { useState } from 'preact/hooks';
 import { REPORT_TYPES } from '../../domain/report-types.ts';
 import { useLiveQuery } from '../live-query.ts';
 import { href, navigate } from '../router.ts';
-import { discardDraft, listDrafts } from '../store/drafts.ts';
+import { listDrafts } from '../store/drafts.ts';
 import { readRow, type ListItem } from '../store/read-row.ts';
 import { useServices } from './context.ts';
+import { DraftOffer } from './DraftOffer.tsx';
 import { adminPath, formatEventDate, formatPeriod, formatValue } from './format.ts';
 import { UnreadableItem } from './UnreadableItem.tsx';
 
@@ -71,21 +72,11 @@ export function ReportList() {
         </label>
       </div>
       {drafts?.map((d) => (
-        <div class="draft-offer" role="region" aria-label={tr.t('draft.saved')} key={d.id}>
-          <p>{tr.t(d.reportId ? 'draft.offerEdit' : 'draft.offer', { type: tr.tk(`type.${d.type}`), time: tr.dateTime(d.updatedAt) })}</p>
-          <div class="actions">
-            <button
-              type="button"
-              class="primary"
-              onClick={() => navigate(d.reportId ? href('edit', { id: d.reportId, draft: d.id }) : href('new', { draft: d.id }))}
-            >
-              {tr.t('action.resume')}
-            </button>
-            <button type="button" class="secondary" onClick={() => void discardDraft(writer.db, d.id)}>
-              {tr.t('action.discard')}
-            </button>
-          </div>
-        </div>
+        <DraftOffer
+          key={d.id}
+          draft={d}
+          onResume={() => navigate(d.reportId ? href('edit', { id: d.reportId, draft: d.id }) : href('new', { draft: d.id }))}
+        />
       ))}
       {items && <p class="count">{tr.plural('list.count', items.length)}</p>}
       {items?.length === 0 && <p class="empty">{tr.t('list.empty')}</p>}

@@ -25,6 +25,8 @@ export interface ReportFormProps {
   initial: FormValues;
   /** Set when editing: the id and the values the editor saw (an edit writes only what changed). */
   editing?: { id: ReportId; values: Partial<FieldValues> };
+  /** Told at each change, as its draft is written: the first one is when the draft comes to be. */
+  onDraft?: () => void;
   onSaved: (id: ReportId) => void;
   onCancel: () => void;
 }
@@ -131,7 +133,7 @@ function rank(order: string[], key: string): number {
   return i < 0 ? order.length : i;
 }
 
-export function ReportForm({ type, draftId, initial, editing, onSaved, onCancel }: ReportFormProps) {
+export function ReportForm({ type, draftId, initial, editing, onDraft, onSaved, onCancel }: ReportFormProps) {
   const { tr, writer, gazetteer } = useServices();
   const [values, setValues] = useState<FormValues>(initial);
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -154,6 +156,7 @@ export function ReportForm({ type, draftId, initial, editing, onSaved, onCancel 
     keepDraft(writer.db, { id: draftId, type, reportId: editing?.id, values: next, updatedAt: Date.now() }).catch((e) =>
       setSaveError(isQuotaError(e) ? tr.t('err.quota') : tr.t('err.save', { detail: String((e as Error)?.message ?? e) })),
     );
+    onDraft?.();
   };
 
   // Once per refused Save, never as the errors change: the monitor may be typing by then.
