@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { appReady, countRows, launchBrowser, newPhoneContext, PHONE, waitForCount, waitForValue } from './harness.ts';
+import { appReady, countRows, launchBrowser, loadSampleGazetteer, newPhoneContext, PHONE, waitForCount, waitForValue } from './harness.ts';
 
 let browser: Browser;
 let context: BrowserContext;
@@ -108,6 +108,24 @@ test('a page killed on the new report form offers the draft back on the list and
   await save(page, 2);
   expect(await reports(page).first().textContent()).toContain('حي الرمل');
   expect(await countRows(page, 'drafts')).toBe(0);
+  await page.close();
+});
+
+test('a draft with an area picked and no place name is named by the area', async () => {
+  let page = await phonePage();
+  await loadSampleGazetteer(page);
+  await page.getByRole('navigation', { name: 'القائمة الرئيسية' }).getByRole('link', { name: 'التقارير' }).click();
+  await newDamageReport(page);
+  await page.getByLabel('المحافظة', { exact: true }).selectOption({ label: 'اللاذقية' });
+  await page.getByLabel('المنطقة', { exact: true }).selectOption({ label: 'جبلة' });
+  await draftLanded(page);
+  await page.close({ runBeforeUnload: false });
+
+  page = await phonePage();
+  const offer = offerOf(page, 'أضرار في جبلة');
+  await offer.waitFor();
+  await offer.getByRole('button', { name: 'تجاهل' }).click();
+  await waitForCount(anyOffer(page), 0);
   await page.close();
 });
 
