@@ -18,7 +18,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
 import { launchBrowser } from '../chromium.ts';
-import { ingestRates } from './ingest.ts';
+import { ingestRates, type Spread } from './ingest.ts';
 import { initialChunks } from './initial-js.ts';
 
 const SAVES = Number(process.env.RASID_BENCH_SAVES || 1000);
@@ -132,11 +132,12 @@ async function main() {
     ['SQLite', ingest.sqlite, '≥ 8000'],
     ['PostgreSQL', ingest.postgres, '≥ 4000'],
   ] as const) {
+    const ranged = ({ median, min, max }: Spread) => `${median.toFixed(0)} (${min.toFixed(0)}–${max.toFixed(0)})`;
     rows.push([
       `base takes in sealed ops, outer signatures checked, ${dialect} (ops/s)`,
-      rates.sealed.toFixed(0),
-      `in clear, unchecked ${rates.clear.toFixed(0)}`,
-      (rates.sealed / rates.clear).toFixed(2),
+      ranged(rates.sealed),
+      `in clear, unchecked ${ranged(rates.clear)}`,
+      (rates.sealed.median / rates.clear.median).toFixed(2),
       budget,
     ]);
   }
@@ -145,7 +146,7 @@ async function main() {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   console.log(
-    `Saving ${SAVES} reports each way in Chromium; taking in a batch of ${TAKE_IN_BATCH} ops 5 times each way (median); sizes from dist/ (run after npm run build); the base taking in ${INGEST_OPS} ops in batches of ${TAKE_IN_BATCH} each way.\n`,
+    `Saving ${SAVES} reports each way in Chromium; taking in a batch of ${TAKE_IN_BATCH} ops 5 times each way (median); sizes from dist/ (run after npm run build); the base taking in ${INGEST_OPS} ops in batches of ${TAKE_IN_BATCH} each way, after a run to warm up, median of 3 (min–max).\n`,
   );
   console.log(line(head));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);

@@ -2,10 +2,8 @@
  * Who wrote a pushed op, as far as the base can show it without opening anything: a version-2 op
  * must carry its author's outer signature (domain/op/outer-signature.ts), checked against the signing
  * key the trusted roster gives that device at the op (trusted-keys.ts), or else the one it enrolled
- * with; an op relayed for another device must name a device enrolled here or named by that roster. The
- * checks start before the store's lock is taken, so the signature checks of one push do not hold up
- * the others; the push waits for their answers only once it holds the lock and has read what the
- * rules need (push.ts), so the reads under the lock and the checks run side by side.
+ * with; an op relayed for another device must name a device enrolled here or named by that roster. Checked
+ * before the store's lock is taken, so the signature checks of one push do not hold up the others.
  */
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
@@ -102,9 +100,9 @@ export async function rootOf(db: Kysely<Database>): Promise<BaseRoot | undefined
   return rootRead;
 }
 
-/** What the base knows of each pushed op's author before it takes the store's lock, the signature checks still running. */
+/** What the base knows of each pushed op's author before it takes the store's lock. */
 export interface Authorships {
-  authorship: Promise<Authorship[]>;
+  authorship: Authorship[];
   root: DeviceId | undefined;
   shapes: (RejectReason | null)[];
   /** Roles as the trusted roster states them: they take the place of the role a device enrolled with. */
@@ -156,11 +154,11 @@ export async function checkAuthorship(db: Kysely<Database>, caller: Caller, ops:
     return (key && checkOf(key, op.header, op.body, op.osig)) || 'forged';
   });
   const checks = found.filter((f): f is Check => typeof f !== 'string');
-  const authorship = checkAll(checks).then((verified) => {
-    let next = 0;
-    return found.map((f) => (typeof f === 'string' ? f : verified[next++] ? 'proven' : 'forged'));
-  });
+  const verifying = checkAll(checks);
   // While the workers check signatures, this thread checks each op's shape, which needs no lock.
   const shapes = ops.map((op) => (typeof op === 'object' && op !== null ? (shapeProblem(op) ?? null) : REJECT.badHeader));
+  const verified = await verifying;
+  let next = 0;
+  const authorship = found.map((f) => (typeof f === 'string' ? f : verified[next++] ? 'proven' : 'forged'));
   return { authorship, root: root?.device, shapes, roles };
 }

@@ -43,7 +43,7 @@ const slotKey = (device: DeviceId, deviceSeq: number) => `${device}\u0000${devic
 async function pushInTransaction(
   trx: Kysely<Database>,
   { caller, ops: sent, now }: PushInput,
-  { authorship: checking, root, shapes, roles }: Authorships,
+  { authorship, root, shapes, roles }: Authorships,
 ): Promise<PushAnswer[]> {
   // Something that is not even an object gets an answer (rejected) instead of failing the batch.
   const ops = sent.map((op): PushedOp =>
@@ -61,8 +61,6 @@ async function pushInTransaction(
   const reads = ops.map((op) => readWireHeader(op.header));
   const slots = reads.map(slotOf);
   const held = await loadHeld(trx, reads, slots, caller, root, roles);
-  // The signature checks ran while this push waited for the lock and read the store.
-  const authorship = await checking;
 
   // Decide in each device's own order, so a create comes before the edits it makes possible even
   // when a batch arrives shuffled. Answers go back in the order the ops came.
