@@ -34,6 +34,8 @@ export const screensEn = {
   'field.admin.adm2': 'District',
   'field.admin.adm3': 'Sub-district',
   'field.admin.noGazetteer': 'No gazetteer on this phone yet: areas can be added from Settings.',
+  'field.admin.gazetteerToCome':
+    "No gazetteer on this phone yet: it comes from the base with the next sync. Write the place's name now; its area can be picked once the gazetteer is here.",
   'field.point': 'Point of the event',
   'field.point.lat': 'Latitude',
   'field.point.lon': 'Longitude',
@@ -204,6 +206,13 @@ export const screensEn = {
   'enroll.action': 'Enroll this device',
   'enroll.working': 'Enrolling…',
   'enroll.done': 'This device is enrolled as {role}.',
+  'enroll.gazetteerWaiting': 'Getting the gazetteer from the base…',
+  'enroll.gazetteerHeld': {
+    one: 'The gazetteer is on this phone: {n} area to choose from.',
+    other: 'The gazetteer is on this phone: {n} areas to choose from.',
+  },
+  'enroll.gazetteerMissing':
+    "No gazetteer has come yet: it comes with a later sync. Reports can be written meanwhile, with the place's name.",
   'enroll.noCode': 'This link has no enrollment code. Ask a coordinator for a new one.',
   'enroll.already': 'This device is already enrolled.',
   'enroll.err.codeUnknown': 'This enrollment code is not known at the base. Ask a coordinator for a new one.',

@@ -10,6 +10,7 @@ import { enrollmentFragment } from '../enrollment-fragment.ts';
 import { href, navigate } from '../router.ts';
 import { useServices } from './context.ts';
 import { isolate } from './format.ts';
+import { useSyncStatus } from './SyncBar.tsx';
 
 export function Enroll() {
   const { tr, writer, enrollment, setEnrollment, dataKey } = useServices();
@@ -26,6 +27,7 @@ export function Enroll() {
       <>
         <h1>{tr.t('enroll.title')}</h1>
         <p role="status">{tr.t('enroll.done', { role: tr.t(`role.${enrollment.role}`) })}</p>
+        <GazetteerState />
         <p>
           <a href={href('list')}>{tr.t('nav.reports')}</a>
         </p>
@@ -64,4 +66,20 @@ export function Enroll() {
       )}
     </>
   );
+}
+
+/**
+ * Whether the gazetteer is here yet: the sync that starts with the enrollment brings it, and a
+ * report written before it has no area a partner can place.
+ */
+function GazetteerState() {
+  const { tr, gazetteer, enrollment } = useServices();
+  const status = useSyncStatus();
+  const text = gazetteer
+    ? tr.plural('enroll.gazetteerHeld', gazetteer.units.length)
+    : !status || status.running || status.finished === 0
+      ? tr.t('enroll.gazetteerWaiting')
+      : // A coordinator imports the deployment's gazetteer; a monitor waits for it.
+        tr.t(enrollment?.role === 'coordinator' ? 'field.admin.noGazetteer' : 'enroll.gazetteerMissing');
+  return <p role="status">{text}</p>;
 }

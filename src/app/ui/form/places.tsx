@@ -8,9 +8,14 @@ import { href } from '../../router.ts';
 const LEVEL_KEYS = ['adm1', 'adm2', 'adm3'] as const;
 
 export function AdminPicker({ prefix, levels, labels, props }: { prefix: string; levels: 2 | 3; labels: MessageKey[]; props: FieldProps }) {
-  const { tr, gazetteer } = useServices();
+  const { tr, gazetteer, enrollment } = useServices();
   if (!gazetteer) {
-    return (
+    // A monitor's phone in a deployment gets its gazetteer from the base; anyone else may import one.
+    return enrollment?.role === 'monitor' ? (
+      <p class="hint">
+        {tr.t('field.admin.gazetteerToCome')} <a href={href('sync')}>{tr.t('nav.sync')}</a>
+      </p>
+    ) : (
       <p class="hint">
         {tr.t('field.admin.noGazetteer')} <a href={href('settings')}>{tr.t('nav.settings')}</a>
       </p>
