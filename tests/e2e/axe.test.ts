@@ -1,0 +1,141 @@
+/**
+ * The phone's screens as a screen reader meets them: axe-core, the accessibility rules engine,
+ * finds no serious or critical violation on the lock screen, the list, each report form, a report,
+ * Settings and the Sync screen, in Arabic and in English. The app's CSP forbids inline scripts, so
+ * axe is evaluated into the page by the browser's own protocol, as a developer's console would.
+ */
+import axe from 'axe-core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { languageStored, launchBrowser, newPhoneContext, unlock } from './harness.ts';
+
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+interface Found {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+/** The serious and critical violations on what the page shows now. */
+async function violations(page: Page): Promise<Found[]> {
+  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(axe.source);
+  return page.evaluate(async () => {
+    const axe = (
+      globalThis as unknown as {
+        axe: {
+          run(
+            c: Document,
+            o: object,
+          ): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => String(n.target)) }));
+  });
+}
+
+const words = {
+  ar: {
+    newReport: 'تقرير جديد',
+    types: 'نوع التقرير',
+    type: { displacement: 'نزوح', damage: 'أضرار', accessCut: 'انقطاع خدمات' },
+    place: 'اسم المكان',
+    date: 'تاريخ الحدث',
+    save: 'حفظ',
+    list: 'التقارير',
+    settings: 'الإعدادات',
+  },
+  en: {
+    newReport: 'New report',
+    types: 'Report type',
+    type: { displacement: 'Displacement', damage: 'Damage', accessCut: 'Access cut' },
+    place: 'Place name',
+    date: 'Event date',
+    save: 'Save',
+    list: 'Reports',
+    settings: 'Settings',
+  },
+} as const;
+
+for (const lang of ['ar', 'en'] as const) {
+  test(`in ${lang === 'ar' ? 'Arabic' : 'English'}, no screen of the phone has a serious or critical accessibility violation`, async () => {
+    const context = await newPhoneContext(browser, { locked: true, locale: lang });
+    const page = await context.newPage();
+    const w = words[lang];
+    const seen: Record<string, Found[]> = {};
+    const check = async (screen: string) => {
+      seen[screen] = await violations(page);
+    };
+
+    await page.goto('/');
+    // The app starts in Arabic, whatever the browser's language: the first passcode is chosen in it.
+    await page.getByRole('button', { name: 'احفظ رمز القفل' }).waitFor();
+    await check('lock screen, first passcode');
+    await unlock(page);
+    if (lang === 'en') {
+      await page.getByRole('combobox', { name: 'اللغة' }).first().selectOption('en');
+      await languageStored(page, 'en');
+    }
+    await page.getByRole('button', { name: w.newReport }).waitFor();
+    await check('list, empty');
+
+    for (const [type, label] of Object.entries(w.type)) {
+      await page.getByRole('button', { name: w.newReport }).click();
+      await page.getByRole('radiogroup', { name: w.types }).getByRole('radio', { name: label }).check();
+      await page.getByLabel(w.place, { exact: true }).waitFor();
+      await check(`${type} form`);
+      // Refused once, so the error summary and the fields at fault are checked too.
+      await page.getByRole('button', { name: w.save }).click();
+      await page.getByRole('group', { name: lang === 'ar' ? /^تحقّق من/ : /^Check the/ }).waitFor();
+      await check(`${type} form, refused`);
+      await page.getByRole('link', { name: w.list }).first().click();
+    }
+
+    // A report, saved through the form, on the list and on its own screen.
+    await page.getByRole('button', { name: w.newReport }).click();
+    await page.getByRole('radiogroup', { name: w.types }).getByRole('radio', { name: w.type.damage }).check();
+    await page.getByLabel(w.date).fill('2025-03-07');
+    await page.getByLabel(w.place, { exact: true }).fill(lang === 'ar' ? 'حي الكرامة' : 'Al-Karama quarter');
+    await page.getByRole('button', { name: w.save }).click();
+    const reports = page.getByRole('list', { name: w.list }).getByRole('listitem');
+    await reports.first().waitFor();
+    await check('list, one report');
+    await reports.first().getByRole('link').click();
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await check('report');
+
+    await page.getByRole('link', { name: w.settings }).first().click();
+    await page.getByRole('heading', { name: w.settings, level: 1 }).waitFor();
+    await check('Settings');
+    await page.goto('/sync');
+    await unlock(page);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await check('Sync');
+
+    // The lock screen as each later start shows it.
+    await page.reload();
+    await page.getByLabel(lang === 'ar' ? 'رمز القفل' : 'Passcode', { exact: true }).waitFor();
+    await check('lock screen');
+
+    const found = Object.entries(seen).filter(([, v]) => v.length > 0);
+    expect(found, JSON.stringify(found, null, 1)).toEqual([]);
+    expect(Object.keys(seen)).toHaveLength(13);
+    // The rules did run: a button with no name, put on the page, is found.
+    await page.evaluate(() => document.body.append(document.createElement('button')));
+    expect((await violations(page)).map((v) => v.id)).toContain('button-name');
+    await context.close();
+  });
+}
