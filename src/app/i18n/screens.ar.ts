@@ -185,6 +185,7 @@ export const screensAr: ScreensCatalog = {
   'sync.progress': 'أُرسل {sent} من {toSend} · استُلم {received}',
   'sync.last': 'آخر مزامنة: {time}. أُرسل {sent}، استُلم {received}.',
   'sync.never': 'لم تتم المزامنة بعد.',
+  'sync.offline': 'لا اتصال. تنتظر التقارير على هذا الهاتف وتُرسل عند أول اتصال.',
   'sync.notEnrolled': 'هذا الجهاز غير مسجّل لدى مركز بعد. افتح رابط التسجيل الذي أعطاك إياه المنسق، أو زامن عبر ملف.',
   'sync.enrolledAs': 'مسجّل لدى {origin} بصفة {role}.',
   'sync.clockAhead':

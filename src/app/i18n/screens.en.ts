@@ -164,6 +164,7 @@ export const screensEn = {
   'sync.progress': 'Sent {sent} of {toSend} · received {received}',
   'sync.last': 'Last sync: {time}. Sent {sent}, received {received}.',
   'sync.never': 'Not synced yet.',
+  'sync.offline': 'Offline. Reports wait on this phone and go at the next connection.',
   'sync.notEnrolled': 'This device is not enrolled with a base yet. Open the enrollment link a coordinator gave you, or sync by file.',
   'sync.enrolledAs': 'Enrolled with {origin} as {role}.',
   'sync.clockAhead':

@@ -110,8 +110,15 @@ export interface MetaRows {
   cutoffsApplied: Record<string, number>;
   /** Once this device, having pinned the root, vouched for its own ops from before it (sync/vouching.ts). */
   ownVouched: boolean;
+  /** When the last sync that worked finished, on this device's clock, and how many ops it sent and received: shown after a reload. */
+  lastSync: LastSync;
   /** Set by the upgrade that sealed the meta table: idb-keyval entries an earlier version kept in clear are sealed next (keyval.ts). */
   entriesToSeal: true;
+}
+export interface LastSync {
+  at: number;
+  sent: number;
+  received: number;
 }
 export interface MetaRow {
   key: keyof MetaRows;

@@ -6,7 +6,7 @@
 import { deviceIdSchema } from '../../domain/id-schemas.ts';
 import type { DeviceId } from '../../domain/ids.ts';
 import type { Role } from '../../domain/roles.ts';
-import type { RasidDb } from '../store/db.ts';
+import type { LastSync, RasidDb } from '../store/db.ts';
 import type { WriterContext } from '../store/write-op.ts';
 import { addToRoster } from './deployment-settings.ts';
 import { listDevices } from './devices.ts';
@@ -26,6 +26,8 @@ export interface SyncStatus {
   finished: number;
   progress?: SyncProgress;
   last?: { at: number; outcome: SyncOutcome };
+  /** The last sync that worked as the reports database kept it, from before this page loaded too. */
+  kept?: LastSync;
   error?: { at: number; code: SyncErrorCode };
 }
 
@@ -88,13 +90,24 @@ export function startSync(args: {
       // A sync that worked proves the base reachable: the moment to retire an old token. A failed
       // rotation changes nothing (the old token stays valid) and is tried again after the next sync.
       enrollment = await rotateTokenIfOld(enrollment, endpoint, writer.now()).catch(() => enrollment);
-      publish({ running: false, finished: status.finished + 1, progress: status.progress, last: { at: writer.now(), outcome } });
+      const kept: LastSync = { at: writer.now(), sent: outcome.sent, received: outcome.received };
+      // Kept for the next page load, which would otherwise say "not synced yet"; the sync stands if this write fails.
+      await db.setMeta('lastSync', kept).catch(() => undefined);
+      publish({ running: false, finished: status.finished + 1, progress: status.progress, last: { at: kept.at, outcome }, kept });
     } catch (error) {
       const code = error instanceof SyncError ? error.code : SYNC_ERRORS.badResponse;
       publish({ ...status, running: false, finished: status.finished + 1, error: { at: writer.now(), code } });
       throw error;
     }
   };
+
+  // The last sync before this page loaded, unless one of this page's has finished since.
+  void db
+    .getMeta('lastSync')
+    .then((kept) => {
+      if (kept && !status.kept) publish({ ...status, kept });
+    })
+    .catch(() => undefined);
 
   const scheduler = new SyncScheduler({
     sync: once,

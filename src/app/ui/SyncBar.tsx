@@ -70,7 +70,17 @@ export function SyncBar() {
 
 export function SyncSummary({ status }: { status: SyncStatus | undefined }) {
   const { tr } = useServices();
+  const kept = status?.kept;
+  const keptLine = kept && <p>{tr.t('sync.last', { time: tr.dateTime(kept.at), sent: kept.sent, received: kept.received })}</p>;
   const failed = status?.error && (!status.last || status.error.at >= status.last.at);
+  // No network is no fault: the reports wait on the phone, and the scheduler syncs when it comes back.
+  if (failed && status.error!.code === 'sync.err.network' && !navigator.onLine)
+    return (
+      <div role="status">
+        <p>{tr.t('sync.offline')}</p>
+        {keptLine}
+      </div>
+    );
   if (failed)
     return (
       <p class="form-error" role="status">
@@ -78,11 +88,11 @@ export function SyncSummary({ status }: { status: SyncStatus | undefined }) {
       </p>
     );
   const last = status?.last;
-  if (!last) return <p role="status">{tr.t('sync.never')}</p>;
+  if (!last) return <div role="status">{keptLine ?? <p>{tr.t('sync.never')}</p>}</div>;
   const o = last.outcome;
   return (
     <div role="status">
-      <p>{tr.t('sync.last', { time: tr.dateTime(last.at), sent: o.sent, received: o.received })}</p>
+      {keptLine}
       {o.rejected.length > 0 && <p class="form-error">{tr.plural('sync.rejectedCount', o.rejected.length)}</p>}
       {o.deferred > 0 && <p>{tr.plural('sync.deferred', o.deferred)}</p>}
       {o.reset && <p>{tr.t('sync.reset')}</p>}
