@@ -1,16 +1,23 @@
-/** The report list: newest first, filtered by type, with unsynced and conflict badges and unsaved drafts offered back. */
+/**
+ * The report list: newest first, filtered by type or to the reports waiting to be sent, with how many
+ * wait, badges for what the base does not have yet and for conflicts, and unsaved drafts offered back.
+ */
 import { useState } from 'preact/hooks';
 import { REPORT_TYPES } from '../../domain/report-types.ts';
 import { useLiveQuery } from '../live-query.ts';
 import { href, navigate } from '../router.ts';
 import { listDrafts } from '../store/drafts.ts';
 import { readRow, type ListItem } from '../store/read-row.ts';
+import { waitingReports, type Waiting } from '../store/waiting.ts';
 import { useServices } from './context.ts';
 import { DraftOffer } from './DraftOffer.tsx';
 import { adminPath, formatEventDate, formatPeriod, formatValue } from './format.ts';
 import { UnreadableItem } from './UnreadableItem.tsx';
 
-function Summary({ item }: { item: Extract<ListItem, { ok: true }> }) {
+/** The list's filter that shows only the reports waiting to be sent; the others are report types. */
+const WAITING = 'waiting';
+
+function Summary({ item, waiting }: { item: Extract<ListItem, { ok: true }>; waiting: Waiting | undefined }) {
   const { tr } = useServices();
   const v = item.view.values;
   const place = v.placeName ?? adminPath(v.admin, tr.lang) ?? '';
@@ -34,7 +41,10 @@ function Summary({ item }: { item: Extract<ListItem, { ok: true }> }) {
       <span class="report-place">{place || tr.t('list.noPlace')}</span>
       <span class="report-meta">{[when, ...detail].filter(Boolean).join(' · ')}</span>
       <span class="badges">
-        {item.unsynced && <span class="badge unsynced">{tr.t('list.unsynced')}</span>}
+        {item.unsynced && (
+          // A report the base has had since its create is told apart from one it has never had.
+          <span class="badge unsynced">{tr.t(waiting === 'changes' ? 'list.changesNotSent' : 'list.unsynced')}</span>
+        )}
         {item.view.conflicts.length > 0 && <span class="badge conflict">{tr.t('list.conflict')}</span>}
       </span>
     </a>
@@ -44,13 +54,21 @@ function Summary({ item }: { item: Extract<ListItem, { ok: true }> }) {
 export function ReportList() {
   const { tr, writer, watermark } = useServices();
   const [filter, setFilter] = useState('');
-  const items = useLiveQuery(async () => {
-    const rows = filter
-      ? await writer.db.reports.where('[type+createdAt]').between([filter, ''], [filter, '\uffff']).reverse().toArray()
-      : await writer.db.reports.orderBy('createdAt').reverse().toArray();
+  const list = useLiveQuery(async () => {
+    const waiting = await waitingReports(writer.db, writer.device, watermark);
+    const rows =
+      filter === WAITING
+        ? (await writer.db.reports.bulkGet([...waiting.keys()]))
+            .filter((r) => r !== undefined)
+            .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0))
+        : filter
+          ? await writer.db.reports.where('[type+createdAt]').between([filter, ''], [filter, '\uffff']).reverse().toArray()
+          : await writer.db.reports.orderBy('createdAt').reverse().toArray();
     // A deletion that crossed an edit it did not see stays listed, as a conflict, until a coordinator decides.
-    return rows.map((r) => readRow(r, watermark)).filter((i) => !i.ok || !i.view.deleted || i.view.conflicts.length > 0);
-  }, [filter, watermark, writer.db.reports]);
+    const items = rows.map((r) => readRow(r, watermark)).filter((i) => !i.ok || !i.view.deleted || i.view.conflicts.length > 0);
+    return { items, waiting };
+  }, [filter, watermark, writer.db, writer.device]);
+  const items = list?.items;
   const drafts = useLiveQuery(() => listDrafts(writer.db), [writer.db]);
 
   return (
@@ -68,6 +86,7 @@ export function ReportList() {
                 {tr.t(`type.${t}`)}
               </option>
             ))}
+            <option value={WAITING}>{tr.t('list.showWaiting')}</option>
           </select>
         </label>
       </div>
@@ -79,12 +98,13 @@ export function ReportList() {
         />
       ))}
       {items && <p class="count">{tr.plural('list.count', items.length)}</p>}
+      {list && list.waiting.size > 0 && <p class="count">{tr.plural('list.waiting', list.waiting.size)}</p>}
       {items?.length === 0 && <p class="empty">{tr.t('list.empty')}</p>}
       <ul role="list" aria-label={tr.t('list.label')} class="reports">
         {items?.map((item) =>
           item.ok ? (
             <li key={item.view.id}>
-              <Summary item={item} />
+              <Summary item={item} waiting={list?.waiting.get(item.view.id)} />
             </li>
           ) : (
             <UnreadableItem key={item.id} id={item.id} />

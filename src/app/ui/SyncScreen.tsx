@@ -1,13 +1,15 @@
 /**
- * Sync: this device's enrollment (its last sync and "Sync now" are in the bar above), the changes the base refused (shown to
- * their author with the reason), and sync by file: a phone saves its request file and opens the reply;
- * a coordinator answers a phone's request file with a reply file.
+ * Sync: this device's enrollment (its last sync and "Sync now" are in the bar above), how many
+ * reports wait to be sent, the changes the base refused (shown to their author with the reason), and
+ * sync by file: a phone saves its request file and opens the reply; a coordinator answers a phone's
+ * request file with a reply file.
  */
 import { useState } from 'preact/hooks';
 import { decodeHlc } from '../../domain/hlc.ts';
 import { FILE_ERRORS, syncFileName } from '../../domain/sync-file.ts';
 import { useLiveQuery } from '../live-query.ts';
 import { answerRequest, readReply, SyncFileError, writeRequestFile } from '../sync/file.ts';
+import { waitingReports } from '../store/waiting.ts';
 import { httpTransport, SyncError } from '../sync/transport.ts';
 import { isCoordinator, useServices } from './context.ts';
 import { isolate } from './format.ts';
@@ -32,7 +34,7 @@ function errorKey(e: unknown): string {
 
 export function SyncScreen() {
   const services = useServices();
-  const { tr, writer, enrollment, sync } = services;
+  const { tr, writer, enrollment, sync, watermark } = services;
   const [message, setMessage] = useState<{ ok: boolean; text: string }>();
   const [busy, setBusy] = useState(false);
   const rejected = useLiveQuery(
@@ -41,6 +43,11 @@ export function SyncScreen() {
         (o) => o.rejected,
       ),
     [writer.db.ops, writer.device],
+  );
+
+  const waiting = useLiveQuery(
+    async () => (await waitingReports(writer.db, writer.device, watermark)).size,
+    [writer.db, writer.device, watermark],
   );
 
   const run = async (work: () => Promise<string>) => {
@@ -111,6 +118,7 @@ export function SyncScreen() {
           ? tr.t('sync.enrolledAs', { origin: isolate(enrollment.origin), role: tr.t(`role.${enrollment.role}`) })
           : tr.t('sync.notEnrolled')}
       </p>
+      {waiting !== undefined && <p>{tr.plural('list.waiting', waiting)}</p>}
       {rejected && rejected.length > 0 && (
         <section class="form-section" aria-labelledby="rejected-h">
           <h2 id="rejected-h">{tr.t('sync.rejectedTitle')}</h2>

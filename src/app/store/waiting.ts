@@ -1,0 +1,21 @@
+/**
+ * The reports this device holds changes of that the base has not yet decided, and whether the base
+ * has the report at all: read from the outbox (own ops above the watermark) in one query, so a list
+ * of thousands reads only what waits, never every report's ops.
+ */
+import type { DeviceId, ReportId } from '../../domain/ids.ts';
+import type { RasidDb } from './db.ts';
+
+/** `new`: the report's create waits too, so the base has never had it; `changes`: it has, but not the latest own edits. */
+export type Waiting = 'new' | 'changes';
+
+export async function waitingReports(db: RasidDb, device: DeviceId, watermark: number): Promise<Map<ReportId, Waiting>> {
+  const ops = await db.ops.where('[device+deviceSeq]').between([device, watermark], [device, Infinity], false, true).toArray();
+  const waiting = new Map<ReportId, Waiting>();
+  for (const op of ops) {
+    // Deployment and desk ops name a setting, not a report.
+    if (op.kind === 'create') waiting.set(op.reportId as ReportId, 'new');
+    else if (op.kind === 'edit' && !waiting.has(op.reportId as ReportId)) waiting.set(op.reportId as ReportId, 'changes');
+  }
+  return waiting;
+}
