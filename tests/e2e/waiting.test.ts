@@ -69,6 +69,7 @@ test('an edit to a report the base has is worded apart from a report it has neve
   await phone.getByLabel('عدد المباني').fill('٤');
   await phone.getByRole('button', { name: 'حفظ' }).click();
   await phone.getByRole('article').filter({ hasText: '٤' }).waitFor();
+  await phone.getByRole('article').getByText('في التقرير تعديلات لم تُرسل إلى المركز بعد').waitFor();
   await saveDamageReport(phone, { date: '2025-04-04', place: 'جسر النهر', structures: '٢', notes: 'تشقق الجسر' });
   await phone.goto('/');
   await waitForCount(reports(phone), 3);

@@ -86,6 +86,7 @@ export const screensAr: ScreensCatalog = {
   'view.deleted': 'حُذف هذا التقرير.',
   'view.notRecorded': 'غير مسجّل',
   'view.unsynced': 'لم يُرسل إلى المركز بعد',
+  'view.changesNotSent': 'في التقرير تعديلات لم تُرسل إلى المركز بعد',
   'delete.title': 'حذف هذا التقرير؟',
   'delete.body': 'يُحفظ الحذف ويُرسل إلى المركز مع سجلّ التقرير.',
   'settings.title': 'الإعدادات',

@@ -83,6 +83,7 @@ export const screensEn = {
   'view.deleted': 'This report was deleted.',
   'view.notRecorded': 'Not recorded',
   'view.unsynced': 'Not yet sent to the base',
+  'view.changesNotSent': 'Changes not yet sent to the base',
   'delete.title': 'Delete this report?',
   'delete.body': 'The deletion is kept and sent to the base with the report’s history.',
   'settings.title': 'Settings',

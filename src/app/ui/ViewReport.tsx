@@ -9,6 +9,7 @@ import { useLiveQuery } from '../live-query.ts';
 import { href, navigate } from '../router.ts';
 import { readRow } from '../store/read-row.ts';
 import { deleteReport } from '../store/reports.ts';
+import { waitingReports } from '../store/waiting.ts';
 import { isCoordinator, useServices } from './context.ts';
 import { ConfirmDialog } from './ConfirmDialog.tsx';
 import { formatValue, isolate } from './format.ts';
@@ -25,6 +26,10 @@ export function ViewReport({ id }: { id: ReportId }) {
   const coordinator = isCoordinator(services);
   const dialog = useRef<HTMLDialogElement>(null);
   const row = useLiveQuery(async () => (await writer.db.reports.get(id)) ?? null, [id, writer.db.reports]);
+  const waiting = useLiveQuery(
+    async () => (await waitingReports(writer.db, writer.device, watermark)).get(id) ?? null,
+    [id, writer.db, writer.device, watermark],
+  );
   if (row === undefined) return null;
   if (row === null) return <p class="empty">{tr.t('view.notFound')}</p>;
   const item = readRow(row, watermark);
@@ -41,7 +46,7 @@ export function ViewReport({ id }: { id: ReportId }) {
     <article aria-labelledby="report-title" class={coordinator ? 'report-desk' : undefined}>
       <h1 id="report-title">{tr.t(`type.${type}`)}</h1>
       {view.createdHlc && <p class="meta">{tr.t('view.recorded', { time: tr.dateTime(decodeHlc(view.createdHlc).wall) })}</p>}
-      {item.unsynced && <p class="badge unsynced">{tr.t('view.unsynced')}</p>}
+      {item.unsynced && <p class="badge unsynced">{tr.t(waiting === 'changes' ? 'view.changesNotSent' : 'view.unsynced')}</p>}
       {view.deleted && <p class="notice">{tr.t('view.deleted')}</p>}
       {view.conflicts.length > 0 && <p class="notice conflict">{tr.t('view.conflict')}</p>}
       {view.conflicts.includes(DELETED_FIELD) && <CrossedDelete id={id} heads={distinctHeads(row.state.fields[DELETED_FIELD])} />}
