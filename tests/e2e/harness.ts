@@ -299,7 +299,7 @@ export async function saveDamageReport(p: Page, r: { date: string; place: string
  */
 export async function syncNow(p: Page, lang: 'ar' | 'en'): Promise<string> {
   const name = lang === 'ar' ? 'المزامنة' : 'Sync';
-  const bar = p.getByRole('region', { name });
+  const bar = p.getByRole('region', { name, exact: true });
   // The bar counts finished syncs (data-syncs) and says when one runs (aria-busy): read together, in
   // one turn of the page, they count the syncs started so far.
   const started = await bar.evaluate((el) => Number(el.getAttribute('data-syncs')) + (el.getAttribute('aria-busy') === 'true' ? 1 : 0));

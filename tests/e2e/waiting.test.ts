@@ -19,7 +19,7 @@ import {
 const own = ownBrowserAndServer();
 
 const reports = (p: Page) => p.getByRole('list', { name: 'التقارير' }).getByRole('listitem');
-const bar = (p: Page) => p.getByRole('region', { name: 'المزامنة' });
+const bar = (p: Page) => p.getByRole('region', { name: 'المزامنة', exact: true });
 const syncScreen = (p: Page) => p.getByRole('navigation', { name: 'القائمة الرئيسية' }).getByRole('link', { name: 'المزامنة' }).click();
 const showWaiting = (p: Page) => p.getByRole('combobox', { name: /^عرض/ }).selectOption({ label: 'تقارير تنتظر أن تُرسل' });
 
@@ -46,7 +46,7 @@ test('after a reload, the sync bar and the Sync screen still tell the last sync'
     .filter({ hasText: /آخر مزامنة: .*أُرسل/ })
     .waitFor();
   await syncScreen(phone);
-  await phone.getByRole('heading', { name: 'المزامنة' }).waitFor();
+  await phone.getByRole('heading', { name: 'المزامنة', exact: true }).waitFor();
   await bar(phone)
     .getByRole('status')
     .filter({ hasText: /آخر مزامنة/ })
