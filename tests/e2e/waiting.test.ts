@@ -10,6 +10,7 @@ import {
   deskAndPhone,
   ownBrowserAndServer,
   saveDamageReport,
+  screenshot,
   syncNow,
   waitForCount,
   waitForServiceWorker,
@@ -59,6 +60,7 @@ test('with no network, "Sync now" says so in a plain line, not an error', async 
   expect(said).toContain('لا اتصال. تنتظر التقارير على هذا الهاتف وتُرسل عند أول اتصال.');
   expect(said).toMatch(/آخر مزامنة/);
   expect(await bar(phone).getByRole('alert').count()).toBe(0);
+  await screenshot(phone, 'sync-offline-ar');
 });
 
 test('an edit to a report the base has is worded apart from a report it has never had', async () => {
@@ -75,6 +77,7 @@ test('an edit to a report the base has is worded apart from a report it has neve
   await waitForCount(reports(phone), 3);
   await reports(phone).filter({ hasText: 'جسر النهر' }).filter({ hasText: 'لم يُرسل' }).waitFor();
   await reports(phone).filter({ hasText: 'مطحنة الوادي' }).filter({ hasText: 'تعديلات لم تُرسل' }).waitFor();
+  await screenshot(phone, 'list-waiting-ar');
   await waitForCount(reports(phone).filter({ hasText: 'مطحنة الوادي' }).filter({ hasText: 'لم يُرسل' }), 0);
   await waitForCount(
     reports(phone)
