@@ -10,6 +10,9 @@ export const screensAr: ScreensCatalog = {
   'action.useMyPosition': 'استخدم موقعي',
   'action.clearPosition': 'امسح الموقع',
   'action.loadSampleGazetteer': 'حمّل الدليل الجغرافي التجريبي',
+  'action.addService': 'أضف خدمة أخرى',
+  'action.leaveOut': 'استبعد',
+  'action.leaveOutService': 'استبعد الخدمة {n}',
   'form.newTitle': 'تقرير {type} جديد',
   'form.editTitle': 'تعديل تقرير {type}',
   'form.hasErrors': {
@@ -74,6 +77,8 @@ export const screensAr: ScreensCatalog = {
   'field.looted': 'تعرّض للنهب',
   'field.service': 'الخدمة',
   'field.serviceState': 'حالة الخدمة',
+  'field.service.more': 'الخدمة {n}',
+  'form.moreServices.hint': 'يُحفظ تقرير لكل خدمة، وباقي الحقول هي نفسها في كل تقرير.',
   'field.period.since': 'منقطعة منذ',
   'field.period.until': 'عادت في',
   'field.cutCause': 'سبب الانقطاع',

@@ -18,6 +18,22 @@ export async function createReport(ctx: WriterContext, content: ReportContent, d
   return id;
 }
 
+/**
+ * Several reports from one form (an access cut of several services): all of them and the draft's
+ * removal land in one transaction, or none does, so a failed save leaves the draft to save again
+ * rather than some of its reports saved. Each report has its own create op, as one saved alone would.
+ */
+export async function createReports(ctx: WriterContext, contents: readonly ReportContent[], draftId?: string): Promise<ReportId[]> {
+  const { db } = ctx;
+  return db.transaction('rw', [db.reports, db.settings, db.ops, db.meta, db.drafts], async () => {
+    const ids: ReportId[] = [];
+    // One after another: each op takes the device's next sequence number from the one before.
+    for (const [i, content] of contents.entries())
+      ids.push(await createReport(ctx, content, i === contents.length - 1 ? draftId : undefined));
+    return ids;
+  });
+}
+
 /** Writes only the fields that changed; each supersedes the heads the editor saw. */
 export async function editReport(
   ctx: WriterContext,

@@ -2,10 +2,14 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { RasidDb } from '../../../src/app/store/db.ts';
-import { createReport, deleteReport, editReport } from '../../../src/app/store/reports.ts';
+import { keepDraft } from '../../../src/app/store/drafts.ts';
+import { createReport, createReports, deleteReport, editReport } from '../../../src/app/store/reports.ts';
+import { OpRejectedError } from '../../../src/app/store/write-op.ts';
+import { MAX_BODY_BYTES } from '../../../src/domain/op/op.ts';
+import type { ReportContent } from '../../../src/domain/report.ts';
 import { mergeOps, viewOf } from '../../../src/domain/merge.ts';
 import { UUID_PATTERN, type ReportId } from '../../../src/domain/ids.ts';
-import { T0, damageReport, displacementReport, freshDb, writer } from './store-fixtures.ts';
+import { DEVICE, T0, damageReport, displacementReport, freshDb, snapshot, writer } from './store-fixtures.ts';
 
 const open: RasidDb[] = [];
 function db(label: string): RasidDb {
@@ -74,5 +78,44 @@ describe('createReport, editReport, deleteReport', () => {
     const row = (await d.reports.get(id))!;
     const ops = await d.ops.where('reportId').equals(id).toArray();
     expect(row.state).toEqual(mergeOps(id, ops));
+  });
+});
+
+describe('createReports: one form, one report per service', () => {
+  const cut = (service: 'bread' | 'water' | 'electricity'): ReportContent => ({
+    type: 'access_cut',
+    eventDate: { precision: 'exact', date: '2025-03-09' },
+    placeName: 'قرية الدالية',
+    service,
+    serviceState: 'cut',
+    period: { since: '2025-03-07' },
+  });
+  const draft = {
+    id: 'draft-cuts',
+    type: 'access_cut',
+    values: { placeName: 'قرية الدالية', 'service.more': 'water,electricity' },
+    updatedAt: T0,
+  };
+
+  test('bread, water and electricity are three reports, each with its own create op, and the draft goes', async () => {
+    const d = db('create-many');
+    await keepDraft(d, draft);
+    const ids = await createReports(writer(d), [cut('bread'), cut('water'), cut('electricity')], draft.id);
+    expect(new Set(ids).size).toBe(3);
+    const services = await Promise.all(ids.map(async (id) => (await viewIn(d, id)).values.service));
+    expect(services).toEqual(['bread', 'water', 'electricity']);
+    const ops = (await d.ops.toArray()).sort((a, b) => a.deviceSeq - b.deviceSeq);
+    expect(ops.map((o) => [o.kind, o.reportId, o.device, o.deviceSeq])).toEqual(ids.map((id, i) => ['create', id, DEVICE, i + 1]));
+    expect(await d.drafts.get(draft.id)).toBeUndefined();
+  });
+
+  test('one report that cannot be written stops them all, and the draft stays', async () => {
+    const d = db('create-many-fails');
+    await keepDraft(d, draft);
+    const before = await snapshot(d);
+    const huge = { ...cut('electricity'), narrative: 'ن'.repeat(MAX_BODY_BYTES / 2 + 10) } as ReportContent;
+    await expect(createReports(writer(d), [cut('bread'), cut('water'), huge], draft.id)).rejects.toBeInstanceOf(OpRejectedError);
+    expect(await snapshot(d)).toEqual(before);
+    expect(await d.drafts.get(draft.id)).toBeDefined();
   });
 });

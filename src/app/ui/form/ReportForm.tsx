@@ -1,23 +1,26 @@
 /**
  * A report's form, for a new report or an edit. Every keystroke is kept as a draft in IndexedDB at
  * once (a killed page offers it back), and "Save" writes the report, its op and the draft's removal
- * in one transaction. A failed save, a full disk included, keeps the draft and says why.
+ * in one transaction: a new access cut of several services, a report and an op per service in that
+ * one transaction. A failed save, a full disk included, keeps the draft and says why.
  */
-import type { Ref } from 'preact';
+import { Fragment, type Ref } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ReportId } from '../../../domain/ids.ts';
 import { adminLookup } from '../../../domain/gazetteer.ts';
 import { DATE_PRECISIONS, type FieldValues, type ReportType } from '../../../domain/report.ts';
 import { changedFields, formToContent, localToday, type FormValues } from '../../forms/form-values.ts';
+import { formToContents } from '../../forms/services.ts';
 import { formInputs, formSections, requiredInputs, type Widget } from '../../forms/form-spec.ts';
 import type { MessageKey, Translator } from '../../i18n/i18n.ts';
-import { createReport, editReport } from '../../store/reports.ts';
+import { createReports, editReport } from '../../store/reports.ts';
 import { discardDraft, keepDraft, settledDrafts } from '../../store/drafts.ts';
 import { isQuotaError } from '../../storage-status.ts';
 import { useServices } from '../context.ts';
 import { ChoiceField, DateField, NumberField, TextField, inputId, type FieldProps } from './fields.tsx';
 import { AdminPicker, PlaceField } from './places.tsx';
 import { PointField } from './point.tsx';
+import { MoreServices } from './services.tsx';
 
 export interface ReportFormProps {
   type: ReportType;
@@ -146,7 +149,13 @@ export function ReportForm({ type, draftId, initial, editing, onDraft, onSaved, 
   const summaryRef = useRef<HTMLDivElement>(null);
 
   const lookup = useMemo(() => adminLookup(gazetteer), [gazetteer]);
-  const convert = (v: FormValues) => formToContent(type, v, { today: localToday(new Date()), lookup, previous: editing?.values });
+  // An edit is of one report; a new form may be several, one per service of an access cut.
+  const convert = (v: FormValues) => {
+    const options = { today: localToday(new Date()), lookup, previous: editing?.values };
+    if (!editing) return formToContents(type, v, options);
+    const { content, errors } = formToContent(type, v, options);
+    return { contents: content && [content], errors };
+  };
 
   const set = (key: string, value: string) => {
     const next = { ...valuesRef.current, [key]: value };
@@ -169,9 +178,9 @@ export function ReportForm({ type, draftId, initial, editing, onDraft, onSaved, 
     if (saving) return;
     setTried(true);
     setSaveError(undefined);
-    const { content, errors: found } = convert(valuesRef.current);
+    const { contents, errors: found } = convert(valuesRef.current);
     setErrors(found);
-    if (!content) {
+    if (!contents) {
       setRefusals((n) => n + 1);
       return;
     }
@@ -179,10 +188,11 @@ export function ReportForm({ type, draftId, initial, editing, onDraft, onSaved, 
     try {
       await settledDrafts(draftId);
       if (editing) {
-        await editReport(writer, editing.id, changedFields(type, editing.values, content), draftId);
+        await editReport(writer, editing.id, changedFields(type, editing.values, contents[0]!), draftId);
         onSaved(editing.id);
       } else {
-        onSaved(await createReport(writer, content, draftId));
+        const [first] = await createReports(writer, contents, draftId);
+        onSaved(first!);
       }
     } catch (err) {
       setSaveError(isQuotaError(err) ? tr.t('err.quota') : tr.t('err.save', { detail: String((err as Error)?.message ?? err) }));
@@ -207,7 +217,10 @@ export function ReportForm({ type, draftId, initial, editing, onDraft, onSaved, 
         <section key={section.title} class="form-section">
           <h2>{tr.t(section.title)}</h2>
           {section.widgets.map((w) => (
-            <WidgetView key={w.field} w={w} props={props} />
+            <Fragment key={w.field}>
+              <WidgetView w={w} props={props} />
+              {w.field === 'service' && !editing && <MoreServices props={props} />}
+            </Fragment>
           ))}
         </section>
       ))}
