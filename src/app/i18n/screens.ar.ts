@@ -13,6 +13,7 @@ export const screensAr: ScreensCatalog = {
   'action.addService': 'أضف خدمة أخرى',
   'action.leaveOut': 'استبعد',
   'action.leaveOutService': 'استبعد الخدمة {n}',
+  'action.copyAsNew': 'انسخه تقريرًا جديدًا',
   'form.newTitle': 'تقرير {type} جديد',
   'form.editTitle': 'تعديل تقرير {type}',
   'form.hasErrors': {

@@ -17,6 +17,7 @@ export const screensEn = {
   'action.addService': 'Add another service',
   'action.leaveOut': 'Leave out',
   'action.leaveOutService': 'Leave out service {n}',
+  'action.copyAsNew': 'Copy as a new report',
   'form.newTitle': 'New {type} report',
   'form.editTitle': 'Edit {type} report',
   'form.hasErrors': { one: 'Check the field marked below.', other: 'Check the {n} fields marked below.' },

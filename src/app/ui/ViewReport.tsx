@@ -1,12 +1,13 @@
-/** One report: its values in the interface language, conflicts marked, and edit and delete. */
+/** One report: its values in the interface language, conflicts marked, and edit, copy as a new report, and delete. */
 import { useRef } from 'preact/hooks';
 import { decodeHlc } from '../../domain/hlc.ts';
-import type { ReportId } from '../../domain/ids.ts';
+import { cryptoRandom, uuidv7, type ReportId } from '../../domain/ids.ts';
 import { DELETED_FIELD, distinctHeads, type FieldVersion } from '../../domain/merge.ts';
 import { chooseValue, keepDeleted, restoreReport } from '../store/resolve.ts';
 import { fieldsOf, type FieldName } from '../../domain/report.ts';
 import { useLiveQuery } from '../live-query.ts';
 import { href, navigate } from '../router.ts';
+import { keepDraft } from '../store/drafts.ts';
 import { readRow } from '../store/read-row.ts';
 import { deleteReport } from '../store/reports.ts';
 import { waitingReports } from '../store/waiting.ts';
@@ -42,6 +43,16 @@ export function ViewReport({ id }: { id: ReportId }) {
     navigate(href('list'), { replace: true });
   };
 
+  // A new draft of the same type, holding this report's values but what is its alone: the new-report
+  // form opens on it as on any draft, so the copy survives a reload and Cancel drops it. The form's
+  // code is loaded only when asked for, as the form itself is.
+  const copyAsNew = async () => {
+    const { copiedForm } = await import('../forms/copy.ts');
+    const draft = uuidv7(Date.now(), cryptoRandom);
+    await keepDraft(writer.db, { id: draft, type, values: copiedForm(type, view.values), updatedAt: Date.now() });
+    navigate(href('new', { draft }));
+  };
+
   return (
     <article aria-labelledby="report-title" class={coordinator ? 'report-desk' : undefined}>
       <h1 id="report-title">{tr.t(`type.${type}`)}</h1>
@@ -74,6 +85,9 @@ export function ViewReport({ id }: { id: ReportId }) {
         <div class="actions">
           <button type="button" class="primary" onClick={() => navigate(href('edit', { id }))}>
             {tr.t('action.edit')}
+          </button>
+          <button type="button" class="secondary" onClick={() => void copyAsNew()}>
+            {tr.t('action.copyAsNew')}
           </button>
           <button type="button" class="danger" onClick={() => dialog.current?.showModal()}>
             {tr.t('action.delete')}
