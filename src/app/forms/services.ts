@@ -9,7 +9,10 @@
 import { SERVICES, type ReportContent, type ReportType } from '../../domain/report.ts';
 import { formToContent, type FormErrors, type FormValues } from './form-values.ts';
 
-/** The form value holding the further services, comma-separated: `water,electricity`. */
+/**
+ * The form value holding the further services' slots, as a JSON list: `["water",""]`. A list, not
+ * the codes joined by commas, so that one slot not yet chosen is told apart from none.
+ */
 export const MORE_SERVICES = 'service.more';
 
 type Service = (typeof SERVICES)[number];
@@ -20,12 +23,19 @@ const isService = (v: string): v is Service => (SERVICES as readonly string[]).i
 /** The further services' slots as typed, an empty string for one not chosen yet. */
 export function moreServices(values: FormValues): string[] {
   const raw = values[MORE_SERVICES];
-  return raw ? raw.split(',') : [];
+  if (!raw) return [];
+  try {
+    const slots: unknown = JSON.parse(raw);
+    // A draft is kept as typed and read back as it was kept: anything else in it is not a slot.
+    return Array.isArray(slots) ? slots.map((s) => (typeof s === 'string' ? s : '')) : [];
+  } catch {
+    return [];
+  }
 }
 
 /** The form value for these slots; none at all is an empty string, as a cleared input is. */
 export function moreServicesValue(slots: readonly string[]): string {
-  return slots.join(',');
+  return slots.length ? JSON.stringify(slots) : '';
 }
 
 /**

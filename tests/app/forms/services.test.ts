@@ -25,30 +25,37 @@ const form: FormValues = {
   narrative: 'لا خبز ولا ماء ولا كهرباء منذ ثلاثة أيام.',
 };
 
+const more = (...slots: string[]) => moreServicesValue(slots);
+
 describe('the further services of an access-cut form', () => {
   test('are kept as one form value, slot by slot, an empty slot included', () => {
     const values = { ...form, [MORE_SERVICES]: moreServicesValue(['water', '']) };
-    expect(values[MORE_SERVICES]).toBe('water,');
     expect(moreServices(values)).toEqual(['water', '']);
+    // One slot just added, not chosen yet, is a slot all the same.
+    expect(moreServices({ ...form, [MORE_SERVICES]: moreServicesValue(['']) })).toEqual(['']);
     expect(moreServices(form)).toEqual([]);
     expect(moreServicesValue([])).toBe('');
+    expect(moreServices({ ...form, [MORE_SERVICES]: 'water' })).toEqual([]);
   });
 
   test('a slot offers only the services no other slot nor the form has taken', () => {
-    const values = { ...form, [MORE_SERVICES]: 'water,electricity' };
+    const values = { ...form, [MORE_SERVICES]: more('water', 'electricity') };
     expect(servicesLeft(values, 0)).toEqual(['water', 'fuel', 'health', 'telecoms']);
     expect(servicesLeft(values, 2)).toEqual(['fuel', 'health', 'telecoms']);
   });
 
   test('an empty slot and a service named twice save nothing more; an unknown code is an error', () => {
-    expect(chosenServices({ ...form, [MORE_SERVICES]: 'water,,bread,water' })).toEqual({ services: ['water'], invalid: false });
-    expect(chosenServices({ ...form, [MORE_SERVICES]: 'gas' }).invalid).toBe(true);
+    expect(chosenServices({ ...form, [MORE_SERVICES]: more('water', '', 'bread', 'water') })).toEqual({
+      services: ['water'],
+      invalid: false,
+    });
+    expect(chosenServices({ ...form, [MORE_SERVICES]: more('gas') }).invalid).toBe(true);
   });
 });
 
 describe('formToContents', () => {
   test('bread, water and electricity from one form are three contents, alike but for the service', () => {
-    const { contents, errors } = formToContents('access_cut', { ...form, [MORE_SERVICES]: 'water,electricity' }, options);
+    const { contents, errors } = formToContents('access_cut', { ...form, [MORE_SERVICES]: more('water', 'electricity') }, options);
     expect(errors).toEqual({});
     expect(contents!.map((c) => (c as { service: string }).service)).toEqual(['bread', 'water', 'electricity']);
     const { service: _first, ...rest } = contents![0] as Extract<ReportContent, { type: 'access_cut' }>;
@@ -57,19 +64,19 @@ describe('formToContents', () => {
   });
 
   test('a mistake in the form stops every one of them, with the errors said once', () => {
-    const { contents, errors } = formToContents('access_cut', { ...form, placeName: '', [MORE_SERVICES]: 'water' }, options);
+    const { contents, errors } = formToContents('access_cut', { ...form, placeName: '', [MORE_SERVICES]: more('water') }, options);
     expect(contents).toBeUndefined();
     expect(errors).toEqual({ placeName: 'err.place.missing' });
   });
 
   test('an unknown further service is an error on the service', () => {
-    const { contents, errors } = formToContents('access_cut', { ...form, [MORE_SERVICES]: 'gas' }, options);
+    const { contents, errors } = formToContents('access_cut', { ...form, [MORE_SERVICES]: more('gas') }, options);
     expect(contents).toBeUndefined();
     expect(errors).toEqual({ service: 'err.choice.invalid' });
   });
 
   test('other types are one content, whatever the form holds', () => {
-    const { contents } = formToContents('damage', { ...form, [MORE_SERVICES]: 'water' }, options);
+    const { contents } = formToContents('damage', { ...form, [MORE_SERVICES]: more('water') }, options);
     expect(contents).toHaveLength(1);
     expect(contents![0]!.type).toBe('damage');
   });

@@ -93,7 +93,7 @@ describe('createReports: one form, one report per service', () => {
   const draft = {
     id: 'draft-cuts',
     type: 'access_cut',
-    values: { placeName: 'قرية الدالية', 'service.more': 'water,electricity' },
+    values: { placeName: 'قرية الدالية', 'service.more': '["water","electricity"]' },
     updatedAt: T0,
   };
 
