@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { appReady, countRows, launchBrowser, newPhoneContext, PHONE, waitForCount, waitForValue } from './harness.ts';
+import { appReady, countRows, launchBrowser, newPhoneContext, PHONE, screenshot, waitForCount, waitForValue } from './harness.ts';
 
 let browser: Browser;
 let context: BrowserContext;
@@ -87,6 +87,8 @@ test('bread, water and electricity cut at once are one form, saved as a report p
   await addService(page).click();
   expect(await service(page, '٣').getByRole('option').allTextContents()).not.toContain('المياه');
   await service(page, '٣').selectOption({ label: 'الكهرباء' });
+  await service(page, '٣').scrollIntoViewIfNeeded();
+  await screenshot(page, 'form-access-cut-services-ar');
   await saveButton(page).click();
   await waitForCount(reports(page), 3);
 
@@ -125,6 +127,7 @@ test('a damage report copied as a new one, with one field changed, is saved besi
   await waitForCount(reports(page), 1);
 
   await reports(page).filter({ hasText: 'بيت ياشوط' }).getByRole('link').click();
+  await screenshot(page, 'report-copy-ar');
   await page.getByRole('button', { name: 'انسخه تقريرًا جديدًا' }).click();
   // The new report's form, of the same type, holding the report's values.
   await waitForValue(place(page), 'بيت ياشوط');
