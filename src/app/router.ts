@@ -1,6 +1,8 @@
 /**
  * Paths as routes, with the History API, so every screen has a real URL (a deep link opens offline
  * through the service worker's navigation fallback). Report ids appear in paths; report content never does.
+ * Moving between screens replaces the app's one entry in the browser's history rather than adding
+ * one: the history of a phone taken at a checkpoint names no report, and Back leaves the app.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { isReportId, type ReportId } from '../domain/ids.ts';
@@ -69,9 +71,9 @@ export function parseRoute(pathname: string, search: string): Route {
   return { name: 'notFound' };
 }
 
-export function navigate(path: string, options: { replace?: boolean } = {}): void {
-  if (options.replace) history.replaceState(null, '', path);
-  else history.pushState(null, '', path);
+/** Shows the screen at `path`, in place of the current entry of the history: never a new one. */
+export function navigate(path: string): void {
+  history.replaceState(null, '', path);
   dispatchEvent(new PopStateEvent('popstate'));
 }
 

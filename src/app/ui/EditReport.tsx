@@ -60,8 +60,8 @@ export function EditReport({ id, draft }: { id: ReportId; draft?: string }) {
         initial={resumed?.values ?? loaded.initial}
         editing={{ id, values: loaded.view.values }}
         onDraft={drafted}
-        onSaved={() => navigate(href('view', { id }), { replace: true })}
-        onCancel={() => navigate(href('view', { id }), { replace: true })}
+        onSaved={() => navigate(href('view', { id }))}
+        onCancel={() => navigate(href('view', { id }))}
       />
     </>
   );

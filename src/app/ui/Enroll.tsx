@@ -47,7 +47,7 @@ export function Enroll() {
     try {
       const e = await enroll({ origin, code, fingerprint, device: writer.device, fetch: (u, i) => fetch(u, i), now: writer.now, dataKey });
       setEnrollment(e);
-      navigate(href('enroll'), { replace: true });
+      navigate(href('enroll'));
     } catch (err) {
       setState({ error: err instanceof EnrollError ? err.key : 'enroll.err.refused' });
     }

@@ -71,8 +71,8 @@ export function NewReport({ draft }: { draft?: string }) {
           draftId={draftId}
           initial={initial}
           onDraft={drafted}
-          onSaved={() => navigate(href('list'), { replace: true })}
-          onCancel={() => (history.length > 1 ? history.back() : navigate(href('list')))}
+          onSaved={() => navigate(href('list'))}
+          onCancel={() => navigate(href('list'))}
         />
       )}
     </>

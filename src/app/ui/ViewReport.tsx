@@ -40,7 +40,7 @@ export function ViewReport({ id }: { id: ReportId }) {
 
   const confirmDelete = async () => {
     await deleteReport(writer, id);
-    navigate(href('list'), { replace: true });
+    navigate(href('list'));
   };
 
   // A new draft of the same type, holding this report's values but what is its alone: the new-report
