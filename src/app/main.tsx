@@ -16,13 +16,15 @@ import { takeEnrollmentFragment } from './enrollment-fragment.ts';
 import { loadEnrollment, type Enrollment } from './enrollment-store.ts';
 import { browserLockRecordStore } from './lock/lock-record-store.ts';
 import { IDLE_MINUTES, LOCK_RECORD_KEY } from './lock/options.ts';
+import type { StartAgain } from './lock/lock-record.ts';
 import { loadPanic, wipeNow } from './panic-loader.ts';
 import { DataKeyHolder } from './store/at-rest.ts';
 import { LockScreen } from './ui/LockScreen.tsx';
-import { get, sealEntriesWith } from './store/keyval.ts';
-import { loadTranslator, type Lang, type Translator } from './i18n/i18n.ts';
+import { closeKeyval, get, sealEntriesWith } from './store/keyval.ts';
+import { DEFAULT_LANG, loadTranslator, type Lang, type Translator } from './i18n/i18n.ts';
 import { useLiveQuery } from './live-query.ts';
 import { registerServiceWorker, type UpdateHandle } from './pwa.ts';
+import { href } from './router.ts';
 import { loadLocalGazetteer } from './local-gazetteer.ts';
 import { loadLang, saveLang } from './preferences.ts';
 import { RasidDb } from './store/db.ts';
@@ -180,6 +182,24 @@ async function openApp(dataKey: DataKeyHolder, tr: Translator, onUpdate: RootPro
   void import('./storage-status.ts').then((m) => m.requestPersistence());
 }
 
+/**
+ * After the wipe passcode: the phone is wiped in this page, then holds the record a first set-up
+ * would make, under the passcode just typed, and opens as after any unlock: empty, with no new
+ * passcode asked for, nothing to tell an onlooker that a wipe happened. The language and the name
+ * and icon shown stay as they were, for the same reason. It opens on the list. Returns the new data key.
+ */
+async function startAgain(fresh: StartAgain, tr: Translator): Promise<Uint8Array> {
+  const appearance = currentAppearance();
+  const { wipeInPage } = await loadPanic();
+  await wipeInPage(() => undefined, closeKeyval);
+  await browserLockRecordStore.write(fresh.record);
+  if (tr.lang !== DEFAULT_LANG) await saveLang(tr.lang);
+  if (appearance !== 'rasid') setAppearance(appearance);
+  // The empty list, whatever screen was locked: a report's address would say the report is gone.
+  history.replaceState(null, '', href('list'));
+  return fresh.key;
+}
+
 async function start() {
   // First of all, before anything waits: the enrollment code must not stay in the address.
   takeEnrollmentFragment();
@@ -196,19 +216,19 @@ async function start() {
   // The app shell is cached for offline use before anything else: the lock needs no data to show.
   void registerServiceWorker((u) => (listener ? listener(u) : (pending = u)));
   const dataKey = new DataKeyHolder();
+  const unlocked = (key: Uint8Array) =>
+    dataKey.set(key).then(() => {
+      key.fill(0);
+      return openApp(dataKey, tr, onUpdate);
+    });
   const hasPasscode = (await get(LOCK_RECORD_KEY)) !== undefined;
   render(
     <LockScreen
       tr={tr}
       store={browserLockRecordStore}
       mode={hasPasscode ? 'unlock' : 'setUp'}
-      onUnlocked={(key) =>
-        void dataKey.set(key).then(() => {
-          key.fill(0);
-          return openApp(dataKey, tr, onUpdate);
-        })
-      }
-      onWipe={() => void wipeNow(() => undefined)}
+      onUnlocked={(key) => void unlocked(key)}
+      onWipe={(fresh) => (fresh ? startAgain(fresh, tr).then(unlocked) : wipeNow(() => undefined))}
     />,
     document.getElementById('app')!,
   );

@@ -2,8 +2,10 @@
  * Panic: wipe everything this app keeps on the phone, as an ordered list of steps. Secrets go first,
  * so that a wipe cut short (the phone snatched, the battery pulled) has at least removed them: the
  * wrapped data key among them, so whatever the later steps did not reach is ciphertext no one can
- * open. Every step runs even when an earlier one failed, and no step touches the network. The caller
- * then leaves the page (see `navigateToBlank`).
+ * open. Every step runs even when an earlier one failed, and no step touches the network. The app
+ * itself stays installed: the service worker and its precache of the app's own files, which hold no
+ * data, so the app opens again offline, empty. The caller then leaves the page (see
+ * `navigateToBlank`), or, after the wipe passcode, opens the empty app in it.
  */
 import { KEPT_OUTSIDE, type KeptOutside } from './store/kept-outside.ts';
 
@@ -30,9 +32,20 @@ export interface WipeDeps {
   idb: IDBFactory;
   /** Closes this page's Dexie connection, so its own database is not held open against the deletion. */
   closeReportsDb: () => void;
+  /** Closes this page's connection to idb-keyval's database, so its deletion is not held up until the page leaves. */
+  closeKeyval?: () => void;
   caches?: CacheStorage;
-  serviceWorker?: ServiceWorkerContainer;
   webStorage: Storage[];
+}
+
+/**
+ * The caches the wipe keeps, by how their names start: the app itself, as the registry names it
+ * (kept-outside.ts). The service worker fills the precache from the build's list of the app's own
+ * files, the same bytes the base serves to anyone; the app never writes to Cache Storage.
+ */
+export function keptCaches(names: readonly string[], kept: readonly KeptOutside[] = KEPT_OUTSIDE): string[] {
+  const app = kept.filter((e) => e.kind === 'cacheStorage' && !e.secret).map((e) => e.name);
+  return names.filter((n) => app.some((prefix) => n.startsWith(prefix)));
 }
 
 export interface WipeStep {
@@ -118,9 +131,15 @@ export function wipeSteps(deps: WipeDeps): WipeStep[] {
         await deleteDatabase(deps.idb, REPORTS_DB);
       },
     },
-    // This page's own idb-keyval connection stays open (the library never closes it), so this
-    // deletion is blocked until the page leaves: a short wait, then it completes on navigation.
-    { name: 'keyval', run: () => deleteDatabase(deps.idb, KEYVAL_DB, 50) },
+    // Unless closed first, this page's own idb-keyval connection holds up this deletion until the
+    // page leaves: a short wait, then it completes on navigation.
+    {
+      name: 'keyval',
+      run: () => {
+        deps.closeKeyval?.();
+        return deleteDatabase(deps.idb, KEYVAL_DB, 50);
+      },
+    },
     {
       name: 'otherDatabases',
       run: async () => {
@@ -134,15 +153,8 @@ export function wipeSteps(deps: WipeDeps): WipeStep[] {
       run: async () => {
         if (!deps.caches) return;
         const names = await deps.caches.keys();
-        await Promise.all(names.map((n) => deps.caches!.delete(n)));
-      },
-    },
-    {
-      name: 'serviceWorkers',
-      run: async () => {
-        if (!deps.serviceWorker) return;
-        const regs = await deps.serviceWorker.getRegistrations();
-        await Promise.all(regs.map((r) => r.unregister()));
+        const kept = keptCaches(names);
+        await Promise.all(names.filter((n) => !kept.includes(n)).map((n) => deps.caches!.delete(n)));
       },
     },
     {
@@ -183,19 +195,24 @@ export async function runWipe(steps: WipeStep[], onStep?: (r: StepResult) => voi
   return results;
 }
 
-/** The wipe as the app runs it in a browser page, then a fresh load of the app's start page. */
-export async function wipeThisPhone(closeReportsDb: () => void): Promise<StepResult[]> {
-  const results = await runWipe(
+/** The wipe as the app runs it in a browser page; the page stays. */
+export function wipeInPage(closeReportsDb: () => void, closeKeyval?: () => void): Promise<StepResult[]> {
+  return runWipe(
     wipeSteps({
       idb: indexedDB,
       closeReportsDb,
+      closeKeyval,
       caches: 'caches' in globalThis ? caches : undefined,
-      serviceWorker: 'serviceWorker' in navigator ? navigator.serviceWorker : undefined,
       webStorage: [localStorage, sessionStorage],
     }),
     // A performance mark lives only in this page's memory: progress is observable, nothing is stored.
     (r) => performance.mark(`wipe:${r.name}`),
   );
+}
+
+/** The wipe as the app runs it in a browser page, then a fresh load of the app's start page. */
+export async function wipeThisPhone(closeReportsDb: () => void): Promise<StepResult[]> {
+  const results = await wipeInPage(closeReportsDb);
   navigateToBlank();
   return results;
 }

@@ -1,6 +1,7 @@
 /**
  * The panic wipe's ordered steps, against fake IndexedDB: secrets go first and alone, every step runs
- * even when one before it fails, and a full run leaves no database, cache, worker or preference.
+ * even when one before it fails, and a full run leaves no database or preference, and no cache but
+ * the app's own precache.
  */
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
@@ -11,6 +12,7 @@ import {
   deleteSecrets,
   KEYVAL_DB,
   KEYVAL_STORE,
+  keptCaches,
   REPORTS_DB,
   runWipe,
   secretKeys,
@@ -69,15 +71,11 @@ async function phone(more: Record<string, unknown> = {}) {
     keys: async () => [...cacheNames],
     delete: async (n: string) => cacheNames.delete(n),
   } as unknown as CacheStorage;
-  const unregistered: string[] = [];
-  const serviceWorker = {
-    getRegistrations: async () => [{ unregister: async () => (unregistered.push('/'), true) }],
-  } as unknown as ServiceWorkerContainer;
   const stores = [new Map([['x', '1']]), new Map([['y', '2']])];
   const webStorage = stores.map((m) => ({ clear: () => m.clear() }) as unknown as Storage);
   let closed = 0;
-  const deps: WipeDeps = { idb, closeReportsDb: () => void closed++, caches, serviceWorker, webStorage };
-  return { idb, deps, cacheNames, unregistered, stores, closedCount: () => closed };
+  const deps: WipeDeps = { idb, closeReportsDb: () => void closed++, caches, webStorage };
+  return { idb, deps, cacheNames, stores, closedCount: () => closed };
 }
 
 describe('panic wipe', () => {
@@ -136,24 +134,24 @@ describe('panic wipe', () => {
     expect(await keyvalKeys(idb)).toEqual(['keyboardLayout']);
   });
 
-  test('a full wipe leaves no database, cache, service worker or web storage, in the documented order', async () => {
-    const { idb, deps, cacheNames, unregistered, stores, closedCount } = await phone();
+  test('a full wipe leaves no database, web storage or cache but the app shell, in the documented order', async () => {
+    const { idb, deps, cacheNames, stores, closedCount } = await phone();
     const reports = await req(idb.open(REPORTS_DB));
     reports.close();
     expect(await databaseNames(idb)).toEqual([REPORTS_DB, KEYVAL_DB, 'workbox-expiration'].sort());
     const seen: string[] = [];
     const results = await runWipe(wipeSteps(deps), (r) => seen.push(r.name));
-    expect(seen).toEqual(['secrets', 'reports', 'keyval', 'otherDatabases', 'caches', 'serviceWorkers', 'webStorage']);
+    expect(seen).toEqual(['secrets', 'reports', 'keyval', 'otherDatabases', 'caches', 'webStorage']);
     expect(results.every((r) => r.ok)).toBe(true);
     expect(await databaseNames(idb)).toEqual([]);
-    expect([...cacheNames]).toEqual([]);
-    expect(unregistered).toEqual(['/']);
+    // The service worker's precache of the app's own files stays, so the app opens again offline.
+    expect([...cacheNames]).toEqual(['workbox-precache-v2-/']);
     expect(stores.every((m) => m.size === 0)).toBe(true);
     expect(closedCount()).toBe(1);
   });
 
   test('a step that fails does not stop the steps after it', async () => {
-    const { idb, deps, unregistered, stores } = await phone();
+    const { idb, deps, stores } = await phone();
     deps.closeReportsDb = () => {
       throw new Error('already closed');
     };
@@ -162,7 +160,6 @@ describe('panic wipe', () => {
     expect(results.filter((r) => !r.ok).map((r) => r.name)).toEqual(['reports', 'caches']);
     // The ones after each failure still ran.
     expect(await databaseNames(idb)).not.toContain(KEYVAL_DB);
-    expect(unregistered).toEqual(['/']);
     expect(stores.every((m) => m.size === 0)).toBe(true);
   });
 
@@ -209,6 +206,38 @@ describe('panic wipe', () => {
     expect(results).toEqual([{ name: 'reports', ok: true }]);
     expect(blocked).toBe(false);
     expect((await indexedDB.databases()).map((d) => d.name)).not.toContain(REPORTS_DB);
+  });
+
+  test('a connection to idb-keyval the page closes first does not hold up its deletion: written again after, the entry stays', async () => {
+    const { idb, deps } = await phone();
+    const connection = await req(idb.open(KEYVAL_DB));
+    let blocked = false;
+    const watched = Object.assign(Object.create(idb) as IDBFactory, {
+      deleteDatabase(name: string) {
+        const deletion = idb.deleteDatabase(name);
+        deletion.addEventListener('blocked', () => (blocked = true));
+        return deletion;
+      },
+      open: (name: string) => idb.open(name),
+      databases: () => idb.databases(),
+    });
+    deps.idb = watched;
+    deps.closeKeyval = () => connection.close();
+    const results = await runWipe(wipeSteps(deps));
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(blocked).toBe(false);
+    expect(await databaseNames(idb)).toEqual([]);
+    // What the page writes next lands in a new database, which no deletion still pending takes away.
+    await keyvalWith(idb, { wrappedDataKey: { v: 1, ct: 'BBBB' } });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await keyvalKeys(idb)).toEqual(['wrappedDataKey']);
+  });
+
+  test('only the caches the registry names as the app itself are kept', () => {
+    expect(keptCaches(['workbox-precache-v2-https://base.example/', 'reports-export', 'workbox-runtime'])).toEqual([
+      'workbox-precache-v2-https://base.example/',
+    ]);
+    expect(keptCaches(['workbox-precache-v2-/'], [])).toEqual([]);
   });
 
   test('a deletion held up by a connection left open moves on after the wait, and completes once it closes', async () => {

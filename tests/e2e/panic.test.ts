@@ -90,12 +90,16 @@ async function phoneInUse(context: BrowserContext): Promise<Page> {
 }
 
 /**
- * The wipe ends by loading the app's start page. Here that load is answered with an empty page of
- * the same origin, so what the wipe left can be read before a fresh start stores anything anew.
+ * The wipe ends by loading the app's start page. Here that load is answered, past the service
+ * worker, with an empty page of the same origin, so what the wipe left can be read before a fresh start stores anything anew.
  * `at` is when the start page was asked for (0 until then).
  */
 async function blankStart(page: Page): Promise<{ at: number }> {
   const wiped = { at: 0 };
+  // The service worker the wipe keeps would answer that load itself, unseen by the route below.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setBypassServiceWorker', { bypass: true });
   await page.route(
     (url) => url.pathname === '/',
     (route) => {
@@ -117,7 +121,28 @@ function originStorage(page: Page) {
   }));
 }
 
-test('panic from the header wipes databases, caches, the service worker and settings, and leaves an empty app', async () => {
+/** The caches left after a wipe: the service worker's precache of the app's own files, and only it. */
+function onlyPrecache(names: string[]) {
+  expect(names.length).toBe(1);
+  expect(names[0]).toMatch(/^workbox-precache-/);
+}
+
+/**
+ * Every cached response's address and text, as the page reads them from Cache Storage: what a wipe
+ * leaves there, to look through for anything of the phone's reports.
+ */
+function cachedText(page: Page) {
+  return page.evaluate(async () => {
+    const out: string[] = [];
+    for (const name of await caches.keys()) {
+      const cache = await caches.open(name);
+      for (const req of await cache.keys()) out.push(req.url, (await (await cache.match(req))?.text()) ?? '');
+    }
+    return out.join('\n');
+  });
+}
+
+test('panic from the header wipes databases, data caches and settings, keeps the app shell, and leaves an empty app', async () => {
   const context = await newPhoneContext(browser);
   const page = await phoneInUse(context);
   const before = await originStorage(page);
@@ -137,7 +162,11 @@ test('panic from the header wipes databases, caches, the service worker and sett
   await page.waitForLoadState('load');
   console.log(`panic wipe: ${Math.round(wiped.at - started)} ms from the confirming tap to the blank page`);
 
-  expect(await originStorage(page)).toEqual({ databases: [], caches: [], registrations: 0, localStorage: 0, sessionStorage: 0 });
+  const after = await originStorage(page);
+  expect(after).toMatchObject({ databases: [], registrations: 1, localStorage: 0, sessionStorage: 0 });
+  onlyPrecache(after.caches);
+  const cached = await cachedText(page);
+  for (const kept of ['حارة الزيتون القديمة', 'حي القصور', TOKEN]) expect(cached).not.toContain(kept);
 
   // With nothing stored, the app starts fresh: Arabic, right to left, no reports, no draft offered.
   await page.unrouteAll();
@@ -168,7 +197,33 @@ test('offline, the wipe completes all the same: it waits on no network', async (
   ]);
   await page.waitForLoadState('load');
   console.log(`panic wipe offline: ${Math.round(wiped.at - started)} ms from the confirming tap to the blank page`);
-  expect(await originStorage(page)).toEqual({ databases: [], caches: [], registrations: 0, localStorage: 0, sessionStorage: 0 });
+  const after = await originStorage(page);
+  expect(after).toMatchObject({ databases: [], registrations: 1, localStorage: 0, sessionStorage: 0 });
+  onlyPrecache(after.caches);
+  await context.close();
+});
+
+test("offline, the wipe ends on the empty app, and so does a reload: never the browser's page for no connection", async () => {
+  const context = await newPhoneContext(browser);
+  const page = await phoneInUse(context);
+  await context.setOffline(true);
+  await page.goto('/');
+  await appReady(page);
+  await waitForCount(reports(page), 1);
+  await page.getByRole('button', { name: 'امسح بيانات الهاتف' }).click();
+  await page.getByRole('button', { name: 'اضغط مرة أخرى لمسح كل شيء' }).click();
+  // The app starts again from its own cache: a new passcode (answered here as a monitor would), an empty list.
+  const empty = page.getByText('لا تقارير بعد');
+  await empty.waitFor();
+  expect(await reports(page).count()).toBe(0);
+  await screenshot(page, 'panic-offline-after-ar');
+  await page.reload();
+  await empty.waitFor();
+  expect(page.url()).toBe(new URL('/', page.url()).href);
+  expect(await page.evaluate(() => `${document.documentElement.lang} ${document.documentElement.dir}`)).toBe('ar rtl');
+  expect(await countRows(page, 'reports')).toBe(0);
+  expect(await readAllStored(page)).not.toMatch(/حارة الزيتون القديمة|حي القصور|panic-test-token/);
+  expect(await cachedText(page)).not.toMatch(/حارة الزيتون القديمة|حي القصور|panic-test-token/);
   await context.close();
 });
 

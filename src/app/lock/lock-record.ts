@@ -20,7 +20,14 @@ import {
   type Bytes,
 } from '../../domain/crypto/bytes.ts';
 import { ARGON2ID_DEFAULT, passphraseLongEnough, type Argon2idParams } from '../../domain/crypto/passphrase.ts';
-import { deriveFor, unwrapWithDerived, wrapUnderPassphrase, wrappedKeySchema } from '../../domain/crypto/wrapped-key.ts';
+import {
+  deriveFor,
+  unwrapWithDerived,
+  wrapUnderDerived,
+  wrapUnderPassphrase,
+  wrappedKeySchema,
+  type WrappedKey,
+} from '../../domain/crypto/wrapped-key.ts';
 import { cryptoRandom, type RandomBytes } from '../../domain/ids.ts';
 
 import { DATA_KEY_BYTES, IDLE_MINUTES, WIPE_AFTER } from './options.ts';
@@ -89,6 +96,22 @@ export async function readRecord(store: LockRecordStore): Promise<LockRecord | u
 
 export type SetUpResult = { ok: true; key: Bytes } | { ok: false; reason: (typeof LOCK_ERRORS)['tooShort' | 'mismatch'] };
 
+/** A new random data key, as raw bytes and as the key to wrap. */
+async function newDataKey(random: RandomBytes): Promise<{ raw: Bytes; key: CryptoKey }> {
+  const raw = ownBytes(random(DATA_KEY_BYTES));
+  return { raw, key: await crypto.subtle.importKey('raw', raw, { name: 'AES-GCM' }, true, ['encrypt', 'decrypt']) };
+}
+
+/** The record a first set-up writes: no wrong tries, no wipe passcode, the default lock options. */
+const firstRecord = (wrapped: WrappedKey): LockRecord => ({
+  v: 1,
+  wrapped,
+  failures: 0,
+  notBefore: 0,
+  idleMinutes: IDLE_MINUTES[0],
+  wipeAfter: WIPE_AFTER[0],
+});
+
 /** The first passcode: a new random data key, wrapped under it. Returns the key to unlock with. */
 export async function setUpPasscode(
   store: LockRecordStore,
@@ -99,20 +122,40 @@ export async function setUpPasscode(
   if (!passphraseLongEnough(passcode)) return { ok: false, reason: LOCK_ERRORS.tooShort };
   if (passcode.normalize('NFC') !== confirm.normalize('NFC')) return { ok: false, reason: LOCK_ERRORS.mismatch };
   const random = opts.random ?? cryptoRandom;
-  const raw = ownBytes(random(DATA_KEY_BYTES));
-  const dataKey = await crypto.subtle.importKey('raw', raw, { name: 'AES-GCM' }, true, ['encrypt', 'decrypt']);
-  const wrapped = await wrapUnderPassphrase(dataKey, passcode, { params: opts.params ?? ARGON2ID_DEFAULT, random });
+  const { raw, key } = await newDataKey(random);
+  const wrapped = await wrapUnderPassphrase(key, passcode, { params: opts.params ?? ARGON2ID_DEFAULT, random });
   if (!wrapped.ok) return { ok: false, reason: LOCK_ERRORS.tooShort };
-  await store.write({ v: 1, wrapped: wrapped.wrapped, failures: 0, notBefore: 0, idleMinutes: IDLE_MINUTES[0], wipeAfter: WIPE_AFTER[0] });
+  await store.write(firstRecord(wrapped.wrapped));
   return { ok: true, key: raw };
+}
+
+/**
+ * What the phone starts again with after the wipe passcode: a new data key, and a record as a first
+ * set-up writes it, in which the wipe passcode is the passcode. Wrapped under what that passcode's
+ * try just derived, with the old record's parameters and salt: no second Argon2id, so the try takes
+ * as long as a real unlock. Written by the caller once the wipe is done, never before.
+ */
+export interface StartAgain {
+  record: LockRecord;
+  key: Bytes;
+}
+
+async function startAgainWith(old: LockRecord, derived: Bytes): Promise<StartAgain> {
+  const { raw, key } = await newDataKey(cryptoRandom);
+  const wrapped = await wrapUnderDerived(key, old.wrapped, derived);
+  if (!wrapped) throw new Error(LOCK_ERRORS.damaged);
+  return { record: firstRecord(wrapped), key: raw };
 }
 
 export type UnlockResult =
   | { ok: true; key: Bytes; record: LockRecord }
   | { ok: false; reason: 'wait'; waitMs: number }
   | { ok: false; reason: 'wrong'; failures: number; waitMs: number; triesLeft?: number }
-  /** The wipe passcode, or one wrong try too many with a wipe set: the caller wipes the phone now. */
-  | { ok: false; reason: 'wipe' };
+  /**
+   * The wipe passcode, or one wrong try too many with a wipe set: the caller wipes the phone now.
+   * After the wipe passcode, `startAgain` is what the wiped phone opens with.
+   */
+  | { ok: false; reason: 'wipe'; startAgain?: StartAgain };
 
 /**
  * One try of a passcode. The try is counted (and its wait set) before Argon2id runs, and undone
@@ -130,7 +173,9 @@ export async function unlockWith(store: LockRecordStore, passcode: string, now: 
   try {
     if (record.duress !== undefined) {
       const expected = fromBase64url(record.duress)!;
-      if (constantTimeEqual(fromBase64url(await wipePasscodeVerifier(derived))!, expected)) return { ok: false, reason: 'wipe' };
+      if (constantTimeEqual(fromBase64url(await wipePasscodeVerifier(derived))!, expected)) {
+        return { ok: false, reason: 'wipe', startAgain: await startAgainWith(record, derived) };
+      }
     }
     const opened = await unwrapWithDerived(record.wrapped, derived, { extractable: true });
     if (!opened.ok) {

@@ -1,7 +1,7 @@
 /**
  * idb-keyval for the names kept-outside.ts lists, and no others. The app's one import of the library:
  * every entry it writes is one the panic knows to be a secret or not. The library's own functions,
- * only typed more narrowly, so the first load carries nothing more.
+ * only typed more narrowly and run over a connection of its own (see `store`).
  *
  * The entries that decide whom this device is and whom it trusts (its enrollment, the pinned
  * deployment key and root, a coordinator's key file) are read and written sealed (`getSealed`,
@@ -11,16 +11,45 @@
  * put in its profile without the passcode. Without a data key (no lock set up, as in tests of the
  * modules that use them) they are stored as they are.
  */
-import { get as getEntry, set as setEntry, update as updateEntry } from 'idb-keyval';
+import { get as getEntry, set as setEntry, update as updateEntry, type UseStore } from 'idb-keyval';
 import { openRow, SEALED_PROP, sealRow, UnreadableRowError, type DataKeyHolder } from './at-rest.ts';
 import type { KeyvalName } from './kept-outside.ts';
 
-export const get: <T = unknown>(name: KeyvalName) => Promise<T | undefined> = getEntry;
+let connection: Promise<IDBDatabase> | undefined;
 
-export const set: (name: KeyvalName, value: unknown) => Promise<void> = setEntry;
+/**
+ * The library's own database and store, through a connection this module can close: the library's
+ * default store never closes its own, which holds up a wipe's deletion of the database until the page
+ * leaves. The wipe passcode's wipe goes on in the same page, so it closes this one first.
+ */
+const store: UseStore = (mode, callback) => {
+  connection ??= new Promise((resolve, reject) => {
+    const open = indexedDB.open('keyval-store');
+    open.onupgradeneeded = () => open.result.createObjectStore('keyval');
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => {
+      connection = undefined;
+      reject(open.error ?? new Error('indexedDB.open failed'));
+    };
+  });
+  return connection.then((db) => callback(db.transaction('keyval', mode).objectStore('keyval')));
+};
+
+/** Closes the connection once its transactions end; the next read or write opens another. */
+export function closeKeyval(): void {
+  void connection?.then(
+    (db) => db.close(),
+    () => undefined,
+  );
+  connection = undefined;
+}
+
+export const get = <T = unknown>(name: KeyvalName): Promise<T | undefined> => getEntry<T>(name, store);
+
+export const set = (name: KeyvalName, value: unknown): Promise<void> => setEntry(name, value, store);
 
 /** One transaction from read to write. */
-export const update: <T>(name: KeyvalName, updater: (old: T | undefined) => T) => Promise<void> = updateEntry;
+export const update = <T>(name: KeyvalName, updater: (old: T | undefined) => T): Promise<void> => updateEntry(name, updater, store);
 
 export const SEALED_ENTRIES = ['enrollment', 'deploymentKey', 'deploymentRoot', 'deploymentKeyFile'] as const;
 export type SealedEntry = (typeof SEALED_ENTRIES)[number];

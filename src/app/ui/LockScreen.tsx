@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { Translator } from '../i18n/i18n.ts';
-import type { LockRecordStore } from '../lock/lock-record.ts';
+import type { LockRecordStore, StartAgain } from '../lock/lock-record.ts';
 
 export interface LockScreenProps {
   tr: Translator;
@@ -12,8 +12,11 @@ export interface LockScreenProps {
   /** Whether a passcode exists yet. */
   mode: 'setUp' | 'unlock';
   onUnlocked: (key: Uint8Array) => void;
-  /** The wipe passcode, or the last wrong try with a wipe set. */
-  onWipe: () => void;
+  /**
+   * The wipe passcode (with what the wiped phone opens with), or the last wrong try with a wipe set.
+   * The screen stays busy until it ends.
+   */
+  onWipe: (startAgain?: StartAgain) => Promise<void>;
 }
 
 type Message = { key: string; n?: number } | undefined;
@@ -61,7 +64,7 @@ export function LockScreen({ tr, store, mode, onUnlocked, onWipe }: LockScreenPr
       }
       const result = await unlockWith(store, passcodeAsTyped(passcode), Date.now());
       if (result.ok) return onUnlocked(result.key);
-      if (result.reason === 'wipe') return onWipe();
+      if (result.reason === 'wipe') return await onWipe(result.startAgain);
       setPasscode('');
       if (result.reason === 'wrong') {
         setError({ key: 'lock.err.wrong' });

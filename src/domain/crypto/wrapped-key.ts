@@ -199,6 +199,18 @@ export async function unwrapWithDerived(input: unknown, derived: Bytes, opts: { 
 }
 
 /**
+ * Wraps a key under what `deriveFor` gave for a passphrase-wrapped blob, with that blob's parameters
+ * and salt: a blob the same passphrase opens, made without a second derivation. Null when `input` is
+ * not a passphrase-wrapped key this code reads.
+ */
+export async function wrapUnderDerived(key: CryptoKey, input: unknown, derived: Bytes, opts: WrapOptions = {}): Promise<WrappedKey | null> {
+  const p = await parse(input);
+  if (!p || !p.blob.kdf) return null;
+  const wrappingKey = await subtle().importKey('raw', derived, { name: 'AES-GCM' }, false, ['wrapKey', 'unwrapKey']);
+  return wrapWith(key, wrappingKey, p.blob.kdf, opts);
+}
+
+/**
  * Unwraps a key with a passphrase. A wrong passphrase (or a blob changed in any byte) gives
  * `err.passphrase.wrong`, never a wrong key. `extractable` is for re-wrapping only (a coordinator
  * passing the deployment key on as a key file); keys in use stay non-extractable.

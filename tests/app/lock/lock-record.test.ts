@@ -1,4 +1,13 @@
-import { describe, expect, test } from 'vitest';
+import type * as HashWasm from 'hash-wasm';
+import { describe, expect, test, vi } from 'vitest';
+
+/** Argon2id as the library runs it, counted: a wipe passcode's try must cost what a real one costs. */
+const { argon2id } = vi.hoisted(() => ({ argon2id: vi.fn() }));
+vi.mock('hash-wasm', async (original) => {
+  const lib = await original<typeof HashWasm>();
+  argon2id.mockImplementation(lib.argon2id);
+  return { ...lib, argon2id };
+});
 import { toBase64url } from '../../../src/domain/crypto/bytes.ts';
 import { ARGON2ID_FLOOR } from '../../../src/domain/crypto/passphrase.ts';
 import {
@@ -104,10 +113,39 @@ describe('unlocking', () => {
     expect(await setWipePasscode(store, 'short')).toEqual({ ok: false, reason: LOCK_ERRORS.tooShort });
     expect(await setWipePasscode(store, 'orange-grove-42')).toEqual({ ok: true });
     expect(JSON.stringify(store.current())).not.toContain('orange-grove-42');
-    expect(await unlockWith(store, 'orange-grove-42', T)).toEqual({ ok: false, reason: 'wipe' });
+    expect(await unlockWith(store, 'orange-grove-42', T)).toMatchObject({ ok: false, reason: 'wipe' });
     expect((await unlockWith(store, PASSCODE, T)).ok).toBe(true);
     await setWipePasscode(store, undefined);
     expect(await unlockWith(store, 'orange-grove-42', T)).toMatchObject({ reason: 'wrong' });
+  });
+
+  test('the wipe passcode gives what the wiped phone starts again with: a new key, under that passcode, from the one derivation', async () => {
+    const { store, key } = await setUp();
+    await setWipePasscode(store, 'orange-grove-42');
+    const before = store.current();
+    const writes = store.writes.length;
+    const derivations = argon2id.mock.calls.length;
+    const wiped = await unlockWith(store, 'orange-grove-42', T);
+    // One Argon2id run, as for the real passcode's try; nothing written but the try's count.
+    expect(argon2id.mock.calls.length - derivations).toBe(1);
+    const real = argon2id.mock.calls.length;
+    expect((await unlockWith(store, PASSCODE, T)).ok).toBe(true);
+    expect(argon2id.mock.calls.length - real).toBe(1);
+    expect(store.writes.length - writes).toBe(3);
+    if (wiped.ok || wiped.reason !== 'wipe' || !wiped.startAgain) throw new Error('no start again');
+    const { record, key: fresh } = wiped.startAgain;
+    expect(toBase64url(fresh)).not.toBe(toBase64url(key));
+    // As a first set-up writes it: no wipe passcode, no wrong tries, the default options; the same
+    // parameters and salt as the try just derived under.
+    expect(record).toMatchObject({ v: 1, failures: 0, notBefore: 0, idleMinutes: 5, wipeAfter: 0 });
+    expect(record).not.toHaveProperty('duress');
+    expect(record.wrapped.kdf).toEqual(before.wrapped.kdf);
+    expect(JSON.stringify(record)).not.toContain(toBase64url(fresh));
+    // Written, the passcode just typed opens it and gives the new key; the old passcode does not.
+    const next = memoryStore();
+    await next.write(record);
+    expect(await unlockWith(next, 'orange-grove-42', T)).toMatchObject({ ok: true, key: fresh });
+    expect(await unlockWith(next, PASSCODE, T)).toMatchObject({ ok: false, reason: 'wrong' });
   });
 
   test('a new passcode opens the same data key; the old one no longer does', async () => {
