@@ -13,6 +13,7 @@ import {
   loadSampleGazetteer,
   newPhoneContext,
   readAllStored,
+  saveDamageReport,
   screenshot,
   until,
   waitForCount,
@@ -224,6 +225,27 @@ test("offline, the wipe ends on the empty app, and so does a reload: never the b
   expect(await countRows(page, 'reports')).toBe(0);
   expect(await readAllStored(page)).not.toMatch(/حارة الزيتون القديمة|حي القصور|panic-test-token/);
   expect(await cachedText(page)).not.toMatch(/حارة الزيتون القديمة|حي القصور|panic-test-token/);
+  await context.close();
+});
+
+test('armed, the Wipe button says how many reports have not reached the base, and only when there are some', async () => {
+  const context = await newPhoneContext(browser);
+  const page = await context.newPage();
+  await page.goto('/');
+  await appReady(page);
+  const wipe = page.getByRole('banner').getByRole('button', { name: 'امسح بيانات الهاتف' });
+  // Nothing saved: the plain confirmation.
+  await wipe.click();
+  await page.getByRole('button', { name: 'اضغط مرة أخرى لمسح كل شيء', exact: true }).waitFor();
+  await wipe.waitFor();
+  // Three saved on a phone never synced: none has reached the base.
+  for (const place of ['حي الشاطئ', 'قرية الحمراء', 'سوق الغنم']) {
+    await saveDamageReport(page, { date: '2025-03-07', place, structures: '2', notes: '' });
+    await page.getByRole('list', { name: 'التقارير' }).getByText(place).waitFor();
+  }
+  await wipe.click();
+  await page.getByRole('button', { name: 'اضغط مرة أخرى لمسح كل شيء (٣ تقارير لم تصل إلى المركز)', exact: true }).waitFor();
+  await screenshot(page, 'panic-armed-unsynced-ar');
   await context.close();
 });
 

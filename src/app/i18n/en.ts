@@ -123,6 +123,10 @@ const coreEn = {
   'nav.quarantine': 'Quarantine',
   'panic.action': 'Wipe this phone',
   'panic.confirm': 'Tap again to wipe everything',
+  'panic.confirmUnsynced': {
+    one: 'Tap again to wipe everything ({n} report has not reached the base)',
+    other: 'Tap again to wipe everything ({n} reports have not reached the base)',
+  },
   'panic.wiping': 'Wiping…',
 } as const satisfies Record<string, string | PluralMessage>;
 

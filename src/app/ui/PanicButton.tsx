@@ -1,6 +1,8 @@
 /**
  * The panic control in the header of every screen. Two taps within a few seconds, not a dialog: at a
- * checkpoint there is no time to read, but a pocket tap alone must not wipe the phone.
+ * checkpoint there is no time to read, but a pocket tap alone must not wipe the phone. Armed, it says
+ * how many reports have not reached the base yet, once that is counted: the second tap never waits
+ * for the count.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { loadPanic, wipeNow } from '../panic-loader.ts';
@@ -10,8 +12,9 @@ import { useServices } from './context.ts';
 export const CONFIRM_WINDOW_MS = 4000;
 
 export function PanicButton() {
-  const { tr, writer, sync } = useServices();
+  const { tr, writer, sync, watermark } = useServices();
   const [state, setState] = useState<'idle' | 'armed' | 'wiping'>('idle');
+  const [unsynced, setUnsynced] = useState(0);
   useEffect(() => void loadPanic().catch(() => undefined), []);
   useEffect(() => {
     if (state !== 'armed') return;
@@ -20,7 +23,14 @@ export function PanicButton() {
   }, [state]);
 
   const onClick = () => {
-    if (state === 'idle') return setState('armed');
+    if (state === 'idle') {
+      setUnsynced(0);
+      // Counted by the wipe's module, already loaded; a count that fails says nothing.
+      void loadPanic()
+        .then((m) => m.unsyncedReports(writer.db.backendDB(), watermark))
+        .then(setUnsynced, () => undefined);
+      return setState('armed');
+    }
     if (state !== 'armed') return;
     setState('wiping');
     // Sync stops first: a pull landing mid-wipe would write into what is being deleted.
@@ -31,7 +41,11 @@ export function PanicButton() {
 
   return (
     <button type="button" class={state === 'idle' ? 'panic' : 'panic armed'} onClick={onClick} disabled={state === 'wiping'}>
-      {tr.t(state === 'idle' ? 'panic.action' : state === 'armed' ? 'panic.confirm' : 'panic.wiping')}
+      {state === 'armed'
+        ? unsynced > 0
+          ? tr.plural('panic.confirmUnsynced', unsynced)
+          : tr.t('panic.confirm')
+        : tr.t(state === 'idle' ? 'panic.action' : 'panic.wiping')}
     </button>
   );
 }
