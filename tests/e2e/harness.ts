@@ -280,7 +280,7 @@ export async function loadSampleGazetteer(p: Page): Promise<void> {
     .waitFor();
 }
 
-/** Saves a damage report through the Arabic form, from the list. */
+/** Saves a damage report through the Arabic form, from the list, and waits until it is saved. */
 export async function saveDamageReport(p: Page, r: { date: string; place: string; structures: string; notes: string }): Promise<void> {
   await p.goto('/');
   await p.getByRole('button', { name: 'تقرير جديد' }).click();
@@ -290,6 +290,8 @@ export async function saveDamageReport(p: Page, r: { date: string; place: string
   await p.getByLabel('عدد المباني').fill(r.structures);
   await p.getByLabel('ملاحظات').fill(r.notes);
   await p.getByRole('button', { name: 'حفظ' }).click();
+  // The app shows the list once the save has landed: a test that moves on sooner may cut it short.
+  await p.waitForURL((url) => url.pathname === '/');
 }
 
 /**

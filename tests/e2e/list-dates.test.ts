@@ -22,9 +22,9 @@ async function newReport(p: Page, type: string, place: string) {
   await p.getByLabel('اسم المكان', { exact: true }).fill(place);
 }
 
+/** Saves the form; the app then shows the list, which holds `count` reports once the save landed. */
 async function save(p: Page, count: number) {
   await p.getByRole('button', { name: 'حفظ' }).click();
-  await p.goto('/');
   await waitForCount(reports(p), count);
 }
 
