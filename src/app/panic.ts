@@ -217,26 +217,6 @@ export async function wipeThisPhone(closeReportsDb: () => void): Promise<StepRes
   return results;
 }
 
-/**
- * How many reports hold ops of this device's that have not reached the base: those whose last own
- * op is above the watermark, as the list marks them unsynced (read-row.ts). Read from the rows'
- * clear part straight from IndexedDB, opening nothing: the count costs no decryption.
- */
-export function unsyncedReports(db: IDBDatabase, watermark: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let n = 0;
-    const cursor = db.transaction('reports').objectStore('reports').openCursor();
-    cursor.onsuccess = () => {
-      const at = cursor.result;
-      if (!at) return resolve(n);
-      const seq = (at.value as { lastOwnSeq?: unknown }).lastOwnSeq;
-      if (typeof seq === 'number' && seq > watermark) n++;
-      at.continue();
-    };
-    cursor.onerror = () => reject(failure(cursor.error));
-  });
-}
-
 /** Replaces the page (and its history entry) with the app's start, which now has nothing to show. */
 export function navigateToBlank(): void {
   // The path written out rather than `href()`: importing the router here splits Preact into a first-load

@@ -16,7 +16,6 @@ import {
   REPORTS_DB,
   runWipe,
   secretKeys,
-  unsyncedReports,
   wipeSteps,
   type WipeDeps,
 } from '../../src/app/panic.ts';
@@ -239,16 +238,6 @@ describe('panic wipe', () => {
       'workbox-precache-v2-https://base.example/',
     ]);
     expect(keptCaches(['workbox-precache-v2-/'], [])).toEqual([]);
-  });
-
-  test('the reports not yet at the base are counted from the rows as stored, sealed or not', async () => {
-    const db = new RasidDb('unsynced-count');
-    const row = (id: string, lastOwnSeq: number) => ({ id, type: 'damage', createdAt: 1, lastOwnSeq, state: { fields: {} } }) as never;
-    await db.reports.bulkPut([row('a', 0), row('b', 3), row('c', 4), row('d', 9)]);
-    expect(await unsyncedReports(db.backendDB(), 3)).toBe(2);
-    expect(await unsyncedReports(db.backendDB(), 0)).toBe(3);
-    expect(await unsyncedReports(db.backendDB(), 9)).toBe(0);
-    db.close();
   });
 
   test('a deletion held up by a connection left open moves on after the wait, and completes once it closes', async () => {

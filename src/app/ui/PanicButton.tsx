@@ -6,6 +6,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { loadPanic, wipeNow } from '../panic-loader.ts';
+import { waitingReports } from '../store/waiting.ts';
 import { useServices } from './context.ts';
 
 /** How long the first tap stays armed. */
@@ -25,10 +26,11 @@ export function PanicButton() {
   const onClick = () => {
     if (state === 'idle') {
       setUnsynced(0);
-      // Counted by the wipe's module, already loaded; a count that fails says nothing.
-      void loadPanic()
-        .then((m) => m.unsyncedReports(writer.db.backendDB(), watermark))
-        .then(setUnsynced, () => undefined);
+      // The list's own count of what waits; a count that fails says nothing.
+      void waitingReports(writer.db, writer.device, watermark).then(
+        (w) => setUnsynced(w.size),
+        () => undefined,
+      );
       return setState('armed');
     }
     if (state !== 'armed') return;
