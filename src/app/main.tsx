@@ -13,6 +13,7 @@ import type { Gazetteer } from '../domain/gazetteer.ts';
 import { applyAppearance, currentAppearance, setAppearance, type Appearance } from './appearance.ts';
 import { deviceId } from './device.ts';
 import { takeEnrollmentFragment } from './enrollment-fragment.ts';
+import { holdInstallOffer } from './install-offer.ts';
 import { loadEnrollment, type Enrollment } from './enrollment-store.ts';
 import { browserLockRecordStore } from './lock/lock-record-store.ts';
 import { IDLE_MINUTES, LOCK_RECORD_KEY } from './lock/options.ts';
@@ -203,7 +204,9 @@ async function startAgain(fresh: StartAgain, tr: Translator): Promise<Uint8Array
 async function start() {
   // First of all, before anything waits: the enrollment code must not stay in the address.
   takeEnrollmentFragment();
-  const tr = await loadLang().then(loadTranslator);
+  // Chromium makes its install offer once, early: held from the start for the introduction.
+  holdInstallOffer();
+  let tr = await loadLang().then(loadTranslator);
   document.documentElement.lang = tr.lang;
   document.documentElement.dir = tr.dir;
   applyAppearance(tr);
@@ -222,6 +225,9 @@ async function start() {
       return openApp(dataKey, tr, onUpdate);
     });
   const hasPasscode = (await get(LOCK_RECORD_KEY)) !== undefined;
+  const root = document.getElementById('app')!;
+  // The first start (and the first after a wipe, as on a new phone) explains before it asks for a passcode.
+  if (!hasPasscode) tr = await import('./first-start.tsx').then((m) => m.firstStart(tr, root));
   render(
     <LockScreen
       tr={tr}
@@ -230,7 +236,7 @@ async function start() {
       onUnlocked={(key) => void unlocked(key)}
       onWipe={(fresh) => (fresh ? startAgain(fresh, tr).then(unlocked) : wipeNow(() => undefined))}
     />,
-    document.getElementById('app')!,
+    root,
   );
   void loadPanic().catch(() => undefined);
 }

@@ -14,6 +14,7 @@ export type Route =
   | { name: 'edit'; id: ReportId; draft?: string }
   | { name: 'noReport' }
   | { name: 'settings' }
+  | { name: 'intro' }
   | { name: 'sync' }
   | { name: 'enroll' }
   | { name: 'devices' }
@@ -34,6 +35,7 @@ const PATHS = {
   view: '/reports/:id',
   edit: '/reports/:id/edit',
   settings: '/settings',
+  intro: '/intro',
   sync: '/sync',
   enroll: '/enroll',
   devices: '/devices',

@@ -128,10 +128,11 @@ const PASSCODE_LABEL = /^(Passcode|رمز القفل)$/;
 const CONFIRM_LABEL = /^(Passcode again|رمز القفل مرة أخرى)$/;
 const LOCK_BUTTON = /^(Set the passcode|احفظ رمز القفل|Unlock|افتح)$/;
 const MAIN_NAV = /^(Main|القائمة الرئيسية)$/;
+const SKIP_INTRO = /^(Skip|تخطي)$/;
 
 /**
- * Answers the lock screen as a monitor would: sets the passcode the first time, types it at every
- * later start. Returns once the app behind it shows its navigation. A navigation in the middle of
+ * Answers the lock screen as a monitor would: skips the introduction and sets the passcode the
+ * first time, types it at every later start. Returns once the app behind it shows its navigation. A navigation in the middle of
  * it (a reload, a test's goto) only means answering the new screen.
  */
 export async function unlock(page: Page, passcode = TEST_PASSCODE, limitMs = 60_000): Promise<void> {
@@ -139,11 +140,13 @@ export async function unlock(page: Page, passcode = TEST_PASSCODE, limitMs = 60_
   const confirm = page.getByLabel(CONFIRM_LABEL, { exact: true });
   const button = page.getByRole('button', { name: LOCK_BUTTON });
   const nav = page.getByRole('navigation', { name: MAIN_NAV });
+  const skip = page.getByRole('button', { name: SKIP_INTRO });
   const ready = button.and(page.locator(':enabled'));
   const deadline = Date.now() + limitMs;
   while (Date.now() < deadline && !page.isClosed()) {
     try {
       if (await nav.isVisible()) return;
+      if (await skip.isVisible()) await skip.click({ timeout: 2_000 });
       if ((await field.isVisible()) && (await button.isEnabled())) {
         // Each step is bounded, not awaited at length: one on a page that navigated away gives up,
         // and the next round answers the screen shown then; the round ends on the app's state.
@@ -160,6 +163,7 @@ export async function unlock(page: Page, passcode = TEST_PASSCODE, limitMs = 60_
     // opening the vault with the passcode given.
     await nav
       .or(ready)
+      .or(skip)
       .first()
       .waitFor()
       .catch(() => undefined);

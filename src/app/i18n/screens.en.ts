@@ -272,4 +272,29 @@ export const screensEn = {
   'err.op.notSealed': 'it should have arrived sealed but did not',
   'err.op.badSignature': 'its signature is missing or malformed',
   'err.op.unsealed': 'the base now takes sealed changes only',
+  'intro.step': 'Step {n} of {total}',
+  'intro.keeps.title': 'What {app} keeps, and where',
+  'intro.keeps.phone':
+    'Your reports and drafts stay on this phone, sealed under the passcode you choose next. Without it no one can read them, and no one can bring them back: not even a coordinator.',
+  'intro.keeps.base':
+    'They leave the phone only when it syncs with your base, sealed so that the base itself cannot read them: only coordinators can. The app sends nothing anywhere else.',
+  'intro.keeps.sent': 'Reports stay on the phone once sent. Sync whenever you can: what has not reached the base is lost with the phone.',
+  'intro.lock.title': 'Lock and wipe',
+  'intro.lock.lock':
+    '“{lock}”, at the top of every screen, locks the app at once. It also locks itself after a few minutes without use; your passcode opens it again.',
+  'intro.lock.wipe':
+    '“{wipe}”, beside it, wipes everything the app keeps on this phone on a second tap. Reports not yet sent to the base are lost.',
+  'intro.lock.settings':
+    'In Settings you can choose a wipe passcode (typed at the lock instead of yours, it wipes the phone and opens an empty app) and have the phone wiped after too many wrong passcodes.',
+  'intro.install.title': 'Add {app} to the home screen',
+  'intro.install.why':
+    'Added to the home screen, {app} opens like any other app, without the browser around it, with or without a connection.',
+  'intro.install.action': 'Add to the home screen',
+  'intro.install.accepted': 'Added to the home screen.',
+  'intro.install.dismissed': 'Not added. The browser may offer it again later.',
+  'intro.next': 'Next',
+  'intro.skip': 'Skip',
+  'intro.toPasscode': 'Choose a passcode',
+  'intro.done': 'Done',
+  'intro.again': 'Show the introduction again',
 } as const satisfies Record<string, string | PluralMessage>;

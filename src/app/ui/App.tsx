@@ -14,6 +14,7 @@ const ViewReport = lazyScreen(() => import('./ViewReport.tsx').then((m) => m.Vie
 const NewReport = lazyScreen(() => import('./NewReport.tsx').then((m) => m.NewReport));
 const EditReport = lazyScreen(() => import('./EditReport.tsx').then((m) => m.EditReport));
 const Settings = lazyScreen(() => import('./Settings.tsx').then((m) => m.Settings));
+const IntroAgain = lazyScreen(() => import('./Intro.tsx').then((m) => m.IntroAgain));
 const SyncScreen = lazyScreen(() => import('./SyncScreen.tsx').then((m) => m.SyncScreen));
 const Enroll = lazyScreen(() => import('./Enroll.tsx').then((m) => m.Enroll));
 const Devices = lazyScreen(() => import('./Devices.tsx').then((m) => m.Devices));
@@ -52,6 +53,8 @@ function Screen({ route }: { route: Route }) {
       return <EditReport key={route.id + (route.draft ?? '')} id={route.id} draft={route.draft} />;
     case 'settings':
       return <Settings />;
+    case 'intro':
+      return <IntroAgain />;
     case 'sync':
       return <SyncScreen />;
     case 'enroll':

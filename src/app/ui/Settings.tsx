@@ -7,6 +7,7 @@ import { devicePublicKeys } from '../keys/device-keys.ts';
 import { saveLocalGazetteer } from '../local-gazetteer.ts';
 import { storageStatus } from '../storage-status.ts';
 import { isCoordinator, useServices } from './context.ts';
+import { href } from '../router.ts';
 import { isolate } from './format.ts';
 import type { Translator } from '../i18n/i18n.ts';
 import { LockOptions } from './LockOptions.tsx';
@@ -81,6 +82,9 @@ export function Settings() {
   return (
     <>
       <h1>{tr.t('settings.title')}</h1>
+      <p>
+        <a href={href('intro')}>{tr.t('intro.again')}</a>
+      </p>
       <section class="form-section" aria-labelledby="storage-h">
         <h2 id="storage-h">{tr.t('settings.storage')}</h2>
         {storage?.usage !== undefined && storage.quota !== undefined ? (
