@@ -58,6 +58,10 @@ type Lang = keyof typeof UI;
 
 /** A report this test files itself, so a name written with a haraka and a hamza is surely there. */
 const RED_QUARTER = 'حي الأَحمر';
+/** Its narrative: longer than a row shows, its last words only on the report's own screen. */
+const LONG_NOTE_START = 'دخلت مجموعة مسلحة الحي فجرًا وأحرقت ثلاثة بيوت';
+const LONG_NOTE_END = 'وبقيت العائلات في المدرسة حتى المساء.';
+const LONG_NOTE = `${LONG_NOTE_START}، ${'ثم عادت بعد ساعة ونهبت المحال القريبة من السوق، '.repeat(4)}${LONG_NOTE_END}`;
 
 const rows = (lang: Lang) => page.getByRole('list', { name: UI[lang].list }).getByRole('listitem');
 const filters = (lang: Lang) => page.getByRole('search', { name: UI[lang].filters });
@@ -119,6 +123,7 @@ describe('in Arabic', () => {
     await page.getByLabel('المحافظة', { exact: true }).selectOption({ label: 'اللاذقية' });
     await page.getByLabel('المنطقة', { exact: true }).selectOption({ label: 'جبلة' });
     await page.getByLabel('عدد المباني').fill('٣');
+    await page.getByLabel('ملاحظات').fill(LONG_NOTE);
     await page.getByRole('button', { name: 'حفظ' }).click();
     await page.getByRole('list', { name: 'التقارير' }).getByRole('listitem').filter({ hasText: RED_QUARTER }).waitFor();
 
@@ -240,6 +245,63 @@ describe('in Arabic', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/reports\/[\w-]+$/);
     await page.getByRole('article').waitFor();
+  });
+
+  test('named columns; ordered by place; a device keeps its first letters; a long narrative cut in the row, whole in the report', async () => {
+    await page.goto('/desk');
+    await rows('ar').nth(0).waitFor({ state: 'attached' });
+    // The columns' names, above the rows on a laptop (for the eye: each row is one link to a screen reader).
+    const head = page.locator('[aria-hidden="true"]').filter({ hasText: 'اسم المكان' });
+    for (const name of ['النوع', 'اسم المكان', 'تاريخ الحدث', 'حالة التحقق', 'الجهاز'])
+      await head.getByText(name, { exact: true }).waitFor();
+
+    const firstRow = () => rows('ar').first().textContent();
+    const before = await firstRow();
+    await page.getByLabel('الترتيب').selectOption({ label: 'المكان، أبجديًا' });
+    await until(page, firstRow, (t) => expect(t).not.toBe(before));
+    // The places of the rows in view, as they show, in the order an Arabic reader expects.
+    const places = await rows('ar').evaluateAll((items) => items.slice(0, 12).map((li) => li.querySelector('bdi')?.textContent ?? ''));
+    expect(places.length).toBeGreaterThan(5);
+    expect(places).toEqual([...places].sort(new Intl.Collator('ar').compare));
+    await screenshot(page, 'desk-list-by-place-ar');
+
+    // Every device name in view starts where its cell starts: never cut from its start in a right-to-left row.
+    const cutAtStart = await rows('ar').evaluateAll((items) =>
+      items.flatMap((li) => {
+        const walker = document.createTreeWalker(li, NodeFilter.SHOW_TEXT);
+        const found: string[] = [];
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          const text = node.textContent ?? '';
+          const at = text.indexOf('demo-');
+          if (at < 0) continue;
+          let box = node.parentElement!;
+          while (box !== li && getComputedStyle(box).overflow === 'visible') box = box.parentElement!;
+          const range = document.createRange();
+          range.setStart(node, at);
+          range.setEnd(node, at + 1);
+          const ch = range.getBoundingClientRect();
+          const cell = box.getBoundingClientRect();
+          if (ch.left < cell.left - 0.5 || ch.right > cell.right + 0.5) found.push(text);
+        }
+        return found;
+      }),
+    );
+    expect(cutAtStart).toEqual([]);
+
+    await page.getByLabel('الترتيب').selectOption({ label: 'الأحدث كتابة أولًا' });
+    await filters('ar').getByLabel(UI.ar.search, { exact: true }).fill(RED_QUARTER);
+    const mine = rows('ar').filter({ hasText: RED_QUARTER });
+    await until(
+      page,
+      () => mine.textContent(),
+      (t) => expect(t).toContain(LONG_NOTE_START),
+    );
+    const row = (await mine.textContent())!;
+    expect(row).toContain('…');
+    expect(row).not.toContain(LONG_NOTE_END);
+    await mine.getByRole('link').click();
+    await page.getByRole('article').getByText(LONG_NOTE_END, { exact: false }).waitFor();
+    await page.goto('/desk');
   });
 
   test('a report this app cannot read is counted and listed, not dropped', async () => {

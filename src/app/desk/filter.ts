@@ -12,7 +12,7 @@ import { areaLabel, type AdminLevel, type AdminUnit, type Gazetteer } from '../.
 import type { Lang } from '../../domain/lang.ts';
 import type { ReportView } from '../../domain/merge.ts';
 import type { AdminAreas, AdminRef, FieldValues } from '../../domain/report.ts';
-import { VERIFICATION_STATUSES, type ReportType } from '../../domain/report-codes.ts';
+import { REPORT_TYPES, VERIFICATION_STATUSES, type ReportType } from '../../domain/report-codes.ts';
 import type { DeskReport } from './desk-reports.ts';
 
 export type VerificationStatus = FieldValues['verification'];
@@ -291,6 +291,74 @@ export function matcher(f: DeskFilter): (r: IndexedReport) => boolean {
 
 export function filterReports(index: readonly IndexedReport[], f: DeskFilter): readonly IndexedReport[] {
   return isNoFilter(f) ? index : index.filter(matcher(f));
+}
+
+// ----- order -----
+
+/**
+ * The orders the list offers. `written` is the order the list opens in: newest first by when the
+ * report was written (its create op's clock), which needs nothing read beyond the reports.
+ */
+export const SORTS = ['written', 'receivedNewest', 'receivedOldest', 'eventNewest', 'eventOldest', 'type', 'place'] as const;
+export type DeskSort = (typeof SORTS)[number];
+
+/** When the base received each report's create op (ms), for the orders by it; absent until the base has it. */
+export type ReceivedTimes = ReadonlyMap<string, number>;
+
+/** A place as the list shows it: the name typed, else the area's name in the interface language. */
+export function placeShown(r: IndexedReport, lang: Lang): string {
+  const v = r.report.view.values;
+  return v.placeName ?? (r.adm2 && areaLabel(r.adm2, lang)) ?? (r.adm1 && areaLabel(r.adm1, lang)) ?? '';
+}
+
+/**
+ * The shown reports in the order asked for; within equal keys, newest written first, as the list
+ * opens. Reports with no key (no event date, no place, not yet at the base) come last, whatever the
+ * direction: a missing date is not the oldest or the newest one.
+ */
+export function sortReports(
+  shown: readonly IndexedReport[],
+  sort: DeskSort,
+  lang: Lang,
+  received?: ReceivedTimes,
+): readonly IndexedReport[] {
+  if (sort === 'written') return shown;
+  const collator = new Intl.Collator(lang);
+  const keyOf = (r: IndexedReport): string | number | undefined => {
+    switch (sort) {
+      case 'receivedNewest':
+      case 'receivedOldest':
+        return received?.get(r.report.id);
+      case 'eventNewest':
+        return r.dateTo;
+      case 'eventOldest':
+        return r.dateFrom;
+      case 'type':
+        // In the order the form offers the types, the same in both languages.
+        return r.report.view.type && REPORT_TYPES.indexOf(r.report.view.type);
+      case 'place':
+        return placeShown(r, lang) || undefined;
+    }
+  };
+  const descending = sort === 'receivedNewest' || sort === 'eventNewest';
+  const compare = (a: string | number, b: string | number) =>
+    typeof a === 'number' && typeof b === 'number'
+      ? a - b
+      : sort === 'place'
+        ? collator.compare(String(a), String(b))
+        : String(a) < String(b)
+          ? -1
+          : String(a) > String(b)
+            ? 1
+            : 0;
+  // The list opens newest written first: its position breaks every tie.
+  const keyed = shown.map((r, at) => ({ r, at, key: keyOf(r) }));
+  keyed.sort((x, y) => {
+    if (x.key === undefined || y.key === undefined) return x.key === y.key ? x.at - y.at : x.key === undefined ? 1 : -1;
+    const c = compare(x.key, y.key);
+    return c === 0 ? x.at - y.at : descending ? -c : c;
+  });
+  return keyed.map((k) => k.r);
 }
 
 // ----- choices for the filters -----

@@ -14,6 +14,7 @@ import {
   parseDateBound,
   searchTerms,
   shortDevice,
+  sortReports,
   type DeskFilter,
 } from '../../../src/app/desk/filter.ts';
 import type { Gazetteer } from '../../../src/domain/gazetteer.ts';
@@ -381,5 +382,44 @@ describe('at 100,000 reports', () => {
     expect(all.length).toBe(N);
     expect(all[0]).toBe(idOf(N - 1));
     expect(all[N - 1]).toBe(idOf(0));
+  });
+});
+
+describe('the order of the list', () => {
+  // Written in this order: the list opens newest written first, so `late` comes first.
+  const noDate = report({ placeName: 'بانياس' }, { type: 'access_cut' });
+  const early = report({ eventDate: day('2024-01-05'), placeName: 'الروضة' }, { type: 'displacement' });
+  const ranged = report({ eventDate: { precision: 'exact', date: '2024-02-01', end: '2024-03-15' }, admin: JABLAH });
+  const late = report({ eventDate: day('2024-03-01'), placeName: 'ادلب' }, { type: 'damage' });
+  const index = indexDeskReports([noDate, early, ranged, late], new SearchCache(), gazetteer);
+  const written = (list: DeskReport[]) => list.map((r) => r.id);
+  const order = (sort: Parameters<typeof sortReports>[1], received?: Map<string, number>, lang: 'ar' | 'en' = 'ar') =>
+    ids(sortReports(index, sort, lang, received));
+
+  test('opens newest written first, and sorts by event date either way, a report with no date last', () => {
+    expect(order('written')).toEqual(written([late, ranged, early, noDate]));
+    // A range counts by its last day when newest first, by its first day when oldest first.
+    expect(order('eventNewest')).toEqual(written([ranged, late, early, noDate]));
+    expect(order('eventOldest')).toEqual(written([early, ranged, late, noDate]));
+  });
+
+  test('by when the base received it, a report the base does not have yet last', () => {
+    const received = new Map<string, number>([
+      [early.id, 3_000],
+      [late.id, 1_000],
+      [noDate.id, 2_000],
+    ]);
+    expect(order('receivedNewest', received)).toEqual(written([early, noDate, late, ranged]));
+    expect(order('receivedOldest', received)).toEqual(written([late, noDate, early, ranged]));
+    // Before the times are read, the list keeps the order it had.
+    expect(order('receivedNewest')).toEqual(order('written'));
+  });
+
+  test("by type in the form's order, and by place as the row shows it, in the language's alphabet", () => {
+    expect(order('type')).toEqual(written([early, late, ranged, noDate]));
+    // The typed name, else the area's name: ادلب, الروضة, بانياس, جبلة.
+    expect(order('place')).toEqual(written([late, early, noDate, ranged]));
+    // In English the area is "Jablah": the Arabic names sort after it.
+    expect(order('place', undefined, 'en')[0]).toBe(ranged.id);
   });
 });

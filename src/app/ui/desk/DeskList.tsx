@@ -8,9 +8,10 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { areaLabel } from '../../../domain/gazetteer.ts';
-import { useDeskReports } from '../../desk/desk-reports.ts';
+import { receivedTimes, useDeskReports } from '../../desk/desk-reports.ts';
 import {
   NO_FILTER,
+  SORTS,
   SearchCache,
   UNKNOWN_DEVICE,
   areaChoices,
@@ -20,13 +21,16 @@ import {
   isNoFilter,
   parseDateBound,
   shortDevice,
+  sortReports,
   type DeskFilter,
+  type DeskSort,
   type IndexedReport,
 } from '../../desk/filter.ts';
 import { REPORT_TYPES, VERIFICATION_STATUSES } from '../../../domain/report-codes.ts';
 import { useServices } from '../context.ts';
 import { adminPath, formatEventDate, isolate } from '../format.ts';
 import { UnreadableItem } from '../UnreadableItem.tsx';
+import { useAsync } from '../use-async.ts';
 import { DeskNav } from './DeskNav.tsx';
 import { VirtualList } from './VirtualList.tsx';
 import './desk-list.css';
@@ -34,7 +38,9 @@ import { href } from '../../router.ts';
 
 /** Matches desk-list.css: one line per row from this width, stacked lines below it. */
 const WIDE = '(min-width: 60rem)';
-const ROW_REM = { wide: 3, narrow: 4.75 };
+const ROW_REM = { wide: 3, narrow: 6 };
+/** As much of a narrative as a row shows; the report's own screen shows it whole. */
+const NOTES_SHOWN = 160;
 
 /** Row height in pixels, following the screen width and the reader's font size. */
 function useRowHeight(): number {
@@ -62,7 +68,9 @@ function Row({ r, tabIndex }: { r: IndexedReport; tabIndex: 0 | -1 }) {
   const area = adminPath(v.admin, tr.lang);
   const name = v.placeName ?? area;
   const date = v.eventDate ? formatEventDate(tr, v.eventDate) : tr.t('desk.row.noDate');
-  const device = r.device === UNKNOWN_DEVICE ? tr.t('desk.device.unknown') : isolate(shortDevice(r.device));
+  const device = r.device === UNKNOWN_DEVICE ? tr.t('desk.device.unknown') : shortDevice(r.device);
+  const narrative = v.narrative?.trim() ?? '';
+  const notes = narrative.length > NOTES_SHOWN ? `${narrative.slice(0, NOTES_SHOWN)}…` : narrative;
   return (
     <a href={href('view', { id: view.id })} class="desk-row" tabIndex={tabIndex}>
       <span class="desk-row-type">{tr.tk(`type.${view.type}`)}</span>
@@ -71,11 +79,13 @@ function Row({ r, tabIndex }: { r: IndexedReport; tabIndex: 0 | -1 }) {
         <span title={name || undefined}>{name ? <bdi>{name}</bdi> : tr.t('list.noPlace')}</span>
         {v.placeName && area && <span class="desk-row-area">{area}</span>}
       </span>
+      <span class="desk-row-notes">{notes && <bdi>{notes}</bdi>}</span>
       <span class="desk-row-date">{date}</span>
       <span class={`desk-row-verification is-${r.verification}`}>{tr.tk(`code.verification.${r.verification}`)}</span>
       <span class="desk-row-device">
         {r.device !== UNKNOWN_DEVICE && <span class="visually-hidden">{tr.t('desk.filter.device')} </span>}
-        {device}
+        {/* Its own direction, so a name or id too long for the column is cut at its end, never its start. */}
+        <bdi dir="auto">{device}</bdi>
       </span>
       <span class="desk-row-badges">
         {r.conflict && <span class="badge conflict">{tr.t('list.conflict')}</span>}
@@ -236,7 +246,15 @@ export function DeskList() {
     return { ...form, from: from.ok ? from.value : '', to: to.ok ? to.value : '' };
   }, [form]);
   const filterKey = JSON.stringify(filter);
-  const shown = useMemo(() => filterReports(index, filter), [index, filter]);
+  const filtered = useMemo(() => filterReports(index, filter), [index, filter]);
+  const [sort, setSort] = useState<DeskSort>('written');
+  const byReceipt = sort === 'receivedNewest' || sort === 'receivedOldest';
+  // Read only when an order by it is asked for: the list opens without it.
+  const received = useAsync(
+    async () => (byReceipt && data ? receivedTimes(writer.db, data.reports) : undefined),
+    [byReceipt, data, writer.db],
+  );
+  const shown = useMemo(() => sortReports(filtered, sort, tr.lang, received.value), [filtered, sort, tr.lang, received.value]);
 
   const set = (patch: Partial<FormState>) => setForm((f) => ({ ...f, ...patch }));
   const unreadable = data?.unreadable ?? [];
@@ -253,9 +271,36 @@ export function DeskList() {
             <p class="count" role="status">
               {tr.plural('desk.count', index.length, { shown: shown.length })}
             </p>
+            <div class="desk-sort">
+              <label for="desk-sort">{tr.t('desk.sort')}</label>
+              <select id="desk-sort" value={sort} onChange={(e) => setSort(SORTS.find((s) => s === e.currentTarget.value) ?? 'written')}>
+                {SORTS.map((s) => (
+                  <option key={s} value={s}>
+                    {tr.t(`desk.sort.${s}`)}
+                  </option>
+                ))}
+              </select>
+            </div>
             <button type="button" class="secondary" disabled={isNoFilter(form)} onClick={() => setForm(NO_FILTER)}>
               {tr.t('desk.filter.clear')}
             </button>
+          </div>
+        )}
+        {byReceipt && received.loading && (
+          <p class="hint" aria-live="polite">
+            {tr.t('desk.sort.loading')}
+          </p>
+        )}
+        {data && shown.length > 0 && (
+          // The columns' names, for the eye: a screen reader hears each row as one link, its values in this order.
+          <div class="desk-head" aria-hidden="true">
+            <span>{tr.t('desk.filter.type')}</span>
+            <span>{tr.t('field.placeName')}</span>
+            <span>{tr.t('section.notes')}</span>
+            <span>{tr.t('field.eventDate')}</span>
+            <span>{tr.t('desk.filter.verification')}</span>
+            <span>{tr.t('desk.filter.device')}</span>
+            <span />
           </div>
         )}
         {unreadable.length > 0 && (
@@ -277,7 +322,7 @@ export function DeskList() {
           label={tr.t('desk.list.label')}
           keyOf={(r) => r.report.id}
           renderRow={(r, tabIndex) => <Row r={r} tabIndex={tabIndex} />}
-          resetKey={filterKey}
+          resetKey={`${filterKey}:${sort}`}
         />
       </div>
     </div>
