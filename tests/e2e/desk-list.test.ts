@@ -304,6 +304,43 @@ describe('in Arabic', () => {
     await page.goto('/desk');
   });
 
+  test('a report with no admin area is marked and found by a filter; its admin area set, it leaves the filter', async () => {
+    const FARM = 'مزرعة على طريق الساحل';
+    await page.goto('/new');
+    await page.getByRole('radiogroup', { name: 'نوع التقرير' }).getByRole('radio', { name: 'أضرار' }).check();
+    await page.getByLabel('تاريخ الحدث').fill('2023-03-08');
+    await page.getByLabel('اسم المكان', { exact: true }).fill(FARM);
+    await page.getByLabel('عدد المباني').fill('١');
+    await page.getByRole('button', { name: 'حفظ' }).click();
+    await page.getByRole('list', { name: 'التقارير' }).getByRole('listitem').filter({ hasText: FARM }).waitFor();
+
+    await page.getByRole('link', { name: 'المكتب', exact: true }).click();
+    await rows('ar').nth(0).waitFor({ state: 'attached' });
+    const { total } = await counts();
+    const withoutArea = await shownAfter(() => filters('ar').getByLabel('التقارير التي بلا منطقة إدارية فقط').check(), total);
+    expect(withoutArea).toBeGreaterThan(0);
+    for (const text of await rowTexts('ar')) expect(text).toContain('بلا منطقة إدارية');
+    const farm = rows('ar').filter({ hasText: FARM });
+    await farm.waitFor();
+
+    // On the report's screen: why it matters, and the way to set it, as an edit like any other.
+    await farm.getByRole('link').click();
+    await page.getByRole('heading', { name: 'بلا منطقة إدارية' }).waitFor();
+    await page.getByRole('link', { name: 'حدّد المنطقة الإدارية' }).click();
+    await page.getByLabel('المحافظة', { exact: true }).selectOption({ label: 'اللاذقية' });
+    await page.getByLabel('المنطقة', { exact: true }).selectOption({ label: 'جبلة' });
+    await page.getByRole('button', { name: 'حفظ' }).click();
+    await page.getByRole('article').waitFor();
+    expect(await page.getByRole('heading', { name: 'بلا منطقة إدارية' }).count()).toBe(0);
+
+    await page.goto('/desk');
+    await rows('ar').nth(0).waitFor({ state: 'attached' });
+    await shownAfter(() => filters('ar').getByLabel('التقارير التي بلا منطقة إدارية فقط').check(), (await counts()).total);
+    expect(await rows('ar').filter({ hasText: FARM }).count()).toBe(0);
+    expect((await counts()).shown).toBe(withoutArea - 1);
+    await clearFilters('ar');
+  });
+
   test('a report this app cannot read is counted and listed, not dropped', async () => {
     await page.evaluate(
       () =>

@@ -30,6 +30,8 @@ export interface DeskFilter {
   /** A device id, `UNKNOWN_DEVICE` for reports whose create op has not arrived, or '' for any. */
   device: string;
   conflict: boolean;
+  /** Only reports filed under no admin area: a partner's file gives them no place. */
+  noArea: boolean;
   query: string;
 }
 
@@ -42,6 +44,7 @@ export const NO_FILTER: DeskFilter = {
   verification: '',
   device: '',
   conflict: false,
+  noArea: false,
   query: '',
 };
 
@@ -221,6 +224,8 @@ export interface IndexedReport {
   verification: VerificationStatus;
   device: string;
   conflict: boolean;
+  /** Filed under no admin area at any level. */
+  noArea: boolean;
 }
 
 /**
@@ -267,6 +272,7 @@ export function indexDeskReports(reports: readonly DeskReport[], cache: SearchCa
       verification: verificationOf(view),
       device: report.device || UNKNOWN_DEVICE,
       conflict: view.conflicts.length > 0,
+      noArea: !admin?.adm1 && !admin?.adm2 && !admin?.adm3,
     };
   });
 }
@@ -286,6 +292,7 @@ export function matcher(f: DeskFilter): (r: IndexedReport) => boolean {
     (f.verification === '' || r.verification === f.verification) &&
     (f.device === '' || r.device === f.device) &&
     (!f.conflict || r.conflict) &&
+    (!f.noArea || r.noArea) &&
     terms.every((t) => r.text.includes(t));
 }
 

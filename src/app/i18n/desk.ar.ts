@@ -224,6 +224,12 @@ export const deskAr: CatalogOf<typeof deskEn> = {
   'desk.sort.type': 'النوع',
   'desk.sort.place': 'المكان، أبجديًا',
   'desk.sort.loading': 'جارٍ قراءة تاريخ وصول كل تقرير إلى المركز…',
+  'desk.noArea': 'بلا منطقة إدارية',
+  'desk.filter.noArea': 'التقارير التي بلا منطقة إدارية فقط',
+  'desk.noArea.title': 'بلا منطقة إدارية',
+  'desk.noArea.why':
+    'لا يذكر هذا التقرير محافظة ولا منطقة ولا ناحية: لن يعطيه ملف الشريك مكانًا ما لم يحمل إحداثيات مكان الحدث. حدّد منطقته الإدارية مما يقوله التقرير؛ يُحفظ التعديل ويُزامَن كأي تعديل آخر.',
+  'desk.noArea.set': 'حدّد المنطقة الإدارية',
   'desk.filter.clear': 'امسح عوامل التصفية',
   'desk.filter.choice': '{name} ({count})',
   'desk.device.unknown': 'جهاز لم يُعرف بعد',

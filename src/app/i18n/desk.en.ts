@@ -182,6 +182,12 @@ export const deskEn = {
   'desk.sort.type': 'Type',
   'desk.sort.place': 'Place, A to Z',
   'desk.sort.loading': 'Reading when the base received each report…',
+  'desk.noArea': 'No admin area',
+  'desk.filter.noArea': 'Only reports with no admin area',
+  'desk.noArea.title': 'No admin area',
+  'desk.noArea.why':
+    'This report names no governorate, district or sub-district: a partner’s file will give it no place unless it carries a point. Set its admin area from what the report says; the change is kept and synced like any other.',
+  'desk.noArea.set': 'Set the admin area',
   'desk.filter.clear': 'Clear filters',
   'desk.filter.choice': '{name} ({count})',
   'desk.device.unknown': 'Device not known yet',

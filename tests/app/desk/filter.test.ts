@@ -423,3 +423,13 @@ describe('the order of the list', () => {
     expect(order('place', undefined, 'en')[0]).toBe(ranged.id);
   });
 });
+
+test('a report filed under no admin area at any level is marked, and the filter keeps only such reports', () => {
+  const none = report({ placeName: 'مزرعة على طريق الساحل' });
+  const subDistrictOnly = report({ admin: { adm3: { pcode: 'SY100201', en: 'Rawda', ar: 'الروضة' } } });
+  const district = report({ admin: BANYAS_ONLY });
+  const index = indexDeskReports([none, subDistrictOnly, district], new SearchCache(), gazetteer);
+  expect(index.filter((r) => r.noArea).map((r) => r.report.id)).toEqual([none.id]);
+  expect(run([none, subDistrictOnly, district], { noArea: true })).toEqual([none.id]);
+  expect(isNoFilter({ ...NO_FILTER, noArea: true })).toBe(false);
+});

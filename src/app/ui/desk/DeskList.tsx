@@ -89,6 +89,7 @@ function Row({ r, tabIndex }: { r: IndexedReport; tabIndex: 0 | -1 }) {
       </span>
       <span class="desk-row-badges">
         {r.conflict && <span class="badge conflict">{tr.t('list.conflict')}</span>}
+        {r.noArea && <span class="badge">{tr.t('desk.noArea')}</span>}
         {unsynced && <span class="badge unsynced">{tr.t('list.unsynced')}</span>}
       </span>
     </a>
@@ -225,6 +226,10 @@ function Filters({ form, set, index }: { form: FormState; set: (patch: Partial<F
       <label class="check desk-wide">
         <input type="checkbox" checked={form.conflict} onChange={(e) => set({ conflict: e.currentTarget.checked })} />
         {tr.t('desk.filter.conflict')}
+      </label>
+      <label class="check desk-wide">
+        <input type="checkbox" checked={form.noArea} onChange={(e) => set({ noArea: e.currentTarget.checked })} />
+        {tr.t('desk.filter.noArea')}
       </label>
     </form>
   );

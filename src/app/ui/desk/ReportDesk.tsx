@@ -6,6 +6,7 @@ import { useMemo } from 'preact/hooks';
 import { duplicateCandidates } from '../../../domain/duplicates.ts';
 import type { ReportView } from '../../../domain/merge.ts';
 import { useDeskReports } from '../../desk/desk-reports.ts';
+import { href } from '../../router.ts';
 import { useServices } from '../context.ts';
 import { DuplicateCandidates } from './DuplicateCandidates.tsx';
 import { ReportHistory } from './ReportHistory.tsx';
@@ -13,7 +14,7 @@ import { Verification } from './Verification.tsx';
 import './report-desk.css';
 
 export function ReportDesk({ view }: { view: ReportView }) {
-  const { writer, watermark } = useServices();
+  const { tr, writer, watermark } = useServices();
   const desk = useDeskReports(writer.db, watermark);
   const byId = useMemo(() => (desk ? new Map(desk.reports.map((r) => [r.id, r])) : undefined), [desk]);
   const mine = byId?.get(view.id)?.view;
@@ -27,8 +28,16 @@ export function ReportDesk({ view }: { view: ReportView }) {
         : undefined,
     [desk, mine],
   );
+  const admin = view.values.admin;
   return (
     <div class="report-desk-panels">
+      {!admin?.adm1 && !admin?.adm2 && !admin?.adm3 && (
+        <section class="form-section" aria-labelledby="no-area-h">
+          <h2 id="no-area-h">{tr.t('desk.noArea.title')}</h2>
+          <p>{tr.t('desk.noArea.why')}</p>
+          <a href={href('edit', { id: view.id })}>{tr.t('desk.noArea.set')}</a>
+        </section>
+      )}
       <Verification view={view} byId={byId} candidates={candidates?.map((c) => c.id) ?? []} />
       <DuplicateCandidates view={view} candidates={candidates} byId={byId} />
       <ReportHistory id={view.id} />
