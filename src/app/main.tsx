@@ -6,7 +6,7 @@
  * report held in memory, go with the page.
  */
 import { render } from 'preact';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { cryptoRandom } from '../domain/ids.ts';
 import { distinctHeads } from '../domain/merge.ts';
 import type { Gazetteer } from '../domain/gazetteer.ts';
@@ -30,6 +30,7 @@ import { loadLocalGazetteer } from './local-gazetteer.ts';
 import { loadLang, saveLang } from './preferences.ts';
 import { RasidDb } from './store/db.ts';
 import { App } from './ui/App.tsx';
+import { AppProviders } from './ui/AppProviders.tsx';
 import type { WriterContext } from './store/write-op.ts';
 import type { SyncService } from './sync/service.ts';
 import './ui/styles.css';
@@ -103,35 +104,43 @@ function Root(props: RootProps) {
     if (desk || !tr.hasScreens) loadCatalog(wantedLang.current, desk);
   }, [desk, tr.hasScreens]);
 
-  // One value per change of what it holds: a new object on every render would re-render every screen reading it.
-  const services = useMemo(
-    () => ({
-      tr,
-      setLang: (l: Lang) => {
-        wantedLang.current = l;
-        loadCatalog(l, desk);
-        void saveLang(l);
-      },
-      writer: props.writer,
-      gazetteer: deployed ?? localGazetteer,
-      setGazetteer,
-      watermark: watermark ?? props.watermark,
-      enrollment,
-      setEnrollment,
-      sync,
-      lock: props.lock,
-      dataKey: props.dataKey,
-      // The desk now holds (or made) the deployment key: reports sealed to it that waited open now.
-      deploymentKeyChanged: () => void sync?.keysChanged(),
-      appearance,
-      setAppearance: (a: Appearance) => {
-        setAppearance(a);
-        setAppearanceState(a);
-      },
-    }),
-    [tr, desk, props.writer, deployed, localGazetteer, watermark, props.watermark, enrollment, sync, props.lock, props.dataKey, appearance],
+  const setLang = useCallback(
+    (l: Lang) => {
+      wantedLang.current = l;
+      loadCatalog(l, desk);
+      void saveLang(l);
+    },
+    [desk],
   );
-  return <App services={services} update={update} />;
+  // The desk now holds (or made) the deployment key: reports sealed to it that waited open now.
+  const deploymentKeyChanged = useCallback(() => void sync?.keysChanged(), [sync]);
+  const chooseAppearance = useCallback((a: Appearance) => {
+    setAppearance(a);
+    setAppearanceState(a);
+  }, []);
+  // Made once per update prompt: a new watermark or gazetteer then re-renders only the screens
+  // that read it, not the whole app (AppProviders.tsx).
+  const app = useMemo(() => <App update={update} />, [update]);
+  return (
+    <AppProviders
+      tr={tr}
+      setLang={setLang}
+      writer={writer}
+      lock={props.lock}
+      dataKey={dataKey}
+      gazetteer={deployed ?? localGazetteer}
+      setGazetteer={setGazetteer}
+      enrollment={enrollment}
+      setEnrollment={setEnrollment}
+      sync={sync}
+      deploymentKeyChanged={deploymentKeyChanged}
+      watermark={watermark ?? props.watermark}
+      appearance={appearance}
+      setAppearance={chooseAppearance}
+    >
+      {app}
+    </AppProviders>
+  );
 }
 
 /** Locking is leaving the page: the key and every report held in memory go with it. */

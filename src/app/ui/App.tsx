@@ -5,7 +5,7 @@ import { LANGUAGE_NAMES, LANGUAGES, isLang } from '../i18n/i18n.ts';
 import { settledAllDrafts } from '../store/drafts.ts';
 import type { UpdateHandle } from '../pwa.ts';
 import { href, onLinkClick, type Route, useRoute } from '../router.ts';
-import { isCoordinator, Services, useServices, type AppServices } from './context.ts';
+import { isCoordinator, useAppearance, useEnrollment, useLanguage, useTr, useWriter } from './context.ts';
 import { lazyScreen } from './lazy.tsx';
 import { PanicButton } from './PanicButton.tsx';
 import { ReportList } from './ReportList.tsx';
@@ -79,11 +79,14 @@ function Screen({ route }: { route: Route }) {
 }
 
 function NoReport() {
-  return <p class="empty">{useServices().tr.t('view.notFound')}</p>;
+  return <p class="empty">{useTr().t('view.notFound')}</p>;
 }
 
-export function App({ services, update }: { services: AppServices; update?: UpdateHandle }) {
-  const { tr } = services;
+export function App({ update }: { update?: UpdateHandle }) {
+  const { tr, setLang } = useLanguage();
+  const { appearance } = useAppearance();
+  const { enrollment } = useEnrollment();
+  const { lock } = useWriter();
   const route = useRoute();
   // A report form on a phone: the header keeps one slim row (the way back to the list, lock and
   // panic), so the form and the keyboard have the screen.
@@ -93,19 +96,19 @@ export function App({ services, update }: { services: AppServices; update?: Upda
   useEffect(() => {
     document.documentElement.lang = tr.lang;
     document.documentElement.dir = tr.dir;
-    applyAppearance(tr, document, services.appearance);
-  }, [tr, services.appearance]);
+    applyAppearance(tr, document, appearance);
+  }, [tr, appearance]);
 
   return (
-    <Services.Provider value={services}>
+    <>
       <header class={formOpen ? 'bar form-open' : 'bar'}>
         <a href={href('list')} class="brand" onClick={onLinkClick}>
-          {appName(tr, services.appearance)}
+          {appName(tr, appearance)}
         </a>
         <nav aria-label={tr.t('nav.main')} onClick={onLinkClick}>
           <a href={href('list')}>{tr.t('nav.reports')}</a>
           <a href={href('sync')}>{tr.t('nav.sync')}</a>
-          {isCoordinator(services) && (
+          {isCoordinator(enrollment) && (
             <>
               <a href={href('desk')}>{tr.t('nav.desk')}</a>
               <a href={href('conflicts')}>{tr.t('nav.conflicts')}</a>
@@ -122,7 +125,7 @@ export function App({ services, update }: { services: AppServices; update?: Upda
             value={tr.lang}
             onChange={(e) => {
               const v = e.currentTarget.value;
-              if (isLang(v)) services.setLang(v);
+              if (isLang(v)) setLang(v);
             }}
           >
             {LANGUAGES.map((l) => (
@@ -132,8 +135,8 @@ export function App({ services, update }: { services: AppServices; update?: Upda
             ))}
           </select>
         </label>
-        {services.lock && (
-          <button type="button" class="secondary lock-now" onClick={services.lock}>
+        {lock && (
+          <button type="button" class="secondary lock-now" onClick={lock}>
             {tr.t('lock.now')}
           </button>
         )}
@@ -155,10 +158,10 @@ export function App({ services, update }: { services: AppServices; update?: Upda
           </button>
         </div>
       )}
-      {services.enrollment && <SyncBar />}
+      {enrollment && <SyncBar />}
       <main onClick={onLinkClick}>
         <Screen route={route} />
       </main>
-    </Services.Provider>
+    </>
   );
 }

@@ -4,7 +4,7 @@
  * dialog named by its title and described by its text.
  */
 import type { ComponentChildren, Ref } from 'preact';
-import { useServices } from './context.ts';
+import { useTr } from './context.ts';
 
 export interface ConfirmDialogProps {
   dialogRef: Ref<HTMLDialogElement>;
@@ -19,7 +19,7 @@ export interface ConfirmDialogProps {
 }
 
 export function ConfirmDialog({ dialogRef, id, title, body, confirmLabel, onConfirm, children }: ConfirmDialogProps) {
-  const { tr } = useServices();
+  const tr = useTr();
   const close = (e: Event) => (e.currentTarget as HTMLElement).closest('dialog')?.close();
   return (
     <dialog ref={dialogRef} role="alertdialog" aria-labelledby={`${id}-title`} aria-describedby={`${id}-body`}>

@@ -1,13 +1,15 @@
 /** The coordinator's conflict queue: every report with a conflict, read from the sparse `hasConflict` index. */
 import { useLiveQuery } from '../live-query.ts';
 import { readRow } from '../store/read-row.ts';
-import { useServices } from './context.ts';
+import { useTr, useWatermark, useWriter } from './context.ts';
 import { formatValue } from './format.ts';
 import { UnreadableItem } from './UnreadableItem.tsx';
 import { href } from '../router.ts';
 
 export function ConflictQueue() {
-  const { tr, writer, watermark } = useServices();
+  const tr = useTr();
+  const { writer } = useWriter();
+  const watermark = useWatermark();
   const items = useLiveQuery(async () => {
     const rows = await writer.db.reports.where('hasConflict').equals(1).toArray();
     return rows

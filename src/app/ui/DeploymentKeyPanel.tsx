@@ -23,7 +23,7 @@ import { RootFileForm } from './RootFileForm.tsx';
 import { PassphrasePair } from './PassphrasePair.tsx';
 import { RotateKeyForm } from './RotateKeyForm.tsx';
 import { SyncError } from '../sync/transport.ts';
-import { useServices } from './context.ts';
+import { useEnrollment, useTr, useWriter } from './context.ts';
 import { passcodeAsTyped } from './LockScreen.tsx';
 import type { DeploymentKeyResponse } from '../../domain/protocol.ts';
 import { readPublicKey } from '../../domain/crypto/keys.ts';
@@ -31,7 +31,9 @@ import type { RasidDb } from '../store/db.ts';
 
 /** `onReady` hears whether the base has its deployment key and root, once known and whenever that changes. */
 export function DeploymentKeyPanel({ onReady }: { onReady?: (ready: boolean) => void } = {}) {
-  const { tr, sync, dataKey, writer, deploymentKeyChanged } = useServices();
+  const tr = useTr();
+  const { dataKey, writer } = useWriter();
+  const { sync, deploymentKeyChanged } = useEnrollment();
   const [base, setBase] = useState<DeploymentKeyResponse | null>();
   useEffect(() => {
     if (base !== undefined) onReady?.(!!base?.root);
@@ -233,7 +235,8 @@ export function DeploymentKeyPanel({ onReady }: { onReady?: (ready: boolean) => 
 
 /** The key file another coordinator passed on, opened with the coordinator passphrase and kept under the data key. */
 function ImportKeyFile({ expected, onImported }: { expected: string; onImported: (file: DeploymentKeyFile | undefined) => void }) {
-  const { tr, dataKey, writer } = useServices();
+  const tr = useTr();
+  const { dataKey, writer } = useWriter();
   const [chosen, setChosen] = useState<File>();
   const [passphrase, setPassphrase] = useState('');
   const [error, setError] = useState<string>();

@@ -10,7 +10,7 @@ import { deviceKeysFingerprint } from '../../domain/crypto/fingerprint.ts';
 import { codeRefusal, createEnrollmentCode, cutoffSince, heldForRelay, listDevices, revokeDevice } from '../sync/devices.ts';
 import { deviceIdSchema } from '../../domain/id-schemas.ts';
 import { SyncError } from '../sync/transport.ts';
-import { isCoordinator, useServices } from './context.ts';
+import { isCoordinator, useEnrollment, useTr, useWriter } from './context.ts';
 import { ConfirmDialog } from './ConfirmDialog.tsx';
 import { QrCode } from './QrCode.tsx';
 import { DeploymentKeyPanel } from './DeploymentKeyPanel.tsx';
@@ -21,8 +21,9 @@ import { RenewalPanel } from './RenewalPanel.tsx';
 const CODE_MINUTES = [15, 60, 1440] as const;
 
 export function Devices() {
-  const services = useServices();
-  const { tr, sync, writer } = services;
+  const tr = useTr();
+  const { writer } = useWriter();
+  const { sync, enrollment } = useEnrollment();
   const [code, setCode] = useState<EnrollmentCodeResponse>();
   const [codeMinutes, setCodeMinutes] = useState<number>(CODE_EXPIRY_MINUTES.usual);
   const [devices, setDevices] = useState<EnrolledDevice[]>();
@@ -63,7 +64,7 @@ export function Devices() {
   };
   useEffect(refresh, [sync]);
 
-  if (!isCoordinator(services)) return <p class="empty">{tr.t('sync.err.forbidden')}</p>;
+  if (!isCoordinator(enrollment)) return <p class="empty">{tr.t('sync.err.forbidden')}</p>;
 
   const makeCode = async (role: Role) => {
     if (!sync) return;

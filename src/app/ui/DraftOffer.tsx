@@ -6,7 +6,7 @@ import type { Gazetteer } from '../../domain/gazetteer.ts';
 import type { Translator } from '../i18n/i18n.ts';
 import type { DraftRow } from '../store/db.ts';
 import { discardDraft } from '../store/drafts.ts';
-import { useServices } from './context.ts';
+import { useGazetteer, useTr, useWriter } from './context.ts';
 import { adminName } from './format.ts';
 
 const AREA_LEVELS = ['adm3', 'adm2', 'adm1'] as const;
@@ -34,7 +34,9 @@ function draftTitle(tr: Translator, draft: DraftRow, gazetteer: Gazetteer | unde
 
 /** A region named by the draft's own sentence: a screen reader's list of regions tells the drafts apart. */
 export function DraftOffer({ draft, onResume }: { draft: DraftRow; onResume: () => void }) {
-  const { tr, writer, gazetteer } = useServices();
+  const tr = useTr();
+  const { writer } = useWriter();
+  const { gazetteer } = useGazetteer();
   const titleId = `draft-${draft.id}`;
   return (
     <div class="draft-offer" role="region" aria-labelledby={titleId}>

@@ -11,13 +11,14 @@ import { useLiveQuery } from '../live-query.ts';
 import { href, navigate, replaceAddress } from '../router.ts';
 import type { DraftRow } from '../store/db.ts';
 import { latestDraft } from '../store/drafts.ts';
-import { useServices } from './context.ts';
+import { useTr, useWriter } from './context.ts';
 import { DraftOffer } from './DraftOffer.tsx';
 import { ReportForm } from './form/ReportForm.tsx';
 import { useAsync } from './use-async.ts';
 
 export function EditReport({ id, draft }: { id: ReportId; draft?: string }) {
-  const { tr, writer } = useServices();
+  const tr = useTr();
+  const { writer } = useWriter();
   const db = writer.db;
   const [draftId, setDraftId] = useState(() => draft ?? uuidv7(Date.now(), cryptoRandom));
   // A draft resumed from the offer: the form starts again from its values.

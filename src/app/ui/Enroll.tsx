@@ -8,12 +8,14 @@ import { useState } from 'preact/hooks';
 import { codeFromHash, enroll, EnrollError, fingerprintFromHash } from '../sync/enrollment.ts';
 import { enrollmentFragment } from '../enrollment-fragment.ts';
 import { href, navigate } from '../router.ts';
-import { useServices } from './context.ts';
+import { useEnrollment, useGazetteer, useTr, useWriter } from './context.ts';
 import { isolate } from './format.ts';
 import { useSyncStatus } from './SyncBar.tsx';
 
 export function Enroll() {
-  const { tr, writer, enrollment, setEnrollment, dataKey } = useServices();
+  const tr = useTr();
+  const { writer, dataKey } = useWriter();
+  const { enrollment, setEnrollment } = useEnrollment();
   const [{ code, fingerprint }] = useState(() => {
     const hash = location.hash || (enrollmentFragment() ?? '');
     if (location.hash) history.replaceState(null, '', location.pathname);
@@ -73,7 +75,9 @@ export function Enroll() {
  * report written before it has no area a partner can place.
  */
 function GazetteerState() {
-  const { tr, gazetteer, enrollment } = useServices();
+  const tr = useTr();
+  const { gazetteer } = useGazetteer();
+  const { enrollment } = useEnrollment();
   const status = useSyncStatus();
   const text = gazetteer
     ? tr.plural('enroll.gazetteerHeld', gazetteer.units.length)

@@ -3,7 +3,7 @@
  * or the root file. The form's state lives with its caller; this is how it looks and is named.
  */
 import type { ComponentChildren } from 'preact';
-import { useServices } from './context.ts';
+import { useTr } from './context.ts';
 
 export interface FileWithPassphraseProps {
   /** Prefix of the ids within the form: one form of each kind is on a screen at a time. */
@@ -28,7 +28,7 @@ export interface FileWithPassphraseProps {
 }
 
 export function FileWithPassphrase(p: FileWithPassphraseProps) {
-  const { tr } = useServices();
+  const tr = useTr();
   const errorId = `${p.id}-error`;
   return (
     <form

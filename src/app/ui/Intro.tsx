@@ -10,7 +10,7 @@ import { LANGUAGE_NAMES, LANGUAGES, isLang, type Lang, type Translator } from '.
 import { install, installOffered, watchInstallOffer } from '../install-offer.ts';
 import { href, navigate } from '../router.ts';
 import { AppearanceChoice } from './AppearanceChoice.tsx';
-import { useServices } from './context.ts';
+import { useAppearance, useTr } from './context.ts';
 
 export interface IntroProps {
   tr: Translator;
@@ -128,7 +128,8 @@ export function Intro({ tr, appearance, onAppearance, onLang, firstStart, onDone
 
 /** The introduction again, from Settings: it leads back there. */
 export function IntroAgain() {
-  const { tr, appearance, setAppearance } = useServices();
+  const tr = useTr();
+  const { appearance, setAppearance } = useAppearance();
   return (
     <Intro tr={tr} appearance={appearance} onAppearance={setAppearance} firstStart={false} onDone={() => navigate(href('settings'))} />
   );

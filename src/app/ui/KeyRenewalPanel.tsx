@@ -7,11 +7,12 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { lastOwnRenewal, renewKeys, RenewalError, type OwnRenewal } from '../sync/key-renewal.ts';
 import type { OpKeys } from '../sync/op-keys.ts';
 import { ConfirmDialog } from './ConfirmDialog.tsx';
-import { isCoordinator, useServices } from './context.ts';
+import { isCoordinator, useEnrollment, useTr, useWriter } from './context.ts';
 
 export function KeyRenewalPanel() {
-  const services = useServices();
-  const { tr, sync, writer, dataKey } = services;
+  const tr = useTr();
+  const { writer, dataKey } = useWriter();
+  const { sync, enrollment } = useEnrollment();
   const [keys, setKeys] = useState<OpKeys>();
   const [last, setLast] = useState<OwnRenewal>();
   const [error, setError] = useState<string>();
@@ -37,7 +38,7 @@ export function KeyRenewalPanel() {
     };
   }, [sync, writer.db]);
   if (!keys || !sync) return null;
-  const hint = tr.t(isCoordinator(services) ? 'renewal.ownHint' : 'renewal.hint');
+  const hint = tr.t(isCoordinator(enrollment) ? 'renewal.ownHint' : 'renewal.hint');
 
   const renew = async () => {
     if (!dataKey) return setError('lock.err.locked');

@@ -10,13 +10,13 @@ import {
   WIPE_AFTER,
   type LockRecord,
 } from '../lock/lock-record.ts';
-import { useServices } from './context.ts';
+import { useAppearance, useTr } from './context.ts';
 import { passcodeAsTyped } from './LockScreen.tsx';
 
 type Outcome = { ok: boolean; key: string } | undefined;
 
 function Outcome({ outcome }: { outcome: Outcome }) {
-  const { tr } = useServices();
+  const tr = useTr();
   if (!outcome) return null;
   return outcome.ok ? (
     <p role="status">{tr.tk(outcome.key)}</p>
@@ -28,7 +28,8 @@ function Outcome({ outcome }: { outcome: Outcome }) {
 }
 
 export function LockOptions() {
-  const { tr, appearance, setAppearance } = useServices();
+  const tr = useTr();
+  const { appearance, setAppearance } = useAppearance();
   const [record, setRecord] = useState<LockRecord>();
   const [options, setOptions] = useState<Outcome>();
   const [wipePasscodeTyped, setWipePasscodeTyped] = useState('');

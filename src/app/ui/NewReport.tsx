@@ -11,7 +11,7 @@ import { useLiveQuery } from '../live-query.ts';
 import { href, navigate, replaceAddress } from '../router.ts';
 import type { DraftRow } from '../store/db.ts';
 import { latestDraft } from '../store/drafts.ts';
-import { useServices } from './context.ts';
+import { useTr, useWriter } from './context.ts';
 import { DraftOffer } from './DraftOffer.tsx';
 import { ReportForm } from './form/ReportForm.tsx';
 
@@ -19,7 +19,8 @@ import { ReportForm } from './form/ReportForm.tsx';
 const FRESH: FormValues = { 'eventDate.precision': 'exact' };
 
 export function NewReport({ draft }: { draft?: string }) {
-  const { tr, writer } = useServices();
+  const tr = useTr();
+  const { writer } = useWriter();
   const db = writer.db;
   const [draftId, setDraftId] = useState(() => draft ?? uuidv7(Date.now(), cryptoRandom));
   const [type, setType] = useState<ReportType>();

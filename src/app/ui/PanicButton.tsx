@@ -7,13 +7,16 @@
 import { useEffect, useState } from 'preact/hooks';
 import { loadPanic, wipeNow } from '../panic-loader.ts';
 import { waitingReports } from '../store/waiting.ts';
-import { useServices } from './context.ts';
+import { useEnrollment, useTr, useWatermark, useWriter } from './context.ts';
 
 /** How long the first tap stays armed. */
 export const CONFIRM_WINDOW_MS = 4000;
 
 export function PanicButton() {
-  const { tr, writer, sync, watermark } = useServices();
+  const tr = useTr();
+  const { writer } = useWriter();
+  const { sync } = useEnrollment();
+  const watermark = useWatermark();
   const [state, setState] = useState<'idle' | 'armed' | 'wiping'>('idle');
   const [unsynced, setUnsynced] = useState(0);
   useEffect(() => void loadPanic().catch(() => undefined), []);

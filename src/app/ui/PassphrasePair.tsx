@@ -4,7 +4,7 @@
  * it can be copied onto paper.
  */
 import { useState } from 'preact/hooks';
-import { useServices } from './context.ts';
+import { useTr } from './context.ts';
 
 /** A passphrase being chosen: typed hidden, and never offered for autofill of an old one. */
 function NewPassphrase({
@@ -51,7 +51,7 @@ export function PassphrasePair({
   confirm: string;
   onInput: (value: string, confirm: string) => void;
 }) {
-  const { tr } = useServices();
+  const tr = useTr();
   const [suggested, setSuggested] = useState<string>();
   const suggest = async () => {
     const { suggestPassphrase } = await import('../keys/suggest-passphrase.ts');

@@ -4,12 +4,13 @@
  */
 import type { OpId } from '../../domain/ids.ts';
 import { useLiveQuery } from '../live-query.ts';
-import { useServices } from './context.ts';
+import { useTr, useWriter } from './context.ts';
 import { isolate } from './format.ts';
 import { href } from '../router.ts';
 
 export function Quarantine() {
-  const { tr, writer } = useServices();
+  const tr = useTr();
+  const { writer } = useWriter();
   const rows = useLiveQuery(() => writer.db.quarantine.orderBy('id').toArray(), [writer.db.quarantine]);
   const ignored = useLiveQuery(async () => {
     const out: { op: OpId; field: string; device: string; report: string }[] = [];

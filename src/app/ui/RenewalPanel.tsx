@@ -6,11 +6,13 @@
 import { useState } from 'preact/hooks';
 import { useAsync } from './use-async.ts';
 import { confirmRenewal, waitingRenewals, type WaitingRenewal } from '../sync/key-renewal.ts';
-import { useServices } from './context.ts';
+import { useEnrollment, useTr, useWriter } from './context.ts';
 import { isolate } from './format.ts';
 
 export function RenewalPanel() {
-  const { tr, writer, sync } = useServices();
+  const tr = useTr();
+  const { writer } = useWriter();
+  const { sync } = useEnrollment();
   const [done, setDone] = useState(false);
   const waiting = useAsync(() => waitingRenewals(writer.db, 'monitor', writer.device), [writer.db, writer.device, done]).value;
   const byRoot = useAsync(() => waitingRenewals(writer.db, 'coordinator'), [writer.db, done]).value ?? [];

@@ -9,7 +9,7 @@ import { href, navigate } from '../router.ts';
 import { listDrafts } from '../store/drafts.ts';
 import { readRow, type ListItem } from '../store/read-row.ts';
 import { waitingReports, type Waiting } from '../store/waiting.ts';
-import { useServices } from './context.ts';
+import { useTr, useWatermark, useWriter } from './context.ts';
 import { DraftOffer } from './DraftOffer.tsx';
 import { adminPath, formatEventDate, formatPeriod, formatValue } from './format.ts';
 import { UnreadableItem } from './UnreadableItem.tsx';
@@ -18,7 +18,7 @@ import { UnreadableItem } from './UnreadableItem.tsx';
 const WAITING = 'waiting';
 
 function Summary({ item, waiting }: { item: Extract<ListItem, { ok: true }>; waiting: Waiting | undefined }) {
-  const { tr } = useServices();
+  const tr = useTr();
   const v = item.view.values;
   const place = v.placeName ?? adminPath(v.admin, tr.lang) ?? '';
   // An access cut's period says when it began and, once it did, when it ended: more than its event date.
@@ -52,7 +52,9 @@ function Summary({ item, waiting }: { item: Extract<ListItem, { ok: true }>; wai
 }
 
 export function ReportList() {
-  const { tr, writer, watermark } = useServices();
+  const tr = useTr();
+  const { writer } = useWriter();
+  const watermark = useWatermark();
   const [filter, setFilter] = useState('');
   const list = useLiveQuery(async () => {
     const waiting = await waitingReports(writer.db, writer.device, watermark);

@@ -5,12 +5,14 @@
  */
 import { useState } from 'preact/hooks';
 import { MAX_ROOT_FILE_SIZE, ROOT_FILE_ERRORS, signWithRootFile } from '../sync/root-signing.ts';
-import { useServices } from './context.ts';
+import { useEnrollment, useTr, useWriter } from './context.ts';
 import { FileWithPassphrase } from './FileWithPassphrase.tsx';
 import { passcodeAsTyped } from './LockScreen.tsx';
 
 export function RootFileForm() {
-  const { tr, sync, writer } = useServices();
+  const tr = useTr();
+  const { writer } = useWriter();
+  const { sync } = useEnrollment();
   const [chosen, setChosen] = useState<File>();
   const [passphrase, setPassphrase] = useState('');
   const [error, setError] = useState<string>();

@@ -6,13 +6,15 @@
 import { useState } from 'preact/hooks';
 import type { DeploymentKeyFile } from '../../domain/crypto/key-file.ts';
 import { MAX_ROOT_FILE_SIZE, ROOT_FILE_ERRORS, rotateDeploymentKey } from '../sync/root-signing.ts';
-import { useServices } from './context.ts';
+import { useEnrollment, useTr, useWriter } from './context.ts';
 import { PassphrasePair } from './PassphrasePair.tsx';
 import { FileWithPassphrase } from './FileWithPassphrase.tsx';
 import { passcodeAsTyped } from './LockScreen.tsx';
 
 export function RotateKeyForm({ onRotated }: { onRotated: (file: DeploymentKeyFile) => void }) {
-  const { tr, sync, writer, dataKey } = useServices();
+  const tr = useTr();
+  const { writer, dataKey } = useWriter();
+  const { sync } = useEnrollment();
   const [chosen, setChosen] = useState<File>();
   const [form, setForm] = useState({ rootPassphrase: '', passphrase: '', confirm: '' });
   const [error, setError] = useState<string>();

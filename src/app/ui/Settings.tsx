@@ -6,7 +6,7 @@ import { deviceKeysFingerprint } from '../../domain/crypto/fingerprint.ts';
 import { devicePublicKeys } from '../keys/device-keys.ts';
 import { saveLocalGazetteer } from '../local-gazetteer.ts';
 import { storageStatus } from '../storage-status.ts';
-import { isCoordinator, useServices } from './context.ts';
+import { isCoordinator, useEnrollment, useGazetteer, useTr, useWriter } from './context.ts';
 import { href } from '../router.ts';
 import { isolate } from './format.ts';
 import type { Translator } from '../i18n/i18n.ts';
@@ -29,10 +29,12 @@ function formatBytes(tr: Translator, n: number): string {
 }
 
 export function Settings() {
-  const services = useServices();
-  const { tr, writer, gazetteer, setGazetteer, enrollment } = services;
+  const tr = useTr();
+  const { writer } = useWriter();
+  const { gazetteer, setGazetteer } = useGazetteer();
+  const { enrollment, sync } = useEnrollment();
   // Once enrolled, the gazetteer is the deployment's: coordinators set it for every device, monitors receive it.
-  const canImport = !enrollment || isCoordinator(services);
+  const canImport = !enrollment || isCoordinator(enrollment);
   const storage = useAsync(storageStatus, []).value;
   const [result, setResult] = useState<ImportResult>();
 
@@ -49,10 +51,10 @@ export function Settings() {
         message: tr.tk(parsed.error.key, { line: parsed.error.line ?? '', column: parsed.error.column ?? '' }),
       });
     }
-    if (isCoordinator(services)) {
+    if (isCoordinator(enrollment)) {
       const { publishGazetteer } = await import('../sync/deployment-settings.ts');
       await publishGazetteer(writer, parsed.gazetteer);
-      void services.sync?.syncNow();
+      void sync?.syncNow();
     } else {
       await saveLocalGazetteer(parsed.gazetteer);
       setGazetteer(parsed.gazetteer);
@@ -127,7 +129,7 @@ export function Settings() {
             {result.ok ? (
               <>
                 <p>{tr.plural('settings.gazetteerImported', result.count)}</p>
-                {isCoordinator(services) && <p>{tr.t('settings.gazetteerPublished')}</p>}
+                {isCoordinator(enrollment) && <p>{tr.t('settings.gazetteerPublished')}</p>}
                 {result.skipped.length > 0 && (
                   <>
                     <p>{tr.plural('settings.gazetteerSkipped', result.skipped.length)}</p>

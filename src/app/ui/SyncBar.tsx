@@ -3,10 +3,10 @@ import { useEffect, useState } from 'preact/hooks';
 import { MAX_DRIFT_MS } from '../../domain/hlc.ts';
 import type { Translator } from '../i18n/i18n.ts';
 import type { SyncStatus } from '../sync/service.ts';
-import { useServices } from './context.ts';
+import { useEnrollment, useTr } from './context.ts';
 
 export function useSyncStatus(): SyncStatus | undefined {
-  const { sync } = useServices();
+  const { sync } = useEnrollment();
   const [status, setStatus] = useState(sync?.status());
   useEffect(() => {
     if (!sync) return;
@@ -27,7 +27,7 @@ export function clockWarning(tr: Translator, status: SyncStatus | undefined): st
 }
 
 export function SyncProgressBar({ status }: { status: SyncStatus }) {
-  const { tr } = useServices();
+  const tr = useTr();
   const p = status.progress ?? { sent: 0, toSend: 0, received: 0 };
   const label = tr.t('sync.progress', { sent: p.sent, toSend: p.toSend, received: p.received });
   return (
@@ -44,7 +44,8 @@ export function SyncProgressBar({ status }: { status: SyncStatus }) {
 }
 
 export function SyncBar() {
-  const { tr, sync } = useServices();
+  const tr = useTr();
+  const { sync } = useEnrollment();
   const status = useSyncStatus();
   const warning = clockWarning(tr, status);
   return (
@@ -69,7 +70,7 @@ export function SyncBar() {
 }
 
 export function SyncSummary({ status }: { status: SyncStatus | undefined }) {
-  const { tr } = useServices();
+  const tr = useTr();
   const kept = status?.kept;
   const keptLine = kept && <p>{tr.t('sync.last', { time: tr.dateTime(kept.at), sent: kept.sent, received: kept.received })}</p>;
   const failed = status?.error && (!status.last || status.error.at >= status.last.at);

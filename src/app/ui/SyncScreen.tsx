@@ -11,7 +11,7 @@ import { useLiveQuery } from '../live-query.ts';
 import { answerRequest, readReply, SyncFileError, writeRequestFile } from '../sync/file.ts';
 import { waitingReports } from '../store/waiting.ts';
 import { httpTransport, SyncError } from '../sync/transport.ts';
-import { isCoordinator, useServices } from './context.ts';
+import { isCoordinator, useEnrollment, useTr, useWatermark, useWriter } from './context.ts';
 import { isolate } from './format.ts';
 import { href } from '../router.ts';
 
@@ -33,8 +33,10 @@ function errorKey(e: unknown): string {
 }
 
 export function SyncScreen() {
-  const services = useServices();
-  const { tr, writer, enrollment, sync, watermark } = services;
+  const tr = useTr();
+  const { writer } = useWriter();
+  const { enrollment, sync } = useEnrollment();
+  const watermark = useWatermark();
   const [message, setMessage] = useState<{ ok: boolean; text: string }>();
   const [busy, setBusy] = useState(false);
   const rejected = useLiveQuery(
@@ -150,7 +152,7 @@ export function SyncScreen() {
           <label for="reply-file">{tr.t('file.importReply')}</label>
           <input id="reply-file" type="file" accept=".json,application/json" disabled={busy} onChange={openReply} />
         </div>
-        {isCoordinator(services) && (
+        {isCoordinator(enrollment) && (
           <div class="field">
             <label for="request-file">{tr.t('file.importRequest')}</label>
             <input id="request-file" type="file" accept=".json,application/json" disabled={busy || !sync} onChange={answer} />

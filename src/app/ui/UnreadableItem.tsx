@@ -1,7 +1,7 @@
 /** A list entry for a stored report this app version cannot read: shown, never dropped or fatal. */
-import { useServices } from './context.ts';
+import { useTr } from './context.ts';
 
 export function UnreadableItem({ id }: { id: string }) {
-  const { tr } = useServices();
+  const tr = useTr();
   return <li class="unreadable">{tr.t('list.unreadable', { id: id.slice(0, 8) })}</li>;
 }

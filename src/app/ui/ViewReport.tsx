@@ -11,7 +11,7 @@ import { keepDraft } from '../store/drafts.ts';
 import { readRow } from '../store/read-row.ts';
 import { deleteReport } from '../store/reports.ts';
 import { waitingReports } from '../store/waiting.ts';
-import { isCoordinator, useServices } from './context.ts';
+import { isCoordinator, useEnrollment, useTr, useWatermark, useWriter } from './context.ts';
 import { ConfirmDialog } from './ConfirmDialog.tsx';
 import { formatValue, isolate } from './format.ts';
 import { lazyScreen } from './lazy.tsx';
@@ -22,9 +22,11 @@ const ReportDesk = lazyScreen(() => import('./desk/ReportDesk.tsx').then((m) => 
 const VERIFICATION_FIELDS: readonly string[] = ['verification', 'duplicateOf'];
 
 export function ViewReport({ id }: { id: ReportId }) {
-  const services = useServices();
-  const { tr, writer, watermark } = services;
-  const coordinator = isCoordinator(services);
+  const tr = useTr();
+  const { writer } = useWriter();
+  const { enrollment } = useEnrollment();
+  const watermark = useWatermark();
+  const coordinator = isCoordinator(enrollment);
   const dialog = useRef<HTMLDialogElement>(null);
   const row = useLiveQuery(async () => (await writer.db.reports.get(id)) ?? null, [id, writer.db.reports]);
   const waiting = useLiveQuery(
@@ -109,14 +111,15 @@ export function ViewReport({ id }: { id: ReportId }) {
 
 /** Who wrote a version and when, as the chain of custody records it: the device and its HLC time. */
 function Who({ h, keyName }: { h: FieldVersion; keyName: 'conflict.setBy' | 'conflict.deletedBy' }) {
-  const { tr } = useServices();
+  const tr = useTr();
   return <span class="who">{tr.t(keyName, { device: isolate(h.device.slice(0, 8)), time: tr.dateTime(decodeHlc(h.hlc).wall) })}</span>;
 }
 
 /** The competing values of one field; a coordinator picks one, an op superseding every head. */
 function Heads({ id, field, heads }: { id: ReportId; field: FieldName; heads: FieldVersion[] }) {
-  const services = useServices();
-  const { tr, writer } = services;
+  const tr = useTr();
+  const { writer } = useWriter();
+  const { enrollment } = useEnrollment();
   return (
     <ul class="heads" aria-label={`${tr.t('conflict.values')}: ${tr.tk(`field.${field}`)}`}>
       {heads.map((h) => {
@@ -125,7 +128,7 @@ function Heads({ id, field, heads }: { id: ReportId; field: FieldName; heads: Fi
           <li key={h.op}>
             <span class="value">{shown}</span>
             <Who h={h} keyName="conflict.setBy" />
-            {isCoordinator(services) && (
+            {isCoordinator(enrollment) && (
               <button
                 type="button"
                 class="secondary"
@@ -144,8 +147,9 @@ function Heads({ id, field, heads }: { id: ReportId; field: FieldName; heads: Fi
 
 /** A delete that crossed an edit it did not see: keep it deleted, or restore it. */
 function CrossedDelete({ id, heads }: { id: ReportId; heads: FieldVersion[] }) {
-  const services = useServices();
-  const { tr, writer } = services;
+  const tr = useTr();
+  const { writer } = useWriter();
+  const { enrollment } = useEnrollment();
   return (
     <section class="notice conflict" aria-label={tr.t('conflict.deleteCrossed')}>
       <p>{tr.t('conflict.deleteCrossed')}</p>
@@ -154,7 +158,7 @@ function CrossedDelete({ id, heads }: { id: ReportId; heads: FieldVersion[] }) {
         .map((h) => (
           <Who key={h.op} h={h} keyName="conflict.deletedBy" />
         ))}
-      {isCoordinator(services) && (
+      {isCoordinator(enrollment) && (
         <div class="actions">
           <button type="button" class="danger" onClick={() => void keepDeleted(writer, id)}>
             {tr.t('conflict.keepDeleted')}

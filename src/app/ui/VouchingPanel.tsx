@@ -5,10 +5,12 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { countersign, reviewVouching, type DeviceVouching } from '../sync/vouching.ts';
-import { useServices } from './context.ts';
+import { useEnrollment, useTr, useWriter } from './context.ts';
 
 export function VouchingPanel() {
-  const { tr, writer, sync } = useServices();
+  const tr = useTr();
+  const { writer } = useWriter();
+  const { sync } = useEnrollment();
   const [review, setReview] = useState<DeviceVouching[]>();
   const [signed, setSigned] = useState(false);
   const load = () => void reviewVouching(writer.db, writer.device).then(setReview);

@@ -1,5 +1,9 @@
-/** What every screen needs: the translator, the writer that saves ops, the gazetteer, and this device's enrollment and sync. */
-import { createContext } from 'preact';
+/**
+ * What the screens read, one narrow context per thing that changes on its own: a sync moves the
+ * watermark every few seconds and a gazetteer may arrive with it, and neither should re-render a
+ * form that only shows messages. Each value is made once per change of what it holds (AppProviders.tsx).
+ */
+import { createContext, type Context } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { Gazetteer } from '../../domain/gazetteer.ts';
 import type { Enrollment } from '../enrollment-store.ts';
@@ -9,39 +13,64 @@ import type { DataKeyHolder } from '../store/at-rest.ts';
 import type { WriterContext } from '../store/write-op.ts';
 import type { SyncService } from '../sync/service.ts';
 
-export interface AppServices {
+export interface LanguageServices {
   tr: Translator;
   setLang: (lang: Lang) => void;
+}
+
+/** Fixed for as long as the app is unlocked. */
+export interface WriterServices {
   writer: WriterContext;
+  /** Locks the app now: the data key leaves memory and the passcode is asked again. */
+  lock?: () => void;
+  /** The data key while unlocked: what this device's private keys are wrapped under. */
+  dataKey?: DataKeyHolder;
+}
+
+export interface GazetteerServices {
   /** The deployment's gazetteer once a sync brought it, else the one loaded on this device. */
   gazetteer?: Gazetteer;
   setGazetteer: (g: Gazetteer) => void;
-  /** Highest own deviceSeq the base has decided; ops above it are not yet synced. */
-  watermark: number;
+}
+
+export interface EnrollmentServices {
   /** Undefined until this device is enrolled with a base. */
   enrollment?: Enrollment;
   setEnrollment: (e: Enrollment) => void;
   /** Started after the first render once enrolled. */
   sync?: SyncService;
-  /** Locks the app now: the data key leaves memory and the passcode is asked again. */
-  lock?: () => void;
-  /** The data key while unlocked: what this device's private keys are wrapped under. */
-  dataKey?: DataKeyHolder;
   /** This device now holds the deployment's private key (made or imported): reports that waited for it may open. */
   deploymentKeyChanged?: () => void;
+}
+
+export interface AppearanceServices {
   /** Rasid's own name and icon, or the plain "Notes" ones (appearance.ts). */
   appearance: Appearance;
   setAppearance: (a: Appearance) => void;
 }
 
-export const Services = createContext<AppServices | null>(null);
+export const LanguageContext = createContext<LanguageServices | null>(null);
+export const WriterServicesContext = createContext<WriterServices | null>(null);
+export const GazetteerContext = createContext<GazetteerServices | null>(null);
+export const EnrollmentContext = createContext<EnrollmentServices | null>(null);
+/** Highest own deviceSeq the base has decided; ops above it are not yet synced. Moves with every sync. */
+export const WatermarkContext = createContext<number | null>(null);
+export const AppearanceContext = createContext<AppearanceServices | null>(null);
 
-export function useServices(): AppServices {
-  const s = useContext(Services);
-  if (!s) throw new Error('Services missing');
-  return s;
+function useProvided<T>(context: Context<T | null>, what: string): T {
+  const value = useContext(context);
+  if (value === null) throw new Error(`${what} is read outside AppProviders`);
+  return value;
 }
 
-export function isCoordinator(s: AppServices): boolean {
-  return s.enrollment?.role === 'coordinator';
+export const useLanguage = () => useProvided(LanguageContext, 'The language');
+export const useTr = () => useLanguage().tr;
+export const useWriter = () => useProvided(WriterServicesContext, 'The writer');
+export const useGazetteer = () => useProvided(GazetteerContext, 'The gazetteer');
+export const useEnrollment = () => useProvided(EnrollmentContext, 'The enrollment');
+export const useWatermark = () => useProvided(WatermarkContext, 'The watermark');
+export const useAppearance = () => useProvided(AppearanceContext, 'The appearance');
+
+export function isCoordinator(enrollment: Enrollment | undefined): boolean {
+  return enrollment?.role === 'coordinator';
 }

@@ -5,12 +5,12 @@
  */
 import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { useServices } from './context.ts';
+import { useTr } from './context.ts';
 
 export function lazyScreen<P extends object>(load: () => Promise<ComponentType<P>>): ComponentType<P> {
   let loaded: ComponentType<P> | undefined;
   return function LazyScreen(props: P) {
-    const { tr } = useServices();
+    const tr = useTr();
     const [Screen, setScreen] = useState<ComponentType<P> | undefined>(() => loaded);
     useEffect(() => {
       if (!Screen) void load().then((c) => setScreen(() => (loaded = c)));

@@ -1,9 +1,9 @@
 /** The admin levels as `<option>`s, named as exports name them, for the profile editor. */
 import { ADMIN_LEVELS } from '../../../domain/gazetteer.ts';
-import { useServices } from '../context.ts';
+import { useTr } from '../context.ts';
 
 export function AdminLevelOptions() {
-  const { tr } = useServices();
+  const tr = useTr();
   return (
     <>
       {ADMIN_LEVELS.map((l) => (

@@ -5,14 +5,17 @@
 import { useMemo } from 'preact/hooks';
 import { adminLookup } from '../../../domain/gazetteer.ts';
 import { useDeskReports } from '../../desk/desk-reports.ts';
-import { useServices } from '../context.ts';
+import { useGazetteer, useTr, useWatermark, useWriter } from '../context.ts';
 import { CutsChart } from './charts/CutsChart.tsx';
 import { PeopleChart } from './charts/PeopleChart.tsx';
 import { PerDayChart } from './charts/PerDayChart.tsx';
 import { DeskNav } from './DeskNav.tsx';
 
 export function DeskCharts() {
-  const { tr, writer, watermark, gazetteer } = useServices();
+  const tr = useTr();
+  const { writer } = useWriter();
+  const { gazetteer } = useGazetteer();
+  const watermark = useWatermark();
   const desk = useDeskReports(writer.db, watermark);
   const views = useMemo(() => desk?.reports.map((r) => r.view) ?? [], [desk]);
   // Fills in the names of an area a report gives by p-code alone.

@@ -7,7 +7,7 @@ import { useDeskReports } from '../../desk/desk-reports.ts';
 import { listExports } from '../../desk/export-log.ts';
 import { listProfiles } from '../../desk/profiles.ts';
 import { useLiveQuery } from '../../live-query.ts';
-import { useServices } from '../context.ts';
+import { useTr, useWatermark, useWriter } from '../context.ts';
 import { DeskNav } from './DeskNav.tsx';
 import { ExportLog } from './ExportLog.tsx';
 import { ExportProfiles } from './ExportProfiles.tsx';
@@ -15,7 +15,9 @@ import { ExportRunner } from './ExportRunner.tsx';
 import './exports.css';
 
 export function DeskExports() {
-  const { tr, writer, watermark } = useServices();
+  const tr = useTr();
+  const { writer } = useWriter();
+  const watermark = useWatermark();
   const desk = useDeskReports(writer.db, watermark);
   const profiles = useLiveQuery(() => listProfiles(writer.db), [writer.db]);
   const log = useLiveQuery(() => listExports(writer.db), [writer.db]);

@@ -27,7 +27,7 @@ import {
   type IndexedReport,
 } from '../../desk/filter.ts';
 import { REPORT_TYPES, VERIFICATION_STATUSES } from '../../../domain/report-codes.ts';
-import { useServices } from '../context.ts';
+import { useGazetteer, useTr, useWatermark, useWriter } from '../context.ts';
 import { adminPath, formatEventDate, isolate } from '../format.ts';
 import { UnreadableItem } from '../UnreadableItem.tsx';
 import { useAsync } from '../use-async.ts';
@@ -62,7 +62,7 @@ function useRowHeight(): number {
 type FormState = DeskFilter;
 
 function Row({ r, tabIndex }: { r: IndexedReport; tabIndex: 0 | -1 }) {
-  const { tr } = useServices();
+  const tr = useTr();
   const { view, unsynced } = r.report;
   const v = view.values;
   const area = adminPath(v.admin, tr.lang);
@@ -98,7 +98,7 @@ function Row({ r, tabIndex }: { r: IndexedReport; tabIndex: 0 | -1 }) {
 
 /** The event date bounds: one group, one hint, and the hint turns into the error while a bound cannot be read. */
 function DateRange({ from, to, set }: { from: string; to: string; set: (patch: { from?: string; to?: string }) => void }) {
-  const { tr } = useServices();
+  const tr = useTr();
   const bounds = { from: parseDateBound(from), to: parseDateBound(to) };
   const allRead = bounds.from.ok && bounds.to.ok;
   const input = (name: 'from' | 'to', value: string) => (
@@ -150,7 +150,7 @@ function Choice({ id, label, value, onChange, children, wide }: ChoiceProps) {
 }
 
 function Filters({ form, set, index }: { form: FormState; set: (patch: Partial<FormState>) => void; index: readonly IndexedReport[] }) {
-  const { tr } = useServices();
+  const tr = useTr();
   const lang = tr.lang;
   const adm1 = useMemo(() => areaChoices(index, 1, lang), [index, lang]);
   const adm2 = useMemo(() => areaChoices(index, 2, lang, form.adm1), [index, lang, form.adm1]);
@@ -236,7 +236,10 @@ function Filters({ form, set, index }: { form: FormState; set: (patch: Partial<F
 }
 
 export function DeskList() {
-  const { tr, writer, watermark, gazetteer } = useServices();
+  const tr = useTr();
+  const { writer } = useWriter();
+  const { gazetteer } = useGazetteer();
+  const watermark = useWatermark();
   const data = useDeskReports(writer.db, watermark);
   // One cache for the screen's life: each sync re-reads every report, and only changed texts are folded again.
   const [cache] = useState(() => new SearchCache());

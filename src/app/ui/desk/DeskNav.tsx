@@ -1,5 +1,5 @@
 /** The desk's own navigation, above each of its screens: the reports, the charts, the exports. */
-import { useServices } from '../context.ts';
+import { useTr } from '../context.ts';
 import { href } from '../../router.ts';
 
 export type DeskSection = 'reports' | 'charts' | 'exports';
@@ -11,7 +11,7 @@ const LINKS: readonly { section: DeskSection; href: string; key: 'desk.nav.repor
 ];
 
 export function DeskNav({ current }: { current: DeskSection }) {
-  const { tr } = useServices();
+  const tr = useTr();
   return (
     <nav class="desk-nav" aria-label={tr.t('desk.nav')}>
       {LINKS.map((l) => (

@@ -9,7 +9,7 @@ import type { ReportView } from '../../../domain/merge.ts';
 import type { Translator } from '../../i18n/i18n.ts';
 import type { DeskReport } from '../../desk/desk-reports.ts';
 import { editReport } from '../../store/reports.ts';
-import { useServices } from '../context.ts';
+import { useTr, useWriter } from '../context.ts';
 import { ReportLink } from './Verification.tsx';
 import { reportLine } from './report-line.ts';
 
@@ -35,7 +35,8 @@ export interface DuplicateCandidatesProps {
 }
 
 export function DuplicateCandidates({ view, candidates, byId }: DuplicateCandidatesProps) {
-  const { tr, writer } = useServices();
+  const tr = useTr();
+  const { writer } = useWriter();
   const marked = view.values.verification === 'duplicate' ? view.values.duplicateOf : undefined;
   const [failed, setFailed] = useState(false);
   const mark = (original: ReportId) =>

@@ -3,13 +3,14 @@
  * holds, newest first, with when, which device, the profile, the format and how many rows.
  */
 import type { LoggedExport } from '../../desk/export-log.ts';
-import { useServices } from '../context.ts';
+import { useTr, useWriter } from '../context.ts';
 
 /** Device ids are long; the first characters tell coordinators' devices apart on one deployment. */
 const DEVICE_SHOWN = 8;
 
 export function ExportLog({ entries }: { entries: LoggedExport[] | undefined }) {
-  const { tr, writer } = useServices();
+  const tr = useTr();
+  const { writer } = useWriter();
   return (
     <section class="form-section exports-log" aria-labelledby="exports-log-h">
       <h2 id="exports-log-h">{tr.t('exports.log.title')}</h2>

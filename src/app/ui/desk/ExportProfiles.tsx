@@ -18,7 +18,7 @@ import {
 } from '../../desk/profiles.ts';
 import type { Translator } from '../../i18n/i18n.ts';
 import { ConfirmDialog } from '../ConfirmDialog.tsx';
-import { useServices } from '../context.ts';
+import { useTr, useWriter } from '../context.ts';
 import { ProfileEditor } from './ProfileEditor.tsx';
 
 /** A catalog key that says why a profile cannot be used; anything else the schema said reads as "not valid". */
@@ -41,7 +41,7 @@ function summary(tr: Translator, p: ListedProfile): string | undefined {
 }
 
 function Problems({ p }: { p: ListedProfile }) {
-  const { tr } = useServices();
+  const tr = useTr();
   const notes: string[] = [];
   if (p.removedWhileEdited) notes.push(tr.t('profile.removedWhileEdited'));
   else if (!p.ok) notes.push(tr.t('profile.unusable', { reason: tr.tk(reasonKey(p.reason)) }));
@@ -70,7 +70,8 @@ function editFormOf(p: ListedProfile, state: MergedState | undefined): Editing {
 }
 
 export function ExportProfiles({ profiles }: { profiles: ListedProfile[] | undefined }) {
-  const { tr, writer } = useServices();
+  const tr = useTr();
+  const { writer } = useWriter();
   const [editing, setEditing] = useState<Editing>();
   const [status, setStatus] = useState<string>();
   const [failure, setFailure] = useState<string>();

@@ -24,7 +24,7 @@ import {
   type RunningExport,
 } from '../../desk/run-export.ts';
 import type { MessageKey, Params } from '../../i18n/i18n.ts';
-import { useServices } from '../context.ts';
+import { useTr, useWatermark, useWriter } from '../context.ts';
 import { SmallGroupsChoice } from './SmallGroupsChoice.tsx';
 
 type LogFormat = ExportLogEntry['format'];
@@ -61,7 +61,7 @@ export function usable(p: ListedProfile | undefined): Profile | undefined {
 }
 
 function ProgressBar({ progress, onCancel }: { progress: ExportProgress; onCancel: () => void }) {
-  const { tr } = useServices();
+  const tr = useTr();
   const known = progress.phase === 'writing';
   const text = known ? tr.t('exports.run.writing', { rows: progress.rows, total: progress.total }) : tr.t('exports.run.reading');
   const share = known && progress.total > 0 ? (100 * progress.rows) / progress.total : 0;
@@ -87,7 +87,9 @@ function ProgressBar({ progress, onCancel }: { progress: ExportProgress; onCance
 }
 
 export function ExportRunner({ desk, profiles }: { desk: DeskReports | undefined; profiles: ListedProfile[] | undefined }) {
-  const { tr, writer, watermark } = useServices();
+  const tr = useTr();
+  const { writer } = useWriter();
+  const watermark = useWatermark();
   const [profileName, setProfileName] = useState<string>(INTERNAL_PROFILE.name);
   const [format, setFormat] = useState<LogFormat>('csv');
   const [progress, setProgress] = useState<ExportProgress>();

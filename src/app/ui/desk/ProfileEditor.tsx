@@ -17,7 +17,7 @@ import {
   type ProfileFormSlot,
 } from '../../desk/profiles.ts';
 import type { Translator } from '../../i18n/i18n.ts';
-import { useServices } from '../context.ts';
+import { useTr, useWriter } from '../context.ts';
 import { AdminLevelOptions } from './AdminLevelOptions.tsx';
 
 export interface ProfileEditorProps {
@@ -39,7 +39,7 @@ export function itemLabel(tr: Translator, item: ExportItem): string {
 const errorId = (slot: ProfileFormSlot) => `profile-${slot}-error`;
 
 function ErrorText({ slot, errors }: { slot: ProfileFormSlot; errors: ProfileFormErrors }) {
-  const { tr } = useServices();
+  const tr = useTr();
   const key = errors[slot];
   if (!key) return null;
   return (
@@ -84,7 +84,8 @@ function Group({
 }
 
 export function ProfileEditor({ editing, initial, initialErrors, onSaved, onCancel }: ProfileEditorProps) {
-  const { tr, writer } = useServices();
+  const tr = useTr();
+  const { writer } = useWriter();
   const [form, setForm] = useState<ProfileForm>(initial);
   const [errors, setErrors] = useState<ProfileFormErrors>(initialErrors ?? {});
   const [saving, setSaving] = useState(false);

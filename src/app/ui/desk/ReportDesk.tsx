@@ -7,14 +7,16 @@ import { duplicateCandidates } from '../../../domain/duplicates.ts';
 import type { ReportView } from '../../../domain/merge.ts';
 import { useDeskReports } from '../../desk/desk-reports.ts';
 import { href } from '../../router.ts';
-import { useServices } from '../context.ts';
+import { useTr, useWatermark, useWriter } from '../context.ts';
 import { DuplicateCandidates } from './DuplicateCandidates.tsx';
 import { ReportHistory } from './ReportHistory.tsx';
 import { Verification } from './Verification.tsx';
 import './report-desk.css';
 
 export function ReportDesk({ view }: { view: ReportView }) {
-  const { tr, writer, watermark } = useServices();
+  const tr = useTr();
+  const { writer } = useWriter();
+  const watermark = useWatermark();
   const desk = useDeskReports(writer.db, watermark);
   const byId = useMemo(() => (desk ? new Map(desk.reports.map((r) => [r.id, r])) : undefined), [desk]);
   const mine = byId?.get(view.id)?.view;

@@ -10,7 +10,7 @@ import { FIELDS } from '../../../domain/report.ts';
 import type { Translator } from '../../i18n/i18n.ts';
 import { useLiveQuery } from '../../live-query.ts';
 import { currentAuthority } from '../../store/rows.ts';
-import { useServices } from '../context.ts';
+import { useTr, useWriter } from '../context.ts';
 import { formatValue, isolate } from '../format.ts';
 
 /** Values in an op may be anything a device sent (a refused op, an ignored field): shown, never thrown on. */
@@ -30,7 +30,7 @@ const rank = (field: string) => (FIELD_ORDER.includes(field) ? FIELD_ORDER.index
 const inFieldOrder = (changes: readonly FieldChange[]) => [...changes].sort((a, b) => rank(a.field) - rank(b.field));
 
 function Before({ change }: { change: FieldChange }) {
-  const { tr } = useServices();
+  const tr = useTr();
   if (change.kind === 'set') return <span class="badge">{tr.t('history.set')}</span>;
   if (change.before.length === 0) return <span class="muted">{tr.t('history.empty')}</span>;
   if (change.before.length === 1)
@@ -52,7 +52,7 @@ function Before({ change }: { change: FieldChange }) {
 }
 
 function ChangeRow({ change }: { change: FieldChange }) {
-  const { tr } = useServices();
+  const tr = useTr();
   if (change.field === DELETED_FIELD) {
     return (
       <tr class="history-deletion">
@@ -83,7 +83,7 @@ function ChangeRow({ change }: { change: FieldChange }) {
 }
 
 function Entry({ entry }: { entry: HistoryEntry }) {
-  const { tr } = useServices();
+  const tr = useTr();
   const device = isolate(entry.device.slice(0, 8));
   return (
     <li class={entry.rejected ? 'rejected' : undefined}>
@@ -121,7 +121,8 @@ function Entry({ entry }: { entry: HistoryEntry }) {
 }
 
 export function ReportHistory({ id }: { id: ReportId }) {
-  const { tr, writer } = useServices();
+  const tr = useTr();
+  const { writer } = useWriter();
   const db = writer.db;
   const entries = useLiveQuery(
     () =>

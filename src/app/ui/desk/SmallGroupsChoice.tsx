@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { SMALL_GROUP_CHOICES, type SmallGroupChoice, type SmallGroupCount } from '../../../export/small-groups.ts';
-import { useServices } from '../context.ts';
+import { useTr } from '../context.ts';
 
 export function SmallGroupsChoice({
   found,
@@ -16,7 +16,7 @@ export function SmallGroupsChoice({
   onWrite: (choice: SmallGroupChoice) => void;
   onCancel: () => void;
 }) {
-  const { tr } = useServices();
+  const tr = useTr();
   const [choice, setChoice] = useState<SmallGroupChoice>('keep');
   const first = useRef<HTMLInputElement>(null);
   // The Export button this step replaced had the focus; the choice takes it, and its description

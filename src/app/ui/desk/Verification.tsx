@@ -10,7 +10,7 @@ import type { ReportView } from '../../../domain/merge.ts';
 import { VERIFICATION_STATUSES } from '../../../domain/report-codes.ts';
 import type { DeskReport } from '../../desk/desk-reports.ts';
 import { editReport } from '../../store/reports.ts';
-import { useServices } from '../context.ts';
+import { useTr, useWriter } from '../context.ts';
 import { isolate } from '../format.ts';
 import { reportLine } from './report-line.ts';
 import { href } from '../../router.ts';
@@ -28,7 +28,7 @@ export interface VerificationProps {
 
 /** A link to another report, named by its one-line summary (or its id when it is not on this device). */
 export function ReportLink({ id, byId }: { id: ReportId; byId?: ReadonlyMap<ReportId, DeskReport> }) {
-  const { tr } = useServices();
+  const tr = useTr();
   const other = byId?.get(id);
   return (
     <a href={href('view', { id })}>{other ? reportLine(tr, other.view) : tr.t('verify.unknownReport', { id: isolate(id.slice(0, 8)) })}</a>
@@ -36,7 +36,8 @@ export function ReportLink({ id, byId }: { id: ReportId; byId?: ReadonlyMap<Repo
 }
 
 export function Verification({ view, byId, candidates }: VerificationProps) {
-  const { tr, writer } = useServices();
+  const tr = useTr();
+  const { writer } = useWriter();
   const current = view.values.verification ?? 'unverified';
   const currentOriginal = current === 'duplicate' ? view.values.duplicateOf : undefined;
   const [status, setStatus] = useState<Status>(current);

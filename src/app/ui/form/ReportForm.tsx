@@ -16,7 +16,7 @@ import type { MessageKey, Translator } from '../../i18n/i18n.ts';
 import { createReports, editReport } from '../../store/reports.ts';
 import { discardDraft, keepDraft, settledDrafts } from '../../store/drafts.ts';
 import { isQuotaError } from '../../storage-status.ts';
-import { useServices } from '../context.ts';
+import { useGazetteer, useTr, useWriter } from '../context.ts';
 import { ChoiceField, DateField, NumberField, TextField, inputId, type FieldProps } from './fields.tsx';
 import { AdminPicker, PlaceField } from './places.tsx';
 import { PointField } from './point.tsx';
@@ -35,7 +35,7 @@ export interface ReportFormProps {
 }
 
 function WidgetView({ w, props }: { w: Widget; props: FieldProps }) {
-  const { tr } = useServices();
+  const tr = useTr();
   const label = `field.${w.field}` as MessageKey;
   switch (w.kind) {
     case 'text':
@@ -105,7 +105,7 @@ function labelOf(tr: Translator, key: string): string {
  * as a link that puts the focus in it. Its links move nothing but the focus: no route, no history.
  */
 function ErrorSummary({ type, errors, summaryRef }: { type: ReportType; errors: Record<string, string>; summaryRef: Ref<HTMLDivElement> }) {
-  const { tr } = useServices();
+  const tr = useTr();
   const order = formInputs(type);
   const keys = Object.keys(errors).sort((a, b) => rank(order, a) - rank(order, b));
   if (keys.length === 0) return null;
@@ -137,7 +137,9 @@ function rank(order: string[], key: string): number {
 }
 
 export function ReportForm({ type, draftId, initial, editing, onDraft, onSaved, onCancel }: ReportFormProps) {
-  const { tr, writer, gazetteer } = useServices();
+  const tr = useTr();
+  const { writer } = useWriter();
+  const { gazetteer } = useGazetteer();
   const [values, setValues] = useState<FormValues>(initial);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [saveError, setSaveError] = useState<string>();

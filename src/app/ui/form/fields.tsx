@@ -5,7 +5,7 @@
 import type { ComponentChildren } from 'preact';
 import { TEXT_LIMITS } from '../../../domain/report.ts';
 import type { MessageKey } from '../../i18n/i18n.ts';
-import { useServices } from '../context.ts';
+import { useTr } from '../context.ts';
 
 export interface FieldProps {
   values: Record<string, string>;
@@ -26,7 +26,7 @@ function limitOf(key: string): number {
 }
 
 export function ErrorText({ k, value, error }: { k: string; value?: string; error?: string }) {
-  const { tr } = useServices();
+  const tr = useTr();
   if (!error) return null;
   return (
     <p class="field-error" id={`${inputId(k)}-error`}>
@@ -48,7 +48,7 @@ function Row({
   children: ComponentChildren;
   props: FieldProps;
 }) {
-  const { tr } = useServices();
+  const tr = useTr();
   return (
     <div class={`field${props.errors[k] ? ' has-error' : ''}`}>
       <div class="label-line">
@@ -86,7 +86,7 @@ function aria(k: string, props: FieldProps, described: string[] = []) {
 }
 
 export function TextField({ k, label, multiline, props }: { k: string; label: MessageKey; multiline?: boolean; props: FieldProps }) {
-  const { tr } = useServices();
+  const tr = useTr();
   const value = props.values[k] ?? '';
   const common = {
     value,
@@ -123,7 +123,7 @@ export function NumberField({
   decimal?: boolean;
   props: FieldProps;
 }) {
-  const { tr } = useServices();
+  const tr = useTr();
   return (
     <Row k={k} label={tr.t(label)} hint={hint && tr.t(hint)} props={props}>
       <input
@@ -155,7 +155,7 @@ export function ChoiceField({
   explain?: (v: string) => string;
   props: FieldProps;
 }) {
-  const { tr } = useServices();
+  const tr = useTr();
   const opts = options.map((o) => (typeof o === 'string' ? { value: o, label: optionLabel ? optionLabel(o) : o } : o));
   const explained = explain && (
     <ul class="explained">
@@ -183,7 +183,7 @@ export function ChoiceField({
 }
 
 export function DateField({ k, label, props }: { k: string; label: MessageKey; props: FieldProps }) {
-  const { tr } = useServices();
+  const tr = useTr();
   return (
     <Row k={k} label={tr.t(label)} props={props}>
       <input type="date" {...aria(k, props)} value={props.values[k] ?? ''} onInput={(e) => props.set(k, e.currentTarget.value)} />

@@ -1,14 +1,16 @@
 /** Admin areas picked from the device's gazetteer: each level lists the children of the one above. */
 import { childrenOf, type AdminLevel } from '../../../domain/gazetteer.ts';
 import type { MessageKey } from '../../i18n/i18n.ts';
-import { useServices } from '../context.ts';
+import { useEnrollment, useGazetteer, useTr } from '../context.ts';
 import { ChoiceField, TextField, type FieldProps } from './fields.tsx';
 import { href } from '../../router.ts';
 
 const LEVEL_KEYS = ['adm1', 'adm2', 'adm3'] as const;
 
 export function AdminPicker({ prefix, levels, labels, props }: { prefix: string; levels: 2 | 3; labels: MessageKey[]; props: FieldProps }) {
-  const { tr, gazetteer, enrollment } = useServices();
+  const tr = useTr();
+  const { gazetteer } = useGazetteer();
+  const { enrollment } = useEnrollment();
   if (!gazetteer) {
     // A monitor's phone in a deployment gets its gazetteer from the base; anyone else may import one.
     return enrollment?.role === 'monitor' ? (
@@ -41,7 +43,7 @@ export function AdminPicker({ prefix, levels, labels, props }: { prefix: string;
 }
 
 export function PlaceField({ field, props }: { field: 'origin' | 'destination'; props: FieldProps }) {
-  const { tr } = useServices();
+  const tr = useTr();
   return (
     <fieldset class="group">
       <legend>{tr.t(`field.${field}`)}</legend>

@@ -4,7 +4,7 @@
  * Never required; typed coordinates accept Eastern Arabic digits.
  */
 import { useState } from 'preact/hooks';
-import { useServices } from '../context.ts';
+import { useTr } from '../context.ts';
 import { NumberField, type FieldProps } from './fields.tsx';
 
 const TIMEOUT_S = 20;
@@ -15,7 +15,7 @@ type Status =
   | { key: 'field.point.found'; m: number };
 
 export function PointField({ props }: { props: FieldProps }) {
-  const { tr } = useServices();
+  const tr = useTr();
   const [confirmed, setConfirmed] = useState(false);
   const [status, setStatus] = useState<Status>();
 

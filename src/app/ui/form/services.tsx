@@ -6,7 +6,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { SERVICES } from '../../../domain/report-codes.ts';
 import { MORE_SERVICES, moreServices, moreServicesValue, servicesLeft } from '../../forms/services.ts';
-import { useServices } from '../context.ts';
+import { useTr } from '../context.ts';
 import { inputId, type FieldProps } from './fields.tsx';
 
 /** A slot's number as the monitor counts the services: the form's own is the first. */
@@ -14,7 +14,7 @@ const numberOf = (slot: number) => slot + 2;
 const slotId = (slot: number) => inputId(`${MORE_SERVICES}.${slot}`);
 
 export function MoreServices({ props }: { props: FieldProps }) {
-  const { tr } = useServices();
+  const tr = useTr();
   const slots = moreServices(props.values);
   const setSlots = (next: string[]) => props.set(MORE_SERVICES, moreServicesValue(next));
   // A slot just added takes the focus, so the service is picked next; one added back by a reload does not.

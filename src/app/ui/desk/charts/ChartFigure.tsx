@@ -5,7 +5,7 @@
  */
 import type { ComponentChildren, JSX } from 'preact';
 import { useId } from 'preact/hooks';
-import { useServices } from '../../context.ts';
+import { useTr } from '../../context.ts';
 import './charts.css';
 
 interface Props {
@@ -22,7 +22,7 @@ interface Props {
 }
 
 export function ChartFigure({ title, summary, empty, chart, legend, table, notes, controls }: Props) {
-  const { tr } = useServices();
+  const tr = useTr();
   const captionId = `chart-caption${useId()}`;
   return (
     <figure class="chart">
@@ -54,7 +54,7 @@ export function ChartFigure({ title, summary, empty, chart, legend, table, notes
 }
 
 export function Legend({ children }: { children: ComponentChildren }) {
-  const { tr } = useServices();
+  const tr = useTr();
   return (
     <ul class="chart-legend" aria-label={tr.t('charts.legend')}>
       {children}
@@ -64,6 +64,6 @@ export function Legend({ children }: { children: ComponentChildren }) {
 
 /** A number as the reader's language writes it, with its value kept machine-readable for copying and checking. */
 export function Num({ n }: { n: number }) {
-  const { tr } = useServices();
+  const tr = useTr();
   return <data value={String(n)}>{tr.number(n)}</data>;
 }

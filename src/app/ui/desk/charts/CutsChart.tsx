@@ -3,7 +3,7 @@ import { ongoingCuts, type OngoingCut } from '../../../desk/chart-data.ts';
 import { areaLabel, type AdminLookup } from '../../../../domain/gazetteer.ts';
 import type { ReportView } from '../../../../domain/merge.ts';
 import type { Translator } from '../../../i18n/i18n.ts';
-import { useServices } from '../../context.ts';
+import { useTr } from '../../context.ts';
 import { ChartFigure, Legend, Num } from './ChartFigure.tsx';
 import { Swatch, type Fill } from './fills.tsx';
 import { HorizontalBars } from './HorizontalBars.tsx';
@@ -31,7 +31,7 @@ function duration(tr: Translator, days: number): string {
 }
 
 export function CutsChart({ views, now, lookup }: { views: readonly ReportView[]; now: Date; lookup?: AdminLookup }) {
-  const { tr } = useServices();
+  const tr = useTr();
   const cuts = ongoingCuts(views, now, { lookup });
   const title = tr.t('charts.cuts.title');
   const service = (c: OngoingCut) => tr.tk(`code.service.${c.service}`);

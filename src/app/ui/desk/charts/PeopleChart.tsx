@@ -3,7 +3,7 @@ import { peopleDisplacedByArea, type AreaPeople } from '../../../desk/chart-data
 import { areaLabel, type AdminLookup } from '../../../../domain/gazetteer.ts';
 import type { ReportView } from '../../../../domain/merge.ts';
 import type { Translator } from '../../../i18n/i18n.ts';
-import { useServices } from '../../context.ts';
+import { useTr } from '../../context.ts';
 import { ChartFigure, Legend, Num } from './ChartFigure.tsx';
 import { Swatch, type Fill } from './fills.tsx';
 import { HorizontalBars } from './HorizontalBars.tsx';
@@ -34,7 +34,7 @@ function people(tr: Translator, row: { individuals: number; households: number }
 }
 
 export function PeopleChart({ views, lookup }: { views: readonly ReportView[]; lookup?: AdminLookup }) {
-  const { tr } = useServices();
+  const tr = useTr();
   const { rows, total } = peopleDisplacedByArea(views, { lookup });
   const title = tr.t('charts.people.title');
   const key = (r: AreaPeople) => (r.kind === 'area' ? r.key : r.kind);

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { DEFAULT_DAYS, reportsPerDay, type DayRange } from '../../../desk/chart-data.ts';
 import { REPORT_TYPES } from '../../../../domain/report-codes.ts';
 import type { ReportView } from '../../../../domain/merge.ts';
-import { useServices } from '../../context.ts';
+import { useTr } from '../../context.ts';
 import { ChartFigure, Legend, Num } from './ChartFigure.tsx';
 import { dayMonth } from './day-label.ts';
 import { Swatch, type Fill } from './fills.tsx';
@@ -17,7 +17,7 @@ export const TYPE_FILLS: readonly Fill[] = [
 ];
 
 export function PerDayChart({ views, now }: { views: readonly ReportView[]; now: Date }) {
-  const { tr } = useServices();
+  const tr = useTr();
   const [chosen, setChosen] = useState<Partial<DayRange> | undefined>(undefined);
   const series = reportsPerDay(views, now, chosen);
   const title = tr.t('charts.perDay.title');
