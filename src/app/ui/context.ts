@@ -57,19 +57,20 @@ export const EnrollmentContext = createContext<EnrollmentServices | null>(null);
 export const WatermarkContext = createContext<number | null>(null);
 export const AppearanceContext = createContext<AppearanceServices | null>(null);
 
-function useProvided<T>(context: Context<T | null>, what: string): T {
+function useProvided<T>(context: Context<T | null>): T {
   const value = useContext(context);
-  if (value === null) throw new Error(`${what} is read outside AppProviders`);
+  // No name per context: the stack names the hook that read it, and the first load stays lighter.
+  if (value === null) throw new Error('Read outside AppProviders');
   return value;
 }
 
-export const useLanguage = () => useProvided(LanguageContext, 'The language');
+export const useLanguage = () => useProvided(LanguageContext);
 export const useTr = () => useLanguage().tr;
-export const useWriter = () => useProvided(WriterServicesContext, 'The writer');
-export const useGazetteer = () => useProvided(GazetteerContext, 'The gazetteer');
-export const useEnrollment = () => useProvided(EnrollmentContext, 'The enrollment');
-export const useWatermark = () => useProvided(WatermarkContext, 'The watermark');
-export const useAppearance = () => useProvided(AppearanceContext, 'The appearance');
+export const useWriter = () => useProvided(WriterServicesContext);
+export const useGazetteer = () => useProvided(GazetteerContext);
+export const useEnrollment = () => useProvided(EnrollmentContext);
+export const useWatermark = () => useProvided(WatermarkContext);
+export const useAppearance = () => useProvided(AppearanceContext);
 
 export function isCoordinator(enrollment: Enrollment | undefined): boolean {
   return enrollment?.role === 'coordinator';

@@ -6,12 +6,7 @@ import { loadTranslator, type Translator } from '../../../src/app/i18n/i18n.ts';
 import type { WriterContext } from '../../../src/app/store/write-op.ts';
 import { AppProviders } from '../../../src/app/ui/AppProviders.tsx';
 import { useTr, useWatermark } from '../../../src/app/ui/context.ts';
-
-/**
- * What Preact needs of the element it renders into when nothing it renders makes a node: the
- * components below return null, so no document is needed and the render counts are Preact's own.
- */
-const container = () => ({ nodeType: 1, firstChild: null, childNodes: [] }) as unknown as HTMLElement;
+import { headless } from './headless.ts';
 
 const writer = {} as WriterContext;
 const gazetteer = (name: string): Gazetteer => ({ name, units: [] });
@@ -59,7 +54,7 @@ describe('what the screens read', () => {
   test('a screen that reads only the language renders again when the language changes, not when a sync moves the watermark or brings a gazetteer', async () => {
     const [ar, en] = await Promise.all([loadTranslator('ar'), loadTranslator('en')]);
     const rerender = setupRerender();
-    const root = container();
+    const root = headless();
     const { seen, children } = renderCounter();
     const show = (tr: Translator, watermark: number, g: Gazetteer) => {
       render(
@@ -85,11 +80,11 @@ describe('what the screens read', () => {
     render(null, root);
   });
 
-  test('a screen outside the providers is told which one is missing', () => {
+  test('a screen rendered outside the providers fails at once, saying so', () => {
     function Lost() {
       useTr();
       return null;
     }
-    expect(() => render(<Lost />, container())).toThrow('The language is read outside AppProviders');
+    expect(() => render(<Lost />, headless())).toThrow('Read outside AppProviders');
   });
 });
