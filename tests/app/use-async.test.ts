@@ -1,5 +1,8 @@
+import { h, render } from 'preact';
+import { act } from 'preact/test-utils';
 import { describe, expect, test } from 'vitest';
-import { startLoad, type Async } from '../../src/app/ui/use-async.ts';
+import { startLoad, useAsync, type Async } from '../../src/app/ui/use-async.ts';
+import { headless } from './ui/headless.ts';
 
 function deferred<T>() {
   let resolve!: (v: T) => void;
@@ -66,5 +69,54 @@ describe('data a screen loads', () => {
     old.resolve('device A');
     await flush();
     expect(seen).toEqual([{ loading: true }, { loading: true }, { value: 'device B', loading: false }]);
+  });
+
+  test('a screen shown for another device drops the answer for the one before, however late it comes', async () => {
+    const answers = { A: deferred<string>(), B: deferred<string>() };
+    const shown: (string | undefined)[] = [];
+    function Device({ id }: { id: 'A' | 'B' }) {
+      shown.push(useAsync(() => answers[id].promise, [id]).value);
+      return null;
+    }
+    const root = headless();
+    await act(() => render(h(Device, { id: 'A' }), root));
+    await act(() => render(h(Device, { id: 'B' }), root));
+    await act(async () => {
+      answers.B.resolve('device B');
+      await flush();
+    });
+    await act(async () => {
+      answers.A.resolve('device A');
+      await flush();
+    });
+    expect(shown.at(-1)).toBe('device B');
+    expect(shown).not.toContain('device A');
+    await act(() => render(null, root));
+  });
+
+  test('loaded again for the same device, what is shown stays until the new answer replaces it', async () => {
+    const answers = [deferred<number>(), deferred<number>()];
+    let round = 0;
+    const shown: (number | undefined)[] = [];
+    let reload = () => {};
+    function Count() {
+      const state = useAsync(() => answers[round++]!.promise, []);
+      reload = state.reload;
+      shown.push(state.value);
+      return null;
+    }
+    const root = headless();
+    await act(() => render(h(Count, {}), root));
+    await act(async () => {
+      answers[0]!.resolve(1);
+      await flush();
+    });
+    await act(() => reload());
+    await act(async () => {
+      answers[1]!.resolve(2);
+      await flush();
+    });
+    expect(shown).toEqual([undefined, 1, 1, 2]);
+    await act(() => render(null, root));
   });
 });

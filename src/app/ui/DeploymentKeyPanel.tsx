@@ -24,6 +24,7 @@ import { PassphrasePair } from './PassphrasePair.tsx';
 import { RotateKeyForm } from './RotateKeyForm.tsx';
 import { SyncError } from '../sync/transport.ts';
 import { useEnrollment, useTr, useWriter } from './context.ts';
+import { useAsync } from './use-async.ts';
 import { passcodeAsTyped } from './LockScreen.tsx';
 import type { DeploymentKeyResponse } from '../../domain/protocol.ts';
 import { readPublicKey } from '../../domain/crypto/keys.ts';
@@ -34,37 +35,40 @@ export function DeploymentKeyPanel({ onReady }: { onReady?: (ready: boolean) => 
   const tr = useTr();
   const { dataKey, writer } = useWriter();
   const { sync, deploymentKeyChanged } = useEnrollment();
-  const [base, setBase] = useState<DeploymentKeyResponse | null>();
+  // What the base serves and what this device holds as the panel opens; what the desk does here
+  // afterwards (a key made, imported or rotated) is set over it.
+  const served = useAsync(async () => (sync ? ((await readBaseDeploymentKey(sync.endpoint)) ?? null) : undefined), [sync]);
+  const [madeHere, setBase] = useState<DeploymentKeyResponse>();
+  const base = madeHere ?? served.value;
   useEffect(() => {
     if (base !== undefined) onReady?.(!!base?.root);
   }, [base, onReady]);
-  const [file, setFile] = useState<DeploymentKeyFile>();
+  const stored = useAsync(async () => (sync ? loadDeploymentKeyFile() : undefined), [sync]).value;
+  const [changed, setChanged] = useState<{ file?: DeploymentKeyFile }>();
+  const file = changed ? changed.file : stored;
+  const setFile = (file: DeploymentKeyFile | undefined) => setChanged({ file });
+  // Held: the key the base serves now, which after another desk rotated it is not the one held before.
+  const servedKey = base?.fingerprint;
+  const lookedUp = useAsync(
+    async () =>
+      !!dataKey?.unlocked &&
+      loadDeploymentPrivateKeys(dataKey).then(
+        (held) => held.some((k) => !servedKey || k.publicKey.fingerprint === servedKey),
+        () => false,
+      ),
+    [dataKey, servedKey],
+  ).value;
   /** Whether this device holds the private key; undefined until looked up. */
-  const [held, setHeld] = useState<boolean>();
+  const [heldNow, setHeld] = useState<boolean>();
+  const held = heldNow ?? lookedUp;
   const [importedNow, setImportedNow] = useState(false);
   const [form, setForm] = useState({ passphrase: '', confirm: '', rootPassphrase: '', rootConfirm: '' });
   /** The root file just made: offered for download once, and never kept on this device. */
   const [rootFile, setRootFile] = useState<RootFile>();
-  const [error, setError] = useState<string>();
+  const [failed, setError] = useState<string>();
+  const error =
+    failed ?? (served.error === undefined ? undefined : served.error instanceof SyncError ? served.error.code : 'sync.err.network');
   const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    if (!sync) return;
-    void readBaseDeploymentKey(sync.endpoint).then(
-      (k) => setBase(k ?? null),
-      (e: unknown) => setError(e instanceof SyncError ? e.code : 'sync.err.network'),
-    );
-    void loadDeploymentKeyFile().then(setFile);
-  }, [sync]);
-
-  // Held: the key the base serves now, which after another desk rotated it is not the one held before.
-  useEffect(() => {
-    if (!dataKey?.unlocked) return setHeld(false);
-    void loadDeploymentPrivateKeys(dataKey).then(
-      (held) => setHeld(held.some((k) => !base || k.publicKey.fingerprint === base.fingerprint)),
-      () => setHeld(false),
-    );
-  }, [dataKey, base]);
 
   const submit = async (e: Event) => {
     e.preventDefault();

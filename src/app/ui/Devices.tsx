@@ -2,9 +2,9 @@
  * The coordinator's Devices screen: a one-time enrollment code for a new device, shown as a QR code
  * and as text, the enrolled devices, and revoking a lost one. Loaded on first use with its QR encoder.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { useAsync } from './use-async.ts';
-import { CODE_EXPIRY_MINUTES, type EnrolledDevice, type EnrollmentCodeResponse } from '../../domain/protocol.ts';
+import { CODE_EXPIRY_MINUTES, type EnrollmentCodeResponse } from '../../domain/protocol.ts';
 import type { Role } from '../../domain/roles.ts';
 import { deviceKeysFingerprint } from '../../domain/crypto/fingerprint.ts';
 import { codeRefusal, createEnrollmentCode, cutoffSince, heldForRelay, listDevices, revokeDevice } from '../sync/devices.ts';
@@ -26,8 +26,9 @@ export function Devices() {
   const { sync, enrollment } = useEnrollment();
   const [code, setCode] = useState<EnrollmentCodeResponse>();
   const [codeMinutes, setCodeMinutes] = useState<number>(CODE_EXPIRY_MINUTES.usual);
-  const [devices, setDevices] = useState<EnrolledDevice[]>();
-  const [error, setError] = useState<string>();
+  const listed = useAsync(async () => (sync ? listDevices(sync.endpoint) : undefined), [sync]);
+  const devices = listed.value;
+  const [failed, setError] = useState<string>();
   const [revoking, setRevoking] = useState<string>();
   // Keys before monitors: a phone enrolled before the deployment has its root cannot check whom it talks to.
   const [keysReady, setKeysReady] = useState<boolean>();
@@ -58,11 +59,8 @@ export function Devices() {
       return new Map(pairs.filter((p) => p !== undefined));
     }, [devices]).value ?? new Map<string, string>();
 
-  const fail = (e: unknown) => setError(e instanceof SyncError ? e.code : 'sync.err.network');
-  const refresh = () => {
-    if (sync) void listDevices(sync.endpoint).then(setDevices, fail);
-  };
-  useEffect(refresh, [sync]);
+  const errorCode = (e: unknown) => (e instanceof SyncError ? e.code : 'sync.err.network');
+  const error = failed ?? (listed.error === undefined ? undefined : errorCode(listed.error));
 
   if (!isCoordinator(enrollment)) return <p class="empty">{tr.t('sync.err.forbidden')}</p>;
 
@@ -81,9 +79,9 @@ export function Devices() {
     if (!sync || !revoking) return;
     try {
       await revokeDevice(sync.endpoint, revoking, lostSince && cut ? cut.cutoff : undefined);
-      refresh();
+      listed.reload();
     } catch (e) {
-      fail(e);
+      setError(errorCode(e));
     }
   };
 

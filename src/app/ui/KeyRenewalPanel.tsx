@@ -4,40 +4,28 @@
  * read back with the coordinator who confirms it; a coordinator's are confirmed by the root file.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { lastOwnRenewal, renewKeys, RenewalError, type OwnRenewal } from '../sync/key-renewal.ts';
-import type { OpKeys } from '../sync/op-keys.ts';
+import { lastOwnRenewal, renewKeys, RenewalError } from '../sync/key-renewal.ts';
 import { ConfirmDialog } from './ConfirmDialog.tsx';
 import { isCoordinator, useEnrollment, useTr, useWriter } from './context.ts';
+import { useAsync } from './use-async.ts';
 
 export function KeyRenewalPanel() {
   const tr = useTr();
   const { writer, dataKey } = useWriter();
   const { sync, enrollment } = useEnrollment();
-  const [keys, setKeys] = useState<OpKeys>();
-  const [last, setLast] = useState<OwnRenewal>();
+  // Only a device that pinned its root renews its keys.
+  const own = useAsync(async () => {
+    const keys = await sync?.keys().catch(() => undefined);
+    return keys?.root ? { keys, last: await lastOwnRenewal(writer.db, keys) } : undefined;
+  }, [sync, writer.db]);
+  const { reload } = own;
   const [error, setError] = useState<string>();
   const dialog = useRef<HTMLDialogElement>(null);
 
-  useEffect(() => {
-    let live = true;
-    const load = async () => {
-      const held = await sync?.keys().catch(() => undefined);
-      if (!live || !held?.root) return;
-      setKeys(held);
-      const renewal = await lastOwnRenewal(writer.db, held);
-      if (live) setLast(renewal);
-    };
-    void load();
-    // A sync may bring the coordinator's confirmation while the screen is open.
-    const stop = sync?.subscribe((s) => {
-      if (!s.running) void load();
-    });
-    return () => {
-      live = false;
-      stop?.();
-    };
-  }, [sync, writer.db]);
-  if (!keys || !sync) return null;
+  // A sync may bring the coordinator's confirmation while the screen is open.
+  useEffect(() => sync?.subscribe((s) => void (s.running || reload())), [sync, reload]);
+  if (!own.value || !sync) return null;
+  const { keys, last } = own.value;
   const hint = tr.t(isCoordinator(enrollment) ? 'renewal.ownHint' : 'renewal.hint');
 
   const renew = async () => {
@@ -46,7 +34,7 @@ export function KeyRenewalPanel() {
     try {
       await renewKeys(writer, keys, dataKey);
       await sync.keysChanged();
-      setLast(await lastOwnRenewal(writer.db, keys));
+      reload();
       void sync.syncNow();
     } catch (e) {
       setError(e instanceof RenewalError ? e.message : 'sync.err.keys');

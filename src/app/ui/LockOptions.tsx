@@ -1,5 +1,5 @@
 /** The lock's options: idle time, wipe after wrong tries, a plain name and icon, the wipe passcode, and changing the passcode. */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { browserLockRecordStore } from '../lock/lock-record-store.ts';
 import {
   changePasscode,
@@ -12,6 +12,7 @@ import {
 } from '../lock/lock-record.ts';
 import { useAppearance, useTr } from './context.ts';
 import { passcodeAsTyped } from './LockScreen.tsx';
+import { useAsync } from './use-async.ts';
 
 type Outcome = { ok: boolean; key: string } | undefined;
 
@@ -30,7 +31,10 @@ function Outcome({ outcome }: { outcome: Outcome }) {
 export function LockOptions() {
   const tr = useTr();
   const { appearance, setAppearance } = useAppearance();
-  const [record, setRecord] = useState<LockRecord>();
+  const stored = useAsync(() => readRecord(browserLockRecordStore), []).value;
+  // The record as this screen last saved it, once it has.
+  const [saved, setRecord] = useState<LockRecord>();
+  const record = saved ?? stored;
   const [options, setOptions] = useState<Outcome>();
   const [wipePasscodeTyped, setWipePasscodeTyped] = useState('');
   const [wipePasscodeOutcome, setWipePasscodeOutcome] = useState<Outcome>();
@@ -38,9 +42,6 @@ export function LockOptions() {
   const [changeOutcome, setChangeOutcome] = useState<Outcome>();
   const [busy, setBusy] = useState(false);
 
-  useEffect(() => {
-    void readRecord(browserLockRecordStore).then(setRecord);
-  }, []);
   if (!record) return null;
 
   const saveOption = async (option: { idleMinutes?: number; wipeAfter?: number }) => {

@@ -3,25 +3,24 @@
  * the device vouches for, how many no device vouches for, and the countersignature that lets the
  * vouched ones in on every device that pulls them afresh (sync/vouching.ts).
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { countersign, reviewVouching, type DeviceVouching } from '../sync/vouching.ts';
 import { useEnrollment, useTr, useWriter } from './context.ts';
+import { useAsync } from './use-async.ts';
 
 export function VouchingPanel() {
   const tr = useTr();
   const { writer } = useWriter();
   const { sync } = useEnrollment();
-  const [review, setReview] = useState<DeviceVouching[]>();
+  const { value: review, reload } = useAsync(() => reviewVouching(writer.db, writer.device), [writer.db, writer.device]);
   const [signed, setSigned] = useState(false);
-  const load = () => void reviewVouching(writer.db, writer.device).then(setReview);
-  useEffect(load, [writer.db, writer.device]);
   if (!review?.length) return null;
 
   const sign = async (row: DeviceVouching) => {
     await countersign(writer, row.awaiting);
     setSigned(true);
     await sync?.syncNow();
-    load();
+    reload();
   };
   return (
     <section class="form-section" aria-labelledby="vouching-h">

@@ -13,7 +13,14 @@ export function lazyScreen<P extends object>(load: () => Promise<ComponentType<P
     const tr = useTr();
     const [Screen, setScreen] = useState<ComponentType<P> | undefined>(() => loaded);
     useEffect(() => {
-      if (!Screen) void load().then((c) => setScreen(() => (loaded = c)));
+      if (Screen) return;
+      let live = true;
+      // Kept for the next time even when this screen has gone before its code arrived.
+      void load().then((c) => {
+        loaded = c;
+        if (live) setScreen(() => c);
+      });
+      return () => void (live = false);
     }, [Screen]);
     return Screen && tr.hasScreens ? <Screen {...props} /> : null;
   };

@@ -2,17 +2,20 @@
  * Data a screen loads as it shows: a result that arrives after the screen has gone, or after what it
  * was loaded for has changed, is dropped, so a slow answer for one device never shows beside another.
  */
-import { useEffect, useState, type Inputs } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState, type Inputs } from 'preact/hooks';
 
 export type Async<T> = { value?: T; error?: unknown; loading: boolean };
 
 const LOADING: Async<never> = { loading: true };
 
-/** Starts `load` and hands its outcome to `set` until the returned cancel runs. */
-export function startLoad<T>(load: () => Promise<T>, set: (state: Async<T>) => void): () => void {
+/**
+ * Starts `load` and hands its outcome to `set` until the returned cancel runs. `again`: loaded anew
+ * for the same thing, what is shown stays until the new outcome replaces it.
+ */
+export function startLoad<T>(load: () => Promise<T>, set: (state: Async<T>) => void, again = false): () => void {
   let live = true;
   // The same object as the first state, so the first load renders nothing extra.
-  set(LOADING);
+  if (!again) set(LOADING);
   load().then(
     (value) => live && set({ value, loading: false }),
     (error: unknown) => live && set({ error, loading: false }),
@@ -22,9 +25,19 @@ export function startLoad<T>(load: () => Promise<T>, set: (state: Async<T>) => v
   };
 }
 
-export function useAsync<T>(load: () => Promise<T>, deps: Inputs): Async<T> {
+const same = (a: Inputs, b: Inputs | undefined) => b?.length === a.length && a.every((x, i) => Object.is(x, b[i]));
+
+/** `reload` loads again for the same deps, after the screen changed what `load` reads (a device revoked, a change countersigned). */
+export function useAsync<T>(load: () => Promise<T>, deps: Inputs): Async<T> & { reload: () => void } {
   const [state, setState] = useState<Async<T>>(LOADING);
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- `deps` are what `load` reads, as for useEffect.
-  useEffect(() => startLoad(load, setState), deps);
-  return state;
+  const [round, setRound] = useState(0);
+  const reload = useCallback(() => setRound((n) => n + 1), []);
+  const loadedFor = useRef<Inputs>(undefined);
+  useEffect(() => {
+    const again = same(deps, loadedFor.current);
+    loadedFor.current = deps;
+    return startLoad(load, setState, again);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `deps` are what `load` reads, as for useEffect.
+  }, [...deps, round]);
+  return { ...state, reload };
 }
