@@ -3,29 +3,26 @@
  * address names the draft from the first keystroke, so a reload opens the form with it; opened
  * without one, the form offers back the newest draft of an edit of this report, and no other.
  */
-import { useState } from 'preact/hooks';
-import { cryptoRandom, uuidv7, type ReportId } from '../../domain/ids.ts';
+import type { ReportId } from '../../domain/ids.ts';
 import { viewOf } from '../../domain/merge.ts';
 import { contentToForm } from '../forms/form-values.ts';
-import { useLiveQuery } from '../live-query.ts';
-import { href, navigate, replaceAddress } from '../router.ts';
-import type { DraftRow } from '../store/db.ts';
-import { latestDraft } from '../store/drafts.ts';
+import { href, navigate } from '../router.ts';
 import { useTr, useWriter } from './context.ts';
 import { DraftOffer } from './DraftOffer.tsx';
 import { ReportForm } from './form/ReportForm.tsx';
 import { useAsync } from './use-async.ts';
+import { useDraftOffer } from './use-draft-offer.ts';
 
 export function EditReport({ id, draft }: { id: ReportId; draft?: string }) {
   const tr = useTr();
   const { writer } = useWriter();
   const db = writer.db;
-  const [draftId, setDraftId] = useState(() => draft ?? uuidv7(Date.now(), cryptoRandom));
-  // A draft resumed from the offer: the form starts again from its values.
-  const [resumed, setResumed] = useState<DraftRow>();
-  // Whether this form has a draft of its own: named by its address, resumed, or typed into.
-  const [own, setOwn] = useState(draft !== undefined);
-  const offered = useLiveQuery(() => (own ? Promise.resolve(undefined) : latestDraft(db, id)), [db, id, own]);
+  const { draftId, resumed, offered, resume, drafted } = useDraftOffer({
+    db,
+    draft,
+    reportId: id,
+    address: (d) => href('edit', { id, draft: d }),
+  });
   const loaded = useAsync(async () => {
     const row = await db.reports.get(id);
     if (!row) return null;
@@ -35,25 +32,13 @@ export function EditReport({ id, draft }: { id: ReportId; draft?: string }) {
     return { view, initial: saved?.values ?? contentToForm(view.type, view.values) };
   }, [db, id, draft]).value;
 
-  const resume = (d: DraftRow) => {
-    setDraftId(d.id);
-    setResumed(d);
-    setOwn(true);
-    replaceAddress(href('edit', { id, draft: d.id }));
-  };
-  const drafted = () => {
-    if (own) return;
-    setOwn(true);
-    replaceAddress(href('edit', { id, draft: draftId }));
-  };
-
   if (loaded === undefined) return null;
   if (loaded === null) return <p class="empty">{tr.t('view.notFound')}</p>;
   const type = loaded.view.type!;
   return (
     <>
       <h1>{tr.t('form.editTitle', { type: tr.t(`type.${type}`) })}</h1>
-      {!own && offered && <DraftOffer draft={offered} onResume={() => resume(offered)} />}
+      {offered && <DraftOffer draft={offered} onResume={() => resume(offered)} />}
       <ReportForm
         key={draftId}
         type={type}

@@ -3,17 +3,15 @@
  * keystroke, so a reload opens the form with it. Opened without one, the form offers back the newest
  * draft of a new report (a page killed before it was saved), until the monitor resumes it or starts another.
  */
-import { useEffect, useState } from 'preact/hooks';
-import { cryptoRandom, uuidv7 } from '../../domain/ids.ts';
+import { useState } from 'preact/hooks';
 import { REPORT_TYPES, isReportType, type ReportType } from '../../domain/report-codes.ts';
 import type { FormValues } from '../forms/form-values.ts';
-import { useLiveQuery } from '../live-query.ts';
-import { href, navigate, replaceAddress } from '../router.ts';
-import type { DraftRow } from '../store/db.ts';
-import { latestDraft } from '../store/drafts.ts';
+import { href, navigate } from '../router.ts';
 import { useTr, useWriter } from './context.ts';
 import { DraftOffer } from './DraftOffer.tsx';
 import { ReportForm } from './form/ReportForm.tsx';
+import { useAsync } from './use-async.ts';
+import { useDraftOffer } from './use-draft-offer.ts';
 
 // Most events are reported with their day known; the monitor can say otherwise.
 const FRESH: FormValues = { 'eventDate.precision': 'exact' };
@@ -22,38 +20,25 @@ export function NewReport({ draft }: { draft?: string }) {
   const tr = useTr();
   const { writer } = useWriter();
   const db = writer.db;
-  const [draftId, setDraftId] = useState(() => draft ?? uuidv7(Date.now(), cryptoRandom));
-  const [type, setType] = useState<ReportType>();
-  const [initial, setInitial] = useState<FormValues | undefined>(draft ? undefined : FRESH);
-  // Whether this form has a draft of its own: resumed, or typed into. Until then it offers one back.
-  const [own, setOwn] = useState(draft !== undefined);
-  const offered = useLiveQuery(() => (own ? Promise.resolve(undefined) : latestDraft(db)), [db, own]);
-
-  const resume = (d: DraftRow) => {
-    if (isReportType(d.type)) setType(d.type);
-    setDraftId(d.id);
-    setInitial(d.values);
-    setOwn(true);
-    replaceAddress(href('new', { draft: d.id }));
-  };
-
-  useEffect(() => {
-    if (!draft) return;
-    // A draft saved or discarded elsewhere since its address was kept: the form starts afresh under its id.
-    void db.drafts.get(draft).then((d) => (d ? resume(d) : setInitial(FRESH)));
-  }, [db, draft]);
-
-  const drafted = () => {
-    if (own) return;
-    setOwn(true);
-    replaceAddress(href('new', { draft: draftId }));
-  };
+  const [picked, setType] = useState<ReportType>();
+  const { draftId, resumed, offered, resume, drafted } = useDraftOffer({
+    db,
+    draft,
+    address: (d) => href('new', { draft: d }),
+    onResume: (d) => isReportType(d.type) && setType(d.type),
+  });
+  // The draft the address names; one saved or discarded elsewhere since the address was kept
+  // leaves the form to start afresh under its id.
+  const named = useAsync(async () => (draft ? db.drafts.get(draft) : undefined), [db, draft]);
+  const namedType = named.value && isReportType(named.value.type) ? named.value.type : undefined;
+  const type = picked ?? namedType;
+  const initial = draft && named.loading ? undefined : ((resumed ?? named.value)?.values ?? FRESH);
 
   if (!initial) return null;
   return (
     <>
       <h1>{type ? tr.t('form.newTitle', { type: tr.t(`type.${type}`) }) : tr.t('action.newReport')}</h1>
-      {!own && offered && <DraftOffer draft={offered} onResume={() => resume(offered)} />}
+      {offered && <DraftOffer draft={offered} onResume={() => resume(offered)} />}
       <fieldset class="type-picker" role="radiogroup" aria-label={tr.t('type.label')}>
         <legend>{tr.t('type.label')}</legend>
         {REPORT_TYPES.map((t) => (
