@@ -10,6 +10,7 @@ import {
   WIPE_AFTER,
   type LockRecord,
 } from '../lock/lock-record.ts';
+import { AppearanceChoice } from './AppearanceChoice.tsx';
 import { useAppearance, useTr } from './context.ts';
 import { passcodeAsTyped } from './LockScreen.tsx';
 import { useAsync } from './use-async.ts';
@@ -115,18 +116,7 @@ export function LockOptions() {
       </section>
       <section class="form-section" aria-labelledby="appearance-h">
         <h2 id="appearance-h">{tr.t('appearance.title')}</h2>
-        <label class="check">
-          <input
-            type="checkbox"
-            checked={appearance === 'neutral'}
-            onChange={(e) => setAppearance(e.currentTarget.checked ? 'neutral' : 'rasid')}
-            aria-describedby="appearance-hint"
-          />
-          {tr.t('appearance.neutral')}
-        </label>
-        <p class="hint" id="appearance-hint">
-          {tr.t('appearance.hint')}
-        </p>
+        <AppearanceChoice tr={tr} appearance={appearance} onChange={setAppearance} id="appearance" />
       </section>
       <section class="form-section" aria-labelledby="wipe-passcode-h">
         <h2 id="wipe-passcode-h">{tr.t('lock.wipePasscode.title')}</h2>
