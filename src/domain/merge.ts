@@ -77,7 +77,8 @@ function listIgnored(list: MergedState['ignored'], entry: MergedState['ignored']
   return [...list, entry].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
-function byDisplayOrder(a: FieldVersion, b: FieldVersion): number {
+/** Newest first by HLC, then by op id: the one order versions are shown in. */
+export function byDisplayOrder(a: FieldVersion, b: FieldVersion): number {
   if (a.hlc !== b.hlc) return a.hlc < b.hlc ? 1 : -1;
   return a.op < b.op ? 1 : a.op > b.op ? -1 : 0;
 }

@@ -110,7 +110,7 @@ describe('the history of a report', () => {
     ]);
   });
 
-  test('two devices editing one field apart: the second is marked as a conflict, and the choice resolving it starts from both values', () => {
+  test('two devices editing one field apart: each change is from the value both saw, the second is marked as a conflict, and the choice resolving it starts from both values', () => {
     const c = create();
     const fromPhone = edit(PHONE_A, 10, [c], { narrative: 'رواية المراقب' });
     const fromDesk = edit(DESK, 12, [c], { narrative: 'Coordinator account' }, deskIsCoordinator);
@@ -119,8 +119,9 @@ describe('the history of a report', () => {
     expect(history[1]!.changes).toEqual([
       { field: 'narrative', kind: 'change', before: ['احترقت المحلات ليلًا'], after: 'رواية المراقب', conflict: false },
     ]);
+    // The desk never saw the phone's edit: its change is from the value it replaced, not the one listed above it.
     expect(history[2]!.changes).toEqual([
-      { field: 'narrative', kind: 'change', before: ['رواية المراقب'], after: 'Coordinator account', conflict: true },
+      { field: 'narrative', kind: 'change', before: ['احترقت المحلات ليلًا'], after: 'Coordinator account', conflict: true },
     ]);
     expect(history[3]!.changes).toEqual([
       { field: 'narrative', kind: 'change', before: ['Coordinator account', 'رواية المراقب'], after: 'رواية المراقب', conflict: false },
@@ -197,10 +198,9 @@ describe('the history of a report', () => {
     const early = edit(PHONE_A, 1, [c, late], { structures: 12 });
     const history = reportHistory(REPORT, [c, late, early], noCoordinators);
     expect(history.map((h) => h.op)).toEqual([c.id, early.id, late.id]);
-    // Folded by clock, the early edit met the create's value still live (what it had replaced came later).
-    expect(history[2]!.changes).toEqual([
-      { field: 'structures', kind: 'change', before: [12, 7], after: 20, conflict: false, replaced: true },
-    ]);
+    // Each change is from the value its author replaced, whichever clock is ahead.
+    expect(history[1]!.changes).toEqual([{ field: 'structures', kind: 'change', before: [20], after: 12, conflict: false }]);
+    expect(history[2]!.changes).toEqual([{ field: 'structures', kind: 'change', before: [7], after: 20, conflict: false, replaced: true }]);
     // The history folds to the same report as the merge.
     expect(viewOf(mergeOps(REPORT, [c, late, early])).values.structures).toBe(12);
   });
@@ -211,7 +211,7 @@ describe('the history of a report', () => {
     expect(reportHistory(REPORT, [], noCoordinators)).toEqual([]);
   });
 
-  test('the value before each op is what the merge of every op before it holds, for any delivery order', () => {
+  test('the value before each change is what the versions its op superseded held, for any delivery order', () => {
     const c = create();
     const ops = [c];
     const devices = [PHONE_A, PHONE_B, DESK];
@@ -220,12 +220,45 @@ describe('the history of a report', () => {
       const seen = ops.slice(0, Math.max(1, ops.length - (i % 3)));
       ops.push(edit(devices[i % 3]!, i, seen, { structures: i, ...(i % 4 === 0 ? { narrative: `تحديث ${i}` } : {}) }, deskIsCoordinator));
     }
+    const byId = new Map(ops.map((o) => [o.id, o]));
     const history = reportHistory(REPORT, [...ops].reverse(), deskIsCoordinator);
-    history.forEach((entry, n) => {
-      const before = viewOf(mergeOps(REPORT, ops.slice(0, n), deskIsCoordinator));
+    let crossed = 0;
+    history.slice(1).forEach((entry, n) => {
       const structures = entry.changes.find((ch) => ch.field === 'structures')!;
-      const shown = structures.kind === 'set' ? undefined : structures.before[0];
-      if (n > 0) expect(shown).toBe(before.values.structures);
+      const superseded = byId.get(entry.op)!.body.supersedes.structures!.map((id) => byId.get(id)!.body.changes.structures);
+      expect([...structures.before].sort()).toEqual([...new Set(superseded)].sort());
+      if (structures.before[0] !== n) crossed++;
     });
+    // Edits crossed: for those the op listed just above is not what their author replaced.
+    expect(crossed).toBeGreaterThan(0);
+  });
+
+  test('two edits made apart from one value each show that value before them, whichever reached the desk first', () => {
+    const c = op(PHONE_A, 0, { type: 'displacement', individuals: 40 });
+    const monitor = edit(PHONE_A, 10, [c], { individuals: 45 });
+    const coordinator = edit(DESK, 12, [c], { individuals: 42 }, deskIsCoordinator);
+    for (const arrived of [
+      [c, monitor, coordinator],
+      [coordinator, c, monitor],
+      [monitor, coordinator, c],
+    ]) {
+      const history = reportHistory(REPORT, arrived, deskIsCoordinator);
+      expect(history.map((h) => [h.op, h.changes])).toEqual([
+        [c.id, [{ field: 'individuals', kind: 'set', before: [], after: 40, conflict: false }]],
+        [monitor.id, [{ field: 'individuals', kind: 'change', before: [40], after: 45, conflict: false }]],
+        [coordinator.id, [{ field: 'individuals', kind: 'change', before: [40], after: 42, conflict: true }]],
+      ]);
+    }
+  });
+
+  test('an edit whose superseded version is not on this device says so instead of showing the field empty', () => {
+    const c = create();
+    const e1 = edit(PHONE_A, 10, [c], { structures: 9 });
+    const e2 = edit(PHONE_A, 20, [c, e1], { structures: 11 });
+    const [, entry] = reportHistory(REPORT, [c, e2], noCoordinators);
+    // Until the edit in between arrives, the create's value is one the later edit is not known to have seen.
+    expect(entry!.changes).toEqual([{ field: 'structures', kind: 'change', before: [], unseen: 1, after: 11, conflict: true }]);
+    const [, , later] = reportHistory(REPORT, [c, e1, e2], noCoordinators);
+    expect(later!.changes).toEqual([{ field: 'structures', kind: 'change', before: [9], after: 11, conflict: false }]);
   });
 });

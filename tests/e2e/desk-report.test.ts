@@ -3,7 +3,8 @@
  * demo's sealed reports read once the desk imports the demo key file, while the base holds none of
  * their text; a conflict opened from the queue, its competing values side by side, one chosen (and still gone
  * after a reload); a report marked as a duplicate of a suggested candidate, linked both ways; the
- * history with devices, times and the changes from what to what. In Arabic, then in English.
+ * history with devices, times and the changes from what to what (each from the value its author
+ * replaced, when edits crossed). In Arabic, then in English.
  *
  * The demo's counts are not pinned: what is expected is read from the page first.
  */
@@ -288,6 +289,15 @@ describe('a coordinator at the desk, in English', () => {
       .getByRole('row')
       .filter({ has: page.getByRole('rowheader', { name: field, exact: true }) });
     expect(await rows.count()).toBeGreaterThanOrEqual(4);
+    // Those two changes were made apart, each from the value its author saw: neither is shown as a
+    // change from the other's value, whichever of them the clock lists first.
+    // Each cell's value without the notes after it ("Now in conflict...").
+    const changes = await rows.evaluateAll((trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.firstElementChild?.textContent?.trim() ?? '')),
+    );
+    const apart = changes.slice(0, -1).filter(([, to]) => fromValues.includes(to!));
+    expect(apart.length).toBeGreaterThanOrEqual(2);
+    for (const [from, to] of apart) expect(fromValues.filter((v) => v !== to)).not.toContain(from);
     await page.getByRole('heading', { name: 'History (chain of custody)' }).scrollIntoViewIfNeeded();
     await screenshot(page, 'desk-history-en');
   });

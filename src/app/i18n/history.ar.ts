@@ -24,6 +24,7 @@ export const historyAr: CatalogOf<typeof historyEn> = {
   'history.after': 'إلى',
   'history.set': 'أُدخل',
   'history.empty': '(فارغ)',
+  'history.unseen': 'نسخة لم تصل إلى هذا الجهاز بعد',
   'history.cleared': '(مُسح)',
   'history.deleted': 'حُذف التقرير',
   'history.restored': 'استُعيد التقرير',

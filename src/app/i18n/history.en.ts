@@ -23,6 +23,7 @@ export const historyEn = {
   'history.after': 'To',
   'history.set': 'Set',
   'history.empty': '(empty)',
+  'history.unseen': 'A version not yet on this device',
   'history.cleared': '(cleared)',
   'history.deleted': 'The report was deleted',
   'history.restored': 'The report was restored',

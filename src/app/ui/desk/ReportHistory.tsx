@@ -32,6 +32,15 @@ const inFieldOrder = (changes: readonly FieldChange[]) => [...changes].sort((a, 
 function Before({ change }: { change: FieldChange }) {
   const tr = useTr();
   if (change.kind === 'set') return <span class="badge">{tr.t('history.set')}</span>;
+  // What the op replaced but this device has not pulled yet: unknown, which is not empty.
+  if (change.unseen) {
+    return (
+      <>
+        {change.before.length > 0 && <Before change={{ ...change, unseen: undefined }} />}
+        <span class="muted">{tr.t('history.unseen')}</span>
+      </>
+    );
+  }
   if (change.before.length === 0) return <span class="muted">{tr.t('history.empty')}</span>;
   if (change.before.length === 1)
     return (
