@@ -13,7 +13,8 @@ import { UUID_PATTERN, type SettingId } from '../domain/ids.ts';
 import { DELETED_FIELD, viewOf, type MergedState } from '../domain/merge.ts';
 import { deviceIdSchema, settingIdSchema } from '../domain/id-schemas.ts';
 import { EXPORT_FORMATS } from './export-file.ts';
-import { partnerProfileSchema, PROFILE_NAME_PATTERN, type PartnerProfile } from './profile.ts';
+import { fromBase64url, toBase64url } from '../domain/crypto/bytes.ts';
+import { partnerProfileSchema, profileNameIssue, SLUG_PROFILE_NAME, type PartnerProfile } from './profile.ts';
 
 export const PROFILE_SETTING_PREFIX = 'profile:';
 export const EXPORT_LOG_PREFIX = 'export:';
@@ -21,16 +22,34 @@ export const EXPORT_LOG_PREFIX = 'export:';
 /** The parts of a profile, each a field of its setting. */
 export const PROFILE_PARTS = ['key', 'fields', 'place', 'dates'] as const;
 
+/**
+ * Marks a name that is no slug, written as base64url of its UTF-8: a setting id travels in an op's
+ * header, which takes only Latin letters, digits and `_.:-`. A slug has no `.`, so the two never meet.
+ */
+const ENCODED_NAME = 'u.';
+
 export function profileSettingId(name: string): SettingId {
-  if (!PROFILE_NAME_PATTERN.test(name)) throw new Error('err.profile.name');
-  return settingIdSchema.parse(PROFILE_SETTING_PREFIX + name);
+  const issue = profileNameIssue(name);
+  if (issue) throw new Error(issue);
+  const tail = SLUG_PROFILE_NAME.test(name) ? name : ENCODED_NAME + toBase64url(new TextEncoder().encode(name));
+  return settingIdSchema.parse(PROFILE_SETTING_PREFIX + tail);
 }
 
 /** The profile name a setting id names, or undefined when it names something else. */
 export function profileNameOf(settingId: string): string | undefined {
   if (!settingId.startsWith(PROFILE_SETTING_PREFIX)) return undefined;
-  const name = settingId.slice(PROFILE_SETTING_PREFIX.length);
-  return PROFILE_NAME_PATTERN.test(name) ? name : undefined;
+  const tail = settingId.slice(PROFILE_SETTING_PREFIX.length);
+  if (!tail.startsWith(ENCODED_NAME)) return SLUG_PROFILE_NAME.test(tail) ? tail : undefined;
+  const bytes = fromBase64url(tail.slice(ENCODED_NAME.length));
+  if (!bytes) return undefined;
+  let name: string;
+  try {
+    name = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+  // Each name has one id: a slug written encoded is some other device's mistake, not that profile.
+  return profileNameIssue(name) === undefined && !SLUG_PROFILE_NAME.test(name) ? name : undefined;
 }
 
 /** What a profile is written as: its parts as fields (the name is the setting's id). */

@@ -44,14 +44,38 @@ export const placeGrainSchema = z.discriminatedUnion('by', [
 ]);
 export type PlaceGrain = z.infer<typeof placeGrainSchema>;
 
-export const PROFILE_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+/**
+ * A name as the first profiles were named, and as most still are: kept as it is in its setting id
+ * (`profile:<name>`), so those profiles keep theirs.
+ */
+export const SLUG_PROFILE_NAME = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+/**
+ * Letters and digits of any language (a partner is often named in Arabic), with their marks, spaces,
+ * - and _: nothing that steers text (control characters, direction marks) or names a folder.
+ */
+const PROFILE_NAME_CHARACTERS = /^[\p{L}\p{N}](?:[\p{L}\p{M}\p{N}_-]| (?! ))*$/u;
+/**
+ * A name that is no slug travels in its setting id as base64url of its UTF-8, and a setting id has
+ * at most 64 characters: 40 bytes is 40 Latin letters, or 20 Arabic ones.
+ */
+export const PROFILE_NAME_MAX_BYTES = 40;
+
+/** Why a profile name cannot be used, as a catalog key; undefined when it can. */
+export function profileNameIssue(name: string): 'err.profile.name' | 'err.profile.nameLong' | undefined {
+  if (SLUG_PROFILE_NAME.test(name)) return undefined;
+  // One way to write each name, so one name is one setting whichever keyboard typed it.
+  if (!PROFILE_NAME_CHARACTERS.test(name) || name.endsWith(' ') || name !== name.normalize('NFC')) return 'err.profile.name';
+  if (new TextEncoder().encode(name).length > PROFILE_NAME_MAX_BYTES) return 'err.profile.nameLong';
+  return undefined;
+}
 
 export const partnerProfileSchema = z
   .object({
     kind: z.literal('partner'),
     /** Used in file names and on the command line (`--profile NAME`). */
     name: z.string().check(
-      z.regex(PROFILE_NAME_PATTERN, { error: 'err.profile.name' }),
+      z.refine((n) => profileNameIssue(n) !== 'err.profile.name', { error: 'err.profile.name', abort: true }),
+      z.refine((n) => profileNameIssue(n) !== 'err.profile.nameLong', { error: 'err.profile.nameLong', abort: true }),
       z.refine((n) => n !== 'internal', { error: 'err.profile.nameTaken' }),
     ),
     /** base64url, at least 32 bytes; replacing it rotates every pseudonym this partner holds. */

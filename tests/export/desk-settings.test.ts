@@ -11,6 +11,7 @@ import {
   profileSettingId,
 } from '../../src/export/desk-settings.ts';
 import { partnerProfile } from '../../src/export/profile.ts';
+import { settingIdSchema } from '../../src/domain/id-schemas.ts';
 import { deviceId, opId } from '../ids.ts';
 import type { SettingId, TargetId } from '../../src/domain/ids.ts';
 
@@ -71,7 +72,32 @@ describe('partner profiles as desk settings', () => {
     expect(profileNameOf('profile:ngo-1')).toBe('ngo-1');
     expect(profileNameOf('roster')).toBeUndefined();
     expect(profileNameOf('profile:Bad Name')).toBeUndefined();
-    expect(() => profileSettingId('../etc')).toThrow();
+    expect(() => profileSettingId('../etc')).toThrow('err.profile.name');
+    expect(() => profileSettingId('منظمة'.repeat(4) + 'ا')).toThrow('err.profile.nameLong');
+  });
+
+  test('a name in Arabic, or with capitals and spaces, has a setting id an op header takes, and reads back from it', () => {
+    // A slug keeps the id it always had.
+    expect(profileSettingId('shelter-cluster')).toBe('profile:shelter-cluster');
+    for (const name of ['مجموعة المأوى', 'Shelter Cluster', 'منظمة'.repeat(4), 'a'.repeat(40).toUpperCase()]) {
+      const id = profileSettingId(name);
+      expect(settingIdSchema.safeParse(id).success).toBe(true);
+      expect(id).toMatch(/^profile:u\./);
+      expect(profileNameOf(id)).toBe(name);
+    }
+    expect(profileSettingId('مجموعة المأوى')).not.toBe(profileSettingId('مجموعة المأوي'));
+  });
+
+  test('an encoded id that holds no valid name, or a slug written encoded, names no profile', () => {
+    const encoded = (text: string) => `profile:u.${Buffer.from(text, 'utf8').toString('base64url')}`;
+    expect(profileNameOf(encoded('مجموعة المأوى'))).toBe('مجموعة المأوى');
+    // Each name has one id: a slug is never encoded.
+    expect(profileNameOf(encoded('shelter-cluster'))).toBeUndefined();
+    expect(profileNameOf(encoded('a\u0000b'))).toBeUndefined();
+    expect(profileNameOf(encoded('../etc'))).toBeUndefined();
+    // Not UTF-8, and not base64url.
+    expect(profileNameOf(`profile:u.${Buffer.from([0xff, 0xfe, 0x41]).toString('base64url')}`)).toBeUndefined();
+    expect(profileNameOf('profile:u.*')).toBeUndefined();
   });
 });
 

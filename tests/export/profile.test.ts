@@ -92,9 +92,35 @@ describe('what a partner profile may list', () => {
     expect(cols.filter((c) => /adm[23]/.test(c))).toEqual([]);
   });
 
-  test('a name must be a short slug and not "internal"; a key must be at least 32 bytes of base64url', () => {
-    expect(issues({ ...base, name: 'Partner One' })).toContain('err.profile.name');
+  test('a name may be written in any language, within a length, with no sign or control character, and not "internal"', () => {
+    for (const name of ['shelter-cluster', 'Partner One', 'مجموعة المأوى', 'شريك_٢', 'الهلال الأحمر - جبلة', 'منظمة'.repeat(4)]) {
+      expect(issues({ ...base, name })).toEqual([]);
+    }
+    for (const name of [
+      '',
+      ' مجموعة',
+      'مجموعة ',
+      'مجموعة  المأوى',
+      'Shelter Cluster!',
+      'a/b',
+      'مجموعة\u0007المأوى',
+      'مجموعة\nالمأوى',
+      // Direction marks and isolates would make a name read as another.
+      '\u202eshelter',
+      'مجموعة\u200fالمأوى',
+      // Decomposed: the composed spelling is the one name.
+      'cafe\u0301',
+    ]) {
+      expect(issues({ ...base, name })).toEqual(['err.profile.name']);
+    }
+    // 40 bytes: 20 Arabic letters, 40 Latin ones.
+    expect(issues({ ...base, name: 'منظمة'.repeat(4) + 'ا' })).toEqual(['err.profile.nameLong']);
+    expect(issues({ ...base, name: 'a'.repeat(40) })).toEqual([]);
+    expect(issues({ ...base, name: 'A'.repeat(41) })).toEqual(['err.profile.nameLong']);
     expect(issues({ ...base, name: 'internal' })).toContain('err.profile.nameTaken');
+  });
+
+  test('a key must be at least 32 bytes of base64url', () => {
     expect(issues({ ...base, key: 'c2hvcnQ' })).toContain('err.profile.key');
     expect(issues(base)).toEqual([]);
   });

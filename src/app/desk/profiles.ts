@@ -121,7 +121,8 @@ export function checkProfile(form: ProfileForm, key: string): ProfileCheck {
   const place = form.place === 'grid' ? { by: 'grid', level: form.level, km: parseKm(form.km) } : { by: 'admin', level: form.level };
   const parsed = partnerProfileSchema.safeParse({
     kind: 'partner',
-    name: form.name.trim(),
+    // As typed on any keyboard: composed (NFC), so one name is one profile.
+    name: form.name.trim().normalize('NFC'),
     key,
     fields: form.fields,
     place,

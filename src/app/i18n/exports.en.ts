@@ -112,7 +112,7 @@ export const exportsEn = {
   'profile.form.newTitle': 'New partner profile',
   'profile.form.editTitle': 'Edit profile {name}',
   'profile.form.name': 'Profile name',
-  'profile.form.nameHint': 'Lower-case Latin letters, digits, - and _, as in the file name: shelter-cluster.',
+  'profile.form.nameHint': 'The partner’s name in any language, as the file name will carry it: letters, digits, spaces, - and _.',
   'profile.form.fields': 'Fields the partner receives',
   'profile.form.fieldsHint':
     'Every file also has the report type and an id, which for a partner is a pseudonym. Fields only coordinators may see are not offered.',
@@ -153,7 +153,9 @@ export const exportsEn = {
   'profile.source.device': 'Device that made the report',
   'profile.source.conflicts': 'Fields in conflict',
   'profile.source.deleted': 'Deleted',
-  'err.profile.name': 'Use 1 to 40 lower-case Latin letters, digits, - or _, starting with a letter or a digit.',
+  'err.profile.name':
+    'Use letters of any language, digits, single spaces, - or _, starting with a letter or a digit; no other sign or control character.',
+  'err.profile.nameLong': 'This name is too long: at most 40 Latin letters, or 20 Arabic ones.',
   'err.profile.nameTaken': 'Another profile already has this name.',
   'err.profile.key': 'The pseudonym key is missing or damaged: make a new key.',
   'err.profile.unknownField': 'The profile lists a field this app does not know.',

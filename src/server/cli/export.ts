@@ -189,7 +189,8 @@ async function requireStore(options: OpenStoreOptions): Promise<void> {
 
 function chooseProfile(profiles: Map<string, StoredProfile>, name: string): Profile {
   if (name === INTERNAL_PROFILE.name) return INTERNAL_PROFILE;
-  const stored = profiles.get(name);
+  // A terminal may hand over an Arabic name decomposed; the desk stores names composed.
+  const stored = profiles.get(name.normalize('NFC'));
   if (!stored) {
     const usable = [
       INTERNAL_PROFILE.name,

@@ -44,7 +44,9 @@ describe('what a coordinator types is checked, and errors are catalog keys besid
   const KEY = 'k'.repeat(43);
 
   test.each<[string, Partial<ProfileForm>, Record<string, string>]>([
-    ['a name with capitals and spaces', { name: 'Shelter Cluster' }, { name: 'err.profile.name' }],
+    ['a name with a sign', { name: 'Shelter Cluster!' }, { name: 'err.profile.name' }],
+    ['a name with a control character', { name: 'مجموعة\u0000المأوى' }, { name: 'err.profile.name' }],
+    ['a name longer than its setting id can hold', { name: 'مجموعة المأوى في الساحل' }, { name: 'err.profile.nameLong' }],
     ['an empty name', { name: '' }, { name: 'err.profile.name' }],
     ['the internal profile’s name', { name: 'internal' }, { name: 'err.profile.nameTaken' }],
     ['a point without a grid', { fields: [...DEFAULT_PARTNER_FIELDS, 'point'] }, { place: 'err.profile.pointNeedsGrid' }],
@@ -114,9 +116,25 @@ describe('partner profiles as desk ops', () => {
     expect(usable((await listProfiles(first.db))[0])).toEqual(before);
   });
 
+  test('a profile named in Arabic is saved, reaches the other coordinator under that name, and is edited and removed by it', async () => {
+    const { first, second } = await deployment();
+    // Typed with spaces around it, and decomposed as some keyboards send it: one name all the same.
+    const name = 'مجموعة المأوى';
+    const profile = saved(await createProfile(first.writer, form({ name: ` ${name.normalize('NFD')} ` })));
+    expect(profile.name).toBe(name);
+    await syncDevice(first);
+    await syncDevice(second);
+    expect((await listProfiles(second.db)).map((p) => [p.name, p.ok])).toEqual([[name, true]]);
+    expect(await updateProfile(second.writer, { ...formOf(profile), dates: 'day' })).toMatchObject({ ok: true, wrote: true });
+    expect(usable((await listProfiles(second.db))[0]).dates).toBe('day');
+    expect(await createProfile(second.writer, form({ name }))).toEqual({ ok: false, errors: { name: 'err.profile.nameTaken' } });
+    await removeProfile(second.writer, name);
+    expect(await listProfiles(second.db)).toEqual([]);
+  });
+
   test('an invalid form writes nothing', async () => {
     const { first } = await deployment();
-    const check = await createProfile(first.writer, form({ name: 'Bad Name' }));
+    const check = await createProfile(first.writer, form({ name: 'Bad Name!' }));
     expect(check).toEqual({ ok: false, errors: { name: 'err.profile.name' } });
     expect(await first.db.ops.count()).toBe(0);
   });
@@ -126,7 +144,8 @@ describe('partner profiles as desk ops', () => {
     const profile = saved(await createProfile(first.writer, form()));
     const edited = await updateProfile(first.writer, { ...formOf(profile), dates: 'day', fields: [...profile.fields, 'narrative'] });
     expect(edited.ok && edited.wrote).toBe(true);
-    const ops = await first.db.ops.toArray();
+    // In clock order: two ops of one millisecond have op ids in either order.
+    const ops = (await first.db.ops.toArray()).sort((a, b) => (a.body.hlc < b.body.hlc ? -1 : 1));
     expect(ops).toHaveLength(2);
     expect(Object.keys(ops[1]!.body.changes).sort()).toEqual(['dates', 'fields']);
     const read = usable((await listProfiles(first.db))[0]);

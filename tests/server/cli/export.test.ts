@@ -9,7 +9,7 @@ import { cryptoRandom, newOpId, newReportId, type SettingId } from '../../../src
 import { deleteBody, mergeOps, settingBody } from '../../../src/domain/merge.ts';
 import type { Op, OpBody } from '../../../src/domain/op/op.ts';
 import { bodyText } from '../../../src/domain/op/wire.ts';
-import { exportLogEntryFromState, profileChanges } from '../../../src/export/desk-settings.ts';
+import { exportLogEntryFromState, profileChanges, profileSettingId } from '../../../src/export/desk-settings.ts';
 import { partnerProfile } from '../../../src/export/profile.ts';
 import { newPseudonymKey } from '../../../src/export/pseudonym.ts';
 import { MIN_REPORTS_PER_CELL } from '../../../src/export/aggregate.ts';
@@ -236,6 +236,30 @@ describe('npm run export', () => {
       ]);
       expect(after.seqs).toEqual(after.seqs.map((_, i) => i + 1));
       expect(after.role).toBe('coordinator');
+    },
+    LIMIT,
+  );
+
+  it(
+    'a partner profile named in Arabic on the desk is exported with by its name, however the terminal composes it',
+    async () => {
+      const dir = await clearDemoSqliteDir();
+      made.push(dir);
+      const name = 'مجموعة المأوى';
+      const id = profileSettingId(name);
+      const profile = partnerProfile({ name, key: newPseudonymKey(cryptoRandom) });
+      const store = await openStore({ dataDir: dir });
+      await pushDesk(
+        store.db,
+        'demo-coordinator-1',
+        id,
+        settingBody(mergeOps(id, []), profileChanges(profile), hlcAt('demo-coordinator-1')),
+      );
+      await store.close();
+      const result = await runExport(['--profile', name.normalize('NFD'), '--format', 'json'], { RASID_DATA: dir });
+      const file = JSON.parse(ok(result)) as { profile: string; records: unknown[] };
+      expect(file.profile).toBe(name);
+      expect(file.records.length).toBeGreaterThan(0);
     },
     LIMIT,
   );

@@ -42,7 +42,7 @@ export function ExportLog({ entries }: { entries: LoggedExport[] | undefined }) 
                       </span>
                     </td>
                     <td>
-                      <span class="mono" dir="ltr">
+                      <span class="mono" dir="auto">
                         {e.profile}
                       </span>
                     </td>

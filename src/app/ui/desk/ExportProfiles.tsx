@@ -108,9 +108,10 @@ export function ExportProfiles({ profiles }: { profiles: ListedProfile[] | undef
           <strong class="mono">{tr.t('profile.internal')}</strong>
           <p class="hint">{tr.t('profile.internalHint')}</p>
         </li>
-        {profiles?.map((p) => (
-          <li key={p.name} aria-labelledby={`profile-${p.name}-name`}>
-            <strong class="mono" id={`profile-${p.name}-name`} dir="ltr">
+        {profiles?.map((p, i) => (
+          // Numbered, not named: a name may hold spaces, which would split the id reference.
+          <li key={p.name} aria-labelledby={`profile-${i}-name`}>
+            <strong class="mono" id={`profile-${i}-name`} dir="auto">
               {p.name}
             </strong>
             {summary(tr, p) && <p class="hint">{summary(tr, p)}</p>}

@@ -146,7 +146,7 @@ export function ProfileEditor({ editing, initial, initialErrors, onSaved, onCanc
         <input
           id="profile-name"
           type="text"
-          dir="ltr"
+          dir="auto"
           autoComplete="off"
           spellcheck={false}
           value={form.name}
