@@ -5,4 +5,6 @@ import { exportsAr } from './exports.ar.ts';
 import { historyAr } from './history.ar.ts';
 import type { DeskCatalog } from './en.ts';
 
+export { thisDeviceAr } from './this-device.ar.ts';
+
 export const deskCatalogAr: DeskCatalog = { ...deskAr, ...historyAr, ...chartsAr, ...exportsAr };

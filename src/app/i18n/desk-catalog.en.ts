@@ -7,4 +7,6 @@ import { deskEn } from './desk.en.ts';
 import { exportsEn } from './exports.en.ts';
 import { historyEn } from './history.en.ts';
 
+export { thisDeviceEn } from './this-device.en.ts';
+
 export const deskCatalogEn = { ...deskEn, ...historyEn, ...chartsEn, ...exportsEn } as const;

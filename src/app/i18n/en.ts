@@ -4,6 +4,7 @@
  */
 import type { CatalogOf, PluralMessage } from './catalog-types.ts';
 import type { deskCatalogEn } from './desk-catalog.en.ts';
+import type { thisDeviceEn } from './this-device.en.ts';
 import type { screensEn } from './screens.en.ts';
 import { lockEn } from './lock.en.ts';
 
@@ -141,5 +142,7 @@ export type MessageKey = keyof typeof en | keyof typeof screensEn | keyof typeof
 export type Catalog = CatalogOf<typeof en>;
 export type ScreensCatalog = CatalogOf<typeof screensEn>;
 export type DeskCatalog = CatalogOf<typeof deskCatalogEn>;
+/** Shared messages worded for a coordinator's device, which may be no phone. */
+export type ThisDeviceWords = Partial<CatalogOf<typeof thisDeviceEn>>;
 /** A language's messages as a translator holds them: the screens' and the desk's only once loaded. */
 export type LoadedCatalog = Catalog & Partial<ScreensCatalog> & Partial<DeskCatalog>;

@@ -3,7 +3,7 @@
  * and dates formatted with Intl. Arabic is the default and is written right to left.
  */
 import type { Lang } from '../../domain/lang.ts';
-import type { Catalog, DeskCatalog, LoadedCatalog, MessageKey, ScreensCatalog } from './en.ts';
+import type { Catalog, DeskCatalog, LoadedCatalog, MessageKey, ScreensCatalog, ThisDeviceWords } from './en.ts';
 
 export { isLang, LANGUAGES, type Lang } from '../../domain/lang.ts';
 export const DEFAULT_LANG: Lang = 'ar';
@@ -15,10 +15,13 @@ const CATALOGS: Record<Lang, () => Promise<Catalog>> = {
   en: () => import('./en.ts').then((m) => m.en),
 };
 
-/** The desk's messages: a chunk of their own, which only a coordinator's device loads. */
-const DESK_CATALOGS: Record<Lang, () => Promise<DeskCatalog>> = {
-  ar: () => import('./desk-catalog.ar.ts').then((m) => m.deskCatalogAr),
-  en: () => import('./desk-catalog.en.ts').then((m) => m.deskCatalogEn),
+/**
+ * The desk's messages: a chunk of their own, which only a coordinator's device loads; with them, the
+ * wording of shared messages for a device that may be no phone (this-device.en.ts).
+ */
+const DESK_CATALOGS: Record<Lang, () => Promise<[DeskCatalog, ThisDeviceWords]>> = {
+  ar: () => import('./desk-catalog.ar.ts').then((m) => [m.deskCatalogAr, m.thisDeviceAr]),
+  en: () => import('./desk-catalog.en.ts').then((m) => [m.deskCatalogEn, m.thisDeviceEn]),
 };
 
 /** The other screens' messages: loaded once the list is drawn, and before any of those screens shows. */
@@ -34,7 +37,7 @@ export async function loadTranslator(lang: Lang, opts: { desk?: boolean; screens
     opts.screens ? SCREEN_CATALOGS[lang]() : undefined,
     opts.desk ? DESK_CATALOGS[lang]() : undefined,
   ]);
-  return translator(lang, { ...core, ...screens, ...desk }, screens !== undefined);
+  return translator(lang, { ...core, ...screens, ...desk?.[0] }, screens !== undefined, desk?.[1]);
 }
 /** Intl locales: Syrian Arabic formats numbers with Arabic-Indic digits, as monitors read them. */
 const LOCALES: Record<Lang, string> = { ar: 'ar-SY', en: 'en-GB' };
@@ -56,7 +59,12 @@ export interface Translator {
   withScreens: () => Promise<Translator>;
 }
 
-export function translator(lang: Lang, catalog: LoadedCatalog, hasScreens = false): Translator {
+/**
+ * `words`: messages that replace the catalog's own, now and in the screens' messages loaded later
+ * (a coordinator's "this device").
+ */
+export function translator(lang: Lang, messages: LoadedCatalog, hasScreens = false, words: ThisDeviceWords = {}): Translator {
+  const catalog: LoadedCatalog = { ...messages, ...words };
   const locale = LOCALES[lang];
   const numberFormat = new Intl.NumberFormat(locale);
   const pluralRules = new Intl.PluralRules(locale);
@@ -88,7 +96,7 @@ export function translator(lang: Lang, catalog: LoadedCatalog, hasScreens = fals
     dateTime: (ms) => dateTimeFormat.format(new Date(ms)),
     date: (iso) => dateFormat.format(new Date(`${iso}T00:00:00Z`)),
     hasScreens,
-    withScreens: async () => (hasScreens ? self : translator(lang, { ...catalog, ...(await SCREEN_CATALOGS[lang]()) }, true)),
+    withScreens: async () => (hasScreens ? self : translator(lang, { ...catalog, ...(await SCREEN_CATALOGS[lang]()) }, true, words)),
   };
   return self;
 }

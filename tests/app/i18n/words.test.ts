@@ -24,7 +24,8 @@ interface Message {
 /**
  * Every message of every catalog file of one language (`ar.ts` and `*.ar.ts`), plural forms one by
  * one. A catalog that gathers others (ar.ts spreads lock.ar.ts) gives each message once, under the
- * smallest file that holds it: the one it is written in.
+ * smallest file that holds it: the one it is written in. A message reworded in another file is given
+ * again, under that file.
  */
 async function messagesOf(lang: 'ar' | 'en'): Promise<Message[]> {
   const files = readdirSync(I18N).filter((f) => f === `${lang}.ts` || f.endsWith(`.${lang}.ts`));
@@ -38,8 +39,10 @@ async function messagesOf(lang: 'ar' | 'en'): Promise<Message[]> {
   const out: Message[] = [];
   for (const { file, catalog } of catalogs) {
     for (const [key, m] of Object.entries(catalog)) {
-      if (seen.has(key)) continue;
-      seen.add(key);
+      // By its words too: a catalog that rewords another's message (this-device.ar.ts) is checked as well.
+      const message = `${key}\u0000${JSON.stringify(m)}`;
+      if (seen.has(message)) continue;
+      seen.add(message);
       if (typeof m === 'string') out.push({ file, key, text: m });
       else for (const [form, text] of Object.entries(m)) out.push({ file, key: `${key}#${form}`, text: text as string });
     }
