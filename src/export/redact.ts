@@ -6,7 +6,8 @@
  * - no deleted report: a deletion withdraws the report from everything shared, also when an edit the
  *   delete did not see is still pending a coordinator's choice;
  * - a field still in conflict emitted empty: a coordinator has not chosen, and the first version in
- *   display order is no more true than the others.
+ *   display order is no more true than the others;
+ * - an exact event date given to the week has the precision `week`, not `exact`.
  *
  * Pseudonyms are looked up, not computed, so this stays synchronous (WebCrypto is asynchronous).
  */
@@ -59,6 +60,8 @@ function partnerValue(
 ): Cell {
   if (c.item === 'id' || c.item === 'duplicateOf') return pseudonym(String(value));
   if (c.kind === 'date' || c.kind === 'datetime') return typeof value === 'string' ? coarsenDate(value, profile.dates) : null;
+  // A date given as its week is exact to the week at most: "exact" would claim the day.
+  if (c.name === 'date_precision' && value === 'exact' && profile.dates !== 'day') return profile.dates;
   // Only the snapped centre leaves; any other part of a point (accuracy) would say where it was.
   if (c.item === 'point') return c.name === 'lat' ? (cell?.lat ?? null) : c.name === 'lon' ? (cell?.lon ?? null) : null;
   return value;

@@ -6,7 +6,8 @@
  * that the data says must stay at base (narratives, device ids, exact points). A partner's file of
  * reports stops before it is written to say how many small groups it holds, and its rows follow the
  * coordinator's choice. The export log lists every export, also after a reload. Once in Arabic, once
- * in English.
+ * in English. The Arabic partner profile is named in Arabic, and its files' dates, given as weeks,
+ * are never labelled exact; the coordinator's own device is "this device", never a phone.
  */
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
@@ -51,7 +52,7 @@ const UI = {
     newProfile: 'ملف تعريفي جديد لشريك',
     name: 'اسم الملف التعريفي',
     save: 'احفظ الملف التعريفي',
-    badName: 'استعمل من ١ إلى ٤٠ من الحروف اللاتينية الصغيرة',
+    badName: 'استعمل حروفًا من أي لغة أو أرقامًا أو مسافات مفردة',
     saved: (name: string) => `حُفظ الملف التعريفي ${name}.`,
     profiles: 'الملفات التعريفية',
     profile: 'الملف التعريفي',
@@ -59,7 +60,8 @@ const UI = {
     partner: (name: string) => `${name} (شريك)`,
     csv: 'CSV: جداول البيانات و HDX',
     start: 'صدِّر',
-    count: /على هذا الجهاز/,
+    // The count, not the offline notice, which says where reports are kept too.
+    count: /^[٠-٩٬]+ (تقرير|تقارير)\S* على هذا الجهاز$/,
     log: 'سجل التصدير',
     exported: /صُدِّر|صُدِّرت/,
     smallGroups: 'صفوف المجموعات الصغيرة',
@@ -72,7 +74,7 @@ const UI = {
     newProfile: 'New partner profile',
     name: 'Profile name',
     save: 'Save profile',
-    badName: 'Use 1 to 40 lower-case Latin letters',
+    badName: 'Use letters of any language, digits, single spaces',
     saved: (name: string) => `Profile ${name} saved.`,
     profiles: 'Profiles',
     profile: 'Profile',
@@ -80,7 +82,7 @@ const UI = {
     partner: (name: string) => `${name} (partner)`,
     csv: 'CSV: spreadsheets, HDX',
     start: 'Export',
-    count: /on this device/,
+    count: /^[\d,]+ reports? on this device$/,
     log: 'Export log',
     exported: /Exported/,
     smallGroups: 'Rows of small groups',
@@ -91,6 +93,8 @@ const UI = {
   },
 } as const;
 type Lang = keyof typeof UI;
+/** The partner profile made in Arabic, named in Arabic as a coordinator would name it. */
+const SHELTER = 'مجموعة المأوى';
 
 /** Arabic-Indic digits and separators, as the Arabic screen shows numbers, read as a number. */
 function numberIn(text: string): number {
@@ -375,7 +379,7 @@ describe('exports from the desk', () => {
   }, 120_000);
 
   test.each<[Lang, string]>([
-    ['ar', 'shelter-cluster'],
+    ['ar', SHELTER],
     ['en', 'water-partner'],
   ])(
     'in %s: a partner profile made in the app, and CSV files with the internal and the partner profile',
@@ -427,6 +431,12 @@ describe('exports from the desk', () => {
       // Ids are pseudonyms: no row of the partner's file names a report as the base does.
       const internalIds = new Set(internal.rows.slice(2).map((r) => r[0]));
       expect(shared.rows.slice(2).filter((r) => internalIds.has(r[0]))).toEqual([]);
+      // Dates go to the partner as weeks, and a week is not labelled as an exact date.
+      const precisions = (rows: string[][]) => new Set(byColumn(rows).map((r) => r.date_precision));
+      expect(precisions(internal.rows)).toContain('exact');
+      expect(byColumn(shared.rows).every((r) => /^\d{4}-W\d{2}$/.test(r.date!))).toBe(true);
+      expect(precisions(shared.rows)).not.toContain('exact');
+      expect(precisions(shared.rows)).toContain('week');
       logged.unshift([partner, known.notDeleted]);
 
       await until(
@@ -447,19 +457,19 @@ describe('exports from the desk', () => {
 
   test('GeoJSON with a partner profile, and the aggregate counts with no count under 5', async () => {
     if (!known) throw new Error('The tests before this one read the internal file');
-    const geo = await exportFile('en', 'GeoJSON: maps, QGIS', 'shelter-cluster (partner)', UI.en.keep);
-    expect(geo.download.suggestedFilename()).toMatch(/^rasid-shelter-cluster-\d{4}-\d{2}-\d{2}\.geojson$/);
+    const geo = await exportFile('en', 'GeoJSON: maps, QGIS', `${SHELTER} (partner)`, UI.en.keep);
+    expect(geo.download.suggestedFilename()).toMatch(new RegExp(`^rasid-${SHELTER}-\\d{4}-\\d{2}-\\d{2}\\.geojson$`));
     const collection = JSON.parse(geo.text) as { type: string; features: { geometry: unknown; properties: Record<string, unknown> }[] };
     expect(collection.type).toBe('FeatureCollection');
     expect(collection.features).toHaveLength(known.notDeleted);
     // A profile of admin areas only shares no point at all.
     expect(collection.features.every((f) => f.geometry === null)).toBe(true);
     expect(collection.features.some((f) => 'narrative' in f.properties || 'device' in f.properties)).toBe(false);
-    logged.unshift(['shelter-cluster', known.notDeleted]);
+    logged.unshift([SHELTER, known.notDeleted]);
 
     // Counts belong to a profile, at the deployment's one level: the form offers no other.
-    const counts = await exportFile('en', 'Counts by area and week, CSV', 'shelter-cluster (partner)');
-    expect(counts.download.suggestedFilename()).toMatch(/^rasid-shelter-cluster-aggregate-adm2-\d{4}-\d{2}-\d{2}\.csv$/);
+    const counts = await exportFile('en', 'Counts by area and week, CSV', `${SHELTER} (partner)`);
+    expect(counts.download.suggestedFilename()).toMatch(new RegExp(`^rasid-${SHELTER}-aggregate-adm2-\\d{4}-\\d{2}-\\d{2}\\.csv$`));
     expect(await page.getByRole('combobox', { name: 'Count by' }).count()).toBe(0);
     expect([...counts.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const [header, hashtags, ...cells] = parseCsv(counts.text.replace(/^\uFEFF/, ''));
@@ -467,7 +477,7 @@ describe('exports from the desk', () => {
     expect(hashtags?.[5]).toBe('#event+num');
     expect(cells.length).toBeGreaterThan(0);
     expect(cells.filter((c) => Number(c[5]) < 5)).toEqual([]);
-    logged.unshift(['shelter-cluster', cells.length]);
+    logged.unshift([SHELTER, cells.length]);
     // How many cells were left out is said on the screen, and in the JSON file, never which.
     const said = page.getByRole('status').getByText(/cells? of fewer than 5 reports (was|were) left out/);
     const left = numberIn((await said.textContent()) ?? '');
@@ -493,7 +503,7 @@ describe('exports from the desk', () => {
     // The demo's fortnight on the coast has small groups, and groups of 5 or more beside them.
     expect(expected.groups.size).toBeGreaterThan(0);
     expect(expected.rows).toBeLessThan(known.notDeleted);
-    const partner = 'shelter-cluster (partner)';
+    const partner = `${SHELTER} (partner)`;
 
     const kept = await exportCsv('en', partner, UI.en.keep);
     // Said before a row was written, with how many rows the groups hold.
@@ -542,17 +552,13 @@ describe('exports from the desk', () => {
     }
     expect(left.some((id) => keptRows.get(id)!.adm2_pcode !== '')).toBe(true);
     // Newest first: coarsened, dropped, kept.
-    logged.unshift(
-      ['shelter-cluster', known.notDeleted],
-      ['shelter-cluster', known.notDeleted - expected.rows],
-      ['shelter-cluster', known.notDeleted],
-    );
+    logged.unshift([SHELTER, known.notDeleted], [SHELTER, known.notDeleted - expected.rows], [SHELTER, known.notDeleted]);
 
     // In Arabic, right to left, the count in the digits the screen uses; the JSON file says how many
     // groups were left out, never which.
     await page.getByRole('combobox', { name: 'Language' }).selectOption('ar');
     await page.getByRole('heading', { level: 1, name: 'التصدير' }).waitFor();
-    const json = await exportFile('ar', 'JSON: البرامج وسلاسل المعالجة', 'shelter-cluster (شريك)', UI.ar.drop);
+    const json = await exportFile('ar', 'JSON: البرامج وسلاسل المعالجة', `${SHELTER} (شريك)`, UI.ar.drop);
     expect(await page.evaluate(() => document.documentElement.dir)).toBe('rtl');
     expect(json.said).toMatch(/^سيحوي هذا الملف/);
     expect(json.said).toContain(`عدد صفوفها: ${expected.rows.toLocaleString('ar-SY')}.`);
@@ -562,7 +568,7 @@ describe('exports from the desk', () => {
     expect(file.smallGroups).toEqual({ choice: 'drop', groups: expected.groups.size });
     expect(file.records.map((r) => r.id).sort()).toEqual([...droppedRows.keys()].sort());
     await page.getByRole('status').getByText('ويذكر الملف ذلك أيضًا').waitFor();
-    logged.unshift(['shelter-cluster', known.notDeleted - expected.rows]);
+    logged.unshift([SHELTER, known.notDeleted - expected.rows]);
     await page.getByRole('combobox', { name: 'اللغة' }).selectOption('en');
     await page.getByRole('heading', { level: 1, name: 'Exports' }).waitFor();
     await until(
@@ -573,19 +579,22 @@ describe('exports from the desk', () => {
   });
 
   test('a new key gives the partner new ids for the same rows, and a removed profile can no longer be chosen', async () => {
-    const first = await exportCsv('en', 'shelter-cluster (partner)', UI.en.keep);
-    const again = await exportCsv('en', 'shelter-cluster (partner)', UI.en.keep);
+    const first = await exportCsv('en', `${SHELTER} (partner)`, UI.en.keep);
+    const again = await exportCsv('en', `${SHELTER} (partner)`, UI.en.keep);
     // Stable under one key, so a partner can match a corrected row to the one it replaces.
     expect(again.rows).toEqual(first.rows);
 
-    await page.getByRole('button', { name: 'New key for shelter-cluster' }).click();
-    const dialog = page.getByRole('alertdialog', { name: 'Give shelter-cluster a new key?' });
+    await page.getByRole('button', { name: `New key for ${SHELTER}` }).click();
+    const dialog = page.getByRole('alertdialog', { name: `Give ${SHELTER} a new key?` });
     expect(await dialog.textContent()).toContain('will no longer match');
     await screenshot(page, 'desk-exports-rotate-en');
     await dialog.getByRole('button', { name: 'Make a new key' }).click();
-    await page.getByRole('status').filter({ hasText: 'New key saved for shelter-cluster.' }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `New key saved for ${SHELTER}.` })
+      .waitFor();
 
-    const rotated = await exportCsv('en', 'shelter-cluster (partner)', UI.en.keep);
+    const rotated = await exportCsv('en', `${SHELTER} (partner)`, UI.en.keep);
     const data = (f: { rows: string[][] }) => f.rows.slice(2);
     expect(data(rotated)).toHaveLength(data(first).length);
     const oldIds = new Set(data(first).map((r) => r[0]));
@@ -597,7 +606,7 @@ describe('exports from the desk', () => {
         .sort();
     expect(rest(rotated)).toEqual(rest(first));
     const rows = data(first).length;
-    logged.unshift(['shelter-cluster', rows], ['shelter-cluster', rows], ['shelter-cluster', rows]);
+    logged.unshift([SHELTER, rows], [SHELTER, rows], [SHELTER, rows]);
     await until(
       page,
       () => logRows('en'),
@@ -612,7 +621,7 @@ describe('exports from the desk', () => {
     await page.getByRole('status').filter({ hasText: 'Profile water-partner removed.' }).waitFor();
     await waitForCount(page.getByRole('list', { name: 'Profiles' }).getByRole('listitem', { name: 'water-partner' }), 0);
     const options = await page.getByRole('combobox', { name: 'Profile', exact: true }).getByRole('option').allTextContents();
-    expect(options).toContain('shelter-cluster (partner)');
+    expect(options).toContain(`${SHELTER} (partner)`);
     expect(options).not.toContain('water-partner (partner)');
   });
 
@@ -673,7 +682,7 @@ describe('exports from the desk', () => {
     page.on('download', onDownload);
 
     await page.getByRole('radio', { name: 'JSON: scripts and pipelines' }).check();
-    await page.getByRole('combobox', { name: 'Profile', exact: true }).selectOption({ label: 'shelter-cluster (partner)' });
+    await page.getByRole('combobox', { name: 'Profile', exact: true }).selectOption({ label: `${SHELTER} (partner)` });
     await page.getByRole('button', { name: 'Export', exact: true }).click();
     await page
       .getByRole('alert')
@@ -681,7 +690,7 @@ describe('exports from the desk', () => {
       .waitFor();
     expect(downloads).toEqual([]);
     expect(await page.getByRole('radio', { name: 'JSON: scripts and pipelines' }).isChecked()).toBe(true);
-    expect(await page.getByRole('combobox', { name: 'Profile', exact: true }).inputValue()).toBe('shelter-cluster');
+    expect(await page.getByRole('combobox', { name: 'Profile', exact: true }).inputValue()).toBe(SHELTER);
     expect(await page.getByRole('button', { name: 'Export', exact: true }).isEnabled()).toBe(true);
     await until(
       page,
@@ -691,6 +700,19 @@ describe('exports from the desk', () => {
     await screenshot(page, 'desk-exports-error-en');
     page.off('download', onDownload);
     await page.evaluate(() => sessionStorage.removeItem('crash-workers'));
+  });
+
+  test("a coordinator's device is this device, not a phone, in English and in Arabic", async () => {
+    await page.goto('/settings');
+    const main = page.getByRole('main');
+    await main.getByRole('heading', { name: 'Storage on this device' }).waitFor();
+    expect(await main.textContent()).not.toMatch(/phone/i);
+    await page.getByRole('combobox', { name: 'Language' }).selectOption('ar');
+    await main.getByRole('heading', { name: 'التخزين على هذا الجهاز' }).waitFor();
+    expect(await main.textContent()).not.toMatch(/هاتف/);
+    await page.getByRole('combobox', { name: 'اللغة' }).selectOption('en');
+    await main.getByRole('heading', { name: 'Storage on this device' }).waitFor();
+    await page.goto('/desk/exports');
   });
 
   test('an export runs offline, worker and all, from what this device holds', async () => {

@@ -66,6 +66,20 @@ describe('a default partner export of the fixture set', () => {
     expect(records(wash).map((r) => r.date)).toEqual(['2025-W10', '2025-W10', '2025-W10', '2025-W10', '2025-W10', '2025-W11', '2025-W10']);
   });
 
+  test('a date given to the week is labelled as a week, never as exact; approximate dates and ranges keep their label', () => {
+    expect(records(internal).map((r) => r.date_precision)).toContain('exact');
+    const precisions = records(wash).map((r) => r.date_precision);
+    expect(precisions).not.toContain('exact');
+    expect(precisions).toEqual(expect.arrayContaining(['week', 'approximate', 'range']));
+  });
+
+  test('to the day, an exact date stays exact', async () => {
+    const daily = partnerProfile({ name: 'daily', key: WASH_KEY, dates: 'day' });
+    const rows = records(await filesOf(daily));
+    expect(rows.map((r) => r.date_precision)).toContain('exact');
+    expect(rows.map((r) => r.date_precision)).not.toContain('week');
+  });
+
   test('leaves out the deleted report, which the internal export keeps, marked deleted', async () => {
     const deletedPseudonym = await pseudonymOf(await importPseudonymKey(WASH_KEY), IDS.qteilbiyyehDeleted);
     for (const format of EXPORT_FORMATS) expect(wash[format]).not.toContain(deletedPseudonym);
