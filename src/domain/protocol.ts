@@ -91,6 +91,9 @@ export type EnrollmentCodeResponse = z.infer<typeof enrollmentCodeResponseSchema
  * other answers that name a device, `device` is unchecked text, as it always was; a device id is
  * checked where one is taken for an op's author or a roster entry.
  */
+/** A day as `YYYY-MM-DD`, in UTC: what the base says of when, where a time would say too much. */
+const isoDateSchema = z.iso.date();
+
 export const enrolledDeviceSchema = z.object({
   device: z.string(),
   role: z.enum(ROLES),
@@ -102,6 +105,10 @@ export const enrolledDeviceSchema = z.object({
   keys: z.optional(z.record(z.string(), z.string())),
   /** A revoked device's cut-off: its last `deviceSeq` the base had taken when it was revoked. */
   cutoff: z.optional(z.int().check(z.minimum(0))),
+  /** The UTC date of its last authenticated request to the base; absent before its first (and from older bases). */
+  lastContactDate: z.optional(isoDateSchema),
+  /** The UTC date the base received its latest op (the highest `deviceSeq`), directly or relayed; absent before its first. */
+  lastOpDate: z.optional(isoDateSchema),
 });
 export type EnrolledDevice = z.infer<typeof enrolledDeviceSchema>;
 export const devicesResponseSchema = z.object({ devices: z.array(enrolledDeviceSchema) });

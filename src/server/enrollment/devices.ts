@@ -13,6 +13,34 @@ export interface TokenOwner {
   device: DeviceId;
   role: Role;
   revokedAt: number | null;
+  /** The UTC date of its last authenticated request before this one, if any. */
+  lastContact: string | null;
+}
+
+/** The UTC date of a time, `YYYY-MM-DD`: all the base keeps of when a device was last in touch. */
+export function utcDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/**
+ * Notes that the device was in touch on `date`; an earlier date (a server clock set back) never
+ * replaces a later one. Each call is a write, so callers make it only when the date they read with
+ * the token differs: one write per device a day, not one per request, and a push never waits
+ * behind it.
+ */
+export async function noteContact(db: Kysely<Database>, device: DeviceId, date: string): Promise<void> {
+  await db
+    .updateTable('devices')
+    .set((eb) => ({
+      last_contact: eb
+        .case()
+        .when(eb.or([eb('last_contact', 'is', null), eb('last_contact', '<', date)]))
+        .then(date)
+        .else(eb.ref('last_contact'))
+        .end(),
+    }))
+    .where('device', '=', device)
+    .execute();
 }
 
 /**
@@ -23,7 +51,7 @@ export async function deviceByToken(db: Kysely<Database>, token: string): Promis
   const hash = secretHash(token);
   const row = await db
     .selectFrom('devices')
-    .select(['device', 'role', 'revoked_at', 'next_token_hash'])
+    .select(['device', 'role', 'revoked_at', 'next_token_hash', 'last_contact'])
     .where((eb) => eb.or([eb('token_hash', '=', hash), eb('next_token_hash', '=', hash)]))
     .executeTakeFirst();
   if (!row) return undefined;
@@ -35,7 +63,12 @@ export async function deviceByToken(db: Kysely<Database>, token: string): Promis
       .where('next_token_hash', '=', hash)
       .execute();
   }
-  return { device: row.device, role: row.role, revokedAt: row.revoked_at === null ? null : Number(row.revoked_at) };
+  return {
+    device: row.device,
+    role: row.role,
+    revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+    lastContact: row.last_contact ?? null,
+  };
 }
 
 export async function listDevices(db: Kysely<Database>): Promise<EnrolledDevice[]> {
@@ -49,7 +82,18 @@ export async function listDevices(db: Kysely<Database>): Promise<EnrolledDevice[
       'devices.revoked_at',
       'devices.cutoff',
       'devices.public_keys',
+      'devices.last_contact',
       'device_progress.watermark',
+      // Its newest op by its own sequence: one step down the (device, device_seq) index, where the
+      // latest receive time over all its ops would read every op it ever sent.
+      (eb) =>
+        eb
+          .selectFrom('ops')
+          .select('ops.received_at')
+          .whereRef('ops.device', '=', 'devices.device')
+          .orderBy('ops.device_seq', 'desc')
+          .limit(1)
+          .as('last_op_at'),
     ])
     .orderBy('devices.created_at')
     .orderBy('devices.device')
@@ -64,6 +108,8 @@ export async function listDevices(db: Kysely<Database>): Promise<EnrolledDevice[
     };
     if (r.public_keys !== null) device.keys = JSON.parse(r.public_keys) as Record<string, string>;
     if (r.cutoff !== null && r.cutoff !== undefined) device.cutoff = Number(r.cutoff);
+    if (r.last_contact) device.lastContactDate = r.last_contact;
+    if (r.last_op_at !== null && r.last_op_at !== undefined) device.lastOpDate = utcDate(Number(r.last_op_at));
     return device;
   });
 }

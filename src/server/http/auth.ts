@@ -5,7 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { MiddlewareHandler } from 'hono';
-import { deviceByToken } from '../enrollment/devices.ts';
+import { deviceByToken, noteContact, utcDate } from '../enrollment/devices.ts';
 import type { Caller } from '../store/index.ts';
 import type { Database } from '../store/schema.ts';
 import { ApiError } from './errors.ts';
@@ -17,7 +17,7 @@ export interface ApiEnv {
 
 const BEARER = /^Bearer[ \t]+([A-Za-z0-9_-]{22,128})[ \t]*$/i;
 
-export function requireDevice(db: Kysely<Database>): MiddlewareHandler<ApiEnv> {
+export function requireDevice(db: Kysely<Database>, now: () => number): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     const limits = c.get('limits');
     // Refused tokens are counted per address: past the allowance the answer is 429, so guessing
@@ -37,6 +37,9 @@ export function requireDevice(db: Kysely<Database>): MiddlewareHandler<ApiEnv> {
     if (!owner) return refuse(new ApiError(401, 'token_unknown', 'This device token is not known here; enroll the device again.'));
     if (owner.revokedAt !== null) refuse(new ApiError(401, 'token_revoked', 'This device was revoked by a coordinator.'));
     takeOrRefuse(limits?.device, owner.device);
+    // Its last contact, for coordinators to see who has gone quiet: a date, written once a day.
+    const today = utcDate(now());
+    if (owner.lastContact !== today) await noteContact(db, owner.device, today);
     c.set('caller', { device: owner.device, role: owner.role });
     await next();
   };

@@ -15,9 +15,11 @@ import { ApiError } from './errors.ts';
 import { jsonAnswer } from './json-answer.ts';
 
 export function devicesRoutes(api: Hono<ApiEnv>, { store, now }: ApiDeps): void {
-  api.get('/v1/devices', requireDevice(store.db), requireCoordinator, async (c) => jsonAnswer(c, { devices: await listDevices(store.db) }));
+  api.get('/v1/devices', requireDevice(store.db, now), requireCoordinator, async (c) =>
+    jsonAnswer(c, { devices: await listDevices(store.db) }),
+  );
 
-  api.post('/v1/devices/:device/revoke', requireDevice(store.db), requireCoordinator, async (c) => {
+  api.post('/v1/devices/:device/revoke', requireDevice(store.db, now), requireCoordinator, async (c) => {
     const device = deviceIdSchema.safeParse(c.req.param('device'));
     if (!device.success) throw new ApiError(400, 'bad_request', 'That is not a device id.');
     // No body revokes at the last op taken; a body may only name an earlier cut-off.

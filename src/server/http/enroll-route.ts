@@ -107,7 +107,7 @@ export function enrollRoutes(api: Hono<ApiEnv>, { store, now, random, publicOrig
   });
 
   // The root key first, when it comes: the deployment key is then checked against a root statement.
-  api.put('/v1/deployment-key', requireDevice(store.db), requireCoordinator, async (c) => {
+  api.put('/v1/deployment-key', requireDevice(store.db, now), requireCoordinator, async (c) => {
     const { key, root } = await readJsonBody(c, deploymentKeyRequestSchema, SMALL_BODY_BYTES);
     let created = false;
     let rootKey: DeploymentKeyResponse['root'];
@@ -128,7 +128,7 @@ export function enrollRoutes(api: Hono<ApiEnv>, { store, now, random, publicOrig
     return jsonAnswer(c, { ...outcome.key, ...(rootKey && { root: rootKey }) }, outcome.created || created ? 201 : 200);
   });
 
-  api.post('/v1/enrollment-codes', requireDevice(store.db), requireCoordinator, async (c) => {
+  api.post('/v1/enrollment-codes', requireDevice(store.db, now), requireCoordinator, async (c) => {
     const { role, expiresInMinutes } = await readJsonBody(c, enrollmentCodeRequestSchema, SMALL_BODY_BYTES);
     // Refused by the base, not only hidden on the desk: any coordinator's client, an old desk
     // included, asks here (decision 055). A coordinator's code is still made: the first coordinator

@@ -34,7 +34,7 @@ export const MAX_PULL_BYTES = MAX_REQUEST_BYTES;
 const OP_OVERHEAD_BYTES = 256;
 
 export function syncRoute(api: Hono<ApiEnv>, { store, now, random, pullBytes = MAX_PULL_BYTES }: ApiDeps): void {
-  api.post('/v1/sync', requireDevice(store.db), async (c) => {
+  api.post('/v1/sync', requireDevice(store.db, now), async (c) => {
     const caller = c.get('caller');
     const request = await readJsonBody(c, syncRequestSchema, MAX_REQUEST_BYTES);
 

@@ -11,8 +11,8 @@ import { requireDevice, type ApiEnv } from './auth.ts';
 import { ApiError } from './errors.ts';
 import { jsonAnswer } from './json-answer.ts';
 
-export function tokenRoutes(api: Hono<ApiEnv>, { store, random }: ApiDeps): void {
-  api.post('/v1/token/rotate', requireDevice(store.db), async (c) => {
+export function tokenRoutes(api: Hono<ApiEnv>, { store, random, now }: ApiDeps): void {
+  api.post('/v1/token/rotate', requireDevice(store.db, now), async (c) => {
     const caller = c.get('caller');
     const token = await rotateToken(store.db, caller.device, bearerToken(c.req.header('Authorization')), random);
     // Another rotation's new token was used first: this one's old token is no longer the device's.

@@ -156,6 +156,16 @@ const cutoffMigration: Migration = {
   },
 };
 
+/**
+ * Each device's last contact: the UTC date (`YYYY-MM-DD`) of its last authenticated request, never a
+ * time, which is all a coordinator needs to see who has gone quiet.
+ */
+const lastContactMigration: Migration = {
+  async up(db: SchemaDb) {
+    await db.schema.alterTable('devices').addColumn('last_contact', 'text').execute();
+  },
+};
+
 export function opStoreMigrations(dialect: StoreDialect): MigrationProvider {
   return {
     getMigrations: () =>
@@ -168,6 +178,7 @@ export function opStoreMigrations(dialect: StoreDialect): MigrationProvider {
         '0006_outer_signature': outerSignatureMigration,
         '0007_root_key': rootKeyMigration,
         '0008_cutoff': cutoffMigration,
+        '0009_last_contact': lastContactMigration,
       }),
   };
 }

@@ -73,6 +73,8 @@ export interface DevicesTable {
   created_at: number;
   /** The public keys the device sent when it enrolled, as JSON ({name: key}); null if none. */
   public_keys: string | null;
+  /** The UTC date (`YYYY-MM-DD`) of its last authenticated request, never a time; null before its first. */
+  last_contact?: string | null;
 }
 
 /**

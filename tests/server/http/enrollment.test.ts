@@ -15,12 +15,33 @@ import {
 import { cryptoRandom } from '../../../src/domain/ids.ts';
 import { generateKeyPair } from '../../../src/domain/crypto/keys.ts';
 import { deviceId } from '../../ids.ts';
+import { sql } from 'kysely';
 import { forEachStore, newId, ORIGIN, wireOp, type TestServer } from './harness.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const codeFromLink = (link: string) => new URLSearchParams(new URL(link).hash.slice(1)).get('code') ?? '';
 
 /** The first coordinator, who has made the deployment's keys: monitors may enroll from then on. */
+/**
+ * How many times `request` wrote a device's row: SQLite counts the rows each statement changed;
+ * PostgreSQL gives a row a new version (`xmin`) at every update, even to the same values.
+ */
+async function countWrites(server: TestServer, request: () => Promise<unknown>): Promise<number> {
+  const { db, dialect } = server.store;
+  if (dialect === 'sqlite') {
+    const changes = async () => (await sql<{ n: number }>`select total_changes() as n`.execute(db)).rows[0]!.n;
+    const before = await changes();
+    await request();
+    return (await changes()) - before;
+  }
+  const versions = async () =>
+    (await sql<{ v: string }>`select xmin::text as v from devices order by device`.execute(db)).rows.map((r) => r.v);
+  const before = await versions();
+  await request();
+  const after = await versions();
+  return after.filter((v, i) => v !== before[i]).length;
+}
+
 async function keyedCoordinator(server: TestServer): Promise<string> {
   const coordinator = await server.firstCoordinator();
   await server.makeKeys(coordinator);
@@ -252,8 +273,16 @@ forEachStore('enrollment', ({ start }) => {
 
     const res = await server.call('/api/v1/devices', { token: coordinator });
     expect(res.status).toBe(200);
+    const today = new Date(server.clock.now).toISOString().slice(0, 10);
     expect(devicesResponseSchema.parse(await res.json()).devices).toEqual([
-      { device: 'coordinator-0001', role: 'coordinator', enrolledAt: server.clock.now - 3000, revokedAt: null, watermark: 0 },
+      {
+        device: 'coordinator-0001',
+        role: 'coordinator',
+        enrolledAt: server.clock.now - 3000,
+        revokedAt: null,
+        watermark: 0,
+        lastContactDate: today,
+      },
       {
         device: 'monitor-b-0002',
         role: 'monitor',
@@ -261,6 +290,8 @@ forEachStore('enrollment', ({ start }) => {
         revokedAt: server.clock.now,
         watermark: 2,
         cutoff: 2,
+        lastContactDate: today,
+        lastOpDate: today,
       },
       {
         device: 'monitor-a-0001',
@@ -271,6 +302,48 @@ forEachStore('enrollment', ({ start }) => {
         keys: KEYS,
       },
     ]);
+  });
+
+  it("a coordinator sees each device's last contact and last op as dates, and a device's requests of one day write its date once", async () => {
+    const server = await start();
+    const coordinator = await server.firstCoordinator();
+    // Its ops in clear, as the base takes them from a device enrolled before the deployment's keys.
+    const monitor = await server.enrolledBeforeKeys('monitor-a-0001');
+    const devices = async () =>
+      Object.fromEntries(
+        devicesResponseSchema
+          .parse(await (await server.call('/api/v1/devices', { token: coordinator })).json())
+          .devices.map((d) => [d.device, { contact: d.lastContactDate, op: d.lastOpDate }]),
+      );
+    // Enrolled, but never yet in touch with a token of its own.
+    expect(await devices()).toEqual({
+      'coordinator-0001': { contact: '2025-06-01', op: undefined },
+      'monitor-a-0001': { contact: undefined, op: undefined },
+    });
+
+    const stored = () => server.store.db.selectFrom('devices').select(['device', 'last_contact']).orderBy('device').execute();
+    server.clock.now = Date.UTC(2025, 5, 3, 23, 59);
+    expect((await server.call('/api/v1/sync', { token: monitor, json: { epoch: null, cursor: null, ops: [] } })).status).toBe(200);
+    const written = await stored();
+    expect(written).toEqual([
+      { device: 'coordinator-0001', last_contact: '2025-06-01' },
+      { device: 'monitor-a-0001', last_contact: '2025-06-03' },
+    ]);
+    // More requests the same day: the stored date is left as it is, with no write at all.
+    const writes = await countWrites(server, () =>
+      server.call('/api/v1/sync', { token: monitor, json: { epoch: null, cursor: null, ops: [] } }),
+    );
+    expect(writes).toBe(0);
+
+    // The next UTC day, a minute later, its pushed op is dated too; what the coordinator reads is dates, never times.
+    server.clock.now += 60_000;
+    await server.sync(monitor, { ops: [wireOp('monitor-a-0001', 1, 'create', newId())] });
+    const text = await (await server.call('/api/v1/devices', { token: coordinator })).text();
+    expect(text).not.toMatch(/T\d{2}:\d{2}/);
+    expect(await devices()).toEqual({
+      'coordinator-0001': { contact: '2025-06-04', op: undefined },
+      'monitor-a-0001': { contact: '2025-06-04', op: '2025-06-04' },
+    });
   });
 
   it('a revoked token gets 401 at its next request; revoking again keeps the first time', async () => {
