@@ -315,6 +315,34 @@ describe('sync by file', () => {
       .filter({ hasText: /\(its changes after no\. \d+ do not count\)/ })
       .waitFor();
     await screenshot(coordinator, 'devices-en');
+    // Who has gone quiet: each device's last contact and its latest change received, as dates. The
+    // lost phone's change came through the desk's relay, today; the desk itself was in touch today.
+    const enrolled = coordinator.getByRole('list', { name: 'Enrolled devices' }).getByRole('listitem');
+    const today = new Date();
+    const inEnglish = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' }).format(today);
+    await enrolled
+      .filter({ hasText: id })
+      .filter({ hasText: `its latest change received on ${inEnglish}` })
+      .waitFor();
+    await enrolled
+      .filter({ hasText: 'This device' })
+      .filter({ hasText: `Last in touch with the base on ${inEnglish}` })
+      .waitFor();
+    await coordinator.getByRole('combobox', { name: 'Language' }).selectOption('ar');
+    const inArabic = new Intl.DateTimeFormat('ar-SY', { dateStyle: 'medium', timeZone: 'UTC' }).format(today);
+    expect(inArabic).toMatch(/[٠-٩]/);
+    const arabicList = coordinator.getByRole('list', { name: 'الأجهزة المسجّلة' }).getByRole('listitem');
+    await arabicList
+      .filter({ hasText: id })
+      .filter({ hasText: `آخر تعديل منه استُلم في ${inArabic}` })
+      .waitFor();
+    await arabicList
+      .filter({ hasText: 'هذا الجهاز' })
+      .filter({ hasText: `آخر اتصال بالمركز في ${inArabic}` })
+      .waitFor();
+    await screenshot(coordinator, 'devices-ar');
+    await coordinator.getByRole('combobox', { name: 'اللغة' }).selectOption('en');
+    await enrolled.first().waitFor();
     // The roster carries the cut-off to the desk itself: the lost phone's report stops counting here too.
     await syncNow(coordinator, 'en');
     await syncNow(coordinator, 'en');

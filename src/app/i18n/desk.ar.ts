@@ -23,6 +23,10 @@ export const deskAr: CatalogOf<typeof deskEn> = {
     many: '{role} · سُجّل {time} · استُلم {n} تعديلًا',
     other: '{role} · سُجّل {time} · استُلم {n} تعديل',
   },
+  'devices.lastContact': 'آخر اتصال بالمركز في {date}',
+  'devices.noContact': 'لم يتصل بالمركز بعد',
+  'devices.lastOp': 'آخر تعديل منه استُلم في {date}',
+  'devices.noOp': 'لم يُستلم منه أي تعديل بعد',
   'devices.revoked': 'أُلغي {time}',
   'devices.revokedCutoff': '(لا تُحتسب تعديلاته بعد الرقم {cutoff})',
   'devices.revokeCoordinator':

@@ -15,6 +15,10 @@ export const deskEn = {
   'devices.list': 'Enrolled devices',
   'devices.none': 'No devices enrolled yet.',
   'devices.item': { one: '{role} · enrolled {time} · {n} change received', other: '{role} · enrolled {time} · {n} changes received' },
+  'devices.lastContact': 'Last in touch with the base on {date}',
+  'devices.noContact': 'Not yet in touch with the base',
+  'devices.lastOp': 'its latest change received on {date}',
+  'devices.noOp': 'no change of its received yet',
   'devices.revoked': 'Revoked {time}',
   'devices.revokedCutoff': '(its changes after no. {cutoff} do not count)',
   'devices.revokeCoordinator':

@@ -16,6 +16,7 @@ import { QrCode } from './QrCode.tsx';
 import { DeploymentKeyPanel } from './DeploymentKeyPanel.tsx';
 import { VouchingPanel } from './VouchingPanel.tsx';
 import { RenewalPanel } from './RenewalPanel.tsx';
+import { lastHeard } from './device-contact.ts';
 
 /** What the coordinator may choose for a code's life: a visit, the usual hour, or a day for a phone that enrolls later. */
 const CODE_MINUTES = [15, 60, 1440] as const;
@@ -151,6 +152,7 @@ export function Devices() {
               </span>
               {d.device === writer.device && <strong> · {tr.t('devices.thisDevice')}</strong>}
               <p>{tr.plural('devices.item', d.watermark, { role: tr.t(`role.${d.role}`), time: tr.dateTime(d.enrolledAt) })}</p>
+              <p>{lastHeard(tr, d)}</p>
               {prints.get(d.device) && (
                 <p>
                   {tr.t('devices.key')}{' '}
