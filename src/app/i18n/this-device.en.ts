@@ -43,4 +43,13 @@ export const thisDeviceEn = {
     one: 'The gazetteer is on this device: {n} area to choose from.',
     other: 'The gazetteer is on this device: {n} areas to choose from.',
   },
+  'intro.keeps.phone':
+    'Your reports and drafts stay on this device, sealed under the passcode you choose next. Without it no one can read them, and no one can bring them back: not even a coordinator.',
+  'intro.keeps.base':
+    'They leave the device only when it syncs with your base, sealed so that the base itself cannot read them: only coordinators can. The app sends nothing anywhere else.',
+  'intro.keeps.sent': 'Reports stay on the device once sent. Sync whenever you can: what has not reached the base is lost with the device.',
+  'intro.lock.wipe':
+    '“{wipe}”, beside it, wipes everything the app keeps on this device on a second tap. Reports not yet sent to the base are lost.',
+  'intro.lock.settings':
+    'In Settings you can choose a wipe passcode (typed at the lock instead of yours, it wipes the device and opens an empty app) and have the device wiped after too many wrong passcodes.',
 } as const satisfies { [K in keyof (Catalog & ScreensCatalog)]?: string | PluralMessage };
