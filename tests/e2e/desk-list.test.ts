@@ -323,6 +323,13 @@ describe('in Arabic', () => {
     const farm = rows('ar').filter({ hasText: FARM });
     await farm.waitFor();
 
+    // An export says so before its file is written: one row of it carries no place.
+    await page.getByRole('link', { name: 'التصدير', exact: true }).click();
+    await page.getByRole('button', { name: 'صدِّر', exact: true }).click();
+    await page.getByText(/^صف واحد بلا مكان: لا منطقة إدارية ولا إحداثيات\./).waitFor();
+    await page.getByRole('link', { name: 'كل التقارير', exact: true }).click();
+    await filters('ar').getByLabel('التقارير التي بلا منطقة إدارية فقط').check();
+
     // On the report's screen: why it matters, and the way to set it, as an edit like any other.
     await farm.getByRole('link').click();
     await page.getByRole('heading', { name: 'بلا منطقة إدارية' }).waitFor();

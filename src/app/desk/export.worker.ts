@@ -13,6 +13,7 @@ import { exportChunks, FILE_FORMATS, type ExportFormat } from '../../export/expo
 import { profileSchema } from '../../export/profile.ts';
 import { toExportRecord, type ExportRecord } from '../../export/record.ts';
 import { countSmallGroups, SMALL_GROUP_CHOICES, type SmallGroupChoice } from '../../export/small-groups.ts';
+import { countUnplaced } from '../../export/unplaced.ts';
 import { DataKeyHolder } from '../store/at-rest.ts';
 import { RasidDb } from '../store/db.ts';
 import { loadDeskReports, receivedTimes } from './desk-reports.ts';
@@ -73,6 +74,7 @@ async function run(job: ExportJob): Promise<void> {
   let rows = 0;
   let suppressed: number | undefined;
   let smallGroups: SmallGroupsOutcome | undefined;
+  let unplaced: number | undefined;
   let mediaType: string;
   // Checked again here: a profile that skipped its schema must not reach the writers.
   const profile = profileSchema.parse(job.profile);
@@ -88,6 +90,9 @@ async function run(job: ExportJob): Promise<void> {
   } else {
     const format: ExportFormat = job.format;
     mediaType = FILE_FORMATS[format].mediaType;
+    // Said before a row is written: the coordinator may stop and set their areas first.
+    unplaced = countUnplaced(records, profile).unplaced;
+    post({ type: 'unplaced', unplaced });
     if (profile.kind === 'partner') {
       const found = countSmallGroups(records);
       post({ type: 'smallGroups', ...found });
@@ -111,6 +116,7 @@ async function run(job: ExportJob): Promise<void> {
     skipped,
     ...(suppressed === undefined ? {} : { suppressed }),
     ...(smallGroups && { smallGroups }),
+    ...(unplaced === undefined ? {} : { unplaced }),
   });
 }
 

@@ -39,9 +39,11 @@ export type SmallGroupsOutcome = SmallGroupCount & { choice: SmallGroupChoice };
  */
 export type ExportWorkerMessage =
   | { type: 'reading' }
+  /** A file of reports: how many of its rows will carry no admin area and no point. */
+  | { type: 'unplaced'; unplaced: number }
   | ({ type: 'smallGroups' } & SmallGroupCount)
   | { type: 'progress'; rows: number; total: number }
-  | { type: 'done'; blob: Blob; rows: number; skipped: number; suppressed?: number; smallGroups?: SmallGroupsOutcome }
+  | { type: 'done'; blob: Blob; rows: number; skipped: number; suppressed?: number; smallGroups?: SmallGroupsOutcome; unplaced?: number }
   /** `code` is a catalog key; `detail` is what the failure said, for the coordinator to pass on. */
   | { type: 'error'; code: string; detail?: string };
 
@@ -53,6 +55,8 @@ export interface ExportProgress {
 
 export interface ExportEvents {
   progress(p: ExportProgress): void;
+  /** A file of reports: its rows with no admin area and no point, counted before a row is written. */
+  unplaced?(count: number): void;
   /** A partner's file of reports, counted before a row is written; with any small group, the worker waits for `writeWith`. */
   smallGroups?(found: SmallGroupCount): void;
 }
@@ -67,6 +71,8 @@ export interface ExportOutcome {
   suppressed?: number;
   /** A partner's file of reports: its small groups and what became of their rows. */
   smallGroups?: SmallGroupsOutcome;
+  /** A file of reports: its rows with no admin area and no point. */
+  unplaced?: number;
   /** What the export log records for it. */
   log: Omit<ExportLogEntry, 'by'>;
 }
@@ -150,6 +156,7 @@ export function startExport(job: ExportJob, on: ExportEvents, makeWorker: () => 
   worker.onmessage = (e) => {
     const m = e.data;
     if (m.type === 'reading') on.progress({ phase: 'reading', rows: 0, total: 0 });
+    else if (m.type === 'unplaced') on.unplaced?.(m.unplaced);
     else if (m.type === 'smallGroups') on.smallGroups?.({ groups: m.groups, rows: m.rows });
     else if (m.type === 'progress') on.progress({ phase: 'writing', rows: m.rows, total: m.total });
     else if (m.type === 'error') {
@@ -164,6 +171,7 @@ export function startExport(job: ExportJob, on: ExportEvents, makeWorker: () => 
         skipped: m.skipped,
         ...(m.suppressed === undefined ? {} : { suppressed: m.suppressed }),
         ...(m.smallGroups === undefined ? {} : { smallGroups: m.smallGroups }),
+        ...(m.unplaced === undefined ? {} : { unplaced: m.unplaced }),
         log: { profile: job.profile.name, format: job.format, rows: m.rows, at: job.exportedAt },
       });
     }

@@ -20,6 +20,11 @@ export const exportsEn = {
   'exports.run.reading': 'Reading the reports…',
   'exports.run.writing': 'Writing row {rows} of {total}…',
   'exports.run.done': { one: 'Exported {n} row: {file}', other: 'Exported {n} rows: {file}' },
+  'exports.unplaced': {
+    one: '{n} row carries no place: no admin area and no point. Set its admin area on the desk list (“Only reports with no admin area”) and export again.',
+    other:
+      '{n} rows carry no place: no admin area and no point. Set their admin areas on the desk list (“Only reports with no admin area”) and export again.',
+  },
   'exports.run.skipped': {
     one: '{n} report could not be read and is not in the file.',
     other: '{n} reports could not be read and are not in the file.',

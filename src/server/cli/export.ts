@@ -21,6 +21,7 @@ import { AGGREGATE_LEVEL, aggregateFile, aggregateRefusal, MIN_REPORTS_PER_CELL 
 import type { StoredProfile } from '../../export/desk-settings.ts';
 import { exportText } from '../../export/export-file.ts';
 import { countSmallGroups } from '../../export/small-groups.ts';
+import { countUnplaced } from '../../export/unplaced.ts';
 import { INTERNAL_PROFILE, type Profile } from '../../export/profile.ts';
 import { ConfigError, readStoreOptions } from '../config.ts';
 import { openStore, type OpenStoreOptions } from '../store/index.ts';
@@ -104,6 +105,13 @@ async function runExport(args: ExportArgs, env: NodeJS.ProcessEnv): Promise<void
       suppressed = aggregate.suppressed;
       logFormat = `aggregate_${format}`;
     } else {
+      // Said before the file is written: a coordinator may stop and set the areas first.
+      const { rows, unplaced } = countUnplaced(base.records, profile);
+      if (unplaced > 0) {
+        console.error(
+          `${unplaced} of ${rows} row${rows === 1 ? '' : 's'} will carry no place (no admin area and no point): set their admin areas on the desk ("Only reports with no admin area") and export again.`,
+        );
+      }
       if (profile.kind === 'partner') {
         const { groups } = countSmallGroups(base.records);
         const fate = { keep: 'kept as they are', coarsen: 'reported by governorate', drop: 'left out' }[args.smallGroups];

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../../src/domain/csv.ts';
 import { encodeHlc, nodeIdOf } from '../../../src/domain/hlc.ts';
-import { cryptoRandom, newOpId, newReportId, type SettingId } from '../../../src/domain/ids.ts';
-import { deleteBody, mergeOps, settingBody } from '../../../src/domain/merge.ts';
+import { cryptoRandom, newOpId, newReportId, type ReportId, type SettingId } from '../../../src/domain/ids.ts';
+import { deleteBody, editBody, mergeOps, settingBody } from '../../../src/domain/merge.ts';
 import type { Op, OpBody } from '../../../src/domain/op/op.ts';
 import { bodyText } from '../../../src/domain/op/wire.ts';
 import { exportLogEntryFromState, profileChanges, profileSettingId } from '../../../src/export/desk-settings.ts';
@@ -17,7 +17,7 @@ import { opFromStored } from '../../../src/server/cli/base-reports.ts';
 import { DEMO_PROFILE } from '../../../src/server/demo/scenario.ts';
 import { openStore, pushOps, type Store } from '../../../src/server/store/index.ts';
 import { demo, DEMO_NOW, runExport, secretsOfDemo, clearDemoSqliteDir, type Run } from './run-export.ts';
-import { deviceId, settingId } from '../../ids.ts';
+import { deviceId, reportId, settingId } from '../../ids.ts';
 
 const LIMIT = 60_000;
 let data: string;
@@ -265,6 +265,53 @@ describe('npm run export', () => {
   );
 
   it(
+    'rows with no admin area and no point are counted before the file is written',
+    async () => {
+      const dir = await clearDemoSqliteDir();
+      made.push(dir);
+      const args = ['--profile', 'internal', '--format', 'csv'];
+      const before = await runExport(args, { RASID_DATA: dir });
+      ok(before);
+      expect(before.stderr).not.toMatch(/no place/);
+
+      // A coordinator clears the admin area and the point of two reports, as a wrong filing would leave them.
+      const store = await openStore({ dataDir: dir });
+      const creates = await store.db.selectFrom('ops').select('report_id').where('kind', '=', 'create').orderBy('seq').execute();
+      const deleted = deletedIds();
+      const cleared = creates
+        .map((c) => c.report_id)
+        .filter((id) => !deleted.has(reportId(id)))
+        .slice(0, 2);
+      for (const [i, id] of cleared.entries()) {
+        const rows = await store.db.selectFrom('ops').selectAll().where('report_id', '=', id).execute();
+        const state = mergeOps(reportId(id), await opsOf(rows));
+        await pushEdit(
+          store.db,
+          'demo-coordinator-1',
+          reportId(id),
+          editBody(state, { admin: undefined, point: undefined }, hlcAt('demo-coordinator-1', i)),
+        );
+      }
+      await store.close();
+
+      const after = await runExport(args, { RASID_DATA: dir });
+      const [header, , ...lines] = csvRows(ok(after));
+      const said = /^(\d+) of (\d+) rows will carry no place \(no admin area and no point\)/m.exec(after.stderr);
+      expect(said?.slice(1).map(Number)).toEqual([2, lines.length]);
+      // The file agrees: exactly those two rows have no admin column and no point filled.
+      const placing = header!.flatMap((name, at) => (/^adm\d_/.test(name) || name === 'lat' || name === 'lon' ? [at] : []));
+      const idAt = header!.indexOf('id');
+      const deletedAt = header!.indexOf('deleted');
+      // A deleted report's row is empty but for saying so: it lacks no place.
+      const unplaced = lines
+        .filter((cells) => cells[deletedAt] !== 'true' && placing.every((at) => cells[at] === ''))
+        .map((cells) => cells[idAt]);
+      expect(unplaced.sort()).toEqual([...cleared].sort());
+    },
+    LIMIT,
+  );
+
+  it(
     'a partner profile removed on the desk, or in conflict, is refused with exit code 2 and says why',
     async () => {
       const dir = await clearDemoSqliteDir();
@@ -377,6 +424,31 @@ async function pushDesk(db: Store['db'], name: string, reportId: SettingId, body
     id: newOpId(Date.now(), cryptoRandom),
     kind: 'desk',
     reportId,
+    device,
+    deviceSeq: Number(last?.device_seq ?? 0) + 1,
+    body,
+  };
+  const { body: _body, ...header } = op;
+  expect(await pushOps(db, { caller: { device, role: 'coordinator' }, ops: [{ header, body: bodyText(op) }], now: Date.now() })).toEqual([
+    { id: op.id, status: 'ack' },
+  ]);
+}
+
+/** A coordinator's edit of a report, next in its sequence, through the store's push. */
+async function pushEdit(db: Store['db'], name: string, id: ReportId, body: OpBody): Promise<void> {
+  const device = deviceId(name);
+  const last = await db
+    .selectFrom('ops')
+    .select('device_seq')
+    .where('device', '=', device)
+    .orderBy('device_seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const op: Op = {
+    v: 1,
+    id: newOpId(Date.now(), cryptoRandom),
+    kind: 'edit',
+    reportId: id,
     device,
     deviceSeq: Number(last?.device_seq ?? 0) + 1,
     body,

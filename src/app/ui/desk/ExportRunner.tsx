@@ -123,7 +123,9 @@ export function ExportRunner({ desk, profiles }: { desk: DeskReports | undefined
       { ...choice, dbName: writer.db.name, dataKey: dataKeyOf(writer.db), watermark, exportedAt },
       {
         progress: setProgress,
-        smallGroups: (found) => (found.groups > 0 ? setAsked(found) : setMessages([{ key: 'exports.smallGroups.none' }])),
+        unplaced: (n) => n > 0 && setMessages((said) => [...said, { key: 'exports.unplaced', n }]),
+        smallGroups: (found) =>
+          found.groups > 0 ? setAsked(found) : setMessages((said) => [...said, { key: 'exports.smallGroups.none' }]),
       },
     );
     running.current = run;
@@ -145,6 +147,7 @@ export function ExportRunner({ desk, profiles }: { desk: DeskReports | undefined
         ...smallGroupsSaid(outcome, format),
       ];
       if (outcome.suppressed !== undefined) done.push({ key: 'exports.run.suppressed', n: outcome.suppressed });
+      if (outcome.unplaced) done.push({ key: 'exports.unplaced', n: outcome.unplaced });
       if (outcome.skipped > 0) done.push({ key: 'exports.run.skipped', n: outcome.skipped });
       setMessages(done);
     } catch (err) {
