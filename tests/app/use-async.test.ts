@@ -119,4 +119,27 @@ describe('data a screen loads', () => {
     expect(shown).toEqual([undefined, 1, 1, 2]);
     await act(() => render(null, root));
   });
+
+  test('kept, a value stands while the same thing is loaded for new deps, and the new answer replaces it', async () => {
+    const answers = [deferred<boolean>(), deferred<boolean>()];
+    const shown: (boolean | undefined)[] = [];
+    function Held({ fingerprint }: { fingerprint?: string }) {
+      shown.push(useAsync(() => answers[fingerprint ? 1 : 0]!.promise, [fingerprint], { keep: true }).value);
+      return null;
+    }
+    const root = headless();
+    await act(() => render(h(Held, { fingerprint: undefined }), root));
+    await act(async () => {
+      answers[0]!.resolve(false);
+      await flush();
+    });
+    await act(() => render(h(Held, { fingerprint: 'abc' }), root));
+    await act(async () => {
+      answers[1]!.resolve(true);
+      await flush();
+    });
+    // Never undefined once known: a form shown for `false` is not taken away while the lookup runs again.
+    expect(shown.slice(1)).toEqual([false, false, true]);
+    await act(() => render(null, root));
+  });
 });

@@ -37,7 +37,9 @@ export function DeploymentKeyPanel({ onReady }: { onReady?: (ready: boolean) => 
   const { sync, deploymentKeyChanged } = useEnrollment();
   // What the base serves and what this device holds as the panel opens; what the desk does here
   // afterwards (a key made, imported or rotated) is set over it.
-  const served = useAsync(async () => (sync ? ((await readBaseDeploymentKey(sync.endpoint)) ?? null) : undefined), [sync]);
+  // Kept while loaded again: the import form below shows from these, and must not vanish (with the
+  // file just chosen in it) while they are looked up anew.
+  const served = useAsync(async () => (sync ? ((await readBaseDeploymentKey(sync.endpoint)) ?? null) : undefined), [sync], { keep: true });
   const [madeHere, setBase] = useState<DeploymentKeyResponse>();
   const base = madeHere ?? served.value;
   useEffect(() => {
@@ -57,6 +59,7 @@ export function DeploymentKeyPanel({ onReady }: { onReady?: (ready: boolean) => 
         () => false,
       ),
     [dataKey, servedKey],
+    { keep: true },
   ).value;
   /** Whether this device holds the private key; undefined until looked up. */
   const [heldNow, setHeld] = useState<boolean>();

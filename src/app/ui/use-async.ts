@@ -27,14 +27,19 @@ export function startLoad<T>(load: () => Promise<T>, set: (state: Async<T>) => v
 
 const same = (a: Inputs, b: Inputs | undefined) => b?.length === a.length && a.every((x, i) => Object.is(x, b[i]));
 
-/** `reload` loads again for the same deps, after the screen changed what `load` reads (a device revoked, a change countersigned). */
-export function useAsync<T>(load: () => Promise<T>, deps: Inputs): Async<T> & { reload: () => void } {
+/**
+ * `reload` loads again for the same deps, after the screen changed what `load` reads (a device revoked, a change countersigned).
+ * `keep`: the deps name the same thing more precisely as they become known (a key looked up again once
+ * the base's key is known), so the last value stands until the new one arrives; a form it decides to
+ * show then never vanishes for the length of a load, with what was typed or chosen in it.
+ */
+export function useAsync<T>(load: () => Promise<T>, deps: Inputs, opts: { keep?: boolean } = {}): Async<T> & { reload: () => void } {
   const [state, setState] = useState<Async<T>>(LOADING);
   const [round, setRound] = useState(0);
   const reload = useCallback(() => setRound((n) => n + 1), []);
   const loadedFor = useRef<Inputs>(undefined);
   useEffect(() => {
-    const again = same(deps, loadedFor.current);
+    const again = opts.keep === true || same(deps, loadedFor.current);
     loadedFor.current = deps;
     return startLoad(load, setState, again);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- `deps` are what `load` reads, as for useEffect.
