@@ -1,12 +1,12 @@
 /** The app shell: header with navigation, the language control and the panic wipe on every screen, the update prompt, and the routes. */
 import { useEffect, useState } from 'preact/hooks';
 import { appName, applyAppearance } from '../appearance.ts';
-import { LANGUAGE_NAMES, LANGUAGES, isLang } from '../i18n/i18n.ts';
 import { settledAllDrafts } from '../store/drafts.ts';
 import type { UpdateHandle } from '../pwa.ts';
 import { href, onLinkClick, type Route, useRoute } from '../router.ts';
 import { isCoordinator, useAppearance, useEnrollment, useLanguage, useTr, useWriter } from './context.ts';
 import { lazyScreen } from './lazy.tsx';
+import { LanguageSelect } from './LanguageSelect.tsx';
 import { PanicButton } from './PanicButton.tsx';
 import { ReportList } from './ReportList.tsx';
 
@@ -118,23 +118,7 @@ export function App({ update }: { update?: UpdateHandle }) {
           )}
           <a href={href('settings')}>{tr.t('nav.settings')}</a>
         </nav>
-        <label class="lang">
-          <span class="visually-hidden">{tr.t('settings.language')}</span>
-          <select
-            aria-label={tr.t('settings.language')}
-            value={tr.lang}
-            onChange={(e) => {
-              const v = e.currentTarget.value;
-              if (isLang(v)) setLang(v);
-            }}
-          >
-            {LANGUAGES.map((l) => (
-              <option key={l} value={l} lang={l}>
-                {LANGUAGE_NAMES[l]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <LanguageSelect tr={tr} onChange={setLang} />
         {lock && (
           <button type="button" class="secondary lock-now" onClick={lock}>
             {tr.t('lock.now')}

@@ -6,10 +6,11 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { appName, type Appearance } from '../appearance.ts';
-import { LANGUAGE_NAMES, LANGUAGES, isLang, type Lang, type Translator } from '../i18n/i18n.ts';
+import type { Lang, Translator } from '../i18n/i18n.ts';
 import { install, installOffered, watchInstallOffer } from '../install-offer.ts';
 import { href, navigate } from '../router.ts';
 import { AppearanceChoice } from './AppearanceChoice.tsx';
+import { LanguageSelect } from './LanguageSelect.tsx';
 import { useAppearance, useTr } from './context.ts';
 
 export interface IntroProps {
@@ -53,24 +54,7 @@ export function Intro({ tr, appearance, onAppearance, onLang, firstStart, onDone
 
   return (
     <section class="intro" aria-labelledby="intro-h">
-      {onLang && (
-        <label class="lang">
-          <span>{tr.t('settings.language')}</span>
-          <select
-            value={tr.lang}
-            onChange={(e) => {
-              const v = e.currentTarget.value;
-              if (isLang(v)) onLang(v);
-            }}
-          >
-            {LANGUAGES.map((l) => (
-              <option key={l} value={l} lang={l}>
-                {LANGUAGE_NAMES[l]}
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
+      {onLang && <LanguageSelect tr={tr} onChange={onLang} labelShown />}
       <p class="hint">{tr.t('intro.step', { n: index + 1, total: steps.length })}</p>
       <h1 id="intro-h" tabIndex={-1} ref={heading}>
         {tr.t(`intro.${step}.title`, { app })}

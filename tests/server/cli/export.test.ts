@@ -285,12 +285,8 @@ describe('npm run export', () => {
       for (const [i, id] of cleared.entries()) {
         const rows = await store.db.selectFrom('ops').selectAll().where('report_id', '=', id).execute();
         const state = mergeOps(reportId(id), await opsOf(rows));
-        await pushEdit(
-          store.db,
-          'demo-coordinator-1',
-          reportId(id),
-          editBody(state, { admin: undefined, point: undefined }, hlcAt('demo-coordinator-1', i)),
-        );
+        const withoutPlace = editBody(state, { admin: undefined, point: undefined }, hlcAt('demo-coordinator-1', i));
+        await pushDesk(store.db, 'demo-coordinator-1', reportId(id), withoutPlace, 'edit');
       }
       await store.close();
 
@@ -409,8 +405,14 @@ async function opsOf(rows: Parameters<typeof opFromStored>[0][]): Promise<Op[]> 
 
 const hlcAt = (device: string, later = 0) => encodeHlc({ wall: DEMO_NOW + 60_000 * (1 + later), counter: 0, node: nodeIdOf(device) });
 
-/** A desk op from a demo coordinator, next in its sequence, through the store's push. */
-async function pushDesk(db: Store['db'], name: string, reportId: SettingId, body: OpBody): Promise<void> {
+/** A desk op (or, with `kind`, an edit of a report) from a demo coordinator, next in its sequence, through the store's push. */
+async function pushDesk(
+  db: Store['db'],
+  name: string,
+  reportId: SettingId | ReportId,
+  body: OpBody,
+  kind: 'desk' | 'edit' = 'desk',
+): Promise<void> {
   const device = deviceId(name);
   const last = await db
     .selectFrom('ops')
@@ -419,40 +421,15 @@ async function pushDesk(db: Store['db'], name: string, reportId: SettingId, body
     .orderBy('device_seq', 'desc')
     .limit(1)
     .executeTakeFirst();
-  const op: Op = {
+  const op = {
     v: 1,
     id: newOpId(Date.now(), cryptoRandom),
-    kind: 'desk',
+    kind,
     reportId,
     device,
     deviceSeq: Number(last?.device_seq ?? 0) + 1,
     body,
-  };
-  const { body: _body, ...header } = op;
-  expect(await pushOps(db, { caller: { device, role: 'coordinator' }, ops: [{ header, body: bodyText(op) }], now: Date.now() })).toEqual([
-    { id: op.id, status: 'ack' },
-  ]);
-}
-
-/** A coordinator's edit of a report, next in its sequence, through the store's push. */
-async function pushEdit(db: Store['db'], name: string, id: ReportId, body: OpBody): Promise<void> {
-  const device = deviceId(name);
-  const last = await db
-    .selectFrom('ops')
-    .select('device_seq')
-    .where('device', '=', device)
-    .orderBy('device_seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  const op: Op = {
-    v: 1,
-    id: newOpId(Date.now(), cryptoRandom),
-    kind: 'edit',
-    reportId: id,
-    device,
-    deviceSeq: Number(last?.device_seq ?? 0) + 1,
-    body,
-  };
+  } as Op;
   const { body: _body, ...header } = op;
   expect(await pushOps(db, { caller: { device, role: 'coordinator' }, ops: [{ header, body: bodyText(op) }], now: Date.now() })).toEqual([
     { id: op.id, status: 'ack' },
