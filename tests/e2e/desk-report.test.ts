@@ -180,7 +180,7 @@ describe('a coordinator at the desk, in English', () => {
     const reason = (await first.textContent()) ?? '';
     expect(reason).toMatch(/same sub-district|same district| m apart| km apart/);
     expect(reason).toMatch(/same date|days? apart/);
-    await first.getByRole('button', { name: `Mark as duplicate of: ${originalName}` }).click();
+    await first.getByRole('button', { name: `Mark as duplicate of this report: ${originalName}` }).click();
 
     const verification = page.getByRole('region', { name: 'Verification' });
     await verification.getByText('Status: Duplicate', { exact: true }).waitFor();

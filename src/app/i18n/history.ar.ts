@@ -52,7 +52,7 @@ export const historyAr: CatalogOf<typeof historyEn> = {
   'duplicates.none': 'لم يُعثر على تقرير قد يكون مكررًا.',
   'duplicates.loading': 'جارٍ البحث عن تقارير مشابهة…',
   'duplicates.mark': 'علّمه مكررًا لهذا التقرير',
-  'duplicates.markNamed': 'علّمه مكررًا للتقرير: {report}',
+  'duplicates.markNamed': 'علّمه مكررًا لهذا التقرير: {report}',
   'duplicates.ofThis': 'تقارير مكررة لهذا التقرير',
   'duplicates.place.adm3': 'الناحية نفسها',
   'duplicates.place.adm2': 'المنطقة نفسها',

@@ -51,7 +51,7 @@ export const historyEn = {
   'duplicates.none': 'No possible duplicate was found.',
   'duplicates.loading': 'Looking for similar reports…',
   'duplicates.mark': 'Mark as duplicate of this report',
-  'duplicates.markNamed': 'Mark as duplicate of: {report}',
+  'duplicates.markNamed': 'Mark as duplicate of this report: {report}',
   'duplicates.ofThis': 'Duplicates of this report',
   'duplicates.place.adm3': 'same sub-district',
   'duplicates.place.adm2': 'same district',

@@ -65,6 +65,8 @@ export function DuplicateCandidates({ view, candidates, byId }: DuplicateCandida
                 <ReportLink id={c.id} byId={byId} />
                 <span class="reason">{reasonOf(tr, c)}</span>
                 {marked !== c.id && (
+                  // Named by the words it shows and then the report it means: one who speaks
+                  // what they see to control the page still reaches it (WCAG 2.5.3).
                   <button
                     type="button"
                     class="secondary"
