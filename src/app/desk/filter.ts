@@ -228,6 +228,11 @@ export interface IndexedReport {
   noArea: boolean;
 }
 
+/** Filed under no admin area at any level: a partner's file can place it only by a point. */
+export function hasNoAdminArea(admin: AdminAreas | undefined): boolean {
+  return !admin?.adm1 && !admin?.adm2 && !admin?.adm3;
+}
+
 /**
  * A report that was deleted stays off the list, as on a phone's list, unless the delete crossed an
  * edit it did not see: that is a conflict for a coordinator to decide.
@@ -272,7 +277,7 @@ export function indexDeskReports(reports: readonly DeskReport[], cache: SearchCa
       verification: verificationOf(view),
       device: report.device || UNKNOWN_DEVICE,
       conflict: view.conflicts.length > 0,
-      noArea: !admin?.adm1 && !admin?.adm2 && !admin?.adm3,
+      noArea: hasNoAdminArea(admin),
     };
   });
 }

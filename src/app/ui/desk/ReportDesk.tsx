@@ -6,6 +6,7 @@ import { useMemo } from 'preact/hooks';
 import { duplicateCandidates } from '../../../domain/duplicates.ts';
 import type { ReportView } from '../../../domain/merge.ts';
 import { useDeskReports } from '../../desk/desk-reports.ts';
+import { hasNoAdminArea } from '../../desk/filter.ts';
 import { href } from '../../router.ts';
 import { useTr, useWatermark, useWriter } from '../context.ts';
 import { DuplicateCandidates } from './DuplicateCandidates.tsx';
@@ -30,10 +31,9 @@ export function ReportDesk({ view }: { view: ReportView }) {
         : undefined,
     [desk, mine],
   );
-  const admin = view.values.admin;
   return (
     <div class="report-desk-panels">
-      {!admin?.adm1 && !admin?.adm2 && !admin?.adm3 && (
+      {hasNoAdminArea(view.values.admin) && (
         <section class="form-section" aria-labelledby="no-area-h">
           <h2 id="no-area-h">{tr.t('desk.noArea.title')}</h2>
           <p>{tr.t('desk.noArea.why')}</p>
