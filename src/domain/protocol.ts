@@ -76,8 +76,13 @@ export const enrollmentCodeRequestSchema = z.object({
   expiresInMinutes: z.optional(z.int().check(z.minimum(CODE_EXPIRY_MINUTES.shortest), z.maximum(CODE_EXPIRY_MINUTES.longest))),
 });
 
+/** An enrollment code's public id (never the code itself): 12 base64url characters. */
+export const codeIdSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{12}$/));
+
 export const enrollmentCodeResponseSchema = z.object({
   code: z.string(),
+  /** The code's public id; `GET /devices` names it for the device that used the code. Absent from older bases. */
+  codeId: z.optional(codeIdSchema),
   role: z.enum(ROLES),
   /** ms since the Unix epoch; the code works once, before then. */
   expiresAt: z.number(),
@@ -109,6 +114,8 @@ export const enrolledDeviceSchema = z.object({
   lastContactDate: z.optional(isoDateSchema),
   /** The UTC date the base received its latest op (the highest `deviceSeq`), directly or relayed; absent before its first. */
   lastOpDate: z.optional(isoDateSchema),
+  /** The id of the enrollment code it used (`codeId`), so a desk can name it as the code's maker did; absent for devices enrolled before codes had ids. */
+  enrollmentCode: z.optional(codeIdSchema),
 });
 export type EnrolledDevice = z.infer<typeof enrolledDeviceSchema>;
 export const devicesResponseSchema = z.object({ devices: z.array(enrolledDeviceSchema) });

@@ -18,8 +18,13 @@ export const DEFAULT_CODE_LIFETIME_MS = CODE_EXPIRY_MINUTES.usual * 60 * 1000;
 /** Spent and expired codes are kept this long (so a late attempt hears "expired", not "unknown"), then deleted. */
 const KEEP_OLD_CODES_MS = 30 * 24 * 60 * 60 * 1000;
 
+/** 72 bits: an id, not a secret, random only so that it says nothing of when or by whom a code was made. */
+const CODE_ID_BYTES = 9;
+
 export interface EnrollmentCode {
   code: string;
+  /** The code's public id: what `GET /devices` names for the device that used it. */
+  codeId: string;
   role: Role;
   /** ms since the Unix epoch. */
   expiresAt: number;
@@ -37,6 +42,7 @@ export async function makeEnrollmentCode(
   lifetimeMs = DEFAULT_CODE_LIFETIME_MS,
 ): Promise<EnrollmentCode> {
   const code = randomSecret(random, CODE_BYTES);
+  const codeId = randomSecret(random, CODE_ID_BYTES);
   const createdAt = now();
   const expiresAt = createdAt + lifetimeMs;
   await db
@@ -45,9 +51,17 @@ export async function makeEnrollmentCode(
     .execute();
   await db
     .insertInto('enrollment_codes')
-    .values({ code_hash: secretHash(code), role, created_at: createdAt, expires_at: expiresAt, used_at: null, used_by: null })
+    .values({
+      code_hash: secretHash(code),
+      code_id: codeId,
+      role,
+      created_at: createdAt,
+      expires_at: expiresAt,
+      used_at: null,
+      used_by: null,
+    })
     .execute();
-  return { code, role, expiresAt };
+  return { code, codeId, role, expiresAt };
 }
 
 /**

@@ -83,6 +83,7 @@ export async function listDevices(db: Kysely<Database>): Promise<EnrolledDevice[
       'devices.cutoff',
       'devices.public_keys',
       'devices.last_contact',
+      'devices.enrollment_code',
       'device_progress.watermark',
       // Its newest op by its own sequence: one step down the (device, device_seq) index, where the
       // latest receive time over all its ops would read every op it ever sent.
@@ -109,6 +110,7 @@ export async function listDevices(db: Kysely<Database>): Promise<EnrolledDevice[
     if (r.public_keys !== null) device.keys = JSON.parse(r.public_keys) as Record<string, string>;
     if (r.cutoff !== null && r.cutoff !== undefined) device.cutoff = Number(r.cutoff);
     if (r.last_contact) device.lastContactDate = r.last_contact;
+    if (r.enrollment_code) device.enrollmentCode = r.enrollment_code;
     if (r.last_op_at !== null && r.last_op_at !== undefined) device.lastOpDate = utcDate(Number(r.last_op_at));
     return device;
   });

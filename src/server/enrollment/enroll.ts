@@ -38,7 +38,7 @@ export async function enrollDevice(
     return await db.transaction().execute(async (trx): Promise<EnrollOutcome> => {
       const row = await trx
         .selectFrom('enrollment_codes')
-        .select(['role', 'expires_at', 'used_at'])
+        .select(['role', 'expires_at', 'used_at', 'code_id'])
         .where('code_hash', '=', codeHash)
         .executeTakeFirst();
       if (!row) return { ok: false, reason: 'code_unknown' };
@@ -76,6 +76,7 @@ export async function enrollDevice(
           revoked_at: null,
           created_at: now,
           public_keys: keys && Object.keys(keys).length > 0 ? JSON.stringify(keys) : null,
+          enrollment_code: row.code_id ?? null,
         })
         .onConflict((oc) => oc.column('device').doNothing())
         .returning('device')

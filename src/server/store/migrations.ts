@@ -166,6 +166,19 @@ const lastContactMigration: Migration = {
   },
 };
 
+/**
+ * Each enrollment code's public id, and each device's the code it used: how a desk puts the label a
+ * coordinator gave with a code (a sealed desk op the base cannot read) on the device it enrolled.
+ * Kept on the device, since spent codes are deleted a month after they expire.
+ */
+const codeIdMigration: Migration = {
+  async up(db: SchemaDb) {
+    await db.schema.alterTable('enrollment_codes').addColumn('code_id', 'text').execute();
+    await db.schema.createIndex('enrollment_codes_code_id').unique().on('enrollment_codes').column('code_id').execute();
+    await db.schema.alterTable('devices').addColumn('enrollment_code', 'text').execute();
+  },
+};
+
 export function opStoreMigrations(dialect: StoreDialect): MigrationProvider {
   return {
     getMigrations: () =>
@@ -179,6 +192,7 @@ export function opStoreMigrations(dialect: StoreDialect): MigrationProvider {
         '0007_root_key': rootKeyMigration,
         '0008_cutoff': cutoffMigration,
         '0009_last_contact': lastContactMigration,
+        '0010_code_id': codeIdMigration,
       }),
   };
 }

@@ -75,6 +75,8 @@ export interface DevicesTable {
   public_keys: string | null;
   /** The UTC date (`YYYY-MM-DD`) of its last authenticated request, never a time; null before its first. */
   last_contact?: string | null;
+  /** The public id of the enrollment code it used; null for devices enrolled before codes had ids. */
+  enrollment_code?: string | null;
 }
 
 /**
@@ -88,6 +90,8 @@ export interface EnrollmentCodesTable {
   expires_at: number;
   used_at: number | null;
   used_by: DeviceId | null;
+  /** The code's public id, shown to the coordinator who made it and named in `GET /devices`; never the code. */
+  code_id?: string | null;
 }
 
 /** Who wrote each report's create op: the one device (besides coordinators) that may edit and see it. */

@@ -264,7 +264,7 @@ forEachStore('enrollment', ({ start }) => {
     await server.sync(monitorB, { ops: [wireOp('monitor-b-0002', 1, 'create', report), wireOp('monitor-b-0002', 2, 'edit', report)] });
     await server.makeKeys(coordinator);
     server.clock.now += 1000;
-    const { code } = enrollmentCodeResponseSchema.parse(
+    const { code, codeId } = enrollmentCodeResponseSchema.parse(
       await (await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'monitor' } })).json(),
     );
     await server.call('/api/v1/enroll', { json: { code, device: 'monitor-a-0001', keys: KEYS } });
@@ -282,6 +282,8 @@ forEachStore('enrollment', ({ start }) => {
         revokedAt: null,
         watermark: 0,
         lastContactDate: today,
+        // The first coordinator's code, made by the base when its store was new, has an id too.
+        enrollmentCode: expect.stringMatching(/^[A-Za-z0-9_-]{12}$/),
       },
       {
         device: 'monitor-b-0002',
@@ -300,8 +302,11 @@ forEachStore('enrollment', ({ start }) => {
         revokedAt: null,
         watermark: 0,
         keys: KEYS,
+        // Named by its code's id, never by anything the coordinator wrote of it.
+        enrollmentCode: codeId,
       },
     ]);
+    expect(codeId).toMatch(/^[A-Za-z0-9_-]{12}$/);
   });
 
   it("a coordinator sees each device's last contact and last op as dates, and a device's requests of one day write its date once", async () => {
