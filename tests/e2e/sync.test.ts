@@ -118,12 +118,19 @@ describe('a monitor and a coordinator edit one report apart', () => {
     const texts = await heads.allTextContents();
     expect(texts.join('\n')).toContain('رواية المراقب');
     expect(texts.join('\n')).toContain('Coordinator account');
-    for (const t of texts) expect(t).toMatch(/Set by device \u2068\w+\u2069, /);
+    // No labels given here: the desk names each device by its short id.
+    for (const t of texts) expect(t).toMatch(/Set by \u2068device [\w-]+\u2069, /);
     await screenshot(coordinator, 'sync-conflict-coordinator-en');
 
     await openReport(phone, 'التقارير', place);
     await phone.getByRole('article').filter({ hasText: 'شديد' }).waitFor();
     expect(await phone.getByRole('article').textContent()).toContain('قيم متعارضة');
+    // The phone names no device: its own value is "you", the other "a coordinator".
+    const phoneHeads = await phone.getByRole('list', { name: 'القيم المتنافسة: ملاحظات' }).getByRole('listitem').allTextContents();
+    expect(phoneHeads).toHaveLength(2);
+    expect(phoneHeads.find((t) => t.includes('رواية المراقب'))).toContain('وضعتها أنت، ');
+    expect(phoneHeads.find((t) => t.includes('Coordinator account'))).toContain('وضعها منسق، ');
+    for (const t of phoneHeads) expect(t).not.toContain('الجهاز');
     await screenshot(phone, 'sync-conflict-monitor-ar');
 
     // The coordinator's conflict queue lists it; choosing the monitor's account resolves it.

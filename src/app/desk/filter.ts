@@ -51,15 +51,6 @@ export const NO_FILTER: DeskFilter = {
 /** Device ids are letters, digits, `_` and `-` (deviceIdSchema), so this can never be one. */
 export const UNKNOWN_DEVICE = '?';
 
-/**
- * A device id short enough for a list row: a phone's random 32-hex-digit id by its first 8, as the
- * rest of the app shows it; a shorter id someone chose (a demo's, a test's) whole, so two such ids
- * that share a beginning stay apart.
- */
-export function shortDevice(device: string): string {
-  return device.length > 24 ? device.slice(0, 8) : device;
-}
-
 export function isNoFilter(f: DeskFilter): boolean {
   return (Object.keys(NO_FILTER) as (keyof DeskFilter)[]).every((k) => (k === 'query' ? f.query.trim() === '' : f[k] === NO_FILTER[k]));
 }

@@ -8,6 +8,7 @@ import type { DeviceId } from '../../domain/ids.ts';
 import type { Role } from '../../domain/roles.ts';
 import type { LastSync, RasidDb } from '../store/db.ts';
 import type { WriterContext } from '../store/write-op.ts';
+import { bindLabels } from '../desk/device-labels.ts';
 import { addToRoster } from './deployment-settings.ts';
 import { listDevices } from './devices.ts';
 import { runSync, type SyncOutcome, type SyncProgress } from './engine.ts';
@@ -149,7 +150,8 @@ export function startSync(args: {
 
 /**
  * A coordinator's app writes into the roster every device the base has enrolled, with its role, and
- * itself first: the merge counts a coordinator's verification only once the roster names it.
+ * itself first: the merge counts a coordinator's verification only once the roster names it. The
+ * same list puts each label given with a code on the device that used it (in a desk op, never the roster).
  */
 export async function keepRoster(writer: WriterContext, endpoint: Endpoint, self: DeviceId, keys?: OpKeys): Promise<number> {
   const devices = await listDevices(endpoint);
@@ -164,5 +166,7 @@ export async function keepRoster(writer: WriterContext, endpoint: Endpoint, self
   if (!entries.some((e) => e.device === self)) entries.unshift({ device: self, role: 'coordinator' });
   // Once the root is pinned, what counts is what the trust rule reads: entries in clear are stated again, signed.
   const trusted = keys?.root && (await trustOver(await heldStatements(writer.db, self), keys.root, self));
-  return addToRoster(writer, entries, trusted || undefined);
+  const added = await addToRoster(writer, entries, trusted || undefined);
+  await bindLabels(writer, devices);
+  return added;
 }

@@ -2,9 +2,9 @@
  * The coordinator's Devices screen: a one-time enrollment code for a new device, shown as a QR code
  * and as text, the enrolled devices, and revoking a lost one. Loaded on first use with its QR encoder.
  */
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { useAsync } from './use-async.ts';
-import { CODE_EXPIRY_MINUTES, type EnrollmentCodeResponse } from '../../domain/protocol.ts';
+import { CODE_EXPIRY_MINUTES, type EnrolledDevice, type EnrollmentCodeResponse } from '../../domain/protocol.ts';
 import type { Role } from '../../domain/roles.ts';
 import { deviceKeysFingerprint } from '../../domain/crypto/fingerprint.ts';
 import { codeRefusal, createEnrollmentCode, cutoffSince, heldForRelay, listDevices, revokeDevice } from '../sync/devices.ts';
@@ -17,9 +17,71 @@ import { DeploymentKeyPanel } from './DeploymentKeyPanel.tsx';
 import { VouchingPanel } from './VouchingPanel.tsx';
 import { RenewalPanel } from './RenewalPanel.tsx';
 import { lastHeard } from './device-contact.ts';
+import { bindLabels, deviceName, labelKeyOf, labelSchema, setLabel, useDeviceLabels } from '../desk/device-labels.ts';
 
 /** What the coordinator may choose for a code's life: a visit, the usual hour, or a day for a phone that enrolls later. */
 const CODE_MINUTES = [15, 60, 1440] as const;
+
+/** A label as typed, or the catalog key of why it cannot be one. */
+function readLabel(text: string): { ok: true; label: string } | { ok: false; error: string } {
+  const parsed = labelSchema.safeParse(text);
+  return parsed.success ? { ok: true, label: parsed.data } : { ok: false, error: parsed.error.issues[0]?.message ?? 'err.label.invalid' };
+}
+
+/** A device's label, changed on this desk: a desk op, synced to the other coordinators only. */
+function LabelForm({ device, label }: { device: EnrolledDevice; label: string }) {
+  const tr = useTr();
+  const { writer } = useWriter();
+  const [text, setText] = useState(label);
+  const [error, setFormError] = useState<string>();
+  const [saved, setSaved] = useState(false);
+  const id = `label-${device.device}`;
+  const save = async () => {
+    const read = readLabel(text);
+    if (!read.ok) return setFormError(read.error);
+    setFormError(undefined);
+    try {
+      await setLabel(writer, labelKeyOf(device), read.label, device.device);
+      setSaved(true);
+    } catch {
+      setFormError('err.label.notSaved');
+    }
+  };
+  return (
+    <details class="device-label">
+      <summary>{tr.t(label ? 'devices.label.change' : 'devices.label.give')}</summary>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
+        <div class="field">
+          <label for={id}>{tr.t('devices.label')}</label>
+          <input
+            id={id}
+            type="text"
+            autocomplete="off"
+            value={text}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={`${id}-hint`}
+            onInput={(e) => {
+              setText(e.currentTarget.value);
+              setSaved(false);
+            }}
+          />
+          <p id={`${id}-hint`} class={error ? 'field-error' : 'hint'}>
+            {tr.tk(error ?? 'devices.label.hint')}
+          </p>
+        </div>
+        <button type="submit" class="secondary">
+          {tr.t('devices.label.save')}
+        </button>
+        {saved && <p role="status">{tr.t('devices.label.saved')}</p>}
+      </form>
+    </details>
+  );
+}
 
 export function Devices() {
   const tr = useTr();
@@ -27,8 +89,16 @@ export function Devices() {
   const { sync, enrollment } = useEnrollment();
   const [code, setCode] = useState<EnrollmentCodeResponse>();
   const [codeMinutes, setCodeMinutes] = useState<number>(CODE_EXPIRY_MINUTES.usual);
+  const [codeLabel, setCodeLabel] = useState('');
+  const [codeLabelError, setCodeLabelError] = useState<string>();
+  const [madeLabel, setMadeLabel] = useState('');
   const listed = useAsync(async () => (sync ? listDevices(sync.endpoint) : undefined), [sync]);
   const devices = listed.value;
+  const labels = useDeviceLabels(writer.db);
+  // A label given with a code goes on the device that used it as soon as this desk hears of it.
+  useEffect(() => {
+    if (devices) void bindLabels(writer, devices).catch(() => undefined);
+  }, [devices, writer]);
   const [failed, setError] = useState<string>();
   const [revoking, setRevoking] = useState<string>();
   // Keys before monitors: a phone enrolled before the deployment has its root cannot check whom it talks to.
@@ -68,8 +138,16 @@ export function Devices() {
   const makeCode = async (role: Role) => {
     if (!sync) return;
     setError(undefined);
+    const label = readLabel(codeLabel);
+    setCodeLabelError(label.ok ? undefined : label.error);
+    if (!label.ok) return;
     try {
-      setCode(await createEnrollmentCode(sync.endpoint, role, codeMinutes));
+      const made = await createEnrollmentCode(sync.endpoint, role, codeMinutes);
+      // The label stays on this desk and in sealed desk ops: the request for the code never carries it.
+      if (label.label && made.codeId) await setLabel(writer, made.codeId, label.label);
+      setMadeLabel(made.codeId ? label.label : '');
+      setCodeLabel('');
+      setCode(made);
     } catch (e) {
       // The base refuses a monitor's code before the deployment's keys even when this screen did
       // not know yet that they are missing (its key panel still loading, or another desk's state).
@@ -101,6 +179,21 @@ export function Devices() {
           ))}
         </select>
       </div>
+      <div class="field">
+        <label for="code-label">{tr.t('devices.codeLabel')}</label>
+        <input
+          id="code-label"
+          type="text"
+          autocomplete="off"
+          value={codeLabel}
+          aria-invalid={codeLabelError ? true : undefined}
+          aria-describedby="code-label-hint"
+          onInput={(e) => setCodeLabel(e.currentTarget.value)}
+        />
+        <p id="code-label-hint" class={codeLabelError ? 'field-error' : 'hint'}>
+          {tr.tk(codeLabelError ?? 'devices.label.hint')}
+        </p>
+      </div>
       <div class="actions">
         <button
           type="button"
@@ -128,6 +221,11 @@ export function Devices() {
       {code && (
         <section class="form-section qr" aria-labelledby="code-h">
           <h2 id="code-h">{tr.t('devices.codeFor', { role: tr.t(`role.${code.role}`), time: tr.dateTime(code.expiresAt) })}</h2>
+          {madeLabel && (
+            <p>
+              {tr.t('devices.codeLabelled')} <bdi>{madeLabel}</bdi>
+            </p>
+          )}
           <QrCode text={code.link} label={tr.t('devices.qr')} />
           <p>
             {tr.t('devices.link')}:{' '}
@@ -147,12 +245,18 @@ export function Devices() {
         <ul class="plain" aria-labelledby="devices-h">
           {devices?.map((d) => (
             <li key={d.device}>
+              {labels.byDevice.get(d.device) && (
+                <strong class="device-name">
+                  <bdi>{labels.byDevice.get(d.device)}</bdi>{' '}
+                </strong>
+              )}
               <span class="mono" dir="ltr">
                 {d.device}
               </span>
               {d.device === writer.device && <strong> · {tr.t('devices.thisDevice')}</strong>}
               <p>{tr.plural('devices.item', d.watermark, { role: tr.t(`role.${d.role}`), time: tr.dateTime(d.enrolledAt) })}</p>
               <p>{lastHeard(tr, d)}</p>
+              <LabelForm device={d} label={labels.byDevice.get(d.device) ?? ''} />
               {prints.get(d.device) && (
                 <p>
                   {tr.t('devices.key')}{' '}
@@ -171,14 +275,14 @@ export function Devices() {
                   <button
                     type="button"
                     class="danger"
-                    aria-label={tr.t('devices.revoke', { device: d.device.slice(0, 8) })}
+                    aria-label={tr.t('devices.revoke', { device: deviceName(labels, d.device) })}
                     onClick={() => {
                       setRevoking(d.device);
                       setLostSince('');
                       dialog.current?.showModal();
                     }}
                   >
-                    {tr.t('devices.revoke', { device: d.device.slice(0, 8) })}
+                    {tr.t('devices.revoke', { device: deviceName(labels, d.device) })}
                   </button>
                 )
               )}
@@ -191,7 +295,7 @@ export function Devices() {
         id="revoke"
         title={tr.t('devices.revokeTitle')}
         body={tr.t('devices.revokeBody')}
-        confirmLabel={tr.t('devices.revoke', { device: (revoking ?? '').slice(0, 8) })}
+        confirmLabel={tr.t('devices.revoke', { device: deviceName(labels, revoking ?? '') })}
         onConfirm={() => void confirmRevoke()}
       >
         {devices?.find((d) => d.device === revoking)?.role === 'coordinator' && (

@@ -14,6 +14,7 @@ import { waitingReports } from '../store/waiting.ts';
 import { isCoordinator, useEnrollment, useTr, useWatermark, useWriter } from './context.ts';
 import { ConfirmDialog } from './ConfirmDialog.tsx';
 import { formatValue, isolate } from './format.ts';
+import { shortDevice, useDeviceLabels } from '../desk/device-labels.ts';
 import { lazyScreen } from './lazy.tsx';
 
 // Verification, duplicates and the history are a coordinator's: a monitor's phone never loads them.
@@ -109,10 +110,29 @@ export function ViewReport({ id }: { id: ReportId }) {
   );
 }
 
-/** Who wrote a version and when, as the chain of custody records it: the device and its HLC time. */
+/**
+ * Who wrote a version and when, as the chain of custody records it, and its HLC time. A coordinator
+ * reads the device's label (or short id); a monitor's phone, which holds no labels and should name
+ * no one, says "you" or "a coordinator", the only others who edit a monitor's reports.
+ */
 function Who({ h, keyName }: { h: FieldVersion; keyName: 'conflict.setBy' | 'conflict.deletedBy' }) {
   const tr = useTr();
-  return <span class="who">{tr.t(keyName, { device: isolate(h.device.slice(0, 8)), time: tr.dateTime(decodeHlc(h.hlc).wall) })}</span>;
+  const { writer } = useWriter();
+  const { enrollment } = useEnrollment();
+  const time = tr.dateTime(decodeHlc(h.hlc).wall);
+  if (!isCoordinator(enrollment)) {
+    const who = h.device === writer.device ? 'You' : 'Coordinator';
+    return <span class="who">{tr.t(`${keyName}${who}`, { time })}</span>;
+  }
+  return <DeviceWho h={h} keyName={keyName} time={time} />;
+}
+
+function DeviceWho({ h, keyName, time }: { h: FieldVersion; keyName: 'conflict.setBy' | 'conflict.deletedBy'; time: string }) {
+  const tr = useTr();
+  const { writer } = useWriter();
+  const label = useDeviceLabels(writer.db).byDevice.get(h.device);
+  const device = label ?? tr.t('conflict.device', { id: shortDevice(h.device) });
+  return <span class="who">{tr.t(keyName, { device: isolate(device), time })}</span>;
 }
 
 /** The competing values of one field; a coordinator picks one, an op superseding every head. */

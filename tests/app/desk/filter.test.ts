@@ -13,7 +13,6 @@ import {
   isNoFilter,
   parseDateBound,
   searchTerms,
-  shortDevice,
   sortReports,
   type DeskFilter,
 } from '../../../src/app/desk/filter.ts';
@@ -283,13 +282,6 @@ describe('choices for the filters', () => {
       { value: UNKNOWN_DEVICE, count: 1 },
       { value: 'bbbb2222', count: 1 },
     ]);
-  });
-});
-
-describe('device ids in a row', () => {
-  test("a phone's random id shows its first 8 digits; a short chosen id shows whole", () => {
-    expect(shortDevice('3fa4b2c1d0e9f8a7b6c5d4e3f2a1b0c9')).toBe('3fa4b2c1');
-    expect(shortDevice('field-monitor-north-2')).toBe('field-monitor-north-2');
   });
 });
 

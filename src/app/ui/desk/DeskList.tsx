@@ -9,6 +9,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { areaLabel } from '../../../domain/gazetteer.ts';
 import { receivedTimes, useDeskReports } from '../../desk/desk-reports.ts';
+import { deviceName, useDeviceLabels, type DeviceLabels } from '../../desk/device-labels.ts';
 import {
   NO_FILTER,
   SORTS,
@@ -20,7 +21,6 @@ import {
   indexDeskReports,
   isNoFilter,
   parseDateBound,
-  shortDevice,
   sortReports,
   type DeskFilter,
   type DeskSort,
@@ -61,14 +61,14 @@ function useRowHeight(): number {
 /** The filters as typed: `from` and `to` are the text in their fields, a date only once it reads as one. */
 type FormState = DeskFilter;
 
-function Row({ r, tabIndex }: { r: IndexedReport; tabIndex: 0 | -1 }) {
+function Row({ r, tabIndex, labels }: { r: IndexedReport; tabIndex: 0 | -1; labels: DeviceLabels }) {
   const tr = useTr();
   const { view, unsynced } = r.report;
   const v = view.values;
   const area = adminPath(v.admin, tr.lang);
   const name = v.placeName ?? area;
   const date = v.eventDate ? formatEventDate(tr, v.eventDate) : tr.t('desk.row.noDate');
-  const device = r.device === UNKNOWN_DEVICE ? tr.t('desk.device.unknown') : shortDevice(r.device);
+  const device = r.device === UNKNOWN_DEVICE ? tr.t('desk.device.unknown') : deviceName(labels, r.device);
   const narrative = v.narrative?.trim() ?? '';
   const notes = narrative.length > NOTES_SHOWN ? `${narrative.slice(0, NOTES_SHOWN)}…` : narrative;
   return (
@@ -149,7 +149,14 @@ function Choice({ id, label, value, onChange, children, wide }: ChoiceProps) {
   );
 }
 
-function Filters({ form, set, index }: { form: FormState; set: (patch: Partial<FormState>) => void; index: readonly IndexedReport[] }) {
+interface FiltersProps {
+  form: FormState;
+  set: (patch: Partial<FormState>) => void;
+  index: readonly IndexedReport[];
+  labels: DeviceLabels;
+}
+
+function Filters({ form, set, index, labels }: FiltersProps) {
   const tr = useTr();
   const lang = tr.lang;
   const adm1 = useMemo(() => areaChoices(index, 1, lang), [index, lang]);
@@ -219,7 +226,7 @@ function Filters({ form, set, index }: { form: FormState; set: (patch: Partial<F
         <option value="">{tr.t('desk.filter.anyDevice')}</option>
         {devices.map((d) => (
           <option key={d.value} value={d.value}>
-            {choice(d.value === UNKNOWN_DEVICE ? tr.t('desk.device.unknown') : isolate(shortDevice(d.value)), d.count)}
+            {choice(d.value === UNKNOWN_DEVICE ? tr.t('desk.device.unknown') : isolate(deviceName(labels, d.value)), d.count)}
           </option>
         ))}
       </Choice>
@@ -246,6 +253,7 @@ export function DeskList() {
   const index = useMemo(() => (data ? indexDeskReports(data.reports, cache, gazetteer) : []), [data, cache, gazetteer]);
   const [form, setForm] = useState<FormState>(NO_FILTER);
   const rowHeight = useRowHeight();
+  const labels = useDeviceLabels(writer.db);
 
   // A date still being typed filters nothing until it reads as a date.
   const filter = useMemo<DeskFilter>(() => {
@@ -271,7 +279,7 @@ export function DeskList() {
     <div class="desk-list">
       <DeskNav current="reports" />
       <h1>{tr.t('desk.list.title')}</h1>
-      <Filters form={form} set={set} index={index} />
+      <Filters form={form} set={set} index={index} labels={labels} />
       <div class="desk-results">
         {!data && <p>{tr.t('desk.loading')}</p>}
         {data && (
@@ -329,7 +337,7 @@ export function DeskList() {
           rowHeight={rowHeight}
           label={tr.t('desk.list.label')}
           keyOf={(r) => r.report.id}
-          renderRow={(r, tabIndex) => <Row r={r} tabIndex={tabIndex} />}
+          renderRow={(r, tabIndex) => <Row r={r} tabIndex={tabIndex} labels={labels} />}
           resetKey={`${filterKey}:${sort}`}
         />
       </div>

@@ -10,6 +10,7 @@ import { FIELDS } from '../../../domain/report.ts';
 import type { Translator } from '../../i18n/i18n.ts';
 import { useLiveQuery } from '../../live-query.ts';
 import { currentAuthority } from '../../store/rows.ts';
+import { deviceName, useDeviceLabels, type DeviceLabels } from '../../desk/device-labels.ts';
 import { useTr, useWriter } from '../context.ts';
 import { formatValue, isolate } from '../format.ts';
 
@@ -91,9 +92,9 @@ function ChangeRow({ change }: { change: FieldChange }) {
   );
 }
 
-function Entry({ entry }: { entry: HistoryEntry }) {
+function Entry({ entry, labels }: { entry: HistoryEntry; labels: DeviceLabels }) {
   const tr = useTr();
-  const device = isolate(entry.device.slice(0, 8));
+  const device = isolate(deviceName(labels, entry.device));
   return (
     <li class={entry.rejected ? 'rejected' : undefined}>
       <p class="history-who">
@@ -133,6 +134,7 @@ export function ReportHistory({ id }: { id: ReportId }) {
   const tr = useTr();
   const { writer } = useWriter();
   const db = writer.db;
+  const labels = useDeviceLabels(db);
   const entries = useLiveQuery(
     () =>
       db.transaction('r', [db.ops, db.settings, db.meta], async () => {
@@ -150,7 +152,7 @@ export function ReportHistory({ id }: { id: ReportId }) {
       {entries && entries.length > 0 && (
         <ol class="history-list" aria-label={tr.t('history.list')}>
           {entries.map((e) => (
-            <Entry key={e.op} entry={e} />
+            <Entry key={e.op} entry={e} labels={labels} />
           ))}
         </ol>
       )}
