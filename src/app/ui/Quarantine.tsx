@@ -7,10 +7,12 @@ import { useLiveQuery } from '../live-query.ts';
 import { useTr, useWriter } from './context.ts';
 import { isolate } from './format.ts';
 import { href } from '../router.ts';
+import { deviceName, useDeviceLabels } from '../desk/device-labels.ts';
 
 export function Quarantine() {
   const tr = useTr();
   const { writer } = useWriter();
+  const labels = useDeviceLabels(writer.db);
   const rows = useLiveQuery(() => writer.db.quarantine.orderBy('id').toArray(), [writer.db.quarantine]);
   const ignored = useLiveQuery(async () => {
     const out: { op: OpId; field: string; device: string; report: string }[] = [];
@@ -43,7 +45,7 @@ export function Quarantine() {
             <a href={href('view', { id: i.report })}>
               {tr.t('quarantine.ignored', {
                 id: isolate(i.op.slice(0, 13)),
-                device: isolate(i.device.slice(0, 8)),
+                device: isolate(deviceName(labels, i.device)),
                 field: tr.tk(`field.${i.field}`),
               })}
             </a>

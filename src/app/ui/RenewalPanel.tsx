@@ -8,12 +8,16 @@ import { useAsync } from './use-async.ts';
 import { confirmRenewal, waitingRenewals, type WaitingRenewal } from '../sync/key-renewal.ts';
 import { useEnrollment, useTr, useWriter } from './context.ts';
 import { isolate } from './format.ts';
+import { deviceName, useDeviceLabels } from '../desk/device-labels.ts';
 
 export function RenewalPanel() {
   const tr = useTr();
   const { writer } = useWriter();
   const { sync } = useEnrollment();
   const [done, setDone] = useState(false);
+  const labels = useDeviceLabels(writer.db);
+  // The label beside the whole id: the id is what the person holding the device can read back.
+  const named = (device: string) => isolate(labels.byDevice.has(device) ? `${labels.byDevice.get(device)} (${device})` : device);
   const waiting = useAsync(() => waitingRenewals(writer.db, 'monitor', writer.device), [writer.db, writer.device, done]).value;
   const byRoot = useAsync(() => waitingRenewals(writer.db, 'coordinator'), [writer.db, done]).value ?? [];
   if (!waiting?.length && !byRoot.length && !done) return null;
@@ -31,18 +35,18 @@ export function RenewalPanel() {
       <ul class="plain" aria-labelledby="renewal-h">
         {waiting?.map((w) => (
           <li key={w.renewal.opId}>
-            <p>{tr.t('renewal.asks', { device: isolate(w.renewal.device), since: w.renewal.since })}</p>
+            <p>{tr.t('renewal.asks', { device: named(w.renewal.device), since: w.renewal.since })}</p>
             <p class="mono" dir="ltr">
               {w.fingerprint}
             </p>
             <button type="button" class="primary" onClick={() => void confirm(w)}>
-              {tr.t('renewal.confirm', { device: w.renewal.device.slice(0, 8) })}
+              {tr.t('renewal.confirm', { device: deviceName(labels, w.renewal.device) })}
             </button>
           </li>
         ))}
         {byRoot.map((w) => (
           <li key={w.renewal.opId}>
-            <p>{tr.t('renewal.byRoot', { device: isolate(w.renewal.device), since: w.renewal.since })}</p>
+            <p>{tr.t('renewal.byRoot', { device: named(w.renewal.device), since: w.renewal.since })}</p>
             <p class="mono" dir="ltr">
               {w.fingerprint}
             </p>

@@ -7,6 +7,7 @@ import { useState } from 'preact/hooks';
 import { countersign, reviewVouching, type DeviceVouching } from '../sync/vouching.ts';
 import { useEnrollment, useTr, useWriter } from './context.ts';
 import { useAsync } from './use-async.ts';
+import { deviceName, useDeviceLabels } from '../desk/device-labels.ts';
 
 export function VouchingPanel() {
   const tr = useTr();
@@ -14,6 +15,7 @@ export function VouchingPanel() {
   const { sync } = useEnrollment();
   const { value: review, reload } = useAsync(() => reviewVouching(writer.db, writer.device), [writer.db, writer.device]);
   const [signed, setSigned] = useState(false);
+  const labels = useDeviceLabels(writer.db);
   if (!review?.length) return null;
 
   const sign = async (row: DeviceVouching) => {
@@ -38,7 +40,7 @@ export function VouchingPanel() {
             {r.unvouched > 0 && <p class="badge conflict">{tr.plural('vouching.unvouched', r.unvouched)}</p>}
             {r.awaiting.length > 0 && (
               <button type="button" class="primary" onClick={() => void sign(r)}>
-                {tr.t('vouching.countersign', { device: r.device.slice(0, 8) })}
+                {tr.t('vouching.countersign', { device: deviceName(labels, r.device) })}
               </button>
             )}
           </li>
