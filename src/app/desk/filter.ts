@@ -209,6 +209,8 @@ export interface IndexedReport {
   text: string;
   adm1?: ResolvedArea;
   adm2?: ResolvedArea;
+  /** The sub-district, as the map counts reports by it. */
+  adm3?: ResolvedArea;
   /** First and last day of the event (the same day unless a range). */
   dateFrom?: string;
   dateTo?: string;
@@ -259,11 +261,13 @@ export function indexDeskReports(reports: readonly DeskReport[], cache: SearchCa
     const admin = view.values.admin;
     const adm2 = resolveArea(admin?.adm2, 2, places) ?? parentArea(resolveArea(admin?.adm3, 3, places), places);
     const adm1 = resolveArea(admin?.adm1, 1, places) ?? parentArea(adm2, places);
+    const adm3 = resolveArea(admin?.adm3, 3, places);
     return {
       report,
       text: cache.folded(view),
       ...(adm1 && { adm1 }),
       ...(adm2 && { adm2 }),
+      ...(adm3 && { adm3 }),
       ...eventDays(view.values.eventDate),
       verification: verificationOf(view),
       device: report.device || UNKNOWN_DEVICE,
