@@ -39,6 +39,9 @@ export const KEPT_OUTSIDE = [
   { name: 'lang', kind: 'idb-keyval', secret: false },
   { name: 'gazetteer', kind: 'idb-keyval', secret: false },
   { name: 'deviceId', kind: 'idb-keyval', secret: false },
+  // A coordinator's boundary layer for the desk's map (boundary-layer.ts): public shapes, imported on
+  // that device only, neither synced nor sealed (docs/decisions.md, 072).
+  { name: 'boundaries', kind: 'idb-keyval', secret: false },
   // The app's plain name and icon, read before the lock screen shows (appearance.ts).
   { name: 'appearance', kind: 'localStorage', secret: false },
   // The app itself, precached by the service worker (workbox names the cache after its version and scope).

@@ -11,7 +11,7 @@
  * put in its profile without the passcode. Without a data key (no lock set up, as in tests of the
  * modules that use them) they are stored as they are.
  */
-import { get as getEntry, set as setEntry, update as updateEntry, type UseStore } from 'idb-keyval';
+import { del as delEntry, get as getEntry, set as setEntry, update as updateEntry, type UseStore } from 'idb-keyval';
 import { openRow, SEALED_PROP, sealRow, UnreadableRowError, type DataKeyHolder } from './at-rest.ts';
 import type { KeyvalName } from './kept-outside.ts';
 
@@ -47,6 +47,8 @@ export function closeKeyval(): void {
 export const get = <T = unknown>(name: KeyvalName): Promise<T | undefined> => getEntry<T>(name, store);
 
 export const set = (name: KeyvalName, value: unknown): Promise<void> => setEntry(name, value, store);
+
+export const del = (name: KeyvalName): Promise<void> => delEntry(name, store);
 
 /** One transaction from read to write. */
 export const update = <T>(name: KeyvalName, updater: (old: T | undefined) => T): Promise<void> => updateEntry(name, updater, store);

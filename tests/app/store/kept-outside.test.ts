@@ -18,6 +18,7 @@ import { setUpPasscode } from '../../../src/app/lock/lock-record.ts';
 import { browserLockRecordStore } from '../../../src/app/lock/lock-record-store.ts';
 import { deleteSecrets } from '../../../src/app/panic.ts';
 import { saveLocalGazetteer } from '../../../src/app/local-gazetteer.ts';
+import { saveBoundaryLayer } from '../../../src/app/boundary-layer.ts';
 import { saveLang } from '../../../src/app/preferences.ts';
 import { DataKeyHolder } from '../../../src/app/store/at-rest.ts';
 import { KEPT_OUTSIDE } from '../../../src/app/store/kept-outside.ts';
@@ -42,7 +43,7 @@ const registered = (kind: string, secret?: boolean) =>
 
 /**
  * A first coordinator's phone as the app's own modules leave it: a device id, a language, a passcode,
- * an enrollment with this device's keys, the deployment key it made, a gazetteer and the plain
+ * an enrollment with this device's keys, the deployment key it made, a gazetteer, a boundary layer and the plain
  * appearance. Returns what localStorage was given.
  */
 async function coordinatorPhone(): Promise<Map<string, string>> {
@@ -67,6 +68,7 @@ async function coordinatorPhone(): Promise<Map<string, string>> {
   );
   if (!made.ok) throw new Error(made.reason);
   await saveLocalGazetteer({ name: 'sample', units: [{ pcode: 'SY07', en: 'Latakia', ar: 'اللاذقية', level: 1 }] });
+  await saveBoundaryLayer({ name: 'invented', areas: [{ pcode: 'SY07', level: 1, polygons: [] }] });
 
   const local = new Map<string, string>();
   setAppearance('neutral', { setItem: (k, v) => void local.set(k, v) });
@@ -85,7 +87,7 @@ describe('what the app keeps outside its Dexie tables', () => {
     await deleteSecrets(indexedDB);
     const left = (await keys()).map(String).sort();
     expect(left).toEqual(registered('idb-keyval', false));
-    expect(left).toEqual(['deviceId', 'gazetteer', 'lang']);
+    expect(left).toEqual(['boundaries', 'deviceId', 'gazetteer', 'lang']);
   });
 
   test('no module of the app but the typed one reaches idb-keyval, so none can store under a name the registry lacks', () => {
