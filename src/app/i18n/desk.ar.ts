@@ -189,6 +189,7 @@ export const deskAr: CatalogOf<typeof deskEn> = {
   'desk.nav.reports': 'كل التقارير',
   'desk.nav.charts': 'الرسوم البيانية',
   'desk.nav.exports': 'التصدير',
+  'desk.nav.map': 'الخريطة',
   'desk.loading': 'جارٍ قراءة التقارير…',
   'desk.list.title': 'كل التقارير',
   'desk.list.label': 'التقارير المطابقة لعوامل التصفية',

@@ -157,6 +157,7 @@ export const deskEn = {
   'desk.nav.reports': 'All reports',
   'desk.nav.charts': 'Charts',
   'desk.nav.exports': 'Exports',
+  'desk.nav.map': 'Map',
   'desk.loading': 'Reading reports…',
   'desk.list.title': 'All reports',
   'desk.list.label': 'Reports matching the filters',

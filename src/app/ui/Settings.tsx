@@ -1,4 +1,7 @@
-/** Settings: storage on this phone, the gazetteer (imported from a COD-AB CSV, or the shipped sample), this device, the lock. */
+/**
+ * Settings: storage on this phone, the gazetteer (imported from a COD-AB CSV, or the shipped sample),
+ * on a coordinator's device the boundary layer for the desk's map, this device, the lock.
+ */
 import { useState } from 'preact/hooks';
 import { useAsync } from './use-async.ts';
 import { parseCodAbCsv, type SkippedRow } from '../../domain/gazetteer.ts';
@@ -12,6 +15,10 @@ import { isolate } from './format.ts';
 import type { Translator } from '../i18n/i18n.ts';
 import { LockOptions } from './LockOptions.tsx';
 import { KeyRenewalPanel } from './KeyRenewalPanel.tsx';
+import { lazyScreen } from './lazy.tsx';
+
+// Only a coordinator's device shows it: a monitor's phone never loads the boundary layer's code.
+const BoundaryLayerPanel = lazyScreen(() => import('./BoundaryLayerPanel.tsx').then((m) => m.BoundaryLayerPanel));
 
 const SAMPLE_URL = '/gazetteer/sample-gazetteer-syrian-coast.csv';
 
@@ -149,6 +156,7 @@ export function Settings() {
           </div>
         )}
       </section>
+      {isCoordinator(enrollment) && <BoundaryLayerPanel />}
       <section class="form-section" aria-labelledby="device-h">
         <h2 id="device-h">{tr.t('settings.device')}</h2>
         <p dir="ltr" class="mono">
