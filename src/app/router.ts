@@ -21,6 +21,7 @@ export type Route =
   | { name: 'conflicts' }
   | { name: 'quarantine' }
   | { name: 'desk' }
+  | { name: 'deskMap' }
   | { name: 'deskCharts' }
   | { name: 'deskExports' }
   | { name: 'notFound' };
@@ -42,6 +43,7 @@ const PATHS = {
   conflicts: '/conflicts',
   quarantine: '/quarantine',
   desk: '/desk',
+  deskMap: '/desk/map',
   deskCharts: '/desk/charts',
   deskExports: '/desk/exports',
 } as const satisfies Record<Exclude<Route['name'], 'noReport' | 'notFound'>, string>;

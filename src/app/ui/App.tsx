@@ -21,6 +21,7 @@ const Devices = lazyScreen(() => import('./Devices.tsx').then((m) => m.Devices))
 const ConflictQueue = lazyScreen(() => import('./ConflictQueue.tsx').then((m) => m.ConflictQueue));
 const Quarantine = lazyScreen(() => import('./Quarantine.tsx').then((m) => m.Quarantine));
 const DeskList = lazyScreen(() => import('./desk/DeskList.tsx').then((m) => m.DeskList));
+const DeskMap = lazyScreen(() => import('./desk/DeskMap.tsx').then((m) => m.DeskMap));
 const DeskCharts = lazyScreen(() => import('./desk/DeskCharts.tsx').then((m) => m.DeskCharts));
 const DeskExports = lazyScreen(() => import('./desk/DeskExports.tsx').then((m) => m.DeskExports));
 // The sync status and "Sync now" load after the list: they need the sync code, which waits for it.
@@ -67,6 +68,8 @@ function Screen({ route }: { route: Route }) {
       return <Quarantine />;
     case 'desk':
       return <DeskList />;
+    case 'deskMap':
+      return <DeskMap />;
     case 'deskCharts':
       return <DeskCharts />;
     case 'deskExports':

@@ -17,6 +17,7 @@ import {
 import { deviceName, useDeviceLabels } from '../../desk/device-labels.ts';
 import { useTr, useWriter } from '../context.ts';
 import { isolate } from '../format.ts';
+import './desk-list.css';
 
 /** The filters as typed: `from` and `to` are the text in their fields, a date only once it reads as one. */
 type FormState = DeskFilter;
