@@ -2,8 +2,8 @@
  * The desk's screens as a screen reader meets them, on a coordinator's laptop over a base filled with
  * the demo's invented reports: axe-core finds no serious or critical violation on the desk list (also
  * filtered), a report's screen with its verification, duplicates and history, the Devices screen,
- * the conflict queue, the export screen with a profile chosen, and the charts, in Arabic and then in
- * English. The map is not checked: the desk has none yet. The app's CSP forbids inline scripts, so axe
+ * the conflict queue, the export screen with a profile chosen, the charts, Settings with its boundary
+ * layer, and the map drawn from the invented sample layer, in Arabic and then in English. The app's CSP forbids inline scripts, so axe
  * is evaluated into the page by the browser's own protocol, as in the phone's test (axe.test.ts).
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -38,7 +38,7 @@ function say(lang: Lang, key: Key): string {
 }
 
 /** The screens each language's test looks at: none may be skipped silently. */
-const SCREENS = 8;
+const SCREENS = 10;
 
 beforeAll(async () => {
   server = await startServer({ args: ['--demo'] });
@@ -47,6 +47,13 @@ beforeAll(async () => {
   page = await context.newPage();
   await joinDemoBase(page, server);
   await syncNow(page, 'ar');
+  // The invented sample boundary layer, for the map.
+  await page.goto('/settings');
+  await page.getByRole('button', { name: say('ar', 'boundaries.loadSample') }).click();
+  await page
+    .getByRole('region', { name: say('ar', 'boundaries.title'), exact: true })
+    .getByRole('list')
+    .waitFor();
 }, 120_000);
 
 afterAll(async () => {
@@ -126,6 +133,23 @@ async function visitDesk(lang: Lang): Promise<Record<string, Found[]>> {
   await figures.first().getByText(t('charts.showNumbers'), { exact: true }).click();
   await figures.first().getByRole('table').waitFor();
   await check('charts');
+
+  await page.goto('/settings');
+  await page
+    .getByRole('region', { name: t('boundaries.title'), exact: true })
+    .getByRole('list')
+    .waitFor();
+  await check('Settings with a boundary layer');
+
+  await page.goto('/desk/map');
+  await heading('map.title').waitFor();
+  await page
+    .getByRole('group', { name: t('map.areas'), exact: true })
+    .getByRole('img')
+    .first()
+    .waitFor();
+  await page.getByRole('table', { name: t('map.label.3'), exact: true }).waitFor();
+  await check('map');
 
   return seen;
 }
