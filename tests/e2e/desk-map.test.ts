@@ -129,8 +129,8 @@ async function checkMap(lang: Lang): Promise<void> {
   const onList = await until(page, shownCount, (n) => expect(n).toBeGreaterThan(0));
 
   // ...holds on the map: the same choice, the same reports.
-  await openMapFromList(tr);
   requested.length = 0;
+  await openMapFromList(tr);
   const type = filters.getByLabel(tr.t('desk.filter.type'), { exact: true });
   expect(await type.inputValue()).toBe('displacement');
   expect(await until(page, shownCount, (n) => expect(n).toBe(onList))).toBe(onList);
