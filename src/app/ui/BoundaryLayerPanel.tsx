@@ -4,8 +4,9 @@
  * layer stays on this device (boundary-layer.ts): it is neither synced nor sent to the base.
  */
 import { useState } from 'preact/hooks';
-import { layerLevels, MAX_BOUNDARY_BYTES, MAX_BOUNDARY_MB, mergeLayers, parseBoundaries } from '../../domain/boundaries.ts';
+import { layerLevels, MAX_BOUNDARY_BYTES, MAX_BOUNDARY_MB, mergeLayers } from '../../domain/boundaries.ts';
 import { loadBoundaryLayer, removeBoundaryLayer, saveBoundaryLayer } from '../boundary-layer.ts';
+import { readBoundaries } from '../read-boundaries.ts';
 import { useTr } from './context.ts';
 import { useAsync } from './use-async.ts';
 
@@ -21,38 +22,33 @@ export function BoundaryLayerPanel() {
   const layer = useAsync(loadBoundaryLayer, [version]).value;
   const [outcome, setOutcome] = useState<Outcome>();
 
-  const importText = async (text: string, name: string, bytes: number) => {
-    const parsed = parseBoundaries(text, name, bytes);
-    if (!parsed.ok) return setOutcome({ ok: false, message: tr.tk(parsed.error.key, { mb: MAX_BOUNDARY_MB }) });
-    await saveBoundaryLayer(mergeLayers(await loadBoundaryLayer(), parsed.layer));
-    setVersion((v) => v + 1);
-    setOutcome({ ok: true, count: parsed.layer.areas.length, skipped: parsed.skipped });
-  };
-
-  const read = async (get: () => Promise<{ text: string; name: string; bytes: number } | undefined>) => {
+  /** The size is checked before the file is read: a wrong file of a gigabyte must not fill the memory. */
+  const importFile = async (file: Blob, name: string) => {
+    if (file.size > MAX_BOUNDARY_BYTES) return setOutcome({ ok: false, message: tr.t('err.boundaries.tooLarge', { mb: MAX_BOUNDARY_MB }) });
     setOutcome({ reading: true });
     try {
-      const file = await get();
-      if (file) await importText(file.text, file.name, file.bytes);
-      else setOutcome({ ok: false, message: tr.t('err.boundaries.tooLarge', { mb: MAX_BOUNDARY_MB }) });
+      const parsed = await readBoundaries(file, name);
+      if (!parsed.ok) return setOutcome({ ok: false, message: tr.tk(parsed.error.key, { mb: MAX_BOUNDARY_MB }) });
+      await saveBoundaryLayer(mergeLayers(await loadBoundaryLayer(), parsed.layer));
+      setVersion((v) => v + 1);
+      setOutcome({ ok: true, count: parsed.layer.areas.length, skipped: parsed.skipped });
     } catch {
       setOutcome({ ok: false, message: tr.t('err.boundaries.read') });
     }
   };
 
   const onFile = (e: Event) => {
-    const input = e.currentTarget as HTMLInputElement;
-    const file = input.files?.[0];
-    if (!file) return;
-    // The size is checked before the file is read: a wrong file of a gigabyte must not fill the memory.
-    void read(async () => (file.size > MAX_BOUNDARY_BYTES ? undefined : { text: await file.text(), name: file.name, bytes: file.size }));
+    const file = (e.currentTarget as HTMLInputElement).files?.[0];
+    if (file) void importFile(file, file.name);
   };
 
-  const loadSample = () =>
-    void read(async () => {
-      const text = await (await fetch(SAMPLE_URL)).text();
-      return { text, name: SAMPLE_NAME, bytes: text.length };
-    });
+  const loadSample = async () => {
+    try {
+      await importFile(await (await fetch(SAMPLE_URL)).blob(), SAMPLE_NAME);
+    } catch {
+      setOutcome({ ok: false, message: tr.t('err.boundaries.read') });
+    }
+  };
 
   const remove = async () => {
     await removeBoundaryLayer();
@@ -88,7 +84,7 @@ export function BoundaryLayerPanel() {
           {tr.t('boundaries.hint')}
         </p>
       </div>
-      <button type="button" class="secondary" onClick={loadSample}>
+      <button type="button" class="secondary" onClick={() => void loadSample()}>
         {tr.t('boundaries.loadSample')}
       </button>
       {layer && (
