@@ -95,12 +95,12 @@ async function unplaced(tr: Translator, shown: number): Promise<number> {
 }
 
 /** What the map's areas say equals what the table says, and the table and its lines count every report shown. */
-async function expectTableAgrees(tr: Translator): Promise<string[]> {
+async function expectTableAgrees(tr: Translator, level: 1 | 2 | 3 = 3): Promise<string[]> {
   return until(
     page,
     async () => {
       const shown = await shownCount();
-      return { map: await mapAreas(tr, 3), table: await tableAreas(tr, 3), shown, unplaced: await unplaced(tr, shown) };
+      return { map: await mapAreas(tr, level), table: await tableAreas(tr, level), shown, unplaced: await unplaced(tr, shown) };
     },
     (seen) => {
       expect(seen.map.length).toBeGreaterThan(0);
@@ -154,6 +154,11 @@ async function checkMap(lang: Lang): Promise<void> {
   );
   expect(damage).not.toEqual(displacement);
   await screenshot(page, `desk-map-${lang}`);
+
+  // Another admin level: the districts, drawn and counted alike.
+  await page.getByLabel(tr.t('map.level'), { exact: true }).selectOption({ label: tr.t('exports.level.2') });
+  const districts = await expectTableAgrees(tr, 2);
+  expect(districts.length).toBeLessThan(damage.length);
 
   // Nothing left the origin while the map showed: no tile, no font, no script from elsewhere.
   const origin = new URL(server.baseUrl).origin;
