@@ -200,7 +200,7 @@ describe('the desk map', () => {
     await checkMap('ar');
   }, 240_000);
 
-  test('in English: the same agreement, and a file that is not GeoJSON is refused in English, the layer kept', async () => {
+  test('in English: the same agreement; a file that is not GeoJSON is refused in English, the layer kept; then removed', async () => {
     const tr = trs.en;
     await page.getByRole('combobox', { name: trs.ar.t('settings.language') }).selectOption('en');
     await languageStored(page, 'en');
@@ -212,5 +212,13 @@ describe('the desk map', () => {
     await panel.getByText(tr.plural('boundaries.count.3', 20), { exact: true }).waitFor();
 
     await checkMap('en');
+
+    // Removed, the layer is gone from Settings and the map says where to get one again.
+    await page.goto('/settings');
+    await panel.getByRole('button', { name: tr.t('boundaries.remove') }).click();
+    await panel.getByRole('status').getByText(tr.t('boundaries.removed')).waitFor();
+    await panel.getByText(tr.t('boundaries.none')).waitFor();
+    await page.goto('/desk/map');
+    await page.getByText(tr.t('map.noLayer')).waitFor();
   }, 240_000);
 });
