@@ -6,14 +6,7 @@ import type { ComponentChildren } from 'preact';
 import { useMemo } from 'preact/hooks';
 import { areaLabel } from '../../../domain/gazetteer.ts';
 import { REPORT_TYPES, VERIFICATION_STATUSES } from '../../../domain/report-codes.ts';
-import {
-  UNKNOWN_DEVICE,
-  areaChoices,
-  deviceChoices,
-  parseDateBound,
-  type DeskFilter,
-  type IndexedReport,
-} from '../../desk/filter.ts';
+import { UNKNOWN_DEVICE, areaChoices, deviceChoices, parseDateBound, type DeskFilter, type IndexedReport } from '../../desk/filter.ts';
 import { deviceName, useDeviceLabels } from '../../desk/device-labels.ts';
 import { useTr, useWriter } from '../context.ts';
 import { isolate } from '../format.ts';
