@@ -23,8 +23,13 @@ import { startPostgres } from '../server/store/postgres.ts';
 const DEVICES = 10;
 const T0 = Date.UTC(2026, 11, 1, 8);
 
+export interface BenchDevice {
+  device: DeviceId;
+  sealer: Sealer;
+}
+
 interface Batches {
-  devices: { device: DeviceId; sealer: Sealer }[];
+  devices: BenchDevice[];
   sealed: PushedOp[][];
   clear: PushedOp[][];
 }
@@ -34,10 +39,10 @@ function pushed(wire: { body: string; sig?: string; osig?: string } & PushedOp['
   return { header, body, ...(sig !== undefined && { sig }), ...(osig !== undefined && { osig }) };
 }
 
-/** `ops` creates from DEVICES devices, in batches of MAX_BATCH, sealed and in clear. */
-export async function makeBatches(ops: number, deployment: AgreementKeyPair): Promise<Batches> {
-  const devices = await Promise.all(
-    Array.from({ length: DEVICES }, async (_, i) => ({
+/** `count` monitors with key pairs of their own, as they would enroll. */
+export function benchDevices(count: number): Promise<BenchDevice[]> {
+  return Promise.all(
+    Array.from({ length: count }, async (_, i) => ({
       device: deviceIdSchema.parse(`bench-monitor-${String(i).padStart(3, '0')}`),
       sealer: {
         agreement: await generateKeyPair('x25519'),
@@ -46,24 +51,33 @@ export async function makeBatches(ops: number, deployment: AgreementKeyPair): Pr
       },
     })),
   );
+}
+
+/** A report-sized create of `device`, its `deviceSeq`-th op, written at `at`. */
+export function benchOp(device: DeviceId, deviceSeq: number, at: number): Op {
+  return {
+    v: 1,
+    id: newOpId(at, cryptoRandom),
+    kind: 'create',
+    reportId: newReportId(at, cryptoRandom),
+    device,
+    deviceSeq,
+    body: {
+      hlc: encodeHlc({ wall: at, counter: 0, node: nodeIdOf(device) }),
+      changes: { type: 'damage', narrative: 'احترقت ثلاثة محال في شارع السوق ليلًا.', structures: 3 },
+      supersedes: {},
+    },
+  };
+}
+
+/** `ops` creates from DEVICES devices, in batches of MAX_BATCH, sealed and in clear. */
+export async function makeBatches(ops: number, deployment: AgreementKeyPair): Promise<Batches> {
+  const devices = await benchDevices(DEVICES);
   const sealed: PushedOp[] = [];
   const clear: PushedOp[] = [];
   for (let n = 0; n < ops; n++) {
     const { device, sealer } = devices[n % DEVICES]!;
-    const deviceSeq = Math.floor(n / DEVICES) + 1;
-    const op: Op = {
-      v: 1,
-      id: newOpId(T0 + n, cryptoRandom),
-      kind: 'create',
-      reportId: newReportId(T0 + n, cryptoRandom),
-      device,
-      deviceSeq,
-      body: {
-        hlc: encodeHlc({ wall: T0 + n, counter: 0, node: nodeIdOf(device) }),
-        changes: { type: 'damage', narrative: 'احترقت ثلاثة محال في شارع السوق ليلًا.', structures: 3 },
-        supersedes: {},
-      },
-    };
+    const op = benchOp(device, Math.floor(n / DEVICES) + 1, T0 + n);
     clear.push(pushed({ ...op, body: canonicalJson(op.body) }));
     const made = await sealForWire(op, sealer, [deployment.publicKey, sealer.agreement.publicKey]);
     if (!made.ok) throw new Error(made.reason);
@@ -74,14 +88,20 @@ export async function makeBatches(ops: number, deployment: AgreementKeyPair): Pr
   return { devices, sealed: chunk(sealed), clear: chunk(clear) };
 }
 
-async function enroll(store: Store, devices: Batches['devices']): Promise<void> {
-  for (const { device, sealer } of devices) {
+/** The devices as enrolled (keys, role), with `tokenHash` of each as its token's hash. */
+export async function enroll(
+  store: Store,
+  devices: readonly BenchDevice[],
+  tokenHash: (d: BenchDevice) => string = (d) => `bench-${d.device}`,
+): Promise<void> {
+  for (const d of devices) {
+    const { device, sealer } = d;
     await store.db
       .insertInto('devices')
       .values({
         device,
         role: 'monitor',
-        token_hash: `bench-${device}`,
+        token_hash: tokenHash(d),
         revoked_at: null,
         created_at: T0,
         public_keys: JSON.stringify({ agreement: sealer.agreement.publicKey.text, signing: sealer.signing.publicKey.text }),
@@ -89,7 +109,6 @@ async function enroll(store: Store, devices: Batches['devices']): Promise<void> 
       .execute();
   }
 }
-
 /** ops/s taking in every batch, relayed by a coordinator as when a base is rebuilt: each author is looked up and checked. */
 async function ingest(options: OpenStoreOptions, batches: PushedOp[][], setup: (store: Store) => Promise<void>): Promise<number> {
   const store = await openStore(options);

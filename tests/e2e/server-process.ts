@@ -24,6 +24,8 @@ export interface ServerProcess {
   stdout: string;
   /** Where its SQLite store lives (removed by `stop`). */
   dataDir: string;
+  /** The process started (tsx, which runs the server in a child of its own). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -40,6 +42,8 @@ export interface ServerOptions {
   port?: number;
   /** A store the caller made (a kept one, restored); `stop` removes it too. It prints no first link. */
   dataDir?: string;
+  /** A PostgreSQL store instead of SQLite in `dataDir`. */
+  databaseUrl?: string;
 }
 
 export async function startServer(opts: ServerOptions = {}): Promise<ServerProcess> {
@@ -48,6 +52,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<ServerProce
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env, PORT: String(opts.port ?? 0), HOST: '127.0.0.1', RASID_DATA: dataDir };
   // A new SQLite store over plain HTTP, whatever the caller's environment says.
   for (const name of ['DATABASE_URL', 'PUBLIC_ORIGIN', 'TLS_CERT', 'TLS_KEY']) delete env[name];
+  if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
   const server = spawn('node_modules/.bin/tsx', ['src/server/main.ts', ...(opts.args ?? [])], {
     cwd: opts.root ?? process.cwd(),
     env,
@@ -61,14 +66,14 @@ export async function startServer(opts: ServerOptions = {}): Promise<ServerProce
     const started = await readAddress(server, opts.dataDir === undefined);
     // Errors the server reports while tests run belong in the test output.
     server.stderr?.pipe(process.stderr);
-    return { ...started, dataDir, stop: cleanUp };
+    return { ...started, dataDir, pid: server.pid!, stop: cleanUp };
   } catch (error) {
     await cleanUp();
     throw error;
   }
 }
 
-function readAddress(server: ChildProcess, newStore: boolean): Promise<Omit<ServerProcess, 'stop' | 'dataDir'>> {
+function readAddress(server: ChildProcess, newStore: boolean): Promise<Omit<ServerProcess, 'stop' | 'dataDir' | 'pid'>> {
   return new Promise((resolve, reject) => {
     let stdout = '';
     let stderr = '';

@@ -1,0 +1,242 @@
+/**
+ * A busy base: monitors seeded in the store (not enrolled over the API: 200 enrollments would
+ * measure the enrollment rate limit), each doing a sync round (push 5 sealed ops, pull to the end)
+ * every period, their arrivals spread evenly over it, against the real server process on loopback.
+ * Gives p50 and p99 of a round as a device sees it (from when it was due to its last answer), the
+ * rounds that failed, and the server's resident memory at its highest. Then the highest rate of
+ * rounds the base sustains: steps of doubling rates, until a step's p99 passes the budget or a
+ * round fails.
+ *
+ * The devices run in this process, beside the server on the same two cores: what the figures
+ * measure is the machine, base and load together. Ops are sealed before each phase, never while it
+ * runs.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { generateKeyPair, type AgreementKeyPair } from '../../src/domain/crypto/keys.ts';
+import { sealForWire } from '../../src/domain/op/outgoing.ts';
+import type { SyncResponse } from '../../src/domain/op/sync.ts';
+import { setDeploymentKey, setDeploymentRoot } from '../../src/server/enrollment/deployment-key.ts';
+import { randomSecret, secretHash, TOKEN_BYTES } from '../../src/server/enrollment/secrets.ts';
+import { openStore, type OpenStoreOptions } from '../../src/server/store/index.ts';
+import { cryptoRandom } from '../../src/domain/ids.ts';
+import { startServer, type ServerProcess } from '../e2e/server-process.ts';
+import { startPostgres } from '../server/store/postgres.ts';
+import { benchDevices, benchOp, enroll, type BenchDevice } from './ingest.ts';
+
+const OPS_PER_ROUND = 5;
+/** The budget a round's p99 is held to, and the line the sustained rate is found at. */
+export const ROUND_P99_BUDGET_MS = 500;
+
+export interface BusyBaseOptions {
+  devices: number;
+  /** How long the steady load runs. */
+  seconds: number;
+  /** Each device's time between rounds. */
+  periodMs: number;
+  /** How long each step of the search for the sustained rate lasts. */
+  stepSeconds: number;
+  /** The rates (rounds/s) tried, in order, until one fails. */
+  rates: readonly number[];
+}
+
+export interface BusyBaseResult {
+  rounds: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  /** The server's resident memory at its highest during the steady load (MB). */
+  rssMb: number;
+  /** The highest rate of rounds (rounds/s) whose step held the budget with no error; 0 if none did. */
+  sustained: number;
+}
+
+interface Monitor extends BenchDevice {
+  token: string;
+  seq: number;
+  epoch: string | null;
+  cursor: SyncResponse['cursor'];
+  /** The rounds sealed ahead for the next phase, each OPS_PER_ROUND wire ops. */
+  ready: unknown[][];
+  /** Rounds of one device never overlap: each waits for the one before. */
+  busy: Promise<void>;
+}
+
+function quantile(sorted: readonly number[], q: number): number {
+  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+/** Resident memory of a process and all its descendants (tsx runs the server in a child), in bytes. */
+function treeRss(root: number): number {
+  const children = new Map<number, number[]>();
+  const rss = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // The command name may hold spaces: fields are counted after its closing parenthesis.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ppid = Number(fields[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+      rss.set(Number(entry), Number(fields[21]) * 4096);
+    } catch {
+      // The process ended while it was read.
+    }
+  }
+  let total = 0;
+  const stack = [root];
+  while (stack.length) {
+    const pid = stack.pop()!;
+    total += rss.get(pid) ?? 0;
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return total;
+}
+
+async function seal(monitors: readonly Monitor[], rounds: number, deployment: AgreementKeyPair, at: number): Promise<void> {
+  for (const m of monitors) {
+    m.ready = [];
+    for (let r = 0; r < rounds; r++) {
+      const round: unknown[] = [];
+      for (let i = 0; i < OPS_PER_ROUND; i++) {
+        m.seq += 1;
+        const made = await sealForWire(benchOp(m.device, m.seq, at + m.seq), m.sealer, [
+          deployment.publicKey,
+          m.sealer.agreement.publicKey,
+        ]);
+        if (!made.ok) throw new Error(made.reason);
+        round.push(made.wire);
+      }
+      m.ready.push(round);
+    }
+  }
+}
+
+/** One round: push the next sealed ops, then pull until the base has nothing more. Throws on any failure. */
+async function syncRound(server: ServerProcess, m: Monitor): Promise<void> {
+  let ops = m.ready.shift() ?? [];
+  const pushed = ops.length;
+  for (;;) {
+    const res = await fetch(`${server.baseUrl}/api/v1/sync`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${m.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ epoch: m.epoch, cursor: m.cursor, ops }),
+    });
+    if (res.status !== 200) throw new Error(`sync answered ${res.status}: ${await res.text()}`);
+    const answer = (await res.json()) as SyncResponse;
+    if (ops.length > 0 && (answer.results.length !== pushed || answer.results.some((r) => r.status !== 'ack'))) {
+      throw new Error(`ops not taken: ${JSON.stringify(answer.results.find((r) => r.status !== 'ack'))}`);
+    }
+    m.epoch = answer.epoch;
+    m.cursor = answer.cursor;
+    ops = [];
+    if (!answer.more) return;
+  }
+}
+
+/** Runs `due` (each a device and when it is due, ms from now), recording each round's time from when it was due. */
+async function load(server: ServerProcess, due: { monitor: Monitor; at: number }[]): Promise<{ times: number[]; errors: number }> {
+  const times: number[] = [];
+  let errors = 0;
+  const start = performance.now();
+  await Promise.all(
+    due.map(
+      ({ monitor, at }) =>
+        new Promise<void>((resolve) => {
+          setTimeout(() => {
+            const run = monitor.busy.then(async () => {
+              try {
+                await syncRound(server, monitor);
+                times.push(performance.now() - start - at);
+              } catch (error) {
+                errors += 1;
+                if (errors <= 3) console.error(`busy base: a round failed: ${(error as Error).message}`);
+              }
+            });
+            monitor.busy = run;
+            void run.then(resolve);
+          }, at);
+        }),
+    ),
+  );
+  return { times: times.sort((a, b) => a - b), errors };
+}
+
+export async function busyBase(database: 'sqlite' | 'postgres', opts: BusyBaseOptions): Promise<BusyBaseResult> {
+  const [deployment, root] = await Promise.all([generateKeyPair('x25519'), generateKeyPair('ed25519')]);
+  const devices = await benchDevices(opts.devices);
+  const monitors: Monitor[] = devices.map((d) => ({
+    ...d,
+    token: randomSecret(cryptoRandom, TOKEN_BYTES),
+    seq: 0,
+    epoch: null,
+    cursor: null,
+    ready: [],
+    busy: Promise.resolve(),
+  }));
+  const tokens = new Map(monitors.map((m) => [m.device, m.token]));
+
+  const cluster = database === 'postgres' ? await startPostgres() : undefined;
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'rasid-busy-'));
+  let server: ServerProcess | undefined;
+  try {
+    const databaseUrl = await cluster?.createDatabase();
+    const options: OpenStoreOptions = databaseUrl ? { databaseUrl } : { dataDir };
+    const store = await openStore(options);
+    try {
+      await enroll(store, devices, (d) => secretHash(tokens.get(d.device)!));
+      const set = await setDeploymentKey(store.db, deployment.publicKey.text);
+      if (!set.ok) throw new Error(set.reason);
+      const rooted = await setDeploymentRoot(store.db, root.publicKey.text);
+      if (!rooted.ok) throw new Error(rooted.reason);
+    } finally {
+      await store.close();
+    }
+    // Rate limits as a deployment would set them for this many devices at this pace.
+    server = await startServer({ dataDir, ...(databaseUrl && { databaseUrl }), env: { RATE_LIMIT_PER_MINUTE: '6000' } });
+    const at = Date.now();
+
+    // A base that has run a while: code compiled, signature workers started, each device synced once.
+    await seal(monitors, 1, deployment, at);
+    await load(
+      server,
+      monitors.map((monitor, i) => ({ monitor, at: (i * opts.periodMs) / monitors.length })),
+    );
+
+    // The steady load: every device every period, arrivals spread over it.
+    const perDevice = Math.max(1, Math.round((opts.seconds * 1000) / opts.periodMs));
+    await seal(monitors, perDevice, deployment, at);
+    const steady: { monitor: Monitor; at: number }[] = [];
+    for (let r = 0; r < perDevice; r++) {
+      monitors.forEach((monitor, i) => steady.push({ monitor, at: r * opts.periodMs + (i * opts.periodMs) / monitors.length }));
+    }
+    let rss = 0;
+    const sampler = setInterval(() => (rss = Math.max(rss, treeRss(server!.pid))), 250);
+    const measured = await load(server, steady).finally(() => clearInterval(sampler));
+
+    // The sustained rate: each step a rate of rounds spread over all devices, until one misses.
+    let sustained = 0;
+    for (const rate of opts.rates) {
+      const count = Math.round(rate * opts.stepSeconds);
+      const rounds = Math.ceil(count / monitors.length);
+      await seal(monitors, rounds, deployment, at);
+      const step = Array.from({ length: count }, (_, k) => ({ monitor: monitors[k % monitors.length]!, at: (k * 1000) / rate }));
+      const { times, errors } = await load(server, step);
+      if (errors > 0 || quantile(times, 0.99) > ROUND_P99_BUDGET_MS) break;
+      sustained = rate;
+    }
+    return {
+      rounds: measured.times.length + measured.errors,
+      p50: quantile(measured.times, 0.5),
+      p99: quantile(measured.times, 0.99),
+      errors: measured.errors,
+      rssMb: rss / 1024 / 1024,
+      sustained,
+    };
+  } finally {
+    await server?.stop();
+    cluster?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
