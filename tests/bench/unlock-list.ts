@@ -64,12 +64,12 @@ async function timedUnlock(page: Page): Promise<{ total: number; derive: number;
   })()`);
   await page.getByRole('button', { name: 'افتح' }).click();
   await page.waitForFunction(() => (window as unknown as { shown?: number }).shown !== undefined, undefined, { timeout: 0 });
-  const [clicked, shown, deriving, derived] = (await page.evaluate(`[
+  const [clicked, shown, deriving, derived] = await page.evaluate<number[]>(`[
     window.clicked,
     window.shown,
     performance.getEntriesByName('${UNLOCK_MARKS.deriving}').at(-1).startTime,
     performance.getEntriesByName('${UNLOCK_MARKS.derived}').at(-1).startTime,
-  ]`)) as number[];
+  ]`);
   return { total: shown! - clicked!, derive: derived! - deriving!, afterKey: shown! - derived! };
 }
 
