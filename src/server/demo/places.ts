@@ -5,6 +5,7 @@
  * approximate on purpose, since the sample file carries none.
  */
 import { pathOf, type Gazetteer } from '../../domain/gazetteer.ts';
+import type { Lang } from '../../domain/lang.ts';
 import type { AdminAreas } from '../../domain/report.ts';
 
 export interface DemoPlace {
@@ -36,6 +37,25 @@ const POINTS: Readonly<Record<string, { lat: number; lon: number }>> = {
 export const CITY_PCODES = ['SY060000', 'SY100000'] as const;
 /** The sub-district of the air base near Jableh where some families sought shelter. */
 export const BASE_PCODE = 'SY060200';
+
+/** Where events happen, and how often: the Jableh countryside and Baniyas most. */
+export const EVENT_WEIGHTS: readonly [string, number][] = [
+  ['SY060201', 14],
+  ['SY060202', 10],
+  ['SY060203', 9],
+  ['SY060204', 11],
+  ['SY060205', 9],
+  ['SY060200', 8],
+  ['SY060400', 5],
+  ['SY100200', 13],
+  ['SY100201', 12],
+];
+
+/** Parts of a village or town, which a monitor adds to its name. */
+export const QUARTERS: Record<Lang, readonly string[]> = {
+  ar: ['الحارة الشرقية', 'الحارة الغربية', 'الحي الجنوبي', 'قرب الجامع', 'طريق المدرسة', 'الأطراف الشمالية', 'وسط البلدة'],
+  en: ['eastern quarter', 'western quarter', 'southern quarter', 'near the mosque', 'school road', 'northern edge', 'centre'],
+};
 
 /**
  * The demo's places, read from the gazetteer. A sub-district that is a town's own centre

@@ -13,7 +13,7 @@
 import type { Gazetteer } from '../../domain/gazetteer.ts';
 import { encodeHlc, nodeIdOf, tick, type Hlc } from '../../domain/hlc.ts';
 import { deviceIdSchema } from '../../domain/id-schemas.ts';
-import { newOpId, newReportId, type DeviceId, type RandomBytes, type ReportId, type SettingId, type TargetId } from '../../domain/ids.ts';
+import { newOpId, newReportId, type DeviceId, type ReportId, type SettingId, type TargetId } from '../../domain/ids.ts';
 import type { Lang } from '../../domain/lang.ts';
 import { deleteBody, editBody, mergeOps, settingBody, type MergedState } from '../../domain/merge.ts';
 import { OP_FORMAT_VERSION, type OpKind } from '../../domain/op/header.ts';
@@ -33,7 +33,8 @@ import {
   type DisplacementFacts,
 } from './narratives.ts';
 import type { PublicKeyTexts } from './demo-keys.ts';
-import { BASE_PCODE, CITY_PCODES, demoPlaces, type DemoPlace } from './places.ts';
+import { BASE_PCODE, CITY_PCODES, demoPlaces, EVENT_WEIGHTS, QUARTERS, type DemoPlace } from './places.ts';
+import { Dice } from './dice.ts';
 
 export interface DemoDevice {
   device: DeviceId;
@@ -82,19 +83,6 @@ const MONITORS: readonly { device: DeviceId; area: readonly string[]; english: n
   { device: demoDevice('demo-qardaha-monitor-1'), area: ['SY060400', 'SY060202'], english: 0.1 },
 ];
 
-/** Where events happen, and how often: the Jableh countryside and Baniyas most. */
-const EVENT_WEIGHTS: readonly [string, number][] = [
-  ['SY060201', 14],
-  ['SY060202', 10],
-  ['SY060203', 9],
-  ['SY060204', 11],
-  ['SY060205', 9],
-  ['SY060200', 8],
-  ['SY060400', 5],
-  ['SY100200', 13],
-  ['SY100201', 12],
-];
-
 /** Reports per day of the fortnight, day 0 first: the violence peaks at once, displacement goes on. */
 const DAMAGE_DAYS = [16, 22, 18, 12, 7, 5, 4, 3, 3, 2, 2, 2, 2, 2];
 const DISPLACEMENT_DAYS = [10, 16, 15, 12, 9, 7, 6, 5, 5, 4, 4, 3, 3, 2];
@@ -113,46 +101,6 @@ const CUTS: readonly { pcodes: readonly string[]; day: number; days?: number; se
   { pcodes: ['SY100201', 'SY060205'], day: 10, services: ['electricity', 'water', 'fuel'], weight: 12 },
 ];
 type Service = 'bread' | 'water' | 'electricity' | 'fuel';
-
-const QUARTERS: Record<Lang, readonly string[]> = {
-  ar: ['الحارة الشرقية', 'الحارة الغربية', 'الحي الجنوبي', 'قرب الجامع', 'طريق المدرسة', 'الأطراف الشمالية', 'وسط البلدة'],
-  en: ['eastern quarter', 'western quarter', 'southern quarter', 'near the mosque', 'school road', 'northern edge', 'centre'],
-};
-
-/** mulberry32, with the helpers the scenario draws with. */
-class Dice {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  float(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(min: number, max: number): number {
-    return min + Math.floor(this.float() * (max - min + 1));
-  }
-  between(min: number, max: number): number {
-    return Math.floor(min + this.float() * (max - min));
-  }
-  chance(p: number): boolean {
-    return this.float() < p;
-  }
-  pick = <T>(items: readonly T[]): T => items[Math.floor(this.float() * items.length)]!;
-  weighted<T>(items: readonly (readonly [T, number])[]): T {
-    let x = this.float() * items.reduce((s, [, w]) => s + w, 0);
-    for (const [item, w] of items) if ((x -= w) < 0) return item;
-    return items[items.length - 1]![0];
-  }
-  /** A count that is mostly small and now and then large, as counts of homes and families are. */
-  skewed(min: number, max: number): number {
-    return Math.round(min + (max - min) * this.float() ** 2.2);
-  }
-  bytes: RandomBytes = (n) => Uint8Array.from({ length: n }, () => Math.floor(this.float() * 256));
-}
 
 type Content = Record<string, unknown> & { type: ReportType };
 
