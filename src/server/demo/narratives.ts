@@ -216,3 +216,21 @@ export function sourceDetail(pick: Pick, lang: Lang, kind: SourceKind): string {
   };
   return pick((lang === 'ar' ? ar : en)[kind]);
 }
+
+/** A sentence a monitor adds when there is more to say: how the account was checked, what comes next. */
+export function followUp(pick: Pick, lang: Lang): string {
+  return pick(
+    lang === 'ar'
+      ? [
+          'لم يتمكن الراصد من زيارة المكان بنفسه بسبب انتشار الحواجز على الطرق، وتمت مطابقة الرواية مع مصدر ثانٍ من القرية نفسها.',
+          'يخشى الأهالي العودة إلى منازلهم، ويطالبون بممر آمن لإخراج من تبقى من كبار السن والمرضى.',
+          'سيتابع الراصد الوضع خلال الأيام القادمة ويحدّث التقرير عند توفر معلومات جديدة عن الأعداد.',
+          'الاتصالات ضعيفة في المنطقة، ولذلك تأخر إرسال التقرير عدة ساعات بعد جمع المعلومات.',
+        ]
+      : [
+          'The monitor could not reach the place because of checkpoints on the roads; the account was matched with a second source from the same village.',
+          'Residents are afraid to go back and ask for safe passage for the elderly and sick who stayed behind.',
+          'The monitor will follow up in the coming days and update the report when the numbers are clearer.',
+        ],
+  );
+}
