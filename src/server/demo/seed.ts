@@ -12,6 +12,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Kysely } from 'kysely';
 import { parseCodAbCsv, type Gazetteer } from '../../domain/gazetteer.ts';
 import type { DeploymentKeyFile, RootFile } from '../../domain/crypto/key-file.ts';
 import { cryptoRandom, type DeviceId, type TargetId } from '../../domain/ids.ts';
@@ -20,6 +21,7 @@ import { MAX_BATCH } from '../../domain/op/sync.ts';
 import type { WireOp } from '../../domain/op/wire.ts';
 import { setDeploymentKey, setDeploymentRoot } from '../enrollment/deployment-key.ts';
 import { pushOps, type PushedOp, type Store } from '../store/index.ts';
+import type { Database } from '../store/schema.ts';
 import {
   DEMO_KEY_FILE,
   DEMO_KEY_PASSPHRASE,
@@ -30,8 +32,10 @@ import {
   makeDemoKeys,
   publicKeysOf,
   sealDemoOp,
+  type DemoKeys,
+  type PublicKeyTexts,
 } from './demo-keys.ts';
-import { DEMO_COORDINATORS, demoDevices, demoScenario, type DemoScenario } from './scenario.ts';
+import { DEMO_COORDINATORS, demoDevices, demoScenario, type DemoDevice, type DemoScenario } from './scenario.ts';
 
 /** The store is not empty; the message says so in words a person running the server can act on. */
 export class DemoRefused extends Error {}
@@ -87,26 +91,7 @@ export async function seedDemo(store: Store, { now, seed = DEMO_SEED }: { now: n
           'Start the demo on a new, empty store (an empty RASID_DATA folder, or an empty database in DATABASE_URL).',
       );
     }
-    await trx
-      .insertInto('devices')
-      .values(
-        scenario.devices.map((d) => ({
-          device: d.device,
-          role: d.role,
-          // Not a SHA-256 in hex, so no token hashes to it: nobody can sync as a demo device.
-          token_hash: `demo-device-without-token:${d.device}`,
-          revoked_at: null,
-          created_at: scenario.enrolledAt,
-          public_keys: JSON.stringify(publicKeys.get(d.device)),
-        })),
-      )
-      .execute();
-    // The keys before anything else, as the first coordinator's desk sets them before any monitor enrolls.
-    const [rootSet, keySet] = [
-      await setDeploymentRoot(trx, keys.root.publicKey.text),
-      await setDeploymentKey(trx, keys.deployment.publicKey.text),
-    ];
-    if (!rootSet.ok || !keySet.ok) throw new Error('The store did not take the demo keys.');
+    await enrollDemoDevices(trx, { devices: scenario.devices, publicKeys, keys, enrolledAt: scenario.enrolledAt });
     // The root's statement, relayed by the first coordinator, names the coordinators whose ops follow.
     const first = DEMO_COORDINATORS[0];
     const pushes: { device: DeviceId; role: Role; at: number; wires: WireOp[] }[] = [
@@ -114,13 +99,7 @@ export async function seedDemo(store: Store, { now, seed = DEMO_SEED }: { now: n
     ];
     for (const batch of syncBatches(scenario)) pushes.push({ ...batch, wires: batch.ops.map((o) => sealed.get(o.id)!) });
     let count = 0;
-    for (const push of pushes) {
-      const answers = await pushOps(trx, { caller: { device: push.device, role: push.role }, ops: push.wires.map(asPushed), now: push.at });
-      const refused = answers.find((a) => a.status !== 'ack');
-      // The scenario is built to pass every rule; an op refused here is a bug in it, not a user's error.
-      if (refused) throw new Error(`The store did not take a demo op: ${refused.status}, ${'reason' in refused ? refused.reason : ''}`);
-      count += answers.length;
-    }
+    for (const push of pushes) count += await pushDemoOps(trx, push);
     return count;
   });
   const reports = new Set(Object.values(scenario.ops).flatMap((ops) => ops.filter((o) => o.kind === 'create').map((o) => o.reportId)));
@@ -153,6 +132,53 @@ export function saveDemoFiles(folder: string, seeded: Pick<DemoSeeded, 'keyFile'
   mkdirSync(folder, { recursive: true });
   writeFileSync(join(folder, DEMO_KEY_FILE), `${JSON.stringify(seeded.keyFile, null, 2)}\n`, { mode: 0o600 });
   writeFileSync(join(folder, DEMO_ROOT_FILE), `${JSON.stringify(seeded.rootFile, null, 2)}\n`, { mode: 0o600 });
+}
+
+/**
+ * The demo's devices registered with their roles and public keys, as enrollment registers a device
+ * but with no token anyone could present, then the keys, as the first coordinator's desk sets them
+ * before any monitor enrolls.
+ */
+export async function enrollDemoDevices(
+  trx: Kysely<Database>,
+  {
+    devices,
+    publicKeys,
+    keys,
+    enrolledAt,
+  }: { devices: readonly DemoDevice[]; publicKeys: ReadonlyMap<DeviceId, PublicKeyTexts>; keys: DemoKeys; enrolledAt: number },
+): Promise<void> {
+  await trx
+    .insertInto('devices')
+    .values(
+      devices.map((d) => ({
+        device: d.device,
+        role: d.role,
+        // Not a SHA-256 in hex, so no token hashes to it: nobody can sync as a demo device.
+        token_hash: `demo-device-without-token:${d.device}`,
+        revoked_at: null,
+        created_at: enrolledAt,
+        public_keys: JSON.stringify(publicKeys.get(d.device)),
+      })),
+    )
+    .execute();
+  const [rootSet, keySet] = [
+    await setDeploymentRoot(trx, keys.root.publicKey.text),
+    await setDeploymentKey(trx, keys.deployment.publicKey.text),
+  ];
+  if (!rootSet.ok || !keySet.ok) throw new Error('The store did not take the demo keys.');
+}
+
+/** One device's sealed ops pushed exactly as the sync route pushes them; returns how many the store took. */
+export async function pushDemoOps(
+  db: Kysely<Database>,
+  push: { device: DeviceId; role: Role; at: number; wires: WireOp[] },
+): Promise<number> {
+  const answers = await pushOps(db, { caller: { device: push.device, role: push.role }, ops: push.wires.map(asPushed), now: push.at });
+  const refused = answers.find((a) => a.status !== 'ack');
+  // Invented ops are built to pass every rule; one refused here is a bug in them, not a user's error.
+  if (refused) throw new Error(`The store did not take a demo op: ${refused.status}, ${'reason' in refused ? refused.reason : ''}`);
+  return answers.length;
 }
 
 function asPushed(wire: WireOp): PushedOp {

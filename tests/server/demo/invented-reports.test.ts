@@ -6,7 +6,7 @@ import { mergeOps, viewOf, type ReportView } from '../../../src/domain/merge.ts'
 import { opSchema, type Op } from '../../../src/domain/op/op.ts';
 import { MAX_BATCH } from '../../../src/domain/op/sync.ts';
 import { validateReport } from '../../../src/domain/report.ts';
-import { INVENTED_SHARES, inventedDevices, inventedReports, type InventedBatch } from '../../../src/server/demo/invented-reports.ts';
+import { INVENTED_SHARES, inventedDevices, inventedReports } from '../../../src/server/demo/invented-reports.ts';
 import { sampleGazetteer } from '../../../src/server/demo/seed.ts';
 import { reportId } from '../../ids.ts';
 
@@ -21,7 +21,7 @@ const all = batches.flatMap((b) => b.ops);
 const wall = (op: Op) => decodeHlc(op.body.hlc).wall;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const creates = all.filter((o) => o.kind === 'create');
-const coordinators = new Set(inventedDevices().flatMap((d) => (d.role === 'coordinator' ? [d.device] : [])));
+const coordinators = new Set<string>(inventedDevices().flatMap((d) => (d.role === 'coordinator' ? [d.device] : [])));
 const opsByReport = new Map<string, Op[]>();
 for (const op of all) opsByReport.set(op.reportId, [...(opsByReport.get(op.reportId) ?? []), op]);
 const views: ReportView[] = creates.map((c) =>
