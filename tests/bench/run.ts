@@ -10,39 +10,34 @@
  *   Preact + Dexie alone, the floor any app on this stack pays.
  * - The base taking in pushed ops in batches of 500, sealed with every outer signature checked,
  *   against ops in clear with nothing to check (budget: 8,000 ops/s on SQLite, 4,000 on PostgreSQL).
+ * - The desk holding 100,000 invented reports in Chromium, pulled from a real base through sync: the
+ *   time to the list's first rows, and to each filter change, sort and letter typed in the search
+ *   (budget: 100 ms each), and the JS heap (desk-list.ts). RASID_BENCH_QUICK=1 holds 2,000.
  */
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
 import { promisify } from 'node:util';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build } from 'vite';
 import { launchBrowser } from '../chromium.ts';
+import { bundle } from './bundle.ts';
+import { deskFigures } from './desk-list.ts';
 import type { ingestRates, Spread } from './ingest.ts';
 import { initialChunks } from './initial-js.ts';
 
 const SAVES = Number(process.env.RASID_BENCH_SAVES || 1000);
 const INGEST_OPS = Number(process.env.RASID_BENCH_INGEST_OPS || 10_000);
+const QUICK = process.env.RASID_BENCH_QUICK === '1';
+const DESK_REPORTS = Number(process.env.RASID_BENCH_DESK_REPORTS || (QUICK ? 2_000 : 100_000));
+const DESK_ROUNDS = QUICK ? 3 : 5;
+/** A change in the desk's list, from the input event to the frame that shows it. */
+const DESK_BUDGET_MS = 100;
 /** One pull's worth: the most ops a sync answer carries. */
 const TAKE_IN_BATCH = 500;
 
 function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
-
-async function bundle(entry: string): Promise<string> {
-  const out = await mkdtemp(path.join(tmpdir(), 'rasid-bench-'));
-  await build({
-    configFile: false,
-    logLevel: 'silent',
-    build: { outDir: out, emptyOutDir: true, minify: true, lib: { entry, formats: ['es'], fileName: 'bench' } },
-  });
-  const file = (await readdir(out)).find((f) => f.endsWith('.js'))!;
-  const code = await readFile(path.join(out, file), 'utf8');
-  await rm(out, { recursive: true, force: true });
-  return code;
 }
 
 /** Loads `entry`, bundled, in a Chromium page and returns what its `bench[name](...args)` resolves to. */
@@ -153,11 +148,41 @@ async function main() {
     ]);
   }
 
+  const desk = await deskFigures({ reports: DESK_REPORTS, rounds: DESK_ROUNDS });
+  const spread = (ms: number[]) => `${median(ms).toFixed(0)} (${Math.min(...ms).toFixed(0)}–${Math.max(...ms).toFixed(0)})`;
+  const n = desk.reports.toLocaleString('en');
+  rows.push([
+    `desk, ${n} reports: base seals and stores their ${desk.ops.toLocaleString('en')} ops (s)`,
+    (desk.seedMs / 1000).toFixed(0),
+    '',
+    '',
+    '',
+  ]);
+  rows.push([`desk, ${n} reports: joins the base and pulls them all through sync (s)`, (desk.joinMs / 1000).toFixed(0), '', '', '']);
+  rows.push([`desk, ${n} reports: opening the list to its first rows (ms)`, spread(desk.firstList), '', '', '']);
+  for (const { name, ms } of desk.changes) {
+    rows.push([
+      `desk, ${n} reports: ${name} (ms)`,
+      spread(ms),
+      `budget ${DESK_BUDGET_MS}`,
+      (median(ms) / DESK_BUDGET_MS).toFixed(2),
+      `< ${DESK_BUDGET_MS}`,
+    ]);
+  }
+  const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+  rows.push([
+    `desk, ${n} reports: JS heap with the list open (MB)`,
+    mb(desk.heapDesk),
+    `Settings screen ${mb(desk.heapBefore)}`,
+    (desk.heapDesk / desk.heapBefore).toFixed(2),
+    '',
+  ]);
+
   const head = ['measure', 'Rasid', 'peer', 'ratio', 'budget'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   console.log(
-    `Saving ${SAVES} reports each way in Chromium; taking in a batch of ${TAKE_IN_BATCH} ops 5 times each way (median); sizes from dist/ (run after npm run build); the base taking in ${INGEST_OPS} ops in batches of ${TAKE_IN_BATCH} each way, after a run to warm up, median of 3 (min–max).\n`,
+    `Saving ${SAVES} reports each way in Chromium; taking in a batch of ${TAKE_IN_BATCH} ops 5 times each way (median); sizes from dist/ (run after npm run build); the base taking in ${INGEST_OPS} ops in batches of ${TAKE_IN_BATCH} each way, after a run to warm up, median of 3 (min–max); the desk's list with ${DESK_REPORTS} invented reports in the built app, each change ${DESK_ROUNDS} times, median (min–max), from the input event to the frame that shows its result.\n`,
   );
   console.log(line(head));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);

@@ -1,0 +1,105 @@
+/**
+ * Runs in the app's own page, on the desk: times a change a coordinator makes (a filter, a sort, a
+ * letter typed in the search) from the input event to the first frame whose list shows its result,
+ * read from what the screen shows (the count, the rows in view, a "loading" line). The app is
+ * found by its labels, as a person finds it; nothing of its code is imported.
+ */
+
+interface Labels {
+  /** The desk list's accessible name. */
+  list: string;
+  /** The line shown while received times load for a sort by receipt. */
+  loading: string;
+}
+
+let labels: Labels | undefined;
+
+const frame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
+
+/** The form control a label names, by the label's text. */
+function control(label: string): HTMLInputElement | HTMLSelectElement {
+  for (const l of document.querySelectorAll('label')) {
+    if (l.textContent?.trim() === label && l.control) return l.control as HTMLInputElement | HTMLSelectElement;
+  }
+  throw new Error(`No control labelled ${label}`);
+}
+
+/** What the desk shows of its result: the count, whether it is loading, and the rows in view in order. */
+function shown(): string {
+  const { list, loading } = labels!;
+  const count = document.querySelector('main [role="status"]')?.textContent ?? '';
+  const busy = [...document.querySelectorAll('main p')].some((p) => p.textContent === loading);
+  const rows = [...document.querySelectorAll(`[role="list"][aria-label="${list}"] [role="listitem"]`)]
+    .slice(0, 12)
+    .map((r) => r.querySelector('a')?.getAttribute('href') ?? '');
+  return JSON.stringify([count, busy, rows]);
+}
+
+/** A change as the browser delivers it: the value set, then the event the control's handler listens for. */
+interface Change {
+  label: string;
+  value: string | boolean;
+}
+
+function apply({ label, value }: Change): void {
+  const el = control(label);
+  if (typeof value === 'boolean') {
+    (el as HTMLInputElement).checked = value;
+    el.dispatchEvent(new Event('change', { bubbles: true }));
+  } else if (el instanceof HTMLSelectElement) {
+    el.value = value;
+    el.dispatchEvent(new Event('change', { bubbles: true }));
+  } else {
+    el.value = value;
+    el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText' }));
+  }
+}
+
+/**
+ * Applies `change` and waits for the frame in which the desk shows `expected` (what it showed after
+ * the same change before); with no `expected`, waits until what it shows has changed and holds still
+ * for a few frames, and returns that. `ms` runs from just before the event to that frame.
+ */
+async function timeChange(change: Change, expected?: string): Promise<{ ms: number; result: string }> {
+  const before = shown();
+  const t0 = performance.now();
+  apply(change);
+  if (expected !== undefined) {
+    for (;;) {
+      await frame();
+      if (shown() === expected) return { ms: performance.now() - t0, result: expected };
+    }
+  }
+  let last = before;
+  let still = 0;
+  let ms = 0;
+  while (still < 10 || (last === before && performance.now() - t0 < 2000)) {
+    await frame();
+    const now = shown();
+    if (now !== last) {
+      last = now;
+      ms = performance.now() - t0;
+      still = 0;
+    } else if (!JSON.parse(now)[1]) still++;
+  }
+  return { ms, result: last };
+}
+
+/** Follows the link named `name` (already in the page) and times until the list's first rows show. */
+async function timeFirstList(name: string): Promise<number> {
+  const link = [...document.querySelectorAll('a')].find((a) => a.textContent?.trim() === name);
+  if (!link) throw new Error(`No link named ${name}`);
+  const t0 = performance.now();
+  link.click();
+  for (;;) {
+    await frame();
+    if (JSON.parse(shown())[2].length > 0) return performance.now() - t0;
+  }
+}
+
+(globalThis as unknown as { deskBench: unknown }).deskBench = {
+  setLabels: (l: Labels) => (labels = l),
+  timeChange,
+  timeFirstList,
+  options: (label: string) => [...(control(label) as HTMLSelectElement).options].map((o) => o.value),
+};

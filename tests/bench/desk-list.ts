@@ -1,0 +1,179 @@
+/**
+ * The desk holding a year of invented reports, in the real app: a base process whose store holds
+ * them sealed (invented-base.ts), the built app it serves, and a coordinator's desk in Chromium that
+ * joins as the demo's lines say (enrolled, key file, root file) and pulls every report through
+ * sync. Then, in the desk's list: the time to the first rows, each filter change, each sort and
+ * each letter typed in the search (browser/desk-timing.ts), and the JavaScript heap with the desk
+ * open. Run after `npm run build`: the server serves dist/.
+ */
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { deskAr } from '../../src/app/i18n/desk.ar.ts';
+import { ar } from '../../src/app/i18n/ar.ts';
+import { SORTS } from '../../src/app/desk/filter.ts';
+import { DEMO_ROOT_FILE, DEMO_ROOT_PASSPHRASE } from '../../src/server/demo/demo-keys.ts';
+import { demoPlaces } from '../../src/server/demo/places.ts';
+import { sampleGazetteer } from '../../src/server/demo/seed.ts';
+import { normalizeDigits } from '../../src/domain/digits.ts';
+import { appReady, enrollOnDemoBase, importDemoKeyFile, LAPTOP, launchBrowser, syncNow } from '../e2e/harness.ts';
+import { startServer, type ServerProcess } from '../e2e/server-process.ts';
+import { bundle } from './bundle.ts';
+import { inventedBase } from './invented-base.ts';
+
+interface Change {
+  label: string;
+  value: string | boolean;
+}
+
+/** One measured change: applied from `from`, which is restored before each round. */
+interface Step {
+  name: string;
+  from: Change;
+  to: Change;
+}
+
+export interface DeskFigures {
+  reports: number;
+  ops: number;
+  /** Sealing and storing the ops in the base (ms). */
+  seedMs: number;
+  /** Enrolling, opening the key file and the root file, and pulling every report through sync (ms). */
+  joinMs: number;
+  firstList: number[];
+  /** ms per round, by what changed. */
+  changes: { name: string; ms: number[] }[];
+  /** JS heap used (bytes) after a garbage collection, on the Settings screen and then with the list open. */
+  heapBefore: number;
+  heapDesk: number;
+}
+
+interface InPage {
+  setLabels(l: { list: string; loading: string }): void;
+  timeChange(change: Change, expected?: string): { ms: number; result: string };
+  timeFirstList(name: string): number;
+  options(label: string): string[];
+}
+
+/** Calls the in-page part (browser/desk-timing.ts) by name, as run.ts calls its pages. */
+const call = <K extends keyof InPage>(page: Page, name: K, ...args: Parameters<InPage[K]>): Promise<ReturnType<InPage[K]>> =>
+  page.evaluate(
+    ({ name, args }) => (globalThis as unknown as { deskBench: Record<string, (...a: unknown[]) => unknown> }).deskBench[name]!(...args),
+    { name, args },
+  ) as Promise<ReturnType<InPage[K]>>;
+
+/** The root file opened on the Devices screen, which names this desk too and ends with a sync. */
+async function openRootFile(page: Page, server: ServerProcess): Promise<void> {
+  await page.goto('/devices');
+  await appReady(page);
+  const signing = page.getByRole('form', { name: deskAr['rootFile.title'] });
+  await signing.getByLabel(deskAr['rootFile.file'], { exact: true }).setInputFiles(path.join(server.dataDir, DEMO_ROOT_FILE));
+  await signing.getByLabel(deskAr['deploymentKey.rootPassphrase']).fill(DEMO_ROOT_PASSPHRASE);
+  await signing.getByRole('button', { name: deskAr['rootFile.button'] }).click();
+  await signing.getByRole('status').or(signing.getByRole('alert')).first().waitFor();
+  const alerts = await signing.getByRole('alert').allTextContents();
+  if (alerts.length > 0) throw new Error(`The root file did not open: ${alerts.join(' ')}`);
+}
+
+/** The total the desk's count line gives ("N of M"), in either digits. */
+async function deskTotal(page: Page): Promise<number> {
+  await page.getByRole('navigation', { name: ar['nav.main'] }).getByRole('link', { name: deskAr['nav.desk'] }).click();
+  const status = page.getByRole('main').getByRole('status');
+  await status.waitFor();
+  const numbers = [...normalizeDigits((await status.textContent()) ?? '').matchAll(/\d+/g)].map((m) => Number(m[0]));
+  return numbers[numbers.length - 1] ?? 0;
+}
+
+async function heapUsed(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('HeapProfiler.collectGarbage');
+    return (await cdp.send('Runtime.getHeapUsage')).usedSize;
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** Every change measured, each from a state one step before it; `clear` is where the list goes back to after it. */
+function steps(options: { adm1: string; device: string }, dateFrom: string): (Step & { clear: Change })[] {
+  const t = deskAr;
+  const word = demoPlaces(sampleGazetteer()).get('SY060201')!.ar;
+  const search = t['desk.search'];
+  const pair = (name: string, label: string, from: string | boolean, to: string | boolean, clear = from) => ({
+    name,
+    from: { label, value: from },
+    to: { label, value: to },
+    clear: { label, value: clear },
+  });
+  return [
+    pair('filter: type', t['desk.filter.type'], '', 'damage'),
+    pair('filter: governorate (adm1)', t['desk.filter.adm1'], '', options.adm1),
+    pair('filter: date from (its last digit typed)', t['desk.filter.from'], dateFrom.slice(0, -1), dateFrom, ''),
+    pair('filter: device', t['desk.filter.device'], '', options.device),
+    pair('filter: no admin area', t['desk.filter.noArea'], false, true),
+    ...SORTS.map((s) => pair(`sort: ${s}`, t['desk.sort'], s === 'written' ? 'eventOldest' : 'written', s, 'written')),
+    ...[...word].map((_, i) => pair('search: one more letter', search, word.slice(0, i), word.slice(0, i + 1), '')),
+  ];
+}
+
+export async function deskFigures({ reports, rounds }: { reports: number; rounds: number }): Promise<DeskFigures> {
+  const now = Date.now();
+  const base = await inventedBase({ reports, seed: 1, now });
+  const server = await startServer({ dataDir: base.dataDir });
+  const browser = await launchBrowser();
+  try {
+    const context = await browser.newContext({ ...LAPTOP, baseURL: server.baseUrl });
+    // A bench waits for as long as the work takes: 100,000 reports pull for minutes on a busy machine.
+    context.setDefaultTimeout(0);
+    const page = await context.newPage();
+
+    const t0 = performance.now();
+    await enrollOnDemoBase(page, server);
+    await importDemoKeyFile(page, server);
+    await openRootFile(page, server);
+    await syncNow(page, 'ar');
+    while ((await deskTotal(page)) < reports) await syncNow(page, 'ar');
+    const joinMs = performance.now() - t0;
+
+    const settings = page.getByRole('navigation', { name: ar['nav.main'] }).getByRole('link', { name: ar['nav.settings'] });
+    await settings.click();
+    await page.evaluate(await bundle(path.resolve('tests/bench/browser/desk-timing.ts')));
+    await call(page, 'setLabels', { list: deskAr['desk.list.label'], loading: deskAr['desk.sort.loading'] });
+    const heapBefore = await heapUsed(page);
+    const firstList: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      if (i > 0) await settings.click();
+      await page.getByRole('heading', { level: 1 }).first().waitFor();
+      firstList.push(await call(page, 'timeFirstList', deskAr['nav.desk']));
+    }
+
+    const dateFrom = new Date(now - 182 * 86_400_000).toISOString().slice(0, 10);
+    const second = async (label: string) => (await call(page, 'options', label))[1]!;
+    const options = { adm1: await second(deskAr['desk.filter.adm1']), device: await second(deskAr['desk.filter.device']) };
+    const changes = new Map<string, number[]>();
+    for (const step of steps(options, dateFrom)) {
+      const start = (await call(page, 'timeChange', step.from)).result;
+      const end = (await call(page, 'timeChange', step.to)).result;
+      const ms = changes.get(step.name) ?? [];
+      for (let i = 0; i < rounds; i++) {
+        await call(page, 'timeChange', step.from, start);
+        ms.push((await call(page, 'timeChange', step.to, end)).ms);
+      }
+      changes.set(step.name, ms);
+      await call(page, 'timeChange', step.clear);
+    }
+    const heapDesk = await heapUsed(page);
+    return {
+      reports,
+      ops: base.ops,
+      seedMs: base.ms,
+      joinMs,
+      firstList,
+      changes: [...changes].map(([name, ms]) => ({ name, ms })),
+      heapBefore,
+      heapDesk,
+    };
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
