@@ -407,6 +407,16 @@ describe('the order of the list', () => {
     expect(order('receivedNewest')).toEqual(order('written'));
   });
 
+  test('reports with the same key keep the order the list opens in, whichever way the sort runs', () => {
+    const [a, b, c] = [1, 2, 3].map(() => report({ eventDate: day('2024-02-10'), placeName: 'جبلة' }));
+    const other = report({ eventDate: day('2024-02-20'), placeName: 'بانياس' });
+    const same = indexDeskReports([a!, other, b!, c!], new SearchCache(), gazetteer);
+    const by = (sort: Parameters<typeof sortReports>[1]) => ids(sortReports(same, sort, 'ar'));
+    expect(by('eventNewest')).toEqual(written([other, c!, b!, a!]));
+    expect(by('eventOldest')).toEqual(written([c!, b!, a!, other]));
+    expect(by('place')).toEqual(written([other, c!, b!, a!]));
+  });
+
   test("by type in the form's order, and by place as the row shows it, in the language's alphabet", () => {
     expect(order('type')).toEqual(written([early, late, ranged, noDate]));
     // The typed name, else the area's name: ادلب, الروضة, بانياس, جبلة.
