@@ -40,8 +40,8 @@ export interface DeskFigures {
   /** Enrolling, opening the key file and the root file, and pulling every report through sync (ms). */
   joinMs: number;
   firstList: number[];
-  /** ms per round, by what changed. */
-  changes: { name: string; ms: number[] }[];
+  /** ms per round, by what changed; `unmatched` counts rounds that did not end on what the first run showed. */
+  changes: { name: string; ms: number[]; unmatched: number }[];
   /** JS heap used (bytes) after a garbage collection, on the Settings screen and then with the list open. */
   heapBefore: number;
   heapDesk: number;
@@ -49,7 +49,7 @@ export interface DeskFigures {
 
 interface InPage {
   setLabels(l: { list: string; loading: string }): void;
-  timeChange(change: Change, expected?: string): { ms: number; result: string };
+  timeChange(change: Change, expected?: string): { ms: number; result: string; matched: boolean };
   timeFirstList(name: string): number;
   options(label: string): string[];
 }
@@ -115,9 +115,19 @@ function steps(options: { adm1: string; device: string }, dateFrom: string): (St
   ];
 }
 
-export async function deskFigures({ reports, rounds }: { reports: number; rounds: number }): Promise<DeskFigures> {
+export async function deskFigures({
+  reports,
+  rounds,
+  log = () => undefined,
+}: {
+  reports: number;
+  rounds: number;
+  /** Told each phase as it ends: a run at 100,000 lasts long enough to want to know where it is. */
+  log?: (line: string) => void;
+}): Promise<DeskFigures> {
   const now = Date.now();
   const base = await inventedBase({ reports, seed: 1, now });
+  log(`desk: base filled, ${base.ops} ops in ${(base.ms / 1000).toFixed(0)} s`);
   const server = await startServer({ dataDir: base.dataDir });
   const browser = await launchBrowser();
   try {
@@ -131,8 +141,15 @@ export async function deskFigures({ reports, rounds }: { reports: number; rounds
     await importDemoKeyFile(page, server);
     await openRootFile(page, server);
     await syncNow(page, 'ar');
-    while ((await deskTotal(page)) < reports) await syncNow(page, 'ar');
+    // Another sync while one more brings reports in; the count is what the desk's list says it holds.
+    let total = await deskTotal(page);
+    for (let before = -1; total < reports && total > before; total = await deskTotal(page)) {
+      before = total;
+      await syncNow(page, 'ar');
+    }
+    if (total !== reports) log(`desk: the list holds ${total} reports, not ${reports}`);
     const joinMs = performance.now() - t0;
+    log(`desk: joined and pulled in ${(joinMs / 1000).toFixed(0)} s`);
 
     const settings = page.getByRole('navigation', { name: ar['nav.main'] }).getByRole('link', { name: ar['nav.settings'] });
     await settings.click();
@@ -149,16 +166,20 @@ export async function deskFigures({ reports, rounds }: { reports: number; rounds
     const dateFrom = new Date(now - 182 * 86_400_000).toISOString().slice(0, 10);
     const second = async (label: string) => (await call(page, 'options', label))[1]!;
     const options = { adm1: await second(deskAr['desk.filter.adm1']), device: await second(deskAr['desk.filter.device']) };
-    const changes = new Map<string, number[]>();
+    log(`desk: first rows in ${firstList.map((ms) => ms.toFixed(0)).join(', ')} ms`);
+    const changes = new Map<string, { ms: number[]; unmatched: number }>();
     for (const step of steps(options, dateFrom)) {
       const start = (await call(page, 'timeChange', step.from)).result;
       const end = (await call(page, 'timeChange', step.to)).result;
-      const ms = changes.get(step.name) ?? [];
+      const seen = changes.get(step.name) ?? { ms: [], unmatched: 0 };
       for (let i = 0; i < rounds; i++) {
         await call(page, 'timeChange', step.from, start);
-        ms.push((await call(page, 'timeChange', step.to, end)).ms);
+        const timed = await call(page, 'timeChange', step.to, end);
+        seen.ms.push(timed.ms);
+        if (!timed.matched) seen.unmatched++;
       }
-      changes.set(step.name, ms);
+      changes.set(step.name, seen);
+      log(`desk: ${step.name} ${seen.ms.map((ms) => ms.toFixed(0)).join(', ')} ms`);
       await call(page, 'timeChange', step.clear);
     }
     const heapDesk = await heapUsed(page);
@@ -168,7 +189,7 @@ export async function deskFigures({ reports, rounds }: { reports: number; rounds
       seedMs: base.ms,
       joinMs,
       firstList,
-      changes: [...changes].map(([name, ms]) => ({ name, ms })),
+      changes: [...changes].map(([name, c]) => ({ name, ...c })),
       heapBefore,
       heapDesk,
     };

@@ -148,7 +148,7 @@ async function main() {
     ]);
   }
 
-  const desk = await deskFigures({ reports: DESK_REPORTS, rounds: DESK_ROUNDS });
+  const desk = await deskFigures({ reports: DESK_REPORTS, rounds: DESK_ROUNDS, log: (line) => console.error(line) });
   const spread = (ms: number[]) => `${median(ms).toFixed(0)} (${Math.min(...ms).toFixed(0)}–${Math.max(...ms).toFixed(0)})`;
   const n = desk.reports.toLocaleString('en');
   rows.push([
