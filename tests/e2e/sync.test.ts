@@ -119,7 +119,7 @@ describe('a monitor and a coordinator edit one report apart', () => {
     expect(texts.join('\n')).toContain('رواية المراقب');
     expect(texts.join('\n')).toContain('Coordinator account');
     // No labels given here: the desk names each device by its short id.
-    for (const t of texts) expect(t).toMatch(/Set by \u2068device [\w-]+\u2069, /);
+    for (const t of texts) expect(t).toMatch(/Set by device \u2068[\w-]+\u2069, /);
     await screenshot(coordinator, 'sync-conflict-coordinator-en');
 
     await openReport(phone, 'التقارير', place);

@@ -131,8 +131,9 @@ function DeviceWho({ h, keyName, time }: { h: FieldVersion; keyName: 'conflict.s
   const tr = useTr();
   const { writer } = useWriter();
   const label = useDeviceLabels(writer.db).byDevice.get(h.device);
-  const device = label ?? tr.t('conflict.device', { id: shortDevice(h.device) });
-  return <span class="who">{tr.t(keyName, { device: isolate(device), time })}</span>;
+  // The name alone is isolated, in its own direction: a label in Arabic, an id in Latin letters.
+  const device = label ? isolate(label) : tr.t('conflict.device', { id: isolate(shortDevice(h.device)) });
+  return <span class="who">{tr.t(keyName, { device, time })}</span>;
 }
 
 /** The competing values of one field; a coordinator picks one, an op superseding every head. */
