@@ -28,6 +28,28 @@ function readLabel(text: string): { ok: true; label: string } | { ok: false; err
   return parsed.success ? { ok: true, label: parsed.data } : { ok: false, error: parsed.error.issues[0]?.message ?? 'err.label.invalid' };
 }
 
+/** A label's field, with the hint that turns into the error while what is typed cannot be one. */
+function LabelField(p: { id: string; name: string; value: string; error?: string; onInput: (text: string) => void }) {
+  const tr = useTr();
+  return (
+    <div class="field">
+      <label for={p.id}>{p.name}</label>
+      <input
+        id={p.id}
+        type="text"
+        autocomplete="off"
+        value={p.value}
+        aria-invalid={p.error ? true : undefined}
+        aria-describedby={`${p.id}-hint`}
+        onInput={(e) => p.onInput(e.currentTarget.value)}
+      />
+      <p id={`${p.id}-hint`} class={p.error ? 'field-error' : 'hint'}>
+        {tr.tk(p.error ?? 'devices.label.hint')}
+      </p>
+    </div>
+  );
+}
+
 /** A device's label, changed on this desk: a desk op, synced to the other coordinators only. */
 function LabelForm({ device, label }: { device: EnrolledDevice; label: string }) {
   const tr = useTr();
@@ -35,7 +57,6 @@ function LabelForm({ device, label }: { device: EnrolledDevice; label: string })
   const [text, setText] = useState(label);
   const [error, setFormError] = useState<string>();
   const [saved, setSaved] = useState(false);
-  const id = `label-${device.device}`;
   const save = async () => {
     const read = readLabel(text);
     if (!read.ok) return setFormError(read.error);
@@ -56,24 +77,16 @@ function LabelForm({ device, label }: { device: EnrolledDevice; label: string })
           void save();
         }}
       >
-        <div class="field">
-          <label for={id}>{tr.t('devices.label')}</label>
-          <input
-            id={id}
-            type="text"
-            autocomplete="off"
-            value={text}
-            aria-invalid={error ? true : undefined}
-            aria-describedby={`${id}-hint`}
-            onInput={(e) => {
-              setText(e.currentTarget.value);
-              setSaved(false);
-            }}
-          />
-          <p id={`${id}-hint`} class={error ? 'field-error' : 'hint'}>
-            {tr.tk(error ?? 'devices.label.hint')}
-          </p>
-        </div>
+        <LabelField
+          id={`label-${device.device}`}
+          name={tr.t('devices.label')}
+          value={text}
+          error={error}
+          onInput={(typed) => {
+            setText(typed);
+            setSaved(false);
+          }}
+        />
         <button type="submit" class="secondary">
           {tr.t('devices.label.save')}
         </button>
@@ -179,21 +192,7 @@ export function Devices() {
           ))}
         </select>
       </div>
-      <div class="field">
-        <label for="code-label">{tr.t('devices.codeLabel')}</label>
-        <input
-          id="code-label"
-          type="text"
-          autocomplete="off"
-          value={codeLabel}
-          aria-invalid={codeLabelError ? true : undefined}
-          aria-describedby="code-label-hint"
-          onInput={(e) => setCodeLabel(e.currentTarget.value)}
-        />
-        <p id="code-label-hint" class={codeLabelError ? 'field-error' : 'hint'}>
-          {tr.tk(codeLabelError ?? 'devices.label.hint')}
-        </p>
-      </div>
+      <LabelField id="code-label" name={tr.t('devices.codeLabel')} value={codeLabel} error={codeLabelError} onInput={setCodeLabel} />
       <div class="actions">
         <button
           type="button"
