@@ -48,7 +48,7 @@ export interface DeskFigures {
 }
 
 interface InPage {
-  setLabels(l: { list: string; loading: string }): void;
+  setLabels(l: { list: string; loading: string; watchMs: number }): void;
   timeChange(change: Change, expected?: string): { ms: number; result: string; matched: boolean };
   timeFirstList(name: string): number;
   options(label: string): string[];
@@ -118,10 +118,13 @@ function steps(options: { adm1: string; device: string }, dateFrom: string): (St
 export async function deskFigures({
   reports,
   rounds,
+  watchMs = 10_000,
   log = () => undefined,
 }: {
   reports: number;
   rounds: number;
+  /** How long a change that shows nothing new is watched for a late result: small lists settle at once. */
+  watchMs?: number;
   /** Told each phase as it ends: a run at 100,000 lasts long enough to want to know where it is. */
   log?: (line: string) => void;
 }): Promise<DeskFigures> {
@@ -158,7 +161,7 @@ export async function deskFigures({
     const settings = page.getByRole('navigation', { name: ar['nav.main'] }).getByRole('link', { name: ar['nav.settings'] });
     await settings.click();
     await page.evaluate(await bundle(path.resolve('tests/bench/browser/desk-timing.ts')));
-    await call(page, 'setLabels', { list: deskAr['desk.list.label'], loading: deskAr['desk.sort.loading'] });
+    await call(page, 'setLabels', { list: deskAr['desk.list.label'], loading: deskAr['desk.sort.loading'], watchMs });
     const heapBefore = await heapUsed(page);
     const firstList: number[] = [];
     for (let i = 0; i < rounds; i++) {

@@ -10,6 +10,8 @@ interface Labels {
   list: string;
   /** The line shown while received times load for a sort by receipt. */
   loading: string;
+  /** How long a change that shows nothing new is watched for a late result (ms). */
+  watchMs: number;
 }
 
 let labels: Labels | undefined;
@@ -41,8 +43,10 @@ interface Change {
   value: string | boolean;
 }
 
-function apply({ label, value }: Change): void {
+/** Applies the change; false when the control already held the value, so no event was due. */
+function apply({ label, value }: Change): boolean {
   const el = control(label);
+  if (typeof value === 'boolean' ? (el as HTMLInputElement).checked === value : el.value === value) return false;
   if (typeof value === 'boolean') {
     (el as HTMLInputElement).checked = value;
     el.dispatchEvent(new Event('change', { bubbles: true }));
@@ -53,6 +57,7 @@ function apply({ label, value }: Change): void {
     el.value = value;
     el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText' }));
   }
+  return true;
 }
 
 /** How long a change may take to show what it showed before, after which the screen is taken as it settles. */
@@ -61,13 +66,14 @@ const EXPECTED_WITHIN_MS = 60_000;
 /**
  * Applies `change` and waits for the frame in which the desk shows `expected` (what it showed after
  * the same change before); with no `expected`, or when it has not shown within a minute, waits until
- * what it shows has changed and holds still for a few frames. `ms` runs from just before the event
+ * what it shows has changed (or `watchMs` has passed showing the same) and holds still for a few
+ * frames. A change to the value a control already holds is no change: no event, nothing to wait for. `ms` runs from just before the event
  * to that frame; `matched` says whether it showed `expected`.
  */
 async function timeChange(change: Change, expected?: string): Promise<{ ms: number; result: string; matched: boolean }> {
   const before = shown();
   const t0 = performance.now();
-  apply(change);
+  if (!apply(change)) return { ms: 0, result: before, matched: expected === undefined || before === expected };
   if (expected !== undefined) {
     while (performance.now() - t0 < EXPECTED_WITHIN_MS) {
       await frame();
@@ -77,7 +83,7 @@ async function timeChange(change: Change, expected?: string): Promise<{ ms: numb
   let last = before;
   let still = 0;
   let ms = 0;
-  while (still < 10 || (last === before && performance.now() - t0 < 10_000)) {
+  while (still < 10 || (last === before && performance.now() - t0 < labels!.watchMs)) {
     await frame();
     const now = shown();
     if (now !== last) {
