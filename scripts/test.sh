@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What `npm test` runs: system packages the tests need, the static checks, the build the e2e tests
-# serve, then every vitest project. Ends with a `tests: N passed, N failed` line.
+# serve, the benchmark's quick form, then every vitest project. Ends with a
+# `tests: N passed, N failed` line.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -46,6 +47,11 @@ fi
 npx vite build
 
 status=0
+# The benchmark's quick form: every figure on small sizes, so that the bench never rots. Its
+# timings are not judged (this machine is shared); a figure it fails to measure fails the run.
+echo "Benchmark, quick form (RASID_BENCH_QUICK=1 npm run bench):"
+RASID_BENCH_QUICK=1 npm run -s bench || { echo "The benchmark's quick form FAILED (above)." >&2; status=1; }
+
 npx vitest run || status=$?
 
 if [ "$lint" = failed ] && [ "$status" -eq 0 ]; then status=1; fi
