@@ -44,12 +44,12 @@ const TAKE_IN_ROUNDS = QUICK ? 1 : 5;
 const INGEST_OPS = Number(process.env.RASID_BENCH_INGEST_OPS || (QUICK ? 1000 : 10_000));
 const INGEST_RUNS = QUICK ? 1 : 3;
 const DESK_REPORTS = Number(process.env.RASID_BENCH_DESK_REPORTS || (QUICK ? 200 : 100_000));
-const DESK_ROUNDS = QUICK ? 1 : 5;
+const DESK_ROUNDS = QUICK ? 1 : 3;
 /** A change in the desk's list, from the input event to the frame that shows it. */
 const DESK_BUDGET_MS = 100;
 const BUSY = QUICK
   ? { devices: 10, seconds: 2, periodMs: 2_000, stepSeconds: 1, rates: [10] }
-  : { devices: 200, seconds: 60, periodMs: 10_000, stepSeconds: 10, rates: [25, 50, 100, 200, 400, 800] };
+  : { devices: 200, seconds: 60, periodMs: 10_000, stepSeconds: 5, rates: [25, 50, 100, 200, 400, 800] };
 const UNLOCK = QUICK ? { reports: 1, runs: 1 } : { reports: 50, runs: 5 };
 /** From the key derived to a usable list, on a phone slowed 4x. */
 const UNLOCK_BUDGET_MS = 300;
