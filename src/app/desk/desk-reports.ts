@@ -10,6 +10,7 @@ import { useLiveQuery } from '../live-query.ts';
 import type { DeviceId, OpId, ReportId } from '../../domain/ids.ts';
 import type { ReportView } from '../../domain/merge.ts';
 import type { RasidDb } from '../store/db.ts';
+import { readClearParts } from '../store/clear-parts.ts';
 import { readRow } from '../store/read-row.ts';
 
 export interface DeskReport {
@@ -56,13 +57,26 @@ export function useDeskReports(db: RasidDb, watermark: number): DeskReports | un
   return useLiveQuery(() => loadDeskReports(db, watermark), [db, watermark]);
 }
 
-/** When the base received each report's create op (ms), for the reports given: the export's `receivedAt`. */
-export async function receivedTimes(db: RasidDb, reports: readonly DeskReport[]): Promise<Map<ReportId, number>> {
-  const withOp = reports.filter((r): r is DeskReport & { createOp: OpId } => r.createOp !== undefined);
-  const ops = await db.ops.bulkGet(withOp.map((r) => r.createOp));
-  const times = new Map<ReportId, number>();
-  ops.forEach((op, i) => {
-    if (op?.receivedAt !== undefined) times.set(withOp[i]!.id, op.receivedAt);
+/**
+ * When the base received each report's create op (ms), for the reports given: the export's
+ * `receivedAt` and the list's orders by receipt. Read from the ops' clear part, never opening them.
+ * `known` holds times read before (a create op's receipt never changes once the base has it): only
+ * the rest are read, so the list reorders at once after the first time, and after each sync.
+ */
+export async function receivedTimes(
+  db: RasidDb,
+  reports: readonly DeskReport[],
+  known: Map<OpId, number> = new Map(),
+): Promise<Map<ReportId, number>> {
+  const missing = reports.flatMap((r) => (r.createOp !== undefined && !known.has(r.createOp) ? [r.createOp] : []));
+  const parts = await readClearParts(db, 'ops', missing);
+  parts.forEach((part, i) => {
+    if (typeof part?.receivedAt === 'number') known.set(missing[i]!, part.receivedAt);
   });
+  const times = new Map<ReportId, number>();
+  for (const r of reports) {
+    const at = r.createOp === undefined ? undefined : known.get(r.createOp);
+    if (at !== undefined) times.set(r.id, at);
+  }
   return times;
 }

@@ -6,6 +6,7 @@
  * in the address bar, history or storage, since a search for a place or a name is itself sensitive.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { OpId } from '../../../domain/ids.ts';
 import { receivedTimes, useDeskReports } from '../../desk/desk-reports.ts';
 import { deviceName, useDeviceLabels, type DeviceLabels } from '../../desk/device-labels.ts';
 import {
@@ -103,10 +104,11 @@ export function DeskList() {
   const filtered = useMemo(() => filterReports(index, filter), [index, filter]);
   const [sort, setSort] = useState<DeskSort>('written');
   const byReceipt = sort === 'receivedNewest' || sort === 'receivedOldest';
-  // Read only when an order by it is asked for: the list opens without it.
+  // Read only when an order by it is asked for: the list opens without it. Kept for the screen's life.
+  const [receipts] = useState(() => new Map<OpId, number>());
   const received = useAsync(
-    async () => (byReceipt && data ? receivedTimes(writer.db, data.reports) : undefined),
-    [byReceipt, data, writer.db],
+    async () => (byReceipt && data ? receivedTimes(writer.db, data.reports, receipts) : undefined),
+    [byReceipt, data, writer.db, receipts],
   );
   const shown = useMemo(() => sortReports(filtered, sort, tr.lang, received.value), [filtered, sort, tr.lang, received.value]);
 

@@ -1,0 +1,42 @@
+import 'fake-indexeddb/auto';
+import { afterEach, expect, test } from 'vitest';
+import { DataKeyHolder, LockedError, SEALED_PROP } from '../../../src/app/store/at-rest.ts';
+import { readClearParts } from '../../../src/app/store/clear-parts.ts';
+import { RasidDb } from '../../../src/app/store/db.ts';
+import { createReport } from '../../../src/app/store/reports.ts';
+import { damageReport, writer } from './store-fixtures.ts';
+
+const open: RasidDb[] = [];
+afterEach(async () => {
+  for (const d of open.splice(0)) await d.delete();
+});
+
+async function sealedDb(): Promise<{ db: RasidDb; dataKey: DataKeyHolder }> {
+  const dataKey = new DataKeyHolder();
+  await dataKey.set(crypto.getRandomValues(new Uint8Array(32)));
+  const db = new RasidDb(`rasid-clear-parts-${open.length}-${process.pid}`, { dataKey });
+  open.push(db);
+  return { db, dataKey };
+}
+
+test("an op's clear part is read without its sealed part: the receipt time, never the body", async () => {
+  const { db } = await sealedDb();
+  const id = await createReport(writer(db), damageReport);
+  const [op] = await db.ops.where('reportId').equals(id).toArray();
+  await db.ops.update(op!.id, { receivedAt: 1_741_424_400_000 });
+
+  const [part, none] = await readClearParts(db, 'ops', [op!.id, 'no-such-op']);
+  expect(part).toMatchObject({ id: op!.id, reportId: id, kind: 'create', receivedAt: 1_741_424_400_000 });
+  expect(part).not.toHaveProperty('body');
+  expect(part).not.toHaveProperty(SEALED_PROP);
+  expect(JSON.stringify(part)).not.toContain(damageReport.placeName);
+  expect(none).toBeUndefined();
+});
+
+test('locked, the clear parts are refused like any read of a sealed table', async () => {
+  const { db, dataKey } = await sealedDb();
+  const id = await createReport(writer(db), damageReport);
+  const [op] = await db.ops.where('reportId').equals(id).toArray();
+  dataKey.clear();
+  await expect(readClearParts(db, 'ops', [op!.id])).rejects.toBeInstanceOf(LockedError);
+});
