@@ -18,6 +18,10 @@
  * - A busy base: 200 seeded devices each doing a sync round every 10 s for a minute, SQLite and
  *   PostgreSQL: p50 and p99 of a round (budget: p99 500 ms), errors, the server's memory, and the
  *   highest rate of rounds it sustains (busy-base.ts). Quick: 20 devices for 10 s.
+ * - One phone's 10,000 reports carried to a desk, app to app through the real base, sealed and with
+ *   sealing off, beside PouchDB replicating the same documents through pouchdb-server: ops/s from the
+ *   first push to the last report in the desk (budgets: 2x and 5x PouchDB at its best batch size), and
+ *   bytes on the wire per op, both ways (budgets: 1.0x and 0.5x PouchDB's; app-sync.ts). Quick: 200.
  */
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -27,6 +31,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { launchBrowser } from '../chromium.ts';
+import { appSyncRows } from './app-sync.ts';
 import { bundle } from './bundle.ts';
 import { busyBase, ROUND_P99_BUDGET_MS } from './busy-base.ts';
 import { deskFigures } from './desk-list.ts';
@@ -45,6 +50,8 @@ const INGEST_OPS = Number(process.env.RASID_BENCH_INGEST_OPS || (QUICK ? 1000 : 
 const INGEST_RUNS = QUICK ? 1 : 3;
 const DESK_REPORTS = Number(process.env.RASID_BENCH_DESK_REPORTS || (QUICK ? 200 : 100_000));
 const DESK_ROUNDS = QUICK ? 1 : 3;
+/** Reports written on a phone and pulled by a desk, app to app, and the same documents through PouchDB. */
+const SYNC_REPORTS = QUICK ? 100 : 10_000;
 /** A change in the desk's list, from the input event to the frame that shows it. */
 const DESK_BUDGET_MS = 100;
 const BUSY = QUICK
@@ -283,6 +290,12 @@ const PARTS: { name: string; lane: 'browser' | 'base'; rows: () => Promise<Row[]
   { name: "the base's ingest", lane: 'base', rows: ingestRows },
   { name: "the desk's list", lane: 'browser', rows: deskRows },
   { name: 'unlock to the list', lane: 'browser', rows: unlockRows },
+  {
+    name: 'app-to-app sync and PouchDB',
+    lane: 'browser',
+    rows: () =>
+      appSyncRows({ reports: SYNC_REPORTS, runs: Number(process.env.RASID_BENCH_SYNC_RUNS || 1), log: (line) => console.error(line) }),
+  },
   { name: 'photos', lane: 'browser', rows: photoRows },
   { name: 'the busy base, SQLite', lane: 'base', rows: () => busyRows('SQLite', 'sqlite') },
   { name: 'the busy base, PostgreSQL', lane: 'base', rows: () => busyRows('PostgreSQL', 'postgres') },
