@@ -50,6 +50,8 @@ interface Run {
   pushMs: number;
   pullMs: number;
   bytes: number;
+  /** Of which the pushing phone's sync. */
+  pushBytes: number;
 }
 
 /** The page's side, by name, as browser/sync-peers.ts sets it on globalThis.bench. */
@@ -57,9 +59,11 @@ interface InPage {
   newKeys(run: string): { phone: PublicTexts; desk: PublicTexts; deployment: string };
   rasidSetup(run: string, sealed: boolean, phone: DeviceSetup, desk: DeviceSetup): void;
   rasidWrite(contents: ReportContent[]): void;
-  rasidSync(): { pushMs: number; pullMs: number; deskReports: number; quarantined: number };
+  rasidPush(): number;
+  rasidPull(): { ms: number; deskReports: number; quarantined: number };
   pouchWrite(run: string, remote: string, contents: ReportContent[], ids: string[]): void;
-  pouchSync(batchSize: number | undefined): { pushMs: number; pullMs: number; deskReports: number };
+  pouchPush(batchSize: number | undefined): number;
+  pouchPull(batchSize: number | undefined): { ms: number; deskReports: number };
 }
 
 const call = <K extends keyof InPage>(page: Page, name: K, ...args: Parameters<InPage[K]>): Promise<ReturnType<InPage[K]>> =>
@@ -204,11 +208,13 @@ async function rasidRun(
   await call(page, 'rasidSetup', run, sealed, base.phone, base.desk);
   await call(page, 'rasidWrite', contents);
   proxy.bytes = 0;
-  const r = await call(page, 'rasidSync');
+  const pushMs = await call(page, 'rasidPush');
+  const pushBytes = proxy.bytes;
+  const r = await call(page, 'rasidPull');
   const bytes = proxy.bytes;
   if (r.deskReports !== contents.length || r.quarantined > 0)
     throw new Error(`the desk holds ${r.deskReports} reports of ${contents.length}, ${r.quarantined} in quarantine`);
-  return { ms: r.pushMs + r.pullMs, pushMs: r.pushMs, pullMs: r.pullMs, bytes };
+  return { ms: pushMs + r.ms, pushMs, pullMs: r.ms, bytes, pushBytes };
 }
 
 async function pouchRun(
@@ -225,11 +231,13 @@ async function pouchRun(
   if (made.status !== 201) throw new Error(`pouchdb-server did not make a database: ${made.status}`);
   await call(page, 'pouchWrite', run, remote, docs.contents, docs.ids);
   proxy.bytes = 0;
-  const r = await call(page, 'pouchSync', batchSize);
+  const pushMs = await call(page, 'pouchPush', batchSize);
+  const pushBytes = proxy.bytes;
+  const r = await call(page, 'pouchPull', batchSize);
   const bytes = proxy.bytes;
   if (r.deskReports !== docs.contents.length) throw new Error(`PouchDB B holds ${r.deskReports} documents of ${docs.contents.length}`);
   await fetch(`http://127.0.0.1:${pouchPort}/${remote}`, { method: 'DELETE' });
-  return { ms: r.pushMs + r.pullMs, pushMs: r.pushMs, pullMs: r.pullMs, bytes };
+  return { ms: pushMs + r.ms, pushMs, pullMs: r.ms, bytes, pushBytes };
 }
 
 function median(values: readonly number[]): number {
@@ -270,7 +278,7 @@ export async function appSyncRows({ reports, runs, log = () => undefined }: AppS
               : await pouchRun(page, proxy, pouch.port, way.batchSize, { contents, ids }, run);
           seen.get(way.key)!.push(result);
           log(
-            `app sync: ${run} ${((reports / result.ms) * 1000).toFixed(0)} ops/s (push ${result.pushMs.toFixed(0)} ms, pull ${result.pullMs.toFixed(0)} ms), ${(result.bytes / reports).toFixed(0)} B/op`,
+            `app sync: ${run} ${((reports / result.ms) * 1000).toFixed(0)} ops/s (push ${result.pushMs.toFixed(0)} ms, pull ${result.pullMs.toFixed(0)} ms), ${(result.bytes / reports).toFixed(0)} B/op (push ${(result.pushBytes / reports).toFixed(0)})`,
           );
         }
       } finally {
@@ -313,11 +321,11 @@ export async function appSyncRows({ reports, runs, log = () => undefined }: AppS
       (median(rates(key)) / median(rates(best))).toFixed(2),
       `≥ ${rateBudget}`,
     ]);
-    const ms = (part: 'pushMs' | 'pullMs') => median(seen.get(key)!.map((x) => x[part]));
+    const ms = (way: string, part: 'pushMs' | 'pullMs') => median(seen.get(way)!.map((x) => x[part])).toFixed(0);
     rows.push([
-      `  of which the phone's push / the desk's pull (ms)`,
-      `${ms('pushMs').toFixed(0)} / ${ms('pullMs').toFixed(0)}`,
-      '',
+      `  of which the phone's sync / the desk's (ms)`,
+      `${ms(key, 'pushMs')} / ${ms(key, 'pullMs')}`,
+      `PouchDB A → server ${ms(best, 'pushMs')} / server → B ${ms(best, 'pullMs')}`,
       '',
       '',
     ]);
@@ -327,6 +335,15 @@ export async function appSyncRows({ reports, runs, log = () => undefined }: AppS
       `PouchDB ${bestLabel} ${median(perOp(best)).toFixed(0)}`,
       (median(perOp(key)) / median(perOp(best))).toFixed(2),
       `≤ ${byteBudget.toFixed(1)}`,
+    ]);
+    const part = (way: string, which: 'push' | 'pull') =>
+      median(seen.get(way)!.map((x) => (which === 'push' ? x.pushBytes : x.bytes - x.pushBytes) / reports)).toFixed(0);
+    rows.push([
+      `  of which the phone's sync / the desk's (B per op)`,
+      `${part(key, 'push')} / ${part(key, 'pull')}`,
+      `PouchDB A → server ${part(best, 'push')} / server → B ${part(best, 'pull')}`,
+      '',
+      '',
     ]);
   }
   return rows;
