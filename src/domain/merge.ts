@@ -54,7 +54,8 @@ export interface MergedState<Id extends TargetId = TargetId> {
 export type Authority = (device: DeviceId, deviceSeq: number) => boolean;
 export const noCoordinators: Authority = () => false;
 
-const COORDINATOR_ONLY = new Set<string>(COORDINATOR_ONLY_FIELDS);
+const COORDINATOR_FIELD_NAMES: readonly string[] = COORDINATOR_ONLY_FIELDS;
+const COORDINATOR_ONLY = new Set<string>(COORDINATOR_FIELD_NAMES);
 
 /** The field a delete writes; a delete also supersedes every head it saw, of every field. */
 export const DELETED_FIELD = 'deleted';
@@ -81,6 +82,11 @@ function listIgnored(list: MergedState['ignored'], entry: MergedState['ignored']
 export function byDisplayOrder(a: FieldVersion, b: FieldVersion): number {
   if (a.hlc !== b.hlc) return a.hlc < b.hlc ? 1 : -1;
   return a.op < b.op ? 1 : a.op > b.op ? -1 : 0;
+}
+
+/** Whether applyOp's result for `op` depends on its authority: only ops touching a coordinator-only field do. */
+export function readsAuthority(op: Op): boolean {
+  return COORDINATOR_FIELD_NAMES.some((name) => Object.hasOwn(op.body.changes, name) || Object.hasOwn(op.body.supersedes, name));
 }
 
 export function applyOp<Id extends TargetId>(state: MergedState<Id>, op: Op, isCoordinator: Authority = noCoordinators): MergedState<Id> {

@@ -11,6 +11,7 @@ import {
   mergeOps,
   viewOf,
   noCoordinators,
+  readsAuthority,
   type Authority,
   type MergedState,
 } from '../../src/domain/merge.ts';
@@ -415,6 +416,23 @@ describe('coordinator-only fields', () => {
     const s = mergeOps(REPORT, [op(create), op(['k1', COORD, { [field]: value }, {}, 1])], coordinatorC);
     expect(viewOf(s).values).toHaveProperty(field, value);
     expect(s.ignored).toEqual([]);
+  });
+
+  test('a save asks who is coordinator exactly when the answer changes what it merges to', () => {
+    // A save that skips reading the roster must merge as one that read it: the op writer relies on this.
+    const base = mergeOps(REPORT, [op(create), op(['k1', COORD, { verification: 'verified' }, {}, 1])], coordinatorC);
+    const ops = [
+      op(['k2', COORD, { households: 14 }, { households: ['c'] }, 2]),
+      op(['k3', COORD, { verification: 'disputed' }, { verification: ['k1'] }, 2]),
+      op(['k4', COORD, {}, { verification: ['k1'] }, 2]),
+      op(['k5', COORD, { duplicateOf: '01957a3c-1f00-7000-8000-00000000cafe' }, {}, 2]),
+      { ...op(['k6', COORD, {}, {}, 2]), body: deleteBody(base, hlcAt(T0 + 600_000, 'c')) },
+    ];
+    expect(ops.map(readsAuthority)).toEqual([false, true, true, true, true]);
+    for (const o of ops) {
+      const differs = JSON.stringify(applyOp(base, o, coordinatorC)) !== JSON.stringify(applyOp(base, o, noCoordinators));
+      expect(differs).toBe(readsAuthority(o));
+    }
   });
 
   test('the same coordinator op is ignored where the roster does not list its device as coordinator', () => {

@@ -13,7 +13,7 @@ export async function createReport(ctx: WriterContext, content: ReportContent, d
     ctx,
     id,
     (_state, hlc) => ({ kind: 'create', body: { hlc, changes: { ...content, [TYPE_FIELD]: content.type }, supersedes: {} } }),
-    { draftId },
+    { draftId, fresh: true },
   );
   return id;
 }

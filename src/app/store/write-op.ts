@@ -6,7 +6,7 @@
  */
 import { encodeHlc, nodeIdOf, tick } from '../../domain/hlc.ts';
 import { isSettingId, newOpId, type DeviceId, type RandomBytes, type TargetId } from '../../domain/ids.ts';
-import { applyOp, emptyState, type Authority, type MergedState } from '../../domain/merge.ts';
+import { applyOp, emptyState, noCoordinators, readsAuthority, type Authority, type MergedState } from '../../domain/merge.ts';
 import { OP_FORMAT_VERSION, type OpKind } from '../../domain/op/header.ts';
 import { opSchema, type Op, type OpBody } from '../../domain/op/op.ts';
 import type { RasidDb, WriterState } from './db.ts';
@@ -43,7 +43,7 @@ export async function writeOp(
   ctx: WriterContext,
   reportId: TargetId,
   intend: (state: MergedState, hlc: string) => OpIntent,
-  options: { draftId?: string } = {},
+  options: { draftId?: string; fresh?: boolean } = {},
 ): Promise<{ op: Op; state: MergedState }> {
   const { db, device } = ctx;
   const opId = newOpId(ctx.now(), ctx.random);
@@ -56,12 +56,11 @@ export async function writeOp(
     // The writer state is one row rather than a search of the op log for the last own op, which cost a
     // cursor on every save. Reads, then writes, each issued together: IndexedDB keeps their order within the transaction,
     // and not waiting for one before sending the next saves a round trip to the storage process each.
-    // Who counts as coordinator is the roster this device holds, read with the report.
     // Deployment and desk settings (the roster, the gazetteer) are kept in `settings`, reports in `reports`.
-    const [row, writer, authority] = await Promise.all([
-      isSettingId(reportId) ? db.settings.get(reportId) : db.reports.get(reportId),
+    // A report created here has an id drawn a moment ago from 74 random bits: there is no row to read.
+    const [row, writer] = await Promise.all([
+      options.fresh ? undefined : isSettingId(reportId) ? db.settings.get(reportId) : db.reports.get(reportId),
       db.getMeta('writer').then((w) => (w?.device === device ? w : firstWriterState(db, device))),
-      ctx.isCoordinator ?? currentAuthority(db),
     ]);
     const state: MergedState = row?.state ?? emptyState(reportId);
     const clock = tick(writer.clock, ctx.now());
@@ -69,6 +68,9 @@ export async function writeOp(
     const parsed = opSchema.safeParse({ v: OP_FORMAT_VERSION, id: opId, kind, reportId, device, deviceSeq: writer.deviceSeq + 1, body });
     if (!parsed.success) throw new OpRejectedError(parsed.error.issues[0]?.message ?? 'invalid op');
     const op = parsed.data;
+    // Who counts as coordinator (the roster this device holds, two more reads) is asked only when the
+    // merge would ask it: most saves touch no coordinator-only field.
+    const authority = ctx.isCoordinator ?? (readsAuthority(op) ? await currentAuthority(db) : noCoordinators);
     const next = applyOp(state, op, authority);
     if (reportId === ROSTER_ID) {
       // Who is a coordinator changed here: reports their ops touched are merged again in this transaction.
