@@ -19,7 +19,7 @@ import {
   utf8,
   type Bytes,
 } from '../../domain/crypto/bytes.ts';
-import { ARGON2ID_DEFAULT, passphraseLongEnough, type Argon2idParams } from '../../domain/crypto/passphrase.ts';
+import { ARGON2ID_DEFAULT, passphraseLongEnough, runArgon2With, type Argon2idParams } from '../../domain/crypto/passphrase.ts';
 import {
   deriveFor,
   unwrapWithDerived,
@@ -31,8 +31,12 @@ import {
 import { cryptoRandom, type RandomBytes } from '../../domain/ids.ts';
 
 import { DATA_KEY_BYTES, IDLE_MINUTES, WIPE_AFTER } from './options.ts';
+import { argon2InWorker } from './argon2-worker.ts';
 
 export { IDLE_MINUTES, WIPE_AFTER } from './options.ts';
+
+// In the browser every derivation from here on runs in a worker of its own (argon2.worker.ts); tests in Node run it here.
+if (typeof Worker !== 'undefined') runArgon2With(argon2InWorker);
 
 export const lockRecordSchema = z.object({
   v: z.literal(1),

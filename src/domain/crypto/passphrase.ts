@@ -90,8 +90,11 @@ export function enoughWords(passphrase: string): boolean {
   return distinctWords(passphrase).size >= MIN_FILE_PASSPHRASE_WORDS;
 }
 
-/** Raw Argon2id output: for known-answer tests and for `deriveWrappingKey`. Parameters are not checked here. */
-export async function argon2idBytes(password: Uint8Array, salt: Uint8Array, params: Argon2idParams, length = 32): Promise<Bytes> {
+/** Argon2id itself, as `argon2idBytes` runs it: in this thread unless `runArgon2With` was given another place. */
+export type Argon2Runner = (password: Uint8Array, salt: Uint8Array, params: Argon2idParams, length: number) => Promise<Bytes>;
+
+/** Argon2id in the calling thread. Parameters are not checked here. */
+export async function argon2idHere(password: Uint8Array, salt: Uint8Array, params: Argon2idParams, length = 32): Promise<Bytes> {
   const { argon2id } = await import('hash-wasm');
   const out = await argon2id({
     password,
@@ -103,6 +106,22 @@ export async function argon2idBytes(password: Uint8Array, salt: Uint8Array, para
     outputType: 'binary',
   });
   return ownBytes(out);
+}
+
+let runArgon2: Argon2Runner = argon2idHere;
+
+/**
+ * Where every later derivation runs. The phone runs it in a Web Worker (app/lock/argon2-worker.ts):
+ * the 64 MiB it allocates, and collecting it afterwards, then block neither the lock screen nor the
+ * list drawn right after it.
+ */
+export function runArgon2With(run: Argon2Runner): void {
+  runArgon2 = run;
+}
+
+/** Raw Argon2id output: for known-answer tests and for `deriveWrappingKey`. Parameters are not checked here. */
+export function argon2idBytes(password: Uint8Array, salt: Uint8Array, params: Argon2idParams, length = 32): Promise<Bytes> {
+  return runArgon2(password, salt, params, length);
 }
 
 /**
