@@ -4,6 +4,8 @@
  *
  * - Saving a report in Chromium: the app's writeOp against a raw two-store strict IndexedDB
  *   transaction (budget: p95 within 1.5x).
+ * - The same save beside the design's floor: the same reads, writes and seals with raw IndexedDB,
+ *   one save of each in turn (save-floor.ts).
  * - A desk taking in one pulled batch of ops in Chromium, sealed and in clear, against the raw
  *   one-transaction write of the reports they make (budget: at least half its rate).
  * - The phone's first load: gzip size of the JavaScript the list needs (budget: 60 KB), against
@@ -38,6 +40,7 @@ import { deskFigures } from './desk-list.ts';
 import type { ingestRates, Spread } from './ingest.ts';
 import { initialChunks } from './initial-js.ts';
 import { unlockToList } from './unlock-list.ts';
+import { saveFloorRows } from './save-floor.ts';
 
 /**
  * The quick form runs every figure on small sizes, so that `npm test` can run it and the bench never
@@ -285,6 +288,7 @@ async function photoRows(): Promise<Row[]> {
 /** The parts of the table, in its order; each runs alone and says how long it took. */
 const PARTS: { name: string; lane: 'browser' | 'base'; rows: () => Promise<Row[]> }[] = [
   { name: 'saving reports', lane: 'browser', rows: savingRows },
+  { name: 'saving reports beside the floor', lane: 'browser', rows: () => saveFloorRows(SAVES) },
   { name: 'taking in pulled ops', lane: 'browser', rows: takeInRows },
   { name: 'first-load JavaScript', lane: 'browser', rows: firstLoadRows },
   { name: "the base's ingest", lane: 'base', rows: ingestRows },

@@ -12,7 +12,7 @@ import { createReport } from '../../../src/app/store/reports.ts';
 import type { WriterContext } from '../../../src/app/store/write-op.ts';
 import { deviceId } from '../../ids.ts';
 
-const CONTENT: ReportContent = {
+export const CONTENT: ReportContent = {
   type: 'damage',
   eventDate: { precision: 'exact', date: '2025-03-07' },
   placeName: 'بيت ياشوط',
@@ -27,7 +27,7 @@ const CONTENT: ReportContent = {
   narrative: 'أُحرقت البيوت بعد نهبها، وشاهد الجيران الدخان من الطريق العام قرب المدرسة. '.repeat(4),
 };
 
-function openRaw(): Promise<IDBDatabase> {
+export function openRaw(): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
     const req = indexedDB.open('raw-peer', 1);
     req.onupgradeneeded = () => {
@@ -39,7 +39,7 @@ function openRaw(): Promise<IDBDatabase> {
   });
 }
 
-function rawSave(db: IDBDatabase, i: number): Promise<void> {
+export function rawSave(db: IDBDatabase, i: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const tx = db.transaction(['reports', 'ops'], 'readwrite', { durability: 'strict' });
     const id = `r${i}`;
