@@ -8,17 +8,15 @@
  * told how many small groups it would hold, and when there are any this worker waits for the
  * coordinator's choice before writing a row.
  */
-import { aggregateFile } from '../../export/aggregate.ts';
-import { exportChunks, FILE_FORMATS, type ExportFormat } from '../../export/export-file.ts';
 import { profileSchema } from '../../export/profile.ts';
 import { toExportRecord, type ExportRecord } from '../../export/record.ts';
-import { countSmallGroups, SMALL_GROUP_CHOICES, type SmallGroupChoice } from '../../export/small-groups.ts';
-import { countUnplaced } from '../../export/unplaced.ts';
+import type { SmallGroupChoice } from '../../export/small-groups.ts';
 import { DataKeyHolder } from '../store/at-rest.ts';
 import { RasidDb } from '../store/db.ts';
 import { loadDeskReports, receivedTimes } from './desk-reports.ts';
+import { writeExportFile } from './write-export.ts';
 // Types only: run-export.ts starts this worker, and a worker bundling its own starter would nest itself.
-import type { ExportJob, ExportRequest, ExportWorkerMessage, SmallGroupsOutcome } from './run-export.ts';
+import type { ExportJob, ExportRequest, ExportWorkerMessage } from './run-export.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
@@ -68,56 +66,22 @@ async function run(job: ExportJob): Promise<void> {
     return;
   }
   const { records, skipped } = read;
-  // Each chunk becomes a Blob at once: the browser keeps Blob bytes outside this worker's heap (on
-  // disk when large), so 100,000 rows never sit in memory twice, as text and as the file.
-  const parts: Blob[] = [];
-  let rows = 0;
-  let suppressed: number | undefined;
-  let smallGroups: SmallGroupsOutcome | undefined;
-  let unplaced: number | undefined;
-  let mediaType: string;
   // Checked again here: a profile that skipped its schema must not reach the writers.
   const profile = profileSchema.parse(job.profile);
-  if (job.format === 'aggregate_csv' || job.format === 'aggregate_json') {
-    const format = job.format === 'aggregate_csv' ? 'csv' : 'json';
-    // Counting the cells is one pass over records already in memory: cheap beside writing them.
-    const aggregate = aggregateFile(records, { profile, format, exportedAt: job.exportedAt });
-    rows = aggregate.rows.length;
-    suppressed = aggregate.suppressed;
-    mediaType = FILE_FORMATS[format].mediaType;
-    for (const text of aggregate.chunks) parts.push(new Blob([text]));
-    post({ type: 'progress', rows, total: rows });
-  } else {
-    const format: ExportFormat = job.format;
-    mediaType = FILE_FORMATS[format].mediaType;
-    // Said before a row is written: the coordinator may stop and set their areas first.
-    unplaced = countUnplaced(records, profile).unplaced;
-    post({ type: 'unplaced', unplaced });
-    if (profile.kind === 'partner') {
-      const found = countSmallGroups(records);
-      post({ type: 'smallGroups', ...found });
-      // With none there is nothing to choose, and the file is written at once.
-      const choice = found.groups > 0 ? await smallGroupsChosen() : 'keep';
-      // The request crossed a thread boundary: only a choice the export core knows may reach it.
-      if (!SMALL_GROUP_CHOICES.includes(choice)) throw new Error(`Unknown choice for small groups: ${String(choice)}`);
-      smallGroups = { ...found, choice };
-    }
-    const writing = { profile, format, exportedAt: job.exportedAt, ...(smallGroups && { smallGroups: smallGroups.choice }) };
-    for await (const chunk of exportChunks(records, writing)) {
-      parts.push(new Blob([chunk.text]));
-      rows = chunk.rows;
-      post({ type: 'progress', rows: chunk.rows, total: chunk.total });
-    }
-  }
-  post({
-    type: 'done',
-    blob: new Blob(parts, { type: mediaType }),
-    rows,
-    skipped,
-    ...(suppressed === undefined ? {} : { suppressed }),
-    ...(smallGroups && { smallGroups }),
-    ...(unplaced === undefined ? {} : { unplaced }),
-  });
+  const file = await writeExportFile(
+    records,
+    { format: job.format, profile, exportedAt: job.exportedAt },
+    {
+      unplaced: (unplaced) => post({ type: 'unplaced', unplaced }),
+      smallGroups: (found) => {
+        post({ type: 'smallGroups', ...found });
+        // With none there is nothing to choose, and the file is written at once.
+        return found.groups > 0 ? smallGroupsChosen() : Promise.resolve('keep');
+      },
+      progress: (rows, total) => post({ type: 'progress', rows, total }),
+    },
+  );
+  post({ type: 'done', ...file, skipped });
 }
 
 scope.onmessage = (e: MessageEvent<ExportRequest>) => {
