@@ -164,20 +164,16 @@ export async function partnerCsvAtTheDesk(page: Page): Promise<ClickToFile> {
     },
     { legend: t['exports.smallGroups.legend'], write: t['exports.smallGroups.write'] },
   );
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    (async () => {
-      await page.getByRole('button', { name: t['exports.run.start'], exact: true }).click();
-      const group = page.getByRole('group', { name: t['exports.smallGroups.legend'] });
-      const write = page.getByRole('button', { name: t['exports.smallGroups.write'] });
-      // A file with no small group is written without asking.
-      await group.or(page.getByRole('progressbar')).first().waitFor();
-      if (await group.isVisible()) {
-        await group.getByRole('radio', { name: t['exports.smallGroups.keep'] }).check();
-        await write.click();
-      }
-    })(),
-  ]);
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('button', { name: t['exports.run.start'], exact: true }).click();
+  const group = page.getByRole('group', { name: t['exports.smallGroups.legend'] });
+  // The question comes once the reports are read and counted; a file with no small group is
+  // written without it.
+  if ((await Promise.race([group.waitFor().then(() => 'asked' as const), downloading.then(() => 'written' as const)])) === 'asked') {
+    await group.getByRole('radio', { name: t['exports.smallGroups.keep'] }).check();
+    await page.getByRole('button', { name: t['exports.smallGroups.write'] }).click();
+  }
+  const download = await downloading;
   const bytes = (await readFile(await download.path())).length;
   const noted = await page.evaluate(() => (globalThis as unknown as { partnerCsvNoted: Noted }).partnerCsvNoted);
   const { clicked, downloaded, asked, written } = noted;
