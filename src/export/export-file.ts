@@ -1,8 +1,7 @@
 /**
  * One export, start to end: records in, file text out in chunks, with the number of rows written so
  * far, so a worker can post progress and build a Blob while the UI stays responsive. A partner's
- * pseudonyms are computed first (WebCrypto is asynchronous), since they give its file its row order;
- * everything else is the synchronous writers.
+ * pseudonyms are computed first, since they give its file its row order.
  *
  * `exportText` is the same export as one string, for tests, the command line and benchmarks.
  */
@@ -11,7 +10,7 @@ import { ROWS_PER_CHUNK, type ExportHeader, type FileFormat } from './file-forma
 import { GEOJSON } from './geojson.ts';
 import { JSON_FILE } from './json.ts';
 import { columnsFor, type Profile } from './profile.ts';
-import { importPseudonymKey, pseudonymsOf } from './pseudonym.ts';
+import { pseudonymsOf } from './pseudonym.ts';
 import type { ExportRecord } from './record.ts';
 import { idsToPseudonymise, isExported, rowsFor, type PseudonymLookup } from './redact.ts';
 import { smallGroupsOf, withSmallGroups, type SmallGroupChoice } from './small-groups.ts';
@@ -54,7 +53,7 @@ export async function* exportChunks(records: readonly ExportRecord[], run: Expor
   const step = run.rowsPerChunk ?? ROWS_PER_CHUNK;
   let pseudonym: PseudonymLookup | undefined;
   if (profile.kind === 'partner') {
-    const known = await pseudonymsOf(await importPseudonymKey(profile.key), idsToPseudonymise(included));
+    const known = pseudonymsOf(profile.key, idsToPseudonymise(included));
     pseudonym = (id) => known.get(id)!;
     included = inPseudonymOrder(included, pseudonym);
   }
@@ -74,9 +73,13 @@ export async function* exportChunks(records: readonly ExportRecord[], run: Expor
  * a shared id; each partner's key shuffles its file differently, and the same key keeps its order.
  */
 function inPseudonymOrder(records: readonly ExportRecord[], pseudonym: PseudonymLookup): ExportRecord[] {
-  const keyed = records.map((r) => ({ r, key: typeof r.id === 'string' ? pseudonym(r.id) : '' }));
-  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return keyed.map((k) => k.r);
+  // Strings sorted as they are, with no comparator, sort several times faster. The pseudonym, then
+  // a NUL (below every hex digit, so a shorter key comes first), then the record's place as
+  // fixed-width digits: equal pseudonyms keep the records' order, as a stable sort by key would.
+  const width = String(records.length).length;
+  const keyed = records.map((r, i) => `${typeof r.id === 'string' ? pseudonym(r.id) : ''}\u0000${String(i).padStart(width, '0')}`);
+  keyed.sort();
+  return keyed.map((k) => records[Number(k.slice(k.indexOf('\u0000') + 1))]!);
 }
 
 /** The whole file as one string, and its row count for the export log. */

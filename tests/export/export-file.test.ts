@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { EXPORT_FORMATS, exportChunks, exportText, type ExportChunk } from '../../src/export/export-file.ts';
 import { INTERNAL_PROFILE, partnerProfile } from '../../src/export/profile.ts';
-import { importPseudonymKey, pseudonymsOf } from '../../src/export/pseudonym.ts';
+import { pseudonymsOf } from '../../src/export/pseudonym.ts';
 import type { ExportRecord } from '../../src/export/record.ts';
 import { EXPORTED_AT, MAPPING_KEY, RECORDS, WASH_PARTNER } from './fixtures.ts';
 
@@ -53,7 +53,7 @@ describe('the row order of a partner file', () => {
   /** Which report each row of a partner's CSV is, found by pseudonymising every id under that partner's key. */
   async function reportOrder(records: readonly ExportRecord[], profile: typeof WASH_PARTNER): Promise<string[]> {
     const ids = records.map((r) => r.id as string);
-    const byPseudonym = new Map([...(await pseudonymsOf(await importPseudonymKey(profile.key), ids))].map(([id, p]) => [p, id]));
+    const byPseudonym = new Map([...pseudonymsOf(profile.key, ids)].map(([id, p]) => [p, id]));
     const { text } = await exportText(records, { profile, format: 'csv', exportedAt: EXPORTED_AT });
     return text
       .split('\r\n')
