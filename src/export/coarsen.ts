@@ -32,7 +32,21 @@ export function isoWeekOf(dateOrTime: string): string | null {
 export function coarsenDate(value: string, grain: DateGrain): string | null {
   const m = ISO_DAY.exec(value);
   if (!m) return null;
-  return grain === 'day' ? m[0] : isoWeekOf(m[0]);
+  return grain === 'day' ? m[0] : weekOfDay(m[0]);
+}
+
+/** Weeks of days already seen: a file of 100,000 reports has a few hundred days, each in many rows. */
+const weeks = new Map<string, string | null>();
+/** Beyond a lifetime of days, a long-running process stops remembering more. */
+const WEEKS_KEPT = 50_000;
+
+function weekOfDay(day: string): string | null {
+  let week = weeks.get(day);
+  if (week === undefined) {
+    week = isoWeekOf(day);
+    if (weeks.size < WEEKS_KEPT) weeks.set(day, week);
+  }
+  return week;
 }
 
 /** Kilometres per degree of latitude (mean Earth radius 6,371 km). */

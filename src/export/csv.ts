@@ -11,9 +11,11 @@ import type { Cell, CellKind, Column, ExportRow } from './record.ts';
 
 const BOM = '\uFEFF';
 const CRLF = '\r\n';
-const FORMULA_START = /^[=+\-@\t\r\n]/;
+/** Char codes of `=`, `+`, `-`, `@`, tab, CR and LF: a text cell starting with one is neutralised. */
+const FORMULA_START = new Set([0x3d, 0x2b, 0x2d, 0x40, 0x09, 0x0d, 0x0a]);
 
-const quote = (text: string) => `"${text.replace(/"/g, '""')}"`;
+// Most cells hold no quote: the test is cheaper than a replace that finds nothing.
+const quote = (text: string) => `"${text.includes('"') ? text.replace(/"/g, '""') : text}"`;
 
 /** Empty stays empty: an unknown count is not zero. */
 export function csvCell(value: Cell | undefined, kind: CellKind): string {
@@ -24,7 +26,7 @@ export function csvCell(value: Cell | undefined, kind: CellKind): string {
     if (kind === 'number') return quote(String(value));
   }
   const text = String(value);
-  return quote(FORMULA_START.test(text) ? `'${text}` : text);
+  return quote(FORMULA_START.has(text.charCodeAt(0)) ? `'${text}` : text);
 }
 
 export function csvLine(cells: readonly string[]): string {
@@ -35,7 +37,19 @@ export const CSV: FileFormat = {
   extension: 'csv',
   mediaType: 'text/csv;charset=utf-8',
   head: (columns) => BOM + csvLine(columns.map((c) => csvCell(c.name, 'text'))) + csvLine(columns.map((c) => csvCell(c.hxl, 'text'))),
-  rows: (rows, columns) => rows.map((row) => csvLine(columns.map((c) => csvCell(row[c.name], c.kind)))).join(''),
+  rows: (rows, columns) => {
+    // One string grown cell by cell, with no array per row to join: at 100,000 rows the arrays cost
+    // more than the cells.
+    let text = '';
+    for (const row of rows) {
+      for (let i = 0; i < columns.length; i++) {
+        const c = columns[i]!;
+        text += (i === 0 ? '' : ',') + csvCell(row[c.name], c.kind);
+      }
+      text += CRLF;
+    }
+    return text;
+  },
   tail: () => '',
 };
 

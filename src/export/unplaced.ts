@@ -3,9 +3,9 @@
  * level and no point. Counted before the file is written, so the coordinator hears of them (the
  * desk's export screen, the command-line export) while they can still set the areas.
  */
-import type { Profile } from './profile.ts';
+import { columnsFor, type Profile } from './profile.ts';
 import { REPORT_COLUMNS, type ExportRecord, type ExportRow } from './record.ts';
-import { rowsFor } from './redact.ts';
+import { redactForPartner } from './redact.ts';
 
 /** The event's own admin areas and point: a displacement's origin and destination place other things. */
 const PLACING = REPORT_COLUMNS.filter((c) => c.item === 'admin' || c.item === 'point').map((c) => c.name);
@@ -26,8 +26,19 @@ export interface Placed {
 export function countUnplaced(records: Iterable<ExportRecord>, profile: Profile): Placed {
   let rows = 0;
   let none = 0;
-  // Ids are not looked at here: any stand-in will do where a partner's file needs pseudonyms.
-  for (const row of rowsFor(records, profile, () => '')) {
+  if (profile.kind === 'internal') {
+    for (const record of records) {
+      rows++;
+      if (unplaced(record)) none++;
+    }
+    return { rows, unplaced: none };
+  }
+  // Only the placing columns, redacted as the file redacts them: the whole row again would double
+  // the work of a partner's export. Ids are not among them, so no pseudonym is needed.
+  const placing = columnsFor(profile).filter((c) => PLACING.includes(c.name));
+  for (const record of records) {
+    const row = redactForPartner(record, profile, () => '', placing);
+    if (!row) continue;
     rows++;
     if (unplaced(row)) none++;
   }
