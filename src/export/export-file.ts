@@ -37,7 +37,7 @@ export interface ExportChunk {
   total: number;
 }
 
-export async function* exportChunks(records: readonly ExportRecord[], run: ExportRun): AsyncGenerator<ExportChunk> {
+export function* exportChunks(records: readonly ExportRecord[], run: ExportRun): Generator<ExportChunk> {
   const { profile, format: name, exportedAt } = run;
   const format = FILE_FORMATS[name];
   const columns = columnsFor(profile);
@@ -82,13 +82,16 @@ function inPseudonymOrder(records: readonly ExportRecord[], pseudonym: Pseudonym
   return keyed.map((k) => records[Number(k.slice(k.indexOf('\u0000') + 1))]!);
 }
 
-/** The whole file as one string, and its row count for the export log. */
-export async function exportText(records: readonly ExportRecord[], run: ExportRun): Promise<{ text: string; rows: number }> {
+/**
+ * The whole file as one string, and its row count for the export log. A promise still, as when
+ * pseudonyms came from WebCrypto: its callers need not change if a writer waits on something again.
+ */
+export function exportText(records: readonly ExportRecord[], run: ExportRun): Promise<{ text: string; rows: number }> {
   const parts: string[] = [];
   let rows = 0;
-  for await (const chunk of exportChunks(records, run)) {
+  for (const chunk of exportChunks(records, run)) {
     parts.push(chunk.text);
     rows = chunk.rows;
   }
-  return { text: parts.join(''), rows };
+  return Promise.resolve({ text: parts.join(''), rows });
 }

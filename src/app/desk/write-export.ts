@@ -58,7 +58,7 @@ export async function writeExportFile(
   }
   const writing = { profile, format, exportedAt, ...(smallGroups && { smallGroups: smallGroups.choice }) };
   let rows = 0;
-  for await (const chunk of exportChunks(records, writing)) {
+  for (const chunk of exportChunks(records, writing)) {
     parts.push(new Blob([chunk.text]));
     rows = chunk.rows;
     on.progress(chunk.rows, chunk.total);
