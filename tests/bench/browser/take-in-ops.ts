@@ -3,21 +3,26 @@
  * ops through the app's own path (read each op, then one strict transaction writing the ops and the
  * merged reports, all sealed at rest), sealed end to end (`v: 2`: opened, signature checked) and in
  * clear (`v: 1`), against its peer: the resulting report records written in clear with the raw
- * IndexedDB API in one strict transaction.
+ * IndexedDB API in one strict transaction; and the floor the sealed way cannot beat: the same ops
+ * opened and their signatures checked in parallel, one Web Worker per core, then that raw write.
+ *
+ * The workers run this very script (`/bench.js`, served by the bench's page server): loaded in a
+ * worker, it answers `openAll` messages instead of setting up the page.
  */
 import { DataKeyHolder } from '../../../src/app/store/at-rest.ts';
 import { RasidDb } from '../../../src/app/store/db.ts';
 import { readServed } from '../../../src/app/sync/take-in.ts';
+import type { RosterEntry } from '../../../src/domain/roster.ts';
 import { takeIn } from '../../../src/app/sync/take-in-steps.ts';
 import { SUITES, detectSuite } from '../../../src/domain/crypto/algorithms.ts';
-import { generateKeyPair } from '../../../src/domain/crypto/keys.ts';
+import { generateKeyPair, type AgreementKeyPair } from '../../../src/domain/crypto/keys.ts';
 import { PairKeyCache } from '../../../src/domain/crypto/pair-keys.ts';
 import { encodeHlc, nodeIdOf } from '../../../src/domain/hlc.ts';
 import { cryptoRandom, newOpId, newReportId } from '../../../src/domain/ids.ts';
 import { KeyDirectory } from '../../../src/domain/key-directory.ts';
 import { emptyState, applyOp } from '../../../src/domain/merge.ts';
 import { sealForWire, toWire } from '../../../src/domain/op/outgoing.ts';
-import type { Reader } from '../../../src/domain/op/read.ts';
+import { readArrived, type Reader } from '../../../src/domain/op/read.ts';
 import type { Op } from '../../../src/domain/op/op.ts';
 import type { ServedOp } from '../../../src/domain/op/wire.ts';
 import { deviceId } from '../../ids.ts';
@@ -70,6 +75,43 @@ function rawWrite(db: IDBDatabase, records: { id: string }[]): Promise<void> {
   });
 }
 
+/** What a worker is given to open a share of the ops: the keys a desk holds, and the ops as pulled. */
+interface OpenShare {
+  mine: AgreementKeyPair;
+  entry: RosterEntry;
+  ops: unknown[];
+}
+
+/** In a worker: opens and checks every op of its share with a reader of its own, as a desk builds one per sync round. */
+async function openShare({ mine, entry, ops }: OpenShare): Promise<unknown[]> {
+  const reader: Reader = { mine: [mine], directory: await KeyDirectory.of([entry]), pairs: new PairKeyCache() };
+  const read = await Promise.all(ops.map((op) => readArrived(op, reader)));
+  const failed = read.find((r) => !r.ok);
+  if (failed && !failed.ok) throw new Error(`an op did not open: ${failed.reason}`);
+  return read.map((r) => (r.ok ? r.op : undefined));
+}
+
+/** One worker per core, each running this script. */
+function workerPool(): Worker[] {
+  return Array.from({ length: navigator.hardwareConcurrency || 1 }, () => new Worker('/bench.js', { type: 'module' }));
+}
+
+function ask(worker: Worker, share: OpenShare): Promise<unknown[]> {
+  return new Promise((resolve, reject) => {
+    worker.onmessage = (e: MessageEvent<{ ok: true; ops: unknown[] } | { ok: false; error: string }>) =>
+      e.data.ok ? resolve(e.data.ops) : reject(new Error(e.data.error));
+    worker.onerror = (e) => reject(new Error(e.message));
+    worker.postMessage(share);
+  });
+}
+
+/** The floor's first half: the ops split evenly over the workers, opened and checked at once, and handed back. */
+async function openOnAllCores(pool: Worker[], share: Omit<OpenShare, 'ops'>, ops: unknown[]): Promise<unknown[]> {
+  const size = Math.ceil(ops.length / pool.length);
+  const parts = await Promise.all(pool.map((w, i) => ask(w, { ...share, ops: ops.slice(i * size, (i + 1) * size) })));
+  return parts.flat();
+}
+
 async function timed(work: () => Promise<unknown>): Promise<number> {
   const t0 = performance.now();
   await work();
@@ -77,7 +119,10 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
 }
 
 /** Milliseconds per batch of `n` ops, each way, over `rounds` rounds alternating the three. */
-async function takeInOps(n: number, rounds: number): Promise<{ sealed: number[]; sealedRead: number[]; clear: number[]; raw: number[] }> {
+async function takeInOps(
+  n: number,
+  rounds: number,
+): Promise<{ sealed: number[]; sealedRead: number[]; clear: number[]; raw: number[]; openAll: number[]; cores: number }> {
   const suite = SUITES[await detectSuite()];
   const [agreement, signing, deployment] = await Promise.all([
     generateKeyPair(suite.agreement),
@@ -90,7 +135,10 @@ async function takeInOps(n: number, rounds: number): Promise<{ sealed: number[];
     keys: { agreement: agreement.publicKey.text, signing: signing.publicKey.text },
   };
   const sealer = { agreement, signing, pairs: new PairKeyCache() };
-  const out = { sealed: [] as number[], sealedRead: [] as number[], clear: [] as number[], raw: [] as number[] };
+  const out = { sealed: [] as number[], sealedRead: [] as number[], clear: [] as number[], raw: [] as number[], openAll: [] as number[] };
+  const pool = workerPool();
+  // A first share to each worker loads its script and warms its crypto, as a desk's pool is started once.
+  await openOnAllCores(pool, { mine: deployment, entry }, []);
   for (let round = 0; round < rounds; round++) {
     const ops = Array.from({ length: n }, (_, i) => createOp(round * n + i));
     const served = (wire: (op: Op) => Promise<ServedOp['op']>) =>
@@ -139,8 +187,28 @@ async function takeInOps(n: number, rounds: number): Promise<{ sealed: number[];
     out.sealed.push(sealed.ms);
     out.sealedRead.push(sealed.readMs);
     out.clear.push((await desk('clear', clearOps)).ms);
+    out.openAll.push(
+      await timed(async () => {
+        const opened = await openOnAllCores(
+          pool,
+          { mine: deployment, entry },
+          sealedOps.map((s) => s.op),
+        );
+        if (opened.length !== n) throw new Error(`${opened.length} ops opened of ${n}`);
+      }),
+    );
   }
-  return out;
+  for (const w of pool) w.terminate();
+  return { ...out, cores: pool.length };
 }
 
-(globalThis as unknown as { bench: unknown }).bench = { takeInOps };
+if (typeof window === 'undefined') {
+  // In a worker of the pool above.
+  self.onmessage = (e: MessageEvent<OpenShare>) =>
+    void openShare(e.data).then(
+      (ops) => self.postMessage({ ok: true, ops }),
+      (error: unknown) => self.postMessage({ ok: false, error: String(error) }),
+    );
+} else {
+  (globalThis as unknown as { bench: unknown }).bench = { takeInOps };
+}
