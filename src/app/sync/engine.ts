@@ -215,7 +215,10 @@ export async function runSync(ctx: SyncContext, onProgress: (p: SyncProgress) =>
 
     if (!(await moreToDo(ctx, at, response, taken))) {
       // 7. Ops that waited in the quarantine for a key or a roster entry this sync brought.
-      if (ctx.keys) out.reopened = await reopenWaiting(db, await readerOf(db, ctx.keys), { device, now: ctx.now });
+      if (ctx.keys) {
+        const keys = ctx.keys;
+        out.reopened = await reopenWaiting(db, await readerOf(db, keys), { device, now: ctx.now }, () => readerOf(db, keys));
+      }
       return out;
     }
   }

@@ -138,7 +138,9 @@ export function startSync(args: {
     async keysChanged() {
       keys = undefined;
       const fresh = await currentKeys();
-      if (fresh) await reopenWaiting(db, await readerOf(db, fresh), { device: enrollment.device, now: writer.now });
+      if (fresh) {
+        await reopenWaiting(db, await readerOf(db, fresh), { device: enrollment.device, now: writer.now }, () => readerOf(db, fresh));
+      }
     },
     stop() {
       scheduler.stop();

@@ -8,7 +8,7 @@
 import { signedContent } from '../../domain/op/signature.ts';
 import type { DeviceId, OpId } from '../../domain/ids.ts';
 import { readWireHeader } from '../../domain/op/header.ts';
-import type { Cursor, SyncResponse } from '../../domain/op/sync.ts';
+import { MAX_BATCH, type Cursor, type SyncResponse } from '../../domain/op/sync.ts';
 import type { ServedOp, WireOp } from '../../domain/op/wire.ts';
 import { entriesWritten, ROSTER_ID } from '../../domain/roster.ts';
 import { readerExtent } from './op-keys.ts';
@@ -257,34 +257,60 @@ export async function takeResponse(
  * Ops that waited in quarantine for a key (the deployment key imported on a desk, a roster naming
  * their author) are tried again once the reader can open more than when they last were. Those that
  * open now are taken in as if just pulled; the others stay, with their reason as it now stands.
+ *
+ * A new desk can hold a whole deployment's ops waiting for its key file: they are taken in a pull's
+ * worth at a time, deployment ops first (a roster op may name the authors of the rest), then as the
+ * base numbered them, each part in its own transaction with a reader as the parts before it left it
+ * (`readerNow`), so the desk's list fills as they open instead of after the last.
  */
-export async function reopenWaiting(db: RasidDb, reader: Reader, deps: { device: DeviceId; now: () => number }): Promise<number> {
+export async function reopenWaiting(
+  db: RasidDb,
+  reader: Reader,
+  deps: { device: DeviceId; now: () => number },
+  readerNow: () => Promise<Reader> = () => Promise.resolve(reader),
+): Promise<number> {
   const extent = readerExtent(reader);
   if ((await db.getMeta('waitingTried')) === extent) return 0;
-  const waiting = (await db.quarantine.toArray()).filter((r) => WAITING_REASONS.includes(r.reason));
-  const arrived = waiting.map((r) => {
+  const rows = (await db.quarantine.toArray()).filter((r) => WAITING_REASONS.includes(r.reason));
+  const parsed = rows.map((row) => {
     try {
-      return JSON.parse(r.raw) as unknown;
+      return { row, raw: JSON.parse(row.raw) as unknown };
     } catch {
-      return undefined;
+      return { row, raw: undefined };
     }
   });
-  const { read, trust } = await readBatch(arrived, reader);
-  const ops: IncomingOp[] = [];
-  const toQuarantine: ToQuarantine[] = [];
-  const released: string[] = [];
-  waiting.forEach((row, i) => {
-    const r = read[i]!;
-    if (r.ok) {
-      ops.push({ op: r.op, rawBody: r.rawBody, wire: r.wire, seq: row.seq, receivedAt: row.receivedAt });
-      released.push(row.id);
-    } else if (r.reason !== row.reason) {
-      toQuarantine.push({ id: row.id, reason: r.reason, raw: arrived[i], seq: row.seq, receivedAt: row.receivedAt });
+  const isDeployment = (raw: unknown) => {
+    const read = readWireHeader(raw);
+    return read.ok && read.header.kind === 'deployment';
+  };
+  const ordered = [
+    ...parsed.filter((p) => isDeployment(p.raw)),
+    ...parsed.filter((p) => !isDeployment(p.raw)).sort((a, b) => (a.row.seq ?? Infinity) - (b.row.seq ?? Infinity)),
+  ];
+  let opened = 0;
+  for (let at = 0; at < ordered.length; at += MAX_BATCH) {
+    const part = ordered.slice(at, at + MAX_BATCH);
+    const { read, trust } = await readBatch(
+      part.map((p) => p.raw),
+      at === 0 ? reader : await readerNow(),
+    );
+    const ops: IncomingOp[] = [];
+    const toQuarantine: ToQuarantine[] = [];
+    const released: string[] = [];
+    part.forEach(({ row, raw }, i) => {
+      const r = read[i]!;
+      if (r.ok) {
+        ops.push({ op: r.op, rawBody: r.rawBody, wire: r.wire, seq: row.seq, receivedAt: row.receivedAt });
+        released.push(row.id);
+      } else if (r.reason !== row.reason) {
+        toQuarantine.push({ id: row.id, reason: r.reason, raw, seq: row.seq, receivedAt: row.receivedAt });
+      }
+    });
+    if (ops.length > 0 || toQuarantine.length > 0) {
+      await takeIn(db, { ops, toQuarantine, rejected: [], covering: {}, released, ...(trust && { trust }) }, deps);
     }
-  });
-  if (ops.length > 0 || toQuarantine.length > 0) {
-    await takeIn(db, { ops, toQuarantine, rejected: [], covering: {}, released, ...(trust && { trust }) }, deps);
+    opened += ops.length;
   }
   await db.setMeta('waitingTried', extent);
-  return ops.length;
+  return opened;
 }

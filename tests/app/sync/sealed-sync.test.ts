@@ -14,6 +14,7 @@ import { damageReport } from '../store/store-fixtures.ts';
 import { ORIGIN, sealedDeployment as sealed, syncDevice, trackDeployments, type Base, type Device } from './sync-fixtures.ts';
 import type { ReportId } from '../../../src/domain/ids.ts';
 import { ROSTER_ID } from '../../../src/domain/roster.ts';
+import { MAX_BATCH } from '../../../src/domain/op/sync.ts';
 
 const deployments = trackDeployments();
 const sealedDeployment = () => sealed(deployments);
@@ -91,6 +92,33 @@ describe('ops sealed end to end through the real base', () => {
     expect(await narrative(second, id)).toBe(MARKER);
     expect(await second.db.quarantine.count()).toBe(0);
   });
+
+  test('a desk holding more than a pull of ops waiting for its key opens them a pull at a time, its list filling as they open', async () => {
+    const { base, deployment, coordinator, monitor } = await sealedDeployment();
+    const second = await deployments.sealingDevice(base, 'coord-b', 'coordinator', coordinator);
+    second.keys.deploymentPublic = deployment.publicKey;
+    await keepRoster(coordinator.writer, { origin: ORIGIN, token: coordinator.token, fetch: base.fetch }, coordinator.device);
+    await syncDevice(coordinator);
+    const reports = MAX_BATCH + 20;
+    for (let i = 0; i < reports; i++) await createReport(monitor.writer, { ...damageReport, narrative: `${MARKER} ${i}` });
+    await syncDevice(monitor);
+    await syncDevice(second);
+    expect(await second.db.reports.count()).toBe(0);
+
+    second.keys.deploymentPrivate = deployment;
+    const listedMeanwhile: number[] = [];
+    const reader = () => readerOf(second.db, second.keys);
+    const opened = await reopenWaiting(second.db, await reader(), { device: second.device, now: second.writer.now }, async () => {
+      listedMeanwhile.push(await second.db.reports.count());
+      return reader();
+    });
+    expect(opened).toBe(reports);
+    // What the first part opened was listed while the rest still waited.
+    expect(listedMeanwhile[0]).toBeGreaterThan(0);
+    expect(listedMeanwhile[0]).toBeLessThan(reports);
+    expect(await second.db.reports.count()).toBe(reports);
+    expect(await second.db.quarantine.count()).toBe(0);
+  }, 120_000);
 
   test('changing one character of a sealed body, of a header, or of a signature on the base sends the op to quarantine', async () => {
     const { base, deployment, coordinator, monitor } = await sealedDeployment();
