@@ -32,7 +32,6 @@
  *   tasks over 200 ms counted (budget: the file within 2 s, no such task; partner-csv.ts).
  */
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:http';
 import { promisify } from 'node:util';
 import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -41,6 +40,7 @@ import { gzipSync } from 'node:zlib';
 import { launchBrowser } from '../chromium.ts';
 import { appSyncRows } from './app-sync.ts';
 import { bundle } from './bundle.ts';
+import { inChromium } from './in-chromium.ts';
 import { busyBase, ROUND_P99_BUDGET_MS } from './busy-base.ts';
 import { deskFigures } from './desk-list.ts';
 import type { ingestRates, Spread } from './ingest.ts';
@@ -74,30 +74,6 @@ const UNLOCK_BUDGET_MS = 300;
 
 function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
-
-/** Loads `entry`, bundled, in a Chromium page and returns what its `bench[name](...args)` resolves to. */
-async function inChromium<T>(entry: string, name: string, args: unknown[]): Promise<T> {
-  const code = await bundle(path.resolve(entry));
-  const server = createServer((req, res) => {
-    if (req.url === '/bench.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(code);
-    else res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><script type="module" src="/bench.js"></script>');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  const browser = await launchBrowser();
-  try {
-    const page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${port}/`);
-    await page.waitForFunction(() => 'bench' in globalThis);
-    return (await page.evaluate(
-      ({ name, args }) => (globalThis as unknown as { bench: Record<string, (...a: unknown[]) => Promise<unknown>> }).bench[name]!(...args),
-      { name, args },
-    )) as T;
-  } finally {
-    await browser.close();
-    server.close();
-  }
 }
 
 /** The ingest rates, from `ingest-process.ts` run in a new Node process (why: see that file). */

@@ -5,10 +5,7 @@
  * clear and reads nothing; this row says how much of the gap to it is the design (a writer row read
  * inside the transaction, three stores, three seals) and how much is left to the app's own code.
  */
-import { createServer } from 'node:http';
-import path from 'node:path';
-import { launchBrowser } from '../chromium.ts';
-import { bundle } from './bundle.ts';
+import { inChromium } from './in-chromium.ts';
 
 type Row = [string, string, string, string, string];
 
@@ -17,34 +14,10 @@ function quantile(values: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
-async function inPage(saves: number): Promise<{ rasid: number[]; floor: number[]; raw: number[] }> {
-  const code = await bundle(path.resolve('tests/bench/browser/save-floor.ts'));
-  const server = createServer((req, res) => {
-    if (req.url === '/bench.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(code);
-    else res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><script type="module" src="/bench.js"></script>');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  const browser = await launchBrowser();
-  try {
-    const page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${port}/`);
-    await page.waitForFunction(() => 'bench' in globalThis);
-    return await page.evaluate(
-      (n) =>
-        (
-          globalThis as unknown as { bench: { saveFloors: (n: number) => Promise<{ rasid: number[]; floor: number[]; raw: number[] }> } }
-        ).bench.saveFloors(n),
-      saves,
-    );
-  } finally {
-    await browser.close();
-    server.close();
-  }
-}
-
 export async function saveFloorRows(saves: number): Promise<Row[]> {
-  const t = await inPage(saves);
+  const t = await inChromium<{ rasid: number[]; floor: number[]; raw: number[] }>('tests/bench/browser/save-floor.ts', 'saveFloors', [
+    saves,
+  ]);
   if (t.rasid.length !== saves || t.floor.length !== saves) throw new Error('the save floor measured too few saves');
   return [0.5, 0.95].map((q) => {
     const rasid = quantile(t.rasid, q);

@@ -5,10 +5,7 @@
  * core at once, plus the raw one-transaction write of the reports they make; in clear, nothing is
  * opened and the floor is that raw write alone.
  */
-import { createServer } from 'node:http';
-import path from 'node:path';
-import { launchBrowser } from '../chromium.ts';
-import { bundle } from './bundle.ts';
+import { inChromium } from './in-chromium.ts';
 
 type Row = [string, string, string, string, string];
 
@@ -22,33 +19,6 @@ interface TakenIn {
   raw: number[];
   openAll: number[];
   cores: number;
-}
-
-/**
- * Runs `entry`'s `bench[name]` in a page whose server also hands the same script to the page's
- * workers (`/bench.js`): the floor opens ops in a pool of them.
- */
-async function inPage<T>(entry: string, name: string, args: unknown[]): Promise<T> {
-  const code = await bundle(path.resolve(entry));
-  const server = createServer((req, res) => {
-    if (req.url === '/bench.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(code);
-    else res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><script type="module" src="/bench.js"></script>');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  const browser = await launchBrowser();
-  try {
-    const page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${port}/`);
-    await page.waitForFunction(() => 'bench' in globalThis);
-    return (await page.evaluate(
-      ({ name, args }) => (globalThis as unknown as { bench: Record<string, (...a: unknown[]) => Promise<unknown>> }).bench[name]!(...args),
-      { name, args },
-    )) as T;
-  } finally {
-    await browser.close();
-    server.close();
-  }
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -75,7 +45,7 @@ export async function takeInRows({
   rounds = process.env.RASID_BENCH_QUICK === '1' ? 2 : 5,
   desk,
 }: { rounds?: number; desk?: Joined } = {}): Promise<Row[]> {
-  const t = await inPage<TakenIn>('tests/bench/browser/take-in-ops.ts', 'takeInOps', [TAKE_IN_BATCH, rounds]);
+  const t = await inChromium<TakenIn>('tests/bench/browser/take-in-ops.ts', 'takeInOps', [TAKE_IN_BATCH, rounds]);
   const rates = (ms: number[]) => ms.map((m) => (TAKE_IN_BATCH / m) * 1000);
   const floor = t.openAll.map((ms, i) => ms + t.raw[i]!);
   const sealed = rates(t.sealed);
