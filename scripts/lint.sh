@@ -2,6 +2,8 @@
 # `npm run lint`: every static check (Prettier's check, ESLint with the layer boundaries, tsc, knip).
 # ESLint, the longest, runs on one core while the other three run one after another on the other:
 # on a 2-core machine four at once slowed ESLint, the one that sets the run's length, by two thirds.
+# ESLint and Prettier keep a cache under node_modules/.cache, so a second run reads only changed
+# files; a fresh clone (CI) has none and checks everything.
 # Each writes its own log; the logs are then printed in order, in full for a check that failed.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
