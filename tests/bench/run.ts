@@ -2,10 +2,9 @@
  * `npm run bench`: measures what the budgets in the design speak of, each beside a peer measured in
  * the same run, and prints a table. Numbers vary on a shared machine: compare ratios, not runs.
  *
- * - Saving a report in Chromium: the app's writeOp against a raw two-store strict IndexedDB
- *   transaction (budget: p95 within 1.5x).
- * - The same save beside the design's floor: the same reads, writes and seals with raw IndexedDB,
- *   one save of each in turn (save-floor.ts).
+ * - Saving a report in Chromium: the app's save against a raw two-store strict IndexedDB
+ *   transaction (budget: p95 within 1.5x), and beside the design's floor, the same reads, writes and
+ *   seals with raw IndexedDB; one save of each in turn, in one page (save-floor.ts).
  * - A desk taking in one pulled batch of ops in Chromium, sealed against its floor (the same ops
  *   opened on every core at once, plus the raw one-transaction write of the reports they make), in
  *   clear against that raw write alone (budget: at least half the rate); and the desk below joining
@@ -40,7 +39,6 @@ import { gzipSync } from 'node:zlib';
 import { launchBrowser } from '../chromium.ts';
 import { appSyncRows } from './app-sync.ts';
 import { bundle } from './bundle.ts';
-import { inChromium } from './in-chromium.ts';
 import { busyBase, ROUND_P99_BUDGET_MS } from './busy-base.ts';
 import { deskFigures } from './desk-list.ts';
 import type { ingestRates, Spread } from './ingest.ts';
@@ -104,25 +102,6 @@ async function gzipKb(files: string[]): Promise<number> {
 type Row = [string, string, string, string, string];
 
 const spread = (ms: number[]) => `${median(ms).toFixed(0)} (${Math.min(...ms).toFixed(0)}–${Math.max(...ms).toFixed(0)})`;
-
-async function savingRows(): Promise<Row[]> {
-  const rows: Row[] = [];
-  const saves = await inChromium<{ raw: number[]; rasid: number[] }>('tests/bench/browser/save-report.ts', 'saveReports', [SAVES, 10]);
-  const raw = [...saves.raw].sort((a, b) => a - b);
-  const rasid = [...saves.rasid].sort((a, b) => a - b);
-  for (const q of [0.5, 0.95]) {
-    const r = quantile(rasid, q);
-    const p = quantile(raw, q);
-    rows.push([
-      `save a report, p${q * 100} (ms)`,
-      r.toFixed(2),
-      `raw IndexedDB ${p.toFixed(2)}`,
-      (r / p).toFixed(2),
-      q === 0.95 ? '≤ 1.5' : '',
-    ]);
-  }
-  return rows;
-}
 
 async function firstLoadRows(): Promise<Row[]> {
   const initial = await gzipKb(await initialChunks('dist', 'ar'));
@@ -249,8 +228,7 @@ async function photoRows(): Promise<Row[]> {
 /** The parts of the table, in its order; each runs alone and says how long it took. */
 /** `lane`: the quick form runs the parts of lane 1 beside those of lane 2, each lane in order. */
 const PARTS: { name: string; lane: 1 | 2; rows: () => Promise<Row[]> }[] = [
-  { name: 'saving reports', lane: 1, rows: savingRows },
-  { name: 'saving reports beside the floor', lane: 1, rows: () => saveFloorRows(SAVES) },
+  { name: 'saving reports', lane: 1, rows: () => saveFloorRows(SAVES) },
   { name: 'first-load JavaScript', lane: 1, rows: firstLoadRows },
   { name: "the base's ingest", lane: 2, rows: ingestRows },
   { name: "the desk's list", lane: 1, rows: deskRows },
