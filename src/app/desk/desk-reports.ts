@@ -1,15 +1,14 @@
 /**
  * What every desk screen reads: each report on this coordinator's device as a merged view, with
  * the facts the desk shows beside it (the device that created it, whether it has a conflict).
- * Read once per change of the reports table and shared by the list, the charts and the exports.
+ * Held live for the screens (live-desk-reports.ts), read once for an export.
  *
  * A report this app cannot read (an unknown type, a damaged row) is kept apart in `unreadable`:
  * it is counted and listed, never silently dropped.
  */
-import { useLiveQuery } from '../live-query.ts';
 import type { DeviceId, OpId, ReportId } from '../../domain/ids.ts';
 import type { ReportView } from '../../domain/merge.ts';
-import type { RasidDb } from '../store/db.ts';
+import type { RasidDb, ReportRow } from '../store/db.ts';
 import { readClearParts } from '../store/clear-parts.ts';
 import { readRow } from '../store/read-row.ts';
 
@@ -31,30 +30,29 @@ export interface DeskReports {
   readAt: number;
 }
 
-export async function loadDeskReports(db: RasidDb, watermark: number, now: () => number = Date.now): Promise<DeskReports> {
-  const rows = await db.reports.toArray();
-  const reports: DeskReport[] = [];
-  const unreadable: string[] = [];
-  for (const row of rows) {
-    const item = readRow(row, watermark);
-    if (!item.ok) {
-      unreadable.push(item.id);
-      continue;
-    }
-    reports.push({
-      id: row.id,
-      view: item.view,
-      device: row.state.created?.device ?? '',
-      createOp: row.state.created?.op,
-      unsynced: item.unsynced,
-    });
-  }
-  return { reports, unreadable, readAt: now() };
+/** One row as the desk holds it, or undefined when it does not read (read-row.ts). */
+export function deskReportOf(row: ReportRow, watermark: number): DeskReport | undefined {
+  const item = readRow(row, watermark);
+  if (!item.ok) return undefined;
+  return {
+    id: row.id,
+    view: item.view,
+    device: row.state.created?.device ?? '',
+    createOp: row.state.created?.op,
+    unsynced: item.unsynced,
+  };
 }
 
-/** Every report, kept current as sync and edits change them; undefined while the first read runs. */
-export function useDeskReports(db: RasidDb, watermark: number): DeskReports | undefined {
-  return useLiveQuery(() => loadDeskReports(db, watermark), [db, watermark]);
+/** Every report, read once: what an export takes. The screens hold theirs live (live-desk-reports.ts). */
+export async function loadDeskReports(db: RasidDb, watermark: number, now: () => number = Date.now): Promise<DeskReports> {
+  const reports: DeskReport[] = [];
+  const unreadable: string[] = [];
+  for (const row of await db.reports.toArray()) {
+    const report = deskReportOf(row, watermark);
+    if (report) reports.push(report);
+    else unreadable.push(row.id);
+  }
+  return { reports, unreadable, readAt: now() };
 }
 
 /**

@@ -124,6 +124,9 @@ export function searchSource(view: ReportView): string {
  */
 export class SearchCache {
   private readonly entries = new Map<string, { source: string; folded: string }>();
+  /** Each report's index entry, by the desk report object: the desk keeps an unchanged report's object. */
+  private indexedBy = new WeakMap<DeskReport, IndexedReport>();
+  private indexedFor: Gazetteer | undefined;
 
   /** The fold is a parameter so a test can count how often it runs. */
   constructor(private readonly fold: (text: string) => string = foldSearchText) {}
@@ -135,6 +138,20 @@ export class SearchCache {
     const folded = this.fold(source);
     this.entries.set(view.id, { source, folded });
     return folded;
+  }
+
+  /** The index entry of `report`, built again only for a new object or another gazetteer. */
+  indexed(report: DeskReport, gazetteer: Gazetteer | undefined, build: () => IndexedReport): IndexedReport {
+    if (gazetteer !== this.indexedFor) {
+      this.indexedBy = new WeakMap();
+      this.indexedFor = gazetteer;
+    }
+    let entry = this.indexedBy.get(report);
+    if (!entry) {
+      entry = build();
+      this.indexedBy.set(report, entry);
+    }
+    return entry;
   }
 
   /** Drops reports no longer present, so the cache never outgrows the data. */
@@ -256,25 +273,27 @@ export function indexDeskReports(reports: readonly DeskReport[], cache: SearchCa
   const places = placeLookup(gazetteer);
   const listed = reports.filter((r) => isListed(r.view)).sort(newestFirst);
   cache.keepOnly(new Set(listed.map((r) => r.id)));
-  return listed.map((report) => {
-    const { view } = report;
-    const admin = view.values.admin;
-    const adm2 = resolveArea(admin?.adm2, 2, places) ?? parentArea(resolveArea(admin?.adm3, 3, places), places);
-    const adm1 = resolveArea(admin?.adm1, 1, places) ?? parentArea(adm2, places);
-    const adm3 = resolveArea(admin?.adm3, 3, places);
-    return {
-      report,
-      text: cache.folded(view),
-      ...(adm1 && { adm1 }),
-      ...(adm2 && { adm2 }),
-      ...(adm3 && { adm3 }),
-      ...eventDays(view.values.eventDate),
-      verification: verificationOf(view),
-      device: report.device || UNKNOWN_DEVICE,
-      conflict: view.conflicts.length > 0,
-      noArea: hasNoAdminArea(admin),
-    };
-  });
+  return listed.map((report) => cache.indexed(report, gazetteer, () => indexOne(report, cache, places)));
+}
+
+function indexOne(report: DeskReport, cache: SearchCache, places: ReturnType<typeof placeLookup>): IndexedReport {
+  const { view } = report;
+  const admin = view.values.admin;
+  const adm2 = resolveArea(admin?.adm2, 2, places) ?? parentArea(resolveArea(admin?.adm3, 3, places), places);
+  const adm1 = resolveArea(admin?.adm1, 1, places) ?? parentArea(adm2, places);
+  const adm3 = resolveArea(admin?.adm3, 3, places);
+  return {
+    report,
+    text: cache.folded(view),
+    ...(adm1 && { adm1 }),
+    ...(adm2 && { adm2 }),
+    ...(adm3 && { adm3 }),
+    ...eventDays(view.values.eventDate),
+    verification: verificationOf(view),
+    device: report.device || UNKNOWN_DEVICE,
+    conflict: view.conflicts.length > 0,
+    noArea: hasNoAdminArea(admin),
+  };
 }
 
 // ----- filtering -----

@@ -107,9 +107,28 @@ async function timeFirstList(name: string): Promise<number> {
   }
 }
 
+/** The numbers of the desk's count line ("N of M"), in either digits. */
+function counted(): number[] {
+  const text = (document.querySelector('main [role="status"]')?.textContent ?? '')
+    .replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x660))
+    .replace(/[٬,]/g, '');
+  return [...text.matchAll(/\d+/g)].map((m) => Number(m[0]));
+}
+
+/** As timeFirstList, and then on until the list holds `total` reports: the first rows show before the rest is read. */
+async function timeWholeList(name: string, total: number): Promise<{ first: number; whole: number }> {
+  const t0 = performance.now();
+  const first = await timeFirstList(name);
+  for (;;) {
+    if (counted().at(-1) === total) return { first, whole: performance.now() - t0 };
+    await frame();
+  }
+}
+
 (globalThis as unknown as { deskBench: unknown }).deskBench = {
   setLabels: (l: Labels) => (labels = l),
   timeChange,
   timeFirstList,
+  timeWholeList,
   options: (label: string) => [...(control(label) as HTMLSelectElement).options].map((o) => o.value),
 };

@@ -4,7 +4,7 @@
  */
 import { useMemo } from 'preact/hooks';
 import { adminLookup } from '../../../domain/gazetteer.ts';
-import { useDeskReports } from '../../desk/desk-reports.ts';
+import { useDeskReports } from '../../desk/live-desk-reports.ts';
 import { useGazetteer, useTr, useWatermark, useWriter } from '../context.ts';
 import { CutsChart } from './charts/CutsChart.tsx';
 import { PeopleChart } from './charts/PeopleChart.tsx';

@@ -3,7 +3,7 @@
  * log of every export made by a coordinator. Everything here reads this device's own synced copy, so
  * it works offline like the rest of the desk.
  */
-import { useDeskReports } from '../../desk/desk-reports.ts';
+import { useDeskReports } from '../../desk/live-desk-reports.ts';
 import { listExports } from '../../desk/export-log.ts';
 import { listProfiles } from '../../desk/profiles.ts';
 import { useLiveQuery } from '../../live-query.ts';

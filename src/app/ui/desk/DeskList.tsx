@@ -7,7 +7,8 @@
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { OpId } from '../../../domain/ids.ts';
-import { receivedTimes, useDeskReports } from '../../desk/desk-reports.ts';
+import { receivedTimes } from '../../desk/desk-reports.ts';
+import { useDeskReports } from '../../desk/live-desk-reports.ts';
 import { deviceName, useDeviceLabels, type DeviceLabels } from '../../desk/device-labels.ts';
 import {
   SORTS,

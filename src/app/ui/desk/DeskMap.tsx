@@ -5,7 +5,7 @@
  */
 import { useMemo, useState } from 'preact/hooks';
 import { loadBoundaryLayer } from '../../boundary-layer.ts';
-import { useDeskReports } from '../../desk/desk-reports.ts';
+import { useDeskReports } from '../../desk/live-desk-reports.ts';
 import { SearchCache, filterReports, indexDeskReports, isNoFilter } from '../../desk/filter.ts';
 import { areaCounts, defaultLevel, legendSteps, placedReports } from '../../desk/map-data.ts';
 import { layerLevels } from '../../../domain/boundaries.ts';

@@ -5,7 +5,7 @@
 import { useMemo } from 'preact/hooks';
 import { duplicateCandidates } from '../../../domain/duplicates.ts';
 import type { ReportView } from '../../../domain/merge.ts';
-import { useDeskReports } from '../../desk/desk-reports.ts';
+import { useDeskReports } from '../../desk/live-desk-reports.ts';
 import { hasNoAdminArea } from '../../desk/filter.ts';
 import { href } from '../../router.ts';
 import { useTr, useWatermark, useWriter } from '../context.ts';
