@@ -48,7 +48,7 @@ export interface DeskFigures {
   /** Reports the list held when it first showed. */
   usableWith: number;
   firstList: number[];
-  /** From the same click until the list holds every report (ms). */
+  /** From the first round's click until the list holds every report (ms). */
   wholeList: number[];
   /** ms per round, by what changed; `unmatched` counts rounds that did not end on what the first run showed. */
   changes: { name: string; ms: number[]; unmatched: number }[];
@@ -62,6 +62,7 @@ export interface DeskFigures {
 interface InPage {
   setLabels(l: { list: string; loading: string; watchMs: number }): void;
   timeChange(change: Change, expected?: string): { ms: number; result: string; matched: boolean };
+  timeFirstList(name: string): number;
   timeWholeList(name: string, total: number): { first: number; whole: number };
   options(label: string): string[];
 }
@@ -214,9 +215,12 @@ export async function deskFigures({
       await page.evaluate(timing);
       await call(page, 'setLabels', { list: deskAr['desk.list.label'], loading: deskAr['desk.sort.loading'], watchMs });
       if (i === 0) heapBefore = await heapUsed(page);
-      const opened = await call(page, 'timeWholeList', deskAr['nav.desk'], reports);
-      firstList.push(opened.first);
-      wholeList.push(opened.whole);
+      // Until the whole list is held once: at 100,000 that is most of a minute a round.
+      if (i === 0) {
+        const opened = await call(page, 'timeWholeList', deskAr['nav.desk'], reports);
+        firstList.push(opened.first);
+        wholeList.push(opened.whole);
+      } else firstList.push(await call(page, 'timeFirstList', deskAr['nav.desk']));
     }
 
     const dateFrom = new Date(now - 182 * 86_400_000).toISOString().slice(0, 10);
