@@ -107,6 +107,8 @@ export class LiveDeskReports {
       })
       .finally(() => {
         this.running = undefined;
+        // A write announced after the last look at what was due, and before this: read it now.
+        if (this.dirty.size > 0) this.refresh();
       });
   }
 
