@@ -29,16 +29,19 @@ export const LAPTOP = { viewport: { width: 1280, height: 800 } } as const;
 export interface PhoneOptions {
   /** BCP 47 tag for navigator.language and Accept-Language, e.g. 'ar-SD' or 'en'. */
   locale?: string;
+  /** Another server than the shared one, for relative URLs. */
+  baseURL?: string;
 }
 
 /**
  * A context shaped like a low-end Android phone, with its own storage and service workers allowed,
- * so an app loaded in it can go offline. Relative URLs in page.goto resolve against baseUrl(). Its
+ * so an app loaded in it can go offline. Relative URLs in page.goto resolve against baseUrl() unless
+ * another is given. Its
  * pages unlock themselves with TEST_PASSCODE unless `locked` is set.
  */
 export async function newPhoneContext(browser: Browser, opts: PhoneOptions & { locked?: boolean } = {}): Promise<BrowserContext> {
   const context = await browser.newContext({
-    baseURL: baseUrl(),
+    baseURL: opts.baseURL ?? baseUrl(),
     ...PHONE,
     serviceWorkers: 'allow',
     ...(opts.locale === undefined ? {} : { locale: opts.locale }),

@@ -3,28 +3,37 @@
  * The running app offers "Reload to update" and keeps working on the old version until the monitor
  * chooses, so nothing half-typed is lost to an update.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, newPhoneContext, waitForValue } from './harness.ts';
+import { startServer, type ServerProcess } from './server-process.ts';
 
-// The built app the server under test serves (RASID_DIST when a run builds elsewhere).
-const SW = `${process.env.RASID_DIST ?? 'dist'}/sw.js`;
+// A copy of the built app with a server of its own: the other test files run beside this one, and
+// their servers must not ship them the next release.
+let dist: string;
+let server: ServerProcess;
 let browser: Browser;
 let original: string;
+const sw = () => path.join(dist, 'sw.js');
 
 beforeAll(async () => {
-  browser = await launchBrowser();
-  original = await readFile(SW, 'utf8');
+  dist = await mkdtemp(path.join(tmpdir(), 'rasid-update-dist-'));
+  await cp(process.env.RASID_DIST ?? 'dist', dist, { recursive: true });
+  [browser, server] = await Promise.all([launchBrowser(), startServer({ env: { RASID_DIST: dist } })]);
+  original = await readFile(sw(), 'utf8');
 });
 
 afterAll(async () => {
-  await writeFile(SW, original);
   await browser?.close();
+  await server?.stop();
+  await rm(dist, { recursive: true, force: true });
 });
 
 test('a new version is offered with "Reload to update", never forced mid-form', async () => {
-  const context = await newPhoneContext(browser, { locale: 'en' });
+  const context = await newPhoneContext(browser, { locale: 'en', baseURL: server.baseUrl });
   const page = await context.newPage();
   await page.goto('/');
   await page.waitForFunction(() => navigator.serviceWorker?.controller !== null);
@@ -34,7 +43,7 @@ test('a new version is offered with "Reload to update", never forced mid-form', 
   await page.getByRole('radio', { name: 'أضرار' }).check();
   await page.getByLabel('اسم المكان', { exact: true }).fill('قرية المزيرعة');
 
-  await writeFile(SW, `${original}\n// next release\n`);
+  await writeFile(sw(), `${original}\n// next release\n`);
   await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r?.update()));
   const offer = page.getByRole('status').filter({ hasText: 'نسخة جديدة من التطبيق جاهزة' });
   await offer.waitFor();
