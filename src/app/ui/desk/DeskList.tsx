@@ -95,7 +95,8 @@ export function DeskList() {
   const { gazetteer } = useGazetteer();
   const watermark = useWatermark();
   const data = useDeskReports(writer.db, watermark);
-  // One cache for the screen's life: each sync re-reads every report, and only changed texts are folded again.
+  // One cache for the screen's life: an unchanged report keeps its index entry, and an edited
+  // one's text is folded again only if it changed.
   const [cache] = useState(() => new SearchCache());
   const index = useMemo(() => (data ? indexDeskReports(data.reports, cache, gazetteer) : []), [data, cache, gazetteer]);
   const { form, set, clear, filter } = useDeskFilter();
