@@ -28,6 +28,8 @@ export interface DeskReports {
   unreadable: string[];
   /** When the reports were read (ms): "now" for screens that count what is going on at the moment. */
   readAt: number;
+  /** False while the first read goes on: what is there is the newest part of the reports. */
+  complete: boolean;
 }
 
 /** One row as the desk holds it, or undefined when it does not read (read-row.ts). */
@@ -52,7 +54,7 @@ export async function loadDeskReports(db: RasidDb, watermark: number, now: () =>
     if (report) reports.push(report);
     else unreadable.push(row.id);
   }
-  return { reports, unreadable, readAt: now() };
+  return { reports, unreadable, readAt: now(), complete: true };
 }
 
 /**

@@ -47,6 +47,7 @@ export class LiveDeskReports {
   private everything = true;
   private running: Promise<void> | undefined;
   private published = false;
+  private complete = false;
   private version = 0;
   private cached: { version: number; watermark: number; value: DeskReports } | undefined;
   private dropTimer: ReturnType<typeof setTimeout> | undefined;
@@ -160,6 +161,10 @@ export class LiveDeskReports {
         this.version++;
       }
     }
+    if (!this.complete) {
+      this.complete = true;
+      this.version++;
+    }
     this.publish();
   }
 
@@ -194,7 +199,7 @@ export class LiveDeskReports {
       if (report.unsynced !== unsynced) entry.report = { ...report, unsynced };
       reports.push(entry.report!);
     }
-    const value = { reports, unreadable, readAt: this.now() };
+    const value = { reports, unreadable, readAt: this.now(), complete: this.complete };
     this.cached = { version: this.version, watermark, value };
     return value;
   }
@@ -212,9 +217,18 @@ export function liveDeskReports(db: RasidDb): LiveDeskReports {
   return held;
 }
 
-/** Every report, kept current as sync and edits change them; undefined until the first page is read. */
-export function useDeskReports(db: RasidDb, watermark: number): DeskReports | undefined {
+/**
+ * Every report, kept current as sync and edits change them; undefined until they are all read. With
+ * `partial` (the list, which says it is still reading), from the first page on.
+ */
+export function useDeskReports(db: RasidDb, watermark: number, { partial = false } = {}): DeskReports | undefined {
   const [value, setValue] = useState<DeskReports>();
-  useEffect(() => liveDeskReports(db).subscribe(watermark, setValue), [db, watermark]);
+  useEffect(
+    () =>
+      liveDeskReports(db).subscribe(watermark, (next) => {
+        if (partial || next.complete) setValue(next);
+      }),
+    [db, watermark, partial],
+  );
   return value;
 }

@@ -59,6 +59,9 @@ test('the newest reports show before the rest are read, and every report arrives
   expect(new Set(all.reports.map((r) => r.id))).toEqual(new Set(ids));
   const first = seen[0]!;
   expect(first.reports.length).toBeLessThan(450);
+  // Said to be a part, so that no screen takes it for the whole.
+  expect(first.complete).toBe(false);
+  expect(all.complete).toBe(true);
   // What shows first is what the list shows at its top: the newest.
   const newest = new Set(ids.slice(-first.reports.length));
   expect(first.reports.every((r) => newest.has(r.id))).toBe(true);

@@ -94,7 +94,8 @@ export function DeskList() {
   const { writer } = useWriter();
   const { gazetteer } = useGazetteer();
   const watermark = useWatermark();
-  const data = useDeskReports(writer.db, watermark);
+  // From the first page read: the newest reports show while the rest is read.
+  const data = useDeskReports(writer.db, watermark, { partial: true });
   // One cache for the screen's life: an unchanged report keeps its index entry, and an edited
   // one's text is folded again only if it changed.
   const [cache] = useState(() => new SearchCache());
@@ -142,6 +143,11 @@ export function DeskList() {
               {tr.t('desk.filter.clear')}
             </button>
           </div>
+        )}
+        {data && !data.complete && (
+          <p class="hint" aria-live="polite">
+            {tr.t('desk.loading')}
+          </p>
         )}
         {byReceipt && received.loading && (
           <p class="hint" aria-live="polite">
