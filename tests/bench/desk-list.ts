@@ -2,9 +2,9 @@
  * The desk holding a year of invented reports, in the real app: a base process whose store holds
  * them sealed (invented-base.ts), the built app it serves, and a coordinator's desk in Chromium that
  * joins as the demo's lines say (enrolled, key file, root file) and pulls every report through
- * sync, its list open while the pull goes on. Then, in the desk's list: the time to the first rows, each filter change, each sort and
- * each letter typed in the search (browser/desk-timing.ts), and the JavaScript heap with the desk
- * open. Run after `npm run build`: the server serves dist/.
+ * sync, its list open while the pull goes on. Then, in the desk's list: the time to the first rows,
+ * each filter change, each sort and each letter typed in the search (browser/desk-timing.ts), and
+ * the JavaScript heap with the desk open. Run after `npm run build`: the server serves dist/.
  */
 import path from 'node:path';
 import type { Page } from 'playwright-core';
