@@ -102,8 +102,13 @@ export interface MetaRows {
   epoch: string | null;
   /** Coordinators: every device's watermark from the last response, to relay ops the base lacks. */
   watermarks: Watermark[];
-  /** The keys this device could open ops with when it last tried those waiting in quarantine. */
+  /**
+   * The keys this device could open ops with when it last tried those waiting in quarantine, and the
+   * `waitingAdded` it read then: the next try skips the quarantine only if neither has changed.
+   */
   waitingTried: string;
+  /** Changed whenever an op is put in the quarantine to wait for a key (sync/take-in-steps.ts). */
+  waitingAdded: string;
   /** Once this device pinned its deployment's root: the trusted roster as it last stood (sync/trust.ts). */
   trust: TrustSummary;
   /** Revoked devices' cut-offs whose later ops this device has set aside (sync/take-in.ts), by device. */

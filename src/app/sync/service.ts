@@ -137,6 +137,9 @@ export function startSync(args: {
     keys: currentKeys,
     async keysChanged() {
       keys = undefined;
+      // A sync that began before holds the keys as they were, and parks what only the new ones open:
+      // one more runs right after it, with these.
+      if (status.running) void scheduler.syncNow().catch(() => undefined);
       const fresh = await currentKeys();
       if (fresh) {
         await reopenWaiting(db, await readerOf(db, fresh), { device: enrollment.device, now: writer.now }, () => readerOf(db, fresh));

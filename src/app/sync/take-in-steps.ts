@@ -365,11 +365,15 @@ async function settleQuarantine(db: RasidDb, input: TakeIn, newRows: readonly Op
           .primaryKeys()
       : [];
   const released = [...(input.released ?? []), ...waited];
+  // A sync that began before a key was imported goes on parking ops while that key's reopen runs:
+  // marking each addition lets the next reopen know that it has not seen them, even with the same keys.
+  const newlyWaiting = put.some((row) => WAITING_REASONS.includes(row.reason));
   return {
     count: put.length,
     written: Promise.all([
       released.length ? db.quarantine.bulkDelete(released) : undefined,
       put.length ? db.quarantine.bulkPut(put) : undefined,
+      newlyWaiting ? db.setMeta('waitingAdded', crypto.randomUUID()) : undefined,
     ]),
   };
 }

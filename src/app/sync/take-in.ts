@@ -269,8 +269,9 @@ export async function reopenWaiting(
   deps: { device: DeviceId; now: () => number },
   readerNow: () => Promise<Reader> = () => Promise.resolve(reader),
 ): Promise<number> {
-  const extent = readerExtent(reader);
-  if ((await db.getMeta('waitingTried')) === extent) return 0;
+  // `waitingAdded` is read before the quarantine: an op parked after it changes it, and is tried next time.
+  const marker = `${readerExtent(reader)}#${(await db.getMeta('waitingAdded')) ?? ''}`;
+  if ((await db.getMeta('waitingTried')) === marker) return 0;
   const rows = (await db.quarantine.toArray()).filter((r) => WAITING_REASONS.includes(r.reason));
   const parsed = rows.map((row) => {
     try {
@@ -311,6 +312,6 @@ export async function reopenWaiting(
     }
     opened += ops.length;
   }
-  await db.setMeta('waitingTried', extent);
+  await db.setMeta('waitingTried', marker);
   return opened;
 }

@@ -8,6 +8,7 @@ import { sealOutgoing, wireOf } from '../../../src/app/sync/push.ts';
 import { checkOuter } from '../../../src/domain/op/outer-signature.ts';
 import { keepRoster } from '../../../src/app/sync/service.ts';
 import { reopenWaiting } from '../../../src/app/sync/take-in.ts';
+import { takeIn } from '../../../src/app/sync/take-in-steps.ts';
 import { viewOf } from '../../../src/domain/merge.ts';
 import { QUARANTINE_REASONS } from '../../../src/domain/quarantine.ts';
 import { damageReport } from '../store/store-fixtures.ts';
@@ -91,6 +92,40 @@ describe('ops sealed end to end through the real base', () => {
     );
     expect(await narrative(second, id)).toBe(MARKER);
     expect(await second.db.quarantine.count()).toBe(0);
+  });
+
+  test('an op parked after the key came, by a sync that began before it, opens at the next try with the same key', async () => {
+    const { base, deployment, coordinator, monitor } = await sealedDeployment();
+    const second = await deployments.sealingDevice(base, 'coord-b', 'coordinator', coordinator);
+    second.keys.deploymentPublic = deployment.publicKey;
+    await keepRoster(coordinator.writer, { origin: ORIGIN, token: coordinator.token, fetch: base.fetch }, coordinator.device);
+    await syncDevice(coordinator);
+    await createReport(monitor.writer, { ...damageReport, narrative: 'before the key' });
+    await syncDevice(monitor);
+    await syncDevice(second);
+    second.keys.deploymentPrivate = deployment;
+    const reader = () => readerOf(second.db, second.keys);
+    const deps = { device: second.device, now: second.writer.now };
+    expect(await reopenWaiting(second.db, await reader(), deps)).toBe(1);
+
+    // The sync that began before the key goes on, and parks the next op it pulls as it would have.
+    const late = await createReport(monitor.writer, { ...damageReport, narrative: `${MARKER} after the key` });
+    await syncDevice(monitor);
+    const row = (await monitor.db.ops.toArray()).find((o) => o.reportId === late)!;
+    await takeIn(
+      second.db,
+      {
+        ops: [],
+        toQuarantine: [{ id: row.id, reason: QUARANTINE_REASONS.notForThisDevice, raw: wireOf(row), seq: 99 }],
+        rejected: [],
+        covering: {},
+      },
+      deps,
+    );
+    expect(await reopenWaiting(second.db, await reader(), deps)).toBe(1);
+    expect(await narrative(second, late)).toBe(`${MARKER} after the key`);
+    // Nothing new waits: the next try does not read the quarantine again.
+    expect(await reopenWaiting(second.db, await reader(), deps)).toBe(0);
   });
 
   test('a desk holding more than a pull of ops waiting for its key opens them a pull at a time, its list filling as they open', async () => {
