@@ -250,7 +250,7 @@ export async function openOp(input: unknown, keys: OpenKeys): Promise<OpenResult
     const payload = plaintext.slice(1 + SIGNATURE_BYTES);
     let bodyBytes: Bytes;
     if (codec === CODEC.deflateRaw) {
-      const inflated = await inflate(payload, MAX_BODY_BYTES);
+      const inflated = inflate(payload, MAX_BODY_BYTES);
       if (!inflated.ok) return fail(QUARANTINE_REASONS.badBody);
       bodyBytes = inflated.bytes;
     } else {
