@@ -28,6 +28,8 @@ export interface SyncContext {
   now: () => number;
   /** What ops are sealed and opened with; without, they travel and are read in version 1 only. */
   keys?: OpKeys;
+  /** The keys as they stand now, read again each round: without, `keys` holds for the whole sync. */
+  keysNow?: () => Promise<OpKeys | undefined>;
   /** For the ids of ops sync itself writes (vouchings); the platform's by default. */
   random?: RandomBytes;
 }
@@ -145,7 +147,7 @@ function vouchOwn(ctx: SyncContext): Promise<number> {
  * less than before (a restored backup): everything above it is pushed again, by this sync. A device
  * the base no longer lists is one it holds nothing of (a new, empty store).
  */
-function advance(at: Position, batch: { own: Outgoing[]; relay: Outgoing[] }, response: SyncResponse, taken: TakenResponse): void {
+function advance(at: Position, batch: { own: Outgoing[]; relay: Outgoing[] }, response: SyncResponse, cursor: Cursor | null): void {
   for (const o of batch.own) at.pushedOwn = Math.max(at.pushedOwn, o.row.deviceSeq);
   for (const r of batch.relay) at.relayed.set(r.row.device, Math.max(at.relayed.get(r.row.device) ?? 0, r.row.deviceSeq));
   if (response.watermark < at.watermark) at.pushedOwn = response.watermark;
@@ -161,20 +163,52 @@ function advance(at: Position, batch: { own: Outgoing[]; relay: Outgoing[] }, re
     at.baseMarks = now;
     at.receipts = new Map(marks.flatMap((m) => (m.receipt === undefined ? [] : [[m.device, m.receipt] as const])));
   }
-  at.cursor = taken.cursor;
+  at.cursor = cursor;
   at.epoch = response.epoch;
+}
+
+/** The next page, asked for while this one is taken in. */
+interface Ahead {
+  at: Position;
+  response: Promise<SyncResponse>;
+}
+
+/**
+ * 3b. A page that pushed nothing, with more to pull and nothing waiting to be pushed: the next pull
+ * is sent before this page is taken in, so that the base's work and the wire overlap the desk's.
+ * A pull only reads; should the take-in move the cursor elsewhere (a renumbered log, another epoch),
+ * the page asked for ahead is dropped and the next round asks again.
+ */
+async function pullAhead(ctx: SyncContext, at: Position, response: SyncResponse): Promise<Ahead | undefined> {
+  const peek: Position = { ...at, baseMarks: new Map(at.baseMarks), receipts: new Map(at.receipts), relayed: new Map(at.relayed) };
+  advance(peek, { own: [], relay: [] }, response, response.cursor);
+  if (await somethingToPush(ctx, peek)) return undefined;
+  const pulled = exchange(ctx, peek, []);
+  // Dropped pages may fail unheard; one that is used fails where it is awaited.
+  pulled.catch(() => undefined);
+  return { at: peek, response: pulled };
+}
+
+function sameCursor(a: Cursor | null, b: Cursor | null): boolean {
+  return a === b || (a !== null && b !== null && a.seq === b.seq && a.opId === b.opId);
+}
+
+/** Own ops or (for a coordinator) relays waiting to be pushed from where `at` stands. */
+async function somethingToPush(ctx: SyncContext, at: Position): Promise<boolean> {
+  const upTo = await lastSendable(ctx.db, ctx.keys);
+  if ((await outbox(ctx.db, ctx.device, at.pushedOwn, { count: 1, bytes: Infinity }, upTo)).length > 0) return true;
+  return ctx.role === 'coordinator' && (await relayBatch(ctx.db, ctx.device, at.relayed, { count: 1, bytes: Infinity })).length > 0;
 }
 
 /** 6. Whether anything is left: more to pull, a pull to start again from zero, own ops or relays to push. */
 async function moreToDo(ctx: SyncContext, at: Position, response: SyncResponse, taken: TakenResponse): Promise<boolean> {
   if (response.more || taken.stale) return true;
   // A roster this round pulled may have confirmed a key renewal: the ops that waited for it go now.
-  const upTo = await lastSendable(ctx.db, ctx.keys);
-  if ((await outbox(ctx.db, ctx.device, at.pushedOwn, { count: 1, bytes: Infinity }, upTo)).length > 0) return true;
-  return ctx.role === 'coordinator' && (await relayBatch(ctx.db, ctx.device, at.relayed, { count: 1, bytes: Infinity })).length > 0;
+  return somethingToPush(ctx, at);
 }
 
-export async function runSync(ctx: SyncContext, onProgress: (p: SyncProgress) => void = () => {}): Promise<SyncOutcome> {
+export async function runSync(first: SyncContext, onProgress: (p: SyncProgress) => void = () => {}): Promise<SyncOutcome> {
+  let ctx = first;
   const { db, device } = ctx;
   await vouchOwn(ctx);
   const at = await startingPosition(db);
@@ -193,13 +227,18 @@ export async function runSync(ctx: SyncContext, onProgress: (p: SyncProgress) =>
   };
   onProgress({ ...out });
 
+  let ahead: Ahead | undefined;
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const batch = await nextBatch(ctx, at);
+    // A key imported during a long pull (a new desk's first) opens the pages after it as they come.
+    if (ctx.keysNow) ctx = { ...ctx, keys: (await ctx.keysNow().catch(() => undefined)) ?? ctx.keys };
+    const batch = ahead ? { own: [], relay: [] } : await nextBatch(ctx, at);
     const sending = [...batch.own, ...batch.relay];
-    const response = await exchange(ctx, at, sending);
+    const response = await (ahead?.response ?? exchange(ctx, at, sending));
+    const next = sending.length === 0 && response.more ? await pullAhead(ctx, at, response) : undefined;
     const taken = await takeAnswer(ctx, at, sending, response);
     const restored = response.watermark < at.watermark;
-    advance(at, batch, response, taken);
+    advance(at, batch, response, taken.cursor);
+    ahead = next && !taken.stale && at.epoch === next.at.epoch && sameCursor(at.cursor, next.at.cursor) ? next : undefined;
 
     out.sent += sending.length;
     out.relayed += batch.relay.length;

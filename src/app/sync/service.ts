@@ -82,8 +82,9 @@ export function startSync(args: {
       if (enrollment.role === 'coordinator') await keepRoster(writer, endpoint, enrollment.device, opKeys).catch(() => undefined);
       if (opKeys) await pinOnFirstUse(opKeys, endpoint).catch(() => undefined);
       const run = () =>
-        runSync({ db, device: enrollment.device, role: enrollment.role, transport, now: writer.now, keys: opKeys }, (progress) =>
-          publish({ ...status, running: true, progress }),
+        runSync(
+          { db, device: enrollment.device, role: enrollment.role, transport, now: writer.now, keys: opKeys, keysNow: currentKeys },
+          (progress) => publish({ ...status, running: true, progress }),
         );
       // Two tabs of the app would push and pull the same ops twice: one sync at a time per origin.
       const locks = globalThis.navigator?.locks;
@@ -137,9 +138,6 @@ export function startSync(args: {
     keys: currentKeys,
     async keysChanged() {
       keys = undefined;
-      // A sync that began before holds the keys as they were, and parks what only the new ones open:
-      // one more runs right after it, with these.
-      if (status.running) void scheduler.syncNow().catch(() => undefined);
       const fresh = await currentKeys();
       if (fresh) {
         await reopenWaiting(db, await readerOf(db, fresh), { device: enrollment.device, now: writer.now }, () => readerOf(db, fresh));

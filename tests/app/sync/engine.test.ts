@@ -6,6 +6,7 @@ import { writeOp } from '../../../src/app/store/write-op.ts';
 import { addToRoster } from '../../../src/app/sync/deployment-settings.ts';
 import { runSync } from '../../../src/app/sync/engine.ts';
 import { httpTransport, SYNC_ERRORS, type Fetch } from '../../../src/app/sync/transport.ts';
+import { MAX_BATCH } from '../../../src/domain/op/sync.ts';
 import { canonicalJson } from '../../../src/domain/canonical-json.ts';
 import { mergeOps, viewOf } from '../../../src/domain/merge.ts';
 import { authorityOf, GAZETTEER_ID, ROSTER_ID, rosterOf } from '../../../src/domain/roster.ts';
@@ -55,6 +56,28 @@ describe('pushing and pulling through the real base', () => {
     const after = (await monitor.db.ops.toArray()).filter((o) => o.device === monitor.device);
     expect(after.map(({ seq: _s, receivedAt: _r, ...op }) => op)).toEqual(before);
   });
+
+  test('a pull of several pages asks for each next page while the last is taken in, and ends holding every report', async () => {
+    const { monitor, coordinator } = await deployment();
+    const reports = 2 * MAX_BATCH + 10;
+    for (let i = 0; i < reports; i++) await createReport(monitor.writer, { ...damageReport, structures: i });
+    await syncDevice(monitor);
+    const asked: { held: number; pulledBefore: number }[] = [];
+    let pulled = 0;
+    const out = await runSync({
+      ...coordinator.sync,
+      transport: async (request) => {
+        asked.push({ held: await coordinator.db.reports.count(), pulledBefore: pulled });
+        const response = await coordinator.sync.transport(request);
+        pulled += response.ops.filter((s) => s.op.kind === 'create').length;
+        return response;
+      },
+    });
+    expect(out.received).toBeGreaterThanOrEqual(reports);
+    expect(await coordinator.db.reports.count()).toBe(reports);
+    // Some page was asked for before the one answered before it was held.
+    expect(asked.some((a) => a.held < a.pulledBefore)).toBe(true);
+  }, 120_000);
 
   test('the request is gzip-compressed and carries the token only in the Authorization header', async () => {
     const { base, monitor } = await deployment();

@@ -8,6 +8,7 @@ import { sealOutgoing, wireOf } from '../../../src/app/sync/push.ts';
 import { checkOuter } from '../../../src/domain/op/outer-signature.ts';
 import { keepRoster } from '../../../src/app/sync/service.ts';
 import { reopenWaiting } from '../../../src/app/sync/take-in.ts';
+import { runSync } from '../../../src/app/sync/engine.ts';
 import { takeIn } from '../../../src/app/sync/take-in-steps.ts';
 import { viewOf } from '../../../src/domain/merge.ts';
 import { QUARANTINE_REASONS } from '../../../src/domain/quarantine.ts';
@@ -93,6 +94,27 @@ describe('ops sealed end to end through the real base', () => {
     expect(await narrative(second, id)).toBe(MARKER);
     expect(await second.db.quarantine.count()).toBe(0);
   });
+
+  test('a key imported during a long pull opens the pages after it as they come, and those before it at the end', async () => {
+    const { base, deployment, coordinator, monitor } = await sealedDeployment();
+    const second = await deployments.sealingDevice(base, 'coord-b', 'coordinator', coordinator);
+    second.keys.deploymentPublic = deployment.publicKey;
+    await keepRoster(coordinator.writer, { origin: ORIGIN, token: coordinator.token, fetch: base.fetch }, coordinator.device);
+    await syncDevice(coordinator);
+    const reports = MAX_BATCH + 20;
+    for (let i = 0; i < reports; i++) await createReport(monitor.writer, { ...damageReport, narrative: `${MARKER} ${i}` });
+    await syncDevice(monitor);
+
+    const before = { ...second.keys };
+    const after = { ...second.keys, deploymentPrivate: deployment };
+    let asked = 0;
+    const out = await runSync({ ...second.sync, keys: before, keysNow: () => Promise.resolve(asked++ === 0 ? before : after) });
+    // Only the first page waited for the sync's end to open; the second opened as it came.
+    expect(out.reopened).toBeGreaterThan(0);
+    expect(out.reopened).toBeLessThan(reports);
+    expect(await second.db.reports.count()).toBe(reports);
+    expect(await second.db.quarantine.count()).toBe(0);
+  }, 120_000);
 
   test('an op parked after the key came, by a sync that began before it, opens at the next try with the same key', async () => {
     const { base, deployment, coordinator, monitor } = await sealedDeployment();
