@@ -1,7 +1,7 @@
 /**
  * What every desk screen reads: each report on this coordinator's device as a merged view, with
  * the facts the desk shows beside it (the device that created it, whether it has a conflict).
- * Held live for the screens (live-desk-reports.ts), read once for an export.
+ * Held live for the screens (live-desk-reports.ts), which hand them to an export as they hold them.
  *
  * A report this app cannot read (an unknown type, a damaged row) is kept apart in `unreadable`:
  * it is counted and listed, never silently dropped.
@@ -43,18 +43,6 @@ export function deskReportOf(row: ReportRow, watermark: number): DeskReport | un
     createOp: row.state.created?.op,
     unsynced: item.unsynced,
   };
-}
-
-/** Every report, read once: what an export takes. The screens hold theirs live (live-desk-reports.ts). */
-export async function loadDeskReports(db: RasidDb, watermark: number, now: () => number = Date.now): Promise<DeskReports> {
-  const reports: DeskReport[] = [];
-  const unreadable: string[] = [];
-  for (const row of await db.reports.toArray()) {
-    const report = deskReportOf(row, watermark);
-    if (report) reports.push(report);
-    else unreadable.push(row.id);
-  }
-  return { reports, unreadable, readAt: now(), complete: true };
 }
 
 /**

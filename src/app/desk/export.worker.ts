@@ -1,8 +1,9 @@
 /**
- * The export worker: reads every report from the app's IndexedDB itself, builds the export records
- * with what the desk knows of each (the creating device, when the base received it), writes the file
- * in chunks, posting progress as it goes, and posts the finished file as a Blob. The page stays
- * responsive however many reports there are, and Cancel is simply the end of this worker.
+ * The export worker: takes the reports the page holds (opened, as the screen counted them), a slice
+ * at a time, reads when the base received each (the ops' clear parts: no key comes here), builds the
+ * export records, writes the file in chunks, posting progress as it goes, and posts the finished
+ * file as a Blob. The page stays responsive however many reports there are, and Cancel is simply the
+ * end of this worker.
  *
  * A partner's file of reports is counted first, here, where the records already are: the page is
  * told how many small groups it would hold, and when there are any this worker waits for the
@@ -11,9 +12,8 @@
 import { profileSchema } from '../../export/profile.ts';
 import { toExportRecord, type ExportRecord } from '../../export/record.ts';
 import type { SmallGroupChoice } from '../../export/small-groups.ts';
-import { DataKeyHolder } from '../store/at-rest.ts';
 import { RasidDb } from '../store/db.ts';
-import { loadDeskReports, receivedTimes } from './desk-reports.ts';
+import { receivedTimes, type DeskReport } from './desk-reports.ts';
 import { writeExportFile } from './write-export.ts';
 // Types only: run-export.ts starts this worker, and a worker bundling its own starter would nest itself.
 import type { ExportJob, ExportRequest, ExportWorkerMessage } from './run-export.ts';
@@ -31,19 +31,20 @@ const smallGroupsChosen = () =>
     chooseSmallGroups = resolve;
   });
 
+/** The reports as the page sends them; resolved with the count it could not read once all have come. */
+const reports: DeskReport[] = [];
+let allRead: ((unreadable: number) => void) | undefined;
+const reportsRead = new Promise<number>((resolve) => {
+  allRead = resolve;
+});
+
 async function readRecords(job: ExportJob): Promise<{ records: ExportRecord[]; skipped: number }> {
-  // Rows sealed at rest open here as they do in the page: the same middleware under the same key.
-  const dataKey = job.dataKey ? new DataKeyHolder() : undefined;
-  if (dataKey && job.dataKey) {
-    await dataKey.set(job.dataKey);
-    job.dataKey.fill(0);
-  }
-  const db = new RasidDb(job.dbName, dataKey ? { dataKey } : {});
+  const unreadable = await reportsRead;
+  const db = new RasidDb(job.dbName);
   try {
-    const { reports, unreadable } = await loadDeskReports(db, job.watermark);
     const received = await receivedTimes(db, reports);
     const records: ExportRecord[] = [];
-    let skipped = unreadable.length;
+    let skipped = unreadable;
     for (const r of reports) {
       const record = toExportRecord(r.view, { device: r.device || undefined, receivedAt: received.get(r.id) });
       if (record) records.push(record);
@@ -52,7 +53,6 @@ async function readRecords(job: ExportJob): Promise<{ records: ExportRecord[]; s
     return { records, skipped };
   } finally {
     db.close();
-    dataKey?.clear();
   }
 }
 
@@ -88,6 +88,14 @@ scope.onmessage = (e: MessageEvent<ExportRequest>) => {
   const request = e.data;
   if (request.type === 'write') {
     chooseSmallGroups?.(request.smallGroups);
+    return;
+  }
+  if (request.type === 'reports') {
+    for (const r of request.reports) reports.push(r);
+    return;
+  }
+  if (request.type === 'read') {
+    allRead?.(request.unreadable);
     return;
   }
   run(request.job)

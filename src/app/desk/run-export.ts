@@ -1,7 +1,9 @@
 /**
- * The main-thread side of an export: starts the export worker, passes on its progress, stops it on
- * Cancel, and saves the finished file as a download. The worker reads the reports from IndexedDB
- * itself, so 100,000 reports are never copied through postMessage; only the finished Blob comes back.
+ * The main-thread side of an export: starts the export worker, hands it the reports the screen
+ * holds, passes on its progress, stops it on Cancel, and saves the finished file as a download. The
+ * reports go as the screen counted them, already opened: a worker opening 100,000 sealed rows again
+ * took most of a minute (decision 081). They go a slice at a time, each its own task, so the page
+ * keeps drawing; the worker writes the file and only the finished Blob comes back.
  *
  * A partner's file of reports is counted before it is written: the worker says how many small
  * groups it would hold and, when there are any, waits for the coordinator's choice (`writeWith`)
@@ -12,23 +14,30 @@ import type { ExportLogEntry } from '../../export/desk-settings.ts';
 import { FILE_FORMATS, type ExportFormat } from '../../export/export-file.ts';
 import type { Profile } from '../../export/profile.ts';
 import type { SmallGroupChoice, SmallGroupCount } from '../../export/small-groups.ts';
-import type { RasidDb } from '../store/db.ts';
+import type { DeskReport, DeskReports } from './desk-reports.ts';
 
 /** What to export: a file of records, or the aggregate counts at the deployment's level, under a profile. */
 export type ExportChoice = { format: ExportFormat | 'aggregate_csv' | 'aggregate_json'; profile: Profile };
 
 export type ExportJob = ExportChoice & {
-  /** The app's database, which the worker opens itself. */
+  /** The app's database, where the worker reads when the base received each report (clear parts only, no key). */
   dbName: string;
-  /** The data key its rows are sealed under on this device (at-rest.ts), when they are; a copy the worker wipes after reading. */
-  dataKey?: Uint8Array;
-  watermark: number;
   /** ISO 8601: written into the file, its name and the log. */
   exportedAt: string;
 };
 
-/** What the page posts: the job, then, once told of small groups, what becomes of their rows. */
-export type ExportRequest = { type: 'start'; job: ExportJob } | { type: 'write'; smallGroups: SmallGroupChoice };
+/**
+ * What the page posts: the job, the reports a slice at a time, how many could not be read, then,
+ * once told of small groups, what becomes of their rows.
+ */
+export type ExportRequest =
+  | { type: 'start'; job: ExportJob }
+  | { type: 'reports'; reports: DeskReport[] }
+  | { type: 'read'; unreadable: number }
+  | { type: 'write'; smallGroups: SmallGroupChoice };
+
+/** Reports posted in one message: cloning a slice is one task on the page, kept well under 50 ms. */
+const REPORTS_PER_MESSAGE = 1_000;
 
 /** A partner file's small groups, and what became of them. */
 export type SmallGroupsOutcome = SmallGroupCount & { choice: SmallGroupChoice };
@@ -114,14 +123,6 @@ export function exportFileName(choice: ExportChoice, exportedAt: string): string
   return `rasid-${exportLabel(choice)}-${exportedAt.slice(0, 10)}.${extensionOf(choice)}`;
 }
 
-/**
- * A copy of the data key the page's database opens sealed rows with, for the worker to open them the
- * same way; undefined where rows are stored in clear (no passcode set) or the app is locked.
- */
-export function dataKeyOf(db: RasidDb): Uint8Array | undefined {
-  return db.dataKey?.unlocked ? Uint8Array.from(db.dataKey.get()) : undefined;
-}
-
 /** The worker seen from here: what a test can stand in for. */
 export interface ExportWorker {
   postMessage(request: ExportRequest): void;
@@ -135,7 +136,24 @@ export function exportWorker(): ExportWorker {
   return new Worker(new URL('./export.worker.ts', import.meta.url), { type: 'module' });
 }
 
-export function startExport(job: ExportJob, on: ExportEvents, makeWorker: () => ExportWorker = exportWorker): RunningExport {
+/** The next task: a message to itself, which a background tab does not slow as it does timers. */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+export function startExport(
+  job: ExportJob,
+  desk: Pick<DeskReports, 'reports' | 'unreadable'>,
+  on: ExportEvents,
+  makeWorker: () => ExportWorker = exportWorker,
+): RunningExport {
   let worker: ExportWorker | undefined;
   let settle: (outcome: ExportOutcome | undefined) => void = () => {};
   let fail: (e: ExportError) => void = () => {};
@@ -182,8 +200,15 @@ export function startExport(job: ExportJob, on: ExportEvents, makeWorker: () => 
     fail(new ExportError('exports.err.worker', e.message || e.type));
   };
   worker.postMessage({ type: 'start', job });
-  // postMessage copied it: the page's copy of the key goes now.
-  job.dataKey?.fill(0);
+  void (async () => {
+    for (let at = 0; at < desk.reports.length; at += REPORTS_PER_MESSAGE) {
+      await nextTask();
+      // Cancelled, failed or done meanwhile: nobody is there to take the rest.
+      if (!worker) return;
+      worker.postMessage({ type: 'reports', reports: desk.reports.slice(at, at + REPORTS_PER_MESSAGE) });
+    }
+    worker?.postMessage({ type: 'read', unreadable: desk.unreadable.length });
+  })();
   return {
     done,
     cancel: () => {

@@ -3,7 +3,7 @@ import { afterEach, expect, test } from 'vitest';
 import { DataKeyHolder } from '../../../src/app/store/at-rest.ts';
 import { RasidDb } from '../../../src/app/store/db.ts';
 import { createReport } from '../../../src/app/store/reports.ts';
-import { loadDeskReports, receivedTimes } from '../../../src/app/desk/desk-reports.ts';
+import { deskReportOf, receivedTimes } from '../../../src/app/desk/desk-reports.ts';
 import type { OpId } from '../../../src/domain/ids.ts';
 import { damageReport, writer } from '../store/store-fixtures.ts';
 
@@ -22,7 +22,7 @@ test("receipt times come from each report's create op, and those known are not r
   const waiting = await createReport(w, { ...damageReport, placeName: 'حي الرمل' });
   const [create] = await db.ops.where('reportId').equals(received).toArray();
   await db.ops.update(create!.id, { receivedAt: 1_741_424_400_000 });
-  const { reports } = await loadDeskReports(db, 0);
+  const reports = (await db.reports.toArray()).map((row) => deskReportOf(row, 0)!);
 
   const known = new Map<OpId, number>();
   const first = await receivedTimes(db, reports, known);

@@ -1,4 +1,6 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
+import type { DeskReports } from '../../../src/app/desk/desk-reports.ts';
+import type { ReportId } from '../../../src/domain/ids.ts';
 import {
   startExport,
   type ExportJob,
@@ -30,23 +32,60 @@ class FakeWorker implements ExportWorker {
   }
 }
 
-function start(format: ExportJob['format'] = 'csv') {
+/** Reports as the desk holds them, opened; only their ids matter here. */
+function deskOf(count: number): Pick<DeskReports, 'reports' | 'unreadable'> {
+  const reports = Array.from({ length: count }, (_, i) => {
+    const id = `01a2428d-0000-7000-8000-${String(i).padStart(12, '0')}` as ReportId;
+    return { id, view: { id, values: {}, conflicts: [], deleted: false }, device: '' as const, unsynced: false };
+  });
+  return { reports, unreadable: ['damaged-row'] };
+}
+
+function start(format: ExportJob['format'] = 'csv', desk = deskOf(3)) {
   const worker = new FakeWorker();
   const progress: ExportProgress[] = [];
   const told: SmallGroupCount[] = [];
-  const job: ExportJob = { format, profile: PARTNER, dbName: 'rasid', watermark: 0, exportedAt: EXPORTED_AT };
-  const run = startExport(job, { progress: (p) => progress.push(p), smallGroups: (found) => told.push(found) }, () => worker);
+  const job: ExportJob = { format, profile: PARTNER, dbName: 'rasid', exportedAt: EXPORTED_AT };
+  const run = startExport(job, desk, { progress: (p) => progress.push(p), smallGroups: (found) => told.push(found) }, () => worker);
   return { worker, run, progress, told };
 }
+
+/** Until the page has handed over every report: it posts them a task at a time. */
+async function allHandedOver(worker: FakeWorker): Promise<void> {
+  await vi.waitFor(() => expect(worker.requests.some((r) => r.type === 'read')).toBe(true));
+}
+
+describe('the reports, from the page to the worker', () => {
+  test('go as the screen holds them, in slices each its own task, then how many could not be read', async () => {
+    const desk = deskOf(2_500);
+    const { worker } = start('csv', desk);
+    // Nothing but the job went in the task that started the export.
+    expect(worker.requests.map((r) => r.type)).toEqual(['start']);
+    await allHandedOver(worker);
+    const slices = worker.requests.flatMap((r) => (r.type === 'reports' ? [r.reports] : []));
+    expect(slices.length).toBeGreaterThan(1);
+    expect(slices.flat().map((r) => r.id)).toEqual(desk.reports.map((r) => r.id));
+    expect(worker.requests.at(-1)).toEqual({ type: 'read', unreadable: 1 });
+  });
+
+  test('stop going once the export is cancelled', async () => {
+    const { worker, run } = start('csv', deskOf(2_500));
+    run.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(await run.done).toBeUndefined();
+    expect(worker.requests.map((r) => r.type)).toEqual(['start']);
+  });
+});
 
 describe("a partner's file of reports with small groups, from the page", () => {
   test('is counted and said before a row is written, and written only once the coordinator has chosen', async () => {
     const { worker, run, progress, told } = start();
+    await allHandedOver(worker);
     worker.say({ type: 'reading' });
     worker.say({ type: 'smallGroups', groups: 3, rows: 7 });
     expect(told).toEqual([{ groups: 3, rows: 7 }]);
     // Nothing asked the worker to write yet: it waits.
-    expect(worker.requests.map((r) => r.type)).toEqual(['start']);
+    expect(worker.requests.map((r) => r.type)).toEqual(['start', 'reports', 'read']);
     expect(progress.map((p) => p.phase)).toEqual(['reading']);
 
     run.writeWith('drop');
@@ -68,6 +107,6 @@ describe("a partner's file of reports with small groups, from the page", () => {
     expect(worker.terminated).toBe(true);
     // A choice made after the end reaches no worker.
     run.writeWith('keep');
-    expect(worker.requests.map((r) => r.type)).toEqual(['start']);
+    expect(worker.requests.map((r) => r.type)).not.toContain('write');
   });
 });

@@ -14,7 +14,6 @@ import type { DeskReports } from '../../desk/desk-reports.ts';
 import { logExport } from '../../desk/export-log.ts';
 import type { ListedProfile } from '../../desk/profiles.ts';
 import {
-  dataKeyOf,
   download,
   ExportError,
   startExport,
@@ -24,7 +23,7 @@ import {
   type RunningExport,
 } from '../../desk/run-export.ts';
 import type { MessageKey, Params } from '../../i18n/i18n.ts';
-import { useTr, useWatermark, useWriter } from '../context.ts';
+import { useTr, useWriter } from '../context.ts';
 import { SmallGroupsChoice } from './SmallGroupsChoice.tsx';
 
 type LogFormat = ExportLogEntry['format'];
@@ -89,7 +88,6 @@ function ProgressBar({ progress, onCancel }: { progress: ExportProgress; onCance
 export function ExportRunner({ desk, profiles }: { desk: DeskReports | undefined; profiles: ListedProfile[] | undefined }) {
   const tr = useTr();
   const { writer } = useWriter();
-  const watermark = useWatermark();
   const [profileName, setProfileName] = useState<string>(INTERNAL_PROFILE.name);
   const [format, setFormat] = useState<LogFormat>('csv');
   const [progress, setProgress] = useState<ExportProgress>();
@@ -109,25 +107,22 @@ export function ExportRunner({ desk, profiles }: { desk: DeskReports | undefined
   const aggregate = isAggregate(format);
   const profile = profileName === INTERNAL_PROFILE.name ? INTERNAL_PROFILE : usable(profiles?.find((p) => p.name === profileName));
   const refusal = aggregate && profile ? aggregateRefusal(profile) : undefined;
-  const canStart = !progress && profile !== undefined && refusal === undefined;
+  // The reports go to the worker as this screen holds them: all of them, read.
+  const canStart = !progress && desk !== undefined && profile !== undefined && refusal === undefined;
 
   async function start(e: Event) {
     e.preventDefault();
-    if (!canStart) return;
+    if (!canStart || !desk) return;
     const choice: ExportChoice = { format, profile };
     const exportedAt = new Date(writer.now()).toISOString();
     setMessages([]);
     setFailure(undefined);
     setProgress({ phase: 'reading', rows: 0, total: 0 });
-    const run = startExport(
-      { ...choice, dbName: writer.db.name, dataKey: dataKeyOf(writer.db), watermark, exportedAt },
-      {
-        progress: setProgress,
-        unplaced: (n) => n > 0 && setMessages((said) => [...said, { key: 'exports.unplaced', n }]),
-        smallGroups: (found) =>
-          found.groups > 0 ? setAsked(found) : setMessages((said) => [...said, { key: 'exports.smallGroups.none' }]),
-      },
-    );
+    const run = startExport({ ...choice, dbName: writer.db.name, exportedAt }, desk, {
+      progress: setProgress,
+      unplaced: (n) => n > 0 && setMessages((said) => [...said, { key: 'exports.unplaced', n }]),
+      smallGroups: (found) => (found.groups > 0 ? setAsked(found) : setMessages((said) => [...said, { key: 'exports.smallGroups.none' }])),
+    });
     running.current = run;
     try {
       const outcome = await run.done;
