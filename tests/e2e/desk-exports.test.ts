@@ -324,11 +324,11 @@ async function logRows(lang: Lang): Promise<[string, number][]> {
 }
 
 /**
- * Keeps a read-write transaction on the reports open from the page until `releaseReports()`: the
- * export worker's read waits behind it, so the export stays in its first phase as long as the test
- * needs, with no timing involved.
+ * Keeps a read-write transaction on the ops open from the page until `releaseOps()`: the export
+ * worker's read of when the base received each report waits behind it, so the export stays in its
+ * first phase as long as the test needs, with no timing involved.
  */
-function holdReports(p: Page): Promise<void> {
+function holdOps(p: Page): Promise<void> {
   return p.evaluate(
     () =>
       new Promise<void>((resolve, reject) => {
@@ -336,10 +336,10 @@ function holdReports(p: Page): Promise<void> {
         open.onerror = () => reject(open.error ?? new Error('indexedDB.open failed'));
         open.onsuccess = () => {
           const db = open.result;
-          const tx = db.transaction('reports', 'readwrite');
-          const store = tx.objectStore('reports');
+          const tx = db.transaction('ops', 'readwrite');
+          const store = tx.objectStore('ops');
           let held = true;
-          (window as unknown as { releaseReports(): void }).releaseReports = () => {
+          (window as unknown as { releaseOps(): void }).releaseOps = () => {
             held = false;
           };
           // A transaction with a request pending stays open.
@@ -629,7 +629,7 @@ describe('exports from the desk', () => {
     const downloads: Download[] = [];
     const onDownload = (d: Download) => downloads.push(d);
     page.on('download', onDownload);
-    await holdReports(page);
+    await holdOps(page);
     await page.getByRole('radio', { name: UI.en.csv }).check();
     await page.getByRole('combobox', { name: 'Profile', exact: true }).selectOption({ label: 'internal' });
     await page.getByRole('button', { name: 'Export', exact: true }).click();
@@ -642,7 +642,7 @@ describe('exports from the desk', () => {
     await page.getByRole('button', { name: 'Cancel export' }).click();
     await page.getByRole('status').filter({ hasText: 'Export cancelled. No file was saved.' }).waitFor();
     await waitForCount(bar, 0);
-    await page.evaluate(() => (window as unknown as { releaseReports(): void }).releaseReports());
+    await page.evaluate(() => (window as unknown as { releaseOps(): void }).releaseOps());
 
     // The next export runs to its end: its file is the only one saved since the cancelled one began.
     const count = await deskCount('en');
