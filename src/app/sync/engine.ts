@@ -254,8 +254,9 @@ export async function runSync(first: SyncContext, onProgress: (p: SyncProgress) 
 
     if (!(await moreToDo(ctx, at, response, taken))) {
       // 7. Ops that waited in the quarantine for a key or a roster entry this sync brought.
-      if (ctx.keys) {
-        const keys = ctx.keys;
+      // With the keys as they are now: one imported during this last round came after its pages.
+      const keys = (await ctx.keysNow?.().catch(() => undefined)) ?? ctx.keys;
+      if (keys) {
         out.reopened = await reopenWaiting(db, await readerOf(db, keys), { device, now: ctx.now }, () => readerOf(db, keys));
       }
       return out;

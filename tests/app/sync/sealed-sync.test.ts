@@ -116,6 +116,23 @@ describe('ops sealed end to end through the real base', () => {
     expect(await second.db.quarantine.count()).toBe(0);
   }, 120_000);
 
+  test('a key imported during the last page of a pull opens that page when the sync ends', async () => {
+    const { base, deployment, coordinator, monitor } = await sealedDeployment();
+    const second = await deployments.sealingDevice(base, 'coord-b', 'coordinator', coordinator);
+    second.keys.deploymentPublic = deployment.publicKey;
+    await keepRoster(coordinator.writer, { origin: ORIGIN, token: coordinator.token, fetch: base.fetch }, coordinator.device);
+    await syncDevice(coordinator);
+    for (let i = 0; i < 3; i++) await createReport(monitor.writer, { ...damageReport, narrative: `${MARKER} ${i}` });
+    await syncDevice(monitor);
+
+    const before = { ...second.keys };
+    const after = { ...second.keys, deploymentPrivate: deployment };
+    let asked = 0;
+    const out = await runSync({ ...second.sync, keys: before, keysNow: () => Promise.resolve(asked++ === 0 ? before : after) });
+    expect(out.reopened).toBe(3);
+    expect(await second.db.reports.count()).toBe(3);
+  });
+
   test('an op parked after the key came, by a sync that began before it, opens at the next try with the same key', async () => {
     const { base, deployment, coordinator, monitor } = await sealedDeployment();
     const second = await deployments.sealingDevice(base, 'coord-b', 'coordinator', coordinator);
