@@ -32,6 +32,27 @@ async function narrative(d: Device, id: ReportId) {
   return row && viewOf(row.state).values.narrative;
 }
 
+/** A second coordinator's desk that knows the deployment's public key but has not imported its key file. */
+async function deskAwaitingItsKey() {
+  const { base, deployment, coordinator, monitor } = await sealedDeployment();
+  const second = await deployments.sealingDevice(base, 'coord-b', 'coordinator', coordinator);
+  second.keys.deploymentPublic = deployment.publicKey;
+  await keepRoster(coordinator.writer, { origin: ORIGIN, token: coordinator.token, fetch: base.fetch }, coordinator.device);
+  await syncDevice(coordinator);
+  return { base, deployment, coordinator, monitor, second };
+}
+
+/** One sync of `desk` whose key file is imported once its first round has begun, as a desk does while its first pull runs. */
+function syncWithKeyFileDuringFirstRound(
+  desk: Awaited<ReturnType<typeof deskAwaitingItsKey>>['second'],
+  deployment: Awaited<ReturnType<typeof deskAwaitingItsKey>>['deployment'],
+) {
+  const before = { ...desk.keys };
+  const after = { ...desk.keys, deploymentPrivate: deployment };
+  let asked = 0;
+  return runSync({ ...desk.sync, keys: before, keysNow: () => Promise.resolve(asked++ === 0 ? before : after) });
+}
+
 describe('ops sealed end to end through the real base', () => {
   test("a monitor's report reaches the coordinator's desk, while the base holds only its header and ciphertext", async () => {
     const { base, coordinator, monitor } = await sealedDeployment();
@@ -74,11 +95,7 @@ describe('ops sealed end to end through the real base', () => {
   });
 
   test('a coordinator without the deployment key keeps what it cannot open waiting, and opens it once the key comes', async () => {
-    const { base, deployment, coordinator, monitor } = await sealedDeployment();
-    const second = await deployments.sealingDevice(base, 'coord-b', 'coordinator', coordinator);
-    second.keys.deploymentPublic = deployment.publicKey;
-    await keepRoster(coordinator.writer, { origin: ORIGIN, token: coordinator.token, fetch: base.fetch }, coordinator.device);
-    await syncDevice(coordinator);
+    const { deployment, monitor, second } = await deskAwaitingItsKey();
     const id = await createReport(monitor.writer, { ...damageReport, narrative: MARKER });
     await syncDevice(monitor);
 
@@ -96,19 +113,12 @@ describe('ops sealed end to end through the real base', () => {
   });
 
   test('a key imported during a long pull opens the pages after it as they come, and those before it at the end', async () => {
-    const { base, deployment, coordinator, monitor } = await sealedDeployment();
-    const second = await deployments.sealingDevice(base, 'coord-b', 'coordinator', coordinator);
-    second.keys.deploymentPublic = deployment.publicKey;
-    await keepRoster(coordinator.writer, { origin: ORIGIN, token: coordinator.token, fetch: base.fetch }, coordinator.device);
-    await syncDevice(coordinator);
+    const { deployment, monitor, second } = await deskAwaitingItsKey();
     const reports = MAX_BATCH + 20;
     for (let i = 0; i < reports; i++) await createReport(monitor.writer, { ...damageReport, narrative: `${MARKER} ${i}` });
     await syncDevice(monitor);
 
-    const before = { ...second.keys };
-    const after = { ...second.keys, deploymentPrivate: deployment };
-    let asked = 0;
-    const out = await runSync({ ...second.sync, keys: before, keysNow: () => Promise.resolve(asked++ === 0 ? before : after) });
+    const out = await syncWithKeyFileDuringFirstRound(second, deployment);
     // Only the first page waited for the sync's end to open; the second opened as it came.
     expect(out.reopened).toBeGreaterThan(0);
     expect(out.reopened).toBeLessThan(reports);
@@ -117,28 +127,17 @@ describe('ops sealed end to end through the real base', () => {
   }, 120_000);
 
   test('a key imported during the last page of a pull opens that page when the sync ends', async () => {
-    const { base, deployment, coordinator, monitor } = await sealedDeployment();
-    const second = await deployments.sealingDevice(base, 'coord-b', 'coordinator', coordinator);
-    second.keys.deploymentPublic = deployment.publicKey;
-    await keepRoster(coordinator.writer, { origin: ORIGIN, token: coordinator.token, fetch: base.fetch }, coordinator.device);
-    await syncDevice(coordinator);
+    const { deployment, monitor, second } = await deskAwaitingItsKey();
     for (let i = 0; i < 3; i++) await createReport(monitor.writer, { ...damageReport, narrative: `${MARKER} ${i}` });
     await syncDevice(monitor);
 
-    const before = { ...second.keys };
-    const after = { ...second.keys, deploymentPrivate: deployment };
-    let asked = 0;
-    const out = await runSync({ ...second.sync, keys: before, keysNow: () => Promise.resolve(asked++ === 0 ? before : after) });
+    const out = await syncWithKeyFileDuringFirstRound(second, deployment);
     expect(out.reopened).toBe(3);
     expect(await second.db.reports.count()).toBe(3);
   });
 
   test('an op parked after the key came, by a sync that began before it, opens at the next try with the same key', async () => {
-    const { base, deployment, coordinator, monitor } = await sealedDeployment();
-    const second = await deployments.sealingDevice(base, 'coord-b', 'coordinator', coordinator);
-    second.keys.deploymentPublic = deployment.publicKey;
-    await keepRoster(coordinator.writer, { origin: ORIGIN, token: coordinator.token, fetch: base.fetch }, coordinator.device);
-    await syncDevice(coordinator);
+    const { deployment, monitor, second } = await deskAwaitingItsKey();
     await createReport(monitor.writer, { ...damageReport, narrative: 'before the key' });
     await syncDevice(monitor);
     await syncDevice(second);
@@ -168,11 +167,7 @@ describe('ops sealed end to end through the real base', () => {
   });
 
   test('a desk holding more than a pull of ops waiting for its key opens them a pull at a time, its list filling as they open', async () => {
-    const { base, deployment, coordinator, monitor } = await sealedDeployment();
-    const second = await deployments.sealingDevice(base, 'coord-b', 'coordinator', coordinator);
-    second.keys.deploymentPublic = deployment.publicKey;
-    await keepRoster(coordinator.writer, { origin: ORIGIN, token: coordinator.token, fetch: base.fetch }, coordinator.device);
-    await syncDevice(coordinator);
+    const { deployment, monitor, second } = await deskAwaitingItsKey();
     const reports = MAX_BATCH + 20;
     for (let i = 0; i < reports; i++) await createReport(monitor.writer, { ...damageReport, narrative: `${MARKER} ${i}` });
     await syncDevice(monitor);
