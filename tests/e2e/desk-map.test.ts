@@ -125,6 +125,9 @@ async function checkMap(lang: Lang): Promise<void> {
   // A filter set on the list...
   await page.goto('/desk');
   await page.getByRole('heading', { level: 1, name: tr.t('desk.list.title'), exact: true }).waitFor();
+  // The list shows what it has read while it reads (the map waits for all): the count compared below
+  // is the one it gives once it holds every report.
+  await page.getByText(tr.t('desk.loading'), { exact: true }).waitFor({ state: 'detached' });
   await filters.getByLabel(tr.t('desk.filter.type'), { exact: true }).selectOption({ label: tr.t('type.displacement') });
   const onList = await until(page, shownCount, (n) => expect(n).toBeGreaterThan(0));
 
