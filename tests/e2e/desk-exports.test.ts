@@ -716,6 +716,12 @@ describe('exports from the desk', () => {
   });
 
   test('an export runs offline, worker and all, from what this device holds', async () => {
+    // Offline, the page comes from the service worker's cache: it must have finished installing first.
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+      if (!navigator.serviceWorker.controller)
+        await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+    });
     await context.setOffline(true);
     try {
       await page.reload();
