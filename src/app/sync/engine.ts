@@ -207,6 +207,11 @@ async function moreToDo(ctx: SyncContext, at: Position, response: SyncResponse, 
   return somethingToPush(ctx, at);
 }
 
+/** The keys as `keysNow` gives them, or those the sync holds when it gives none or fails. */
+async function keysAsTheyAre(ctx: SyncContext): Promise<OpKeys | undefined> {
+  return (await ctx.keysNow?.().catch(() => undefined)) ?? ctx.keys;
+}
+
 export async function runSync(first: SyncContext, onProgress: (p: SyncProgress) => void = () => {}): Promise<SyncOutcome> {
   let ctx = first;
   const { db, device } = ctx;
@@ -230,7 +235,7 @@ export async function runSync(first: SyncContext, onProgress: (p: SyncProgress) 
   let ahead: Ahead | undefined;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     // A key imported during a long pull (a new desk's first) opens the pages after it as they come.
-    if (ctx.keysNow) ctx = { ...ctx, keys: (await ctx.keysNow().catch(() => undefined)) ?? ctx.keys };
+    ctx = { ...ctx, keys: await keysAsTheyAre(ctx) };
     const batch = ahead ? { own: [], relay: [] } : await nextBatch(ctx, at);
     const sending = [...batch.own, ...batch.relay];
     const response = await (ahead?.response ?? exchange(ctx, at, sending));
@@ -255,7 +260,7 @@ export async function runSync(first: SyncContext, onProgress: (p: SyncProgress) 
     if (!(await moreToDo(ctx, at, response, taken))) {
       // 7. Ops that waited in the quarantine for a key or a roster entry this sync brought.
       // With the keys as they are now: one imported during this last round came after its pages.
-      const keys = (await ctx.keysNow?.().catch(() => undefined)) ?? ctx.keys;
+      const keys = await keysAsTheyAre(ctx);
       if (keys) {
         out.reopened = await reopenWaiting(db, await readerOf(db, keys), { device, now: ctx.now }, () => readerOf(db, keys));
       }
