@@ -3,9 +3,10 @@
  * pg_createcluster, trust authentication on loopback, dropped afterwards. Runs as root (the cluster
  * belongs to the `postgres` user). Missing PostgreSQL is an error, never a skipped test.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { promisify } from 'node:util';
 import pg from 'pg';
 
 export interface PostgresCluster {
@@ -53,12 +54,22 @@ export async function startPostgres(): Promise<PostgresCluster> {
   const version = installedVersion();
   const name = `rasid_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const port = await freePort();
-  // fsync off: these clusters live for one test file; durability is tested on SQLite.
-  execFileSync(
-    'pg_createcluster',
-    [version, name, '-p', String(port), '-o', 'fsync=off', '-o', 'full_page_writes=off', '--start', '--', '--auth=trust', '--no-sync'],
-    { stdio: 'pipe' },
-  );
+  // fsync off: these clusters live for one test file; durability is tested on SQLite. Not waited
+  // for synchronously: making a cluster takes seconds, in which the process could do nothing else.
+  await promisify(execFile)('pg_createcluster', [
+    version,
+    name,
+    '-p',
+    String(port),
+    '-o',
+    'fsync=off',
+    '-o',
+    'full_page_writes=off',
+    '--start',
+    '--',
+    '--auth=trust',
+    '--no-sync',
+  ]);
   let stopped = false;
   const stop = () => {
     if (stopped) return;
