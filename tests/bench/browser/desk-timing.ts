@@ -10,6 +10,8 @@ interface Labels {
   list: string;
   /** The line shown while received times load for a sort by receipt. */
   loading: string;
+  /** The line shown while the desk still reads its reports. */
+  reading: string;
   /** How long a change that shows nothing new is watched for a late result (ms). */
   watchMs: number;
 }
@@ -115,12 +117,19 @@ function counted(): number[] {
   return [...text.matchAll(/\d+/g)].map((m) => Number(m[0]));
 }
 
-/** As timeFirstList, and then on until the list holds `total` reports: the first rows show before the rest is read. */
+/**
+ * As timeFirstList, and then on until the list holds `total` reports: the first rows show before the
+ * rest is read. A list that has read everything and holds another count is an error: the desk did
+ * not take in every report.
+ */
 async function timeWholeList(name: string, total: number): Promise<{ first: number; whole: number }> {
   const t0 = performance.now();
   const first = await timeFirstList(name);
+  const reading = () => [...document.querySelectorAll('main p')].some((p) => p.textContent === labels!.reading);
   for (;;) {
-    if (counted().at(-1) === total) return { first, whole: performance.now() - t0 };
+    const held = counted().at(-1);
+    if (held === total) return { first, whole: performance.now() - t0 };
+    if (!reading()) throw new Error(`The desk's list has read everything and holds ${String(held)} reports, not ${total}.`);
     await frame();
   }
 }
