@@ -22,7 +22,7 @@ import { randomSecret, secretHash, TOKEN_BYTES } from '../../src/server/enrollme
 import { openStore, type OpenStoreOptions } from '../../src/server/store/index.ts';
 import { cryptoRandom } from '../../src/domain/ids.ts';
 import { startServer, type ServerProcess } from '../e2e/server-process.ts';
-import { startPostgres } from '../server/store/postgres.ts';
+import { postgresAt, startPostgres } from '../server/store/postgres.ts';
 import { benchDevices, benchOp, enroll, type BenchDevice } from './ingest.ts';
 
 const OPS_PER_ROUND = 5;
@@ -39,6 +39,8 @@ export interface BusyBaseOptions {
   stepSeconds: number;
   /** The rates (rounds/s) tried, in order, until one fails. */
   rates: readonly number[];
+  /** A PostgreSQL cluster already running, to make the store's database in, rather than one of its own. */
+  postgresUrl?: string;
 }
 
 export interface BusyBaseResult {
@@ -183,7 +185,7 @@ export async function busyBase(database: 'sqlite' | 'postgres', opts: BusyBaseOp
   }));
   const tokens = new Map(monitors.map((m) => [m.device, m.token]));
 
-  const cluster = database === 'postgres' ? await startPostgres() : undefined;
+  const cluster = database !== 'postgres' ? undefined : opts.postgresUrl ? postgresAt(opts.postgresUrl) : await startPostgres();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'rasid-busy-'));
   let server: ServerProcess | undefined;
   try {

@@ -23,7 +23,7 @@ import type { Op } from '../../src/domain/op/op.ts';
 import { MAX_BATCH } from '../../src/domain/op/sync.ts';
 import { setDeploymentKey, setDeploymentRoot } from '../../src/server/enrollment/deployment-key.ts';
 import { openStore, pushOps, type OpenStoreOptions, type PushedOp, type Store } from '../../src/server/store/index.ts';
-import { startPostgres } from '../server/store/postgres.ts';
+import { postgresAt, startPostgres } from '../server/store/postgres.ts';
 
 const DEVICES = 10;
 const T0 = Date.UTC(2026, 11, 1, 8);
@@ -233,7 +233,9 @@ export async function ingestRates(ops: number): Promise<{ sqlite: IngestRates; p
     dirs.push(dir);
     return { dataDir: dir };
   };
-  const cluster = await startPostgres();
+  // run.ts may hand over the cluster it made for the whole bench.
+  const shared = process.env.RASID_BENCH_POSTGRES;
+  const cluster = shared ? postgresAt(shared) : await startPostgres();
   try {
     const postgres = async () => ({ databaseUrl: await cluster.createDatabase() });
     const rates = async (store: () => Promise<OpenStoreOptions>): Promise<IngestRates> => {

@@ -30,7 +30,7 @@
  *   worker, and from the click on Export to the download in the built desk, with the main thread's
  *   tasks over 200 ms counted (budget: the file within 2 s, no such task; partner-csv.ts).
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -47,6 +47,7 @@ import { partnerCsvRows } from './partner-csv.ts';
 import { unlockToList } from './unlock-list.ts';
 import { saveFloorRows } from './save-floor.ts';
 import { TAKE_IN_BATCH, takeInRows } from './take-in.ts';
+import { startPostgres, type PostgresCluster } from '../server/store/postgres.ts';
 
 /**
  * The quick form runs every figure on small sizes, so that `npm test` can run it and the bench never
@@ -70,6 +71,13 @@ const UNLOCK = QUICK ? { reports: 1, runs: 1 } : { reports: 50, runs: 5 };
 /** From the key derived to a usable list, on a phone slowed 4x. */
 const UNLOCK_BUDGET_MS = 300;
 
+/**
+ * One PostgreSQL cluster for the parts that need one, made when the first asks (a cluster takes
+ * seconds to make) and dropped at the end: each part makes its own database in it.
+ */
+let postgres: Promise<PostgresCluster> | undefined;
+const sharedPostgres = () => (postgres ??= startPostgres());
+
 function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
@@ -79,7 +87,7 @@ async function ingestInOwnProcess(ops: number): Promise<Awaited<ReturnType<typeo
   const script = path.resolve('tests/bench/ingest-process.ts');
   const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script, String(ops)], {
     maxBuffer: 1 << 20,
-    env: { ...process.env, RASID_BENCH_INGEST_RUNS: String(INGEST_RUNS) },
+    env: { ...process.env, RASID_BENCH_INGEST_RUNS: String(INGEST_RUNS), RASID_BENCH_POSTGRES: (await sharedPostgres()).url },
   });
   const line = stdout.split('\n').find((l) => l.startsWith('ingest-rates '));
   if (!line) throw new Error(`the ingest process printed no rates:\n${stdout}`);
@@ -202,7 +210,7 @@ async function unlockRows(): Promise<Row[]> {
 
 async function busyRows(dialect: string, database: 'sqlite' | 'postgres'): Promise<Row[]> {
   const rows: Row[] = [];
-  const busy = await busyBase(database, BUSY);
+  const busy = await busyBase(database, { ...BUSY, ...(database === 'postgres' && { postgresUrl: (await sharedPostgres()).url }) });
   const who = `busy base, ${dialect}, ${BUSY.devices} devices a round each ${BUSY.periodMs / 1000} s for ${BUSY.seconds} s`;
   rows.push([
     `${who}: round p50 / p99 (ms)`,
@@ -228,14 +236,17 @@ async function photoRows(): Promise<Row[]> {
   return [['20 photos of 4 MB on one report: main-thread tasks over 200 ms', 'not yet', 'reports carry no photos yet', '', '0']];
 }
 
-/** The parts of the table, in its order; each runs alone and says how long it took. */
-/** `lane`: the quick form runs the parts of lane 1 beside those of lane 2, each lane in order. */
-const PARTS: { name: string; lane: 1 | 2; rows: () => Promise<Row[]> }[] = [
-  { name: 'saving reports', lane: 1, rows: () => saveFloorRows(SAVES) },
+/**
+ * The parts of the table, in its order; each says how long it took. `lane`: the quick form runs the
+ * parts of lane 1 beside those of lane 2, each lane in order, the two about as long. `postgres`: the
+ * part needs a PostgreSQL cluster.
+ */
+const PARTS: { name: string; lane: 1 | 2; rows: () => Promise<Row[]>; postgres?: true }[] = [
+  { name: 'saving reports', lane: 2, rows: () => saveFloorRows(SAVES) },
   { name: 'first-load JavaScript', lane: 1, rows: firstLoadRows },
-  { name: "the base's ingest", lane: 2, rows: ingestRows },
+  { name: "the base's ingest", lane: 2, rows: ingestRows, postgres: true },
   { name: "the desk's list", lane: 1, rows: deskRows },
-  { name: 'unlock to the list', lane: 2, rows: unlockRows },
+  { name: 'unlock to the list', lane: 1, rows: unlockRows },
   {
     name: 'app-to-app sync and PouchDB',
     lane: 2,
@@ -243,8 +254,8 @@ const PARTS: { name: string; lane: 1 | 2; rows: () => Promise<Row[]> }[] = [
       appSyncRows({ reports: SYNC_REPORTS, runs: Number(process.env.RASID_BENCH_SYNC_RUNS || 1), log: (line) => console.error(line) }),
   },
   { name: 'photos', lane: 1, rows: photoRows },
-  { name: 'the busy base, SQLite', lane: 1, rows: () => busyRows('SQLite', 'sqlite') },
-  { name: 'the busy base, PostgreSQL', lane: 2, rows: () => busyRows('PostgreSQL', 'postgres') },
+  { name: 'the busy base, SQLite', lane: 2, rows: () => busyRows('SQLite', 'sqlite') },
+  { name: 'the busy base, PostgreSQL', lane: 2, rows: () => busyRows('PostgreSQL', 'postgres'), postgres: true },
 ];
 
 async function timedPart(part: (typeof PARTS)[number]): Promise<Row[]> {
@@ -255,18 +266,68 @@ async function timedPart(part: (typeof PARTS)[number]): Promise<Row[]> {
   return rows;
 }
 
+/** Set in a lane's own process: the number of the lane it runs. */
+const LANE = process.env.RASID_BENCH_LANE;
+/** The line a lane's process prints its rows on, as JSON: one list of rows per part, in its order. */
+const LANE_ROWS = 'bench-lane-rows ';
+
+/**
+ * One lane run in a process of its own: the lanes share no event loop, so one lane's work in this
+ * process (a store seeded, ops sealed, a proxy or pouchdb-server answering) never holds up the
+ * other's browser. Its stderr is passed on as it comes.
+ */
+function laneInOwnProcess(lane: number): Promise<Row[][]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, path.resolve('tests/bench/run.ts')], {
+      env: { ...process.env, RASID_BENCH_LANE: String(lane) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const line = stdout.split('\n').find((l) => l.startsWith(LANE_ROWS));
+      if (code !== 0 || !line) reject(new Error(`lane ${lane} of the bench failed (exit ${code})`));
+      else resolve(JSON.parse(line.slice(LANE_ROWS.length)) as Row[][]);
+    });
+  });
+}
+
 /**
  * The full form runs one part at a time, so that no figure pays for another. The quick form, whose
- * figures say little, runs two lanes of parts side by side to stay within about a minute.
+ * figures say little, runs its two lanes side by side, each in a process of its own, to stay within
+ * a minute.
  */
 async function allRows(): Promise<Row[]> {
   const got = new Map<(typeof PARTS)[number], Row[]>();
   const lane = async (parts: typeof PARTS) => {
     for (const part of parts) got.set(part, await timedPart(part));
   };
-  if (QUICK) await Promise.all([lane(PARTS.filter((p) => p.lane === 1)), lane(PARTS.filter((p) => p.lane === 2))]);
-  else await lane(PARTS);
+  if (QUICK) {
+    const lanes = [1, 2] as const;
+    const rows = await Promise.all(lanes.map(laneInOwnProcess));
+    lanes.forEach((n, i) => PARTS.filter((p) => p.lane === n).forEach((part, j) => got.set(part, rows[i]![j]!)));
+  } else await lane(PARTS).finally(stopPostgres);
   return PARTS.flatMap((part) => got.get(part)!);
+}
+
+/** A lane's process: its parts in order, their rows printed for the process that started it. */
+async function runLane(lane: number): Promise<void> {
+  const parts = PARTS.filter((p) => p.lane === lane);
+  // Made while the lane's first parts run, not when the first part that needs it begins.
+  if (parts.some((p) => p.postgres)) void sharedPostgres().catch(() => undefined);
+  const rows: Row[][] = [];
+  try {
+    for (const part of parts) rows.push(await timedPart(part));
+  } finally {
+    await stopPostgres();
+  }
+  console.log(LANE_ROWS + JSON.stringify(rows));
+}
+
+async function stopPostgres(): Promise<void> {
+  const cluster = await postgres?.catch(() => undefined);
+  cluster?.stop();
 }
 
 async function main() {
@@ -323,4 +384,5 @@ async function writeReport({ how, table, minutes }: { how: string; table: string
   console.error(`bench: the table is in ${file}`);
 }
 
-await main();
+if (LANE) await runLane(Number(LANE));
+else await main();

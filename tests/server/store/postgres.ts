@@ -10,9 +10,33 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 
 export interface PostgresCluster {
+  /** The cluster's address, without a database: another process may make databases in it (postgresAt). */
+  url: string;
   /** A new empty database in the cluster; returns its URL. */
   createDatabase(): Promise<string>;
   stop(): void;
+}
+
+/** A cluster another process started, at its `url`: databases made in it, and stopping left to its owner. */
+export function postgresAt(url: string): PostgresCluster {
+  return { url, createDatabase: databaseMaker(url), stop: () => undefined };
+}
+
+/** Makes databases in the cluster at `base`, each with a name of its own in this process. */
+function databaseMaker(base: string): () => Promise<string> {
+  const prefix = `t${process.pid}_`;
+  let n = 0;
+  return async () => {
+    const db = `${prefix}${++n}`;
+    const admin = new pg.Client({ connectionString: `${base}/postgres` });
+    await admin.connect();
+    try {
+      await admin.query(`create database ${db}`);
+    } finally {
+      await admin.end();
+    }
+    return `${base}/${db}`;
+  };
 }
 
 /**
@@ -79,20 +103,10 @@ export async function startPostgres(): Promise<PostgresCluster> {
   // If the test process dies before afterAll, do not leave a server running.
   process.once('exit', stop);
 
-  const base = `postgresql://postgres@127.0.0.1:${port}`;
-  let n = 0;
+  const url = `postgresql://postgres@127.0.0.1:${port}`;
   return {
-    async createDatabase() {
-      const db = `t${++n}`;
-      const admin = new pg.Client({ connectionString: `${base}/postgres` });
-      await admin.connect();
-      try {
-        await admin.query(`create database ${db}`);
-      } finally {
-        await admin.end();
-      }
-      return `${base}/${db}`;
-    },
+    url,
+    createDatabase: databaseMaker(url),
     stop() {
       process.removeListener('exit', stop);
       stop();
