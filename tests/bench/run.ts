@@ -82,16 +82,31 @@ function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
+/**
+ * Runs `script` in a Node process of its own, its stderr passed on as it comes, and gives what it
+ * printed as JSON on the stdout line starting with `marker`.
+ */
+function answerOfOwnProcess<T>(script: string, args: string[], env: NodeJS.ProcessEnv, marker: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, path.resolve(script), ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const line = stdout.split('\n').find((l) => l.startsWith(marker));
+      if (code !== 0 || !line) reject(new Error(`${script} gave no answer (exit ${code}):\n${stdout}`));
+      else resolve(JSON.parse(line.slice(marker.length)) as T);
+    });
+  });
+}
+
 /** The ingest rates, from `ingest-process.ts` run in a new Node process (why: see that file). */
 async function ingestInOwnProcess(ops: number): Promise<Awaited<ReturnType<typeof ingestRates>>> {
-  const script = path.resolve('tests/bench/ingest-process.ts');
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script, String(ops)], {
-    maxBuffer: 1 << 20,
-    env: { ...process.env, RASID_BENCH_INGEST_RUNS: String(INGEST_RUNS), RASID_BENCH_POSTGRES: (await sharedPostgres()).url },
-  });
-  const line = stdout.split('\n').find((l) => l.startsWith('ingest-rates '));
-  if (!line) throw new Error(`the ingest process printed no rates:\n${stdout}`);
-  return JSON.parse(line.slice('ingest-rates '.length)) as Awaited<ReturnType<typeof ingestRates>>;
+  const env = { RASID_BENCH_INGEST_RUNS: String(INGEST_RUNS), RASID_BENCH_POSTGRES: (await sharedPostgres()).url };
+  return answerOfOwnProcess('tests/bench/ingest-process.ts', [String(ops)], env, 'ingest-rates ');
 }
 
 function median(values: number[]): number {
@@ -272,43 +287,31 @@ const LANE = process.env.RASID_BENCH_LANE;
 const LANE_ROWS = 'bench-lane-rows ';
 
 /**
- * One lane run in a process of its own: the lanes share no event loop, so one lane's work in this
- * process (a store seeded, ops sealed, a proxy or pouchdb-server answering) never holds up the
- * other's browser. Its stderr is passed on as it comes.
- */
-function laneInOwnProcess(lane: number): Promise<Row[][]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, path.resolve('tests/bench/run.ts')], {
-      env: { ...process.env, RASID_BENCH_LANE: String(lane) },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let stdout = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      const line = stdout.split('\n').find((l) => l.startsWith(LANE_ROWS));
-      if (code !== 0 || !line) reject(new Error(`lane ${lane} of the bench failed (exit ${code})`));
-      else resolve(JSON.parse(line.slice(LANE_ROWS.length)) as Row[][]);
-    });
-  });
-}
-
-/**
  * The full form runs one part at a time, so that no figure pays for another. The quick form, whose
- * figures say little, runs its two lanes side by side, each in a process of its own, to stay within
- * a minute.
+ * figures say little, runs its two lanes side by side to stay within a minute, each in a process of
+ * its own: the lanes share no event loop, so one lane's work in its process (a store seeded, ops
+ * sealed, a proxy or pouchdb-server answering) never holds up the other's browser.
  */
 async function allRows(): Promise<Row[]> {
+  if (!QUICK) return (await partsInOrder(PARTS)).flat();
+  const lanes = [1, 2] as const;
+  const answers = await Promise.all(
+    lanes.map((lane) => answerOfOwnProcess<Row[][]>('tests/bench/run.ts', [], { RASID_BENCH_LANE: String(lane) }, LANE_ROWS)),
+  );
   const got = new Map<(typeof PARTS)[number], Row[]>();
-  const lane = async (parts: typeof PARTS) => {
-    for (const part of parts) got.set(part, await timedPart(part));
-  };
-  if (QUICK) {
-    const lanes = [1, 2] as const;
-    const rows = await Promise.all(lanes.map(laneInOwnProcess));
-    lanes.forEach((n, i) => PARTS.filter((p) => p.lane === n).forEach((part, j) => got.set(part, rows[i]![j]!)));
-  } else await lane(PARTS).finally(stopPostgres);
+  lanes.forEach((lane, i) => PARTS.filter((p) => p.lane === lane).forEach((part, j) => got.set(part, answers[i]![j]!)));
   return PARTS.flatMap((part) => got.get(part)!);
+}
+
+/** Each part's rows, the parts one after another; the PostgreSQL cluster, if one was made, dropped at the end. */
+async function partsInOrder(parts: typeof PARTS): Promise<Row[][]> {
+  const rows: Row[][] = [];
+  try {
+    for (const part of parts) rows.push(await timedPart(part));
+  } finally {
+    await stopPostgres();
+  }
+  return rows;
 }
 
 /** A lane's process: its parts in order, their rows printed for the process that started it. */
@@ -316,13 +319,7 @@ async function runLane(lane: number): Promise<void> {
   const parts = PARTS.filter((p) => p.lane === lane);
   // Made while the lane's first parts run, not when the first part that needs it begins.
   if (parts.some((p) => p.postgres)) void sharedPostgres().catch(() => undefined);
-  const rows: Row[][] = [];
-  try {
-    for (const part of parts) rows.push(await timedPart(part));
-  } finally {
-    await stopPostgres();
-  }
-  console.log(LANE_ROWS + JSON.stringify(rows));
+  console.log(LANE_ROWS + JSON.stringify(await partsInOrder(parts)));
 }
 
 async function stopPostgres(): Promise<void> {

@@ -28,11 +28,14 @@ function control(label: string): HTMLInputElement | HTMLSelectElement {
   throw new Error(`No control labelled ${label}`);
 }
 
+/** Whether the screen shows a paragraph reading `line` (a "still loading" line). */
+const showsLine = (line: string) => [...document.querySelectorAll('main p')].some((p) => p.textContent === line);
+
 /** What the desk shows of its result: the count, whether it is loading, and the rows in view in order. */
 function shown(): string {
   const { list, loading } = labels!;
   const count = document.querySelector('main [role="status"]')?.textContent ?? '';
-  const busy = [...document.querySelectorAll('main p')].some((p) => p.textContent === loading);
+  const busy = showsLine(loading);
   const rows = [...document.querySelectorAll(`[role="list"][aria-label="${list}"] [role="listitem"]`)]
     .slice(0, 12)
     .map((r) => r.querySelector('a')?.getAttribute('href') ?? '');
@@ -125,11 +128,11 @@ function counted(): number[] {
 async function timeWholeList(name: string, total: number): Promise<{ first: number; whole: number }> {
   const t0 = performance.now();
   const first = await timeFirstList(name);
-  const reading = () => [...document.querySelectorAll('main p')].some((p) => p.textContent === labels!.reading);
   for (;;) {
     const held = counted().at(-1);
     if (held === total) return { first, whole: performance.now() - t0 };
-    if (!reading()) throw new Error(`The desk's list has read everything and holds ${String(held)} reports, not ${total}.`);
+    if (!showsLine(labels!.reading))
+      throw new Error(`The desk's list has read everything and holds ${String(held)} reports, not ${total}.`);
     await frame();
   }
 }
