@@ -13,6 +13,11 @@ import { Intro } from './ui/Intro.tsx';
 export async function firstStart(tr: Translator, root: Element): Promise<Translator> {
   let shown = await tr.withScreens();
   let appearance = currentAppearance();
+  // The language last asked for, once its catalog has arrived: a tap on Skip right after choosing
+  // a language (a slow phone still loading it) goes on in that language, and a catalog arriving
+  // after the introduction is done never draws it again over the lock screen.
+  let chosen: Promise<void> = Promise.resolve();
+  let done = false;
   return new Promise((resolve) => {
     const draw = () =>
       render(
@@ -26,9 +31,14 @@ export async function firstStart(tr: Translator, root: Element): Promise<Transla
               applyAppearance(shown, document, a);
               draw();
             }}
-            onLang={(lang: Lang) => void changeLang(lang)}
+            onLang={(lang: Lang) => {
+              if (!done) chosen = changeLang(lang);
+            }}
             firstStart
-            onDone={() => resolve(shown)}
+            onDone={() => {
+              done = true;
+              void chosen.then(() => resolve(shown));
+            }}
           />
         </main>,
         root,
@@ -37,13 +47,13 @@ export async function firstStart(tr: Translator, root: Element): Promise<Transla
     let asked = 0;
     const changeLang = async (lang: Lang) => {
       const ask = ++asked;
-      const next = await loadTranslator(lang, { screens: true });
-      if (ask !== asked) return;
+      const next = await loadTranslator(lang, { screens: true }).catch(() => undefined);
+      if (ask !== asked || !next) return;
       shown = next;
       document.documentElement.lang = shown.lang;
       document.documentElement.dir = shown.dir;
       applyAppearance(shown, document, appearance);
-      draw();
+      if (!done) draw();
       await saveLang(lang);
     };
     draw();

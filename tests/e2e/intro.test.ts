@@ -127,3 +127,36 @@ test('with no install offer, two steps; the language chosen there is the lock sc
     await context.close();
   }
 });
+
+test('English chosen and Skip tapped before its messages arrive: the lock screen and the app are in English', async () => {
+  // The phone's service worker is kept out so that the English messages come over the network,
+  // where they are held back as on a slow phone until Skip has been tapped.
+  const context = await browser.newContext({ baseURL: baseUrl(), ...PHONE, serviceWorkers: 'block' });
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let held = 0;
+  await context.route(/\/assets\/(screens\.)?en-[\w-]+\.js$/, async (route) => {
+    held++;
+    await released;
+    await route.continue();
+  });
+  try {
+    const page = await context.newPage();
+    await page.goto('/');
+    await heading(page, 'ما يحفظه راصد وأين').waitFor();
+    await page.getByRole('combobox', { name: 'اللغة' }).selectOption('en');
+    await page.getByRole('button', { name: 'تخطي' }).click();
+    expect(held).toBeGreaterThan(0);
+    release();
+    await page.getByRole('heading', { name: 'Choose a passcode' }).waitFor();
+    await unlock(page);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reports' }).waitFor();
+    // The introduction, done with, never comes back over the app.
+    expect(await heading(page, 'What Rasid keeps, and where').count()).toBe(0);
+    await page.reload();
+    await page.getByRole('button', { name: 'Unlock' }).waitFor();
+  } finally {
+    release();
+    await context.close();
+  }
+});
