@@ -5,13 +5,18 @@
  * (`supersedes`), and the versions nothing supersedes are the field's heads. Two or more heads with
  * different values are a conflict, and all are kept.
  *
+ * A report's photos (attachments) merge the same way, one register per original (by its SHA-256):
+ * an op adding a photo writes a version of it, an op removing it supersedes the adds it had seen
+ * (`detach`). A photo stays while any add of it is a head, so two devices adding photos never
+ * conflict, the same photo added twice is one, and an add no removal saw outlives the removal.
+ *
  * `applyOp` is commutative and idempotent (superseded ids are remembered per field, so an op arriving
  * after the op that superseded it never becomes a head): any order, duplication or delay of delivery
  * gives the same state.
  */
 import { canonicalJson } from './canonical-json.ts';
 import type { DeviceId, OpId, ReportId, TargetId } from './ids.ts';
-import type { Op } from './op/op.ts';
+import type { Attachment, Op } from './op/op.ts';
 import { COORDINATOR_ONLY_FIELDS, isReportType, type ReportType } from './report-types.ts';
 import type { FieldName, FieldValues } from './report.ts';
 
@@ -43,6 +48,8 @@ export interface MergedState<Id extends TargetId = TargetId> {
   unknownType?: string;
   created?: { op: OpId; hlc: string; device: DeviceId };
   fields: Record<string, FieldState>;
+  /** A report's photos, by the original's SHA-256: each head an op that added it. Absent until one is added or removed. */
+  attachments?: Record<string, FieldState>;
   /** Ids of every op applied, sorted. */
   applied: OpId[];
   /** Changes to coordinator-only fields by a device that is not a coordinator: ignored, listed for review. */
@@ -118,16 +125,29 @@ export function applyOp<Id extends TargetId>(state: MergedState<Id>, op: Op, isC
       }
       continue;
     }
-    const current = next.fields[name] ?? { heads: [], dead: [] };
-    const seen = supersedes[name] ?? [];
-    const dead = seen.length ? [...new Set([...current.dead, ...seen])].sort() : current.dead;
-    let heads = seen.length ? current.heads.filter((h) => !dead.includes(h.op)) : current.heads;
-    if (Object.hasOwn(changes, name) && !dead.includes(op.id)) {
-      heads = [...heads, { op: op.id, hlc, device: op.device, value: changes[name] }].sort(byDisplayOrder);
+    next.fields[name] = written(next.fields[name], op, supersedes[name] ?? [], Object.hasOwn(changes, name), changes[name]);
+  }
+  const { attachments = [], detach = {} } = op.body;
+  if (attachments.length > 0 || Object.keys(detach).length > 0) {
+    const photos = { ...next.attachments };
+    const added = new Map(attachments.map((a) => [a.sha256, a]));
+    for (const sha256 of new Set([...added.keys(), ...Object.keys(detach)])) {
+      photos[sha256] = written(photos[sha256], op, detach[sha256] ?? [], added.has(sha256), added.get(sha256));
     }
-    next.fields[name] = { ...current, heads, dead };
+    next.attachments = photos;
   }
   return next;
+}
+
+/** One register after `op`: the versions it saw superseded, and its own value added unless something superseded it already. */
+function written(field: FieldState | undefined, op: Op, seen: readonly OpId[], writes: boolean, value: unknown): FieldState {
+  const current = field ?? { heads: [], dead: [] };
+  const dead = seen.length ? [...new Set([...current.dead, ...seen])].sort() : current.dead;
+  let heads = seen.length ? current.heads.filter((h) => !dead.includes(h.op)) : current.heads;
+  if (writes && !dead.includes(op.id)) {
+    heads = [...heads, { op: op.id, hlc: op.body.hlc, device: op.device, value }].sort(byDisplayOrder);
+  }
+  return { ...current, heads, dead };
 }
 
 export function mergeOps<Id extends TargetId>(id: Id, ops: Iterable<Op>, isCoordinator: Authority = noCoordinators): MergedState<Id> {
@@ -161,6 +181,24 @@ export interface ReportView<Id extends TargetId = ReportId> {
   createdHlc?: string;
   /** The newest version of any field. */
   updatedHlc?: string;
+  /** The report's photos, when it has any, in the order they were taken. */
+  attachments?: AttachmentVersion[];
+}
+
+/** A photo as a report shows it: the attachment, and the op (and its author) that added it. */
+export interface AttachmentVersion {
+  attachment: Attachment;
+  op: OpId;
+  device: DeviceId;
+}
+
+/** The photos a state holds: of each original, the first add in display order stands for it. */
+export function attachmentsOf(state: MergedState): AttachmentVersion[] {
+  const order = (a: AttachmentVersion) => `${a.attachment.capturedAt ?? ''}\u0000${a.attachment.sha256}`;
+  return Object.values(state.attachments ?? {})
+    .flatMap((photo) => photo.heads.slice(0, 1))
+    .map((h) => ({ attachment: h.value as Attachment, op: h.op, device: h.device }))
+    .sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
 }
 
 export function viewOf<Id extends TargetId>(state: MergedState<Id>): ReportView<Id> {
@@ -180,6 +218,7 @@ export function viewOf<Id extends TargetId>(state: MergedState<Id>): ReportView<
   }
   const deleted = distinctHeads(state.fields[DELETED_FIELD]).some((h) => h.value === true);
   if (deleted && liveFields > 0 && !conflicts.includes(DELETED_FIELD)) conflicts.push(DELETED_FIELD);
+  const attachments = attachmentsOf(state);
   return {
     id: state.id,
     type: state.type,
@@ -189,6 +228,7 @@ export function viewOf<Id extends TargetId>(state: MergedState<Id>): ReportView<
     deleted,
     createdHlc: state.created?.hlc,
     updatedHlc,
+    ...(attachments.length > 0 && { attachments }),
   };
 }
 
@@ -212,6 +252,25 @@ export function editBody(state: MergedState, changes: Partial<Record<FieldName, 
  */
 export function settingBody(state: MergedState, changes: Record<string, unknown>, hlc: string): Op['body'] {
   return editBody(state, changes, hlc);
+}
+
+/**
+ * The body of a change to a report's photos: the photos added, and each photo removed with every
+ * add of it the writer saw. Spread into an edit's body.
+ */
+export function attachmentChanges(
+  state: MergedState,
+  change: { add?: readonly Attachment[]; remove?: readonly string[] },
+): Pick<Op['body'], 'attachments' | 'detach'> {
+  const detach: Record<string, OpId[]> = {};
+  for (const sha256 of change.remove ?? []) {
+    const heads = state.attachments?.[sha256]?.heads.map((h) => h.op) ?? [];
+    if (heads.length) detach[sha256] = heads;
+  }
+  return {
+    ...(change.add?.length && { attachments: [...change.add] }),
+    ...(Object.keys(detach).length > 0 && { detach }),
+  };
 }
 
 /** A delete supersedes every head it saw, of every field, so an edit it did not see stays visible. */

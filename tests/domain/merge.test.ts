@@ -4,6 +4,8 @@ import { encodeHlc, nodeIdOf, tick, type Hlc } from '../../src/domain/hlc.ts';
 import { newOpId, type DeviceId, type OpId } from '../../src/domain/ids.ts';
 import {
   applyOp,
+  attachmentChanges,
+  attachmentsOf,
   deleteBody,
   distinctHeads,
   editBody,
@@ -16,7 +18,8 @@ import {
   type MergedState,
 } from '../../src/domain/merge.ts';
 import type { OpKind } from '../../src/domain/op/header.ts';
-import { opSchema, type Op } from '../../src/domain/op/op.ts';
+import { sealedBlobSize } from '../../src/domain/crypto/blob-seal.ts';
+import { opBodySchema, opSchema, type Attachment, type Op } from '../../src/domain/op/op.ts';
 import type { FieldName } from '../../src/domain/report.ts';
 import { seededRandom } from '../seeded-random.ts';
 import { deviceId, opId, reportId } from '../ids.ts';
@@ -810,6 +813,154 @@ describe('merge over simulated phones (property)', () => {
         }
         expect(view.type).toBe('displacement');
       }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+// ----- photos: one register per original, adds win over removals that did not see them -----
+
+/** An invented photo: its original's hash from `n`, a sealed blob of the size that follows from its own. */
+function photo(n: number, at = '2025-03-08T08:55:00.000Z'): Attachment {
+  const bytes = 1_200_000 + n;
+  return {
+    sha256: n.toString(16).padStart(64, 'a'),
+    bytes,
+    mime: 'image/jpeg',
+    capturedAt: at,
+    blob: { sha256: n.toString(16).padStart(64, 'b'), bytes: sealedBlobSize(bytes) },
+    key: 'k'.repeat(43),
+  };
+}
+
+/** An edit of the report that adds and removes photos, the removals naming the adds by label. */
+function photoOp(label: string, device: DeviceId, add: Attachment[], detach: Record<string, string[]> = {}, minute?: number): Op {
+  const o = op([label, device, {}, {}, minute]);
+  o.body = {
+    ...o.body,
+    ...(add.length && { attachments: add }),
+    ...(Object.keys(detach).length && { detach: Object.fromEntries(Object.entries(detach).map(([sha, ls]) => [sha, ls.map(id)])) }),
+  };
+  expect(opSchema.safeParse(o).success).toBe(true);
+  return o;
+}
+
+const shown = (s: MergedState) => attachmentsOf(s).map((p) => `${p.attachment.sha256.slice(-2)}@${labelOf(p.op)}`);
+
+describe('photos (attachments)', () => {
+  test('photos added on two devices while apart are both kept, with no conflict, in every order', () => {
+    const s = mergeEveryOrder([op(create), photoOp('pa', DEVICE_A, [photo(1)]), photoOp('pb', DEVICE_B, [photo(2), photo(3)])]);
+    expect(shown(s)).toEqual(['a1@pa', 'a2@pb', 'a3@pb']);
+    expect(viewOf(s).conflicts).toEqual([]);
+    expect(viewOf(s).attachments?.map((p) => p.device)).toEqual([DEVICE_A, DEVICE_B, DEVICE_B]);
+  });
+
+  test('the same photo added on two devices is one photo', () => {
+    const s = mergeEveryOrder([op(create), photoOp('pa', DEVICE_A, [photo(1)], {}, 5), photoOp('pb', DEVICE_B, [photo(1)], {}, 6)]);
+    // The add shown is the newer, as for field versions; either opens the same original.
+    expect(shown(s)).toEqual(['a1@pb']);
+  });
+
+  test('a photo removed after its add is gone, and a late add of it that the removal had not seen brings it back', () => {
+    const p = photo(1);
+    const removed = [op(create), photoOp('pa', DEVICE_A, [p]), photoOp('ra', DEVICE_A, [], { [p.sha256]: ['pa'] })];
+    expect(shown(mergeEveryOrder(removed))).toEqual([]);
+    expect(viewOf(mergeOps(REPORT, removed)).attachments).toBeUndefined();
+    // Device B added the same photo while apart: its add wins over a removal that never saw it.
+    const s = mergeEveryOrder([...removed, photoOp('pb', DEVICE_B, [p])]);
+    expect(shown(s)).toEqual(['a1@pb']);
+  });
+
+  test('a removal that arrives before the add it names keeps that add from ever showing', () => {
+    const p = photo(4);
+    const remove = photoOp('r4', DEVICE_B, [], { [p.sha256]: ['p4'] });
+    const add = photoOp('p4', DEVICE_A, [p]);
+    let s = applyOp(emptyState(REPORT), op(create));
+    s = applyOp(s, remove);
+    expect(shown(s)).toEqual([]);
+    s = applyOp(applyOp(s, add), add);
+    expect(shown(s)).toEqual([]);
+  });
+
+  test("an edit's photo changes remove exactly the adds the writer saw, and leave the fields alone", () => {
+    const s = mergeOps(REPORT, [op(create), photoOp('pa', DEVICE_A, [photo(1)]), photoOp('pb', DEVICE_B, [photo(1), photo(2)])]);
+    const body = {
+      ...editBody(s, {}, hlcAt(T0 + 3_600_000, 'x')),
+      ...attachmentChanges(s, { add: [photo(3)], remove: [photo(1).sha256, photo(9).sha256] }),
+    };
+    expect(opBodySchema.safeParse(body).success).toBe(true);
+    expect(body.attachments?.map((a) => a.sha256)).toEqual([photo(3).sha256]);
+    expect(body.detach).toEqual({ [photo(1).sha256]: [id('pb'), id('pa')] });
+    const after = applyOp(s, { ...op(['e', DEVICE_A, {}]), body });
+    expect(shown(after)).toEqual(['a2@pb', 'a3@e']);
+    expect(viewOf(after).values).toEqual(viewOf(s).values);
+  });
+
+  test('photos are listed in the order they were taken', () => {
+    const s = mergeOps(REPORT, [
+      op(create),
+      photoOp('p', DEVICE_A, [photo(1, '2025-03-08T10:00:00.000Z'), photo(2, '2025-03-08T09:00:00.000Z')]),
+    ]);
+    expect(shown(s)).toEqual(['a2@p', 'a1@p']);
+  });
+
+  test('a body naming a photo wrongly is refused: a blob of another size, the same photo twice, too many, an empty removal', () => {
+    const body = (extra: Partial<Op['body']>) => ({ hlc: hlcAt(T0, 'x'), changes: {}, supersedes: {}, ...extra });
+    const ok = (extra: Partial<Op['body']>) => opBodySchema.safeParse(body(extra)).success;
+    expect(ok({ attachments: [photo(1)] })).toBe(true);
+    expect(ok({ attachments: [{ ...photo(1), blob: { ...photo(1).blob, bytes: photo(1).blob.bytes + 1 } }] })).toBe(false);
+    expect(ok({ attachments: [photo(1), photo(1)] })).toBe(false);
+    expect(ok({ attachments: Array.from({ length: 33 }, (_, i) => photo(i)) })).toBe(false);
+    expect(ok({ attachments: [{ ...photo(1), key: 'short' }] })).toBe(false);
+    expect(ok({ attachments: [{ ...photo(1), mime: 'image/svg+xml' as 'image/jpeg' }] })).toBe(false);
+    expect(ok({ detach: { [photo(1).sha256]: [] } })).toBe(false);
+    expect(ok({ detach: { ['A'.repeat(64)]: [id('pa')] } })).toBe(false);
+  });
+
+  test('property: a photo shows exactly when some add of it was named by no removal, whatever the order', () => {
+    const opArb = fc.record({
+      device: fc.constantFrom(DEVICE_A, DEVICE_B, COORD),
+      add: fc.uniqueArray(fc.nat({ max: 4 }), { maxLength: 3 }),
+      /** Each removal names a photo and some of the adds made before it. */
+      remove: fc.uniqueArray(fc.tuple(fc.nat({ max: 4 }), fc.array(fc.nat(), { maxLength: 3 })), { maxLength: 2, selector: (r) => r[0] }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(opArb, { minLength: 1, maxLength: 10 }),
+        fc.array(fc.nat(), { minLength: 10, maxLength: 10 }),
+        (rows, shuffle) => {
+          const adds: { label: string; n: number }[] = [];
+          const named = new Set<string>();
+          const ops = rows.map((r, i) => {
+            const label = `prop-${i}-${rows.length}-${r.add.join('.')}-${r.remove.map((x) => x[0]).join('.')}`;
+            const detach: Record<string, string[]> = {};
+            for (const [n, picks] of r.remove) {
+              const earlier = adds.filter((a) => a.n === n);
+              const seen = [...new Set(picks.map((k) => earlier[k % Math.max(1, earlier.length)]?.label).filter((l) => l !== undefined))];
+              if (seen.length) detach[photo(n).sha256] = seen;
+              for (const l of seen) named.add(`${n}:${l}`);
+            }
+            const o = photoOp(
+              label,
+              r.device,
+              r.add.map((n) => photo(n)),
+              detach,
+              i,
+            );
+            for (const n of r.add) adds.push({ label, n });
+            return o;
+          });
+          const want = [...new Set(adds.filter((a) => !named.has(`${a.n}:${a.label}`)).map((a) => photo(a.n).sha256))].sort();
+          const inOrder = mergeOps(REPORT, ops);
+          expect(
+            attachmentsOf(inOrder)
+              .map((p) => p.attachment.sha256)
+              .sort(),
+          ).toEqual(want);
+          const shuffled = [...ops].sort((a, b) => (shuffle[ops.indexOf(a)]! % 7) - (shuffle[ops.indexOf(b)]! % 7));
+          expect(attachmentsOf(mergeOps(REPORT, [...shuffled, ...shuffled]))).toEqual(attachmentsOf(inOrder));
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -28,6 +28,7 @@
  */
 import { z } from 'zod/mini';
 import { hlcString } from '../hlc.ts';
+import { sealedBlobSize } from '../crypto/blob-seal.ts';
 import { opIdSchema } from '../id-schemas.ts';
 import { QUARANTINE_REASONS, type QuarantineReason } from '../quarantine.ts';
 import { OP_FORMAT_VERSION, wireHeaderSchema } from './header.ts';
@@ -39,21 +40,52 @@ export const MAX_SUPERSEDED_PER_FIELD = 64;
 
 const fieldName = z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/));
 
-/** Reserved for photos: the SHA-256 of the original bytes travels in the op. */
-export const attachmentRefSchema = z.object({
-  sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
-  mime: z.string().check(z.maxLength(100)),
-  bytes: z.int().check(z.minimum(0)),
-});
+const sha256Hex = z.string().check(z.regex(/^[0-9a-f]{64}$/));
+
+/** Photos one op may add, and photos one op may remove. */
+export const MAX_ATTACHMENTS_PER_OP = 32;
+/** The largest original a report takes: a phone camera's photo, with room to spare. */
+export const MAX_ORIGINAL_BYTES = 64 * 1024 * 1024;
+/** The photo types a form takes and a desk shows. */
+export const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
+
+/**
+ * A photo added to a report (an attachment): the SHA-256 of the original as kept, its size and type,
+ * when it was taken, the sealed blob that carries it (its SHA-256 and size, which follows from the
+ * original's), and the blob key that opens it, which is why a body that names photos travels sealed.
+ */
+export const attachmentSchema = z
+  .object({
+    sha256: sha256Hex,
+    bytes: z.int().check(z.minimum(1), z.maximum(MAX_ORIGINAL_BYTES)),
+    mime: z.enum(PHOTO_TYPES),
+    /** When the photo was taken, by the phone's clock (the camera) or the file's own date (the gallery): UTC, to the millisecond. */
+    capturedAt: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/))),
+    blob: z.object({ sha256: sha256Hex, bytes: z.int() }),
+    /** The blob key, 32 bytes in base64url. */
+    key: z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/)),
+  })
+  .check(z.refine((a) => a.blob.bytes === sealedBlobSize(a.bytes), { error: 'err.op.blobSize' }));
+export type Attachment = z.infer<typeof attachmentSchema>;
 
 export const opBodySchema = z
   .object({
     hlc: hlcString,
     changes: z.record(fieldName, z.unknown()),
     supersedes: z.record(fieldName, z.array(opIdSchema).check(z.maxLength(MAX_SUPERSEDED_PER_FIELD))),
-    attachments: z.optional(z.array(attachmentRefSchema).check(z.maxLength(32))),
+    /** Photos added: each names its original by SHA-256, once in an op. */
+    attachments: z.optional(z.array(attachmentSchema).check(z.maxLength(MAX_ATTACHMENTS_PER_OP))),
+    /**
+     * Photos removed: by the original's SHA-256, the ops that added it as the author had seen them.
+     * An add no removal saw stays (add wins), as a field version no op superseded stays a head.
+     */
+    detach: z.optional(z.record(sha256Hex, z.array(opIdSchema).check(z.minLength(1), z.maxLength(MAX_SUPERSEDED_PER_FIELD)))),
   })
   .check(
+    z.refine((b) => new Set(b.attachments?.map((a) => a.sha256)).size === (b.attachments?.length ?? 0), {
+      error: 'err.op.attachmentTwice',
+    }),
+    z.refine((b) => Object.keys(b.detach ?? {}).length <= MAX_ATTACHMENTS_PER_OP, { error: 'err.op.tooManyPhotos' }),
     z.refine((b) => Object.keys(b.changes).length + Object.keys(b.supersedes).length <= 2 * MAX_FIELDS_PER_OP, {
       error: 'err.op.tooManyFields',
     }),
