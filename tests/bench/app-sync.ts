@@ -61,7 +61,7 @@ interface InPage {
   rasidWrite(contents: ReportContent[]): void;
   rasidPush(): number;
   rasidPull(): { ms: number; deskReports: number; quarantined: number };
-  pouchWrite(run: string, remote: string, contents: ReportContent[], ids: string[]): void;
+  pouchSetup(run: string, remote: string, contents: ReportContent[], ids: string[]): void;
   pouchPush(batchSize: number | undefined): number;
   pouchPull(batchSize: number | undefined): { ms: number; deskReports: number };
 }
@@ -229,7 +229,7 @@ async function pouchRun(
   const remote = `bench-${run}`;
   const made = await fetch(`http://127.0.0.1:${pouchPort}/${remote}`, { method: 'PUT' });
   if (made.status !== 201) throw new Error(`pouchdb-server did not make a database: ${made.status}`);
-  await call(page, 'pouchWrite', run, remote, docs.contents, docs.ids);
+  await call(page, 'pouchSetup', run, remote, docs.contents, docs.ids);
   proxy.bytes = 0;
   const pushMs = await call(page, 'pouchPush', batchSize);
   const pushBytes = proxy.bytes;

@@ -9,18 +9,20 @@
  *
  * The devices run in this process, beside the server on the same two cores: what the figures
  * measure is the machine, base and load together. Ops are sealed before each phase, never while it
- * runs.
+ * runs. Both stores' runs share one fleet of devices (keys, tokens, and the rounds sealed for them):
+ * each store is new, so the second run pushes the very ops the first did and seals only what the
+ * first never needed.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generateKeyPair, type AgreementKeyPair } from '../../src/domain/crypto/keys.ts';
+import { generateKeyPair, type AgreementKeyPair, type SigningKeyPair } from '../../src/domain/crypto/keys.ts';
 import { sealForWire } from '../../src/domain/op/outgoing.ts';
 import type { SyncResponse } from '../../src/domain/op/sync.ts';
 import { setDeploymentKey, setDeploymentRoot } from '../../src/server/enrollment/deployment-key.ts';
 import { randomSecret, secretHash, TOKEN_BYTES } from '../../src/server/enrollment/secrets.ts';
 import { openStore, type OpenStoreOptions } from '../../src/server/store/index.ts';
-import { cryptoRandom } from '../../src/domain/ids.ts';
+import { cryptoRandom, type DeviceId } from '../../src/domain/ids.ts';
 import { startServer, type ServerProcess } from '../e2e/server-process.ts';
 import { postgresAt, startPostgres } from '../server/store/postgres.ts';
 import { benchDevices, benchOp, enroll, type BenchDevice } from './ingest.ts';
@@ -56,13 +58,49 @@ export interface BusyBaseResult {
 
 interface Monitor extends BenchDevice {
   token: string;
-  seq: number;
   epoch: string | null;
   cursor: SyncResponse['cursor'];
-  /** The rounds sealed ahead for the next phase, each OPS_PER_ROUND wire ops. */
+  /** The rounds ready for the next phase, each OPS_PER_ROUND wire ops. */
   ready: unknown[][];
+  /** How many of the fleet's rounds of this device this run has pushed or readied. */
+  taken: number;
   /** Rounds of one device never overlap: each waits for the one before. */
   busy: Promise<void>;
+}
+
+/** The devices of every run of one size, with the rounds sealed for them so far, in order. */
+interface Fleet {
+  deployment: AgreementKeyPair;
+  root: SigningKeyPair;
+  devices: BenchDevice[];
+  tokens: Map<DeviceId, string>;
+  /** Per device, every round sealed so far; a run takes them from the first. */
+  rounds: Map<DeviceId, unknown[][]>;
+  /** Per device, the `deviceSeq` of the last op sealed. */
+  seqs: Map<DeviceId, number>;
+  at: number;
+}
+
+const fleets = new Map<number, Promise<Fleet>>();
+
+function fleetOf(size: number): Promise<Fleet> {
+  let fleet = fleets.get(size);
+  if (!fleet) {
+    fleet = (async () => {
+      const [deployment, root, devices] = await Promise.all([generateKeyPair('x25519'), generateKeyPair('ed25519'), benchDevices(size)]);
+      return {
+        deployment,
+        root,
+        devices,
+        tokens: new Map(devices.map((d) => [d.device, randomSecret(cryptoRandom, TOKEN_BYTES)])),
+        rounds: new Map(devices.map((d) => [d.device, []])),
+        seqs: new Map(devices.map((d) => [d.device, 0])),
+        at: Date.now(),
+      };
+    })();
+    fleets.set(size, fleet);
+  }
+  return fleet;
 }
 
 function quantile(sorted: readonly number[], q: number): number {
@@ -97,26 +135,31 @@ function treeRss(root: number): number {
 }
 
 /**
- * Seals each device's rounds for the next phase, `rounds(i)` for the i-th device: the devices side by
- * side, each device's ops in its own order (their `deviceSeq` follow one another).
+ * Readies each device's next `rounds(i)` rounds for the next phase, `i` the device's index: those the
+ * fleet holds already, and the rest sealed now, the devices side by side, each device's ops in its
+ * own order (their `deviceSeq` follow one another).
  */
-async function seal(monitors: readonly Monitor[], rounds: (i: number) => number, deployment: AgreementKeyPair, at: number): Promise<void> {
+async function ready(fleet: Fleet, monitors: readonly Monitor[], rounds: (i: number) => number): Promise<void> {
   await Promise.all(
     monitors.map(async (m, i) => {
-      m.ready = [];
-      for (let r = 0; r < rounds(i); r++) {
+      const held = fleet.rounds.get(m.device)!;
+      const want = m.taken + rounds(i);
+      while (held.length < want) {
         const round: unknown[] = [];
         for (let o = 0; o < OPS_PER_ROUND; o++) {
-          m.seq += 1;
-          const made = await sealForWire(benchOp(m.device, m.seq, at + m.seq), m.sealer, [
-            deployment.publicKey,
+          const seq = fleet.seqs.get(m.device)! + 1;
+          fleet.seqs.set(m.device, seq);
+          const made = await sealForWire(benchOp(m.device, seq, fleet.at + seq), m.sealer, [
+            fleet.deployment.publicKey,
             m.sealer.agreement.publicKey,
           ]);
           if (!made.ok) throw new Error(made.reason);
           round.push(made.wire);
         }
-        m.ready.push(round);
+        held.push(round);
       }
+      m.ready = held.slice(m.taken, want);
+      m.taken = want;
     }),
   );
 }
@@ -172,18 +215,17 @@ async function load(server: ServerProcess, due: { monitor: Monitor; at: number }
 }
 
 export async function busyBase(database: 'sqlite' | 'postgres', opts: BusyBaseOptions): Promise<BusyBaseResult> {
-  const [deployment, root] = await Promise.all([generateKeyPair('x25519'), generateKeyPair('ed25519')]);
-  const devices = await benchDevices(opts.devices);
+  const fleet = await fleetOf(opts.devices);
+  const { deployment, root, devices, tokens } = fleet;
   const monitors: Monitor[] = devices.map((d) => ({
     ...d,
-    token: randomSecret(cryptoRandom, TOKEN_BYTES),
-    seq: 0,
+    token: tokens.get(d.device)!,
     epoch: null,
     cursor: null,
     ready: [],
+    taken: 0,
     busy: Promise.resolve(),
   }));
-  const tokens = new Map(monitors.map((m) => [m.device, m.token]));
 
   const cluster = database !== 'postgres' ? undefined : opts.postgresUrl ? postgresAt(opts.postgresUrl) : await startPostgres();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'rasid-busy-'));
@@ -203,12 +245,11 @@ export async function busyBase(database: 'sqlite' | 'postgres', opts: BusyBaseOp
     }
     // Rate limits as a deployment would set them for this many devices at this pace.
     server = await startServer({ dataDir, ...(databaseUrl && { databaseUrl }), env: { RATE_LIMIT_PER_MINUTE: '6000' } });
-    const at = Date.now();
 
     // A base that has run a while: code compiled, signature workers started, each device synced
     // once. Not measured, so spread over less than a period: at most 50 rounds a second, a rate
     // both stores sustain.
-    await seal(monitors, () => 1, deployment, at);
+    await ready(fleet, monitors, () => 1);
     const warmUpMs = Math.min(opts.periodMs, (monitors.length / 50) * 1000);
     await load(
       server,
@@ -217,7 +258,7 @@ export async function busyBase(database: 'sqlite' | 'postgres', opts: BusyBaseOp
 
     // The steady load: every device every period, arrivals spread over it.
     const perDevice = Math.max(1, Math.round((opts.seconds * 1000) / opts.periodMs));
-    await seal(monitors, () => perDevice, deployment, at);
+    await ready(fleet, monitors, () => perDevice);
     const steady: { monitor: Monitor; at: number }[] = [];
     for (let r = 0; r < perDevice; r++) {
       monitors.forEach((monitor, i) => steady.push({ monitor, at: r * opts.periodMs + (i * opts.periodMs) / monitors.length }));
@@ -231,7 +272,7 @@ export async function busyBase(database: 'sqlite' | 'postgres', opts: BusyBaseOp
     for (const rate of opts.rates) {
       const count = Math.round(rate * opts.stepSeconds);
       // The k-th round of the step is device k mod n's: each device seals only the rounds it will push.
-      await seal(monitors, (i) => Math.floor(count / monitors.length) + (i < count % monitors.length ? 1 : 0), deployment, at);
+      await ready(fleet, monitors, (i) => Math.floor(count / monitors.length) + (i < count % monitors.length ? 1 : 0));
       const step = Array.from({ length: count }, (_, k) => ({ monitor: monitors[k % monitors.length]!, at: (k * 1000) / rate }));
       const { times, errors } = await load(server, step);
       if (errors > 0 || quantile(times, 0.99) > ROUND_P99_BUDGET_MS) break;
