@@ -229,9 +229,10 @@ export async function deskFigures({
       const first = await call(page, 'timeChange', step.to);
       const end = first.result;
       const seen = changes.get(step.name) ?? { ms: [], unmatched: 0 };
-      // With one round the first change is the figure: it is what a coordinator meets first.
-      if (rounds === 1) seen.ms.push(first.ms);
-      for (let i = 0; i < (rounds === 1 ? 0 : rounds); i++) {
+      // The first change is one of the figures: it is what a coordinator meets first, and what a
+      // change reads once (the order of receipt) it reads then.
+      seen.ms.push(first.ms);
+      for (let i = 1; i < rounds; i++) {
         await call(page, 'timeChange', step.from, start);
         const timed = await call(page, 'timeChange', step.to, end);
         seen.ms.push(timed.ms);

@@ -265,6 +265,14 @@ describe('in Arabic', () => {
     expect(places).toEqual([...places].sort(new Intl.Collator('ar').compare));
     await screenshot(page, 'desk-list-by-place-ar');
 
+    // By receipt: the report this coordinator filed, once sent, is the last the base received.
+    await syncNow(page, 'ar');
+    await page.getByLabel('الترتيب').selectOption({ label: 'تاريخ الوصول إلى المركز، الأحدث أولًا' });
+    await until(page, firstRow, (t) => expect(t).toContain(RED_QUARTER));
+    await page.getByLabel('الترتيب').selectOption({ label: 'تاريخ الوصول إلى المركز، الأقدم أولًا' });
+    await until(page, firstRow, (t) => expect(t).not.toContain(RED_QUARTER));
+    await page.getByLabel('الترتيب').selectOption({ label: 'المكان، أبجديًا' });
+
     // Every device name in view starts where its cell starts: never cut from its start in a right-to-left row.
     const cutAtStart = await rows('ar').evaluateAll((items) =>
       items.flatMap((li) => {

@@ -9,7 +9,7 @@
 import type { DeviceId, OpId, ReportId } from '../../domain/ids.ts';
 import type { ReportView } from '../../domain/merge.ts';
 import type { RasidDb, ReportRow } from '../store/db.ts';
-import { readClearParts } from '../store/clear-parts.ts';
+import { readClearParts, readIndexKeys } from '../store/clear-parts.ts';
 import { readRow } from '../store/read-row.ts';
 
 export interface DeskReport {
@@ -46,25 +46,37 @@ export function deskReportOf(row: ReportRow, watermark: number): DeskReport | un
 }
 
 /**
- * When the base received each report's create op (ms), for the reports given: the export's
- * `receivedAt` and the list's orders by receipt. Read from the ops' clear part, never opening them.
- * `known` holds times read before (a create op's receipt never changes once the base has it): only
- * the rest are read, so the list reorders at once after the first time, and after each sync.
+ * Each report's place in the order the base received their create ops, for the list's orders by
+ * receipt: the ops' `seq`, the base's own count of what it took in, as the index on it holds them.
+ * Only the index's keys are read, no op: at 100,000 reports, reading each create op's receipt
+ * time as below held the first such order back by seconds. A report the base has not yet received
+ * has no place.
  */
-export async function receivedTimes(
-  db: RasidDb,
-  reports: readonly DeskReport[],
-  known: Map<OpId, number> = new Map(),
-): Promise<Map<ReportId, number>> {
-  const missing = reports.flatMap((r) => (r.createOp !== undefined && !known.has(r.createOp) ? [r.createOp] : []));
-  const parts = await readClearParts(db, 'ops', missing);
-  parts.forEach((part, i) => {
-    if (typeof part?.receivedAt === 'number') known.set(missing[i]!, part.receivedAt);
-  });
-  const times = new Map<ReportId, number>();
+export async function receiptRanks(db: RasidDb, reports: readonly DeskReport[]): Promise<Map<ReportId, number>> {
+  const inOrder = await readIndexKeys(db, 'ops', 'seq');
+  const rank = new Map<IDBValidKey, number>(inOrder.map((id, i) => [id, i]));
+  const ranks = new Map<ReportId, number>();
   for (const r of reports) {
-    const at = r.createOp === undefined ? undefined : known.get(r.createOp);
-    if (at !== undefined) times.set(r.id, at);
+    const at = r.createOp === undefined ? undefined : rank.get(r.createOp);
+    if (at !== undefined) ranks.set(r.id, at);
   }
+  return ranks;
+}
+
+/**
+ * When the base received each report's create op (ms), for the reports given: the export's
+ * `receivedAt`. Read from the ops' clear part, never opening them.
+ */
+export async function receivedTimes(db: RasidDb, reports: readonly DeskReport[]): Promise<Map<ReportId, number>> {
+  const creates = reports.flatMap((r) => (r.createOp !== undefined ? [{ id: r.id, op: r.createOp }] : []));
+  const parts = await readClearParts(
+    db,
+    'ops',
+    creates.map((c) => c.op),
+  );
+  const times = new Map<ReportId, number>();
+  parts.forEach((part, i) => {
+    if (typeof part?.receivedAt === 'number') times.set(creates[i]!.id, part.receivedAt);
+  });
   return times;
 }

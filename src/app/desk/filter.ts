@@ -328,7 +328,7 @@ export function filterReports(index: readonly IndexedReport[], f: DeskFilter): r
 export const SORTS = ['written', 'receivedNewest', 'receivedOldest', 'eventNewest', 'eventOldest', 'type', 'place'] as const;
 export type DeskSort = (typeof SORTS)[number];
 
-/** When the base received each report's create op (ms), for the orders by it; absent until the base has it. */
+/** Each report's place in the order the base received their create ops, for the orders by it; absent until the base has it. */
 export type ReceivedTimes = ReadonlyMap<string, number>;
 
 /** A place as the list shows it: the name typed, else the area's name in the interface language. */

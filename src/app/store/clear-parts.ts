@@ -39,3 +39,15 @@ export async function readClearParts(
     tx.onabort = () => reject(tx.error ?? new Error('IndexedDB read aborted'));
   });
 }
+
+/** The primary keys of a table's rows in the order of one of its indexes, rows not read: nothing sealed is touched. */
+export async function readIndexKeys(db: RasidDb, table: keyof typeof CLEAR_PROPS, index: string): Promise<IDBValidKey[]> {
+  if (db.dataKey && !db.dataKey.unlocked) throw new LockedError();
+  if (!db.isOpen()) await db.open();
+  const idb = db.backendDB();
+  return new Promise((resolve, reject) => {
+    const request = idb.transaction(table, 'readonly').objectStore(table).index(index).getAllKeys();
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error ?? new Error('IndexedDB read failed'));
+  });
+}

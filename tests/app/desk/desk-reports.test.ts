@@ -3,8 +3,7 @@ import { afterEach, expect, test } from 'vitest';
 import { DataKeyHolder } from '../../../src/app/store/at-rest.ts';
 import { RasidDb } from '../../../src/app/store/db.ts';
 import { createReport } from '../../../src/app/store/reports.ts';
-import { deskReportOf, receivedTimes } from '../../../src/app/desk/desk-reports.ts';
-import type { OpId } from '../../../src/domain/ids.ts';
+import { deskReportOf, receiptRanks, receivedTimes } from '../../../src/app/desk/desk-reports.ts';
 import { damageReport, writer } from '../store/store-fixtures.ts';
 
 const open: RasidDb[] = [];
@@ -12,7 +11,7 @@ afterEach(async () => {
   for (const d of open.splice(0)) await d.delete();
 });
 
-test("receipt times come from each report's create op, and those known are not read again", async () => {
+test("receipt times come from each report's create op; a report the base has not received has none", async () => {
   const dataKey = new DataKeyHolder();
   await dataKey.set(crypto.getRandomValues(new Uint8Array(32)));
   const db = new RasidDb(`rasid-desk-reports-${process.pid}`, { dataKey });
@@ -24,14 +23,30 @@ test("receipt times come from each report's create op, and those known are not r
   await db.ops.update(create!.id, { receivedAt: 1_741_424_400_000 });
   const reports = (await db.reports.toArray()).map((row) => deskReportOf(row, 0)!);
 
-  const known = new Map<OpId, number>();
-  const first = await receivedTimes(db, reports, known);
-  // A report the base has not received yet has no time: it sorts after the others, either way.
-  expect([...first]).toEqual([[received, 1_741_424_400_000]]);
-  expect(first.has(waiting)).toBe(false);
+  const times = await receivedTimes(db, reports);
+  // A report the base has not received yet has no time: the export leaves it blank.
+  expect([...times]).toEqual([[received, 1_741_424_400_000]]);
+  expect(times.has(waiting)).toBe(false);
+});
 
-  // Read once: the screen orders by receipt again without reading the op.
-  await db.ops.delete(create!.id);
-  expect(await receivedTimes(db, reports, known)).toEqual(first);
-  expect(await receivedTimes(db, reports)).toEqual(new Map());
+test("the order of receipt is the base's count of what it took in, read from the index alone", async () => {
+  const dataKey = new DataKeyHolder();
+  await dataKey.set(crypto.getRandomValues(new Uint8Array(32)));
+  const db = new RasidDb(`rasid-desk-ranks-${process.pid}`, { dataKey });
+  open.push(db);
+  const w = writer(db);
+  const later = await createReport(w, damageReport);
+  const earlier = await createReport(w, { ...damageReport, placeName: 'حي الرمل' });
+  const waiting = await createReport(w, { ...damageReport, placeName: 'حي الصليبة' });
+  const createOf = async (report: string) => (await db.ops.where('reportId').equals(report).first())!.id;
+  await db.ops.update(await createOf(later), { seq: 7, receivedAt: 1_741_424_400_000 });
+  await db.ops.update(await createOf(earlier), { seq: 3, receivedAt: 1_741_424_300_000 });
+  const reports = (await db.reports.toArray()).map((row) => deskReportOf(row, 0)!);
+
+  const ranks = await receiptRanks(db, reports);
+  expect(ranks.get(earlier)).toBeLessThan(ranks.get(later)!);
+  expect(ranks.has(waiting)).toBe(false);
+  // Locked, it reads nothing, as every read of the ops does.
+  dataKey.clear();
+  await expect(receiptRanks(db, reports)).rejects.toThrow();
 });

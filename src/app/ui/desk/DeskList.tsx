@@ -6,8 +6,7 @@
  * in the address bar, history or storage, since a search for a place or a name is itself sensitive.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { OpId } from '../../../domain/ids.ts';
-import { receivedTimes } from '../../desk/desk-reports.ts';
+import { receiptRanks, type DeskReports } from '../../desk/desk-reports.ts';
 import { useDeskReports } from '../../desk/live-desk-reports.ts';
 import { deviceName, useDeviceLabels, type DeviceLabels } from '../../desk/device-labels.ts';
 import {
@@ -24,7 +23,6 @@ import {
 import { useGazetteer, useTr, useWatermark, useWriter } from '../context.ts';
 import { adminPath, formatEventDate } from '../format.ts';
 import { UnreadableItem } from '../UnreadableItem.tsx';
-import { useAsync } from '../use-async.ts';
 import { DeskFilters } from './DeskFilters.tsx';
 import { DeskNav } from './DeskNav.tsx';
 import { useDeskFilter } from './use-desk-filter.ts';
@@ -107,13 +105,20 @@ export function DeskList() {
   const filtered = useMemo(() => filterReports(index, filter), [index, filter]);
   const [sort, setSort] = useState<DeskSort>('written');
   const byReceipt = sort === 'receivedNewest' || sort === 'receivedOldest';
-  // Read only when an order by it is asked for: the list opens without it. Kept for the screen's life.
-  const [receipts] = useState(() => new Map<OpId, number>());
-  const received = useAsync(
-    async () => (byReceipt && data ? receivedTimes(writer.db, data.reports, receipts) : undefined),
-    [byReceipt, data, writer.db, receipts],
-  );
-  const shown = useMemo(() => sortReports(filtered, sort, tr.lang, received.value), [filtered, sort, tr.lang, received.value]);
+  // Read when an order by it is first asked for (the list opens without it), then again only for
+  // reports read anew; until then the last reading orders the list, new reports last.
+  const [ranks, setRanks] = useState<{ of: DeskReports; ranks: ReadonlyMap<string, number> }>();
+  useEffect(() => {
+    if (!byReceipt || !data || ranks?.of === data) return;
+    let live = true;
+    void receiptRanks(writer.db, data.reports).then((read) => live && setRanks({ of: data, ranks: read }));
+    return () => {
+      live = false;
+    };
+  }, [byReceipt, data, writer.db, ranks]);
+  const received = byReceipt ? ranks?.ranks : undefined;
+  const readingReceipts = byReceipt && !!data && ranks?.of !== data;
+  const shown = useMemo(() => sortReports(filtered, sort, tr.lang, received), [filtered, sort, tr.lang, received]);
 
   const unreadable = data?.unreadable ?? [];
 
@@ -149,7 +154,7 @@ export function DeskList() {
             {tr.t('desk.loading')}
           </p>
         )}
-        {byReceipt && received.loading && (
+        {readingReceipts && (
           <p class="hint" aria-live="polite">
             {tr.t('desk.sort.loading')}
           </p>
