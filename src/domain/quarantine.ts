@@ -31,6 +31,8 @@ export const QUARANTINE_REASONS = {
   afterCutoff: 'quarantine.afterCutoff',
   /** Not its author's to write as the trusted roster stands: a setting from a monitor, or anything but roster statements from the root. */
   notAllowed: 'quarantine.notAllowed',
+  /** The sealed blobs listed in clear beside the body are not those the signed body names. */
+  badBlobs: 'quarantine.badBlobs',
   /** In clear, or from before the root, on a device that pinned the root: nothing shows who wrote it until a device vouches for it. */
   unproven: 'quarantine.unproven',
 } as const;

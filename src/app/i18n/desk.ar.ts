@@ -123,6 +123,7 @@ export const deskAr: CatalogOf<typeof deskEn> = {
   'quarantine.badSignature': 'توقيعه لا يطابق: غُيّر بعد أن وقّعه كاتبه',
   'quarantine.afterCutoff': 'أُلغي جهاز كاتبه، وجاء هذا بعد آخر تعديل منه يُحتسب',
   'quarantine.notAllowed': 'لا يحق لكاتبه هذا التعديل كما تقف القائمة الآن؛ يُحتسب إن تغيّرت القائمة بما يسمح به',
+  'quarantine.badBlobs': 'الصور التي يذكرها للمركز ليست التي وقّعها كاتبه',
   'quarantine.unproven': 'كُتب بلا ختم أو قبل جذر النشر، ولم يشهد له أي جهاز بعد',
   'deploymentKey.title': 'مفتاح النشر',
   'deploymentKey.intro':

@@ -94,6 +94,7 @@ export const deskEn = {
   'quarantine.badSignature': 'its signature does not match: it was changed after its author signed it',
   'quarantine.afterCutoff': 'its author’s device was revoked, and this came after its last change that counts',
   'quarantine.notAllowed': 'its author may not make this change as the roster stands; it counts if the roster changes so',
+  'quarantine.badBlobs': 'the photos it lists for the base are not those its author signed',
   'quarantine.unproven': 'it was written in clear or before the deployment’s root, and no device has vouched for it yet',
   'deploymentKey.title': 'Deployment key',
   'deploymentKey.intro':

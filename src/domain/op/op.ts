@@ -50,6 +50,16 @@ export const MAX_ORIGINAL_BYTES = 64 * 1024 * 1024;
 export const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
 
 /**
+ * A sealed blob as an op names it: its SHA-256 and its size. The wire form lists those of the photos
+ * an op adds, in clear under the outer signature (`blobs`), for the base to hold an upload to.
+ */
+export const blobRefSchema = z.object({
+  sha256: sha256Hex,
+  bytes: z.int().check(z.minimum(1), z.maximum(sealedBlobSize(MAX_ORIGINAL_BYTES))),
+});
+export type BlobRef = z.infer<typeof blobRefSchema>;
+
+/**
  * A photo added to a report (an attachment): the SHA-256 of the original as kept, its size and type,
  * when it was taken, the sealed blob that carries it (its SHA-256 and size, which follows from the
  * original's), and the blob key that opens it, which is why a body that names photos travels sealed.
@@ -61,7 +71,7 @@ export const attachmentSchema = z
     mime: z.enum(PHOTO_TYPES),
     /** When the photo was taken, by the phone's clock (the camera) or the file's own date (the gallery): UTC, to the millisecond. */
     capturedAt: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/))),
-    blob: z.object({ sha256: sha256Hex, bytes: z.int() }),
+    blob: blobRefSchema,
     /** The blob key, 32 bytes in base64url. */
     key: z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/)),
   })
@@ -114,3 +124,8 @@ export const opSchema = z.extend(wireHeaderSchema, {
   sig: opSigSchema,
 });
 export type Op = z.infer<typeof opSchema>;
+
+/** The sealed blobs of the photos an op adds, in the order it adds them: what its wire form lists as `blobs`. */
+export function blobsOf(body: OpBody): BlobRef[] {
+  return (body.attachments ?? []).map((a) => ({ sha256: a.blob.sha256, bytes: a.blob.bytes }));
+}

@@ -19,7 +19,7 @@ import { toBase64url } from '../crypto/bytes.ts';
 import type { AgreementKeyPair, PublicKey, SigningKeyPair } from '../crypto/keys.ts';
 import type { PairKeyCache } from '../crypto/pair-keys.ts';
 import { headerFields, SEALED_OP_VERSION, sealedOpHeaderSchema } from './header.ts';
-import type { Op } from './op.ts';
+import { blobsOf, type Op } from './op.ts';
 import { signOuter } from './outer-signature.ts';
 import { sealOp } from './sealed.ts';
 import { signOp } from './signature.ts';
@@ -61,7 +61,9 @@ export async function sealForWire(
   const header = { ...headerFields(op), v: SEALED_OP_VERSION } as const;
   const sealed = await sealOp(sealedOpHeaderSchema.parse(header), op.body, sealer, recipients, { pairs: sealer.pairs });
   if (!sealed.ok) return sealed;
-  return { ok: true, wire: await withOuterSignature(sealed.op, sealer) };
+  // The photos' sealed blobs, in clear beside the sealed body: the base holds uploads to them.
+  const blobs = blobsOf(op.body);
+  return { ok: true, wire: await withOuterSignature(blobs.length > 0 ? { ...sealed.op, blobs } : sealed.op, sealer) };
 }
 
 /** A deployment op as it travels in version 2: its body in clear, signed inside (`sig`) and out (`osig`). */
@@ -78,5 +80,5 @@ export async function signInClear(op: Op, signing: SigningKeyPair): Promise<Wire
  */
 export async function withOuterSignature(wire: WireOp, sealer: Pick<Sealer, 'signing'>): Promise<WireOp> {
   if (wire.osig !== undefined || wire.v !== SEALED_OP_VERSION) return wire;
-  return { ...wire, osig: await signOuter(sealer.signing, wire, wire.body) };
+  return { ...wire, osig: await signOuter(sealer.signing, wire, wire.body, wire.blobs) };
 }

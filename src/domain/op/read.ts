@@ -31,7 +31,7 @@ import { SIGNATURE_TEXT_CHARS } from '../crypto/sign.ts';
 import type { KeyDirectory } from '../key-directory.ts';
 import type { DeviceId } from '../ids.ts';
 import type { PinnedRoot, RosterStatement, TrustedRoster } from '../trusted-roster.ts';
-import { opSigSchema, readOpBody, type Op, type OpBody } from './op.ts';
+import { blobsOf, opSigSchema, readOpBody, type BlobRef, type Op, type OpBody } from './op.ts';
 import type { WireOp } from './wire.ts';
 import { entriesWritten, ROSTER_ID } from '../roster.ts';
 import { QUARANTINE_REASONS } from '../quarantine.ts';
@@ -114,7 +114,26 @@ function parseSigned(w: Record<string, unknown>, read: HeaderRead): ParsedSigned
 
 function signedArrived(p: Extract<ParsedSigned, { ok: true }>, w: Record<string, unknown>): ArrivedOp {
   const op = localOp(p.header, p.body);
-  return { ok: true, op, wire: { ...headerFields(p.header), body: p.text, sig: p.sig, ...outerOf(w) } };
+  const blobs = blobsOf(p.body);
+  if (!listsBlobs(w.blobs, blobs)) return { ok: false, id: p.header.id, reason: QUARANTINE_REASONS.badBlobs };
+  return { ok: true, op, wire: { ...headerFields(p.header), body: p.text, sig: p.sig, ...outerOf(w), ...(blobs.length > 0 && { blobs }) } };
+}
+
+/**
+ * Whether the blobs a wire form lists in clear are exactly those its signed body names, in order.
+ * The base holds uploads to the listed ones; a list changed on the way, or written apart from the
+ * body, is not taken in.
+ */
+function listsBlobs(listed: unknown, named: readonly BlobRef[]): boolean {
+  if (listed === undefined || listed === null) return named.length === 0;
+  return (
+    Array.isArray(listed) &&
+    listed.length === named.length &&
+    listed.every((b: unknown, i) => {
+      const ref = b as Partial<BlobRef> | null;
+      return typeof ref === 'object' && ref !== null && ref.sha256 === named[i]!.sha256 && ref.bytes === named[i]!.bytes;
+    })
+  );
 }
 
 /**
@@ -190,5 +209,7 @@ export async function readArrived(input: unknown, reader: Reader | undefined): P
   if (!opened.ok) return opened;
   const { header, body } = opened.op;
   const op = localOp(header, body);
-  return { ok: true, op, wire: { ...headerFields(header), body: w.body as string, ...outerOf(w) } };
+  const blobs = blobsOf(body);
+  if (!listsBlobs(w.blobs, blobs)) return { ok: false, id: header.id, reason: QUARANTINE_REASONS.badBlobs };
+  return { ok: true, op, wire: { ...headerFields(header), body: w.body as string, ...outerOf(w), ...(blobs.length > 0 && { blobs }) } };
 }

@@ -8,13 +8,18 @@
 import { z } from 'zod/mini';
 import { canonicalJson } from '../canonical-json.ts';
 import { wireHeaderSchema } from './header.ts';
-import { opSigSchema, type Op } from './op.ts';
+import { blobRefSchema, MAX_ATTACHMENTS_PER_OP, opSigSchema, type Op } from './op.ts';
 
 export const wireOpSchema = z.extend(wireHeaderSchema, {
   body: z.string().check(z.maxLength(512 * 1024)),
   sig: opSigSchema,
   /** Format 2: the author's outer signature over header and body text (outer-signature.ts). */
   osig: z.optional(z.string().check(z.maxLength(128))),
+  /**
+   * Format 2: the sealed blobs of the photos the op adds, as its sealed body names them, in clear
+   * under the outer signature; absent when it adds none.
+   */
+  blobs: z.optional(z.array(blobRefSchema).check(z.minLength(1), z.maxLength(MAX_ATTACHMENTS_PER_OP))),
 });
 export type WireOp = z.infer<typeof wireOpSchema>;
 

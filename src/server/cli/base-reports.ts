@@ -39,7 +39,7 @@ import { trustedRosterAtBase } from '../store/trusted-keys.ts';
 
 export type StoredOp = Pick<
   OpRow,
-  'seq' | 'id' | 'v' | 'kind' | 'report_id' | 'device' | 'device_seq' | 'body' | 'sig' | 'osig' | 'received_at'
+  'seq' | 'id' | 'v' | 'kind' | 'report_id' | 'device' | 'device_seq' | 'body' | 'sig' | 'osig' | 'blobs' | 'received_at'
 >;
 
 /**
@@ -91,7 +91,7 @@ async function* pages(db: Kysely<Database>, roster: boolean): AsyncGenerator<Sto
   for (let after = 0; ;) {
     const rows = await db
       .selectFrom('ops')
-      .select(['seq', 'id', 'v', 'kind', 'report_id', 'device', 'device_seq', 'body', 'sig', 'osig', 'received_at'])
+      .select(['seq', 'id', 'v', 'kind', 'report_id', 'device', 'device_seq', 'body', 'sig', 'osig', 'blobs', 'received_at'])
       .where('status', '=', 'ok')
       .where('report_id', roster ? '=' : '!=', ROSTER_ID)
       .where('seq', '>', after)

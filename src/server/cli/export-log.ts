@@ -56,7 +56,7 @@ export async function recordExport(
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const last = await db
       .selectFrom('ops')
-      .select(['seq', 'id', 'v', 'kind', 'report_id', 'device', 'device_seq', 'body', 'sig', 'osig', 'received_at'])
+      .select(['seq', 'id', 'v', 'kind', 'report_id', 'device', 'device_seq', 'body', 'sig', 'osig', 'blobs', 'received_at'])
       .where('device', '=', BASE_DEVICE)
       .orderBy('device_seq', 'desc')
       .limit(1)

@@ -91,7 +91,7 @@ export async function linkFingerprint(db: Kysely<Database>): Promise<Fingerprint
 async function rootStatements(db: Kysely<Database>, root: DeviceId): Promise<{ named: string; wire: WireOp }[]> {
   const rows = await db
     .selectFrom('ops')
-    .select(['id', 'v', 'kind', 'report_id', 'device', 'device_seq', 'body', 'sig', 'osig'])
+    .select(['id', 'v', 'kind', 'report_id', 'device', 'device_seq', 'body', 'sig', 'osig', 'blobs'])
     .where('device', '=', root)
     .where('report_id', '=', ROSTER_ID)
     .where('status', '=', 'ok')

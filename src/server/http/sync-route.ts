@@ -100,10 +100,11 @@ function toPushed(sent: unknown): PushedOp {
   if (fields.sig === null) delete fields.sig;
   const wire = wireOpSchema.safeParse(fields);
   if (wire.success) {
-    const { body, sig, osig, ...header } = wire.data;
-    return { header, body, ...(sig !== undefined && { sig }), ...(osig !== undefined && { osig }) };
+    const { body, sig, osig, blobs, ...header } = wire.data;
+    return { header, body, ...(sig !== undefined && { sig }), ...(osig !== undefined && { osig }), ...(blobs !== undefined && { blobs }) };
   }
   const header = claimsOf(readWireHeader(fields)) as WireHeader;
+  // A list of blobs of another shape is dropped: the outer signature, which covers it, then fails.
   return { header, body: fields.body as string, sig: fields.sig as string | undefined, osig: fields.osig as string | undefined };
 }
 
@@ -112,7 +113,7 @@ function withinBytes(ops: ServedOp[], budget: number): ServedOp[] {
   let used = 0;
   for (let i = 0; i < ops.length; i++) {
     const { op } = ops[i]!;
-    used += Buffer.byteLength(op.body) + (op.sig?.length ?? 0) + (op.osig?.length ?? 0) + OP_OVERHEAD_BYTES;
+    used += Buffer.byteLength(op.body) + (op.sig?.length ?? 0) + (op.osig?.length ?? 0) + (op.blobs?.length ?? 0) * 96 + OP_OVERHEAD_BYTES;
     if (used > budget && i > 0) return ops.slice(0, i);
   }
   return ops;

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { SigningAlg } from '../../domain/crypto/algorithms.ts';
+import type { BlobRef } from '../../domain/op/op.ts';
 import { OUTER_SIGNATURE_CHARS, outerMessageOfHash } from '../../domain/op/outer-signature.ts';
 import { parsePublicKeyText } from '../../domain/crypto/public-key-text.ts';
 import { claimsOf, readWireHeader, SEALED_OP_VERSION, slotOf, type WireHeader } from '../../domain/op/header.ts';
@@ -56,12 +57,18 @@ function derOf(text: string): { alg: SigningAlg; der: string } | null {
  * The check of one outer signature, or false when it cannot even be made. The message is the
  * domain's (outerMessageOfHash), hashed here with node:crypto, so the two cannot drift apart.
  */
-function checkOf(key: { alg: SigningAlg; der: string }, header: WireHeader, body: string, osig: unknown): Check | false {
+function checkOf(
+  key: { alg: SigningAlg; der: string },
+  header: WireHeader,
+  body: string,
+  osig: unknown,
+  blobs: readonly BlobRef[],
+): Check | false {
   if (typeof osig !== 'string' || osig.length !== OUTER_SIGNATURE_CHARS || typeof body !== 'string') return false;
   const signature = Buffer.from(osig, 'base64url');
   // Decoding is lenient; only the one spelling of these 64 bytes is a signature.
   if (signature.length !== 64 || signature.toString('base64url') !== osig) return false;
-  const message = outerMessageOfHash(header, createHash('sha256').update(body, 'utf8').digest('base64url'));
+  const message = outerMessageOfHash(header, createHash('sha256').update(body, 'utf8').digest('base64url'), blobs);
   return { ...key, message, signature };
 }
 
@@ -151,7 +158,7 @@ export async function checkAuthorship(db: Kysely<Database>, caller: Caller, ops:
     if (claimsOf(reads[i]!).v !== SEALED_OP_VERSION) return slot.device === root?.device ? 'unsigned' : 'clear';
     if (op.osig === undefined || op.osig === null) return 'unsigned';
     const key = keyAt(slot.device, slot.deviceSeq);
-    return (key && checkOf(key, op.header, op.body, op.osig)) || 'forged';
+    return (key && checkOf(key, op.header, op.body, op.osig, op.blobs ?? [])) || 'forged';
   });
   const checks = found.filter((f): f is Check => typeof f !== 'string');
   const verifying = checkAll(checks);

@@ -179,6 +179,16 @@ const codeIdMigration: Migration = {
   },
 };
 
+/**
+ * The sealed blobs an op names (the photos it adds), as its wire form lists them under the outer
+ * signature: served with the op, and what an upload of a blob is held to.
+ */
+const blobsMigration: Migration = {
+  async up(db: SchemaDb) {
+    await db.schema.alterTable('ops').addColumn('blobs', 'text').execute();
+  },
+};
+
 export function opStoreMigrations(dialect: StoreDialect): MigrationProvider {
   return {
     getMigrations: () =>
@@ -193,6 +203,7 @@ export function opStoreMigrations(dialect: StoreDialect): MigrationProvider {
         '0008_cutoff': cutoffMigration,
         '0009_last_contact': lastContactMigration,
         '0010_code_id': codeIdMigration,
+        '0011_blobs': blobsMigration,
       }),
   };
 }

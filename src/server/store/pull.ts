@@ -34,6 +34,7 @@ const SERVED_COLUMNS = [
   'ops.body',
   'ops.sig',
   'ops.osig',
+  'ops.blobs',
   'ops.received_at',
 ] as const;
 
@@ -96,15 +97,17 @@ export function headerOfRow(r: Pick<OpRow, HeaderColumns>): WireHeader {
 }
 
 /** A stored op as the base serves it. */
-export function wireOfRow(r: Pick<OpRow, HeaderColumns | 'body' | 'sig' | 'osig'>): WireOp {
+export function wireOfRow(r: Pick<OpRow, HeaderColumns | 'body' | 'sig' | 'osig'> & { blobs?: string | null }): WireOp {
   const op: WireOp = { ...headerOfRow(r), body: r.body };
   if (r.sig !== null) op.sig = r.sig;
   if (r.osig !== null) op.osig = r.osig;
+  // Written by this store from a list it took (rules.ts, blobsText): served as taken.
+  if (r.blobs !== null && r.blobs !== undefined) op.blobs = JSON.parse(r.blobs) as WireOp['blobs'];
   return op;
 }
 
 function toServed(
-  r: Pick<OpRow, 'seq' | 'id' | 'v' | 'kind' | 'report_id' | 'device' | 'device_seq' | 'body' | 'sig' | 'osig' | 'received_at'>,
+  r: Pick<OpRow, 'seq' | 'id' | 'v' | 'kind' | 'report_id' | 'device' | 'device_seq' | 'body' | 'sig' | 'osig' | 'blobs' | 'received_at'>,
 ): ServedOp {
   return { seq: Number(r.seq), receivedAt: Number(r.received_at), op: wireOfRow(r) };
 }

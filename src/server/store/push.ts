@@ -11,7 +11,17 @@ import type { Kysely } from 'kysely';
 import { isReportId, type DeviceId, type OpId, type ReportId } from '../../domain/ids.ts';
 import { claimsOf, OP_FORMAT_VERSION, readWireHeader, slotOf, type HeaderRead, type Slot } from '../../domain/op/header.ts';
 import type { Role } from '../../domain/roles.ts';
-import { decide, REJECT, type Caller, type HeldOp, type HeldState, type PushedOp, type RejectReason, type RetryReason } from './rules.ts';
+import {
+  blobsText,
+  decide,
+  REJECT,
+  type Caller,
+  type HeldOp,
+  type HeldState,
+  type PushedOp,
+  type RejectReason,
+  type RetryReason,
+} from './rules.ts';
 import { checkAuthorship, type Authorships } from './authorship.ts';
 import type { Database, NewOpRow } from './schema.ts';
 import { chunks, loadProgress, saveProgress } from './watermark.ts';
@@ -127,6 +137,7 @@ function toRow(op: PushedOp, read: HeaderRead, slot: Slot, seq: number, now: num
     body: keepBody ? op.body : '',
     sig: keepBody && typeof op.sig === 'string' ? op.sig : null,
     osig: ok && typeof op.osig === 'string' ? op.osig : null,
+    blobs: ok ? blobsText(op.blobs) : null,
     status: ok ? 'ok' : 'rejected',
     reject_reason: rejectReason,
     received_at: now,
@@ -179,7 +190,7 @@ async function loadHeld(
     }
     const found = await trx
       .selectFrom('ops')
-      .select(['id', 'v', 'kind', 'report_id', 'device', 'device_seq', 'body', 'sig', 'status', 'reject_reason'])
+      .select(['id', 'v', 'kind', 'report_id', 'device', 'device_seq', 'body', 'sig', 'blobs', 'status', 'reject_reason'])
       .where((eb) => eb.or([...grouped].map(([device, seqs]) => eb.and([eb('device', '=', device), eb('device_seq', 'in', seqs)]))))
       .execute();
     for (const r of found) bySlot.set(slotKey(r.device, Number(r.device_seq)), heldOp(r));
@@ -231,7 +242,7 @@ async function loadHeld(
   };
 }
 
-function heldOp(r: Pick<NewOpRow, 'id' | 'v' | 'kind' | 'report_id' | 'body' | 'sig' | 'status' | 'reject_reason'>): HeldOp {
+function heldOp(r: Pick<NewOpRow, 'id' | 'v' | 'kind' | 'report_id' | 'body' | 'sig' | 'blobs' | 'status' | 'reject_reason'>): HeldOp {
   return {
     id: r.id,
     v: Number(r.v),
@@ -239,6 +250,7 @@ function heldOp(r: Pick<NewOpRow, 'id' | 'v' | 'kind' | 'report_id' | 'body' | '
     reportId: r.report_id,
     body: r.body,
     sig: r.sig ?? null,
+    blobs: r.blobs ?? null,
     status: r.status,
     rejectReason: r.reject_reason ?? null,
   };

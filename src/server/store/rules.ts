@@ -12,6 +12,8 @@ import {
   type OpKind,
   type WireHeader,
 } from '../../domain/op/header.ts';
+import { canonicalJson } from '../../domain/canonical-json.ts';
+import type { BlobRef } from '../../domain/op/op.ts';
 import { sealedBodySchema } from '../../domain/op/sealed.ts';
 import { UUID_PATTERN, type DeviceId, type OpId, type TargetId } from '../../domain/ids.ts';
 import { QUARANTINE_REASONS } from '../../domain/quarantine.ts';
@@ -39,6 +41,13 @@ export interface PushedOp {
   sig?: string | null;
   /** Version 2: the author's outer signature, checked before the rules run (authorship.ts). */
   osig?: string | null;
+  /** Version 2: the sealed blobs of the photos the op adds, as listed in clear; covered by the outer signature. */
+  blobs?: readonly BlobRef[] | null;
+}
+
+/** The blobs an op lists, as the store keeps them: their canonical JSON, or null for none. */
+export function blobsText(blobs: readonly BlobRef[] | null | undefined): string | null {
+  return blobs && blobs.length > 0 ? canonicalJson(blobs.map((b) => ({ bytes: b.bytes, sha256: b.sha256 }))) : null;
 }
 
 /** Rejected for good: stored (when the op has a slot of its own) and never served. Catalog keys. */
@@ -103,6 +112,7 @@ export interface HeldOp {
   reportId: string;
   body: string;
   sig: string | null;
+  blobs: string | null;
   status: OpStatus;
   rejectReason: string | null;
 }
@@ -141,7 +151,8 @@ export function sameBytes(op: PushedOp, held: HeldOp): boolean {
     held.kind === h.kind &&
     held.reportId === h.reportId &&
     held.body === op.body &&
-    held.sig === (op.sig ?? null)
+    held.sig === (op.sig ?? null) &&
+    held.blobs === blobsText(op.blobs)
   );
 }
 

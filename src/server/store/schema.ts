@@ -46,6 +46,8 @@ export interface OpsTable {
   sig: string | null;
   /** Version 2: the author's outer signature, as pushed; served with the op, never compared. */
   osig: string | null;
+  /** Version 2: the sealed blobs of the photos the op adds, as canonical JSON (rules.ts, blobsText); null for none. */
+  blobs: string | null;
   status: OpStatus;
   reject_reason: string | null;
   received_at: number;

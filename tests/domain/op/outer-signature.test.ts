@@ -17,6 +17,24 @@ describe('what an outer signature covers', () => {
     );
   });
 
+  test('the blobs an op names, each its size and SHA-256, in the order given', async () => {
+    const hash = createHash('sha256').update(bodyText, 'utf8').digest('base64url');
+    const blobs = [
+      { sha256: 'b'.repeat(64), bytes: 2_000_033 },
+      { sha256: 'a'.repeat(64), bytes: 17 },
+    ];
+    expect(fromUtf8(await outerMessage(HEADER, bodyText, blobs))).toBe(
+      `{"blobs":[{"bytes":2000033,"sha256":"${'b'.repeat(64)}"},{"bytes":17,"sha256":"${'a'.repeat(64)}"}],"body":"${hash}","ctx":"rasid/op-outer/1",` +
+        `"header":{"device":"phone-alice-01","deviceSeq":7,"id":"0195781a-3c00-7abc-8def-0123456789ab","kind":"create","reportId":"0195781a-3c00-7abc-8def-000000000001","v":2}}`,
+    );
+    const signer = await generateKeyPair('ed25519');
+    const osig = await signOuter(signer, HEADER, bodyText, blobs);
+    expect(await checkOuter(signer.publicKey, HEADER, bodyText, osig, blobs)).toBe(true);
+    expect(await checkOuter(signer.publicKey, HEADER, bodyText, osig, [...blobs].reverse())).toBe(false);
+    expect(await checkOuter(signer.publicKey, HEADER, bodyText, osig, [blobs[0]!, { ...blobs[1]!, bytes: 18 }])).toBe(false);
+    expect(await checkOuter(signer.publicKey, HEADER, bodyText, osig)).toBe(false);
+  });
+
   test('the RFC 8032 key signs it as node:crypto does from the published secret', async () => {
     const signer = await ed25519Pair(RFC8032[0]!.secret, RFC8032[0]!.public);
     const key = createPrivateKey({
@@ -43,7 +61,7 @@ describe('checking an outer signature', () => {
         ['another deviceSeq', checkOuter(signer.publicKey, { ...HEADER, deviceSeq: 8 }, bodyText, osig)],
         ['another version', checkOuter(signer.publicKey, { ...HEADER, v: 1 }, bodyText, osig)],
         ['another body', checkOuter(signer.publicKey, HEADER, `${bodyText} `, osig)],
-        ['a blob added', checkOuter(signer.publicKey, HEADER, bodyText, osig, ['0'.repeat(64)])],
+        ['a blob added', checkOuter(signer.publicKey, HEADER, bodyText, osig, [{ sha256: '0'.repeat(64), bytes: 1_000_017 }])],
         ['one character changed', checkOuter(signer.publicKey, HEADER, bodyText, flipped)],
         ['cut short', checkOuter(signer.publicKey, HEADER, bodyText, osig.slice(0, 85))],
         ['not text', checkOuter(signer.publicKey, HEADER, bodyText, 42)],

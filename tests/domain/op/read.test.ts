@@ -4,7 +4,9 @@ import { PairKeyCache } from '../../../src/domain/crypto/pair-keys.ts';
 import { KeyDirectory } from '../../../src/domain/key-directory.ts';
 import { readArrived, type Reader } from '../../../src/domain/op/read.ts';
 import { sealForWire, toWire, type Sealer } from '../../../src/domain/op/outgoing.ts';
-import type { Op } from '../../../src/domain/op/op.ts';
+import type { Attachment, Op } from '../../../src/domain/op/op.ts';
+import { checkOuter } from '../../../src/domain/op/outer-signature.ts';
+import { sealedBlobSize } from '../../../src/domain/crypto/blob-seal.ts';
 import { QUARANTINE_REASONS } from '../../../src/domain/quarantine.ts';
 import { GAZETTEER_ID, ROSTER_ID, rosterField, type RosterEntry } from '../../../src/domain/roster.ts';
 import type { DeviceId } from '../../../src/domain/ids.ts';
@@ -101,6 +103,52 @@ describe('report ops travel sealed', () => {
   test('version 1 reads as it always did', async () => {
     const op = reportOp();
     expect(await readArrived(toWire(op), undefined)).toEqual({ ok: true, op });
+  });
+});
+
+describe('an op adding photos lists their sealed blobs in clear, under the outer signature', () => {
+  const photo = (n: number): Attachment => {
+    const bytes = 900_000 + n;
+    return {
+      sha256: String(n).padStart(64, 'c'),
+      bytes,
+      mime: 'image/jpeg',
+      blob: { sha256: String(n).padStart(64, 'd'), bytes: sealedBlobSize(bytes) },
+      key: 'K'.repeat(43),
+    };
+  };
+  const withPhotos = () => reportOp({ body: { ...reportOp().body, attachments: [photo(1), photo(2)] } });
+
+  test('the wire form lists them in order, the outer signature covers them, and a reader keeps them for relaying', async () => {
+    const sealed = await sealForWire(withPhotos(), sealer(monitor), [deployment.publicKey, monitor.agreement.publicKey]);
+    if (!sealed.ok) throw new Error(sealed.reason);
+    expect(sealed.wire.blobs).toEqual([photo(1).blob, photo(2).blob]);
+    expect(await checkOuter(monitor.signing.publicKey, sealed.wire, sealed.wire.body, sealed.wire.osig, sealed.wire.blobs)).toBe(true);
+    expect(await checkOuter(monitor.signing.publicKey, sealed.wire, sealed.wire.body, sealed.wire.osig)).toBe(false);
+    const read = await readArrived(sealed.wire, await reader([deployment], [entry(monitor)]));
+    expect(read).toMatchObject({ ok: true, op: withPhotos(), wire: sealed.wire });
+    // An op adding none lists none.
+    const plain = await sealForWire(reportOp(), sealer(monitor), [deployment.publicKey]);
+    expect(plain.ok && 'blobs' in plain.wire).toBe(false);
+  });
+
+  test('a list changed on the way, or none where the body names photos, is not taken in', async () => {
+    const sealed = await sealForWire(withPhotos(), sealer(monitor), [deployment.publicKey]);
+    if (!sealed.ok) throw new Error(sealed.reason);
+    const desk = await reader([deployment], [entry(monitor)]);
+    const { blobs, ...without } = sealed.wire;
+    for (const changed of [
+      without,
+      { ...sealed.wire, blobs: [...blobs!].reverse() },
+      { ...sealed.wire, blobs: [blobs![0]!] },
+      { ...sealed.wire, blobs: [blobs![0]!, { ...blobs![1]!, bytes: blobs![1]!.bytes + 16 }] },
+      { ...sealed.wire, blobs: 'none' },
+    ]) {
+      expect(await readArrived(changed, desk)).toEqual({ ok: false, id: sealed.wire.id, reason: QUARANTINE_REASONS.badBlobs });
+    }
+    const plain = await sealForWire(reportOp(), sealer(monitor), [deployment.publicKey]);
+    if (!plain.ok) throw new Error(plain.reason);
+    expect(await readArrived({ ...plain.wire, blobs }, desk)).toMatchObject({ ok: false, reason: QUARANTINE_REASONS.badBlobs });
   });
 });
 

@@ -6,7 +6,8 @@ import { signOuter } from '../../../src/domain/op/outer-signature.ts';
 import { PairKeyCache } from '../../../src/domain/crypto/pair-keys.ts';
 import { sealForWire, type Sealer } from '../../../src/domain/op/outgoing.ts';
 import type { DeviceId } from '../../../src/domain/ids.ts';
-import type { Op } from '../../../src/domain/op/op.ts';
+import type { Attachment, Op } from '../../../src/domain/op/op.ts';
+import { sealedBlobSize } from '../../../src/domain/crypto/blob-seal.ts';
 import type { ServedOp, WireOp } from '../../../src/domain/op/wire.ts';
 import { setDeploymentKey, setDeploymentRoot } from '../../../src/server/enrollment/deployment-key.ts';
 import { signRootStatement } from '../../../src/domain/root-statement.ts';
@@ -14,7 +15,7 @@ import { rosterField } from '../../../src/domain/roster.ts';
 import { revokeDevice } from '../../../src/server/enrollment/devices.ts';
 import { pullOps } from '../../../src/server/store/pull.ts';
 import { pushOps } from '../../../src/server/store/push.ts';
-import { REJECT, RETRY, MAX_STORED_BODY_BYTES, type Caller, type PushedOp } from '../../../src/server/store/rules.ts';
+import { blobsText, REJECT, RETRY, MAX_STORED_BODY_BYTES, type Caller, type PushedOp } from '../../../src/server/store/rules.ts';
 import type { Store } from '../../../src/server/store/open.ts';
 import { COORDINATOR, enrolled, forEachDialect, MONITOR_A, MONITOR_B, newId, op } from './dialects.ts';
 import { deviceId, opId, reportId, targetId } from '../../ids.ts';
@@ -416,6 +417,7 @@ async function sealed(
   kind: Op['kind'],
   reportId: string,
   keys: Sealer,
+  attachments?: Attachment[],
 ): Promise<{ wire: WireOp; pushed: PushedOp }> {
   const clear: Op = {
     v: 1,
@@ -424,13 +426,25 @@ async function sealed(
     reportId: targetId(reportId),
     device,
     deviceSeq,
-    body: { hlc: hlc(device, deviceSeq), changes: { narrative: 'نزوح ٣٠ أسرة' }, supersedes: {} },
+    body: { hlc: hlc(device, deviceSeq), changes: { narrative: 'نزوح ٣٠ أسرة' }, supersedes: {}, ...(attachments && { attachments }) },
   };
   const made = await sealForWire(clear, keys, [deployment.publicKey, keys.agreement.publicKey]);
   if (!made.ok) throw new Error(made.reason);
-  const { body, sig, osig, ...header } = made.wire;
-  return { wire: made.wire, pushed: { header, body, ...(sig !== undefined && { sig }), ...(osig !== undefined && { osig }) } };
+  const { body, sig, osig, blobs, ...header } = made.wire;
+  return {
+    wire: made.wire,
+    pushed: { header, body, ...(sig !== undefined && { sig }), ...(osig !== undefined && { osig }), ...(blobs !== undefined && { blobs }) },
+  };
 }
+
+/** An invented photo of `bytes`, its original and sealed blob named by hashes made from `n`. */
+const photo = (n: number, bytes = 2_400_000): Attachment => ({
+  sha256: String(n).padStart(64, 'e'),
+  bytes,
+  mime: 'image/jpeg',
+  blob: { sha256: String(n).padStart(64, 'f'), bytes: sealedBlobSize(bytes) },
+  key: 'P'.repeat(43),
+});
 
 const served = (o: ServedOp) => o.op;
 
@@ -512,6 +526,33 @@ forEachDialect('outer signatures at the base', ({ open }) => {
     }
     expect(await rows(store)).toHaveLength(0);
     expect(await push(store, monitorA, [pushed])).toEqual([{ id: pushed.header.id, status: 'ack' }]);
+  });
+
+  it('an op adding photos is taken with the blobs it lists and served with them; a list changed on the way is forged', async () => {
+    const store = await withKeys();
+    const report = newId();
+    const { wire, pushed } = await sealed(MONITOR_A, 1, 'create', report, monitorKeys, [photo(1), photo(2, 70_000)]);
+    const blobs = pushed.blobs!;
+    expect(blobs).toEqual([photo(1).blob, photo(2, 70_000).blob]);
+    for (const [what, sent] of [
+      ['no list', { ...pushed, blobs: undefined }],
+      ['another size', { ...pushed, blobs: [blobs[0]!, { ...blobs[1]!, bytes: blobs[1]!.bytes + 16 }] }],
+      ['one dropped', { ...pushed, blobs: [blobs[0]!] }],
+      ['in another order', { ...pushed, blobs: [blobs[1]!, blobs[0]!] }],
+    ] as const) {
+      expect(await push(store, monitorA, [sent]), what).toEqual([{ id: wire.id, status: 'retry', reason: RETRY.forged }]);
+    }
+    expect(await rows(store)).toHaveLength(0);
+    expect(await push(store, monitorA, [pushed])).toEqual([{ id: wire.id, status: 'ack' }]);
+    const pulled = await pullOps(store.db, { caller: coordinator, after: null, limit: 10 });
+    if (pulled.reset) throw new Error('unexpected reset');
+    expect(pulled.ops.map(served)).toEqual([wire]);
+    // Resent as it was, it is the same op; the same id naming other blobs is another.
+    expect(await push(store, monitorA, [pushed], NOW + 1000)).toEqual([{ id: wire.id, status: 'ack' }]);
+    const other = { ...pushed, blobs: [blobs[0]!] };
+    const resigned = { ...other, osig: await signOuter(monitorKeys.signing, other.header, other.body, other.blobs) };
+    expect(await push(store, monitorA, [resigned], NOW + 2000)).toEqual([{ id: wire.id, status: 'rejected', reason: REJECT.idReused }]);
+    expect((await rows(store)).map((r) => r.blobs)).toEqual([blobsText(blobs)]);
   });
 
   it("a coordinator relaying a forged op in a monitor's name takes none of its slots: the monitor's real op is acknowledged", async () => {

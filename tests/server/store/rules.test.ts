@@ -6,7 +6,16 @@ import { describe, expect, it } from 'vitest';
 import type { DeviceId } from '../../../src/domain/ids.ts';
 import { canonicalJson } from '../../../src/domain/canonical-json.ts';
 import type { Authorship } from '../../../src/server/store/authorship.ts';
-import { decide, REJECT, RETRY, type Caller, type HeldOp, type HeldState, type PushedOp } from '../../../src/server/store/rules.ts';
+import {
+  blobsText,
+  decide,
+  REJECT,
+  RETRY,
+  type Caller,
+  type HeldOp,
+  type HeldState,
+  type PushedOp,
+} from '../../../src/server/store/rules.ts';
 import { COORDINATOR, MONITOR_A, MONITOR_B, newId, op } from './dialects.ts';
 import { opId } from '../../ids.ts';
 
@@ -42,6 +51,7 @@ const heldAs = (o: PushedOp, status: 'ok' | 'rejected' = 'ok', rejectReason: str
   reportId: o.header.reportId,
   body: o.body,
   sig: o.sig ?? null,
+  blobs: blobsText(o.blobs),
   status,
   rejectReason,
 });
