@@ -5,35 +5,43 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-# Installs a Debian package when we may (root with apt-get, as on CI); otherwise says how.
-require_debian_package() {
-  local package=$1 why=$2
-  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
-    echo "Installing $package ($why)..."
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update
-    apt-get install -y "$package"
-  else
-    echo "$why is missing. Install it with:" >&2
-    echo "  sudo apt-get update && sudo apt-get install -y $package" >&2
-    exit 1
-  fi
+# The Debian packages the tests need and are missing, each with why; installed together below.
+missing=()
+why=()
+need_debian_package() {
+  missing+=("$1")
+  why+=("$2")
 }
 
 if [ -n "${CHROMIUM_PATH:-}" ]; then
   # A browser of one's own choosing is not ours to install.
   if [ ! -x "$CHROMIUM_PATH" ]; then echo "CHROMIUM_PATH=$CHROMIUM_PATH is not an executable." >&2; exit 1; fi
 elif [ ! -x /usr/lib/chromium/chromium ]; then
-  require_debian_package chromium "Chromium for the browser tests (/usr/lib/chromium/chromium)"
+  need_debian_package chromium "Chromium for the browser tests (/usr/lib/chromium/chromium)"
 fi
 if ! command -v pg_createcluster >/dev/null || ! compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null; then
-  require_debian_package postgresql "The PostgreSQL server for the store tests"
+  need_debian_package postgresql "The PostgreSQL server for the store tests"
 fi
 if ! command -v sqlite3 >/dev/null; then
-  require_debian_package sqlite3 "The sqlite3 shell for the store-dump test (it dumps the base's SQLite file as text)"
+  need_debian_package sqlite3 "The sqlite3 shell for the store-dump test (it dumps the base's SQLite file as text)"
 fi
 if ! command -v ogrinfo >/dev/null; then
-  require_debian_package gdal-bin "GDAL's ogrinfo for the export tests (it reads the exported CSV and GeoJSON)"
+  need_debian_package gdal-bin "GDAL's ogrinfo for the export tests (it reads the exported CSV and GeoJSON)"
+fi
+
+# Installed when we may (root with apt-get, as on CI), in one go: one index update for them all.
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    for i in "${!missing[@]}"; do echo "Installing ${missing[$i]}: ${why[$i]}"; done
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update
+    apt-get install -y "${missing[@]}"
+  else
+    for i in "${!missing[@]}"; do echo "${why[$i]} is missing." >&2; done
+    echo "Install them with:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
 fi
 
 # Every static check (format, ESLint with the layer boundaries, tsc, knip). A finding fails the run,
