@@ -20,7 +20,7 @@ import type { Role } from '../../domain/roles.ts';
 import { MAX_BATCH } from '../../domain/op/sync.ts';
 import type { WireOp } from '../../domain/op/wire.ts';
 import { setDeploymentKey, setDeploymentRoot } from '../enrollment/deployment-key.ts';
-import { pushOps, type PushedOp, type Store } from '../store/index.ts';
+import { pushedOfWire, pushOps, type Store } from '../store/index.ts';
 import type { Database } from '../store/schema.ts';
 import {
   DEMO_KEY_FILE,
@@ -174,16 +174,11 @@ export async function pushDemoOps(
   db: Kysely<Database>,
   push: { device: DeviceId; role: Role; at: number; wires: WireOp[] },
 ): Promise<number> {
-  const answers = await pushOps(db, { caller: { device: push.device, role: push.role }, ops: push.wires.map(asPushed), now: push.at });
+  const answers = await pushOps(db, { caller: { device: push.device, role: push.role }, ops: push.wires.map(pushedOfWire), now: push.at });
   const refused = answers.find((a) => a.status !== 'ack');
   // Invented ops are built to pass every rule; one refused here is a bug in them, not a user's error.
   if (refused) throw new Error(`The store did not take a demo op: ${refused.status}, ${'reason' in refused ? refused.reason : ''}`);
   return answers.length;
-}
-
-function asPushed(wire: WireOp): PushedOp {
-  const { body, sig, osig, ...header } = wire;
-  return { header, body, ...(sig !== undefined && { sig }), ...(osig !== undefined && { osig }) };
 }
 
 interface SyncBatch {

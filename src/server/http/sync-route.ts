@@ -14,6 +14,7 @@ import {
   lostDecidedOps,
   provenClaims,
   pullOps,
+  pushedOfWire,
   pushOps,
   readEpoch,
   receiptOf,
@@ -99,10 +100,7 @@ function toPushed(sent: unknown): PushedOp {
   // No signature, said explicitly: the same as none (the store reads null so).
   if (fields.sig === null) delete fields.sig;
   const wire = wireOpSchema.safeParse(fields);
-  if (wire.success) {
-    const { body, sig, osig, blobs, ...header } = wire.data;
-    return { header, body, ...(sig !== undefined && { sig }), ...(osig !== undefined && { osig }), ...(blobs !== undefined && { blobs }) };
-  }
+  if (wire.success) return pushedOfWire(wire.data);
   const header = claimsOf(readWireHeader(fields)) as WireHeader;
   // A list of blobs of another shape is dropped: the outer signature, which covers it, then fails.
   return { header, body: fields.body as string, sig: fields.sig as string | undefined, osig: fields.osig as string | undefined };

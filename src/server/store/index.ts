@@ -8,4 +8,4 @@ export { pullOps } from './pull.ts';
 export { allWatermarks, deviceWatermark } from './watermark.ts';
 export { currentEpoch, lostDecidedOps, readEpoch, renewEpoch } from './epoch.ts';
 export { provenClaims, receiptOf } from './receipts.ts';
-export { REJECT, RETRY, type Caller, type PushedOp } from './rules.ts';
+export { pushedOfWire, REJECT, RETRY, type Caller, type PushedOp } from './rules.ts';

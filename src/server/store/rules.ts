@@ -14,6 +14,7 @@ import {
 } from '../../domain/op/header.ts';
 import { canonicalJson } from '../../domain/canonical-json.ts';
 import type { BlobRef } from '../../domain/op/op.ts';
+import type { WireOp } from '../../domain/op/wire.ts';
 import { sealedBodySchema } from '../../domain/op/sealed.ts';
 import { UUID_PATTERN, type DeviceId, type OpId, type TargetId } from '../../domain/ids.ts';
 import { QUARANTINE_REASONS } from '../../domain/quarantine.ts';
@@ -43,6 +44,12 @@ export interface PushedOp {
   osig?: string | null;
   /** Version 2: the sealed blobs of the photos the op adds, as listed in clear; covered by the outer signature. */
   blobs?: readonly BlobRef[] | null;
+}
+
+/** A valid wire form as the store takes it: its header apart from its body, signatures and blobs. */
+export function pushedOfWire(wire: WireOp): PushedOp {
+  const { body, sig, osig, blobs, ...header } = wire;
+  return { header, body, ...(sig !== undefined && { sig }), ...(osig !== undefined && { osig }), ...(blobs !== undefined && { blobs }) };
 }
 
 /** The blobs an op lists, as the store keeps them: their canonical JSON, or null for none. */

@@ -15,7 +15,15 @@ import { rosterField } from '../../../src/domain/roster.ts';
 import { revokeDevice } from '../../../src/server/enrollment/devices.ts';
 import { pullOps } from '../../../src/server/store/pull.ts';
 import { pushOps } from '../../../src/server/store/push.ts';
-import { blobsText, REJECT, RETRY, MAX_STORED_BODY_BYTES, type Caller, type PushedOp } from '../../../src/server/store/rules.ts';
+import {
+  blobsText,
+  pushedOfWire,
+  REJECT,
+  RETRY,
+  MAX_STORED_BODY_BYTES,
+  type Caller,
+  type PushedOp,
+} from '../../../src/server/store/rules.ts';
 import type { Store } from '../../../src/server/store/open.ts';
 import { COORDINATOR, enrolled, forEachDialect, MONITOR_A, MONITOR_B, newId, op } from './dialects.ts';
 import { deviceId, opId, reportId, targetId } from '../../ids.ts';
@@ -430,11 +438,7 @@ async function sealed(
   };
   const made = await sealForWire(clear, keys, [deployment.publicKey, keys.agreement.publicKey]);
   if (!made.ok) throw new Error(made.reason);
-  const { body, sig, osig, blobs, ...header } = made.wire;
-  return {
-    wire: made.wire,
-    pushed: { header, body, ...(sig !== undefined && { sig }), ...(osig !== undefined && { osig }), ...(blobs !== undefined && { blobs }) },
-  };
+  return { wire: made.wire, pushed: pushedOfWire(made.wire) };
 }
 
 /** An invented photo of `bytes`, its original and sealed blob named by hashes made from `n`. */
