@@ -11,12 +11,17 @@ afterEach(async () => {
   for (const d of open.splice(0)) await d.delete();
 });
 
-test("receipt times come from each report's create op; a report the base has not received has none", async () => {
+/** A desk's database of its own, unlocked, with its writer; `dataKey` locks it again. */
+async function desk(name: string) {
   const dataKey = new DataKeyHolder();
   await dataKey.set(crypto.getRandomValues(new Uint8Array(32)));
-  const db = new RasidDb(`rasid-desk-reports-${process.pid}`, { dataKey });
+  const db = new RasidDb(`${name}-${process.pid}`, { dataKey });
   open.push(db);
-  const w = writer(db);
+  return { db, dataKey, w: writer(db) };
+}
+
+test("receipt times come from each report's create op; a report the base has not received has none", async () => {
+  const { db, w } = await desk('rasid-desk-reports');
   const received = await createReport(w, damageReport);
   const waiting = await createReport(w, { ...damageReport, placeName: 'حي الرمل' });
   const [create] = await db.ops.where('reportId').equals(received).toArray();
@@ -30,11 +35,7 @@ test("receipt times come from each report's create op; a report the base has not
 });
 
 test("the order of receipt is the base's count of what it took in, read from the index alone", async () => {
-  const dataKey = new DataKeyHolder();
-  await dataKey.set(crypto.getRandomValues(new Uint8Array(32)));
-  const db = new RasidDb(`rasid-desk-ranks-${process.pid}`, { dataKey });
-  open.push(db);
-  const w = writer(db);
+  const { db, dataKey, w } = await desk('rasid-desk-ranks');
   const later = await createReport(w, damageReport);
   const earlier = await createReport(w, { ...damageReport, placeName: 'حي الرمل' });
   const waiting = await createReport(w, { ...damageReport, placeName: 'حي الصليبة' });
