@@ -329,7 +329,7 @@ export const SORTS = ['written', 'receivedNewest', 'receivedOldest', 'eventNewes
 export type DeskSort = (typeof SORTS)[number];
 
 /** Each report's place in the order the base received their create ops, for the orders by it; absent until the base has it. */
-export type ReceivedTimes = ReadonlyMap<string, number>;
+export type ReceiptRanks = ReadonlyMap<string, number>;
 
 /** A place as the list shows it: the name typed, else the area's name in the interface language. */
 export function placeShown(r: IndexedReport, lang: Lang): string {
@@ -346,7 +346,7 @@ export function sortReports(
   shown: readonly IndexedReport[],
   sort: DeskSort,
   lang: Lang,
-  received?: ReceivedTimes,
+  received?: ReceiptRanks,
 ): readonly IndexedReport[] {
   if (sort === 'written') return shown;
   const collator = new Intl.Collator(lang);

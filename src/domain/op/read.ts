@@ -113,10 +113,18 @@ function parseSigned(w: Record<string, unknown>, read: HeaderRead): ParsedSigned
 }
 
 function signedArrived(p: Extract<ParsedSigned, { ok: true }>, w: Record<string, unknown>): ArrivedOp {
-  const op = localOp(p.header, p.body);
-  const blobs = blobsOf(p.body);
-  if (!listsBlobs(w.blobs, blobs)) return { ok: false, id: p.header.id, reason: QUARANTINE_REASONS.badBlobs };
-  return { ok: true, op, wire: { ...headerFields(p.header), body: p.text, sig: p.sig, ...outerOf(w), ...(blobs.length > 0 && { blobs }) } };
+  return arrived(p.header, p.body, { body: p.text, sig: p.sig }, w);
+}
+
+/**
+ * An op read and checked, with the wire form kept for relaying: its outer signature and the blobs
+ * it lists, once those are shown to be the ones its signed body names.
+ */
+function arrived(header: SealedOpHeader, body: OpBody, signed: Pick<WireOp, 'body' | 'sig'>, w: Record<string, unknown>): ArrivedOp {
+  const blobs = blobsOf(body);
+  if (!listsBlobs(w.blobs, blobs)) return { ok: false, id: header.id, reason: QUARANTINE_REASONS.badBlobs };
+  const wire: WireOp = { ...headerFields(header), ...signed, ...outerOf(w), ...(blobs.length > 0 && { blobs }) };
+  return { ok: true, op: localOp(header, body), wire };
 }
 
 /**
@@ -207,9 +215,5 @@ export async function readArrived(input: unknown, reader: Reader | undefined): P
   if (!reader) return refused(read, QUARANTINE_REASONS.notForThisDevice);
   const opened = await openOp(input, openKeys(reader));
   if (!opened.ok) return opened;
-  const { header, body } = opened.op;
-  const op = localOp(header, body);
-  const blobs = blobsOf(body);
-  if (!listsBlobs(w.blobs, blobs)) return { ok: false, id: header.id, reason: QUARANTINE_REASONS.badBlobs };
-  return { ok: true, op, wire: { ...headerFields(header), body: w.body as string, ...outerOf(w), ...(blobs.length > 0 && { blobs }) } };
+  return arrived(opened.op.header, opened.op.body, { body: w.body as string }, w);
 }

@@ -97,12 +97,12 @@ export function headerOfRow(r: Pick<OpRow, HeaderColumns>): WireHeader {
 }
 
 /** A stored op as the base serves it. */
-export function wireOfRow(r: Pick<OpRow, HeaderColumns | 'body' | 'sig' | 'osig'> & { blobs?: string | null }): WireOp {
+export function wireOfRow(r: Pick<OpRow, HeaderColumns | 'body' | 'sig' | 'osig' | 'blobs'>): WireOp {
   const op: WireOp = { ...headerOfRow(r), body: r.body };
   if (r.sig !== null) op.sig = r.sig;
   if (r.osig !== null) op.osig = r.osig;
   // Written by this store from a list it took (rules.ts, blobsText): served as taken.
-  if (r.blobs !== null && r.blobs !== undefined) op.blobs = JSON.parse(r.blobs) as WireOp['blobs'];
+  if (r.blobs !== null) op.blobs = JSON.parse(r.blobs) as WireOp['blobs'];
   return op;
 }
 
