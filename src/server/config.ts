@@ -3,7 +3,8 @@
  * `npm run coordinator-link`, so both open the same store and write links with the same origin.
  *
  *   PORT (8080), HOST (localhost)        where to listen
- *   DATABASE_URL                         PostgreSQL; else SQLite in RASID_DATA (./data)
+ *   DATABASE_URL                         PostgreSQL (photos' blobs too); else SQLite in
+ *                                        RASID_DATA (./data), photos' blobs in its blobs/
  *   RASID_DATA (./data)                  also where `--demo` writes the demo's key files
  *   TLS_CERT, TLS_KEY                    PEM files: serve HTTPS
  *   PUBLIC_ORIGIN                        the deployment's one origin, in enrollment links;

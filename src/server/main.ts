@@ -9,7 +9,7 @@
  * the demo's key files were written and their printed demo passphrases.
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +17,7 @@ import type { Duplex } from 'node:stream';
 import { serve } from '@hono/node-server';
 import { cryptoRandom, type Fingerprint } from '../domain/ids.ts';
 import { createApp } from './app.ts';
+import { BLOB_FOLDER_NAME, folderBytes } from './blobs/folder-bytes.ts';
 import {
   ConfigError,
   defaultOrigin,
@@ -89,7 +90,13 @@ async function start(env: NodeJS.ProcessEnv, args: readonly string[]): Promise<v
     address: new RateLimiter(rates.perAddress, Date.now),
     trustProxy: rates.trustProxy,
   };
-  const app = createApp({ distDir, tls: Boolean(tls), apiRoutes: syncApi({ store, ...deps, publicOrigin: () => origin!, limits }) });
+  // Beside the embedded store, blobs live in its folder; with PostgreSQL, in the database every process shares.
+  const blobBytes = storeOptions.dataDir ? folderBytes(join(storeOptions.dataDir, BLOB_FOLDER_NAME)) : undefined;
+  const app = createApp({
+    distDir,
+    tls: Boolean(tls),
+    apiRoutes: syncApi({ store, ...deps, publicOrigin: () => origin!, limits, blobBytes }),
+  });
   const scheme = tls ? 'https' : 'http';
   const server = serve(
     {

@@ -6,8 +6,10 @@
 import { Hono } from 'hono';
 import { compress } from 'hono/compress';
 import type { RandomBytes } from '../../domain/ids.ts';
+import type { BlobBytes } from '../blobs/bytes.ts';
 import type { Store } from '../store/index.ts';
 import type { ApiEnv } from './auth.ts';
+import { blobsRoutes } from './blobs-route.ts';
 import { devicesRoutes } from './devices-route.ts';
 import { enrollRoutes } from './enroll-route.ts';
 import type { RequestLimits } from './rate-limit.ts';
@@ -24,6 +26,8 @@ export interface ApiDeps {
   limits?: RequestLimits;
   /** Pulled body bytes per answer; MAX_PULL_BYTES when absent. */
   pullBytes?: number;
+  /** Where uploaded blobs' bytes live; in the store's own database when absent. */
+  blobBytes?: BlobBytes;
 }
 
 export function syncApi(deps: ApiDeps): (api: Hono) => void {
@@ -39,6 +43,7 @@ export function syncApi(deps: ApiDeps): (api: Hono) => void {
     enrollRoutes(api, deps);
     devicesRoutes(api, deps);
     tokenRoutes(api, deps);
+    blobsRoutes(api, deps);
     root.route('/', api);
   };
 }

@@ -189,6 +189,62 @@ const blobsMigration: Migration = {
   },
 };
 
+/**
+ * Where photos' sealed blobs are held: which ops name which blobs (filled from the ops already
+ * taken), the uploads under way, the blobs held whole, and an upload's bytes when they live in the
+ * database rather than in a folder.
+ */
+function blobStoreMigration(dialect: StoreDialect): Migration {
+  return {
+    async up(db: SchemaDb) {
+      await db.schema
+        .createTable('op_blobs')
+        .addColumn('sha256', 'text', (c) => c.notNull())
+        .addColumn('bytes', 'bigint', (c) => c.notNull())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('device', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('op_blobs_sha256').on('op_blobs').columns(['sha256', 'device']).execute();
+      const named = await db
+        .selectFrom('ops')
+        .select(['seq', 'device', 'blobs'])
+        .where('blobs', 'is not', null)
+        .where('status', '=', 'ok')
+        .execute();
+      for (const op of named as { seq: number; device: string; blobs: string }[]) {
+        const blobs = JSON.parse(op.blobs) as { sha256: string; bytes: number }[];
+        await db
+          .insertInto('op_blobs')
+          .values(blobs.map((b) => ({ sha256: b.sha256, bytes: b.bytes, seq: op.seq, device: op.device })))
+          .execute();
+      }
+      await db.schema
+        .createTable('blob_uploads')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('device', 'text', (c) => c.notNull())
+        .addColumn('sha256', 'text', (c) => c.notNull())
+        .addColumn('bytes', 'bigint', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('done_at', 'bigint')
+        .execute();
+      await db.schema
+        .createTable('blobs')
+        .addColumn('sha256', 'text', (c) => c.primaryKey())
+        .addColumn('bytes', 'bigint', (c) => c.notNull())
+        .addColumn('upload_id', 'text', (c) => c.notNull())
+        .addColumn('stored_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('blob_chunks')
+        .addColumn('upload_id', 'text', (c) => c.notNull())
+        .addColumn('start', 'bigint', (c) => c.notNull())
+        .addColumn('data', dialect === 'sqlite' ? 'blob' : 'bytea', (c) => c.notNull())
+        .addPrimaryKeyConstraint('blob_chunks_pk', ['upload_id', 'start'])
+        .execute();
+    },
+  };
+}
+
 export function opStoreMigrations(dialect: StoreDialect): MigrationProvider {
   return {
     getMigrations: () =>
@@ -204,6 +260,7 @@ export function opStoreMigrations(dialect: StoreDialect): MigrationProvider {
         '0009_last_contact': lastContactMigration,
         '0010_code_id': codeIdMigration,
         '0011_blobs': blobsMigration,
+        '0012_blob_store': blobStoreMigration(dialect),
       }),
   };
 }

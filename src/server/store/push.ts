@@ -85,6 +85,7 @@ async function pushInTransaction(
   const answers = new Array<PushAnswer>(ops.length);
   const rows: NewOpRow[] = [];
   const owners: { report_id: ReportId; device: DeviceId }[] = [];
+  const named: { sha256: string; bytes: number; seq: number; device: DeviceId }[] = [];
   for (const i of order) {
     const op = ops[i]!;
     const slot = slots[i];
@@ -103,6 +104,8 @@ async function pushInTransaction(
     const row = toRow(op, reads[i]!, slot, seq, now, d.answer === 'ack' ? null : d.reason);
     rows.push(row);
     held.remember(slot.device, slot.deviceSeq, row);
+    // Only an acknowledged op's blobs may be uploaded (the list the outer signature covered).
+    if (d.answer === 'ack') for (const b of op.blobs ?? []) named.push({ sha256: b.sha256, bytes: b.bytes, seq, device: slot.device });
     // A create the rules took names its report by UUID.
     if (d.answer === 'ack' && d.owner && isReportId(row.report_id)) {
       owners.push({ report_id: row.report_id, device: slot.device });
@@ -112,6 +115,7 @@ async function pushInTransaction(
 
   for (const part of chunks(rows, 400)) await trx.insertInto('ops').values(part).execute();
   for (const part of chunks(owners)) await trx.insertInto('report_owners').values(part).execute();
+  for (const part of chunks(named)) await trx.insertInto('op_blobs').values(part).execute();
   await saveProgress(trx, held.progress);
   if (rows.length > 0) await trx.updateTable('counter').set({ last_seq: seq }).where('id', '=', 1).execute();
   return answers;

@@ -111,7 +111,56 @@ export interface DeviceProgressTable {
   watermark: number;
 }
 
+/**
+ * Each sealed blob an acknowledged op names, one row per (op, blob): who may upload it (the op's
+ * author, or a coordinator relaying it) and to what size, found by the blob's hash without opening
+ * any op.
+ */
+export interface OpBlobsTable {
+  sha256: string;
+  bytes: number;
+  /** The op's seq, for the report it belongs to (who may download the blob). */
+  seq: number;
+  /** The op's author. */
+  device: DeviceId;
+}
+
+/**
+ * Uploads (the tus protocol's resources), each bound to the device that began it: no other device
+ * may continue, read or end it. Its bytes so far are in the blob bytes (a folder, or blob_chunks).
+ */
+export interface BlobUploadsTable {
+  /** 128 random bits, hex: the last part of the upload's URL. */
+  id: string;
+  device: DeviceId;
+  /** The blob this upload must turn out to be: checked when its last byte is in. */
+  sha256: string;
+  bytes: number;
+  created_at: number;
+  /** When its last byte came in and the hash held; null while it is incomplete. */
+  done_at: number | null;
+}
+
+/** The blobs the base holds whole and checked, each once, in the bytes of one upload. */
+export interface BlobsTable {
+  sha256: string;
+  bytes: number;
+  upload_id: string;
+  stored_at: number;
+}
+
+/** An upload's bytes in the database (PostgreSQL, so that base processes share them): in order of `start`. */
+export interface BlobChunksTable {
+  upload_id: string;
+  start: number;
+  data: Uint8Array;
+}
+
 export interface Database {
+  op_blobs: OpBlobsTable;
+  blob_uploads: BlobUploadsTable;
+  blobs: BlobsTable;
+  blob_chunks: BlobChunksTable;
   meta: MetaTable;
   ops: OpsTable;
   counter: CounterTable;

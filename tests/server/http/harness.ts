@@ -18,6 +18,10 @@ import type { Role } from '../../../src/domain/roles.ts';
 import { createApp } from '../../../src/server/app.ts';
 import { claimFirstCoordinatorCode } from '../../../src/server/enrollment/codes.ts';
 import { generateKeyPair, type AgreementKeyPair, type SigningKeyPair } from '../../../src/domain/crypto/keys.ts';
+import { PairKeyCache } from '../../../src/domain/crypto/pair-keys.ts';
+import type { Sealer } from '../../../src/domain/op/outgoing.ts';
+import type { BlobBytes } from '../../../src/server/blobs/bytes.ts';
+import { BLOB_FOLDER_NAME, folderBytes } from '../../../src/server/blobs/folder-bytes.ts';
 import { syncApi } from '../../../src/server/http/api.ts';
 import type { RequestLimits } from '../../../src/server/http/rate-limit.ts';
 import { openStore, type Store } from '../../../src/server/store/index.ts';
@@ -32,6 +36,8 @@ export const T0 = Date.UTC(2025, 5, 1, 9);
 
 export interface TestServer {
   store: Store;
+  /** The SQLite store's data folder (its blobs are in blobs/ there); undefined on PostgreSQL. */
+  folder?: string;
   app: Hono;
   /** The server's clock; tests move it. */
   clock: { now: number };
@@ -60,6 +66,11 @@ export interface TestServer {
    * enrolls a monitor so now; tests of ops in clear start from such a base.
    */
   enrolledBeforeKeys(device: string, role?: Role): Promise<string>;
+  /**
+   * A device enrolled with keys of its own, as the app enrolls one, and what it seals its ops with:
+   * the first coordinator when no token is given, else through a code that coordinator made.
+   */
+  enrollSealer(coordinatorToken: string | undefined, device: string, role?: Role): Promise<{ token: string; sealer: Sealer }>;
 }
 
 export interface SyncRequestBody {
@@ -94,17 +105,22 @@ export function forEachStore(
         {
           async start(options) {
             let store: Store;
+            // As a base keeps them: in a folder beside SQLite, in the database with PostgreSQL.
+            let blobBytes: BlobBytes | undefined;
+            let folder: string | undefined;
             if (dialect === 'sqlite') {
               const dir = mkdtempSync(join(tmpdir(), 'rasid-http-'));
               dirs.push(dir);
               store = await openStore({ dataDir: dir });
+              blobBytes = folderBytes(join(dir, BLOB_FOLDER_NAME));
+              folder = dir;
             } else {
               await Promise.all(opened.splice(0).map((s) => s.close()));
               await emptyDatabase(url!);
               store = await openStore({ databaseUrl: url! });
             }
             opened.push(store);
-            return testServer(store, options);
+            return { ...testServer(store, { ...options, blobBytes }), folder };
           },
         },
         dialect,
@@ -137,6 +153,7 @@ interface TestServerOptions {
   tls?: boolean;
   /** A smaller page in bytes, so a test of paging by bytes needs no megabytes of ops. */
   pullBytes?: number;
+  blobBytes?: BlobBytes;
 }
 
 export function testServer(store: Store, options: TestServerOptions = {}): TestServer {
@@ -149,6 +166,7 @@ export function testServer(store: Store, options: TestServerOptions = {}): TestS
     publicOrigin: () => ORIGIN,
     limits: options.limits?.(now),
     pullBytes: options.pullBytes,
+    blobBytes: options.blobBytes,
   };
   const app = createApp({ distDir: options.distDir ?? join(tmpdir(), 'rasid-no-dist'), tls: options.tls, apiRoutes: syncApi(deps) });
   const call: TestServer['call'] = (path, init = {}) => {
@@ -194,6 +212,23 @@ export function testServer(store: Store, options: TestServerOptions = {}): TestS
       return { root, deployment };
     },
     enrolledBeforeKeys: (device, role = 'monitor') => enrollBeforeKeys(store, device, role, clock.now),
+    async enrollSealer(coordinatorToken, device, role = 'monitor') {
+      let code: string;
+      if (coordinatorToken === undefined) {
+        const first = await claimFirstCoordinatorCode(store.db, { now: () => clock.now, random: cryptoRandom });
+        if (!first) throw new Error('this store already made its first link');
+        code = first.code;
+      } else {
+        const res = await call('/api/v1/enrollment-codes', { token: coordinatorToken, json: { role } });
+        if (res.status !== 201) throw new Error(`enrollment-codes answered ${res.status}: ${await res.text()}`);
+        code = ((await res.json()) as { code: string }).code;
+      }
+      const [signing, agreement] = await Promise.all([generateKeyPair('ed25519'), generateKeyPair('x25519')]);
+      const keys = { signing: signing.publicKey.text, agreement: agreement.publicKey.text };
+      const res = await call('/api/v1/enroll', { json: { code, device, keys } });
+      if (res.status !== 201) throw new Error(`enroll answered ${res.status}: ${await res.text()}`);
+      return { token: ((await res.json()) as { token: string }).token, sealer: { signing, agreement, pairs: new PairKeyCache() } };
+    },
   };
   return server;
 }
