@@ -190,6 +190,8 @@ async function openApp(dataKey: DataKeyHolder, tr: Translator, onUpdate: RootPro
   );
   // Asked once the list is drawn; the first load does not wait for the module that asks.
   void import('./storage-status.ts').then((m) => m.requestPersistence());
+  // A photo whose keeping was cut off (the tab closed, the battery died) left chunks no photo names.
+  void import('./photos/photo-rows.ts').then((m) => m.removeLoosePhotoChunks(db)).catch(() => undefined);
 }
 
 /**

@@ -36,6 +36,7 @@ export const CLEAR_PROPS: Readonly<Record<string, readonly string[]>> = {
   drafts: ['id', 'updatedAt'],
   settings: ['id'],
   quarantine: ['id', 'seq', 'receivedAt', 'at'],
+  photos: ['id', 'blob', 'held'],
   // The clock, watermarks, the trusted roster's summary: what decides which key new ops seal to and
   // whom they trust must not be open to a hand that holds the profile but not the passcode.
   meta: ['key'],

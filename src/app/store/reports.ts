@@ -1,18 +1,28 @@
 /**
  * What the screens do to reports: create, edit and delete, each through writeOp.
  */
-import { deleteBody, editBody, TYPE_FIELD } from '../../domain/merge.ts';
+import { attachmentChanges, deleteBody, editBody, TYPE_FIELD } from '../../domain/merge.ts';
+import type { Attachment } from '../../domain/op/op.ts';
 
 import type { FieldName, ReportContent } from '../../domain/report.ts';
 import { writeOp, type WriterContext } from './write-op.ts';
 import { newReportId, type ReportId } from '../../domain/ids.ts';
 
-export async function createReport(ctx: WriterContext, content: ReportContent, draftId?: string): Promise<ReportId> {
+/** A new report, with the photos kept for it (keep-photo.ts) added in its create op. */
+export async function createReport(
+  ctx: WriterContext,
+  content: ReportContent,
+  draftId?: string,
+  photos: readonly Attachment[] = [],
+): Promise<ReportId> {
   const id = newReportId(ctx.now(), ctx.random);
   await writeOp(
     ctx,
     id,
-    (_state, hlc) => ({ kind: 'create', body: { hlc, changes: { ...content, [TYPE_FIELD]: content.type }, supersedes: {} } }),
+    (state, hlc) => ({
+      kind: 'create',
+      body: { hlc, changes: { ...content, [TYPE_FIELD]: content.type }, supersedes: {}, ...attachmentChanges(state, { add: photos }) },
+    }),
     { draftId, fresh: true },
   );
   return id;
@@ -40,8 +50,16 @@ export async function editReport(
   id: ReportId,
   changes: Partial<Record<FieldName, unknown>>,
   draftId?: string,
+  photos: { add?: readonly Attachment[]; remove?: readonly string[] } = {},
 ): Promise<void> {
-  await writeOp(ctx, id, (state, hlc) => ({ kind: 'edit', body: editBody(state, changes, hlc) }), { draftId });
+  await writeOp(
+    ctx,
+    id,
+    (state, hlc) => ({ kind: 'edit', body: { ...editBody(state, changes, hlc), ...attachmentChanges(state, photos) } }),
+    {
+      draftId,
+    },
+  );
 }
 
 /** A deletion is an edit: kept, synced, and visible as a conflict if it crossed an edit it did not see. */

@@ -6,6 +6,7 @@
 import { deviceIdSchema } from '../../domain/id-schemas.ts';
 import type { DeviceId } from '../../domain/ids.ts';
 import type { Role } from '../../domain/roles.ts';
+import type { BlobProgress, SendOutcome } from '../photos/send-blobs.ts';
 import type { LastSync, RasidDb } from '../store/db.ts';
 import type { WriterContext } from '../store/write-op.ts';
 import { bindLabels } from '../desk/device-labels.ts';
@@ -30,6 +31,8 @@ export interface SyncStatus {
   /** The last sync that worked as the reports database kept it, from before this page loaded too. */
   kept?: LastSync;
   error?: { at: number; code: SyncErrorCode };
+  /** Photos the base asked for, sent after the text: the one under way, and what the last round sent. */
+  photos?: { progress?: BlobProgress; last?: SendOutcome };
 }
 
 export interface SyncService {
@@ -95,12 +98,31 @@ export function startSync(args: {
       const kept: LastSync = { at: writer.now(), sent: outcome.sent, received: outcome.received };
       // Kept for the next page load, which would otherwise say "not synced yet"; the sync stands if this write fails.
       await db.setMeta('lastSync', kept).catch(() => undefined);
-      publish({ running: false, finished: status.finished + 1, progress: status.progress, last: { at: kept.at, outcome }, kept });
+      publish({
+        running: false,
+        finished: status.finished + 1,
+        progress: status.progress,
+        last: { at: kept.at, outcome },
+        kept,
+        photos: status.photos,
+      });
+      // Photos go after the text, so a report reaches the base however slow its photos are, and a
+      // photo that fails to go leaves the sync as it stands: the next round resumes it.
+      await sendPhotos();
     } catch (error) {
       const code = error instanceof SyncError ? error.code : SYNC_ERRORS.badResponse;
       publish({ ...status, running: false, finished: status.finished + 1, error: { at: writer.now(), code } });
       throw error;
     }
+  };
+
+  const sendPhotos = async () => {
+    if ((await db.blobChunks.limit(1).count()) === 0) return;
+    const { sendWantedBlobs } = await import('../photos/send-blobs.ts');
+    const last = await sendWantedBlobs(db, endpoint, (progress) => publish({ ...status, photos: { ...status.photos, progress } })).catch(
+      () => undefined,
+    );
+    publish({ ...status, photos: { last } });
   };
 
   // The last sync before this page loaded, unless one of this page's has finished since.
