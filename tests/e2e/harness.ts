@@ -411,17 +411,25 @@ export async function makeDeploymentKeys(
  * English) makes the deployment key and root with `passphrase`, and a phone (in Arabic, unlocked on
  * each load) enrolls by the link it shows.
  */
-export async function deskAndPhone(own: { browser: Browser; server: ServerProcess }, passphrase: string) {
+export async function deskAndPhone(
+  own: { browser: Browser; server: ServerProcess },
+  passphrase: string,
+  phone: { serviceWorkers?: 'allow' | 'block' } = {},
+) {
   const desk = await own.browser.newContext({ baseURL: own.server.baseUrl, ...LAPTOP, serviceWorkers: 'allow' });
   const coordinator = await desk.newPage();
   await enroll(coordinator, own.server.firstCoordinatorCode);
   await coordinator.getByLabel('اللغة').first().selectOption('en');
   const link = await makeDeploymentKeys(coordinator, passphrase);
-  const phoneContext = await own.browser.newContext({ baseURL: own.server.baseUrl, ...PHONE, serviceWorkers: 'allow' });
+  const phoneContext = await own.browser.newContext({
+    baseURL: own.server.baseUrl,
+    ...PHONE,
+    serviceWorkers: phone.serviceWorkers ?? 'allow',
+  });
   autoUnlock(phoneContext);
-  const phone = await phoneContext.newPage();
-  await enrollByLink(phone, link);
-  return { desk, coordinator, phoneContext, phone };
+  const phonePage = await phoneContext.newPage();
+  await enrollByLink(phonePage, link);
+  return { desk, coordinator, phoneContext, phone: phonePage };
 }
 
 /**

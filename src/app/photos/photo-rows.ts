@@ -1,8 +1,9 @@
 /**
- * Removing what the phone holds of photos: one taken off a form, and the chunks of a keeping that
- * never finished. Apart from keep-photo.ts so that the tidying at start loads no hashing code.
+ * The photos this device holds, found, and removed: one taken off a form, and the chunks of a
+ * keeping that never finished. Apart from keep-photo.ts so that the tidying at start loads no hashing code.
  */
-import type { RasidDb } from '../store/db.ts';
+import type { Attachment } from '../../domain/op/op.ts';
+import type { PhotoRow, RasidDb } from '../store/db.ts';
 
 /** Photos being kept in this page right now: their chunks are not loose yet. */
 export const keepingNow = new Set<string>();
@@ -29,4 +30,10 @@ export async function removeLoosePhotoChunks(db: RasidDb): Promise<number> {
   let removed = 0;
   for (const photo of loose) removed += await removeChunks(db, photo);
   return removed;
+}
+
+/** The photo row this device holds for an attachment, if any. */
+export async function photoOf(db: RasidDb, attachment: Attachment): Promise<PhotoRow | undefined> {
+  const rows = await db.photos.where('blob').equals(attachment.blob.sha256).toArray();
+  return rows.find((r) => r.attachment.sha256 === attachment.sha256 && r.attachment.key === attachment.key) ?? rows[0];
 }

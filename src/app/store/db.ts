@@ -98,6 +98,12 @@ export interface PhotoRow {
   uploadUrl?: string;
   /** 1 once the base holds the blob (an upload finished, or the base said it held it). */
   held?: 1;
+  /** A small JPEG of the photo (base64url), turned upright and with no metadata: what forms and lists show. */
+  thumbnail?: string;
+  /** The monitor said no to the position the original carried: it was removed before the original was hashed. */
+  positionRemoved?: true;
+  /** 1 when the photo fetched is not what its author signed (photos/fetch-photo.ts): its bytes were not kept, and it is never shown. */
+  unverified?: 1;
 }
 
 /**
@@ -109,7 +115,7 @@ export interface PhotoRow {
 export interface BlobChunkRow {
   photo: string;
   index: number;
-  bytes: Uint8Array;
+  bytes: Uint8Array<ArrayBuffer>;
 }
 
 /** What the next own op continues from: this device's clock and its last deviceSeq. */

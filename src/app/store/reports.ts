@@ -33,13 +33,19 @@ export async function createReport(
  * removal land in one transaction, or none does, so a failed save leaves the draft to save again
  * rather than some of its reports saved. Each report has its own create op, as one saved alone would.
  */
-export async function createReports(ctx: WriterContext, contents: readonly ReportContent[], draftId?: string): Promise<ReportId[]> {
+export async function createReports(
+  ctx: WriterContext,
+  contents: readonly ReportContent[],
+  draftId?: string,
+  photos: readonly Attachment[] = [],
+): Promise<ReportId[]> {
   const { db } = ctx;
   return db.transaction('rw', [db.reports, db.settings, db.ops, db.meta, db.drafts], async () => {
     const ids: ReportId[] = [];
-    // One after another: each op takes the device's next sequence number from the one before.
+    // One after another: each op takes the device's next sequence number from the one before. The
+    // photos show the one event: each report carries them (the base holds each blob once).
     for (const [i, content] of contents.entries())
-      ids.push(await createReport(ctx, content, i === contents.length - 1 ? draftId : undefined));
+      ids.push(await createReport(ctx, content, i === contents.length - 1 ? draftId : undefined, photos));
     return ids;
   });
 }

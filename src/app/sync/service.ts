@@ -116,13 +116,28 @@ export function startSync(args: {
     }
   };
 
-  const sendPhotos = async () => {
+  const sendOnce = async () => {
     if ((await db.blobChunks.limit(1).count()) === 0) return;
     const { sendWantedBlobs } = await import('../photos/send-blobs.ts');
     const last = await sendWantedBlobs(db, endpoint, (progress) => publish({ ...status, photos: { ...status.photos, progress } })).catch(
       () => undefined,
     );
     publish({ ...status, photos: { last } });
+  };
+  // One sender at a time, in this page and across tabs: two would each begin the same upload, and
+  // the base keeps only the later. A round that finds another under way leaves the photos to it.
+  let sending: Promise<void> | undefined;
+  const sendPhotos = (): Promise<void> => {
+    if (sending) return sending;
+    const locks = globalThis.navigator?.locks;
+    const run: Promise<unknown> = locks
+      ? locks.request('rasid-photos', { ifAvailable: true }, async (lock) => {
+          if (lock) await sendOnce();
+        })
+      : sendOnce();
+    const running = run.then(() => undefined).finally(() => (sending = undefined));
+    sending = running;
+    return running;
   };
 
   // The last sync before this page loaded, unless one of this page's has finished since.

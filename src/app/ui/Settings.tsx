@@ -12,7 +12,7 @@ import { storageStatus } from '../storage-status.ts';
 import { isCoordinator, useEnrollment, useGazetteer, useTr, useWriter } from './context.ts';
 import { href } from '../router.ts';
 import { isolate } from './format.ts';
-import type { Translator } from '../i18n/i18n.ts';
+import { formatBytes } from './format-bytes.ts';
 import { LockOptions } from './LockOptions.tsx';
 import { KeyRenewalPanel } from './KeyRenewalPanel.tsx';
 import { lazyScreen } from './lazy.tsx';
@@ -23,17 +23,6 @@ const BoundaryLayerPanel = lazyScreen(() => import('./BoundaryLayerPanel.tsx').t
 const SAMPLE_URL = '/gazetteer/sample-gazetteer-syrian-coast.csv';
 
 type ImportResult = { ok: true; count: number; skipped: SkippedRow[] } | { ok: false; message: string };
-
-/** Only this screen shows sizes; kept here, out of the first load's shared helpers. */
-function formatBytes(tr: Translator, n: number): string {
-  const units = [
-    ['size.gb', 1e9],
-    ['size.mb', 1e6],
-    ['size.kb', 1e3],
-  ] as const;
-  for (const [key, size] of units) if (n >= size) return tr.t(key, { n: Math.round((n / size) * 10) / 10 });
-  return tr.t('size.bytes', { n });
-}
 
 export function Settings() {
   const tr = useTr();

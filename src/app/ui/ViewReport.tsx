@@ -16,6 +16,7 @@ import { ConfirmDialog } from './ConfirmDialog.tsx';
 import { formatValue, isolate } from './format.ts';
 import { shortDevice, useDeviceLabels } from '../desk/device-labels.ts';
 import { lazyScreen } from './lazy.tsx';
+import { ReportPhotos } from './ReportPhotos.tsx';
 
 // Verification, duplicates and the history are a coordinator's: a monitor's phone never loads them.
 const ReportDesk = lazyScreen(() => import('./desk/ReportDesk.tsx').then((m) => m.ReportDesk));
@@ -84,6 +85,7 @@ export function ViewReport({ id }: { id: ReportId }) {
             );
           })}
       </dl>
+      <ReportPhotos state={row.state} />
       {!view.deleted && (
         <div class="actions">
           <button type="button" class="primary" onClick={() => navigate(href('edit', { id }))}>

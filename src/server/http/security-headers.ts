@@ -7,11 +7,12 @@
  * The app loads only its own scripts, styles, images and workers. `'wasm-unsafe-eval'` lets
  * hash-wasm compile Argon2id; nothing else is evaluated. Styles come from one CSS file and the QR
  * code is inline SVG drawn as DOM nodes (no `style` attributes, no data: URLs), so `default-src
- * 'self'` covers them. `frame-ancestors 'none'` keeps the app out of other sites' frames;
+ * 'self'` covers them. Photos' display copies are shown from `blob:` URLs the page makes of its own
+ * sealed rows (`img-src 'self' blob:`), never fetched from anywhere. `frame-ancestors 'none'` keeps the app out of other sites' frames;
  * `form-action 'self'` keeps a form injected into a page from posting what was typed elsewhere.
  */
 export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'; worker-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
+  "default-src 'self'; img-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'; worker-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
 
 /**
  * The powerful features the app uses, for its own origin only: the position for a report's point,

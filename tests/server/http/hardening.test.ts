@@ -157,6 +157,8 @@ describe('security headers', () => {
     );
     expect(directives['script-src']).toEqual(["'self'", "'wasm-unsafe-eval'"]);
     expect(directives['default-src']).toEqual(["'self'"]);
+    // Photos' display copies, made by the page itself from its sealed rows.
+    expect(directives['img-src']).toEqual(["'self'", 'blob:']);
     expect(directives['object-src']).toEqual(["'none'"]);
     expect(directives['frame-ancestors']).toEqual(["'none'"]);
     expect(directives['form-action']).toEqual(["'self'"]);

@@ -7,6 +7,8 @@
 import { Fragment, type Ref } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ReportId } from '../../../domain/ids.ts';
+import type { Attachment } from '../../../domain/op/op.ts';
+import type { RasidDb } from '../../store/db.ts';
 import { adminLookup } from '../../../domain/gazetteer.ts';
 import { DATE_PRECISIONS, type FieldValues, type ReportType } from '../../../domain/report.ts';
 import { changedFields, formToContent, localToday, type FormValues } from '../../forms/form-values.ts';
@@ -19,6 +21,7 @@ import { isQuotaError } from '../../storage-status.ts';
 import { useGazetteer, useTr, useWriter } from '../context.ts';
 import { ChoiceField, DateField, NumberField, TextField, inputId, type FieldProps } from './fields.tsx';
 import { AdminPicker, PlaceField } from './places.tsx';
+import { PhotosField, photoIdsOf } from './photos.tsx';
 import { PointField } from './point.tsx';
 import { MoreServices } from './services.tsx';
 
@@ -93,6 +96,12 @@ function WidgetView({ w, props }: { w: Widget; props: FieldProps }) {
     case 'point':
       return <PointField props={props} />;
   }
+}
+
+/** The attachments of the photos kept on this form, in the order they were added. */
+async function attachmentsOf(db: RasidDb, ids: string[]): Promise<Attachment[]> {
+  const rows = await db.photos.bulkGet(ids);
+  return rows.flatMap((r) => (r ? [r.attachment] : []));
 }
 
 /** A field's label as its input shows it: the event date's input is labelled by the field's name. */
@@ -189,11 +198,12 @@ export function ReportForm({ type, draftId, initial, editing, onDraft, onSaved, 
     setSaving(true);
     try {
       await settledDrafts(draftId);
+      const photos = await attachmentsOf(writer.db, photoIdsOf(valuesRef.current));
       if (editing) {
-        await editReport(writer, editing.id, changedFields(type, editing.values, contents[0]!), draftId);
+        await editReport(writer, editing.id, changedFields(type, editing.values, contents[0]!), draftId, { add: photos });
         onSaved(editing.id);
       } else {
-        const [first] = await createReports(writer, contents, draftId);
+        const [first] = await createReports(writer, contents, draftId, photos);
         onSaved(first!);
       }
     } catch (err) {
@@ -203,10 +213,15 @@ export function ReportForm({ type, draftId, initial, editing, onDraft, onSaved, 
     }
   };
 
-  // Cancel is the monitor choosing to drop what was typed, so the draft goes too.
+  // Cancel is the monitor choosing to drop what was typed, so the draft goes too, and its photos.
   const cancel = async () => {
     await settledDrafts(draftId);
     await discardDraft(writer.db, draftId).catch(() => undefined);
+    const photos = photoIdsOf(valuesRef.current);
+    if (photos.length > 0) {
+      const { forgetPhoto } = await import('../../photos/photo-rows.ts');
+      for (const id of photos) await forgetPhoto(writer.db, id).catch(() => undefined);
+    }
     onCancel();
   };
 
@@ -226,6 +241,7 @@ export function ReportForm({ type, draftId, initial, editing, onDraft, onSaved, 
           ))}
         </section>
       ))}
+      <PhotosField props={props} />
       {saveError && (
         <p class="form-error" role="alert">
           {saveError}

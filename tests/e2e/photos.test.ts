@@ -1,0 +1,146 @@
+/**
+ * A photo in Chromium at phone size, on a base with its deployment key: attached from the gallery
+ * while offline, its position question answered, saved with the report; then online, its upload cut
+ * off in the middle, the app reloaded, and the upload resumed from where the base stood. The base
+ * then holds the sealed blob, whose hash the op names, and none of the marker strings the photo's
+ * EXIF and XMP carried, in its store or its blob folder.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Page } from 'playwright-core';
+import { expect, test } from 'vitest';
+import { SQLITE_FILE_NAME } from '../../src/server/store/open.ts';
+import { photo } from '../domain/photo/jpeg-fixture.ts';
+import { deskAndPhone, ownBrowserAndServer, screenshot, syncNow, until, waitForCount } from './harness.ts';
+
+const own = ownBrowserAndServer();
+
+const MARKER = `rasidmark${Math.random().toString(36).slice(2, 8)}`;
+const CHUNK = 256 * 1024;
+const NOTES = 'احتراق واجهة المخبز، صورة من الشارع';
+
+/** A JPEG the browser encodes from noise (so it is large and decodes), with a camera's EXIF and XMP around it. */
+async function cameraJpeg(page: Page): Promise<Uint8Array> {
+  const bytes = await page.evaluate(async () => {
+    const canvas = new OffscreenCanvas(1400, 1000);
+    const context = canvas.getContext('2d')!;
+    const pixels = context.createImageData(canvas.width, canvas.height);
+    for (let i = 0; i < pixels.data.length; i++) pixels.data[i] = (i * 2654435761) >>> 24;
+    context.putImageData(pixels, 0, 0);
+    const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.95 });
+    return [...new Uint8Array(await blob.arrayBuffer())];
+  });
+  return photo({ camera: MARKER, image: Uint8Array.from(bytes.slice(2)) });
+}
+
+const everyFile = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? everyFile(join(dir, e.name)) : [join(dir, e.name)]));
+
+test('a photo attached offline reaches the base sealed, its upload resumed after a cut and a reload', async () => {
+  const { desk, coordinator, phoneContext, phone } = await deskAndPhone(own, 'seven olive trees by the spring');
+  const jpeg = await cameraJpeg(phone);
+  expect(jpeg.length).toBeGreaterThan(4 * CHUNK);
+  const file = join(own.server.dataDir, '..', `photo-${MARKER}.jpg`);
+  writeFileSync(file, jpeg);
+
+  await phone.goto('/');
+  await phoneContext.setOffline(true);
+  await phone.getByRole('button', { name: 'تقرير جديد' }).click();
+  await phone.getByRole('radiogroup', { name: 'نوع التقرير' }).getByRole('radio', { name: 'أضرار' }).check();
+  await phone.getByLabel('تاريخ الحدث').fill('2025-03-07');
+  await phone.getByLabel('اسم المكان', { exact: true }).fill('مخبز الحي الشرقي');
+  await phone.getByLabel('عدد المباني').fill('١');
+  await phone.getByLabel('ملاحظات').fill(NOTES);
+  const photos = phone.getByRole('group', { name: 'الصور' });
+  await photos.getByLabel('اختر من المعرض').setInputFiles(file);
+  // The photo records where it was taken: the form asks before keeping it.
+  const question = photos.getByRole('group', { name: /تسجّل مكان التقاطها/ });
+  await question.waitFor();
+  await question.getByRole('button', { name: 'احذف الموقع' }).click();
+  await photos.getByRole('img', { name: /الصورة/ }).waitFor();
+  await photos.getByText('حُذف الموقع، ولم يتغيّر شيء آخر في الصورة.').waitFor();
+  await screenshot(phone, 'photo-in-form-ar');
+  await phone.getByRole('button', { name: 'حفظ' }).click();
+  await phone.waitForURL((url) => url.pathname === '/');
+  await waitForCount(phone.getByRole('list', { name: 'التقارير' }).getByRole('listitem'), 1);
+
+  // Online: the third upload request is cut off.
+  let patches = 0;
+  await phoneContext.route('**/api/v1/blobs/uploads/*', async (route) => {
+    if (route.request().method() === 'PATCH' && ++patches === 3) return route.abort('connectionreset');
+    return route.continue();
+  });
+  await phoneContext.setOffline(false);
+  await syncNow(phone, 'ar');
+  const store = new Database(join(own.server.dataDir, SQLITE_FILE_NAME), { readonly: true, fileMustExist: true });
+  try {
+    const named = () => store.prepare('select sha256, bytes from op_blobs').all() as { sha256: string; bytes: number }[];
+    const [blob] = await until(
+      phone,
+      async () => named(),
+      (rows) => expect(rows).toHaveLength(1),
+    );
+    const uploaded = () => store.prepare('select id from blob_uploads').all() as { id: string }[];
+    await until(
+      phone,
+      async () => patches,
+      (n) => expect(n).toBeGreaterThanOrEqual(3),
+    );
+    await until(
+      phone,
+      async () => uploaded(),
+      (rows) => expect(rows).toHaveLength(1),
+    );
+    expect(store.prepare('select count(*) as n from blobs').get()).toEqual({ n: 0 });
+
+    // Reloaded, the app resumes from the two chunks the base kept.
+    await phoneContext.unroute('**/api/v1/blobs/uploads/*');
+    const offsets: string[] = [];
+    phone.on('request', (request) => {
+      if (request.method() === 'PATCH' && request.url().includes('/api/v1/blobs/uploads/'))
+        offsets.push(request.headers()['upload-offset'] ?? '');
+    });
+    await phone.reload();
+    await syncNow(phone, 'ar');
+    const held = () => store.prepare('select sha256, upload_id from blobs').all() as { sha256: string; upload_id: string }[];
+    const [kept] = await until(
+      phone,
+      async () => held(),
+      (rows) => expect(rows).toHaveLength(1),
+    );
+    expect(offsets[0]).toBe(String(2 * CHUNK));
+    expect(uploaded()).toHaveLength(1);
+
+    // The base holds ciphertext whose hash is the one the op names, and no word of the photo's metadata.
+    const bytes = readFileSync(join(own.server.dataDir, 'blobs', kept!.upload_id));
+    expect(bytes.length).toBe(blob!.bytes);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(blob!.sha256);
+    for (const path of everyFile(own.server.dataDir)) expect(readFileSync(path).includes(MARKER), path).toBe(false);
+  } finally {
+    store.close();
+  }
+
+  // The desk fetches the photo and checks it. Served first by a hostile base, one byte changed, it
+  // does not verify and is not shown; fetched again from the base as it is, it verifies.
+  let served = 0;
+  await desk.route('**/api/v1/blobs/*', async (route) => {
+    const response = await route.fetch();
+    const body = await response.body();
+    if (served++ === 0) body[100] = body[100]! ^ 1;
+    await route.fulfill({ response, body });
+  });
+  await syncNow(coordinator, 'en');
+  await coordinator.goto('/');
+  await waitForCount(coordinator.getByRole('list', { name: 'Reports' }).getByRole('listitem'), 1);
+  await coordinator.getByRole('list', { name: 'Reports' }).getByRole('listitem').getByRole('link').click();
+  const shown = coordinator.getByRole('region', { name: 'Photos' });
+  await shown.getByText(/^Does not verify/).waitFor();
+  expect(await shown.getByRole('img').count()).toBe(0);
+  await shown.getByRole('button', { name: 'Fetch again' }).click();
+  await shown.getByText(/^Verified/).waitFor();
+  await shown.getByRole('img', { name: 'Photo 1' }).waitFor();
+  expect(served).toBeGreaterThanOrEqual(2);
+  await screenshot(coordinator, 'photo-verified-desk-en');
+});
