@@ -66,6 +66,13 @@ test('a photo attached offline reaches the base sealed, its upload resumed after
   await phone.waitForURL((url) => url.pathname === '/');
   await waitForCount(phone.getByRole('list', { name: 'التقارير' }).getByRole('listitem'), 1);
 
+  // Offline, the Sync screen says the photo waits, and that a sync file would leave it behind.
+  await phone.getByRole('navigation', { name: 'القائمة الرئيسية' }).getByRole('link', { name: 'المزامنة' }).click();
+  const waitingPhotos = phone.getByRole('region', { name: 'الصور' });
+  await waitingPhotos.getByText(/صورة واحدة .* لم يؤكدها المركز بعد/).waitFor();
+  await phone.getByText('لا تنتقل الصور في ملف المزامنة: تبقى صورة واحدة على هذا الهاتف حتى يزامن مع المركز.').waitFor();
+  await phone.goto('/');
+
   // Online: the third upload request is cut off.
   let patches = 0;
   await phoneContext.route('**/api/v1/blobs/uploads/*', async (route) => {
@@ -121,6 +128,17 @@ test('a photo attached offline reaches the base sealed, its upload resumed after
   } finally {
     store.close();
   }
+
+  // Confirmed by the base, the photo's space can be freed on the phone; the report still shows it.
+  await phone.getByRole('navigation', { name: 'القائمة الرئيسية' }).getByRole('link', { name: 'الإعدادات' }).click();
+  await phone.getByRole('button', { name: /فرّغ مساحة صورة واحدة يحملها المركز/ }).click();
+  await phone.getByRole('status').getByText('فُرّغت مساحة صورة واحدة.').waitFor();
+  await phone.goto('/');
+  await phone.getByRole('list', { name: 'التقارير' }).getByRole('listitem').getByRole('link').click();
+  await phone
+    .getByRole('region', { name: 'الصور' })
+    .getByRole('img', { name: /الصورة/ })
+    .waitFor();
 
   // The desk fetches the photo and checks it. Served first by a hostile base, one byte changed, it
   // does not verify and is not shown; fetched again from the base as it is, it verifies.

@@ -180,6 +180,27 @@ export const screensEn = {
   'photo.capturedAt': 'Taken',
   'photo.device': 'Added by',
   'photo.size': 'Size',
+  'settings.photos': 'Photos',
+  'settings.photosWaiting': {
+    one: '{n} photo ({size}) waits for the base to confirm it, and stays whole on this phone until then.',
+    other: '{n} photos ({size}) wait for the base to confirm them, and stay whole on this phone until then.',
+  },
+  'settings.freePhotos': {
+    one: 'Free the space of {n} photo the base holds ({size}); its display copy stays',
+    other: 'Free the space of {n} photos the base holds ({size}); their display copies stay',
+  },
+  'settings.photosFreed': { one: '{n} photo freed.', other: '{n} photos freed.' },
+  'sync.photos': 'Photos',
+  'sync.photosWaiting': {
+    one: '{n} photo ({size}) not yet confirmed by the base: it goes after the reports, at each sync.',
+    other: '{n} photos ({size}) not yet confirmed by the base: they go after the reports, at each sync.',
+  },
+  'sync.photoSending': 'Sending a photo: {sent} of {total}',
+  'sync.photosLast': 'Last round: {sent} sent, {failed} to try again at the next sync.',
+  'file.photosStay': {
+    one: 'Photos do not travel in a sync file: {n} photo stays on this phone until it syncs with the base.',
+    other: 'Photos do not travel in a sync file: {n} photos stay on this phone until it syncs with the base.',
+  },
   'err.quota': 'The phone’s storage is full. Your draft is kept: free some space and press Save again.',
   'err.save': 'Could not save ({detail}). Your draft is kept.',
   'err.gazetteer.badCsv': 'The file is not a readable CSV (line {line}).',

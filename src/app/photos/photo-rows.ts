@@ -37,3 +37,42 @@ export async function photoOf(db: RasidDb, attachment: Attachment): Promise<Phot
   const rows = await db.photos.where('blob').equals(attachment.blob.sha256).toArray();
   return rows.find((r) => r.attachment.sha256 === attachment.sha256 && r.attachment.key === attachment.key) ?? rows[0];
 }
+
+export interface PhotoCounts {
+  /** Photos of this device's whose blob the base has not confirmed: they stay whole until it does. */
+  waiting: number;
+  waitingBytes: number;
+  /** Photos the base holds whose sealed bytes are still here: their space can be freed. */
+  freeable: number;
+  freeableBytes: number;
+}
+
+/** What the photos on this device come to, for the Sync and Settings screens. */
+export async function photoCounts(db: RasidDb): Promise<PhotoCounts> {
+  const counts: PhotoCounts = { waiting: 0, waitingBytes: 0, freeable: 0, freeableBytes: 0 };
+  const withChunks = new Set<string>();
+  await db.blobChunks.toCollection().eachPrimaryKey(([photo]) => void withChunks.add(photo));
+  for (const row of await db.photos.toArray()) {
+    if (row.unverified || !withChunks.has(row.id)) continue;
+    if (row.held) {
+      counts.freeable += 1;
+      counts.freeableBytes += row.attachment.blob.bytes;
+    } else {
+      counts.waiting += 1;
+      counts.waitingBytes += row.attachment.blob.bytes;
+    }
+  }
+  return counts;
+}
+
+/**
+ * Frees the space of the photos the base holds: their sealed bytes go, their rows and display
+ * copies stay (the report still shows them; a desk can fetch one again). Photos not confirmed are
+ * never touched. Returns how many were freed.
+ */
+export async function freeHeldPhotos(db: RasidDb): Promise<number> {
+  const held = (await db.photos.toArray()).filter((r) => r.held && !r.unverified);
+  let freed = 0;
+  for (const row of held) if ((await removeChunks(db, row.id)) > 0) freed += 1;
+  return freed;
+}

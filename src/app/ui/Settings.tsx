@@ -16,6 +16,7 @@ import { formatBytes } from './format-bytes.ts';
 import { LockOptions } from './LockOptions.tsx';
 import { KeyRenewalPanel } from './KeyRenewalPanel.tsx';
 import { lazyScreen } from './lazy.tsx';
+import { PhotoSpace } from './PhotoSpace.tsx';
 
 // Only a coordinator's device shows it: a monitor's phone never loads the boundary layer's code.
 const BoundaryLayerPanel = lazyScreen(() => import('./BoundaryLayerPanel.tsx').then((m) => m.BoundaryLayerPanel));
@@ -99,6 +100,7 @@ export function Settings() {
           <p>{tr.t('settings.storageUnknown')}</p>
         )}
         {storage && <p class="hint">{tr.t(storage.persisted ? 'settings.persisted' : 'settings.notPersisted')}</p>}
+        <PhotoSpace />
       </section>
       <section class="form-section" aria-labelledby="gazetteer-h">
         <h2 id="gazetteer-h">{tr.t('settings.gazetteer')}</h2>

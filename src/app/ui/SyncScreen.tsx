@@ -14,6 +14,9 @@ import { httpTransport, SyncError } from '../sync/transport.ts';
 import { isCoordinator, useEnrollment, useTr, useWatermark, useWriter } from './context.ts';
 import { isolate } from './format.ts';
 import { href } from '../router.ts';
+import { photoCounts } from '../photos/photo-rows.ts';
+import { formatBytes } from './format-bytes.ts';
+import { useSyncStatus } from './SyncBar.tsx';
 
 function download(name: string, text: string) {
   const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
@@ -51,6 +54,8 @@ export function SyncScreen() {
     async () => (await waitingReports(writer.db, writer.device, watermark)).size,
     [writer.db, writer.device, watermark],
   );
+
+  const photos = useLiveQuery(() => photoCounts(writer.db), [writer.db]);
 
   const run = async (work: () => Promise<string>) => {
     setBusy(true);
@@ -140,9 +145,11 @@ export function SyncScreen() {
           </ul>
         </section>
       )}
+      <SyncPhotos />
       <section class="form-section" aria-labelledby="file-h">
         <h2 id="file-h">{tr.t('file.title')}</h2>
         <p class="hint">{tr.t('file.hint')}</p>
+        {photos && photos.waiting > 0 && <p class="notice">{tr.plural('file.photosStay', photos.waiting)}</p>}
         <div class="actions">
           <button type="button" class="primary" disabled={busy} onClick={() => void saveRequest()}>
             {tr.t('file.export')}
@@ -165,5 +172,29 @@ export function SyncScreen() {
         )}
       </section>
     </>
+  );
+}
+
+/** Photos this device has not had confirmed, the one being sent, and what the last round did. */
+function SyncPhotos() {
+  const tr = useTr();
+  const { writer } = useWriter();
+  const status = useSyncStatus();
+  const counts = useLiveQuery(() => photoCounts(writer.db), [writer.db]);
+  const progress = status?.photos?.progress;
+  const last = status?.photos?.last;
+  if (!counts || (counts.waiting === 0 && !progress && !last)) return null;
+  return (
+    <section class="form-section" aria-labelledby="sync-photos-h">
+      <h2 id="sync-photos-h">{tr.t('sync.photos')}</h2>
+      <p>{tr.plural('sync.photosWaiting', counts.waiting, { size: formatBytes(tr, counts.waitingBytes) })}</p>
+      {progress && progress.sent < progress.total && (
+        <p>
+          <progress max={progress.total} value={progress.sent} aria-labelledby="sync-photos-h" />{' '}
+          {tr.t('sync.photoSending', { sent: formatBytes(tr, progress.sent), total: formatBytes(tr, progress.total) })}
+        </p>
+      )}
+      {last && <p role="status">{tr.t('sync.photosLast', { sent: last.sent, failed: last.failed })}</p>}
+    </section>
   );
 }

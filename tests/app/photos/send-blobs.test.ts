@@ -11,6 +11,7 @@ import { openBlob, importBlobKey } from '../../../src/domain/crypto/blob-seal.ts
 import { fromBase64url } from '../../../src/domain/crypto/bytes.ts';
 import { keepPhoto } from '../../../src/app/photos/keep-photo.ts';
 import { readBlobRange } from '../../../src/app/photos/blob-bytes.ts';
+import { freeHeldPhotos, photoCounts } from '../../../src/app/photos/photo-rows.ts';
 import { sendWantedBlobs, UPLOAD_CHUNK_BYTES } from '../../../src/app/photos/send-blobs.ts';
 import { RasidDb } from '../../../src/app/store/db.ts';
 import { createReport } from '../../../src/app/store/reports.ts';
@@ -55,6 +56,9 @@ describe('photos sent from the phone', () => {
   it('nothing is sent before the op naming the photo is acknowledged; then the base holds the very blob', async () => {
     const { base, monitor, coordinator } = await sealedDeployment(deployments);
     const { attachment } = await reportWithPhoto(monitor, 600_000);
+    // Not confirmed: it waits whole, and its space cannot be freed.
+    expect(await photoCounts(monitor.db)).toEqual({ waiting: 1, waitingBytes: attachment.blob.bytes, freeable: 0, freeableBytes: 0 });
+    expect(await freeHeldPhotos(monitor.db)).toBe(0);
     // The base knows of no such photo yet: nothing to send.
     expect(await sendWantedBlobs(monitor.db, endpointOf(monitor, base.fetch))).toEqual({ sent: 0, failed: 0, elsewhere: 0 });
     await runSync(monitor.sync);
@@ -73,6 +77,12 @@ describe('photos sent from the phone', () => {
     expect((await monitor.db.photos.toArray()).map((p) => p.held)).toEqual([1]);
     // Asked again, the base wants nothing.
     expect(await sendWantedBlobs(monitor.db, endpointOf(monitor, base.fetch))).toEqual({ sent: 0, failed: 0, elsewhere: 0 });
+    // Confirmed by the base, its space can be freed; the photo's row stays.
+    expect(await photoCounts(monitor.db)).toEqual({ waiting: 0, waitingBytes: 0, freeable: 1, freeableBytes: attachment.blob.bytes });
+    expect(await freeHeldPhotos(monitor.db)).toBe(1);
+    expect(await monitor.db.blobChunks.count()).toBe(0);
+    expect((await monitor.db.photos.toArray()).map((p) => p.attachment.sha256)).toEqual([attachment.sha256]);
+    expect(await photoCounts(monitor.db)).toEqual({ waiting: 0, waitingBytes: 0, freeable: 0, freeableBytes: 0 });
   });
 
   it('an upload cut off, then the app reloaded, resumes from where the base stands, not from zero', async () => {
