@@ -73,10 +73,10 @@ test('a photo attached offline reaches the base sealed, its upload resumed after
   await phone.getByText('لا تنتقل الصور في ملف المزامنة: تبقى صورة واحدة على هذا الهاتف حتى يزامن مع المركز.').waitFor();
   await phone.goto('/');
 
-  // Online: the third upload request is cut off.
+  // Online, but uploads are cut off from the third request on, until the reload.
   let patches = 0;
   await phoneContext.route('**/api/v1/blobs/uploads/*', async (route) => {
-    if (route.request().method() === 'PATCH' && ++patches === 3) return route.abort('connectionreset');
+    if (route.request().method() === 'PATCH' && ++patches >= 3) return route.abort('connectionreset');
     return route.continue();
   });
   await phoneContext.setOffline(false);
@@ -161,4 +161,13 @@ test('a photo attached offline reaches the base sealed, its upload resumed after
   await shown.getByRole('img', { name: 'Photo 1' }).waitFor();
   expect(served).toBeGreaterThanOrEqual(2);
   await screenshot(coordinator, 'photo-verified-desk-en');
+
+  // The monitor takes the photo off the report in an edit: the report no longer shows it.
+  await phone.goto('/');
+  await phone.getByRole('list', { name: 'التقارير' }).getByRole('listitem').getByRole('link').click();
+  await phone.getByRole('button', { name: 'تعديل' }).click();
+  await phone.getByRole('group', { name: 'الصور' }).getByRole('button', { name: /أزل الصورة/ }).click();
+  await phone.getByRole('button', { name: 'حفظ' }).click();
+  await phone.getByRole('article').getByText(NOTES).waitFor();
+  expect(await phone.getByRole('region', { name: 'الصور' }).count()).toBe(0);
 });

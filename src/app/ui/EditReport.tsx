@@ -4,7 +4,7 @@
  * without one, the form offers back the newest draft of an edit of this report, and no other.
  */
 import type { ReportId } from '../../domain/ids.ts';
-import { viewOf } from '../../domain/merge.ts';
+import { attachmentsOf, viewOf } from '../../domain/merge.ts';
 import { contentToForm } from '../forms/form-values.ts';
 import { href, navigate } from '../router.ts';
 import { useTr, useWriter } from './context.ts';
@@ -29,7 +29,8 @@ export function EditReport({ id, draft }: { id: ReportId; draft?: string }) {
     const view = viewOf(row.state);
     if (!view.type || view.deleted) return null;
     const saved = draft ? await db.drafts.get(draft) : undefined;
-    return { view, initial: saved?.values ?? contentToForm(view.type, view.values) };
+    const photos = attachmentsOf(row.state).map((p) => p.attachment);
+    return { view, photos, initial: saved?.values ?? contentToForm(view.type, view.values) };
   }, [db, id, draft]).value;
 
   if (loaded === undefined) return null;
@@ -44,7 +45,7 @@ export function EditReport({ id, draft }: { id: ReportId; draft?: string }) {
         type={type}
         draftId={draftId}
         initial={resumed?.values ?? loaded.initial}
-        editing={{ id, values: loaded.view.values }}
+        editing={{ id, values: loaded.view.values, photos: loaded.photos }}
         onDraft={drafted}
         onSaved={() => navigate(href('view', { id }))}
         onCancel={() => navigate(href('view', { id }))}

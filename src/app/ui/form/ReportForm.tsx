@@ -21,7 +21,7 @@ import { isQuotaError } from '../../storage-status.ts';
 import { useGazetteer, useTr, useWriter } from '../context.ts';
 import { ChoiceField, DateField, NumberField, TextField, inputId, type FieldProps } from './fields.tsx';
 import { AdminPicker, PlaceField } from './places.tsx';
-import { PhotosField, photoIdsOf } from './photos.tsx';
+import { PhotosField, photoIdsOf, removedPhotosOf } from './photos.tsx';
 import { PointField } from './point.tsx';
 import { MoreServices } from './services.tsx';
 
@@ -30,7 +30,7 @@ export interface ReportFormProps {
   draftId: string;
   initial: FormValues;
   /** Set when editing: the id and the values the editor saw (an edit writes only what changed). */
-  editing?: { id: ReportId; values: Partial<FieldValues> };
+  editing?: { id: ReportId; values: Partial<FieldValues>; photos?: readonly Attachment[] };
   /** Told at each change, as its draft is written: the first one is when the draft comes to be. */
   onDraft?: () => void;
   onSaved: (id: ReportId) => void;
@@ -200,7 +200,10 @@ export function ReportForm({ type, draftId, initial, editing, onDraft, onSaved, 
       await settledDrafts(draftId);
       const photos = await attachmentsOf(writer.db, photoIdsOf(valuesRef.current));
       if (editing) {
-        await editReport(writer, editing.id, changedFields(type, editing.values, contents[0]!), draftId, { add: photos });
+        await editReport(writer, editing.id, changedFields(type, editing.values, contents[0]!), draftId, {
+          add: photos,
+          remove: removedPhotosOf(valuesRef.current),
+        });
         onSaved(editing.id);
       } else {
         const [first] = await createReports(writer, contents, draftId, photos);
@@ -241,7 +244,7 @@ export function ReportForm({ type, draftId, initial, editing, onDraft, onSaved, 
           ))}
         </section>
       ))}
-      <PhotosField props={props} />
+      <PhotosField props={props} saved={editing?.photos} />
       {saveError && (
         <p class="form-error" role="alert">
           {saveError}

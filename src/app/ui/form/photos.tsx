@@ -7,7 +7,10 @@
  * The code that reads and keeps photos loads the first time one is added.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Attachment } from '../../../domain/op/op.ts';
 import type { MessageKey } from '../../i18n/i18n.ts';
+import { useLiveQuery } from '../../live-query.ts';
+import { photoOf } from '../../photos/photo-rows.ts';
 import type { ChosenPhoto } from '../../photos/add-photo.ts';
 import { useTr, useWriter } from '../context.ts';
 import { Thumbnail } from '../PhotoThumbnail.tsx';
@@ -21,15 +24,25 @@ export function photoIdsOf(values: Record<string, string>): string[] {
   return (values[PHOTOS_KEY] ?? '').split(' ').filter(Boolean);
 }
 
+/** The form value holding the SHA-256 of each saved photo an edit takes off the report. */
+const REMOVED_KEY = 'photosRemoved';
+
+export function removedPhotosOf(values: Record<string, string>): string[] {
+  return (values[REMOVED_KEY] ?? '').split(' ').filter(Boolean);
+}
+
 const loadPhotoCode = () => Promise.all([import('../../photos/add-photo.ts'), import('../../photos/photo-rows.ts')]);
 
-export function PhotosField({ props }: { props: FieldProps }) {
+/** `saved`: an edited report's photos, which the edit may take off (a removal its op records). */
+export function PhotosField({ props, saved = [] }: { props: FieldProps; saved?: readonly Attachment[] }) {
   const tr = useTr();
   const { writer } = useWriter();
   const ids = photoIdsOf(props.values);
   const idsRef = useRef(ids);
   idsRef.current = ids;
   const rows = useAsync(() => Promise.all(ids.map((id) => writer.db.photos.get(id))), [writer.db, ids.join(' ')], { keep: true });
+  const removed = removedPhotosOf(props.values);
+  const kept = saved.filter((a) => !removed.includes(a.sha256));
   const [asking, setAsking] = useState<{ answer: (keep: boolean) => void }>();
   const [status, setStatus] = useState<MessageKey>();
   const [busy, setBusy] = useState(false);
@@ -87,13 +100,21 @@ export function PhotosField({ props }: { props: FieldProps }) {
       <legend>{tr.t('field.photos')}</legend>
       <p class="hint">{tr.t('field.photos.hint')}</p>
       <ul class="photo-list">
+        {kept.map((attachment, i) => (
+          <SavedPhoto
+            key={attachment.sha256}
+            attachment={attachment}
+            n={i + 1}
+            onRemove={() => props.set(REMOVED_KEY, [...removed, attachment.sha256].join(' '))}
+          />
+        ))}
         {(rows.value ?? []).map((row, i) =>
           row ? (
             <li key={row.id}>
-              <Thumbnail row={row} alt={tr.t('photo.alt', { n: i + 1 })} />
+              <Thumbnail row={row} alt={tr.t('photo.alt', { n: kept.length + i + 1 })} />
               {row.positionRemoved && <p class="hint">{tr.t('photo.positionRemoved')}</p>}
               <button type="button" class="secondary" onClick={() => void remove(row.id)}>
-                {tr.t('action.removePhoto', { n: i + 1 })}
+                {tr.t('action.removePhoto', { n: kept.length + i + 1 })}
               </button>
             </li>
           ) : null,
@@ -144,6 +165,22 @@ export function PhotosField({ props }: { props: FieldProps }) {
         />
       )}
     </fieldset>
+  );
+}
+
+/** A photo the report already has, shown from this device's copy when it holds one. */
+function SavedPhoto({ attachment, n, onRemove }: { attachment: Attachment; n: number; onRemove: () => void }) {
+  const tr = useTr();
+  const { writer } = useWriter();
+  const row = useLiveQuery(async () => (await photoOf(writer.db, attachment)) ?? null, [writer.db, attachment]);
+  const alt = tr.t('photo.alt', { n });
+  return (
+    <li>
+      {row && !row.unverified ? <Thumbnail row={row} alt={alt} /> : <span class="photo-thumbnail">{alt}</span>}
+      <button type="button" class="secondary" onClick={onRemove}>
+        {tr.t('action.removePhoto', { n })}
+      </button>
+    </li>
   );
 }
 
