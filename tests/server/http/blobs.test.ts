@@ -109,7 +109,15 @@ forEachStore('sealed blobs at the base', ({ start }, dialect) => {
       seq: 0,
     });
     const coordinator: Device = { ...first, name: 'coordinator-0001', seq: 0 };
-    return { server, coordinator, deployment, device };
+    /** A monitor whose acknowledged op adds a photo of `bytes`, and the upload it began of that photo. */
+    const begun = async (bytes: number) => {
+      const monitor = await device('monitor-a-0001');
+      const made = await photo(bytes);
+      await pushPhotos(server, monitor, [made.attachment], deployment);
+      const location = (await begin(server, monitor.token, made.attachment.blob)).headers.get('Location')!;
+      return { monitor, ...made, location };
+    };
+    return { server, coordinator, deployment, device, begun };
   };
 
   it('an upload cut in two resumes where it stopped; the base then serves the very bytes, whole and in ranges', async () => {
@@ -162,12 +170,9 @@ forEachStore('sealed blobs at the base', ({ start }, dialect) => {
   });
 
   it('a request cut off halfway keeps what was written, and the upload resumes from there, not from zero', async () => {
-    const { server, deployment, device } = await setUp();
-    const monitor = await device('monitor-a-0001');
+    const { server, begun } = await setUp();
     // Over one chunk of the database's (256 KiB), so a cut leaves a whole chunk and a part of one.
-    const { attachment, sealed } = await photo(400_000);
-    await pushPhotos(server, monitor, [attachment], deployment);
-    const location = (await begin(server, monitor.token, attachment.blob)).headers.get('Location')!;
+    const { monitor, attachment, sealed, location } = await begun(400_000);
     const arrived = 300_000;
     let at = 0;
     // Pulled piece by piece: the error comes once every piece before it was read, as on a socket.
@@ -200,11 +205,8 @@ forEachStore('sealed blobs at the base', ({ start }, dialect) => {
   });
 
   it('a blob changed by one byte is refused when its last byte is in, and the upload is gone', async () => {
-    const { server, deployment, device } = await setUp();
-    const monitor = await device('monitor-a-0001');
-    const { attachment, sealed } = await photo(20_000);
-    await pushPhotos(server, monitor, [attachment], deployment);
-    const location = (await begin(server, monitor.token, attachment.blob)).headers.get('Location')!;
+    const { server, begun } = await setUp();
+    const { monitor, attachment, sealed, location } = await begun(20_000);
     const changed = Uint8Array.from(sealed);
     changed[12_345] = changed[12_345]! ^ 1;
     const refused = await send(server, monitor.token, location, 0, changed);
@@ -271,11 +273,8 @@ forEachStore('sealed blobs at the base', ({ start }, dialect) => {
   });
 
   it('a device that begins a blob again gives up its unfinished upload of it', async () => {
-    const { server, deployment, device } = await setUp();
-    const monitor = await device('monitor-a-0001');
-    const { attachment, sealed } = await photo(100_000);
-    await pushPhotos(server, monitor, [attachment], deployment);
-    const lost = (await begin(server, monitor.token, attachment.blob)).headers.get('Location')!;
+    const { server, begun } = await setUp();
+    const { monitor, attachment, sealed, location: lost } = await begun(100_000);
     expect((await send(server, monitor.token, lost, 0, sealed.subarray(0, 60_000))).status).toBe(204);
     const again = (await begin(server, monitor.token, attachment.blob)).headers.get('Location')!;
     expect(await offsetOf(server, monitor.token, lost)).toBe(404);
@@ -284,11 +283,8 @@ forEachStore('sealed blobs at the base', ({ start }, dialect) => {
   });
 
   it('hostile tus requests are answered 4xx in the API error shape', async () => {
-    const { server, deployment, device } = await setUp();
-    const monitor = await device('monitor-a-0001');
-    const { attachment, sealed } = await photo(5_000);
-    await pushPhotos(server, monitor, [attachment], deployment);
-    const location = (await begin(server, monitor.token, attachment.blob)).headers.get('Location')!;
+    const { server, begun } = await setUp();
+    const { monitor, attachment, sealed, location } = await begun(5_000);
     const cases: [string, Promise<Response>][] = [
       [
         'no Tus-Resumable',
@@ -326,11 +322,8 @@ forEachStore('sealed blobs at the base', ({ start }, dialect) => {
 
   if (dialect === 'sqlite') {
     it('the blob folder holds ciphertext only, one file a blob', async () => {
-      const { server, deployment, device } = await setUp();
-      const monitor = await device('monitor-a-0001');
-      const { attachment, sealed } = await photo(10_000);
-      await pushPhotos(server, monitor, [attachment], deployment);
-      const location = (await begin(server, monitor.token, attachment.blob)).headers.get('Location')!;
+      const { server, begun } = await setUp();
+      const { monitor, attachment, sealed, location } = await begun(10_000);
       await send(server, monitor.token, location, 0, sealed);
       const { upload_id } = await server.store.db.selectFrom('blobs').select('upload_id').executeTakeFirstOrThrow();
       const folder = `${server.folder!}/blobs`;
