@@ -235,7 +235,7 @@ export const screensAr: ScreensCatalog = {
     many: '{n} صورة ({size}) لم يؤكدها المركز بعد: تُرسل بعد التقارير في كل مزامنة.',
     other: '{n} صورة ({size}) لم يؤكدها المركز بعد: تُرسل بعد التقارير في كل مزامنة.',
   },
-  'sync.photoSending': 'جارٍ إرسال صورة: {sent} من {total}',
+  'sync.photoSending': 'صورة في طريقها إلى المركز: {sent} من {total}',
   'sync.photosLast': 'الجولة الأخيرة: أُرسل {sent}، و{failed} يُعاد إرسالها في المزامنة التالية.',
   'file.photosStay': {
     zero: 'لا تنتقل الصور في ملف المزامنة.',

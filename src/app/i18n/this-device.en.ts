@@ -43,6 +43,17 @@ export const thisDeviceEn = {
     one: 'The gazetteer is on this device: {n} area to choose from.',
     other: 'The gazetteer is on this device: {n} areas to choose from.',
   },
+  'field.photos.hint': 'Optional. Photos are kept sealed on this device and sent after the report.',
+  'photo.err.storageFull': 'The storage of this device is full: the photo was not kept. Free some space and try again.',
+  'camera.denied': 'This device did not open the camera. Allow the camera for this app, or choose a photo from the gallery.',
+  'settings.photosWaiting': {
+    one: '{n} photo ({size}) waits for the base to confirm it, and stays whole on this device until then.',
+    other: '{n} photos ({size}) wait for the base to confirm them, and stay whole on this device until then.',
+  },
+  'file.photosStay': {
+    one: 'Photos do not travel in a sync file: {n} photo stays on this device until it syncs with the base.',
+    other: 'Photos do not travel in a sync file: {n} photos stay on this device until it syncs with the base.',
+  },
   'intro.keeps.phone':
     'Your reports and drafts stay on this device, sealed under the passcode you choose next. Without it no one can read them, and no one can bring them back: not even a coordinator.',
   'intro.keeps.base':
