@@ -166,7 +166,10 @@ test('a photo attached offline reaches the base sealed, its upload resumed after
   await phone.goto('/');
   await phone.getByRole('list', { name: 'التقارير' }).getByRole('listitem').getByRole('link').click();
   await phone.getByRole('button', { name: 'تعديل' }).click();
-  await phone.getByRole('group', { name: 'الصور' }).getByRole('button', { name: /أزل الصورة/ }).click();
+  await phone
+    .getByRole('group', { name: 'الصور' })
+    .getByRole('button', { name: /أزل الصورة/ })
+    .click();
   await phone.getByRole('button', { name: 'حفظ' }).click();
   await phone.getByRole('article').getByText(NOTES).waitFor();
   expect(await phone.getByRole('region', { name: 'الصور' }).count()).toBe(0);
