@@ -52,9 +52,9 @@ export async function fetchPhoto(
     if (res.status === 404) return 'unavailable';
     if (res.status !== 206 && res.status !== 200) return 'unavailable';
     let body = new Uint8Array(await res.arrayBuffer());
-    // A base that ignores the range sends the whole: take the part asked for.
-    if (res.status === 200) body = body.subarray(at, end + 1);
-    if (body.length === 0) return 'unverified';
+    // A base that ignores the range sends the whole: take the part asked for, and never more than it.
+    body = res.status === 200 ? body.subarray(at, end + 1) : body.subarray(0, end + 1 - at);
+    if (body.length === 0) return keepAside(db, id, attachment);
     if (at === 0) {
       if (body[0] !== blobHeader()[0]) return keepAside(db, id, attachment);
       body = body.subarray(1);
