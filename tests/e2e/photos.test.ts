@@ -73,10 +73,15 @@ test('a photo attached offline reaches the base sealed, its upload resumed after
   await phone.getByText('لا تنتقل الصور في ملف المزامنة: تبقى صورة واحدة على هذا الهاتف حتى يزامن مع المركز.').waitFor();
   await phone.goto('/');
 
-  // Online, but uploads are cut off from the third request on, until the reload.
+  // Online, but uploads are cut off from the third request on, until the reload. Every request let
+  // through after the cut is seen here, whichever page sends it.
   let patches = 0;
+  let cut = true;
+  const offsets: string[] = [];
   await phoneContext.route('**/api/v1/blobs/uploads/*', async (route) => {
-    if (route.request().method() === 'PATCH' && ++patches >= 3) return route.abort('connectionreset');
+    const request = route.request();
+    if (request.method() === 'PATCH' && cut && ++patches >= 3) return route.abort('connectionreset');
+    if (request.method() === 'PATCH' && !cut) offsets.push(request.headers()['upload-offset'] ?? '');
     return route.continue();
   });
   await phoneContext.setOffline(false);
@@ -102,14 +107,13 @@ test('a photo attached offline reaches the base sealed, its upload resumed after
     );
     expect(store.prepare('select count(*) as n from blobs').get()).toEqual({ n: 0 });
 
-    // Reloaded, the app resumes from the two chunks the base kept.
-    await phoneContext.unroute('**/api/v1/blobs/uploads/*');
-    const offsets: string[] = [];
-    phone.on('request', (request) => {
-      if (request.method() === 'PATCH' && request.url().includes('/api/v1/blobs/uploads/'))
-        offsets.push(request.headers()['upload-offset'] ?? '');
-    });
+    // Reloaded (offline, so that the page before it sends nothing more), then online: the app
+    // resumes from the two chunks the base kept.
+    await phoneContext.setOffline(true);
     await phone.reload();
+    await phone.getByRole('list', { name: 'التقارير' }).getByRole('listitem').first().waitFor();
+    cut = false;
+    await phoneContext.setOffline(false);
     await syncNow(phone, 'ar');
     const held = () => store.prepare('select sha256, upload_id from blobs').all() as { sha256: string; upload_id: string }[];
     const [kept] = await until(
