@@ -14,7 +14,7 @@ import type { Attachment } from '../../domain/op/op.ts';
 import type { RasidDb } from '../store/db.ts';
 import type { Endpoint } from '../sync/transport.ts';
 import { thumbnailOf } from './add-photo.ts';
-import { photoOf, removeChunks } from './photo-rows.ts';
+import { chunksOf, photoOf, removeChunks } from './photo-rows.ts';
 
 const RANGE_BYTES = 1024 * 1024;
 
@@ -35,7 +35,7 @@ export async function fetchPhoto(
   if (chunks === undefined) return 'unverified';
   // Keyed by the blob, so a fetch cut off resumes into the same place.
   const id = `fetched-${attachment.blob.sha256.slice(0, 32)}`;
-  const have = await db.blobChunks.where('[photo+index]').between([id, 0], [id, Infinity]).count();
+  const have = await chunksOf(db, id).count();
   let at = have === 0 ? 0 : 1 + have * SEALED_CHUNK_BYTES;
   let pending: Uint8Array = new Uint8Array(0);
   let index = have;

@@ -5,7 +5,7 @@
  * row, written last, names the blob; until then the chunks belong to nothing, and a keeping cut off
  * (a full disk, a closed tab) leaves no photo behind: its chunks are removed (photo-rows.ts).
  */
-import { createSHA256, type IHasher } from 'hash-wasm';
+import { createSHA256 } from 'hash-wasm';
 import { BLOB_CHUNK_BYTES, blobHeader, importBlobKey, newBlobKey, sealChunk } from '../../domain/crypto/blob-seal.ts';
 import { toBase64url } from '../../domain/crypto/bytes.ts';
 import type { RandomBytes } from '../../domain/ids.ts';
@@ -54,11 +54,11 @@ export async function keepPhoto(db: RasidDb, input: PhotoInput, random: RandomBy
       await db.blobChunks.put({ photo: id, index, bytes });
     }
     const attachment = attachmentSchema.parse({
-      sha256: digest(original),
+      sha256: original.digest('hex'),
       bytes: size,
       mime: input.mime,
       ...(input.capturedAt && { capturedAt: input.capturedAt }),
-      blob: { sha256: digest(sealed), bytes: sealedBytes },
+      blob: { sha256: sealed.digest('hex'), bytes: sealedBytes },
       key: toBase64url(rawKey),
     });
     await db.photos.put({ id, blob: attachment.blob.sha256, attachment });
@@ -70,8 +70,4 @@ export async function keepPhoto(db: RasidDb, input: PhotoInput, random: RandomBy
     rawKey.fill(0);
     keepingNow.delete(id);
   }
-}
-
-function digest(hasher: IHasher): string {
-  return hasher.digest('hex');
 }

@@ -8,8 +8,20 @@ import type { PhotoRow, RasidDb } from '../store/db.ts';
 /** Photos being kept in this page right now: their chunks are not loose yet. */
 export const keepingNow = new Set<string>();
 
+/** The chunks of one photo's sealed blob, in order. */
+export function chunksOf(db: RasidDb, photo: string) {
+  return db.blobChunks.where('[photo+index]').between([photo, 0], [photo, Infinity]);
+}
+
 export function removeChunks(db: RasidDb, photo: string): Promise<number> {
-  return db.blobChunks.where('[photo+index]').between([photo, 0], [photo, Infinity]).delete();
+  return chunksOf(db, photo).delete();
+}
+
+/** The photos whose chunks this device holds, read from the chunks' keys alone. */
+async function photosWithChunks(db: RasidDb): Promise<Set<string>> {
+  const photos = new Set<string>();
+  await db.blobChunks.toCollection().eachPrimaryKey(([photo]) => void photos.add(photo));
+  return photos;
 }
 
 /** Removes a photo and its chunks (taken off a form before it was saved, or never saved). */
@@ -23,10 +35,7 @@ export async function forgetPhoto(db: RasidDb, id: string): Promise<void> {
 /** Chunks of photos whose keeping never finished (no photo row names them): removed, at start. */
 export async function removeLoosePhotoChunks(db: RasidDb): Promise<number> {
   const kept = new Set(await db.photos.toCollection().primaryKeys());
-  const loose = new Set<string>();
-  await db.blobChunks.toCollection().eachPrimaryKey(([photo]) => {
-    if (!kept.has(photo) && !keepingNow.has(photo)) loose.add(photo);
-  });
+  const loose = [...(await photosWithChunks(db))].filter((photo) => !kept.has(photo) && !keepingNow.has(photo));
   let removed = 0;
   for (const photo of loose) removed += await removeChunks(db, photo);
   return removed;
@@ -50,8 +59,7 @@ export interface PhotoCounts {
 /** What the photos on this device come to, for the Sync and Settings screens. */
 export async function photoCounts(db: RasidDb): Promise<PhotoCounts> {
   const counts: PhotoCounts = { waiting: 0, waitingBytes: 0, freeable: 0, freeableBytes: 0 };
-  const withChunks = new Set<string>();
-  await db.blobChunks.toCollection().eachPrimaryKey(([photo]) => void withChunks.add(photo));
+  const withChunks = await photosWithChunks(db);
   for (const row of await db.photos.toArray()) {
     if (row.unverified || !withChunks.has(row.id)) continue;
     if (row.held) {

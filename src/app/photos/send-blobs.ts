@@ -16,6 +16,7 @@ import type { PhotoRow, RasidDb } from '../store/db.ts';
 import type { Endpoint } from '../sync/transport.ts';
 import { readBlobRange } from './blob-bytes.ts';
 import { fetchStack } from './fetch-stack.ts';
+import { chunksOf } from './photo-rows.ts';
 
 /** Each upload request carries at most this much: what a dropped connection can cost again. */
 export const UPLOAD_CHUNK_BYTES = 256 * 1024;
@@ -71,7 +72,7 @@ async function heldHere(db: RasidDb, wanted: BlobRef): Promise<PhotoRow | undefi
   const rows = await db.photos.where('blob').equals(wanted.sha256).toArray();
   const photo = rows.find((r) => r.attachment.blob.bytes === wanted.bytes);
   if (!photo) return undefined;
-  const chunks = await db.blobChunks.where('[photo+index]').between([photo.id, 0], [photo.id, Infinity]).count();
+  const chunks = await chunksOf(db, photo.id).count();
   return chunks > 0 ? photo : undefined;
 }
 

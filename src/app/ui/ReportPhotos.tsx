@@ -6,13 +6,11 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { attachmentsOf, type AttachmentVersion, type MergedState } from '../../domain/merge.ts';
-import { useLiveQuery } from '../live-query.ts';
-import { photoOf } from '../photos/photo-rows.ts';
 import { isCoordinator, useEnrollment, useTr, useWriter } from './context.ts';
 import { formatBytes } from './format-bytes.ts';
 import { isolate } from './format.ts';
 import { shortDevice, useDeviceLabels } from '../desk/device-labels.ts';
-import { Thumbnail } from './PhotoThumbnail.tsx';
+import { Thumbnail, usePhotoRow } from './PhotoThumbnail.tsx';
 
 export function ReportPhotos({ state }: { state: MergedState }) {
   const tr = useTr();
@@ -38,7 +36,7 @@ function ReportPhoto({ version, n }: { version: AttachmentVersion; n: number }) 
   const { enrollment, sync } = useEnrollment();
   const coordinator = isCoordinator(enrollment);
   const { attachment } = version;
-  const row = useLiveQuery(async () => (await photoOf(writer.db, attachment)) ?? null, [writer.db, attachment]);
+  const row = usePhotoRow(attachment);
   const missing = row === null;
   const [fetching, setFetching] = useState<Fetching>();
   const [round, setRound] = useState(0);

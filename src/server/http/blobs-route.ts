@@ -14,7 +14,7 @@
 import type { Context, Hono } from 'hono';
 import { Server, type Upload } from '@tus/server';
 import { toHex } from '../../domain/crypto/bytes.ts';
-import { MAX_ORIGINAL_BYTES } from '../../domain/op/op.ts';
+import { blobRefSchema, MAX_ORIGINAL_BYTES } from '../../domain/op/op.ts';
 import { sealedBlobSize } from '../../domain/crypto/blob-seal.ts';
 import { UPLOAD_ID } from '../blobs/bytes.ts';
 import { heldBlob, mayDownload, uploadGrant, wantedBlobs, type UploadGrant } from '../blobs/grants.ts';
@@ -28,7 +28,8 @@ import { ApiError } from './errors.ts';
 import { jsonAnswer } from './json-answer.ts';
 
 const UPLOADS_PATH = '/api/v1/blobs/uploads';
-const SHA256 = /^[0-9a-f]{64}$/;
+/** A blob's hash as the signed ops write it. */
+const isSha256 = (text: unknown): text is string => blobRefSchema.shape.sha256.safeParse(text).success;
 
 interface Refusal {
   status_code: number;
@@ -67,7 +68,7 @@ export function blobsRoutes(api: Hono<ApiEnv>, { store, now, random, blobBytes }
       const caller = callerOf(req);
       const metadata = upload.metadata ?? {};
       const sha256 = metadata.sha256;
-      if (Object.keys(metadata).length !== 1 || typeof sha256 !== 'string' || !SHA256.test(sha256)) {
+      if (Object.keys(metadata).length !== 1 || !isSha256(sha256)) {
         throw new UploadRefusal(400, 'blob_metadata', "An upload's only metadata is sha256: the sealed blob's SHA-256 in lowercase hex.");
       }
       const grant = await uploadGrant(store.db, caller, sha256, upload.size ?? -1);
@@ -111,7 +112,7 @@ export function blobsRoutes(api: Hono<ApiEnv>, { store, now, random, blobBytes }
 
   api.get('/v1/blobs/:sha256', device, async (c) => {
     const sha256 = c.req.param('sha256');
-    const held = SHA256.test(sha256) ? await heldBlob(store.db, sha256) : undefined;
+    const held = isSha256(sha256) ? await heldBlob(store.db, sha256) : undefined;
     // A blob the caller may not see is answered as one the base does not hold.
     if (!held || !(await mayDownload(store.db, c.get('caller'), sha256))) {
       throw new ApiError(404, 'blob_unknown', 'The base holds no such blob for this device.');

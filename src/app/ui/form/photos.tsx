@@ -9,11 +9,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Attachment } from '../../../domain/op/op.ts';
 import type { MessageKey } from '../../i18n/i18n.ts';
-import { useLiveQuery } from '../../live-query.ts';
-import { photoOf } from '../../photos/photo-rows.ts';
 import type { ChosenPhoto } from '../../photos/add-photo.ts';
 import { useTr, useWriter } from '../context.ts';
-import { Thumbnail } from '../PhotoThumbnail.tsx';
+import { Thumbnail, usePhotoRow } from '../PhotoThumbnail.tsx';
 import { useAsync } from '../use-async.ts';
 import type { FieldProps } from './fields.tsx';
 
@@ -171,8 +169,7 @@ export function PhotosField({ props, saved = [] }: { props: FieldProps; saved?: 
 /** A photo the report already has, shown from this device's copy when it holds one. */
 function SavedPhoto({ attachment, n, onRemove }: { attachment: Attachment; n: number; onRemove: () => void }) {
   const tr = useTr();
-  const { writer } = useWriter();
-  const row = useLiveQuery(async () => (await photoOf(writer.db, attachment)) ?? null, [writer.db, attachment]);
+  const row = usePhotoRow(attachment);
   const alt = tr.t('photo.alt', { n });
   return (
     <li>
