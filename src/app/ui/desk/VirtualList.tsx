@@ -61,8 +61,14 @@ export function VirtualList<T>({
     };
   }, []);
 
-  useEffect(() => {
-    if (scroller.current) scroller.current.scrollTop = 0;
+  // At commit, not after paint: a key pressed between the two (a coordinator clears the filters and
+  // presses Down at once) would otherwise move from the old row and then be undone by this reset.
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    // The row with focus may scroll out and go: focus then moves to the first row, never to the page.
+    if (el.contains(document.activeElement)) focusAfterRender.current = true;
+    el.scrollTop = 0;
     setScrollTop(0);
     setActive(0);
   }, [resetKey]);
