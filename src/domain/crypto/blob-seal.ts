@@ -99,3 +99,49 @@ export async function openBlob(key: CryptoKey, sealed: Bytes): Promise<Bytes | u
   }
   return concatBytes(...opened);
 }
+
+/**
+ * A sealed blob of `sealedBytes` opened as its pieces arrive (a file, a download, the base's store),
+ * one chunk in memory at a time: yields the photo chunk by chunk, and throws once a part was not
+ * sealed under this key as it stands, or the pieces end early or run long.
+ */
+export async function* openBlobPieces(key: CryptoKey, sealedBytes: number, pieces: AsyncIterable<Uint8Array>): AsyncGenerator<Bytes> {
+  const chunks = blobChunkCount(sealedBytes);
+  if (chunks === undefined) throw new BlobDoesNotOpen();
+  let pending: Bytes = new Uint8Array(0);
+  let index = -1;
+  let seen = 0;
+  const take = async function* (final: boolean): AsyncGenerator<Bytes> {
+    if (index < 0) {
+      if (pending.length < 1) return;
+      if (pending[0] !== BLOB_VERSION) throw new BlobDoesNotOpen();
+      pending = pending.subarray(1);
+      index = 0;
+    }
+    while (index < chunks && (pending.length >= SEALED_CHUNK_BYTES || (final && pending.length > 0))) {
+      const last = index === chunks - 1;
+      const size = last ? pending.length : SEALED_CHUNK_BYTES;
+      if (last && !final) return;
+      const plain = await openChunk(key, index, last, ownBytes(pending.subarray(0, size)));
+      if (!plain) throw new BlobDoesNotOpen();
+      pending = pending.subarray(size);
+      index++;
+      yield plain;
+    }
+  };
+  for await (const piece of pieces) {
+    seen += piece.length;
+    if (seen > sealedBytes) throw new BlobDoesNotOpen();
+    pending = concatBytes(pending, piece);
+    yield* take(false);
+  }
+  if (seen !== sealedBytes) throw new BlobDoesNotOpen();
+  yield* take(true);
+  if (index !== chunks) throw new BlobDoesNotOpen();
+}
+
+export class BlobDoesNotOpen extends Error {
+  constructor() {
+    super('The blob does not open under its key as it stands');
+  }
+}

@@ -12,6 +12,7 @@ export class UsageError extends Error {}
 
 export const USAGE =
   `Usage: npm run export -- --profile NAME --format csv|geojson|json [--aggregate ${AGGREGATE_LEVEL}] [--small-groups keep|coarsen|drop] [--out FILE] [--key KEYFILE ...] [--allow-missing-keys]\n` +
+  '   or: npm run export -- --evidence --out FOLDER [--report ID ...] [--key KEYFILE ...]   (the evidence archive, docs/verify-evidence.md)\n' +
   'Give --key once for each deployment key the ops are sealed to (the one from before a rotation, and the current one).\n' +
   'Each passphrase comes from RASID_KEY_PASSPHRASE or, on a terminal, is asked for, file by file.';
 
@@ -34,6 +35,15 @@ export interface ExportArgs {
   allowMissingKeys?: true;
 }
 
+/** The evidence archive (`--evidence`): a BagIt bag written to a folder, of the reports named or of all. */
+export interface EvidenceArgs {
+  evidence: true;
+  out: string;
+  /** Report ids; every report when not given. */
+  reports?: string[];
+  keys?: string[];
+}
+
 /** `--help` alone: the usage, on standard output, and nothing exported. */
 export function wantsHelp(argv: readonly string[]): boolean {
   return argv.includes('--help') || argv.includes('-h');
@@ -50,13 +60,15 @@ function parse(argv: readonly string[]) {
       out: { type: 'string' },
       key: { type: 'string', multiple: true },
       'allow-missing-keys': { type: 'boolean' },
+      evidence: { type: 'boolean' },
+      report: { type: 'string', multiple: true },
     },
     strict: true,
     allowPositionals: false,
   }).values;
 }
 
-export function readExportArgs(argv: readonly string[]): ExportArgs {
+export function readExportArgs(argv: readonly string[]): ExportArgs | EvidenceArgs {
   if (argv.some((a) => a === '--passphrase' || a.startsWith('--passphrase='))) {
     throw new UsageError(
       'The passphrase is never taken as an argument, where ps and the shell history would show it: set RASID_KEY_PASSPHRASE, or type it when asked.',
@@ -70,6 +82,9 @@ export function readExportArgs(argv: readonly string[]): ExportArgs {
     throw new UsageError((error as Error).message);
   }
   const { profile, format, aggregate, out, key: keys, 'small-groups': smallGroups = 'keep' } = values;
+  if (keys?.includes('')) throw new UsageError('--key needs the deployment key file.');
+  if (values.evidence === true) return evidenceArgs(values);
+  if (values.report !== undefined) throw new UsageError('--report chooses the reports of an evidence archive: it goes with --evidence.');
   if (!profile) throw new UsageError('Name the export profile with --profile (internal, or a partner profile made on the desk).');
   if (!format) throw new UsageError('Choose a file format with --format: csv, geojson or json.');
   if (!(EXPORT_FORMATS as readonly string[]).includes(format))
@@ -90,13 +105,25 @@ export function readExportArgs(argv: readonly string[]): ExportArgs {
     if (out === '') throw new UsageError('--out needs a file name.');
     args.out = out;
   }
-  if (keys !== undefined) {
-    if (keys.includes('')) throw new UsageError('--key needs the deployment key file.');
-    args.keys = [...new Set(keys)];
-  }
+  if (keys !== undefined) args.keys = [...new Set(keys)];
   if (values['allow-missing-keys'] === true) {
     if (keys === undefined) throw new UsageError('--allow-missing-keys goes with --key: without a key file no sealed op is opened at all.');
     args.allowMissingKeys = true;
   }
+  return args;
+}
+
+function evidenceArgs(values: ReturnType<typeof parse>): EvidenceArgs {
+  const others = (['profile', 'format', 'aggregate', 'small-groups', 'allow-missing-keys'] as const).filter((o) => values[o] !== undefined);
+  if (others.length > 0) {
+    throw new UsageError(`--evidence writes every op and original of the reports, under no profile: leave out --${others.join(', --')}.`);
+  }
+  if (!values.out) throw new UsageError('An evidence archive is a folder: name a new or empty one with --out.');
+  const args: EvidenceArgs = { evidence: true, out: values.out };
+  if (values.report !== undefined) {
+    if (values.report.includes('')) throw new UsageError('--report needs a report id.');
+    args.reports = [...new Set(values.report)];
+  }
+  if (values.key !== undefined) args.keys = [...new Set(values.key)];
   return args;
 }

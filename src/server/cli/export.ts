@@ -24,11 +24,14 @@ import { countSmallGroups } from '../../export/small-groups.ts';
 import { countUnplaced } from '../../export/unplaced.ts';
 import { INTERNAL_PROFILE, type Profile } from '../../export/profile.ts';
 import { ConfigError, readStoreOptions } from '../config.ts';
-import { openStore, type OpenStoreOptions } from '../store/index.ts';
+import { openStore, type OpenStoreOptions, type Store } from '../store/index.ts';
 import { SQLITE_FILE_NAME } from '../store/open.ts';
 import { deploymentKeysOf } from '../enrollment/deployment-key.ts';
 import { holdsSealedOps, readBaseReports, type SealedToMissingKey } from './base-reports.ts';
-import { readExportArgs, USAGE, UsageError, wantsHelp, type ExportArgs } from './export-args.ts';
+import { readExportArgs, USAGE, UsageError, wantsHelp, type EvidenceArgs, type ExportArgs } from './export-args.ts';
+import { EvidenceRefused, writeEvidenceBag } from './evidence.ts';
+import { BLOB_FOLDER_NAME, folderBytes } from '../blobs/folder-bytes.ts';
+import { tableBytes } from '../blobs/table-bytes.ts';
 import { recordExport } from './export-log.ts';
 import { KeyRefused, openKeyFiles, PASSPHRASE_VARIABLE } from './key-file.ts';
 
@@ -46,19 +49,79 @@ function unopenedSentences(unopened: readonly SealedToMissingKey[]): string[] {
   });
 }
 
+/** The key files given, opened; refused when the base holds sealed ops and none was given. */
+async function openKeys(store: Store, keys: readonly string[] | undefined, env: NodeJS.ProcessEnv) {
+  const ours = await deploymentKeysOf(store.db);
+  const deploymentKeys = await openKeyFiles(keys ?? [], ours, { env, input: process.stdin, output: process.stderr });
+  const sealedOps = await holdsSealedOps(store.db);
+  if (sealedOps && deploymentKeys.length === 0) {
+    throw new ExportRefused(
+      `This base holds sealed reports: pass --key with the deployment key file, its passphrase in ${PASSPHRASE_VARIABLE} or typed when asked.`,
+    );
+  }
+  return { ours, deploymentKeys, sealedOps };
+}
+
+/** The evidence archive: what went in and what could not, said on standard error, never a report's contents. */
+async function runEvidence(args: EvidenceArgs, env: NodeJS.ProcessEnv): Promise<void> {
+  const options = readStoreOptions(env);
+  await requireStore(options);
+  const store = await openStore(options);
+  try {
+    const { deploymentKeys } = await openKeys(store, args.keys, env);
+    const blobs =
+      options.databaseUrl === undefined ? folderBytes(join(options.dataDir ?? './data', BLOB_FOLDER_NAME)) : tableBytes(store.db);
+    const bag = await writeEvidenceBag({
+      db: store.db,
+      blobs,
+      deploymentKeys,
+      ...(args.reports && { reports: args.reports }),
+      out: args.out,
+      now: new Date(),
+    });
+    const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+    if (bag.unknownReports.length > 0) {
+      console.error(
+        `This base has no report with the id ${bag.unknownReports.join(', ')}; the archive does not hold ${bag.unknownReports.length === 1 ? 'it' : 'them'}.`,
+      );
+    }
+    if (bag.unverified > 0) {
+      console.error(
+        `Left out ${plural(bag.unverified, 'op')} that could not be opened with the keys given or verified under the root; the desk lists them under quarantine.`,
+      );
+    }
+    if (bag.beforeRoot > 0) {
+      console.error(
+        `Left out ${plural(bag.beforeRoot, 'op')} from before the deployment root: they count through a coordinator's vouching, which an archive cannot carry.`,
+      );
+    }
+    if (bag.photosLeftOut.absent > 0) {
+      console.error(
+        `Left out ${plural(bag.photosLeftOut.absent, 'photo')} not yet at the base: the phone that took ${bag.photosLeftOut.absent === 1 ? 'it' : 'them'} sends ${bag.photosLeftOut.absent === 1 ? 'it' : 'them'} when it next syncs.`,
+      );
+    }
+    if (bag.photosLeftOut.damaged > 0) {
+      console.error(
+        `Left out ${plural(bag.photosLeftOut.damaged, 'photo')} whose blob at the base does not open to the hash its op signs; the desk marks ${bag.photosLeftOut.damaged === 1 ? 'it' : 'them'} unverified.`,
+      );
+    }
+    console.error(
+      `Wrote the evidence archive of ${plural(bag.reports, 'report')} (${plural(bag.ops, 'op')}, ${plural(bag.photos, 'photo')}) to ${args.out}, under the root ${bag.root.short}.`,
+    );
+    console.error(`Check it with: sha256sum -c manifest-sha256.txt (in ${args.out}), then npm run verify-evidence -- ${args.out}`);
+  } catch (error) {
+    throw error instanceof EvidenceRefused ? new ExportRefused(error.message) : error;
+  } finally {
+    await store.close();
+  }
+}
+
 async function runExport(args: ExportArgs, env: NodeJS.ProcessEnv): Promise<void> {
   const options = readStoreOptions(env);
   await requireStore(options);
   const store = await openStore(options);
   try {
-    const ours = await deploymentKeysOf(store.db);
-    const deploymentKeys = await openKeyFiles(args.keys ?? [], ours, { env, input: process.stdin, output: process.stderr });
-    const sealedOps = await holdsSealedOps(store.db);
-    if (sealedOps && deploymentKeys.length === 0) {
-      throw new ExportRefused(
-        `This base holds sealed reports: pass --key with the deployment key file, its passphrase in ${PASSPHRASE_VARIABLE} or typed when asked.`,
-      );
-    }
+    const { ours, deploymentKeys, sealedOps } = await openKeys(store, args.keys, env);
     // Such a base takes signed version-2 ops only, and this command has no device key to sign with.
     const sealedBase = ours.length > 0 || sealedOps;
     const base = await readBaseReports(store.db, { deploymentKeys, deploymentKids: ours.map((k) => k.kid) });
@@ -231,7 +294,11 @@ function exitWith(code: number, ...lines: string[]): never {
 
 const argv = process.argv.slice(2);
 Promise.resolve()
-  .then(() => (wantsHelp(argv) ? console.log(USAGE) : runExport(readExportArgs(argv), process.env)))
+  .then(() => {
+    if (wantsHelp(argv)) return console.log(USAGE);
+    const args = readExportArgs(argv);
+    return 'evidence' in args ? runEvidence(args, process.env) : runExport(args, process.env);
+  })
   .catch((error: unknown) => {
     if (error instanceof UsageError) exitWith(2, error.message, USAGE);
     if (error instanceof ExportRefused || error instanceof ConfigError || error instanceof KeyRefused) exitWith(2, error.message);

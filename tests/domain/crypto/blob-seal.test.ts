@@ -1,11 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { toHex } from '../../../src/domain/crypto/bytes.ts';
+import { concatBytes, toHex } from '../../../src/domain/crypto/bytes.ts';
 import {
   BLOB_CHUNK_BYTES,
   blobChunkCount,
   importBlobKey,
   newBlobKey,
   openBlob,
+  openBlobPieces,
   sealBlob,
   sealedBlobSize,
   SEALED_CHUNK_BYTES,
@@ -53,5 +54,29 @@ describe('a photo sealed under its own key', () => {
     expect(blobChunkCount(16)).toBeUndefined();
     expect(blobChunkCount(1 + SEALED_CHUNK_BYTES + 1)).toBeUndefined();
     expect(await openBlob(k, sealed.slice(0, 10))).toBeUndefined();
+  });
+
+  test('opens as its pieces arrive, in pieces of any size, and refuses a changed, cut or lengthened blob', async () => {
+    const k = await key();
+    /** The blob cut into pieces of `size` bytes, as a file or a store hands them over. */
+    async function* piecesOf(bytes: Uint8Array, size: number) {
+      for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
+    }
+    const opened = async (sealed: Uint8Array, size: number, length = sealed.length) => {
+      const out: Uint8Array[] = [];
+      for await (const chunk of openBlobPieces(k, length, piecesOf(sealed, size))) out.push(chunk);
+      return toHex(Uint8Array.from(out.flatMap((c) => [...c])));
+    };
+    for (const bytes of [0, BLOB_CHUNK_BYTES, 2 * BLOB_CHUNK_BYTES + 100]) {
+      const photo = photoOf(bytes);
+      const sealed = await sealBlob(k, photo);
+      for (const size of [1000, SEALED_CHUNK_BYTES, sealed.length]) expect(await opened(sealed, size)).toBe(toHex(photo));
+    }
+    const sealed = await sealBlob(k, photoOf(2 * BLOB_CHUNK_BYTES + 100));
+    const flipped = Uint8Array.from(sealed);
+    flipped[sealed.length - 5] = flipped[sealed.length - 5]! ^ 1;
+    await expect(opened(flipped, 4096)).rejects.toThrow('does not open');
+    await expect(opened(sealed.subarray(0, sealed.length - 1), 4096, sealed.length)).rejects.toThrow('does not open');
+    await expect(opened(concatBytes(sealed, Uint8Array.of(0)), 4096, sealed.length)).rejects.toThrow('does not open');
   });
 });

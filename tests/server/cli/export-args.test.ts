@@ -16,7 +16,26 @@ describe('reading the export command line', () => {
       smallGroups: 'keep',
       out: 'counts.json',
     });
-    expect(readExportArgs(['--profile', 'shelter-partner', '--format', 'csv', '--small-groups', 'coarsen']).smallGroups).toBe('coarsen');
+    expect(readExportArgs(['--profile', 'shelter-partner', '--format', 'csv', '--small-groups', 'coarsen'])).toMatchObject({
+      smallGroups: 'coarsen',
+    });
+  });
+
+  it('takes an evidence archive to a folder, of the reports named or of all, and nothing of a partner file with it', () => {
+    expect(readExportArgs(['--evidence', '--out', 'bag', '--report', 'a', '--report', 'b', '--report', 'a', '--key', 'k.json'])).toEqual({
+      evidence: true,
+      out: 'bag',
+      reports: ['a', 'b'],
+      keys: ['k.json'],
+    });
+    expect(readExportArgs(['--evidence', '--out=bag'])).toEqual({ evidence: true, out: 'bag' });
+    expect(() => readExportArgs(['--evidence'])).toThrow('An evidence archive is a folder: name a new or empty one with --out.');
+    expect(() => readExportArgs(['--evidence', '--out', 'bag', '--profile', 'internal', '--format', 'csv'])).toThrow(
+      '--evidence writes every op and original of the reports, under no profile: leave out --profile, --format.',
+    );
+    expect(() => readExportArgs(['--profile', 'internal', '--format', 'csv', '--report', 'a'])).toThrow(
+      '--report chooses the reports of an evidence archive: it goes with --evidence.',
+    );
   });
 
   it.each([

@@ -1,5 +1,6 @@
 /** `npm run export` on a base whose store is PostgreSQL (DATABASE_URL), in a real throwaway cluster. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -8,6 +9,7 @@ import { openStore } from '../../../src/server/store/index.ts';
 import { postgresCluster, usePostgres } from '../store/dialects.ts';
 import { runExport, secretsOfDemo, clearDemoStore } from './run-export.ts';
 import { PASSPHRASE, sealedBase } from './sealed-base.ts';
+import { evidenceBase } from './evidence-base.ts';
 
 usePostgres();
 const LIMIT = 90_000;
@@ -100,6 +102,29 @@ it(
       expect((await client.query("select to_regclass('meta')::text as meta")).rows[0].meta).toBeNull();
     } finally {
       await client.end();
+    }
+  },
+  LIMIT,
+);
+
+it(
+  'writes the evidence archive from PostgreSQL, the photo opened from the blob chunks in the database',
+  async () => {
+    const url = await (await postgresCluster()).createDatabase();
+    const base = await evidenceBase(url);
+    const out = join(base.dataDir, 'bag');
+    try {
+      const made = await runExport(['--evidence', '--out', out, '--key', base.keyFile], {
+        DATABASE_URL: url,
+        RASID_KEY_PASSPHRASE: PASSPHRASE,
+      });
+      expect(made.stderr).toContain('Wrote the evidence archive of 2 reports (3 ops, 1 photo)');
+      expect(made.code).toBe(0);
+      expect(readFileSync(join(out, 'data', 'photos', `${createHash('sha256').update(base.original).digest('hex')}.jpg`))).toEqual(
+        Buffer.from(base.original),
+      );
+    } finally {
+      rmSync(base.dataDir, { recursive: true, force: true });
     }
   },
   LIMIT,

@@ -66,7 +66,12 @@ export interface Run {
 }
 
 export function runExport(args: readonly string[], env: Record<string, string>): Promise<Run> {
-  const child = spawn('node_modules/.bin/tsx', ['src/server/cli/export.ts', ...args], {
+  return runCommand('src/server/cli/export.ts', args, env);
+}
+
+/** A command-line script of the base's, run as its npm script runs it, with only the environment given. */
+export function runCommand(script: string, args: readonly string[], env: Record<string, string>): Promise<Run> {
+  const child = spawn('node_modules/.bin/tsx', [script, ...args], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
