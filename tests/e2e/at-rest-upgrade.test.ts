@@ -6,17 +6,19 @@
  * draft is offered back, and once synced the base holds all of them, sealed, and the desk's offline
  * correction too. The desk still holds what it kept outside its tables: its deployment key opens
  * the phone's reports sent only after the upgrade, its key file is the one it saved, and its pinned
- * root takes the root file's signature. And all of it is then sealed as this version seals it.
+ * root takes the root file's signature. The phone, made before photos, takes one on a new report,
+ * which reaches the desk and verifies there. And all of it is then sealed as this version seals it.
  */
 import Database from 'better-sqlite3';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { deskEn } from '../../src/app/i18n/desk.en.ts';
 import { SQLITE_FILE_NAME } from '../../src/server/store/open.ts';
 import { AT_REST_FIXTURE } from './fixtures/at-rest/fixture.ts';
-import { LAPTOP, launchBrowser, PHONE, saveDamageReport, syncNow, waitForCount, waitForValue } from './harness.ts';
+import { photo } from '../domain/photo/jpeg-fixture.ts';
+import { browserJpeg, LAPTOP, launchBrowser, PHONE, saveDamageReport, syncNow, until, waitForCount, waitForValue } from './harness.ts';
 import { dumpDatabases } from './idb-dump.ts';
 import { openKeptProfile, startKeptBase, SYNC } from './kept-profiles.ts';
 import type { ServerProcess } from './server-process.ts';
@@ -142,14 +144,36 @@ test(`a phone and a desk sealed at rest by ${made.commit.slice(0, 7)}, with the 
   await answer.first().waitFor();
   expect(await answer.first().textContent()).toContain('Signed: the root names 1 coordinator.');
 
-  // The phone's keys and pins came through too: what it seals now still reaches the desk, readable.
+  // The phone's keys and pins came through too: what it seals now still reaches the desk, readable,
+  // and the database made before photos takes one: kept, sent and verified on the desk.
   const after = { date: '2025-04-09', place: 'بئر المزرعة الجنوبية', structures: '١', notes: 'جفّت البئر بعد تعطّل المضخة' };
-  await saveDamageReport(phone, after);
+  const jpeg = join(server.dataDir, '..', 'well.jpg');
+  writeFileSync(jpeg, photo({ gps: false, xmp: false, image: await browserJpeg(phone, 320, 240) }));
+  await saveDamageReport(phone, after, async () => {
+    const photos = phone.getByRole('group', { name: 'الصور' });
+    await photos.getByLabel('اختر من المعرض').setInputFiles(jpeg);
+    await photos.getByRole('img', { name: /الصورة/ }).waitFor();
+  });
   await syncNow(phone, 'ar');
+  // The photo follows its report once the base has acknowledged the op: held whole, then the desk fetches it.
+  const held = new Database(join(server.dataDir, SQLITE_FILE_NAME), { readonly: true, fileMustExist: true });
+  try {
+    await until(
+      phone,
+      async () => held.prepare('select count(*) as n from blobs').get(),
+      (row) => expect(row).toEqual({ n: 1 }),
+    );
+  } finally {
+    held.close();
+  }
   await syncNow(desk, 'en');
   await desk.goto('/');
   await reports(desk, 'Reports').filter({ hasText: after.place }).getByRole('link').click();
   await desk.getByRole('article').filter({ hasText: after.notes }).waitFor();
+  await desk
+    .getByRole('region', { name: 'Photos' })
+    .getByText(/^Verified/)
+    .waitFor();
 
   // Everything either kept is sealed now as this version seals: every row in format 2 (under the
   // rows subkey), the meta table too, and the entries that say whom each is and whom it trusts.
@@ -158,7 +182,7 @@ test(`a phone and a desk sealed at rest by ${made.commit.slice(0, 7)}, with the 
   await Promise.all([phone.context().close(), desk.context().close()]);
 }, 120_000);
 
-const SEALED_STORES = ['reports', 'ops', 'drafts', 'settings', 'quarantine', 'meta'];
+const SEALED_STORES = ['reports', 'ops', 'drafts', 'settings', 'quarantine', 'meta', 'photos'];
 
 /** The format byte of a dumped `$sealed`, or undefined when the record has none. */
 function sealFormat(value: unknown): number | undefined {

@@ -124,6 +124,26 @@ export async function waitForServiceWorker(p: Page): Promise<void> {
   await p.waitForFunction(() => navigator.serviceWorker?.controller !== null);
 }
 
+/**
+ * A JPEG of noise that the page encodes, `width` by `height`, without its first two bytes (the SOI
+ * marker): to wrap in a camera's metadata (tests/domain/photo/jpeg-fixture.ts), so it also decodes.
+ */
+export async function browserJpeg(page: Page, width: number, height: number): Promise<Uint8Array<ArrayBuffer>> {
+  const bytes = await page.evaluate(
+    async ([width, height]) => {
+      const canvas = new OffscreenCanvas(width, height);
+      const context = canvas.getContext('2d')!;
+      const pixels = context.createImageData(canvas.width, canvas.height);
+      for (let i = 0; i < pixels.data.length; i++) pixels.data[i] = (i * 2654435761) >>> 24;
+      context.putImageData(pixels, 0, 0);
+      const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.95 });
+      return [...new Uint8Array(await blob.arrayBuffer())];
+    },
+    [width, height] as const,
+  );
+  return Uint8Array.from(bytes.slice(2));
+}
+
 /** The passcode every test phone is locked with. */
 export const TEST_PASSCODE = 'olive-grove-2026';
 
@@ -288,7 +308,12 @@ export async function loadSampleGazetteer(p: Page): Promise<void> {
 }
 
 /** Saves a damage report through the Arabic form, from the list, and waits until it is saved. */
-export async function saveDamageReport(p: Page, r: { date: string; place: string; structures: string; notes: string }): Promise<void> {
+export async function saveDamageReport(
+  p: Page,
+  r: { date: string; place: string; structures: string; notes: string },
+  /** What else to do on the form before saving it (attach a photo, say). */
+  more?: () => Promise<void>,
+): Promise<void> {
   await p.goto('/');
   await p.getByRole('button', { name: 'تقرير جديد' }).click();
   await p.getByRole('radiogroup', { name: 'نوع التقرير' }).getByRole('radio', { name: 'أضرار' }).check();
@@ -296,6 +321,7 @@ export async function saveDamageReport(p: Page, r: { date: string; place: string
   await p.getByLabel('اسم المكان', { exact: true }).fill(r.place);
   await p.getByLabel('عدد المباني').fill(r.structures);
   await p.getByLabel('ملاحظات').fill(r.notes);
+  await more?.();
   await p.getByRole('button', { name: 'حفظ' }).click();
   // The app shows the list once the save has landed: a test that moves on sooner may cut it short.
   await p.waitForURL((url) => url.pathname === '/');

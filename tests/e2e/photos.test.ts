@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { SQLITE_FILE_NAME } from '../../src/server/store/open.ts';
 import { photo } from '../domain/photo/jpeg-fixture.ts';
-import { deskAndPhone, ownBrowserAndServer, screenshot, syncNow, until, waitForCount } from './harness.ts';
+import { browserJpeg, deskAndPhone, ownBrowserAndServer, screenshot, syncNow, until, waitForCount } from './harness.ts';
 
 const own = ownBrowserAndServer();
 
@@ -21,19 +21,8 @@ const MARKER = `rasidmark${Math.random().toString(36).slice(2, 8)}`;
 const CHUNK = 256 * 1024;
 const NOTES = 'احتراق واجهة المخبز، صورة من الشارع';
 
-/** A JPEG the browser encodes from noise (so it is large and decodes), with a camera's EXIF and XMP around it. */
-async function cameraJpeg(page: Page): Promise<Uint8Array> {
-  const bytes = await page.evaluate(async () => {
-    const canvas = new OffscreenCanvas(1400, 1000);
-    const context = canvas.getContext('2d')!;
-    const pixels = context.createImageData(canvas.width, canvas.height);
-    for (let i = 0; i < pixels.data.length; i++) pixels.data[i] = (i * 2654435761) >>> 24;
-    context.putImageData(pixels, 0, 0);
-    const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.95 });
-    return [...new Uint8Array(await blob.arrayBuffer())];
-  });
-  return photo({ camera: MARKER, image: Uint8Array.from(bytes.slice(2)) });
-}
+/** A camera's JPEG: noise the browser encodes (large, and it decodes), with EXIF and XMP around it. */
+const cameraJpeg = async (page: Page) => photo({ camera: MARKER, image: await browserJpeg(page, 1400, 1000) });
 
 const everyFile = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? everyFile(join(dir, e.name)) : [join(dir, e.name)]));
