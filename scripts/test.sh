@@ -28,6 +28,9 @@ fi
 if ! command -v ogrinfo >/dev/null; then
   need_debian_package gdal-bin "GDAL's ogrinfo for the export tests (it reads the exported CSV and GeoJSON)"
 fi
+if ! command -v exiftool >/dev/null; then
+  need_debian_package libimage-exiftool-perl "exiftool for the photo tests (it looks for metadata left in a partner's photos)"
+fi
 
 # Installed when we may (root with apt-get, as on CI), in one go: one index update for them all.
 if [ "${#missing[@]}" -gt 0 ]; then

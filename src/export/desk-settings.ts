@@ -20,7 +20,7 @@ export const PROFILE_SETTING_PREFIX = 'profile:';
 export const EXPORT_LOG_PREFIX = 'export:';
 
 /** The parts of a profile, each a field of its setting. */
-export const PROFILE_PARTS = ['key', 'fields', 'place', 'dates'] as const;
+export const PROFILE_PARTS = ['key', 'fields', 'place', 'dates', 'photos'] as const;
 
 /**
  * Marks a name that is no slug, written as base64url of its UTF-8: a setting id travels in an op's
@@ -54,7 +54,7 @@ export function profileNameOf(settingId: string): string | undefined {
 
 /** What a profile is written as: its parts as fields (the name is the setting's id). */
 export function profileChanges(profile: PartnerProfile): Record<(typeof PROFILE_PARTS)[number], unknown> {
-  return { key: profile.key, fields: profile.fields, place: profile.place, dates: profile.dates };
+  return { key: profile.key, fields: profile.fields, place: profile.place, dates: profile.dates, photos: profile.photos === true };
 }
 
 export type StoredProfile =

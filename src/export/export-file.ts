@@ -28,6 +28,8 @@ export interface ExportRun {
   rowsPerChunk?: number;
   /** For a partner: what becomes of the rows of groups of fewer than 5 reports; kept when not said. */
   smallGroups?: SmallGroupChoice;
+  /** Told once, before the first row, which reports the file holds (by their real ids), in its order. */
+  included?(reportIds: readonly string[]): void;
 }
 
 export interface ExportChunk {
@@ -57,6 +59,7 @@ export function* exportChunks(records: readonly ExportRecord[], run: ExportRun):
     pseudonym = (id) => known.get(id)!;
     included = inPseudonymOrder(included, pseudonym);
   }
+  run.included?.(included.map((r) => String(r.id)));
 
   yield { text: format.head(columns, header), rows: 0, total };
   for (let start = 0; start < total; start += step) {

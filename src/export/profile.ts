@@ -85,6 +85,11 @@ export const partnerProfileSchema = z
       .check(z.refine((fs) => fs.every((f) => itemSensitivity(f) !== 'internal'), { error: 'err.profile.internalField' })),
     place: placeGrainSchema,
     dates: z.enum(DATE_GRAINS),
+    /**
+     * Whether the partner receives the reports' photos: never an original, each re-encoded from its
+     * pixels with no metadata at all. Absent in profiles made before photos: none.
+     */
+    photos: z._default(z.boolean(), false),
   })
   .check(
     z.refine((p) => !p.fields.includes('point') || p.place.by === 'grid', { error: 'err.profile.pointNeedsGrid', path: ['place'] }),
@@ -111,6 +116,7 @@ export function partnerProfile(init: {
   fields?: readonly ExportItem[];
   place?: PlaceGrain;
   dates?: PartnerProfile['dates'];
+  photos?: boolean;
 }): PartnerProfile {
   return partnerProfileSchema.parse({
     kind: 'partner',
@@ -119,6 +125,7 @@ export function partnerProfile(init: {
     fields: [...(init.fields ?? DEFAULT_PARTNER_FIELDS)],
     place: init.place ?? { by: 'admin', level: 2 },
     dates: init.dates ?? 'week',
+    photos: init.photos ?? false,
   });
 }
 

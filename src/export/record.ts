@@ -67,7 +67,7 @@ export interface DeskFacts {
   organisation?: string;
   /** The device that wrote the create op (MergedState.created.device). */
   device?: DeviceId;
-  /** SHA-256 of each original photo, as the op carries it. */
+  /** SHA-256 of each original photo, as the op carries it; the report's own photos when not given. */
   media?: readonly string[];
 }
 
@@ -205,9 +205,10 @@ export const REPORT_COLUMNS: readonly ReportColumn[] = [
   col({ name: 'source_detail', hxl: '#meta+source+detail', kind: 'text', item: 'sourceDetail' }, (r) => str(r.value('sourceDetail'))),
   // One column, not one per language: the app does not record which language a narrative is in.
   col({ name: 'narrative', hxl: '#description', kind: 'text', item: 'narrative' }, (r) => str(r.value('narrative'))),
-  col({ name: 'media_sha256', hxl: '#x_media+sha256', kind: 'text', item: 'media' }, (r) =>
-    r.desk.media?.length ? r.desk.media.join(' ') : null,
-  ),
+  col({ name: 'media_sha256', hxl: '#x_media+sha256', kind: 'text', item: 'media' }, (r) => {
+    const media = r.desk.media ?? r.view.attachments?.map((a) => a.attachment.sha256);
+    return media?.length ? media.join(' ') : null;
+  }),
   col({ name: 'device', hxl: '#meta+device', kind: 'code', item: 'device' }, (r) => str(r.desk.device)),
   col({ name: 'conflicts', hxl: '#meta+conflicts', kind: 'text', item: 'conflicts' }, (r) =>
     r.view.conflicts.length ? r.view.conflicts.join(' ') : null,

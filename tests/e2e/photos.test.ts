@@ -5,9 +5,12 @@
  * then holds the sealed blob, whose hash the op names, and none of the marker strings the photo's
  * EXIF and XMP carried, in its store or its blob folder.
  */
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { strFromU8, unzipSync } from 'fflate';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
@@ -23,6 +26,10 @@ const NOTES = 'احتراق واجهة المخبز، صورة من الشارع
 
 /** A camera's JPEG: noise the browser encodes (large, and it decodes), with EXIF and XMP around it. */
 const cameraJpeg = async (page: Page) => photo({ camera: MARKER, image: await browserJpeg(page, 1400, 1000) });
+
+/** The phone and the desk of the first test, for the ones after it. */
+let pages: { phone: Page; coordinator: Page } | undefined;
+const run = promisify(execFile);
 
 const everyFile = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? everyFile(join(dir, e.name)) : [join(dir, e.name)]));
@@ -154,7 +161,61 @@ test('a photo attached offline reaches the base sealed, its upload resumed after
   await shown.getByRole('img', { name: 'Photo 1' }).waitFor();
   expect(served).toBeGreaterThanOrEqual(2);
   await screenshot(coordinator, 'photo-verified-desk-en');
+  pages = { phone, coordinator };
+});
 
+test('a partner profile with photos gets a ZIP of the file and the photo re-encoded: no metadata exiftool finds, never the original', async () => {
+  const { coordinator } = pages!;
+  await coordinator.goto('/desk/exports');
+  await coordinator.getByRole('button', { name: 'New partner profile' }).click();
+  await coordinator.getByRole('textbox', { name: 'Profile name' }).fill('press-partner');
+  await coordinator.getByRole('checkbox', { name: 'Send the reports’ photos, re-encoded' }).check();
+  await coordinator.getByRole('button', { name: 'Save profile' }).click();
+  const profiles = coordinator.getByRole('list', { name: 'Profiles' });
+  await profiles
+    .getByRole('listitem', { name: 'press-partner' })
+    .getByText(/photos re-encoded, no metadata/)
+    .waitFor();
+
+  await coordinator.getByRole('radio', { name: 'CSV: spreadsheets, HDX' }).check();
+  await coordinator.getByRole('combobox', { name: 'Profile', exact: true }).selectOption({ label: 'press-partner (partner)' });
+  const [download] = await Promise.all([
+    coordinator.waitForEvent('download'),
+    (async () => {
+      await coordinator.getByRole('button', { name: 'Export', exact: true }).click();
+      // One report is a small group: kept, as the partner's file may say.
+      await coordinator.getByRole('button', { name: 'Write the file' }).click();
+    })(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^rasid-press-partner-\d{4}-\d{2}-\d{2}\.zip$/);
+  await coordinator
+    .getByRole('status')
+    .getByText(/1 photo re-encoded with no metadata/)
+    .waitFor();
+
+  const entries = unzipSync(readFileSync(await download.path()));
+  const names = Object.keys(entries).sort();
+  expect(names).toHaveLength(2);
+  const csv = strFromU8(entries[names.find((n) => n.endsWith('.csv'))!]!);
+  const [photoName] = names.filter((n) => n.startsWith('photos/'));
+  // Named by the row's id in the file, the partner's pseudonym: the report's own id is in neither.
+  const rowId = /^photos\/([A-Za-z0-9_-]+)-1\.jpg$/.exec(photoName!)![1]!;
+  expect(csv).toContain(rowId);
+  const jpeg = entries[photoName!]!;
+  expect(Buffer.from(jpeg).includes(MARKER)).toBe(false);
+  const file = join(own.server.dataDir, '..', 'partner-photo.jpg');
+  writeFileSync(file, jpeg);
+  const { stdout } = await run('exiftool', ['-json', '-a', '-G1', file]);
+  const found = (JSON.parse(stdout) as Record<string, unknown>[])[0]!;
+  const tags = Object.keys(found);
+  expect(tags.filter((t) => /^(IFD0|IFD1|ExifIFD|GPS|XMP[-\w]*|IPTC|MakerNotes|Photoshop|Composite:GPS\w*)/.test(t))).toEqual([]);
+  expect(tags).toContain('JFIF:JFIFVersion');
+  // The encoder's own colour profile, the same in every file it writes: nothing of the camera's.
+  expect(found['ICC_Profile:ProfileDescription']).toBe('sRGB');
+});
+
+test('a monitor takes a photo off a report in an edit', async () => {
+  const { phone } = pages!;
   // The monitor takes the photo off the report in an edit: the report no longer shows it.
   await phone.goto('/');
   await phone.getByRole('list', { name: 'التقارير' }).getByRole('listitem').getByRole('link').click();

@@ -43,6 +43,17 @@ describe('partner profiles as desk settings', () => {
     expect(profileFromState(state)).toEqual({ name: 'shelter-partner', ok: true, profile, conflicts: [] });
   });
 
+  test('a profile stored before photos sends none; one that sends them reads back so', () => {
+    const { photos: _photos, ...before } = profileChanges(profile);
+    const old = deskOp(emptyState(profileSettingId(profile.name)), 'coord-one', 1, (s, hlc) => settingBody(s, before, hlc));
+    expect(profileFromState(old)).toMatchObject({ ok: true, profile: { photos: false } });
+    const withPhotos = partnerProfile({ name: 'press-partner', key: KEY_A, photos: true });
+    const state = deskOp(emptyState(profileSettingId(withPhotos.name)), 'coord-one', 2, (s, hlc) =>
+      settingBody(s, profileChanges(withPhotos), hlc),
+    );
+    expect(profileFromState(state)).toMatchObject({ ok: true, profile: { photos: true } });
+  });
+
   test('two coordinators changing different parts apart both keep theirs; the same part apart is a conflict', () => {
     const base = deskOp(emptyState(profileSettingId(profile.name)), 'coord-one', 1, (s, hlc) =>
       settingBody(s, profileChanges(profile), hlc),

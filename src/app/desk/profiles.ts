@@ -58,6 +58,8 @@ export interface ProfileForm {
   /** The grid's size as typed (Arabic-Indic digits allowed). */
   km: string;
   dates: DateGrain;
+  /** Re-encoded photos, with no metadata, go with the partner's file. */
+  photos: boolean;
 }
 
 /** Where an error is shown: beside the field it is about, or above the form. */
@@ -65,7 +67,15 @@ export type ProfileFormSlot = 'name' | 'key' | 'fields' | 'place' | 'km' | 'date
 export type ProfileFormErrors = Partial<Record<ProfileFormSlot, string>>;
 
 export function newProfileForm(): ProfileForm {
-  return { name: '', fields: [...DEFAULT_PARTNER_FIELDS], place: 'admin', level: 2, km: String(DEFAULT_GRID_KM), dates: 'week' };
+  return {
+    name: '',
+    fields: [...DEFAULT_PARTNER_FIELDS],
+    place: 'admin',
+    level: 2,
+    km: String(DEFAULT_GRID_KM),
+    dates: 'week',
+    photos: false,
+  };
 }
 
 export function formOf(profile: PartnerProfile): ProfileForm {
@@ -76,6 +86,7 @@ export function formOf(profile: PartnerProfile): ProfileForm {
     level: profile.place.level,
     km: profile.place.by === 'grid' ? String(profile.place.km) : String(DEFAULT_GRID_KM),
     dates: profile.dates,
+    photos: profile.photos === true,
   };
 }
 
@@ -98,6 +109,7 @@ export function formOfState(state: MergedState, name: string): ProfileForm {
   if (isLevel(place.level)) form.level = place.level;
   if (typeof place.km === 'number') form.km = String(place.km);
   if (values.dates === 'day' || values.dates === 'week') form.dates = values.dates;
+  form.photos = values.photos === true;
   return form;
 }
 
@@ -127,6 +139,7 @@ export function checkProfile(form: ProfileForm, key: string): ProfileCheck {
     fields: form.fields,
     place,
     dates: form.dates,
+    photos: form.photos,
   });
   if (parsed.success) return { ok: true, profile: parsed.data };
   const errors: ProfileFormErrors = {};
@@ -197,7 +210,9 @@ function editChanges(state: MergedState, profile: PartnerProfile): Record<string
   const changes: Record<string, unknown> = undelete(state);
   for (const part of PROFILE_PARTS) {
     const inConflict = distinctHeads(state.fields[part]).length > 1;
-    if (inConflict || canonicalJson(values[part]) !== canonicalJson(wanted[part])) changes[part] = wanted[part];
+    // A profile from before photos has none, which is what `false` says: saving it unchanged writes nothing.
+    const stored = part === 'photos' ? (values[part] ?? false) : values[part];
+    if (inConflict || canonicalJson(stored) !== canonicalJson(wanted[part])) changes[part] = wanted[part];
   }
   return changes;
 }

@@ -52,12 +52,22 @@ export type ExportWorkerMessage =
   | { type: 'unplaced'; unplaced: number }
   | ({ type: 'smallGroups' } & SmallGroupCount)
   | { type: 'progress'; rows: number; total: number }
-  | { type: 'done'; blob: Blob; rows: number; skipped: number; suppressed?: number; smallGroups?: SmallGroupsOutcome; unplaced?: number }
+  | {
+      type: 'done';
+      blob: Blob;
+      rows: number;
+      skipped: number;
+      suppressed?: number;
+      smallGroups?: SmallGroupsOutcome;
+      unplaced?: number;
+      included?: string[];
+    }
   /** `code` is a catalog key; `detail` is what the failure said, for the coordinator to pass on. */
   | { type: 'error'; code: string; detail?: string };
 
 export interface ExportProgress {
-  phase: 'reading' | 'writing';
+  /** Re-encoding photos comes last, for a partner's profile with photos: `rows` and `total` count photos. */
+  phase: 'reading' | 'writing' | 'photos';
   rows: number;
   total: number;
 }
@@ -82,6 +92,8 @@ export interface ExportOutcome {
   smallGroups?: SmallGroupsOutcome;
   /** A file of reports: its rows with no admin area and no point. */
   unplaced?: number;
+  /** A partner's file with photos: the reports it holds, in its order. */
+  included?: string[];
   /** What the export log records for it. */
   log: Omit<ExportLogEntry, 'by'>;
 }
@@ -190,6 +202,7 @@ export function startExport(
         ...(m.suppressed === undefined ? {} : { suppressed: m.suppressed }),
         ...(m.smallGroups === undefined ? {} : { smallGroups: m.smallGroups }),
         ...(m.unplaced === undefined ? {} : { unplaced: m.unplaced }),
+        ...(m.included === undefined ? {} : { included: m.included }),
         log: { profile: job.profile.name, format: job.format, rows: m.rows, at: job.exportedAt },
       });
     }

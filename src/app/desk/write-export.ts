@@ -25,6 +25,8 @@ export interface WrittenFile {
   suppressed?: number;
   smallGroups?: SmallGroupsOutcome;
   unplaced?: number;
+  /** A partner's file with photos: the reports it holds, in its order, whose photos go beside it. */
+  included?: string[];
 }
 
 export async function writeExportFile(
@@ -56,12 +58,25 @@ export async function writeExportFile(
     if (!SMALL_GROUP_CHOICES.includes(choice)) throw new Error(`Unknown choice for small groups: ${String(choice)}`);
     smallGroups = { ...found, choice };
   }
-  const writing = { profile, format, exportedAt, ...(smallGroups && { smallGroups: smallGroups.choice }) };
+  let included: string[] | undefined;
+  const writing = {
+    profile,
+    format,
+    exportedAt,
+    ...(smallGroups && { smallGroups: smallGroups.choice }),
+    ...(profile.kind === 'partner' && profile.photos && { included: (ids: readonly string[]) => void (included = [...ids]) }),
+  };
   let rows = 0;
   for (const chunk of exportChunks(records, writing)) {
     parts.push(new Blob([chunk.text]));
     rows = chunk.rows;
     on.progress(chunk.rows, chunk.total);
   }
-  return { blob: new Blob(parts, { type: FILE_FORMATS[format].mediaType }), rows, unplaced, ...(smallGroups && { smallGroups }) };
+  return {
+    blob: new Blob(parts, { type: FILE_FORMATS[format].mediaType }),
+    rows,
+    unplaced,
+    ...(smallGroups && { smallGroups }),
+    ...(included && { included }),
+  };
 }

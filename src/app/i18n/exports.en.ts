@@ -19,6 +19,15 @@ export const exportsEn = {
   'exports.run.progressLabel': 'Export progress',
   'exports.run.reading': 'Reading the reports…',
   'exports.run.writing': 'Writing row {rows} of {total}…',
+  'exports.run.photos': 'Re-encoding photo {rows} of {total}…',
+  'exports.photos.done': {
+    one: '{n} photo re-encoded with no metadata, beside the file in {file}.',
+    other: '{n} photos re-encoded with no metadata, beside the file in {file}.',
+  },
+  'exports.photos.leftOut': {
+    one: '{n} photo is not in the ZIP: it has not reached the base yet, or does not verify.',
+    other: '{n} photos are not in the ZIP: they have not reached the base yet, or do not verify.',
+  },
   'exports.run.done': { one: 'Exported {n} row: {file}', other: 'Exported {n} rows: {file}' },
   'exports.unplaced': {
     one: '{n} row carries no place: no admin area and no point. Set its admin area on the desk list (“Only reports with no admin area”) and export again.',
@@ -105,6 +114,8 @@ export const exportsEn = {
   'profile.summary.grid': 'places to admin level {level}, points on a {km} km grid',
   'profile.summary.day': 'dates to the day',
   'profile.summary.week': 'dates to the week',
+  'profile.summary.photos': 'photos re-encoded, no metadata',
+  'profile.summary.noPhotos': 'no photos',
   'profile.conflict':
     'Coordinators set different values for: {parts}. Open it, check each part and save: what you save is chosen for everyone.',
   'profile.unusable': 'Cannot be used for exports: {reason}',
@@ -114,6 +125,7 @@ export const exportsEn = {
   'profile.part.fields': 'fields',
   'profile.part.place': 'places',
   'profile.part.dates': 'dates',
+  'profile.part.photos': 'photos',
   'profile.form.newTitle': 'New partner profile',
   'profile.form.editTitle': 'Edit profile {name}',
   'profile.form.name': 'Profile name',
@@ -134,6 +146,10 @@ export const exportsEn = {
   'profile.form.dates': 'Dates',
   'profile.form.day': 'To the day',
   'profile.form.week': 'To the ISO week',
+  'profile.form.photos': 'Photos',
+  'profile.form.photosOn': 'Send the reports’ photos, re-encoded',
+  'profile.form.photosHint':
+    'Never the originals: each photo is drawn again from its pixels and saved as a new JPEG, with no metadata at all (no camera, no time, no position). The file then comes as a ZIP with the photos beside it, each named by its row’s id.',
   'profile.form.keyHint': 'The profile gets a pseudonym key of its own when it is saved: this partner’s ids match nobody else’s.',
   'profile.form.key': 'Pseudonym key',
   'profile.form.save': 'Save profile',

@@ -66,18 +66,27 @@ export async function addPhoto(
   return { ok: true, ...kept };
 }
 
-/** The display copy: upright, at most 320 px a side, encoded anew as JPEG; undefined when the image does not decode. */
-export async function thumbnailOf(file: Blob): Promise<string | undefined> {
+/**
+ * A photo drawn again from its decoded pixels, upright by its EXIF orientation, at most `maxPx` a
+ * side, and encoded as a new JPEG: nothing of the original file but its pixels survives, so no
+ * metadata (EXIF, XMP, IPTC, a maker's notes, an embedded thumbnail). Undefined when it does not decode.
+ */
+export async function redrawnJpeg(file: Blob, maxPx: number, quality: number): Promise<Blob | undefined> {
   let image: ImageBitmap;
   try {
     image = await createImageBitmap(file, { imageOrientation: 'from-image' });
   } catch {
     return undefined;
   }
-  const scale = Math.min(1, THUMBNAIL_PX / Math.max(image.width, image.height));
+  const scale = Math.min(1, maxPx / Math.max(image.width, image.height));
   const canvas = new OffscreenCanvas(Math.max(1, Math.round(image.width * scale)), Math.max(1, Math.round(image.height * scale)));
   canvas.getContext('2d')!.drawImage(image, 0, 0, canvas.width, canvas.height);
   image.close();
-  const jpeg = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.7 });
-  return toBase64url(new Uint8Array(await jpeg.arrayBuffer()));
+  return canvas.convertToBlob({ type: 'image/jpeg', quality });
+}
+
+/** The display copy: at most 320 px a side, redrawn (so with no metadata), as base64url. */
+export async function thumbnailOf(file: Blob): Promise<string | undefined> {
+  const jpeg = await redrawnJpeg(file, THUMBNAIL_PX, 0.7);
+  return jpeg && toBase64url(new Uint8Array(await jpeg.arrayBuffer()));
 }

@@ -140,6 +140,11 @@ async function runExport(args: ExportArgs, env: NodeJS.ProcessEnv): Promise<void
       console.error('Exporting without them, as --allow-missing-keys asks: the file lacks what they seal.');
     }
     const profile = chooseProfile(base.profiles, args.profile);
+    if (profile.kind === 'partner' && profile.photos && args.aggregate === undefined) {
+      console.error(
+        `The profile "${profile.name}" sends photos, which a coordinator's desk re-encodes: this file goes without them. Export from the desk for the ZIP with the photos.`,
+      );
+    }
     if (base.skippedOps > 0) {
       console.error(
         `Skipped ${base.skippedOps} op${base.skippedOps === 1 ? '' : 's'} that could not be read, opened or checked; the desk lists them under quarantine.`,

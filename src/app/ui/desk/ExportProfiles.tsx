@@ -28,7 +28,7 @@ export function reasonKey(reason: string): string {
 
 function summary(tr: Translator, p: ListedProfile): string | undefined {
   if (!p.ok) return undefined;
-  const { fields, place, dates } = p.profile;
+  const { fields, place, dates, photos } = p.profile;
   const where =
     place.by === 'grid'
       ? tr.t('profile.summary.grid', { level: place.level, km: place.km })
@@ -37,6 +37,7 @@ function summary(tr: Translator, p: ListedProfile): string | undefined {
     tr.plural('profile.summary.fields', fields.length),
     where,
     tr.t(dates === 'day' ? 'profile.summary.day' : 'profile.summary.week'),
+    tr.t(photos ? 'profile.summary.photos' : 'profile.summary.noPhotos'),
   ].join(' · ');
 }
 

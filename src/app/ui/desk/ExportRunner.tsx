@@ -23,7 +23,7 @@ import {
   type RunningExport,
 } from '../../desk/run-export.ts';
 import type { MessageKey, Params } from '../../i18n/i18n.ts';
-import { useTr, useWriter } from '../context.ts';
+import { useEnrollment, useTr, useWriter } from '../context.ts';
 import { SmallGroupsChoice } from './SmallGroupsChoice.tsx';
 
 type LogFormat = ExportLogEntry['format'];
@@ -35,6 +35,9 @@ interface Message {
   n?: number;
   params?: Params;
 }
+
+/** Cancel pressed while photos were re-encoded: no file, as for a cancel before. */
+class PhotosCancelled extends Error {}
 
 const errorDetail = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -61,8 +64,11 @@ export function usable(p: ListedProfile | undefined): Profile | undefined {
 
 function ProgressBar({ progress, onCancel }: { progress: ExportProgress; onCancel: () => void }) {
   const tr = useTr();
-  const known = progress.phase === 'writing';
-  const text = known ? tr.t('exports.run.writing', { rows: progress.rows, total: progress.total }) : tr.t('exports.run.reading');
+  const known = progress.phase !== 'reading';
+  const counted = { rows: progress.rows, total: progress.total };
+  const text = known
+    ? tr.t(progress.phase === 'photos' ? 'exports.run.photos' : 'exports.run.writing', counted)
+    : tr.t('exports.run.reading');
   const share = known && progress.total > 0 ? (100 * progress.rows) / progress.total : 0;
   return (
     <div class="export-progress">
@@ -96,8 +102,15 @@ export function ExportRunner({ desk, profiles }: { desk: DeskReports | undefined
   const [messages, setMessages] = useState<Message[]>([]);
   const [failure, setFailure] = useState<Message>();
   const running = useRef<RunningExport | undefined>(undefined);
+  /** Set by Cancel while photos are re-encoded, after the worker has finished: the next photo stops. */
+  const photosCancelled = useRef(false);
+  const { sync } = useEnrollment();
+  const cancel = () => {
+    photosCancelled.current = true;
+    running.current?.cancel();
+  };
   // Leaving the screen ends the export: nothing would be there to save its file.
-  useEffect(() => () => running.current?.cancel(), []);
+  useEffect(() => () => cancel(), []);
   // A profile removed meanwhile (here or by a sync) is no longer offered: back to the one always there.
   useEffect(() => {
     if (profiles && profileName !== INTERNAL_PROFILE.name && !profiles.some((p) => p.name === profileName))
@@ -118,6 +131,7 @@ export function ExportRunner({ desk, profiles }: { desk: DeskReports | undefined
     setMessages([]);
     setFailure(undefined);
     setProgress({ phase: 'reading', rows: 0, total: 0 });
+    photosCancelled.current = false;
     const run = startExport({ ...choice, dbName: writer.db.name, exportedAt }, desk, {
       progress: setProgress,
       unplaced: (n) => n > 0 && setMessages((said) => [...said, { key: 'exports.unplaced', n }]),
@@ -130,22 +144,47 @@ export function ExportRunner({ desk, profiles }: { desk: DeskReports | undefined
         setMessages([{ key: 'exports.run.cancelled' }]);
         return;
       }
+      let file = { blob: outcome.blob, fileName: outcome.fileName };
+      const photosSaid: Message[] = [];
+      if (profile.kind === 'partner' && profile.photos && outcome.included) {
+        const { partnerCopy, zipWithPhotos } = await import('../../desk/partner-photos.ts');
+        const zipped = await zipWithPhotos(
+          file,
+          outcome.included,
+          new Map(desk.reports.map((r) => [r.id, r.view])),
+          profile,
+          (attachment) => {
+            if (photosCancelled.current) throw new PhotosCancelled();
+            return partnerCopy(writer.db, sync?.endpoint, attachment);
+          },
+          (rows, total) => setProgress({ phase: 'photos', rows, total }),
+          exportedAt,
+        );
+        file = zipped;
+        photosSaid.push({ key: 'exports.photos.done', n: zipped.photos, params: { file: zipped.fileName } });
+        if (zipped.leftOut > 0) photosSaid.push({ key: 'exports.photos.leftOut', n: zipped.leftOut });
+      }
       try {
         await logExport(writer, outcome.log);
       } catch (err) {
         setFailure({ key: 'exports.err.log', params: { detail: errorDetail(err) } });
         return;
       }
-      download(outcome.blob, outcome.fileName);
+      download(file.blob, file.fileName);
       const done: Message[] = [
-        { key: 'exports.run.done', n: outcome.rows, params: { file: outcome.fileName } },
+        { key: 'exports.run.done', n: outcome.rows, params: { file: file.fileName } },
         ...smallGroupsSaid(outcome, format),
+        ...photosSaid,
       ];
       if (outcome.suppressed !== undefined) done.push({ key: 'exports.run.suppressed', n: outcome.suppressed });
       if (outcome.unplaced) done.push({ key: 'exports.unplaced', n: outcome.unplaced });
       if (outcome.skipped > 0) done.push({ key: 'exports.run.skipped', n: outcome.skipped });
       setMessages(done);
     } catch (err) {
+      if (err instanceof PhotosCancelled) {
+        setMessages([{ key: 'exports.run.cancelled' }]);
+        return;
+      }
       setFailure(
         err instanceof ExportError
           ? { key: err.code, params: { detail: err.detail ?? '' } }
@@ -213,9 +252,9 @@ export function ExportRunner({ desk, profiles }: { desk: DeskReports | undefined
           </p>
         )}
         {progress && asked ? (
-          <SmallGroupsChoice found={asked} onWrite={write} onCancel={() => running.current?.cancel()} />
+          <SmallGroupsChoice found={asked} onWrite={write} onCancel={cancel} />
         ) : progress ? (
-          <ProgressBar progress={progress} onCancel={() => running.current?.cancel()} />
+          <ProgressBar progress={progress} onCancel={cancel} />
         ) : (
           <div class="actions">
             <button type="submit" class="primary" disabled={!canStart}>

@@ -234,6 +234,13 @@ export function ProfileEditor({ editing, initial, initialErrors, onSaved, onCanc
         </label>
       </Group>
 
+      <Group slot="form" legend={tr.t('profile.form.photos')} errors={{}} hint={tr.t('profile.form.photosHint')}>
+        <label class="check" for="profile-photos">
+          <input id="profile-photos" type="checkbox" checked={form.photos} onChange={(e) => set('photos', e.currentTarget.checked)} />
+          {tr.t('profile.form.photosOn')}
+        </label>
+      </Group>
+
       {editing ? (
         errors.key && (
           <div class="field has-error">
