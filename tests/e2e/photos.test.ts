@@ -160,6 +160,11 @@ test('a photo attached offline reaches the base sealed, its upload resumed after
   await shown.getByText(/^Verified/).waitFor();
   await shown.getByRole('img', { name: 'Photo 1' }).waitFor();
   expect(served).toBeGreaterThanOrEqual(2);
+  // What the camera wrote, for the coordinator: the camera, and no position, which the monitor removed.
+  await shown.getByText('What the camera wrote (EXIF): for coordinators, never sent to partners').click();
+  const exif = shown.getByRole('group').filter({ has: coordinator.getByText('Camera maker') });
+  await exif.getByText(MARKER).waitFor();
+  expect(await exif.textContent()).not.toContain('Position');
   await screenshot(coordinator, 'photo-verified-desk-en');
   pages = { phone, coordinator };
 });

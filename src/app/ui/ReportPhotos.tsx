@@ -10,6 +10,7 @@ import { isCoordinator, useEnrollment, useTr, useWriter } from './context.ts';
 import { formatBytes } from './format-bytes.ts';
 import { isolate } from './format.ts';
 import { shortDevice, useDeviceLabels } from '../desk/device-labels.ts';
+import { PhotoExif } from './PhotoExif.tsx';
 import { Thumbnail, usePhotoRow } from './PhotoThumbnail.tsx';
 
 export function ReportPhotos({ state }: { state: MergedState }) {
@@ -78,6 +79,7 @@ function ReportPhoto({ version, n }: { version: AttachmentVersion; n: number }) 
       )}
       {!row && fetching && <p role="status">{tr.t(fetching === 'fetching' ? 'photo.fetching' : 'photo.unavailable')}</p>}
       {coordinator && <PhotoDetails version={version} />}
+      {coordinator && row && !row.unverified && <PhotoExif attachment={attachment} />}
     </li>
   );
 }

@@ -43,7 +43,7 @@ export interface JpegMetadata {
   orientation: number;
 }
 
-interface Segment {
+export interface Segment {
   marker: number;
   /** Where the segment's data starts (after its marker and length). */
   start: number;
@@ -54,7 +54,7 @@ interface Segment {
 class Damaged extends Error {}
 
 /** The marker segments before the image data, or why there are none to read. */
-function segments(bytes: Uint8Array): Segment[] {
+export function jpegSegments(bytes: Uint8Array): Segment[] {
   if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== SOI) throw new TypeError('notJpeg');
   const found: Segment[] = [];
   let at = 2;
@@ -80,7 +80,7 @@ function startsWith(bytes: Uint8Array, at: number, text: string): boolean {
 }
 
 /** A TIFF structure (EXIF's body) seen through its own byte order, every read checked against its end. */
-class Tiff {
+export class Tiff {
   private readonly view: DataView;
   private readonly little: boolean;
 
@@ -101,6 +101,10 @@ class Tiff {
     const at = this.base + offset;
     if (offset < 0 || at + size > this.end) throw new Damaged();
     return at;
+  }
+
+  u8(offset: number): number {
+    return this.view.getUint8(this.check(offset, 1));
   }
 
   u16(offset: number): number {
@@ -125,7 +129,7 @@ class Tiff {
   }
 
   /** The entries of the IFD at `offset`: each entry's own offset, tag, and where its value lies. */
-  entries(offset: number): { at: number; tag: number; value: number; size: number }[] {
+  entries(offset: number): { at: number; tag: number; type: number; value: number; size: number }[] {
     const count = this.u16(offset);
     if (count > MAX_IFD_ENTRIES) throw new Damaged();
     const out = [];
@@ -135,14 +139,14 @@ class Tiff {
       const type = this.u16(at + 2);
       const size = (TYPE_BYTES[type] ?? 0) * this.u32(at + 4);
       // Four bytes or fewer sit in the entry itself; more, at the offset the entry holds.
-      out.push({ at, tag, value: size <= 4 ? at + 8 : this.u32(at + 8), size });
+      out.push({ at, tag, type, value: size <= 4 ? at + 8 : this.u32(at + 8), size });
     }
     return out;
   }
 }
 
 /** The EXIF segment's TIFF structure, if the file has one. */
-function exifOf(bytes: Uint8Array, found: readonly Segment[]): Tiff | undefined {
+export function exifOf(bytes: Uint8Array, found: readonly Segment[]): Tiff | undefined {
   const exif = found.find((s) => s.marker === APP1 && startsWith(bytes, s.start, EXIF_HEADER));
   return exif && new Tiff(bytes, exif.start + EXIF_HEADER.length, exif.end);
 }
@@ -170,7 +174,7 @@ function latin1(bytes: Uint8Array, start: number, end: number): string {
 /** Reads what the form needs to know of a photo: whether it carries a position, and how it is turned. */
 export function readJpegMetadata(bytes: Uint8Array): { ok: true; metadata: JpegMetadata } | { ok: false; reason: JpegReadFailure } {
   try {
-    const found = segments(bytes);
+    const found = jpegSegments(bytes);
     const tiff = exifOf(bytes, found);
     let exif = false;
     let orientation = 1;
@@ -194,7 +198,7 @@ export function readJpegMetadata(bytes: Uint8Array): { ok: true; metadata: JpegM
 export function withoutPosition(original: Uint8Array): { ok: true; bytes: Uint8Array } | { ok: false; reason: JpegReadFailure } {
   const bytes = Uint8Array.from(original);
   try {
-    const found = segments(bytes);
+    const found = jpegSegments(bytes);
     const tiff = exifOf(bytes, found);
     if (tiff) removeGpsIfd(tiff);
     for (const { start, end } of xmpOf(bytes, found)) {
