@@ -52,16 +52,7 @@ export type ExportWorkerMessage =
   | { type: 'unplaced'; unplaced: number }
   | ({ type: 'smallGroups' } & SmallGroupCount)
   | { type: 'progress'; rows: number; total: number }
-  | {
-      type: 'done';
-      blob: Blob;
-      rows: number;
-      skipped: number;
-      suppressed?: number;
-      smallGroups?: SmallGroupsOutcome;
-      unplaced?: number;
-      included?: string[];
-    }
+  | ({ type: 'done' } & Omit<ExportOutcome, 'fileName' | 'log'>)
   /** `code` is a catalog key; `detail` is what the failure said, for the coordinator to pass on. */
   | { type: 'error'; code: string; detail?: string };
 
