@@ -24,7 +24,7 @@ export interface UnlockTimes {
   afterKey: number[];
 }
 
-async function firstStart(page: Page): Promise<void> {
+export async function firstStart(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'تخطي' }).click();
   // Two or three steps, the install offer only where the browser makes one.
   while (await page.getByRole('button', { name: 'تخطي' }).isVisible()) await page.getByRole('button', { name: 'تخطي' }).click();

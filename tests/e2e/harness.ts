@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { launchBrowser } from '../chromium.ts';
 import { startServer, type ServerProcess } from './server-process.ts';
+export { browserJpeg } from './page-jpeg.ts';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { deskAr } from '../../src/app/i18n/desk.ar.ts';
@@ -122,26 +123,6 @@ export async function waitForValue(field: Locator, value: string): Promise<void>
 
 export async function waitForServiceWorker(p: Page): Promise<void> {
   await p.waitForFunction(() => navigator.serviceWorker?.controller !== null);
-}
-
-/**
- * A JPEG of noise that the page encodes, `width` by `height`, without its first two bytes (the SOI
- * marker): to wrap in a camera's metadata (tests/domain/photo/jpeg-fixture.ts), so it also decodes.
- */
-export async function browserJpeg(page: Page, width: number, height: number): Promise<Uint8Array<ArrayBuffer>> {
-  const bytes = await page.evaluate(
-    async ([width, height]) => {
-      const canvas = new OffscreenCanvas(width, height);
-      const context = canvas.getContext('2d')!;
-      const pixels = context.createImageData(canvas.width, canvas.height);
-      for (let i = 0; i < pixels.data.length; i++) pixels.data[i] = (i * 2654435761) >>> 24;
-      context.putImageData(pixels, 0, 0);
-      const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.95 });
-      return [...new Uint8Array(await blob.arrayBuffer())];
-    },
-    [width, height] as const,
-  );
-  return Uint8Array.from(bytes.slice(2));
 }
 
 /** The passcode every test phone is locked with. */

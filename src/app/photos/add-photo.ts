@@ -9,6 +9,7 @@ import type { RandomBytes } from '../../domain/ids.ts';
 import { MAX_ORIGINAL_BYTES, PHOTO_TYPES, type Attachment } from '../../domain/op/op.ts';
 import { readJpegMetadata, withoutPosition } from '../../domain/photo/jpeg-position.ts';
 import type { RasidDb } from '../store/db.ts';
+import { sealOffThread } from './keep-off-thread.ts';
 import { keepPhoto } from './keep-photo.ts';
 
 type PhotoType = (typeof PHOTO_TYPES)[number];
@@ -61,7 +62,7 @@ export async function addPhoto(
   const file = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: photo.mime });
   const thumbnail = await thumbnailOf(file);
   if (thumbnail === undefined) return { ok: false, reason: 'photo.err.damaged' };
-  const kept = await keepPhoto(db, { file, mime: photo.mime, capturedAt: photo.capturedAt }, random);
+  const kept = await keepPhoto(db, { file, mime: photo.mime, capturedAt: photo.capturedAt }, random, sealOffThread);
   await db.photos.update(kept.id, { thumbnail, ...(photo.position && !keepPosition && { positionRemoved: true as const }) });
   return { ok: true, ...kept };
 }

@@ -31,10 +31,11 @@ export interface PhotoInput {
   capturedAt?: string;
 }
 
-/** Keeps the photo; resolves with its attachment and the photo row's id. */
-export async function keepPhoto(db: RasidDb, input: PhotoInput, random: RandomBytes): Promise<{ id: string; attachment: Attachment }> {
-  const id = toBase64url(random(16));
-  keepingNow.add(id);
+/**
+ * Reads, hashes and seals the photo into chunks of photo `id`, and gives its attachment; on any
+ * failure its chunks are removed. What a worker runs (keep-photo.worker.ts), away from the page.
+ */
+export async function sealPhotoChunks(db: RasidDb, id: string, input: PhotoInput, random: RandomBytes): Promise<Attachment> {
   const rawKey = newBlobKey(random);
   const key = await importBlobKey(rawKey);
   const [original, sealed] = await Promise.all([createSHA256(), createSHA256()]);
@@ -53,7 +54,7 @@ export async function keepPhoto(db: RasidDb, input: PhotoInput, random: RandomBy
       sealedBytes += bytes.length;
       await db.blobChunks.put({ photo: id, index, bytes });
     }
-    const attachment = attachmentSchema.parse({
+    return attachmentSchema.parse({
       sha256: original.digest('hex'),
       bytes: size,
       mime: input.mime,
@@ -61,13 +62,40 @@ export async function keepPhoto(db: RasidDb, input: PhotoInput, random: RandomBy
       blob: { sha256: sealed.digest('hex'), bytes: sealedBytes },
       key: toBase64url(rawKey),
     });
-    await db.photos.put({ id, blob: attachment.blob.sha256, attachment });
-    return { id, attachment };
   } catch (error) {
     await removeChunks(db, id).catch(() => undefined);
     throw isQuotaError(error) ? new PhotoStorageFullError() : error;
   } finally {
     rawKey.fill(0);
+  }
+}
+
+/** Seals a photo's chunks somewhere (here, or in a worker) and gives its attachment. */
+export type ChunkSealer = (db: RasidDb, id: string, input: PhotoInput, random: RandomBytes) => Promise<Attachment>;
+
+/**
+ * Keeps the photo; resolves with its attachment and the photo row's id. The chunks are sealed by
+ * `seal` (in this thread unless told otherwise); the photo row, sealed under the data key, is
+ * written here, where that key is.
+ */
+export async function keepPhoto(
+  db: RasidDb,
+  input: PhotoInput,
+  random: RandomBytes,
+  seal: ChunkSealer = sealPhotoChunks,
+): Promise<{ id: string; attachment: Attachment }> {
+  const id = toBase64url(random(16));
+  keepingNow.add(id);
+  try {
+    const attachment = await seal(db, id, input, random);
+    try {
+      await db.photos.put({ id, blob: attachment.blob.sha256, attachment });
+    } catch (error) {
+      await removeChunks(db, id).catch(() => undefined);
+      throw isQuotaError(error) ? new PhotoStorageFullError() : error;
+    }
+    return { id, attachment };
+  } finally {
     keepingNow.delete(id);
   }
 }
