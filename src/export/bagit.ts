@@ -63,6 +63,8 @@ export async function bagTagFiles(
   payload: readonly PayloadEntry[],
   info: readonly (readonly [label: string, value: string])[],
   baggingDate: string,
+  /** Tag files of the bag's own (a reader's guide, say), beside the bag's root and in its tag manifest. */
+  extraTags: readonly BagFile[] = [],
 ): Promise<BagFile[]> {
   const seen = new Set<string>();
   for (const e of payload) {
@@ -87,6 +89,7 @@ export async function bagTagFiles(
       ),
     },
     { path: MANIFEST_FILE, bytes: utf8(manifestText(sorted)) },
+    ...extraTags,
   ];
   const tagHashes = await Promise.all(tags.map(async (t) => ({ path: t.path, sha256: toHex(await sha256(t.bytes)) })));
   return [...tags, { path: TAG_MANIFEST_FILE, bytes: utf8(manifestText(tagHashes)) }];

@@ -101,7 +101,9 @@ export interface EvidenceVerdict {
   absentPhotos: string[];
 }
 
-const TAG_FILES = new Set([BAGIT_FILE, BAG_INFO_FILE, MANIFEST_FILE, TAG_MANIFEST_FILE]);
+/** The guide for whoever receives the bag (docs/verify-evidence.md), as a tag file beside its root. */
+export const GUIDE_FILE = 'verify-evidence.md';
+const TAG_FILES = new Set([BAGIT_FILE, BAG_INFO_FILE, MANIFEST_FILE, TAG_MANIFEST_FILE, GUIDE_FILE]);
 
 /** The manifests and the bag's declaration: a file changed, added or taken away since it was made. */
 async function checkManifests(bag: BagReader, problems: string[]): Promise<Map<string, string>> {
@@ -142,7 +144,11 @@ async function checkManifests(bag: BagReader, problems: string[]): Promise<Map<s
   if (!tags?.ok) problems.push(`${TAG_MANIFEST_FILE} is missing or cannot be read.`);
   else {
     for (const { path, sha256 } of tags.entries) {
-      if ((await bag.digest(path))?.sha256 !== sha256) problems.push(`${path} does not have the SHA-256 ${TAG_MANIFEST_FILE} gives it.`);
+      // Only the bag's own tag files: a path elsewhere (`../`) is never read.
+      if (!TAG_FILES.has(path) || path === TAG_MANIFEST_FILE)
+        problems.push(`${TAG_MANIFEST_FILE} lists ${path}, which is not a tag file of the bag.`);
+      else if ((await bag.digest(path))?.sha256 !== sha256)
+        problems.push(`${path} does not have the SHA-256 ${TAG_MANIFEST_FILE} gives it.`);
     }
   }
   return hashes;

@@ -11,7 +11,7 @@ import { cryptoRandom, newOpId, newReportId } from '../../src/domain/ids.ts';
 import { signInClear } from '../../src/domain/op/outgoing.ts';
 import type { WireOp } from '../../src/domain/op/wire.ts';
 import { signRootStatement } from '../../src/domain/root-statement.ts';
-import { bagTagFiles } from '../../src/export/bagit.ts';
+import { bagTagFiles, TAG_MANIFEST_FILE } from '../../src/export/bagit.ts';
 import { KEYS_FILE, opPath, ROOT_KEY_FILE, rosterPath, verifyEvidence, type BagReader } from '../../src/export/evidence.ts';
 import { deviceId } from '../ids.ts';
 
@@ -19,12 +19,13 @@ const COORDINATOR = deviceId('desk-coordinator-memory');
 const STRANGER = deviceId('phone-stranger-memory');
 const AT = Date.UTC(2026, 2, 20, 9);
 
-async function bagOf(payload: Record<string, string>): Promise<BagReader> {
+async function bagOf(payload: Record<string, string>, tags: Record<string, string> = {}): Promise<BagReader> {
   const files = new Map(Object.entries(payload).map(([path, text]) => [path, utf8(text)]));
   const entries = await Promise.all(
     [...files].map(async ([path, bytes]) => ({ path, sha256: toHex(await sha256(bytes)), bytes: bytes.length })),
   );
   for (const tag of await bagTagFiles(entries, [], '2026-12-06')) files.set(tag.path, tag.bytes);
+  for (const [path, text] of Object.entries(tags)) files.set(path, utf8(text));
   return {
     files: () => Promise.resolve([...files.keys()].sort()),
     text: (path) => Promise.resolve(files.has(path) ? new TextDecoder().decode(files.get(path)) : undefined),
@@ -112,6 +113,9 @@ describe('checking an evidence bag', () => {
         `${KEYS_FILE} cannot be read as Rasid evidence.`,
       ]),
     );
+    // A tag manifest naming a file outside the bag: never read, and said.
+    const outside = await verifyEvidence(await bagOf(payload, { [TAG_MANIFEST_FILE]: `${'0'.repeat(64)}  ../../etc/passwd\n` }));
+    expect(outside.problems).toContain(`${TAG_MANIFEST_FILE} lists ../../etc/passwd, which is not a tag file of the bag.`);
     const { [ROOT_KEY_FILE]: _root, ...rootless } = payload;
     const noRoot = await verifyEvidence(await bagOf(rootless));
     expect(noRoot.problems).toContain(`${ROOT_KEY_FILE} is missing or does not hold a signing public key.`);

@@ -12,7 +12,7 @@
  * photos whose blob has not reached the base or does not open to the signed hash.
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { Kysely } from 'kysely';
@@ -30,7 +30,16 @@ import { ROSTER_ID } from '../../domain/roster.ts';
 import { refusedByRule, type TrustedRoster } from '../../domain/trusted-roster.ts';
 import { needsVouching } from '../../domain/vouching.ts';
 import { bagTagFiles, type PayloadEntry } from '../../export/bagit.ts';
-import { evidenceKeysOf, KEYS_FILE, opPath, photoPath, ROOT_KEY_FILE, rosterPath, type EvidenceOp } from '../../export/evidence.ts';
+import {
+  evidenceKeysOf,
+  GUIDE_FILE,
+  KEYS_FILE,
+  opPath,
+  photoPath,
+  ROOT_KEY_FILE,
+  rosterPath,
+  type EvidenceOp,
+} from '../../export/evidence.ts';
 import type { BlobBytes } from '../blobs/bytes.ts';
 import { heldBlob } from '../blobs/grants.ts';
 import { rootOf } from '../store/authorship.ts';
@@ -199,6 +208,7 @@ export async function writeEvidenceBag(request: EvidenceRequest): Promise<Eviden
       ['Rasid-Photos', String(photos)],
     ],
     request.now.toISOString().slice(0, 10),
+    [{ path: GUIDE_FILE, bytes: new Uint8Array(readFileSync(new URL('../../../docs/verify-evidence.md', import.meta.url))) }],
   );
   for (const tag of tags) writeFileSync(join(out, tag.path), tag.bytes, { flag: 'wx' });
   return {

@@ -80,6 +80,9 @@ describe('the evidence archive', () => {
       expect(made.stderr).toContain('Left out 1 photo not yet at the base');
       expect(made.code).toBe(0);
 
+      // The guide travels with the bag, listed in its tag manifest.
+      expect(readFileSync(join(bag, 'verify-evidence.md'), 'utf8')).toContain('# Checking a Rasid evidence archive');
+      expect(readFileSync(join(bag, TAG_MANIFEST_FILE), 'utf8')).toContain('  verify-evidence.md\n');
       expect(filesUnder(bag, 'data/roster')).toHaveLength(2);
       expect(filesUnder(bag, 'data/ops')).toHaveLength(3);
       const photos = filesUnder(bag, 'data/photos');
