@@ -61,7 +61,24 @@ export interface DemoSeeded {
   rootFile: RootFile;
 }
 
+/** Refuses a store that holds any op or enrolled device: invented reports never mix with real ones. */
+async function refuseUnlessNew(db: Kysely<Database>): Promise<void> {
+  const [op, device] = await Promise.all([
+    db.selectFrom('ops').select('seq').limit(1).executeTakeFirst(),
+    db.selectFrom('devices').select('device').limit(1).executeTakeFirst(),
+  ]);
+  if (op || device) {
+    throw new DemoRefused(
+      `This store already holds ${op ? 'reports' : 'enrolled devices'}, so --demo will not fill it: invented reports must never mix with real ones. ` +
+        'Start the demo on a new, empty store (an empty RASID_DATA folder, or an empty database in DATABASE_URL).',
+    );
+  }
+}
+
 export async function seedDemo(store: Store, { now, seed = DEMO_SEED }: { now: number; seed?: number }): Promise<DemoSeeded> {
+  // Said at once on a store plainly not new, before minutes of sealing on a slow machine; the
+  // transaction below asks again, for a second server racing this one.
+  await refuseUnlessNew(store.db);
   const keys = await makeDemoKeys(demoDevices().map((d) => d.device));
   const publicKeys = new Map([...keys.devices].map(([device, sealer]) => [device, publicKeysOf(sealer)]));
   const scenario = demoScenario({ seed, now, gazetteer: sampleGazetteer(), keys: publicKeys });
@@ -81,16 +98,7 @@ export async function seedDemo(store: Store, { now, seed = DEMO_SEED }: { now: n
       .set((eb) => ({ last_seq: eb.ref('last_seq') }))
       .where('id', '=', 1)
       .execute();
-    const [op, device] = await Promise.all([
-      trx.selectFrom('ops').select('seq').limit(1).executeTakeFirst(),
-      trx.selectFrom('devices').select('device').limit(1).executeTakeFirst(),
-    ]);
-    if (op || device) {
-      throw new DemoRefused(
-        `This store already holds ${op ? 'reports' : 'enrolled devices'}, so --demo will not fill it: invented reports must never mix with real ones. ` +
-          'Start the demo on a new, empty store (an empty RASID_DATA folder, or an empty database in DATABASE_URL).',
-      );
-    }
+    await refuseUnlessNew(trx);
     await enrollDemoDevices(trx, { devices: scenario.devices, publicKeys, keys, enrolledAt: scenario.enrolledAt });
     // The root's statement, relayed by the first coordinator, names the coordinators whose ops follow.
     const first = DEMO_COORDINATORS[0];

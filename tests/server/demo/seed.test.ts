@@ -4,7 +4,7 @@
  * every op carries an outer signature its author's key verifies, and the demo's key file opens
  * every op to what the scenario wrote.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openKeyFile, openRootFile } from '../../../src/domain/crypto/key-file.ts';
 import { readPublicKey } from '../../../src/domain/crypto/keys.ts';
 import { checkOuter } from '../../../src/domain/op/outer-signature.ts';
@@ -35,6 +35,17 @@ afterEach(async () => {
   await Promise.all(stores.splice(0).map((s) => s.close()));
 });
 
+/**
+ * One store seeded once, for every test that only reads it (a refused second seed leaves it as it
+ * was): seeding signs and seals some 900 ops, which each test doing again made the file slow.
+ */
+let demo: { store: Store; seeded: DemoSeeded };
+beforeAll(async () => {
+  const store = await openStore({ memory: true });
+  demo = { store, seeded: await seedDemo(store, { now: NOW }) };
+});
+afterAll(() => demo?.store.close());
+
 const scenario = demoScenario({ seed: DEMO_SEED, now: NOW, gazetteer: sampleGazetteer() });
 const written = new Map(
   Object.values(scenario.ops)
@@ -59,8 +70,7 @@ async function enrolledKeys(store: Store): Promise<RosterEntry[]> {
 
 describe('seeding the demo', () => {
   it('every op of the scenario is acknowledged and stored, none rejected, each at the time its phone synced', async () => {
-    const store = await open();
-    const seeded = await seedDemo(store, { now: NOW });
+    const { store, seeded } = demo;
     expect(seeded).toMatchObject({ reports: 300, devices: 8, ops: total + 1 });
     const rows = await store.db.selectFrom('ops').select(['id', 'device', 'status', 'received_at']).execute();
     expect(rows).toHaveLength(total + 1);
@@ -73,8 +83,7 @@ describe('seeding the demo', () => {
   });
 
   it('registers the demo devices with their roles and public keys, and no token reaches any of them', async () => {
-    const store = await open();
-    await seedDemo(store, { now: NOW });
+    const { store } = demo;
     const devices = await store.db
       .selectFrom('devices')
       .select(['device', 'role', 'token_hash', 'revoked_at', 'public_keys'])
@@ -89,8 +98,7 @@ describe('seeding the demo', () => {
   });
 
   it('makes the demo keys first: the root names the demo coordinators and the deployment key, and the files open with the printed passphrases', async () => {
-    const store = await open();
-    const seeded = await seedDemo(store, { now: NOW });
+    const { store, seeded } = demo;
     const [key, root] = [await readDeploymentKey(store.db), await readDeploymentRoot(store.db)];
     expect(key?.fingerprint).toBe(seeded.keyFile.fingerprint);
     expect(root?.fingerprint).toBe(seeded.rootFile.fingerprint);
@@ -114,8 +122,7 @@ describe('seeding the demo', () => {
   });
 
   it('the store holds the demo sealed: report and desk ops only as ciphertext, every op with an outer signature its author verifies', async () => {
-    const store = await open();
-    await seedDemo(store, { now: NOW });
+    const { store } = demo;
     const ops = await served(store);
     const signers = new Map((await enrolledKeys(store)).map((e) => [e.device, e.keys!.signing!]));
     const root = await readDeploymentRoot(store.db);
@@ -137,8 +144,7 @@ describe('seeding the demo', () => {
   });
 
   it('opened with the demo key file, every op served is the op the scenario wrote', async () => {
-    const store = await open();
-    const seeded = await seedDemo(store, { now: NOW });
+    const { store, seeded } = demo;
     const opened = await openKeyFile(seeded.keyFile, DEMO_KEY_PASSPHRASE);
     if (!opened.ok) throw new Error(opened.reason);
     const entries = await enrolledKeys(store);
@@ -178,8 +184,7 @@ describe('seeding the demo', () => {
   });
 
   it('a second seed is refused and leaves the store as it was', async () => {
-    const store = await open();
-    await seedDemo(store, { now: NOW });
+    const { store } = demo;
     const keys = await readDeploymentKey(store.db);
     await expect(seedDemo(store, { now: NOW + 1000 })).rejects.toThrow(DemoRefused);
     await expect(seedDemo(store, { now: NOW })).rejects.toThrow(/already holds reports.*never mix with real ones/);
