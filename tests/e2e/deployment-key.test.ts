@@ -272,14 +272,17 @@ test('in Arabic, the first coordinator is told why the passphrase matters, four 
     await field.fill(four);
     await section.getByLabel(deskAr['deploymentKey.confirm']).fill(four);
     const suggest = section.getByRole('button', { name: deskAr['passphrase.suggest'] });
+    const shown = section.getByRole('status').filter({ hasText: deskAr['passphrase.suggested'] });
     await suggest.nth(1).click();
+    // The root's passphrase is suggested once the word list has loaded: until then it is empty, and
+    // Make would be refused for that instead.
+    await waitForCount(shown, 1);
     await section.getByRole('button', { name: deskAr['deploymentKey.make'] }).click();
     await section.getByRole('alert').getByText(deskAr['deploymentKey.err.fewWords']).waitFor();
     expect(await section.getByTestId('deployment-fingerprint').count()).toBe(0);
 
     // The suggestion: six different words of the Arabic list, filled into both fields and shown to copy.
     await suggest.nth(0).click();
-    const shown = section.getByRole('status').filter({ hasText: deskAr['passphrase.suggested'] });
     await waitForCount(shown, 2);
     const suggested = ((await shown.nth(0).textContent()) ?? '').replace(deskAr['passphrase.suggested'], '').trim();
     const words = suggested.split(' ');
