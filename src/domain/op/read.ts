@@ -76,7 +76,8 @@ function outerOf(w: Record<string, unknown>): { osig?: string } {
   return typeof w.osig === 'string' && w.osig.length === OUTER_SIGNATURE_CHARS ? { osig: w.osig } : {};
 }
 
-function openKeys(reader: Reader): OpenKeys {
+/** The keys a reader opens sealed ops with, as `openOp` takes them. */
+export function openKeys(reader: Reader): OpenKeys {
   return {
     mine: reader.mine,
     agreementKey: (kid) => reader.directory.agreementKey(kid),

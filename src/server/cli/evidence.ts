@@ -25,9 +25,10 @@ import { isReportId, type DeviceId } from '../../domain/ids.ts';
 import { KeyDirectory } from '../../domain/key-directory.ts';
 import { headerFields, SEALED_OP_VERSION } from '../../domain/op/header.ts';
 import type { Attachment } from '../../domain/op/op.ts';
-import { openOp, type OpenKeys } from '../../domain/op/sealed.ts';
+import { openKeys } from '../../domain/op/read.ts';
+import { openOp } from '../../domain/op/sealed.ts';
 import { ROSTER_ID } from '../../domain/roster.ts';
-import { refusedByRule, type TrustedRoster } from '../../domain/trusted-roster.ts';
+import { refusedByRule } from '../../domain/trusted-roster.ts';
 import { needsVouching } from '../../domain/vouching.ts';
 import { bagTagFiles, type PayloadEntry } from '../../export/bagit.ts';
 import {
@@ -125,9 +126,17 @@ export async function writeEvidenceBag(request: EvidenceRequest): Promise<Eviden
     write(rosterPath(row.id), asEvidence({ ...headerOfRow(row), body: row.body, sig: row.sig }));
   }
 
-  const keys: OpenKeys = await openKeysOf(trusted, request.deploymentKeys);
+  const keys = openKeys({
+    mine: request.deploymentKeys,
+    directory: await KeyDirectory.fromTrust(
+      trusted,
+      request.deploymentKeys.map((k) => k.publicKey),
+    ),
+    pairs: new PairKeyCache(),
+  });
   const chosen = request.reports && new Set(request.reports);
   const found = new Set<string>();
+  const reports = new Set<string>();
   const authors = new Set<DeviceId>();
   const attachments = new Map<string, Attachment>();
   let ops = 0;
@@ -159,13 +168,13 @@ export async function writeEvidenceBag(request: EvidenceRequest): Promise<Eviden
       const { header, bodyText, signature, body } = opened.op;
       write(opPath(header.reportId, header.id), asEvidence({ ...headerFields(header), body: bodyText, sig: toBase64url(signature) }));
       ops++;
+      reports.add(header.reportId);
       authors.add(header.device);
       for (const a of body.attachments ?? []) attachments.set(a.sha256, a);
     }
     if (rows.length < PAGE) break;
     after = Number(rows.at(-1)!.seq);
   }
-  const reports = new Set([...payload].filter((p) => p.path.startsWith('data/ops/')).map((p) => p.path.split('/')[2]!));
 
   // The keys of every author in the bag, roster statements' included, as the trusted roster gives them.
   for (const row of rosterRows) if (!ignored.has(row.id)) authors.add(headerOfRow(row).device);
@@ -253,17 +262,4 @@ async function writePhoto(blobs: BlobBytes, uploadId: string, a: Attachment, out
   if (opened && sha256 === a.sha256 && bytes === a.bytes) return { path, sha256, bytes };
   rmSync(file);
   return undefined;
-}
-
-async function openKeysOf(trusted: TrustedRoster, deploymentKeys: readonly AgreementKeyPair[]): Promise<OpenKeys> {
-  const directory = await KeyDirectory.fromTrust(
-    trusted,
-    deploymentKeys.map((k) => k.publicKey),
-  );
-  return {
-    mine: deploymentKeys,
-    agreementKey: (kid) => directory.agreementKey(kid),
-    signingKey: (device, deviceSeq) => directory.signingKey(device, deviceSeq),
-    pairs: new PairKeyCache(),
-  };
 }
