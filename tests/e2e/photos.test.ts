@@ -16,7 +16,16 @@ import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { SQLITE_FILE_NAME } from '../../src/server/store/open.ts';
 import { photo } from '../domain/photo/jpeg-fixture.ts';
-import { browserJpeg, deskAndPhone, ownBrowserAndServer, screenshot, syncNow, until, waitForCount } from './harness.ts';
+import {
+  browserJpeg,
+  deskAndPhone,
+  ownBrowserAndServer,
+  screenshot,
+  syncNow,
+  until,
+  waitForCount,
+  waitForServiceWorker,
+} from './harness.ts';
 
 const own = ownBrowserAndServer();
 
@@ -42,6 +51,8 @@ test('a photo attached offline reaches the base sealed, its upload resumed after
   writeFileSync(file, jpeg);
 
   await phone.goto('/');
+  // Offline only once the service worker serves the app: the report form is a chunk it holds.
+  await waitForServiceWorker(phone);
   await phoneContext.setOffline(true);
   await phone.getByRole('button', { name: 'تقرير جديد' }).click();
   await phone.getByRole('radiogroup', { name: 'نوع التقرير' }).getByRole('radio', { name: 'أضرار' }).check();

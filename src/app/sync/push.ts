@@ -126,14 +126,18 @@ export function outbox(db: RasidDb, device: DeviceId, after: number, room = newR
   return opsAbove(db, device, after, room, upTo);
 }
 
-/** Every device this device holds ops of, found by skipping along the [device+deviceSeq] index. */
-export async function devicesHeld(db: RasidDb): Promise<DeviceId[]> {
+/**
+ * Every device this device holds ops of, found by skipping along the [device+deviceSeq] index. Its
+ * keys alone are read: a coordinator asks before each page of a pull, and reading a row would open it.
+ */
+async function devicesHeld(db: RasidDb): Promise<DeviceId[]> {
   const devices: DeviceId[] = [];
-  let next = await db.ops.orderBy('[device+deviceSeq]').first();
-  while (next) {
-    devices.push(next.device);
-    next = await db.ops.where('[device+deviceSeq]').above([next.device, Infinity]).first();
-  }
+  const deviceAfter = async (after?: DeviceId) => {
+    const from = after === undefined ? db.ops.orderBy('[device+deviceSeq]') : db.ops.where('[device+deviceSeq]').above([after, Infinity]);
+    const [key] = await from.limit(1).keys();
+    return (key as [DeviceId, number] | undefined)?.[0];
+  };
+  for (let next = await deviceAfter(); next !== undefined; next = await deviceAfter(next)) devices.push(next);
   return devices;
 }
 
