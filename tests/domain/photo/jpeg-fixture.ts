@@ -3,6 +3,8 @@
  * in either byte order, around image data given or made up. For the position's tests and for photos
  * in the browser tests (around a JPEG the browser encoded, so it also decodes).
  */
+import { concatBytes } from '../../../src/domain/crypto/bytes.ts';
+
 export const LATITUDE_TEXT = '33,30.5123N';
 export const LONGITUDE_TEXT = '36,18.2456E';
 export const CAMERA = 'Rasid-Test-Cam';
@@ -70,16 +72,8 @@ export const segment = (marker: number, data: Uint8Array) => {
   return Uint8Array.from([0xff, marker, length >> 8, length & 0xff, ...data]);
 };
 export const text = (s: string) => new TextEncoder().encode(s);
-export const join = (...parts: Uint8Array[]) => {
-  // Set, not spread: a camera photo is megabytes, and spreading it into an array took seconds.
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
+// Set, not spread: a camera photo is megabytes, and spreading it into an array took seconds.
+export const join = concatBytes;
 
 const xmpPacket = (camera: string) => `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
 <rdf:Description xmlns:exif="http://ns.adobe.com/exif/1.0/" xmlns:xmp="http://ns.adobe.com/xap/1.0/" exif:GPSLatitude="${LATITUDE_TEXT}" xmp:CreatorTool="${camera}">
