@@ -341,62 +341,105 @@ export function placeShown(r: IndexedReport, lang: Lang): string {
  * The shown reports in the order asked for; within equal keys, newest written first, as the list
  * opens. Reports with no key (no event date, no place, not yet at the base) come last, whatever the
  * direction: a missing date is not the oldest or the newest one.
+ *
+ * `index` is the whole list `shown` was filtered from. The whole list is put in each order once and
+ * kept while the list is unchanged, so that a filter changed under an order, or a return to an order
+ * met before, only picks the shown reports out of it: sorting 100,000 reports again takes tens of ms
+ * on a laptop, picking them a few.
  */
 export function sortReports(
   shown: readonly IndexedReport[],
   sort: DeskSort,
   lang: Lang,
   received?: ReceiptRanks,
+  index: readonly IndexedReport[] = shown,
 ): readonly IndexedReport[] {
   if (sort === 'written') return shown;
-  const collator = new Intl.Collator(lang);
-  const keyOf = (r: IndexedReport): string | number | undefined => {
-    switch (sort) {
-      case 'receivedNewest':
-      case 'receivedOldest':
-        return received?.get(r.report.id);
-      case 'eventNewest':
-        return r.dateTo;
-      case 'eventOldest':
-        return r.dateFrom;
-      case 'type':
-        // In the order the form offers the types, the same in both languages.
-        return r.report.view.type && REPORT_TYPES.indexOf(r.report.view.type);
-      case 'place':
-        return placeShown(r, lang) || undefined;
-    }
-  };
-  const descending = sort === 'receivedNewest' || sort === 'eventNewest';
-  const compare = (a: string | number, b: string | number) =>
-    typeof a === 'number' && typeof b === 'number'
-      ? a - b
-      : sort === 'place'
-        ? collator.compare(String(a), String(b))
-        : String(a) < String(b)
-          ? -1
-          : String(a) > String(b)
-            ? 1
-            : 0;
-  // A comparator called over every pair a sort of 100,000 reports makes takes hundreds of ms, the
-  // collator's most. Keys repeat (a few hundred days, places), so the distinct keys are ranked once
-  // and each report sorts by one number: its key's rank, then its position in the list as it opens,
-  // which breaks every tie. Reports with no key rank after all others.
-  const keys = shown.map(keyOf);
-  const distinct = [...new Set(keys.filter((k) => k !== undefined))].sort(compare);
-  const rankOf = new Map<string | number, number>();
-  distinct.forEach((k, i) => rankOf.set(k, i > 0 && compare(distinct[i - 1]!, k) === 0 ? rankOf.get(distinct[i - 1]!)! : i));
+  // A few shown of many sort faster alone than picked from the whole.
+  if (shown !== index && shown.length * PICK_FROM_WHOLE < index.length) return sortedBy(shown, sort, lang, received);
+  const whole = wholeOrder(index, sort, lang, received);
+  if (shown === index) return whole;
+  const kept = new Set(shown);
+  return whole.filter((r) => kept.has(r));
+}
+
+/** Below one in this many of the whole list shown, the shown are sorted alone. */
+const PICK_FROM_WHOLE = 8;
+
+type KeptOrder = { sort: DeskSort; lang: Lang; received: ReceiptRanks | undefined; sorted: readonly IndexedReport[] };
+/** Each list's orders, as long as the list lives; a new reading of the reports is a new list. */
+const keptOrders = new WeakMap<readonly IndexedReport[], KeptOrder[]>();
+
+function wholeOrder(
+  index: readonly IndexedReport[],
+  sort: DeskSort,
+  lang: Lang,
+  received: ReceiptRanks | undefined,
+): readonly IndexedReport[] {
+  const kept = keptOrders.get(index) ?? [];
+  const found = kept.find((k) => k.sort === sort && k.lang === lang && k.received === received);
+  if (found) return found.sorted;
+  const sorted = sortedBy(index, sort, lang, received);
+  keptOrders.set(index, [...kept, { sort, lang, received, sorted }]);
+  return sorted;
+}
+
+/**
+ * A comparator called over every pair a sort of 100,000 reports makes takes hundreds of ms, the
+ * collator's most. So each report sorts by one number, its key's rank and then its position in the
+ * list as it opens (which breaks every tie), in a typed array, which sorts natively. Numeric keys
+ * (the place of receipt, the type's place in the form) are their own rank; text keys repeat (a few
+ * hundred days, places), and their distinct values are ranked once. Reports with no key rank last.
+ */
+function sortedBy(shown: readonly IndexedReport[], sort: DeskSort, lang: Lang, received: ReceiptRanks | undefined): IndexedReport[] {
   const n = shown.length;
-  const last = distinct.length;
+  const keys =
+    sort === 'receivedNewest' || sort === 'receivedOldest' || sort === 'type'
+      ? numericKeys(shown, sort, received)
+      : textKeys(shown, sort, lang);
+  const descending = sort === 'receivedNewest' || sort === 'eventNewest';
+  const last = keys.ranks;
   const order = new Float64Array(n);
-  keys.forEach((k, at) => {
-    const rank = k === undefined ? last : descending ? last - 1 - rankOf.get(k)! : rankOf.get(k)!;
-    order[at] = rank * n + at;
-  });
-  // A typed array sorts by value, natively: no comparator runs.
+  for (let at = 0; at < n; at++) {
+    const rank = keys.of[at]!;
+    order[at] = (rank === UNRANKED ? last : descending ? last - 1 - rank : rank) * n + at;
+  }
   order.sort();
-  const sorted: IndexedReport[] = new Array<IndexedReport>(n);
+  const sorted = new Array<IndexedReport>(n);
   for (let i = 0; i < n; i++) sorted[i] = shown[order[i]! % n]!;
   return sorted;
+}
+
+const UNRANKED = -1;
+/** Each report's rank (UNRANKED when it has no key), and how many ranks there are. */
+type Ranked = { of: Float64Array; ranks: number };
+
+function numericKeys(shown: readonly IndexedReport[], sort: DeskSort, received: ReceiptRanks | undefined): Ranked {
+  const of = new Float64Array(shown.length);
+  let ranks = 0;
+  shown.forEach((r, at) => {
+    const type = r.report.view.type;
+    // In the order the form offers the types, the same in both languages.
+    const key = sort === 'type' ? (type ? REPORT_TYPES.indexOf(type) : undefined) : received?.get(r.report.id);
+    of[at] = key === undefined || key < 0 ? UNRANKED : key;
+    if (key !== undefined && key >= ranks) ranks = key + 1;
+  });
+  return { of, ranks };
+}
+
+function textKeys(shown: readonly IndexedReport[], sort: DeskSort, lang: Lang): Ranked {
+  const keyOf = (r: IndexedReport): string | undefined =>
+    sort === 'eventNewest' ? r.dateTo : sort === 'eventOldest' ? r.dateFrom : placeShown(r, lang) || undefined;
+  const keys = shown.map(keyOf);
+  const collator = sort === 'place' ? new Intl.Collator(lang) : undefined;
+  const compare = collator ? collator.compare : (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const distinct = [...new Set(keys.filter((k) => k !== undefined))].sort(compare);
+  // Keys the collator holds equal share a rank.
+  const rankOf = new Map<string, number>();
+  distinct.forEach((k, i) => rankOf.set(k, i > 0 && compare(distinct[i - 1]!, k) === 0 ? rankOf.get(distinct[i - 1]!)! : i));
+  const of = new Float64Array(shown.length);
+  keys.forEach((k, at) => (of[at] = k === undefined ? UNRANKED : rankOf.get(k)!));
+  return { of, ranks: distinct.length };
 }
 
 // ----- choices for the filters -----

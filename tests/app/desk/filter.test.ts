@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { DeskReport } from '../../../src/app/desk/desk-reports.ts';
 import {
   NO_FILTER,
+  SORTS,
   SearchCache,
   UNKNOWN_DEVICE,
   areaChoices,
@@ -415,6 +416,31 @@ describe('the order of the list', () => {
     expect(by('eventNewest')).toEqual(written([other, c!, b!, a!]));
     expect(by('eventOldest')).toEqual(written([c!, b!, a!, other]));
     expect(by('place')).toEqual(written([other, c!, b!, a!]));
+  });
+
+  test('a filter changed under an order shows the same order as sorting what it keeps, and new receipts reorder it', () => {
+    const places = ['بانياس', 'جبلة', 'الروضة', 'ادلب', 'حماة'];
+    const types: ReportType[] = ['displacement', 'damage', 'access_cut'];
+    const many = Array.from({ length: 40 }, (_, i) =>
+      report({ eventDate: day(`2024-02-${String(1 + (i % 9)).padStart(2, '0')}`), placeName: places[i % 5] }, { type: types[i % 3]! }),
+    );
+    const whole = indexDeskReports(many, new SearchCache(), gazetteer);
+    const received = new Map(many.map((r, i) => [r.id, (i * 7) % 40]));
+    // Most of the list (picked from the whole list's order), and a few of it (sorted alone).
+    const most = whole.filter((r) => r.report.view.type !== 'access_cut');
+    const few = whole.slice(0, 3);
+    for (const sort of SORTS) {
+      for (const shown of [most, few]) {
+        const underFilter = ids(sortReports(shown, sort, 'ar', received, whole));
+        expect(underFilter, sort).toEqual(ids(sortReports(shown, sort, 'ar', received)));
+        // Asked again, as when the coordinator comes back to the order.
+        expect(ids(sortReports(shown, sort, 'ar', received, whole)), sort).toEqual(underFilter);
+      }
+    }
+    const reversed = new Map(many.map((r, i) => [r.id, 39 - ((i * 7) % 40)]));
+    expect(ids(sortReports(most, 'receivedNewest', 'ar', reversed, whole))).toEqual(
+      ids(sortReports(most, 'receivedOldest', 'ar', received, whole)),
+    );
   });
 
   test("by type in the form's order, and by place as the row shows it, in the language's alphabet", () => {

@@ -118,7 +118,7 @@ export function DeskList() {
   }, [byReceipt, data, writer.db, ranks]);
   const received = byReceipt ? ranks?.ranks : undefined;
   const readingReceipts = byReceipt && !!data && ranks?.of !== data;
-  const shown = useMemo(() => sortReports(filtered, sort, tr.lang, received), [filtered, sort, tr.lang, received]);
+  const shown = useMemo(() => sortReports(filtered, sort, tr.lang, received, index), [filtered, sort, tr.lang, received, index]);
 
   const unreadable = data?.unreadable ?? [];
 
