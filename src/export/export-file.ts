@@ -76,14 +76,38 @@ export function* exportChunks(records: readonly ExportRecord[], run: ExportRun):
  * a shared id; each partner's key shuffles its file differently, and the same key keeps its order.
  */
 function inPseudonymOrder(records: readonly ExportRecord[], pseudonym: PseudonymLookup): ExportRecord[] {
-  // Strings sorted as they are, with no comparator, sort several times faster. The pseudonym, then
-  // a NUL (below every hex digit, so a shorter key comes first), then the record's place as
-  // fixed-width digits: equal pseudonyms keep the records' order, as a stable sort by key would.
-  const width = String(records.length).length;
-  const keyed = records.map((r, i) => `${typeof r.id === 'string' ? pseudonym(r.id) : ''}\u0000${String(i).padStart(width, '0')}`);
-  keyed.sort();
-  return keyed.map((k) => records[Number(k.slice(k.indexOf('\u0000') + 1))]!);
+  const n = records.length;
+  const names = records.map((r) => (typeof r.id === 'string' ? pseudonym(r.id) : ''));
+  // Each record sorts by one number, the first 24 bits of its pseudonym and then its place, in a
+  // typed array, which sorts natively: at 100,000 rows several times faster than sorting strings.
+  // Records whose first 24 bits tie (a few hundred at 100,000) are put in order by their whole
+  // pseudonym after; equal pseudonyms keep the records' order, as a stable sort by key would.
+  const order = new Float64Array(n);
+  for (let i = 0; i < n; i++) order[i] = prefixOf(names[i]!) * n + i;
+  order.sort();
+  const at = Array.from(order, (o) => o % n);
+  for (let start = 0; start < n;) {
+    let end = start + 1;
+    while (end < n && Math.floor(order[end]! / n) === Math.floor(order[start]! / n)) end++;
+    if (end - start > 1) {
+      const tied = at.slice(start, end).sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : a - b));
+      at.splice(start, tied.length, ...tied);
+    }
+    start = end;
+  }
+  return at.map((i) => records[i]!);
 }
+
+/**
+ * The first six hex digits of a pseudonym as a number, one more than its value, so that a record with
+ * none (no id) comes first; under 2^25, so that times a file's row count it stays an exact double.
+ */
+function prefixOf(name: string): number {
+  if (name === '') return 0;
+  const value = Number.parseInt(name.slice(0, PREFIX_DIGITS).padEnd(PREFIX_DIGITS, '0'), 16);
+  return Number.isNaN(value) ? 0 : value + 1;
+}
+const PREFIX_DIGITS = 6;
 
 /**
  * The whole file as one string, and its row count for the export log. A promise still, as when

@@ -38,7 +38,8 @@ export function redactForPartner(
   columns: readonly ReportColumn[] = columnsFor(profile),
 ): ExportRow | undefined {
   if (!isExported(record, profile)) return undefined;
-  const conflicted = new Set(typeof record.conflicts === 'string' ? record.conflicts.split(' ') : []);
+  // Most records have no conflict: no set is made for them.
+  const conflicted = typeof record.conflicts === 'string' ? new Set(record.conflicts.split(' ')) : undefined;
   let cell: LatLon | null = null;
   if (profile.place.by === 'grid' && typeof record.lat === 'number' && typeof record.lon === 'number') {
     cell = snapToGrid({ lat: record.lat, lon: record.lon }, profile.place.km);
@@ -46,7 +47,7 @@ export function redactForPartner(
   const row: Record<string, Cell> = {};
   for (const c of columns) {
     const value = record[c.name] ?? null;
-    row[c.name] = value === null || conflicted.has(c.item) ? null : partnerValue(c, value, profile, pseudonym, cell);
+    row[c.name] = value === null || conflicted?.has(c.item) ? null : partnerValue(c, value, profile, pseudonym, cell);
   }
   return row;
 }

@@ -72,6 +72,20 @@ describe('the row order of a partner file', () => {
     expect(sameRow.length).toBeLessThan(5);
   });
 
+  test("the rows are in the order of the partner's pseudonyms, also where two share their first digits", async () => {
+    const lots = many(20_000);
+    const { text } = await exportText(lots, { profile: WASH_PARTNER, format: 'csv', exportedAt: EXPORTED_AT });
+    const shown = text
+      .split('\r\n')
+      .slice(2, -1)
+      .map((line) => line.slice(1, 33));
+    expect(shown).toHaveLength(20_000);
+    // At 20,000 rows some pseudonyms share their first six digits: those are ordered by the rest.
+    const sharing = shown.filter((p, i) => i > 0 && p.slice(0, 6) === shown[i - 1]!.slice(0, 6));
+    expect(sharing.length).toBeGreaterThan(0);
+    expect(shown).toEqual([...shown].sort());
+  });
+
   test('a partner gets the same order whatever order the reports were made or read in', async () => {
     const forward = await exportText(records, { profile: WASH_PARTNER, format: 'json', exportedAt: EXPORTED_AT });
     const backward = await exportText([...records].reverse(), { profile: WASH_PARTNER, format: 'json', exportedAt: EXPORTED_AT });
