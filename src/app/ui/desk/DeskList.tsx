@@ -105,15 +105,19 @@ export function DeskList() {
   const filtered = useMemo(() => filterReports(index, filter), [index, filter]);
   const [sort, setSort] = useState<DeskSort>('written');
   const byReceipt = sort === 'receivedNewest' || sort === 'receivedOldest';
-  // Read when an order by it is first asked for (the list opens without it), then again only for
-  // reports read anew; until then the last reading orders the list, new reports last.
+  // Read when an order by it is first asked for, or once every report is held, when the page is
+  // idle: the first order by receipt need not wait seconds for it at 100,000 reports. Read again only
+  // for reports read anew; until then the last reading orders the list, new reports last.
   const [ranks, setRanks] = useState<{ of: DeskReports; ranks: ReadonlyMap<string, number> }>();
   useEffect(() => {
-    if (!byReceipt || !data || ranks?.of === data) return;
+    if (!data || ranks?.of === data || (!byReceipt && !data.complete)) return;
     let live = true;
-    void receiptRanks(writer.db, data.reports).then((read) => live && setRanks({ of: data, ranks: read }));
+    const read = () => void receiptRanks(writer.db, data.reports).then((got) => live && setRanks({ of: data, ranks: got }));
+    const later = byReceipt ? undefined : whenIdle(read);
+    if (!later) read();
     return () => {
       live = false;
+      later?.();
     };
   }, [byReceipt, data, writer.db, ranks]);
   const received = byReceipt ? ranks?.ranks : undefined;
@@ -196,3 +200,14 @@ export function DeskList() {
     </div>
   );
 }
+
+/** Runs `work` when the page is next idle (within a few seconds at most); gives what cancels it. */
+function whenIdle(work: () => void): () => void {
+  if (typeof requestIdleCallback === 'function') {
+    const handle = requestIdleCallback(work, { timeout: IDLE_WAIT_MS });
+    return () => cancelIdleCallback(handle);
+  }
+  const timer = setTimeout(work, IDLE_WAIT_MS);
+  return () => clearTimeout(timer);
+}
+const IDLE_WAIT_MS = 5_000;
