@@ -83,7 +83,12 @@ export function foldForSearch(text: string): string {
 
 /** The same fold over a report's whole search text in one pass, its line breaks (one field a line) kept. */
 export function foldSearchText(text: string): string {
-  return fold(text).replace(/[^\S\n]+/g, ' ');
+  const folded = fold(text).replace(/[^\S\n]+/g, ' ');
+  // The replaces leave the text in pieces, which V8 joins at its first search: at 100,000 reports
+  // that made the first letter typed 0.4 s slower than the next ones, and held every piece in the
+  // heap meanwhile. Reading a character joins it now, while the index is made.
+  folded.charCodeAt(0);
+  return folded;
 }
 
 /** Every word of the query must appear somewhere in the report, in any order. */
