@@ -11,8 +11,8 @@ import { GEOJSON } from './geojson.ts';
 import { JSON_FILE } from './json.ts';
 import { columnsFor, type Profile } from './profile.ts';
 import { pseudonymsOf } from './pseudonym.ts';
-import type { ExportRecord } from './record.ts';
-import { idsToPseudonymise, isExported, rowsFor, type PseudonymLookup } from './redact.ts';
+import type { Cell, ExportRecord } from './record.ts';
+import { idsToPseudonymise, isExported, partnerCells, rowsFor, type PseudonymLookup } from './redact.ts';
 import { smallGroupsOf, withSmallGroups, type SmallGroupChoice } from './small-groups.ts';
 
 export const EXPORT_FORMATS = ['csv', 'geojson', 'json'] as const;
@@ -64,8 +64,17 @@ export function* exportChunks(records: readonly ExportRecord[], run: ExportRun):
   yield { text: format.head(columns, header), rows: 0, total };
   for (let start = 0; start < total; start += step) {
     const batch = included.slice(start, start + step);
-    const rows = [...rowsFor(batch, profile, pseudonym)];
-    yield { text: format.rows(rows, columns, start === 0), rows: start + batch.length, total };
+    const first = start === 0;
+    let text: string;
+    if (format.cellRows && profile.kind === 'partner' && pseudonym) {
+      const cells: Cell[][] = [];
+      for (const record of batch) {
+        const row = partnerCells(record, profile, pseudonym, columns);
+        if (row) cells.push(row);
+      }
+      text = format.cellRows(cells, columns, first);
+    } else text = format.rows([...rowsFor(batch, profile, pseudonym)], columns, first);
+    yield { text, rows: start + batch.length, total };
   }
   yield { text: format.tail(), rows: total, total };
 }

@@ -3,7 +3,7 @@
  * worker can write 100,000 reports without one giant string and report progress as it goes.
  */
 import type { AdminLevel } from '../domain/gazetteer.ts';
-import type { Column, ExportRow } from './record.ts';
+import type { Cell, Column, ExportRow } from './record.ts';
 import type { SmallGroupChoice } from './small-groups.ts';
 
 /**
@@ -37,6 +37,8 @@ export interface FileFormat {
   head(columns: readonly Column[], header: ExportHeader): string;
   /** `first`: whether these are the file's first rows (a separator goes between, not before). */
   rows(rows: readonly ExportRow[], columns: readonly Column[], first: boolean): string;
+  /** The same from rows given as their cells in the columns' order, where the format can take them so. */
+  cellRows?(rows: readonly (readonly Cell[])[], columns: readonly Column[], first: boolean): string;
   tail(): string;
 }
 
