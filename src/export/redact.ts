@@ -52,7 +52,7 @@ export function partnerCells(
   record: ExportRecord,
   profile: PartnerProfile,
   pseudonym: PseudonymLookup,
-  columns: readonly ReportColumn[] = columnsFor(profile),
+  columns: readonly ReportColumn[],
 ): Cell[] | undefined {
   if (!isExported(record, profile)) return undefined;
   // Most records have no conflict: no set is made for them.

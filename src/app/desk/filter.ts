@@ -393,8 +393,9 @@ function wholeOrder(
  * A comparator called over every pair a sort of 100,000 reports makes takes hundreds of ms, the
  * collator's most. So each report sorts by one number, its key's rank and then its position in the
  * list as it opens (which breaks every tie), in a typed array, which sorts natively. Numeric keys
- * (the place of receipt, the type's place in the form) are their own rank; text keys repeat (a few
- * hundred days, places), and their distinct values are ranked once. Reports with no key rank last.
+ * (the place in the order the base received the reports, the type's place in the form) are their
+ * own rank; text keys repeat (a few hundred days, places), and their distinct values are ranked
+ * once. Reports with no key rank last.
  */
 function sortedBy(shown: readonly IndexedReport[], sort: DeskSort, lang: Lang, received: ReceiptRanks | undefined): IndexedReport[] {
   const n = shown.length;

@@ -106,8 +106,8 @@ export function DeskList() {
   const [sort, setSort] = useState<DeskSort>('written');
   const byReceipt = sort === 'receivedNewest' || sort === 'receivedOldest';
   // Read when an order by it is first asked for, or once every report is held, when the page is
-  // idle: the first order by receipt need not wait seconds for it at 100,000 reports. Read again only
-  // for reports read anew; until then the last reading orders the list, new reports last.
+  // idle: the first order by arrival at the base need not wait seconds for it at 100,000 reports.
+  // Read again only for reports read anew; until then the last reading orders the list, new reports last.
   const [ranks, setRanks] = useState<{ of: DeskReports; ranks: ReadonlyMap<string, number> }>();
   useEffect(() => {
     if (!data || ranks?.of === data || (!byReceipt && !data.complete)) return;
