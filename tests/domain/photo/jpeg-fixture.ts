@@ -72,8 +72,6 @@ export const segment = (marker: number, data: Uint8Array) => {
   return Uint8Array.from([0xff, marker, length >> 8, length & 0xff, ...data]);
 };
 export const text = (s: string) => new TextEncoder().encode(s);
-// Set, not spread: a camera photo is megabytes, and spreading it into an array took seconds.
-export const join = concatBytes;
 
 const xmpPacket = (camera: string) => `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
 <rdf:Description xmlns:exif="http://ns.adobe.com/exif/1.0/" xmlns:xmp="http://ns.adobe.com/xap/1.0/" exif:GPSLatitude="${LATITUDE_TEXT}" xmp:CreatorTool="${camera}">
@@ -96,10 +94,10 @@ export const IMAGE = Uint8Array.from([
  * properties) before `image`, the rest of a JPEG after its SOI marker. `camera` is written in both.
  */
 export function photo({ little = true, gps = true, xmp = true, camera = CAMERA, image = IMAGE } = {}): Uint8Array {
-  return join(
+  return concatBytes(
     Uint8Array.from([0xff, 0xd8]),
-    segment(0xe1, join(text('Exif\0\0'), tiff(little, gps, camera))),
-    ...(xmp ? [segment(0xe1, join(text('http://ns.adobe.com/xap/1.0/\0'), text(xmpPacket(camera))))] : []),
+    segment(0xe1, concatBytes(text('Exif\0\0'), tiff(little, gps, camera))),
+    ...(xmp ? [segment(0xe1, concatBytes(text('http://ns.adobe.com/xap/1.0/\0'), text(xmpPacket(camera))))] : []),
     image,
   );
 }

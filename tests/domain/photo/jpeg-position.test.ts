@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { readJpegMetadata, withoutPosition } from '../../../src/domain/photo/jpeg-position.ts';
-import { CAMERA, IMAGE, join, LATITUDE, LATITUDE_TEXT, LONGITUDE, LONGITUDE_TEXT, photo, text } from './jpeg-fixture.ts';
+import { concatBytes } from '../../../src/domain/crypto/bytes.ts';
+import { CAMERA, IMAGE, LATITUDE, LATITUDE_TEXT, LONGITUDE, LONGITUDE_TEXT, photo, text } from './jpeg-fixture.ts';
 
 function contains(haystack: Uint8Array, needle: Uint8Array): boolean {
   outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
@@ -46,7 +47,7 @@ describe("a photo's position in its metadata", () => {
     expect(readJpegMetadata(bare)).toEqual({ ok: true, metadata: { position: { exif: false, xmp: false }, orientation: 6 } });
     const kept = withoutPosition(bare);
     expect(kept.ok && kept.bytes).toEqual(bare);
-    const noMetadata = join(Uint8Array.from([0xff, 0xd8]), IMAGE);
+    const noMetadata = concatBytes(Uint8Array.from([0xff, 0xd8]), IMAGE);
     expect(readJpegMetadata(noMetadata)).toEqual({ ok: true, metadata: { position: { exif: false, xmp: false }, orientation: 1 } });
   });
 
