@@ -74,6 +74,8 @@ interface Position {
   baseMarks: Map<string, number>;
   receipts: Map<string, string>;
   relayed: Map<string, number>;
+  /** The last page named an own op this device does not hold: the next one is asked for with own ops whole. */
+  ownWhole: boolean;
 }
 
 /** 1. Where the last sync left off, as this device kept it. */
@@ -87,7 +89,7 @@ async function startingPosition(db: RasidDb): Promise<Position> {
   ]);
   const baseMarks = new Map(storedMarks.map((w) => [w.device, w.deviceSeq]));
   const receipts = new Map(storedMarks.flatMap((w) => (w.receipt === undefined ? [] : [[w.device, w.receipt] as const])));
-  return { watermark, receipt, cursor, epoch, pushedOwn: watermark, baseMarks, receipts, relayed: new Map(baseMarks) };
+  return { watermark, receipt, cursor, epoch, pushedOwn: watermark, baseMarks, receipts, relayed: new Map(baseMarks), ownWhole: false };
 }
 
 /** 2. The next batch to push: own ops above how far this sync pushed, sealed; for a coordinator, relays. */
@@ -106,7 +108,15 @@ async function nextBatch(ctx: SyncContext, at: Position): Promise<{ own: Outgoin
  */
 async function exchange(ctx: SyncContext, at: Position, batch: readonly Outgoing[]): Promise<SyncResponse> {
   const known = at.epoch === null ? undefined : knownMarks(ctx.device, at.watermark, at.receipt, at.baseMarks, at.receipts);
-  const response = await ctx.transport({ epoch: at.epoch, cursor: at.cursor, ops: batch.map((b) => b.wire), limit: MAX_BATCH, known });
+  // This device holds its own ops: it asks only where the base put them, not for them again.
+  const response = await ctx.transport({
+    epoch: at.epoch,
+    cursor: at.cursor,
+    ops: batch.map((b) => b.wire),
+    limit: MAX_BATCH,
+    known,
+    ownInBrief: !at.ownWhole,
+  });
   if (response.results.length !== batch.length) throw new SyncError(SYNC_ERRORS.badResponse);
   return response;
 }
@@ -147,7 +157,13 @@ function vouchOwn(ctx: SyncContext): Promise<number> {
  * less than before (a restored backup): everything above it is pushed again, by this sync. A device
  * the base no longer lists is one it holds nothing of (a new, empty store).
  */
-function advance(at: Position, batch: { own: Outgoing[]; relay: Outgoing[] }, response: SyncResponse, cursor: Cursor | null): void {
+function advance(
+  at: Position,
+  batch: { own: Outgoing[]; relay: Outgoing[] },
+  response: SyncResponse,
+  cursor: Cursor | null,
+  ownWhole = false,
+): void {
   for (const o of batch.own) at.pushedOwn = Math.max(at.pushedOwn, o.row.deviceSeq);
   for (const r of batch.relay) at.relayed.set(r.row.device, Math.max(at.relayed.get(r.row.device) ?? 0, r.row.deviceSeq));
   if (response.watermark < at.watermark) at.pushedOwn = response.watermark;
@@ -165,6 +181,7 @@ function advance(at: Position, batch: { own: Outgoing[]; relay: Outgoing[] }, re
   }
   at.cursor = cursor;
   at.epoch = response.epoch;
+  at.ownWhole = ownWhole;
 }
 
 /** The next page, asked for while this one is taken in. */
@@ -202,7 +219,7 @@ async function somethingToPush(ctx: SyncContext, at: Position): Promise<boolean>
 
 /** 6. Whether anything is left: more to pull, a pull to start again from zero, own ops or relays to push. */
 async function moreToDo(ctx: SyncContext, at: Position, response: SyncResponse, taken: TakenResponse): Promise<boolean> {
-  if (response.more || taken.stale) return true;
+  if (response.more || taken.stale || taken.wantWhole) return true;
   // A roster this round pulled may have confirmed a key renewal: the ops that waited for it go now.
   return somethingToPush(ctx, at);
 }
@@ -242,7 +259,7 @@ export async function runSync(first: SyncContext, onProgress: (p: SyncProgress) 
     const next = sending.length === 0 && response.more ? await pullAhead(ctx, at, response) : undefined;
     const taken = await takeAnswer(ctx, at, sending, response);
     const restored = response.watermark < at.watermark;
-    advance(at, batch, response, taken.cursor);
+    advance(at, batch, response, taken.cursor, taken.wantWhole);
     ahead = next && !taken.stale && at.epoch === next.at.epoch && sameCursor(at.cursor, next.at.cursor) ? next : undefined;
 
     out.sent += sending.length;

@@ -24,7 +24,7 @@ import { decodeHlc, nodeIdOf, receive, type Hlc } from '../../domain/hlc.ts';
 import { isReportId, isSettingId, type DeviceId, type OpId, type TargetId } from '../../domain/ids.ts';
 import { applyOp, emptyState, type Authority, type MergedState } from '../../domain/merge.ts';
 import type { Op } from '../../domain/op/op.ts';
-import type { Cursor } from '../../domain/op/sync.ts';
+import type { Cursor, OwnServed } from '../../domain/op/sync.ts';
 import type { WireOp } from '../../domain/op/wire.ts';
 import { QUARANTINE_REASONS, WAITING_REASONS } from '../../domain/quarantine.ts';
 import { authorityOf, rosterEntriesOf, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
@@ -74,6 +74,8 @@ export interface Covering {
 
 export interface TakeIn {
   ops: IncomingOp[];
+  /** This device's own ops, served in brief: held here already, they take only the base's seq and time. */
+  own?: readonly OwnServed[];
   toQuarantine: ToQuarantine[];
   rejected: { id: OpId; reason: string }[];
   covering: Covering;
@@ -180,7 +182,7 @@ interface Classified {
 }
 
 /** 1. Classify: new ops become rows; a held op only takes what the base now says of it. */
-async function classify(db: RasidDb, ops: readonly IncomingOp[]): Promise<Classified> {
+async function classify(db: RasidDb, device: DeviceId, ops: readonly IncomingOp[], own: readonly OwnServed[]): Promise<Classified> {
   const held = await heldRows(
     db.ops,
     ops.map((i) => i.op.id),
@@ -191,33 +193,42 @@ async function classify(db: RasidDb, ops: readonly IncomingOp[]): Promise<Classi
     if (seen.has(inc.op.id)) return;
     seen.add(inc.op.id);
     const old = held[i];
-    if (!old) {
-      const row: OpRow = { ...inc.op };
-      if (inc.seq !== undefined) row.seq = inc.seq;
-      if (inc.receivedAt !== undefined) row.receivedAt = inc.receivedAt;
-      if (inc.rawBody !== undefined) row.rawBody = inc.rawBody;
-      if (inc.wire !== undefined) row.wire = inc.wire;
-      out.newRows.push(row);
-      out.fresh.push(inc.op);
-      return;
-    }
-    // Held already: only what the server says about it can be new. Unchanged rows are not rewritten.
-    const seqChanged = inc.seq !== undefined && (old.seq !== inc.seq || old.receivedAt !== inc.receivedAt);
-    if (seqChanged && old.seq !== undefined) out.renumbered = true;
-    if (!seqChanged && !old.rejected) return;
-    const row: OpRow = { ...old };
-    if (inc.seq !== undefined) {
-      row.seq = inc.seq;
-      row.receivedAt = inc.receivedAt;
-    }
-    if (old.rejected && inc.seq !== undefined) {
-      // The base serves it, so it holds it acknowledged (re-pushed after a restore): it counts again.
-      delete row.rejected;
-      out.rebuild.add(old.reportId);
-    }
-    out.updated.push(row);
+    if (old) return heldServed(old, inc, out);
+    const row: OpRow = { ...inc.op };
+    if (inc.seq !== undefined) row.seq = inc.seq;
+    if (inc.receivedAt !== undefined) row.receivedAt = inc.receivedAt;
+    if (inc.rawBody !== undefined) row.rawBody = inc.rawBody;
+    if (inc.wire !== undefined) row.wire = inc.wire;
+    out.newRows.push(row);
+    out.fresh.push(inc.op);
+  });
+  // Served in brief, an op counts only as the one this device wrote at that deviceSeq.
+  const ownHeld = own.length ? await db.ops.bulkGet(own.map((o) => o.id as OpId)) : [];
+  own.forEach((o, i) => {
+    const old = ownHeld[i];
+    if (!old || seen.has(old.id) || old.device !== device || old.deviceSeq !== o.deviceSeq) return;
+    seen.add(old.id);
+    heldServed(old, o, out);
   });
   return out;
+}
+
+/** A held op served again: only what the base says about it can be new. Unchanged rows are not rewritten. */
+function heldServed(old: OpRow, served: { seq?: number; receivedAt?: number }, out: Classified): void {
+  const seqChanged = served.seq !== undefined && (old.seq !== served.seq || old.receivedAt !== served.receivedAt);
+  if (seqChanged && old.seq !== undefined) out.renumbered = true;
+  if (!seqChanged && !old.rejected) return;
+  const row: OpRow = { ...old };
+  if (served.seq !== undefined) {
+    row.seq = served.seq;
+    row.receivedAt = served.receivedAt;
+  }
+  if (old.rejected && served.seq !== undefined) {
+    // The base serves it, so it holds it acknowledged (re-pushed after a restore): it counts again.
+    delete row.rejected;
+    out.rebuild.add(old.reportId);
+  }
+  out.updated.push(row);
 }
 
 /** 2. Rejections: a pushed op the base refused for good is marked so, and its report merged again. */
@@ -396,7 +407,7 @@ export async function takeIn(db: RasidDb, input: TakeIn, deps: { device: DeviceI
   const { device } = deps;
   const now = deps.now();
   return db.transaction('rw', [db.ops, db.reports, db.settings, db.meta, db.quarantine], async () => {
-    const sorted = await classify(db, input.ops);
+    const sorted = await classify(db, device, input.ops, input.own ?? []);
     await markRejections(db, sorted, input.rejected);
     // Not awaited here: IndexedDB runs a transaction's requests in order, so every read below sees
     // these writes, and issuing the writes of ops and reports together saves round trips.

@@ -8,7 +8,7 @@
 import { signedContent } from '../../domain/op/signature.ts';
 import type { DeviceId, OpId } from '../../domain/ids.ts';
 import { readWireHeader } from '../../domain/op/header.ts';
-import { MAX_BATCH, type Cursor, type SyncResponse } from '../../domain/op/sync.ts';
+import { MAX_BATCH, type Cursor, type OwnServed, type SyncResponse } from '../../domain/op/sync.ts';
 import type { ServedOp, WireOp } from '../../domain/op/wire.ts';
 import { entriesWritten, ROSTER_ID } from '../../domain/roster.ts';
 import { readerExtent } from './op-keys.ts';
@@ -192,6 +192,8 @@ export interface TakenResponse extends TakenIn {
   /** The base answered `reset` (or has another epoch): the cursor was cleared, pull again from zero. */
   stale: boolean;
   cursor: Cursor | null;
+  /** An own op served in brief is not held here: the page was taken up to it, and is pulled again whole from there. */
+  wantWhole: boolean;
 }
 
 /**
@@ -222,11 +224,12 @@ export async function takeResponse(
     if (r.status === 'retry') deferred += 1;
   }
   const stale = response.reset === true || (deps.epoch !== null && response.epoch !== deps.epoch) || deps.lostOps === true;
-  const { ops, toQuarantine, trust } = await readServed(response.ops, deps.reader);
+  const page = await heldPart(db, response, deps.cursorSent ?? null);
+  const { ops, toQuarantine, trust } = await readServed(page.ops, deps.reader);
   // A reset answer without ops names no position of ours: the next pull starts from zero. So does a
   // base that lost ops it had acknowledged: its cursor check (the op id held at the cursor's seq)
   // cannot tell when ops re-pushed after a restore took the very same seqs, with others before them.
-  let cursor = stale && (response.ops.length === 0 || deps.lostOps) ? null : response.cursor;
+  let cursor = stale && (response.ops.length === 0 || deps.lostOps) ? null : page.cursor;
   // An older reply file read after a newer sync must not move the cursor back (that would only re-pull).
   const ahead = deps.keepCursorAhead;
   if (!stale && ahead && (cursor === null || cursor.seq < ahead.seq)) cursor = ahead;
@@ -234,6 +237,7 @@ export async function takeResponse(
     db,
     {
       ops,
+      own: page.own,
       toQuarantine,
       rejected,
       ...(trust && { trust }),
@@ -249,8 +253,41 @@ export async function takeResponse(
     },
     deps,
   );
-  if (taken.renumbered && !stale && deps.cursorSent != null) return { ...taken, rejected, deferred, stale: true, cursor: null };
-  return { ...taken, rejected, deferred, stale, cursor };
+  const wantWhole = page.cut;
+  if (taken.renumbered && !stale && deps.cursorSent != null) return { ...taken, rejected, deferred, stale: true, cursor: null, wantWhole };
+  return { ...taken, rejected, deferred, stale, cursor, wantWhole };
+}
+
+/**
+ * The part of a page this device can take in. Its own ops served in brief carry no content: they
+ * count only for ops it holds, which then take the base's seq and time. One it does not hold (its
+ * store lost it, or another hand signed in its name) ends the part before it, and the page is pulled
+ * again whole from there, so that the op is read and judged like any other.
+ */
+async function heldPart(
+  db: RasidDb,
+  response: SyncResponse,
+  cursorSent: Cursor | null,
+): Promise<{ ops: readonly ServedOp[]; own: readonly OwnServed[]; cursor: Cursor | null; cut: boolean }> {
+  const own = response.own ?? [];
+  if (own.length === 0) return { ops: response.ops, own, cursor: response.cursor, cut: false };
+  const held = new Set<string>(
+    await db.ops
+      .where(':id')
+      .anyOf(own.map((o) => o.id))
+      .primaryKeys(),
+  );
+  const missing = own.find((o) => !held.has(o.id));
+  if (!missing) return { ops: response.ops, own, cursor: response.cursor, cut: false };
+  const ops = response.ops.filter((s) => s.seq < missing.seq);
+  const before = own.filter((o) => o.seq < missing.seq);
+  const lastOp = ops.at(-1);
+  const lastOwn = before.at(-1);
+  const last =
+    lastOp && (!lastOwn || lastOp.seq > lastOwn.seq)
+      ? { seq: lastOp.seq, opId: lastOp.op.id }
+      : lastOwn && { seq: lastOwn.seq, opId: lastOwn.id };
+  return { ops, own: before, cursor: last ?? cursorSent, cut: true };
 }
 
 /**

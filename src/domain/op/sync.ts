@@ -50,6 +50,11 @@ export const syncRequestSchema = z.object({
   known: z.optional(z.array(watermarkSchema).check(z.maxLength(100_000))),
   /** Most ops to pull in this answer (the server may send fewer). */
   limit: z.optional(z.int().check(z.minimum(1), z.maximum(MAX_BATCH))),
+  /**
+   * Serve this device's own `create`, `edit` and `desk` ops in brief, in `own`: it holds them
+   * already, and needs only where the base put them. Without it, they come whole in `ops`.
+   */
+  ownInBrief: z.optional(z.boolean()),
 });
 export type SyncRequest = z.infer<typeof syncRequestSchema>;
 
@@ -63,6 +68,15 @@ export const opResultSchema = z.discriminatedUnion('status', [
 ]);
 export type OpResult = z.infer<typeof opResultSchema>;
 
+/** An op of the calling device, served in brief: where the base put it, and which op it is. */
+export const ownServedSchema = z.object({
+  seq: z.int(),
+  receivedAt: z.number(),
+  id: z.string().check(z.maxLength(64)),
+  deviceSeq: z.int(),
+});
+export type OwnServed = z.infer<typeof ownServedSchema>;
+
 export const syncResponseSchema = z.object({
   epoch: z.string(),
   /** The server's clock (ms since the Unix epoch), for the device's clock check and HLC bound. */
@@ -72,6 +86,8 @@ export const syncResponseSchema = z.object({
   /** The cursor named an op the server does not hold there, or another epoch: pull again from zero. */
   reset: z.optional(z.boolean()),
   ops: z.array(servedOpSchema),
+  /** Asked with `ownInBrief`: the caller's own ops of this page in brief, beside `ops` in the one order of `seq`. */
+  own: z.optional(z.array(ownServedSchema)),
   cursor: z.nullable(cursorSchema),
   more: z.boolean(),
   /** The highest deviceSeq of the calling device decided without a gap: re-push everything above it. */

@@ -53,7 +53,7 @@ export function syncRoute(api: Hono<ApiEnv>, { store, now, random, pullBytes = M
     const results = request.ops.length === 0 ? [] : await pushOps(store.db, { caller, ops: request.ops.map(toPushed), now: now() });
 
     const base = { epoch, results };
-    let page: Pick<SyncResponse, 'reset' | 'ops' | 'cursor' | 'more'>;
+    let page: Pick<SyncResponse, 'reset' | 'ops' | 'own' | 'cursor' | 'more'>;
     // Another epoch: this is not the store the device last synced with. Its pushes above were still
     // decided (the device re-pushes from the watermark below); its cursor means nothing here.
     const pulled =
@@ -68,13 +68,17 @@ export function syncRoute(api: Hono<ApiEnv>, { store, now, random, pullBytes = M
       // `more`: the device pulls again, from the start (cursor null) and with this epoch.
       page = { reset: true, ops: [], cursor: null, more: true };
     } else {
-      const kept = withinBytes(pulled.ops, pullBytes);
+      const brief = (s: ServedOp) => request.ownInBrief === true && s.op.device === caller.device && s.op.kind !== 'deployment';
+      const kept = withinBytes(pulled.ops, pullBytes, brief);
       const last = kept.at(-1);
       page = {
-        ops: kept,
+        ops: kept.filter((s) => !brief(s)),
         cursor: kept.length < pulled.ops.length && last ? { seq: last.seq, opId: last.op.id } : pulled.cursor,
         more: pulled.more || kept.length < pulled.ops.length,
       };
+      if (request.ownInBrief === true) {
+        page.own = kept.filter(brief).map((s) => ({ seq: s.seq, receivedAt: s.receivedAt, id: s.op.id, deviceSeq: s.op.deviceSeq }));
+      }
     }
 
     // Read after the push committed, so the watermark covers this request's own ops.
@@ -106,12 +110,14 @@ function toPushed(sent: unknown): PushedOp {
   return { header, body: fields.body as string, sig: fields.sig as string | undefined, osig: fields.osig as string | undefined };
 }
 
-/** The longest prefix of ops within about `budget` bytes of JSON; never empty when ops are not. */
-function withinBytes(ops: ServedOp[], budget: number): ServedOp[] {
+/** The longest prefix of ops within about `budget` bytes of JSON (those served in brief count as their header); never empty when ops are not. */
+function withinBytes(ops: ServedOp[], budget: number, brief: (s: ServedOp) => boolean): ServedOp[] {
   let used = 0;
   for (let i = 0; i < ops.length; i++) {
     const { op } = ops[i]!;
-    used += Buffer.byteLength(op.body) + (op.sig?.length ?? 0) + (op.osig?.length ?? 0) + (op.blobs?.length ?? 0) * 96 + OP_OVERHEAD_BYTES;
+    used += brief(ops[i]!)
+      ? OP_OVERHEAD_BYTES
+      : Buffer.byteLength(op.body) + (op.sig?.length ?? 0) + (op.osig?.length ?? 0) + (op.blobs?.length ?? 0) * 96 + OP_OVERHEAD_BYTES;
     if (used > budget && i > 0) return ops.slice(0, i);
   }
   return ops;

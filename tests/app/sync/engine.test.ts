@@ -43,8 +43,10 @@ describe('pushing and pulling through the real base', () => {
     const out = await syncDevice(monitor);
     expect(out).toMatchObject({ sent: 2, rejected: [], deferred: 0 });
     expect(await monitor.db.getMeta('watermark')).toBe(2);
-    // The monitor pulled its own ops back with their seq; the roster came with them.
-    expect(out.received).toBe(3);
+    // The roster came whole; the monitor's own ops came in brief, and took their seq and time at the base.
+    expect(out.received).toBe(1);
+    const placed = (await monitor.db.ops.toArray()).filter((o) => o.device === monitor.device);
+    expect(placed.map((o) => typeof o.seq === 'number' && typeof o.receivedAt === 'number')).toEqual([true, true]);
 
     await syncDevice(coordinator);
     expect((await view(coordinator, id))?.values.structures).toBe(9);
@@ -55,6 +57,71 @@ describe('pushing and pulling through the real base', () => {
     expect(again).toMatchObject({ sent: 0, received: 0 });
     const after = (await monitor.db.ops.toArray()).filter((o) => o.device === monitor.device);
     expect(after.map(({ seq: _s, receivedAt: _r, ...op }) => op)).toEqual(before);
+  });
+
+  test("a device's own ops come back in brief, and one it no longer holds comes again whole", async () => {
+    const { monitor, coordinator } = await deployment();
+    const first = await createReport(monitor.writer, damageReport);
+    await createReport(monitor.writer, displacementReport);
+    const seen: { ownInBrief: boolean | undefined; whole: string[]; brief: string[] }[] = [];
+    const watched = {
+      ...monitor.sync,
+      transport: async (request: Parameters<typeof monitor.sync.transport>[0]) => {
+        const response = await monitor.sync.transport(request);
+        seen.push({
+          ownInBrief: request.ownInBrief,
+          whole: response.ops.filter((s) => s.op.device === monitor.device).map((s) => s.op.kind),
+          brief: (response.own ?? []).map((o) => o.id),
+        });
+        return response;
+      },
+    };
+    await runSync(watched);
+    const own = (await monitor.db.ops.toArray()).filter((o) => o.device === monitor.device);
+    // The pull carried none of the monitor's reports back: only where the base put them.
+    expect(seen.flatMap((s) => s.whole)).toEqual([]);
+    expect(seen.flatMap((s) => s.brief).sort()).toEqual(own.map((o) => o.id).sort());
+    expect(own.every((o) => typeof o.seq === 'number')).toBe(true);
+
+    // A coordinator's edit of the monitor's report still comes whole.
+    await syncDevice(coordinator);
+    await editReport(coordinator.writer, first, { structures: 4 });
+    await syncDevice(coordinator);
+    // The monitor's store loses one of its own ops and pulls from the start.
+    const lost = own.find((o) => o.reportId === first)!;
+    await monitor.db.ops.delete(lost.id);
+    await monitor.db.setMeta('cursor', null);
+    seen.length = 0;
+    await runSync(watched);
+    expect(seen.map((s) => s.ownInBrief)).toContain(false);
+    expect(seen.flatMap((s) => s.whole)).toContain('create');
+    const back = await monitor.db.ops.get(lost.id);
+    expect(back).toMatchObject({ id: lost.id, seq: lost.seq, deviceSeq: lost.deviceSeq });
+    expect((await view(monitor, first))?.values.structures).toBe(4);
+  });
+
+  test('an entry in brief that does not match what this device wrote there moves nothing', async () => {
+    const { monitor, coordinator } = await deployment();
+    await createReport(monitor.writer, damageReport);
+    await syncDevice(monitor);
+    const [mine] = (await monitor.db.ops.toArray()).filter((o) => o.device === monitor.device);
+    await createReport(coordinator.writer, displacementReport);
+    await syncDevice(coordinator);
+    const [theirs] = (await coordinator.db.ops.toArray()).filter((o) => o.device === coordinator.device && o.kind === 'create');
+    await monitor.db.ops.put({ ...theirs! });
+    // A base that names the monitor's op at another deviceSeq, and another device's op as the monitor's own.
+    await runSync({
+      ...monitor.sync,
+      transport: async (request) => ({
+        ...(await monitor.sync.transport(request)),
+        own: [
+          { seq: 90, receivedAt: 1, id: mine!.id, deviceSeq: mine!.deviceSeq + 1 },
+          { seq: 91, receivedAt: 1, id: theirs!.id, deviceSeq: theirs!.deviceSeq },
+        ],
+      }),
+    });
+    expect(await monitor.db.ops.get(mine!.id)).toMatchObject({ seq: mine!.seq, receivedAt: mine!.receivedAt });
+    expect(await monitor.db.ops.get(theirs!.id)).toMatchObject({ seq: theirs!.seq, receivedAt: theirs!.receivedAt });
   });
 
   test('a pull of several pages asks for each next page while the last is taken in, and ends holding every report', async () => {

@@ -12,7 +12,7 @@ import { afterEach, beforeAll, describe } from 'vitest';
 import { canonicalJson } from '../../../src/domain/canonical-json.ts';
 import { cryptoRandom, uuidv7 } from '../../../src/domain/ids.ts';
 import type { OpKind } from '../../../src/domain/op/header.ts';
-import type { SyncResponse } from '../../../src/domain/op/sync.ts';
+import type { SyncRequest, SyncResponse } from '../../../src/domain/op/sync.ts';
 import type { WireOp } from '../../../src/domain/op/wire.ts';
 import type { Role } from '../../../src/domain/roles.ts';
 import { createApp } from '../../../src/server/app.ts';
@@ -73,13 +73,7 @@ export interface TestServer {
   enrollSealer(coordinatorToken: string | undefined, device: string, role?: Role): Promise<{ token: string; sealer: Sealer }>;
 }
 
-export interface SyncRequestBody {
-  epoch: string | null;
-  cursor: { seq: number; opId: string } | null;
-  ops: unknown[];
-  limit?: number;
-  known?: { device: string; deviceSeq: number; receipt?: string }[];
-}
+export type SyncRequestBody = SyncRequest;
 
 /** Runs a suite against a fresh server on SQLite (a temp file) and on PostgreSQL. */
 export function forEachStore(

@@ -48,6 +48,27 @@ forEachStore('sync', ({ start }) => {
     });
   });
 
+  it("asked so, the caller's own ops come in brief, where the base put them, and everything else whole", async () => {
+    const server = await start();
+    const { monitor, coordinator } = await monitorAndCoordinator(server);
+    const report = newId();
+    const mine = [wireOp(A, 1, 'create', report), wireOp(A, 2, 'edit', report), wireOp(A, 3, 'deployment', 'vouches')];
+    await server.sync(monitor, { ops: mine });
+    const theirs = wireOp(C, 1, 'edit', report, { structures: 2 });
+    await server.sync(coordinator, { ops: [theirs] });
+
+    const brief = syncResponseSchema.parse(await server.sync(monitor, { ownInBrief: true }));
+    // A deployment op is read by the trust rule whoever wrote it: it comes whole.
+    expect(ids(brief)).toEqual([mine[2]!.id, theirs.id]);
+    expect(brief.own).toEqual(mine.slice(0, 2).map((o, i) => ({ seq: i + 1, receivedAt: server.clock.now, id: o.id, deviceSeq: i + 1 })));
+    expect(brief.cursor).toEqual({ seq: 4, opId: theirs.id });
+    // Not asked: whole, as before; and for another caller, the monitor's ops are not its own.
+    expect(ids(await server.sync(monitor, {}))).toEqual([...mine, theirs].map((o) => o.id));
+    const desk = await server.sync(coordinator, { ownInBrief: true });
+    expect(ids(desk)).toEqual([...mine.map((o) => o.id)]);
+    expect(desk.own).toEqual([{ seq: 4, receivedAt: server.clock.now, id: theirs.id, deviceSeq: 1 }]);
+  });
+
   it('the same batch sent twice gets the same answers and is stored once', async () => {
     const server = await start();
     const { monitor } = await monitorAndCoordinator(server);
