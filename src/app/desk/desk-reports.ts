@@ -9,7 +9,8 @@
 import type { DeviceId, OpId, ReportId } from '../../domain/ids.ts';
 import type { ReportView } from '../../domain/merge.ts';
 import type { RasidDb, ReportRow } from '../store/db.ts';
-import { readClearParts, readIndexKeys } from '../store/clear-parts.ts';
+import { readClearParts, readIndexKeyPages } from '../store/clear-parts.ts';
+import { nextTask } from '../next-task.ts';
 import { readRow } from '../store/read-row.ts';
 
 export interface DeskReport {
@@ -53,15 +54,23 @@ export function deskReportOf(row: ReportRow, watermark: number): DeskReport | un
  * has no place.
  */
 export async function receiptRanks(db: RasidDb, reports: readonly DeskReport[]): Promise<Map<ReportId, number>> {
-  const inOrder = await readIndexKeys(db, 'ops', 'seq');
-  const rank = new Map<IDBValidKey, number>(inOrder.map((id, i) => [id, i]));
+  const rank = new Map<IDBValidKey, number>();
+  await readIndexKeyPages(db, 'ops', 'seq', RANKS_A_TASK, (ids) => {
+    for (const id of ids) rank.set(id, rank.size);
+  });
   const ranks = new Map<ReportId, number>();
-  for (const r of reports) {
-    const at = r.createOp === undefined ? undefined : rank.get(r.createOp);
-    if (at !== undefined) ranks.set(r.id, at);
+  for (let from = 0; from < reports.length; from += RANKS_A_TASK) {
+    if (from > 0) await nextTask();
+    for (const r of reports.slice(from, from + RANKS_A_TASK)) {
+      const at = r.createOp === undefined ? undefined : rank.get(r.createOp);
+      if (at !== undefined) ranks.set(r.id, at);
+    }
   }
   return ranks;
 }
+
+/** About 10 ms of work on a desk's page: the ranks are read in the background, between a coordinator's clicks. */
+const RANKS_A_TASK = 10_000;
 
 /**
  * When the base received each report's create op (ms), for the reports given: the export's

@@ -9,6 +9,7 @@
  * groups it would hold and, when there are any, waits for the coordinator's choice (`writeWith`)
  * before writing a row (docs/decisions.md, 053).
  */
+import { nextTask } from '../next-task.ts';
 import { AGGREGATE_LEVEL } from '../../export/aggregate.ts';
 import type { ExportLogEntry } from '../../export/desk-settings.ts';
 import { FILE_FORMATS, type ExportFormat } from '../../export/export-file.ts';
@@ -137,18 +138,6 @@ export interface ExportWorker {
 /** Vite bundles the worker as a chunk of its own, precached like every other script, so exports work offline. */
 export function exportWorker(): ExportWorker {
   return new Worker(new URL('./export.worker.ts', import.meta.url), { type: 'module' });
-}
-
-/** The next task: a message to itself, which a background tab does not slow as it does timers. */
-function nextTask(): Promise<void> {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
 }
 
 export function startExport(

@@ -40,7 +40,8 @@ test("the order of receipt is the base's count of what it took in, read from the
   const earlier = await createReport(w, { ...damageReport, placeName: 'حي الرمل' });
   const waiting = await createReport(w, { ...damageReport, placeName: 'حي الصليبة' });
   const createOf = async (report: string) => (await db.ops.where('reportId').equals(report).first())!.id;
-  await db.ops.update(await createOf(later), { seq: 7, receivedAt: 1_741_424_400_000 });
+  // Far apart: the index is read a page of seq values at a time.
+  await db.ops.update(await createOf(later), { seq: 20_007, receivedAt: 1_741_424_400_000 });
   await db.ops.update(await createOf(earlier), { seq: 3, receivedAt: 1_741_424_300_000 });
   const reports = (await db.reports.toArray()).map((row) => deskReportOf(row, 0)!);
 
