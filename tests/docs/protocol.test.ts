@@ -156,6 +156,13 @@ const CHECKS: Record<string, (value: unknown, text: string) => void | Promise<vo
     const response = syncResponseSchema.parse(value);
     for (const served of response.ops) await readsAsOp(served.op);
   },
+  // The same page with the device's own ops in brief: every entry names an op of the page above.
+  'sync-response-brief': (value) => {
+    const brief = syncResponseSchema.parse(value);
+    const whole = syncResponseSchema.parse(JSON.parse(examples(DOC).find((e) => e.name === 'sync-response')!.text));
+    expect(brief.own).toEqual(whole.ops.map((s) => ({ seq: s.seq, receivedAt: s.receivedAt, id: s.op.id, deviceSeq: s.op.deviceSeq })));
+    expect({ ...brief, ops: undefined, own: undefined }).toEqual({ ...whole, ops: undefined });
+  },
   'request-file': (_value, text) => expect(readRequestFile(text)).toMatchObject({ ok: true }),
   'reply-file': parses(syncReplyFileSchema),
   'devices-response': parses(devicesResponseSchema),
