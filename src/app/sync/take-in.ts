@@ -229,7 +229,7 @@ export async function takeResponse(
   // A reset answer without ops names no position of ours: the next pull starts from zero. So does a
   // base that lost ops it had acknowledged: its cursor check (the op id held at the cursor's seq)
   // cannot tell when ops re-pushed after a restore took the very same seqs, with others before them.
-  let cursor = stale && (response.ops.length === 0 || deps.lostOps) ? null : page.cursor;
+  let cursor = stale && ((response.ops.length === 0 && !response.own?.length) || deps.lostOps) ? null : page.cursor;
   // An older reply file read after a newer sync must not move the cursor back (that would only re-pull).
   const ahead = deps.keepCursorAhead;
   if (!stale && ahead && (cursor === null || cursor.seq < ahead.seq)) cursor = ahead;
