@@ -7,7 +7,7 @@
  * Inflating stops at a byte limit: a sealed op comes from another device, and a few hundred bytes of
  * DEFLATE can expand to gigabytes.
  */
-import { Inflate, inflateSync } from 'fflate';
+import { deflateSync, Inflate, inflateSync } from 'fflate';
 import { concatBytes, type Bytes } from './bytes.ts';
 
 export async function deflate(bytes: Bytes): Promise<Bytes> {
@@ -20,6 +20,14 @@ export async function deflate(bytes: Bytes): Promise<Bytes> {
   const chunks: Uint8Array[] = [];
   for (let read = await reader.read(); !read.done; read = await reader.read()) chunks.push(read.value);
   return concatBytes(...chunks);
+}
+
+/**
+ * Raw DEFLATE against a preset dictionary (RFC 1951, as zlib's `deflateSetDictionary`), in plain
+ * code: CompressionStream takes no dictionary. About 80 µs for a report's body in Node.
+ */
+export function deflateWithDictionary(bytes: Bytes, dictionary: Bytes): Bytes {
+  return deflateSync(bytes, { level: 6, dictionary });
 }
 
 export type Inflated = { ok: true; bytes: Bytes } | { ok: false; reason: 'corrupt' | 'tooLarge' };
@@ -44,28 +52,28 @@ class TooLarge extends Error {}
  * of reading a sealed op (decision 080). Bytes after the end of the DEFLATE data are not read, as in
  * zlib: the signature is over the body as inflated, so they cannot change what a reader sees.
  */
-export function inflate(bytes: Bytes, maxBytes: number): Inflated {
+export function inflate(bytes: Bytes, maxBytes: number, dictionary?: Bytes): Inflated {
   if (bytes.length === 0) return { ok: false, reason: 'corrupt' };
   try {
-    return bytes.length <= IN_ONE_CALL ? inflateInOneCall(bytes, maxBytes) : inflateByPieces(bytes, maxBytes);
+    return bytes.length <= IN_ONE_CALL ? inflateInOneCall(bytes, maxBytes, dictionary) : inflateByPieces(bytes, maxBytes, dictionary);
   } catch (error) {
     // Otherwise not DEFLATE, or cut short.
     return { ok: false, reason: error instanceof TooLarge ? 'tooLarge' : 'corrupt' };
   }
 }
 
-function inflateInOneCall(bytes: Bytes, maxBytes: number): Inflated {
+function inflateInOneCall(bytes: Bytes, maxBytes: number, dictionary: Bytes | undefined): Inflated {
   // One byte past the limit: an output that fills the buffer went past it.
   if (scratch.length !== maxBytes + 1) scratch = new Uint8Array(maxBytes + 1);
-  const out = inflateSync(bytes, { out: scratch });
+  const out = inflateSync(bytes, dictionary ? { out: scratch, dictionary } : { out: scratch });
   return out.length > maxBytes ? { ok: false, reason: 'tooLarge' } : { ok: true, bytes: out.slice() };
 }
 
-function inflateByPieces(bytes: Bytes, maxBytes: number): Inflated {
+function inflateByPieces(bytes: Bytes, maxBytes: number, dictionary: Bytes | undefined): Inflated {
   const chunks: Uint8Array[] = [];
   let total = 0;
   let ended = false;
-  const inflater = new Inflate((chunk, final) => {
+  const inflater = new Inflate(dictionary ? { dictionary } : {}, (chunk, final) => {
     total += chunk.length;
     if (total > maxBytes) throw new TooLarge();
     chunks.push(chunk);

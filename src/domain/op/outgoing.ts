@@ -49,17 +49,21 @@ export function toWire(op: Op, rawBody?: string): WireOp {
 
 /**
  * The op as it travels in version 2: sealed to `recipients` (the deployment key, the author's own
- * key, and a monitor's when a coordinator edits that monitor's report), or for a deployment op
- * signed in clear.
+ * key, and a monitor's when a coordinator edits that monitor's report) with a body codec from
+ * `codecs`, those every reader opens; or for a deployment op signed in clear.
  */
 export async function sealForWire(
   op: Op,
   sealer: Sealer,
   recipients: readonly PublicKey<AgreementAlg>[],
+  codecs?: readonly number[],
 ): Promise<{ ok: true; wire: WireOp } | { ok: false; reason: string }> {
   if (op.kind === 'deployment') return { ok: true, wire: await signInClear(op, sealer.signing) };
   const header = { ...headerFields(op), v: SEALED_OP_VERSION } as const;
-  const sealed = await sealOp(sealedOpHeaderSchema.parse(header), op.body, sealer, recipients, { pairs: sealer.pairs });
+  const sealed = await sealOp(sealedOpHeaderSchema.parse(header), op.body, sealer, recipients, {
+    pairs: sealer.pairs,
+    ...(codecs && { codecs }),
+  });
   if (!sealed.ok) return sealed;
   // The photos' sealed blobs, in clear beside the sealed body: the base holds uploads to them.
   const blobs = blobsOf(op.body);

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { canonicalJson } from '../../../src/domain/canonical-json.ts';
 import { concatBytes, fromBase64url, fromHex, toBase64url, utf8, type Bytes } from '../../../src/domain/crypto/bytes.ts';
-import { deflate } from '../../../src/domain/crypto/compression.ts';
+import { inflateRawSync } from 'node:zlib';
+import { deflate, deflateWithDictionary } from '../../../src/domain/crypto/compression.ts';
 import {
   generateKeyPair,
   publicKeyFromRaw,
@@ -12,7 +13,17 @@ import {
   type SigningKeyPair,
 } from '../../../src/domain/crypto/keys.ts';
 import { OP_KEY_CONTEXT, PairKeyCache, opKeyInfo } from '../../../src/domain/crypto/pair-keys.ts';
-import { openOp, sealOp, sealPlaintext, sealedBodySchema, type OpenKeys, type SealedWireOp } from '../../../src/domain/op/sealed.ts';
+import {
+  openOp,
+  openPlaintext,
+  sealOp,
+  sealPlaintext,
+  sealedBodySchema,
+  type OpenKeys,
+  type SealedWireOp,
+} from '../../../src/domain/op/sealed.ts';
+import { BODY_DICTIONARY } from '../../../src/domain/op/body-dictionary.ts';
+import { CODECS_READ } from '../../../src/domain/op/codecs.ts';
 import type { SealedOpHeader } from '../../../src/domain/op/header.ts';
 import { signOp, checkOpSignature } from '../../../src/domain/op/signature.ts';
 import type { AgreementAlg, SigningAlg } from '../../../src/domain/crypto/algorithms.ts';
@@ -55,8 +66,9 @@ async function seal(
   body = BODY,
   author: Device = alice,
   to = [deployment.publicKey, alice.agreement.publicKey],
+  codecs?: readonly number[],
 ): Promise<SealedWireOp> {
-  const r = await sealOp(header, body, author, to, { pairs: new PairKeyCache() });
+  const r = await sealOp(header, body, author, to, { pairs: new PairKeyCache(), ...(codecs && { codecs }) });
   if (!r.ok) throw new Error(r.reason);
   return r.op;
 }
@@ -164,6 +176,31 @@ describe('sealing and opening', () => {
       // Header, body text and signature are the evidence: they verify on their own, later.
       expect(await checkOpSignature(alice.signing.publicKey, r.op.header, r.op.bodyText, r.op.signature)).toEqual({ ok: true });
     }
+  });
+
+  test('sealed for readers that all open codec 2, a body deflates against the dictionary: fewer bytes, the same body', async () => {
+    const report = {
+      ...BODY,
+      changes: {
+        type: 'damage',
+        confidence: 'high',
+        damageCause: 'burning',
+        damageLevel: 'destroyed',
+        eventDate: { date: '2026-11-30', precision: 'exact' },
+      },
+    };
+    const everyReader = await seal(HEADER, report);
+    const all = await seal(HEADER, report, alice, undefined, CODECS_READ);
+    const opened = await openPlaintext(all, reader(deployment));
+    expect(opened.ok && opened.plaintext[0]).toBe(2);
+    const before = await openPlaintext(everyReader, reader(deployment));
+    expect(before.ok && before.plaintext[0]).toBe(1);
+    expect(fromBase64url(envelope(all).ct)!.length).toBeLessThan(fromBase64url(envelope(everyReader).ct)!.length - 40);
+    const r = await openOp(all, reader(deployment));
+    expect(r.ok && r.op.body).toEqual(report);
+    // Another client reads it with zlib and the dictionary's bytes alone.
+    const payload = opened.ok ? opened.plaintext.slice(1 + 64) : new Uint8Array();
+    expect(new TextDecoder().decode(inflateRawSync(payload, { dictionary: BODY_DICTIONARY }))).toBe(canonicalJson(report));
   });
 
   test('a device that is not a recipient cannot open it', async () => {
@@ -367,7 +404,17 @@ describe('a malicious or broken author', () => {
       return sealRaw(concatBytes(new Uint8Array([codec]), sig, payload ?? (codec === 1 ? await deflate(utf8(text)) : utf8(text))));
     };
     expect(await reason(await sealRaw(utf8('no frame at all')), reader(deployment))).toBe('quarantine.badBody');
+    expect(await reason(await framed(canonicalJson(BODY), 3), reader(deployment))).toBe('quarantine.badBody');
     expect(await reason(await framed(canonicalJson(BODY), 2), reader(deployment))).toBe('quarantine.badBody');
+    // Codec 2 deflated against another dictionary: not the body that was signed.
+    const other = deflateWithDictionary(utf8(canonicalJson(BODY)), utf8('{"changes":{},"hlc":"2025-03-01T12:00:00.000Z-0000-'));
+    expect(await reason(await framed(canonicalJson(BODY), 2, other), reader(deployment))).not.toBe('opened');
+    expect(
+      await reason(
+        await framed(canonicalJson(BODY), 2, deflateWithDictionary(utf8(canonicalJson(BODY)), BODY_DICTIONARY)),
+        reader(deployment),
+      ),
+    ).toBe('opened');
     expect(await reason(await framed('', 1, await deflate(new Uint8Array(2_000_000))), reader(deployment))).toBe('quarantine.badBody');
     expect(await reason(await framed('', 0, new Uint8Array(300 * 1024)), reader(deployment))).toBe('quarantine.badBody');
     expect(await reason(await framed('', 1, fromHex('ffffffff')), reader(deployment))).toBe('quarantine.badBody');
