@@ -8,6 +8,7 @@ import { SUITES } from './crypto/algorithms.ts';
 import { parsePublicKeyText } from './crypto/public-key-text.ts';
 import { deviceIdSchema } from './id-schemas.ts';
 import { wireOpSchema } from './op/wire.ts';
+import { codecsSchema } from './op/sync.ts';
 import { ROLES } from './roles.ts';
 
 /** A public key in its travelling form, of an algorithm for its role (crypto/public-key-text.ts). */
@@ -31,6 +32,8 @@ export const enrollRequestSchema = z.object({
       .strictObject({ agreement: publicKeyText('agreement'), signing: publicKeyText('signing') })
       .check(z.refine((keys) => sameSuite(keys.agreement, keys.signing))),
   ),
+  /** The body codecs the device opens, as in sync. */
+  codecs: z.optional(codecsSchema),
 });
 
 export const enrollResponseSchema = z.object({

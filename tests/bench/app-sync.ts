@@ -29,6 +29,8 @@ import type { ReportContent } from '../../src/domain/report.ts';
 import { inventedReports } from '../../src/server/demo/invented-reports.ts';
 import { sampleGazetteer } from '../../src/server/demo/seed.ts';
 import { setDeploymentKey } from '../../src/server/enrollment/deployment-key.ts';
+import { codecsText } from '../../src/server/store/codecs.ts';
+import { CODECS_READ } from '../../src/domain/op/codecs.ts';
 import { randomSecret, secretHash, TOKEN_BYTES } from '../../src/server/enrollment/secrets.ts';
 import { openStore } from '../../src/server/store/index.ts';
 import { launchBrowser } from '../chromium.ts';
@@ -181,6 +183,8 @@ async function rasidBase(sealed: boolean, keys: Awaited<ReturnType<InPage['newKe
           revoked_at: null,
           created_at: Date.now(),
           public_keys: sealed ? JSON.stringify(pub) : null,
+          // What this app's enrollment says: every body codec it writes, it opens.
+          codecs: codecsText(CODECS_READ),
         })
         .execute();
     }

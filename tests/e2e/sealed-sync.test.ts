@@ -75,6 +75,10 @@ test("a sealed report reaches the desk and the coordinator's correction reaches 
     const vouchings = ops.filter((o) => o.kind === 'deployment' && o.report_id === 'vouches');
     expect(vouchings.map((o) => [o.v, JSON.parse(o.body).changes.vouched.length])).toEqual([[2, 1]]);
     expect(vouchings[0]!.sig).toMatch(/^[A-Za-z0-9_-]{86}$/);
+    // Both apps said, enrolling and syncing, that they open every body codec: the report and its
+    // correction above were sealed with the dictionary's, and opened so on the other side.
+    const said = store.prepare('select codecs from devices order by created_at').all() as { codecs: string | null }[];
+    expect(said.map((d) => d.codecs)).toEqual(['0,1,2', '0,1,2']);
   } finally {
     store.close();
   }

@@ -136,6 +136,8 @@ export interface MetaRows {
   epoch: string | null;
   /** Coordinators: every device's watermark from the last response, to relay ops the base lacks. */
   watermarks: Watermark[];
+  /** The body codecs every device opens, as the base last said: what own ops are sealed with (decision 092). */
+  codecs: number[];
   /**
    * The keys this device could open ops with when it last tried those waiting in quarantine, and the
    * `waitingAdded` it read then: the next try skips the quarantine only if neither has changed.

@@ -8,6 +8,7 @@
  */
 import { MAX_DRIFT_MS } from '../../domain/hlc.ts';
 import { cryptoRandom, type DeviceId, type OpId, type RandomBytes } from '../../domain/ids.ts';
+import { CODECS_OF_EVERY_READER, CODECS_READ } from '../../domain/op/codecs.ts';
 import { MAX_BATCH, type Cursor, type SyncResponse, type Watermark } from '../../domain/op/sync.ts';
 import type { Role } from '../../domain/roles.ts';
 import type { RasidDb } from '../store/db.ts';
@@ -76,27 +77,49 @@ interface Position {
   relayed: Map<string, number>;
   /** The last page named an own op this device does not hold: the next one is asked for with own ops whole. */
   ownWhole: boolean;
+  /** The body codecs every device opens, as the base last said; unknown before its first answer. */
+  codecs: readonly number[] | undefined;
 }
 
 /** 1. Where the last sync left off, as this device kept it. */
 async function startingPosition(db: RasidDb): Promise<Position> {
-  const [watermark, receipt, cursor, epoch, storedMarks] = await Promise.all([
+  const [watermark, receipt, cursor, epoch, storedMarks, codecs] = await Promise.all([
     db.getMeta('watermark').then((w) => w ?? 0),
     db.getMeta('watermarkReceipt').then((r) => r ?? null),
     db.getMeta('cursor').then((c) => c ?? null),
     db.getMeta('epoch').then((e) => e ?? null),
     db.getMeta('watermarks').then((w) => w ?? []),
+    db.getMeta('codecs'),
   ]);
   const baseMarks = new Map(storedMarks.map((w) => [w.device, w.deviceSeq]));
   const receipts = new Map(storedMarks.flatMap((w) => (w.receipt === undefined ? [] : [[w.device, w.receipt] as const])));
-  return { watermark, receipt, cursor, epoch, pushedOwn: watermark, baseMarks, receipts, relayed: new Map(baseMarks), ownWhole: false };
+  return {
+    watermark,
+    receipt,
+    cursor,
+    epoch,
+    pushedOwn: watermark,
+    baseMarks,
+    receipts,
+    relayed: new Map(baseMarks),
+    ownWhole: false,
+    codecs,
+  };
 }
 
-/** 2. The next batch to push: own ops above how far this sync pushed, sealed; for a coordinator, relays. */
+/**
+ * 2. The next batch to push: own ops above how far this sync pushed, sealed; for a coordinator, relays.
+ * A device that does not yet know which codecs every device opens pushes none of its own in the
+ * first round, which tells it: an op is sealed once and for good, and would otherwise keep the
+ * codec of every reader for its whole life.
+ */
 async function nextBatch(ctx: SyncContext, at: Position): Promise<{ own: Outgoing[]; relay: Outgoing[] }> {
   const room = newRoom();
   const upTo = await lastSendable(ctx.db, ctx.keys);
-  const own = await sealOutgoing(ctx.db, await outbox(ctx.db, ctx.device, at.pushedOwn, room, upTo), ctx.keys);
+  const own =
+    at.codecs === undefined && ctx.keys?.deploymentPublic
+      ? []
+      : await sealOutgoing(ctx.db, await outbox(ctx.db, ctx.device, at.pushedOwn, room, upTo), ctx.keys, at.codecs);
   const relay = ctx.role === 'coordinator' ? await relayBatch(ctx.db, ctx.device, at.relayed, room) : [];
   return { own, relay };
 }
@@ -116,6 +139,7 @@ async function exchange(ctx: SyncContext, at: Position, batch: readonly Outgoing
     limit: MAX_BATCH,
     known,
     ownInBrief: !at.ownWhole,
+    codecs: [...CODECS_READ],
   });
   if (response.results.length !== batch.length) throw new SyncError(SYNC_ERRORS.badResponse);
   return response;
@@ -182,6 +206,8 @@ function advance(
   at.cursor = cursor;
   at.epoch = response.epoch;
   at.ownWhole = ownWhole;
+  // A base that does not say (one older than this app) is taken to know only every reader's.
+  at.codecs = response.codecs ?? CODECS_OF_EVERY_READER;
 }
 
 /** The next page, asked for while this one is taken in. */
@@ -259,7 +285,9 @@ export async function runSync(first: SyncContext, onProgress: (p: SyncProgress) 
     const next = sending.length === 0 && response.more ? await pullAhead(ctx, at, response) : undefined;
     const taken = await takeAnswer(ctx, at, sending, response);
     const restored = response.watermark < at.watermark;
+    const codecsBefore = at.codecs;
     advance(at, batch, response, taken.cursor, taken.wantWhole);
+    if (at.codecs?.join() !== codecsBefore?.join()) await db.setMeta('codecs', [...at.codecs!]);
     ahead = next && !taken.stale && at.epoch === next.at.epoch && sameCursor(at.cursor, next.at.cursor) ? next : undefined;
 
     out.sent += sending.length;

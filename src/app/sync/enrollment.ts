@@ -10,6 +10,7 @@
  */
 import { fingerprintSchema } from '../../domain/id-schemas.ts';
 import type { DeviceId, Fingerprint } from '../../domain/ids.ts';
+import { CODECS_READ } from '../../domain/op/codecs.ts';
 import { enrollResponseSchema } from '../../domain/protocol.ts';
 import type { Enrollment } from '../enrollment-store.ts';
 import { saveEnrollment } from '../enrollment-save.ts';
@@ -77,7 +78,7 @@ export async function enroll(args: EnrollArgs): Promise<Enrollment> {
     res = await args.fetch(`${args.origin}/api/v1/enroll`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({ code: args.code, device: args.device, ...(keys && { keys }) }),
+      body: JSON.stringify({ code: args.code, device: args.device, ...(keys && { keys }), codecs: CODECS_READ }),
       cache: 'no-store',
     });
   } catch {

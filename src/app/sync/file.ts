@@ -65,10 +65,15 @@ export class SyncFileError extends Error {
 export async function writeRequestFile(db: RasidDb, device: DeviceId, now: () => number, keys?: OpKeys): Promise<SyncRequestFile> {
   // A phone that syncs only by file vouches for its ops from before the root in its first file after it.
   if (keys?.root) await vouchForOwn({ db, device, now, random: cryptoRandom });
-  const [watermark, cursor, epoch] = await Promise.all([db.getMeta('watermark'), db.getMeta('cursor'), db.getMeta('epoch')]);
+  const [watermark, cursor, epoch, codecs] = await Promise.all([
+    db.getMeta('watermark'),
+    db.getMeta('cursor'),
+    db.getMeta('epoch'),
+    db.getMeta('codecs'),
+  ]);
   // The outbox as a sync takes it, bounded by count alone: ops after a key renewal not yet confirmed stay on the phone.
   const own = await outbox(db, device, watermark ?? 0, { count: MAX_FILE_OPS, bytes: Infinity }, await lastSendable(db, keys));
-  const outgoing = await sealOutgoing(db, own, keys);
+  const outgoing = await sealOutgoing(db, own, keys, codecs);
   return {
     format: REQUEST_FORMAT,
     v: SYNC_FILE_VERSION,

@@ -63,9 +63,15 @@ export class SealError extends Error {}
  * deployment key and to this device's own key, and for a coordinator's edit of another device's
  * report to that device's key too (so the monitor reads the correction); deployment ops signed.
  * The form is kept on the op's row before it is sent: sealing again would give other bytes, which
- * the base refuses for an op id it already holds. Without a deployment key, ops go as they are.
+ * the base refuses for an op id it already holds. `codecs`: the body codecs every device opens, as
+ * the base last said. Without a deployment key, ops go as they are.
  */
-export async function sealOutgoing(db: RasidDb, out: Outgoing[], keys: OpKeys | undefined): Promise<Outgoing[]> {
+export async function sealOutgoing(
+  db: RasidDb,
+  out: Outgoing[],
+  keys: OpKeys | undefined,
+  codecs: readonly number[] | undefined,
+): Promise<Outgoing[]> {
   const deployment = keys?.deploymentPublic;
   const todo = out.filter((o) => !o.row.wire || lacksOuter(o.row.wire));
   if (!keys || !deployment || todo.length === 0) return out;
@@ -87,7 +93,7 @@ export async function sealOutgoing(db: RasidDb, out: Outgoing[], keys: OpKeys | 
       const ownerKey = owner && owner !== keys.self ? directory.agreementOf(owner) : undefined;
       if (ownerKey) recipients.push(ownerKey);
     }
-    const sealed = await sealForWire(row, sealer, recipients);
+    const sealed = await sealForWire(row, sealer, recipients, codecs);
     if (!sealed.ok) throw new SealError(sealed.reason);
     made.set(row.id, sealed.wire);
   }

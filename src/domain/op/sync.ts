@@ -36,6 +36,12 @@ export const watermarkSchema = z.object({
 });
 export type Watermark = z.infer<typeof watermarkSchema>;
 
+/**
+ * Body codecs (sealed.ts, the plaintext's first byte) a device opens, said to the base when it
+ * enrolls and at each sync; the base answers those every device it serves has said it opens.
+ */
+export const codecsSchema = z.array(z.int().check(z.minimum(0), z.maximum(255))).check(z.maxLength(16));
+
 export const syncRequestSchema = z.object({
   /** The store epoch this device last saw, null before its first sync. */
   epoch: z.nullable(z.string().check(z.maxLength(64))),
@@ -55,6 +61,8 @@ export const syncRequestSchema = z.object({
    * already, and needs only where the base put them. Without it, they come whole in `ops`.
    */
   ownInBrief: z.optional(z.boolean()),
+  /** The body codecs this device opens. */
+  codecs: z.optional(codecsSchema),
 });
 export type SyncRequest = z.infer<typeof syncRequestSchema>;
 
@@ -96,5 +104,10 @@ export const syncResponseSchema = z.object({
   receipt: z.optional(z.string().check(z.maxLength(64))),
   /** Coordinators only: the same for every device, so they can relay ops a base lost. */
   watermarks: z.optional(z.array(watermarkSchema)),
+  /**
+   * Asked with `codecs`: the body codecs every device not revoked has said it opens (0 and 1 for one
+   * that said nothing), so the only ones to seal new ops with.
+   */
+  codecs: z.optional(codecsSchema),
 });
 export type SyncResponse = z.infer<typeof syncResponseSchema>;

@@ -16,6 +16,8 @@ import { OP_FORMAT_VERSION } from '../../domain/op/header.ts';
 import type { Op } from '../../domain/op/op.ts';
 import { bodyText } from '../../domain/op/wire.ts';
 import { exportLogEntrySchema, exportLogId, type ExportLogEntry } from '../../export/desk-settings.ts';
+import { CODECS_READ } from '../../domain/op/codecs.ts';
+import { codecsText } from '../store/codecs.ts';
 import { pushOps, REJECT } from '../store/index.ts';
 import type { Database } from '../store/schema.ts';
 import { opFromStored } from './base-reports.ts';
@@ -46,6 +48,8 @@ export async function recordExport(
       revoked_at: null,
       created_at: now(),
       public_keys: null,
+      // It reads no op, so it holds no codec back (decision 092).
+      codecs: codecsText(CODECS_READ),
     })
     .onConflict((oc) => oc.column('device').doNothing())
     .execute();

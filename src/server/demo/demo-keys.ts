@@ -17,6 +17,7 @@ import { ARGON2ID_FLOOR } from '../../domain/crypto/passphrase.ts';
 import { wrapUnderPassphrase } from '../../domain/crypto/wrapped-key.ts';
 import { newOpId, type DeviceId, type RandomBytes, type TargetId } from '../../domain/ids.ts';
 import type { Op } from '../../domain/op/op.ts';
+import { CODECS_READ } from '../../domain/op/codecs.ts';
 import { sealForWire, type Sealer } from '../../domain/op/outgoing.ts';
 import type { WireOp } from '../../domain/op/wire.ts';
 import { signRootStatement } from '../../domain/root-statement.ts';
@@ -104,7 +105,8 @@ export async function sealDemoOp(op: Op, keys: DemoKeys, owner: (report: TargetI
   const recipients: PublicKey<AgreementAlg>[] = [keys.deployment.publicKey, author.agreement.publicKey];
   const reportOwner = owner(op.reportId);
   if (reportOwner !== undefined && reportOwner !== op.device) recipients.push(sealerOf(keys, reportOwner).agreement.publicKey);
-  const sealed = await sealForWire(op, author, recipients);
+  // Written as by this app's devices, every one of which opens every codec it knows.
+  const sealed = await sealForWire(op, author, recipients, CODECS_READ);
   // The scenario writes only ops its devices may write; one that does not seal is a bug in it.
   if (!sealed.ok) throw new Error(`A demo op could not be sealed: ${sealed.reason}`);
   return sealed.wire;

@@ -18,8 +18,10 @@ import type { DeploymentKeyFile, RootFile } from '../../domain/crypto/key-file.t
 import { cryptoRandom, type DeviceId, type TargetId } from '../../domain/ids.ts';
 import type { Role } from '../../domain/roles.ts';
 import { MAX_BATCH } from '../../domain/op/sync.ts';
+import { CODECS_READ } from '../../domain/op/codecs.ts';
 import type { WireOp } from '../../domain/op/wire.ts';
 import { setDeploymentKey, setDeploymentRoot } from '../enrollment/deployment-key.ts';
+import { codecsText } from '../store/codecs.ts';
 import { pushedOfWire, pushOps, type Store } from '../store/index.ts';
 import type { Database } from '../store/schema.ts';
 import {
@@ -167,6 +169,8 @@ export async function enrollDemoDevices(
         revoked_at: null,
         created_at: enrolledAt,
         public_keys: JSON.stringify(publicKeys.get(d.device)),
+        // As this app's enrollment says it: the demo's devices open every codec it writes.
+        codecs: codecsText(CODECS_READ),
       })),
     )
     .execute();

@@ -11,6 +11,7 @@ import type { Kysely } from 'kysely';
 import type { DeviceId, RandomBytes } from '../../domain/ids.ts';
 import type { Role } from '../../domain/roles.ts';
 import type { Database } from '../store/schema.ts';
+import { codecsText } from '../store/codecs.ts';
 import { hasDeploymentKeys } from './deployment-key.ts';
 import { randomSecret, secretHash, TOKEN_BYTES } from './secrets.ts';
 
@@ -22,6 +23,8 @@ export interface EnrollInput {
   code: string;
   device: DeviceId;
   keys?: Record<string, string> | undefined;
+  /** The body codecs it opens, as it said them; none said is kept as null. */
+  codecs?: readonly number[] | undefined;
 }
 
 /** Thrown inside the transaction to roll back a spent code when the device id was taken meanwhile. */
@@ -29,7 +32,7 @@ class DeviceTaken extends Error {}
 
 export async function enrollDevice(
   db: Kysely<Database>,
-  { code, device, keys }: EnrollInput,
+  { code, device, keys, codecs }: EnrollInput,
   deps: { now: () => number; random: RandomBytes },
 ): Promise<EnrollOutcome> {
   const now = deps.now();
@@ -77,6 +80,7 @@ export async function enrollDevice(
           created_at: now,
           public_keys: keys && Object.keys(keys).length > 0 ? JSON.stringify(keys) : null,
           enrollment_code: row.code_id ?? null,
+          codecs: codecs ? codecsText(codecs) : null,
         })
         .onConflict((oc) => oc.column('device').doNothing())
         .returning('device')

@@ -10,8 +10,10 @@ import { MAX_BATCH, MAX_REQUEST_BYTES, syncRequestSchema, type SyncResponse } fr
 import { wireOpSchema, type ServedOp } from '../../domain/op/wire.ts';
 import {
   allWatermarks,
+  commonCodecs,
   deviceWatermark,
   lostDecidedOps,
+  noteCodecs,
   provenClaims,
   pullOps,
   pushedOfWire,
@@ -87,6 +89,10 @@ export function syncRoute(api: Hono<ApiEnv>, { store, now, random, pullBytes = M
     const answer: SyncResponse = { ...base, serverTime: now(), ...page, watermark, receipt: receipt(caller.device, watermark) };
     if (caller.role === 'coordinator') {
       answer.watermarks = (await allWatermarks(store.db)).map((w) => ({ ...w, receipt: receipt(w.device, w.deviceSeq) }));
+    }
+    if (request.codecs) {
+      await noteCodecs(store.db, caller.device, request.codecs);
+      answer.codecs = await commonCodecs(store.db);
     }
     return jsonAnswer(c, answer);
   });

@@ -9,3 +9,4 @@ export { allWatermarks, deviceWatermark } from './watermark.ts';
 export { currentEpoch, lostDecidedOps, readEpoch, renewEpoch } from './epoch.ts';
 export { provenClaims, receiptOf } from './receipts.ts';
 export { pushedOfWire, REJECT, RETRY, type Caller, type PushedOp } from './rules.ts';
+export { commonCodecs, noteCodecs } from './codecs.ts';

@@ -245,6 +245,18 @@ function blobStoreMigration(dialect: StoreDialect): Migration {
   };
 }
 
+/**
+ * The body codecs each device said it opens, as a sorted list (`0,1,2`); null for one that said
+ * nothing, which a writer takes to open 0 and 1 only (decision 092). The base's own device, which
+ * logs command-line exports and reads no op, holds none back.
+ */
+const codecsMigration: Migration = {
+  async up(db: SchemaDb) {
+    await db.schema.alterTable('devices').addColumn('codecs', 'text').execute();
+    await db.updateTable('devices').set({ codecs: '0,1,2' }).where('device', '=', 'base-cli').execute();
+  },
+};
+
 export function opStoreMigrations(dialect: StoreDialect): MigrationProvider {
   return {
     getMigrations: () =>
@@ -261,6 +273,7 @@ export function opStoreMigrations(dialect: StoreDialect): MigrationProvider {
         '0010_code_id': codeIdMigration,
         '0011_blobs': blobsMigration,
         '0012_blob_store': blobStoreMigration(dialect),
+        '0013_codecs': codecsMigration,
       }),
   };
 }

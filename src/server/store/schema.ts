@@ -79,6 +79,8 @@ export interface DevicesTable {
   last_contact?: string | null;
   /** The public id of the enrollment code it used; null for devices enrolled before codes had ids. */
   enrollment_code?: string | null;
+  /** The body codecs it said it opens, sorted and comma-separated (`0,1,2`); null if it said nothing. */
+  codecs?: string | null;
 }
 
 /**

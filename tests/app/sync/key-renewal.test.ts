@@ -121,7 +121,7 @@ describe('a monitor renews its keys', () => {
 
     // A phone that sent it anyway: the base cannot show the new keys are the device's, and stores nothing.
     const watermark = (await monitor.db.getMeta('watermark')) ?? 0;
-    const early = await sealOutgoing(monitor.db, await outbox(monitor.db, monitor.device, watermark), monitor.keys);
+    const early = await sealOutgoing(monitor.db, await outbox(monitor.db, monitor.device, watermark), monitor.keys, undefined);
     expect(early.map((o) => o.row.deviceSeq)).toEqual([renewal.since]);
     const res = await base.fetch(`${ORIGIN}/api/v1/sync`, {
       method: 'POST',

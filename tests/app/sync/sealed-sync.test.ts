@@ -6,6 +6,8 @@ import { answerRequest, readReply, writeRequestFile } from '../../../src/app/syn
 import { readerOf } from '../../../src/app/sync/op-keys.ts';
 import { sealOutgoing, wireOf } from '../../../src/app/sync/push.ts';
 import { checkOuter } from '../../../src/domain/op/outer-signature.ts';
+import { openPlaintext } from '../../../src/domain/op/sealed.ts';
+import { PairKeyCache } from '../../../src/domain/crypto/pair-keys.ts';
 import { keepRoster } from '../../../src/app/sync/service.ts';
 import { reopenWaiting } from '../../../src/app/sync/take-in.ts';
 import { runSync } from '../../../src/app/sync/engine.ts';
@@ -189,6 +191,77 @@ describe('ops sealed end to end through the real base', () => {
     expect(await second.db.quarantine.count()).toBe(0);
   }, 120_000);
 
+  test('a body is sealed with the dictionary codec only once every device has said it opens it', async () => {
+    const { base, deployment, coordinator, monitor } = await sealedDeployment();
+    /** The codec of the body of `id`'s create op, in the form the monitor sent, opened with the deployment key. */
+    const codecOf = async (id: ReportId) => {
+      const row = (await monitor.db.ops.toArray()).find((o) => o.reportId === id && o.kind === 'create')!;
+      const opened = await openPlaintext(row.wire, {
+        mine: [deployment],
+        agreementKey: () => monitor.keys.device.agreement.publicKey,
+        signingKey: () => undefined,
+        pairs: new PairKeyCache(),
+      });
+      return opened.ok ? opened.plaintext[0] : opened.reason;
+    };
+    // A device enrolled by an app that says nothing of codecs, as one of an earlier release.
+    const made = await base.fetch(`${ORIGIN}/api/v1/enrollment-codes`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${coordinator.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ role: 'coordinator' }),
+    });
+    const { code } = (await made.json()) as { code: string };
+    const silent = 'coord-earlier-0001';
+    await base.fetch(`${ORIGIN}/api/v1/enroll`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ code, device: silent }),
+    });
+
+    const first = await createReport(monitor.writer, damageReport);
+    await syncDevice(monitor);
+    expect(await codecOf(first)).toBe(1);
+    expect(await monitor.db.getMeta('codecs')).toEqual([0, 1]);
+
+    await base.fetch(`${ORIGIN}/api/v1/devices/${silent}/revoke`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${coordinator.token}` },
+    });
+    await syncDevice(monitor);
+    expect(await monitor.db.getMeta('codecs')).toEqual([0, 1, 2]);
+    const second = await createReport(monitor.writer, damageReport);
+    await syncDevice(monitor);
+    expect(await codecOf(second)).toBe(2);
+    await syncDevice(coordinator);
+    expect(await narrative(coordinator, second)).toBe(damageReport.narrative);
+  });
+
+  test('a device that does not know the codecs yet pushes nothing of its own in its first round, then seals all with codec 2', async () => {
+    const { monitor } = await sealedDeployment();
+    for (let i = 0; i < 3; i++) await createReport(monitor.writer, damageReport);
+    expect(await monitor.db.getMeta('codecs')).toBeUndefined();
+    const pushed: number[] = [];
+    await runSync({
+      ...monitor.sync,
+      transport: (request) => {
+        pushed.push(request.ops.length);
+        expect(request.codecs).toEqual([0, 1, 2]);
+        return monitor.sync.transport(request);
+      },
+    });
+    expect(pushed.slice(0, 2)).toEqual([0, 3]);
+    const sealedRows = (await monitor.db.ops.toArray()).filter((o) => o.device === monitor.device && o.kind === 'create');
+    const readers = await readerOf(monitor.db, monitor.keys);
+    for (const row of sealedRows) {
+      const opened = await openPlaintext(row.wire, {
+        ...readers,
+        agreementKey: () => monitor.keys.device.agreement.publicKey,
+        signingKey: () => undefined,
+      });
+      expect(opened.ok && opened.plaintext[0]).toBe(2);
+    }
+  });
+
   test('changing one character of a sealed body, of a header, or of a signature on the base sends the op to quarantine', async () => {
     const { base, deployment, coordinator, monitor } = await sealedDeployment();
     const first = await createReport(monitor.writer, { ...damageReport, narrative: 'first' });
@@ -237,7 +310,7 @@ describe('ops sealed end to end through the real base', () => {
     const id = await createReport(monitor.writer, damageReport);
     // Sealed as an app from before outer signatures left it: its sealed form kept, unsent.
     const unsent = (await monitor.db.ops.toArray()).find((o) => o.reportId === id)!;
-    const [row] = await sealOutgoing(monitor.db, [{ row: unsent, wire: wireOf(unsent) }], monitor.keys);
+    const [row] = await sealOutgoing(monitor.db, [{ row: unsent, wire: wireOf(unsent) }], monitor.keys, undefined);
     const { osig: _osig, ...older } = row!.wire;
     await monitor.db.ops.update(row!.row.id, { wire: older });
 

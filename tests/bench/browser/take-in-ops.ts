@@ -21,6 +21,7 @@ import { encodeHlc, nodeIdOf } from '../../../src/domain/hlc.ts';
 import { cryptoRandom, newOpId, newReportId } from '../../../src/domain/ids.ts';
 import { KeyDirectory } from '../../../src/domain/key-directory.ts';
 import { emptyState, applyOp } from '../../../src/domain/merge.ts';
+import { CODECS_READ } from '../../../src/domain/op/codecs.ts';
 import { sealForWire, toWire } from '../../../src/domain/op/outgoing.ts';
 import { readArrived, type Reader } from '../../../src/domain/op/read.ts';
 import type { Op } from '../../../src/domain/op/op.ts';
@@ -144,7 +145,8 @@ async function takeInOps(
     const served = (wire: (op: Op) => Promise<ServedOp['op']>) =>
       Promise.all(ops.map(async (op, i) => ({ seq: round * n + i + 1, receivedAt: Date.now(), op: await wire(op) })));
     const sealedOps = await served(async (op) => {
-      const s = await sealForWire(op, sealer, [deployment.publicKey, agreement.publicKey]);
+      // As this app's devices seal them once every device has said it opens codec 2.
+      const s = await sealForWire(op, sealer, [deployment.publicKey, agreement.publicKey], CODECS_READ);
       if (!s.ok) throw new Error(s.reason);
       return s.wire;
     });

@@ -69,6 +69,44 @@ forEachStore('sync', ({ start }) => {
     expect(desk.own).toEqual([{ seq: 4, receivedAt: server.clock.now, id: theirs.id, deviceSeq: 1 }]);
   });
 
+  it('a device says which body codecs it opens, and the base answers those every device not revoked opens', async () => {
+    const server = await start();
+    const { monitor, coordinator } = await monitorAndCoordinator(server);
+    // The coordinator said nothing (an earlier app, another client): it opens codecs 0 and 1 only.
+    expect((await server.sync(monitor, { codecs: [0, 1, 2] })).codecs).toEqual([0, 1]);
+    // Not asked, not answered: the answer is the one an earlier app knows.
+    expect(await server.sync(monitor, {})).not.toHaveProperty('codecs');
+    expect((await server.sync(coordinator, { codecs: [2, 1, 0] })).codecs).toEqual([0, 1, 2]);
+
+    // A device says so when it enrolls too; one that does not holds the others back until it is revoked.
+    const enrolled = async (device: string, said?: number[]) => {
+      // Coordinators: this base has no keys yet, which monitors enroll after.
+      const made = await server.call('/api/v1/enrollment-codes', { token: coordinator, json: { role: 'coordinator' } });
+      const { code } = (await made.json()) as { code: string };
+      const res = await server.call('/api/v1/enroll', { json: { code, device, ...(said && { codecs: said }) } });
+      expect(res.status).toBe(201);
+    };
+    await enrolled('coordinator-0002', [0, 1, 2]);
+    expect((await server.sync(coordinator, { codecs: [0, 1, 2] })).codecs).toEqual([0, 1, 2]);
+    await enrolled('coordinator-0003');
+    expect((await server.sync(coordinator, { codecs: [0, 1, 2] })).codecs).toEqual([0, 1]);
+    await server.call('/api/v1/devices/coordinator-0003/revoke', { token: coordinator, method: 'POST' });
+    expect((await server.sync(coordinator, { codecs: [0, 1, 2] })).codecs).toEqual([0, 1, 2]);
+    // Codecs 0 and 1 every reader of format 2 opens, said or not; what a device said last counts.
+    expect((await server.sync(monitor, { codecs: [2] })).codecs).toEqual([0, 1, 2]);
+    expect((await server.sync(monitor, { codecs: [0, 1] })).codecs).toEqual([0, 1]);
+  });
+
+  it('codecs that are not a short list of bytes are refused', async () => {
+    const server = await start();
+    const { monitor } = await monitorAndCoordinator(server);
+    for (const codecs of [[256], [-1], [1.5], 'all', Array.from({ length: 17 }, (_, i) => i)]) {
+      const res = await server.call('/api/v1/sync', { token: monitor, json: { epoch: null, cursor: null, ops: [], codecs } });
+      expect(res.status, JSON.stringify(codecs)).toBe(400);
+    }
+    expect((await server.sync(monitor, { codecs: [0, 1, 2] })).codecs).toEqual([0, 1]);
+  });
+
   it('the same batch sent twice gets the same answers and is stored once', async () => {
     const server = await start();
     const { monitor } = await monitorAndCoordinator(server);
