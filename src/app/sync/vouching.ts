@@ -3,7 +3,7 @@
  * own ops from before the root, once; a coordinator's desk counts, per device, what is vouched for
  * and what no device vouches for, and countersigns a device's vouchings when the coordinator agrees.
  */
-import type { DeviceId } from '../../domain/ids.ts';
+import type { DeviceId, OpId } from '../../domain/ids.ts';
 import { QUARANTINE_REASONS } from '../../domain/quarantine.ts';
 import { authorityOfSummary } from '../../domain/trusted-roster.ts';
 import {
@@ -90,10 +90,17 @@ export interface DeviceVouching {
 }
 
 /**
- * The review of ops from before the root, per device but this desk's own, on a desk that pinned
- * it; empty when there is nothing to review.
+ * Ops read for the review per transaction. A desk holds every op of its deployment (150,000 at
+ * 100,000 reports), each opened from its sealed row: read in one transaction, they kept a sync's
+ * writes waiting for seconds after Settings opened, and the list's first rows waiting behind those.
  */
-export async function reviewVouching(db: RasidDb, self: DeviceId): Promise<DeviceVouching[]> {
+const REVIEW_PAGE = 1000;
+
+/**
+ * The review of ops from before the root, per device but this desk's own, on a desk that pinned
+ * it; empty when there is nothing to review. The ops are read `page` at a time.
+ */
+export async function reviewVouching(db: RasidDb, self: DeviceId, page = REVIEW_PAGE): Promise<DeviceVouching[]> {
   const trust = await db.getMeta('trust');
   if (!trust) return [];
   const isCoordinatorAt = authorityOfSummary(trust);
@@ -120,10 +127,15 @@ export async function reviewVouching(db: RasidDb, self: DeviceId): Promise<Devic
     of(device).unvouched += 1;
   };
   const held: Record<string, unknown>[] = [];
-  await db.ops.each((row) => {
-    const wire = row.wire ?? toWire(row, row.rawBody);
-    if (row.rejected === undefined && row.device !== self && needsVouching(wire)) held.push({ ...wire });
-  });
+  for (let last: OpId | undefined; ;) {
+    const rows = await (last === undefined ? db.ops.orderBy(':id') : db.ops.where(':id').above(last)).limit(page).toArray();
+    for (const row of rows) {
+      const wire = row.wire ?? toWire(row, row.rawBody);
+      if (row.rejected === undefined && row.device !== self && needsVouching(wire)) held.push({ ...wire });
+    }
+    if (rows.length < page) break;
+    last = rows.at(-1)!.id;
+  }
   for (const w of held) await proofless(w);
   const quarantined = await db.quarantine.filter((q) => q.reason === QUARANTINE_REASONS.unproven).toArray();
   for (const q of quarantined) {

@@ -452,6 +452,8 @@ describe('a deployment with its root, through the real base', () => {
     // The first coordinator sees, per device, what is vouched for and what no device vouches for.
     await syncDevice(coordinator);
     const review = await reviewVouching(coordinator.db, coordinator.device);
+    // Read a few ops at a time, the review is the same.
+    expect(await reviewVouching(coordinator.db, coordinator.device, 3)).toEqual(review);
     const ofMonitor = review.find((r) => r.device === monitor.device);
     // Its two reports, vouched for; the base's op, vouched for by no one.
     expect(ofMonitor).toMatchObject({ vouched: 2, countersigned: 0, unvouched: 1 });
