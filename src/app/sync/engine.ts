@@ -109,17 +109,13 @@ async function startingPosition(db: RasidDb): Promise<Position> {
 
 /**
  * 2. The next batch to push: own ops above how far this sync pushed, sealed; for a coordinator, relays.
- * A device that does not yet know which codecs every device opens pushes none of its own in the
- * first round, which tells it: an op is sealed once and for good, and would otherwise keep the
- * codec of every reader for its whole life.
+ * Sealed with the codecs every device opens as the base last said; before its first answer, with
+ * those of every reader.
  */
 async function nextBatch(ctx: SyncContext, at: Position): Promise<{ own: Outgoing[]; relay: Outgoing[] }> {
   const room = newRoom();
   const upTo = await lastSendable(ctx.db, ctx.keys);
-  const own =
-    at.codecs === undefined && ctx.keys?.deploymentPublic
-      ? []
-      : await sealOutgoing(ctx.db, await outbox(ctx.db, ctx.device, at.pushedOwn, room, upTo), ctx.keys, at.codecs);
+  const own = await sealOutgoing(ctx.db, await outbox(ctx.db, ctx.device, at.pushedOwn, room, upTo), ctx.keys, at.codecs);
   const relay = ctx.role === 'coordinator' ? await relayBatch(ctx.db, ctx.device, at.relayed, room) : [];
   return { own, relay };
 }
