@@ -136,10 +136,11 @@ const SKIP_INTRO = /^(Skip|تخطي)$/;
 
 /**
  * Answers the lock screen as a monitor would: skips the introduction and sets the passcode the
- * first time, types it at every later start. Returns once the app behind it shows its navigation. A navigation in the middle of
- * it (a reload, a test's goto) only means answering the new screen.
+ * first time, types it at every later start. Returns once the app behind it shows its navigation,
+ * or as soon as `load` is aborted: a later load of the page has its own answer. A navigation in the
+ * middle of it (a reload, a test's goto) only means answering the new screen.
  */
-export async function unlock(page: Page, passcode = TEST_PASSCODE, limitMs = 60_000): Promise<void> {
+export async function unlock(page: Page, passcode = TEST_PASSCODE, limitMs = 60_000, load?: AbortSignal): Promise<void> {
   const field = page.getByLabel(PASSCODE_LABEL, { exact: true });
   const confirm = page.getByLabel(CONFIRM_LABEL, { exact: true });
   const button = page.getByRole('button', { name: LOCK_BUTTON });
@@ -147,7 +148,11 @@ export async function unlock(page: Page, passcode = TEST_PASSCODE, limitMs = 60_
   const skip = page.getByRole('button', { name: SKIP_INTRO });
   const ready = button.and(page.locator(':enabled'));
   const deadline = Date.now() + limitMs;
+  // Resolves when a later load takes over; the waits below end with it.
+  const superseded = new Promise<void>((resolve) => load?.addEventListener('abort', () => resolve(), { once: true }));
+  const orSuperseded = (wait: Promise<unknown>) => Promise.race([wait, superseded]);
   while (Date.now() < deadline && !page.isClosed()) {
+    if (load?.aborted) return;
     try {
       if (await nav.isVisible()) return;
       if (await skip.isVisible()) await skip.click({ timeout: 2_000 });
@@ -156,8 +161,9 @@ export async function unlock(page: Page, passcode = TEST_PASSCODE, limitMs = 60_
         // and the next round answers the screen shown then; the round ends on the app's state.
         await field.fill(passcode, { timeout: 2_000 });
         if (await confirm.isVisible()) await confirm.fill(passcode, { timeout: 2_000 });
+        if (load?.aborted) return;
         if ((await field.inputValue({ timeout: 2_000 })) === passcode) await button.click({ timeout: 2_000 });
-        await nav.waitFor({ timeout: 15_000 });
+        await orSuperseded(nav.waitFor({ timeout: 15_000 }));
         return;
       }
     } catch {
@@ -165,13 +171,9 @@ export async function unlock(page: Page, passcode = TEST_PASSCODE, limitMs = 60_
     }
     // Until the app shows, or the lock screen can take the passcode: not yet loaded, or still
     // opening the vault with the passcode given.
-    await nav
-      .or(ready)
-      .or(skip)
-      .first()
-      .waitFor()
-      .catch(() => undefined);
+    await orSuperseded(nav.or(ready).or(skip).first().waitFor()).catch(() => undefined);
   }
+  if (load?.aborted) return;
   throw new Error('The app did not unlock');
 }
 
@@ -214,21 +216,22 @@ export async function appReady(page: Page): Promise<void> {
 }
 
 /**
- * Unlocks every page of the context each time it loads the app, as its user would: one answer at a
- * time per page. A test about the lock itself does not use this.
+ * Unlocks every page of the context each time it loads the app, as its user would: one answer per
+ * load, the latest. A test about the lock itself does not use this.
  */
 export function autoUnlock(context: BrowserContext, passcode = TEST_PASSCODE): void {
   if (unlocking.has(context)) return;
   unlocking.add(context);
-  const running = new WeakMap<Page, Promise<void>>();
+  // Each load gets its own answer, with its own time: the one before it stops, even mid-wait, since
+  // the screen it waited on is gone.
+  const loads = new WeakMap<Page, AbortController>();
   const watch = (page: Page) =>
     page.on('load', () => {
-      if (running.has(page)) return;
-      const run = unlock(page, passcode)
-        // A page that leaves the app, or that a test closes, ends the wait quietly.
-        .catch(() => undefined)
-        .finally(() => running.delete(page));
-      running.set(page, run);
+      loads.get(page)?.abort();
+      const load = new AbortController();
+      loads.set(page, load);
+      // A page that leaves the app, or that a test closes, ends the wait quietly.
+      unlock(page, passcode, 60_000, load.signal).catch(() => undefined);
     });
   context.on('page', watch);
   for (const page of context.pages()) watch(page);
