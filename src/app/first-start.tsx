@@ -6,12 +6,19 @@
 import { render } from 'preact';
 import { applyAppearance, currentAppearance, setAppearance, type Appearance } from './appearance.ts';
 import { loadTranslator, type Lang, type Translator } from './i18n/i18n.ts';
+import { loadAgainOnFailure } from './load-again.ts';
 import { saveLang } from './preferences.ts';
 import { Intro } from './ui/Intro.tsx';
 
-/** Shows the introduction in `root` until the monitor is done with it; resolves to the language then chosen. */
+/**
+ * Shows the introduction in `root` until the monitor is done with it; resolves to the language then
+ * chosen. Without its messages (a first visit on a link that dropped, tried again) the passcode is
+ * asked for at once, in the messages the app started with: Settings shows the introduction later.
+ */
 export async function firstStart(tr: Translator, root: Element): Promise<Translator> {
-  let shown = await tr.withScreens();
+  const withScreens = await loadAgainOnFailure(() => tr.withScreens()).catch((e: unknown) => void console.error(e));
+  if (!withScreens) return tr;
+  let shown = withScreens;
   let appearance = currentAppearance();
   // The language last asked for, once its catalog has arrived: a tap on Skip right after choosing
   // a language (a slow phone still loading it) goes on in that language, and a catalog arriving

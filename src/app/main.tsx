@@ -15,6 +15,7 @@ import { deviceId } from './device.ts';
 import { takeEnrollmentFragment } from './enrollment-fragment.ts';
 import { holdInstallOffer } from './install-offer.ts';
 import { loadEnrollment, type Enrollment } from './enrollment-store.ts';
+import { loadAgainOnFailure } from './load-again.ts';
 import { browserLockRecordStore } from './lock/lock-record-store.ts';
 import { IDLE_MINUTES, LOCK_RECORD_KEY } from './lock/options.ts';
 import type { StartAgain } from './lock/lock-record.ts';
@@ -62,15 +63,25 @@ function Root(props: RootProps) {
   // (the desk's, loading as the device became a coordinator) never undoes a language just chosen.
   const wantedLang = useRef(props.tr.lang);
   const lastLoad = useRef(0);
+  const [screensFailed, setScreensFailed] = useState(false);
   const loadCatalog = (lang: Lang, desk: boolean) => {
     const load = ++lastLoad.current;
-    void loadTranslator(lang, { desk, screens: true }).then((next) => {
-      const shown = load === lastLoad.current;
-      if (shown) setTr(next);
-      // A mark lives only in this page's memory: it tells when a catalog arrived and whether it was
-      // passed over, so a late one can be seen to have changed nothing.
-      performance.mark(`catalog:${lang}${desk ? '+desk' : ''}`, { detail: { shown } });
-    });
+    loadAgainOnFailure(() => loadTranslator(lang, { desk, screens: true })).then(
+      (next) => {
+        const shown = load === lastLoad.current;
+        if (shown) {
+          setTr(next);
+          setScreensFailed(false);
+        }
+        // A mark lives only in this page's memory: it tells when a catalog arrived and whether it was
+        // passed over, so a late one can be seen to have changed nothing.
+        performance.mark(`catalog:${lang}${desk ? '+desk' : ''}`, { detail: { shown } });
+      },
+      (e: unknown) => {
+        console.error(e);
+        if (load === lastLoad.current) setScreensFailed(true);
+      },
+    );
   };
   const [localGazetteer, setGazetteer] = useState(props.gazetteer);
   const [enrollment, setEnrollment] = useState(props.enrollment);
@@ -125,6 +136,7 @@ function Root(props: RootProps) {
     <AppProviders
       tr={tr}
       setLang={setLang}
+      screensFailed={screensFailed}
       writer={writer}
       lock={props.lock}
       dataKey={dataKey}
@@ -217,7 +229,7 @@ async function start() {
   takeEnrollmentFragment();
   // Chromium makes its install offer once, early: held from the start for the introduction.
   holdInstallOffer();
-  let tr = await loadLang().then(loadTranslator);
+  let tr = await loadLang().then((lang) => loadAgainOnFailure(() => loadTranslator(lang)));
   document.documentElement.lang = tr.lang;
   document.documentElement.dir = tr.dir;
   applyAppearance(tr);
@@ -238,7 +250,12 @@ async function start() {
   const hasPasscode = (await get(LOCK_RECORD_KEY)) !== undefined;
   const root = document.getElementById('app')!;
   // The first start (and the first after a wipe, as on a new phone) explains before it asks for a passcode.
-  if (!hasPasscode) tr = await import('./first-start.tsx').then((m) => m.firstStart(tr, root));
+  if (!hasPasscode) {
+    tr = await loadAgainOnFailure(() => import('./first-start.tsx')).then(
+      (m) => m.firstStart(tr, root),
+      () => tr,
+    );
+  }
   render(
     <LockScreen
       tr={tr}

@@ -26,9 +26,9 @@ type Props = LanguageServices &
   AppearanceServices & { watermark: number; children: ComponentChildren };
 
 export function AppProviders(p: Props) {
-  const { tr, setLang, writer, lock, dataKey, gazetteer, setGazetteer } = p;
+  const { tr, setLang, screensFailed, writer, lock, dataKey, gazetteer, setGazetteer } = p;
   const { enrollment, setEnrollment, sync, deploymentKeyChanged, appearance, setAppearance } = p;
-  const language = useMemo(() => ({ tr, setLang }), [tr, setLang]);
+  const language = useMemo(() => ({ tr, setLang, screensFailed }), [tr, setLang, screensFailed]);
   const writing = useMemo(() => ({ writer, lock, dataKey }), [writer, lock, dataKey]);
   const places = useMemo(() => ({ gazetteer, setGazetteer }), [gazetteer, setGazetteer]);
   const enrolled = useMemo(

@@ -16,6 +16,8 @@ import type { SyncService } from '../sync/service.ts';
 export interface LanguageServices {
   tr: Translator;
   setLang: (lang: Lang) => void;
+  /** The other screens' messages did not load, tried again: the screens that need them say so. */
+  screensFailed?: boolean;
 }
 
 /** Fixed for as long as the app is unlocked. */
