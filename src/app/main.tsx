@@ -175,7 +175,11 @@ async function openApp(dataKey: DataKeyHolder, tr: Translator, onUpdate: RootPro
     browserLockRecordStore.read(),
   ]);
   const writer: WriterContext = { db, device, now: () => Date.now(), random: cryptoRandom };
-  if (enrollment?.role === 'coordinator') tr = await loadTranslator(tr.lang, { desk: true });
+  // Without the desk's messages the list still opens: Root asks for them again with the screens'.
+  if (enrollment?.role === 'coordinator') {
+    const lang = tr.lang;
+    tr = await loadAgainOnFailure(() => loadTranslator(lang, { desk: true })).catch(() => tr);
+  }
   const idleMinutes = (lockRecord as { idleMinutes?: number } | undefined)?.idleMinutes ?? IDLE_MINUTES[0];
   // Armed right after the list is drawn, not before: the list never waits for it.
   void import('./lock/idle.ts').then(({ lockWhenIdle }) =>

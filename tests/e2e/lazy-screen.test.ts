@@ -5,7 +5,8 @@
  */
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { appReady, autoUnlock, baseUrl, launchBrowser, passcodeField, PHONE, unlock } from './harness.ts';
+import { appReady, autoUnlock, baseUrl, enrollByLink, launchBrowser, passcodeField, PHONE, unlock } from './harness.ts';
+import { startServer } from './server-process.ts';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -70,4 +71,29 @@ test('when the screens’ messages do not come, the passcode is asked at once, a
   await page.getByRole('heading', { name: 'الإعدادات', level: 1 }).waitFor();
   expect(new URL(page.url()).pathname).toBe('/settings');
   await context.close();
+});
+
+test('a desk whose own messages do not come still opens on the reports, and its desk screen says so', async () => {
+  const server = await startServer();
+  try {
+    const context = await browser.newContext({ baseURL: server.baseUrl, ...PHONE, serviceWorkers: 'block' });
+    let refusals = 0;
+    await context.route(/\/assets\/desk-catalog\.ar-[\w-]+\.js$/, (route) => {
+      refusals++;
+      return route.abort('internetdisconnected');
+    });
+    autoUnlock(context);
+    const page = await context.newPage();
+    await enrollByLink(page, server.firstCoordinatorLink);
+    // Unlocked again as a coordinator: the desk's messages are asked for before the list opens.
+    await page.goto('/');
+    await appReady(page);
+    await page.getByRole('button', { name: 'تقرير جديد' }).waitFor();
+    expect(refusals).toBeGreaterThan(0);
+    await page.goto('/desk');
+    await page.getByRole('alert').filter({ hasText: NOT_LOADED }).waitFor();
+    await context.close();
+  } finally {
+    await server.stop();
+  }
 });

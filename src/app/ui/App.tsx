@@ -25,7 +25,7 @@ const DeskMap = lazyScreen(() => import('./desk/DeskMap.tsx').then((m) => m.Desk
 const DeskCharts = lazyScreen(() => import('./desk/DeskCharts.tsx').then((m) => m.DeskCharts));
 const DeskExports = lazyScreen(() => import('./desk/DeskExports.tsx').then((m) => m.DeskExports));
 // The sync status and "Sync now" load after the list: they need the sync code, which waits for it.
-const SyncBar = lazyScreen(() => import('./SyncBar.tsx').then((m) => m.SyncBar));
+const SyncBar = lazyScreen(() => import('./SyncBar.tsx').then((m) => m.SyncBar), { quiet: true });
 
 function useOnline(): boolean {
   const [online, setOnline] = useState(navigator.onLine);

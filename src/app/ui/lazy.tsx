@@ -12,7 +12,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { loadAgainOnFailure } from '../load-again.ts';
 import { useLanguage, useTr } from './context.ts';
 
-export function lazyScreen<P extends object>(load: () => Promise<ComponentType<P>>): ComponentType<P> {
+/** With `quiet`, a part beside the screen (the sync bar) shows nothing when it does not load: the screen says it. */
+export function lazyScreen<P extends object>(load: () => Promise<ComponentType<P>>, { quiet = false } = {}): ComponentType<P> {
   let loaded: ComponentType<P> | undefined;
   return function LazyScreen(props: P) {
     const { tr, screensFailed } = useLanguage();
@@ -34,7 +35,7 @@ export function lazyScreen<P extends object>(load: () => Promise<ComponentType<P
       );
       return () => void (live = false);
     }, [Screen]);
-    if (failed || (screensFailed && !tr.hasScreens)) return <NotLoaded />;
+    if (failed || (screensFailed && !tr.hasScreens)) return quiet ? null : <NotLoaded />;
     return Screen && tr.hasScreens ? <Screen {...props} /> : null;
   };
 }
