@@ -17,7 +17,7 @@ import { readerOf, type OpKeys } from './op-keys.ts';
 import { followRoster } from './trust.ts';
 import { vouchForOwn } from './vouching.ts';
 import { ROSTER_ID } from '../../domain/roster.ts';
-import { countOutbox, newRoom, outbox, relayBatch, sealOutgoing, type Outgoing } from './push.ts';
+import { countOutbox, highestHeld, newRoom, outbox, relayBatch, sealOutgoing, type Outgoing } from './push.ts';
 import { reopenWaiting, takeResponse, type TakenResponse } from './take-in.ts';
 import { SYNC_ERRORS, SyncError, type SyncTransport } from './transport.ts';
 
@@ -79,6 +79,11 @@ interface Position {
   ownWhole: boolean;
   /** The body codecs every device opens, as the base last said; unknown before its first answer. */
   codecs: readonly number[] | undefined;
+  /**
+   * For a coordinator: the highest deviceSeq held of each other device, read once a sync and raised
+   * with each page pulled, so that a round asks for relays only when one may be there.
+   */
+  highest?: Map<DeviceId, number>;
 }
 
 /** 1. Where the last sync left off, as this device kept it. */
@@ -116,7 +121,7 @@ async function nextBatch(ctx: SyncContext, at: Position): Promise<{ own: Outgoin
   const room = newRoom();
   const upTo = await lastSendable(ctx.db, ctx.keys);
   const own = await sealOutgoing(ctx.db, await outbox(ctx.db, ctx.device, at.pushedOwn, room, upTo), ctx.keys, at.codecs);
-  const relay = ctx.role === 'coordinator' ? await relayBatch(ctx.db, ctx.device, at.relayed, room) : [];
+  const relay = (await mayRelay(ctx, at)) ? await relayBatch(ctx.db, ctx.device, at.relayed, room) : [];
   return { own, relay };
 }
 
@@ -236,7 +241,27 @@ function sameCursor(a: Cursor | null, b: Cursor | null): boolean {
 async function somethingToPush(ctx: SyncContext, at: Position): Promise<boolean> {
   const upTo = await lastSendable(ctx.db, ctx.keys);
   if ((await outbox(ctx.db, ctx.device, at.pushedOwn, { count: 1, bytes: Infinity }, upTo)).length > 0) return true;
-  return ctx.role === 'coordinator' && (await relayBatch(ctx.db, ctx.device, at.relayed, { count: 1, bytes: Infinity })).length > 0;
+  return (await mayRelay(ctx, at)) && (await relayBatch(ctx.db, ctx.device, at.relayed, { count: 1, bytes: Infinity })).length > 0;
+}
+
+/**
+ * Whether a coordinator may hold another device's op above what the base holds of it, from
+ * `highest` alone: a long pull's rounds then read no op and walk no device to learn there is none.
+ * Ops of this sync's pages raise it; one set aside since only makes relayBatch look and find none.
+ */
+async function mayRelay(ctx: SyncContext, at: Position): Promise<boolean> {
+  if (ctx.role !== 'coordinator') return false;
+  at.highest ??= await highestHeld(ctx.db, ctx.device);
+  for (const [device, deviceSeq] of at.highest) if (deviceSeq > (at.relayed.get(device) ?? 0)) return true;
+  return false;
+}
+
+/** The pulled page's ops raise `highest`, once it is known: they are held now (or quarantined, which only costs a look). */
+function raiseHighest(at: Position, self: DeviceId, response: SyncResponse): void {
+  if (!at.highest) return;
+  for (const { op } of response.ops) {
+    if (op.device !== self && op.deviceSeq > (at.highest.get(op.device) ?? 0)) at.highest.set(op.device, op.deviceSeq);
+  }
 }
 
 /** 6. Whether anything is left: more to pull, a pull to start again from zero, own ops or relays to push. */
@@ -280,6 +305,7 @@ export async function runSync(first: SyncContext, onProgress: (p: SyncProgress) 
     const response = await (ahead?.response ?? exchange(ctx, at, sending));
     const next = sending.length === 0 && response.more ? await pullAhead(ctx, at, response) : undefined;
     const taken = await takeAnswer(ctx, at, sending, response);
+    raiseHighest(at, device, response);
     const restored = response.watermark < at.watermark;
     const codecsBefore = at.codecs;
     advance(at, batch, response, taken.cursor, taken.wantWhole);

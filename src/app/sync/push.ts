@@ -148,6 +148,24 @@ async function devicesHeld(db: RasidDb): Promise<DeviceId[]> {
 }
 
 /**
+ * The highest `deviceSeq` held of each other device's ops: one key read per device, from the last
+ * device of the index back, reading no row.
+ */
+export async function highestHeld(db: RasidDb, self: DeviceId): Promise<Map<DeviceId, number>> {
+  const highest = new Map<DeviceId, number>();
+  const lastBefore = async (device?: DeviceId) => {
+    const from =
+      device === undefined ? db.ops.orderBy('[device+deviceSeq]') : db.ops.where('[device+deviceSeq]').below([device, -Infinity]);
+    const [key] = await from.reverse().limit(1).keys();
+    return key as [DeviceId, number] | undefined;
+  };
+  for (let key = await lastBefore(); key !== undefined; key = await lastBefore(key[0])) {
+    if (key[0] !== self) highest.set(key[0], key[1]);
+  }
+  return highest;
+}
+
+/**
  * Other devices' ops above their watermarks (`after`: the base's watermark, or how far this sync
  * already relayed). A device the base does not list has watermark 0: it holds none of its ops.
  */
