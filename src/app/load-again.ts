@@ -3,7 +3,7 @@
  * drops for a moment: tried again after a wait, longer each time, before the failure is let through
  * for the screen to say so.
  */
-export const LOAD_WAITS_MS = [500, 2_000] as const;
+const LOAD_WAITS_MS = [500, 2_000] as const;
 
 export async function loadAgainOnFailure<T>(
   load: () => Promise<T>,

@@ -121,7 +121,7 @@ async function nextBatch(ctx: SyncContext, at: Position): Promise<{ own: Outgoin
   const room = newRoom();
   const upTo = await lastSendable(ctx.db, ctx.keys);
   const own = await sealOutgoing(ctx.db, await outbox(ctx.db, ctx.device, at.pushedOwn, room, upTo), ctx.keys, at.codecs);
-  const relay = (await mayRelay(ctx, at)) ? await relayBatch(ctx.db, ctx.device, at.relayed, room) : [];
+  const relay = await relays(ctx, at, room);
   return { own, relay };
 }
 
@@ -241,19 +241,18 @@ function sameCursor(a: Cursor | null, b: Cursor | null): boolean {
 async function somethingToPush(ctx: SyncContext, at: Position): Promise<boolean> {
   const upTo = await lastSendable(ctx.db, ctx.keys);
   if ((await outbox(ctx.db, ctx.device, at.pushedOwn, { count: 1, bytes: Infinity }, upTo)).length > 0) return true;
-  return (await mayRelay(ctx, at)) && (await relayBatch(ctx.db, ctx.device, at.relayed, { count: 1, bytes: Infinity })).length > 0;
+  return (await relays(ctx, at, { count: 1, bytes: Infinity })).length > 0;
 }
 
 /**
- * Whether a coordinator may hold another device's op above what the base holds of it, from
- * `highest` alone: a long pull's rounds then read no op and walk no device to learn there is none.
- * Ops of this sync's pages raise it; one set aside since only makes relayBatch look and find none.
+ * For a coordinator, other devices' ops it holds above what the base holds of them, as `room`
+ * allows. Looked for only where `highest` says one may be: a long pull's rounds then read no op to
+ * learn there is none. Ops of this sync's pages raise it; one set aside since only costs a look.
  */
-async function mayRelay(ctx: SyncContext, at: Position): Promise<boolean> {
-  if (ctx.role !== 'coordinator') return false;
+async function relays(ctx: SyncContext, at: Position, room: { count: number; bytes: number }): Promise<Outgoing[]> {
+  if (ctx.role !== 'coordinator') return [];
   at.highest ??= await highestHeld(ctx.db, ctx.device);
-  for (const [device, deviceSeq] of at.highest) if (deviceSeq > (at.relayed.get(device) ?? 0)) return true;
-  return false;
+  return relayBatch(ctx.db, at.highest, at.relayed, room);
 }
 
 /** The pulled page's ops raise `highest`, once it is known: they are held now (or quarantined, which only costs a look). */

@@ -133,26 +133,13 @@ export function outbox(db: RasidDb, device: DeviceId, after: number, room = newR
 }
 
 /**
- * Every device this device holds ops of, found by skipping along the [device+deviceSeq] index. Its
- * keys alone are read: a coordinator asks before each page of a pull, and reading a row would open it.
- */
-async function devicesHeld(db: RasidDb): Promise<DeviceId[]> {
-  const devices: DeviceId[] = [];
-  const deviceAfter = async (after?: DeviceId) => {
-    const from = after === undefined ? db.ops.orderBy('[device+deviceSeq]') : db.ops.where('[device+deviceSeq]').above([after, Infinity]);
-    const [key] = await from.limit(1).keys();
-    return (key as [DeviceId, number] | undefined)?.[0];
-  };
-  for (let next = await deviceAfter(); next !== undefined; next = await deviceAfter(next)) devices.push(next);
-  return devices;
-}
-
-/**
- * The highest `deviceSeq` held of each other device's ops: one key read per device, from the last
- * device of the index back, reading no row.
+ * The highest `deviceSeq` held of each other device's ops, by device in the order of the
+ * [device+deviceSeq] index: one key read per device, from the last device back, reading no row (a
+ * row read would be opened). A coordinator reads it once a sync (engine.ts) and raises it with each
+ * page it pulls.
  */
 export async function highestHeld(db: RasidDb, self: DeviceId): Promise<Map<DeviceId, number>> {
-  const highest = new Map<DeviceId, number>();
+  const last: [DeviceId, number][] = [];
   const lastBefore = async (device?: DeviceId) => {
     const from =
       device === undefined ? db.ops.orderBy('[device+deviceSeq]') : db.ops.where('[device+deviceSeq]').below([device, -Infinity]);
@@ -160,20 +147,27 @@ export async function highestHeld(db: RasidDb, self: DeviceId): Promise<Map<Devi
     return key as [DeviceId, number] | undefined;
   };
   for (let key = await lastBefore(); key !== undefined; key = await lastBefore(key[0])) {
-    if (key[0] !== self) highest.set(key[0], key[1]);
+    if (key[0] !== self) last.push(key);
   }
-  return highest;
+  return new Map(last.reverse());
 }
 
 /**
  * Other devices' ops above their watermarks (`after`: the base's watermark, or how far this sync
- * already relayed). A device the base does not list has watermark 0: it holds none of its ops.
+ * already relayed), among those `highest` says are held. A device the base does not list has
+ * watermark 0: it holds none of its ops. A device with nothing above its mark costs no read.
  */
-export async function relayBatch(db: RasidDb, self: DeviceId, after: ReadonlyMap<string, number>, room = newRoom()): Promise<Outgoing[]> {
+export async function relayBatch(
+  db: RasidDb,
+  highest: ReadonlyMap<DeviceId, number>,
+  after: ReadonlyMap<string, number>,
+  room = newRoom(),
+): Promise<Outgoing[]> {
   const out: Outgoing[] = [];
-  for (const device of await devicesHeld(db)) {
-    if (device === self) continue;
-    out.push(...(await opsAbove(db, device, after.get(device) ?? 0, room)));
+  for (const [device, top] of highest) {
+    const mark = after.get(device) ?? 0;
+    if (top <= mark) continue;
+    out.push(...(await opsAbove(db, device, mark, room)));
     if (room.count <= 0 || room.bytes <= 0) break;
   }
   return out;
