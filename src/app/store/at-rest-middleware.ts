@@ -9,9 +9,39 @@
  */
 import type { DBCore, DBCoreCursor, DBCoreTable, Middleware } from 'dexie';
 import { cryptoRandom } from '../../domain/ids.ts';
-import { isSealedTable, openRow, sealRow, unreadableRow, UnreadableRowError, type DataKeyHolder } from './at-rest.ts';
+import {
+  CLEAR_PROPS,
+  isSealedTable,
+  openRow,
+  SEALED_PROP,
+  sealRow,
+  unreadableRow,
+  UnreadableRowError,
+  type DataKeyHolder,
+} from './at-rest.ts';
 
 type Row = Record<string, unknown>;
+
+/** Rows handed back as they lie on disk (clear-parts.ts, putStored): written with the seal they carry. */
+const keptSeals = new WeakSet<object>();
+
+/**
+ * Marks a row read as it lies (its clear part and its seal) to be written back so: a change to its
+ * clear part alone (an op's seq) then costs neither opening nor sealing. The seal still opens: its
+ * associated data is the table and the primary key, which such a change leaves as they were.
+ */
+export function keepingSeal<T extends object>(row: T): T {
+  keptSeals.add(row);
+  return row;
+}
+
+/** A row kept with its seal, checked: a seal, and beside it only what the table keeps in clear (a row that does not open is not kept: clear-parts.ts). */
+function asItLies(table: string, row: Row): Row {
+  const clear = CLEAR_PROPS[table]!;
+  if (!(row[SEALED_PROP] instanceof Uint8Array) || Object.keys(row).some((name) => name !== SEALED_PROP && !clear.includes(name)))
+    throw new Error(`a row of ${table} kept with its seal has more than its clear part`);
+  return row;
+}
 
 /** A cursor whose value is the opened row; everything else is the cursor's own, looked up at each call (Dexie swaps its methods as it goes). */
 function openedCursor(cursor: DBCoreCursor, open: (value: Row) => Row): DBCoreCursor {
@@ -73,7 +103,12 @@ function sealedTable(table: DBCoreTable, dataKey: DataKeyHolder): DBCoreTable {
     mutate(req) {
       if (req.type !== 'add' && req.type !== 'put') return table.mutate(req);
       const keys = dataKey.rowKeys();
-      const values = req.values.map((v: Row) => sealRow(name, v, primaryKeyOf(v), keys, cryptoRandom));
+      const values = req.values.map((v: Row) => {
+        if (keptSeals.has(v)) return asItLies(name, v);
+        // A stored row handed as a row would be sealed inside another seal, and never read again as itself.
+        if (SEALED_PROP in v) throw new Error(`a row of ${name} to seal is sealed already`);
+        return sealRow(name, v, primaryKeyOf(v), keys, cryptoRandom);
+      });
       return table.mutate({ ...req, values });
     },
     get(req) {

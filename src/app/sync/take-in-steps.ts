@@ -30,6 +30,7 @@ import { QUARANTINE_REASONS, WAITING_REASONS } from '../../domain/quarantine.ts'
 import { authorityOf, rosterEntriesOf, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
 import { authorityOfSummary, changedStanding, cutoffsOf, loweredCutoffs, type TrustSummary } from '../../domain/trusted-roster.ts';
 import type { MetaRows, OpRow, QuarantineRow, RasidDb, WriterState } from '../store/db.ts';
+import { putStored, readStored, type Stored } from '../store/clear-parts.ts';
 import { rebuild, remergeFor, remergeForRoster, reportRow, saveState } from '../store/rows.ts';
 import { wireOf } from './push.ts';
 import { isOwnWord } from '../../domain/vouching.ts';
@@ -117,12 +118,16 @@ function quarantineRow(u: ToQuarantine, at: number): QuarantineRow {
  * not hold yet: one key-only walk over the sorted keys finds the few it does, and only those are read
  * (500 point reads that miss cost several times more here).
  */
-async function heldRows<T, K extends string>(table: Table<T, K>, keys: K[]): Promise<(T | undefined)[]> {
+async function heldRows<T, K extends string, R = T>(
+  table: Table<T, K>,
+  keys: K[],
+  read: (present: K[]) => Promise<(R | undefined)[]> = (present) => table.bulkGet(present) as Promise<(R | undefined)[]>,
+): Promise<(R | undefined)[]> {
   if (keys.length === 0) return [];
   const present = new Set(await table.where(':id').anyOf(keys).primaryKeys());
   if (present.size === 0) return keys.map(() => undefined);
-  const found = await table.bulkGet(keys.filter((k) => present.has(k)));
-  const byKey = new Map<K, T | undefined>();
+  const found = await read(keys.filter((k) => present.has(k)));
+  const byKey = new Map<K, R | undefined>();
   keys.filter((k) => present.has(k)).forEach((k, i) => byKey.set(k, found[i]));
   return keys.map((k) => byKey.get(k));
 }
@@ -167,12 +172,21 @@ async function setAsideAfterCutoff(
   return moved;
 }
 
+/**
+ * What a held op served again, or rejected, is judged by and takes: all kept in clear on disk, so it
+ * is read and written as it lies, never opened or sealed again (clear-parts.ts).
+ */
+type HeldClear = 'id' | 'reportId' | 'device' | 'deviceSeq' | 'seq' | 'receivedAt' | 'rejected';
+type HeldOp = Stored<OpRow, HeldClear>;
+
+const readHeld = (db: RasidDb, ids: readonly OpId[]) => readStored<OpRow, HeldClear>(db, db.ops, ids);
+
 /** Step 1's answer: what arrived, against what this device holds. */
 interface Classified {
   /** Ops this device did not hold, as the rows to add. */
   newRows: OpRow[];
-  /** Held rows the base says something new about (a seq, a rejection lifted or made). */
-  updated: OpRow[];
+  /** Held rows the base says something new about (a seq, a rejection lifted or made), as they lie. */
+  updated: HeldOp[];
   /** The new ops, in the order they came. */
   fresh: Op[];
   /** Reports and settings whose every op must be merged again. */
@@ -186,6 +200,7 @@ async function classify(db: RasidDb, device: DeviceId, ops: readonly IncomingOp[
   const held = await heldRows(
     db.ops,
     ops.map((i) => i.op.id),
+    (present) => readHeld(db, present),
   );
   const out: Classified = { newRows: [], updated: [], fresh: [], rebuild: new Set(), renumbered: false };
   const seen = new Set<OpId>();
@@ -203,7 +218,10 @@ async function classify(db: RasidDb, device: DeviceId, ops: readonly IncomingOp[
     out.fresh.push(inc.op);
   });
   // Served in brief, an op counts only as the one this device wrote at that deviceSeq.
-  const ownHeld = own.length ? await db.ops.bulkGet(own.map((o) => o.id as OpId)) : [];
+  const ownHeld = await readHeld(
+    db,
+    own.map((o) => o.id as OpId),
+  );
   own.forEach((o, i) => {
     const old = ownHeld[i];
     if (!old || seen.has(old.id) || old.device !== device || old.deviceSeq !== o.deviceSeq) return;
@@ -214,11 +232,11 @@ async function classify(db: RasidDb, device: DeviceId, ops: readonly IncomingOp[
 }
 
 /** A held op served again: only what the base says about it can be new. Unchanged rows are not rewritten. */
-function heldServed(old: OpRow, served: { seq?: number; receivedAt?: number }, out: Classified): void {
+function heldServed(old: HeldOp, served: { seq?: number; receivedAt?: number }, out: Classified): void {
   const seqChanged = served.seq !== undefined && (old.seq !== served.seq || old.receivedAt !== served.receivedAt);
   if (seqChanged && old.seq !== undefined) out.renumbered = true;
   if (!seqChanged && !old.rejected) return;
-  const row: OpRow = { ...old };
+  const row: HeldOp = { ...old };
   if (served.seq !== undefined) {
     row.seq = served.seq;
     row.receivedAt = served.receivedAt;
@@ -233,7 +251,10 @@ function heldServed(old: OpRow, served: { seq?: number; receivedAt?: number }, o
 
 /** 2. Rejections: a pushed op the base refused for good is marked so, and its report merged again. */
 async function markRejections(db: RasidDb, sorted: Classified, rejected: TakeIn['rejected']): Promise<void> {
-  const rows = await db.ops.bulkGet(rejected.map((r) => r.id));
+  const rows = await readHeld(
+    db,
+    rejected.map((r) => r.id),
+  );
   rejected.forEach((r, i) => {
     const row = rows[i] ?? sorted.newRows.find((n) => n.id === r.id);
     if (!row || row.rejected === r.reason) return;
@@ -413,7 +434,7 @@ export async function takeIn(db: RasidDb, input: TakeIn, deps: { device: DeviceI
     // these writes, and issuing the writes of ops and reports together saves round trips.
     const opsWritten = Promise.all([
       sorted.newRows.length ? db.ops.bulkAdd(sorted.newRows) : undefined,
-      sorted.updated.length ? db.ops.bulkPut(sorted.updated) : undefined,
+      putStored(db, db.ops, sorted.updated),
     ]);
     const standing = await settleStanding(db, device, input.trust, sorted, now);
     await mergeAgain(db, device, standing, sorted);

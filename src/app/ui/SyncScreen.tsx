@@ -9,6 +9,7 @@ import { decodeHlc } from '../../domain/hlc.ts';
 import { FILE_ERRORS, syncFileName } from '../../domain/sync-file.ts';
 import { useLiveQuery } from '../live-query.ts';
 import { answerRequest, readReply, SyncFileError, writeRequestFile } from '../sync/file.ts';
+import { rejectedOwnOps } from '../store/rejected.ts';
 import { waitingReports } from '../store/waiting.ts';
 import { httpTransport, SyncError } from '../sync/transport.ts';
 import { isCoordinator, useEnrollment, useTr, useWatermark, useWriter } from './context.ts';
@@ -42,13 +43,7 @@ export function SyncScreen() {
   const watermark = useWatermark();
   const [message, setMessage] = useState<{ ok: boolean; text: string }>();
   const [busy, setBusy] = useState(false);
-  const rejected = useLiveQuery(
-    async () =>
-      (await writer.db.ops.where('[device+deviceSeq]').between([writer.device, 0], [writer.device, Infinity]).toArray()).filter(
-        (o) => o.rejected,
-      ),
-    [writer.db.ops, writer.device],
-  );
+  const rejected = useLiveQuery(() => rejectedOwnOps(writer.db, writer.device), [writer.db, writer.device]);
 
   const waiting = useLiveQuery(
     async () => (await waitingReports(writer.db, writer.device, watermark)).size,

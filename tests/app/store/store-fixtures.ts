@@ -3,6 +3,7 @@
  * randomness the test controls, and a realistic report.
  */
 import 'fake-indexeddb/auto';
+import { DataKeyHolder } from '../../../src/app/store/at-rest.ts';
 import { RasidDb } from '../../../src/app/store/db.ts';
 import type { WriterContext } from '../../../src/app/store/write-op.ts';
 import type { ReportContent } from '../../../src/domain/report.ts';
@@ -16,6 +17,14 @@ let databases = 0;
 export function freshDb(label: string): RasidDb {
   databases += 1;
   return new RasidDb(`rasid-test-${label}-${databases}-${process.pid}`);
+}
+
+/** A database no other test touches, sealed at rest under a random data key, unlocked. */
+export async function freshSealedDb(label: string): Promise<{ db: RasidDb; dataKey: DataKeyHolder }> {
+  const dataKey = new DataKeyHolder();
+  await dataKey.set(crypto.getRandomValues(new Uint8Array(32)));
+  databases += 1;
+  return { db: new RasidDb(`rasid-test-${label}-${databases}-${process.pid}`, { dataKey }), dataKey };
 }
 
 /** Deterministic bytes: a small xorshift generator, so ids differ per call and per seed. */

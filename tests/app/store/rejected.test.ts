@@ -1,0 +1,41 @@
+// Must come first: Dexie looks for IndexedDB when it is first imported.
+import 'fake-indexeddb/auto';
+import { liveQuery } from 'dexie';
+import { afterEach, expect, test } from 'vitest';
+import { putStored, readStored } from '../../../src/app/store/clear-parts.ts';
+import type { OpRow, RasidDb } from '../../../src/app/store/db.ts';
+import { rejectedOwnOps } from '../../../src/app/store/rejected.ts';
+import { createReport, editReport } from '../../../src/app/store/reports.ts';
+import { DEVICE, damageReport, displacementReport, freshSealedDb, writer } from './store-fixtures.ts';
+
+const open: RasidDb[] = [];
+afterEach(async () => {
+  for (const d of open.splice(0)) await d.delete();
+});
+
+async function sealedDb(): Promise<{ db: RasidDb }> {
+  const sealed = await freshSealedDb('rejected');
+  open.push(sealed.db);
+  return sealed;
+}
+
+test('the ops the base rejected are the only ones opened, and a live query sees a rejection as it is written', async () => {
+  const { db } = await sealedDb();
+  const w = writer(db);
+  const a = await createReport(w, damageReport);
+  await createReport(w, displacementReport);
+  await editReport(w, a, { structures: 9 });
+  const seen: string[][] = [];
+  const sub = liveQuery(() => rejectedOwnOps(db, DEVICE)).subscribe((ops) => seen.push(ops.map((o) => `${o.kind}:${o.rejected}`)));
+  try {
+    await expect.poll(() => seen.at(-1)).toEqual([]);
+    const edit = (await db.ops.where('reportId').equals(a).toArray()).find((o) => o.kind === 'edit')!;
+    const [stored] = await readStored<OpRow, 'id' | 'rejected'>(db, db.ops, [edit.id]);
+    await putStored(db, db.ops, [{ ...stored!, rejected: 'err.op.reportOwned' }]);
+    await expect.poll(() => seen.at(-1)).toEqual(['edit:err.op.reportOwned']);
+  } finally {
+    sub.unsubscribe();
+  }
+  const [rejected] = await rejectedOwnOps(db, DEVICE);
+  expect(rejected!.body.changes).toEqual({ structures: 9 });
+});
