@@ -9,12 +9,13 @@
 import type { AgreementAlg } from '../../domain/crypto/algorithms.ts';
 import type { PublicKey } from '../../domain/crypto/keys.ts';
 import type { DeviceId, OpId } from '../../domain/ids.ts';
-import { sealForWire, toWire, withOuterSignature } from '../../domain/op/outgoing.ts';
+import { sealForWire, withOuterSignature } from '../../domain/op/outgoing.ts';
 import { MAX_BATCH, MAX_REQUEST_BYTES } from '../../domain/op/sync.ts';
 import type { WireOp } from '../../domain/op/wire.ts';
 import type { OpRow, RasidDb } from '../store/db.ts';
 import { ownSpans, pairsAt } from './key-renewal.ts';
 import { directoryOf, sealerOf, type OpKeys } from './op-keys.ts';
+import { wireOf } from './wire-of.ts';
 
 /** Room left for the request's other fields and JSON escaping (a UTF-16 unit is at most 3 bytes, and `\"` doubles a quote). */
 const BATCH_BYTES = Math.floor(MAX_REQUEST_BYTES / 2);
@@ -49,11 +50,6 @@ async function opsAbove(
     room.bytes -= size;
   }
   return out;
-}
-
-/** How an op travels: as sealed (or signed) once, or in version 1 when it never was. */
-export function wireOf(row: OpRow): WireOp {
-  return row.wire ?? toWire(row, row.rawBody);
 }
 
 export class SealError extends Error {}

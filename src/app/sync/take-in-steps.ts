@@ -32,7 +32,7 @@ import { authorityOfSummary, changedStanding, cutoffsOf, loweredCutoffs, type Tr
 import type { MetaRows, OpRow, QuarantineRow, RasidDb, WriterState } from '../store/db.ts';
 import { putStored, readStored, type Stored } from '../store/clear-parts.ts';
 import { rebuild, remergeFor, remergeForRoster, reportRow, saveState } from '../store/rows.ts';
-import { wireOf } from './push.ts';
+import { wireOf } from './wire-of.ts';
 import { isOwnWord } from '../../domain/vouching.ts';
 
 /** An op to take in: pulled (with seq and receivedAt), or read from a sync file (without). */

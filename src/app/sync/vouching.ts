@@ -19,6 +19,7 @@ import {
 import { toWire } from '../../domain/op/outgoing.ts';
 import type { OpRow, RasidDb } from '../store/db.ts';
 import { writeOp, type WriterContext } from '../store/write-op.ts';
+import { wireOf } from './wire-of.ts';
 
 const heldCache = new WeakMap<RasidDb, { ids: string; vouchings: Vouching[] }>();
 
@@ -130,7 +131,7 @@ export async function reviewVouching(db: RasidDb, self: DeviceId, page = REVIEW_
   for (let last: OpId | undefined; ;) {
     const rows = await (last === undefined ? db.ops.orderBy(':id') : db.ops.where(':id').above(last)).limit(page).toArray();
     for (const row of rows) {
-      const wire = row.wire ?? toWire(row, row.rawBody);
+      const wire = wireOf(row);
       if (row.rejected === undefined && row.device !== self && needsVouching(wire)) held.push({ ...wire });
     }
     if (rows.length < page) break;
