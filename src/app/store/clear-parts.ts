@@ -44,9 +44,8 @@ export async function readStored<T, Clear extends keyof T>(
 
 /**
  * The rows of one index range (above `lower`, up to `upper`) as they lie, in the index's order (as
- * readStored). The same range is
- * read through Dexie as keys alone, which opens nothing, so that a live query over this still runs
- * again when a row in the range changes.
+ * readStored). The same range is read through Dexie as keys alone, which opens nothing, so that a
+ * live query over this still runs again when a row in the range changes.
  */
 export async function storedInRange<T, Clear extends keyof T>(
   db: RasidDb,

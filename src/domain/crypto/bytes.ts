@@ -45,8 +45,9 @@ export function concatBytes(...parts: Uint8Array[]): Bytes {
 }
 
 /**
- * The platform's own base64 (Chromium has it since version 140; Node 20 does not): a phone's sync
- * spells several values of each op it seals, and in JavaScript that was a twentieth of the push.
+ * The platform's own base64 (Chromium has it since version 140; Node 20 does not): a phone spells
+ * several values of each op it seals, and in JavaScript that took about 200 ms of a 5 s push of
+ * 3,000 reports.
  */
 const native = {
   to: (Uint8Array.prototype as { toBase64?: (this: Uint8Array, options: { alphabet: 'base64url'; omitPadding: true }) => string }).toBase64,
