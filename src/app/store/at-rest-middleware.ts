@@ -7,8 +7,10 @@
  * Rows in clear are taken as they are only inside a version change (db.ts's upgrade, which seals
  * them): IndexedDB runs one only when the database's version rises, which no row can ask for.
  */
-import type { DBCore, DBCoreCursor, DBCoreTable, Middleware } from 'dexie';
+import type { DBCore, DBCoreCursor, DBCoreTable, Middleware, Table } from 'dexie';
 import { cryptoRandom } from '../../domain/ids.ts';
+import type { RasidDb } from './db.ts';
+import type { Stored } from './stored-rows.ts';
 import {
   CLEAR_PROPS,
   isSealedTable,
@@ -22,20 +24,32 @@ import {
 
 type Row = Record<string, unknown>;
 
-/** Rows handed back as they lie on disk (clear-parts.ts, putStored): written with the seal they carry. */
+/** Rows handed back as they lie on disk by putStored, to be written with the seal they carry. */
 const keptSeals = new WeakSet<object>();
 
 /**
- * Marks a row read as it lies (its clear part and its seal) to be written back so: a change to its
- * clear part alone (an op's seq) then costs neither opening nor sealing. The seal still opens: its
- * associated data is the table and the primary key, which such a change leaves as they were.
+ * Rows read as they lie (stored-rows.ts), with clear properties changed, written back with the seal
+ * each carried: nothing is opened or sealed again. A row that has no seal on a database that seals
+ * (one planted in clear, listed as unreadable) is left as it lies. Through Dexie, so live queries
+ * see the change; joins the caller's transaction. docs/decisions.md, 094.
  */
-export function keepingSeal<T extends object>(row: T): T {
-  keptSeals.add(row);
-  return row;
+export async function putStored<T, Clear extends keyof T>(db: RasidDb, table: Table<T>, rows: readonly Stored<T, Clear>[]): Promise<void> {
+  const kept = db.dataKey ? rows.filter((row) => (row as Row)[SEALED_PROP] instanceof Uint8Array) : rows;
+  if (kept.length === 0) return;
+  // In a transaction of its own asking (or the caller's): Dexie's optimistic cache of live queries,
+  // which would show these rows as they are handed down, stays out of explicit transactions.
+  await db.transaction('rw', table, () =>
+    table.bulkPut(
+      kept.map((row) => {
+        const copy = { ...row };
+        keptSeals.add(copy);
+        return copy as T;
+      }),
+    ),
+  );
 }
 
-/** A row kept with its seal, checked: a seal, and beside it only what the table keeps in clear (a row that does not open is not kept: clear-parts.ts). */
+/** A row kept with its seal, checked: a seal, and beside it only what the table keeps in clear. */
 function asItLies(table: string, row: Row): Row {
   const clear = CLEAR_PROPS[table]!;
   if (!(row[SEALED_PROP] instanceof Uint8Array) || Object.keys(row).some((name) => name !== SEALED_PROP && !clear.includes(name)))

@@ -6,81 +6,10 @@
  * trusted read this way as read from an opened row: the seal's associated data never covered it.
  * Locked, this refuses like any read of a sealed table, so the lock's promise holds here too.
  */
-import type { Table } from 'dexie';
-import { keepingSeal } from './at-rest-middleware.ts';
-import { CLEAR_PROPS, LockedError, SEALED_PROP } from './at-rest.ts';
+import { CLEAR_PROPS, LockedError } from './at-rest.ts';
 import type { RasidDb } from './db.ts';
 
 type ClearPart = Record<string, unknown>;
-
-/** A row's part in clear, with the properties the table keeps so (at-rest.ts, CLEAR_PROPS), as read by readStored. */
-export type Stored<Row, Clear extends keyof Row> = Pick<Row, Clear>;
-
-function requested<T>(request: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error ?? new Error('IndexedDB request failed'));
-  });
-}
-
-/**
- * Rows by primary key as they lie on disk, `undefined` where none is held: their clear part, and
- * their seal carried along unopened. Read through the IndexedDB transaction under Dexie's (joining
- * the caller's), so nothing is opened; for work on clear properties alone, which putStored writes
- * back with the same seal. Locked, refused like any read of a sealed table.
- */
-export async function readStored<T, Clear extends keyof T>(
-  db: RasidDb,
-  table: Table<T>,
-  keys: readonly IDBValidKey[],
-): Promise<(Stored<T, Clear> | undefined)[]> {
-  if (db.dataKey && !db.dataKey.unlocked) throw new LockedError();
-  if (keys.length === 0) return [];
-  return db.transaction('r', table, (tx) => {
-    const store = tx.idbtrans.objectStore(table.name);
-    return Promise.all(keys.map((key) => requested(store.get(key)) as Promise<Stored<T, Clear> | undefined>));
-  });
-}
-
-/**
- * The rows of one index range (above `lower`, up to `upper`) as they lie, in the index's order (as
- * readStored). The same range is read through Dexie as keys alone, which opens nothing, so that a
- * live query over this still runs again when a row in the range changes.
- */
-export async function storedInRange<T, Clear extends keyof T>(
-  db: RasidDb,
-  table: Table<T>,
-  index: string,
-  lower: IDBValidKey,
-  upper: IDBValidKey,
-): Promise<Stored<T, Clear>[]> {
-  if (db.dataKey && !db.dataKey.unlocked) throw new LockedError();
-  return db.transaction('r', table, async (tx) => {
-    const [, stored] = await Promise.all([
-      table.where(index).between(lower, upper, false, true).primaryKeys(),
-      requested(
-        tx.idbtrans
-          .objectStore(table.name)
-          .index(index)
-          .getAll(IDBKeyRange.bound(lower, upper, true, false)),
-      ),
-    ]);
-    return stored as Stored<T, Clear>[];
-  });
-}
-
-/**
- * Rows read by readStored, with clear properties changed, written back with the seal each carried:
- * nothing is opened or sealed again. A row that has no seal on a database that seals (one planted
- * in clear, listed as unreadable) is left as it lies. Joins the caller's transaction.
- */
-export async function putStored<T, Clear extends keyof T>(db: RasidDb, table: Table<T>, rows: readonly Stored<T, Clear>[]): Promise<void> {
-  const kept = db.dataKey ? rows.filter((row) => (row as ClearPart)[SEALED_PROP] instanceof Uint8Array) : rows;
-  if (kept.length === 0) return;
-  // In a transaction of its own asking (or the caller's): Dexie's optimistic cache of live queries,
-  // which would show these rows as they are handed down, stays out of explicit transactions.
-  await db.transaction('rw', table, () => table.bulkPut(kept.map((row) => keepingSeal({ ...row }) as T)));
-}
 
 export async function readClearParts(
   db: RasidDb,

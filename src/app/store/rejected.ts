@@ -5,7 +5,7 @@
  * the page that shows the sync.
  */
 import type { DeviceId } from '../../domain/ids.ts';
-import { storedInRange } from './clear-parts.ts';
+import { storedInRange } from './stored-rows.ts';
 import type { OpRow, RasidDb } from './db.ts';
 
 export async function rejectedOwnOps(db: RasidDb, device: DeviceId): Promise<OpRow[]> {

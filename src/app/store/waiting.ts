@@ -4,7 +4,7 @@
  * of thousands reads only what waits, never every report's ops.
  */
 import type { DeviceId, ReportId } from '../../domain/ids.ts';
-import { storedInRange } from './clear-parts.ts';
+import { storedInRange } from './stored-rows.ts';
 import type { OpRow, RasidDb } from './db.ts';
 
 /** `new`: the report's create waits too, so the base has never had it; `changes`: it has, but not the latest own edits. */

@@ -30,7 +30,8 @@ import { QUARANTINE_REASONS, WAITING_REASONS } from '../../domain/quarantine.ts'
 import { authorityOf, rosterEntriesOf, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
 import { authorityOfSummary, changedStanding, cutoffsOf, loweredCutoffs, type TrustSummary } from '../../domain/trusted-roster.ts';
 import type { MetaRows, OpRow, QuarantineRow, RasidDb, WriterState } from '../store/db.ts';
-import { putStored, readStored, type Stored } from '../store/clear-parts.ts';
+import { putStored } from '../store/at-rest-middleware.ts';
+import { readStored, type Stored } from '../store/stored-rows.ts';
 import { rebuild, remergeFor, remergeForRoster, reportRow, saveState } from '../store/rows.ts';
 import { wireOf } from './wire-of.ts';
 import { isOwnWord } from '../../domain/vouching.ts';

@@ -2,7 +2,8 @@
 import 'fake-indexeddb/auto';
 import { liveQuery } from 'dexie';
 import { afterEach, expect, test } from 'vitest';
-import { putStored, readStored } from '../../../src/app/store/clear-parts.ts';
+import { putStored } from '../../../src/app/store/at-rest-middleware.ts';
+import { readStored } from '../../../src/app/store/stored-rows.ts';
 import type { OpRow, RasidDb } from '../../../src/app/store/db.ts';
 import { rejectedOwnOps } from '../../../src/app/store/rejected.ts';
 import { createReport, editReport } from '../../../src/app/store/reports.ts';
