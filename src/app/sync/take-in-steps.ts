@@ -175,7 +175,7 @@ async function setAsideAfterCutoff(
 
 /**
  * What a held op served again, or rejected, is judged by and takes: all kept in clear on disk, so it
- * is read and written as it lies, never opened or sealed again (clear-parts.ts).
+ * is read and written as it lies, never opened or sealed again (stored-rows.ts).
  */
 type HeldClear = 'id' | 'reportId' | 'device' | 'deviceSeq' | 'seq' | 'receivedAt' | 'rejected';
 type HeldOp = Stored<OpRow, HeldClear>;
