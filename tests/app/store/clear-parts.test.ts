@@ -1,24 +1,14 @@
 import 'fake-indexeddb/auto';
 import { afterEach, expect, test } from 'vitest';
-import { type DataKeyHolder, LockedError, SEALED_PROP } from '../../../src/app/store/at-rest.ts';
+import { LockedError, SEALED_PROP } from '../../../src/app/store/at-rest.ts';
 import { readClearParts } from '../../../src/app/store/clear-parts.ts';
-import type { RasidDb } from '../../../src/app/store/db.ts';
 import { createReport } from '../../../src/app/store/reports.ts';
-import { damageReport, freshSealedDb, writer } from './store-fixtures.ts';
+import { damageReport, deleteSealedDbs, freshSealedDb, writer } from './store-fixtures.ts';
 
-const open: RasidDb[] = [];
-afterEach(async () => {
-  for (const d of open.splice(0)) await d.delete();
-});
-
-async function sealedDb(): Promise<{ db: RasidDb; dataKey: DataKeyHolder }> {
-  const sealed = await freshSealedDb('clear-parts');
-  open.push(sealed.db);
-  return sealed;
-}
+afterEach(deleteSealedDbs);
 
 test("an op's clear part is read without its sealed part: the receipt time, never the body", async () => {
-  const { db } = await sealedDb();
+  const { db } = await freshSealedDb('clear-parts');
   const id = await createReport(writer(db), damageReport);
   const [op] = await db.ops.where('reportId').equals(id).toArray();
   await db.ops.update(op!.id, { receivedAt: 1_741_424_400_000 });
@@ -32,7 +22,7 @@ test("an op's clear part is read without its sealed part: the receipt time, neve
 });
 
 test('locked, the clear parts are refused like any read of a sealed table', async () => {
-  const { db, dataKey } = await sealedDb();
+  const { db, dataKey } = await freshSealedDb('clear-parts');
   const id = await createReport(writer(db), damageReport);
   const [op] = await db.ops.where('reportId').equals(id).toArray();
   dataKey.clear();

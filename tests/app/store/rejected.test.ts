@@ -4,24 +4,15 @@ import { liveQuery } from 'dexie';
 import { afterEach, expect, test } from 'vitest';
 import { putStored } from '../../../src/app/store/at-rest-middleware.ts';
 import { readStored } from '../../../src/app/store/stored-rows.ts';
-import type { OpRow, RasidDb } from '../../../src/app/store/db.ts';
+import type { OpRow } from '../../../src/app/store/db.ts';
 import { rejectedOwnOps } from '../../../src/app/store/rejected.ts';
 import { createReport, editReport } from '../../../src/app/store/reports.ts';
-import { DEVICE, damageReport, displacementReport, freshSealedDb, writer } from './store-fixtures.ts';
+import { DEVICE, damageReport, displacementReport, deleteSealedDbs, freshSealedDb, writer } from './store-fixtures.ts';
 
-const open: RasidDb[] = [];
-afterEach(async () => {
-  for (const d of open.splice(0)) await d.delete();
-});
-
-async function sealedDb(): Promise<{ db: RasidDb }> {
-  const sealed = await freshSealedDb('rejected');
-  open.push(sealed.db);
-  return sealed;
-}
+afterEach(deleteSealedDbs);
 
 test('the ops the base rejected are the only ones opened, and a live query sees a rejection as it is written', async () => {
-  const { db } = await sealedDb();
+  const { db } = await freshSealedDb('rejected');
   const w = writer(db);
   const a = await createReport(w, damageReport);
   await createReport(w, displacementReport);

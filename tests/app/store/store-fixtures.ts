@@ -19,12 +19,21 @@ export function freshDb(label: string): RasidDb {
   return new RasidDb(`rasid-test-${label}-${databases}-${process.pid}`);
 }
 
-/** A database no other test touches, sealed at rest under a random data key, unlocked. */
+const sealedDbs: RasidDb[] = [];
+
+/** A database no other test touches, sealed at rest under a random data key, unlocked; deleteSealedDbs drops it. */
 export async function freshSealedDb(label: string): Promise<{ db: RasidDb; dataKey: DataKeyHolder }> {
   const dataKey = new DataKeyHolder();
   await dataKey.set(crypto.getRandomValues(new Uint8Array(32)));
   databases += 1;
-  return { db: new RasidDb(`rasid-test-${label}-${databases}-${process.pid}`, { dataKey }), dataKey };
+  const db = new RasidDb(`rasid-test-${label}-${databases}-${process.pid}`, { dataKey });
+  sealedDbs.push(db);
+  return { db, dataKey };
+}
+
+/** Deletes every database freshSealedDb made since the last call: for `afterEach`. */
+export async function deleteSealedDbs(): Promise<void> {
+  for (const db of sealedDbs.splice(0)) await db.delete();
 }
 
 /** Deterministic bytes: a small xorshift generator, so ids differ per call and per seed. */

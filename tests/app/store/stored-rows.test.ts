@@ -8,18 +8,9 @@ import { createReport } from '../../../src/app/store/reports.ts';
 import { putStored } from '../../../src/app/store/at-rest-middleware.ts';
 import { readStored, storedInRange } from '../../../src/app/store/stored-rows.ts';
 import type { OpId } from '../../../src/domain/ids.ts';
-import { DEVICE, damageReport, displacementReport, freshSealedDb, writer } from './store-fixtures.ts';
+import { DEVICE, damageReport, displacementReport, deleteSealedDbs, freshSealedDb, writer } from './store-fixtures.ts';
 
-const open: RasidDb[] = [];
-afterEach(async () => {
-  for (const d of open.splice(0)) await d.delete();
-});
-
-async function sealedDb(): Promise<{ db: RasidDb }> {
-  const sealed = await freshSealedDb('stored-rows');
-  open.push(sealed.db);
-  return sealed;
-}
+afterEach(deleteSealedDbs);
 
 /** The op rows as IndexedDB holds them, read past Dexie: what a hand with the profile alone would see. */
 async function onDisk(db: RasidDb): Promise<Map<string, Record<string, unknown>>> {
@@ -32,7 +23,7 @@ async function onDisk(db: RasidDb): Promise<Map<string, Record<string, unknown>>
 }
 
 test("an op's seq is written onto its row as it lies: the same seal, which still opens to the same op", async () => {
-  const { db } = await sealedDb();
+  const { db } = await freshSealedDb('stored-rows');
   const id = await createReport(writer(db), damageReport);
   const [op] = await db.ops.where('reportId').equals(id).toArray();
   const before = (await onDisk(db)).get(op!.id)!;
@@ -48,7 +39,7 @@ test("an op's seq is written onto its row as it lies: the same seal, which still
 });
 
 test('a row kept with its seal may change only in clear, and a stored row is never sealed inside another', async () => {
-  const { db } = await sealedDb();
+  const { db } = await freshSealedDb('stored-rows');
   const id = await createReport(writer(db), damageReport);
   const [op] = await db.ops.where('reportId').equals(id).toArray();
   const [stored] = await readStored<OpRow, 'id'>(db, db.ops, [op!.id]);
@@ -58,7 +49,7 @@ test('a row kept with its seal may change only in clear, and a stored row is nev
 });
 
 test('a row planted in clear is left as it lies, never sealed as if this device had written it', async () => {
-  const { db } = await sealedDb();
+  const { db } = await freshSealedDb('stored-rows');
   const id = await createReport(writer(db), damageReport);
   const [op] = await db.ops.where('reportId').equals(id).toArray();
   const planted = { ...op!, id: 'planted-op', deviceSeq: 99, body: { ...op!.body, changes: { narrative: 'planted' } } };
@@ -75,7 +66,7 @@ test('a row planted in clear is left as it lies, never sealed as if this device 
 });
 
 test('a live query over a range reads it as it lies and runs again when a row in it takes a seq', async () => {
-  const { db } = await sealedDb();
+  const { db } = await freshSealedDb('stored-rows');
   const w = writer(db);
   await createReport(w, damageReport);
   await createReport(w, displacementReport);
@@ -95,7 +86,6 @@ test('a live query over a range reads it as it lies and runs again when a row in
 
 test('locked, rows are not read as they lie either', async () => {
   const sealed = await freshSealedDb('stored-rows-locked');
-  open.push(sealed.db);
   const id = await createReport(writer(sealed.db), damageReport);
   const [op] = await sealed.db.ops.where('reportId').equals(id).toArray();
   sealed.dataKey.clear();
