@@ -10,6 +10,7 @@ import { MAX_DRIFT_MS } from '../../domain/hlc.ts';
 import { cryptoRandom, type DeviceId, type OpId, type RandomBytes } from '../../domain/ids.ts';
 import { CODECS_OF_EVERY_READER, CODECS_READ } from '../../domain/op/codecs.ts';
 import { MAX_BATCH, type Cursor, type SyncResponse, type Watermark } from '../../domain/op/sync.ts';
+import type { Reader } from '../../domain/op/read.ts';
 import type { Role } from '../../domain/roles.ts';
 import type { RasidDb } from '../store/db.ts';
 import { lastSendable } from './key-renewal.ts';
@@ -18,7 +19,7 @@ import { followRoster } from './trust.ts';
 import { vouchForOwn } from './vouching.ts';
 import { ROSTER_ID } from '../../domain/roster.ts';
 import { countOutbox, highestHeld, newRoom, outbox, relayBatch, sealOutgoing, type Outgoing } from './push.ts';
-import { reopenWaiting, takeResponse, type TakenResponse } from './take-in.ts';
+import { readAhead, readAheadFor, reopenWaiting, takeResponse, type ReadAhead, type ServedRead, type TakenResponse } from './take-in.ts';
 import { SYNC_ERRORS, SyncError, type SyncTransport } from './transport.ts';
 
 export interface SyncContext {
@@ -151,19 +152,23 @@ async function exchange(ctx: SyncContext, at: Position, batch: readonly Outgoing
  * before, this device's or (for a coordinator) any device's, means the base was restored and lost
  * acknowledged ops: pull again from zero as well as pushing again.
  */
-async function takeAnswer(ctx: SyncContext, at: Position, batch: readonly Outgoing[], response: SyncResponse): Promise<TakenResponse> {
+async function takeAnswer(
+  ctx: SyncContext,
+  at: Position,
+  batch: readonly Outgoing[],
+  response: SyncResponse,
+  reading: { reader: Reader | undefined; read: Promise<ServedRead> | undefined },
+): Promise<TakenResponse> {
   const { db, device } = ctx;
   const lostOps =
     response.watermark < at.watermark ||
     (response.watermarks !== undefined &&
       [...at.baseMarks].some(([d, m]) => (response.watermarks!.find((w) => w.device === d)?.deviceSeq ?? 0) < m));
-  // Read afresh each round: a roster pulled in the last one may name the authors of this one's ops.
-  const reader = ctx.keys && (await readerOf(db, ctx.keys));
   const taken = await takeResponse(
     db,
     response,
     batch.map((b) => b.row.id),
-    { device, now: ctx.now, epoch: at.epoch, lostOps, cursorSent: at.cursor, reader },
+    { device, now: ctx.now, epoch: at.epoch, lostOps, cursorSent: at.cursor, ...reading },
   );
   // A deployment upgraded to a root, or its key rotated: the device pins the root, and vouches for
   // what it wrote before; what it seals next goes to the root's latest deployment key.
@@ -211,10 +216,11 @@ function advance(
   at.codecs = response.codecs ?? CODECS_OF_EVERY_READER;
 }
 
-/** The next page, asked for while this one is taken in. */
+/** The next page, asked for while this one is taken in, and read then where it may be (readAhead). */
 interface Ahead {
   at: Position;
   response: Promise<SyncResponse>;
+  read: Promise<ReadAhead | undefined>;
 }
 
 /**
@@ -223,14 +229,16 @@ interface Ahead {
  * A pull only reads; should the take-in move the cursor elsewhere (a renumbered log, another epoch),
  * the page asked for ahead is dropped and the next round asks again.
  */
-async function pullAhead(ctx: SyncContext, at: Position, response: SyncResponse): Promise<Ahead | undefined> {
+async function pullAhead(ctx: SyncContext, at: Position, response: SyncResponse, reader: Reader | undefined): Promise<Ahead | undefined> {
   const peek: Position = { ...at, baseMarks: new Map(at.baseMarks), receipts: new Map(at.receipts), relayed: new Map(at.relayed) };
   advance(peek, { own: [], relay: [] }, response, response.cursor);
   if (await somethingToPush(ctx, peek)) return undefined;
   const pulled = exchange(ctx, peek, []);
+  const read = reader ? pulled.then((next) => readAhead(response, next, reader)) : Promise.resolve(undefined);
   // Dropped pages may fail unheard; one that is used fails where it is awaited.
   pulled.catch(() => undefined);
-  return { at: peek, response: pulled };
+  read.catch(() => undefined);
+  return { at: peek, response: pulled, read };
 }
 
 function sameCursor(a: Cursor | null, b: Cursor | null): boolean {
@@ -299,11 +307,14 @@ export async function runSync(first: SyncContext, onProgress: (p: SyncProgress) 
   for (let round = 0; round < MAX_ROUNDS; round++) {
     // A key imported during a long pull (a new desk's first) opens the pages after it as they come.
     ctx = { ...ctx, keys: await keysAsTheyAre(ctx) };
+    // Read afresh each round: a roster pulled in the last one may name the authors of this one's ops.
+    const reader = ctx.keys && (await readerOf(db, ctx.keys));
     const batch = ahead ? { own: [], relay: [] } : await nextBatch(ctx, at);
     const sending = [...batch.own, ...batch.relay];
     const response = await (ahead?.response ?? exchange(ctx, at, sending));
-    const next = sending.length === 0 && response.more ? await pullAhead(ctx, at, response) : undefined;
-    const taken = await takeAnswer(ctx, at, sending, response);
+    const read = ahead && readAheadFor(await ahead.read, reader);
+    const next = sending.length === 0 && response.more ? await pullAhead(ctx, at, response, reader) : undefined;
+    const taken = await takeAnswer(ctx, at, sending, response, { reader, read });
     raiseHighest(at, device, response);
     const restored = response.watermark < at.watermark;
     const codecsBefore = at.codecs;

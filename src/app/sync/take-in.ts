@@ -34,6 +34,11 @@ export interface ReadBatch {
   trust?: TrustSummary;
 }
 
+const isDeploymentOp = (w: unknown) => {
+  const read = readWireHeader(w);
+  return read.ok && read.header.kind === 'deployment';
+};
+
 const isRosterOp = (w: unknown) => {
   const read = readWireHeader(w);
   return read.ok && read.header.kind === 'deployment' && read.header.reportId === ROSTER_ID;
@@ -46,10 +51,6 @@ const isRosterOp = (w: unknown) => {
 export async function readBatch(arrived: readonly unknown[], reader: Reader | undefined): Promise<ReadBatch> {
   if (reader?.rooted) return readRooted(arrived, reader, reader.rooted);
   const results = new Array<ArrivedOp>(arrived.length);
-  const isDeploymentOp = (w: unknown) => {
-    const read = readWireHeader(w);
-    return read.ok && read.header.kind === 'deployment';
-  };
   for (let i = 0; i < arrived.length; i++) {
     if (!isDeploymentOp(arrived[i])) continue;
     const read = await readArrived(arrived[i], reader);
@@ -167,11 +168,15 @@ function standing(read: Extract<ArrivedOp, { ok: true }>, trusted: TrustedRoster
   return reason === undefined ? read : { ok: false, id: op.id, reason };
 }
 
+/** Served ops, read: the readable and the quarantined, and the trusted roster they leave. */
+export interface ServedRead {
+  ops: IncomingOp[];
+  toQuarantine: ToQuarantine[];
+  trust?: TrustSummary;
+}
+
 /** Splits served ops into the readable and the quarantined. */
-export async function readServed(
-  served: readonly ServedOp[],
-  reader?: Reader,
-): Promise<{ ops: IncomingOp[]; toQuarantine: ToQuarantine[]; trust?: TrustSummary }> {
+export async function readServed(served: readonly ServedOp[], reader?: Reader): Promise<ServedRead> {
   const ops: IncomingOp[] = [];
   const toQuarantine: ToQuarantine[] = [];
   const { read, trust } = await readBatch(
@@ -184,6 +189,36 @@ export async function readServed(
     else toQuarantine.push({ id: r.id, reason: r.reason, raw: s.op, seq: s.seq, receivedAt: s.receivedAt });
   });
   return { ops, toQuarantine, ...(trust && { trust }) };
+}
+
+/** What a reader reads by: its keys, and its roster or (once the root is pinned) its statements and vouchings. */
+function readsBy(reader: Reader): string {
+  return `${reader.rooted ? `rooted ${reader.rooted.held.length}` : 'roster'}|${readerExtent(reader)}`;
+}
+
+/** A page's ops read before its turn came, and what they were read by. */
+export interface ReadAhead {
+  by: string;
+  read: Promise<ServedRead>;
+}
+
+/**
+ * Reads the next page while the one before it is taken in (engine.ts asks for it ahead), when taking
+ * that one in cannot change how the next reads: neither holds a deployment op (a roster op names
+ * keys and standing, and is added to the reader as it is read; a vouching proves ops), and the next
+ * names no own op in brief (which part of it is read is known only at its turn, heldPart).
+ */
+export function readAhead(before: SyncResponse, next: SyncResponse, reader: Reader): ReadAhead | undefined {
+  if (next.own?.length || [...before.ops, ...next.ops].some((s) => isDeploymentOp(s.op))) return undefined;
+  const read = readServed(next.ops, reader);
+  // One not used is dropped unheard; one used fails where it is awaited.
+  read.catch(() => undefined);
+  return { by: readsBy(reader), read };
+}
+
+/** The page read ahead, if the reader of its turn reads as the one it was read with (no key arrived meanwhile). */
+export function readAheadFor(ahead: ReadAhead | undefined, reader: Reader | undefined): Promise<ServedRead> | undefined {
+  return ahead && reader && readsBy(reader) === ahead.by ? ahead.read : undefined;
 }
 
 export interface TakenResponse extends TakenIn {
@@ -212,6 +247,8 @@ export async function takeResponse(
     lostOps?: boolean;
     cursorSent?: Cursor | null;
     reader?: Reader;
+    /** The response's ops read already (readAhead). */
+    read?: Promise<ServedRead>;
   },
 ): Promise<TakenResponse> {
   const sent = new Map<string, OpId>(pushed.map((id) => [id, id]));
@@ -225,7 +262,7 @@ export async function takeResponse(
   }
   const stale = response.reset === true || (deps.epoch !== null && response.epoch !== deps.epoch) || deps.lostOps === true;
   const page = await heldPart(db, response, deps.cursorSent ?? null);
-  const { ops, toQuarantine, trust } = await readServed(page.ops, deps.reader);
+  const { ops, toQuarantine, trust } = await (deps.read && page.ops === response.ops ? deps.read : readServed(page.ops, deps.reader));
   // A reset answer without ops names no position of ours: the next pull starts from zero. So does a
   // base that lost ops it had acknowledged: its cursor check (the op id held at the cursor's seq)
   // cannot tell when ops re-pushed after a restore took the very same seqs, with others before them.
@@ -317,13 +354,9 @@ export async function reopenWaiting(
       return { row, raw: undefined };
     }
   });
-  const isDeployment = (raw: unknown) => {
-    const read = readWireHeader(raw);
-    return read.ok && read.header.kind === 'deployment';
-  };
   const ordered = [
-    ...parsed.filter((p) => isDeployment(p.raw)),
-    ...parsed.filter((p) => !isDeployment(p.raw)).sort((a, b) => (a.row.seq ?? Infinity) - (b.row.seq ?? Infinity)),
+    ...parsed.filter((p) => isDeploymentOp(p.raw)),
+    ...parsed.filter((p) => !isDeploymentOp(p.raw)).sort((a, b) => (a.row.seq ?? Infinity) - (b.row.seq ?? Infinity)),
   ];
   let opened = 0;
   for (let at = 0; at < ordered.length; at += MAX_BATCH) {

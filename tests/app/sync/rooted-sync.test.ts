@@ -40,6 +40,7 @@ import { keepRootStatement } from '../../../src/app/sync/root-statement.ts';
 import { rootDeviceOf } from '../../../src/domain/root.ts';
 import { answerRequest, readReply, writeRequestFile } from '../../../src/app/sync/file.ts';
 import { keepRoster } from '../../../src/app/sync/service.ts';
+import { runSync } from '../../../src/app/sync/engine.ts';
 import { FILE_ERRORS } from '../../../src/domain/sync-file.ts';
 import { cutoffSince, heldForRelay, revokeDevice } from '../../../src/app/sync/devices.ts';
 import { pinOnFirstUse } from '../../../src/app/sync/load-keys.ts';
@@ -282,6 +283,65 @@ describe('a deployment with its root, through the real base', () => {
     await syncDevice(monitor);
     expect((await monitor.db.getMeta('trust'))?.deploymentKeys).toEqual([deployment.publicKey.text]);
   });
+
+  test.each([
+    [
+      'sealed',
+      async () => {
+        const d = await sealedDeployment(deployments);
+        return { ...d, joining: () => deployments.sealingDevice(d.base, 'coord-b', 'coordinator', d.coordinator, d.deployment) };
+      },
+    ],
+    [
+      'rooted',
+      async () => {
+        const d = await rootedDeployment(deployments);
+        return { ...d, joining: async () => (await secondCoordinator(deployments, d)).second };
+      },
+    ],
+  ] as const)(
+    'a new desk pulling one op a page (%s): each page is read while the one before is taken in, yet a monitor a roster op names opens in the next page',
+    async (_kind, made) => {
+      const d = await made();
+      const { base, coordinator, deployment } = d;
+      await syncDevice(d.monitor);
+      const first = await createReport(d.monitor.writer, { ...damageReport, narrative: 'قبل الهاتف الجديد' });
+      await syncDevice(d.monitor);
+      const late = await deployments.sealingDevice(base, 'late', 'monitor', coordinator, deployment);
+      if (coordinator.keys.root) late.keys.root = coordinator.keys.root;
+      await keepRoster(coordinator.writer, { origin: ORIGIN, token: coordinator.token, fetch: base.fetch }, coordinator.device);
+      await syncDevice(coordinator);
+      await syncDevice(late);
+      const later = [];
+      for (let i = 0; i < 3; i++) later.push(await createReport(late.writer, { ...damageReport, structures: i + 1 }));
+      await syncDevice(late);
+
+      const desk = await d.joining();
+      await keepRoster(coordinator.writer, { origin: ORIGIN, token: coordinator.token, fetch: base.fetch }, coordinator.device);
+      await syncDevice(coordinator);
+      // What waits in the quarantine as each page is asked for: what the pages before left there.
+      const waited = new Set<string>();
+      let pages = 0;
+      await runSync({
+        ...desk.sync,
+        transport: async (request) => {
+          pages += 1;
+          for (const row of await desk.db.quarantine.toArray()) waited.add(row.id);
+          return desk.sync.transport({ ...request, limit: 1 });
+        },
+      });
+      expect(pages).toBeGreaterThan(later.length + 3);
+      // The late monitor's ops each came in the page after the roster op naming it, or later: none
+      // waited for a roster entry. (On the rooted desk the first coordinator's own roster op, served
+      // before the root statement naming it, waits for it and opens at the end of the pull.)
+      const lateOps = await late.db.ops.where('device').equals(late.device).primaryKeys();
+      expect(lateOps).toHaveLength(later.length);
+      expect(lateOps.filter((id) => waited.has(id))).toEqual([]);
+      expect(await desk.db.quarantine.count()).toBe(0);
+      expect((await view(desk, first))?.narrative).toBe('قبل الهاتف الجديد');
+      for (const [i, id] of later.entries()) expect((await view(desk, id))?.structures).toBe(i + 1);
+    },
+  );
 
   test('a file from a phone enrolled since the desk last synced waits for the roster: refused, then answered after a sync', async () => {
     const { base, coordinator, deployment, root } = await rootedDeployment(deployments, []);
