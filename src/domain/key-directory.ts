@@ -26,6 +26,16 @@ function read(text: string, role: 'agreement' | 'signing'): Promise<KeyResult<Ag
   return pending;
 }
 
+/** A directory as plain data, its keys included (WebCrypto keys pass to a worker as they are). */
+export interface PlainKeyDirectory {
+  agreementByKid: [KeyId, PublicKey<AgreementAlg>][];
+  agreementByDevice: [DeviceId, PublicKey<AgreementAlg>][];
+  signingByDevice: [DeviceId, PublicKey<SigningAlg>][];
+  signingSpans: [DeviceId, { since: number; key: PublicKey<SigningAlg> }[]][];
+  coordinators: number;
+  rooted: boolean;
+}
+
 export class KeyDirectory {
   readonly #agreementByKid = new Map<KeyId, PublicKey<AgreementAlg>>();
   readonly #agreementByDevice = new Map<DeviceId, PublicKey<AgreementAlg>>();
@@ -87,6 +97,29 @@ export class KeyDirectory {
         this.#signingByDevice.set(entry.device, s.key);
       }
     }
+  }
+
+  /** The directory as plain data, for a worker that opens ops with it (`fromPlain`). */
+  toPlain(): PlainKeyDirectory {
+    return {
+      agreementByKid: [...this.#agreementByKid],
+      agreementByDevice: [...this.#agreementByDevice],
+      signingByDevice: [...this.#signingByDevice],
+      signingSpans: [...this.#signingSpans],
+      coordinators: this.#coordinators,
+      rooted: this.#rooted,
+    };
+  }
+
+  static fromPlain(plain: PlainKeyDirectory): KeyDirectory {
+    const directory = new KeyDirectory();
+    for (const [kid, key] of plain.agreementByKid) directory.#agreementByKid.set(kid, key);
+    for (const [device, key] of plain.agreementByDevice) directory.#agreementByDevice.set(device, key);
+    for (const [device, key] of plain.signingByDevice) directory.#signingByDevice.set(device, key);
+    for (const [device, spans] of plain.signingSpans) directory.#signingSpans.set(device, spans);
+    directory.#coordinators = plain.coordinators;
+    directory.#rooted = plain.rooted;
+    return directory;
   }
 
   agreementKey(kid: KeyId): PublicKey<AgreementAlg> | undefined {

@@ -19,7 +19,17 @@ import { followRoster } from './trust.ts';
 import { vouchForOwn } from './vouching.ts';
 import { ROSTER_ID } from '../../domain/roster.ts';
 import { countOutbox, highestHeld, newRoom, outbox, relayBatch, sealOutgoing, type Outgoing } from './push.ts';
-import { readAhead, readAheadFor, reopenWaiting, takeResponse, type ReadAhead, type ServedRead, type TakenResponse } from './take-in.ts';
+import { openingWorker } from './open-worker.ts';
+import {
+  readAhead,
+  readAheadFor,
+  reopenWaiting,
+  takeResponse,
+  type Opener,
+  type ReadAhead,
+  type ServedRead,
+  type TakenResponse,
+} from './take-in.ts';
 import { SYNC_ERRORS, SyncError, type SyncTransport } from './transport.ts';
 
 export interface SyncContext {
@@ -229,12 +239,18 @@ interface Ahead {
  * A pull only reads; should the take-in move the cursor elsewhere (a renumbered log, another epoch),
  * the page asked for ahead is dropped and the next round asks again.
  */
-async function pullAhead(ctx: SyncContext, at: Position, response: SyncResponse, reader: Reader | undefined): Promise<Ahead | undefined> {
+async function pullAhead(
+  ctx: SyncContext,
+  at: Position,
+  response: SyncResponse,
+  reading: { reader: Reader | undefined; open: Opener | undefined },
+): Promise<Ahead | undefined> {
+  const { reader, open } = reading;
   const peek: Position = { ...at, baseMarks: new Map(at.baseMarks), receipts: new Map(at.receipts), relayed: new Map(at.relayed) };
   advance(peek, { own: [], relay: [] }, response, response.cursor);
   if (await somethingToPush(ctx, peek)) return undefined;
   const pulled = exchange(ctx, peek, []);
-  const read = reader ? pulled.then((next) => readAhead(response, next, reader)) : Promise.resolve(undefined);
+  const read = reader ? pulled.then((next) => readAhead(response, next, reader, open)) : Promise.resolve(undefined);
   // Dropped pages may fail unheard; one that is used fails where it is awaited.
   pulled.catch(() => undefined);
   read.catch(() => undefined);
@@ -283,8 +299,7 @@ async function keysAsTheyAre(ctx: SyncContext): Promise<OpKeys | undefined> {
   return (await ctx.keysNow?.().catch(() => undefined)) ?? ctx.keys;
 }
 
-export async function runSync(first: SyncContext, onProgress: (p: SyncProgress) => void = () => {}): Promise<SyncOutcome> {
-  let ctx = first;
+export async function runSync(ctx: SyncContext, onProgress: (p: SyncProgress) => void = () => {}): Promise<SyncOutcome> {
   const { db, device } = ctx;
   await vouchOwn(ctx);
   const at = await startingPosition(db);
@@ -303,6 +318,25 @@ export async function runSync(first: SyncContext, onProgress: (p: SyncProgress) 
   };
   onProgress({ ...out });
 
+  // Pages read ahead open in a worker of this sync's own, where there is one.
+  const opening = openingWorker();
+  try {
+    return await rounds(ctx, at, out, opening?.open, onProgress);
+  } finally {
+    opening?.end();
+  }
+}
+
+/** The rounds of one sync (runSync), until nothing is left to push or pull. */
+async function rounds(
+  first: SyncContext,
+  at: Position,
+  out: SyncOutcome,
+  open: Opener | undefined,
+  onProgress: (p: SyncProgress) => void,
+): Promise<SyncOutcome> {
+  let ctx = first;
+  const { db, device } = ctx;
   let ahead: Ahead | undefined;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     // A key imported during a long pull (a new desk's first) opens the pages after it as they come.
@@ -313,7 +347,7 @@ export async function runSync(first: SyncContext, onProgress: (p: SyncProgress) 
     const sending = [...batch.own, ...batch.relay];
     const response = await (ahead?.response ?? exchange(ctx, at, sending));
     const read = ahead && readAheadFor(await ahead.read, reader);
-    const next = sending.length === 0 && response.more ? await pullAhead(ctx, at, response, reader) : undefined;
+    const next = sending.length === 0 && response.more ? await pullAhead(ctx, at, response, { reader, open }) : undefined;
     const taken = await takeAnswer(ctx, at, sending, response, { reader, read });
     raiseHighest(at, device, response);
     const restored = response.watermark < at.watermark;

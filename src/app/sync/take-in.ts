@@ -28,6 +28,14 @@ import type { RasidDb } from '../store/db.ts';
 import { needsVouching, proofHash, vouchedOps, vouchingOf, vouchKey, VOUCHES_ID } from '../../domain/vouching.ts';
 import { takeIn, type IncomingOp, type TakenIn, type ToQuarantine } from './take-in-steps.ts';
 
+/**
+ * Opens ops with a reader, each as `readArrived` does and in the order given: here by default, or
+ * partly in a worker (open-worker.ts) while the page's thread goes on with other work.
+ */
+export type Opener = (arrived: readonly unknown[], reader: Reader | undefined) => Promise<ArrivedOp[]>;
+
+export const openHere: Opener = (arrived, reader) => Promise.all(arrived.map((w) => readArrived(w, reader)));
+
 /** Ops read from a batch, in the order given, and, on a device that pinned its root, the trusted roster they leave. */
 export interface ReadBatch {
   read: ArrivedOp[];
@@ -48,8 +56,8 @@ const isRosterOp = (w: unknown) => {
  * Reads ops that arrived, in the order given. Deployment ops are read first: a roster op in the
  * same batch may name the keys of the devices whose ops follow it. Runs before the transaction.
  */
-export async function readBatch(arrived: readonly unknown[], reader: Reader | undefined): Promise<ReadBatch> {
-  if (reader?.rooted) return readRooted(arrived, reader, reader.rooted);
+export async function readBatch(arrived: readonly unknown[], reader: Reader | undefined, open: Opener = openHere): Promise<ReadBatch> {
+  if (reader?.rooted) return readRooted(arrived, reader, reader.rooted, open);
   const results = new Array<ArrivedOp>(arrived.length);
   for (let i = 0; i < arrived.length; i++) {
     if (!isDeploymentOp(arrived[i])) continue;
@@ -59,7 +67,12 @@ export async function readBatch(arrived: readonly unknown[], reader: Reader | un
       for (const entry of entriesWritten(read.op.body.changes)) await reader.directory.add(entry);
     }
   }
-  await Promise.all(arrived.map(async (w, i) => (isDeploymentOp(w) ? undefined : (results[i] = await readArrived(w, reader)))));
+  const rest = arrived.flatMap((w, i) => (isDeploymentOp(w) ? [] : [i]));
+  const opened = await open(
+    rest.map((i) => arrived[i]),
+    reader,
+  );
+  rest.forEach((i, k) => (results[i] = opened[k]!));
   return { read: results };
 }
 
@@ -75,7 +88,12 @@ const IGNORED_AS: Record<IgnoredReason, string> = {
  * counts only when its author stands in that roster at its `deviceSeq`, its signature verifies
  * under the key in force then, and its kind is its author's to write.
  */
-async function readRooted(arrived: readonly unknown[], reader: Reader, rooted: NonNullable<Reader['rooted']>): Promise<ReadBatch> {
+async function readRooted(
+  arrived: readonly unknown[],
+  reader: Reader,
+  rooted: NonNullable<Reader['rooted']>,
+  open: Opener,
+): Promise<ReadBatch> {
   const results = new Array<ArrivedOp>(arrived.length);
   const incoming: HeldStatement[] = [];
   // The rule judges one statement per op id. A copy of one it judges already (held, or earlier in
@@ -108,13 +126,15 @@ async function readRooted(arrived: readonly unknown[], reader: Reader, rooted: N
 
   const directory = incoming.length > 0 ? await rooted.directoryOf(trusted) : reader.directory;
   const judged: Reader = { ...reader, directory };
-  await Promise.all(
-    arrived.map(async (w, i) => {
-      if (isRosterOp(w)) return;
-      const read = await readArrived(w, judged);
-      results[i] = read.ok ? standing(read, trusted, rooted.self) : read;
-    }),
+  const rest = arrived.flatMap((w, i) => (isRosterOp(w) ? [] : [i]));
+  const opened = await open(
+    rest.map((i) => arrived[i]),
+    judged,
   );
+  rest.forEach((i, k) => {
+    const read = opened[k]!;
+    results[i] = read.ok ? standing(read, trusted, rooted.self) : read;
+  });
   await proveByVouching(arrived, results, trusted, rooted);
   return { read: results, trust: summaryOf(trusted) };
 }
@@ -176,12 +196,13 @@ export interface ServedRead {
 }
 
 /** Splits served ops into the readable and the quarantined. */
-export async function readServed(served: readonly ServedOp[], reader?: Reader): Promise<ServedRead> {
+export async function readServed(served: readonly ServedOp[], reader?: Reader, open: Opener = openHere): Promise<ServedRead> {
   const ops: IncomingOp[] = [];
   const toQuarantine: ToQuarantine[] = [];
   const { read, trust } = await readBatch(
     served.map((s) => s.op),
     reader,
+    open,
   );
   served.forEach((s, i) => {
     const r = read[i]!;
@@ -208,9 +229,9 @@ export interface ReadAhead {
  * keys and standing, and is added to the reader as it is read; a vouching proves ops), and the next
  * names no own op in brief (which part of it is read is known only at its turn, heldPart).
  */
-export function readAhead(before: SyncResponse, next: SyncResponse, reader: Reader): ReadAhead | undefined {
+export function readAhead(before: SyncResponse, next: SyncResponse, reader: Reader, open: Opener = openHere): ReadAhead | undefined {
   if (next.own?.length || [...before.ops, ...next.ops].some((s) => isDeploymentOp(s.op))) return undefined;
-  const read = readServed(next.ops, reader);
+  const read = readServed(next.ops, reader, open);
   // One not used is dropped unheard; one used fails where it is awaited.
   read.catch(() => undefined);
   return { by: readsBy(reader), read };

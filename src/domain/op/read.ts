@@ -202,6 +202,17 @@ async function readSigned(w: Record<string, unknown>, read: HeaderRead, reader: 
 }
 
 /**
+ * Whether reading this op needs only the reader's own keys, its directory and its cache of agreed
+ * keys: a sealed op that is not a deployment op. Such an op reads the same wherever those are
+ * (app/sync/open-worker.ts opens them in a worker); the others also need to know whether the
+ * reader pinned a root, or may add to its directory.
+ */
+export function opensWithKeysAlone(input: unknown): boolean {
+  const claims = claimsOf(readWireHeader(input));
+  return claims.v === SEALED_OP_VERSION && claims.kind !== 'deployment';
+}
+
+/**
  * Reads an op that arrived (pulled, from a sync file, from quarantine): version 1 as it stands,
  * version 2 opened and its signature checked. Never throws; nothing of a body is returned before
  * its signature has been checked.

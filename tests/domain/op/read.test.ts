@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { generateKeyPair, type AgreementKeyPair, type SigningKeyPair } from '../../../src/domain/crypto/keys.ts';
 import { PairKeyCache } from '../../../src/domain/crypto/pair-keys.ts';
 import { KeyDirectory } from '../../../src/domain/key-directory.ts';
-import { readArrived, type Reader } from '../../../src/domain/op/read.ts';
+import { opensWithKeysAlone, readArrived, type Reader } from '../../../src/domain/op/read.ts';
 import { sealForWire, toWire, type Sealer } from '../../../src/domain/op/outgoing.ts';
 import type { Attachment, Op } from '../../../src/domain/op/op.ts';
 import { checkOuter } from '../../../src/domain/op/outer-signature.ts';
@@ -78,6 +78,25 @@ describe('report ops travel sealed', () => {
       const read = await readArrived(sealed.wire, await reader(mine, roster));
       expect(read).toEqual({ ok: true, op, wire: sealed.wire });
     }
+  });
+
+  test('a sealed report op opens with keys alone: a reader rebuilt from a copy of its directory reads it the same, right or wrong', async () => {
+    const op = reportOp();
+    const sealed = await sealForWire(op, sealer(monitor), [deployment.publicKey, monitor.agreement.publicKey]);
+    if (!sealed.ok) throw new Error(sealed.reason);
+    const altered = { ...sealed.wire, deviceSeq: 2 };
+    const here = await reader([deployment], [entry(coordinator), entry(monitor)]);
+    // As a worker receives them: keys and directory cloned, its own cache of agreed keys.
+    const copy = structuredClone({ mine: here.mine, directory: here.directory.toPlain() });
+    const there: Reader = { mine: copy.mine, directory: KeyDirectory.fromPlain(copy.directory), pairs: new PairKeyCache() };
+    expect(there.directory.extent).toBe(here.directory.extent);
+    expect(opensWithKeysAlone(sealed.wire)).toBe(true);
+    for (const wire of [sealed.wire, altered]) expect(await readArrived(wire, there)).toEqual(await readArrived(wire, here));
+    expect(await readArrived(sealed.wire, there)).toEqual({ ok: true, op, wire: sealed.wire });
+    expect(await readArrived(altered, there)).toMatchObject({ ok: false });
+    // A roster op may add to the directory, and an op in clear reads by whether a root is pinned: both open on the page.
+    expect(opensWithKeysAlone({ ...toWire(rosterOp(coordinator, [entry(monitor)])), v: 2 })).toBe(false);
+    expect(opensWithKeysAlone(toWire(op))).toBe(false);
   });
 
   test('a reader with neither key, or no keys at all, keeps it waiting as not for this device', async () => {
