@@ -37,7 +37,7 @@ import { launchBrowser } from '../chromium.ts';
 import { startServer } from '../e2e/server-process.ts';
 import { deviceId } from '../ids.ts';
 import type { DeviceSetup, PublicTexts } from './browser/sync-peers.ts';
-import { bundle } from './bundle.ts';
+import { bundleWithWorkers } from './bundle.ts';
 
 type Row = [string, string, string, string, string];
 
@@ -148,8 +148,11 @@ function reportContents(count: number): ReportContent[] {
   return out;
 }
 
-/** Opens the bench page on the proxy's origin: the page is the bench's, every other request goes to the network. */
-async function openOn(page: Page, origin: string, code: string): Promise<void> {
+/**
+ * Opens the bench page on the proxy's origin: the page is the bench's, and so are the workers it
+ * starts (the sync's own, which opens pages read ahead); every other request goes to the network.
+ */
+async function openOn(page: Page, origin: string, { code, workers }: Awaited<ReturnType<typeof bundleWithWorkers>>): Promise<void> {
   await page.route(
     (url) => url.pathname === '/bench' || url.pathname === '/bench.js',
     (route) =>
@@ -161,6 +164,8 @@ async function openOn(page: Page, origin: string, code: string): Promise<void> {
   await page.waitForFunction(() => 'bench' in globalThis);
   // Intercepting costs a round trip to this process per request: the sync's own go untouched.
   await page.unrouteAll({ behavior: 'wait' });
+  for (const [at, script] of workers)
+    await page.route(`${origin}${at}`, (route) => route.fulfill({ contentType: 'text/javascript', body: script }));
 }
 
 /** A base for one of the app's runs: its store made here with the two devices in it (and the deployment key when sealed), then started. */
@@ -253,7 +258,7 @@ export async function appSyncRows({ reports, runs, log = () => undefined }: AppS
   const contents = reportContents(reports);
   const at = Date.now();
   const ids = contents.map((_, i) => newReportId(at + i, cryptoRandom));
-  const code = await bundle(path.resolve('tests/bench/browser/sync-peers.ts'));
+  const code = await bundleWithWorkers(path.resolve('tests/bench/browser/sync-peers.ts'));
   const pouch = await pouchServer();
   const browser = await launchBrowser();
   const ways = [
