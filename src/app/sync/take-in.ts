@@ -7,7 +7,7 @@
  */
 import { signedContent } from '../../domain/op/signature.ts';
 import type { DeviceId, OpId } from '../../domain/ids.ts';
-import { readWireHeader } from '../../domain/op/header.ts';
+import { fieldsOf, readWireHeader } from '../../domain/op/header.ts';
 import { MAX_BATCH, type Cursor, type OwnServed, type SyncResponse } from '../../domain/op/sync.ts';
 import type { ServedOp, WireOp } from '../../domain/op/wire.ts';
 import { entriesWritten, ROSTER_ID } from '../../domain/roster.ts';
@@ -230,7 +230,8 @@ export interface ReadAhead {
  * names no own op in brief (which part of it is read is known only at its turn, heldPart).
  */
 export function readAhead(before: SyncResponse, next: SyncResponse, reader: Reader, open: Opener = openHere): ReadAhead | undefined {
-  if (next.own?.length || [...before.ops, ...next.ops].some((s) => isDeploymentOp(s.op))) return undefined;
+  // By what each op claims, unread: one that merely claims to be a deployment op stops it too.
+  if (next.own?.length || [...before.ops, ...next.ops].some((s) => fieldsOf(s.op).kind === 'deployment')) return undefined;
   const read = readServed(next.ops, reader, open);
   // One not used is dropped unheard; one used fails where it is awaited.
   read.catch(() => undefined);

@@ -208,7 +208,8 @@ async function readSigned(w: Record<string, unknown>, read: HeaderRead, reader: 
  * reader pinned a root, or may add to its directory.
  */
 export function opensWithKeysAlone(input: unknown): boolean {
-  const claims = claimsOf(readWireHeader(input));
+  // By the form it claims, as readArrived routes it: the header's claims are what was sent.
+  const claims = fieldsOf(input);
   return claims.v === SEALED_OP_VERSION && claims.kind !== 'deployment';
 }
 
