@@ -51,6 +51,18 @@ describe('data a screen loads', () => {
     expect(seen).toEqual([{ loading: true }]);
   });
 
+  test('a load is told when its screen has gone, and may stop there', async () => {
+    let told: AbortSignal | undefined;
+    const never = deferred<number>();
+    const cancel = startLoad(
+      (gone) => ((told = gone), never.promise),
+      () => undefined,
+    );
+    expect(told?.aborted).toBe(false);
+    cancel();
+    expect(told?.aborted).toBe(true);
+  });
+
   test('a result for what was loaded before is dropped, the one for the present kept', async () => {
     const seen: Async<string>[] = [];
     const old = deferred<string>();

@@ -99,9 +99,14 @@ const REVIEW_PAGE = 1000;
 
 /**
  * The review of ops from before the root, per device but this desk's own, on a desk that pinned
- * it; empty when there is nothing to review. The ops are read `page` at a time.
+ * it; empty when there is nothing to review. The ops are read `page` at a time; once `gone` says
+ * the screen that asked has gone, no more are read (a desk of 100,000 reports holds about 150,000).
  */
-export async function reviewVouching(db: RasidDb, self: DeviceId, page = REVIEW_PAGE): Promise<DeviceVouching[]> {
+export async function reviewVouching(
+  db: RasidDb,
+  self: DeviceId,
+  { page = REVIEW_PAGE, gone }: { page?: number; gone?: AbortSignal } = {},
+): Promise<DeviceVouching[]> {
   const trust = await db.getMeta('trust');
   if (!trust) return [];
   const isCoordinatorAt = authorityOfSummary(trust);
@@ -129,6 +134,7 @@ export async function reviewVouching(db: RasidDb, self: DeviceId, page = REVIEW_
   };
   const held: Record<string, unknown>[] = [];
   for (let last: OpId | undefined; ;) {
+    gone?.throwIfAborted();
     const rows = await (last === undefined ? db.ops.orderBy(':id') : db.ops.where(':id').above(last)).limit(page).toArray();
     for (const row of rows) {
       const wire = wireOf(row);

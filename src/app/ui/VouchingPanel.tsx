@@ -13,7 +13,7 @@ export function VouchingPanel() {
   const tr = useTr();
   const { writer } = useWriter();
   const { sync } = useEnrollment();
-  const { value: review, reload } = useAsync(() => reviewVouching(writer.db, writer.device), [writer.db, writer.device]);
+  const { value: review, reload } = useAsync((gone) => reviewVouching(writer.db, writer.device, { gone }), [writer.db, writer.device]);
   const [signed, setSigned] = useState(false);
   const labels = useDeviceLabels(writer.db);
   if (!review?.length) return null;

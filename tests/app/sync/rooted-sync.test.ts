@@ -513,7 +513,11 @@ describe('a deployment with its root, through the real base', () => {
     await syncDevice(coordinator);
     const review = await reviewVouching(coordinator.db, coordinator.device);
     // Read a few ops at a time, the review is the same.
-    expect(await reviewVouching(coordinator.db, coordinator.device, 3)).toEqual(review);
+    expect(await reviewVouching(coordinator.db, coordinator.device, { page: 3 })).toEqual(review);
+    // The Devices screen that asked has gone: no more pages are read, and nothing is answered.
+    const gone = new AbortController();
+    gone.abort();
+    await expect(reviewVouching(coordinator.db, coordinator.device, { page: 3, gone: gone.signal })).rejects.toThrow();
     const ofMonitor = review.find((r) => r.device === monitor.device);
     // Its two reports, vouched for; the base's op, vouched for by no one.
     expect(ofMonitor).toMatchObject({ vouched: 2, countersigned: 0, unvouched: 1 });
