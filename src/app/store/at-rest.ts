@@ -32,7 +32,7 @@ const NONCE_BYTES = 24;
 /** Per table, the properties kept in clear; every other property is sealed. Tables not named are not sealed. */
 export const CLEAR_PROPS: Readonly<Record<string, readonly string[]>> = {
   reports: ['id', 'type', 'createdAt', 'lastOwnSeq', 'hasConflict'],
-  ops: ['id', 'v', 'kind', 'reportId', 'device', 'deviceSeq', 'seq', 'receivedAt', 'rejected'],
+  ops: ['id', 'v', 'kind', 'reportId', 'device', 'deviceSeq', 'seq', 'receivedAt', 'rejected', 'needsVouching'],
   drafts: ['id', 'updatedAt'],
   settings: ['id'],
   quarantine: ['id', 'seq', 'receivedAt', 'at'],

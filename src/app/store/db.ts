@@ -49,6 +49,13 @@ export interface OpRow extends Op {
    * once, before its first push, so every retry and relay sends the same bytes.
    */
   wire?: WireOp;
+  /**
+   * Set on another device's op that travelled with nothing a device that pinned the root can check
+   * its author by (domain/vouching.ts, `needsVouching`), as it was taken in: kept in clear and
+   * indexed, so the vouching review reads those ops alone (sync/vouching.ts). Rows taken in before
+   * version 5 carry none until that review first marks them (`vouchingMarked`).
+   */
+  needsVouching?: 1;
 }
 
 /** The merged state of a deployment or desk setting, by its fixed id (`roster`, `gazetteer`). */
@@ -151,6 +158,8 @@ export interface MetaRows {
   cutoffsApplied: Record<string, number>;
   /** Once this device, having pinned the root, vouched for its own ops from before it (sync/vouching.ts). */
   ownVouched: boolean;
+  /** Once every op row this device held before version 5 that needs vouching carries `needsVouching` (sync/vouching.ts). */
+  vouchingMarked: true;
   /** When the last sync that worked finished, on this device's clock, and how many ops it sent and received: shown after a reload. */
   lastSync: LastSync;
   /** Set by the upgrade that sealed the meta table: idb-keyval entries an earlier version kept in clear are sealed next (keyval.ts). */
@@ -249,6 +258,10 @@ export class RasidDb extends Dexie {
       });
     // v4, photos: the photos this device keeps, found by their blob's hash, and their sealed chunks.
     this.version(4).stores({ photos: 'id, blob', blobChunks: '[photo+index]' });
+    // v5, the vouching review: ops that travelled without proof of their author, found by a mark in
+    // clear. Nothing is rewritten here (it would open every op of a desk at start): the review marks
+    // the rows held before it once, the first time it runs (sync/vouching.ts).
+    this.version(5).stores({ ops: 'id, reportId, [device+deviceSeq], seq, needsVouching' });
   }
 
   async getMeta<K extends keyof MetaRows>(key: K): Promise<MetaRows[K] | undefined> {

@@ -6,6 +6,8 @@
  * would let it commit early.
  *
  * `takeIn` runs the steps below in order, each named for what it decides:
+ * 0. marked from the start: a device holding no other device's op yet marks all it takes in as
+ *    needing vouching or not, so its vouching review never reads every op;
  * 1. classify: which ops are new, which are held already and what the base now says of them;
  * 2. rejections: pushed ops the base refused for good stop counting;
  * 3. standing: the roster, the trust summary and the cut-offs after this batch, ops above a cut-off
@@ -35,6 +37,7 @@ import { readStored, type Stored } from '../store/stored-rows.ts';
 import { rebuild, remergeFor, remergeForRoster, reportRow, saveState } from '../store/rows.ts';
 import { wireOf } from './wire-of.ts';
 import { isOwnWord } from '../../domain/vouching.ts';
+import { needsVouchingHere } from './vouching.ts';
 
 /** An op to take in: pulled (with seq and receivedAt), or read from a sync file (without). */
 export interface IncomingOp {
@@ -215,6 +218,7 @@ async function classify(db: RasidDb, device: DeviceId, ops: readonly IncomingOp[
     if (inc.receivedAt !== undefined) row.receivedAt = inc.receivedAt;
     if (inc.rawBody !== undefined) row.rawBody = inc.rawBody;
     if (inc.wire !== undefined) row.wire = inc.wire;
+    if (needsVouchingHere(row, device)) row.needsVouching = 1;
     out.newRows.push(row);
     out.fresh.push(inc.op);
   });
@@ -248,6 +252,20 @@ function heldServed(old: HeldOp, served: { seq?: number; receivedAt?: number }, 
     out.rebuild.add(old.reportId);
   }
   out.updated.push(row);
+}
+
+/**
+ * 0. A device that holds no other device's op yet marks every one it takes in (classify): its
+ * vouching review will never need to read all its ops to mark those held from before the mark.
+ */
+async function markedFromTheStart(db: RasidDb, device: DeviceId): Promise<void> {
+  if (await db.getMeta('vouchingMarked')) return;
+  const byDevice = db.ops.where('[device+deviceSeq]');
+  const [before, after] = await Promise.all([
+    byDevice.below([device, -Infinity]).limit(1).primaryKeys(),
+    byDevice.above([device, Infinity]).limit(1).primaryKeys(),
+  ]);
+  if (before.length === 0 && after.length === 0) await db.setMeta('vouchingMarked', true);
 }
 
 /** 2. Rejections: a pushed op the base refused for good is marked so, and its report merged again. */
@@ -429,6 +447,7 @@ export async function takeIn(db: RasidDb, input: TakeIn, deps: { device: DeviceI
   const { device } = deps;
   const now = deps.now();
   return db.transaction('rw', [db.ops, db.reports, db.settings, db.meta, db.quarantine], async () => {
+    await markedFromTheStart(db, device);
     const sorted = await classify(db, device, input.ops, input.own ?? []);
     await markRejections(db, sorted, input.rejected);
     // Not awaited here: IndexedDB runs a transaction's requests in order, so every read below sees

@@ -17,7 +17,9 @@ import {
   type Vouching,
 } from '../../domain/vouching.ts';
 import { toWire } from '../../domain/op/outgoing.ts';
+import { putStored } from '../store/at-rest-middleware.ts';
 import type { OpRow, RasidDb } from '../store/db.ts';
+import { readStored } from '../store/stored-rows.ts';
 import { writeOp, type WriterContext } from '../store/write-op.ts';
 import { wireOf } from './wire-of.ts';
 
@@ -99,8 +101,11 @@ const REVIEW_PAGE = 1000;
 
 /**
  * The review of ops from before the root, per device but this desk's own, on a desk that pinned
- * it; empty when there is nothing to review. The ops are read `page` at a time; once `gone` says
- * the screen that asked has gone, no more are read (a desk of 100,000 reports holds about 150,000).
+ * it; empty when there is nothing to review. Only the ops marked as needing vouching are read
+ * (`needsVouching`, set as each is taken in); the first review on a desk that held ops before that
+ * mark existed reads them all, once, and marks them. The ops are read `page` at a time; once `gone`
+ * says the screen that asked has gone, no more are read (a desk of 100,000 reports holds about
+ * 150,000).
  */
 export async function reviewVouching(
   db: RasidDb,
@@ -133,15 +138,8 @@ export async function reviewVouching(
     of(device).unvouched += 1;
   };
   const held: Record<string, unknown>[] = [];
-  for (let last: OpId | undefined; ;) {
-    gone?.throwIfAborted();
-    const rows = await (last === undefined ? db.ops.orderBy(':id') : db.ops.where(':id').above(last)).limit(page).toArray();
-    for (const row of rows) {
-      const wire = wireOf(row);
-      if (row.rejected === undefined && row.device !== self && needsVouching(wire)) held.push({ ...wire });
-    }
-    if (rows.length < page) break;
-    last = rows.at(-1)!.id;
+  for await (const rows of opsToReview(db, self, page, gone)) {
+    for (const row of rows) if (row.rejected === undefined && needsVouchingHere(row, self)) held.push({ ...wireOf(row) });
   }
   for (const w of held) await proofless(w);
   const quarantined = await db.quarantine.filter((q) => q.reason === QUARANTINE_REASONS.unproven).toArray();
@@ -150,6 +148,54 @@ export async function reviewVouching(
     if (raw && typeof raw.device === 'string') await proofless(raw);
   }
   return [...review.values()].sort((a, b) => (a.device < b.device ? -1 : 1));
+}
+
+/**
+ * Whether a row is another device's op that travelled with nothing a device that pinned the root
+ * can check its author by: its sealed or signed form, or its own header when it came in clear. What
+ * `needsVouching` marks, as it is taken in (take-in-steps.ts) or by the first review.
+ */
+export function needsVouchingHere(row: OpRow, self: DeviceId): boolean {
+  return row.device !== self && needsVouching(row.wire ?? row);
+}
+
+/**
+ * The op rows that may need vouching, a page at a time: those marked so, once every row is; before
+ * that, every row, the unmarked ones that need it marked as they are found. A review stopped half
+ * way marks what it found and leaves the rest to the next.
+ */
+async function* opsToReview(db: RasidDb, self: DeviceId, page: number, gone: AbortSignal | undefined): AsyncGenerator<OpRow[]> {
+  if (await db.getMeta('vouchingMarked')) {
+    const ids = await db.ops.where('needsVouching').equals(1).primaryKeys();
+    for (let i = 0; i < ids.length; i += page) {
+      gone?.throwIfAborted();
+      yield (await db.ops.bulkGet(ids.slice(i, i + page))).filter((r): r is OpRow => r !== undefined);
+    }
+    return;
+  }
+  for (let last: OpId | undefined; ;) {
+    gone?.throwIfAborted();
+    const rows = await (last === undefined ? db.ops.orderBy(':id') : db.ops.where(':id').above(last)).limit(page).toArray();
+    const unmarked = rows.filter((r) => r.needsVouching === undefined && needsVouchingHere(r, self)).map((r) => r.id);
+    await markNeedsVouching(db, unmarked);
+    yield rows;
+    if (rows.length < page) break;
+    last = rows.at(-1)!.id;
+  }
+  await db.setMeta('vouchingMarked', true);
+}
+
+/** The mark put on rows as they lie, their seals untouched. */
+async function markNeedsVouching(db: RasidDb, ids: readonly OpId[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.transaction('rw', db.ops, async () => {
+    const stored = await readStored<OpRow, 'id' | 'needsVouching'>(db, db.ops, ids);
+    await putStored(
+      db,
+      db.ops,
+      stored.filter((r) => r !== undefined).map((r) => ({ ...r, needsVouching: 1 as const })),
+    );
+  });
 }
 
 function parsed(text: string): Record<string, unknown> | undefined {

@@ -38,7 +38,7 @@ test('a version 1 database opens at today’s version with its reports and ops i
   v1.close();
 
   const db = new RasidDb(name);
-  expect(db.verno).toBe(4);
+  expect(db.verno).toBe(5);
   expect(await db.ops.toArray()).toEqual(ops);
   const row = (await db.reports.get(state.id))!;
   expect(row.state).toEqual(state);

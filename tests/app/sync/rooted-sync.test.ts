@@ -511,6 +511,11 @@ describe('a deployment with its root, through the real base', () => {
 
     // The first coordinator sees, per device, what is vouched for and what no device vouches for.
     await syncDevice(coordinator);
+    // Its desk marked the ops that need vouching as it took them in: the monitor's two reports from
+    // before the root (the base's op waits in the quarantine).
+    expect(await coordinator.db.getMeta('vouchingMarked')).toBe(true);
+    const marked = await coordinator.db.ops.where('needsVouching').equals(1).primaryKeys();
+    expect((await coordinator.db.ops.bulkGet(marked)).map((r) => r?.device)).toEqual([monitor.device, monitor.device]);
     const review = await reviewVouching(coordinator.db, coordinator.device);
     // Read a few ops at a time, the review is the same.
     expect(await reviewVouching(coordinator.db, coordinator.device, { page: 3 })).toEqual(review);
@@ -529,6 +534,21 @@ describe('a deployment with its root, through the real base', () => {
       awaiting: [],
       unvouched: 1,
     });
+    const afterCountersigning = await reviewVouching(coordinator.db, coordinator.device);
+
+    // A desk that took its ops in before they were marked as needing vouching (an earlier version):
+    // its first review reads every op and marks those; the next reads the marked alone, and says the same.
+    await coordinator.db.transaction('rw', coordinator.db.ops, coordinator.db.meta, async () => {
+      await coordinator.db.meta.delete('vouchingMarked');
+      await coordinator.db.ops
+        .where('needsVouching')
+        .equals(1)
+        .modify((row) => void delete row.needsVouching);
+    });
+    expect(await coordinator.db.ops.where('needsVouching').equals(1).count()).toBe(0);
+    expect(await reviewVouching(coordinator.db, coordinator.device, { page: 3 })).toEqual(afterCountersigning);
+    expect((await coordinator.db.ops.where('needsVouching').equals(1).primaryKeys()).sort()).toEqual([...marked].sort());
+    expect(await reviewVouching(coordinator.db, coordinator.device, { page: 3 })).toEqual(afterCountersigning);
 
     // Countersigned: the newcomer takes the monitor's reports in, with the coordinator's verification; the forged op stays out.
     await syncDevice(newcomer);
