@@ -7,6 +7,7 @@
  * connection, a closed tab) loses nothing and repeats nothing that matters: pushes are idempotent.
  */
 import { MAX_DRIFT_MS } from '../../domain/hlc.ts';
+import { fieldsOf } from '../../domain/op/header.ts';
 import { cryptoRandom, type DeviceId, type OpId, type RandomBytes } from '../../domain/ids.ts';
 import { CODECS_OF_EVERY_READER, CODECS_READ } from '../../domain/op/codecs.ts';
 import { MAX_BATCH, type Cursor, type SyncResponse, type Watermark } from '../../domain/op/sync.ts';
@@ -18,7 +19,18 @@ import { readerOf, type OpKeys } from './op-keys.ts';
 import { followRoster } from './trust.ts';
 import { vouchForOwn } from './vouching.ts';
 import { ROSTER_ID } from '../../domain/roster.ts';
-import { countOutbox, highestHeld, newRoom, outbox, relayBatch, sealOutgoing, type Outgoing } from './push.ts';
+import {
+  countOutbox,
+  highestHeld,
+  keepSealed,
+  newRoom,
+  outbox,
+  relayBatch,
+  sealFor,
+  sealOutgoing,
+  type Outgoing,
+  type Sealed,
+} from './push.ts';
 import { openingWorker } from './open-worker.ts';
 import {
   readAhead,
@@ -126,14 +138,62 @@ async function startingPosition(db: RasidDb): Promise<Position> {
 /**
  * 2. The next batch to push: own ops above how far this sync pushed, sealed; for a coordinator, relays.
  * Sealed with the codecs every device opens as the base last said; before its first answer, with
- * those of every reader.
+ * those of every reader. Own ops sealed while the last batch was on the wire (sealAhead) go as they
+ * were sealed when nothing they were sealed by has changed since; otherwise they are sealed again.
  */
-async function nextBatch(ctx: SyncContext, at: Position): Promise<{ own: Outgoing[]; relay: Outgoing[] }> {
-  const room = newRoom();
+async function nextBatch(ctx: SyncContext, at: Position, early?: SealedAhead): Promise<{ own: Outgoing[]; relay: Outgoing[] }> {
   const upTo = await lastSendable(ctx.db, ctx.keys);
-  const own = await sealOutgoing(ctx.db, await outbox(ctx.db, ctx.device, at.pushedOwn, room, upTo), ctx.keys, at.codecs);
+  // Not waited for when it cannot be used: it started from elsewhere, or with other keys.
+  const ahead = early?.after === at.pushedOwn && early.keys === ctx.keys ? await early.sealed.catch(() => undefined) : undefined;
+  let room = newRoom();
+  let own: Outgoing[];
+  if (ahead && ahead.basis === sealingBasis(ctx, at.pushedOwn, upTo, at.codecs)) {
+    room = ahead.room;
+    own = await keepSealed(ctx.db, ahead.sealed);
+  } else {
+    own = await sealOutgoing(ctx.db, await outbox(ctx.db, ctx.device, at.pushedOwn, room, upTo), ctx.keys, at.codecs);
+  }
   const relay = await relays(ctx, at, room);
   return { own, relay };
+}
+
+/** The next batch's own ops, sealed while the last batch is on the wire; nothing is kept until it is sent. */
+interface SealedAhead {
+  after: number;
+  keys: OpKeys | undefined;
+  sealed: Promise<{ basis: string; room: { count: number; bytes: number }; sealed: Sealed } | undefined>;
+}
+
+/**
+ * What sealing the next own ops depends on besides the ops: where they start, the last op that may
+ * go (a key renewal not yet confirmed holds those after it), the keys they are sealed to and signed
+ * by, and the codecs.
+ */
+function sealingBasis(ctx: SyncContext, after: number, upTo: number, codecs: readonly number[] | undefined): string {
+  const k = ctx.keys;
+  const device = k && [k.device.signing.publicKey.text, k.device.agreement.publicKey.text, k.device.renewed?.length];
+  return JSON.stringify([after, upTo, codecs, k?.self, k?.deploymentPublic?.text, device]);
+}
+
+/**
+ * 3a. While a batch of own ops is on the wire, the next is sealed: the phone's thread would
+ * otherwise wait on the base. With the keys and codecs of this round: an answer that brings
+ * deployment ops (a roster that names other keys) drops it, and nextBatch seals again.
+ */
+function sealAhead(ctx: SyncContext, at: Position, sent: readonly Outgoing[]): SealedAhead | undefined {
+  if (sent.length === 0 || !ctx.keys?.deploymentPublic) return undefined;
+  const after = Math.max(at.pushedOwn, ...sent.map((o) => o.row.deviceSeq));
+  const codecs = at.codecs;
+  const sealed = (async () => {
+    const upTo = await lastSendable(ctx.db, ctx.keys);
+    const room = newRoom();
+    const own = await outbox(ctx.db, ctx.device, after, room, upTo);
+    if (own.length === 0) return undefined;
+    return { basis: sealingBasis(ctx, after, upTo, codecs), room, sealed: await sealFor(ctx.db, own, ctx.keys, codecs) };
+  })();
+  // One that fails is sealed again in its turn, where a failure is heard.
+  sealed.catch(() => undefined);
+  return { after, keys: ctx.keys, sealed };
 }
 
 /**
@@ -338,14 +398,19 @@ async function rounds(
   let ctx = first;
   const { db, device } = ctx;
   let ahead: Ahead | undefined;
+  let sealed: SealedAhead | undefined;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     // A key imported during a long pull (a new desk's first) opens the pages after it as they come.
     ctx = { ...ctx, keys: await keysAsTheyAre(ctx) };
     // Read afresh each round: a roster pulled in the last one may name the authors of this one's ops.
     const reader = ctx.keys && (await readerOf(db, ctx.keys));
-    const batch = ahead ? { own: [], relay: [] } : await nextBatch(ctx, at);
+    const batch = ahead ? { own: [], relay: [] } : await nextBatch(ctx, at, sealed);
     const sending = [...batch.own, ...batch.relay];
-    const response = await (ahead?.response ?? exchange(ctx, at, sending));
+    const answered = ahead?.response ?? exchange(ctx, at, sending);
+    sealed = sealAhead(ctx, at, batch.own);
+    const response = await answered;
+    // Deployment ops may name other keys to seal to: what was sealed ahead is sealed again.
+    if (response.ops.some((s) => fieldsOf(s.op).kind === 'deployment')) sealed = undefined;
     const read = ahead && readAheadFor(await ahead.read, reader);
     const next = sending.length === 0 && response.more ? await pullAhead(ctx, at, response, { reader, open }) : undefined;
     const taken = await takeAnswer(ctx, at, sending, response, { reader, read });

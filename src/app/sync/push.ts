@@ -68,14 +68,34 @@ export async function sealOutgoing(
   keys: OpKeys | undefined,
   codecs: readonly number[] | undefined,
 ): Promise<Outgoing[]> {
+  return keepSealed(db, await sealFor(db, out, keys, codecs));
+}
+
+/** Outgoing ops with the forms made for them, not kept yet (keepSealed). */
+export interface Sealed {
+  out: Outgoing[];
+  made: Map<OpId, WireOp>;
+}
+
+/**
+ * The forms `sealOutgoing` gives, made and not yet kept: nothing is written, so forms made for a
+ * batch that is then not sent (engine.ts seals the next batch while the last is on the wire) are
+ * dropped and never seen.
+ */
+export async function sealFor(
+  db: RasidDb,
+  out: Outgoing[],
+  keys: OpKeys | undefined,
+  codecs: readonly number[] | undefined,
+): Promise<Sealed> {
+  const made = new Map<OpId, WireOp>();
   const deployment = keys?.deploymentPublic;
   const todo = out.filter((o) => !o.row.wire || lacksOuter(o.row.wire));
-  if (!keys || !deployment || todo.length === 0) return out;
+  if (!keys || !deployment || todo.length === 0) return { out, made };
   const directory = await directoryOf(db, keys);
   // Each own op is signed, and sealed to this device, by the pairs in force at it: a key renewal
   // changes them from its `since` on (key-renewal.ts).
   const spans = await ownSpans(db, keys);
-  const made = new Map<OpId, WireOp>();
   for (const { row } of todo) {
     const pairs = pairsAt(spans, row.deviceSeq);
     const sealer = sealerOf(keys, pairs);
@@ -93,6 +113,12 @@ export async function sealOutgoing(
     if (!sealed.ok) throw new SealError(sealed.reason);
     made.set(row.id, sealed.wire);
   }
+  return { out, made };
+}
+
+/** The forms made kept on their rows, and the ops as they go: a form another writer kept first wins. */
+export async function keepSealed(db: RasidDb, { out, made }: Sealed): Promise<Outgoing[]> {
+  if (made.size === 0) return out;
   // Only the new field is written, onto the row as it now stands: a pull may have given it its seq meanwhile.
   const kept = await db.transaction('rw', db.ops, async () => {
     const rows = await db.ops.bulkGet([...made.keys()]);

@@ -273,6 +273,44 @@ describe('ops sealed end to end through the real base', () => {
     expect((await codecsOf()).sort()).toEqual([1, 1, 2]);
   });
 
+  test('a push of several batches seals each next one while the last is on the wire, again when the base named other codecs, and sends each op in one form', async () => {
+    const { coordinator, monitor } = await sealedDeployment();
+    const keys = {
+      mine: [monitor.keys.device.agreement],
+      agreementKey: () => monitor.keys.device.agreement.publicKey,
+      signingKey: () => undefined,
+      pairs: new PairKeyCache(),
+    };
+    // A phone that pulled its deployment's roster under an earlier release, which kept no codecs:
+    // the base's first answer brings no deployment op, only its codecs.
+    await syncDevice(monitor);
+    await monitor.db.meta.delete('codecs');
+    const reports = 2 * MAX_BATCH + 20;
+    for (let i = 0; i < reports; i++) await createReport(monitor.writer, { ...damageReport, narrative: `${MARKER} ${i}` });
+    const out = await runSync(monitor.sync);
+    expect(out.sent).toBe(reports);
+
+    // The first batch went before the base said its codecs; the second, sealed while the first was
+    // on the wire, was sealed again with the dictionary the base then named, and so was the third.
+    const own = (
+      await monitor.db.ops.where('[device+deviceSeq]').between([monitor.device, 0], [monitor.device, Infinity]).toArray()
+    ).filter((o) => o.kind === 'create');
+    const codecs = await Promise.all(
+      own.map(async (row) => {
+        const opened = await openPlaintext(row.wire, keys);
+        return opened.ok ? opened.plaintext[0] : opened.reason;
+      }),
+    );
+    expect(codecs.slice(0, MAX_BATCH).every((c) => c === 1)).toBe(true);
+    expect(codecs.slice(MAX_BATCH).every((c) => c === 2)).toBe(true);
+
+    // The desk holds every op in the very form the phone kept: none was sealed twice.
+    await syncDevice(coordinator);
+    expect(await coordinator.db.reports.count()).toBe(reports);
+    const held = new Map((await coordinator.db.ops.bulkGet(own.map((o) => o.id))).map((r) => [r!.id, r!.wire]));
+    expect(own.every((o) => JSON.stringify(held.get(o.id)) === JSON.stringify(o.wire))).toBe(true);
+  }, 120_000);
+
   test('changing one character of a sealed body, of a header, or of a signature on the base sends the op to quarantine', async () => {
     const { base, deployment, coordinator, monitor } = await sealedDeployment();
     const first = await createReport(monitor.writer, { ...damageReport, narrative: 'first' });
