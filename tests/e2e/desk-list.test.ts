@@ -10,7 +10,7 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { normalizeDigits } from '../../src/domain/digits.ts';
-import { joinDemoBase, LAPTOP, launchBrowser, screenshot, syncNow, until } from './harness.ts';
+import { joinDemoBase, LAPTOP, launchBrowser, saveDamageReport, screenshot, syncNow, until } from './harness.ts';
 import { startServer, type ServerProcess } from './server-process.ts';
 
 let server: ServerProcess;
@@ -56,6 +56,8 @@ const UI = {
 } as const;
 type Lang = keyof typeof UI;
 
+/** A report filed in another tab while the list has the focus. */
+const ARRIVING = 'حي الصليبة';
 /** A report this test files itself, so a name written with a haraka and a hamza is surely there. */
 const RED_QUARTER = 'حي الأَحمر';
 /** Its narrative: longer than a row shows, its last words only on the report's own screen. */
@@ -400,6 +402,29 @@ describe('in Arabic', () => {
       () => unreadable.allTextContents(),
       (texts) => expect(texts).toEqual([expect.stringContaining('f0f0f0f0')]),
     );
+  });
+
+  test('a row keeps the focus when a report arrives above it, and the arrow goes on from that row', async () => {
+    await page.goto('/desk');
+    await rows('ar').nth(3).waitFor({ state: 'attached' });
+    const focused = () => page.evaluate(() => document.activeElement?.closest('[role="listitem"]')?.textContent ?? null);
+    await rows('ar').nth(2).getByRole('link').focus();
+    const onRow = await until(page, focused, (text) => expect(text).toBeTruthy());
+    const below = await rows('ar').nth(3).textContent();
+
+    // Another tab of this desk files a report: the newest written, it comes first (the list's own
+    // order after a load), above that row.
+    const other = await context.newPage();
+    await saveDamageReport(other, { date: '2023-03-08', place: ARRIVING, structures: '2', notes: 'تقرير من نافذة أخرى' });
+    await other.close();
+    await until(
+      page,
+      () => rows('ar').first().textContent(),
+      (text) => expect(text).toContain(ARRIVING),
+    );
+    expect(await focused()).toBe(onRow);
+    await page.keyboard.press('ArrowDown');
+    await until(page, focused, (text) => expect(text).toBe(below));
   });
 });
 

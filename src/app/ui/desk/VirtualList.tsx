@@ -5,7 +5,9 @@
  *
  * Keyboard: Tab enters the list at one row and leaves it at the next control (a roving tabindex);
  * the arrow keys, Page Up/Down, Home and End move between rows, scrolling as they go. The row with
- * focus stays rendered even when scrolled out of view, so focus is never dropped to the page.
+ * focus stays rendered even when scrolled out of view, so focus is never dropped to the page. The
+ * active row is followed by its key: when rows arrive above it (a sync), the arrow keys move on
+ * from it, not from the place it had.
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
@@ -46,7 +48,8 @@ export function VirtualList<T>({
   const [scrollTop, setScrollTop] = useState(0);
   // Until measured, assume a laptop's worth of rows; the first layout corrects it.
   const [viewport, setViewport] = useState(800);
-  const [active, setActive] = useState(0);
+  // The active row by its place and, once one was chosen, by its key.
+  const [active, setActive] = useState<{ index: number; key?: string }>({ index: 0 });
 
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -70,11 +73,22 @@ export function VirtualList<T>({
     if (el.contains(document.activeElement)) focusAfterRender.current = true;
     el.scrollTop = 0;
     setScrollTop(0);
-    setActive(0);
+    setActive({ index: 0 });
   }, [resetKey]);
 
   const count = items.length;
-  const current = Math.min(active, Math.max(0, count - 1));
+  // Where the active row is now: at its place, unless rows came or went before it (then found once).
+  const atPlace = active.key === undefined || (items[active.index] !== undefined && keyOf(items[active.index]!) === active.key);
+  const keyed = atPlace ? active.index : items.findIndex((item) => keyOf(item) === active.key);
+  const current = Math.min(keyed >= 0 ? keyed : active.index, Math.max(0, count - 1));
+  const activate = (index: number) => setActive({ index, key: items[index] === undefined ? undefined : keyOf(items[index]) });
+
+  // The place kept where the row moved to, so the next render finds it there without a search; a
+  // row that went leaves its place active.
+  useEffect(() => {
+    if (keyed >= 0 && keyed !== active.index) setActive({ index: keyed, key: active.key });
+    else if (keyed < 0) setActive({ index: active.index });
+  }, [keyed, active.index, active.key]);
 
   useEffect(() => {
     if (!focusAfterRender.current) return;
@@ -99,7 +113,7 @@ export function VirtualList<T>({
     if (top < el.scrollTop) el.scrollTop = top;
     else if (top + rowHeight > el.scrollTop + el.clientHeight) el.scrollTop = top + rowHeight - el.clientHeight;
     setScrollTop(el.scrollTop);
-    setActive(next);
+    activate(next);
     focusAfterRender.current = true;
   };
 
@@ -122,7 +136,7 @@ export function VirtualList<T>({
   const onFocusIn = (e: FocusEvent) => {
     const row = (e.target as Element | null)?.closest?.('[aria-posinset]');
     const pos = Number(row?.getAttribute('aria-posinset'));
-    if (pos >= 1 && pos - 1 !== current) setActive(pos - 1);
+    if (pos >= 1 && pos - 1 !== current) activate(pos - 1);
   };
 
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
