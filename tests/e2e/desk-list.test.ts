@@ -426,6 +426,24 @@ describe('in Arabic', () => {
     await page.keyboard.press('ArrowDown');
     await until(page, focused, (text) => expect(text).toBe(below));
   });
+
+  test('other filters take a keyboard user back to the first row: Tab enters the list there', async () => {
+    await page.goto('/desk');
+    await rows('ar').nth(3).waitFor({ state: 'attached' });
+    const position = () => page.evaluate(() => document.activeElement?.closest('[role="listitem"]')?.getAttribute('aria-posinset'));
+    /** The row Tab enters the list at (a roving tabindex). */
+    const entry = () =>
+      rows('ar').evaluateAll((items) => items.find((li) => li.querySelector('[tabindex="0"]'))?.getAttribute('aria-posinset'));
+    await rows('ar').first().getByRole('link').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await until(page, position, (p) => expect(p).toBe('3'));
+    expect(await entry()).toBe('3');
+    const before = (await counts()).shown;
+    await shownAfter(() => filters('ar').getByLabel(UI.ar.type).selectOption({ label: UI.ar.damage }), before);
+    await until(page, entry, (p) => expect(p).toBe('1'));
+    await clearFilters('ar');
+  });
 });
 
 describe('in English', () => {
