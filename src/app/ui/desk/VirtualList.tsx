@@ -44,7 +44,8 @@ export function VirtualList<T>({
 }: VirtualListProps<T>) {
   const scroller = useRef<HTMLDivElement>(null);
   const frame = useRef(0);
-  const focusAfterRender = useRef(false);
+  // The row to move the focus to, once a render shows it as the active one.
+  const focusTarget = useRef<number | undefined>(undefined);
   const [scrollTop, setScrollTop] = useState(0);
   // Until measured, assume a laptop's worth of rows; the first layout corrects it.
   const [viewport, setViewport] = useState(800);
@@ -70,30 +71,30 @@ export function VirtualList<T>({
     const el = scroller.current;
     if (!el) return;
     // The row with focus may scroll out and go: focus then moves to the first row, never to the page.
-    if (el.contains(document.activeElement)) focusAfterRender.current = true;
+    if (el.contains(document.activeElement)) focusTarget.current = 0;
     el.scrollTop = 0;
     setScrollTop(0);
     setActive({ index: 0 });
   }, [resetKey]);
 
   const count = items.length;
-  // Where the active row is now: at its place, unless rows came or went before it (then found once).
+  // Where the active row is now: at its place, unless rows came or went before it since it was
+  // chosen (then found by its key, each render until another is chosen: no effect re-places it, so
+  // a reset by other filters is never undone by a render from before it).
   const atPlace = active.key === undefined || (items[active.index] !== undefined && keyOf(items[active.index]!) === active.key);
   const keyed = atPlace ? active.index : items.findIndex((item) => keyOf(item) === active.key);
   const current = Math.min(keyed >= 0 ? keyed : active.index, Math.max(0, count - 1));
   const activate = (index: number) => setActive({ index, key: items[index] === undefined ? undefined : keyOf(items[index]) });
 
-  // The place kept where the row moved to, so the next render finds it there without a search; a
-  // row that went leaves its place active.
   useEffect(() => {
-    if (keyed >= 0 && keyed !== active.index) setActive({ index: keyed, key: active.key });
-    else if (keyed < 0) setActive({ index: active.index });
-  }, [keyed, active.index, active.key]);
-
-  useEffect(() => {
-    if (!focusAfterRender.current) return;
-    focusAfterRender.current = false;
-    scroller.current?.querySelector<HTMLElement>(`[aria-posinset="${current + 1}"] [tabindex="0"]`)?.focus();
+    const target = focusTarget.current;
+    if (target === undefined) return;
+    // A key pressed again before the render of the last one (an arrow held down) runs this for a
+    // render that does not show the target yet: the focus waits for the render that does.
+    const link = scroller.current?.querySelector<HTMLElement>(`[aria-posinset="${target + 1}"] [tabindex="0"]`);
+    if (!link) return;
+    focusTarget.current = undefined;
+    link.focus();
   });
 
   // One state update per frame however many scroll events the browser sends.
@@ -114,7 +115,7 @@ export function VirtualList<T>({
     else if (top + rowHeight > el.scrollTop + el.clientHeight) el.scrollTop = top + rowHeight - el.clientHeight;
     setScrollTop(el.scrollTop);
     activate(next);
-    focusAfterRender.current = true;
+    focusTarget.current = next;
   };
 
   const onKeyDown = (e: KeyboardEvent) => {
