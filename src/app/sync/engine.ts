@@ -7,11 +7,10 @@
  * connection, a closed tab) loses nothing and repeats nothing that matters: pushes are idempotent.
  */
 import { MAX_DRIFT_MS } from '../../domain/hlc.ts';
-import { fieldsOf } from '../../domain/op/header.ts';
 import { cryptoRandom, type DeviceId, type OpId, type RandomBytes } from '../../domain/ids.ts';
 import { CODECS_OF_EVERY_READER, CODECS_READ } from '../../domain/op/codecs.ts';
 import { MAX_BATCH, type Cursor, type SyncResponse, type Watermark } from '../../domain/op/sync.ts';
-import type { Reader } from '../../domain/op/read.ts';
+import { claimsDeploymentOp, type Reader } from '../../domain/op/read.ts';
 import type { Role } from '../../domain/roles.ts';
 import type { RasidDb } from '../store/db.ts';
 import { lastSendable } from './key-renewal.ts';
@@ -410,7 +409,7 @@ async function rounds(
     sealed = sealAhead(ctx, at, batch.own);
     const response = await answered;
     // Deployment ops may name other keys to seal to: what was sealed ahead is sealed again.
-    if (response.ops.some((s) => fieldsOf(s.op).kind === 'deployment')) sealed = undefined;
+    if (response.ops.some((s) => claimsDeploymentOp(s.op))) sealed = undefined;
     const read = ahead && readAheadFor(await ahead.read, reader);
     const next = sending.length === 0 && response.more ? await pullAhead(ctx, at, response, { reader, open }) : undefined;
     const taken = await takeAnswer(ctx, at, sending, response, { reader, read });

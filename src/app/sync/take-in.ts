@@ -7,12 +7,12 @@
  */
 import { signedContent } from '../../domain/op/signature.ts';
 import type { DeviceId, OpId } from '../../domain/ids.ts';
-import { fieldsOf, readWireHeader } from '../../domain/op/header.ts';
+import { readWireHeader } from '../../domain/op/header.ts';
 import { MAX_BATCH, type Cursor, type OwnServed, type SyncResponse } from '../../domain/op/sync.ts';
 import type { ServedOp, WireOp } from '../../domain/op/wire.ts';
 import { entriesWritten, ROSTER_ID } from '../../domain/roster.ts';
 import { readerExtent } from './op-keys.ts';
-import { fromWire, readArrived, readStatement, type ArrivedOp, type Reader } from '../../domain/op/read.ts';
+import { claimsDeploymentOp, fromWire, readArrived, readStatement, type ArrivedOp, type Reader } from '../../domain/op/read.ts';
 import { QUARANTINE_REASONS, WAITING_REASONS } from '../../domain/quarantine.ts';
 import {
   IGNORED_STATEMENT,
@@ -67,13 +67,23 @@ export async function readBatch(arrived: readonly unknown[], reader: Reader | un
       for (const entry of entriesWritten(read.op.body.changes)) await reader.directory.add(entry);
     }
   }
-  const rest = arrived.flatMap((w, i) => (isDeploymentOp(w) ? [] : [i]));
+  for (const [i, read] of await openTheRest(arrived, isDeploymentOp, reader, open)) results[i] = read;
+  return { read: results };
+}
+
+/** The ops `readFirst` leaves, opened together by `open`, each with its place in `arrived`. */
+async function openTheRest(
+  arrived: readonly unknown[],
+  readFirst: (w: unknown) => boolean,
+  reader: Reader | undefined,
+  open: Opener,
+): Promise<[number, ArrivedOp][]> {
+  const rest = arrived.flatMap((w, i) => (readFirst(w) ? [] : [i]));
   const opened = await open(
     rest.map((i) => arrived[i]),
     reader,
   );
-  rest.forEach((i, k) => (results[i] = opened[k]!));
-  return { read: results };
+  return rest.map((i, k) => [i, opened[k]!]);
 }
 
 const IGNORED_AS: Record<IgnoredReason, string> = {
@@ -126,15 +136,9 @@ async function readRooted(
 
   const directory = incoming.length > 0 ? await rooted.directoryOf(trusted) : reader.directory;
   const judged: Reader = { ...reader, directory };
-  const rest = arrived.flatMap((w, i) => (isRosterOp(w) ? [] : [i]));
-  const opened = await open(
-    rest.map((i) => arrived[i]),
-    judged,
-  );
-  rest.forEach((i, k) => {
-    const read = opened[k]!;
+  for (const [i, read] of await openTheRest(arrived, isRosterOp, judged, open)) {
     results[i] = read.ok ? standing(read, trusted, rooted.self) : read;
-  });
+  }
   await proveByVouching(arrived, results, trusted, rooted);
   return { read: results, trust: summaryOf(trusted) };
 }
@@ -231,7 +235,7 @@ export interface ReadAhead {
  */
 export function readAhead(before: SyncResponse, next: SyncResponse, reader: Reader, open: Opener = openHere): ReadAhead | undefined {
   // By what each op claims, unread: one that merely claims to be a deployment op stops it too.
-  if (next.own?.length || [...before.ops, ...next.ops].some((s) => fieldsOf(s.op).kind === 'deployment')) return undefined;
+  if (next.own?.length || [...before.ops, ...next.ops].some((s) => claimsDeploymentOp(s.op))) return undefined;
   const read = readServed(next.ops, reader, open);
   // One not used is dropped unheard; one used fails where it is awaited.
   read.catch(() => undefined);

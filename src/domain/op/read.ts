@@ -209,8 +209,15 @@ async function readSigned(w: Record<string, unknown>, read: HeaderRead, reader: 
  */
 export function opensWithKeysAlone(input: unknown): boolean {
   // By the form it claims, as readArrived routes it: the header's claims are what was sent.
-  const claims = fieldsOf(input);
-  return claims.v === SEALED_OP_VERSION && claims.kind !== 'deployment';
+  return fieldsOf(input).v === SEALED_OP_VERSION && !claimsDeploymentOp(input);
+}
+
+/**
+ * Whether an op claims to be a deployment op, read or not: what may add to a reader's directory or
+ * prove other ops as it is read, so work done ahead of it is done again (app/sync/engine.ts).
+ */
+export function claimsDeploymentOp(input: unknown): boolean {
+  return fieldsOf(input).kind === 'deployment';
 }
 
 /**
