@@ -10,6 +10,7 @@
  *    needing vouching or not, so its vouching review never reads every op;
  * 1. classify: which ops are new, which are held already and what the base now says of them;
  * 2. rejections: pushed ops the base refused for good stop counting;
+ *    then what steps 3 to 5 read is read first, and the new ops' writes are issued;
  * 3. standing: the roster, the trust summary and the cut-offs after this batch, ops above a cut-off
  *    set aside;
  * 4. merge: reports whose standing or ops changed merged again from all their ops, the others
@@ -23,7 +24,7 @@
  */
 import type { Table } from 'dexie';
 import { decodeHlc, nodeIdOf, receive, type Hlc } from '../../domain/hlc.ts';
-import { isReportId, isSettingId, type DeviceId, type OpId, type TargetId } from '../../domain/ids.ts';
+import { isReportId, isSettingId, type DeviceId, type OpId, type ReportId, type SettingId, type TargetId } from '../../domain/ids.ts';
 import { applyOp, emptyState, type Authority, type MergedState } from '../../domain/merge.ts';
 import type { Op } from '../../domain/op/op.ts';
 import type { Cursor, OwnServed } from '../../domain/op/sync.ts';
@@ -31,7 +32,7 @@ import type { WireOp } from '../../domain/op/wire.ts';
 import { QUARANTINE_REASONS, WAITING_REASONS } from '../../domain/quarantine.ts';
 import { authorityOf, rosterEntriesOf, rosterOf, ROSTER_ID } from '../../domain/roster.ts';
 import { authorityOfSummary, changedStanding, cutoffsOf, loweredCutoffs, type TrustSummary } from '../../domain/trusted-roster.ts';
-import type { MetaRows, OpRow, QuarantineRow, RasidDb, WriterState } from '../store/db.ts';
+import type { MetaRows, OpRow, QuarantineRow, RasidDb, ReportRow, SettingRow, WriterState } from '../store/db.ts';
 import { putStored } from '../store/at-rest-middleware.ts';
 import { readStored, type Stored } from '../store/stored-rows.ts';
 import { rebuild, remergeFor, remergeForRoster, reportRow, saveState } from '../store/rows.ts';
@@ -199,6 +200,63 @@ interface Classified {
   renumbered: boolean;
 }
 
+/** Reports and settings a new op is merged into incrementally (step 4b); the roster and own words are merged otherwise. */
+const mergesFresh = (id: TargetId): boolean => id !== ROSTER_ID && !isOwnWord(id);
+
+/** What steps 3 to 5 read, read before the batch's writes are issued (see takeIn). */
+interface ReadFirst {
+  trustBefore: TrustSummary | undefined;
+  roster: SettingRow | undefined;
+  cutoffsApplied: MetaRows['cutoffsApplied'] | undefined;
+  /** As stored; when it is not this device's, step 5 finds it after the writes, from the ops held. */
+  writer: WriterState | undefined;
+  reports: Map<ReportId, ReportRow | undefined>;
+  settings: Map<SettingId, SettingRow | undefined>;
+}
+
+/**
+ * 1b. Read first. IndexedDB answers a transaction's requests in order, so a read issued behind a
+ * batch's writes waits until every one of them is done, and the page's thread idles meanwhile.
+ * Read first, the merge runs while the ops are written. Nothing a step writes before it reads is
+ * read here: the rows rebuilt (step 4a) are not merged incrementally, and the writer's state read
+ * from the ops held (a device without one) is read where it was.
+ */
+async function readFirst(db: RasidDb, sorted: Classified): Promise<ReadFirst> {
+  const targets = [...new Set(sorted.fresh.map((op) => op.reportId))].filter(mergesFresh);
+  const reportIds = targets.filter(isReportId);
+  const settingIds = targets.filter(isSettingId);
+  const [trustBefore, roster, cutoffsApplied, writer, reportRows, settingRows] = await Promise.all([
+    db.getMeta('trust'),
+    db.settings.get(ROSTER_ID),
+    db.getMeta('cutoffsApplied'),
+    db.getMeta('writer'),
+    heldRows(db.reports, reportIds),
+    db.settings.bulkGet(settingIds),
+  ]);
+  return {
+    trustBefore,
+    roster,
+    cutoffsApplied,
+    writer,
+    reports: new Map(reportIds.map((id, i) => [id, reportRows[i]])),
+    settings: new Map(settingIds.map((id, i) => [id, settingRows[i]])),
+  };
+}
+
+/**
+ * Rows are sealed at rest as they are handed to IndexedDB, and IndexedDB stores them on its own
+ * thread: handed over in parts, the first part is being stored while the next is sealed, where one
+ * bulk write would seal all before storing any. 50 to 200 rows a part took the same time.
+ */
+const WRITE_PART = 100;
+
+/** Issues the writes of `rows`, a part at a time, without waiting; the caller awaits them all. */
+function inParts<T>(rows: readonly T[], write: (rows: T[]) => Promise<unknown>): Promise<unknown>[] {
+  const out: Promise<unknown>[] = [];
+  for (let i = 0; i < rows.length; i += WRITE_PART) out.push(write(rows.slice(i, i + WRITE_PART)));
+  return out;
+}
+
 /** 1. Classify: new ops become rows; a held op only takes what the base now says of it. */
 async function classify(db: RasidDb, device: DeviceId, ops: readonly IncomingOp[], own: readonly OwnServed[]): Promise<Classified> {
   const held = await heldRows(
@@ -298,9 +356,16 @@ interface Standing {
  * the root is pinned, the roster's before) with the ops above them set aside; and the authority that
  * judges coordinator-only fields, as of each op.
  */
-async function settleStanding(db: RasidDb, device: DeviceId, arrivedTrust: TrustSummary | undefined, sorted: Classified, now: number) {
-  const trustBefore = await db.getMeta('trust');
-  const rosterStateBefore = (await db.settings.get(ROSTER_ID))?.state;
+async function settleStanding(
+  db: RasidDb,
+  device: DeviceId,
+  arrivedTrust: TrustSummary | undefined,
+  sorted: Classified,
+  now: number,
+  first: ReadFirst,
+) {
+  const { trustBefore } = first;
+  const rosterStateBefore = first.roster?.state;
   let rosterState = rosterStateBefore;
   const rebuildRoster = async () => {
     const { state } = await rebuild(db, ROSTER_ID, device, () => false);
@@ -313,7 +378,7 @@ async function settleStanding(db: RasidDb, device: DeviceId, arrivedTrust: Trust
   const cutoffsAfter = cutoffsOf(trust ? trust.devices : rosterEntriesOf(rosterState).values());
   // Compared with what was set aside before, not with the roster before this batch: the
   // coordinator's own roster op, written on this desk, carries a revocation too.
-  const applied = new Map(Object.entries((await db.getMeta('cutoffsApplied')) ?? {}) as [DeviceId, number][]);
+  const applied = new Map(Object.entries(first.cutoffsApplied ?? {}) as [DeviceId, number][]);
   const cut = await setAsideAfterCutoff(db, device, applied, cutoffsAfter, sorted.fresh, now);
   if (loweredCutoffs(applied, cutoffsAfter).length > 0) await db.setMeta('cutoffsApplied', Object.fromEntries(cutoffsAfter));
   for (const row of cut) sorted.rebuild.add(row.reportId);
@@ -348,20 +413,28 @@ async function mergeAgain(db: RasidDb, device: DeviceId, standing: Standing, sor
 
 /**
  * 4b. Merge the rest incrementally: each other report or setting touched takes its new ops alone.
- * Read and written in bulk, one request per store instead of one per report; returns the writes,
+ * Their rows were read first (1b); written in bulk, a part at a time; returns the writes,
  * issued and not yet awaited.
  */
-async function mergeFresh(db: RasidDb, device: DeviceId, sorted: Classified, rejected: ReadonlySet<OpId>, authority: Authority) {
+function mergeFresh(
+  db: RasidDb,
+  device: DeviceId,
+  sorted: Classified,
+  rejected: ReadonlySet<OpId>,
+  authority: Authority,
+  first: ReadFirst,
+) {
   const byReport = new Map<TargetId, Op[]>();
   for (const op of sorted.fresh) {
-    if (sorted.rebuild.has(op.reportId) || op.reportId === ROSTER_ID || isOwnWord(op.reportId)) continue;
+    if (sorted.rebuild.has(op.reportId) || !mergesFresh(op.reportId)) continue;
     const list = byReport.get(op.reportId);
     if (list) list.push(op);
     else byReport.set(op.reportId, [op]);
   }
   const reportIds = [...byReport.keys()].filter(isReportId);
   const settingIds = [...byReport.keys()].filter(isSettingId);
-  const [reportRows, settingRows] = await Promise.all([heldRows(db.reports, reportIds), db.settings.bulkGet(settingIds)]);
+  const reportRows = reportIds.map((id) => first.reports.get(id));
+  const settingRows = settingIds.map((id) => first.settings.get(id));
   const merged = <Id extends TargetId>(id: Id, state: MergedState<Id> | undefined, lastOwnSeq: number) => {
     let next = state ?? emptyState(id);
     let own = lastOwnSeq;
@@ -379,16 +452,26 @@ async function mergeFresh(db: RasidDb, device: DeviceId, sorted: Classified, rej
   // A state with no op applied (its only ops were rejected) leaves no row, as saveState does.
   return {
     written: Promise.all([
-      db.reports.bulkPut(reportPuts.filter((r) => r.state.applied.length > 0)),
+      ...inParts(
+        reportPuts.filter((r) => r.state.applied.length > 0),
+        (rows) => db.reports.bulkPut(rows),
+      ),
       db.settings.bulkPut(settingPuts.filter((r) => r.state.applied.length > 0)),
     ]),
   };
 }
 
 /** 5. Clock: it takes in every new op's time, bounded by the server's time; the ops keep theirs. */
-async function advanceClock(db: RasidDb, device: DeviceId, fresh: readonly Op[], now: number, serverTime: number | undefined) {
+async function advanceClock(
+  db: RasidDb,
+  device: DeviceId,
+  fresh: readonly Op[],
+  now: number,
+  serverTime: number | undefined,
+  first: ReadFirst,
+) {
   let clamped = false;
-  const writer = await writerState(db, device);
+  const writer = first.writer?.device === device ? first.writer : await writerState(db, device);
   let clock: Hlc = writer.clock;
   for (const op of fresh) {
     if (op.device === device) continue;
@@ -450,16 +533,14 @@ export async function takeIn(db: RasidDb, input: TakeIn, deps: { device: DeviceI
     await markedFromTheStart(db, device);
     const sorted = await classify(db, device, input.ops, input.own ?? []);
     await markRejections(db, sorted, input.rejected);
+    const first = await readFirst(db, sorted);
     // Not awaited here: IndexedDB runs a transaction's requests in order, so every read below sees
     // these writes, and issuing the writes of ops and reports together saves round trips.
-    const opsWritten = Promise.all([
-      sorted.newRows.length ? db.ops.bulkAdd(sorted.newRows) : undefined,
-      putStored(db, db.ops, sorted.updated),
-    ]);
-    const standing = await settleStanding(db, device, input.trust, sorted, now);
+    const opsWritten = Promise.all([...inParts(sorted.newRows, (rows) => db.ops.bulkAdd(rows)), putStored(db, db.ops, sorted.updated)]);
+    const standing = await settleStanding(db, device, input.trust, sorted, now, first);
     await mergeAgain(db, device, standing, sorted);
-    const states = await mergeFresh(db, device, sorted, new Set(input.rejected.map((r) => r.id)), standing.authority);
-    const clock = await advanceClock(db, device, sorted.fresh, now, input.covering.serverTime);
+    const states = mergeFresh(db, device, sorted, new Set(input.rejected.map((r) => r.id)), standing.authority, first);
+    const clock = await advanceClock(db, device, sorted.fresh, now, input.covering.serverTime, first);
     const quarantine = await settleQuarantine(db, input, sorted.newRows, now);
     await Promise.all([
       opsWritten,
