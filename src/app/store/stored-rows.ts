@@ -2,7 +2,7 @@
  * Rows of sealed tables read as they lie on disk, their clear part beside a seal that stays closed,
  * for work on what is kept in clear alone (at-rest.ts, CLEAR_PROPS): an op's seq and received time,
  * its rejection, its kind and target. putStored (at-rest-middleware.ts) writes such rows back with
- * their seal. docs/decisions.md, 094.
+ * their seal. docs/decisions.md, 094. And which keys a table holds, read without opening a row.
  */
 import type { Table } from 'dexie';
 import type { RasidDb } from './db.ts';
@@ -60,5 +60,39 @@ export async function storedInRange<T, Clear extends keyof T>(
       ),
     ]);
     return stored as Stored<T, Clear>[];
+  });
+}
+
+/**
+ * Whether the table holds any row whose primary key lies between the lowest and the highest of
+ * `keys`: one seek. A pull mostly brings ops and reports a device does not hold, whose ids, made
+ * from their time, lie above all it holds; then nothing more need be read.
+ */
+export async function holdsAnyBetween(db: RasidDb, table: Table, keys: readonly string[]): Promise<boolean> {
+  db.dataKey?.rowKeys();
+  if (keys.length === 0) return false;
+  let lowest = keys[0]!;
+  let highest = lowest;
+  for (const key of keys) {
+    if (key < lowest) lowest = key;
+    if (key > highest) highest = key;
+  }
+  // JavaScript orders strings by their UTF-16 code units, as IndexedDB orders string keys.
+  const range = IDBKeyRange.bound(lowest, highest);
+  return db.transaction('r', table, async (tx) => (await requested(tx.idbtrans.objectStore(table.name).getKey(range))) !== undefined);
+}
+
+/**
+ * Which of `keys` the table holds. Point requests, all issued at once, not a walk (Dexie's
+ * `anyOf`), whose cursor steps once or twice for each key found, each step waiting for the last:
+ * in Chromium, 150 keys held among 470 asked for took 123 ms to walk at 20,000 rows and 425 ms at
+ * 100,000, and 13 and 17 ms this way.
+ */
+export async function keysHeld<K extends string>(db: RasidDb, table: Table, keys: readonly K[]): Promise<Set<K>> {
+  if (!(await holdsAnyBetween(db, table, keys))) return new Set();
+  return db.transaction('r', table, async (tx) => {
+    const store = tx.idbtrans.objectStore(table.name);
+    const found = await Promise.all(keys.map((key) => requested(store.getKey(key))));
+    return new Set(keys.filter((_, i) => found[i] !== undefined));
   });
 }

@@ -34,7 +34,7 @@ import { authorityOf, rosterEntriesOf, rosterOf, ROSTER_ID } from '../../domain/
 import { authorityOfSummary, changedStanding, cutoffsOf, loweredCutoffs, type TrustSummary } from '../../domain/trusted-roster.ts';
 import type { MetaRows, OpRow, QuarantineRow, RasidDb, ReportRow, SettingRow, WriterState } from '../store/db.ts';
 import { putStored } from '../store/at-rest-middleware.ts';
-import { readStored, type Stored } from '../store/stored-rows.ts';
+import { holdsAnyBetween, keysHeld, readStored, type Stored } from '../store/stored-rows.ts';
 import { rebuild, remergeFor, remergeForRoster, reportRow, saveState } from '../store/rows.ts';
 import { wireOf } from './wire-of.ts';
 import { isOwnWord } from '../../domain/vouching.ts';
@@ -120,21 +120,17 @@ function quarantineRow(u: ToQuarantine, at: number): QuarantineRow {
 
 /**
  * Rows by key, `undefined` where none is held. A pull mostly brings ops and reports the device does
- * not hold yet: one key-only walk over the sorted keys finds the few it does, and only those are read
- * (500 point reads that miss cost several times more here).
+ * not hold: one seek says when none is, and nothing is read; otherwise every key is read at once,
+ * those missing costing little (stored-rows.ts, `keysHeld`, has the measures).
  */
 async function heldRows<T, K extends string, R = T>(
+  db: RasidDb,
   table: Table<T, K>,
   keys: K[],
-  read: (present: K[]) => Promise<(R | undefined)[]> = (present) => table.bulkGet(present) as Promise<(R | undefined)[]>,
+  read: (keys: K[]) => Promise<(R | undefined)[]> = (keys) => table.bulkGet(keys) as Promise<(R | undefined)[]>,
 ): Promise<(R | undefined)[]> {
-  if (keys.length === 0) return [];
-  const present = new Set(await table.where(':id').anyOf(keys).primaryKeys());
-  if (present.size === 0) return keys.map(() => undefined);
-  const found = await read(keys.filter((k) => present.has(k)));
-  const byKey = new Map<K, R | undefined>();
-  keys.filter((k) => present.has(k)).forEach((k, i) => byKey.set(k, found[i]));
-  return keys.map((k) => byKey.get(k));
+  if (!(await holdsAnyBetween(db, table, keys))) return keys.map(() => undefined);
+  return read(keys);
 }
 
 /** The clock and last deviceSeq the next own op continues from (the one writer keeps them in `writer`). */
@@ -230,7 +226,7 @@ async function readFirst(db: RasidDb, sorted: Classified): Promise<ReadFirst> {
     db.settings.get(ROSTER_ID),
     db.getMeta('cutoffsApplied'),
     db.getMeta('writer'),
-    heldRows(db.reports, reportIds),
+    heldRows(db, db.reports, reportIds),
     db.settings.bulkGet(settingIds),
   ]);
   return {
@@ -260,6 +256,7 @@ function inParts<T>(rows: readonly T[], write: (rows: T[]) => Promise<unknown>):
 /** 1. Classify: new ops become rows; a held op only takes what the base now says of it. */
 async function classify(db: RasidDb, device: DeviceId, ops: readonly IncomingOp[], own: readonly OwnServed[]): Promise<Classified> {
   const held = await heldRows(
+    db,
     db.ops,
     ops.map((i) => i.op.id),
     (present) => readHeld(db, present),
@@ -489,15 +486,13 @@ async function advanceClock(
  */
 async function settleQuarantine(db: RasidDb, input: TakeIn, newRows: readonly OpRow[], now: number) {
   const ids = input.toQuarantine.flatMap((u) => (u.id === undefined ? [] : [u.id]));
-  const alsoHeld = ids.length ? new Set<string>(await db.ops.where(':id').anyOf(ids).primaryKeys()) : new Set<string>();
+  const alsoHeld = await keysHeld<string>(db, db.ops, ids);
   const put = input.toQuarantine.filter((u) => u.id === undefined || !alsoHeld.has(u.id)).map((u) => quarantineRow(u, now));
-  const waited =
-    newRows.length > 0 && (await db.quarantine.count()) > 0
-      ? await db.quarantine
-          .where(':id')
-          .anyOf(newRows.map((r) => r.id))
-          .primaryKeys()
-      : [];
+  const waited = await keysHeld<string>(
+    db,
+    db.quarantine,
+    newRows.map((r) => r.id),
+  );
   const released = [...(input.released ?? []), ...waited];
   // A sync that began before a key was imported goes on parking ops while that key's reopen runs:
   // marking each addition lets the next reopen know that it has not seen them, even with the same keys.

@@ -25,6 +25,7 @@ import {
 } from '../../domain/trusted-roster.ts';
 import { statementOfRow, trustOver, type HeldStatement } from './trust.ts';
 import type { RasidDb } from '../store/db.ts';
+import { keysHeld } from '../store/stored-rows.ts';
 import { needsVouching, proofHash, vouchedOps, vouchingOf, vouchKey, VOUCHES_ID } from '../../domain/vouching.ts';
 import { takeIn, type IncomingOp, type TakenIn, type ToQuarantine } from './take-in-steps.ts';
 
@@ -334,11 +335,10 @@ async function heldPart(
 ): Promise<{ ops: readonly ServedOp[]; own: readonly OwnServed[]; cursor: Cursor | null; cut: boolean }> {
   const own = response.own ?? [];
   if (own.length === 0) return { ops: response.ops, own, cursor: response.cursor, cut: false };
-  const held = new Set<string>(
-    await db.ops
-      .where(':id')
-      .anyOf(own.map((o) => o.id))
-      .primaryKeys(),
+  const held = await keysHeld<string>(
+    db,
+    db.ops,
+    own.map((o) => o.id),
   );
   const missing = own.find((o) => !held.has(o.id));
   if (!missing) return { ops: response.ops, own, cursor: response.cursor, cut: false };

@@ -6,8 +6,8 @@ import { LockedError, SEALED_PROP, UNREADABLE_PROP } from '../../../src/app/stor
 import type { OpRow, RasidDb } from '../../../src/app/store/db.ts';
 import { createReport } from '../../../src/app/store/reports.ts';
 import { putStored } from '../../../src/app/store/at-rest-middleware.ts';
-import { readStored, storedInRange } from '../../../src/app/store/stored-rows.ts';
-import type { OpId } from '../../../src/domain/ids.ts';
+import { keysHeld, readStored, storedInRange } from '../../../src/app/store/stored-rows.ts';
+import type { OpId, ReportId } from '../../../src/domain/ids.ts';
 import { DEVICE, damageReport, displacementReport, deleteSealedDbs, freshSealedDb, writer } from './store-fixtures.ts';
 
 afterEach(deleteSealedDbs);
@@ -93,4 +93,30 @@ test('locked, rows are not read as they lie either', async () => {
   await expect(
     storedInRange<OpRow, 'id'>(sealed.db, sealed.db.ops, '[device+deviceSeq]', [DEVICE, 0], [DEVICE, Infinity]),
   ).rejects.toBeInstanceOf(LockedError);
+  await expect(keysHeld(sealed.db, sealed.db.ops, [op!.id])).rejects.toBeInstanceOf(LockedError);
+});
+
+test('the keys a table holds: those asked for below, among and above its rows, and none asked twice', async () => {
+  const { db } = await freshSealedDb('stored-rows-keys');
+  const ctx = writer(db);
+  const ids: ReportId[] = [];
+  for (let i = 0; i < 12; i++) {
+    ctx.clock.ms += 60_000;
+    ids.push(await createReport(ctx, damageReport));
+  }
+  const held = ids.filter((_, i) => i % 3 === 1);
+  await db.reports.bulkDelete(ids.filter((id) => !held.includes(id)));
+  const below = ids[0]!.slice(0, -1) + '0';
+  const above = ids.at(-1)!.slice(0, -1) + 'z';
+  const asked = [above, ...ids, held[0]!, below];
+  expect(await keysHeld<string>(db, db.reports, asked)).toEqual(new Set(held));
+  // None held between the lowest and highest asked for: nothing more is read, and none is found.
+  expect(await keysHeld(db, db.reports, [ids[0]!, ids[2]!])).toEqual(new Set());
+  expect(await keysHeld(db, db.reports, [above])).toEqual(new Set());
+  expect(await keysHeld(db, db.reports, [])).toEqual(new Set());
+  // Inside a transaction of the caller's, it sees what that transaction wrote.
+  await db.transaction('rw', db.reports, async () => {
+    await db.reports.delete(held[0]!);
+    expect(await keysHeld(db, db.reports, ids)).toEqual(new Set(held.slice(1)));
+  });
 });
