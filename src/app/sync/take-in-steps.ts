@@ -19,8 +19,9 @@
  * 6. quarantine: what could not be read waits there, unless the op is held;
  * 7. bookkeeping: the cursor, epoch, watermarks and trust summary that cover the batch.
  *
- * Steps run one after the other: a Promise.all over async helpers inside the transaction can let it
- * commit early. Writes that nothing later reads are issued without waiting and awaited at the end.
+ * Steps run one after the other. Reads are issued together (readFirst) only where each awaits
+ * IndexedDB alone: an await on anything else inside the transaction can let it commit early. Writes
+ * that nothing later reads are issued without waiting and awaited at the end.
  */
 import type { Table } from 'dexie';
 import { decodeHlc, nodeIdOf, receive, type Hlc } from '../../domain/hlc.ts';
