@@ -260,7 +260,7 @@ async function classify(db: RasidDb, device: DeviceId, ops: readonly IncomingOp[
     db,
     db.ops,
     ops.map((i) => i.op.id),
-    (present) => readHeld(db, present),
+    (ids) => readHeld(db, ids),
   );
   const out: Classified = { newRows: [], updated: [], fresh: [], rebuild: new Set(), renumbered: false };
   const seen = new Set<OpId>();

@@ -72,14 +72,14 @@ export async function readBatch(arrived: readonly unknown[], reader: Reader | un
   return { read: results };
 }
 
-/** The ops `readFirst` leaves, opened together by `open`, each with its place in `arrived`. */
+/** The ops not read apart before them (`readApart`), opened together by `open`, each with its place in `arrived`. */
 async function openTheRest(
   arrived: readonly unknown[],
-  readFirst: (w: unknown) => boolean,
+  readApart: (w: unknown) => boolean,
   reader: Reader | undefined,
   open: Opener,
 ): Promise<[number, ArrivedOp][]> {
-  const rest = arrived.flatMap((w, i) => (readFirst(w) ? [] : [i]));
+  const rest = arrived.flatMap((w, i) => (readApart(w) ? [] : [i]));
   const opened = await open(
     rest.map((i) => arrived[i]),
     reader,
