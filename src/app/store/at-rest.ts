@@ -19,6 +19,8 @@
  */
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { DATA_KEY_BYTES } from '../lock/options.ts';
+import type { MergedState } from '../../domain/merge.ts';
+import { packState, unpackState } from './packed-state.ts';
 
 export const SEALED_PROP = '$sealed';
 /** Set on a row whose sealed part did not open, or that had none: only its clear part is there. */
@@ -47,6 +49,13 @@ export const CLEAR_PROPS: Readonly<Record<string, readonly string[]>> = {
   deploymentRoot: [],
   deploymentKeyFile: [],
 };
+
+/**
+ * Tables whose rows hold a merged state (`state`): it is sealed packed, under this name instead
+ * (packed-state.ts, decision 100). Rows sealed before still hold `state` in full, and open as they are.
+ */
+const PACKED_STATE_TABLES: ReadonlySet<string> = new Set(['reports', 'settings']);
+const PACKED_STATE_PROP = 'packedState';
 
 /** Asked to read or write a sealed table while the app is locked. */
 export class LockedError extends Error {
@@ -157,8 +166,10 @@ export function sealRow(
   const clear = CLEAR_PROPS[table]!;
   const stored: Record<string, unknown> = {};
   const secret: Record<string, unknown> = {};
+  const packs = PACKED_STATE_TABLES.has(table);
   for (const [name, value] of Object.entries(row)) {
     if (clear.includes(name)) stored[name] = value;
+    else if (packs && name === 'state' && value !== undefined) secret[PACKED_STATE_PROP] = packState(value as MergedState);
     else if (value !== undefined) secret[name] = value;
   }
   const nonce = random(NONCE_BYTES);
@@ -199,6 +210,11 @@ export function openRow(
       sealed.subarray(1 + NONCE_BYTES),
     );
     secret = JSON.parse(decoder.decode(plain));
+    const packed = (secret as Record<string, unknown>)[PACKED_STATE_PROP];
+    if (packed !== undefined && PACKED_STATE_TABLES.has(table)) {
+      const { [PACKED_STATE_PROP]: _, ...rest } = secret as Record<string, unknown>;
+      secret = { ...rest, state: unpackState(packed) };
+    }
   } catch {
     throw new UnreadableRowError(table);
   }

@@ -172,15 +172,49 @@ describe('rows at rest', () => {
     const id = await createReport(writer(db), marked);
     const sealed = ((await disk.reports.get(id)) as unknown as Record<string, Uint8Array>)[SEALED_PROP]!;
     expect(sealed[0]).toBe(2);
-    const base = await crypto.subtle.importKey('raw', Uint8Array.from(dataKey.get()), 'HKDF', false, ['deriveBits']);
-    const label = (info: string) => ({ name: 'HKDF', hash: 'SHA-256', salt: utf8('rasid/data-key'), info: utf8(info) });
-    const rowsKey = new Uint8Array(await crypto.subtle.deriveBits(label('rasid/rows/2'), base, 256));
+    const rowsKey = await rowsKeyOf(dataKey);
     const open = (key: Uint8Array) =>
       xchacha20poly1305(key, sealed.subarray(1, 25), utf8(`rasid/at-rest/2\u0000reports\u0000${JSON.stringify(id)}`)).decrypt(
         sealed.subarray(25),
       );
     expect(new TextDecoder().decode(open(rowsKey))).toContain(MARKER);
     expect(() => open(dataKey.get())).toThrow();
+  });
+
+  test("a report's merged state lies on disk packed, each version's op, clock and device written once", async () => {
+    const { db, disk, dataKey } = await pair();
+    const ctx = writer(db);
+    const id = await createReport(ctx, marked);
+    await editReport(ctx, id, { structures: 9 });
+    const row = (await disk.reports.get(id)) as unknown as Record<string, Uint8Array>;
+    const secret = JSON.parse(new TextDecoder().decode(openFormatTwo('reports', row[SEALED_PROP]!, id, await rowsKeyOf(dataKey))));
+    expect(secret).not.toHaveProperty('state');
+    const state = (await db.reports.get(id))!.state;
+    expect(secret.packedState.by).toHaveLength(2);
+    expect(JSON.stringify(secret.packedState).length).toBeLessThan(JSON.stringify(state).length / 2);
+    expect(viewOf(state).values).toMatchObject({ narrative: marked.narrative, structures: 9 });
+  });
+
+  test('a row sealed with its state in full, as before packing, opens as it was and is packed when next saved', async () => {
+    const { db, disk, dataKey } = await pair();
+    const ctx = writer(db);
+    const id = await createReport(ctx, marked);
+    const asSaved = await db.reports.get(id);
+    const { id: _, type, createdAt, lastOwnSeq, ...secret } = asSaved!;
+    await disk.reports.put({
+      id,
+      type,
+      createdAt,
+      lastOwnSeq,
+      [SEALED_PROP]: sealFormatTwo('reports', secret, id, await rowsKeyOf(dataKey)),
+    } as never);
+    expect(await db.reports.get(id)).toStrictEqual(asSaved);
+
+    await editReport(ctx, id, { structures: 4 });
+    const row = (await disk.reports.get(id)) as unknown as Record<string, Uint8Array>;
+    const opened = JSON.parse(new TextDecoder().decode(openFormatTwo('reports', row[SEALED_PROP]!, id, await rowsKeyOf(dataKey))));
+    expect(Object.keys(opened)).toEqual(['packedState']);
+    expect(viewOf((await db.reports.get(id))!.state).values).toMatchObject({ narrative: marked.narrative, structures: 4 });
   });
 
   test('a database of the version before: rows in clear and rows sealed under the data key itself are sealed again under the subkey, meta too', async () => {
@@ -241,6 +275,25 @@ function versionTwo(name: string): Dexie {
     quarantine: 'id',
   });
   return db;
+}
+
+/** The rows subkey: HKDF-SHA-256 of the data key under its own label, derived here apart from the app's code. */
+async function rowsKeyOf(dataKey: DataKeyHolder): Promise<Uint8Array> {
+  const base = await crypto.subtle.importKey('raw', Uint8Array.from(dataKey.get()), 'HKDF', false, ['deriveBits']);
+  const label = { name: 'HKDF', hash: 'SHA-256', salt: utf8('rasid/data-key'), info: utf8('rasid/rows/2') };
+  return new Uint8Array(await crypto.subtle.deriveBits(label, base, 256));
+}
+
+const formatTwoData = (table: string, primaryKey: unknown) => utf8(`rasid/at-rest/2\u0000${table}\u0000${JSON.stringify(primaryKey)}`);
+
+function openFormatTwo(table: string, sealed: Uint8Array, primaryKey: unknown, rowsKey: Uint8Array): Uint8Array {
+  return xchacha20poly1305(rowsKey, sealed.subarray(1, 25), formatTwoData(table, primaryKey)).decrypt(sealed.subarray(25));
+}
+
+function sealFormatTwo(table: string, secret: object, primaryKey: unknown, rowsKey: Uint8Array): Uint8Array {
+  const nonce = crypto.getRandomValues(new Uint8Array(24));
+  const ct = xchacha20poly1305(rowsKey, nonce, formatTwoData(table, primaryKey)).encrypt(utf8(JSON.stringify(secret)));
+  return Uint8Array.from([2, ...nonce, ...ct]);
 }
 
 /** A row sealed as format 1 sealed it: under the data key itself. Written here apart from the app's code, as a second reader would. */
