@@ -13,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isoWeekOf } from '../../src/export/coarsen.ts';
-import { joinDemoBase, LAPTOP, launchBrowser, screenshot, syncNow, until, waitForCount } from './harness.ts';
+import { joinDemoBase, LAPTOP, launchBrowser, screenshot, syncNow, until, waitForCount, setOffline } from './harness.ts';
 import { startServer, type ServerProcess } from './server-process.ts';
 
 let server: ServerProcess;
@@ -722,7 +722,7 @@ describe('exports from the desk', () => {
       if (!navigator.serviceWorker.controller)
         await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
     });
-    await context.setOffline(true);
+    await setOffline(context, true);
     try {
       await page.reload();
       await page.getByRole('heading', { level: 1, name: 'Exports' }).waitFor();
@@ -736,7 +736,7 @@ describe('exports from the desk', () => {
         (rows) => expect(rows).toEqual(logged),
       );
     } finally {
-      await context.setOffline(false);
+      await setOffline(context, false);
     }
   });
 });

@@ -13,6 +13,7 @@ import {
   waitForCount,
   waitForServiceWorker,
   waitForValue,
+  setOffline,
 } from './harness.ts';
 
 let browser: Browser;
@@ -34,7 +35,7 @@ beforeAll(async () => {
   await waitForServiceWorker(page);
   // The coordinator's gazetteer reaches a phone with sync; until then the sample stands in for it.
   await loadSampleGazetteer(page);
-  await context.setOffline(true);
+  await setOffline(context, true);
   await page.reload();
 });
 

@@ -51,6 +51,24 @@ export async function newPhoneContext(browser: Browser, opts: PhoneOptions & { l
   return context;
 }
 
+/**
+ * Cuts or restores the network of every page of a context, as a phone losing its signal. Requests
+ * fail or go through by the driver's emulation; `navigator.onLine` is made to say the same on pages
+ * loaded after this too: Debian's Chromium 150 reports true on any document loaded after the
+ * emulation began, though no request leaves, and the app asks it whether to sync and how to word a
+ * failed one.
+ */
+export async function setOffline(context: BrowserContext, offline: boolean): Promise<void> {
+  await context.setOffline(offline);
+  // Init scripts run in the order they were added: the last one added says how the network is now.
+  await context.addInitScript((off: boolean) => {
+    const held = globalThis as { nativeOnLine?: () => boolean };
+    held.nativeOnLine ??= Object.getOwnPropertyDescriptor(Navigator.prototype, 'onLine')!.get!;
+    const native = held.nativeOnLine;
+    Object.defineProperty(Navigator.prototype, 'onLine', { configurable: true, get: () => !off && native.call(navigator) });
+  }, offline);
+}
+
 /** Saves the page as test-output/screenshots/<name>.png and returns that path. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   if (!/^[\w.-]+$/.test(name)) throw new Error(`Screenshot names are letters, digits, '.', '-' and '_': "${name}"`);

@@ -17,6 +17,7 @@ import {
   screenshot,
   until,
   waitForCount,
+  setOffline,
 } from './harness.ts';
 
 let browser: Browser;
@@ -184,7 +185,7 @@ test('panic from the header wipes databases, data caches and settings, keeps the
 test('offline, the wipe completes all the same: it waits on no network', async () => {
   const context = await newPhoneContext(browser);
   const page = await phoneInUse(context);
-  await context.setOffline(true);
+  await setOffline(context, true);
   await page.goto('/');
   await appReady(page);
   await waitForCount(reports(page), 1);
@@ -207,7 +208,7 @@ test('offline, the wipe completes all the same: it waits on no network', async (
 test("offline, the wipe ends on the empty app, and so does a reload: never the browser's page for no connection", async () => {
   const context = await newPhoneContext(browser);
   const page = await phoneInUse(context);
-  await context.setOffline(true);
+  await setOffline(context, true);
   await page.goto('/');
   await appReady(page);
   await waitForCount(reports(page), 1);

@@ -25,6 +25,7 @@ import {
   until,
   waitForCount,
   waitForServiceWorker,
+  setOffline,
 } from './harness.ts';
 
 const own = ownBrowserAndServer();
@@ -53,7 +54,7 @@ test('a photo attached offline reaches the base sealed, its upload resumed after
   await phone.goto('/');
   // Offline only once the service worker serves the app: the report form is a chunk it holds.
   await waitForServiceWorker(phone);
-  await phoneContext.setOffline(true);
+  await setOffline(phoneContext, true);
   await phone.getByRole('button', { name: 'تقرير جديد' }).click();
   await phone.getByRole('radiogroup', { name: 'نوع التقرير' }).getByRole('radio', { name: 'أضرار' }).check();
   await phone.getByLabel('تاريخ الحدث').fill('2025-03-07');
@@ -91,7 +92,7 @@ test('a photo attached offline reaches the base sealed, its upload resumed after
     if (request.method() === 'PATCH' && !cut) offsets.push(request.headers()['upload-offset'] ?? '');
     return route.continue();
   });
-  await phoneContext.setOffline(false);
+  await setOffline(phoneContext, false);
   await syncNow(phone, 'ar');
   const store = new Database(join(own.server.dataDir, SQLITE_FILE_NAME), { readonly: true, fileMustExist: true });
   try {
@@ -116,11 +117,11 @@ test('a photo attached offline reaches the base sealed, its upload resumed after
 
     // Reloaded (offline, so that the page before it sends nothing more), then online: the app
     // resumes from the two chunks the base kept.
-    await phoneContext.setOffline(true);
+    await setOffline(phoneContext, true);
     await phone.reload();
     await phone.getByRole('list', { name: 'التقارير' }).getByRole('listitem').first().waitFor();
     cut = false;
-    await phoneContext.setOffline(false);
+    await setOffline(phoneContext, false);
     await syncNow(phone, 'ar');
     const held = () => store.prepare('select sha256, upload_id from blobs').all() as { sha256: string; upload_id: string }[];
     const [kept] = await until(

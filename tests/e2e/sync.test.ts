@@ -22,6 +22,7 @@ import {
   waitForCount,
   waitForServiceWorker,
   waitForValue,
+  setOffline,
 } from './harness.ts';
 
 let browser: Browser;
@@ -86,7 +87,7 @@ describe('a monitor and a coordinator edit one report apart', () => {
 
   test('edits of different fields merge, and the same field becomes a conflict the coordinator resolves', async () => {
     // The monitor goes offline and edits the count and the notes.
-    await phoneContext.setOffline(true);
+    await setOffline(phoneContext, true);
     await openReport(phone, 'التقارير', place);
     await phone.getByRole('button', { name: 'تعديل' }).click();
     await waitForValue(phone.getByLabel('عدد المباني'), '7');
@@ -104,7 +105,7 @@ describe('a monitor and a coordinator edit one report apart', () => {
     await coordinator.getByRole('article').filter({ hasText: 'Severe' }).waitFor();
 
     // Back online, the phone syncs by itself; then the coordinator syncs.
-    await phoneContext.setOffline(false);
+    await setOffline(phoneContext, false);
     await syncNow(phone, 'ar');
     await syncNow(coordinator, 'en');
     await syncNow(phone, 'ar');
@@ -182,7 +183,7 @@ describe('sync by file', () => {
     await offline.goto('/');
     await waitForServiceWorker(offline);
     await enrollByLink(offline, link);
-    await offlineContext.setOffline(true);
+    await setOffline(offlineContext, true);
 
     await offline.goto('/');
     await offline.getByRole('button', { name: 'تقرير جديد' }).click();

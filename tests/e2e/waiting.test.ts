@@ -15,6 +15,7 @@ import {
   waitForCount,
   waitForServiceWorker,
   waitForValue,
+  setOffline,
 } from './harness.ts';
 
 const own = ownBrowserAndServer();
@@ -40,7 +41,7 @@ beforeAll(async () => {
 
 test('after a reload, the sync bar and the Sync screen still tell the last sync', async () => {
   // Offline, so no sync starts as the page loads: what the bar says was kept from before the reload.
-  await phoneContext.setOffline(true);
+  await setOffline(phoneContext, true);
   await phone.reload();
   await bar(phone)
     .getByRole('status')
@@ -97,7 +98,7 @@ test('the list and the Sync screen say how many reports wait, and the list shows
   await phone.getByRole('main').getByText('تقريران ينتظران أن يُرسلا').waitFor();
 
   // Back online, they go: none waits.
-  await phoneContext.setOffline(false);
+  await setOffline(phoneContext, false);
   await syncNow(phone, 'ar');
   await phone.getByRole('main').getByText('لا تقارير تنتظر أن تُرسل').waitFor();
   await phone.goto('/');
