@@ -48,10 +48,8 @@ describe('offline field capture in Arabic', () => {
     await page.goto('/');
     await page.waitForFunction(() => document.documentElement.lang === 'ar' && document.documentElement.dir === 'rtl');
     await page.getByRole('button', { name: 'تقرير جديد' }).waitFor();
-    // The page was reloaded with the network cut, so the service worker served it. `navigator.onLine`
-    // proves nothing here: Chromium 150 reports true after a reload under the driver's offline
-    // emulation, though no request leaves. The service worker answers the app, never the API:
-    // offline, an API call fails instead of showing old data.
+    // The page was reloaded with the network cut, so the service worker served it. It answers the
+    // app, never the API: offline, an API call fails instead of showing old data.
     expect(
       await page.evaluate(() =>
         fetch('/api/v1/health').then(

@@ -2,8 +2,8 @@
  * A merged state as its row is sealed at rest (at-rest.ts): each version's op, clock and device
  * written once, in `by`, and every head naming its version by place. Written out in full, a report
  * made by one op repeats that op's id, clock and device beside each of its fields' values: for the
- * invented year's reports, 3.6 KB a row against 1.4 KB packed, and a row is sealed whole at each
- * write and opened whole at each read (decision 100).
+ * invented year's reports, 3.7 KB a row sealed against 1.6 KB packed, and a row is sealed whole at
+ * each write and opened whole at each read (decision 100).
  *
  * Packing is exact: `unpackState(packState(s))` reads as `s` after the round trip through JSON that
  * a row makes anyway (a property `undefined` is dropped; a head's `undefined` value stays absent).
@@ -17,7 +17,7 @@ type PackedHead = [number, unknown?];
 type PackedField = [PackedHead[], OpId[], OpId[]?];
 
 export interface PackedState {
-  /** The packing's version: what reads it knows what it holds. */
+  /** The packing's version, so that a later packing can tell its rows from these. */
   p: 1;
   id: TargetId;
   type?: string;
