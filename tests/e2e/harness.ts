@@ -62,10 +62,14 @@ export async function setOffline(context: BrowserContext, offline: boolean): Pro
   await context.setOffline(offline);
   // Init scripts run in the order they were added: the last one added says how the network is now.
   await context.addInitScript((off: boolean) => {
-    const held = globalThis as { nativeOnLine?: () => boolean };
-    held.nativeOnLine ??= Object.getOwnPropertyDescriptor(Navigator.prototype, 'onLine')!.get!;
+    // The browser's own accessor, kept aside once, on an object of its own, before any is added.
+    const held = globalThis as { nativeOnLine?: object };
+    held.nativeOnLine ??= Object.create(null, { onLine: Object.getOwnPropertyDescriptor(Navigator.prototype, 'onLine')! }) as object;
     const native = held.nativeOnLine;
-    Object.defineProperty(Navigator.prototype, 'onLine', { configurable: true, get: () => !off && native.call(navigator) });
+    Object.defineProperty(Navigator.prototype, 'onLine', {
+      configurable: true,
+      get: () => !off && (Reflect.get(native, 'onLine', navigator) as boolean),
+    });
   }, offline);
 }
 
