@@ -173,10 +173,7 @@ describe('rows at rest', () => {
     const sealed = ((await disk.reports.get(id)) as unknown as Record<string, Uint8Array>)[SEALED_PROP]!;
     expect(sealed[0]).toBe(2);
     const rowsKey = await rowsKeyOf(dataKey);
-    const open = (key: Uint8Array) =>
-      xchacha20poly1305(key, sealed.subarray(1, 25), utf8(`rasid/at-rest/2\u0000reports\u0000${JSON.stringify(id)}`)).decrypt(
-        sealed.subarray(25),
-      );
+    const open = (key: Uint8Array) => openSealed(2, 'reports', sealed, id, key);
     expect(new TextDecoder().decode(open(rowsKey))).toContain(MARKER);
     expect(() => open(dataKey.get())).toThrow();
   });
@@ -187,7 +184,7 @@ describe('rows at rest', () => {
     const id = await createReport(ctx, marked);
     await editReport(ctx, id, { structures: 9 });
     const row = (await disk.reports.get(id)) as unknown as Record<string, Uint8Array>;
-    const secret = JSON.parse(new TextDecoder().decode(openFormatTwo('reports', row[SEALED_PROP]!, id, await rowsKeyOf(dataKey))));
+    const secret = JSON.parse(new TextDecoder().decode(openSealed(2, 'reports', row[SEALED_PROP]!, id, await rowsKeyOf(dataKey))));
     expect(secret).not.toHaveProperty('state');
     const state = (await db.reports.get(id))!.state;
     expect(secret.packedState.by).toHaveLength(2);
@@ -200,19 +197,12 @@ describe('rows at rest', () => {
     const ctx = writer(db);
     const id = await createReport(ctx, marked);
     const asSaved = await db.reports.get(id);
-    const { id: _, type, createdAt, lastOwnSeq, ...secret } = asSaved!;
-    await disk.reports.put({
-      id,
-      type,
-      createdAt,
-      lastOwnSeq,
-      [SEALED_PROP]: sealFormatTwo('reports', secret, id, await rowsKeyOf(dataKey)),
-    } as never);
+    await disk.reports.put(sealedAs(2, 'reports', { ...asSaved }, id, await rowsKeyOf(dataKey)) as never);
     expect(await db.reports.get(id)).toStrictEqual(asSaved);
 
     await editReport(ctx, id, { structures: 4 });
     const row = (await disk.reports.get(id)) as unknown as Record<string, Uint8Array>;
-    const opened = JSON.parse(new TextDecoder().decode(openFormatTwo('reports', row[SEALED_PROP]!, id, await rowsKeyOf(dataKey))));
+    const opened = JSON.parse(new TextDecoder().decode(openSealed(2, 'reports', row[SEALED_PROP]!, id, await rowsKeyOf(dataKey))));
     expect(Object.keys(opened)).toEqual(['packedState']);
     expect(viewOf((await db.reports.get(id))!.state).values).toMatchObject({ narrative: marked.narrative, structures: 4 });
   });
@@ -233,9 +223,7 @@ describe('rows at rest', () => {
       const pk = table.schema.primKey.keyPath as string;
       await old.table(table.name).bulkPut(
         // Reports and ops of `a` sealed as format 1 did; the rest in clear, as before the lock, and meta always.
-        rows.map((r) =>
-          (r.id === a || r.reportId === a) && table.name !== 'meta' ? sealFormatOne(table.name, r, r[pk], dataKey.get()) : r,
-        ),
+        rows.map((r) => ((r.id === a || r.reportId === a) && table.name !== 'meta' ? sealedAs(1, table.name, r, r[pk], dataKey.get()) : r)),
       );
     }
     old.close();
@@ -284,28 +272,33 @@ async function rowsKeyOf(dataKey: DataKeyHolder): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.deriveBits(label, base, 256));
 }
 
-const formatTwoData = (table: string, primaryKey: unknown) => utf8(`rasid/at-rest/2\u0000${table}\u0000${JSON.stringify(primaryKey)}`);
+/** A sealed row's associated data in a format: its table and its key. */
+const associatedData = (format: 1 | 2, table: string, primaryKey: unknown) =>
+  utf8(`rasid/at-rest/${format}\u0000${table}\u0000${JSON.stringify(primaryKey)}`);
 
-function openFormatTwo(table: string, sealed: Uint8Array, primaryKey: unknown, rowsKey: Uint8Array): Uint8Array {
-  return xchacha20poly1305(rowsKey, sealed.subarray(1, 25), formatTwoData(table, primaryKey)).decrypt(sealed.subarray(25));
+/** The plaintext of a sealed part, as a second reader would open it. */
+function openSealed(format: 1 | 2, table: string, sealed: Uint8Array, primaryKey: unknown, key: Uint8Array): Uint8Array {
+  return xchacha20poly1305(key, sealed.subarray(1, 25), associatedData(format, table, primaryKey)).decrypt(sealed.subarray(25));
 }
 
-function sealFormatTwo(table: string, secret: object, primaryKey: unknown, rowsKey: Uint8Array): Uint8Array {
-  const nonce = crypto.getRandomValues(new Uint8Array(24));
-  const ct = xchacha20poly1305(rowsKey, nonce, formatTwoData(table, primaryKey)).encrypt(utf8(JSON.stringify(secret)));
-  return Uint8Array.from([2, ...nonce, ...ct]);
-}
-
-/** A row sealed as format 1 sealed it: under the data key itself. Written here apart from the app's code, as a second reader would. */
-function sealFormatOne(table: string, row: Record<string, unknown>, primaryKey: unknown, dataKey: Uint8Array): Record<string, unknown> {
+/**
+ * A row sealed as an earlier version sealed it, with its merged state in full: format 1 under the
+ * data key itself, format 2 under the rows subkey. Written here apart from the app's code, as a
+ * second reader would.
+ */
+function sealedAs(
+  format: 1 | 2,
+  table: string,
+  row: Record<string, unknown>,
+  primaryKey: unknown,
+  key: Uint8Array,
+): Record<string, unknown> {
   const clear = CLEAR_PROPS[table]!;
   const stored: Record<string, unknown> = {};
   const secret: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(row)) (clear.includes(k) ? stored : secret)[k] = v;
   const nonce = crypto.getRandomValues(new Uint8Array(24));
-  const ct = xchacha20poly1305(dataKey, nonce, utf8(`rasid/at-rest/1\u0000${table}\u0000${JSON.stringify(primaryKey)}`)).encrypt(
-    utf8(JSON.stringify(secret)),
-  );
-  stored[SEALED_PROP] = Uint8Array.from([1, ...nonce, ...ct]);
+  const ct = xchacha20poly1305(key, nonce, associatedData(format, table, primaryKey)).encrypt(utf8(JSON.stringify(secret)));
+  stored[SEALED_PROP] = Uint8Array.from([format, ...nonce, ...ct]);
   return stored;
 }
